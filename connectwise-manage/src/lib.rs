@@ -1,0 +1,3 @@
+//! Typed client for the ConnectWise Manage REST API v3.0.
+
+pub use msp_common;

@@ -1,0 +1,1 @@
+//! Runnable recipes for the MSP automation clients.

@@ -1,0 +1,1 @@
+//! Transport, retry, pagination, errors and secrets shared by the MSP automation clients.
