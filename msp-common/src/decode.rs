@@ -1,0 +1,208 @@
+//! Turning response bodies into values: success bodies into the caller's type, error bodies into
+//! [`ApiError`].
+
+use std::fmt;
+use std::time::SystemTime;
+
+use bytes::Bytes;
+use http::StatusCode;
+use serde::de::DeserializeOwned;
+
+use crate::error::{ApiError, DecodeError, Error, FieldError};
+use crate::operation::Operation;
+use crate::retry::retry_after;
+
+/// Reads an API's error bodies. Each API crate supplies one; [`GenericErrorDecoder`] reads the
+/// common shapes.
+pub trait ErrorDecoder: Send + Sync + fmt::Debug + 'static {
+    /// Decodes the error response of `operation`. It must not fail: whatever the body holds, the
+    /// status and a snippet of the body are kept.
+    fn decode(&self, operation: &Operation, response: &http::Response<Bytes>) -> ApiError;
+}
+
+/// Reads JSON error bodies of the shape `{code | error | errorType, message, errors: [...]}`, keeps
+/// any other JSON as [`ApiError::details`], and keeps non-JSON bodies as the snippet only.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct GenericErrorDecoder;
+
+/// Response headers that carry a request id, in order of preference.
+const REQUEST_ID_HEADERS: &[&str] = &["x-request-id", "x-cw-request-id", "request-id"];
+
+impl ErrorDecoder for GenericErrorDecoder {
+    fn decode(&self, operation: &Operation, response: &http::Response<Bytes>) -> ApiError {
+        let mut error =
+            ApiError::new(operation.name(), response.status()).with_body_snippet(response.body());
+        error.request_id = REQUEST_ID_HEADERS.iter().find_map(|name| {
+            response
+                .headers()
+                .get(*name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        });
+        if let Ok(value) = serde_json::from_slice::<serde_json::Value>(response.body()) {
+            apply_json_body(&mut error, value);
+        }
+        error
+    }
+}
+
+/// Fills `error` from a JSON error body of the common shapes. Useful to API decoders that add
+/// their own rules on top.
+pub fn apply_json_body(error: &mut ApiError, value: serde_json::Value) {
+    let serde_json::Value::Object(mut object) = value else {
+        if let serde_json::Value::String(message) = value {
+            error.message = message;
+        }
+        return;
+    };
+    let text = |v: Option<serde_json::Value>| match v {
+        Some(serde_json::Value::String(s)) => Some(s),
+        _ => None,
+    };
+    error.code = text(object.remove("code"))
+        .or_else(|| text(object.remove("error")))
+        .or_else(|| text(object.remove("errorType")));
+    if let Some(message) = text(object.remove("message")).or_else(|| text(object.remove("Message")))
+    {
+        error.message = message;
+    }
+    if let Some(errors) = object.remove("errors")
+        && let Ok(fields) = serde_json::from_value::<Vec<FieldError>>(errors.clone())
+    {
+        error.field_errors = fields;
+    }
+    if !error.field_errors.is_empty() && error.status == StatusCode::BAD_REQUEST {
+        error.kind = crate::error::ApiErrorKind::Validation;
+    }
+    if !object.is_empty() {
+        error.details = Some(serde_json::Value::Object(object));
+    }
+}
+
+/// Decodes a success body into `T`, reporting the JSON path of the first value that does not fit.
+pub fn decode_json<T: DeserializeOwned>(
+    operation: &Operation,
+    response: &http::Response<Bytes>,
+) -> Result<T, Error> {
+    let decode_error = |path: String, source: serde_json::Error| {
+        Error::Decode(Box::new(DecodeError {
+            operation: operation.name().to_owned(),
+            type_name: std::any::type_name::<T>(),
+            path,
+            status: response.status(),
+            source,
+        }))
+    };
+    let mut deserializer = serde_json::Deserializer::from_slice(response.body());
+    let value: T = serde_path_to_error::deserialize(&mut deserializer)
+        .map_err(|error| decode_error(error.path().to_string(), error.into_inner()))?;
+    // Trailing bytes after the value mean the body is not what we think it is.
+    deserializer
+        .end()
+        .map_err(|source| decode_error(".".to_owned(), source))?;
+    Ok(value)
+}
+
+/// Turns a non-success response into the matching [`Error`]: [`Error::RateLimited`] for a 429 or a
+/// 503 carrying `Retry-After`, [`Error::Api`] otherwise.
+pub fn error_from_response(
+    operation: &Operation,
+    response: &http::Response<Bytes>,
+    decoder: &dyn ErrorDecoder,
+    now: SystemTime,
+) -> Error {
+    let api = Box::new(decoder.decode(operation, response));
+    let delay = retry_after(response.headers(), now);
+    match response.status() {
+        StatusCode::TOO_MANY_REQUESTS => Error::RateLimited {
+            retry_after: delay,
+            error: api,
+        },
+        StatusCode::SERVICE_UNAVAILABLE if delay.is_some() => Error::RateLimited {
+            retry_after: delay,
+            error: api,
+        },
+        _ => Error::Api(api),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ApiErrorKind;
+
+    fn response(status: u16, body: &str) -> http::Response<Bytes> {
+        let mut response = http::Response::new(Bytes::from(body.to_owned()));
+        *response.status_mut() = StatusCode::from_u16(status).unwrap();
+        response
+    }
+
+    fn op() -> Operation {
+        Operation::safe("getThing", "/things/{id}")
+    }
+
+    #[test]
+    fn validation_body() {
+        let body = r#"{"code":"InvalidObject","message":"contact object is invalid","errors":[{"code":"MissingRequiredField","message":"The firstName field is required.","resource":"contact","field":"firstName"}]}"#;
+        let error = GenericErrorDecoder.decode(&op(), &response(400, body));
+        assert_eq!(error.kind, ApiErrorKind::Validation);
+        assert_eq!(error.code.as_deref(), Some("InvalidObject"));
+        assert_eq!(error.field_errors[0].field.as_deref(), Some("firstName"));
+        assert_eq!(
+            error.to_string(),
+            "getThing: HTTP 400 InvalidObject: contact object is invalid; firstName: The firstName field is required."
+        );
+    }
+
+    #[test]
+    fn non_json_body_keeps_status_and_snippet() {
+        let html = "<html><body>502 Bad Gateway</body></html>";
+        let error = GenericErrorDecoder.decode(&op(), &response(502, html));
+        assert_eq!(error.status, StatusCode::BAD_GATEWAY);
+        assert_eq!(error.kind, ApiErrorKind::Unavailable);
+        assert_eq!(error.body_snippet, html);
+        assert_eq!(error.message, "Bad Gateway");
+    }
+
+    #[test]
+    fn snippet_is_bounded_and_cut_on_a_char_boundary() {
+        let body = "é".repeat(2000);
+        let error = GenericErrorDecoder.decode(&op(), &response(500, &body));
+        assert!(error.body_snippet.len() <= ApiError::SNIPPET_LIMIT);
+        assert!(error.body_snippet.chars().all(|c| c == 'é'));
+    }
+
+    #[test]
+    fn decode_error_names_the_path() {
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Thing {
+            id: i32,
+        }
+        let error = decode_json::<Vec<Thing>>(&op(), &response(200, r#"[{"id":1},{"id":"x"}]"#))
+            .unwrap_err();
+        let Error::Decode(decode) = error else {
+            panic!("expected a decode error")
+        };
+        assert_eq!(decode.path, "[1].id");
+        let trailing = decode_json::<Vec<Thing>>(&op(), &response(200, "[] []")).unwrap_err();
+        assert!(matches!(trailing, Error::Decode(_)));
+    }
+
+    #[test]
+    fn rate_limited_body_and_delay() {
+        let mut resp = response(
+            429,
+            r#"{"error":"ConnectWiseAPI","message":"Too many requests. Please try again in 30 seconds."}"#,
+        );
+        resp.headers_mut()
+            .insert(http::header::RETRY_AFTER, "30".parse().unwrap());
+        let error = error_from_response(&op(), &resp, &GenericErrorDecoder, SystemTime::now());
+        assert_eq!(
+            error.retry_after(),
+            Some(std::time::Duration::from_secs(30))
+        );
+        assert_eq!(error.api().unwrap().code.as_deref(), Some("ConnectWiseAPI"));
+        assert!(error.is_retryable());
+    }
+}

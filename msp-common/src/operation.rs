@@ -1,0 +1,105 @@
+//! What a request is, as the typed method that built it declares: its name, its route template and
+//! whether it is safe to send twice.
+//!
+//! The retry layer reads this instead of guessing from the HTTP method, because ScreenConnect sends
+//! reads as `POST` and a ConnectWise `POST …/search` is a read.
+
+use std::borrow::Cow;
+
+/// Whether sending an operation twice can change the outcome.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Idempotency {
+    /// Reads: sending twice changes nothing on the server.
+    Safe,
+    /// Writes whose repetition leaves the same state (`PUT`, `DELETE`, a whole-object replace).
+    Idempotent,
+    /// Writes that must not run twice (create a ticket, run a command on a machine).
+    NonIdempotent,
+}
+
+impl Idempotency {
+    /// `true` for [`Idempotency::Safe`] and [`Idempotency::Idempotent`]: a retry after a reply that
+    /// may have been lost cannot duplicate an effect.
+    pub fn may_repeat(self) -> bool {
+        matches!(self, Idempotency::Safe | Idempotency::Idempotent)
+    }
+}
+
+/// The identity of one logical API call, attached to its `http::Request` as an extension.
+///
+/// `route` is the path template (`/service/tickets/{id}`), never the concrete URL: URLs carry record
+/// ids and `conditions` with customer names, so only the template is written to traces.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Operation {
+    name: Cow<'static, str>,
+    route: Cow<'static, str>,
+    idempotency: Idempotency,
+}
+
+impl Operation {
+    /// Describes an operation by name (e.g. `getServiceTickets`), route template and idempotency.
+    pub fn new(
+        name: impl Into<Cow<'static, str>>,
+        route: impl Into<Cow<'static, str>>,
+        idempotency: Idempotency,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            route: route.into(),
+            idempotency,
+        }
+    }
+
+    /// A read that is safe to repeat.
+    pub fn safe(name: impl Into<Cow<'static, str>>, route: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(name, route, Idempotency::Safe)
+    }
+
+    /// A write whose repetition leaves the same state.
+    pub fn idempotent(
+        name: impl Into<Cow<'static, str>>,
+        route: impl Into<Cow<'static, str>>,
+    ) -> Self {
+        Self::new(name, route, Idempotency::Idempotent)
+    }
+
+    /// A write that must never run twice.
+    pub fn non_idempotent(
+        name: impl Into<Cow<'static, str>>,
+        route: impl Into<Cow<'static, str>>,
+    ) -> Self {
+        Self::new(name, route, Idempotency::NonIdempotent)
+    }
+
+    /// The operation's name, used as the trace span name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The route template, e.g. `/service/tickets/{id}`.
+    pub fn route(&self) -> &str {
+        &self.route
+    }
+
+    /// How safe the operation is to repeat.
+    pub fn idempotency(&self) -> Idempotency {
+        self.idempotency
+    }
+
+    /// The operation attached to `request`, or an anonymous non-idempotent one when the builder
+    /// attached none (the cautious default: never retried after it may have been processed).
+    pub fn of<B>(request: &http::Request<B>) -> Operation {
+        request
+            .extensions()
+            .get::<Operation>()
+            .cloned()
+            .unwrap_or_else(|| Operation::non_idempotent("unnamed", "unknown"))
+    }
+
+    /// Attaches this operation to `request`.
+    pub fn attach<B>(self, mut request: http::Request<B>) -> http::Request<B> {
+        request.extensions_mut().insert(self);
+        request
+    }
+}
