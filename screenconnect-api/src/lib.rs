@@ -1,3 +1,5 @@
 //! Typed client for ScreenConnect's RESTful API Manager extension.
 
+pub mod models;
+
 pub use msp_common;
