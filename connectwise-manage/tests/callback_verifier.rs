@@ -467,3 +467,24 @@ async fn debug_output_shows_neither_keys_nor_key_urls() {
         "hunter2-key"
     );
 }
+
+#[tokio::test]
+async fn works_behind_a_trait_object_and_across_tasks() {
+    fn assert_send<T: Send>(_: &T) {}
+    let source = FakeKeySource::new("key-one");
+    let shared: Arc<dyn SigningKeySource> = source.clone();
+    let verifier = Arc::new(CallbackVerifier::new(
+        shared,
+        KeyUrlPolicy::for_site(SITE).expect("valid host"),
+    ));
+    let body = payload_body("northwind", KEY_URL);
+    let headers = signed("key-one", &body);
+    assert_send(&verifier.verify(&headers, &body));
+
+    let task = {
+        let verifier = Arc::clone(&verifier);
+        tokio::spawn(async move { verifier.verify(&headers, &body).await.map(|p| p.id) })
+    };
+    assert_eq!(task.await.expect("task ran").expect("valid callback"), 1234);
+    assert_eq!(source.fetches(), 1);
+}
