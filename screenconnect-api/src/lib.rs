@@ -1,5 +1,6 @@
 //! Typed client for ScreenConnect's RESTful API Manager extension.
 
+pub mod filter;
 pub mod models;
 
 pub use msp_common;
