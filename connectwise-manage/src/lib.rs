@@ -4,3 +4,4 @@ pub use msp_common;
 
 pub mod callbacks;
 pub mod patch;
+pub mod query;
