@@ -68,7 +68,7 @@ impl Condition {
     /// use connectwise_manage::query::Condition;
     ///
     /// // `status/name = "New"` encodes as `status%2Fname+%3D+%22New%22`.
-    /// assert_eq!(Condition::eq("status/name", "New")?.encoded_len(), 28);
+    /// assert_eq!(Condition::eq("status/name", "New")?.encoded_len(), 27);
     /// # Ok::<(), connectwise_manage::query::QueryError>(())
     /// ```
     pub fn encoded_len(&self) -> usize {
