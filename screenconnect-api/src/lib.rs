@@ -1,5 +1,6 @@
 //! Typed client for ScreenConnect's RESTful API Manager extension.
 
+pub mod command;
 pub mod filter;
 pub mod models;
 
