@@ -2,6 +2,7 @@
 
 pub mod command;
 pub mod filter;
+pub mod installer;
 pub mod models;
 
 pub use msp_common;
