@@ -1,0 +1,94 @@
+//! How ConnectWise error bodies are read.
+//!
+//! The API answers `{"code", "message", "errors": [{code, message, resource, field}]}` (with
+//! `errors` absent or `null` outside validation), a 429 answers `{"error", "message"}`, and proxies
+//! in front of it answer HTML. All three become an [`ApiError`] that keeps the status and a snippet
+//! of the body; field errors are in [`ApiError::field_errors`].
+
+use msp_common::bytes::Bytes;
+use msp_common::{ApiError, ApiErrorKind, ErrorDecoder, GenericErrorDecoder, Operation};
+
+/// The [`ErrorDecoder`] for ConnectWise Manage.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ManageErrorDecoder;
+
+impl ErrorDecoder for ManageErrorDecoder {
+    fn decode(&self, operation: &Operation, response: &http::Response<Bytes>) -> ApiError {
+        let mut error = GenericErrorDecoder.decode(operation, response);
+        match error.code.as_deref() {
+            Some("NotFound") => error.kind = ApiErrorKind::NotFound,
+            Some("ApiFindCondition") => error.kind = ApiErrorKind::InvalidArguments,
+            Some("ConnectWiseApi") if error.message.contains("endpoint does not exist") => {
+                error.kind = ApiErrorKind::Unsupported;
+            }
+            Some("Unauthorized") => error.kind = ApiErrorKind::Unauthorized,
+            _ => {}
+        }
+        error
+    }
+}
+
+/// `true` when a 404 looks like the whole API path is gone (an HTML or empty body, not the API's
+/// JSON "record not found"): the sign of a codebase that changed with a release.
+pub(crate) fn signals_moved_codebase(error: &ApiError) -> bool {
+    error.status == http::StatusCode::NOT_FOUND && error.code.is_none()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decode(status: u16, body: &str) -> ApiError {
+        let mut response = http::Response::new(Bytes::from(body.to_owned()));
+        *response.status_mut() = http::StatusCode::from_u16(status).unwrap();
+        response
+            .headers_mut()
+            .insert("x-cw-request-id", "req-42".parse().unwrap());
+        ManageErrorDecoder.decode(&Operation::safe("getThing", "/thing"), &response)
+    }
+
+    #[test]
+    fn reads_the_shapes_the_api_sends() {
+        let missing = decode(
+            404,
+            r#"{"code":"NotFound","message":"Contact 57919 not found"}"#,
+        );
+        assert_eq!(missing.kind, ApiErrorKind::NotFound);
+        assert_eq!(missing.request_id.as_deref(), Some("req-42"));
+        assert!(!signals_moved_codebase(&missing));
+
+        let route = decode(
+            404,
+            r#"{"code":"ConnectWiseApi","message":"The endpoint does not exist."}"#,
+        );
+        assert_eq!(route.kind, ApiErrorKind::Unsupported);
+
+        let html = decode(404, "<html><title>404</title></html>");
+        assert!(signals_moved_codebase(&html));
+        assert_eq!(html.body_snippet, "<html><title>404</title></html>");
+
+        let condition = decode(
+            400,
+            r#"{"code":"ApiFindCondition","message":"invoiceDate is not a recognized name."}"#,
+        );
+        assert_eq!(condition.kind, ApiErrorKind::InvalidArguments);
+
+        let ssl = decode(
+            400,
+            r#"{"code":"Security","message":"SSL is required.","errors":null}"#,
+        );
+        assert_eq!(ssl.message, "SSL is required.");
+        assert!(ssl.field_errors.is_empty());
+
+        let invalid = decode(
+            400,
+            r#"{"code":"InvalidObject","message":"callbackEntry object is invalid","errors":[{"code":"InvalidField","message":"Invalid URL","resource":"callbackEntry","field":"url"},{"code":"ObjectExists","message":"A matching callback entry already exists","resource":"callbackEntry","field":"objectId"}]}"#,
+        );
+        assert_eq!(invalid.kind, ApiErrorKind::Validation);
+        assert_eq!(invalid.field_errors.len(), 2);
+        assert_eq!(
+            invalid.field_errors[1].code.as_deref(),
+            Some("ObjectExists")
+        );
+    }
+}
