@@ -77,7 +77,11 @@ impl Transport for ReqwestTransport {
 }
 
 /// Sorts a reqwest error by whether the request could have reached the server.
+///
+/// The URL is stripped first: reqwest prints it in its message, and query strings carry customer
+/// names and callback key ids.
 fn classify(error: reqwest::Error) -> TransportError {
+    let error = error.without_url();
     if error.is_builder() {
         TransportError::Build(Box::new(error))
     } else if error.is_connect() {

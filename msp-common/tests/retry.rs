@@ -220,8 +220,15 @@ async fn refused_connection_is_retried_for_every_operation() {
     let port = listener.local_addr().unwrap().port();
     drop(listener);
     let h = harness(RetryPolicy::interactive(), None);
-    let url = format!("http://127.0.0.1:{port}/things");
+    let url = format!("http://127.0.0.1:{port}/things?conditions=name%3D%22Customer%22");
     let error = h.executor.send(request(&url, write())).await.unwrap_err();
+    let mut chain = String::new();
+    let mut cause: Option<&dyn std::error::Error> = Some(&error);
+    while let Some(e) = cause {
+        chain.push_str(&e.to_string());
+        cause = e.source();
+    }
+    assert!(!chain.contains("Customer") && !chain.contains("/things"), "{chain}");
     let Error::Transport { source, .. } = &error else {
         panic!("expected a transport error, got {error:?}")
     };
