@@ -52,6 +52,7 @@
 
 mod error;
 mod key_cache;
+mod key_fetch;
 mod key_response;
 mod key_source;
 mod key_url;
