@@ -1,5 +1,56 @@
-//! Typed client for the ConnectWise Manage REST API v3.0.
+//! A typed async client for the ConnectWise Manage (PSA) REST API v3.0.
+//!
+//! # Quickstart
+//!
+//! ```no_run
+//! use connectwise_manage::query::{Condition, OrderBy};
+//! use connectwise_manage::{Client, ListQuery, patch::Patch};
+//! use futures::TryStreamExt;
+//! use serde_json::Value;
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! // CW_SITE, CW_COMPANY, CW_PUBLIC_KEY, CW_PRIVATE_KEY, CW_CLIENT_ID (and CW_API_VERSION).
+//! let client = Client::from_env()?;
+//!
+//! // Every open ticket on the Help Desk board, newest first, following every page.
+//! let tickets = client.endpoint::<Value>("/service/tickets");
+//! let query = ListQuery::new()
+//!     .conditions(Condition::eq("board/name", "Help Desk")? & Condition::eq("closedFlag", false)?)
+//!     .order_by(OrderBy::desc("lastUpdated")?);
+//! let mut stream = tickets.stream(&query);
+//! while let Some(ticket) = stream.try_next().await? {
+//!     println!("#{} {}", ticket["id"], ticket["summary"]);
+//! }
+//!
+//! // Move one ticket to another status: the whole reference object is replaced.
+//! tickets.patch(1234, &Patch::new().status_id(5)).await?;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # What the client takes care of
+//!
+//! - **Connecting.** The site may be a cloud host (`na.myconnectwise.net` is corrected to
+//!   `api-na.myconnectwise.net`), an on-premise host or a full base URL. The codebase is discovered
+//!   through `/login/companyinfo/{company}`, cached, and discovered again when a release moves it.
+//!   Every request carries `Authorization`, `clientId` (both marked sensitive) and an `Accept`
+//!   header that pins the model version ([`DEFAULT_API_VERSION`], overridable per endpoint).
+//! - **Queries.** [`query::Condition`] builds and parses `conditions`, `childConditions` and
+//!   `customFieldConditions`; [`ListQuery`] adds `orderBy`, `fields` and paging. An `in (…)` list
+//!   too long for one URL is split into several requests whose results are merged.
+//! - **Paging.** [`Endpoint::stream`] follows `Link` headers (default page size 1,000), fetching
+//!   pages ahead once the page count is known; [`Paging::ForwardOnly`] uses keyset paging.
+//! - **Writes.** [`patch::Patch`] builds JSON Patch documents the way ConnectWise wants them and
+//!   refuses sub-paths of reference objects, which the server can acknowledge without applying.
+//! - **Retries.** Reads are retried on gateway errors and timeouts; creates and patches only when
+//!   the server certainly did not act (429, a refused connection). `Retry-After` is honoured.
+//! - **Impersonation.** [`Client::impersonate`] acts as another member with renewed tokens.
+//! - **Callbacks.** [`callbacks::CallbackVerifier`] checks `x-content-signature` on incoming
+//!   callbacks, fetching keys only from the tenant's own hosts.
+//! - **Errors.** One [`Error`] type, shared with `screenconnect-api`, keeps the status, the API's
+//!   code and message, field-level validation errors, the request id and a snippet of the body.
 
+/// The shared transport, retry and error crate, re-exported.
 pub use msp_common;
 
 pub mod callbacks;
@@ -11,6 +62,7 @@ mod endpoint;
 mod error;
 mod impersonation;
 mod list_query;
+pub mod models;
 pub mod patch;
 pub mod query;
 mod request;
