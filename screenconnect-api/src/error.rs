@@ -163,8 +163,8 @@ impl ErrorDecoder for ScreenConnectErrorDecoder {
                     Some(Permanent::UnknownMethod) => (
                         ApiErrorKind::Unsupported,
                         format!(
-                            "{}: the RESTful API Manager extension on this instance has no method \
-                             {method} (check the method name and the extension version)",
+                            "{} (the RESTful API Manager extension on this instance has no method \
+                             {method}; check the method name and the extension version)",
                             server_message
                                 .as_deref()
                                 .unwrap_or("Web method does not exist")
@@ -174,7 +174,7 @@ impl ErrorDecoder for ScreenConnectErrorDecoder {
                         ApiErrorKind::InvalidArguments,
                         explain(
                             server_message,
-                            "the arguments do not fit the method (wrong names, count or shape)",
+                            "the arguments do not fit the method: wrong names, count or shape",
                         ),
                     ),
                     None => (
@@ -202,7 +202,7 @@ impl ErrorDecoder for ScreenConnectErrorDecoder {
 /// The server's message (when it sent one) followed by what it means here.
 fn explain(server_message: Option<String>, meaning: &str) -> String {
     match server_message {
-        Some(message) if !message.trim().is_empty() => format!("{}: {meaning}", message.trim()),
+        Some(message) if !message.trim().is_empty() => format!("{} ({meaning})", message.trim()),
         _ => meaning.to_owned(),
     }
 }
@@ -260,7 +260,7 @@ mod tests {
         assert_eq!(error.kind, ApiErrorKind::Unsupported);
         assert_eq!(error.code.as_deref(), Some("ArgumentException"));
         assert_eq!(error.details, None);
-        assert!(error.message.starts_with("Web method does not exist: "));
+        assert!(error.message.starts_with("Web method does not exist ("));
         assert!(error.message.contains("no method GetSessionsByName"));
 
         let error = decode(
@@ -272,7 +272,7 @@ mod tests {
             error.details,
             Some(serde_json::json!({"Parameter": "name"}))
         );
-        assert!(error.message.starts_with("Unknown parameter: name: "));
+        assert!(error.message.starts_with("Unknown parameter: name ("));
 
         let error = decode(
             500,
@@ -312,7 +312,7 @@ mod tests {
         assert_eq!(error.kind, ApiErrorKind::Unsupported);
         let error = decode(500, r#""Unknown parameter: sessionId""#);
         assert_eq!(error.kind, ApiErrorKind::InvalidArguments);
-        assert_eq!(error.message.split(": ").next(), Some("Unknown parameter"));
+        assert!(error.message.starts_with("Unknown parameter: sessionId ("));
 
         let error = decode(502, "<html>Bad Gateway</html>");
         assert_eq!(error.kind, ApiErrorKind::Unavailable);
