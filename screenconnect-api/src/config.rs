@@ -67,7 +67,7 @@ pub enum ReadArgs {
 /// use screenconnect_api::{Config, OriginHeader, ReadArgs, SecretString};
 ///
 /// let config = Config::new("acme.screenconnect.com", SecretString::from("s3cret"))?
-///     .with_origin(OriginHeader::Off)
+///     .with_origin(OriginHeader::Off)?
 ///     .with_read_args(ReadArgs::Named)
 ///     .with_read_only(true);
 /// assert_eq!(config.instance().as_str(), "https://acme.screenconnect.com/");
