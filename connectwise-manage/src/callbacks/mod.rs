@@ -57,6 +57,7 @@ mod key_response;
 mod key_source;
 mod key_url;
 mod payload;
+mod registration;
 mod signature;
 mod verifier;
 
@@ -64,6 +65,7 @@ pub use error::CallbackError;
 pub use key_response::parse_signing_key_response;
 pub use key_source::SigningKeySource;
 pub use key_url::KeyUrlPolicy;
+pub use registration::{CallbackChange, EnsuredCallback};
 pub use payload::{CallbackAction, CallbackMetadata, CallbackPayload};
 pub use signature::{SIGNATURE_HEADER, compute_signature, verify_signature};
 pub use verifier::{CallbackVerifier, DEFAULT_KEY_CACHE_CAPACITY};
