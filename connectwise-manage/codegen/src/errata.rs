@@ -288,18 +288,18 @@ impl Errata {
 }
 
 impl ModelErrata {
-    /// Whether the property is listed as any-JSON.
-    pub fn is_any_json(&self, schema: &str, property: &str) -> bool {
+    /// The entry listing the property as any-JSON, if any.
+    pub fn any_json_note(&self, schema: &str, property: &str) -> Option<&PropertyNote> {
         self.any_json
             .iter()
-            .any(|n| n.schema == schema && n.property == property)
+            .find(|n| n.schema == schema && n.property == property)
     }
 
-    /// Whether the property is listed as free-form.
-    pub fn is_free_form(&self, schema: &str, property: &str) -> bool {
+    /// The entry listing the property as free-form, if any.
+    pub fn free_form_note(&self, schema: &str, property: &str) -> Option<&PropertyNote> {
         self.free_form
             .iter()
-            .any(|n| n.schema == schema && n.property == property)
+            .find(|n| n.schema == schema && n.property == property)
     }
 
     /// The enum members declared for a plain string property, if any.

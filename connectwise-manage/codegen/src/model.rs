@@ -134,7 +134,7 @@ impl Model {
                 }
                 used_idents.insert(ident.clone());
 
-                let any_json = errata.models.is_any_json(name, &property.name);
+                let any_json = errata.models.any_json_note(name, &property.name).is_some();
                 let ty = if any_json {
                     RustType::JsonValue
                 } else {
@@ -164,14 +164,18 @@ impl Model {
                             .to_owned(),
                     );
                 }
-                if any_json {
-                    notes.push(
-                        "Holds any JSON value. It is always serialised, as `null` when unset, so an \
-                         explicit `null` (which clears the value) survives a read-modify-write."
-                            .to_owned(),
-                    );
-                } else if errata.models.is_free_form(name, &property.name) {
-                    notes.push("Free-form JSON: the spec does not describe its shape.".to_owned());
+                if let Some(note) = errata.models.any_json_note(name, &property.name) {
+                    notes.push(format!(
+                        "Holds any JSON value. {} It is always serialised, as `null` when unset, \
+                         so an explicit `null` (which clears the value) survives a \
+                         read-modify-write.",
+                        escape(&note.reason)
+                    ));
+                } else if let Some(note) = errata.models.free_form_note(name, &property.name) {
+                    notes.push(format!(
+                        "Free-form JSON: the spec does not describe its shape. {}",
+                        escape(&note.reason)
+                    ));
                 }
                 if !notes.is_empty() {
                     docs.push(String::new());

@@ -22,7 +22,7 @@ pub trait OpenEnum: Sized {
 
 /// Declares an open enum: known variants mapped to wire strings, plus `Other(String)`.
 ///
-/// ```ignore
+/// ```text
 /// open_enum! {
 ///     /// Docs for the enum.
 ///     pub enum TicketSeverity {

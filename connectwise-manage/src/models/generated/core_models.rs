@@ -1778,7 +1778,8 @@ pub struct ConfigurationQuestion {
     pub question: Option<String>,
     /// The `answer` field of `ConfigurationQuestion`.
     ///
-    /// Holds any JSON value. It is always serialised, as `null` when unset, so an explicit `null`
+    /// Holds any JSON value. Typed by the question: string, boolean or number (clients in the wild
+    /// had to relax this). It is always serialised, as `null` when unset, so an explicit `null`
     /// (which clears the value) survives a read-modify-write.
     #[serde(default)]
     pub answer: serde_json::Value,
@@ -2466,8 +2467,9 @@ pub struct CustomFieldValue {
     pub number_of_decimals: Option<i32>,
     /// The `value` field of `CustomFieldValue`.
     ///
-    /// Holds any JSON value. It is always serialised, as `null` when unset, so an explicit `null`
-    /// (which clears the value) survives a read-modify-write.
+    /// Holds any JSON value. Typed by the custom field: number, boolean or string, and null when
+    /// unset; sending null clears it. It is always serialised, as `null` when unset, so an explicit
+    /// `null` (which clears the value) survives a read-modify-write.
     #[serde(default)]
     pub value: serde_json::Value,
     /// The `connectWiseId` field of `CustomFieldValue`.
@@ -3754,8 +3756,9 @@ pub struct PatchOperation {
     pub path: Option<String>,
     /// The `value` field of `PatchOperation`.
     ///
-    /// Holds any JSON value. It is always serialised, as `null` when unset, so an explicit `null`
-    /// (which clears the value) survives a read-modify-write.
+    /// Holds any JSON value. The replacement value of a JSON Patch operation: a string, number,
+    /// boolean, object, array or null. It is always serialised, as `null` when unset, so an
+    /// explicit `null` (which clears the value) survives a read-modify-write.
     #[serde(default)]
     pub value: serde_json::Value,
     /// Fields the spec does not list for `PatchOperation`, kept as received so that a

@@ -3607,7 +3607,8 @@ pub struct GLEntry {
 pub struct GLExport {
     /// The `exportSettings` field of `GLExport`.
     ///
-    /// Free-form JSON: the spec does not describe its shape.
+    /// Free-form JSON: the spec does not describe its shape. Accounting-package specific settings
+    /// with no declared shape.
     #[serde(rename = "exportSettings")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub export_settings: Option<serde_json::Value>,

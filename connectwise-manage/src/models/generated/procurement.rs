@@ -895,7 +895,8 @@ pub struct DirectionalSync {
 pub struct HttpContent {
     /// The `headers` field of `HttpContent`.
     ///
-    /// Free-form JSON: the spec does not describe its shape.
+    /// Free-form JSON: the spec does not describe its shape. .NET HttpContent headers, serialised
+    /// without a declared shape.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub headers: Option<Vec<serde_json::Value>>,
     /// Fields the spec does not list for `HttpContent`, kept as received so that a
@@ -959,12 +960,14 @@ pub struct HttpRequestMessage {
     pub request_uri: Option<String>,
     /// The `headers` field of `HttpRequestMessage`.
     ///
-    /// Free-form JSON: the spec does not describe its shape.
+    /// Free-form JSON: the spec does not describe its shape. .NET HttpRequestMessage headers,
+    /// serialised without a declared shape.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub headers: Option<Vec<serde_json::Value>>,
     /// The `properties` field of `HttpRequestMessage`.
     ///
-    /// Free-form JSON: the spec does not describe its shape.
+    /// Free-form JSON: the spec does not describe its shape. .NET HttpRequestMessage properties,
+    /// serialised without a declared shape.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<serde_json::Map<String, serde_json::Value>>,
     /// Fields the spec does not list for `HttpRequestMessage`, kept as received so that a
@@ -994,7 +997,8 @@ pub struct HttpResponseMessage {
     pub reason_phrase: Option<String>,
     /// The `headers` field of `HttpResponseMessage`.
     ///
-    /// Free-form JSON: the spec does not describe its shape.
+    /// Free-form JSON: the spec does not describe its shape. .NET HttpResponseMessage headers,
+    /// serialised without a declared shape.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub headers: Option<Vec<serde_json::Value>>,
     /// The `requestMessage` field of `HttpResponseMessage`.

@@ -2848,8 +2848,9 @@ pub struct SurveyResultDetail {
     ///
     /// If question type is Selection, this should be the option array index.
     ///
-    /// Holds any JSON value. It is always serialised, as `null` when unset, so an explicit `null`
-    /// (which clears the value) survives a read-modify-write.
+    /// Holds any JSON value. Typed by the question; for Selection questions it is the option index.
+    /// It is always serialised, as `null` when unset, so an explicit `null` (which clears the
+    /// value) survives a read-modify-write.
     #[serde(default)]
     pub answer: serde_json::Value,
     /// Fields the spec does not list for `SurveyResultDetail`, kept as received so that a

@@ -208,7 +208,8 @@ pub struct ApiRequest {
     pub fields: Option<String>,
     /// The `miscProperties` field of `ApiRequest`.
     ///
-    /// Free-form JSON: the spec does not describe its shape.
+    /// Free-form JSON: the spec does not describe its shape. A map of arbitrary request properties
+    /// of a bundle request.
     #[serde(rename = "miscProperties")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub misc_properties: Option<serde_json::Map<String, serde_json::Value>>,
@@ -4026,7 +4027,8 @@ pub struct MarketplaceImport {
     pub marketplace_import_type: Option<MarketplaceImportMarketplaceImportType>,
     /// The `marketplaceObject` field of `MarketplaceImport`.
     ///
-    /// Free-form JSON: the spec does not describe its shape.
+    /// Free-form JSON: the spec does not describe its shape. Objects of whatever marketplace type
+    /// is imported.
     #[serde(rename = "marketplaceObject")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marketplace_object: Option<Vec<serde_json::Value>>,
@@ -7282,7 +7284,8 @@ pub struct ReportDataResponse {
     pub column_definitions: Option<Vec<std::collections::BTreeMap<String, ReportColumnDefinition>>>,
     /// The `row_values` field of `ReportDataResponse`.
     ///
-    /// Free-form JSON: the spec does not describe its shape.
+    /// Free-form JSON: the spec does not describe its shape. Report cells: strings, numbers,
+    /// booleans or null, per column.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub row_values: Option<Vec<Vec<serde_json::Value>>>,
     /// Fields the spec does not list for `ReportDataResponse`, kept as received so that a
