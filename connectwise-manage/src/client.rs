@@ -19,9 +19,8 @@ use crate::site::Site;
 /// A ConnectWise Manage client. Cheap to clone: clones share connections, the codebase cache and
 /// any rate budget.
 ///
-/// Build one with [`Client::builder`] or [`Client::from_env`], then reach records through the typed
-/// accessors ([`Client::tickets`], [`Client::companies`], …) or any path with
-/// [`Client::endpoint`].
+/// Build one with [`Client::builder`] or [`Client::from_env`], then reach records through any path
+/// with [`Client::endpoint`].
 #[derive(Clone)]
 pub struct Client {
     shared: Arc<Shared>,
