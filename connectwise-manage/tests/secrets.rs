@@ -1,37 +1,15 @@
 //! The private key and clientId never show in Debug output, errors, traces or URLs.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 use connectwise_manage::query::Condition;
 use connectwise_manage::{Client, ListQuery};
 use msp_common::RetryPolicy;
+use msp_common::testing::CapturedLogs;
 use serde_json::Value;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const PRIVATE_KEY: &str = "PrivKey-never-printed";
 const CLIENT_ID: &str = "ClientId-never-printed";
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
-    type Writer = Captured;
-    fn make_writer(&'a self) -> Captured {
-        self.clone()
-    }
-}
 
 fn builder(site: &str) -> connectwise_manage::ClientBuilder {
     Client::builder()
@@ -64,13 +42,8 @@ async fn traces_and_errors_carry_no_secret_and_no_query() {
         .respond_with(ResponseTemplate::new(500).set_body_string("boom"))
         .mount(&server)
         .await;
-    let captured = Captured::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(captured.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let captured = CapturedLogs::new();
+    let _guard = captured.install();
     let client = builder(&server.uri())
         .without_codebase_discovery()
         .retry_policy(RetryPolicy::none())
@@ -82,7 +55,7 @@ async fn traces_and_errors_carry_no_secret_and_no_query() {
         .list(&query)
         .await
         .unwrap_err();
-    let logs = String::from_utf8_lossy(&captured.0.lock().unwrap()).into_owned();
+    let logs = captured.text();
     assert!(logs.contains("getCompanyContacts"), "{logs}");
     for leaked in [PRIVATE_KEY, CLIENT_ID, "Customer-Surname", "cHJpdktleS"] {
         assert!(!logs.contains(leaked), "{leaked} in logs:\n{logs}");

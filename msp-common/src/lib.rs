@@ -47,6 +47,8 @@ mod reqwest_transport;
 pub mod retry;
 pub mod secret;
 mod sleep;
+#[cfg(feature = "test-util")]
+pub mod testing;
 pub mod trace;
 mod transport;
 

@@ -1,11 +1,11 @@
 //! Every retry rule as a scenario against a mock server, with the exact sleeps recorded.
 
-use std::collections::VecDeque;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 use msp_common::retry::{Attempt, Classify, Jitter, RetryAction};
+use msp_common::testing::{Outcome, ScriptedTransport};
 use msp_common::{
     Error, Executor, ManualClock, Operation, RecordingSleep, RetryPolicy, Transport, TransportError,
 };
@@ -228,7 +228,10 @@ async fn refused_connection_is_retried_for_every_operation() {
         chain.push_str(&e.to_string());
         cause = e.source();
     }
-    assert!(!chain.contains("Customer") && !chain.contains("/things"), "{chain}");
+    assert!(
+        !chain.contains("Customer") && !chain.contains("/things"),
+        "{chain}"
+    );
     let Error::Transport { source, .. } = &error else {
         panic!("expected a transport error, got {error:?}")
     };
@@ -238,54 +241,9 @@ async fn refused_connection_is_retried_for_every_operation() {
     assert_eq!(h.sleep.recorded(), [MS(100), MS(200)]);
 }
 
-/// A scripted outcome: a status, or a transport error to make.
-type Outcome = Result<u16, fn() -> TransportError>;
-
-/// Plays back scripted outcomes and counts the attempts.
-#[derive(Debug, Default)]
-struct Scripted {
-    outcomes: Mutex<VecDeque<Outcome>>,
-    attempts: Mutex<u32>,
-}
-
-impl Scripted {
-    fn new(outcomes: Vec<Outcome>) -> Arc<Self> {
-        Arc::new(Self {
-            outcomes: Mutex::new(outcomes.into()),
-            attempts: Mutex::new(0),
-        })
-    }
-    fn attempts(&self) -> u32 {
-        *self.attempts.lock().unwrap()
-    }
-}
-
-#[async_trait::async_trait]
-impl Transport for Scripted {
-    async fn send(
-        &self,
-        _request: http::Request<Bytes>,
-    ) -> Result<http::Response<Bytes>, TransportError> {
-        *self.attempts.lock().unwrap() += 1;
-        match self.outcomes.lock().unwrap().pop_front() {
-            Some(Ok(status)) => {
-                let mut response = http::Response::new(Bytes::from_static(b"[]"));
-                *response.status_mut() = http::StatusCode::from_u16(status).unwrap();
-                Ok(response)
-            }
-            Some(Err(make)) => Err(make()),
-            None => Err(TransportError::Io("script exhausted".into())),
-        }
-    }
-}
-
-fn timeout() -> TransportError {
-    TransportError::Timeout("deadline elapsed".into())
-}
-
 #[tokio::test]
 async fn timeout_is_retried_only_when_the_operation_may_repeat() {
-    let script = Scripted::new(vec![Err(timeout), Ok(200)]);
+    let script = ScriptedTransport::new([Outcome::TimedOut]);
     let h = harness(RetryPolicy::interactive(), Some(script.clone()));
     h.executor
         .send(request("http://127.0.0.1:1/things", read()))
@@ -294,7 +252,7 @@ async fn timeout_is_retried_only_when_the_operation_may_repeat() {
     assert_eq!(script.attempts(), 2);
     assert_eq!(h.sleep.recorded(), [MS(100)]);
 
-    let script = Scripted::new(vec![Err(timeout), Ok(200)]);
+    let script = ScriptedTransport::new([Outcome::TimedOut]);
     let h = harness(RetryPolicy::interactive(), Some(script.clone()));
     let error = h
         .executor
@@ -308,10 +266,7 @@ async fn timeout_is_retried_only_when_the_operation_may_repeat() {
 
 #[tokio::test]
 async fn io_error_mid_exchange_is_retried_for_idempotent_operations() {
-    fn reset() -> TransportError {
-        TransportError::Io("connection reset".into())
-    }
-    let script = Scripted::new(vec![Err(reset), Ok(204)]);
+    let script = ScriptedTransport::new([Outcome::Reset, Outcome::status(204)]);
     let h = harness(RetryPolicy::interactive(), Some(script.clone()));
     let op = Operation::idempotent("updateThing", "/things/{id}");
     h.executor
@@ -323,7 +278,7 @@ async fn io_error_mid_exchange_is_retried_for_idempotent_operations() {
 
 #[tokio::test]
 async fn no_retry_preset_sends_once() {
-    let script = Scripted::new(vec![Ok(429), Ok(200)]);
+    let script = ScriptedTransport::new([Outcome::status(429)]);
     let h = harness(RetryPolicy::none(), Some(script.clone()));
     let error = h
         .executor
@@ -349,7 +304,7 @@ impl Classify for GatewayIsPermanent {
 
 #[tokio::test]
 async fn an_api_classifier_overrides_the_defaults() {
-    let script = Scripted::new(vec![Ok(502), Ok(200)]);
+    let script = ScriptedTransport::new([Outcome::status(502)]);
     let clock = ManualClock::new(SystemTime::UNIX_EPOCH + START);
     let executor = Executor::builder()
         .transport(script.clone())
@@ -366,7 +321,7 @@ async fn an_api_classifier_overrides_the_defaults() {
     assert_eq!(script.attempts(), 1);
 
     // Anything the classifier defers on still follows the defaults.
-    let script = Scripted::new(vec![Ok(504), Ok(200)]);
+    let script = ScriptedTransport::new([Outcome::status(504)]);
     let executor = Executor::builder()
         .transport(script.clone())
         .classifier(Arc::new(GatewayIsPermanent))
@@ -386,7 +341,7 @@ async fn rate_budget_applies_to_every_attempt() {
     use std::num::NonZeroU32;
     let clock = ManualClock::new(SystemTime::UNIX_EPOCH + START);
     let sleep = RecordingSleep::advancing(clock.clone());
-    let script = Scripted::new(vec![Ok(200), Ok(200), Ok(200)]);
+    let script = ScriptedTransport::new([]);
     let executor = Executor::builder()
         .transport(script.clone())
         .rate_limit(RateLimit::with_clock(

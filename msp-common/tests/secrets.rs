@@ -1,43 +1,17 @@
 //! Credentials never show in `Debug` output, errors or traces; traces carry the route template,
 //! never the URL.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use bytes::Bytes;
 use msp_common::secret::{basic_auth, sensitive_header};
+use msp_common::testing::CapturedLogs;
 use msp_common::{Executor, Operation, RecordingSleep, RetryPolicy, SecretString};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const PRIVATE_KEY: &str = "pr1vate-K3y-never-shown";
 const CLIENT_ID: &str = "0f6b1f0e-client-id-never-shown";
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Captured {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
-    }
-}
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
-    type Writer = Captured;
-    fn make_writer(&'a self) -> Captured {
-        self.clone()
-    }
-}
 
 fn credential_headers() -> http::HeaderMap {
     let password = SecretString::from(PRIVATE_KEY);
@@ -81,13 +55,8 @@ async fn traces_carry_the_route_template_but_no_secret_and_no_query() {
         .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "1"))
         .mount(&server)
         .await;
-    let captured = Captured::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(captured.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let captured = CapturedLogs::new();
+    let _guard = captured.install();
 
     let executor = Executor::builder()
         .retry_policy(RetryPolicy::interactive())

@@ -4,13 +4,11 @@
 
 mod client_support;
 
-use std::collections::VecDeque;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
-use bytes::Bytes;
 use client_support::{Harness, SESSION_ID, details_json, method_path};
-use msp_common::{Transport, TransportError};
+use msp_common::testing::{Outcome, ScriptedTransport};
 use screenconnect_api::models::SessionId;
 use screenconnect_api::{Client, Error};
 use serde_json::json;
@@ -152,79 +150,33 @@ async fn generic_server_faults_are_not_retried_for_reads_either() {
     assert_eq!(h.count("GetSessionsByName").await, 1);
 }
 
-/// A transport that plays back scripted failures, then answers 200 with `[]`.
-#[derive(Debug, Default)]
-struct Scripted {
-    failures: Mutex<VecDeque<fn() -> TransportError>>,
-    calls: Mutex<u32>,
-}
-
-impl Scripted {
-    fn new(failures: &[fn() -> TransportError]) -> Arc<Self> {
-        Arc::new(Self {
-            failures: Mutex::new(failures.iter().copied().collect()),
-            calls: Mutex::new(0),
-        })
-    }
-
-    fn calls(&self) -> u32 {
-        *self.calls.lock().unwrap()
-    }
-}
-
-#[async_trait::async_trait]
-impl Transport for Scripted {
-    async fn send(
-        &self,
-        _request: http::Request<Bytes>,
-    ) -> Result<http::Response<Bytes>, TransportError> {
-        *self.calls.lock().unwrap() += 1;
-        if let Some(failure) = self.failures.lock().unwrap().pop_front() {
-            return Err(failure());
-        }
-        Ok(http::Response::new(Bytes::from_static(b"[]")))
-    }
-}
-
-fn timeout() -> TransportError {
-    TransportError::Timeout("deadline elapsed".into())
-}
-
-fn broken() -> TransportError {
-    TransportError::Io("connection reset".into())
-}
-
-fn refused() -> TransportError {
-    TransportError::Connect("connection refused".into())
-}
-
-async fn client_over(h: &Harness, transport: Arc<Scripted>) -> Client {
+async fn client_over(h: &Harness, transport: Arc<ScriptedTransport>) -> Client {
     h.builder(h.config()).transport(transport).build().unwrap()
 }
 
 #[tokio::test]
 async fn timeouts_and_broken_connections_end_a_write_but_not_a_read() {
     let h = Harness::start().await;
-    for failure in [timeout as fn() -> TransportError, broken] {
-        let transport = Scripted::new(&[failure, failure]);
+    for failure in [Outcome::TimedOut, Outcome::Reset] {
+        let transport = ScriptedTransport::new([failure.clone(), failure.clone()]);
         let client = client_over(&h, transport.clone()).await;
         let error = client.send_command(&id(), "hostname").await.unwrap_err();
         assert!(matches!(error, Error::Transport { .. }), "{error:?}");
         assert!(error.may_have_been_processed());
-        assert_eq!(transport.calls(), 1);
+        assert_eq!(transport.attempts(), 1);
 
-        let transport = Scripted::new(&[failure, failure]);
+        let transport = ScriptedTransport::new([failure.clone(), failure.clone()]);
         let client = client_over(&h, transport.clone()).await;
         client.sessions_by_name("x").await.unwrap();
-        assert_eq!(transport.calls(), 3);
+        assert_eq!(transport.attempts(), 3);
     }
 }
 
 #[tokio::test]
 async fn a_connection_that_was_never_made_is_retried_for_writes() {
     let h = Harness::start().await;
-    let transport = Scripted::new(&[refused]);
+    let transport = ScriptedTransport::new([Outcome::Refused]);
     let client = client_over(&h, transport.clone()).await;
     client.add_note(&id(), "note").await.unwrap();
-    assert_eq!(transport.calls(), 2);
+    assert_eq!(transport.attempts(), 2);
 }

@@ -3,10 +3,8 @@
 
 mod client_support;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 use client_support::{Harness, SECRET, SESSION_ID, details_json, method_path};
+use msp_common::testing::CapturedLogs;
 use screenconnect_api::command::{CommandScript, SentinelNonce, Shell};
 use screenconnect_api::models::SessionId;
 use screenconnect_api::{Client, Config, RunOptions, SecretString};
@@ -16,32 +14,6 @@ use wiremock::{Mock, ResponseTemplate};
 
 const COMMAND: &str = "net user helpdesk Sup3rS3cretPassw0rd /add";
 const OUTPUT: &str = "BitLocker recovery key 123456-654321-111111";
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Captured {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
-    }
-}
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
-    type Writer = Captured;
-    fn make_writer(&'a self) -> Captured {
-        self.clone()
-    }
-}
 
 #[tokio::test]
 async fn debug_output_hides_the_secret() {
@@ -112,13 +84,8 @@ async fn logs_and_errors_carry_neither_secret_nor_command_text_nor_output() {
         .mount(&h.server)
         .await;
 
-    let captured = Captured::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(captured.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let captured = CapturedLogs::new();
+    let _guard = captured.install();
 
     let client: Client = h.client();
     let id = SessionId::new(SESSION_ID).unwrap();
