@@ -76,6 +76,8 @@ pub use endpoint::Endpoint;
 pub use error::ManageErrorDecoder;
 pub use impersonation::{LIFETIME_WITHOUT_EXPIRATION, RENEW_BEFORE_EXPIRY};
 pub use list_query::{ListQuery, MAX_PAGE_SIZE, Paging};
-pub use msp_common::{ApiError, ApiErrorKind, Error, FieldError, Page, RateLimit, RetryPolicy, SecretString};
+pub use msp_common::{
+    ApiError, ApiErrorKind, Error, FieldError, Page, RateLimit, RetryPolicy, SecretString,
+};
 pub use request::{ApiRequest, Credentials, accept_header, operation_name};
 pub use site::Site;

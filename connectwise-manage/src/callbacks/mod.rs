@@ -65,7 +65,7 @@ pub use error::CallbackError;
 pub use key_response::parse_signing_key_response;
 pub use key_source::SigningKeySource;
 pub use key_url::KeyUrlPolicy;
-pub use registration::{CallbackChange, EnsuredCallback};
 pub use payload::{CallbackAction, CallbackMetadata, CallbackPayload};
+pub use registration::{CallbackChange, EnsuredCallback};
 pub use signature::{SIGNATURE_HEADER, compute_signature, verify_signature};
 pub use verifier::{CallbackVerifier, DEFAULT_KEY_CACHE_CAPACITY};
