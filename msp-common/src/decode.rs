@@ -148,6 +148,9 @@ mod tests {
         assert_eq!(error.kind, ApiErrorKind::Validation);
         assert_eq!(error.code.as_deref(), Some("InvalidObject"));
         assert_eq!(error.field_errors[0].field.as_deref(), Some("firstName"));
+        let wrapped = Error::Api(Box::new(error.clone()));
+        assert_eq!(wrapped.field_errors(), error.field_errors.as_slice());
+        assert!(Error::build("op", "bad").field_errors().is_empty());
         assert_eq!(
             error.to_string(),
             "getThing: HTTP 400 InvalidObject: contact object is invalid; firstName: The firstName field is required."

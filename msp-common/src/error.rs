@@ -102,6 +102,19 @@ impl Error {
         }
     }
 
+    /// The field-level problems of a validation error (empty for any other error).
+    ///
+    /// ```
+    /// # fn report(error: &msp_common::Error) {
+    /// for problem in error.field_errors() {
+    ///     eprintln!("{:?}: {:?}", problem.field, problem.message);
+    /// }
+    /// # }
+    /// ```
+    pub fn field_errors(&self) -> &[FieldError] {
+        self.api().map_or(&[], |api| api.field_errors.as_slice())
+    }
+
     /// `true` for a 404.
     pub fn is_not_found(&self) -> bool {
         self.status() == Some(StatusCode::NOT_FOUND)
