@@ -85,6 +85,19 @@ impl<T> Endpoint<T> {
         }
     }
 
+    /// An endpoint at already-split path segments (each percent-encoded on its own) with the
+    /// spec's route template, which names the operations (`getServiceTicketsByParentIdNotes`).
+    /// The typed accessors use it so that identifiers cannot change the path.
+    pub(crate) fn at(client: Client, segments: Vec<String>, route: &str) -> Self {
+        Self {
+            client,
+            segments,
+            route: route.to_owned(),
+            api_version: None,
+            model: PhantomData,
+        }
+    }
+
     /// The route template, e.g. `/service/tickets/{parentId}/notes`.
     pub fn route(&self) -> &str {
         &self.route

@@ -53,6 +53,7 @@
 /// The shared transport, retry and error crate, re-exported.
 pub use msp_common;
 
+pub mod api;
 pub mod callbacks;
 mod client;
 mod codebase;

@@ -200,7 +200,8 @@ fn render_mod(version: &str, modules: &[(String, Option<String>)]) -> String {
     out
 }
 
-fn doc_lines(out: &mut String, indent: &str, docs: &[String]) {
+/// Writes doc paragraphs as `///` lines wrapped at 100 columns; empty strings separate paragraphs.
+pub fn doc_lines(out: &mut String, indent: &str, docs: &[String]) {
     let width = MAX_WIDTH.saturating_sub(indent.len() + 4).max(40);
     for paragraph in docs {
         if paragraph.is_empty() {

@@ -282,7 +282,8 @@ mod tests {
                  "enums": {enums}, "enum_additions": []}},
                "operations": {{"broken_paths": [], "trailing_slash": {{"paths": [], "reason": ""}},
                  "case_twins": [], "misplaced_parameters": [], "missing_parameters": [],
-                 "status_codes": {{"accept_any_2xx": true, "reason": "", "operations": []}}}}}}"#
+                 "status_codes": {{"accept_any_2xx": true, "reason": "", "operations": []}},
+                 "count_routes": []}}}}"#
         ))
         .expect("valid errata")
     }

@@ -2,8 +2,8 @@
 //!
 //! The overlay has two parts. `models` changes what the model generator emits (any-JSON fields,
 //! enum members the spec lacks, feature areas). `operations` records broken paths, parameters in
-//! the wrong place and status-code quirks; the model generator only validates it, and the
-//! accessor generator consumes it through the typed structs below.
+//! the wrong place, status-code quirks and count routes with the wrong response; the accessor
+//! generator ([`crate::api`]) consumes it through the typed structs below.
 //!
 //! Validation is strict in both directions: every entry must match the spec (a fixed spec makes
 //! its erratum an error, so stale entries do not pile up), and every anomaly of a kind the overlay
@@ -117,6 +117,21 @@ pub struct OperationErrata {
     pub missing_parameters: Vec<MissingParameter>,
     /// How to treat success status codes.
     pub status_codes: StatusCodes,
+    /// `GET …/count` routes whose declared response is not `Count`.
+    pub count_routes: Vec<CountRoute>,
+}
+
+/// A `GET …/count` route that does not declare the `Count` schema, and what it really returns.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CountRoute {
+    /// The path as the spec writes it (ending in `/count`).
+    pub path: String,
+    /// `true` when the route answers `{"count": N}` like every other count route (the accessor is
+    /// then the parent's `count()`); `false` when it returns something else (kept as declared).
+    pub counts: bool,
+    /// Why.
+    pub reason: String,
 }
 
 /// A malformed path template and its repair.
@@ -131,7 +146,8 @@ pub struct PathFix {
     pub reason: String,
 }
 
-/// Paths written with a trailing `/`; they are called without it.
+/// Paths written with a trailing `/`. Accessors call them as written; the tree of accessors places
+/// them beside their slash-less siblings.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TrailingSlash {
@@ -147,7 +163,8 @@ pub struct TrailingSlash {
 pub struct CaseTwin {
     /// The spellings in the spec.
     pub paths: Vec<String>,
-    /// The spelling to call.
+    /// The spelling that names the shared accessor (each operation is still called with the
+    /// spelling the spec gives it; routing ignores case).
     pub canonical: String,
     /// Why.
     pub reason: String,
@@ -261,8 +278,9 @@ impl Errata {
         }
     }
 
-    /// The path to call for a path as the spec writes it: broken templates repaired, a trailing
-    /// `/` removed, case twins folded onto their canonical spelling.
+    /// The resource a path as the spec writes it names: broken templates repaired, a trailing `/`
+    /// removed, case twins folded onto their canonical spelling. The accessor tree is built from
+    /// these; requests go to [`Errata::call_path`].
     pub fn effective_path(&self, spec_path: &str) -> String {
         let ops = &self.operations;
         let mut path = ops
@@ -284,6 +302,70 @@ impl Errata {
             path = twin.canonical.clone();
         }
         path
+    }
+}
+
+impl Errata {
+    /// The path an operation is called with: the spec's path with a broken template repaired,
+    /// otherwise exactly as written (letter case and any trailing `/` included).
+    pub fn call_path(&self, spec_path: &str) -> String {
+        self.operations
+            .broken_paths
+            .iter()
+            .find(|fix| fix.path == spec_path)
+            .map_or(spec_path, |fix| fix.fixed.as_str())
+            .to_owned()
+    }
+
+    /// The status-code erratum of an operation, if any.
+    pub fn status_fix(&self, method: Method, spec_path: &str) -> Option<&StatusFix> {
+        self.operations
+            .status_codes
+            .operations
+            .iter()
+            .find(|fix| fix.method == method && fix.path == spec_path)
+    }
+
+    /// The count-route erratum of a path, if any.
+    pub fn count_route(&self, spec_path: &str) -> Option<&CountRoute> {
+        self.operations
+            .count_routes
+            .iter()
+            .find(|entry| entry.path == spec_path)
+    }
+
+    /// The misplaced-parameter erratum naming `parameter` of an operation, if any.
+    pub fn misplaced(
+        &self,
+        method: Method,
+        spec_path: &str,
+        parameter: &str,
+    ) -> Option<&MisplacedParameter> {
+        self.operations.misplaced_parameters.iter().find(|entry| {
+            entry.method == method
+                && entry.path == spec_path
+                && entry.parameters.iter().any(|p| p == parameter)
+        })
+    }
+
+    /// The missing-parameter erratum for a template variable of an operation, if any.
+    pub fn missing(
+        &self,
+        method: Method,
+        spec_path: &str,
+        variable: &str,
+    ) -> Option<&MissingParameter> {
+        self.operations.missing_parameters.iter().find(|entry| {
+            entry.method == method && entry.path == spec_path && entry.parameter == variable
+        })
+    }
+
+    /// The broken-path erratum of a path, if any.
+    pub fn broken(&self, spec_path: &str) -> Option<&PathFix> {
+        self.operations
+            .broken_paths
+            .iter()
+            .find(|fix| fix.path == spec_path)
     }
 }
 
@@ -479,6 +561,19 @@ fn property_type<'a>(spec: &'a Spec, schema: &str, property: &str) -> Option<&'a
         .iter()
         .find(|p| p.name == property)
         .map(|p| &p.ty)
+}
+
+/// Whether a path's last segment is `count` (a trailing `/` ignored).
+pub fn is_count_path(path: &str) -> bool {
+    strip_slash(path).rsplit('/').next() == Some("count")
+}
+
+/// Whether an operation's success response is the `Count` schema.
+pub fn declares_count(operation: &crate::spec::Operation) -> bool {
+    operation
+        .responses
+        .iter()
+        .any(|r| r.ty == Some(TypeExpr::Ref("Count".to_owned())))
 }
 
 fn strip_slash(path: &str) -> &str {
@@ -761,6 +856,42 @@ impl OperationErrata {
                 ));
             }
         }
+
+        // Count routes, both directions: every `GET …/count` either declares `Count` or is listed.
+        let mut listed_counts = BTreeSet::new();
+        for entry in &self.count_routes {
+            if !listed_counts.insert(entry.path.as_str()) {
+                problems.push(format!("count_routes: `{}` listed twice", entry.path));
+            }
+            if !is_count_path(&entry.path) {
+                problems.push(format!(
+                    "count_routes: `{}` does not end in `/count`",
+                    entry.path
+                ));
+            }
+            match spec.operation(&entry.path, Method::Get) {
+                None => problems.push(format!(
+                    "count_routes: no GET operation at `{}`",
+                    entry.path
+                )),
+                Some(operation) if declares_count(operation) => problems.push(format!(
+                    "count_routes: GET `{}` declares `Count`; remove the entry",
+                    entry.path
+                )),
+                Some(_) => {}
+            }
+        }
+        for (path, item) in &spec.paths {
+            if let Some(operation) = item.operations.get(&Method::Get)
+                && is_count_path(path)
+                && !declares_count(operation)
+                && !listed_counts.contains(path.as_str())
+            {
+                problems.push(format!(
+                    "GET {path} does not declare `Count`; add it to count_routes"
+                ));
+            }
+        }
     }
 }
 
@@ -802,7 +933,8 @@ mod tests {
                  "misplaced_parameters": [{"method": "delete", "path": "/a/{id}", "parameters": ["other"], "actual": "query", "reason": "r"}],
                  "missing_parameters": [],
                  "status_codes": {"accept_any_2xx": true, "reason": "r", "operations": [
-                     {"method": "post", "path": "/a/X/", "declared": "201", "observed": [200, 201], "body": "optional", "reason": "r"}]}}}"#,
+                     {"method": "post", "path": "/a/X/", "declared": "201", "observed": [200, 201], "body": "optional", "reason": "r"}]},
+                 "count_routes": []}}"#,
         )
         .expect("valid errata")
     }

@@ -1,4 +1,5 @@
-//! Generator of the typed ConnectWise Manage models in `connectwise-manage/src/models/generated/`.
+//! Generator of the typed ConnectWise Manage models in `connectwise-manage/src/models/generated/`
+//! and of the typed accessors in `connectwise-manage/src/api/generated/`.
 //!
 //! Input: the Manage OpenAPI spec (`../shared/spec/manage-openapi-2025.1.json` relative to the
 //! workspace root) and the errata overlay (`errata.json` beside this crate). Output: Rust source
@@ -8,8 +9,9 @@
 //! Stages, one module each: [`spec`] loads the document, [`errata`] loads and validates the
 //! overlay, [`areas`] assigns cargo features, [`enums`] plans the open enums, [`naming`] and
 //! [`types`] map names and types, [`model`] decides every item and its docs, and [`emit`] prints
-//! the files.
+//! the files. [`api`] builds the accessors on the same spec and errata.
 
+pub mod api;
 pub mod areas;
 pub mod docs;
 pub mod emit;
@@ -37,11 +39,38 @@ pub fn generate(spec: &Spec, errata: &Errata) -> Result<BTreeMap<PathBuf, String
     emit::emit(&model)
 }
 
-/// Loads the spec and errata from disk and generates the files.
+/// Loads the spec and errata from disk and generates the model files.
 pub fn generate_from_paths(spec: &Path, errata: &Path) -> Result<BTreeMap<PathBuf, String>, Error> {
     let spec = Spec::load(spec)?;
     let errata = Errata::load(errata)?;
     generate(&spec, &errata)
+}
+
+/// Generates every file of `api/generated/`, keyed by file name relative to that directory.
+pub fn generate_accessors(
+    spec: &Spec,
+    errata: &Errata,
+) -> Result<BTreeMap<PathBuf, String>, Error> {
+    api::generate(spec, errata)
+}
+
+/// Both outputs: models and accessors.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Output {
+    /// The files of `models/generated/`.
+    pub models: BTreeMap<PathBuf, String>,
+    /// The files of `api/generated/`.
+    pub accessors: BTreeMap<PathBuf, String>,
+}
+
+/// Loads the spec and errata from disk and generates models and accessors.
+pub fn generate_all_from_paths(spec: &Path, errata: &Path) -> Result<Output, Error> {
+    let spec = Spec::load(spec)?;
+    let errata = Errata::load(errata)?;
+    Ok(Output {
+        models: generate(&spec, &errata)?,
+        accessors: generate_accessors(&spec, &errata)?,
+    })
 }
 
 /// The workspace root (two levels above this crate).
@@ -68,12 +97,21 @@ pub fn default_errata_path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("errata.json")
 }
 
-/// Where the generated files are checked in.
+/// Where the generated models are checked in.
 pub fn default_out_dir() -> PathBuf {
     workspace_root()
         .join("connectwise-manage")
         .join("src")
         .join("models")
+        .join("generated")
+}
+
+/// Where the generated accessors are checked in.
+pub fn default_api_out_dir() -> PathBuf {
+    workspace_root()
+        .join("connectwise-manage")
+        .join("src")
+        .join("api")
         .join("generated")
 }
 
@@ -84,7 +122,7 @@ pub struct Differences {
     pub missing: Vec<PathBuf>,
     /// Files whose content differs.
     pub changed: Vec<PathBuf>,
-    /// `.rs` files in the directory the generator no longer produces.
+    /// `.rs` and `.md` files in the directory the generator no longer produces.
     pub stale: Vec<PathBuf>,
 }
 
@@ -130,7 +168,8 @@ pub fn compare(dir: &Path, files: &BTreeMap<PathBuf, String>) -> Result<Differen
 }
 
 /// Writes a generated file set into `dir`: creates the directory, rewrites files whose content
-/// changed and removes `.rs` files the generator no longer produces. Returns what it changed.
+/// changed and removes `.rs` and `.md` files the generator no longer produces. Returns what it
+/// changed.
 pub fn write(dir: &Path, files: &BTreeMap<PathBuf, String>) -> Result<Differences, Error> {
     std::fs::create_dir_all(dir).map_err(|source| Error::Io {
         path: dir.to_owned(),
@@ -148,7 +187,8 @@ pub fn write(dir: &Path, files: &BTreeMap<PathBuf, String>) -> Result<Difference
     Ok(differences)
 }
 
-/// The `.rs` files directly in `dir`, sorted; none if the directory does not exist.
+/// The generated kinds of files (`.rs`, `.md`) directly in `dir`, sorted; none if the directory
+/// does not exist.
 fn rust_files(dir: &Path) -> Result<Vec<PathBuf>, Error> {
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
@@ -167,7 +207,10 @@ fn rust_files(dir: &Path) -> Result<Vec<PathBuf>, Error> {
             source,
         })?;
         let name = PathBuf::from(entry.file_name());
-        if name.extension().is_some_and(|ext| ext == "rs") {
+        if name
+            .extension()
+            .is_some_and(|ext| ext == "rs" || ext == "md")
+        {
             out.push(name);
         }
     }

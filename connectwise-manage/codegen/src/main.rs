@@ -1,20 +1,22 @@
-//! `cargo run -p connectwise-manage-codegen -- [--spec PATH] [--errata PATH] [--out DIR] [--check]`
+//! `cargo run -p connectwise-manage-codegen -- [--spec PATH] [--errata PATH] [--out DIR]
+//! [--api-out DIR] [--check]`
 //!
-//! Regenerates `connectwise-manage/src/models/generated/`. With `--check` nothing is written; the
-//! exit status is 1 when the directory differs from what the generator produces.
+//! Regenerates `connectwise-manage/src/models/generated/` and `connectwise-manage/src/api/generated/`.
+//! With `--check` nothing is written; the exit status is 1 when either directory differs from what
+//! the generator produces.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use connectwise_manage_codegen as codegen;
 
-const USAGE: &str =
-    "usage: connectwise-manage-codegen [--spec PATH] [--errata PATH] [--out DIR] [--check]";
+const USAGE: &str = "usage: connectwise-manage-codegen [--spec PATH] [--errata PATH] [--out DIR] [--api-out DIR] [--check]";
 
 struct Args {
     spec: PathBuf,
     errata: PathBuf,
     out: PathBuf,
+    api_out: PathBuf,
     check: bool,
 }
 
@@ -23,6 +25,7 @@ fn parse_args() -> Result<Args, String> {
         spec: codegen::default_spec_path(),
         errata: codegen::default_errata_path(),
         out: codegen::default_out_dir(),
+        api_out: codegen::default_api_out_dir(),
         check: false,
     };
     let mut iter = std::env::args_os().skip(1);
@@ -37,6 +40,7 @@ fn parse_args() -> Result<Args, String> {
             "--spec" => args.spec = value("--spec")?,
             "--errata" => args.errata = value("--errata")?,
             "--out" => args.out = value("--out")?,
+            "--api-out" => args.api_out = value("--api-out")?,
             "--check" => args.check = true,
             "-h" | "--help" => return Err(USAGE.to_owned()),
             other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
@@ -53,36 +57,42 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let files = match codegen::generate_from_paths(&args.spec, &args.errata) {
-        Ok(files) => files,
+    let output = match codegen::generate_all_from_paths(&args.spec, &args.errata) {
+        Ok(output) => output,
         Err(error) => {
             eprintln!("error: {error}");
             return ExitCode::FAILURE;
         }
     };
-    let result = if args.check {
-        codegen::compare(&args.out, &files)
-    } else {
-        codegen::write(&args.out, &files)
-    };
-    match result {
-        Ok(differences) if args.check && !differences.is_empty() => {
-            eprint!("{} is out of date:\n{differences}", args.out.display());
-            ExitCode::FAILURE
-        }
-        Ok(differences) => {
-            let verb = if args.check { "up to date" } else { "written" };
-            println!(
-                "{} files {verb} in {} ({} changed)",
-                files.len(),
-                args.out.display(),
-                differences.missing.len() + differences.changed.len() + differences.stale.len()
-            );
-            ExitCode::SUCCESS
-        }
-        Err(error) => {
-            eprintln!("error: {error}");
-            ExitCode::FAILURE
+    let mut status = ExitCode::SUCCESS;
+    for (dir, files) in [
+        (&args.out, &output.models),
+        (&args.api_out, &output.accessors),
+    ] {
+        let result = if args.check {
+            codegen::compare(dir, files)
+        } else {
+            codegen::write(dir, files)
+        };
+        match result {
+            Ok(differences) if args.check && !differences.is_empty() => {
+                eprint!("{} is out of date:\n{differences}", dir.display());
+                status = ExitCode::FAILURE;
+            }
+            Ok(differences) => {
+                let verb = if args.check { "up to date" } else { "written" };
+                println!(
+                    "{} files {verb} in {} ({} changed)",
+                    files.len(),
+                    dir.display(),
+                    differences.missing.len() + differences.changed.len() + differences.stale.len()
+                );
+            }
+            Err(error) => {
+                eprintln!("error: {error}");
+                return ExitCode::FAILURE;
+            }
         }
     }
+    status
 }

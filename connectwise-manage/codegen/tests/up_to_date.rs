@@ -1,33 +1,35 @@
-//! The checked-in models must be exactly what the generator produces from the spec and errata.
+//! The checked-in models and accessors must be exactly what the generator produces from the spec
+//! and errata, and the accessors must cover every operation of the spec.
 //!
 //! The spec lives outside the repository (`../shared/spec/` relative to the workspace root).
-//! Where it is absent the test says so and passes without comparing; the generated code then
-//! still compiles and is tested through the `connectwise-manage` tests.
+//! Where it is absent the tests say so and pass without comparing; the generated code then still
+//! compiles and is tested through the `connectwise-manage` tests.
 
-use std::path::PathBuf;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use connectwise_manage_codegen as codegen;
 
-#[test]
-fn checked_in_models_match_the_generator() {
+fn spec_path() -> Option<PathBuf> {
     let spec = codegen::default_spec_path();
-    if !spec.exists() {
+    if spec.exists() {
+        Some(spec)
+    } else {
         eprintln!(
             "skipping: the spec is not at {} (it lives outside the repository); nothing to compare",
             spec.display()
         );
-        return;
+        None
     }
-    let files = codegen::generate_from_paths(&spec, &codegen::default_errata_path())
-        .unwrap_or_else(|e| panic!("generation failed: {e}"));
+}
 
-    // Write to a scratch directory first, the way `cargo run -p connectwise-manage-codegen` would,
-    // and compare that with the checked-in directory file by file.
-    let scratch = scratch_dir();
-    codegen::write(&scratch, &files)
+/// Writes `files` to a scratch directory, the way `cargo run -p connectwise-manage-codegen`
+/// would, and lists how `checked_in` differs from it file by file.
+fn differences(checked_in: &Path, files: &BTreeMap<PathBuf, String>, label: &str) -> Vec<String> {
+    let scratch = scratch_dir(label);
+    codegen::write(&scratch, files)
         .unwrap_or_else(|e| panic!("writing {}: {e}", scratch.display()));
-    let checked_in = codegen::default_out_dir();
     let mut differing = Vec::new();
     for name in files.keys() {
         let fresh = std::fs::read(scratch.join(name)).unwrap_or_default();
@@ -37,34 +39,91 @@ fn checked_in_models_match_the_generator() {
             Err(_) => differing.push(format!("missing: {}", name.display())),
         }
     }
-    let differences = codegen::compare(&checked_in, &files).unwrap_or_else(|e| panic!("{e}"));
-    for stale in &differences.stale {
-        differing.push(format!("stale: {}", stale.display()));
+    let stale = codegen::compare(checked_in, files).unwrap_or_else(|e| panic!("{e}"));
+    for name in &stale.stale {
+        differing.push(format!("stale: {}", name.display()));
     }
     // Best effort: a leftover scratch directory in the temp dir is harmless.
     let _ = std::fs::remove_dir_all(&scratch);
+    differing
+}
 
-    assert!(
-        differing.is_empty(),
-        "{} is out of date; run `cargo run -p connectwise-manage-codegen`:\n{}",
-        checked_in.display(),
-        differing.join("\n")
-    );
+#[test]
+fn checked_in_code_matches_the_generator() {
+    let Some(spec) = spec_path() else { return };
+    let output = codegen::generate_all_from_paths(&spec, &codegen::default_errata_path())
+        .unwrap_or_else(|e| panic!("generation failed: {e}"));
+    for (dir, files, label) in [
+        (codegen::default_out_dir(), &output.models, "models"),
+        (codegen::default_api_out_dir(), &output.accessors, "api"),
+    ] {
+        let differing = differences(&dir, files, label);
+        assert!(
+            differing.is_empty(),
+            "{} is out of date; run `cargo run -p connectwise-manage-codegen`:\n{}",
+            dir.display(),
+            differing.join("\n")
+        );
+    }
 }
 
 #[test]
 fn generation_is_deterministic() {
-    let spec = codegen::default_spec_path();
-    if !spec.exists() {
-        eprintln!("skipping: the spec is not at {}", spec.display());
-        return;
-    }
+    let Some(spec) = spec_path() else { return };
     let errata = codegen::default_errata_path();
-    let first = codegen::generate_from_paths(&spec, &errata).unwrap_or_else(|e| panic!("{e}"));
-    let second = codegen::generate_from_paths(&spec, &errata).unwrap_or_else(|e| panic!("{e}"));
+    let first = codegen::generate_all_from_paths(&spec, &errata).unwrap_or_else(|e| panic!("{e}"));
+    let second = codegen::generate_all_from_paths(&spec, &errata).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(first, second);
-    assert!(first.contains_key(&PathBuf::from("mod.rs")));
-    assert!(first.contains_key(&PathBuf::from("core_models.rs")));
+    assert!(first.models.contains_key(&PathBuf::from("mod.rs")));
+    assert!(first.models.contains_key(&PathBuf::from("core_models.rs")));
+    assert!(first.accessors.contains_key(&PathBuf::from("mod.rs")));
+    assert!(first.accessors.contains_key(&PathBuf::from("service.rs")));
+}
+
+#[test]
+fn the_operation_index_has_one_row_per_spec_operation() {
+    let Some(spec_file) = spec_path() else { return };
+    let spec = codegen::Spec::load(&spec_file).unwrap_or_else(|e| panic!("{e}"));
+    let errata =
+        codegen::Errata::load(&codegen::default_errata_path()).unwrap_or_else(|e| panic!("{e}"));
+    let files = codegen::generate_accessors(&spec, &errata).unwrap_or_else(|e| panic!("{e}"));
+    let index = &files[&PathBuf::from(codegen::api::INDEX_FILE)];
+    let rows = codegen::api::coverage::parse(index);
+
+    let expected: BTreeSet<(String, String, String)> = spec
+        .paths
+        .iter()
+        .flat_map(|(path, item)| {
+            item.operations.iter().map(|(method, operation)| {
+                (
+                    operation.operation_id.clone(),
+                    method.to_string(),
+                    errata.call_path(path),
+                )
+            })
+        })
+        .collect();
+    let listed: BTreeSet<(String, String, String)> = rows.iter().cloned().collect();
+    assert_eq!(listed.len(), rows.len(), "an operation is listed twice");
+    let missing: Vec<_> = expected.difference(&listed).collect();
+    let extra: Vec<_> = listed.difference(&expected).collect();
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "missing: {missing:?}\nextra: {extra:?}"
+    );
+    assert_eq!(rows.len(), 3053, "the 2025.1 spec has 3,053 operations");
+
+    // Every row names an accessor, except the one multipart upload, which says why.
+    let skipped: Vec<&str> = index
+        .lines()
+        .filter(|line| line.contains("not generated"))
+        .collect();
+    assert_eq!(skipped.len(), 1, "{skipped:?}");
+    assert!(
+        skipped[0].contains("`postSystemDocuments`"),
+        "{}",
+        skipped[0]
+    );
 }
 
 #[test]
@@ -72,14 +131,7 @@ fn errata_file_parses_and_matches_the_spec() {
     let errata =
         codegen::Errata::load(&codegen::default_errata_path()).unwrap_or_else(|e| panic!("{e}"));
     assert!(!errata.models.any_json.is_empty());
-    let spec = codegen::default_spec_path();
-    if !spec.exists() {
-        eprintln!(
-            "skipping the spec check: the spec is not at {}",
-            spec.display()
-        );
-        return;
-    }
+    let Some(spec) = spec_path() else { return };
     let spec = codegen::Spec::load(&spec).unwrap_or_else(|e| panic!("{e}"));
     errata.validate(&spec).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
@@ -94,15 +146,28 @@ fn errata_file_parses_and_matches_the_spec() {
         errata.effective_path("/finance/agreementrecap/"),
         "/finance/agreementrecap"
     );
+    // Calls keep the spec's spelling and trailing slash; only broken templates change.
+    assert_eq!(
+        errata.call_path("/finance/agreementrecap/"),
+        "/finance/agreementrecap/"
+    );
+    assert_eq!(
+        errata.call_path("/system/AllowedFileTypes/"),
+        "/system/AllowedFileTypes/"
+    );
+    assert_eq!(
+        errata.call_path("/system/members/{memberIdentifier:regex(^(types. |("),
+        "/system/members/{memberIdentifier}"
+    );
 }
 
-fn scratch_dir() -> PathBuf {
+fn scratch_dir(label: &str) -> PathBuf {
     let nanos = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_nanos())
         .unwrap_or_default();
     std::env::temp_dir().join(format!(
-        "connectwise-manage-codegen-{}-{nanos}",
+        "connectwise-manage-codegen-{label}-{}-{nanos}",
         std::process::id()
     ))
 }
