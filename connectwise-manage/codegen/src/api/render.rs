@@ -427,24 +427,25 @@ impl Renderer<'_> {
                     )?);
                 }
 
-                if placed.role == Role::Get && node.is_record() {
-                    if let Reply::Json(ty) = &op.reply {
-                        let mut docs = vec![
-                            head.clone(),
-                            String::new(),
-                            "`None` when the server answers 404 Not Found.".to_owned(),
-                        ];
-                        push_notes(&mut docs, &notes);
-                        out.push(self.method(
-                            &docs,
-                            &gate,
-                            "get_opt",
-                            &["&self".to_owned()],
-                            &format!("rt::ApiFuture<Option<{}>>", qualified(ty)),
-                            "rt::get_opt",
-                            &["&self.0".to_owned(), id.clone(), path.clone()],
-                        )?);
-                    }
+                if placed.role == Role::Get
+                    && node.is_record()
+                    && let Reply::Json(ty) = &op.reply
+                {
+                    let mut docs = vec![
+                        head.clone(),
+                        String::new(),
+                        "`None` when the server answers 404 Not Found.".to_owned(),
+                    ];
+                    push_notes(&mut docs, &notes);
+                    out.push(self.method(
+                        &docs,
+                        &gate,
+                        "get_opt",
+                        &["&self".to_owned()],
+                        &format!("rt::ApiFuture<Option<{}>>", qualified(ty)),
+                        "rt::get_opt",
+                        &["&self.0".to_owned(), id.clone(), path.clone()],
+                    )?);
                 }
             }
         }
