@@ -1,0 +1,98 @@
+//! What can go wrong in a recipe, as one error type the binaries print and turn into an exit
+//! code.
+
+use std::path::PathBuf;
+
+use crate::cli::CliError;
+
+/// Why a recipe stopped.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The command line was not understood.
+    #[error(transparent)]
+    Cli(#[from] CliError),
+    /// Credentials are set only in part: the recipe will not fall back to the sandbox when it
+    /// looks as if a real tenant was meant.
+    #[error(
+        "{api} credentials are only partly set (missing: {}); set all of them to use a real \
+         tenant, or none to use the embedded sandbox",
+        missing.join(", ")
+    )]
+    PartialCredentials {
+        /// Which API.
+        api: &'static str,
+        /// The variables that are not set.
+        missing: Vec<&'static str>,
+    },
+    /// A call to an API failed.
+    #[error(transparent)]
+    Api(#[from] msp_common::Error),
+    /// A ScreenConnect configuration was refused.
+    #[error(transparent)]
+    Config(#[from] msp_common::ConfigError),
+    /// A condition or ordering could not be built.
+    #[error("could not build the query: {0}")]
+    Query(#[from] connectwise_manage::query::QueryError),
+    /// A patch could not be built.
+    #[error("could not build the patch: {0}")]
+    Patch(#[from] connectwise_manage::patch::PatchError),
+    /// Something the recipe needs does not exist on the tenant.
+    #[error("{what} {name:?} was not found{hint}")]
+    NotFound {
+        /// What was looked for ("board", "status", …).
+        what: &'static str,
+        /// The name or id asked for.
+        name: String,
+        /// What to do about it, starting with "; " (or empty).
+        hint: String,
+    },
+    /// A name matched more than one record where exactly one was needed.
+    #[error("{what} {name:?} is ambiguous: {count} records match ({candidates})")]
+    Ambiguous {
+        /// What was looked for.
+        what: &'static str,
+        /// The name asked for.
+        name: String,
+        /// How many matched.
+        count: usize,
+        /// Their ids, comma-separated.
+        candidates: String,
+    },
+    /// The recipe's own settings are inconsistent with the tenant (a rule names a type the board
+    /// does not have, …). Nothing was written.
+    #[error("{0}")]
+    Setup(String),
+    /// An input file could not be read.
+    #[error("could not read {}: {source}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// An input file was read but its content is unusable.
+    #[error("{} is not usable: {message}", path.display())]
+    Input {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong, with the position when the JSON is malformed.
+        message: String,
+    },
+    /// An installer URL or command could not be built.
+    #[error(transparent)]
+    Installer(#[from] screenconnect_api::installer::InstallerError),
+    /// A command could not be run on a machine; [`Error::command_may_be_queued`] says whether it
+    /// may run anyway.
+    #[error(transparent)]
+    RunCommand(#[from] screenconnect_api::RunCommandError),
+}
+
+impl Error {
+    /// True when a command may be queued on a machine despite the error, so it must not be sent
+    /// again blindly.
+    pub fn command_may_be_queued(&self) -> bool {
+        matches!(self, Error::RunCommand(error) if error.sent() != screenconnect_api::CommandSent::No)
+    }
+}

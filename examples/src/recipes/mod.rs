@@ -1,0 +1,14 @@
+//! The recipes, one module each. Every recipe is a library function taking a client and options
+//! and returning a report, so that it can be tested against the sandbox; the binaries in
+//! `src/bin/` only read the command line, pick the target and print.
+//!
+//! | recipe | writes | without the write flag |
+//! |---|---|---|
+//! | [`triage`] | priority, type, an internal note | reports what it would do (`--apply` writes) |
+//! | [`log_time`] | a time entry, the ticket's status | prints the entry and the patch (`--apply` writes) |
+//! | [`sync_configurations`] | new configurations | lists what it would create (`--apply` writes) |
+//! | [`ensure_callback`] | a callback entry | shows matching entries (`--apply` writes) |
+//! | [`sc_installer`] | nothing | (pure: no credentials, no I/O) |
+//! | [`sc_run_command`] | runs a command on a machine | shows the session found (`--execute` runs) |
+
+pub mod triage;
