@@ -37,11 +37,12 @@
 //! # Handles
 //!
 //! A handle is cheap to create and to clone; it holds the client and the path values met so far.
-//! Area roots hang off the client: [`Client::company_area`] (the client's own
-//! [`Client::company`] already returns the login company), `expense()`, `finance()`,
-//! `marketing()`, `procurement()`, `project()`, `sales()`, `schedule()`, [`Client::service`],
-//! [`Client::system`] and [`Client::time`]. The top-level `/configurations/…` paths (configuration
-//! types and their questions) are reached through `client.configurations()`, which belongs to the
+//! Area roots hang off the client: [`company_area()`](crate::Client::company_area) (the client's
+//! own [`company()`](crate::Client::company) already returns the login company), `expense()`,
+//! `finance()`, `marketing()`, `procurement()`, `project()`, `sales()`, `schedule()`,
+//! [`service()`](crate::Client::service), [`system()`](crate::Client::system) and
+//! [`time()`](crate::Client::time). The top-level `/configurations/…` paths (configuration types
+//! and their questions) are reached through `client.configurations()`, which belongs to the
 //! `company` feature.
 //!
 //! Below a root, a literal path segment is a method named after it (`tickets()`,
