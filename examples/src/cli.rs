@@ -89,28 +89,34 @@ impl Args {
     /// [`CliError::MissingValue`] when the value is missing, [`CliError::Repeated`] when the
     /// option was given twice.
     pub fn value(&mut self, name: &str) -> Result<Option<String>, CliError> {
+        let mut values = self.values(name)?;
+        if values.len() > 1 {
+            return Err(CliError::Repeated(name.to_owned()));
+        }
+        Ok(values.pop())
+    }
+
+    /// Claims every `--name value` or `--name=value` of an option that may be repeated, in order.
+    ///
+    /// # Errors
+    /// [`CliError::MissingValue`] when a value is missing.
+    pub fn values(&mut self, name: &str) -> Result<Vec<String>, CliError> {
         let prefix = format!("{name}=");
-        let mut found = None;
+        let mut found = Vec::new();
         let mut index = 0;
         while index < self.rest.len() {
             let arg = &self.rest[index];
-            let value = if arg == name {
+            if arg == name {
                 if index + 1 >= self.rest.len() || self.rest[index + 1].starts_with("--") {
                     return Err(CliError::MissingValue(name.to_owned()));
                 }
-                let value = self.rest.remove(index + 1);
+                found.push(self.rest.remove(index + 1));
                 self.rest.remove(index);
-                value
             } else if let Some(value) = arg.strip_prefix(&prefix) {
-                let value = value.to_owned();
+                found.push(value.to_owned());
                 self.rest.remove(index);
-                value
             } else {
                 index += 1;
-                continue;
-            };
-            if found.replace(value).is_some() {
-                return Err(CliError::Repeated(name.to_owned()));
             }
         }
         Ok(found)
@@ -198,6 +204,10 @@ mod tests {
             Args::new(["--apply=yes"]).flag("--apply"),
             Err(CliError::Invalid { .. })
         ));
+        assert_eq!(
+            Args::new(["--status", "New", "--x", "--status=Reopened"]).values("--status"),
+            Ok(vec!["New".to_owned(), "Reopened".to_owned()])
+        );
         assert_eq!(
             Args::new(Vec::<String>::new()).required("--ticket"),
             Err(CliError::Required("--ticket".to_owned()))

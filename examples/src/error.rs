@@ -37,6 +37,10 @@ pub enum Error {
     /// A patch could not be built.
     #[error("could not build the patch: {0}")]
     Patch(#[from] connectwise_manage::patch::PatchError),
+    /// The options given to a recipe do not make sense (an end before the start, empty notes, …).
+    /// Nothing was sent.
+    #[error("invalid options: {0}")]
+    InvalidOptions(String),
     /// Something the recipe needs does not exist on the tenant.
     #[error("{what} {name:?} was not found{hint}")]
     NotFound {
@@ -90,6 +94,22 @@ pub enum Error {
 }
 
 impl Error {
+    /// The message with its causes, each cause on its own line unless the message already says
+    /// it: what a binary prints.
+    pub fn report(&self) -> String {
+        let mut text = self.to_string();
+        let mut source = std::error::Error::source(self);
+        while let Some(cause) = source {
+            let line = cause.to_string();
+            if !text.contains(&line) {
+                text.push_str("\n  caused by: ");
+                text.push_str(&line);
+            }
+            source = cause.source();
+        }
+        text
+    }
+
     /// True when a command may be queued on a machine despite the error, so it must not be sent
     /// again blindly.
     pub fn command_may_be_queued(&self) -> bool {

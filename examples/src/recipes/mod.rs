@@ -11,4 +11,10 @@
 //! | [`sc_installer`] | nothing | (pure: no credentials, no I/O) |
 //! | [`sc_run_command`] | runs a command on a machine | shows the session found (`--execute` runs) |
 
+pub mod ensure_callback;
+pub mod log_time;
+pub mod lookup;
+pub mod sc_installer;
+pub mod sc_run_command;
+pub mod sync_configurations;
 pub mod triage;

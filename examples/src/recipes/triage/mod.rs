@@ -135,14 +135,21 @@ impl fmt::Display for TriageReport {
                     ticket_type,
                     ..
                 } => {
+                    let mut steps = Vec::new();
+                    for (field, change) in [("priority", priority), ("type", ticket_type)] {
+                        if change.changes() {
+                            steps.push(format!("{verb}set {field} {}", change.describe()));
+                        } else {
+                            steps.push(format!("{field} stays {}", change.to));
+                        }
+                    }
+                    steps.push(format!("{verb}post an internal triage note"));
                     writeln!(
                         f,
-                        "    {} (keyword \"{}\"): {verb}set priority {}, type {}; {verb}post an \
-                         internal triage note",
+                        "    {} (keyword \"{}\"): {}",
                         classification.rule.name,
                         classification.keyword,
-                        priority.describe(),
-                        ticket_type.describe()
+                        steps.join("; ")
                     )?;
                 }
                 TriageAction::AlreadyTriaged => writeln!(
@@ -156,8 +163,9 @@ impl fmt::Display for TriageReport {
         }
         write!(
             f,
-            "{} triaged, {} without a matching rule, {} already triaged.",
+            "{} {}, {} without a matching rule, {} already triaged.",
             self.triaged(),
+            if self.applied { "triaged" } else { "to triage" },
             self.count(|a| *a == TriageAction::NoRuleMatched),
             self.count(|a| *a == TriageAction::AlreadyTriaged)
         )?;
