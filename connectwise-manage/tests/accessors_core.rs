@@ -716,3 +716,24 @@ async fn handles_are_cheap_clones_and_show_their_path_values() {
     assert!(!debug.contains("privkey-secret"), "{debug}");
     let _copy = notes.clone();
 }
+
+#[test]
+fn the_operation_index_lists_each_operation_once() {
+    let index = include_str!("../src/api/generated/operations.md");
+    let ids: Vec<&str> = index
+        .lines()
+        .filter(|line| line.starts_with("| `"))
+        .filter_map(|line| line.split('`').nth(1))
+        .collect();
+    let unique: std::collections::BTreeSet<&str> = ids.iter().copied().collect();
+    assert_eq!(ids.len(), 3053, "the 2025.1 spec has 3,053 operations");
+    assert_eq!(unique.len(), ids.len(), "an operation is listed twice");
+    for id in [
+        "getServiceTickets",
+        "postServiceTicketsSearch",
+        "getSystemInfo",
+        "postFinanceAgreementsByIdCopy",
+    ] {
+        assert!(unique.contains(id), "{id} is missing");
+    }
+}
