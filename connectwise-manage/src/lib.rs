@@ -3,27 +3,38 @@
 //! # Quickstart
 //!
 //! ```no_run
+//! use connectwise_manage::models::ServiceNote;
 //! use connectwise_manage::query::{Condition, OrderBy};
 //! use connectwise_manage::{Client, ListQuery, patch::Patch};
 //! use futures::TryStreamExt;
-//! use serde_json::Value;
 //!
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! // CW_SITE, CW_COMPANY, CW_PUBLIC_KEY, CW_PRIVATE_KEY, CW_CLIENT_ID (and CW_API_VERSION).
 //! let client = Client::from_env()?;
 //!
 //! // Every open ticket on the Help Desk board, newest first, following every page.
-//! let tickets = client.endpoint::<Value>("/service/tickets");
+//! let tickets = client.service().tickets();
 //! let query = ListQuery::new()
 //!     .conditions(Condition::eq("board/name", "Help Desk")? & Condition::eq("closedFlag", false)?)
 //!     .order_by(OrderBy::desc("lastUpdated")?);
 //! let mut stream = tickets.stream(&query);
 //! while let Some(ticket) = stream.try_next().await? {
-//!     println!("#{} {}", ticket["id"], ticket["summary"]);
+//!     println!("#{:?} {:?}", ticket.id, ticket.summary);
 //! }
 //!
-//! // Move one ticket to another status: the whole reference object is replaced.
-//! tickets.patch(1234, &Patch::new().status_id(5)).await?;
+//! // Move one ticket to another status (the whole reference object is replaced) and note why.
+//! let ticket = tickets.id(1234);
+//! ticket.patch(&Patch::new().status_id(5)).await?;
+//! let note = ServiceNote {
+//!     text: Some("Waiting on the customer".into()),
+//!     internal_analysis_flag: Some(true),
+//!     ..Default::default()
+//! };
+//! ticket.notes().create(&note).await?;
+//!
+//! // Any path, typed or as plain JSON.
+//! let agreements = client.endpoint::<serde_json::Value>("/finance/agreements");
+//! println!("{} agreements", agreements.count(&ListQuery::new()).await?);
 //! # Ok(())
 //! # }
 //! ```
@@ -35,6 +46,13 @@
 //!   through `/login/companyinfo/{company}`, cached, and discovered again when a release moves it.
 //!   Every request carries `Authorization`, `clientId` (both marked sensitive) and an `Accept`
 //!   header that pins the model version ([`DEFAULT_API_VERSION`], overridable per endpoint).
+//! - **Typed accessors and models.** [`api`] has a handle for every path and a method for every
+//!   operation of the API (`client.service().tickets().id(42).notes()`), and [`models`] a struct
+//!   for every schema, generated from the API's OpenAPI description. Tickets and their notes,
+//!   companies, contacts, configurations, time entries, callbacks, members, boards, priorities and
+//!   system info are always compiled; every other area is one cargo feature (`finance`,
+//!   `procurement`, …, or `full`). [`Client::endpoint`] reaches any path with any model,
+//!   `serde_json::Value` included.
 //! - **Queries.** [`query::Condition`] builds and parses `conditions`, `childConditions` and
 //!   `customFieldConditions`; [`ListQuery`] adds `orderBy`, `fields` and paging. An `in (…)` list
 //!   too long for one URL is split into several requests whose results are merged.
