@@ -129,6 +129,16 @@ impl Client {
     /// A client that acts as `member` (the member's identifier), through impersonation tokens from
     /// `POST /system/members/{identifier}/tokens`. Tokens are fetched on first use and renewed
     /// shortly before they expire; the clone shares everything else with this client.
+    ///
+    /// ```no_run
+    /// # async fn run(client: connectwise_manage::Client) -> Result<(), connectwise_manage::Error> {
+    /// // Notes and time entries created through `as_tech` are attributed to jdoe.
+    /// let as_tech = client.impersonate("jdoe");
+    /// let note = serde_json::json!({"text": "Checked the backups", "internalAnalysisFlag": true});
+    /// as_tech.endpoint::<serde_json::Value>("/service/tickets/42/notes").create(&note).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn impersonate(&self, member: impl Into<String>) -> Client {
         Client {
             shared: self.shared.clone(),

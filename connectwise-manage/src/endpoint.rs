@@ -156,6 +156,17 @@ where
     T: DeserializeOwned + Send + 'static,
 {
     /// One page of records: `GET` with every query parameter of `query`.
+    ///
+    /// ```no_run
+    /// # use connectwise_manage::{Client, ListQuery, query::Fields};
+    /// # async fn run(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let boards = client.endpoint::<serde_json::Value>("/service/boards");
+    /// let first_page = boards
+    ///     .list(&ListQuery::new().fields(Fields::new(["id", "name"])?).page_size(50))
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list(&self, query: &ListQuery) -> Result<Vec<T>, Error> {
         let operation = self.operation(&Method::GET, "");
         query.validate(operation.name())?;
@@ -318,6 +329,18 @@ where
     }
 
     /// One record, or `None` when it does not exist (404).
+    ///
+    /// ```no_run
+    /// # use connectwise_manage::{Client, models::Company};
+    /// # async fn run(client: Client) -> Result<(), connectwise_manage::Error> {
+    /// let companies = client.endpoint::<Company>("/company/companies");
+    /// match companies.get_opt(250).await? {
+    ///     Some(company) => println!("{:?}", company.name),
+    ///     None => println!("no company 250"),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn get_opt(&self, id: i64) -> Result<Option<T>, Error> {
         match self.get(id).await {
             Ok(record) => Ok(Some(record)),
@@ -327,6 +350,15 @@ where
     }
 
     /// How many records match: `GET {path}/count` with the query's filters.
+    ///
+    /// ```no_run
+    /// # use connectwise_manage::{Client, ListQuery, query::Condition};
+    /// # async fn run(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let open = ListQuery::new().conditions(Condition::eq("closedFlag", false)?);
+    /// let n = client.endpoint::<serde_json::Value>("/service/tickets").count(&open).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn count(&self, query: &ListQuery) -> Result<u64, Error> {
         let operation = self.operation(&Method::GET, "/count");
         let request = self
@@ -338,6 +370,21 @@ where
 
     /// Creates a record: `POST {path}` (answered 201 with the record). Never retried after an
     /// answer that may have been lost.
+    ///
+    /// ```no_run
+    /// # use connectwise_manage::{Client, models::TimeEntry};
+    /// # async fn run(client: Client) -> Result<(), connectwise_manage::Error> {
+    /// let entries = client.endpoint::<TimeEntry>("/time/entries");
+    /// let entry = serde_json::json!({
+    ///     "chargeToId": 12345, "chargeToType": "ServiceTicket",
+    ///     "member": {"identifier": "automation"},
+    ///     "timeStart": "2026-05-14T14:30:00Z", "timeEnd": "2026-05-14T14:31:00Z",
+    ///     "notes": "Password reset by runbook", "billableOption": "Billable"
+    /// });
+    /// let created = entries.create(&entry).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn create<B: Serialize + ?Sized>(&self, body: &B) -> Result<T, Error> {
         let operation = self.operation(&Method::POST, "");
         let request = self.request(Method::POST, &[], operation).json(body)?;
@@ -356,6 +403,16 @@ where
 
     /// Changes fields of a record: `PATCH {path}/{id}` with a JSON Patch. An empty patch is
     /// refused before sending.
+    ///
+    /// ```no_run
+    /// # use connectwise_manage::{Client, patch::Patch};
+    /// # async fn run(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let tickets = client.endpoint::<serde_json::Value>("/service/tickets");
+    /// let change = Patch::new().priority_id(8).board_id(30).replace("summary", "VPN down at HQ")?;
+    /// tickets.patch(12345, &change).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn patch(&self, id: i64, patch: &Patch) -> Result<T, Error> {
         let operation = self.operation(&Method::PATCH, "/{id}");
         if patch.is_empty() {
@@ -381,6 +438,15 @@ where
 
     /// One page of records matching `query`, with the filters in the body of
     /// `POST {path}/search` (for filters too long for a URL). Safe to repeat: it is a read.
+    ///
+    /// ```no_run
+    /// # use connectwise_manage::{Client, ListQuery, query::Condition};
+    /// # async fn run(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let query = ListQuery::new().conditions(Condition::like("summary", "*VPN*")?).page_size(100);
+    /// let found = client.endpoint::<serde_json::Value>("/service/tickets").search(&query).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn search(&self, query: &ListQuery) -> Result<Vec<T>, Error> {
         let operation = Operation::safe(
             operation_name(&Method::POST, &format!("{}/search", self.route)),
@@ -397,6 +463,15 @@ where
     /// Sets one custom field, found by its caption, and leaves every other custom field as it is:
     /// reads the record, replaces the whole `customFields` array with only that value changed, and
     /// patches it back.
+    ///
+    /// ```no_run
+    /// # use connectwise_manage::Client;
+    /// # async fn run(client: Client) -> Result<(), connectwise_manage::Error> {
+    /// let companies = client.endpoint::<serde_json::Value>("/company/companies");
+    /// companies.set_custom_field(250, "RMM Site", "HQ").await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn set_custom_field(
         &self,
         id: i64,
