@@ -256,7 +256,7 @@ fn check_comparison(comparison: &Comparison, kind: Kind, records: &[Value]) -> R
     else {
         return Ok(());
     };
-    if sample.is_object() {
+    if sample.is_object() && *comparison.value() != Literal::Null {
         return Err(format!(
             "{path} is a reference; compare one of its fields, such as {path}/id or {path}/name."
         ));
