@@ -1,5 +1,26 @@
 //! Runnable recipes for the MSP automation clients, and the embedded sandbox they run against
 //! when no credentials are set.
+//!
+//! Each recipe is a library function in [`recipes`] (so the tests can run it against the sandbox
+//! and look at what it changed) with a thin binary in `src/bin/`:
+//!
+//! ```sh
+//! cargo run -p examples --bin triage                  # dry run on the sandbox
+//! cargo run -p examples --bin triage -- --apply       # write
+//! cargo run -p examples --bin triage -- --help        # options
+//! ```
+//!
+//! [`target`] picks where a binary runs: the tenant named by `CW_SITE`, `CW_COMPANY`,
+//! `CW_PUBLIC_KEY`, `CW_PRIVATE_KEY` and `CW_CLIENT_ID` (or `SC_INSTANCE` and `SC_SECRET`), or,
+//! when none of them is set, the [`sandbox`], which the binary announces on its first line of
+//! output. Recipes that write are dry runs unless given `--apply` (`--execute` to run a command
+//! on a machine). [`cli`] reads the command line and refuses anything it does not know, so a
+//! mistyped flag never runs a recipe with other settings than intended.
+//!
+//! Copying a recipe into a production automation: keep the dry-run default, keep the checks that
+//! run before the first write (the triage rules against the board, the work type and status in
+//! `log_time`), and keep the idempotency checks (the triage note, the existing time entry, the
+//! existing configurations), which make a retried or rescheduled run harmless.
 
 pub mod cli;
 pub mod error;
