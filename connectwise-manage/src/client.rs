@@ -111,7 +111,7 @@ impl Client {
     }
 
     /// The login company id.
-    pub fn company(&self) -> &str {
+    pub fn company_id(&self) -> &str {
         &self.shared.company
     }
 

@@ -101,7 +101,10 @@ impl MemberTokens {
             ));
         };
         let private_key = SecretString::from(private_key);
-        let header = basic_auth(&format!("{}+{public_key}", client.company()), &private_key)?;
+        let header = basic_auth(
+            &format!("{}+{public_key}", client.company_id()),
+            &private_key,
+        )?;
         let expires_at = token
             .expiration
             .as_deref()

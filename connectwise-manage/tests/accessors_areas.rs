@@ -39,7 +39,7 @@ mod company {
             last_modified: Some("2025-03-01T00:00:00Z".into()),
         };
         let image = client
-            .company_area()
+            .company()
             .contacts()
             .id(12)
             .image()
@@ -79,7 +79,7 @@ mod company {
             }),
         };
         client
-            .company_area()
+            .company()
             .configurations()
             .create_with(&body, &params)
             .await
@@ -105,7 +105,7 @@ mod company {
         let request: ClearPickerRequest =
             serde_json::from_value(json!({"memberIds": [1, 2]})).unwrap();
         let answer = client
-            .company_area()
+            .company()
             .company_picker_items()
             .clear()
             .post(&request)
@@ -135,7 +135,7 @@ mod company {
             .expect(1)
             .mount(&server)
             .await;
-        let entity_types = client.company_area().entity_types();
+        let entity_types = client.company().entity_types();
         entity_types.list(&ListQuery::new()).await.unwrap();
         entity_types.info().list(&ListQuery::new()).await.unwrap();
         let names: Vec<String> = recorder.sent().into_iter().map(|s| s.name).collect();

@@ -419,7 +419,7 @@ async fn company_contacts_communications() {
         .expect(1)
         .mount(&server)
         .await;
-    let communications = client.company_area().contacts().id(12).communications();
+    let communications = client.company().contacts().id(12).communications();
     let listed = communications.list(&ListQuery::new()).await.unwrap();
     assert_eq!(listed[0].value.as_deref(), Some("jo@example.com"));
     let changed = ContactCommunication {
@@ -455,21 +455,9 @@ async fn companies_and_contacts() {
         .expect(1)
         .mount(&server)
         .await;
-    let company = client
-        .company_area()
-        .companies()
-        .id(250)
-        .get()
-        .await
-        .unwrap();
+    let company = client.company().companies().id(250).get().await.unwrap();
     assert_eq!(company.identifier.as_deref(), Some("Acme"));
-    client
-        .company_area()
-        .contacts()
-        .id(12)
-        .delete()
-        .await
-        .unwrap();
+    client.company().contacts().id(12).delete().await.unwrap();
     let names: Vec<String> = recorder.sent().into_iter().map(|s| s.name).collect();
     assert_eq!(
         names,
@@ -650,7 +638,7 @@ async fn configurations_create_and_patch() {
         .await;
     let configuration: CompanyConfiguration =
         serde_json::from_value(json!({"name": "FW-01", "type": {"id": 3}})).unwrap();
-    let configurations = client.company_area().configurations();
+    let configurations = client.company().configurations();
     let created = configurations.create(&configuration).await.unwrap();
     let patch = Patch::new().replace("notes", "Rack 2").unwrap();
     configurations

@@ -99,7 +99,7 @@ impl ManageTarget {
         match self {
             ManageTarget::Tenant(client) => format!(
                 "Running on ConnectWise Manage: company {:?} at {}.",
-                client.company(),
+                client.company_id(),
                 client.site().host()
             ),
             ManageTarget::Sandbox { sandbox, .. } => format!(

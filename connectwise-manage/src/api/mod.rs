@@ -37,8 +37,7 @@
 //! # Handles
 //!
 //! A handle is cheap to create and to clone; it holds the client and the path values met so far.
-//! Area roots hang off the client: [`company_area()`](crate::Client::company_area) (the client's
-//! own [`company()`](crate::Client::company) already returns the login company), `expense()`,
+//! Area roots hang off the client: [`company()`](crate::Client::company), `expense()`,
 //! `finance()`, `marketing()`, `procurement()`, `project()`, `sales()`, `schedule()`,
 //! [`service()`](crate::Client::service), [`system()`](crate::Client::system) and
 //! [`time()`](crate::Client::time). The top-level `/configurations/…` paths (configuration types

@@ -46,6 +46,6 @@ impl Client {
     /// ```
     pub fn callback_verifier(&self) -> Result<CallbackVerifier, CallbackError> {
         let policy = KeyUrlPolicy::for_site(self.site().host())?;
-        Ok(CallbackVerifier::new(self.clone(), policy).with_expected_company(self.company()))
+        Ok(CallbackVerifier::new(self.clone(), policy).with_expected_company(self.company_id()))
     }
 }

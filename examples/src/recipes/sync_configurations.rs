@@ -251,7 +251,7 @@ pub async fn run(
             };
             let id = if options.apply {
                 let body = configuration(device, company.0, kind.id, &options.vendor_notes);
-                let created = client.company_area().configurations().create(&body).await?;
+                let created = client.company().configurations().create(&body).await?;
                 Some(created.id.ok_or_else(|| {
                     Error::Setup(
                         "the API created a configuration without returning its id".to_owned(),
@@ -288,7 +288,7 @@ async fn companies(client: &Client, devices: &[Device]) -> Result<Vec<(i32, Stri
         .conditions(Condition::in_list("identifier", identifiers)?)
         .fields(Fields::new(["id", "identifier"])?);
     let found: Vec<Company> = client
-        .company_area()
+        .company()
         .companies()
         .stream(&query)
         .try_collect()
@@ -313,7 +313,7 @@ async fn existing_names(
         )
         .fields(Fields::new(["id", "name"])?);
     let found: Vec<CompanyConfiguration> = client
-        .company_area()
+        .company()
         .configurations()
         .stream(&query)
         .try_collect()

@@ -54,7 +54,7 @@ pub const CLIENT_METHODS: [&str; 14] = [
     "base_url",
     "builder",
     "codebase",
-    "company",
+    "company_id",
     "company_info",
     "endpoint",
     "from_env",

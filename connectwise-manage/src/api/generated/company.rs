@@ -10,7 +10,7 @@ impl crate::Client {
     /// Handle for the paths under `/company` (the `company` area).
     ///
     /// Part of the typed core: always available.
-    pub fn company_area(&self) -> CompanyArea {
+    pub fn company(&self) -> CompanyArea {
         CompanyArea(rt::Node::root(self))
     }
 }
