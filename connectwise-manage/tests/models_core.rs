@@ -223,24 +223,14 @@ fn any_json_fields_always_serialise_so_null_clears() {
         ..Default::default()
     };
     assert_eq!(encode(&clear), json!({"id": 7, "value": null}));
-    let remove = PatchOperation {
-        op: Some("remove".into()),
-        path: Some("customFields".into()),
-        ..Default::default()
-    };
+    // `models::PatchOperation` is the PATCH builder's operation: a null value is sent, not dropped.
+    let patch = connectwise_manage::patch::Patch::new()
+        .replace("contact", serde_json::Value::Null)
+        .unwrap();
+    let operations: &[PatchOperation] = patch.operations();
     assert_eq!(
-        encode(&remove),
-        json!({"op": "remove", "path": "customFields", "value": null})
-    );
-    let replace = PatchOperation {
-        op: Some("replace".into()),
-        path: Some("status/id".into()),
-        value: json!(17),
-        ..Default::default()
-    };
-    assert_eq!(
-        encode(&replace),
-        json!({"op": "replace", "path": "status/id", "value": 17})
+        encode(&operations),
+        json!([{"op": "replace", "path": "contact", "value": null}])
     );
 }
 

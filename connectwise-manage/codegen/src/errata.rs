@@ -49,6 +49,33 @@ pub struct ModelErrata {
     pub enums: Vec<EnumMembers>,
     /// Members to add to enums the spec declares.
     pub enum_additions: Vec<EnumMembers>,
+    /// Schemas the crate implements by hand; no struct is generated for them, and `models`
+    /// re-exports the hand-written type under the schema's name.
+    #[serde(default)]
+    pub hand_written: Vec<HandWritten>,
+}
+
+/// `true` when `ty` names `schema`, directly or inside arrays, maps and inline objects.
+fn refers_to(ty: &crate::spec::TypeExpr, schema: &str) -> bool {
+    use crate::spec::TypeExpr;
+    match ty {
+        TypeExpr::Ref(name) => name == schema,
+        TypeExpr::Array(inner) | TypeExpr::Map(inner) => refers_to(inner, schema),
+        TypeExpr::Object(properties) => properties.iter().any(|p| refers_to(&p.ty, schema)),
+        _ => false,
+    }
+}
+
+/// A schema implemented by hand elsewhere in the crate.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HandWritten {
+    /// The schema, e.g. `PatchOperation`.
+    pub schema: String,
+    /// The hand-written type, e.g. `crate::patch::PatchOperation`.
+    pub rust_path: String,
+    /// Why it is written by hand.
+    pub reason: String,
 }
 
 /// A path segment mapped to an area.
@@ -370,6 +397,11 @@ impl Errata {
 }
 
 impl ModelErrata {
+    /// `true` when `schema` is implemented by hand rather than generated.
+    pub fn is_hand_written(&self, schema: &str) -> bool {
+        self.hand_written.iter().any(|entry| entry.schema == schema)
+    }
+
     /// The entry listing the property as any-JSON, if any.
     pub fn any_json_note(&self, schema: &str, property: &str) -> Option<&PropertyNote> {
         self.any_json
@@ -407,6 +439,33 @@ impl ModelErrata {
     }
 
     fn validate(&self, spec: &Spec, problems: &mut Vec<String>) {
+        for entry in &self.hand_written {
+            if !spec.schemas.contains_key(&entry.schema) {
+                problems.push(format!(
+                    "hand_written: `{}` is not a schema of the spec",
+                    entry.schema
+                ));
+            }
+            let referrers: Vec<&str> = spec
+                .schemas
+                .iter()
+                .filter(|(_, schema)| {
+                    schema
+                        .properties
+                        .iter()
+                        .any(|property| refers_to(&property.ty, &entry.schema))
+                })
+                .map(|(name, _)| name.as_str())
+                .collect();
+            if !referrers.is_empty() {
+                problems.push(format!(
+                    "hand_written: `{}` is referred to by {}; a hand-written type cannot be \
+                     referenced from generated models",
+                    entry.schema,
+                    referrers.join(", ")
+                ));
+            }
+        }
         let mut seen_aliases = BTreeSet::new();
         for alias in &self.area_aliases {
             if !seen_aliases.insert(alias.segment.as_str()) {

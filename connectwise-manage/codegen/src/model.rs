@@ -111,6 +111,9 @@ impl Model {
 
         let mut structs = BTreeMap::new();
         for (name, schema) in &spec.schemas {
+            if errata.models.is_hand_written(name) {
+                continue;
+            }
             let placement = placements
                 .get(name)
                 .cloned()

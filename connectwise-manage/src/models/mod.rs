@@ -18,7 +18,7 @@
 //!   `Other(String)` variant (see [`OpenEnum`]): a value added by a newer server is kept verbatim
 //!   and sent back unchanged.
 //! - **Any-JSON values.** A few fields hold any JSON value: `CustomFieldValue::value`,
-//!   `PatchOperation::value`, `ConfigurationQuestion::answer` and `SurveyResultDetail::answer`.
+//!   `ConfigurationQuestion::answer` and `SurveyResultDetail::answer`.
 //!   They are `serde_json::Value`, `Null` when absent, and are **always serialised**, `null`
 //!   included: sending a custom field with a `null` value is how Manage clears it, and a value
 //!   read as `null` must go back as `null`. Other untyped parts of the spec (free-form maps and
@@ -48,6 +48,9 @@ mod generated;
 mod info;
 mod open_enum;
 
+/// The `PatchOperation` schema is the PATCH builder's own operation type (see [`crate::patch`]),
+/// written by hand rather than generated.
+pub use crate::patch::PatchOperation;
 pub use generated::*;
 pub use info::InfoMap;
 pub use open_enum::OpenEnum;

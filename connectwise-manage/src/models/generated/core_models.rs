@@ -3743,30 +3743,6 @@ pub struct OwnershipTypeReference {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// `PatchOperation` as ConnectWise Manage sends and accepts it.
-///
-/// Always available: part of the typed core.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct PatchOperation {
-    /// The `op` field of `PatchOperation`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub op: Option<String>,
-    /// The `path` field of `PatchOperation`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
-    /// The `value` field of `PatchOperation`.
-    ///
-    /// Holds any JSON value. The replacement value of a JSON Patch operation: a string, number,
-    /// boolean, object, array or null. It is always serialised, as `null` when unset, so an
-    /// explicit `null` (which clears the value) survives a read-modify-write.
-    #[serde(default)]
-    pub value: serde_json::Value,
-    /// Fields the spec does not list for `PatchOperation`, kept as received so that a
-    /// read-modify-write sends them back unchanged.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
 open_enum! {
     /// Known values of `phoneIntegrationType`, shared by `Member`, `MyAccount`.
     ///
