@@ -53,6 +53,17 @@ impl Args {
         }
     }
 
+    /// The process's arguments, or `None` after printing `help` when `--help` or `-h` was given.
+    pub fn from_env_or_help(help: &str) -> Option<Self> {
+        let args = Self::from_env();
+        if args.wants_help() {
+            println!("{help}");
+            None
+        } else {
+            Some(args)
+        }
+    }
+
     /// Whether `--help` or `-h` was given.
     pub fn wants_help(&self) -> bool {
         self.rest.iter().any(|arg| arg == "--help" || arg == "-h")
@@ -161,6 +172,14 @@ impl Args {
             None => Ok(()),
         }
     }
+}
+
+/// The exit code of a recipe run: its own on success, failure after printing the error's report.
+pub fn exit_code(outcome: Result<std::process::ExitCode, crate::Error>) -> std::process::ExitCode {
+    outcome.unwrap_or_else(|error| {
+        eprintln!("error: {}", error.report());
+        std::process::ExitCode::FAILURE
+    })
 }
 
 #[cfg(test)]

@@ -20,7 +20,7 @@
 use std::process::ExitCode;
 
 use examples::Error;
-use examples::cli::{Args, CliError};
+use examples::cli::{self, Args, CliError};
 use examples::recipes::ensure_callback::{self, CallbackOptions};
 use examples::target::ManageTarget;
 
@@ -45,21 +45,13 @@ const SAMPLE_URL: &str = "https://hooks.example.com/connectwise/tickets?recordId
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    match run().await {
-        Ok(code) => code,
-        Err(error) => {
-            eprintln!("error: {}", error.report());
-            ExitCode::FAILURE
-        }
-    }
+    cli::exit_code(run().await)
 }
 
 async fn run() -> Result<ExitCode, Error> {
-    let mut args = Args::from_env();
-    if args.wants_help() {
-        println!("{HELP}");
+    let Some(mut args) = Args::from_env_or_help(HELP) else {
         return Ok(ExitCode::SUCCESS);
-    }
+    };
     let url = args.value("--url")?;
     let description = args.value("--description")?;
     let kind = args.value("--type")?;

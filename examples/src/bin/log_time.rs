@@ -21,7 +21,7 @@ use std::process::ExitCode;
 
 use connectwise_manage::models::{BillableOption, datetime};
 use examples::Error;
-use examples::cli::{Args, CliError};
+use examples::cli::{self, Args, CliError};
 use examples::recipes::log_time::{self, LogTimeOptions, WorkType};
 use examples::target::ManageTarget;
 use time::{Duration, OffsetDateTime};
@@ -49,21 +49,13 @@ CW_CLIENT_ID are set.";
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    match run().await {
-        Ok(code) => code,
-        Err(error) => {
-            eprintln!("error: {}", error.report());
-            ExitCode::FAILURE
-        }
-    }
+    cli::exit_code(run().await)
 }
 
 async fn run() -> Result<ExitCode, Error> {
-    let mut args = Args::from_env();
-    if args.wants_help() {
-        println!("{HELP}");
+    let Some(mut args) = Args::from_env_or_help(HELP) else {
         return Ok(ExitCode::SUCCESS);
-    }
+    };
     let ticket = args.parsed("--ticket", |v| v.parse::<i32>().map_err(|e| e.to_string()))?;
     let member = args.value("--member")?;
     let started = args.parsed("--started", parse_time)?;

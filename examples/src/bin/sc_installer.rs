@@ -15,7 +15,7 @@
 use std::process::ExitCode;
 
 use examples::Error;
-use examples::cli::Args;
+use examples::cli::{self, Args};
 use examples::recipes::sc_installer::{self, InstallerOptions, parse_platform};
 use screenconnect_api::installer::{Elevation, InstallerPlatform};
 use url::Url;
@@ -37,21 +37,13 @@ Usage: sc_installer [--instance URL] [--platform msi|exe|pkg|deb|rpm|sh] [--name
 const EXAMPLE_INSTANCE: &str = "https://example.screenconnect.com";
 
 fn main() -> ExitCode {
-    match run() {
-        Ok(code) => code,
-        Err(error) => {
-            eprintln!("error: {}", error.report());
-            ExitCode::FAILURE
-        }
-    }
+    cli::exit_code(run())
 }
 
 fn run() -> Result<ExitCode, Error> {
-    let mut args = Args::from_env();
-    if args.wants_help() {
-        println!("{HELP}");
+    let Some(mut args) = Args::from_env_or_help(HELP) else {
         return Ok(ExitCode::SUCCESS);
-    }
+    };
     let instance = args.parsed("--instance", parse_instance)?;
     let platform = args
         .parsed("--platform", parse_platform)?

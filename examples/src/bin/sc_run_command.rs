@@ -63,11 +63,9 @@ async fn main() -> ExitCode {
 }
 
 async fn run() -> Result<ExitCode, Error> {
-    let mut args = Args::from_env();
-    if args.wants_help() {
-        println!("{HELP}");
+    let Some(mut args) = Args::from_env_or_help(HELP) else {
         return Ok(ExitCode::SUCCESS);
-    }
+    };
     let name = args.value("--name")?;
     let command = args.value("--command")?;
     let shell = args.parsed("--shell", parse_shell)?;

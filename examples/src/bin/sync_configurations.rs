@@ -20,7 +20,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use examples::Error;
-use examples::cli::{Args, CliError};
+use examples::cli::{self, Args, CliError};
 use examples::recipes::sync_configurations::{self, SyncOptions, load_devices};
 use examples::target::ManageTarget;
 
@@ -41,21 +41,13 @@ const SAMPLE_FILE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data/devices.jso
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    match run().await {
-        Ok(code) => code,
-        Err(error) => {
-            eprintln!("error: {}", error.report());
-            ExitCode::FAILURE
-        }
-    }
+    cli::exit_code(run().await)
 }
 
 async fn run() -> Result<ExitCode, Error> {
-    let mut args = Args::from_env();
-    if args.wants_help() {
-        println!("{HELP}");
+    let Some(mut args) = Args::from_env_or_help(HELP) else {
         return Ok(ExitCode::SUCCESS);
-    }
+    };
     let file = args.value("--file")?.map(PathBuf::from);
     let mut options = SyncOptions::default();
     if let Some(notes) = args.value("--vendor-notes")? {

@@ -17,7 +17,7 @@
 use std::process::ExitCode;
 
 use examples::Error;
-use examples::cli::Args;
+use examples::cli::{self, Args};
 use examples::recipes::triage::{self, TriageOptions};
 use examples::target::ManageTarget;
 
@@ -35,21 +35,13 @@ CW_CLIENT_ID are set.";
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    match run().await {
-        Ok(code) => code,
-        Err(error) => {
-            eprintln!("error: {}", error.report());
-            ExitCode::FAILURE
-        }
-    }
+    cli::exit_code(run().await)
 }
 
 async fn run() -> Result<ExitCode, Error> {
-    let mut args = Args::from_env();
-    if args.wants_help() {
-        println!("{HELP}");
+    let Some(mut args) = Args::from_env_or_help(HELP) else {
         return Ok(ExitCode::SUCCESS);
-    }
+    };
     let mut options = TriageOptions::default();
     if let Some(board) = args.value("--board")? {
         options.board = board;
