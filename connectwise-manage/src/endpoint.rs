@@ -170,21 +170,21 @@ where
     pub async fn list(&self, query: &ListQuery) -> Result<Vec<T>, Error> {
         let operation = self.operation(&Method::GET, "");
         query.validate(operation.name())?;
-        let request = self.list_request(query, operation)?;
+        let request = self.list_request(query, operation);
         self.client.send_json(request).await
     }
 
-    fn list_request(&self, query: &ListQuery, operation: Operation) -> Result<ApiRequest, Error> {
+    fn list_request(&self, query: &ListQuery, operation: Operation) -> ApiRequest {
         let mut request = self
             .request(Method::GET, &[], operation)
-            .queries(query.to_pairs()?);
+            .queries(query.to_pairs());
         if query.get_paging() == Paging::ForwardOnly {
             request = request.header(
                 HeaderName::from_static("pagination-type"),
                 HeaderValue::from_static("forward-only"),
             );
         }
-        Ok(request)
+        request
     }
 
     /// Every record, following `rel="next"` links page after page (default page size 1,000).
@@ -224,7 +224,7 @@ where
         operation: &Operation,
     ) -> Result<Vec<ListQuery>, Error> {
         let limit = self.client.shared().max_url_length;
-        let url = self.list_request(query, operation.clone())?.url(base)?;
+        let url = self.list_request(query, operation.clone()).url(base)?;
         if url.as_str().len() <= limit {
             return Ok(vec![query.clone()]);
         }
@@ -271,9 +271,9 @@ where
             Paging::ForwardOnly => 1,
         };
         let first_request = self.list_request(&query, operation.clone());
-        let first_page_number = query_page(&query);
+        let first_page_number = query.get_page();
         stream::once(async move {
-            let first_url = first_request?.url(&base)?;
+            let first_url = first_request.url(&base)?;
             let first = fetcher.fetch_page(first_url.clone()).await?;
             if first.items.is_empty() {
                 return Ok(stream::empty().boxed());
@@ -533,20 +533,6 @@ fn prefetched<T: DeserializeOwned + Send + 'static>(
     })
     .flatten();
     middle.chain(tail).boxed()
-}
-
-/// The 1-based page a query starts at.
-fn query_page(query: &ListQuery) -> u32 {
-    query
-        .to_pairs()
-        .ok()
-        .and_then(|pairs| {
-            pairs
-                .into_iter()
-                .find(|(name, _)| name == "page")
-                .and_then(|(_, value)| value.parse().ok())
-        })
-        .unwrap_or(1)
 }
 
 /// The `page` query parameter of a link.

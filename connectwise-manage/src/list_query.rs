@@ -30,7 +30,7 @@ pub enum Paging {
 ///     .order_by(OrderBy::desc("lastUpdated")?)
 ///     .page_size(250);
 /// assert_eq!(
-///     query.to_pairs()?,
+///     query.to_pairs(),
 ///     [
 ///         ("conditions".to_owned(), r#"(board/name = "Help Desk" and closedFlag = false)"#.to_owned()),
 ///         ("orderBy".to_owned(), "lastUpdated desc".to_owned()),
@@ -134,6 +134,11 @@ impl ListQuery {
         self.paging
     }
 
+    /// The 1-based page the listing starts at (1 when not set).
+    pub fn get_page(&self) -> u32 {
+        self.page.unwrap_or(1)
+    }
+
     /// The page size, if set.
     pub fn get_page_size(&self) -> Option<u32> {
         self.page_size
@@ -192,13 +197,13 @@ impl ListQuery {
     }
 
     /// The query-string parameters of a list call, in a stable order.
-    pub fn to_pairs(&self) -> Result<Vec<(String, String)>, Error> {
+    pub fn to_pairs(&self) -> Vec<(String, String)> {
         let mut pairs = self.filter_pairs();
         if let Some(order) = &self.order_by {
             pairs.push(("orderBy".to_owned(), order.to_string()));
         }
         pairs.extend(self.paging_pairs());
-        Ok(pairs)
+        pairs
     }
 
     /// The query-string parameters of a count call: filters only.

@@ -15,7 +15,7 @@ use crate::rate_limit::{RateLimit, RateLimited};
 use crate::reqwest_transport::{ReqwestConfig, ReqwestTransport};
 use crate::retry::{Classify, RetryPolicy, Retrying};
 use crate::sleep::{Sleep, TokioSleep};
-use crate::transport::{Transport, TransportError};
+use crate::transport::Transport;
 
 /// Sends requests through the configured stack and turns responses into results.
 ///
@@ -212,13 +212,5 @@ impl ExecutorBuilder {
             decoder: self.decoder,
             clock: self.clock,
         })
-    }
-}
-
-/// A transport error seen from outside the executor, for API crates that send around it.
-pub fn transport_error(operation: &Operation, source: TransportError) -> Error {
-    Error::Transport {
-        operation: operation.name().to_owned(),
-        source,
     }
 }

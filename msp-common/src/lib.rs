@@ -59,7 +59,7 @@ pub use decode::{
 pub use error::{
     ApiError, ApiErrorKind, ConfigError, DecodeError, Error, FieldError, PaginationError, snippet,
 };
-pub use executor::{Executor, ExecutorBuilder, transport_error};
+pub use executor::{Executor, ExecutorBuilder};
 pub use link::Links;
 pub use operation::{Idempotency, Operation};
 pub use pagination::{FetchPage, Page, Paginator};
