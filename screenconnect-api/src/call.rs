@@ -9,6 +9,7 @@ use msp_common::{Error, Idempotency};
 use serde_json::Value;
 
 use crate::config::ReadArgs;
+use crate::methods::known_idempotency;
 
 /// The longest method name accepted (real names are about 30 characters).
 const MAX_METHOD_LEN: usize = 128;
@@ -50,13 +51,20 @@ impl Call {
     /// errors and timeouts, [`Idempotency::NonIdempotent`] ones only when the server certainly did
     /// not act (429, 503 with `Retry-After`, no connection). Anything but `Safe` is refused in
     /// read-only mode.
+    ///
+    /// A method this crate knows ([`known_idempotency`]) keeps its own idempotency whatever
+    /// `idempotency` says: `Call::read("SendCommandToSession", …)` is still a write. For any other
+    /// method the caller's word is taken; [`Client::call_write`](crate::Client::call_write) is
+    /// the default way to call one.
     pub fn new(
         method: impl Into<Cow<'static, str>>,
         args: Value,
         idempotency: Idempotency,
     ) -> Self {
+        let method = method.into();
+        let idempotency = known_idempotency(&method).unwrap_or(idempotency);
         Self {
-            method: method.into(),
+            method,
             args: Args::Raw(args),
             idempotency,
         }
@@ -161,6 +169,21 @@ mod tests {
         assert_eq!(call.idempotency(), Idempotency::NonIdempotent);
         assert!(call.changes_state());
         assert!(!format!("{call:?}").contains("hi\""));
+    }
+
+    #[test]
+    fn a_known_write_stays_a_write_whatever_the_caller_declares() {
+        for method in ["SendCommandToSession", "sendcommandtosession", "CreateSession"] {
+            let call = Call::read(method.to_owned(), json!([]));
+            assert_eq!(call.idempotency(), Idempotency::NonIdempotent, "{method}");
+            assert!(call.changes_state(), "{method}");
+            let call = Call::new(method.to_owned(), json!([]), Idempotency::Safe);
+            assert!(call.changes_state(), "{method}");
+        }
+        // A known read stays a read, and an unknown method keeps what the caller said.
+        assert!(!Call::write("GetSessionsByName", json!([])).changes_state());
+        assert!(!Call::read("GetToolboxItems", json!([])).changes_state());
+        assert!(Call::write("GetToolboxItems", json!([])).changes_state());
     }
 
     #[test]

@@ -13,7 +13,7 @@
 //! answers `InvalidArguments`, send the other shape with
 //! [`Client::call_write`](crate::Client::call_write).
 
-use msp_common::Error;
+use msp_common::{Error, Idempotency};
 use serde_json::json;
 
 use crate::call::Call;
@@ -42,6 +42,41 @@ pub const SEND_COMMAND_TO_SESSION: &str = "SendCommandToSession";
 pub const SEND_MESSAGE_TO_SESSION: &str = "SendMessageToSession";
 /// `SendToolboxItemToSession`.
 pub const SEND_TOOLBOX_ITEM_TO_SESSION: &str = "SendToolboxItemToSession";
+
+/// The web methods this crate knows, with whether each is safe to repeat. [`Call::new`] looks a
+/// method up here (ignoring case, as the server's routing does) and a known method keeps its own
+/// idempotency whatever the caller declared: a write is never sent as a read, so read-only mode
+/// refuses it and no retry repeats it.
+const KNOWN: &[(&str, Idempotency)] = &[
+    (GET_SESSIONS_BY_NAME, Idempotency::Safe),
+    (GET_SESSION_BY_SESSION_ID, Idempotency::Safe),
+    (GET_SESSION_DETAILS_BY_SESSION_ID, Idempotency::Safe),
+    (GET_SESSIONS_BY_FILTER, Idempotency::Safe),
+    (CREATE_SESSION, Idempotency::NonIdempotent),
+    (UPDATE_SESSION_NAME, Idempotency::NonIdempotent),
+    (UPDATE_SESSION_CUSTOM_PROPERTIES, Idempotency::NonIdempotent),
+    (ADD_NOTE_TO_SESSION, Idempotency::NonIdempotent),
+    (SEND_COMMAND_TO_SESSION, Idempotency::NonIdempotent),
+    (SEND_MESSAGE_TO_SESSION, Idempotency::NonIdempotent),
+    (SEND_TOOLBOX_ITEM_TO_SESSION, Idempotency::NonIdempotent),
+];
+
+/// The idempotency of a web method this crate knows, `None` for any other method.
+///
+/// ```
+/// use msp_common::Idempotency;
+/// use screenconnect_api::methods::known_idempotency;
+///
+/// assert_eq!(known_idempotency("SendCommandToSession"), Some(Idempotency::NonIdempotent));
+/// assert_eq!(known_idempotency("getsessionsbyname"), Some(Idempotency::Safe));
+/// assert_eq!(known_idempotency("GetSomethingElse"), None);
+/// ```
+pub fn known_idempotency(method: &str) -> Option<Idempotency> {
+    KNOWN
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case(method))
+        .map(|(_, idempotency)| *idempotency)
+}
 
 /// `GetSessionsByName(sessionName)`: the sessions whose name matches (the server decides how).
 pub fn get_sessions_by_name(name: &str) -> Call {
@@ -219,8 +254,6 @@ impl NewSession {
 
 #[cfg(test)]
 mod tests {
-    use msp_common::Idempotency;
-
     use serde_json::Value;
 
     use super::*;

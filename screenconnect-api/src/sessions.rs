@@ -6,7 +6,7 @@ use msp_common::Error;
 use crate::client::Client;
 use crate::filter::{Filter, SessionFilter};
 use crate::methods::{self, NewSession};
-use crate::models::{CustomProperties, Session, SessionDetails, SessionId};
+use crate::models::{CustomProperties, CustomPropertyError, Session, SessionDetails, SessionId};
 use crate::one_or_many::OneOrMany;
 
 impl Client {
@@ -33,17 +33,29 @@ impl Client {
         let OneOrMany(sessions) = self
             .send_json::<OneOrMany<Session>>(&methods::get_session_by_id(id))
             .await?;
-        let count = sessions.len();
-        let found = sessions
-            .into_iter()
-            .find(|session| same_id(&session.session_id, id));
-        if found.is_none() && count > 0 {
-            tracing::warn!(
-                returned = count,
-                "GetSessionBySessionID answered only sessions with other ids; treating the session as not found"
-            );
-        }
-        Ok(found)
+        Ok(pick_session(sessions, id, |session| &session.session_id))
+    }
+
+    /// `GetSessionBySessionID` for a read-modify-write of the custom properties: the session, and
+    /// whether its body carried custom property values at all (`CustomPropertyValues` or
+    /// `CustomProperties`, not `null`). A session without them decodes with eight blanks, which
+    /// must never be written back over the real values.
+    async fn session_with_properties(
+        &self,
+        id: &SessionId,
+    ) -> Result<Option<(Session, bool)>, Error> {
+        let (operation, response) = self.exchange(&methods::get_session_by_id(id)).await?;
+        let OneOrMany(sessions) =
+            msp_common::decode_json::<OneOrMany<Session>>(&operation, &response)?;
+        let OneOrMany(bodies) =
+            msp_common::decode_json::<OneOrMany<serde_json::Value>>(&operation, &response)?;
+        let pairs = sessions.into_iter().zip(bodies).map(|(session, body)| {
+            let carried = ["CustomPropertyValues", "CustomProperties"]
+                .iter()
+                .any(|key| body.get(key).is_some_and(|value| !value.is_null()));
+            (session, carried)
+        });
+        Ok(pick_session(pairs, id, |(session, _)| &session.session_id))
     }
 
     /// `GetSessionDetailsBySessionID`: the session with its events and connections.
@@ -129,7 +141,9 @@ impl Client {
     ///
     /// # Errors
     /// Before any I/O: [`Error::ReadOnly`] in read-only mode, [`Error::Build`] for an index
-    /// outside 1–8. [`Error::Build`] when the session does not exist (nothing is written), and
+    /// outside 1–8. [`Error::Build`] when the session does not exist, or when the server's answer
+    /// carries no custom property values (source [`CustomPropertyError::NotRead`]; nothing is
+    /// written, because writing would blank the seven values that were not read), and
     /// the errors of [`Client::session`] and [`Client::update_custom_properties`].
     pub async fn set_custom_property(
         &self,
@@ -143,12 +157,21 @@ impl Client {
         properties
             .set(index, value.clone())
             .map_err(|source| custom_property_error(source.to_string(), Some(source)))?;
-        let session = self.session(id).await?.ok_or_else(|| {
+        let (session, carried) = self.session_with_properties(id).await?.ok_or_else(|| {
             custom_property_error(
                 format!("session {id} was not found; nothing was written"),
                 None,
             )
         })?;
+        if !carried {
+            return Err(custom_property_error(
+                format!(
+                    "the server's answer for session {id} carries no custom property values, so \
+                     the other seven are unknown; nothing was written"
+                ),
+                Some(CustomPropertyError::NotRead),
+            ));
+        }
         let mut properties = session.custom_properties;
         if properties.get(index).is_ok_and(|current| current == value) {
             return Ok(properties);
@@ -207,6 +230,27 @@ impl Client {
     }
 }
 
+/// The session whose id equals `wanted` among those the server answered, warning when it
+/// answered only others.
+fn pick_session<T>(
+    found: impl IntoIterator<Item = T>,
+    wanted: &SessionId,
+    id_of: impl Fn(&T) -> &SessionId,
+) -> Option<T> {
+    let mut count = 0;
+    let session = found.into_iter().find(|candidate| {
+        count += 1;
+        same_id(id_of(candidate), wanted)
+    });
+    if session.is_none() && count > 0 {
+        tracing::warn!(
+            returned = count,
+            "GetSessionBySessionID answered only sessions with other ids; treating the session as not found"
+        );
+    }
+    session
+}
+
 /// Compares a session id from the server with the one asked for, ignoring case and braces.
 fn same_id(found: &SessionId, wanted: &SessionId) -> bool {
     let found = found.as_str().trim();
@@ -220,7 +264,7 @@ fn same_id(found: &SessionId, wanted: &SessionId) -> bool {
 /// An [`Error::Build`] for the custom-property helper.
 fn custom_property_error(
     message: String,
-    source: Option<crate::models::CustomPropertyError>,
+    source: Option<CustomPropertyError>,
 ) -> Error {
     Error::Build {
         operation: "SetCustomProperty".to_owned(),

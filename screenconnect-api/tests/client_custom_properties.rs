@@ -6,7 +6,7 @@ mod client_support;
 use client_support::{Harness, SESSION_ID, session_json};
 use insta::assert_json_snapshot;
 use screenconnect_api::Error;
-use screenconnect_api::models::SessionId;
+use screenconnect_api::models::{CustomPropertyError, SessionId};
 use serde_json::json;
 
 fn id() -> SessionId {
@@ -60,6 +60,32 @@ async fn a_missing_session_writes_nothing() {
     assert!(error.to_string().contains("was not found"), "{error}");
     assert!(error.to_string().contains("nothing was written"), "{error}");
     assert_eq!(h.count("UpdateSessionCustomProperties").await, 0);
+}
+
+#[tokio::test]
+async fn a_session_read_without_custom_properties_is_never_written_over() {
+    for missing in [None, Some(json!(null))] {
+        let h = Harness::start().await;
+        let mut session = session_json(true);
+        let object = session.as_object_mut().unwrap();
+        object.remove("CustomPropertyValues");
+        if let Some(value) = &missing {
+            object.insert("CustomPropertyValues".to_owned(), value.clone());
+        }
+        h.answer_json("GetSessionBySessionID", 200, json!([session]))
+            .await;
+        h.answer_empty("UpdateSessionCustomProperties").await;
+        let error = h
+            .client()
+            .set_custom_property(&id(), 3, "Laptop")
+            .await
+            .unwrap_err();
+        let source = std::error::Error::source(&error)
+            .and_then(|source| source.downcast_ref::<CustomPropertyError>());
+        assert_eq!(source, Some(&CustomPropertyError::NotRead), "{error:?}");
+        assert!(error.to_string().contains("nothing was written"), "{error}");
+        assert_eq!(h.count("UpdateSessionCustomProperties").await, 0);
+    }
 }
 
 #[tokio::test]

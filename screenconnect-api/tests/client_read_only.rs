@@ -56,6 +56,23 @@ async fn writes_are_refused_without_touching_the_network() {
         client.call_write("AddSessionEvent", json!([])).await,
         "AddSessionEvent",
     );
+    // A write declared as a read is still a write, whatever the entry point and the casing.
+    assert_read_only(
+        client
+            .call_read("SendCommandToSession", json!([SESSION_ID, "hostname"]))
+            .await,
+        "SendCommandToSession",
+    );
+    assert_read_only(
+        client
+            .call(&screenconnect_api::Call::new(
+                "sendCommandToSession",
+                json!([SESSION_ID, "hostname"]),
+                msp_common::Idempotency::Safe,
+            ))
+            .await,
+        "sendCommandToSession",
+    );
     let error = client
         .run_command(
             &id(),

@@ -191,6 +191,37 @@ fn online_status_rules() {
 }
 
 #[test]
+fn an_ended_session_is_not_online() {
+    let ended: Session = serde_json::from_str(
+        r#"{"SessionID": "x", "IsEnded": true,
+            "LastGuestConnectedEventTime": "2026-07-19T04:00:00Z"}"#,
+    )
+    .unwrap();
+    assert_eq!(ended.online_status(), OnlineStatus::Offline);
+    let running: Session = serde_json::from_str(
+        r#"{"SessionID": "x", "IsEnded": false,
+            "LastGuestConnectedEventTime": "2026-07-19T04:00:00Z"}"#,
+    )
+    .unwrap();
+    assert_eq!(running.online_status(), OnlineStatus::Online);
+}
+
+#[test]
+fn details_with_events_but_no_session_decode() {
+    let details: SessionDetails = serde_json::from_str(
+        r#"{"Events": [{"EventID": "e1", "EventType": 44, "Time": "2026-07-19T06:41:57Z",
+                        "Data": "hostname"}]}"#,
+    )
+    .expect("an events-only body decodes");
+    assert!(details.session.is_none());
+    assert_eq!(details.events().len(), 1);
+    assert_eq!(details.online_status(), OnlineStatus::Unknown);
+    let null_session: SessionDetails =
+        serde_json::from_str(r#"{"Session": null, "Events": []}"#).unwrap();
+    assert!(null_session.session.is_none());
+}
+
+#[test]
 fn details_events_from_both_places_in_time_order() {
     let details = details();
     let ids: Vec<(&str, Option<EventType>, bool)> = details
@@ -290,7 +321,10 @@ fn details_keep_unknown_fields_and_tolerate_null_lists() {
 #[test]
 fn details_online_falls_back_to_connection_events() {
     let details = details();
-    assert_eq!(details.session.online_status(), OnlineStatus::Unknown);
+    assert_eq!(
+        details.session.as_ref().unwrap().online_status(),
+        OnlineStatus::Unknown
+    );
     assert_eq!(details.online_status(), OnlineStatus::Online);
     assert!(details.is_online());
 }

@@ -31,6 +31,10 @@ pub enum CustomPropertyError {
         /// How many values were given.
         count: usize,
     },
+    /// The session was read without any custom property values, so a write of all eight would
+    /// blank values nobody read.
+    #[error("the session was read without its custom property values")]
+    NotRead,
 }
 
 /// The eight custom property values of a session, 1-based like the server's names.

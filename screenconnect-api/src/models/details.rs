@@ -9,13 +9,21 @@ use super::{Connection, EventId, EventType, OnlineStatus, Session, SessionEvent,
 
 /// A session plus its events and, when the server sends them, its connections.
 ///
+/// Older extension versions answer with the events only, without a `Session` object; such a body
+/// decodes with [`SessionDetails::session`] set to `None`.
+///
 /// Events can sit at the top level (`Events`) and inside connections (`Connections[].Events`);
 /// [`SessionDetails::events`] walks both.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct SessionDetails {
-    /// The session itself.
-    pub session: Session,
+    /// The session itself; `None` when the server sent only the events.
+    #[serde(
+        default,
+        deserialize_with = "lenient::null_as_default",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub session: Option<Session>,
     /// Session-level events.
     #[serde(default, deserialize_with = "lenient::null_as_default")]
     pub events: Vec<SessionEvent>,
@@ -92,15 +100,16 @@ impl SessionDetails {
 
     /// Whether the agent is connected right now.
     ///
-    /// Uses [`Session::online_status`]; when that is [`OnlineStatus::Unknown`], falls back to the
+    /// Uses [`Session::online_status`]; when that is [`OnlineStatus::Unknown`] or the details
+    /// carry no session, falls back to the
     /// connections listed in the details: online when a guest connection's latest
     /// `Connected`/`Disconnected` event is a `Connected`, offline when guest connections exist but
     /// none is open, unknown otherwise.
     #[must_use]
     pub fn online_status(&self) -> OnlineStatus {
-        match self.session.online_status() {
-            OnlineStatus::Unknown => {}
-            known => return known,
+        match self.session.as_ref().map(Session::online_status) {
+            None | Some(OnlineStatus::Unknown) => {}
+            Some(known) => return known,
         }
         let guest_states: Vec<Option<bool>> = self
             .connections

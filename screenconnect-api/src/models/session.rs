@@ -219,14 +219,19 @@ impl Session {
     /// Whether the agent is connected right now.
     ///
     /// The rule, in order:
-    /// 1. when the response carries `ActiveConnections`, the agent is online exactly when one of
+    /// 1. an ended session (`IsEnded`) is offline, whatever its connect times say;
+    /// 2. when the response carries `ActiveConnections`, the agent is online exactly when one of
     ///    them is a guest connection (`ProcessType` Guest) — a technician alone does not count;
-    /// 2. otherwise, when `LastGuestConnectedEventTime` is set, the agent is online when that time
+    /// 3. otherwise, when `LastGuestConnectedEventTime` is set, the agent is online when that time
     ///    is later than `LastGuestDisconnectedEventTime` (or there was never a disconnect);
-    /// 3. otherwise, when only a disconnect time is known, it is offline;
-    /// 4. otherwise the status is [`OnlineStatus::Unknown`].
+    /// 4. otherwise, when only a disconnect time is known, it is offline;
+    /// 5. otherwise the status is [`OnlineStatus::Unknown`].
     #[must_use]
     pub fn online_status(&self) -> OnlineStatus {
+        // An ended session keeps its last connect time and may never get a disconnect time.
+        if self.is_ended == Some(true) {
+            return OnlineStatus::Offline;
+        }
         if let Some(connections) = &self.active_connections {
             return if connections.iter().any(Connection::is_guest) {
                 OnlineStatus::Online
