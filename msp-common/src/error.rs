@@ -27,8 +27,9 @@ pub enum Error {
         source: Option<BoxError>,
     },
     /// No response arrived. [`TransportError::never_sent`] tells whether the server could have
-    /// acted on the request.
-    #[error("{operation}: {source}")]
+    /// acted on the request; when it could, the message says so, because a write may then have
+    /// created its record.
+    #[error("{operation}: no response{}", ambiguity(source))]
     Transport {
         /// The operation that failed.
         operation: String,
@@ -52,7 +53,7 @@ pub enum Error {
     #[error(transparent)]
     Decode(Box<DecodeError>),
     /// A paginated listing could not be followed safely.
-    #[error("{operation}: {source}")]
+    #[error("{operation}: the listing stopped")]
     Pagination {
         /// The listing operation.
         operation: String,
@@ -73,8 +74,46 @@ struct RetryAfterDisplay(Option<Duration>);
 impl fmt::Display for RetryAfterDisplay {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.0 {
-            Some(delay) => write!(f, "{} s", delay.as_secs_f64()),
+            Some(delay) => write!(f, "{}", DisplayDuration(delay)),
             None => f.write_str("an unspecified delay"),
+        }
+    }
+}
+
+/// The warning a transport failure carries when the server may have acted on the request.
+fn ambiguity(source: &TransportError) -> &'static str {
+    if source.never_sent() {
+        " (the request was not sent)"
+    } else {
+        " (the server may have processed the request: a record it writes may exist, so check \
+         before sending it again)"
+    }
+}
+
+/// A duration as people read it: whole seconds from ten seconds up (`80 s`), tenths of a second
+/// below that (`2.5 s`), milliseconds under a second (`250 ms`).
+///
+/// ```
+/// use std::time::Duration;
+/// use msp_common::DisplayDuration;
+///
+/// assert_eq!(DisplayDuration(Duration::from_nanos(80_004_109_942)).to_string(), "80 s");
+/// assert_eq!(DisplayDuration(Duration::from_millis(2_540)).to_string(), "2.5 s");
+/// assert_eq!(DisplayDuration(Duration::from_micros(250_400)).to_string(), "250 ms");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DisplayDuration(pub Duration);
+
+impl fmt::Display for DisplayDuration {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let millis = self.0.as_millis();
+        if millis >= 9_950 {
+            write!(f, "{} s", (millis + 500) / 1000)
+        } else if millis >= 1_000 {
+            let tenths = (millis + 50) / 100;
+            write!(f, "{}.{} s", tenths / 10, tenths % 10)
+        } else {
+            write!(f, "{} ms", (self.0.as_micros() + 500) / 1000)
         }
     }
 }
@@ -139,7 +178,10 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::RateLimited { .. } => true,
-            Error::Transport { source, .. } => !matches!(source, TransportError::Build(_)),
+            Error::Transport { source, .. } => !matches!(
+                source,
+                TransportError::Build(_) | TransportError::TooLarge { .. }
+            ),
             Error::Api(api) => matches!(
                 api.status,
                 StatusCode::BAD_GATEWAY
@@ -318,7 +360,7 @@ pub fn snippet(body: &[u8], limit: usize) -> String {
 
 /// A success body that did not decode into the expected type.
 #[derive(Debug, thiserror::Error)]
-#[error("{operation}: could not decode the response as {type_name} at `{path}`: {source}")]
+#[error("{operation}: could not decode the response as {type_name} at `{path}`")]
 #[non_exhaustive]
 pub struct DecodeError {
     /// The operation whose response failed to decode.
@@ -391,5 +433,88 @@ impl ConfigError {
             name: name.into(),
             reason: reason.into(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What error-chain printers (`{:#}` of anyhow, eyre) show: every level, joined.
+    fn chain(error: &dyn std::error::Error) -> String {
+        let mut levels = vec![error.to_string()];
+        let mut source = error.source();
+        while let Some(inner) = source {
+            levels.push(inner.to_string());
+            source = inner.source();
+        }
+        levels.join(": ")
+    }
+
+    fn io(message: &str) -> BoxError {
+        Box::new(std::io::Error::other(message.to_owned()))
+    }
+
+    #[test]
+    fn display_says_this_level_only() {
+        let refused = Error::Transport {
+            operation: "getTicket".to_owned(),
+            source: TransportError::Connect(io("connection refused")),
+        };
+        assert_eq!(
+            chain(&refused),
+            "getTicket: no response (the request was not sent): could not connect to the \
+             server: connection refused"
+        );
+        let decode = Error::Decode(Box::new(DecodeError {
+            operation: "getTicket".to_owned(),
+            type_name: "Ticket",
+            path: "status.id".to_owned(),
+            status: StatusCode::OK,
+            source: serde_json::from_str::<u32>("\"x\"").unwrap_err(),
+        }));
+        let printed = chain(&decode);
+        assert_eq!(printed.matches("invalid type").count(), 1, "{printed}");
+        let looped = Error::Pagination {
+            operation: "listTickets".to_owned(),
+            source: PaginationError::Loop { page: 2 },
+        };
+        let printed = chain(&looped);
+        assert_eq!(printed.matches("repeats an earlier page").count(), 1, "{printed}");
+    }
+
+    #[test]
+    fn an_ambiguous_write_says_the_record_may_exist() {
+        for source in [
+            TransportError::Timeout(io("deadline")),
+            TransportError::Io(io("reset")),
+        ] {
+            let error = Error::Transport {
+                operation: "postTicket".to_owned(),
+                source,
+            };
+            assert!(error.may_have_been_processed());
+            assert!(error.to_string().contains("may exist"), "{error}");
+        }
+    }
+
+    #[test]
+    fn durations_print_rounded() {
+        let cases = [
+            (Duration::from_nanos(80_004_109_942), "80 s"),
+            (Duration::from_millis(9_960), "10 s"),
+            (Duration::from_millis(2_540), "2.5 s"),
+            (Duration::from_millis(1_000), "1.0 s"),
+            (Duration::from_micros(250_400), "250 ms"),
+            (Duration::ZERO, "0 ms"),
+        ];
+        for (duration, expected) in cases {
+            assert_eq!(DisplayDuration(duration).to_string(), expected);
+        }
+        let error = Error::RateLimited {
+            retry_after: Some(Duration::from_nanos(80_004_109_942)),
+            error: Box::new(ApiError::new("listTickets", StatusCode::TOO_MANY_REQUESTS)),
+        };
+        assert!(error.to_string().ends_with("retry after 80 s)"), "{error}");
     }
 }

@@ -9,7 +9,7 @@ use serde::de::DeserializeOwned;
 
 use crate::clock::{Clock, SystemClock};
 use crate::decode::{ErrorDecoder, GenericErrorDecoder, decode_json, error_from_response};
-use crate::error::Error;
+use crate::error::{ConfigError, Error};
 use crate::operation::Operation;
 use crate::rate_limit::{RateLimit, RateLimited};
 use crate::reqwest_transport::{ReqwestConfig, ReqwestTransport};
@@ -91,6 +91,8 @@ pub struct ExecutorBuilder {
     transport: Option<Arc<dyn Transport>>,
     reqwest: ReqwestConfig,
     retry: RetryPolicy,
+    bulk_retry: Option<RetryPolicy>,
+    retry_set: bool,
     classifier: Option<Arc<dyn Classify>>,
     rate_limit: Option<RateLimit>,
     decoder: Arc<dyn ErrorDecoder>,
@@ -105,6 +107,8 @@ impl Default for ExecutorBuilder {
             transport: None,
             reqwest: ReqwestConfig::default(),
             retry: RetryPolicy::default(),
+            bulk_retry: None,
+            retry_set: false,
             classifier: None,
             rate_limit: None,
             decoder: Arc::new(GenericErrorDecoder),
@@ -121,6 +125,7 @@ impl fmt::Debug for ExecutorBuilder {
             .field("transport", &self.transport)
             .field("reqwest", &self.reqwest)
             .field("retry", &self.retry)
+            .field("bulk_retry", &self.bulk_retry)
             .field("rate_limit", &self.rate_limit)
             .finish_non_exhaustive()
     }
@@ -140,9 +145,21 @@ impl ExecutorBuilder {
         self
     }
 
-    /// The retry schedule (default: [`RetryPolicy::interactive`]).
+    /// The retry schedule (default: [`RetryPolicy::interactive`]). Unless
+    /// [`ExecutorBuilder::bulk_retry_policy`] is set too, it also applies to bulk reads.
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
+        self.retry_set = true;
+        self
+    }
+
+    /// The retry schedule of bulk reads, the pages of a listing ([`Operation::bulk`]).
+    ///
+    /// When neither this nor [`ExecutorBuilder::retry_policy`] is set, bulk reads use
+    /// [`RetryPolicy::background`]: a long listing waits out a `Retry-After` of up to two minutes
+    /// rather than failing halfway, while single calls keep the interactive schedule.
+    pub fn bulk_retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.bulk_retry = Some(policy);
         self
     }
 
@@ -184,9 +201,21 @@ impl ExecutorBuilder {
     }
 
     /// Stacks the transport: retry outermost, then the rate budget, then the wire.
+    ///
+    /// # Errors
+    /// [`Error::Config`] when no transport was given and the crate was built with neither the
+    /// `rustls` nor the `native-tls` feature: the default transport could not speak HTTPS, and
+    /// every call would fail later with a less helpful message.
     pub fn build(self) -> Result<Executor, Error> {
         let base: Arc<dyn Transport> = match self.transport {
             Some(transport) => transport,
+            None if !crate::reqwest_transport::HAS_TLS => {
+                return Err(Error::Config(ConfigError::invalid(
+                    "TLS",
+                    "msp-common was built without a TLS backend; enable the `rustls` (default) \
+                     or `native-tls` feature of the API crate, or pass your own transport",
+                )));
+            }
             None => Arc::new(ReqwestTransport::new(&self.reqwest).map_err(|source| {
                 Error::Transport {
                     operation: "build client".to_owned(),
@@ -198,7 +227,13 @@ impl ExecutorBuilder {
             Some(limit) => Arc::new(RateLimited::new(base, limit).with_sleep(self.sleep.clone())),
             None => base,
         };
+        let bulk_retry = match (self.bulk_retry, self.retry_set) {
+            (Some(policy), _) => policy,
+            (None, true) => self.retry.clone(),
+            (None, false) => RetryPolicy::background(),
+        };
         let mut retrying = Retrying::new(limited, self.retry)
+            .with_bulk_policy(bulk_retry)
             .with_sleep(self.sleep)
             .with_clock(self.clock.clone());
         if let Some(classifier) = self.classifier {
@@ -212,5 +247,32 @@ impl ExecutorBuilder {
             decoder: self.decoder,
             clock: self.clock,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Without a TLS feature the default transport cannot reach an HTTPS API; building says so.
+    #[cfg(not(any(feature = "rustls", feature = "native-tls")))]
+    #[test]
+    fn without_tls_the_default_transport_is_a_configuration_error() {
+        let error = Executor::builder().build().unwrap_err();
+        assert!(matches!(error, Error::Config(_)), "{error:?}");
+        assert!(error.to_string().contains("`rustls`"), "{error}");
+    }
+
+    #[cfg(any(feature = "rustls", feature = "native-tls"))]
+    #[test]
+    fn with_tls_the_default_transport_builds() {
+        assert!(Executor::builder().build().is_ok());
+    }
+
+    #[test]
+    fn a_given_transport_needs_no_tls_feature() {
+        let transport: Arc<dyn Transport> =
+            Arc::new(crate::ReqwestTransport::from_client(Default::default()));
+        assert!(Executor::builder().transport(transport).build().is_ok());
     }
 }

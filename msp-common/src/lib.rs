@@ -57,7 +57,8 @@ pub use decode::{
     ErrorDecoder, GenericErrorDecoder, apply_json_body, decode_json, error_from_response,
 };
 pub use error::{
-    ApiError, ApiErrorKind, ConfigError, DecodeError, Error, FieldError, PaginationError, snippet,
+    ApiError, ApiErrorKind, ConfigError, DecodeError, DisplayDuration, Error, FieldError,
+    PaginationError, snippet,
 };
 pub use executor::{Executor, ExecutorBuilder};
 pub use link::Links;
@@ -68,7 +69,7 @@ pub use reqwest_transport::{ReqwestConfig, ReqwestTransport};
 pub use retry::{RetryPolicy, Retrying};
 pub use secret::{ExposeSecret, SecretString};
 pub use sleep::{RecordingSleep, Sleep, TokioSleep};
-pub use transport::{BoxError, Transport, TransportError};
+pub use transport::{AttemptTimeout, BoxError, Transport, TransportError};
 
 /// Re-exports so that dependents build requests with the same versions.
 pub use bytes;

@@ -35,6 +35,7 @@ pub struct Operation {
     name: Cow<'static, str>,
     route: Cow<'static, str>,
     idempotency: Idempotency,
+    bulk: bool,
 }
 
 impl Operation {
@@ -48,7 +49,23 @@ impl Operation {
             name: name.into(),
             route: route.into(),
             idempotency,
+            bulk: false,
         }
+    }
+
+    /// Marks the operation as one request of a bulk read (a page of a listing that may run for
+    /// many pages). The retry layer then uses the executor's bulk policy, which waits out a long
+    /// `Retry-After` instead of ending the listing halfway (see
+    /// [`ExecutorBuilder::bulk_retry_policy`](crate::ExecutorBuilder::bulk_retry_policy)).
+    #[must_use]
+    pub fn bulk(mut self) -> Self {
+        self.bulk = true;
+        self
+    }
+
+    /// `true` for a request of a bulk read ([`Operation::bulk`]).
+    pub fn is_bulk(&self) -> bool {
+        self.bulk
     }
 
     /// A read that is safe to repeat.

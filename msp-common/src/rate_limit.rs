@@ -1,42 +1,49 @@
 //! Client-side rate limiting: a request budget shared by every clone of a client, so that a bulk
 //! job stays under the server's limit instead of collecting 429s.
 
+use std::collections::VecDeque;
 use std::fmt;
 use std::num::NonZeroU32;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::Bytes;
-use governor::middleware::NoOpMiddleware;
-use governor::state::{InMemoryState, NotKeyed};
-use governor::{Quota, RateLimiter, clock::Clock as GovernorClock};
 
 use crate::clock::{Clock, SystemClock};
 use crate::sleep::{Sleep, TokioSleep};
 use crate::transport::{Transport, TransportError};
 
-/// Adapts our injected [`Clock`] to governor, so that tests drive the budget with a manual clock.
-#[derive(Clone, Debug)]
-struct ClockAdapter(Arc<dyn Clock>);
-
-impl GovernorClock for ClockAdapter {
-    type Instant = Duration;
-
-    fn now(&self) -> Duration {
-        self.0.monotonic()
-    }
-}
-
-/// A budget of requests per interval (a GCRA token bucket from the governor crate).
+/// A budget of requests per interval that holds in every window, not just on average.
+///
+/// The promise: in any span of time of length `interval`, at most `requests` requests start.
+/// That is what servers counting in sliding windows check, so staying inside the budget draws no
+/// 429s from them. By default requests are spread evenly (one every `interval / requests`);
+/// [`RateLimit::with_burst`] lets up to `burst` go at once after a quiet spell, still within the
+/// same promise.
 ///
 /// Cloning shares the budget. ConnectWise starts throttling at about 1,000 requests a minute, so
 /// `RateLimit::per_minute(900)` leaves headroom for other integrations on the same tenant.
+///
+/// The budget remembers the start time of up to `requests` recent requests (16 bytes each).
+///
+/// ```
+/// use std::num::NonZeroU32;
+/// use msp_common::RateLimit;
+///
+/// // 900 a minute, evenly spaced: one every 66.7 ms.
+/// let steady = RateLimit::per_minute(NonZeroU32::new(900).unwrap());
+/// // 900 a minute, of which up to 50 may go back to back.
+/// let bursty = steady.clone().with_burst(NonZeroU32::new(50).unwrap());
+/// assert_eq!(bursty.burst().get(), 50);
+/// ```
 #[derive(Clone)]
 pub struct RateLimit {
-    limiter: Arc<RateLimiter<NotKeyed, InMemoryState, ClockAdapter, NoOpMiddleware<Duration>>>,
-    clock: ClockAdapter,
+    /// Start times (monotonic) of the most recent requests, oldest first, at most `requests`.
+    started: Arc<Mutex<VecDeque<Duration>>>,
+    clock: Arc<dyn Clock>,
     requests: NonZeroU32,
     interval: Duration,
+    burst: NonZeroU32,
 }
 
 impl fmt::Debug for RateLimit {
@@ -44,43 +51,92 @@ impl fmt::Debug for RateLimit {
         f.debug_struct("RateLimit")
             .field("requests", &self.requests)
             .field("interval", &self.interval)
+            .field("burst", &self.burst)
             .finish()
     }
 }
 
 impl RateLimit {
-    /// At most `requests` per `interval`, in bursts of up to `requests`, on the system clock.
-    ///
-    /// An `interval` of zero is treated as one nanosecond.
+    /// At most `requests` in any `interval`, evenly spaced, on the system clock.
     pub fn new(requests: NonZeroU32, interval: Duration) -> Self {
         Self::with_clock(requests, interval, Arc::new(SystemClock))
     }
 
-    /// At most `requests` per minute.
+    /// At most `requests` in any minute.
     pub fn per_minute(requests: NonZeroU32) -> Self {
         Self::new(requests, Duration::from_secs(60))
     }
 
     /// Like [`RateLimit::new`], reading time from `clock`.
     pub fn with_clock(requests: NonZeroU32, interval: Duration, clock: Arc<dyn Clock>) -> Self {
-        let period = (interval / requests.get()).max(Duration::from_nanos(1));
-        let quota = Quota::with_period(period)
-            .unwrap_or_else(|| Quota::per_second(requests))
-            .allow_burst(requests);
-        let clock = ClockAdapter(clock);
         Self {
-            limiter: Arc::new(RateLimiter::direct_with_clock(quota, clock.clone())),
+            started: Arc::new(Mutex::new(VecDeque::new())),
             clock,
             requests,
             interval,
+            burst: NonZeroU32::MIN,
         }
     }
 
+    /// Lets up to `burst` requests (at most `requests`) start back to back; a burst is paid for
+    /// by waiting later, so no `interval` ever holds more than `requests`. The default, 1, spaces
+    /// every request evenly.
+    ///
+    /// Call it before cloning: the budget shared by clones is the one configured here.
+    #[must_use]
+    pub fn with_burst(mut self, burst: NonZeroU32) -> Self {
+        self.burst = burst.min(self.requests);
+        self
+    }
+
+    /// The most requests in any interval.
+    pub fn requests(&self) -> NonZeroU32 {
+        self.requests
+    }
+
+    /// The interval the budget counts over.
+    pub fn interval(&self) -> Duration {
+        self.interval
+    }
+
+    /// How many requests may start back to back.
+    pub fn burst(&self) -> NonZeroU32 {
+        self.burst
+    }
+
     /// Takes one request from the budget, or says how long until one is free.
+    ///
+    /// Two windows are checked: no more than `requests` starts in the last `interval`, and no
+    /// more than `burst` in the last `burst × interval / requests`.
     fn try_acquire(&self) -> Result<(), Duration> {
-        self.limiter
-            .check()
-            .map_err(|not_until| not_until.wait_time_from(self.clock.now()))
+        let now = self.clock.monotonic();
+        let mut started = self.started.lock().unwrap_or_else(|e| e.into_inner());
+        while started
+            .front()
+            .is_some_and(|&first| now.saturating_sub(first) >= self.interval)
+        {
+            started.pop_front();
+        }
+        let burst_window = (self.interval / self.requests.get()) * self.burst.get();
+        let wait_for = |count: u32, window: Duration| {
+            let count = count as usize;
+            started
+                .len()
+                .checked_sub(count)
+                .map_or(Duration::ZERO, |index| {
+                    (started[index] + window).saturating_sub(now)
+                })
+        };
+        let wait = wait_for(self.requests.get(), self.interval)
+            .max(wait_for(self.burst.get(), burst_window));
+        if !wait.is_zero() {
+            return Err(wait);
+        }
+        if started.len() >= self.requests.get() as usize {
+            started.pop_front();
+        }
+        started.push_back(now);
+        Ok(())
     }
 
     /// Waits with `sleep` until the budget allows one more request, and takes it.
@@ -143,20 +199,89 @@ mod tests {
     use crate::sleep::RecordingSleep;
     use std::time::SystemTime;
 
+    fn limit(requests: u32, interval: Duration, clock: &ManualClock) -> RateLimit {
+        RateLimit::with_clock(
+            NonZeroU32::new(requests).unwrap(),
+            interval,
+            Arc::new(clock.clone()),
+        )
+    }
+
+    /// The start times of `count` requests taken from `limit` as fast as it allows.
+    async fn starts(limit: &RateLimit, clock: &ManualClock, count: usize) -> Vec<Duration> {
+        let sleep = RecordingSleep::advancing(clock.clone());
+        let mut starts = Vec::with_capacity(count);
+        for _ in 0..count {
+            limit.acquire(&sleep).await;
+            starts.push(clock.monotonic());
+        }
+        starts
+    }
+
+    /// The most starts in any window of `window` (half-open, as servers count).
+    fn busiest(starts: &[Duration], window: Duration) -> usize {
+        (0..starts.len())
+            .map(|i| starts[i..].iter().take_while(|&&t| t - starts[i] < window).count())
+            .max()
+            .unwrap_or(0)
+    }
+
     #[tokio::test]
-    async fn budget_is_shared_by_clones_and_refills_with_time() {
+    async fn budget_is_shared_by_clones_and_spaced_evenly() {
         let clock = ManualClock::new(SystemTime::UNIX_EPOCH);
         let sleep = RecordingSleep::advancing(clock.clone());
-        let limit = RateLimit::with_clock(
-            NonZeroU32::new(2).unwrap(),
-            Duration::from_secs(60),
-            Arc::new(clock.clone()),
-        );
+        let limit = limit(2, Duration::from_secs(60), &clock);
         let other = limit.clone();
         limit.acquire(&sleep).await;
         other.acquire(&sleep).await;
-        assert!(sleep.recorded().is_empty(), "a burst of 2 is free");
         limit.acquire(&sleep).await;
-        assert_eq!(sleep.recorded(), [Duration::from_secs(30)]);
+        assert_eq!(
+            sleep.recorded(),
+            [Duration::from_secs(30), Duration::from_secs(30)]
+        );
+    }
+
+    #[tokio::test]
+    async fn per_minute_holds_in_every_minute_and_every_second() {
+        let clock = ManualClock::new(SystemTime::UNIX_EPOCH);
+        let limit = RateLimit::with_clock(
+            NonZeroU32::new(900).unwrap(),
+            Duration::from_secs(60),
+            Arc::new(clock.clone()),
+        );
+        let starts = starts(&limit, &clock, 2_000).await;
+        let first_minute = starts.iter().filter(|&&t| t < Duration::from_secs(60)).count();
+        let first_second = starts.iter().filter(|&&t| t < Duration::from_secs(1)).count();
+        assert_eq!(first_minute, 900, "the whole budget, and no more");
+        // One every 66.67 ms (rounded down to the nanosecond): 15 per second, and a 16th at the
+        // very end of the first.
+        assert!((15..=16).contains(&first_second), "evenly spaced: {first_second}");
+        assert_eq!(busiest(&starts, Duration::from_secs(60)), 900);
+    }
+
+    #[tokio::test]
+    async fn a_burst_is_paid_for_within_the_same_interval() {
+        let clock = ManualClock::new(SystemTime::UNIX_EPOCH);
+        let limit = limit(900, Duration::from_secs(60), &clock)
+            .with_burst(NonZeroU32::new(100).unwrap());
+        let starts = starts(&limit, &clock, 2_000).await;
+        let first_second = starts.iter().filter(|&&t| t < Duration::from_secs(1)).count();
+        assert!(
+            (100..=115).contains(&first_second),
+            "the burst goes at once: {first_second}"
+        );
+        assert_eq!(starts.iter().filter(|&&t| t.is_zero()).count(), 100);
+        assert_eq!(busiest(&starts, Duration::from_secs(60)), 900);
+        // The burst window: never more than 100 in 100 × 66.7 ms.
+        assert!(busiest(&starts, (Duration::from_secs(60) / 900) * 100) <= 100);
+    }
+
+    #[test]
+    fn the_burst_never_exceeds_the_budget() {
+        let clock = ManualClock::new(SystemTime::UNIX_EPOCH);
+        let limit = limit(5, Duration::from_secs(1), &clock).with_burst(NonZeroU32::MAX);
+        assert_eq!(limit.burst().get(), 5);
+        assert_eq!(limit.requests().get(), 5);
+        assert_eq!(limit.interval(), Duration::from_secs(1));
     }
 }

@@ -3,19 +3,61 @@
 use std::error::Error as _;
 use std::time::Duration;
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 
-use crate::transport::{Transport, TransportError};
+use crate::transport::{AttemptTimeout, Transport, TransportError};
 
-/// Timeouts and identity for [`ReqwestTransport`].
+/// Whether this build can speak HTTPS (the `rustls` or `native-tls` feature).
+pub(crate) const HAS_TLS: bool = cfg!(any(feature = "rustls", feature = "native-tls"));
+
+/// Timeouts, identity and the response size cap of [`ReqwestTransport`].
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct ReqwestConfig {
     /// How long to wait for a connection (TCP and TLS) before giving up; nothing is sent then.
     pub connect_timeout: Duration,
-    /// How long one attempt may take from sending to the last byte of the response.
+    /// How long one attempt may take from sending to the last byte of the response. An
+    /// operation's overall deadline ([`crate::AttemptTimeout`]) can shorten it.
     pub request_timeout: Duration,
     /// The `User-Agent` header.
     pub user_agent: String,
+    /// The largest response body read, in bytes; a larger one fails with
+    /// [`TransportError::TooLarge`] instead of filling memory. The default,
+    /// [`ReqwestConfig::DEFAULT_MAX_RESPONSE_BYTES`], is far above a page of 1,000 large records.
+    pub max_response_bytes: u64,
+}
+
+impl ReqwestConfig {
+    /// The default response size cap: 256 MiB.
+    pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 256 * 1024 * 1024;
+
+    /// Sets [`ReqwestConfig::max_response_bytes`].
+    #[must_use]
+    pub fn with_max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
+    /// Sets [`ReqwestConfig::request_timeout`].
+    #[must_use]
+    pub fn with_request_timeout(mut self, timeout: Duration) -> Self {
+        self.request_timeout = timeout;
+        self
+    }
+
+    /// Sets [`ReqwestConfig::connect_timeout`].
+    #[must_use]
+    pub fn with_connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Sets [`ReqwestConfig::user_agent`].
+    #[must_use]
+    pub fn with_user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
 }
 
 impl Default for ReqwestConfig {
@@ -24,6 +66,7 @@ impl Default for ReqwestConfig {
             connect_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(60),
             user_agent: concat!("msp-sdk/", env!("CARGO_PKG_VERSION")).to_owned(),
+            max_response_bytes: Self::DEFAULT_MAX_RESPONSE_BYTES,
         }
     }
 }
@@ -31,14 +74,17 @@ impl Default for ReqwestConfig {
 /// A [`Transport`] over a `reqwest::Client`.
 ///
 /// Redirects are not followed: a redirect to another host would carry the authentication headers
-/// there, and neither API redirects its REST calls.
+/// there, and neither API redirects its REST calls. Bodies are read up to a size cap.
 #[derive(Clone, Debug)]
 pub struct ReqwestTransport {
     client: reqwest::Client,
+    /// The client's own per-attempt timeout, when this crate configured it.
+    request_timeout: Option<Duration>,
+    max_response_bytes: u64,
 }
 
 impl ReqwestTransport {
-    /// Builds a transport with the given timeouts.
+    /// Builds a transport with the given timeouts and size cap.
     pub fn new(config: &ReqwestConfig) -> Result<Self, TransportError> {
         let client = reqwest::Client::builder()
             .connect_timeout(config.connect_timeout)
@@ -47,12 +93,45 @@ impl ReqwestTransport {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| TransportError::Build(Box::new(e)))?;
-        Ok(Self { client })
+        Ok(Self {
+            client,
+            request_timeout: Some(config.request_timeout),
+            max_response_bytes: config.max_response_bytes,
+        })
     }
 
-    /// Wraps a `reqwest::Client` the caller configured (proxies, certificates, …).
+    /// Wraps a `reqwest::Client` the caller configured (proxies, certificates, …), with the
+    /// default response size cap.
     pub fn from_client(client: reqwest::Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            request_timeout: None,
+            max_response_bytes: ReqwestConfig::DEFAULT_MAX_RESPONSE_BYTES,
+        }
+    }
+
+    /// Sets the response size cap (see [`ReqwestConfig::max_response_bytes`]).
+    #[must_use]
+    pub fn with_max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
+    /// Reads the body chunk by chunk, stopping as soon as it passes the cap.
+    async fn read_body(&self, mut response: reqwest::Response) -> Result<Bytes, TransportError> {
+        let limit = self.max_response_bytes;
+        let too_large = TransportError::TooLarge { limit };
+        if response.content_length().is_some_and(|length| length > limit) {
+            return Err(too_large);
+        }
+        let mut body = BytesMut::new();
+        while let Some(chunk) = response.chunk().await.map_err(classify)? {
+            if (body.len() + chunk.len()) as u64 > limit {
+                return Err(too_large);
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body.freeze())
     }
 }
 
@@ -62,12 +141,18 @@ impl Transport for ReqwestTransport {
         &self,
         request: http::Request<Bytes>,
     ) -> Result<http::Response<Bytes>, TransportError> {
-        let request = reqwest::Request::try_from(request).map_err(classify)?;
+        let attempt_timeout = request.extensions().get::<AttemptTimeout>().copied();
+        let mut request = reqwest::Request::try_from(request).map_err(classify)?;
+        if let Some(AttemptTimeout(timeout)) = attempt_timeout {
+            // A per-request timeout replaces the client's; never lengthen the configured one.
+            let configured = self.request_timeout;
+            *request.timeout_mut() = Some(configured.map_or(timeout, |c| c.min(timeout)));
+        }
         let response = self.client.execute(request).await.map_err(classify)?;
         let status = response.status();
         let version = response.version();
         let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(classify)?;
+        let body = self.read_body(response).await?;
         let mut out = http::Response::new(body);
         *out.status_mut() = status;
         *out.version_mut() = version;

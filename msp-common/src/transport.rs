@@ -53,7 +53,23 @@ pub enum TransportError {
     /// The connection broke during the exchange; the request may have been processed.
     #[error("the connection failed during the exchange")]
     Io(#[source] BoxError),
+    /// The response body is larger than the transport accepts (see
+    /// [`ReqwestConfig::max_response_bytes`](crate::ReqwestConfig::max_response_bytes)); the
+    /// request was processed, the answer was dropped unread. Not retried: it would be as large
+    /// again.
+    #[error("the response body is larger than the limit of {limit} bytes")]
+    TooLarge {
+        /// The limit, in bytes.
+        limit: u64,
+    },
 }
+
+/// The longest one attempt may take, attached to a request by the retry layer when the
+/// operation has an overall deadline (see [`RetryPolicy::with_deadline`](crate::RetryPolicy::with_deadline)).
+/// Transports should give up on the attempt after it, as a timeout; [`crate::ReqwestTransport`]
+/// does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AttemptTimeout(pub std::time::Duration);
 
 impl TransportError {
     /// `true` when the request certainly never reached the server.
@@ -68,6 +84,7 @@ impl TransportError {
             TransportError::Connect(_) => "connect",
             TransportError::Timeout(_) => "timeout",
             TransportError::Io(_) => "io",
+            TransportError::TooLarge { .. } => "too_large",
         }
     }
 }

@@ -359,6 +359,153 @@ async fn rate_budget_applies_to_every_attempt() {
             .await
             .unwrap();
     }
-    assert_eq!(sleep.recorded(), [MS(500)]);
+    assert_eq!(sleep.recorded(), [MS(500), MS(500)]);
     assert_eq!(script.attempts(), 3);
+}
+
+/// A server that accepts every request and never answers: each attempt lasts as long as the
+/// transport allows it, which the test clock records.
+#[derive(Debug)]
+struct Silent {
+    clock: ManualClock,
+    /// How long an attempt lasts when the retry layer gives it no limit, or a shorter one.
+    lasts: Duration,
+    timeouts: std::sync::Mutex<Vec<Option<Duration>>>,
+}
+
+#[async_trait::async_trait]
+impl Transport for Silent {
+    async fn send(
+        &self,
+        request: http::Request<Bytes>,
+    ) -> Result<http::Response<Bytes>, TransportError> {
+        let given = request
+            .extensions()
+            .get::<msp_common::AttemptTimeout>()
+            .map(|timeout| timeout.0);
+        self.timeouts.lock().unwrap().push(given);
+        self.clock
+            .advance(given.map_or(self.lasts, |limit| limit.min(self.lasts)));
+        Err(TransportError::Timeout("no answer".into()))
+    }
+}
+
+#[tokio::test]
+async fn interactive_gives_up_on_a_silent_server_within_its_deadline() {
+    let clock = ManualClock::new(SystemTime::UNIX_EPOCH + START);
+    // Without a per-attempt limit the transport's own 60 s request timeout ends each attempt.
+    let silent = Arc::new(Silent {
+        clock: clock.clone(),
+        lasts: S(60),
+        timeouts: Default::default(),
+    });
+    let executor = Executor::builder()
+        .transport(silent.clone())
+        .sleep(Arc::new(RecordingSleep::advancing(clock.clone())))
+        .clock(Arc::new(clock.clone()))
+        .build()
+        .unwrap();
+    let error = executor
+        .send(request("http://127.0.0.1:1/things", read()))
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::Transport { .. }), "{error:?}");
+    let waited = msp_common::Clock::monotonic(&clock);
+    assert!(
+        waited <= RetryPolicy::INTERACTIVE_DEADLINE,
+        "a person waited {waited:?}"
+    );
+    assert_eq!(
+        silent.timeouts.lock().unwrap()[0],
+        Some(RetryPolicy::INTERACTIVE_DEADLINE)
+    );
+}
+
+#[tokio::test]
+async fn each_attempt_gets_only_the_time_left() {
+    let clock = ManualClock::new(SystemTime::UNIX_EPOCH + START);
+    let slow = Arc::new(Silent {
+        clock: clock.clone(),
+        lasts: S(12),
+        timeouts: Default::default(),
+    });
+    let executor = Executor::builder()
+        .transport(slow.clone())
+        .retry_policy(RetryPolicy::interactive().with_jitter(Jitter::None))
+        .sleep(Arc::new(RecordingSleep::advancing(clock.clone())))
+        .clock(Arc::new(clock.clone()))
+        .build()
+        .unwrap();
+    executor
+        .send(request("http://127.0.0.1:1/things", read()))
+        .await
+        .unwrap_err();
+    // 12 s per attempt, 100 ms and 200 ms of backoff between them.
+    assert_eq!(
+        *slow.timeouts.lock().unwrap(),
+        [Some(S(30)), Some(MS(17_900)), Some(MS(5_700))]
+    );
+}
+
+#[tokio::test]
+async fn bulk_reads_wait_out_a_retry_after_that_single_calls_refuse() {
+    let server = server_with(
+        ResponseTemplate::new(429).insert_header("Retry-After", "60"),
+        2,
+    )
+    .await;
+    let clock = ManualClock::new(SystemTime::UNIX_EPOCH + START);
+    let sleep = RecordingSleep::advancing(clock.clone());
+    let executor = Executor::builder()
+        .sleep(Arc::new(sleep.clone()))
+        .clock(Arc::new(clock))
+        .build()
+        .unwrap();
+    let url = format!("{}/things", server.uri());
+    let single = executor.send(request(&url, read())).await.unwrap_err();
+    assert_eq!(single.retry_after(), Some(S(60)), "{single:?}");
+    assert!(sleep.recorded().is_empty());
+    let page = executor.send(request(&url, read().bulk())).await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert_eq!(sleep.recorded(), [S(60)]);
+    assert_eq!(hits(&server).await, 3);
+}
+
+#[tokio::test]
+async fn an_explicit_policy_applies_to_bulk_reads_too() {
+    let script = ScriptedTransport::new([Outcome::status(502)]);
+    let executor = Executor::builder()
+        .transport(script.clone())
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let error = executor
+        .send(request("http://127.0.0.1:1/things", read().bulk()))
+        .await
+        .unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(502));
+    assert_eq!(script.attempts(), 1);
+}
+
+#[tokio::test]
+async fn a_response_over_the_size_cap_is_a_typed_error_and_not_retried() {
+    let server = server_with(ResponseTemplate::new(200).set_body_string("x".repeat(4096)), 5).await;
+    let executor = Executor::builder()
+        .reqwest(msp_common::ReqwestConfig::default().with_max_response_bytes(1024))
+        .build()
+        .unwrap();
+    let url = format!("{}/things", server.uri());
+    let error = executor.send(request(&url, read())).await.unwrap_err();
+    match &error {
+        Error::Transport {
+            source: TransportError::TooLarge { limit },
+            ..
+        } => assert_eq!(*limit, 1024),
+        other => panic!("expected a too-large error, got {other:?}"),
+    }
+    assert!(!error.is_retryable());
+    assert_eq!(hits(&server).await, 1);
+    let roomy = Executor::builder().build().unwrap();
+    let response = roomy.send(request(&url, read())).await.unwrap();
+    assert_eq!(response.body().len(), 4096);
 }

@@ -190,9 +190,9 @@ pub enum RunCommandError {
     },
     /// The command was sent, but no result arrived in time. It may still be queued or running.
     #[error(
-        "the command was sent, but no result arrived within {} s; it may still run on the machine \
+        "the command was sent, but no result arrived within {}; it may still run on the machine \
          (agent status at the last poll: {online:?})",
-        waited.as_secs_f64()
+        msp_common::DisplayDuration(*waited)
     )]
     DeadlineExceeded {
         /// How long the client waited after sending.

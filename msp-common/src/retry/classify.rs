@@ -103,6 +103,8 @@ pub fn default_action(attempt: &Attempt<'_>) -> RetryAction {
                 retry_after: None,
             },
         },
+        // The same request would bring the same oversized answer.
+        Err(TransportError::TooLarge { .. }) => RetryAction::Stop,
         Err(_) if may_repeat => RetryAction::Retry {
             kind: RetryKind::Transient,
             retry_after: None,

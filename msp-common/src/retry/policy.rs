@@ -68,21 +68,27 @@ impl Default for RetryPolicy {
 }
 
 impl RetryPolicy {
-    /// For a person waiting on the answer: 3 attempts, 100 ms initial backoff capped at 5 s, and
-    /// server delays of up to 10 s honoured.
+    /// For a person waiting on the answer: 3 attempts, 100 ms initial backoff capped at 5 s,
+    /// server delays of up to 10 s honoured, and [`RetryPolicy::INTERACTIVE_DEADLINE`] for the
+    /// whole operation, attempts included: a server that accepts the connection and never answers
+    /// costs 30 s, not three request timeouts.
     pub fn interactive() -> Self {
         Self {
             max_attempts: 3,
             initial_backoff: Duration::from_millis(100),
             max_backoff: Duration::from_secs(5),
             max_retry_after: Duration::from_secs(10),
-            deadline: None,
+            deadline: Some(Self::INTERACTIVE_DEADLINE),
             jitter: Jitter::Full,
         }
     }
 
-    /// For unattended bulk jobs: 8 attempts, 500 ms initial backoff capped at 60 s, and server
-    /// delays of up to 2 minutes honoured.
+    /// The overall deadline of [`RetryPolicy::interactive`]: 30 s.
+    pub const INTERACTIVE_DEADLINE: Duration = Duration::from_secs(30);
+
+    /// For unattended bulk jobs, and the default for the pages of a listing: 8 attempts, 500 ms
+    /// initial backoff capped at 60 s, server delays of up to 2 minutes honoured, no overall
+    /// deadline.
     pub fn background() -> Self {
         Self {
             max_attempts: 8,
@@ -94,12 +100,24 @@ impl RetryPolicy {
         }
     }
 
-    /// One attempt, never repeated.
+    /// One attempt, never repeated, with no overall deadline.
     pub fn none() -> Self {
         Self {
             max_attempts: 1,
+            deadline: None,
             ..Self::interactive()
         }
+    }
+
+    /// Removes the overall deadline: attempts are bounded only by the transport's timeouts.
+    pub fn without_deadline(mut self) -> Self {
+        self.deadline = None;
+        self
+    }
+
+    /// The total time budget of one operation, if any.
+    pub fn deadline(&self) -> Option<Duration> {
+        self.deadline
     }
 
     /// Sets the number of attempts, the first included (at least 1).
@@ -127,8 +145,9 @@ impl RetryPolicy {
         self
     }
 
-    /// A total time budget for one operation, waits included: no retry starts a wait that would
-    /// end past it.
+    /// A total time budget for one operation, attempts and waits included: no retry starts a
+    /// wait that would end past it, and each attempt is given only the time left (at least 1 s;
+    /// see [`crate::AttemptTimeout`]).
     pub fn with_deadline(mut self, deadline: Duration) -> Self {
         self.deadline = Some(deadline);
         self

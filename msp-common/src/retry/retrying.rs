@@ -13,7 +13,11 @@ use crate::retry::classify::{Attempt, Classify, RetryAction, default_action};
 use crate::retry::policy::{Decision, RetryPolicy, StopReason};
 use crate::sleep::{Sleep, TokioSleep};
 use crate::trace::{attempt_span, operation_span};
-use crate::transport::{Transport, TransportError};
+use crate::transport::{AttemptTimeout, Transport, TransportError};
+
+/// The least time an attempt is given, even when the deadline is nearly spent: less would fail
+/// requests that were about to succeed.
+const MIN_ATTEMPT: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// A [`Transport`] that repeats attempts according to a [`RetryPolicy`].
 ///
@@ -24,6 +28,7 @@ use crate::transport::{Transport, TransportError};
 pub struct Retrying<T> {
     inner: T,
     policy: RetryPolicy,
+    bulk_policy: Option<RetryPolicy>,
     classifier: Option<Arc<dyn Classify>>,
     sleep: Arc<dyn Sleep>,
     clock: Arc<dyn Clock>,
@@ -35,6 +40,7 @@ impl<T: fmt::Debug> fmt::Debug for Retrying<T> {
         f.debug_struct("Retrying")
             .field("inner", &self.inner)
             .field("policy", &self.policy)
+            .field("bulk_policy", &self.bulk_policy)
             .field("classifier", &self.classifier)
             .finish_non_exhaustive()
     }
@@ -46,10 +52,26 @@ impl<T: Transport> Retrying<T> {
         Self {
             inner,
             policy,
+            bulk_policy: None,
             classifier: None,
             sleep: Arc::new(TokioSleep),
             clock: Arc::new(SystemClock),
             rng: Mutex::new(fastrand::Rng::new()),
+        }
+    }
+
+    /// Retries the requests of bulk reads ([`Operation::bulk`]) with `policy` instead of the
+    /// main one.
+    pub fn with_bulk_policy(mut self, policy: RetryPolicy) -> Self {
+        self.bulk_policy = Some(policy);
+        self
+    }
+
+    /// The policy for `operation`: the bulk one for a bulk read, when set.
+    fn policy_for(&self, operation: &Operation) -> &RetryPolicy {
+        match &self.bulk_policy {
+            Some(bulk) if operation.is_bulk() => bulk,
+            _ => &self.policy,
         }
     }
 
@@ -111,16 +133,21 @@ impl<T: Transport> Transport for Retrying<T> {
         let operation = Operation::of(&request);
         let span = operation_span(&operation, request.method());
         let (parts, body) = request.into_parts();
+        let policy = self.policy_for(&operation);
         async {
             let started = self.clock.monotonic();
             let mut attempt: u32 = 1;
             loop {
                 let span = attempt_span(attempt - 1);
-                let outcome = self
-                    .inner
-                    .send(copy_request(&parts, &body))
-                    .instrument(span.clone())
-                    .await;
+                let mut request = copy_request(&parts, &body);
+                if let Some(deadline) = policy.deadline() {
+                    // The attempt itself counts against the deadline, not only the waits: a
+                    // server that accepts and never answers must not hold the caller longer.
+                    let elapsed = self.clock.monotonic().saturating_sub(started);
+                    let left = deadline.saturating_sub(elapsed).max(MIN_ATTEMPT);
+                    request.extensions_mut().insert(AttemptTimeout(left));
+                }
+                let outcome = self.inner.send(request).instrument(span.clone()).await;
                 match &outcome {
                     Ok(response) => {
                         span.record("http.response.status_code", response.status().as_u16());
@@ -135,9 +162,7 @@ impl<T: Transport> Transport for Retrying<T> {
                     now: self.clock.now(),
                 });
                 let elapsed = self.clock.monotonic().saturating_sub(started);
-                let decision = self
-                    .policy
-                    .decide(attempt, &action, elapsed, self.jitter_sample());
+                let decision = policy.decide(attempt, &action, elapsed, self.jitter_sample());
                 match decision {
                     Decision::Retry(delay) => {
                         tracing::debug!(
