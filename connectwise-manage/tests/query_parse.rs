@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use connectwise_manage::query::{Condition, Decimal, Operator, Value};
+use connectwise_manage::query::{Condition, Decimal, Operator, ParseErrorKind, Value};
 use time::{Duration, OffsetDateTime, UtcOffset};
 
 /// Parses each input and renders the result (or the error) for one snapshot.
@@ -359,4 +359,23 @@ fn arbitrary_bytes_never_panic() {
         let text = String::from_utf8_lossy(&bytes);
         let _ = Condition::parse(&text);
     }
+}
+
+#[test]
+fn pattern_brackets_are_read_back_and_bare_ones_refused() {
+    let parsed = Condition::parse(r#"summary contains "[[]URGENT] [[][[]]""#).unwrap();
+    assert_eq!(parsed, Condition::contains("summary", "[URGENT] [[]").unwrap());
+    for bare in [
+        r#"summary contains "[URGENT]""#,
+        r#"summary like '[a-z]*'"#,
+        r#"id = 1 and summary not like "x[""#,
+    ] {
+        let error = Condition::parse(bare).unwrap_err();
+        assert_eq!(error.kind(), &ParseErrorKind::UnescapedBracket, "{bare}");
+    }
+    // Outside patterns a bracket is an ordinary character.
+    assert_eq!(
+        Condition::parse(r#"summary = "[URGENT]""#).unwrap(),
+        Condition::eq("summary", "[URGENT]").unwrap()
+    );
 }

@@ -72,6 +72,16 @@ impl Operator {
         matches!(self, Self::In | Self::NotIn)
     }
 
+    /// True for `contains`, `like` and their `not` forms. The server matches these as SQL
+    /// `LIKE` patterns, where `[` opens a character class, so a literal `[` in their values is
+    /// written `[[]` (see the [render module](crate::query::render)).
+    pub const fn is_pattern(self) -> bool {
+        matches!(
+            self,
+            Self::Contains | Self::NotContains | Self::Like | Self::NotLike
+        )
+    }
+
     /// True for the `not` forms (`not contains`, `not like`, `not in`).
     pub const fn is_not_form(self) -> bool {
         matches!(self, Self::NotContains | Self::NotLike | Self::NotIn)

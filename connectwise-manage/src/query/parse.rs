@@ -32,6 +32,7 @@ use time::format_description::well_known::Rfc3339;
 
 use super::field::{is_segment_continue, is_segment_start};
 use super::parse_error::{Expected, Found, ParseError, ParseErrorKind};
+use super::render::PATTERN_BRACKET;
 use super::value::utc_whole_seconds;
 use super::{Comparison, Condition, Decimal, FieldPath, Operator, Value};
 
@@ -142,10 +143,19 @@ impl Parser<'_> {
         self.skip_whitespace();
         let operator = self.operator()?;
         self.skip_whitespace();
+        let value_start = self.position;
         let value = if operator.takes_list() {
             self.list()?
         } else {
             self.value()?
+        };
+        let value = match value {
+            Value::String(text) if operator.is_pattern() => Value::String(
+                unescape_pattern(&text).ok_or_else(|| {
+                    ParseError::new(value_start, ParseErrorKind::UnescapedBracket)
+                })?,
+            ),
+            value => value,
         };
         Comparison::new(field, operator, value)
             .map(Condition::Compare)
@@ -388,6 +398,24 @@ impl Parser<'_> {
                 .map_or(Found::EndOfInput, Found::Symbol),
         }
     }
+}
+
+/// Reads the `[[]` of a `like`/`contains` value back as `[`; `None` for a bare `[`, which on the
+/// server opens a character class this crate does not model.
+fn unescape_pattern(text: &str) -> Option<String> {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(index) = rest.find('[') {
+        out.push_str(&rest[..index]);
+        let after = &rest[index..];
+        if !after.starts_with(PATTERN_BRACKET) {
+            return None;
+        }
+        out.push('[');
+        rest = &after[PATTERN_BRACKET.len()..];
+    }
+    out.push_str(rest);
+    Some(out)
 }
 
 #[cfg(test)]

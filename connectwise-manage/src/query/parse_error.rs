@@ -59,6 +59,13 @@ pub enum ParseErrorKind {
     /// The datetime, once in UTC, falls outside the years 0000 to 9999.
     #[error("the datetime is outside the years 0000 to 9999 once converted to UTC")]
     DateTimeOutOfRange,
+    /// A `like` or `contains` value holds a `[` that is not written `[[]`. The server reads a bare
+    /// `[` as the start of a character class; write `[[]` for a literal bracket.
+    #[error(
+        "a '[' in a like/contains value opens a character class on the server; write '[[]' for a \
+         literal bracket"
+    )]
+    UnescapedBracket,
     /// Parentheses nest deeper than the parser allows.
     #[error("parentheses nest deeper than {limit} levels")]
     NestingTooDeep {

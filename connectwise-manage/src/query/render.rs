@@ -17,6 +17,24 @@
 //!
 //! Rule 3 matches the only escaping seen in a public client and is unverified against the
 //! server; values that reach it are rare. Any other backslash (`C:\temp`) is written as is.
+//!
+//! # Brackets in patterns
+//!
+//! The Developer Guide's URL-parameter escaping rules write a literal `[` as `[[]` (SQL Server
+//! `LIKE` bracket escaping: the server evaluates `like` and `contains` as `LIKE` patterns, where
+//! `[` opens a character class). The renderer applies that rule to the string values of
+//! [`Operator::is_pattern`](super::Operator::is_pattern) operators only, before quoting:
+//! `contains("summary", "[URGENT]")` renders as `summary contains "[[]URGENT]"`. The parser
+//! reads `[[]` back as `[`, so parsing a rendered condition gives the condition back, and it
+//! refuses a bare `[` in such a value ([`ParseErrorKind::UnescapedBracket`](super::ParseErrorKind::UnescapedBracket))
+//! rather than guess whether a character class was meant.
+//!
+//! What is documented, not verified against a live server: the `[[]` rule itself. What is
+//! neither documented nor done: escaping `]`, `_` or `%` (in `like`, `*` and `%` are wildcards by
+//! design; whether `_` or `%` act as wildcards inside `contains` is unknown), and escaping `[`
+//! in `=`, `!=` or `in` values, which are not patterns. The other rules of that list (`&`, `"`,
+//! `'`, `*`, `%`, `+`) are plain URL encoding, which the request builder does for every query
+//! value.
 
 use std::fmt::{self, Write as _};
 
@@ -44,9 +62,18 @@ impl fmt::Display for Condition {
 
 impl fmt::Display for Comparison {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {} {}", self.field(), self.operator(), self.value())
+        write!(f, "{} {} ", self.field(), self.operator())?;
+        match self.value() {
+            Value::String(text) if self.operator().is_pattern() && text.contains('[') => {
+                write_string(f, &text.replace('[', PATTERN_BRACKET))
+            }
+            value => value.fmt(f),
+        }
     }
 }
+
+/// How a literal `[` is written inside a `like`/`contains` value (see the module docs).
+pub(super) const PATTERN_BRACKET: &str = "[[]";
 
 impl fmt::Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
