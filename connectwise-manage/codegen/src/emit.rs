@@ -320,7 +320,7 @@ fn render_struct(def: &StructDef, per_item_cfg: bool) -> Result<String, Error> {
             out.push_str(&attr("    ", "serde", &[rename]));
             out.push('\n');
         }
-        let (args, ty) = match field.kind {
+        let (mut args, ty) = match field.kind {
             FieldKind::Optional => (
                 vec![
                     "default".to_owned(),
@@ -330,6 +330,12 @@ fn render_struct(def: &StructDef, per_item_cfg: bool) -> Result<String, Error> {
             ),
             FieldKind::AnyJson => (vec!["default".to_owned()], field.ty.render()),
         };
+        args.extend(
+            field
+                .aliases
+                .iter()
+                .map(|alias| format!("alias = \"{}\"", alias.escape_default())),
+        );
         out.push_str(&attr("    ", "serde", &args));
         out.push('\n');
         if field.ty == RustType::DateTime {

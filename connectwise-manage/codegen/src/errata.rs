@@ -53,6 +53,24 @@ pub struct ModelErrata {
     /// re-exports the hand-written type under the schema's name.
     #[serde(default)]
     pub hand_written: Vec<HandWritten>,
+    /// Other spellings the server is known to send for a property (a live tenant's `Sort` for
+    /// `sort`); the generated field also reads them.
+    #[serde(default)]
+    pub field_aliases: Vec<FieldAliases>,
+}
+
+/// Other wire names of one property, accepted when reading.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldAliases {
+    /// The schema.
+    pub schema: String,
+    /// The property's wire name in the spec.
+    pub property: String,
+    /// The other spellings, as the server sends them.
+    pub aliases: Vec<String>,
+    /// Where the spellings were seen.
+    pub reason: String,
 }
 
 /// `true` when `ty` names `schema`, directly or inside arrays, maps and inline objects.
@@ -402,6 +420,14 @@ impl ModelErrata {
         self.hand_written.iter().any(|entry| entry.schema == schema)
     }
 
+    /// The other spellings read for a property (empty for most).
+    pub fn aliases_for(&self, schema: &str, property: &str) -> &[String] {
+        self.field_aliases
+            .iter()
+            .find(|entry| entry.schema == schema && entry.property == property)
+            .map_or(&[], |entry| entry.aliases.as_slice())
+    }
+
     /// The entry listing the property as any-JSON, if any.
     pub fn any_json_note(&self, schema: &str, property: &str) -> Option<&PropertyNote> {
         self.any_json
@@ -438,6 +464,40 @@ impl ModelErrata {
             .map_or(segment, |a| a.area.as_str())
     }
 
+    /// Every alias names a real property, differs from every property of its schema, and each
+    /// property is listed once.
+    fn validate_field_aliases(&self, spec: &Spec, problems: &mut Vec<String>) {
+        let mut seen = BTreeSet::new();
+        for entry in &self.field_aliases {
+            let name = format!("{}.{}", entry.schema, entry.property);
+            if !seen.insert((entry.schema.as_str(), entry.property.as_str())) {
+                problems.push(format!("field_aliases: {name} is listed more than once"));
+            }
+            let Some(schema) = spec.schemas.get(&entry.schema) else {
+                problems.push(format!("field_aliases: unknown schema `{}`", entry.schema));
+                continue;
+            };
+            if property_type(spec, &entry.schema, &entry.property).is_none() {
+                problems.push(format!("field_aliases: unknown property {name}"));
+            }
+            if entry.aliases.is_empty() {
+                problems.push(format!("field_aliases: {name} has no aliases"));
+            }
+            let mut own = BTreeSet::new();
+            for alias in &entry.aliases {
+                if !own.insert(alias.as_str()) {
+                    problems.push(format!("field_aliases: {name}: `{alias}` is listed twice"));
+                }
+                if schema.properties.iter().any(|p| &p.name == alias) {
+                    problems.push(format!(
+                        "field_aliases: {name}: `{alias}` is a property of `{}` itself",
+                        entry.schema
+                    ));
+                }
+            }
+        }
+    }
+
     fn validate(&self, spec: &Spec, problems: &mut Vec<String>) {
         for entry in &self.hand_written {
             if !spec.schemas.contains_key(&entry.schema) {
@@ -466,6 +526,7 @@ impl ModelErrata {
                 ));
             }
         }
+        self.validate_field_aliases(spec, problems);
         let mut seen_aliases = BTreeSet::new();
         for alias in &self.area_aliases {
             if !seen_aliases.insert(alias.segment.as_str()) {
@@ -1018,6 +1079,32 @@ mod tests {
         assert!(err.contains("`/a/X/` ends in `/`"), "{err}");
         assert!(err.contains("`other` is not in the template"), "{err}");
         assert!(err.contains("already has `A`"), "{err}");
+    }
+
+    #[test]
+    fn field_aliases_must_name_a_property_and_not_clash() {
+        let mut errata = errata();
+        let alias = |property: &str, aliases: &[&str]| FieldAliases {
+            schema: "Board".into(),
+            property: property.into(),
+            aliases: aliases.iter().map(|a| (*a).to_owned()).collect(),
+            reason: "r".into(),
+        };
+        errata.models.field_aliases = vec![alias("level", &["Level"])];
+        errata.validate(&spec()).expect("a good alias validates");
+        assert_eq!(errata.models.aliases_for("Board", "level"), ["Level"]);
+        assert!(errata.models.aliases_for("Board", "billTime").is_empty());
+        errata.models.field_aliases = vec![
+            alias("nope", &["Nope"]),
+            alias("level", &["billTime", "Level", "Level"]),
+            alias("level", &[]),
+        ];
+        let err = errata.validate(&spec()).expect_err("bad aliases").to_string();
+        assert!(err.contains("unknown property Board.nope"), "{err}");
+        assert!(err.contains("`billTime` is a property of `Board` itself"), "{err}");
+        assert!(err.contains("`Level` is listed twice"), "{err}");
+        assert!(err.contains("Board.level is listed more than once"), "{err}");
+        assert!(err.contains("Board.level has no aliases"), "{err}");
     }
 
     #[test]

@@ -69,6 +69,8 @@ pub struct FieldDef {
     pub ty: RustType,
     /// How it is (de)serialised.
     pub kind: FieldKind,
+    /// Other wire names read into the field (errata `field_aliases`).
+    pub aliases: Vec<String>,
 }
 
 /// One generated open enum.
@@ -180,11 +182,21 @@ impl Model {
                         escape(&note.reason)
                     ));
                 }
+                let aliases = errata.models.aliases_for(name, &property.name).to_vec();
+                if !aliases.is_empty() {
+                    let spellings: Vec<String> = aliases.iter().map(|a| code(a)).collect();
+                    notes.push(format!(
+                        "Also read from {}, a spelling the server is known to send; written as {}.",
+                        spellings.join(", "),
+                        code(&property.name)
+                    ));
+                }
                 if !notes.is_empty() {
                     docs.push(String::new());
                     docs.push(notes.join(" "));
                 }
                 fields.push(FieldDef {
+                    aliases,
                     ident,
                     wire: property.name.clone(),
                     docs,

@@ -4321,7 +4321,9 @@ pub struct ServiceStatusReference {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `sort` field of `ServiceStatusReference`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    ///
+    /// Also read from `Sort`, a spelling the server is known to send; written as `sort`.
+    #[serde(default, skip_serializing_if = "Option::is_none", alias = "Sort")]
     pub sort: Option<i32>,
     /// Metadata from `_info`: when and by whom the record was last updated, and `*_href` links to
     /// related records.
