@@ -60,6 +60,8 @@
 //!   pages ahead once the page count is known; [`Paging::ForwardOnly`] uses keyset paging.
 //! - **Writes.** [`patch::Patch`] builds JSON Patch documents the way ConnectWise wants them and
 //!   refuses sub-paths of reference objects, which the server can acknowledge without applying.
+//!   Prefer `PATCH`; for a whole-record `PUT`, read the record as a [`Snapshot`], which writes
+//!   fields read as `null` back as `null` instead of letting the server reset them.
 //! - **Retries.** Reads are retried on gateway errors and timeouts; creates and patches only when
 //!   the server certainly did not act (429, a refused connection). `Retry-After` is honoured.
 //! - **Impersonation.** [`Client::impersonate`] acts as another member with renewed tokens.
@@ -115,6 +117,7 @@ pub mod patch;
 pub mod query;
 mod request;
 mod site;
+pub mod snapshot;
 
 pub use client::Client;
 pub use codebase::{CodebaseMode, DEFAULT_CODEBASE};
@@ -129,3 +132,4 @@ pub use msp_common::{
 };
 pub use request::{ApiRequest, Credentials, accept_header, operation_name};
 pub use site::Site;
+pub use snapshot::Snapshot;
