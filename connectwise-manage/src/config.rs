@@ -171,9 +171,23 @@ impl ClientBuilder {
         self
     }
 
-    /// The retry schedule (default [`RetryPolicy::interactive`]).
+    /// The retry schedule of single calls (default [`RetryPolicy::interactive`]: 3 attempts, a
+    /// `Retry-After` of up to 10 s waited out, 30 s overall). Unless
+    /// [`ClientBuilder::bulk_retry_policy`] is set too, it also applies to listings.
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.executor = self.executor.retry_policy(policy);
+        self
+    }
+
+    /// The retry schedule of each page request of a listing ([`Endpoint::stream`](crate::Endpoint::stream),
+    /// [`Endpoint::pages`](crate::Endpoint::pages) and the typed `stream()`/`pages()`).
+    ///
+    /// The default, when neither this nor [`ClientBuilder::retry_policy`] is set, is
+    /// [`RetryPolicy::background`]: a 429 asking to wait up to 2 minutes is waited out, so a long
+    /// listing does not end with an error halfway; a longer wait ends it with
+    /// [`Error::RateLimited`] carrying the delay.
+    pub fn bulk_retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.executor = self.executor.bulk_retry_policy(policy);
         self
     }
 

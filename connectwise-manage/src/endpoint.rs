@@ -258,7 +258,8 @@ where
 
     /// Walks one query's pages, prefetching when the page count is known.
     fn walk(&self, base: Url, query: ListQuery) -> BoxStream<'static, Result<Page<T>, Error>> {
-        let operation = self.operation(&Method::GET, "");
+        // Bulk: a long listing waits out a long `Retry-After` instead of failing halfway.
+        let operation = self.operation(&Method::GET, "").bulk();
         let fetcher = Arc::new(PageFetcher {
             client: self.client.clone(),
             operation: operation.clone(),

@@ -790,3 +790,71 @@ async fn request_urls_and_operation_names() {
     let sent = &requests(&server).await[0];
     insta::assert_snapshot!(path_and_query(&sent.url));
 }
+
+#[tokio::test]
+async fn a_stream_waits_out_a_long_retry_after_that_a_single_call_refuses() {
+    let server = MockServer::start().await;
+    let throttled = || {
+        ResponseTemplate::new(429)
+            .insert_header("Retry-After", "60")
+            .set_body_json(json!({"error": "ConnectWiseAPI", "message": "Too many requests."}))
+    };
+    // The second page is throttled once, with a delay past the interactive cap of 10 s.
+    Mock::given(method("GET"))
+        .and(path(format!("{BASE}/service/tickets")))
+        .and(query_param("page", "2"))
+        .respond_with(throttled())
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    let next = format!(
+        "<{}{BASE}/service/tickets?pageSize=2&page=2>; rel=\"next\"",
+        server.uri()
+    );
+    Mock::given(method("GET"))
+        .and(path(format!("{BASE}/service/tickets")))
+        .and(query_param_is_missing("page"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(page(1..=2))
+                .insert_header("Link", next.as_str()),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("{BASE}/service/tickets")))
+        .and(query_param("page", "2"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(page(3..=3)))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("{BASE}/service/tickets/9")))
+        .respond_with(throttled())
+        .mount(&server)
+        .await;
+    // The default retry policies: nothing set on the builder.
+    let sleep = RecordingSleep::new();
+    let client = Client::builder()
+        .site(server.uri())
+        .company("acme")
+        .public_key("pubkey")
+        .private_key("privkey-secret")
+        .client_id("client-id-secret")
+        .without_codebase_discovery()
+        .sleep(Arc::new(sleep.clone()))
+        .build()
+        .unwrap();
+    let tickets = client.endpoint::<Value>("/service/tickets");
+    let all: Vec<Value> = tickets
+        .stream(&ListQuery::new().page_size(2))
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(ids(&all), [1, 2, 3]);
+    assert_eq!(sleep.recorded(), [Duration::from_secs(60)]);
+    let single = tickets.get(9).await.unwrap_err();
+    assert!(single.is_rate_limited(), "{single:?}");
+    assert_eq!(single.retry_after(), Some(Duration::from_secs(60)));
+    assert_eq!(sleep.recorded().len(), 1, "the single call did not wait");
+}
