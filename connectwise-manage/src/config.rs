@@ -57,6 +57,9 @@ pub struct ClientBuilder {
     prefetch: Option<usize>,
     max_url_length: Option<usize>,
     executor: ExecutorBuilder,
+    /// The settings whose value came from the environment, so that an unusable one is reported
+    /// by its variable's name.
+    from_env: Vec<&'static str>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -92,7 +95,7 @@ impl ClientBuilder {
     /// Like [`ClientBuilder::from_env`], reading variables through `lookup`.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Self {
         let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
-        Self {
+        let mut builder = Self {
             site: get("CW_SITE"),
             company: get("CW_COMPANY"),
             public_key: get("CW_PUBLIC_KEY"),
@@ -100,24 +103,52 @@ impl ClientBuilder {
             client_id: get("CW_CLIENT_ID").map(SecretString::from),
             api_version: get("CW_API_VERSION"),
             ..Self::default()
+        };
+        for (setting, present) in [
+            ("site", builder.site.is_some()),
+            ("company", builder.company.is_some()),
+            ("public_key", builder.public_key.is_some()),
+        ] {
+            if present {
+                builder.from_env.push(setting);
+            }
         }
+        builder
+    }
+
+    /// How an unusable setting is named in errors: by its environment variable when its value
+    /// came from there (`CW_SITE`), else by the builder method (`site`).
+    fn setting_name(&self, setting: &'static str) -> String {
+        if self.from_env.contains(&setting) {
+            format!("CW_{}", setting.to_ascii_uppercase())
+        } else {
+            setting.to_owned()
+        }
+    }
+
+    /// Marks `setting` as set through the builder.
+    fn set_by_builder(&mut self, setting: &'static str) {
+        self.from_env.retain(|name| *name != setting);
     }
 
     /// The tenant: a cloud host (`api-na.myconnectwise.net`), an on-premise host, or a full base
     /// URL (see [`Site`]).
     pub fn site(mut self, site: impl Into<String>) -> Self {
+        self.set_by_builder("site");
         self.site = Some(site.into());
         self
     }
 
     /// The login company id.
     pub fn company(mut self, company: impl Into<String>) -> Self {
+        self.set_by_builder("company");
         self.company = Some(company.into());
         self
     }
 
     /// The API member's public key.
     pub fn public_key(mut self, key: impl Into<String>) -> Self {
+        self.set_by_builder("public_key");
         self.public_key = Some(key.into());
         self
     }
@@ -235,6 +266,9 @@ impl ClientBuilder {
         need(self.public_key.is_some(), "CW_PUBLIC_KEY (public_key)");
         need(self.private_key.is_some(), "CW_PRIVATE_KEY (private_key)");
         need(self.client_id.is_some(), "CW_CLIENT_ID (client_id)");
+        let site_name = self.setting_name("site");
+        let company_name = self.setting_name("company");
+        let public_key_name = self.setting_name("public_key");
         let (Some(site), Some(company), Some(public_key), Some(private_key), Some(client_id)) = (
             self.site,
             self.company,
@@ -244,13 +278,16 @@ impl ClientBuilder {
         ) else {
             return Err(ConfigError::Missing { names: missing }.into());
         };
-        let site = Site::parse(&site)?;
+        let site = Site::parse(&site).map_err(|error| match error {
+            ConfigError::Invalid { reason, .. } => ConfigError::invalid(site_name, reason),
+            other => other,
+        })?;
         let company = company.trim().to_owned();
         if company.is_empty() || company.contains(['+', ':', '/']) {
-            return Err(ConfigError::invalid("company", "must be a plain company id").into());
+            return Err(ConfigError::invalid(company_name, "must be a plain company id").into());
         }
         if public_key.contains(':') {
-            return Err(ConfigError::invalid("public_key", "must not contain ':'").into());
+            return Err(ConfigError::invalid(public_key_name, "must not contain ':'").into());
         }
         let authorization = basic_auth(&format!("{company}+{public_key}"), &private_key)?;
         let client_id = {

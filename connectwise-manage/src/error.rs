@@ -24,7 +24,30 @@ impl ErrorDecoder for ManageErrorDecoder {
             Some("Unauthorized") => error.kind = ApiErrorKind::Unauthorized,
             _ => {}
         }
+        let unauthenticated = error.status == http::StatusCode::UNAUTHORIZED
+            || error.kind == ApiErrorKind::Unauthorized
+            || error.message.contains("UserNotAuthenticated");
+        if unauthenticated {
+            error.kind = ApiErrorKind::Unauthorized;
+            error.message = explain_unauthorized(&error.message, error.code.is_some());
+        }
         error
+    }
+}
+
+/// What to check when the credentials are refused.
+const CHECK_CREDENTIALS: &str = "the credentials were refused: check the company id (CW_COMPANY: \
+     the company you log in with, not its display name), that the public and private key are one \
+     pair of the same API member (CW_PUBLIC_KEY, CW_PRIVATE_KEY), the clientId (CW_CLIENT_ID, \
+     registered at developer.connectwise.com), and that the member's security role allows API \
+     access";
+
+/// The server's own message (when it sent one) followed by what to check.
+fn explain_unauthorized(message: &str, from_body: bool) -> String {
+    if from_body && !message.trim().is_empty() {
+        format!("{} ({CHECK_CREDENTIALS})", message.trim())
+    } else {
+        CHECK_CREDENTIALS.to_owned()
     }
 }
 
@@ -45,6 +68,27 @@ mod tests {
             .headers_mut()
             .insert("x-cw-request-id", "req-42".parse().unwrap());
         ManageErrorDecoder.decode(&Operation::safe("getThing", "/thing"), &response)
+    }
+
+    #[test]
+    fn a_refused_login_says_what_to_check() {
+        for (status, body) in [
+            (401, ""),
+            (401, r#"{"code":"Unauthorized","message":"Unauthorized"}"#),
+            (
+                400,
+                r#"{"code":"ConnectWiseApi","message":"Request failed: UserNotAuthenticated"}"#,
+            ),
+        ] {
+            let error = decode(status, body);
+            assert_eq!(error.kind, ApiErrorKind::Unauthorized, "{body}");
+            for what in ["company id", "public and private key", "clientId", "API access"] {
+                assert!(error.message.contains(what), "{what}: {}", error.message);
+            }
+            assert!(!error.message.contains("privkey"), "{}", error.message);
+        }
+        let with_text = decode(401, r#"{"code":"Unauthorized","message":"Bad key"}"#);
+        assert!(with_text.message.starts_with("Bad key ("), "{}", with_text.message);
     }
 
     #[test]

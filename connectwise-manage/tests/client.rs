@@ -243,6 +243,47 @@ fn configuration_from_the_environment_names_what_is_missing() {
 }
 
 #[test]
+fn an_unusable_setting_from_the_environment_is_named_by_its_variable() {
+    let vars = [
+        ("CW_SITE", "http://cw.example.com"),
+        ("CW_COMPANY", "acme"),
+        ("CW_PUBLIC_KEY", "pub"),
+        ("CW_PRIVATE_KEY", "priv"),
+        ("CW_CLIENT_ID", "cid"),
+    ];
+    let from_env = || {
+        connectwise_manage::ClientBuilder::from_lookup(|name| {
+            vars.iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| v.to_string())
+        })
+    };
+    let error = from_env().build().unwrap_err();
+    assert!(
+        error.to_string().starts_with("invalid configuration for CW_SITE: "),
+        "{error}"
+    );
+    // Set through the builder, the same value is named by the builder method.
+    let error = from_env()
+        .site("http://cw.example.com")
+        .build()
+        .unwrap_err();
+    assert!(
+        error.to_string().starts_with("invalid configuration for site: "),
+        "{error}"
+    );
+    let error = from_env()
+        .site("https://cw.example.com")
+        .company("a+b")
+        .build()
+        .unwrap_err();
+    assert!(
+        error.to_string().starts_with("invalid configuration for company: "),
+        "{error}"
+    );
+}
+
+#[test]
 fn plain_http_is_refused_for_remote_hosts() {
     let error = Client::builder()
         .site("http://cw.example.com")
