@@ -82,13 +82,22 @@ mod tests {
         ] {
             let error = decode(status, body);
             assert_eq!(error.kind, ApiErrorKind::Unauthorized, "{body}");
-            for what in ["company id", "public and private key", "clientId", "API access"] {
+            for what in [
+                "company id",
+                "public and private key",
+                "clientId",
+                "API access",
+            ] {
                 assert!(error.message.contains(what), "{what}: {}", error.message);
             }
             assert!(!error.message.contains("privkey"), "{}", error.message);
         }
         let with_text = decode(401, r#"{"code":"Unauthorized","message":"Bad key"}"#);
-        assert!(with_text.message.starts_with("Bad key ("), "{}", with_text.message);
+        assert!(
+            with_text.message.starts_with("Bad key ("),
+            "{}",
+            with_text.message
+        );
     }
 
     #[test]

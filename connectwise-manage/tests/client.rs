@@ -260,7 +260,9 @@ fn an_unusable_setting_from_the_environment_is_named_by_its_variable() {
     };
     let error = from_env().build().unwrap_err();
     assert!(
-        error.to_string().starts_with("invalid configuration for CW_SITE: "),
+        error
+            .to_string()
+            .starts_with("invalid configuration for CW_SITE: "),
         "{error}"
     );
     // Set through the builder, the same value is named by the builder method.
@@ -269,7 +271,9 @@ fn an_unusable_setting_from_the_environment_is_named_by_its_variable() {
         .build()
         .unwrap_err();
     assert!(
-        error.to_string().starts_with("invalid configuration for site: "),
+        error
+            .to_string()
+            .starts_with("invalid configuration for site: "),
         "{error}"
     );
     let error = from_env()
@@ -278,7 +282,9 @@ fn an_unusable_setting_from_the_environment_is_named_by_its_variable() {
         .build()
         .unwrap_err();
     assert!(
-        error.to_string().starts_with("invalid configuration for company: "),
+        error
+            .to_string()
+            .starts_with("invalid configuration for company: "),
         "{error}"
     );
 }

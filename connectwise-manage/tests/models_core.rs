@@ -37,7 +37,9 @@ fn value(json: &str) -> Value {
 fn ticket_as_written() -> Value {
     let mut ticket = value(TICKET);
     let status = ticket["status"].as_object_mut().expect("status object");
-    let sort = status.remove("Sort").expect("the fixture's status has Sort");
+    let sort = status
+        .remove("Sort")
+        .expect("the fixture's status has Sort");
     status.insert("sort".to_owned(), sort);
     ticket
 }

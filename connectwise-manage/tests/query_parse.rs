@@ -364,7 +364,10 @@ fn arbitrary_bytes_never_panic() {
 #[test]
 fn pattern_brackets_are_read_back_and_bare_ones_refused() {
     let parsed = Condition::parse(r#"summary contains "[[]URGENT] [[][[]]""#).unwrap();
-    assert_eq!(parsed, Condition::contains("summary", "[URGENT] [[]").unwrap());
+    assert_eq!(
+        parsed,
+        Condition::contains("summary", "[URGENT] [[]").unwrap()
+    );
     for bare in [
         r#"summary contains "[URGENT]""#,
         r#"summary like '[a-z]*'"#,

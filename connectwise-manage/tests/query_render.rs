@@ -300,8 +300,14 @@ fn fields_render_comma_separated() {
 #[test]
 fn a_literal_bracket_in_a_pattern_is_written_as_the_guide_says() {
     let cases = [
-        (Condition::contains("summary", "[URGENT]"), r#"summary contains "[[]URGENT]""#),
-        (Condition::like("summary", "*[VPN]*"), r#"summary like "*[[]VPN]*""#),
+        (
+            Condition::contains("summary", "[URGENT]"),
+            r#"summary contains "[[]URGENT]""#,
+        ),
+        (
+            Condition::like("summary", "*[VPN]*"),
+            r#"summary like "*[[]VPN]*""#,
+        ),
         (
             Condition::not_contains("summary", "a[b"),
             r#"summary not contains "a[[]b""#,
@@ -311,12 +317,22 @@ fn a_literal_bracket_in_a_pattern_is_written_as_the_guide_says() {
             r#"summary not like "it's \"[[]x]\"""#,
         ),
         // Not a pattern: the bracket is sent as it is.
-        (Condition::eq("summary", "[URGENT]"), r#"summary = "[URGENT]""#),
-        (Condition::contains("summary", "x]"), r#"summary contains "x]""#),
+        (
+            Condition::eq("summary", "[URGENT]"),
+            r#"summary = "[URGENT]""#,
+        ),
+        (
+            Condition::contains("summary", "x]"),
+            r#"summary contains "x]""#,
+        ),
     ];
     for (condition, expected) in cases {
         let condition = condition.expect("valid");
         assert_eq!(condition.to_string(), expected);
-        assert_eq!(Condition::parse(expected).as_ref(), Ok(&condition), "{expected}");
+        assert_eq!(
+            Condition::parse(expected).as_ref(),
+            Ok(&condition),
+            "{expected}"
+        );
     }
 }

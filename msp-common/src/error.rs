@@ -480,7 +480,11 @@ mod tests {
             source: PaginationError::Loop { page: 2 },
         };
         let printed = chain(&looped);
-        assert_eq!(printed.matches("repeats an earlier page").count(), 1, "{printed}");
+        assert_eq!(
+            printed.matches("repeats an earlier page").count(),
+            1,
+            "{printed}"
+        );
     }
 
     #[test]

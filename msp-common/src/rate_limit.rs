@@ -221,7 +221,12 @@ mod tests {
     /// The most starts in any window of `window` (half-open, as servers count).
     fn busiest(starts: &[Duration], window: Duration) -> usize {
         (0..starts.len())
-            .map(|i| starts[i..].iter().take_while(|&&t| t - starts[i] < window).count())
+            .map(|i| {
+                starts[i..]
+                    .iter()
+                    .take_while(|&&t| t - starts[i] < window)
+                    .count()
+            })
             .max()
             .unwrap_or(0)
     }
@@ -250,22 +255,34 @@ mod tests {
             Arc::new(clock.clone()),
         );
         let starts = starts(&limit, &clock, 2_000).await;
-        let first_minute = starts.iter().filter(|&&t| t < Duration::from_secs(60)).count();
-        let first_second = starts.iter().filter(|&&t| t < Duration::from_secs(1)).count();
+        let first_minute = starts
+            .iter()
+            .filter(|&&t| t < Duration::from_secs(60))
+            .count();
+        let first_second = starts
+            .iter()
+            .filter(|&&t| t < Duration::from_secs(1))
+            .count();
         assert_eq!(first_minute, 900, "the whole budget, and no more");
         // One every 66.67 ms (rounded down to the nanosecond): 15 per second, and a 16th at the
         // very end of the first.
-        assert!((15..=16).contains(&first_second), "evenly spaced: {first_second}");
+        assert!(
+            (15..=16).contains(&first_second),
+            "evenly spaced: {first_second}"
+        );
         assert_eq!(busiest(&starts, Duration::from_secs(60)), 900);
     }
 
     #[tokio::test]
     async fn a_burst_is_paid_for_within_the_same_interval() {
         let clock = ManualClock::new(SystemTime::UNIX_EPOCH);
-        let limit = limit(900, Duration::from_secs(60), &clock)
-            .with_burst(NonZeroU32::new(100).unwrap());
+        let limit =
+            limit(900, Duration::from_secs(60), &clock).with_burst(NonZeroU32::new(100).unwrap());
         let starts = starts(&limit, &clock, 2_000).await;
-        let first_second = starts.iter().filter(|&&t| t < Duration::from_secs(1)).count();
+        let first_second = starts
+            .iter()
+            .filter(|&&t| t < Duration::from_secs(1))
+            .count();
         assert!(
             (100..=115).contains(&first_second),
             "the burst goes at once: {first_second}"

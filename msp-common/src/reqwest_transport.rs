@@ -121,7 +121,10 @@ impl ReqwestTransport {
     async fn read_body(&self, mut response: reqwest::Response) -> Result<Bytes, TransportError> {
         let limit = self.max_response_bytes;
         let too_large = TransportError::TooLarge { limit };
-        if response.content_length().is_some_and(|length| length > limit) {
+        if response
+            .content_length()
+            .is_some_and(|length| length > limit)
+        {
             return Err(too_large);
         }
         let mut body = BytesMut::new();

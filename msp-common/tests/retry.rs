@@ -489,7 +489,11 @@ async fn an_explicit_policy_applies_to_bulk_reads_too() {
 
 #[tokio::test]
 async fn a_response_over_the_size_cap_is_a_typed_error_and_not_retried() {
-    let server = server_with(ResponseTemplate::new(200).set_body_string("x".repeat(4096)), 5).await;
+    let server = server_with(
+        ResponseTemplate::new(200).set_body_string("x".repeat(4096)),
+        5,
+    )
+    .await;
     let executor = Executor::builder()
         .reqwest(msp_common::ReqwestConfig::default().with_max_response_bytes(1024))
         .build()

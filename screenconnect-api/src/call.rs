@@ -173,7 +173,11 @@ mod tests {
 
     #[test]
     fn a_known_write_stays_a_write_whatever_the_caller_declares() {
-        for method in ["SendCommandToSession", "sendcommandtosession", "CreateSession"] {
+        for method in [
+            "SendCommandToSession",
+            "sendcommandtosession",
+            "CreateSession",
+        ] {
             let call = Call::read(method.to_owned(), json!([]));
             assert_eq!(call.idempotency(), Idempotency::NonIdempotent, "{method}");
             assert!(call.changes_state(), "{method}");

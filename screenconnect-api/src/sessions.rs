@@ -262,10 +262,7 @@ fn same_id(found: &SessionId, wanted: &SessionId) -> bool {
 }
 
 /// An [`Error::Build`] for the custom-property helper.
-fn custom_property_error(
-    message: String,
-    source: Option<CustomPropertyError>,
-) -> Error {
+fn custom_property_error(message: String, source: Option<CustomPropertyError>) -> Error {
     Error::Build {
         operation: "SetCustomProperty".to_owned(),
         message,

@@ -1099,11 +1099,20 @@ mod tests {
             alias("level", &["billTime", "Level", "Level"]),
             alias("level", &[]),
         ];
-        let err = errata.validate(&spec()).expect_err("bad aliases").to_string();
+        let err = errata
+            .validate(&spec())
+            .expect_err("bad aliases")
+            .to_string();
         assert!(err.contains("unknown property Board.nope"), "{err}");
-        assert!(err.contains("`billTime` is a property of `Board` itself"), "{err}");
+        assert!(
+            err.contains("`billTime` is a property of `Board` itself"),
+            "{err}"
+        );
         assert!(err.contains("`Level` is listed twice"), "{err}");
-        assert!(err.contains("Board.level is listed more than once"), "{err}");
+        assert!(
+            err.contains("Board.level is listed more than once"),
+            "{err}"
+        );
         assert!(err.contains("Board.level has no aliases"), "{err}");
     }
 

@@ -103,6 +103,14 @@ pub enum CallbackError {
         reason: &'static str,
     },
 
+    /// The delivery was accepted before (same `MessageId`, or the same body when it has none):
+    /// a replay, refused by a [`ReplayGuard`](super::ReplayGuard).
+    #[error("the callback was delivered before{}", message_id.as_deref().map(|id| format!(" (MessageId {id})")).unwrap_or_default())]
+    Replayed {
+        /// The delivery's `MessageId`, when it has one.
+        message_id: Option<String>,
+    },
+
     /// Fetching the signing key failed.
     #[error("fetching the signing key from host `{host}` failed: {source}")]
     KeyFetch {

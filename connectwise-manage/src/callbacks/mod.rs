@@ -10,7 +10,10 @@
 //! * [`parse_signing_key_response`] — the key URL's response;
 //! * [`KeyUrlPolicy`] — which key URLs may be fetched (the URL comes from the untrusted body);
 //! * [`CallbackVerifier`] — all of the above with a key cache, behind an injected
-//!   [`SigningKeySource`].
+//!   [`SigningKeySource`];
+//! * [`ReplayGuard`] — refuses a delivery accepted before (a captured callback sent again still
+//!   carries a valid signature); give one to the verifier with
+//!   [`CallbackVerifier::with_replay_guard`].
 //!
 //! ```
 //! use std::sync::Arc;
@@ -58,6 +61,7 @@ mod key_source;
 mod key_url;
 mod payload;
 mod registration;
+mod replay;
 mod signature;
 mod verifier;
 
@@ -67,5 +71,6 @@ pub use key_source::SigningKeySource;
 pub use key_url::KeyUrlPolicy;
 pub use payload::{CallbackAction, CallbackMetadata, CallbackPayload};
 pub use registration::{CallbackChange, EnsuredCallback};
+pub use replay::ReplayGuard;
 pub use signature::{SIGNATURE_HEADER, compute_signature, verify_signature};
 pub use verifier::{CallbackVerifier, DEFAULT_KEY_CACHE_CAPACITY};

@@ -7,7 +7,7 @@ use url::Url;
 
 use super::key_cache::KeyCache;
 use super::signature::{SIGNATURE_HEADER, check_decoded, decode_signature};
-use super::{CallbackError, CallbackPayload, KeyUrlPolicy, SigningKeySource};
+use super::{CallbackError, CallbackPayload, KeyUrlPolicy, ReplayGuard, SigningKeySource};
 
 /// How many signing keys a [`CallbackVerifier`] caches unless told otherwise.
 pub const DEFAULT_KEY_CACHE_CAPACITY: usize = 256;
@@ -25,7 +25,10 @@ pub const DEFAULT_KEY_CACHE_CAPACITY: usize = 256;
 /// 5. takes the signing key for that URL from the cache, or fetches it through the
 ///    [`SigningKeySource`] and caches it;
 /// 6. checks the HMAC over the **raw body bytes** in constant time. If a cached key does not
-///    match, the key is fetched again once (keys can rotate) before the request is refused.
+///    match, the key is fetched again once (keys can rotate) before the request is refused;
+/// 7. with a [`ReplayGuard`] ([`CallbackVerifier::with_replay_guard`]), refuses a delivery it
+///    accepted before and remembers this one. Without one, a captured callback verifies again
+///    whenever it is sent.
 ///
 /// The cache holds at most [`DEFAULT_KEY_CACHE_CAPACITY`] keys (see
 /// [`CallbackVerifier::with_cache_capacity`]); the entry inserted longest ago is dropped first.
@@ -38,6 +41,7 @@ pub struct CallbackVerifier {
     policy: KeyUrlPolicy,
     expected_company: Option<String>,
     cache: Mutex<KeyCache>,
+    replay: Option<ReplayGuard>,
 }
 
 impl CallbackVerifier {
@@ -48,7 +52,23 @@ impl CallbackVerifier {
             policy,
             expected_company: None,
             cache: Mutex::new(KeyCache::new(DEFAULT_KEY_CACHE_CAPACITY)),
+            replay: None,
         }
+    }
+
+    /// Refuses deliveries `guard` has accepted before ([`CallbackError::Replayed`]); checked
+    /// last, so only callbacks with a valid signature are remembered.
+    pub fn with_replay_guard(self, guard: ReplayGuard) -> Self {
+        Self {
+            replay: Some(guard),
+            ..self
+        }
+    }
+
+    /// The replay guard in force, if any (to [`ReplayGuard::forget`] a delivery that could not
+    /// be processed).
+    pub fn replay_guard(&self) -> Option<&ReplayGuard> {
+        self.replay.as_ref()
     }
 
     /// Sets how many keys are cached; `0` disables caching. Drops any cached keys.
@@ -125,7 +145,7 @@ impl CallbackVerifier {
         let cached = self.cache().get(&cache_key);
         if let Some(key) = cached {
             if check_decoded(&key, body, &claimed).is_ok() {
-                return Ok(payload);
+                return self.accept(payload, body);
             }
             tracing::debug!(
                 host = key_url.host_str().unwrap_or_default(),
@@ -135,6 +155,18 @@ impl CallbackVerifier {
         let key = self.source.fetch(&key_url).await?;
         self.cache().insert(cache_key, key.clone());
         check_decoded(&key, body, &claimed)?;
+        self.accept(payload, body)
+    }
+
+    /// The last step, once the signature holds: the replay check.
+    fn accept(
+        &self,
+        payload: CallbackPayload,
+        body: &[u8],
+    ) -> Result<CallbackPayload, CallbackError> {
+        if let Some(guard) = &self.replay {
+            guard.check(&payload, body)?;
+        }
         Ok(payload)
     }
 

@@ -150,11 +150,11 @@ impl Parser<'_> {
             self.value()?
         };
         let value = match value {
-            Value::String(text) if operator.is_pattern() => Value::String(
-                unescape_pattern(&text).ok_or_else(|| {
+            Value::String(text) if operator.is_pattern() => {
+                Value::String(unescape_pattern(&text).ok_or_else(|| {
                     ParseError::new(value_start, ParseErrorKind::UnescapedBracket)
-                })?,
-            ),
+                })?)
+            }
             value => value,
         };
         Comparison::new(field, operator, value)
