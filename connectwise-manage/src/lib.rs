@@ -104,6 +104,10 @@
 //! rm -rf target && cargo build --timings --features full  # every area
 //! ```
 
+// docs.rs builds with `--cfg docsrs`: every feature-gated item gets its "Available on crate
+// feature …" badge (nightly's `doc_cfg`, which now derives the badges from `#[cfg]`).
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 /// The shared transport, retry and error crate, re-exported.
 pub use msp_common;
 

@@ -34,6 +34,10 @@
 //! Credentials are [`SecretString`]s and travel in header values marked sensitive. Traces record
 //! the operation name and route template, never the URL or headers.
 
+// docs.rs builds with `--cfg docsrs`: every feature-gated item gets its "Available on crate
+// feature …" badge (nightly's `doc_cfg`, which now derives the badges from `#[cfg]`).
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 mod clock;
 mod decode;
 mod error;

@@ -82,6 +82,10 @@
 //!   bodies, command text or output. The one secret authorises every method, remote commands
 //!   included: store it like an administrator password.
 
+// docs.rs builds with `--cfg docsrs`: every feature-gated item gets its "Available on crate
+// feature …" badge (nightly's `doc_cfg`, which now derives the badges from `#[cfg]`).
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 mod call;
 mod client;
 pub mod command;
