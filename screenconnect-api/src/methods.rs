@@ -3,8 +3,7 @@
 //!
 //! [`Client`](crate::Client)'s typed methods send these; pass one to
 //! [`build_request`](crate::build_request) to see the exact request. Reads are
-//! [`Idempotency::Safe`](msp_common::Idempotency::Safe); every write is
-//! [`NonIdempotent`](msp_common::Idempotency::NonIdempotent), so it is never repeated after the
+//! [`Idempotency::Safe`]; every write is [`NonIdempotent`](Idempotency::NonIdempotent), so it is never repeated after the
 //! server may have acted on it.
 //!
 //! Argument shapes follow the extension's published signatures. Two are not confirmed against a

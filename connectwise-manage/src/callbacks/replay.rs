@@ -1,22 +1,4 @@
-//! Refusing a callback delivered a second time.
-//!
-//! A signature proves who wrote a callback, not when: anyone who captured a signed delivery (a
-//! proxy log, a misrouted request) can send it again and it verifies again. A [`ReplayGuard`]
-//! remembers the deliveries it accepted and refuses one it has seen, with
-//! [`CallbackError::Replayed`].
-//!
-//! Deliveries are told apart by `MessageId` (a GUID per delivery, compared ignoring case); a
-//! payload without one is keyed on the SHA-256 of its raw body. An id is remembered for the
-//! guard's window and the set holds at most its capacity, the oldest entries dropped first, so
-//! memory stays bounded whatever arrives. The payload carries no send time, so a delivery
-//! replayed after the window has passed is not detected: choose a window longer than a captured
-//! delivery is worth replaying (the default is a day).
-//!
-//! ConnectWise repeats a delivery (with the same `MessageId`) when the receiver answered 404,
-//! 409, 419 or 429. A receiver that answers one of those after the guard accepted the delivery
-//! should call [`ReplayGuard::forget`], or the repeat is refused.
-//!
-//! Time comes from an injected [`Clock`], so tests move it by hand.
+//! Refusing a callback delivered a second time: [`ReplayGuard`].
 
 use std::collections::{HashMap, VecDeque};
 use std::fmt;
@@ -28,8 +10,25 @@ use sha2::{Digest, Sha256};
 
 use super::{CallbackError, CallbackPayload};
 
-/// Remembers accepted callback deliveries for a time window and refuses repeats. See the
-/// [module docs](self).
+/// Remembers accepted callback deliveries for a time window and refuses repeats.
+///
+/// A signature proves who wrote a callback, not when: anyone who captured a signed delivery (a
+/// proxy log, a misrouted request) can send it again and it verifies again. A guard
+/// remembers the deliveries it accepted and refuses one it has seen, with
+/// [`CallbackError::Replayed`].
+///
+/// Deliveries are told apart by `MessageId` (a GUID per delivery, compared ignoring case); a
+/// payload without one is keyed on the SHA-256 of its raw body. An id is remembered for the
+/// guard's window and the set holds at most its capacity, the oldest entries dropped first, so
+/// memory stays bounded whatever arrives. The payload carries no send time, so a delivery
+/// replayed after the window has passed is not detected: choose a window longer than a captured
+/// delivery is worth replaying (the default is a day).
+///
+/// ConnectWise repeats a delivery (with the same `MessageId`) when the receiver answered 404,
+/// 409, 419 or 429. A receiver that answers one of those after the guard accepted the delivery
+/// should call [`ReplayGuard::forget`], or the repeat is refused.
+///
+/// Time comes from an injected [`Clock`], so tests move it by hand.
 ///
 /// Share one guard between every verifier of a receiver (it is `Clone`, and clones share the
 /// set); [`CallbackVerifier::with_replay_guard`](super::CallbackVerifier::with_replay_guard)
