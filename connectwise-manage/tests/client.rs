@@ -14,14 +14,18 @@ use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 const BASE: &str = "/v4_6_release/apis/3.0";
 
-fn builder(server: &MockServer) -> connectwise_manage::ClientBuilder {
+/// A builder for the mock server with the default retry policies.
+fn builder_with_defaults(server: &MockServer) -> connectwise_manage::ClientBuilder {
     Client::builder()
         .site(server.uri())
         .company("acme")
         .public_key("pubkey")
         .private_key("privkey-secret")
         .client_id("client-id-secret")
-        .retry_policy(RetryPolicy::none())
+}
+
+fn builder(server: &MockServer) -> connectwise_manage::ClientBuilder {
+    builder_with_defaults(server).retry_policy(RetryPolicy::none())
 }
 
 fn client(server: &MockServer) -> Client {
@@ -882,12 +886,7 @@ async fn a_stream_waits_out_a_long_retry_after_that_a_single_call_refuses() {
         .await;
     // The default retry policies: nothing set on the builder.
     let sleep = RecordingSleep::new();
-    let client = Client::builder()
-        .site(server.uri())
-        .company("acme")
-        .public_key("pubkey")
-        .private_key("privkey-secret")
-        .client_id("client-id-secret")
+    let client = builder_with_defaults(&server)
         .without_codebase_discovery()
         .sleep(Arc::new(sleep.clone()))
         .build()

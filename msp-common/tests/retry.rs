@@ -390,21 +390,32 @@ impl Transport for Silent {
     }
 }
 
-#[tokio::test]
-async fn interactive_gives_up_on_a_silent_server_within_its_deadline() {
+/// An executor sending to a [`Silent`] server whose attempts last `lasts`, with `policy` (the
+/// default one when `None`), on a manual clock.
+fn against_silent(
+    lasts: Duration,
+    policy: Option<RetryPolicy>,
+) -> (Executor, Arc<Silent>, ManualClock) {
     let clock = ManualClock::new(SystemTime::UNIX_EPOCH + START);
-    // Without a per-attempt limit the transport's own 60 s request timeout ends each attempt.
     let silent = Arc::new(Silent {
         clock: clock.clone(),
-        lasts: S(60),
+        lasts,
         timeouts: Default::default(),
     });
-    let executor = Executor::builder()
+    let mut builder = Executor::builder()
         .transport(silent.clone())
         .sleep(Arc::new(RecordingSleep::advancing(clock.clone())))
-        .clock(Arc::new(clock.clone()))
-        .build()
-        .unwrap();
+        .clock(Arc::new(clock.clone()));
+    if let Some(policy) = policy {
+        builder = builder.retry_policy(policy);
+    }
+    (builder.build().unwrap(), silent, clock)
+}
+
+#[tokio::test]
+async fn interactive_gives_up_on_a_silent_server_within_its_deadline() {
+    // Without a per-attempt limit the transport's own 60 s request timeout ends each attempt.
+    let (executor, silent, clock) = against_silent(S(60), None);
     let error = executor
         .send(request("http://127.0.0.1:1/things", read()))
         .await
@@ -423,19 +434,8 @@ async fn interactive_gives_up_on_a_silent_server_within_its_deadline() {
 
 #[tokio::test]
 async fn each_attempt_gets_only_the_time_left() {
-    let clock = ManualClock::new(SystemTime::UNIX_EPOCH + START);
-    let slow = Arc::new(Silent {
-        clock: clock.clone(),
-        lasts: S(12),
-        timeouts: Default::default(),
-    });
-    let executor = Executor::builder()
-        .transport(slow.clone())
-        .retry_policy(RetryPolicy::interactive().with_jitter(Jitter::None))
-        .sleep(Arc::new(RecordingSleep::advancing(clock.clone())))
-        .clock(Arc::new(clock.clone()))
-        .build()
-        .unwrap();
+    let policy = RetryPolicy::interactive().with_jitter(Jitter::None);
+    let (executor, slow, _) = against_silent(S(12), Some(policy));
     executor
         .send(request("http://127.0.0.1:1/things", read()))
         .await
