@@ -84,7 +84,8 @@ impl Client {
     pub async fn sessions_where(&self, filter: &Filter) -> Result<Vec<Session>, Error> {
         let rendered = filter.to_session_filter().map_err(|source| Error::Build {
             operation: methods::GET_SESSIONS_BY_FILTER.to_owned(),
-            message: source.to_string(),
+            // The source says what is wrong; this level says what it prevented.
+            message: "the filter could not be rendered; nothing was sent".to_owned(),
             source: Some(Box::new(source)),
         })?;
         self.sessions_by_filter(&rendered).await
@@ -156,7 +157,7 @@ impl Client {
         self.check_writable(&methods::update_custom_properties(id, &properties))?;
         properties
             .set(index, value.clone())
-            .map_err(|source| custom_property_error(source.to_string(), Some(source)))?;
+            .map_err(|source| custom_property_error(INVALID_INDEX.to_owned(), Some(source)))?;
         let (session, carried) = self.session_with_properties(id).await?.ok_or_else(|| {
             custom_property_error(
                 format!("session {id} was not found; nothing was written"),
@@ -178,7 +179,7 @@ impl Client {
         }
         properties
             .set(index, value)
-            .map_err(|source| custom_property_error(source.to_string(), Some(source)))?;
+            .map_err(|source| custom_property_error(INVALID_INDEX.to_owned(), Some(source)))?;
         self.update_custom_properties(id, &properties).await?;
         Ok(properties)
     }
@@ -260,6 +261,10 @@ fn same_id(found: &SessionId, wanted: &SessionId) -> bool {
         .unwrap_or(found);
     found.eq_ignore_ascii_case(wanted.as_str())
 }
+
+/// The message of an index outside 1 to 8 (the source, [`CustomPropertyError::IndexOutOfRange`],
+/// names the index).
+const INVALID_INDEX: &str = "the index must be 1 to 8; nothing was written";
 
 /// An [`Error::Build`] for the custom-property helper.
 fn custom_property_error(message: String, source: Option<CustomPropertyError>) -> Error {

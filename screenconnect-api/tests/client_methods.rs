@@ -126,6 +126,11 @@ async fn empty_filters_are_refused_before_sending() {
         .unwrap_err();
     assert!(matches!(error, Error::Build { .. }), "{error:?}");
     assert!(error.to_string().contains("GetSessionsByFilter"), "{error}");
+    // The filter's own error is the source, not repeated in this level's message.
+    let source = std::error::Error::source(&error)
+        .expect("the filter error")
+        .to_string();
+    assert!(!error.to_string().contains(&source), "{error} / {source}");
     assert!(SessionFilter::from_raw("   ").is_err());
     assert!(h.requests().await.is_empty());
 }

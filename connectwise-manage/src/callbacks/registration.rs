@@ -186,7 +186,7 @@ fn differences(existing: &CallbackEntry, wanted: &CallbackEntry) -> Result<Patch
         {
             patch = patch.replace(path, want).map_err(|e| Error::Build {
                 operation: "ensureCallback".to_owned(),
-                message: e.to_string(),
+                message: format!("the change to `{path}` could not be written as a patch"),
                 source: Some(Box::new(e)),
             })?;
         }
