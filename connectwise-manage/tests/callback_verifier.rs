@@ -394,6 +394,10 @@ async fn fetch_failures_propagate_and_are_not_cached() {
                 let text = error.to_string();
                 assert!(text.contains("na.myconnectwise.net"), "{text}");
                 assert!(!text.contains("0b6c2d44"), "{text}");
+                // The cause is the source, not repeated in this level's message.
+                assert!(!text.contains("connection reset"), "{text}");
+                let cause = std::error::Error::source(&error).map(ToString::to_string);
+                assert_eq!(cause.as_deref(), Some("connection reset"));
             }
             other => panic!("unexpected {other:?}"),
         }

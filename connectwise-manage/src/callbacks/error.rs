@@ -2,6 +2,9 @@
 
 /// Why a callback could not be accepted.
 ///
+/// `Display` says this level only; the decoder's or the key source's error is the
+/// [`source`](std::error::Error::source), so error-chain printers show each cause once.
+///
 /// No variant carries the signing key, and key URLs are reported by host only (their query holds
 /// the id that unlocks the key).
 #[derive(Debug, thiserror::Error)]
@@ -30,7 +33,7 @@ pub enum CallbackError {
     SignatureMismatch,
 
     /// The body is not a callback payload.
-    #[error("the callback body is not a valid payload (at `{path}`): {source}")]
+    #[error("the callback body is not a valid payload (at `{path}`)")]
     Payload {
         /// JSON path of the offending element (`.` for the root).
         path: String,
@@ -40,7 +43,7 @@ pub enum CallbackError {
     },
 
     /// The payload's `Entity` string does not decode into the requested type.
-    #[error("the callback entity does not decode (at `{path}`): {source}")]
+    #[error("the callback entity does not decode (at `{path}`)")]
     Entity {
         /// JSON path inside the entity of the offending element (`.` for the root).
         path: String,
@@ -112,7 +115,7 @@ pub enum CallbackError {
     },
 
     /// Fetching the signing key failed.
-    #[error("fetching the signing key from host `{host}` failed: {source}")]
+    #[error("fetching the signing key from host `{host}` failed")]
     KeyFetch {
         /// The host named by the key URL.
         host: String,
