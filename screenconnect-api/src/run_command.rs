@@ -153,15 +153,18 @@ pub enum CommandSent {
 }
 
 /// Why [`Client::run_command`] did not return a result.
+///
+/// `Display` says what happened to the command; the error behind it is the
+/// [`source`](std::error::Error::source), so error-chain printers show each cause once.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum RunCommandError {
     /// The command text could not be built; nothing was sent.
-    #[error("the command was not sent: {0}")]
+    #[error("the command was not sent: its text could not be built")]
     Script(#[from] CommandError),
     /// The client is read-only, or the session could not be read before sending; nothing was
     /// sent.
-    #[error("the command was not sent: {source}")]
+    #[error("the command was not sent")]
     NotSent {
         /// What failed.
         #[source]
@@ -175,14 +178,14 @@ pub enum RunCommandError {
     },
     /// `SendCommandToSession` failed. When [`Error::may_have_been_processed`] is true the
     /// command may be queued: do not send it again blindly.
-    #[error("{}: {source}", send_failure(source))]
+    #[error("{}", send_failure(source))]
     Send {
         /// What failed.
         #[source]
         source: Error,
     },
     /// The command was sent, but polling for its result failed.
-    #[error("the command was sent and may still run, but reading its result failed: {source}")]
+    #[error("the command was sent and may still run, but reading its result failed")]
     Poll {
         /// What failed.
         #[source]

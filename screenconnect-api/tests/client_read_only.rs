@@ -91,7 +91,14 @@ async fn writes_are_refused_without_touching_the_network() {
         "{error:?}"
     );
     assert_eq!(error.sent(), CommandSent::No);
-    assert!(error.to_string().contains("read-only mode"), "{error}");
+    assert_eq!(error.to_string(), "the command was not sent");
+    let cause = std::error::Error::source(&error).map(ToString::to_string);
+    assert!(
+        cause
+            .as_deref()
+            .is_some_and(|c| c.contains("read-only mode")),
+        "{cause:?}"
+    );
     assert!(h.requests().await.is_empty(), "nothing reached the server");
 }
 
