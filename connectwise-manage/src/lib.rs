@@ -17,7 +17,7 @@
 //! let query = ListQuery::new()
 //!     .conditions(Condition::eq("board/name", "Help Desk")? & Condition::eq("closedFlag", false)?)
 //!     .order_by(OrderBy::desc("lastUpdated")?);
-//! let mut stream = tickets.stream(&query);
+//! let mut stream = tickets.list(&query).by_item();
 //! while let Some(ticket) = stream.try_next().await? {
 //!     println!("#{:?} {:?}", ticket.id, ticket.summary);
 //! }
@@ -101,6 +101,7 @@
 pub use msp_common;
 
 pub mod api;
+mod call;
 pub mod callbacks;
 mod client;
 mod codebase;
@@ -109,6 +110,7 @@ mod config;
 mod endpoint;
 mod error;
 mod impersonation;
+mod list;
 mod list_query;
 pub mod models;
 pub mod patch;
@@ -116,6 +118,7 @@ pub mod query;
 mod request;
 mod site;
 
+pub use call::{ApiFuture, Call};
 pub use client::Client;
 pub use codebase::{CodebaseMode, DEFAULT_CODEBASE};
 pub use company_info::CompanyInfo;
@@ -123,9 +126,11 @@ pub use config::{ClientBuilder, DEFAULT_API_VERSION, ENV_VARS};
 pub use endpoint::Endpoint;
 pub use error::ManageErrorDecoder;
 pub use impersonation::{LIFETIME_WITHOUT_EXPIRATION, RENEW_BEFORE_EXPIRY};
+pub use list::{ApiStream, List, PageOptions};
 pub use list_query::{ListQuery, MAX_PAGE_SIZE, Paging};
 pub use msp_common::{
-    ApiError, ApiErrorKind, Error, FieldError, Page, RateLimit, RetryPolicy, SecretString,
+    ApiError, ApiErrorKind, DEFAULT_MAX_PAGES, Error, FieldError, Page, PaginationError, RateLimit,
+    RawPage, RetryPolicy, SecretString,
 };
 pub use request::{ApiRequest, Credentials, accept_header, operation_name};
 pub use site::Site;

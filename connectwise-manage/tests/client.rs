@@ -342,7 +342,8 @@ async fn streams_every_page_following_links_with_prefetch() {
         .page_size(2);
     let records: Vec<Value> = client
         .endpoint("/company/contacts/")
-        .stream(&query)
+        .list(&query)
+        .by_item()
         .try_collect()
         .await
         .unwrap();
@@ -384,7 +385,8 @@ async fn prefetch_follows_a_next_link_past_the_announced_last_page() {
         .unwrap();
     let records: Vec<Value> = client
         .endpoint("/company/contacts/")
-        .stream(&ListQuery::new().page_size(2))
+        .list(&ListQuery::new().page_size(2))
+        .by_item()
         .try_collect()
         .await
         .unwrap();
@@ -416,7 +418,8 @@ async fn sequential_paging_without_prefetch() {
         .unwrap();
     let pages: Vec<_> = client
         .endpoint::<Value>("/company/contacts/")
-        .pages(&ListQuery::new().page_size(2))
+        .list(&ListQuery::new().page_size(2))
+        .by_page()
         .try_collect()
         .await
         .unwrap();
@@ -459,7 +462,8 @@ async fn forward_only_paging_sends_the_header_and_follows_page_ids() {
         .await;
     let records: Vec<Value> = client(&server)
         .endpoint("/company/companies")
-        .stream(&ListQuery::new().forward_only().page_size(2))
+        .list(&ListQuery::new().forward_only().page_size(2))
+        .by_item()
         .try_collect()
         .await
         .unwrap();
@@ -474,7 +478,8 @@ async fn forward_only_with_order_by_is_refused_before_sending() {
         .order_by(connectwise_manage::query::OrderBy::asc("name").unwrap());
     let error = client(&server)
         .endpoint::<Value>("/company/companies")
-        .stream(&query)
+        .list(&query)
+        .by_item()
         .try_collect::<Vec<_>>()
         .await
         .unwrap_err();
@@ -515,7 +520,8 @@ async fn a_long_in_list_is_split_and_merged() {
     let query = ListQuery::new().conditions(Condition::in_list("id", wanted.clone()).unwrap());
     let records: Vec<Value> = client(&server)
         .endpoint("/company/contacts")
-        .stream(&query)
+        .list(&query)
+        .by_item()
         .try_collect()
         .await
         .unwrap();

@@ -13,7 +13,7 @@
 //! let tickets = client.service().tickets(); //               /service/tickets
 //! let open = ListQuery::new().conditions(Condition::eq("closedFlag", false)?);
 //! println!("{} open tickets", tickets.count(&open).await?); // GET  …/count
-//! let mut stream = tickets.stream(&open); //                   GET, page after page
+//! let mut stream = tickets.list(&open).by_item(); //                   GET, page after page
 //! while let Some(ticket) = stream.try_next().await? {
 //!     println!("#{:?} {:?}", ticket.id, ticket.summary);
 //! }
@@ -101,8 +101,9 @@
 mod generated;
 mod runtime;
 
+pub use crate::call::{ApiFuture, Call};
+pub use crate::list::{ApiStream, List};
 pub use generated::*;
-pub use runtime::{ApiFuture, ApiStream};
 
 #[doc = include_str!("generated/operations.md")]
 pub mod operations {}

@@ -124,7 +124,7 @@ impl Patch {
     }
 
     /// Sets `status` by id: `{"op":"replace","path":"status","value":{"id":id}}`.
-    pub fn status_id(self, id: i64) -> Self {
+    pub fn status_id(self, id: i32) -> Self {
         self.reference_at("status", Reference::id(id))
     }
 
@@ -134,7 +134,7 @@ impl Patch {
     }
 
     /// Sets `board` by id.
-    pub fn board_id(self, id: i64) -> Self {
+    pub fn board_id(self, id: i32) -> Self {
         self.reference_at("board", Reference::id(id))
     }
 
@@ -144,12 +144,12 @@ impl Patch {
     }
 
     /// Sets `priority` by id.
-    pub fn priority_id(self, id: i64) -> Self {
+    pub fn priority_id(self, id: i32) -> Self {
         self.reference_at("priority", Reference::id(id))
     }
 
     /// Sets `company` by id.
-    pub fn company_id(self, id: i64) -> Self {
+    pub fn company_id(self, id: i32) -> Self {
         self.reference_at("company", Reference::id(id))
     }
 
@@ -159,12 +159,12 @@ impl Patch {
     }
 
     /// Sets `contact` by id.
-    pub fn contact_id(self, id: i64) -> Self {
+    pub fn contact_id(self, id: i32) -> Self {
         self.reference_at("contact", Reference::id(id))
     }
 
     /// Sets `owner` (a member) by id.
-    pub fn owner_id(self, id: i64) -> Self {
+    pub fn owner_id(self, id: i32) -> Self {
         self.reference_at("owner", Reference::id(id))
     }
 

@@ -49,19 +49,20 @@ pub const METHOD_NAMES: [&str; 19] = [
 ];
 
 /// Methods `Client` has by hand; an area root named like one gets the suffix `_area`.
-pub const CLIENT_METHODS: [&str; 14] = [
+pub const CLIENT_METHODS: [&str; 15] = [
     "api_version",
     "base_url",
     "builder",
+    "call",
     "codebase",
     "company_id",
     "company_info",
     "endpoint",
+    "execute",
     "from_env",
     "get_json",
     "impersonate",
-    "send",
-    "send_json",
+    "paginate",
     "shared",
     "site",
 ];
@@ -82,7 +83,7 @@ pub enum Step {
 /// What an operation is to its node.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Role {
-    /// `GET` of a list: `list`, `stream`, `pages`.
+    /// `GET` of a list: `list`.
     List,
     /// `GET …/count`: `count`.
     Count,

@@ -199,36 +199,11 @@ pub struct CompanyAddressFormats(rt::Node);
 impl CompanyAddressFormats {
     /// `GET /company/addressFormats` (`getCompanyAddressFormats`): Get List of AddressFormat.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::AddressFormat>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::AddressFormat> {
         rt::list(
-            &self.0,
-            "getCompanyAddressFormats",
-            "/company/addressFormats",
-            query,
-        )
-    }
-
-    /// `GET /company/addressFormats` (`getCompanyAddressFormats`): Get List of AddressFormat.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::AddressFormat> {
-        rt::stream(
-            &self.0,
-            "getCompanyAddressFormats",
-            "/company/addressFormats",
-            query,
-        )
-    }
-
-    /// `GET /company/addressFormats` (`getCompanyAddressFormats`): Get List of AddressFormat.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::AddressFormat>> {
-        rt::pages(
             &self.0,
             "getCompanyAddressFormats",
             "/company/addressFormats",
@@ -241,7 +216,7 @@ impl CompanyAddressFormats {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyAddressFormatsCount",
@@ -254,10 +229,11 @@ impl CompanyAddressFormats {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn create(&self, body: &m::AddressFormat) -> rt::ApiFuture<m::AddressFormat> {
+    pub fn create(&self, body: &m::AddressFormat) -> rt::Call<m::AddressFormat> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyAddressFormats",
             "/company/addressFormats",
             Some(body),
@@ -289,10 +265,11 @@ pub struct CompanyAddressFormatsById(rt::Node);
 impl CompanyAddressFormatsById {
     /// `GET /company/addressFormats/{id}` (`getCompanyAddressFormatsById`): Get AddressFormat.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::AddressFormat> {
+    pub fn get(&self) -> rt::Call<m::AddressFormat> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyAddressFormatsById",
             "/company/addressFormats/{id}",
             rt::NO_BODY,
@@ -304,7 +281,7 @@ impl CompanyAddressFormatsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::AddressFormat>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::AddressFormat>> {
         rt::get_opt(
             &self.0,
             "getCompanyAddressFormatsById",
@@ -317,10 +294,11 @@ impl CompanyAddressFormatsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "company")]
-    pub fn update(&self, body: &m::AddressFormat) -> rt::ApiFuture<m::AddressFormat> {
+    pub fn update(&self, body: &m::AddressFormat) -> rt::Call<m::AddressFormat> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyAddressFormatsById",
             "/company/addressFormats/{id}",
             Some(body),
@@ -334,9 +312,10 @@ impl CompanyAddressFormatsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::AddressFormat> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::AddressFormat> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyAddressFormatsById",
             "/company/addressFormats/{id}",
             patch,
@@ -347,10 +326,11 @@ impl CompanyAddressFormatsById {
     /// `DELETE /company/addressFormats/{id}` (`deleteCompanyAddressFormatsById`): Delete
     /// AddressFormat.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyAddressFormatsById",
             "/company/addressFormats/{id}",
             rt::NO_BODY,
@@ -377,10 +357,11 @@ impl CompanyAddressFormatsByIdInfo {
     /// `GET /company/addressFormats/{id}/info` (`getCompanyAddressFormatsByIdInfo`): Get
     /// AddressFormatInfos.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::AddressFormatInfo> {
+    pub fn get(&self) -> rt::Call<m::AddressFormatInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyAddressFormatsByIdInfo",
             "/company/addressFormats/{id}/info",
             rt::NO_BODY,
@@ -401,38 +382,11 @@ impl CompanyAddressFormatsInfo {
     /// `GET /company/addressFormats/info` (`getCompanyAddressFormatsInfo`): Get List of
     /// AddressFormatInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::AddressFormatInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::AddressFormatInfo> {
         rt::list(
-            &self.0,
-            "getCompanyAddressFormatsInfo",
-            "/company/addressFormats/info",
-            query,
-        )
-    }
-
-    /// `GET /company/addressFormats/info` (`getCompanyAddressFormatsInfo`): Get List of
-    /// AddressFormatInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::AddressFormatInfo> {
-        rt::stream(
-            &self.0,
-            "getCompanyAddressFormatsInfo",
-            "/company/addressFormats/info",
-            query,
-        )
-    }
-
-    /// `GET /company/addressFormats/info` (`getCompanyAddressFormatsInfo`): Get List of
-    /// AddressFormatInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::AddressFormatInfo>> {
-        rt::pages(
             &self.0,
             "getCompanyAddressFormatsInfo",
             "/company/addressFormats/info",
@@ -445,7 +399,7 @@ impl CompanyAddressFormatsInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyAddressFormatsInfoCount",
@@ -467,38 +421,11 @@ impl CompanyCommunicationTypes {
     /// `GET /company/communicationTypes` (`getCompanyCommunicationTypes`): Get List of
     /// CommunicationType.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::CommunicationType>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CommunicationType> {
         rt::list(
-            &self.0,
-            "getCompanyCommunicationTypes",
-            "/company/communicationTypes",
-            query,
-        )
-    }
-
-    /// `GET /company/communicationTypes` (`getCompanyCommunicationTypes`): Get List of
-    /// CommunicationType.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CommunicationType> {
-        rt::stream(
-            &self.0,
-            "getCompanyCommunicationTypes",
-            "/company/communicationTypes",
-            query,
-        )
-    }
-
-    /// `GET /company/communicationTypes` (`getCompanyCommunicationTypes`): Get List of
-    /// CommunicationType.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::CommunicationType>> {
-        rt::pages(
             &self.0,
             "getCompanyCommunicationTypes",
             "/company/communicationTypes",
@@ -511,7 +438,7 @@ impl CompanyCommunicationTypes {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyCommunicationTypesCount",
@@ -525,10 +452,11 @@ impl CompanyCommunicationTypes {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn create(&self, body: &m::CommunicationType) -> rt::ApiFuture<m::CommunicationType> {
+    pub fn create(&self, body: &m::CommunicationType) -> rt::Call<m::CommunicationType> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyCommunicationTypes",
             "/company/communicationTypes",
             Some(body),
@@ -561,10 +489,11 @@ impl CompanyCommunicationTypesById {
     /// `GET /company/communicationTypes/{id}` (`getCompanyCommunicationTypesById`): Get
     /// CommunicationType.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::CommunicationType> {
+    pub fn get(&self) -> rt::Call<m::CommunicationType> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyCommunicationTypesById",
             "/company/communicationTypes/{id}",
             rt::NO_BODY,
@@ -577,7 +506,7 @@ impl CompanyCommunicationTypesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::CommunicationType>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::CommunicationType>> {
         rt::get_opt(
             &self.0,
             "getCompanyCommunicationTypesById",
@@ -591,10 +520,11 @@ impl CompanyCommunicationTypesById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "company")]
-    pub fn update(&self, body: &m::CommunicationType) -> rt::ApiFuture<m::CommunicationType> {
+    pub fn update(&self, body: &m::CommunicationType) -> rt::Call<m::CommunicationType> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyCommunicationTypesById",
             "/company/communicationTypes/{id}",
             Some(body),
@@ -608,9 +538,10 @@ impl CompanyCommunicationTypesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::CommunicationType> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::CommunicationType> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyCommunicationTypesById",
             "/company/communicationTypes/{id}",
             patch,
@@ -621,10 +552,11 @@ impl CompanyCommunicationTypesById {
     /// `DELETE /company/communicationTypes/{id}` (`deleteCompanyCommunicationTypesById`): Delete
     /// CommunicationType.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyCommunicationTypesById",
             "/company/communicationTypes/{id}",
             rt::NO_BODY,
@@ -657,10 +589,11 @@ impl CompanyCommunicationTypesByIdInfo {
     /// `GET /company/communicationTypes/{id}/info` (`getCompanyCommunicationTypesByIdInfo`): Get
     /// CommunicationTypeInfos.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::CommunicationTypeInfo> {
+    pub fn get(&self) -> rt::Call<m::CommunicationTypeInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyCommunicationTypesByIdInfo",
             "/company/communicationTypes/{id}/info",
             rt::NO_BODY,
@@ -681,38 +614,11 @@ impl CompanyCommunicationTypesByIdUsages {
     /// `GET /company/communicationTypes/{id}/usages` (`getCompanyCommunicationTypesByIdUsages`):
     /// Get List of Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getCompanyCommunicationTypesByIdUsages",
-            "/company/communicationTypes/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /company/communicationTypes/{id}/usages` (`getCompanyCommunicationTypesByIdUsages`):
-    /// Get List of Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getCompanyCommunicationTypesByIdUsages",
-            "/company/communicationTypes/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /company/communicationTypes/{id}/usages` (`getCompanyCommunicationTypesByIdUsages`):
-    /// Get List of Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getCompanyCommunicationTypesByIdUsages",
             "/company/communicationTypes/{id}/usages",
@@ -739,38 +645,11 @@ impl CompanyCommunicationTypesByIdUsagesList {
     /// `GET /company/communicationTypes/{id}/usages/list`
     /// (`getCompanyCommunicationTypesByIdUsagesList`): Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getCompanyCommunicationTypesByIdUsagesList",
-            "/company/communicationTypes/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /company/communicationTypes/{id}/usages/list`
-    /// (`getCompanyCommunicationTypesByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getCompanyCommunicationTypesByIdUsagesList",
-            "/company/communicationTypes/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /company/communicationTypes/{id}/usages/list`
-    /// (`getCompanyCommunicationTypesByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getCompanyCommunicationTypesByIdUsagesList",
             "/company/communicationTypes/{id}/usages/list",
@@ -791,41 +670,11 @@ impl CompanyCommunicationTypesInfo {
     /// `GET /company/communicationTypes/info` (`getCompanyCommunicationTypesInfo`): Get List of
     /// CommunicationTypeInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::CommunicationTypeInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CommunicationTypeInfo> {
         rt::list(
-            &self.0,
-            "getCompanyCommunicationTypesInfo",
-            "/company/communicationTypes/info",
-            query,
-        )
-    }
-
-    /// `GET /company/communicationTypes/info` (`getCompanyCommunicationTypesInfo`): Get List of
-    /// CommunicationTypeInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CommunicationTypeInfo> {
-        rt::stream(
-            &self.0,
-            "getCompanyCommunicationTypesInfo",
-            "/company/communicationTypes/info",
-            query,
-        )
-    }
-
-    /// `GET /company/communicationTypes/info` (`getCompanyCommunicationTypesInfo`): Get List of
-    /// CommunicationTypeInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::CommunicationTypeInfo>> {
-        rt::pages(
             &self.0,
             "getCompanyCommunicationTypesInfo",
             "/company/communicationTypes/info",
@@ -838,7 +687,7 @@ impl CompanyCommunicationTypesInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyCommunicationTypesInfoCount",
@@ -858,32 +707,17 @@ impl CompanyCompanies {
     /// `GET /company/companies` (`getCompanyCompanies`): Get List of
     /// ConnectWise.Apis.v3\_0.v2015\_3.Company.Company.Company.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Company>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Company> {
         rt::list(&self.0, "getCompanyCompanies", "/company/companies", query)
-    }
-
-    /// `GET /company/companies` (`getCompanyCompanies`): Get List of
-    /// ConnectWise.Apis.v3\_0.v2015\_3.Company.Company.Company.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Company> {
-        rt::stream(&self.0, "getCompanyCompanies", "/company/companies", query)
-    }
-
-    /// `GET /company/companies` (`getCompanyCompanies`): Get List of
-    /// ConnectWise.Apis.v3\_0.v2015\_3.Company.Company.Company.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Company>> {
-        rt::pages(&self.0, "getCompanyCompanies", "/company/companies", query)
     }
 
     /// `GET /company/companies/count` (`getCompanyCompaniesCount`): Get Count of
     /// ConnectWise.Apis.v3\_0.v2015\_3.Company.Company.Company.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyCompaniesCount",
@@ -896,10 +730,11 @@ impl CompanyCompanies {
     /// ConnectWise.Apis.v3\_0.v2015\_3.Company.Company.Company.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::Company) -> rt::ApiFuture<m::Company> {
+    pub fn create(&self, body: &m::Company) -> rt::Call<m::Company> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyCompanies",
             "/company/companies",
             Some(body),
@@ -949,10 +784,11 @@ impl CompanyCompaniesDefault {
     /// `GET /company/companies/default` (`getCompanyCompaniesDefault`): Get
     /// ConnectWise.Apis.v3\_0.v2015\_3.Company.Company.Company.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::Company> {
+    pub fn get(&self) -> rt::Call<m::Company> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyCompaniesDefault",
             "/company/companies/default",
             rt::NO_BODY,
@@ -970,10 +806,11 @@ pub struct CompanyCompaniesById(rt::Node);
 impl CompanyCompaniesById {
     /// `GET /company/companies/{id}` (`getCompanyCompaniesById`): Get
     /// ConnectWise.Apis.v3\_0.v2015\_3.Company.Company.Company.
-    pub fn get(&self) -> rt::ApiFuture<m::Company> {
+    pub fn get(&self) -> rt::Call<m::Company> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyCompaniesById",
             "/company/companies/{id}",
             rt::NO_BODY,
@@ -985,7 +822,7 @@ impl CompanyCompaniesById {
     /// ConnectWise.Apis.v3\_0.v2015\_3.Company.Company.Company.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Company>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Company>> {
         rt::get_opt(
             &self.0,
             "getCompanyCompaniesById",
@@ -998,10 +835,11 @@ impl CompanyCompaniesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::Company) -> rt::ApiFuture<m::Company> {
+    pub fn update(&self, body: &m::Company) -> rt::Call<m::Company> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyCompaniesById",
             "/company/companies/{id}",
             Some(body),
@@ -1014,9 +852,10 @@ impl CompanyCompaniesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Company> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Company> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyCompaniesById",
             "/company/companies/{id}",
             patch,
@@ -1026,10 +865,11 @@ impl CompanyCompaniesById {
 
     /// `DELETE /company/companies/{id}` (`deleteCompanyCompaniesById`): Delete
     /// ConnectWise.Apis.v3\_0.v2015\_3.Company.Company.Company.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyCompaniesById",
             "/company/companies/{id}",
             rt::NO_BODY,
@@ -1130,38 +970,11 @@ impl CompanyCompaniesByIdCustomStatusNotes {
     /// `GET /company/companies/{parentId}/customStatusNotes`
     /// (`getCompanyCompaniesByParentIdCustomStatusNotes`): Get List of CompanyCustomNote.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::CompanyCustomNote>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CompanyCustomNote> {
         rt::list(
-            &self.0,
-            "getCompanyCompaniesByParentIdCustomStatusNotes",
-            "/company/companies/{parentId}/customStatusNotes",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/{parentId}/customStatusNotes`
-    /// (`getCompanyCompaniesByParentIdCustomStatusNotes`): Get List of CompanyCustomNote.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CompanyCustomNote> {
-        rt::stream(
-            &self.0,
-            "getCompanyCompaniesByParentIdCustomStatusNotes",
-            "/company/companies/{parentId}/customStatusNotes",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/{parentId}/customStatusNotes`
-    /// (`getCompanyCompaniesByParentIdCustomStatusNotes`): Get List of CompanyCustomNote.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::CompanyCustomNote>> {
-        rt::pages(
             &self.0,
             "getCompanyCompaniesByParentIdCustomStatusNotes",
             "/company/companies/{parentId}/customStatusNotes",
@@ -1174,7 +987,7 @@ impl CompanyCompaniesByIdCustomStatusNotes {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyCompaniesByParentIdCustomStatusNotesCount",
@@ -1188,10 +1001,11 @@ impl CompanyCompaniesByIdCustomStatusNotes {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn create(&self, body: &m::CompanyCustomNote) -> rt::ApiFuture<m::CompanyCustomNote> {
+    pub fn create(&self, body: &m::CompanyCustomNote) -> rt::Call<m::CompanyCustomNote> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyCompaniesByParentIdCustomStatusNotes",
             "/company/companies/{parentId}/customStatusNotes",
             Some(body),
@@ -1218,10 +1032,11 @@ impl CompanyCompaniesByIdCustomStatusNotesById {
     /// `GET /company/companies/{parentId}/customStatusNotes/{id}`
     /// (`getCompanyCompaniesByParentIdCustomStatusNotesById`): Get CompanyCustomNote.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::CompanyCustomNote> {
+    pub fn get(&self) -> rt::Call<m::CompanyCustomNote> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyCompaniesByParentIdCustomStatusNotesById",
             "/company/companies/{parentId}/customStatusNotes/{id}",
             rt::NO_BODY,
@@ -1234,7 +1049,7 @@ impl CompanyCompaniesByIdCustomStatusNotesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::CompanyCustomNote>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::CompanyCustomNote>> {
         rt::get_opt(
             &self.0,
             "getCompanyCompaniesByParentIdCustomStatusNotesById",
@@ -1248,10 +1063,11 @@ impl CompanyCompaniesByIdCustomStatusNotesById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "company")]
-    pub fn update(&self, body: &m::CompanyCustomNote) -> rt::ApiFuture<m::CompanyCustomNote> {
+    pub fn update(&self, body: &m::CompanyCustomNote) -> rt::Call<m::CompanyCustomNote> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyCompaniesByParentIdCustomStatusNotesById",
             "/company/companies/{parentId}/customStatusNotes/{id}",
             Some(body),
@@ -1265,9 +1081,10 @@ impl CompanyCompaniesByIdCustomStatusNotesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::CompanyCustomNote> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::CompanyCustomNote> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyCompaniesByParentIdCustomStatusNotesById",
             "/company/companies/{parentId}/customStatusNotes/{id}",
             patch,
@@ -1278,10 +1095,11 @@ impl CompanyCompaniesByIdCustomStatusNotesById {
     /// `DELETE /company/companies/{parentId}/customStatusNotes/{id}`
     /// (`deleteCompanyCompaniesByParentIdCustomStatusNotesById`): Delete CompanyCustomNote.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyCompaniesByParentIdCustomStatusNotesById",
             "/company/companies/{parentId}/customStatusNotes/{id}",
             rt::NO_BODY,
@@ -1302,38 +1120,11 @@ impl CompanyCompaniesByIdGroups {
     /// `GET /company/companies/{parentId}/groups` (`getCompanyCompaniesByParentIdGroups`): Get List
     /// of CompanyGroup.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::CompanyGroup>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CompanyGroup> {
         rt::list(
-            &self.0,
-            "getCompanyCompaniesByParentIdGroups",
-            "/company/companies/{parentId}/groups",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/{parentId}/groups` (`getCompanyCompaniesByParentIdGroups`): Get List
-    /// of CompanyGroup.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CompanyGroup> {
-        rt::stream(
-            &self.0,
-            "getCompanyCompaniesByParentIdGroups",
-            "/company/companies/{parentId}/groups",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/{parentId}/groups` (`getCompanyCompaniesByParentIdGroups`): Get List
-    /// of CompanyGroup.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::CompanyGroup>> {
-        rt::pages(
             &self.0,
             "getCompanyCompaniesByParentIdGroups",
             "/company/companies/{parentId}/groups",
@@ -1346,7 +1137,7 @@ impl CompanyCompaniesByIdGroups {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyCompaniesByParentIdGroupsCount",
@@ -1360,10 +1151,11 @@ impl CompanyCompaniesByIdGroups {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn create(&self, body: &m::CompanyGroup) -> rt::ApiFuture<m::CompanyGroup> {
+    pub fn create(&self, body: &m::CompanyGroup) -> rt::Call<m::CompanyGroup> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyCompaniesByParentIdGroups",
             "/company/companies/{parentId}/groups",
             Some(body),
@@ -1390,10 +1182,11 @@ impl CompanyCompaniesByIdGroupsById {
     /// `GET /company/companies/{parentId}/groups/{id}` (`getCompanyCompaniesByParentIdGroupsById`):
     /// Get CompanyGroup.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::CompanyGroup> {
+    pub fn get(&self) -> rt::Call<m::CompanyGroup> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyCompaniesByParentIdGroupsById",
             "/company/companies/{parentId}/groups/{id}",
             rt::NO_BODY,
@@ -1406,7 +1199,7 @@ impl CompanyCompaniesByIdGroupsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::CompanyGroup>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::CompanyGroup>> {
         rt::get_opt(
             &self.0,
             "getCompanyCompaniesByParentIdGroupsById",
@@ -1420,10 +1213,11 @@ impl CompanyCompaniesByIdGroupsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "company")]
-    pub fn update(&self, body: &m::CompanyGroup) -> rt::ApiFuture<m::CompanyGroup> {
+    pub fn update(&self, body: &m::CompanyGroup) -> rt::Call<m::CompanyGroup> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyCompaniesByParentIdGroupsById",
             "/company/companies/{parentId}/groups/{id}",
             Some(body),
@@ -1437,9 +1231,10 @@ impl CompanyCompaniesByIdGroupsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::CompanyGroup> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::CompanyGroup> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyCompaniesByParentIdGroupsById",
             "/company/companies/{parentId}/groups/{id}",
             patch,
@@ -1450,10 +1245,11 @@ impl CompanyCompaniesByIdGroupsById {
     /// `DELETE /company/companies/{parentId}/groups/{id}`
     /// (`deleteCompanyCompaniesByParentIdGroupsById`): Delete CompanyGroup.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyCompaniesByParentIdGroupsById",
             "/company/companies/{parentId}/groups/{id}",
             rt::NO_BODY,
@@ -1475,46 +1271,11 @@ impl CompanyCompaniesByIdManagementReportNotifications {
     /// (`getCompanyCompaniesByParentIdManagementReportNotifications`): Get List of
     /// ManagementReportNotification.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiFuture<Vec<m::ManagementReportNotification>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ManagementReportNotification> {
         rt::list(
-            &self.0,
-            "getCompanyCompaniesByParentIdManagementReportNotifications",
-            "/company/companies/{parentId}/managementReportNotifications",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/{parentId}/managementReportNotifications`
-    /// (`getCompanyCompaniesByParentIdManagementReportNotifications`): Get List of
-    /// ManagementReportNotification.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ManagementReportNotification> {
-        rt::stream(
-            &self.0,
-            "getCompanyCompaniesByParentIdManagementReportNotifications",
-            "/company/companies/{parentId}/managementReportNotifications",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/{parentId}/managementReportNotifications`
-    /// (`getCompanyCompaniesByParentIdManagementReportNotifications`): Get List of
-    /// ManagementReportNotification.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ManagementReportNotification>> {
-        rt::pages(
             &self.0,
             "getCompanyCompaniesByParentIdManagementReportNotifications",
             "/company/companies/{parentId}/managementReportNotifications",
@@ -1528,7 +1289,7 @@ impl CompanyCompaniesByIdManagementReportNotifications {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyCompaniesByParentIdManagementReportNotificationsCount",
@@ -1546,10 +1307,11 @@ impl CompanyCompaniesByIdManagementReportNotifications {
     pub fn create(
         &self,
         body: &m::ManagementReportNotification,
-    ) -> rt::ApiFuture<m::ManagementReportNotification> {
+    ) -> rt::Call<m::ManagementReportNotification> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyCompaniesByParentIdManagementReportNotifications",
             "/company/companies/{parentId}/managementReportNotifications",
             Some(body),
@@ -1577,10 +1339,11 @@ impl CompanyCompaniesByIdManagementReportNotificationsById {
     /// (`getCompanyCompaniesByParentIdManagementReportNotificationsById`): Get
     /// ManagementReportNotification.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::ManagementReportNotification> {
+    pub fn get(&self) -> rt::Call<m::ManagementReportNotification> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyCompaniesByParentIdManagementReportNotificationsById",
             "/company/companies/{parentId}/managementReportNotifications/{id}",
             rt::NO_BODY,
@@ -1594,7 +1357,7 @@ impl CompanyCompaniesByIdManagementReportNotificationsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ManagementReportNotification>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ManagementReportNotification>> {
         rt::get_opt(
             &self.0,
             "getCompanyCompaniesByParentIdManagementReportNotificationsById",
@@ -1612,10 +1375,11 @@ impl CompanyCompaniesByIdManagementReportNotificationsById {
     pub fn update(
         &self,
         body: &m::ManagementReportNotification,
-    ) -> rt::ApiFuture<m::ManagementReportNotification> {
+    ) -> rt::Call<m::ManagementReportNotification> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyCompaniesByParentIdManagementReportNotificationsById",
             "/company/companies/{parentId}/managementReportNotifications/{id}",
             Some(body),
@@ -1630,9 +1394,10 @@ impl CompanyCompaniesByIdManagementReportNotificationsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ManagementReportNotification> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ManagementReportNotification> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyCompaniesByParentIdManagementReportNotificationsById",
             "/company/companies/{parentId}/managementReportNotifications/{id}",
             patch,
@@ -1644,10 +1409,11 @@ impl CompanyCompaniesByIdManagementReportNotificationsById {
     /// (`deleteCompanyCompaniesByParentIdManagementReportNotificationsById`): Delete
     /// ManagementReportNotification.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyCompaniesByParentIdManagementReportNotificationsById",
             "/company/companies/{parentId}/managementReportNotifications/{id}",
             rt::NO_BODY,
@@ -1668,41 +1434,11 @@ impl CompanyCompaniesByIdManagementReportSetup {
     /// `GET /company/companies/{parentId}/managementReportSetup`
     /// (`getCompanyCompaniesByParentIdManagementReportSetup`): Get List of ManagementReportSetup.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ManagementReportSetup>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ManagementReportSetup> {
         rt::list(
-            &self.0,
-            "getCompanyCompaniesByParentIdManagementReportSetup",
-            "/company/companies/{parentId}/managementReportSetup",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/{parentId}/managementReportSetup`
-    /// (`getCompanyCompaniesByParentIdManagementReportSetup`): Get List of ManagementReportSetup.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ManagementReportSetup> {
-        rt::stream(
-            &self.0,
-            "getCompanyCompaniesByParentIdManagementReportSetup",
-            "/company/companies/{parentId}/managementReportSetup",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/{parentId}/managementReportSetup`
-    /// (`getCompanyCompaniesByParentIdManagementReportSetup`): Get List of ManagementReportSetup.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ManagementReportSetup>> {
-        rt::pages(
             &self.0,
             "getCompanyCompaniesByParentIdManagementReportSetup",
             "/company/companies/{parentId}/managementReportSetup",
@@ -1715,13 +1451,11 @@ impl CompanyCompaniesByIdManagementReportSetup {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn create(
-        &self,
-        body: &m::ManagementReportSetup,
-    ) -> rt::ApiFuture<m::ManagementReportSetup> {
+    pub fn create(&self, body: &m::ManagementReportSetup) -> rt::Call<m::ManagementReportSetup> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyCompaniesByParentIdManagementReportSetup",
             "/company/companies/{parentId}/managementReportSetup",
             Some(body),
@@ -1751,13 +1485,11 @@ impl CompanyCompaniesByIdManagementReportSetupById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "company")]
-    pub fn update(
-        &self,
-        body: &m::ManagementReportSetup,
-    ) -> rt::ApiFuture<m::ManagementReportSetup> {
+    pub fn update(&self, body: &m::ManagementReportSetup) -> rt::Call<m::ManagementReportSetup> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyCompaniesByParentIdManagementReportSetupById",
             "/company/companies/{parentId}/managementReportSetup/{id}",
             Some(body),
@@ -1771,9 +1503,10 @@ impl CompanyCompaniesByIdManagementReportSetupById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ManagementReportSetup> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ManagementReportSetup> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyCompaniesByParentIdManagementReportSetupById",
             "/company/companies/{parentId}/managementReportSetup/{id}",
             patch,
@@ -1795,43 +1528,11 @@ impl CompanyCompaniesByIdManagementSummaryReports {
     /// (`getCompanyCompaniesByParentIdManagementSummaryReports`): Get List of
     /// CompanyManagementSummary.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::CompanyManagementSummary>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CompanyManagementSummary> {
         rt::list(
-            &self.0,
-            "getCompanyCompaniesByParentIdManagementSummaryReports",
-            "/company/companies/{parentId}/managementSummaryReports",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/{parentId}/managementSummaryReports`
-    /// (`getCompanyCompaniesByParentIdManagementSummaryReports`): Get List of
-    /// CompanyManagementSummary.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CompanyManagementSummary> {
-        rt::stream(
-            &self.0,
-            "getCompanyCompaniesByParentIdManagementSummaryReports",
-            "/company/companies/{parentId}/managementSummaryReports",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/{parentId}/managementSummaryReports`
-    /// (`getCompanyCompaniesByParentIdManagementSummaryReports`): Get List of
-    /// CompanyManagementSummary.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::CompanyManagementSummary>> {
-        rt::pages(
             &self.0,
             "getCompanyCompaniesByParentIdManagementSummaryReports",
             "/company/companies/{parentId}/managementSummaryReports",
@@ -1845,7 +1546,7 @@ impl CompanyCompaniesByIdManagementSummaryReports {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyCompaniesByParentIdManagementSummaryReportsCount",
@@ -1862,10 +1563,11 @@ impl CompanyCompaniesByIdManagementSummaryReports {
     pub fn create(
         &self,
         body: &m::CompanyManagementSummary,
-    ) -> rt::ApiFuture<m::CompanyManagementSummary> {
+    ) -> rt::Call<m::CompanyManagementSummary> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyCompaniesByParentIdManagementSummaryReports",
             "/company/companies/{parentId}/managementSummaryReports",
             Some(body),
@@ -1892,10 +1594,11 @@ impl CompanyCompaniesByIdManagementSummaryReportsById {
     /// `GET /company/companies/{parentId}/managementSummaryReports/{id}`
     /// (`getCompanyCompaniesByParentIdManagementSummaryReportsById`): Get CompanyManagementSummary.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::CompanyManagementSummary> {
+    pub fn get(&self) -> rt::Call<m::CompanyManagementSummary> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyCompaniesByParentIdManagementSummaryReportsById",
             "/company/companies/{parentId}/managementSummaryReports/{id}",
             rt::NO_BODY,
@@ -1908,7 +1611,7 @@ impl CompanyCompaniesByIdManagementSummaryReportsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::CompanyManagementSummary>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::CompanyManagementSummary>> {
         rt::get_opt(
             &self.0,
             "getCompanyCompaniesByParentIdManagementSummaryReportsById",
@@ -1925,10 +1628,11 @@ impl CompanyCompaniesByIdManagementSummaryReportsById {
     pub fn update(
         &self,
         body: &m::CompanyManagementSummary,
-    ) -> rt::ApiFuture<m::CompanyManagementSummary> {
+    ) -> rt::Call<m::CompanyManagementSummary> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyCompaniesByParentIdManagementSummaryReportsById",
             "/company/companies/{parentId}/managementSummaryReports/{id}",
             Some(body),
@@ -1943,9 +1647,10 @@ impl CompanyCompaniesByIdManagementSummaryReportsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::CompanyManagementSummary> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::CompanyManagementSummary> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyCompaniesByParentIdManagementSummaryReportsById",
             "/company/companies/{parentId}/managementSummaryReports/{id}",
             patch,
@@ -1957,10 +1662,11 @@ impl CompanyCompaniesByIdManagementSummaryReportsById {
     /// (`deleteCompanyCompaniesByParentIdManagementSummaryReportsById`): Delete
     /// CompanyManagementSummary.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyCompaniesByParentIdManagementSummaryReportsById",
             "/company/companies/{parentId}/managementSummaryReports/{id}",
             rt::NO_BODY,
@@ -1983,10 +1689,11 @@ impl CompanyCompaniesByIdMerge {
     ///
     /// Not retried after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn post(&self, body: &m::CompanyMerge) -> rt::ApiFuture<m::SuccessResponse> {
+    pub fn post(&self, body: &m::CompanyMerge) -> rt::Call<m::SuccessResponse> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyCompaniesByIdMerge",
             "/company/companies/{id}/merge",
             Some(body),
@@ -2007,38 +1714,11 @@ impl CompanyCompaniesByIdNotes {
     /// `GET /company/companies/{parentId}/notes` (`getCompanyCompaniesByParentIdNotes`): Get List
     /// of CompanyNote.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::CompanyNote>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CompanyNote> {
         rt::list(
-            &self.0,
-            "getCompanyCompaniesByParentIdNotes",
-            "/company/companies/{parentId}/notes",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/{parentId}/notes` (`getCompanyCompaniesByParentIdNotes`): Get List
-    /// of CompanyNote.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CompanyNote> {
-        rt::stream(
-            &self.0,
-            "getCompanyCompaniesByParentIdNotes",
-            "/company/companies/{parentId}/notes",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/{parentId}/notes` (`getCompanyCompaniesByParentIdNotes`): Get List
-    /// of CompanyNote.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::CompanyNote>> {
-        rt::pages(
             &self.0,
             "getCompanyCompaniesByParentIdNotes",
             "/company/companies/{parentId}/notes",
@@ -2051,7 +1731,7 @@ impl CompanyCompaniesByIdNotes {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyCompaniesByParentIdNotesCount",
@@ -2065,10 +1745,11 @@ impl CompanyCompaniesByIdNotes {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn create(&self, body: &m::CompanyNote) -> rt::ApiFuture<m::CompanyNote> {
+    pub fn create(&self, body: &m::CompanyNote) -> rt::Call<m::CompanyNote> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyCompaniesByParentIdNotes",
             "/company/companies/{parentId}/notes",
             Some(body),
@@ -2095,10 +1776,11 @@ impl CompanyCompaniesByIdNotesById {
     /// `GET /company/companies/{parentId}/notes/{id}` (`getCompanyCompaniesByParentIdNotesById`):
     /// Get CompanyNote.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::CompanyNote> {
+    pub fn get(&self) -> rt::Call<m::CompanyNote> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyCompaniesByParentIdNotesById",
             "/company/companies/{parentId}/notes/{id}",
             rt::NO_BODY,
@@ -2111,7 +1793,7 @@ impl CompanyCompaniesByIdNotesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::CompanyNote>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::CompanyNote>> {
         rt::get_opt(
             &self.0,
             "getCompanyCompaniesByParentIdNotesById",
@@ -2125,10 +1807,11 @@ impl CompanyCompaniesByIdNotesById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "company")]
-    pub fn update(&self, body: &m::CompanyNote) -> rt::ApiFuture<m::CompanyNote> {
+    pub fn update(&self, body: &m::CompanyNote) -> rt::Call<m::CompanyNote> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyCompaniesByParentIdNotesById",
             "/company/companies/{parentId}/notes/{id}",
             Some(body),
@@ -2142,9 +1825,10 @@ impl CompanyCompaniesByIdNotesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::CompanyNote> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::CompanyNote> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyCompaniesByParentIdNotesById",
             "/company/companies/{parentId}/notes/{id}",
             patch,
@@ -2155,10 +1839,11 @@ impl CompanyCompaniesByIdNotesById {
     /// `DELETE /company/companies/{parentId}/notes/{id}`
     /// (`deleteCompanyCompaniesByParentIdNotesById`): Delete CompanyNote.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyCompaniesByParentIdNotesById",
             "/company/companies/{parentId}/notes/{id}",
             rt::NO_BODY,
@@ -2179,38 +1864,11 @@ impl CompanyCompaniesByIdSites {
     /// `GET /company/companies/{parentId}/sites` (`getCompanyCompaniesByParentIdSites`): Get List
     /// of CompanySite.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::CompanySite>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CompanySite> {
         rt::list(
-            &self.0,
-            "getCompanyCompaniesByParentIdSites",
-            "/company/companies/{parentId}/sites",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/{parentId}/sites` (`getCompanyCompaniesByParentIdSites`): Get List
-    /// of CompanySite.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CompanySite> {
-        rt::stream(
-            &self.0,
-            "getCompanyCompaniesByParentIdSites",
-            "/company/companies/{parentId}/sites",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/{parentId}/sites` (`getCompanyCompaniesByParentIdSites`): Get List
-    /// of CompanySite.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::CompanySite>> {
-        rt::pages(
             &self.0,
             "getCompanyCompaniesByParentIdSites",
             "/company/companies/{parentId}/sites",
@@ -2223,7 +1881,7 @@ impl CompanyCompaniesByIdSites {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyCompaniesByParentIdSitesCount",
@@ -2237,10 +1895,11 @@ impl CompanyCompaniesByIdSites {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn create(&self, body: &m::CompanySite) -> rt::ApiFuture<m::CompanySite> {
+    pub fn create(&self, body: &m::CompanySite) -> rt::Call<m::CompanySite> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyCompaniesByParentIdSites",
             "/company/companies/{parentId}/sites",
             Some(body),
@@ -2273,10 +1932,11 @@ impl CompanyCompaniesByIdSitesById {
     /// `GET /company/companies/{parentId}/sites/{id}` (`getCompanyCompaniesByParentIdSitesById`):
     /// Get CompanySite.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::CompanySite> {
+    pub fn get(&self) -> rt::Call<m::CompanySite> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyCompaniesByParentIdSitesById",
             "/company/companies/{parentId}/sites/{id}",
             rt::NO_BODY,
@@ -2289,7 +1949,7 @@ impl CompanyCompaniesByIdSitesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::CompanySite>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::CompanySite>> {
         rt::get_opt(
             &self.0,
             "getCompanyCompaniesByParentIdSitesById",
@@ -2303,10 +1963,11 @@ impl CompanyCompaniesByIdSitesById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "company")]
-    pub fn update(&self, body: &m::CompanySite) -> rt::ApiFuture<m::CompanySite> {
+    pub fn update(&self, body: &m::CompanySite) -> rt::Call<m::CompanySite> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyCompaniesByParentIdSitesById",
             "/company/companies/{parentId}/sites/{id}",
             Some(body),
@@ -2320,9 +1981,10 @@ impl CompanyCompaniesByIdSitesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::CompanySite> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::CompanySite> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyCompaniesByParentIdSitesById",
             "/company/companies/{parentId}/sites/{id}",
             patch,
@@ -2333,10 +1995,11 @@ impl CompanyCompaniesByIdSitesById {
     /// `DELETE /company/companies/{parentId}/sites/{id}`
     /// (`deleteCompanyCompaniesByParentIdSitesById`): Delete CompanySite.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyCompaniesByParentIdSitesById",
             "/company/companies/{parentId}/sites/{id}",
             rt::NO_BODY,
@@ -2369,10 +2032,11 @@ impl CompanyCompaniesByIdSitesByIdInfo {
     /// `GET /company/companies/{parentId}/sites/{id}/info`
     /// (`getCompanyCompaniesByParentIdSitesByIdInfo`): Get CompanySiteInfos.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::CompanySiteInfo> {
+    pub fn get(&self) -> rt::Call<m::CompanySiteInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyCompaniesByParentIdSitesByIdInfo",
             "/company/companies/{parentId}/sites/{id}/info",
             rt::NO_BODY,
@@ -2393,38 +2057,11 @@ impl CompanyCompaniesByIdSitesByIdUsages {
     /// `GET /company/companies/{parentId}/sites/{id}/usages`
     /// (`getCompanyCompaniesByParentIdSitesByIdUsages`): Get List of Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getCompanyCompaniesByParentIdSitesByIdUsages",
-            "/company/companies/{parentId}/sites/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/{parentId}/sites/{id}/usages`
-    /// (`getCompanyCompaniesByParentIdSitesByIdUsages`): Get List of Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getCompanyCompaniesByParentIdSitesByIdUsages",
-            "/company/companies/{parentId}/sites/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/{parentId}/sites/{id}/usages`
-    /// (`getCompanyCompaniesByParentIdSitesByIdUsages`): Get List of Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getCompanyCompaniesByParentIdSitesByIdUsages",
             "/company/companies/{parentId}/sites/{id}/usages",
@@ -2451,38 +2088,11 @@ impl CompanyCompaniesByIdSitesByIdUsagesList {
     /// `GET /company/companies/{parentId}/sites/{id}/usages/list`
     /// (`getCompanyCompaniesByParentIdSitesByIdUsagesList`): Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getCompanyCompaniesByParentIdSitesByIdUsagesList",
-            "/company/companies/{parentId}/sites/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/{parentId}/sites/{id}/usages/list`
-    /// (`getCompanyCompaniesByParentIdSitesByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getCompanyCompaniesByParentIdSitesByIdUsagesList",
-            "/company/companies/{parentId}/sites/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/{parentId}/sites/{id}/usages/list`
-    /// (`getCompanyCompaniesByParentIdSitesByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getCompanyCompaniesByParentIdSitesByIdUsagesList",
             "/company/companies/{parentId}/sites/{id}/usages/list",
@@ -2503,38 +2113,11 @@ impl CompanyCompaniesByIdSitesInfo {
     /// `GET /company/companies/{parentId}/sites/info` (`getCompanyCompaniesByParentIdSitesInfo`):
     /// Get List of CompanySiteInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::CompanySiteInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CompanySiteInfo> {
         rt::list(
-            &self.0,
-            "getCompanyCompaniesByParentIdSitesInfo",
-            "/company/companies/{parentId}/sites/info",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/{parentId}/sites/info` (`getCompanyCompaniesByParentIdSitesInfo`):
-    /// Get List of CompanySiteInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CompanySiteInfo> {
-        rt::stream(
-            &self.0,
-            "getCompanyCompaniesByParentIdSitesInfo",
-            "/company/companies/{parentId}/sites/info",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/{parentId}/sites/info` (`getCompanyCompaniesByParentIdSitesInfo`):
-    /// Get List of CompanySiteInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::CompanySiteInfo>> {
-        rt::pages(
             &self.0,
             "getCompanyCompaniesByParentIdSitesInfo",
             "/company/companies/{parentId}/sites/info",
@@ -2547,7 +2130,7 @@ impl CompanyCompaniesByIdSitesInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyCompaniesByParentIdSitesInfoCount",
@@ -2571,7 +2154,7 @@ impl CompanyCompaniesByIdSurveys {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyCompaniesByParentIdSurveysCount",
@@ -2593,38 +2176,11 @@ impl CompanyCompaniesByIdTeams {
     /// `GET /company/companies/{parentId}/teams` (`getCompanyCompaniesByParentIdTeams`): Get List
     /// of CompanyTeam.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::CompanyTeam>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CompanyTeam> {
         rt::list(
-            &self.0,
-            "getCompanyCompaniesByParentIdTeams",
-            "/company/companies/{parentId}/teams",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/{parentId}/teams` (`getCompanyCompaniesByParentIdTeams`): Get List
-    /// of CompanyTeam.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CompanyTeam> {
-        rt::stream(
-            &self.0,
-            "getCompanyCompaniesByParentIdTeams",
-            "/company/companies/{parentId}/teams",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/{parentId}/teams` (`getCompanyCompaniesByParentIdTeams`): Get List
-    /// of CompanyTeam.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::CompanyTeam>> {
-        rt::pages(
             &self.0,
             "getCompanyCompaniesByParentIdTeams",
             "/company/companies/{parentId}/teams",
@@ -2637,7 +2193,7 @@ impl CompanyCompaniesByIdTeams {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyCompaniesByParentIdTeamsCount",
@@ -2651,10 +2207,11 @@ impl CompanyCompaniesByIdTeams {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn create(&self, body: &m::CompanyTeam) -> rt::ApiFuture<m::CompanyTeam> {
+    pub fn create(&self, body: &m::CompanyTeam) -> rt::Call<m::CompanyTeam> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyCompaniesByParentIdTeams",
             "/company/companies/{parentId}/teams",
             Some(body),
@@ -2681,10 +2238,11 @@ impl CompanyCompaniesByIdTeamsById {
     /// `GET /company/companies/{parentId}/teams/{id}` (`getCompanyCompaniesByParentIdTeamsById`):
     /// Get CompanyTeam.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::CompanyTeam> {
+    pub fn get(&self) -> rt::Call<m::CompanyTeam> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyCompaniesByParentIdTeamsById",
             "/company/companies/{parentId}/teams/{id}",
             rt::NO_BODY,
@@ -2697,7 +2255,7 @@ impl CompanyCompaniesByIdTeamsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::CompanyTeam>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::CompanyTeam>> {
         rt::get_opt(
             &self.0,
             "getCompanyCompaniesByParentIdTeamsById",
@@ -2711,10 +2269,11 @@ impl CompanyCompaniesByIdTeamsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "company")]
-    pub fn update(&self, body: &m::CompanyTeam) -> rt::ApiFuture<m::CompanyTeam> {
+    pub fn update(&self, body: &m::CompanyTeam) -> rt::Call<m::CompanyTeam> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyCompaniesByParentIdTeamsById",
             "/company/companies/{parentId}/teams/{id}",
             Some(body),
@@ -2728,9 +2287,10 @@ impl CompanyCompaniesByIdTeamsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::CompanyTeam> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::CompanyTeam> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyCompaniesByParentIdTeamsById",
             "/company/companies/{parentId}/teams/{id}",
             patch,
@@ -2741,10 +2301,11 @@ impl CompanyCompaniesByIdTeamsById {
     /// `DELETE /company/companies/{parentId}/teams/{id}`
     /// (`deleteCompanyCompaniesByParentIdTeamsById`): Delete CompanyTeam.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyCompaniesByParentIdTeamsById",
             "/company/companies/{parentId}/teams/{id}",
             rt::NO_BODY,
@@ -2765,38 +2326,11 @@ impl CompanyCompaniesByIdTracks {
     /// `GET /company/companies/{parentId}/tracks` (`getCompanyCompaniesByParentIdTracks`): Get List
     /// of ContactTrack.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ContactTrack>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ContactTrack> {
         rt::list(
-            &self.0,
-            "getCompanyCompaniesByParentIdTracks",
-            "/company/companies/{parentId}/tracks",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/{parentId}/tracks` (`getCompanyCompaniesByParentIdTracks`): Get List
-    /// of ContactTrack.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ContactTrack> {
-        rt::stream(
-            &self.0,
-            "getCompanyCompaniesByParentIdTracks",
-            "/company/companies/{parentId}/tracks",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/{parentId}/tracks` (`getCompanyCompaniesByParentIdTracks`): Get List
-    /// of ContactTrack.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ContactTrack>> {
-        rt::pages(
             &self.0,
             "getCompanyCompaniesByParentIdTracks",
             "/company/companies/{parentId}/tracks",
@@ -2809,7 +2343,7 @@ impl CompanyCompaniesByIdTracks {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyCompaniesByParentIdTracksCount",
@@ -2823,10 +2357,11 @@ impl CompanyCompaniesByIdTracks {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn create(&self, body: &m::ContactTrack) -> rt::ApiFuture<m::ContactTrack> {
+    pub fn create(&self, body: &m::ContactTrack) -> rt::Call<m::ContactTrack> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyCompaniesByParentIdTracks",
             "/company/companies/{parentId}/tracks",
             Some(body),
@@ -2853,10 +2388,11 @@ impl CompanyCompaniesByIdTracksById {
     /// `GET /company/companies/{parentId}/tracks/{id}` (`getCompanyCompaniesByParentIdTracksById`):
     /// Get ContactTrack.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::ContactTrack> {
+    pub fn get(&self) -> rt::Call<m::ContactTrack> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyCompaniesByParentIdTracksById",
             "/company/companies/{parentId}/tracks/{id}",
             rt::NO_BODY,
@@ -2869,7 +2405,7 @@ impl CompanyCompaniesByIdTracksById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ContactTrack>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ContactTrack>> {
         rt::get_opt(
             &self.0,
             "getCompanyCompaniesByParentIdTracksById",
@@ -2880,10 +2416,11 @@ impl CompanyCompaniesByIdTracksById {
     /// `DELETE /company/companies/{parentId}/tracks/{id}`
     /// (`deleteCompanyCompaniesByParentIdTracksById`): Delete ContactTrack.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyCompaniesByParentIdTracksById",
             "/company/companies/{parentId}/tracks/{id}",
             rt::NO_BODY,
@@ -2904,47 +2441,14 @@ impl CompanyCompaniesByIdTypeAssociations {
     /// `GET /company/companies/{parentId}/typeAssociations`
     /// (`getCompanyCompaniesByParentIdTypeAssociations`): Get List of CompanyTypeAssociation.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
     pub fn list(
         &self,
         query: &rt::ListQuery,
-    ) -> rt::ApiFuture<Vec<m::CompanyCompanyTypeAssociationCompanyTypeAssociation>> {
+    ) -> rt::List<m::CompanyCompanyTypeAssociationCompanyTypeAssociation> {
         rt::list(
-            &self.0,
-            "getCompanyCompaniesByParentIdTypeAssociations",
-            "/company/companies/{parentId}/typeAssociations",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/{parentId}/typeAssociations`
-    /// (`getCompanyCompaniesByParentIdTypeAssociations`): Get List of CompanyTypeAssociation.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<m::CompanyCompanyTypeAssociationCompanyTypeAssociation> {
-        rt::stream(
-            &self.0,
-            "getCompanyCompaniesByParentIdTypeAssociations",
-            "/company/companies/{parentId}/typeAssociations",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/{parentId}/typeAssociations`
-    /// (`getCompanyCompaniesByParentIdTypeAssociations`): Get List of CompanyTypeAssociation.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::CompanyCompanyTypeAssociationCompanyTypeAssociation>> {
-        rt::pages(
             &self.0,
             "getCompanyCompaniesByParentIdTypeAssociations",
             "/company/companies/{parentId}/typeAssociations",
@@ -2957,7 +2461,7 @@ impl CompanyCompaniesByIdTypeAssociations {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyCompaniesByParentIdTypeAssociationsCount",
@@ -2974,10 +2478,11 @@ impl CompanyCompaniesByIdTypeAssociations {
     pub fn create(
         &self,
         body: &m::CompanyCompanyTypeAssociationCompanyTypeAssociation,
-    ) -> rt::ApiFuture<m::CompanyCompanyTypeAssociationCompanyTypeAssociation> {
+    ) -> rt::Call<m::CompanyCompanyTypeAssociationCompanyTypeAssociation> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyCompaniesByParentIdTypeAssociations",
             "/company/companies/{parentId}/typeAssociations",
             Some(body),
@@ -3004,10 +2509,11 @@ impl CompanyCompaniesByIdTypeAssociationsById {
     /// `GET /company/companies/{parentId}/typeAssociations/{id}`
     /// (`getCompanyCompaniesByParentIdTypeAssociationsById`): Get CompanyTypeAssociation.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::CompanyCompanyTypeAssociationCompanyTypeAssociation> {
+    pub fn get(&self) -> rt::Call<m::CompanyCompanyTypeAssociationCompanyTypeAssociation> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyCompaniesByParentIdTypeAssociationsById",
             "/company/companies/{parentId}/typeAssociations/{id}",
             rt::NO_BODY,
@@ -3022,7 +2528,7 @@ impl CompanyCompaniesByIdTypeAssociationsById {
     #[cfg(feature = "company")]
     pub fn get_opt(
         &self,
-    ) -> rt::ApiFuture<Option<m::CompanyCompanyTypeAssociationCompanyTypeAssociation>> {
+    ) -> rt::Call<Option<m::CompanyCompanyTypeAssociationCompanyTypeAssociation>> {
         rt::get_opt(
             &self.0,
             "getCompanyCompaniesByParentIdTypeAssociationsById",
@@ -3039,10 +2545,11 @@ impl CompanyCompaniesByIdTypeAssociationsById {
     pub fn update(
         &self,
         body: &m::CompanyCompanyTypeAssociationCompanyTypeAssociation,
-    ) -> rt::ApiFuture<m::CompanyCompanyTypeAssociationCompanyTypeAssociation> {
+    ) -> rt::Call<m::CompanyCompanyTypeAssociationCompanyTypeAssociation> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyCompaniesByParentIdTypeAssociationsById",
             "/company/companies/{parentId}/typeAssociations/{id}",
             Some(body),
@@ -3059,9 +2566,10 @@ impl CompanyCompaniesByIdTypeAssociationsById {
     pub fn patch(
         &self,
         patch: &rt::Patch,
-    ) -> rt::ApiFuture<m::CompanyCompanyTypeAssociationCompanyTypeAssociation> {
+    ) -> rt::Call<m::CompanyCompanyTypeAssociationCompanyTypeAssociation> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyCompaniesByParentIdTypeAssociationsById",
             "/company/companies/{parentId}/typeAssociations/{id}",
             patch,
@@ -3072,10 +2580,11 @@ impl CompanyCompaniesByIdTypeAssociationsById {
     /// `DELETE /company/companies/{parentId}/typeAssociations/{id}`
     /// (`deleteCompanyCompaniesByParentIdTypeAssociationsById`): Delete CompanyTypeAssociation.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyCompaniesByParentIdTypeAssociationsById",
             "/company/companies/{parentId}/typeAssociations/{id}",
             rt::NO_BODY,
@@ -3096,38 +2605,11 @@ impl CompanyCompaniesByIdUsages {
     /// `GET /company/companies/{id}/usages` (`getCompanyCompaniesByIdUsages`): Get List of Usage
     /// Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getCompanyCompaniesByIdUsages",
-            "/company/companies/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/{id}/usages` (`getCompanyCompaniesByIdUsages`): Get List of Usage
-    /// Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getCompanyCompaniesByIdUsages",
-            "/company/companies/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/{id}/usages` (`getCompanyCompaniesByIdUsages`): Get List of Usage
-    /// Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getCompanyCompaniesByIdUsages",
             "/company/companies/{id}/usages",
@@ -3154,38 +2636,11 @@ impl CompanyCompaniesByIdUsagesList {
     /// `GET /company/companies/{id}/usages/list` (`getCompanyCompaniesByIdUsagesList`): Get List of
     /// Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getCompanyCompaniesByIdUsagesList",
-            "/company/companies/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/{id}/usages/list` (`getCompanyCompaniesByIdUsagesList`): Get List of
-    /// Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getCompanyCompaniesByIdUsagesList",
-            "/company/companies/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/{id}/usages/list` (`getCompanyCompaniesByIdUsagesList`): Get List of
-    /// Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getCompanyCompaniesByIdUsagesList",
             "/company/companies/{id}/usages/list",
@@ -3205,36 +2660,11 @@ pub struct CompanyCompaniesInfo(rt::Node);
 impl CompanyCompaniesInfo {
     /// `GET /company/companies/info` (`getCompanyCompaniesInfo`): Get List of CompanyInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::CompanyInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CompanyInfo> {
         rt::list(
-            &self.0,
-            "getCompanyCompaniesInfo",
-            "/company/companies/info",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/info` (`getCompanyCompaniesInfo`): Get List of CompanyInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CompanyInfo> {
-        rt::stream(
-            &self.0,
-            "getCompanyCompaniesInfo",
-            "/company/companies/info",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/info` (`getCompanyCompaniesInfo`): Get List of CompanyInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::CompanyInfo>> {
-        rt::pages(
             &self.0,
             "getCompanyCompaniesInfo",
             "/company/companies/info",
@@ -3247,7 +2677,7 @@ impl CompanyCompaniesInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyCompaniesInfoCount",
@@ -3275,38 +2705,11 @@ impl CompanyCompaniesInfoTypes {
     /// `GET /company/companies/info/types` (`getCompanyCompaniesInfoTypes`): Get List of
     /// CompanyTypeInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::CompanyTypeInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CompanyTypeInfo> {
         rt::list(
-            &self.0,
-            "getCompanyCompaniesInfoTypes",
-            "/company/companies/info/types",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/info/types` (`getCompanyCompaniesInfoTypes`): Get List of
-    /// CompanyTypeInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CompanyTypeInfo> {
-        rt::stream(
-            &self.0,
-            "getCompanyCompaniesInfoTypes",
-            "/company/companies/info/types",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/info/types` (`getCompanyCompaniesInfoTypes`): Get List of
-    /// CompanyTypeInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::CompanyTypeInfo>> {
-        rt::pages(
             &self.0,
             "getCompanyCompaniesInfoTypes",
             "/company/companies/info/types",
@@ -3319,7 +2722,7 @@ impl CompanyCompaniesInfoTypes {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyCompaniesInfoTypesCount",
@@ -3347,10 +2750,11 @@ impl CompanyCompaniesInfoTypesById {
     /// `GET /company/companies/info/types/{id}` (`getCompanyCompaniesInfoTypesById`): Get
     /// CompanyTypeInfo.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::CompanyTypeInfo> {
+    pub fn get(&self) -> rt::Call<m::CompanyTypeInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyCompaniesInfoTypesById",
             "/company/companies/info/types/{id}",
             rt::NO_BODY,
@@ -3363,7 +2767,7 @@ impl CompanyCompaniesInfoTypesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::CompanyTypeInfo>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::CompanyTypeInfo>> {
         rt::get_opt(
             &self.0,
             "getCompanyCompaniesInfoTypesById",
@@ -3384,38 +2788,11 @@ impl CompanyCompaniesStatuses {
     /// `GET /company/companies/statuses` (`getCompanyCompaniesStatuses`): Get List of
     /// CompanyStatus.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::CompanyStatus>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CompanyStatus> {
         rt::list(
-            &self.0,
-            "getCompanyCompaniesStatuses",
-            "/company/companies/statuses",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/statuses` (`getCompanyCompaniesStatuses`): Get List of
-    /// CompanyStatus.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CompanyStatus> {
-        rt::stream(
-            &self.0,
-            "getCompanyCompaniesStatuses",
-            "/company/companies/statuses",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/statuses` (`getCompanyCompaniesStatuses`): Get List of
-    /// CompanyStatus.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::CompanyStatus>> {
-        rt::pages(
             &self.0,
             "getCompanyCompaniesStatuses",
             "/company/companies/statuses",
@@ -3428,7 +2805,7 @@ impl CompanyCompaniesStatuses {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyCompaniesStatusesCount",
@@ -3441,10 +2818,11 @@ impl CompanyCompaniesStatuses {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn create(&self, body: &m::CompanyStatus) -> rt::ApiFuture<m::CompanyStatus> {
+    pub fn create(&self, body: &m::CompanyStatus) -> rt::Call<m::CompanyStatus> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyCompaniesStatuses",
             "/company/companies/statuses",
             Some(body),
@@ -3471,10 +2849,11 @@ impl CompanyCompaniesStatusesById {
     /// `GET /company/companies/statuses/{id}` (`getCompanyCompaniesStatusesById`): Get
     /// CompanyStatus.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::CompanyStatus> {
+    pub fn get(&self) -> rt::Call<m::CompanyStatus> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyCompaniesStatusesById",
             "/company/companies/statuses/{id}",
             rt::NO_BODY,
@@ -3487,7 +2866,7 @@ impl CompanyCompaniesStatusesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::CompanyStatus>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::CompanyStatus>> {
         rt::get_opt(
             &self.0,
             "getCompanyCompaniesStatusesById",
@@ -3501,10 +2880,11 @@ impl CompanyCompaniesStatusesById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "company")]
-    pub fn update(&self, body: &m::CompanyStatus) -> rt::ApiFuture<m::CompanyStatus> {
+    pub fn update(&self, body: &m::CompanyStatus) -> rt::Call<m::CompanyStatus> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyCompaniesStatusesById",
             "/company/companies/statuses/{id}",
             Some(body),
@@ -3518,9 +2898,10 @@ impl CompanyCompaniesStatusesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::CompanyStatus> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::CompanyStatus> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyCompaniesStatusesById",
             "/company/companies/statuses/{id}",
             patch,
@@ -3531,10 +2912,11 @@ impl CompanyCompaniesStatusesById {
     /// `DELETE /company/companies/statuses/{id}` (`deleteCompanyCompaniesStatusesById`): Delete
     /// CompanyStatus.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyCompaniesStatusesById",
             "/company/companies/statuses/{id}",
             rt::NO_BODY,
@@ -3561,38 +2943,11 @@ impl CompanyCompaniesStatusesByIdUsages {
     /// `GET /company/companies/statuses/{id}/usages` (`getCompanyCompaniesStatusesByIdUsages`): Get
     /// List of Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getCompanyCompaniesStatusesByIdUsages",
-            "/company/companies/statuses/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/statuses/{id}/usages` (`getCompanyCompaniesStatusesByIdUsages`): Get
-    /// List of Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getCompanyCompaniesStatusesByIdUsages",
-            "/company/companies/statuses/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/statuses/{id}/usages` (`getCompanyCompaniesStatusesByIdUsages`): Get
-    /// List of Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getCompanyCompaniesStatusesByIdUsages",
             "/company/companies/statuses/{id}/usages",
@@ -3619,38 +2974,11 @@ impl CompanyCompaniesStatusesByIdUsagesList {
     /// `GET /company/companies/statuses/{id}/usages/list`
     /// (`getCompanyCompaniesStatusesByIdUsagesList`): Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getCompanyCompaniesStatusesByIdUsagesList",
-            "/company/companies/statuses/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/statuses/{id}/usages/list`
-    /// (`getCompanyCompaniesStatusesByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getCompanyCompaniesStatusesByIdUsagesList",
-            "/company/companies/statuses/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/statuses/{id}/usages/list`
-    /// (`getCompanyCompaniesStatusesByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getCompanyCompaniesStatusesByIdUsagesList",
             "/company/companies/statuses/{id}/usages/list",
@@ -3670,36 +2998,11 @@ pub struct CompanyCompaniesTypes(rt::Node);
 impl CompanyCompaniesTypes {
     /// `GET /company/companies/types` (`getCompanyCompaniesTypes`): Get List of CompanyType.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::CompanyType>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CompanyType> {
         rt::list(
-            &self.0,
-            "getCompanyCompaniesTypes",
-            "/company/companies/types",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/types` (`getCompanyCompaniesTypes`): Get List of CompanyType.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CompanyType> {
-        rt::stream(
-            &self.0,
-            "getCompanyCompaniesTypes",
-            "/company/companies/types",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/types` (`getCompanyCompaniesTypes`): Get List of CompanyType.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::CompanyType>> {
-        rt::pages(
             &self.0,
             "getCompanyCompaniesTypes",
             "/company/companies/types",
@@ -3712,7 +3015,7 @@ impl CompanyCompaniesTypes {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyCompaniesTypesCount",
@@ -3725,10 +3028,11 @@ impl CompanyCompaniesTypes {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn create(&self, body: &m::CompanyType) -> rt::ApiFuture<m::CompanyType> {
+    pub fn create(&self, body: &m::CompanyType) -> rt::Call<m::CompanyType> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyCompaniesTypes",
             "/company/companies/types",
             Some(body),
@@ -3754,10 +3058,11 @@ pub struct CompanyCompaniesTypesById(rt::Node);
 impl CompanyCompaniesTypesById {
     /// `GET /company/companies/types/{id}` (`getCompanyCompaniesTypesById`): Get CompanyType.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::CompanyType> {
+    pub fn get(&self) -> rt::Call<m::CompanyType> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyCompaniesTypesById",
             "/company/companies/types/{id}",
             rt::NO_BODY,
@@ -3769,7 +3074,7 @@ impl CompanyCompaniesTypesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::CompanyType>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::CompanyType>> {
         rt::get_opt(
             &self.0,
             "getCompanyCompaniesTypesById",
@@ -3782,10 +3087,11 @@ impl CompanyCompaniesTypesById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "company")]
-    pub fn update(&self, body: &m::CompanyType) -> rt::ApiFuture<m::CompanyType> {
+    pub fn update(&self, body: &m::CompanyType) -> rt::Call<m::CompanyType> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyCompaniesTypesById",
             "/company/companies/types/{id}",
             Some(body),
@@ -3798,9 +3104,10 @@ impl CompanyCompaniesTypesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::CompanyType> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::CompanyType> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyCompaniesTypesById",
             "/company/companies/types/{id}",
             patch,
@@ -3810,10 +3117,11 @@ impl CompanyCompaniesTypesById {
 
     /// `DELETE /company/companies/types/{id}` (`deleteCompanyCompaniesTypesById`): Delete Usage.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyCompaniesTypesById",
             "/company/companies/types/{id}",
             rt::NO_BODY,
@@ -3840,38 +3148,11 @@ impl CompanyCompaniesTypesByIdUsages {
     /// `GET /company/companies/types/{id}/usages` (`getCompanyCompaniesTypesByIdUsages`): Get List
     /// of Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getCompanyCompaniesTypesByIdUsages",
-            "/company/companies/types/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/types/{id}/usages` (`getCompanyCompaniesTypesByIdUsages`): Get List
-    /// of Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getCompanyCompaniesTypesByIdUsages",
-            "/company/companies/types/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/types/{id}/usages` (`getCompanyCompaniesTypesByIdUsages`): Get List
-    /// of Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getCompanyCompaniesTypesByIdUsages",
             "/company/companies/types/{id}/usages",
@@ -3898,38 +3179,11 @@ impl CompanyCompaniesTypesByIdUsagesList {
     /// `GET /company/companies/types/{id}/usages/list` (`getCompanyCompaniesTypesByIdUsagesList`):
     /// Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getCompanyCompaniesTypesByIdUsagesList",
-            "/company/companies/types/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/types/{id}/usages/list` (`getCompanyCompaniesTypesByIdUsagesList`):
-    /// Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getCompanyCompaniesTypesByIdUsagesList",
-            "/company/companies/types/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/types/{id}/usages/list` (`getCompanyCompaniesTypesByIdUsagesList`):
-    /// Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getCompanyCompaniesTypesByIdUsagesList",
             "/company/companies/types/{id}/usages/list",
@@ -3950,38 +3204,11 @@ impl CompanyCompanyPickerItems {
     /// `GET /company/companyPickerItems` (`getCompanyCompanyPickerItems`): Get List of
     /// CompanyPickerItem.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::CompanyPickerItem>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CompanyPickerItem> {
         rt::list(
-            &self.0,
-            "getCompanyCompanyPickerItems",
-            "/company/companyPickerItems",
-            query,
-        )
-    }
-
-    /// `GET /company/companyPickerItems` (`getCompanyCompanyPickerItems`): Get List of
-    /// CompanyPickerItem.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CompanyPickerItem> {
-        rt::stream(
-            &self.0,
-            "getCompanyCompanyPickerItems",
-            "/company/companyPickerItems",
-            query,
-        )
-    }
-
-    /// `GET /company/companyPickerItems` (`getCompanyCompanyPickerItems`): Get List of
-    /// CompanyPickerItem.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::CompanyPickerItem>> {
-        rt::pages(
             &self.0,
             "getCompanyCompanyPickerItems",
             "/company/companyPickerItems",
@@ -3994,7 +3221,7 @@ impl CompanyCompanyPickerItems {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyCompanyPickerItemsCount",
@@ -4008,10 +3235,11 @@ impl CompanyCompanyPickerItems {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn create(&self, body: &m::CompanyPickerItem) -> rt::ApiFuture<m::CompanyPickerItem> {
+    pub fn create(&self, body: &m::CompanyPickerItem) -> rt::Call<m::CompanyPickerItem> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyCompanyPickerItems",
             "/company/companyPickerItems",
             Some(body),
@@ -4052,13 +3280,11 @@ impl CompanyCompanyPickerItemsClear {
     ///
     /// Declares 204 No Content with a ClearPickerRequest body.
     #[cfg(feature = "company")]
-    pub fn post(
-        &self,
-        body: &m::ClearPickerRequest,
-    ) -> rt::ApiFuture<Option<m::ClearPickerRequest>> {
+    pub fn post(&self, body: &m::ClearPickerRequest) -> rt::Call<Option<m::ClearPickerRequest>> {
         rt::json_opt(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyCompanyPickerItemsClear",
             "/company/companyPickerItems/clear",
             Some(body),
@@ -4079,10 +3305,11 @@ impl CompanyCompanyPickerItemsById {
     /// `GET /company/companyPickerItems/{id}` (`getCompanyCompanyPickerItemsById`): Get
     /// CompanyPickerItem.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::CompanyPickerItem> {
+    pub fn get(&self) -> rt::Call<m::CompanyPickerItem> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyCompanyPickerItemsById",
             "/company/companyPickerItems/{id}",
             rt::NO_BODY,
@@ -4095,7 +3322,7 @@ impl CompanyCompanyPickerItemsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::CompanyPickerItem>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::CompanyPickerItem>> {
         rt::get_opt(
             &self.0,
             "getCompanyCompanyPickerItemsById",
@@ -4106,10 +3333,11 @@ impl CompanyCompanyPickerItemsById {
     /// `DELETE /company/companyPickerItems/{id}` (`deleteCompanyCompanyPickerItemsById`): Delete
     /// CompanyPickerItem.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyCompanyPickerItemsById",
             "/company/companyPickerItems/{id}",
             rt::NO_BODY,
@@ -4130,44 +3358,11 @@ impl CompanyCompanyTypeAssociations {
     /// `GET /company/companyTypeAssociations` (`getCompanyCompanyTypeAssociations`): Get List of
     /// CompanyTypeAssociation.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiFuture<Vec<m::CompanyCompanyTypeAssociation>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CompanyCompanyTypeAssociation> {
         rt::list(
-            &self.0,
-            "getCompanyCompanyTypeAssociations",
-            "/company/companyTypeAssociations",
-            query,
-        )
-    }
-
-    /// `GET /company/companyTypeAssociations` (`getCompanyCompanyTypeAssociations`): Get List of
-    /// CompanyTypeAssociation.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CompanyCompanyTypeAssociation> {
-        rt::stream(
-            &self.0,
-            "getCompanyCompanyTypeAssociations",
-            "/company/companyTypeAssociations",
-            query,
-        )
-    }
-
-    /// `GET /company/companyTypeAssociations` (`getCompanyCompanyTypeAssociations`): Get List of
-    /// CompanyTypeAssociation.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::CompanyCompanyTypeAssociation>> {
-        rt::pages(
             &self.0,
             "getCompanyCompanyTypeAssociations",
             "/company/companyTypeAssociations",
@@ -4180,7 +3375,7 @@ impl CompanyCompanyTypeAssociations {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyCompanyTypeAssociationsCount",
@@ -4197,10 +3392,11 @@ impl CompanyCompanyTypeAssociations {
     pub fn create(
         &self,
         body: &m::CompanyCompanyTypeAssociation,
-    ) -> rt::ApiFuture<m::CompanyCompanyTypeAssociation> {
+    ) -> rt::Call<m::CompanyCompanyTypeAssociation> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyCompanyTypeAssociations",
             "/company/companyTypeAssociations",
             Some(body),
@@ -4227,10 +3423,11 @@ impl CompanyCompanyTypeAssociationsById {
     /// `GET /company/companyTypeAssociations/{id}` (`getCompanyCompanyTypeAssociationsById`): Get
     /// CompanyTypeAssociation.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::CompanyCompanyTypeAssociation> {
+    pub fn get(&self) -> rt::Call<m::CompanyCompanyTypeAssociation> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyCompanyTypeAssociationsById",
             "/company/companyTypeAssociations/{id}",
             rt::NO_BODY,
@@ -4243,7 +3440,7 @@ impl CompanyCompanyTypeAssociationsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::CompanyCompanyTypeAssociation>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::CompanyCompanyTypeAssociation>> {
         rt::get_opt(
             &self.0,
             "getCompanyCompanyTypeAssociationsById",
@@ -4260,10 +3457,11 @@ impl CompanyCompanyTypeAssociationsById {
     pub fn update(
         &self,
         body: &m::CompanyCompanyTypeAssociation,
-    ) -> rt::ApiFuture<m::CompanyCompanyTypeAssociation> {
+    ) -> rt::Call<m::CompanyCompanyTypeAssociation> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyCompanyTypeAssociationsById",
             "/company/companyTypeAssociations/{id}",
             Some(body),
@@ -4277,9 +3475,10 @@ impl CompanyCompanyTypeAssociationsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::CompanyCompanyTypeAssociation> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::CompanyCompanyTypeAssociation> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyCompanyTypeAssociationsById",
             "/company/companyTypeAssociations/{id}",
             patch,
@@ -4290,10 +3489,11 @@ impl CompanyCompanyTypeAssociationsById {
     /// `DELETE /company/companyTypeAssociations/{id}` (`deleteCompanyCompanyTypeAssociationsById`):
     /// Delete CompanyTypeAssociation.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyCompanyTypeAssociationsById",
             "/company/companyTypeAssociations/{id}",
             rt::NO_BODY,
@@ -4311,42 +3511,13 @@ pub struct CompanyConfigurations(rt::Node);
 impl CompanyConfigurations {
     /// `GET /company/configurations` (`getCompanyConfigurations`): Get List of Configuration.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     ///
     /// Also takes the query parameter `managedIdentifier` (string) through
     /// [`ListQuery::param`](crate::ListQuery::param).
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::CompanyConfiguration>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CompanyConfiguration> {
         rt::list(
-            &self.0,
-            "getCompanyConfigurations",
-            "/company/configurations",
-            query,
-        )
-    }
-
-    /// `GET /company/configurations` (`getCompanyConfigurations`): Get List of Configuration.
-    ///
-    /// Every record matching `query`, following the pages.
-    ///
-    /// Also takes the query parameter `managedIdentifier` (string) through
-    /// [`ListQuery::param`](crate::ListQuery::param).
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CompanyConfiguration> {
-        rt::stream(
-            &self.0,
-            "getCompanyConfigurations",
-            "/company/configurations",
-            query,
-        )
-    }
-
-    /// `GET /company/configurations` (`getCompanyConfigurations`): Get List of Configuration.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    ///
-    /// Also takes the query parameter `managedIdentifier` (string) through
-    /// [`ListQuery::param`](crate::ListQuery::param).
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::CompanyConfiguration>> {
-        rt::pages(
             &self.0,
             "getCompanyConfigurations",
             "/company/configurations",
@@ -4361,7 +3532,7 @@ impl CompanyConfigurations {
     ///
     /// Also takes the query parameter `managedIdentifier` (string) through
     /// [`ListQuery::param`](crate::ListQuery::param).
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyConfigurationsCount",
@@ -4375,10 +3546,11 @@ impl CompanyConfigurations {
     /// Creates a record. Not retried after an answer that may have been lost.
     ///
     /// Sends no query parameters; `create_with` also sends `managedInformation`.
-    pub fn create(&self, body: &m::CompanyConfiguration) -> rt::ApiFuture<m::CompanyConfiguration> {
+    pub fn create(&self, body: &m::CompanyConfiguration) -> rt::Call<m::CompanyConfiguration> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyConfigurations",
             "/company/configurations",
             Some(body),
@@ -4395,10 +3567,11 @@ impl CompanyConfigurations {
         &self,
         body: &m::CompanyConfiguration,
         params: &PostCompanyConfigurationsParams,
-    ) -> rt::ApiFuture<m::CompanyConfiguration> {
+    ) -> rt::Call<m::CompanyConfiguration> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyConfigurations",
             "/company/configurations",
             Some(body),
@@ -4459,13 +3632,11 @@ impl CompanyConfigurationsBulk {
     ///
     /// Sends no query parameters; `update_with` also sends `managedInformation`.
     #[cfg(feature = "company")]
-    pub fn update(
-        &self,
-        body: &[m::CompanyConfiguration],
-    ) -> rt::ApiFuture<m::CompanyConfiguration> {
+    pub fn update(&self, body: &[m::CompanyConfiguration]) -> rt::Call<m::CompanyConfiguration> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyConfigurationsBulk",
             "/company/configurations/bulk",
             Some(body),
@@ -4482,10 +3653,11 @@ impl CompanyConfigurationsBulk {
         &self,
         body: &[m::CompanyConfiguration],
         params: &PutCompanyConfigurationsBulkParams,
-    ) -> rt::ApiFuture<m::CompanyConfiguration> {
+    ) -> rt::Call<m::CompanyConfiguration> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyConfigurationsBulk",
             "/company/configurations/bulk",
             Some(body),
@@ -4496,10 +3668,11 @@ impl CompanyConfigurationsBulk {
     /// `DELETE /company/configurations/bulk` (`deleteCompanyConfigurationsBulk`): Delete
     /// BulkResult.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<m::BulkResult> {
+    pub fn delete(&self) -> rt::Call<m::BulkResult> {
         rt::json(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyConfigurationsBulk",
             "/company/configurations/bulk",
             rt::NO_BODY,
@@ -4513,10 +3686,11 @@ impl CompanyConfigurationsBulk {
     ///
     /// Sends no query parameters; `post_with` also sends `managedInformation`.
     #[cfg(feature = "company")]
-    pub fn post(&self, body: &[m::CompanyConfiguration]) -> rt::ApiFuture<m::CompanyConfiguration> {
+    pub fn post(&self, body: &[m::CompanyConfiguration]) -> rt::Call<m::CompanyConfiguration> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyConfigurationsBulk",
             "/company/configurations/bulk",
             Some(body),
@@ -4532,10 +3706,11 @@ impl CompanyConfigurationsBulk {
         &self,
         body: &[m::CompanyConfiguration],
         params: &PostCompanyConfigurationsBulkParams,
-    ) -> rt::ApiFuture<m::CompanyConfiguration> {
+    ) -> rt::Call<m::CompanyConfiguration> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyConfigurationsBulk",
             "/company/configurations/bulk",
             Some(body),
@@ -4578,10 +3753,11 @@ pub struct CompanyConfigurationsById(rt::Node);
 
 impl CompanyConfigurationsById {
     /// `GET /company/configurations/{id}` (`getCompanyConfigurationsById`): Get Configuration.
-    pub fn get(&self) -> rt::ApiFuture<m::CompanyConfiguration> {
+    pub fn get(&self) -> rt::Call<m::CompanyConfiguration> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyConfigurationsById",
             "/company/configurations/{id}",
             rt::NO_BODY,
@@ -4592,7 +3768,7 @@ impl CompanyConfigurationsById {
     /// `GET /company/configurations/{id}` (`getCompanyConfigurationsById`): Get Configuration.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::CompanyConfiguration>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::CompanyConfiguration>> {
         rt::get_opt(
             &self.0,
             "getCompanyConfigurationsById",
@@ -4606,10 +3782,11 @@ impl CompanyConfigurationsById {
     /// names.
     ///
     /// Sends no query parameters; `update_with` also sends `managedInformation`.
-    pub fn update(&self, body: &m::CompanyConfiguration) -> rt::ApiFuture<m::CompanyConfiguration> {
+    pub fn update(&self, body: &m::CompanyConfiguration) -> rt::Call<m::CompanyConfiguration> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyConfigurationsById",
             "/company/configurations/{id}",
             Some(body),
@@ -4626,10 +3803,11 @@ impl CompanyConfigurationsById {
         &self,
         body: &m::CompanyConfiguration,
         params: &PutCompanyConfigurationsByIdParams,
-    ) -> rt::ApiFuture<m::CompanyConfiguration> {
+    ) -> rt::Call<m::CompanyConfiguration> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyConfigurationsById",
             "/company/configurations/{id}",
             Some(body),
@@ -4644,9 +3822,10 @@ impl CompanyConfigurationsById {
     /// after an answer that may have been lost.
     ///
     /// Sends no query parameters; `patch_with` also sends `managedInformation`.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::CompanyConfiguration> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::CompanyConfiguration> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyConfigurationsById",
             "/company/configurations/{id}",
             patch,
@@ -4664,9 +3843,10 @@ impl CompanyConfigurationsById {
         &self,
         patch: &rt::Patch,
         params: &PatchCompanyConfigurationsByIdParams,
-    ) -> rt::ApiFuture<m::CompanyConfiguration> {
+    ) -> rt::Call<m::CompanyConfiguration> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyConfigurationsById",
             "/company/configurations/{id}",
             patch,
@@ -4676,10 +3856,11 @@ impl CompanyConfigurationsById {
 
     /// `DELETE /company/configurations/{id}` (`deleteCompanyConfigurationsById`): Delete
     /// Configuration.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyConfigurationsById",
             "/company/configurations/{id}",
             rt::NO_BODY,
@@ -4741,9 +3922,10 @@ impl CompanyConfigurationsByIdChangeType {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::CompanyConfiguration> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::CompanyConfiguration> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyConfigurationsByIdChangeType",
             "/company/configurations/{id}/changeType",
             patch,
@@ -4783,10 +3965,11 @@ impl CompanyConfigurationsByIdQuickAccessCount {
     /// Counts of the quick-access tabs of one configuration (ConfigurationTabsCount in the source
     /// spec, with no declared properties), not a record count; kept as free-form JSON.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<serde_json::Value> {
+    pub fn get(&self) -> rt::Call<serde_json::Value> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyConfigurationsByIdQuickAccessCount",
             "/company/configurations/{id}/quickAccess/count",
             rt::NO_BODY,
@@ -4807,38 +3990,11 @@ impl CompanyConfigurationsStatuses {
     /// `GET /company/configurations/statuses` (`getCompanyConfigurationsStatuses`): Get List of
     /// ConfigurationStatus.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ConfigurationStatus>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ConfigurationStatus> {
         rt::list(
-            &self.0,
-            "getCompanyConfigurationsStatuses",
-            "/company/configurations/statuses",
-            query,
-        )
-    }
-
-    /// `GET /company/configurations/statuses` (`getCompanyConfigurationsStatuses`): Get List of
-    /// ConfigurationStatus.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ConfigurationStatus> {
-        rt::stream(
-            &self.0,
-            "getCompanyConfigurationsStatuses",
-            "/company/configurations/statuses",
-            query,
-        )
-    }
-
-    /// `GET /company/configurations/statuses` (`getCompanyConfigurationsStatuses`): Get List of
-    /// ConfigurationStatus.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ConfigurationStatus>> {
-        rt::pages(
             &self.0,
             "getCompanyConfigurationsStatuses",
             "/company/configurations/statuses",
@@ -4851,7 +4007,7 @@ impl CompanyConfigurationsStatuses {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyConfigurationsStatusesCount",
@@ -4865,10 +4021,11 @@ impl CompanyConfigurationsStatuses {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn create(&self, body: &m::ConfigurationStatus) -> rt::ApiFuture<m::ConfigurationStatus> {
+    pub fn create(&self, body: &m::ConfigurationStatus) -> rt::Call<m::ConfigurationStatus> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyConfigurationsStatuses",
             "/company/configurations/statuses",
             Some(body),
@@ -4901,10 +4058,11 @@ impl CompanyConfigurationsStatusesById {
     /// `GET /company/configurations/statuses/{id}` (`getCompanyConfigurationsStatusesById`): Get
     /// ConfigurationStatus.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::ConfigurationStatus> {
+    pub fn get(&self) -> rt::Call<m::ConfigurationStatus> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyConfigurationsStatusesById",
             "/company/configurations/statuses/{id}",
             rt::NO_BODY,
@@ -4917,7 +4075,7 @@ impl CompanyConfigurationsStatusesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ConfigurationStatus>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ConfigurationStatus>> {
         rt::get_opt(
             &self.0,
             "getCompanyConfigurationsStatusesById",
@@ -4931,10 +4089,11 @@ impl CompanyConfigurationsStatusesById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "company")]
-    pub fn update(&self, body: &m::ConfigurationStatus) -> rt::ApiFuture<m::ConfigurationStatus> {
+    pub fn update(&self, body: &m::ConfigurationStatus) -> rt::Call<m::ConfigurationStatus> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyConfigurationsStatusesById",
             "/company/configurations/statuses/{id}",
             Some(body),
@@ -4948,9 +4107,10 @@ impl CompanyConfigurationsStatusesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ConfigurationStatus> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ConfigurationStatus> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyConfigurationsStatusesById",
             "/company/configurations/statuses/{id}",
             patch,
@@ -4961,10 +4121,11 @@ impl CompanyConfigurationsStatusesById {
     /// `DELETE /company/configurations/statuses/{id}` (`deleteCompanyConfigurationsStatusesById`):
     /// Delete ConfigurationStatus.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyConfigurationsStatusesById",
             "/company/configurations/statuses/{id}",
             rt::NO_BODY,
@@ -4997,10 +4158,11 @@ impl CompanyConfigurationsStatusesByIdInfo {
     /// `GET /company/configurations/statuses/{id}/info`
     /// (`getCompanyConfigurationsStatusesByIdInfo`): Get ConfigurationStatusInfos.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::ConfigurationStatusInfo> {
+    pub fn get(&self) -> rt::Call<m::ConfigurationStatusInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyConfigurationsStatusesByIdInfo",
             "/company/configurations/statuses/{id}/info",
             rt::NO_BODY,
@@ -5021,38 +4183,11 @@ impl CompanyConfigurationsStatusesByIdUsages {
     /// `GET /company/configurations/statuses/{id}/usages`
     /// (`getCompanyConfigurationsStatusesByIdUsages`): Get List of Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getCompanyConfigurationsStatusesByIdUsages",
-            "/company/configurations/statuses/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /company/configurations/statuses/{id}/usages`
-    /// (`getCompanyConfigurationsStatusesByIdUsages`): Get List of Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getCompanyConfigurationsStatusesByIdUsages",
-            "/company/configurations/statuses/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /company/configurations/statuses/{id}/usages`
-    /// (`getCompanyConfigurationsStatusesByIdUsages`): Get List of Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getCompanyConfigurationsStatusesByIdUsages",
             "/company/configurations/statuses/{id}/usages",
@@ -5079,38 +4214,11 @@ impl CompanyConfigurationsStatusesByIdUsagesList {
     /// `GET /company/configurations/statuses/{id}/usages/list`
     /// (`getCompanyConfigurationsStatusesByIdUsagesList`): Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getCompanyConfigurationsStatusesByIdUsagesList",
-            "/company/configurations/statuses/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /company/configurations/statuses/{id}/usages/list`
-    /// (`getCompanyConfigurationsStatusesByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getCompanyConfigurationsStatusesByIdUsagesList",
-            "/company/configurations/statuses/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /company/configurations/statuses/{id}/usages/list`
-    /// (`getCompanyConfigurationsStatusesByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getCompanyConfigurationsStatusesByIdUsagesList",
             "/company/configurations/statuses/{id}/usages/list",
@@ -5131,41 +4239,11 @@ impl CompanyConfigurationsStatusesInfo {
     /// `GET /company/configurations/statuses/info` (`getCompanyConfigurationsStatusesInfo`): Get
     /// List of ConfigurationStatusInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ConfigurationStatusInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ConfigurationStatusInfo> {
         rt::list(
-            &self.0,
-            "getCompanyConfigurationsStatusesInfo",
-            "/company/configurations/statuses/info",
-            query,
-        )
-    }
-
-    /// `GET /company/configurations/statuses/info` (`getCompanyConfigurationsStatusesInfo`): Get
-    /// List of ConfigurationStatusInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ConfigurationStatusInfo> {
-        rt::stream(
-            &self.0,
-            "getCompanyConfigurationsStatusesInfo",
-            "/company/configurations/statuses/info",
-            query,
-        )
-    }
-
-    /// `GET /company/configurations/statuses/info` (`getCompanyConfigurationsStatusesInfo`): Get
-    /// List of ConfigurationStatusInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ConfigurationStatusInfo>> {
-        rt::pages(
             &self.0,
             "getCompanyConfigurationsStatusesInfo",
             "/company/configurations/statuses/info",
@@ -5178,7 +4256,7 @@ impl CompanyConfigurationsStatusesInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyConfigurationsStatusesInfoCount",
@@ -5200,38 +4278,11 @@ impl CompanyConfigurationsTypes {
     /// `GET /company/configurations/types` (`getCompanyConfigurationsTypes`): Get List of
     /// ConfigurationType.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ConfigurationType>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ConfigurationType> {
         rt::list(
-            &self.0,
-            "getCompanyConfigurationsTypes",
-            "/company/configurations/types",
-            query,
-        )
-    }
-
-    /// `GET /company/configurations/types` (`getCompanyConfigurationsTypes`): Get List of
-    /// ConfigurationType.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ConfigurationType> {
-        rt::stream(
-            &self.0,
-            "getCompanyConfigurationsTypes",
-            "/company/configurations/types",
-            query,
-        )
-    }
-
-    /// `GET /company/configurations/types` (`getCompanyConfigurationsTypes`): Get List of
-    /// ConfigurationType.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ConfigurationType>> {
-        rt::pages(
             &self.0,
             "getCompanyConfigurationsTypes",
             "/company/configurations/types",
@@ -5244,7 +4295,7 @@ impl CompanyConfigurationsTypes {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyConfigurationsTypesCount",
@@ -5258,10 +4309,11 @@ impl CompanyConfigurationsTypes {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn create(&self, body: &m::ConfigurationType) -> rt::ApiFuture<m::ConfigurationType> {
+    pub fn create(&self, body: &m::ConfigurationType) -> rt::Call<m::ConfigurationType> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyConfigurationsTypes",
             "/company/configurations/types",
             Some(body),
@@ -5299,13 +4351,11 @@ impl CompanyConfigurationsTypesCopy {
     ///
     /// Copy and approve actions answer 200 or 201 whatever the spec declares.
     #[cfg(feature = "company")]
-    pub fn post(
-        &self,
-        body: &m::ConfigurationTypeCopy,
-    ) -> rt::ApiFuture<Option<m::ConfigurationType>> {
+    pub fn post(&self, body: &m::ConfigurationTypeCopy) -> rt::Call<Option<m::ConfigurationType>> {
         rt::json_opt(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyConfigurationsTypesCopy",
             "/company/configurations/types/copy",
             Some(body),
@@ -5326,10 +4376,11 @@ impl CompanyConfigurationsTypesById {
     /// `GET /company/configurations/types/{id}` (`getCompanyConfigurationsTypesById`): Get
     /// ConfigurationType.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::ConfigurationType> {
+    pub fn get(&self) -> rt::Call<m::ConfigurationType> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyConfigurationsTypesById",
             "/company/configurations/types/{id}",
             rt::NO_BODY,
@@ -5342,7 +4393,7 @@ impl CompanyConfigurationsTypesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ConfigurationType>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ConfigurationType>> {
         rt::get_opt(
             &self.0,
             "getCompanyConfigurationsTypesById",
@@ -5356,10 +4407,11 @@ impl CompanyConfigurationsTypesById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "company")]
-    pub fn update(&self, body: &m::ConfigurationType) -> rt::ApiFuture<m::ConfigurationType> {
+    pub fn update(&self, body: &m::ConfigurationType) -> rt::Call<m::ConfigurationType> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyConfigurationsTypesById",
             "/company/configurations/types/{id}",
             Some(body),
@@ -5373,9 +4425,10 @@ impl CompanyConfigurationsTypesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ConfigurationType> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ConfigurationType> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyConfigurationsTypesById",
             "/company/configurations/types/{id}",
             patch,
@@ -5386,10 +4439,11 @@ impl CompanyConfigurationsTypesById {
     /// `DELETE /company/configurations/types/{id}` (`deleteCompanyConfigurationsTypesById`): Delete
     /// ConfigurationType.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyConfigurationsTypesById",
             "/company/configurations/types/{id}",
             rt::NO_BODY,
@@ -5428,10 +4482,11 @@ impl CompanyConfigurationsTypesByIdInfo {
     /// `GET /company/configurations/types/{id}/info` (`getCompanyConfigurationsTypesByIdInfo`): Get
     /// ConfigurationTypeInfos.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::ConfigurationTypeInfo> {
+    pub fn get(&self) -> rt::Call<m::ConfigurationTypeInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyConfigurationsTypesByIdInfo",
             "/company/configurations/types/{id}/info",
             rt::NO_BODY,
@@ -5452,41 +4507,11 @@ impl CompanyConfigurationsTypesByIdQuestions {
     /// `GET /company/configurations/types/{parentId}/questions`
     /// (`getCompanyConfigurationsTypesByParentIdQuestions`): Get List of ConfigurationTypeQuestion.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ConfigurationTypeQuestion>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ConfigurationTypeQuestion> {
         rt::list(
-            &self.0,
-            "getCompanyConfigurationsTypesByParentIdQuestions",
-            "/company/configurations/types/{parentId}/questions",
-            query,
-        )
-    }
-
-    /// `GET /company/configurations/types/{parentId}/questions`
-    /// (`getCompanyConfigurationsTypesByParentIdQuestions`): Get List of ConfigurationTypeQuestion.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ConfigurationTypeQuestion> {
-        rt::stream(
-            &self.0,
-            "getCompanyConfigurationsTypesByParentIdQuestions",
-            "/company/configurations/types/{parentId}/questions",
-            query,
-        )
-    }
-
-    /// `GET /company/configurations/types/{parentId}/questions`
-    /// (`getCompanyConfigurationsTypesByParentIdQuestions`): Get List of ConfigurationTypeQuestion.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ConfigurationTypeQuestion>> {
-        rt::pages(
             &self.0,
             "getCompanyConfigurationsTypesByParentIdQuestions",
             "/company/configurations/types/{parentId}/questions",
@@ -5500,7 +4525,7 @@ impl CompanyConfigurationsTypesByIdQuestions {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyConfigurationsTypesByParentIdQuestionsCount",
@@ -5517,10 +4542,11 @@ impl CompanyConfigurationsTypesByIdQuestions {
     pub fn create(
         &self,
         body: &m::ConfigurationTypeQuestion,
-    ) -> rt::ApiFuture<m::ConfigurationTypeQuestion> {
+    ) -> rt::Call<m::ConfigurationTypeQuestion> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyConfigurationsTypesByParentIdQuestions",
             "/company/configurations/types/{parentId}/questions",
             Some(body),
@@ -5547,10 +4573,11 @@ impl CompanyConfigurationsTypesByIdQuestionsById {
     /// `GET /company/configurations/types/{parentId}/questions/{id}`
     /// (`getCompanyConfigurationsTypesByParentIdQuestionsById`): Get ConfigurationTypeQuestion.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::ConfigurationTypeQuestion> {
+    pub fn get(&self) -> rt::Call<m::ConfigurationTypeQuestion> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyConfigurationsTypesByParentIdQuestionsById",
             "/company/configurations/types/{parentId}/questions/{id}",
             rt::NO_BODY,
@@ -5563,7 +4590,7 @@ impl CompanyConfigurationsTypesByIdQuestionsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ConfigurationTypeQuestion>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ConfigurationTypeQuestion>> {
         rt::get_opt(
             &self.0,
             "getCompanyConfigurationsTypesByParentIdQuestionsById",
@@ -5580,10 +4607,11 @@ impl CompanyConfigurationsTypesByIdQuestionsById {
     pub fn update(
         &self,
         body: &m::ConfigurationTypeQuestion,
-    ) -> rt::ApiFuture<m::ConfigurationTypeQuestion> {
+    ) -> rt::Call<m::ConfigurationTypeQuestion> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyConfigurationsTypesByParentIdQuestionsById",
             "/company/configurations/types/{parentId}/questions/{id}",
             Some(body),
@@ -5597,9 +4625,10 @@ impl CompanyConfigurationsTypesByIdQuestionsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ConfigurationTypeQuestion> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ConfigurationTypeQuestion> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyConfigurationsTypesByParentIdQuestionsById",
             "/company/configurations/types/{parentId}/questions/{id}",
             patch,
@@ -5611,10 +4640,11 @@ impl CompanyConfigurationsTypesByIdQuestionsById {
     /// (`deleteCompanyConfigurationsTypesByParentIdQuestionsById`): Delete
     /// ConfigurationTypeQuestion.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyConfigurationsTypesByParentIdQuestionsById",
             "/company/configurations/types/{parentId}/questions/{id}",
             rt::NO_BODY,
@@ -5642,49 +4672,11 @@ impl CompanyConfigurationsTypesByIdQuestionsByIdValues {
     /// (`getCompanyConfigurationsTypesByGrandparentIdQuestionsByParentIdValues`): Get List of
     /// ConfigurationTypeQuestionValue.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiFuture<Vec<m::ConfigurationTypeQuestionValue>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ConfigurationTypeQuestionValue> {
         rt::list(
-            &self.0,
-            "getCompanyConfigurationsTypesByGrandparentIdQuestionsByParentIdValues",
-            "/company/configurations/types/{grandparentId}/questions/{parentId}/values",
-            query,
-        )
-    }
-
-    /// `GET /company/configurations/types/{grandparentId}/questions/{parentId}/values`
-    /// (`getCompanyConfigurationsTypesByGrandparentIdQuestionsByParentIdValues`): Get List of
-    /// ConfigurationTypeQuestionValue.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<m::ConfigurationTypeQuestionValue> {
-        rt::stream(
-            &self.0,
-            "getCompanyConfigurationsTypesByGrandparentIdQuestionsByParentIdValues",
-            "/company/configurations/types/{grandparentId}/questions/{parentId}/values",
-            query,
-        )
-    }
-
-    /// `GET /company/configurations/types/{grandparentId}/questions/{parentId}/values`
-    /// (`getCompanyConfigurationsTypesByGrandparentIdQuestionsByParentIdValues`): Get List of
-    /// ConfigurationTypeQuestionValue.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ConfigurationTypeQuestionValue>> {
-        rt::pages(
             &self.0,
             "getCompanyConfigurationsTypesByGrandparentIdQuestionsByParentIdValues",
             "/company/configurations/types/{grandparentId}/questions/{parentId}/values",
@@ -5698,7 +4690,7 @@ impl CompanyConfigurationsTypesByIdQuestionsByIdValues {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyConfigurationsTypesByGrandparentIdQuestionsByParentIdValuesCount",
@@ -5716,10 +4708,11 @@ impl CompanyConfigurationsTypesByIdQuestionsByIdValues {
     pub fn create(
         &self,
         body: &m::ConfigurationTypeQuestionValue,
-    ) -> rt::ApiFuture<m::ConfigurationTypeQuestionValue> {
+    ) -> rt::Call<m::ConfigurationTypeQuestionValue> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyConfigurationsTypesByGrandparentIdQuestionsByParentIdValues",
             "/company/configurations/types/{grandparentId}/questions/{parentId}/values",
             Some(body),
@@ -5747,10 +4740,11 @@ impl CompanyConfigurationsTypesByIdQuestionsByIdValuesById {
     /// (`getCompanyConfigurationsTypesByGrandparentIdQuestionsByParentIdValuesById`): Get
     /// ConfigurationTypeQuestionValue.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::ConfigurationTypeQuestionValue> {
+    pub fn get(&self) -> rt::Call<m::ConfigurationTypeQuestionValue> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyConfigurationsTypesByGrandparentIdQuestionsByParentIdValuesById",
             "/company/configurations/types/{grandparentId}/questions/{parentId}/values/{id}",
             rt::NO_BODY,
@@ -5764,7 +4758,7 @@ impl CompanyConfigurationsTypesByIdQuestionsByIdValuesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ConfigurationTypeQuestionValue>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ConfigurationTypeQuestionValue>> {
         rt::get_opt(
             &self.0,
             "getCompanyConfigurationsTypesByGrandparentIdQuestionsByParentIdValuesById",
@@ -5782,10 +4776,11 @@ impl CompanyConfigurationsTypesByIdQuestionsByIdValuesById {
     pub fn update(
         &self,
         body: &m::ConfigurationTypeQuestionValue,
-    ) -> rt::ApiFuture<m::ConfigurationTypeQuestionValue> {
+    ) -> rt::Call<m::ConfigurationTypeQuestionValue> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyConfigurationsTypesByGrandparentIdQuestionsByParentIdValuesById",
             "/company/configurations/types/{grandparentId}/questions/{parentId}/values/{id}",
             Some(body),
@@ -5800,9 +4795,10 @@ impl CompanyConfigurationsTypesByIdQuestionsByIdValuesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ConfigurationTypeQuestionValue> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ConfigurationTypeQuestionValue> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyConfigurationsTypesByGrandparentIdQuestionsByParentIdValuesById",
             "/company/configurations/types/{grandparentId}/questions/{parentId}/values/{id}",
             patch,
@@ -5814,10 +4810,11 @@ impl CompanyConfigurationsTypesByIdQuestionsByIdValuesById {
     /// (`deleteCompanyConfigurationsTypesByGrandparentIdQuestionsByParentIdValuesById`): Delete
     /// ConfigurationTypeQuestionValue.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyConfigurationsTypesByGrandparentIdQuestionsByParentIdValuesById",
             "/company/configurations/types/{grandparentId}/questions/{parentId}/values/{id}",
             rt::NO_BODY,
@@ -5845,40 +4842,11 @@ impl CompanyConfigurationsTypesByIdQuestionsByIdValuesByIdUsages {
     /// (`getCompanyConfigurationsTypesByGrandparentIdQuestionsByParentIdValuesByIdUsages`): Get
     /// List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getCompanyConfigurationsTypesByGrandparentIdQuestionsByParentIdValuesByIdUsages",
-            "/company/configurations/types/{grandparentId}/questions/{parentId}/values/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /company/configurations/types/{grandparentId}/questions/{parentId}/values/{id}/usages`
-    /// (`getCompanyConfigurationsTypesByGrandparentIdQuestionsByParentIdValuesByIdUsages`): Get
-    /// List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getCompanyConfigurationsTypesByGrandparentIdQuestionsByParentIdValuesByIdUsages",
-            "/company/configurations/types/{grandparentId}/questions/{parentId}/values/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /company/configurations/types/{grandparentId}/questions/{parentId}/values/{id}/usages`
-    /// (`getCompanyConfigurationsTypesByGrandparentIdQuestionsByParentIdValuesByIdUsages`): Get
-    /// List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getCompanyConfigurationsTypesByGrandparentIdQuestionsByParentIdValuesByIdUsages",
             "/company/configurations/types/{grandparentId}/questions/{parentId}/values/{id}/usages",
@@ -5907,42 +4875,11 @@ impl CompanyConfigurationsTypesByIdQuestionsByIdValuesByIdUsagesList {
     /// (`getCompanyConfigurationsTypesByGrandparentIdQuestionsByParentIdValuesByIdUsagesList`): Get
     /// List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getCompanyConfigurationsTypesByGrandparentIdQuestionsByParentIdValuesByIdUsagesList",
-            "/company/configurations/types/{grandparentId}/questions/{parentId}/values/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET
-    /// /company/configurations/types/{grandparentId}/questions/{parentId}/values/{id}/usages/list`
-    /// (`getCompanyConfigurationsTypesByGrandparentIdQuestionsByParentIdValuesByIdUsagesList`): Get
-    /// List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getCompanyConfigurationsTypesByGrandparentIdQuestionsByParentIdValuesByIdUsagesList",
-            "/company/configurations/types/{grandparentId}/questions/{parentId}/values/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET
-    /// /company/configurations/types/{grandparentId}/questions/{parentId}/values/{id}/usages/list`
-    /// (`getCompanyConfigurationsTypesByGrandparentIdQuestionsByParentIdValuesByIdUsagesList`): Get
-    /// List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getCompanyConfigurationsTypesByGrandparentIdQuestionsByParentIdValuesByIdUsagesList",
             "/company/configurations/types/{grandparentId}/questions/{parentId}/values/{id}/usages/list",
@@ -5963,38 +4900,11 @@ impl CompanyConfigurationsTypesByIdUsages {
     /// `GET /company/configurations/types/{id}/usages` (`getCompanyConfigurationsTypesByIdUsages`):
     /// Get List of Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getCompanyConfigurationsTypesByIdUsages",
-            "/company/configurations/types/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /company/configurations/types/{id}/usages` (`getCompanyConfigurationsTypesByIdUsages`):
-    /// Get List of Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getCompanyConfigurationsTypesByIdUsages",
-            "/company/configurations/types/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /company/configurations/types/{id}/usages` (`getCompanyConfigurationsTypesByIdUsages`):
-    /// Get List of Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getCompanyConfigurationsTypesByIdUsages",
             "/company/configurations/types/{id}/usages",
@@ -6021,38 +4931,11 @@ impl CompanyConfigurationsTypesByIdUsagesList {
     /// `GET /company/configurations/types/{id}/usages/list`
     /// (`getCompanyConfigurationsTypesByIdUsagesList`): Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getCompanyConfigurationsTypesByIdUsagesList",
-            "/company/configurations/types/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /company/configurations/types/{id}/usages/list`
-    /// (`getCompanyConfigurationsTypesByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getCompanyConfigurationsTypesByIdUsagesList",
-            "/company/configurations/types/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /company/configurations/types/{id}/usages/list`
-    /// (`getCompanyConfigurationsTypesByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getCompanyConfigurationsTypesByIdUsagesList",
             "/company/configurations/types/{id}/usages/list",
@@ -6137,38 +5020,11 @@ impl CompanyContactTypesByIdUsagesList {
     /// `GET /company/contact/types/{id}/usages/list` (`getCompanyContactTypesByIdUsagesList`): Get
     /// List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getCompanyContactTypesByIdUsagesList",
-            "/company/contact/types/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /company/contact/types/{id}/usages/list` (`getCompanyContactTypesByIdUsagesList`): Get
-    /// List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getCompanyContactTypesByIdUsagesList",
-            "/company/contact/types/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /company/contact/types/{id}/usages/list` (`getCompanyContactTypesByIdUsagesList`): Get
-    /// List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getCompanyContactTypesByIdUsagesList",
             "/company/contact/types/{id}/usages/list",
@@ -6189,44 +5045,11 @@ impl CompanyContactTypeAssociations {
     /// `GET /company/contactTypeAssociations` (`getCompanyContactTypeAssociations`): Get List of
     /// ContactTypeAssociation.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiFuture<Vec<m::CompanyContactTypeAssociation>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CompanyContactTypeAssociation> {
         rt::list(
-            &self.0,
-            "getCompanyContactTypeAssociations",
-            "/company/contactTypeAssociations",
-            query,
-        )
-    }
-
-    /// `GET /company/contactTypeAssociations` (`getCompanyContactTypeAssociations`): Get List of
-    /// ContactTypeAssociation.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CompanyContactTypeAssociation> {
-        rt::stream(
-            &self.0,
-            "getCompanyContactTypeAssociations",
-            "/company/contactTypeAssociations",
-            query,
-        )
-    }
-
-    /// `GET /company/contactTypeAssociations` (`getCompanyContactTypeAssociations`): Get List of
-    /// ContactTypeAssociation.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::CompanyContactTypeAssociation>> {
-        rt::pages(
             &self.0,
             "getCompanyContactTypeAssociations",
             "/company/contactTypeAssociations",
@@ -6239,7 +5062,7 @@ impl CompanyContactTypeAssociations {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyContactTypeAssociationsCount",
@@ -6256,10 +5079,11 @@ impl CompanyContactTypeAssociations {
     pub fn create(
         &self,
         body: &m::CompanyContactTypeAssociation,
-    ) -> rt::ApiFuture<m::CompanyContactTypeAssociation> {
+    ) -> rt::Call<m::CompanyContactTypeAssociation> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyContactTypeAssociations",
             "/company/contactTypeAssociations",
             Some(body),
@@ -6286,10 +5110,11 @@ impl CompanyContactTypeAssociationsById {
     /// `GET /company/contactTypeAssociations/{id}` (`getCompanyContactTypeAssociationsById`): Get
     /// ContactTypeAssociation.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::CompanyContactTypeAssociation> {
+    pub fn get(&self) -> rt::Call<m::CompanyContactTypeAssociation> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyContactTypeAssociationsById",
             "/company/contactTypeAssociations/{id}",
             rt::NO_BODY,
@@ -6302,7 +5127,7 @@ impl CompanyContactTypeAssociationsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::CompanyContactTypeAssociation>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::CompanyContactTypeAssociation>> {
         rt::get_opt(
             &self.0,
             "getCompanyContactTypeAssociationsById",
@@ -6319,10 +5144,11 @@ impl CompanyContactTypeAssociationsById {
     pub fn update(
         &self,
         body: &m::CompanyContactTypeAssociation,
-    ) -> rt::ApiFuture<m::CompanyContactTypeAssociation> {
+    ) -> rt::Call<m::CompanyContactTypeAssociation> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyContactTypeAssociationsById",
             "/company/contactTypeAssociations/{id}",
             Some(body),
@@ -6336,9 +5162,10 @@ impl CompanyContactTypeAssociationsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::CompanyContactTypeAssociation> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::CompanyContactTypeAssociation> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyContactTypeAssociationsById",
             "/company/contactTypeAssociations/{id}",
             patch,
@@ -6349,10 +5176,11 @@ impl CompanyContactTypeAssociationsById {
     /// `DELETE /company/contactTypeAssociations/{id}` (`deleteCompanyContactTypeAssociationsById`):
     /// Delete ContactTypeAssociation.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyContactTypeAssociationsById",
             "/company/contactTypeAssociations/{id}",
             rt::NO_BODY,
@@ -6370,29 +5198,16 @@ pub struct CompanyContacts(rt::Node);
 impl CompanyContacts {
     /// `GET /company/contacts` (`getCompanyContacts`): Get List of ApiContact.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Contact>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Contact> {
         rt::list(&self.0, "getCompanyContacts", "/company/contacts", query)
-    }
-
-    /// `GET /company/contacts` (`getCompanyContacts`): Get List of ApiContact.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Contact> {
-        rt::stream(&self.0, "getCompanyContacts", "/company/contacts", query)
-    }
-
-    /// `GET /company/contacts` (`getCompanyContacts`): Get List of ApiContact.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Contact>> {
-        rt::pages(&self.0, "getCompanyContacts", "/company/contacts", query)
     }
 
     /// `GET /company/contacts/count` (`getCompanyContactsCount`): Get Count of Usage.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyContactsCount",
@@ -6404,10 +5219,11 @@ impl CompanyContacts {
     /// `POST /company/contacts` (`postCompanyContacts`): Post ApiContact.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::Contact) -> rt::ApiFuture<m::Contact> {
+    pub fn create(&self, body: &m::Contact) -> rt::Call<m::Contact> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyContacts",
             "/company/contacts",
             Some(body),
@@ -6476,10 +5292,11 @@ impl CompanyContactsDefault {
     ///
     /// Sends no query parameters; `get_with` also sends `companyId`.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::Contact> {
+    pub fn get(&self) -> rt::Call<m::Contact> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyContactsDefault",
             "/company/contacts/default",
             rt::NO_BODY,
@@ -6491,10 +5308,11 @@ impl CompanyContactsDefault {
     ///
     /// With the query parameters in `params`.
     #[cfg(feature = "company")]
-    pub fn get_with(&self, params: &GetCompanyContactsDefaultParams) -> rt::ApiFuture<m::Contact> {
+    pub fn get_with(&self, params: &GetCompanyContactsDefaultParams) -> rt::Call<m::Contact> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyContactsDefault",
             "/company/contacts/default",
             rt::NO_BODY,
@@ -6529,38 +5347,11 @@ impl CompanyContactsDepartments {
     /// `GET /company/contacts/departments` (`getCompanyContactsDepartments`): Get List of
     /// ContactDepartment.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ContactDepartment>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ContactDepartment> {
         rt::list(
-            &self.0,
-            "getCompanyContactsDepartments",
-            "/company/contacts/departments",
-            query,
-        )
-    }
-
-    /// `GET /company/contacts/departments` (`getCompanyContactsDepartments`): Get List of
-    /// ContactDepartment.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ContactDepartment> {
-        rt::stream(
-            &self.0,
-            "getCompanyContactsDepartments",
-            "/company/contacts/departments",
-            query,
-        )
-    }
-
-    /// `GET /company/contacts/departments` (`getCompanyContactsDepartments`): Get List of
-    /// ContactDepartment.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ContactDepartment>> {
-        rt::pages(
             &self.0,
             "getCompanyContactsDepartments",
             "/company/contacts/departments",
@@ -6573,7 +5364,7 @@ impl CompanyContactsDepartments {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyContactsDepartmentsCount",
@@ -6587,10 +5378,11 @@ impl CompanyContactsDepartments {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn create(&self, body: &m::ContactDepartment) -> rt::ApiFuture<m::ContactDepartment> {
+    pub fn create(&self, body: &m::ContactDepartment) -> rt::Call<m::ContactDepartment> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyContactsDepartments",
             "/company/contacts/departments",
             Some(body),
@@ -6623,10 +5415,11 @@ impl CompanyContactsDepartmentsById {
     /// `GET /company/contacts/departments/{id}` (`getCompanyContactsDepartmentsById`): Get
     /// ContactDepartment.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::ContactDepartment> {
+    pub fn get(&self) -> rt::Call<m::ContactDepartment> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyContactsDepartmentsById",
             "/company/contacts/departments/{id}",
             rt::NO_BODY,
@@ -6639,7 +5432,7 @@ impl CompanyContactsDepartmentsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ContactDepartment>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ContactDepartment>> {
         rt::get_opt(
             &self.0,
             "getCompanyContactsDepartmentsById",
@@ -6653,10 +5446,11 @@ impl CompanyContactsDepartmentsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "company")]
-    pub fn update(&self, body: &m::ContactDepartment) -> rt::ApiFuture<m::ContactDepartment> {
+    pub fn update(&self, body: &m::ContactDepartment) -> rt::Call<m::ContactDepartment> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyContactsDepartmentsById",
             "/company/contacts/departments/{id}",
             Some(body),
@@ -6670,9 +5464,10 @@ impl CompanyContactsDepartmentsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ContactDepartment> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ContactDepartment> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyContactsDepartmentsById",
             "/company/contacts/departments/{id}",
             patch,
@@ -6683,10 +5478,11 @@ impl CompanyContactsDepartmentsById {
     /// `DELETE /company/contacts/departments/{id}` (`deleteCompanyContactsDepartmentsById`): Delete
     /// Usage.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyContactsDepartmentsById",
             "/company/contacts/departments/{id}",
             rt::NO_BODY,
@@ -6719,10 +5515,11 @@ impl CompanyContactsDepartmentsByIdInfo {
     /// `GET /company/contacts/departments/{id}/info` (`getCompanyContactsDepartmentsByIdInfo`): Get
     /// ContactDepartmentInfos.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::ContactDepartmentInfo> {
+    pub fn get(&self) -> rt::Call<m::ContactDepartmentInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyContactsDepartmentsByIdInfo",
             "/company/contacts/departments/{id}/info",
             rt::NO_BODY,
@@ -6743,38 +5540,11 @@ impl CompanyContactsDepartmentsByIdUsages {
     /// `GET /company/contacts/departments/{id}/usages` (`getCompanyContactsDepartmentsByIdUsages`):
     /// Get List of Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getCompanyContactsDepartmentsByIdUsages",
-            "/company/contacts/departments/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /company/contacts/departments/{id}/usages` (`getCompanyContactsDepartmentsByIdUsages`):
-    /// Get List of Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getCompanyContactsDepartmentsByIdUsages",
-            "/company/contacts/departments/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /company/contacts/departments/{id}/usages` (`getCompanyContactsDepartmentsByIdUsages`):
-    /// Get List of Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getCompanyContactsDepartmentsByIdUsages",
             "/company/contacts/departments/{id}/usages",
@@ -6801,38 +5571,11 @@ impl CompanyContactsDepartmentsByIdUsagesList {
     /// `GET /company/contacts/departments/{id}/usages/list`
     /// (`getCompanyContactsDepartmentsByIdUsagesList`): Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getCompanyContactsDepartmentsByIdUsagesList",
-            "/company/contacts/departments/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /company/contacts/departments/{id}/usages/list`
-    /// (`getCompanyContactsDepartmentsByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getCompanyContactsDepartmentsByIdUsagesList",
-            "/company/contacts/departments/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /company/contacts/departments/{id}/usages/list`
-    /// (`getCompanyContactsDepartmentsByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getCompanyContactsDepartmentsByIdUsagesList",
             "/company/contacts/departments/{id}/usages/list",
@@ -6853,41 +5596,11 @@ impl CompanyContactsDepartmentsInfo {
     /// `GET /company/contacts/departments/info` (`getCompanyContactsDepartmentsInfo`): Get List of
     /// ContactDepartmentInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ContactDepartmentInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ContactDepartmentInfo> {
         rt::list(
-            &self.0,
-            "getCompanyContactsDepartmentsInfo",
-            "/company/contacts/departments/info",
-            query,
-        )
-    }
-
-    /// `GET /company/contacts/departments/info` (`getCompanyContactsDepartmentsInfo`): Get List of
-    /// ContactDepartmentInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ContactDepartmentInfo> {
-        rt::stream(
-            &self.0,
-            "getCompanyContactsDepartmentsInfo",
-            "/company/contacts/departments/info",
-            query,
-        )
-    }
-
-    /// `GET /company/contacts/departments/info` (`getCompanyContactsDepartmentsInfo`): Get List of
-    /// ContactDepartmentInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ContactDepartmentInfo>> {
-        rt::pages(
             &self.0,
             "getCompanyContactsDepartmentsInfo",
             "/company/contacts/departments/info",
@@ -6900,7 +5613,7 @@ impl CompanyContactsDepartmentsInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyContactsDepartmentsInfoCount",
@@ -6918,10 +5631,11 @@ pub struct CompanyContactsById(rt::Node);
 
 impl CompanyContactsById {
     /// `GET /company/contacts/{id}` (`getCompanyContactsById`): Get ApiContact.
-    pub fn get(&self) -> rt::ApiFuture<m::Contact> {
+    pub fn get(&self) -> rt::Call<m::Contact> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyContactsById",
             "/company/contacts/{id}",
             rt::NO_BODY,
@@ -6932,7 +5646,7 @@ impl CompanyContactsById {
     /// `GET /company/contacts/{id}` (`getCompanyContactsById`): Get ApiContact.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Contact>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Contact>> {
         rt::get_opt(&self.0, "getCompanyContactsById", "/company/contacts/{id}")
     }
 
@@ -6940,10 +5654,11 @@ impl CompanyContactsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::Contact) -> rt::ApiFuture<m::Contact> {
+    pub fn update(&self, body: &m::Contact) -> rt::Call<m::Contact> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyContactsById",
             "/company/contacts/{id}",
             Some(body),
@@ -6955,9 +5670,10 @@ impl CompanyContactsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Contact> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Contact> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyContactsById",
             "/company/contacts/{id}",
             patch,
@@ -6968,10 +5684,11 @@ impl CompanyContactsById {
     /// `DELETE /company/contacts/{id}` (`deleteCompanyContactsById`): Delete ApiContact.
     ///
     /// Sends no query parameters; `delete_with` also sends `transferContactId`.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyContactsById",
             "/company/contacts/{id}",
             rt::NO_BODY,
@@ -6982,10 +5699,11 @@ impl CompanyContactsById {
     /// `DELETE /company/contacts/{id}` (`deleteCompanyContactsById`): Delete ApiContact.
     ///
     /// With the query parameters in `params`.
-    pub fn delete_with(&self, params: &DeleteCompanyContactsByIdParams) -> rt::ApiFuture<()> {
+    pub fn delete_with(&self, params: &DeleteCompanyContactsByIdParams) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyContactsById",
             "/company/contacts/{id}",
             rt::NO_BODY,
@@ -7070,35 +5788,10 @@ impl CompanyContactsByIdCommunications {
     /// `GET /company/contacts/{parentId}/communications`
     /// (`getCompanyContactsByParentIdCommunications`): Get List of ContactCommunication.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ContactCommunication>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ContactCommunication> {
         rt::list(
-            &self.0,
-            "getCompanyContactsByParentIdCommunications",
-            "/company/contacts/{parentId}/communications",
-            query,
-        )
-    }
-
-    /// `GET /company/contacts/{parentId}/communications`
-    /// (`getCompanyContactsByParentIdCommunications`): Get List of ContactCommunication.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ContactCommunication> {
-        rt::stream(
-            &self.0,
-            "getCompanyContactsByParentIdCommunications",
-            "/company/contacts/{parentId}/communications",
-            query,
-        )
-    }
-
-    /// `GET /company/contacts/{parentId}/communications`
-    /// (`getCompanyContactsByParentIdCommunications`): Get List of ContactCommunication.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ContactCommunication>> {
-        rt::pages(
             &self.0,
             "getCompanyContactsByParentIdCommunications",
             "/company/contacts/{parentId}/communications",
@@ -7110,7 +5803,7 @@ impl CompanyContactsByIdCommunications {
     /// (`getCompanyContactsByParentIdCommunicationsCount`): Get Count of ContactCommunication.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyContactsByParentIdCommunicationsCount",
@@ -7123,10 +5816,11 @@ impl CompanyContactsByIdCommunications {
     /// (`postCompanyContactsByParentIdCommunications`): Post ContactCommunication.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::ContactCommunication) -> rt::ApiFuture<m::ContactCommunication> {
+    pub fn create(&self, body: &m::ContactCommunication) -> rt::Call<m::ContactCommunication> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyContactsByParentIdCommunications",
             "/company/contacts/{parentId}/communications",
             Some(body),
@@ -7149,10 +5843,11 @@ pub struct CompanyContactsByIdCommunicationsById(rt::Node);
 impl CompanyContactsByIdCommunicationsById {
     /// `GET /company/contacts/{parentId}/communications/{id}`
     /// (`getCompanyContactsByParentIdCommunicationsById`): Get ContactCommunication.
-    pub fn get(&self) -> rt::ApiFuture<m::ContactCommunication> {
+    pub fn get(&self) -> rt::Call<m::ContactCommunication> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyContactsByParentIdCommunicationsById",
             "/company/contacts/{parentId}/communications/{id}",
             rt::NO_BODY,
@@ -7164,7 +5859,7 @@ impl CompanyContactsByIdCommunicationsById {
     /// (`getCompanyContactsByParentIdCommunicationsById`): Get ContactCommunication.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ContactCommunication>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ContactCommunication>> {
         rt::get_opt(
             &self.0,
             "getCompanyContactsByParentIdCommunicationsById",
@@ -7177,10 +5872,11 @@ impl CompanyContactsByIdCommunicationsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::ContactCommunication) -> rt::ApiFuture<m::ContactCommunication> {
+    pub fn update(&self, body: &m::ContactCommunication) -> rt::Call<m::ContactCommunication> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyContactsByParentIdCommunicationsById",
             "/company/contacts/{parentId}/communications/{id}",
             Some(body),
@@ -7193,9 +5889,10 @@ impl CompanyContactsByIdCommunicationsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ContactCommunication> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ContactCommunication> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyContactsByParentIdCommunicationsById",
             "/company/contacts/{parentId}/communications/{id}",
             patch,
@@ -7205,10 +5902,11 @@ impl CompanyContactsByIdCommunicationsById {
 
     /// `DELETE /company/contacts/{parentId}/communications/{id}`
     /// (`deleteCompanyContactsByParentIdCommunicationsById`): Delete ContactCommunication.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyContactsByParentIdCommunicationsById",
             "/company/contacts/{parentId}/communications/{id}",
             rt::NO_BODY,
@@ -7229,38 +5927,11 @@ impl CompanyContactsByIdGroups {
     /// `GET /company/contacts/{parentId}/groups` (`getCompanyContactsByParentIdGroups`): Get List
     /// of ContactGroup.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ContactGroup>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ContactGroup> {
         rt::list(
-            &self.0,
-            "getCompanyContactsByParentIdGroups",
-            "/company/contacts/{parentId}/groups",
-            query,
-        )
-    }
-
-    /// `GET /company/contacts/{parentId}/groups` (`getCompanyContactsByParentIdGroups`): Get List
-    /// of ContactGroup.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ContactGroup> {
-        rt::stream(
-            &self.0,
-            "getCompanyContactsByParentIdGroups",
-            "/company/contacts/{parentId}/groups",
-            query,
-        )
-    }
-
-    /// `GET /company/contacts/{parentId}/groups` (`getCompanyContactsByParentIdGroups`): Get List
-    /// of ContactGroup.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ContactGroup>> {
-        rt::pages(
             &self.0,
             "getCompanyContactsByParentIdGroups",
             "/company/contacts/{parentId}/groups",
@@ -7273,7 +5944,7 @@ impl CompanyContactsByIdGroups {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyContactsByParentIdGroupsCount",
@@ -7287,10 +5958,11 @@ impl CompanyContactsByIdGroups {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn create(&self, body: &m::ContactGroup) -> rt::ApiFuture<m::ContactGroup> {
+    pub fn create(&self, body: &m::ContactGroup) -> rt::Call<m::ContactGroup> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyContactsByParentIdGroups",
             "/company/contacts/{parentId}/groups",
             Some(body),
@@ -7317,10 +5989,11 @@ impl CompanyContactsByIdGroupsById {
     /// `GET /company/contacts/{parentId}/groups/{id}` (`getCompanyContactsByParentIdGroupsById`):
     /// Get ContactGroup.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::ContactGroup> {
+    pub fn get(&self) -> rt::Call<m::ContactGroup> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyContactsByParentIdGroupsById",
             "/company/contacts/{parentId}/groups/{id}",
             rt::NO_BODY,
@@ -7333,7 +6006,7 @@ impl CompanyContactsByIdGroupsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ContactGroup>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ContactGroup>> {
         rt::get_opt(
             &self.0,
             "getCompanyContactsByParentIdGroupsById",
@@ -7347,10 +6020,11 @@ impl CompanyContactsByIdGroupsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "company")]
-    pub fn update(&self, body: &m::ContactGroup) -> rt::ApiFuture<m::ContactGroup> {
+    pub fn update(&self, body: &m::ContactGroup) -> rt::Call<m::ContactGroup> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyContactsByParentIdGroupsById",
             "/company/contacts/{parentId}/groups/{id}",
             Some(body),
@@ -7364,9 +6038,10 @@ impl CompanyContactsByIdGroupsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ContactGroup> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ContactGroup> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyContactsByParentIdGroupsById",
             "/company/contacts/{parentId}/groups/{id}",
             patch,
@@ -7377,10 +6052,11 @@ impl CompanyContactsByIdGroupsById {
     /// `DELETE /company/contacts/{parentId}/groups/{id}`
     /// (`deleteCompanyContactsByParentIdGroupsById`): Delete ContactGroup.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyContactsByParentIdGroupsById",
             "/company/contacts/{parentId}/groups/{id}",
             rt::NO_BODY,
@@ -7405,10 +6081,11 @@ impl CompanyContactsByIdImage {
     ///
     /// Sends no query parameters; `get_with` also sends `useDefaultFlag`, `lastModified`.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<rt::Bytes> {
+    pub fn get(&self) -> rt::Call<rt::Bytes> {
         rt::bytes(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyContactsByIdImage",
             "/company/contacts/{id}/image",
             rt::NO_BODY,
@@ -7421,10 +6098,11 @@ impl CompanyContactsByIdImage {
     ///
     /// The raw content of the response (a file or an image). With the query parameters in `params`.
     #[cfg(feature = "company")]
-    pub fn get_with(&self, params: &GetCompanyContactsByIdImageParams) -> rt::ApiFuture<rt::Bytes> {
+    pub fn get_with(&self, params: &GetCompanyContactsByIdImageParams) -> rt::Call<rt::Bytes> {
         rt::bytes(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyContactsByIdImage",
             "/company/contacts/{id}/image",
             rt::NO_BODY,
@@ -7462,10 +6140,11 @@ pub struct CompanyContactsByIdInfo(rt::Node);
 impl CompanyContactsByIdInfo {
     /// `GET /company/contacts/{id}/info` (`getCompanyContactsByIdInfo`): Get ContactInfos.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::ContactInfo> {
+    pub fn get(&self) -> rt::Call<m::ContactInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyContactsByIdInfo",
             "/company/contacts/{id}/info",
             rt::NO_BODY,
@@ -7486,38 +6165,11 @@ impl CompanyContactsByIdNotes {
     /// `GET /company/contacts/{parentId}/notes` (`getCompanyContactsByParentIdNotes`): Get List of
     /// ContactNote.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ContactNote>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ContactNote> {
         rt::list(
-            &self.0,
-            "getCompanyContactsByParentIdNotes",
-            "/company/contacts/{parentId}/notes",
-            query,
-        )
-    }
-
-    /// `GET /company/contacts/{parentId}/notes` (`getCompanyContactsByParentIdNotes`): Get List of
-    /// ContactNote.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ContactNote> {
-        rt::stream(
-            &self.0,
-            "getCompanyContactsByParentIdNotes",
-            "/company/contacts/{parentId}/notes",
-            query,
-        )
-    }
-
-    /// `GET /company/contacts/{parentId}/notes` (`getCompanyContactsByParentIdNotes`): Get List of
-    /// ContactNote.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ContactNote>> {
-        rt::pages(
             &self.0,
             "getCompanyContactsByParentIdNotes",
             "/company/contacts/{parentId}/notes",
@@ -7530,7 +6182,7 @@ impl CompanyContactsByIdNotes {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyContactsByParentIdNotesCount",
@@ -7544,10 +6196,11 @@ impl CompanyContactsByIdNotes {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn create(&self, body: &m::ContactNote) -> rt::ApiFuture<m::ContactNote> {
+    pub fn create(&self, body: &m::ContactNote) -> rt::Call<m::ContactNote> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyContactsByParentIdNotes",
             "/company/contacts/{parentId}/notes",
             Some(body),
@@ -7574,10 +6227,11 @@ impl CompanyContactsByIdNotesById {
     /// `GET /company/contacts/{parentId}/notes/{id}` (`getCompanyContactsByParentIdNotesById`): Get
     /// ContactNote.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::ContactNote> {
+    pub fn get(&self) -> rt::Call<m::ContactNote> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyContactsByParentIdNotesById",
             "/company/contacts/{parentId}/notes/{id}",
             rt::NO_BODY,
@@ -7590,7 +6244,7 @@ impl CompanyContactsByIdNotesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ContactNote>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ContactNote>> {
         rt::get_opt(
             &self.0,
             "getCompanyContactsByParentIdNotesById",
@@ -7604,10 +6258,11 @@ impl CompanyContactsByIdNotesById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "company")]
-    pub fn update(&self, body: &m::ContactNote) -> rt::ApiFuture<m::ContactNote> {
+    pub fn update(&self, body: &m::ContactNote) -> rt::Call<m::ContactNote> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyContactsByParentIdNotesById",
             "/company/contacts/{parentId}/notes/{id}",
             Some(body),
@@ -7621,9 +6276,10 @@ impl CompanyContactsByIdNotesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ContactNote> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ContactNote> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyContactsByParentIdNotesById",
             "/company/contacts/{parentId}/notes/{id}",
             patch,
@@ -7634,10 +6290,11 @@ impl CompanyContactsByIdNotesById {
     /// `DELETE /company/contacts/{parentId}/notes/{id}`
     /// (`deleteCompanyContactsByParentIdNotesById`): Delete ContactNote.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyContactsByParentIdNotesById",
             "/company/contacts/{parentId}/notes/{id}",
             rt::NO_BODY,
@@ -7658,38 +6315,11 @@ impl CompanyContactsByIdPortalSecurity {
     /// `GET /company/contacts/{id}/portalSecurity` (`getCompanyContactsByIdPortalSecurity`): Get
     /// List of PortalSecurity.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::PortalSecurity>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::PortalSecurity> {
         rt::list(
-            &self.0,
-            "getCompanyContactsByIdPortalSecurity",
-            "/company/contacts/{id}/portalSecurity",
-            query,
-        )
-    }
-
-    /// `GET /company/contacts/{id}/portalSecurity` (`getCompanyContactsByIdPortalSecurity`): Get
-    /// List of PortalSecurity.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::PortalSecurity> {
-        rt::stream(
-            &self.0,
-            "getCompanyContactsByIdPortalSecurity",
-            "/company/contacts/{id}/portalSecurity",
-            query,
-        )
-    }
-
-    /// `GET /company/contacts/{id}/portalSecurity` (`getCompanyContactsByIdPortalSecurity`): Get
-    /// List of PortalSecurity.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::PortalSecurity>> {
-        rt::pages(
             &self.0,
             "getCompanyContactsByIdPortalSecurity",
             "/company/contacts/{id}/portalSecurity",
@@ -7710,38 +6340,11 @@ impl CompanyContactsByIdTracks {
     /// `GET /company/contacts/{parentId}/tracks` (`getCompanyContactsByParentIdTracks`): Get List
     /// of ContactTrack.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ContactTrack>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ContactTrack> {
         rt::list(
-            &self.0,
-            "getCompanyContactsByParentIdTracks",
-            "/company/contacts/{parentId}/tracks",
-            query,
-        )
-    }
-
-    /// `GET /company/contacts/{parentId}/tracks` (`getCompanyContactsByParentIdTracks`): Get List
-    /// of ContactTrack.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ContactTrack> {
-        rt::stream(
-            &self.0,
-            "getCompanyContactsByParentIdTracks",
-            "/company/contacts/{parentId}/tracks",
-            query,
-        )
-    }
-
-    /// `GET /company/contacts/{parentId}/tracks` (`getCompanyContactsByParentIdTracks`): Get List
-    /// of ContactTrack.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ContactTrack>> {
-        rt::pages(
             &self.0,
             "getCompanyContactsByParentIdTracks",
             "/company/contacts/{parentId}/tracks",
@@ -7754,7 +6357,7 @@ impl CompanyContactsByIdTracks {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyContactsByParentIdTracksCount",
@@ -7768,10 +6371,11 @@ impl CompanyContactsByIdTracks {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn create(&self, body: &m::ContactTrack) -> rt::ApiFuture<m::ContactTrack> {
+    pub fn create(&self, body: &m::ContactTrack) -> rt::Call<m::ContactTrack> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyContactsByParentIdTracks",
             "/company/contacts/{parentId}/tracks",
             Some(body),
@@ -7798,10 +6402,11 @@ impl CompanyContactsByIdTracksById {
     /// `GET /company/contacts/{parentId}/tracks/{id}` (`getCompanyContactsByParentIdTracksById`):
     /// Get ContactTrack.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::ContactTrack> {
+    pub fn get(&self) -> rt::Call<m::ContactTrack> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyContactsByParentIdTracksById",
             "/company/contacts/{parentId}/tracks/{id}",
             rt::NO_BODY,
@@ -7814,7 +6419,7 @@ impl CompanyContactsByIdTracksById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ContactTrack>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ContactTrack>> {
         rt::get_opt(
             &self.0,
             "getCompanyContactsByParentIdTracksById",
@@ -7825,10 +6430,11 @@ impl CompanyContactsByIdTracksById {
     /// `DELETE /company/contacts/{parentId}/tracks/{id}`
     /// (`deleteCompanyContactsByParentIdTracksById`): Delete ContactTrack.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyContactsByParentIdTracksById",
             "/company/contacts/{parentId}/tracks/{id}",
             rt::NO_BODY,
@@ -7849,47 +6455,14 @@ impl CompanyContactsByIdTypeAssociations {
     /// `GET /company/contacts/{parentId}/typeAssociations`
     /// (`getCompanyContactsByParentIdTypeAssociations`): Get List of ContactTypeAssociation.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
     pub fn list(
         &self,
         query: &rt::ListQuery,
-    ) -> rt::ApiFuture<Vec<m::ContactContactTypeAssociationContactTypeAssociation>> {
+    ) -> rt::List<m::ContactContactTypeAssociationContactTypeAssociation> {
         rt::list(
-            &self.0,
-            "getCompanyContactsByParentIdTypeAssociations",
-            "/company/contacts/{parentId}/typeAssociations",
-            query,
-        )
-    }
-
-    /// `GET /company/contacts/{parentId}/typeAssociations`
-    /// (`getCompanyContactsByParentIdTypeAssociations`): Get List of ContactTypeAssociation.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<m::ContactContactTypeAssociationContactTypeAssociation> {
-        rt::stream(
-            &self.0,
-            "getCompanyContactsByParentIdTypeAssociations",
-            "/company/contacts/{parentId}/typeAssociations",
-            query,
-        )
-    }
-
-    /// `GET /company/contacts/{parentId}/typeAssociations`
-    /// (`getCompanyContactsByParentIdTypeAssociations`): Get List of ContactTypeAssociation.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ContactContactTypeAssociationContactTypeAssociation>> {
-        rt::pages(
             &self.0,
             "getCompanyContactsByParentIdTypeAssociations",
             "/company/contacts/{parentId}/typeAssociations",
@@ -7902,7 +6475,7 @@ impl CompanyContactsByIdTypeAssociations {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyContactsByParentIdTypeAssociationsCount",
@@ -7919,10 +6492,11 @@ impl CompanyContactsByIdTypeAssociations {
     pub fn create(
         &self,
         body: &m::ContactContactTypeAssociationContactTypeAssociation,
-    ) -> rt::ApiFuture<m::ContactContactTypeAssociationContactTypeAssociation> {
+    ) -> rt::Call<m::ContactContactTypeAssociationContactTypeAssociation> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyContactsByParentIdTypeAssociations",
             "/company/contacts/{parentId}/typeAssociations",
             Some(body),
@@ -7949,10 +6523,11 @@ impl CompanyContactsByIdTypeAssociationsById {
     /// `GET /company/contacts/{parentId}/typeAssociations/{id}`
     /// (`getCompanyContactsByParentIdTypeAssociationsById`): Get ContactTypeAssociation.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::ContactContactTypeAssociationContactTypeAssociation> {
+    pub fn get(&self) -> rt::Call<m::ContactContactTypeAssociationContactTypeAssociation> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyContactsByParentIdTypeAssociationsById",
             "/company/contacts/{parentId}/typeAssociations/{id}",
             rt::NO_BODY,
@@ -7967,7 +6542,7 @@ impl CompanyContactsByIdTypeAssociationsById {
     #[cfg(feature = "company")]
     pub fn get_opt(
         &self,
-    ) -> rt::ApiFuture<Option<m::ContactContactTypeAssociationContactTypeAssociation>> {
+    ) -> rt::Call<Option<m::ContactContactTypeAssociationContactTypeAssociation>> {
         rt::get_opt(
             &self.0,
             "getCompanyContactsByParentIdTypeAssociationsById",
@@ -7984,10 +6559,11 @@ impl CompanyContactsByIdTypeAssociationsById {
     pub fn update(
         &self,
         body: &m::ContactContactTypeAssociationContactTypeAssociation,
-    ) -> rt::ApiFuture<m::ContactContactTypeAssociationContactTypeAssociation> {
+    ) -> rt::Call<m::ContactContactTypeAssociationContactTypeAssociation> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyContactsByParentIdTypeAssociationsById",
             "/company/contacts/{parentId}/typeAssociations/{id}",
             Some(body),
@@ -8004,9 +6580,10 @@ impl CompanyContactsByIdTypeAssociationsById {
     pub fn patch(
         &self,
         patch: &rt::Patch,
-    ) -> rt::ApiFuture<m::ContactContactTypeAssociationContactTypeAssociation> {
+    ) -> rt::Call<m::ContactContactTypeAssociationContactTypeAssociation> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyContactsByParentIdTypeAssociationsById",
             "/company/contacts/{parentId}/typeAssociations/{id}",
             patch,
@@ -8017,10 +6594,11 @@ impl CompanyContactsByIdTypeAssociationsById {
     /// `DELETE /company/contacts/{parentId}/typeAssociations/{id}`
     /// (`deleteCompanyContactsByParentIdTypeAssociationsById`): Delete ContactTypeAssociation.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyContactsByParentIdTypeAssociationsById",
             "/company/contacts/{parentId}/typeAssociations/{id}",
             rt::NO_BODY,
@@ -8041,38 +6619,11 @@ impl CompanyContactsByIdUsages {
     /// `GET /company/contacts/{id}/usages` (`getCompanyContactsByIdUsages`): Get List of Usage
     /// Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getCompanyContactsByIdUsages",
-            "/company/contacts/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /company/contacts/{id}/usages` (`getCompanyContactsByIdUsages`): Get List of Usage
-    /// Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getCompanyContactsByIdUsages",
-            "/company/contacts/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /company/contacts/{id}/usages` (`getCompanyContactsByIdUsages`): Get List of Usage
-    /// Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getCompanyContactsByIdUsages",
             "/company/contacts/{id}/usages",
@@ -8099,38 +6650,11 @@ impl CompanyContactsByIdUsagesList {
     /// `GET /company/contacts/{id}/usages/list` (`getCompanyContactsByIdUsagesList`): Get List of
     /// Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getCompanyContactsByIdUsagesList",
-            "/company/contacts/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /company/contacts/{id}/usages/list` (`getCompanyContactsByIdUsagesList`): Get List of
-    /// Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getCompanyContactsByIdUsagesList",
-            "/company/contacts/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /company/contacts/{id}/usages/list` (`getCompanyContactsByIdUsagesList`): Get List of
-    /// Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getCompanyContactsByIdUsagesList",
             "/company/contacts/{id}/usages/list",
@@ -8150,36 +6674,11 @@ pub struct CompanyContactsInfo(rt::Node);
 impl CompanyContactsInfo {
     /// `GET /company/contacts/info` (`getCompanyContactsInfo`): Get List of ContactInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ContactInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ContactInfo> {
         rt::list(
-            &self.0,
-            "getCompanyContactsInfo",
-            "/company/contacts/info",
-            query,
-        )
-    }
-
-    /// `GET /company/contacts/info` (`getCompanyContactsInfo`): Get List of ContactInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ContactInfo> {
-        rt::stream(
-            &self.0,
-            "getCompanyContactsInfo",
-            "/company/contacts/info",
-            query,
-        )
-    }
-
-    /// `GET /company/contacts/info` (`getCompanyContactsInfo`): Get List of ContactInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ContactInfo>> {
-        rt::pages(
             &self.0,
             "getCompanyContactsInfo",
             "/company/contacts/info",
@@ -8192,7 +6691,7 @@ impl CompanyContactsInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyContactsInfoCount",
@@ -8214,38 +6713,11 @@ impl CompanyContactsRelationships {
     /// `GET /company/contacts/relationships` (`getCompanyContactsRelationships`): Get List of
     /// ContactRelationship.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ContactRelationship>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ContactRelationship> {
         rt::list(
-            &self.0,
-            "getCompanyContactsRelationships",
-            "/company/contacts/relationships",
-            query,
-        )
-    }
-
-    /// `GET /company/contacts/relationships` (`getCompanyContactsRelationships`): Get List of
-    /// ContactRelationship.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ContactRelationship> {
-        rt::stream(
-            &self.0,
-            "getCompanyContactsRelationships",
-            "/company/contacts/relationships",
-            query,
-        )
-    }
-
-    /// `GET /company/contacts/relationships` (`getCompanyContactsRelationships`): Get List of
-    /// ContactRelationship.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ContactRelationship>> {
-        rt::pages(
             &self.0,
             "getCompanyContactsRelationships",
             "/company/contacts/relationships",
@@ -8258,7 +6730,7 @@ impl CompanyContactsRelationships {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyContactsRelationshipsCount",
@@ -8272,10 +6744,11 @@ impl CompanyContactsRelationships {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn create(&self, body: &m::ContactRelationship) -> rt::ApiFuture<m::ContactRelationship> {
+    pub fn create(&self, body: &m::ContactRelationship) -> rt::Call<m::ContactRelationship> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyContactsRelationships",
             "/company/contacts/relationships",
             Some(body),
@@ -8302,10 +6775,11 @@ impl CompanyContactsRelationshipsById {
     /// `GET /company/contacts/relationships/{id}` (`getCompanyContactsRelationshipsById`): Get
     /// ContactRelationship.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::ContactRelationship> {
+    pub fn get(&self) -> rt::Call<m::ContactRelationship> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyContactsRelationshipsById",
             "/company/contacts/relationships/{id}",
             rt::NO_BODY,
@@ -8318,7 +6792,7 @@ impl CompanyContactsRelationshipsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ContactRelationship>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ContactRelationship>> {
         rt::get_opt(
             &self.0,
             "getCompanyContactsRelationshipsById",
@@ -8332,10 +6806,11 @@ impl CompanyContactsRelationshipsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "company")]
-    pub fn update(&self, body: &m::ContactRelationship) -> rt::ApiFuture<m::ContactRelationship> {
+    pub fn update(&self, body: &m::ContactRelationship) -> rt::Call<m::ContactRelationship> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyContactsRelationshipsById",
             "/company/contacts/relationships/{id}",
             Some(body),
@@ -8349,9 +6824,10 @@ impl CompanyContactsRelationshipsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ContactRelationship> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ContactRelationship> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyContactsRelationshipsById",
             "/company/contacts/relationships/{id}",
             patch,
@@ -8362,10 +6838,11 @@ impl CompanyContactsRelationshipsById {
     /// `DELETE /company/contacts/relationships/{id}` (`deleteCompanyContactsRelationshipsById`):
     /// Delete ContactRelationship.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyContactsRelationshipsById",
             "/company/contacts/relationships/{id}",
             rt::NO_BODY,
@@ -8388,10 +6865,11 @@ impl CompanyContactsRequestPassword {
     ///
     /// Not retried after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn post(&self, body: &m::RequestPasswordRequest) -> rt::ApiFuture<()> {
+    pub fn post(&self, body: &m::RequestPasswordRequest) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyContactsRequestPassword",
             "/company/contacts/requestPassword",
             Some(body),
@@ -8411,36 +6889,11 @@ pub struct CompanyContactsTypes(rt::Node);
 impl CompanyContactsTypes {
     /// `GET /company/contacts/types` (`getCompanyContactsTypes`): Get List of ContactType.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ContactType>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ContactType> {
         rt::list(
-            &self.0,
-            "getCompanyContactsTypes",
-            "/company/contacts/types",
-            query,
-        )
-    }
-
-    /// `GET /company/contacts/types` (`getCompanyContactsTypes`): Get List of ContactType.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ContactType> {
-        rt::stream(
-            &self.0,
-            "getCompanyContactsTypes",
-            "/company/contacts/types",
-            query,
-        )
-    }
-
-    /// `GET /company/contacts/types` (`getCompanyContactsTypes`): Get List of ContactType.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ContactType>> {
-        rt::pages(
             &self.0,
             "getCompanyContactsTypes",
             "/company/contacts/types",
@@ -8453,7 +6906,7 @@ impl CompanyContactsTypes {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyContactsTypesCount",
@@ -8466,10 +6919,11 @@ impl CompanyContactsTypes {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn create(&self, body: &m::ContactType) -> rt::ApiFuture<m::ContactType> {
+    pub fn create(&self, body: &m::ContactType) -> rt::Call<m::ContactType> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyContactsTypes",
             "/company/contacts/types",
             Some(body),
@@ -8524,10 +6978,11 @@ impl CompanyContactsTypesCountInfo {
     /// `GET /company/contacts/types/count/info` (`getCompanyContactsTypesCountInfo`): Get Count of
     /// ContactTypeInfo.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::Count> {
+    pub fn get(&self) -> rt::Call<m::Count> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyContactsTypesCountInfo",
             "/company/contacts/types/count/info",
             rt::NO_BODY,
@@ -8547,10 +7002,11 @@ pub struct CompanyContactsTypesById(rt::Node);
 impl CompanyContactsTypesById {
     /// `GET /company/contacts/types/{id}` (`getCompanyContactsTypesById`): Get ContactType.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::ContactType> {
+    pub fn get(&self) -> rt::Call<m::ContactType> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyContactsTypesById",
             "/company/contacts/types/{id}",
             rt::NO_BODY,
@@ -8562,7 +7018,7 @@ impl CompanyContactsTypesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ContactType>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ContactType>> {
         rt::get_opt(
             &self.0,
             "getCompanyContactsTypesById",
@@ -8575,10 +7031,11 @@ impl CompanyContactsTypesById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "company")]
-    pub fn update(&self, body: &m::ContactType) -> rt::ApiFuture<m::ContactType> {
+    pub fn update(&self, body: &m::ContactType) -> rt::Call<m::ContactType> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyContactsTypesById",
             "/company/contacts/types/{id}",
             Some(body),
@@ -8591,9 +7048,10 @@ impl CompanyContactsTypesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ContactType> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ContactType> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyContactsTypesById",
             "/company/contacts/types/{id}",
             patch,
@@ -8604,10 +7062,11 @@ impl CompanyContactsTypesById {
     /// `DELETE /company/contacts/types/{id}` (`deleteCompanyContactsTypesById`): Delete
     /// ContactType.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyContactsTypesById",
             "/company/contacts/types/{id}",
             rt::NO_BODY,
@@ -8634,10 +7093,11 @@ impl CompanyContactsTypesByIdInfo {
     /// `GET /company/contacts/types/{id}/info` (`getCompanyContactsTypesByIdInfo`): Get
     /// ContactTypeInfo.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::ContactTypeInfo> {
+    pub fn get(&self) -> rt::Call<m::ContactTypeInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyContactsTypesByIdInfo",
             "/company/contacts/types/{id}/info",
             rt::NO_BODY,
@@ -8658,38 +7118,11 @@ impl CompanyContactsTypesInfo {
     /// `GET /company/contacts/types/info` (`getCompanyContactsTypesInfo`): Get List of
     /// ContactTypeInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ContactTypeInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ContactTypeInfo> {
         rt::list(
-            &self.0,
-            "getCompanyContactsTypesInfo",
-            "/company/contacts/types/info",
-            query,
-        )
-    }
-
-    /// `GET /company/contacts/types/info` (`getCompanyContactsTypesInfo`): Get List of
-    /// ContactTypeInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ContactTypeInfo> {
-        rt::stream(
-            &self.0,
-            "getCompanyContactsTypesInfo",
-            "/company/contacts/types/info",
-            query,
-        )
-    }
-
-    /// `GET /company/contacts/types/info` (`getCompanyContactsTypesInfo`): Get List of
-    /// ContactTypeInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ContactTypeInfo>> {
-        rt::pages(
             &self.0,
             "getCompanyContactsTypesInfo",
             "/company/contacts/types/info",
@@ -8712,13 +7145,11 @@ impl CompanyContactsValidatePortalCredentials {
     ///
     /// Not retried after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn post(
-        &self,
-        body: &m::ValidatePortalRequest,
-    ) -> rt::ApiFuture<m::ValidatePortalResponse> {
+    pub fn post(&self, body: &m::ValidatePortalRequest) -> rt::Call<m::ValidatePortalResponse> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyContactsValidatePortalCredentials",
             "/company/contacts/validatePortalCredentials",
             Some(body),
@@ -8738,33 +7169,18 @@ pub struct CompanyCountries(rt::Node);
 impl CompanyCountries {
     /// `GET /company/countries` (`getCompanyCountries`): Get List of.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Country>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Country> {
         rt::list(&self.0, "getCompanyCountries", "/company/countries", query)
-    }
-
-    /// `GET /company/countries` (`getCompanyCountries`): Get List of.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Country> {
-        rt::stream(&self.0, "getCompanyCountries", "/company/countries", query)
-    }
-
-    /// `GET /company/countries` (`getCompanyCountries`): Get List of.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Country>> {
-        rt::pages(&self.0, "getCompanyCountries", "/company/countries", query)
     }
 
     /// `GET /company/countries/count` (`getCompanyCountriesCount`): Get Count of.
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyCountriesCount",
@@ -8777,10 +7193,11 @@ impl CompanyCountries {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn create(&self, body: &m::Country) -> rt::ApiFuture<m::Country> {
+    pub fn create(&self, body: &m::Country) -> rt::Call<m::Country> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyCountries",
             "/company/countries",
             Some(body),
@@ -8812,10 +7229,11 @@ pub struct CompanyCountriesById(rt::Node);
 impl CompanyCountriesById {
     /// `GET /company/countries/{id}` (`getCompanyCountriesById`): Get Count of.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::Country> {
+    pub fn get(&self) -> rt::Call<m::Country> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyCountriesById",
             "/company/countries/{id}",
             rt::NO_BODY,
@@ -8827,7 +7245,7 @@ impl CompanyCountriesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Country>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Country>> {
         rt::get_opt(
             &self.0,
             "getCompanyCountriesById",
@@ -8840,10 +7258,11 @@ impl CompanyCountriesById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "company")]
-    pub fn update(&self, body: &m::Country) -> rt::ApiFuture<m::Country> {
+    pub fn update(&self, body: &m::Country) -> rt::Call<m::Country> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyCountriesById",
             "/company/countries/{id}",
             Some(body),
@@ -8856,9 +7275,10 @@ impl CompanyCountriesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Country> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Country> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyCountriesById",
             "/company/countries/{id}",
             patch,
@@ -8868,10 +7288,11 @@ impl CompanyCountriesById {
 
     /// `DELETE /company/countries/{id}` (`deleteCompanyCountriesById`): Delete.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyCountriesById",
             "/company/countries/{id}",
             rt::NO_BODY,
@@ -8897,10 +7318,11 @@ pub struct CompanyCountriesByIdInfo(rt::Node);
 impl CompanyCountriesByIdInfo {
     /// `GET /company/countries/{id}/info` (`getCompanyCountriesByIdInfo`): Get CountryInfos.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::CountryInfo> {
+    pub fn get(&self) -> rt::Call<m::CountryInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyCountriesByIdInfo",
             "/company/countries/{id}/info",
             rt::NO_BODY,
@@ -8920,36 +7342,11 @@ pub struct CompanyCountriesInfo(rt::Node);
 impl CompanyCountriesInfo {
     /// `GET /company/countries/info` (`getCompanyCountriesInfo`): Get List of CountryInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::CountryInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CountryInfo> {
         rt::list(
-            &self.0,
-            "getCompanyCountriesInfo",
-            "/company/countries/info",
-            query,
-        )
-    }
-
-    /// `GET /company/countries/info` (`getCompanyCountriesInfo`): Get List of CountryInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CountryInfo> {
-        rt::stream(
-            &self.0,
-            "getCompanyCountriesInfo",
-            "/company/countries/info",
-            query,
-        )
-    }
-
-    /// `GET /company/countries/info` (`getCompanyCountriesInfo`): Get List of CountryInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::CountryInfo>> {
-        rt::pages(
             &self.0,
             "getCompanyCountriesInfo",
             "/company/countries/info",
@@ -8962,7 +7359,7 @@ impl CompanyCountriesInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyCountriesInfoCount",
@@ -8986,36 +7383,11 @@ pub struct CompanyEntityTypes(rt::Node);
 impl CompanyEntityTypes {
     /// `GET /company/entityTypes` (`getCompanyEntityTypes`): Get List of EntityType.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::EntityType>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::EntityType> {
         rt::list(
-            &self.0,
-            "getCompanyEntityTypes",
-            "/company/entityTypes",
-            query,
-        )
-    }
-
-    /// `GET /company/entityTypes` (`getCompanyEntityTypes`): Get List of EntityType.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::EntityType> {
-        rt::stream(
-            &self.0,
-            "getCompanyEntityTypes",
-            "/company/entityTypes",
-            query,
-        )
-    }
-
-    /// `GET /company/entityTypes` (`getCompanyEntityTypes`): Get List of EntityType.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::EntityType>> {
-        rt::pages(
             &self.0,
             "getCompanyEntityTypes",
             "/company/entityTypes",
@@ -9027,7 +7399,7 @@ impl CompanyEntityTypes {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyEntityTypesCount",
@@ -9060,10 +7432,11 @@ pub struct CompanyEntityTypesById(rt::Node);
 impl CompanyEntityTypesById {
     /// `GET /company/entityTypes/{id}` (`getCompanyEntityTypesById`): Get EntityType.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::EntityType> {
+    pub fn get(&self) -> rt::Call<m::EntityType> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyEntityTypesById",
             "/company/entityTypes/{id}",
             rt::NO_BODY,
@@ -9075,7 +7448,7 @@ impl CompanyEntityTypesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::EntityType>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::EntityType>> {
         rt::get_opt(
             &self.0,
             "getCompanyEntityTypesById",
@@ -9101,10 +7474,11 @@ pub struct CompanyEntityTypesByIdInfo(rt::Node);
 impl CompanyEntityTypesByIdInfo {
     /// `GET /company/entitytypes/{id}/info` (`getCompanyEntitytypesByIdInfo`): Get EntityTypeInfos.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::EntityTypeInfo> {
+    pub fn get(&self) -> rt::Call<m::EntityTypeInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyEntitytypesByIdInfo",
             "/company/entitytypes/{id}/info",
             rt::NO_BODY,
@@ -9124,36 +7498,11 @@ pub struct CompanyEntityTypesInfo(rt::Node);
 impl CompanyEntityTypesInfo {
     /// `GET /company/entitytypes/info` (`getCompanyEntitytypesInfo`): Get List of EntityTypeInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::EntityTypeInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::EntityTypeInfo> {
         rt::list(
-            &self.0,
-            "getCompanyEntitytypesInfo",
-            "/company/entitytypes/info",
-            query,
-        )
-    }
-
-    /// `GET /company/entitytypes/info` (`getCompanyEntitytypesInfo`): Get List of EntityTypeInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::EntityTypeInfo> {
-        rt::stream(
-            &self.0,
-            "getCompanyEntitytypesInfo",
-            "/company/entitytypes/info",
-            query,
-        )
-    }
-
-    /// `GET /company/entitytypes/info` (`getCompanyEntitytypesInfo`): Get List of EntityTypeInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::EntityTypeInfo>> {
-        rt::pages(
             &self.0,
             "getCompanyEntitytypesInfo",
             "/company/entitytypes/info",
@@ -9166,7 +7515,7 @@ impl CompanyEntityTypesInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyEntityTypesInfoCount",
@@ -9206,7 +7555,7 @@ impl CompanyExpenseTypesInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyExpenseTypesInfoCount",
@@ -9227,36 +7576,11 @@ pub struct CompanyM365contact(rt::Node);
 impl CompanyM365contact {
     /// `GET /company/m365contact` (`getCompanyM365contact`): Get List of M365Contacts.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::M365Contact>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::M365Contact> {
         rt::list(
-            &self.0,
-            "getCompanyM365contact",
-            "/company/m365contact",
-            query,
-        )
-    }
-
-    /// `GET /company/m365contact` (`getCompanyM365contact`): Get List of M365Contacts.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::M365Contact> {
-        rt::stream(
-            &self.0,
-            "getCompanyM365contact",
-            "/company/m365contact",
-            query,
-        )
-    }
-
-    /// `GET /company/m365contact` (`getCompanyM365contact`): Get List of M365Contacts.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::M365Contact>> {
-        rt::pages(
             &self.0,
             "getCompanyM365contact",
             "/company/m365contact",
@@ -9268,7 +7592,7 @@ impl CompanyM365contact {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyM365contactCount",
@@ -9295,10 +7619,11 @@ pub struct CompanyM365contactById(rt::Node);
 impl CompanyM365contactById {
     /// `GET /company/m365contact/{id}` (`getCompanyM365contactById`): Get M365Contacts.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::M365Contact> {
+    pub fn get(&self) -> rt::Call<m::M365Contact> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyM365contactById",
             "/company/m365contact/{id}",
             rt::NO_BODY,
@@ -9310,7 +7635,7 @@ impl CompanyM365contactById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::M365Contact>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::M365Contact>> {
         rt::get_opt(
             &self.0,
             "getCompanyM365contactById",
@@ -9369,10 +7694,11 @@ impl CompanyM365contactsyncByIdProperty {
     /// `GET /company/m365contactsync/{id}/property` (`getCompanyM365contactsyncByIdProperty`): Get
     /// M365ContactSyncProperties.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::M365ContactSyncProperty> {
+    pub fn get(&self) -> rt::Call<m::M365ContactSyncProperty> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyM365contactsyncByIdProperty",
             "/company/m365contactsync/{id}/property",
             rt::NO_BODY,
@@ -9395,7 +7721,7 @@ impl CompanyM365contactsyncProperty {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyM365contactsyncPropertyCount",
@@ -9407,10 +7733,11 @@ impl CompanyM365contactsyncProperty {
     /// `DELETE /company/m365contactsync/property/` (`deleteCompanyM365contactsyncProperty`): Delete
     /// M365ContactSyncProperty.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyM365contactsyncProperty",
             "/company/m365contactsync/property/",
             rt::NO_BODY,
@@ -9423,13 +7750,11 @@ impl CompanyM365contactsyncProperty {
     ///
     /// Not retried after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn post(
-        &self,
-        body: &m::M365ContactSyncProperty,
-    ) -> rt::ApiFuture<m::M365ContactSyncProperty> {
+    pub fn post(&self, body: &m::M365ContactSyncProperty) -> rt::Call<m::M365ContactSyncProperty> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyM365contactsyncProperty",
             "/company/m365contactsync/property",
             Some(body),
@@ -9463,52 +7788,14 @@ impl CompanyM365contactsyncPropertyExcluded {
     /// (`getCompanyM365contactsyncPropertyExcluded`): Get List of
     /// M365ContactSyncPropertiesExcluded.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     ///
     /// Also takes the query parameter `id` (integer) through
     /// [`ListQuery::param`](crate::ListQuery::param).
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::M365ContactSyncProperty>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::M365ContactSyncProperty> {
         rt::list(
-            &self.0,
-            "getCompanyM365contactsyncPropertyExcluded",
-            "/company/m365contactsync/property/excluded",
-            query,
-        )
-    }
-
-    /// `GET /company/m365contactsync/property/excluded`
-    /// (`getCompanyM365contactsyncPropertyExcluded`): Get List of
-    /// M365ContactSyncPropertiesExcluded.
-    ///
-    /// Every record matching `query`, following the pages.
-    ///
-    /// Also takes the query parameter `id` (integer) through
-    /// [`ListQuery::param`](crate::ListQuery::param).
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::M365ContactSyncProperty> {
-        rt::stream(
-            &self.0,
-            "getCompanyM365contactsyncPropertyExcluded",
-            "/company/m365contactsync/property/excluded",
-            query,
-        )
-    }
-
-    /// `GET /company/m365contactsync/property/excluded`
-    /// (`getCompanyM365contactsyncPropertyExcluded`): Get List of
-    /// M365ContactSyncPropertiesExcluded.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    ///
-    /// Also takes the query parameter `id` (integer) through
-    /// [`ListQuery::param`](crate::ListQuery::param).
-    #[cfg(feature = "company")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::M365ContactSyncProperty>> {
-        rt::pages(
             &self.0,
             "getCompanyM365contactsyncPropertyExcluded",
             "/company/m365contactsync/property/excluded",
@@ -9530,52 +7817,14 @@ impl CompanyM365contactsyncPropertyIncluded {
     /// (`getCompanyM365contactsyncPropertyIncluded`): Get List of
     /// M365ContactSyncPropertiesIncluded.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     ///
     /// Also takes the query parameter `id` (integer) through
     /// [`ListQuery::param`](crate::ListQuery::param).
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::M365ContactSyncProperty>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::M365ContactSyncProperty> {
         rt::list(
-            &self.0,
-            "getCompanyM365contactsyncPropertyIncluded",
-            "/company/m365contactsync/property/included",
-            query,
-        )
-    }
-
-    /// `GET /company/m365contactsync/property/included`
-    /// (`getCompanyM365contactsyncPropertyIncluded`): Get List of
-    /// M365ContactSyncPropertiesIncluded.
-    ///
-    /// Every record matching `query`, following the pages.
-    ///
-    /// Also takes the query parameter `id` (integer) through
-    /// [`ListQuery::param`](crate::ListQuery::param).
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::M365ContactSyncProperty> {
-        rt::stream(
-            &self.0,
-            "getCompanyM365contactsyncPropertyIncluded",
-            "/company/m365contactsync/property/included",
-            query,
-        )
-    }
-
-    /// `GET /company/m365contactsync/property/included`
-    /// (`getCompanyM365contactsyncPropertyIncluded`): Get List of
-    /// M365ContactSyncPropertiesIncluded.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    ///
-    /// Also takes the query parameter `id` (integer) through
-    /// [`ListQuery::param`](crate::ListQuery::param).
-    #[cfg(feature = "company")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::M365ContactSyncProperty>> {
-        rt::pages(
             &self.0,
             "getCompanyM365contactsyncPropertyIncluded",
             "/company/m365contactsync/property/included",
@@ -9596,41 +7845,11 @@ impl CompanyManagedDevicesIntegrations {
     /// `GET /company/managedDevicesIntegrations` (`getCompanyManagedDevicesIntegrations`): Get List
     /// of ManagedDevicesIntegration.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ManagedDevicesIntegration>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ManagedDevicesIntegration> {
         rt::list(
-            &self.0,
-            "getCompanyManagedDevicesIntegrations",
-            "/company/managedDevicesIntegrations",
-            query,
-        )
-    }
-
-    /// `GET /company/managedDevicesIntegrations` (`getCompanyManagedDevicesIntegrations`): Get List
-    /// of ManagedDevicesIntegration.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ManagedDevicesIntegration> {
-        rt::stream(
-            &self.0,
-            "getCompanyManagedDevicesIntegrations",
-            "/company/managedDevicesIntegrations",
-            query,
-        )
-    }
-
-    /// `GET /company/managedDevicesIntegrations` (`getCompanyManagedDevicesIntegrations`): Get List
-    /// of ManagedDevicesIntegration.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ManagedDevicesIntegration>> {
-        rt::pages(
             &self.0,
             "getCompanyManagedDevicesIntegrations",
             "/company/managedDevicesIntegrations",
@@ -9643,7 +7862,7 @@ impl CompanyManagedDevicesIntegrations {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyManagedDevicesIntegrationsCount",
@@ -9660,10 +7879,11 @@ impl CompanyManagedDevicesIntegrations {
     pub fn create(
         &self,
         body: &m::ManagedDevicesIntegration,
-    ) -> rt::ApiFuture<m::ManagedDevicesIntegration> {
+    ) -> rt::Call<m::ManagedDevicesIntegration> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyManagedDevicesIntegrations",
             "/company/managedDevicesIntegrations",
             Some(body),
@@ -9696,10 +7916,11 @@ impl CompanyManagedDevicesIntegrationsById {
     /// `GET /company/managedDevicesIntegrations/{id}` (`getCompanyManagedDevicesIntegrationsById`):
     /// Get ManagedDevicesIntegration.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::ManagedDevicesIntegration> {
+    pub fn get(&self) -> rt::Call<m::ManagedDevicesIntegration> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyManagedDevicesIntegrationsById",
             "/company/managedDevicesIntegrations/{id}",
             rt::NO_BODY,
@@ -9712,7 +7933,7 @@ impl CompanyManagedDevicesIntegrationsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ManagedDevicesIntegration>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ManagedDevicesIntegration>> {
         rt::get_opt(
             &self.0,
             "getCompanyManagedDevicesIntegrationsById",
@@ -9729,10 +7950,11 @@ impl CompanyManagedDevicesIntegrationsById {
     pub fn update(
         &self,
         body: &m::ManagedDevicesIntegration,
-    ) -> rt::ApiFuture<m::ManagedDevicesIntegration> {
+    ) -> rt::Call<m::ManagedDevicesIntegration> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyManagedDevicesIntegrationsById",
             "/company/managedDevicesIntegrations/{id}",
             Some(body),
@@ -9746,9 +7968,10 @@ impl CompanyManagedDevicesIntegrationsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ManagedDevicesIntegration> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ManagedDevicesIntegration> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyManagedDevicesIntegrationsById",
             "/company/managedDevicesIntegrations/{id}",
             patch,
@@ -9759,10 +7982,11 @@ impl CompanyManagedDevicesIntegrationsById {
     /// `DELETE /company/managedDevicesIntegrations/{id}`
     /// (`deleteCompanyManagedDevicesIntegrationsById`): Delete ManagedDevicesIntegration.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyManagedDevicesIntegrationsById",
             "/company/managedDevicesIntegrations/{id}",
             rt::NO_BODY,
@@ -9814,49 +8038,14 @@ impl CompanyManagedDevicesIntegrationsByIdCrossReferences {
     /// (`getCompanyManagedDevicesIntegrationsByParentIdCrossReferences`): Get List of
     /// ManagedDevicesIntegrationCrossReference.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
     pub fn list(
         &self,
         query: &rt::ListQuery,
-    ) -> rt::ApiFuture<Vec<m::ManagedDevicesIntegrationCrossReference>> {
+    ) -> rt::List<m::ManagedDevicesIntegrationCrossReference> {
         rt::list(
-            &self.0,
-            "getCompanyManagedDevicesIntegrationsByParentIdCrossReferences",
-            "/company/managedDevicesIntegrations/{parentId}/crossReferences",
-            query,
-        )
-    }
-
-    /// `GET /company/managedDevicesIntegrations/{parentId}/crossReferences`
-    /// (`getCompanyManagedDevicesIntegrationsByParentIdCrossReferences`): Get List of
-    /// ManagedDevicesIntegrationCrossReference.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<m::ManagedDevicesIntegrationCrossReference> {
-        rt::stream(
-            &self.0,
-            "getCompanyManagedDevicesIntegrationsByParentIdCrossReferences",
-            "/company/managedDevicesIntegrations/{parentId}/crossReferences",
-            query,
-        )
-    }
-
-    /// `GET /company/managedDevicesIntegrations/{parentId}/crossReferences`
-    /// (`getCompanyManagedDevicesIntegrationsByParentIdCrossReferences`): Get List of
-    /// ManagedDevicesIntegrationCrossReference.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ManagedDevicesIntegrationCrossReference>> {
-        rt::pages(
             &self.0,
             "getCompanyManagedDevicesIntegrationsByParentIdCrossReferences",
             "/company/managedDevicesIntegrations/{parentId}/crossReferences",
@@ -9870,7 +8059,7 @@ impl CompanyManagedDevicesIntegrationsByIdCrossReferences {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyManagedDevicesIntegrationsByParentIdCrossReferencesCount",
@@ -9888,10 +8077,11 @@ impl CompanyManagedDevicesIntegrationsByIdCrossReferences {
     pub fn create(
         &self,
         body: &m::ManagedDevicesIntegrationCrossReference,
-    ) -> rt::ApiFuture<m::ManagedDevicesIntegrationCrossReference> {
+    ) -> rt::Call<m::ManagedDevicesIntegrationCrossReference> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyManagedDevicesIntegrationsByParentIdCrossReferences",
             "/company/managedDevicesIntegrations/{parentId}/crossReferences",
             Some(body),
@@ -9919,10 +8109,11 @@ impl CompanyManagedDevicesIntegrationsByIdCrossReferencesById {
     /// (`getCompanyManagedDevicesIntegrationsByParentIdCrossReferencesById`): Get
     /// ManagedDevicesIntegrationCrossReference.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::ManagedDevicesIntegrationCrossReference> {
+    pub fn get(&self) -> rt::Call<m::ManagedDevicesIntegrationCrossReference> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyManagedDevicesIntegrationsByParentIdCrossReferencesById",
             "/company/managedDevicesIntegrations/{parentId}/crossReferences/{id}",
             rt::NO_BODY,
@@ -9936,7 +8127,7 @@ impl CompanyManagedDevicesIntegrationsByIdCrossReferencesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ManagedDevicesIntegrationCrossReference>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ManagedDevicesIntegrationCrossReference>> {
         rt::get_opt(
             &self.0,
             "getCompanyManagedDevicesIntegrationsByParentIdCrossReferencesById",
@@ -9954,10 +8145,11 @@ impl CompanyManagedDevicesIntegrationsByIdCrossReferencesById {
     pub fn update(
         &self,
         body: &m::ManagedDevicesIntegrationCrossReference,
-    ) -> rt::ApiFuture<m::ManagedDevicesIntegrationCrossReference> {
+    ) -> rt::Call<m::ManagedDevicesIntegrationCrossReference> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyManagedDevicesIntegrationsByParentIdCrossReferencesById",
             "/company/managedDevicesIntegrations/{parentId}/crossReferences/{id}",
             Some(body),
@@ -9972,12 +8164,10 @@ impl CompanyManagedDevicesIntegrationsByIdCrossReferencesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(
-        &self,
-        patch: &rt::Patch,
-    ) -> rt::ApiFuture<m::ManagedDevicesIntegrationCrossReference> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ManagedDevicesIntegrationCrossReference> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyManagedDevicesIntegrationsByParentIdCrossReferencesById",
             "/company/managedDevicesIntegrations/{parentId}/crossReferences/{id}",
             patch,
@@ -9989,10 +8179,11 @@ impl CompanyManagedDevicesIntegrationsByIdCrossReferencesById {
     /// (`deleteCompanyManagedDevicesIntegrationsByParentIdCrossReferencesById`): Delete
     /// ManagedDevicesIntegrationCrossReference.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<m::ManagedDevicesIntegrationCrossReference> {
+    pub fn delete(&self) -> rt::Call<m::ManagedDevicesIntegrationCrossReference> {
         rt::json(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyManagedDevicesIntegrationsByParentIdCrossReferencesById",
             "/company/managedDevicesIntegrations/{parentId}/crossReferences/{id}",
             rt::NO_BODY,
@@ -10013,10 +8204,11 @@ impl CompanyManagedDevicesIntegrationsByIdInfo {
     /// `GET /company/managedDevicesIntegrations/{id}/info`
     /// (`getCompanyManagedDevicesIntegrationsByIdInfo`): Get ManagedDevicesIntegrationInfos.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::ManagedDevicesIntegrationInfo> {
+    pub fn get(&self) -> rt::Call<m::ManagedDevicesIntegrationInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyManagedDevicesIntegrationsByIdInfo",
             "/company/managedDevicesIntegrations/{id}/info",
             rt::NO_BODY,
@@ -10038,49 +8230,11 @@ impl CompanyManagedDevicesIntegrationsByIdLogins {
     /// (`getCompanyManagedDevicesIntegrationsByParentIdLogins`): Get List of
     /// ManagedDevicesIntegrationLogin.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiFuture<Vec<m::ManagedDevicesIntegrationLogin>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ManagedDevicesIntegrationLogin> {
         rt::list(
-            &self.0,
-            "getCompanyManagedDevicesIntegrationsByParentIdLogins",
-            "/company/managedDevicesIntegrations/{parentId}/logins",
-            query,
-        )
-    }
-
-    /// `GET /company/managedDevicesIntegrations/{parentId}/logins`
-    /// (`getCompanyManagedDevicesIntegrationsByParentIdLogins`): Get List of
-    /// ManagedDevicesIntegrationLogin.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<m::ManagedDevicesIntegrationLogin> {
-        rt::stream(
-            &self.0,
-            "getCompanyManagedDevicesIntegrationsByParentIdLogins",
-            "/company/managedDevicesIntegrations/{parentId}/logins",
-            query,
-        )
-    }
-
-    /// `GET /company/managedDevicesIntegrations/{parentId}/logins`
-    /// (`getCompanyManagedDevicesIntegrationsByParentIdLogins`): Get List of
-    /// ManagedDevicesIntegrationLogin.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ManagedDevicesIntegrationLogin>> {
-        rt::pages(
             &self.0,
             "getCompanyManagedDevicesIntegrationsByParentIdLogins",
             "/company/managedDevicesIntegrations/{parentId}/logins",
@@ -10094,7 +8248,7 @@ impl CompanyManagedDevicesIntegrationsByIdLogins {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyManagedDevicesIntegrationsByParentIdLoginsCount",
@@ -10112,10 +8266,11 @@ impl CompanyManagedDevicesIntegrationsByIdLogins {
     pub fn create(
         &self,
         body: &m::ManagedDevicesIntegrationLogin,
-    ) -> rt::ApiFuture<m::ManagedDevicesIntegrationLogin> {
+    ) -> rt::Call<m::ManagedDevicesIntegrationLogin> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyManagedDevicesIntegrationsByParentIdLogins",
             "/company/managedDevicesIntegrations/{parentId}/logins",
             Some(body),
@@ -10143,10 +8298,11 @@ impl CompanyManagedDevicesIntegrationsByIdLoginsById {
     /// (`getCompanyManagedDevicesIntegrationsByParentIdLoginsById`): Get
     /// ManagedDevicesIntegrationLogin.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::ManagedDevicesIntegrationLogin> {
+    pub fn get(&self) -> rt::Call<m::ManagedDevicesIntegrationLogin> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyManagedDevicesIntegrationsByParentIdLoginsById",
             "/company/managedDevicesIntegrations/{parentId}/logins/{id}",
             rt::NO_BODY,
@@ -10160,7 +8316,7 @@ impl CompanyManagedDevicesIntegrationsByIdLoginsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ManagedDevicesIntegrationLogin>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ManagedDevicesIntegrationLogin>> {
         rt::get_opt(
             &self.0,
             "getCompanyManagedDevicesIntegrationsByParentIdLoginsById",
@@ -10178,10 +8334,11 @@ impl CompanyManagedDevicesIntegrationsByIdLoginsById {
     pub fn update(
         &self,
         body: &m::ManagedDevicesIntegrationLogin,
-    ) -> rt::ApiFuture<m::ManagedDevicesIntegrationLogin> {
+    ) -> rt::Call<m::ManagedDevicesIntegrationLogin> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyManagedDevicesIntegrationsByParentIdLoginsById",
             "/company/managedDevicesIntegrations/{parentId}/logins/{id}",
             Some(body),
@@ -10196,9 +8353,10 @@ impl CompanyManagedDevicesIntegrationsByIdLoginsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ManagedDevicesIntegrationLogin> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ManagedDevicesIntegrationLogin> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyManagedDevicesIntegrationsByParentIdLoginsById",
             "/company/managedDevicesIntegrations/{parentId}/logins/{id}",
             patch,
@@ -10210,10 +8368,11 @@ impl CompanyManagedDevicesIntegrationsByIdLoginsById {
     /// (`deleteCompanyManagedDevicesIntegrationsByParentIdLoginsById`): Delete
     /// ManagedDevicesIntegrationLogin.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<m::ManagedDevicesIntegrationLogin> {
+    pub fn delete(&self) -> rt::Call<m::ManagedDevicesIntegrationLogin> {
         rt::json(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyManagedDevicesIntegrationsByParentIdLoginsById",
             "/company/managedDevicesIntegrations/{parentId}/logins/{id}",
             rt::NO_BODY,
@@ -10235,49 +8394,14 @@ impl CompanyManagedDevicesIntegrationsByIdNotifications {
     /// (`getCompanyManagedDevicesIntegrationsByParentIdNotifications`): Get List of
     /// ManagedDevicesIntegrationNotification.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
     pub fn list(
         &self,
         query: &rt::ListQuery,
-    ) -> rt::ApiFuture<Vec<m::ManagedDevicesIntegrationNotification>> {
+    ) -> rt::List<m::ManagedDevicesIntegrationNotification> {
         rt::list(
-            &self.0,
-            "getCompanyManagedDevicesIntegrationsByParentIdNotifications",
-            "/company/managedDevicesIntegrations/{parentId}/notifications",
-            query,
-        )
-    }
-
-    /// `GET /company/managedDevicesIntegrations/{parentId}/notifications`
-    /// (`getCompanyManagedDevicesIntegrationsByParentIdNotifications`): Get List of
-    /// ManagedDevicesIntegrationNotification.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<m::ManagedDevicesIntegrationNotification> {
-        rt::stream(
-            &self.0,
-            "getCompanyManagedDevicesIntegrationsByParentIdNotifications",
-            "/company/managedDevicesIntegrations/{parentId}/notifications",
-            query,
-        )
-    }
-
-    /// `GET /company/managedDevicesIntegrations/{parentId}/notifications`
-    /// (`getCompanyManagedDevicesIntegrationsByParentIdNotifications`): Get List of
-    /// ManagedDevicesIntegrationNotification.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ManagedDevicesIntegrationNotification>> {
-        rt::pages(
             &self.0,
             "getCompanyManagedDevicesIntegrationsByParentIdNotifications",
             "/company/managedDevicesIntegrations/{parentId}/notifications",
@@ -10291,7 +8415,7 @@ impl CompanyManagedDevicesIntegrationsByIdNotifications {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyManagedDevicesIntegrationsByParentIdNotificationsCount",
@@ -10309,10 +8433,11 @@ impl CompanyManagedDevicesIntegrationsByIdNotifications {
     pub fn create(
         &self,
         body: &m::ManagedDevicesIntegrationNotification,
-    ) -> rt::ApiFuture<m::ManagedDevicesIntegrationNotification> {
+    ) -> rt::Call<m::ManagedDevicesIntegrationNotification> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyManagedDevicesIntegrationsByParentIdNotifications",
             "/company/managedDevicesIntegrations/{parentId}/notifications",
             Some(body),
@@ -10340,10 +8465,11 @@ impl CompanyManagedDevicesIntegrationsByIdNotificationsById {
     /// (`getCompanyManagedDevicesIntegrationsByParentIdNotificationsById`): Get
     /// ManagedDevicesIntegrationNotification.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::ManagedDevicesIntegrationNotification> {
+    pub fn get(&self) -> rt::Call<m::ManagedDevicesIntegrationNotification> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyManagedDevicesIntegrationsByParentIdNotificationsById",
             "/company/managedDevicesIntegrations/{parentId}/notifications/{id}",
             rt::NO_BODY,
@@ -10357,7 +8483,7 @@ impl CompanyManagedDevicesIntegrationsByIdNotificationsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ManagedDevicesIntegrationNotification>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ManagedDevicesIntegrationNotification>> {
         rt::get_opt(
             &self.0,
             "getCompanyManagedDevicesIntegrationsByParentIdNotificationsById",
@@ -10375,10 +8501,11 @@ impl CompanyManagedDevicesIntegrationsByIdNotificationsById {
     pub fn update(
         &self,
         body: &m::ManagedDevicesIntegrationNotification,
-    ) -> rt::ApiFuture<m::ManagedDevicesIntegrationNotification> {
+    ) -> rt::Call<m::ManagedDevicesIntegrationNotification> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyManagedDevicesIntegrationsByParentIdNotificationsById",
             "/company/managedDevicesIntegrations/{parentId}/notifications/{id}",
             Some(body),
@@ -10393,12 +8520,10 @@ impl CompanyManagedDevicesIntegrationsByIdNotificationsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(
-        &self,
-        patch: &rt::Patch,
-    ) -> rt::ApiFuture<m::ManagedDevicesIntegrationNotification> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ManagedDevicesIntegrationNotification> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyManagedDevicesIntegrationsByParentIdNotificationsById",
             "/company/managedDevicesIntegrations/{parentId}/notifications/{id}",
             patch,
@@ -10410,10 +8535,11 @@ impl CompanyManagedDevicesIntegrationsByIdNotificationsById {
     /// (`deleteCompanyManagedDevicesIntegrationsByParentIdNotificationsById`): Delete
     /// ManagedDevicesIntegrationNotification.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<m::ManagedDevicesIntegrationNotification> {
+    pub fn delete(&self) -> rt::Call<m::ManagedDevicesIntegrationNotification> {
         rt::json(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyManagedDevicesIntegrationsByParentIdNotificationsById",
             "/company/managedDevicesIntegrations/{parentId}/notifications/{id}",
             rt::NO_BODY,
@@ -10434,38 +8560,11 @@ impl CompanyManagedDevicesIntegrationsByIdUsages {
     /// `GET /company/managedDevicesIntegrations/{id}/usages`
     /// (`getCompanyManagedDevicesIntegrationsByIdUsages`): Get List of Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getCompanyManagedDevicesIntegrationsByIdUsages",
-            "/company/managedDevicesIntegrations/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /company/managedDevicesIntegrations/{id}/usages`
-    /// (`getCompanyManagedDevicesIntegrationsByIdUsages`): Get List of Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getCompanyManagedDevicesIntegrationsByIdUsages",
-            "/company/managedDevicesIntegrations/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /company/managedDevicesIntegrations/{id}/usages`
-    /// (`getCompanyManagedDevicesIntegrationsByIdUsages`): Get List of Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getCompanyManagedDevicesIntegrationsByIdUsages",
             "/company/managedDevicesIntegrations/{id}/usages",
@@ -10492,38 +8591,11 @@ impl CompanyManagedDevicesIntegrationsByIdUsagesList {
     /// `GET /company/managedDevicesIntegrations/{id}/usages/list`
     /// (`getCompanyManagedDevicesIntegrationsByIdUsagesList`): Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getCompanyManagedDevicesIntegrationsByIdUsagesList",
-            "/company/managedDevicesIntegrations/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /company/managedDevicesIntegrations/{id}/usages/list`
-    /// (`getCompanyManagedDevicesIntegrationsByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getCompanyManagedDevicesIntegrationsByIdUsagesList",
-            "/company/managedDevicesIntegrations/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /company/managedDevicesIntegrations/{id}/usages/list`
-    /// (`getCompanyManagedDevicesIntegrationsByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getCompanyManagedDevicesIntegrationsByIdUsagesList",
             "/company/managedDevicesIntegrations/{id}/usages/list",
@@ -10544,44 +8616,11 @@ impl CompanyManagedDevicesIntegrationsInfo {
     /// `GET /company/managedDevicesIntegrations/info` (`getCompanyManagedDevicesIntegrationsInfo`):
     /// Get List of ManagedDevicesIntegrationInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiFuture<Vec<m::ManagedDevicesIntegrationInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ManagedDevicesIntegrationInfo> {
         rt::list(
-            &self.0,
-            "getCompanyManagedDevicesIntegrationsInfo",
-            "/company/managedDevicesIntegrations/info",
-            query,
-        )
-    }
-
-    /// `GET /company/managedDevicesIntegrations/info` (`getCompanyManagedDevicesIntegrationsInfo`):
-    /// Get List of ManagedDevicesIntegrationInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ManagedDevicesIntegrationInfo> {
-        rt::stream(
-            &self.0,
-            "getCompanyManagedDevicesIntegrationsInfo",
-            "/company/managedDevicesIntegrations/info",
-            query,
-        )
-    }
-
-    /// `GET /company/managedDevicesIntegrations/info` (`getCompanyManagedDevicesIntegrationsInfo`):
-    /// Get List of ManagedDevicesIntegrationInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ManagedDevicesIntegrationInfo>> {
-        rt::pages(
             &self.0,
             "getCompanyManagedDevicesIntegrationsInfo",
             "/company/managedDevicesIntegrations/info",
@@ -10595,7 +8634,7 @@ impl CompanyManagedDevicesIntegrationsInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyManagedDevicesIntegrationsInfoCount",
@@ -10616,36 +8655,11 @@ pub struct CompanyManagement(rt::Node);
 impl CompanyManagement {
     /// `GET /company/management` (`getCompanyManagement`): Get List of Management.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Management>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Management> {
         rt::list(
-            &self.0,
-            "getCompanyManagement",
-            "/company/management",
-            query,
-        )
-    }
-
-    /// `GET /company/management` (`getCompanyManagement`): Get List of Management.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Management> {
-        rt::stream(
-            &self.0,
-            "getCompanyManagement",
-            "/company/management",
-            query,
-        )
-    }
-
-    /// `GET /company/management` (`getCompanyManagement`): Get List of Management.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Management>> {
-        rt::pages(
             &self.0,
             "getCompanyManagement",
             "/company/management",
@@ -10657,7 +8671,7 @@ impl CompanyManagement {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyManagementCount",
@@ -10684,10 +8698,11 @@ pub struct CompanyManagementById(rt::Node);
 impl CompanyManagementById {
     /// `GET /company/management/{id}` (`getCompanyManagementById`): Get Management.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::Management> {
+    pub fn get(&self) -> rt::Call<m::Management> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyManagementById",
             "/company/management/{id}",
             rt::NO_BODY,
@@ -10699,7 +8714,7 @@ impl CompanyManagementById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Management>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Management>> {
         rt::get_opt(
             &self.0,
             "getCompanyManagementById",
@@ -10712,10 +8727,11 @@ impl CompanyManagementById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "company")]
-    pub fn update(&self, body: &m::Management) -> rt::ApiFuture<m::Management> {
+    pub fn update(&self, body: &m::Management) -> rt::Call<m::Management> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyManagementById",
             "/company/management/{id}",
             Some(body),
@@ -10728,9 +8744,10 @@ impl CompanyManagementById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Management> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Management> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyManagementById",
             "/company/management/{id}",
             patch,
@@ -10779,10 +8796,11 @@ impl CompanyManagementByIdExecuteManagedItSync {
     ///
     /// Not retried after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn post(&self) -> rt::ApiFuture<m::SuccessResponse> {
+    pub fn post(&self) -> rt::Call<m::SuccessResponse> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyManagementByIdExecuteManagedItSync",
             "/company/management/{id}/executeManagedItSync",
             rt::NO_BODY,
@@ -10823,10 +8841,11 @@ impl CompanyManagementByIdLogDownload {
     ///
     /// Sends no query parameters; `get_with` also sends `filePath`.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<rt::Bytes> {
+    pub fn get(&self) -> rt::Call<rt::Bytes> {
         rt::bytes(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyManagementByIdLogDownload",
             "/company/management/{id}/log/download",
             rt::NO_BODY,
@@ -10842,10 +8861,11 @@ impl CompanyManagementByIdLogDownload {
     pub fn get_with(
         &self,
         params: &GetCompanyManagementByIdLogDownloadParams,
-    ) -> rt::ApiFuture<rt::Bytes> {
+    ) -> rt::Call<rt::Bytes> {
         rt::bytes(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyManagementByIdLogDownload",
             "/company/management/{id}/log/download",
             rt::NO_BODY,
@@ -10881,41 +8901,11 @@ impl CompanyManagementByIdLogs {
     /// `GET /company/management/{id}/logs` (`getCompanyManagementByIdLogs`): Get List of
     /// ManagementLogDocumentInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ManagementLogDocumentInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ManagementLogDocumentInfo> {
         rt::list(
-            &self.0,
-            "getCompanyManagementByIdLogs",
-            "/company/management/{id}/logs",
-            query,
-        )
-    }
-
-    /// `GET /company/management/{id}/logs` (`getCompanyManagementByIdLogs`): Get List of
-    /// ManagementLogDocumentInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ManagementLogDocumentInfo> {
-        rt::stream(
-            &self.0,
-            "getCompanyManagementByIdLogs",
-            "/company/management/{id}/logs",
-            query,
-        )
-    }
-
-    /// `GET /company/management/{id}/logs` (`getCompanyManagementByIdLogs`): Get List of
-    /// ManagementLogDocumentInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ManagementLogDocumentInfo>> {
-        rt::pages(
             &self.0,
             "getCompanyManagementByIdLogs",
             "/company/management/{id}/logs",
@@ -10937,46 +8927,11 @@ impl CompanyManagementByIdManagementReportNotifications {
     /// (`getCompanyManagementByParentIdManagementReportNotifications`): Get List of
     /// ManagementReportNotification.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiFuture<Vec<m::ManagementReportNotification>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ManagementReportNotification> {
         rt::list(
-            &self.0,
-            "getCompanyManagementByParentIdManagementReportNotifications",
-            "/company/management/{parentId}/managementReportNotifications",
-            query,
-        )
-    }
-
-    /// `GET /company/management/{parentId}/managementReportNotifications`
-    /// (`getCompanyManagementByParentIdManagementReportNotifications`): Get List of
-    /// ManagementReportNotification.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ManagementReportNotification> {
-        rt::stream(
-            &self.0,
-            "getCompanyManagementByParentIdManagementReportNotifications",
-            "/company/management/{parentId}/managementReportNotifications",
-            query,
-        )
-    }
-
-    /// `GET /company/management/{parentId}/managementReportNotifications`
-    /// (`getCompanyManagementByParentIdManagementReportNotifications`): Get List of
-    /// ManagementReportNotification.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ManagementReportNotification>> {
-        rt::pages(
             &self.0,
             "getCompanyManagementByParentIdManagementReportNotifications",
             "/company/management/{parentId}/managementReportNotifications",
@@ -10990,7 +8945,7 @@ impl CompanyManagementByIdManagementReportNotifications {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyManagementByParentIdManagementReportNotificationsCount",
@@ -11008,10 +8963,11 @@ impl CompanyManagementByIdManagementReportNotifications {
     pub fn create(
         &self,
         body: &m::ManagementReportNotification,
-    ) -> rt::ApiFuture<m::ManagementReportNotification> {
+    ) -> rt::Call<m::ManagementReportNotification> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyManagementByParentIdManagementReportNotifications",
             "/company/management/{parentId}/managementReportNotifications",
             Some(body),
@@ -11039,10 +8995,11 @@ impl CompanyManagementByIdManagementReportNotificationsById {
     /// (`getCompanyManagementByParentIdManagementReportNotificationsById`): Get
     /// ManagementReportNotification.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::ManagementReportNotification> {
+    pub fn get(&self) -> rt::Call<m::ManagementReportNotification> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyManagementByParentIdManagementReportNotificationsById",
             "/company/management/{parentId}/managementReportNotifications/{id}",
             rt::NO_BODY,
@@ -11056,7 +9013,7 @@ impl CompanyManagementByIdManagementReportNotificationsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ManagementReportNotification>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ManagementReportNotification>> {
         rt::get_opt(
             &self.0,
             "getCompanyManagementByParentIdManagementReportNotificationsById",
@@ -11074,10 +9031,11 @@ impl CompanyManagementByIdManagementReportNotificationsById {
     pub fn update(
         &self,
         body: &m::ManagementReportNotification,
-    ) -> rt::ApiFuture<m::ManagementReportNotification> {
+    ) -> rt::Call<m::ManagementReportNotification> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyManagementByParentIdManagementReportNotificationsById",
             "/company/management/{parentId}/managementReportNotifications/{id}",
             Some(body),
@@ -11092,9 +9050,10 @@ impl CompanyManagementByIdManagementReportNotificationsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ManagementReportNotification> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ManagementReportNotification> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyManagementByParentIdManagementReportNotificationsById",
             "/company/management/{parentId}/managementReportNotifications/{id}",
             patch,
@@ -11106,10 +9065,11 @@ impl CompanyManagementByIdManagementReportNotificationsById {
     /// (`deleteCompanyManagementByParentIdManagementReportNotificationsById`): Delete
     /// ManagementReportNotification.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyManagementByParentIdManagementReportNotificationsById",
             "/company/management/{parentId}/managementReportNotifications/{id}",
             rt::NO_BODY,
@@ -11130,38 +9090,11 @@ impl CompanyManagementBackups {
     /// `GET /company/managementBackups` (`getCompanyManagementBackups`): Get List of
     /// ManagementBackup.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ManagementBackup>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ManagementBackup> {
         rt::list(
-            &self.0,
-            "getCompanyManagementBackups",
-            "/company/managementBackups",
-            query,
-        )
-    }
-
-    /// `GET /company/managementBackups` (`getCompanyManagementBackups`): Get List of
-    /// ManagementBackup.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ManagementBackup> {
-        rt::stream(
-            &self.0,
-            "getCompanyManagementBackups",
-            "/company/managementBackups",
-            query,
-        )
-    }
-
-    /// `GET /company/managementBackups` (`getCompanyManagementBackups`): Get List of
-    /// ManagementBackup.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ManagementBackup>> {
-        rt::pages(
             &self.0,
             "getCompanyManagementBackups",
             "/company/managementBackups",
@@ -11174,7 +9107,7 @@ impl CompanyManagementBackups {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyManagementBackupsCount",
@@ -11187,10 +9120,11 @@ impl CompanyManagementBackups {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn create(&self, body: &m::ManagementBackup) -> rt::ApiFuture<m::ManagementBackup> {
+    pub fn create(&self, body: &m::ManagementBackup) -> rt::Call<m::ManagementBackup> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyManagementBackups",
             "/company/managementBackups",
             Some(body),
@@ -11217,10 +9151,11 @@ impl CompanyManagementBackupsById {
     /// `GET /company/managementBackups/{id}` (`getCompanyManagementBackupsById`): Get
     /// ManagementBackup.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::ManagementBackup> {
+    pub fn get(&self) -> rt::Call<m::ManagementBackup> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyManagementBackupsById",
             "/company/managementBackups/{id}",
             rt::NO_BODY,
@@ -11233,7 +9168,7 @@ impl CompanyManagementBackupsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ManagementBackup>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ManagementBackup>> {
         rt::get_opt(
             &self.0,
             "getCompanyManagementBackupsById",
@@ -11247,10 +9182,11 @@ impl CompanyManagementBackupsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "company")]
-    pub fn update(&self, body: &m::ManagementBackup) -> rt::ApiFuture<m::ManagementBackup> {
+    pub fn update(&self, body: &m::ManagementBackup) -> rt::Call<m::ManagementBackup> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyManagementBackupsById",
             "/company/managementBackups/{id}",
             Some(body),
@@ -11264,9 +9200,10 @@ impl CompanyManagementBackupsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ManagementBackup> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ManagementBackup> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyManagementBackupsById",
             "/company/managementBackups/{id}",
             patch,
@@ -11277,10 +9214,11 @@ impl CompanyManagementBackupsById {
     /// `DELETE /company/managementBackups/{id}` (`deleteCompanyManagementBackupsById`): Delete
     /// ManagementBackup.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyManagementBackupsById",
             "/company/managementBackups/{id}",
             rt::NO_BODY,
@@ -11301,38 +9239,11 @@ impl CompanyManagementItSolutions {
     /// `GET /company/managementItSolutions` (`getCompanyManagementItSolutions`): Get List of
     /// ManagementItSolution.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ManagementItSolution>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ManagementItSolution> {
         rt::list(
-            &self.0,
-            "getCompanyManagementItSolutions",
-            "/company/managementItSolutions",
-            query,
-        )
-    }
-
-    /// `GET /company/managementItSolutions` (`getCompanyManagementItSolutions`): Get List of
-    /// ManagementItSolution.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ManagementItSolution> {
-        rt::stream(
-            &self.0,
-            "getCompanyManagementItSolutions",
-            "/company/managementItSolutions",
-            query,
-        )
-    }
-
-    /// `GET /company/managementItSolutions` (`getCompanyManagementItSolutions`): Get List of
-    /// ManagementItSolution.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ManagementItSolution>> {
-        rt::pages(
             &self.0,
             "getCompanyManagementItSolutions",
             "/company/managementItSolutions",
@@ -11345,7 +9256,7 @@ impl CompanyManagementItSolutions {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyManagementItSolutionsCount",
@@ -11359,10 +9270,11 @@ impl CompanyManagementItSolutions {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn create(&self, body: &m::ManagementItSolution) -> rt::ApiFuture<m::ManagementItSolution> {
+    pub fn create(&self, body: &m::ManagementItSolution) -> rt::Call<m::ManagementItSolution> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyManagementItSolutions",
             "/company/managementItSolutions",
             Some(body),
@@ -11389,10 +9301,11 @@ impl CompanyManagementItSolutionsById {
     /// `GET /company/managementItSolutions/{id}` (`getCompanyManagementItSolutionsById`): Get
     /// ManagementItSolution.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::ManagementItSolution> {
+    pub fn get(&self) -> rt::Call<m::ManagementItSolution> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyManagementItSolutionsById",
             "/company/managementItSolutions/{id}",
             rt::NO_BODY,
@@ -11405,7 +9318,7 @@ impl CompanyManagementItSolutionsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ManagementItSolution>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ManagementItSolution>> {
         rt::get_opt(
             &self.0,
             "getCompanyManagementItSolutionsById",
@@ -11419,10 +9332,11 @@ impl CompanyManagementItSolutionsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "company")]
-    pub fn update(&self, body: &m::ManagementItSolution) -> rt::ApiFuture<m::ManagementItSolution> {
+    pub fn update(&self, body: &m::ManagementItSolution) -> rt::Call<m::ManagementItSolution> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyManagementItSolutionsById",
             "/company/managementItSolutions/{id}",
             Some(body),
@@ -11436,9 +9350,10 @@ impl CompanyManagementItSolutionsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ManagementItSolution> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ManagementItSolution> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyManagementItSolutionsById",
             "/company/managementItSolutions/{id}",
             patch,
@@ -11449,10 +9364,11 @@ impl CompanyManagementItSolutionsById {
     /// `DELETE /company/managementItSolutions/{id}` (`deleteCompanyManagementItSolutionsById`):
     /// Delete ManagementItSolution.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyManagementItSolutionsById",
             "/company/managementItSolutions/{id}",
             rt::NO_BODY,
@@ -11486,49 +9402,14 @@ impl CompanyManagementItSolutionsByIdManagementProducts {
     /// (`getCompanyManagementItSolutionsByParentIdManagementProducts`): Get List of
     /// ManagementItSolutionAgreementInterfaceParameter.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
     pub fn list(
         &self,
         query: &rt::ListQuery,
-    ) -> rt::ApiFuture<Vec<m::ManagementItSolutionAgreementInterfaceParameter>> {
+    ) -> rt::List<m::ManagementItSolutionAgreementInterfaceParameter> {
         rt::list(
-            &self.0,
-            "getCompanyManagementItSolutionsByParentIdManagementProducts",
-            "/company/managementItSolutions/{parentId}/managementProducts",
-            query,
-        )
-    }
-
-    /// `GET /company/managementItSolutions/{parentId}/managementProducts`
-    /// (`getCompanyManagementItSolutionsByParentIdManagementProducts`): Get List of
-    /// ManagementItSolutionAgreementInterfaceParameter.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<m::ManagementItSolutionAgreementInterfaceParameter> {
-        rt::stream(
-            &self.0,
-            "getCompanyManagementItSolutionsByParentIdManagementProducts",
-            "/company/managementItSolutions/{parentId}/managementProducts",
-            query,
-        )
-    }
-
-    /// `GET /company/managementItSolutions/{parentId}/managementProducts`
-    /// (`getCompanyManagementItSolutionsByParentIdManagementProducts`): Get List of
-    /// ManagementItSolutionAgreementInterfaceParameter.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ManagementItSolutionAgreementInterfaceParameter>> {
-        rt::pages(
             &self.0,
             "getCompanyManagementItSolutionsByParentIdManagementProducts",
             "/company/managementItSolutions/{parentId}/managementProducts",
@@ -11542,7 +9423,7 @@ impl CompanyManagementItSolutionsByIdManagementProducts {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyManagementItSolutionsByParentIdManagementProductsCount",
@@ -11560,10 +9441,11 @@ impl CompanyManagementItSolutionsByIdManagementProducts {
     pub fn create(
         &self,
         body: &m::ManagementItSolutionAgreementInterfaceParameter,
-    ) -> rt::ApiFuture<m::ManagementItSolutionAgreementInterfaceParameter> {
+    ) -> rt::Call<m::ManagementItSolutionAgreementInterfaceParameter> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyManagementItSolutionsByParentIdManagementProducts",
             "/company/managementItSolutions/{parentId}/managementProducts",
             Some(body),
@@ -11591,10 +9473,11 @@ impl CompanyManagementItSolutionsByIdManagementProductsById {
     /// (`getCompanyManagementItSolutionsByParentIdManagementProductsById`): Get
     /// ManagementItSolutionAgreementInterfaceParameter.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::ManagementItSolutionAgreementInterfaceParameter> {
+    pub fn get(&self) -> rt::Call<m::ManagementItSolutionAgreementInterfaceParameter> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyManagementItSolutionsByParentIdManagementProductsById",
             "/company/managementItSolutions/{parentId}/managementProducts/{id}",
             rt::NO_BODY,
@@ -11608,9 +9491,7 @@ impl CompanyManagementItSolutionsByIdManagementProductsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(
-        &self,
-    ) -> rt::ApiFuture<Option<m::ManagementItSolutionAgreementInterfaceParameter>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ManagementItSolutionAgreementInterfaceParameter>> {
         rt::get_opt(
             &self.0,
             "getCompanyManagementItSolutionsByParentIdManagementProductsById",
@@ -11628,10 +9509,11 @@ impl CompanyManagementItSolutionsByIdManagementProductsById {
     pub fn update(
         &self,
         body: &m::ManagementItSolutionAgreementInterfaceParameter,
-    ) -> rt::ApiFuture<m::ManagementItSolutionAgreementInterfaceParameter> {
+    ) -> rt::Call<m::ManagementItSolutionAgreementInterfaceParameter> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyManagementItSolutionsByParentIdManagementProductsById",
             "/company/managementItSolutions/{parentId}/managementProducts/{id}",
             Some(body),
@@ -11649,9 +9531,10 @@ impl CompanyManagementItSolutionsByIdManagementProductsById {
     pub fn patch(
         &self,
         patch: &rt::Patch,
-    ) -> rt::ApiFuture<m::ManagementItSolutionAgreementInterfaceParameter> {
+    ) -> rt::Call<m::ManagementItSolutionAgreementInterfaceParameter> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyManagementItSolutionsByParentIdManagementProductsById",
             "/company/managementItSolutions/{parentId}/managementProducts/{id}",
             patch,
@@ -11663,10 +9546,11 @@ impl CompanyManagementItSolutionsByIdManagementProductsById {
     /// (`deleteCompanyManagementItSolutionsByParentIdManagementProductsById`): Delete
     /// ManagementItSolutionAgreementInterfaceParameter.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<m::ManagementItSolutionAgreementInterfaceParameter> {
+    pub fn delete(&self) -> rt::Call<m::ManagementItSolutionAgreementInterfaceParameter> {
         rt::json(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyManagementItSolutionsByParentIdManagementProductsById",
             "/company/managementItSolutions/{parentId}/managementProducts/{id}",
             rt::NO_BODY,
@@ -11687,38 +9571,11 @@ impl CompanyManagementItSolutionsByIdUsages {
     /// `GET /company/managementItSolutions/{id}/usages`
     /// (`getCompanyManagementItSolutionsByIdUsages`): Get List of Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getCompanyManagementItSolutionsByIdUsages",
-            "/company/managementItSolutions/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /company/managementItSolutions/{id}/usages`
-    /// (`getCompanyManagementItSolutionsByIdUsages`): Get List of Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getCompanyManagementItSolutionsByIdUsages",
-            "/company/managementItSolutions/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /company/managementItSolutions/{id}/usages`
-    /// (`getCompanyManagementItSolutionsByIdUsages`): Get List of Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getCompanyManagementItSolutionsByIdUsages",
             "/company/managementItSolutions/{id}/usages",
@@ -11745,38 +9602,11 @@ impl CompanyManagementItSolutionsByIdUsagesList {
     /// `GET /company/managementItSolutions/{id}/usages/list`
     /// (`getCompanyManagementItSolutionsByIdUsagesList`): Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getCompanyManagementItSolutionsByIdUsagesList",
-            "/company/managementItSolutions/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /company/managementItSolutions/{id}/usages/list`
-    /// (`getCompanyManagementItSolutionsByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getCompanyManagementItSolutionsByIdUsagesList",
-            "/company/managementItSolutions/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /company/managementItSolutions/{id}/usages/list`
-    /// (`getCompanyManagementItSolutionsByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getCompanyManagementItSolutionsByIdUsagesList",
             "/company/managementItSolutions/{id}/usages/list",
@@ -11797,38 +9627,11 @@ impl CompanyMarketDescriptions {
     /// `GET /company/marketDescriptions` (`getCompanyMarketDescriptions`): Get List of
     /// MarketDescription.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::MarketDescription>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::MarketDescription> {
         rt::list(
-            &self.0,
-            "getCompanyMarketDescriptions",
-            "/company/marketDescriptions",
-            query,
-        )
-    }
-
-    /// `GET /company/marketDescriptions` (`getCompanyMarketDescriptions`): Get List of
-    /// MarketDescription.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::MarketDescription> {
-        rt::stream(
-            &self.0,
-            "getCompanyMarketDescriptions",
-            "/company/marketDescriptions",
-            query,
-        )
-    }
-
-    /// `GET /company/marketDescriptions` (`getCompanyMarketDescriptions`): Get List of
-    /// MarketDescription.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::MarketDescription>> {
-        rt::pages(
             &self.0,
             "getCompanyMarketDescriptions",
             "/company/marketDescriptions",
@@ -11841,7 +9644,7 @@ impl CompanyMarketDescriptions {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyMarketDescriptionsCount",
@@ -11855,10 +9658,11 @@ impl CompanyMarketDescriptions {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn create(&self, body: &m::MarketDescription) -> rt::ApiFuture<m::MarketDescription> {
+    pub fn create(&self, body: &m::MarketDescription) -> rt::Call<m::MarketDescription> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyMarketDescriptions",
             "/company/marketDescriptions",
             Some(body),
@@ -11891,10 +9695,11 @@ impl CompanyMarketDescriptionsById {
     /// `GET /company/marketDescriptions/{id}` (`getCompanyMarketDescriptionsById`): Get
     /// MarketDescription.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::MarketDescription> {
+    pub fn get(&self) -> rt::Call<m::MarketDescription> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyMarketDescriptionsById",
             "/company/marketDescriptions/{id}",
             rt::NO_BODY,
@@ -11907,7 +9712,7 @@ impl CompanyMarketDescriptionsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::MarketDescription>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::MarketDescription>> {
         rt::get_opt(
             &self.0,
             "getCompanyMarketDescriptionsById",
@@ -11921,10 +9726,11 @@ impl CompanyMarketDescriptionsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "company")]
-    pub fn update(&self, body: &m::MarketDescription) -> rt::ApiFuture<m::MarketDescription> {
+    pub fn update(&self, body: &m::MarketDescription) -> rt::Call<m::MarketDescription> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyMarketDescriptionsById",
             "/company/marketDescriptions/{id}",
             Some(body),
@@ -11938,9 +9744,10 @@ impl CompanyMarketDescriptionsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::MarketDescription> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::MarketDescription> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyMarketDescriptionsById",
             "/company/marketDescriptions/{id}",
             patch,
@@ -11951,10 +9758,11 @@ impl CompanyMarketDescriptionsById {
     /// `DELETE /company/marketDescriptions/{id}` (`deleteCompanyMarketDescriptionsById`): Delete
     /// MarketDescription.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyMarketDescriptionsById",
             "/company/marketDescriptions/{id}",
             rt::NO_BODY,
@@ -11987,10 +9795,11 @@ impl CompanyMarketDescriptionsByIdInfo {
     /// `GET /company/marketDescriptions/{id}/info` (`getCompanyMarketDescriptionsByIdInfo`): Get
     /// MarketDescriptionInfos.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::MarketDescriptionInfo> {
+    pub fn get(&self) -> rt::Call<m::MarketDescriptionInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyMarketDescriptionsByIdInfo",
             "/company/marketDescriptions/{id}/info",
             rt::NO_BODY,
@@ -12011,38 +9820,11 @@ impl CompanyMarketDescriptionsByIdUsages {
     /// `GET /company/marketDescriptions/{id}/usages` (`getCompanyMarketDescriptionsByIdUsages`):
     /// Get List of Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getCompanyMarketDescriptionsByIdUsages",
-            "/company/marketDescriptions/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /company/marketDescriptions/{id}/usages` (`getCompanyMarketDescriptionsByIdUsages`):
-    /// Get List of Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getCompanyMarketDescriptionsByIdUsages",
-            "/company/marketDescriptions/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /company/marketDescriptions/{id}/usages` (`getCompanyMarketDescriptionsByIdUsages`):
-    /// Get List of Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getCompanyMarketDescriptionsByIdUsages",
             "/company/marketDescriptions/{id}/usages",
@@ -12069,38 +9851,11 @@ impl CompanyMarketDescriptionsByIdUsagesList {
     /// `GET /company/marketDescriptions/{id}/usages/list`
     /// (`getCompanyMarketDescriptionsByIdUsagesList`): Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getCompanyMarketDescriptionsByIdUsagesList",
-            "/company/marketDescriptions/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /company/marketDescriptions/{id}/usages/list`
-    /// (`getCompanyMarketDescriptionsByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getCompanyMarketDescriptionsByIdUsagesList",
-            "/company/marketDescriptions/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /company/marketDescriptions/{id}/usages/list`
-    /// (`getCompanyMarketDescriptionsByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getCompanyMarketDescriptionsByIdUsagesList",
             "/company/marketDescriptions/{id}/usages/list",
@@ -12121,41 +9876,11 @@ impl CompanyMarketDescriptionsInfo {
     /// `GET /company/marketDescriptions/info` (`getCompanyMarketDescriptionsInfo`): Get List of
     /// MarketDescriptionInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::MarketDescriptionInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::MarketDescriptionInfo> {
         rt::list(
-            &self.0,
-            "getCompanyMarketDescriptionsInfo",
-            "/company/marketDescriptions/info",
-            query,
-        )
-    }
-
-    /// `GET /company/marketDescriptions/info` (`getCompanyMarketDescriptionsInfo`): Get List of
-    /// MarketDescriptionInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::MarketDescriptionInfo> {
-        rt::stream(
-            &self.0,
-            "getCompanyMarketDescriptionsInfo",
-            "/company/marketDescriptions/info",
-            query,
-        )
-    }
-
-    /// `GET /company/marketDescriptions/info` (`getCompanyMarketDescriptionsInfo`): Get List of
-    /// MarketDescriptionInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::MarketDescriptionInfo>> {
-        rt::pages(
             &self.0,
             "getCompanyMarketDescriptionsInfo",
             "/company/marketDescriptions/info",
@@ -12168,7 +9893,7 @@ impl CompanyMarketDescriptionsInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyMarketDescriptionsInfoCount",
@@ -12189,33 +9914,18 @@ pub struct CompanyNoteTypes(rt::Node);
 impl CompanyNoteTypes {
     /// `GET /company/noteTypes` (`getCompanyNoteTypes`): Get List of CompanyNoteType.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::CompanyNoteType>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CompanyNoteType> {
         rt::list(&self.0, "getCompanyNoteTypes", "/company/noteTypes", query)
-    }
-
-    /// `GET /company/noteTypes` (`getCompanyNoteTypes`): Get List of CompanyNoteType.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CompanyNoteType> {
-        rt::stream(&self.0, "getCompanyNoteTypes", "/company/noteTypes", query)
-    }
-
-    /// `GET /company/noteTypes` (`getCompanyNoteTypes`): Get List of CompanyNoteType.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::CompanyNoteType>> {
-        rt::pages(&self.0, "getCompanyNoteTypes", "/company/noteTypes", query)
     }
 
     /// `GET /company/noteTypes/count` (`getCompanyNoteTypesCount`): Get Count of CompanyNoteType.
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyNoteTypesCount",
@@ -12228,10 +9938,11 @@ impl CompanyNoteTypes {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn create(&self, body: &m::CompanyNoteType) -> rt::ApiFuture<m::CompanyNoteType> {
+    pub fn create(&self, body: &m::CompanyNoteType) -> rt::Call<m::CompanyNoteType> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyNoteTypes",
             "/company/noteTypes",
             Some(body),
@@ -12286,10 +9997,11 @@ impl CompanyNoteTypesCountInfo {
     /// `GET /company/noteTypes/count/info` (`getCompanyNoteTypesCountInfo`): Get Count of
     /// CompanyNoteTypeInfo.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::Count> {
+    pub fn get(&self) -> rt::Call<m::Count> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyNoteTypesCountInfo",
             "/company/noteTypes/count/info",
             rt::NO_BODY,
@@ -12309,10 +10021,11 @@ pub struct CompanyNoteTypesById(rt::Node);
 impl CompanyNoteTypesById {
     /// `GET /company/noteTypes/{id}` (`getCompanyNoteTypesById`): Get CompanyNoteType.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::CompanyNoteType> {
+    pub fn get(&self) -> rt::Call<m::CompanyNoteType> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyNoteTypesById",
             "/company/noteTypes/{id}",
             rt::NO_BODY,
@@ -12324,7 +10037,7 @@ impl CompanyNoteTypesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::CompanyNoteType>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::CompanyNoteType>> {
         rt::get_opt(
             &self.0,
             "getCompanyNoteTypesById",
@@ -12337,10 +10050,11 @@ impl CompanyNoteTypesById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "company")]
-    pub fn update(&self, body: &m::CompanyNoteType) -> rt::ApiFuture<m::CompanyNoteType> {
+    pub fn update(&self, body: &m::CompanyNoteType) -> rt::Call<m::CompanyNoteType> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyNoteTypesById",
             "/company/noteTypes/{id}",
             Some(body),
@@ -12353,9 +10067,10 @@ impl CompanyNoteTypesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::CompanyNoteType> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::CompanyNoteType> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyNoteTypesById",
             "/company/noteTypes/{id}",
             patch,
@@ -12365,10 +10080,11 @@ impl CompanyNoteTypesById {
 
     /// `DELETE /company/noteTypes/{id}` (`deleteCompanyNoteTypesById`): Delete CompanyNoteType.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyNoteTypesById",
             "/company/noteTypes/{id}",
             rt::NO_BODY,
@@ -12394,10 +10110,11 @@ pub struct CompanyNoteTypesByIdInfo(rt::Node);
 impl CompanyNoteTypesByIdInfo {
     /// `GET /company/noteTypes/{id}/info` (`getCompanyNoteTypesByIdInfo`): Get CompanyNoteTypeInfo.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::CompanyNoteTypeInfo> {
+    pub fn get(&self) -> rt::Call<m::CompanyNoteTypeInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyNoteTypesByIdInfo",
             "/company/noteTypes/{id}/info",
             rt::NO_BODY,
@@ -12417,36 +10134,11 @@ pub struct CompanyNoteTypesInfo(rt::Node);
 impl CompanyNoteTypesInfo {
     /// `GET /company/noteTypes/info` (`getCompanyNoteTypesInfo`): Get List of CompanyNoteTypeInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::CompanyNoteTypeInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CompanyNoteTypeInfo> {
         rt::list(
-            &self.0,
-            "getCompanyNoteTypesInfo",
-            "/company/noteTypes/info",
-            query,
-        )
-    }
-
-    /// `GET /company/noteTypes/info` (`getCompanyNoteTypesInfo`): Get List of CompanyNoteTypeInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CompanyNoteTypeInfo> {
-        rt::stream(
-            &self.0,
-            "getCompanyNoteTypesInfo",
-            "/company/noteTypes/info",
-            query,
-        )
-    }
-
-    /// `GET /company/noteTypes/info` (`getCompanyNoteTypesInfo`): Get List of CompanyNoteTypeInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::CompanyNoteTypeInfo>> {
-        rt::pages(
             &self.0,
             "getCompanyNoteTypesInfo",
             "/company/noteTypes/info",
@@ -12466,36 +10158,11 @@ pub struct CompanyOwnershipTypes(rt::Node);
 impl CompanyOwnershipTypes {
     /// `GET /company/ownershipTypes` (`getCompanyOwnershipTypes`): Get List of OwnershipType.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::OwnershipType>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::OwnershipType> {
         rt::list(
-            &self.0,
-            "getCompanyOwnershipTypes",
-            "/company/ownershipTypes",
-            query,
-        )
-    }
-
-    /// `GET /company/ownershipTypes` (`getCompanyOwnershipTypes`): Get List of OwnershipType.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::OwnershipType> {
-        rt::stream(
-            &self.0,
-            "getCompanyOwnershipTypes",
-            "/company/ownershipTypes",
-            query,
-        )
-    }
-
-    /// `GET /company/ownershipTypes` (`getCompanyOwnershipTypes`): Get List of OwnershipType.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::OwnershipType>> {
-        rt::pages(
             &self.0,
             "getCompanyOwnershipTypes",
             "/company/ownershipTypes",
@@ -12508,7 +10175,7 @@ impl CompanyOwnershipTypes {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyOwnershipTypesCount",
@@ -12521,10 +10188,11 @@ impl CompanyOwnershipTypes {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn create(&self, body: &m::OwnershipType) -> rt::ApiFuture<m::OwnershipType> {
+    pub fn create(&self, body: &m::OwnershipType) -> rt::Call<m::OwnershipType> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyOwnershipTypes",
             "/company/ownershipTypes",
             Some(body),
@@ -12556,10 +10224,11 @@ pub struct CompanyOwnershipTypesById(rt::Node);
 impl CompanyOwnershipTypesById {
     /// `GET /company/ownershipTypes/{id}` (`getCompanyOwnershipTypesById`): Get OwnershipType.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::OwnershipType> {
+    pub fn get(&self) -> rt::Call<m::OwnershipType> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyOwnershipTypesById",
             "/company/ownershipTypes/{id}",
             rt::NO_BODY,
@@ -12571,7 +10240,7 @@ impl CompanyOwnershipTypesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::OwnershipType>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::OwnershipType>> {
         rt::get_opt(
             &self.0,
             "getCompanyOwnershipTypesById",
@@ -12584,10 +10253,11 @@ impl CompanyOwnershipTypesById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "company")]
-    pub fn update(&self, body: &m::OwnershipType) -> rt::ApiFuture<m::OwnershipType> {
+    pub fn update(&self, body: &m::OwnershipType) -> rt::Call<m::OwnershipType> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyOwnershipTypesById",
             "/company/ownershipTypes/{id}",
             Some(body),
@@ -12601,9 +10271,10 @@ impl CompanyOwnershipTypesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::OwnershipType> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::OwnershipType> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyOwnershipTypesById",
             "/company/ownershipTypes/{id}",
             patch,
@@ -12614,10 +10285,11 @@ impl CompanyOwnershipTypesById {
     /// `DELETE /company/ownershipTypes/{id}` (`deleteCompanyOwnershipTypesById`): Delete
     /// OwnershipType.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyOwnershipTypesById",
             "/company/ownershipTypes/{id}",
             rt::NO_BODY,
@@ -12644,10 +10316,11 @@ impl CompanyOwnershipTypesByIdInfo {
     /// `GET /company/ownershipTypes/{id}/info` (`getCompanyOwnershipTypesByIdInfo`): Get
     /// OwnershipTypeInfos.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::OwnershipTypeInfo> {
+    pub fn get(&self) -> rt::Call<m::OwnershipTypeInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyOwnershipTypesByIdInfo",
             "/company/ownershipTypes/{id}/info",
             rt::NO_BODY,
@@ -12668,38 +10341,11 @@ impl CompanyOwnershipTypesInfo {
     /// `GET /company/ownershipTypes/info` (`getCompanyOwnershipTypesInfo`): Get List of
     /// OwnershipTypeInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::OwnershipTypeInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::OwnershipTypeInfo> {
         rt::list(
-            &self.0,
-            "getCompanyOwnershipTypesInfo",
-            "/company/ownershipTypes/info",
-            query,
-        )
-    }
-
-    /// `GET /company/ownershipTypes/info` (`getCompanyOwnershipTypesInfo`): Get List of
-    /// OwnershipTypeInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::OwnershipTypeInfo> {
-        rt::stream(
-            &self.0,
-            "getCompanyOwnershipTypesInfo",
-            "/company/ownershipTypes/info",
-            query,
-        )
-    }
-
-    /// `GET /company/ownershipTypes/info` (`getCompanyOwnershipTypesInfo`): Get List of
-    /// OwnershipTypeInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::OwnershipTypeInfo>> {
-        rt::pages(
             &self.0,
             "getCompanyOwnershipTypesInfo",
             "/company/ownershipTypes/info",
@@ -12712,7 +10358,7 @@ impl CompanyOwnershipTypesInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyOwnershipTypesInfoCount",
@@ -12752,7 +10398,7 @@ impl CompanyPaymentTypesInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyPaymentTypesInfoCount",
@@ -12774,38 +10420,11 @@ impl CompanyPortalConfigurations {
     /// `GET /company/portalConfigurations` (`getCompanyPortalConfigurations`): Get List of
     /// PortalConfiguration.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::PortalConfiguration>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::PortalConfiguration> {
         rt::list(
-            &self.0,
-            "getCompanyPortalConfigurations",
-            "/company/portalConfigurations",
-            query,
-        )
-    }
-
-    /// `GET /company/portalConfigurations` (`getCompanyPortalConfigurations`): Get List of
-    /// PortalConfiguration.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::PortalConfiguration> {
-        rt::stream(
-            &self.0,
-            "getCompanyPortalConfigurations",
-            "/company/portalConfigurations",
-            query,
-        )
-    }
-
-    /// `GET /company/portalConfigurations` (`getCompanyPortalConfigurations`): Get List of
-    /// PortalConfiguration.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::PortalConfiguration>> {
-        rt::pages(
             &self.0,
             "getCompanyPortalConfigurations",
             "/company/portalConfigurations",
@@ -12818,7 +10437,7 @@ impl CompanyPortalConfigurations {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyPortalConfigurationsCount",
@@ -12832,10 +10451,11 @@ impl CompanyPortalConfigurations {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn create(&self, body: &m::PortalConfiguration) -> rt::ApiFuture<m::PortalConfiguration> {
+    pub fn create(&self, body: &m::PortalConfiguration) -> rt::Call<m::PortalConfiguration> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyPortalConfigurations",
             "/company/portalConfigurations",
             Some(body),
@@ -12879,13 +10499,11 @@ impl CompanyPortalConfigurationsCopy {
     ///
     /// Copy and approve actions answer 200 or 201 whatever the spec declares.
     #[cfg(feature = "company")]
-    pub fn post(
-        &self,
-        body: &m::PortalConfiguration,
-    ) -> rt::ApiFuture<Option<m::PortalConfiguration>> {
+    pub fn post(&self, body: &m::PortalConfiguration) -> rt::Call<Option<m::PortalConfiguration>> {
         rt::json_opt(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyPortalConfigurationsCopy",
             "/company/portalConfigurations/copy",
             Some(body),
@@ -12906,10 +10524,11 @@ impl CompanyPortalConfigurationsById {
     /// `GET /company/portalConfigurations/{id}` (`getCompanyPortalConfigurationsById`): Get
     /// PortalConfiguration.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::PortalConfiguration> {
+    pub fn get(&self) -> rt::Call<m::PortalConfiguration> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyPortalConfigurationsById",
             "/company/portalConfigurations/{id}",
             rt::NO_BODY,
@@ -12922,7 +10541,7 @@ impl CompanyPortalConfigurationsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::PortalConfiguration>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::PortalConfiguration>> {
         rt::get_opt(
             &self.0,
             "getCompanyPortalConfigurationsById",
@@ -12936,10 +10555,11 @@ impl CompanyPortalConfigurationsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "company")]
-    pub fn update(&self, body: &m::PortalConfiguration) -> rt::ApiFuture<m::PortalConfiguration> {
+    pub fn update(&self, body: &m::PortalConfiguration) -> rt::Call<m::PortalConfiguration> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyPortalConfigurationsById",
             "/company/portalConfigurations/{id}",
             Some(body),
@@ -12953,9 +10573,10 @@ impl CompanyPortalConfigurationsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::PortalConfiguration> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::PortalConfiguration> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyPortalConfigurationsById",
             "/company/portalConfigurations/{id}",
             patch,
@@ -12966,10 +10587,11 @@ impl CompanyPortalConfigurationsById {
     /// `DELETE /company/portalConfigurations/{id}` (`deleteCompanyPortalConfigurationsById`):
     /// Delete PortalConfiguration.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyPortalConfigurationsById",
             "/company/portalConfigurations/{id}",
             rt::NO_BODY,
@@ -13021,49 +10643,11 @@ impl CompanyPortalConfigurationsByIdInvoiceSetups {
     /// (`getCompanyPortalConfigurationsByParentIdInvoiceSetups`): Get List of
     /// PortalConfigurationInvoiceSetup.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiFuture<Vec<m::PortalConfigurationInvoiceSetup>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::PortalConfigurationInvoiceSetup> {
         rt::list(
-            &self.0,
-            "getCompanyPortalConfigurationsByParentIdInvoiceSetups",
-            "/company/portalConfigurations/{parentId}/invoiceSetups",
-            query,
-        )
-    }
-
-    /// `GET /company/portalConfigurations/{parentId}/invoiceSetups`
-    /// (`getCompanyPortalConfigurationsByParentIdInvoiceSetups`): Get List of
-    /// PortalConfigurationInvoiceSetup.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<m::PortalConfigurationInvoiceSetup> {
-        rt::stream(
-            &self.0,
-            "getCompanyPortalConfigurationsByParentIdInvoiceSetups",
-            "/company/portalConfigurations/{parentId}/invoiceSetups",
-            query,
-        )
-    }
-
-    /// `GET /company/portalConfigurations/{parentId}/invoiceSetups`
-    /// (`getCompanyPortalConfigurationsByParentIdInvoiceSetups`): Get List of
-    /// PortalConfigurationInvoiceSetup.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::PortalConfigurationInvoiceSetup>> {
-        rt::pages(
             &self.0,
             "getCompanyPortalConfigurationsByParentIdInvoiceSetups",
             "/company/portalConfigurations/{parentId}/invoiceSetups",
@@ -13077,7 +10661,7 @@ impl CompanyPortalConfigurationsByIdInvoiceSetups {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyPortalConfigurationsByParentIdInvoiceSetupsCount",
@@ -13106,10 +10690,11 @@ impl CompanyPortalConfigurationsByIdInvoiceSetupsById {
     /// (`getCompanyPortalConfigurationsByParentIdInvoiceSetupsById`): Get
     /// PortalConfigurationInvoiceSetup.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::PortalConfigurationInvoiceSetup> {
+    pub fn get(&self) -> rt::Call<m::PortalConfigurationInvoiceSetup> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyPortalConfigurationsByParentIdInvoiceSetupsById",
             "/company/portalConfigurations/{parentId}/invoiceSetups/{id}",
             rt::NO_BODY,
@@ -13123,7 +10708,7 @@ impl CompanyPortalConfigurationsByIdInvoiceSetupsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::PortalConfigurationInvoiceSetup>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::PortalConfigurationInvoiceSetup>> {
         rt::get_opt(
             &self.0,
             "getCompanyPortalConfigurationsByParentIdInvoiceSetupsById",
@@ -13141,10 +10726,11 @@ impl CompanyPortalConfigurationsByIdInvoiceSetupsById {
     pub fn update(
         &self,
         body: &m::PortalConfigurationInvoiceSetup,
-    ) -> rt::ApiFuture<m::PortalConfigurationInvoiceSetup> {
+    ) -> rt::Call<m::PortalConfigurationInvoiceSetup> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyPortalConfigurationsByParentIdInvoiceSetupsById",
             "/company/portalConfigurations/{parentId}/invoiceSetups/{id}",
             Some(body),
@@ -13159,9 +10745,10 @@ impl CompanyPortalConfigurationsByIdInvoiceSetupsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::PortalConfigurationInvoiceSetup> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::PortalConfigurationInvoiceSetup> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyPortalConfigurationsByParentIdInvoiceSetupsById",
             "/company/portalConfigurations/{parentId}/invoiceSetups/{id}",
             patch,
@@ -13193,13 +10780,11 @@ impl CompanyPortalConfigurationsByIdInvoiceSetupsByIdTestTransaction {
     ///
     /// Not retried after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn post(
-        &self,
-        body: &m::PortalConfigurationInvoiceSetup,
-    ) -> rt::ApiFuture<m::SuccessResponse> {
+    pub fn post(&self, body: &m::PortalConfigurationInvoiceSetup) -> rt::Call<m::SuccessResponse> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyPortalConfigurationsByParentIdInvoiceSetupsByIdTestTransaction",
             "/company/portalConfigurations/{parentId}/invoiceSetups/{id}/testTransaction",
             Some(body),
@@ -13221,49 +10806,11 @@ impl CompanyPortalConfigurationsByIdOpportunitySetups {
     /// (`getCompanyPortalConfigurationsByParentIdOpportunitySetups`): Get List of
     /// PortalConfigurationOpportunitySetup.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiFuture<Vec<m::PortalConfigurationOpportunitySetup>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::PortalConfigurationOpportunitySetup> {
         rt::list(
-            &self.0,
-            "getCompanyPortalConfigurationsByParentIdOpportunitySetups",
-            "/company/portalConfigurations/{parentId}/opportunitySetups",
-            query,
-        )
-    }
-
-    /// `GET /company/portalConfigurations/{parentId}/opportunitySetups`
-    /// (`getCompanyPortalConfigurationsByParentIdOpportunitySetups`): Get List of
-    /// PortalConfigurationOpportunitySetup.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<m::PortalConfigurationOpportunitySetup> {
-        rt::stream(
-            &self.0,
-            "getCompanyPortalConfigurationsByParentIdOpportunitySetups",
-            "/company/portalConfigurations/{parentId}/opportunitySetups",
-            query,
-        )
-    }
-
-    /// `GET /company/portalConfigurations/{parentId}/opportunitySetups`
-    /// (`getCompanyPortalConfigurationsByParentIdOpportunitySetups`): Get List of
-    /// PortalConfigurationOpportunitySetup.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::PortalConfigurationOpportunitySetup>> {
-        rt::pages(
             &self.0,
             "getCompanyPortalConfigurationsByParentIdOpportunitySetups",
             "/company/portalConfigurations/{parentId}/opportunitySetups",
@@ -13281,10 +10828,11 @@ impl CompanyPortalConfigurationsByIdOpportunitySetups {
     pub fn update(
         &self,
         body: &m::PortalConfigurationOpportunitySetup,
-    ) -> rt::ApiFuture<m::PortalConfigurationOpportunitySetup> {
+    ) -> rt::Call<m::PortalConfigurationOpportunitySetup> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyPortalConfigurationsByParentIdOpportunitySetups",
             "/company/portalConfigurations/{parentId}/opportunitySetups",
             Some(body),
@@ -13299,12 +10847,10 @@ impl CompanyPortalConfigurationsByIdOpportunitySetups {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(
-        &self,
-        patch: &rt::Patch,
-    ) -> rt::ApiFuture<m::PortalConfigurationOpportunitySetup> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::PortalConfigurationOpportunitySetup> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyPortalConfigurationsByParentIdOpportunitySetups",
             "/company/portalConfigurations/{parentId}/opportunitySetups",
             patch,
@@ -13332,10 +10878,11 @@ impl CompanyPortalConfigurationsByIdOpportunitySetupsById {
     /// (`getCompanyPortalConfigurationsByParentIdOpportunitySetupsById`): Get
     /// PortalConfigurationOpportunitySetup.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::PortalConfigurationOpportunitySetup> {
+    pub fn get(&self) -> rt::Call<m::PortalConfigurationOpportunitySetup> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyPortalConfigurationsByParentIdOpportunitySetupsById",
             "/company/portalConfigurations/{parentId}/opportunitySetups/{id}",
             rt::NO_BODY,
@@ -13349,7 +10896,7 @@ impl CompanyPortalConfigurationsByIdOpportunitySetupsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::PortalConfigurationOpportunitySetup>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::PortalConfigurationOpportunitySetup>> {
         rt::get_opt(
             &self.0,
             "getCompanyPortalConfigurationsByParentIdOpportunitySetupsById",
@@ -13367,10 +10914,11 @@ impl CompanyPortalConfigurationsByIdOpportunitySetupsById {
     pub fn update(
         &self,
         body: &m::PortalConfigurationOpportunitySetup,
-    ) -> rt::ApiFuture<m::PortalConfigurationOpportunitySetup> {
+    ) -> rt::Call<m::PortalConfigurationOpportunitySetup> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyPortalConfigurationsByParentIdOpportunitySetupsById",
             "/company/portalConfigurations/{parentId}/opportunitySetups/{id}",
             Some(body),
@@ -13385,12 +10933,10 @@ impl CompanyPortalConfigurationsByIdOpportunitySetupsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(
-        &self,
-        patch: &rt::Patch,
-    ) -> rt::ApiFuture<m::PortalConfigurationOpportunitySetup> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::PortalConfigurationOpportunitySetup> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyPortalConfigurationsByParentIdOpportunitySetupsById",
             "/company/portalConfigurations/{parentId}/opportunitySetups/{id}",
             patch,
@@ -13412,49 +10958,14 @@ impl CompanyPortalConfigurationsByIdPasswordEmailSetups {
     /// (`getCompanyPortalConfigurationsByParentIdPasswordEmailSetups`): Get List of
     /// PortalConfigurationPasswordEmailSetup.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
     pub fn list(
         &self,
         query: &rt::ListQuery,
-    ) -> rt::ApiFuture<Vec<m::PortalConfigurationPasswordEmailSetup>> {
+    ) -> rt::List<m::PortalConfigurationPasswordEmailSetup> {
         rt::list(
-            &self.0,
-            "getCompanyPortalConfigurationsByParentIdPasswordEmailSetups",
-            "/company/portalConfigurations/{parentId}/passwordEmailSetups",
-            query,
-        )
-    }
-
-    /// `GET /company/portalConfigurations/{parentId}/passwordEmailSetups`
-    /// (`getCompanyPortalConfigurationsByParentIdPasswordEmailSetups`): Get List of
-    /// PortalConfigurationPasswordEmailSetup.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<m::PortalConfigurationPasswordEmailSetup> {
-        rt::stream(
-            &self.0,
-            "getCompanyPortalConfigurationsByParentIdPasswordEmailSetups",
-            "/company/portalConfigurations/{parentId}/passwordEmailSetups",
-            query,
-        )
-    }
-
-    /// `GET /company/portalConfigurations/{parentId}/passwordEmailSetups`
-    /// (`getCompanyPortalConfigurationsByParentIdPasswordEmailSetups`): Get List of
-    /// PortalConfigurationPasswordEmailSetup.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::PortalConfigurationPasswordEmailSetup>> {
-        rt::pages(
             &self.0,
             "getCompanyPortalConfigurationsByParentIdPasswordEmailSetups",
             "/company/portalConfigurations/{parentId}/passwordEmailSetups",
@@ -13482,10 +10993,11 @@ impl CompanyPortalConfigurationsByIdPasswordEmailSetupsById {
     /// (`getCompanyPortalConfigurationsByParentIdPasswordEmailSetupsById`): Get
     /// PortalConfigurationPasswordEmailSetup.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::PortalConfigurationPasswordEmailSetup> {
+    pub fn get(&self) -> rt::Call<m::PortalConfigurationPasswordEmailSetup> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyPortalConfigurationsByParentIdPasswordEmailSetupsById",
             "/company/portalConfigurations/{parentId}/passwordEmailSetups/{id}",
             rt::NO_BODY,
@@ -13499,7 +11011,7 @@ impl CompanyPortalConfigurationsByIdPasswordEmailSetupsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::PortalConfigurationPasswordEmailSetup>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::PortalConfigurationPasswordEmailSetup>> {
         rt::get_opt(
             &self.0,
             "getCompanyPortalConfigurationsByParentIdPasswordEmailSetupsById",
@@ -13517,10 +11029,11 @@ impl CompanyPortalConfigurationsByIdPasswordEmailSetupsById {
     pub fn update(
         &self,
         body: &m::PortalConfigurationPasswordEmailSetup,
-    ) -> rt::ApiFuture<m::PortalConfigurationPasswordEmailSetup> {
+    ) -> rt::Call<m::PortalConfigurationPasswordEmailSetup> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyPortalConfigurationsByParentIdPasswordEmailSetupsById",
             "/company/portalConfigurations/{parentId}/passwordEmailSetups/{id}",
             Some(body),
@@ -13535,12 +11048,10 @@ impl CompanyPortalConfigurationsByIdPasswordEmailSetupsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(
-        &self,
-        patch: &rt::Patch,
-    ) -> rt::ApiFuture<m::PortalConfigurationPasswordEmailSetup> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::PortalConfigurationPasswordEmailSetup> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyPortalConfigurationsByParentIdPasswordEmailSetupsById",
             "/company/portalConfigurations/{parentId}/passwordEmailSetups/{id}",
             patch,
@@ -13562,49 +11073,11 @@ impl CompanyPortalConfigurationsByIdProjectSetups {
     /// (`getCompanyPortalConfigurationsByParentIdProjectSetups`): Get List of
     /// PortalConfigurationProjectSetup.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiFuture<Vec<m::PortalConfigurationProjectSetup>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::PortalConfigurationProjectSetup> {
         rt::list(
-            &self.0,
-            "getCompanyPortalConfigurationsByParentIdProjectSetups",
-            "/company/portalConfigurations/{parentId}/projectSetups",
-            query,
-        )
-    }
-
-    /// `GET /company/portalConfigurations/{parentId}/projectSetups`
-    /// (`getCompanyPortalConfigurationsByParentIdProjectSetups`): Get List of
-    /// PortalConfigurationProjectSetup.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<m::PortalConfigurationProjectSetup> {
-        rt::stream(
-            &self.0,
-            "getCompanyPortalConfigurationsByParentIdProjectSetups",
-            "/company/portalConfigurations/{parentId}/projectSetups",
-            query,
-        )
-    }
-
-    /// `GET /company/portalConfigurations/{parentId}/projectSetups`
-    /// (`getCompanyPortalConfigurationsByParentIdProjectSetups`): Get List of
-    /// PortalConfigurationProjectSetup.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::PortalConfigurationProjectSetup>> {
-        rt::pages(
             &self.0,
             "getCompanyPortalConfigurationsByParentIdProjectSetups",
             "/company/portalConfigurations/{parentId}/projectSetups",
@@ -13618,7 +11091,7 @@ impl CompanyPortalConfigurationsByIdProjectSetups {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyPortalConfigurationsByParentIdProjectSetupsCount",
@@ -13647,10 +11120,11 @@ impl CompanyPortalConfigurationsByIdProjectSetupsById {
     /// (`getCompanyPortalConfigurationsByParentIdProjectSetupsById`): Get
     /// PortalConfigurationProjectSetup.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::PortalConfigurationProjectSetup> {
+    pub fn get(&self) -> rt::Call<m::PortalConfigurationProjectSetup> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyPortalConfigurationsByParentIdProjectSetupsById",
             "/company/portalConfigurations/{parentId}/projectSetups/{id}",
             rt::NO_BODY,
@@ -13664,7 +11138,7 @@ impl CompanyPortalConfigurationsByIdProjectSetupsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::PortalConfigurationProjectSetup>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::PortalConfigurationProjectSetup>> {
         rt::get_opt(
             &self.0,
             "getCompanyPortalConfigurationsByParentIdProjectSetupsById",
@@ -13682,10 +11156,11 @@ impl CompanyPortalConfigurationsByIdProjectSetupsById {
     pub fn update(
         &self,
         body: &m::PortalConfigurationProjectSetup,
-    ) -> rt::ApiFuture<m::PortalConfigurationProjectSetup> {
+    ) -> rt::Call<m::PortalConfigurationProjectSetup> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyPortalConfigurationsByParentIdProjectSetupsById",
             "/company/portalConfigurations/{parentId}/projectSetups/{id}",
             Some(body),
@@ -13700,9 +11175,10 @@ impl CompanyPortalConfigurationsByIdProjectSetupsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::PortalConfigurationProjectSetup> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::PortalConfigurationProjectSetup> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyPortalConfigurationsByParentIdProjectSetupsById",
             "/company/portalConfigurations/{parentId}/projectSetups/{id}",
             patch,
@@ -13724,49 +11200,11 @@ impl CompanyPortalConfigurationsByIdServiceSetups {
     /// (`getCompanyPortalConfigurationsByParentIdServiceSetups`): Get List of
     /// PortalConfigurationServiceSetup.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiFuture<Vec<m::PortalConfigurationServiceSetup>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::PortalConfigurationServiceSetup> {
         rt::list(
-            &self.0,
-            "getCompanyPortalConfigurationsByParentIdServiceSetups",
-            "/company/portalConfigurations/{parentId}/serviceSetups",
-            query,
-        )
-    }
-
-    /// `GET /company/portalConfigurations/{parentId}/serviceSetups`
-    /// (`getCompanyPortalConfigurationsByParentIdServiceSetups`): Get List of
-    /// PortalConfigurationServiceSetup.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<m::PortalConfigurationServiceSetup> {
-        rt::stream(
-            &self.0,
-            "getCompanyPortalConfigurationsByParentIdServiceSetups",
-            "/company/portalConfigurations/{parentId}/serviceSetups",
-            query,
-        )
-    }
-
-    /// `GET /company/portalConfigurations/{parentId}/serviceSetups`
-    /// (`getCompanyPortalConfigurationsByParentIdServiceSetups`): Get List of
-    /// PortalConfigurationServiceSetup.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::PortalConfigurationServiceSetup>> {
-        rt::pages(
             &self.0,
             "getCompanyPortalConfigurationsByParentIdServiceSetups",
             "/company/portalConfigurations/{parentId}/serviceSetups",
@@ -13780,7 +11218,7 @@ impl CompanyPortalConfigurationsByIdServiceSetups {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyPortalConfigurationsByParentIdServiceSetupsCount",
@@ -13809,10 +11247,11 @@ impl CompanyPortalConfigurationsByIdServiceSetupsById {
     /// (`getCompanyPortalConfigurationsByParentIdServiceSetupsById`): Get
     /// PortalConfigurationServiceSetup.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::PortalConfigurationServiceSetup> {
+    pub fn get(&self) -> rt::Call<m::PortalConfigurationServiceSetup> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyPortalConfigurationsByParentIdServiceSetupsById",
             "/company/portalConfigurations/{parentId}/serviceSetups/{id}",
             rt::NO_BODY,
@@ -13826,7 +11265,7 @@ impl CompanyPortalConfigurationsByIdServiceSetupsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::PortalConfigurationServiceSetup>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::PortalConfigurationServiceSetup>> {
         rt::get_opt(
             &self.0,
             "getCompanyPortalConfigurationsByParentIdServiceSetupsById",
@@ -13844,10 +11283,11 @@ impl CompanyPortalConfigurationsByIdServiceSetupsById {
     pub fn update(
         &self,
         body: &m::PortalConfigurationServiceSetup,
-    ) -> rt::ApiFuture<m::PortalConfigurationServiceSetup> {
+    ) -> rt::Call<m::PortalConfigurationServiceSetup> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyPortalConfigurationsByParentIdServiceSetupsById",
             "/company/portalConfigurations/{parentId}/serviceSetups/{id}",
             Some(body),
@@ -13862,9 +11302,10 @@ impl CompanyPortalConfigurationsByIdServiceSetupsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::PortalConfigurationServiceSetup> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::PortalConfigurationServiceSetup> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyPortalConfigurationsByParentIdServiceSetupsById",
             "/company/portalConfigurations/{parentId}/serviceSetups/{id}",
             patch,
@@ -13902,49 +11343,11 @@ impl CompanyPortalConfigurationsInvoiceSetupPaymentProcessors {
     /// (`getCompanyPortalConfigurationsInvoiceSetupPaymentProcessors`): Get List of
     /// PortalConfigurationPaymentProcessor.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiFuture<Vec<m::PortalConfigurationPaymentProcessor>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::PortalConfigurationPaymentProcessor> {
         rt::list(
-            &self.0,
-            "getCompanyPortalConfigurationsInvoiceSetupPaymentProcessors",
-            "/company/portalConfigurations/invoiceSetup/paymentProcessors",
-            query,
-        )
-    }
-
-    /// `GET /company/portalConfigurations/invoiceSetup/paymentProcessors`
-    /// (`getCompanyPortalConfigurationsInvoiceSetupPaymentProcessors`): Get List of
-    /// PortalConfigurationPaymentProcessor.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<m::PortalConfigurationPaymentProcessor> {
-        rt::stream(
-            &self.0,
-            "getCompanyPortalConfigurationsInvoiceSetupPaymentProcessors",
-            "/company/portalConfigurations/invoiceSetup/paymentProcessors",
-            query,
-        )
-    }
-
-    /// `GET /company/portalConfigurations/invoiceSetup/paymentProcessors`
-    /// (`getCompanyPortalConfigurationsInvoiceSetupPaymentProcessors`): Get List of
-    /// PortalConfigurationPaymentProcessor.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::PortalConfigurationPaymentProcessor>> {
-        rt::pages(
             &self.0,
             "getCompanyPortalConfigurationsInvoiceSetupPaymentProcessors",
             "/company/portalConfigurations/invoiceSetup/paymentProcessors",
@@ -13958,7 +11361,7 @@ impl CompanyPortalConfigurationsInvoiceSetupPaymentProcessors {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyPortalConfigurationsInvoiceSetupPaymentProcessorsCount",
@@ -13987,10 +11390,11 @@ impl CompanyPortalConfigurationsInvoiceSetupPaymentProcessorsById {
     /// (`getCompanyPortalConfigurationsInvoiceSetupPaymentProcessorsById`): Get
     /// PortalConfigurationPaymentProcessor.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::PortalConfigurationPaymentProcessor> {
+    pub fn get(&self) -> rt::Call<m::PortalConfigurationPaymentProcessor> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyPortalConfigurationsInvoiceSetupPaymentProcessorsById",
             "/company/portalConfigurations/invoiceSetup/paymentProcessors/{id}",
             rt::NO_BODY,
@@ -14004,7 +11408,7 @@ impl CompanyPortalConfigurationsInvoiceSetupPaymentProcessorsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::PortalConfigurationPaymentProcessor>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::PortalConfigurationPaymentProcessor>> {
         rt::get_opt(
             &self.0,
             "getCompanyPortalConfigurationsInvoiceSetupPaymentProcessorsById",
@@ -14025,38 +11429,11 @@ impl CompanyPortalSecurityLevels {
     /// `GET /company/portalSecurityLevels` (`getCompanyPortalSecurityLevels`): Get List of
     /// PortalSecurityLevel.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::PortalSecurityLevel>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::PortalSecurityLevel> {
         rt::list(
-            &self.0,
-            "getCompanyPortalSecurityLevels",
-            "/company/portalSecurityLevels",
-            query,
-        )
-    }
-
-    /// `GET /company/portalSecurityLevels` (`getCompanyPortalSecurityLevels`): Get List of
-    /// PortalSecurityLevel.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::PortalSecurityLevel> {
-        rt::stream(
-            &self.0,
-            "getCompanyPortalSecurityLevels",
-            "/company/portalSecurityLevels",
-            query,
-        )
-    }
-
-    /// `GET /company/portalSecurityLevels` (`getCompanyPortalSecurityLevels`): Get List of
-    /// PortalSecurityLevel.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::PortalSecurityLevel>> {
-        rt::pages(
             &self.0,
             "getCompanyPortalSecurityLevels",
             "/company/portalSecurityLevels",
@@ -14069,7 +11446,7 @@ impl CompanyPortalSecurityLevels {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyPortalSecurityLevelsCount",
@@ -14097,10 +11474,11 @@ impl CompanyPortalSecurityLevelsById {
     /// `GET /company/portalSecurityLevels/{id}` (`getCompanyPortalSecurityLevelsById`): Get
     /// PortalSecurityLevel.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::PortalSecurityLevel> {
+    pub fn get(&self) -> rt::Call<m::PortalSecurityLevel> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyPortalSecurityLevelsById",
             "/company/portalSecurityLevels/{id}",
             rt::NO_BODY,
@@ -14113,7 +11491,7 @@ impl CompanyPortalSecurityLevelsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::PortalSecurityLevel>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::PortalSecurityLevel>> {
         rt::get_opt(
             &self.0,
             "getCompanyPortalSecurityLevelsById",
@@ -14127,10 +11505,11 @@ impl CompanyPortalSecurityLevelsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "company")]
-    pub fn update(&self, body: &m::PortalSecurityLevel) -> rt::ApiFuture<m::PortalSecurityLevel> {
+    pub fn update(&self, body: &m::PortalSecurityLevel) -> rt::Call<m::PortalSecurityLevel> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyPortalSecurityLevelsById",
             "/company/portalSecurityLevels/{id}",
             Some(body),
@@ -14144,9 +11523,10 @@ impl CompanyPortalSecurityLevelsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::PortalSecurityLevel> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::PortalSecurityLevel> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyPortalSecurityLevelsById",
             "/company/portalSecurityLevels/{id}",
             patch,
@@ -14167,41 +11547,11 @@ impl CompanyPortalSecuritySettings {
     /// `GET /company/portalSecuritySettings` (`getCompanyPortalSecuritySettings`): Get List of
     /// PortalSecuritySetting.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::PortalSecuritySetting>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::PortalSecuritySetting> {
         rt::list(
-            &self.0,
-            "getCompanyPortalSecuritySettings",
-            "/company/portalSecuritySettings",
-            query,
-        )
-    }
-
-    /// `GET /company/portalSecuritySettings` (`getCompanyPortalSecuritySettings`): Get List of
-    /// PortalSecuritySetting.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::PortalSecuritySetting> {
-        rt::stream(
-            &self.0,
-            "getCompanyPortalSecuritySettings",
-            "/company/portalSecuritySettings",
-            query,
-        )
-    }
-
-    /// `GET /company/portalSecuritySettings` (`getCompanyPortalSecuritySettings`): Get List of
-    /// PortalSecuritySetting.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::PortalSecuritySetting>> {
-        rt::pages(
             &self.0,
             "getCompanyPortalSecuritySettings",
             "/company/portalSecuritySettings",
@@ -14214,7 +11564,7 @@ impl CompanyPortalSecuritySettings {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyPortalSecuritySettingsCount",
@@ -14242,10 +11592,11 @@ impl CompanyPortalSecuritySettingsById {
     /// `GET /company/portalSecuritySettings/{id}` (`getCompanyPortalSecuritySettingsById`): Get
     /// PortalSecuritySetting.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::PortalSecuritySetting> {
+    pub fn get(&self) -> rt::Call<m::PortalSecuritySetting> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyPortalSecuritySettingsById",
             "/company/portalSecuritySettings/{id}",
             rt::NO_BODY,
@@ -14258,7 +11609,7 @@ impl CompanyPortalSecuritySettingsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::PortalSecuritySetting>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::PortalSecuritySetting>> {
         rt::get_opt(
             &self.0,
             "getCompanyPortalSecuritySettingsById",
@@ -14272,13 +11623,11 @@ impl CompanyPortalSecuritySettingsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "company")]
-    pub fn update(
-        &self,
-        body: &m::PortalSecuritySetting,
-    ) -> rt::ApiFuture<m::PortalSecuritySetting> {
+    pub fn update(&self, body: &m::PortalSecuritySetting) -> rt::Call<m::PortalSecuritySetting> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyPortalSecuritySettingsById",
             "/company/portalSecuritySettings/{id}",
             Some(body),
@@ -14292,9 +11641,10 @@ impl CompanyPortalSecuritySettingsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::PortalSecuritySetting> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::PortalSecuritySetting> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyPortalSecuritySettingsById",
             "/company/portalSecuritySettings/{id}",
             patch,
@@ -14314,33 +11664,18 @@ pub struct CompanyStates(rt::Node);
 impl CompanyStates {
     /// `GET /company/states` (`getCompanyStates`): Get List of State.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::State>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::State> {
         rt::list(&self.0, "getCompanyStates", "/company/states", query)
-    }
-
-    /// `GET /company/states` (`getCompanyStates`): Get List of State.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::State> {
-        rt::stream(&self.0, "getCompanyStates", "/company/states", query)
-    }
-
-    /// `GET /company/states` (`getCompanyStates`): Get List of State.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::State>> {
-        rt::pages(&self.0, "getCompanyStates", "/company/states", query)
     }
 
     /// `GET /company/states/count` (`getCompanyStatesCount`): Get Count of Usage.
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyStatesCount",
@@ -14353,10 +11688,11 @@ impl CompanyStates {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn create(&self, body: &m::State) -> rt::ApiFuture<m::State> {
+    pub fn create(&self, body: &m::State) -> rt::Call<m::State> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyStates",
             "/company/states",
             Some(body),
@@ -14388,10 +11724,11 @@ pub struct CompanyStatesById(rt::Node);
 impl CompanyStatesById {
     /// `GET /company/states/{id}` (`getCompanyStatesById`): Get State.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::State> {
+    pub fn get(&self) -> rt::Call<m::State> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyStatesById",
             "/company/states/{id}",
             rt::NO_BODY,
@@ -14403,7 +11740,7 @@ impl CompanyStatesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::State>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::State>> {
         rt::get_opt(&self.0, "getCompanyStatesById", "/company/states/{id}")
     }
 
@@ -14412,10 +11749,11 @@ impl CompanyStatesById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "company")]
-    pub fn update(&self, body: &m::State) -> rt::ApiFuture<m::State> {
+    pub fn update(&self, body: &m::State) -> rt::Call<m::State> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyStatesById",
             "/company/states/{id}",
             Some(body),
@@ -14428,9 +11766,10 @@ impl CompanyStatesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::State> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::State> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyStatesById",
             "/company/states/{id}",
             patch,
@@ -14440,10 +11779,11 @@ impl CompanyStatesById {
 
     /// `DELETE /company/states/{id}` (`deleteCompanyStatesById`): Delete State.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyStatesById",
             "/company/states/{id}",
             rt::NO_BODY,
@@ -14475,10 +11815,11 @@ pub struct CompanyStatesByIdInfo(rt::Node);
 impl CompanyStatesByIdInfo {
     /// `GET /company/states/{id}/info` (`getCompanyStatesByIdInfo`): Get StateInfos.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::StateInfo> {
+    pub fn get(&self) -> rt::Call<m::StateInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyStatesByIdInfo",
             "/company/states/{id}/info",
             rt::NO_BODY,
@@ -14498,36 +11839,11 @@ pub struct CompanyStatesByIdUsages(rt::Node);
 impl CompanyStatesByIdUsages {
     /// `GET /company/states/{id}/usages` (`getCompanyStatesByIdUsages`): Get List of Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getCompanyStatesByIdUsages",
-            "/company/states/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /company/states/{id}/usages` (`getCompanyStatesByIdUsages`): Get List of Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getCompanyStatesByIdUsages",
-            "/company/states/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /company/states/{id}/usages` (`getCompanyStatesByIdUsages`): Get List of Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getCompanyStatesByIdUsages",
             "/company/states/{id}/usages",
@@ -14554,38 +11870,11 @@ impl CompanyStatesByIdUsagesList {
     /// `GET /company/states/{id}/usages/list` (`getCompanyStatesByIdUsagesList`): Get List of
     /// Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getCompanyStatesByIdUsagesList",
-            "/company/states/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /company/states/{id}/usages/list` (`getCompanyStatesByIdUsagesList`): Get List of
-    /// Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getCompanyStatesByIdUsagesList",
-            "/company/states/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /company/states/{id}/usages/list` (`getCompanyStatesByIdUsagesList`): Get List of
-    /// Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getCompanyStatesByIdUsagesList",
             "/company/states/{id}/usages/list",
@@ -14605,36 +11894,11 @@ pub struct CompanyStatesInfo(rt::Node);
 impl CompanyStatesInfo {
     /// `GET /company/states/info` (`getCompanyStatesInfo`): Get List of StateInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::StateInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::StateInfo> {
         rt::list(
-            &self.0,
-            "getCompanyStatesInfo",
-            "/company/states/info",
-            query,
-        )
-    }
-
-    /// `GET /company/states/info` (`getCompanyStatesInfo`): Get List of StateInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::StateInfo> {
-        rt::stream(
-            &self.0,
-            "getCompanyStatesInfo",
-            "/company/states/info",
-            query,
-        )
-    }
-
-    /// `GET /company/states/info` (`getCompanyStatesInfo`): Get List of StateInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::StateInfo>> {
-        rt::pages(
             &self.0,
             "getCompanyStatesInfo",
             "/company/states/info",
@@ -14646,7 +11910,7 @@ impl CompanyStatesInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyStatesInfoCount",
@@ -14667,33 +11931,18 @@ pub struct CompanyTeamRoles(rt::Node);
 impl CompanyTeamRoles {
     /// `GET /company/teamRoles` (`getCompanyTeamRoles`): Get List of TeamRole.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::TeamRole>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::TeamRole> {
         rt::list(&self.0, "getCompanyTeamRoles", "/company/teamRoles", query)
-    }
-
-    /// `GET /company/teamRoles` (`getCompanyTeamRoles`): Get List of TeamRole.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::TeamRole> {
-        rt::stream(&self.0, "getCompanyTeamRoles", "/company/teamRoles", query)
-    }
-
-    /// `GET /company/teamRoles` (`getCompanyTeamRoles`): Get List of TeamRole.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::TeamRole>> {
-        rt::pages(&self.0, "getCompanyTeamRoles", "/company/teamRoles", query)
     }
 
     /// `GET /company/teamRoles/count` (`getCompanyTeamRolesCount`): Get Count of Usage.
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyTeamRolesCount",
@@ -14706,10 +11955,11 @@ impl CompanyTeamRoles {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn create(&self, body: &m::TeamRole) -> rt::ApiFuture<m::TeamRole> {
+    pub fn create(&self, body: &m::TeamRole) -> rt::Call<m::TeamRole> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyTeamRoles",
             "/company/teamRoles",
             Some(body),
@@ -14741,10 +11991,11 @@ pub struct CompanyTeamRolesById(rt::Node);
 impl CompanyTeamRolesById {
     /// `GET /company/teamRoles/{id}` (`getCompanyTeamRolesById`): Get TeamRole.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::TeamRole> {
+    pub fn get(&self) -> rt::Call<m::TeamRole> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyTeamRolesById",
             "/company/teamRoles/{id}",
             rt::NO_BODY,
@@ -14756,7 +12007,7 @@ impl CompanyTeamRolesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::TeamRole>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::TeamRole>> {
         rt::get_opt(
             &self.0,
             "getCompanyTeamRolesById",
@@ -14769,10 +12020,11 @@ impl CompanyTeamRolesById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "company")]
-    pub fn update(&self, body: &m::TeamRole) -> rt::ApiFuture<m::TeamRole> {
+    pub fn update(&self, body: &m::TeamRole) -> rt::Call<m::TeamRole> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyTeamRolesById",
             "/company/teamRoles/{id}",
             Some(body),
@@ -14785,9 +12037,10 @@ impl CompanyTeamRolesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::TeamRole> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::TeamRole> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyTeamRolesById",
             "/company/teamRoles/{id}",
             patch,
@@ -14797,10 +12050,11 @@ impl CompanyTeamRolesById {
 
     /// `DELETE /company/teamRoles/{id}` (`deleteCompanyTeamRolesById`): Delete TeamRole.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyTeamRolesById",
             "/company/teamRoles/{id}",
             rt::NO_BODY,
@@ -14832,10 +12086,11 @@ pub struct CompanyTeamRolesByIdInfo(rt::Node);
 impl CompanyTeamRolesByIdInfo {
     /// `GET /company/teamRoles/{id}/info` (`getCompanyTeamRolesByIdInfo`): Get TeamRoleInfos.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::TeamRoleInfo> {
+    pub fn get(&self) -> rt::Call<m::TeamRoleInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyTeamRolesByIdInfo",
             "/company/teamRoles/{id}/info",
             rt::NO_BODY,
@@ -14856,38 +12111,11 @@ impl CompanyTeamRolesByIdUsages {
     /// `GET /company/teamRoles/{id}/usages` (`getCompanyTeamRolesByIdUsages`): Get List of Usage
     /// Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getCompanyTeamRolesByIdUsages",
-            "/company/teamRoles/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /company/teamRoles/{id}/usages` (`getCompanyTeamRolesByIdUsages`): Get List of Usage
-    /// Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getCompanyTeamRolesByIdUsages",
-            "/company/teamRoles/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /company/teamRoles/{id}/usages` (`getCompanyTeamRolesByIdUsages`): Get List of Usage
-    /// Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getCompanyTeamRolesByIdUsages",
             "/company/teamRoles/{id}/usages",
@@ -14914,38 +12142,11 @@ impl CompanyTeamRolesByIdUsagesList {
     /// `GET /company/teamRoles/{id}/usages/list` (`getCompanyTeamRolesByIdUsagesList`): Get List of
     /// Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getCompanyTeamRolesByIdUsagesList",
-            "/company/teamRoles/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /company/teamRoles/{id}/usages/list` (`getCompanyTeamRolesByIdUsagesList`): Get List of
-    /// Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getCompanyTeamRolesByIdUsagesList",
-            "/company/teamRoles/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /company/teamRoles/{id}/usages/list` (`getCompanyTeamRolesByIdUsagesList`): Get List of
-    /// Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getCompanyTeamRolesByIdUsagesList",
             "/company/teamRoles/{id}/usages/list",
@@ -14965,36 +12166,11 @@ pub struct CompanyTeamRolesInfo(rt::Node);
 impl CompanyTeamRolesInfo {
     /// `GET /company/teamRoles/info` (`getCompanyTeamRolesInfo`): Get List of TeamRoleInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::TeamRoleInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::TeamRoleInfo> {
         rt::list(
-            &self.0,
-            "getCompanyTeamRolesInfo",
-            "/company/teamRoles/info",
-            query,
-        )
-    }
-
-    /// `GET /company/teamRoles/info` (`getCompanyTeamRolesInfo`): Get List of TeamRoleInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::TeamRoleInfo> {
-        rt::stream(
-            &self.0,
-            "getCompanyTeamRolesInfo",
-            "/company/teamRoles/info",
-            query,
-        )
-    }
-
-    /// `GET /company/teamRoles/info` (`getCompanyTeamRolesInfo`): Get List of TeamRoleInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::TeamRoleInfo>> {
-        rt::pages(
             &self.0,
             "getCompanyTeamRolesInfo",
             "/company/teamRoles/info",
@@ -15007,7 +12183,7 @@ impl CompanyTeamRolesInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyTeamRolesInfoCount",
@@ -15028,33 +12204,18 @@ pub struct CompanyTracks(rt::Node);
 impl CompanyTracks {
     /// `GET /company/tracks` (`getCompanyTracks`): Get List of Track.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Track>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Track> {
         rt::list(&self.0, "getCompanyTracks", "/company/tracks", query)
-    }
-
-    /// `GET /company/tracks` (`getCompanyTracks`): Get List of Track.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Track> {
-        rt::stream(&self.0, "getCompanyTracks", "/company/tracks", query)
-    }
-
-    /// `GET /company/tracks` (`getCompanyTracks`): Get List of Track.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Track>> {
-        rt::pages(&self.0, "getCompanyTracks", "/company/tracks", query)
     }
 
     /// `GET /company/tracks/count` (`getCompanyTracksCount`): Get Count of Track.
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyTracksCount",
@@ -15067,10 +12228,11 @@ impl CompanyTracks {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn create(&self, body: &m::Track) -> rt::ApiFuture<m::Track> {
+    pub fn create(&self, body: &m::Track) -> rt::Call<m::Track> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyTracks",
             "/company/tracks",
             Some(body),
@@ -15096,10 +12258,11 @@ pub struct CompanyTracksById(rt::Node);
 impl CompanyTracksById {
     /// `GET /company/tracks/{id}` (`getCompanyTracksById`): Get Track.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::Track> {
+    pub fn get(&self) -> rt::Call<m::Track> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyTracksById",
             "/company/tracks/{id}",
             rt::NO_BODY,
@@ -15111,7 +12274,7 @@ impl CompanyTracksById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Track>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Track>> {
         rt::get_opt(&self.0, "getCompanyTracksById", "/company/tracks/{id}")
     }
 
@@ -15120,10 +12283,11 @@ impl CompanyTracksById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "company")]
-    pub fn update(&self, body: &m::Track) -> rt::ApiFuture<m::Track> {
+    pub fn update(&self, body: &m::Track) -> rt::Call<m::Track> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyTracksById",
             "/company/tracks/{id}",
             Some(body),
@@ -15136,9 +12300,10 @@ impl CompanyTracksById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Track> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Track> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyTracksById",
             "/company/tracks/{id}",
             patch,
@@ -15148,10 +12313,11 @@ impl CompanyTracksById {
 
     /// `DELETE /company/tracks/{id}` (`deleteCompanyTracksById`): Delete Track.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyTracksById",
             "/company/tracks/{id}",
             rt::NO_BODY,
@@ -15178,38 +12344,11 @@ impl CompanyTracksByIdActions {
     /// `GET /company/tracks/{parentId}/actions` (`getCompanyTracksByParentIdActions`): Get List of
     /// TrackAction.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::TrackAction>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::TrackAction> {
         rt::list(
-            &self.0,
-            "getCompanyTracksByParentIdActions",
-            "/company/tracks/{parentId}/actions",
-            query,
-        )
-    }
-
-    /// `GET /company/tracks/{parentId}/actions` (`getCompanyTracksByParentIdActions`): Get List of
-    /// TrackAction.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::TrackAction> {
-        rt::stream(
-            &self.0,
-            "getCompanyTracksByParentIdActions",
-            "/company/tracks/{parentId}/actions",
-            query,
-        )
-    }
-
-    /// `GET /company/tracks/{parentId}/actions` (`getCompanyTracksByParentIdActions`): Get List of
-    /// TrackAction.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::TrackAction>> {
-        rt::pages(
             &self.0,
             "getCompanyTracksByParentIdActions",
             "/company/tracks/{parentId}/actions",
@@ -15222,7 +12361,7 @@ impl CompanyTracksByIdActions {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyTracksByParentIdActionsCount",
@@ -15236,10 +12375,11 @@ impl CompanyTracksByIdActions {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn create(&self, body: &m::TrackAction) -> rt::ApiFuture<m::TrackAction> {
+    pub fn create(&self, body: &m::TrackAction) -> rt::Call<m::TrackAction> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyTracksByParentIdActions",
             "/company/tracks/{parentId}/actions",
             Some(body),
@@ -15266,10 +12406,11 @@ impl CompanyTracksByIdActionsById {
     /// `GET /company/tracks/{parentId}/actions/{id}` (`getCompanyTracksByParentIdActionsById`): Get
     /// TrackAction.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::TrackAction> {
+    pub fn get(&self) -> rt::Call<m::TrackAction> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyTracksByParentIdActionsById",
             "/company/tracks/{parentId}/actions/{id}",
             rt::NO_BODY,
@@ -15282,7 +12423,7 @@ impl CompanyTracksByIdActionsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::TrackAction>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::TrackAction>> {
         rt::get_opt(
             &self.0,
             "getCompanyTracksByParentIdActionsById",
@@ -15296,10 +12437,11 @@ impl CompanyTracksByIdActionsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "company")]
-    pub fn update(&self, body: &m::TrackAction) -> rt::ApiFuture<m::TrackAction> {
+    pub fn update(&self, body: &m::TrackAction) -> rt::Call<m::TrackAction> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyTracksByParentIdActionsById",
             "/company/tracks/{parentId}/actions/{id}",
             Some(body),
@@ -15312,10 +12454,11 @@ impl CompanyTracksByIdActionsById {
     ///
     /// Not retried after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self) -> rt::ApiFuture<m::TrackAction> {
+    pub fn patch(&self) -> rt::Call<m::TrackAction> {
         rt::json(
             &self.0,
             rt::PATCH,
+            rt::NON_IDEMPOTENT,
             "patchCompanyTracksByParentIdActionsById",
             "/company/tracks/{parentId}/actions/{id}",
             rt::NO_BODY,
@@ -15326,10 +12469,11 @@ impl CompanyTracksByIdActionsById {
     /// `DELETE /company/tracks/{parentId}/actions/{id}`
     /// (`deleteCompanyTracksByParentIdActionsById`): Delete TrackAction.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyTracksByParentIdActionsById",
             "/company/tracks/{parentId}/actions/{id}",
             rt::NO_BODY,

@@ -104,10 +104,11 @@ pub struct ConfigurationsTypesByIdQuestionsByIdInfo(rt::Node);
 impl ConfigurationsTypesByIdQuestionsByIdInfo {
     /// `GET /configurations/types/{parentId}/questions/{id}/info`
     /// (`getConfigurationsTypesByParentIdQuestionsByIdInfo`): Get ConfigurationTypeQuestionInfo.
-    pub fn get(&self) -> rt::ApiFuture<m::ConfigurationTypeQuestionInfo> {
+    pub fn get(&self) -> rt::Call<m::ConfigurationTypeQuestionInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getConfigurationsTypesByParentIdQuestionsByIdInfo",
             "/configurations/types/{parentId}/questions/{id}/info",
             rt::NO_BODY,
@@ -157,10 +158,11 @@ impl ConfigurationsTypesByIdQuestionsByIdValuesByIdInfo {
     /// `GET /configurations/types/{grandparentId}/questions/{parentId}/values/{id}/info`
     /// (`getConfigurationsTypesByGrandparentIdQuestionsByParentIdValuesByIdInfo`): Get
     /// ConfigurationTypeQuestionValueInfo.
-    pub fn get(&self) -> rt::ApiFuture<m::ConfigurationTypeQuestionInfo> {
+    pub fn get(&self) -> rt::Call<m::ConfigurationTypeQuestionInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getConfigurationsTypesByGrandparentIdQuestionsByParentIdValuesByIdInfo",
             "/configurations/types/{grandparentId}/questions/{parentId}/values/{id}/info",
             rt::NO_BODY,
@@ -180,46 +182,10 @@ impl ConfigurationsTypesByIdQuestionsByIdValuesInfo {
     /// (`getConfigurationsTypesByGrandparentIdQuestionsByParentIdValuesInfo`): Get
     /// ConfigurationTypeQuestionValueInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiFuture<Vec<m::ConfigurationTypeQuestionValueInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ConfigurationTypeQuestionValueInfo> {
         rt::list(
-            &self.0,
-            "getConfigurationsTypesByGrandparentIdQuestionsByParentIdValuesInfo",
-            "/configurations/types/{grandparentId}/questions/{parentId}/values/info",
-            query,
-        )
-    }
-
-    /// `GET /configurations/types/{grandparentId}/questions/{parentId}/values/info`
-    /// (`getConfigurationsTypesByGrandparentIdQuestionsByParentIdValuesInfo`): Get
-    /// ConfigurationTypeQuestionValueInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<m::ConfigurationTypeQuestionValueInfo> {
-        rt::stream(
-            &self.0,
-            "getConfigurationsTypesByGrandparentIdQuestionsByParentIdValuesInfo",
-            "/configurations/types/{grandparentId}/questions/{parentId}/values/info",
-            query,
-        )
-    }
-
-    /// `GET /configurations/types/{grandparentId}/questions/{parentId}/values/info`
-    /// (`getConfigurationsTypesByGrandparentIdQuestionsByParentIdValuesInfo`): Get
-    /// ConfigurationTypeQuestionValueInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ConfigurationTypeQuestionValueInfo>> {
-        rt::pages(
             &self.0,
             "getConfigurationsTypesByGrandparentIdQuestionsByParentIdValuesInfo",
             "/configurations/types/{grandparentId}/questions/{parentId}/values/info",
@@ -232,7 +198,7 @@ impl ConfigurationsTypesByIdQuestionsByIdValuesInfo {
     /// ConfigurationTypeQuestionValueInfos.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getConfigurationsTypesByGrandparentIdQuestionsByParentIdValuesInfoCount",
@@ -253,43 +219,10 @@ impl ConfigurationsTypesByIdQuestionsInfo {
     /// (`getConfigurationsTypesByParentIdQuestionsInfo`): Get List of
     /// ConfigurationTypeQuestionInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiFuture<Vec<m::ConfigurationTypeQuestionInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ConfigurationTypeQuestionInfo> {
         rt::list(
-            &self.0,
-            "getConfigurationsTypesByParentIdQuestionsInfo",
-            "/configurations/types/{parentId}/questions/info",
-            query,
-        )
-    }
-
-    /// `GET /configurations/types/{parentId}/questions/info`
-    /// (`getConfigurationsTypesByParentIdQuestionsInfo`): Get List of
-    /// ConfigurationTypeQuestionInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ConfigurationTypeQuestionInfo> {
-        rt::stream(
-            &self.0,
-            "getConfigurationsTypesByParentIdQuestionsInfo",
-            "/configurations/types/{parentId}/questions/info",
-            query,
-        )
-    }
-
-    /// `GET /configurations/types/{parentId}/questions/info`
-    /// (`getConfigurationsTypesByParentIdQuestionsInfo`): Get List of
-    /// ConfigurationTypeQuestionInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ConfigurationTypeQuestionInfo>> {
-        rt::pages(
             &self.0,
             "getConfigurationsTypesByParentIdQuestionsInfo",
             "/configurations/types/{parentId}/questions/info",
@@ -302,7 +235,7 @@ impl ConfigurationsTypesByIdQuestionsInfo {
     /// ConfigurationTypeQuestionInfos.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getConfigurationsTypesByParentIdQuestionsInfoCount",
@@ -322,38 +255,10 @@ impl ConfigurationsTypesInfo {
     /// `GET /configurations/types/info` (`getConfigurationsTypesInfo`): Get List of
     /// ConfigurationTypeInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ConfigurationTypeInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ConfigurationTypeInfo> {
         rt::list(
-            &self.0,
-            "getConfigurationsTypesInfo",
-            "/configurations/types/info",
-            query,
-        )
-    }
-
-    /// `GET /configurations/types/info` (`getConfigurationsTypesInfo`): Get List of
-    /// ConfigurationTypeInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ConfigurationTypeInfo> {
-        rt::stream(
-            &self.0,
-            "getConfigurationsTypesInfo",
-            "/configurations/types/info",
-            query,
-        )
-    }
-
-    /// `GET /configurations/types/info` (`getConfigurationsTypesInfo`): Get List of
-    /// ConfigurationTypeInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ConfigurationTypeInfo>> {
-        rt::pages(
             &self.0,
             "getConfigurationsTypesInfo",
             "/configurations/types/info",
@@ -365,7 +270,7 @@ impl ConfigurationsTypesInfo {
     /// AddressFormatInfos.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getConfigurationsTypesInfoCount",

@@ -62,33 +62,10 @@ pub struct ExpenseClassifications(rt::Node);
 impl ExpenseClassifications {
     /// `GET /expense/classifications` (`getExpenseClassifications`): Get List of Classification.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Classification>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Classification> {
         rt::list(
-            &self.0,
-            "getExpenseClassifications",
-            "/expense/classifications",
-            query,
-        )
-    }
-
-    /// `GET /expense/classifications` (`getExpenseClassifications`): Get List of Classification.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Classification> {
-        rt::stream(
-            &self.0,
-            "getExpenseClassifications",
-            "/expense/classifications",
-            query,
-        )
-    }
-
-    /// `GET /expense/classifications` (`getExpenseClassifications`): Get List of Classification.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Classification>> {
-        rt::pages(
             &self.0,
             "getExpenseClassifications",
             "/expense/classifications",
@@ -100,7 +77,7 @@ impl ExpenseClassifications {
     /// Classification.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getExpenseClassificationsCount",
@@ -123,10 +100,11 @@ pub struct ExpenseClassificationsById(rt::Node);
 
 impl ExpenseClassificationsById {
     /// `GET /expense/classifications/{id}` (`getExpenseClassificationsById`): Get Classification.
-    pub fn get(&self) -> rt::ApiFuture<m::Classification> {
+    pub fn get(&self) -> rt::Call<m::Classification> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getExpenseClassificationsById",
             "/expense/classifications/{id}",
             rt::NO_BODY,
@@ -137,7 +115,7 @@ impl ExpenseClassificationsById {
     /// `GET /expense/classifications/{id}` (`getExpenseClassificationsById`): Get Classification.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Classification>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Classification>> {
         rt::get_opt(
             &self.0,
             "getExpenseClassificationsById",
@@ -155,29 +133,16 @@ pub struct ExpenseEntries(rt::Node);
 impl ExpenseEntries {
     /// `GET /expense/entries` (`getExpenseEntries`): Get List of ExpenseEntry.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ExpenseEntry>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ExpenseEntry> {
         rt::list(&self.0, "getExpenseEntries", "/expense/entries", query)
-    }
-
-    /// `GET /expense/entries` (`getExpenseEntries`): Get List of ExpenseEntry.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ExpenseEntry> {
-        rt::stream(&self.0, "getExpenseEntries", "/expense/entries", query)
-    }
-
-    /// `GET /expense/entries` (`getExpenseEntries`): Get List of ExpenseEntry.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ExpenseEntry>> {
-        rt::pages(&self.0, "getExpenseEntries", "/expense/entries", query)
     }
 
     /// `GET /expense/entries/count` (`getExpenseEntriesCount`): Get Count of ExpenseEntry.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getExpenseEntriesCount",
@@ -189,10 +154,11 @@ impl ExpenseEntries {
     /// `POST /expense/entries` (`postExpenseEntries`): Post ExpenseEntry.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::ExpenseEntry) -> rt::ApiFuture<m::ExpenseEntry> {
+    pub fn create(&self, body: &m::ExpenseEntry) -> rt::Call<m::ExpenseEntry> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postExpenseEntries",
             "/expense/entries",
             Some(body),
@@ -214,10 +180,11 @@ pub struct ExpenseEntriesById(rt::Node);
 
 impl ExpenseEntriesById {
     /// `GET /expense/entries/{id}` (`getExpenseEntriesById`): Get ExpenseEntry.
-    pub fn get(&self) -> rt::ApiFuture<m::ExpenseEntry> {
+    pub fn get(&self) -> rt::Call<m::ExpenseEntry> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getExpenseEntriesById",
             "/expense/entries/{id}",
             rt::NO_BODY,
@@ -228,7 +195,7 @@ impl ExpenseEntriesById {
     /// `GET /expense/entries/{id}` (`getExpenseEntriesById`): Get ExpenseEntry.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ExpenseEntry>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ExpenseEntry>> {
         rt::get_opt(&self.0, "getExpenseEntriesById", "/expense/entries/{id}")
     }
 
@@ -236,10 +203,11 @@ impl ExpenseEntriesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::ExpenseEntry) -> rt::ApiFuture<m::ExpenseEntry> {
+    pub fn update(&self, body: &m::ExpenseEntry) -> rt::Call<m::ExpenseEntry> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putExpenseEntriesById",
             "/expense/entries/{id}",
             Some(body),
@@ -251,9 +219,10 @@ impl ExpenseEntriesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ExpenseEntry> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ExpenseEntry> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchExpenseEntriesById",
             "/expense/entries/{id}",
             patch,
@@ -262,10 +231,11 @@ impl ExpenseEntriesById {
     }
 
     /// `DELETE /expense/entries/{id}` (`deleteExpenseEntriesById`): Delete ExpenseEntry.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteExpenseEntriesById",
             "/expense/entries/{id}",
             rt::NO_BODY,
@@ -289,35 +259,10 @@ impl ExpenseEntriesByIdAudits {
     /// `GET /expense/entries/{parentId}/audits` (`getExpenseEntriesByParentIdAudits`): Get List of
     /// ExpenseEntryAudit.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ExpenseEntryAudit>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ExpenseEntryAudit> {
         rt::list(
-            &self.0,
-            "getExpenseEntriesByParentIdAudits",
-            "/expense/entries/{parentId}/audits",
-            query,
-        )
-    }
-
-    /// `GET /expense/entries/{parentId}/audits` (`getExpenseEntriesByParentIdAudits`): Get List of
-    /// ExpenseEntryAudit.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ExpenseEntryAudit> {
-        rt::stream(
-            &self.0,
-            "getExpenseEntriesByParentIdAudits",
-            "/expense/entries/{parentId}/audits",
-            query,
-        )
-    }
-
-    /// `GET /expense/entries/{parentId}/audits` (`getExpenseEntriesByParentIdAudits`): Get List of
-    /// ExpenseEntryAudit.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ExpenseEntryAudit>> {
-        rt::pages(
             &self.0,
             "getExpenseEntriesByParentIdAudits",
             "/expense/entries/{parentId}/audits",
@@ -329,7 +274,7 @@ impl ExpenseEntriesByIdAudits {
     /// Get Count of ExpenseEntryAudit.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getExpenseEntriesByParentIdAuditsCount",
@@ -353,10 +298,11 @@ pub struct ExpenseEntriesByIdAuditsById(rt::Node);
 impl ExpenseEntriesByIdAuditsById {
     /// `GET /expense/entries/{parentId}/audits/{id}` (`getExpenseEntriesByParentIdAuditsById`): Get
     /// ExpenseEntryAudit.
-    pub fn get(&self) -> rt::ApiFuture<m::ExpenseEntryAudit> {
+    pub fn get(&self) -> rt::Call<m::ExpenseEntryAudit> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getExpenseEntriesByParentIdAuditsById",
             "/expense/entries/{parentId}/audits/{id}",
             rt::NO_BODY,
@@ -368,7 +314,7 @@ impl ExpenseEntriesByIdAuditsById {
     /// ExpenseEntryAudit.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ExpenseEntryAudit>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ExpenseEntryAudit>> {
         rt::get_opt(
             &self.0,
             "getExpenseEntriesByParentIdAuditsById",
@@ -399,33 +345,10 @@ pub struct ExpenseInfoTaxTypes(rt::Node);
 impl ExpenseInfoTaxTypes {
     /// `GET /expense/info/taxTypes` (`getExpenseInfoTaxTypes`): Get List of ExpenseTaxTypeInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ExpenseTaxTypeInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ExpenseTaxTypeInfo> {
         rt::list(
-            &self.0,
-            "getExpenseInfoTaxTypes",
-            "/expense/info/taxTypes",
-            query,
-        )
-    }
-
-    /// `GET /expense/info/taxTypes` (`getExpenseInfoTaxTypes`): Get List of ExpenseTaxTypeInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ExpenseTaxTypeInfo> {
-        rt::stream(
-            &self.0,
-            "getExpenseInfoTaxTypes",
-            "/expense/info/taxTypes",
-            query,
-        )
-    }
-
-    /// `GET /expense/info/taxTypes` (`getExpenseInfoTaxTypes`): Get List of ExpenseTaxTypeInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ExpenseTaxTypeInfo>> {
-        rt::pages(
             &self.0,
             "getExpenseInfoTaxTypes",
             "/expense/info/taxTypes",
@@ -437,7 +360,7 @@ impl ExpenseInfoTaxTypes {
     /// ExpenseTaxTypeInfo.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getExpenseInfoTaxTypesCount",
@@ -460,10 +383,11 @@ pub struct ExpenseInfoTaxTypesById(rt::Node);
 
 impl ExpenseInfoTaxTypesById {
     /// `GET /expense/info/taxTypes/{id}` (`getExpenseInfoTaxTypesById`): Get ExpenseTaxTypeInfo.
-    pub fn get(&self) -> rt::ApiFuture<m::ExpenseTaxTypeInfo> {
+    pub fn get(&self) -> rt::Call<m::ExpenseTaxTypeInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getExpenseInfoTaxTypesById",
             "/expense/info/taxTypes/{id}",
             rt::NO_BODY,
@@ -474,7 +398,7 @@ impl ExpenseInfoTaxTypesById {
     /// `GET /expense/info/taxTypes/{id}` (`getExpenseInfoTaxTypesById`): Get ExpenseTaxTypeInfo.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ExpenseTaxTypeInfo>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ExpenseTaxTypeInfo>> {
         rt::get_opt(
             &self.0,
             "getExpenseInfoTaxTypesById",
@@ -492,33 +416,10 @@ pub struct ExpensePaymentTypes(rt::Node);
 impl ExpensePaymentTypes {
     /// `GET /expense/paymentTypes` (`getExpensePaymentTypes`): Get List of PaymentType.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::PaymentType>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::PaymentType> {
         rt::list(
-            &self.0,
-            "getExpensePaymentTypes",
-            "/expense/paymentTypes",
-            query,
-        )
-    }
-
-    /// `GET /expense/paymentTypes` (`getExpensePaymentTypes`): Get List of PaymentType.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::PaymentType> {
-        rt::stream(
-            &self.0,
-            "getExpensePaymentTypes",
-            "/expense/paymentTypes",
-            query,
-        )
-    }
-
-    /// `GET /expense/paymentTypes` (`getExpensePaymentTypes`): Get List of PaymentType.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::PaymentType>> {
-        rt::pages(
             &self.0,
             "getExpensePaymentTypes",
             "/expense/paymentTypes",
@@ -529,7 +430,7 @@ impl ExpensePaymentTypes {
     /// `GET /expense/paymentTypes/count` (`getExpensePaymentTypesCount`): Get Count of PaymentType.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getExpensePaymentTypesCount",
@@ -541,10 +442,11 @@ impl ExpensePaymentTypes {
     /// `POST /expense/paymentTypes` (`postExpensePaymentTypes`): Post PaymentType.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::PaymentType) -> rt::ApiFuture<m::PaymentType> {
+    pub fn create(&self, body: &m::PaymentType) -> rt::Call<m::PaymentType> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postExpensePaymentTypes",
             "/expense/paymentTypes",
             Some(body),
@@ -571,10 +473,11 @@ pub struct ExpensePaymentTypesById(rt::Node);
 
 impl ExpensePaymentTypesById {
     /// `GET /expense/paymentTypes/{id}` (`getExpensePaymentTypesById`): Get PaymentType.
-    pub fn get(&self) -> rt::ApiFuture<m::PaymentType> {
+    pub fn get(&self) -> rt::Call<m::PaymentType> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getExpensePaymentTypesById",
             "/expense/paymentTypes/{id}",
             rt::NO_BODY,
@@ -585,7 +488,7 @@ impl ExpensePaymentTypesById {
     /// `GET /expense/paymentTypes/{id}` (`getExpensePaymentTypesById`): Get PaymentType.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::PaymentType>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::PaymentType>> {
         rt::get_opt(
             &self.0,
             "getExpensePaymentTypesById",
@@ -597,10 +500,11 @@ impl ExpensePaymentTypesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::PaymentType) -> rt::ApiFuture<m::PaymentType> {
+    pub fn update(&self, body: &m::PaymentType) -> rt::Call<m::PaymentType> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putExpensePaymentTypesById",
             "/expense/paymentTypes/{id}",
             Some(body),
@@ -612,9 +516,10 @@ impl ExpensePaymentTypesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::PaymentType> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::PaymentType> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchExpensePaymentTypesById",
             "/expense/paymentTypes/{id}",
             patch,
@@ -623,10 +528,11 @@ impl ExpensePaymentTypesById {
     }
 
     /// `DELETE /expense/paymentTypes/{id}` (`deleteExpensePaymentTypesById`): Delete PaymentType.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteExpensePaymentTypesById",
             "/expense/paymentTypes/{id}",
             rt::NO_BODY,
@@ -649,10 +555,11 @@ pub struct ExpensePaymentTypesByIdInfo(rt::Node);
 impl ExpensePaymentTypesByIdInfo {
     /// `GET /expense/paymentTypes/{id}/info` (`getExpensePaymentTypesByIdInfo`): Get
     /// PaymentTypeInfos.
-    pub fn get(&self) -> rt::ApiFuture<m::PaymentTypeInfo> {
+    pub fn get(&self) -> rt::Call<m::PaymentTypeInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getExpensePaymentTypesByIdInfo",
             "/expense/paymentTypes/{id}/info",
             rt::NO_BODY,
@@ -671,35 +578,10 @@ impl ExpensePaymentTypesInfo {
     /// `GET /expense/paymentTypes/info` (`getExpensePaymentTypesInfo`): Get List of
     /// PaymentTypeInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::PaymentTypeInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::PaymentTypeInfo> {
         rt::list(
-            &self.0,
-            "getExpensePaymentTypesInfo",
-            "/expense/paymentTypes/info",
-            query,
-        )
-    }
-
-    /// `GET /expense/paymentTypes/info` (`getExpensePaymentTypesInfo`): Get List of
-    /// PaymentTypeInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::PaymentTypeInfo> {
-        rt::stream(
-            &self.0,
-            "getExpensePaymentTypesInfo",
-            "/expense/paymentTypes/info",
-            query,
-        )
-    }
-
-    /// `GET /expense/paymentTypes/info` (`getExpensePaymentTypesInfo`): Get List of
-    /// PaymentTypeInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::PaymentTypeInfo>> {
-        rt::pages(
             &self.0,
             "getExpensePaymentTypesInfo",
             "/expense/paymentTypes/info",
@@ -717,29 +599,16 @@ pub struct ExpenseReports(rt::Node);
 impl ExpenseReports {
     /// `GET /expense/reports` (`getExpenseReports`): Get List of ExpenseReport.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ExpenseReport>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ExpenseReport> {
         rt::list(&self.0, "getExpenseReports", "/expense/reports", query)
-    }
-
-    /// `GET /expense/reports` (`getExpenseReports`): Get List of ExpenseReport.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ExpenseReport> {
-        rt::stream(&self.0, "getExpenseReports", "/expense/reports", query)
-    }
-
-    /// `GET /expense/reports` (`getExpenseReports`): Get List of ExpenseReport.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ExpenseReport>> {
-        rt::pages(&self.0, "getExpenseReports", "/expense/reports", query)
     }
 
     /// `GET /expense/reports/count` (`getExpenseReportsCount`): Get Count of ExpenseReport.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getExpenseReportsCount",
@@ -762,10 +631,11 @@ pub struct ExpenseReportsById(rt::Node);
 
 impl ExpenseReportsById {
     /// `GET /expense/reports/{id}` (`getExpenseReportsById`): Get ExpenseReport.
-    pub fn get(&self) -> rt::ApiFuture<m::ExpenseReport> {
+    pub fn get(&self) -> rt::Call<m::ExpenseReport> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getExpenseReportsById",
             "/expense/reports/{id}",
             rt::NO_BODY,
@@ -776,7 +646,7 @@ impl ExpenseReportsById {
     /// `GET /expense/reports/{id}` (`getExpenseReportsById`): Get ExpenseReport.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ExpenseReport>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ExpenseReport>> {
         rt::get_opt(&self.0, "getExpenseReportsById", "/expense/reports/{id}")
     }
 
@@ -820,13 +690,11 @@ impl ExpenseReportsByIdApprove {
     /// a body.
     ///
     /// Copy and approve actions answer 200 or 201 whatever the spec declares.
-    pub fn post(
-        &self,
-        body: &m::ExpenseReportTierUpdate,
-    ) -> rt::ApiFuture<Option<m::SuccessResponse>> {
+    pub fn post(&self, body: &m::ExpenseReportTierUpdate) -> rt::Call<Option<m::SuccessResponse>> {
         rt::json_opt(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postExpenseReportsByIdApprove",
             "/expense/reports/{id}/approve",
             Some(body),
@@ -845,35 +713,10 @@ impl ExpenseReportsByIdAudits {
     /// `GET /expense/reports/{parentId}/audits` (`getExpenseReportsByParentIdAudits`): Get List of
     /// ExpenseReportAudit.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ExpenseReportAudit>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ExpenseReportAudit> {
         rt::list(
-            &self.0,
-            "getExpenseReportsByParentIdAudits",
-            "/expense/reports/{parentId}/audits",
-            query,
-        )
-    }
-
-    /// `GET /expense/reports/{parentId}/audits` (`getExpenseReportsByParentIdAudits`): Get List of
-    /// ExpenseReportAudit.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ExpenseReportAudit> {
-        rt::stream(
-            &self.0,
-            "getExpenseReportsByParentIdAudits",
-            "/expense/reports/{parentId}/audits",
-            query,
-        )
-    }
-
-    /// `GET /expense/reports/{parentId}/audits` (`getExpenseReportsByParentIdAudits`): Get List of
-    /// ExpenseReportAudit.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ExpenseReportAudit>> {
-        rt::pages(
             &self.0,
             "getExpenseReportsByParentIdAudits",
             "/expense/reports/{parentId}/audits",
@@ -885,7 +728,7 @@ impl ExpenseReportsByIdAudits {
     /// Get Count of ExpenseReportAudit.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getExpenseReportsByParentIdAuditsCount",
@@ -909,10 +752,11 @@ pub struct ExpenseReportsByIdAuditsById(rt::Node);
 impl ExpenseReportsByIdAuditsById {
     /// `GET /expense/reports/{parentId}/audits/{id}` (`getExpenseReportsByParentIdAuditsById`): Get
     /// ExpenseReportAudit.
-    pub fn get(&self) -> rt::ApiFuture<m::ExpenseReportAudit> {
+    pub fn get(&self) -> rt::Call<m::ExpenseReportAudit> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getExpenseReportsByParentIdAuditsById",
             "/expense/reports/{parentId}/audits/{id}",
             rt::NO_BODY,
@@ -924,7 +768,7 @@ impl ExpenseReportsByIdAuditsById {
     /// ExpenseReportAudit.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ExpenseReportAudit>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ExpenseReportAudit>> {
         rt::get_opt(
             &self.0,
             "getExpenseReportsByParentIdAuditsById",
@@ -943,10 +787,11 @@ impl ExpenseReportsByIdReject {
     /// `POST /expense/reports/{id}/reject` (`postExpenseReportsByIdReject`): Post SuccessResponse.
     ///
     /// Not retried after an answer that may have been lost.
-    pub fn post(&self) -> rt::ApiFuture<m::SuccessResponse> {
+    pub fn post(&self) -> rt::Call<m::SuccessResponse> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postExpenseReportsByIdReject",
             "/expense/reports/{id}/reject",
             rt::NO_BODY,
@@ -966,10 +811,11 @@ impl ExpenseReportsByIdReverse {
     /// SuccessResponse.
     ///
     /// Not retried after an answer that may have been lost.
-    pub fn post(&self) -> rt::ApiFuture<m::SuccessResponse> {
+    pub fn post(&self) -> rt::Call<m::SuccessResponse> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postExpenseReportsByIdReverse",
             "/expense/reports/{id}/reverse",
             rt::NO_BODY,
@@ -988,10 +834,11 @@ impl ExpenseReportsByIdSubmit {
     /// `POST /expense/reports/{id}/submit` (`postExpenseReportsByIdSubmit`): Post SuccessResponse.
     ///
     /// Not retried after an answer that may have been lost.
-    pub fn post(&self) -> rt::ApiFuture<m::SuccessResponse> {
+    pub fn post(&self) -> rt::Call<m::SuccessResponse> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postExpenseReportsByIdSubmit",
             "/expense/reports/{id}/submit",
             rt::NO_BODY,
@@ -1009,29 +856,16 @@ pub struct ExpenseTypes(rt::Node);
 impl ExpenseTypes {
     /// `GET /expense/types` (`getExpenseTypes`): Get List of ExpenseType.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ExpenseType>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ExpenseType> {
         rt::list(&self.0, "getExpenseTypes", "/expense/types", query)
-    }
-
-    /// `GET /expense/types` (`getExpenseTypes`): Get List of ExpenseType.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ExpenseType> {
-        rt::stream(&self.0, "getExpenseTypes", "/expense/types", query)
-    }
-
-    /// `GET /expense/types` (`getExpenseTypes`): Get List of ExpenseType.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ExpenseType>> {
-        rt::pages(&self.0, "getExpenseTypes", "/expense/types", query)
     }
 
     /// `GET /expense/types/count` (`getExpenseTypesCount`): Get Count of ExpenseType.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getExpenseTypesCount",
@@ -1043,10 +877,11 @@ impl ExpenseTypes {
     /// `POST /expense/types` (`postExpenseTypes`): Post ExpenseType.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::ExpenseType) -> rt::ApiFuture<m::ExpenseType> {
+    pub fn create(&self, body: &m::ExpenseType) -> rt::Call<m::ExpenseType> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postExpenseTypes",
             "/expense/types",
             Some(body),
@@ -1073,10 +908,11 @@ pub struct ExpenseTypesById(rt::Node);
 
 impl ExpenseTypesById {
     /// `GET /expense/types/{id}` (`getExpenseTypesById`): Get ExpenseType.
-    pub fn get(&self) -> rt::ApiFuture<m::ExpenseType> {
+    pub fn get(&self) -> rt::Call<m::ExpenseType> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getExpenseTypesById",
             "/expense/types/{id}",
             rt::NO_BODY,
@@ -1087,7 +923,7 @@ impl ExpenseTypesById {
     /// `GET /expense/types/{id}` (`getExpenseTypesById`): Get ExpenseType.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ExpenseType>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ExpenseType>> {
         rt::get_opt(&self.0, "getExpenseTypesById", "/expense/types/{id}")
     }
 
@@ -1095,10 +931,11 @@ impl ExpenseTypesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::ExpenseType) -> rt::ApiFuture<m::ExpenseType> {
+    pub fn update(&self, body: &m::ExpenseType) -> rt::Call<m::ExpenseType> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putExpenseTypesById",
             "/expense/types/{id}",
             Some(body),
@@ -1110,9 +947,10 @@ impl ExpenseTypesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ExpenseType> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ExpenseType> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchExpenseTypesById",
             "/expense/types/{id}",
             patch,
@@ -1121,10 +959,11 @@ impl ExpenseTypesById {
     }
 
     /// `DELETE /expense/types/{id}` (`deleteExpenseTypesById`): Delete ExpenseType.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteExpenseTypesById",
             "/expense/types/{id}",
             rt::NO_BODY,
@@ -1146,10 +985,11 @@ pub struct ExpenseTypesByIdInfo(rt::Node);
 
 impl ExpenseTypesByIdInfo {
     /// `GET /expense/types/{id}/info` (`getExpenseTypesByIdInfo`): Get ExpenseTypeInfos.
-    pub fn get(&self) -> rt::ApiFuture<m::ExpenseTypeInfo> {
+    pub fn get(&self) -> rt::Call<m::ExpenseTypeInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getExpenseTypesByIdInfo",
             "/expense/types/{id}/info",
             rt::NO_BODY,
@@ -1167,22 +1007,9 @@ pub struct ExpenseTypesInfo(rt::Node);
 impl ExpenseTypesInfo {
     /// `GET /expense/types/info` (`getExpenseTypesInfo`): Get List of ExpenseTypeInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ExpenseTypeInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ExpenseTypeInfo> {
         rt::list(&self.0, "getExpenseTypesInfo", "/expense/types/info", query)
-    }
-
-    /// `GET /expense/types/info` (`getExpenseTypesInfo`): Get List of ExpenseTypeInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ExpenseTypeInfo> {
-        rt::stream(&self.0, "getExpenseTypesInfo", "/expense/types/info", query)
-    }
-
-    /// `GET /expense/types/info` (`getExpenseTypesInfo`): Get List of ExpenseTypeInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ExpenseTypeInfo>> {
-        rt::pages(&self.0, "getExpenseTypesInfo", "/expense/types/info", query)
     }
 }

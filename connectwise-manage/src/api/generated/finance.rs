@@ -196,35 +196,10 @@ impl FinanceAccountingBatches {
     /// `GET /finance/accounting/batches` (`getFinanceAccountingBatches`): Get List of
     /// AccountingBatch.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::AccountingBatch>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::AccountingBatch> {
         rt::list(
-            &self.0,
-            "getFinanceAccountingBatches",
-            "/finance/accounting/batches",
-            query,
-        )
-    }
-
-    /// `GET /finance/accounting/batches` (`getFinanceAccountingBatches`): Get List of
-    /// AccountingBatch.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::AccountingBatch> {
-        rt::stream(
-            &self.0,
-            "getFinanceAccountingBatches",
-            "/finance/accounting/batches",
-            query,
-        )
-    }
-
-    /// `GET /finance/accounting/batches` (`getFinanceAccountingBatches`): Get List of
-    /// AccountingBatch.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::AccountingBatch>> {
-        rt::pages(
             &self.0,
             "getFinanceAccountingBatches",
             "/finance/accounting/batches",
@@ -236,7 +211,7 @@ impl FinanceAccountingBatches {
     /// AccountingBatch.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceAccountingBatchesCount",
@@ -248,10 +223,11 @@ impl FinanceAccountingBatches {
     /// `POST /finance/accounting/batches` (`postFinanceAccountingBatches`): Post GLExport.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::CreateAccountingBatchRequest) -> rt::ApiFuture<m::GLExport> {
+    pub fn create(&self, body: &m::CreateAccountingBatchRequest) -> rt::Call<m::GLExport> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceAccountingBatches",
             "/finance/accounting/batches",
             Some(body),
@@ -274,10 +250,11 @@ pub struct FinanceAccountingBatchesById(rt::Node);
 impl FinanceAccountingBatchesById {
     /// `GET /finance/accounting/batches/{id}` (`getFinanceAccountingBatchesById`): Get
     /// AccountingBatch.
-    pub fn get(&self) -> rt::ApiFuture<m::AccountingBatch> {
+    pub fn get(&self) -> rt::Call<m::AccountingBatch> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceAccountingBatchesById",
             "/finance/accounting/batches/{id}",
             rt::NO_BODY,
@@ -289,7 +266,7 @@ impl FinanceAccountingBatchesById {
     /// AccountingBatch.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::AccountingBatch>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::AccountingBatch>> {
         rt::get_opt(
             &self.0,
             "getFinanceAccountingBatchesById",
@@ -299,10 +276,11 @@ impl FinanceAccountingBatchesById {
 
     /// `DELETE /finance/accounting/batches/{id}` (`deleteFinanceAccountingBatchesById`): Delete
     /// GLExport.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceAccountingBatchesById",
             "/finance/accounting/batches/{id}",
             rt::NO_BODY,
@@ -331,35 +309,10 @@ impl FinanceAccountingBatchesByIdEntries {
     /// `GET /finance/accounting/batches/{parentId}/entries`
     /// (`getFinanceAccountingBatchesByParentIdEntries`): Get List of BatchEntry.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::BatchEntry>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::BatchEntry> {
         rt::list(
-            &self.0,
-            "getFinanceAccountingBatchesByParentIdEntries",
-            "/finance/accounting/batches/{parentId}/entries",
-            query,
-        )
-    }
-
-    /// `GET /finance/accounting/batches/{parentId}/entries`
-    /// (`getFinanceAccountingBatchesByParentIdEntries`): Get List of BatchEntry.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::BatchEntry> {
-        rt::stream(
-            &self.0,
-            "getFinanceAccountingBatchesByParentIdEntries",
-            "/finance/accounting/batches/{parentId}/entries",
-            query,
-        )
-    }
-
-    /// `GET /finance/accounting/batches/{parentId}/entries`
-    /// (`getFinanceAccountingBatchesByParentIdEntries`): Get List of BatchEntry.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::BatchEntry>> {
-        rt::pages(
             &self.0,
             "getFinanceAccountingBatchesByParentIdEntries",
             "/finance/accounting/batches/{parentId}/entries",
@@ -371,7 +324,7 @@ impl FinanceAccountingBatchesByIdEntries {
     /// (`getFinanceAccountingBatchesByParentIdEntriesCount`): Get Count of BatchEntry.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceAccountingBatchesByParentIdEntriesCount",
@@ -395,10 +348,11 @@ pub struct FinanceAccountingBatchesByIdEntriesById(rt::Node);
 impl FinanceAccountingBatchesByIdEntriesById {
     /// `GET /finance/accounting/batches/{parentId}/entries/{id}`
     /// (`getFinanceAccountingBatchesByParentIdEntriesById`): Get BatchEntry.
-    pub fn get(&self) -> rt::ApiFuture<m::BatchEntry> {
+    pub fn get(&self) -> rt::Call<m::BatchEntry> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceAccountingBatchesByParentIdEntriesById",
             "/finance/accounting/batches/{parentId}/entries/{id}",
             rt::NO_BODY,
@@ -410,7 +364,7 @@ impl FinanceAccountingBatchesByIdEntriesById {
     /// (`getFinanceAccountingBatchesByParentIdEntriesById`): Get BatchEntry.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::BatchEntry>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::BatchEntry>> {
         rt::get_opt(
             &self.0,
             "getFinanceAccountingBatchesByParentIdEntriesById",
@@ -430,10 +384,11 @@ impl FinanceAccountingBatchesByIdExport {
     /// Post GLExport.
     ///
     /// Not retried after an answer that may have been lost.
-    pub fn post(&self, body: &m::ExportAccountingBatchRequest) -> rt::ApiFuture<m::GLExport> {
+    pub fn post(&self, body: &m::ExportAccountingBatchRequest) -> rt::Call<m::GLExport> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceAccountingBatchesByIdExport",
             "/finance/accounting/batches/{id}/export",
             Some(body),
@@ -452,10 +407,11 @@ impl FinanceAccountingExport {
     /// `POST /finance/accounting/export` (`postFinanceAccountingExport`): Post GLExport.
     ///
     /// Not retried after an answer that may have been lost.
-    pub fn post(&self, body: &m::ExportAccountingBatchRequest) -> rt::ApiFuture<m::GLExport> {
+    pub fn post(&self, body: &m::ExportAccountingBatchRequest) -> rt::Call<m::GLExport> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceAccountingExport",
             "/finance/accounting/export",
             Some(body),
@@ -477,35 +433,10 @@ impl FinanceAccountingUnpostedPayments {
     /// `GET /finance/accounting/unpostedpayments` (`getFinanceAccountingUnpostedpayments`): Get
     /// List of UnpostedPayments.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::UnpostedPayments>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::UnpostedPayments> {
         rt::list(
-            &self.0,
-            "getFinanceAccountingUnpostedpayments",
-            "/finance/accounting/unpostedpayments",
-            query,
-        )
-    }
-
-    /// `GET /finance/accounting/unpostedpayments` (`getFinanceAccountingUnpostedpayments`): Get
-    /// List of UnpostedPayments.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::UnpostedPayments> {
-        rt::stream(
-            &self.0,
-            "getFinanceAccountingUnpostedpayments",
-            "/finance/accounting/unpostedpayments",
-            query,
-        )
-    }
-
-    /// `GET /finance/accounting/unpostedpayments` (`getFinanceAccountingUnpostedpayments`): Get
-    /// List of UnpostedPayments.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::UnpostedPayments>> {
-        rt::pages(
             &self.0,
             "getFinanceAccountingUnpostedpayments",
             "/finance/accounting/unpostedpayments",
@@ -517,7 +448,7 @@ impl FinanceAccountingUnpostedPayments {
     /// (`getFinanceAccountingUnpostedPaymentsCount`): Get Count of UnpostedPayments.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceAccountingUnpostedPaymentsCount",
@@ -541,10 +472,11 @@ pub struct FinanceAccountingUnpostedPaymentsById(rt::Node);
 impl FinanceAccountingUnpostedPaymentsById {
     /// `GET /finance/accounting/unpostedPayments/{id}`
     /// (`getFinanceAccountingUnpostedPaymentsById`): Get UnpostedPayments.
-    pub fn get(&self) -> rt::ApiFuture<m::UnpostedPayments> {
+    pub fn get(&self) -> rt::Call<m::UnpostedPayments> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceAccountingUnpostedPaymentsById",
             "/finance/accounting/unpostedPayments/{id}",
             rt::NO_BODY,
@@ -556,7 +488,7 @@ impl FinanceAccountingUnpostedPaymentsById {
     /// (`getFinanceAccountingUnpostedPaymentsById`): Get UnpostedPayments.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::UnpostedPayments>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::UnpostedPayments>> {
         rt::get_opt(
             &self.0,
             "getFinanceAccountingUnpostedPaymentsById",
@@ -575,35 +507,10 @@ impl FinanceAccountingUnpostedexpenses {
     /// `GET /finance/accounting/unpostedexpenses` (`getFinanceAccountingUnpostedexpenses`): Get
     /// List of UnpostedExpense.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::UnpostedExpense>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::UnpostedExpense> {
         rt::list(
-            &self.0,
-            "getFinanceAccountingUnpostedexpenses",
-            "/finance/accounting/unpostedexpenses",
-            query,
-        )
-    }
-
-    /// `GET /finance/accounting/unpostedexpenses` (`getFinanceAccountingUnpostedexpenses`): Get
-    /// List of UnpostedExpense.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::UnpostedExpense> {
-        rt::stream(
-            &self.0,
-            "getFinanceAccountingUnpostedexpenses",
-            "/finance/accounting/unpostedexpenses",
-            query,
-        )
-    }
-
-    /// `GET /finance/accounting/unpostedexpenses` (`getFinanceAccountingUnpostedexpenses`): Get
-    /// List of UnpostedExpense.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::UnpostedExpense>> {
-        rt::pages(
             &self.0,
             "getFinanceAccountingUnpostedexpenses",
             "/finance/accounting/unpostedexpenses",
@@ -615,7 +522,7 @@ impl FinanceAccountingUnpostedexpenses {
     /// (`getFinanceAccountingUnpostedexpensesCount`): Get Count of UnpostedExpense.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceAccountingUnpostedexpensesCount",
@@ -639,10 +546,11 @@ pub struct FinanceAccountingUnpostedexpensesById(rt::Node);
 impl FinanceAccountingUnpostedexpensesById {
     /// `GET /finance/accounting/unpostedexpenses/{id}`
     /// (`getFinanceAccountingUnpostedexpensesById`): Get UnpostedExpense.
-    pub fn get(&self) -> rt::ApiFuture<m::UnpostedExpense> {
+    pub fn get(&self) -> rt::Call<m::UnpostedExpense> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceAccountingUnpostedexpensesById",
             "/finance/accounting/unpostedexpenses/{id}",
             rt::NO_BODY,
@@ -654,7 +562,7 @@ impl FinanceAccountingUnpostedexpensesById {
     /// (`getFinanceAccountingUnpostedexpensesById`): Get UnpostedExpense.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::UnpostedExpense>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::UnpostedExpense>> {
         rt::get_opt(
             &self.0,
             "getFinanceAccountingUnpostedexpensesById",
@@ -679,43 +587,10 @@ impl FinanceAccountingUnpostedexpensesByIdTaxableLevels {
     /// (`getFinanceAccountingUnpostedexpensesByParentIdTaxableLevels`): Get List of
     /// UnpostedExpenseTaxableLevel.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiFuture<Vec<m::UnpostedExpenseTaxableLevel>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::UnpostedExpenseTaxableLevel> {
         rt::list(
-            &self.0,
-            "getFinanceAccountingUnpostedexpensesByParentIdTaxableLevels",
-            "/finance/accounting/unpostedexpenses/{parentId}/taxableLevels",
-            query,
-        )
-    }
-
-    /// `GET /finance/accounting/unpostedexpenses/{parentId}/taxableLevels`
-    /// (`getFinanceAccountingUnpostedexpensesByParentIdTaxableLevels`): Get List of
-    /// UnpostedExpenseTaxableLevel.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::UnpostedExpenseTaxableLevel> {
-        rt::stream(
-            &self.0,
-            "getFinanceAccountingUnpostedexpensesByParentIdTaxableLevels",
-            "/finance/accounting/unpostedexpenses/{parentId}/taxableLevels",
-            query,
-        )
-    }
-
-    /// `GET /finance/accounting/unpostedexpenses/{parentId}/taxableLevels`
-    /// (`getFinanceAccountingUnpostedexpensesByParentIdTaxableLevels`): Get List of
-    /// UnpostedExpenseTaxableLevel.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::UnpostedExpenseTaxableLevel>> {
-        rt::pages(
             &self.0,
             "getFinanceAccountingUnpostedexpensesByParentIdTaxableLevels",
             "/finance/accounting/unpostedexpenses/{parentId}/taxableLevels",
@@ -728,7 +603,7 @@ impl FinanceAccountingUnpostedexpensesByIdTaxableLevels {
     /// UnpostedExpenseTaxableLevel.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceAccountingUnpostedexpensesByParentIdTaxableLevelsCount",
@@ -753,10 +628,11 @@ impl FinanceAccountingUnpostedexpensesByIdTaxableLevelsById {
     /// `GET /finance/accounting/unpostedexpenses/{parentId}/taxableLevels/{id}`
     /// (`getFinanceAccountingUnpostedexpensesByParentIdTaxableLevelsById`): Get
     /// UnpostedExpenseTaxableLevel.
-    pub fn get(&self) -> rt::ApiFuture<m::UnpostedExpenseTaxableLevel> {
+    pub fn get(&self) -> rt::Call<m::UnpostedExpenseTaxableLevel> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceAccountingUnpostedexpensesByParentIdTaxableLevelsById",
             "/finance/accounting/unpostedexpenses/{parentId}/taxableLevels/{id}",
             rt::NO_BODY,
@@ -769,7 +645,7 @@ impl FinanceAccountingUnpostedexpensesByIdTaxableLevelsById {
     /// UnpostedExpenseTaxableLevel.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::UnpostedExpenseTaxableLevel>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::UnpostedExpenseTaxableLevel>> {
         rt::get_opt(
             &self.0,
             "getFinanceAccountingUnpostedexpensesByParentIdTaxableLevelsById",
@@ -788,35 +664,10 @@ impl FinanceAccountingUnpostedinvoices {
     /// `GET /finance/accounting/unpostedinvoices` (`getFinanceAccountingUnpostedinvoices`): Get
     /// List of UnpostedInvoice.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::UnpostedInvoice>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::UnpostedInvoice> {
         rt::list(
-            &self.0,
-            "getFinanceAccountingUnpostedinvoices",
-            "/finance/accounting/unpostedinvoices",
-            query,
-        )
-    }
-
-    /// `GET /finance/accounting/unpostedinvoices` (`getFinanceAccountingUnpostedinvoices`): Get
-    /// List of UnpostedInvoice.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::UnpostedInvoice> {
-        rt::stream(
-            &self.0,
-            "getFinanceAccountingUnpostedinvoices",
-            "/finance/accounting/unpostedinvoices",
-            query,
-        )
-    }
-
-    /// `GET /finance/accounting/unpostedinvoices` (`getFinanceAccountingUnpostedinvoices`): Get
-    /// List of UnpostedInvoice.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::UnpostedInvoice>> {
-        rt::pages(
             &self.0,
             "getFinanceAccountingUnpostedinvoices",
             "/finance/accounting/unpostedinvoices",
@@ -828,7 +679,7 @@ impl FinanceAccountingUnpostedinvoices {
     /// (`getFinanceAccountingUnpostedinvoicesCount`): Get Count of UnpostedInvoice.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceAccountingUnpostedinvoicesCount",
@@ -852,10 +703,11 @@ pub struct FinanceAccountingUnpostedinvoicesById(rt::Node);
 impl FinanceAccountingUnpostedinvoicesById {
     /// `GET /finance/accounting/unpostedinvoices/{id}`
     /// (`getFinanceAccountingUnpostedinvoicesById`): Get UnpostedInvoice.
-    pub fn get(&self) -> rt::ApiFuture<m::UnpostedInvoice> {
+    pub fn get(&self) -> rt::Call<m::UnpostedInvoice> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceAccountingUnpostedinvoicesById",
             "/finance/accounting/unpostedinvoices/{id}",
             rt::NO_BODY,
@@ -867,7 +719,7 @@ impl FinanceAccountingUnpostedinvoicesById {
     /// (`getFinanceAccountingUnpostedinvoicesById`): Get UnpostedInvoice.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::UnpostedInvoice>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::UnpostedInvoice>> {
         rt::get_opt(
             &self.0,
             "getFinanceAccountingUnpostedinvoicesById",
@@ -892,43 +744,10 @@ impl FinanceAccountingUnpostedinvoicesByIdTaxableLevels {
     /// (`getFinanceAccountingUnpostedinvoicesByParentIdTaxableLevels`): Get List of
     /// UnpostedInvoiceTaxableLevel.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiFuture<Vec<m::UnpostedInvoiceTaxableLevel>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::UnpostedInvoiceTaxableLevel> {
         rt::list(
-            &self.0,
-            "getFinanceAccountingUnpostedinvoicesByParentIdTaxableLevels",
-            "/finance/accounting/unpostedinvoices/{parentId}/taxableLevels",
-            query,
-        )
-    }
-
-    /// `GET /finance/accounting/unpostedinvoices/{parentId}/taxableLevels`
-    /// (`getFinanceAccountingUnpostedinvoicesByParentIdTaxableLevels`): Get List of
-    /// UnpostedInvoiceTaxableLevel.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::UnpostedInvoiceTaxableLevel> {
-        rt::stream(
-            &self.0,
-            "getFinanceAccountingUnpostedinvoicesByParentIdTaxableLevels",
-            "/finance/accounting/unpostedinvoices/{parentId}/taxableLevels",
-            query,
-        )
-    }
-
-    /// `GET /finance/accounting/unpostedinvoices/{parentId}/taxableLevels`
-    /// (`getFinanceAccountingUnpostedinvoicesByParentIdTaxableLevels`): Get List of
-    /// UnpostedInvoiceTaxableLevel.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::UnpostedInvoiceTaxableLevel>> {
-        rt::pages(
             &self.0,
             "getFinanceAccountingUnpostedinvoicesByParentIdTaxableLevels",
             "/finance/accounting/unpostedinvoices/{parentId}/taxableLevels",
@@ -941,7 +760,7 @@ impl FinanceAccountingUnpostedinvoicesByIdTaxableLevels {
     /// UnpostedInvoiceTaxableLevel.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceAccountingUnpostedinvoicesByParentIdTaxableLevelsCount",
@@ -966,10 +785,11 @@ impl FinanceAccountingUnpostedinvoicesByIdTaxableLevelsById {
     /// `GET /finance/accounting/unpostedinvoices/{parentId}/taxableLevels/{id}`
     /// (`getFinanceAccountingUnpostedinvoicesByParentIdTaxableLevelsById`): Get
     /// UnpostedInvoiceTaxableLevel.
-    pub fn get(&self) -> rt::ApiFuture<m::UnpostedInvoiceTaxableLevel> {
+    pub fn get(&self) -> rt::Call<m::UnpostedInvoiceTaxableLevel> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceAccountingUnpostedinvoicesByParentIdTaxableLevelsById",
             "/finance/accounting/unpostedinvoices/{parentId}/taxableLevels/{id}",
             rt::NO_BODY,
@@ -982,7 +802,7 @@ impl FinanceAccountingUnpostedinvoicesByIdTaxableLevelsById {
     /// UnpostedInvoiceTaxableLevel.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::UnpostedInvoiceTaxableLevel>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::UnpostedInvoiceTaxableLevel>> {
         rt::get_opt(
             &self.0,
             "getFinanceAccountingUnpostedinvoicesByParentIdTaxableLevelsById",
@@ -1001,35 +821,10 @@ impl FinanceAccountingUnpostedprocurement {
     /// `GET /finance/accounting/unpostedprocurement` (`getFinanceAccountingUnpostedprocurement`):
     /// Get List of UnpostedProcurement.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::UnpostedProcurement>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::UnpostedProcurement> {
         rt::list(
-            &self.0,
-            "getFinanceAccountingUnpostedprocurement",
-            "/finance/accounting/unpostedprocurement",
-            query,
-        )
-    }
-
-    /// `GET /finance/accounting/unpostedprocurement` (`getFinanceAccountingUnpostedprocurement`):
-    /// Get List of UnpostedProcurement.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::UnpostedProcurement> {
-        rt::stream(
-            &self.0,
-            "getFinanceAccountingUnpostedprocurement",
-            "/finance/accounting/unpostedprocurement",
-            query,
-        )
-    }
-
-    /// `GET /finance/accounting/unpostedprocurement` (`getFinanceAccountingUnpostedprocurement`):
-    /// Get List of UnpostedProcurement.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::UnpostedProcurement>> {
-        rt::pages(
             &self.0,
             "getFinanceAccountingUnpostedprocurement",
             "/finance/accounting/unpostedprocurement",
@@ -1041,7 +836,7 @@ impl FinanceAccountingUnpostedprocurement {
     /// (`getFinanceAccountingUnpostedprocurementCount`): Get Count of UnpostedProcurement.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceAccountingUnpostedprocurementCount",
@@ -1065,10 +860,11 @@ pub struct FinanceAccountingUnpostedprocurementById(rt::Node);
 impl FinanceAccountingUnpostedprocurementById {
     /// `GET /finance/accounting/unpostedprocurement/{id}`
     /// (`getFinanceAccountingUnpostedprocurementById`): Get UnpostedProcurement.
-    pub fn get(&self) -> rt::ApiFuture<m::UnpostedProcurement> {
+    pub fn get(&self) -> rt::Call<m::UnpostedProcurement> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceAccountingUnpostedprocurementById",
             "/finance/accounting/unpostedprocurement/{id}",
             rt::NO_BODY,
@@ -1080,7 +876,7 @@ impl FinanceAccountingUnpostedprocurementById {
     /// (`getFinanceAccountingUnpostedprocurementById`): Get UnpostedProcurement.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::UnpostedProcurement>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::UnpostedProcurement>> {
         rt::get_opt(
             &self.0,
             "getFinanceAccountingUnpostedprocurementById",
@@ -1105,46 +901,10 @@ impl FinanceAccountingUnpostedprocurementByIdTaxableLevels {
     /// (`getFinanceAccountingUnpostedprocurementByParentIdTaxableLevels`): Get List of
     /// UnpostedProcurementTaxableLevel.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiFuture<Vec<m::UnpostedProcurementTaxableLevel>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::UnpostedProcurementTaxableLevel> {
         rt::list(
-            &self.0,
-            "getFinanceAccountingUnpostedprocurementByParentIdTaxableLevels",
-            "/finance/accounting/unpostedprocurement/{parentId}/taxableLevels",
-            query,
-        )
-    }
-
-    /// `GET /finance/accounting/unpostedprocurement/{parentId}/taxableLevels`
-    /// (`getFinanceAccountingUnpostedprocurementByParentIdTaxableLevels`): Get List of
-    /// UnpostedProcurementTaxableLevel.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<m::UnpostedProcurementTaxableLevel> {
-        rt::stream(
-            &self.0,
-            "getFinanceAccountingUnpostedprocurementByParentIdTaxableLevels",
-            "/finance/accounting/unpostedprocurement/{parentId}/taxableLevels",
-            query,
-        )
-    }
-
-    /// `GET /finance/accounting/unpostedprocurement/{parentId}/taxableLevels`
-    /// (`getFinanceAccountingUnpostedprocurementByParentIdTaxableLevels`): Get List of
-    /// UnpostedProcurementTaxableLevel.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::UnpostedProcurementTaxableLevel>> {
-        rt::pages(
             &self.0,
             "getFinanceAccountingUnpostedprocurementByParentIdTaxableLevels",
             "/finance/accounting/unpostedprocurement/{parentId}/taxableLevels",
@@ -1157,7 +917,7 @@ impl FinanceAccountingUnpostedprocurementByIdTaxableLevels {
     /// UnpostedProcurementTaxableLevel.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceAccountingUnpostedprocurementByParentIdTaxableLevelsCount",
@@ -1182,10 +942,11 @@ impl FinanceAccountingUnpostedprocurementByIdTaxableLevelsById {
     /// `GET /finance/accounting/unpostedprocurement/{parentId}/taxableLevels/{id}`
     /// (`getFinanceAccountingUnpostedprocurementByParentIdTaxableLevelsById`): Get
     /// UnpostedProcurementTaxableLevel.
-    pub fn get(&self) -> rt::ApiFuture<m::UnpostedProcurementTaxableLevel> {
+    pub fn get(&self) -> rt::Call<m::UnpostedProcurementTaxableLevel> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceAccountingUnpostedprocurementByParentIdTaxableLevelsById",
             "/finance/accounting/unpostedprocurement/{parentId}/taxableLevels/{id}",
             rt::NO_BODY,
@@ -1198,7 +959,7 @@ impl FinanceAccountingUnpostedprocurementByIdTaxableLevelsById {
     /// UnpostedProcurementTaxableLevel.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::UnpostedProcurementTaxableLevel>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::UnpostedProcurementTaxableLevel>> {
         rt::get_opt(
             &self.0,
             "getFinanceAccountingUnpostedprocurementByParentIdTaxableLevelsById",
@@ -1217,38 +978,10 @@ impl FinanceAccountingPackageSetup {
     /// `GET /finance/accountingPackageSetup` (`getFinanceAccountingPackageSetup`): Get List of
     /// AccountingPackageSetup.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::AccountingPackageSetup>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::AccountingPackageSetup> {
         rt::list(
-            &self.0,
-            "getFinanceAccountingPackageSetup",
-            "/finance/accountingPackageSetup",
-            query,
-        )
-    }
-
-    /// `GET /finance/accountingPackageSetup` (`getFinanceAccountingPackageSetup`): Get List of
-    /// AccountingPackageSetup.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::AccountingPackageSetup> {
-        rt::stream(
-            &self.0,
-            "getFinanceAccountingPackageSetup",
-            "/finance/accountingPackageSetup",
-            query,
-        )
-    }
-
-    /// `GET /finance/accountingPackageSetup` (`getFinanceAccountingPackageSetup`): Get List of
-    /// AccountingPackageSetup.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::AccountingPackageSetup>> {
-        rt::pages(
             &self.0,
             "getFinanceAccountingPackageSetup",
             "/finance/accountingPackageSetup",
@@ -1260,7 +993,7 @@ impl FinanceAccountingPackageSetup {
     /// Count of AccountingPackageSetup.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceAccountingPackageSetupCount",
@@ -1284,10 +1017,11 @@ pub struct FinanceAccountingPackageSetupById(rt::Node);
 impl FinanceAccountingPackageSetupById {
     /// `GET /finance/accountingPackageSetup/{id}` (`getFinanceAccountingPackageSetupById`): Get
     /// AccountingPackageSetup.
-    pub fn get(&self) -> rt::ApiFuture<m::AccountingPackageSetup> {
+    pub fn get(&self) -> rt::Call<m::AccountingPackageSetup> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceAccountingPackageSetupById",
             "/finance/accountingPackageSetup/{id}",
             rt::NO_BODY,
@@ -1299,7 +1033,7 @@ impl FinanceAccountingPackageSetupById {
     /// AccountingPackageSetup.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::AccountingPackageSetup>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::AccountingPackageSetup>> {
         rt::get_opt(
             &self.0,
             "getFinanceAccountingPackageSetupById",
@@ -1312,13 +1046,11 @@ impl FinanceAccountingPackageSetupById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(
-        &self,
-        body: &m::AccountingPackageSetup,
-    ) -> rt::ApiFuture<m::AccountingPackageSetup> {
+    pub fn update(&self, body: &m::AccountingPackageSetup) -> rt::Call<m::AccountingPackageSetup> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceAccountingPackageSetupById",
             "/finance/accountingPackageSetup/{id}",
             Some(body),
@@ -1331,9 +1063,10 @@ impl FinanceAccountingPackageSetupById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::AccountingPackageSetup> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::AccountingPackageSetup> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceAccountingPackageSetupById",
             "/finance/accountingPackageSetup/{id}",
             patch,
@@ -1352,35 +1085,10 @@ impl FinanceAccountingPackages {
     /// `GET /finance/accountingPackages` (`getFinanceAccountingPackages`): Get List of
     /// AccountingPackage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::AccountingPackage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::AccountingPackage> {
         rt::list(
-            &self.0,
-            "getFinanceAccountingPackages",
-            "/finance/accountingPackages",
-            query,
-        )
-    }
-
-    /// `GET /finance/accountingPackages` (`getFinanceAccountingPackages`): Get List of
-    /// AccountingPackage.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::AccountingPackage> {
-        rt::stream(
-            &self.0,
-            "getFinanceAccountingPackages",
-            "/finance/accountingPackages",
-            query,
-        )
-    }
-
-    /// `GET /finance/accountingPackages` (`getFinanceAccountingPackages`): Get List of
-    /// AccountingPackage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::AccountingPackage>> {
-        rt::pages(
             &self.0,
             "getFinanceAccountingPackages",
             "/finance/accountingPackages",
@@ -1392,7 +1100,7 @@ impl FinanceAccountingPackages {
     /// AccountingPackage.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceAccountingPackagesCount",
@@ -1416,10 +1124,11 @@ pub struct FinanceAccountingPackagesById(rt::Node);
 impl FinanceAccountingPackagesById {
     /// `GET /finance/accountingPackages/{id}` (`getFinanceAccountingPackagesById`): Get
     /// AccountingPackage.
-    pub fn get(&self) -> rt::ApiFuture<m::AccountingPackage> {
+    pub fn get(&self) -> rt::Call<m::AccountingPackage> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceAccountingPackagesById",
             "/finance/accountingPackages/{id}",
             rt::NO_BODY,
@@ -1431,7 +1140,7 @@ impl FinanceAccountingPackagesById {
     /// AccountingPackage.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::AccountingPackage>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::AccountingPackage>> {
         rt::get_opt(
             &self.0,
             "getFinanceAccountingPackagesById",
@@ -1496,38 +1205,10 @@ impl FinanceAgreementTypesByIdBoardDefaults {
     /// `GET /finance/agreementTypes/{parentId}/boardDefaults`
     /// (`getFinanceAgreementTypesByParentIdBoardDefaults`): Get List of AgreementTypeBoardDefault.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::AgreementTypeBoardDefault>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::AgreementTypeBoardDefault> {
         rt::list(
-            &self.0,
-            "getFinanceAgreementTypesByParentIdBoardDefaults",
-            "/finance/agreementTypes/{parentId}/boardDefaults",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreementTypes/{parentId}/boardDefaults`
-    /// (`getFinanceAgreementTypesByParentIdBoardDefaults`): Get List of AgreementTypeBoardDefault.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::AgreementTypeBoardDefault> {
-        rt::stream(
-            &self.0,
-            "getFinanceAgreementTypesByParentIdBoardDefaults",
-            "/finance/agreementTypes/{parentId}/boardDefaults",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreementTypes/{parentId}/boardDefaults`
-    /// (`getFinanceAgreementTypesByParentIdBoardDefaults`): Get List of AgreementTypeBoardDefault.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::AgreementTypeBoardDefault>> {
-        rt::pages(
             &self.0,
             "getFinanceAgreementTypesByParentIdBoardDefaults",
             "/finance/agreementTypes/{parentId}/boardDefaults",
@@ -1540,7 +1221,7 @@ impl FinanceAgreementTypesByIdBoardDefaults {
     /// AgreementTypeBoardDefault.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceAgreementTypesByParentIdBoardDefaultsCount",
@@ -1556,10 +1237,11 @@ impl FinanceAgreementTypesByIdBoardDefaults {
     pub fn create(
         &self,
         body: &m::AgreementTypeBoardDefault,
-    ) -> rt::ApiFuture<m::AgreementTypeBoardDefault> {
+    ) -> rt::Call<m::AgreementTypeBoardDefault> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceAgreementTypesByParentIdBoardDefaults",
             "/finance/agreementTypes/{parentId}/boardDefaults",
             Some(body),
@@ -1582,10 +1264,11 @@ pub struct FinanceAgreementTypesByIdBoardDefaultsById(rt::Node);
 impl FinanceAgreementTypesByIdBoardDefaultsById {
     /// `GET /finance/agreementTypes/{parentId}/boardDefaults/{id}`
     /// (`getFinanceAgreementTypesByParentIdBoardDefaultsById`): Get AgreementTypeBoardDefault.
-    pub fn get(&self) -> rt::ApiFuture<m::AgreementTypeBoardDefault> {
+    pub fn get(&self) -> rt::Call<m::AgreementTypeBoardDefault> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceAgreementTypesByParentIdBoardDefaultsById",
             "/finance/agreementTypes/{parentId}/boardDefaults/{id}",
             rt::NO_BODY,
@@ -1597,7 +1280,7 @@ impl FinanceAgreementTypesByIdBoardDefaultsById {
     /// (`getFinanceAgreementTypesByParentIdBoardDefaultsById`): Get AgreementTypeBoardDefault.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::AgreementTypeBoardDefault>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::AgreementTypeBoardDefault>> {
         rt::get_opt(
             &self.0,
             "getFinanceAgreementTypesByParentIdBoardDefaultsById",
@@ -1613,10 +1296,11 @@ impl FinanceAgreementTypesByIdBoardDefaultsById {
     pub fn update(
         &self,
         body: &m::AgreementTypeBoardDefault,
-    ) -> rt::ApiFuture<m::AgreementTypeBoardDefault> {
+    ) -> rt::Call<m::AgreementTypeBoardDefault> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceAgreementTypesByParentIdBoardDefaultsById",
             "/finance/agreementTypes/{parentId}/boardDefaults/{id}",
             Some(body),
@@ -1629,9 +1313,10 @@ impl FinanceAgreementTypesByIdBoardDefaultsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::AgreementTypeBoardDefault> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::AgreementTypeBoardDefault> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceAgreementTypesByParentIdBoardDefaultsById",
             "/finance/agreementTypes/{parentId}/boardDefaults/{id}",
             patch,
@@ -1642,10 +1327,11 @@ impl FinanceAgreementTypesByIdBoardDefaultsById {
     /// `DELETE /finance/agreementTypes/{parentId}/boardDefaults/{id}`
     /// (`deleteFinanceAgreementTypesByParentIdBoardDefaultsById`): Delete
     /// AgreementTypeBoardDefault.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceAgreementTypesByParentIdBoardDefaultsById",
             "/finance/agreementTypes/{parentId}/boardDefaults/{id}",
             rt::NO_BODY,
@@ -1665,46 +1351,10 @@ impl FinanceAgreementTypesByIdWorkRoleExclusions {
     /// (`getFinanceAgreementTypesByParentIdWorkRoleExclusions`): Get List of
     /// AgreementTypeWorkRoleExclusion.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiFuture<Vec<m::AgreementTypeWorkRoleExclusion>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::AgreementTypeWorkRoleExclusion> {
         rt::list(
-            &self.0,
-            "getFinanceAgreementTypesByParentIdWorkRoleExclusions",
-            "/finance/agreementTypes/{parentId}/workRoleExclusions",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreementTypes/{parentId}/workRoleExclusions`
-    /// (`getFinanceAgreementTypesByParentIdWorkRoleExclusions`): Get List of
-    /// AgreementTypeWorkRoleExclusion.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<m::AgreementTypeWorkRoleExclusion> {
-        rt::stream(
-            &self.0,
-            "getFinanceAgreementTypesByParentIdWorkRoleExclusions",
-            "/finance/agreementTypes/{parentId}/workRoleExclusions",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreementTypes/{parentId}/workRoleExclusions`
-    /// (`getFinanceAgreementTypesByParentIdWorkRoleExclusions`): Get List of
-    /// AgreementTypeWorkRoleExclusion.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::AgreementTypeWorkRoleExclusion>> {
-        rt::pages(
             &self.0,
             "getFinanceAgreementTypesByParentIdWorkRoleExclusions",
             "/finance/agreementTypes/{parentId}/workRoleExclusions",
@@ -1717,7 +1367,7 @@ impl FinanceAgreementTypesByIdWorkRoleExclusions {
     /// AgreementTypeWorkRoleExclusion.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceAgreementTypesByParentIdWorkRoleExclusionsCount",
@@ -1734,10 +1384,11 @@ impl FinanceAgreementTypesByIdWorkRoleExclusions {
     pub fn create(
         &self,
         body: &m::AgreementTypeWorkRoleExclusion,
-    ) -> rt::ApiFuture<m::AgreementTypeWorkRoleExclusion> {
+    ) -> rt::Call<m::AgreementTypeWorkRoleExclusion> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceAgreementTypesByParentIdWorkRoleExclusions",
             "/finance/agreementTypes/{parentId}/workRoleExclusions",
             Some(body),
@@ -1761,10 +1412,11 @@ impl FinanceAgreementTypesByIdWorkRoleExclusionsById {
     /// `GET /finance/agreementTypes/{parentId}/workRoleExclusions/{id}`
     /// (`getFinanceAgreementTypesByParentIdWorkRoleExclusionsById`): Get
     /// AgreementTypeWorkRoleExclusion.
-    pub fn get(&self) -> rt::ApiFuture<m::AgreementTypeWorkRoleExclusion> {
+    pub fn get(&self) -> rt::Call<m::AgreementTypeWorkRoleExclusion> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceAgreementTypesByParentIdWorkRoleExclusionsById",
             "/finance/agreementTypes/{parentId}/workRoleExclusions/{id}",
             rt::NO_BODY,
@@ -1777,7 +1429,7 @@ impl FinanceAgreementTypesByIdWorkRoleExclusionsById {
     /// AgreementTypeWorkRoleExclusion.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::AgreementTypeWorkRoleExclusion>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::AgreementTypeWorkRoleExclusion>> {
         rt::get_opt(
             &self.0,
             "getFinanceAgreementTypesByParentIdWorkRoleExclusionsById",
@@ -1788,10 +1440,11 @@ impl FinanceAgreementTypesByIdWorkRoleExclusionsById {
     /// `DELETE /finance/agreementTypes/{parentId}/workRoleExclusions/{id}`
     /// (`deleteFinanceAgreementTypesByParentIdWorkRoleExclusionsById`): Delete
     /// AgreementTypeWorkRoleExclusion.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceAgreementTypesByParentIdWorkRoleExclusionsById",
             "/finance/agreementTypes/{parentId}/workRoleExclusions/{id}",
             rt::NO_BODY,
@@ -1811,46 +1464,10 @@ impl FinanceAgreementTypesByIdWorkTypeExclusions {
     /// (`getFinanceAgreementTypesByParentIdWorkTypeExclusions`): Get List of
     /// AgreementTypeWorkTypeExclusion.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiFuture<Vec<m::AgreementTypeWorkTypeExclusion>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::AgreementTypeWorkTypeExclusion> {
         rt::list(
-            &self.0,
-            "getFinanceAgreementTypesByParentIdWorkTypeExclusions",
-            "/finance/agreementTypes/{parentId}/workTypeExclusions",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreementTypes/{parentId}/workTypeExclusions`
-    /// (`getFinanceAgreementTypesByParentIdWorkTypeExclusions`): Get List of
-    /// AgreementTypeWorkTypeExclusion.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<m::AgreementTypeWorkTypeExclusion> {
-        rt::stream(
-            &self.0,
-            "getFinanceAgreementTypesByParentIdWorkTypeExclusions",
-            "/finance/agreementTypes/{parentId}/workTypeExclusions",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreementTypes/{parentId}/workTypeExclusions`
-    /// (`getFinanceAgreementTypesByParentIdWorkTypeExclusions`): Get List of
-    /// AgreementTypeWorkTypeExclusion.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::AgreementTypeWorkTypeExclusion>> {
-        rt::pages(
             &self.0,
             "getFinanceAgreementTypesByParentIdWorkTypeExclusions",
             "/finance/agreementTypes/{parentId}/workTypeExclusions",
@@ -1863,7 +1480,7 @@ impl FinanceAgreementTypesByIdWorkTypeExclusions {
     /// AgreementTypeWorkTypeExclusion.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceAgreementTypesByParentIdWorkTypeExclusionsCount",
@@ -1880,10 +1497,11 @@ impl FinanceAgreementTypesByIdWorkTypeExclusions {
     pub fn create(
         &self,
         body: &m::AgreementTypeWorkTypeExclusion,
-    ) -> rt::ApiFuture<m::AgreementTypeWorkTypeExclusion> {
+    ) -> rt::Call<m::AgreementTypeWorkTypeExclusion> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceAgreementTypesByParentIdWorkTypeExclusions",
             "/finance/agreementTypes/{parentId}/workTypeExclusions",
             Some(body),
@@ -1907,10 +1525,11 @@ impl FinanceAgreementTypesByIdWorkTypeExclusionsById {
     /// `GET /finance/agreementTypes/{parentId}/workTypeExclusions/{id}`
     /// (`getFinanceAgreementTypesByParentIdWorkTypeExclusionsById`): Get
     /// AgreementTypeWorkTypeExclusion.
-    pub fn get(&self) -> rt::ApiFuture<m::AgreementTypeWorkTypeExclusion> {
+    pub fn get(&self) -> rt::Call<m::AgreementTypeWorkTypeExclusion> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceAgreementTypesByParentIdWorkTypeExclusionsById",
             "/finance/agreementTypes/{parentId}/workTypeExclusions/{id}",
             rt::NO_BODY,
@@ -1923,7 +1542,7 @@ impl FinanceAgreementTypesByIdWorkTypeExclusionsById {
     /// AgreementTypeWorkTypeExclusion.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::AgreementTypeWorkTypeExclusion>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::AgreementTypeWorkTypeExclusion>> {
         rt::get_opt(
             &self.0,
             "getFinanceAgreementTypesByParentIdWorkTypeExclusionsById",
@@ -1934,10 +1553,11 @@ impl FinanceAgreementTypesByIdWorkTypeExclusionsById {
     /// `DELETE /finance/agreementTypes/{parentId}/workTypeExclusions/{id}`
     /// (`deleteFinanceAgreementTypesByParentIdWorkTypeExclusionsById`): Delete
     /// AgreementTypeWorkTypeExclusion.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceAgreementTypesByParentIdWorkTypeExclusionsById",
             "/finance/agreementTypes/{parentId}/workTypeExclusions/{id}",
             rt::NO_BODY,
@@ -1956,38 +1576,10 @@ impl FinanceAgreementTypesByIdWorkroles {
     /// `GET /finance/agreementTypes/{parentId}/workroles`
     /// (`getFinanceAgreementTypesByParentIdWorkroles`): Get List of AgreementTypeWorkRole.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::AgreementTypeWorkRole>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::AgreementTypeWorkRole> {
         rt::list(
-            &self.0,
-            "getFinanceAgreementTypesByParentIdWorkroles",
-            "/finance/agreementTypes/{parentId}/workroles",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreementTypes/{parentId}/workroles`
-    /// (`getFinanceAgreementTypesByParentIdWorkroles`): Get List of AgreementTypeWorkRole.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::AgreementTypeWorkRole> {
-        rt::stream(
-            &self.0,
-            "getFinanceAgreementTypesByParentIdWorkroles",
-            "/finance/agreementTypes/{parentId}/workroles",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreementTypes/{parentId}/workroles`
-    /// (`getFinanceAgreementTypesByParentIdWorkroles`): Get List of AgreementTypeWorkRole.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::AgreementTypeWorkRole>> {
-        rt::pages(
             &self.0,
             "getFinanceAgreementTypesByParentIdWorkroles",
             "/finance/agreementTypes/{parentId}/workroles",
@@ -1999,7 +1591,7 @@ impl FinanceAgreementTypesByIdWorkroles {
     /// (`getFinanceAgreementTypesByParentIdWorkrolesCount`): Get Count of AgreementTypeWorkRole.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceAgreementTypesByParentIdWorkrolesCount",
@@ -2012,13 +1604,11 @@ impl FinanceAgreementTypesByIdWorkroles {
     /// (`postFinanceAgreementTypesByParentIdWorkroles`): Post AgreementTypeWorkRole.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(
-        &self,
-        body: &m::AgreementTypeWorkRole,
-    ) -> rt::ApiFuture<m::AgreementTypeWorkRole> {
+    pub fn create(&self, body: &m::AgreementTypeWorkRole) -> rt::Call<m::AgreementTypeWorkRole> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceAgreementTypesByParentIdWorkroles",
             "/finance/agreementTypes/{parentId}/workroles",
             Some(body),
@@ -2046,10 +1636,11 @@ pub struct FinanceAgreementTypesByIdWorkrolesById(rt::Node);
 impl FinanceAgreementTypesByIdWorkrolesById {
     /// `GET /finance/agreementTypes/{parentId}/workroles/{id}`
     /// (`getFinanceAgreementTypesByParentIdWorkrolesById`): Get AgreementTypeWorkRole.
-    pub fn get(&self) -> rt::ApiFuture<m::AgreementTypeWorkRole> {
+    pub fn get(&self) -> rt::Call<m::AgreementTypeWorkRole> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceAgreementTypesByParentIdWorkrolesById",
             "/finance/agreementTypes/{parentId}/workroles/{id}",
             rt::NO_BODY,
@@ -2061,7 +1652,7 @@ impl FinanceAgreementTypesByIdWorkrolesById {
     /// (`getFinanceAgreementTypesByParentIdWorkrolesById`): Get AgreementTypeWorkRole.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::AgreementTypeWorkRole>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::AgreementTypeWorkRole>> {
         rt::get_opt(
             &self.0,
             "getFinanceAgreementTypesByParentIdWorkrolesById",
@@ -2074,13 +1665,11 @@ impl FinanceAgreementTypesByIdWorkrolesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(
-        &self,
-        body: &m::AgreementTypeWorkRole,
-    ) -> rt::ApiFuture<m::AgreementTypeWorkRole> {
+    pub fn update(&self, body: &m::AgreementTypeWorkRole) -> rt::Call<m::AgreementTypeWorkRole> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceAgreementTypesByParentIdWorkrolesById",
             "/finance/agreementTypes/{parentId}/workroles/{id}",
             Some(body),
@@ -2093,9 +1682,10 @@ impl FinanceAgreementTypesByIdWorkrolesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::AgreementTypeWorkRole> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::AgreementTypeWorkRole> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceAgreementTypesByParentIdWorkrolesById",
             "/finance/agreementTypes/{parentId}/workroles/{id}",
             patch,
@@ -2105,10 +1695,11 @@ impl FinanceAgreementTypesByIdWorkrolesById {
 
     /// `DELETE /finance/agreementTypes/{parentId}/workroles/{id}`
     /// (`deleteFinanceAgreementTypesByParentIdWorkrolesById`): Delete AgreementTypeWorkRole.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceAgreementTypesByParentIdWorkrolesById",
             "/finance/agreementTypes/{parentId}/workroles/{id}",
             rt::NO_BODY,
@@ -2127,38 +1718,10 @@ impl FinanceAgreementTypesByIdWorkrolesInfo {
     /// `GET /finance/agreementTypes/{parentId}/workroles/info`
     /// (`getFinanceAgreementTypesByParentIdWorkrolesInfo`): Get List of AgreementTypeWorkRole.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::AgreementTypeWorkRoleInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::AgreementTypeWorkRoleInfo> {
         rt::list(
-            &self.0,
-            "getFinanceAgreementTypesByParentIdWorkrolesInfo",
-            "/finance/agreementTypes/{parentId}/workroles/info",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreementTypes/{parentId}/workroles/info`
-    /// (`getFinanceAgreementTypesByParentIdWorkrolesInfo`): Get List of AgreementTypeWorkRole.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::AgreementTypeWorkRoleInfo> {
-        rt::stream(
-            &self.0,
-            "getFinanceAgreementTypesByParentIdWorkrolesInfo",
-            "/finance/agreementTypes/{parentId}/workroles/info",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreementTypes/{parentId}/workroles/info`
-    /// (`getFinanceAgreementTypesByParentIdWorkrolesInfo`): Get List of AgreementTypeWorkRole.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::AgreementTypeWorkRoleInfo>> {
-        rt::pages(
             &self.0,
             "getFinanceAgreementTypesByParentIdWorkrolesInfo",
             "/finance/agreementTypes/{parentId}/workroles/info",
@@ -2171,7 +1734,7 @@ impl FinanceAgreementTypesByIdWorkrolesInfo {
     /// AgreementTypeWorkRoleInfo.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceAgreementTypesByParentIdWorkrolesInfoCount",
@@ -2195,10 +1758,11 @@ pub struct FinanceAgreementTypesByIdWorkrolesInfoById(rt::Node);
 impl FinanceAgreementTypesByIdWorkrolesInfoById {
     /// `GET /finance/agreementTypes/{parentId}/workroles/info/{id}`
     /// (`getFinanceAgreementTypesByParentIdWorkrolesInfoById`): Get AgreementTypeWorkRoleInfo.
-    pub fn get(&self) -> rt::ApiFuture<m::AgreementTypeWorkRoleInfo> {
+    pub fn get(&self) -> rt::Call<m::AgreementTypeWorkRoleInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceAgreementTypesByParentIdWorkrolesInfoById",
             "/finance/agreementTypes/{parentId}/workroles/info/{id}",
             rt::NO_BODY,
@@ -2210,7 +1774,7 @@ impl FinanceAgreementTypesByIdWorkrolesInfoById {
     /// (`getFinanceAgreementTypesByParentIdWorkrolesInfoById`): Get AgreementTypeWorkRoleInfo.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::AgreementTypeWorkRoleInfo>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::AgreementTypeWorkRoleInfo>> {
         rt::get_opt(
             &self.0,
             "getFinanceAgreementTypesByParentIdWorkrolesInfoById",
@@ -2229,38 +1793,10 @@ impl FinanceAgreementTypesByIdWorktypes {
     /// `GET /finance/agreementTypes/{parentId}/worktypes`
     /// (`getFinanceAgreementTypesByParentIdWorktypes`): Get List of AgreementTypeWorkType.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::AgreementTypeWorkType>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::AgreementTypeWorkType> {
         rt::list(
-            &self.0,
-            "getFinanceAgreementTypesByParentIdWorktypes",
-            "/finance/agreementTypes/{parentId}/worktypes",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreementTypes/{parentId}/worktypes`
-    /// (`getFinanceAgreementTypesByParentIdWorktypes`): Get List of AgreementTypeWorkType.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::AgreementTypeWorkType> {
-        rt::stream(
-            &self.0,
-            "getFinanceAgreementTypesByParentIdWorktypes",
-            "/finance/agreementTypes/{parentId}/worktypes",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreementTypes/{parentId}/worktypes`
-    /// (`getFinanceAgreementTypesByParentIdWorktypes`): Get List of AgreementTypeWorkType.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::AgreementTypeWorkType>> {
-        rt::pages(
             &self.0,
             "getFinanceAgreementTypesByParentIdWorktypes",
             "/finance/agreementTypes/{parentId}/worktypes",
@@ -2272,7 +1808,7 @@ impl FinanceAgreementTypesByIdWorktypes {
     /// (`getFinanceAgreementTypesByParentIdWorktypesCount`): Get Count of AgreementTypeWorkType.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceAgreementTypesByParentIdWorktypesCount",
@@ -2285,13 +1821,11 @@ impl FinanceAgreementTypesByIdWorktypes {
     /// (`postFinanceAgreementTypesByParentIdWorktypes`): Post AgreementTypeWorkType.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(
-        &self,
-        body: &m::AgreementTypeWorkType,
-    ) -> rt::ApiFuture<m::AgreementTypeWorkType> {
+    pub fn create(&self, body: &m::AgreementTypeWorkType) -> rt::Call<m::AgreementTypeWorkType> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceAgreementTypesByParentIdWorktypes",
             "/finance/agreementTypes/{parentId}/worktypes",
             Some(body),
@@ -2314,10 +1848,11 @@ pub struct FinanceAgreementTypesByIdWorktypesById(rt::Node);
 impl FinanceAgreementTypesByIdWorktypesById {
     /// `GET /finance/agreementTypes/{parentId}/worktypes/{id}`
     /// (`getFinanceAgreementTypesByParentIdWorktypesById`): Get AgreementTypeWorkType.
-    pub fn get(&self) -> rt::ApiFuture<m::AgreementTypeWorkType> {
+    pub fn get(&self) -> rt::Call<m::AgreementTypeWorkType> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceAgreementTypesByParentIdWorktypesById",
             "/finance/agreementTypes/{parentId}/worktypes/{id}",
             rt::NO_BODY,
@@ -2329,7 +1864,7 @@ impl FinanceAgreementTypesByIdWorktypesById {
     /// (`getFinanceAgreementTypesByParentIdWorktypesById`): Get AgreementTypeWorkType.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::AgreementTypeWorkType>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::AgreementTypeWorkType>> {
         rt::get_opt(
             &self.0,
             "getFinanceAgreementTypesByParentIdWorktypesById",
@@ -2342,13 +1877,11 @@ impl FinanceAgreementTypesByIdWorktypesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(
-        &self,
-        body: &m::AgreementTypeWorkType,
-    ) -> rt::ApiFuture<m::AgreementTypeWorkType> {
+    pub fn update(&self, body: &m::AgreementTypeWorkType) -> rt::Call<m::AgreementTypeWorkType> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceAgreementTypesByParentIdWorktypesById",
             "/finance/agreementTypes/{parentId}/worktypes/{id}",
             Some(body),
@@ -2361,9 +1894,10 @@ impl FinanceAgreementTypesByIdWorktypesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::AgreementTypeWorkType> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::AgreementTypeWorkType> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceAgreementTypesByParentIdWorktypesById",
             "/finance/agreementTypes/{parentId}/worktypes/{id}",
             patch,
@@ -2373,10 +1907,11 @@ impl FinanceAgreementTypesByIdWorktypesById {
 
     /// `DELETE /finance/agreementTypes/{parentId}/worktypes/{id}`
     /// (`deleteFinanceAgreementTypesByParentIdWorktypesById`): Delete AgreementTypeWorkType.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceAgreementTypesByParentIdWorktypesById",
             "/finance/agreementTypes/{parentId}/worktypes/{id}",
             rt::NO_BODY,
@@ -2394,33 +1929,10 @@ pub struct FinanceAgreementrecap(rt::Node);
 impl FinanceAgreementrecap {
     /// `GET /finance/agreementrecap/` (`getFinanceAgreementrecap`): Get List of AgreementRecaps.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::AgreementRecap>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::AgreementRecap> {
         rt::list(
-            &self.0,
-            "getFinanceAgreementrecap",
-            "/finance/agreementrecap/",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreementrecap/` (`getFinanceAgreementrecap`): Get List of AgreementRecaps.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::AgreementRecap> {
-        rt::stream(
-            &self.0,
-            "getFinanceAgreementrecap",
-            "/finance/agreementrecap/",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreementrecap/` (`getFinanceAgreementrecap`): Get List of AgreementRecaps.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::AgreementRecap>> {
-        rt::pages(
             &self.0,
             "getFinanceAgreementrecap",
             "/finance/agreementrecap/",
@@ -2442,10 +1954,11 @@ pub struct FinanceAgreementrecapById(rt::Node);
 
 impl FinanceAgreementrecapById {
     /// `GET /finance/agreementrecap/{id}` (`getFinanceAgreementrecapById`): Get AgreementRecaps.
-    pub fn get(&self) -> rt::ApiFuture<m::AgreementRecap> {
+    pub fn get(&self) -> rt::Call<m::AgreementRecap> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceAgreementrecapById",
             "/finance/agreementrecap/{id}",
             rt::NO_BODY,
@@ -2456,7 +1969,7 @@ impl FinanceAgreementrecapById {
     /// `GET /finance/agreementrecap/{id}` (`getFinanceAgreementrecapById`): Get AgreementRecaps.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::AgreementRecap>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::AgreementRecap>> {
         rt::get_opt(
             &self.0,
             "getFinanceAgreementrecapById",
@@ -2474,33 +1987,10 @@ pub struct FinanceAgreements(rt::Node);
 impl FinanceAgreements {
     /// `GET /finance/agreements` (`getFinanceAgreements`): Get List of Agreement.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Agreement>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Agreement> {
         rt::list(
-            &self.0,
-            "getFinanceAgreements",
-            "/finance/agreements",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreements` (`getFinanceAgreements`): Get List of Agreement.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Agreement> {
-        rt::stream(
-            &self.0,
-            "getFinanceAgreements",
-            "/finance/agreements",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreements` (`getFinanceAgreements`): Get List of Agreement.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Agreement>> {
-        rt::pages(
             &self.0,
             "getFinanceAgreements",
             "/finance/agreements",
@@ -2511,7 +2001,7 @@ impl FinanceAgreements {
     /// `GET /finance/agreements/count` (`getFinanceAgreementsCount`): Get Count of Agreement.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceAgreementsCount",
@@ -2523,10 +2013,11 @@ impl FinanceAgreements {
     /// `POST /finance/agreements` (`postFinanceAgreements`): Post Agreement.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::Agreement) -> rt::ApiFuture<m::Agreement> {
+    pub fn create(&self, body: &m::Agreement) -> rt::Call<m::Agreement> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceAgreements",
             "/finance/agreements",
             Some(body),
@@ -2553,10 +2044,11 @@ pub struct FinanceAgreementsById(rt::Node);
 
 impl FinanceAgreementsById {
     /// `GET /finance/agreements/{id}` (`getFinanceAgreementsById`): Get Agreement.
-    pub fn get(&self) -> rt::ApiFuture<m::Agreement> {
+    pub fn get(&self) -> rt::Call<m::Agreement> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceAgreementsById",
             "/finance/agreements/{id}",
             rt::NO_BODY,
@@ -2567,7 +2059,7 @@ impl FinanceAgreementsById {
     /// `GET /finance/agreements/{id}` (`getFinanceAgreementsById`): Get Agreement.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Agreement>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Agreement>> {
         rt::get_opt(
             &self.0,
             "getFinanceAgreementsById",
@@ -2579,10 +2071,11 @@ impl FinanceAgreementsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::Agreement) -> rt::ApiFuture<m::Agreement> {
+    pub fn update(&self, body: &m::Agreement) -> rt::Call<m::Agreement> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceAgreementsById",
             "/finance/agreements/{id}",
             Some(body),
@@ -2594,9 +2087,10 @@ impl FinanceAgreementsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Agreement> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Agreement> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceAgreementsById",
             "/finance/agreements/{id}",
             patch,
@@ -2605,10 +2099,11 @@ impl FinanceAgreementsById {
     }
 
     /// `DELETE /finance/agreements/{id}` (`deleteFinanceAgreementsById`): Delete Agreement.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceAgreementsById",
             "/finance/agreements/{id}",
             rt::NO_BODY,
@@ -2697,35 +2192,10 @@ impl FinanceAgreementsByIdAdditions {
     /// `GET /finance/agreements/{parentId}/additions` (`getFinanceAgreementsByParentIdAdditions`):
     /// Get List of Addition.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Addition>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Addition> {
         rt::list(
-            &self.0,
-            "getFinanceAgreementsByParentIdAdditions",
-            "/finance/agreements/{parentId}/additions",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreements/{parentId}/additions` (`getFinanceAgreementsByParentIdAdditions`):
-    /// Get List of Addition.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Addition> {
-        rt::stream(
-            &self.0,
-            "getFinanceAgreementsByParentIdAdditions",
-            "/finance/agreements/{parentId}/additions",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreements/{parentId}/additions` (`getFinanceAgreementsByParentIdAdditions`):
-    /// Get List of Addition.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Addition>> {
-        rt::pages(
             &self.0,
             "getFinanceAgreementsByParentIdAdditions",
             "/finance/agreements/{parentId}/additions",
@@ -2737,7 +2207,7 @@ impl FinanceAgreementsByIdAdditions {
     /// (`getFinanceAgreementsByParentIdAdditionsCount`): Get Count of Addition.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceAgreementsByParentIdAdditionsCount",
@@ -2750,10 +2220,11 @@ impl FinanceAgreementsByIdAdditions {
     /// (`postFinanceAgreementsByParentIdAdditions`): Post Addition.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::Addition) -> rt::ApiFuture<m::Addition> {
+    pub fn create(&self, body: &m::Addition) -> rt::Call<m::Addition> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceAgreementsByParentIdAdditions",
             "/finance/agreements/{parentId}/additions",
             Some(body),
@@ -2776,10 +2247,11 @@ pub struct FinanceAgreementsByIdAdditionsById(rt::Node);
 impl FinanceAgreementsByIdAdditionsById {
     /// `GET /finance/agreements/{parentId}/additions/{id}`
     /// (`getFinanceAgreementsByParentIdAdditionsById`): Get Addition.
-    pub fn get(&self) -> rt::ApiFuture<m::Addition> {
+    pub fn get(&self) -> rt::Call<m::Addition> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceAgreementsByParentIdAdditionsById",
             "/finance/agreements/{parentId}/additions/{id}",
             rt::NO_BODY,
@@ -2791,7 +2263,7 @@ impl FinanceAgreementsByIdAdditionsById {
     /// (`getFinanceAgreementsByParentIdAdditionsById`): Get Addition.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Addition>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Addition>> {
         rt::get_opt(
             &self.0,
             "getFinanceAgreementsByParentIdAdditionsById",
@@ -2804,10 +2276,11 @@ impl FinanceAgreementsByIdAdditionsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::Addition) -> rt::ApiFuture<m::Addition> {
+    pub fn update(&self, body: &m::Addition) -> rt::Call<m::Addition> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceAgreementsByParentIdAdditionsById",
             "/finance/agreements/{parentId}/additions/{id}",
             Some(body),
@@ -2820,9 +2293,10 @@ impl FinanceAgreementsByIdAdditionsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Addition> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Addition> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceAgreementsByParentIdAdditionsById",
             "/finance/agreements/{parentId}/additions/{id}",
             patch,
@@ -2832,10 +2306,11 @@ impl FinanceAgreementsByIdAdditionsById {
 
     /// `DELETE /finance/agreements/{parentId}/additions/{id}`
     /// (`deleteFinanceAgreementsByParentIdAdditionsById`): Delete Addition.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceAgreementsByParentIdAdditionsById",
             "/finance/agreements/{parentId}/additions/{id}",
             rt::NO_BODY,
@@ -2854,35 +2329,10 @@ impl FinanceAgreementsByIdAdjustments {
     /// `GET /finance/agreements/{parentId}/adjustments`
     /// (`getFinanceAgreementsByParentIdAdjustments`): Get List of Adjustment.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::AgreementAdjustment>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::AgreementAdjustment> {
         rt::list(
-            &self.0,
-            "getFinanceAgreementsByParentIdAdjustments",
-            "/finance/agreements/{parentId}/adjustments",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreements/{parentId}/adjustments`
-    /// (`getFinanceAgreementsByParentIdAdjustments`): Get List of Adjustment.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::AgreementAdjustment> {
-        rt::stream(
-            &self.0,
-            "getFinanceAgreementsByParentIdAdjustments",
-            "/finance/agreements/{parentId}/adjustments",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreements/{parentId}/adjustments`
-    /// (`getFinanceAgreementsByParentIdAdjustments`): Get List of Adjustment.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::AgreementAdjustment>> {
-        rt::pages(
             &self.0,
             "getFinanceAgreementsByParentIdAdjustments",
             "/finance/agreements/{parentId}/adjustments",
@@ -2894,7 +2344,7 @@ impl FinanceAgreementsByIdAdjustments {
     /// (`getFinanceAgreementsByParentIdAdjustmentsCount`): Get Count of Adjustment.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceAgreementsByParentIdAdjustmentsCount",
@@ -2907,10 +2357,11 @@ impl FinanceAgreementsByIdAdjustments {
     /// (`postFinanceAgreementsByParentIdAdjustments`): Post Adjustment.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::AgreementAdjustment) -> rt::ApiFuture<m::AgreementAdjustment> {
+    pub fn create(&self, body: &m::AgreementAdjustment) -> rt::Call<m::AgreementAdjustment> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceAgreementsByParentIdAdjustments",
             "/finance/agreements/{parentId}/adjustments",
             Some(body),
@@ -2933,10 +2384,11 @@ pub struct FinanceAgreementsByIdAdjustmentsById(rt::Node);
 impl FinanceAgreementsByIdAdjustmentsById {
     /// `GET /finance/agreements/{parentId}/adjustments/{id}`
     /// (`getFinanceAgreementsByParentIdAdjustmentsById`): Get Adjustment.
-    pub fn get(&self) -> rt::ApiFuture<m::AgreementAdjustment> {
+    pub fn get(&self) -> rt::Call<m::AgreementAdjustment> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceAgreementsByParentIdAdjustmentsById",
             "/finance/agreements/{parentId}/adjustments/{id}",
             rt::NO_BODY,
@@ -2948,7 +2400,7 @@ impl FinanceAgreementsByIdAdjustmentsById {
     /// (`getFinanceAgreementsByParentIdAdjustmentsById`): Get Adjustment.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::AgreementAdjustment>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::AgreementAdjustment>> {
         rt::get_opt(
             &self.0,
             "getFinanceAgreementsByParentIdAdjustmentsById",
@@ -2961,10 +2413,11 @@ impl FinanceAgreementsByIdAdjustmentsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::AgreementAdjustment) -> rt::ApiFuture<m::AgreementAdjustment> {
+    pub fn update(&self, body: &m::AgreementAdjustment) -> rt::Call<m::AgreementAdjustment> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceAgreementsByParentIdAdjustmentsById",
             "/finance/agreements/{parentId}/adjustments/{id}",
             Some(body),
@@ -2977,9 +2430,10 @@ impl FinanceAgreementsByIdAdjustmentsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::AgreementAdjustment> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::AgreementAdjustment> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceAgreementsByParentIdAdjustmentsById",
             "/finance/agreements/{parentId}/adjustments/{id}",
             patch,
@@ -2989,10 +2443,11 @@ impl FinanceAgreementsByIdAdjustmentsById {
 
     /// `DELETE /finance/agreements/{parentId}/adjustments/{id}`
     /// (`deleteFinanceAgreementsByParentIdAdjustmentsById`): Delete Adjustment.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceAgreementsByParentIdAdjustmentsById",
             "/finance/agreements/{parentId}/adjustments/{id}",
             rt::NO_BODY,
@@ -3030,10 +2485,11 @@ impl FinanceAgreementsByIdApplicationParametersByPodId {
     /// `GET /finance/agreements/{id}/applicationParameters/{podId}`
     /// (`getFinanceAgreementsByIdApplicationParametersByPodId`): Get
     /// AgreementApplicationParameters.
-    pub fn get(&self) -> rt::ApiFuture<m::AgreementApplicationParameters> {
+    pub fn get(&self) -> rt::Call<m::AgreementApplicationParameters> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceAgreementsByIdApplicationParametersByPodId",
             "/finance/agreements/{id}/applicationParameters/{podId}",
             rt::NO_BODY,
@@ -3046,7 +2502,7 @@ impl FinanceAgreementsByIdApplicationParametersByPodId {
     /// AgreementApplicationParameters.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::AgreementApplicationParameters>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::AgreementApplicationParameters>> {
         rt::get_opt(
             &self.0,
             "getFinanceAgreementsByIdApplicationParametersByPodId",
@@ -3065,35 +2521,10 @@ impl FinanceAgreementsByIdBoardDefaults {
     /// `GET /finance/agreements/{parentId}/boardDefaults`
     /// (`getFinanceAgreementsByParentIdBoardDefaults`): Get List of BoardDefault.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::BoardDefault>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::BoardDefault> {
         rt::list(
-            &self.0,
-            "getFinanceAgreementsByParentIdBoardDefaults",
-            "/finance/agreements/{parentId}/boardDefaults",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreements/{parentId}/boardDefaults`
-    /// (`getFinanceAgreementsByParentIdBoardDefaults`): Get List of BoardDefault.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::BoardDefault> {
-        rt::stream(
-            &self.0,
-            "getFinanceAgreementsByParentIdBoardDefaults",
-            "/finance/agreements/{parentId}/boardDefaults",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreements/{parentId}/boardDefaults`
-    /// (`getFinanceAgreementsByParentIdBoardDefaults`): Get List of BoardDefault.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::BoardDefault>> {
-        rt::pages(
             &self.0,
             "getFinanceAgreementsByParentIdBoardDefaults",
             "/finance/agreements/{parentId}/boardDefaults",
@@ -3105,7 +2536,7 @@ impl FinanceAgreementsByIdBoardDefaults {
     /// (`getFinanceAgreementsByParentIdBoardDefaultsCount`): Get Count of BoardDefault.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceAgreementsByParentIdBoardDefaultsCount",
@@ -3118,10 +2549,11 @@ impl FinanceAgreementsByIdBoardDefaults {
     /// (`postFinanceAgreementsByParentIdBoardDefaults`): Post BoardDefault.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::BoardDefault) -> rt::ApiFuture<m::BoardDefault> {
+    pub fn create(&self, body: &m::BoardDefault) -> rt::Call<m::BoardDefault> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceAgreementsByParentIdBoardDefaults",
             "/finance/agreements/{parentId}/boardDefaults",
             Some(body),
@@ -3144,10 +2576,11 @@ pub struct FinanceAgreementsByIdBoardDefaultsById(rt::Node);
 impl FinanceAgreementsByIdBoardDefaultsById {
     /// `GET /finance/agreements/{parentId}/boardDefaults/{id}`
     /// (`getFinanceAgreementsByParentIdBoardDefaultsById`): Get BoardDefault.
-    pub fn get(&self) -> rt::ApiFuture<m::BoardDefault> {
+    pub fn get(&self) -> rt::Call<m::BoardDefault> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceAgreementsByParentIdBoardDefaultsById",
             "/finance/agreements/{parentId}/boardDefaults/{id}",
             rt::NO_BODY,
@@ -3159,7 +2592,7 @@ impl FinanceAgreementsByIdBoardDefaultsById {
     /// (`getFinanceAgreementsByParentIdBoardDefaultsById`): Get BoardDefault.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::BoardDefault>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::BoardDefault>> {
         rt::get_opt(
             &self.0,
             "getFinanceAgreementsByParentIdBoardDefaultsById",
@@ -3172,10 +2605,11 @@ impl FinanceAgreementsByIdBoardDefaultsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::BoardDefault) -> rt::ApiFuture<m::BoardDefault> {
+    pub fn update(&self, body: &m::BoardDefault) -> rt::Call<m::BoardDefault> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceAgreementsByParentIdBoardDefaultsById",
             "/finance/agreements/{parentId}/boardDefaults/{id}",
             Some(body),
@@ -3188,9 +2622,10 @@ impl FinanceAgreementsByIdBoardDefaultsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::BoardDefault> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::BoardDefault> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceAgreementsByParentIdBoardDefaultsById",
             "/finance/agreements/{parentId}/boardDefaults/{id}",
             patch,
@@ -3200,10 +2635,11 @@ impl FinanceAgreementsByIdBoardDefaultsById {
 
     /// `DELETE /finance/agreements/{parentId}/boardDefaults/{id}`
     /// (`deleteFinanceAgreementsByParentIdBoardDefaultsById`): Delete BoardDefault.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceAgreementsByParentIdBoardDefaultsById",
             "/finance/agreements/{parentId}/boardDefaults/{id}",
             rt::NO_BODY,
@@ -3222,38 +2658,10 @@ impl FinanceAgreementsByIdConfigurations {
     /// `GET /finance/agreements/{parentId}/configurations`
     /// (`getFinanceAgreementsByParentIdConfigurations`): Get List of ConfigurationReference.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ConfigurationReference>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ConfigurationReference> {
         rt::list(
-            &self.0,
-            "getFinanceAgreementsByParentIdConfigurations",
-            "/finance/agreements/{parentId}/configurations",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreements/{parentId}/configurations`
-    /// (`getFinanceAgreementsByParentIdConfigurations`): Get List of ConfigurationReference.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ConfigurationReference> {
-        rt::stream(
-            &self.0,
-            "getFinanceAgreementsByParentIdConfigurations",
-            "/finance/agreements/{parentId}/configurations",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreements/{parentId}/configurations`
-    /// (`getFinanceAgreementsByParentIdConfigurations`): Get List of ConfigurationReference.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ConfigurationReference>> {
-        rt::pages(
             &self.0,
             "getFinanceAgreementsByParentIdConfigurations",
             "/finance/agreements/{parentId}/configurations",
@@ -3265,7 +2673,7 @@ impl FinanceAgreementsByIdConfigurations {
     /// (`getFinanceAgreementsByParentIdConfigurationsCount`): Get Count of ConfigurationReference.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceAgreementsByParentIdConfigurationsCount",
@@ -3278,13 +2686,11 @@ impl FinanceAgreementsByIdConfigurations {
     /// (`postFinanceAgreementsByParentIdConfigurations`): Post ConfigurationReference.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(
-        &self,
-        body: &m::ConfigurationReference,
-    ) -> rt::ApiFuture<m::ConfigurationReference> {
+    pub fn create(&self, body: &m::ConfigurationReference) -> rt::Call<m::ConfigurationReference> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceAgreementsByParentIdConfigurations",
             "/finance/agreements/{parentId}/configurations",
             Some(body),
@@ -3307,10 +2713,11 @@ pub struct FinanceAgreementsByIdConfigurationsById(rt::Node);
 impl FinanceAgreementsByIdConfigurationsById {
     /// `GET /finance/agreements/{parentId}/configurations/{id}`
     /// (`getFinanceAgreementsByParentIdConfigurationsById`): Get ConfigurationReference.
-    pub fn get(&self) -> rt::ApiFuture<m::ConfigurationReference> {
+    pub fn get(&self) -> rt::Call<m::ConfigurationReference> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceAgreementsByParentIdConfigurationsById",
             "/finance/agreements/{parentId}/configurations/{id}",
             rt::NO_BODY,
@@ -3322,7 +2729,7 @@ impl FinanceAgreementsByIdConfigurationsById {
     /// (`getFinanceAgreementsByParentIdConfigurationsById`): Get ConfigurationReference.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ConfigurationReference>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ConfigurationReference>> {
         rt::get_opt(
             &self.0,
             "getFinanceAgreementsByParentIdConfigurationsById",
@@ -3332,10 +2739,11 @@ impl FinanceAgreementsByIdConfigurationsById {
 
     /// `DELETE /finance/agreements/{parentId}/configurations/{id}`
     /// (`deleteFinanceAgreementsByParentIdConfigurationsById`): Delete ConfigurationReference.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceAgreementsByParentIdConfigurationsById",
             "/finance/agreements/{parentId}/configurations/{id}",
             rt::NO_BODY,
@@ -3358,10 +2766,11 @@ impl FinanceAgreementsByIdCopy {
     /// a body.
     ///
     /// Copy and approve actions answer 200 or 201 whatever the spec declares.
-    pub fn post(&self) -> rt::ApiFuture<Option<m::Agreement>> {
+    pub fn post(&self) -> rt::Call<Option<m::Agreement>> {
         rt::json_opt(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceAgreementsByParentIdCopy",
             "/finance/agreements/{parentId}/copy",
             rt::NO_BODY,
@@ -3381,10 +2790,11 @@ impl FinanceAgreementsByIdInvoice {
     /// AgreementInvoice.
     ///
     /// Not retried after an answer that may have been lost.
-    pub fn post(&self) -> rt::ApiFuture<i32> {
+    pub fn post(&self) -> rt::Call<i32> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceAgreementsByIdInvoice",
             "/finance/agreements/{id}/invoice",
             rt::NO_BODY,
@@ -3418,10 +2828,11 @@ impl FinanceAgreementsByIdQuickAccessCount {
     ///
     /// Counts of the quick-access tabs of one agreement (AgreementTabsCount in the source spec,
     /// with no declared properties), not a record count; kept as free-form JSON.
-    pub fn get(&self) -> rt::ApiFuture<serde_json::Value> {
+    pub fn get(&self) -> rt::Call<serde_json::Value> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceAgreementsByIdQuickAccessCount",
             "/finance/agreements/{id}/quickAccess/count",
             rt::NO_BODY,
@@ -3457,10 +2868,11 @@ pub struct FinanceAgreementsByIdRecurringParametersByPodId(rt::Node);
 impl FinanceAgreementsByIdRecurringParametersByPodId {
     /// `GET /finance/agreements/{id}/recurringParameters/{podId}`
     /// (`getFinanceAgreementsByIdRecurringParametersByPodId`): Get AgreementRecurringParameters.
-    pub fn get(&self) -> rt::ApiFuture<m::AgreementRecurringParameters> {
+    pub fn get(&self) -> rt::Call<m::AgreementRecurringParameters> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceAgreementsByIdRecurringParametersByPodId",
             "/finance/agreements/{id}/recurringParameters/{podId}",
             rt::NO_BODY,
@@ -3472,7 +2884,7 @@ impl FinanceAgreementsByIdRecurringParametersByPodId {
     /// (`getFinanceAgreementsByIdRecurringParametersByPodId`): Get AgreementRecurringParameters.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::AgreementRecurringParameters>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::AgreementRecurringParameters>> {
         rt::get_opt(
             &self.0,
             "getFinanceAgreementsByIdRecurringParametersByPodId",
@@ -3491,35 +2903,10 @@ impl FinanceAgreementsByIdSites {
     /// `GET /finance/agreements/{parentId}/sites` (`getFinanceAgreementsByParentIdSites`): Get List
     /// of AgreementSite.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::AgreementSite>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::AgreementSite> {
         rt::list(
-            &self.0,
-            "getFinanceAgreementsByParentIdSites",
-            "/finance/agreements/{parentId}/sites",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreements/{parentId}/sites` (`getFinanceAgreementsByParentIdSites`): Get List
-    /// of AgreementSite.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::AgreementSite> {
-        rt::stream(
-            &self.0,
-            "getFinanceAgreementsByParentIdSites",
-            "/finance/agreements/{parentId}/sites",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreements/{parentId}/sites` (`getFinanceAgreementsByParentIdSites`): Get List
-    /// of AgreementSite.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::AgreementSite>> {
-        rt::pages(
             &self.0,
             "getFinanceAgreementsByParentIdSites",
             "/finance/agreements/{parentId}/sites",
@@ -3531,7 +2918,7 @@ impl FinanceAgreementsByIdSites {
     /// (`getFinanceAgreementsByParentIdSitesCount`): Get Count of AgreementSite.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceAgreementsByParentIdSitesCount",
@@ -3544,10 +2931,11 @@ impl FinanceAgreementsByIdSites {
     /// AgreementSite.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::AgreementSite) -> rt::ApiFuture<m::AgreementSite> {
+    pub fn create(&self, body: &m::AgreementSite) -> rt::Call<m::AgreementSite> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceAgreementsByParentIdSites",
             "/finance/agreements/{parentId}/sites",
             Some(body),
@@ -3570,10 +2958,11 @@ pub struct FinanceAgreementsByIdSitesById(rt::Node);
 impl FinanceAgreementsByIdSitesById {
     /// `GET /finance/agreements/{parentId}/sites/{id}` (`getFinanceAgreementsByParentIdSitesById`):
     /// Get AgreementSite.
-    pub fn get(&self) -> rt::ApiFuture<m::AgreementSite> {
+    pub fn get(&self) -> rt::Call<m::AgreementSite> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceAgreementsByParentIdSitesById",
             "/finance/agreements/{parentId}/sites/{id}",
             rt::NO_BODY,
@@ -3585,7 +2974,7 @@ impl FinanceAgreementsByIdSitesById {
     /// Get AgreementSite.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::AgreementSite>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::AgreementSite>> {
         rt::get_opt(
             &self.0,
             "getFinanceAgreementsByParentIdSitesById",
@@ -3598,10 +2987,11 @@ impl FinanceAgreementsByIdSitesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::AgreementSite) -> rt::ApiFuture<m::AgreementSite> {
+    pub fn update(&self, body: &m::AgreementSite) -> rt::Call<m::AgreementSite> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceAgreementsByParentIdSitesById",
             "/finance/agreements/{parentId}/sites/{id}",
             Some(body),
@@ -3614,9 +3004,10 @@ impl FinanceAgreementsByIdSitesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::AgreementSite> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::AgreementSite> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceAgreementsByParentIdSitesById",
             "/finance/agreements/{parentId}/sites/{id}",
             patch,
@@ -3626,10 +3017,11 @@ impl FinanceAgreementsByIdSitesById {
 
     /// `DELETE /finance/agreements/{parentId}/sites/{id}`
     /// (`deleteFinanceAgreementsByParentIdSitesById`): Delete AgreementSite.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceAgreementsByParentIdSitesById",
             "/finance/agreements/{parentId}/sites/{id}",
             rt::NO_BODY,
@@ -3649,40 +3041,10 @@ impl FinanceAgreementsByIdWorkRoleExclusions {
     /// (`getFinanceAgreementsByParentIdWorkRoleExclusions`): Get List of
     /// AgreementWorkRoleExclusion.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::AgreementWorkRoleExclusion>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::AgreementWorkRoleExclusion> {
         rt::list(
-            &self.0,
-            "getFinanceAgreementsByParentIdWorkRoleExclusions",
-            "/finance/agreements/{parentId}/workRoleExclusions",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreements/{parentId}/workRoleExclusions`
-    /// (`getFinanceAgreementsByParentIdWorkRoleExclusions`): Get List of
-    /// AgreementWorkRoleExclusion.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::AgreementWorkRoleExclusion> {
-        rt::stream(
-            &self.0,
-            "getFinanceAgreementsByParentIdWorkRoleExclusions",
-            "/finance/agreements/{parentId}/workRoleExclusions",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreements/{parentId}/workRoleExclusions`
-    /// (`getFinanceAgreementsByParentIdWorkRoleExclusions`): Get List of
-    /// AgreementWorkRoleExclusion.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::AgreementWorkRoleExclusion>> {
-        rt::pages(
             &self.0,
             "getFinanceAgreementsByParentIdWorkRoleExclusions",
             "/finance/agreements/{parentId}/workRoleExclusions",
@@ -3695,7 +3057,7 @@ impl FinanceAgreementsByIdWorkRoleExclusions {
     /// AgreementWorkRoleExclusion.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceAgreementsByParentIdWorkRoleExclusionsCount",
@@ -3711,10 +3073,11 @@ impl FinanceAgreementsByIdWorkRoleExclusions {
     pub fn create(
         &self,
         body: &m::AgreementWorkRoleExclusion,
-    ) -> rt::ApiFuture<m::AgreementWorkRoleExclusion> {
+    ) -> rt::Call<m::AgreementWorkRoleExclusion> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceAgreementsByParentIdWorkRoleExclusions",
             "/finance/agreements/{parentId}/workRoleExclusions",
             Some(body),
@@ -3738,10 +3101,11 @@ impl FinanceAgreementsByIdWorkRoleExclusionsById {
     /// `DELETE /finance/agreements/{parentId}/workRoleExclusions/{id}`
     /// (`deleteFinanceAgreementsByParentIdWorkRoleExclusionsById`): Delete
     /// AgreementWorkRoleExclusion.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceAgreementsByParentIdWorkRoleExclusionsById",
             "/finance/agreements/{parentId}/workRoleExclusions/{id}",
             rt::NO_BODY,
@@ -3761,40 +3125,10 @@ impl FinanceAgreementsByIdWorkTypeExclusions {
     /// (`getFinanceAgreementsByParentIdWorkTypeExclusions`): Get List of
     /// AgreementWorkTypeExclusion.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::AgreementWorkTypeExclusion>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::AgreementWorkTypeExclusion> {
         rt::list(
-            &self.0,
-            "getFinanceAgreementsByParentIdWorkTypeExclusions",
-            "/finance/agreements/{parentId}/workTypeExclusions",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreements/{parentId}/workTypeExclusions`
-    /// (`getFinanceAgreementsByParentIdWorkTypeExclusions`): Get List of
-    /// AgreementWorkTypeExclusion.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::AgreementWorkTypeExclusion> {
-        rt::stream(
-            &self.0,
-            "getFinanceAgreementsByParentIdWorkTypeExclusions",
-            "/finance/agreements/{parentId}/workTypeExclusions",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreements/{parentId}/workTypeExclusions`
-    /// (`getFinanceAgreementsByParentIdWorkTypeExclusions`): Get List of
-    /// AgreementWorkTypeExclusion.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::AgreementWorkTypeExclusion>> {
-        rt::pages(
             &self.0,
             "getFinanceAgreementsByParentIdWorkTypeExclusions",
             "/finance/agreements/{parentId}/workTypeExclusions",
@@ -3807,7 +3141,7 @@ impl FinanceAgreementsByIdWorkTypeExclusions {
     /// AgreementWorkTypeExclusion.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceAgreementsByParentIdWorkTypeExclusionsCount",
@@ -3823,10 +3157,11 @@ impl FinanceAgreementsByIdWorkTypeExclusions {
     pub fn create(
         &self,
         body: &m::AgreementWorkTypeExclusion,
-    ) -> rt::ApiFuture<m::AgreementWorkTypeExclusion> {
+    ) -> rt::Call<m::AgreementWorkTypeExclusion> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceAgreementsByParentIdWorkTypeExclusions",
             "/finance/agreements/{parentId}/workTypeExclusions",
             Some(body),
@@ -3850,10 +3185,11 @@ impl FinanceAgreementsByIdWorkTypeExclusionsById {
     /// `DELETE /finance/agreements/{parentId}/workTypeExclusions/{id}`
     /// (`deleteFinanceAgreementsByParentIdWorkTypeExclusionsById`): Delete
     /// AgreementWorkTypeExclusion.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceAgreementsByParentIdWorkTypeExclusionsById",
             "/finance/agreements/{parentId}/workTypeExclusions/{id}",
             rt::NO_BODY,
@@ -3872,35 +3208,10 @@ impl FinanceAgreementsByIdWorkroles {
     /// `GET /finance/agreements/{parentId}/workroles` (`getFinanceAgreementsByParentIdWorkroles`):
     /// Get List of AgreementWorkRole.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::AgreementWorkRole>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::AgreementWorkRole> {
         rt::list(
-            &self.0,
-            "getFinanceAgreementsByParentIdWorkroles",
-            "/finance/agreements/{parentId}/workroles",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreements/{parentId}/workroles` (`getFinanceAgreementsByParentIdWorkroles`):
-    /// Get List of AgreementWorkRole.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::AgreementWorkRole> {
-        rt::stream(
-            &self.0,
-            "getFinanceAgreementsByParentIdWorkroles",
-            "/finance/agreements/{parentId}/workroles",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreements/{parentId}/workroles` (`getFinanceAgreementsByParentIdWorkroles`):
-    /// Get List of AgreementWorkRole.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::AgreementWorkRole>> {
-        rt::pages(
             &self.0,
             "getFinanceAgreementsByParentIdWorkroles",
             "/finance/agreements/{parentId}/workroles",
@@ -3912,7 +3223,7 @@ impl FinanceAgreementsByIdWorkroles {
     /// (`getFinanceAgreementsByParentIdWorkrolesCount`): Get Count of AgreementWorkRole.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceAgreementsByParentIdWorkrolesCount",
@@ -3925,10 +3236,11 @@ impl FinanceAgreementsByIdWorkroles {
     /// (`postFinanceAgreementsByParentIdWorkroles`): Post AgreementWorkRole.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::AgreementWorkRole) -> rt::ApiFuture<m::AgreementWorkRole> {
+    pub fn create(&self, body: &m::AgreementWorkRole) -> rt::Call<m::AgreementWorkRole> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceAgreementsByParentIdWorkroles",
             "/finance/agreements/{parentId}/workroles",
             Some(body),
@@ -3951,10 +3263,11 @@ pub struct FinanceAgreementsByIdWorkrolesById(rt::Node);
 impl FinanceAgreementsByIdWorkrolesById {
     /// `GET /finance/agreements/{parentId}/workroles/{id}`
     /// (`getFinanceAgreementsByParentIdWorkrolesById`): Get AgreementWorkRole.
-    pub fn get(&self) -> rt::ApiFuture<m::AgreementWorkRole> {
+    pub fn get(&self) -> rt::Call<m::AgreementWorkRole> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceAgreementsByParentIdWorkrolesById",
             "/finance/agreements/{parentId}/workroles/{id}",
             rt::NO_BODY,
@@ -3966,7 +3279,7 @@ impl FinanceAgreementsByIdWorkrolesById {
     /// (`getFinanceAgreementsByParentIdWorkrolesById`): Get AgreementWorkRole.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::AgreementWorkRole>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::AgreementWorkRole>> {
         rt::get_opt(
             &self.0,
             "getFinanceAgreementsByParentIdWorkrolesById",
@@ -3979,10 +3292,11 @@ impl FinanceAgreementsByIdWorkrolesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::AgreementWorkRole) -> rt::ApiFuture<m::AgreementWorkRole> {
+    pub fn update(&self, body: &m::AgreementWorkRole) -> rt::Call<m::AgreementWorkRole> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceAgreementsByParentIdWorkrolesById",
             "/finance/agreements/{parentId}/workroles/{id}",
             Some(body),
@@ -3995,9 +3309,10 @@ impl FinanceAgreementsByIdWorkrolesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::AgreementWorkRole> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::AgreementWorkRole> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceAgreementsByParentIdWorkrolesById",
             "/finance/agreements/{parentId}/workroles/{id}",
             patch,
@@ -4007,10 +3322,11 @@ impl FinanceAgreementsByIdWorkrolesById {
 
     /// `DELETE /finance/agreements/{parentId}/workroles/{id}`
     /// (`deleteFinanceAgreementsByParentIdWorkrolesById`): Delete AgreementWorkRole.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceAgreementsByParentIdWorkrolesById",
             "/finance/agreements/{parentId}/workroles/{id}",
             rt::NO_BODY,
@@ -4029,35 +3345,10 @@ impl FinanceAgreementsByIdWorktypes {
     /// `GET /finance/agreements/{parentId}/worktypes` (`getFinanceAgreementsByParentIdWorktypes`):
     /// Get List of AgreementWorkType.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::AgreementWorkType>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::AgreementWorkType> {
         rt::list(
-            &self.0,
-            "getFinanceAgreementsByParentIdWorktypes",
-            "/finance/agreements/{parentId}/worktypes",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreements/{parentId}/worktypes` (`getFinanceAgreementsByParentIdWorktypes`):
-    /// Get List of AgreementWorkType.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::AgreementWorkType> {
-        rt::stream(
-            &self.0,
-            "getFinanceAgreementsByParentIdWorktypes",
-            "/finance/agreements/{parentId}/worktypes",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreements/{parentId}/worktypes` (`getFinanceAgreementsByParentIdWorktypes`):
-    /// Get List of AgreementWorkType.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::AgreementWorkType>> {
-        rt::pages(
             &self.0,
             "getFinanceAgreementsByParentIdWorktypes",
             "/finance/agreements/{parentId}/worktypes",
@@ -4069,7 +3360,7 @@ impl FinanceAgreementsByIdWorktypes {
     /// (`getFinanceAgreementsByParentIdWorktypesCount`): Get Count of AgreementWorkType.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceAgreementsByParentIdWorktypesCount",
@@ -4082,10 +3373,11 @@ impl FinanceAgreementsByIdWorktypes {
     /// (`postFinanceAgreementsByParentIdWorktypes`): Post AgreementWorkType.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::AgreementWorkType) -> rt::ApiFuture<m::AgreementWorkType> {
+    pub fn create(&self, body: &m::AgreementWorkType) -> rt::Call<m::AgreementWorkType> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceAgreementsByParentIdWorktypes",
             "/finance/agreements/{parentId}/worktypes",
             Some(body),
@@ -4108,10 +3400,11 @@ pub struct FinanceAgreementsByIdWorktypesById(rt::Node);
 impl FinanceAgreementsByIdWorktypesById {
     /// `GET /finance/agreements/{parentId}/worktypes/{id}`
     /// (`getFinanceAgreementsByParentIdWorktypesById`): Get AgreementWorkType.
-    pub fn get(&self) -> rt::ApiFuture<m::AgreementWorkType> {
+    pub fn get(&self) -> rt::Call<m::AgreementWorkType> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceAgreementsByParentIdWorktypesById",
             "/finance/agreements/{parentId}/worktypes/{id}",
             rt::NO_BODY,
@@ -4123,7 +3416,7 @@ impl FinanceAgreementsByIdWorktypesById {
     /// (`getFinanceAgreementsByParentIdWorktypesById`): Get AgreementWorkType.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::AgreementWorkType>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::AgreementWorkType>> {
         rt::get_opt(
             &self.0,
             "getFinanceAgreementsByParentIdWorktypesById",
@@ -4136,10 +3429,11 @@ impl FinanceAgreementsByIdWorktypesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::AgreementWorkType) -> rt::ApiFuture<m::AgreementWorkType> {
+    pub fn update(&self, body: &m::AgreementWorkType) -> rt::Call<m::AgreementWorkType> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceAgreementsByParentIdWorktypesById",
             "/finance/agreements/{parentId}/worktypes/{id}",
             Some(body),
@@ -4152,9 +3446,10 @@ impl FinanceAgreementsByIdWorktypesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::AgreementWorkType> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::AgreementWorkType> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceAgreementsByParentIdWorktypesById",
             "/finance/agreements/{parentId}/worktypes/{id}",
             patch,
@@ -4164,10 +3459,11 @@ impl FinanceAgreementsByIdWorktypesById {
 
     /// `DELETE /finance/agreements/{parentId}/worktypes/{id}`
     /// (`deleteFinanceAgreementsByParentIdWorktypesById`): Delete AgreementWorkType.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceAgreementsByParentIdWorktypesById",
             "/finance/agreements/{parentId}/worktypes/{id}",
             rt::NO_BODY,
@@ -4185,33 +3481,10 @@ pub struct FinanceAgreementsTypes(rt::Node);
 impl FinanceAgreementsTypes {
     /// `GET /finance/agreements/types` (`getFinanceAgreementsTypes`): Get List of AgreementType.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::AgreementType>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::AgreementType> {
         rt::list(
-            &self.0,
-            "getFinanceAgreementsTypes",
-            "/finance/agreements/types",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreements/types` (`getFinanceAgreementsTypes`): Get List of AgreementType.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::AgreementType> {
-        rt::stream(
-            &self.0,
-            "getFinanceAgreementsTypes",
-            "/finance/agreements/types",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreements/types` (`getFinanceAgreementsTypes`): Get List of AgreementType.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::AgreementType>> {
-        rt::pages(
             &self.0,
             "getFinanceAgreementsTypes",
             "/finance/agreements/types",
@@ -4223,7 +3496,7 @@ impl FinanceAgreementsTypes {
     /// AgreementType.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceAgreementsTypesCount",
@@ -4235,10 +3508,11 @@ impl FinanceAgreementsTypes {
     /// `POST /finance/agreements/types` (`postFinanceAgreementsTypes`): Post AgreementType.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::AgreementType) -> rt::ApiFuture<m::AgreementType> {
+    pub fn create(&self, body: &m::AgreementType) -> rt::Call<m::AgreementType> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceAgreementsTypes",
             "/finance/agreements/types",
             Some(body),
@@ -4265,10 +3539,11 @@ pub struct FinanceAgreementsTypesById(rt::Node);
 
 impl FinanceAgreementsTypesById {
     /// `GET /finance/agreements/types/{id}` (`getFinanceAgreementsTypesById`): Get AgreementType.
-    pub fn get(&self) -> rt::ApiFuture<m::AgreementType> {
+    pub fn get(&self) -> rt::Call<m::AgreementType> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceAgreementsTypesById",
             "/finance/agreements/types/{id}",
             rt::NO_BODY,
@@ -4279,7 +3554,7 @@ impl FinanceAgreementsTypesById {
     /// `GET /finance/agreements/types/{id}` (`getFinanceAgreementsTypesById`): Get AgreementType.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::AgreementType>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::AgreementType>> {
         rt::get_opt(
             &self.0,
             "getFinanceAgreementsTypesById",
@@ -4291,10 +3566,11 @@ impl FinanceAgreementsTypesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::AgreementType) -> rt::ApiFuture<m::AgreementType> {
+    pub fn update(&self, body: &m::AgreementType) -> rt::Call<m::AgreementType> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceAgreementsTypesById",
             "/finance/agreements/types/{id}",
             Some(body),
@@ -4307,9 +3583,10 @@ impl FinanceAgreementsTypesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::AgreementType> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::AgreementType> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceAgreementsTypesById",
             "/finance/agreements/types/{id}",
             patch,
@@ -4319,10 +3596,11 @@ impl FinanceAgreementsTypesById {
 
     /// `DELETE /finance/agreements/types/{id}` (`deleteFinanceAgreementsTypesById`): Delete
     /// AgreementType.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceAgreementsTypesById",
             "/finance/agreements/types/{id}",
             rt::NO_BODY,
@@ -4365,10 +3643,11 @@ impl FinanceAgreementsTypesByIdCopy {
     /// operations.)
     ///
     /// Copy and approve actions answer 200 or 201 whatever the spec declares.
-    pub fn post(&self) -> rt::ApiFuture<Option<m::AgreementType>> {
+    pub fn post(&self) -> rt::Call<Option<m::AgreementType>> {
         rt::json_opt(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceAgreementsByIdCopy",
             "/finance/agreements/types/{id}/copy",
             rt::NO_BODY,
@@ -4386,10 +3665,11 @@ pub struct FinanceAgreementsTypesByIdInfo(rt::Node);
 impl FinanceAgreementsTypesByIdInfo {
     /// `GET /finance/agreements/types/{id}/info` (`getFinanceAgreementsTypesByIdInfo`): Get
     /// AgreementType.
-    pub fn get(&self) -> rt::ApiFuture<m::AgreementTypeInfo> {
+    pub fn get(&self) -> rt::Call<m::AgreementTypeInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceAgreementsTypesByIdInfo",
             "/finance/agreements/types/{id}/info",
             rt::NO_BODY,
@@ -4408,35 +3688,10 @@ impl FinanceAgreementsTypesByIdUsages {
     /// `GET /finance/agreements/types/{id}/usages` (`getFinanceAgreementsTypesByIdUsages`): Get
     /// List of Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getFinanceAgreementsTypesByIdUsages",
-            "/finance/agreements/types/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreements/types/{id}/usages` (`getFinanceAgreementsTypesByIdUsages`): Get
-    /// List of Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getFinanceAgreementsTypesByIdUsages",
-            "/finance/agreements/types/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreements/types/{id}/usages` (`getFinanceAgreementsTypesByIdUsages`): Get
-    /// List of Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getFinanceAgreementsTypesByIdUsages",
             "/finance/agreements/types/{id}/usages",
@@ -4460,35 +3715,10 @@ impl FinanceAgreementsTypesByIdUsagesList {
     /// `GET /finance/agreements/types/{id}/usages/list`
     /// (`getFinanceAgreementsTypesByIdUsagesList`): Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getFinanceAgreementsTypesByIdUsagesList",
-            "/finance/agreements/types/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreements/types/{id}/usages/list`
-    /// (`getFinanceAgreementsTypesByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getFinanceAgreementsTypesByIdUsagesList",
-            "/finance/agreements/types/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreements/types/{id}/usages/list`
-    /// (`getFinanceAgreementsTypesByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getFinanceAgreementsTypesByIdUsagesList",
             "/finance/agreements/types/{id}/usages/list",
@@ -4507,35 +3737,10 @@ impl FinanceAgreementsTypesInfo {
     /// `GET /finance/agreements/types/info` (`getFinanceAgreementsTypesInfo`): Get List of
     /// AgreementTypeInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::AgreementTypeInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::AgreementTypeInfo> {
         rt::list(
-            &self.0,
-            "getFinanceAgreementsTypesInfo",
-            "/finance/agreements/types/info",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreements/types/info` (`getFinanceAgreementsTypesInfo`): Get List of
-    /// AgreementTypeInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::AgreementTypeInfo> {
-        rt::stream(
-            &self.0,
-            "getFinanceAgreementsTypesInfo",
-            "/finance/agreements/types/info",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreements/types/info` (`getFinanceAgreementsTypesInfo`): Get List of
-    /// AgreementTypeInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::AgreementTypeInfo>> {
-        rt::pages(
             &self.0,
             "getFinanceAgreementsTypesInfo",
             "/finance/agreements/types/info",
@@ -4547,7 +3752,7 @@ impl FinanceAgreementsTypesInfo {
     /// of AgreementTypeInfo.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceAgreementsTypesInfoCount",
@@ -4566,33 +3771,10 @@ pub struct FinanceBatchSetups(rt::Node);
 impl FinanceBatchSetups {
     /// `GET /finance/batchSetups` (`getFinanceBatchSetups`): Get List of AgreementBatchSetup.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::AgreementBatchSetup>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::AgreementBatchSetup> {
         rt::list(
-            &self.0,
-            "getFinanceBatchSetups",
-            "/finance/batchSetups",
-            query,
-        )
-    }
-
-    /// `GET /finance/batchSetups` (`getFinanceBatchSetups`): Get List of AgreementBatchSetup.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::AgreementBatchSetup> {
-        rt::stream(
-            &self.0,
-            "getFinanceBatchSetups",
-            "/finance/batchSetups",
-            query,
-        )
-    }
-
-    /// `GET /finance/batchSetups` (`getFinanceBatchSetups`): Get List of AgreementBatchSetup.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::AgreementBatchSetup>> {
-        rt::pages(
             &self.0,
             "getFinanceBatchSetups",
             "/finance/batchSetups",
@@ -4604,7 +3786,7 @@ impl FinanceBatchSetups {
     /// AgreementBatchSetup.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceBatchSetupsCount",
@@ -4627,10 +3809,11 @@ pub struct FinanceBatchSetupsById(rt::Node);
 
 impl FinanceBatchSetupsById {
     /// `GET /finance/batchSetups/{id}` (`getFinanceBatchSetupsById`): Get AgreementBatchSetup.
-    pub fn get(&self) -> rt::ApiFuture<m::AgreementBatchSetup> {
+    pub fn get(&self) -> rt::Call<m::AgreementBatchSetup> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceBatchSetupsById",
             "/finance/batchSetups/{id}",
             rt::NO_BODY,
@@ -4641,7 +3824,7 @@ impl FinanceBatchSetupsById {
     /// `GET /finance/batchSetups/{id}` (`getFinanceBatchSetupsById`): Get AgreementBatchSetup.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::AgreementBatchSetup>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::AgreementBatchSetup>> {
         rt::get_opt(
             &self.0,
             "getFinanceBatchSetupsById",
@@ -4653,10 +3836,11 @@ impl FinanceBatchSetupsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::AgreementBatchSetup) -> rt::ApiFuture<m::AgreementBatchSetup> {
+    pub fn update(&self, body: &m::AgreementBatchSetup) -> rt::Call<m::AgreementBatchSetup> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceBatchSetupsById",
             "/finance/batchSetups/{id}",
             Some(body),
@@ -4669,9 +3853,10 @@ impl FinanceBatchSetupsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::AgreementBatchSetup> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::AgreementBatchSetup> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceBatchSetupsById",
             "/finance/batchSetups/{id}",
             patch,
@@ -4689,33 +3874,10 @@ pub struct FinanceBillingCycles(rt::Node);
 impl FinanceBillingCycles {
     /// `GET /finance/billingCycles` (`getFinanceBillingCycles`): Get List of BillingCycle.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::BillingCycle>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::BillingCycle> {
         rt::list(
-            &self.0,
-            "getFinanceBillingCycles",
-            "/finance/billingCycles",
-            query,
-        )
-    }
-
-    /// `GET /finance/billingCycles` (`getFinanceBillingCycles`): Get List of BillingCycle.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::BillingCycle> {
-        rt::stream(
-            &self.0,
-            "getFinanceBillingCycles",
-            "/finance/billingCycles",
-            query,
-        )
-    }
-
-    /// `GET /finance/billingCycles` (`getFinanceBillingCycles`): Get List of BillingCycle.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::BillingCycle>> {
-        rt::pages(
             &self.0,
             "getFinanceBillingCycles",
             "/finance/billingCycles",
@@ -4727,7 +3889,7 @@ impl FinanceBillingCycles {
     /// BillingCycle.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceBillingCyclesCount",
@@ -4739,10 +3901,11 @@ impl FinanceBillingCycles {
     /// `POST /finance/billingCycles` (`postFinanceBillingCycles`): Post BillingCycle.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::BillingCycle) -> rt::ApiFuture<m::BillingCycle> {
+    pub fn create(&self, body: &m::BillingCycle) -> rt::Call<m::BillingCycle> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceBillingCycles",
             "/finance/billingCycles",
             Some(body),
@@ -4769,10 +3932,11 @@ pub struct FinanceBillingCyclesById(rt::Node);
 
 impl FinanceBillingCyclesById {
     /// `GET /finance/billingCycles/{id}` (`getFinanceBillingCyclesById`): Get BillingCycle.
-    pub fn get(&self) -> rt::ApiFuture<m::BillingCycle> {
+    pub fn get(&self) -> rt::Call<m::BillingCycle> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceBillingCyclesById",
             "/finance/billingCycles/{id}",
             rt::NO_BODY,
@@ -4783,7 +3947,7 @@ impl FinanceBillingCyclesById {
     /// `GET /finance/billingCycles/{id}` (`getFinanceBillingCyclesById`): Get BillingCycle.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::BillingCycle>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::BillingCycle>> {
         rt::get_opt(
             &self.0,
             "getFinanceBillingCyclesById",
@@ -4795,10 +3959,11 @@ impl FinanceBillingCyclesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::BillingCycle) -> rt::ApiFuture<m::BillingCycle> {
+    pub fn update(&self, body: &m::BillingCycle) -> rt::Call<m::BillingCycle> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceBillingCyclesById",
             "/finance/billingCycles/{id}",
             Some(body),
@@ -4810,9 +3975,10 @@ impl FinanceBillingCyclesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::BillingCycle> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::BillingCycle> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceBillingCyclesById",
             "/finance/billingCycles/{id}",
             patch,
@@ -4822,10 +3988,11 @@ impl FinanceBillingCyclesById {
 
     /// `DELETE /finance/billingCycles/{id}` (`deleteFinanceBillingCyclesById`): Delete
     /// BillingCycle.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceBillingCyclesById",
             "/finance/billingCycles/{id}",
             rt::NO_BODY,
@@ -4853,10 +4020,11 @@ pub struct FinanceBillingCyclesByIdInfo(rt::Node);
 impl FinanceBillingCyclesByIdInfo {
     /// `GET /finance/billingCycles/{id}/info` (`getFinanceBillingCyclesByIdInfo`): Get
     /// BillingCycleInfos.
-    pub fn get(&self) -> rt::ApiFuture<m::BillingCycleInfo> {
+    pub fn get(&self) -> rt::Call<m::BillingCycleInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceBillingCyclesByIdInfo",
             "/finance/billingCycles/{id}/info",
             rt::NO_BODY,
@@ -4875,35 +4043,10 @@ impl FinanceBillingCyclesByIdUsages {
     /// `GET /finance/billingCycles/{id}/usages` (`getFinanceBillingCyclesByIdUsages`): Get List of
     /// Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getFinanceBillingCyclesByIdUsages",
-            "/finance/billingCycles/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /finance/billingCycles/{id}/usages` (`getFinanceBillingCyclesByIdUsages`): Get List of
-    /// Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getFinanceBillingCyclesByIdUsages",
-            "/finance/billingCycles/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /finance/billingCycles/{id}/usages` (`getFinanceBillingCyclesByIdUsages`): Get List of
-    /// Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getFinanceBillingCyclesByIdUsages",
             "/finance/billingCycles/{id}/usages",
@@ -4927,35 +4070,10 @@ impl FinanceBillingCyclesByIdUsagesList {
     /// `GET /finance/billingCycles/{id}/usages/list` (`getFinanceBillingCyclesByIdUsagesList`): Get
     /// List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getFinanceBillingCyclesByIdUsagesList",
-            "/finance/billingCycles/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /finance/billingCycles/{id}/usages/list` (`getFinanceBillingCyclesByIdUsagesList`): Get
-    /// List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getFinanceBillingCyclesByIdUsagesList",
-            "/finance/billingCycles/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /finance/billingCycles/{id}/usages/list` (`getFinanceBillingCyclesByIdUsagesList`): Get
-    /// List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getFinanceBillingCyclesByIdUsagesList",
             "/finance/billingCycles/{id}/usages/list",
@@ -4974,35 +4092,10 @@ impl FinanceBillingCyclesInfo {
     /// `GET /finance/billingCycles/info` (`getFinanceBillingCyclesInfo`): Get List of
     /// BillingCycleInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::BillingCycleInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::BillingCycleInfo> {
         rt::list(
-            &self.0,
-            "getFinanceBillingCyclesInfo",
-            "/finance/billingCycles/info",
-            query,
-        )
-    }
-
-    /// `GET /finance/billingCycles/info` (`getFinanceBillingCyclesInfo`): Get List of
-    /// BillingCycleInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::BillingCycleInfo> {
-        rt::stream(
-            &self.0,
-            "getFinanceBillingCyclesInfo",
-            "/finance/billingCycles/info",
-            query,
-        )
-    }
-
-    /// `GET /finance/billingCycles/info` (`getFinanceBillingCyclesInfo`): Get List of
-    /// BillingCycleInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::BillingCycleInfo>> {
-        rt::pages(
             &self.0,
             "getFinanceBillingCyclesInfo",
             "/finance/billingCycles/info",
@@ -5014,7 +4107,7 @@ impl FinanceBillingCyclesInfo {
     /// BillingCycleInfos.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceBillingCyclesInfoCount",
@@ -5033,33 +4126,10 @@ pub struct FinanceBillingSetups(rt::Node);
 impl FinanceBillingSetups {
     /// `GET /finance/billingSetups` (`getFinanceBillingSetups`): Get List of BillingSetup.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::BillingSetup>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::BillingSetup> {
         rt::list(
-            &self.0,
-            "getFinanceBillingSetups",
-            "/finance/billingSetups",
-            query,
-        )
-    }
-
-    /// `GET /finance/billingSetups` (`getFinanceBillingSetups`): Get List of BillingSetup.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::BillingSetup> {
-        rt::stream(
-            &self.0,
-            "getFinanceBillingSetups",
-            "/finance/billingSetups",
-            query,
-        )
-    }
-
-    /// `GET /finance/billingSetups` (`getFinanceBillingSetups`): Get List of BillingSetup.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::BillingSetup>> {
-        rt::pages(
             &self.0,
             "getFinanceBillingSetups",
             "/finance/billingSetups",
@@ -5071,7 +4141,7 @@ impl FinanceBillingSetups {
     /// BillingSetup.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceBillingSetupsCount",
@@ -5083,10 +4153,11 @@ impl FinanceBillingSetups {
     /// `POST /finance/billingSetups` (`postFinanceBillingSetups`): Post BillingSetup.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::BillingSetup) -> rt::ApiFuture<m::BillingSetup> {
+    pub fn create(&self, body: &m::BillingSetup) -> rt::Call<m::BillingSetup> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceBillingSetups",
             "/finance/billingSetups",
             Some(body),
@@ -5113,10 +4184,11 @@ pub struct FinanceBillingSetupsById(rt::Node);
 
 impl FinanceBillingSetupsById {
     /// `GET /finance/billingSetups/{id}` (`getFinanceBillingSetupsById`): Get BillingSetup.
-    pub fn get(&self) -> rt::ApiFuture<m::BillingSetup> {
+    pub fn get(&self) -> rt::Call<m::BillingSetup> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceBillingSetupsById",
             "/finance/billingSetups/{id}",
             rt::NO_BODY,
@@ -5127,7 +4199,7 @@ impl FinanceBillingSetupsById {
     /// `GET /finance/billingSetups/{id}` (`getFinanceBillingSetupsById`): Get BillingSetup.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::BillingSetup>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::BillingSetup>> {
         rt::get_opt(
             &self.0,
             "getFinanceBillingSetupsById",
@@ -5139,10 +4211,11 @@ impl FinanceBillingSetupsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::BillingSetup) -> rt::ApiFuture<m::BillingSetup> {
+    pub fn update(&self, body: &m::BillingSetup) -> rt::Call<m::BillingSetup> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceBillingSetupsById",
             "/finance/billingSetups/{id}",
             Some(body),
@@ -5154,9 +4227,10 @@ impl FinanceBillingSetupsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::BillingSetup> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::BillingSetup> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceBillingSetupsById",
             "/finance/billingSetups/{id}",
             patch,
@@ -5166,10 +4240,11 @@ impl FinanceBillingSetupsById {
 
     /// `DELETE /finance/billingSetups/{id}` (`deleteFinanceBillingSetupsById`): Delete
     /// BillingSetup.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceBillingSetupsById",
             "/finance/billingSetups/{id}",
             rt::NO_BODY,
@@ -5197,10 +4272,11 @@ pub struct FinanceBillingSetupsByIdInfo(rt::Node);
 impl FinanceBillingSetupsByIdInfo {
     /// `GET /finance/billingSetups/{id}/info` (`getFinanceBillingSetupsByIdInfo`): Get
     /// BillingSetupInfos.
-    pub fn get(&self) -> rt::ApiFuture<m::BillingSetupInfo> {
+    pub fn get(&self) -> rt::Call<m::BillingSetupInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceBillingSetupsByIdInfo",
             "/finance/billingSetups/{id}/info",
             rt::NO_BODY,
@@ -5219,35 +4295,10 @@ impl FinanceBillingSetupsByIdRoutings {
     /// `GET /finance/billingSetups/{parentId}/routings`
     /// (`getFinanceBillingSetupsByParentIdRoutings`): Get List of BillingSetupRouting.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::BillingSetupRouting>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::BillingSetupRouting> {
         rt::list(
-            &self.0,
-            "getFinanceBillingSetupsByParentIdRoutings",
-            "/finance/billingSetups/{parentId}/routings",
-            query,
-        )
-    }
-
-    /// `GET /finance/billingSetups/{parentId}/routings`
-    /// (`getFinanceBillingSetupsByParentIdRoutings`): Get List of BillingSetupRouting.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::BillingSetupRouting> {
-        rt::stream(
-            &self.0,
-            "getFinanceBillingSetupsByParentIdRoutings",
-            "/finance/billingSetups/{parentId}/routings",
-            query,
-        )
-    }
-
-    /// `GET /finance/billingSetups/{parentId}/routings`
-    /// (`getFinanceBillingSetupsByParentIdRoutings`): Get List of BillingSetupRouting.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::BillingSetupRouting>> {
-        rt::pages(
             &self.0,
             "getFinanceBillingSetupsByParentIdRoutings",
             "/finance/billingSetups/{parentId}/routings",
@@ -5259,7 +4310,7 @@ impl FinanceBillingSetupsByIdRoutings {
     /// (`getFinanceBillingSetupsByParentIdRoutingsCount`): Get Count of BillingSetupRouting.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceBillingSetupsByParentIdRoutingsCount",
@@ -5272,10 +4323,11 @@ impl FinanceBillingSetupsByIdRoutings {
     /// (`postFinanceBillingSetupsByParentIdRoutings`): Post BillingSetupRouting.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::BillingSetupRouting) -> rt::ApiFuture<m::BillingSetupRouting> {
+    pub fn create(&self, body: &m::BillingSetupRouting) -> rt::Call<m::BillingSetupRouting> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceBillingSetupsByParentIdRoutings",
             "/finance/billingSetups/{parentId}/routings",
             Some(body),
@@ -5298,10 +4350,11 @@ pub struct FinanceBillingSetupsByIdRoutingsById(rt::Node);
 impl FinanceBillingSetupsByIdRoutingsById {
     /// `GET /finance/billingSetups/{parentId}/routings/{id}`
     /// (`getFinanceBillingSetupsByParentIdRoutingsById`): Get BillingSetupRouting.
-    pub fn get(&self) -> rt::ApiFuture<m::BillingSetupRouting> {
+    pub fn get(&self) -> rt::Call<m::BillingSetupRouting> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceBillingSetupsByParentIdRoutingsById",
             "/finance/billingSetups/{parentId}/routings/{id}",
             rt::NO_BODY,
@@ -5313,7 +4366,7 @@ impl FinanceBillingSetupsByIdRoutingsById {
     /// (`getFinanceBillingSetupsByParentIdRoutingsById`): Get BillingSetupRouting.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::BillingSetupRouting>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::BillingSetupRouting>> {
         rt::get_opt(
             &self.0,
             "getFinanceBillingSetupsByParentIdRoutingsById",
@@ -5326,10 +4379,11 @@ impl FinanceBillingSetupsByIdRoutingsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::BillingSetupRouting) -> rt::ApiFuture<m::BillingSetupRouting> {
+    pub fn update(&self, body: &m::BillingSetupRouting) -> rt::Call<m::BillingSetupRouting> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceBillingSetupsByParentIdRoutingsById",
             "/finance/billingSetups/{parentId}/routings/{id}",
             Some(body),
@@ -5342,9 +4396,10 @@ impl FinanceBillingSetupsByIdRoutingsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::BillingSetupRouting> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::BillingSetupRouting> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceBillingSetupsByParentIdRoutingsById",
             "/finance/billingSetups/{parentId}/routings/{id}",
             patch,
@@ -5354,10 +4409,11 @@ impl FinanceBillingSetupsByIdRoutingsById {
 
     /// `DELETE /finance/billingSetups/{parentId}/routings/{id}`
     /// (`deleteFinanceBillingSetupsByParentIdRoutingsById`): Delete BillingSetupRouting.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceBillingSetupsByParentIdRoutingsById",
             "/finance/billingSetups/{parentId}/routings/{id}",
             rt::NO_BODY,
@@ -5376,35 +4432,10 @@ impl FinanceBillingSetupsInfo {
     /// `GET /finance/billingSetups/info` (`getFinanceBillingSetupsInfo`): Get List of
     /// BillingSetupInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::BillingSetupInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::BillingSetupInfo> {
         rt::list(
-            &self.0,
-            "getFinanceBillingSetupsInfo",
-            "/finance/billingSetups/info",
-            query,
-        )
-    }
-
-    /// `GET /finance/billingSetups/info` (`getFinanceBillingSetupsInfo`): Get List of
-    /// BillingSetupInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::BillingSetupInfo> {
-        rt::stream(
-            &self.0,
-            "getFinanceBillingSetupsInfo",
-            "/finance/billingSetups/info",
-            query,
-        )
-    }
-
-    /// `GET /finance/billingSetups/info` (`getFinanceBillingSetupsInfo`): Get List of
-    /// BillingSetupInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::BillingSetupInfo>> {
-        rt::pages(
             &self.0,
             "getFinanceBillingSetupsInfo",
             "/finance/billingSetups/info",
@@ -5416,7 +4447,7 @@ impl FinanceBillingSetupsInfo {
     /// BillingSetupInfos.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceBillingSetupsInfoCount",
@@ -5435,33 +4466,10 @@ pub struct FinanceBillingStatuses(rt::Node);
 impl FinanceBillingStatuses {
     /// `GET /finance/billingStatuses` (`getFinanceBillingStatuses`): Get List of BillingStatus.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::BillingStatus>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::BillingStatus> {
         rt::list(
-            &self.0,
-            "getFinanceBillingStatuses",
-            "/finance/billingStatuses",
-            query,
-        )
-    }
-
-    /// `GET /finance/billingStatuses` (`getFinanceBillingStatuses`): Get List of BillingStatus.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::BillingStatus> {
-        rt::stream(
-            &self.0,
-            "getFinanceBillingStatuses",
-            "/finance/billingStatuses",
-            query,
-        )
-    }
-
-    /// `GET /finance/billingStatuses` (`getFinanceBillingStatuses`): Get List of BillingStatus.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::BillingStatus>> {
-        rt::pages(
             &self.0,
             "getFinanceBillingStatuses",
             "/finance/billingStatuses",
@@ -5473,7 +4481,7 @@ impl FinanceBillingStatuses {
     /// BillingStatus.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceBillingStatusesCount",
@@ -5485,10 +4493,11 @@ impl FinanceBillingStatuses {
     /// `POST /finance/billingStatuses` (`postFinanceBillingStatuses`): Post BillingStatus.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::BillingStatus) -> rt::ApiFuture<m::BillingStatus> {
+    pub fn create(&self, body: &m::BillingStatus) -> rt::Call<m::BillingStatus> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceBillingStatuses",
             "/finance/billingStatuses",
             Some(body),
@@ -5515,10 +4524,11 @@ pub struct FinanceBillingStatusesById(rt::Node);
 
 impl FinanceBillingStatusesById {
     /// `GET /finance/billingStatuses/{id}` (`getFinanceBillingStatusesById`): Get BillingStatus.
-    pub fn get(&self) -> rt::ApiFuture<m::BillingStatus> {
+    pub fn get(&self) -> rt::Call<m::BillingStatus> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceBillingStatusesById",
             "/finance/billingStatuses/{id}",
             rt::NO_BODY,
@@ -5529,7 +4539,7 @@ impl FinanceBillingStatusesById {
     /// `GET /finance/billingStatuses/{id}` (`getFinanceBillingStatusesById`): Get BillingStatus.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::BillingStatus>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::BillingStatus>> {
         rt::get_opt(
             &self.0,
             "getFinanceBillingStatusesById",
@@ -5541,10 +4551,11 @@ impl FinanceBillingStatusesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::BillingStatus) -> rt::ApiFuture<m::BillingStatus> {
+    pub fn update(&self, body: &m::BillingStatus) -> rt::Call<m::BillingStatus> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceBillingStatusesById",
             "/finance/billingStatuses/{id}",
             Some(body),
@@ -5557,9 +4568,10 @@ impl FinanceBillingStatusesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::BillingStatus> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::BillingStatus> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceBillingStatusesById",
             "/finance/billingStatuses/{id}",
             patch,
@@ -5569,10 +4581,11 @@ impl FinanceBillingStatusesById {
 
     /// `DELETE /finance/billingStatuses/{id}` (`deleteFinanceBillingStatusesById`): Delete
     /// BillingStatus.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceBillingStatusesById",
             "/finance/billingStatuses/{id}",
             rt::NO_BODY,
@@ -5600,10 +4613,11 @@ pub struct FinanceBillingStatusesByIdInfo(rt::Node);
 impl FinanceBillingStatusesByIdInfo {
     /// `GET /finance/billingStatuses/{id}/info` (`getFinanceBillingStatusesByIdInfo`): Get
     /// BillingStatusInfo.
-    pub fn get(&self) -> rt::ApiFuture<m::BillingStatusInfo> {
+    pub fn get(&self) -> rt::Call<m::BillingStatusInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceBillingStatusesByIdInfo",
             "/finance/billingStatuses/{id}/info",
             rt::NO_BODY,
@@ -5622,35 +4636,10 @@ impl FinanceBillingStatusesByIdUsages {
     /// `GET /finance/billingStatuses/{id}/usages` (`getFinanceBillingStatusesByIdUsages`): Get List
     /// of Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getFinanceBillingStatusesByIdUsages",
-            "/finance/billingStatuses/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /finance/billingStatuses/{id}/usages` (`getFinanceBillingStatusesByIdUsages`): Get List
-    /// of Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getFinanceBillingStatusesByIdUsages",
-            "/finance/billingStatuses/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /finance/billingStatuses/{id}/usages` (`getFinanceBillingStatusesByIdUsages`): Get List
-    /// of Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getFinanceBillingStatusesByIdUsages",
             "/finance/billingStatuses/{id}/usages",
@@ -5674,35 +4663,10 @@ impl FinanceBillingStatusesByIdUsagesList {
     /// `GET /finance/billingStatuses/{id}/usages/list` (`getFinanceBillingStatusesByIdUsagesList`):
     /// Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getFinanceBillingStatusesByIdUsagesList",
-            "/finance/billingStatuses/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /finance/billingStatuses/{id}/usages/list` (`getFinanceBillingStatusesByIdUsagesList`):
-    /// Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getFinanceBillingStatusesByIdUsagesList",
-            "/finance/billingStatuses/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /finance/billingStatuses/{id}/usages/list` (`getFinanceBillingStatusesByIdUsagesList`):
-    /// Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getFinanceBillingStatusesByIdUsagesList",
             "/finance/billingStatuses/{id}/usages/list",
@@ -5721,35 +4685,10 @@ impl FinanceBillingStatusesInfo {
     /// `GET /finance/billingStatuses/info` (`getFinanceBillingStatusesInfo`): Get List of
     /// BillingStatusInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::BillingStatusInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::BillingStatusInfo> {
         rt::list(
-            &self.0,
-            "getFinanceBillingStatusesInfo",
-            "/finance/billingStatuses/info",
-            query,
-        )
-    }
-
-    /// `GET /finance/billingStatuses/info` (`getFinanceBillingStatusesInfo`): Get List of
-    /// BillingStatusInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::BillingStatusInfo> {
-        rt::stream(
-            &self.0,
-            "getFinanceBillingStatusesInfo",
-            "/finance/billingStatuses/info",
-            query,
-        )
-    }
-
-    /// `GET /finance/billingStatuses/info` (`getFinanceBillingStatusesInfo`): Get List of
-    /// BillingStatusInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::BillingStatusInfo>> {
-        rt::pages(
             &self.0,
             "getFinanceBillingStatusesInfo",
             "/finance/billingStatuses/info",
@@ -5761,7 +4700,7 @@ impl FinanceBillingStatusesInfo {
     /// of BillingStatusInfo.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceBillingStatusesInfoCount",
@@ -5780,33 +4719,10 @@ pub struct FinanceBillingTerms(rt::Node);
 impl FinanceBillingTerms {
     /// `GET /finance/billingTerms` (`getFinanceBillingTerms`): Get List of BillingTerm.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::BillingTerm>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::BillingTerm> {
         rt::list(
-            &self.0,
-            "getFinanceBillingTerms",
-            "/finance/billingTerms",
-            query,
-        )
-    }
-
-    /// `GET /finance/billingTerms` (`getFinanceBillingTerms`): Get List of BillingTerm.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::BillingTerm> {
-        rt::stream(
-            &self.0,
-            "getFinanceBillingTerms",
-            "/finance/billingTerms",
-            query,
-        )
-    }
-
-    /// `GET /finance/billingTerms` (`getFinanceBillingTerms`): Get List of BillingTerm.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::BillingTerm>> {
-        rt::pages(
             &self.0,
             "getFinanceBillingTerms",
             "/finance/billingTerms",
@@ -5817,7 +4733,7 @@ impl FinanceBillingTerms {
     /// `GET /finance/billingTerms/count` (`getFinanceBillingTermsCount`): Get Count of BillingTerm.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceBillingTermsCount",
@@ -5829,10 +4745,11 @@ impl FinanceBillingTerms {
     /// `POST /finance/billingTerms` (`postFinanceBillingTerms`): Post BillingTerm.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::BillingTerm) -> rt::ApiFuture<m::BillingTerm> {
+    pub fn create(&self, body: &m::BillingTerm) -> rt::Call<m::BillingTerm> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceBillingTerms",
             "/finance/billingTerms",
             Some(body),
@@ -5859,10 +4776,11 @@ pub struct FinanceBillingTermsById(rt::Node);
 
 impl FinanceBillingTermsById {
     /// `GET /finance/billingTerms/{id}` (`getFinanceBillingTermsById`): Get BillingTerm.
-    pub fn get(&self) -> rt::ApiFuture<m::BillingTerm> {
+    pub fn get(&self) -> rt::Call<m::BillingTerm> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceBillingTermsById",
             "/finance/billingTerms/{id}",
             rt::NO_BODY,
@@ -5873,7 +4791,7 @@ impl FinanceBillingTermsById {
     /// `GET /finance/billingTerms/{id}` (`getFinanceBillingTermsById`): Get BillingTerm.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::BillingTerm>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::BillingTerm>> {
         rt::get_opt(
             &self.0,
             "getFinanceBillingTermsById",
@@ -5885,10 +4803,11 @@ impl FinanceBillingTermsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::BillingTerm) -> rt::ApiFuture<m::BillingTerm> {
+    pub fn update(&self, body: &m::BillingTerm) -> rt::Call<m::BillingTerm> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceBillingTermsById",
             "/finance/billingTerms/{id}",
             Some(body),
@@ -5900,9 +4819,10 @@ impl FinanceBillingTermsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::BillingTerm> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::BillingTerm> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceBillingTermsById",
             "/finance/billingTerms/{id}",
             patch,
@@ -5911,10 +4831,11 @@ impl FinanceBillingTermsById {
     }
 
     /// `DELETE /finance/billingTerms/{id}` (`deleteFinanceBillingTermsById`): Delete BillingTerm.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceBillingTermsById",
             "/finance/billingTerms/{id}",
             rt::NO_BODY,
@@ -5942,10 +4863,11 @@ pub struct FinanceBillingTermsByIdInfo(rt::Node);
 impl FinanceBillingTermsByIdInfo {
     /// `GET /finance/billingTerms/{id}/info` (`getFinanceBillingTermsByIdInfo`): Get
     /// BillingTermInfo.
-    pub fn get(&self) -> rt::ApiFuture<m::BillingTermInfo> {
+    pub fn get(&self) -> rt::Call<m::BillingTermInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceBillingTermsByIdInfo",
             "/finance/billingTerms/{id}/info",
             rt::NO_BODY,
@@ -5964,35 +4886,10 @@ impl FinanceBillingTermsByIdUsages {
     /// `GET /finance/billingTerms/{id}/usages` (`getFinanceBillingTermsByIdUsages`): Get List of
     /// Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getFinanceBillingTermsByIdUsages",
-            "/finance/billingTerms/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /finance/billingTerms/{id}/usages` (`getFinanceBillingTermsByIdUsages`): Get List of
-    /// Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getFinanceBillingTermsByIdUsages",
-            "/finance/billingTerms/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /finance/billingTerms/{id}/usages` (`getFinanceBillingTermsByIdUsages`): Get List of
-    /// Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getFinanceBillingTermsByIdUsages",
             "/finance/billingTerms/{id}/usages",
@@ -6016,35 +4913,10 @@ impl FinanceBillingTermsByIdUsagesList {
     /// `GET /finance/billingTerms/{id}/usages/list` (`getFinanceBillingTermsByIdUsagesList`): Get
     /// List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getFinanceBillingTermsByIdUsagesList",
-            "/finance/billingTerms/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /finance/billingTerms/{id}/usages/list` (`getFinanceBillingTermsByIdUsagesList`): Get
-    /// List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getFinanceBillingTermsByIdUsagesList",
-            "/finance/billingTerms/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /finance/billingTerms/{id}/usages/list` (`getFinanceBillingTermsByIdUsagesList`): Get
-    /// List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getFinanceBillingTermsByIdUsagesList",
             "/finance/billingTerms/{id}/usages/list",
@@ -6063,35 +4935,10 @@ impl FinanceBillingTermsInfo {
     /// `GET /finance/billingTerms/info` (`getFinanceBillingTermsInfo`): Get List of
     /// BillingTermInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::BillingTermInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::BillingTermInfo> {
         rt::list(
-            &self.0,
-            "getFinanceBillingTermsInfo",
-            "/finance/billingTerms/info",
-            query,
-        )
-    }
-
-    /// `GET /finance/billingTerms/info` (`getFinanceBillingTermsInfo`): Get List of
-    /// BillingTermInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::BillingTermInfo> {
-        rt::stream(
-            &self.0,
-            "getFinanceBillingTermsInfo",
-            "/finance/billingTerms/info",
-            query,
-        )
-    }
-
-    /// `GET /finance/billingTerms/info` (`getFinanceBillingTermsInfo`): Get List of
-    /// BillingTermInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::BillingTermInfo>> {
-        rt::pages(
             &self.0,
             "getFinanceBillingTermsInfo",
             "/finance/billingTerms/info",
@@ -6103,7 +4950,7 @@ impl FinanceBillingTermsInfo {
     /// BillingTermInfo.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceBillingTermsInfoCount",
@@ -6137,10 +4984,11 @@ impl FinanceClosedInvoicesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::ClosedInvoice) -> rt::ApiFuture<m::ClosedInvoice> {
+    pub fn update(&self, body: &m::ClosedInvoice) -> rt::Call<m::ClosedInvoice> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceClosedInvoicesById",
             "/finance/closedInvoices/{id}",
             Some(body),
@@ -6153,9 +5001,10 @@ impl FinanceClosedInvoicesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ClosedInvoice> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ClosedInvoice> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceClosedInvoicesById",
             "/finance/closedInvoices/{id}",
             patch,
@@ -6173,33 +5022,10 @@ pub struct FinanceCompanyFinance(rt::Node);
 impl FinanceCompanyFinance {
     /// `GET /finance/companyFinance/` (`getFinanceCompanyFinance`): Get List of CompanyFinances.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::CompanyFinance>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CompanyFinance> {
         rt::list(
-            &self.0,
-            "getFinanceCompanyFinance",
-            "/finance/companyFinance/",
-            query,
-        )
-    }
-
-    /// `GET /finance/companyFinance/` (`getFinanceCompanyFinance`): Get List of CompanyFinances.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CompanyFinance> {
-        rt::stream(
-            &self.0,
-            "getFinanceCompanyFinance",
-            "/finance/companyFinance/",
-            query,
-        )
-    }
-
-    /// `GET /finance/companyFinance/` (`getFinanceCompanyFinance`): Get List of CompanyFinances.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::CompanyFinance>> {
-        rt::pages(
             &self.0,
             "getFinanceCompanyFinance",
             "/finance/companyFinance/",
@@ -6211,7 +5037,7 @@ impl FinanceCompanyFinance {
     /// CompanyFinances.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceCompanyFinanceCount",
@@ -6234,10 +5060,11 @@ pub struct FinanceCompanyFinanceById(rt::Node);
 
 impl FinanceCompanyFinanceById {
     /// `GET /finance/companyFinance/{id}` (`getFinanceCompanyFinanceById`): Get CompanyFinances.
-    pub fn get(&self) -> rt::ApiFuture<m::CompanyFinance> {
+    pub fn get(&self) -> rt::Call<m::CompanyFinance> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceCompanyFinanceById",
             "/finance/companyFinance/{id}",
             rt::NO_BODY,
@@ -6248,7 +5075,7 @@ impl FinanceCompanyFinanceById {
     /// `GET /finance/companyFinance/{id}` (`getFinanceCompanyFinanceById`): Get CompanyFinances.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::CompanyFinance>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::CompanyFinance>> {
         rt::get_opt(
             &self.0,
             "getFinanceCompanyFinanceById",
@@ -6260,10 +5087,11 @@ impl FinanceCompanyFinanceById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::CompanyFinance) -> rt::ApiFuture<m::CompanyFinance> {
+    pub fn update(&self, body: &m::CompanyFinance) -> rt::Call<m::CompanyFinance> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceCompanyFinanceById",
             "/finance/companyFinance/{id}",
             Some(body),
@@ -6276,9 +5104,10 @@ impl FinanceCompanyFinanceById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::CompanyFinance> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::CompanyFinance> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceCompanyFinanceById",
             "/finance/companyFinance/{id}",
             patch,
@@ -6296,33 +5125,10 @@ pub struct FinanceCurrencies(rt::Node);
 impl FinanceCurrencies {
     /// `GET /finance/currencies` (`getFinanceCurrencies`): Get List of Currency.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::FinanceCurrency>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::FinanceCurrency> {
         rt::list(
-            &self.0,
-            "getFinanceCurrencies",
-            "/finance/currencies",
-            query,
-        )
-    }
-
-    /// `GET /finance/currencies` (`getFinanceCurrencies`): Get List of Currency.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::FinanceCurrency> {
-        rt::stream(
-            &self.0,
-            "getFinanceCurrencies",
-            "/finance/currencies",
-            query,
-        )
-    }
-
-    /// `GET /finance/currencies` (`getFinanceCurrencies`): Get List of Currency.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::FinanceCurrency>> {
-        rt::pages(
             &self.0,
             "getFinanceCurrencies",
             "/finance/currencies",
@@ -6333,7 +5139,7 @@ impl FinanceCurrencies {
     /// `GET /finance/currencies/count` (`getFinanceCurrenciesCount`): Get Count of Currency.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceCurrenciesCount",
@@ -6345,10 +5151,11 @@ impl FinanceCurrencies {
     /// `POST /finance/currencies` (`postFinanceCurrencies`): Post Currency.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::FinanceCurrency) -> rt::ApiFuture<m::FinanceCurrency> {
+    pub fn create(&self, body: &m::FinanceCurrency) -> rt::Call<m::FinanceCurrency> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceCurrencies",
             "/finance/currencies",
             Some(body),
@@ -6375,10 +5182,11 @@ pub struct FinanceCurrenciesById(rt::Node);
 
 impl FinanceCurrenciesById {
     /// `GET /finance/currencies/{id}` (`getFinanceCurrenciesById`): Get Currency.
-    pub fn get(&self) -> rt::ApiFuture<m::FinanceCurrency> {
+    pub fn get(&self) -> rt::Call<m::FinanceCurrency> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceCurrenciesById",
             "/finance/currencies/{id}",
             rt::NO_BODY,
@@ -6389,7 +5197,7 @@ impl FinanceCurrenciesById {
     /// `GET /finance/currencies/{id}` (`getFinanceCurrenciesById`): Get Currency.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::FinanceCurrency>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::FinanceCurrency>> {
         rt::get_opt(
             &self.0,
             "getFinanceCurrenciesById",
@@ -6401,10 +5209,11 @@ impl FinanceCurrenciesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::FinanceCurrency) -> rt::ApiFuture<m::FinanceCurrency> {
+    pub fn update(&self, body: &m::FinanceCurrency) -> rt::Call<m::FinanceCurrency> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceCurrenciesById",
             "/finance/currencies/{id}",
             Some(body),
@@ -6416,9 +5225,10 @@ impl FinanceCurrenciesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::FinanceCurrency> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::FinanceCurrency> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceCurrenciesById",
             "/finance/currencies/{id}",
             patch,
@@ -6427,10 +5237,11 @@ impl FinanceCurrenciesById {
     }
 
     /// `DELETE /finance/currencies/{id}` (`deleteFinanceCurrenciesById`): Delete Currency.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceCurrenciesById",
             "/finance/currencies/{id}",
             rt::NO_BODY,
@@ -6457,10 +5268,11 @@ pub struct FinanceCurrenciesByIdInfo(rt::Node);
 
 impl FinanceCurrenciesByIdInfo {
     /// `GET /finance/currencies/{id}/info` (`getFinanceCurrenciesByIdInfo`): Get CurrencyInfos.
-    pub fn get(&self) -> rt::ApiFuture<m::CurrencyInfo> {
+    pub fn get(&self) -> rt::Call<m::CurrencyInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceCurrenciesByIdInfo",
             "/finance/currencies/{id}/info",
             rt::NO_BODY,
@@ -6479,35 +5291,10 @@ impl FinanceCurrenciesByIdUsages {
     /// `GET /finance/currencies/{id}/usages` (`getFinanceCurrenciesByIdUsages`): Get List of Usage
     /// Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getFinanceCurrenciesByIdUsages",
-            "/finance/currencies/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /finance/currencies/{id}/usages` (`getFinanceCurrenciesByIdUsages`): Get List of Usage
-    /// Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getFinanceCurrenciesByIdUsages",
-            "/finance/currencies/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /finance/currencies/{id}/usages` (`getFinanceCurrenciesByIdUsages`): Get List of Usage
-    /// Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getFinanceCurrenciesByIdUsages",
             "/finance/currencies/{id}/usages",
@@ -6531,35 +5318,10 @@ impl FinanceCurrenciesByIdUsagesList {
     /// `GET /finance/currencies/{id}/usages/list` (`getFinanceCurrenciesByIdUsagesList`): Get List
     /// of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getFinanceCurrenciesByIdUsagesList",
-            "/finance/currencies/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /finance/currencies/{id}/usages/list` (`getFinanceCurrenciesByIdUsagesList`): Get List
-    /// of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getFinanceCurrenciesByIdUsagesList",
-            "/finance/currencies/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /finance/currencies/{id}/usages/list` (`getFinanceCurrenciesByIdUsagesList`): Get List
-    /// of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getFinanceCurrenciesByIdUsagesList",
             "/finance/currencies/{id}/usages/list",
@@ -6577,33 +5339,10 @@ pub struct FinanceCurrenciesInfo(rt::Node);
 impl FinanceCurrenciesInfo {
     /// `GET /finance/currencies/info` (`getFinanceCurrenciesInfo`): Get List of CurrencyInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::CurrencyInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CurrencyInfo> {
         rt::list(
-            &self.0,
-            "getFinanceCurrenciesInfo",
-            "/finance/currencies/info",
-            query,
-        )
-    }
-
-    /// `GET /finance/currencies/info` (`getFinanceCurrenciesInfo`): Get List of CurrencyInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CurrencyInfo> {
-        rt::stream(
-            &self.0,
-            "getFinanceCurrenciesInfo",
-            "/finance/currencies/info",
-            query,
-        )
-    }
-
-    /// `GET /finance/currencies/info` (`getFinanceCurrenciesInfo`): Get List of CurrencyInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::CurrencyInfo>> {
-        rt::pages(
             &self.0,
             "getFinanceCurrenciesInfo",
             "/finance/currencies/info",
@@ -6615,7 +5354,7 @@ impl FinanceCurrenciesInfo {
     /// Currency.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceCurrenciesInfoCount",
@@ -6634,33 +5373,10 @@ pub struct FinanceDeliveryMethods(rt::Node);
 impl FinanceDeliveryMethods {
     /// `GET /finance/deliveryMethods` (`getFinanceDeliveryMethods`): Get List of DeliveryMethod.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::DeliveryMethod>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::DeliveryMethod> {
         rt::list(
-            &self.0,
-            "getFinanceDeliveryMethods",
-            "/finance/deliveryMethods",
-            query,
-        )
-    }
-
-    /// `GET /finance/deliveryMethods` (`getFinanceDeliveryMethods`): Get List of DeliveryMethod.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::DeliveryMethod> {
-        rt::stream(
-            &self.0,
-            "getFinanceDeliveryMethods",
-            "/finance/deliveryMethods",
-            query,
-        )
-    }
-
-    /// `GET /finance/deliveryMethods` (`getFinanceDeliveryMethods`): Get List of DeliveryMethod.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::DeliveryMethod>> {
-        rt::pages(
             &self.0,
             "getFinanceDeliveryMethods",
             "/finance/deliveryMethods",
@@ -6672,7 +5388,7 @@ impl FinanceDeliveryMethods {
     /// DeliveryMethod.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceDeliveryMethodsCount",
@@ -6684,10 +5400,11 @@ impl FinanceDeliveryMethods {
     /// `POST /finance/deliveryMethods` (`postFinanceDeliveryMethods`): Post DeliveryMethod.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::DeliveryMethod) -> rt::ApiFuture<m::DeliveryMethod> {
+    pub fn create(&self, body: &m::DeliveryMethod) -> rt::Call<m::DeliveryMethod> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceDeliveryMethods",
             "/finance/deliveryMethods",
             Some(body),
@@ -6709,10 +5426,11 @@ pub struct FinanceDeliveryMethodsById(rt::Node);
 
 impl FinanceDeliveryMethodsById {
     /// `GET /finance/deliveryMethods/{id}` (`getFinanceDeliveryMethodsById`): Get DeliveryMethod.
-    pub fn get(&self) -> rt::ApiFuture<m::DeliveryMethod> {
+    pub fn get(&self) -> rt::Call<m::DeliveryMethod> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceDeliveryMethodsById",
             "/finance/deliveryMethods/{id}",
             rt::NO_BODY,
@@ -6723,7 +5441,7 @@ impl FinanceDeliveryMethodsById {
     /// `GET /finance/deliveryMethods/{id}` (`getFinanceDeliveryMethodsById`): Get DeliveryMethod.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::DeliveryMethod>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::DeliveryMethod>> {
         rt::get_opt(
             &self.0,
             "getFinanceDeliveryMethodsById",
@@ -6735,10 +5453,11 @@ impl FinanceDeliveryMethodsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::DeliveryMethod) -> rt::ApiFuture<m::DeliveryMethod> {
+    pub fn update(&self, body: &m::DeliveryMethod) -> rt::Call<m::DeliveryMethod> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceDeliveryMethodsById",
             "/finance/deliveryMethods/{id}",
             Some(body),
@@ -6751,9 +5470,10 @@ impl FinanceDeliveryMethodsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::DeliveryMethod> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::DeliveryMethod> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceDeliveryMethodsById",
             "/finance/deliveryMethods/{id}",
             patch,
@@ -6763,10 +5483,11 @@ impl FinanceDeliveryMethodsById {
 
     /// `DELETE /finance/deliveryMethods/{id}` (`deleteFinanceDeliveryMethodsById`): Delete
     /// DeliveryMethod.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceDeliveryMethodsById",
             "/finance/deliveryMethods/{id}",
             rt::NO_BODY,
@@ -6784,33 +5505,10 @@ pub struct FinanceGlAccounts(rt::Node);
 impl FinanceGlAccounts {
     /// `GET /finance/glAccounts` (`getFinanceGlAccounts`): Get List of GLAccount.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::GLAccount>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::GLAccount> {
         rt::list(
-            &self.0,
-            "getFinanceGlAccounts",
-            "/finance/glAccounts",
-            query,
-        )
-    }
-
-    /// `GET /finance/glAccounts` (`getFinanceGlAccounts`): Get List of GLAccount.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::GLAccount> {
-        rt::stream(
-            &self.0,
-            "getFinanceGlAccounts",
-            "/finance/glAccounts",
-            query,
-        )
-    }
-
-    /// `GET /finance/glAccounts` (`getFinanceGlAccounts`): Get List of GLAccount.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::GLAccount>> {
-        rt::pages(
             &self.0,
             "getFinanceGlAccounts",
             "/finance/glAccounts",
@@ -6821,7 +5519,7 @@ impl FinanceGlAccounts {
     /// `GET /finance/glAccounts/count` (`getFinanceGlAccountsCount`): Get Count of GLAccount.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceGlAccountsCount",
@@ -6833,10 +5531,11 @@ impl FinanceGlAccounts {
     /// `POST /finance/glAccounts` (`postFinanceGlAccounts`): Post GLAccount.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::GLAccount) -> rt::ApiFuture<m::GLAccount> {
+    pub fn create(&self, body: &m::GLAccount) -> rt::Call<m::GLAccount> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceGlAccounts",
             "/finance/glAccounts",
             Some(body),
@@ -6863,10 +5562,11 @@ pub struct FinanceGlAccountsById(rt::Node);
 
 impl FinanceGlAccountsById {
     /// `GET /finance/glAccounts/{id}` (`getFinanceGlAccountsById`): Get GLAccount.
-    pub fn get(&self) -> rt::ApiFuture<m::GLAccount> {
+    pub fn get(&self) -> rt::Call<m::GLAccount> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceGlAccountsById",
             "/finance/glAccounts/{id}",
             rt::NO_BODY,
@@ -6877,7 +5577,7 @@ impl FinanceGlAccountsById {
     /// `GET /finance/glAccounts/{id}` (`getFinanceGlAccountsById`): Get GLAccount.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::GLAccount>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::GLAccount>> {
         rt::get_opt(
             &self.0,
             "getFinanceGlAccountsById",
@@ -6889,10 +5589,11 @@ impl FinanceGlAccountsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::GLAccount) -> rt::ApiFuture<m::GLAccount> {
+    pub fn update(&self, body: &m::GLAccount) -> rt::Call<m::GLAccount> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceGlAccountsById",
             "/finance/glAccounts/{id}",
             Some(body),
@@ -6904,9 +5605,10 @@ impl FinanceGlAccountsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::GLAccount> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::GLAccount> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceGlAccountsById",
             "/finance/glAccounts/{id}",
             patch,
@@ -6915,10 +5617,11 @@ impl FinanceGlAccountsById {
     }
 
     /// `DELETE /finance/glAccounts/{id}` (`deleteFinanceGlAccountsById`): Delete GLAccount.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceGlAccountsById",
             "/finance/glAccounts/{id}",
             rt::NO_BODY,
@@ -6937,35 +5640,10 @@ impl FinanceGlAccountsMappedTypes {
     /// `GET /finance/glAccounts/mappedTypes` (`getFinanceGlAccountsMappedTypes`): Get List of
     /// MappedType.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::MappedType>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::MappedType> {
         rt::list(
-            &self.0,
-            "getFinanceGlAccountsMappedTypes",
-            "/finance/glAccounts/mappedTypes",
-            query,
-        )
-    }
-
-    /// `GET /finance/glAccounts/mappedTypes` (`getFinanceGlAccountsMappedTypes`): Get List of
-    /// MappedType.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::MappedType> {
-        rt::stream(
-            &self.0,
-            "getFinanceGlAccountsMappedTypes",
-            "/finance/glAccounts/mappedTypes",
-            query,
-        )
-    }
-
-    /// `GET /finance/glAccounts/mappedTypes` (`getFinanceGlAccountsMappedTypes`): Get List of
-    /// MappedType.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::MappedType>> {
-        rt::pages(
             &self.0,
             "getFinanceGlAccountsMappedTypes",
             "/finance/glAccounts/mappedTypes",
@@ -6977,7 +5655,7 @@ impl FinanceGlAccountsMappedTypes {
     /// Count of MappedType.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceGlAccountsMappedTypesCount",
@@ -6996,33 +5674,10 @@ pub struct FinanceGlCaptions(rt::Node);
 impl FinanceGlCaptions {
     /// `GET /finance/glCaptions` (`getFinanceGlCaptions`): Get List of GLCaption.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::GLCaption>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::GLCaption> {
         rt::list(
-            &self.0,
-            "getFinanceGlCaptions",
-            "/finance/glCaptions",
-            query,
-        )
-    }
-
-    /// `GET /finance/glCaptions` (`getFinanceGlCaptions`): Get List of GLCaption.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::GLCaption> {
-        rt::stream(
-            &self.0,
-            "getFinanceGlCaptions",
-            "/finance/glCaptions",
-            query,
-        )
-    }
-
-    /// `GET /finance/glCaptions` (`getFinanceGlCaptions`): Get List of GLCaption.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::GLCaption>> {
-        rt::pages(
             &self.0,
             "getFinanceGlCaptions",
             "/finance/glCaptions",
@@ -7033,7 +5688,7 @@ impl FinanceGlCaptions {
     /// `GET /finance/glCaptions/count` (`getFinanceGlCaptionsCount`): Get Count of GLCaption.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceGlCaptionsCount",
@@ -7056,10 +5711,11 @@ pub struct FinanceGlCaptionsById(rt::Node);
 
 impl FinanceGlCaptionsById {
     /// `GET /finance/glCaptions/{id}` (`getFinanceGlCaptionsById`): Get GLCaption.
-    pub fn get(&self) -> rt::ApiFuture<m::GLCaption> {
+    pub fn get(&self) -> rt::Call<m::GLCaption> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceGlCaptionsById",
             "/finance/glCaptions/{id}",
             rt::NO_BODY,
@@ -7070,7 +5726,7 @@ impl FinanceGlCaptionsById {
     /// `GET /finance/glCaptions/{id}` (`getFinanceGlCaptionsById`): Get GLCaption.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::GLCaption>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::GLCaption>> {
         rt::get_opt(
             &self.0,
             "getFinanceGlCaptionsById",
@@ -7082,10 +5738,11 @@ impl FinanceGlCaptionsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::GLCaption) -> rt::ApiFuture<m::GLCaption> {
+    pub fn update(&self, body: &m::GLCaption) -> rt::Call<m::GLCaption> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceGlCaptionsById",
             "/finance/glCaptions/{id}",
             Some(body),
@@ -7097,9 +5754,10 @@ impl FinanceGlCaptionsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::GLCaption> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::GLCaption> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceGlCaptionsById",
             "/finance/glCaptions/{id}",
             patch,
@@ -7117,29 +5775,16 @@ pub struct FinanceGlpaths(rt::Node);
 impl FinanceGlpaths {
     /// `GET /finance/glpaths` (`getFinanceGlpaths`): Get List of GLPath.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::GLPath>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::GLPath> {
         rt::list(&self.0, "getFinanceGlpaths", "/finance/glpaths", query)
-    }
-
-    /// `GET /finance/glpaths` (`getFinanceGlpaths`): Get List of GLPath.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::GLPath> {
-        rt::stream(&self.0, "getFinanceGlpaths", "/finance/glpaths", query)
-    }
-
-    /// `GET /finance/glpaths` (`getFinanceGlpaths`): Get List of GLPath.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::GLPath>> {
-        rt::pages(&self.0, "getFinanceGlpaths", "/finance/glpaths", query)
     }
 
     /// `GET /finance/glpaths/count` (`getFinanceGlpathsCount`): Get Count of GLPath.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceGlpathsCount",
@@ -7151,10 +5796,11 @@ impl FinanceGlpaths {
     /// `POST /finance/glpaths` (`postFinanceGlpaths`): Post GLPath.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::GLPath) -> rt::ApiFuture<m::GLPath> {
+    pub fn create(&self, body: &m::GLPath) -> rt::Call<m::GLPath> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceGlpaths",
             "/finance/glpaths",
             Some(body),
@@ -7176,10 +5822,11 @@ pub struct FinanceGlpathsById(rt::Node);
 
 impl FinanceGlpathsById {
     /// `GET /finance/glpaths/{id}` (`getFinanceGlpathsById`): Get GLPath.
-    pub fn get(&self) -> rt::ApiFuture<m::GLPath> {
+    pub fn get(&self) -> rt::Call<m::GLPath> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceGlpathsById",
             "/finance/glpaths/{id}",
             rt::NO_BODY,
@@ -7190,7 +5837,7 @@ impl FinanceGlpathsById {
     /// `GET /finance/glpaths/{id}` (`getFinanceGlpathsById`): Get GLPath.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::GLPath>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::GLPath>> {
         rt::get_opt(&self.0, "getFinanceGlpathsById", "/finance/glpaths/{id}")
     }
 
@@ -7198,10 +5845,11 @@ impl FinanceGlpathsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::GLPath) -> rt::ApiFuture<m::GLPath> {
+    pub fn update(&self, body: &m::GLPath) -> rt::Call<m::GLPath> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceGlpathsById",
             "/finance/glpaths/{id}",
             Some(body),
@@ -7213,9 +5861,10 @@ impl FinanceGlpathsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::GLPath> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::GLPath> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceGlpathsById",
             "/finance/glpaths/{id}",
             patch,
@@ -7224,10 +5873,11 @@ impl FinanceGlpathsById {
     }
 
     /// `DELETE /finance/glpaths/{id}` (`deleteFinanceGlpathsById`): Delete GLPath.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceGlpathsById",
             "/finance/glpaths/{id}",
             rt::NO_BODY,
@@ -7268,33 +5918,10 @@ pub struct FinanceInfoCurrencyCodes(rt::Node);
 impl FinanceInfoCurrencyCodes {
     /// `GET /finance/info/currencyCodes` (`getFinanceInfoCurrencyCodes`): Get List of CurrencyCode.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::CurrencyCode>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CurrencyCode> {
         rt::list(
-            &self.0,
-            "getFinanceInfoCurrencyCodes",
-            "/finance/info/currencyCodes",
-            query,
-        )
-    }
-
-    /// `GET /finance/info/currencyCodes` (`getFinanceInfoCurrencyCodes`): Get List of CurrencyCode.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CurrencyCode> {
-        rt::stream(
-            &self.0,
-            "getFinanceInfoCurrencyCodes",
-            "/finance/info/currencyCodes",
-            query,
-        )
-    }
-
-    /// `GET /finance/info/currencyCodes` (`getFinanceInfoCurrencyCodes`): Get List of CurrencyCode.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::CurrencyCode>> {
-        rt::pages(
             &self.0,
             "getFinanceInfoCurrencyCodes",
             "/finance/info/currencyCodes",
@@ -7306,7 +5933,7 @@ impl FinanceInfoCurrencyCodes {
     /// CurrencyCode.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceInfoCurrencyCodesCount",
@@ -7330,10 +5957,11 @@ pub struct FinanceInfoCurrencyCodesById(rt::Node);
 impl FinanceInfoCurrencyCodesById {
     /// `GET /finance/info/currencyCodes/{id}` (`getFinanceInfoCurrencyCodesById`): Get
     /// CurrencyCode.
-    pub fn get(&self) -> rt::ApiFuture<m::CurrencyCode> {
+    pub fn get(&self) -> rt::Call<m::CurrencyCode> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceInfoCurrencyCodesById",
             "/finance/info/currencyCodes/{id}",
             rt::NO_BODY,
@@ -7345,7 +5973,7 @@ impl FinanceInfoCurrencyCodesById {
     /// CurrencyCode.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::CurrencyCode>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::CurrencyCode>> {
         rt::get_opt(
             &self.0,
             "getFinanceInfoCurrencyCodesById",
@@ -7375,10 +6003,11 @@ pub struct FinanceInfoInvoiceById(rt::Node);
 
 impl FinanceInfoInvoiceById {
     /// `GET /finance/info/invoice/{id}` (`getFinanceInfoInvoiceById`): Get InvoiceInfo.
-    pub fn get(&self) -> rt::ApiFuture<m::InvoiceInfo> {
+    pub fn get(&self) -> rt::Call<m::InvoiceInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceInfoInvoiceById",
             "/finance/info/invoice/{id}",
             rt::NO_BODY,
@@ -7389,7 +6018,7 @@ impl FinanceInfoInvoiceById {
     /// `GET /finance/info/invoice/{id}` (`getFinanceInfoInvoiceById`): Get InvoiceInfo.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::InvoiceInfo>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::InvoiceInfo>> {
         rt::get_opt(
             &self.0,
             "getFinanceInfoInvoiceById",
@@ -7408,35 +6037,10 @@ impl FinanceInfoTaxIntegrations {
     /// `GET /finance/info/taxIntegrations` (`getFinanceInfoTaxIntegrations`): Get List of
     /// TaxIntegrationInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::TaxIntegrationInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::TaxIntegrationInfo> {
         rt::list(
-            &self.0,
-            "getFinanceInfoTaxIntegrations",
-            "/finance/info/taxIntegrations",
-            query,
-        )
-    }
-
-    /// `GET /finance/info/taxIntegrations` (`getFinanceInfoTaxIntegrations`): Get List of
-    /// TaxIntegrationInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::TaxIntegrationInfo> {
-        rt::stream(
-            &self.0,
-            "getFinanceInfoTaxIntegrations",
-            "/finance/info/taxIntegrations",
-            query,
-        )
-    }
-
-    /// `GET /finance/info/taxIntegrations` (`getFinanceInfoTaxIntegrations`): Get List of
-    /// TaxIntegrationInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::TaxIntegrationInfo>> {
-        rt::pages(
             &self.0,
             "getFinanceInfoTaxIntegrations",
             "/finance/info/taxIntegrations",
@@ -7448,7 +6052,7 @@ impl FinanceInfoTaxIntegrations {
     /// of TaxIntegrationInfo.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceInfoTaxIntegrationsCount",
@@ -7472,10 +6076,11 @@ pub struct FinanceInfoTaxIntegrationsById(rt::Node);
 impl FinanceInfoTaxIntegrationsById {
     /// `GET /finance/info/taxIntegrations/{id}` (`getFinanceInfoTaxIntegrationsById`): Get
     /// TaxIntegrationInfo.
-    pub fn get(&self) -> rt::ApiFuture<m::TaxIntegrationInfo> {
+    pub fn get(&self) -> rt::Call<m::TaxIntegrationInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceInfoTaxIntegrationsById",
             "/finance/info/taxIntegrations/{id}",
             rt::NO_BODY,
@@ -7487,7 +6092,7 @@ impl FinanceInfoTaxIntegrationsById {
     /// TaxIntegrationInfo.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::TaxIntegrationInfo>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::TaxIntegrationInfo>> {
         rt::get_opt(
             &self.0,
             "getFinanceInfoTaxIntegrationsById",
@@ -7506,35 +6111,10 @@ impl FinanceInvoiceEmailTemplates {
     /// `GET /finance/invoiceEmailTemplates` (`getFinanceInvoiceEmailTemplates`): Get List of
     /// InvoiceEmailTemplate.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::InvoiceEmailTemplate>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::InvoiceEmailTemplate> {
         rt::list(
-            &self.0,
-            "getFinanceInvoiceEmailTemplates",
-            "/finance/invoiceEmailTemplates",
-            query,
-        )
-    }
-
-    /// `GET /finance/invoiceEmailTemplates` (`getFinanceInvoiceEmailTemplates`): Get List of
-    /// InvoiceEmailTemplate.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::InvoiceEmailTemplate> {
-        rt::stream(
-            &self.0,
-            "getFinanceInvoiceEmailTemplates",
-            "/finance/invoiceEmailTemplates",
-            query,
-        )
-    }
-
-    /// `GET /finance/invoiceEmailTemplates` (`getFinanceInvoiceEmailTemplates`): Get List of
-    /// InvoiceEmailTemplate.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::InvoiceEmailTemplate>> {
-        rt::pages(
             &self.0,
             "getFinanceInvoiceEmailTemplates",
             "/finance/invoiceEmailTemplates",
@@ -7546,7 +6126,7 @@ impl FinanceInvoiceEmailTemplates {
     /// Count of InvoiceEmailTemplate.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceInvoiceEmailTemplatesCount",
@@ -7559,10 +6139,11 @@ impl FinanceInvoiceEmailTemplates {
     /// InvoiceEmailTemplate.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::InvoiceEmailTemplate) -> rt::ApiFuture<m::InvoiceEmailTemplate> {
+    pub fn create(&self, body: &m::InvoiceEmailTemplate) -> rt::Call<m::InvoiceEmailTemplate> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceInvoiceEmailTemplates",
             "/finance/invoiceEmailTemplates",
             Some(body),
@@ -7590,10 +6171,11 @@ pub struct FinanceInvoiceEmailTemplatesById(rt::Node);
 impl FinanceInvoiceEmailTemplatesById {
     /// `GET /finance/invoiceEmailTemplates/{id}` (`getFinanceInvoiceEmailTemplatesById`): Get
     /// InvoiceEmailTemplate.
-    pub fn get(&self) -> rt::ApiFuture<m::InvoiceEmailTemplate> {
+    pub fn get(&self) -> rt::Call<m::InvoiceEmailTemplate> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceInvoiceEmailTemplatesById",
             "/finance/invoiceEmailTemplates/{id}",
             rt::NO_BODY,
@@ -7605,7 +6187,7 @@ impl FinanceInvoiceEmailTemplatesById {
     /// InvoiceEmailTemplate.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::InvoiceEmailTemplate>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::InvoiceEmailTemplate>> {
         rt::get_opt(
             &self.0,
             "getFinanceInvoiceEmailTemplatesById",
@@ -7618,10 +6200,11 @@ impl FinanceInvoiceEmailTemplatesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::InvoiceEmailTemplate) -> rt::ApiFuture<m::InvoiceEmailTemplate> {
+    pub fn update(&self, body: &m::InvoiceEmailTemplate) -> rt::Call<m::InvoiceEmailTemplate> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceInvoiceEmailTemplatesById",
             "/finance/invoiceEmailTemplates/{id}",
             Some(body),
@@ -7634,9 +6217,10 @@ impl FinanceInvoiceEmailTemplatesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::InvoiceEmailTemplate> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::InvoiceEmailTemplate> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceInvoiceEmailTemplatesById",
             "/finance/invoiceEmailTemplates/{id}",
             patch,
@@ -7646,10 +6230,11 @@ impl FinanceInvoiceEmailTemplatesById {
 
     /// `DELETE /finance/invoiceEmailTemplates/{id}` (`deleteFinanceInvoiceEmailTemplatesById`):
     /// Delete InvoiceEmailTemplate.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceInvoiceEmailTemplatesById",
             "/finance/invoiceEmailTemplates/{id}",
             rt::NO_BODY,
@@ -7677,10 +6262,11 @@ pub struct FinanceInvoiceEmailTemplatesByIdInfo(rt::Node);
 impl FinanceInvoiceEmailTemplatesByIdInfo {
     /// `GET /finance/invoiceEmailTemplates/{id}/info` (`getFinanceInvoiceEmailTemplatesByIdInfo`):
     /// Get InvoiceEmailTemplateInfos.
-    pub fn get(&self) -> rt::ApiFuture<m::InvoiceEmailTemplateInfo> {
+    pub fn get(&self) -> rt::Call<m::InvoiceEmailTemplateInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceInvoiceEmailTemplatesByIdInfo",
             "/finance/invoiceEmailTemplates/{id}/info",
             rt::NO_BODY,
@@ -7699,35 +6285,10 @@ impl FinanceInvoiceEmailTemplatesByIdUsages {
     /// `GET /finance/invoiceEmailTemplates/{id}/usages`
     /// (`getFinanceInvoiceEmailTemplatesByIdUsages`): Get List of Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getFinanceInvoiceEmailTemplatesByIdUsages",
-            "/finance/invoiceEmailTemplates/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /finance/invoiceEmailTemplates/{id}/usages`
-    /// (`getFinanceInvoiceEmailTemplatesByIdUsages`): Get List of Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getFinanceInvoiceEmailTemplatesByIdUsages",
-            "/finance/invoiceEmailTemplates/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /finance/invoiceEmailTemplates/{id}/usages`
-    /// (`getFinanceInvoiceEmailTemplatesByIdUsages`): Get List of Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getFinanceInvoiceEmailTemplatesByIdUsages",
             "/finance/invoiceEmailTemplates/{id}/usages",
@@ -7751,35 +6312,10 @@ impl FinanceInvoiceEmailTemplatesByIdUsagesList {
     /// `GET /finance/invoiceEmailTemplates/{id}/usages/list`
     /// (`getFinanceInvoiceEmailTemplatesByIdUsagesList`): Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getFinanceInvoiceEmailTemplatesByIdUsagesList",
-            "/finance/invoiceEmailTemplates/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /finance/invoiceEmailTemplates/{id}/usages/list`
-    /// (`getFinanceInvoiceEmailTemplatesByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getFinanceInvoiceEmailTemplatesByIdUsagesList",
-            "/finance/invoiceEmailTemplates/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /finance/invoiceEmailTemplates/{id}/usages/list`
-    /// (`getFinanceInvoiceEmailTemplatesByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getFinanceInvoiceEmailTemplatesByIdUsagesList",
             "/finance/invoiceEmailTemplates/{id}/usages/list",
@@ -7798,38 +6334,10 @@ impl FinanceInvoiceEmailTemplatesInfo {
     /// `GET /finance/invoiceEmailTemplates/info` (`getFinanceInvoiceEmailTemplatesInfo`): Get List
     /// of InvoiceEmailTemplateInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::InvoiceEmailTemplateInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::InvoiceEmailTemplateInfo> {
         rt::list(
-            &self.0,
-            "getFinanceInvoiceEmailTemplatesInfo",
-            "/finance/invoiceEmailTemplates/info",
-            query,
-        )
-    }
-
-    /// `GET /finance/invoiceEmailTemplates/info` (`getFinanceInvoiceEmailTemplatesInfo`): Get List
-    /// of InvoiceEmailTemplateInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::InvoiceEmailTemplateInfo> {
-        rt::stream(
-            &self.0,
-            "getFinanceInvoiceEmailTemplatesInfo",
-            "/finance/invoiceEmailTemplates/info",
-            query,
-        )
-    }
-
-    /// `GET /finance/invoiceEmailTemplates/info` (`getFinanceInvoiceEmailTemplatesInfo`): Get List
-    /// of InvoiceEmailTemplateInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::InvoiceEmailTemplateInfo>> {
-        rt::pages(
             &self.0,
             "getFinanceInvoiceEmailTemplatesInfo",
             "/finance/invoiceEmailTemplates/info",
@@ -7841,7 +6349,7 @@ impl FinanceInvoiceEmailTemplatesInfo {
     /// (`getFinanceInvoiceEmailTemplatesInfoCount`): Get Count of InvoiceEmailTemplateInfos.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceInvoiceEmailTemplatesInfoCount",
@@ -7861,35 +6369,10 @@ impl FinanceInvoiceTemplateSetups {
     /// `GET /finance/invoiceTemplateSetups` (`getFinanceInvoiceTemplateSetups`): Get List of
     /// InvoiceTemplateSetup Retrieves a list of standard and custom invoice templates.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::InvoiceTemplateSetup>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::InvoiceTemplateSetup> {
         rt::list(
-            &self.0,
-            "getFinanceInvoiceTemplateSetups",
-            "/finance/invoiceTemplateSetups",
-            query,
-        )
-    }
-
-    /// `GET /finance/invoiceTemplateSetups` (`getFinanceInvoiceTemplateSetups`): Get List of
-    /// InvoiceTemplateSetup Retrieves a list of standard and custom invoice templates.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::InvoiceTemplateSetup> {
-        rt::stream(
-            &self.0,
-            "getFinanceInvoiceTemplateSetups",
-            "/finance/invoiceTemplateSetups",
-            query,
-        )
-    }
-
-    /// `GET /finance/invoiceTemplateSetups` (`getFinanceInvoiceTemplateSetups`): Get List of
-    /// InvoiceTemplateSetup Retrieves a list of standard and custom invoice templates.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::InvoiceTemplateSetup>> {
-        rt::pages(
             &self.0,
             "getFinanceInvoiceTemplateSetups",
             "/finance/invoiceTemplateSetups",
@@ -7901,7 +6384,7 @@ impl FinanceInvoiceTemplateSetups {
     /// Count of InvoiceTemplateSetup.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceInvoiceTemplateSetupsCount",
@@ -7925,10 +6408,11 @@ pub struct FinanceInvoiceTemplateSetupsById(rt::Node);
 impl FinanceInvoiceTemplateSetupsById {
     /// `GET /finance/invoiceTemplateSetups/{id}` (`getFinanceInvoiceTemplateSetupsById`): Get
     /// InvoiceTemplateSetup.
-    pub fn get(&self) -> rt::ApiFuture<m::InvoiceTemplateSetup> {
+    pub fn get(&self) -> rt::Call<m::InvoiceTemplateSetup> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceInvoiceTemplateSetupsById",
             "/finance/invoiceTemplateSetups/{id}",
             rt::NO_BODY,
@@ -7940,7 +6424,7 @@ impl FinanceInvoiceTemplateSetupsById {
     /// InvoiceTemplateSetup.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::InvoiceTemplateSetup>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::InvoiceTemplateSetup>> {
         rt::get_opt(
             &self.0,
             "getFinanceInvoiceTemplateSetupsById",
@@ -7958,33 +6442,10 @@ pub struct FinanceInvoiceTemplates(rt::Node);
 impl FinanceInvoiceTemplates {
     /// `GET /finance/invoiceTemplates` (`getFinanceInvoiceTemplates`): Get List of InvoiceTemplate.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::InvoiceTemplate>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::InvoiceTemplate> {
         rt::list(
-            &self.0,
-            "getFinanceInvoiceTemplates",
-            "/finance/invoiceTemplates",
-            query,
-        )
-    }
-
-    /// `GET /finance/invoiceTemplates` (`getFinanceInvoiceTemplates`): Get List of InvoiceTemplate.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::InvoiceTemplate> {
-        rt::stream(
-            &self.0,
-            "getFinanceInvoiceTemplates",
-            "/finance/invoiceTemplates",
-            query,
-        )
-    }
-
-    /// `GET /finance/invoiceTemplates` (`getFinanceInvoiceTemplates`): Get List of InvoiceTemplate.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::InvoiceTemplate>> {
-        rt::pages(
             &self.0,
             "getFinanceInvoiceTemplates",
             "/finance/invoiceTemplates",
@@ -7996,7 +6457,7 @@ impl FinanceInvoiceTemplates {
     /// InvoiceTemplate.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceInvoiceTemplatesCount",
@@ -8008,10 +6469,11 @@ impl FinanceInvoiceTemplates {
     /// `POST /finance/invoiceTemplates` (`postFinanceInvoiceTemplates`): Post InvoiceTemplate.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::InvoiceTemplate) -> rt::ApiFuture<m::InvoiceTemplate> {
+    pub fn create(&self, body: &m::InvoiceTemplate) -> rt::Call<m::InvoiceTemplate> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceInvoiceTemplates",
             "/finance/invoiceTemplates",
             Some(body),
@@ -8034,10 +6496,11 @@ pub struct FinanceInvoiceTemplatesById(rt::Node);
 impl FinanceInvoiceTemplatesById {
     /// `GET /finance/invoiceTemplates/{id}` (`getFinanceInvoiceTemplatesById`): Get
     /// InvoiceTemplate.
-    pub fn get(&self) -> rt::ApiFuture<m::InvoiceTemplate> {
+    pub fn get(&self) -> rt::Call<m::InvoiceTemplate> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceInvoiceTemplatesById",
             "/finance/invoiceTemplates/{id}",
             rt::NO_BODY,
@@ -8049,7 +6512,7 @@ impl FinanceInvoiceTemplatesById {
     /// InvoiceTemplate.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::InvoiceTemplate>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::InvoiceTemplate>> {
         rt::get_opt(
             &self.0,
             "getFinanceInvoiceTemplatesById",
@@ -8062,10 +6525,11 @@ impl FinanceInvoiceTemplatesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::InvoiceTemplate) -> rt::ApiFuture<m::InvoiceTemplate> {
+    pub fn update(&self, body: &m::InvoiceTemplate) -> rt::Call<m::InvoiceTemplate> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceInvoiceTemplatesById",
             "/finance/invoiceTemplates/{id}",
             Some(body),
@@ -8078,9 +6542,10 @@ impl FinanceInvoiceTemplatesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::InvoiceTemplate> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::InvoiceTemplate> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceInvoiceTemplatesById",
             "/finance/invoiceTemplates/{id}",
             patch,
@@ -8089,10 +6554,11 @@ impl FinanceInvoiceTemplatesById {
     }
 
     /// `DELETE /finance/invoiceTemplates/{id}` (`deleteFinanceInvoiceTemplatesById`): Delete Usage.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceInvoiceTemplatesById",
             "/finance/invoiceTemplates/{id}",
             rt::NO_BODY,
@@ -8116,35 +6582,10 @@ impl FinanceInvoiceTemplatesByIdUsages {
     /// `GET /finance/invoiceTemplates/{id}/usages` (`getFinanceInvoiceTemplatesByIdUsages`): Get
     /// List of Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getFinanceInvoiceTemplatesByIdUsages",
-            "/finance/invoiceTemplates/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /finance/invoiceTemplates/{id}/usages` (`getFinanceInvoiceTemplatesByIdUsages`): Get
-    /// List of Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getFinanceInvoiceTemplatesByIdUsages",
-            "/finance/invoiceTemplates/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /finance/invoiceTemplates/{id}/usages` (`getFinanceInvoiceTemplatesByIdUsages`): Get
-    /// List of Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getFinanceInvoiceTemplatesByIdUsages",
             "/finance/invoiceTemplates/{id}/usages",
@@ -8168,35 +6609,10 @@ impl FinanceInvoiceTemplatesByIdUsagesList {
     /// `GET /finance/invoiceTemplates/{id}/usages/list`
     /// (`getFinanceInvoiceTemplatesByIdUsagesList`): Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getFinanceInvoiceTemplatesByIdUsagesList",
-            "/finance/invoiceTemplates/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /finance/invoiceTemplates/{id}/usages/list`
-    /// (`getFinanceInvoiceTemplatesByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getFinanceInvoiceTemplatesByIdUsagesList",
-            "/finance/invoiceTemplates/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /finance/invoiceTemplates/{id}/usages/list`
-    /// (`getFinanceInvoiceTemplatesByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getFinanceInvoiceTemplatesByIdUsagesList",
             "/finance/invoiceTemplates/{id}/usages/list",
@@ -8214,29 +6630,16 @@ pub struct FinanceInvoices(rt::Node);
 impl FinanceInvoices {
     /// `GET /finance/invoices` (`getFinanceInvoices`): Get List of Invoice.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Invoice>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Invoice> {
         rt::list(&self.0, "getFinanceInvoices", "/finance/invoices", query)
-    }
-
-    /// `GET /finance/invoices` (`getFinanceInvoices`): Get List of Invoice.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Invoice> {
-        rt::stream(&self.0, "getFinanceInvoices", "/finance/invoices", query)
-    }
-
-    /// `GET /finance/invoices` (`getFinanceInvoices`): Get List of Invoice.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Invoice>> {
-        rt::pages(&self.0, "getFinanceInvoices", "/finance/invoices", query)
     }
 
     /// `GET /finance/invoices/count` (`getFinanceInvoicesCount`): Get Count of Invoice.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceInvoicesCount",
@@ -8248,10 +6651,11 @@ impl FinanceInvoices {
     /// `POST /finance/invoices` (`postFinanceInvoices`): Post Invoice.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::Invoice) -> rt::ApiFuture<m::Invoice> {
+    pub fn create(&self, body: &m::Invoice) -> rt::Call<m::Invoice> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceInvoices",
             "/finance/invoices",
             Some(body),
@@ -8273,10 +6677,11 @@ pub struct FinanceInvoicesById(rt::Node);
 
 impl FinanceInvoicesById {
     /// `GET /finance/invoices/{id}` (`getFinanceInvoicesById`): Get Invoice.
-    pub fn get(&self) -> rt::ApiFuture<m::Invoice> {
+    pub fn get(&self) -> rt::Call<m::Invoice> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceInvoicesById",
             "/finance/invoices/{id}",
             rt::NO_BODY,
@@ -8287,7 +6692,7 @@ impl FinanceInvoicesById {
     /// `GET /finance/invoices/{id}` (`getFinanceInvoicesById`): Get Invoice.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Invoice>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Invoice>> {
         rt::get_opt(&self.0, "getFinanceInvoicesById", "/finance/invoices/{id}")
     }
 
@@ -8295,10 +6700,11 @@ impl FinanceInvoicesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::Invoice) -> rt::ApiFuture<m::Invoice> {
+    pub fn update(&self, body: &m::Invoice) -> rt::Call<m::Invoice> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceInvoicesById",
             "/finance/invoices/{id}",
             Some(body),
@@ -8310,9 +6716,10 @@ impl FinanceInvoicesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Invoice> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Invoice> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceInvoicesById",
             "/finance/invoices/{id}",
             patch,
@@ -8321,10 +6728,11 @@ impl FinanceInvoicesById {
     }
 
     /// `DELETE /finance/invoices/{id}` (`deleteFinanceInvoicesById`): Delete Invoice.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceInvoicesById",
             "/finance/invoices/{id}",
             rt::NO_BODY,
@@ -8368,35 +6776,10 @@ impl FinanceInvoicesByIdCommissions {
     /// `GET /finance/invoices/{parentId}/commissions` (`getFinanceInvoicesByParentIdCommissions`):
     /// Get List of InvoiceCommissions.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::InvoiceCommission>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::InvoiceCommission> {
         rt::list(
-            &self.0,
-            "getFinanceInvoicesByParentIdCommissions",
-            "/finance/invoices/{parentId}/commissions",
-            query,
-        )
-    }
-
-    /// `GET /finance/invoices/{parentId}/commissions` (`getFinanceInvoicesByParentIdCommissions`):
-    /// Get List of InvoiceCommissions.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::InvoiceCommission> {
-        rt::stream(
-            &self.0,
-            "getFinanceInvoicesByParentIdCommissions",
-            "/finance/invoices/{parentId}/commissions",
-            query,
-        )
-    }
-
-    /// `GET /finance/invoices/{parentId}/commissions` (`getFinanceInvoicesByParentIdCommissions`):
-    /// Get List of InvoiceCommissions.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::InvoiceCommission>> {
-        rt::pages(
             &self.0,
             "getFinanceInvoicesByParentIdCommissions",
             "/finance/invoices/{parentId}/commissions",
@@ -8424,10 +6807,11 @@ pub struct FinanceInvoicesByIdCommissionsById(rt::Node);
 impl FinanceInvoicesByIdCommissionsById {
     /// `GET /finance/invoices/{parentId}/commissions/{id}`
     /// (`getFinanceInvoicesByParentIdCommissionsById`): Get InvoiceCommissions.
-    pub fn get(&self) -> rt::ApiFuture<m::InvoiceCommission> {
+    pub fn get(&self) -> rt::Call<m::InvoiceCommission> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceInvoicesByParentIdCommissionsById",
             "/finance/invoices/{parentId}/commissions/{id}",
             rt::NO_BODY,
@@ -8439,7 +6823,7 @@ impl FinanceInvoicesByIdCommissionsById {
     /// (`getFinanceInvoicesByParentIdCommissionsById`): Get InvoiceCommissions.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::InvoiceCommission>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::InvoiceCommission>> {
         rt::get_opt(
             &self.0,
             "getFinanceInvoicesByParentIdCommissionsById",
@@ -8452,9 +6836,10 @@ impl FinanceInvoicesByIdCommissionsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::InvoiceCommission> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::InvoiceCommission> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceInvoicesByParentIdCommissionsById",
             "/finance/invoices/{parentId}/commissions/{id}",
             patch,
@@ -8474,10 +6859,11 @@ impl FinanceInvoicesByIdCommissionsRecalculate {
     /// (`postFinanceInvoicesByParentIdCommissionsRecalculate`): Recalculate InvoiceCommissions.
     ///
     /// Not retried after an answer that may have been lost.
-    pub fn post(&self) -> rt::ApiFuture<()> {
+    pub fn post(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceInvoicesByParentIdCommissionsRecalculate",
             "/finance/invoices/{parentId}/commissions/recalculate",
             rt::NO_BODY,
@@ -8496,35 +6882,10 @@ impl FinanceInvoicesByIdGlEntries {
     /// `GET /finance/invoices/{parentId}/glEntries/` (`getFinanceInvoicesByParentIdGlEntries`): Get
     /// List of GLEntries.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::GLEntry>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::GLEntry> {
         rt::list(
-            &self.0,
-            "getFinanceInvoicesByParentIdGlEntries",
-            "/finance/invoices/{parentId}/glEntries/",
-            query,
-        )
-    }
-
-    /// `GET /finance/invoices/{parentId}/glEntries/` (`getFinanceInvoicesByParentIdGlEntries`): Get
-    /// List of GLEntries.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::GLEntry> {
-        rt::stream(
-            &self.0,
-            "getFinanceInvoicesByParentIdGlEntries",
-            "/finance/invoices/{parentId}/glEntries/",
-            query,
-        )
-    }
-
-    /// `GET /finance/invoices/{parentId}/glEntries/` (`getFinanceInvoicesByParentIdGlEntries`): Get
-    /// List of GLEntries.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::GLEntry>> {
-        rt::pages(
             &self.0,
             "getFinanceInvoicesByParentIdGlEntries",
             "/finance/invoices/{parentId}/glEntries/",
@@ -8547,10 +6908,11 @@ pub struct FinanceInvoicesByIdGlEntriesById(rt::Node);
 impl FinanceInvoicesByIdGlEntriesById {
     /// `GET /finance/invoices/{parentId}/glEntries/{id}`
     /// (`getFinanceInvoicesByParentIdGlEntriesById`): Get GLEntries.
-    pub fn get(&self) -> rt::ApiFuture<m::GLEntry> {
+    pub fn get(&self) -> rt::Call<m::GLEntry> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceInvoicesByParentIdGlEntriesById",
             "/finance/invoices/{parentId}/glEntries/{id}",
             rt::NO_BODY,
@@ -8562,7 +6924,7 @@ impl FinanceInvoicesByIdGlEntriesById {
     /// (`getFinanceInvoicesByParentIdGlEntriesById`): Get GLEntries.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::GLEntry>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::GLEntry>> {
         rt::get_opt(
             &self.0,
             "getFinanceInvoicesByParentIdGlEntriesById",
@@ -8575,10 +6937,11 @@ impl FinanceInvoicesByIdGlEntriesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::GLEntry) -> rt::ApiFuture<m::GLEntry> {
+    pub fn update(&self, body: &m::GLEntry) -> rt::Call<m::GLEntry> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceInvoicesByParentIdGlEntriesById",
             "/finance/invoices/{parentId}/glEntries/{id}",
             Some(body),
@@ -8591,9 +6954,10 @@ impl FinanceInvoicesByIdGlEntriesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::GLEntry> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::GLEntry> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceInvoicesByParentIdGlEntriesById",
             "/finance/invoices/{parentId}/glEntries/{id}",
             patch,
@@ -8612,35 +6976,10 @@ impl FinanceInvoicesByIdPayments {
     /// `GET /finance/invoices/{parentId}/payments` (`getFinanceInvoicesByParentIdPayments`): Get
     /// List of Payment.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::InvoicePayment>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::InvoicePayment> {
         rt::list(
-            &self.0,
-            "getFinanceInvoicesByParentIdPayments",
-            "/finance/invoices/{parentId}/payments",
-            query,
-        )
-    }
-
-    /// `GET /finance/invoices/{parentId}/payments` (`getFinanceInvoicesByParentIdPayments`): Get
-    /// List of Payment.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::InvoicePayment> {
-        rt::stream(
-            &self.0,
-            "getFinanceInvoicesByParentIdPayments",
-            "/finance/invoices/{parentId}/payments",
-            query,
-        )
-    }
-
-    /// `GET /finance/invoices/{parentId}/payments` (`getFinanceInvoicesByParentIdPayments`): Get
-    /// List of Payment.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::InvoicePayment>> {
-        rt::pages(
             &self.0,
             "getFinanceInvoicesByParentIdPayments",
             "/finance/invoices/{parentId}/payments",
@@ -8652,10 +6991,11 @@ impl FinanceInvoicesByIdPayments {
     /// Payment.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::InvoicePayment) -> rt::ApiFuture<m::InvoicePayment> {
+    pub fn create(&self, body: &m::InvoicePayment) -> rt::Call<m::InvoicePayment> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceInvoicesByParentIdPayments",
             "/finance/invoices/{parentId}/payments",
             Some(body),
@@ -8678,10 +7018,11 @@ pub struct FinanceInvoicesByIdPaymentsById(rt::Node);
 impl FinanceInvoicesByIdPaymentsById {
     /// `GET /finance/invoices/{parentId}/payments/{id}`
     /// (`getFinanceInvoicesByParentIdPaymentsById`): Get Payment.
-    pub fn get(&self) -> rt::ApiFuture<m::InvoicePayment> {
+    pub fn get(&self) -> rt::Call<m::InvoicePayment> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceInvoicesByParentIdPaymentsById",
             "/finance/invoices/{parentId}/payments/{id}",
             rt::NO_BODY,
@@ -8693,7 +7034,7 @@ impl FinanceInvoicesByIdPaymentsById {
     /// (`getFinanceInvoicesByParentIdPaymentsById`): Get Payment.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::InvoicePayment>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::InvoicePayment>> {
         rt::get_opt(
             &self.0,
             "getFinanceInvoicesByParentIdPaymentsById",
@@ -8706,10 +7047,11 @@ impl FinanceInvoicesByIdPaymentsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::InvoicePayment) -> rt::ApiFuture<m::InvoicePayment> {
+    pub fn update(&self, body: &m::InvoicePayment) -> rt::Call<m::InvoicePayment> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceInvoicesByParentIdPaymentsById",
             "/finance/invoices/{parentId}/payments/{id}",
             Some(body),
@@ -8722,9 +7064,10 @@ impl FinanceInvoicesByIdPaymentsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::InvoicePayment> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::InvoicePayment> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceInvoicesByParentIdPaymentsById",
             "/finance/invoices/{parentId}/payments/{id}",
             patch,
@@ -8734,10 +7077,11 @@ impl FinanceInvoicesByIdPaymentsById {
 
     /// `DELETE /finance/invoices/{parentId}/payments/{id}`
     /// (`deleteFinanceInvoicesByParentIdPaymentsById`): Delete Payment.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceInvoicesByParentIdPaymentsById",
             "/finance/invoices/{parentId}/payments/{id}",
             rt::NO_BODY,
@@ -8756,10 +7100,11 @@ impl FinanceInvoicesByIdPdf {
     /// `GET /finance/invoices/{id}/pdf` (`getFinanceInvoicesByIdPdf`): Get Invoice.
     ///
     /// The raw content of the response (a file or an image).
-    pub fn get(&self) -> rt::ApiFuture<rt::Bytes> {
+    pub fn get(&self) -> rt::Call<rt::Bytes> {
         rt::bytes(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceInvoicesByIdPdf",
             "/finance/invoices/{id}/pdf",
             rt::NO_BODY,
@@ -8778,35 +7123,10 @@ impl FinanceInvoicesByIdRoutings {
     /// `GET /finance/invoices/{parentId}/routings` (`getFinanceInvoicesByParentIdRoutings`): Get
     /// List of Invoice Routings.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::InvoiceRouting>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::InvoiceRouting> {
         rt::list(
-            &self.0,
-            "getFinanceInvoicesByParentIdRoutings",
-            "/finance/invoices/{parentId}/routings",
-            query,
-        )
-    }
-
-    /// `GET /finance/invoices/{parentId}/routings` (`getFinanceInvoicesByParentIdRoutings`): Get
-    /// List of Invoice Routings.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::InvoiceRouting> {
-        rt::stream(
-            &self.0,
-            "getFinanceInvoicesByParentIdRoutings",
-            "/finance/invoices/{parentId}/routings",
-            query,
-        )
-    }
-
-    /// `GET /finance/invoices/{parentId}/routings` (`getFinanceInvoicesByParentIdRoutings`): Get
-    /// List of Invoice Routings.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::InvoiceRouting>> {
-        rt::pages(
             &self.0,
             "getFinanceInvoicesByParentIdRoutings",
             "/finance/invoices/{parentId}/routings",
@@ -8818,7 +7138,7 @@ impl FinanceInvoicesByIdRoutings {
     /// (`getFinanceInvoicesByParentIdRoutingsCount`): Get Count of Invoice Routings.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceInvoicesByParentIdRoutingsCount",
@@ -8831,10 +7151,11 @@ impl FinanceInvoicesByIdRoutings {
     /// Invoice Routings.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::InvoiceRouting) -> rt::ApiFuture<m::InvoiceRouting> {
+    pub fn create(&self, body: &m::InvoiceRouting) -> rt::Call<m::InvoiceRouting> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceInvoicesByParentIdRoutings",
             "/finance/invoices/{parentId}/routings",
             Some(body),
@@ -8857,10 +7178,11 @@ pub struct FinanceInvoicesByIdRoutingsById(rt::Node);
 impl FinanceInvoicesByIdRoutingsById {
     /// `GET /finance/invoices/{parentId}/routings/{id}`
     /// (`getFinanceInvoicesByParentIdRoutingsById`): Get Invoice Routings.
-    pub fn get(&self) -> rt::ApiFuture<m::InvoiceRouting> {
+    pub fn get(&self) -> rt::Call<m::InvoiceRouting> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceInvoicesByParentIdRoutingsById",
             "/finance/invoices/{parentId}/routings/{id}",
             rt::NO_BODY,
@@ -8872,7 +7194,7 @@ impl FinanceInvoicesByIdRoutingsById {
     /// (`getFinanceInvoicesByParentIdRoutingsById`): Get Invoice Routings.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::InvoiceRouting>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::InvoiceRouting>> {
         rt::get_opt(
             &self.0,
             "getFinanceInvoicesByParentIdRoutingsById",
@@ -8885,10 +7207,11 @@ impl FinanceInvoicesByIdRoutingsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::InvoiceRouting) -> rt::ApiFuture<m::InvoiceRouting> {
+    pub fn update(&self, body: &m::InvoiceRouting) -> rt::Call<m::InvoiceRouting> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceInvoicesByParentIdRoutingsById",
             "/finance/invoices/{parentId}/routings/{id}",
             Some(body),
@@ -8901,9 +7224,10 @@ impl FinanceInvoicesByIdRoutingsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::InvoiceRouting> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::InvoiceRouting> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceInvoicesByParentIdRoutingsById",
             "/finance/invoices/{parentId}/routings/{id}",
             patch,
@@ -8913,10 +7237,11 @@ impl FinanceInvoicesByIdRoutingsById {
 
     /// `DELETE /finance/invoices/{parentId}/routings/{id}`
     /// (`deleteFinanceInvoicesByParentIdRoutingsById`): Delete Invoice Routings.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceInvoicesByParentIdRoutingsById",
             "/finance/invoices/{parentId}/routings/{id}",
             rt::NO_BODY,
@@ -8934,29 +7259,16 @@ pub struct FinanceTaxCodes(rt::Node);
 impl FinanceTaxCodes {
     /// `GET /finance/taxCodes` (`getFinanceTaxCodes`): Get List of TaxCode.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::TaxCode>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::TaxCode> {
         rt::list(&self.0, "getFinanceTaxCodes", "/finance/taxCodes", query)
-    }
-
-    /// `GET /finance/taxCodes` (`getFinanceTaxCodes`): Get List of TaxCode.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::TaxCode> {
-        rt::stream(&self.0, "getFinanceTaxCodes", "/finance/taxCodes", query)
-    }
-
-    /// `GET /finance/taxCodes` (`getFinanceTaxCodes`): Get List of TaxCode.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::TaxCode>> {
-        rt::pages(&self.0, "getFinanceTaxCodes", "/finance/taxCodes", query)
     }
 
     /// `GET /finance/taxCodes/count` (`getFinanceTaxCodesCount`): Get Count of TaxCode.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceTaxCodesCount",
@@ -8968,10 +7280,11 @@ impl FinanceTaxCodes {
     /// `POST /finance/taxCodes` (`postFinanceTaxCodes`): Post TaxCode.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::TaxCode) -> rt::ApiFuture<m::TaxCode> {
+    pub fn create(&self, body: &m::TaxCode) -> rt::Call<m::TaxCode> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceTaxCodes",
             "/finance/taxCodes",
             Some(body),
@@ -8998,10 +7311,11 @@ pub struct FinanceTaxCodesById(rt::Node);
 
 impl FinanceTaxCodesById {
     /// `GET /finance/taxCodes/{id}` (`getFinanceTaxCodesById`): Get TaxCode.
-    pub fn get(&self) -> rt::ApiFuture<m::TaxCode> {
+    pub fn get(&self) -> rt::Call<m::TaxCode> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceTaxCodesById",
             "/finance/taxCodes/{id}",
             rt::NO_BODY,
@@ -9012,7 +7326,7 @@ impl FinanceTaxCodesById {
     /// `GET /finance/taxCodes/{id}` (`getFinanceTaxCodesById`): Get TaxCode.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::TaxCode>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::TaxCode>> {
         rt::get_opt(&self.0, "getFinanceTaxCodesById", "/finance/taxCodes/{id}")
     }
 
@@ -9020,10 +7334,11 @@ impl FinanceTaxCodesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::TaxCode) -> rt::ApiFuture<m::TaxCode> {
+    pub fn update(&self, body: &m::TaxCode) -> rt::Call<m::TaxCode> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceTaxCodesById",
             "/finance/taxCodes/{id}",
             Some(body),
@@ -9035,9 +7350,10 @@ impl FinanceTaxCodesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::TaxCode> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::TaxCode> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceTaxCodesById",
             "/finance/taxCodes/{id}",
             patch,
@@ -9046,10 +7362,11 @@ impl FinanceTaxCodesById {
     }
 
     /// `DELETE /finance/taxCodes/{id}` (`deleteFinanceTaxCodesById`): Delete Usage.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceTaxCodesById",
             "/finance/taxCodes/{id}",
             rt::NO_BODY,
@@ -9111,10 +7428,11 @@ impl FinanceTaxCodesByIdCopy {
     /// a body.
     ///
     /// Copy and approve actions answer 200 or 201 whatever the spec declares.
-    pub fn post(&self) -> rt::ApiFuture<Option<m::TaxCode>> {
+    pub fn post(&self) -> rt::Call<Option<m::TaxCode>> {
         rt::json_opt(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceTaxCodesByIdCopy",
             "/finance/taxCodes/{id}/copy",
             rt::NO_BODY,
@@ -9133,35 +7451,10 @@ impl FinanceTaxCodesByIdExpenseTypeExemptions {
     /// `GET /finance/taxCodes/{parentId}/expenseTypeExemptions`
     /// (`getFinanceTaxCodesByParentIdExpenseTypeExemptions`): Get List of ExpenseTypeExemption.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ExpenseTypeExemption>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ExpenseTypeExemption> {
         rt::list(
-            &self.0,
-            "getFinanceTaxCodesByParentIdExpenseTypeExemptions",
-            "/finance/taxCodes/{parentId}/expenseTypeExemptions",
-            query,
-        )
-    }
-
-    /// `GET /finance/taxCodes/{parentId}/expenseTypeExemptions`
-    /// (`getFinanceTaxCodesByParentIdExpenseTypeExemptions`): Get List of ExpenseTypeExemption.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ExpenseTypeExemption> {
-        rt::stream(
-            &self.0,
-            "getFinanceTaxCodesByParentIdExpenseTypeExemptions",
-            "/finance/taxCodes/{parentId}/expenseTypeExemptions",
-            query,
-        )
-    }
-
-    /// `GET /finance/taxCodes/{parentId}/expenseTypeExemptions`
-    /// (`getFinanceTaxCodesByParentIdExpenseTypeExemptions`): Get List of ExpenseTypeExemption.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ExpenseTypeExemption>> {
-        rt::pages(
             &self.0,
             "getFinanceTaxCodesByParentIdExpenseTypeExemptions",
             "/finance/taxCodes/{parentId}/expenseTypeExemptions",
@@ -9174,7 +7467,7 @@ impl FinanceTaxCodesByIdExpenseTypeExemptions {
     /// ExpenseTypeExemption.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceTaxCodesByParentIdExpenseTypeExemptionsCount",
@@ -9187,10 +7480,11 @@ impl FinanceTaxCodesByIdExpenseTypeExemptions {
     /// (`postFinanceTaxCodesByParentIdExpenseTypeExemptions`): Post ExpenseTypeExemption.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::ExpenseTypeExemption) -> rt::ApiFuture<m::ExpenseTypeExemption> {
+    pub fn create(&self, body: &m::ExpenseTypeExemption) -> rt::Call<m::ExpenseTypeExemption> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceTaxCodesByParentIdExpenseTypeExemptions",
             "/finance/taxCodes/{parentId}/expenseTypeExemptions",
             Some(body),
@@ -9213,10 +7507,11 @@ pub struct FinanceTaxCodesByIdExpenseTypeExemptionsById(rt::Node);
 impl FinanceTaxCodesByIdExpenseTypeExemptionsById {
     /// `GET /finance/taxCodes/{parentId}/expenseTypeExemptions/{id}`
     /// (`getFinanceTaxCodesByParentIdExpenseTypeExemptionsById`): Get ExpenseTypeExemption.
-    pub fn get(&self) -> rt::ApiFuture<m::ExpenseTypeExemption> {
+    pub fn get(&self) -> rt::Call<m::ExpenseTypeExemption> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceTaxCodesByParentIdExpenseTypeExemptionsById",
             "/finance/taxCodes/{parentId}/expenseTypeExemptions/{id}",
             rt::NO_BODY,
@@ -9228,7 +7523,7 @@ impl FinanceTaxCodesByIdExpenseTypeExemptionsById {
     /// (`getFinanceTaxCodesByParentIdExpenseTypeExemptionsById`): Get ExpenseTypeExemption.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ExpenseTypeExemption>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ExpenseTypeExemption>> {
         rt::get_opt(
             &self.0,
             "getFinanceTaxCodesByParentIdExpenseTypeExemptionsById",
@@ -9241,10 +7536,11 @@ impl FinanceTaxCodesByIdExpenseTypeExemptionsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::ExpenseTypeExemption) -> rt::ApiFuture<m::ExpenseTypeExemption> {
+    pub fn update(&self, body: &m::ExpenseTypeExemption) -> rt::Call<m::ExpenseTypeExemption> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceTaxCodesByParentIdExpenseTypeExemptionsById",
             "/finance/taxCodes/{parentId}/expenseTypeExemptions/{id}",
             Some(body),
@@ -9257,9 +7553,10 @@ impl FinanceTaxCodesByIdExpenseTypeExemptionsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ExpenseTypeExemption> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ExpenseTypeExemption> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceTaxCodesByParentIdExpenseTypeExemptionsById",
             "/finance/taxCodes/{parentId}/expenseTypeExemptions/{id}",
             patch,
@@ -9269,10 +7566,11 @@ impl FinanceTaxCodesByIdExpenseTypeExemptionsById {
 
     /// `DELETE /finance/taxCodes/{parentId}/expenseTypeExemptions/{id}`
     /// (`deleteFinanceTaxCodesByParentIdExpenseTypeExemptionsById`): Delete ExpenseTypeExemption.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceTaxCodesByParentIdExpenseTypeExemptionsById",
             "/finance/taxCodes/{parentId}/expenseTypeExemptions/{id}",
             rt::NO_BODY,
@@ -9300,42 +7598,10 @@ impl FinanceTaxCodesByIdExpenseTypeExemptionsByIdTaxableExpenseTypeLevels {
     /// (`getFinanceTaxCodesByGrandparentIdExpenseTypeExemptionsByParentIdTaxableExpenseTypeLevels`):
     /// Get List of TaxableExpenseTypeLevel.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::TaxableExpenseTypeLevel>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::TaxableExpenseTypeLevel> {
         rt::list(
-            &self.0,
-            "getFinanceTaxCodesByGrandparentIdExpenseTypeExemptionsByParentIdTaxableExpenseTypeLevels",
-            "/finance/taxCodes/{grandparentId}/expenseTypeExemptions/{parentId}/taxableExpenseTypeLevels",
-            query,
-        )
-    }
-
-    /// `GET
-    /// /finance/taxCodes/{grandparentId}/expenseTypeExemptions/{parentId}/taxableExpenseTypeLevels`
-    /// (`getFinanceTaxCodesByGrandparentIdExpenseTypeExemptionsByParentIdTaxableExpenseTypeLevels`):
-    /// Get List of TaxableExpenseTypeLevel.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::TaxableExpenseTypeLevel> {
-        rt::stream(
-            &self.0,
-            "getFinanceTaxCodesByGrandparentIdExpenseTypeExemptionsByParentIdTaxableExpenseTypeLevels",
-            "/finance/taxCodes/{grandparentId}/expenseTypeExemptions/{parentId}/taxableExpenseTypeLevels",
-            query,
-        )
-    }
-
-    /// `GET
-    /// /finance/taxCodes/{grandparentId}/expenseTypeExemptions/{parentId}/taxableExpenseTypeLevels`
-    /// (`getFinanceTaxCodesByGrandparentIdExpenseTypeExemptionsByParentIdTaxableExpenseTypeLevels`):
-    /// Get List of TaxableExpenseTypeLevel.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::TaxableExpenseTypeLevel>> {
-        rt::pages(
             &self.0,
             "getFinanceTaxCodesByGrandparentIdExpenseTypeExemptionsByParentIdTaxableExpenseTypeLevels",
             "/finance/taxCodes/{grandparentId}/expenseTypeExemptions/{parentId}/taxableExpenseTypeLevels",
@@ -9349,7 +7615,7 @@ impl FinanceTaxCodesByIdExpenseTypeExemptionsByIdTaxableExpenseTypeLevels {
     /// Get Count of TaxableExpenseTypeLevel.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceTaxCodesByGrandparentIdExpenseTypeExemptionsByParentIdTaxableExpenseTypeLevelsCount",
@@ -9367,10 +7633,11 @@ impl FinanceTaxCodesByIdExpenseTypeExemptionsByIdTaxableExpenseTypeLevels {
     pub fn create(
         &self,
         body: &m::TaxableExpenseTypeLevel,
-    ) -> rt::ApiFuture<m::TaxableExpenseTypeLevel> {
+    ) -> rt::Call<m::TaxableExpenseTypeLevel> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceTaxCodesByGrandparentIdExpenseTypeExemptionsByParentIdTaxableExpenseTypeLevels",
             "/finance/taxCodes/{grandparentId}/expenseTypeExemptions/{parentId}/taxableExpenseTypeLevels",
             Some(body),
@@ -9402,10 +7669,11 @@ impl FinanceTaxCodesByIdExpenseTypeExemptionsByIdTaxableExpenseTypeLevelsById {
     /// /finance/taxCodes/{grandparentId}/expenseTypeExemptions/{parentId}/taxableExpenseTypeLevels/{id}`
     /// (`getFinanceTaxCodesByGrandparentIdExpenseTypeExemptionsByParentIdTaxableExpenseTypeLevelsById`):
     /// Get TaxableExpenseTypeLevel.
-    pub fn get(&self) -> rt::ApiFuture<m::TaxableExpenseTypeLevel> {
+    pub fn get(&self) -> rt::Call<m::TaxableExpenseTypeLevel> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceTaxCodesByGrandparentIdExpenseTypeExemptionsByParentIdTaxableExpenseTypeLevelsById",
             "/finance/taxCodes/{grandparentId}/expenseTypeExemptions/{parentId}/taxableExpenseTypeLevels/{id}",
             rt::NO_BODY,
@@ -9419,7 +7687,7 @@ impl FinanceTaxCodesByIdExpenseTypeExemptionsByIdTaxableExpenseTypeLevelsById {
     /// Get TaxableExpenseTypeLevel.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::TaxableExpenseTypeLevel>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::TaxableExpenseTypeLevel>> {
         rt::get_opt(
             &self.0,
             "getFinanceTaxCodesByGrandparentIdExpenseTypeExemptionsByParentIdTaxableExpenseTypeLevelsById",
@@ -9437,10 +7705,11 @@ impl FinanceTaxCodesByIdExpenseTypeExemptionsByIdTaxableExpenseTypeLevelsById {
     pub fn update(
         &self,
         body: &m::TaxableExpenseTypeLevel,
-    ) -> rt::ApiFuture<m::TaxableExpenseTypeLevel> {
+    ) -> rt::Call<m::TaxableExpenseTypeLevel> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceTaxCodesByGrandparentIdExpenseTypeExemptionsByParentIdTaxableExpenseTypeLevelsById",
             "/finance/taxCodes/{grandparentId}/expenseTypeExemptions/{parentId}/taxableExpenseTypeLevels/{id}",
             Some(body),
@@ -9455,9 +7724,10 @@ impl FinanceTaxCodesByIdExpenseTypeExemptionsByIdTaxableExpenseTypeLevelsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::TaxableExpenseTypeLevel> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::TaxableExpenseTypeLevel> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceTaxCodesByGrandparentIdExpenseTypeExemptionsByParentIdTaxableExpenseTypeLevelsById",
             "/finance/taxCodes/{grandparentId}/expenseTypeExemptions/{parentId}/taxableExpenseTypeLevels/{id}",
             patch,
@@ -9469,10 +7739,11 @@ impl FinanceTaxCodesByIdExpenseTypeExemptionsByIdTaxableExpenseTypeLevelsById {
     /// /finance/taxCodes/{grandparentId}/expenseTypeExemptions/{parentId}/taxableExpenseTypeLevels/{id}`
     /// (`deleteFinanceTaxCodesByGrandparentIdExpenseTypeExemptionsByParentIdTaxableExpenseTypeLevelsById`):
     /// Delete TaxableExpenseTypeLevel.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceTaxCodesByGrandparentIdExpenseTypeExemptionsByParentIdTaxableExpenseTypeLevelsById",
             "/finance/taxCodes/{grandparentId}/expenseTypeExemptions/{parentId}/taxableExpenseTypeLevels/{id}",
             rt::NO_BODY,
@@ -9489,10 +7760,11 @@ pub struct FinanceTaxCodesByIdInfo(rt::Node);
 
 impl FinanceTaxCodesByIdInfo {
     /// `GET /finance/taxCodes/{id}/info` (`getFinanceTaxCodesByIdInfo`): Get TaxCodeInfos.
-    pub fn get(&self) -> rt::ApiFuture<m::TaxCodeInfo> {
+    pub fn get(&self) -> rt::Call<m::TaxCodeInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceTaxCodesByIdInfo",
             "/finance/taxCodes/{id}/info",
             rt::NO_BODY,
@@ -9511,35 +7783,10 @@ impl FinanceTaxCodesByIdProductTypeExemptions {
     /// `GET /finance/taxCodes/{parentId}/productTypeExemptions`
     /// (`getFinanceTaxCodesByParentIdProductTypeExemptions`): Get List of ProductTypeExemption.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ProductTypeExemption>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ProductTypeExemption> {
         rt::list(
-            &self.0,
-            "getFinanceTaxCodesByParentIdProductTypeExemptions",
-            "/finance/taxCodes/{parentId}/productTypeExemptions",
-            query,
-        )
-    }
-
-    /// `GET /finance/taxCodes/{parentId}/productTypeExemptions`
-    /// (`getFinanceTaxCodesByParentIdProductTypeExemptions`): Get List of ProductTypeExemption.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ProductTypeExemption> {
-        rt::stream(
-            &self.0,
-            "getFinanceTaxCodesByParentIdProductTypeExemptions",
-            "/finance/taxCodes/{parentId}/productTypeExemptions",
-            query,
-        )
-    }
-
-    /// `GET /finance/taxCodes/{parentId}/productTypeExemptions`
-    /// (`getFinanceTaxCodesByParentIdProductTypeExemptions`): Get List of ProductTypeExemption.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ProductTypeExemption>> {
-        rt::pages(
             &self.0,
             "getFinanceTaxCodesByParentIdProductTypeExemptions",
             "/finance/taxCodes/{parentId}/productTypeExemptions",
@@ -9552,7 +7799,7 @@ impl FinanceTaxCodesByIdProductTypeExemptions {
     /// ProductTypeExemption.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceTaxCodesByParentIdProductTypeExemptionsCount",
@@ -9565,10 +7812,11 @@ impl FinanceTaxCodesByIdProductTypeExemptions {
     /// (`postFinanceTaxCodesByParentIdProductTypeExemptions`): Post ProductTypeExemption.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::ProductTypeExemption) -> rt::ApiFuture<m::ProductTypeExemption> {
+    pub fn create(&self, body: &m::ProductTypeExemption) -> rt::Call<m::ProductTypeExemption> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceTaxCodesByParentIdProductTypeExemptions",
             "/finance/taxCodes/{parentId}/productTypeExemptions",
             Some(body),
@@ -9591,10 +7839,11 @@ pub struct FinanceTaxCodesByIdProductTypeExemptionsById(rt::Node);
 impl FinanceTaxCodesByIdProductTypeExemptionsById {
     /// `GET /finance/taxCodes/{parentId}/productTypeExemptions/{id}`
     /// (`getFinanceTaxCodesByParentIdProductTypeExemptionsById`): Get ProductTypeExemption.
-    pub fn get(&self) -> rt::ApiFuture<m::ProductTypeExemption> {
+    pub fn get(&self) -> rt::Call<m::ProductTypeExemption> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceTaxCodesByParentIdProductTypeExemptionsById",
             "/finance/taxCodes/{parentId}/productTypeExemptions/{id}",
             rt::NO_BODY,
@@ -9606,7 +7855,7 @@ impl FinanceTaxCodesByIdProductTypeExemptionsById {
     /// (`getFinanceTaxCodesByParentIdProductTypeExemptionsById`): Get ProductTypeExemption.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ProductTypeExemption>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ProductTypeExemption>> {
         rt::get_opt(
             &self.0,
             "getFinanceTaxCodesByParentIdProductTypeExemptionsById",
@@ -9619,10 +7868,11 @@ impl FinanceTaxCodesByIdProductTypeExemptionsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::ProductTypeExemption) -> rt::ApiFuture<m::ProductTypeExemption> {
+    pub fn update(&self, body: &m::ProductTypeExemption) -> rt::Call<m::ProductTypeExemption> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceTaxCodesByParentIdProductTypeExemptionsById",
             "/finance/taxCodes/{parentId}/productTypeExemptions/{id}",
             Some(body),
@@ -9635,9 +7885,10 @@ impl FinanceTaxCodesByIdProductTypeExemptionsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ProductTypeExemption> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ProductTypeExemption> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceTaxCodesByParentIdProductTypeExemptionsById",
             "/finance/taxCodes/{parentId}/productTypeExemptions/{id}",
             patch,
@@ -9647,10 +7898,11 @@ impl FinanceTaxCodesByIdProductTypeExemptionsById {
 
     /// `DELETE /finance/taxCodes/{parentId}/productTypeExemptions/{id}`
     /// (`deleteFinanceTaxCodesByParentIdProductTypeExemptionsById`): Delete ProductTypeExemption.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceTaxCodesByParentIdProductTypeExemptionsById",
             "/finance/taxCodes/{parentId}/productTypeExemptions/{id}",
             rt::NO_BODY,
@@ -9678,42 +7930,10 @@ impl FinanceTaxCodesByIdProductTypeExemptionsByIdTaxableProductTypeLevels {
     /// (`getFinanceTaxCodesByGrandparentIdProductTypeExemptionsByParentIdTaxableProductTypeLevels`):
     /// Get List of TaxableProductTypeLevel.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::TaxableProductTypeLevel>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::TaxableProductTypeLevel> {
         rt::list(
-            &self.0,
-            "getFinanceTaxCodesByGrandparentIdProductTypeExemptionsByParentIdTaxableProductTypeLevels",
-            "/finance/taxCodes/{grandparentId}/productTypeExemptions/{parentId}/taxableProductTypeLevels",
-            query,
-        )
-    }
-
-    /// `GET
-    /// /finance/taxCodes/{grandparentId}/productTypeExemptions/{parentId}/taxableProductTypeLevels`
-    /// (`getFinanceTaxCodesByGrandparentIdProductTypeExemptionsByParentIdTaxableProductTypeLevels`):
-    /// Get List of TaxableProductTypeLevel.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::TaxableProductTypeLevel> {
-        rt::stream(
-            &self.0,
-            "getFinanceTaxCodesByGrandparentIdProductTypeExemptionsByParentIdTaxableProductTypeLevels",
-            "/finance/taxCodes/{grandparentId}/productTypeExemptions/{parentId}/taxableProductTypeLevels",
-            query,
-        )
-    }
-
-    /// `GET
-    /// /finance/taxCodes/{grandparentId}/productTypeExemptions/{parentId}/taxableProductTypeLevels`
-    /// (`getFinanceTaxCodesByGrandparentIdProductTypeExemptionsByParentIdTaxableProductTypeLevels`):
-    /// Get List of TaxableProductTypeLevel.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::TaxableProductTypeLevel>> {
-        rt::pages(
             &self.0,
             "getFinanceTaxCodesByGrandparentIdProductTypeExemptionsByParentIdTaxableProductTypeLevels",
             "/finance/taxCodes/{grandparentId}/productTypeExemptions/{parentId}/taxableProductTypeLevels",
@@ -9727,7 +7947,7 @@ impl FinanceTaxCodesByIdProductTypeExemptionsByIdTaxableProductTypeLevels {
     /// Get Count of TaxableProductTypeLevel.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceTaxCodesByGrandparentIdProductTypeExemptionsByParentIdTaxableProductTypeLevelsCount",
@@ -9745,10 +7965,11 @@ impl FinanceTaxCodesByIdProductTypeExemptionsByIdTaxableProductTypeLevels {
     pub fn create(
         &self,
         body: &m::TaxableProductTypeLevel,
-    ) -> rt::ApiFuture<m::TaxableProductTypeLevel> {
+    ) -> rt::Call<m::TaxableProductTypeLevel> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceTaxCodesByGrandparentIdProductTypeExemptionsByParentIdTaxableProductTypeLevels",
             "/finance/taxCodes/{grandparentId}/productTypeExemptions/{parentId}/taxableProductTypeLevels",
             Some(body),
@@ -9780,10 +8001,11 @@ impl FinanceTaxCodesByIdProductTypeExemptionsByIdTaxableProductTypeLevelsById {
     /// /finance/taxCodes/{grandparentId}/productTypeExemptions/{parentId}/taxableProductTypeLevels/{id}`
     /// (`getFinanceTaxCodesByGrandparentIdProductTypeExemptionsByParentIdTaxableProductTypeLevelsById`):
     /// Get TaxableProductTypeLevel.
-    pub fn get(&self) -> rt::ApiFuture<m::TaxableProductTypeLevel> {
+    pub fn get(&self) -> rt::Call<m::TaxableProductTypeLevel> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceTaxCodesByGrandparentIdProductTypeExemptionsByParentIdTaxableProductTypeLevelsById",
             "/finance/taxCodes/{grandparentId}/productTypeExemptions/{parentId}/taxableProductTypeLevels/{id}",
             rt::NO_BODY,
@@ -9797,7 +8019,7 @@ impl FinanceTaxCodesByIdProductTypeExemptionsByIdTaxableProductTypeLevelsById {
     /// Get TaxableProductTypeLevel.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::TaxableProductTypeLevel>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::TaxableProductTypeLevel>> {
         rt::get_opt(
             &self.0,
             "getFinanceTaxCodesByGrandparentIdProductTypeExemptionsByParentIdTaxableProductTypeLevelsById",
@@ -9815,10 +8037,11 @@ impl FinanceTaxCodesByIdProductTypeExemptionsByIdTaxableProductTypeLevelsById {
     pub fn update(
         &self,
         body: &m::TaxableProductTypeLevel,
-    ) -> rt::ApiFuture<m::TaxableProductTypeLevel> {
+    ) -> rt::Call<m::TaxableProductTypeLevel> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceTaxCodesByGrandparentIdProductTypeExemptionsByParentIdTaxableProductTypeLevelsById",
             "/finance/taxCodes/{grandparentId}/productTypeExemptions/{parentId}/taxableProductTypeLevels/{id}",
             Some(body),
@@ -9833,9 +8056,10 @@ impl FinanceTaxCodesByIdProductTypeExemptionsByIdTaxableProductTypeLevelsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::TaxableProductTypeLevel> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::TaxableProductTypeLevel> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceTaxCodesByGrandparentIdProductTypeExemptionsByParentIdTaxableProductTypeLevelsById",
             "/finance/taxCodes/{grandparentId}/productTypeExemptions/{parentId}/taxableProductTypeLevels/{id}",
             patch,
@@ -9847,10 +8071,11 @@ impl FinanceTaxCodesByIdProductTypeExemptionsByIdTaxableProductTypeLevelsById {
     /// /finance/taxCodes/{grandparentId}/productTypeExemptions/{parentId}/taxableProductTypeLevels/{id}`
     /// (`deleteFinanceTaxCodesByGrandparentIdProductTypeExemptionsByParentIdTaxableProductTypeLevelsById`):
     /// Delete TaxableProductTypeLevel.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceTaxCodesByGrandparentIdProductTypeExemptionsByParentIdTaxableProductTypeLevelsById",
             "/finance/taxCodes/{grandparentId}/productTypeExemptions/{parentId}/taxableProductTypeLevels/{id}",
             rt::NO_BODY,
@@ -9869,35 +8094,10 @@ impl FinanceTaxCodesByIdTaxCodeLevels {
     /// `GET /finance/taxCodes/{parentId}/taxCodeLevels`
     /// (`getFinanceTaxCodesByParentIdTaxCodeLevels`): Get List of TaxCodeLevel.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::TaxCodeLevel>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::TaxCodeLevel> {
         rt::list(
-            &self.0,
-            "getFinanceTaxCodesByParentIdTaxCodeLevels",
-            "/finance/taxCodes/{parentId}/taxCodeLevels",
-            query,
-        )
-    }
-
-    /// `GET /finance/taxCodes/{parentId}/taxCodeLevels`
-    /// (`getFinanceTaxCodesByParentIdTaxCodeLevels`): Get List of TaxCodeLevel.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::TaxCodeLevel> {
-        rt::stream(
-            &self.0,
-            "getFinanceTaxCodesByParentIdTaxCodeLevels",
-            "/finance/taxCodes/{parentId}/taxCodeLevels",
-            query,
-        )
-    }
-
-    /// `GET /finance/taxCodes/{parentId}/taxCodeLevels`
-    /// (`getFinanceTaxCodesByParentIdTaxCodeLevels`): Get List of TaxCodeLevel.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::TaxCodeLevel>> {
-        rt::pages(
             &self.0,
             "getFinanceTaxCodesByParentIdTaxCodeLevels",
             "/finance/taxCodes/{parentId}/taxCodeLevels",
@@ -9909,7 +8109,7 @@ impl FinanceTaxCodesByIdTaxCodeLevels {
     /// (`getFinanceTaxCodesByParentIdTaxCodeLevelsCount`): Get Count of TaxCodeLevel.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceTaxCodesByParentIdTaxCodeLevelsCount",
@@ -9922,10 +8122,11 @@ impl FinanceTaxCodesByIdTaxCodeLevels {
     /// (`postFinanceTaxCodesByParentIdTaxCodeLevels`): Post TaxCodeLevel.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::TaxCodeLevel) -> rt::ApiFuture<m::TaxCodeLevel> {
+    pub fn create(&self, body: &m::TaxCodeLevel) -> rt::Call<m::TaxCodeLevel> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceTaxCodesByParentIdTaxCodeLevels",
             "/finance/taxCodes/{parentId}/taxCodeLevels",
             Some(body),
@@ -9948,10 +8149,11 @@ pub struct FinanceTaxCodesByIdTaxCodeLevelsById(rt::Node);
 impl FinanceTaxCodesByIdTaxCodeLevelsById {
     /// `GET /finance/taxCodes/{parentId}/taxCodeLevels/{id}`
     /// (`getFinanceTaxCodesByParentIdTaxCodeLevelsById`): Get TaxCodeLevel.
-    pub fn get(&self) -> rt::ApiFuture<m::TaxCodeLevel> {
+    pub fn get(&self) -> rt::Call<m::TaxCodeLevel> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceTaxCodesByParentIdTaxCodeLevelsById",
             "/finance/taxCodes/{parentId}/taxCodeLevels/{id}",
             rt::NO_BODY,
@@ -9963,7 +8165,7 @@ impl FinanceTaxCodesByIdTaxCodeLevelsById {
     /// (`getFinanceTaxCodesByParentIdTaxCodeLevelsById`): Get TaxCodeLevel.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::TaxCodeLevel>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::TaxCodeLevel>> {
         rt::get_opt(
             &self.0,
             "getFinanceTaxCodesByParentIdTaxCodeLevelsById",
@@ -9976,10 +8178,11 @@ impl FinanceTaxCodesByIdTaxCodeLevelsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::TaxCodeLevel) -> rt::ApiFuture<m::TaxCodeLevel> {
+    pub fn update(&self, body: &m::TaxCodeLevel) -> rt::Call<m::TaxCodeLevel> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceTaxCodesByParentIdTaxCodeLevelsById",
             "/finance/taxCodes/{parentId}/taxCodeLevels/{id}",
             Some(body),
@@ -9992,9 +8195,10 @@ impl FinanceTaxCodesByIdTaxCodeLevelsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::TaxCodeLevel> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::TaxCodeLevel> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceTaxCodesByParentIdTaxCodeLevelsById",
             "/finance/taxCodes/{parentId}/taxCodeLevels/{id}",
             patch,
@@ -10004,10 +8208,11 @@ impl FinanceTaxCodesByIdTaxCodeLevelsById {
 
     /// `DELETE /finance/taxCodes/{parentId}/taxCodeLevels/{id}`
     /// (`deleteFinanceTaxCodesByParentIdTaxCodeLevelsById`): Delete TaxCodeLevel.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceTaxCodesByParentIdTaxCodeLevelsById",
             "/finance/taxCodes/{parentId}/taxCodeLevels/{id}",
             rt::NO_BODY,
@@ -10026,35 +8231,10 @@ impl FinanceTaxCodesByIdTaxCodeXRefs {
     /// `GET /finance/taxCodes/{parentId}/taxCodeXRefs`
     /// (`getFinanceTaxCodesByParentIdTaxCodeXRefs`): Get List of TaxCodeXRef.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::TaxCodeXRef>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::TaxCodeXRef> {
         rt::list(
-            &self.0,
-            "getFinanceTaxCodesByParentIdTaxCodeXRefs",
-            "/finance/taxCodes/{parentId}/taxCodeXRefs",
-            query,
-        )
-    }
-
-    /// `GET /finance/taxCodes/{parentId}/taxCodeXRefs`
-    /// (`getFinanceTaxCodesByParentIdTaxCodeXRefs`): Get List of TaxCodeXRef.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::TaxCodeXRef> {
-        rt::stream(
-            &self.0,
-            "getFinanceTaxCodesByParentIdTaxCodeXRefs",
-            "/finance/taxCodes/{parentId}/taxCodeXRefs",
-            query,
-        )
-    }
-
-    /// `GET /finance/taxCodes/{parentId}/taxCodeXRefs`
-    /// (`getFinanceTaxCodesByParentIdTaxCodeXRefs`): Get List of TaxCodeXRef.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::TaxCodeXRef>> {
-        rt::pages(
             &self.0,
             "getFinanceTaxCodesByParentIdTaxCodeXRefs",
             "/finance/taxCodes/{parentId}/taxCodeXRefs",
@@ -10066,7 +8246,7 @@ impl FinanceTaxCodesByIdTaxCodeXRefs {
     /// (`getFinanceTaxCodesByParentIdTaxCodeXRefsCount`): Get Count of TaxCodeXRef.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceTaxCodesByParentIdTaxCodeXRefsCount",
@@ -10079,10 +8259,11 @@ impl FinanceTaxCodesByIdTaxCodeXRefs {
     /// (`postFinanceTaxCodesByParentIdTaxCodeXRefs`): Post TaxCodeXRef.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::TaxCodeXRef) -> rt::ApiFuture<m::TaxCodeXRef> {
+    pub fn create(&self, body: &m::TaxCodeXRef) -> rt::Call<m::TaxCodeXRef> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceTaxCodesByParentIdTaxCodeXRefs",
             "/finance/taxCodes/{parentId}/taxCodeXRefs",
             Some(body),
@@ -10105,10 +8286,11 @@ pub struct FinanceTaxCodesByIdTaxCodeXRefsById(rt::Node);
 impl FinanceTaxCodesByIdTaxCodeXRefsById {
     /// `GET /finance/taxCodes/{parentId}/taxCodeXRefs/{id}`
     /// (`getFinanceTaxCodesByParentIdTaxCodeXRefsById`): Get TaxCodeXRef.
-    pub fn get(&self) -> rt::ApiFuture<m::TaxCodeXRef> {
+    pub fn get(&self) -> rt::Call<m::TaxCodeXRef> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceTaxCodesByParentIdTaxCodeXRefsById",
             "/finance/taxCodes/{parentId}/taxCodeXRefs/{id}",
             rt::NO_BODY,
@@ -10120,7 +8302,7 @@ impl FinanceTaxCodesByIdTaxCodeXRefsById {
     /// (`getFinanceTaxCodesByParentIdTaxCodeXRefsById`): Get TaxCodeXRef.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::TaxCodeXRef>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::TaxCodeXRef>> {
         rt::get_opt(
             &self.0,
             "getFinanceTaxCodesByParentIdTaxCodeXRefsById",
@@ -10133,10 +8315,11 @@ impl FinanceTaxCodesByIdTaxCodeXRefsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::TaxCodeXRef) -> rt::ApiFuture<m::TaxCodeXRef> {
+    pub fn update(&self, body: &m::TaxCodeXRef) -> rt::Call<m::TaxCodeXRef> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceTaxCodesByParentIdTaxCodeXRefsById",
             "/finance/taxCodes/{parentId}/taxCodeXRefs/{id}",
             Some(body),
@@ -10149,9 +8332,10 @@ impl FinanceTaxCodesByIdTaxCodeXRefsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::TaxCodeXRef> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::TaxCodeXRef> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceTaxCodesByParentIdTaxCodeXRefsById",
             "/finance/taxCodes/{parentId}/taxCodeXRefs/{id}",
             patch,
@@ -10161,10 +8345,11 @@ impl FinanceTaxCodesByIdTaxCodeXRefsById {
 
     /// `DELETE /finance/taxCodes/{parentId}/taxCodeXRefs/{id}`
     /// (`deleteFinanceTaxCodesByParentIdTaxCodeXRefsById`): Delete TaxCodeXRef.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceTaxCodesByParentIdTaxCodeXRefsById",
             "/finance/taxCodes/{parentId}/taxCodeXRefs/{id}",
             rt::NO_BODY,
@@ -10189,37 +8374,10 @@ impl FinanceTaxCodesByIdTaxCodeXRefsByIdTaxableXRefLevels {
     /// (`getFinanceTaxCodesByGrandparentIdTaxCodeXRefsByParentIdTaxableXRefLevels`): Get List of
     /// TaxableXRefLevel.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::TaxableXRefLevel>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::TaxableXRefLevel> {
         rt::list(
-            &self.0,
-            "getFinanceTaxCodesByGrandparentIdTaxCodeXRefsByParentIdTaxableXRefLevels",
-            "/finance/taxCodes/{grandparentId}/taxCodeXRefs/{parentId}/taxableXRefLevels",
-            query,
-        )
-    }
-
-    /// `GET /finance/taxCodes/{grandparentId}/taxCodeXRefs/{parentId}/taxableXRefLevels`
-    /// (`getFinanceTaxCodesByGrandparentIdTaxCodeXRefsByParentIdTaxableXRefLevels`): Get List of
-    /// TaxableXRefLevel.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::TaxableXRefLevel> {
-        rt::stream(
-            &self.0,
-            "getFinanceTaxCodesByGrandparentIdTaxCodeXRefsByParentIdTaxableXRefLevels",
-            "/finance/taxCodes/{grandparentId}/taxCodeXRefs/{parentId}/taxableXRefLevels",
-            query,
-        )
-    }
-
-    /// `GET /finance/taxCodes/{grandparentId}/taxCodeXRefs/{parentId}/taxableXRefLevels`
-    /// (`getFinanceTaxCodesByGrandparentIdTaxCodeXRefsByParentIdTaxableXRefLevels`): Get List of
-    /// TaxableXRefLevel.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::TaxableXRefLevel>> {
-        rt::pages(
             &self.0,
             "getFinanceTaxCodesByGrandparentIdTaxCodeXRefsByParentIdTaxableXRefLevels",
             "/finance/taxCodes/{grandparentId}/taxCodeXRefs/{parentId}/taxableXRefLevels",
@@ -10232,7 +8390,7 @@ impl FinanceTaxCodesByIdTaxCodeXRefsByIdTaxableXRefLevels {
     /// of TaxableXRefLevel.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceTaxCodesByGrandparentIdTaxCodeXRefsByParentIdTaxableXRefLevelsCount",
@@ -10246,10 +8404,11 @@ impl FinanceTaxCodesByIdTaxCodeXRefsByIdTaxableXRefLevels {
     /// TaxableXRefLevel.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::TaxableXRefLevel) -> rt::ApiFuture<m::TaxableXRefLevel> {
+    pub fn create(&self, body: &m::TaxableXRefLevel) -> rt::Call<m::TaxableXRefLevel> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceTaxCodesByGrandparentIdTaxCodeXRefsByParentIdTaxableXRefLevels",
             "/finance/taxCodes/{grandparentId}/taxCodeXRefs/{parentId}/taxableXRefLevels",
             Some(body),
@@ -10273,10 +8432,11 @@ impl FinanceTaxCodesByIdTaxCodeXRefsByIdTaxableXRefLevelsById {
     /// `GET /finance/taxCodes/{grandparentId}/taxCodeXRefs/{parentId}/taxableXRefLevels/{id}`
     /// (`getFinanceTaxCodesByGrandparentIdTaxCodeXRefsByParentIdTaxableXRefLevelsById`): Get
     /// TaxableXRefLevel.
-    pub fn get(&self) -> rt::ApiFuture<m::TaxableXRefLevel> {
+    pub fn get(&self) -> rt::Call<m::TaxableXRefLevel> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceTaxCodesByGrandparentIdTaxCodeXRefsByParentIdTaxableXRefLevelsById",
             "/finance/taxCodes/{grandparentId}/taxCodeXRefs/{parentId}/taxableXRefLevels/{id}",
             rt::NO_BODY,
@@ -10289,7 +8449,7 @@ impl FinanceTaxCodesByIdTaxCodeXRefsByIdTaxableXRefLevelsById {
     /// TaxableXRefLevel.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::TaxableXRefLevel>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::TaxableXRefLevel>> {
         rt::get_opt(
             &self.0,
             "getFinanceTaxCodesByGrandparentIdTaxCodeXRefsByParentIdTaxableXRefLevelsById",
@@ -10303,10 +8463,11 @@ impl FinanceTaxCodesByIdTaxCodeXRefsByIdTaxableXRefLevelsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::TaxableXRefLevel) -> rt::ApiFuture<m::TaxableXRefLevel> {
+    pub fn update(&self, body: &m::TaxableXRefLevel) -> rt::Call<m::TaxableXRefLevel> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceTaxCodesByGrandparentIdTaxCodeXRefsByParentIdTaxableXRefLevelsById",
             "/finance/taxCodes/{grandparentId}/taxCodeXRefs/{parentId}/taxableXRefLevels/{id}",
             Some(body),
@@ -10320,9 +8481,10 @@ impl FinanceTaxCodesByIdTaxCodeXRefsByIdTaxableXRefLevelsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::TaxableXRefLevel> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::TaxableXRefLevel> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceTaxCodesByGrandparentIdTaxCodeXRefsByParentIdTaxableXRefLevelsById",
             "/finance/taxCodes/{grandparentId}/taxCodeXRefs/{parentId}/taxableXRefLevels/{id}",
             patch,
@@ -10333,10 +8495,11 @@ impl FinanceTaxCodesByIdTaxCodeXRefsByIdTaxableXRefLevelsById {
     /// `DELETE /finance/taxCodes/{grandparentId}/taxCodeXRefs/{parentId}/taxableXRefLevels/{id}`
     /// (`deleteFinanceTaxCodesByGrandparentIdTaxCodeXRefsByParentIdTaxableXRefLevelsById`): Delete
     /// TaxableXRefLevel.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceTaxCodesByGrandparentIdTaxCodeXRefsByParentIdTaxableXRefLevelsById",
             "/finance/taxCodes/{grandparentId}/taxCodeXRefs/{parentId}/taxableXRefLevels/{id}",
             rt::NO_BODY,
@@ -10355,35 +8518,10 @@ impl FinanceTaxCodesByIdUsages {
     /// `GET /finance/taxCodes/{id}/usages` (`getFinanceTaxCodesByIdUsages`): Get List of Usage
     /// Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getFinanceTaxCodesByIdUsages",
-            "/finance/taxCodes/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /finance/taxCodes/{id}/usages` (`getFinanceTaxCodesByIdUsages`): Get List of Usage
-    /// Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getFinanceTaxCodesByIdUsages",
-            "/finance/taxCodes/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /finance/taxCodes/{id}/usages` (`getFinanceTaxCodesByIdUsages`): Get List of Usage
-    /// Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getFinanceTaxCodesByIdUsages",
             "/finance/taxCodes/{id}/usages",
@@ -10407,35 +8545,10 @@ impl FinanceTaxCodesByIdUsagesList {
     /// `GET /finance/taxCodes/{id}/usages/list` (`getFinanceTaxCodesByIdUsagesList`): Get List of
     /// Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getFinanceTaxCodesByIdUsagesList",
-            "/finance/taxCodes/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /finance/taxCodes/{id}/usages/list` (`getFinanceTaxCodesByIdUsagesList`): Get List of
-    /// Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getFinanceTaxCodesByIdUsagesList",
-            "/finance/taxCodes/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /finance/taxCodes/{id}/usages/list` (`getFinanceTaxCodesByIdUsagesList`): Get List of
-    /// Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getFinanceTaxCodesByIdUsagesList",
             "/finance/taxCodes/{id}/usages/list",
@@ -10454,35 +8567,10 @@ impl FinanceTaxCodesByIdWorkRoleExemptions {
     /// `GET /finance/taxCodes/{parentId}/workRoleExemptions`
     /// (`getFinanceTaxCodesByParentIdWorkRoleExemptions`): Get List of WorkRoleExemption.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::WorkRoleExemption>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::WorkRoleExemption> {
         rt::list(
-            &self.0,
-            "getFinanceTaxCodesByParentIdWorkRoleExemptions",
-            "/finance/taxCodes/{parentId}/workRoleExemptions",
-            query,
-        )
-    }
-
-    /// `GET /finance/taxCodes/{parentId}/workRoleExemptions`
-    /// (`getFinanceTaxCodesByParentIdWorkRoleExemptions`): Get List of WorkRoleExemption.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::WorkRoleExemption> {
-        rt::stream(
-            &self.0,
-            "getFinanceTaxCodesByParentIdWorkRoleExemptions",
-            "/finance/taxCodes/{parentId}/workRoleExemptions",
-            query,
-        )
-    }
-
-    /// `GET /finance/taxCodes/{parentId}/workRoleExemptions`
-    /// (`getFinanceTaxCodesByParentIdWorkRoleExemptions`): Get List of WorkRoleExemption.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::WorkRoleExemption>> {
-        rt::pages(
             &self.0,
             "getFinanceTaxCodesByParentIdWorkRoleExemptions",
             "/finance/taxCodes/{parentId}/workRoleExemptions",
@@ -10494,7 +8582,7 @@ impl FinanceTaxCodesByIdWorkRoleExemptions {
     /// (`getFinanceTaxCodesByParentIdWorkRoleExemptionsCount`): Get Count of WorkRoleExemption.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceTaxCodesByParentIdWorkRoleExemptionsCount",
@@ -10507,10 +8595,11 @@ impl FinanceTaxCodesByIdWorkRoleExemptions {
     /// (`postFinanceTaxCodesByParentIdWorkRoleExemptions`): Post WorkRoleExemption.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::WorkRoleExemption) -> rt::ApiFuture<m::WorkRoleExemption> {
+    pub fn create(&self, body: &m::WorkRoleExemption) -> rt::Call<m::WorkRoleExemption> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceTaxCodesByParentIdWorkRoleExemptions",
             "/finance/taxCodes/{parentId}/workRoleExemptions",
             Some(body),
@@ -10533,10 +8622,11 @@ pub struct FinanceTaxCodesByIdWorkRoleExemptionsById(rt::Node);
 impl FinanceTaxCodesByIdWorkRoleExemptionsById {
     /// `GET /finance/taxCodes/{parentId}/workRoleExemptions/{id}`
     /// (`getFinanceTaxCodesByParentIdWorkRoleExemptionsById`): Get WorkRoleExemption.
-    pub fn get(&self) -> rt::ApiFuture<m::WorkRoleExemption> {
+    pub fn get(&self) -> rt::Call<m::WorkRoleExemption> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceTaxCodesByParentIdWorkRoleExemptionsById",
             "/finance/taxCodes/{parentId}/workRoleExemptions/{id}",
             rt::NO_BODY,
@@ -10548,7 +8638,7 @@ impl FinanceTaxCodesByIdWorkRoleExemptionsById {
     /// (`getFinanceTaxCodesByParentIdWorkRoleExemptionsById`): Get WorkRoleExemption.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::WorkRoleExemption>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::WorkRoleExemption>> {
         rt::get_opt(
             &self.0,
             "getFinanceTaxCodesByParentIdWorkRoleExemptionsById",
@@ -10561,10 +8651,11 @@ impl FinanceTaxCodesByIdWorkRoleExemptionsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::WorkRoleExemption) -> rt::ApiFuture<m::WorkRoleExemption> {
+    pub fn update(&self, body: &m::WorkRoleExemption) -> rt::Call<m::WorkRoleExemption> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceTaxCodesByParentIdWorkRoleExemptionsById",
             "/finance/taxCodes/{parentId}/workRoleExemptions/{id}",
             Some(body),
@@ -10577,9 +8668,10 @@ impl FinanceTaxCodesByIdWorkRoleExemptionsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::WorkRoleExemption> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::WorkRoleExemption> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceTaxCodesByParentIdWorkRoleExemptionsById",
             "/finance/taxCodes/{parentId}/workRoleExemptions/{id}",
             patch,
@@ -10589,10 +8681,11 @@ impl FinanceTaxCodesByIdWorkRoleExemptionsById {
 
     /// `DELETE /finance/taxCodes/{parentId}/workRoleExemptions/{id}`
     /// (`deleteFinanceTaxCodesByParentIdWorkRoleExemptionsById`): Delete WorkRoleExemption.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceTaxCodesByParentIdWorkRoleExemptionsById",
             "/finance/taxCodes/{parentId}/workRoleExemptions/{id}",
             rt::NO_BODY,
@@ -10619,37 +8712,10 @@ impl FinanceTaxCodesByIdWorkRoleExemptionsByIdTaxableWorkRoleLevels {
     /// (`getFinanceTaxCodesByGrandparentIdWorkRoleExemptionsByParentIdTaxableWorkRoleLevels`): Get
     /// List of TaxableWorkRoleLevel.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::TaxableWorkRoleLevel>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::TaxableWorkRoleLevel> {
         rt::list(
-            &self.0,
-            "getFinanceTaxCodesByGrandparentIdWorkRoleExemptionsByParentIdTaxableWorkRoleLevels",
-            "/finance/taxCodes/{grandparentId}/workRoleExemptions/{parentId}/taxableWorkRoleLevels",
-            query,
-        )
-    }
-
-    /// `GET /finance/taxCodes/{grandparentId}/workRoleExemptions/{parentId}/taxableWorkRoleLevels`
-    /// (`getFinanceTaxCodesByGrandparentIdWorkRoleExemptionsByParentIdTaxableWorkRoleLevels`): Get
-    /// List of TaxableWorkRoleLevel.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::TaxableWorkRoleLevel> {
-        rt::stream(
-            &self.0,
-            "getFinanceTaxCodesByGrandparentIdWorkRoleExemptionsByParentIdTaxableWorkRoleLevels",
-            "/finance/taxCodes/{grandparentId}/workRoleExemptions/{parentId}/taxableWorkRoleLevels",
-            query,
-        )
-    }
-
-    /// `GET /finance/taxCodes/{grandparentId}/workRoleExemptions/{parentId}/taxableWorkRoleLevels`
-    /// (`getFinanceTaxCodesByGrandparentIdWorkRoleExemptionsByParentIdTaxableWorkRoleLevels`): Get
-    /// List of TaxableWorkRoleLevel.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::TaxableWorkRoleLevel>> {
-        rt::pages(
             &self.0,
             "getFinanceTaxCodesByGrandparentIdWorkRoleExemptionsByParentIdTaxableWorkRoleLevels",
             "/finance/taxCodes/{grandparentId}/workRoleExemptions/{parentId}/taxableWorkRoleLevels",
@@ -10663,7 +8729,7 @@ impl FinanceTaxCodesByIdWorkRoleExemptionsByIdTaxableWorkRoleLevels {
     /// Get Count of TaxableWorkRoleLevel.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceTaxCodesByGrandparentIdWorkRoleExemptionsByParentIdTaxableWorkRoleLevelsCount",
@@ -10677,10 +8743,11 @@ impl FinanceTaxCodesByIdWorkRoleExemptionsByIdTaxableWorkRoleLevels {
     /// Post TaxableWorkRoleLevel.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::TaxableWorkRoleLevel) -> rt::ApiFuture<m::TaxableWorkRoleLevel> {
+    pub fn create(&self, body: &m::TaxableWorkRoleLevel) -> rt::Call<m::TaxableWorkRoleLevel> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceTaxCodesByGrandparentIdWorkRoleExemptionsByParentIdTaxableWorkRoleLevels",
             "/finance/taxCodes/{grandparentId}/workRoleExemptions/{parentId}/taxableWorkRoleLevels",
             Some(body),
@@ -10711,10 +8778,11 @@ impl FinanceTaxCodesByIdWorkRoleExemptionsByIdTaxableWorkRoleLevelsById {
     /// /finance/taxCodes/{grandparentId}/workRoleExemptions/{parentId}/taxableWorkRoleLevels/{id}`
     /// (`getFinanceTaxCodesByGrandparentIdWorkRoleExemptionsByParentIdTaxableWorkRoleLevelsById`):
     /// Get TaxableWorkRoleLevel.
-    pub fn get(&self) -> rt::ApiFuture<m::TaxableWorkRoleLevel> {
+    pub fn get(&self) -> rt::Call<m::TaxableWorkRoleLevel> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceTaxCodesByGrandparentIdWorkRoleExemptionsByParentIdTaxableWorkRoleLevelsById",
             "/finance/taxCodes/{grandparentId}/workRoleExemptions/{parentId}/taxableWorkRoleLevels/{id}",
             rt::NO_BODY,
@@ -10728,7 +8796,7 @@ impl FinanceTaxCodesByIdWorkRoleExemptionsByIdTaxableWorkRoleLevelsById {
     /// Get TaxableWorkRoleLevel.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::TaxableWorkRoleLevel>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::TaxableWorkRoleLevel>> {
         rt::get_opt(
             &self.0,
             "getFinanceTaxCodesByGrandparentIdWorkRoleExemptionsByParentIdTaxableWorkRoleLevelsById",
@@ -10743,10 +8811,11 @@ impl FinanceTaxCodesByIdWorkRoleExemptionsByIdTaxableWorkRoleLevelsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::TaxableWorkRoleLevel) -> rt::ApiFuture<m::TaxableWorkRoleLevel> {
+    pub fn update(&self, body: &m::TaxableWorkRoleLevel) -> rt::Call<m::TaxableWorkRoleLevel> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceTaxCodesByGrandparentIdWorkRoleExemptionsByParentIdTaxableWorkRoleLevelsById",
             "/finance/taxCodes/{grandparentId}/workRoleExemptions/{parentId}/taxableWorkRoleLevels/{id}",
             Some(body),
@@ -10761,9 +8830,10 @@ impl FinanceTaxCodesByIdWorkRoleExemptionsByIdTaxableWorkRoleLevelsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::TaxableWorkRoleLevel> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::TaxableWorkRoleLevel> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceTaxCodesByGrandparentIdWorkRoleExemptionsByParentIdTaxableWorkRoleLevelsById",
             "/finance/taxCodes/{grandparentId}/workRoleExemptions/{parentId}/taxableWorkRoleLevels/{id}",
             patch,
@@ -10775,10 +8845,11 @@ impl FinanceTaxCodesByIdWorkRoleExemptionsByIdTaxableWorkRoleLevelsById {
     /// /finance/taxCodes/{grandparentId}/workRoleExemptions/{parentId}/taxableWorkRoleLevels/{id}`
     /// (`deleteFinanceTaxCodesByGrandparentIdWorkRoleExemptionsByParentIdTaxableWorkRoleLevelsById`):
     /// Delete TaxableWorkRoleLevel.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceTaxCodesByGrandparentIdWorkRoleExemptionsByParentIdTaxableWorkRoleLevelsById",
             "/finance/taxCodes/{grandparentId}/workRoleExemptions/{parentId}/taxableWorkRoleLevels/{id}",
             rt::NO_BODY,
@@ -10796,33 +8867,10 @@ pub struct FinanceTaxCodesInfo(rt::Node);
 impl FinanceTaxCodesInfo {
     /// `GET /finance/taxCodes/info` (`getFinanceTaxCodesInfo`): Get List of TaxCodeInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::TaxCodeInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::TaxCodeInfo> {
         rt::list(
-            &self.0,
-            "getFinanceTaxCodesInfo",
-            "/finance/taxCodes/info",
-            query,
-        )
-    }
-
-    /// `GET /finance/taxCodes/info` (`getFinanceTaxCodesInfo`): Get List of TaxCodeInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::TaxCodeInfo> {
-        rt::stream(
-            &self.0,
-            "getFinanceTaxCodesInfo",
-            "/finance/taxCodes/info",
-            query,
-        )
-    }
-
-    /// `GET /finance/taxCodes/info` (`getFinanceTaxCodesInfo`): Get List of TaxCodeInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::TaxCodeInfo>> {
-        rt::pages(
             &self.0,
             "getFinanceTaxCodesInfo",
             "/finance/taxCodes/info",
@@ -10834,7 +8882,7 @@ impl FinanceTaxCodesInfo {
     /// TaxCodeInfos.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceTaxCodesInfoCount",
@@ -10853,33 +8901,10 @@ pub struct FinanceTaxIntegrations(rt::Node);
 impl FinanceTaxIntegrations {
     /// `GET /finance/taxIntegrations` (`getFinanceTaxIntegrations`): Get List of TaxIntegration.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::TaxIntegration>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::TaxIntegration> {
         rt::list(
-            &self.0,
-            "getFinanceTaxIntegrations",
-            "/finance/taxIntegrations",
-            query,
-        )
-    }
-
-    /// `GET /finance/taxIntegrations` (`getFinanceTaxIntegrations`): Get List of TaxIntegration.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::TaxIntegration> {
-        rt::stream(
-            &self.0,
-            "getFinanceTaxIntegrations",
-            "/finance/taxIntegrations",
-            query,
-        )
-    }
-
-    /// `GET /finance/taxIntegrations` (`getFinanceTaxIntegrations`): Get List of TaxIntegration.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::TaxIntegration>> {
-        rt::pages(
             &self.0,
             "getFinanceTaxIntegrations",
             "/finance/taxIntegrations",
@@ -10891,7 +8916,7 @@ impl FinanceTaxIntegrations {
     /// TaxIntegration.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceTaxIntegrationsCount",
@@ -10914,10 +8939,11 @@ pub struct FinanceTaxIntegrationsById(rt::Node);
 
 impl FinanceTaxIntegrationsById {
     /// `GET /finance/taxIntegrations/{id}` (`getFinanceTaxIntegrationsById`): Get TaxIntegration.
-    pub fn get(&self) -> rt::ApiFuture<m::TaxIntegration> {
+    pub fn get(&self) -> rt::Call<m::TaxIntegration> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceTaxIntegrationsById",
             "/finance/taxIntegrations/{id}",
             rt::NO_BODY,
@@ -10928,7 +8954,7 @@ impl FinanceTaxIntegrationsById {
     /// `GET /finance/taxIntegrations/{id}` (`getFinanceTaxIntegrationsById`): Get TaxIntegration.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::TaxIntegration>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::TaxIntegration>> {
         rt::get_opt(
             &self.0,
             "getFinanceTaxIntegrationsById",
@@ -10940,10 +8966,11 @@ impl FinanceTaxIntegrationsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::TaxIntegration) -> rt::ApiFuture<m::TaxIntegration> {
+    pub fn update(&self, body: &m::TaxIntegration) -> rt::Call<m::TaxIntegration> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceTaxIntegrationsById",
             "/finance/taxIntegrations/{id}",
             Some(body),
@@ -10956,9 +8983,10 @@ impl FinanceTaxIntegrationsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::TaxIntegration> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::TaxIntegration> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceTaxIntegrationsById",
             "/finance/taxIntegrations/{id}",
             patch,

@@ -158,38 +158,10 @@ impl ProcurementAdjustments {
     /// `GET /procurement/adjustments` (`getProcurementAdjustments`): Get List of
     /// ProcurementAdjustment.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ProcurementAdjustment>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ProcurementAdjustment> {
         rt::list(
-            &self.0,
-            "getProcurementAdjustments",
-            "/procurement/adjustments",
-            query,
-        )
-    }
-
-    /// `GET /procurement/adjustments` (`getProcurementAdjustments`): Get List of
-    /// ProcurementAdjustment.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ProcurementAdjustment> {
-        rt::stream(
-            &self.0,
-            "getProcurementAdjustments",
-            "/procurement/adjustments",
-            query,
-        )
-    }
-
-    /// `GET /procurement/adjustments` (`getProcurementAdjustments`): Get List of
-    /// ProcurementAdjustment.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ProcurementAdjustment>> {
-        rt::pages(
             &self.0,
             "getProcurementAdjustments",
             "/procurement/adjustments",
@@ -201,7 +173,7 @@ impl ProcurementAdjustments {
     /// ProcurementAdjustment.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementAdjustmentsCount",
@@ -213,13 +185,11 @@ impl ProcurementAdjustments {
     /// `POST /procurement/adjustments` (`postProcurementAdjustments`): Post ProcurementAdjustment.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(
-        &self,
-        body: &m::ProcurementAdjustment,
-    ) -> rt::ApiFuture<m::ProcurementAdjustment> {
+    pub fn create(&self, body: &m::ProcurementAdjustment) -> rt::Call<m::ProcurementAdjustment> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementAdjustments",
             "/procurement/adjustments",
             Some(body),
@@ -247,10 +217,11 @@ pub struct ProcurementAdjustmentsById(rt::Node);
 impl ProcurementAdjustmentsById {
     /// `GET /procurement/adjustments/{id}` (`getProcurementAdjustmentsById`): Get
     /// ProcurementAdjustment.
-    pub fn get(&self) -> rt::ApiFuture<m::ProcurementAdjustment> {
+    pub fn get(&self) -> rt::Call<m::ProcurementAdjustment> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementAdjustmentsById",
             "/procurement/adjustments/{id}",
             rt::NO_BODY,
@@ -262,7 +233,7 @@ impl ProcurementAdjustmentsById {
     /// ProcurementAdjustment.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ProcurementAdjustment>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ProcurementAdjustment>> {
         rt::get_opt(
             &self.0,
             "getProcurementAdjustmentsById",
@@ -275,13 +246,11 @@ impl ProcurementAdjustmentsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(
-        &self,
-        body: &m::ProcurementAdjustment,
-    ) -> rt::ApiFuture<m::ProcurementAdjustment> {
+    pub fn update(&self, body: &m::ProcurementAdjustment) -> rt::Call<m::ProcurementAdjustment> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProcurementAdjustmentsById",
             "/procurement/adjustments/{id}",
             Some(body),
@@ -294,9 +263,10 @@ impl ProcurementAdjustmentsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ProcurementAdjustment> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ProcurementAdjustment> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProcurementAdjustmentsById",
             "/procurement/adjustments/{id}",
             patch,
@@ -306,10 +276,11 @@ impl ProcurementAdjustmentsById {
 
     /// `DELETE /procurement/adjustments/{id}` (`deleteProcurementAdjustmentsById`): Delete
     /// ProcurementAdjustment.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementAdjustmentsById",
             "/procurement/adjustments/{id}",
             rt::NO_BODY,
@@ -333,35 +304,10 @@ impl ProcurementAdjustmentsByIdDetails {
     /// `GET /procurement/adjustments/{parentId}/details`
     /// (`getProcurementAdjustmentsByParentIdDetails`): Get List of AdjustmentDetail.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::AdjustmentDetail>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::AdjustmentDetail> {
         rt::list(
-            &self.0,
-            "getProcurementAdjustmentsByParentIdDetails",
-            "/procurement/adjustments/{parentId}/details",
-            query,
-        )
-    }
-
-    /// `GET /procurement/adjustments/{parentId}/details`
-    /// (`getProcurementAdjustmentsByParentIdDetails`): Get List of AdjustmentDetail.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::AdjustmentDetail> {
-        rt::stream(
-            &self.0,
-            "getProcurementAdjustmentsByParentIdDetails",
-            "/procurement/adjustments/{parentId}/details",
-            query,
-        )
-    }
-
-    /// `GET /procurement/adjustments/{parentId}/details`
-    /// (`getProcurementAdjustmentsByParentIdDetails`): Get List of AdjustmentDetail.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::AdjustmentDetail>> {
-        rt::pages(
             &self.0,
             "getProcurementAdjustmentsByParentIdDetails",
             "/procurement/adjustments/{parentId}/details",
@@ -373,7 +319,7 @@ impl ProcurementAdjustmentsByIdDetails {
     /// (`getProcurementAdjustmentsByParentIdDetailsCount`): Get Count of AdjustmentDetail.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementAdjustmentsByParentIdDetailsCount",
@@ -386,10 +332,11 @@ impl ProcurementAdjustmentsByIdDetails {
     /// (`postProcurementAdjustmentsByParentIdDetails`): Post AdjustmentDetail.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::AdjustmentDetail) -> rt::ApiFuture<m::AdjustmentDetail> {
+    pub fn create(&self, body: &m::AdjustmentDetail) -> rt::Call<m::AdjustmentDetail> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementAdjustmentsByParentIdDetails",
             "/procurement/adjustments/{parentId}/details",
             Some(body),
@@ -412,10 +359,11 @@ pub struct ProcurementAdjustmentsByIdDetailsById(rt::Node);
 impl ProcurementAdjustmentsByIdDetailsById {
     /// `GET /procurement/adjustments/{parentId}/details/{id}`
     /// (`getProcurementAdjustmentsByParentIdDetailsById`): Get AdjustmentDetail.
-    pub fn get(&self) -> rt::ApiFuture<m::AdjustmentDetail> {
+    pub fn get(&self) -> rt::Call<m::AdjustmentDetail> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementAdjustmentsByParentIdDetailsById",
             "/procurement/adjustments/{parentId}/details/{id}",
             rt::NO_BODY,
@@ -427,7 +375,7 @@ impl ProcurementAdjustmentsByIdDetailsById {
     /// (`getProcurementAdjustmentsByParentIdDetailsById`): Get AdjustmentDetail.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::AdjustmentDetail>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::AdjustmentDetail>> {
         rt::get_opt(
             &self.0,
             "getProcurementAdjustmentsByParentIdDetailsById",
@@ -437,10 +385,11 @@ impl ProcurementAdjustmentsByIdDetailsById {
 
     /// `DELETE /procurement/adjustments/{parentId}/details/{id}`
     /// (`deleteProcurementAdjustmentsByParentIdDetailsById`): Delete AdjustmentDetail.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementAdjustmentsByParentIdDetailsById",
             "/procurement/adjustments/{parentId}/details/{id}",
             rt::NO_BODY,
@@ -459,35 +408,10 @@ impl ProcurementAdjustmentsTypes {
     /// `GET /procurement/adjustments/types` (`getProcurementAdjustmentsTypes`): Get List of
     /// AdjustmentType.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::AdjustmentType>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::AdjustmentType> {
         rt::list(
-            &self.0,
-            "getProcurementAdjustmentsTypes",
-            "/procurement/adjustments/types",
-            query,
-        )
-    }
-
-    /// `GET /procurement/adjustments/types` (`getProcurementAdjustmentsTypes`): Get List of
-    /// AdjustmentType.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::AdjustmentType> {
-        rt::stream(
-            &self.0,
-            "getProcurementAdjustmentsTypes",
-            "/procurement/adjustments/types",
-            query,
-        )
-    }
-
-    /// `GET /procurement/adjustments/types` (`getProcurementAdjustmentsTypes`): Get List of
-    /// AdjustmentType.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::AdjustmentType>> {
-        rt::pages(
             &self.0,
             "getProcurementAdjustmentsTypes",
             "/procurement/adjustments/types",
@@ -499,7 +423,7 @@ impl ProcurementAdjustmentsTypes {
     /// Count of Usage.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementAdjustmentsTypesCount",
@@ -512,10 +436,11 @@ impl ProcurementAdjustmentsTypes {
     /// AdjustmentType.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::AdjustmentType) -> rt::ApiFuture<m::AdjustmentType> {
+    pub fn create(&self, body: &m::AdjustmentType) -> rt::Call<m::AdjustmentType> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementAdjustmentsTypes",
             "/procurement/adjustments/types",
             Some(body),
@@ -543,10 +468,11 @@ pub struct ProcurementAdjustmentsTypesById(rt::Node);
 impl ProcurementAdjustmentsTypesById {
     /// `GET /procurement/adjustments/types/{id}` (`getProcurementAdjustmentsTypesById`): Get
     /// AdjustmentType.
-    pub fn get(&self) -> rt::ApiFuture<m::AdjustmentType> {
+    pub fn get(&self) -> rt::Call<m::AdjustmentType> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementAdjustmentsTypesById",
             "/procurement/adjustments/types/{id}",
             rt::NO_BODY,
@@ -558,7 +484,7 @@ impl ProcurementAdjustmentsTypesById {
     /// AdjustmentType.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::AdjustmentType>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::AdjustmentType>> {
         rt::get_opt(
             &self.0,
             "getProcurementAdjustmentsTypesById",
@@ -571,10 +497,11 @@ impl ProcurementAdjustmentsTypesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::AdjustmentType) -> rt::ApiFuture<m::AdjustmentType> {
+    pub fn update(&self, body: &m::AdjustmentType) -> rt::Call<m::AdjustmentType> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProcurementAdjustmentsTypesById",
             "/procurement/adjustments/types/{id}",
             Some(body),
@@ -587,9 +514,10 @@ impl ProcurementAdjustmentsTypesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::AdjustmentType> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::AdjustmentType> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProcurementAdjustmentsTypesById",
             "/procurement/adjustments/types/{id}",
             patch,
@@ -599,10 +527,11 @@ impl ProcurementAdjustmentsTypesById {
 
     /// `DELETE /procurement/adjustments/types/{id}` (`deleteProcurementAdjustmentsTypesById`):
     /// Delete AdjustmentType.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementAdjustmentsTypesById",
             "/procurement/adjustments/types/{id}",
             rt::NO_BODY,
@@ -630,10 +559,11 @@ pub struct ProcurementAdjustmentsTypesByIdInfo(rt::Node);
 impl ProcurementAdjustmentsTypesByIdInfo {
     /// `GET /procurement/adjustments/types/{id}/info` (`getProcurementAdjustmentsTypesByIdInfo`):
     /// Get AdjustmentTypeInfos.
-    pub fn get(&self) -> rt::ApiFuture<m::AdjustmentTypeInfo> {
+    pub fn get(&self) -> rt::Call<m::AdjustmentTypeInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementAdjustmentsTypesByIdInfo",
             "/procurement/adjustments/types/{id}/info",
             rt::NO_BODY,
@@ -652,35 +582,10 @@ impl ProcurementAdjustmentsTypesByIdUsages {
     /// `GET /procurement/adjustments/types/{id}/usages`
     /// (`getProcurementAdjustmentsTypesByIdUsages`): Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getProcurementAdjustmentsTypesByIdUsages",
-            "/procurement/adjustments/types/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /procurement/adjustments/types/{id}/usages`
-    /// (`getProcurementAdjustmentsTypesByIdUsages`): Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getProcurementAdjustmentsTypesByIdUsages",
-            "/procurement/adjustments/types/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /procurement/adjustments/types/{id}/usages`
-    /// (`getProcurementAdjustmentsTypesByIdUsages`): Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getProcurementAdjustmentsTypesByIdUsages",
             "/procurement/adjustments/types/{id}/usages",
@@ -704,35 +609,10 @@ impl ProcurementAdjustmentsTypesByIdUsagesList {
     /// `GET /procurement/adjustments/types/{id}/usages/list`
     /// (`getProcurementAdjustmentsTypesByIdUsagesList`): Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getProcurementAdjustmentsTypesByIdUsagesList",
-            "/procurement/adjustments/types/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /procurement/adjustments/types/{id}/usages/list`
-    /// (`getProcurementAdjustmentsTypesByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getProcurementAdjustmentsTypesByIdUsagesList",
-            "/procurement/adjustments/types/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /procurement/adjustments/types/{id}/usages/list`
-    /// (`getProcurementAdjustmentsTypesByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getProcurementAdjustmentsTypesByIdUsagesList",
             "/procurement/adjustments/types/{id}/usages/list",
@@ -751,35 +631,10 @@ impl ProcurementAdjustmentsTypesInfo {
     /// `GET /procurement/adjustments/types/info` (`getProcurementAdjustmentsTypesInfo`): Get List
     /// of AdjustmentTypeInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::AdjustmentTypeInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::AdjustmentTypeInfo> {
         rt::list(
-            &self.0,
-            "getProcurementAdjustmentsTypesInfo",
-            "/procurement/adjustments/types/info",
-            query,
-        )
-    }
-
-    /// `GET /procurement/adjustments/types/info` (`getProcurementAdjustmentsTypesInfo`): Get List
-    /// of AdjustmentTypeInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::AdjustmentTypeInfo> {
-        rt::stream(
-            &self.0,
-            "getProcurementAdjustmentsTypesInfo",
-            "/procurement/adjustments/types/info",
-            query,
-        )
-    }
-
-    /// `GET /procurement/adjustments/types/info` (`getProcurementAdjustmentsTypesInfo`): Get List
-    /// of AdjustmentTypeInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::AdjustmentTypeInfo>> {
-        rt::pages(
             &self.0,
             "getProcurementAdjustmentsTypesInfo",
             "/procurement/adjustments/types/info",
@@ -791,7 +646,7 @@ impl ProcurementAdjustmentsTypesInfo {
     /// Get Count of AdjustmentTypeInfos.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementAdjustmentsTypesInfoCount",
@@ -810,33 +665,10 @@ pub struct ProcurementCatalog(rt::Node);
 impl ProcurementCatalog {
     /// `GET /procurement/catalog` (`getProcurementCatalog`): Get List of CatalogItem.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::CatalogItem>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CatalogItem> {
         rt::list(
-            &self.0,
-            "getProcurementCatalog",
-            "/procurement/catalog",
-            query,
-        )
-    }
-
-    /// `GET /procurement/catalog` (`getProcurementCatalog`): Get List of CatalogItem.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CatalogItem> {
-        rt::stream(
-            &self.0,
-            "getProcurementCatalog",
-            "/procurement/catalog",
-            query,
-        )
-    }
-
-    /// `GET /procurement/catalog` (`getProcurementCatalog`): Get List of CatalogItem.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::CatalogItem>> {
-        rt::pages(
             &self.0,
             "getProcurementCatalog",
             "/procurement/catalog",
@@ -847,7 +679,7 @@ impl ProcurementCatalog {
     /// `GET /procurement/catalog/count` (`getProcurementCatalogCount`): Get Count of CatalogItem.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementCatalogCount",
@@ -859,10 +691,11 @@ impl ProcurementCatalog {
     /// `POST /procurement/catalog` (`postProcurementCatalog`): Post CatalogItem.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::CatalogItem) -> rt::ApiFuture<m::CatalogItem> {
+    pub fn create(&self, body: &m::CatalogItem) -> rt::Call<m::CatalogItem> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementCatalog",
             "/procurement/catalog",
             Some(body),
@@ -921,10 +754,11 @@ impl ProcurementCatalogByCatalogItemIdentifierQuantityOnHand {
     /// (`getProcurementCatalogByCatalogItemIdentifierQuantityOnHand`): Get Count of CatalogItem.
     ///
     /// Sends no query parameters; `get_with` also sends `warehouseBinId`.
-    pub fn get(&self) -> rt::ApiFuture<m::Count> {
+    pub fn get(&self) -> rt::Call<m::Count> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementCatalogByCatalogItemIdentifierQuantityOnHand",
             "/procurement/catalog/{catalogItemIdentifier}/quantityOnHand",
             rt::NO_BODY,
@@ -939,10 +773,11 @@ impl ProcurementCatalogByCatalogItemIdentifierQuantityOnHand {
     pub fn get_with(
         &self,
         params: &GetProcurementCatalogByCatalogItemIdentifierQuantityOnHandParams,
-    ) -> rt::ApiFuture<m::Count> {
+    ) -> rt::Call<m::Count> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementCatalogByCatalogItemIdentifierQuantityOnHand",
             "/procurement/catalog/{catalogItemIdentifier}/quantityOnHand",
             rt::NO_BODY,
@@ -973,10 +808,11 @@ pub struct ProcurementCatalogById(rt::Node);
 
 impl ProcurementCatalogById {
     /// `GET /procurement/catalog/{id}` (`getProcurementCatalogById`): Get CatalogItem.
-    pub fn get(&self) -> rt::ApiFuture<m::CatalogItem> {
+    pub fn get(&self) -> rt::Call<m::CatalogItem> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementCatalogById",
             "/procurement/catalog/{id}",
             rt::NO_BODY,
@@ -987,7 +823,7 @@ impl ProcurementCatalogById {
     /// `GET /procurement/catalog/{id}` (`getProcurementCatalogById`): Get CatalogItem.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::CatalogItem>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::CatalogItem>> {
         rt::get_opt(
             &self.0,
             "getProcurementCatalogById",
@@ -999,10 +835,11 @@ impl ProcurementCatalogById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::CatalogItem) -> rt::ApiFuture<m::CatalogItem> {
+    pub fn update(&self, body: &m::CatalogItem) -> rt::Call<m::CatalogItem> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProcurementCatalogById",
             "/procurement/catalog/{id}",
             Some(body),
@@ -1014,9 +851,10 @@ impl ProcurementCatalogById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::CatalogItem> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::CatalogItem> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProcurementCatalogById",
             "/procurement/catalog/{id}",
             patch,
@@ -1025,10 +863,11 @@ impl ProcurementCatalogById {
     }
 
     /// `DELETE /procurement/catalog/{id}` (`deleteProcurementCatalogById`): Delete CatalogItem.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementCatalogById",
             "/procurement/catalog/{id}",
             rt::NO_BODY,
@@ -1082,35 +921,10 @@ impl ProcurementCatalogByIdComponents {
     /// `GET /procurement/catalog/{parentId}/components`
     /// (`getProcurementCatalogByParentIdComponents`): Get List of CatalogComponent.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::CatalogComponent>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CatalogComponent> {
         rt::list(
-            &self.0,
-            "getProcurementCatalogByParentIdComponents",
-            "/procurement/catalog/{parentId}/components",
-            query,
-        )
-    }
-
-    /// `GET /procurement/catalog/{parentId}/components`
-    /// (`getProcurementCatalogByParentIdComponents`): Get List of CatalogComponent.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CatalogComponent> {
-        rt::stream(
-            &self.0,
-            "getProcurementCatalogByParentIdComponents",
-            "/procurement/catalog/{parentId}/components",
-            query,
-        )
-    }
-
-    /// `GET /procurement/catalog/{parentId}/components`
-    /// (`getProcurementCatalogByParentIdComponents`): Get List of CatalogComponent.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::CatalogComponent>> {
-        rt::pages(
             &self.0,
             "getProcurementCatalogByParentIdComponents",
             "/procurement/catalog/{parentId}/components",
@@ -1122,7 +936,7 @@ impl ProcurementCatalogByIdComponents {
     /// (`getProcurementCatalogByParentIdComponentsCount`): Get Count of CatalogComponent.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementCatalogByParentIdComponentsCount",
@@ -1135,10 +949,11 @@ impl ProcurementCatalogByIdComponents {
     /// (`postProcurementCatalogByParentIdComponents`): Post CatalogComponent.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::CatalogComponent) -> rt::ApiFuture<m::CatalogComponent> {
+    pub fn create(&self, body: &m::CatalogComponent) -> rt::Call<m::CatalogComponent> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementCatalogByParentIdComponents",
             "/procurement/catalog/{parentId}/components",
             Some(body),
@@ -1161,10 +976,11 @@ pub struct ProcurementCatalogByIdComponentsById(rt::Node);
 impl ProcurementCatalogByIdComponentsById {
     /// `GET /procurement/catalog/{parentId}/components/{id}`
     /// (`getProcurementCatalogByParentIdComponentsById`): Get CatalogComponent.
-    pub fn get(&self) -> rt::ApiFuture<m::CatalogComponent> {
+    pub fn get(&self) -> rt::Call<m::CatalogComponent> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementCatalogByParentIdComponentsById",
             "/procurement/catalog/{parentId}/components/{id}",
             rt::NO_BODY,
@@ -1176,7 +992,7 @@ impl ProcurementCatalogByIdComponentsById {
     /// (`getProcurementCatalogByParentIdComponentsById`): Get CatalogComponent.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::CatalogComponent>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::CatalogComponent>> {
         rt::get_opt(
             &self.0,
             "getProcurementCatalogByParentIdComponentsById",
@@ -1189,10 +1005,11 @@ impl ProcurementCatalogByIdComponentsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::CatalogComponent) -> rt::ApiFuture<m::CatalogComponent> {
+    pub fn update(&self, body: &m::CatalogComponent) -> rt::Call<m::CatalogComponent> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProcurementCatalogByParentIdComponentsById",
             "/procurement/catalog/{parentId}/components/{id}",
             Some(body),
@@ -1205,9 +1022,10 @@ impl ProcurementCatalogByIdComponentsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::CatalogComponent> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::CatalogComponent> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProcurementCatalogByParentIdComponentsById",
             "/procurement/catalog/{parentId}/components/{id}",
             patch,
@@ -1217,10 +1035,11 @@ impl ProcurementCatalogByIdComponentsById {
 
     /// `DELETE /procurement/catalog/{parentId}/components/{id}`
     /// (`deleteProcurementCatalogByParentIdComponentsById`): Delete CatalogComponent.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementCatalogByParentIdComponentsById",
             "/procurement/catalog/{parentId}/components/{id}",
             rt::NO_BODY,
@@ -1243,10 +1062,11 @@ impl ProcurementCatalogByIdCopy {
     /// a body.
     ///
     /// Copy and approve actions answer 200 or 201 whatever the spec declares.
-    pub fn post(&self) -> rt::ApiFuture<Option<m::CatalogItem>> {
+    pub fn post(&self) -> rt::Call<Option<m::CatalogItem>> {
         rt::json_opt(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementCatalogByIdCopy",
             "/procurement/catalog/{id}/copy",
             rt::NO_BODY,
@@ -1263,10 +1083,11 @@ pub struct ProcurementCatalogByIdInfo(rt::Node);
 
 impl ProcurementCatalogByIdInfo {
     /// `GET /procurement/catalog/{id}/info` (`getProcurementCatalogByIdInfo`): Get CatalogItemInfo.
-    pub fn get(&self) -> rt::ApiFuture<m::CatalogItemInfo> {
+    pub fn get(&self) -> rt::Call<m::CatalogItemInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementCatalogByIdInfo",
             "/procurement/catalog/{id}/info",
             rt::NO_BODY,
@@ -1285,35 +1106,10 @@ impl ProcurementCatalogByIdInventory {
     /// `GET /procurement/catalog/{parentId}/inventory`
     /// (`getProcurementCatalogByParentIdInventory`): Get List of CatalogInventory.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::CatalogInventory>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CatalogInventory> {
         rt::list(
-            &self.0,
-            "getProcurementCatalogByParentIdInventory",
-            "/procurement/catalog/{parentId}/inventory",
-            query,
-        )
-    }
-
-    /// `GET /procurement/catalog/{parentId}/inventory`
-    /// (`getProcurementCatalogByParentIdInventory`): Get List of CatalogInventory.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CatalogInventory> {
-        rt::stream(
-            &self.0,
-            "getProcurementCatalogByParentIdInventory",
-            "/procurement/catalog/{parentId}/inventory",
-            query,
-        )
-    }
-
-    /// `GET /procurement/catalog/{parentId}/inventory`
-    /// (`getProcurementCatalogByParentIdInventory`): Get List of CatalogInventory.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::CatalogInventory>> {
-        rt::pages(
             &self.0,
             "getProcurementCatalogByParentIdInventory",
             "/procurement/catalog/{parentId}/inventory",
@@ -1325,7 +1121,7 @@ impl ProcurementCatalogByIdInventory {
     /// (`getProcurementCatalogByParentIdInventoryCount`): Get Count of CatalogInventory.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementCatalogByParentIdInventoryCount",
@@ -1349,10 +1145,11 @@ pub struct ProcurementCatalogByIdInventoryById(rt::Node);
 impl ProcurementCatalogByIdInventoryById {
     /// `GET /procurement/catalog/{parentId}/inventory/{id}`
     /// (`getProcurementCatalogByParentIdInventoryById`): Get CatalogInventory.
-    pub fn get(&self) -> rt::ApiFuture<m::CatalogInventory> {
+    pub fn get(&self) -> rt::Call<m::CatalogInventory> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementCatalogByParentIdInventoryById",
             "/procurement/catalog/{parentId}/inventory/{id}",
             rt::NO_BODY,
@@ -1364,7 +1161,7 @@ impl ProcurementCatalogByIdInventoryById {
     /// (`getProcurementCatalogByParentIdInventoryById`): Get CatalogInventory.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::CatalogInventory>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::CatalogInventory>> {
         rt::get_opt(
             &self.0,
             "getProcurementCatalogByParentIdInventoryById",
@@ -1384,40 +1181,10 @@ impl ProcurementCatalogByIdMinimumStockByWarehouse {
     /// (`getProcurementCatalogByParentIdMinimumStockByWarehouse`): Get List of
     /// MinimumStockByWarehouse.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::MinimumStockByWarehouse>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::MinimumStockByWarehouse> {
         rt::list(
-            &self.0,
-            "getProcurementCatalogByParentIdMinimumStockByWarehouse",
-            "/procurement/catalog/{parentId}/minimumStockByWarehouse",
-            query,
-        )
-    }
-
-    /// `GET /procurement/catalog/{parentId}/minimumStockByWarehouse`
-    /// (`getProcurementCatalogByParentIdMinimumStockByWarehouse`): Get List of
-    /// MinimumStockByWarehouse.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::MinimumStockByWarehouse> {
-        rt::stream(
-            &self.0,
-            "getProcurementCatalogByParentIdMinimumStockByWarehouse",
-            "/procurement/catalog/{parentId}/minimumStockByWarehouse",
-            query,
-        )
-    }
-
-    /// `GET /procurement/catalog/{parentId}/minimumStockByWarehouse`
-    /// (`getProcurementCatalogByParentIdMinimumStockByWarehouse`): Get List of
-    /// MinimumStockByWarehouse.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::MinimumStockByWarehouse>> {
-        rt::pages(
             &self.0,
             "getProcurementCatalogByParentIdMinimumStockByWarehouse",
             "/procurement/catalog/{parentId}/minimumStockByWarehouse",
@@ -1430,7 +1197,7 @@ impl ProcurementCatalogByIdMinimumStockByWarehouse {
     /// MinimumStockByWarehouse.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementCatalogByParentIdMinimumStockByWarehouseCount",
@@ -1446,10 +1213,11 @@ impl ProcurementCatalogByIdMinimumStockByWarehouse {
     pub fn create(
         &self,
         body: &m::MinimumStockByWarehouse,
-    ) -> rt::ApiFuture<m::MinimumStockByWarehouse> {
+    ) -> rt::Call<m::MinimumStockByWarehouse> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementCatalogByParentIdMinimumStockByWarehouse",
             "/procurement/catalog/{parentId}/minimumStockByWarehouse",
             Some(body),
@@ -1472,10 +1240,11 @@ pub struct ProcurementCatalogByIdMinimumStockByWarehouseById(rt::Node);
 impl ProcurementCatalogByIdMinimumStockByWarehouseById {
     /// `GET /procurement/catalog/{parentId}/minimumStockByWarehouse/{id}`
     /// (`getProcurementCatalogByParentIdMinimumStockByWarehouseById`): Get MinimumStockByWarehouse.
-    pub fn get(&self) -> rt::ApiFuture<m::MinimumStockByWarehouse> {
+    pub fn get(&self) -> rt::Call<m::MinimumStockByWarehouse> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementCatalogByParentIdMinimumStockByWarehouseById",
             "/procurement/catalog/{parentId}/minimumStockByWarehouse/{id}",
             rt::NO_BODY,
@@ -1487,7 +1256,7 @@ impl ProcurementCatalogByIdMinimumStockByWarehouseById {
     /// (`getProcurementCatalogByParentIdMinimumStockByWarehouseById`): Get MinimumStockByWarehouse.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::MinimumStockByWarehouse>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::MinimumStockByWarehouse>> {
         rt::get_opt(
             &self.0,
             "getProcurementCatalogByParentIdMinimumStockByWarehouseById",
@@ -1503,10 +1272,11 @@ impl ProcurementCatalogByIdMinimumStockByWarehouseById {
     pub fn update(
         &self,
         body: &m::MinimumStockByWarehouse,
-    ) -> rt::ApiFuture<m::MinimumStockByWarehouse> {
+    ) -> rt::Call<m::MinimumStockByWarehouse> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProcurementCatalogByParentIdMinimumStockByWarehouseById",
             "/procurement/catalog/{parentId}/minimumStockByWarehouse/{id}",
             Some(body),
@@ -1520,9 +1290,10 @@ impl ProcurementCatalogByIdMinimumStockByWarehouseById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::MinimumStockByWarehouse> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::MinimumStockByWarehouse> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProcurementCatalogByParentIdMinimumStockByWarehouseById",
             "/procurement/catalog/{parentId}/minimumStockByWarehouse/{id}",
             patch,
@@ -1533,10 +1304,11 @@ impl ProcurementCatalogByIdMinimumStockByWarehouseById {
     /// `DELETE /procurement/catalog/{parentId}/minimumStockByWarehouse/{id}`
     /// (`deleteProcurementCatalogByParentIdMinimumStockByWarehouseById`): Delete
     /// MinimumStockByWarehouse.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementCatalogByParentIdMinimumStockByWarehouseById",
             "/procurement/catalog/{parentId}/minimumStockByWarehouse/{id}",
             rt::NO_BODY,
@@ -1556,10 +1328,11 @@ impl ProcurementCatalogByIdPricing {
     /// CatalogPricing.
     ///
     /// Not retried after an answer that may have been lost.
-    pub fn post(&self, body: &m::CatalogPricing) -> rt::ApiFuture<m::CatalogPricing> {
+    pub fn post(&self, body: &m::CatalogPricing) -> rt::Call<m::CatalogPricing> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementCatalogByIdPricing",
             "/procurement/catalog/{id}/pricing",
             Some(body),
@@ -1593,10 +1366,11 @@ impl ProcurementCatalogByIdVendorsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::CatalogItem) -> rt::ApiFuture<m::CatalogVendors> {
+    pub fn update(&self, body: &m::CatalogItem) -> rt::Call<m::CatalogVendors> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProcurementCatalogByParentIdVendorsById",
             "/procurement/catalog/{parentId}/vendors/{id}",
             Some(body),
@@ -1614,9 +1388,10 @@ impl ProcurementCatalogByIdVendorsById {
     /// as `/procurement/catalog/{parentId}/vendors/{id}` (\`{id}\` written twice; PUT and DELETE of
     /// the same resource use /procurement/catalog/{parentId}/vendors/{id}. Its declared response
     /// schema (BillingCycle) is suspect as well: PUT on the resource returns CatalogVendors.)
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::BillingCycle> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::BillingCycle> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProcurementCatalogByParentIdVendorsByIdById",
             "/procurement/catalog/{parentId}/vendors/{id}",
             patch,
@@ -1626,10 +1401,11 @@ impl ProcurementCatalogByIdVendorsById {
 
     /// `DELETE /procurement/catalog/{parentId}/vendors/{id}`
     /// (`deleteProcurementCatalogByParentIdVendorsById`): Delete CatalogItem.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementCatalogByParentIdVendorsById",
             "/procurement/catalog/{parentId}/vendors/{id}",
             rt::NO_BODY,
@@ -1647,33 +1423,10 @@ pub struct ProcurementCatalogInfo(rt::Node);
 impl ProcurementCatalogInfo {
     /// `GET /procurement/catalog/info` (`getProcurementCatalogInfo`): Get List of CatalogItemInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::CatalogItemInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CatalogItemInfo> {
         rt::list(
-            &self.0,
-            "getProcurementCatalogInfo",
-            "/procurement/catalog/info",
-            query,
-        )
-    }
-
-    /// `GET /procurement/catalog/info` (`getProcurementCatalogInfo`): Get List of CatalogItemInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CatalogItemInfo> {
-        rt::stream(
-            &self.0,
-            "getProcurementCatalogInfo",
-            "/procurement/catalog/info",
-            query,
-        )
-    }
-
-    /// `GET /procurement/catalog/info` (`getProcurementCatalogInfo`): Get List of CatalogItemInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::CatalogItemInfo>> {
-        rt::pages(
             &self.0,
             "getProcurementCatalogInfo",
             "/procurement/catalog/info",
@@ -1685,7 +1438,7 @@ impl ProcurementCatalogInfo {
     /// CatalogItemInfo.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementCatalogInfoCount",
@@ -1705,10 +1458,11 @@ impl ProcurementCatalogVendors {
     /// `POST /procurement/catalog/vendors` (`postProcurementCatalogVendors`): Post CatalogItem.
     ///
     /// Not retried after an answer that may have been lost.
-    pub fn post(&self, body: &m::CatalogVendors) -> rt::ApiFuture<m::CatalogVendors> {
+    pub fn post(&self, body: &m::CatalogVendors) -> rt::Call<m::CatalogVendors> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementCatalogVendors",
             "/procurement/catalog/vendors",
             Some(body),
@@ -1732,35 +1486,10 @@ impl ProcurementCatalogVendorsById {
     /// `GET /procurement/catalog/vendors/{parentId}` (`getProcurementCatalogVendorsByParentId`):
     /// Get List of CatalogItem.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::CatalogVendors>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CatalogVendors> {
         rt::list(
-            &self.0,
-            "getProcurementCatalogVendorsByParentId",
-            "/procurement/catalog/vendors/{parentId}",
-            query,
-        )
-    }
-
-    /// `GET /procurement/catalog/vendors/{parentId}` (`getProcurementCatalogVendorsByParentId`):
-    /// Get List of CatalogItem.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CatalogVendors> {
-        rt::stream(
-            &self.0,
-            "getProcurementCatalogVendorsByParentId",
-            "/procurement/catalog/vendors/{parentId}",
-            query,
-        )
-    }
-
-    /// `GET /procurement/catalog/vendors/{parentId}` (`getProcurementCatalogVendorsByParentId`):
-    /// Get List of CatalogItem.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::CatalogVendors>> {
-        rt::pages(
             &self.0,
             "getProcurementCatalogVendorsByParentId",
             "/procurement/catalog/vendors/{parentId}",
@@ -1778,33 +1507,10 @@ pub struct ProcurementCategories(rt::Node);
 impl ProcurementCategories {
     /// `GET /procurement/categories` (`getProcurementCategories`): Get List of Category.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Category>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Category> {
         rt::list(
-            &self.0,
-            "getProcurementCategories",
-            "/procurement/categories",
-            query,
-        )
-    }
-
-    /// `GET /procurement/categories` (`getProcurementCategories`): Get List of Category.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Category> {
-        rt::stream(
-            &self.0,
-            "getProcurementCategories",
-            "/procurement/categories",
-            query,
-        )
-    }
-
-    /// `GET /procurement/categories` (`getProcurementCategories`): Get List of Category.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Category>> {
-        rt::pages(
             &self.0,
             "getProcurementCategories",
             "/procurement/categories",
@@ -1816,7 +1522,7 @@ impl ProcurementCategories {
     /// Category.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementCategoriesCount",
@@ -1828,10 +1534,11 @@ impl ProcurementCategories {
     /// `POST /procurement/categories` (`postProcurementCategories`): Post Category.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::Category) -> rt::ApiFuture<m::Category> {
+    pub fn create(&self, body: &m::Category) -> rt::Call<m::Category> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementCategories",
             "/procurement/categories",
             Some(body),
@@ -1858,10 +1565,11 @@ pub struct ProcurementCategoriesById(rt::Node);
 
 impl ProcurementCategoriesById {
     /// `GET /procurement/categories/{id}` (`getProcurementCategoriesById`): Get Category.
-    pub fn get(&self) -> rt::ApiFuture<m::Category> {
+    pub fn get(&self) -> rt::Call<m::Category> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementCategoriesById",
             "/procurement/categories/{id}",
             rt::NO_BODY,
@@ -1872,7 +1580,7 @@ impl ProcurementCategoriesById {
     /// `GET /procurement/categories/{id}` (`getProcurementCategoriesById`): Get Category.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Category>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Category>> {
         rt::get_opt(
             &self.0,
             "getProcurementCategoriesById",
@@ -1884,10 +1592,11 @@ impl ProcurementCategoriesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::Category) -> rt::ApiFuture<m::Category> {
+    pub fn update(&self, body: &m::Category) -> rt::Call<m::Category> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProcurementCategoriesById",
             "/procurement/categories/{id}",
             Some(body),
@@ -1899,9 +1608,10 @@ impl ProcurementCategoriesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Category> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Category> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProcurementCategoriesById",
             "/procurement/categories/{id}",
             patch,
@@ -1910,10 +1620,11 @@ impl ProcurementCategoriesById {
     }
 
     /// `DELETE /procurement/categories/{id}` (`deleteProcurementCategoriesById`): Delete Category.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementCategoriesById",
             "/procurement/categories/{id}",
             rt::NO_BODY,
@@ -1941,10 +1652,11 @@ pub struct ProcurementCategoriesByIdInfo(rt::Node);
 impl ProcurementCategoriesByIdInfo {
     /// `GET /procurement/categories/{id}/info` (`getProcurementCategoriesByIdInfo`): Get
     /// CategoryInfo.
-    pub fn get(&self) -> rt::ApiFuture<m::CategoryInfo> {
+    pub fn get(&self) -> rt::Call<m::CategoryInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementCategoriesByIdInfo",
             "/procurement/categories/{id}/info",
             rt::NO_BODY,
@@ -1963,35 +1675,10 @@ impl ProcurementCategoriesByIdSubcategories {
     /// `GET /procurement/categories/{parentId}/subcategories/`
     /// (`getProcurementCategoriesByParentIdSubcategories`): Get List of LegacySubCategory.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::LegacySubCategory>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::LegacySubCategory> {
         rt::list(
-            &self.0,
-            "getProcurementCategoriesByParentIdSubcategories",
-            "/procurement/categories/{parentId}/subcategories/",
-            query,
-        )
-    }
-
-    /// `GET /procurement/categories/{parentId}/subcategories/`
-    /// (`getProcurementCategoriesByParentIdSubcategories`): Get List of LegacySubCategory.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::LegacySubCategory> {
-        rt::stream(
-            &self.0,
-            "getProcurementCategoriesByParentIdSubcategories",
-            "/procurement/categories/{parentId}/subcategories/",
-            query,
-        )
-    }
-
-    /// `GET /procurement/categories/{parentId}/subcategories/`
-    /// (`getProcurementCategoriesByParentIdSubcategories`): Get List of LegacySubCategory.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::LegacySubCategory>> {
-        rt::pages(
             &self.0,
             "getProcurementCategoriesByParentIdSubcategories",
             "/procurement/categories/{parentId}/subcategories/",
@@ -2003,7 +1690,7 @@ impl ProcurementCategoriesByIdSubcategories {
     /// (`getProcurementCategoriesByParentIdSubcategoriesCount`): Get Count of LegacySubCategory.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementCategoriesByParentIdSubcategoriesCount",
@@ -2016,10 +1703,11 @@ impl ProcurementCategoriesByIdSubcategories {
     /// (`postProcurementCategoriesByParentIdSubcategories`): Post LegacySubCategory.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::LegacySubCategory) -> rt::ApiFuture<m::LegacySubCategory> {
+    pub fn create(&self, body: &m::LegacySubCategory) -> rt::Call<m::LegacySubCategory> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementCategoriesByParentIdSubcategories",
             "/procurement/categories/{parentId}/subcategories/",
             Some(body),
@@ -2047,10 +1735,11 @@ pub struct ProcurementCategoriesByIdSubcategoriesById(rt::Node);
 impl ProcurementCategoriesByIdSubcategoriesById {
     /// `GET /procurement/categories/{parentId}/subcategories/{id}`
     /// (`getProcurementCategoriesByParentIdSubcategoriesById`): Get LegacySubCategory.
-    pub fn get(&self) -> rt::ApiFuture<m::LegacySubCategory> {
+    pub fn get(&self) -> rt::Call<m::LegacySubCategory> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementCategoriesByParentIdSubcategoriesById",
             "/procurement/categories/{parentId}/subcategories/{id}",
             rt::NO_BODY,
@@ -2062,7 +1751,7 @@ impl ProcurementCategoriesByIdSubcategoriesById {
     /// (`getProcurementCategoriesByParentIdSubcategoriesById`): Get LegacySubCategory.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::LegacySubCategory>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::LegacySubCategory>> {
         rt::get_opt(
             &self.0,
             "getProcurementCategoriesByParentIdSubcategoriesById",
@@ -2075,10 +1764,11 @@ impl ProcurementCategoriesByIdSubcategoriesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::LegacySubCategory) -> rt::ApiFuture<m::LegacySubCategory> {
+    pub fn update(&self, body: &m::LegacySubCategory) -> rt::Call<m::LegacySubCategory> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProcurementCategoriesByParentIdSubcategoriesById",
             "/procurement/categories/{parentId}/subcategories/{id}",
             Some(body),
@@ -2091,9 +1781,10 @@ impl ProcurementCategoriesByIdSubcategoriesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::LegacySubCategory> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::LegacySubCategory> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProcurementCategoriesByParentIdSubcategoriesById",
             "/procurement/categories/{parentId}/subcategories/{id}",
             patch,
@@ -2103,10 +1794,11 @@ impl ProcurementCategoriesByIdSubcategoriesById {
 
     /// `DELETE /procurement/categories/{parentId}/subcategories/{id}`
     /// (`deleteProcurementCategoriesByParentIdSubcategoriesById`): Delete LegacySubCategory.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementCategoriesByParentIdSubcategoriesById",
             "/procurement/categories/{parentId}/subcategories/{id}",
             rt::NO_BODY,
@@ -2129,10 +1821,11 @@ pub struct ProcurementCategoriesByIdSubcategoriesByIdInfo(rt::Node);
 impl ProcurementCategoriesByIdSubcategoriesByIdInfo {
     /// `GET /procurement/categories/{parentId}/subcategories/{id}/info`
     /// (`getProcurementCategoriesByParentIdSubcategoriesByIdInfo`): Get LegacySubCategoryInfos.
-    pub fn get(&self) -> rt::ApiFuture<m::LegacySubCategoryInfo> {
+    pub fn get(&self) -> rt::Call<m::LegacySubCategoryInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementCategoriesByParentIdSubcategoriesByIdInfo",
             "/procurement/categories/{parentId}/subcategories/{id}/info",
             rt::NO_BODY,
@@ -2151,38 +1844,10 @@ impl ProcurementCategoriesByIdSubcategoriesInfo {
     /// `GET /procurement/categories/{parentId}/subcategories/info`
     /// (`getProcurementCategoriesByParentIdSubcategoriesInfo`): Get List of LegacySubCategoryInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::LegacySubCategoryInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::LegacySubCategoryInfo> {
         rt::list(
-            &self.0,
-            "getProcurementCategoriesByParentIdSubcategoriesInfo",
-            "/procurement/categories/{parentId}/subcategories/info",
-            query,
-        )
-    }
-
-    /// `GET /procurement/categories/{parentId}/subcategories/info`
-    /// (`getProcurementCategoriesByParentIdSubcategoriesInfo`): Get List of LegacySubCategoryInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::LegacySubCategoryInfo> {
-        rt::stream(
-            &self.0,
-            "getProcurementCategoriesByParentIdSubcategoriesInfo",
-            "/procurement/categories/{parentId}/subcategories/info",
-            query,
-        )
-    }
-
-    /// `GET /procurement/categories/{parentId}/subcategories/info`
-    /// (`getProcurementCategoriesByParentIdSubcategoriesInfo`): Get List of LegacySubCategoryInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::LegacySubCategoryInfo>> {
-        rt::pages(
             &self.0,
             "getProcurementCategoriesByParentIdSubcategoriesInfo",
             "/procurement/categories/{parentId}/subcategories/info",
@@ -2195,7 +1860,7 @@ impl ProcurementCategoriesByIdSubcategoriesInfo {
     /// LegacySubCategoryInfos.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementCategoriesByParentIdSubcategoriesInfoCount",
@@ -2215,35 +1880,10 @@ impl ProcurementCategoriesInfo {
     /// `GET /procurement/categories/info` (`getProcurementCategoriesInfo`): Get List of
     /// CategoryInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::CategoryInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CategoryInfo> {
         rt::list(
-            &self.0,
-            "getProcurementCategoriesInfo",
-            "/procurement/categories/info",
-            query,
-        )
-    }
-
-    /// `GET /procurement/categories/info` (`getProcurementCategoriesInfo`): Get List of
-    /// CategoryInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CategoryInfo> {
-        rt::stream(
-            &self.0,
-            "getProcurementCategoriesInfo",
-            "/procurement/categories/info",
-            query,
-        )
-    }
-
-    /// `GET /procurement/categories/info` (`getProcurementCategoriesInfo`): Get List of
-    /// CategoryInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::CategoryInfo>> {
-        rt::pages(
             &self.0,
             "getProcurementCategoriesInfo",
             "/procurement/categories/info",
@@ -2255,7 +1895,7 @@ impl ProcurementCategoriesInfo {
     /// CategoryInfo.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementCategoriesInfoCount",
@@ -2274,33 +1914,10 @@ pub struct ProcurementChangeorder(rt::Node);
 impl ProcurementChangeorder {
     /// `GET /procurement/changeorder` (`getProcurementChangeorder`): Get List of ChangeOrders.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ChangeOrder>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ChangeOrder> {
         rt::list(
-            &self.0,
-            "getProcurementChangeorder",
-            "/procurement/changeorder",
-            query,
-        )
-    }
-
-    /// `GET /procurement/changeorder` (`getProcurementChangeorder`): Get List of ChangeOrders.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ChangeOrder> {
-        rt::stream(
-            &self.0,
-            "getProcurementChangeorder",
-            "/procurement/changeorder",
-            query,
-        )
-    }
-
-    /// `GET /procurement/changeorder` (`getProcurementChangeorder`): Get List of ChangeOrders.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ChangeOrder>> {
-        rt::pages(
             &self.0,
             "getProcurementChangeorder",
             "/procurement/changeorder",
@@ -2311,10 +1928,11 @@ impl ProcurementChangeorder {
     /// `POST /procurement/changeorder` (`postProcurementChangeorder`): Post ChangeOrder.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::ChangeOrder) -> rt::ApiFuture<m::ChangeOrder> {
+    pub fn create(&self, body: &m::ChangeOrder) -> rt::Call<m::ChangeOrder> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementChangeorder",
             "/procurement/changeorder",
             Some(body),
@@ -2340,9 +1958,10 @@ impl ProcurementChangeorderById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ChangeOrder> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ChangeOrder> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProcurementChangeorderById",
             "/procurement/changeorder/{id}",
             patch,
@@ -2352,10 +1971,11 @@ impl ProcurementChangeorderById {
 
     /// `DELETE /procurement/changeorder/{id}` (`deleteProcurementChangeorderById`): Deletes
     /// ChangeOrder By Id.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementChangeorderById",
             "/procurement/changeorder/{id}",
             rt::NO_BODY,
@@ -2375,7 +1995,7 @@ impl ProcurementChangeorders {
     /// changeOrders.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementChangeordersCount",
@@ -2395,35 +2015,10 @@ impl ProcurementDirectionalSyncs {
     /// `GET /procurement/directionalSyncs` (`getProcurementDirectionalSyncs`): Get List of
     /// DirectionalSync.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::DirectionalSync>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::DirectionalSync> {
         rt::list(
-            &self.0,
-            "getProcurementDirectionalSyncs",
-            "/procurement/directionalSyncs",
-            query,
-        )
-    }
-
-    /// `GET /procurement/directionalSyncs` (`getProcurementDirectionalSyncs`): Get List of
-    /// DirectionalSync.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::DirectionalSync> {
-        rt::stream(
-            &self.0,
-            "getProcurementDirectionalSyncs",
-            "/procurement/directionalSyncs",
-            query,
-        )
-    }
-
-    /// `GET /procurement/directionalSyncs` (`getProcurementDirectionalSyncs`): Get List of
-    /// DirectionalSync.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::DirectionalSync>> {
-        rt::pages(
             &self.0,
             "getProcurementDirectionalSyncs",
             "/procurement/directionalSyncs",
@@ -2435,7 +2030,7 @@ impl ProcurementDirectionalSyncs {
     /// of DirectionalSync.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementDirectionalSyncsCount",
@@ -2448,10 +2043,11 @@ impl ProcurementDirectionalSyncs {
     /// DirectionalSync.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::DirectionalSync) -> rt::ApiFuture<m::DirectionalSync> {
+    pub fn create(&self, body: &m::DirectionalSync) -> rt::Call<m::DirectionalSync> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementDirectionalSyncs",
             "/procurement/directionalSyncs",
             Some(body),
@@ -2474,10 +2070,11 @@ pub struct ProcurementDirectionalSyncsById(rt::Node);
 impl ProcurementDirectionalSyncsById {
     /// `GET /procurement/directionalSyncs/{id}` (`getProcurementDirectionalSyncsById`): Get
     /// DirectionalSync.
-    pub fn get(&self) -> rt::ApiFuture<m::DirectionalSync> {
+    pub fn get(&self) -> rt::Call<m::DirectionalSync> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementDirectionalSyncsById",
             "/procurement/directionalSyncs/{id}",
             rt::NO_BODY,
@@ -2489,7 +2086,7 @@ impl ProcurementDirectionalSyncsById {
     /// DirectionalSync.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::DirectionalSync>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::DirectionalSync>> {
         rt::get_opt(
             &self.0,
             "getProcurementDirectionalSyncsById",
@@ -2502,10 +2099,11 @@ impl ProcurementDirectionalSyncsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::DirectionalSync) -> rt::ApiFuture<m::DirectionalSync> {
+    pub fn update(&self, body: &m::DirectionalSync) -> rt::Call<m::DirectionalSync> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProcurementDirectionalSyncsById",
             "/procurement/directionalSyncs/{id}",
             Some(body),
@@ -2518,9 +2116,10 @@ impl ProcurementDirectionalSyncsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::DirectionalSync> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::DirectionalSync> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProcurementDirectionalSyncsById",
             "/procurement/directionalSyncs/{id}",
             patch,
@@ -2530,10 +2129,11 @@ impl ProcurementDirectionalSyncsById {
 
     /// `DELETE /procurement/directionalSyncs/{id}` (`deleteProcurementDirectionalSyncsById`):
     /// Delete DirectionalSync.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementDirectionalSyncsById",
             "/procurement/directionalSyncs/{id}",
             rt::NO_BODY,
@@ -2552,35 +2152,10 @@ impl ProcurementInvoicegrouping {
     /// `GET /procurement/invoicegrouping` (`getProcurementInvoicegrouping`): Get List of
     /// InvoiceGrouping.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::InvoiceGrouping>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::InvoiceGrouping> {
         rt::list(
-            &self.0,
-            "getProcurementInvoicegrouping",
-            "/procurement/invoicegrouping",
-            query,
-        )
-    }
-
-    /// `GET /procurement/invoicegrouping` (`getProcurementInvoicegrouping`): Get List of
-    /// InvoiceGrouping.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::InvoiceGrouping> {
-        rt::stream(
-            &self.0,
-            "getProcurementInvoicegrouping",
-            "/procurement/invoicegrouping",
-            query,
-        )
-    }
-
-    /// `GET /procurement/invoicegrouping` (`getProcurementInvoicegrouping`): Get List of
-    /// InvoiceGrouping.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::InvoiceGrouping>> {
-        rt::pages(
             &self.0,
             "getProcurementInvoicegrouping",
             "/procurement/invoicegrouping",
@@ -2592,7 +2167,7 @@ impl ProcurementInvoicegrouping {
     /// of InvoiceGrouping.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementInvoicegroupingCount",
@@ -2623,10 +2198,11 @@ impl ProcurementInvoicegroupingCount {
     /// InvoiceGrouping.
     ///
     /// Not retried after an answer that may have been lost.
-    pub fn post(&self, body: &m::InvoiceGrouping) -> rt::ApiFuture<m::InvoiceGrouping> {
+    pub fn post(&self, body: &m::InvoiceGrouping) -> rt::Call<m::InvoiceGrouping> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementInvoicegroupingCount",
             "/procurement/invoicegrouping/count",
             Some(body),
@@ -2644,10 +2220,11 @@ pub struct ProcurementInvoicegroupingById(rt::Node);
 impl ProcurementInvoicegroupingById {
     /// `GET /procurement/invoicegrouping/{id}` (`getProcurementInvoicegroupingById`): Get
     /// InvoiceGrouping.
-    pub fn get(&self) -> rt::ApiFuture<m::InvoiceGrouping> {
+    pub fn get(&self) -> rt::Call<m::InvoiceGrouping> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementInvoicegroupingById",
             "/procurement/invoicegrouping/{id}",
             rt::NO_BODY,
@@ -2659,7 +2236,7 @@ impl ProcurementInvoicegroupingById {
     /// InvoiceGrouping.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::InvoiceGrouping>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::InvoiceGrouping>> {
         rt::get_opt(
             &self.0,
             "getProcurementInvoicegroupingById",
@@ -2672,10 +2249,11 @@ impl ProcurementInvoicegroupingById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::InvoiceGrouping) -> rt::ApiFuture<m::InvoiceGrouping> {
+    pub fn update(&self, body: &m::InvoiceGrouping) -> rt::Call<m::InvoiceGrouping> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProcurementInvoicegroupingById",
             "/procurement/invoicegrouping/{id}",
             Some(body),
@@ -2688,9 +2266,10 @@ impl ProcurementInvoicegroupingById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::InvoiceGrouping> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::InvoiceGrouping> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProcurementInvoicegroupingById",
             "/procurement/invoicegrouping/{id}",
             patch,
@@ -2700,10 +2279,11 @@ impl ProcurementInvoicegroupingById {
 
     /// `DELETE /procurement/invoicegrouping/{id}` (`deleteProcurementInvoicegroupingById`): Delete
     /// InvoiceGrouping.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementInvoicegroupingById",
             "/procurement/invoicegrouping/{id}",
             rt::NO_BODY,
@@ -2727,35 +2307,10 @@ impl ProcurementInvoicegroupingByIdUsages {
     /// `GET /procurement/invoicegrouping/{id}/usages` (`getProcurementInvoicegroupingByIdUsages`):
     /// Get List of Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getProcurementInvoicegroupingByIdUsages",
-            "/procurement/invoicegrouping/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /procurement/invoicegrouping/{id}/usages` (`getProcurementInvoicegroupingByIdUsages`):
-    /// Get List of Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getProcurementInvoicegroupingByIdUsages",
-            "/procurement/invoicegrouping/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /procurement/invoicegrouping/{id}/usages` (`getProcurementInvoicegroupingByIdUsages`):
-    /// Get List of Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getProcurementInvoicegroupingByIdUsages",
             "/procurement/invoicegrouping/{id}/usages",
@@ -2779,35 +2334,10 @@ impl ProcurementInvoicegroupingByIdUsagesList {
     /// `GET /procurement/invoicegrouping/{id}/usages/list`
     /// (`getProcurementInvoicegroupingByIdUsagesList`): Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getProcurementInvoicegroupingByIdUsagesList",
-            "/procurement/invoicegrouping/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /procurement/invoicegrouping/{id}/usages/list`
-    /// (`getProcurementInvoicegroupingByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getProcurementInvoicegroupingByIdUsagesList",
-            "/procurement/invoicegrouping/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /procurement/invoicegrouping/{id}/usages/list`
-    /// (`getProcurementInvoicegroupingByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getProcurementInvoicegroupingByIdUsagesList",
             "/procurement/invoicegrouping/{id}/usages/list",
@@ -2825,33 +2355,10 @@ pub struct ProcurementManufacturers(rt::Node);
 impl ProcurementManufacturers {
     /// `GET /procurement/manufacturers` (`getProcurementManufacturers`): Get List of Manufacturer.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Manufacturer>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Manufacturer> {
         rt::list(
-            &self.0,
-            "getProcurementManufacturers",
-            "/procurement/manufacturers",
-            query,
-        )
-    }
-
-    /// `GET /procurement/manufacturers` (`getProcurementManufacturers`): Get List of Manufacturer.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Manufacturer> {
-        rt::stream(
-            &self.0,
-            "getProcurementManufacturers",
-            "/procurement/manufacturers",
-            query,
-        )
-    }
-
-    /// `GET /procurement/manufacturers` (`getProcurementManufacturers`): Get List of Manufacturer.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Manufacturer>> {
-        rt::pages(
             &self.0,
             "getProcurementManufacturers",
             "/procurement/manufacturers",
@@ -2863,7 +2370,7 @@ impl ProcurementManufacturers {
     /// Manufacturer.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementManufacturersCount",
@@ -2875,10 +2382,11 @@ impl ProcurementManufacturers {
     /// `POST /procurement/manufacturers` (`postProcurementManufacturers`): Post Manufacturer.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::Manufacturer) -> rt::ApiFuture<m::Manufacturer> {
+    pub fn create(&self, body: &m::Manufacturer) -> rt::Call<m::Manufacturer> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementManufacturers",
             "/procurement/manufacturers",
             Some(body),
@@ -2924,10 +2432,11 @@ pub struct ProcurementManufacturersCountInfo(rt::Node);
 impl ProcurementManufacturersCountInfo {
     /// `GET /procurement/manufacturers/count/info` (`getProcurementManufacturersCountInfo`): Get
     /// Count of ManufacturerInfos.
-    pub fn get(&self) -> rt::ApiFuture<m::Count> {
+    pub fn get(&self) -> rt::Call<m::Count> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementManufacturersCountInfo",
             "/procurement/manufacturers/count/info",
             rt::NO_BODY,
@@ -2944,10 +2453,11 @@ pub struct ProcurementManufacturersById(rt::Node);
 
 impl ProcurementManufacturersById {
     /// `GET /procurement/manufacturers/{id}` (`getProcurementManufacturersById`): Get Manufacturer.
-    pub fn get(&self) -> rt::ApiFuture<m::Manufacturer> {
+    pub fn get(&self) -> rt::Call<m::Manufacturer> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementManufacturersById",
             "/procurement/manufacturers/{id}",
             rt::NO_BODY,
@@ -2958,7 +2468,7 @@ impl ProcurementManufacturersById {
     /// `GET /procurement/manufacturers/{id}` (`getProcurementManufacturersById`): Get Manufacturer.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Manufacturer>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Manufacturer>> {
         rt::get_opt(
             &self.0,
             "getProcurementManufacturersById",
@@ -2970,10 +2480,11 @@ impl ProcurementManufacturersById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::Manufacturer) -> rt::ApiFuture<m::Manufacturer> {
+    pub fn update(&self, body: &m::Manufacturer) -> rt::Call<m::Manufacturer> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProcurementManufacturersById",
             "/procurement/manufacturers/{id}",
             Some(body),
@@ -2986,9 +2497,10 @@ impl ProcurementManufacturersById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Manufacturer> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Manufacturer> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProcurementManufacturersById",
             "/procurement/manufacturers/{id}",
             patch,
@@ -2998,10 +2510,11 @@ impl ProcurementManufacturersById {
 
     /// `DELETE /procurement/manufacturers/{id}` (`deleteProcurementManufacturersById`): Delete
     /// Manufacturer.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementManufacturersById",
             "/procurement/manufacturers/{id}",
             rt::NO_BODY,
@@ -3024,10 +2537,11 @@ pub struct ProcurementManufacturersByIdInfo(rt::Node);
 impl ProcurementManufacturersByIdInfo {
     /// `GET /procurement/manufacturers/{id}/info` (`getProcurementManufacturersByIdInfo`): Get
     /// ManufacturerInfo.
-    pub fn get(&self) -> rt::ApiFuture<m::ManufacturerInfo> {
+    pub fn get(&self) -> rt::Call<m::ManufacturerInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementManufacturersByIdInfo",
             "/procurement/manufacturers/{id}/info",
             rt::NO_BODY,
@@ -3046,35 +2560,10 @@ impl ProcurementManufacturersInfo {
     /// `GET /procurement/manufacturers/info` (`getProcurementManufacturersInfo`): Get List of
     /// ManufacturerInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ManufacturerInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ManufacturerInfo> {
         rt::list(
-            &self.0,
-            "getProcurementManufacturersInfo",
-            "/procurement/manufacturers/info",
-            query,
-        )
-    }
-
-    /// `GET /procurement/manufacturers/info` (`getProcurementManufacturersInfo`): Get List of
-    /// ManufacturerInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ManufacturerInfo> {
-        rt::stream(
-            &self.0,
-            "getProcurementManufacturersInfo",
-            "/procurement/manufacturers/info",
-            query,
-        )
-    }
-
-    /// `GET /procurement/manufacturers/info` (`getProcurementManufacturersInfo`): Get List of
-    /// ManufacturerInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ManufacturerInfo>> {
-        rt::pages(
             &self.0,
             "getProcurementManufacturersInfo",
             "/procurement/manufacturers/info",
@@ -3093,35 +2582,10 @@ impl ProcurementOnhandserialnumbers {
     /// `GET /procurement/onhandserialnumbers` (`getProcurementOnhandserialnumbers`): Get List of
     /// OnHandSerialNumber.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::OnHandSerialNumber>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::OnHandSerialNumber> {
         rt::list(
-            &self.0,
-            "getProcurementOnhandserialnumbers",
-            "/procurement/onhandserialnumbers",
-            query,
-        )
-    }
-
-    /// `GET /procurement/onhandserialnumbers` (`getProcurementOnhandserialnumbers`): Get List of
-    /// OnHandSerialNumber.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::OnHandSerialNumber> {
-        rt::stream(
-            &self.0,
-            "getProcurementOnhandserialnumbers",
-            "/procurement/onhandserialnumbers",
-            query,
-        )
-    }
-
-    /// `GET /procurement/onhandserialnumbers` (`getProcurementOnhandserialnumbers`): Get List of
-    /// OnHandSerialNumber.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::OnHandSerialNumber>> {
-        rt::pages(
             &self.0,
             "getProcurementOnhandserialnumbers",
             "/procurement/onhandserialnumbers",
@@ -3133,7 +2597,7 @@ impl ProcurementOnhandserialnumbers {
     /// Count of OnHandSerialNumber.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementOnhandserialnumbersCount",
@@ -3157,10 +2621,11 @@ pub struct ProcurementOnhandserialnumbersById(rt::Node);
 impl ProcurementOnhandserialnumbersById {
     /// `GET /procurement/onhandserialnumbers/{id}` (`getProcurementOnhandserialnumbersById`): Get
     /// OnHandSerialNumber.
-    pub fn get(&self) -> rt::ApiFuture<m::OnHandSerialNumber> {
+    pub fn get(&self) -> rt::Call<m::OnHandSerialNumber> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementOnhandserialnumbersById",
             "/procurement/onhandserialnumbers/{id}",
             rt::NO_BODY,
@@ -3172,7 +2637,7 @@ impl ProcurementOnhandserialnumbersById {
     /// OnHandSerialNumber.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::OnHandSerialNumber>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::OnHandSerialNumber>> {
         rt::get_opt(
             &self.0,
             "getProcurementOnhandserialnumbersById",
@@ -3191,35 +2656,10 @@ impl ProcurementPricingschedules {
     /// `GET /procurement/pricingschedules` (`getProcurementPricingschedules`): Get List of
     /// PricingSchedule.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::PricingSchedule>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::PricingSchedule> {
         rt::list(
-            &self.0,
-            "getProcurementPricingschedules",
-            "/procurement/pricingschedules",
-            query,
-        )
-    }
-
-    /// `GET /procurement/pricingschedules` (`getProcurementPricingschedules`): Get List of
-    /// PricingSchedule.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::PricingSchedule> {
-        rt::stream(
-            &self.0,
-            "getProcurementPricingschedules",
-            "/procurement/pricingschedules",
-            query,
-        )
-    }
-
-    /// `GET /procurement/pricingschedules` (`getProcurementPricingschedules`): Get List of
-    /// PricingSchedule.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::PricingSchedule>> {
-        rt::pages(
             &self.0,
             "getProcurementPricingschedules",
             "/procurement/pricingschedules",
@@ -3231,7 +2671,7 @@ impl ProcurementPricingschedules {
     /// of PricingSchedule.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementPricingschedulesCount",
@@ -3244,10 +2684,11 @@ impl ProcurementPricingschedules {
     /// PricingSchedule.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::PricingSchedule) -> rt::ApiFuture<m::PricingSchedule> {
+    pub fn create(&self, body: &m::PricingSchedule) -> rt::Call<m::PricingSchedule> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementPricingschedules",
             "/procurement/pricingschedules",
             Some(body),
@@ -3270,10 +2711,11 @@ pub struct ProcurementPricingschedulesById(rt::Node);
 impl ProcurementPricingschedulesById {
     /// `GET /procurement/pricingschedules/{id}` (`getProcurementPricingschedulesById`): Get
     /// PricingSchedule.
-    pub fn get(&self) -> rt::ApiFuture<m::PricingSchedule> {
+    pub fn get(&self) -> rt::Call<m::PricingSchedule> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementPricingschedulesById",
             "/procurement/pricingschedules/{id}",
             rt::NO_BODY,
@@ -3285,7 +2727,7 @@ impl ProcurementPricingschedulesById {
     /// PricingSchedule.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::PricingSchedule>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::PricingSchedule>> {
         rt::get_opt(
             &self.0,
             "getProcurementPricingschedulesById",
@@ -3298,10 +2740,11 @@ impl ProcurementPricingschedulesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::PricingSchedule) -> rt::ApiFuture<m::PricingSchedule> {
+    pub fn update(&self, body: &m::PricingSchedule) -> rt::Call<m::PricingSchedule> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProcurementPricingschedulesById",
             "/procurement/pricingschedules/{id}",
             Some(body),
@@ -3314,9 +2757,10 @@ impl ProcurementPricingschedulesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::PricingSchedule> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::PricingSchedule> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProcurementPricingschedulesById",
             "/procurement/pricingschedules/{id}",
             patch,
@@ -3326,10 +2770,11 @@ impl ProcurementPricingschedulesById {
 
     /// `DELETE /procurement/pricingschedules/{id}` (`deleteProcurementPricingschedulesById`):
     /// Delete PricingSchedule.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementPricingschedulesById",
             "/procurement/pricingschedules/{id}",
             rt::NO_BODY,
@@ -3353,35 +2798,10 @@ impl ProcurementPricingschedulesByIdDetails {
     /// `GET /procurement/pricingschedules/{parentId}/details`
     /// (`getProcurementPricingschedulesByParentIdDetails`): Get List of PricingDetail.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::PricingDetail>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::PricingDetail> {
         rt::list(
-            &self.0,
-            "getProcurementPricingschedulesByParentIdDetails",
-            "/procurement/pricingschedules/{parentId}/details",
-            query,
-        )
-    }
-
-    /// `GET /procurement/pricingschedules/{parentId}/details`
-    /// (`getProcurementPricingschedulesByParentIdDetails`): Get List of PricingDetail.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::PricingDetail> {
-        rt::stream(
-            &self.0,
-            "getProcurementPricingschedulesByParentIdDetails",
-            "/procurement/pricingschedules/{parentId}/details",
-            query,
-        )
-    }
-
-    /// `GET /procurement/pricingschedules/{parentId}/details`
-    /// (`getProcurementPricingschedulesByParentIdDetails`): Get List of PricingDetail.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::PricingDetail>> {
-        rt::pages(
             &self.0,
             "getProcurementPricingschedulesByParentIdDetails",
             "/procurement/pricingschedules/{parentId}/details",
@@ -3393,7 +2813,7 @@ impl ProcurementPricingschedulesByIdDetails {
     /// (`getProcurementPricingschedulesByParentIdDetailsCount`): Get Count of PricingDetail.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementPricingschedulesByParentIdDetailsCount",
@@ -3406,10 +2826,11 @@ impl ProcurementPricingschedulesByIdDetails {
     /// (`postProcurementPricingschedulesByParentIdDetails`): Post PricingDetail.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::PricingDetail) -> rt::ApiFuture<m::PricingDetail> {
+    pub fn create(&self, body: &m::PricingDetail) -> rt::Call<m::PricingDetail> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementPricingschedulesByParentIdDetails",
             "/procurement/pricingschedules/{parentId}/details",
             Some(body),
@@ -3432,10 +2853,11 @@ pub struct ProcurementPricingschedulesByIdDetailsById(rt::Node);
 impl ProcurementPricingschedulesByIdDetailsById {
     /// `GET /procurement/pricingschedules/{parentId}/details/{id}`
     /// (`getProcurementPricingschedulesByParentIdDetailsById`): Get PricingDetail.
-    pub fn get(&self) -> rt::ApiFuture<m::PricingDetail> {
+    pub fn get(&self) -> rt::Call<m::PricingDetail> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementPricingschedulesByParentIdDetailsById",
             "/procurement/pricingschedules/{parentId}/details/{id}",
             rt::NO_BODY,
@@ -3447,7 +2869,7 @@ impl ProcurementPricingschedulesByIdDetailsById {
     /// (`getProcurementPricingschedulesByParentIdDetailsById`): Get PricingDetail.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::PricingDetail>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::PricingDetail>> {
         rt::get_opt(
             &self.0,
             "getProcurementPricingschedulesByParentIdDetailsById",
@@ -3460,10 +2882,11 @@ impl ProcurementPricingschedulesByIdDetailsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::PricingDetail) -> rt::ApiFuture<m::PricingDetail> {
+    pub fn update(&self, body: &m::PricingDetail) -> rt::Call<m::PricingDetail> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProcurementPricingschedulesByParentIdDetailsById",
             "/procurement/pricingschedules/{parentId}/details/{id}",
             Some(body),
@@ -3476,9 +2899,10 @@ impl ProcurementPricingschedulesByIdDetailsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::PricingDetail> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::PricingDetail> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProcurementPricingschedulesByParentIdDetailsById",
             "/procurement/pricingschedules/{parentId}/details/{id}",
             patch,
@@ -3488,10 +2912,11 @@ impl ProcurementPricingschedulesByIdDetailsById {
 
     /// `DELETE /procurement/pricingschedules/{parentId}/details/{id}`
     /// (`deleteProcurementPricingschedulesByParentIdDetailsById`): Delete PricingDetail.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementPricingschedulesByParentIdDetailsById",
             "/procurement/pricingschedules/{parentId}/details/{id}",
             rt::NO_BODY,
@@ -3516,37 +2941,10 @@ impl ProcurementPricingschedulesByIdDetailsByIdBreaks {
     /// (`getProcurementPricingschedulesByGrandparentIdDetailsByParentIdBreaks`): Get List of
     /// PricingBreak.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::PricingBreak>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::PricingBreak> {
         rt::list(
-            &self.0,
-            "getProcurementPricingschedulesByGrandparentIdDetailsByParentIdBreaks",
-            "/procurement/pricingschedules/{grandparentId}/details/{parentId}/breaks",
-            query,
-        )
-    }
-
-    /// `GET /procurement/pricingschedules/{grandparentId}/details/{parentId}/breaks`
-    /// (`getProcurementPricingschedulesByGrandparentIdDetailsByParentIdBreaks`): Get List of
-    /// PricingBreak.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::PricingBreak> {
-        rt::stream(
-            &self.0,
-            "getProcurementPricingschedulesByGrandparentIdDetailsByParentIdBreaks",
-            "/procurement/pricingschedules/{grandparentId}/details/{parentId}/breaks",
-            query,
-        )
-    }
-
-    /// `GET /procurement/pricingschedules/{grandparentId}/details/{parentId}/breaks`
-    /// (`getProcurementPricingschedulesByGrandparentIdDetailsByParentIdBreaks`): Get List of
-    /// PricingBreak.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::PricingBreak>> {
-        rt::pages(
             &self.0,
             "getProcurementPricingschedulesByGrandparentIdDetailsByParentIdBreaks",
             "/procurement/pricingschedules/{grandparentId}/details/{parentId}/breaks",
@@ -3559,7 +2957,7 @@ impl ProcurementPricingschedulesByIdDetailsByIdBreaks {
     /// PricingBreak.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementPricingschedulesByGrandparentIdDetailsByParentIdBreaksCount",
@@ -3573,10 +2971,11 @@ impl ProcurementPricingschedulesByIdDetailsByIdBreaks {
     /// PricingBreak.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::PricingBreak) -> rt::ApiFuture<m::PricingBreak> {
+    pub fn create(&self, body: &m::PricingBreak) -> rt::Call<m::PricingBreak> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementPricingschedulesByGrandparentIdDetailsByParentIdBreaks",
             "/procurement/pricingschedules/{grandparentId}/details/{parentId}/breaks",
             Some(body),
@@ -3600,10 +2999,11 @@ impl ProcurementPricingschedulesByIdDetailsByIdBreaksById {
     /// `GET /procurement/pricingschedules/{grandparentId}/details/{parentId}/breaks/{id}`
     /// (`getProcurementPricingschedulesByGrandparentIdDetailsByParentIdBreaksById`): Get
     /// PricingBreak.
-    pub fn get(&self) -> rt::ApiFuture<m::PricingBreak> {
+    pub fn get(&self) -> rt::Call<m::PricingBreak> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementPricingschedulesByGrandparentIdDetailsByParentIdBreaksById",
             "/procurement/pricingschedules/{grandparentId}/details/{parentId}/breaks/{id}",
             rt::NO_BODY,
@@ -3616,7 +3016,7 @@ impl ProcurementPricingschedulesByIdDetailsByIdBreaksById {
     /// PricingBreak.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::PricingBreak>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::PricingBreak>> {
         rt::get_opt(
             &self.0,
             "getProcurementPricingschedulesByGrandparentIdDetailsByParentIdBreaksById",
@@ -3630,10 +3030,11 @@ impl ProcurementPricingschedulesByIdDetailsByIdBreaksById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::PricingBreak) -> rt::ApiFuture<m::PricingBreak> {
+    pub fn update(&self, body: &m::PricingBreak) -> rt::Call<m::PricingBreak> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProcurementPricingschedulesByGrandparentIdDetailsByParentIdBreaksById",
             "/procurement/pricingschedules/{grandparentId}/details/{parentId}/breaks/{id}",
             Some(body),
@@ -3647,9 +3048,10 @@ impl ProcurementPricingschedulesByIdDetailsByIdBreaksById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::PricingBreak> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::PricingBreak> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProcurementPricingschedulesByGrandparentIdDetailsByParentIdBreaksById",
             "/procurement/pricingschedules/{grandparentId}/details/{parentId}/breaks/{id}",
             patch,
@@ -3660,10 +3062,11 @@ impl ProcurementPricingschedulesByIdDetailsByIdBreaksById {
     /// `DELETE /procurement/pricingschedules/{grandparentId}/details/{parentId}/breaks/{id}`
     /// (`deleteProcurementPricingschedulesByGrandparentIdDetailsByParentIdBreaksById`): Delete
     /// PricingBreak.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementPricingschedulesByGrandparentIdDetailsByParentIdBreaksById",
             "/procurement/pricingschedules/{grandparentId}/details/{parentId}/breaks/{id}",
             rt::NO_BODY,
@@ -3681,33 +3084,10 @@ pub struct ProcurementProducts(rt::Node);
 impl ProcurementProducts {
     /// `GET /procurement/products` (`getProcurementProducts`): Get List of ProductItem.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ProductItem>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ProductItem> {
         rt::list(
-            &self.0,
-            "getProcurementProducts",
-            "/procurement/products",
-            query,
-        )
-    }
-
-    /// `GET /procurement/products` (`getProcurementProducts`): Get List of ProductItem.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ProductItem> {
-        rt::stream(
-            &self.0,
-            "getProcurementProducts",
-            "/procurement/products",
-            query,
-        )
-    }
-
-    /// `GET /procurement/products` (`getProcurementProducts`): Get List of ProductItem.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ProductItem>> {
-        rt::pages(
             &self.0,
             "getProcurementProducts",
             "/procurement/products",
@@ -3718,7 +3098,7 @@ impl ProcurementProducts {
     /// `GET /procurement/products/count` (`getProcurementProductsCount`): Get Count of ProductItem.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementProductsCount",
@@ -3730,10 +3110,11 @@ impl ProcurementProducts {
     /// `POST /procurement/products` (`postProcurementProducts`): Post ProductItem.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::ProductItem) -> rt::ApiFuture<m::ProductItem> {
+    pub fn create(&self, body: &m::ProductItem) -> rt::Call<m::ProductItem> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementProducts",
             "/procurement/products",
             Some(body),
@@ -3755,10 +3136,11 @@ pub struct ProcurementProductsById(rt::Node);
 
 impl ProcurementProductsById {
     /// `GET /procurement/products/{id}` (`getProcurementProductsById`): Get ProductItem.
-    pub fn get(&self) -> rt::ApiFuture<m::ProductItem> {
+    pub fn get(&self) -> rt::Call<m::ProductItem> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementProductsById",
             "/procurement/products/{id}",
             rt::NO_BODY,
@@ -3769,7 +3151,7 @@ impl ProcurementProductsById {
     /// `GET /procurement/products/{id}` (`getProcurementProductsById`): Get ProductItem.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ProductItem>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ProductItem>> {
         rt::get_opt(
             &self.0,
             "getProcurementProductsById",
@@ -3781,10 +3163,11 @@ impl ProcurementProductsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::ProductItem) -> rt::ApiFuture<m::ProductItem> {
+    pub fn update(&self, body: &m::ProductItem) -> rt::Call<m::ProductItem> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProcurementProductsById",
             "/procurement/products/{id}",
             Some(body),
@@ -3796,9 +3179,10 @@ impl ProcurementProductsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ProductItem> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ProductItem> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProcurementProductsById",
             "/procurement/products/{id}",
             patch,
@@ -3807,10 +3191,11 @@ impl ProcurementProductsById {
     }
 
     /// `DELETE /procurement/products/{id}` (`deleteProcurementProductsById`): Delete ProductItem.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementProductsById",
             "/procurement/products/{id}",
             rt::NO_BODY,
@@ -3844,35 +3229,10 @@ impl ProcurementProductsByIdComponents {
     /// `GET /procurement/products/{parentId}/components`
     /// (`getProcurementProductsByParentIdComponents`): Get List of ProductComponent.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ProductComponent>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ProductComponent> {
         rt::list(
-            &self.0,
-            "getProcurementProductsByParentIdComponents",
-            "/procurement/products/{parentId}/components",
-            query,
-        )
-    }
-
-    /// `GET /procurement/products/{parentId}/components`
-    /// (`getProcurementProductsByParentIdComponents`): Get List of ProductComponent.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ProductComponent> {
-        rt::stream(
-            &self.0,
-            "getProcurementProductsByParentIdComponents",
-            "/procurement/products/{parentId}/components",
-            query,
-        )
-    }
-
-    /// `GET /procurement/products/{parentId}/components`
-    /// (`getProcurementProductsByParentIdComponents`): Get List of ProductComponent.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ProductComponent>> {
-        rt::pages(
             &self.0,
             "getProcurementProductsByParentIdComponents",
             "/procurement/products/{parentId}/components",
@@ -3884,7 +3244,7 @@ impl ProcurementProductsByIdComponents {
     /// (`getProcurementProductsByParentIdComponentsCount`): Get Count of ProductComponent.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementProductsByParentIdComponentsCount",
@@ -3897,10 +3257,11 @@ impl ProcurementProductsByIdComponents {
     /// (`postProcurementProductsByParentIdComponents`): Post List of ProductComponent.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::ProductComponent) -> rt::ApiFuture<Vec<m::ProductComponent>> {
+    pub fn create(&self, body: &m::ProductComponent) -> rt::Call<Vec<m::ProductComponent>> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementProductsByParentIdComponents",
             "/procurement/products/{parentId}/components",
             Some(body),
@@ -3924,35 +3285,10 @@ impl ProcurementProductsByIdComponentsById {
     /// `GET /procurement/products/{parentId}/components/{id}`
     /// (`getProcurementProductsByParentIdComponentsById`): Get List of ProductComponent.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ProductComponent>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ProductComponent> {
         rt::list(
-            &self.0,
-            "getProcurementProductsByParentIdComponentsById",
-            "/procurement/products/{parentId}/components/{id}",
-            query,
-        )
-    }
-
-    /// `GET /procurement/products/{parentId}/components/{id}`
-    /// (`getProcurementProductsByParentIdComponentsById`): Get List of ProductComponent.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ProductComponent> {
-        rt::stream(
-            &self.0,
-            "getProcurementProductsByParentIdComponentsById",
-            "/procurement/products/{parentId}/components/{id}",
-            query,
-        )
-    }
-
-    /// `GET /procurement/products/{parentId}/components/{id}`
-    /// (`getProcurementProductsByParentIdComponentsById`): Get List of ProductComponent.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ProductComponent>> {
-        rt::pages(
             &self.0,
             "getProcurementProductsByParentIdComponentsById",
             "/procurement/products/{parentId}/components/{id}",
@@ -3965,10 +3301,11 @@ impl ProcurementProductsByIdComponentsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::ProductComponent) -> rt::ApiFuture<Vec<m::ProductComponent>> {
+    pub fn update(&self, body: &m::ProductComponent) -> rt::Call<Vec<m::ProductComponent>> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProcurementProductsByParentIdComponentsById",
             "/procurement/products/{parentId}/components/{id}",
             Some(body),
@@ -3981,9 +3318,10 @@ impl ProcurementProductsByIdComponentsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<Vec<m::ProductComponent>> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<Vec<m::ProductComponent>> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProcurementProductsByParentIdComponentsById",
             "/procurement/products/{parentId}/components/{id}",
             patch,
@@ -3993,10 +3331,11 @@ impl ProcurementProductsByIdComponentsById {
 
     /// `DELETE /procurement/products/{parentId}/components/{id}`
     /// (`deleteProcurementProductsByParentIdComponentsById`): Delete ProductComponent.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementProductsByParentIdComponentsById",
             "/procurement/products/{parentId}/components/{id}",
             rt::NO_BODY,
@@ -4019,10 +3358,11 @@ impl ProcurementProductsByIdDetach {
     /// a body.
     ///
     /// Declares 204 No Content with a ProductDetach body.
-    pub fn post(&self, body: &m::ProductDetach) -> rt::ApiFuture<Option<m::ProductDetach>> {
+    pub fn post(&self, body: &m::ProductDetach) -> rt::Call<Option<m::ProductDetach>> {
         rt::json_opt(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementProductsByIdDetach",
             "/procurement/products/{id}/detach",
             Some(body),
@@ -4042,43 +3382,10 @@ impl ProcurementProductsByIdPickingShippingDetails {
     /// (`getProcurementProductsByParentIdPickingShippingDetails`): Get List of
     /// ProductPickingShippingDetail.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiFuture<Vec<m::ProductPickingShippingDetail>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ProductPickingShippingDetail> {
         rt::list(
-            &self.0,
-            "getProcurementProductsByParentIdPickingShippingDetails",
-            "/procurement/products/{parentId}/pickingShippingDetails",
-            query,
-        )
-    }
-
-    /// `GET /procurement/products/{parentId}/pickingShippingDetails`
-    /// (`getProcurementProductsByParentIdPickingShippingDetails`): Get List of
-    /// ProductPickingShippingDetail.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ProductPickingShippingDetail> {
-        rt::stream(
-            &self.0,
-            "getProcurementProductsByParentIdPickingShippingDetails",
-            "/procurement/products/{parentId}/pickingShippingDetails",
-            query,
-        )
-    }
-
-    /// `GET /procurement/products/{parentId}/pickingShippingDetails`
-    /// (`getProcurementProductsByParentIdPickingShippingDetails`): Get List of
-    /// ProductPickingShippingDetail.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ProductPickingShippingDetail>> {
-        rt::pages(
             &self.0,
             "getProcurementProductsByParentIdPickingShippingDetails",
             "/procurement/products/{parentId}/pickingShippingDetails",
@@ -4091,7 +3398,7 @@ impl ProcurementProductsByIdPickingShippingDetails {
     /// ProductPickingShippingDetail.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementProductsByParentIdPickingShippingDetailsCount",
@@ -4108,10 +3415,11 @@ impl ProcurementProductsByIdPickingShippingDetails {
     pub fn create(
         &self,
         body: &m::ProductPickingShippingDetail,
-    ) -> rt::ApiFuture<Vec<m::ProductPickingShippingDetail>> {
+    ) -> rt::Call<Vec<m::ProductPickingShippingDetail>> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementProductsByParentIdPickingShippingDetails",
             "/procurement/products/{parentId}/pickingShippingDetails",
             Some(body),
@@ -4136,43 +3444,10 @@ impl ProcurementProductsByIdPickingShippingDetailsById {
     /// (`getProcurementProductsByParentIdPickingShippingDetailsById`): Get List of
     /// ProductPickingShippingDetail.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiFuture<Vec<m::ProductPickingShippingDetail>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ProductPickingShippingDetail> {
         rt::list(
-            &self.0,
-            "getProcurementProductsByParentIdPickingShippingDetailsById",
-            "/procurement/products/{parentId}/pickingShippingDetails/{id}",
-            query,
-        )
-    }
-
-    /// `GET /procurement/products/{parentId}/pickingShippingDetails/{id}`
-    /// (`getProcurementProductsByParentIdPickingShippingDetailsById`): Get List of
-    /// ProductPickingShippingDetail.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ProductPickingShippingDetail> {
-        rt::stream(
-            &self.0,
-            "getProcurementProductsByParentIdPickingShippingDetailsById",
-            "/procurement/products/{parentId}/pickingShippingDetails/{id}",
-            query,
-        )
-    }
-
-    /// `GET /procurement/products/{parentId}/pickingShippingDetails/{id}`
-    /// (`getProcurementProductsByParentIdPickingShippingDetailsById`): Get List of
-    /// ProductPickingShippingDetail.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ProductPickingShippingDetail>> {
-        rt::pages(
             &self.0,
             "getProcurementProductsByParentIdPickingShippingDetailsById",
             "/procurement/products/{parentId}/pickingShippingDetails/{id}",
@@ -4189,10 +3464,11 @@ impl ProcurementProductsByIdPickingShippingDetailsById {
     pub fn update(
         &self,
         body: &m::ProductPickingShippingDetail,
-    ) -> rt::ApiFuture<Vec<m::ProductPickingShippingDetail>> {
+    ) -> rt::Call<Vec<m::ProductPickingShippingDetail>> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProcurementProductsByParentIdPickingShippingDetailsById",
             "/procurement/products/{parentId}/pickingShippingDetails/{id}",
             Some(body),
@@ -4206,9 +3482,10 @@ impl ProcurementProductsByIdPickingShippingDetailsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<Vec<m::ProductPickingShippingDetail>> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<Vec<m::ProductPickingShippingDetail>> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProcurementProductsByParentIdPickingShippingDetailsById",
             "/procurement/products/{parentId}/pickingShippingDetails/{id}",
             patch,
@@ -4219,10 +3496,11 @@ impl ProcurementProductsByIdPickingShippingDetailsById {
     /// `DELETE /procurement/products/{parentId}/pickingShippingDetails/{id}`
     /// (`deleteProcurementProductsByParentIdPickingShippingDetailsById`): Delete
     /// ProductPickingShippingDetail.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementProductsByParentIdPickingShippingDetailsById",
             "/procurement/products/{parentId}/pickingShippingDetails/{id}",
             rt::NO_BODY,
@@ -4241,35 +3519,10 @@ impl ProcurementPurchaseorders {
     /// `GET /procurement/purchaseorders` (`getProcurementPurchaseorders`): Get List of
     /// PurchaseOrder.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::PurchaseOrder>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::PurchaseOrder> {
         rt::list(
-            &self.0,
-            "getProcurementPurchaseorders",
-            "/procurement/purchaseorders",
-            query,
-        )
-    }
-
-    /// `GET /procurement/purchaseorders` (`getProcurementPurchaseorders`): Get List of
-    /// PurchaseOrder.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::PurchaseOrder> {
-        rt::stream(
-            &self.0,
-            "getProcurementPurchaseorders",
-            "/procurement/purchaseorders",
-            query,
-        )
-    }
-
-    /// `GET /procurement/purchaseorders` (`getProcurementPurchaseorders`): Get List of
-    /// PurchaseOrder.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::PurchaseOrder>> {
-        rt::pages(
             &self.0,
             "getProcurementPurchaseorders",
             "/procurement/purchaseorders",
@@ -4281,7 +3534,7 @@ impl ProcurementPurchaseorders {
     /// PurchaseOrder.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementPurchaseordersCount",
@@ -4293,10 +3546,11 @@ impl ProcurementPurchaseorders {
     /// `POST /procurement/purchaseorders` (`postProcurementPurchaseorders`): Post PurchaseOrder.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::PurchaseOrder) -> rt::ApiFuture<m::PurchaseOrder> {
+    pub fn create(&self, body: &m::PurchaseOrder) -> rt::Call<m::PurchaseOrder> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementPurchaseorders",
             "/procurement/purchaseorders",
             Some(body),
@@ -4324,10 +3578,11 @@ pub struct ProcurementPurchaseordersById(rt::Node);
 impl ProcurementPurchaseordersById {
     /// `GET /procurement/purchaseorders/{id}` (`getProcurementPurchaseordersById`): Get
     /// PurchaseOrder.
-    pub fn get(&self) -> rt::ApiFuture<m::PurchaseOrder> {
+    pub fn get(&self) -> rt::Call<m::PurchaseOrder> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementPurchaseordersById",
             "/procurement/purchaseorders/{id}",
             rt::NO_BODY,
@@ -4339,7 +3594,7 @@ impl ProcurementPurchaseordersById {
     /// PurchaseOrder.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::PurchaseOrder>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::PurchaseOrder>> {
         rt::get_opt(
             &self.0,
             "getProcurementPurchaseordersById",
@@ -4352,10 +3607,11 @@ impl ProcurementPurchaseordersById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::PurchaseOrder) -> rt::ApiFuture<m::PurchaseOrder> {
+    pub fn update(&self, body: &m::PurchaseOrder) -> rt::Call<m::PurchaseOrder> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProcurementPurchaseordersById",
             "/procurement/purchaseorders/{id}",
             Some(body),
@@ -4368,9 +3624,10 @@ impl ProcurementPurchaseordersById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::PurchaseOrder> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::PurchaseOrder> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProcurementPurchaseordersById",
             "/procurement/purchaseorders/{id}",
             patch,
@@ -4380,10 +3637,11 @@ impl ProcurementPurchaseordersById {
 
     /// `DELETE /procurement/purchaseorders/{id}` (`deleteProcurementPurchaseordersById`): Delete
     /// PurchaseOrder.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementPurchaseordersById",
             "/procurement/purchaseorders/{id}",
             rt::NO_BODY,
@@ -4441,10 +3699,11 @@ impl ProcurementPurchaseordersByIdCopy {
     /// a body.
     ///
     /// Copy and approve actions answer 200 or 201 whatever the spec declares.
-    pub fn post(&self) -> rt::ApiFuture<Option<m::PurchaseOrder>> {
+    pub fn post(&self) -> rt::Call<Option<m::PurchaseOrder>> {
         rt::json_opt(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementPurchaseordersByIdCopy",
             "/procurement/purchaseorders/{id}/copy",
             rt::NO_BODY,
@@ -4462,10 +3721,11 @@ pub struct ProcurementPurchaseordersByIdInfo(rt::Node);
 impl ProcurementPurchaseordersByIdInfo {
     /// `GET /procurement/purchaseorders/{id}/info` (`getProcurementPurchaseordersByIdInfo`): Get
     /// PurchaseOrderInfo.
-    pub fn get(&self) -> rt::ApiFuture<m::PurchaseOrderInfo> {
+    pub fn get(&self) -> rt::Call<m::PurchaseOrderInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementPurchaseordersByIdInfo",
             "/procurement/purchaseorders/{id}/info",
             rt::NO_BODY,
@@ -4484,38 +3744,10 @@ impl ProcurementPurchaseordersByIdLineitems {
     /// `GET /procurement/purchaseorders/{parentId}/lineitems`
     /// (`getProcurementPurchaseordersByParentIdLineitems`): Get List of PurchaseOrderLineItem.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::PurchaseOrderLineItem>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::PurchaseOrderLineItem> {
         rt::list(
-            &self.0,
-            "getProcurementPurchaseordersByParentIdLineitems",
-            "/procurement/purchaseorders/{parentId}/lineitems",
-            query,
-        )
-    }
-
-    /// `GET /procurement/purchaseorders/{parentId}/lineitems`
-    /// (`getProcurementPurchaseordersByParentIdLineitems`): Get List of PurchaseOrderLineItem.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::PurchaseOrderLineItem> {
-        rt::stream(
-            &self.0,
-            "getProcurementPurchaseordersByParentIdLineitems",
-            "/procurement/purchaseorders/{parentId}/lineitems",
-            query,
-        )
-    }
-
-    /// `GET /procurement/purchaseorders/{parentId}/lineitems`
-    /// (`getProcurementPurchaseordersByParentIdLineitems`): Get List of PurchaseOrderLineItem.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::PurchaseOrderLineItem>> {
-        rt::pages(
             &self.0,
             "getProcurementPurchaseordersByParentIdLineitems",
             "/procurement/purchaseorders/{parentId}/lineitems",
@@ -4528,7 +3760,7 @@ impl ProcurementPurchaseordersByIdLineitems {
     /// PurchaseOrderLineItem.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementPurchaseordersByParentIdLineitemsCount",
@@ -4541,13 +3773,11 @@ impl ProcurementPurchaseordersByIdLineitems {
     /// (`postProcurementPurchaseordersByParentIdLineitems`): Post PurchaseOrderLineItem.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(
-        &self,
-        body: &m::PurchaseOrderLineItem,
-    ) -> rt::ApiFuture<m::PurchaseOrderLineItem> {
+    pub fn create(&self, body: &m::PurchaseOrderLineItem) -> rt::Call<m::PurchaseOrderLineItem> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementPurchaseordersByParentIdLineitems",
             "/procurement/purchaseorders/{parentId}/lineitems",
             Some(body),
@@ -4559,10 +3789,11 @@ impl ProcurementPurchaseordersByIdLineitems {
     /// (`deleteProcurementPurchaseordersByParentIdLineitems`): Delete PurchaseOrderLineItem.
     ///
     /// Sends no query parameters; `delete_with` also sends `id`.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementPurchaseordersByParentIdLineitems",
             "/procurement/purchaseorders/{parentId}/lineitems",
             rt::NO_BODY,
@@ -4577,10 +3808,11 @@ impl ProcurementPurchaseordersByIdLineitems {
     pub fn delete_with(
         &self,
         params: &DeleteProcurementPurchaseordersByParentIdLineitemsParams,
-    ) -> rt::ApiFuture<()> {
+    ) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementPurchaseordersByParentIdLineitems",
             "/procurement/purchaseorders/{parentId}/lineitems",
             rt::NO_BODY,
@@ -4625,10 +3857,11 @@ impl ProcurementPurchaseordersByIdLineitemsBulk {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &[m::PurchaseOrderLineItem]) -> rt::ApiFuture<m::BulkResult> {
+    pub fn update(&self, body: &[m::PurchaseOrderLineItem]) -> rt::Call<m::BulkResult> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProcurementPurchaseordersByParentIdLineitemsBulk",
             "/procurement/purchaseorders/{parentId}/lineitems/bulk",
             Some(body),
@@ -4638,10 +3871,11 @@ impl ProcurementPurchaseordersByIdLineitemsBulk {
 
     /// `DELETE /procurement/purchaseorders/{parentId}/lineitems/bulk`
     /// (`deleteProcurementPurchaseordersByParentIdLineitemsBulk`): Delete BulkResult.
-    pub fn delete(&self, body: &m::IdCollection) -> rt::ApiFuture<m::BulkResult> {
+    pub fn delete(&self, body: &m::IdCollection) -> rt::Call<m::BulkResult> {
         rt::json(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementPurchaseordersByParentIdLineitemsBulk",
             "/procurement/purchaseorders/{parentId}/lineitems/bulk",
             Some(body),
@@ -4653,10 +3887,11 @@ impl ProcurementPurchaseordersByIdLineitemsBulk {
     /// (`postProcurementPurchaseordersByParentIdLineitemsBulk`): Post BulkResult.
     ///
     /// Not retried after an answer that may have been lost.
-    pub fn post(&self, body: &[m::PurchaseOrderLineItem]) -> rt::ApiFuture<m::BulkResult> {
+    pub fn post(&self, body: &[m::PurchaseOrderLineItem]) -> rt::Call<m::BulkResult> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementPurchaseordersByParentIdLineitemsBulk",
             "/procurement/purchaseorders/{parentId}/lineitems/bulk",
             Some(body),
@@ -4674,10 +3909,11 @@ pub struct ProcurementPurchaseordersByIdLineitemsById(rt::Node);
 impl ProcurementPurchaseordersByIdLineitemsById {
     /// `GET /procurement/purchaseorders/{parentId}/lineitems/{id}`
     /// (`getProcurementPurchaseordersByParentIdLineitemsById`): Get PurchaseOrderLineItem.
-    pub fn get(&self) -> rt::ApiFuture<m::PurchaseOrderLineItem> {
+    pub fn get(&self) -> rt::Call<m::PurchaseOrderLineItem> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementPurchaseordersByParentIdLineitemsById",
             "/procurement/purchaseorders/{parentId}/lineitems/{id}",
             rt::NO_BODY,
@@ -4689,7 +3925,7 @@ impl ProcurementPurchaseordersByIdLineitemsById {
     /// (`getProcurementPurchaseordersByParentIdLineitemsById`): Get PurchaseOrderLineItem.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::PurchaseOrderLineItem>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::PurchaseOrderLineItem>> {
         rt::get_opt(
             &self.0,
             "getProcurementPurchaseordersByParentIdLineitemsById",
@@ -4702,13 +3938,11 @@ impl ProcurementPurchaseordersByIdLineitemsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(
-        &self,
-        body: &m::PurchaseOrderLineItem,
-    ) -> rt::ApiFuture<m::PurchaseOrderLineItem> {
+    pub fn update(&self, body: &m::PurchaseOrderLineItem) -> rt::Call<m::PurchaseOrderLineItem> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProcurementPurchaseordersByParentIdLineitemsById",
             "/procurement/purchaseorders/{parentId}/lineitems/{id}",
             Some(body),
@@ -4721,9 +3955,10 @@ impl ProcurementPurchaseordersByIdLineitemsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::PurchaseOrderLineItem> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::PurchaseOrderLineItem> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProcurementPurchaseordersByParentIdLineitemsById",
             "/procurement/purchaseorders/{parentId}/lineitems/{id}",
             patch,
@@ -4742,35 +3977,10 @@ impl ProcurementPurchaseordersByIdNotes {
     /// `GET /procurement/purchaseorders/{parentId}/notes`
     /// (`getProcurementPurchaseordersByParentIdNotes`): Get List of PurchaseOrder.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::PurchaseOrderNote>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::PurchaseOrderNote> {
         rt::list(
-            &self.0,
-            "getProcurementPurchaseordersByParentIdNotes",
-            "/procurement/purchaseorders/{parentId}/notes",
-            query,
-        )
-    }
-
-    /// `GET /procurement/purchaseorders/{parentId}/notes`
-    /// (`getProcurementPurchaseordersByParentIdNotes`): Get List of PurchaseOrder.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::PurchaseOrderNote> {
-        rt::stream(
-            &self.0,
-            "getProcurementPurchaseordersByParentIdNotes",
-            "/procurement/purchaseorders/{parentId}/notes",
-            query,
-        )
-    }
-
-    /// `GET /procurement/purchaseorders/{parentId}/notes`
-    /// (`getProcurementPurchaseordersByParentIdNotes`): Get List of PurchaseOrder.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::PurchaseOrderNote>> {
-        rt::pages(
             &self.0,
             "getProcurementPurchaseordersByParentIdNotes",
             "/procurement/purchaseorders/{parentId}/notes",
@@ -4782,7 +3992,7 @@ impl ProcurementPurchaseordersByIdNotes {
     /// (`getProcurementPurchaseordersByParentIdNotesCount`): Get Count of PurchaseOrdersNote.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementPurchaseordersByParentIdNotesCount",
@@ -4795,10 +4005,11 @@ impl ProcurementPurchaseordersByIdNotes {
     /// (`postProcurementPurchaseordersByParentIdNotes`): Post PurchaseOrderNote.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::PurchaseOrderNote) -> rt::ApiFuture<m::PurchaseOrderNote> {
+    pub fn create(&self, body: &m::PurchaseOrderNote) -> rt::Call<m::PurchaseOrderNote> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementPurchaseordersByParentIdNotes",
             "/procurement/purchaseorders/{parentId}/notes",
             Some(body),
@@ -4821,10 +4032,11 @@ pub struct ProcurementPurchaseordersByIdNotesById(rt::Node);
 impl ProcurementPurchaseordersByIdNotesById {
     /// `GET /procurement/purchaseorders/{parentId}/notes/{id}`
     /// (`getProcurementPurchaseordersByParentIdNotesById`): Get PurchaseOrderNote.
-    pub fn get(&self) -> rt::ApiFuture<m::PurchaseOrderNote> {
+    pub fn get(&self) -> rt::Call<m::PurchaseOrderNote> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementPurchaseordersByParentIdNotesById",
             "/procurement/purchaseorders/{parentId}/notes/{id}",
             rt::NO_BODY,
@@ -4836,7 +4048,7 @@ impl ProcurementPurchaseordersByIdNotesById {
     /// (`getProcurementPurchaseordersByParentIdNotesById`): Get PurchaseOrderNote.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::PurchaseOrderNote>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::PurchaseOrderNote>> {
         rt::get_opt(
             &self.0,
             "getProcurementPurchaseordersByParentIdNotesById",
@@ -4849,10 +4061,11 @@ impl ProcurementPurchaseordersByIdNotesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::PurchaseOrderNote) -> rt::ApiFuture<m::PurchaseOrderNote> {
+    pub fn update(&self, body: &m::PurchaseOrderNote) -> rt::Call<m::PurchaseOrderNote> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProcurementPurchaseordersByParentIdNotesById",
             "/procurement/purchaseorders/{parentId}/notes/{id}",
             Some(body),
@@ -4865,9 +4078,10 @@ impl ProcurementPurchaseordersByIdNotesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::PurchaseOrderNote> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::PurchaseOrderNote> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProcurementPurchaseordersByParentIdNotesById",
             "/procurement/purchaseorders/{parentId}/notes/{id}",
             patch,
@@ -4877,10 +4091,11 @@ impl ProcurementPurchaseordersByIdNotesById {
 
     /// `DELETE /procurement/purchaseorders/{parentId}/notes/{id}`
     /// (`deleteProcurementPurchaseordersByParentIdNotesById`): Delete PurchaseOrderNote.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementPurchaseordersByParentIdNotesById",
             "/procurement/purchaseorders/{parentId}/notes/{id}",
             rt::NO_BODY,
@@ -4915,10 +4130,11 @@ impl ProcurementPurchaseordersByIdQuickAccessCount {
     ///
     /// Counts of the quick-access tabs of one purchase order, declared as an HttpResponseMessage;
     /// kept as declared.
-    pub fn get(&self) -> rt::ApiFuture<m::HttpResponseMessage> {
+    pub fn get(&self) -> rt::Call<m::HttpResponseMessage> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementPurchaseordersByIdQuickAccessCount",
             "/procurement/purchaseorders/{id}/quickAccess/count",
             rt::NO_BODY,
@@ -4938,10 +4154,11 @@ impl ProcurementPurchaseordersByIdRebatch {
     /// (`postProcurementPurchaseordersByIdRebatch`): Post RebatchPurchaseOrder.
     ///
     /// Not retried after an answer that may have been lost.
-    pub fn post(&self) -> rt::ApiFuture<m::SuccessResponse> {
+    pub fn post(&self) -> rt::Call<m::SuccessResponse> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementPurchaseordersByIdRebatch",
             "/procurement/purchaseorders/{id}/rebatch",
             rt::NO_BODY,
@@ -4961,10 +4178,11 @@ impl ProcurementPurchaseordersByIdUnbatch {
     /// (`postProcurementPurchaseordersByIdUnbatch`): Post UnbatchPurchaseOrder.
     ///
     /// Not retried after an answer that may have been lost.
-    pub fn post(&self) -> rt::ApiFuture<m::SuccessResponse> {
+    pub fn post(&self) -> rt::Call<m::SuccessResponse> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementPurchaseordersByIdUnbatch",
             "/procurement/purchaseorders/{id}/unbatch",
             rt::NO_BODY,
@@ -4983,35 +4201,10 @@ impl ProcurementPurchaseordersInfo {
     /// `GET /procurement/purchaseorders/info` (`getProcurementPurchaseordersInfo`): Get List of
     /// PurchaseOrderInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::PurchaseOrderInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::PurchaseOrderInfo> {
         rt::list(
-            &self.0,
-            "getProcurementPurchaseordersInfo",
-            "/procurement/purchaseorders/info",
-            query,
-        )
-    }
-
-    /// `GET /procurement/purchaseorders/info` (`getProcurementPurchaseordersInfo`): Get List of
-    /// PurchaseOrderInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::PurchaseOrderInfo> {
-        rt::stream(
-            &self.0,
-            "getProcurementPurchaseordersInfo",
-            "/procurement/purchaseorders/info",
-            query,
-        )
-    }
-
-    /// `GET /procurement/purchaseorders/info` (`getProcurementPurchaseordersInfo`): Get List of
-    /// PurchaseOrderInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::PurchaseOrderInfo>> {
-        rt::pages(
             &self.0,
             "getProcurementPurchaseordersInfo",
             "/procurement/purchaseorders/info",
@@ -5023,7 +4216,7 @@ impl ProcurementPurchaseordersInfo {
     /// Count of PurchaseOrderInfo.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementPurchaseordersInfoCount",
@@ -5043,35 +4236,10 @@ impl ProcurementPurchaseorderstatuses {
     /// `GET /procurement/purchaseorderstatuses` (`getProcurementPurchaseorderstatuses`): Get List
     /// of PurchaseOrderStatus.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::PurchaseOrderStatus>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::PurchaseOrderStatus> {
         rt::list(
-            &self.0,
-            "getProcurementPurchaseorderstatuses",
-            "/procurement/purchaseorderstatuses",
-            query,
-        )
-    }
-
-    /// `GET /procurement/purchaseorderstatuses` (`getProcurementPurchaseorderstatuses`): Get List
-    /// of PurchaseOrderStatus.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::PurchaseOrderStatus> {
-        rt::stream(
-            &self.0,
-            "getProcurementPurchaseorderstatuses",
-            "/procurement/purchaseorderstatuses",
-            query,
-        )
-    }
-
-    /// `GET /procurement/purchaseorderstatuses` (`getProcurementPurchaseorderstatuses`): Get List
-    /// of PurchaseOrderStatus.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::PurchaseOrderStatus>> {
-        rt::pages(
             &self.0,
             "getProcurementPurchaseorderstatuses",
             "/procurement/purchaseorderstatuses",
@@ -5083,7 +4251,7 @@ impl ProcurementPurchaseorderstatuses {
     /// Get Count of PurchaseOrderStatus.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementPurchaseorderstatusesCount",
@@ -5096,10 +4264,11 @@ impl ProcurementPurchaseorderstatuses {
     /// PurchaseOrderStatus.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::PurchaseOrderStatus) -> rt::ApiFuture<m::PurchaseOrderStatus> {
+    pub fn create(&self, body: &m::PurchaseOrderStatus) -> rt::Call<m::PurchaseOrderStatus> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementPurchaseorderstatuses",
             "/procurement/purchaseorderstatuses",
             Some(body),
@@ -5127,10 +4296,11 @@ pub struct ProcurementPurchaseorderstatusesById(rt::Node);
 impl ProcurementPurchaseorderstatusesById {
     /// `GET /procurement/purchaseorderstatuses/{id}` (`getProcurementPurchaseorderstatusesById`):
     /// Get PurchaseOrderStatus.
-    pub fn get(&self) -> rt::ApiFuture<m::PurchaseOrderStatus> {
+    pub fn get(&self) -> rt::Call<m::PurchaseOrderStatus> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementPurchaseorderstatusesById",
             "/procurement/purchaseorderstatuses/{id}",
             rt::NO_BODY,
@@ -5142,7 +4312,7 @@ impl ProcurementPurchaseorderstatusesById {
     /// Get PurchaseOrderStatus.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::PurchaseOrderStatus>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::PurchaseOrderStatus>> {
         rt::get_opt(
             &self.0,
             "getProcurementPurchaseorderstatusesById",
@@ -5155,10 +4325,11 @@ impl ProcurementPurchaseorderstatusesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::PurchaseOrderStatus) -> rt::ApiFuture<m::PurchaseOrderStatus> {
+    pub fn update(&self, body: &m::PurchaseOrderStatus) -> rt::Call<m::PurchaseOrderStatus> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProcurementPurchaseorderstatusesById",
             "/procurement/purchaseorderstatuses/{id}",
             Some(body),
@@ -5171,9 +4342,10 @@ impl ProcurementPurchaseorderstatusesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::PurchaseOrderStatus> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::PurchaseOrderStatus> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProcurementPurchaseorderstatusesById",
             "/procurement/purchaseorderstatuses/{id}",
             patch,
@@ -5183,10 +4355,11 @@ impl ProcurementPurchaseorderstatusesById {
 
     /// `DELETE /procurement/purchaseorderstatuses/{id}`
     /// (`deleteProcurementPurchaseorderstatusesById`): Delete PurchaseOrderStatus.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementPurchaseorderstatusesById",
             "/procurement/purchaseorderstatuses/{id}",
             rt::NO_BODY,
@@ -5226,46 +4399,10 @@ impl ProcurementPurchaseorderstatusesByIdEmailtemplates {
     /// (`getProcurementPurchaseorderstatusesByParentIdEmailtemplates`): Get List of
     /// PurchaseOrderStatusEmailTemplate.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiFuture<Vec<m::PurchaseOrderStatusEmailTemplate>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::PurchaseOrderStatusEmailTemplate> {
         rt::list(
-            &self.0,
-            "getProcurementPurchaseorderstatusesByParentIdEmailtemplates",
-            "/procurement/purchaseorderstatuses/{parentId}/emailtemplates/",
-            query,
-        )
-    }
-
-    /// `GET /procurement/purchaseorderstatuses/{parentId}/emailtemplates/`
-    /// (`getProcurementPurchaseorderstatusesByParentIdEmailtemplates`): Get List of
-    /// PurchaseOrderStatusEmailTemplate.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<m::PurchaseOrderStatusEmailTemplate> {
-        rt::stream(
-            &self.0,
-            "getProcurementPurchaseorderstatusesByParentIdEmailtemplates",
-            "/procurement/purchaseorderstatuses/{parentId}/emailtemplates/",
-            query,
-        )
-    }
-
-    /// `GET /procurement/purchaseorderstatuses/{parentId}/emailtemplates/`
-    /// (`getProcurementPurchaseorderstatusesByParentIdEmailtemplates`): Get List of
-    /// PurchaseOrderStatusEmailTemplate.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::PurchaseOrderStatusEmailTemplate>> {
-        rt::pages(
             &self.0,
             "getProcurementPurchaseorderstatusesByParentIdEmailtemplates",
             "/procurement/purchaseorderstatuses/{parentId}/emailtemplates/",
@@ -5278,7 +4415,7 @@ impl ProcurementPurchaseorderstatusesByIdEmailtemplates {
     /// PurchaseOrderStatusEmailTemplate.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementPurchaseorderstatusesByParentIdEmailtemplatesCount",
@@ -5295,10 +4432,11 @@ impl ProcurementPurchaseorderstatusesByIdEmailtemplates {
     pub fn create(
         &self,
         body: &m::PurchaseOrderStatusEmailTemplate,
-    ) -> rt::ApiFuture<m::PurchaseOrderStatusEmailTemplate> {
+    ) -> rt::Call<m::PurchaseOrderStatusEmailTemplate> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementPurchaseorderstatusesByParentIdEmailtemplates",
             "/procurement/purchaseorderstatuses/{parentId}/emailtemplates/",
             Some(body),
@@ -5322,10 +4460,11 @@ impl ProcurementPurchaseorderstatusesByIdEmailtemplatesById {
     /// `GET /procurement/purchaseorderstatuses/{parentId}/emailtemplates/{id}`
     /// (`getProcurementPurchaseorderstatusesByParentIdEmailtemplatesById`): Get
     /// PurchaseOrderStatusEmailTemplate.
-    pub fn get(&self) -> rt::ApiFuture<m::PurchaseOrderStatusEmailTemplate> {
+    pub fn get(&self) -> rt::Call<m::PurchaseOrderStatusEmailTemplate> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementPurchaseorderstatusesByParentIdEmailtemplatesById",
             "/procurement/purchaseorderstatuses/{parentId}/emailtemplates/{id}",
             rt::NO_BODY,
@@ -5338,7 +4477,7 @@ impl ProcurementPurchaseorderstatusesByIdEmailtemplatesById {
     /// PurchaseOrderStatusEmailTemplate.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::PurchaseOrderStatusEmailTemplate>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::PurchaseOrderStatusEmailTemplate>> {
         rt::get_opt(
             &self.0,
             "getProcurementPurchaseorderstatusesByParentIdEmailtemplatesById",
@@ -5355,10 +4494,11 @@ impl ProcurementPurchaseorderstatusesByIdEmailtemplatesById {
     pub fn update(
         &self,
         body: &m::PurchaseOrderStatusEmailTemplate,
-    ) -> rt::ApiFuture<m::PurchaseOrderStatusEmailTemplate> {
+    ) -> rt::Call<m::PurchaseOrderStatusEmailTemplate> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProcurementPurchaseorderstatusesByParentIdEmailtemplatesById",
             "/procurement/purchaseorderstatuses/{parentId}/emailtemplates/{id}",
             Some(body),
@@ -5372,9 +4512,10 @@ impl ProcurementPurchaseorderstatusesByIdEmailtemplatesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::PurchaseOrderStatusEmailTemplate> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::PurchaseOrderStatusEmailTemplate> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProcurementPurchaseorderstatusesByParentIdEmailtemplatesById",
             "/procurement/purchaseorderstatuses/{parentId}/emailtemplates/{id}",
             patch,
@@ -5385,10 +4526,11 @@ impl ProcurementPurchaseorderstatusesByIdEmailtemplatesById {
     /// `DELETE /procurement/purchaseorderstatuses/{parentId}/emailtemplates/{id}`
     /// (`deleteProcurementPurchaseorderstatusesByParentIdEmailtemplatesById`): Delete
     /// PurchaseOrderStatusEmailTemplate.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementPurchaseorderstatusesByParentIdEmailtemplatesById",
             "/procurement/purchaseorderstatuses/{parentId}/emailtemplates/{id}",
             rt::NO_BODY,
@@ -5406,10 +4548,11 @@ pub struct ProcurementPurchaseorderstatusesByIdInfo(rt::Node);
 impl ProcurementPurchaseorderstatusesByIdInfo {
     /// `GET /procurement/purchaseorderstatuses/{id}/info`
     /// (`getProcurementPurchaseorderstatusesByIdInfo`): Get PurchaseOrderStatusInfo.
-    pub fn get(&self) -> rt::ApiFuture<m::PurchaseOrderStatusInfo> {
+    pub fn get(&self) -> rt::Call<m::PurchaseOrderStatusInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementPurchaseorderstatusesByIdInfo",
             "/procurement/purchaseorderstatuses/{id}/info",
             rt::NO_BODY,
@@ -5429,46 +4572,10 @@ impl ProcurementPurchaseorderstatusesByIdNotifications {
     /// (`getProcurementPurchaseorderstatusesByParentIdNotifications`): Get List of
     /// PurchaseOrderStatusNotification.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiFuture<Vec<m::PurchaseOrderStatusNotification>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::PurchaseOrderStatusNotification> {
         rt::list(
-            &self.0,
-            "getProcurementPurchaseorderstatusesByParentIdNotifications",
-            "/procurement/purchaseorderstatuses/{parentId}/notifications",
-            query,
-        )
-    }
-
-    /// `GET /procurement/purchaseorderstatuses/{parentId}/notifications`
-    /// (`getProcurementPurchaseorderstatusesByParentIdNotifications`): Get List of
-    /// PurchaseOrderStatusNotification.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<m::PurchaseOrderStatusNotification> {
-        rt::stream(
-            &self.0,
-            "getProcurementPurchaseorderstatusesByParentIdNotifications",
-            "/procurement/purchaseorderstatuses/{parentId}/notifications",
-            query,
-        )
-    }
-
-    /// `GET /procurement/purchaseorderstatuses/{parentId}/notifications`
-    /// (`getProcurementPurchaseorderstatusesByParentIdNotifications`): Get List of
-    /// PurchaseOrderStatusNotification.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::PurchaseOrderStatusNotification>> {
-        rt::pages(
             &self.0,
             "getProcurementPurchaseorderstatusesByParentIdNotifications",
             "/procurement/purchaseorderstatuses/{parentId}/notifications",
@@ -5481,7 +4588,7 @@ impl ProcurementPurchaseorderstatusesByIdNotifications {
     /// PurchaseOrderStatusNotification.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementPurchaseorderstatusesByParentIdNotificationsCount",
@@ -5498,10 +4605,11 @@ impl ProcurementPurchaseorderstatusesByIdNotifications {
     pub fn create(
         &self,
         body: &m::PurchaseOrderStatusNotification,
-    ) -> rt::ApiFuture<m::PurchaseOrderStatusNotification> {
+    ) -> rt::Call<m::PurchaseOrderStatusNotification> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementPurchaseorderstatusesByParentIdNotifications",
             "/procurement/purchaseorderstatuses/{parentId}/notifications",
             Some(body),
@@ -5525,10 +4633,11 @@ impl ProcurementPurchaseorderstatusesByIdNotificationsById {
     /// `GET /procurement/purchaseorderstatuses/{parentId}/notifications/{id}`
     /// (`getProcurementPurchaseorderstatusesByParentIdNotificationsById`): Get
     /// PurchaseOrderStatusNotification.
-    pub fn get(&self) -> rt::ApiFuture<m::PurchaseOrderStatusNotification> {
+    pub fn get(&self) -> rt::Call<m::PurchaseOrderStatusNotification> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementPurchaseorderstatusesByParentIdNotificationsById",
             "/procurement/purchaseorderstatuses/{parentId}/notifications/{id}",
             rt::NO_BODY,
@@ -5541,7 +4650,7 @@ impl ProcurementPurchaseorderstatusesByIdNotificationsById {
     /// PurchaseOrderStatusNotification.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::PurchaseOrderStatusNotification>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::PurchaseOrderStatusNotification>> {
         rt::get_opt(
             &self.0,
             "getProcurementPurchaseorderstatusesByParentIdNotificationsById",
@@ -5558,10 +4667,11 @@ impl ProcurementPurchaseorderstatusesByIdNotificationsById {
     pub fn update(
         &self,
         body: &m::PurchaseOrderStatusNotification,
-    ) -> rt::ApiFuture<m::PurchaseOrderStatusNotification> {
+    ) -> rt::Call<m::PurchaseOrderStatusNotification> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProcurementPurchaseorderstatusesByParentIdNotificationsById",
             "/procurement/purchaseorderstatuses/{parentId}/notifications/{id}",
             Some(body),
@@ -5575,9 +4685,10 @@ impl ProcurementPurchaseorderstatusesByIdNotificationsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::PurchaseOrderStatusNotification> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::PurchaseOrderStatusNotification> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProcurementPurchaseorderstatusesByParentIdNotificationsById",
             "/procurement/purchaseorderstatuses/{parentId}/notifications/{id}",
             patch,
@@ -5588,10 +4699,11 @@ impl ProcurementPurchaseorderstatusesByIdNotificationsById {
     /// `DELETE /procurement/purchaseorderstatuses/{parentId}/notifications/{id}`
     /// (`deleteProcurementPurchaseorderstatusesByParentIdNotificationsById`): Delete
     /// PurchaseOrderStatusNotification.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementPurchaseorderstatusesByParentIdNotificationsById",
             "/procurement/purchaseorderstatuses/{parentId}/notifications/{id}",
             rt::NO_BODY,
@@ -5610,35 +4722,10 @@ impl ProcurementPurchaseorderstatusesByIdUsages {
     /// `GET /procurement/purchaseorderstatuses/{id}/usages`
     /// (`getProcurementPurchaseorderstatusesByIdUsages`): Get List of Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getProcurementPurchaseorderstatusesByIdUsages",
-            "/procurement/purchaseorderstatuses/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /procurement/purchaseorderstatuses/{id}/usages`
-    /// (`getProcurementPurchaseorderstatusesByIdUsages`): Get List of Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getProcurementPurchaseorderstatusesByIdUsages",
-            "/procurement/purchaseorderstatuses/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /procurement/purchaseorderstatuses/{id}/usages`
-    /// (`getProcurementPurchaseorderstatusesByIdUsages`): Get List of Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getProcurementPurchaseorderstatusesByIdUsages",
             "/procurement/purchaseorderstatuses/{id}/usages",
@@ -5662,35 +4749,10 @@ impl ProcurementPurchaseorderstatusesByIdUsagesList {
     /// `GET /procurement/purchaseorderstatuses/{id}/usages/list`
     /// (`getProcurementPurchaseorderstatusesByIdUsagesList`): Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getProcurementPurchaseorderstatusesByIdUsagesList",
-            "/procurement/purchaseorderstatuses/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /procurement/purchaseorderstatuses/{id}/usages/list`
-    /// (`getProcurementPurchaseorderstatusesByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getProcurementPurchaseorderstatusesByIdUsagesList",
-            "/procurement/purchaseorderstatuses/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /procurement/purchaseorderstatuses/{id}/usages/list`
-    /// (`getProcurementPurchaseorderstatusesByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getProcurementPurchaseorderstatusesByIdUsagesList",
             "/procurement/purchaseorderstatuses/{id}/usages/list",
@@ -5712,38 +4774,10 @@ impl ProcurementPurchaseorderstatusesInfo {
     /// `GET /procurement/purchaseorderstatuses/info` (`getProcurementPurchaseorderstatusesInfo`):
     /// Get List of PurchaseOrderStatusInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::PurchaseOrderStatusInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::PurchaseOrderStatusInfo> {
         rt::list(
-            &self.0,
-            "getProcurementPurchaseorderstatusesInfo",
-            "/procurement/purchaseorderstatuses/info",
-            query,
-        )
-    }
-
-    /// `GET /procurement/purchaseorderstatuses/info` (`getProcurementPurchaseorderstatusesInfo`):
-    /// Get List of PurchaseOrderStatusInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::PurchaseOrderStatusInfo> {
-        rt::stream(
-            &self.0,
-            "getProcurementPurchaseorderstatusesInfo",
-            "/procurement/purchaseorderstatuses/info",
-            query,
-        )
-    }
-
-    /// `GET /procurement/purchaseorderstatuses/info` (`getProcurementPurchaseorderstatusesInfo`):
-    /// Get List of PurchaseOrderStatusInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::PurchaseOrderStatusInfo>> {
-        rt::pages(
             &self.0,
             "getProcurementPurchaseorderstatusesInfo",
             "/procurement/purchaseorderstatuses/info",
@@ -5755,7 +4789,7 @@ impl ProcurementPurchaseorderstatusesInfo {
     /// (`getProcurementPurchaseorderstatusesInfoCount`): Get Count of PurchaseOrderStatusInfo.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementPurchaseorderstatusesInfoCount",
@@ -5776,10 +4810,11 @@ impl ProcurementPurchasingDemands {
     /// PurchasingDemand.
     ///
     /// Not retried after an answer that may have been lost.
-    pub fn post(&self, body: &m::PurchasingDemand) -> rt::ApiFuture<m::PurchasingDemand> {
+    pub fn post(&self, body: &m::PurchasingDemand) -> rt::Call<m::PurchasingDemand> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementPurchasingDemands",
             "/procurement/purchasingDemands",
             Some(body),
@@ -5797,33 +4832,10 @@ pub struct ProcurementRmaActions(rt::Node);
 impl ProcurementRmaActions {
     /// `GET /procurement/rmaActions` (`getProcurementRmaActions`): Get List of RmaAction.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::RmaAction>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::RmaAction> {
         rt::list(
-            &self.0,
-            "getProcurementRmaActions",
-            "/procurement/rmaActions",
-            query,
-        )
-    }
-
-    /// `GET /procurement/rmaActions` (`getProcurementRmaActions`): Get List of RmaAction.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::RmaAction> {
-        rt::stream(
-            &self.0,
-            "getProcurementRmaActions",
-            "/procurement/rmaActions",
-            query,
-        )
-    }
-
-    /// `GET /procurement/rmaActions` (`getProcurementRmaActions`): Get List of RmaAction.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::RmaAction>> {
-        rt::pages(
             &self.0,
             "getProcurementRmaActions",
             "/procurement/rmaActions",
@@ -5835,7 +4847,7 @@ impl ProcurementRmaActions {
     /// RmaAction.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementRmaActionsCount",
@@ -5847,10 +4859,11 @@ impl ProcurementRmaActions {
     /// `POST /procurement/rmaActions` (`postProcurementRmaActions`): Post RmaAction.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::RmaAction) -> rt::ApiFuture<m::RmaAction> {
+    pub fn create(&self, body: &m::RmaAction) -> rt::Call<m::RmaAction> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementRmaActions",
             "/procurement/rmaActions",
             Some(body),
@@ -5877,10 +4890,11 @@ pub struct ProcurementRmaActionsById(rt::Node);
 
 impl ProcurementRmaActionsById {
     /// `GET /procurement/rmaActions/{id}` (`getProcurementRmaActionsById`): Get RmaAction.
-    pub fn get(&self) -> rt::ApiFuture<m::RmaAction> {
+    pub fn get(&self) -> rt::Call<m::RmaAction> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementRmaActionsById",
             "/procurement/rmaActions/{id}",
             rt::NO_BODY,
@@ -5891,7 +4905,7 @@ impl ProcurementRmaActionsById {
     /// `GET /procurement/rmaActions/{id}` (`getProcurementRmaActionsById`): Get RmaAction.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::RmaAction>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::RmaAction>> {
         rt::get_opt(
             &self.0,
             "getProcurementRmaActionsById",
@@ -5903,10 +4917,11 @@ impl ProcurementRmaActionsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::RmaAction) -> rt::ApiFuture<m::RmaAction> {
+    pub fn update(&self, body: &m::RmaAction) -> rt::Call<m::RmaAction> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProcurementRmaActionsById",
             "/procurement/rmaActions/{id}",
             Some(body),
@@ -5918,9 +4933,10 @@ impl ProcurementRmaActionsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::RmaAction> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::RmaAction> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProcurementRmaActionsById",
             "/procurement/rmaActions/{id}",
             patch,
@@ -5929,10 +4945,11 @@ impl ProcurementRmaActionsById {
     }
 
     /// `DELETE /procurement/rmaActions/{id}` (`deleteProcurementRmaActionsById`): Delete RmaAction.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementRmaActionsById",
             "/procurement/rmaActions/{id}",
             rt::NO_BODY,
@@ -5955,10 +4972,11 @@ pub struct ProcurementRmaActionsByIdInfo(rt::Node);
 impl ProcurementRmaActionsByIdInfo {
     /// `GET /procurement/rmaActions/{id}/info` (`getProcurementRmaActionsByIdInfo`): Get
     /// RmaActionInfos.
-    pub fn get(&self) -> rt::ApiFuture<m::RmaActionInfo> {
+    pub fn get(&self) -> rt::Call<m::RmaActionInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementRmaActionsByIdInfo",
             "/procurement/rmaActions/{id}/info",
             rt::NO_BODY,
@@ -5977,35 +4995,10 @@ impl ProcurementRmaActionsInfo {
     /// `GET /procurement/rmaActions/info` (`getProcurementRmaActionsInfo`): Get List of
     /// RmaActionInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::RmaActionInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::RmaActionInfo> {
         rt::list(
-            &self.0,
-            "getProcurementRmaActionsInfo",
-            "/procurement/rmaActions/info",
-            query,
-        )
-    }
-
-    /// `GET /procurement/rmaActions/info` (`getProcurementRmaActionsInfo`): Get List of
-    /// RmaActionInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::RmaActionInfo> {
-        rt::stream(
-            &self.0,
-            "getProcurementRmaActionsInfo",
-            "/procurement/rmaActions/info",
-            query,
-        )
-    }
-
-    /// `GET /procurement/rmaActions/info` (`getProcurementRmaActionsInfo`): Get List of
-    /// RmaActionInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::RmaActionInfo>> {
-        rt::pages(
             &self.0,
             "getProcurementRmaActionsInfo",
             "/procurement/rmaActions/info",
@@ -6017,7 +5010,7 @@ impl ProcurementRmaActionsInfo {
     /// RmaActionInfos.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementRmaActionsInfoCount",
@@ -6037,35 +5030,10 @@ impl ProcurementRmaDispositions {
     /// `GET /procurement/RMADispositions` (`getProcurementRMADispositions`): Get List of
     /// RmaDisposition.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::RmaDisposition>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::RmaDisposition> {
         rt::list(
-            &self.0,
-            "getProcurementRMADispositions",
-            "/procurement/RMADispositions",
-            query,
-        )
-    }
-
-    /// `GET /procurement/RMADispositions` (`getProcurementRMADispositions`): Get List of
-    /// RmaDisposition.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::RmaDisposition> {
-        rt::stream(
-            &self.0,
-            "getProcurementRMADispositions",
-            "/procurement/RMADispositions",
-            query,
-        )
-    }
-
-    /// `GET /procurement/RMADispositions` (`getProcurementRMADispositions`): Get List of
-    /// RmaDisposition.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::RmaDisposition>> {
-        rt::pages(
             &self.0,
             "getProcurementRMADispositions",
             "/procurement/RMADispositions",
@@ -6077,7 +5045,7 @@ impl ProcurementRmaDispositions {
     /// of RmaDisposition.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementRMADispositionsCount",
@@ -6089,10 +5057,11 @@ impl ProcurementRmaDispositions {
     /// `POST /procurement/RMADispositions` (`postProcurementRMADispositions`): Post RmaDisposition.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::RmaDisposition) -> rt::ApiFuture<m::RmaDisposition> {
+    pub fn create(&self, body: &m::RmaDisposition) -> rt::Call<m::RmaDisposition> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementRMADispositions",
             "/procurement/RMADispositions",
             Some(body),
@@ -6120,10 +5089,11 @@ pub struct ProcurementRmaDispositionsById(rt::Node);
 impl ProcurementRmaDispositionsById {
     /// `GET /procurement/RMADispositions/{id}` (`getProcurementRMADispositionsById`): Get
     /// RmaDisposition.
-    pub fn get(&self) -> rt::ApiFuture<m::RmaDisposition> {
+    pub fn get(&self) -> rt::Call<m::RmaDisposition> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementRMADispositionsById",
             "/procurement/RMADispositions/{id}",
             rt::NO_BODY,
@@ -6135,7 +5105,7 @@ impl ProcurementRmaDispositionsById {
     /// RmaDisposition.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::RmaDisposition>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::RmaDisposition>> {
         rt::get_opt(
             &self.0,
             "getProcurementRMADispositionsById",
@@ -6148,10 +5118,11 @@ impl ProcurementRmaDispositionsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::RmaDisposition) -> rt::ApiFuture<m::RmaDisposition> {
+    pub fn update(&self, body: &m::RmaDisposition) -> rt::Call<m::RmaDisposition> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProcurementRMADispositionsById",
             "/procurement/RMADispositions/{id}",
             Some(body),
@@ -6164,9 +5135,10 @@ impl ProcurementRmaDispositionsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::RmaDisposition> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::RmaDisposition> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProcurementRMADispositionsById",
             "/procurement/RMADispositions/{id}",
             patch,
@@ -6176,10 +5148,11 @@ impl ProcurementRmaDispositionsById {
 
     /// `DELETE /procurement/RMADispositions/{id}` (`deleteProcurementRMADispositionsById`): Delete
     /// RmaDisposition.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementRMADispositionsById",
             "/procurement/RMADispositions/{id}",
             rt::NO_BODY,
@@ -6202,10 +5175,11 @@ pub struct ProcurementRmaDispositionsByIdInfo(rt::Node);
 impl ProcurementRmaDispositionsByIdInfo {
     /// `GET /procurement/RMADispositions/{id}/info` (`getProcurementRMADispositionsByIdInfo`): Get
     /// RmaDispositionInfos.
-    pub fn get(&self) -> rt::ApiFuture<m::RmaDispositionInfo> {
+    pub fn get(&self) -> rt::Call<m::RmaDispositionInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementRMADispositionsByIdInfo",
             "/procurement/RMADispositions/{id}/info",
             rt::NO_BODY,
@@ -6224,35 +5198,10 @@ impl ProcurementRmaDispositionsInfo {
     /// `GET /procurement/RMADispositions/info` (`getProcurementRMADispositionsInfo`): Get List of
     /// RmaDispositionInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::RmaDispositionInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::RmaDispositionInfo> {
         rt::list(
-            &self.0,
-            "getProcurementRMADispositionsInfo",
-            "/procurement/RMADispositions/info",
-            query,
-        )
-    }
-
-    /// `GET /procurement/RMADispositions/info` (`getProcurementRMADispositionsInfo`): Get List of
-    /// RmaDispositionInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::RmaDispositionInfo> {
-        rt::stream(
-            &self.0,
-            "getProcurementRMADispositionsInfo",
-            "/procurement/RMADispositions/info",
-            query,
-        )
-    }
-
-    /// `GET /procurement/RMADispositions/info` (`getProcurementRMADispositionsInfo`): Get List of
-    /// RmaDispositionInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::RmaDispositionInfo>> {
-        rt::pages(
             &self.0,
             "getProcurementRMADispositionsInfo",
             "/procurement/RMADispositions/info",
@@ -6264,7 +5213,7 @@ impl ProcurementRmaDispositionsInfo {
     /// Get Count of RmaDispositionInfos.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementRMADispositionsInfoCount",
@@ -6283,33 +5232,10 @@ pub struct ProcurementRmaStatuses(rt::Node);
 impl ProcurementRmaStatuses {
     /// `GET /procurement/rmaStatuses` (`getProcurementRmaStatuses`): Get List of RmaStatus.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::RmaStatus>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::RmaStatus> {
         rt::list(
-            &self.0,
-            "getProcurementRmaStatuses",
-            "/procurement/rmaStatuses",
-            query,
-        )
-    }
-
-    /// `GET /procurement/rmaStatuses` (`getProcurementRmaStatuses`): Get List of RmaStatus.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::RmaStatus> {
-        rt::stream(
-            &self.0,
-            "getProcurementRmaStatuses",
-            "/procurement/rmaStatuses",
-            query,
-        )
-    }
-
-    /// `GET /procurement/rmaStatuses` (`getProcurementRmaStatuses`): Get List of RmaStatus.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::RmaStatus>> {
-        rt::pages(
             &self.0,
             "getProcurementRmaStatuses",
             "/procurement/rmaStatuses",
@@ -6321,7 +5247,7 @@ impl ProcurementRmaStatuses {
     /// RmaStatus.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementRmaStatusesCount",
@@ -6333,10 +5259,11 @@ impl ProcurementRmaStatuses {
     /// `POST /procurement/rmaStatuses` (`postProcurementRmaStatuses`): Post RmaStatus.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::RmaStatus) -> rt::ApiFuture<m::RmaStatus> {
+    pub fn create(&self, body: &m::RmaStatus) -> rt::Call<m::RmaStatus> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementRmaStatuses",
             "/procurement/rmaStatuses",
             Some(body),
@@ -6363,10 +5290,11 @@ pub struct ProcurementRmaStatusesById(rt::Node);
 
 impl ProcurementRmaStatusesById {
     /// `GET /procurement/rmaStatuses/{id}` (`getProcurementRmaStatusesById`): Get RmaStatus.
-    pub fn get(&self) -> rt::ApiFuture<m::RmaStatus> {
+    pub fn get(&self) -> rt::Call<m::RmaStatus> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementRmaStatusesById",
             "/procurement/rmaStatuses/{id}",
             rt::NO_BODY,
@@ -6377,7 +5305,7 @@ impl ProcurementRmaStatusesById {
     /// `GET /procurement/rmaStatuses/{id}` (`getProcurementRmaStatusesById`): Get RmaStatus.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::RmaStatus>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::RmaStatus>> {
         rt::get_opt(
             &self.0,
             "getProcurementRmaStatusesById",
@@ -6389,10 +5317,11 @@ impl ProcurementRmaStatusesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::RmaStatus) -> rt::ApiFuture<m::RmaStatus> {
+    pub fn update(&self, body: &m::RmaStatus) -> rt::Call<m::RmaStatus> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProcurementRmaStatusesById",
             "/procurement/rmaStatuses/{id}",
             Some(body),
@@ -6404,9 +5333,10 @@ impl ProcurementRmaStatusesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::RmaStatus> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::RmaStatus> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProcurementRmaStatusesById",
             "/procurement/rmaStatuses/{id}",
             patch,
@@ -6416,10 +5346,11 @@ impl ProcurementRmaStatusesById {
 
     /// `DELETE /procurement/rmaStatuses/{id}` (`deleteProcurementRmaStatusesById`): Delete
     /// RmaStatus.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementRmaStatusesById",
             "/procurement/rmaStatuses/{id}",
             rt::NO_BODY,
@@ -6461,38 +5392,10 @@ impl ProcurementRmaStatusesByIdEmailTemplates {
     /// `GET /procurement/rmaStatuses/{parentId}/emailTemplates/`
     /// (`getProcurementRmaStatusesByParentIdEmailTemplates`): Get List of RmaStatusEmailTemplate.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::RmaStatusEmailTemplate>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::RmaStatusEmailTemplate> {
         rt::list(
-            &self.0,
-            "getProcurementRmaStatusesByParentIdEmailTemplates",
-            "/procurement/rmaStatuses/{parentId}/emailTemplates/",
-            query,
-        )
-    }
-
-    /// `GET /procurement/rmaStatuses/{parentId}/emailTemplates/`
-    /// (`getProcurementRmaStatusesByParentIdEmailTemplates`): Get List of RmaStatusEmailTemplate.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::RmaStatusEmailTemplate> {
-        rt::stream(
-            &self.0,
-            "getProcurementRmaStatusesByParentIdEmailTemplates",
-            "/procurement/rmaStatuses/{parentId}/emailTemplates/",
-            query,
-        )
-    }
-
-    /// `GET /procurement/rmaStatuses/{parentId}/emailTemplates/`
-    /// (`getProcurementRmaStatusesByParentIdEmailTemplates`): Get List of RmaStatusEmailTemplate.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::RmaStatusEmailTemplate>> {
-        rt::pages(
             &self.0,
             "getProcurementRmaStatusesByParentIdEmailTemplates",
             "/procurement/rmaStatuses/{parentId}/emailTemplates/",
@@ -6505,7 +5408,7 @@ impl ProcurementRmaStatusesByIdEmailTemplates {
     /// RmaStatusEmailTemplate.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementRmaStatusesByParentIdEmailtemplatesCount",
@@ -6518,13 +5421,11 @@ impl ProcurementRmaStatusesByIdEmailTemplates {
     /// (`postProcurementRmaStatusesByParentIdEmailtemplates`): Post RmaStatusEmailTemplate.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(
-        &self,
-        body: &m::RmaStatusEmailTemplate,
-    ) -> rt::ApiFuture<m::RmaStatusEmailTemplate> {
+    pub fn create(&self, body: &m::RmaStatusEmailTemplate) -> rt::Call<m::RmaStatusEmailTemplate> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementRmaStatusesByParentIdEmailtemplates",
             "/procurement/rmaStatuses/{parentId}/emailtemplates/",
             Some(body),
@@ -6547,10 +5448,11 @@ pub struct ProcurementRmaStatusesByIdEmailTemplatesById(rt::Node);
 impl ProcurementRmaStatusesByIdEmailTemplatesById {
     /// `GET /procurement/rmaStatuses/{parentId}/emailtemplates/{id}`
     /// (`getProcurementRmaStatusesByParentIdEmailtemplatesById`): Get RmaStatusEmailTemplate.
-    pub fn get(&self) -> rt::ApiFuture<m::RmaStatusEmailTemplate> {
+    pub fn get(&self) -> rt::Call<m::RmaStatusEmailTemplate> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementRmaStatusesByParentIdEmailtemplatesById",
             "/procurement/rmaStatuses/{parentId}/emailtemplates/{id}",
             rt::NO_BODY,
@@ -6562,7 +5464,7 @@ impl ProcurementRmaStatusesByIdEmailTemplatesById {
     /// (`getProcurementRmaStatusesByParentIdEmailtemplatesById`): Get RmaStatusEmailTemplate.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::RmaStatusEmailTemplate>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::RmaStatusEmailTemplate>> {
         rt::get_opt(
             &self.0,
             "getProcurementRmaStatusesByParentIdEmailtemplatesById",
@@ -6575,13 +5477,11 @@ impl ProcurementRmaStatusesByIdEmailTemplatesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(
-        &self,
-        body: &m::RmaStatusEmailTemplate,
-    ) -> rt::ApiFuture<m::RmaStatusEmailTemplate> {
+    pub fn update(&self, body: &m::RmaStatusEmailTemplate) -> rt::Call<m::RmaStatusEmailTemplate> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProcurementRmaStatusesByParentIdEmailtemplatesById",
             "/procurement/rmaStatuses/{parentId}/emailtemplates/{id}",
             Some(body),
@@ -6594,9 +5494,10 @@ impl ProcurementRmaStatusesByIdEmailTemplatesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::RmaStatusEmailTemplate> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::RmaStatusEmailTemplate> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProcurementRmaStatusesByParentIdEmailtemplatesById",
             "/procurement/rmaStatuses/{parentId}/emailtemplates/{id}",
             patch,
@@ -6606,10 +5507,11 @@ impl ProcurementRmaStatusesByIdEmailTemplatesById {
 
     /// `DELETE /procurement/rmaStatuses/{parentId}/emailtemplates/{id}`
     /// (`deleteProcurementRmaStatusesByParentIdEmailtemplatesById`): Delete RmaStatusEmailTemplate.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementRmaStatusesByParentIdEmailtemplatesById",
             "/procurement/rmaStatuses/{parentId}/emailtemplates/{id}",
             rt::NO_BODY,
@@ -6627,10 +5529,11 @@ pub struct ProcurementRmaStatusesByIdInfo(rt::Node);
 impl ProcurementRmaStatusesByIdInfo {
     /// `GET /procurement/rmaStatuses/{id}/info` (`getProcurementRmaStatusesByIdInfo`): Get
     /// RmaStatusInfos.
-    pub fn get(&self) -> rt::ApiFuture<m::RmaStatusInfo> {
+    pub fn get(&self) -> rt::Call<m::RmaStatusInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementRmaStatusesByIdInfo",
             "/procurement/rmaStatuses/{id}/info",
             rt::NO_BODY,
@@ -6649,38 +5552,10 @@ impl ProcurementRmaStatusesByIdNotifications {
     /// `GET /procurement/rmaStatuses/{parentId}/notifications`
     /// (`getProcurementRmaStatusesByParentIdNotifications`): Get List of RmaStatusNotification.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::RmaStatusNotification>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::RmaStatusNotification> {
         rt::list(
-            &self.0,
-            "getProcurementRmaStatusesByParentIdNotifications",
-            "/procurement/rmaStatuses/{parentId}/notifications",
-            query,
-        )
-    }
-
-    /// `GET /procurement/rmaStatuses/{parentId}/notifications`
-    /// (`getProcurementRmaStatusesByParentIdNotifications`): Get List of RmaStatusNotification.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::RmaStatusNotification> {
-        rt::stream(
-            &self.0,
-            "getProcurementRmaStatusesByParentIdNotifications",
-            "/procurement/rmaStatuses/{parentId}/notifications",
-            query,
-        )
-    }
-
-    /// `GET /procurement/rmaStatuses/{parentId}/notifications`
-    /// (`getProcurementRmaStatusesByParentIdNotifications`): Get List of RmaStatusNotification.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::RmaStatusNotification>> {
-        rt::pages(
             &self.0,
             "getProcurementRmaStatusesByParentIdNotifications",
             "/procurement/rmaStatuses/{parentId}/notifications",
@@ -6693,7 +5568,7 @@ impl ProcurementRmaStatusesByIdNotifications {
     /// RmaStatusNotification.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementRmaStatusesByParentIdNotificationsCount",
@@ -6706,13 +5581,11 @@ impl ProcurementRmaStatusesByIdNotifications {
     /// (`postProcurementRmaStatusesByParentIdNotifications`): Post RmaStatusNotification.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(
-        &self,
-        body: &m::RmaStatusNotification,
-    ) -> rt::ApiFuture<m::RmaStatusNotification> {
+    pub fn create(&self, body: &m::RmaStatusNotification) -> rt::Call<m::RmaStatusNotification> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementRmaStatusesByParentIdNotifications",
             "/procurement/rmaStatuses/{parentId}/notifications",
             Some(body),
@@ -6735,10 +5608,11 @@ pub struct ProcurementRmaStatusesByIdNotificationsById(rt::Node);
 impl ProcurementRmaStatusesByIdNotificationsById {
     /// `GET /procurement/rmaStatuses/{parentId}/notifications/{id}`
     /// (`getProcurementRmaStatusesByParentIdNotificationsById`): Get RmaStatusNotification.
-    pub fn get(&self) -> rt::ApiFuture<m::RmaStatusNotification> {
+    pub fn get(&self) -> rt::Call<m::RmaStatusNotification> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementRmaStatusesByParentIdNotificationsById",
             "/procurement/rmaStatuses/{parentId}/notifications/{id}",
             rt::NO_BODY,
@@ -6750,7 +5624,7 @@ impl ProcurementRmaStatusesByIdNotificationsById {
     /// (`getProcurementRmaStatusesByParentIdNotificationsById`): Get RmaStatusNotification.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::RmaStatusNotification>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::RmaStatusNotification>> {
         rt::get_opt(
             &self.0,
             "getProcurementRmaStatusesByParentIdNotificationsById",
@@ -6763,13 +5637,11 @@ impl ProcurementRmaStatusesByIdNotificationsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(
-        &self,
-        body: &m::RmaStatusNotification,
-    ) -> rt::ApiFuture<m::RmaStatusNotification> {
+    pub fn update(&self, body: &m::RmaStatusNotification) -> rt::Call<m::RmaStatusNotification> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProcurementRmaStatusesByParentIdNotificationsById",
             "/procurement/rmaStatuses/{parentId}/notifications/{id}",
             Some(body),
@@ -6782,9 +5654,10 @@ impl ProcurementRmaStatusesByIdNotificationsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::RmaStatusNotification> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::RmaStatusNotification> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProcurementRmaStatusesByParentIdNotificationsById",
             "/procurement/rmaStatuses/{parentId}/notifications/{id}",
             patch,
@@ -6794,10 +5667,11 @@ impl ProcurementRmaStatusesByIdNotificationsById {
 
     /// `DELETE /procurement/rmaStatuses/{parentId}/notifications/{id}`
     /// (`deleteProcurementRmaStatusesByParentIdNotificationsById`): Delete RmaStatusNotification.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementRmaStatusesByParentIdNotificationsById",
             "/procurement/rmaStatuses/{parentId}/notifications/{id}",
             rt::NO_BODY,
@@ -6816,35 +5690,10 @@ impl ProcurementRmaStatusesByIdUsages {
     /// `GET /procurement/rmaStatuses/{id}/usages` (`getProcurementRmaStatusesByIdUsages`): Get List
     /// of Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getProcurementRmaStatusesByIdUsages",
-            "/procurement/rmaStatuses/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /procurement/rmaStatuses/{id}/usages` (`getProcurementRmaStatusesByIdUsages`): Get List
-    /// of Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getProcurementRmaStatusesByIdUsages",
-            "/procurement/rmaStatuses/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /procurement/rmaStatuses/{id}/usages` (`getProcurementRmaStatusesByIdUsages`): Get List
-    /// of Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getProcurementRmaStatusesByIdUsages",
             "/procurement/rmaStatuses/{id}/usages",
@@ -6868,35 +5717,10 @@ impl ProcurementRmaStatusesByIdUsagesList {
     /// `GET /procurement/rmaStatuses/{id}/usages/list` (`getProcurementRmaStatusesByIdUsagesList`):
     /// Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getProcurementRmaStatusesByIdUsagesList",
-            "/procurement/rmaStatuses/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /procurement/rmaStatuses/{id}/usages/list` (`getProcurementRmaStatusesByIdUsagesList`):
-    /// Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getProcurementRmaStatusesByIdUsagesList",
-            "/procurement/rmaStatuses/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /procurement/rmaStatuses/{id}/usages/list` (`getProcurementRmaStatusesByIdUsagesList`):
-    /// Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getProcurementRmaStatusesByIdUsagesList",
             "/procurement/rmaStatuses/{id}/usages/list",
@@ -6915,35 +5739,10 @@ impl ProcurementRmaStatusesInfo {
     /// `GET /procurement/rmaStatuses/info` (`getProcurementRmaStatusesInfo`): Get List of
     /// RmaStatusInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::RmaStatusInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::RmaStatusInfo> {
         rt::list(
-            &self.0,
-            "getProcurementRmaStatusesInfo",
-            "/procurement/rmaStatuses/info",
-            query,
-        )
-    }
-
-    /// `GET /procurement/rmaStatuses/info` (`getProcurementRmaStatusesInfo`): Get List of
-    /// RmaStatusInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::RmaStatusInfo> {
-        rt::stream(
-            &self.0,
-            "getProcurementRmaStatusesInfo",
-            "/procurement/rmaStatuses/info",
-            query,
-        )
-    }
-
-    /// `GET /procurement/rmaStatuses/info` (`getProcurementRmaStatusesInfo`): Get List of
-    /// RmaStatusInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::RmaStatusInfo>> {
-        rt::pages(
             &self.0,
             "getProcurementRmaStatusesInfo",
             "/procurement/rmaStatuses/info",
@@ -6955,7 +5754,7 @@ impl ProcurementRmaStatusesInfo {
     /// of RmaStatusInfos.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementRmaStatusesInfoCount",
@@ -6974,33 +5773,10 @@ pub struct ProcurementRmaTags(rt::Node);
 impl ProcurementRmaTags {
     /// `GET /procurement/rmaTags` (`getProcurementRmaTags`): Get List of RmaTag.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::RmaTag>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::RmaTag> {
         rt::list(
-            &self.0,
-            "getProcurementRmaTags",
-            "/procurement/rmaTags",
-            query,
-        )
-    }
-
-    /// `GET /procurement/rmaTags` (`getProcurementRmaTags`): Get List of RmaTag.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::RmaTag> {
-        rt::stream(
-            &self.0,
-            "getProcurementRmaTags",
-            "/procurement/rmaTags",
-            query,
-        )
-    }
-
-    /// `GET /procurement/rmaTags` (`getProcurementRmaTags`): Get List of RmaTag.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::RmaTag>> {
-        rt::pages(
             &self.0,
             "getProcurementRmaTags",
             "/procurement/rmaTags",
@@ -7011,7 +5787,7 @@ impl ProcurementRmaTags {
     /// `GET /procurement/rmaTags/count` (`getProcurementRmaTagsCount`): Get Count of RmaTag.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementRmaTagsCount",
@@ -7023,10 +5799,11 @@ impl ProcurementRmaTags {
     /// `POST /procurement/rmaTags` (`postProcurementRmaTags`): Post RmaTag.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::RmaTag) -> rt::ApiFuture<m::RmaTag> {
+    pub fn create(&self, body: &m::RmaTag) -> rt::Call<m::RmaTag> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementRmaTags",
             "/procurement/rmaTags",
             Some(body),
@@ -7056,10 +5833,11 @@ impl ProcurementRmaTagsDefault {
     ///
     /// Sends no query parameters; `get_with` also sends `productId`, `billingLogId`, `ticketId`,
     /// `projectId`, `salesOrderId`, `companyId`.
-    pub fn get(&self) -> rt::ApiFuture<m::RmaTag> {
+    pub fn get(&self) -> rt::Call<m::RmaTag> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementRmaTagsDefault",
             "/procurement/rmaTags/default",
             rt::NO_BODY,
@@ -7070,13 +5848,11 @@ impl ProcurementRmaTagsDefault {
     /// `GET /procurement/rmaTags/default` (`getProcurementRmaTagsDefault`): Get RmaTag.
     ///
     /// With the query parameters in `params`.
-    pub fn get_with(
-        &self,
-        params: &GetProcurementRmaTagsDefaultParams,
-    ) -> rt::ApiFuture<m::RmaTag> {
+    pub fn get_with(&self, params: &GetProcurementRmaTagsDefaultParams) -> rt::Call<m::RmaTag> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementRmaTagsDefault",
             "/procurement/rmaTags/default",
             rt::NO_BODY,
@@ -7126,10 +5902,11 @@ pub struct ProcurementRmaTagsById(rt::Node);
 
 impl ProcurementRmaTagsById {
     /// `GET /procurement/rmaTags/{id}` (`getProcurementRmaTagsById`): Get RmaTag.
-    pub fn get(&self) -> rt::ApiFuture<m::RmaTag> {
+    pub fn get(&self) -> rt::Call<m::RmaTag> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementRmaTagsById",
             "/procurement/rmaTags/{id}",
             rt::NO_BODY,
@@ -7140,7 +5917,7 @@ impl ProcurementRmaTagsById {
     /// `GET /procurement/rmaTags/{id}` (`getProcurementRmaTagsById`): Get RmaTag.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::RmaTag>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::RmaTag>> {
         rt::get_opt(
             &self.0,
             "getProcurementRmaTagsById",
@@ -7152,10 +5929,11 @@ impl ProcurementRmaTagsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::RmaTag) -> rt::ApiFuture<m::RmaTag> {
+    pub fn update(&self, body: &m::RmaTag) -> rt::Call<m::RmaTag> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProcurementRmaTagsById",
             "/procurement/rmaTags/{id}",
             Some(body),
@@ -7167,9 +5945,10 @@ impl ProcurementRmaTagsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::RmaTag> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::RmaTag> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProcurementRmaTagsById",
             "/procurement/rmaTags/{id}",
             patch,
@@ -7178,10 +5957,11 @@ impl ProcurementRmaTagsById {
     }
 
     /// `DELETE /procurement/rmaTags/{id}` (`deleteProcurementRmaTagsById`): Delete RmaTag.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementRmaTagsById",
             "/procurement/rmaTags/{id}",
             rt::NO_BODY,
@@ -7199,33 +5979,10 @@ pub struct ProcurementSettings(rt::Node);
 impl ProcurementSettings {
     /// `GET /procurement/settings` (`getProcurementSettings`): Get List of ProcurementSetting.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ProcurementSetting>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ProcurementSetting> {
         rt::list(
-            &self.0,
-            "getProcurementSettings",
-            "/procurement/settings",
-            query,
-        )
-    }
-
-    /// `GET /procurement/settings` (`getProcurementSettings`): Get List of ProcurementSetting.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ProcurementSetting> {
-        rt::stream(
-            &self.0,
-            "getProcurementSettings",
-            "/procurement/settings",
-            query,
-        )
-    }
-
-    /// `GET /procurement/settings` (`getProcurementSettings`): Get List of ProcurementSetting.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ProcurementSetting>> {
-        rt::pages(
             &self.0,
             "getProcurementSettings",
             "/procurement/settings",
@@ -7237,7 +5994,7 @@ impl ProcurementSettings {
     /// ProcurementSetting.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementSettingsCount",
@@ -7260,10 +6017,11 @@ pub struct ProcurementSettingsById(rt::Node);
 
 impl ProcurementSettingsById {
     /// `GET /procurement/settings/{id}` (`getProcurementSettingsById`): Get ProcurementSetting.
-    pub fn get(&self) -> rt::ApiFuture<m::ProcurementSetting> {
+    pub fn get(&self) -> rt::Call<m::ProcurementSetting> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementSettingsById",
             "/procurement/settings/{id}",
             rt::NO_BODY,
@@ -7274,7 +6032,7 @@ impl ProcurementSettingsById {
     /// `GET /procurement/settings/{id}` (`getProcurementSettingsById`): Get ProcurementSetting.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ProcurementSetting>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ProcurementSetting>> {
         rt::get_opt(
             &self.0,
             "getProcurementSettingsById",
@@ -7286,10 +6044,11 @@ impl ProcurementSettingsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::ProcurementSetting) -> rt::ApiFuture<m::ProcurementSetting> {
+    pub fn update(&self, body: &m::ProcurementSetting) -> rt::Call<m::ProcurementSetting> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProcurementSettingsById",
             "/procurement/settings/{id}",
             Some(body),
@@ -7302,9 +6061,10 @@ impl ProcurementSettingsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ProcurementSetting> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ProcurementSetting> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProcurementSettingsById",
             "/procurement/settings/{id}",
             patch,
@@ -7323,35 +6083,10 @@ impl ProcurementShipmentmethods {
     /// `GET /procurement/shipmentmethods` (`getProcurementShipmentmethods`): Get List of
     /// ShipmentMethod.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ShipmentMethod>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ShipmentMethod> {
         rt::list(
-            &self.0,
-            "getProcurementShipmentmethods",
-            "/procurement/shipmentmethods",
-            query,
-        )
-    }
-
-    /// `GET /procurement/shipmentmethods` (`getProcurementShipmentmethods`): Get List of
-    /// ShipmentMethod.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ShipmentMethod> {
-        rt::stream(
-            &self.0,
-            "getProcurementShipmentmethods",
-            "/procurement/shipmentmethods",
-            query,
-        )
-    }
-
-    /// `GET /procurement/shipmentmethods` (`getProcurementShipmentmethods`): Get List of
-    /// ShipmentMethod.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ShipmentMethod>> {
-        rt::pages(
             &self.0,
             "getProcurementShipmentmethods",
             "/procurement/shipmentmethods",
@@ -7363,7 +6098,7 @@ impl ProcurementShipmentmethods {
     /// of ShipmentMethod.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementShipmentmethodsCount",
@@ -7375,10 +6110,11 @@ impl ProcurementShipmentmethods {
     /// `POST /procurement/shipmentmethods` (`postProcurementShipmentmethods`): Post ShipmentMethod.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::ShipmentMethod) -> rt::ApiFuture<m::ShipmentMethod> {
+    pub fn create(&self, body: &m::ShipmentMethod) -> rt::Call<m::ShipmentMethod> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementShipmentmethods",
             "/procurement/shipmentmethods",
             Some(body),
@@ -7406,10 +6142,11 @@ pub struct ProcurementShipmentmethodsById(rt::Node);
 impl ProcurementShipmentmethodsById {
     /// `GET /procurement/shipmentmethods/{id}` (`getProcurementShipmentmethodsById`): Get
     /// ShipmentMethod.
-    pub fn get(&self) -> rt::ApiFuture<m::ShipmentMethod> {
+    pub fn get(&self) -> rt::Call<m::ShipmentMethod> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementShipmentmethodsById",
             "/procurement/shipmentmethods/{id}",
             rt::NO_BODY,
@@ -7421,7 +6158,7 @@ impl ProcurementShipmentmethodsById {
     /// ShipmentMethod.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ShipmentMethod>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ShipmentMethod>> {
         rt::get_opt(
             &self.0,
             "getProcurementShipmentmethodsById",
@@ -7434,10 +6171,11 @@ impl ProcurementShipmentmethodsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::ShipmentMethod) -> rt::ApiFuture<m::ShipmentMethod> {
+    pub fn update(&self, body: &m::ShipmentMethod) -> rt::Call<m::ShipmentMethod> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProcurementShipmentmethodsById",
             "/procurement/shipmentmethods/{id}",
             Some(body),
@@ -7450,9 +6188,10 @@ impl ProcurementShipmentmethodsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ShipmentMethod> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ShipmentMethod> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProcurementShipmentmethodsById",
             "/procurement/shipmentmethods/{id}",
             patch,
@@ -7462,10 +6201,11 @@ impl ProcurementShipmentmethodsById {
 
     /// `DELETE /procurement/shipmentmethods/{id}` (`deleteProcurementShipmentmethodsById`): Delete
     /// ShipmentMethod.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementShipmentmethodsById",
             "/procurement/shipmentmethods/{id}",
             rt::NO_BODY,
@@ -7493,10 +6233,11 @@ pub struct ProcurementShipmentmethodsByIdInfo(rt::Node);
 impl ProcurementShipmentmethodsByIdInfo {
     /// `GET /procurement/shipmentmethods/{id}/info` (`getProcurementShipmentmethodsByIdInfo`): Get
     /// ShipmentMethodInfos.
-    pub fn get(&self) -> rt::ApiFuture<m::ShipmentMethodInfo> {
+    pub fn get(&self) -> rt::Call<m::ShipmentMethodInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementShipmentmethodsByIdInfo",
             "/procurement/shipmentmethods/{id}/info",
             rt::NO_BODY,
@@ -7515,35 +6256,10 @@ impl ProcurementShipmentmethodsByIdUsages {
     /// `GET /procurement/shipmentmethods/{id}/usages` (`getProcurementShipmentmethodsByIdUsages`):
     /// Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getProcurementShipmentmethodsByIdUsages",
-            "/procurement/shipmentmethods/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /procurement/shipmentmethods/{id}/usages` (`getProcurementShipmentmethodsByIdUsages`):
-    /// Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getProcurementShipmentmethodsByIdUsages",
-            "/procurement/shipmentmethods/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /procurement/shipmentmethods/{id}/usages` (`getProcurementShipmentmethodsByIdUsages`):
-    /// Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getProcurementShipmentmethodsByIdUsages",
             "/procurement/shipmentmethods/{id}/usages",
@@ -7567,35 +6283,10 @@ impl ProcurementShipmentmethodsByIdUsagesList {
     /// `GET /procurement/shipmentmethods/{id}/usages/list`
     /// (`getProcurementShipmentmethodsByIdUsagesList`): Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getProcurementShipmentmethodsByIdUsagesList",
-            "/procurement/shipmentmethods/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /procurement/shipmentmethods/{id}/usages/list`
-    /// (`getProcurementShipmentmethodsByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getProcurementShipmentmethodsByIdUsagesList",
-            "/procurement/shipmentmethods/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /procurement/shipmentmethods/{id}/usages/list`
-    /// (`getProcurementShipmentmethodsByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getProcurementShipmentmethodsByIdUsagesList",
             "/procurement/shipmentmethods/{id}/usages/list",
@@ -7614,35 +6305,10 @@ impl ProcurementShipmentmethodsInfo {
     /// `GET /procurement/shipmentmethods/info` (`getProcurementShipmentmethodsInfo`): Get List of
     /// ShipmentMethodInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ShipmentMethodInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ShipmentMethodInfo> {
         rt::list(
-            &self.0,
-            "getProcurementShipmentmethodsInfo",
-            "/procurement/shipmentmethods/info",
-            query,
-        )
-    }
-
-    /// `GET /procurement/shipmentmethods/info` (`getProcurementShipmentmethodsInfo`): Get List of
-    /// ShipmentMethodInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ShipmentMethodInfo> {
-        rt::stream(
-            &self.0,
-            "getProcurementShipmentmethodsInfo",
-            "/procurement/shipmentmethods/info",
-            query,
-        )
-    }
-
-    /// `GET /procurement/shipmentmethods/info` (`getProcurementShipmentmethodsInfo`): Get List of
-    /// ShipmentMethodInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ShipmentMethodInfo>> {
-        rt::pages(
             &self.0,
             "getProcurementShipmentmethodsInfo",
             "/procurement/shipmentmethods/info",
@@ -7654,7 +6320,7 @@ impl ProcurementShipmentmethodsInfo {
     /// Get Count of ShipmentMethodInfos.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementShipmentmethodsInfoCount",
@@ -7673,33 +6339,10 @@ pub struct ProcurementSubcategories(rt::Node);
 impl ProcurementSubcategories {
     /// `GET /procurement/subcategories/` (`getProcurementSubcategories`): Get List of SubCategory.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::SubCategory>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::SubCategory> {
         rt::list(
-            &self.0,
-            "getProcurementSubcategories",
-            "/procurement/subcategories/",
-            query,
-        )
-    }
-
-    /// `GET /procurement/subcategories/` (`getProcurementSubcategories`): Get List of SubCategory.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::SubCategory> {
-        rt::stream(
-            &self.0,
-            "getProcurementSubcategories",
-            "/procurement/subcategories/",
-            query,
-        )
-    }
-
-    /// `GET /procurement/subcategories/` (`getProcurementSubcategories`): Get List of SubCategory.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::SubCategory>> {
-        rt::pages(
             &self.0,
             "getProcurementSubcategories",
             "/procurement/subcategories/",
@@ -7711,7 +6354,7 @@ impl ProcurementSubcategories {
     /// SubCategory.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementSubcategoriesCount",
@@ -7723,10 +6366,11 @@ impl ProcurementSubcategories {
     /// `POST /procurement/subcategories/` (`postProcurementSubcategories`): Post SubCategory.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::SubCategory) -> rt::ApiFuture<m::SubCategory> {
+    pub fn create(&self, body: &m::SubCategory) -> rt::Call<m::SubCategory> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementSubcategories",
             "/procurement/subcategories/",
             Some(body),
@@ -7753,10 +6397,11 @@ pub struct ProcurementSubcategoriesById(rt::Node);
 
 impl ProcurementSubcategoriesById {
     /// `GET /procurement/subcategories/{id}` (`getProcurementSubcategoriesById`): Get SubCategory.
-    pub fn get(&self) -> rt::ApiFuture<m::SubCategory> {
+    pub fn get(&self) -> rt::Call<m::SubCategory> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementSubcategoriesById",
             "/procurement/subcategories/{id}",
             rt::NO_BODY,
@@ -7767,7 +6412,7 @@ impl ProcurementSubcategoriesById {
     /// `GET /procurement/subcategories/{id}` (`getProcurementSubcategoriesById`): Get SubCategory.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::SubCategory>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::SubCategory>> {
         rt::get_opt(
             &self.0,
             "getProcurementSubcategoriesById",
@@ -7779,10 +6424,11 @@ impl ProcurementSubcategoriesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::SubCategory) -> rt::ApiFuture<m::SubCategory> {
+    pub fn update(&self, body: &m::SubCategory) -> rt::Call<m::SubCategory> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProcurementSubcategoriesById",
             "/procurement/subcategories/{id}",
             Some(body),
@@ -7795,9 +6441,10 @@ impl ProcurementSubcategoriesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::SubCategory> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::SubCategory> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProcurementSubcategoriesById",
             "/procurement/subcategories/{id}",
             patch,
@@ -7807,10 +6454,11 @@ impl ProcurementSubcategoriesById {
 
     /// `DELETE /procurement/subcategories/{id}` (`deleteProcurementSubcategoriesById`): Delete
     /// SubCategory.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementSubcategoriesById",
             "/procurement/subcategories/{id}",
             rt::NO_BODY,
@@ -7838,10 +6486,11 @@ pub struct ProcurementSubcategoriesByIdInfo(rt::Node);
 impl ProcurementSubcategoriesByIdInfo {
     /// `GET /procurement/subcategories/{id}/info` (`getProcurementSubcategoriesByIdInfo`): Get
     /// SubCategoryInfo.
-    pub fn get(&self) -> rt::ApiFuture<m::SubCategoryInfo> {
+    pub fn get(&self) -> rt::Call<m::SubCategoryInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementSubcategoriesByIdInfo",
             "/procurement/subcategories/{id}/info",
             rt::NO_BODY,
@@ -7860,35 +6509,10 @@ impl ProcurementSubcategoriesByIdUsages {
     /// `GET /procurement/subcategories/{id}/usages` (`getProcurementSubcategoriesByIdUsages`): Get
     /// List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getProcurementSubcategoriesByIdUsages",
-            "/procurement/subcategories/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /procurement/subcategories/{id}/usages` (`getProcurementSubcategoriesByIdUsages`): Get
-    /// List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getProcurementSubcategoriesByIdUsages",
-            "/procurement/subcategories/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /procurement/subcategories/{id}/usages` (`getProcurementSubcategoriesByIdUsages`): Get
-    /// List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getProcurementSubcategoriesByIdUsages",
             "/procurement/subcategories/{id}/usages",
@@ -7912,35 +6536,10 @@ impl ProcurementSubcategoriesByIdUsagesList {
     /// `GET /procurement/subcategories/{id}/usages/list`
     /// (`getProcurementSubcategoriesByIdUsagesList`): Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getProcurementSubcategoriesByIdUsagesList",
-            "/procurement/subcategories/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /procurement/subcategories/{id}/usages/list`
-    /// (`getProcurementSubcategoriesByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getProcurementSubcategoriesByIdUsagesList",
-            "/procurement/subcategories/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /procurement/subcategories/{id}/usages/list`
-    /// (`getProcurementSubcategoriesByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getProcurementSubcategoriesByIdUsagesList",
             "/procurement/subcategories/{id}/usages/list",
@@ -7959,35 +6558,10 @@ impl ProcurementSubcategoriesInfo {
     /// `GET /procurement/subcategories/info/` (`getProcurementSubcategoriesInfo`): Get List of
     /// SubCategoryInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::SubCategoryInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::SubCategoryInfo> {
         rt::list(
-            &self.0,
-            "getProcurementSubcategoriesInfo",
-            "/procurement/subcategories/info/",
-            query,
-        )
-    }
-
-    /// `GET /procurement/subcategories/info/` (`getProcurementSubcategoriesInfo`): Get List of
-    /// SubCategoryInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::SubCategoryInfo> {
-        rt::stream(
-            &self.0,
-            "getProcurementSubcategoriesInfo",
-            "/procurement/subcategories/info/",
-            query,
-        )
-    }
-
-    /// `GET /procurement/subcategories/info/` (`getProcurementSubcategoriesInfo`): Get List of
-    /// SubCategoryInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::SubCategoryInfo>> {
-        rt::pages(
             &self.0,
             "getProcurementSubcategoriesInfo",
             "/procurement/subcategories/info/",
@@ -7999,7 +6573,7 @@ impl ProcurementSubcategoriesInfo {
     /// Count of SubCategoryInfo.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementSubcategoriesInfoCount",
@@ -8018,29 +6592,16 @@ pub struct ProcurementTypes(rt::Node);
 impl ProcurementTypes {
     /// `GET /procurement/types` (`getProcurementTypes`): Get List of ProductType.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ProductType>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ProductType> {
         rt::list(&self.0, "getProcurementTypes", "/procurement/types", query)
-    }
-
-    /// `GET /procurement/types` (`getProcurementTypes`): Get List of ProductType.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ProductType> {
-        rt::stream(&self.0, "getProcurementTypes", "/procurement/types", query)
-    }
-
-    /// `GET /procurement/types` (`getProcurementTypes`): Get List of ProductType.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ProductType>> {
-        rt::pages(&self.0, "getProcurementTypes", "/procurement/types", query)
     }
 
     /// `GET /procurement/types/count` (`getProcurementTypesCount`): Get Count of ProductType.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementTypesCount",
@@ -8052,10 +6613,11 @@ impl ProcurementTypes {
     /// `POST /procurement/types` (`postProcurementTypes`): Post ProductType.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::ProductType) -> rt::ApiFuture<m::ProductType> {
+    pub fn create(&self, body: &m::ProductType) -> rt::Call<m::ProductType> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementTypes",
             "/procurement/types",
             Some(body),
@@ -8082,10 +6644,11 @@ pub struct ProcurementTypesById(rt::Node);
 
 impl ProcurementTypesById {
     /// `GET /procurement/types/{id}` (`getProcurementTypesById`): Get ProductType.
-    pub fn get(&self) -> rt::ApiFuture<m::ProductType> {
+    pub fn get(&self) -> rt::Call<m::ProductType> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementTypesById",
             "/procurement/types/{id}",
             rt::NO_BODY,
@@ -8096,7 +6659,7 @@ impl ProcurementTypesById {
     /// `GET /procurement/types/{id}` (`getProcurementTypesById`): Get ProductType.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ProductType>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ProductType>> {
         rt::get_opt(
             &self.0,
             "getProcurementTypesById",
@@ -8108,10 +6671,11 @@ impl ProcurementTypesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::ProductType) -> rt::ApiFuture<m::ProductType> {
+    pub fn update(&self, body: &m::ProductType) -> rt::Call<m::ProductType> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProcurementTypesById",
             "/procurement/types/{id}",
             Some(body),
@@ -8123,9 +6687,10 @@ impl ProcurementTypesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ProductType> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ProductType> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProcurementTypesById",
             "/procurement/types/{id}",
             patch,
@@ -8134,10 +6699,11 @@ impl ProcurementTypesById {
     }
 
     /// `DELETE /procurement/types/{id}` (`deleteProcurementTypesById`): Delete ProductType.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementTypesById",
             "/procurement/types/{id}",
             rt::NO_BODY,
@@ -8164,10 +6730,11 @@ pub struct ProcurementTypesByIdInfo(rt::Node);
 
 impl ProcurementTypesByIdInfo {
     /// `GET /procurement/types/{id}/info` (`getProcurementTypesByIdInfo`): Get ProductTypeInfo.
-    pub fn get(&self) -> rt::ApiFuture<m::ProductTypeInfo> {
+    pub fn get(&self) -> rt::Call<m::ProductTypeInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementTypesByIdInfo",
             "/procurement/types/{id}/info",
             rt::NO_BODY,
@@ -8186,35 +6753,10 @@ impl ProcurementTypesByIdUsages {
     /// `GET /procurement/types/{id}/usages` (`getProcurementTypesByIdUsages`): Get List of Usage
     /// Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getProcurementTypesByIdUsages",
-            "/procurement/types/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /procurement/types/{id}/usages` (`getProcurementTypesByIdUsages`): Get List of Usage
-    /// Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getProcurementTypesByIdUsages",
-            "/procurement/types/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /procurement/types/{id}/usages` (`getProcurementTypesByIdUsages`): Get List of Usage
-    /// Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getProcurementTypesByIdUsages",
             "/procurement/types/{id}/usages",
@@ -8238,35 +6780,10 @@ impl ProcurementTypesByIdUsagesList {
     /// `GET /procurement/types/{id}/usages/list` (`getProcurementTypesByIdUsagesList`): Get List of
     /// Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getProcurementTypesByIdUsagesList",
-            "/procurement/types/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /procurement/types/{id}/usages/list` (`getProcurementTypesByIdUsagesList`): Get List of
-    /// Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getProcurementTypesByIdUsagesList",
-            "/procurement/types/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /procurement/types/{id}/usages/list` (`getProcurementTypesByIdUsagesList`): Get List of
-    /// Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getProcurementTypesByIdUsagesList",
             "/procurement/types/{id}/usages/list",
@@ -8284,33 +6801,10 @@ pub struct ProcurementTypesInfo(rt::Node);
 impl ProcurementTypesInfo {
     /// `GET /procurement/types/info` (`getProcurementTypesInfo`): Get List of ProductTypeInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ProductTypeInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ProductTypeInfo> {
         rt::list(
-            &self.0,
-            "getProcurementTypesInfo",
-            "/procurement/types/info",
-            query,
-        )
-    }
-
-    /// `GET /procurement/types/info` (`getProcurementTypesInfo`): Get List of ProductTypeInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ProductTypeInfo> {
-        rt::stream(
-            &self.0,
-            "getProcurementTypesInfo",
-            "/procurement/types/info",
-            query,
-        )
-    }
-
-    /// `GET /procurement/types/info` (`getProcurementTypesInfo`): Get List of ProductTypeInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ProductTypeInfo>> {
-        rt::pages(
             &self.0,
             "getProcurementTypesInfo",
             "/procurement/types/info",
@@ -8322,7 +6816,7 @@ impl ProcurementTypesInfo {
     /// ProductTypeInfo.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementTypesInfoCount",
@@ -8342,35 +6836,10 @@ impl ProcurementUnitOfMeasures {
     /// `GET /procurement/unitOfMeasures` (`getProcurementUnitOfMeasures`): Get List of
     /// UnitOfMeasure.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::UnitOfMeasure>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::UnitOfMeasure> {
         rt::list(
-            &self.0,
-            "getProcurementUnitOfMeasures",
-            "/procurement/unitOfMeasures",
-            query,
-        )
-    }
-
-    /// `GET /procurement/unitOfMeasures` (`getProcurementUnitOfMeasures`): Get List of
-    /// UnitOfMeasure.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::UnitOfMeasure> {
-        rt::stream(
-            &self.0,
-            "getProcurementUnitOfMeasures",
-            "/procurement/unitOfMeasures",
-            query,
-        )
-    }
-
-    /// `GET /procurement/unitOfMeasures` (`getProcurementUnitOfMeasures`): Get List of
-    /// UnitOfMeasure.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::UnitOfMeasure>> {
-        rt::pages(
             &self.0,
             "getProcurementUnitOfMeasures",
             "/procurement/unitOfMeasures",
@@ -8382,7 +6851,7 @@ impl ProcurementUnitOfMeasures {
     /// UnitOfMeasure.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementUnitOfMeasuresCount",
@@ -8394,10 +6863,11 @@ impl ProcurementUnitOfMeasures {
     /// `POST /procurement/unitOfMeasures` (`postProcurementUnitOfMeasures`): Post UnitOfMeasure.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::UnitOfMeasure) -> rt::ApiFuture<m::UnitOfMeasure> {
+    pub fn create(&self, body: &m::UnitOfMeasure) -> rt::Call<m::UnitOfMeasure> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementUnitOfMeasures",
             "/procurement/unitOfMeasures",
             Some(body),
@@ -8420,10 +6890,11 @@ pub struct ProcurementUnitOfMeasuresById(rt::Node);
 impl ProcurementUnitOfMeasuresById {
     /// `GET /procurement/unitOfMeasures/{id}` (`getProcurementUnitOfMeasuresById`): Get
     /// UnitOfMeasure.
-    pub fn get(&self) -> rt::ApiFuture<m::UnitOfMeasure> {
+    pub fn get(&self) -> rt::Call<m::UnitOfMeasure> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementUnitOfMeasuresById",
             "/procurement/unitOfMeasures/{id}",
             rt::NO_BODY,
@@ -8435,7 +6906,7 @@ impl ProcurementUnitOfMeasuresById {
     /// UnitOfMeasure.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::UnitOfMeasure>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::UnitOfMeasure>> {
         rt::get_opt(
             &self.0,
             "getProcurementUnitOfMeasuresById",
@@ -8448,10 +6919,11 @@ impl ProcurementUnitOfMeasuresById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::UnitOfMeasure) -> rt::ApiFuture<m::UnitOfMeasure> {
+    pub fn update(&self, body: &m::UnitOfMeasure) -> rt::Call<m::UnitOfMeasure> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProcurementUnitOfMeasuresById",
             "/procurement/unitOfMeasures/{id}",
             Some(body),
@@ -8464,9 +6936,10 @@ impl ProcurementUnitOfMeasuresById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::UnitOfMeasure> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::UnitOfMeasure> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProcurementUnitOfMeasuresById",
             "/procurement/unitOfMeasures/{id}",
             patch,
@@ -8476,10 +6949,11 @@ impl ProcurementUnitOfMeasuresById {
 
     /// `DELETE /procurement/unitOfMeasures/{id}` (`deleteProcurementUnitOfMeasuresById`): Delete
     /// UnitOfMeasure.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementUnitOfMeasuresById",
             "/procurement/unitOfMeasures/{id}",
             rt::NO_BODY,
@@ -8503,35 +6977,10 @@ impl ProcurementUnitOfMeasuresByIdConversions {
     /// `GET /procurement/unitOfMeasures/{parentId}/conversions`
     /// (`getProcurementUnitOfMeasuresByParentIdConversions`): Get List of Conversion.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Conversion>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Conversion> {
         rt::list(
-            &self.0,
-            "getProcurementUnitOfMeasuresByParentIdConversions",
-            "/procurement/unitOfMeasures/{parentId}/conversions",
-            query,
-        )
-    }
-
-    /// `GET /procurement/unitOfMeasures/{parentId}/conversions`
-    /// (`getProcurementUnitOfMeasuresByParentIdConversions`): Get List of Conversion.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Conversion> {
-        rt::stream(
-            &self.0,
-            "getProcurementUnitOfMeasuresByParentIdConversions",
-            "/procurement/unitOfMeasures/{parentId}/conversions",
-            query,
-        )
-    }
-
-    /// `GET /procurement/unitOfMeasures/{parentId}/conversions`
-    /// (`getProcurementUnitOfMeasuresByParentIdConversions`): Get List of Conversion.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Conversion>> {
-        rt::pages(
             &self.0,
             "getProcurementUnitOfMeasuresByParentIdConversions",
             "/procurement/unitOfMeasures/{parentId}/conversions",
@@ -8543,7 +6992,7 @@ impl ProcurementUnitOfMeasuresByIdConversions {
     /// (`getProcurementUnitOfMeasuresByParentIdConversionsCount`): Get Count of Conversion.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementUnitOfMeasuresByParentIdConversionsCount",
@@ -8556,10 +7005,11 @@ impl ProcurementUnitOfMeasuresByIdConversions {
     /// (`postProcurementUnitOfMeasuresByParentIdConversions`): Post Conversion.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::Conversion) -> rt::ApiFuture<m::Conversion> {
+    pub fn create(&self, body: &m::Conversion) -> rt::Call<m::Conversion> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementUnitOfMeasuresByParentIdConversions",
             "/procurement/unitOfMeasures/{parentId}/conversions",
             Some(body),
@@ -8582,10 +7032,11 @@ pub struct ProcurementUnitOfMeasuresByIdConversionsById(rt::Node);
 impl ProcurementUnitOfMeasuresByIdConversionsById {
     /// `GET /procurement/unitOfMeasures/{parentId}/conversions/{id}`
     /// (`getProcurementUnitOfMeasuresByParentIdConversionsById`): Get Conversion.
-    pub fn get(&self) -> rt::ApiFuture<m::Conversion> {
+    pub fn get(&self) -> rt::Call<m::Conversion> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementUnitOfMeasuresByParentIdConversionsById",
             "/procurement/unitOfMeasures/{parentId}/conversions/{id}",
             rt::NO_BODY,
@@ -8597,7 +7048,7 @@ impl ProcurementUnitOfMeasuresByIdConversionsById {
     /// (`getProcurementUnitOfMeasuresByParentIdConversionsById`): Get Conversion.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Conversion>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Conversion>> {
         rt::get_opt(
             &self.0,
             "getProcurementUnitOfMeasuresByParentIdConversionsById",
@@ -8610,10 +7061,11 @@ impl ProcurementUnitOfMeasuresByIdConversionsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::Conversion) -> rt::ApiFuture<m::Conversion> {
+    pub fn update(&self, body: &m::Conversion) -> rt::Call<m::Conversion> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProcurementUnitOfMeasuresByParentIdConversionsById",
             "/procurement/unitOfMeasures/{parentId}/conversions/{id}",
             Some(body),
@@ -8626,9 +7078,10 @@ impl ProcurementUnitOfMeasuresByIdConversionsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Conversion> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Conversion> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProcurementUnitOfMeasuresByParentIdConversionsById",
             "/procurement/unitOfMeasures/{parentId}/conversions/{id}",
             patch,
@@ -8638,10 +7091,11 @@ impl ProcurementUnitOfMeasuresByIdConversionsById {
 
     /// `DELETE /procurement/unitOfMeasures/{parentId}/conversions/{id}`
     /// (`deleteProcurementUnitOfMeasuresByParentIdConversionsById`): Delete Conversion.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementUnitOfMeasuresByParentIdConversionsById",
             "/procurement/unitOfMeasures/{parentId}/conversions/{id}",
             rt::NO_BODY,
@@ -8659,33 +7113,10 @@ pub struct ProcurementWarehouseBins(rt::Node);
 impl ProcurementWarehouseBins {
     /// `GET /procurement/warehouseBins` (`getProcurementWarehouseBins`): Get List of WarehouseBin.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::WarehouseBin>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::WarehouseBin> {
         rt::list(
-            &self.0,
-            "getProcurementWarehouseBins",
-            "/procurement/warehouseBins",
-            query,
-        )
-    }
-
-    /// `GET /procurement/warehouseBins` (`getProcurementWarehouseBins`): Get List of WarehouseBin.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::WarehouseBin> {
-        rt::stream(
-            &self.0,
-            "getProcurementWarehouseBins",
-            "/procurement/warehouseBins",
-            query,
-        )
-    }
-
-    /// `GET /procurement/warehouseBins` (`getProcurementWarehouseBins`): Get List of WarehouseBin.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::WarehouseBin>> {
-        rt::pages(
             &self.0,
             "getProcurementWarehouseBins",
             "/procurement/warehouseBins",
@@ -8697,7 +7128,7 @@ impl ProcurementWarehouseBins {
     /// WarehouseBin.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementWarehouseBinsCount",
@@ -8709,10 +7140,11 @@ impl ProcurementWarehouseBins {
     /// `POST /procurement/warehouseBins` (`postProcurementWarehouseBins`): Post WarehouseBin.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::WarehouseBin) -> rt::ApiFuture<m::WarehouseBin> {
+    pub fn create(&self, body: &m::WarehouseBin) -> rt::Call<m::WarehouseBin> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementWarehouseBins",
             "/procurement/warehouseBins",
             Some(body),
@@ -8739,10 +7171,11 @@ pub struct ProcurementWarehouseBinsById(rt::Node);
 
 impl ProcurementWarehouseBinsById {
     /// `GET /procurement/warehouseBins/{id}` (`getProcurementWarehouseBinsById`): Get WarehouseBin.
-    pub fn get(&self) -> rt::ApiFuture<m::WarehouseBin> {
+    pub fn get(&self) -> rt::Call<m::WarehouseBin> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementWarehouseBinsById",
             "/procurement/warehouseBins/{id}",
             rt::NO_BODY,
@@ -8753,7 +7186,7 @@ impl ProcurementWarehouseBinsById {
     /// `GET /procurement/warehouseBins/{id}` (`getProcurementWarehouseBinsById`): Get WarehouseBin.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::WarehouseBin>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::WarehouseBin>> {
         rt::get_opt(
             &self.0,
             "getProcurementWarehouseBinsById",
@@ -8765,10 +7198,11 @@ impl ProcurementWarehouseBinsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::WarehouseBin) -> rt::ApiFuture<m::WarehouseBin> {
+    pub fn update(&self, body: &m::WarehouseBin) -> rt::Call<m::WarehouseBin> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProcurementWarehouseBinsById",
             "/procurement/warehouseBins/{id}",
             Some(body),
@@ -8781,9 +7215,10 @@ impl ProcurementWarehouseBinsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::WarehouseBin> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::WarehouseBin> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProcurementWarehouseBinsById",
             "/procurement/warehouseBins/{id}",
             patch,
@@ -8793,10 +7228,11 @@ impl ProcurementWarehouseBinsById {
 
     /// `DELETE /procurement/warehouseBins/{id}` (`deleteProcurementWarehouseBinsById`): Delete
     /// WarehouseBin.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementWarehouseBinsById",
             "/procurement/warehouseBins/{id}",
             rt::NO_BODY,
@@ -8824,10 +7260,11 @@ pub struct ProcurementWarehouseBinsByIdInfo(rt::Node);
 impl ProcurementWarehouseBinsByIdInfo {
     /// `GET /procurement/warehouseBins/{id}/info` (`getProcurementWarehouseBinsByIdInfo`): Get
     /// WarehouseBinInfos.
-    pub fn get(&self) -> rt::ApiFuture<m::WarehouseBinInfo> {
+    pub fn get(&self) -> rt::Call<m::WarehouseBinInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementWarehouseBinsByIdInfo",
             "/procurement/warehouseBins/{id}/info",
             rt::NO_BODY,
@@ -8846,35 +7283,10 @@ impl ProcurementWarehouseBinsByIdInventoryOnHand {
     /// `GET /procurement/warehouseBins/{parentId}/inventoryOnHand`
     /// (`getProcurementWarehouseBinsByParentIdInventoryOnHand`): Get List of InventoryOnHand.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::InventoryOnHand>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::InventoryOnHand> {
         rt::list(
-            &self.0,
-            "getProcurementWarehouseBinsByParentIdInventoryOnHand",
-            "/procurement/warehouseBins/{parentId}/inventoryOnHand",
-            query,
-        )
-    }
-
-    /// `GET /procurement/warehouseBins/{parentId}/inventoryOnHand`
-    /// (`getProcurementWarehouseBinsByParentIdInventoryOnHand`): Get List of InventoryOnHand.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::InventoryOnHand> {
-        rt::stream(
-            &self.0,
-            "getProcurementWarehouseBinsByParentIdInventoryOnHand",
-            "/procurement/warehouseBins/{parentId}/inventoryOnHand",
-            query,
-        )
-    }
-
-    /// `GET /procurement/warehouseBins/{parentId}/inventoryOnHand`
-    /// (`getProcurementWarehouseBinsByParentIdInventoryOnHand`): Get List of InventoryOnHand.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::InventoryOnHand>> {
-        rt::pages(
             &self.0,
             "getProcurementWarehouseBinsByParentIdInventoryOnHand",
             "/procurement/warehouseBins/{parentId}/inventoryOnHand",
@@ -8886,7 +7298,7 @@ impl ProcurementWarehouseBinsByIdInventoryOnHand {
     /// (`getProcurementWarehouseBinsByParentIdInventoryOnHandCount`): Get Count of InventoryOnHand.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementWarehouseBinsByParentIdInventoryOnHandCount",
@@ -8910,10 +7322,11 @@ pub struct ProcurementWarehouseBinsByIdInventoryOnHandById(rt::Node);
 impl ProcurementWarehouseBinsByIdInventoryOnHandById {
     /// `GET /procurement/warehouseBins/{parentId}/inventoryOnHand/{id}`
     /// (`getProcurementWarehouseBinsByParentIdInventoryOnHandById`): Get InventoryOnHand.
-    pub fn get(&self) -> rt::ApiFuture<m::InventoryOnHand> {
+    pub fn get(&self) -> rt::Call<m::InventoryOnHand> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementWarehouseBinsByParentIdInventoryOnHandById",
             "/procurement/warehouseBins/{parentId}/inventoryOnHand/{id}",
             rt::NO_BODY,
@@ -8925,7 +7338,7 @@ impl ProcurementWarehouseBinsByIdInventoryOnHandById {
     /// (`getProcurementWarehouseBinsByParentIdInventoryOnHandById`): Get InventoryOnHand.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::InventoryOnHand>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::InventoryOnHand>> {
         rt::get_opt(
             &self.0,
             "getProcurementWarehouseBinsByParentIdInventoryOnHandById",
@@ -8944,35 +7357,10 @@ impl ProcurementWarehouseBinsInfo {
     /// `GET /procurement/warehouseBins/info` (`getProcurementWarehouseBinsInfo`): Get List of
     /// WarehouseBinInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::WarehouseBinInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::WarehouseBinInfo> {
         rt::list(
-            &self.0,
-            "getProcurementWarehouseBinsInfo",
-            "/procurement/warehouseBins/info",
-            query,
-        )
-    }
-
-    /// `GET /procurement/warehouseBins/info` (`getProcurementWarehouseBinsInfo`): Get List of
-    /// WarehouseBinInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::WarehouseBinInfo> {
-        rt::stream(
-            &self.0,
-            "getProcurementWarehouseBinsInfo",
-            "/procurement/warehouseBins/info",
-            query,
-        )
-    }
-
-    /// `GET /procurement/warehouseBins/info` (`getProcurementWarehouseBinsInfo`): Get List of
-    /// WarehouseBinInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::WarehouseBinInfo>> {
-        rt::pages(
             &self.0,
             "getProcurementWarehouseBinsInfo",
             "/procurement/warehouseBins/info",
@@ -8984,7 +7372,7 @@ impl ProcurementWarehouseBinsInfo {
     /// Count of WarehouseBins.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementWarehouseBinsInfoCount",
@@ -9003,33 +7391,10 @@ pub struct ProcurementWarehouses(rt::Node);
 impl ProcurementWarehouses {
     /// `GET /procurement/warehouses` (`getProcurementWarehouses`): Get List of Warehouse.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Warehouse>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Warehouse> {
         rt::list(
-            &self.0,
-            "getProcurementWarehouses",
-            "/procurement/warehouses",
-            query,
-        )
-    }
-
-    /// `GET /procurement/warehouses` (`getProcurementWarehouses`): Get List of Warehouse.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Warehouse> {
-        rt::stream(
-            &self.0,
-            "getProcurementWarehouses",
-            "/procurement/warehouses",
-            query,
-        )
-    }
-
-    /// `GET /procurement/warehouses` (`getProcurementWarehouses`): Get List of Warehouse.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Warehouse>> {
-        rt::pages(
             &self.0,
             "getProcurementWarehouses",
             "/procurement/warehouses",
@@ -9041,7 +7406,7 @@ impl ProcurementWarehouses {
     /// Warehouse.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementWarehousesCount",
@@ -9053,10 +7418,11 @@ impl ProcurementWarehouses {
     /// `POST /procurement/warehouses` (`postProcurementWarehouses`): Post Warehouse.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::Warehouse) -> rt::ApiFuture<m::Warehouse> {
+    pub fn create(&self, body: &m::Warehouse) -> rt::Call<m::Warehouse> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementWarehouses",
             "/procurement/warehouses",
             Some(body),
@@ -9083,10 +7449,11 @@ pub struct ProcurementWarehousesById(rt::Node);
 
 impl ProcurementWarehousesById {
     /// `GET /procurement/warehouses/{id}` (`getProcurementWarehousesById`): Get Warehouse.
-    pub fn get(&self) -> rt::ApiFuture<m::Warehouse> {
+    pub fn get(&self) -> rt::Call<m::Warehouse> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementWarehousesById",
             "/procurement/warehouses/{id}",
             rt::NO_BODY,
@@ -9097,7 +7464,7 @@ impl ProcurementWarehousesById {
     /// `GET /procurement/warehouses/{id}` (`getProcurementWarehousesById`): Get Warehouse.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Warehouse>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Warehouse>> {
         rt::get_opt(
             &self.0,
             "getProcurementWarehousesById",
@@ -9109,10 +7476,11 @@ impl ProcurementWarehousesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::Warehouse) -> rt::ApiFuture<m::Warehouse> {
+    pub fn update(&self, body: &m::Warehouse) -> rt::Call<m::Warehouse> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProcurementWarehousesById",
             "/procurement/warehouses/{id}",
             Some(body),
@@ -9124,9 +7492,10 @@ impl ProcurementWarehousesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Warehouse> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Warehouse> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProcurementWarehousesById",
             "/procurement/warehouses/{id}",
             patch,
@@ -9135,10 +7504,11 @@ impl ProcurementWarehousesById {
     }
 
     /// `DELETE /procurement/warehouses/{id}` (`deleteProcurementWarehousesById`): Delete Warehouse.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementWarehousesById",
             "/procurement/warehouses/{id}",
             rt::NO_BODY,
@@ -9161,10 +7531,11 @@ pub struct ProcurementWarehousesByIdInfo(rt::Node);
 impl ProcurementWarehousesByIdInfo {
     /// `GET /procurement/warehouses/{id}/info` (`getProcurementWarehousesByIdInfo`): Get
     /// WarehouseInfos.
-    pub fn get(&self) -> rt::ApiFuture<m::WarehouseInfo> {
+    pub fn get(&self) -> rt::Call<m::WarehouseInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementWarehousesByIdInfo",
             "/procurement/warehouses/{id}/info",
             rt::NO_BODY,
@@ -9183,35 +7554,10 @@ impl ProcurementWarehousesInfo {
     /// `GET /procurement/warehouses/info` (`getProcurementWarehousesInfo`): Get List of
     /// WarehouseInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::WarehouseInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::WarehouseInfo> {
         rt::list(
-            &self.0,
-            "getProcurementWarehousesInfo",
-            "/procurement/warehouses/info",
-            query,
-        )
-    }
-
-    /// `GET /procurement/warehouses/info` (`getProcurementWarehousesInfo`): Get List of
-    /// WarehouseInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::WarehouseInfo> {
-        rt::stream(
-            &self.0,
-            "getProcurementWarehousesInfo",
-            "/procurement/warehouses/info",
-            query,
-        )
-    }
-
-    /// `GET /procurement/warehouses/info` (`getProcurementWarehousesInfo`): Get List of
-    /// WarehouseInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::WarehouseInfo>> {
-        rt::pages(
             &self.0,
             "getProcurementWarehousesInfo",
             "/procurement/warehouses/info",
@@ -9223,7 +7569,7 @@ impl ProcurementWarehousesInfo {
     /// Warehouses.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementWarehousesInfoCount",

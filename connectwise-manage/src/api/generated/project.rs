@@ -134,9 +134,10 @@ impl ProjectBillingRatesByIdBillingRatesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ProjectBillingRate> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ProjectBillingRate> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProjectBillingRatesByParentIdBillingRatesById",
             "/project/billingRates/{parentId}/billingRates/{id}",
             patch,
@@ -186,38 +187,10 @@ impl ProjectBoardsByIdKanbanSettings {
     /// `GET /project/boards/{parentId}/kanbanSettings`
     /// (`getProjectBoardsByParentIdKanbanSettings`): Get List of ProjectBoardKanbanSettings.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ProjectBoardKanbanSetting>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ProjectBoardKanbanSetting> {
         rt::list(
-            &self.0,
-            "getProjectBoardsByParentIdKanbanSettings",
-            "/project/boards/{parentId}/kanbanSettings",
-            query,
-        )
-    }
-
-    /// `GET /project/boards/{parentId}/kanbanSettings`
-    /// (`getProjectBoardsByParentIdKanbanSettings`): Get List of ProjectBoardKanbanSettings.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ProjectBoardKanbanSetting> {
-        rt::stream(
-            &self.0,
-            "getProjectBoardsByParentIdKanbanSettings",
-            "/project/boards/{parentId}/kanbanSettings",
-            query,
-        )
-    }
-
-    /// `GET /project/boards/{parentId}/kanbanSettings`
-    /// (`getProjectBoardsByParentIdKanbanSettings`): Get List of ProjectBoardKanbanSettings.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ProjectBoardKanbanSetting>> {
-        rt::pages(
             &self.0,
             "getProjectBoardsByParentIdKanbanSettings",
             "/project/boards/{parentId}/kanbanSettings",
@@ -232,10 +205,11 @@ impl ProjectBoardsByIdKanbanSettings {
     pub fn create(
         &self,
         body: &m::ProjectBoardKanbanSetting,
-    ) -> rt::ApiFuture<m::ProjectBoardKanbanSetting> {
+    ) -> rt::Call<m::ProjectBoardKanbanSetting> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProjectBoardsByParentIdKanbanSettings",
             "/project/boards/{parentId}/kanbanSettings",
             Some(body),
@@ -258,10 +232,11 @@ pub struct ProjectBoardsByIdKanbanSettingsById(rt::Node);
 impl ProjectBoardsByIdKanbanSettingsById {
     /// `GET /project/boards/{parentId}/kanbanSettings/{id}`
     /// (`getProjectBoardsByParentIdKanbanSettingsById`): Get ProjectBoardKanbanSetting.
-    pub fn get(&self) -> rt::ApiFuture<m::ProjectBoardKanbanSetting> {
+    pub fn get(&self) -> rt::Call<m::ProjectBoardKanbanSetting> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProjectBoardsByParentIdKanbanSettingsById",
             "/project/boards/{parentId}/kanbanSettings/{id}",
             rt::NO_BODY,
@@ -273,7 +248,7 @@ impl ProjectBoardsByIdKanbanSettingsById {
     /// (`getProjectBoardsByParentIdKanbanSettingsById`): Get ProjectBoardKanbanSetting.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ProjectBoardKanbanSetting>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ProjectBoardKanbanSetting>> {
         rt::get_opt(
             &self.0,
             "getProjectBoardsByParentIdKanbanSettingsById",
@@ -289,10 +264,11 @@ impl ProjectBoardsByIdKanbanSettingsById {
     pub fn update(
         &self,
         body: &m::ProjectBoardKanbanSetting,
-    ) -> rt::ApiFuture<m::ProjectBoardKanbanSetting> {
+    ) -> rt::Call<m::ProjectBoardKanbanSetting> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProjectBoardsByParentIdKanbanSettingsById",
             "/project/boards/{parentId}/kanbanSettings/{id}",
             Some(body),
@@ -305,9 +281,10 @@ impl ProjectBoardsByIdKanbanSettingsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ProjectBoardKanbanSetting> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ProjectBoardKanbanSetting> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProjectBoardsByParentIdKanbanSettingsById",
             "/project/boards/{parentId}/kanbanSettings/{id}",
             patch,
@@ -317,10 +294,11 @@ impl ProjectBoardsByIdKanbanSettingsById {
 
     /// `DELETE /project/boards/{parentId}/kanbanSettings/{id}`
     /// (`deleteProjectBoardsByParentIdKanbanSettingsById`): Delete ProjectBoardKanbanSetting.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProjectBoardsByParentIdKanbanSettingsById",
             "/project/boards/{parentId}/kanbanSettings/{id}",
             rt::NO_BODY,
@@ -339,35 +317,10 @@ impl ProjectBoardsByIdTeams {
     /// `GET /project/boards/{parentId}/teams` (`getProjectBoardsByParentIdTeams`): Get List of
     /// ProjectBoardTeam.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ProjectBoardTeam>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ProjectBoardTeam> {
         rt::list(
-            &self.0,
-            "getProjectBoardsByParentIdTeams",
-            "/project/boards/{parentId}/teams",
-            query,
-        )
-    }
-
-    /// `GET /project/boards/{parentId}/teams` (`getProjectBoardsByParentIdTeams`): Get List of
-    /// ProjectBoardTeam.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ProjectBoardTeam> {
-        rt::stream(
-            &self.0,
-            "getProjectBoardsByParentIdTeams",
-            "/project/boards/{parentId}/teams",
-            query,
-        )
-    }
-
-    /// `GET /project/boards/{parentId}/teams` (`getProjectBoardsByParentIdTeams`): Get List of
-    /// ProjectBoardTeam.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ProjectBoardTeam>> {
-        rt::pages(
             &self.0,
             "getProjectBoardsByParentIdTeams",
             "/project/boards/{parentId}/teams",
@@ -379,7 +332,7 @@ impl ProjectBoardsByIdTeams {
     /// Count of ProjectBoardTeam.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProjectBoardsByParentIdTeamsCount",
@@ -392,10 +345,11 @@ impl ProjectBoardsByIdTeams {
     /// ProjectBoardTeam.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::ProjectBoardTeam) -> rt::ApiFuture<m::ProjectBoardTeam> {
+    pub fn create(&self, body: &m::ProjectBoardTeam) -> rt::Call<m::ProjectBoardTeam> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProjectBoardsByParentIdTeams",
             "/project/boards/{parentId}/teams",
             Some(body),
@@ -423,10 +377,11 @@ pub struct ProjectBoardsByIdTeamsById(rt::Node);
 impl ProjectBoardsByIdTeamsById {
     /// `GET /project/boards/{parentId}/teams/{id}` (`getProjectBoardsByParentIdTeamsById`): Get
     /// ProjectBoardTeam.
-    pub fn get(&self) -> rt::ApiFuture<m::ProjectBoardTeam> {
+    pub fn get(&self) -> rt::Call<m::ProjectBoardTeam> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProjectBoardsByParentIdTeamsById",
             "/project/boards/{parentId}/teams/{id}",
             rt::NO_BODY,
@@ -438,7 +393,7 @@ impl ProjectBoardsByIdTeamsById {
     /// ProjectBoardTeam.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ProjectBoardTeam>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ProjectBoardTeam>> {
         rt::get_opt(
             &self.0,
             "getProjectBoardsByParentIdTeamsById",
@@ -451,10 +406,11 @@ impl ProjectBoardsByIdTeamsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::ProjectBoardTeam) -> rt::ApiFuture<m::ProjectBoardTeam> {
+    pub fn update(&self, body: &m::ProjectBoardTeam) -> rt::Call<m::ProjectBoardTeam> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProjectBoardsByParentIdTeamsById",
             "/project/boards/{parentId}/teams/{id}",
             Some(body),
@@ -467,9 +423,10 @@ impl ProjectBoardsByIdTeamsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ProjectBoardTeam> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ProjectBoardTeam> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProjectBoardsByParentIdTeamsById",
             "/project/boards/{parentId}/teams/{id}",
             patch,
@@ -479,10 +436,11 @@ impl ProjectBoardsByIdTeamsById {
 
     /// `DELETE /project/boards/{parentId}/teams/{id}` (`deleteProjectBoardsByParentIdTeamsById`):
     /// Delete ProjectBoardTeam.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProjectBoardsByParentIdTeamsById",
             "/project/boards/{parentId}/teams/{id}",
             rt::NO_BODY,
@@ -512,7 +470,7 @@ impl ProjectBoardsByIdTeamsByIdInfo {
     /// (`getProjectBoardsByParentIdTeamsByIdInfoCount`): Get Count of ProjectBoardTeamInfos.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProjectBoardsByParentIdTeamsByIdInfoCount",
@@ -523,10 +481,11 @@ impl ProjectBoardsByIdTeamsByIdInfo {
 
     /// `GET /project/boards/{parentId}/teams/{id}/info`
     /// (`getProjectBoardsByParentIdTeamsByIdInfo`): Get ProjectBoardTeamInfos.
-    pub fn get(&self) -> rt::ApiFuture<m::ProjectBoardTeamInfo> {
+    pub fn get(&self) -> rt::Call<m::ProjectBoardTeamInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProjectBoardsByParentIdTeamsByIdInfo",
             "/project/boards/{parentId}/teams/{id}/info",
             rt::NO_BODY,
@@ -546,40 +505,10 @@ impl ProjectBoardsByIdTeamsByIdMembers {
     /// (`getProjectBoardsByGrandparentIdTeamsByParentIdMembers`): Get List of
     /// ProjectBoardTeamMember.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ProjectBoardTeamMember>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ProjectBoardTeamMember> {
         rt::list(
-            &self.0,
-            "getProjectBoardsByGrandparentIdTeamsByParentIdMembers",
-            "/project/boards/{grandparentId}/teams/{parentId}/members",
-            query,
-        )
-    }
-
-    /// `GET /project/boards/{grandparentId}/teams/{parentId}/members`
-    /// (`getProjectBoardsByGrandparentIdTeamsByParentIdMembers`): Get List of
-    /// ProjectBoardTeamMember.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ProjectBoardTeamMember> {
-        rt::stream(
-            &self.0,
-            "getProjectBoardsByGrandparentIdTeamsByParentIdMembers",
-            "/project/boards/{grandparentId}/teams/{parentId}/members",
-            query,
-        )
-    }
-
-    /// `GET /project/boards/{grandparentId}/teams/{parentId}/members`
-    /// (`getProjectBoardsByGrandparentIdTeamsByParentIdMembers`): Get List of
-    /// ProjectBoardTeamMember.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ProjectBoardTeamMember>> {
-        rt::pages(
             &self.0,
             "getProjectBoardsByGrandparentIdTeamsByParentIdMembers",
             "/project/boards/{grandparentId}/teams/{parentId}/members",
@@ -591,13 +520,11 @@ impl ProjectBoardsByIdTeamsByIdMembers {
     /// (`postProjectBoardsByGrandparentIdTeamsByParentIdMembers`): Post ProjectBoardTeamMember.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(
-        &self,
-        body: &m::ProjectBoardTeamMember,
-    ) -> rt::ApiFuture<m::ProjectBoardTeamMember> {
+    pub fn create(&self, body: &m::ProjectBoardTeamMember) -> rt::Call<m::ProjectBoardTeamMember> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProjectBoardsByGrandparentIdTeamsByParentIdMembers",
             "/project/boards/{grandparentId}/teams/{parentId}/members",
             Some(body),
@@ -620,10 +547,11 @@ pub struct ProjectBoardsByIdTeamsByIdMembersById(rt::Node);
 impl ProjectBoardsByIdTeamsByIdMembersById {
     /// `GET /project/boards/{grandparentId}/teams/{parentId}/members/{id}`
     /// (`getProjectBoardsByGrandparentIdTeamsByParentIdMembersById`): Get ProjectBoardTeamMember.
-    pub fn get(&self) -> rt::ApiFuture<m::ProjectBoardTeamMember> {
+    pub fn get(&self) -> rt::Call<m::ProjectBoardTeamMember> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProjectBoardsByGrandparentIdTeamsByParentIdMembersById",
             "/project/boards/{grandparentId}/teams/{parentId}/members/{id}",
             rt::NO_BODY,
@@ -635,7 +563,7 @@ impl ProjectBoardsByIdTeamsByIdMembersById {
     /// (`getProjectBoardsByGrandparentIdTeamsByParentIdMembersById`): Get ProjectBoardTeamMember.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ProjectBoardTeamMember>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ProjectBoardTeamMember>> {
         rt::get_opt(
             &self.0,
             "getProjectBoardsByGrandparentIdTeamsByParentIdMembersById",
@@ -648,13 +576,11 @@ impl ProjectBoardsByIdTeamsByIdMembersById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(
-        &self,
-        body: &m::ProjectBoardTeamMember,
-    ) -> rt::ApiFuture<m::ProjectBoardTeamMember> {
+    pub fn update(&self, body: &m::ProjectBoardTeamMember) -> rt::Call<m::ProjectBoardTeamMember> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProjectBoardsByGrandparentIdTeamsByParentIdMembersById",
             "/project/boards/{grandparentId}/teams/{parentId}/members/{id}",
             Some(body),
@@ -668,9 +594,10 @@ impl ProjectBoardsByIdTeamsByIdMembersById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ProjectBoardTeamMember> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ProjectBoardTeamMember> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProjectBoardsByGrandparentIdTeamsByParentIdMembersById",
             "/project/boards/{grandparentId}/teams/{parentId}/members/{id}",
             patch,
@@ -681,10 +608,11 @@ impl ProjectBoardsByIdTeamsByIdMembersById {
     /// `DELETE /project/boards/{grandparentId}/teams/{parentId}/members/{id}`
     /// (`deleteProjectBoardsByGrandparentIdTeamsByParentIdMembersById`): Delete
     /// ProjectBoardTeamMember.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProjectBoardsByGrandparentIdTeamsByParentIdMembersById",
             "/project/boards/{grandparentId}/teams/{parentId}/members/{id}",
             rt::NO_BODY,
@@ -703,35 +631,10 @@ impl ProjectBoardsByIdTeamsInfo {
     /// `GET /project/boards/{parentId}/teams/info` (`getProjectBoardsByParentIdTeamsInfo`): Get
     /// List of ProjectBoardTeamInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ProjectBoardTeamInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ProjectBoardTeamInfo> {
         rt::list(
-            &self.0,
-            "getProjectBoardsByParentIdTeamsInfo",
-            "/project/boards/{parentId}/teams/info",
-            query,
-        )
-    }
-
-    /// `GET /project/boards/{parentId}/teams/info` (`getProjectBoardsByParentIdTeamsInfo`): Get
-    /// List of ProjectBoardTeamInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ProjectBoardTeamInfo> {
-        rt::stream(
-            &self.0,
-            "getProjectBoardsByParentIdTeamsInfo",
-            "/project/boards/{parentId}/teams/info",
-            query,
-        )
-    }
-
-    /// `GET /project/boards/{parentId}/teams/info` (`getProjectBoardsByParentIdTeamsInfo`): Get
-    /// List of ProjectBoardTeamInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ProjectBoardTeamInfo>> {
-        rt::pages(
             &self.0,
             "getProjectBoardsByParentIdTeamsInfo",
             "/project/boards/{parentId}/teams/info",
@@ -763,35 +666,10 @@ impl ProjectByIdBillingRates {
     /// `GET /project/{parentId}/billingRates` (`getProjectByParentIdBillingRates`): Get List of
     /// ProjectBillingRate.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ProjectBillingRate>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ProjectBillingRate> {
         rt::list(
-            &self.0,
-            "getProjectByParentIdBillingRates",
-            "/project/{parentId}/billingRates",
-            query,
-        )
-    }
-
-    /// `GET /project/{parentId}/billingRates` (`getProjectByParentIdBillingRates`): Get List of
-    /// ProjectBillingRate.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ProjectBillingRate> {
-        rt::stream(
-            &self.0,
-            "getProjectByParentIdBillingRates",
-            "/project/{parentId}/billingRates",
-            query,
-        )
-    }
-
-    /// `GET /project/{parentId}/billingRates` (`getProjectByParentIdBillingRates`): Get List of
-    /// ProjectBillingRate.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ProjectBillingRate>> {
-        rt::pages(
             &self.0,
             "getProjectByParentIdBillingRates",
             "/project/{parentId}/billingRates",
@@ -803,7 +681,7 @@ impl ProjectByIdBillingRates {
     /// Count of ProjectBillingRate.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProjectByParentIdBillingRatesCount",
@@ -816,10 +694,11 @@ impl ProjectByIdBillingRates {
     /// ProjectBillingRate.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::ProjectBillingRate) -> rt::ApiFuture<m::ProjectBillingRate> {
+    pub fn create(&self, body: &m::ProjectBillingRate) -> rt::Call<m::ProjectBillingRate> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProjectByParentIdBillingRates",
             "/project/{parentId}/billingRates",
             Some(body),
@@ -842,10 +721,11 @@ pub struct ProjectByIdBillingRatesById(rt::Node);
 impl ProjectByIdBillingRatesById {
     /// `GET /project/{parentId}/billingRates/{id}` (`getProjectByParentIdBillingRatesById`): Get
     /// ProjectBillingRate.
-    pub fn get(&self) -> rt::ApiFuture<m::ProjectBillingRate> {
+    pub fn get(&self) -> rt::Call<m::ProjectBillingRate> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProjectByParentIdBillingRatesById",
             "/project/{parentId}/billingRates/{id}",
             rt::NO_BODY,
@@ -857,7 +737,7 @@ impl ProjectByIdBillingRatesById {
     /// ProjectBillingRate.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ProjectBillingRate>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ProjectBillingRate>> {
         rt::get_opt(
             &self.0,
             "getProjectByParentIdBillingRatesById",
@@ -870,10 +750,11 @@ impl ProjectByIdBillingRatesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::ProjectBillingRate) -> rt::ApiFuture<m::ProjectBillingRate> {
+    pub fn update(&self, body: &m::ProjectBillingRate) -> rt::Call<m::ProjectBillingRate> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProjectByParentIdBillingRatesById",
             "/project/{parentId}/billingRates/{id}",
             Some(body),
@@ -883,10 +764,11 @@ impl ProjectByIdBillingRatesById {
 
     /// `DELETE /project/{parentId}/billingRates/{id}` (`deleteProjectByParentIdBillingRatesById`):
     /// Delete ProjectBillingRate.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProjectByParentIdBillingRatesById",
             "/project/{parentId}/billingRates/{id}",
             rt::NO_BODY,
@@ -904,33 +786,10 @@ pub struct ProjectPhaseStatuses(rt::Node);
 impl ProjectPhaseStatuses {
     /// `GET /project/phaseStatuses` (`getProjectPhaseStatuses`): Get List of PhaseStatus.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::PhaseStatus>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::PhaseStatus> {
         rt::list(
-            &self.0,
-            "getProjectPhaseStatuses",
-            "/project/phaseStatuses",
-            query,
-        )
-    }
-
-    /// `GET /project/phaseStatuses` (`getProjectPhaseStatuses`): Get List of PhaseStatus.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::PhaseStatus> {
-        rt::stream(
-            &self.0,
-            "getProjectPhaseStatuses",
-            "/project/phaseStatuses",
-            query,
-        )
-    }
-
-    /// `GET /project/phaseStatuses` (`getProjectPhaseStatuses`): Get List of PhaseStatus.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::PhaseStatus>> {
-        rt::pages(
             &self.0,
             "getProjectPhaseStatuses",
             "/project/phaseStatuses",
@@ -942,7 +801,7 @@ impl ProjectPhaseStatuses {
     /// PhaseStatus.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProjectPhaseStatusesCount",
@@ -954,10 +813,11 @@ impl ProjectPhaseStatuses {
     /// `POST /project/phaseStatuses` (`postProjectPhaseStatuses`): Post PhaseStatus.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::PhaseStatus) -> rt::ApiFuture<m::PhaseStatus> {
+    pub fn create(&self, body: &m::PhaseStatus) -> rt::Call<m::PhaseStatus> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProjectPhaseStatuses",
             "/project/phaseStatuses",
             Some(body),
@@ -984,10 +844,11 @@ pub struct ProjectPhaseStatusesById(rt::Node);
 
 impl ProjectPhaseStatusesById {
     /// `GET /project/phaseStatuses/{id}` (`getProjectPhaseStatusesById`): Get PhaseStatus.
-    pub fn get(&self) -> rt::ApiFuture<m::PhaseStatus> {
+    pub fn get(&self) -> rt::Call<m::PhaseStatus> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProjectPhaseStatusesById",
             "/project/phaseStatuses/{id}",
             rt::NO_BODY,
@@ -998,7 +859,7 @@ impl ProjectPhaseStatusesById {
     /// `GET /project/phaseStatuses/{id}` (`getProjectPhaseStatusesById`): Get PhaseStatus.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::PhaseStatus>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::PhaseStatus>> {
         rt::get_opt(
             &self.0,
             "getProjectPhaseStatusesById",
@@ -1010,10 +871,11 @@ impl ProjectPhaseStatusesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::PhaseStatus) -> rt::ApiFuture<m::PhaseStatus> {
+    pub fn update(&self, body: &m::PhaseStatus) -> rt::Call<m::PhaseStatus> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProjectPhaseStatusesById",
             "/project/phaseStatuses/{id}",
             Some(body),
@@ -1025,9 +887,10 @@ impl ProjectPhaseStatusesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::PhaseStatus> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::PhaseStatus> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProjectPhaseStatusesById",
             "/project/phaseStatuses/{id}",
             patch,
@@ -1036,10 +899,11 @@ impl ProjectPhaseStatusesById {
     }
 
     /// `DELETE /project/phaseStatuses/{id}` (`deleteProjectPhaseStatusesById`): Delete PhaseStatus.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProjectPhaseStatusesById",
             "/project/phaseStatuses/{id}",
             rt::NO_BODY,
@@ -1067,10 +931,11 @@ pub struct ProjectPhaseStatusesByIdInfo(rt::Node);
 impl ProjectPhaseStatusesByIdInfo {
     /// `GET /project/phaseStatuses/{id}/info` (`getProjectPhaseStatusesByIdInfo`): Get
     /// PhaseStatusInfos.
-    pub fn get(&self) -> rt::ApiFuture<m::PhaseStatusInfo> {
+    pub fn get(&self) -> rt::Call<m::PhaseStatusInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProjectPhaseStatusesByIdInfo",
             "/project/phaseStatuses/{id}/info",
             rt::NO_BODY,
@@ -1089,35 +954,10 @@ impl ProjectPhaseStatusesByIdUsages {
     /// `GET /project/phaseStatuses/{id}/usages` (`getProjectPhaseStatusesByIdUsages`): Get List of
     /// Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getProjectPhaseStatusesByIdUsages",
-            "/project/phaseStatuses/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /project/phaseStatuses/{id}/usages` (`getProjectPhaseStatusesByIdUsages`): Get List of
-    /// Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getProjectPhaseStatusesByIdUsages",
-            "/project/phaseStatuses/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /project/phaseStatuses/{id}/usages` (`getProjectPhaseStatusesByIdUsages`): Get List of
-    /// Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getProjectPhaseStatusesByIdUsages",
             "/project/phaseStatuses/{id}/usages",
@@ -1141,35 +981,10 @@ impl ProjectPhaseStatusesByIdUsagesList {
     /// `GET /project/phaseStatuses/{id}/usages/list` (`getProjectPhaseStatusesByIdUsagesList`): Get
     /// List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getProjectPhaseStatusesByIdUsagesList",
-            "/project/phaseStatuses/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /project/phaseStatuses/{id}/usages/list` (`getProjectPhaseStatusesByIdUsagesList`): Get
-    /// List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getProjectPhaseStatusesByIdUsagesList",
-            "/project/phaseStatuses/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /project/phaseStatuses/{id}/usages/list` (`getProjectPhaseStatusesByIdUsagesList`): Get
-    /// List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getProjectPhaseStatusesByIdUsagesList",
             "/project/phaseStatuses/{id}/usages/list",
@@ -1188,35 +1003,10 @@ impl ProjectPhaseStatusesInfo {
     /// `GET /project/phaseStatuses/info` (`getProjectPhaseStatusesInfo`): Get List of
     /// PhaseStatusInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::PhaseStatusInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::PhaseStatusInfo> {
         rt::list(
-            &self.0,
-            "getProjectPhaseStatusesInfo",
-            "/project/phaseStatuses/info",
-            query,
-        )
-    }
-
-    /// `GET /project/phaseStatuses/info` (`getProjectPhaseStatusesInfo`): Get List of
-    /// PhaseStatusInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::PhaseStatusInfo> {
-        rt::stream(
-            &self.0,
-            "getProjectPhaseStatusesInfo",
-            "/project/phaseStatuses/info",
-            query,
-        )
-    }
-
-    /// `GET /project/phaseStatuses/info` (`getProjectPhaseStatusesInfo`): Get List of
-    /// PhaseStatusInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::PhaseStatusInfo>> {
-        rt::pages(
             &self.0,
             "getProjectPhaseStatusesInfo",
             "/project/phaseStatuses/info",
@@ -1235,35 +1025,10 @@ impl ProjectProjectTemplates {
     /// `GET /project/projectTemplates/` (`getProjectProjectTemplates`): Get List of
     /// ProjectTemplates.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ProjectTemplate>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ProjectTemplate> {
         rt::list(
-            &self.0,
-            "getProjectProjectTemplates",
-            "/project/projectTemplates/",
-            query,
-        )
-    }
-
-    /// `GET /project/projectTemplates/` (`getProjectProjectTemplates`): Get List of
-    /// ProjectTemplates.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ProjectTemplate> {
-        rt::stream(
-            &self.0,
-            "getProjectProjectTemplates",
-            "/project/projectTemplates/",
-            query,
-        )
-    }
-
-    /// `GET /project/projectTemplates/` (`getProjectProjectTemplates`): Get List of
-    /// ProjectTemplates.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ProjectTemplate>> {
-        rt::pages(
             &self.0,
             "getProjectProjectTemplates",
             "/project/projectTemplates/",
@@ -1275,7 +1040,7 @@ impl ProjectProjectTemplates {
     /// ProjectTemplates.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProjectProjectTemplatesCount",
@@ -1287,10 +1052,11 @@ impl ProjectProjectTemplates {
     /// `POST /project/projectTemplates/` (`postProjectProjectTemplates`): Post ProjectTemplates.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::ProjectTemplate) -> rt::ApiFuture<m::ProjectTemplate> {
+    pub fn create(&self, body: &m::ProjectTemplate) -> rt::Call<m::ProjectTemplate> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProjectProjectTemplates",
             "/project/projectTemplates/",
             Some(body),
@@ -1343,10 +1109,11 @@ impl ProjectProjectTemplatesCreateFromProjectById {
     /// (`postProjectProjectTemplatesCreateFromProjectById`): Post CreateFromProject.
     ///
     /// Not retried after an answer that may have been lost.
-    pub fn post(&self, body: &m::ProjectTemplate) -> rt::ApiFuture<m::ProjectTemplate> {
+    pub fn post(&self, body: &m::ProjectTemplate) -> rt::Call<m::ProjectTemplate> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProjectProjectTemplatesCreateFromProjectById",
             "/project/projectTemplates/createFromProject/{id}",
             Some(body),
@@ -1364,10 +1131,11 @@ pub struct ProjectProjectTemplatesById(rt::Node);
 impl ProjectProjectTemplatesById {
     /// `GET /project/projectTemplates/{id}` (`getProjectProjectTemplatesById`): Get
     /// ProjectTemplates.
-    pub fn get(&self) -> rt::ApiFuture<m::ProjectTemplate> {
+    pub fn get(&self) -> rt::Call<m::ProjectTemplate> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProjectProjectTemplatesById",
             "/project/projectTemplates/{id}",
             rt::NO_BODY,
@@ -1379,7 +1147,7 @@ impl ProjectProjectTemplatesById {
     /// ProjectTemplates.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ProjectTemplate>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ProjectTemplate>> {
         rt::get_opt(
             &self.0,
             "getProjectProjectTemplatesById",
@@ -1392,10 +1160,11 @@ impl ProjectProjectTemplatesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::ProjectTemplate) -> rt::ApiFuture<m::ProjectTemplate> {
+    pub fn update(&self, body: &m::ProjectTemplate) -> rt::Call<m::ProjectTemplate> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProjectProjectTemplatesById",
             "/project/projectTemplates/{id}",
             Some(body),
@@ -1408,9 +1177,10 @@ impl ProjectProjectTemplatesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ProjectTemplate> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ProjectTemplate> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProjectProjectTemplatesById",
             "/project/projectTemplates/{id}",
             patch,
@@ -1420,10 +1190,11 @@ impl ProjectProjectTemplatesById {
 
     /// `DELETE /project/projectTemplates/{id}` (`deleteProjectProjectTemplatesById`): Delete
     /// ProjectTemplates.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProjectProjectTemplatesById",
             "/project/projectTemplates/{id}",
             rt::NO_BODY,
@@ -1458,37 +1229,10 @@ impl ProjectProjectTemplatesByIdProjectTemplatePhases {
     /// (`getProjectProjectTemplatesByParentIdProjectTemplatePhases`): Get List of
     /// ProjectTemplatePhases.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ProjectTemplatePhase>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ProjectTemplatePhase> {
         rt::list(
-            &self.0,
-            "getProjectProjectTemplatesByParentIdProjectTemplatePhases",
-            "/project/projectTemplates/{parentId}/projectTemplatePhases",
-            query,
-        )
-    }
-
-    /// `GET /project/projectTemplates/{parentId}/projectTemplatePhases`
-    /// (`getProjectProjectTemplatesByParentIdProjectTemplatePhases`): Get List of
-    /// ProjectTemplatePhases.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ProjectTemplatePhase> {
-        rt::stream(
-            &self.0,
-            "getProjectProjectTemplatesByParentIdProjectTemplatePhases",
-            "/project/projectTemplates/{parentId}/projectTemplatePhases",
-            query,
-        )
-    }
-
-    /// `GET /project/projectTemplates/{parentId}/projectTemplatePhases`
-    /// (`getProjectProjectTemplatesByParentIdProjectTemplatePhases`): Get List of
-    /// ProjectTemplatePhases.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ProjectTemplatePhase>> {
-        rt::pages(
             &self.0,
             "getProjectProjectTemplatesByParentIdProjectTemplatePhases",
             "/project/projectTemplates/{parentId}/projectTemplatePhases",
@@ -1500,10 +1244,11 @@ impl ProjectProjectTemplatesByIdProjectTemplatePhases {
     /// (`postProjectProjectTemplatesByParentIdProjectTemplatePhases`): Post ProjectTemplatePhases.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::ProjectTemplatePhase) -> rt::ApiFuture<m::ProjectTemplatePhase> {
+    pub fn create(&self, body: &m::ProjectTemplatePhase) -> rt::Call<m::ProjectTemplatePhase> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProjectProjectTemplatesByParentIdProjectTemplatePhases",
             "/project/projectTemplates/{parentId}/projectTemplatePhases",
             Some(body),
@@ -1527,10 +1272,11 @@ impl ProjectProjectTemplatesByIdProjectTemplatePhasesById {
     /// `GET /project/projectTemplates/{parentId}/projectTemplatePhases/{id}`
     /// (`getProjectProjectTemplatesByParentIdProjectTemplatePhasesById`): Get
     /// ProjectTemplatePhases.
-    pub fn get(&self) -> rt::ApiFuture<m::ProjectTemplatePhase> {
+    pub fn get(&self) -> rt::Call<m::ProjectTemplatePhase> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProjectProjectTemplatesByParentIdProjectTemplatePhasesById",
             "/project/projectTemplates/{parentId}/projectTemplatePhases/{id}",
             rt::NO_BODY,
@@ -1543,7 +1289,7 @@ impl ProjectProjectTemplatesByIdProjectTemplatePhasesById {
     /// ProjectTemplatePhases.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ProjectTemplatePhase>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ProjectTemplatePhase>> {
         rt::get_opt(
             &self.0,
             "getProjectProjectTemplatesByParentIdProjectTemplatePhasesById",
@@ -1557,10 +1303,11 @@ impl ProjectProjectTemplatesByIdProjectTemplatePhasesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::ProjectTemplatePhase) -> rt::ApiFuture<m::ProjectTemplatePhase> {
+    pub fn update(&self, body: &m::ProjectTemplatePhase) -> rt::Call<m::ProjectTemplatePhase> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProjectProjectTemplatesByParentIdProjectTemplatePhasesById",
             "/project/projectTemplates/{parentId}/projectTemplatePhases/{id}",
             Some(body),
@@ -1574,9 +1321,10 @@ impl ProjectProjectTemplatesByIdProjectTemplatePhasesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ProjectTemplatePhase> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ProjectTemplatePhase> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProjectProjectTemplatesByParentIdProjectTemplatePhasesById",
             "/project/projectTemplates/{parentId}/projectTemplatePhases/{id}",
             patch,
@@ -1587,10 +1335,11 @@ impl ProjectProjectTemplatesByIdProjectTemplatePhasesById {
     /// `DELETE /project/projectTemplates/{parentId}/projectTemplatePhases/{id}`
     /// (`deleteProjectProjectTemplatesByParentIdProjectTemplatePhasesById`): Delete
     /// ProjectTemplatePhases.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProjectProjectTemplatesByParentIdProjectTemplatePhasesById",
             "/project/projectTemplates/{parentId}/projectTemplatePhases/{id}",
             rt::NO_BODY,
@@ -1610,40 +1359,10 @@ impl ProjectProjectTemplatesByIdProjectTemplateTickets {
     /// (`getProjectProjectTemplatesByParentIdProjectTemplateTickets`): Get List of
     /// ProjectTemplateTickets.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ProjectTemplateTicket>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ProjectTemplateTicket> {
         rt::list(
-            &self.0,
-            "getProjectProjectTemplatesByParentIdProjectTemplateTickets",
-            "/project/projectTemplates/{parentId}/projectTemplateTickets",
-            query,
-        )
-    }
-
-    /// `GET /project/projectTemplates/{parentId}/projectTemplateTickets`
-    /// (`getProjectProjectTemplatesByParentIdProjectTemplateTickets`): Get List of
-    /// ProjectTemplateTickets.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ProjectTemplateTicket> {
-        rt::stream(
-            &self.0,
-            "getProjectProjectTemplatesByParentIdProjectTemplateTickets",
-            "/project/projectTemplates/{parentId}/projectTemplateTickets",
-            query,
-        )
-    }
-
-    /// `GET /project/projectTemplates/{parentId}/projectTemplateTickets`
-    /// (`getProjectProjectTemplatesByParentIdProjectTemplateTickets`): Get List of
-    /// ProjectTemplateTickets.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ProjectTemplateTicket>> {
-        rt::pages(
             &self.0,
             "getProjectProjectTemplatesByParentIdProjectTemplateTickets",
             "/project/projectTemplates/{parentId}/projectTemplateTickets",
@@ -1656,7 +1375,7 @@ impl ProjectProjectTemplatesByIdProjectTemplateTickets {
     /// ProjectTemplateTickets.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProjectProjectTemplatesByParentIdProjectTemplateTicketsCount",
@@ -1670,13 +1389,11 @@ impl ProjectProjectTemplatesByIdProjectTemplateTickets {
     /// ProjectTemplateTickets.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(
-        &self,
-        body: &m::ProjectTemplateTicket,
-    ) -> rt::ApiFuture<m::ProjectTemplateTicket> {
+    pub fn create(&self, body: &m::ProjectTemplateTicket) -> rt::Call<m::ProjectTemplateTicket> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProjectProjectTemplatesByParentIdProjectTemplateTickets",
             "/project/projectTemplates/{parentId}/projectTemplateTickets",
             Some(body),
@@ -1700,10 +1417,11 @@ impl ProjectProjectTemplatesByIdProjectTemplateTicketsById {
     /// `GET /project/projectTemplates/{parentId}/projectTemplateTickets/{id}`
     /// (`getProjectProjectTemplatesByParentIdProjectTemplateTicketsById`): Get
     /// ProjectTemplateTickets.
-    pub fn get(&self) -> rt::ApiFuture<m::ProjectTemplateTicket> {
+    pub fn get(&self) -> rt::Call<m::ProjectTemplateTicket> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProjectProjectTemplatesByParentIdProjectTemplateTicketsById",
             "/project/projectTemplates/{parentId}/projectTemplateTickets/{id}",
             rt::NO_BODY,
@@ -1716,7 +1434,7 @@ impl ProjectProjectTemplatesByIdProjectTemplateTicketsById {
     /// ProjectTemplateTickets.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ProjectTemplateTicket>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ProjectTemplateTicket>> {
         rt::get_opt(
             &self.0,
             "getProjectProjectTemplatesByParentIdProjectTemplateTicketsById",
@@ -1730,13 +1448,11 @@ impl ProjectProjectTemplatesByIdProjectTemplateTicketsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(
-        &self,
-        body: &m::ProjectTemplateTicket,
-    ) -> rt::ApiFuture<m::ProjectTemplateTicket> {
+    pub fn update(&self, body: &m::ProjectTemplateTicket) -> rt::Call<m::ProjectTemplateTicket> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProjectProjectTemplatesByParentIdProjectTemplateTicketsById",
             "/project/projectTemplates/{parentId}/projectTemplateTickets/{id}",
             Some(body),
@@ -1750,9 +1466,10 @@ impl ProjectProjectTemplatesByIdProjectTemplateTicketsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ProjectTemplateTicket> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ProjectTemplateTicket> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProjectProjectTemplatesByParentIdProjectTemplateTicketsById",
             "/project/projectTemplates/{parentId}/projectTemplateTickets/{id}",
             patch,
@@ -1763,10 +1480,11 @@ impl ProjectProjectTemplatesByIdProjectTemplateTicketsById {
     /// `DELETE /project/projectTemplates/{parentId}/projectTemplateTickets/{id}`
     /// (`deleteProjectProjectTemplatesByParentIdProjectTemplateTicketsById`): Delete
     /// ProjectTemplateTickets.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProjectProjectTemplatesByParentIdProjectTemplateTicketsById",
             "/project/projectTemplates/{parentId}/projectTemplateTickets/{id}",
             rt::NO_BODY,
@@ -1791,37 +1509,10 @@ impl ProjectProjectTemplatesByIdProjectTemplateTicketsByIdTasks {
     /// (`getProjectProjectTemplatesByGrandParentIdProjectTemplateTicketsByParentIdTasks`): Get List
     /// of ProjectTemplateTasks.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ProjectTemplateTask>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ProjectTemplateTask> {
         rt::list(
-            &self.0,
-            "getProjectProjectTemplatesByGrandParentIdProjectTemplateTicketsByParentIdTasks",
-            "/project/projectTemplates/{grandParentId}/projectTemplateTickets/{parentId}/tasks",
-            query,
-        )
-    }
-
-    /// `GET /project/projectTemplates/{grandParentId}/projectTemplateTickets/{parentId}/tasks`
-    /// (`getProjectProjectTemplatesByGrandParentIdProjectTemplateTicketsByParentIdTasks`): Get List
-    /// of ProjectTemplateTasks.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ProjectTemplateTask> {
-        rt::stream(
-            &self.0,
-            "getProjectProjectTemplatesByGrandParentIdProjectTemplateTicketsByParentIdTasks",
-            "/project/projectTemplates/{grandParentId}/projectTemplateTickets/{parentId}/tasks",
-            query,
-        )
-    }
-
-    /// `GET /project/projectTemplates/{grandParentId}/projectTemplateTickets/{parentId}/tasks`
-    /// (`getProjectProjectTemplatesByGrandParentIdProjectTemplateTicketsByParentIdTasks`): Get List
-    /// of ProjectTemplateTasks.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ProjectTemplateTask>> {
-        rt::pages(
             &self.0,
             "getProjectProjectTemplatesByGrandParentIdProjectTemplateTicketsByParentIdTasks",
             "/project/projectTemplates/{grandParentId}/projectTemplateTickets/{parentId}/tasks",
@@ -1835,7 +1526,7 @@ impl ProjectProjectTemplatesByIdProjectTemplateTicketsByIdTasks {
     /// Count of ProjectTemplateTasks.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProjectProjectTemplatesByGrandParentIdProjectTemplateTicketsByParentIdTasksCount",
@@ -1849,10 +1540,11 @@ impl ProjectProjectTemplatesByIdProjectTemplateTicketsByIdTasks {
     /// ProjectTemplateTasks.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::ProjectTemplateTask) -> rt::ApiFuture<m::ProjectTemplateTask> {
+    pub fn create(&self, body: &m::ProjectTemplateTask) -> rt::Call<m::ProjectTemplateTask> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProjectProjectTemplatesByGrandParentIdProjectTemplateTicketsByParentIdTasks",
             "/project/projectTemplates/{grandParentId}/projectTemplateTickets/{parentId}/tasks",
             Some(body),
@@ -1876,10 +1568,11 @@ impl ProjectProjectTemplatesByIdProjectTemplateTicketsByIdTasksById {
     /// `GET /project/projectTemplates/{grandParentId}/projectTemplateTickets/{parentId}/tasks/{id}`
     /// (`getProjectProjectTemplatesByGrandParentIdProjectTemplateTicketsByParentIdTasksById`): Get
     /// ProjectTemplateTasks.
-    pub fn get(&self) -> rt::ApiFuture<m::ProjectTemplateTask> {
+    pub fn get(&self) -> rt::Call<m::ProjectTemplateTask> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProjectProjectTemplatesByGrandParentIdProjectTemplateTicketsByParentIdTasksById",
             "/project/projectTemplates/{grandParentId}/projectTemplateTickets/{parentId}/tasks/{id}",
             rt::NO_BODY,
@@ -1892,7 +1585,7 @@ impl ProjectProjectTemplatesByIdProjectTemplateTicketsByIdTasksById {
     /// ProjectTemplateTasks.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ProjectTemplateTask>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ProjectTemplateTask>> {
         rt::get_opt(
             &self.0,
             "getProjectProjectTemplatesByGrandParentIdProjectTemplateTicketsByParentIdTasksById",
@@ -1906,10 +1599,11 @@ impl ProjectProjectTemplatesByIdProjectTemplateTicketsByIdTasksById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::ProjectTemplateTask) -> rt::ApiFuture<m::ProjectTemplateTask> {
+    pub fn update(&self, body: &m::ProjectTemplateTask) -> rt::Call<m::ProjectTemplateTask> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProjectProjectTemplatesByGrandParentIdProjectTemplateTicketsByParentIdTasksById",
             "/project/projectTemplates/{grandParentId}/projectTemplateTickets/{parentId}/tasks/{id}",
             Some(body),
@@ -1924,9 +1618,10 @@ impl ProjectProjectTemplatesByIdProjectTemplateTicketsByIdTasksById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ProjectTemplateTask> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ProjectTemplateTask> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProjectProjectTemplatesByGrandParentIdProjectTemplateTicketsByParentIdTasksById",
             "/project/projectTemplates/{grandParentId}/projectTemplateTickets/{parentId}/tasks/{id}",
             patch,
@@ -1938,10 +1633,11 @@ impl ProjectProjectTemplatesByIdProjectTemplateTicketsByIdTasksById {
     /// /project/projectTemplates/{grandParentId}/projectTemplateTickets/{parentId}/tasks/{id}`
     /// (`deleteProjectProjectTemplatesByGrandParentIdProjectTemplateTicketsByParentIdTasksById`):
     /// Delete ProjectTemplateTasks.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProjectProjectTemplatesByGrandParentIdProjectTemplateTicketsByParentIdTasksById",
             "/project/projectTemplates/{grandParentId}/projectTemplateTickets/{parentId}/tasks/{id}",
             rt::NO_BODY,
@@ -1960,38 +1656,10 @@ impl ProjectProjectTemplatesByIdWorkplan {
     /// `GET /project/projectTemplates/{id}/workplan` (`getProjectProjectTemplatesByIdWorkplan`):
     /// Get ProjectTemplatesWorkplan.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ProjectTemplateWorkPlan>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ProjectTemplateWorkPlan> {
         rt::list(
-            &self.0,
-            "getProjectProjectTemplatesByIdWorkplan",
-            "/project/projectTemplates/{id}/workplan",
-            query,
-        )
-    }
-
-    /// `GET /project/projectTemplates/{id}/workplan` (`getProjectProjectTemplatesByIdWorkplan`):
-    /// Get ProjectTemplatesWorkplan.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ProjectTemplateWorkPlan> {
-        rt::stream(
-            &self.0,
-            "getProjectProjectTemplatesByIdWorkplan",
-            "/project/projectTemplates/{id}/workplan",
-            query,
-        )
-    }
-
-    /// `GET /project/projectTemplates/{id}/workplan` (`getProjectProjectTemplatesByIdWorkplan`):
-    /// Get ProjectTemplatesWorkplan.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ProjectTemplateWorkPlan>> {
-        rt::pages(
             &self.0,
             "getProjectProjectTemplatesByIdWorkplan",
             "/project/projectTemplates/{id}/workplan",
@@ -2010,44 +1678,13 @@ impl ProjectProjectTemplatesProjectTemplatePhases {
     /// `GET /project/projectTemplates/projectTemplatePhases`
     /// (`getProjectProjectTemplatesProjectTemplatePhases`): Get List of ProjectTemplatePhases.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     ///
     /// Also takes the query parameter `parentId` (integer) through
     /// [`ListQuery::param`](crate::ListQuery::param).
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ProjectTemplatePhase>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ProjectTemplatePhase> {
         rt::list(
-            &self.0,
-            "getProjectProjectTemplatesProjectTemplatePhases",
-            "/project/projectTemplates/projectTemplatePhases",
-            query,
-        )
-    }
-
-    /// `GET /project/projectTemplates/projectTemplatePhases`
-    /// (`getProjectProjectTemplatesProjectTemplatePhases`): Get List of ProjectTemplatePhases.
-    ///
-    /// Every record matching `query`, following the pages.
-    ///
-    /// Also takes the query parameter `parentId` (integer) through
-    /// [`ListQuery::param`](crate::ListQuery::param).
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ProjectTemplatePhase> {
-        rt::stream(
-            &self.0,
-            "getProjectProjectTemplatesProjectTemplatePhases",
-            "/project/projectTemplates/projectTemplatePhases",
-            query,
-        )
-    }
-
-    /// `GET /project/projectTemplates/projectTemplatePhases`
-    /// (`getProjectProjectTemplatesProjectTemplatePhases`): Get List of ProjectTemplatePhases.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    ///
-    /// Also takes the query parameter `parentId` (integer) through
-    /// [`ListQuery::param`](crate::ListQuery::param).
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ProjectTemplatePhase>> {
-        rt::pages(
             &self.0,
             "getProjectProjectTemplatesProjectTemplatePhases",
             "/project/projectTemplates/projectTemplatePhases",
@@ -2066,47 +1703,13 @@ impl ProjectProjectTemplatesProjectTemplateTickets {
     /// `GET /project/projectTemplates/projectTemplateTickets`
     /// (`getProjectProjectTemplatesProjectTemplateTickets`): Get List of ProjectTemplateTickets.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     ///
     /// Also takes the query parameter `parentId` (integer) through
     /// [`ListQuery::param`](crate::ListQuery::param).
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ProjectTemplateTicket>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ProjectTemplateTicket> {
         rt::list(
-            &self.0,
-            "getProjectProjectTemplatesProjectTemplateTickets",
-            "/project/projectTemplates/projectTemplateTickets",
-            query,
-        )
-    }
-
-    /// `GET /project/projectTemplates/projectTemplateTickets`
-    /// (`getProjectProjectTemplatesProjectTemplateTickets`): Get List of ProjectTemplateTickets.
-    ///
-    /// Every record matching `query`, following the pages.
-    ///
-    /// Also takes the query parameter `parentId` (integer) through
-    /// [`ListQuery::param`](crate::ListQuery::param).
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ProjectTemplateTicket> {
-        rt::stream(
-            &self.0,
-            "getProjectProjectTemplatesProjectTemplateTickets",
-            "/project/projectTemplates/projectTemplateTickets",
-            query,
-        )
-    }
-
-    /// `GET /project/projectTemplates/projectTemplateTickets`
-    /// (`getProjectProjectTemplatesProjectTemplateTickets`): Get List of ProjectTemplateTickets.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    ///
-    /// Also takes the query parameter `parentId` (integer) through
-    /// [`ListQuery::param`](crate::ListQuery::param).
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ProjectTemplateTicket>> {
-        rt::pages(
             &self.0,
             "getProjectProjectTemplatesProjectTemplateTickets",
             "/project/projectTemplates/projectTemplateTickets",
@@ -2130,35 +1733,10 @@ impl ProjectProjectTemplatesProjectTemplateTicketsTasks {
     /// `GET /project/projectTemplates/projectTemplateTickets/tasks`
     /// (`getProjectProjectTemplatesProjectTemplateTicketsTasks`): Get List of ProjectTemplateTasks.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ProjectTemplateTask>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ProjectTemplateTask> {
         rt::list(
-            &self.0,
-            "getProjectProjectTemplatesProjectTemplateTicketsTasks",
-            "/project/projectTemplates/projectTemplateTickets/tasks",
-            query,
-        )
-    }
-
-    /// `GET /project/projectTemplates/projectTemplateTickets/tasks`
-    /// (`getProjectProjectTemplatesProjectTemplateTicketsTasks`): Get List of ProjectTemplateTasks.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ProjectTemplateTask> {
-        rt::stream(
-            &self.0,
-            "getProjectProjectTemplatesProjectTemplateTicketsTasks",
-            "/project/projectTemplates/projectTemplateTickets/tasks",
-            query,
-        )
-    }
-
-    /// `GET /project/projectTemplates/projectTemplateTickets/tasks`
-    /// (`getProjectProjectTemplatesProjectTemplateTicketsTasks`): Get List of ProjectTemplateTasks.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ProjectTemplateTask>> {
-        rt::pages(
             &self.0,
             "getProjectProjectTemplatesProjectTemplateTicketsTasks",
             "/project/projectTemplates/projectTemplateTickets/tasks",
@@ -2176,33 +1754,10 @@ pub struct ProjectProjectTypes(rt::Node);
 impl ProjectProjectTypes {
     /// `GET /project/projectTypes` (`getProjectProjectTypes`): Get List of ProjectType.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ProjectType>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ProjectType> {
         rt::list(
-            &self.0,
-            "getProjectProjectTypes",
-            "/project/projectTypes",
-            query,
-        )
-    }
-
-    /// `GET /project/projectTypes` (`getProjectProjectTypes`): Get List of ProjectType.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ProjectType> {
-        rt::stream(
-            &self.0,
-            "getProjectProjectTypes",
-            "/project/projectTypes",
-            query,
-        )
-    }
-
-    /// `GET /project/projectTypes` (`getProjectProjectTypes`): Get List of ProjectType.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ProjectType>> {
-        rt::pages(
             &self.0,
             "getProjectProjectTypes",
             "/project/projectTypes",
@@ -2213,7 +1768,7 @@ impl ProjectProjectTypes {
     /// `GET /project/projectTypes/count` (`getProjectProjectTypesCount`): Get Count of ProjectType.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProjectProjectTypesCount",
@@ -2225,10 +1780,11 @@ impl ProjectProjectTypes {
     /// `POST /project/projectTypes` (`postProjectProjectTypes`): Post ProjectType.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::ProjectType) -> rt::ApiFuture<m::ProjectType> {
+    pub fn create(&self, body: &m::ProjectType) -> rt::Call<m::ProjectType> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProjectProjectTypes",
             "/project/projectTypes",
             Some(body),
@@ -2255,10 +1811,11 @@ pub struct ProjectProjectTypesById(rt::Node);
 
 impl ProjectProjectTypesById {
     /// `GET /project/projectTypes/{id}` (`getProjectProjectTypesById`): Get ProjectType.
-    pub fn get(&self) -> rt::ApiFuture<m::ProjectType> {
+    pub fn get(&self) -> rt::Call<m::ProjectType> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProjectProjectTypesById",
             "/project/projectTypes/{id}",
             rt::NO_BODY,
@@ -2269,7 +1826,7 @@ impl ProjectProjectTypesById {
     /// `GET /project/projectTypes/{id}` (`getProjectProjectTypesById`): Get ProjectType.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ProjectType>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ProjectType>> {
         rt::get_opt(
             &self.0,
             "getProjectProjectTypesById",
@@ -2281,10 +1838,11 @@ impl ProjectProjectTypesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::ProjectType) -> rt::ApiFuture<m::ProjectType> {
+    pub fn update(&self, body: &m::ProjectType) -> rt::Call<m::ProjectType> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProjectProjectTypesById",
             "/project/projectTypes/{id}",
             Some(body),
@@ -2296,9 +1854,10 @@ impl ProjectProjectTypesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ProjectType> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ProjectType> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProjectProjectTypesById",
             "/project/projectTypes/{id}",
             patch,
@@ -2307,10 +1866,11 @@ impl ProjectProjectTypesById {
     }
 
     /// `DELETE /project/projectTypes/{id}` (`deleteProjectProjectTypesById`): Delete ProjectType.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProjectProjectTypesById",
             "/project/projectTypes/{id}",
             rt::NO_BODY,
@@ -2338,10 +1898,11 @@ pub struct ProjectProjectTypesByIdInfo(rt::Node);
 impl ProjectProjectTypesByIdInfo {
     /// `GET /project/projectTypes/{id}/info` (`getProjectProjectTypesByIdInfo`): Get
     /// ProjectTypeInfos.
-    pub fn get(&self) -> rt::ApiFuture<m::ProjectTypeInfo> {
+    pub fn get(&self) -> rt::Call<m::ProjectTypeInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProjectProjectTypesByIdInfo",
             "/project/projectTypes/{id}/info",
             rt::NO_BODY,
@@ -2360,35 +1921,10 @@ impl ProjectProjectTypesByIdUsages {
     /// `GET /project/projectTypes/{id}/usages` (`getProjectProjectTypesByIdUsages`): Get List of
     /// Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getProjectProjectTypesByIdUsages",
-            "/project/projectTypes/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /project/projectTypes/{id}/usages` (`getProjectProjectTypesByIdUsages`): Get List of
-    /// Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getProjectProjectTypesByIdUsages",
-            "/project/projectTypes/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /project/projectTypes/{id}/usages` (`getProjectProjectTypesByIdUsages`): Get List of
-    /// Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getProjectProjectTypesByIdUsages",
             "/project/projectTypes/{id}/usages",
@@ -2412,35 +1948,10 @@ impl ProjectProjectTypesByIdUsagesList {
     /// `GET /project/projectTypes/{id}/usages/list` (`getProjectProjectTypesByIdUsagesList`): Get
     /// List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getProjectProjectTypesByIdUsagesList",
-            "/project/projectTypes/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /project/projectTypes/{id}/usages/list` (`getProjectProjectTypesByIdUsagesList`): Get
-    /// List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getProjectProjectTypesByIdUsagesList",
-            "/project/projectTypes/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /project/projectTypes/{id}/usages/list` (`getProjectProjectTypesByIdUsagesList`): Get
-    /// List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getProjectProjectTypesByIdUsagesList",
             "/project/projectTypes/{id}/usages/list",
@@ -2459,35 +1970,10 @@ impl ProjectProjectTypesInfo {
     /// `GET /project/projectTypes/info` (`getProjectProjectTypesInfo`): Get List of
     /// ProjectTypeInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ProjectTypeInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ProjectTypeInfo> {
         rt::list(
-            &self.0,
-            "getProjectProjectTypesInfo",
-            "/project/projectTypes/info",
-            query,
-        )
-    }
-
-    /// `GET /project/projectTypes/info` (`getProjectProjectTypesInfo`): Get List of
-    /// ProjectTypeInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ProjectTypeInfo> {
-        rt::stream(
-            &self.0,
-            "getProjectProjectTypesInfo",
-            "/project/projectTypes/info",
-            query,
-        )
-    }
-
-    /// `GET /project/projectTypes/info` (`getProjectProjectTypesInfo`): Get List of
-    /// ProjectTypeInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ProjectTypeInfo>> {
-        rt::pages(
             &self.0,
             "getProjectProjectTypesInfo",
             "/project/projectTypes/info",
@@ -2499,7 +1985,7 @@ impl ProjectProjectTypesInfo {
     /// ProjectTypeInfos.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProjectProjectTypesInfoCount",
@@ -2518,29 +2004,16 @@ pub struct ProjectProjects(rt::Node);
 impl ProjectProjects {
     /// `GET /project/projects` (`getProjectProjects`): Get List of ApiProject.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Project>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Project> {
         rt::list(&self.0, "getProjectProjects", "/project/projects", query)
-    }
-
-    /// `GET /project/projects` (`getProjectProjects`): Get List of ApiProject.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Project> {
-        rt::stream(&self.0, "getProjectProjects", "/project/projects", query)
-    }
-
-    /// `GET /project/projects` (`getProjectProjects`): Get List of ApiProject.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Project>> {
-        rt::pages(&self.0, "getProjectProjects", "/project/projects", query)
     }
 
     /// `GET /project/projects/count` (`getProjectProjectsCount`): Get Count of ApiProject.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProjectProjectsCount",
@@ -2552,10 +2025,11 @@ impl ProjectProjects {
     /// `POST /project/projects` (`postProjectProjects`): Post ApiProject.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::Project) -> rt::ApiFuture<m::Project> {
+    pub fn create(&self, body: &m::Project) -> rt::Call<m::Project> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProjectProjects",
             "/project/projects",
             Some(body),
@@ -2577,10 +2051,11 @@ pub struct ProjectProjectsById(rt::Node);
 
 impl ProjectProjectsById {
     /// `GET /project/projects/{id}` (`getProjectProjectsById`): Get ApiProject.
-    pub fn get(&self) -> rt::ApiFuture<m::Project> {
+    pub fn get(&self) -> rt::Call<m::Project> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProjectProjectsById",
             "/project/projects/{id}",
             rt::NO_BODY,
@@ -2591,7 +2066,7 @@ impl ProjectProjectsById {
     /// `GET /project/projects/{id}` (`getProjectProjectsById`): Get ApiProject.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Project>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Project>> {
         rt::get_opt(&self.0, "getProjectProjectsById", "/project/projects/{id}")
     }
 
@@ -2599,10 +2074,11 @@ impl ProjectProjectsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::Project) -> rt::ApiFuture<m::Project> {
+    pub fn update(&self, body: &m::Project) -> rt::Call<m::Project> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProjectProjectsById",
             "/project/projects/{id}",
             Some(body),
@@ -2614,9 +2090,10 @@ impl ProjectProjectsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Project> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Project> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProjectProjectsById",
             "/project/projects/{id}",
             patch,
@@ -2625,10 +2102,11 @@ impl ProjectProjectsById {
     }
 
     /// `DELETE /project/projects/{id}` (`deleteProjectProjectsById`): Delete ApiProject.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProjectProjectsById",
             "/project/projects/{id}",
             rt::NO_BODY,
@@ -2696,10 +2174,11 @@ impl ProjectProjectsByIdApplyTemplateById {
     /// (`postProjectProjectsByParentIdApplyTemplateById`): Post ApplyTemplate.
     ///
     /// Not retried after an answer that may have been lost.
-    pub fn post(&self) -> rt::ApiFuture<m::ProjectWorkplan> {
+    pub fn post(&self) -> rt::Call<m::ProjectWorkplan> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProjectProjectsByParentIdApplyTemplateById",
             "/project/projects/{parentId}/applyTemplate/{id}",
             rt::NO_BODY,
@@ -2719,10 +2198,11 @@ impl ProjectProjectsByIdApplyTemplates {
     /// (`postProjectProjectsByParentIdApplyTemplates`): Post ApplyTemplates.
     ///
     /// Not retried after an answer that may have been lost.
-    pub fn post(&self, body: &[m::ProjectTemplate]) -> rt::ApiFuture<m::ProjectWorkplan> {
+    pub fn post(&self, body: &[m::ProjectTemplate]) -> rt::Call<m::ProjectWorkplan> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProjectProjectsByParentIdApplyTemplates",
             "/project/projects/{parentId}/applyTemplates",
             Some(body),
@@ -2741,35 +2221,10 @@ impl ProjectProjectsByIdContacts {
     /// `GET /project/projects/{parentId}/contacts` (`getProjectProjectsByParentIdContacts`): Get
     /// List of ProjectContact.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ProjectContact>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ProjectContact> {
         rt::list(
-            &self.0,
-            "getProjectProjectsByParentIdContacts",
-            "/project/projects/{parentId}/contacts",
-            query,
-        )
-    }
-
-    /// `GET /project/projects/{parentId}/contacts` (`getProjectProjectsByParentIdContacts`): Get
-    /// List of ProjectContact.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ProjectContact> {
-        rt::stream(
-            &self.0,
-            "getProjectProjectsByParentIdContacts",
-            "/project/projects/{parentId}/contacts",
-            query,
-        )
-    }
-
-    /// `GET /project/projects/{parentId}/contacts` (`getProjectProjectsByParentIdContacts`): Get
-    /// List of ProjectContact.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ProjectContact>> {
-        rt::pages(
             &self.0,
             "getProjectProjectsByParentIdContacts",
             "/project/projects/{parentId}/contacts",
@@ -2781,10 +2236,11 @@ impl ProjectProjectsByIdContacts {
     /// ProjectContact.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::ProjectContact) -> rt::ApiFuture<m::ProjectContact> {
+    pub fn create(&self, body: &m::ProjectContact) -> rt::Call<m::ProjectContact> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProjectProjectsByParentIdContacts",
             "/project/projects/{parentId}/contacts",
             Some(body),
@@ -2807,10 +2263,11 @@ pub struct ProjectProjectsByIdContactsById(rt::Node);
 impl ProjectProjectsByIdContactsById {
     /// `GET /project/projects/{parentId}/contacts/{id}`
     /// (`getProjectProjectsByParentIdContactsById`): Get ProjectContact.
-    pub fn get(&self) -> rt::ApiFuture<m::ProjectContact> {
+    pub fn get(&self) -> rt::Call<m::ProjectContact> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProjectProjectsByParentIdContactsById",
             "/project/projects/{parentId}/contacts/{id}",
             rt::NO_BODY,
@@ -2822,7 +2279,7 @@ impl ProjectProjectsByIdContactsById {
     /// (`getProjectProjectsByParentIdContactsById`): Get ProjectContact.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ProjectContact>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ProjectContact>> {
         rt::get_opt(
             &self.0,
             "getProjectProjectsByParentIdContactsById",
@@ -2832,10 +2289,11 @@ impl ProjectProjectsByIdContactsById {
 
     /// `DELETE /project/projects/{parentId}/contacts/{id}`
     /// (`deleteProjectProjectsByParentIdContactsById`): Delete ProjectContact.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProjectProjectsByParentIdContactsById",
             "/project/projects/{parentId}/contacts/{id}",
             rt::NO_BODY,
@@ -2854,35 +2312,10 @@ impl ProjectProjectsByIdNotes {
     /// `GET /project/projects/{parentId}/notes` (`getProjectProjectsByParentIdNotes`): Get List of
     /// ProjectNote.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ProjectNote>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ProjectNote> {
         rt::list(
-            &self.0,
-            "getProjectProjectsByParentIdNotes",
-            "/project/projects/{parentId}/notes",
-            query,
-        )
-    }
-
-    /// `GET /project/projects/{parentId}/notes` (`getProjectProjectsByParentIdNotes`): Get List of
-    /// ProjectNote.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ProjectNote> {
-        rt::stream(
-            &self.0,
-            "getProjectProjectsByParentIdNotes",
-            "/project/projects/{parentId}/notes",
-            query,
-        )
-    }
-
-    /// `GET /project/projects/{parentId}/notes` (`getProjectProjectsByParentIdNotes`): Get List of
-    /// ProjectNote.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ProjectNote>> {
-        rt::pages(
             &self.0,
             "getProjectProjectsByParentIdNotes",
             "/project/projects/{parentId}/notes",
@@ -2894,7 +2327,7 @@ impl ProjectProjectsByIdNotes {
     /// Get Count of ProjectNote.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProjectProjectsByParentIdNotesCount",
@@ -2907,10 +2340,11 @@ impl ProjectProjectsByIdNotes {
     /// ProjectNote.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::ProjectNote) -> rt::ApiFuture<m::ProjectNote> {
+    pub fn create(&self, body: &m::ProjectNote) -> rt::Call<m::ProjectNote> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProjectProjectsByParentIdNotes",
             "/project/projects/{parentId}/notes",
             Some(body),
@@ -2933,10 +2367,11 @@ pub struct ProjectProjectsByIdNotesById(rt::Node);
 impl ProjectProjectsByIdNotesById {
     /// `GET /project/projects/{parentId}/notes/{id}` (`getProjectProjectsByParentIdNotesById`): Get
     /// ProjectNote.
-    pub fn get(&self) -> rt::ApiFuture<m::ProjectNote> {
+    pub fn get(&self) -> rt::Call<m::ProjectNote> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProjectProjectsByParentIdNotesById",
             "/project/projects/{parentId}/notes/{id}",
             rt::NO_BODY,
@@ -2948,7 +2383,7 @@ impl ProjectProjectsByIdNotesById {
     /// ProjectNote.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ProjectNote>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ProjectNote>> {
         rt::get_opt(
             &self.0,
             "getProjectProjectsByParentIdNotesById",
@@ -2961,10 +2396,11 @@ impl ProjectProjectsByIdNotesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::ProjectNote) -> rt::ApiFuture<m::ProjectNote> {
+    pub fn update(&self, body: &m::ProjectNote) -> rt::Call<m::ProjectNote> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProjectProjectsByParentIdNotesById",
             "/project/projects/{parentId}/notes/{id}",
             Some(body),
@@ -2977,9 +2413,10 @@ impl ProjectProjectsByIdNotesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ProjectNote> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ProjectNote> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProjectProjectsByParentIdNotesById",
             "/project/projects/{parentId}/notes/{id}",
             patch,
@@ -2989,10 +2426,11 @@ impl ProjectProjectsByIdNotesById {
 
     /// `DELETE /project/projects/{parentId}/notes/{id}`
     /// (`deleteProjectProjectsByParentIdNotesById`): Delete ProjectNote.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProjectProjectsByParentIdNotesById",
             "/project/projects/{parentId}/notes/{id}",
             rt::NO_BODY,
@@ -3011,35 +2449,10 @@ impl ProjectProjectsByIdPhases {
     /// `GET /project/projects/{parentId}/phases` (`getProjectProjectsByParentIdPhases`): Get List
     /// of ProjectPhase.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ProjectPhase>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ProjectPhase> {
         rt::list(
-            &self.0,
-            "getProjectProjectsByParentIdPhases",
-            "/project/projects/{parentId}/phases",
-            query,
-        )
-    }
-
-    /// `GET /project/projects/{parentId}/phases` (`getProjectProjectsByParentIdPhases`): Get List
-    /// of ProjectPhase.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ProjectPhase> {
-        rt::stream(
-            &self.0,
-            "getProjectProjectsByParentIdPhases",
-            "/project/projects/{parentId}/phases",
-            query,
-        )
-    }
-
-    /// `GET /project/projects/{parentId}/phases` (`getProjectProjectsByParentIdPhases`): Get List
-    /// of ProjectPhase.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ProjectPhase>> {
-        rt::pages(
             &self.0,
             "getProjectProjectsByParentIdPhases",
             "/project/projects/{parentId}/phases",
@@ -3051,7 +2464,7 @@ impl ProjectProjectsByIdPhases {
     /// Get Count of ProjectPhase.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProjectProjectsByParentIdPhasesCount",
@@ -3064,10 +2477,11 @@ impl ProjectProjectsByIdPhases {
     /// ProjectPhase.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::ProjectPhase) -> rt::ApiFuture<m::ProjectPhase> {
+    pub fn create(&self, body: &m::ProjectPhase) -> rt::Call<m::ProjectPhase> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProjectProjectsByParentIdPhases",
             "/project/projects/{parentId}/phases",
             Some(body),
@@ -3090,10 +2504,11 @@ pub struct ProjectProjectsByIdPhasesById(rt::Node);
 impl ProjectProjectsByIdPhasesById {
     /// `GET /project/projects/{parentId}/phases/{id}` (`getProjectProjectsByParentIdPhasesById`):
     /// Get ProjectPhase.
-    pub fn get(&self) -> rt::ApiFuture<m::ProjectPhase> {
+    pub fn get(&self) -> rt::Call<m::ProjectPhase> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProjectProjectsByParentIdPhasesById",
             "/project/projects/{parentId}/phases/{id}",
             rt::NO_BODY,
@@ -3105,7 +2520,7 @@ impl ProjectProjectsByIdPhasesById {
     /// Get ProjectPhase.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ProjectPhase>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ProjectPhase>> {
         rt::get_opt(
             &self.0,
             "getProjectProjectsByParentIdPhasesById",
@@ -3118,10 +2533,11 @@ impl ProjectProjectsByIdPhasesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::ProjectPhase) -> rt::ApiFuture<m::ProjectPhase> {
+    pub fn update(&self, body: &m::ProjectPhase) -> rt::Call<m::ProjectPhase> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProjectProjectsByParentIdPhasesById",
             "/project/projects/{parentId}/phases/{id}",
             Some(body),
@@ -3134,9 +2550,10 @@ impl ProjectProjectsByIdPhasesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ProjectPhase> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ProjectPhase> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProjectProjectsByParentIdPhasesById",
             "/project/projects/{parentId}/phases/{id}",
             patch,
@@ -3146,10 +2563,11 @@ impl ProjectProjectsByIdPhasesById {
 
     /// `DELETE /project/projects/{parentId}/phases/{id}`
     /// (`deleteProjectProjectsByParentIdPhasesById`): Delete ProjectPhase.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProjectProjectsByParentIdPhasesById",
             "/project/projects/{parentId}/phases/{id}",
             rt::NO_BODY,
@@ -3167,10 +2585,11 @@ pub struct ProjectProjectsByIdProjectWorkplan(rt::Node);
 impl ProjectProjectsByIdProjectWorkplan {
     /// `GET /project/projects/{id}/projectWorkplan` (`getProjectProjectsByIdProjectWorkplan`): Get
     /// ProjectWorkplan.
-    pub fn get(&self) -> rt::ApiFuture<m::ProjectWorkplan> {
+    pub fn get(&self) -> rt::Call<m::ProjectWorkplan> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProjectProjectsByIdProjectWorkplan",
             "/project/projects/{id}/projectWorkplan",
             rt::NO_BODY,
@@ -3189,35 +2608,10 @@ impl ProjectProjectsByIdTeamMembers {
     /// `GET /project/projects/{parentId}/teamMembers` (`getProjectProjectsByParentIdTeamMembers`):
     /// Get List of ProjectTeamMember.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ProjectTeamMember>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ProjectTeamMember> {
         rt::list(
-            &self.0,
-            "getProjectProjectsByParentIdTeamMembers",
-            "/project/projects/{parentId}/teamMembers",
-            query,
-        )
-    }
-
-    /// `GET /project/projects/{parentId}/teamMembers` (`getProjectProjectsByParentIdTeamMembers`):
-    /// Get List of ProjectTeamMember.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ProjectTeamMember> {
-        rt::stream(
-            &self.0,
-            "getProjectProjectsByParentIdTeamMembers",
-            "/project/projects/{parentId}/teamMembers",
-            query,
-        )
-    }
-
-    /// `GET /project/projects/{parentId}/teamMembers` (`getProjectProjectsByParentIdTeamMembers`):
-    /// Get List of ProjectTeamMember.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ProjectTeamMember>> {
-        rt::pages(
             &self.0,
             "getProjectProjectsByParentIdTeamMembers",
             "/project/projects/{parentId}/teamMembers",
@@ -3229,7 +2623,7 @@ impl ProjectProjectsByIdTeamMembers {
     /// (`getProjectProjectsByParentIdTeamMembersCount`): Get Count of ProjectTeamMember.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProjectProjectsByParentIdTeamMembersCount",
@@ -3242,10 +2636,11 @@ impl ProjectProjectsByIdTeamMembers {
     /// (`postProjectProjectsByParentIdTeamMembers`): Post ProjectTeamMember.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::ProjectTeamMember) -> rt::ApiFuture<m::ProjectTeamMember> {
+    pub fn create(&self, body: &m::ProjectTeamMember) -> rt::Call<m::ProjectTeamMember> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProjectProjectsByParentIdTeamMembers",
             "/project/projects/{parentId}/teamMembers",
             Some(body),
@@ -3268,10 +2663,11 @@ pub struct ProjectProjectsByIdTeamMembersById(rt::Node);
 impl ProjectProjectsByIdTeamMembersById {
     /// `GET /project/projects/{parentId}/teamMembers/{id}`
     /// (`getProjectProjectsByParentIdTeamMembersById`): Get ProjectTeamMember.
-    pub fn get(&self) -> rt::ApiFuture<m::ProjectTeamMember> {
+    pub fn get(&self) -> rt::Call<m::ProjectTeamMember> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProjectProjectsByParentIdTeamMembersById",
             "/project/projects/{parentId}/teamMembers/{id}",
             rt::NO_BODY,
@@ -3283,7 +2679,7 @@ impl ProjectProjectsByIdTeamMembersById {
     /// (`getProjectProjectsByParentIdTeamMembersById`): Get ProjectTeamMember.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ProjectTeamMember>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ProjectTeamMember>> {
         rt::get_opt(
             &self.0,
             "getProjectProjectsByParentIdTeamMembersById",
@@ -3296,10 +2692,11 @@ impl ProjectProjectsByIdTeamMembersById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::ProjectTeamMember) -> rt::ApiFuture<m::ProjectTeamMember> {
+    pub fn update(&self, body: &m::ProjectTeamMember) -> rt::Call<m::ProjectTeamMember> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProjectProjectsByParentIdTeamMembersById",
             "/project/projects/{parentId}/teamMembers/{id}",
             Some(body),
@@ -3312,9 +2709,10 @@ impl ProjectProjectsByIdTeamMembersById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ProjectTeamMember> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ProjectTeamMember> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProjectProjectsByParentIdTeamMembersById",
             "/project/projects/{parentId}/teamMembers/{id}",
             patch,
@@ -3324,10 +2722,11 @@ impl ProjectProjectsByIdTeamMembersById {
 
     /// `DELETE /project/projects/{parentId}/teamMembers/{id}`
     /// (`deleteProjectProjectsByParentIdTeamMembersById`): Delete ProjectTeamMember.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProjectProjectsByParentIdTeamMembersById",
             "/project/projects/{parentId}/teamMembers/{id}",
             rt::NO_BODY,
@@ -3345,33 +2744,10 @@ pub struct ProjectSecurityRoles(rt::Node);
 impl ProjectSecurityRoles {
     /// `GET /project/securityRoles` (`getProjectSecurityRoles`): Get List of ProjectSecurityRole.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ProjectSecurityRole>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ProjectSecurityRole> {
         rt::list(
-            &self.0,
-            "getProjectSecurityRoles",
-            "/project/securityRoles",
-            query,
-        )
-    }
-
-    /// `GET /project/securityRoles` (`getProjectSecurityRoles`): Get List of ProjectSecurityRole.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ProjectSecurityRole> {
-        rt::stream(
-            &self.0,
-            "getProjectSecurityRoles",
-            "/project/securityRoles",
-            query,
-        )
-    }
-
-    /// `GET /project/securityRoles` (`getProjectSecurityRoles`): Get List of ProjectSecurityRole.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ProjectSecurityRole>> {
-        rt::pages(
             &self.0,
             "getProjectSecurityRoles",
             "/project/securityRoles",
@@ -3383,7 +2759,7 @@ impl ProjectSecurityRoles {
     /// ProjectSecurityRole.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProjectSecurityRolesCount",
@@ -3395,10 +2771,11 @@ impl ProjectSecurityRoles {
     /// `POST /project/securityRoles` (`postProjectSecurityRoles`): Post ProjectSecurityRole.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::ProjectSecurityRole) -> rt::ApiFuture<m::ProjectSecurityRole> {
+    pub fn create(&self, body: &m::ProjectSecurityRole) -> rt::Call<m::ProjectSecurityRole> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProjectSecurityRoles",
             "/project/securityRoles",
             Some(body),
@@ -3425,10 +2802,11 @@ pub struct ProjectSecurityRolesById(rt::Node);
 
 impl ProjectSecurityRolesById {
     /// `GET /project/securityRoles/{id}` (`getProjectSecurityRolesById`): Get ProjectSecurityRole.
-    pub fn get(&self) -> rt::ApiFuture<m::ProjectSecurityRole> {
+    pub fn get(&self) -> rt::Call<m::ProjectSecurityRole> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProjectSecurityRolesById",
             "/project/securityRoles/{id}",
             rt::NO_BODY,
@@ -3439,7 +2817,7 @@ impl ProjectSecurityRolesById {
     /// `GET /project/securityRoles/{id}` (`getProjectSecurityRolesById`): Get ProjectSecurityRole.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ProjectSecurityRole>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ProjectSecurityRole>> {
         rt::get_opt(
             &self.0,
             "getProjectSecurityRolesById",
@@ -3451,10 +2829,11 @@ impl ProjectSecurityRolesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::ProjectSecurityRole) -> rt::ApiFuture<m::ProjectSecurityRole> {
+    pub fn update(&self, body: &m::ProjectSecurityRole) -> rt::Call<m::ProjectSecurityRole> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProjectSecurityRolesById",
             "/project/securityRoles/{id}",
             Some(body),
@@ -3467,9 +2846,10 @@ impl ProjectSecurityRolesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ProjectSecurityRole> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ProjectSecurityRole> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProjectSecurityRolesById",
             "/project/securityRoles/{id}",
             patch,
@@ -3479,10 +2859,11 @@ impl ProjectSecurityRolesById {
 
     /// `DELETE /project/securityRoles/{id}` (`deleteProjectSecurityRolesById`): Delete
     /// ProjectSecurityRole.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProjectSecurityRolesById",
             "/project/securityRoles/{id}",
             rt::NO_BODY,
@@ -3510,10 +2891,11 @@ pub struct ProjectSecurityRolesByIdInfo(rt::Node);
 impl ProjectSecurityRolesByIdInfo {
     /// `GET /project/securityRoles/{id}/info` (`getProjectSecurityRolesByIdInfo`): Get
     /// ProjectSecurityRoleInfos.
-    pub fn get(&self) -> rt::ApiFuture<m::ProjectSecurityRoleInfo> {
+    pub fn get(&self) -> rt::Call<m::ProjectSecurityRoleInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProjectSecurityRolesByIdInfo",
             "/project/securityRoles/{id}/info",
             rt::NO_BODY,
@@ -3532,38 +2914,10 @@ impl ProjectSecurityRolesByIdSettings {
     /// `GET /project/securityRoles/{parentId}/settings`
     /// (`getProjectSecurityRolesByParentIdSettings`): Get List of ProjectSecurityRoleSetting.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ProjectSecurityRoleSetting>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ProjectSecurityRoleSetting> {
         rt::list(
-            &self.0,
-            "getProjectSecurityRolesByParentIdSettings",
-            "/project/securityRoles/{parentId}/settings",
-            query,
-        )
-    }
-
-    /// `GET /project/securityRoles/{parentId}/settings`
-    /// (`getProjectSecurityRolesByParentIdSettings`): Get List of ProjectSecurityRoleSetting.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ProjectSecurityRoleSetting> {
-        rt::stream(
-            &self.0,
-            "getProjectSecurityRolesByParentIdSettings",
-            "/project/securityRoles/{parentId}/settings",
-            query,
-        )
-    }
-
-    /// `GET /project/securityRoles/{parentId}/settings`
-    /// (`getProjectSecurityRolesByParentIdSettings`): Get List of ProjectSecurityRoleSetting.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ProjectSecurityRoleSetting>> {
-        rt::pages(
             &self.0,
             "getProjectSecurityRolesByParentIdSettings",
             "/project/securityRoles/{parentId}/settings",
@@ -3575,7 +2929,7 @@ impl ProjectSecurityRolesByIdSettings {
     /// (`getProjectSecurityRolesByParentIdSettingsCount`): Get Count of ProjectSecurityRoleSetting.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProjectSecurityRolesByParentIdSettingsCount",
@@ -3599,10 +2953,11 @@ pub struct ProjectSecurityRolesByIdSettingsById(rt::Node);
 impl ProjectSecurityRolesByIdSettingsById {
     /// `GET /project/securityRoles/{parentId}/settings/{id}`
     /// (`getProjectSecurityRolesByParentIdSettingsById`): Get ProjectSecurityRoleSetting.
-    pub fn get(&self) -> rt::ApiFuture<m::ProjectSecurityRoleSetting> {
+    pub fn get(&self) -> rt::Call<m::ProjectSecurityRoleSetting> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProjectSecurityRolesByParentIdSettingsById",
             "/project/securityRoles/{parentId}/settings/{id}",
             rt::NO_BODY,
@@ -3614,7 +2969,7 @@ impl ProjectSecurityRolesByIdSettingsById {
     /// (`getProjectSecurityRolesByParentIdSettingsById`): Get ProjectSecurityRoleSetting.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ProjectSecurityRoleSetting>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ProjectSecurityRoleSetting>> {
         rt::get_opt(
             &self.0,
             "getProjectSecurityRolesByParentIdSettingsById",
@@ -3630,10 +2985,11 @@ impl ProjectSecurityRolesByIdSettingsById {
     pub fn update(
         &self,
         body: &m::ProjectSecurityRoleSetting,
-    ) -> rt::ApiFuture<m::ProjectSecurityRoleSetting> {
+    ) -> rt::Call<m::ProjectSecurityRoleSetting> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProjectSecurityRolesByParentIdSettingsById",
             "/project/securityRoles/{parentId}/settings/{id}",
             Some(body),
@@ -3646,9 +3002,10 @@ impl ProjectSecurityRolesByIdSettingsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ProjectSecurityRoleSetting> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ProjectSecurityRoleSetting> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProjectSecurityRolesByParentIdSettingsById",
             "/project/securityRoles/{parentId}/settings/{id}",
             patch,
@@ -3667,38 +3024,10 @@ impl ProjectSecurityRolesInfo {
     /// `GET /project/securityRoles/info` (`getProjectSecurityRolesInfo`): Get List of
     /// ProjectSecurityRoleInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ProjectSecurityRoleInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ProjectSecurityRoleInfo> {
         rt::list(
-            &self.0,
-            "getProjectSecurityRolesInfo",
-            "/project/securityRoles/info",
-            query,
-        )
-    }
-
-    /// `GET /project/securityRoles/info` (`getProjectSecurityRolesInfo`): Get List of
-    /// ProjectSecurityRoleInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ProjectSecurityRoleInfo> {
-        rt::stream(
-            &self.0,
-            "getProjectSecurityRolesInfo",
-            "/project/securityRoles/info",
-            query,
-        )
-    }
-
-    /// `GET /project/securityRoles/info` (`getProjectSecurityRolesInfo`): Get List of
-    /// ProjectSecurityRoleInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ProjectSecurityRoleInfo>> {
-        rt::pages(
             &self.0,
             "getProjectSecurityRolesInfo",
             "/project/securityRoles/info",
@@ -3716,33 +3045,10 @@ pub struct ProjectStatusIndicators(rt::Node);
 impl ProjectStatusIndicators {
     /// `GET /project/statusIndicators` (`getProjectStatusIndicators`): Get List of StatusIndicator.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::StatusIndicator>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::StatusIndicator> {
         rt::list(
-            &self.0,
-            "getProjectStatusIndicators",
-            "/project/statusIndicators",
-            query,
-        )
-    }
-
-    /// `GET /project/statusIndicators` (`getProjectStatusIndicators`): Get List of StatusIndicator.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::StatusIndicator> {
-        rt::stream(
-            &self.0,
-            "getProjectStatusIndicators",
-            "/project/statusIndicators",
-            query,
-        )
-    }
-
-    /// `GET /project/statusIndicators` (`getProjectStatusIndicators`): Get List of StatusIndicator.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::StatusIndicator>> {
-        rt::pages(
             &self.0,
             "getProjectStatusIndicators",
             "/project/statusIndicators",
@@ -3754,7 +3060,7 @@ impl ProjectStatusIndicators {
     /// StatusIndicator.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProjectStatusIndicatorsCount",
@@ -3778,10 +3084,11 @@ pub struct ProjectStatusIndicatorsById(rt::Node);
 impl ProjectStatusIndicatorsById {
     /// `GET /project/statusIndicators/{id}` (`getProjectStatusIndicatorsById`): Get
     /// StatusIndicator.
-    pub fn get(&self) -> rt::ApiFuture<m::StatusIndicator> {
+    pub fn get(&self) -> rt::Call<m::StatusIndicator> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProjectStatusIndicatorsById",
             "/project/statusIndicators/{id}",
             rt::NO_BODY,
@@ -3793,7 +3100,7 @@ impl ProjectStatusIndicatorsById {
     /// StatusIndicator.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::StatusIndicator>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::StatusIndicator>> {
         rt::get_opt(
             &self.0,
             "getProjectStatusIndicatorsById",
@@ -3811,29 +3118,16 @@ pub struct ProjectStatuses(rt::Node);
 impl ProjectStatuses {
     /// `GET /project/statuses` (`getProjectStatuses`): Get List of ProjectStatus.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ProjectStatus>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ProjectStatus> {
         rt::list(&self.0, "getProjectStatuses", "/project/statuses", query)
-    }
-
-    /// `GET /project/statuses` (`getProjectStatuses`): Get List of ProjectStatus.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ProjectStatus> {
-        rt::stream(&self.0, "getProjectStatuses", "/project/statuses", query)
-    }
-
-    /// `GET /project/statuses` (`getProjectStatuses`): Get List of ProjectStatus.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ProjectStatus>> {
-        rt::pages(&self.0, "getProjectStatuses", "/project/statuses", query)
     }
 
     /// `GET /project/statuses/count` (`getProjectStatusesCount`): Get Count of ProjectStatus.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProjectStatusesCount",
@@ -3845,10 +3139,11 @@ impl ProjectStatuses {
     /// `POST /project/statuses` (`postProjectStatuses`): Post ProjectStatus.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::ProjectStatus) -> rt::ApiFuture<m::ProjectStatus> {
+    pub fn create(&self, body: &m::ProjectStatus) -> rt::Call<m::ProjectStatus> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProjectStatuses",
             "/project/statuses",
             Some(body),
@@ -3875,10 +3170,11 @@ pub struct ProjectStatusesById(rt::Node);
 
 impl ProjectStatusesById {
     /// `GET /project/statuses/{id}` (`getProjectStatusesById`): Get ProjectStatus.
-    pub fn get(&self) -> rt::ApiFuture<m::ProjectStatus> {
+    pub fn get(&self) -> rt::Call<m::ProjectStatus> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProjectStatusesById",
             "/project/statuses/{id}",
             rt::NO_BODY,
@@ -3889,7 +3185,7 @@ impl ProjectStatusesById {
     /// `GET /project/statuses/{id}` (`getProjectStatusesById`): Get ProjectStatus.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ProjectStatus>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ProjectStatus>> {
         rt::get_opt(&self.0, "getProjectStatusesById", "/project/statuses/{id}")
     }
 
@@ -3897,10 +3193,11 @@ impl ProjectStatusesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::ProjectStatus) -> rt::ApiFuture<m::ProjectStatus> {
+    pub fn update(&self, body: &m::ProjectStatus) -> rt::Call<m::ProjectStatus> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProjectStatusesById",
             "/project/statuses/{id}",
             Some(body),
@@ -3912,9 +3209,10 @@ impl ProjectStatusesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ProjectStatus> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ProjectStatus> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProjectStatusesById",
             "/project/statuses/{id}",
             patch,
@@ -3923,10 +3221,11 @@ impl ProjectStatusesById {
     }
 
     /// `DELETE /project/statuses/{id}` (`deleteProjectStatusesById`): Delete ProjectStatus.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProjectStatusesById",
             "/project/statuses/{id}",
             rt::NO_BODY,
@@ -3953,10 +3252,11 @@ pub struct ProjectStatusesByIdInfo(rt::Node);
 
 impl ProjectStatusesByIdInfo {
     /// `GET /project/statuses/{id}/info` (`getProjectStatusesByIdInfo`): Get ProjectStatusesInfo.
-    pub fn get(&self) -> rt::ApiFuture<m::ProjectStatusInfo> {
+    pub fn get(&self) -> rt::Call<m::ProjectStatusInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProjectStatusesByIdInfo",
             "/project/statuses/{id}/info",
             rt::NO_BODY,
@@ -3975,35 +3275,10 @@ impl ProjectStatusesByIdUsages {
     /// `GET /project/statuses/{id}/usages` (`getProjectStatusesByIdUsages`): Get List of Usage
     /// Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getProjectStatusesByIdUsages",
-            "/project/statuses/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /project/statuses/{id}/usages` (`getProjectStatusesByIdUsages`): Get List of Usage
-    /// Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getProjectStatusesByIdUsages",
-            "/project/statuses/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /project/statuses/{id}/usages` (`getProjectStatusesByIdUsages`): Get List of Usage
-    /// Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getProjectStatusesByIdUsages",
             "/project/statuses/{id}/usages",
@@ -4027,35 +3302,10 @@ impl ProjectStatusesByIdUsagesList {
     /// `GET /project/statuses/{id}/usages/list` (`getProjectStatusesByIdUsagesList`): Get List of
     /// Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getProjectStatusesByIdUsagesList",
-            "/project/statuses/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /project/statuses/{id}/usages/list` (`getProjectStatusesByIdUsagesList`): Get List of
-    /// Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getProjectStatusesByIdUsagesList",
-            "/project/statuses/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /project/statuses/{id}/usages/list` (`getProjectStatusesByIdUsagesList`): Get List of
-    /// Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getProjectStatusesByIdUsagesList",
             "/project/statuses/{id}/usages/list",
@@ -4073,33 +3323,10 @@ pub struct ProjectStatusesInfo(rt::Node);
 impl ProjectStatusesInfo {
     /// `GET /project/statuses/info` (`getProjectStatusesInfo`): Get List of ProjectStatusesInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ProjectStatusInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ProjectStatusInfo> {
         rt::list(
-            &self.0,
-            "getProjectStatusesInfo",
-            "/project/statuses/info",
-            query,
-        )
-    }
-
-    /// `GET /project/statuses/info` (`getProjectStatusesInfo`): Get List of ProjectStatusesInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ProjectStatusInfo> {
-        rt::stream(
-            &self.0,
-            "getProjectStatusesInfo",
-            "/project/statuses/info",
-            query,
-        )
-    }
-
-    /// `GET /project/statuses/info` (`getProjectStatusesInfo`): Get List of ProjectStatusesInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ProjectStatusInfo>> {
-        rt::pages(
             &self.0,
             "getProjectStatusesInfo",
             "/project/statuses/info",
@@ -4111,7 +3338,7 @@ impl ProjectStatusesInfo {
     /// ProjectStatusInfo.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProjectStatusesInfoCount",
@@ -4161,10 +3388,11 @@ impl ProjectTicketNoteByIdMarkAs {
     ///
     /// Only a \`default\` response ("Responses cannot be located for this operation"); the success
     /// code and body are unknown.
-    pub fn post(&self, body: &m::ProjectTicketNote) -> rt::ApiFuture<()> {
+    pub fn post(&self, body: &m::ProjectTicketNote) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProjectTicketNoteByIdMarkAs",
             "/project/ticketNote/{id}/markAs/",
             Some(body),
@@ -4182,29 +3410,16 @@ pub struct ProjectTickets(rt::Node);
 impl ProjectTickets {
     /// `GET /project/tickets` (`getProjectTickets`): Get List of ProjectTicket.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ProjectTicket>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ProjectTicket> {
         rt::list(&self.0, "getProjectTickets", "/project/tickets", query)
-    }
-
-    /// `GET /project/tickets` (`getProjectTickets`): Get List of ProjectTicket.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ProjectTicket> {
-        rt::stream(&self.0, "getProjectTickets", "/project/tickets", query)
-    }
-
-    /// `GET /project/tickets` (`getProjectTickets`): Get List of ProjectTicket.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ProjectTicket>> {
-        rt::pages(&self.0, "getProjectTickets", "/project/tickets", query)
     }
 
     /// `GET /project/tickets/count` (`getProjectTicketsCount`): Get Count of ProjectTicket.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProjectTicketsCount",
@@ -4217,7 +3432,7 @@ impl ProjectTickets {
     ///
     /// One page of records matching `query`, with the filters in the request body (for filters too
     /// long for a URL). A read: safe to repeat, although it is a `POST`.
-    pub fn search(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ProjectTicket>> {
+    pub fn search(&self, query: &rt::ListQuery) -> rt::Call<Vec<m::ProjectTicket>> {
         rt::search(
             &self.0,
             "postProjectTicketsSearch",
@@ -4229,10 +3444,11 @@ impl ProjectTickets {
     /// `POST /project/tickets` (`postProjectTickets`): Post ProjectTicket.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::ProjectTicket) -> rt::ApiFuture<m::ProjectTicket> {
+    pub fn create(&self, body: &m::ProjectTicket) -> rt::Call<m::ProjectTicket> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProjectTickets",
             "/project/tickets",
             Some(body),
@@ -4254,10 +3470,11 @@ pub struct ProjectTicketsById(rt::Node);
 
 impl ProjectTicketsById {
     /// `GET /project/tickets/{id}` (`getProjectTicketsById`): Get ProjectTicket.
-    pub fn get(&self) -> rt::ApiFuture<m::ProjectTicket> {
+    pub fn get(&self) -> rt::Call<m::ProjectTicket> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProjectTicketsById",
             "/project/tickets/{id}",
             rt::NO_BODY,
@@ -4268,7 +3485,7 @@ impl ProjectTicketsById {
     /// `GET /project/tickets/{id}` (`getProjectTicketsById`): Get ProjectTicket.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ProjectTicket>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ProjectTicket>> {
         rt::get_opt(&self.0, "getProjectTicketsById", "/project/tickets/{id}")
     }
 
@@ -4276,10 +3493,11 @@ impl ProjectTicketsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::ProjectTicket) -> rt::ApiFuture<m::ProjectTicket> {
+    pub fn update(&self, body: &m::ProjectTicket) -> rt::Call<m::ProjectTicket> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProjectTicketsById",
             "/project/tickets/{id}",
             Some(body),
@@ -4291,9 +3509,10 @@ impl ProjectTicketsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ProjectTicket> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ProjectTicket> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProjectTicketsById",
             "/project/tickets/{id}",
             patch,
@@ -4302,10 +3521,11 @@ impl ProjectTicketsById {
     }
 
     /// `DELETE /project/tickets/{id}` (`deleteProjectTicketsById`): Delete ProjectTicket.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProjectTicketsById",
             "/project/tickets/{id}",
             rt::NO_BODY,
@@ -4375,37 +3595,10 @@ impl ProjectTicketsByIdActivities {
     /// List of ActivityReference Gets activities associated to the ticket Please use the
     /// /sales/activities?conditions=ticket/id={id} endpoint.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ActivityReference>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ActivityReference> {
         rt::list(
-            &self.0,
-            "getProjectTicketsByParentIdActivities",
-            "/project/tickets/{parentId}/activities",
-            query,
-        )
-    }
-
-    /// `GET /project/tickets/{parentId}/activities` (`getProjectTicketsByParentIdActivities`): Get
-    /// List of ActivityReference Gets activities associated to the ticket Please use the
-    /// /sales/activities?conditions=ticket/id={id} endpoint.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ActivityReference> {
-        rt::stream(
-            &self.0,
-            "getProjectTicketsByParentIdActivities",
-            "/project/tickets/{parentId}/activities",
-            query,
-        )
-    }
-
-    /// `GET /project/tickets/{parentId}/activities` (`getProjectTicketsByParentIdActivities`): Get
-    /// List of ActivityReference Gets activities associated to the ticket Please use the
-    /// /sales/activities?conditions=ticket/id={id} endpoint.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ActivityReference>> {
-        rt::pages(
             &self.0,
             "getProjectTicketsByParentIdActivities",
             "/project/tickets/{parentId}/activities",
@@ -4419,7 +3612,7 @@ impl ProjectTicketsByIdActivities {
     /// /sales/activities/count?conditions=ticket/id={id} endpoint.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProjectTicketsByParentIdActivitiesCount",
@@ -4439,35 +3632,10 @@ impl ProjectTicketsByIdAllNotes {
     /// `GET /project/tickets/{parentId}/allNotes` (`getProjectTicketsByParentIdAllNotes`): Get List
     /// of ProjectTicketNote.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ProjectTicketNote>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ProjectTicketNote> {
         rt::list(
-            &self.0,
-            "getProjectTicketsByParentIdAllNotes",
-            "/project/tickets/{parentId}/allNotes",
-            query,
-        )
-    }
-
-    /// `GET /project/tickets/{parentId}/allNotes` (`getProjectTicketsByParentIdAllNotes`): Get List
-    /// of ProjectTicketNote.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ProjectTicketNote> {
-        rt::stream(
-            &self.0,
-            "getProjectTicketsByParentIdAllNotes",
-            "/project/tickets/{parentId}/allNotes",
-            query,
-        )
-    }
-
-    /// `GET /project/tickets/{parentId}/allNotes` (`getProjectTicketsByParentIdAllNotes`): Get List
-    /// of ProjectTicketNote.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ProjectTicketNote>> {
-        rt::pages(
             &self.0,
             "getProjectTicketsByParentIdAllNotes",
             "/project/tickets/{parentId}/allNotes",
@@ -4486,38 +3654,10 @@ impl ProjectTicketsByIdConfigurations {
     /// `GET /project/tickets/{parentId}/configurations`
     /// (`getProjectTicketsByParentIdConfigurations`): Get List of ConfigurationReference.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ConfigurationReference>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ConfigurationReference> {
         rt::list(
-            &self.0,
-            "getProjectTicketsByParentIdConfigurations",
-            "/project/tickets/{parentId}/configurations",
-            query,
-        )
-    }
-
-    /// `GET /project/tickets/{parentId}/configurations`
-    /// (`getProjectTicketsByParentIdConfigurations`): Get List of ConfigurationReference.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ConfigurationReference> {
-        rt::stream(
-            &self.0,
-            "getProjectTicketsByParentIdConfigurations",
-            "/project/tickets/{parentId}/configurations",
-            query,
-        )
-    }
-
-    /// `GET /project/tickets/{parentId}/configurations`
-    /// (`getProjectTicketsByParentIdConfigurations`): Get List of ConfigurationReference.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ConfigurationReference>> {
-        rt::pages(
             &self.0,
             "getProjectTicketsByParentIdConfigurations",
             "/project/tickets/{parentId}/configurations",
@@ -4529,7 +3669,7 @@ impl ProjectTicketsByIdConfigurations {
     /// (`getProjectTicketsByParentIdConfigurationsCount`): Get Count of ConfigurationReference.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProjectTicketsByParentIdConfigurationsCount",
@@ -4542,13 +3682,11 @@ impl ProjectTicketsByIdConfigurations {
     /// (`postProjectTicketsByParentIdConfigurations`): Post ConfigurationReference.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(
-        &self,
-        body: &m::ConfigurationReference,
-    ) -> rt::ApiFuture<m::ConfigurationReference> {
+    pub fn create(&self, body: &m::ConfigurationReference) -> rt::Call<m::ConfigurationReference> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProjectTicketsByParentIdConfigurations",
             "/project/tickets/{parentId}/configurations",
             Some(body),
@@ -4571,10 +3709,11 @@ pub struct ProjectTicketsByIdConfigurationsById(rt::Node);
 impl ProjectTicketsByIdConfigurationsById {
     /// `GET /project/tickets/{parentId}/configurations/{id}`
     /// (`getProjectTicketsByParentIdConfigurationsById`): Get ConfigurationReference.
-    pub fn get(&self) -> rt::ApiFuture<m::ConfigurationReference> {
+    pub fn get(&self) -> rt::Call<m::ConfigurationReference> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProjectTicketsByParentIdConfigurationsById",
             "/project/tickets/{parentId}/configurations/{id}",
             rt::NO_BODY,
@@ -4586,7 +3725,7 @@ impl ProjectTicketsByIdConfigurationsById {
     /// (`getProjectTicketsByParentIdConfigurationsById`): Get ConfigurationReference.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ConfigurationReference>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ConfigurationReference>> {
         rt::get_opt(
             &self.0,
             "getProjectTicketsByParentIdConfigurationsById",
@@ -4596,10 +3735,11 @@ impl ProjectTicketsByIdConfigurationsById {
 
     /// `DELETE /project/tickets/{parentId}/configurations/{id}`
     /// (`deleteProjectTicketsByParentIdConfigurationsById`): Delete ConfigurationReference.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProjectTicketsByParentIdConfigurationsById",
             "/project/tickets/{parentId}/configurations/{id}",
             rt::NO_BODY,
@@ -4619,10 +3759,11 @@ impl ProjectTicketsByIdConvert {
     /// SuccessResponse.
     ///
     /// Not retried after an answer that may have been lost.
-    pub fn post(&self, body: &m::ConvertItem) -> rt::ApiFuture<m::SuccessResponse> {
+    pub fn post(&self, body: &m::ConvertItem) -> rt::Call<m::SuccessResponse> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProjectTicketsByParentIdConvert",
             "/project/tickets/{parentId}/convert",
             Some(body),
@@ -4642,37 +3783,10 @@ impl ProjectTicketsByIdDocuments {
     /// List of DocumentReference Gets the documents associated to the ticket Please use the
     /// /system/documents?recordType=Ticket&amp;recordId={id} endpoint.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::DocumentReference>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::DocumentReference> {
         rt::list(
-            &self.0,
-            "getProjectTicketsByParentIdDocuments",
-            "/project/tickets/{parentId}/documents",
-            query,
-        )
-    }
-
-    /// `GET /project/tickets/{parentId}/documents` (`getProjectTicketsByParentIdDocuments`): Get
-    /// List of DocumentReference Gets the documents associated to the ticket Please use the
-    /// /system/documents?recordType=Ticket&amp;recordId={id} endpoint.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::DocumentReference> {
-        rt::stream(
-            &self.0,
-            "getProjectTicketsByParentIdDocuments",
-            "/project/tickets/{parentId}/documents",
-            query,
-        )
-    }
-
-    /// `GET /project/tickets/{parentId}/documents` (`getProjectTicketsByParentIdDocuments`): Get
-    /// List of DocumentReference Gets the documents associated to the ticket Please use the
-    /// /system/documents?recordType=Ticket&amp;recordId={id} endpoint.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::DocumentReference>> {
-        rt::pages(
             &self.0,
             "getProjectTicketsByParentIdDocuments",
             "/project/tickets/{parentId}/documents",
@@ -4684,7 +3798,7 @@ impl ProjectTicketsByIdDocuments {
     /// (`getProjectTicketsByParentIdDocumentsCount`): Get Count of DocumentReference.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProjectTicketsByParentIdDocumentsCount",
@@ -4704,35 +3818,10 @@ impl ProjectTicketsByIdNotes {
     /// `GET /project/tickets/{parentId}/notes` (`getProjectTicketsByParentIdNotes`): Get List of
     /// TicketNote.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::TicketNote>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::TicketNote> {
         rt::list(
-            &self.0,
-            "getProjectTicketsByParentIdNotes",
-            "/project/tickets/{parentId}/notes",
-            query,
-        )
-    }
-
-    /// `GET /project/tickets/{parentId}/notes` (`getProjectTicketsByParentIdNotes`): Get List of
-    /// TicketNote.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::TicketNote> {
-        rt::stream(
-            &self.0,
-            "getProjectTicketsByParentIdNotes",
-            "/project/tickets/{parentId}/notes",
-            query,
-        )
-    }
-
-    /// `GET /project/tickets/{parentId}/notes` (`getProjectTicketsByParentIdNotes`): Get List of
-    /// TicketNote.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::TicketNote>> {
-        rt::pages(
             &self.0,
             "getProjectTicketsByParentIdNotes",
             "/project/tickets/{parentId}/notes",
@@ -4744,7 +3833,7 @@ impl ProjectTicketsByIdNotes {
     /// Count of TicketNote.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProjectTicketsByParentIdNotesCount",
@@ -4757,10 +3846,11 @@ impl ProjectTicketsByIdNotes {
     /// TicketNote.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::TicketNote) -> rt::ApiFuture<m::TicketNote> {
+    pub fn create(&self, body: &m::TicketNote) -> rt::Call<m::TicketNote> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProjectTicketsByParentIdNotes",
             "/project/tickets/{parentId}/notes",
             Some(body),
@@ -4783,10 +3873,11 @@ pub struct ProjectTicketsByIdNotesById(rt::Node);
 impl ProjectTicketsByIdNotesById {
     /// `GET /project/tickets/{parentId}/notes/{id}` (`getProjectTicketsByParentIdNotesById`): Get
     /// TicketNote.
-    pub fn get(&self) -> rt::ApiFuture<m::TicketNote> {
+    pub fn get(&self) -> rt::Call<m::TicketNote> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProjectTicketsByParentIdNotesById",
             "/project/tickets/{parentId}/notes/{id}",
             rt::NO_BODY,
@@ -4798,7 +3889,7 @@ impl ProjectTicketsByIdNotesById {
     /// TicketNote.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::TicketNote>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::TicketNote>> {
         rt::get_opt(
             &self.0,
             "getProjectTicketsByParentIdNotesById",
@@ -4811,10 +3902,11 @@ impl ProjectTicketsByIdNotesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::TicketNote) -> rt::ApiFuture<m::TicketNote> {
+    pub fn update(&self, body: &m::TicketNote) -> rt::Call<m::TicketNote> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProjectTicketsByParentIdNotesById",
             "/project/tickets/{parentId}/notes/{id}",
             Some(body),
@@ -4827,9 +3919,10 @@ impl ProjectTicketsByIdNotesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::TicketNote> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::TicketNote> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProjectTicketsByParentIdNotesById",
             "/project/tickets/{parentId}/notes/{id}",
             patch,
@@ -4839,10 +3932,11 @@ impl ProjectTicketsByIdNotesById {
 
     /// `DELETE /project/tickets/{parentId}/notes/{id}` (`deleteProjectTicketsByParentIdNotesById`):
     /// Delete TicketNote.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProjectTicketsByParentIdNotesById",
             "/project/tickets/{parentId}/notes/{id}",
             rt::NO_BODY,
@@ -4862,37 +3956,10 @@ impl ProjectTicketsByIdProducts {
     /// of ProductReference Gets the products associated to the ticket Please use the
     /// /procurement/products?conditions=chargeToType='Ticket' AND chargeToId={id} endpoint.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ProductReference>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ProductReference> {
         rt::list(
-            &self.0,
-            "getProjectTicketsByParentIdProducts",
-            "/project/tickets/{parentId}/products",
-            query,
-        )
-    }
-
-    /// `GET /project/tickets/{parentId}/products` (`getProjectTicketsByParentIdProducts`): Get List
-    /// of ProductReference Gets the products associated to the ticket Please use the
-    /// /procurement/products?conditions=chargeToType='Ticket' AND chargeToId={id} endpoint.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ProductReference> {
-        rt::stream(
-            &self.0,
-            "getProjectTicketsByParentIdProducts",
-            "/project/tickets/{parentId}/products",
-            query,
-        )
-    }
-
-    /// `GET /project/tickets/{parentId}/products` (`getProjectTicketsByParentIdProducts`): Get List
-    /// of ProductReference Gets the products associated to the ticket Please use the
-    /// /procurement/products?conditions=chargeToType='Ticket' AND chargeToId={id} endpoint.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ProductReference>> {
-        rt::pages(
             &self.0,
             "getProjectTicketsByParentIdProducts",
             "/project/tickets/{parentId}/products",
@@ -4906,7 +3973,7 @@ impl ProjectTicketsByIdProducts {
     /// /procurement/products/count?conditions=chargeToType='Ticket' AND chargeToId={id} endpoint.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProjectTicketsByParentIdProductsCount",
@@ -4928,42 +3995,10 @@ impl ProjectTicketsByIdScheduleentries {
     /// schedule entries associated to the ticket Please use the
     /// /schedule/entries?conditions=type/id=4 AND objectId={id} endpoint.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ScheduleEntryReference>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ScheduleEntryReference> {
         rt::list(
-            &self.0,
-            "getProjectTicketsByParentIdScheduleentries",
-            "/project/tickets/{parentId}/scheduleentries",
-            query,
-        )
-    }
-
-    /// `GET /project/tickets/{parentId}/scheduleentries`
-    /// (`getProjectTicketsByParentIdScheduleentries`): Get List of ScheduleEntryReference Gets the
-    /// schedule entries associated to the ticket Please use the
-    /// /schedule/entries?conditions=type/id=4 AND objectId={id} endpoint.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ScheduleEntryReference> {
-        rt::stream(
-            &self.0,
-            "getProjectTicketsByParentIdScheduleentries",
-            "/project/tickets/{parentId}/scheduleentries",
-            query,
-        )
-    }
-
-    /// `GET /project/tickets/{parentId}/scheduleentries`
-    /// (`getProjectTicketsByParentIdScheduleentries`): Get List of ScheduleEntryReference Gets the
-    /// schedule entries associated to the ticket Please use the
-    /// /schedule/entries?conditions=type/id=4 AND objectId={id} endpoint.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ScheduleEntryReference>> {
-        rt::pages(
             &self.0,
             "getProjectTicketsByParentIdScheduleentries",
             "/project/tickets/{parentId}/scheduleentries",
@@ -4977,7 +4012,7 @@ impl ProjectTicketsByIdScheduleentries {
     /// /schedule/entries/count?conditions=type/id=4 AND objectId={id} endpoint.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProjectTicketsByParentIdScheduleentriesCount",
@@ -4997,35 +4032,10 @@ impl ProjectTicketsByIdTasks {
     /// `GET /project/tickets/{parentId}/tasks` (`getProjectTicketsByParentIdTasks`): Get List of
     /// TicketTask.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::TicketTask>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::TicketTask> {
         rt::list(
-            &self.0,
-            "getProjectTicketsByParentIdTasks",
-            "/project/tickets/{parentId}/tasks",
-            query,
-        )
-    }
-
-    /// `GET /project/tickets/{parentId}/tasks` (`getProjectTicketsByParentIdTasks`): Get List of
-    /// TicketTask.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::TicketTask> {
-        rt::stream(
-            &self.0,
-            "getProjectTicketsByParentIdTasks",
-            "/project/tickets/{parentId}/tasks",
-            query,
-        )
-    }
-
-    /// `GET /project/tickets/{parentId}/tasks` (`getProjectTicketsByParentIdTasks`): Get List of
-    /// TicketTask.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::TicketTask>> {
-        rt::pages(
             &self.0,
             "getProjectTicketsByParentIdTasks",
             "/project/tickets/{parentId}/tasks",
@@ -5037,7 +4047,7 @@ impl ProjectTicketsByIdTasks {
     /// Count of TicketTask.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProjectTicketsByParentIdTasksCount",
@@ -5050,10 +4060,11 @@ impl ProjectTicketsByIdTasks {
     /// TicketTask.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::TicketTask) -> rt::ApiFuture<m::TicketTask> {
+    pub fn create(&self, body: &m::TicketTask) -> rt::Call<m::TicketTask> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProjectTicketsByParentIdTasks",
             "/project/tickets/{parentId}/tasks",
             Some(body),
@@ -5076,10 +4087,11 @@ pub struct ProjectTicketsByIdTasksById(rt::Node);
 impl ProjectTicketsByIdTasksById {
     /// `GET /project/tickets/{parentId}/tasks/{id}` (`getProjectTicketsByParentIdTasksById`): Get
     /// TicketTask.
-    pub fn get(&self) -> rt::ApiFuture<m::TicketTask> {
+    pub fn get(&self) -> rt::Call<m::TicketTask> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProjectTicketsByParentIdTasksById",
             "/project/tickets/{parentId}/tasks/{id}",
             rt::NO_BODY,
@@ -5091,7 +4103,7 @@ impl ProjectTicketsByIdTasksById {
     /// TicketTask.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::TicketTask>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::TicketTask>> {
         rt::get_opt(
             &self.0,
             "getProjectTicketsByParentIdTasksById",
@@ -5104,10 +4116,11 @@ impl ProjectTicketsByIdTasksById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::TicketTask) -> rt::ApiFuture<m::TicketTask> {
+    pub fn update(&self, body: &m::TicketTask) -> rt::Call<m::TicketTask> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProjectTicketsByParentIdTasksById",
             "/project/tickets/{parentId}/tasks/{id}",
             Some(body),
@@ -5120,9 +4133,10 @@ impl ProjectTicketsByIdTasksById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::TicketTask> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::TicketTask> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProjectTicketsByParentIdTasksById",
             "/project/tickets/{parentId}/tasks/{id}",
             patch,
@@ -5132,10 +4146,11 @@ impl ProjectTicketsByIdTasksById {
 
     /// `DELETE /project/tickets/{parentId}/tasks/{id}` (`deleteProjectTicketsByParentIdTasksById`):
     /// Delete TicketTask.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProjectTicketsByParentIdTasksById",
             "/project/tickets/{parentId}/tasks/{id}",
             rt::NO_BODY,
@@ -5156,39 +4171,10 @@ impl ProjectTicketsByIdTimeentries {
     /// /time/entries?conditions=(chargeToType="ServiceTicket" OR chargeToType="ProjectTicket") AND
     /// chargeToId={id} endpoint.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::TimeEntryReference>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::TimeEntryReference> {
         rt::list(
-            &self.0,
-            "getProjectTicketsByParentIdTimeentries",
-            "/project/tickets/{parentId}/timeentries",
-            query,
-        )
-    }
-
-    /// `GET /project/tickets/{parentId}/timeentries` (`getProjectTicketsByParentIdTimeentries`):
-    /// Get List of TimeEntryReference Gets time entries associated to the ticket Please use the
-    /// /time/entries?conditions=(chargeToType="ServiceTicket" OR chargeToType="ProjectTicket") AND
-    /// chargeToId={id} endpoint.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::TimeEntryReference> {
-        rt::stream(
-            &self.0,
-            "getProjectTicketsByParentIdTimeentries",
-            "/project/tickets/{parentId}/timeentries",
-            query,
-        )
-    }
-
-    /// `GET /project/tickets/{parentId}/timeentries` (`getProjectTicketsByParentIdTimeentries`):
-    /// Get List of TimeEntryReference Gets time entries associated to the ticket Please use the
-    /// /time/entries?conditions=(chargeToType="ServiceTicket" OR chargeToType="ProjectTicket") AND
-    /// chargeToId={id} endpoint.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::TimeEntryReference>> {
-        rt::pages(
             &self.0,
             "getProjectTicketsByParentIdTimeentries",
             "/project/tickets/{parentId}/timeentries",
@@ -5203,7 +4189,7 @@ impl ProjectTicketsByIdTimeentries {
     /// chargeToType="ProjectTicket") AND chargeToId={id} endpoint.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProjectTicketsByParentIdTimeentriesCount",

@@ -87,29 +87,16 @@ pub struct SalesActivities(rt::Node);
 impl SalesActivities {
     /// `GET /sales/activities` (`getSalesActivities`): Get List of Activity.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Activity>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Activity> {
         rt::list(&self.0, "getSalesActivities", "/sales/activities", query)
-    }
-
-    /// `GET /sales/activities` (`getSalesActivities`): Get List of Activity.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Activity> {
-        rt::stream(&self.0, "getSalesActivities", "/sales/activities", query)
-    }
-
-    /// `GET /sales/activities` (`getSalesActivities`): Get List of Activity.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Activity>> {
-        rt::pages(&self.0, "getSalesActivities", "/sales/activities", query)
     }
 
     /// `GET /sales/activities/count` (`getSalesActivitiesCount`): Get Count of Activity.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSalesActivitiesCount",
@@ -121,10 +108,11 @@ impl SalesActivities {
     /// `POST /sales/activities` (`postSalesActivities`): Post Activity.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::Activity) -> rt::ApiFuture<m::Activity> {
+    pub fn create(&self, body: &m::Activity) -> rt::Call<m::Activity> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSalesActivities",
             "/sales/activities",
             Some(body),
@@ -156,10 +144,11 @@ pub struct SalesActivitiesById(rt::Node);
 
 impl SalesActivitiesById {
     /// `GET /sales/activities/{id}` (`getSalesActivitiesById`): Get Activity.
-    pub fn get(&self) -> rt::ApiFuture<m::Activity> {
+    pub fn get(&self) -> rt::Call<m::Activity> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSalesActivitiesById",
             "/sales/activities/{id}",
             rt::NO_BODY,
@@ -170,7 +159,7 @@ impl SalesActivitiesById {
     /// `GET /sales/activities/{id}` (`getSalesActivitiesById`): Get Activity.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Activity>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Activity>> {
         rt::get_opt(&self.0, "getSalesActivitiesById", "/sales/activities/{id}")
     }
 
@@ -178,10 +167,11 @@ impl SalesActivitiesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::Activity) -> rt::ApiFuture<m::Activity> {
+    pub fn update(&self, body: &m::Activity) -> rt::Call<m::Activity> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSalesActivitiesById",
             "/sales/activities/{id}",
             Some(body),
@@ -193,9 +183,10 @@ impl SalesActivitiesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Activity> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Activity> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSalesActivitiesById",
             "/sales/activities/{id}",
             patch,
@@ -204,10 +195,11 @@ impl SalesActivitiesById {
     }
 
     /// `DELETE /sales/activities/{id}` (`deleteSalesActivitiesById`): Delete Activity.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSalesActivitiesById",
             "/sales/activities/{id}",
             rt::NO_BODY,
@@ -225,33 +217,10 @@ pub struct SalesActivitiesStatuses(rt::Node);
 impl SalesActivitiesStatuses {
     /// `GET /sales/activities/statuses` (`getSalesActivitiesStatuses`): Get List of ActivityStatus.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ActivityStatus>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ActivityStatus> {
         rt::list(
-            &self.0,
-            "getSalesActivitiesStatuses",
-            "/sales/activities/statuses",
-            query,
-        )
-    }
-
-    /// `GET /sales/activities/statuses` (`getSalesActivitiesStatuses`): Get List of ActivityStatus.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ActivityStatus> {
-        rt::stream(
-            &self.0,
-            "getSalesActivitiesStatuses",
-            "/sales/activities/statuses",
-            query,
-        )
-    }
-
-    /// `GET /sales/activities/statuses` (`getSalesActivitiesStatuses`): Get List of ActivityStatus.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ActivityStatus>> {
-        rt::pages(
             &self.0,
             "getSalesActivitiesStatuses",
             "/sales/activities/statuses",
@@ -263,7 +232,7 @@ impl SalesActivitiesStatuses {
     /// ActivityStatus.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSalesActivitiesStatusesCount",
@@ -275,10 +244,11 @@ impl SalesActivitiesStatuses {
     /// `POST /sales/activities/statuses` (`postSalesActivitiesStatuses`): Post ActivityStatus.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::ActivityStatus) -> rt::ApiFuture<m::ActivityStatus> {
+    pub fn create(&self, body: &m::ActivityStatus) -> rt::Call<m::ActivityStatus> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSalesActivitiesStatuses",
             "/sales/activities/statuses",
             Some(body),
@@ -306,10 +276,11 @@ pub struct SalesActivitiesStatusesById(rt::Node);
 impl SalesActivitiesStatusesById {
     /// `GET /sales/activities/statuses/{id}` (`getSalesActivitiesStatusesById`): Get
     /// ActivityStatus.
-    pub fn get(&self) -> rt::ApiFuture<m::ActivityStatus> {
+    pub fn get(&self) -> rt::Call<m::ActivityStatus> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSalesActivitiesStatusesById",
             "/sales/activities/statuses/{id}",
             rt::NO_BODY,
@@ -321,7 +292,7 @@ impl SalesActivitiesStatusesById {
     /// ActivityStatus.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ActivityStatus>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ActivityStatus>> {
         rt::get_opt(
             &self.0,
             "getSalesActivitiesStatusesById",
@@ -334,10 +305,11 @@ impl SalesActivitiesStatusesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::ActivityStatus) -> rt::ApiFuture<m::ActivityStatus> {
+    pub fn update(&self, body: &m::ActivityStatus) -> rt::Call<m::ActivityStatus> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSalesActivitiesStatusesById",
             "/sales/activities/statuses/{id}",
             Some(body),
@@ -350,9 +322,10 @@ impl SalesActivitiesStatusesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ActivityStatus> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ActivityStatus> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSalesActivitiesStatusesById",
             "/sales/activities/statuses/{id}",
             patch,
@@ -362,10 +335,11 @@ impl SalesActivitiesStatusesById {
 
     /// `DELETE /sales/activities/statuses/{id}` (`deleteSalesActivitiesStatusesById`): Delete
     /// ActivityStatus.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSalesActivitiesStatusesById",
             "/sales/activities/statuses/{id}",
             rt::NO_BODY,
@@ -388,10 +362,11 @@ pub struct SalesActivitiesStatusesByIdInfo(rt::Node);
 impl SalesActivitiesStatusesByIdInfo {
     /// `GET /sales/activities/statuses/{id}/info` (`getSalesActivitiesStatusesByIdInfo`): Get
     /// ActivityStatusInfos.
-    pub fn get(&self) -> rt::ApiFuture<m::ActivityStatusInfo> {
+    pub fn get(&self) -> rt::Call<m::ActivityStatusInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSalesActivitiesStatusesByIdInfo",
             "/sales/activities/statuses/{id}/info",
             rt::NO_BODY,
@@ -410,35 +385,10 @@ impl SalesActivitiesStatusesInfo {
     /// `GET /sales/activities/statuses/info` (`getSalesActivitiesStatusesInfo`): Get List of
     /// ActivityStatusInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ActivityStatusInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ActivityStatusInfo> {
         rt::list(
-            &self.0,
-            "getSalesActivitiesStatusesInfo",
-            "/sales/activities/statuses/info",
-            query,
-        )
-    }
-
-    /// `GET /sales/activities/statuses/info` (`getSalesActivitiesStatusesInfo`): Get List of
-    /// ActivityStatusInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ActivityStatusInfo> {
-        rt::stream(
-            &self.0,
-            "getSalesActivitiesStatusesInfo",
-            "/sales/activities/statuses/info",
-            query,
-        )
-    }
-
-    /// `GET /sales/activities/statuses/info` (`getSalesActivitiesStatusesInfo`): Get List of
-    /// ActivityStatusInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ActivityStatusInfo>> {
-        rt::pages(
             &self.0,
             "getSalesActivitiesStatusesInfo",
             "/sales/activities/statuses/info",
@@ -450,7 +400,7 @@ impl SalesActivitiesStatusesInfo {
     /// Count of ActivityStatus.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSalesActivitiesStatusesInfoCount",
@@ -469,33 +419,10 @@ pub struct SalesActivitiesTypes(rt::Node);
 impl SalesActivitiesTypes {
     /// `GET /sales/activities/types` (`getSalesActivitiesTypes`): Get List of ActivityType.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ActivityType>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ActivityType> {
         rt::list(
-            &self.0,
-            "getSalesActivitiesTypes",
-            "/sales/activities/types",
-            query,
-        )
-    }
-
-    /// `GET /sales/activities/types` (`getSalesActivitiesTypes`): Get List of ActivityType.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ActivityType> {
-        rt::stream(
-            &self.0,
-            "getSalesActivitiesTypes",
-            "/sales/activities/types",
-            query,
-        )
-    }
-
-    /// `GET /sales/activities/types` (`getSalesActivitiesTypes`): Get List of ActivityType.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ActivityType>> {
-        rt::pages(
             &self.0,
             "getSalesActivitiesTypes",
             "/sales/activities/types",
@@ -507,7 +434,7 @@ impl SalesActivitiesTypes {
     /// ActivityType.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSalesActivitiesTypesCount",
@@ -519,10 +446,11 @@ impl SalesActivitiesTypes {
     /// `POST /sales/activities/types` (`postSalesActivitiesTypes`): Post ActivityType.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::ActivityType) -> rt::ApiFuture<m::ActivityType> {
+    pub fn create(&self, body: &m::ActivityType) -> rt::Call<m::ActivityType> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSalesActivitiesTypes",
             "/sales/activities/types",
             Some(body),
@@ -544,10 +472,11 @@ pub struct SalesActivitiesTypesById(rt::Node);
 
 impl SalesActivitiesTypesById {
     /// `GET /sales/activities/types/{id}` (`getSalesActivitiesTypesById`): Get ActivityType.
-    pub fn get(&self) -> rt::ApiFuture<m::ActivityType> {
+    pub fn get(&self) -> rt::Call<m::ActivityType> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSalesActivitiesTypesById",
             "/sales/activities/types/{id}",
             rt::NO_BODY,
@@ -558,7 +487,7 @@ impl SalesActivitiesTypesById {
     /// `GET /sales/activities/types/{id}` (`getSalesActivitiesTypesById`): Get ActivityType.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ActivityType>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ActivityType>> {
         rt::get_opt(
             &self.0,
             "getSalesActivitiesTypesById",
@@ -570,10 +499,11 @@ impl SalesActivitiesTypesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::ActivityType) -> rt::ApiFuture<m::ActivityType> {
+    pub fn update(&self, body: &m::ActivityType) -> rt::Call<m::ActivityType> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSalesActivitiesTypesById",
             "/sales/activities/types/{id}",
             Some(body),
@@ -585,9 +515,10 @@ impl SalesActivitiesTypesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ActivityType> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ActivityType> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSalesActivitiesTypesById",
             "/sales/activities/types/{id}",
             patch,
@@ -597,10 +528,11 @@ impl SalesActivitiesTypesById {
 
     /// `DELETE /sales/activities/types/{id}` (`deleteSalesActivitiesTypesById`): Delete
     /// ActivityType.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSalesActivitiesTypesById",
             "/sales/activities/types/{id}",
             rt::NO_BODY,
@@ -624,35 +556,10 @@ impl SalesActivitiesTypesByIdUsages {
     /// `GET /sales/activities/types/{id}/usages` (`getSalesActivitiesTypesByIdUsages`): Get List of
     /// Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getSalesActivitiesTypesByIdUsages",
-            "/sales/activities/types/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /sales/activities/types/{id}/usages` (`getSalesActivitiesTypesByIdUsages`): Get List of
-    /// Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getSalesActivitiesTypesByIdUsages",
-            "/sales/activities/types/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /sales/activities/types/{id}/usages` (`getSalesActivitiesTypesByIdUsages`): Get List of
-    /// Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getSalesActivitiesTypesByIdUsages",
             "/sales/activities/types/{id}/usages",
@@ -676,35 +583,10 @@ impl SalesActivitiesTypesByIdUsagesList {
     /// `GET /sales/activities/types/{id}/usages/list` (`getSalesActivitiesTypesByIdUsagesList`):
     /// Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getSalesActivitiesTypesByIdUsagesList",
-            "/sales/activities/types/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /sales/activities/types/{id}/usages/list` (`getSalesActivitiesTypesByIdUsagesList`):
-    /// Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getSalesActivitiesTypesByIdUsagesList",
-            "/sales/activities/types/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /sales/activities/types/{id}/usages/list` (`getSalesActivitiesTypesByIdUsagesList`):
-    /// Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getSalesActivitiesTypesByIdUsagesList",
             "/sales/activities/types/{id}/usages/list",
@@ -722,29 +604,16 @@ pub struct SalesCommissions(rt::Node);
 impl SalesCommissions {
     /// `GET /sales/commissions` (`getSalesCommissions`): Get List of Commission.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Commission>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Commission> {
         rt::list(&self.0, "getSalesCommissions", "/sales/commissions", query)
-    }
-
-    /// `GET /sales/commissions` (`getSalesCommissions`): Get List of Commission.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Commission> {
-        rt::stream(&self.0, "getSalesCommissions", "/sales/commissions", query)
-    }
-
-    /// `GET /sales/commissions` (`getSalesCommissions`): Get List of Commission.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Commission>> {
-        rt::pages(&self.0, "getSalesCommissions", "/sales/commissions", query)
     }
 
     /// `GET /sales/commissions/count` (`getSalesCommissionsCount`): Get Count of Commission.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSalesCommissionsCount",
@@ -756,10 +625,11 @@ impl SalesCommissions {
     /// `POST /sales/commissions` (`postSalesCommissions`): Post Commission.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::Commission) -> rt::ApiFuture<m::Commission> {
+    pub fn create(&self, body: &m::Commission) -> rt::Call<m::Commission> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSalesCommissions",
             "/sales/commissions",
             Some(body),
@@ -781,10 +651,11 @@ pub struct SalesCommissionsById(rt::Node);
 
 impl SalesCommissionsById {
     /// `GET /sales/commissions/{id}` (`getSalesCommissionsById`): Get Commission.
-    pub fn get(&self) -> rt::ApiFuture<m::Commission> {
+    pub fn get(&self) -> rt::Call<m::Commission> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSalesCommissionsById",
             "/sales/commissions/{id}",
             rt::NO_BODY,
@@ -795,7 +666,7 @@ impl SalesCommissionsById {
     /// `GET /sales/commissions/{id}` (`getSalesCommissionsById`): Get Commission.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Commission>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Commission>> {
         rt::get_opt(
             &self.0,
             "getSalesCommissionsById",
@@ -807,10 +678,11 @@ impl SalesCommissionsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::Commission) -> rt::ApiFuture<m::Commission> {
+    pub fn update(&self, body: &m::Commission) -> rt::Call<m::Commission> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSalesCommissionsById",
             "/sales/commissions/{id}",
             Some(body),
@@ -822,9 +694,10 @@ impl SalesCommissionsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Commission> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Commission> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSalesCommissionsById",
             "/sales/commissions/{id}",
             patch,
@@ -833,10 +706,11 @@ impl SalesCommissionsById {
     }
 
     /// `DELETE /sales/commissions/{id}` (`deleteSalesCommissionsById`): Delete Commission.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSalesCommissionsById",
             "/sales/commissions/{id}",
             rt::NO_BODY,
@@ -860,35 +734,10 @@ impl SalesCommissionsByIdUsages {
     /// `GET /sales/commissions/{id}/usages` (`getSalesCommissionsByIdUsages`): Get List of Usage
     /// Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getSalesCommissionsByIdUsages",
-            "/sales/commissions/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /sales/commissions/{id}/usages` (`getSalesCommissionsByIdUsages`): Get List of Usage
-    /// Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getSalesCommissionsByIdUsages",
-            "/sales/commissions/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /sales/commissions/{id}/usages` (`getSalesCommissionsByIdUsages`): Get List of Usage
-    /// Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getSalesCommissionsByIdUsages",
             "/sales/commissions/{id}/usages",
@@ -912,35 +761,10 @@ impl SalesCommissionsByIdUsagesList {
     /// `GET /sales/commissions/{id}/usages/list` (`getSalesCommissionsByIdUsagesList`): Get List of
     /// Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getSalesCommissionsByIdUsagesList",
-            "/sales/commissions/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /sales/commissions/{id}/usages/list` (`getSalesCommissionsByIdUsagesList`): Get List of
-    /// Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getSalesCommissionsByIdUsagesList",
-            "/sales/commissions/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /sales/commissions/{id}/usages/list` (`getSalesCommissionsByIdUsagesList`): Get List of
-    /// Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getSalesCommissionsByIdUsagesList",
             "/sales/commissions/{id}/usages/list",
@@ -959,35 +783,10 @@ impl SalesOpportunities {
     /// `GET /sales/opportunities` (`getSalesOpportunities`): Get List of
     /// ConnectWise.Apis.v3\_0.v2015\_3.Sales.Opportunity.Opportunity.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Opportunity>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Opportunity> {
         rt::list(
-            &self.0,
-            "getSalesOpportunities",
-            "/sales/opportunities",
-            query,
-        )
-    }
-
-    /// `GET /sales/opportunities` (`getSalesOpportunities`): Get List of
-    /// ConnectWise.Apis.v3\_0.v2015\_3.Sales.Opportunity.Opportunity.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Opportunity> {
-        rt::stream(
-            &self.0,
-            "getSalesOpportunities",
-            "/sales/opportunities",
-            query,
-        )
-    }
-
-    /// `GET /sales/opportunities` (`getSalesOpportunities`): Get List of
-    /// ConnectWise.Apis.v3\_0.v2015\_3.Sales.Opportunity.Opportunity.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Opportunity>> {
-        rt::pages(
             &self.0,
             "getSalesOpportunities",
             "/sales/opportunities",
@@ -999,7 +798,7 @@ impl SalesOpportunities {
     /// ConnectWise.Apis.v3\_0.v2015\_3.Sales.Opportunity.Opportunity.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSalesOpportunitiesCount",
@@ -1012,10 +811,11 @@ impl SalesOpportunities {
     /// ConnectWise.Apis.v3\_0.v2015\_3.Sales.Opportunity.Opportunity.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::Opportunity) -> rt::ApiFuture<m::Opportunity> {
+    pub fn create(&self, body: &m::Opportunity) -> rt::Call<m::Opportunity> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSalesOpportunities",
             "/sales/opportunities",
             Some(body),
@@ -1077,35 +877,10 @@ impl SalesOpportunitiesConversionsById {
     /// `GET /sales/opportunities/conversions/{id}` (`getSalesOpportunitiesConversionsById`): Get
     /// Conversion.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::SalesConversion>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::SalesConversion> {
         rt::list(
-            &self.0,
-            "getSalesOpportunitiesConversionsById",
-            "/sales/opportunities/conversions/{id}",
-            query,
-        )
-    }
-
-    /// `GET /sales/opportunities/conversions/{id}` (`getSalesOpportunitiesConversionsById`): Get
-    /// Conversion.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::SalesConversion> {
-        rt::stream(
-            &self.0,
-            "getSalesOpportunitiesConversionsById",
-            "/sales/opportunities/conversions/{id}",
-            query,
-        )
-    }
-
-    /// `GET /sales/opportunities/conversions/{id}` (`getSalesOpportunitiesConversionsById`): Get
-    /// Conversion.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::SalesConversion>> {
-        rt::pages(
             &self.0,
             "getSalesOpportunitiesConversionsById",
             "/sales/opportunities/conversions/{id}",
@@ -1123,10 +898,11 @@ pub struct SalesOpportunitiesDefault(rt::Node);
 impl SalesOpportunitiesDefault {
     /// `GET /sales/opportunities/default` (`getSalesOpportunitiesDefault`): Get
     /// ConnectWise.Apis.v3\_0.v2015\_3.Sales.Opportunity.Opportunity.
-    pub fn get(&self) -> rt::ApiFuture<m::Opportunity> {
+    pub fn get(&self) -> rt::Call<m::Opportunity> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSalesOpportunitiesDefault",
             "/sales/opportunities/default",
             rt::NO_BODY,
@@ -1144,10 +920,11 @@ pub struct SalesOpportunitiesById(rt::Node);
 impl SalesOpportunitiesById {
     /// `GET /sales/opportunities/{id}` (`getSalesOpportunitiesById`): Get
     /// ConnectWise.Apis.v3\_0.v2015\_3.Sales.Opportunity.Opportunity.
-    pub fn get(&self) -> rt::ApiFuture<m::Opportunity> {
+    pub fn get(&self) -> rt::Call<m::Opportunity> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSalesOpportunitiesById",
             "/sales/opportunities/{id}",
             rt::NO_BODY,
@@ -1159,7 +936,7 @@ impl SalesOpportunitiesById {
     /// ConnectWise.Apis.v3\_0.v2015\_3.Sales.Opportunity.Opportunity.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Opportunity>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Opportunity>> {
         rt::get_opt(
             &self.0,
             "getSalesOpportunitiesById",
@@ -1172,10 +949,11 @@ impl SalesOpportunitiesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::Opportunity) -> rt::ApiFuture<m::Opportunity> {
+    pub fn update(&self, body: &m::Opportunity) -> rt::Call<m::Opportunity> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSalesOpportunitiesById",
             "/sales/opportunities/{id}",
             Some(body),
@@ -1188,9 +966,10 @@ impl SalesOpportunitiesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Opportunity> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Opportunity> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSalesOpportunitiesById",
             "/sales/opportunities/{id}",
             patch,
@@ -1200,10 +979,11 @@ impl SalesOpportunitiesById {
 
     /// `DELETE /sales/opportunities/{id}` (`deleteSalesOpportunitiesById`): Delete
     /// ConnectWise.Apis.v3\_0.v2015\_3.Sales.Opportunity.Opportunity.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSalesOpportunitiesById",
             "/sales/opportunities/{id}",
             rt::NO_BODY,
@@ -1262,35 +1042,10 @@ impl SalesOpportunitiesByIdContacts {
     /// `GET /sales/opportunities/{parentId}/contacts` (`getSalesOpportunitiesByParentIdContacts`):
     /// Get List of OpportunityContact.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::OpportunityContact>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::OpportunityContact> {
         rt::list(
-            &self.0,
-            "getSalesOpportunitiesByParentIdContacts",
-            "/sales/opportunities/{parentId}/contacts",
-            query,
-        )
-    }
-
-    /// `GET /sales/opportunities/{parentId}/contacts` (`getSalesOpportunitiesByParentIdContacts`):
-    /// Get List of OpportunityContact.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::OpportunityContact> {
-        rt::stream(
-            &self.0,
-            "getSalesOpportunitiesByParentIdContacts",
-            "/sales/opportunities/{parentId}/contacts",
-            query,
-        )
-    }
-
-    /// `GET /sales/opportunities/{parentId}/contacts` (`getSalesOpportunitiesByParentIdContacts`):
-    /// Get List of OpportunityContact.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::OpportunityContact>> {
-        rt::pages(
             &self.0,
             "getSalesOpportunitiesByParentIdContacts",
             "/sales/opportunities/{parentId}/contacts",
@@ -1302,7 +1057,7 @@ impl SalesOpportunitiesByIdContacts {
     /// (`getSalesOpportunitiesByParentIdContactsCount`): Get Count of OpportunityContact.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSalesOpportunitiesByParentIdContactsCount",
@@ -1315,10 +1070,11 @@ impl SalesOpportunitiesByIdContacts {
     /// (`postSalesOpportunitiesByParentIdContacts`): Post OpportunityContact.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::OpportunityContact) -> rt::ApiFuture<m::OpportunityContact> {
+    pub fn create(&self, body: &m::OpportunityContact) -> rt::Call<m::OpportunityContact> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSalesOpportunitiesByParentIdContacts",
             "/sales/opportunities/{parentId}/contacts",
             Some(body),
@@ -1341,10 +1097,11 @@ pub struct SalesOpportunitiesByIdContactsById(rt::Node);
 impl SalesOpportunitiesByIdContactsById {
     /// `GET /sales/opportunities/{parentId}/contacts/{id}`
     /// (`getSalesOpportunitiesByParentIdContactsById`): Get OpportunityContact.
-    pub fn get(&self) -> rt::ApiFuture<m::OpportunityContact> {
+    pub fn get(&self) -> rt::Call<m::OpportunityContact> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSalesOpportunitiesByParentIdContactsById",
             "/sales/opportunities/{parentId}/contacts/{id}",
             rt::NO_BODY,
@@ -1356,7 +1113,7 @@ impl SalesOpportunitiesByIdContactsById {
     /// (`getSalesOpportunitiesByParentIdContactsById`): Get OpportunityContact.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::OpportunityContact>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::OpportunityContact>> {
         rt::get_opt(
             &self.0,
             "getSalesOpportunitiesByParentIdContactsById",
@@ -1369,10 +1126,11 @@ impl SalesOpportunitiesByIdContactsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::OpportunityContact) -> rt::ApiFuture<m::OpportunityContact> {
+    pub fn update(&self, body: &m::OpportunityContact) -> rt::Call<m::OpportunityContact> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSalesOpportunitiesByParentIdContactsById",
             "/sales/opportunities/{parentId}/contacts/{id}",
             Some(body),
@@ -1385,9 +1143,10 @@ impl SalesOpportunitiesByIdContactsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::OpportunityContact> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::OpportunityContact> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSalesOpportunitiesByParentIdContactsById",
             "/sales/opportunities/{parentId}/contacts/{id}",
             patch,
@@ -1397,10 +1156,11 @@ impl SalesOpportunitiesByIdContactsById {
 
     /// `DELETE /sales/opportunities/{parentId}/contacts/{id}`
     /// (`deleteSalesOpportunitiesByParentIdContactsById`): Delete OpportunityContact.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSalesOpportunitiesByParentIdContactsById",
             "/sales/opportunities/{parentId}/contacts/{id}",
             rt::NO_BODY,
@@ -1420,10 +1180,11 @@ impl SalesOpportunitiesByIdConvertToAgreement {
     /// (`postSalesOpportunitiesByIdConvertToAgreement`): Post ApiAgreement.
     ///
     /// Not retried after an answer that may have been lost.
-    pub fn post(&self, body: &m::OpportunityToAgreementConversion) -> rt::ApiFuture<m::Agreement> {
+    pub fn post(&self, body: &m::OpportunityToAgreementConversion) -> rt::Call<m::Agreement> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSalesOpportunitiesByIdConvertToAgreement",
             "/sales/opportunities/{id}/convertToAgreement",
             Some(body),
@@ -1443,10 +1204,11 @@ impl SalesOpportunitiesByIdConvertToProject {
     /// (`postSalesOpportunitiesByIdConvertToProject`): Post ApiProject.
     ///
     /// Not retried after an answer that may have been lost.
-    pub fn post(&self, body: &m::OpportunityToProjectConversion) -> rt::ApiFuture<m::Project> {
+    pub fn post(&self, body: &m::OpportunityToProjectConversion) -> rt::Call<m::Project> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSalesOpportunitiesByIdConvertToProject",
             "/sales/opportunities/{id}/convertToProject",
             Some(body),
@@ -1466,10 +1228,11 @@ impl SalesOpportunitiesByIdConvertToSalesOrder {
     /// (`postSalesOpportunitiesByIdConvertToSalesOrder`): Post ApiSalesOrder.
     ///
     /// Not retried after an answer that may have been lost.
-    pub fn post(&self, body: &m::OpportunityToSalesOrderConversion) -> rt::ApiFuture<m::Order> {
+    pub fn post(&self, body: &m::OpportunityToSalesOrderConversion) -> rt::Call<m::Order> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSalesOpportunitiesByIdConvertToSalesOrder",
             "/sales/opportunities/{id}/convertToSalesOrder",
             Some(body),
@@ -1489,10 +1252,11 @@ impl SalesOpportunitiesByIdConvertToServiceTicket {
     /// (`postSalesOpportunitiesByIdConvertToServiceTicket`): Post ApiTicket.
     ///
     /// Not retried after an answer that may have been lost.
-    pub fn post(&self, body: &m::OpportunityToServiceTicketConversion) -> rt::ApiFuture<m::Ticket> {
+    pub fn post(&self, body: &m::OpportunityToServiceTicketConversion) -> rt::Call<m::Ticket> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSalesOpportunitiesByIdConvertToServiceTicket",
             "/sales/opportunities/{id}/convertToServiceTicket",
             Some(body),
@@ -1511,35 +1275,10 @@ impl SalesOpportunitiesByIdForecast {
     /// `GET /sales/opportunities/{parentId}/forecast` (`getSalesOpportunitiesByParentIdForecast`):
     /// Get List of Forecast.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Forecast>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Forecast> {
         rt::list(
-            &self.0,
-            "getSalesOpportunitiesByParentIdForecast",
-            "/sales/opportunities/{parentId}/forecast",
-            query,
-        )
-    }
-
-    /// `GET /sales/opportunities/{parentId}/forecast` (`getSalesOpportunitiesByParentIdForecast`):
-    /// Get List of Forecast.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Forecast> {
-        rt::stream(
-            &self.0,
-            "getSalesOpportunitiesByParentIdForecast",
-            "/sales/opportunities/{parentId}/forecast",
-            query,
-        )
-    }
-
-    /// `GET /sales/opportunities/{parentId}/forecast` (`getSalesOpportunitiesByParentIdForecast`):
-    /// Get List of Forecast.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Forecast>> {
-        rt::pages(
             &self.0,
             "getSalesOpportunitiesByParentIdForecast",
             "/sales/opportunities/{parentId}/forecast",
@@ -1551,7 +1290,7 @@ impl SalesOpportunitiesByIdForecast {
     /// (`getSalesOpportunitiesByParentIdForecastCount`): Get Count of Forecast.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSalesOpportunitiesByParentIdForecastCount",
@@ -1564,10 +1303,11 @@ impl SalesOpportunitiesByIdForecast {
     /// (`postSalesOpportunitiesByParentIdForecast`): Post Forecast.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::Forecast) -> rt::ApiFuture<m::Forecast> {
+    pub fn create(&self, body: &m::Forecast) -> rt::Call<m::Forecast> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSalesOpportunitiesByParentIdForecast",
             "/sales/opportunities/{parentId}/forecast",
             Some(body),
@@ -1580,10 +1320,11 @@ impl SalesOpportunitiesByIdForecast {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::Forecast) -> rt::ApiFuture<m::Forecast> {
+    pub fn update(&self, body: &m::Forecast) -> rt::Call<m::Forecast> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSalesOpportunitiesByParentIdForecast",
             "/sales/opportunities/{parentId}/forecast/",
             Some(body),
@@ -1596,9 +1337,10 @@ impl SalesOpportunitiesByIdForecast {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Forecast> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Forecast> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSalesOpportunitiesByParentIdForecast",
             "/sales/opportunities/{parentId}/forecast/",
             patch,
@@ -1608,10 +1350,11 @@ impl SalesOpportunitiesByIdForecast {
 
     /// `DELETE /sales/opportunities/{parentId}/forecast/`
     /// (`deleteSalesOpportunitiesByParentIdForecast`): Delete Forecast.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSalesOpportunitiesByParentIdForecast",
             "/sales/opportunities/{parentId}/forecast/",
             rt::NO_BODY,
@@ -1657,10 +1400,11 @@ impl SalesOpportunitiesByIdForecastCopyById {
     /// a body.
     ///
     /// Copy and approve actions answer 200 or 201 whatever the spec declares.
-    pub fn post(&self) -> rt::ApiFuture<Option<m::SuccessResponse>> {
+    pub fn post(&self) -> rt::Call<Option<m::SuccessResponse>> {
         rt::json_opt(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSalesOpportunitiesByParentIdForecastCopyById",
             "/sales/opportunities/{parentId}/forecast/copy/{id}",
             rt::NO_BODY,
@@ -1678,10 +1422,11 @@ pub struct SalesOpportunitiesByIdForecastById(rt::Node);
 impl SalesOpportunitiesByIdForecastById {
     /// `GET /sales/opportunities/{parentId}/forecast/{id}`
     /// (`getSalesOpportunitiesByParentIdForecastById`): Get ForecastItem.
-    pub fn get(&self) -> rt::ApiFuture<m::ForecastItem> {
+    pub fn get(&self) -> rt::Call<m::ForecastItem> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSalesOpportunitiesByParentIdForecastById",
             "/sales/opportunities/{parentId}/forecast/{id}",
             rt::NO_BODY,
@@ -1693,7 +1438,7 @@ impl SalesOpportunitiesByIdForecastById {
     /// (`getSalesOpportunitiesByParentIdForecastById`): Get ForecastItem.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ForecastItem>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ForecastItem>> {
         rt::get_opt(
             &self.0,
             "getSalesOpportunitiesByParentIdForecastById",
@@ -1706,10 +1451,11 @@ impl SalesOpportunitiesByIdForecastById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::ForecastItem) -> rt::ApiFuture<m::ForecastItem> {
+    pub fn update(&self, body: &m::ForecastItem) -> rt::Call<m::ForecastItem> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSalesOpportunitiesByParentIdForecastById",
             "/sales/opportunities/{parentId}/forecast/{id}",
             Some(body),
@@ -1722,9 +1468,10 @@ impl SalesOpportunitiesByIdForecastById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ForecastItem> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ForecastItem> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSalesOpportunitiesByParentIdForecastById",
             "/sales/opportunities/{parentId}/forecast/{id}",
             patch,
@@ -1734,10 +1481,11 @@ impl SalesOpportunitiesByIdForecastById {
 
     /// `DELETE /sales/opportunities/{parentId}/forecast/{id}`
     /// (`deleteSalesOpportunitiesByParentIdForecastById`): Delete ForecastItem.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSalesOpportunitiesByParentIdForecastById",
             "/sales/opportunities/{parentId}/forecast/{id}",
             rt::NO_BODY,
@@ -1749,10 +1497,11 @@ impl SalesOpportunitiesByIdForecastById {
     /// (`postSalesOpportunitiesByParentIdForecastById`): Post ForecastItem.
     ///
     /// Not retried after an answer that may have been lost.
-    pub fn post(&self, body: &m::ForecastItem) -> rt::ApiFuture<m::ForecastItem> {
+    pub fn post(&self, body: &m::ForecastItem) -> rt::Call<m::ForecastItem> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSalesOpportunitiesByParentIdForecastById",
             "/sales/opportunities/{parentId}/forecast/{id}",
             Some(body),
@@ -1771,35 +1520,10 @@ impl SalesOpportunitiesByIdNotes {
     /// `GET /sales/opportunities/{parentId}/notes` (`getSalesOpportunitiesByParentIdNotes`): Get
     /// List of OpportunityNote.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::OpportunityNote>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::OpportunityNote> {
         rt::list(
-            &self.0,
-            "getSalesOpportunitiesByParentIdNotes",
-            "/sales/opportunities/{parentId}/notes",
-            query,
-        )
-    }
-
-    /// `GET /sales/opportunities/{parentId}/notes` (`getSalesOpportunitiesByParentIdNotes`): Get
-    /// List of OpportunityNote.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::OpportunityNote> {
-        rt::stream(
-            &self.0,
-            "getSalesOpportunitiesByParentIdNotes",
-            "/sales/opportunities/{parentId}/notes",
-            query,
-        )
-    }
-
-    /// `GET /sales/opportunities/{parentId}/notes` (`getSalesOpportunitiesByParentIdNotes`): Get
-    /// List of OpportunityNote.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::OpportunityNote>> {
-        rt::pages(
             &self.0,
             "getSalesOpportunitiesByParentIdNotes",
             "/sales/opportunities/{parentId}/notes",
@@ -1815,7 +1539,7 @@ impl SalesOpportunitiesByIdNotes {
     /// The spec declares another response; this route answers a count (Declares an array of
     /// OpportunityNote, the response of the sibling list route; a count route answers {"count": N}
     /// like the 492 count routes that declare Count.).
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSalesOpportunitiesByParentIdNotesCount",
@@ -1828,10 +1552,11 @@ impl SalesOpportunitiesByIdNotes {
     /// OpportunityNote.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::OpportunityNote) -> rt::ApiFuture<m::OpportunityNote> {
+    pub fn create(&self, body: &m::OpportunityNote) -> rt::Call<m::OpportunityNote> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSalesOpportunitiesByParentIdNotes",
             "/sales/opportunities/{parentId}/notes",
             Some(body),
@@ -1854,10 +1579,11 @@ pub struct SalesOpportunitiesByIdNotesById(rt::Node);
 impl SalesOpportunitiesByIdNotesById {
     /// `GET /sales/opportunities/{parentId}/notes/{id}`
     /// (`getSalesOpportunitiesByParentIdNotesById`): Get OpportunityNote.
-    pub fn get(&self) -> rt::ApiFuture<m::OpportunityNote> {
+    pub fn get(&self) -> rt::Call<m::OpportunityNote> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSalesOpportunitiesByParentIdNotesById",
             "/sales/opportunities/{parentId}/notes/{id}",
             rt::NO_BODY,
@@ -1869,7 +1595,7 @@ impl SalesOpportunitiesByIdNotesById {
     /// (`getSalesOpportunitiesByParentIdNotesById`): Get OpportunityNote.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::OpportunityNote>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::OpportunityNote>> {
         rt::get_opt(
             &self.0,
             "getSalesOpportunitiesByParentIdNotesById",
@@ -1882,10 +1608,11 @@ impl SalesOpportunitiesByIdNotesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::OpportunityNote) -> rt::ApiFuture<m::OpportunityNote> {
+    pub fn update(&self, body: &m::OpportunityNote) -> rt::Call<m::OpportunityNote> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSalesOpportunitiesByParentIdNotesById",
             "/sales/opportunities/{parentId}/notes/{id}",
             Some(body),
@@ -1898,9 +1625,10 @@ impl SalesOpportunitiesByIdNotesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::OpportunityNote> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::OpportunityNote> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSalesOpportunitiesByParentIdNotesById",
             "/sales/opportunities/{parentId}/notes/{id}",
             patch,
@@ -1910,10 +1638,11 @@ impl SalesOpportunitiesByIdNotesById {
 
     /// `DELETE /sales/opportunities/{parentId}/notes/{id}`
     /// (`deleteSalesOpportunitiesByParentIdNotesById`): Delete OpportunityNote.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSalesOpportunitiesByParentIdNotesById",
             "/sales/opportunities/{parentId}/notes/{id}",
             rt::NO_BODY,
@@ -1932,35 +1661,10 @@ impl SalesOpportunitiesByIdTeam {
     /// `GET /sales/opportunities/{parentId}/team` (`getSalesOpportunitiesByParentIdTeam`): Get List
     /// of Team.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Team>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Team> {
         rt::list(
-            &self.0,
-            "getSalesOpportunitiesByParentIdTeam",
-            "/sales/opportunities/{parentId}/team",
-            query,
-        )
-    }
-
-    /// `GET /sales/opportunities/{parentId}/team` (`getSalesOpportunitiesByParentIdTeam`): Get List
-    /// of Team.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Team> {
-        rt::stream(
-            &self.0,
-            "getSalesOpportunitiesByParentIdTeam",
-            "/sales/opportunities/{parentId}/team",
-            query,
-        )
-    }
-
-    /// `GET /sales/opportunities/{parentId}/team` (`getSalesOpportunitiesByParentIdTeam`): Get List
-    /// of Team.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Team>> {
-        rt::pages(
             &self.0,
             "getSalesOpportunitiesByParentIdTeam",
             "/sales/opportunities/{parentId}/team",
@@ -1972,7 +1676,7 @@ impl SalesOpportunitiesByIdTeam {
     /// (`getSalesOpportunitiesByParentIdTeamCount`): Get Count of Team.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSalesOpportunitiesByParentIdTeamCount",
@@ -1985,10 +1689,11 @@ impl SalesOpportunitiesByIdTeam {
     /// Team.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::Team) -> rt::ApiFuture<m::Team> {
+    pub fn create(&self, body: &m::Team) -> rt::Call<m::Team> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSalesOpportunitiesByParentIdTeam",
             "/sales/opportunities/{parentId}/team",
             Some(body),
@@ -2011,10 +1716,11 @@ pub struct SalesOpportunitiesByIdTeamById(rt::Node);
 impl SalesOpportunitiesByIdTeamById {
     /// `GET /sales/opportunities/{parentId}/team/{id}` (`getSalesOpportunitiesByParentIdTeamById`):
     /// Get Team.
-    pub fn get(&self) -> rt::ApiFuture<m::Team> {
+    pub fn get(&self) -> rt::Call<m::Team> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSalesOpportunitiesByParentIdTeamById",
             "/sales/opportunities/{parentId}/team/{id}",
             rt::NO_BODY,
@@ -2026,7 +1732,7 @@ impl SalesOpportunitiesByIdTeamById {
     /// Get Team.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Team>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Team>> {
         rt::get_opt(
             &self.0,
             "getSalesOpportunitiesByParentIdTeamById",
@@ -2039,10 +1745,11 @@ impl SalesOpportunitiesByIdTeamById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::Team) -> rt::ApiFuture<m::Team> {
+    pub fn update(&self, body: &m::Team) -> rt::Call<m::Team> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSalesOpportunitiesByParentIdTeamById",
             "/sales/opportunities/{parentId}/team/{id}",
             Some(body),
@@ -2055,9 +1762,10 @@ impl SalesOpportunitiesByIdTeamById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Team> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Team> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSalesOpportunitiesByParentIdTeamById",
             "/sales/opportunities/{parentId}/team/{id}",
             patch,
@@ -2067,10 +1775,11 @@ impl SalesOpportunitiesByIdTeamById {
 
     /// `DELETE /sales/opportunities/{parentId}/team/{id}`
     /// (`deleteSalesOpportunitiesByParentIdTeamById`): Delete Team.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSalesOpportunitiesByParentIdTeamById",
             "/sales/opportunities/{parentId}/team/{id}",
             rt::NO_BODY,
@@ -2089,35 +1798,10 @@ impl SalesOpportunitiesRatings {
     /// `GET /sales/opportunities/ratings` (`getSalesOpportunitiesRatings`): Get List of
     /// OpportunityRating.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::OpportunityRating>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::OpportunityRating> {
         rt::list(
-            &self.0,
-            "getSalesOpportunitiesRatings",
-            "/sales/opportunities/ratings",
-            query,
-        )
-    }
-
-    /// `GET /sales/opportunities/ratings` (`getSalesOpportunitiesRatings`): Get List of
-    /// OpportunityRating.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::OpportunityRating> {
-        rt::stream(
-            &self.0,
-            "getSalesOpportunitiesRatings",
-            "/sales/opportunities/ratings",
-            query,
-        )
-    }
-
-    /// `GET /sales/opportunities/ratings` (`getSalesOpportunitiesRatings`): Get List of
-    /// OpportunityRating.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::OpportunityRating>> {
-        rt::pages(
             &self.0,
             "getSalesOpportunitiesRatings",
             "/sales/opportunities/ratings",
@@ -2129,7 +1813,7 @@ impl SalesOpportunitiesRatings {
     /// OpportunityRating.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSalesOpportunitiesRatingsCount",
@@ -2142,10 +1826,11 @@ impl SalesOpportunitiesRatings {
     /// OpportunityRating.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::OpportunityRating) -> rt::ApiFuture<m::OpportunityRating> {
+    pub fn create(&self, body: &m::OpportunityRating) -> rt::Call<m::OpportunityRating> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSalesOpportunitiesRatings",
             "/sales/opportunities/ratings",
             Some(body),
@@ -2173,10 +1858,11 @@ pub struct SalesOpportunitiesRatingsById(rt::Node);
 impl SalesOpportunitiesRatingsById {
     /// `GET /sales/opportunities/ratings/{id}` (`getSalesOpportunitiesRatingsById`): Get
     /// OpportunityRating.
-    pub fn get(&self) -> rt::ApiFuture<m::OpportunityRating> {
+    pub fn get(&self) -> rt::Call<m::OpportunityRating> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSalesOpportunitiesRatingsById",
             "/sales/opportunities/ratings/{id}",
             rt::NO_BODY,
@@ -2188,7 +1874,7 @@ impl SalesOpportunitiesRatingsById {
     /// OpportunityRating.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::OpportunityRating>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::OpportunityRating>> {
         rt::get_opt(
             &self.0,
             "getSalesOpportunitiesRatingsById",
@@ -2201,10 +1887,11 @@ impl SalesOpportunitiesRatingsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::OpportunityRating) -> rt::ApiFuture<m::OpportunityRating> {
+    pub fn update(&self, body: &m::OpportunityRating) -> rt::Call<m::OpportunityRating> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSalesOpportunitiesRatingsById",
             "/sales/opportunities/ratings/{id}",
             Some(body),
@@ -2217,9 +1904,10 @@ impl SalesOpportunitiesRatingsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::OpportunityRating> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::OpportunityRating> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSalesOpportunitiesRatingsById",
             "/sales/opportunities/ratings/{id}",
             patch,
@@ -2229,10 +1917,11 @@ impl SalesOpportunitiesRatingsById {
 
     /// `DELETE /sales/opportunities/ratings/{id}` (`deleteSalesOpportunitiesRatingsById`): Delete
     /// OpportunityRating.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSalesOpportunitiesRatingsById",
             "/sales/opportunities/ratings/{id}",
             rt::NO_BODY,
@@ -2255,10 +1944,11 @@ pub struct SalesOpportunitiesRatingsByIdInfo(rt::Node);
 impl SalesOpportunitiesRatingsByIdInfo {
     /// `GET /sales/opportunities/ratings/{id}/info` (`getSalesOpportunitiesRatingsByIdInfo`): Get
     /// OpportunityRatingInfo.
-    pub fn get(&self) -> rt::ApiFuture<m::OpportunityRatingInfo> {
+    pub fn get(&self) -> rt::Call<m::OpportunityRatingInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSalesOpportunitiesRatingsByIdInfo",
             "/sales/opportunities/ratings/{id}/info",
             rt::NO_BODY,
@@ -2277,38 +1967,10 @@ impl SalesOpportunitiesRatingsInfo {
     /// `GET /sales/opportunities/ratings/info` (`getSalesOpportunitiesRatingsInfo`): Get List of
     /// OpportunityRatingInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::OpportunityRatingInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::OpportunityRatingInfo> {
         rt::list(
-            &self.0,
-            "getSalesOpportunitiesRatingsInfo",
-            "/sales/opportunities/ratings/info",
-            query,
-        )
-    }
-
-    /// `GET /sales/opportunities/ratings/info` (`getSalesOpportunitiesRatingsInfo`): Get List of
-    /// OpportunityRatingInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::OpportunityRatingInfo> {
-        rt::stream(
-            &self.0,
-            "getSalesOpportunitiesRatingsInfo",
-            "/sales/opportunities/ratings/info",
-            query,
-        )
-    }
-
-    /// `GET /sales/opportunities/ratings/info` (`getSalesOpportunitiesRatingsInfo`): Get List of
-    /// OpportunityRatingInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::OpportunityRatingInfo>> {
-        rt::pages(
             &self.0,
             "getSalesOpportunitiesRatingsInfo",
             "/sales/opportunities/ratings/info",
@@ -2320,7 +1982,7 @@ impl SalesOpportunitiesRatingsInfo {
     /// Count of OpportunityRatingInfo.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSalesOpportunitiesRatingsInfoCount",
@@ -2340,35 +2002,10 @@ impl SalesOpportunitiesStatuses {
     /// `GET /sales/opportunities/statuses` (`getSalesOpportunitiesStatuses`): Get List of
     /// OpportunityStatus.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::OpportunityStatus>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::OpportunityStatus> {
         rt::list(
-            &self.0,
-            "getSalesOpportunitiesStatuses",
-            "/sales/opportunities/statuses",
-            query,
-        )
-    }
-
-    /// `GET /sales/opportunities/statuses` (`getSalesOpportunitiesStatuses`): Get List of
-    /// OpportunityStatus.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::OpportunityStatus> {
-        rt::stream(
-            &self.0,
-            "getSalesOpportunitiesStatuses",
-            "/sales/opportunities/statuses",
-            query,
-        )
-    }
-
-    /// `GET /sales/opportunities/statuses` (`getSalesOpportunitiesStatuses`): Get List of
-    /// OpportunityStatus.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::OpportunityStatus>> {
-        rt::pages(
             &self.0,
             "getSalesOpportunitiesStatuses",
             "/sales/opportunities/statuses",
@@ -2380,7 +2017,7 @@ impl SalesOpportunitiesStatuses {
     /// of OpportunityStatus.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSalesOpportunitiesStatusesCount",
@@ -2393,10 +2030,11 @@ impl SalesOpportunitiesStatuses {
     /// OpportunityStatus.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::OpportunityStatus) -> rt::ApiFuture<m::OpportunityStatus> {
+    pub fn create(&self, body: &m::OpportunityStatus) -> rt::Call<m::OpportunityStatus> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSalesOpportunitiesStatuses",
             "/sales/opportunities/statuses",
             Some(body),
@@ -2424,10 +2062,11 @@ pub struct SalesOpportunitiesStatusesById(rt::Node);
 impl SalesOpportunitiesStatusesById {
     /// `GET /sales/opportunities/statuses/{id}` (`getSalesOpportunitiesStatusesById`): Get
     /// OpportunityStatus.
-    pub fn get(&self) -> rt::ApiFuture<m::OpportunityStatus> {
+    pub fn get(&self) -> rt::Call<m::OpportunityStatus> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSalesOpportunitiesStatusesById",
             "/sales/opportunities/statuses/{id}",
             rt::NO_BODY,
@@ -2439,7 +2078,7 @@ impl SalesOpportunitiesStatusesById {
     /// OpportunityStatus.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::OpportunityStatus>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::OpportunityStatus>> {
         rt::get_opt(
             &self.0,
             "getSalesOpportunitiesStatusesById",
@@ -2452,10 +2091,11 @@ impl SalesOpportunitiesStatusesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::OpportunityStatus) -> rt::ApiFuture<m::OpportunityStatus> {
+    pub fn update(&self, body: &m::OpportunityStatus) -> rt::Call<m::OpportunityStatus> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSalesOpportunitiesStatusesById",
             "/sales/opportunities/statuses/{id}",
             Some(body),
@@ -2468,9 +2108,10 @@ impl SalesOpportunitiesStatusesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::OpportunityStatus> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::OpportunityStatus> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSalesOpportunitiesStatusesById",
             "/sales/opportunities/statuses/{id}",
             patch,
@@ -2480,10 +2121,11 @@ impl SalesOpportunitiesStatusesById {
 
     /// `DELETE /sales/opportunities/statuses/{id}` (`deleteSalesOpportunitiesStatusesById`): Delete
     /// OpportunityStatus.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSalesOpportunitiesStatusesById",
             "/sales/opportunities/statuses/{id}",
             rt::NO_BODY,
@@ -2511,10 +2153,11 @@ pub struct SalesOpportunitiesStatusesByIdInfo(rt::Node);
 impl SalesOpportunitiesStatusesByIdInfo {
     /// `GET /sales/opportunities/statuses/{id}/info` (`getSalesOpportunitiesStatusesByIdInfo`): Get
     /// OpportunityStatusInfos.
-    pub fn get(&self) -> rt::ApiFuture<m::OpportunityStatusInfo> {
+    pub fn get(&self) -> rt::Call<m::OpportunityStatusInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSalesOpportunitiesStatusesByIdInfo",
             "/sales/opportunities/statuses/{id}/info",
             rt::NO_BODY,
@@ -2533,35 +2176,10 @@ impl SalesOpportunitiesStatusesByIdUsages {
     /// `GET /sales/opportunities/statuses/{id}/usages` (`getSalesOpportunitiesStatusesByIdUsages`):
     /// Get List of Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getSalesOpportunitiesStatusesByIdUsages",
-            "/sales/opportunities/statuses/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /sales/opportunities/statuses/{id}/usages` (`getSalesOpportunitiesStatusesByIdUsages`):
-    /// Get List of Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getSalesOpportunitiesStatusesByIdUsages",
-            "/sales/opportunities/statuses/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /sales/opportunities/statuses/{id}/usages` (`getSalesOpportunitiesStatusesByIdUsages`):
-    /// Get List of Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getSalesOpportunitiesStatusesByIdUsages",
             "/sales/opportunities/statuses/{id}/usages",
@@ -2585,35 +2203,10 @@ impl SalesOpportunitiesStatusesByIdUsagesList {
     /// `GET /sales/opportunities/statuses/{id}/usages/list`
     /// (`getSalesOpportunitiesStatusesByIdUsagesList`): Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getSalesOpportunitiesStatusesByIdUsagesList",
-            "/sales/opportunities/statuses/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /sales/opportunities/statuses/{id}/usages/list`
-    /// (`getSalesOpportunitiesStatusesByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getSalesOpportunitiesStatusesByIdUsagesList",
-            "/sales/opportunities/statuses/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /sales/opportunities/statuses/{id}/usages/list`
-    /// (`getSalesOpportunitiesStatusesByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getSalesOpportunitiesStatusesByIdUsagesList",
             "/sales/opportunities/statuses/{id}/usages/list",
@@ -2632,38 +2225,10 @@ impl SalesOpportunitiesStatusesInfo {
     /// `GET /sales/opportunities/statuses/info` (`getSalesOpportunitiesStatusesInfo`): Get List of
     /// OpportunityStatusInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::OpportunityStatusInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::OpportunityStatusInfo> {
         rt::list(
-            &self.0,
-            "getSalesOpportunitiesStatusesInfo",
-            "/sales/opportunities/statuses/info",
-            query,
-        )
-    }
-
-    /// `GET /sales/opportunities/statuses/info` (`getSalesOpportunitiesStatusesInfo`): Get List of
-    /// OpportunityStatusInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::OpportunityStatusInfo> {
-        rt::stream(
-            &self.0,
-            "getSalesOpportunitiesStatusesInfo",
-            "/sales/opportunities/statuses/info",
-            query,
-        )
-    }
-
-    /// `GET /sales/opportunities/statuses/info` (`getSalesOpportunitiesStatusesInfo`): Get List of
-    /// OpportunityStatusInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::OpportunityStatusInfo>> {
-        rt::pages(
             &self.0,
             "getSalesOpportunitiesStatusesInfo",
             "/sales/opportunities/statuses/info",
@@ -2675,7 +2240,7 @@ impl SalesOpportunitiesStatusesInfo {
     /// Get Count of OpportunityStatusInfos.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSalesOpportunitiesStatusesInfoCount",
@@ -2695,35 +2260,10 @@ impl SalesOpportunitiesTypes {
     /// `GET /sales/opportunities/types` (`getSalesOpportunitiesTypes`): Get List of
     /// OpportunityType.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::OpportunityType>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::OpportunityType> {
         rt::list(
-            &self.0,
-            "getSalesOpportunitiesTypes",
-            "/sales/opportunities/types",
-            query,
-        )
-    }
-
-    /// `GET /sales/opportunities/types` (`getSalesOpportunitiesTypes`): Get List of
-    /// OpportunityType.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::OpportunityType> {
-        rt::stream(
-            &self.0,
-            "getSalesOpportunitiesTypes",
-            "/sales/opportunities/types",
-            query,
-        )
-    }
-
-    /// `GET /sales/opportunities/types` (`getSalesOpportunitiesTypes`): Get List of
-    /// OpportunityType.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::OpportunityType>> {
-        rt::pages(
             &self.0,
             "getSalesOpportunitiesTypes",
             "/sales/opportunities/types",
@@ -2735,7 +2275,7 @@ impl SalesOpportunitiesTypes {
     /// OpportunityType.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSalesOpportunitiesTypesCount",
@@ -2747,10 +2287,11 @@ impl SalesOpportunitiesTypes {
     /// `POST /sales/opportunities/types` (`postSalesOpportunitiesTypes`): Post OpportunityType.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::OpportunityType) -> rt::ApiFuture<m::OpportunityType> {
+    pub fn create(&self, body: &m::OpportunityType) -> rt::Call<m::OpportunityType> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSalesOpportunitiesTypes",
             "/sales/opportunities/types",
             Some(body),
@@ -2778,10 +2319,11 @@ pub struct SalesOpportunitiesTypesById(rt::Node);
 impl SalesOpportunitiesTypesById {
     /// `GET /sales/opportunities/types/{id}` (`getSalesOpportunitiesTypesById`): Get
     /// OpportunityType.
-    pub fn get(&self) -> rt::ApiFuture<m::OpportunityType> {
+    pub fn get(&self) -> rt::Call<m::OpportunityType> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSalesOpportunitiesTypesById",
             "/sales/opportunities/types/{id}",
             rt::NO_BODY,
@@ -2793,7 +2335,7 @@ impl SalesOpportunitiesTypesById {
     /// OpportunityType.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::OpportunityType>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::OpportunityType>> {
         rt::get_opt(
             &self.0,
             "getSalesOpportunitiesTypesById",
@@ -2806,10 +2348,11 @@ impl SalesOpportunitiesTypesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::OpportunityType) -> rt::ApiFuture<m::OpportunityType> {
+    pub fn update(&self, body: &m::OpportunityType) -> rt::Call<m::OpportunityType> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSalesOpportunitiesTypesById",
             "/sales/opportunities/types/{id}",
             Some(body),
@@ -2822,9 +2365,10 @@ impl SalesOpportunitiesTypesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::OpportunityType> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::OpportunityType> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSalesOpportunitiesTypesById",
             "/sales/opportunities/types/{id}",
             patch,
@@ -2834,10 +2378,11 @@ impl SalesOpportunitiesTypesById {
 
     /// `DELETE /sales/opportunities/types/{id}` (`deleteSalesOpportunitiesTypesById`): Delete
     /// OpportunityType.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSalesOpportunitiesTypesById",
             "/sales/opportunities/types/{id}",
             rt::NO_BODY,
@@ -2865,10 +2410,11 @@ pub struct SalesOpportunitiesTypesByIdInfo(rt::Node);
 impl SalesOpportunitiesTypesByIdInfo {
     /// `GET /sales/opportunities/types/{id}/info` (`getSalesOpportunitiesTypesByIdInfo`): Get
     /// OpportunityTypeInfos.
-    pub fn get(&self) -> rt::ApiFuture<m::OpportunityTypeInfo> {
+    pub fn get(&self) -> rt::Call<m::OpportunityTypeInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSalesOpportunitiesTypesByIdInfo",
             "/sales/opportunities/types/{id}/info",
             rt::NO_BODY,
@@ -2887,35 +2433,10 @@ impl SalesOpportunitiesTypesByIdUsages {
     /// `GET /sales/opportunities/types/{id}/usages` (`getSalesOpportunitiesTypesByIdUsages`): Get
     /// List of Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getSalesOpportunitiesTypesByIdUsages",
-            "/sales/opportunities/types/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /sales/opportunities/types/{id}/usages` (`getSalesOpportunitiesTypesByIdUsages`): Get
-    /// List of Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getSalesOpportunitiesTypesByIdUsages",
-            "/sales/opportunities/types/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /sales/opportunities/types/{id}/usages` (`getSalesOpportunitiesTypesByIdUsages`): Get
-    /// List of Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getSalesOpportunitiesTypesByIdUsages",
             "/sales/opportunities/types/{id}/usages",
@@ -2939,35 +2460,10 @@ impl SalesOpportunitiesTypesByIdUsagesList {
     /// `GET /sales/opportunities/types/{id}/usages/list`
     /// (`getSalesOpportunitiesTypesByIdUsagesList`): Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getSalesOpportunitiesTypesByIdUsagesList",
-            "/sales/opportunities/types/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /sales/opportunities/types/{id}/usages/list`
-    /// (`getSalesOpportunitiesTypesByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getSalesOpportunitiesTypesByIdUsagesList",
-            "/sales/opportunities/types/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /sales/opportunities/types/{id}/usages/list`
-    /// (`getSalesOpportunitiesTypesByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getSalesOpportunitiesTypesByIdUsagesList",
             "/sales/opportunities/types/{id}/usages/list",
@@ -2986,35 +2482,10 @@ impl SalesOpportunitiesTypesInfo {
     /// `GET /sales/opportunities/types/info` (`getSalesOpportunitiesTypesInfo`): Get List of
     /// OpportunityTypeInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::OpportunityTypeInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::OpportunityTypeInfo> {
         rt::list(
-            &self.0,
-            "getSalesOpportunitiesTypesInfo",
-            "/sales/opportunities/types/info",
-            query,
-        )
-    }
-
-    /// `GET /sales/opportunities/types/info` (`getSalesOpportunitiesTypesInfo`): Get List of
-    /// OpportunityTypeInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::OpportunityTypeInfo> {
-        rt::stream(
-            &self.0,
-            "getSalesOpportunitiesTypesInfo",
-            "/sales/opportunities/types/info",
-            query,
-        )
-    }
-
-    /// `GET /sales/opportunities/types/info` (`getSalesOpportunitiesTypesInfo`): Get List of
-    /// OpportunityTypeInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::OpportunityTypeInfo>> {
-        rt::pages(
             &self.0,
             "getSalesOpportunitiesTypesInfo",
             "/sales/opportunities/types/info",
@@ -3026,7 +2497,7 @@ impl SalesOpportunitiesTypesInfo {
     /// Count of OpportunityType.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSalesOpportunitiesTypesInfoCount",
@@ -3045,39 +2516,27 @@ pub struct SalesOrders(rt::Node);
 impl SalesOrders {
     /// `GET /sales/orders` (`getSalesOrders`): Get List of Order.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Order>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Order> {
         rt::list(&self.0, "getSalesOrders", "/sales/orders", query)
-    }
-
-    /// `GET /sales/orders` (`getSalesOrders`): Get List of Order.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Order> {
-        rt::stream(&self.0, "getSalesOrders", "/sales/orders", query)
-    }
-
-    /// `GET /sales/orders` (`getSalesOrders`): Get List of Order.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Order>> {
-        rt::pages(&self.0, "getSalesOrders", "/sales/orders", query)
     }
 
     /// `GET /sales/orders/count` (`getSalesOrdersCount`): Get Count of Order.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(&self.0, "getSalesOrdersCount", "/sales/orders/count", query)
     }
 
     /// `POST /sales/orders` (`postSalesOrders`): Post List of Order.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::Order) -> rt::ApiFuture<m::Order> {
+    pub fn create(&self, body: &m::Order) -> rt::Call<m::Order> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSalesOrders",
             "/sales/orders",
             Some(body),
@@ -3123,33 +2582,10 @@ pub struct SalesOrdersConversionsById(rt::Node);
 impl SalesOrdersConversionsById {
     /// `GET /sales/orders/conversions/{id}` (`getSalesOrdersConversionsById`): Get Conversion.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::SalesConversion>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::SalesConversion> {
         rt::list(
-            &self.0,
-            "getSalesOrdersConversionsById",
-            "/sales/orders/conversions/{id}",
-            query,
-        )
-    }
-
-    /// `GET /sales/orders/conversions/{id}` (`getSalesOrdersConversionsById`): Get Conversion.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::SalesConversion> {
-        rt::stream(
-            &self.0,
-            "getSalesOrdersConversionsById",
-            "/sales/orders/conversions/{id}",
-            query,
-        )
-    }
-
-    /// `GET /sales/orders/conversions/{id}` (`getSalesOrdersConversionsById`): Get Conversion.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::SalesConversion>> {
-        rt::pages(
             &self.0,
             "getSalesOrdersConversionsById",
             "/sales/orders/conversions/{id}",
@@ -3166,10 +2602,11 @@ pub struct SalesOrdersById(rt::Node);
 
 impl SalesOrdersById {
     /// `GET /sales/orders/{id}` (`getSalesOrdersById`): Get Order.
-    pub fn get(&self) -> rt::ApiFuture<m::Order> {
+    pub fn get(&self) -> rt::Call<m::Order> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSalesOrdersById",
             "/sales/orders/{id}",
             rt::NO_BODY,
@@ -3180,7 +2617,7 @@ impl SalesOrdersById {
     /// `GET /sales/orders/{id}` (`getSalesOrdersById`): Get Order.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Order>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Order>> {
         rt::get_opt(&self.0, "getSalesOrdersById", "/sales/orders/{id}")
     }
 
@@ -3188,10 +2625,11 @@ impl SalesOrdersById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::Order) -> rt::ApiFuture<m::Order> {
+    pub fn update(&self, body: &m::Order) -> rt::Call<m::Order> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSalesOrdersById",
             "/sales/orders/{id}",
             Some(body),
@@ -3203,9 +2641,10 @@ impl SalesOrdersById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Order> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Order> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSalesOrdersById",
             "/sales/orders/{id}",
             patch,
@@ -3214,10 +2653,11 @@ impl SalesOrdersById {
     }
 
     /// `DELETE /sales/orders/{id}` (`deleteSalesOrdersById`): Delete Order.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSalesOrdersById",
             "/sales/orders/{id}",
             rt::NO_BODY,
@@ -3252,10 +2692,11 @@ impl SalesOrdersByIdConvertToServiceTicket {
     /// (`postSalesOrdersByIdConvertToServiceTicket`): Post Ticket.
     ///
     /// Not retried after an answer that may have been lost.
-    pub fn post(&self) -> rt::ApiFuture<m::Ticket> {
+    pub fn post(&self) -> rt::Call<m::Ticket> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSalesOrdersByIdConvertToServiceTicket",
             "/sales/orders/{id}/convertToServiceTicket",
             rt::NO_BODY,
@@ -3274,35 +2715,10 @@ impl SalesOrdersByIdFinancialrecap {
     /// `GET /sales/orders/{id}/financialrecap` (`getSalesOrdersByIdFinancialrecap`): Get List of
     /// SalesOrderRecaps.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::SalesOrderRecap>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::SalesOrderRecap> {
         rt::list(
-            &self.0,
-            "getSalesOrdersByIdFinancialrecap",
-            "/sales/orders/{id}/financialrecap",
-            query,
-        )
-    }
-
-    /// `GET /sales/orders/{id}/financialrecap` (`getSalesOrdersByIdFinancialrecap`): Get List of
-    /// SalesOrderRecaps.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::SalesOrderRecap> {
-        rt::stream(
-            &self.0,
-            "getSalesOrdersByIdFinancialrecap",
-            "/sales/orders/{id}/financialrecap",
-            query,
-        )
-    }
-
-    /// `GET /sales/orders/{id}/financialrecap` (`getSalesOrdersByIdFinancialrecap`): Get List of
-    /// SalesOrderRecaps.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::SalesOrderRecap>> {
-        rt::pages(
             &self.0,
             "getSalesOrdersByIdFinancialrecap",
             "/sales/orders/{id}/financialrecap",
@@ -3321,35 +2737,10 @@ impl SalesOrdersByIdLineitems {
     /// `GET /sales/orders/{parentId}/lineitems/` (`getSalesOrdersByParentIdLineitems`): Get List of
     /// SalesOrdersLineItems.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::SalesOrdersLineItem>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::SalesOrdersLineItem> {
         rt::list(
-            &self.0,
-            "getSalesOrdersByParentIdLineitems",
-            "/sales/orders/{parentId}/lineitems/",
-            query,
-        )
-    }
-
-    /// `GET /sales/orders/{parentId}/lineitems/` (`getSalesOrdersByParentIdLineitems`): Get List of
-    /// SalesOrdersLineItems.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::SalesOrdersLineItem> {
-        rt::stream(
-            &self.0,
-            "getSalesOrdersByParentIdLineitems",
-            "/sales/orders/{parentId}/lineitems/",
-            query,
-        )
-    }
-
-    /// `GET /sales/orders/{parentId}/lineitems/` (`getSalesOrdersByParentIdLineitems`): Get List of
-    /// SalesOrdersLineItems.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::SalesOrdersLineItem>> {
-        rt::pages(
             &self.0,
             "getSalesOrdersByParentIdLineitems",
             "/sales/orders/{parentId}/lineitems/",
@@ -3361,7 +2752,7 @@ impl SalesOrdersByIdLineitems {
     /// Get Count of SalesOrdersLineItems.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSalesOrdersByParentIdLineitemsCount",
@@ -3374,10 +2765,11 @@ impl SalesOrdersByIdLineitems {
     /// SalesOrdersLineItems.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::SalesOrdersLineItem) -> rt::ApiFuture<m::SalesOrdersLineItem> {
+    pub fn create(&self, body: &m::SalesOrdersLineItem) -> rt::Call<m::SalesOrdersLineItem> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSalesOrdersByParentIdLineitems",
             "/sales/orders/{parentId}/lineitems/",
             Some(body),
@@ -3400,10 +2792,11 @@ pub struct SalesOrdersByIdLineitemsById(rt::Node);
 impl SalesOrdersByIdLineitemsById {
     /// `GET /sales/orders/{parentId}/lineitems/{id}` (`getSalesOrdersByParentIdLineitemsById`): Get
     /// SalesOrdersLineItems.
-    pub fn get(&self) -> rt::ApiFuture<m::SalesOrdersLineItem> {
+    pub fn get(&self) -> rt::Call<m::SalesOrdersLineItem> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSalesOrdersByParentIdLineitemsById",
             "/sales/orders/{parentId}/lineitems/{id}",
             rt::NO_BODY,
@@ -3415,7 +2808,7 @@ impl SalesOrdersByIdLineitemsById {
     /// SalesOrdersLineItems.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::SalesOrdersLineItem>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::SalesOrdersLineItem>> {
         rt::get_opt(
             &self.0,
             "getSalesOrdersByParentIdLineitemsById",
@@ -3428,10 +2821,11 @@ impl SalesOrdersByIdLineitemsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::SalesOrdersLineItem) -> rt::ApiFuture<m::SalesOrdersLineItem> {
+    pub fn update(&self, body: &m::SalesOrdersLineItem) -> rt::Call<m::SalesOrdersLineItem> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSalesOrdersByParentIdLineitemsById",
             "/sales/orders/{parentId}/lineitems/{id}",
             Some(body),
@@ -3444,9 +2838,10 @@ impl SalesOrdersByIdLineitemsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::SalesOrdersLineItem> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::SalesOrdersLineItem> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSalesOrdersByParentIdLineitemsById",
             "/sales/orders/{parentId}/lineitems/{id}",
             patch,
@@ -3456,10 +2851,11 @@ impl SalesOrdersByIdLineitemsById {
 
     /// `DELETE /sales/orders/{parentId}/lineitems/{id}`
     /// (`deleteSalesOrdersByParentIdLineitemsById`): Delete SalesOrdersLineItems.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSalesOrdersByParentIdLineitemsById",
             "/sales/orders/{parentId}/lineitems/{id}",
             rt::NO_BODY,
@@ -3477,33 +2873,10 @@ pub struct SalesOrdersStatuses(rt::Node);
 impl SalesOrdersStatuses {
     /// `GET /sales/orders/statuses` (`getSalesOrdersStatuses`): Get List of OrderStatus.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::OrderStatus>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::OrderStatus> {
         rt::list(
-            &self.0,
-            "getSalesOrdersStatuses",
-            "/sales/orders/statuses",
-            query,
-        )
-    }
-
-    /// `GET /sales/orders/statuses` (`getSalesOrdersStatuses`): Get List of OrderStatus.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::OrderStatus> {
-        rt::stream(
-            &self.0,
-            "getSalesOrdersStatuses",
-            "/sales/orders/statuses",
-            query,
-        )
-    }
-
-    /// `GET /sales/orders/statuses` (`getSalesOrdersStatuses`): Get List of OrderStatus.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::OrderStatus>> {
-        rt::pages(
             &self.0,
             "getSalesOrdersStatuses",
             "/sales/orders/statuses",
@@ -3515,7 +2888,7 @@ impl SalesOrdersStatuses {
     /// OrderStatus.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSalesOrdersStatusesCount",
@@ -3527,10 +2900,11 @@ impl SalesOrdersStatuses {
     /// `POST /sales/orders/statuses` (`postSalesOrdersStatuses`): Post List of OrderStatus.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::OrderStatus) -> rt::ApiFuture<Vec<m::OrderStatus>> {
+    pub fn create(&self, body: &m::OrderStatus) -> rt::Call<Vec<m::OrderStatus>> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSalesOrdersStatuses",
             "/sales/orders/statuses",
             Some(body),
@@ -3557,10 +2931,11 @@ pub struct SalesOrdersStatusesById(rt::Node);
 
 impl SalesOrdersStatusesById {
     /// `GET /sales/orders/statuses/{id}` (`getSalesOrdersStatusesById`): Get OrderStatus.
-    pub fn get(&self) -> rt::ApiFuture<m::OrderStatus> {
+    pub fn get(&self) -> rt::Call<m::OrderStatus> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSalesOrdersStatusesById",
             "/sales/orders/statuses/{id}",
             rt::NO_BODY,
@@ -3571,7 +2946,7 @@ impl SalesOrdersStatusesById {
     /// `GET /sales/orders/statuses/{id}` (`getSalesOrdersStatusesById`): Get OrderStatus.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::OrderStatus>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::OrderStatus>> {
         rt::get_opt(
             &self.0,
             "getSalesOrdersStatusesById",
@@ -3583,10 +2958,11 @@ impl SalesOrdersStatusesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::OrderStatus) -> rt::ApiFuture<m::OrderStatus> {
+    pub fn update(&self, body: &m::OrderStatus) -> rt::Call<m::OrderStatus> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSalesOrdersStatusesById",
             "/sales/orders/statuses/{id}",
             Some(body),
@@ -3598,9 +2974,10 @@ impl SalesOrdersStatusesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::OrderStatus> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::OrderStatus> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSalesOrdersStatusesById",
             "/sales/orders/statuses/{id}",
             patch,
@@ -3609,10 +2986,11 @@ impl SalesOrdersStatusesById {
     }
 
     /// `DELETE /sales/orders/statuses/{id}` (`deleteSalesOrdersStatusesById`): Delete OrderStatus.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSalesOrdersStatusesById",
             "/sales/orders/statuses/{id}",
             rt::NO_BODY,
@@ -3651,38 +3029,10 @@ impl SalesOrdersStatusesByIdEmailtemplates {
     /// `GET /sales/orders/statuses/{parentId}/emailtemplates/`
     /// (`getSalesOrdersStatusesByParentIdEmailtemplates`): Get List of OrderStatusEmailTemplate.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::OrderStatusEmailTemplate>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::OrderStatusEmailTemplate> {
         rt::list(
-            &self.0,
-            "getSalesOrdersStatusesByParentIdEmailtemplates",
-            "/sales/orders/statuses/{parentId}/emailtemplates/",
-            query,
-        )
-    }
-
-    /// `GET /sales/orders/statuses/{parentId}/emailtemplates/`
-    /// (`getSalesOrdersStatusesByParentIdEmailtemplates`): Get List of OrderStatusEmailTemplate.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::OrderStatusEmailTemplate> {
-        rt::stream(
-            &self.0,
-            "getSalesOrdersStatusesByParentIdEmailtemplates",
-            "/sales/orders/statuses/{parentId}/emailtemplates/",
-            query,
-        )
-    }
-
-    /// `GET /sales/orders/statuses/{parentId}/emailtemplates/`
-    /// (`getSalesOrdersStatusesByParentIdEmailtemplates`): Get List of OrderStatusEmailTemplate.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::OrderStatusEmailTemplate>> {
-        rt::pages(
             &self.0,
             "getSalesOrdersStatusesByParentIdEmailtemplates",
             "/sales/orders/statuses/{parentId}/emailtemplates/",
@@ -3695,7 +3045,7 @@ impl SalesOrdersStatusesByIdEmailtemplates {
     /// OrderStatusEmailTemplate.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSalesOrdersStatusesByParentIdEmailtemplatesCount",
@@ -3711,10 +3061,11 @@ impl SalesOrdersStatusesByIdEmailtemplates {
     pub fn create(
         &self,
         body: &m::OrderStatusEmailTemplate,
-    ) -> rt::ApiFuture<m::OrderStatusEmailTemplate> {
+    ) -> rt::Call<m::OrderStatusEmailTemplate> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSalesOrdersStatusesByParentIdEmailtemplates",
             "/sales/orders/statuses/{parentId}/emailtemplates/",
             Some(body),
@@ -3737,10 +3088,11 @@ pub struct SalesOrdersStatusesByIdEmailtemplatesById(rt::Node);
 impl SalesOrdersStatusesByIdEmailtemplatesById {
     /// `GET /sales/orders/statuses/{parentId}/emailtemplates/{id}`
     /// (`getSalesOrdersStatusesByParentIdEmailtemplatesById`): Get OrderStatusEmailTemplate.
-    pub fn get(&self) -> rt::ApiFuture<m::OrderStatusEmailTemplate> {
+    pub fn get(&self) -> rt::Call<m::OrderStatusEmailTemplate> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSalesOrdersStatusesByParentIdEmailtemplatesById",
             "/sales/orders/statuses/{parentId}/emailtemplates/{id}",
             rt::NO_BODY,
@@ -3752,7 +3104,7 @@ impl SalesOrdersStatusesByIdEmailtemplatesById {
     /// (`getSalesOrdersStatusesByParentIdEmailtemplatesById`): Get OrderStatusEmailTemplate.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::OrderStatusEmailTemplate>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::OrderStatusEmailTemplate>> {
         rt::get_opt(
             &self.0,
             "getSalesOrdersStatusesByParentIdEmailtemplatesById",
@@ -3768,10 +3120,11 @@ impl SalesOrdersStatusesByIdEmailtemplatesById {
     pub fn update(
         &self,
         body: &m::OrderStatusEmailTemplate,
-    ) -> rt::ApiFuture<m::OrderStatusEmailTemplate> {
+    ) -> rt::Call<m::OrderStatusEmailTemplate> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSalesOrdersStatusesByParentIdEmailtemplatesById",
             "/sales/orders/statuses/{parentId}/emailtemplates/{id}",
             Some(body),
@@ -3784,9 +3137,10 @@ impl SalesOrdersStatusesByIdEmailtemplatesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::OrderStatusEmailTemplate> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::OrderStatusEmailTemplate> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSalesOrdersStatusesByParentIdEmailtemplatesById",
             "/sales/orders/statuses/{parentId}/emailtemplates/{id}",
             patch,
@@ -3796,10 +3150,11 @@ impl SalesOrdersStatusesByIdEmailtemplatesById {
 
     /// `DELETE /sales/orders/statuses/{parentId}/emailtemplates/{id}`
     /// (`deleteSalesOrdersStatusesByParentIdEmailtemplatesById`): Delete OrderStatusEmailTemplate.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSalesOrdersStatusesByParentIdEmailtemplatesById",
             "/sales/orders/statuses/{parentId}/emailtemplates/{id}",
             rt::NO_BODY,
@@ -3817,10 +3172,11 @@ pub struct SalesOrdersStatusesByIdInfo(rt::Node);
 impl SalesOrdersStatusesByIdInfo {
     /// `GET /sales/orders/statuses/{id}/info` (`getSalesOrdersStatusesByIdInfo`): Get
     /// OrderStatusInfos.
-    pub fn get(&self) -> rt::ApiFuture<m::OrderStatusInfo> {
+    pub fn get(&self) -> rt::Call<m::OrderStatusInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSalesOrdersStatusesByIdInfo",
             "/sales/orders/statuses/{id}/info",
             rt::NO_BODY,
@@ -3839,38 +3195,10 @@ impl SalesOrdersStatusesByIdNotifications {
     /// `GET /sales/orders/statuses/{parentId}/notifications`
     /// (`getSalesOrdersStatusesByParentIdNotifications`): Get List of OrderStatusNotification.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::OrderStatusNotification>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::OrderStatusNotification> {
         rt::list(
-            &self.0,
-            "getSalesOrdersStatusesByParentIdNotifications",
-            "/sales/orders/statuses/{parentId}/notifications",
-            query,
-        )
-    }
-
-    /// `GET /sales/orders/statuses/{parentId}/notifications`
-    /// (`getSalesOrdersStatusesByParentIdNotifications`): Get List of OrderStatusNotification.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::OrderStatusNotification> {
-        rt::stream(
-            &self.0,
-            "getSalesOrdersStatusesByParentIdNotifications",
-            "/sales/orders/statuses/{parentId}/notifications",
-            query,
-        )
-    }
-
-    /// `GET /sales/orders/statuses/{parentId}/notifications`
-    /// (`getSalesOrdersStatusesByParentIdNotifications`): Get List of OrderStatusNotification.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::OrderStatusNotification>> {
-        rt::pages(
             &self.0,
             "getSalesOrdersStatusesByParentIdNotifications",
             "/sales/orders/statuses/{parentId}/notifications",
@@ -3883,7 +3211,7 @@ impl SalesOrdersStatusesByIdNotifications {
     /// OrderStatusNotification.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSalesOrdersStatusesByParentIdNotificationsCount",
@@ -3899,10 +3227,11 @@ impl SalesOrdersStatusesByIdNotifications {
     pub fn create(
         &self,
         body: &m::OrderStatusNotification,
-    ) -> rt::ApiFuture<m::OrderStatusNotification> {
+    ) -> rt::Call<m::OrderStatusNotification> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSalesOrdersStatusesByParentIdNotifications",
             "/sales/orders/statuses/{parentId}/notifications",
             Some(body),
@@ -3925,10 +3254,11 @@ pub struct SalesOrdersStatusesByIdNotificationsById(rt::Node);
 impl SalesOrdersStatusesByIdNotificationsById {
     /// `GET /sales/orders/statuses/{parentId}/notifications/{id}`
     /// (`getSalesOrdersStatusesByParentIdNotificationsById`): Get OrderStatusNotification.
-    pub fn get(&self) -> rt::ApiFuture<m::OrderStatusNotification> {
+    pub fn get(&self) -> rt::Call<m::OrderStatusNotification> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSalesOrdersStatusesByParentIdNotificationsById",
             "/sales/orders/statuses/{parentId}/notifications/{id}",
             rt::NO_BODY,
@@ -3940,7 +3270,7 @@ impl SalesOrdersStatusesByIdNotificationsById {
     /// (`getSalesOrdersStatusesByParentIdNotificationsById`): Get OrderStatusNotification.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::OrderStatusNotification>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::OrderStatusNotification>> {
         rt::get_opt(
             &self.0,
             "getSalesOrdersStatusesByParentIdNotificationsById",
@@ -3956,10 +3286,11 @@ impl SalesOrdersStatusesByIdNotificationsById {
     pub fn update(
         &self,
         body: &m::OrderStatusNotification,
-    ) -> rt::ApiFuture<m::OrderStatusNotification> {
+    ) -> rt::Call<m::OrderStatusNotification> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSalesOrdersStatusesByParentIdNotificationsById",
             "/sales/orders/statuses/{parentId}/notifications/{id}",
             Some(body),
@@ -3972,9 +3303,10 @@ impl SalesOrdersStatusesByIdNotificationsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::OrderStatusNotification> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::OrderStatusNotification> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSalesOrdersStatusesByParentIdNotificationsById",
             "/sales/orders/statuses/{parentId}/notifications/{id}",
             patch,
@@ -3984,10 +3316,11 @@ impl SalesOrdersStatusesByIdNotificationsById {
 
     /// `DELETE /sales/orders/statuses/{parentId}/notifications/{id}`
     /// (`deleteSalesOrdersStatusesByParentIdNotificationsById`): Delete OrderStatusNotification.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSalesOrdersStatusesByParentIdNotificationsById",
             "/sales/orders/statuses/{parentId}/notifications/{id}",
             rt::NO_BODY,
@@ -4006,35 +3339,10 @@ impl SalesOrdersStatusesByIdUsages {
     /// `GET /sales/orders/statuses/{id}/usages` (`getSalesOrdersStatusesByIdUsages`): Get List of
     /// Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getSalesOrdersStatusesByIdUsages",
-            "/sales/orders/statuses/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /sales/orders/statuses/{id}/usages` (`getSalesOrdersStatusesByIdUsages`): Get List of
-    /// Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getSalesOrdersStatusesByIdUsages",
-            "/sales/orders/statuses/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /sales/orders/statuses/{id}/usages` (`getSalesOrdersStatusesByIdUsages`): Get List of
-    /// Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getSalesOrdersStatusesByIdUsages",
             "/sales/orders/statuses/{id}/usages",
@@ -4058,35 +3366,10 @@ impl SalesOrdersStatusesByIdUsagesList {
     /// `GET /sales/orders/statuses/{id}/usages/list` (`getSalesOrdersStatusesByIdUsagesList`): Get
     /// List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getSalesOrdersStatusesByIdUsagesList",
-            "/sales/orders/statuses/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /sales/orders/statuses/{id}/usages/list` (`getSalesOrdersStatusesByIdUsagesList`): Get
-    /// List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getSalesOrdersStatusesByIdUsagesList",
-            "/sales/orders/statuses/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /sales/orders/statuses/{id}/usages/list` (`getSalesOrdersStatusesByIdUsagesList`): Get
-    /// List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getSalesOrdersStatusesByIdUsagesList",
             "/sales/orders/statuses/{id}/usages/list",
@@ -4105,35 +3388,10 @@ impl SalesOrdersStatusesInfo {
     /// `GET /sales/orders/statuses/info` (`getSalesOrdersStatusesInfo`): Get List of
     /// OrderStatusInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::OrderStatusInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::OrderStatusInfo> {
         rt::list(
-            &self.0,
-            "getSalesOrdersStatusesInfo",
-            "/sales/orders/statuses/info",
-            query,
-        )
-    }
-
-    /// `GET /sales/orders/statuses/info` (`getSalesOrdersStatusesInfo`): Get List of
-    /// OrderStatusInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::OrderStatusInfo> {
-        rt::stream(
-            &self.0,
-            "getSalesOrdersStatusesInfo",
-            "/sales/orders/statuses/info",
-            query,
-        )
-    }
-
-    /// `GET /sales/orders/statuses/info` (`getSalesOrdersStatusesInfo`): Get List of
-    /// OrderStatusInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::OrderStatusInfo>> {
-        rt::pages(
             &self.0,
             "getSalesOrdersStatusesInfo",
             "/sales/orders/statuses/info",
@@ -4145,7 +3403,7 @@ impl SalesOrdersStatusesInfo {
     /// OrderStatusInfos.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSalesOrdersStatusesInfoCount",
@@ -4164,33 +3422,10 @@ pub struct SalesProbabilities(rt::Node);
 impl SalesProbabilities {
     /// `GET /sales/probabilities` (`getSalesProbabilities`): Get List of SalesProbability.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::SalesProbability>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::SalesProbability> {
         rt::list(
-            &self.0,
-            "getSalesProbabilities",
-            "/sales/probabilities",
-            query,
-        )
-    }
-
-    /// `GET /sales/probabilities` (`getSalesProbabilities`): Get List of SalesProbability.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::SalesProbability> {
-        rt::stream(
-            &self.0,
-            "getSalesProbabilities",
-            "/sales/probabilities",
-            query,
-        )
-    }
-
-    /// `GET /sales/probabilities` (`getSalesProbabilities`): Get List of SalesProbability.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::SalesProbability>> {
-        rt::pages(
             &self.0,
             "getSalesProbabilities",
             "/sales/probabilities",
@@ -4202,7 +3437,7 @@ impl SalesProbabilities {
     /// SalesProbability.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSalesProbabilitiesCount",
@@ -4214,10 +3449,11 @@ impl SalesProbabilities {
     /// `POST /sales/probabilities` (`postSalesProbabilities`): Post SalesProbability.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::SalesProbability) -> rt::ApiFuture<m::SalesProbability> {
+    pub fn create(&self, body: &m::SalesProbability) -> rt::Call<m::SalesProbability> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSalesProbabilities",
             "/sales/probabilities",
             Some(body),
@@ -4244,10 +3480,11 @@ pub struct SalesProbabilitiesById(rt::Node);
 
 impl SalesProbabilitiesById {
     /// `GET /sales/probabilities/{id}` (`getSalesProbabilitiesById`): Get SalesProbability.
-    pub fn get(&self) -> rt::ApiFuture<m::SalesProbability> {
+    pub fn get(&self) -> rt::Call<m::SalesProbability> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSalesProbabilitiesById",
             "/sales/probabilities/{id}",
             rt::NO_BODY,
@@ -4258,7 +3495,7 @@ impl SalesProbabilitiesById {
     /// `GET /sales/probabilities/{id}` (`getSalesProbabilitiesById`): Get SalesProbability.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::SalesProbability>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::SalesProbability>> {
         rt::get_opt(
             &self.0,
             "getSalesProbabilitiesById",
@@ -4270,10 +3507,11 @@ impl SalesProbabilitiesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::SalesProbability) -> rt::ApiFuture<m::SalesProbability> {
+    pub fn update(&self, body: &m::SalesProbability) -> rt::Call<m::SalesProbability> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSalesProbabilitiesById",
             "/sales/probabilities/{id}",
             Some(body),
@@ -4285,9 +3523,10 @@ impl SalesProbabilitiesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::SalesProbability> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::SalesProbability> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSalesProbabilitiesById",
             "/sales/probabilities/{id}",
             patch,
@@ -4297,10 +3536,11 @@ impl SalesProbabilitiesById {
 
     /// `DELETE /sales/probabilities/{id}` (`deleteSalesProbabilitiesById`): Delete
     /// SalesProbability.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSalesProbabilitiesById",
             "/sales/probabilities/{id}",
             rt::NO_BODY,
@@ -4323,10 +3563,11 @@ pub struct SalesProbabilitiesByIdInfo(rt::Node);
 impl SalesProbabilitiesByIdInfo {
     /// `GET /sales/probabilities/{id}/info` (`getSalesProbabilitiesByIdInfo`): Get
     /// SalesProbabilityInfos.
-    pub fn get(&self) -> rt::ApiFuture<m::SalesProbabilityInfo> {
+    pub fn get(&self) -> rt::Call<m::SalesProbabilityInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSalesProbabilitiesByIdInfo",
             "/sales/probabilities/{id}/info",
             rt::NO_BODY,
@@ -4345,35 +3586,10 @@ impl SalesProbabilitiesInfo {
     /// `GET /sales/probabilities/info` (`getSalesProbabilitiesInfo`): Get List of
     /// SalesProbabilityInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::SalesProbabilityInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::SalesProbabilityInfo> {
         rt::list(
-            &self.0,
-            "getSalesProbabilitiesInfo",
-            "/sales/probabilities/info",
-            query,
-        )
-    }
-
-    /// `GET /sales/probabilities/info` (`getSalesProbabilitiesInfo`): Get List of
-    /// SalesProbabilityInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::SalesProbabilityInfo> {
-        rt::stream(
-            &self.0,
-            "getSalesProbabilitiesInfo",
-            "/sales/probabilities/info",
-            query,
-        )
-    }
-
-    /// `GET /sales/probabilities/info` (`getSalesProbabilitiesInfo`): Get List of
-    /// SalesProbabilityInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::SalesProbabilityInfo>> {
-        rt::pages(
             &self.0,
             "getSalesProbabilitiesInfo",
             "/sales/probabilities/info",
@@ -4385,7 +3601,7 @@ impl SalesProbabilitiesInfo {
     /// SalesProbabilityInfos.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSalesProbabilitiesInfoCount",
@@ -4404,39 +3620,27 @@ pub struct SalesQuotas(rt::Node);
 impl SalesQuotas {
     /// `GET /sales/quotas` (`getSalesQuotas`): Get List of SalesQuota.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::SalesQuota>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::SalesQuota> {
         rt::list(&self.0, "getSalesQuotas", "/sales/quotas", query)
-    }
-
-    /// `GET /sales/quotas` (`getSalesQuotas`): Get List of SalesQuota.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::SalesQuota> {
-        rt::stream(&self.0, "getSalesQuotas", "/sales/quotas", query)
-    }
-
-    /// `GET /sales/quotas` (`getSalesQuotas`): Get List of SalesQuota.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::SalesQuota>> {
-        rt::pages(&self.0, "getSalesQuotas", "/sales/quotas", query)
     }
 
     /// `GET /sales/quotas/count` (`getSalesQuotasCount`): Get Count of SalesQuota.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(&self.0, "getSalesQuotasCount", "/sales/quotas/count", query)
     }
 
     /// `POST /sales/quotas` (`postSalesQuotas`): Post SalesQuota.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::SalesQuota) -> rt::ApiFuture<m::SalesQuota> {
+    pub fn create(&self, body: &m::SalesQuota) -> rt::Call<m::SalesQuota> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSalesQuotas",
             "/sales/quotas",
             Some(body),
@@ -4458,10 +3662,11 @@ pub struct SalesQuotasById(rt::Node);
 
 impl SalesQuotasById {
     /// `GET /sales/quotas/{id}` (`getSalesQuotasById`): Get SalesQuota.
-    pub fn get(&self) -> rt::ApiFuture<m::SalesQuota> {
+    pub fn get(&self) -> rt::Call<m::SalesQuota> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSalesQuotasById",
             "/sales/quotas/{id}",
             rt::NO_BODY,
@@ -4472,7 +3677,7 @@ impl SalesQuotasById {
     /// `GET /sales/quotas/{id}` (`getSalesQuotasById`): Get SalesQuota.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::SalesQuota>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::SalesQuota>> {
         rt::get_opt(&self.0, "getSalesQuotasById", "/sales/quotas/{id}")
     }
 
@@ -4480,10 +3685,11 @@ impl SalesQuotasById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::SalesQuota) -> rt::ApiFuture<m::SalesQuota> {
+    pub fn update(&self, body: &m::SalesQuota) -> rt::Call<m::SalesQuota> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSalesQuotasById",
             "/sales/quotas/{id}",
             Some(body),
@@ -4495,9 +3701,10 @@ impl SalesQuotasById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::SalesQuota> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::SalesQuota> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSalesQuotasById",
             "/sales/quotas/{id}",
             patch,
@@ -4506,10 +3713,11 @@ impl SalesQuotasById {
     }
 
     /// `DELETE /sales/quotas/{id}` (`deleteSalesQuotasById`): Delete SalesQuota.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSalesQuotasById",
             "/sales/quotas/{id}",
             rt::NO_BODY,
@@ -4527,39 +3735,27 @@ pub struct SalesRoles(rt::Node);
 impl SalesRoles {
     /// `GET /sales/roles` (`getSalesRoles`): Get List of Role.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Role>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Role> {
         rt::list(&self.0, "getSalesRoles", "/sales/roles", query)
-    }
-
-    /// `GET /sales/roles` (`getSalesRoles`): Get List of Role.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Role> {
-        rt::stream(&self.0, "getSalesRoles", "/sales/roles", query)
-    }
-
-    /// `GET /sales/roles` (`getSalesRoles`): Get List of Role.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Role>> {
-        rt::pages(&self.0, "getSalesRoles", "/sales/roles", query)
     }
 
     /// `GET /sales/roles/count` (`getSalesRolesCount`): Get Count of Role.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(&self.0, "getSalesRolesCount", "/sales/roles/count", query)
     }
 
     /// `POST /sales/roles` (`postSalesRoles`): Post Role.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::Role) -> rt::ApiFuture<m::Role> {
+    pub fn create(&self, body: &m::Role) -> rt::Call<m::Role> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSalesRoles",
             "/sales/roles",
             Some(body),
@@ -4581,10 +3777,11 @@ pub struct SalesRolesById(rt::Node);
 
 impl SalesRolesById {
     /// `GET /sales/roles/{id}` (`getSalesRolesById`): Get Role.
-    pub fn get(&self) -> rt::ApiFuture<m::Role> {
+    pub fn get(&self) -> rt::Call<m::Role> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSalesRolesById",
             "/sales/roles/{id}",
             rt::NO_BODY,
@@ -4595,7 +3792,7 @@ impl SalesRolesById {
     /// `GET /sales/roles/{id}` (`getSalesRolesById`): Get Role.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Role>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Role>> {
         rt::get_opt(&self.0, "getSalesRolesById", "/sales/roles/{id}")
     }
 
@@ -4603,10 +3800,11 @@ impl SalesRolesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::Role) -> rt::ApiFuture<m::Role> {
+    pub fn update(&self, body: &m::Role) -> rt::Call<m::Role> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSalesRolesById",
             "/sales/roles/{id}",
             Some(body),
@@ -4618,9 +3816,10 @@ impl SalesRolesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Role> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Role> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSalesRolesById",
             "/sales/roles/{id}",
             patch,
@@ -4629,10 +3828,11 @@ impl SalesRolesById {
     }
 
     /// `DELETE /sales/roles/{id}` (`deleteSalesRolesById`): Delete Role.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSalesRolesById",
             "/sales/roles/{id}",
             rt::NO_BODY,
@@ -4650,29 +3850,16 @@ pub struct SalesSalesTeams(rt::Node);
 impl SalesSalesTeams {
     /// `GET /sales/salesTeams` (`getSalesSalesTeams`): Get List of SalesTeam.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::SalesTeam>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::SalesTeam> {
         rt::list(&self.0, "getSalesSalesTeams", "/sales/salesTeams", query)
-    }
-
-    /// `GET /sales/salesTeams` (`getSalesSalesTeams`): Get List of SalesTeam.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::SalesTeam> {
-        rt::stream(&self.0, "getSalesSalesTeams", "/sales/salesTeams", query)
-    }
-
-    /// `GET /sales/salesTeams` (`getSalesSalesTeams`): Get List of SalesTeam.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::SalesTeam>> {
-        rt::pages(&self.0, "getSalesSalesTeams", "/sales/salesTeams", query)
     }
 
     /// `GET /sales/salesTeams/count` (`getSalesSalesTeamsCount`): Get Count of SalesTeam.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSalesSalesTeamsCount",
@@ -4684,10 +3871,11 @@ impl SalesSalesTeams {
     /// `POST /sales/salesTeams` (`postSalesSalesTeams`): Post SalesTeam.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::SalesTeam) -> rt::ApiFuture<m::SalesTeam> {
+    pub fn create(&self, body: &m::SalesTeam) -> rt::Call<m::SalesTeam> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSalesSalesTeams",
             "/sales/salesTeams",
             Some(body),
@@ -4709,10 +3897,11 @@ pub struct SalesSalesTeamsById(rt::Node);
 
 impl SalesSalesTeamsById {
     /// `GET /sales/salesTeams/{id}` (`getSalesSalesTeamsById`): Get SalesTeam.
-    pub fn get(&self) -> rt::ApiFuture<m::SalesTeam> {
+    pub fn get(&self) -> rt::Call<m::SalesTeam> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSalesSalesTeamsById",
             "/sales/salesTeams/{id}",
             rt::NO_BODY,
@@ -4723,7 +3912,7 @@ impl SalesSalesTeamsById {
     /// `GET /sales/salesTeams/{id}` (`getSalesSalesTeamsById`): Get SalesTeam.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::SalesTeam>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::SalesTeam>> {
         rt::get_opt(&self.0, "getSalesSalesTeamsById", "/sales/salesTeams/{id}")
     }
 
@@ -4731,10 +3920,11 @@ impl SalesSalesTeamsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::SalesTeam) -> rt::ApiFuture<m::SalesTeam> {
+    pub fn update(&self, body: &m::SalesTeam) -> rt::Call<m::SalesTeam> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSalesSalesTeamsById",
             "/sales/salesTeams/{id}",
             Some(body),
@@ -4746,9 +3936,10 @@ impl SalesSalesTeamsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::SalesTeam> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::SalesTeam> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSalesSalesTeamsById",
             "/sales/salesTeams/{id}",
             patch,
@@ -4757,10 +3948,11 @@ impl SalesSalesTeamsById {
     }
 
     /// `DELETE /sales/salesTeams/{id}` (`deleteSalesSalesTeamsById`): Delete SalesTeam.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSalesSalesTeamsById",
             "/sales/salesTeams/{id}",
             rt::NO_BODY,
@@ -4784,35 +3976,10 @@ impl SalesSalesTeamsByIdMembers {
     /// `GET /sales/salesTeams/{parentId}/members` (`getSalesSalesTeamsByParentIdMembers`): Get List
     /// of SalesTeamMember.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::SalesTeamMember>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::SalesTeamMember> {
         rt::list(
-            &self.0,
-            "getSalesSalesTeamsByParentIdMembers",
-            "/sales/salesTeams/{parentId}/members",
-            query,
-        )
-    }
-
-    /// `GET /sales/salesTeams/{parentId}/members` (`getSalesSalesTeamsByParentIdMembers`): Get List
-    /// of SalesTeamMember.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::SalesTeamMember> {
-        rt::stream(
-            &self.0,
-            "getSalesSalesTeamsByParentIdMembers",
-            "/sales/salesTeams/{parentId}/members",
-            query,
-        )
-    }
-
-    /// `GET /sales/salesTeams/{parentId}/members` (`getSalesSalesTeamsByParentIdMembers`): Get List
-    /// of SalesTeamMember.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::SalesTeamMember>> {
-        rt::pages(
             &self.0,
             "getSalesSalesTeamsByParentIdMembers",
             "/sales/salesTeams/{parentId}/members",
@@ -4824,7 +3991,7 @@ impl SalesSalesTeamsByIdMembers {
     /// (`getSalesSalesTeamsByParentIdMembersCount`): Get Count of SalesTeamMember.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSalesSalesTeamsByParentIdMembersCount",
@@ -4837,10 +4004,11 @@ impl SalesSalesTeamsByIdMembers {
     /// SalesTeamMember.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::SalesTeamMember) -> rt::ApiFuture<m::SalesTeamMember> {
+    pub fn create(&self, body: &m::SalesTeamMember) -> rt::Call<m::SalesTeamMember> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSalesSalesTeamsByParentIdMembers",
             "/sales/salesTeams/{parentId}/members",
             Some(body),
@@ -4863,10 +4031,11 @@ pub struct SalesSalesTeamsByIdMembersById(rt::Node);
 impl SalesSalesTeamsByIdMembersById {
     /// `GET /sales/salesTeams/{parentId}/members/{id}` (`getSalesSalesTeamsByParentIdMembersById`):
     /// Get SalesTeamMember.
-    pub fn get(&self) -> rt::ApiFuture<m::SalesTeamMember> {
+    pub fn get(&self) -> rt::Call<m::SalesTeamMember> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSalesSalesTeamsByParentIdMembersById",
             "/sales/salesTeams/{parentId}/members/{id}",
             rt::NO_BODY,
@@ -4878,7 +4047,7 @@ impl SalesSalesTeamsByIdMembersById {
     /// Get SalesTeamMember.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::SalesTeamMember>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::SalesTeamMember>> {
         rt::get_opt(
             &self.0,
             "getSalesSalesTeamsByParentIdMembersById",
@@ -4891,10 +4060,11 @@ impl SalesSalesTeamsByIdMembersById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::SalesTeamMember) -> rt::ApiFuture<m::SalesTeamMember> {
+    pub fn update(&self, body: &m::SalesTeamMember) -> rt::Call<m::SalesTeamMember> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSalesSalesTeamsByParentIdMembersById",
             "/sales/salesTeams/{parentId}/members/{id}",
             Some(body),
@@ -4907,9 +4077,10 @@ impl SalesSalesTeamsByIdMembersById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::SalesTeamMember> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::SalesTeamMember> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSalesSalesTeamsByParentIdMembersById",
             "/sales/salesTeams/{parentId}/members/{id}",
             patch,
@@ -4919,10 +4090,11 @@ impl SalesSalesTeamsByIdMembersById {
 
     /// `DELETE /sales/salesTeams/{parentId}/members/{id}`
     /// (`deleteSalesSalesTeamsByParentIdMembersById`): Delete SalesTeamMember.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSalesSalesTeamsByParentIdMembersById",
             "/sales/salesTeams/{parentId}/members/{id}",
             rt::NO_BODY,
@@ -4999,7 +4171,7 @@ impl SalesScheduleHolidaylistsByIdHolidaysInfo {
     /// (`getSalesScheduleHolidaylistsByParentIdHolidaysInfoCount`): Get Count of HolidayInfos.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSalesScheduleHolidaylistsByParentIdHolidaysInfoCount",
@@ -5020,7 +4192,7 @@ impl SalesScheduleHolidaylistsInfo {
     /// Count of HolidayListInfos.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSalesScheduleHolidaylistsInfoCount",
@@ -5067,7 +4239,7 @@ impl SalesServicePriorityInfo {
     /// OrderStatusInfos.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSalesServicePriorityInfoCount",
@@ -5086,39 +4258,27 @@ pub struct SalesStages(rt::Node);
 impl SalesStages {
     /// `GET /sales/stages` (`getSalesStages`): Get List of Stage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::OpportunityStage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::OpportunityStage> {
         rt::list(&self.0, "getSalesStages", "/sales/stages", query)
-    }
-
-    /// `GET /sales/stages` (`getSalesStages`): Get List of Stage.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::OpportunityStage> {
-        rt::stream(&self.0, "getSalesStages", "/sales/stages", query)
-    }
-
-    /// `GET /sales/stages` (`getSalesStages`): Get List of Stage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::OpportunityStage>> {
-        rt::pages(&self.0, "getSalesStages", "/sales/stages", query)
     }
 
     /// `GET /sales/stages/count` (`getSalesStagesCount`): Get Count of Stage.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(&self.0, "getSalesStagesCount", "/sales/stages/count", query)
     }
 
     /// `POST /sales/stages` (`postSalesStages`): Post Stage.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::OpportunityStage) -> rt::ApiFuture<m::OpportunityStage> {
+    pub fn create(&self, body: &m::OpportunityStage) -> rt::Call<m::OpportunityStage> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSalesStages",
             "/sales/stages",
             Some(body),
@@ -5145,10 +4305,11 @@ pub struct SalesStagesById(rt::Node);
 
 impl SalesStagesById {
     /// `GET /sales/stages/{id}` (`getSalesStagesById`): Get Stage.
-    pub fn get(&self) -> rt::ApiFuture<m::OpportunityStage> {
+    pub fn get(&self) -> rt::Call<m::OpportunityStage> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSalesStagesById",
             "/sales/stages/{id}",
             rt::NO_BODY,
@@ -5159,7 +4320,7 @@ impl SalesStagesById {
     /// `GET /sales/stages/{id}` (`getSalesStagesById`): Get Stage.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::OpportunityStage>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::OpportunityStage>> {
         rt::get_opt(&self.0, "getSalesStagesById", "/sales/stages/{id}")
     }
 
@@ -5167,10 +4328,11 @@ impl SalesStagesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::OpportunityStage) -> rt::ApiFuture<m::OpportunityStage> {
+    pub fn update(&self, body: &m::OpportunityStage) -> rt::Call<m::OpportunityStage> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSalesStagesById",
             "/sales/stages/{id}",
             Some(body),
@@ -5182,9 +4344,10 @@ impl SalesStagesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::OpportunityStage> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::OpportunityStage> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSalesStagesById",
             "/sales/stages/{id}",
             patch,
@@ -5193,10 +4356,11 @@ impl SalesStagesById {
     }
 
     /// `DELETE /sales/stages/{id}` (`deleteSalesStagesById`): Delete Stage.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSalesStagesById",
             "/sales/stages/{id}",
             rt::NO_BODY,
@@ -5223,10 +4387,11 @@ pub struct SalesStagesByIdInfo(rt::Node);
 
 impl SalesStagesByIdInfo {
     /// `GET /sales/stages/{id}/info` (`getSalesStagesByIdInfo`): Get StageInfo.
-    pub fn get(&self) -> rt::ApiFuture<m::OpportunityStageInfo> {
+    pub fn get(&self) -> rt::Call<m::OpportunityStageInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSalesStagesByIdInfo",
             "/sales/stages/{id}/info",
             rt::NO_BODY,
@@ -5244,33 +4409,10 @@ pub struct SalesStagesByIdUsages(rt::Node);
 impl SalesStagesByIdUsages {
     /// `GET /sales/stages/{id}/usages` (`getSalesStagesByIdUsages`): Get List of Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getSalesStagesByIdUsages",
-            "/sales/stages/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /sales/stages/{id}/usages` (`getSalesStagesByIdUsages`): Get List of Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getSalesStagesByIdUsages",
-            "/sales/stages/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /sales/stages/{id}/usages` (`getSalesStagesByIdUsages`): Get List of Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getSalesStagesByIdUsages",
             "/sales/stages/{id}/usages",
@@ -5293,33 +4435,10 @@ pub struct SalesStagesByIdUsagesList(rt::Node);
 impl SalesStagesByIdUsagesList {
     /// `GET /sales/stages/{id}/usages/list` (`getSalesStagesByIdUsagesList`): Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getSalesStagesByIdUsagesList",
-            "/sales/stages/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /sales/stages/{id}/usages/list` (`getSalesStagesByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getSalesStagesByIdUsagesList",
-            "/sales/stages/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /sales/stages/{id}/usages/list` (`getSalesStagesByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getSalesStagesByIdUsagesList",
             "/sales/stages/{id}/usages/list",
@@ -5337,29 +4456,16 @@ pub struct SalesStagesInfo(rt::Node);
 impl SalesStagesInfo {
     /// `GET /sales/stages/info` (`getSalesStagesInfo`): Get List of StageInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::OpportunityStageInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::OpportunityStageInfo> {
         rt::list(&self.0, "getSalesStagesInfo", "/sales/stages/info", query)
-    }
-
-    /// `GET /sales/stages/info` (`getSalesStagesInfo`): Get List of StageInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::OpportunityStageInfo> {
-        rt::stream(&self.0, "getSalesStagesInfo", "/sales/stages/info", query)
-    }
-
-    /// `GET /sales/stages/info` (`getSalesStagesInfo`): Get List of StageInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::OpportunityStageInfo>> {
-        rt::pages(&self.0, "getSalesStagesInfo", "/sales/stages/info", query)
     }
 
     /// `GET /sales/stages/info/count` (`getSalesStagesInfoCount`): Get Count of StageInfo.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSalesStagesInfoCount",

@@ -77,33 +77,10 @@ pub struct ScheduleCalendars(rt::Node);
 impl ScheduleCalendars {
     /// `GET /schedule/calendars` (`getScheduleCalendars`): Get List of Calendar.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Calendar>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Calendar> {
         rt::list(
-            &self.0,
-            "getScheduleCalendars",
-            "/schedule/calendars",
-            query,
-        )
-    }
-
-    /// `GET /schedule/calendars` (`getScheduleCalendars`): Get List of Calendar.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Calendar> {
-        rt::stream(
-            &self.0,
-            "getScheduleCalendars",
-            "/schedule/calendars",
-            query,
-        )
-    }
-
-    /// `GET /schedule/calendars` (`getScheduleCalendars`): Get List of Calendar.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Calendar>> {
-        rt::pages(
             &self.0,
             "getScheduleCalendars",
             "/schedule/calendars",
@@ -118,7 +95,7 @@ impl ScheduleCalendars {
     /// The spec declares another response; this route answers a count (Declares Calendar, the
     /// record type of the collection; a count route answers {"count": N} like the 492 count routes
     /// that declare Count.).
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getScheduleCalendarsCount",
@@ -130,10 +107,11 @@ impl ScheduleCalendars {
     /// `POST /schedule/calendars` (`postScheduleCalendars`): Post Calendar.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::Calendar) -> rt::ApiFuture<m::Calendar> {
+    pub fn create(&self, body: &m::Calendar) -> rt::Call<m::Calendar> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postScheduleCalendars",
             "/schedule/calendars",
             Some(body),
@@ -160,10 +138,11 @@ pub struct ScheduleCalendarsById(rt::Node);
 
 impl ScheduleCalendarsById {
     /// `GET /schedule/calendars/{id}` (`getScheduleCalendarsById`): Get Calendar.
-    pub fn get(&self) -> rt::ApiFuture<m::Calendar> {
+    pub fn get(&self) -> rt::Call<m::Calendar> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getScheduleCalendarsById",
             "/schedule/calendars/{id}",
             rt::NO_BODY,
@@ -174,7 +153,7 @@ impl ScheduleCalendarsById {
     /// `GET /schedule/calendars/{id}` (`getScheduleCalendarsById`): Get Calendar.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Calendar>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Calendar>> {
         rt::get_opt(
             &self.0,
             "getScheduleCalendarsById",
@@ -186,10 +165,11 @@ impl ScheduleCalendarsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::Calendar) -> rt::ApiFuture<m::Calendar> {
+    pub fn update(&self, body: &m::Calendar) -> rt::Call<m::Calendar> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putScheduleCalendarsById",
             "/schedule/calendars/{id}",
             Some(body),
@@ -201,9 +181,10 @@ impl ScheduleCalendarsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Calendar> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Calendar> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchScheduleCalendarsById",
             "/schedule/calendars/{id}",
             patch,
@@ -212,10 +193,11 @@ impl ScheduleCalendarsById {
     }
 
     /// `DELETE /schedule/calendars/{id}` (`deleteScheduleCalendarsById`): Delete Calendar.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteScheduleCalendarsById",
             "/schedule/calendars/{id}",
             rt::NO_BODY,
@@ -252,10 +234,11 @@ impl ScheduleCalendarsByIdCopy {
     /// a body.
     ///
     /// Copy and approve actions answer 200 or 201 whatever the spec declares.
-    pub fn post(&self) -> rt::ApiFuture<Option<m::Calendar>> {
+    pub fn post(&self) -> rt::Call<Option<m::Calendar>> {
         rt::json_opt(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postScheduleCalendarsByIdCopy",
             "/schedule/calendars/{id}/copy",
             rt::NO_BODY,
@@ -272,10 +255,11 @@ pub struct ScheduleCalendarsByIdInfo(rt::Node);
 
 impl ScheduleCalendarsByIdInfo {
     /// `GET /schedule/calendars/{id}/info` (`getScheduleCalendarsByIdInfo`): Get CalendarInfos.
-    pub fn get(&self) -> rt::ApiFuture<m::CalendarInfo> {
+    pub fn get(&self) -> rt::Call<m::CalendarInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getScheduleCalendarsByIdInfo",
             "/schedule/calendars/{id}/info",
             rt::NO_BODY,
@@ -293,33 +277,10 @@ pub struct ScheduleCalendarsByIdUsages(rt::Node);
 impl ScheduleCalendarsByIdUsages {
     /// `GET /schedule/calendars/{id}/usages` (`getScheduleCalendarsByIdUsages`): Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getScheduleCalendarsByIdUsages",
-            "/schedule/calendars/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /schedule/calendars/{id}/usages` (`getScheduleCalendarsByIdUsages`): Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getScheduleCalendarsByIdUsages",
-            "/schedule/calendars/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /schedule/calendars/{id}/usages` (`getScheduleCalendarsByIdUsages`): Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getScheduleCalendarsByIdUsages",
             "/schedule/calendars/{id}/usages",
@@ -343,35 +304,10 @@ impl ScheduleCalendarsByIdUsagesList {
     /// `GET /schedule/calendars/{id}/usages/list` (`getScheduleCalendarsByIdUsagesList`): Get List
     /// of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getScheduleCalendarsByIdUsagesList",
-            "/schedule/calendars/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /schedule/calendars/{id}/usages/list` (`getScheduleCalendarsByIdUsagesList`): Get List
-    /// of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getScheduleCalendarsByIdUsagesList",
-            "/schedule/calendars/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /schedule/calendars/{id}/usages/list` (`getScheduleCalendarsByIdUsagesList`): Get List
-    /// of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getScheduleCalendarsByIdUsagesList",
             "/schedule/calendars/{id}/usages/list",
@@ -389,33 +325,10 @@ pub struct ScheduleCalendarsInfo(rt::Node);
 impl ScheduleCalendarsInfo {
     /// `GET /schedule/calendars/info` (`getScheduleCalendarsInfo`): Get List of CalendarInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::CalendarInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CalendarInfo> {
         rt::list(
-            &self.0,
-            "getScheduleCalendarsInfo",
-            "/schedule/calendars/info",
-            query,
-        )
-    }
-
-    /// `GET /schedule/calendars/info` (`getScheduleCalendarsInfo`): Get List of CalendarInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CalendarInfo> {
-        rt::stream(
-            &self.0,
-            "getScheduleCalendarsInfo",
-            "/schedule/calendars/info",
-            query,
-        )
-    }
-
-    /// `GET /schedule/calendars/info` (`getScheduleCalendarsInfo`): Get List of CalendarInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::CalendarInfo>> {
-        rt::pages(
             &self.0,
             "getScheduleCalendarsInfo",
             "/schedule/calendars/info",
@@ -430,7 +343,7 @@ impl ScheduleCalendarsInfo {
     /// The spec declares another response; this route answers a count (Declares CalendarInfo, the
     /// record type of the collection; a count route answers {"count": N} like the 492 count routes
     /// that declare Count.).
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getScheduleCalendarsInfoCount",
@@ -449,29 +362,16 @@ pub struct ScheduleColors(rt::Node);
 impl ScheduleColors {
     /// `GET /schedule/colors` (`getScheduleColors`): Get List of ScheduleColor.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ScheduleColor>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ScheduleColor> {
         rt::list(&self.0, "getScheduleColors", "/schedule/colors", query)
-    }
-
-    /// `GET /schedule/colors` (`getScheduleColors`): Get List of ScheduleColor.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ScheduleColor> {
-        rt::stream(&self.0, "getScheduleColors", "/schedule/colors", query)
-    }
-
-    /// `GET /schedule/colors` (`getScheduleColors`): Get List of ScheduleColor.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ScheduleColor>> {
-        rt::pages(&self.0, "getScheduleColors", "/schedule/colors", query)
     }
 
     /// `GET /schedule/colors/count` (`getScheduleColorsCount`): Get Count of ScheduleColor.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getScheduleColorsCount",
@@ -499,10 +399,11 @@ pub struct ScheduleColorsById(rt::Node);
 
 impl ScheduleColorsById {
     /// `GET /schedule/colors/{id}` (`getScheduleColorsById`): Get ScheduleColor.
-    pub fn get(&self) -> rt::ApiFuture<m::ScheduleColor> {
+    pub fn get(&self) -> rt::Call<m::ScheduleColor> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getScheduleColorsById",
             "/schedule/colors/{id}",
             rt::NO_BODY,
@@ -513,7 +414,7 @@ impl ScheduleColorsById {
     /// `GET /schedule/colors/{id}` (`getScheduleColorsById`): Get ScheduleColor.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ScheduleColor>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ScheduleColor>> {
         rt::get_opt(&self.0, "getScheduleColorsById", "/schedule/colors/{id}")
     }
 
@@ -521,10 +422,11 @@ impl ScheduleColorsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::ScheduleColor) -> rt::ApiFuture<m::ScheduleColor> {
+    pub fn update(&self, body: &m::ScheduleColor) -> rt::Call<m::ScheduleColor> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putScheduleColorsById",
             "/schedule/colors/{id}",
             Some(body),
@@ -536,9 +438,10 @@ impl ScheduleColorsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ScheduleColor> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ScheduleColor> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchScheduleColorsById",
             "/schedule/colors/{id}",
             patch,
@@ -562,10 +465,11 @@ impl ScheduleColorsByIdClear {
     /// `POST /schedule/colors/{id}/clear` (`postScheduleColorsByIdClear`): Post ScheduleColor.
     ///
     /// Not retried after an answer that may have been lost.
-    pub fn post(&self) -> rt::ApiFuture<m::ScheduleColor> {
+    pub fn post(&self) -> rt::Call<m::ScheduleColor> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postScheduleColorsByIdClear",
             "/schedule/colors/{id}/clear",
             rt::NO_BODY,
@@ -584,10 +488,11 @@ impl ScheduleColorsReset {
     /// `POST /schedule/colors/reset` (`postScheduleColorsReset`): Post List of ScheduleColor.
     ///
     /// Not retried after an answer that may have been lost.
-    pub fn post(&self) -> rt::ApiFuture<Vec<m::ScheduleColor>> {
+    pub fn post(&self) -> rt::Call<Vec<m::ScheduleColor>> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postScheduleColorsReset",
             "/schedule/colors/reset",
             rt::NO_BODY,
@@ -605,29 +510,16 @@ pub struct ScheduleDetails(rt::Node);
 impl ScheduleDetails {
     /// `GET /schedule/details` (`getScheduleDetails`): Get List of ScheduleEntryDetail.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ScheduleEntryDetail>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ScheduleEntryDetail> {
         rt::list(&self.0, "getScheduleDetails", "/schedule/details", query)
-    }
-
-    /// `GET /schedule/details` (`getScheduleDetails`): Get List of ScheduleEntryDetail.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ScheduleEntryDetail> {
-        rt::stream(&self.0, "getScheduleDetails", "/schedule/details", query)
-    }
-
-    /// `GET /schedule/details` (`getScheduleDetails`): Get List of ScheduleEntryDetail.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ScheduleEntryDetail>> {
-        rt::pages(&self.0, "getScheduleDetails", "/schedule/details", query)
     }
 
     /// `GET /schedule/details/count` (`getScheduleDetailsCount`): Get Count of ScheduleEntryDetail.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getScheduleDetailsCount",
@@ -650,10 +542,11 @@ pub struct ScheduleDetailsById(rt::Node);
 
 impl ScheduleDetailsById {
     /// `GET /schedule/details/{id}` (`getScheduleDetailsById`): Get ScheduleEntryDetail.
-    pub fn get(&self) -> rt::ApiFuture<m::ScheduleEntryDetail> {
+    pub fn get(&self) -> rt::Call<m::ScheduleEntryDetail> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getScheduleDetailsById",
             "/schedule/details/{id}",
             rt::NO_BODY,
@@ -664,7 +557,7 @@ impl ScheduleDetailsById {
     /// `GET /schedule/details/{id}` (`getScheduleDetailsById`): Get ScheduleEntryDetail.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ScheduleEntryDetail>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ScheduleEntryDetail>> {
         rt::get_opt(&self.0, "getScheduleDetailsById", "/schedule/details/{id}")
     }
 }
@@ -678,29 +571,16 @@ pub struct ScheduleEntries(rt::Node);
 impl ScheduleEntries {
     /// `GET /schedule/entries` (`getScheduleEntries`): Get List of ScheduleEntry.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ScheduleEntry>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ScheduleEntry> {
         rt::list(&self.0, "getScheduleEntries", "/schedule/entries", query)
-    }
-
-    /// `GET /schedule/entries` (`getScheduleEntries`): Get List of ScheduleEntry.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ScheduleEntry> {
-        rt::stream(&self.0, "getScheduleEntries", "/schedule/entries", query)
-    }
-
-    /// `GET /schedule/entries` (`getScheduleEntries`): Get List of ScheduleEntry.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ScheduleEntry>> {
-        rt::pages(&self.0, "getScheduleEntries", "/schedule/entries", query)
     }
 
     /// `GET /schedule/entries/count` (`getScheduleEntriesCount`): Get Count of ScheduleEntry.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getScheduleEntriesCount",
@@ -712,10 +592,11 @@ impl ScheduleEntries {
     /// `POST /schedule/entries` (`postScheduleEntries`): Post ScheduleEntry.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::ScheduleEntry) -> rt::ApiFuture<m::ScheduleEntry> {
+    pub fn create(&self, body: &m::ScheduleEntry) -> rt::Call<m::ScheduleEntry> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postScheduleEntries",
             "/schedule/entries",
             Some(body),
@@ -737,10 +618,11 @@ pub struct ScheduleEntriesById(rt::Node);
 
 impl ScheduleEntriesById {
     /// `GET /schedule/entries/{id}` (`getScheduleEntriesById`): Get ScheduleEntry.
-    pub fn get(&self) -> rt::ApiFuture<m::ScheduleEntry> {
+    pub fn get(&self) -> rt::Call<m::ScheduleEntry> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getScheduleEntriesById",
             "/schedule/entries/{id}",
             rt::NO_BODY,
@@ -751,7 +633,7 @@ impl ScheduleEntriesById {
     /// `GET /schedule/entries/{id}` (`getScheduleEntriesById`): Get ScheduleEntry.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ScheduleEntry>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ScheduleEntry>> {
         rt::get_opt(&self.0, "getScheduleEntriesById", "/schedule/entries/{id}")
     }
 
@@ -759,10 +641,11 @@ impl ScheduleEntriesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::ScheduleEntry) -> rt::ApiFuture<m::ScheduleEntry> {
+    pub fn update(&self, body: &m::ScheduleEntry) -> rt::Call<m::ScheduleEntry> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putScheduleEntriesById",
             "/schedule/entries/{id}",
             Some(body),
@@ -774,9 +657,10 @@ impl ScheduleEntriesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ScheduleEntry> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ScheduleEntry> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchScheduleEntriesById",
             "/schedule/entries/{id}",
             patch,
@@ -785,10 +669,11 @@ impl ScheduleEntriesById {
     }
 
     /// `DELETE /schedule/entries/{id}` (`deleteScheduleEntriesById`): Delete ScheduleEntry.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteScheduleEntriesById",
             "/schedule/entries/{id}",
             rt::NO_BODY,
@@ -820,10 +705,11 @@ pub struct ScheduleEntriesByIdByNotifyResource(rt::Node);
 impl ScheduleEntriesByIdByNotifyResource {
     /// `DELETE /schedule/entries/{id}/{notifyResource}`
     /// (`deleteScheduleEntriesByIdByNotifyResource`): Delete ScheduleEntry.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteScheduleEntriesByIdByNotifyResource",
             "/schedule/entries/{id}/{notifyResource}",
             rt::NO_BODY,
@@ -842,35 +728,10 @@ impl ScheduleEntriesByIdDetails {
     /// `GET /schedule/entries/{parentId}/details` (`getScheduleEntriesByParentIdDetails`): Get List
     /// of ScheduleDetail.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ScheduleDetail>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ScheduleDetail> {
         rt::list(
-            &self.0,
-            "getScheduleEntriesByParentIdDetails",
-            "/schedule/entries/{parentId}/details",
-            query,
-        )
-    }
-
-    /// `GET /schedule/entries/{parentId}/details` (`getScheduleEntriesByParentIdDetails`): Get List
-    /// of ScheduleDetail.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ScheduleDetail> {
-        rt::stream(
-            &self.0,
-            "getScheduleEntriesByParentIdDetails",
-            "/schedule/entries/{parentId}/details",
-            query,
-        )
-    }
-
-    /// `GET /schedule/entries/{parentId}/details` (`getScheduleEntriesByParentIdDetails`): Get List
-    /// of ScheduleDetail.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ScheduleDetail>> {
-        rt::pages(
             &self.0,
             "getScheduleEntriesByParentIdDetails",
             "/schedule/entries/{parentId}/details",
@@ -882,7 +743,7 @@ impl ScheduleEntriesByIdDetails {
     /// (`getScheduleEntriesByParentIdDetailsCount`): Get Count of ScheduleDetail.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getScheduleEntriesByParentIdDetailsCount",
@@ -906,10 +767,11 @@ pub struct ScheduleEntriesByIdDetailsById(rt::Node);
 impl ScheduleEntriesByIdDetailsById {
     /// `GET /schedule/entries/{parentId}/details/{id}` (`getScheduleEntriesByParentIdDetailsById`):
     /// Get ScheduleDetail.
-    pub fn get(&self) -> rt::ApiFuture<m::ScheduleDetail> {
+    pub fn get(&self) -> rt::Call<m::ScheduleDetail> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getScheduleEntriesByParentIdDetailsById",
             "/schedule/entries/{parentId}/details/{id}",
             rt::NO_BODY,
@@ -921,7 +783,7 @@ impl ScheduleEntriesByIdDetailsById {
     /// Get ScheduleDetail.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ScheduleDetail>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ScheduleDetail>> {
         rt::get_opt(
             &self.0,
             "getScheduleEntriesByParentIdDetailsById",
@@ -942,33 +804,10 @@ pub struct ScheduleHolidayLists(rt::Node);
 impl ScheduleHolidayLists {
     /// `GET /schedule/holidayLists` (`getScheduleHolidayLists`): Get List of HolidayList.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::HolidayList>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::HolidayList> {
         rt::list(
-            &self.0,
-            "getScheduleHolidayLists",
-            "/schedule/holidayLists",
-            query,
-        )
-    }
-
-    /// `GET /schedule/holidayLists` (`getScheduleHolidayLists`): Get List of HolidayList.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::HolidayList> {
-        rt::stream(
-            &self.0,
-            "getScheduleHolidayLists",
-            "/schedule/holidayLists",
-            query,
-        )
-    }
-
-    /// `GET /schedule/holidayLists` (`getScheduleHolidayLists`): Get List of HolidayList.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::HolidayList>> {
-        rt::pages(
             &self.0,
             "getScheduleHolidayLists",
             "/schedule/holidayLists",
@@ -979,7 +818,7 @@ impl ScheduleHolidayLists {
     /// `GET /schedule/holidayLists/count` (`getScheduleHolidayListsCount`): Get Count of Usage.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getScheduleHolidayListsCount",
@@ -991,10 +830,11 @@ impl ScheduleHolidayLists {
     /// `POST /schedule/holidayLists` (`postScheduleHolidayLists`): Post HolidayList.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::HolidayList) -> rt::ApiFuture<m::HolidayList> {
+    pub fn create(&self, body: &m::HolidayList) -> rt::Call<m::HolidayList> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postScheduleHolidayLists",
             "/schedule/holidayLists",
             Some(body),
@@ -1031,10 +871,11 @@ impl ScheduleHolidayListsCopy {
     /// a body.
     ///
     /// Copy and approve actions answer 200 or 201 whatever the spec declares.
-    pub fn post(&self, body: &m::HolidayList) -> rt::ApiFuture<Option<m::HolidayList>> {
+    pub fn post(&self, body: &m::HolidayList) -> rt::Call<Option<m::HolidayList>> {
         rt::json_opt(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postScheduleHolidayListsCopy",
             "/schedule/holidayLists/copy",
             Some(body),
@@ -1051,10 +892,11 @@ pub struct ScheduleHolidayListsById(rt::Node);
 
 impl ScheduleHolidayListsById {
     /// `GET /schedule/holidayLists/{id}` (`getScheduleHolidayListsById`): Get HolidayList.
-    pub fn get(&self) -> rt::ApiFuture<m::HolidayList> {
+    pub fn get(&self) -> rt::Call<m::HolidayList> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getScheduleHolidayListsById",
             "/schedule/holidayLists/{id}",
             rt::NO_BODY,
@@ -1065,7 +907,7 @@ impl ScheduleHolidayListsById {
     /// `GET /schedule/holidayLists/{id}` (`getScheduleHolidayListsById`): Get HolidayList.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::HolidayList>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::HolidayList>> {
         rt::get_opt(
             &self.0,
             "getScheduleHolidayListsById",
@@ -1077,10 +919,11 @@ impl ScheduleHolidayListsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::HolidayList) -> rt::ApiFuture<m::HolidayList> {
+    pub fn update(&self, body: &m::HolidayList) -> rt::Call<m::HolidayList> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putScheduleHolidayListsById",
             "/schedule/holidayLists/{id}",
             Some(body),
@@ -1092,9 +935,10 @@ impl ScheduleHolidayListsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::HolidayList> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::HolidayList> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchScheduleHolidayListsById",
             "/schedule/holidayLists/{id}",
             patch,
@@ -1103,10 +947,11 @@ impl ScheduleHolidayListsById {
     }
 
     /// `DELETE /schedule/holidayLists/{id}` (`deleteScheduleHolidayListsById`): Delete HolidayList.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteScheduleHolidayListsById",
             "/schedule/holidayLists/{id}",
             rt::NO_BODY,
@@ -1140,35 +985,10 @@ impl ScheduleHolidayListsByIdHolidays {
     /// `GET /schedule/holidayLists/{parentId}/holidays`
     /// (`getScheduleHolidayListsByParentIdHolidays`): Get List of Holiday.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Holiday>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Holiday> {
         rt::list(
-            &self.0,
-            "getScheduleHolidayListsByParentIdHolidays",
-            "/schedule/holidayLists/{parentId}/holidays",
-            query,
-        )
-    }
-
-    /// `GET /schedule/holidayLists/{parentId}/holidays`
-    /// (`getScheduleHolidayListsByParentIdHolidays`): Get List of Holiday.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Holiday> {
-        rt::stream(
-            &self.0,
-            "getScheduleHolidayListsByParentIdHolidays",
-            "/schedule/holidayLists/{parentId}/holidays",
-            query,
-        )
-    }
-
-    /// `GET /schedule/holidayLists/{parentId}/holidays`
-    /// (`getScheduleHolidayListsByParentIdHolidays`): Get List of Holiday.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Holiday>> {
-        rt::pages(
             &self.0,
             "getScheduleHolidayListsByParentIdHolidays",
             "/schedule/holidayLists/{parentId}/holidays",
@@ -1180,7 +1000,7 @@ impl ScheduleHolidayListsByIdHolidays {
     /// (`getScheduleHolidayListsByParentIdHolidaysCount`): Get Count of Holiday.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getScheduleHolidayListsByParentIdHolidaysCount",
@@ -1193,10 +1013,11 @@ impl ScheduleHolidayListsByIdHolidays {
     /// (`postScheduleHolidayListsByParentIdHolidays`): Post Holiday.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::Holiday) -> rt::ApiFuture<m::Holiday> {
+    pub fn create(&self, body: &m::Holiday) -> rt::Call<m::Holiday> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postScheduleHolidayListsByParentIdHolidays",
             "/schedule/holidayLists/{parentId}/holidays",
             Some(body),
@@ -1224,10 +1045,11 @@ pub struct ScheduleHolidayListsByIdHolidaysById(rt::Node);
 impl ScheduleHolidayListsByIdHolidaysById {
     /// `GET /schedule/holidayLists/{parentId}/holidays/{id}`
     /// (`getScheduleHolidayListsByParentIdHolidaysById`): Get Holiday.
-    pub fn get(&self) -> rt::ApiFuture<m::Holiday> {
+    pub fn get(&self) -> rt::Call<m::Holiday> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getScheduleHolidayListsByParentIdHolidaysById",
             "/schedule/holidayLists/{parentId}/holidays/{id}",
             rt::NO_BODY,
@@ -1239,7 +1061,7 @@ impl ScheduleHolidayListsByIdHolidaysById {
     /// (`getScheduleHolidayListsByParentIdHolidaysById`): Get Holiday.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Holiday>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Holiday>> {
         rt::get_opt(
             &self.0,
             "getScheduleHolidayListsByParentIdHolidaysById",
@@ -1252,10 +1074,11 @@ impl ScheduleHolidayListsByIdHolidaysById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::Holiday) -> rt::ApiFuture<m::Holiday> {
+    pub fn update(&self, body: &m::Holiday) -> rt::Call<m::Holiday> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putScheduleHolidayListsByParentIdHolidaysById",
             "/schedule/holidayLists/{parentId}/holidays/{id}",
             Some(body),
@@ -1268,9 +1091,10 @@ impl ScheduleHolidayListsByIdHolidaysById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Holiday> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Holiday> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchScheduleHolidayListsByParentIdHolidaysById",
             "/schedule/holidayLists/{parentId}/holidays/{id}",
             patch,
@@ -1280,10 +1104,11 @@ impl ScheduleHolidayListsByIdHolidaysById {
 
     /// `DELETE /schedule/holidayLists/{parentId}/holidays/{id}`
     /// (`deleteScheduleHolidayListsByParentIdHolidaysById`): Delete Holiday.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteScheduleHolidayListsByParentIdHolidaysById",
             "/schedule/holidayLists/{parentId}/holidays/{id}",
             rt::NO_BODY,
@@ -1306,10 +1131,11 @@ pub struct ScheduleHolidayListsByIdHolidaysByIdInfo(rt::Node);
 impl ScheduleHolidayListsByIdHolidaysByIdInfo {
     /// `GET /schedule/holidaylists/{parentId}/holidays/{id}/info`
     /// (`getScheduleHolidaylistsByParentIdHolidaysByIdInfo`): Get HolidayInfos.
-    pub fn get(&self) -> rt::ApiFuture<m::HolidayInfo> {
+    pub fn get(&self) -> rt::Call<m::HolidayInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getScheduleHolidaylistsByParentIdHolidaysByIdInfo",
             "/schedule/holidaylists/{parentId}/holidays/{id}/info",
             rt::NO_BODY,
@@ -1328,35 +1154,10 @@ impl ScheduleHolidayListsByIdHolidaysInfo {
     /// `GET /schedule/holidaylists/{parentId}/holidays/info`
     /// (`getScheduleHolidaylistsByParentIdHolidaysInfo`): Get List of HolidayInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::HolidayInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::HolidayInfo> {
         rt::list(
-            &self.0,
-            "getScheduleHolidaylistsByParentIdHolidaysInfo",
-            "/schedule/holidaylists/{parentId}/holidays/info",
-            query,
-        )
-    }
-
-    /// `GET /schedule/holidaylists/{parentId}/holidays/info`
-    /// (`getScheduleHolidaylistsByParentIdHolidaysInfo`): Get List of HolidayInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::HolidayInfo> {
-        rt::stream(
-            &self.0,
-            "getScheduleHolidaylistsByParentIdHolidaysInfo",
-            "/schedule/holidaylists/{parentId}/holidays/info",
-            query,
-        )
-    }
-
-    /// `GET /schedule/holidaylists/{parentId}/holidays/info`
-    /// (`getScheduleHolidaylistsByParentIdHolidaysInfo`): Get List of HolidayInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::HolidayInfo>> {
-        rt::pages(
             &self.0,
             "getScheduleHolidaylistsByParentIdHolidaysInfo",
             "/schedule/holidaylists/{parentId}/holidays/info",
@@ -1374,10 +1175,11 @@ pub struct ScheduleHolidayListsByIdInfo(rt::Node);
 impl ScheduleHolidayListsByIdInfo {
     /// `GET /schedule/holidaylists/{id}/info` (`getScheduleHolidaylistsByIdInfo`): Get
     /// HolidayListInfos.
-    pub fn get(&self) -> rt::ApiFuture<m::HolidayListInfo> {
+    pub fn get(&self) -> rt::Call<m::HolidayListInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getScheduleHolidaylistsByIdInfo",
             "/schedule/holidaylists/{id}/info",
             rt::NO_BODY,
@@ -1396,35 +1198,10 @@ impl ScheduleHolidayListsByIdUsages {
     /// `GET /schedule/holidayLists/{id}/usages` (`getScheduleHolidayListsByIdUsages`): Get List of
     /// Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getScheduleHolidayListsByIdUsages",
-            "/schedule/holidayLists/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /schedule/holidayLists/{id}/usages` (`getScheduleHolidayListsByIdUsages`): Get List of
-    /// Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getScheduleHolidayListsByIdUsages",
-            "/schedule/holidayLists/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /schedule/holidayLists/{id}/usages` (`getScheduleHolidayListsByIdUsages`): Get List of
-    /// Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getScheduleHolidayListsByIdUsages",
             "/schedule/holidayLists/{id}/usages",
@@ -1448,35 +1225,10 @@ impl ScheduleHolidayListsByIdUsagesList {
     /// `GET /schedule/holidayLists/{id}/usages/list` (`getScheduleHolidayListsByIdUsagesList`): Get
     /// List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getScheduleHolidayListsByIdUsagesList",
-            "/schedule/holidayLists/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /schedule/holidayLists/{id}/usages/list` (`getScheduleHolidayListsByIdUsagesList`): Get
-    /// List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getScheduleHolidayListsByIdUsagesList",
-            "/schedule/holidayLists/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /schedule/holidayLists/{id}/usages/list` (`getScheduleHolidayListsByIdUsagesList`): Get
-    /// List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getScheduleHolidayListsByIdUsagesList",
             "/schedule/holidayLists/{id}/usages/list",
@@ -1495,35 +1247,10 @@ impl ScheduleHolidayListsInfo {
     /// `GET /schedule/holidaylists/info` (`getScheduleHolidaylistsInfo`): Get List of
     /// HolidayListInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::HolidayListInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::HolidayListInfo> {
         rt::list(
-            &self.0,
-            "getScheduleHolidaylistsInfo",
-            "/schedule/holidaylists/info",
-            query,
-        )
-    }
-
-    /// `GET /schedule/holidaylists/info` (`getScheduleHolidaylistsInfo`): Get List of
-    /// HolidayListInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::HolidayListInfo> {
-        rt::stream(
-            &self.0,
-            "getScheduleHolidaylistsInfo",
-            "/schedule/holidaylists/info",
-            query,
-        )
-    }
-
-    /// `GET /schedule/holidaylists/info` (`getScheduleHolidaylistsInfo`): Get List of
-    /// HolidayListInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::HolidayListInfo>> {
-        rt::pages(
             &self.0,
             "getScheduleHolidaylistsInfo",
             "/schedule/holidaylists/info",
@@ -1541,33 +1268,10 @@ pub struct SchedulePortalcalendars(rt::Node);
 impl SchedulePortalcalendars {
     /// `GET /schedule/portalcalendars` (`getSchedulePortalcalendars`): Get List of PortalCalendar.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::PortalCalendar>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::PortalCalendar> {
         rt::list(
-            &self.0,
-            "getSchedulePortalcalendars",
-            "/schedule/portalcalendars",
-            query,
-        )
-    }
-
-    /// `GET /schedule/portalcalendars` (`getSchedulePortalcalendars`): Get List of PortalCalendar.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::PortalCalendar> {
-        rt::stream(
-            &self.0,
-            "getSchedulePortalcalendars",
-            "/schedule/portalcalendars",
-            query,
-        )
-    }
-
-    /// `GET /schedule/portalcalendars` (`getSchedulePortalcalendars`): Get List of PortalCalendar.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::PortalCalendar>> {
-        rt::pages(
             &self.0,
             "getSchedulePortalcalendars",
             "/schedule/portalcalendars",
@@ -1579,7 +1283,7 @@ impl SchedulePortalcalendars {
     /// PortalCalendar.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSchedulePortalcalendarsCount",
@@ -1602,10 +1306,11 @@ pub struct SchedulePortalcalendarsById(rt::Node);
 
 impl SchedulePortalcalendarsById {
     /// `GET /schedule/portalcalendars/{id}` (`getSchedulePortalcalendarsById`): Get PortalCalendar.
-    pub fn get(&self) -> rt::ApiFuture<m::PortalCalendar> {
+    pub fn get(&self) -> rt::Call<m::PortalCalendar> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSchedulePortalcalendarsById",
             "/schedule/portalcalendars/{id}",
             rt::NO_BODY,
@@ -1616,7 +1321,7 @@ impl SchedulePortalcalendarsById {
     /// `GET /schedule/portalcalendars/{id}` (`getSchedulePortalcalendarsById`): Get PortalCalendar.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::PortalCalendar>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::PortalCalendar>> {
         rt::get_opt(
             &self.0,
             "getSchedulePortalcalendarsById",
@@ -1628,10 +1333,11 @@ impl SchedulePortalcalendarsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::PortalCalendar) -> rt::ApiFuture<m::PortalCalendar> {
+    pub fn update(&self, body: &m::PortalCalendar) -> rt::Call<m::PortalCalendar> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSchedulePortalcalendarsById",
             "/schedule/portalcalendars/{id}",
             Some(body),
@@ -1644,9 +1350,10 @@ impl SchedulePortalcalendarsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::PortalCalendar> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::PortalCalendar> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSchedulePortalcalendarsById",
             "/schedule/portalcalendars/{id}",
             patch,
@@ -1665,35 +1372,10 @@ impl ScheduleReminderTimes {
     /// `GET /schedule/reminderTimes` (`getScheduleReminderTimes`): Get List of
     /// ScheduleReminderTime.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ScheduleReminderTime>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ScheduleReminderTime> {
         rt::list(
-            &self.0,
-            "getScheduleReminderTimes",
-            "/schedule/reminderTimes",
-            query,
-        )
-    }
-
-    /// `GET /schedule/reminderTimes` (`getScheduleReminderTimes`): Get List of
-    /// ScheduleReminderTime.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ScheduleReminderTime> {
-        rt::stream(
-            &self.0,
-            "getScheduleReminderTimes",
-            "/schedule/reminderTimes",
-            query,
-        )
-    }
-
-    /// `GET /schedule/reminderTimes` (`getScheduleReminderTimes`): Get List of
-    /// ScheduleReminderTime.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ScheduleReminderTime>> {
-        rt::pages(
             &self.0,
             "getScheduleReminderTimes",
             "/schedule/reminderTimes",
@@ -1705,7 +1387,7 @@ impl ScheduleReminderTimes {
     /// ScheduleReminderTime.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getScheduleReminderTimesCount",
@@ -1729,10 +1411,11 @@ pub struct ScheduleReminderTimesById(rt::Node);
 impl ScheduleReminderTimesById {
     /// `GET /schedule/reminderTimes/{id}` (`getScheduleReminderTimesById`): Get
     /// ScheduleReminderTime.
-    pub fn get(&self) -> rt::ApiFuture<m::ScheduleReminderTime> {
+    pub fn get(&self) -> rt::Call<m::ScheduleReminderTime> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getScheduleReminderTimesById",
             "/schedule/reminderTimes/{id}",
             rt::NO_BODY,
@@ -1744,7 +1427,7 @@ impl ScheduleReminderTimesById {
     /// ScheduleReminderTime.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ScheduleReminderTime>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ScheduleReminderTime>> {
         rt::get_opt(
             &self.0,
             "getScheduleReminderTimesById",
@@ -1757,10 +1440,11 @@ impl ScheduleReminderTimesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::ScheduleReminderTime) -> rt::ApiFuture<m::ScheduleReminderTime> {
+    pub fn update(&self, body: &m::ScheduleReminderTime) -> rt::Call<m::ScheduleReminderTime> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putScheduleReminderTimesById",
             "/schedule/reminderTimes/{id}",
             Some(body),
@@ -1773,9 +1457,10 @@ impl ScheduleReminderTimesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ScheduleReminderTime> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ScheduleReminderTime> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchScheduleReminderTimesById",
             "/schedule/reminderTimes/{id}",
             patch,
@@ -1793,29 +1478,16 @@ pub struct ScheduleStatuses(rt::Node);
 impl ScheduleStatuses {
     /// `GET /schedule/statuses` (`getScheduleStatuses`): Get List of ScheduleStatus.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ScheduleStatus>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ScheduleStatus> {
         rt::list(&self.0, "getScheduleStatuses", "/schedule/statuses", query)
-    }
-
-    /// `GET /schedule/statuses` (`getScheduleStatuses`): Get List of ScheduleStatus.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ScheduleStatus> {
-        rt::stream(&self.0, "getScheduleStatuses", "/schedule/statuses", query)
-    }
-
-    /// `GET /schedule/statuses` (`getScheduleStatuses`): Get List of ScheduleStatus.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ScheduleStatus>> {
-        rt::pages(&self.0, "getScheduleStatuses", "/schedule/statuses", query)
     }
 
     /// `GET /schedule/statuses/count` (`getScheduleStatusesCount`): Get Count of ScheduleStatus.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getScheduleStatusesCount",
@@ -1827,10 +1499,11 @@ impl ScheduleStatuses {
     /// `POST /schedule/statuses` (`postScheduleStatuses`): Post ScheduleStatus.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::ScheduleStatus) -> rt::ApiFuture<m::ScheduleStatus> {
+    pub fn create(&self, body: &m::ScheduleStatus) -> rt::Call<m::ScheduleStatus> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postScheduleStatuses",
             "/schedule/statuses",
             Some(body),
@@ -1857,10 +1530,11 @@ pub struct ScheduleStatusesById(rt::Node);
 
 impl ScheduleStatusesById {
     /// `GET /schedule/statuses/{id}` (`getScheduleStatusesById`): Get ScheduleStatus.
-    pub fn get(&self) -> rt::ApiFuture<m::ScheduleStatus> {
+    pub fn get(&self) -> rt::Call<m::ScheduleStatus> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getScheduleStatusesById",
             "/schedule/statuses/{id}",
             rt::NO_BODY,
@@ -1871,7 +1545,7 @@ impl ScheduleStatusesById {
     /// `GET /schedule/statuses/{id}` (`getScheduleStatusesById`): Get ScheduleStatus.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ScheduleStatus>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ScheduleStatus>> {
         rt::get_opt(
             &self.0,
             "getScheduleStatusesById",
@@ -1883,10 +1557,11 @@ impl ScheduleStatusesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::ScheduleStatus) -> rt::ApiFuture<m::ScheduleStatus> {
+    pub fn update(&self, body: &m::ScheduleStatus) -> rt::Call<m::ScheduleStatus> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putScheduleStatusesById",
             "/schedule/statuses/{id}",
             Some(body),
@@ -1898,9 +1573,10 @@ impl ScheduleStatusesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ScheduleStatus> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ScheduleStatus> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchScheduleStatusesById",
             "/schedule/statuses/{id}",
             patch,
@@ -1909,10 +1585,11 @@ impl ScheduleStatusesById {
     }
 
     /// `DELETE /schedule/statuses/{id}` (`deleteScheduleStatusesById`): Delete ScheduleStatus.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteScheduleStatusesById",
             "/schedule/statuses/{id}",
             rt::NO_BODY,
@@ -1934,10 +1611,11 @@ pub struct ScheduleStatusesByIdInfo(rt::Node);
 
 impl ScheduleStatusesByIdInfo {
     /// `GET /schedule/statuses/{id}/info` (`getScheduleStatusesByIdInfo`): Get ScheduleStatusInfos.
-    pub fn get(&self) -> rt::ApiFuture<m::ScheduleStatusInfo> {
+    pub fn get(&self) -> rt::Call<m::ScheduleStatusInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getScheduleStatusesByIdInfo",
             "/schedule/statuses/{id}/info",
             rt::NO_BODY,
@@ -1955,33 +1633,10 @@ pub struct ScheduleStatusesInfo(rt::Node);
 impl ScheduleStatusesInfo {
     /// `GET /schedule/statuses/info` (`getScheduleStatusesInfo`): Get List of ScheduleStatusInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ScheduleStatusInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ScheduleStatusInfo> {
         rt::list(
-            &self.0,
-            "getScheduleStatusesInfo",
-            "/schedule/statuses/info",
-            query,
-        )
-    }
-
-    /// `GET /schedule/statuses/info` (`getScheduleStatusesInfo`): Get List of ScheduleStatusInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ScheduleStatusInfo> {
-        rt::stream(
-            &self.0,
-            "getScheduleStatusesInfo",
-            "/schedule/statuses/info",
-            query,
-        )
-    }
-
-    /// `GET /schedule/statuses/info` (`getScheduleStatusesInfo`): Get List of ScheduleStatusInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ScheduleStatusInfo>> {
-        rt::pages(
             &self.0,
             "getScheduleStatusesInfo",
             "/schedule/statuses/info",
@@ -1993,7 +1648,7 @@ impl ScheduleStatusesInfo {
     /// ScheduleStatusInfos.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getScheduleStatusesInfoCount",
@@ -2012,29 +1667,16 @@ pub struct ScheduleTypes(rt::Node);
 impl ScheduleTypes {
     /// `GET /schedule/types` (`getScheduleTypes`): Get List of ScheduleType.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ScheduleType>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ScheduleType> {
         rt::list(&self.0, "getScheduleTypes", "/schedule/types", query)
-    }
-
-    /// `GET /schedule/types` (`getScheduleTypes`): Get List of ScheduleType.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ScheduleType> {
-        rt::stream(&self.0, "getScheduleTypes", "/schedule/types", query)
-    }
-
-    /// `GET /schedule/types` (`getScheduleTypes`): Get List of ScheduleType.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ScheduleType>> {
-        rt::pages(&self.0, "getScheduleTypes", "/schedule/types", query)
     }
 
     /// `GET /schedule/types/count` (`getScheduleTypesCount`): Get Count of ScheduleType.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getScheduleTypesCount",
@@ -2046,10 +1688,11 @@ impl ScheduleTypes {
     /// `POST /schedule/types` (`postScheduleTypes`): Post ScheduleType.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::ScheduleType) -> rt::ApiFuture<m::ScheduleType> {
+    pub fn create(&self, body: &m::ScheduleType) -> rt::Call<m::ScheduleType> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postScheduleTypes",
             "/schedule/types",
             Some(body),
@@ -2076,10 +1719,11 @@ pub struct ScheduleTypesById(rt::Node);
 
 impl ScheduleTypesById {
     /// `GET /schedule/types/{id}` (`getScheduleTypesById`): Get ScheduleType.
-    pub fn get(&self) -> rt::ApiFuture<m::ScheduleType> {
+    pub fn get(&self) -> rt::Call<m::ScheduleType> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getScheduleTypesById",
             "/schedule/types/{id}",
             rt::NO_BODY,
@@ -2090,7 +1734,7 @@ impl ScheduleTypesById {
     /// `GET /schedule/types/{id}` (`getScheduleTypesById`): Get ScheduleType.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ScheduleType>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ScheduleType>> {
         rt::get_opt(&self.0, "getScheduleTypesById", "/schedule/types/{id}")
     }
 
@@ -2098,10 +1742,11 @@ impl ScheduleTypesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::ScheduleType) -> rt::ApiFuture<m::ScheduleType> {
+    pub fn update(&self, body: &m::ScheduleType) -> rt::Call<m::ScheduleType> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putScheduleTypesById",
             "/schedule/types/{id}",
             Some(body),
@@ -2113,9 +1758,10 @@ impl ScheduleTypesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ScheduleType> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ScheduleType> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchScheduleTypesById",
             "/schedule/types/{id}",
             patch,
@@ -2124,10 +1770,11 @@ impl ScheduleTypesById {
     }
 
     /// `DELETE /schedule/types/{id}` (`deleteScheduleTypesById`): Delete ScheduleType.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteScheduleTypesById",
             "/schedule/types/{id}",
             rt::NO_BODY,
@@ -2154,10 +1801,11 @@ pub struct ScheduleTypesByIdInfo(rt::Node);
 
 impl ScheduleTypesByIdInfo {
     /// `GET /schedule/types/{id}/info` (`getScheduleTypesByIdInfo`): Get ScheduleTypeInfo.
-    pub fn get(&self) -> rt::ApiFuture<m::ScheduleTypeInfo> {
+    pub fn get(&self) -> rt::Call<m::ScheduleTypeInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getScheduleTypesByIdInfo",
             "/schedule/types/{id}/info",
             rt::NO_BODY,
@@ -2175,33 +1823,10 @@ pub struct ScheduleTypesByIdUsages(rt::Node);
 impl ScheduleTypesByIdUsages {
     /// `GET /schedule/types/{id}/usages` (`getScheduleTypesByIdUsages`): Get List of Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getScheduleTypesByIdUsages",
-            "/schedule/types/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /schedule/types/{id}/usages` (`getScheduleTypesByIdUsages`): Get List of Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getScheduleTypesByIdUsages",
-            "/schedule/types/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /schedule/types/{id}/usages` (`getScheduleTypesByIdUsages`): Get List of Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getScheduleTypesByIdUsages",
             "/schedule/types/{id}/usages",
@@ -2225,35 +1850,10 @@ impl ScheduleTypesByIdUsagesList {
     /// `GET /schedule/types/{id}/usages/list` (`getScheduleTypesByIdUsagesList`): Get List of
     /// Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getScheduleTypesByIdUsagesList",
-            "/schedule/types/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /schedule/types/{id}/usages/list` (`getScheduleTypesByIdUsagesList`): Get List of
-    /// Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getScheduleTypesByIdUsagesList",
-            "/schedule/types/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /schedule/types/{id}/usages/list` (`getScheduleTypesByIdUsagesList`): Get List of
-    /// Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getScheduleTypesByIdUsagesList",
             "/schedule/types/{id}/usages/list",
@@ -2271,33 +1871,10 @@ pub struct ScheduleTypesInfo(rt::Node);
 impl ScheduleTypesInfo {
     /// `GET /schedule/types/info` (`getScheduleTypesInfo`): Get List of ScheduleTypeInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ScheduleTypeInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ScheduleTypeInfo> {
         rt::list(
-            &self.0,
-            "getScheduleTypesInfo",
-            "/schedule/types/info",
-            query,
-        )
-    }
-
-    /// `GET /schedule/types/info` (`getScheduleTypesInfo`): Get List of ScheduleTypeInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ScheduleTypeInfo> {
-        rt::stream(
-            &self.0,
-            "getScheduleTypesInfo",
-            "/schedule/types/info",
-            query,
-        )
-    }
-
-    /// `GET /schedule/types/info` (`getScheduleTypesInfo`): Get List of ScheduleTypeInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ScheduleTypeInfo>> {
-        rt::pages(
             &self.0,
             "getScheduleTypesInfo",
             "/schedule/types/info",
@@ -2309,7 +1886,7 @@ impl ScheduleTypesInfo {
     /// ScheduleTypeInfo.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getScheduleTypesInfoCount",

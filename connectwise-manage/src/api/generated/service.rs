@@ -173,29 +173,16 @@ pub struct ServiceBoards(rt::Node);
 impl ServiceBoards {
     /// `GET /service/boards` (`getServiceBoards`): Get List of Board.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Board>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Board> {
         rt::list(&self.0, "getServiceBoards", "/service/boards", query)
-    }
-
-    /// `GET /service/boards` (`getServiceBoards`): Get List of Board.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Board> {
-        rt::stream(&self.0, "getServiceBoards", "/service/boards", query)
-    }
-
-    /// `GET /service/boards` (`getServiceBoards`): Get List of Board.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Board>> {
-        rt::pages(&self.0, "getServiceBoards", "/service/boards", query)
     }
 
     /// `GET /service/boards/count` (`getServiceBoardsCount`): Get Count of Board.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceBoardsCount",
@@ -207,10 +194,11 @@ impl ServiceBoards {
     /// `POST /service/boards` (`postServiceBoards`): Post Board.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::Board) -> rt::ApiFuture<m::Board> {
+    pub fn create(&self, body: &m::Board) -> rt::Call<m::Board> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceBoards",
             "/service/boards",
             Some(body),
@@ -246,10 +234,11 @@ impl ServiceBoardsCopy {
     ///
     /// Copy and approve actions answer 200 or 201 whatever the spec declares.
     #[cfg(feature = "service")]
-    pub fn post(&self, body: &m::BoardCopy) -> rt::ApiFuture<Option<m::Board>> {
+    pub fn post(&self, body: &m::BoardCopy) -> rt::Call<Option<m::Board>> {
         rt::json_opt(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceBoardsCopy",
             "/service/boards/copy",
             Some(body),
@@ -266,10 +255,11 @@ pub struct ServiceBoardsById(rt::Node);
 
 impl ServiceBoardsById {
     /// `GET /service/boards/{id}` (`getServiceBoardsById`): Get Board.
-    pub fn get(&self) -> rt::ApiFuture<m::Board> {
+    pub fn get(&self) -> rt::Call<m::Board> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceBoardsById",
             "/service/boards/{id}",
             rt::NO_BODY,
@@ -280,7 +270,7 @@ impl ServiceBoardsById {
     /// `GET /service/boards/{id}` (`getServiceBoardsById`): Get Board.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Board>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Board>> {
         rt::get_opt(&self.0, "getServiceBoardsById", "/service/boards/{id}")
     }
 
@@ -288,10 +278,11 @@ impl ServiceBoardsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::Board) -> rt::ApiFuture<m::Board> {
+    pub fn update(&self, body: &m::Board) -> rt::Call<m::Board> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putServiceBoardsById",
             "/service/boards/{id}",
             Some(body),
@@ -303,9 +294,10 @@ impl ServiceBoardsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Board> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Board> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchServiceBoardsById",
             "/service/boards/{id}",
             patch,
@@ -314,10 +306,11 @@ impl ServiceBoardsById {
     }
 
     /// `DELETE /service/boards/{id}` (`deleteServiceBoardsById`): Delete Board.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteServiceBoardsById",
             "/service/boards/{id}",
             rt::NO_BODY,
@@ -406,41 +399,11 @@ impl ServiceBoardsByIdAutoAssignResources {
     /// `GET /service/boards/{parentId}/autoAssignResources`
     /// (`getServiceBoardsByParentIdAutoAssignResources`): Get List of BoardAutoAssignResource.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::BoardAutoAssignResource>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::BoardAutoAssignResource> {
         rt::list(
-            &self.0,
-            "getServiceBoardsByParentIdAutoAssignResources",
-            "/service/boards/{parentId}/autoAssignResources",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/autoAssignResources`
-    /// (`getServiceBoardsByParentIdAutoAssignResources`): Get List of BoardAutoAssignResource.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::BoardAutoAssignResource> {
-        rt::stream(
-            &self.0,
-            "getServiceBoardsByParentIdAutoAssignResources",
-            "/service/boards/{parentId}/autoAssignResources",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/autoAssignResources`
-    /// (`getServiceBoardsByParentIdAutoAssignResources`): Get List of BoardAutoAssignResource.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::BoardAutoAssignResource>> {
-        rt::pages(
             &self.0,
             "getServiceBoardsByParentIdAutoAssignResources",
             "/service/boards/{parentId}/autoAssignResources",
@@ -454,7 +417,7 @@ impl ServiceBoardsByIdAutoAssignResources {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceBoardsByParentIdAutoAssignResourcesCount",
@@ -471,10 +434,11 @@ impl ServiceBoardsByIdAutoAssignResources {
     pub fn create(
         &self,
         body: &m::BoardAutoAssignResource,
-    ) -> rt::ApiFuture<m::BoardAutoAssignResource> {
+    ) -> rt::Call<m::BoardAutoAssignResource> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceBoardsByParentIdAutoAssignResources",
             "/service/boards/{parentId}/autoAssignResources",
             Some(body),
@@ -501,10 +465,11 @@ impl ServiceBoardsByIdAutoAssignResourcesById {
     /// `GET /service/boards/{parentId}/autoAssignResources/{id}`
     /// (`getServiceBoardsByParentIdAutoAssignResourcesById`): Get BoardAutoAssignResource.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::BoardAutoAssignResource> {
+    pub fn get(&self) -> rt::Call<m::BoardAutoAssignResource> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceBoardsByParentIdAutoAssignResourcesById",
             "/service/boards/{parentId}/autoAssignResources/{id}",
             rt::NO_BODY,
@@ -517,7 +482,7 @@ impl ServiceBoardsByIdAutoAssignResourcesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "service")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::BoardAutoAssignResource>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::BoardAutoAssignResource>> {
         rt::get_opt(
             &self.0,
             "getServiceBoardsByParentIdAutoAssignResourcesById",
@@ -534,10 +499,11 @@ impl ServiceBoardsByIdAutoAssignResourcesById {
     pub fn update(
         &self,
         body: &m::BoardAutoAssignResource,
-    ) -> rt::ApiFuture<m::BoardAutoAssignResource> {
+    ) -> rt::Call<m::BoardAutoAssignResource> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putServiceBoardsByParentIdAutoAssignResourcesById",
             "/service/boards/{parentId}/autoAssignResources/{id}",
             Some(body),
@@ -551,9 +517,10 @@ impl ServiceBoardsByIdAutoAssignResourcesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::BoardAutoAssignResource> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::BoardAutoAssignResource> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchServiceBoardsByParentIdAutoAssignResourcesById",
             "/service/boards/{parentId}/autoAssignResources/{id}",
             patch,
@@ -564,10 +531,11 @@ impl ServiceBoardsByIdAutoAssignResourcesById {
     /// `DELETE /service/boards/{parentId}/autoAssignResources/{id}`
     /// (`deleteServiceBoardsByParentIdAutoAssignResourcesById`): Delete BoardAutoAssignResource.
     #[cfg(feature = "service")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteServiceBoardsByParentIdAutoAssignResourcesById",
             "/service/boards/{parentId}/autoAssignResources/{id}",
             rt::NO_BODY,
@@ -588,38 +556,11 @@ impl ServiceBoardsByIdAutoTemplates {
     /// `GET /service/boards/{parentId}/autoTemplates` (`getServiceBoardsByParentIdAutoTemplates`):
     /// Get List of BoardAutoTemplate.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::BoardAutoTemplate>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::BoardAutoTemplate> {
         rt::list(
-            &self.0,
-            "getServiceBoardsByParentIdAutoTemplates",
-            "/service/boards/{parentId}/autoTemplates",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/autoTemplates` (`getServiceBoardsByParentIdAutoTemplates`):
-    /// Get List of BoardAutoTemplate.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::BoardAutoTemplate> {
-        rt::stream(
-            &self.0,
-            "getServiceBoardsByParentIdAutoTemplates",
-            "/service/boards/{parentId}/autoTemplates",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/autoTemplates` (`getServiceBoardsByParentIdAutoTemplates`):
-    /// Get List of BoardAutoTemplate.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::BoardAutoTemplate>> {
-        rt::pages(
             &self.0,
             "getServiceBoardsByParentIdAutoTemplates",
             "/service/boards/{parentId}/autoTemplates",
@@ -632,7 +573,7 @@ impl ServiceBoardsByIdAutoTemplates {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceBoardsByParentIdAutoTemplatesCount",
@@ -646,10 +587,11 @@ impl ServiceBoardsByIdAutoTemplates {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn create(&self, body: &m::BoardAutoTemplate) -> rt::ApiFuture<m::BoardAutoTemplate> {
+    pub fn create(&self, body: &m::BoardAutoTemplate) -> rt::Call<m::BoardAutoTemplate> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceBoardsByParentIdAutoTemplates",
             "/service/boards/{parentId}/autoTemplates",
             Some(body),
@@ -676,10 +618,11 @@ impl ServiceBoardsByIdAutoTemplatesById {
     /// `GET /service/boards/{parentId}/autoTemplates/{id}`
     /// (`getServiceBoardsByParentIdAutoTemplatesById`): Get BoardAutoTemplate.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::BoardAutoTemplate> {
+    pub fn get(&self) -> rt::Call<m::BoardAutoTemplate> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceBoardsByParentIdAutoTemplatesById",
             "/service/boards/{parentId}/autoTemplates/{id}",
             rt::NO_BODY,
@@ -692,7 +635,7 @@ impl ServiceBoardsByIdAutoTemplatesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "service")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::BoardAutoTemplate>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::BoardAutoTemplate>> {
         rt::get_opt(
             &self.0,
             "getServiceBoardsByParentIdAutoTemplatesById",
@@ -706,10 +649,11 @@ impl ServiceBoardsByIdAutoTemplatesById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "service")]
-    pub fn update(&self, body: &m::BoardAutoTemplate) -> rt::ApiFuture<m::BoardAutoTemplate> {
+    pub fn update(&self, body: &m::BoardAutoTemplate) -> rt::Call<m::BoardAutoTemplate> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putServiceBoardsByParentIdAutoTemplatesById",
             "/service/boards/{parentId}/autoTemplates/{id}",
             Some(body),
@@ -723,9 +667,10 @@ impl ServiceBoardsByIdAutoTemplatesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::BoardAutoTemplate> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::BoardAutoTemplate> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchServiceBoardsByParentIdAutoTemplatesById",
             "/service/boards/{parentId}/autoTemplates/{id}",
             patch,
@@ -736,10 +681,11 @@ impl ServiceBoardsByIdAutoTemplatesById {
     /// `DELETE /service/boards/{parentId}/autoTemplates/{id}`
     /// (`deleteServiceBoardsByParentIdAutoTemplatesById`): Delete BoardAutoTemplate.
     #[cfg(feature = "service")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteServiceBoardsByParentIdAutoTemplatesById",
             "/service/boards/{parentId}/autoTemplates/{id}",
             rt::NO_BODY,
@@ -760,38 +706,11 @@ impl ServiceBoardsByIdExcludedMembers {
     /// `GET /service/boards/{parentId}/excludedMembers`
     /// (`getServiceBoardsByParentIdExcludedMembers`): Get List of BoardExcludedMember.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::BoardExcludedMember>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::BoardExcludedMember> {
         rt::list(
-            &self.0,
-            "getServiceBoardsByParentIdExcludedMembers",
-            "/service/boards/{parentId}/excludedMembers",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/excludedMembers`
-    /// (`getServiceBoardsByParentIdExcludedMembers`): Get List of BoardExcludedMember.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::BoardExcludedMember> {
-        rt::stream(
-            &self.0,
-            "getServiceBoardsByParentIdExcludedMembers",
-            "/service/boards/{parentId}/excludedMembers",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/excludedMembers`
-    /// (`getServiceBoardsByParentIdExcludedMembers`): Get List of BoardExcludedMember.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::BoardExcludedMember>> {
-        rt::pages(
             &self.0,
             "getServiceBoardsByParentIdExcludedMembers",
             "/service/boards/{parentId}/excludedMembers",
@@ -804,7 +723,7 @@ impl ServiceBoardsByIdExcludedMembers {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceBoardsByParentIdExcludedMembersCount",
@@ -818,10 +737,11 @@ impl ServiceBoardsByIdExcludedMembers {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn create(&self, body: &m::BoardExcludedMember) -> rt::ApiFuture<m::BoardExcludedMember> {
+    pub fn create(&self, body: &m::BoardExcludedMember) -> rt::Call<m::BoardExcludedMember> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceBoardsByParentIdExcludedMembers",
             "/service/boards/{parentId}/excludedMembers",
             Some(body),
@@ -848,10 +768,11 @@ impl ServiceBoardsByIdExcludedMembersById {
     /// `GET /service/boards/{parentId}/excludedMembers/{id}`
     /// (`getServiceBoardsByParentIdExcludedMembersById`): Get BoardExcludedMember.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::BoardExcludedMember> {
+    pub fn get(&self) -> rt::Call<m::BoardExcludedMember> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceBoardsByParentIdExcludedMembersById",
             "/service/boards/{parentId}/excludedMembers/{id}",
             rt::NO_BODY,
@@ -864,7 +785,7 @@ impl ServiceBoardsByIdExcludedMembersById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "service")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::BoardExcludedMember>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::BoardExcludedMember>> {
         rt::get_opt(
             &self.0,
             "getServiceBoardsByParentIdExcludedMembersById",
@@ -875,10 +796,11 @@ impl ServiceBoardsByIdExcludedMembersById {
     /// `DELETE /service/boards/{parentId}/excludedMembers/{id}`
     /// (`deleteServiceBoardsByParentIdExcludedMembersById`): Delete BoardExcludedMember.
     #[cfg(feature = "service")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteServiceBoardsByParentIdExcludedMembersById",
             "/service/boards/{parentId}/excludedMembers/{id}",
             rt::NO_BODY,
@@ -897,35 +819,10 @@ impl ServiceBoardsByIdItems {
     /// `GET /service/boards/{parentId}/items` (`getServiceBoardsByParentIdItems`): Get List of
     /// BoardItem.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::BoardItem>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::BoardItem> {
         rt::list(
-            &self.0,
-            "getServiceBoardsByParentIdItems",
-            "/service/boards/{parentId}/items",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/items` (`getServiceBoardsByParentIdItems`): Get List of
-    /// BoardItem.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::BoardItem> {
-        rt::stream(
-            &self.0,
-            "getServiceBoardsByParentIdItems",
-            "/service/boards/{parentId}/items",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/items` (`getServiceBoardsByParentIdItems`): Get List of
-    /// BoardItem.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::BoardItem>> {
-        rt::pages(
             &self.0,
             "getServiceBoardsByParentIdItems",
             "/service/boards/{parentId}/items",
@@ -937,7 +834,7 @@ impl ServiceBoardsByIdItems {
     /// Count of Usage.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceBoardsByParentIdItemsCount",
@@ -950,10 +847,11 @@ impl ServiceBoardsByIdItems {
     /// BoardItem.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::BoardItem) -> rt::ApiFuture<m::BoardItem> {
+    pub fn create(&self, body: &m::BoardItem) -> rt::Call<m::BoardItem> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceBoardsByParentIdItems",
             "/service/boards/{parentId}/items",
             Some(body),
@@ -976,10 +874,11 @@ pub struct ServiceBoardsByIdItemsById(rt::Node);
 impl ServiceBoardsByIdItemsById {
     /// `GET /service/boards/{parentId}/items/{id}` (`getServiceBoardsByParentIdItemsById`): Get
     /// BoardItem.
-    pub fn get(&self) -> rt::ApiFuture<m::BoardItem> {
+    pub fn get(&self) -> rt::Call<m::BoardItem> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceBoardsByParentIdItemsById",
             "/service/boards/{parentId}/items/{id}",
             rt::NO_BODY,
@@ -991,7 +890,7 @@ impl ServiceBoardsByIdItemsById {
     /// BoardItem.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::BoardItem>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::BoardItem>> {
         rt::get_opt(
             &self.0,
             "getServiceBoardsByParentIdItemsById",
@@ -1004,10 +903,11 @@ impl ServiceBoardsByIdItemsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::BoardItem) -> rt::ApiFuture<m::BoardItem> {
+    pub fn update(&self, body: &m::BoardItem) -> rt::Call<m::BoardItem> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putServiceBoardsByParentIdItemsById",
             "/service/boards/{parentId}/items/{id}",
             Some(body),
@@ -1020,9 +920,10 @@ impl ServiceBoardsByIdItemsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::BoardItem> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::BoardItem> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchServiceBoardsByParentIdItemsById",
             "/service/boards/{parentId}/items/{id}",
             patch,
@@ -1032,10 +933,11 @@ impl ServiceBoardsByIdItemsById {
 
     /// `DELETE /service/boards/{parentId}/items/{id}` (`deleteServiceBoardsByParentIdItemsById`):
     /// Delete BoardItem.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteServiceBoardsByParentIdItemsById",
             "/service/boards/{parentId}/items/{id}",
             rt::NO_BODY,
@@ -1069,40 +971,11 @@ impl ServiceBoardsByIdItemsByIdAssociations {
     /// (`getServiceBoardsByGrandparentIdItemsByParentIdAssociations`): Get List of
     /// BoardItemAssociation.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::BoardItemAssociation>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::BoardItemAssociation> {
         rt::list(
-            &self.0,
-            "getServiceBoardsByGrandparentIdItemsByParentIdAssociations",
-            "/service/boards/{grandparentId}/items/{parentId}/associations",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{grandparentId}/items/{parentId}/associations`
-    /// (`getServiceBoardsByGrandparentIdItemsByParentIdAssociations`): Get List of
-    /// BoardItemAssociation.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::BoardItemAssociation> {
-        rt::stream(
-            &self.0,
-            "getServiceBoardsByGrandparentIdItemsByParentIdAssociations",
-            "/service/boards/{grandparentId}/items/{parentId}/associations",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{grandparentId}/items/{parentId}/associations`
-    /// (`getServiceBoardsByGrandparentIdItemsByParentIdAssociations`): Get List of
-    /// BoardItemAssociation.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::BoardItemAssociation>> {
-        rt::pages(
             &self.0,
             "getServiceBoardsByGrandparentIdItemsByParentIdAssociations",
             "/service/boards/{grandparentId}/items/{parentId}/associations",
@@ -1116,7 +989,7 @@ impl ServiceBoardsByIdItemsByIdAssociations {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceBoardsByGrandparentIdItemsByParentIdAssociationsCount",
@@ -1145,10 +1018,11 @@ impl ServiceBoardsByIdItemsByIdAssociationsById {
     /// (`getServiceBoardsByGrandparentIdItemsByParentIdAssociationsById`): Get
     /// BoardItemAssociation.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::BoardItemAssociation> {
+    pub fn get(&self) -> rt::Call<m::BoardItemAssociation> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceBoardsByGrandparentIdItemsByParentIdAssociationsById",
             "/service/boards/{grandparentId}/items/{parentId}/associations/{id}",
             rt::NO_BODY,
@@ -1162,7 +1036,7 @@ impl ServiceBoardsByIdItemsByIdAssociationsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "service")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::BoardItemAssociation>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::BoardItemAssociation>> {
         rt::get_opt(
             &self.0,
             "getServiceBoardsByGrandparentIdItemsByParentIdAssociationsById",
@@ -1177,10 +1051,11 @@ impl ServiceBoardsByIdItemsByIdAssociationsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "service")]
-    pub fn update(&self, body: &m::BoardItemAssociation) -> rt::ApiFuture<m::BoardItemAssociation> {
+    pub fn update(&self, body: &m::BoardItemAssociation) -> rt::Call<m::BoardItemAssociation> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putServiceBoardsByGrandparentIdItemsByParentIdAssociationsById",
             "/service/boards/{grandparentId}/items/{parentId}/associations/{id}",
             Some(body),
@@ -1195,9 +1070,10 @@ impl ServiceBoardsByIdItemsByIdAssociationsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::BoardItemAssociation> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::BoardItemAssociation> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchServiceBoardsByGrandparentIdItemsByParentIdAssociationsById",
             "/service/boards/{grandparentId}/items/{parentId}/associations/{id}",
             patch,
@@ -1218,38 +1094,11 @@ impl ServiceBoardsByIdItemsByIdUsages {
     /// `GET /service/boards/{parentId}/items/{id}/usages`
     /// (`getServiceBoardsByParentIdItemsByIdUsages`): Get List of Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getServiceBoardsByParentIdItemsByIdUsages",
-            "/service/boards/{parentId}/items/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/items/{id}/usages`
-    /// (`getServiceBoardsByParentIdItemsByIdUsages`): Get List of Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getServiceBoardsByParentIdItemsByIdUsages",
-            "/service/boards/{parentId}/items/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/items/{id}/usages`
-    /// (`getServiceBoardsByParentIdItemsByIdUsages`): Get List of Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getServiceBoardsByParentIdItemsByIdUsages",
             "/service/boards/{parentId}/items/{id}/usages",
@@ -1276,38 +1125,11 @@ impl ServiceBoardsByIdItemsByIdUsagesList {
     /// `GET /service/boards/{parentId}/items/{id}/usages/list`
     /// (`getServiceBoardsByParentIdItemsByIdUsagesList`): Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getServiceBoardsByParentIdItemsByIdUsagesList",
-            "/service/boards/{parentId}/items/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/items/{id}/usages/list`
-    /// (`getServiceBoardsByParentIdItemsByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getServiceBoardsByParentIdItemsByIdUsagesList",
-            "/service/boards/{parentId}/items/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/items/{id}/usages/list`
-    /// (`getServiceBoardsByParentIdItemsByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getServiceBoardsByParentIdItemsByIdUsagesList",
             "/service/boards/{parentId}/items/{id}/usages/list",
@@ -1328,38 +1150,11 @@ impl ServiceBoardsByIdNotifications {
     /// `GET /service/boards/{parentId}/notifications` (`getServiceBoardsByParentIdNotifications`):
     /// Get List of BoardNotification.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::BoardNotification>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::BoardNotification> {
         rt::list(
-            &self.0,
-            "getServiceBoardsByParentIdNotifications",
-            "/service/boards/{parentId}/notifications",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/notifications` (`getServiceBoardsByParentIdNotifications`):
-    /// Get List of BoardNotification.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::BoardNotification> {
-        rt::stream(
-            &self.0,
-            "getServiceBoardsByParentIdNotifications",
-            "/service/boards/{parentId}/notifications",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/notifications` (`getServiceBoardsByParentIdNotifications`):
-    /// Get List of BoardNotification.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::BoardNotification>> {
-        rt::pages(
             &self.0,
             "getServiceBoardsByParentIdNotifications",
             "/service/boards/{parentId}/notifications",
@@ -1372,7 +1167,7 @@ impl ServiceBoardsByIdNotifications {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceBoardsByParentIdNotificationsCount",
@@ -1386,10 +1181,11 @@ impl ServiceBoardsByIdNotifications {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn create(&self, body: &m::BoardNotification) -> rt::ApiFuture<m::BoardNotification> {
+    pub fn create(&self, body: &m::BoardNotification) -> rt::Call<m::BoardNotification> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceBoardsByParentIdNotifications",
             "/service/boards/{parentId}/notifications",
             Some(body),
@@ -1416,10 +1212,11 @@ impl ServiceBoardsByIdNotificationsById {
     /// `GET /service/boards/{parentId}/notifications/{id}`
     /// (`getServiceBoardsByParentIdNotificationsById`): Get BoardNotification.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::BoardNotification> {
+    pub fn get(&self) -> rt::Call<m::BoardNotification> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceBoardsByParentIdNotificationsById",
             "/service/boards/{parentId}/notifications/{id}",
             rt::NO_BODY,
@@ -1432,7 +1229,7 @@ impl ServiceBoardsByIdNotificationsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "service")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::BoardNotification>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::BoardNotification>> {
         rt::get_opt(
             &self.0,
             "getServiceBoardsByParentIdNotificationsById",
@@ -1446,10 +1243,11 @@ impl ServiceBoardsByIdNotificationsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "service")]
-    pub fn update(&self, body: &m::BoardNotification) -> rt::ApiFuture<m::BoardNotification> {
+    pub fn update(&self, body: &m::BoardNotification) -> rt::Call<m::BoardNotification> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putServiceBoardsByParentIdNotificationsById",
             "/service/boards/{parentId}/notifications/{id}",
             Some(body),
@@ -1463,9 +1261,10 @@ impl ServiceBoardsByIdNotificationsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::BoardNotification> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::BoardNotification> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchServiceBoardsByParentIdNotificationsById",
             "/service/boards/{parentId}/notifications/{id}",
             patch,
@@ -1476,10 +1275,11 @@ impl ServiceBoardsByIdNotificationsById {
     /// `DELETE /service/boards/{parentId}/notifications/{id}`
     /// (`deleteServiceBoardsByParentIdNotificationsById`): Delete BoardNotification.
     #[cfg(feature = "service")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteServiceBoardsByParentIdNotificationsById",
             "/service/boards/{parentId}/notifications/{id}",
             rt::NO_BODY,
@@ -1500,38 +1300,11 @@ impl ServiceBoardsByIdSkillMappings {
     /// `GET /service/boards/{parentId}/skillMappings/` (`getServiceBoardsByParentIdSkillMappings`):
     /// Get List of BoardSkillMappings.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::BoardSkillMapping>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::BoardSkillMapping> {
         rt::list(
-            &self.0,
-            "getServiceBoardsByParentIdSkillMappings",
-            "/service/boards/{parentId}/skillMappings/",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/skillMappings/` (`getServiceBoardsByParentIdSkillMappings`):
-    /// Get List of BoardSkillMappings.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::BoardSkillMapping> {
-        rt::stream(
-            &self.0,
-            "getServiceBoardsByParentIdSkillMappings",
-            "/service/boards/{parentId}/skillMappings/",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/skillMappings/` (`getServiceBoardsByParentIdSkillMappings`):
-    /// Get List of BoardSkillMappings.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::BoardSkillMapping>> {
-        rt::pages(
             &self.0,
             "getServiceBoardsByParentIdSkillMappings",
             "/service/boards/{parentId}/skillMappings/",
@@ -1544,7 +1317,7 @@ impl ServiceBoardsByIdSkillMappings {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceBoardsByParentIdSkillMappingsCount",
@@ -1558,10 +1331,11 @@ impl ServiceBoardsByIdSkillMappings {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn create(&self, body: &m::BoardSkillMapping) -> rt::ApiFuture<m::BoardSkillMapping> {
+    pub fn create(&self, body: &m::BoardSkillMapping) -> rt::Call<m::BoardSkillMapping> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceBoardsByParentIdSkillMappings",
             "/service/boards/{parentId}/skillMappings/",
             Some(body),
@@ -1588,10 +1362,11 @@ impl ServiceBoardsByIdSkillMappingsById {
     /// `GET /service/boards/{parentId}/skillMappings/{id}`
     /// (`getServiceBoardsByParentIdSkillMappingsById`): Get BoardSkillMappings.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::BoardSkillMapping> {
+    pub fn get(&self) -> rt::Call<m::BoardSkillMapping> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceBoardsByParentIdSkillMappingsById",
             "/service/boards/{parentId}/skillMappings/{id}",
             rt::NO_BODY,
@@ -1604,7 +1379,7 @@ impl ServiceBoardsByIdSkillMappingsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "service")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::BoardSkillMapping>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::BoardSkillMapping>> {
         rt::get_opt(
             &self.0,
             "getServiceBoardsByParentIdSkillMappingsById",
@@ -1618,10 +1393,11 @@ impl ServiceBoardsByIdSkillMappingsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "service")]
-    pub fn update(&self, body: &m::BoardSkillMapping) -> rt::ApiFuture<m::BoardSkillMapping> {
+    pub fn update(&self, body: &m::BoardSkillMapping) -> rt::Call<m::BoardSkillMapping> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putServiceBoardsByParentIdSkillMappingsById",
             "/service/boards/{parentId}/skillMappings/{id}",
             Some(body),
@@ -1635,9 +1411,10 @@ impl ServiceBoardsByIdSkillMappingsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::BoardSkillMapping> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::BoardSkillMapping> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchServiceBoardsByParentIdSkillMappingsById",
             "/service/boards/{parentId}/skillMappings/{id}",
             patch,
@@ -1648,10 +1425,11 @@ impl ServiceBoardsByIdSkillMappingsById {
     /// `DELETE /service/boards/{parentId}/skillMappings/{id}`
     /// (`deleteServiceBoardsByParentIdSkillMappingsById`): Delete BoardSkillMappings.
     #[cfg(feature = "service")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteServiceBoardsByParentIdSkillMappingsById",
             "/service/boards/{parentId}/skillMappings/{id}",
             rt::NO_BODY,
@@ -1670,35 +1448,10 @@ impl ServiceBoardsByIdStatuses {
     /// `GET /service/boards/{parentId}/statuses` (`getServiceBoardsByParentIdStatuses`): Get List
     /// of BoardStatus.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::BoardStatus>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::BoardStatus> {
         rt::list(
-            &self.0,
-            "getServiceBoardsByParentIdStatuses",
-            "/service/boards/{parentId}/statuses",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/statuses` (`getServiceBoardsByParentIdStatuses`): Get List
-    /// of BoardStatus.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::BoardStatus> {
-        rt::stream(
-            &self.0,
-            "getServiceBoardsByParentIdStatuses",
-            "/service/boards/{parentId}/statuses",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/statuses` (`getServiceBoardsByParentIdStatuses`): Get List
-    /// of BoardStatus.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::BoardStatus>> {
-        rt::pages(
             &self.0,
             "getServiceBoardsByParentIdStatuses",
             "/service/boards/{parentId}/statuses",
@@ -1710,7 +1463,7 @@ impl ServiceBoardsByIdStatuses {
     /// Get Count of BoardStatus.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceBoardsByParentIdStatusesCount",
@@ -1723,10 +1476,11 @@ impl ServiceBoardsByIdStatuses {
     /// BoardStatus.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::BoardStatus) -> rt::ApiFuture<m::BoardStatus> {
+    pub fn create(&self, body: &m::BoardStatus) -> rt::Call<m::BoardStatus> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceBoardsByParentIdStatuses",
             "/service/boards/{parentId}/statuses",
             Some(body),
@@ -1755,10 +1509,11 @@ pub struct ServiceBoardsByIdStatusesById(rt::Node);
 impl ServiceBoardsByIdStatusesById {
     /// `GET /service/boards/{parentId}/statuses/{id}` (`getServiceBoardsByParentIdStatusesById`):
     /// Get BoardStatus.
-    pub fn get(&self) -> rt::ApiFuture<m::BoardStatus> {
+    pub fn get(&self) -> rt::Call<m::BoardStatus> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceBoardsByParentIdStatusesById",
             "/service/boards/{parentId}/statuses/{id}",
             rt::NO_BODY,
@@ -1770,7 +1525,7 @@ impl ServiceBoardsByIdStatusesById {
     /// Get BoardStatus.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::BoardStatus>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::BoardStatus>> {
         rt::get_opt(
             &self.0,
             "getServiceBoardsByParentIdStatusesById",
@@ -1783,10 +1538,11 @@ impl ServiceBoardsByIdStatusesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::BoardStatus) -> rt::ApiFuture<m::BoardStatus> {
+    pub fn update(&self, body: &m::BoardStatus) -> rt::Call<m::BoardStatus> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putServiceBoardsByParentIdStatusesById",
             "/service/boards/{parentId}/statuses/{id}",
             Some(body),
@@ -1799,9 +1555,10 @@ impl ServiceBoardsByIdStatusesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::BoardStatus> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::BoardStatus> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchServiceBoardsByParentIdStatusesById",
             "/service/boards/{parentId}/statuses/{id}",
             patch,
@@ -1811,10 +1568,11 @@ impl ServiceBoardsByIdStatusesById {
 
     /// `DELETE /service/boards/{parentId}/statuses/{id}`
     /// (`deleteServiceBoardsByParentIdStatusesById`): Delete BoardStatus.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteServiceBoardsByParentIdStatusesById",
             "/service/boards/{parentId}/statuses/{id}",
             rt::NO_BODY,
@@ -1853,10 +1611,11 @@ impl ServiceBoardsByIdStatusesByIdInfo {
     /// `GET /service/boards/{parentId}/statuses/{id}/info`
     /// (`getServiceBoardsByParentIdStatusesByIdInfo`): Get BoardStatusInfos.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::BoardStatusInfo> {
+    pub fn get(&self) -> rt::Call<m::BoardStatusInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceBoardsByParentIdStatusesByIdInfo",
             "/service/boards/{parentId}/statuses/{id}/info",
             rt::NO_BODY,
@@ -1878,43 +1637,11 @@ impl ServiceBoardsByIdStatusesByIdNotifications {
     /// (`getServiceBoardsByGrandparentIdStatusesByParentIdNotifications`): Get List of
     /// BoardStatusNotification.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::BoardStatusNotification>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::BoardStatusNotification> {
         rt::list(
-            &self.0,
-            "getServiceBoardsByGrandparentIdStatusesByParentIdNotifications",
-            "/service/boards/{grandparentId}/statuses/{parentId}/notifications",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{grandparentId}/statuses/{parentId}/notifications`
-    /// (`getServiceBoardsByGrandparentIdStatusesByParentIdNotifications`): Get List of
-    /// BoardStatusNotification.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::BoardStatusNotification> {
-        rt::stream(
-            &self.0,
-            "getServiceBoardsByGrandparentIdStatusesByParentIdNotifications",
-            "/service/boards/{grandparentId}/statuses/{parentId}/notifications",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{grandparentId}/statuses/{parentId}/notifications`
-    /// (`getServiceBoardsByGrandparentIdStatusesByParentIdNotifications`): Get List of
-    /// BoardStatusNotification.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::BoardStatusNotification>> {
-        rt::pages(
             &self.0,
             "getServiceBoardsByGrandparentIdStatusesByParentIdNotifications",
             "/service/boards/{grandparentId}/statuses/{parentId}/notifications",
@@ -1928,7 +1655,7 @@ impl ServiceBoardsByIdStatusesByIdNotifications {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceBoardsByGrandparentIdStatusesByParentIdNotificationsCount",
@@ -1946,10 +1673,11 @@ impl ServiceBoardsByIdStatusesByIdNotifications {
     pub fn create(
         &self,
         body: &m::BoardStatusNotification,
-    ) -> rt::ApiFuture<m::BoardStatusNotification> {
+    ) -> rt::Call<m::BoardStatusNotification> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceBoardsByGrandparentIdStatusesByParentIdNotifications",
             "/service/boards/{grandparentId}/statuses/{parentId}/notifications",
             Some(body),
@@ -1977,10 +1705,11 @@ impl ServiceBoardsByIdStatusesByIdNotificationsById {
     /// (`getServiceBoardsByGrandparentIdStatusesByParentIdNotificationsById`): Get
     /// BoardStatusNotification.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::BoardStatusNotification> {
+    pub fn get(&self) -> rt::Call<m::BoardStatusNotification> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceBoardsByGrandparentIdStatusesByParentIdNotificationsById",
             "/service/boards/{grandparentId}/statuses/{parentId}/notifications/{id}",
             rt::NO_BODY,
@@ -1994,7 +1723,7 @@ impl ServiceBoardsByIdStatusesByIdNotificationsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "service")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::BoardStatusNotification>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::BoardStatusNotification>> {
         rt::get_opt(
             &self.0,
             "getServiceBoardsByGrandparentIdStatusesByParentIdNotificationsById",
@@ -2012,10 +1741,11 @@ impl ServiceBoardsByIdStatusesByIdNotificationsById {
     pub fn update(
         &self,
         body: &m::BoardStatusNotification,
-    ) -> rt::ApiFuture<m::BoardStatusNotification> {
+    ) -> rt::Call<m::BoardStatusNotification> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putServiceBoardsByGrandparentIdStatusesByParentIdNotificationsById",
             "/service/boards/{grandparentId}/statuses/{parentId}/notifications/{id}",
             Some(body),
@@ -2030,9 +1760,10 @@ impl ServiceBoardsByIdStatusesByIdNotificationsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::BoardStatusNotification> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::BoardStatusNotification> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchServiceBoardsByGrandparentIdStatusesByParentIdNotificationsById",
             "/service/boards/{grandparentId}/statuses/{parentId}/notifications/{id}",
             patch,
@@ -2044,10 +1775,11 @@ impl ServiceBoardsByIdStatusesByIdNotificationsById {
     /// (`deleteServiceBoardsByGrandparentIdStatusesByParentIdNotificationsById`): Delete
     /// BoardStatusNotification.
     #[cfg(feature = "service")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteServiceBoardsByGrandparentIdStatusesByParentIdNotificationsById",
             "/service/boards/{grandparentId}/statuses/{parentId}/notifications/{id}",
             rt::NO_BODY,
@@ -2068,38 +1800,11 @@ impl ServiceBoardsByIdStatusesByIdUsages {
     /// `GET /service/boards/{parentId}/statuses/{id}/usages`
     /// (`getServiceBoardsByParentIdStatusesByIdUsages`): Get List of Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getServiceBoardsByParentIdStatusesByIdUsages",
-            "/service/boards/{parentId}/statuses/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/statuses/{id}/usages`
-    /// (`getServiceBoardsByParentIdStatusesByIdUsages`): Get List of Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getServiceBoardsByParentIdStatusesByIdUsages",
-            "/service/boards/{parentId}/statuses/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/statuses/{id}/usages`
-    /// (`getServiceBoardsByParentIdStatusesByIdUsages`): Get List of Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getServiceBoardsByParentIdStatusesByIdUsages",
             "/service/boards/{parentId}/statuses/{id}/usages",
@@ -2126,38 +1831,11 @@ impl ServiceBoardsByIdStatusesByIdUsagesList {
     /// `GET /service/boards/{parentId}/statuses/{id}/usages/list`
     /// (`getServiceBoardsByParentIdStatusesByIdUsagesList`): Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getServiceBoardsByParentIdStatusesByIdUsagesList",
-            "/service/boards/{parentId}/statuses/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/statuses/{id}/usages/list`
-    /// (`getServiceBoardsByParentIdStatusesByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getServiceBoardsByParentIdStatusesByIdUsagesList",
-            "/service/boards/{parentId}/statuses/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/statuses/{id}/usages/list`
-    /// (`getServiceBoardsByParentIdStatusesByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getServiceBoardsByParentIdStatusesByIdUsagesList",
             "/service/boards/{parentId}/statuses/{id}/usages/list",
@@ -2178,38 +1856,11 @@ impl ServiceBoardsByIdStatusesInfo {
     /// `GET /service/boards/{parentId}/statuses/info` (`getServiceBoardsByParentIdStatusesInfo`):
     /// Get List of BoardStatusInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::BoardStatusInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::BoardStatusInfo> {
         rt::list(
-            &self.0,
-            "getServiceBoardsByParentIdStatusesInfo",
-            "/service/boards/{parentId}/statuses/info",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/statuses/info` (`getServiceBoardsByParentIdStatusesInfo`):
-    /// Get List of BoardStatusInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::BoardStatusInfo> {
-        rt::stream(
-            &self.0,
-            "getServiceBoardsByParentIdStatusesInfo",
-            "/service/boards/{parentId}/statuses/info",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/statuses/info` (`getServiceBoardsByParentIdStatusesInfo`):
-    /// Get List of BoardStatusInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::BoardStatusInfo>> {
-        rt::pages(
             &self.0,
             "getServiceBoardsByParentIdStatusesInfo",
             "/service/boards/{parentId}/statuses/info",
@@ -2222,7 +1873,7 @@ impl ServiceBoardsByIdStatusesInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceBoardsByParentIdStatusesInfoCount",
@@ -2242,35 +1893,10 @@ impl ServiceBoardsByIdSubtypes {
     /// `GET /service/boards/{parentId}/subtypes` (`getServiceBoardsByParentIdSubtypes`): Get List
     /// of BoardSubType.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::BoardSubType>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::BoardSubType> {
         rt::list(
-            &self.0,
-            "getServiceBoardsByParentIdSubtypes",
-            "/service/boards/{parentId}/subtypes",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/subtypes` (`getServiceBoardsByParentIdSubtypes`): Get List
-    /// of BoardSubType.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::BoardSubType> {
-        rt::stream(
-            &self.0,
-            "getServiceBoardsByParentIdSubtypes",
-            "/service/boards/{parentId}/subtypes",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/subtypes` (`getServiceBoardsByParentIdSubtypes`): Get List
-    /// of BoardSubType.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::BoardSubType>> {
-        rt::pages(
             &self.0,
             "getServiceBoardsByParentIdSubtypes",
             "/service/boards/{parentId}/subtypes",
@@ -2282,7 +1908,7 @@ impl ServiceBoardsByIdSubtypes {
     /// Get Count of BoardSubType.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceBoardsByParentIdSubtypesCount",
@@ -2295,10 +1921,11 @@ impl ServiceBoardsByIdSubtypes {
     /// BoardSubType.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::BoardSubType) -> rt::ApiFuture<m::BoardSubType> {
+    pub fn create(&self, body: &m::BoardSubType) -> rt::Call<m::BoardSubType> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceBoardsByParentIdSubtypes",
             "/service/boards/{parentId}/subtypes",
             Some(body),
@@ -2327,10 +1954,11 @@ pub struct ServiceBoardsByIdSubtypesById(rt::Node);
 impl ServiceBoardsByIdSubtypesById {
     /// `GET /service/boards/{parentId}/subtypes/{id}` (`getServiceBoardsByParentIdSubtypesById`):
     /// Get BoardSubType.
-    pub fn get(&self) -> rt::ApiFuture<m::BoardSubType> {
+    pub fn get(&self) -> rt::Call<m::BoardSubType> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceBoardsByParentIdSubtypesById",
             "/service/boards/{parentId}/subtypes/{id}",
             rt::NO_BODY,
@@ -2342,7 +1970,7 @@ impl ServiceBoardsByIdSubtypesById {
     /// Get BoardSubType.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::BoardSubType>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::BoardSubType>> {
         rt::get_opt(
             &self.0,
             "getServiceBoardsByParentIdSubtypesById",
@@ -2355,10 +1983,11 @@ impl ServiceBoardsByIdSubtypesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::BoardSubType) -> rt::ApiFuture<m::BoardSubType> {
+    pub fn update(&self, body: &m::BoardSubType) -> rt::Call<m::BoardSubType> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putServiceBoardsByParentIdSubtypesById",
             "/service/boards/{parentId}/subtypes/{id}",
             Some(body),
@@ -2371,9 +2000,10 @@ impl ServiceBoardsByIdSubtypesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::BoardSubType> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::BoardSubType> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchServiceBoardsByParentIdSubtypesById",
             "/service/boards/{parentId}/subtypes/{id}",
             patch,
@@ -2383,10 +2013,11 @@ impl ServiceBoardsByIdSubtypesById {
 
     /// `DELETE /service/boards/{parentId}/subtypes/{id}`
     /// (`deleteServiceBoardsByParentIdSubtypesById`): Delete Usage.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteServiceBoardsByParentIdSubtypesById",
             "/service/boards/{parentId}/subtypes/{id}",
             rt::NO_BODY,
@@ -2419,10 +2050,11 @@ impl ServiceBoardsByIdSubtypesByIdInfo {
     /// `GET /service/boards/{parentId}/subtypes/{id}/info`
     /// (`getServiceBoardsByParentIdSubtypesByIdInfo`): Get BoardSubTypeInfos.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::BoardSubTypeInfo> {
+    pub fn get(&self) -> rt::Call<m::BoardSubTypeInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceBoardsByParentIdSubtypesByIdInfo",
             "/service/boards/{parentId}/subtypes/{id}/info",
             rt::NO_BODY,
@@ -2443,38 +2075,11 @@ impl ServiceBoardsByIdSubtypesByIdUsages {
     /// `GET /service/boards/{parentId}/subtypes/{id}/usages`
     /// (`getServiceBoardsByParentIdSubtypesByIdUsages`): Get List of Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getServiceBoardsByParentIdSubtypesByIdUsages",
-            "/service/boards/{parentId}/subtypes/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/subtypes/{id}/usages`
-    /// (`getServiceBoardsByParentIdSubtypesByIdUsages`): Get List of Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getServiceBoardsByParentIdSubtypesByIdUsages",
-            "/service/boards/{parentId}/subtypes/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/subtypes/{id}/usages`
-    /// (`getServiceBoardsByParentIdSubtypesByIdUsages`): Get List of Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getServiceBoardsByParentIdSubtypesByIdUsages",
             "/service/boards/{parentId}/subtypes/{id}/usages",
@@ -2501,38 +2106,11 @@ impl ServiceBoardsByIdSubtypesByIdUsagesList {
     /// `GET /service/boards/{parentId}/subtypes/{id}/usages/list`
     /// (`getServiceBoardsByParentIdSubtypesByIdUsagesList`): Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getServiceBoardsByParentIdSubtypesByIdUsagesList",
-            "/service/boards/{parentId}/subtypes/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/subtypes/{id}/usages/list`
-    /// (`getServiceBoardsByParentIdSubtypesByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getServiceBoardsByParentIdSubtypesByIdUsagesList",
-            "/service/boards/{parentId}/subtypes/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/subtypes/{id}/usages/list`
-    /// (`getServiceBoardsByParentIdSubtypesByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getServiceBoardsByParentIdSubtypesByIdUsagesList",
             "/service/boards/{parentId}/subtypes/{id}/usages/list",
@@ -2553,38 +2131,11 @@ impl ServiceBoardsByIdSubtypesInfo {
     /// `GET /service/boards/{parentId}/subtypes/info` (`getServiceBoardsByParentIdSubtypesInfo`):
     /// Get List of BoardSubTypeInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::BoardSubTypeInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::BoardSubTypeInfo> {
         rt::list(
-            &self.0,
-            "getServiceBoardsByParentIdSubtypesInfo",
-            "/service/boards/{parentId}/subtypes/info",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/subtypes/info` (`getServiceBoardsByParentIdSubtypesInfo`):
-    /// Get List of BoardSubTypeInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::BoardSubTypeInfo> {
-        rt::stream(
-            &self.0,
-            "getServiceBoardsByParentIdSubtypesInfo",
-            "/service/boards/{parentId}/subtypes/info",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/subtypes/info` (`getServiceBoardsByParentIdSubtypesInfo`):
-    /// Get List of BoardSubTypeInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::BoardSubTypeInfo>> {
-        rt::pages(
             &self.0,
             "getServiceBoardsByParentIdSubtypesInfo",
             "/service/boards/{parentId}/subtypes/info",
@@ -2597,7 +2148,7 @@ impl ServiceBoardsByIdSubtypesInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceBoardsByParentIdSubtypesInfoCount",
@@ -2619,38 +2170,11 @@ impl ServiceBoardsByIdTeams {
     /// `GET /service/boards/{parentId}/teams` (`getServiceBoardsByParentIdTeams`): Get List of
     /// BoardTeam.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::BoardTeam>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::BoardTeam> {
         rt::list(
-            &self.0,
-            "getServiceBoardsByParentIdTeams",
-            "/service/boards/{parentId}/teams",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/teams` (`getServiceBoardsByParentIdTeams`): Get List of
-    /// BoardTeam.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::BoardTeam> {
-        rt::stream(
-            &self.0,
-            "getServiceBoardsByParentIdTeams",
-            "/service/boards/{parentId}/teams",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/teams` (`getServiceBoardsByParentIdTeams`): Get List of
-    /// BoardTeam.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::BoardTeam>> {
-        rt::pages(
             &self.0,
             "getServiceBoardsByParentIdTeams",
             "/service/boards/{parentId}/teams",
@@ -2663,7 +2187,7 @@ impl ServiceBoardsByIdTeams {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceBoardsByParentIdTeamsCount",
@@ -2677,10 +2201,11 @@ impl ServiceBoardsByIdTeams {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn create(&self, body: &m::BoardTeam) -> rt::ApiFuture<m::BoardTeam> {
+    pub fn create(&self, body: &m::BoardTeam) -> rt::Call<m::BoardTeam> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceBoardsByParentIdTeams",
             "/service/boards/{parentId}/teams",
             Some(body),
@@ -2713,10 +2238,11 @@ impl ServiceBoardsByIdTeamsById {
     /// `GET /service/boards/{parentId}/teams/{id}` (`getServiceBoardsByParentIdTeamsById`): Get
     /// BoardTeam.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::BoardTeam> {
+    pub fn get(&self) -> rt::Call<m::BoardTeam> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceBoardsByParentIdTeamsById",
             "/service/boards/{parentId}/teams/{id}",
             rt::NO_BODY,
@@ -2729,7 +2255,7 @@ impl ServiceBoardsByIdTeamsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "service")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::BoardTeam>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::BoardTeam>> {
         rt::get_opt(
             &self.0,
             "getServiceBoardsByParentIdTeamsById",
@@ -2743,10 +2269,11 @@ impl ServiceBoardsByIdTeamsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "service")]
-    pub fn update(&self, body: &m::BoardTeam) -> rt::ApiFuture<m::BoardTeam> {
+    pub fn update(&self, body: &m::BoardTeam) -> rt::Call<m::BoardTeam> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putServiceBoardsByParentIdTeamsById",
             "/service/boards/{parentId}/teams/{id}",
             Some(body),
@@ -2760,9 +2287,10 @@ impl ServiceBoardsByIdTeamsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::BoardTeam> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::BoardTeam> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchServiceBoardsByParentIdTeamsById",
             "/service/boards/{parentId}/teams/{id}",
             patch,
@@ -2773,10 +2301,11 @@ impl ServiceBoardsByIdTeamsById {
     /// `DELETE /service/boards/{parentId}/teams/{id}` (`deleteServiceBoardsByParentIdTeamsById`):
     /// Delete BoardTeam.
     #[cfg(feature = "service")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteServiceBoardsByParentIdTeamsById",
             "/service/boards/{parentId}/teams/{id}",
             rt::NO_BODY,
@@ -2809,10 +2338,11 @@ impl ServiceBoardsByIdTeamsByIdInfo {
     /// `GET /service/boards/{parentId}/teams/{id}/info`
     /// (`getServiceBoardsByParentIdTeamsByIdInfo`): Get BoardTeamInfos.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::BoardTeamInfo> {
+    pub fn get(&self) -> rt::Call<m::BoardTeamInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceBoardsByParentIdTeamsByIdInfo",
             "/service/boards/{parentId}/teams/{id}/info",
             rt::NO_BODY,
@@ -2849,38 +2379,11 @@ impl ServiceBoardsByIdTeamsByIdUsagesList {
     /// `GET /service/boards/{parentId}/teams/{id}/usages/list`
     /// (`getServiceBoardsByParentIdTeamsByIdUsagesList`): Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getServiceBoardsByParentIdTeamsByIdUsagesList",
-            "/service/boards/{parentId}/teams/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/teams/{id}/usages/list`
-    /// (`getServiceBoardsByParentIdTeamsByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getServiceBoardsByParentIdTeamsByIdUsagesList",
-            "/service/boards/{parentId}/teams/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/teams/{id}/usages/list`
-    /// (`getServiceBoardsByParentIdTeamsByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getServiceBoardsByParentIdTeamsByIdUsagesList",
             "/service/boards/{parentId}/teams/{id}/usages/list",
@@ -2901,38 +2404,11 @@ impl ServiceBoardsByIdTeamsInfo {
     /// `GET /service/boards/{parentId}/teams/info` (`getServiceBoardsByParentIdTeamsInfo`): Get
     /// List of BoardTeamInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::BoardTeamInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::BoardTeamInfo> {
         rt::list(
-            &self.0,
-            "getServiceBoardsByParentIdTeamsInfo",
-            "/service/boards/{parentId}/teams/info",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/teams/info` (`getServiceBoardsByParentIdTeamsInfo`): Get
-    /// List of BoardTeamInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::BoardTeamInfo> {
-        rt::stream(
-            &self.0,
-            "getServiceBoardsByParentIdTeamsInfo",
-            "/service/boards/{parentId}/teams/info",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/teams/info` (`getServiceBoardsByParentIdTeamsInfo`): Get
-    /// List of BoardTeamInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::BoardTeamInfo>> {
-        rt::pages(
             &self.0,
             "getServiceBoardsByParentIdTeamsInfo",
             "/service/boards/{parentId}/teams/info",
@@ -2945,7 +2421,7 @@ impl ServiceBoardsByIdTeamsInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceBoardsByParentIdTeamsInfoCount",
@@ -2968,49 +2444,11 @@ impl ServiceBoardsByIdTypeSubTypeItemAssociations {
     /// (`getServiceBoardsByParentIdTypeSubTypeItemAssociations`): Get List of
     /// BoardTypeSubTypeItemAssociation.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiFuture<Vec<m::BoardTypeSubTypeItemAssociation>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::BoardTypeSubTypeItemAssociation> {
         rt::list(
-            &self.0,
-            "getServiceBoardsByParentIdTypeSubTypeItemAssociations",
-            "/service/boards/{parentId}/typeSubTypeItemAssociations",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/typeSubTypeItemAssociations`
-    /// (`getServiceBoardsByParentIdTypeSubTypeItemAssociations`): Get List of
-    /// BoardTypeSubTypeItemAssociation.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<m::BoardTypeSubTypeItemAssociation> {
-        rt::stream(
-            &self.0,
-            "getServiceBoardsByParentIdTypeSubTypeItemAssociations",
-            "/service/boards/{parentId}/typeSubTypeItemAssociations",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/typeSubTypeItemAssociations`
-    /// (`getServiceBoardsByParentIdTypeSubTypeItemAssociations`): Get List of
-    /// BoardTypeSubTypeItemAssociation.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::BoardTypeSubTypeItemAssociation>> {
-        rt::pages(
             &self.0,
             "getServiceBoardsByParentIdTypeSubTypeItemAssociations",
             "/service/boards/{parentId}/typeSubTypeItemAssociations",
@@ -3024,7 +2462,7 @@ impl ServiceBoardsByIdTypeSubTypeItemAssociations {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceBoardsByParentIdTypeSubTypeItemAssociationsCount",
@@ -3053,10 +2491,11 @@ impl ServiceBoardsByIdTypeSubTypeItemAssociationsById {
     /// (`getServiceBoardsByParentIdTypeSubTypeItemAssociationsById`): Get
     /// BoardTypeSubTypeItemAssociation.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::BoardTypeSubTypeItemAssociation> {
+    pub fn get(&self) -> rt::Call<m::BoardTypeSubTypeItemAssociation> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceBoardsByParentIdTypeSubTypeItemAssociationsById",
             "/service/boards/{parentId}/typeSubTypeItemAssociations/{id}",
             rt::NO_BODY,
@@ -3070,7 +2509,7 @@ impl ServiceBoardsByIdTypeSubTypeItemAssociationsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "service")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::BoardTypeSubTypeItemAssociation>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::BoardTypeSubTypeItemAssociation>> {
         rt::get_opt(
             &self.0,
             "getServiceBoardsByParentIdTypeSubTypeItemAssociationsById",
@@ -3089,35 +2528,10 @@ impl ServiceBoardsByIdTypes {
     /// `GET /service/boards/{parentId}/types` (`getServiceBoardsByParentIdTypes`): Get List of
     /// BoardType.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::BoardType>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::BoardType> {
         rt::list(
-            &self.0,
-            "getServiceBoardsByParentIdTypes",
-            "/service/boards/{parentId}/types",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/types` (`getServiceBoardsByParentIdTypes`): Get List of
-    /// BoardType.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::BoardType> {
-        rt::stream(
-            &self.0,
-            "getServiceBoardsByParentIdTypes",
-            "/service/boards/{parentId}/types",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/types` (`getServiceBoardsByParentIdTypes`): Get List of
-    /// BoardType.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::BoardType>> {
-        rt::pages(
             &self.0,
             "getServiceBoardsByParentIdTypes",
             "/service/boards/{parentId}/types",
@@ -3129,7 +2543,7 @@ impl ServiceBoardsByIdTypes {
     /// Count of BoardType.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceBoardsByParentIdTypesCount",
@@ -3142,10 +2556,11 @@ impl ServiceBoardsByIdTypes {
     /// BoardType.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::BoardType) -> rt::ApiFuture<m::BoardType> {
+    pub fn create(&self, body: &m::BoardType) -> rt::Call<m::BoardType> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceBoardsByParentIdTypes",
             "/service/boards/{parentId}/types",
             Some(body),
@@ -3168,10 +2583,11 @@ pub struct ServiceBoardsByIdTypesById(rt::Node);
 impl ServiceBoardsByIdTypesById {
     /// `GET /service/boards/{parentId}/types/{id}` (`getServiceBoardsByParentIdTypesById`): Get
     /// BoardType.
-    pub fn get(&self) -> rt::ApiFuture<m::BoardType> {
+    pub fn get(&self) -> rt::Call<m::BoardType> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceBoardsByParentIdTypesById",
             "/service/boards/{parentId}/types/{id}",
             rt::NO_BODY,
@@ -3183,7 +2599,7 @@ impl ServiceBoardsByIdTypesById {
     /// BoardType.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::BoardType>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::BoardType>> {
         rt::get_opt(
             &self.0,
             "getServiceBoardsByParentIdTypesById",
@@ -3196,10 +2612,11 @@ impl ServiceBoardsByIdTypesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::BoardType) -> rt::ApiFuture<m::BoardType> {
+    pub fn update(&self, body: &m::BoardType) -> rt::Call<m::BoardType> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putServiceBoardsByParentIdTypesById",
             "/service/boards/{parentId}/types/{id}",
             Some(body),
@@ -3212,9 +2629,10 @@ impl ServiceBoardsByIdTypesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::BoardType> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::BoardType> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchServiceBoardsByParentIdTypesById",
             "/service/boards/{parentId}/types/{id}",
             patch,
@@ -3224,10 +2642,11 @@ impl ServiceBoardsByIdTypesById {
 
     /// `DELETE /service/boards/{parentId}/types/{id}` (`deleteServiceBoardsByParentIdTypesById`):
     /// Delete BoardType.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteServiceBoardsByParentIdTypesById",
             "/service/boards/{parentId}/types/{id}",
             rt::NO_BODY,
@@ -3254,38 +2673,11 @@ impl ServiceBoardsByIdTypesByIdUsages {
     /// `GET /service/boards/{parentId}/types/{id}/usages`
     /// (`getServiceBoardsByParentIdTypesByIdUsages`): Get List of Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getServiceBoardsByParentIdTypesByIdUsages",
-            "/service/boards/{parentId}/types/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/types/{id}/usages`
-    /// (`getServiceBoardsByParentIdTypesByIdUsages`): Get List of Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getServiceBoardsByParentIdTypesByIdUsages",
-            "/service/boards/{parentId}/types/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/types/{id}/usages`
-    /// (`getServiceBoardsByParentIdTypesByIdUsages`): Get List of Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getServiceBoardsByParentIdTypesByIdUsages",
             "/service/boards/{parentId}/types/{id}/usages",
@@ -3312,38 +2704,11 @@ impl ServiceBoardsByIdTypesByIdUsagesList {
     /// `GET /service/boards/{parentId}/types/{id}/usages/list`
     /// (`getServiceBoardsByParentIdTypesByIdUsagesList`): Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getServiceBoardsByParentIdTypesByIdUsagesList",
-            "/service/boards/{parentId}/types/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/types/{id}/usages/list`
-    /// (`getServiceBoardsByParentIdTypesByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getServiceBoardsByParentIdTypesByIdUsagesList",
-            "/service/boards/{parentId}/types/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/types/{id}/usages/list`
-    /// (`getServiceBoardsByParentIdTypesByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getServiceBoardsByParentIdTypesByIdUsagesList",
             "/service/boards/{parentId}/types/{id}/usages/list",
@@ -3363,36 +2728,11 @@ pub struct ServiceBoardsByIdUsages(rt::Node);
 impl ServiceBoardsByIdUsages {
     /// `GET /service/boards/{id}/usages` (`getServiceBoardsByIdUsages`): Get List of Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getServiceBoardsByIdUsages",
-            "/service/boards/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{id}/usages` (`getServiceBoardsByIdUsages`): Get List of Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getServiceBoardsByIdUsages",
-            "/service/boards/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{id}/usages` (`getServiceBoardsByIdUsages`): Get List of Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getServiceBoardsByIdUsages",
             "/service/boards/{id}/usages",
@@ -3419,38 +2759,11 @@ impl ServiceBoardsByIdUsagesList {
     /// `GET /service/boards/{id}/usages/list` (`getServiceBoardsByIdUsagesList`): Get List of
     /// Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getServiceBoardsByIdUsagesList",
-            "/service/boards/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{id}/usages/list` (`getServiceBoardsByIdUsagesList`): Get List of
-    /// Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getServiceBoardsByIdUsagesList",
-            "/service/boards/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{id}/usages/list` (`getServiceBoardsByIdUsagesList`): Get List of
-    /// Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getServiceBoardsByIdUsagesList",
             "/service/boards/{id}/usages/list",
@@ -3470,33 +2783,18 @@ pub struct ServiceCodes(rt::Node);
 impl ServiceCodes {
     /// `GET /service/codes` (`getServiceCodes`): Get List of Code.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Code>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Code> {
         rt::list(&self.0, "getServiceCodes", "/service/codes", query)
-    }
-
-    /// `GET /service/codes` (`getServiceCodes`): Get List of Code.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Code> {
-        rt::stream(&self.0, "getServiceCodes", "/service/codes", query)
-    }
-
-    /// `GET /service/codes` (`getServiceCodes`): Get List of Code.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Code>> {
-        rt::pages(&self.0, "getServiceCodes", "/service/codes", query)
     }
 
     /// `GET /service/codes/count` (`getServiceCodesCount`): Get Count of Code.
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceCodesCount",
@@ -3509,10 +2807,11 @@ impl ServiceCodes {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn create(&self, body: &m::Code) -> rt::ApiFuture<m::Code> {
+    pub fn create(&self, body: &m::Code) -> rt::Call<m::Code> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceCodes",
             "/service/codes",
             Some(body),
@@ -3538,10 +2837,11 @@ pub struct ServiceCodesById(rt::Node);
 impl ServiceCodesById {
     /// `GET /service/codes/{id}` (`getServiceCodesById`): Get Code.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::Code> {
+    pub fn get(&self) -> rt::Call<m::Code> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceCodesById",
             "/service/codes/{id}",
             rt::NO_BODY,
@@ -3553,7 +2853,7 @@ impl ServiceCodesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "service")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Code>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Code>> {
         rt::get_opt(&self.0, "getServiceCodesById", "/service/codes/{id}")
     }
 
@@ -3562,10 +2862,11 @@ impl ServiceCodesById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "service")]
-    pub fn update(&self, body: &m::Code) -> rt::ApiFuture<m::Code> {
+    pub fn update(&self, body: &m::Code) -> rt::Call<m::Code> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putServiceCodesById",
             "/service/codes/{id}",
             Some(body),
@@ -3578,9 +2879,10 @@ impl ServiceCodesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Code> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Code> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchServiceCodesById",
             "/service/codes/{id}",
             patch,
@@ -3590,10 +2892,11 @@ impl ServiceCodesById {
 
     /// `DELETE /service/codes/{id}` (`deleteServiceCodesById`): Delete Code.
     #[cfg(feature = "service")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteServiceCodesById",
             "/service/codes/{id}",
             rt::NO_BODY,
@@ -3614,38 +2917,11 @@ impl ServiceEmailTemplates {
     /// `GET /service/emailTemplates` (`getServiceEmailTemplates`): Get List of
     /// ServiceEmailTemplate.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ServiceEmailTemplate>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ServiceEmailTemplate> {
         rt::list(
-            &self.0,
-            "getServiceEmailTemplates",
-            "/service/emailTemplates",
-            query,
-        )
-    }
-
-    /// `GET /service/emailTemplates` (`getServiceEmailTemplates`): Get List of
-    /// ServiceEmailTemplate.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ServiceEmailTemplate> {
-        rt::stream(
-            &self.0,
-            "getServiceEmailTemplates",
-            "/service/emailTemplates",
-            query,
-        )
-    }
-
-    /// `GET /service/emailTemplates` (`getServiceEmailTemplates`): Get List of
-    /// ServiceEmailTemplate.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ServiceEmailTemplate>> {
-        rt::pages(
             &self.0,
             "getServiceEmailTemplates",
             "/service/emailTemplates",
@@ -3658,7 +2934,7 @@ impl ServiceEmailTemplates {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceEmailTemplatesCount",
@@ -3671,10 +2947,11 @@ impl ServiceEmailTemplates {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn create(&self, body: &m::ServiceEmailTemplate) -> rt::ApiFuture<m::ServiceEmailTemplate> {
+    pub fn create(&self, body: &m::ServiceEmailTemplate) -> rt::Call<m::ServiceEmailTemplate> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceEmailTemplates",
             "/service/emailTemplates",
             Some(body),
@@ -3701,10 +2978,11 @@ impl ServiceEmailTemplatesById {
     /// `GET /service/emailTemplates/{id}` (`getServiceEmailTemplatesById`): Get
     /// ServiceEmailTemplate.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::ServiceEmailTemplate> {
+    pub fn get(&self) -> rt::Call<m::ServiceEmailTemplate> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceEmailTemplatesById",
             "/service/emailTemplates/{id}",
             rt::NO_BODY,
@@ -3717,7 +2995,7 @@ impl ServiceEmailTemplatesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "service")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ServiceEmailTemplate>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ServiceEmailTemplate>> {
         rt::get_opt(
             &self.0,
             "getServiceEmailTemplatesById",
@@ -3731,10 +3009,11 @@ impl ServiceEmailTemplatesById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "service")]
-    pub fn update(&self, body: &m::ServiceEmailTemplate) -> rt::ApiFuture<m::ServiceEmailTemplate> {
+    pub fn update(&self, body: &m::ServiceEmailTemplate) -> rt::Call<m::ServiceEmailTemplate> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putServiceEmailTemplatesById",
             "/service/emailTemplates/{id}",
             Some(body),
@@ -3748,9 +3027,10 @@ impl ServiceEmailTemplatesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ServiceEmailTemplate> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ServiceEmailTemplate> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchServiceEmailTemplatesById",
             "/service/emailTemplates/{id}",
             patch,
@@ -3761,10 +3041,11 @@ impl ServiceEmailTemplatesById {
     /// `DELETE /service/emailTemplates/{id}` (`deleteServiceEmailTemplatesById`): Delete
     /// ServiceEmailTemplate.
     #[cfg(feature = "service")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteServiceEmailTemplatesById",
             "/service/emailTemplates/{id}",
             rt::NO_BODY,
@@ -3791,38 +3072,11 @@ impl ServiceEmailTemplatesByIdUsages {
     /// `GET /service/emailTemplates/{id}/usages` (`getServiceEmailTemplatesByIdUsages`): Get List
     /// of Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getServiceEmailTemplatesByIdUsages",
-            "/service/emailTemplates/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /service/emailTemplates/{id}/usages` (`getServiceEmailTemplatesByIdUsages`): Get List
-    /// of Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getServiceEmailTemplatesByIdUsages",
-            "/service/emailTemplates/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /service/emailTemplates/{id}/usages` (`getServiceEmailTemplatesByIdUsages`): Get List
-    /// of Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getServiceEmailTemplatesByIdUsages",
             "/service/emailTemplates/{id}/usages",
@@ -3849,38 +3103,11 @@ impl ServiceEmailTemplatesByIdUsagesList {
     /// `GET /service/emailTemplates/{id}/usages/list` (`getServiceEmailTemplatesByIdUsagesList`):
     /// Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getServiceEmailTemplatesByIdUsagesList",
-            "/service/emailTemplates/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /service/emailTemplates/{id}/usages/list` (`getServiceEmailTemplatesByIdUsagesList`):
-    /// Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getServiceEmailTemplatesByIdUsagesList",
-            "/service/emailTemplates/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /service/emailTemplates/{id}/usages/list` (`getServiceEmailTemplatesByIdUsagesList`):
-    /// Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getServiceEmailTemplatesByIdUsagesList",
             "/service/emailTemplates/{id}/usages/list",
@@ -3900,33 +3127,18 @@ pub struct ServiceImpacts(rt::Node);
 impl ServiceImpacts {
     /// `GET /service/impacts` (`getServiceImpacts`): Get List of Impact.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Impact>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Impact> {
         rt::list(&self.0, "getServiceImpacts", "/service/impacts", query)
-    }
-
-    /// `GET /service/impacts` (`getServiceImpacts`): Get List of Impact.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Impact> {
-        rt::stream(&self.0, "getServiceImpacts", "/service/impacts", query)
-    }
-
-    /// `GET /service/impacts` (`getServiceImpacts`): Get List of Impact.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Impact>> {
-        rt::pages(&self.0, "getServiceImpacts", "/service/impacts", query)
     }
 
     /// `GET /service/impacts/count` (`getServiceImpactsCount`): Get Count of Impact.
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceImpactsCount",
@@ -3953,10 +3165,11 @@ pub struct ServiceImpactsById(rt::Node);
 impl ServiceImpactsById {
     /// `GET /service/impacts/{id}` (`getServiceImpactsById`): Get Impact.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::Impact> {
+    pub fn get(&self) -> rt::Call<m::Impact> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceImpactsById",
             "/service/impacts/{id}",
             rt::NO_BODY,
@@ -3968,7 +3181,7 @@ impl ServiceImpactsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "service")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Impact>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Impact>> {
         rt::get_opt(&self.0, "getServiceImpactsById", "/service/impacts/{id}")
     }
 
@@ -3977,10 +3190,11 @@ impl ServiceImpactsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "service")]
-    pub fn update(&self, body: &m::Impact) -> rt::ApiFuture<m::Impact> {
+    pub fn update(&self, body: &m::Impact) -> rt::Call<m::Impact> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putServiceImpactsById",
             "/service/impacts/{id}",
             Some(body),
@@ -3993,9 +3207,10 @@ impl ServiceImpactsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Impact> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Impact> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchServiceImpactsById",
             "/service/impacts/{id}",
             patch,
@@ -4037,36 +3252,11 @@ pub struct ServiceInfoBoards(rt::Node);
 impl ServiceInfoBoards {
     /// `GET /service/info/boards` (`getServiceInfoBoards`): Get List of BoardInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::BoardInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::BoardInfo> {
         rt::list(
-            &self.0,
-            "getServiceInfoBoards",
-            "/service/info/boards",
-            query,
-        )
-    }
-
-    /// `GET /service/info/boards` (`getServiceInfoBoards`): Get List of BoardInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::BoardInfo> {
-        rt::stream(
-            &self.0,
-            "getServiceInfoBoards",
-            "/service/info/boards",
-            query,
-        )
-    }
-
-    /// `GET /service/info/boards` (`getServiceInfoBoards`): Get List of BoardInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::BoardInfo>> {
-        rt::pages(
             &self.0,
             "getServiceInfoBoards",
             "/service/info/boards",
@@ -4078,7 +3268,7 @@ impl ServiceInfoBoards {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceInfoBoardsCount",
@@ -4112,38 +3302,11 @@ impl ServiceInfoBoardsActive {
     /// `GET /service/info/boards/active` (`getServiceInfoBoardsActive`): Get List of active
     /// BoardInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::BoardInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::BoardInfo> {
         rt::list(
-            &self.0,
-            "getServiceInfoBoardsActive",
-            "/service/info/boards/active",
-            query,
-        )
-    }
-
-    /// `GET /service/info/boards/active` (`getServiceInfoBoardsActive`): Get List of active
-    /// BoardInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::BoardInfo> {
-        rt::stream(
-            &self.0,
-            "getServiceInfoBoardsActive",
-            "/service/info/boards/active",
-            query,
-        )
-    }
-
-    /// `GET /service/info/boards/active` (`getServiceInfoBoardsActive`): Get List of active
-    /// BoardInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::BoardInfo>> {
-        rt::pages(
             &self.0,
             "getServiceInfoBoardsActive",
             "/service/info/boards/active",
@@ -4163,10 +3326,11 @@ pub struct ServiceInfoBoardsById(rt::Node);
 impl ServiceInfoBoardsById {
     /// `GET /service/info/boards/{id}` (`getServiceInfoBoardsById`): Get BoardInfo.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::BoardInfo> {
+    pub fn get(&self) -> rt::Call<m::BoardInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceInfoBoardsById",
             "/service/info/boards/{id}",
             rt::NO_BODY,
@@ -4178,7 +3342,7 @@ impl ServiceInfoBoardsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "service")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::BoardInfo>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::BoardInfo>> {
         rt::get_opt(
             &self.0,
             "getServiceInfoBoardsById",
@@ -4198,36 +3362,11 @@ pub struct ServiceInfoBoardtypes(rt::Node);
 impl ServiceInfoBoardtypes {
     /// `GET /service/info/boardtypes` (`getServiceInfoBoardtypes`): Get List of BoardTypeInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::BoardTypeInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::BoardTypeInfo> {
         rt::list(
-            &self.0,
-            "getServiceInfoBoardtypes",
-            "/service/info/boardtypes",
-            query,
-        )
-    }
-
-    /// `GET /service/info/boardtypes` (`getServiceInfoBoardtypes`): Get List of BoardTypeInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::BoardTypeInfo> {
-        rt::stream(
-            &self.0,
-            "getServiceInfoBoardtypes",
-            "/service/info/boardtypes",
-            query,
-        )
-    }
-
-    /// `GET /service/info/boardtypes` (`getServiceInfoBoardtypes`): Get List of BoardTypeInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::BoardTypeInfo>> {
-        rt::pages(
             &self.0,
             "getServiceInfoBoardtypes",
             "/service/info/boardtypes",
@@ -4240,7 +3379,7 @@ impl ServiceInfoBoardtypes {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceInfoBoardtypesCount",
@@ -4267,10 +3406,11 @@ pub struct ServiceInfoBoardtypesById(rt::Node);
 impl ServiceInfoBoardtypesById {
     /// `GET /service/info/boardtypes/{id}` (`getServiceInfoBoardtypesById`): Get BoardTypeInfo.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::BoardTypeInfo> {
+    pub fn get(&self) -> rt::Call<m::BoardTypeInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceInfoBoardtypesById",
             "/service/info/boardtypes/{id}",
             rt::NO_BODY,
@@ -4282,7 +3422,7 @@ impl ServiceInfoBoardtypesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "service")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::BoardTypeInfo>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::BoardTypeInfo>> {
         rt::get_opt(
             &self.0,
             "getServiceInfoBoardtypesById",
@@ -4303,38 +3443,11 @@ impl ServiceKnowledgeBaseArticles {
     /// `GET /service/knowledgeBaseArticles` (`getServiceKnowledgeBaseArticles`): Get List of
     /// KnowledgeBaseArticle.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::KnowledgeBaseArticle>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::KnowledgeBaseArticle> {
         rt::list(
-            &self.0,
-            "getServiceKnowledgeBaseArticles",
-            "/service/knowledgeBaseArticles",
-            query,
-        )
-    }
-
-    /// `GET /service/knowledgeBaseArticles` (`getServiceKnowledgeBaseArticles`): Get List of
-    /// KnowledgeBaseArticle.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::KnowledgeBaseArticle> {
-        rt::stream(
-            &self.0,
-            "getServiceKnowledgeBaseArticles",
-            "/service/knowledgeBaseArticles",
-            query,
-        )
-    }
-
-    /// `GET /service/knowledgeBaseArticles` (`getServiceKnowledgeBaseArticles`): Get List of
-    /// KnowledgeBaseArticle.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::KnowledgeBaseArticle>> {
-        rt::pages(
             &self.0,
             "getServiceKnowledgeBaseArticles",
             "/service/knowledgeBaseArticles",
@@ -4347,7 +3460,7 @@ impl ServiceKnowledgeBaseArticles {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceKnowledgeBaseArticlesCount",
@@ -4361,10 +3474,11 @@ impl ServiceKnowledgeBaseArticles {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn create(&self, body: &m::KnowledgeBaseArticle) -> rt::ApiFuture<m::KnowledgeBaseArticle> {
+    pub fn create(&self, body: &m::KnowledgeBaseArticle) -> rt::Call<m::KnowledgeBaseArticle> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceKnowledgeBaseArticles",
             "/service/knowledgeBaseArticles",
             Some(body),
@@ -4391,10 +3505,11 @@ impl ServiceKnowledgeBaseArticlesById {
     /// `GET /service/knowledgeBaseArticles/{id}` (`getServiceKnowledgeBaseArticlesById`): Get
     /// KnowledgeBaseArticle.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::KnowledgeBaseArticle> {
+    pub fn get(&self) -> rt::Call<m::KnowledgeBaseArticle> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceKnowledgeBaseArticlesById",
             "/service/knowledgeBaseArticles/{id}",
             rt::NO_BODY,
@@ -4407,7 +3522,7 @@ impl ServiceKnowledgeBaseArticlesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "service")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::KnowledgeBaseArticle>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::KnowledgeBaseArticle>> {
         rt::get_opt(
             &self.0,
             "getServiceKnowledgeBaseArticlesById",
@@ -4421,10 +3536,11 @@ impl ServiceKnowledgeBaseArticlesById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "service")]
-    pub fn update(&self, body: &m::KnowledgeBaseArticle) -> rt::ApiFuture<m::KnowledgeBaseArticle> {
+    pub fn update(&self, body: &m::KnowledgeBaseArticle) -> rt::Call<m::KnowledgeBaseArticle> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putServiceKnowledgeBaseArticlesById",
             "/service/knowledgeBaseArticles/{id}",
             Some(body),
@@ -4438,9 +3554,10 @@ impl ServiceKnowledgeBaseArticlesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::KnowledgeBaseArticle> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::KnowledgeBaseArticle> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchServiceKnowledgeBaseArticlesById",
             "/service/knowledgeBaseArticles/{id}",
             patch,
@@ -4451,10 +3568,11 @@ impl ServiceKnowledgeBaseArticlesById {
     /// `DELETE /service/knowledgeBaseArticles/{id}` (`deleteServiceKnowledgeBaseArticlesById`):
     /// Delete KnowledgeBaseArticle.
     #[cfg(feature = "service")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteServiceKnowledgeBaseArticlesById",
             "/service/knowledgeBaseArticles/{id}",
             rt::NO_BODY,
@@ -4475,41 +3593,11 @@ impl ServiceKnowledgeBaseCategories {
     /// `GET /service/knowledgeBaseCategories` (`getServiceKnowledgeBaseCategories`): Get List of
     /// KnowledgeBaseCategory.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::KnowledgeBaseCategory>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::KnowledgeBaseCategory> {
         rt::list(
-            &self.0,
-            "getServiceKnowledgeBaseCategories",
-            "/service/knowledgeBaseCategories",
-            query,
-        )
-    }
-
-    /// `GET /service/knowledgeBaseCategories` (`getServiceKnowledgeBaseCategories`): Get List of
-    /// KnowledgeBaseCategory.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::KnowledgeBaseCategory> {
-        rt::stream(
-            &self.0,
-            "getServiceKnowledgeBaseCategories",
-            "/service/knowledgeBaseCategories",
-            query,
-        )
-    }
-
-    /// `GET /service/knowledgeBaseCategories` (`getServiceKnowledgeBaseCategories`): Get List of
-    /// KnowledgeBaseCategory.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::KnowledgeBaseCategory>> {
-        rt::pages(
             &self.0,
             "getServiceKnowledgeBaseCategories",
             "/service/knowledgeBaseCategories",
@@ -4522,7 +3610,7 @@ impl ServiceKnowledgeBaseCategories {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceKnowledgeBaseCategoriesCount",
@@ -4536,13 +3624,11 @@ impl ServiceKnowledgeBaseCategories {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn create(
-        &self,
-        body: &m::KnowledgeBaseCategory,
-    ) -> rt::ApiFuture<m::KnowledgeBaseCategory> {
+    pub fn create(&self, body: &m::KnowledgeBaseCategory) -> rt::Call<m::KnowledgeBaseCategory> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceKnowledgeBaseCategories",
             "/service/knowledgeBaseCategories",
             Some(body),
@@ -4569,10 +3655,11 @@ impl ServiceKnowledgeBaseCategoriesById {
     /// `GET /service/knowledgeBaseCategories/{id}` (`getServiceKnowledgeBaseCategoriesById`): Get
     /// KnowledgeBaseCategory.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::KnowledgeBaseCategory> {
+    pub fn get(&self) -> rt::Call<m::KnowledgeBaseCategory> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceKnowledgeBaseCategoriesById",
             "/service/knowledgeBaseCategories/{id}",
             rt::NO_BODY,
@@ -4585,7 +3672,7 @@ impl ServiceKnowledgeBaseCategoriesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "service")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::KnowledgeBaseCategory>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::KnowledgeBaseCategory>> {
         rt::get_opt(
             &self.0,
             "getServiceKnowledgeBaseCategoriesById",
@@ -4599,13 +3686,11 @@ impl ServiceKnowledgeBaseCategoriesById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "service")]
-    pub fn update(
-        &self,
-        body: &m::KnowledgeBaseCategory,
-    ) -> rt::ApiFuture<m::KnowledgeBaseCategory> {
+    pub fn update(&self, body: &m::KnowledgeBaseCategory) -> rt::Call<m::KnowledgeBaseCategory> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putServiceKnowledgeBaseCategoriesById",
             "/service/knowledgeBaseCategories/{id}",
             Some(body),
@@ -4619,9 +3704,10 @@ impl ServiceKnowledgeBaseCategoriesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::KnowledgeBaseCategory> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::KnowledgeBaseCategory> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchServiceKnowledgeBaseCategoriesById",
             "/service/knowledgeBaseCategories/{id}",
             patch,
@@ -4632,10 +3718,11 @@ impl ServiceKnowledgeBaseCategoriesById {
     /// `DELETE /service/knowledgeBaseCategories/{id}` (`deleteServiceKnowledgeBaseCategoriesById`):
     /// Delete KnowledgeBaseCategory.
     #[cfg(feature = "service")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteServiceKnowledgeBaseCategoriesById",
             "/service/knowledgeBaseCategories/{id}",
             rt::NO_BODY,
@@ -4656,41 +3743,11 @@ impl ServiceKnowledgeBaseSubCategories {
     /// `GET /service/knowledgeBaseSubCategories` (`getServiceKnowledgeBaseSubCategories`): Get List
     /// of KnowledgeBaseSubCategory.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::KnowledgeBaseSubCategory>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::KnowledgeBaseSubCategory> {
         rt::list(
-            &self.0,
-            "getServiceKnowledgeBaseSubCategories",
-            "/service/knowledgeBaseSubCategories",
-            query,
-        )
-    }
-
-    /// `GET /service/knowledgeBaseSubCategories` (`getServiceKnowledgeBaseSubCategories`): Get List
-    /// of KnowledgeBaseSubCategory.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::KnowledgeBaseSubCategory> {
-        rt::stream(
-            &self.0,
-            "getServiceKnowledgeBaseSubCategories",
-            "/service/knowledgeBaseSubCategories",
-            query,
-        )
-    }
-
-    /// `GET /service/knowledgeBaseSubCategories` (`getServiceKnowledgeBaseSubCategories`): Get List
-    /// of KnowledgeBaseSubCategory.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::KnowledgeBaseSubCategory>> {
-        rt::pages(
             &self.0,
             "getServiceKnowledgeBaseSubCategories",
             "/service/knowledgeBaseSubCategories",
@@ -4703,7 +3760,7 @@ impl ServiceKnowledgeBaseSubCategories {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceKnowledgeBaseSubCategoriesCount",
@@ -4720,10 +3777,11 @@ impl ServiceKnowledgeBaseSubCategories {
     pub fn create(
         &self,
         body: &m::KnowledgeBaseSubCategory,
-    ) -> rt::ApiFuture<m::KnowledgeBaseSubCategory> {
+    ) -> rt::Call<m::KnowledgeBaseSubCategory> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceKnowledgeBaseSubCategories",
             "/service/knowledgeBaseSubCategories",
             Some(body),
@@ -4750,10 +3808,11 @@ impl ServiceKnowledgeBaseSubCategoriesById {
     /// `GET /service/knowledgeBaseSubCategories/{id}` (`getServiceKnowledgeBaseSubCategoriesById`):
     /// Get KnowledgeBaseSubCategory.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::KnowledgeBaseSubCategory> {
+    pub fn get(&self) -> rt::Call<m::KnowledgeBaseSubCategory> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceKnowledgeBaseSubCategoriesById",
             "/service/knowledgeBaseSubCategories/{id}",
             rt::NO_BODY,
@@ -4766,7 +3825,7 @@ impl ServiceKnowledgeBaseSubCategoriesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "service")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::KnowledgeBaseSubCategory>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::KnowledgeBaseSubCategory>> {
         rt::get_opt(
             &self.0,
             "getServiceKnowledgeBaseSubCategoriesById",
@@ -4783,10 +3842,11 @@ impl ServiceKnowledgeBaseSubCategoriesById {
     pub fn update(
         &self,
         body: &m::KnowledgeBaseSubCategory,
-    ) -> rt::ApiFuture<m::KnowledgeBaseSubCategory> {
+    ) -> rt::Call<m::KnowledgeBaseSubCategory> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putServiceKnowledgeBaseSubCategoriesById",
             "/service/knowledgeBaseSubCategories/{id}",
             Some(body),
@@ -4800,9 +3860,10 @@ impl ServiceKnowledgeBaseSubCategoriesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::KnowledgeBaseSubCategory> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::KnowledgeBaseSubCategory> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchServiceKnowledgeBaseSubCategoriesById",
             "/service/knowledgeBaseSubCategories/{id}",
             patch,
@@ -4813,10 +3874,11 @@ impl ServiceKnowledgeBaseSubCategoriesById {
     /// `DELETE /service/knowledgeBaseSubCategories/{id}`
     /// (`deleteServiceKnowledgeBaseSubCategoriesById`): Delete KnowledgeBaseSubCategory.
     #[cfg(feature = "service")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteServiceKnowledgeBaseSubCategoriesById",
             "/service/knowledgeBaseSubCategories/{id}",
             rt::NO_BODY,
@@ -4843,38 +3905,11 @@ impl ServiceKnowledgeBaseSubCategoriesByIdUsages {
     /// `GET /service/knowledgeBaseSubCategories/{id}/usages`
     /// (`getServiceKnowledgeBaseSubCategoriesByIdUsages`): Get List of Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getServiceKnowledgeBaseSubCategoriesByIdUsages",
-            "/service/knowledgeBaseSubCategories/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /service/knowledgeBaseSubCategories/{id}/usages`
-    /// (`getServiceKnowledgeBaseSubCategoriesByIdUsages`): Get List of Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getServiceKnowledgeBaseSubCategoriesByIdUsages",
-            "/service/knowledgeBaseSubCategories/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /service/knowledgeBaseSubCategories/{id}/usages`
-    /// (`getServiceKnowledgeBaseSubCategoriesByIdUsages`): Get List of Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getServiceKnowledgeBaseSubCategoriesByIdUsages",
             "/service/knowledgeBaseSubCategories/{id}/usages",
@@ -4901,38 +3936,11 @@ impl ServiceKnowledgeBaseSubCategoriesByIdUsagesList {
     /// `GET /service/knowledgeBaseSubCategories/{id}/usages/list`
     /// (`getServiceKnowledgeBaseSubCategoriesByIdUsagesList`): Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getServiceKnowledgeBaseSubCategoriesByIdUsagesList",
-            "/service/knowledgeBaseSubCategories/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /service/knowledgeBaseSubCategories/{id}/usages/list`
-    /// (`getServiceKnowledgeBaseSubCategoriesByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getServiceKnowledgeBaseSubCategoriesByIdUsagesList",
-            "/service/knowledgeBaseSubCategories/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /service/knowledgeBaseSubCategories/{id}/usages/list`
-    /// (`getServiceKnowledgeBaseSubCategoriesByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getServiceKnowledgeBaseSubCategoriesByIdUsagesList",
             "/service/knowledgeBaseSubCategories/{id}/usages/list",
@@ -4953,10 +3961,11 @@ impl ServiceKnowledgebasesettings {
     /// `GET /service/knowledgebasesettings` (`getServiceKnowledgebasesettings`): Get
     /// KnowledgeBaseSettings.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::KnowledgeBaseSettings> {
+    pub fn get(&self) -> rt::Call<m::KnowledgeBaseSettings> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceKnowledgebasesettings",
             "/service/knowledgebasesettings",
             rt::NO_BODY,
@@ -4969,10 +3978,11 @@ impl ServiceKnowledgebasesettings {
     ///
     /// Not retried after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn post(&self, body: &m::KnowledgeBaseSettings) -> rt::ApiFuture<m::KnowledgeBaseSettings> {
+    pub fn post(&self, body: &m::KnowledgeBaseSettings) -> rt::Call<m::KnowledgeBaseSettings> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceKnowledgebasesettings",
             "/service/knowledgebasesettings",
             Some(body),
@@ -4999,10 +4009,11 @@ impl ServiceKnowledgebasesettingsById {
     /// `GET /service/knowledgebasesettings/{id}` (`getServiceKnowledgebasesettingsById`): Get
     /// KnowledgeBaseSettings.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::KnowledgeBaseSettings> {
+    pub fn get(&self) -> rt::Call<m::KnowledgeBaseSettings> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceKnowledgebasesettingsById",
             "/service/knowledgebasesettings/{id}",
             rt::NO_BODY,
@@ -5015,7 +4026,7 @@ impl ServiceKnowledgebasesettingsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "service")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::KnowledgeBaseSettings>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::KnowledgeBaseSettings>> {
         rt::get_opt(
             &self.0,
             "getServiceKnowledgebasesettingsById",
@@ -5029,13 +4040,11 @@ impl ServiceKnowledgebasesettingsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "service")]
-    pub fn update(
-        &self,
-        body: &m::KnowledgeBaseSettings,
-    ) -> rt::ApiFuture<m::KnowledgeBaseSettings> {
+    pub fn update(&self, body: &m::KnowledgeBaseSettings) -> rt::Call<m::KnowledgeBaseSettings> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putServiceKnowledgebasesettingsById",
             "/service/knowledgebasesettings/{id}",
             Some(body),
@@ -5049,9 +4058,10 @@ impl ServiceKnowledgebasesettingsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::KnowledgeBaseSettings> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::KnowledgeBaseSettings> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchServiceKnowledgebasesettingsById",
             "/service/knowledgebasesettings/{id}",
             patch,
@@ -5071,33 +4081,18 @@ pub struct ServiceLocations(rt::Node);
 impl ServiceLocations {
     /// `GET /service/locations` (`getServiceLocations`): Get List of ServiceLocation.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ServiceLocation>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ServiceLocation> {
         rt::list(&self.0, "getServiceLocations", "/service/locations", query)
-    }
-
-    /// `GET /service/locations` (`getServiceLocations`): Get List of ServiceLocation.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ServiceLocation> {
-        rt::stream(&self.0, "getServiceLocations", "/service/locations", query)
-    }
-
-    /// `GET /service/locations` (`getServiceLocations`): Get List of ServiceLocation.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ServiceLocation>> {
-        rt::pages(&self.0, "getServiceLocations", "/service/locations", query)
     }
 
     /// `GET /service/locations/count` (`getServiceLocationsCount`): Get Count of ServiceLocation.
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceLocationsCount",
@@ -5110,10 +4105,11 @@ impl ServiceLocations {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn create(&self, body: &m::ServiceLocation) -> rt::ApiFuture<m::ServiceLocation> {
+    pub fn create(&self, body: &m::ServiceLocation) -> rt::Call<m::ServiceLocation> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceLocations",
             "/service/locations",
             Some(body),
@@ -5145,10 +4141,11 @@ pub struct ServiceLocationsById(rt::Node);
 impl ServiceLocationsById {
     /// `GET /service/locations/{id}` (`getServiceLocationsById`): Get ServiceLocation.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::ServiceLocation> {
+    pub fn get(&self) -> rt::Call<m::ServiceLocation> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceLocationsById",
             "/service/locations/{id}",
             rt::NO_BODY,
@@ -5160,7 +4157,7 @@ impl ServiceLocationsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "service")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ServiceLocation>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ServiceLocation>> {
         rt::get_opt(
             &self.0,
             "getServiceLocationsById",
@@ -5173,10 +4170,11 @@ impl ServiceLocationsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "service")]
-    pub fn update(&self, body: &m::ServiceLocation) -> rt::ApiFuture<m::ServiceLocation> {
+    pub fn update(&self, body: &m::ServiceLocation) -> rt::Call<m::ServiceLocation> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putServiceLocationsById",
             "/service/locations/{id}",
             Some(body),
@@ -5189,9 +4187,10 @@ impl ServiceLocationsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ServiceLocation> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ServiceLocation> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchServiceLocationsById",
             "/service/locations/{id}",
             patch,
@@ -5201,10 +4200,11 @@ impl ServiceLocationsById {
 
     /// `DELETE /service/locations/{id}` (`deleteServiceLocationsById`): Delete ServiceLocation.
     #[cfg(feature = "service")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteServiceLocationsById",
             "/service/locations/{id}",
             rt::NO_BODY,
@@ -5231,10 +4231,11 @@ impl ServiceLocationsByIdInfo {
     /// `GET /service/locations/{id}/info` (`getServiceLocationsByIdInfo`): Get
     /// ServiceLocationInfos.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::ServiceLocationInfo> {
+    pub fn get(&self) -> rt::Call<m::ServiceLocationInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceLocationsByIdInfo",
             "/service/locations/{id}/info",
             rt::NO_BODY,
@@ -5254,36 +4255,11 @@ pub struct ServiceLocationsInfo(rt::Node);
 impl ServiceLocationsInfo {
     /// `GET /service/locations/info` (`getServiceLocationsInfo`): Get List of ServiceLocationInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ServiceLocationInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ServiceLocationInfo> {
         rt::list(
-            &self.0,
-            "getServiceLocationsInfo",
-            "/service/locations/info",
-            query,
-        )
-    }
-
-    /// `GET /service/locations/info` (`getServiceLocationsInfo`): Get List of ServiceLocationInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ServiceLocationInfo> {
-        rt::stream(
-            &self.0,
-            "getServiceLocationsInfo",
-            "/service/locations/info",
-            query,
-        )
-    }
-
-    /// `GET /service/locations/info` (`getServiceLocationsInfo`): Get List of ServiceLocationInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ServiceLocationInfo>> {
-        rt::pages(
             &self.0,
             "getServiceLocationsInfo",
             "/service/locations/info",
@@ -5296,7 +4272,7 @@ impl ServiceLocationsInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceLocationsInfoCount",
@@ -5315,33 +4291,10 @@ pub struct ServicePriorities(rt::Node);
 impl ServicePriorities {
     /// `GET /service/priorities` (`getServicePriorities`): Get List of Priority.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Priority>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Priority> {
         rt::list(
-            &self.0,
-            "getServicePriorities",
-            "/service/priorities",
-            query,
-        )
-    }
-
-    /// `GET /service/priorities` (`getServicePriorities`): Get List of Priority.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Priority> {
-        rt::stream(
-            &self.0,
-            "getServicePriorities",
-            "/service/priorities",
-            query,
-        )
-    }
-
-    /// `GET /service/priorities` (`getServicePriorities`): Get List of Priority.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Priority>> {
-        rt::pages(
             &self.0,
             "getServicePriorities",
             "/service/priorities",
@@ -5352,7 +4305,7 @@ impl ServicePriorities {
     /// `GET /service/priorities/count` (`getServicePrioritiesCount`): Get Count of Priority.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServicePrioritiesCount",
@@ -5364,10 +4317,11 @@ impl ServicePriorities {
     /// `POST /service/priorities` (`postServicePriorities`): Post Priority.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::Priority) -> rt::ApiFuture<m::Priority> {
+    pub fn create(&self, body: &m::Priority) -> rt::Call<m::Priority> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServicePriorities",
             "/service/priorities",
             Some(body),
@@ -5389,10 +4343,11 @@ pub struct ServicePrioritiesById(rt::Node);
 
 impl ServicePrioritiesById {
     /// `GET /service/priorities/{id}` (`getServicePrioritiesById`): Get Priority.
-    pub fn get(&self) -> rt::ApiFuture<m::Priority> {
+    pub fn get(&self) -> rt::Call<m::Priority> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServicePrioritiesById",
             "/service/priorities/{id}",
             rt::NO_BODY,
@@ -5403,7 +4358,7 @@ impl ServicePrioritiesById {
     /// `GET /service/priorities/{id}` (`getServicePrioritiesById`): Get Priority.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Priority>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Priority>> {
         rt::get_opt(
             &self.0,
             "getServicePrioritiesById",
@@ -5415,10 +4370,11 @@ impl ServicePrioritiesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::Priority) -> rt::ApiFuture<m::Priority> {
+    pub fn update(&self, body: &m::Priority) -> rt::Call<m::Priority> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putServicePrioritiesById",
             "/service/priorities/{id}",
             Some(body),
@@ -5430,9 +4386,10 @@ impl ServicePrioritiesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Priority> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Priority> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchServicePrioritiesById",
             "/service/priorities/{id}",
             patch,
@@ -5441,10 +4398,11 @@ impl ServicePrioritiesById {
     }
 
     /// `DELETE /service/priorities/{id}` (`deleteServicePrioritiesById`): Delete Priority.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteServicePrioritiesById",
             "/service/priorities/{id}",
             rt::NO_BODY,
@@ -5480,10 +4438,11 @@ impl ServicePrioritiesByIdImage {
     ///
     /// Sends no query parameters; `get_with` also sends `lastModified`.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<rt::Bytes> {
+    pub fn get(&self) -> rt::Call<rt::Bytes> {
         rt::bytes(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServicePrioritiesByIdImage",
             "/service/priorities/{id}/image",
             rt::NO_BODY,
@@ -5495,13 +4454,11 @@ impl ServicePrioritiesByIdImage {
     ///
     /// The raw content of the response (a file or an image). With the query parameters in `params`.
     #[cfg(feature = "service")]
-    pub fn get_with(
-        &self,
-        params: &GetServicePrioritiesByIdImageParams,
-    ) -> rt::ApiFuture<rt::Bytes> {
+    pub fn get_with(&self, params: &GetServicePrioritiesByIdImageParams) -> rt::Call<rt::Bytes> {
         rt::bytes(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServicePrioritiesByIdImage",
             "/service/priorities/{id}/image",
             rt::NO_BODY,
@@ -5536,38 +4493,11 @@ impl ServicePrioritiesByIdUsages {
     /// `GET /service/priorities/{id}/usages` (`getServicePrioritiesByIdUsages`): Get List of Usage
     /// Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getServicePrioritiesByIdUsages",
-            "/service/priorities/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /service/priorities/{id}/usages` (`getServicePrioritiesByIdUsages`): Get List of Usage
-    /// Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getServicePrioritiesByIdUsages",
-            "/service/priorities/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /service/priorities/{id}/usages` (`getServicePrioritiesByIdUsages`): Get List of Usage
-    /// Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getServicePrioritiesByIdUsages",
             "/service/priorities/{id}/usages",
@@ -5594,38 +4524,11 @@ impl ServicePrioritiesByIdUsagesList {
     /// `GET /service/priorities/{id}/usages/list` (`getServicePrioritiesByIdUsagesList`): Get List
     /// of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getServicePrioritiesByIdUsagesList",
-            "/service/priorities/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /service/priorities/{id}/usages/list` (`getServicePrioritiesByIdUsagesList`): Get List
-    /// of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getServicePrioritiesByIdUsagesList",
-            "/service/priorities/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /service/priorities/{id}/usages/list` (`getServicePrioritiesByIdUsagesList`): Get List
-    /// of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getServicePrioritiesByIdUsagesList",
             "/service/priorities/{id}/usages/list",
@@ -5683,10 +4586,11 @@ pub struct ServicePriorityByIdInfo(rt::Node);
 impl ServicePriorityByIdInfo {
     /// `GET /service/priority/{id}/info` (`getServicePriorityByIdInfo`): Get PriorityInfos.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::PriorityInfo> {
+    pub fn get(&self) -> rt::Call<m::PriorityInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServicePriorityByIdInfo",
             "/service/priority/{id}/info",
             rt::NO_BODY,
@@ -5706,36 +4610,11 @@ pub struct ServicePriorityInfo(rt::Node);
 impl ServicePriorityInfo {
     /// `GET /service/priority/info` (`getServicePriorityInfo`): Get List of PriorityInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::PriorityInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::PriorityInfo> {
         rt::list(
-            &self.0,
-            "getServicePriorityInfo",
-            "/service/priority/info",
-            query,
-        )
-    }
-
-    /// `GET /service/priority/info` (`getServicePriorityInfo`): Get List of PriorityInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::PriorityInfo> {
-        rt::stream(
-            &self.0,
-            "getServicePriorityInfo",
-            "/service/priority/info",
-            query,
-        )
-    }
-
-    /// `GET /service/priority/info` (`getServicePriorityInfo`): Get List of PriorityInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::PriorityInfo>> {
-        rt::pages(
             &self.0,
             "getServicePriorityInfo",
             "/service/priority/info",
@@ -5810,10 +4689,11 @@ impl ServiceSchedulingMembersByIdInfo {
     /// `GET /service/scheduling/members/{id}/info` (`getServiceSchedulingMembersByIdInfo`): Get
     /// SchedulingMemberInfos.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::SchedulingMemberInfo> {
+    pub fn get(&self) -> rt::Call<m::SchedulingMemberInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceSchedulingMembersByIdInfo",
             "/service/scheduling/members/{id}/info",
             rt::NO_BODY,
@@ -5834,38 +4714,11 @@ impl ServiceSchedulingMembersInfo {
     /// `GET /service/scheduling/members/info` (`getServiceSchedulingMembersInfo`): Get List of
     /// SchedulingMemberInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::SchedulingMemberInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::SchedulingMemberInfo> {
         rt::list(
-            &self.0,
-            "getServiceSchedulingMembersInfo",
-            "/service/scheduling/members/info",
-            query,
-        )
-    }
-
-    /// `GET /service/scheduling/members/info` (`getServiceSchedulingMembersInfo`): Get List of
-    /// SchedulingMemberInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::SchedulingMemberInfo> {
-        rt::stream(
-            &self.0,
-            "getServiceSchedulingMembersInfo",
-            "/service/scheduling/members/info",
-            query,
-        )
-    }
-
-    /// `GET /service/scheduling/members/info` (`getServiceSchedulingMembersInfo`): Get List of
-    /// SchedulingMemberInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::SchedulingMemberInfo>> {
-        rt::pages(
             &self.0,
             "getServiceSchedulingMembersInfo",
             "/service/scheduling/members/info",
@@ -5878,7 +4731,7 @@ impl ServiceSchedulingMembersInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceSchedulingMembersInfoCount",
@@ -5899,36 +4752,11 @@ pub struct ServiceServiceSignoff(rt::Node);
 impl ServiceServiceSignoff {
     /// `GET /service/serviceSignoff` (`getServiceServiceSignoff`): Get List of ServiceSignoff.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ServiceSignoff>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ServiceSignoff> {
         rt::list(
-            &self.0,
-            "getServiceServiceSignoff",
-            "/service/serviceSignoff",
-            query,
-        )
-    }
-
-    /// `GET /service/serviceSignoff` (`getServiceServiceSignoff`): Get List of ServiceSignoff.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ServiceSignoff> {
-        rt::stream(
-            &self.0,
-            "getServiceServiceSignoff",
-            "/service/serviceSignoff",
-            query,
-        )
-    }
-
-    /// `GET /service/serviceSignoff` (`getServiceServiceSignoff`): Get List of ServiceSignoff.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ServiceSignoff>> {
-        rt::pages(
             &self.0,
             "getServiceServiceSignoff",
             "/service/serviceSignoff",
@@ -5941,7 +4769,7 @@ impl ServiceServiceSignoff {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceServiceSignoffCount",
@@ -5954,10 +4782,11 @@ impl ServiceServiceSignoff {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn create(&self, body: &m::ServiceSignoff) -> rt::ApiFuture<m::ServiceSignoff> {
+    pub fn create(&self, body: &m::ServiceSignoff) -> rt::Call<m::ServiceSignoff> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceServiceSignoff",
             "/service/serviceSignoff",
             Some(body),
@@ -5989,10 +4818,11 @@ pub struct ServiceServiceSignoffById(rt::Node);
 impl ServiceServiceSignoffById {
     /// `GET /service/serviceSignoff/{id}` (`getServiceServiceSignoffById`): Get ServiceSignoff.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::ServiceSignoff> {
+    pub fn get(&self) -> rt::Call<m::ServiceSignoff> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceServiceSignoffById",
             "/service/serviceSignoff/{id}",
             rt::NO_BODY,
@@ -6004,7 +4834,7 @@ impl ServiceServiceSignoffById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "service")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ServiceSignoff>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ServiceSignoff>> {
         rt::get_opt(
             &self.0,
             "getServiceServiceSignoffById",
@@ -6017,10 +4847,11 @@ impl ServiceServiceSignoffById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "service")]
-    pub fn update(&self, body: &m::ServiceSignoff) -> rt::ApiFuture<m::ServiceSignoff> {
+    pub fn update(&self, body: &m::ServiceSignoff) -> rt::Call<m::ServiceSignoff> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putServiceServiceSignoffById",
             "/service/serviceSignoff/{id}",
             Some(body),
@@ -6034,9 +4865,10 @@ impl ServiceServiceSignoffById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ServiceSignoff> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ServiceSignoff> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchServiceServiceSignoffById",
             "/service/serviceSignoff/{id}",
             patch,
@@ -6047,10 +4879,11 @@ impl ServiceServiceSignoffById {
     /// `DELETE /service/serviceSignoff/{id}` (`deleteServiceServiceSignoffById`): Delete
     /// ServiceSignoff.
     #[cfg(feature = "service")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteServiceServiceSignoffById",
             "/service/serviceSignoff/{id}",
             rt::NO_BODY,
@@ -6089,10 +4922,11 @@ impl ServiceServiceSignoffByIdInfo {
     /// `GET /service/serviceSignoff/{id}/info` (`getServiceServiceSignoffByIdInfo`): Get
     /// ServiceSignoffInfos.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::ServiceSignoffInfo> {
+    pub fn get(&self) -> rt::Call<m::ServiceSignoffInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceServiceSignoffByIdInfo",
             "/service/serviceSignoff/{id}/info",
             rt::NO_BODY,
@@ -6114,43 +4948,11 @@ impl ServiceServiceSignoffByIdSignoffcustomfields {
     /// (`getServiceServiceSignoffByParentIdSignoffcustomfields`): Get List of
     /// ServiceSignoffCustomField.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ServiceSignoffCustomField>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ServiceSignoffCustomField> {
         rt::list(
-            &self.0,
-            "getServiceServiceSignoffByParentIdSignoffcustomfields",
-            "/service/serviceSignoff/{parentId}/signoffcustomfields",
-            query,
-        )
-    }
-
-    /// `GET /service/serviceSignoff/{parentId}/signoffcustomfields`
-    /// (`getServiceServiceSignoffByParentIdSignoffcustomfields`): Get List of
-    /// ServiceSignoffCustomField.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ServiceSignoffCustomField> {
-        rt::stream(
-            &self.0,
-            "getServiceServiceSignoffByParentIdSignoffcustomfields",
-            "/service/serviceSignoff/{parentId}/signoffcustomfields",
-            query,
-        )
-    }
-
-    /// `GET /service/serviceSignoff/{parentId}/signoffcustomfields`
-    /// (`getServiceServiceSignoffByParentIdSignoffcustomfields`): Get List of
-    /// ServiceSignoffCustomField.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ServiceSignoffCustomField>> {
-        rt::pages(
             &self.0,
             "getServiceServiceSignoffByParentIdSignoffcustomfields",
             "/service/serviceSignoff/{parentId}/signoffcustomfields",
@@ -6164,7 +4966,7 @@ impl ServiceServiceSignoffByIdSignoffcustomfields {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceServiceSignoffByParentIdSignoffcustomfieldsCount",
@@ -6181,10 +4983,11 @@ impl ServiceServiceSignoffByIdSignoffcustomfields {
     pub fn create(
         &self,
         body: &m::ServiceSignoffCustomField,
-    ) -> rt::ApiFuture<m::ServiceSignoffCustomField> {
+    ) -> rt::Call<m::ServiceSignoffCustomField> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceServiceSignoffByParentIdSignoffcustomfields",
             "/service/serviceSignoff/{parentId}/signoffcustomfields",
             Some(body),
@@ -6212,10 +5015,11 @@ impl ServiceServiceSignoffByIdSignoffcustomfieldsById {
     /// (`getServiceServiceSignoffByParentIdSignoffcustomfieldsById`): Get
     /// ServiceSignoffCustomField.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::ServiceSignoffCustomField> {
+    pub fn get(&self) -> rt::Call<m::ServiceSignoffCustomField> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceServiceSignoffByParentIdSignoffcustomfieldsById",
             "/service/serviceSignoff/{parentId}/signoffcustomfields/{id}",
             rt::NO_BODY,
@@ -6229,7 +5033,7 @@ impl ServiceServiceSignoffByIdSignoffcustomfieldsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "service")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ServiceSignoffCustomField>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ServiceSignoffCustomField>> {
         rt::get_opt(
             &self.0,
             "getServiceServiceSignoffByParentIdSignoffcustomfieldsById",
@@ -6247,10 +5051,11 @@ impl ServiceServiceSignoffByIdSignoffcustomfieldsById {
     pub fn update(
         &self,
         body: &m::ServiceSignoffCustomField,
-    ) -> rt::ApiFuture<m::ServiceSignoffCustomField> {
+    ) -> rt::Call<m::ServiceSignoffCustomField> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putServiceServiceSignoffByParentIdSignoffcustomfieldsById",
             "/service/serviceSignoff/{parentId}/signoffcustomfields/{id}",
             Some(body),
@@ -6265,9 +5070,10 @@ impl ServiceServiceSignoffByIdSignoffcustomfieldsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ServiceSignoffCustomField> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ServiceSignoffCustomField> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchServiceServiceSignoffByParentIdSignoffcustomfieldsById",
             "/service/serviceSignoff/{parentId}/signoffcustomfields/{id}",
             patch,
@@ -6279,10 +5085,11 @@ impl ServiceServiceSignoffByIdSignoffcustomfieldsById {
     /// (`deleteServiceServiceSignoffByParentIdSignoffcustomfieldsById`): Delete
     /// ServiceSignoffCustomField.
     #[cfg(feature = "service")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteServiceServiceSignoffByParentIdSignoffcustomfieldsById",
             "/service/serviceSignoff/{parentId}/signoffcustomfields/{id}",
             rt::NO_BODY,
@@ -6303,38 +5110,11 @@ impl ServiceServiceSignoffByIdUsages {
     /// `GET /service/serviceSignoff/{id}/usages` (`getServiceServiceSignoffByIdUsages`): Get List
     /// of Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getServiceServiceSignoffByIdUsages",
-            "/service/serviceSignoff/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /service/serviceSignoff/{id}/usages` (`getServiceServiceSignoffByIdUsages`): Get List
-    /// of Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getServiceServiceSignoffByIdUsages",
-            "/service/serviceSignoff/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /service/serviceSignoff/{id}/usages` (`getServiceServiceSignoffByIdUsages`): Get List
-    /// of Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getServiceServiceSignoffByIdUsages",
             "/service/serviceSignoff/{id}/usages",
@@ -6361,38 +5141,11 @@ impl ServiceServiceSignoffByIdUsagesList {
     /// `GET /service/serviceSignoff/{id}/usages/list` (`getServiceServiceSignoffByIdUsagesList`):
     /// Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getServiceServiceSignoffByIdUsagesList",
-            "/service/serviceSignoff/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /service/serviceSignoff/{id}/usages/list` (`getServiceServiceSignoffByIdUsagesList`):
-    /// Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getServiceServiceSignoffByIdUsagesList",
-            "/service/serviceSignoff/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /service/serviceSignoff/{id}/usages/list` (`getServiceServiceSignoffByIdUsagesList`):
-    /// Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getServiceServiceSignoffByIdUsagesList",
             "/service/serviceSignoff/{id}/usages/list",
@@ -6413,38 +5166,11 @@ impl ServiceServiceSignoffInfo {
     /// `GET /service/serviceSignoff/info` (`getServiceServiceSignoffInfo`): Get List of
     /// ServiceSignoffInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ServiceSignoffInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ServiceSignoffInfo> {
         rt::list(
-            &self.0,
-            "getServiceServiceSignoffInfo",
-            "/service/serviceSignoff/info",
-            query,
-        )
-    }
-
-    /// `GET /service/serviceSignoff/info` (`getServiceServiceSignoffInfo`): Get List of
-    /// ServiceSignoffInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ServiceSignoffInfo> {
-        rt::stream(
-            &self.0,
-            "getServiceServiceSignoffInfo",
-            "/service/serviceSignoff/info",
-            query,
-        )
-    }
-
-    /// `GET /service/serviceSignoff/info` (`getServiceServiceSignoffInfo`): Get List of
-    /// ServiceSignoffInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ServiceSignoffInfo>> {
-        rt::pages(
             &self.0,
             "getServiceServiceSignoffInfo",
             "/service/serviceSignoff/info",
@@ -6457,7 +5183,7 @@ impl ServiceServiceSignoffInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceServiceSignoffInfoCount",
@@ -6478,36 +5204,11 @@ pub struct ServiceSeverities(rt::Node);
 impl ServiceSeverities {
     /// `GET /service/severities` (`getServiceSeverities`): Get List of Severity.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Severity>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Severity> {
         rt::list(
-            &self.0,
-            "getServiceSeverities",
-            "/service/severities",
-            query,
-        )
-    }
-
-    /// `GET /service/severities` (`getServiceSeverities`): Get List of Severity.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Severity> {
-        rt::stream(
-            &self.0,
-            "getServiceSeverities",
-            "/service/severities",
-            query,
-        )
-    }
-
-    /// `GET /service/severities` (`getServiceSeverities`): Get List of Severity.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Severity>> {
-        rt::pages(
             &self.0,
             "getServiceSeverities",
             "/service/severities",
@@ -6519,7 +5220,7 @@ impl ServiceSeverities {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceSeveritiesCount",
@@ -6546,10 +5247,11 @@ pub struct ServiceSeveritiesById(rt::Node);
 impl ServiceSeveritiesById {
     /// `GET /service/severities/{id}` (`getServiceSeveritiesById`): Get Severity.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::Severity> {
+    pub fn get(&self) -> rt::Call<m::Severity> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceSeveritiesById",
             "/service/severities/{id}",
             rt::NO_BODY,
@@ -6561,7 +5263,7 @@ impl ServiceSeveritiesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "service")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Severity>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Severity>> {
         rt::get_opt(
             &self.0,
             "getServiceSeveritiesById",
@@ -6574,10 +5276,11 @@ impl ServiceSeveritiesById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "service")]
-    pub fn update(&self, body: &m::Severity) -> rt::ApiFuture<m::Severity> {
+    pub fn update(&self, body: &m::Severity) -> rt::Call<m::Severity> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putServiceSeveritiesById",
             "/service/severities/{id}",
             Some(body),
@@ -6590,9 +5293,10 @@ impl ServiceSeveritiesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Severity> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Severity> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchServiceSeveritiesById",
             "/service/severities/{id}",
             patch,
@@ -6615,33 +5319,18 @@ pub struct ServiceSlas(rt::Node);
 impl ServiceSlas {
     /// `GET /service/SLAs` (`getServiceSLAs`): Get List of SLA.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::SLA>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::SLA> {
         rt::list(&self.0, "getServiceSLAs", "/service/SLAs", query)
-    }
-
-    /// `GET /service/SLAs` (`getServiceSLAs`): Get List of SLA.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::SLA> {
-        rt::stream(&self.0, "getServiceSLAs", "/service/SLAs", query)
-    }
-
-    /// `GET /service/SLAs` (`getServiceSLAs`): Get List of SLA.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::SLA>> {
-        rt::pages(&self.0, "getServiceSLAs", "/service/SLAs", query)
     }
 
     /// `GET /service/SLAs/count` (`getServiceSLAsCount`): Get Count of SLA.
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(&self.0, "getServiceSLAsCount", "/service/SLAs/count", query)
     }
 
@@ -6649,10 +5338,11 @@ impl ServiceSlas {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn create(&self, body: &m::SLA) -> rt::ApiFuture<m::SLA> {
+    pub fn create(&self, body: &m::SLA) -> rt::Call<m::SLA> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceSLAs",
             "/service/SLAs",
             Some(body),
@@ -6684,10 +5374,11 @@ pub struct ServiceSlasById(rt::Node);
 impl ServiceSlasById {
     /// `GET /service/SLAs/{id}` (`getServiceSLAsById`): Get SLA.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::SLA> {
+    pub fn get(&self) -> rt::Call<m::SLA> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceSLAsById",
             "/service/SLAs/{id}",
             rt::NO_BODY,
@@ -6699,7 +5390,7 @@ impl ServiceSlasById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "service")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::SLA>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::SLA>> {
         rt::get_opt(&self.0, "getServiceSLAsById", "/service/SLAs/{id}")
     }
 
@@ -6708,10 +5399,11 @@ impl ServiceSlasById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "service")]
-    pub fn update(&self, body: &m::SLA) -> rt::ApiFuture<m::SLA> {
+    pub fn update(&self, body: &m::SLA) -> rt::Call<m::SLA> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putServiceSLAsById",
             "/service/SLAs/{id}",
             Some(body),
@@ -6724,9 +5416,10 @@ impl ServiceSlasById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::SLA> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::SLA> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchServiceSLAsById",
             "/service/SLAs/{id}",
             patch,
@@ -6736,10 +5429,11 @@ impl ServiceSlasById {
 
     /// `DELETE /service/SLAs/{id}` (`deleteServiceSLAsById`): Delete SLA.
     #[cfg(feature = "service")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteServiceSLAsById",
             "/service/SLAs/{id}",
             rt::NO_BODY,
@@ -6777,10 +5471,11 @@ pub struct ServiceSlasByIdInfo(rt::Node);
 impl ServiceSlasByIdInfo {
     /// `GET /service/slas/{id}/info` (`getServiceSlasByIdInfo`): Get SLAInfos.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::SLAInfo> {
+    pub fn get(&self) -> rt::Call<m::SLAInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceSlasByIdInfo",
             "/service/slas/{id}/info",
             rt::NO_BODY,
@@ -6801,38 +5496,11 @@ impl ServiceSlasByIdPriorities {
     /// `GET /service/SLAs/{parentId}/priorities` (`getServiceSLAsByParentIdPriorities`): Get List
     /// of SLAPriority.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::SLAPriority>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::SLAPriority> {
         rt::list(
-            &self.0,
-            "getServiceSLAsByParentIdPriorities",
-            "/service/SLAs/{parentId}/priorities",
-            query,
-        )
-    }
-
-    /// `GET /service/SLAs/{parentId}/priorities` (`getServiceSLAsByParentIdPriorities`): Get List
-    /// of SLAPriority.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::SLAPriority> {
-        rt::stream(
-            &self.0,
-            "getServiceSLAsByParentIdPriorities",
-            "/service/SLAs/{parentId}/priorities",
-            query,
-        )
-    }
-
-    /// `GET /service/SLAs/{parentId}/priorities` (`getServiceSLAsByParentIdPriorities`): Get List
-    /// of SLAPriority.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::SLAPriority>> {
-        rt::pages(
             &self.0,
             "getServiceSLAsByParentIdPriorities",
             "/service/SLAs/{parentId}/priorities",
@@ -6845,7 +5513,7 @@ impl ServiceSlasByIdPriorities {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceSLAsByParentIdPrioritiesCount",
@@ -6859,10 +5527,11 @@ impl ServiceSlasByIdPriorities {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn create(&self, body: &m::SLAPriority) -> rt::ApiFuture<m::SLAPriority> {
+    pub fn create(&self, body: &m::SLAPriority) -> rt::Call<m::SLAPriority> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceSLAsByParentIdPriorities",
             "/service/SLAs/{parentId}/priorities",
             Some(body),
@@ -6889,10 +5558,11 @@ impl ServiceSlasByIdPrioritiesById {
     /// `GET /service/SLAs/{parentId}/priorities/{id}` (`getServiceSLAsByParentIdPrioritiesById`):
     /// Get SLAPriority.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::SLAPriority> {
+    pub fn get(&self) -> rt::Call<m::SLAPriority> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceSLAsByParentIdPrioritiesById",
             "/service/SLAs/{parentId}/priorities/{id}",
             rt::NO_BODY,
@@ -6905,7 +5575,7 @@ impl ServiceSlasByIdPrioritiesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "service")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::SLAPriority>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::SLAPriority>> {
         rt::get_opt(
             &self.0,
             "getServiceSLAsByParentIdPrioritiesById",
@@ -6919,10 +5589,11 @@ impl ServiceSlasByIdPrioritiesById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "service")]
-    pub fn update(&self, body: &m::SLAPriority) -> rt::ApiFuture<m::SLAPriority> {
+    pub fn update(&self, body: &m::SLAPriority) -> rt::Call<m::SLAPriority> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putServiceSLAsByParentIdPrioritiesById",
             "/service/SLAs/{parentId}/priorities/{id}",
             Some(body),
@@ -6936,9 +5607,10 @@ impl ServiceSlasByIdPrioritiesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::SLAPriority> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::SLAPriority> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchServiceSLAsByParentIdPrioritiesById",
             "/service/SLAs/{parentId}/priorities/{id}",
             patch,
@@ -6949,10 +5621,11 @@ impl ServiceSlasByIdPrioritiesById {
     /// `DELETE /service/SLAs/{parentId}/priorities/{id}`
     /// (`deleteServiceSLAsByParentIdPrioritiesById`): Delete SLAPriority.
     #[cfg(feature = "service")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteServiceSLAsByParentIdPrioritiesById",
             "/service/SLAs/{parentId}/priorities/{id}",
             rt::NO_BODY,
@@ -6972,36 +5645,11 @@ pub struct ServiceSlasByIdUsages(rt::Node);
 impl ServiceSlasByIdUsages {
     /// `GET /service/SLAs/{id}/usages` (`getServiceSLAsByIdUsages`): Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getServiceSLAsByIdUsages",
-            "/service/SLAs/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /service/SLAs/{id}/usages` (`getServiceSLAsByIdUsages`): Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getServiceSLAsByIdUsages",
-            "/service/SLAs/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /service/SLAs/{id}/usages` (`getServiceSLAsByIdUsages`): Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getServiceSLAsByIdUsages",
             "/service/SLAs/{id}/usages",
@@ -7027,36 +5675,11 @@ pub struct ServiceSlasByIdUsagesList(rt::Node);
 impl ServiceSlasByIdUsagesList {
     /// `GET /service/SLAs/{id}/usages/list` (`getServiceSLAsByIdUsagesList`): Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getServiceSLAsByIdUsagesList",
-            "/service/SLAs/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /service/SLAs/{id}/usages/list` (`getServiceSLAsByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getServiceSLAsByIdUsagesList",
-            "/service/SLAs/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /service/SLAs/{id}/usages/list` (`getServiceSLAsByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getServiceSLAsByIdUsagesList",
             "/service/SLAs/{id}/usages/list",
@@ -7076,33 +5699,18 @@ pub struct ServiceSlasInfo(rt::Node);
 impl ServiceSlasInfo {
     /// `GET /service/slas/info` (`getServiceSlasInfo`): Get List of SLAInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::SLAInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::SLAInfo> {
         rt::list(&self.0, "getServiceSlasInfo", "/service/slas/info", query)
-    }
-
-    /// `GET /service/slas/info` (`getServiceSlasInfo`): Get List of SLAInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::SLAInfo> {
-        rt::stream(&self.0, "getServiceSlasInfo", "/service/slas/info", query)
-    }
-
-    /// `GET /service/slas/info` (`getServiceSlasInfo`): Get List of SLAInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::SLAInfo>> {
-        rt::pages(&self.0, "getServiceSlasInfo", "/service/slas/info", query)
     }
 
     /// `GET /service/SLAs/info/count` (`getServiceSLAsInfoCount`): Get Count of SLAInfos.
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceSLAsInfoCount",
@@ -7123,33 +5731,18 @@ pub struct ServiceSources(rt::Node);
 impl ServiceSources {
     /// `GET /service/sources` (`getServiceSources`): Get List of Source.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Source>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Source> {
         rt::list(&self.0, "getServiceSources", "/service/sources", query)
-    }
-
-    /// `GET /service/sources` (`getServiceSources`): Get List of Source.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Source> {
-        rt::stream(&self.0, "getServiceSources", "/service/sources", query)
-    }
-
-    /// `GET /service/sources` (`getServiceSources`): Get List of Source.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Source>> {
-        rt::pages(&self.0, "getServiceSources", "/service/sources", query)
     }
 
     /// `GET /service/sources/count` (`getServiceSourcesCount`): Get Count of Source.
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceSourcesCount",
@@ -7162,10 +5755,11 @@ impl ServiceSources {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn create(&self, body: &m::Source) -> rt::ApiFuture<m::Source> {
+    pub fn create(&self, body: &m::Source) -> rt::Call<m::Source> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceSources",
             "/service/sources",
             Some(body),
@@ -7197,10 +5791,11 @@ pub struct ServiceSourcesById(rt::Node);
 impl ServiceSourcesById {
     /// `GET /service/sources/{id}` (`getServiceSourcesById`): Get Source.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::Source> {
+    pub fn get(&self) -> rt::Call<m::Source> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceSourcesById",
             "/service/sources/{id}",
             rt::NO_BODY,
@@ -7212,7 +5807,7 @@ impl ServiceSourcesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "service")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Source>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Source>> {
         rt::get_opt(&self.0, "getServiceSourcesById", "/service/sources/{id}")
     }
 
@@ -7221,10 +5816,11 @@ impl ServiceSourcesById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "service")]
-    pub fn update(&self, body: &m::Source) -> rt::ApiFuture<m::Source> {
+    pub fn update(&self, body: &m::Source) -> rt::Call<m::Source> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putServiceSourcesById",
             "/service/sources/{id}",
             Some(body),
@@ -7237,9 +5833,10 @@ impl ServiceSourcesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Source> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Source> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchServiceSourcesById",
             "/service/sources/{id}",
             patch,
@@ -7249,10 +5846,11 @@ impl ServiceSourcesById {
 
     /// `DELETE /service/sources/{id}` (`deleteServiceSourcesById`): Delete Source.
     #[cfg(feature = "service")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteServiceSourcesById",
             "/service/sources/{id}",
             rt::NO_BODY,
@@ -7284,10 +5882,11 @@ pub struct ServiceSourcesByIdInfo(rt::Node);
 impl ServiceSourcesByIdInfo {
     /// `GET /service/sources/{id}/info` (`getServiceSourcesByIdInfo`): Get SourceInfos.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::SourceInfo> {
+    pub fn get(&self) -> rt::Call<m::SourceInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceSourcesByIdInfo",
             "/service/sources/{id}/info",
             rt::NO_BODY,
@@ -7307,36 +5906,11 @@ pub struct ServiceSourcesByIdUsages(rt::Node);
 impl ServiceSourcesByIdUsages {
     /// `GET /service/sources/{id}/usages` (`getServiceSourcesByIdUsages`): Get List of Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getServiceSourcesByIdUsages",
-            "/service/sources/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /service/sources/{id}/usages` (`getServiceSourcesByIdUsages`): Get List of Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getServiceSourcesByIdUsages",
-            "/service/sources/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /service/sources/{id}/usages` (`getServiceSourcesByIdUsages`): Get List of Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getServiceSourcesByIdUsages",
             "/service/sources/{id}/usages",
@@ -7363,38 +5937,11 @@ impl ServiceSourcesByIdUsagesList {
     /// `GET /service/sources/{id}/usages/list` (`getServiceSourcesByIdUsagesList`): Get List of
     /// Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getServiceSourcesByIdUsagesList",
-            "/service/sources/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /service/sources/{id}/usages/list` (`getServiceSourcesByIdUsagesList`): Get List of
-    /// Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getServiceSourcesByIdUsagesList",
-            "/service/sources/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /service/sources/{id}/usages/list` (`getServiceSourcesByIdUsagesList`): Get List of
-    /// Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getServiceSourcesByIdUsagesList",
             "/service/sources/{id}/usages/list",
@@ -7414,36 +5961,11 @@ pub struct ServiceSourcesInfo(rt::Node);
 impl ServiceSourcesInfo {
     /// `GET /service/sources/info` (`getServiceSourcesInfo`): Get List of SourceInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::SourceInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::SourceInfo> {
         rt::list(
-            &self.0,
-            "getServiceSourcesInfo",
-            "/service/sources/info",
-            query,
-        )
-    }
-
-    /// `GET /service/sources/info` (`getServiceSourcesInfo`): Get List of SourceInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::SourceInfo> {
-        rt::stream(
-            &self.0,
-            "getServiceSourcesInfo",
-            "/service/sources/info",
-            query,
-        )
-    }
-
-    /// `GET /service/sources/info` (`getServiceSourcesInfo`): Get List of SourceInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::SourceInfo>> {
-        rt::pages(
             &self.0,
             "getServiceSourcesInfo",
             "/service/sources/info",
@@ -7455,7 +5977,7 @@ impl ServiceSourcesInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceSourcesInfoCount",
@@ -7476,33 +5998,18 @@ pub struct ServiceSurveys(rt::Node);
 impl ServiceSurveys {
     /// `GET /service/surveys` (`getServiceSurveys`): Get List of ServiceSurvey.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ServiceSurvey>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ServiceSurvey> {
         rt::list(&self.0, "getServiceSurveys", "/service/surveys", query)
-    }
-
-    /// `GET /service/surveys` (`getServiceSurveys`): Get List of ServiceSurvey.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ServiceSurvey> {
-        rt::stream(&self.0, "getServiceSurveys", "/service/surveys", query)
-    }
-
-    /// `GET /service/surveys` (`getServiceSurveys`): Get List of ServiceSurvey.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ServiceSurvey>> {
-        rt::pages(&self.0, "getServiceSurveys", "/service/surveys", query)
     }
 
     /// `GET /service/surveys/count` (`getServiceSurveysCount`): Get Count of ServiceSurvey.
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceSurveysCount",
@@ -7515,10 +6022,11 @@ impl ServiceSurveys {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn create(&self, body: &m::ServiceSurvey) -> rt::ApiFuture<m::ServiceSurvey> {
+    pub fn create(&self, body: &m::ServiceSurvey) -> rt::Call<m::ServiceSurvey> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceSurveys",
             "/service/surveys",
             Some(body),
@@ -7544,10 +6052,11 @@ pub struct ServiceSurveysById(rt::Node);
 impl ServiceSurveysById {
     /// `GET /service/surveys/{id}` (`getServiceSurveysById`): Get ServiceSurvey.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::ServiceSurvey> {
+    pub fn get(&self) -> rt::Call<m::ServiceSurvey> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceSurveysById",
             "/service/surveys/{id}",
             rt::NO_BODY,
@@ -7559,7 +6068,7 @@ impl ServiceSurveysById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "service")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ServiceSurvey>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ServiceSurvey>> {
         rt::get_opt(&self.0, "getServiceSurveysById", "/service/surveys/{id}")
     }
 
@@ -7568,10 +6077,11 @@ impl ServiceSurveysById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "service")]
-    pub fn update(&self, body: &m::ServiceSurvey) -> rt::ApiFuture<m::ServiceSurvey> {
+    pub fn update(&self, body: &m::ServiceSurvey) -> rt::Call<m::ServiceSurvey> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putServiceSurveysById",
             "/service/surveys/{id}",
             Some(body),
@@ -7584,9 +6094,10 @@ impl ServiceSurveysById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ServiceSurvey> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ServiceSurvey> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchServiceSurveysById",
             "/service/surveys/{id}",
             patch,
@@ -7596,10 +6107,11 @@ impl ServiceSurveysById {
 
     /// `DELETE /service/surveys/{id}` (`deleteServiceSurveysById`): Delete ServiceSurvey.
     #[cfg(feature = "service")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteServiceSurveysById",
             "/service/surveys/{id}",
             rt::NO_BODY,
@@ -7648,10 +6160,11 @@ impl ServiceSurveysByIdCopy {
     ///
     /// Copy and approve actions answer 200 or 201 whatever the spec declares.
     #[cfg(feature = "service")]
-    pub fn post(&self) -> rt::ApiFuture<Option<m::ServiceSurvey>> {
+    pub fn post(&self) -> rt::Call<Option<m::ServiceSurvey>> {
         rt::json_opt(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceSurveysByIdCopy",
             "/service/surveys/{id}/copy",
             rt::NO_BODY,
@@ -7672,41 +6185,11 @@ impl ServiceSurveysByIdQuestions {
     /// `GET /service/surveys/{parentId}/questions` (`getServiceSurveysByParentIdQuestions`): Get
     /// List of ServiceSurveyQuestion.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ServiceSurveyQuestion>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ServiceSurveyQuestion> {
         rt::list(
-            &self.0,
-            "getServiceSurveysByParentIdQuestions",
-            "/service/surveys/{parentId}/questions",
-            query,
-        )
-    }
-
-    /// `GET /service/surveys/{parentId}/questions` (`getServiceSurveysByParentIdQuestions`): Get
-    /// List of ServiceSurveyQuestion.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ServiceSurveyQuestion> {
-        rt::stream(
-            &self.0,
-            "getServiceSurveysByParentIdQuestions",
-            "/service/surveys/{parentId}/questions",
-            query,
-        )
-    }
-
-    /// `GET /service/surveys/{parentId}/questions` (`getServiceSurveysByParentIdQuestions`): Get
-    /// List of ServiceSurveyQuestion.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ServiceSurveyQuestion>> {
-        rt::pages(
             &self.0,
             "getServiceSurveysByParentIdQuestions",
             "/service/surveys/{parentId}/questions",
@@ -7719,7 +6202,7 @@ impl ServiceSurveysByIdQuestions {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceSurveysByParentIdQuestionsCount",
@@ -7733,13 +6216,11 @@ impl ServiceSurveysByIdQuestions {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn create(
-        &self,
-        body: &m::ServiceSurveyQuestion,
-    ) -> rt::ApiFuture<m::ServiceSurveyQuestion> {
+    pub fn create(&self, body: &m::ServiceSurveyQuestion) -> rt::Call<m::ServiceSurveyQuestion> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceSurveysByParentIdQuestions",
             "/service/surveys/{parentId}/questions",
             Some(body),
@@ -7766,10 +6247,11 @@ impl ServiceSurveysByIdQuestionsById {
     /// `GET /service/surveys/{parentId}/questions/{id}`
     /// (`getServiceSurveysByParentIdQuestionsById`): Get ServiceSurveyQuestion.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::ServiceSurveyQuestion> {
+    pub fn get(&self) -> rt::Call<m::ServiceSurveyQuestion> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceSurveysByParentIdQuestionsById",
             "/service/surveys/{parentId}/questions/{id}",
             rt::NO_BODY,
@@ -7782,7 +6264,7 @@ impl ServiceSurveysByIdQuestionsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "service")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ServiceSurveyQuestion>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ServiceSurveyQuestion>> {
         rt::get_opt(
             &self.0,
             "getServiceSurveysByParentIdQuestionsById",
@@ -7796,13 +6278,11 @@ impl ServiceSurveysByIdQuestionsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "service")]
-    pub fn update(
-        &self,
-        body: &m::ServiceSurveyQuestion,
-    ) -> rt::ApiFuture<m::ServiceSurveyQuestion> {
+    pub fn update(&self, body: &m::ServiceSurveyQuestion) -> rt::Call<m::ServiceSurveyQuestion> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putServiceSurveysByParentIdQuestionsById",
             "/service/surveys/{parentId}/questions/{id}",
             Some(body),
@@ -7816,9 +6296,10 @@ impl ServiceSurveysByIdQuestionsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ServiceSurveyQuestion> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ServiceSurveyQuestion> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchServiceSurveysByParentIdQuestionsById",
             "/service/surveys/{parentId}/questions/{id}",
             patch,
@@ -7829,10 +6310,11 @@ impl ServiceSurveysByIdQuestionsById {
     /// `DELETE /service/surveys/{parentId}/questions/{id}`
     /// (`deleteServiceSurveysByParentIdQuestionsById`): Delete ServiceSurveyQuestion.
     #[cfg(feature = "service")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteServiceSurveysByParentIdQuestionsById",
             "/service/surveys/{parentId}/questions/{id}",
             rt::NO_BODY,
@@ -7870,10 +6352,11 @@ impl ServiceSurveysByIdQuestionsByIdCopy {
     ///
     /// Copy and approve actions answer 200 or 201 whatever the spec declares.
     #[cfg(feature = "service")]
-    pub fn post(&self) -> rt::ApiFuture<Option<m::ServiceSurveyQuestion>> {
+    pub fn post(&self) -> rt::Call<Option<m::ServiceSurveyQuestion>> {
         rt::json_opt(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceSurveysByParentIdQuestionsByIdCopy",
             "/service/surveys/{parentId}/questions/{id}/copy",
             rt::NO_BODY,
@@ -7894,38 +6377,11 @@ impl ServiceSurveysByIdQuestionsByIdOptions {
     /// `GET /service/surveys/{grandparentId}/questions/{parentId}/options`
     /// (`getServiceSurveysByGrandparentIdQuestionsByParentIdOptions`): Get List of SurveyOption.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::SurveyOption>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::SurveyOption> {
         rt::list(
-            &self.0,
-            "getServiceSurveysByGrandparentIdQuestionsByParentIdOptions",
-            "/service/surveys/{grandparentId}/questions/{parentId}/options",
-            query,
-        )
-    }
-
-    /// `GET /service/surveys/{grandparentId}/questions/{parentId}/options`
-    /// (`getServiceSurveysByGrandparentIdQuestionsByParentIdOptions`): Get List of SurveyOption.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::SurveyOption> {
-        rt::stream(
-            &self.0,
-            "getServiceSurveysByGrandparentIdQuestionsByParentIdOptions",
-            "/service/surveys/{grandparentId}/questions/{parentId}/options",
-            query,
-        )
-    }
-
-    /// `GET /service/surveys/{grandparentId}/questions/{parentId}/options`
-    /// (`getServiceSurveysByGrandparentIdQuestionsByParentIdOptions`): Get List of SurveyOption.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::SurveyOption>> {
-        rt::pages(
             &self.0,
             "getServiceSurveysByGrandparentIdQuestionsByParentIdOptions",
             "/service/surveys/{grandparentId}/questions/{parentId}/options",
@@ -7939,7 +6395,7 @@ impl ServiceSurveysByIdQuestionsByIdOptions {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceSurveysByGrandparentIdQuestionsByParentIdOptionsCount",
@@ -7953,10 +6409,11 @@ impl ServiceSurveysByIdQuestionsByIdOptions {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn create(&self, body: &m::SurveyOption) -> rt::ApiFuture<m::SurveyOption> {
+    pub fn create(&self, body: &m::SurveyOption) -> rt::Call<m::SurveyOption> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceSurveysByGrandparentIdQuestionsByParentIdOptions",
             "/service/surveys/{grandparentId}/questions/{parentId}/options",
             Some(body),
@@ -7983,10 +6440,11 @@ impl ServiceSurveysByIdQuestionsByIdOptionsById {
     /// `GET /service/surveys/{grandparentId}/questions/{parentId}/options/{id}`
     /// (`getServiceSurveysByGrandparentIdQuestionsByParentIdOptionsById`): Get SurveyOption.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::SurveyOption> {
+    pub fn get(&self) -> rt::Call<m::SurveyOption> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceSurveysByGrandparentIdQuestionsByParentIdOptionsById",
             "/service/surveys/{grandparentId}/questions/{parentId}/options/{id}",
             rt::NO_BODY,
@@ -7999,7 +6457,7 @@ impl ServiceSurveysByIdQuestionsByIdOptionsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "service")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::SurveyOption>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::SurveyOption>> {
         rt::get_opt(
             &self.0,
             "getServiceSurveysByGrandparentIdQuestionsByParentIdOptionsById",
@@ -8013,10 +6471,11 @@ impl ServiceSurveysByIdQuestionsByIdOptionsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "service")]
-    pub fn update(&self, body: &m::SurveyOption) -> rt::ApiFuture<m::SurveyOption> {
+    pub fn update(&self, body: &m::SurveyOption) -> rt::Call<m::SurveyOption> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putServiceSurveysByGrandparentIdQuestionsByParentIdOptionsById",
             "/service/surveys/{grandparentId}/questions/{parentId}/options/{id}",
             Some(body),
@@ -8030,9 +6489,10 @@ impl ServiceSurveysByIdQuestionsByIdOptionsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::SurveyOption> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::SurveyOption> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchServiceSurveysByGrandparentIdQuestionsByParentIdOptionsById",
             "/service/surveys/{grandparentId}/questions/{parentId}/options/{id}",
             patch,
@@ -8043,10 +6503,11 @@ impl ServiceSurveysByIdQuestionsByIdOptionsById {
     /// `DELETE /service/surveys/{grandparentId}/questions/{parentId}/options/{id}`
     /// (`deleteServiceSurveysByGrandparentIdQuestionsByParentIdOptionsById`): Delete SurveyOption.
     #[cfg(feature = "service")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteServiceSurveysByGrandparentIdQuestionsByParentIdOptionsById",
             "/service/surveys/{grandparentId}/questions/{parentId}/options/{id}",
             rt::NO_BODY,
@@ -8067,38 +6528,11 @@ impl ServiceSurveysByIdResults {
     /// `GET /service/surveys/{parentId}/results` (`getServiceSurveysByParentIdResults`): Get List
     /// of SurveyResult.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::SurveyResult>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::SurveyResult> {
         rt::list(
-            &self.0,
-            "getServiceSurveysByParentIdResults",
-            "/service/surveys/{parentId}/results",
-            query,
-        )
-    }
-
-    /// `GET /service/surveys/{parentId}/results` (`getServiceSurveysByParentIdResults`): Get List
-    /// of SurveyResult.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::SurveyResult> {
-        rt::stream(
-            &self.0,
-            "getServiceSurveysByParentIdResults",
-            "/service/surveys/{parentId}/results",
-            query,
-        )
-    }
-
-    /// `GET /service/surveys/{parentId}/results` (`getServiceSurveysByParentIdResults`): Get List
-    /// of SurveyResult.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::SurveyResult>> {
-        rt::pages(
             &self.0,
             "getServiceSurveysByParentIdResults",
             "/service/surveys/{parentId}/results",
@@ -8111,7 +6545,7 @@ impl ServiceSurveysByIdResults {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceSurveysByParentIdResultsCount",
@@ -8125,10 +6559,11 @@ impl ServiceSurveysByIdResults {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn create(&self, body: &m::SurveyResult) -> rt::ApiFuture<m::SurveyResult> {
+    pub fn create(&self, body: &m::SurveyResult) -> rt::Call<m::SurveyResult> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceSurveysByParentIdResults",
             "/service/surveys/{parentId}/results",
             Some(body),
@@ -8155,10 +6590,11 @@ impl ServiceSurveysByIdResultsById {
     /// `GET /service/surveys/{parentId}/results/{id}` (`getServiceSurveysByParentIdResultsById`):
     /// Get SurveyResult.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::SurveyResult> {
+    pub fn get(&self) -> rt::Call<m::SurveyResult> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceSurveysByParentIdResultsById",
             "/service/surveys/{parentId}/results/{id}",
             rt::NO_BODY,
@@ -8171,7 +6607,7 @@ impl ServiceSurveysByIdResultsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "service")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::SurveyResult>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::SurveyResult>> {
         rt::get_opt(
             &self.0,
             "getServiceSurveysByParentIdResultsById",
@@ -8185,10 +6621,11 @@ impl ServiceSurveysByIdResultsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "service")]
-    pub fn update(&self, body: &m::SurveyResult) -> rt::ApiFuture<m::SurveyResult> {
+    pub fn update(&self, body: &m::SurveyResult) -> rt::Call<m::SurveyResult> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putServiceSurveysByParentIdResultsById",
             "/service/surveys/{parentId}/results/{id}",
             Some(body),
@@ -8202,9 +6639,10 @@ impl ServiceSurveysByIdResultsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::SurveyResult> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::SurveyResult> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchServiceSurveysByParentIdResultsById",
             "/service/surveys/{parentId}/results/{id}",
             patch,
@@ -8215,10 +6653,11 @@ impl ServiceSurveysByIdResultsById {
     /// `DELETE /service/surveys/{parentId}/results/{id}`
     /// (`deleteServiceSurveysByParentIdResultsById`): Delete SurveyResult.
     #[cfg(feature = "service")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteServiceSurveysByParentIdResultsById",
             "/service/surveys/{parentId}/results/{id}",
             rt::NO_BODY,
@@ -8238,36 +6677,11 @@ pub struct ServiceSurveysByIdUsages(rt::Node);
 impl ServiceSurveysByIdUsages {
     /// `GET /service/surveys/{id}/usages` (`getServiceSurveysByIdUsages`): Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getServiceSurveysByIdUsages",
-            "/service/surveys/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /service/surveys/{id}/usages` (`getServiceSurveysByIdUsages`): Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getServiceSurveysByIdUsages",
-            "/service/surveys/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /service/surveys/{id}/usages` (`getServiceSurveysByIdUsages`): Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getServiceSurveysByIdUsages",
             "/service/surveys/{id}/usages",
@@ -8294,38 +6708,11 @@ impl ServiceSurveysByIdUsagesList {
     /// `GET /service/surveys/{id}/usages/list` (`getServiceSurveysByIdUsagesList`): Get List of
     /// Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getServiceSurveysByIdUsagesList",
-            "/service/surveys/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /service/surveys/{id}/usages/list` (`getServiceSurveysByIdUsagesList`): Get List of
-    /// Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getServiceSurveysByIdUsagesList",
-            "/service/surveys/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /service/surveys/{id}/usages/list` (`getServiceSurveysByIdUsagesList`): Get List of
-    /// Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getServiceSurveysByIdUsagesList",
             "/service/surveys/{id}/usages/list",
@@ -8347,10 +6734,11 @@ impl ServiceTeamMembers {
     ///
     /// Not retried after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn post(&self, body: &m::TeamMember) -> rt::ApiFuture<m::TeamMember> {
+    pub fn post(&self, body: &m::TeamMember) -> rt::Call<m::TeamMember> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceTeamMembers",
             "/service/teamMembers",
             Some(body),
@@ -8370,33 +6758,18 @@ pub struct ServiceTeams(rt::Node);
 impl ServiceTeams {
     /// `GET /service/teams` (`getServiceTeams`): Get List of ServiceTeam.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ServiceTeam>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ServiceTeam> {
         rt::list(&self.0, "getServiceTeams", "/service/teams", query)
-    }
-
-    /// `GET /service/teams` (`getServiceTeams`): Get List of ServiceTeam.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ServiceTeam> {
-        rt::stream(&self.0, "getServiceTeams", "/service/teams", query)
-    }
-
-    /// `GET /service/teams` (`getServiceTeams`): Get List of ServiceTeam.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ServiceTeam>> {
-        rt::pages(&self.0, "getServiceTeams", "/service/teams", query)
     }
 
     /// `GET /service/teams/count` (`getServiceTeamsCount`): Get Count of ServiceTeam.
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceTeamsCount",
@@ -8423,10 +6796,11 @@ pub struct ServiceTeamsById(rt::Node);
 impl ServiceTeamsById {
     /// `GET /service/teams/{id}` (`getServiceTeamsById`): Get ServiceTeam.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::ServiceTeam> {
+    pub fn get(&self) -> rt::Call<m::ServiceTeam> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceTeamsById",
             "/service/teams/{id}",
             rt::NO_BODY,
@@ -8438,7 +6812,7 @@ impl ServiceTeamsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "service")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ServiceTeam>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ServiceTeam>> {
         rt::get_opt(&self.0, "getServiceTeamsById", "/service/teams/{id}")
     }
 }
@@ -8454,33 +6828,18 @@ pub struct ServiceTemplates(rt::Node);
 impl ServiceTemplates {
     /// `GET /service/templates` (`getServiceTemplates`): Get List of ServiceTemplate.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ServiceTemplate>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ServiceTemplate> {
         rt::list(&self.0, "getServiceTemplates", "/service/templates", query)
-    }
-
-    /// `GET /service/templates` (`getServiceTemplates`): Get List of ServiceTemplate.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ServiceTemplate> {
-        rt::stream(&self.0, "getServiceTemplates", "/service/templates", query)
-    }
-
-    /// `GET /service/templates` (`getServiceTemplates`): Get List of ServiceTemplate.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ServiceTemplate>> {
-        rt::pages(&self.0, "getServiceTemplates", "/service/templates", query)
     }
 
     /// `GET /service/templates/count` (`getServiceTemplatesCount`): Get Count of ServiceTemplate.
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceTemplatesCount",
@@ -8513,10 +6872,11 @@ pub struct ServiceTemplatesById(rt::Node);
 impl ServiceTemplatesById {
     /// `GET /service/templates/{id}` (`getServiceTemplatesById`): Get ServiceTemplate.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::ServiceTemplate> {
+    pub fn get(&self) -> rt::Call<m::ServiceTemplate> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceTemplatesById",
             "/service/templates/{id}",
             rt::NO_BODY,
@@ -8528,7 +6888,7 @@ impl ServiceTemplatesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "service")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ServiceTemplate>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ServiceTemplate>> {
         rt::get_opt(
             &self.0,
             "getServiceTemplatesById",
@@ -8563,10 +6923,11 @@ impl ServiceTemplatesByIdGenerate {
     ///
     /// Not retried after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn post(&self) -> rt::ApiFuture<m::TemplateGeneratedCountsModel> {
+    pub fn post(&self) -> rt::Call<m::TemplateGeneratedCountsModel> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceTemplatesByIdGenerate",
             "/service/templates/{id}/generate",
             rt::NO_BODY,
@@ -8587,10 +6948,11 @@ impl ServiceTemplatesByIdInfo {
     /// `GET /service/templates/{id}/info` (`getServiceTemplatesByIdInfo`): Get
     /// ServiceTemplateInfos.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::ServiceTemplateInfo> {
+    pub fn get(&self) -> rt::Call<m::ServiceTemplateInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceTemplatesByIdInfo",
             "/service/templates/{id}/info",
             rt::NO_BODY,
@@ -8610,36 +6972,11 @@ pub struct ServiceTemplatesInfo(rt::Node);
 impl ServiceTemplatesInfo {
     /// `GET /service/templates/info` (`getServiceTemplatesInfo`): Get List of ServiceTemplateInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ServiceTemplateInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ServiceTemplateInfo> {
         rt::list(
-            &self.0,
-            "getServiceTemplatesInfo",
-            "/service/templates/info",
-            query,
-        )
-    }
-
-    /// `GET /service/templates/info` (`getServiceTemplatesInfo`): Get List of ServiceTemplateInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ServiceTemplateInfo> {
-        rt::stream(
-            &self.0,
-            "getServiceTemplatesInfo",
-            "/service/templates/info",
-            query,
-        )
-    }
-
-    /// `GET /service/templates/info` (`getServiceTemplatesInfo`): Get List of ServiceTemplateInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ServiceTemplateInfo>> {
-        rt::pages(
             &self.0,
             "getServiceTemplatesInfo",
             "/service/templates/info",
@@ -8652,7 +6989,7 @@ impl ServiceTemplatesInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceTemplatesInfoCount",
@@ -8673,36 +7010,11 @@ pub struct ServiceTicketLinks(rt::Node);
 impl ServiceTicketLinks {
     /// `GET /service/ticketLinks` (`getServiceTicketLinks`): Get List of ServiceTicketLink.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ServiceTicketLink>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ServiceTicketLink> {
         rt::list(
-            &self.0,
-            "getServiceTicketLinks",
-            "/service/ticketLinks",
-            query,
-        )
-    }
-
-    /// `GET /service/ticketLinks` (`getServiceTicketLinks`): Get List of ServiceTicketLink.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ServiceTicketLink> {
-        rt::stream(
-            &self.0,
-            "getServiceTicketLinks",
-            "/service/ticketLinks",
-            query,
-        )
-    }
-
-    /// `GET /service/ticketLinks` (`getServiceTicketLinks`): Get List of ServiceTicketLink.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ServiceTicketLink>> {
-        rt::pages(
             &self.0,
             "getServiceTicketLinks",
             "/service/ticketLinks",
@@ -8715,7 +7027,7 @@ impl ServiceTicketLinks {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceTicketLinksCount",
@@ -8728,10 +7040,11 @@ impl ServiceTicketLinks {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn create(&self, body: &m::ServiceTicketLink) -> rt::ApiFuture<m::ServiceTicketLink> {
+    pub fn create(&self, body: &m::ServiceTicketLink) -> rt::Call<m::ServiceTicketLink> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceTicketLinks",
             "/service/ticketLinks",
             Some(body),
@@ -8763,10 +7076,11 @@ pub struct ServiceTicketLinksById(rt::Node);
 impl ServiceTicketLinksById {
     /// `GET /service/ticketLinks/{id}` (`getServiceTicketLinksById`): Get ServiceTicketLink.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::ServiceTicketLink> {
+    pub fn get(&self) -> rt::Call<m::ServiceTicketLink> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceTicketLinksById",
             "/service/ticketLinks/{id}",
             rt::NO_BODY,
@@ -8778,7 +7092,7 @@ impl ServiceTicketLinksById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "service")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ServiceTicketLink>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ServiceTicketLink>> {
         rt::get_opt(
             &self.0,
             "getServiceTicketLinksById",
@@ -8791,10 +7105,11 @@ impl ServiceTicketLinksById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "service")]
-    pub fn update(&self, body: &m::ServiceTicketLink) -> rt::ApiFuture<m::ServiceTicketLink> {
+    pub fn update(&self, body: &m::ServiceTicketLink) -> rt::Call<m::ServiceTicketLink> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putServiceTicketLinksById",
             "/service/ticketLinks/{id}",
             Some(body),
@@ -8807,9 +7122,10 @@ impl ServiceTicketLinksById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ServiceTicketLink> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ServiceTicketLink> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchServiceTicketLinksById",
             "/service/ticketLinks/{id}",
             patch,
@@ -8820,10 +7136,11 @@ impl ServiceTicketLinksById {
     /// `DELETE /service/ticketLinks/{id}` (`deleteServiceTicketLinksById`): Delete
     /// ServiceTicketLink.
     #[cfg(feature = "service")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteServiceTicketLinksById",
             "/service/ticketLinks/{id}",
             rt::NO_BODY,
@@ -8850,10 +7167,11 @@ impl ServiceTicketLinksByIdInfo {
     /// `GET /service/ticketLinks/{id}/info` (`getServiceTicketLinksByIdInfo`): Get
     /// ServiceTicketLinkInfos.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::ServiceTicketLinkInfo> {
+    pub fn get(&self) -> rt::Call<m::ServiceTicketLinkInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceTicketLinksByIdInfo",
             "/service/ticketLinks/{id}/info",
             rt::NO_BODY,
@@ -8874,41 +7192,11 @@ impl ServiceTicketLinksInfo {
     /// `GET /service/ticketLinks/info` (`getServiceTicketLinksInfo`): Get List of
     /// ServiceTicketLinkInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ServiceTicketLinkInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ServiceTicketLinkInfo> {
         rt::list(
-            &self.0,
-            "getServiceTicketLinksInfo",
-            "/service/ticketLinks/info",
-            query,
-        )
-    }
-
-    /// `GET /service/ticketLinks/info` (`getServiceTicketLinksInfo`): Get List of
-    /// ServiceTicketLinkInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ServiceTicketLinkInfo> {
-        rt::stream(
-            &self.0,
-            "getServiceTicketLinksInfo",
-            "/service/ticketLinks/info",
-            query,
-        )
-    }
-
-    /// `GET /service/ticketLinks/info` (`getServiceTicketLinksInfo`): Get List of
-    /// ServiceTicketLinkInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ServiceTicketLinkInfo>> {
-        rt::pages(
             &self.0,
             "getServiceTicketLinksInfo",
             "/service/ticketLinks/info",
@@ -8921,7 +7209,7 @@ impl ServiceTicketLinksInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceTicketLinksInfoCount",
@@ -8942,36 +7230,11 @@ pub struct ServiceTicketSyncs(rt::Node);
 impl ServiceTicketSyncs {
     /// `GET /service/ticketSyncs` (`getServiceTicketSyncs`): Get List of TicketSync.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::TicketSync>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::TicketSync> {
         rt::list(
-            &self.0,
-            "getServiceTicketSyncs",
-            "/service/ticketSyncs",
-            query,
-        )
-    }
-
-    /// `GET /service/ticketSyncs` (`getServiceTicketSyncs`): Get List of TicketSync.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::TicketSync> {
-        rt::stream(
-            &self.0,
-            "getServiceTicketSyncs",
-            "/service/ticketSyncs",
-            query,
-        )
-    }
-
-    /// `GET /service/ticketSyncs` (`getServiceTicketSyncs`): Get List of TicketSync.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::TicketSync>> {
-        rt::pages(
             &self.0,
             "getServiceTicketSyncs",
             "/service/ticketSyncs",
@@ -8983,7 +7246,7 @@ impl ServiceTicketSyncs {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceTicketSyncsCount",
@@ -8996,10 +7259,11 @@ impl ServiceTicketSyncs {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn create(&self, body: &m::TicketSync) -> rt::ApiFuture<m::TicketSync> {
+    pub fn create(&self, body: &m::TicketSync) -> rt::Call<m::TicketSync> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceTicketSyncs",
             "/service/ticketSyncs",
             Some(body),
@@ -9025,10 +7289,11 @@ pub struct ServiceTicketSyncsById(rt::Node);
 impl ServiceTicketSyncsById {
     /// `GET /service/ticketSyncs/{id}` (`getServiceTicketSyncsById`): Get TicketSync.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::TicketSync> {
+    pub fn get(&self) -> rt::Call<m::TicketSync> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceTicketSyncsById",
             "/service/ticketSyncs/{id}",
             rt::NO_BODY,
@@ -9040,7 +7305,7 @@ impl ServiceTicketSyncsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "service")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::TicketSync>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::TicketSync>> {
         rt::get_opt(
             &self.0,
             "getServiceTicketSyncsById",
@@ -9053,10 +7318,11 @@ impl ServiceTicketSyncsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "service")]
-    pub fn update(&self, body: &m::TicketSync) -> rt::ApiFuture<m::TicketSync> {
+    pub fn update(&self, body: &m::TicketSync) -> rt::Call<m::TicketSync> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putServiceTicketSyncsById",
             "/service/ticketSyncs/{id}",
             Some(body),
@@ -9069,9 +7335,10 @@ impl ServiceTicketSyncsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::TicketSync> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::TicketSync> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchServiceTicketSyncsById",
             "/service/ticketSyncs/{id}",
             patch,
@@ -9081,10 +7348,11 @@ impl ServiceTicketSyncsById {
 
     /// `DELETE /service/ticketSyncs/{id}` (`deleteServiceTicketSyncsById`): Delete TicketSync.
     #[cfg(feature = "service")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteServiceTicketSyncsById",
             "/service/ticketSyncs/{id}",
             rt::NO_BODY,
@@ -9103,32 +7371,17 @@ impl ServiceTickets {
     /// `GET /service/tickets` (`getServiceTickets`): Get List of
     /// ConnectWise.Apis.v3\_0.v2015\_3.Service.Ticket.Ticket.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Ticket>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Ticket> {
         rt::list(&self.0, "getServiceTickets", "/service/tickets", query)
-    }
-
-    /// `GET /service/tickets` (`getServiceTickets`): Get List of
-    /// ConnectWise.Apis.v3\_0.v2015\_3.Service.Ticket.Ticket.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Ticket> {
-        rt::stream(&self.0, "getServiceTickets", "/service/tickets", query)
-    }
-
-    /// `GET /service/tickets` (`getServiceTickets`): Get List of
-    /// ConnectWise.Apis.v3\_0.v2015\_3.Service.Ticket.Ticket.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Ticket>> {
-        rt::pages(&self.0, "getServiceTickets", "/service/tickets", query)
     }
 
     /// `GET /service/tickets/count` (`getServiceTicketsCount`): Get Count of
     /// ConnectWise.Apis.v3\_0.v2015\_3.Service.Ticket.Ticket.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceTicketsCount",
@@ -9141,7 +7394,7 @@ impl ServiceTickets {
     ///
     /// One page of records matching `query`, with the filters in the request body (for filters too
     /// long for a URL). A read: safe to repeat, although it is a `POST`.
-    pub fn search(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Ticket>> {
+    pub fn search(&self, query: &rt::ListQuery) -> rt::Call<Vec<m::Ticket>> {
         rt::search(
             &self.0,
             "postServiceTicketsSearch",
@@ -9153,10 +7406,11 @@ impl ServiceTickets {
     /// `POST /service/tickets` (`postServiceTickets`): Post Ticket.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::Ticket) -> rt::ApiFuture<m::Ticket> {
+    pub fn create(&self, body: &m::Ticket) -> rt::Call<m::Ticket> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceTickets",
             "/service/tickets",
             Some(body),
@@ -9200,38 +7454,11 @@ impl ServiceTicketsCalculateSla {
     /// `GET /service/tickets/calculateSla` (`getServiceTicketsCalculateSla`): Get List of
     /// ConnectWise.Apis.v3\_0.v2015\_3.Service.Ticket.Ticket with SLA calculated.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Ticket>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Ticket> {
         rt::list(
-            &self.0,
-            "getServiceTicketsCalculateSla",
-            "/service/tickets/calculateSla",
-            query,
-        )
-    }
-
-    /// `GET /service/tickets/calculateSla` (`getServiceTicketsCalculateSla`): Get List of
-    /// ConnectWise.Apis.v3\_0.v2015\_3.Service.Ticket.Ticket with SLA calculated.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Ticket> {
-        rt::stream(
-            &self.0,
-            "getServiceTicketsCalculateSla",
-            "/service/tickets/calculateSla",
-            query,
-        )
-    }
-
-    /// `GET /service/tickets/calculateSla` (`getServiceTicketsCalculateSla`): Get List of
-    /// ConnectWise.Apis.v3\_0.v2015\_3.Service.Ticket.Ticket with SLA calculated.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Ticket>> {
-        rt::pages(
             &self.0,
             "getServiceTicketsCalculateSla",
             "/service/tickets/calculateSla",
@@ -9252,38 +7479,11 @@ impl ServiceTicketsChangelogs {
     /// `GET /service/tickets/changelogs` (`getServiceTicketsChangelogs`): Get List of Ticket Change
     /// Log.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::TicketChangeLog>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::TicketChangeLog> {
         rt::list(
-            &self.0,
-            "getServiceTicketsChangelogs",
-            "/service/tickets/changelogs",
-            query,
-        )
-    }
-
-    /// `GET /service/tickets/changelogs` (`getServiceTicketsChangelogs`): Get List of Ticket Change
-    /// Log.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::TicketChangeLog> {
-        rt::stream(
-            &self.0,
-            "getServiceTicketsChangelogs",
-            "/service/tickets/changelogs",
-            query,
-        )
-    }
-
-    /// `GET /service/tickets/changelogs` (`getServiceTicketsChangelogs`): Get List of Ticket Change
-    /// Log.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::TicketChangeLog>> {
-        rt::pages(
             &self.0,
             "getServiceTicketsChangelogs",
             "/service/tickets/changelogs",
@@ -9294,10 +7494,11 @@ impl ServiceTicketsChangelogs {
     /// `DELETE /service/tickets/changelogs` (`deleteServiceTicketsChangelogs`): Delete Ticket
     /// Change Logs.
     #[cfg(feature = "service")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteServiceTicketsChangelogs",
             "/service/tickets/changelogs",
             rt::NO_BODY,
@@ -9314,10 +7515,11 @@ pub struct ServiceTicketsById(rt::Node);
 
 impl ServiceTicketsById {
     /// `GET /service/tickets/{id}` (`getServiceTicketsById`): Get Ticket.
-    pub fn get(&self) -> rt::ApiFuture<m::Ticket> {
+    pub fn get(&self) -> rt::Call<m::Ticket> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceTicketsById",
             "/service/tickets/{id}",
             rt::NO_BODY,
@@ -9328,7 +7530,7 @@ impl ServiceTicketsById {
     /// `GET /service/tickets/{id}` (`getServiceTicketsById`): Get Ticket.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Ticket>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Ticket>> {
         rt::get_opt(&self.0, "getServiceTicketsById", "/service/tickets/{id}")
     }
 
@@ -9336,10 +7538,11 @@ impl ServiceTicketsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::Ticket) -> rt::ApiFuture<m::Ticket> {
+    pub fn update(&self, body: &m::Ticket) -> rt::Call<m::Ticket> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putServiceTicketsById",
             "/service/tickets/{id}",
             Some(body),
@@ -9351,9 +7554,10 @@ impl ServiceTicketsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Ticket> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Ticket> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchServiceTicketsById",
             "/service/tickets/{id}",
             patch,
@@ -9362,10 +7566,11 @@ impl ServiceTicketsById {
     }
 
     /// `DELETE /service/tickets/{id}` (`deleteServiceTicketsById`): Delete Ticket.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteServiceTicketsById",
             "/service/tickets/{id}",
             rt::NO_BODY,
@@ -9470,40 +7675,11 @@ impl ServiceTicketsByIdActivities {
     /// List of ActivityReference Gets activities associated to the ticket Please use the
     /// /sales/activities?conditions=ticket/id={id} endpoint.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ActivityReference>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ActivityReference> {
         rt::list(
-            &self.0,
-            "getServiceTicketsByParentIdActivities",
-            "/service/tickets/{parentId}/activities",
-            query,
-        )
-    }
-
-    /// `GET /service/tickets/{parentId}/activities` (`getServiceTicketsByParentIdActivities`): Get
-    /// List of ActivityReference Gets activities associated to the ticket Please use the
-    /// /sales/activities?conditions=ticket/id={id} endpoint.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ActivityReference> {
-        rt::stream(
-            &self.0,
-            "getServiceTicketsByParentIdActivities",
-            "/service/tickets/{parentId}/activities",
-            query,
-        )
-    }
-
-    /// `GET /service/tickets/{parentId}/activities` (`getServiceTicketsByParentIdActivities`): Get
-    /// List of ActivityReference Gets activities associated to the ticket Please use the
-    /// /sales/activities?conditions=ticket/id={id} endpoint.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ActivityReference>> {
-        rt::pages(
             &self.0,
             "getServiceTicketsByParentIdActivities",
             "/service/tickets/{parentId}/activities",
@@ -9518,7 +7694,7 @@ impl ServiceTicketsByIdActivities {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceTicketsByParentIdActivitiesCount",
@@ -9540,38 +7716,11 @@ impl ServiceTicketsByIdAllNotes {
     /// `GET /service/tickets/{parentId}/allNotes` (`getServiceTicketsByParentIdAllNotes`): Get List
     /// of ServiceTicketNote.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ServiceTicketNote>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ServiceTicketNote> {
         rt::list(
-            &self.0,
-            "getServiceTicketsByParentIdAllNotes",
-            "/service/tickets/{parentId}/allNotes",
-            query,
-        )
-    }
-
-    /// `GET /service/tickets/{parentId}/allNotes` (`getServiceTicketsByParentIdAllNotes`): Get List
-    /// of ServiceTicketNote.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ServiceTicketNote> {
-        rt::stream(
-            &self.0,
-            "getServiceTicketsByParentIdAllNotes",
-            "/service/tickets/{parentId}/allNotes",
-            query,
-        )
-    }
-
-    /// `GET /service/tickets/{parentId}/allNotes` (`getServiceTicketsByParentIdAllNotes`): Get List
-    /// of ServiceTicketNote.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ServiceTicketNote>> {
-        rt::pages(
             &self.0,
             "getServiceTicketsByParentIdAllNotes",
             "/service/tickets/{parentId}/allNotes",
@@ -9594,10 +7743,11 @@ impl ServiceTicketsByIdAttachChildren {
     ///
     /// Not retried after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn post(&self, body: &m::TicketBundle) -> rt::ApiFuture<m::SuccessResponse> {
+    pub fn post(&self, body: &m::TicketBundle) -> rt::Call<m::SuccessResponse> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceTicketsByParentIdAttachChildren",
             "/service/tickets/{parentId}/attachChildren",
             Some(body),
@@ -9618,41 +7768,11 @@ impl ServiceTicketsByIdConfigurations {
     /// `GET /service/tickets/{parentId}/configurations`
     /// (`getServiceTicketsByParentIdConfigurations`): Get List of ConfigurationReference.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ConfigurationReference>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ConfigurationReference> {
         rt::list(
-            &self.0,
-            "getServiceTicketsByParentIdConfigurations",
-            "/service/tickets/{parentId}/configurations",
-            query,
-        )
-    }
-
-    /// `GET /service/tickets/{parentId}/configurations`
-    /// (`getServiceTicketsByParentIdConfigurations`): Get List of ConfigurationReference.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ConfigurationReference> {
-        rt::stream(
-            &self.0,
-            "getServiceTicketsByParentIdConfigurations",
-            "/service/tickets/{parentId}/configurations",
-            query,
-        )
-    }
-
-    /// `GET /service/tickets/{parentId}/configurations`
-    /// (`getServiceTicketsByParentIdConfigurations`): Get List of ConfigurationReference.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ConfigurationReference>> {
-        rt::pages(
             &self.0,
             "getServiceTicketsByParentIdConfigurations",
             "/service/tickets/{parentId}/configurations",
@@ -9665,7 +7785,7 @@ impl ServiceTicketsByIdConfigurations {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceTicketsByParentIdConfigurationsCount",
@@ -9679,13 +7799,11 @@ impl ServiceTicketsByIdConfigurations {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn create(
-        &self,
-        body: &m::ConfigurationReference,
-    ) -> rt::ApiFuture<m::ConfigurationReference> {
+    pub fn create(&self, body: &m::ConfigurationReference) -> rt::Call<m::ConfigurationReference> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceTicketsByParentIdConfigurations",
             "/service/tickets/{parentId}/configurations",
             Some(body),
@@ -9712,10 +7830,11 @@ impl ServiceTicketsByIdConfigurationsById {
     /// `GET /service/tickets/{parentId}/configurations/{id}`
     /// (`getServiceTicketsByParentIdConfigurationsById`): Get ConfigurationReference.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::ConfigurationReference> {
+    pub fn get(&self) -> rt::Call<m::ConfigurationReference> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceTicketsByParentIdConfigurationsById",
             "/service/tickets/{parentId}/configurations/{id}",
             rt::NO_BODY,
@@ -9728,7 +7847,7 @@ impl ServiceTicketsByIdConfigurationsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "service")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ConfigurationReference>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ConfigurationReference>> {
         rt::get_opt(
             &self.0,
             "getServiceTicketsByParentIdConfigurationsById",
@@ -9739,10 +7858,11 @@ impl ServiceTicketsByIdConfigurationsById {
     /// `DELETE /service/tickets/{parentId}/configurations/{id}`
     /// (`deleteServiceTicketsByParentIdConfigurationsById`): Delete ConfigurationReference.
     #[cfg(feature = "service")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteServiceTicketsByParentIdConfigurationsById",
             "/service/tickets/{parentId}/configurations/{id}",
             rt::NO_BODY,
@@ -9765,10 +7885,11 @@ impl ServiceTicketsByIdConvert {
     ///
     /// Not retried after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn post(&self, body: &m::ConvertToProject) -> rt::ApiFuture<m::SuccessResponse> {
+    pub fn post(&self, body: &m::ConvertToProject) -> rt::Call<m::SuccessResponse> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceTicketsByParentIdConvert",
             "/service/tickets/{parentId}/convert",
             Some(body),
@@ -9793,10 +7914,11 @@ impl ServiceTicketsByIdCopy {
     ///
     /// Copy and approve actions answer 200 or 201 whatever the spec declares.
     #[cfg(feature = "service")]
-    pub fn post(&self) -> rt::ApiFuture<Option<m::Ticket>> {
+    pub fn post(&self) -> rt::Call<Option<m::Ticket>> {
         rt::json_opt(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceTicketsByIdCopy",
             "/service/tickets/{id}/copy",
             rt::NO_BODY,
@@ -9818,40 +7940,11 @@ impl ServiceTicketsByIdDocuments {
     /// List of DocumentReference Gets the documents associated to the ticket Please use the
     /// /system/documents?recordType=Ticket&amp;recordId={id} endpoint.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::DocumentReference>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::DocumentReference> {
         rt::list(
-            &self.0,
-            "getServiceTicketsByParentIdDocuments",
-            "/service/tickets/{parentId}/documents",
-            query,
-        )
-    }
-
-    /// `GET /service/tickets/{parentId}/documents` (`getServiceTicketsByParentIdDocuments`): Get
-    /// List of DocumentReference Gets the documents associated to the ticket Please use the
-    /// /system/documents?recordType=Ticket&amp;recordId={id} endpoint.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::DocumentReference> {
-        rt::stream(
-            &self.0,
-            "getServiceTicketsByParentIdDocuments",
-            "/service/tickets/{parentId}/documents",
-            query,
-        )
-    }
-
-    /// `GET /service/tickets/{parentId}/documents` (`getServiceTicketsByParentIdDocuments`): Get
-    /// List of DocumentReference Gets the documents associated to the ticket Please use the
-    /// /system/documents?recordType=Ticket&amp;recordId={id} endpoint.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::DocumentReference>> {
-        rt::pages(
             &self.0,
             "getServiceTicketsByParentIdDocuments",
             "/service/tickets/{parentId}/documents",
@@ -9864,7 +7957,7 @@ impl ServiceTicketsByIdDocuments {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceTicketsByParentIdDocumentsCount",
@@ -9885,10 +7978,11 @@ pub struct ServiceTicketsByIdInfo(rt::Node);
 impl ServiceTicketsByIdInfo {
     /// `GET /service/tickets/{id}/info` (`getServiceTicketsByIdInfo`): Get TicketInfos.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::TicketInfo> {
+    pub fn get(&self) -> rt::Call<m::TicketInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceTicketsByIdInfo",
             "/service/tickets/{id}/info",
             rt::NO_BODY,
@@ -9911,10 +8005,11 @@ impl ServiceTicketsByIdMerge {
     ///
     /// Not retried after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn post(&self, body: &m::TicketMerge) -> rt::ApiFuture<m::SuccessResponse> {
+    pub fn post(&self, body: &m::TicketMerge) -> rt::Call<m::SuccessResponse> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceTicketsByParentIdMerge",
             "/service/tickets/{parentId}/merge",
             Some(body),
@@ -9933,35 +8028,10 @@ impl ServiceTicketsByIdNotes {
     /// `GET /service/tickets/{parentId}/notes` (`getServiceTicketsByParentIdNotes`): Get List of
     /// ServiceNote.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ServiceNote>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ServiceNote> {
         rt::list(
-            &self.0,
-            "getServiceTicketsByParentIdNotes",
-            "/service/tickets/{parentId}/notes",
-            query,
-        )
-    }
-
-    /// `GET /service/tickets/{parentId}/notes` (`getServiceTicketsByParentIdNotes`): Get List of
-    /// ServiceNote.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ServiceNote> {
-        rt::stream(
-            &self.0,
-            "getServiceTicketsByParentIdNotes",
-            "/service/tickets/{parentId}/notes",
-            query,
-        )
-    }
-
-    /// `GET /service/tickets/{parentId}/notes` (`getServiceTicketsByParentIdNotes`): Get List of
-    /// ServiceNote.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ServiceNote>> {
-        rt::pages(
             &self.0,
             "getServiceTicketsByParentIdNotes",
             "/service/tickets/{parentId}/notes",
@@ -9973,7 +8043,7 @@ impl ServiceTicketsByIdNotes {
     /// Count of ServiceNote.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceTicketsByParentIdNotesCount",
@@ -9986,10 +8056,11 @@ impl ServiceTicketsByIdNotes {
     /// ServiceNote.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::ServiceNote) -> rt::ApiFuture<m::ServiceNote> {
+    pub fn create(&self, body: &m::ServiceNote) -> rt::Call<m::ServiceNote> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceTicketsByParentIdNotes",
             "/service/tickets/{parentId}/notes",
             Some(body),
@@ -10012,10 +8083,11 @@ pub struct ServiceTicketsByIdNotesById(rt::Node);
 impl ServiceTicketsByIdNotesById {
     /// `GET /service/tickets/{parentId}/notes/{id}` (`getServiceTicketsByParentIdNotesById`): Get
     /// ServiceNote.
-    pub fn get(&self) -> rt::ApiFuture<m::ServiceNote> {
+    pub fn get(&self) -> rt::Call<m::ServiceNote> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceTicketsByParentIdNotesById",
             "/service/tickets/{parentId}/notes/{id}",
             rt::NO_BODY,
@@ -10027,7 +8099,7 @@ impl ServiceTicketsByIdNotesById {
     /// ServiceNote.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ServiceNote>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ServiceNote>> {
         rt::get_opt(
             &self.0,
             "getServiceTicketsByParentIdNotesById",
@@ -10040,10 +8112,11 @@ impl ServiceTicketsByIdNotesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::ServiceNote) -> rt::ApiFuture<m::ServiceNote> {
+    pub fn update(&self, body: &m::ServiceNote) -> rt::Call<m::ServiceNote> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putServiceTicketsByParentIdNotesById",
             "/service/tickets/{parentId}/notes/{id}",
             Some(body),
@@ -10056,9 +8129,10 @@ impl ServiceTicketsByIdNotesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ServiceNote> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ServiceNote> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchServiceTicketsByParentIdNotesById",
             "/service/tickets/{parentId}/notes/{id}",
             patch,
@@ -10068,10 +8142,11 @@ impl ServiceTicketsByIdNotesById {
 
     /// `DELETE /service/tickets/{parentId}/notes/{id}` (`deleteServiceTicketsByParentIdNotesById`):
     /// Delete ServiceNote.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteServiceTicketsByParentIdNotesById",
             "/service/tickets/{parentId}/notes/{id}",
             rt::NO_BODY,
@@ -10093,40 +8168,11 @@ impl ServiceTicketsByIdProducts {
     /// of ProductReference Gets the products associated to the ticket Please use the
     /// /procurement/products?conditions=chargeToType='Ticket' AND chargeToId={id} endpoint.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ProductReference>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ProductReference> {
         rt::list(
-            &self.0,
-            "getServiceTicketsByParentIdProducts",
-            "/service/tickets/{parentId}/products",
-            query,
-        )
-    }
-
-    /// `GET /service/tickets/{parentId}/products` (`getServiceTicketsByParentIdProducts`): Get List
-    /// of ProductReference Gets the products associated to the ticket Please use the
-    /// /procurement/products?conditions=chargeToType='Ticket' AND chargeToId={id} endpoint.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ProductReference> {
-        rt::stream(
-            &self.0,
-            "getServiceTicketsByParentIdProducts",
-            "/service/tickets/{parentId}/products",
-            query,
-        )
-    }
-
-    /// `GET /service/tickets/{parentId}/products` (`getServiceTicketsByParentIdProducts`): Get List
-    /// of ProductReference Gets the products associated to the ticket Please use the
-    /// /procurement/products?conditions=chargeToType='Ticket' AND chargeToId={id} endpoint.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ProductReference>> {
-        rt::pages(
             &self.0,
             "getServiceTicketsByParentIdProducts",
             "/service/tickets/{parentId}/products",
@@ -10141,7 +8187,7 @@ impl ServiceTicketsByIdProducts {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceTicketsByParentIdProductsCount",
@@ -10165,45 +8211,11 @@ impl ServiceTicketsByIdScheduleentries {
     /// schedule entries associated to the ticket Please use the
     /// /schedule/entries?conditions=type/id=4 AND objectId={id} endpoint.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ScheduleEntryReference>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ScheduleEntryReference> {
         rt::list(
-            &self.0,
-            "getServiceTicketsByParentIdScheduleentries",
-            "/service/tickets/{parentId}/scheduleentries",
-            query,
-        )
-    }
-
-    /// `GET /service/tickets/{parentId}/scheduleentries`
-    /// (`getServiceTicketsByParentIdScheduleentries`): Get List of ScheduleEntryReference Gets the
-    /// schedule entries associated to the ticket Please use the
-    /// /schedule/entries?conditions=type/id=4 AND objectId={id} endpoint.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ScheduleEntryReference> {
-        rt::stream(
-            &self.0,
-            "getServiceTicketsByParentIdScheduleentries",
-            "/service/tickets/{parentId}/scheduleentries",
-            query,
-        )
-    }
-
-    /// `GET /service/tickets/{parentId}/scheduleentries`
-    /// (`getServiceTicketsByParentIdScheduleentries`): Get List of ScheduleEntryReference Gets the
-    /// schedule entries associated to the ticket Please use the
-    /// /schedule/entries?conditions=type/id=4 AND objectId={id} endpoint.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ScheduleEntryReference>> {
-        rt::pages(
             &self.0,
             "getServiceTicketsByParentIdScheduleentries",
             "/service/tickets/{parentId}/scheduleentries",
@@ -10218,7 +8230,7 @@ impl ServiceTicketsByIdScheduleentries {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceTicketsByParentIdScheduleentriesCount",
@@ -10240,38 +8252,11 @@ impl ServiceTicketsByIdTasks {
     /// `GET /service/tickets/{parentId}/tasks` (`getServiceTicketsByParentIdTasks`): Get List of
     /// Task.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ServiceTask>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ServiceTask> {
         rt::list(
-            &self.0,
-            "getServiceTicketsByParentIdTasks",
-            "/service/tickets/{parentId}/tasks",
-            query,
-        )
-    }
-
-    /// `GET /service/tickets/{parentId}/tasks` (`getServiceTicketsByParentIdTasks`): Get List of
-    /// Task.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ServiceTask> {
-        rt::stream(
-            &self.0,
-            "getServiceTicketsByParentIdTasks",
-            "/service/tickets/{parentId}/tasks",
-            query,
-        )
-    }
-
-    /// `GET /service/tickets/{parentId}/tasks` (`getServiceTicketsByParentIdTasks`): Get List of
-    /// Task.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ServiceTask>> {
-        rt::pages(
             &self.0,
             "getServiceTicketsByParentIdTasks",
             "/service/tickets/{parentId}/tasks",
@@ -10284,7 +8269,7 @@ impl ServiceTicketsByIdTasks {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceTicketsByParentIdTasksCount",
@@ -10297,10 +8282,11 @@ impl ServiceTicketsByIdTasks {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn create(&self, body: &m::ServiceTask) -> rt::ApiFuture<m::ServiceTask> {
+    pub fn create(&self, body: &m::ServiceTask) -> rt::Call<m::ServiceTask> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceTicketsByParentIdTasks",
             "/service/tickets/{parentId}/tasks",
             Some(body),
@@ -10327,10 +8313,11 @@ impl ServiceTicketsByIdTasksById {
     /// `GET /service/tickets/{parentId}/tasks/{id}` (`getServiceTicketsByParentIdTasksById`): Get
     /// Task.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::ServiceTask> {
+    pub fn get(&self) -> rt::Call<m::ServiceTask> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceTicketsByParentIdTasksById",
             "/service/tickets/{parentId}/tasks/{id}",
             rt::NO_BODY,
@@ -10343,7 +8330,7 @@ impl ServiceTicketsByIdTasksById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "service")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ServiceTask>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ServiceTask>> {
         rt::get_opt(
             &self.0,
             "getServiceTicketsByParentIdTasksById",
@@ -10357,10 +8344,11 @@ impl ServiceTicketsByIdTasksById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "service")]
-    pub fn update(&self, body: &m::ServiceTask) -> rt::ApiFuture<m::ServiceTask> {
+    pub fn update(&self, body: &m::ServiceTask) -> rt::Call<m::ServiceTask> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putServiceTicketsByParentIdTasksById",
             "/service/tickets/{parentId}/tasks/{id}",
             Some(body),
@@ -10374,9 +8362,10 @@ impl ServiceTicketsByIdTasksById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ServiceTask> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ServiceTask> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchServiceTicketsByParentIdTasksById",
             "/service/tickets/{parentId}/tasks/{id}",
             patch,
@@ -10387,10 +8376,11 @@ impl ServiceTicketsByIdTasksById {
     /// `DELETE /service/tickets/{parentId}/tasks/{id}` (`deleteServiceTicketsByParentIdTasksById`):
     /// Delete Task.
     #[cfg(feature = "service")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteServiceTicketsByParentIdTasksById",
             "/service/tickets/{parentId}/tasks/{id}",
             rt::NO_BODY,
@@ -10413,42 +8403,11 @@ impl ServiceTicketsByIdTimeentries {
     /// /time/entries?conditions=(chargeToType="ServiceTicket" OR chargeToType="ProjectTicket") AND
     /// chargeToId={id} endpoint.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::TimeEntryReference>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::TimeEntryReference> {
         rt::list(
-            &self.0,
-            "getServiceTicketsByParentIdTimeentries",
-            "/service/tickets/{parentId}/timeentries",
-            query,
-        )
-    }
-
-    /// `GET /service/tickets/{parentId}/timeentries` (`getServiceTicketsByParentIdTimeentries`):
-    /// Get List of TimeEntryReference Gets time entries associated to the ticket Please use the
-    /// /time/entries?conditions=(chargeToType="ServiceTicket" OR chargeToType="ProjectTicket") AND
-    /// chargeToId={id} endpoint.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::TimeEntryReference> {
-        rt::stream(
-            &self.0,
-            "getServiceTicketsByParentIdTimeentries",
-            "/service/tickets/{parentId}/timeentries",
-            query,
-        )
-    }
-
-    /// `GET /service/tickets/{parentId}/timeentries` (`getServiceTicketsByParentIdTimeentries`):
-    /// Get List of TimeEntryReference Gets time entries associated to the ticket Please use the
-    /// /time/entries?conditions=(chargeToType="ServiceTicket" OR chargeToType="ProjectTicket") AND
-    /// chargeToId={id} endpoint.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::TimeEntryReference>> {
-        rt::pages(
             &self.0,
             "getServiceTicketsByParentIdTimeentries",
             "/service/tickets/{parentId}/timeentries",
@@ -10464,7 +8423,7 @@ impl ServiceTicketsByIdTimeentries {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceTicketsByParentIdTimeentriesCount",
@@ -10485,36 +8444,11 @@ pub struct ServiceTicketsInfo(rt::Node);
 impl ServiceTicketsInfo {
     /// `GET /service/tickets/info` (`getServiceTicketsInfo`): Get List of TicketInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::TicketInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::TicketInfo> {
         rt::list(
-            &self.0,
-            "getServiceTicketsInfo",
-            "/service/tickets/info",
-            query,
-        )
-    }
-
-    /// `GET /service/tickets/info` (`getServiceTicketsInfo`): Get List of TicketInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::TicketInfo> {
-        rt::stream(
-            &self.0,
-            "getServiceTicketsInfo",
-            "/service/tickets/info",
-            query,
-        )
-    }
-
-    /// `GET /service/tickets/info` (`getServiceTicketsInfo`): Get List of TicketInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::TicketInfo>> {
-        rt::pages(
             &self.0,
             "getServiceTicketsInfo",
             "/service/tickets/info",
@@ -10526,7 +8460,7 @@ impl ServiceTicketsInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceTicketsInfoCount",

@@ -463,36 +463,11 @@ pub struct SystemAllowedfiletypes(rt::Node);
 impl SystemAllowedfiletypes {
     /// `GET /system/allowedfiletypes/` (`getSystemAllowedfiletypes`): Get List of AllowedFileType.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::AllowedFileType>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::AllowedFileType> {
         rt::list(
-            &self.0,
-            "getSystemAllowedfiletypes",
-            "/system/allowedfiletypes/",
-            query,
-        )
-    }
-
-    /// `GET /system/allowedfiletypes/` (`getSystemAllowedfiletypes`): Get List of AllowedFileType.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::AllowedFileType> {
-        rt::stream(
-            &self.0,
-            "getSystemAllowedfiletypes",
-            "/system/allowedfiletypes/",
-            query,
-        )
-    }
-
-    /// `GET /system/allowedfiletypes/` (`getSystemAllowedfiletypes`): Get List of AllowedFileType.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::AllowedFileType>> {
-        rt::pages(
             &self.0,
             "getSystemAllowedfiletypes",
             "/system/allowedfiletypes/",
@@ -505,7 +480,7 @@ impl SystemAllowedfiletypes {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemAllowedfiletypesCount",
@@ -518,10 +493,11 @@ impl SystemAllowedfiletypes {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::AllowedFileType) -> rt::ApiFuture<m::AllowedFileType> {
+    pub fn create(&self, body: &m::AllowedFileType) -> rt::Call<m::AllowedFileType> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemAllowedFileTypes",
             "/system/AllowedFileTypes/",
             Some(body),
@@ -547,10 +523,11 @@ pub struct SystemAllowedfiletypesById(rt::Node);
 impl SystemAllowedfiletypesById {
     /// `GET /system/allowedfiletypes/{id}` (`getSystemAllowedfiletypesById`): Get AllowedFileType.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::AllowedFileType> {
+    pub fn get(&self) -> rt::Call<m::AllowedFileType> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemAllowedfiletypesById",
             "/system/allowedfiletypes/{id}",
             rt::NO_BODY,
@@ -562,7 +539,7 @@ impl SystemAllowedfiletypesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::AllowedFileType>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::AllowedFileType>> {
         rt::get_opt(
             &self.0,
             "getSystemAllowedfiletypesById",
@@ -575,10 +552,11 @@ impl SystemAllowedfiletypesById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::AllowedFileType) -> rt::ApiFuture<m::AllowedFileType> {
+    pub fn update(&self, body: &m::AllowedFileType) -> rt::Call<m::AllowedFileType> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemAllowedfiletypesById",
             "/system/allowedfiletypes/{id}",
             Some(body),
@@ -592,9 +570,10 @@ impl SystemAllowedfiletypesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::AllowedFileType> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::AllowedFileType> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemAllowedfiletypesById",
             "/system/allowedfiletypes/{id}",
             patch,
@@ -605,10 +584,11 @@ impl SystemAllowedfiletypesById {
     /// `DELETE /system/allowedfiletypes/{id}` (`deleteSystemAllowedfiletypesById`): Delete
     /// AllowedFileType.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemAllowedfiletypesById",
             "/system/allowedfiletypes/{id}",
             rt::NO_BODY,
@@ -628,36 +608,11 @@ pub struct SystemAllowedorigins(rt::Node);
 impl SystemAllowedorigins {
     /// `GET /system/allowedorigins` (`getSystemAllowedorigins`): Get List of AllowedOrigin.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::AllowedOrigin>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::AllowedOrigin> {
         rt::list(
-            &self.0,
-            "getSystemAllowedorigins",
-            "/system/allowedorigins",
-            query,
-        )
-    }
-
-    /// `GET /system/allowedorigins` (`getSystemAllowedorigins`): Get List of AllowedOrigin.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::AllowedOrigin> {
-        rt::stream(
-            &self.0,
-            "getSystemAllowedorigins",
-            "/system/allowedorigins",
-            query,
-        )
-    }
-
-    /// `GET /system/allowedorigins` (`getSystemAllowedorigins`): Get List of AllowedOrigin.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::AllowedOrigin>> {
-        rt::pages(
             &self.0,
             "getSystemAllowedorigins",
             "/system/allowedorigins",
@@ -670,7 +625,7 @@ impl SystemAllowedorigins {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemAllowedoriginsCount",
@@ -683,10 +638,11 @@ impl SystemAllowedorigins {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::AllowedOrigin) -> rt::ApiFuture<m::AllowedOrigin> {
+    pub fn create(&self, body: &m::AllowedOrigin) -> rt::Call<m::AllowedOrigin> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemAllowedorigins",
             "/system/allowedorigins",
             Some(body),
@@ -712,10 +668,11 @@ pub struct SystemAllowedoriginsById(rt::Node);
 impl SystemAllowedoriginsById {
     /// `GET /system/allowedorigins/{id}` (`getSystemAllowedoriginsById`): Get AllowedOrigin.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::AllowedOrigin> {
+    pub fn get(&self) -> rt::Call<m::AllowedOrigin> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemAllowedoriginsById",
             "/system/allowedorigins/{id}",
             rt::NO_BODY,
@@ -727,7 +684,7 @@ impl SystemAllowedoriginsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::AllowedOrigin>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::AllowedOrigin>> {
         rt::get_opt(
             &self.0,
             "getSystemAllowedoriginsById",
@@ -740,10 +697,11 @@ impl SystemAllowedoriginsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::AllowedOrigin) -> rt::ApiFuture<m::AllowedOrigin> {
+    pub fn update(&self, body: &m::AllowedOrigin) -> rt::Call<m::AllowedOrigin> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemAllowedoriginsById",
             "/system/allowedorigins/{id}",
             Some(body),
@@ -756,9 +714,10 @@ impl SystemAllowedoriginsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::AllowedOrigin> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::AllowedOrigin> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemAllowedoriginsById",
             "/system/allowedorigins/{id}",
             patch,
@@ -769,10 +728,11 @@ impl SystemAllowedoriginsById {
     /// `DELETE /system/allowedorigins/{id}` (`deleteSystemAllowedoriginsById`): Delete
     /// AllowedOrigin.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemAllowedoriginsById",
             "/system/allowedorigins/{id}",
             rt::NO_BODY,
@@ -792,33 +752,18 @@ pub struct SystemApiMembers(rt::Node);
 impl SystemApiMembers {
     /// `GET /system/apiMembers` (`getSystemApiMembers`): Get List of ApiMember.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ApiMember>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ApiMember> {
         rt::list(&self.0, "getSystemApiMembers", "/system/apiMembers", query)
-    }
-
-    /// `GET /system/apiMembers` (`getSystemApiMembers`): Get List of ApiMember.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ApiMember> {
-        rt::stream(&self.0, "getSystemApiMembers", "/system/apiMembers", query)
-    }
-
-    /// `GET /system/apiMembers` (`getSystemApiMembers`): Get List of ApiMember.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ApiMember>> {
-        rt::pages(&self.0, "getSystemApiMembers", "/system/apiMembers", query)
     }
 
     /// `GET /system/apiMembers/count` (`getSystemApiMembersCount`): Get Count of.
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemApiMembersCount",
@@ -831,10 +776,11 @@ impl SystemApiMembers {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::ApiMember) -> rt::ApiFuture<m::ApiMember> {
+    pub fn create(&self, body: &m::ApiMember) -> rt::Call<m::ApiMember> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemApiMembers",
             "/system/apiMembers",
             Some(body),
@@ -866,10 +812,11 @@ pub struct SystemApiMembersDefault(rt::Node);
 impl SystemApiMembersDefault {
     /// `GET /system/apiMembers/default` (`getSystemApiMembersDefault`): Get ApiMember.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::ApiMember> {
+    pub fn get(&self) -> rt::Call<m::ApiMember> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemApiMembersDefault",
             "/system/apiMembers/default",
             rt::NO_BODY,
@@ -889,10 +836,11 @@ pub struct SystemApiMembersById(rt::Node);
 impl SystemApiMembersById {
     /// `GET /system/apiMembers/{id}` (`getSystemApiMembersById`): Get ApiMember.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::ApiMember> {
+    pub fn get(&self) -> rt::Call<m::ApiMember> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemApiMembersById",
             "/system/apiMembers/{id}",
             rt::NO_BODY,
@@ -904,7 +852,7 @@ impl SystemApiMembersById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ApiMember>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ApiMember>> {
         rt::get_opt(
             &self.0,
             "getSystemApiMembersById",
@@ -917,10 +865,11 @@ impl SystemApiMembersById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::ApiMember) -> rt::ApiFuture<m::ApiMember> {
+    pub fn update(&self, body: &m::ApiMember) -> rt::Call<m::ApiMember> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemApiMembersById",
             "/system/apiMembers/{id}",
             Some(body),
@@ -933,9 +882,10 @@ impl SystemApiMembersById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ApiMember> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ApiMember> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemApiMembersById",
             "/system/apiMembers/{id}",
             patch,
@@ -955,35 +905,14 @@ pub struct SystemAudittrail(rt::Node);
 impl SystemAudittrail {
     /// `GET /system/audittrail` (`getSystemAudittrail`): Get List of AuditTrailEntry.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     ///
     /// Also takes the query parameters `type` (string), `id` (integer), `deviceIdentifier`
     /// (string), `xrefRecId` (integer) through [`ListQuery::param`](crate::ListQuery::param).
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::AuditTrailEntry>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::AuditTrailEntry> {
         rt::list(&self.0, "getSystemAudittrail", "/system/audittrail", query)
-    }
-
-    /// `GET /system/audittrail` (`getSystemAudittrail`): Get List of AuditTrailEntry.
-    ///
-    /// Every record matching `query`, following the pages.
-    ///
-    /// Also takes the query parameters `type` (string), `id` (integer), `deviceIdentifier`
-    /// (string), `xrefRecId` (integer) through [`ListQuery::param`](crate::ListQuery::param).
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::AuditTrailEntry> {
-        rt::stream(&self.0, "getSystemAudittrail", "/system/audittrail", query)
-    }
-
-    /// `GET /system/audittrail` (`getSystemAudittrail`): Get List of AuditTrailEntry.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    ///
-    /// Also takes the query parameters `type` (string), `id` (integer), `deviceIdentifier`
-    /// (string), `xrefRecId` (integer) through [`ListQuery::param`](crate::ListQuery::param).
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::AuditTrailEntry>> {
-        rt::pages(&self.0, "getSystemAudittrail", "/system/audittrail", query)
     }
 
     /// `GET /system/audittrail/count` (`getSystemAudittrailCount`): Get Count of AuditTrailEntry.
@@ -993,7 +922,7 @@ impl SystemAudittrail {
     /// Also takes the query parameters `type` (string), `id` (integer), `deviceIdentifier`
     /// (string), `xrefRecId` (integer) through [`ListQuery::param`](crate::ListQuery::param).
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemAudittrailCount",
@@ -1015,35 +944,18 @@ impl SystemAuthAnvils {
     /// `GET /system/authAnvils` (`getSystemAuthAnvils`): Get List of
     /// ConnectWise.Apis.v3\_0.v2015\_3.System.AuthAnvil.AuthAnvil.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::AuthAnvil>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::AuthAnvil> {
         rt::list(&self.0, "getSystemAuthAnvils", "/system/authAnvils", query)
-    }
-
-    /// `GET /system/authAnvils` (`getSystemAuthAnvils`): Get List of
-    /// ConnectWise.Apis.v3\_0.v2015\_3.System.AuthAnvil.AuthAnvil.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::AuthAnvil> {
-        rt::stream(&self.0, "getSystemAuthAnvils", "/system/authAnvils", query)
-    }
-
-    /// `GET /system/authAnvils` (`getSystemAuthAnvils`): Get List of
-    /// ConnectWise.Apis.v3\_0.v2015\_3.System.AuthAnvil.AuthAnvil.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::AuthAnvil>> {
-        rt::pages(&self.0, "getSystemAuthAnvils", "/system/authAnvils", query)
     }
 
     /// `GET /system/authAnvils/count` (`getSystemAuthAnvilsCount`): Get Count of SuccessResponse.
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemAuthAnvilsCount",
@@ -1077,10 +989,11 @@ impl SystemAuthAnvilsById {
     /// `GET /system/authAnvils/{id}` (`getSystemAuthAnvilsById`): Get
     /// ConnectWise.Apis.v3\_0.v2015\_3.System.AuthAnvil.AuthAnvil.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::AuthAnvil> {
+    pub fn get(&self) -> rt::Call<m::AuthAnvil> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemAuthAnvilsById",
             "/system/authAnvils/{id}",
             rt::NO_BODY,
@@ -1093,7 +1006,7 @@ impl SystemAuthAnvilsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::AuthAnvil>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::AuthAnvil>> {
         rt::get_opt(
             &self.0,
             "getSystemAuthAnvilsById",
@@ -1107,10 +1020,11 @@ impl SystemAuthAnvilsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::AuthAnvil) -> rt::ApiFuture<m::AuthAnvil> {
+    pub fn update(&self, body: &m::AuthAnvil) -> rt::Call<m::AuthAnvil> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemAuthAnvilsById",
             "/system/authAnvils/{id}",
             Some(body),
@@ -1124,9 +1038,10 @@ impl SystemAuthAnvilsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::AuthAnvil> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::AuthAnvil> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemAuthAnvilsById",
             "/system/authAnvils/{id}",
             patch,
@@ -1147,10 +1062,11 @@ impl SystemAuthAnvilsTestConnection {
     /// `GET /system/authAnvils/testConnection` (`getSystemAuthAnvilsTestConnection`): Get
     /// SuccessResponse.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::SuccessResponse> {
+    pub fn get(&self) -> rt::Call<m::SuccessResponse> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemAuthAnvilsTestConnection",
             "/system/authAnvils/testConnection",
             rt::NO_BODY,
@@ -1170,36 +1086,11 @@ pub struct SystemAutoSyncTime(rt::Node);
 impl SystemAutoSyncTime {
     /// `GET /system/autoSyncTime` (`getSystemAutoSyncTime`): Get List of AutoSyncTime.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::AutoSyncTime>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::AutoSyncTime> {
         rt::list(
-            &self.0,
-            "getSystemAutoSyncTime",
-            "/system/autoSyncTime",
-            query,
-        )
-    }
-
-    /// `GET /system/autoSyncTime` (`getSystemAutoSyncTime`): Get List of AutoSyncTime.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::AutoSyncTime> {
-        rt::stream(
-            &self.0,
-            "getSystemAutoSyncTime",
-            "/system/autoSyncTime",
-            query,
-        )
-    }
-
-    /// `GET /system/autoSyncTime` (`getSystemAutoSyncTime`): Get List of AutoSyncTime.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::AutoSyncTime>> {
-        rt::pages(
             &self.0,
             "getSystemAutoSyncTime",
             "/system/autoSyncTime",
@@ -1211,7 +1102,7 @@ impl SystemAutoSyncTime {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemAutoSyncTimeCount",
@@ -1224,10 +1115,11 @@ impl SystemAutoSyncTime {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::AutoSyncTime) -> rt::ApiFuture<m::AutoSyncTime> {
+    pub fn create(&self, body: &m::AutoSyncTime) -> rt::Call<m::AutoSyncTime> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemAutoSyncTime",
             "/system/autoSyncTime",
             Some(body),
@@ -1253,10 +1145,11 @@ pub struct SystemAutoSyncTimeById(rt::Node);
 impl SystemAutoSyncTimeById {
     /// `GET /system/autoSyncTime/{id}` (`getSystemAutoSyncTimeById`): Get AutoSyncTime.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::AutoSyncTime> {
+    pub fn get(&self) -> rt::Call<m::AutoSyncTime> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemAutoSyncTimeById",
             "/system/autoSyncTime/{id}",
             rt::NO_BODY,
@@ -1268,7 +1161,7 @@ impl SystemAutoSyncTimeById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::AutoSyncTime>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::AutoSyncTime>> {
         rt::get_opt(
             &self.0,
             "getSystemAutoSyncTimeById",
@@ -1281,10 +1174,11 @@ impl SystemAutoSyncTimeById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::AutoSyncTime) -> rt::ApiFuture<m::AutoSyncTime> {
+    pub fn update(&self, body: &m::AutoSyncTime) -> rt::Call<m::AutoSyncTime> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemAutoSyncTimeById",
             "/system/autoSyncTime/{id}",
             Some(body),
@@ -1297,9 +1191,10 @@ impl SystemAutoSyncTimeById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::AutoSyncTime> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::AutoSyncTime> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemAutoSyncTimeById",
             "/system/autoSyncTime/{id}",
             patch,
@@ -1309,10 +1204,11 @@ impl SystemAutoSyncTimeById {
 
     /// `DELETE /system/autoSyncTime/{id}` (`deleteSystemAutoSyncTimeById`): Delete AutoSyncTime.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemAutoSyncTimeById",
             "/system/autoSyncTime/{id}",
             rt::NO_BODY,
@@ -1349,38 +1245,11 @@ impl SystemBillableOptionsInfo {
     /// `GET /system/BillableOptions/info` (`getSystemBillableOptionsInfo`): Get List of
     /// BillableOptionsInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::BillableOptionsInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::BillableOptionsInfo> {
         rt::list(
-            &self.0,
-            "getSystemBillableOptionsInfo",
-            "/system/BillableOptions/info",
-            query,
-        )
-    }
-
-    /// `GET /system/BillableOptions/info` (`getSystemBillableOptionsInfo`): Get List of
-    /// BillableOptionsInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::BillableOptionsInfo> {
-        rt::stream(
-            &self.0,
-            "getSystemBillableOptionsInfo",
-            "/system/BillableOptions/info",
-            query,
-        )
-    }
-
-    /// `GET /system/BillableOptions/info` (`getSystemBillableOptionsInfo`): Get List of
-    /// BillableOptionsInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::BillableOptionsInfo>> {
-        rt::pages(
             &self.0,
             "getSystemBillableOptionsInfo",
             "/system/BillableOptions/info",
@@ -1402,13 +1271,11 @@ impl SystemBundles {
     ///
     /// Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn post(
-        &self,
-        body: &m::BundleRequestsCollection,
-    ) -> rt::ApiFuture<m::BundleResultsCollection> {
+    pub fn post(&self, body: &m::BundleRequestsCollection) -> rt::Call<m::BundleResultsCollection> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemBundles",
             "/system/bundles",
             Some(body),
@@ -1436,13 +1303,11 @@ impl SystemBundlesCount {
     ///
     /// Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn post(
-        &self,
-        body: &m::BundleRequestsCollection,
-    ) -> rt::ApiFuture<m::BundleResultsCollection> {
+    pub fn post(&self, body: &m::BundleRequestsCollection) -> rt::Call<m::BundleResultsCollection> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemBundlesCount",
             "/system/bundles/count",
             Some(body),
@@ -1460,29 +1325,16 @@ pub struct SystemCallbacks(rt::Node);
 impl SystemCallbacks {
     /// `GET /system/callbacks` (`getSystemCallbacks`): Get List of CallbackEntry.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::CallbackEntry>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CallbackEntry> {
         rt::list(&self.0, "getSystemCallbacks", "/system/callbacks", query)
-    }
-
-    /// `GET /system/callbacks` (`getSystemCallbacks`): Get List of CallbackEntry.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CallbackEntry> {
-        rt::stream(&self.0, "getSystemCallbacks", "/system/callbacks", query)
-    }
-
-    /// `GET /system/callbacks` (`getSystemCallbacks`): Get List of CallbackEntry.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::CallbackEntry>> {
-        rt::pages(&self.0, "getSystemCallbacks", "/system/callbacks", query)
     }
 
     /// `GET /system/callbacks/count` (`getSystemCallbacksCount`): Get Count of CallbackEntry.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemCallbacksCount",
@@ -1494,10 +1346,11 @@ impl SystemCallbacks {
     /// `POST /system/callbacks` (`postSystemCallbacks`): Post CallbackEntry.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::CallbackEntry) -> rt::ApiFuture<m::CallbackEntry> {
+    pub fn create(&self, body: &m::CallbackEntry) -> rt::Call<m::CallbackEntry> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemCallbacks",
             "/system/callbacks",
             Some(body),
@@ -1519,10 +1372,11 @@ pub struct SystemCallbacksById(rt::Node);
 
 impl SystemCallbacksById {
     /// `GET /system/callbacks/{id}` (`getSystemCallbacksById`): Get CallbackEntry.
-    pub fn get(&self) -> rt::ApiFuture<m::CallbackEntry> {
+    pub fn get(&self) -> rt::Call<m::CallbackEntry> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemCallbacksById",
             "/system/callbacks/{id}",
             rt::NO_BODY,
@@ -1533,7 +1387,7 @@ impl SystemCallbacksById {
     /// `GET /system/callbacks/{id}` (`getSystemCallbacksById`): Get CallbackEntry.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::CallbackEntry>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::CallbackEntry>> {
         rt::get_opt(&self.0, "getSystemCallbacksById", "/system/callbacks/{id}")
     }
 
@@ -1541,10 +1395,11 @@ impl SystemCallbacksById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::CallbackEntry) -> rt::ApiFuture<m::CallbackEntry> {
+    pub fn update(&self, body: &m::CallbackEntry) -> rt::Call<m::CallbackEntry> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemCallbacksById",
             "/system/callbacks/{id}",
             Some(body),
@@ -1556,9 +1411,10 @@ impl SystemCallbacksById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::CallbackEntry> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::CallbackEntry> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemCallbacksById",
             "/system/callbacks/{id}",
             patch,
@@ -1567,10 +1423,11 @@ impl SystemCallbacksById {
     }
 
     /// `DELETE /system/callbacks/{id}` (`deleteSystemCallbacksById`): Delete CallbackEntry.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemCallbacksById",
             "/system/callbacks/{id}",
             rt::NO_BODY,
@@ -1590,36 +1447,11 @@ pub struct SystemCertifications(rt::Node);
 impl SystemCertifications {
     /// `GET /system/certifications` (`getSystemCertifications`): Get List of Certification.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Certification>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Certification> {
         rt::list(
-            &self.0,
-            "getSystemCertifications",
-            "/system/certifications",
-            query,
-        )
-    }
-
-    /// `GET /system/certifications` (`getSystemCertifications`): Get List of Certification.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Certification> {
-        rt::stream(
-            &self.0,
-            "getSystemCertifications",
-            "/system/certifications",
-            query,
-        )
-    }
-
-    /// `GET /system/certifications` (`getSystemCertifications`): Get List of Certification.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Certification>> {
-        rt::pages(
             &self.0,
             "getSystemCertifications",
             "/system/certifications",
@@ -1632,7 +1464,7 @@ impl SystemCertifications {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemCertificationsCount",
@@ -1645,10 +1477,11 @@ impl SystemCertifications {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::Certification) -> rt::ApiFuture<m::Certification> {
+    pub fn create(&self, body: &m::Certification) -> rt::Call<m::Certification> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemCertifications",
             "/system/certifications",
             Some(body),
@@ -1674,10 +1507,11 @@ pub struct SystemCertificationsById(rt::Node);
 impl SystemCertificationsById {
     /// `GET /system/certifications/{id}` (`getSystemCertificationsById`): Get Certification.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::Certification> {
+    pub fn get(&self) -> rt::Call<m::Certification> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemCertificationsById",
             "/system/certifications/{id}",
             rt::NO_BODY,
@@ -1689,7 +1523,7 @@ impl SystemCertificationsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Certification>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Certification>> {
         rt::get_opt(
             &self.0,
             "getSystemCertificationsById",
@@ -1702,10 +1536,11 @@ impl SystemCertificationsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::Certification) -> rt::ApiFuture<m::Certification> {
+    pub fn update(&self, body: &m::Certification) -> rt::Call<m::Certification> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemCertificationsById",
             "/system/certifications/{id}",
             Some(body),
@@ -1718,9 +1553,10 @@ impl SystemCertificationsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Certification> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Certification> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemCertificationsById",
             "/system/certifications/{id}",
             patch,
@@ -1730,10 +1566,11 @@ impl SystemCertificationsById {
 
     /// `DELETE /system/certifications/{id}` (`deleteSystemCertificationsById`): Delete Usage.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemCertificationsById",
             "/system/certifications/{id}",
             rt::NO_BODY,
@@ -1760,38 +1597,11 @@ impl SystemCertificationsByIdUsages {
     /// `GET /system/certifications/{id}/usages` (`getSystemCertificationsByIdUsages`): Get List of
     /// Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getSystemCertificationsByIdUsages",
-            "/system/certifications/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /system/certifications/{id}/usages` (`getSystemCertificationsByIdUsages`): Get List of
-    /// Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getSystemCertificationsByIdUsages",
-            "/system/certifications/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /system/certifications/{id}/usages` (`getSystemCertificationsByIdUsages`): Get List of
-    /// Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getSystemCertificationsByIdUsages",
             "/system/certifications/{id}/usages",
@@ -1818,38 +1628,11 @@ impl SystemCertificationsByIdUsagesList {
     /// `GET /system/certifications/{id}/usages/list` (`getSystemCertificationsByIdUsagesList`): Get
     /// List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getSystemCertificationsByIdUsagesList",
-            "/system/certifications/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /system/certifications/{id}/usages/list` (`getSystemCertificationsByIdUsagesList`): Get
-    /// List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getSystemCertificationsByIdUsagesList",
-            "/system/certifications/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /system/certifications/{id}/usages/list` (`getSystemCertificationsByIdUsagesList`): Get
-    /// List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getSystemCertificationsByIdUsagesList",
             "/system/certifications/{id}/usages/list",
@@ -1870,41 +1653,11 @@ impl SystemConnectWiseHostedScreens {
     /// `GET /system/connectWiseHostedScreens` (`getSystemConnectWiseHostedScreens`): Get List of
     /// ConnectWiseHostedScreen.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ConnectWiseHostedScreen>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ConnectWiseHostedScreen> {
         rt::list(
-            &self.0,
-            "getSystemConnectWiseHostedScreens",
-            "/system/connectWiseHostedScreens",
-            query,
-        )
-    }
-
-    /// `GET /system/connectWiseHostedScreens` (`getSystemConnectWiseHostedScreens`): Get List of
-    /// ConnectWiseHostedScreen.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ConnectWiseHostedScreen> {
-        rt::stream(
-            &self.0,
-            "getSystemConnectWiseHostedScreens",
-            "/system/connectWiseHostedScreens",
-            query,
-        )
-    }
-
-    /// `GET /system/connectWiseHostedScreens` (`getSystemConnectWiseHostedScreens`): Get List of
-    /// ConnectWiseHostedScreen.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ConnectWiseHostedScreen>> {
-        rt::pages(
             &self.0,
             "getSystemConnectWiseHostedScreens",
             "/system/connectWiseHostedScreens",
@@ -1917,7 +1670,7 @@ impl SystemConnectWiseHostedScreens {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemConnectWiseHostedScreensCount",
@@ -1945,10 +1698,11 @@ impl SystemConnectWiseHostedScreensById {
     /// `GET /system/connectWiseHostedScreens/{id}` (`getSystemConnectWiseHostedScreensById`): Get
     /// ConnectWiseHostedScreen.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::ConnectWiseHostedScreen> {
+    pub fn get(&self) -> rt::Call<m::ConnectWiseHostedScreen> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemConnectWiseHostedScreensById",
             "/system/connectWiseHostedScreens/{id}",
             rt::NO_BODY,
@@ -1961,7 +1715,7 @@ impl SystemConnectWiseHostedScreensById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ConnectWiseHostedScreen>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ConnectWiseHostedScreen>> {
         rt::get_opt(
             &self.0,
             "getSystemConnectWiseHostedScreensById",
@@ -1982,41 +1736,11 @@ impl SystemConnectwisehostedsetups {
     /// `GET /system/connectwisehostedsetups` (`getSystemConnectwisehostedsetups`): Get List of
     /// ConnectWiseHostedSetup.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ConnectWiseHostedSetup>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ConnectWiseHostedSetup> {
         rt::list(
-            &self.0,
-            "getSystemConnectwisehostedsetups",
-            "/system/connectwisehostedsetups",
-            query,
-        )
-    }
-
-    /// `GET /system/connectwisehostedsetups` (`getSystemConnectwisehostedsetups`): Get List of
-    /// ConnectWiseHostedSetup.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ConnectWiseHostedSetup> {
-        rt::stream(
-            &self.0,
-            "getSystemConnectwisehostedsetups",
-            "/system/connectwisehostedsetups",
-            query,
-        )
-    }
-
-    /// `GET /system/connectwisehostedsetups` (`getSystemConnectwisehostedsetups`): Get List of
-    /// ConnectWiseHostedSetup.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ConnectWiseHostedSetup>> {
-        rt::pages(
             &self.0,
             "getSystemConnectwisehostedsetups",
             "/system/connectwisehostedsetups",
@@ -2029,7 +1753,7 @@ impl SystemConnectwisehostedsetups {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemConnectwisehostedsetupsCount",
@@ -2043,13 +1767,11 @@ impl SystemConnectwisehostedsetups {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(
-        &self,
-        body: &m::ConnectWiseHostedSetup,
-    ) -> rt::ApiFuture<m::ConnectWiseHostedSetup> {
+    pub fn create(&self, body: &m::ConnectWiseHostedSetup) -> rt::Call<m::ConnectWiseHostedSetup> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemConnectwisehostedsetups",
             "/system/connectwisehostedsetups",
             Some(body),
@@ -2076,10 +1798,11 @@ impl SystemConnectwisehostedsetupsById {
     /// `GET /system/connectwisehostedsetups/{id}` (`getSystemConnectwisehostedsetupsById`): Get
     /// ConnectWiseHostedSetup.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::ConnectWiseHostedSetup> {
+    pub fn get(&self) -> rt::Call<m::ConnectWiseHostedSetup> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemConnectwisehostedsetupsById",
             "/system/connectwisehostedsetups/{id}",
             rt::NO_BODY,
@@ -2092,7 +1815,7 @@ impl SystemConnectwisehostedsetupsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ConnectWiseHostedSetup>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ConnectWiseHostedSetup>> {
         rt::get_opt(
             &self.0,
             "getSystemConnectwisehostedsetupsById",
@@ -2106,13 +1829,11 @@ impl SystemConnectwisehostedsetupsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(
-        &self,
-        body: &m::ConnectWiseHostedSetup,
-    ) -> rt::ApiFuture<m::ConnectWiseHostedSetup> {
+    pub fn update(&self, body: &m::ConnectWiseHostedSetup) -> rt::Call<m::ConnectWiseHostedSetup> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemConnectwisehostedsetupsById",
             "/system/connectwisehostedsetups/{id}",
             Some(body),
@@ -2126,9 +1847,10 @@ impl SystemConnectwisehostedsetupsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ConnectWiseHostedSetup> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ConnectWiseHostedSetup> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemConnectwisehostedsetupsById",
             "/system/connectwisehostedsetups/{id}",
             patch,
@@ -2139,10 +1861,11 @@ impl SystemConnectwisehostedsetupsById {
     /// `DELETE /system/connectwisehostedsetups/{id}` (`deleteSystemConnectwisehostedsetupsById`):
     /// Delete ConnectWiseHostedSetup.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemConnectwisehostedsetupsById",
             "/system/connectwisehostedsetups/{id}",
             rt::NO_BODY,
@@ -2179,41 +1902,11 @@ impl SystemContactsyncMonitoring {
     /// `GET /system/contactsync/monitoring` (`getSystemContactsyncMonitoring`): Get List of
     /// M365ContactSyncMonitorings.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::M365ContactSyncMonitoring>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::M365ContactSyncMonitoring> {
         rt::list(
-            &self.0,
-            "getSystemContactsyncMonitoring",
-            "/system/contactsync/monitoring",
-            query,
-        )
-    }
-
-    /// `GET /system/contactsync/monitoring` (`getSystemContactsyncMonitoring`): Get List of
-    /// M365ContactSyncMonitorings.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::M365ContactSyncMonitoring> {
-        rt::stream(
-            &self.0,
-            "getSystemContactsyncMonitoring",
-            "/system/contactsync/monitoring",
-            query,
-        )
-    }
-
-    /// `GET /system/contactsync/monitoring` (`getSystemContactsyncMonitoring`): Get List of
-    /// M365ContactSyncMonitorings.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::M365ContactSyncMonitoring>> {
-        rt::pages(
             &self.0,
             "getSystemContactsyncMonitoring",
             "/system/contactsync/monitoring",
@@ -2226,7 +1919,7 @@ impl SystemContactsyncMonitoring {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemContactsyncMonitoringCount",
@@ -2239,10 +1932,11 @@ impl SystemContactsyncMonitoring {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self) -> rt::ApiFuture<m::M365ContactSyncMonitoring> {
+    pub fn create(&self) -> rt::Call<m::M365ContactSyncMonitoring> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemContactsyncMonitoring",
             "/system/contactsync/monitoring/",
             rt::NO_BODY,
@@ -2257,10 +1951,11 @@ impl SystemContactsyncMonitoring {
     ///
     /// The declared 200 was guessed during reconstruction; the server answers 201.
     #[cfg(feature = "system")]
-    pub fn patch(&self) -> rt::ApiFuture<Option<m::M365ContactSyncMonitoring>> {
+    pub fn patch(&self) -> rt::Call<Option<m::M365ContactSyncMonitoring>> {
         rt::json_opt(
             &self.0,
             rt::PATCH,
+            rt::NON_IDEMPOTENT,
             "patchSystemContactsyncMonitoring",
             "/system/contactsync/monitoring/",
             rt::NO_BODY,
@@ -2299,10 +1994,11 @@ impl SystemContactsyncMonitoringById {
     /// `GET /system/contactsync/monitoring/{id}` (`getSystemContactsyncMonitoringById`): Get
     /// M365ContactSyncMonitorings.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::M365ContactSyncMonitoring> {
+    pub fn get(&self) -> rt::Call<m::M365ContactSyncMonitoring> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemContactsyncMonitoringById",
             "/system/contactsync/monitoring/{id}",
             rt::NO_BODY,
@@ -2315,7 +2011,7 @@ impl SystemContactsyncMonitoringById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::M365ContactSyncMonitoring>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::M365ContactSyncMonitoring>> {
         rt::get_opt(
             &self.0,
             "getSystemContactsyncMonitoringById",
@@ -2337,10 +2033,11 @@ impl SystemContactsyncMonitoringNotificationtype {
     /// (`getSystemContactsyncMonitoringNotificationtype`): Get
     /// M365ContactSyncMonitoringNotification TypeId Async.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::M365ContactSyncMonitoring> {
+    pub fn get(&self) -> rt::Call<m::M365ContactSyncMonitoring> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemContactsyncMonitoringNotificationtype",
             "/system/contactsync/monitoring/notificationtype/",
             rt::NO_BODY,
@@ -2377,10 +2074,11 @@ impl SystemContactsyncMonitoringTypeById {
     /// `GET /system/contactsync/monitoring/type/{id}` (`getSystemContactsyncMonitoringTypeById`):
     /// Get M365ContactSyncMonitoring By TypeId Async.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::M365ContactSyncMonitoring> {
+    pub fn get(&self) -> rt::Call<m::M365ContactSyncMonitoring> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemContactsyncMonitoringTypeById",
             "/system/contactsync/monitoring/type/{id}",
             rt::NO_BODY,
@@ -2393,7 +2091,7 @@ impl SystemContactsyncMonitoringTypeById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::M365ContactSyncMonitoring>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::M365ContactSyncMonitoring>> {
         rt::get_opt(
             &self.0,
             "getSystemContactsyncMonitoringTypeById",
@@ -2404,10 +2102,11 @@ impl SystemContactsyncMonitoringTypeById {
     /// `DELETE /system/contactsync/monitoring/type/{id}`
     /// (`deleteSystemContactsyncMonitoringTypeById`): Delete Async.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemContactsyncMonitoringTypeById",
             "/system/contactsync/monitoring/type/{id}",
             rt::NO_BODY,
@@ -2427,36 +2126,11 @@ pub struct SystemCustomReports(rt::Node);
 impl SystemCustomReports {
     /// `GET /system/customReports` (`getSystemCustomReports`): Get List of CustomReport.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::CustomReport>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CustomReport> {
         rt::list(
-            &self.0,
-            "getSystemCustomReports",
-            "/system/customReports",
-            query,
-        )
-    }
-
-    /// `GET /system/customReports` (`getSystemCustomReports`): Get List of CustomReport.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CustomReport> {
-        rt::stream(
-            &self.0,
-            "getSystemCustomReports",
-            "/system/customReports",
-            query,
-        )
-    }
-
-    /// `GET /system/customReports` (`getSystemCustomReports`): Get List of CustomReport.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::CustomReport>> {
-        rt::pages(
             &self.0,
             "getSystemCustomReports",
             "/system/customReports",
@@ -2469,7 +2143,7 @@ impl SystemCustomReports {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemCustomReportsCount",
@@ -2482,10 +2156,11 @@ impl SystemCustomReports {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::CustomReport) -> rt::ApiFuture<m::CustomReport> {
+    pub fn create(&self, body: &m::CustomReport) -> rt::Call<m::CustomReport> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemCustomReports",
             "/system/customReports",
             Some(body),
@@ -2511,10 +2186,11 @@ pub struct SystemCustomReportsById(rt::Node);
 impl SystemCustomReportsById {
     /// `GET /system/customReports/{id}` (`getSystemCustomReportsById`): Get CustomReport.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::CustomReport> {
+    pub fn get(&self) -> rt::Call<m::CustomReport> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemCustomReportsById",
             "/system/customReports/{id}",
             rt::NO_BODY,
@@ -2526,7 +2202,7 @@ impl SystemCustomReportsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::CustomReport>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::CustomReport>> {
         rt::get_opt(
             &self.0,
             "getSystemCustomReportsById",
@@ -2539,10 +2215,11 @@ impl SystemCustomReportsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::CustomReport) -> rt::ApiFuture<m::CustomReport> {
+    pub fn update(&self, body: &m::CustomReport) -> rt::Call<m::CustomReport> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemCustomReportsById",
             "/system/customReports/{id}",
             Some(body),
@@ -2555,9 +2232,10 @@ impl SystemCustomReportsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::CustomReport> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::CustomReport> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemCustomReportsById",
             "/system/customReports/{id}",
             patch,
@@ -2567,10 +2245,11 @@ impl SystemCustomReportsById {
 
     /// `DELETE /system/customReports/{id}` (`deleteSystemCustomReportsById`): Delete CustomReport.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemCustomReportsById",
             "/system/customReports/{id}",
             rt::NO_BODY,
@@ -2597,41 +2276,11 @@ impl SystemCustomReportsByIdParameters {
     /// `GET /system/customReports/{parentId}/parameters`
     /// (`getSystemCustomReportsByParentIdParameters`): Get List of CustomReportParameter.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::CustomReportParameter>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CustomReportParameter> {
         rt::list(
-            &self.0,
-            "getSystemCustomReportsByParentIdParameters",
-            "/system/customReports/{parentId}/parameters",
-            query,
-        )
-    }
-
-    /// `GET /system/customReports/{parentId}/parameters`
-    /// (`getSystemCustomReportsByParentIdParameters`): Get List of CustomReportParameter.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CustomReportParameter> {
-        rt::stream(
-            &self.0,
-            "getSystemCustomReportsByParentIdParameters",
-            "/system/customReports/{parentId}/parameters",
-            query,
-        )
-    }
-
-    /// `GET /system/customReports/{parentId}/parameters`
-    /// (`getSystemCustomReportsByParentIdParameters`): Get List of CustomReportParameter.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::CustomReportParameter>> {
-        rt::pages(
             &self.0,
             "getSystemCustomReportsByParentIdParameters",
             "/system/customReports/{parentId}/parameters",
@@ -2644,7 +2293,7 @@ impl SystemCustomReportsByIdParameters {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemCustomReportsByParentIdParametersCount",
@@ -2658,13 +2307,11 @@ impl SystemCustomReportsByIdParameters {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(
-        &self,
-        body: &m::CustomReportParameter,
-    ) -> rt::ApiFuture<m::CustomReportParameter> {
+    pub fn create(&self, body: &m::CustomReportParameter) -> rt::Call<m::CustomReportParameter> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemCustomReportsByParentIdParameters",
             "/system/customReports/{parentId}/parameters",
             Some(body),
@@ -2691,10 +2338,11 @@ impl SystemCustomReportsByIdParametersById {
     /// `GET /system/customReports/{parentId}/parameters/{id}`
     /// (`getSystemCustomReportsByParentIdParametersById`): Get CustomReportParameter.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::CustomReportParameter> {
+    pub fn get(&self) -> rt::Call<m::CustomReportParameter> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemCustomReportsByParentIdParametersById",
             "/system/customReports/{parentId}/parameters/{id}",
             rt::NO_BODY,
@@ -2707,7 +2355,7 @@ impl SystemCustomReportsByIdParametersById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::CustomReportParameter>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::CustomReportParameter>> {
         rt::get_opt(
             &self.0,
             "getSystemCustomReportsByParentIdParametersById",
@@ -2721,13 +2369,11 @@ impl SystemCustomReportsByIdParametersById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(
-        &self,
-        body: &m::CustomReportParameter,
-    ) -> rt::ApiFuture<m::CustomReportParameter> {
+    pub fn update(&self, body: &m::CustomReportParameter) -> rt::Call<m::CustomReportParameter> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemCustomReportsByParentIdParametersById",
             "/system/customReports/{parentId}/parameters/{id}",
             Some(body),
@@ -2741,9 +2387,10 @@ impl SystemCustomReportsByIdParametersById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::CustomReportParameter> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::CustomReportParameter> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemCustomReportsByParentIdParametersById",
             "/system/customReports/{parentId}/parameters/{id}",
             patch,
@@ -2754,10 +2401,11 @@ impl SystemCustomReportsByIdParametersById {
     /// `DELETE /system/customReports/{parentId}/parameters/{id}`
     /// (`deleteSystemCustomReportsByParentIdParametersById`): Delete CustomReportParameter.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemCustomReportsByParentIdParametersById",
             "/system/customReports/{parentId}/parameters/{id}",
             rt::NO_BODY,
@@ -2777,36 +2425,11 @@ pub struct SystemCwTimeZones(rt::Node);
 impl SystemCwTimeZones {
     /// `GET /system/cwTimeZones` (`getSystemCwTimeZones`): Get List of CwTimeZone.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::CwTimeZone>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CwTimeZone> {
         rt::list(
-            &self.0,
-            "getSystemCwTimeZones",
-            "/system/cwTimeZones",
-            query,
-        )
-    }
-
-    /// `GET /system/cwTimeZones` (`getSystemCwTimeZones`): Get List of CwTimeZone.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CwTimeZone> {
-        rt::stream(
-            &self.0,
-            "getSystemCwTimeZones",
-            "/system/cwTimeZones",
-            query,
-        )
-    }
-
-    /// `GET /system/cwTimeZones` (`getSystemCwTimeZones`): Get List of CwTimeZone.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::CwTimeZone>> {
-        rt::pages(
             &self.0,
             "getSystemCwTimeZones",
             "/system/cwTimeZones",
@@ -2818,7 +2441,7 @@ impl SystemCwTimeZones {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemCwTimeZonesCount",
@@ -2845,10 +2468,11 @@ pub struct SystemCwTimeZonesById(rt::Node);
 impl SystemCwTimeZonesById {
     /// `GET /system/cwTimeZones/{id}` (`getSystemCwTimeZonesById`): Get CwTimeZone.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::CwTimeZone> {
+    pub fn get(&self) -> rt::Call<m::CwTimeZone> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemCwTimeZonesById",
             "/system/cwTimeZones/{id}",
             rt::NO_BODY,
@@ -2860,7 +2484,7 @@ impl SystemCwTimeZonesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::CwTimeZone>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::CwTimeZone>> {
         rt::get_opt(
             &self.0,
             "getSystemCwTimeZonesById",
@@ -2880,36 +2504,11 @@ pub struct SystemDepartments(rt::Node);
 impl SystemDepartments {
     /// `GET /system/departments` (`getSystemDepartments`): Get List of Department.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Department>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Department> {
         rt::list(
-            &self.0,
-            "getSystemDepartments",
-            "/system/departments",
-            query,
-        )
-    }
-
-    /// `GET /system/departments` (`getSystemDepartments`): Get List of Department.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Department> {
-        rt::stream(
-            &self.0,
-            "getSystemDepartments",
-            "/system/departments",
-            query,
-        )
-    }
-
-    /// `GET /system/departments` (`getSystemDepartments`): Get List of Department.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Department>> {
-        rt::pages(
             &self.0,
             "getSystemDepartments",
             "/system/departments",
@@ -2921,7 +2520,7 @@ impl SystemDepartments {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemDepartmentsCount",
@@ -2934,10 +2533,11 @@ impl SystemDepartments {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::Department) -> rt::ApiFuture<m::Department> {
+    pub fn create(&self, body: &m::Department) -> rt::Call<m::Department> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemDepartments",
             "/system/departments",
             Some(body),
@@ -2963,10 +2563,11 @@ pub struct SystemDepartmentsById(rt::Node);
 impl SystemDepartmentsById {
     /// `GET /system/departments/{id}` (`getSystemDepartmentsById`): Get Department.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::Department> {
+    pub fn get(&self) -> rt::Call<m::Department> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemDepartmentsById",
             "/system/departments/{id}",
             rt::NO_BODY,
@@ -2978,7 +2579,7 @@ impl SystemDepartmentsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Department>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Department>> {
         rt::get_opt(
             &self.0,
             "getSystemDepartmentsById",
@@ -2991,10 +2592,11 @@ impl SystemDepartmentsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::Department) -> rt::ApiFuture<m::Department> {
+    pub fn update(&self, body: &m::Department) -> rt::Call<m::Department> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemDepartmentsById",
             "/system/departments/{id}",
             Some(body),
@@ -3007,9 +2609,10 @@ impl SystemDepartmentsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Department> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Department> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemDepartmentsById",
             "/system/departments/{id}",
             patch,
@@ -3019,10 +2622,11 @@ impl SystemDepartmentsById {
 
     /// `DELETE /system/departments/{id}` (`deleteSystemDepartmentsById`): Delete Department.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemDepartmentsById",
             "/system/departments/{id}",
             rt::NO_BODY,
@@ -3055,38 +2659,11 @@ impl SystemDepartmentsByIdLocations {
     /// `GET /system/departments/{parentId}/locations` (`getSystemDepartmentsByParentIdLocations`):
     /// Get List of DepartmentLocation.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::DepartmentLocation>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::DepartmentLocation> {
         rt::list(
-            &self.0,
-            "getSystemDepartmentsByParentIdLocations",
-            "/system/departments/{parentId}/locations",
-            query,
-        )
-    }
-
-    /// `GET /system/departments/{parentId}/locations` (`getSystemDepartmentsByParentIdLocations`):
-    /// Get List of DepartmentLocation.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::DepartmentLocation> {
-        rt::stream(
-            &self.0,
-            "getSystemDepartmentsByParentIdLocations",
-            "/system/departments/{parentId}/locations",
-            query,
-        )
-    }
-
-    /// `GET /system/departments/{parentId}/locations` (`getSystemDepartmentsByParentIdLocations`):
-    /// Get List of DepartmentLocation.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::DepartmentLocation>> {
-        rt::pages(
             &self.0,
             "getSystemDepartmentsByParentIdLocations",
             "/system/departments/{parentId}/locations",
@@ -3099,7 +2676,7 @@ impl SystemDepartmentsByIdLocations {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemDepartmentsByParentIdLocationsCount",
@@ -3113,10 +2690,11 @@ impl SystemDepartmentsByIdLocations {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::DepartmentLocation) -> rt::ApiFuture<m::DepartmentLocation> {
+    pub fn create(&self, body: &m::DepartmentLocation) -> rt::Call<m::DepartmentLocation> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemDepartmentsByParentIdLocations",
             "/system/departments/{parentId}/locations",
             Some(body),
@@ -3143,10 +2721,11 @@ impl SystemDepartmentsByIdLocationsById {
     /// `GET /system/departments/{parentId}/locations/{id}`
     /// (`getSystemDepartmentsByParentIdLocationsById`): Get DepartmentLocation.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::DepartmentLocation> {
+    pub fn get(&self) -> rt::Call<m::DepartmentLocation> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemDepartmentsByParentIdLocationsById",
             "/system/departments/{parentId}/locations/{id}",
             rt::NO_BODY,
@@ -3159,7 +2738,7 @@ impl SystemDepartmentsByIdLocationsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::DepartmentLocation>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::DepartmentLocation>> {
         rt::get_opt(
             &self.0,
             "getSystemDepartmentsByParentIdLocationsById",
@@ -3173,10 +2752,11 @@ impl SystemDepartmentsByIdLocationsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::DepartmentLocation) -> rt::ApiFuture<m::DepartmentLocation> {
+    pub fn update(&self, body: &m::DepartmentLocation) -> rt::Call<m::DepartmentLocation> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemDepartmentsByParentIdLocationsById",
             "/system/departments/{parentId}/locations/{id}",
             Some(body),
@@ -3190,9 +2770,10 @@ impl SystemDepartmentsByIdLocationsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::DepartmentLocation> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::DepartmentLocation> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemDepartmentsByParentIdLocationsById",
             "/system/departments/{parentId}/locations/{id}",
             patch,
@@ -3203,10 +2784,11 @@ impl SystemDepartmentsByIdLocationsById {
     /// `DELETE /system/departments/{parentId}/locations/{id}`
     /// (`deleteSystemDepartmentsByParentIdLocationsById`): Delete DepartmentLocation.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemDepartmentsByParentIdLocationsById",
             "/system/departments/{parentId}/locations/{id}",
             rt::NO_BODY,
@@ -3226,36 +2808,11 @@ pub struct SystemDepartmentsByIdUsages(rt::Node);
 impl SystemDepartmentsByIdUsages {
     /// `GET /system/departments/{id}/usages` (`getSystemDepartmentsByIdUsages`): Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getSystemDepartmentsByIdUsages",
-            "/system/departments/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /system/departments/{id}/usages` (`getSystemDepartmentsByIdUsages`): Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getSystemDepartmentsByIdUsages",
-            "/system/departments/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /system/departments/{id}/usages` (`getSystemDepartmentsByIdUsages`): Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getSystemDepartmentsByIdUsages",
             "/system/departments/{id}/usages",
@@ -3282,38 +2839,11 @@ impl SystemDepartmentsByIdUsagesList {
     /// `GET /system/departments/{id}/usages/list` (`getSystemDepartmentsByIdUsagesList`): Get List
     /// of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getSystemDepartmentsByIdUsagesList",
-            "/system/departments/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /system/departments/{id}/usages/list` (`getSystemDepartmentsByIdUsagesList`): Get List
-    /// of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getSystemDepartmentsByIdUsagesList",
-            "/system/departments/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /system/departments/{id}/usages/list` (`getSystemDepartmentsByIdUsagesList`): Get List
-    /// of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getSystemDepartmentsByIdUsagesList",
             "/system/departments/{id}/usages/list",
@@ -3372,10 +2902,11 @@ impl SystemDirectionalSyncsByIdInfo {
     /// `GET /system/directionalSyncs/{id}/info` (`getSystemDirectionalSyncsByIdInfo`): Get
     /// DirectionalSyncsInfos.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::DirectionalSyncInfo> {
+    pub fn get(&self) -> rt::Call<m::DirectionalSyncInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemDirectionalSyncsByIdInfo",
             "/system/directionalSyncs/{id}/info",
             rt::NO_BODY,
@@ -3396,38 +2927,11 @@ impl SystemDirectionalSyncsInfo {
     /// `GET /system/directionalSyncs/info` (`getSystemDirectionalSyncsInfo`): Get List of
     /// DirectionalSyncsInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::DirectionalSyncInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::DirectionalSyncInfo> {
         rt::list(
-            &self.0,
-            "getSystemDirectionalSyncsInfo",
-            "/system/directionalSyncs/info",
-            query,
-        )
-    }
-
-    /// `GET /system/directionalSyncs/info` (`getSystemDirectionalSyncsInfo`): Get List of
-    /// DirectionalSyncsInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::DirectionalSyncInfo> {
-        rt::stream(
-            &self.0,
-            "getSystemDirectionalSyncsInfo",
-            "/system/directionalSyncs/info",
-            query,
-        )
-    }
-
-    /// `GET /system/directionalSyncs/info` (`getSystemDirectionalSyncsInfo`): Get List of
-    /// DirectionalSyncsInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::DirectionalSyncInfo>> {
-        rt::pages(
             &self.0,
             "getSystemDirectionalSyncsInfo",
             "/system/directionalSyncs/info",
@@ -3440,7 +2944,7 @@ impl SystemDirectionalSyncsInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemDirectionalSyncsInfoCount",
@@ -3499,10 +3003,11 @@ pub struct SystemDocumentTypesByIdInfo(rt::Node);
 impl SystemDocumentTypesByIdInfo {
     /// `GET /system/documentTypes/{id}/info` (`getSystemDocumentTypesByIdInfo`): Get DocumentType.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::DocumentType> {
+    pub fn get(&self) -> rt::Call<m::DocumentType> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemDocumentTypesByIdInfo",
             "/system/documentTypes/{id}/info",
             rt::NO_BODY,
@@ -3522,36 +3027,11 @@ pub struct SystemDocumentTypesInfo(rt::Node);
 impl SystemDocumentTypesInfo {
     /// `GET /system/documentTypes/info` (`getSystemDocumentTypesInfo`): Get List of DocumentType.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::DocumentType>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::DocumentType> {
         rt::list(
-            &self.0,
-            "getSystemDocumentTypesInfo",
-            "/system/documentTypes/info",
-            query,
-        )
-    }
-
-    /// `GET /system/documentTypes/info` (`getSystemDocumentTypesInfo`): Get List of DocumentType.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::DocumentType> {
-        rt::stream(
-            &self.0,
-            "getSystemDocumentTypesInfo",
-            "/system/documentTypes/info",
-            query,
-        )
-    }
-
-    /// `GET /system/documentTypes/info` (`getSystemDocumentTypesInfo`): Get List of DocumentType.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::DocumentType>> {
-        rt::pages(
             &self.0,
             "getSystemDocumentTypesInfo",
             "/system/documentTypes/info",
@@ -3564,7 +3044,7 @@ impl SystemDocumentTypesInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemDocumentTypesInfoCount",
@@ -3588,35 +3068,14 @@ pub struct SystemDocuments(rt::Node);
 impl SystemDocuments {
     /// `GET /system/documents` (`getSystemDocuments`): Get List of DocumentInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     ///
     /// Also takes the query parameters `recordType` (string), `recordId` (integer) through
     /// [`ListQuery::param`](crate::ListQuery::param).
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::DocumentInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::DocumentInfo> {
         rt::list(&self.0, "getSystemDocuments", "/system/documents", query)
-    }
-
-    /// `GET /system/documents` (`getSystemDocuments`): Get List of DocumentInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    ///
-    /// Also takes the query parameters `recordType` (string), `recordId` (integer) through
-    /// [`ListQuery::param`](crate::ListQuery::param).
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::DocumentInfo> {
-        rt::stream(&self.0, "getSystemDocuments", "/system/documents", query)
-    }
-
-    /// `GET /system/documents` (`getSystemDocuments`): Get List of DocumentInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    ///
-    /// Also takes the query parameters `recordType` (string), `recordId` (integer) through
-    /// [`ListQuery::param`](crate::ListQuery::param).
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::DocumentInfo>> {
-        rt::pages(&self.0, "getSystemDocuments", "/system/documents", query)
     }
 
     /// `GET /system/documents/count` (`getSystemDocumentsCount`): Get Count of DocumentInfo.
@@ -3626,7 +3085,7 @@ impl SystemDocuments {
     /// Also takes the query parameters `recordType` (string), `recordId` (integer) through
     /// [`ListQuery::param`](crate::ListQuery::param).
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemDocumentsCount",
@@ -3659,10 +3118,11 @@ pub struct SystemDocumentsById(rt::Node);
 impl SystemDocumentsById {
     /// `GET /system/documents/{id}` (`getSystemDocumentsById`): Get DocumentInfo.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::DocumentInfo> {
+    pub fn get(&self) -> rt::Call<m::DocumentInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemDocumentsById",
             "/system/documents/{id}",
             rt::NO_BODY,
@@ -3674,16 +3134,17 @@ impl SystemDocumentsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::DocumentInfo>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::DocumentInfo>> {
         rt::get_opt(&self.0, "getSystemDocumentsById", "/system/documents/{id}")
     }
 
     /// `DELETE /system/documents/{id}` (`deleteSystemDocumentsById`): Delete DocumentInfo.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemDocumentsById",
             "/system/documents/{id}",
             rt::NO_BODY,
@@ -3695,10 +3156,11 @@ impl SystemDocumentsById {
     ///
     /// Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn post(&self) -> rt::ApiFuture<m::DocumentInfo> {
+    pub fn post(&self) -> rt::Call<m::DocumentInfo> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemDocumentsById",
             "/system/documents/{id}",
             rt::NO_BODY,
@@ -3734,10 +3196,11 @@ impl SystemDocumentsByIdDownload {
     ///
     /// Sends no query parameters; `get_with` also sends `lastModified`.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<rt::Bytes> {
+    pub fn get(&self) -> rt::Call<rt::Bytes> {
         rt::bytes(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemDocumentsByIdDownload",
             "/system/documents/{id}/download",
             rt::NO_BODY,
@@ -3749,13 +3212,11 @@ impl SystemDocumentsByIdDownload {
     ///
     /// The raw content of the response (a file or an image). With the query parameters in `params`.
     #[cfg(feature = "system")]
-    pub fn get_with(
-        &self,
-        params: &GetSystemDocumentsByIdDownloadParams,
-    ) -> rt::ApiFuture<rt::Bytes> {
+    pub fn get_with(&self, params: &GetSystemDocumentsByIdDownloadParams) -> rt::Call<rt::Bytes> {
         rt::bytes(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemDocumentsByIdDownload",
             "/system/documents/{id}/download",
             rt::NO_BODY,
@@ -3793,10 +3254,11 @@ impl SystemDocumentsByIdThumbnail {
     ///
     /// Sends no query parameters; `get_with` also sends `lastModified`.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<rt::Bytes> {
+    pub fn get(&self) -> rt::Call<rt::Bytes> {
         rt::bytes(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemDocumentsByIdThumbnail",
             "/system/documents/{id}/thumbnail",
             rt::NO_BODY,
@@ -3809,13 +3271,11 @@ impl SystemDocumentsByIdThumbnail {
     ///
     /// The raw content of the response (a file or an image). With the query parameters in `params`.
     #[cfg(feature = "system")]
-    pub fn get_with(
-        &self,
-        params: &GetSystemDocumentsByIdThumbnailParams,
-    ) -> rt::ApiFuture<rt::Bytes> {
+    pub fn get_with(&self, params: &GetSystemDocumentsByIdThumbnailParams) -> rt::Call<rt::Bytes> {
         rt::bytes(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemDocumentsByIdThumbnail",
             "/system/documents/{id}/thumbnail",
             rt::NO_BODY,
@@ -3850,10 +3310,11 @@ impl SystemDocumentsUploadsample {
     ///
     /// The raw content of the response (a file or an image).
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<rt::Bytes> {
+    pub fn get(&self) -> rt::Call<rt::Bytes> {
         rt::bytes(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemDocumentsUploadsample",
             "/system/documents/uploadsample",
             rt::NO_BODY,
@@ -3874,38 +3335,11 @@ impl SystemEPayConfigurations {
     /// `GET /system/ePayConfigurations` (`getSystemEPayConfigurations`): Get List of
     /// EPayConfiguration.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::EPayConfiguration>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::EPayConfiguration> {
         rt::list(
-            &self.0,
-            "getSystemEPayConfigurations",
-            "/system/ePayConfigurations",
-            query,
-        )
-    }
-
-    /// `GET /system/ePayConfigurations` (`getSystemEPayConfigurations`): Get List of
-    /// EPayConfiguration.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::EPayConfiguration> {
-        rt::stream(
-            &self.0,
-            "getSystemEPayConfigurations",
-            "/system/ePayConfigurations",
-            query,
-        )
-    }
-
-    /// `GET /system/ePayConfigurations` (`getSystemEPayConfigurations`): Get List of
-    /// EPayConfiguration.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::EPayConfiguration>> {
-        rt::pages(
             &self.0,
             "getSystemEPayConfigurations",
             "/system/ePayConfigurations",
@@ -3918,7 +3352,7 @@ impl SystemEPayConfigurations {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemEPayConfigurationsCount",
@@ -3931,10 +3365,11 @@ impl SystemEPayConfigurations {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::EPayConfiguration) -> rt::ApiFuture<m::EPayConfiguration> {
+    pub fn create(&self, body: &m::EPayConfiguration) -> rt::Call<m::EPayConfiguration> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemEPayConfigurations",
             "/system/ePayConfigurations",
             Some(body),
@@ -3961,10 +3396,11 @@ impl SystemEPayConfigurationsById {
     /// `GET /system/ePayConfigurations/{id}` (`getSystemEPayConfigurationsById`): Get
     /// EPayConfiguration.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::EPayConfiguration> {
+    pub fn get(&self) -> rt::Call<m::EPayConfiguration> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemEPayConfigurationsById",
             "/system/ePayConfigurations/{id}",
             rt::NO_BODY,
@@ -3977,7 +3413,7 @@ impl SystemEPayConfigurationsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::EPayConfiguration>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::EPayConfiguration>> {
         rt::get_opt(
             &self.0,
             "getSystemEPayConfigurationsById",
@@ -3991,10 +3427,11 @@ impl SystemEPayConfigurationsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::EPayConfiguration) -> rt::ApiFuture<m::EPayConfiguration> {
+    pub fn update(&self, body: &m::EPayConfiguration) -> rt::Call<m::EPayConfiguration> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemEPayConfigurationsById",
             "/system/ePayConfigurations/{id}",
             Some(body),
@@ -4008,9 +3445,10 @@ impl SystemEPayConfigurationsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::EPayConfiguration> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::EPayConfiguration> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemEPayConfigurationsById",
             "/system/ePayConfigurations/{id}",
             patch,
@@ -4021,10 +3459,11 @@ impl SystemEPayConfigurationsById {
     /// `DELETE /system/ePayConfigurations/{id}` (`deleteSystemEPayConfigurationsById`): Delete
     /// EPayConfiguration.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemEPayConfigurationsById",
             "/system/ePayConfigurations/{id}",
             rt::NO_BODY,
@@ -4044,36 +3483,11 @@ pub struct SystemEmailConnectors(rt::Node);
 impl SystemEmailConnectors {
     /// `GET /system/emailConnectors` (`getSystemEmailConnectors`): Get List of EmailConnector.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::EmailConnector>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::EmailConnector> {
         rt::list(
-            &self.0,
-            "getSystemEmailConnectors",
-            "/system/emailConnectors",
-            query,
-        )
-    }
-
-    /// `GET /system/emailConnectors` (`getSystemEmailConnectors`): Get List of EmailConnector.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::EmailConnector> {
-        rt::stream(
-            &self.0,
-            "getSystemEmailConnectors",
-            "/system/emailConnectors",
-            query,
-        )
-    }
-
-    /// `GET /system/emailConnectors` (`getSystemEmailConnectors`): Get List of EmailConnector.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::EmailConnector>> {
-        rt::pages(
             &self.0,
             "getSystemEmailConnectors",
             "/system/emailConnectors",
@@ -4086,7 +3500,7 @@ impl SystemEmailConnectors {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemEmailConnectorsCount",
@@ -4099,10 +3513,11 @@ impl SystemEmailConnectors {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::EmailConnector) -> rt::ApiFuture<m::EmailConnector> {
+    pub fn create(&self, body: &m::EmailConnector) -> rt::Call<m::EmailConnector> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemEmailConnectors",
             "/system/emailConnectors",
             Some(body),
@@ -4134,10 +3549,11 @@ pub struct SystemEmailConnectorsById(rt::Node);
 impl SystemEmailConnectorsById {
     /// `GET /system/emailConnectors/{id}` (`getSystemEmailConnectorsById`): Get EmailConnector.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::EmailConnector> {
+    pub fn get(&self) -> rt::Call<m::EmailConnector> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemEmailConnectorsById",
             "/system/emailConnectors/{id}",
             rt::NO_BODY,
@@ -4149,7 +3565,7 @@ impl SystemEmailConnectorsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::EmailConnector>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::EmailConnector>> {
         rt::get_opt(
             &self.0,
             "getSystemEmailConnectorsById",
@@ -4162,10 +3578,11 @@ impl SystemEmailConnectorsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::EmailConnector) -> rt::ApiFuture<m::EmailConnector> {
+    pub fn update(&self, body: &m::EmailConnector) -> rt::Call<m::EmailConnector> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemEmailConnectorsById",
             "/system/emailConnectors/{id}",
             Some(body),
@@ -4179,9 +3596,10 @@ impl SystemEmailConnectorsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::EmailConnector> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::EmailConnector> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemEmailConnectorsById",
             "/system/emailConnectors/{id}",
             patch,
@@ -4192,10 +3610,11 @@ impl SystemEmailConnectorsById {
     /// `DELETE /system/emailConnectors/{id}` (`deleteSystemEmailConnectorsById`): Delete
     /// EmailConnector.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemEmailConnectorsById",
             "/system/emailConnectors/{id}",
             rt::NO_BODY,
@@ -4228,10 +3647,11 @@ impl SystemEmailConnectorsByIdInfo {
     /// `GET /system/emailConnectors/{id}/info` (`getSystemEmailConnectorsByIdInfo`): Get
     /// EmailConnectorInfos.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::EmailConnectorInfo> {
+    pub fn get(&self) -> rt::Call<m::EmailConnectorInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemEmailConnectorsByIdInfo",
             "/system/emailConnectors/{id}/info",
             rt::NO_BODY,
@@ -4252,41 +3672,11 @@ impl SystemEmailConnectorsByIdParsingStyles {
     /// `GET /system/emailConnectors/{parentId}/parsingStyles`
     /// (`getSystemEmailConnectorsByParentIdParsingStyles`): Get List of EmailConnectorParsingStyle.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::EmailConnectorParsingStyle>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::EmailConnectorParsingStyle> {
         rt::list(
-            &self.0,
-            "getSystemEmailConnectorsByParentIdParsingStyles",
-            "/system/emailConnectors/{parentId}/parsingStyles",
-            query,
-        )
-    }
-
-    /// `GET /system/emailConnectors/{parentId}/parsingStyles`
-    /// (`getSystemEmailConnectorsByParentIdParsingStyles`): Get List of EmailConnectorParsingStyle.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::EmailConnectorParsingStyle> {
-        rt::stream(
-            &self.0,
-            "getSystemEmailConnectorsByParentIdParsingStyles",
-            "/system/emailConnectors/{parentId}/parsingStyles",
-            query,
-        )
-    }
-
-    /// `GET /system/emailConnectors/{parentId}/parsingStyles`
-    /// (`getSystemEmailConnectorsByParentIdParsingStyles`): Get List of EmailConnectorParsingStyle.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::EmailConnectorParsingStyle>> {
-        rt::pages(
             &self.0,
             "getSystemEmailConnectorsByParentIdParsingStyles",
             "/system/emailConnectors/{parentId}/parsingStyles",
@@ -4300,7 +3690,7 @@ impl SystemEmailConnectorsByIdParsingStyles {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemEmailConnectorsByParentIdParsingStylesCount",
@@ -4317,10 +3707,11 @@ impl SystemEmailConnectorsByIdParsingStyles {
     pub fn create(
         &self,
         body: &m::EmailConnectorParsingStyle,
-    ) -> rt::ApiFuture<m::EmailConnectorParsingStyle> {
+    ) -> rt::Call<m::EmailConnectorParsingStyle> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemEmailConnectorsByParentIdParsingStyles",
             "/system/emailConnectors/{parentId}/parsingStyles",
             Some(body),
@@ -4347,10 +3738,11 @@ impl SystemEmailConnectorsByIdParsingStylesById {
     /// `GET /system/emailConnectors/{parentId}/parsingStyles/{id}`
     /// (`getSystemEmailConnectorsByParentIdParsingStylesById`): Get EmailConnectorParsingStyle.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::EmailConnectorParsingStyle> {
+    pub fn get(&self) -> rt::Call<m::EmailConnectorParsingStyle> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemEmailConnectorsByParentIdParsingStylesById",
             "/system/emailConnectors/{parentId}/parsingStyles/{id}",
             rt::NO_BODY,
@@ -4363,7 +3755,7 @@ impl SystemEmailConnectorsByIdParsingStylesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::EmailConnectorParsingStyle>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::EmailConnectorParsingStyle>> {
         rt::get_opt(
             &self.0,
             "getSystemEmailConnectorsByParentIdParsingStylesById",
@@ -4380,10 +3772,11 @@ impl SystemEmailConnectorsByIdParsingStylesById {
     pub fn update(
         &self,
         body: &m::EmailConnectorParsingStyle,
-    ) -> rt::ApiFuture<m::EmailConnectorParsingStyle> {
+    ) -> rt::Call<m::EmailConnectorParsingStyle> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemEmailConnectorsByParentIdParsingStylesById",
             "/system/emailConnectors/{parentId}/parsingStyles/{id}",
             Some(body),
@@ -4397,9 +3790,10 @@ impl SystemEmailConnectorsByIdParsingStylesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::EmailConnectorParsingStyle> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::EmailConnectorParsingStyle> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemEmailConnectorsByParentIdParsingStylesById",
             "/system/emailConnectors/{parentId}/parsingStyles/{id}",
             patch,
@@ -4411,10 +3805,11 @@ impl SystemEmailConnectorsByIdParsingStylesById {
     /// (`deleteSystemEmailConnectorsByParentIdParsingStylesById`): Delete
     /// EmailConnectorParsingStyle.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemEmailConnectorsByParentIdParsingStylesById",
             "/system/emailConnectors/{parentId}/parsingStyles/{id}",
             rt::NO_BODY,
@@ -4442,43 +3837,11 @@ impl SystemEmailConnectorsByIdParsingStylesByIdParsingRules {
     /// (`getSystemEmailConnectorsByGrandparentIdParsingStylesByParentIdParsingRules`): Get List of
     /// EmailConnectorParsingRule.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::EmailConnectorParsingRule>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::EmailConnectorParsingRule> {
         rt::list(
-            &self.0,
-            "getSystemEmailConnectorsByGrandparentIdParsingStylesByParentIdParsingRules",
-            "/system/emailConnectors/{grandparentId}/parsingStyles/{parentId}/parsingRules",
-            query,
-        )
-    }
-
-    /// `GET /system/emailConnectors/{grandparentId}/parsingStyles/{parentId}/parsingRules`
-    /// (`getSystemEmailConnectorsByGrandparentIdParsingStylesByParentIdParsingRules`): Get List of
-    /// EmailConnectorParsingRule.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::EmailConnectorParsingRule> {
-        rt::stream(
-            &self.0,
-            "getSystemEmailConnectorsByGrandparentIdParsingStylesByParentIdParsingRules",
-            "/system/emailConnectors/{grandparentId}/parsingStyles/{parentId}/parsingRules",
-            query,
-        )
-    }
-
-    /// `GET /system/emailConnectors/{grandparentId}/parsingStyles/{parentId}/parsingRules`
-    /// (`getSystemEmailConnectorsByGrandparentIdParsingStylesByParentIdParsingRules`): Get List of
-    /// EmailConnectorParsingRule.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::EmailConnectorParsingRule>> {
-        rt::pages(
             &self.0,
             "getSystemEmailConnectorsByGrandparentIdParsingStylesByParentIdParsingRules",
             "/system/emailConnectors/{grandparentId}/parsingStyles/{parentId}/parsingRules",
@@ -4492,7 +3855,7 @@ impl SystemEmailConnectorsByIdParsingStylesByIdParsingRules {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemEmailConnectorsByGrandparentIdParsingStylesByParentIdParsingRulesCount",
@@ -4510,10 +3873,11 @@ impl SystemEmailConnectorsByIdParsingStylesByIdParsingRules {
     pub fn create(
         &self,
         body: &m::EmailConnectorParsingRule,
-    ) -> rt::ApiFuture<m::EmailConnectorParsingRule> {
+    ) -> rt::Call<m::EmailConnectorParsingRule> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemEmailConnectorsByGrandparentIdParsingStylesByParentIdParsingRules",
             "/system/emailConnectors/{grandparentId}/parsingStyles/{parentId}/parsingRules",
             Some(body),
@@ -4541,10 +3905,11 @@ impl SystemEmailConnectorsByIdParsingStylesByIdParsingRulesById {
     /// (`getSystemEmailConnectorsByGrandparentIdParsingStylesByParentIdParsingRulesById`): Get
     /// EmailConnectorParsingRule.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::EmailConnectorParsingRule> {
+    pub fn get(&self) -> rt::Call<m::EmailConnectorParsingRule> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemEmailConnectorsByGrandparentIdParsingStylesByParentIdParsingRulesById",
             "/system/emailConnectors/{grandparentId}/parsingStyles/{parentId}/parsingRules/{id}",
             rt::NO_BODY,
@@ -4558,7 +3923,7 @@ impl SystemEmailConnectorsByIdParsingStylesByIdParsingRulesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::EmailConnectorParsingRule>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::EmailConnectorParsingRule>> {
         rt::get_opt(
             &self.0,
             "getSystemEmailConnectorsByGrandparentIdParsingStylesByParentIdParsingRulesById",
@@ -4576,10 +3941,11 @@ impl SystemEmailConnectorsByIdParsingStylesByIdParsingRulesById {
     pub fn update(
         &self,
         body: &m::EmailConnectorParsingRule,
-    ) -> rt::ApiFuture<m::EmailConnectorParsingRule> {
+    ) -> rt::Call<m::EmailConnectorParsingRule> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemEmailConnectorsByGrandparentIdParsingStylesByParentIdParsingRulesById",
             "/system/emailConnectors/{grandparentId}/parsingStyles/{parentId}/parsingRules/{id}",
             Some(body),
@@ -4594,9 +3960,10 @@ impl SystemEmailConnectorsByIdParsingStylesByIdParsingRulesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::EmailConnectorParsingRule> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::EmailConnectorParsingRule> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemEmailConnectorsByGrandparentIdParsingStylesByParentIdParsingRulesById",
             "/system/emailConnectors/{grandparentId}/parsingStyles/{parentId}/parsingRules/{id}",
             patch,
@@ -4608,10 +3975,11 @@ impl SystemEmailConnectorsByIdParsingStylesByIdParsingRulesById {
     /// (`deleteSystemEmailConnectorsByGrandparentIdParsingStylesByParentIdParsingRulesById`):
     /// Delete EmailConnectorParsingRule.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemEmailConnectorsByGrandparentIdParsingStylesByParentIdParsingRulesById",
             "/system/emailConnectors/{grandparentId}/parsingStyles/{parentId}/parsingRules/{id}",
             rt::NO_BODY,
@@ -4632,38 +4000,11 @@ impl SystemEmailConnectorsInfo {
     /// `GET /system/emailConnectors/info` (`getSystemEmailConnectorsInfo`): Get List of
     /// EmailConnectorInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::EmailConnectorInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::EmailConnectorInfo> {
         rt::list(
-            &self.0,
-            "getSystemEmailConnectorsInfo",
-            "/system/emailConnectors/info",
-            query,
-        )
-    }
-
-    /// `GET /system/emailConnectors/info` (`getSystemEmailConnectorsInfo`): Get List of
-    /// EmailConnectorInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::EmailConnectorInfo> {
-        rt::stream(
-            &self.0,
-            "getSystemEmailConnectorsInfo",
-            "/system/emailConnectors/info",
-            query,
-        )
-    }
-
-    /// `GET /system/emailConnectors/info` (`getSystemEmailConnectorsInfo`): Get List of
-    /// EmailConnectorInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::EmailConnectorInfo>> {
-        rt::pages(
             &self.0,
             "getSystemEmailConnectorsInfo",
             "/system/emailConnectors/info",
@@ -4676,7 +4017,7 @@ impl SystemEmailConnectorsInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemEmailConnectorsInfoCount",
@@ -4697,36 +4038,11 @@ pub struct SystemEmailExclusions(rt::Node);
 impl SystemEmailExclusions {
     /// `GET /system/emailExclusions` (`getSystemEmailExclusions`): Get List of EmailExclusion.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::EmailExclusion>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::EmailExclusion> {
         rt::list(
-            &self.0,
-            "getSystemEmailExclusions",
-            "/system/emailExclusions",
-            query,
-        )
-    }
-
-    /// `GET /system/emailExclusions` (`getSystemEmailExclusions`): Get List of EmailExclusion.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::EmailExclusion> {
-        rt::stream(
-            &self.0,
-            "getSystemEmailExclusions",
-            "/system/emailExclusions",
-            query,
-        )
-    }
-
-    /// `GET /system/emailExclusions` (`getSystemEmailExclusions`): Get List of EmailExclusion.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::EmailExclusion>> {
-        rt::pages(
             &self.0,
             "getSystemEmailExclusions",
             "/system/emailExclusions",
@@ -4739,7 +4055,7 @@ impl SystemEmailExclusions {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemEmailExclusionsCount",
@@ -4752,10 +4068,11 @@ impl SystemEmailExclusions {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::EmailExclusion) -> rt::ApiFuture<m::EmailExclusion> {
+    pub fn create(&self, body: &m::EmailExclusion) -> rt::Call<m::EmailExclusion> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemEmailExclusions",
             "/system/emailExclusions",
             Some(body),
@@ -4781,10 +4098,11 @@ pub struct SystemEmailExclusionsById(rt::Node);
 impl SystemEmailExclusionsById {
     /// `GET /system/emailExclusions/{id}` (`getSystemEmailExclusionsById`): Get EmailExclusion.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::EmailExclusion> {
+    pub fn get(&self) -> rt::Call<m::EmailExclusion> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemEmailExclusionsById",
             "/system/emailExclusions/{id}",
             rt::NO_BODY,
@@ -4796,7 +4114,7 @@ impl SystemEmailExclusionsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::EmailExclusion>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::EmailExclusion>> {
         rt::get_opt(
             &self.0,
             "getSystemEmailExclusionsById",
@@ -4809,10 +4127,11 @@ impl SystemEmailExclusionsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::EmailExclusion) -> rt::ApiFuture<m::EmailExclusion> {
+    pub fn update(&self, body: &m::EmailExclusion) -> rt::Call<m::EmailExclusion> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemEmailExclusionsById",
             "/system/emailExclusions/{id}",
             Some(body),
@@ -4826,9 +4145,10 @@ impl SystemEmailExclusionsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::EmailExclusion> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::EmailExclusion> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemEmailExclusionsById",
             "/system/emailExclusions/{id}",
             patch,
@@ -4839,10 +4159,11 @@ impl SystemEmailExclusionsById {
     /// `DELETE /system/emailExclusions/{id}` (`deleteSystemEmailExclusionsById`): Delete
     /// EmailExclusion.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemEmailExclusionsById",
             "/system/emailExclusions/{id}",
             rt::NO_BODY,
@@ -4862,36 +4183,11 @@ pub struct SystemEmailTokens(rt::Node);
 impl SystemEmailTokens {
     /// `GET /system/emailTokens` (`getSystemEmailTokens`): Get List of EmailToken.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::EmailToken>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::EmailToken> {
         rt::list(
-            &self.0,
-            "getSystemEmailTokens",
-            "/system/emailTokens",
-            query,
-        )
-    }
-
-    /// `GET /system/emailTokens` (`getSystemEmailTokens`): Get List of EmailToken.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::EmailToken> {
-        rt::stream(
-            &self.0,
-            "getSystemEmailTokens",
-            "/system/emailTokens",
-            query,
-        )
-    }
-
-    /// `GET /system/emailTokens` (`getSystemEmailTokens`): Get List of EmailToken.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::EmailToken>> {
-        rt::pages(
             &self.0,
             "getSystemEmailTokens",
             "/system/emailTokens",
@@ -4903,7 +4199,7 @@ impl SystemEmailTokens {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemEmailTokensCount",
@@ -4930,10 +4226,11 @@ pub struct SystemEmailTokensById(rt::Node);
 impl SystemEmailTokensById {
     /// `GET /system/emailTokens/{id}` (`getSystemEmailTokensById`): Get EmailToken.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::EmailToken> {
+    pub fn get(&self) -> rt::Call<m::EmailToken> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemEmailTokensById",
             "/system/emailTokens/{id}",
             rt::NO_BODY,
@@ -4945,7 +4242,7 @@ impl SystemEmailTokensById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::EmailToken>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::EmailToken>> {
         rt::get_opt(
             &self.0,
             "getSystemEmailTokensById",
@@ -4965,36 +4262,11 @@ pub struct SystemExperiments(rt::Node);
 impl SystemExperiments {
     /// `GET /system/experiments` (`getSystemExperiments`): Get List of Experiment.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Experiment>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Experiment> {
         rt::list(
-            &self.0,
-            "getSystemExperiments",
-            "/system/experiments",
-            query,
-        )
-    }
-
-    /// `GET /system/experiments` (`getSystemExperiments`): Get List of Experiment.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Experiment> {
-        rt::stream(
-            &self.0,
-            "getSystemExperiments",
-            "/system/experiments",
-            query,
-        )
-    }
-
-    /// `GET /system/experiments` (`getSystemExperiments`): Get List of Experiment.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Experiment>> {
-        rt::pages(
             &self.0,
             "getSystemExperiments",
             "/system/experiments",
@@ -5006,7 +4278,7 @@ impl SystemExperiments {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemExperimentsCount",
@@ -5033,10 +4305,11 @@ pub struct SystemExperimentsById(rt::Node);
 impl SystemExperimentsById {
     /// `GET /system/experiments/{id}` (`getSystemExperimentsById`): Get Experiment.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::Experiment> {
+    pub fn get(&self) -> rt::Call<m::Experiment> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemExperimentsById",
             "/system/experiments/{id}",
             rt::NO_BODY,
@@ -5048,7 +4321,7 @@ impl SystemExperimentsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Experiment>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Experiment>> {
         rt::get_opt(
             &self.0,
             "getSystemExperimentsById",
@@ -5069,38 +4342,11 @@ impl SystemFileuploadsettings {
     /// `GET /system/fileuploadsettings/` (`getSystemFileuploadsettings`): Get List of
     /// FileUploadSettings.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::FileUploadSetting>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::FileUploadSetting> {
         rt::list(
-            &self.0,
-            "getSystemFileuploadsettings",
-            "/system/fileuploadsettings/",
-            query,
-        )
-    }
-
-    /// `GET /system/fileuploadsettings/` (`getSystemFileuploadsettings`): Get List of
-    /// FileUploadSettings.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::FileUploadSetting> {
-        rt::stream(
-            &self.0,
-            "getSystemFileuploadsettings",
-            "/system/fileuploadsettings/",
-            query,
-        )
-    }
-
-    /// `GET /system/fileuploadsettings/` (`getSystemFileuploadsettings`): Get List of
-    /// FileUploadSettings.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::FileUploadSetting>> {
-        rt::pages(
             &self.0,
             "getSystemFileuploadsettings",
             "/system/fileuploadsettings/",
@@ -5113,7 +4359,7 @@ impl SystemFileuploadsettings {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemFileuploadsettingsCount",
@@ -5141,10 +4387,11 @@ impl SystemFileuploadsettingsById {
     /// `GET /system/fileuploadsettings/{id}` (`getSystemFileuploadsettingsById`): Get
     /// FileUploadSettings.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::FileUploadSetting> {
+    pub fn get(&self) -> rt::Call<m::FileUploadSetting> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemFileuploadsettingsById",
             "/system/fileuploadsettings/{id}",
             rt::NO_BODY,
@@ -5157,7 +4404,7 @@ impl SystemFileuploadsettingsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::FileUploadSetting>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::FileUploadSetting>> {
         rt::get_opt(
             &self.0,
             "getSystemFileuploadsettingsById",
@@ -5171,10 +4418,11 @@ impl SystemFileuploadsettingsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::FileUploadSetting) -> rt::ApiFuture<m::FileUploadSetting> {
+    pub fn update(&self, body: &m::FileUploadSetting) -> rt::Call<m::FileUploadSetting> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemFileuploadsettingsById",
             "/system/fileuploadsettings/{id}",
             Some(body),
@@ -5188,9 +4436,10 @@ impl SystemFileuploadsettingsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::FileUploadSetting> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::FileUploadSetting> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemFileuploadsettingsById",
             "/system/fileuploadsettings/{id}",
             patch,
@@ -5211,38 +4460,11 @@ impl SystemGoogleemailsetup {
     /// `GET /system/googleemailsetup/` (`getSystemGoogleemailsetup`): Get List of
     /// GoogleEmailSetups.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::GoogleEmailSetup>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::GoogleEmailSetup> {
         rt::list(
-            &self.0,
-            "getSystemGoogleemailsetup",
-            "/system/googleemailsetup/",
-            query,
-        )
-    }
-
-    /// `GET /system/googleemailsetup/` (`getSystemGoogleemailsetup`): Get List of
-    /// GoogleEmailSetups.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::GoogleEmailSetup> {
-        rt::stream(
-            &self.0,
-            "getSystemGoogleemailsetup",
-            "/system/googleemailsetup/",
-            query,
-        )
-    }
-
-    /// `GET /system/googleemailsetup/` (`getSystemGoogleemailsetup`): Get List of
-    /// GoogleEmailSetups.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::GoogleEmailSetup>> {
-        rt::pages(
             &self.0,
             "getSystemGoogleemailsetup",
             "/system/googleemailsetup/",
@@ -5255,7 +4477,7 @@ impl SystemGoogleemailsetup {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemGoogleemailsetupCount",
@@ -5268,10 +4490,11 @@ impl SystemGoogleemailsetup {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::GoogleEmailSetup) -> rt::ApiFuture<m::GoogleEmailSetup> {
+    pub fn create(&self, body: &m::GoogleEmailSetup) -> rt::Call<m::GoogleEmailSetup> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemGoogleemailsetup",
             "/system/googleemailsetup/",
             Some(body),
@@ -5298,10 +4521,11 @@ impl SystemGoogleemailsetupById {
     /// `GET /system/googleemailsetup/{id}` (`getSystemGoogleemailsetupById`): Get
     /// GoogleEmailSetups.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::GoogleEmailSetup> {
+    pub fn get(&self) -> rt::Call<m::GoogleEmailSetup> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemGoogleemailsetupById",
             "/system/googleemailsetup/{id}",
             rt::NO_BODY,
@@ -5314,7 +4538,7 @@ impl SystemGoogleemailsetupById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::GoogleEmailSetup>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::GoogleEmailSetup>> {
         rt::get_opt(
             &self.0,
             "getSystemGoogleemailsetupById",
@@ -5328,10 +4552,11 @@ impl SystemGoogleemailsetupById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::GoogleEmailSetup) -> rt::ApiFuture<m::GoogleEmailSetup> {
+    pub fn update(&self, body: &m::GoogleEmailSetup) -> rt::Call<m::GoogleEmailSetup> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemGoogleemailsetupById",
             "/system/googleemailsetup/{id}",
             Some(body),
@@ -5345,9 +4570,10 @@ impl SystemGoogleemailsetupById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::GoogleEmailSetup> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::GoogleEmailSetup> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemGoogleemailsetupById",
             "/system/googleemailsetup/{id}",
             patch,
@@ -5358,10 +4584,11 @@ impl SystemGoogleemailsetupById {
     /// `DELETE /system/googleemailsetup/{id}` (`deleteSystemGoogleemailsetupById`): Delete
     /// GoogleEmailSetups.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemGoogleemailsetupById",
             "/system/googleemailsetup/{id}",
             rt::NO_BODY,
@@ -5390,10 +4617,11 @@ impl SystemGoogleemailsetupByIdTestConnection {
     ///
     /// Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn post(&self) -> rt::ApiFuture<m::SuccessResponse> {
+    pub fn post(&self) -> rt::Call<m::SuccessResponse> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemGoogleemailsetupByIdTestConnection",
             "/system/googleemailsetup/{id}/testConnection",
             rt::NO_BODY,
@@ -5413,33 +4641,18 @@ pub struct SystemImaps(rt::Node);
 impl SystemImaps {
     /// `GET /system/imaps` (`getSystemImaps`): Get List of Imap.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Imap>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Imap> {
         rt::list(&self.0, "getSystemImaps", "/system/imaps", query)
-    }
-
-    /// `GET /system/imaps` (`getSystemImaps`): Get List of Imap.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Imap> {
-        rt::stream(&self.0, "getSystemImaps", "/system/imaps", query)
-    }
-
-    /// `GET /system/imaps` (`getSystemImaps`): Get List of Imap.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Imap>> {
-        rt::pages(&self.0, "getSystemImaps", "/system/imaps", query)
     }
 
     /// `GET /system/imaps/count` (`getSystemImapsCount`): Get Count of Imap.
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(&self.0, "getSystemImapsCount", "/system/imaps/count", query)
     }
 
@@ -5447,10 +4660,11 @@ impl SystemImaps {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::Imap) -> rt::ApiFuture<m::Imap> {
+    pub fn create(&self, body: &m::Imap) -> rt::Call<m::Imap> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemImaps",
             "/system/imaps",
             Some(body),
@@ -5482,10 +4696,11 @@ pub struct SystemImapsById(rt::Node);
 impl SystemImapsById {
     /// `GET /system/imaps/{id}` (`getSystemImapsById`): Get Imap.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::Imap> {
+    pub fn get(&self) -> rt::Call<m::Imap> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemImapsById",
             "/system/imaps/{id}",
             rt::NO_BODY,
@@ -5497,7 +4712,7 @@ impl SystemImapsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Imap>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Imap>> {
         rt::get_opt(&self.0, "getSystemImapsById", "/system/imaps/{id}")
     }
 
@@ -5506,10 +4721,11 @@ impl SystemImapsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::Imap) -> rt::ApiFuture<m::Imap> {
+    pub fn update(&self, body: &m::Imap) -> rt::Call<m::Imap> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemImapsById",
             "/system/imaps/{id}",
             Some(body),
@@ -5522,9 +4738,10 @@ impl SystemImapsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Imap> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Imap> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemImapsById",
             "/system/imaps/{id}",
             patch,
@@ -5534,10 +4751,11 @@ impl SystemImapsById {
 
     /// `DELETE /system/imaps/{id}` (`deleteSystemImapsById`): Delete Imap.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemImapsById",
             "/system/imaps/{id}",
             rt::NO_BODY,
@@ -5563,10 +4781,11 @@ pub struct SystemImapsByIdInfo(rt::Node);
 impl SystemImapsByIdInfo {
     /// `GET /system/imaps/{id}/info` (`getSystemImapsByIdInfo`): Get ImapInfo.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::ImapInfo> {
+    pub fn get(&self) -> rt::Call<m::ImapInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemImapsByIdInfo",
             "/system/imaps/{id}/info",
             rt::NO_BODY,
@@ -5586,33 +4805,18 @@ pub struct SystemImapsInfo(rt::Node);
 impl SystemImapsInfo {
     /// `GET /system/imaps/info` (`getSystemImapsInfo`): Get List of ImapInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ImapInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ImapInfo> {
         rt::list(&self.0, "getSystemImapsInfo", "/system/imaps/info", query)
-    }
-
-    /// `GET /system/imaps/info` (`getSystemImapsInfo`): Get List of ImapInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ImapInfo> {
-        rt::stream(&self.0, "getSystemImapsInfo", "/system/imaps/info", query)
-    }
-
-    /// `GET /system/imaps/info` (`getSystemImapsInfo`): Get List of ImapInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ImapInfo>> {
-        rt::pages(&self.0, "getSystemImapsInfo", "/system/imaps/info", query)
     }
 
     /// `GET /system/imaps/info/count` (`getSystemImapsInfoCount`): Get Count of ImapInfos.
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemImapsInfoCount",
@@ -5652,10 +4856,11 @@ impl SystemImportMassMaintenanceById {
     ///
     /// Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn post(&self) -> rt::ApiFuture<m::ImportMassMaintenance> {
+    pub fn post(&self) -> rt::Call<m::ImportMassMaintenance> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemImportMassMaintenanceById",
             "/system/importMassMaintenance/{id}",
             rt::NO_BODY,
@@ -5675,36 +4880,11 @@ pub struct SystemInOutBoards(rt::Node);
 impl SystemInOutBoards {
     /// `GET /system/inOutBoards` (`getSystemInOutBoards`): Get List of InOutBoard.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::InOutBoard>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::InOutBoard> {
         rt::list(
-            &self.0,
-            "getSystemInOutBoards",
-            "/system/inOutBoards",
-            query,
-        )
-    }
-
-    /// `GET /system/inOutBoards` (`getSystemInOutBoards`): Get List of InOutBoard.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::InOutBoard> {
-        rt::stream(
-            &self.0,
-            "getSystemInOutBoards",
-            "/system/inOutBoards",
-            query,
-        )
-    }
-
-    /// `GET /system/inOutBoards` (`getSystemInOutBoards`): Get List of InOutBoard.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::InOutBoard>> {
-        rt::pages(
             &self.0,
             "getSystemInOutBoards",
             "/system/inOutBoards",
@@ -5716,7 +4896,7 @@ impl SystemInOutBoards {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemInOutBoardsCount",
@@ -5729,10 +4909,11 @@ impl SystemInOutBoards {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::InOutBoard) -> rt::ApiFuture<m::InOutBoard> {
+    pub fn create(&self, body: &m::InOutBoard) -> rt::Call<m::InOutBoard> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemInOutBoards",
             "/system/inOutBoards",
             Some(body),
@@ -5758,10 +4939,11 @@ pub struct SystemInOutBoardsById(rt::Node);
 impl SystemInOutBoardsById {
     /// `GET /system/inOutBoards/{id}` (`getSystemInOutBoardsById`): Get InOutBoard.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::InOutBoard> {
+    pub fn get(&self) -> rt::Call<m::InOutBoard> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemInOutBoardsById",
             "/system/inOutBoards/{id}",
             rt::NO_BODY,
@@ -5773,7 +4955,7 @@ impl SystemInOutBoardsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::InOutBoard>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::InOutBoard>> {
         rt::get_opt(
             &self.0,
             "getSystemInOutBoardsById",
@@ -5786,10 +4968,11 @@ impl SystemInOutBoardsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::InOutBoard) -> rt::ApiFuture<m::InOutBoard> {
+    pub fn update(&self, body: &m::InOutBoard) -> rt::Call<m::InOutBoard> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemInOutBoardsById",
             "/system/inOutBoards/{id}",
             Some(body),
@@ -5802,9 +4985,10 @@ impl SystemInOutBoardsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::InOutBoard> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::InOutBoard> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemInOutBoardsById",
             "/system/inOutBoards/{id}",
             patch,
@@ -5814,10 +4998,11 @@ impl SystemInOutBoardsById {
 
     /// `DELETE /system/inOutBoards/{id}` (`deleteSystemInOutBoardsById`): Delete InOutBoard.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemInOutBoardsById",
             "/system/inOutBoards/{id}",
             rt::NO_BODY,
@@ -5837,33 +5022,18 @@ pub struct SystemInOutTypes(rt::Node);
 impl SystemInOutTypes {
     /// `GET /system/inOutTypes` (`getSystemInOutTypes`): Get List of InOutType.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::InOutType>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::InOutType> {
         rt::list(&self.0, "getSystemInOutTypes", "/system/inOutTypes", query)
-    }
-
-    /// `GET /system/inOutTypes` (`getSystemInOutTypes`): Get List of InOutType.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::InOutType> {
-        rt::stream(&self.0, "getSystemInOutTypes", "/system/inOutTypes", query)
-    }
-
-    /// `GET /system/inOutTypes` (`getSystemInOutTypes`): Get List of InOutType.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::InOutType>> {
-        rt::pages(&self.0, "getSystemInOutTypes", "/system/inOutTypes", query)
     }
 
     /// `GET /system/inOutTypes/count` (`getSystemInOutTypesCount`): Get Count of InOutType.
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemInOutTypesCount",
@@ -5876,10 +5046,11 @@ impl SystemInOutTypes {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::InOutType) -> rt::ApiFuture<m::InOutType> {
+    pub fn create(&self, body: &m::InOutType) -> rt::Call<m::InOutType> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemInOutTypes",
             "/system/inOutTypes",
             Some(body),
@@ -5934,10 +5105,11 @@ impl SystemInOutTypesCountInfo {
     /// `GET /system/inOutTypes/count/info` (`getSystemInOutTypesCountInfo`): Get Count of
     /// InOutTypeInfo.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::Count> {
+    pub fn get(&self) -> rt::Call<m::Count> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemInOutTypesCountInfo",
             "/system/inOutTypes/count/info",
             rt::NO_BODY,
@@ -5957,10 +5129,11 @@ pub struct SystemInOutTypesById(rt::Node);
 impl SystemInOutTypesById {
     /// `GET /system/inOutTypes/{id}` (`getSystemInOutTypesById`): Get InOutType.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::InOutType> {
+    pub fn get(&self) -> rt::Call<m::InOutType> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemInOutTypesById",
             "/system/inOutTypes/{id}",
             rt::NO_BODY,
@@ -5972,7 +5145,7 @@ impl SystemInOutTypesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::InOutType>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::InOutType>> {
         rt::get_opt(
             &self.0,
             "getSystemInOutTypesById",
@@ -5985,10 +5158,11 @@ impl SystemInOutTypesById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::InOutType) -> rt::ApiFuture<m::InOutType> {
+    pub fn update(&self, body: &m::InOutType) -> rt::Call<m::InOutType> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemInOutTypesById",
             "/system/inOutTypes/{id}",
             Some(body),
@@ -6001,9 +5175,10 @@ impl SystemInOutTypesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::InOutType> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::InOutType> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemInOutTypesById",
             "/system/inOutTypes/{id}",
             patch,
@@ -6013,10 +5188,11 @@ impl SystemInOutTypesById {
 
     /// `DELETE /system/inOutTypes/{id}` (`deleteSystemInOutTypesById`): Delete InOutType.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemInOutTypesById",
             "/system/inOutTypes/{id}",
             rt::NO_BODY,
@@ -6042,10 +5218,11 @@ pub struct SystemInOutTypesByIdInfo(rt::Node);
 impl SystemInOutTypesByIdInfo {
     /// `GET /system/inOutTypes/{id}/info` (`getSystemInOutTypesByIdInfo`): Get InOutTypeInfo.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::InOutTypeInfo> {
+    pub fn get(&self) -> rt::Call<m::InOutTypeInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemInOutTypesByIdInfo",
             "/system/inOutTypes/{id}/info",
             rt::NO_BODY,
@@ -6065,36 +5242,11 @@ pub struct SystemInOutTypesInfo(rt::Node);
 impl SystemInOutTypesInfo {
     /// `GET /system/inOutTypes/info` (`getSystemInOutTypesInfo`): Get List of InOutTypeInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::InOutTypeInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::InOutTypeInfo> {
         rt::list(
-            &self.0,
-            "getSystemInOutTypesInfo",
-            "/system/inOutTypes/info",
-            query,
-        )
-    }
-
-    /// `GET /system/inOutTypes/info` (`getSystemInOutTypesInfo`): Get List of InOutTypeInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::InOutTypeInfo> {
-        rt::stream(
-            &self.0,
-            "getSystemInOutTypesInfo",
-            "/system/inOutTypes/info",
-            query,
-        )
-    }
-
-    /// `GET /system/inOutTypes/info` (`getSystemInOutTypesInfo`): Get List of InOutTypeInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::InOutTypeInfo>> {
-        rt::pages(
             &self.0,
             "getSystemInOutTypesInfo",
             "/system/inOutTypes/info",
@@ -6111,10 +5263,11 @@ pub struct SystemInfo(rt::Node);
 
 impl SystemInfo {
     /// `GET /system/info` (`getSystemInfo`): Get Info.
-    pub fn get(&self) -> rt::ApiFuture<m::Info> {
+    pub fn get(&self) -> rt::Call<m::Info> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemInfo",
             "/system/info",
             rt::NO_BODY,
@@ -6183,41 +5336,11 @@ impl SystemInfoDepartmentlocations {
     /// `GET /system/info/departmentlocations` (`getSystemInfoDepartmentlocations`): Get List of
     /// DepartmentLocationInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::DepartmentLocationInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::DepartmentLocationInfo> {
         rt::list(
-            &self.0,
-            "getSystemInfoDepartmentlocations",
-            "/system/info/departmentlocations",
-            query,
-        )
-    }
-
-    /// `GET /system/info/departmentlocations` (`getSystemInfoDepartmentlocations`): Get List of
-    /// DepartmentLocationInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::DepartmentLocationInfo> {
-        rt::stream(
-            &self.0,
-            "getSystemInfoDepartmentlocations",
-            "/system/info/departmentlocations",
-            query,
-        )
-    }
-
-    /// `GET /system/info/departmentlocations` (`getSystemInfoDepartmentlocations`): Get List of
-    /// DepartmentLocationInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::DepartmentLocationInfo>> {
-        rt::pages(
             &self.0,
             "getSystemInfoDepartmentlocations",
             "/system/info/departmentlocations",
@@ -6230,7 +5353,7 @@ impl SystemInfoDepartmentlocations {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemInfoDepartmentlocationsCount",
@@ -6258,10 +5381,11 @@ impl SystemInfoDepartmentlocationsById {
     /// `GET /system/info/departmentlocations/{id}` (`getSystemInfoDepartmentlocationsById`): Get
     /// DepartmentLocationInfo.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::DepartmentLocationInfo> {
+    pub fn get(&self) -> rt::Call<m::DepartmentLocationInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemInfoDepartmentlocationsById",
             "/system/info/departmentlocations/{id}",
             rt::NO_BODY,
@@ -6274,7 +5398,7 @@ impl SystemInfoDepartmentlocationsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::DepartmentLocationInfo>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::DepartmentLocationInfo>> {
         rt::get_opt(
             &self.0,
             "getSystemInfoDepartmentlocationsById",
@@ -6294,36 +5418,11 @@ pub struct SystemInfoDepartments(rt::Node);
 impl SystemInfoDepartments {
     /// `GET /system/info/departments` (`getSystemInfoDepartments`): Get List of DepartmentInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::DepartmentInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::DepartmentInfo> {
         rt::list(
-            &self.0,
-            "getSystemInfoDepartments",
-            "/system/info/departments",
-            query,
-        )
-    }
-
-    /// `GET /system/info/departments` (`getSystemInfoDepartments`): Get List of DepartmentInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::DepartmentInfo> {
-        rt::stream(
-            &self.0,
-            "getSystemInfoDepartments",
-            "/system/info/departments",
-            query,
-        )
-    }
-
-    /// `GET /system/info/departments` (`getSystemInfoDepartments`): Get List of DepartmentInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::DepartmentInfo>> {
-        rt::pages(
             &self.0,
             "getSystemInfoDepartments",
             "/system/info/departments",
@@ -6336,7 +5435,7 @@ impl SystemInfoDepartments {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemInfoDepartmentsCount",
@@ -6363,10 +5462,11 @@ pub struct SystemInfoDepartmentsById(rt::Node);
 impl SystemInfoDepartmentsById {
     /// `GET /system/info/departments/{id}` (`getSystemInfoDepartmentsById`): Get DepartmentInfo.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::DepartmentInfo> {
+    pub fn get(&self) -> rt::Call<m::DepartmentInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemInfoDepartmentsById",
             "/system/info/departments/{id}",
             rt::NO_BODY,
@@ -6378,7 +5478,7 @@ impl SystemInfoDepartmentsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::DepartmentInfo>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::DepartmentInfo>> {
         rt::get_opt(
             &self.0,
             "getSystemInfoDepartmentsById",
@@ -6398,33 +5498,18 @@ pub struct SystemInfoLinks(rt::Node);
 impl SystemInfoLinks {
     /// `GET /system/info/links` (`getSystemInfoLinks`): Get List of LinkInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::LinkInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::LinkInfo> {
         rt::list(&self.0, "getSystemInfoLinks", "/system/info/links", query)
-    }
-
-    /// `GET /system/info/links` (`getSystemInfoLinks`): Get List of LinkInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::LinkInfo> {
-        rt::stream(&self.0, "getSystemInfoLinks", "/system/info/links", query)
-    }
-
-    /// `GET /system/info/links` (`getSystemInfoLinks`): Get List of LinkInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::LinkInfo>> {
-        rt::pages(&self.0, "getSystemInfoLinks", "/system/info/links", query)
     }
 
     /// `GET /system/info/links/count` (`getSystemInfoLinksCount`): Get Count of LinkInfo.
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemInfoLinksCount",
@@ -6451,10 +5536,11 @@ pub struct SystemInfoLinksById(rt::Node);
 impl SystemInfoLinksById {
     /// `GET /system/info/links/{id}` (`getSystemInfoLinksById`): Get LinkInfo.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::LinkInfo> {
+    pub fn get(&self) -> rt::Call<m::LinkInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemInfoLinksById",
             "/system/info/links/{id}",
             rt::NO_BODY,
@@ -6466,7 +5552,7 @@ impl SystemInfoLinksById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::LinkInfo>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::LinkInfo>> {
         rt::get_opt(&self.0, "getSystemInfoLinksById", "/system/info/links/{id}")
     }
 
@@ -6491,10 +5577,11 @@ impl SystemInfoLinksByIdResolveurl {
     ///
     /// Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn post(&self, body: &m::LinkResolveUrlInfo) -> rt::ApiFuture<m::LinkResolveUrlInfo> {
+    pub fn post(&self, body: &m::LinkResolveUrlInfo) -> rt::Call<m::LinkResolveUrlInfo> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemInfoLinksByIdResolveurl",
             "/system/info/links/{id}/resolveurl",
             Some(body),
@@ -6514,36 +5601,11 @@ pub struct SystemInfoLocales(rt::Node);
 impl SystemInfoLocales {
     /// `GET /system/info/locales` (`getSystemInfoLocales`): Get List of LocaleInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::LocaleInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::LocaleInfo> {
         rt::list(
-            &self.0,
-            "getSystemInfoLocales",
-            "/system/info/locales",
-            query,
-        )
-    }
-
-    /// `GET /system/info/locales` (`getSystemInfoLocales`): Get List of LocaleInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::LocaleInfo> {
-        rt::stream(
-            &self.0,
-            "getSystemInfoLocales",
-            "/system/info/locales",
-            query,
-        )
-    }
-
-    /// `GET /system/info/locales` (`getSystemInfoLocales`): Get List of LocaleInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::LocaleInfo>> {
-        rt::pages(
             &self.0,
             "getSystemInfoLocales",
             "/system/info/locales",
@@ -6555,7 +5617,7 @@ impl SystemInfoLocales {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemInfoLocalesCount",
@@ -6582,10 +5644,11 @@ pub struct SystemInfoLocalesById(rt::Node);
 impl SystemInfoLocalesById {
     /// `GET /system/info/locales/{id}` (`getSystemInfoLocalesById`): Get LocaleInfo.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::LocaleInfo> {
+    pub fn get(&self) -> rt::Call<m::LocaleInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemInfoLocalesById",
             "/system/info/locales/{id}",
             rt::NO_BODY,
@@ -6597,7 +5660,7 @@ impl SystemInfoLocalesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::LocaleInfo>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::LocaleInfo>> {
         rt::get_opt(
             &self.0,
             "getSystemInfoLocalesById",
@@ -6617,36 +5680,11 @@ pub struct SystemInfoLocations(rt::Node);
 impl SystemInfoLocations {
     /// `GET /system/info/locations` (`getSystemInfoLocations`): Get List of LocationInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::LocationInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::LocationInfo> {
         rt::list(
-            &self.0,
-            "getSystemInfoLocations",
-            "/system/info/locations",
-            query,
-        )
-    }
-
-    /// `GET /system/info/locations` (`getSystemInfoLocations`): Get List of LocationInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::LocationInfo> {
-        rt::stream(
-            &self.0,
-            "getSystemInfoLocations",
-            "/system/info/locations",
-            query,
-        )
-    }
-
-    /// `GET /system/info/locations` (`getSystemInfoLocations`): Get List of LocationInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::LocationInfo>> {
-        rt::pages(
             &self.0,
             "getSystemInfoLocations",
             "/system/info/locations",
@@ -6659,7 +5697,7 @@ impl SystemInfoLocations {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemInfoLocationsCount",
@@ -6686,10 +5724,11 @@ pub struct SystemInfoLocationsById(rt::Node);
 impl SystemInfoLocationsById {
     /// `GET /system/info/locations/{id}` (`getSystemInfoLocationsById`): Get LocationInfo.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::LocationInfo> {
+    pub fn get(&self) -> rt::Call<m::LocationInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemInfoLocationsById",
             "/system/info/locations/{id}",
             rt::NO_BODY,
@@ -6701,7 +5740,7 @@ impl SystemInfoLocationsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::LocationInfo>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::LocationInfo>> {
         rt::get_opt(
             &self.0,
             "getSystemInfoLocationsById",
@@ -6721,36 +5760,11 @@ pub struct SystemInfoMembers(rt::Node);
 impl SystemInfoMembers {
     /// `GET /system/info/members` (`getSystemInfoMembers`): Get List of MemberInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::MemberInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::MemberInfo> {
         rt::list(
-            &self.0,
-            "getSystemInfoMembers",
-            "/system/info/members",
-            query,
-        )
-    }
-
-    /// `GET /system/info/members` (`getSystemInfoMembers`): Get List of MemberInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::MemberInfo> {
-        rt::stream(
-            &self.0,
-            "getSystemInfoMembers",
-            "/system/info/members",
-            query,
-        )
-    }
-
-    /// `GET /system/info/members` (`getSystemInfoMembers`): Get List of MemberInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::MemberInfo>> {
-        rt::pages(
             &self.0,
             "getSystemInfoMembers",
             "/system/info/members",
@@ -6762,7 +5776,7 @@ impl SystemInfoMembers {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemInfoMembersCount",
@@ -6805,10 +5819,11 @@ impl SystemInfoMembersByMemberIdentifier {
     /// into the template and was cut off; the route takes a member identifier (the constraint keeps
     /// words such as \`types\` and \`count\` for the sibling routes).)
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::MemberInfo> {
+    pub fn get(&self) -> rt::Call<m::MemberInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemInfoMembersmemberIdentifierregextypes",
             "/system/info/members/{memberIdentifier}",
             rt::NO_BODY,
@@ -6826,7 +5841,7 @@ impl SystemInfoMembersByMemberIdentifier {
     /// into the template and was cut off; the route takes a member identifier (the constraint keeps
     /// words such as \`types\` and \`count\` for the sibling routes).)
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::MemberInfo>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::MemberInfo>> {
         rt::get_opt(
             &self.0,
             "getSystemInfoMembersmemberIdentifierregextypes",
@@ -6846,10 +5861,11 @@ pub struct SystemInfoMembersById(rt::Node);
 impl SystemInfoMembersById {
     /// `GET /system/info/members/{id}` (`getSystemInfoMembersById`): Get MemberInfo.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::MemberInfo> {
+    pub fn get(&self) -> rt::Call<m::MemberInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemInfoMembersById",
             "/system/info/members/{id}",
             rt::NO_BODY,
@@ -6861,7 +5877,7 @@ impl SystemInfoMembersById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::MemberInfo>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::MemberInfo>> {
         rt::get_opt(
             &self.0,
             "getSystemInfoMembersById",
@@ -6881,36 +5897,11 @@ pub struct SystemInfoPersonas(rt::Node);
 impl SystemInfoPersonas {
     /// `GET /system/info/personas` (`getSystemInfoPersonas`): Get List of PersonasInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::PersonasInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::PersonasInfo> {
         rt::list(
-            &self.0,
-            "getSystemInfoPersonas",
-            "/system/info/personas",
-            query,
-        )
-    }
-
-    /// `GET /system/info/personas` (`getSystemInfoPersonas`): Get List of PersonasInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::PersonasInfo> {
-        rt::stream(
-            &self.0,
-            "getSystemInfoPersonas",
-            "/system/info/personas",
-            query,
-        )
-    }
-
-    /// `GET /system/info/personas` (`getSystemInfoPersonas`): Get List of PersonasInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::PersonasInfo>> {
-        rt::pages(
             &self.0,
             "getSystemInfoPersonas",
             "/system/info/personas",
@@ -6922,7 +5913,7 @@ impl SystemInfoPersonas {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemInfoPersonasCount",
@@ -6949,10 +5940,11 @@ pub struct SystemInfoPersonasById(rt::Node);
 impl SystemInfoPersonasById {
     /// `GET /system/info/personas/{id}` (`getSystemInfoPersonasById`): Get PersonasInfo.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::PersonasInfo> {
+    pub fn get(&self) -> rt::Call<m::PersonasInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemInfoPersonasById",
             "/system/info/personas/{id}",
             rt::NO_BODY,
@@ -6964,7 +5956,7 @@ impl SystemInfoPersonasById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::PersonasInfo>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::PersonasInfo>> {
         rt::get_opt(
             &self.0,
             "getSystemInfoPersonasById",
@@ -6985,38 +5977,11 @@ impl SystemInfoStandardNotes {
     /// `GET /system/info/standardNotes` (`getSystemInfoStandardNotes`): Get List of
     /// StandardNoteInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::StandardNoteInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::StandardNoteInfo> {
         rt::list(
-            &self.0,
-            "getSystemInfoStandardNotes",
-            "/system/info/standardNotes",
-            query,
-        )
-    }
-
-    /// `GET /system/info/standardNotes` (`getSystemInfoStandardNotes`): Get List of
-    /// StandardNoteInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::StandardNoteInfo> {
-        rt::stream(
-            &self.0,
-            "getSystemInfoStandardNotes",
-            "/system/info/standardNotes",
-            query,
-        )
-    }
-
-    /// `GET /system/info/standardNotes` (`getSystemInfoStandardNotes`): Get List of
-    /// StandardNoteInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::StandardNoteInfo>> {
-        rt::pages(
             &self.0,
             "getSystemInfoStandardNotes",
             "/system/info/standardNotes",
@@ -7029,7 +5994,7 @@ impl SystemInfoStandardNotes {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemInfoStandardNotesCount",
@@ -7057,10 +6022,11 @@ impl SystemInfoStandardNotesById {
     /// `GET /system/info/standardNotes/{id}` (`getSystemInfoStandardNotesById`): Get
     /// StandardNoteInfo.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::StandardNoteInfo> {
+    pub fn get(&self) -> rt::Call<m::StandardNoteInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemInfoStandardNotesById",
             "/system/info/standardNotes/{id}",
             rt::NO_BODY,
@@ -7073,7 +6039,7 @@ impl SystemInfoStandardNotesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::StandardNoteInfo>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::StandardNoteInfo>> {
         rt::get_opt(
             &self.0,
             "getSystemInfoStandardNotesById",
@@ -7093,36 +6059,11 @@ pub struct SystemIntegratorTags(rt::Node);
 impl SystemIntegratorTags {
     /// `GET /system/integratorTags` (`getSystemIntegratorTags`): Get List of IntegratorTag.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::IntegratorTag>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::IntegratorTag> {
         rt::list(
-            &self.0,
-            "getSystemIntegratorTags",
-            "/system/integratorTags",
-            query,
-        )
-    }
-
-    /// `GET /system/integratorTags` (`getSystemIntegratorTags`): Get List of IntegratorTag.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::IntegratorTag> {
-        rt::stream(
-            &self.0,
-            "getSystemIntegratorTags",
-            "/system/integratorTags",
-            query,
-        )
-    }
-
-    /// `GET /system/integratorTags` (`getSystemIntegratorTags`): Get List of IntegratorTag.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::IntegratorTag>> {
-        rt::pages(
             &self.0,
             "getSystemIntegratorTags",
             "/system/integratorTags",
@@ -7135,7 +6076,7 @@ impl SystemIntegratorTags {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemIntegratorTagsCount",
@@ -7148,10 +6089,11 @@ impl SystemIntegratorTags {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::IntegratorTag) -> rt::ApiFuture<m::IntegratorTag> {
+    pub fn create(&self, body: &m::IntegratorTag) -> rt::Call<m::IntegratorTag> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemIntegratorTags",
             "/system/integratorTags",
             Some(body),
@@ -7177,10 +6119,11 @@ pub struct SystemIntegratorTagsById(rt::Node);
 impl SystemIntegratorTagsById {
     /// `GET /system/integratorTags/{id}` (`getSystemIntegratorTagsById`): Get IntegratorTag.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::IntegratorTag> {
+    pub fn get(&self) -> rt::Call<m::IntegratorTag> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemIntegratorTagsById",
             "/system/integratorTags/{id}",
             rt::NO_BODY,
@@ -7192,7 +6135,7 @@ impl SystemIntegratorTagsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::IntegratorTag>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::IntegratorTag>> {
         rt::get_opt(
             &self.0,
             "getSystemIntegratorTagsById",
@@ -7205,10 +6148,11 @@ impl SystemIntegratorTagsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::IntegratorTag) -> rt::ApiFuture<m::IntegratorTag> {
+    pub fn update(&self, body: &m::IntegratorTag) -> rt::Call<m::IntegratorTag> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemIntegratorTagsById",
             "/system/integratorTags/{id}",
             Some(body),
@@ -7221,9 +6165,10 @@ impl SystemIntegratorTagsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::IntegratorTag> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::IntegratorTag> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemIntegratorTagsById",
             "/system/integratorTags/{id}",
             patch,
@@ -7234,10 +6179,11 @@ impl SystemIntegratorTagsById {
     /// `DELETE /system/integratorTags/{id}` (`deleteSystemIntegratorTagsById`): Delete
     /// IntegratorTag.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemIntegratorTagsById",
             "/system/integratorTags/{id}",
             rt::NO_BODY,
@@ -7257,36 +6203,11 @@ pub struct SystemIntegratorlogins(rt::Node);
 impl SystemIntegratorlogins {
     /// `GET /system/integratorlogins` (`getSystemIntegratorlogins`): Get List of IntegratorLogin.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::IntegratorLogin>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::IntegratorLogin> {
         rt::list(
-            &self.0,
-            "getSystemIntegratorlogins",
-            "/system/integratorlogins",
-            query,
-        )
-    }
-
-    /// `GET /system/integratorlogins` (`getSystemIntegratorlogins`): Get List of IntegratorLogin.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::IntegratorLogin> {
-        rt::stream(
-            &self.0,
-            "getSystemIntegratorlogins",
-            "/system/integratorlogins",
-            query,
-        )
-    }
-
-    /// `GET /system/integratorlogins` (`getSystemIntegratorlogins`): Get List of IntegratorLogin.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::IntegratorLogin>> {
-        rt::pages(
             &self.0,
             "getSystemIntegratorlogins",
             "/system/integratorlogins",
@@ -7299,7 +6220,7 @@ impl SystemIntegratorlogins {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemIntegratorloginsCount",
@@ -7312,10 +6233,11 @@ impl SystemIntegratorlogins {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::IntegratorLogin) -> rt::ApiFuture<m::IntegratorLogin> {
+    pub fn create(&self, body: &m::IntegratorLogin) -> rt::Call<m::IntegratorLogin> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemIntegratorlogins",
             "/system/integratorlogins",
             Some(body),
@@ -7341,10 +6263,11 @@ pub struct SystemIntegratorloginsById(rt::Node);
 impl SystemIntegratorloginsById {
     /// `GET /system/integratorlogins/{id}` (`getSystemIntegratorloginsById`): Get IntegratorLogin.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::IntegratorLogin> {
+    pub fn get(&self) -> rt::Call<m::IntegratorLogin> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemIntegratorloginsById",
             "/system/integratorlogins/{id}",
             rt::NO_BODY,
@@ -7356,7 +6279,7 @@ impl SystemIntegratorloginsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::IntegratorLogin>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::IntegratorLogin>> {
         rt::get_opt(
             &self.0,
             "getSystemIntegratorloginsById",
@@ -7369,10 +6292,11 @@ impl SystemIntegratorloginsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::IntegratorLogin) -> rt::ApiFuture<m::IntegratorLogin> {
+    pub fn update(&self, body: &m::IntegratorLogin) -> rt::Call<m::IntegratorLogin> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemIntegratorloginsById",
             "/system/integratorlogins/{id}",
             Some(body),
@@ -7386,9 +6310,10 @@ impl SystemIntegratorloginsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::IntegratorLogin> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::IntegratorLogin> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemIntegratorloginsById",
             "/system/integratorlogins/{id}",
             patch,
@@ -7399,10 +6324,11 @@ impl SystemIntegratorloginsById {
     /// `DELETE /system/integratorlogins/{id}` (`deleteSystemIntegratorloginsById`): Delete
     /// IntegratorLogin.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemIntegratorloginsById",
             "/system/integratorlogins/{id}",
             rt::NO_BODY,
@@ -7422,36 +6348,11 @@ pub struct SystemKpiCategories(rt::Node);
 impl SystemKpiCategories {
     /// `GET /system/kpiCategories` (`getSystemKpiCategories`): Get List of KPICategory.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::KPICategory>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::KPICategory> {
         rt::list(
-            &self.0,
-            "getSystemKpiCategories",
-            "/system/kpiCategories",
-            query,
-        )
-    }
-
-    /// `GET /system/kpiCategories` (`getSystemKpiCategories`): Get List of KPICategory.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::KPICategory> {
-        rt::stream(
-            &self.0,
-            "getSystemKpiCategories",
-            "/system/kpiCategories",
-            query,
-        )
-    }
-
-    /// `GET /system/kpiCategories` (`getSystemKpiCategories`): Get List of KPICategory.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::KPICategory>> {
-        rt::pages(
             &self.0,
             "getSystemKpiCategories",
             "/system/kpiCategories",
@@ -7463,7 +6364,7 @@ impl SystemKpiCategories {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemKpiCategoriesCount",
@@ -7490,10 +6391,11 @@ pub struct SystemKpiCategoriesById(rt::Node);
 impl SystemKpiCategoriesById {
     /// `GET /system/kpiCategories/{id}` (`getSystemKpiCategoriesById`): Get KPICategory.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::KPICategory> {
+    pub fn get(&self) -> rt::Call<m::KPICategory> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemKpiCategoriesById",
             "/system/kpiCategories/{id}",
             rt::NO_BODY,
@@ -7505,7 +6407,7 @@ impl SystemKpiCategoriesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::KPICategory>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::KPICategory>> {
         rt::get_opt(
             &self.0,
             "getSystemKpiCategoriesById",
@@ -7525,33 +6427,18 @@ pub struct SystemKpis(rt::Node);
 impl SystemKpis {
     /// `GET /system/kpis` (`getSystemKpis`): Get List of KPI.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::KPI>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::KPI> {
         rt::list(&self.0, "getSystemKpis", "/system/kpis", query)
-    }
-
-    /// `GET /system/kpis` (`getSystemKpis`): Get List of KPI.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::KPI> {
-        rt::stream(&self.0, "getSystemKpis", "/system/kpis", query)
-    }
-
-    /// `GET /system/kpis` (`getSystemKpis`): Get List of KPI.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::KPI>> {
-        rt::pages(&self.0, "getSystemKpis", "/system/kpis", query)
     }
 
     /// `GET /system/kpis/count` (`getSystemKpisCount`): Get Count of KPI.
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(&self.0, "getSystemKpisCount", "/system/kpis/count", query)
     }
 
@@ -7573,10 +6460,11 @@ pub struct SystemKpisById(rt::Node);
 impl SystemKpisById {
     /// `GET /system/kpis/{id}` (`getSystemKpisById`): Get KPI.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::KPI> {
+    pub fn get(&self) -> rt::Call<m::KPI> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemKpisById",
             "/system/kpis/{id}",
             rt::NO_BODY,
@@ -7588,7 +6476,7 @@ impl SystemKpisById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::KPI>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::KPI>> {
         rt::get_opt(&self.0, "getSystemKpisById", "/system/kpis/{id}")
     }
 }
@@ -7605,38 +6493,11 @@ impl SystemLdapConfigurations {
     /// `GET /system/ldapConfigurations` (`getSystemLdapConfigurations`): Get List of
     /// LdapConfiguration.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::LdapConfiguration>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::LdapConfiguration> {
         rt::list(
-            &self.0,
-            "getSystemLdapConfigurations",
-            "/system/ldapConfigurations",
-            query,
-        )
-    }
-
-    /// `GET /system/ldapConfigurations` (`getSystemLdapConfigurations`): Get List of
-    /// LdapConfiguration.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::LdapConfiguration> {
-        rt::stream(
-            &self.0,
-            "getSystemLdapConfigurations",
-            "/system/ldapConfigurations",
-            query,
-        )
-    }
-
-    /// `GET /system/ldapConfigurations` (`getSystemLdapConfigurations`): Get List of
-    /// LdapConfiguration.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::LdapConfiguration>> {
-        rt::pages(
             &self.0,
             "getSystemLdapConfigurations",
             "/system/ldapConfigurations",
@@ -7649,7 +6510,7 @@ impl SystemLdapConfigurations {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemLdapConfigurationsCount",
@@ -7662,10 +6523,11 @@ impl SystemLdapConfigurations {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::LdapConfiguration) -> rt::ApiFuture<m::LdapConfiguration> {
+    pub fn create(&self, body: &m::LdapConfiguration) -> rt::Call<m::LdapConfiguration> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemLdapConfigurations",
             "/system/ldapConfigurations",
             Some(body),
@@ -7704,10 +6566,11 @@ impl SystemLdapConfigurationsById {
     /// `GET /system/ldapConfigurations/{id}` (`getSystemLdapConfigurationsById`): Get
     /// LdapConfiguration.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::LdapConfiguration> {
+    pub fn get(&self) -> rt::Call<m::LdapConfiguration> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemLdapConfigurationsById",
             "/system/ldapConfigurations/{id}",
             rt::NO_BODY,
@@ -7720,7 +6583,7 @@ impl SystemLdapConfigurationsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::LdapConfiguration>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::LdapConfiguration>> {
         rt::get_opt(
             &self.0,
             "getSystemLdapConfigurationsById",
@@ -7734,10 +6597,11 @@ impl SystemLdapConfigurationsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::LdapConfiguration) -> rt::ApiFuture<m::LdapConfiguration> {
+    pub fn update(&self, body: &m::LdapConfiguration) -> rt::Call<m::LdapConfiguration> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemLdapConfigurationsById",
             "/system/ldapConfigurations/{id}",
             Some(body),
@@ -7751,9 +6615,10 @@ impl SystemLdapConfigurationsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::LdapConfiguration> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::LdapConfiguration> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemLdapConfigurationsById",
             "/system/ldapConfigurations/{id}",
             patch,
@@ -7764,10 +6629,11 @@ impl SystemLdapConfigurationsById {
     /// `DELETE /system/ldapConfigurations/{id}` (`deleteSystemLdapConfigurationsById`): Delete
     /// LdapConfiguration.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemLdapConfigurationsById",
             "/system/ldapConfigurations/{id}",
             rt::NO_BODY,
@@ -7794,10 +6660,11 @@ impl SystemLdapConfigurationsByIdInfo {
     /// `GET /system/ldapConfigurations/{id}/info` (`getSystemLdapConfigurationsByIdInfo`): Get
     /// LdapConfigurationInfos.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::LdapConfigurationInfo> {
+    pub fn get(&self) -> rt::Call<m::LdapConfigurationInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemLdapConfigurationsByIdInfo",
             "/system/ldapConfigurations/{id}/info",
             rt::NO_BODY,
@@ -7818,41 +6685,11 @@ impl SystemLdapConfigurationsInfo {
     /// `GET /system/ldapConfigurations/info` (`getSystemLdapConfigurationsInfo`): Get List of
     /// LdapConfigurationInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::LdapConfigurationInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::LdapConfigurationInfo> {
         rt::list(
-            &self.0,
-            "getSystemLdapConfigurationsInfo",
-            "/system/ldapConfigurations/info",
-            query,
-        )
-    }
-
-    /// `GET /system/ldapConfigurations/info` (`getSystemLdapConfigurationsInfo`): Get List of
-    /// LdapConfigurationInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::LdapConfigurationInfo> {
-        rt::stream(
-            &self.0,
-            "getSystemLdapConfigurationsInfo",
-            "/system/ldapConfigurations/info",
-            query,
-        )
-    }
-
-    /// `GET /system/ldapConfigurations/info` (`getSystemLdapConfigurationsInfo`): Get List of
-    /// LdapConfigurationInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::LdapConfigurationInfo>> {
-        rt::pages(
             &self.0,
             "getSystemLdapConfigurationsInfo",
             "/system/ldapConfigurations/info",
@@ -7865,7 +6702,7 @@ impl SystemLdapConfigurationsInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemLdapConfigurationsInfoCount",
@@ -7889,10 +6726,11 @@ impl SystemLdapConfigurationsTestLink {
     ///
     /// Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn post(&self, body: &m::LdapConfigurationTestLink) -> rt::ApiFuture<m::SuccessResponse> {
+    pub fn post(&self, body: &m::LdapConfigurationTestLink) -> rt::Call<m::SuccessResponse> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemLdapConfigurationsTestLink",
             "/system/ldapConfigurations/testLink",
             Some(body),
@@ -7912,33 +6750,18 @@ pub struct SystemLinks(rt::Node);
 impl SystemLinks {
     /// `GET /system/links` (`getSystemLinks`): Get List of Link.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Link>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Link> {
         rt::list(&self.0, "getSystemLinks", "/system/links", query)
-    }
-
-    /// `GET /system/links` (`getSystemLinks`): Get List of Link.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Link> {
-        rt::stream(&self.0, "getSystemLinks", "/system/links", query)
-    }
-
-    /// `GET /system/links` (`getSystemLinks`): Get List of Link.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Link>> {
-        rt::pages(&self.0, "getSystemLinks", "/system/links", query)
     }
 
     /// `GET /system/links/count` (`getSystemLinksCount`): Get Count of Link.
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(&self.0, "getSystemLinksCount", "/system/links/count", query)
     }
 
@@ -7946,10 +6769,11 @@ impl SystemLinks {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::Link) -> rt::ApiFuture<m::Link> {
+    pub fn create(&self, body: &m::Link) -> rt::Call<m::Link> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemLinks",
             "/system/links",
             Some(body),
@@ -7975,10 +6799,11 @@ pub struct SystemLinksById(rt::Node);
 impl SystemLinksById {
     /// `GET /system/links/{id}` (`getSystemLinksById`): Get Link.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::Link> {
+    pub fn get(&self) -> rt::Call<m::Link> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemLinksById",
             "/system/links/{id}",
             rt::NO_BODY,
@@ -7990,7 +6815,7 @@ impl SystemLinksById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Link>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Link>> {
         rt::get_opt(&self.0, "getSystemLinksById", "/system/links/{id}")
     }
 
@@ -7999,10 +6824,11 @@ impl SystemLinksById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::Link) -> rt::ApiFuture<m::Link> {
+    pub fn update(&self, body: &m::Link) -> rt::Call<m::Link> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemLinksById",
             "/system/links/{id}",
             Some(body),
@@ -8015,9 +6841,10 @@ impl SystemLinksById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Link> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Link> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemLinksById",
             "/system/links/{id}",
             patch,
@@ -8027,10 +6854,11 @@ impl SystemLinksById {
 
     /// `DELETE /system/links/{id}` (`deleteSystemLinksById`): Delete Link.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemLinksById",
             "/system/links/{id}",
             rt::NO_BODY,
@@ -8050,33 +6878,18 @@ pub struct SystemLocations(rt::Node);
 impl SystemLocations {
     /// `GET /system/locations` (`getSystemLocations`): Get List of Location.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Location>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Location> {
         rt::list(&self.0, "getSystemLocations", "/system/locations", query)
-    }
-
-    /// `GET /system/locations` (`getSystemLocations`): Get List of Location.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Location> {
-        rt::stream(&self.0, "getSystemLocations", "/system/locations", query)
-    }
-
-    /// `GET /system/locations` (`getSystemLocations`): Get List of Location.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Location>> {
-        rt::pages(&self.0, "getSystemLocations", "/system/locations", query)
     }
 
     /// `GET /system/locations/count` (`getSystemLocationsCount`): Get Count of Usage.
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemLocationsCount",
@@ -8089,10 +6902,11 @@ impl SystemLocations {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::Location) -> rt::ApiFuture<m::Location> {
+    pub fn create(&self, body: &m::Location) -> rt::Call<m::Location> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemLocations",
             "/system/locations",
             Some(body),
@@ -8118,10 +6932,11 @@ pub struct SystemLocationsById(rt::Node);
 impl SystemLocationsById {
     /// `GET /system/locations/{id}` (`getSystemLocationsById`): Get Location.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::Location> {
+    pub fn get(&self) -> rt::Call<m::Location> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemLocationsById",
             "/system/locations/{id}",
             rt::NO_BODY,
@@ -8133,7 +6948,7 @@ impl SystemLocationsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Location>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Location>> {
         rt::get_opt(&self.0, "getSystemLocationsById", "/system/locations/{id}")
     }
 
@@ -8142,10 +6957,11 @@ impl SystemLocationsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::Location) -> rt::ApiFuture<m::Location> {
+    pub fn update(&self, body: &m::Location) -> rt::Call<m::Location> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemLocationsById",
             "/system/locations/{id}",
             Some(body),
@@ -8158,9 +6974,10 @@ impl SystemLocationsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Location> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Location> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemLocationsById",
             "/system/locations/{id}",
             patch,
@@ -8170,10 +6987,11 @@ impl SystemLocationsById {
 
     /// `DELETE /system/locations/{id}` (`deleteSystemLocationsById`): Delete Location.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemLocationsById",
             "/system/locations/{id}",
             rt::NO_BODY,
@@ -8212,38 +7030,11 @@ impl SystemLocationsByIdDepartments {
     /// `GET /system/locations/{parentId}/departments` (`getSystemLocationsByParentIdDepartments`):
     /// Get List of LocationDepartment.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::LocationDepartment>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::LocationDepartment> {
         rt::list(
-            &self.0,
-            "getSystemLocationsByParentIdDepartments",
-            "/system/locations/{parentId}/departments",
-            query,
-        )
-    }
-
-    /// `GET /system/locations/{parentId}/departments` (`getSystemLocationsByParentIdDepartments`):
-    /// Get List of LocationDepartment.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::LocationDepartment> {
-        rt::stream(
-            &self.0,
-            "getSystemLocationsByParentIdDepartments",
-            "/system/locations/{parentId}/departments",
-            query,
-        )
-    }
-
-    /// `GET /system/locations/{parentId}/departments` (`getSystemLocationsByParentIdDepartments`):
-    /// Get List of LocationDepartment.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::LocationDepartment>> {
-        rt::pages(
             &self.0,
             "getSystemLocationsByParentIdDepartments",
             "/system/locations/{parentId}/departments",
@@ -8256,7 +7047,7 @@ impl SystemLocationsByIdDepartments {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemLocationsByParentIdDepartmentsCount",
@@ -8284,10 +7075,11 @@ impl SystemLocationsByIdDepartmentsById {
     /// `GET /system/locations/{parentId}/departments/{id}`
     /// (`getSystemLocationsByParentIdDepartmentsById`): Get LocationDepartment.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::LocationDepartment> {
+    pub fn get(&self) -> rt::Call<m::LocationDepartment> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemLocationsByParentIdDepartmentsById",
             "/system/locations/{parentId}/departments/{id}",
             rt::NO_BODY,
@@ -8300,7 +7092,7 @@ impl SystemLocationsByIdDepartmentsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::LocationDepartment>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::LocationDepartment>> {
         rt::get_opt(
             &self.0,
             "getSystemLocationsByParentIdDepartmentsById",
@@ -8321,38 +7113,11 @@ impl SystemLocationsByIdUsages {
     /// `GET /system/locations/{id}/usages` (`getSystemLocationsByIdUsages`): Get List of Usage
     /// Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getSystemLocationsByIdUsages",
-            "/system/locations/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /system/locations/{id}/usages` (`getSystemLocationsByIdUsages`): Get List of Usage
-    /// Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getSystemLocationsByIdUsages",
-            "/system/locations/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /system/locations/{id}/usages` (`getSystemLocationsByIdUsages`): Get List of Usage
-    /// Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getSystemLocationsByIdUsages",
             "/system/locations/{id}/usages",
@@ -8379,38 +7144,11 @@ impl SystemLocationsByIdUsagesList {
     /// `GET /system/locations/{id}/usages/list` (`getSystemLocationsByIdUsagesList`): Get List of
     /// Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getSystemLocationsByIdUsagesList",
-            "/system/locations/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /system/locations/{id}/usages/list` (`getSystemLocationsByIdUsagesList`): Get List of
-    /// Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getSystemLocationsByIdUsagesList",
-            "/system/locations/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /system/locations/{id}/usages/list` (`getSystemLocationsByIdUsagesList`): Get List of
-    /// Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getSystemLocationsByIdUsagesList",
             "/system/locations/{id}/usages/list",
@@ -8431,38 +7169,11 @@ impl SystemLocationsByIdWorkRoles {
     /// `GET /system/locations/{parentId}/workRoles` (`getSystemLocationsByParentIdWorkRoles`): Get
     /// List of LocationWorkRole.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::LocationWorkRole>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::LocationWorkRole> {
         rt::list(
-            &self.0,
-            "getSystemLocationsByParentIdWorkRoles",
-            "/system/locations/{parentId}/workRoles",
-            query,
-        )
-    }
-
-    /// `GET /system/locations/{parentId}/workRoles` (`getSystemLocationsByParentIdWorkRoles`): Get
-    /// List of LocationWorkRole.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::LocationWorkRole> {
-        rt::stream(
-            &self.0,
-            "getSystemLocationsByParentIdWorkRoles",
-            "/system/locations/{parentId}/workRoles",
-            query,
-        )
-    }
-
-    /// `GET /system/locations/{parentId}/workRoles` (`getSystemLocationsByParentIdWorkRoles`): Get
-    /// List of LocationWorkRole.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::LocationWorkRole>> {
-        rt::pages(
             &self.0,
             "getSystemLocationsByParentIdWorkRoles",
             "/system/locations/{parentId}/workRoles",
@@ -8475,7 +7186,7 @@ impl SystemLocationsByIdWorkRoles {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemLocationsByParentIdWorkRolesCount",
@@ -8503,10 +7214,11 @@ impl SystemLocationsByIdWorkRolesById {
     /// `GET /system/locations/{parentId}/workRoles/{id}`
     /// (`getSystemLocationsByParentIdWorkRolesById`): Get LocationWorkRole.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::LocationWorkRole> {
+    pub fn get(&self) -> rt::Call<m::LocationWorkRole> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemLocationsByParentIdWorkRolesById",
             "/system/locations/{parentId}/workRoles/{id}",
             rt::NO_BODY,
@@ -8519,7 +7231,7 @@ impl SystemLocationsByIdWorkRolesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::LocationWorkRole>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::LocationWorkRole>> {
         rt::get_opt(
             &self.0,
             "getSystemLocationsByParentIdWorkRolesById",
@@ -8578,10 +7290,11 @@ impl SystemM365contactsyncByIdInfo {
     /// `GET /system/m365contactsync/{id}/info` (`getSystemM365contactsyncByIdInfo`): Get
     /// M365ContactSyncInfos.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::M365ContactSyncInfo> {
+    pub fn get(&self) -> rt::Call<m::M365ContactSyncInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemM365contactsyncByIdInfo",
             "/system/m365contactsync/{id}/info",
             rt::NO_BODY,
@@ -8602,38 +7315,11 @@ impl SystemM365contactsyncInfo {
     /// `GET /system/m365contactsync/info` (`getSystemM365contactsyncInfo`): Get List of
     /// M365ContactSyncInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::M365ContactSyncInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::M365ContactSyncInfo> {
         rt::list(
-            &self.0,
-            "getSystemM365contactsyncInfo",
-            "/system/m365contactsync/info",
-            query,
-        )
-    }
-
-    /// `GET /system/m365contactsync/info` (`getSystemM365contactsyncInfo`): Get List of
-    /// M365ContactSyncInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::M365ContactSyncInfo> {
-        rt::stream(
-            &self.0,
-            "getSystemM365contactsyncInfo",
-            "/system/m365contactsync/info",
-            query,
-        )
-    }
-
-    /// `GET /system/m365contactsync/info` (`getSystemM365contactsyncInfo`): Get List of
-    /// M365ContactSyncInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::M365ContactSyncInfo>> {
-        rt::pages(
             &self.0,
             "getSystemM365contactsyncInfo",
             "/system/m365contactsync/info",
@@ -8646,7 +7332,7 @@ impl SystemM365contactsyncInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemM365contactsyncInfoCount",
@@ -8668,41 +7354,11 @@ impl SystemManagementNetworkSecurities {
     /// `GET /system/managementNetworkSecurities` (`getSystemManagementNetworkSecurities`): Get List
     /// of ManagementNetworkSecurity.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ManagementNetworkSecurity>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ManagementNetworkSecurity> {
         rt::list(
-            &self.0,
-            "getSystemManagementNetworkSecurities",
-            "/system/managementNetworkSecurities",
-            query,
-        )
-    }
-
-    /// `GET /system/managementNetworkSecurities` (`getSystemManagementNetworkSecurities`): Get List
-    /// of ManagementNetworkSecurity.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ManagementNetworkSecurity> {
-        rt::stream(
-            &self.0,
-            "getSystemManagementNetworkSecurities",
-            "/system/managementNetworkSecurities",
-            query,
-        )
-    }
-
-    /// `GET /system/managementNetworkSecurities` (`getSystemManagementNetworkSecurities`): Get List
-    /// of ManagementNetworkSecurity.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ManagementNetworkSecurity>> {
-        rt::pages(
             &self.0,
             "getSystemManagementNetworkSecurities",
             "/system/managementNetworkSecurities",
@@ -8715,7 +7371,7 @@ impl SystemManagementNetworkSecurities {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemManagementNetworkSecuritiesCount",
@@ -8732,10 +7388,11 @@ impl SystemManagementNetworkSecurities {
     pub fn create(
         &self,
         body: &m::ManagementNetworkSecurity,
-    ) -> rt::ApiFuture<m::ManagementNetworkSecurity> {
+    ) -> rt::Call<m::ManagementNetworkSecurity> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemManagementNetworkSecurities",
             "/system/managementNetworkSecurities",
             Some(body),
@@ -8762,10 +7419,11 @@ impl SystemManagementNetworkSecuritiesById {
     /// `GET /system/managementNetworkSecurities/{id}` (`getSystemManagementNetworkSecuritiesById`):
     /// Get ManagementNetworkSecurity.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::ManagementNetworkSecurity> {
+    pub fn get(&self) -> rt::Call<m::ManagementNetworkSecurity> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemManagementNetworkSecuritiesById",
             "/system/managementNetworkSecurities/{id}",
             rt::NO_BODY,
@@ -8778,7 +7436,7 @@ impl SystemManagementNetworkSecuritiesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ManagementNetworkSecurity>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ManagementNetworkSecurity>> {
         rt::get_opt(
             &self.0,
             "getSystemManagementNetworkSecuritiesById",
@@ -8795,10 +7453,11 @@ impl SystemManagementNetworkSecuritiesById {
     pub fn update(
         &self,
         body: &m::ManagementNetworkSecurity,
-    ) -> rt::ApiFuture<m::ManagementNetworkSecurity> {
+    ) -> rt::Call<m::ManagementNetworkSecurity> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemManagementNetworkSecuritiesById",
             "/system/managementNetworkSecurities/{id}",
             Some(body),
@@ -8812,9 +7471,10 @@ impl SystemManagementNetworkSecuritiesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ManagementNetworkSecurity> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ManagementNetworkSecurity> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemManagementNetworkSecuritiesById",
             "/system/managementNetworkSecurities/{id}",
             patch,
@@ -8825,10 +7485,11 @@ impl SystemManagementNetworkSecuritiesById {
     /// `DELETE /system/managementNetworkSecurities/{id}`
     /// (`deleteSystemManagementNetworkSecuritiesById`): Delete ManagementNetworkSecurity.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemManagementNetworkSecuritiesById",
             "/system/managementNetworkSecurities/{id}",
             rt::NO_BODY,
@@ -8855,10 +7516,11 @@ impl SystemManagementNetworkSecuritiesByIdTestCredentials {
     /// `GET /system/managementNetworkSecurities/{id}/testCredentials`
     /// (`getSystemManagementNetworkSecuritiesByIdTestCredentials`): Get SuccessResponse.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::SuccessResponse> {
+    pub fn get(&self) -> rt::Call<m::SuccessResponse> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemManagementNetworkSecuritiesByIdTestCredentials",
             "/system/managementNetworkSecurities/{id}/testCredentials",
             rt::NO_BODY,
@@ -8917,10 +7579,11 @@ impl SystemMarketplaceimportGetdefinitionById {
     /// `GET /system/marketplaceimport/getdefinition/{id}`
     /// (`getSystemMarketplaceimportGetdefinitionById`): Get MarketplaceImport.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::MarketplaceImport> {
+    pub fn get(&self) -> rt::Call<m::MarketplaceImport> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemMarketplaceimportGetdefinitionById",
             "/system/marketplaceimport/getdefinition/{id}",
             rt::NO_BODY,
@@ -8933,7 +7596,7 @@ impl SystemMarketplaceimportGetdefinitionById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::MarketplaceImport>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::MarketplaceImport>> {
         rt::get_opt(
             &self.0,
             "getSystemMarketplaceimportGetdefinitionById",
@@ -8956,10 +7619,11 @@ impl SystemMarketplaceimportImport {
     ///
     /// Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn post(&self, body: &m::MarketplaceImport) -> rt::ApiFuture<m::MarketplaceImport> {
+    pub fn post(&self, body: &m::MarketplaceImport) -> rt::Call<m::MarketplaceImport> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemMarketplaceimportImport",
             "/system/marketplaceimport/import",
             Some(body),
@@ -8977,29 +7641,16 @@ pub struct SystemMembers(rt::Node);
 impl SystemMembers {
     /// `GET /system/members` (`getSystemMembers`): Get List of Member.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Member>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Member> {
         rt::list(&self.0, "getSystemMembers", "/system/members", query)
-    }
-
-    /// `GET /system/members` (`getSystemMembers`): Get List of Member.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Member> {
-        rt::stream(&self.0, "getSystemMembers", "/system/members", query)
-    }
-
-    /// `GET /system/members` (`getSystemMembers`): Get List of Member.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Member>> {
-        rt::pages(&self.0, "getSystemMembers", "/system/members", query)
     }
 
     /// `GET /system/members/count` (`getSystemMembersCount`): Get Count of Usage.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemMembersCount",
@@ -9011,10 +7662,11 @@ impl SystemMembers {
     /// `POST /system/members` (`postSystemMembers`): Post Member.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::Member) -> rt::ApiFuture<m::Member> {
+    pub fn create(&self, body: &m::Member) -> rt::Call<m::Member> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemMembers",
             "/system/members",
             Some(body),
@@ -9080,10 +7732,11 @@ impl SystemMembersByMemberIdentifier {
     /// template and was cut off; the route takes a member identifier, like
     /// /system/members/{memberIdentifier}/tokens.)
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::Member> {
+    pub fn get(&self) -> rt::Call<m::Member> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemMembersmemberIdentifierregextypes",
             "/system/members/{memberIdentifier}",
             rt::NO_BODY,
@@ -9101,7 +7754,7 @@ impl SystemMembersByMemberIdentifier {
     /// template and was cut off; the route takes a member identifier, like
     /// /system/members/{memberIdentifier}/tokens.)
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Member>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Member>> {
         rt::get_opt(
             &self.0,
             "getSystemMembersmemberIdentifierregextypes",
@@ -9130,10 +7783,11 @@ impl SystemMembersByMemberIdentifierTokens {
     ///
     /// Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn post(&self) -> rt::ApiFuture<m::Token> {
+    pub fn post(&self) -> rt::Call<m::Token> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemMembersByMemberIdentifierTokens",
             "/system/members/{memberIdentifier}/tokens",
             rt::NO_BODY,
@@ -9172,10 +7826,11 @@ impl SystemMembersBySsoidDeactivateIamMember {
     ///
     /// Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn post(&self) -> rt::ApiFuture<()> {
+    pub fn post(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemMembersBySsoidDeactivateIamMember",
             "/system/members/{ssoid}/deactivateIamMember",
             rt::NO_BODY,
@@ -9196,38 +7851,11 @@ impl SystemMembersCalendarsync {
     /// `GET /system/members/calendarsync` (`getSystemMembersCalendarsync`): Get List of Member to
     /// be use for calendar sync subscriptions.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::MemberForCalSync>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::MemberForCalSync> {
         rt::list(
-            &self.0,
-            "getSystemMembersCalendarsync",
-            "/system/members/calendarsync",
-            query,
-        )
-    }
-
-    /// `GET /system/members/calendarsync` (`getSystemMembersCalendarsync`): Get List of Member to
-    /// be use for calendar sync subscriptions.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::MemberForCalSync> {
-        rt::stream(
-            &self.0,
-            "getSystemMembersCalendarsync",
-            "/system/members/calendarsync",
-            query,
-        )
-    }
-
-    /// `GET /system/members/calendarsync` (`getSystemMembersCalendarsync`): Get List of Member to
-    /// be use for calendar sync subscriptions.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::MemberForCalSync>> {
-        rt::pages(
             &self.0,
             "getSystemMembersCalendarsync",
             "/system/members/calendarsync",
@@ -9244,10 +7872,11 @@ pub struct SystemMembersById(rt::Node);
 
 impl SystemMembersById {
     /// `GET /system/members/{id}` (`getSystemMembersById`): Get Member.
-    pub fn get(&self) -> rt::ApiFuture<m::Member> {
+    pub fn get(&self) -> rt::Call<m::Member> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemMembersById",
             "/system/members/{id}",
             rt::NO_BODY,
@@ -9258,7 +7887,7 @@ impl SystemMembersById {
     /// `GET /system/members/{id}` (`getSystemMembersById`): Get Member.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Member>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Member>> {
         rt::get_opt(&self.0, "getSystemMembersById", "/system/members/{id}")
     }
 
@@ -9266,10 +7895,11 @@ impl SystemMembersById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::Member) -> rt::ApiFuture<m::Member> {
+    pub fn update(&self, body: &m::Member) -> rt::Call<m::Member> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemMembersById",
             "/system/members/{id}",
             Some(body),
@@ -9281,9 +7911,10 @@ impl SystemMembersById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Member> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Member> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemMembersById",
             "/system/members/{id}",
             patch,
@@ -9394,38 +8025,11 @@ impl SystemMembersByIdAccruals {
     /// `GET /system/members/{parentId}/accruals` (`getSystemMembersByParentIdAccruals`): Get List
     /// of MemberAccrual.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::MemberAccrual>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::MemberAccrual> {
         rt::list(
-            &self.0,
-            "getSystemMembersByParentIdAccruals",
-            "/system/members/{parentId}/accruals",
-            query,
-        )
-    }
-
-    /// `GET /system/members/{parentId}/accruals` (`getSystemMembersByParentIdAccruals`): Get List
-    /// of MemberAccrual.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::MemberAccrual> {
-        rt::stream(
-            &self.0,
-            "getSystemMembersByParentIdAccruals",
-            "/system/members/{parentId}/accruals",
-            query,
-        )
-    }
-
-    /// `GET /system/members/{parentId}/accruals` (`getSystemMembersByParentIdAccruals`): Get List
-    /// of MemberAccrual.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::MemberAccrual>> {
-        rt::pages(
             &self.0,
             "getSystemMembersByParentIdAccruals",
             "/system/members/{parentId}/accruals",
@@ -9438,7 +8042,7 @@ impl SystemMembersByIdAccruals {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemMembersByParentIdAccrualsCount",
@@ -9452,10 +8056,11 @@ impl SystemMembersByIdAccruals {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::MemberAccrual) -> rt::ApiFuture<m::MemberAccrual> {
+    pub fn create(&self, body: &m::MemberAccrual) -> rt::Call<m::MemberAccrual> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemMembersByParentIdAccruals",
             "/system/members/{parentId}/accruals",
             Some(body),
@@ -9482,10 +8087,11 @@ impl SystemMembersByIdAccrualsById {
     /// `GET /system/members/{parentId}/accruals/{id}` (`getSystemMembersByParentIdAccrualsById`):
     /// Get MemberAccrual.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::MemberAccrual> {
+    pub fn get(&self) -> rt::Call<m::MemberAccrual> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemMembersByParentIdAccrualsById",
             "/system/members/{parentId}/accruals/{id}",
             rt::NO_BODY,
@@ -9498,7 +8104,7 @@ impl SystemMembersByIdAccrualsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::MemberAccrual>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::MemberAccrual>> {
         rt::get_opt(
             &self.0,
             "getSystemMembersByParentIdAccrualsById",
@@ -9512,10 +8118,11 @@ impl SystemMembersByIdAccrualsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::MemberAccrual) -> rt::ApiFuture<m::MemberAccrual> {
+    pub fn update(&self, body: &m::MemberAccrual) -> rt::Call<m::MemberAccrual> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemMembersByParentIdAccrualsById",
             "/system/members/{parentId}/accruals/{id}",
             Some(body),
@@ -9529,9 +8136,10 @@ impl SystemMembersByIdAccrualsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::MemberAccrual> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::MemberAccrual> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemMembersByParentIdAccrualsById",
             "/system/members/{parentId}/accruals/{id}",
             patch,
@@ -9542,10 +8150,11 @@ impl SystemMembersByIdAccrualsById {
     /// `DELETE /system/members/{parentId}/accruals/{id}`
     /// (`deleteSystemMembersByParentIdAccrualsById`): Delete MemberAccrual.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemMembersByParentIdAccrualsById",
             "/system/members/{parentId}/accruals/{id}",
             rt::NO_BODY,
@@ -9566,38 +8175,11 @@ impl SystemMembersByIdCertifications {
     /// `GET /system/members/{parentId}/certifications`
     /// (`getSystemMembersByParentIdCertifications`): Get List of MemberCertification.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::MemberCertification>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::MemberCertification> {
         rt::list(
-            &self.0,
-            "getSystemMembersByParentIdCertifications",
-            "/system/members/{parentId}/certifications",
-            query,
-        )
-    }
-
-    /// `GET /system/members/{parentId}/certifications`
-    /// (`getSystemMembersByParentIdCertifications`): Get List of MemberCertification.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::MemberCertification> {
-        rt::stream(
-            &self.0,
-            "getSystemMembersByParentIdCertifications",
-            "/system/members/{parentId}/certifications",
-            query,
-        )
-    }
-
-    /// `GET /system/members/{parentId}/certifications`
-    /// (`getSystemMembersByParentIdCertifications`): Get List of MemberCertification.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::MemberCertification>> {
-        rt::pages(
             &self.0,
             "getSystemMembersByParentIdCertifications",
             "/system/members/{parentId}/certifications",
@@ -9610,7 +8192,7 @@ impl SystemMembersByIdCertifications {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemMembersByParentIdCertificationsCount",
@@ -9624,10 +8206,11 @@ impl SystemMembersByIdCertifications {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::MemberCertification) -> rt::ApiFuture<m::MemberCertification> {
+    pub fn create(&self, body: &m::MemberCertification) -> rt::Call<m::MemberCertification> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemMembersByParentIdCertifications",
             "/system/members/{parentId}/certifications",
             Some(body),
@@ -9654,10 +8237,11 @@ impl SystemMembersByIdCertificationsById {
     /// `GET /system/members/{parentId}/certifications/{id}`
     /// (`getSystemMembersByParentIdCertificationsById`): Get MemberCertification.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::MemberCertification> {
+    pub fn get(&self) -> rt::Call<m::MemberCertification> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemMembersByParentIdCertificationsById",
             "/system/members/{parentId}/certifications/{id}",
             rt::NO_BODY,
@@ -9670,7 +8254,7 @@ impl SystemMembersByIdCertificationsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::MemberCertification>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::MemberCertification>> {
         rt::get_opt(
             &self.0,
             "getSystemMembersByParentIdCertificationsById",
@@ -9684,10 +8268,11 @@ impl SystemMembersByIdCertificationsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::MemberCertification) -> rt::ApiFuture<m::MemberCertification> {
+    pub fn update(&self, body: &m::MemberCertification) -> rt::Call<m::MemberCertification> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemMembersByParentIdCertificationsById",
             "/system/members/{parentId}/certifications/{id}",
             Some(body),
@@ -9701,9 +8286,10 @@ impl SystemMembersByIdCertificationsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::MemberCertification> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::MemberCertification> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemMembersByParentIdCertificationsById",
             "/system/members/{parentId}/certifications/{id}",
             patch,
@@ -9714,10 +8300,11 @@ impl SystemMembersByIdCertificationsById {
     /// `DELETE /system/members/{parentId}/certifications/{id}`
     /// (`deleteSystemMembersByParentIdCertificationsById`): Delete MemberCertification.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemMembersByParentIdCertificationsById",
             "/system/members/{parentId}/certifications/{id}",
             rt::NO_BODY,
@@ -9740,10 +8327,11 @@ impl SystemMembersByIdDeactivate {
     ///
     /// Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn post(&self, body: &m::MemberDeactivation) -> rt::ApiFuture<m::MemberDeactivation> {
+    pub fn post(&self, body: &m::MemberDeactivation) -> rt::Call<m::MemberDeactivation> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemMembersByIdDeactivate",
             "/system/members/{id}/deactivate",
             Some(body),
@@ -9764,38 +8352,11 @@ impl SystemMembersByIdDelegations {
     /// `GET /system/members/{parentId}/delegations` (`getSystemMembersByParentIdDelegations`): Get
     /// List of MemberDelegation.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::MemberDelegation>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::MemberDelegation> {
         rt::list(
-            &self.0,
-            "getSystemMembersByParentIdDelegations",
-            "/system/members/{parentId}/delegations",
-            query,
-        )
-    }
-
-    /// `GET /system/members/{parentId}/delegations` (`getSystemMembersByParentIdDelegations`): Get
-    /// List of MemberDelegation.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::MemberDelegation> {
-        rt::stream(
-            &self.0,
-            "getSystemMembersByParentIdDelegations",
-            "/system/members/{parentId}/delegations",
-            query,
-        )
-    }
-
-    /// `GET /system/members/{parentId}/delegations` (`getSystemMembersByParentIdDelegations`): Get
-    /// List of MemberDelegation.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::MemberDelegation>> {
-        rt::pages(
             &self.0,
             "getSystemMembersByParentIdDelegations",
             "/system/members/{parentId}/delegations",
@@ -9808,7 +8369,7 @@ impl SystemMembersByIdDelegations {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemMembersByParentIdDelegationsCount",
@@ -9822,10 +8383,11 @@ impl SystemMembersByIdDelegations {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::MemberDelegation) -> rt::ApiFuture<m::MemberDelegation> {
+    pub fn create(&self, body: &m::MemberDelegation) -> rt::Call<m::MemberDelegation> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemMembersByParentIdDelegations",
             "/system/members/{parentId}/delegations",
             Some(body),
@@ -9852,10 +8414,11 @@ impl SystemMembersByIdDelegationsById {
     /// `GET /system/members/{parentId}/delegations/{id}`
     /// (`getSystemMembersByParentIdDelegationsById`): Get MemberDelegation.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::MemberDelegation> {
+    pub fn get(&self) -> rt::Call<m::MemberDelegation> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemMembersByParentIdDelegationsById",
             "/system/members/{parentId}/delegations/{id}",
             rt::NO_BODY,
@@ -9868,7 +8431,7 @@ impl SystemMembersByIdDelegationsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::MemberDelegation>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::MemberDelegation>> {
         rt::get_opt(
             &self.0,
             "getSystemMembersByParentIdDelegationsById",
@@ -9882,10 +8445,11 @@ impl SystemMembersByIdDelegationsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::MemberDelegation) -> rt::ApiFuture<m::MemberDelegation> {
+    pub fn update(&self, body: &m::MemberDelegation) -> rt::Call<m::MemberDelegation> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemMembersByParentIdDelegationsById",
             "/system/members/{parentId}/delegations/{id}",
             Some(body),
@@ -9899,9 +8463,10 @@ impl SystemMembersByIdDelegationsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::MemberDelegation> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::MemberDelegation> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemMembersByParentIdDelegationsById",
             "/system/members/{parentId}/delegations/{id}",
             patch,
@@ -9912,10 +8477,11 @@ impl SystemMembersByIdDelegationsById {
     /// `DELETE /system/members/{parentId}/delegations/{id}`
     /// (`deleteSystemMembersByParentIdDelegationsById`): Delete MemberDelegation.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemMembersByParentIdDelegationsById",
             "/system/members/{parentId}/delegations/{id}",
             rt::NO_BODY,
@@ -9939,10 +8505,11 @@ impl SystemMembersByIdImage {
     ///
     /// Sends no query parameters; `get_with` also sends `useDefaultFlag`, `lastmodified`.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<rt::Bytes> {
+    pub fn get(&self) -> rt::Call<rt::Bytes> {
         rt::bytes(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemMembersByIdImage",
             "/system/members/{id}/image",
             rt::NO_BODY,
@@ -9954,10 +8521,11 @@ impl SystemMembersByIdImage {
     ///
     /// The raw content of the response (a file or an image). With the query parameters in `params`.
     #[cfg(feature = "system")]
-    pub fn get_with(&self, params: &GetSystemMembersByIdImageParams) -> rt::ApiFuture<rt::Bytes> {
+    pub fn get_with(&self, params: &GetSystemMembersByIdImageParams) -> rt::Call<rt::Bytes> {
         rt::bytes(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemMembersByIdImage",
             "/system/members/{id}/image",
             rt::NO_BODY,
@@ -9998,10 +8566,11 @@ impl SystemMembersByIdLinkSsoUser {
     ///
     /// Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn post(&self, body: &m::MemberLinkSsoUser) -> rt::ApiFuture<m::SuccessResponse> {
+    pub fn post(&self, body: &m::MemberLinkSsoUser) -> rt::Call<m::SuccessResponse> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemMembersByIdLinkSsoUser",
             "/system/members/{id}/linkSsoUser",
             Some(body),
@@ -10022,38 +8591,11 @@ impl SystemMembersByIdManagedDeviceAccounts {
     /// `GET /system/members/{parentId}/managedDeviceAccounts`
     /// (`getSystemMembersByParentIdManagedDeviceAccounts`): Get List of ManagedDeviceAccount.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ManagedDeviceAccount>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ManagedDeviceAccount> {
         rt::list(
-            &self.0,
-            "getSystemMembersByParentIdManagedDeviceAccounts",
-            "/system/members/{parentId}/managedDeviceAccounts",
-            query,
-        )
-    }
-
-    /// `GET /system/members/{parentId}/managedDeviceAccounts`
-    /// (`getSystemMembersByParentIdManagedDeviceAccounts`): Get List of ManagedDeviceAccount.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ManagedDeviceAccount> {
-        rt::stream(
-            &self.0,
-            "getSystemMembersByParentIdManagedDeviceAccounts",
-            "/system/members/{parentId}/managedDeviceAccounts",
-            query,
-        )
-    }
-
-    /// `GET /system/members/{parentId}/managedDeviceAccounts`
-    /// (`getSystemMembersByParentIdManagedDeviceAccounts`): Get List of ManagedDeviceAccount.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ManagedDeviceAccount>> {
-        rt::pages(
             &self.0,
             "getSystemMembersByParentIdManagedDeviceAccounts",
             "/system/members/{parentId}/managedDeviceAccounts",
@@ -10083,10 +8625,11 @@ impl SystemMembersByIdManagedDeviceAccountsBulk {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &[m::ManagedDeviceAccount]) -> rt::ApiFuture<m::BulkResult> {
+    pub fn update(&self, body: &[m::ManagedDeviceAccount]) -> rt::Call<m::BulkResult> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemMembersByParentIdManagedDeviceAccountsBulk",
             "/system/members/{parentId}/managedDeviceAccounts/bulk",
             Some(body),
@@ -10097,10 +8640,11 @@ impl SystemMembersByIdManagedDeviceAccountsBulk {
     /// `DELETE /system/members/{parentId}/managedDeviceAccounts/bulk`
     /// (`deleteSystemMembersByParentIdManagedDeviceAccountsBulk`): Delete BulkResult.
     #[cfg(feature = "system")]
-    pub fn delete(&self, body: &m::IdCollection) -> rt::ApiFuture<m::BulkResult> {
+    pub fn delete(&self, body: &m::IdCollection) -> rt::Call<m::BulkResult> {
         rt::json(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemMembersByParentIdManagedDeviceAccountsBulk",
             "/system/members/{parentId}/managedDeviceAccounts/bulk",
             Some(body),
@@ -10121,38 +8665,11 @@ impl SystemMembersByIdMycertifications {
     /// `GET /system/members/{parentId}/mycertifications`
     /// (`getSystemMembersByParentIdMycertifications`): Get List of MemberCertification.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::MemberCertification>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::MemberCertification> {
         rt::list(
-            &self.0,
-            "getSystemMembersByParentIdMycertifications",
-            "/system/members/{parentId}/mycertifications",
-            query,
-        )
-    }
-
-    /// `GET /system/members/{parentId}/mycertifications`
-    /// (`getSystemMembersByParentIdMycertifications`): Get List of MemberCertification.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::MemberCertification> {
-        rt::stream(
-            &self.0,
-            "getSystemMembersByParentIdMycertifications",
-            "/system/members/{parentId}/mycertifications",
-            query,
-        )
-    }
-
-    /// `GET /system/members/{parentId}/mycertifications`
-    /// (`getSystemMembersByParentIdMycertifications`): Get List of MemberCertification.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::MemberCertification>> {
-        rt::pages(
             &self.0,
             "getSystemMembersByParentIdMycertifications",
             "/system/members/{parentId}/mycertifications",
@@ -10165,7 +8682,7 @@ impl SystemMembersByIdMycertifications {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemMembersByParentIdMycertificationsCount",
@@ -10179,10 +8696,11 @@ impl SystemMembersByIdMycertifications {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::MemberCertification) -> rt::ApiFuture<m::MemberCertification> {
+    pub fn create(&self, body: &m::MemberCertification) -> rt::Call<m::MemberCertification> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemMembersByParentIdMycertifications",
             "/system/members/{parentId}/mycertifications",
             Some(body),
@@ -10209,10 +8727,11 @@ impl SystemMembersByIdMycertificationsById {
     /// `GET /system/members/{parentId}/mycertifications/{id}`
     /// (`getSystemMembersByParentIdMycertificationsById`): Get MemberCertification.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::MemberCertification> {
+    pub fn get(&self) -> rt::Call<m::MemberCertification> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemMembersByParentIdMycertificationsById",
             "/system/members/{parentId}/mycertifications/{id}",
             rt::NO_BODY,
@@ -10225,7 +8744,7 @@ impl SystemMembersByIdMycertificationsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::MemberCertification>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::MemberCertification>> {
         rt::get_opt(
             &self.0,
             "getSystemMembersByParentIdMycertificationsById",
@@ -10239,10 +8758,11 @@ impl SystemMembersByIdMycertificationsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::MemberCertification) -> rt::ApiFuture<m::MemberCertification> {
+    pub fn update(&self, body: &m::MemberCertification) -> rt::Call<m::MemberCertification> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemMembersByParentIdMycertificationsById",
             "/system/members/{parentId}/mycertifications/{id}",
             Some(body),
@@ -10256,9 +8776,10 @@ impl SystemMembersByIdMycertificationsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::MemberCertification> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::MemberCertification> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemMembersByParentIdMycertificationsById",
             "/system/members/{parentId}/mycertifications/{id}",
             patch,
@@ -10269,10 +8790,11 @@ impl SystemMembersByIdMycertificationsById {
     /// `DELETE /system/members/{parentId}/mycertifications/{id}`
     /// (`deleteSystemMembersByParentIdMycertificationsById`): Delete MemberCertification.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemMembersByParentIdMycertificationsById",
             "/system/members/{parentId}/mycertifications/{id}",
             rt::NO_BODY,
@@ -10293,41 +8815,11 @@ impl SystemMembersByIdNotificationSettings {
     /// `GET /system/members/{parentId}/notificationSettings`
     /// (`getSystemMembersByParentIdNotificationSettings`): Get List of MemberNotificationSetting.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::MemberNotificationSetting>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::MemberNotificationSetting> {
         rt::list(
-            &self.0,
-            "getSystemMembersByParentIdNotificationSettings",
-            "/system/members/{parentId}/notificationSettings",
-            query,
-        )
-    }
-
-    /// `GET /system/members/{parentId}/notificationSettings`
-    /// (`getSystemMembersByParentIdNotificationSettings`): Get List of MemberNotificationSetting.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::MemberNotificationSetting> {
-        rt::stream(
-            &self.0,
-            "getSystemMembersByParentIdNotificationSettings",
-            "/system/members/{parentId}/notificationSettings",
-            query,
-        )
-    }
-
-    /// `GET /system/members/{parentId}/notificationSettings`
-    /// (`getSystemMembersByParentIdNotificationSettings`): Get List of MemberNotificationSetting.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::MemberNotificationSetting>> {
-        rt::pages(
             &self.0,
             "getSystemMembersByParentIdNotificationSettings",
             "/system/members/{parentId}/notificationSettings",
@@ -10341,7 +8833,7 @@ impl SystemMembersByIdNotificationSettings {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemMembersByParentIdNotificationSettingsCount",
@@ -10358,10 +8850,11 @@ impl SystemMembersByIdNotificationSettings {
     pub fn create(
         &self,
         body: &m::MemberNotificationSetting,
-    ) -> rt::ApiFuture<m::MemberNotificationSetting> {
+    ) -> rt::Call<m::MemberNotificationSetting> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemMembersByParentIdNotificationSettings",
             "/system/members/{parentId}/notificationSettings",
             Some(body),
@@ -10388,10 +8881,11 @@ impl SystemMembersByIdNotificationSettingsById {
     /// `GET /system/members/{parentId}/notificationSettings/{id}`
     /// (`getSystemMembersByParentIdNotificationSettingsById`): Get MemberNotificationSetting.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::MemberNotificationSetting> {
+    pub fn get(&self) -> rt::Call<m::MemberNotificationSetting> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemMembersByParentIdNotificationSettingsById",
             "/system/members/{parentId}/notificationSettings/{id}",
             rt::NO_BODY,
@@ -10404,7 +8898,7 @@ impl SystemMembersByIdNotificationSettingsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::MemberNotificationSetting>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::MemberNotificationSetting>> {
         rt::get_opt(
             &self.0,
             "getSystemMembersByParentIdNotificationSettingsById",
@@ -10421,10 +8915,11 @@ impl SystemMembersByIdNotificationSettingsById {
     pub fn update(
         &self,
         body: &m::MemberNotificationSetting,
-    ) -> rt::ApiFuture<m::MemberNotificationSetting> {
+    ) -> rt::Call<m::MemberNotificationSetting> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemMembersByParentIdNotificationSettingsById",
             "/system/members/{parentId}/notificationSettings/{id}",
             Some(body),
@@ -10438,9 +8933,10 @@ impl SystemMembersByIdNotificationSettingsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::MemberNotificationSetting> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::MemberNotificationSetting> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemMembersByParentIdNotificationSettingsById",
             "/system/members/{parentId}/notificationSettings/{id}",
             patch,
@@ -10451,10 +8947,11 @@ impl SystemMembersByIdNotificationSettingsById {
     /// `DELETE /system/members/{parentId}/notificationSettings/{id}`
     /// (`deleteSystemMembersByParentIdNotificationSettingsById`): Delete MemberNotificationSetting.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemMembersByParentIdNotificationSettingsById",
             "/system/members/{parentId}/notificationSettings/{id}",
             rt::NO_BODY,
@@ -10475,38 +8972,11 @@ impl SystemMembersByIdPersonas {
     /// `GET /system/members/{parentId}/personas` (`getSystemMembersByParentIdPersonas`): Get List
     /// of MemberPersona.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::MemberPersona>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::MemberPersona> {
         rt::list(
-            &self.0,
-            "getSystemMembersByParentIdPersonas",
-            "/system/members/{parentId}/personas",
-            query,
-        )
-    }
-
-    /// `GET /system/members/{parentId}/personas` (`getSystemMembersByParentIdPersonas`): Get List
-    /// of MemberPersona.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::MemberPersona> {
-        rt::stream(
-            &self.0,
-            "getSystemMembersByParentIdPersonas",
-            "/system/members/{parentId}/personas",
-            query,
-        )
-    }
-
-    /// `GET /system/members/{parentId}/personas` (`getSystemMembersByParentIdPersonas`): Get List
-    /// of MemberPersona.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::MemberPersona>> {
-        rt::pages(
             &self.0,
             "getSystemMembersByParentIdPersonas",
             "/system/members/{parentId}/personas",
@@ -10519,7 +8989,7 @@ impl SystemMembersByIdPersonas {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemMembersByParentIdPersonasCount",
@@ -10533,10 +9003,11 @@ impl SystemMembersByIdPersonas {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::MemberPersona) -> rt::ApiFuture<m::MemberPersona> {
+    pub fn create(&self, body: &m::MemberPersona) -> rt::Call<m::MemberPersona> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemMembersByParentIdPersonas",
             "/system/members/{parentId}/personas",
             Some(body),
@@ -10563,10 +9034,11 @@ impl SystemMembersByIdPersonasById {
     /// `GET /system/members/{parentId}/personas/{id}` (`getSystemMembersByParentIdPersonasById`):
     /// Get MemberPersona.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::MemberPersona> {
+    pub fn get(&self) -> rt::Call<m::MemberPersona> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemMembersByParentIdPersonasById",
             "/system/members/{parentId}/personas/{id}",
             rt::NO_BODY,
@@ -10579,7 +9051,7 @@ impl SystemMembersByIdPersonasById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::MemberPersona>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::MemberPersona>> {
         rt::get_opt(
             &self.0,
             "getSystemMembersByParentIdPersonasById",
@@ -10593,10 +9065,11 @@ impl SystemMembersByIdPersonasById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::MemberPersona) -> rt::ApiFuture<m::MemberPersona> {
+    pub fn update(&self, body: &m::MemberPersona) -> rt::Call<m::MemberPersona> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemMembersByParentIdPersonasById",
             "/system/members/{parentId}/personas/{id}",
             Some(body),
@@ -10610,9 +9083,10 @@ impl SystemMembersByIdPersonasById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::MemberPersona> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::MemberPersona> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemMembersByParentIdPersonasById",
             "/system/members/{parentId}/personas/{id}",
             patch,
@@ -10623,10 +9097,11 @@ impl SystemMembersByIdPersonasById {
     /// `DELETE /system/members/{parentId}/personas/{id}`
     /// (`deleteSystemMembersByParentIdPersonasById`): Delete MemberPersona.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemMembersByParentIdPersonasById",
             "/system/members/{parentId}/personas/{id}",
             rt::NO_BODY,
@@ -10647,38 +9122,11 @@ impl SystemMembersByIdSkills {
     /// `GET /system/members/{parentId}/skills` (`getSystemMembersByParentIdSkills`): Get List of
     /// MemberSkill.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::MemberSkill>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::MemberSkill> {
         rt::list(
-            &self.0,
-            "getSystemMembersByParentIdSkills",
-            "/system/members/{parentId}/skills",
-            query,
-        )
-    }
-
-    /// `GET /system/members/{parentId}/skills` (`getSystemMembersByParentIdSkills`): Get List of
-    /// MemberSkill.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::MemberSkill> {
-        rt::stream(
-            &self.0,
-            "getSystemMembersByParentIdSkills",
-            "/system/members/{parentId}/skills",
-            query,
-        )
-    }
-
-    /// `GET /system/members/{parentId}/skills` (`getSystemMembersByParentIdSkills`): Get List of
-    /// MemberSkill.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::MemberSkill>> {
-        rt::pages(
             &self.0,
             "getSystemMembersByParentIdSkills",
             "/system/members/{parentId}/skills",
@@ -10691,7 +9139,7 @@ impl SystemMembersByIdSkills {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemMembersByParentIdSkillsCount",
@@ -10705,10 +9153,11 @@ impl SystemMembersByIdSkills {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::MemberSkill) -> rt::ApiFuture<m::MemberSkill> {
+    pub fn create(&self, body: &m::MemberSkill) -> rt::Call<m::MemberSkill> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemMembersByParentIdSkills",
             "/system/members/{parentId}/skills",
             Some(body),
@@ -10735,10 +9184,11 @@ impl SystemMembersByIdSkillsById {
     /// `GET /system/members/{parentId}/skills/{id}` (`getSystemMembersByParentIdSkillsById`): Get
     /// MemberSkill.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::MemberSkill> {
+    pub fn get(&self) -> rt::Call<m::MemberSkill> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemMembersByParentIdSkillsById",
             "/system/members/{parentId}/skills/{id}",
             rt::NO_BODY,
@@ -10751,7 +9201,7 @@ impl SystemMembersByIdSkillsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::MemberSkill>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::MemberSkill>> {
         rt::get_opt(
             &self.0,
             "getSystemMembersByParentIdSkillsById",
@@ -10765,10 +9215,11 @@ impl SystemMembersByIdSkillsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::MemberSkill) -> rt::ApiFuture<m::MemberSkill> {
+    pub fn update(&self, body: &m::MemberSkill) -> rt::Call<m::MemberSkill> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemMembersByParentIdSkillsById",
             "/system/members/{parentId}/skills/{id}",
             Some(body),
@@ -10782,9 +9233,10 @@ impl SystemMembersByIdSkillsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::MemberSkill> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::MemberSkill> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemMembersByParentIdSkillsById",
             "/system/members/{parentId}/skills/{id}",
             patch,
@@ -10795,10 +9247,11 @@ impl SystemMembersByIdSkillsById {
     /// `DELETE /system/members/{parentId}/skills/{id}` (`deleteSystemMembersByParentIdSkillsById`):
     /// Delete MemberSkill.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemMembersByParentIdSkillsById",
             "/system/members/{parentId}/skills/{id}",
             rt::NO_BODY,
@@ -10820,10 +9273,11 @@ impl SystemMembersByIdSubmit {
     ///
     /// Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn post(&self, body: &m::MemberSsoToken) -> rt::ApiFuture<m::SuccessResponse> {
+    pub fn post(&self, body: &m::MemberSsoToken) -> rt::Call<m::SuccessResponse> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemMembersByIdSubmit",
             "/system/members/{id}/submit",
             Some(body),
@@ -10846,10 +9300,11 @@ impl SystemMembersByIdUnlinkSsoUser {
     ///
     /// Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn post(&self) -> rt::ApiFuture<m::SuccessResponse> {
+    pub fn post(&self) -> rt::Call<m::SuccessResponse> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemMembersByIdUnlinkSsoUser",
             "/system/members/{id}/unlinkSsoUser",
             rt::NO_BODY,
@@ -10870,10 +9325,11 @@ impl SystemMembersByIdUnusedTimeSheets {
     /// `DELETE /system/members/{id}/unusedTimeSheets` (`deleteSystemMembersByIdUnusedTimeSheets`):
     /// Delete Member.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemMembersByIdUnusedTimeSheets",
             "/system/members/{id}/unusedTimeSheets",
             rt::NO_BODY,
@@ -10893,36 +9349,11 @@ pub struct SystemMembersByIdUsages(rt::Node);
 impl SystemMembersByIdUsages {
     /// `GET /system/members/{id}/usages` (`getSystemMembersByIdUsages`): Get List of Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getSystemMembersByIdUsages",
-            "/system/members/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /system/members/{id}/usages` (`getSystemMembersByIdUsages`): Get List of Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getSystemMembersByIdUsages",
-            "/system/members/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /system/members/{id}/usages` (`getSystemMembersByIdUsages`): Get List of Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getSystemMembersByIdUsages",
             "/system/members/{id}/usages",
@@ -10949,38 +9380,11 @@ impl SystemMembersByIdUsagesList {
     /// `GET /system/members/{id}/usages/list` (`getSystemMembersByIdUsagesList`): Get List of
     /// Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getSystemMembersByIdUsagesList",
-            "/system/members/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /system/members/{id}/usages/list` (`getSystemMembersByIdUsagesList`): Get List of
-    /// Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getSystemMembersByIdUsagesList",
-            "/system/members/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /system/members/{id}/usages/list` (`getSystemMembersByIdUsagesList`): Get List of
-    /// Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getSystemMembersByIdUsagesList",
             "/system/members/{id}/usages/list",
@@ -11000,36 +9404,11 @@ pub struct SystemMembersTypes(rt::Node);
 impl SystemMembersTypes {
     /// `GET /system/members/types` (`getSystemMembersTypes`): Get List of MemberType.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::MemberType>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::MemberType> {
         rt::list(
-            &self.0,
-            "getSystemMembersTypes",
-            "/system/members/types",
-            query,
-        )
-    }
-
-    /// `GET /system/members/types` (`getSystemMembersTypes`): Get List of MemberType.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::MemberType> {
-        rt::stream(
-            &self.0,
-            "getSystemMembersTypes",
-            "/system/members/types",
-            query,
-        )
-    }
-
-    /// `GET /system/members/types` (`getSystemMembersTypes`): Get List of MemberType.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::MemberType>> {
-        rt::pages(
             &self.0,
             "getSystemMembersTypes",
             "/system/members/types",
@@ -11041,7 +9420,7 @@ impl SystemMembersTypes {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemMembersTypesCount",
@@ -11054,10 +9433,11 @@ impl SystemMembersTypes {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::MemberType) -> rt::ApiFuture<m::MemberType> {
+    pub fn create(&self, body: &m::MemberType) -> rt::Call<m::MemberType> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemMembersTypes",
             "/system/members/types",
             Some(body),
@@ -11089,10 +9469,11 @@ pub struct SystemMembersTypesById(rt::Node);
 impl SystemMembersTypesById {
     /// `GET /system/members/types/{id}` (`getSystemMembersTypesById`): Get MemberType.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::MemberType> {
+    pub fn get(&self) -> rt::Call<m::MemberType> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemMembersTypesById",
             "/system/members/types/{id}",
             rt::NO_BODY,
@@ -11104,7 +9485,7 @@ impl SystemMembersTypesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::MemberType>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::MemberType>> {
         rt::get_opt(
             &self.0,
             "getSystemMembersTypesById",
@@ -11117,10 +9498,11 @@ impl SystemMembersTypesById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::MemberType) -> rt::ApiFuture<m::MemberType> {
+    pub fn update(&self, body: &m::MemberType) -> rt::Call<m::MemberType> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemMembersTypesById",
             "/system/members/types/{id}",
             Some(body),
@@ -11133,9 +9515,10 @@ impl SystemMembersTypesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::MemberType> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::MemberType> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemMembersTypesById",
             "/system/members/types/{id}",
             patch,
@@ -11145,10 +9528,11 @@ impl SystemMembersTypesById {
 
     /// `DELETE /system/members/types/{id}` (`deleteSystemMembersTypesById`): Delete MemberType.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemMembersTypesById",
             "/system/members/types/{id}",
             rt::NO_BODY,
@@ -11174,10 +9558,11 @@ pub struct SystemMembersTypesByIdInfo(rt::Node);
 impl SystemMembersTypesByIdInfo {
     /// `GET /system/members/types/{id}/info` (`getSystemMembersTypesByIdInfo`): Get MemberType.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::MemberTypeInfo> {
+    pub fn get(&self) -> rt::Call<m::MemberTypeInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemMembersTypesByIdInfo",
             "/system/members/types/{id}/info",
             rt::NO_BODY,
@@ -11197,36 +9582,11 @@ pub struct SystemMembersTypesInfo(rt::Node);
 impl SystemMembersTypesInfo {
     /// `GET /system/members/types/info` (`getSystemMembersTypesInfo`): Get List of MemberType.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::MemberTypeInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::MemberTypeInfo> {
         rt::list(
-            &self.0,
-            "getSystemMembersTypesInfo",
-            "/system/members/types/info",
-            query,
-        )
-    }
-
-    /// `GET /system/members/types/info` (`getSystemMembersTypesInfo`): Get List of MemberType.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::MemberTypeInfo> {
-        rt::stream(
-            &self.0,
-            "getSystemMembersTypesInfo",
-            "/system/members/types/info",
-            query,
-        )
-    }
-
-    /// `GET /system/members/types/info` (`getSystemMembersTypesInfo`): Get List of MemberType.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::MemberTypeInfo>> {
-        rt::pages(
             &self.0,
             "getSystemMembersTypesInfo",
             "/system/members/types/info",
@@ -11239,7 +9599,7 @@ impl SystemMembersTypesInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemMembersTypesInfoCount",
@@ -11260,36 +9620,11 @@ pub struct SystemMembersWithSso(rt::Node);
 impl SystemMembersWithSso {
     /// `GET /system/members/withSso` (`getSystemMembersWithSso`): Get List of Member.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Member>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Member> {
         rt::list(
-            &self.0,
-            "getSystemMembersWithSso",
-            "/system/members/withSso",
-            query,
-        )
-    }
-
-    /// `GET /system/members/withSso` (`getSystemMembersWithSso`): Get List of Member.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Member> {
-        rt::stream(
-            &self.0,
-            "getSystemMembersWithSso",
-            "/system/members/withSso",
-            query,
-        )
-    }
-
-    /// `GET /system/members/withSso` (`getSystemMembersWithSso`): Get List of Member.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Member>> {
-        rt::pages(
             &self.0,
             "getSystemMembersWithSso",
             "/system/members/withSso",
@@ -11309,36 +9644,11 @@ pub struct SystemMembertemplates(rt::Node);
 impl SystemMembertemplates {
     /// `GET /system/membertemplates/` (`getSystemMembertemplates`): Get List of MemberTemplates.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::MemberTemplate>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::MemberTemplate> {
         rt::list(
-            &self.0,
-            "getSystemMembertemplates",
-            "/system/membertemplates/",
-            query,
-        )
-    }
-
-    /// `GET /system/membertemplates/` (`getSystemMembertemplates`): Get List of MemberTemplates.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::MemberTemplate> {
-        rt::stream(
-            &self.0,
-            "getSystemMembertemplates",
-            "/system/membertemplates/",
-            query,
-        )
-    }
-
-    /// `GET /system/membertemplates/` (`getSystemMembertemplates`): Get List of MemberTemplates.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::MemberTemplate>> {
-        rt::pages(
             &self.0,
             "getSystemMembertemplates",
             "/system/membertemplates/",
@@ -11351,7 +9661,7 @@ impl SystemMembertemplates {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemMembertemplatesCount",
@@ -11364,10 +9674,11 @@ impl SystemMembertemplates {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::MemberTemplate) -> rt::ApiFuture<m::MemberTemplate> {
+    pub fn create(&self, body: &m::MemberTemplate) -> rt::Call<m::MemberTemplate> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemMembertemplates",
             "/system/membertemplates/",
             Some(body),
@@ -11393,10 +9704,11 @@ pub struct SystemMembertemplatesById(rt::Node);
 impl SystemMembertemplatesById {
     /// `GET /system/membertemplates/{id}` (`getSystemMembertemplatesById`): Get MemberTemplates.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::MemberTemplate> {
+    pub fn get(&self) -> rt::Call<m::MemberTemplate> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemMembertemplatesById",
             "/system/membertemplates/{id}",
             rt::NO_BODY,
@@ -11408,7 +9720,7 @@ impl SystemMembertemplatesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::MemberTemplate>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::MemberTemplate>> {
         rt::get_opt(
             &self.0,
             "getSystemMembertemplatesById",
@@ -11422,9 +9734,10 @@ impl SystemMembertemplatesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::MemberTemplate> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::MemberTemplate> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemMembertemplatesById",
             "/system/membertemplates/{id}",
             patch,
@@ -11447,36 +9760,11 @@ pub struct SystemMenuEntries(rt::Node);
 impl SystemMenuEntries {
     /// `GET /system/menuentries` (`getSystemMenuentries`): Get List of MenuEntry.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::MenuEntry>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::MenuEntry> {
         rt::list(
-            &self.0,
-            "getSystemMenuentries",
-            "/system/menuentries",
-            query,
-        )
-    }
-
-    /// `GET /system/menuentries` (`getSystemMenuentries`): Get List of MenuEntry.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::MenuEntry> {
-        rt::stream(
-            &self.0,
-            "getSystemMenuentries",
-            "/system/menuentries",
-            query,
-        )
-    }
-
-    /// `GET /system/menuentries` (`getSystemMenuentries`): Get List of MenuEntry.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::MenuEntry>> {
-        rt::pages(
             &self.0,
             "getSystemMenuentries",
             "/system/menuentries",
@@ -11488,7 +9776,7 @@ impl SystemMenuEntries {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemMenuentriesCount",
@@ -11501,10 +9789,11 @@ impl SystemMenuEntries {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::MenuEntry) -> rt::ApiFuture<m::MenuEntry> {
+    pub fn create(&self, body: &m::MenuEntry) -> rt::Call<m::MenuEntry> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemMenuentries",
             "/system/menuentries",
             Some(body),
@@ -11530,10 +9819,11 @@ pub struct SystemMenuEntriesById(rt::Node);
 impl SystemMenuEntriesById {
     /// `GET /system/menuentries/{id}` (`getSystemMenuentriesById`): Get MenuEntry.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::MenuEntry> {
+    pub fn get(&self) -> rt::Call<m::MenuEntry> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemMenuentriesById",
             "/system/menuentries/{id}",
             rt::NO_BODY,
@@ -11545,7 +9835,7 @@ impl SystemMenuEntriesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::MenuEntry>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::MenuEntry>> {
         rt::get_opt(
             &self.0,
             "getSystemMenuentriesById",
@@ -11558,10 +9848,11 @@ impl SystemMenuEntriesById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::MenuEntry) -> rt::ApiFuture<m::MenuEntry> {
+    pub fn update(&self, body: &m::MenuEntry) -> rt::Call<m::MenuEntry> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemMenuentriesById",
             "/system/menuentries/{id}",
             Some(body),
@@ -11574,9 +9865,10 @@ impl SystemMenuEntriesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::MenuEntry> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::MenuEntry> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemMenuentriesById",
             "/system/menuentries/{id}",
             patch,
@@ -11586,10 +9878,11 @@ impl SystemMenuEntriesById {
 
     /// `DELETE /system/menuentries/{id}` (`deleteSystemMenuentriesById`): Delete MenuEntry.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemMenuentriesById",
             "/system/menuentries/{id}",
             rt::NO_BODY,
@@ -11625,10 +9918,11 @@ impl SystemMenuEntriesByIdImage {
     ///
     /// Sends no query parameters; `get_with` also sends `lastmodified`, `largeFlag`.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<rt::Bytes> {
+    pub fn get(&self) -> rt::Call<rt::Bytes> {
         rt::bytes(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemMenuentriesByIdImage",
             "/system/menuentries/{id}/image",
             rt::NO_BODY,
@@ -11640,13 +9934,11 @@ impl SystemMenuEntriesByIdImage {
     ///
     /// The raw content of the response (a file or an image). With the query parameters in `params`.
     #[cfg(feature = "system")]
-    pub fn get_with(
-        &self,
-        params: &GetSystemMenuentriesByIdImageParams,
-    ) -> rt::ApiFuture<rt::Bytes> {
+    pub fn get_with(&self, params: &GetSystemMenuentriesByIdImageParams) -> rt::Call<rt::Bytes> {
         rt::bytes(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemMenuentriesByIdImage",
             "/system/menuentries/{id}/image",
             rt::NO_BODY,
@@ -11658,10 +9950,11 @@ impl SystemMenuEntriesByIdImage {
     ///
     /// Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn post(&self) -> rt::ApiFuture<()> {
+    pub fn post(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemMenuentriesByIdImage",
             "/system/menuentries/{id}/image",
             rt::NO_BODY,
@@ -11700,38 +9993,11 @@ impl SystemMenuEntriesByIdLocations {
     /// `GET /system/menuEntries/{parentId}/locations` (`getSystemMenuEntriesByParentIdLocations`):
     /// Get List of MenuEntryLocation.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::MenuEntryLocation>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::MenuEntryLocation> {
         rt::list(
-            &self.0,
-            "getSystemMenuEntriesByParentIdLocations",
-            "/system/menuEntries/{parentId}/locations",
-            query,
-        )
-    }
-
-    /// `GET /system/menuEntries/{parentId}/locations` (`getSystemMenuEntriesByParentIdLocations`):
-    /// Get List of MenuEntryLocation.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::MenuEntryLocation> {
-        rt::stream(
-            &self.0,
-            "getSystemMenuEntriesByParentIdLocations",
-            "/system/menuEntries/{parentId}/locations",
-            query,
-        )
-    }
-
-    /// `GET /system/menuEntries/{parentId}/locations` (`getSystemMenuEntriesByParentIdLocations`):
-    /// Get List of MenuEntryLocation.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::MenuEntryLocation>> {
-        rt::pages(
             &self.0,
             "getSystemMenuEntriesByParentIdLocations",
             "/system/menuEntries/{parentId}/locations",
@@ -11744,7 +10010,7 @@ impl SystemMenuEntriesByIdLocations {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemMenuEntriesByParentIdLocationsCount",
@@ -11758,10 +10024,11 @@ impl SystemMenuEntriesByIdLocations {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::MenuEntryLocation) -> rt::ApiFuture<m::MenuEntryLocation> {
+    pub fn create(&self, body: &m::MenuEntryLocation) -> rt::Call<m::MenuEntryLocation> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemMenuEntriesByParentIdLocations",
             "/system/menuEntries/{parentId}/locations",
             Some(body),
@@ -11788,10 +10055,11 @@ impl SystemMenuEntriesByIdLocationsById {
     /// `GET /system/menuEntries/{parentId}/locations/{id}`
     /// (`getSystemMenuEntriesByParentIdLocationsById`): Get MenuEntryLocation.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::MenuEntryLocation> {
+    pub fn get(&self) -> rt::Call<m::MenuEntryLocation> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemMenuEntriesByParentIdLocationsById",
             "/system/menuEntries/{parentId}/locations/{id}",
             rt::NO_BODY,
@@ -11804,7 +10072,7 @@ impl SystemMenuEntriesByIdLocationsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::MenuEntryLocation>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::MenuEntryLocation>> {
         rt::get_opt(
             &self.0,
             "getSystemMenuEntriesByParentIdLocationsById",
@@ -11815,10 +10083,11 @@ impl SystemMenuEntriesByIdLocationsById {
     /// `DELETE /system/menuEntries/{parentId}/locations/{id}`
     /// (`deleteSystemMenuEntriesByParentIdLocationsById`): Delete MenuEntryLocation.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemMenuEntriesByParentIdLocationsById",
             "/system/menuEntries/{parentId}/locations/{id}",
             rt::NO_BODY,
@@ -11854,10 +10123,11 @@ pub struct SystemMyAccountById(rt::Node);
 impl SystemMyAccountById {
     /// `GET /system/myAccount/{id}` (`getSystemMyAccountById`): Get MyAccount.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::MyAccount> {
+    pub fn get(&self) -> rt::Call<m::MyAccount> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemMyAccountById",
             "/system/myAccount/{id}",
             rt::NO_BODY,
@@ -11869,7 +10139,7 @@ impl SystemMyAccountById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::MyAccount>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::MyAccount>> {
         rt::get_opt(&self.0, "getSystemMyAccountById", "/system/myAccount/{id}")
     }
 
@@ -11878,10 +10148,11 @@ impl SystemMyAccountById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::MyAccount) -> rt::ApiFuture<m::MyAccount> {
+    pub fn update(&self, body: &m::MyAccount) -> rt::Call<m::MyAccount> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemMyAccountById",
             "/system/myAccount/{id}",
             Some(body),
@@ -11894,9 +10165,10 @@ impl SystemMyAccountById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::MyAccount> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::MyAccount> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemMyAccountById",
             "/system/myAccount/{id}",
             patch,
@@ -11929,38 +10201,11 @@ impl SystemMyAccountByIdDelegations {
     /// `GET /system/myAccount/{parentId}/delegations` (`getSystemMyAccountByParentIdDelegations`):
     /// Get List of MemberDelegation.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::MemberDelegation>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::MemberDelegation> {
         rt::list(
-            &self.0,
-            "getSystemMyAccountByParentIdDelegations",
-            "/system/myAccount/{parentId}/delegations",
-            query,
-        )
-    }
-
-    /// `GET /system/myAccount/{parentId}/delegations` (`getSystemMyAccountByParentIdDelegations`):
-    /// Get List of MemberDelegation.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::MemberDelegation> {
-        rt::stream(
-            &self.0,
-            "getSystemMyAccountByParentIdDelegations",
-            "/system/myAccount/{parentId}/delegations",
-            query,
-        )
-    }
-
-    /// `GET /system/myAccount/{parentId}/delegations` (`getSystemMyAccountByParentIdDelegations`):
-    /// Get List of MemberDelegation.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::MemberDelegation>> {
-        rt::pages(
             &self.0,
             "getSystemMyAccountByParentIdDelegations",
             "/system/myAccount/{parentId}/delegations",
@@ -11973,7 +10218,7 @@ impl SystemMyAccountByIdDelegations {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemMyAccountByParentIdDelegationsCount",
@@ -11987,10 +10232,11 @@ impl SystemMyAccountByIdDelegations {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::MemberDelegation) -> rt::ApiFuture<m::MemberDelegation> {
+    pub fn create(&self, body: &m::MemberDelegation) -> rt::Call<m::MemberDelegation> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemMyAccountByParentIdDelegations",
             "/system/myAccount/{parentId}/delegations",
             Some(body),
@@ -12017,10 +10263,11 @@ impl SystemMyAccountByIdDelegationsById {
     /// `GET /system/myAccount/{parentId}/delegations/{id}`
     /// (`getSystemMyAccountByParentIdDelegationsById`): Get MemberDelegation.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::MemberDelegation> {
+    pub fn get(&self) -> rt::Call<m::MemberDelegation> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemMyAccountByParentIdDelegationsById",
             "/system/myAccount/{parentId}/delegations/{id}",
             rt::NO_BODY,
@@ -12033,7 +10280,7 @@ impl SystemMyAccountByIdDelegationsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::MemberDelegation>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::MemberDelegation>> {
         rt::get_opt(
             &self.0,
             "getSystemMyAccountByParentIdDelegationsById",
@@ -12047,10 +10294,11 @@ impl SystemMyAccountByIdDelegationsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::MemberDelegation) -> rt::ApiFuture<m::MemberDelegation> {
+    pub fn update(&self, body: &m::MemberDelegation) -> rt::Call<m::MemberDelegation> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemMyAccountByParentIdDelegationsById",
             "/system/myAccount/{parentId}/delegations/{id}",
             Some(body),
@@ -12064,9 +10312,10 @@ impl SystemMyAccountByIdDelegationsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::MemberDelegation> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::MemberDelegation> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemMyAccountByParentIdDelegationsById",
             "/system/myAccount/{parentId}/delegations/{id}",
             patch,
@@ -12077,10 +10326,11 @@ impl SystemMyAccountByIdDelegationsById {
     /// `DELETE /system/myAccount/{parentId}/delegations/{id}`
     /// (`deleteSystemMyAccountByParentIdDelegationsById`): Delete MemberDelegation.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemMyAccountByParentIdDelegationsById",
             "/system/myAccount/{parentId}/delegations/{id}",
             rt::NO_BODY,
@@ -12101,38 +10351,11 @@ impl SystemMyAccountByIdSkills {
     /// `GET /system/myAccount/{parentId}/skills` (`getSystemMyAccountByParentIdSkills`): Get List
     /// of MemberSkill.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::MemberSkill>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::MemberSkill> {
         rt::list(
-            &self.0,
-            "getSystemMyAccountByParentIdSkills",
-            "/system/myAccount/{parentId}/skills",
-            query,
-        )
-    }
-
-    /// `GET /system/myAccount/{parentId}/skills` (`getSystemMyAccountByParentIdSkills`): Get List
-    /// of MemberSkill.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::MemberSkill> {
-        rt::stream(
-            &self.0,
-            "getSystemMyAccountByParentIdSkills",
-            "/system/myAccount/{parentId}/skills",
-            query,
-        )
-    }
-
-    /// `GET /system/myAccount/{parentId}/skills` (`getSystemMyAccountByParentIdSkills`): Get List
-    /// of MemberSkill.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::MemberSkill>> {
-        rt::pages(
             &self.0,
             "getSystemMyAccountByParentIdSkills",
             "/system/myAccount/{parentId}/skills",
@@ -12145,7 +10368,7 @@ impl SystemMyAccountByIdSkills {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemMyAccountByParentIdSkillsCount",
@@ -12159,10 +10382,11 @@ impl SystemMyAccountByIdSkills {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::MemberSkill) -> rt::ApiFuture<m::MemberSkill> {
+    pub fn create(&self, body: &m::MemberSkill) -> rt::Call<m::MemberSkill> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemMyAccountByParentIdSkills",
             "/system/myAccount/{parentId}/skills",
             Some(body),
@@ -12189,10 +10413,11 @@ impl SystemMyAccountByIdSkillsById {
     /// `GET /system/myAccount/{parentId}/skills/{id}` (`getSystemMyAccountByParentIdSkillsById`):
     /// Get MemberSkill.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::MemberSkill> {
+    pub fn get(&self) -> rt::Call<m::MemberSkill> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemMyAccountByParentIdSkillsById",
             "/system/myAccount/{parentId}/skills/{id}",
             rt::NO_BODY,
@@ -12205,7 +10430,7 @@ impl SystemMyAccountByIdSkillsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::MemberSkill>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::MemberSkill>> {
         rt::get_opt(
             &self.0,
             "getSystemMyAccountByParentIdSkillsById",
@@ -12219,10 +10444,11 @@ impl SystemMyAccountByIdSkillsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::MemberSkill) -> rt::ApiFuture<m::MemberSkill> {
+    pub fn update(&self, body: &m::MemberSkill) -> rt::Call<m::MemberSkill> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemMyAccountByParentIdSkillsById",
             "/system/myAccount/{parentId}/skills/{id}",
             Some(body),
@@ -12236,9 +10462,10 @@ impl SystemMyAccountByIdSkillsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::MemberSkill> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::MemberSkill> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemMyAccountByParentIdSkillsById",
             "/system/myAccount/{parentId}/skills/{id}",
             patch,
@@ -12249,10 +10476,11 @@ impl SystemMyAccountByIdSkillsById {
     /// `DELETE /system/myAccount/{parentId}/skills/{id}`
     /// (`deleteSystemMyAccountByParentIdSkillsById`): Delete MemberSkill.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemMyAccountByParentIdSkillsById",
             "/system/myAccount/{parentId}/skills/{id}",
             rt::NO_BODY,
@@ -12340,38 +10568,11 @@ impl SystemMyCompanyCorporateStructure {
     /// `GET /system/myCompany/corporateStructure` (`getSystemMyCompanyCorporateStructure`): Get
     /// List of CorporateStructure.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::CorporateStructure>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CorporateStructure> {
         rt::list(
-            &self.0,
-            "getSystemMyCompanyCorporateStructure",
-            "/system/myCompany/corporateStructure",
-            query,
-        )
-    }
-
-    /// `GET /system/myCompany/corporateStructure` (`getSystemMyCompanyCorporateStructure`): Get
-    /// List of CorporateStructure.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CorporateStructure> {
-        rt::stream(
-            &self.0,
-            "getSystemMyCompanyCorporateStructure",
-            "/system/myCompany/corporateStructure",
-            query,
-        )
-    }
-
-    /// `GET /system/myCompany/corporateStructure` (`getSystemMyCompanyCorporateStructure`): Get
-    /// List of CorporateStructure.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::CorporateStructure>> {
-        rt::pages(
             &self.0,
             "getSystemMyCompanyCorporateStructure",
             "/system/myCompany/corporateStructure",
@@ -12384,7 +10585,7 @@ impl SystemMyCompanyCorporateStructure {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemMyCompanyCorporateStructureCount",
@@ -12418,10 +10619,11 @@ impl SystemMyCompanyCorporateStructureById {
     /// `GET /system/myCompany/corporateStructure/{id}`
     /// (`getSystemMyCompanyCorporateStructureById`): Get CorporateStructure.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::CorporateStructure> {
+    pub fn get(&self) -> rt::Call<m::CorporateStructure> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemMyCompanyCorporateStructureById",
             "/system/myCompany/corporateStructure/{id}",
             rt::NO_BODY,
@@ -12434,7 +10636,7 @@ impl SystemMyCompanyCorporateStructureById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::CorporateStructure>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::CorporateStructure>> {
         rt::get_opt(
             &self.0,
             "getSystemMyCompanyCorporateStructureById",
@@ -12448,10 +10650,11 @@ impl SystemMyCompanyCorporateStructureById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::CorporateStructure) -> rt::ApiFuture<m::CorporateStructure> {
+    pub fn update(&self, body: &m::CorporateStructure) -> rt::Call<m::CorporateStructure> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemMyCompanyCorporateStructureById",
             "/system/myCompany/corporateStructure/{id}",
             Some(body),
@@ -12465,9 +10668,10 @@ impl SystemMyCompanyCorporateStructureById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::CorporateStructure> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::CorporateStructure> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemMyCompanyCorporateStructureById",
             "/system/myCompany/corporateStructure/{id}",
             patch,
@@ -12494,10 +10698,11 @@ impl SystemMyCompanyCorporateStructureByIdInfo {
     /// `GET /system/myCompany/corporateStructure/{id}/info`
     /// (`getSystemMyCompanyCorporateStructureByIdInfo`): Get CorporateStructureInfos.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::CorporateStructureInfo> {
+    pub fn get(&self) -> rt::Call<m::CorporateStructureInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemMyCompanyCorporateStructureByIdInfo",
             "/system/myCompany/corporateStructure/{id}/info",
             rt::NO_BODY,
@@ -12518,41 +10723,11 @@ impl SystemMyCompanyCorporateStructureInfo {
     /// `GET /system/myCompany/corporateStructure/info`
     /// (`getSystemMyCompanyCorporateStructureInfo`): Get List of CorporateStructureInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::CorporateStructureInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CorporateStructureInfo> {
         rt::list(
-            &self.0,
-            "getSystemMyCompanyCorporateStructureInfo",
-            "/system/myCompany/corporateStructure/info",
-            query,
-        )
-    }
-
-    /// `GET /system/myCompany/corporateStructure/info`
-    /// (`getSystemMyCompanyCorporateStructureInfo`): Get List of CorporateStructureInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CorporateStructureInfo> {
-        rt::stream(
-            &self.0,
-            "getSystemMyCompanyCorporateStructureInfo",
-            "/system/myCompany/corporateStructure/info",
-            query,
-        )
-    }
-
-    /// `GET /system/myCompany/corporateStructure/info`
-    /// (`getSystemMyCompanyCorporateStructureInfo`): Get List of CorporateStructureInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::CorporateStructureInfo>> {
-        rt::pages(
             &self.0,
             "getSystemMyCompanyCorporateStructureInfo",
             "/system/myCompany/corporateStructure/info",
@@ -12565,7 +10740,7 @@ impl SystemMyCompanyCorporateStructureInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemMyCompanyCorporateStructureInfoCount",
@@ -12587,41 +10762,11 @@ impl SystemMyCompanyCorporateStructureLevels {
     /// `GET /system/myCompany/corporateStructureLevels`
     /// (`getSystemMyCompanyCorporateStructureLevels`): Get List of CorporateStructureLevel.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::CorporateStructureLevel>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CorporateStructureLevel> {
         rt::list(
-            &self.0,
-            "getSystemMyCompanyCorporateStructureLevels",
-            "/system/myCompany/corporateStructureLevels",
-            query,
-        )
-    }
-
-    /// `GET /system/myCompany/corporateStructureLevels`
-    /// (`getSystemMyCompanyCorporateStructureLevels`): Get List of CorporateStructureLevel.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CorporateStructureLevel> {
-        rt::stream(
-            &self.0,
-            "getSystemMyCompanyCorporateStructureLevels",
-            "/system/myCompany/corporateStructureLevels",
-            query,
-        )
-    }
-
-    /// `GET /system/myCompany/corporateStructureLevels`
-    /// (`getSystemMyCompanyCorporateStructureLevels`): Get List of CorporateStructureLevel.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::CorporateStructureLevel>> {
-        rt::pages(
             &self.0,
             "getSystemMyCompanyCorporateStructureLevels",
             "/system/myCompany/corporateStructureLevels",
@@ -12634,7 +10779,7 @@ impl SystemMyCompanyCorporateStructureLevels {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemMyCompanyCorporateStructureLevelsCount",
@@ -12662,10 +10807,11 @@ impl SystemMyCompanyCorporateStructureLevelsById {
     /// `GET /system/myCompany/corporateStructureLevels/{id}`
     /// (`getSystemMyCompanyCorporateStructureLevelsById`): Get CorporateStructureLevel.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::CorporateStructureLevel> {
+    pub fn get(&self) -> rt::Call<m::CorporateStructureLevel> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemMyCompanyCorporateStructureLevelsById",
             "/system/myCompany/corporateStructureLevels/{id}",
             rt::NO_BODY,
@@ -12678,7 +10824,7 @@ impl SystemMyCompanyCorporateStructureLevelsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::CorporateStructureLevel>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::CorporateStructureLevel>> {
         rt::get_opt(
             &self.0,
             "getSystemMyCompanyCorporateStructureLevelsById",
@@ -12698,36 +10844,11 @@ pub struct SystemMyCompanyCrm(rt::Node);
 impl SystemMyCompanyCrm {
     /// `GET /system/myCompany/crm` (`getSystemMyCompanyCrm`): Get List of Crm.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Crm>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Crm> {
         rt::list(
-            &self.0,
-            "getSystemMyCompanyCrm",
-            "/system/myCompany/crm",
-            query,
-        )
-    }
-
-    /// `GET /system/myCompany/crm` (`getSystemMyCompanyCrm`): Get List of Crm.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Crm> {
-        rt::stream(
-            &self.0,
-            "getSystemMyCompanyCrm",
-            "/system/myCompany/crm",
-            query,
-        )
-    }
-
-    /// `GET /system/myCompany/crm` (`getSystemMyCompanyCrm`): Get List of Crm.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Crm>> {
-        rt::pages(
             &self.0,
             "getSystemMyCompanyCrm",
             "/system/myCompany/crm",
@@ -12739,7 +10860,7 @@ impl SystemMyCompanyCrm {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemMyCompanyCrmCount",
@@ -12772,10 +10893,11 @@ pub struct SystemMyCompanyCrmById(rt::Node);
 impl SystemMyCompanyCrmById {
     /// `GET /system/myCompany/crm/{id}` (`getSystemMyCompanyCrmById`): Get Crm.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::Crm> {
+    pub fn get(&self) -> rt::Call<m::Crm> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemMyCompanyCrmById",
             "/system/myCompany/crm/{id}",
             rt::NO_BODY,
@@ -12787,7 +10909,7 @@ impl SystemMyCompanyCrmById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Crm>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Crm>> {
         rt::get_opt(
             &self.0,
             "getSystemMyCompanyCrmById",
@@ -12800,10 +10922,11 @@ impl SystemMyCompanyCrmById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::Crm) -> rt::ApiFuture<m::Crm> {
+    pub fn update(&self, body: &m::Crm) -> rt::Call<m::Crm> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemMyCompanyCrmById",
             "/system/myCompany/crm/{id}",
             Some(body),
@@ -12816,9 +10939,10 @@ impl SystemMyCompanyCrmById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Crm> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Crm> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemMyCompanyCrmById",
             "/system/myCompany/crm/{id}",
             patch,
@@ -12844,10 +10968,11 @@ pub struct SystemMyCompanyCrmByIdInfo(rt::Node);
 impl SystemMyCompanyCrmByIdInfo {
     /// `GET /system/myCompany/crm/{id}/info` (`getSystemMyCompanyCrmByIdInfo`): Get CrmInfos.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::CrmInfo> {
+    pub fn get(&self) -> rt::Call<m::CrmInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemMyCompanyCrmByIdInfo",
             "/system/myCompany/crm/{id}/info",
             rt::NO_BODY,
@@ -12867,36 +10992,11 @@ pub struct SystemMyCompanyCrmInfo(rt::Node);
 impl SystemMyCompanyCrmInfo {
     /// `GET /system/myCompany/crm/info` (`getSystemMyCompanyCrmInfo`): Get List of CrmInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::CrmInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CrmInfo> {
         rt::list(
-            &self.0,
-            "getSystemMyCompanyCrmInfo",
-            "/system/myCompany/crm/info",
-            query,
-        )
-    }
-
-    /// `GET /system/myCompany/crm/info` (`getSystemMyCompanyCrmInfo`): Get List of CrmInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CrmInfo> {
-        rt::stream(
-            &self.0,
-            "getSystemMyCompanyCrmInfo",
-            "/system/myCompany/crm/info",
-            query,
-        )
-    }
-
-    /// `GET /system/myCompany/crm/info` (`getSystemMyCompanyCrmInfo`): Get List of CrmInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::CrmInfo>> {
-        rt::pages(
             &self.0,
             "getSystemMyCompanyCrmInfo",
             "/system/myCompany/crm/info",
@@ -12909,7 +11009,7 @@ impl SystemMyCompanyCrmInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemMyCompanyCrmInfoCount",
@@ -12931,38 +11031,11 @@ impl SystemMyCompanyDocuments {
     /// `GET /system/mycompany/documents` (`getSystemMycompanyDocuments`): Get List of
     /// DocumentSetup.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::DocumentSetup>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::DocumentSetup> {
         rt::list(
-            &self.0,
-            "getSystemMycompanyDocuments",
-            "/system/mycompany/documents",
-            query,
-        )
-    }
-
-    /// `GET /system/mycompany/documents` (`getSystemMycompanyDocuments`): Get List of
-    /// DocumentSetup.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::DocumentSetup> {
-        rt::stream(
-            &self.0,
-            "getSystemMycompanyDocuments",
-            "/system/mycompany/documents",
-            query,
-        )
-    }
-
-    /// `GET /system/mycompany/documents` (`getSystemMycompanyDocuments`): Get List of
-    /// DocumentSetup.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::DocumentSetup>> {
-        rt::pages(
             &self.0,
             "getSystemMycompanyDocuments",
             "/system/mycompany/documents",
@@ -12989,10 +11062,11 @@ impl SystemMyCompanyDocumentsById {
     /// `GET /system/mycompany/documents/{id}` (`getSystemMycompanyDocumentsById`): Get
     /// DocumentSetup.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::DocumentSetup> {
+    pub fn get(&self) -> rt::Call<m::DocumentSetup> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemMycompanyDocumentsById",
             "/system/mycompany/documents/{id}",
             rt::NO_BODY,
@@ -13005,7 +11079,7 @@ impl SystemMyCompanyDocumentsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::DocumentSetup>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::DocumentSetup>> {
         rt::get_opt(
             &self.0,
             "getSystemMycompanyDocumentsById",
@@ -13019,10 +11093,11 @@ impl SystemMyCompanyDocumentsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::DocumentSetup) -> rt::ApiFuture<m::DocumentSetup> {
+    pub fn update(&self, body: &m::DocumentSetup) -> rt::Call<m::DocumentSetup> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemMycompanyDocumentsById",
             "/system/mycompany/documents/{id}",
             Some(body),
@@ -13036,9 +11111,10 @@ impl SystemMyCompanyDocumentsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::DocumentSetup> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::DocumentSetup> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemMycompanyDocumentsById",
             "/system/mycompany/documents/{id}",
             patch,
@@ -13075,38 +11151,11 @@ impl SystemMyCompanyInfoServices {
     /// `GET /system/mycompany/info/services` (`getSystemMycompanyInfoServices`): Get List of
     /// ServiceInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ServiceInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ServiceInfo> {
         rt::list(
-            &self.0,
-            "getSystemMycompanyInfoServices",
-            "/system/mycompany/info/services",
-            query,
-        )
-    }
-
-    /// `GET /system/mycompany/info/services` (`getSystemMycompanyInfoServices`): Get List of
-    /// ServiceInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ServiceInfo> {
-        rt::stream(
-            &self.0,
-            "getSystemMycompanyInfoServices",
-            "/system/mycompany/info/services",
-            query,
-        )
-    }
-
-    /// `GET /system/mycompany/info/services` (`getSystemMycompanyInfoServices`): Get List of
-    /// ServiceInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ServiceInfo>> {
-        rt::pages(
             &self.0,
             "getSystemMycompanyInfoServices",
             "/system/mycompany/info/services",
@@ -13133,10 +11182,11 @@ impl SystemMyCompanyInfoServicesById {
     /// `GET /system/mycompany/info/services/{id}` (`getSystemMycompanyInfoServicesById`): Get
     /// ServiceInfo.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::ServiceInfo> {
+    pub fn get(&self) -> rt::Call<m::ServiceInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemMycompanyInfoServicesById",
             "/system/mycompany/info/services/{id}",
             rt::NO_BODY,
@@ -13149,7 +11199,7 @@ impl SystemMyCompanyInfoServicesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ServiceInfo>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ServiceInfo>> {
         rt::get_opt(
             &self.0,
             "getSystemMycompanyInfoServicesById",
@@ -13169,36 +11219,11 @@ pub struct SystemMyCompanyOther(rt::Node);
 impl SystemMyCompanyOther {
     /// `GET /system/myCompany/other` (`getSystemMyCompanyOther`): Get List of Other.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Other>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Other> {
         rt::list(
-            &self.0,
-            "getSystemMyCompanyOther",
-            "/system/myCompany/other",
-            query,
-        )
-    }
-
-    /// `GET /system/myCompany/other` (`getSystemMyCompanyOther`): Get List of Other.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Other> {
-        rt::stream(
-            &self.0,
-            "getSystemMyCompanyOther",
-            "/system/myCompany/other",
-            query,
-        )
-    }
-
-    /// `GET /system/myCompany/other` (`getSystemMyCompanyOther`): Get List of Other.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Other>> {
-        rt::pages(
             &self.0,
             "getSystemMyCompanyOther",
             "/system/myCompany/other",
@@ -13210,7 +11235,7 @@ impl SystemMyCompanyOther {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemMyCompanyOtherCount",
@@ -13237,10 +11262,11 @@ pub struct SystemMyCompanyOtherById(rt::Node);
 impl SystemMyCompanyOtherById {
     /// `GET /system/myCompany/other/{id}` (`getSystemMyCompanyOtherById`): Get Other.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::Other> {
+    pub fn get(&self) -> rt::Call<m::Other> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemMyCompanyOtherById",
             "/system/myCompany/other/{id}",
             rt::NO_BODY,
@@ -13252,7 +11278,7 @@ impl SystemMyCompanyOtherById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Other>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Other>> {
         rt::get_opt(
             &self.0,
             "getSystemMyCompanyOtherById",
@@ -13265,10 +11291,11 @@ impl SystemMyCompanyOtherById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::Other) -> rt::ApiFuture<m::Other> {
+    pub fn update(&self, body: &m::Other) -> rt::Call<m::Other> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemMyCompanyOtherById",
             "/system/myCompany/other/{id}",
             Some(body),
@@ -13281,9 +11308,10 @@ impl SystemMyCompanyOtherById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Other> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Other> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemMyCompanyOtherById",
             "/system/myCompany/other/{id}",
             patch,
@@ -13304,38 +11332,11 @@ impl SystemMyCompanyReportingServices {
     /// `GET /system/mycompany/reportingServices` (`getSystemMycompanyReportingServices`): Get List
     /// of ReportingService.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ReportingService>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ReportingService> {
         rt::list(
-            &self.0,
-            "getSystemMycompanyReportingServices",
-            "/system/mycompany/reportingServices",
-            query,
-        )
-    }
-
-    /// `GET /system/mycompany/reportingServices` (`getSystemMycompanyReportingServices`): Get List
-    /// of ReportingService.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ReportingService> {
-        rt::stream(
-            &self.0,
-            "getSystemMycompanyReportingServices",
-            "/system/mycompany/reportingServices",
-            query,
-        )
-    }
-
-    /// `GET /system/mycompany/reportingServices` (`getSystemMycompanyReportingServices`): Get List
-    /// of ReportingService.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ReportingService>> {
-        rt::pages(
             &self.0,
             "getSystemMycompanyReportingServices",
             "/system/mycompany/reportingServices",
@@ -13362,10 +11363,11 @@ impl SystemMyCompanyReportingServicesById {
     /// `GET /system/mycompany/reportingServices/{id}` (`getSystemMycompanyReportingServicesById`):
     /// Get ReportingService.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::ReportingService> {
+    pub fn get(&self) -> rt::Call<m::ReportingService> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemMycompanyReportingServicesById",
             "/system/mycompany/reportingServices/{id}",
             rt::NO_BODY,
@@ -13378,7 +11380,7 @@ impl SystemMyCompanyReportingServicesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ReportingService>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ReportingService>> {
         rt::get_opt(
             &self.0,
             "getSystemMycompanyReportingServicesById",
@@ -13392,10 +11394,11 @@ impl SystemMyCompanyReportingServicesById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::ReportingService) -> rt::ApiFuture<m::ReportingService> {
+    pub fn update(&self, body: &m::ReportingService) -> rt::Call<m::ReportingService> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemMycompanyReportingServicesById",
             "/system/mycompany/reportingServices/{id}",
             Some(body),
@@ -13409,9 +11412,10 @@ impl SystemMyCompanyReportingServicesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ReportingService> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ReportingService> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemMycompanyReportingServicesById",
             "/system/mycompany/reportingServices/{id}",
             patch,
@@ -13440,10 +11444,11 @@ impl SystemMyCompanyReportingServicesByIdTestConnection {
     ///
     /// Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn post(&self) -> rt::ApiFuture<m::SuccessResponse> {
+    pub fn post(&self) -> rt::Call<m::SuccessResponse> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemMycompanyReportingServicesByIdTestConnection",
             "/system/mycompany/reportingServices/{id}/testConnection",
             rt::NO_BODY,
@@ -13464,38 +11469,11 @@ impl SystemMyCompanyServices {
     /// `GET /system/mycompany/services` (`getSystemMycompanyServices`): Get List of
     /// MyCompanyService.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Service>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Service> {
         rt::list(
-            &self.0,
-            "getSystemMycompanyServices",
-            "/system/mycompany/services",
-            query,
-        )
-    }
-
-    /// `GET /system/mycompany/services` (`getSystemMycompanyServices`): Get List of
-    /// MyCompanyService.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Service> {
-        rt::stream(
-            &self.0,
-            "getSystemMycompanyServices",
-            "/system/mycompany/services",
-            query,
-        )
-    }
-
-    /// `GET /system/mycompany/services` (`getSystemMycompanyServices`): Get List of
-    /// MyCompanyService.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Service>> {
-        rt::pages(
             &self.0,
             "getSystemMycompanyServices",
             "/system/mycompany/services",
@@ -13522,10 +11500,11 @@ impl SystemMyCompanyServicesById {
     /// `GET /system/mycompany/services/{id}` (`getSystemMycompanyServicesById`): Get
     /// MyCompanyService.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::Service> {
+    pub fn get(&self) -> rt::Call<m::Service> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemMycompanyServicesById",
             "/system/mycompany/services/{id}",
             rt::NO_BODY,
@@ -13538,7 +11517,7 @@ impl SystemMyCompanyServicesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Service>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Service>> {
         rt::get_opt(
             &self.0,
             "getSystemMycompanyServicesById",
@@ -13552,10 +11531,11 @@ impl SystemMyCompanyServicesById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::Service) -> rt::ApiFuture<m::Service> {
+    pub fn update(&self, body: &m::Service) -> rt::Call<m::Service> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemMycompanyServicesById",
             "/system/mycompany/services/{id}",
             Some(body),
@@ -13569,9 +11549,10 @@ impl SystemMyCompanyServicesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Service> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Service> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemMycompanyServicesById",
             "/system/mycompany/services/{id}",
             patch,
@@ -13592,38 +11573,11 @@ impl SystemMyCompanyTimeExpense {
     /// `GET /system/myCompany/timeExpense` (`getSystemMyCompanyTimeExpense`): Get List of
     /// TimeExpense.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::TimeExpense>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::TimeExpense> {
         rt::list(
-            &self.0,
-            "getSystemMyCompanyTimeExpense",
-            "/system/myCompany/timeExpense",
-            query,
-        )
-    }
-
-    /// `GET /system/myCompany/timeExpense` (`getSystemMyCompanyTimeExpense`): Get List of
-    /// TimeExpense.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::TimeExpense> {
-        rt::stream(
-            &self.0,
-            "getSystemMyCompanyTimeExpense",
-            "/system/myCompany/timeExpense",
-            query,
-        )
-    }
-
-    /// `GET /system/myCompany/timeExpense` (`getSystemMyCompanyTimeExpense`): Get List of
-    /// TimeExpense.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::TimeExpense>> {
-        rt::pages(
             &self.0,
             "getSystemMyCompanyTimeExpense",
             "/system/myCompany/timeExpense",
@@ -13636,7 +11590,7 @@ impl SystemMyCompanyTimeExpense {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemMyCompanyTimeExpenseCount",
@@ -13664,10 +11618,11 @@ impl SystemMyCompanyTimeExpenseById {
     /// `GET /system/myCompany/timeExpense/{id}` (`getSystemMyCompanyTimeExpenseById`): Get
     /// TimeExpense.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::TimeExpense> {
+    pub fn get(&self) -> rt::Call<m::TimeExpense> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemMyCompanyTimeExpenseById",
             "/system/myCompany/timeExpense/{id}",
             rt::NO_BODY,
@@ -13680,7 +11635,7 @@ impl SystemMyCompanyTimeExpenseById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::TimeExpense>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::TimeExpense>> {
         rt::get_opt(
             &self.0,
             "getSystemMyCompanyTimeExpenseById",
@@ -13694,10 +11649,11 @@ impl SystemMyCompanyTimeExpenseById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::TimeExpense) -> rt::ApiFuture<m::TimeExpense> {
+    pub fn update(&self, body: &m::TimeExpense) -> rt::Call<m::TimeExpense> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemMyCompanyTimeExpenseById",
             "/system/myCompany/timeExpense/{id}",
             Some(body),
@@ -13711,9 +11667,10 @@ impl SystemMyCompanyTimeExpenseById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::TimeExpense> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::TimeExpense> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemMyCompanyTimeExpenseById",
             "/system/myCompany/timeExpense/{id}",
             patch,
@@ -13733,10 +11690,11 @@ pub struct SystemMyMembers(rt::Node);
 impl SystemMyMembers {
     /// `GET /system/myMembers` (`getSystemMyMembers`): Get MyMember.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::MyMember> {
+    pub fn get(&self) -> rt::Call<m::MyMember> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemMyMembers",
             "/system/myMembers",
             rt::NO_BODY,
@@ -13762,10 +11720,11 @@ pub struct SystemMyMembersInfo(rt::Node);
 impl SystemMyMembersInfo {
     /// `GET /system/myMembers/info` (`getSystemMyMembersInfo`): Get MyMemberInfo.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::MyMemberInfo> {
+    pub fn get(&self) -> rt::Call<m::MyMemberInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemMyMembersInfo",
             "/system/myMembers/info",
             rt::NO_BODY,
@@ -13785,26 +11744,11 @@ pub struct SystemMySecurity(rt::Node);
 impl SystemMySecurity {
     /// `GET /system/mySecurity` (`getSystemMySecurity`): Get List of MySecurity.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::MySecurity>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::MySecurity> {
         rt::list(&self.0, "getSystemMySecurity", "/system/mySecurity", query)
-    }
-
-    /// `GET /system/mySecurity` (`getSystemMySecurity`): Get List of MySecurity.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::MySecurity> {
-        rt::stream(&self.0, "getSystemMySecurity", "/system/mySecurity", query)
-    }
-
-    /// `GET /system/mySecurity` (`getSystemMySecurity`): Get List of MySecurity.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::MySecurity>> {
-        rt::pages(&self.0, "getSystemMySecurity", "/system/mySecurity", query)
     }
 
     /// `/system/mySecurity/customizeItems`.
@@ -13826,41 +11770,11 @@ impl SystemMySecurityCustomizeItems {
     /// `GET /system/mySecurity/customizeItems/` (`getSystemMySecurityCustomizeItems`): Get List of
     /// MySecurityCustomizeItems.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::MySecurityCustomizeItem>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::MySecurityCustomizeItem> {
         rt::list(
-            &self.0,
-            "getSystemMySecurityCustomizeItems",
-            "/system/mySecurity/customizeItems/",
-            query,
-        )
-    }
-
-    /// `GET /system/mySecurity/customizeItems/` (`getSystemMySecurityCustomizeItems`): Get List of
-    /// MySecurityCustomizeItems.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::MySecurityCustomizeItem> {
-        rt::stream(
-            &self.0,
-            "getSystemMySecurityCustomizeItems",
-            "/system/mySecurity/customizeItems/",
-            query,
-        )
-    }
-
-    /// `GET /system/mySecurity/customizeItems/` (`getSystemMySecurityCustomizeItems`): Get List of
-    /// MySecurityCustomizeItems.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::MySecurityCustomizeItem>> {
-        rt::pages(
             &self.0,
             "getSystemMySecurityCustomizeItems",
             "/system/mySecurity/customizeItems/",
@@ -13881,41 +11795,11 @@ impl SystemNotificationRecipients {
     /// `GET /system/notificationRecipients` (`getSystemNotificationRecipients`): Get List of
     /// NotificationRecipient.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::NotificationRecipient>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::NotificationRecipient> {
         rt::list(
-            &self.0,
-            "getSystemNotificationRecipients",
-            "/system/notificationRecipients",
-            query,
-        )
-    }
-
-    /// `GET /system/notificationRecipients` (`getSystemNotificationRecipients`): Get List of
-    /// NotificationRecipient.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::NotificationRecipient> {
-        rt::stream(
-            &self.0,
-            "getSystemNotificationRecipients",
-            "/system/notificationRecipients",
-            query,
-        )
-    }
-
-    /// `GET /system/notificationRecipients` (`getSystemNotificationRecipients`): Get List of
-    /// NotificationRecipient.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::NotificationRecipient>> {
-        rt::pages(
             &self.0,
             "getSystemNotificationRecipients",
             "/system/notificationRecipients",
@@ -13928,7 +11812,7 @@ impl SystemNotificationRecipients {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemNotificationRecipientsCount",
@@ -13956,10 +11840,11 @@ impl SystemNotificationRecipientsById {
     /// `GET /system/notificationRecipients/{id}` (`getSystemNotificationRecipientsById`): Get
     /// NotificationRecipient.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::NotificationRecipient> {
+    pub fn get(&self) -> rt::Call<m::NotificationRecipient> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemNotificationRecipientsById",
             "/system/notificationRecipients/{id}",
             rt::NO_BODY,
@@ -13972,7 +11857,7 @@ impl SystemNotificationRecipientsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::NotificationRecipient>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::NotificationRecipient>> {
         rt::get_opt(
             &self.0,
             "getSystemNotificationRecipientsById",
@@ -14053,10 +11938,11 @@ impl SystemOffice365ApplicationByIdInfo {
     /// `GET /system/office365/application/{id}/info` (`getSystemOffice365ApplicationByIdInfo`): Get
     /// Office365EmailApplicationInfos.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::Office365EmailApplicationInfo> {
+    pub fn get(&self) -> rt::Call<m::Office365EmailApplicationInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemOffice365ApplicationByIdInfo",
             "/system/office365/application/{id}/info",
             rt::NO_BODY,
@@ -14077,44 +11963,11 @@ impl SystemOffice365ApplicationInfo {
     /// `GET /system/office365/application/info` (`getSystemOffice365ApplicationInfo`): Get List of
     /// Office365EmailApplicationInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiFuture<Vec<m::Office365EmailApplicationInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Office365EmailApplicationInfo> {
         rt::list(
-            &self.0,
-            "getSystemOffice365ApplicationInfo",
-            "/system/office365/application/info",
-            query,
-        )
-    }
-
-    /// `GET /system/office365/application/info` (`getSystemOffice365ApplicationInfo`): Get List of
-    /// Office365EmailApplicationInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Office365EmailApplicationInfo> {
-        rt::stream(
-            &self.0,
-            "getSystemOffice365ApplicationInfo",
-            "/system/office365/application/info",
-            query,
-        )
-    }
-
-    /// `GET /system/office365/application/info` (`getSystemOffice365ApplicationInfo`): Get List of
-    /// Office365EmailApplicationInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::Office365EmailApplicationInfo>> {
-        rt::pages(
             &self.0,
             "getSystemOffice365ApplicationInfo",
             "/system/office365/application/info",
@@ -14127,7 +11980,7 @@ impl SystemOffice365ApplicationInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemOffice365ApplicationInfoCount",
@@ -14149,38 +12002,11 @@ impl SystemOffice365EmailSetups {
     /// `GET /system/office365/emailSetups` (`getSystemOffice365EmailSetups`): Get List of
     /// Office365EmailSetup.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Office365EmailSetup>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Office365EmailSetup> {
         rt::list(
-            &self.0,
-            "getSystemOffice365EmailSetups",
-            "/system/office365/emailSetups",
-            query,
-        )
-    }
-
-    /// `GET /system/office365/emailSetups` (`getSystemOffice365EmailSetups`): Get List of
-    /// Office365EmailSetup.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Office365EmailSetup> {
-        rt::stream(
-            &self.0,
-            "getSystemOffice365EmailSetups",
-            "/system/office365/emailSetups",
-            query,
-        )
-    }
-
-    /// `GET /system/office365/emailSetups` (`getSystemOffice365EmailSetups`): Get List of
-    /// Office365EmailSetup.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Office365EmailSetup>> {
-        rt::pages(
             &self.0,
             "getSystemOffice365EmailSetups",
             "/system/office365/emailSetups",
@@ -14193,7 +12019,7 @@ impl SystemOffice365EmailSetups {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemOffice365EmailSetupsCount",
@@ -14207,10 +12033,11 @@ impl SystemOffice365EmailSetups {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::Office365EmailSetup) -> rt::ApiFuture<m::Office365EmailSetup> {
+    pub fn create(&self, body: &m::Office365EmailSetup) -> rt::Call<m::Office365EmailSetup> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemOffice365EmailSetups",
             "/system/office365/emailSetups",
             Some(body),
@@ -14237,10 +12064,11 @@ impl SystemOffice365EmailSetupsById {
     /// `GET /system/office365/emailSetups/{id}` (`getSystemOffice365EmailSetupsById`): Get
     /// Office365EmailSetup.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::Office365EmailSetup> {
+    pub fn get(&self) -> rt::Call<m::Office365EmailSetup> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemOffice365EmailSetupsById",
             "/system/office365/emailSetups/{id}",
             rt::NO_BODY,
@@ -14253,7 +12081,7 @@ impl SystemOffice365EmailSetupsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Office365EmailSetup>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Office365EmailSetup>> {
         rt::get_opt(
             &self.0,
             "getSystemOffice365EmailSetupsById",
@@ -14267,10 +12095,11 @@ impl SystemOffice365EmailSetupsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::Office365EmailSetup) -> rt::ApiFuture<m::Office365EmailSetup> {
+    pub fn update(&self, body: &m::Office365EmailSetup) -> rt::Call<m::Office365EmailSetup> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemOffice365EmailSetupsById",
             "/system/office365/emailSetups/{id}",
             Some(body),
@@ -14284,9 +12113,10 @@ impl SystemOffice365EmailSetupsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Office365EmailSetup> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Office365EmailSetup> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemOffice365EmailSetupsById",
             "/system/office365/emailSetups/{id}",
             patch,
@@ -14297,10 +12127,11 @@ impl SystemOffice365EmailSetupsById {
     /// `DELETE /system/office365/emailSetups/{id}` (`deleteSystemOffice365EmailSetupsById`): Delete
     /// Office365EmailSetup.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemOffice365EmailSetupsById",
             "/system/office365/emailSetups/{id}",
             rt::NO_BODY,
@@ -14341,10 +12172,11 @@ impl SystemOffice365EmailSetupsByIdAuthorize {
     ///
     /// Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn post(&self) -> rt::ApiFuture<m::SuccessResponse> {
+    pub fn post(&self) -> rt::Call<m::SuccessResponse> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemOffice365EmailSetupsByIdAuthorize",
             "/system/office365/emailSetups/{id}/authorize",
             rt::NO_BODY,
@@ -14366,40 +12198,11 @@ impl SystemOffice365EmailSetupsByIdGetEmails {
     /// (`getSystemOffice365EmailSetupsByIdGetEmails`): Get List of UserEmails from inbound ticket
     /// service.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::UserEmail>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::UserEmail> {
         rt::list(
-            &self.0,
-            "getSystemOffice365EmailSetupsByIdGetEmails",
-            "/system/office365/emailSetups/{id}/getEmails/",
-            query,
-        )
-    }
-
-    /// `GET /system/office365/emailSetups/{id}/getEmails/`
-    /// (`getSystemOffice365EmailSetupsByIdGetEmails`): Get List of UserEmails from inbound ticket
-    /// service.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::UserEmail> {
-        rt::stream(
-            &self.0,
-            "getSystemOffice365EmailSetupsByIdGetEmails",
-            "/system/office365/emailSetups/{id}/getEmails/",
-            query,
-        )
-    }
-
-    /// `GET /system/office365/emailSetups/{id}/getEmails/`
-    /// (`getSystemOffice365EmailSetupsByIdGetEmails`): Get List of UserEmails from inbound ticket
-    /// service.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::UserEmail>> {
-        rt::pages(
             &self.0,
             "getSystemOffice365EmailSetupsByIdGetEmails",
             "/system/office365/emailSetups/{id}/getEmails/",
@@ -14422,10 +12225,11 @@ impl SystemOffice365EmailSetupsByIdTestConnection {
     ///
     /// Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn post(&self) -> rt::ApiFuture<m::SuccessResponse> {
+    pub fn post(&self) -> rt::Call<m::SuccessResponse> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemOffice365EmailSetupsByIdTestConnection",
             "/system/office365/emailSetups/{id}/testConnection",
             rt::NO_BODY,
@@ -14446,41 +12250,11 @@ impl SystemOnPremiseSearchSetting {
     /// `GET /system/onPremiseSearchSetting/` (`getSystemOnPremiseSearchSetting`): Get List of
     /// OnPremiseSearchSettings.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::OnPremiseSearchSetting>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::OnPremiseSearchSetting> {
         rt::list(
-            &self.0,
-            "getSystemOnPremiseSearchSetting",
-            "/system/onPremiseSearchSetting/",
-            query,
-        )
-    }
-
-    /// `GET /system/onPremiseSearchSetting/` (`getSystemOnPremiseSearchSetting`): Get List of
-    /// OnPremiseSearchSettings.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::OnPremiseSearchSetting> {
-        rt::stream(
-            &self.0,
-            "getSystemOnPremiseSearchSetting",
-            "/system/onPremiseSearchSetting/",
-            query,
-        )
-    }
-
-    /// `GET /system/onPremiseSearchSetting/` (`getSystemOnPremiseSearchSetting`): Get List of
-    /// OnPremiseSearchSettings.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::OnPremiseSearchSetting>> {
-        rt::pages(
             &self.0,
             "getSystemOnPremiseSearchSetting",
             "/system/onPremiseSearchSetting/",
@@ -14493,7 +12267,7 @@ impl SystemOnPremiseSearchSetting {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemOnPremiseSearchSettingCount",
@@ -14521,10 +12295,11 @@ impl SystemOnPremiseSearchSettingById {
     /// `GET /system/onPremiseSearchSetting/{id}` (`getSystemOnPremiseSearchSettingById`): Get
     /// OnPremiseSearchSettings.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::OnPremiseSearchSetting> {
+    pub fn get(&self) -> rt::Call<m::OnPremiseSearchSetting> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemOnPremiseSearchSettingById",
             "/system/onPremiseSearchSetting/{id}",
             rt::NO_BODY,
@@ -14537,7 +12312,7 @@ impl SystemOnPremiseSearchSettingById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::OnPremiseSearchSetting>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::OnPremiseSearchSetting>> {
         rt::get_opt(
             &self.0,
             "getSystemOnPremiseSearchSettingById",
@@ -14552,13 +12327,11 @@ impl SystemOnPremiseSearchSettingById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(
-        &self,
-        body: &m::OnPremiseSearchSetting,
-    ) -> rt::ApiFuture<m::OnPremiseSearchSetting> {
+    pub fn update(&self, body: &m::OnPremiseSearchSetting) -> rt::Call<m::OnPremiseSearchSetting> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemOnPremiseSearchSettingById",
             "/system/onPremiseSearchSetting/{id}",
             Some(body),
@@ -14572,9 +12345,10 @@ impl SystemOnPremiseSearchSettingById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::OnPremiseSearchSetting> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::OnPremiseSearchSetting> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemOnPremiseSearchSettingById",
             "/system/onPremiseSearchSetting/{id}",
             patch,
@@ -14594,36 +12368,11 @@ pub struct SystemOsgradeweights(rt::Node);
 impl SystemOsgradeweights {
     /// `GET /system/osgradeweights` (`getSystemOsgradeweights`): Get List of OsGradeWeight.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::OsGradeWeight>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::OsGradeWeight> {
         rt::list(
-            &self.0,
-            "getSystemOsgradeweights",
-            "/system/osgradeweights",
-            query,
-        )
-    }
-
-    /// `GET /system/osgradeweights` (`getSystemOsgradeweights`): Get List of OsGradeWeight.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::OsGradeWeight> {
-        rt::stream(
-            &self.0,
-            "getSystemOsgradeweights",
-            "/system/osgradeweights",
-            query,
-        )
-    }
-
-    /// `GET /system/osgradeweights` (`getSystemOsgradeweights`): Get List of OsGradeWeight.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::OsGradeWeight>> {
-        rt::pages(
             &self.0,
             "getSystemOsgradeweights",
             "/system/osgradeweights",
@@ -14636,7 +12385,7 @@ impl SystemOsgradeweights {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemOsgradeweightsCount",
@@ -14663,10 +12412,11 @@ pub struct SystemOsgradeweightsById(rt::Node);
 impl SystemOsgradeweightsById {
     /// `GET /system/osgradeweights/{id}` (`getSystemOsgradeweightsById`): Get OsGradeWeight.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::OsGradeWeight> {
+    pub fn get(&self) -> rt::Call<m::OsGradeWeight> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemOsgradeweightsById",
             "/system/osgradeweights/{id}",
             rt::NO_BODY,
@@ -14678,7 +12428,7 @@ impl SystemOsgradeweightsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::OsGradeWeight>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::OsGradeWeight>> {
         rt::get_opt(
             &self.0,
             "getSystemOsgradeweightsById",
@@ -14691,10 +12441,11 @@ impl SystemOsgradeweightsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::OsGradeWeight) -> rt::ApiFuture<m::OsGradeWeight> {
+    pub fn update(&self, body: &m::OsGradeWeight) -> rt::Call<m::OsGradeWeight> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemOsgradeweightsById",
             "/system/osgradeweights/{id}",
             Some(body),
@@ -14707,9 +12458,10 @@ impl SystemOsgradeweightsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::OsGradeWeight> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::OsGradeWeight> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemOsgradeweightsById",
             "/system/osgradeweights/{id}",
             patch,
@@ -14729,36 +12481,11 @@ pub struct SystemParsingTypes(rt::Node);
 impl SystemParsingTypes {
     /// `GET /system/parsingTypes` (`getSystemParsingTypes`): Get List of ParsingType.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ParsingType>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ParsingType> {
         rt::list(
-            &self.0,
-            "getSystemParsingTypes",
-            "/system/parsingTypes",
-            query,
-        )
-    }
-
-    /// `GET /system/parsingTypes` (`getSystemParsingTypes`): Get List of ParsingType.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ParsingType> {
-        rt::stream(
-            &self.0,
-            "getSystemParsingTypes",
-            "/system/parsingTypes",
-            query,
-        )
-    }
-
-    /// `GET /system/parsingTypes` (`getSystemParsingTypes`): Get List of ParsingType.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ParsingType>> {
-        rt::pages(
             &self.0,
             "getSystemParsingTypes",
             "/system/parsingTypes",
@@ -14770,7 +12497,7 @@ impl SystemParsingTypes {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemParsingTypesCount",
@@ -14797,10 +12524,11 @@ pub struct SystemParsingTypesById(rt::Node);
 impl SystemParsingTypesById {
     /// `GET /system/parsingTypes/{id}` (`getSystemParsingTypesById`): Get ParsingType.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::ParsingType> {
+    pub fn get(&self) -> rt::Call<m::ParsingType> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemParsingTypesById",
             "/system/parsingTypes/{id}",
             rt::NO_BODY,
@@ -14812,7 +12540,7 @@ impl SystemParsingTypesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ParsingType>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ParsingType>> {
         rt::get_opt(
             &self.0,
             "getSystemParsingTypesById",
@@ -14832,36 +12560,11 @@ pub struct SystemParsingVariables(rt::Node);
 impl SystemParsingVariables {
     /// `GET /system/parsingVariables` (`getSystemParsingVariables`): Get List of ParsingVariable.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ParsingVariable>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ParsingVariable> {
         rt::list(
-            &self.0,
-            "getSystemParsingVariables",
-            "/system/parsingVariables",
-            query,
-        )
-    }
-
-    /// `GET /system/parsingVariables` (`getSystemParsingVariables`): Get List of ParsingVariable.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ParsingVariable> {
-        rt::stream(
-            &self.0,
-            "getSystemParsingVariables",
-            "/system/parsingVariables",
-            query,
-        )
-    }
-
-    /// `GET /system/parsingVariables` (`getSystemParsingVariables`): Get List of ParsingVariable.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ParsingVariable>> {
-        rt::pages(
             &self.0,
             "getSystemParsingVariables",
             "/system/parsingVariables",
@@ -14874,7 +12577,7 @@ impl SystemParsingVariables {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemParsingVariablesCount",
@@ -14901,10 +12604,11 @@ pub struct SystemParsingVariablesById(rt::Node);
 impl SystemParsingVariablesById {
     /// `GET /system/parsingVariables/{id}` (`getSystemParsingVariablesById`): Get ParsingVariable.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::ParsingVariable> {
+    pub fn get(&self) -> rt::Call<m::ParsingVariable> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemParsingVariablesById",
             "/system/parsingVariables/{id}",
             rt::NO_BODY,
@@ -14916,7 +12620,7 @@ impl SystemParsingVariablesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ParsingVariable>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ParsingVariable>> {
         rt::get_opt(
             &self.0,
             "getSystemParsingVariablesById",
@@ -14936,36 +12640,11 @@ pub struct SystemPortalReports(rt::Node);
 impl SystemPortalReports {
     /// `GET /system/portalReports` (`getSystemPortalReports`): Get List of PortalReport.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::PortalReport>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::PortalReport> {
         rt::list(
-            &self.0,
-            "getSystemPortalReports",
-            "/system/portalReports",
-            query,
-        )
-    }
-
-    /// `GET /system/portalReports` (`getSystemPortalReports`): Get List of PortalReport.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::PortalReport> {
-        rt::stream(
-            &self.0,
-            "getSystemPortalReports",
-            "/system/portalReports",
-            query,
-        )
-    }
-
-    /// `GET /system/portalReports` (`getSystemPortalReports`): Get List of PortalReport.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::PortalReport>> {
-        rt::pages(
             &self.0,
             "getSystemPortalReports",
             "/system/portalReports",
@@ -14978,7 +12657,7 @@ impl SystemPortalReports {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemPortalReportsCount",
@@ -14991,10 +12670,11 @@ impl SystemPortalReports {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::PortalReport) -> rt::ApiFuture<m::PortalReport> {
+    pub fn create(&self, body: &m::PortalReport) -> rt::Call<m::PortalReport> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemPortalReports",
             "/system/portalReports",
             Some(body),
@@ -15020,10 +12700,11 @@ pub struct SystemPortalReportsById(rt::Node);
 impl SystemPortalReportsById {
     /// `GET /system/portalReports/{id}` (`getSystemPortalReportsById`): Get PortalReport.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::PortalReport> {
+    pub fn get(&self) -> rt::Call<m::PortalReport> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemPortalReportsById",
             "/system/portalReports/{id}",
             rt::NO_BODY,
@@ -15035,7 +12716,7 @@ impl SystemPortalReportsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::PortalReport>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::PortalReport>> {
         rt::get_opt(
             &self.0,
             "getSystemPortalReportsById",
@@ -15048,10 +12729,11 @@ impl SystemPortalReportsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::PortalReport) -> rt::ApiFuture<m::PortalReport> {
+    pub fn update(&self, body: &m::PortalReport) -> rt::Call<m::PortalReport> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemPortalReportsById",
             "/system/portalReports/{id}",
             Some(body),
@@ -15064,9 +12746,10 @@ impl SystemPortalReportsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::PortalReport> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::PortalReport> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemPortalReportsById",
             "/system/portalReports/{id}",
             patch,
@@ -15076,10 +12759,11 @@ impl SystemPortalReportsById {
 
     /// `DELETE /system/portalReports/{id}` (`deleteSystemPortalReportsById`): Delete PortalReport.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemPortalReportsById",
             "/system/portalReports/{id}",
             rt::NO_BODY,
@@ -15099,36 +12783,11 @@ pub struct SystemQuoteLinkSetup(rt::Node);
 impl SystemQuoteLinkSetup {
     /// `GET /system/quoteLinkSetup` (`getSystemQuoteLinkSetup`): Get List of QuoteLink.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::QuoteLink>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::QuoteLink> {
         rt::list(
-            &self.0,
-            "getSystemQuoteLinkSetup",
-            "/system/quoteLinkSetup",
-            query,
-        )
-    }
-
-    /// `GET /system/quoteLinkSetup` (`getSystemQuoteLinkSetup`): Get List of QuoteLink.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::QuoteLink> {
-        rt::stream(
-            &self.0,
-            "getSystemQuoteLinkSetup",
-            "/system/quoteLinkSetup",
-            query,
-        )
-    }
-
-    /// `GET /system/quoteLinkSetup` (`getSystemQuoteLinkSetup`): Get List of QuoteLink.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::QuoteLink>> {
-        rt::pages(
             &self.0,
             "getSystemQuoteLinkSetup",
             "/system/quoteLinkSetup",
@@ -15140,7 +12799,7 @@ impl SystemQuoteLinkSetup {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemQuoteLinkSetupCount",
@@ -15153,10 +12812,11 @@ impl SystemQuoteLinkSetup {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::QuoteLink) -> rt::ApiFuture<m::QuoteLink> {
+    pub fn create(&self, body: &m::QuoteLink) -> rt::Call<m::QuoteLink> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemQuoteLinkSetup",
             "/system/quoteLinkSetup",
             Some(body),
@@ -15188,10 +12848,11 @@ pub struct SystemQuoteLinkSetupById(rt::Node);
 impl SystemQuoteLinkSetupById {
     /// `GET /system/quoteLinkSetup/{id}` (`getSystemQuoteLinkSetupById`): Get QuoteLink.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::QuoteLink> {
+    pub fn get(&self) -> rt::Call<m::QuoteLink> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemQuoteLinkSetupById",
             "/system/quoteLinkSetup/{id}",
             rt::NO_BODY,
@@ -15203,7 +12864,7 @@ impl SystemQuoteLinkSetupById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::QuoteLink>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::QuoteLink>> {
         rt::get_opt(
             &self.0,
             "getSystemQuoteLinkSetupById",
@@ -15216,10 +12877,11 @@ impl SystemQuoteLinkSetupById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::QuoteLink) -> rt::ApiFuture<m::QuoteLink> {
+    pub fn update(&self, body: &m::QuoteLink) -> rt::Call<m::QuoteLink> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemQuoteLinkSetupById",
             "/system/quoteLinkSetup/{id}",
             Some(body),
@@ -15232,9 +12894,10 @@ impl SystemQuoteLinkSetupById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::QuoteLink> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::QuoteLink> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemQuoteLinkSetupById",
             "/system/quoteLinkSetup/{id}",
             patch,
@@ -15244,10 +12907,11 @@ impl SystemQuoteLinkSetupById {
 
     /// `DELETE /system/quoteLinkSetup/{id}` (`deleteSystemQuoteLinkSetupById`): Delete QuoteLink.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemQuoteLinkSetupById",
             "/system/quoteLinkSetup/{id}",
             rt::NO_BODY,
@@ -15270,10 +12934,11 @@ impl SystemQuoteLinkSetupTestConnection {
     ///
     /// Sends no query parameters; `get_with` also sends `url`.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::SuccessResponse> {
+    pub fn get(&self) -> rt::Call<m::SuccessResponse> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemQuoteLinkSetupTestConnection",
             "/system/quoteLinkSetup/testConnection",
             rt::NO_BODY,
@@ -15289,10 +12954,11 @@ impl SystemQuoteLinkSetupTestConnection {
     pub fn get_with(
         &self,
         params: &GetSystemQuoteLinkSetupTestConnectionParams,
-    ) -> rt::ApiFuture<m::SuccessResponse> {
+    ) -> rt::Call<m::SuccessResponse> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemQuoteLinkSetupTestConnection",
             "/system/quoteLinkSetup/testConnection",
             rt::NO_BODY,
@@ -15327,36 +12993,11 @@ pub struct SystemReportCards(rt::Node);
 impl SystemReportCards {
     /// `GET /system/reportCards` (`getSystemReportCards`): Get List of ReportCard.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ReportCard>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ReportCard> {
         rt::list(
-            &self.0,
-            "getSystemReportCards",
-            "/system/reportCards",
-            query,
-        )
-    }
-
-    /// `GET /system/reportCards` (`getSystemReportCards`): Get List of ReportCard.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ReportCard> {
-        rt::stream(
-            &self.0,
-            "getSystemReportCards",
-            "/system/reportCards",
-            query,
-        )
-    }
-
-    /// `GET /system/reportCards` (`getSystemReportCards`): Get List of ReportCard.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ReportCard>> {
-        rt::pages(
             &self.0,
             "getSystemReportCards",
             "/system/reportCards",
@@ -15368,7 +13009,7 @@ impl SystemReportCards {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemReportCardsCount",
@@ -15381,10 +13022,11 @@ impl SystemReportCards {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::ReportCard) -> rt::ApiFuture<m::ReportCard> {
+    pub fn create(&self, body: &m::ReportCard) -> rt::Call<m::ReportCard> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemReportCards",
             "/system/reportCards",
             Some(body),
@@ -15416,10 +13058,11 @@ pub struct SystemReportCardsById(rt::Node);
 impl SystemReportCardsById {
     /// `GET /system/reportCards/{id}` (`getSystemReportCardsById`): Get ReportCard.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::ReportCard> {
+    pub fn get(&self) -> rt::Call<m::ReportCard> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemReportCardsById",
             "/system/reportCards/{id}",
             rt::NO_BODY,
@@ -15431,7 +13074,7 @@ impl SystemReportCardsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ReportCard>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ReportCard>> {
         rt::get_opt(
             &self.0,
             "getSystemReportCardsById",
@@ -15444,10 +13087,11 @@ impl SystemReportCardsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::ReportCard) -> rt::ApiFuture<m::ReportCard> {
+    pub fn update(&self, body: &m::ReportCard) -> rt::Call<m::ReportCard> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemReportCardsById",
             "/system/reportCards/{id}",
             Some(body),
@@ -15460,9 +13104,10 @@ impl SystemReportCardsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ReportCard> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ReportCard> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemReportCardsById",
             "/system/reportCards/{id}",
             patch,
@@ -15472,10 +13117,11 @@ impl SystemReportCardsById {
 
     /// `DELETE /system/reportCards/{id}` (`deleteSystemReportCardsById`): Delete ReportCard.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemReportCardsById",
             "/system/reportCards/{id}",
             rt::NO_BODY,
@@ -15508,38 +13154,11 @@ impl SystemReportCardsByIdDetails {
     /// `GET /system/reportCards/{parentId}/details` (`getSystemReportCardsByParentIdDetails`): Get
     /// List of ReportCardDetail.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ReportCardDetail>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ReportCardDetail> {
         rt::list(
-            &self.0,
-            "getSystemReportCardsByParentIdDetails",
-            "/system/reportCards/{parentId}/details",
-            query,
-        )
-    }
-
-    /// `GET /system/reportCards/{parentId}/details` (`getSystemReportCardsByParentIdDetails`): Get
-    /// List of ReportCardDetail.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ReportCardDetail> {
-        rt::stream(
-            &self.0,
-            "getSystemReportCardsByParentIdDetails",
-            "/system/reportCards/{parentId}/details",
-            query,
-        )
-    }
-
-    /// `GET /system/reportCards/{parentId}/details` (`getSystemReportCardsByParentIdDetails`): Get
-    /// List of ReportCardDetail.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ReportCardDetail>> {
-        rt::pages(
             &self.0,
             "getSystemReportCardsByParentIdDetails",
             "/system/reportCards/{parentId}/details",
@@ -15552,7 +13171,7 @@ impl SystemReportCardsByIdDetails {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemReportCardsByParentIdDetailsCount",
@@ -15566,10 +13185,11 @@ impl SystemReportCardsByIdDetails {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::ReportCardDetail) -> rt::ApiFuture<m::ReportCardDetail> {
+    pub fn create(&self, body: &m::ReportCardDetail) -> rt::Call<m::ReportCardDetail> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemReportCardsByParentIdDetails",
             "/system/reportCards/{parentId}/details",
             Some(body),
@@ -15596,10 +13216,11 @@ impl SystemReportCardsByIdDetailsById {
     /// `GET /system/reportCards/{parentId}/details/{id}`
     /// (`getSystemReportCardsByParentIdDetailsById`): Get ReportCardDetail.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::ReportCardDetail> {
+    pub fn get(&self) -> rt::Call<m::ReportCardDetail> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemReportCardsByParentIdDetailsById",
             "/system/reportCards/{parentId}/details/{id}",
             rt::NO_BODY,
@@ -15612,7 +13233,7 @@ impl SystemReportCardsByIdDetailsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ReportCardDetail>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ReportCardDetail>> {
         rt::get_opt(
             &self.0,
             "getSystemReportCardsByParentIdDetailsById",
@@ -15626,10 +13247,11 @@ impl SystemReportCardsByIdDetailsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::ReportCardDetail) -> rt::ApiFuture<m::ReportCardDetail> {
+    pub fn update(&self, body: &m::ReportCardDetail) -> rt::Call<m::ReportCardDetail> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemReportCardsByParentIdDetailsById",
             "/system/reportCards/{parentId}/details/{id}",
             Some(body),
@@ -15643,9 +13265,10 @@ impl SystemReportCardsByIdDetailsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ReportCardDetail> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ReportCardDetail> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemReportCardsByParentIdDetailsById",
             "/system/reportCards/{parentId}/details/{id}",
             patch,
@@ -15656,10 +13279,11 @@ impl SystemReportCardsByIdDetailsById {
     /// `DELETE /system/reportCards/{parentId}/details/{id}`
     /// (`deleteSystemReportCardsByParentIdDetailsById`): Delete ReportCardDetail.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemReportCardsByParentIdDetailsById",
             "/system/reportCards/{parentId}/details/{id}",
             rt::NO_BODY,
@@ -15679,10 +13303,11 @@ pub struct SystemReportCardsByIdInfo(rt::Node);
 impl SystemReportCardsByIdInfo {
     /// `GET /system/reportCards/{id}/info` (`getSystemReportCardsByIdInfo`): Get ReportCardInfo.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::ReportCardInfo> {
+    pub fn get(&self) -> rt::Call<m::ReportCardInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemReportCardsByIdInfo",
             "/system/reportCards/{id}/info",
             rt::NO_BODY,
@@ -15702,36 +13327,11 @@ pub struct SystemReportCardsInfo(rt::Node);
 impl SystemReportCardsInfo {
     /// `GET /system/reportCards/info` (`getSystemReportCardsInfo`): Get List of ReportCardInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ReportCardInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ReportCardInfo> {
         rt::list(
-            &self.0,
-            "getSystemReportCardsInfo",
-            "/system/reportCards/info",
-            query,
-        )
-    }
-
-    /// `GET /system/reportCards/info` (`getSystemReportCardsInfo`): Get List of ReportCardInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ReportCardInfo> {
-        rt::stream(
-            &self.0,
-            "getSystemReportCardsInfo",
-            "/system/reportCards/info",
-            query,
-        )
-    }
-
-    /// `GET /system/reportCards/info` (`getSystemReportCardsInfo`): Get List of ReportCardInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ReportCardInfo>> {
-        rt::pages(
             &self.0,
             "getSystemReportCardsInfo",
             "/system/reportCards/info",
@@ -15744,7 +13344,7 @@ impl SystemReportCardsInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemReportCardsInfoCount",
@@ -15765,26 +13365,11 @@ pub struct SystemReports(rt::Node);
 impl SystemReports {
     /// `GET /system/reports` (`getSystemReports`): Get List of Report.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Report>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Report> {
         rt::list(&self.0, "getSystemReports", "/system/reports", query)
-    }
-
-    /// `GET /system/reports` (`getSystemReports`): Get List of Report.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Report> {
-        rt::stream(&self.0, "getSystemReports", "/system/reports", query)
-    }
-
-    /// `GET /system/reports` (`getSystemReports`): Get List of Report.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Report>> {
-        rt::pages(&self.0, "getSystemReports", "/system/reports", query)
     }
 
     /// The record named by `reportName`: `/system/reports/{reportName}`. The value is
@@ -15809,7 +13394,7 @@ impl SystemReportsByReportName {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemReportsByReportNameCount",
@@ -15820,10 +13405,11 @@ impl SystemReportsByReportName {
 
     /// `GET /system/reports/{reportName}` (`getSystemReportsByReportName`): Get ReportDataResponse.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::ReportDataResponse> {
+    pub fn get(&self) -> rt::Call<m::ReportDataResponse> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemReportsByReportName",
             "/system/reports/{reportName}",
             rt::NO_BODY,
@@ -15835,7 +13421,7 @@ impl SystemReportsByReportName {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ReportDataResponse>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ReportDataResponse>> {
         rt::get_opt(
             &self.0,
             "getSystemReportsByReportName",
@@ -15862,48 +13448,14 @@ impl SystemReportsByReportNameColumns {
     /// `GET /system/reports/{reportName}/columns` (`getSystemReportsByReportNameColumns`): Get List
     /// of JObject.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
     pub fn list(
         &self,
         query: &rt::ListQuery,
-    ) -> rt::ApiFuture<Vec<std::collections::BTreeMap<String, m::ReportColumnDefinition>>> {
+    ) -> rt::List<std::collections::BTreeMap<String, m::ReportColumnDefinition>> {
         rt::list(
-            &self.0,
-            "getSystemReportsByReportNameColumns",
-            "/system/reports/{reportName}/columns",
-            query,
-        )
-    }
-
-    /// `GET /system/reports/{reportName}/columns` (`getSystemReportsByReportNameColumns`): Get List
-    /// of JObject.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<std::collections::BTreeMap<String, m::ReportColumnDefinition>> {
-        rt::stream(
-            &self.0,
-            "getSystemReportsByReportNameColumns",
-            "/system/reports/{reportName}/columns",
-            query,
-        )
-    }
-
-    /// `GET /system/reports/{reportName}/columns` (`getSystemReportsByReportNameColumns`): Get List
-    /// of JObject.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<std::collections::BTreeMap<String, m::ReportColumnDefinition>>>
-    {
-        rt::pages(
             &self.0,
             "getSystemReportsByReportNameColumns",
             "/system/reports/{reportName}/columns",
@@ -15926,36 +13478,11 @@ pub struct SystemSecurityRoles(rt::Node);
 impl SystemSecurityRoles {
     /// `GET /system/securityroles` (`getSystemSecurityroles`): Get List of SecurityRole.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::SecurityRole>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::SecurityRole> {
         rt::list(
-            &self.0,
-            "getSystemSecurityroles",
-            "/system/securityroles",
-            query,
-        )
-    }
-
-    /// `GET /system/securityroles` (`getSystemSecurityroles`): Get List of SecurityRole.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::SecurityRole> {
-        rt::stream(
-            &self.0,
-            "getSystemSecurityroles",
-            "/system/securityroles",
-            query,
-        )
-    }
-
-    /// `GET /system/securityroles` (`getSystemSecurityroles`): Get List of SecurityRole.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::SecurityRole>> {
-        rt::pages(
             &self.0,
             "getSystemSecurityroles",
             "/system/securityroles",
@@ -15968,7 +13495,7 @@ impl SystemSecurityRoles {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemSecurityrolesCount",
@@ -15981,10 +13508,11 @@ impl SystemSecurityRoles {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::SecurityRole) -> rt::ApiFuture<m::SecurityRole> {
+    pub fn create(&self, body: &m::SecurityRole) -> rt::Call<m::SecurityRole> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemSecurityroles",
             "/system/securityroles",
             Some(body),
@@ -16016,10 +13544,11 @@ pub struct SystemSecurityRolesById(rt::Node);
 impl SystemSecurityRolesById {
     /// `GET /system/securityroles/{id}` (`getSystemSecurityrolesById`): Get SecurityRole.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::SecurityRole> {
+    pub fn get(&self) -> rt::Call<m::SecurityRole> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemSecurityrolesById",
             "/system/securityroles/{id}",
             rt::NO_BODY,
@@ -16031,7 +13560,7 @@ impl SystemSecurityRolesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::SecurityRole>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::SecurityRole>> {
         rt::get_opt(
             &self.0,
             "getSystemSecurityrolesById",
@@ -16041,10 +13570,11 @@ impl SystemSecurityRolesById {
 
     /// `DELETE /system/securityroles/{id}` (`deleteSystemSecurityrolesById`): Delete SecurityRole.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemSecurityrolesById",
             "/system/securityroles/{id}",
             rt::NO_BODY,
@@ -16077,10 +13607,11 @@ impl SystemSecurityRolesByIdInfo {
     /// `GET /system/securityroles/{id}/info` (`getSystemSecurityrolesByIdInfo`): Get
     /// SecurityRoleInfo.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::SecurityRoleInfo> {
+    pub fn get(&self) -> rt::Call<m::SecurityRoleInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemSecurityrolesByIdInfo",
             "/system/securityroles/{id}/info",
             rt::NO_BODY,
@@ -16101,38 +13632,11 @@ impl SystemSecurityRolesByIdSettings {
     /// `GET /system/securityRoles/{parentId}/settings`
     /// (`getSystemSecurityRolesByParentIdSettings`): Get List of SecurityRoleSetting.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::SecurityRoleSetting>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::SecurityRoleSetting> {
         rt::list(
-            &self.0,
-            "getSystemSecurityRolesByParentIdSettings",
-            "/system/securityRoles/{parentId}/settings",
-            query,
-        )
-    }
-
-    /// `GET /system/securityRoles/{parentId}/settings`
-    /// (`getSystemSecurityRolesByParentIdSettings`): Get List of SecurityRoleSetting.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::SecurityRoleSetting> {
-        rt::stream(
-            &self.0,
-            "getSystemSecurityRolesByParentIdSettings",
-            "/system/securityRoles/{parentId}/settings",
-            query,
-        )
-    }
-
-    /// `GET /system/securityRoles/{parentId}/settings`
-    /// (`getSystemSecurityRolesByParentIdSettings`): Get List of SecurityRoleSetting.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::SecurityRoleSetting>> {
-        rt::pages(
             &self.0,
             "getSystemSecurityRolesByParentIdSettings",
             "/system/securityRoles/{parentId}/settings",
@@ -16145,7 +13649,7 @@ impl SystemSecurityRolesByIdSettings {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemSecurityRolesByParentIdSettingsCount",
@@ -16173,10 +13677,11 @@ impl SystemSecurityRolesByIdSettingsById {
     /// `GET /system/securityRoles/{parentId}/settings/{id}`
     /// (`getSystemSecurityRolesByParentIdSettingsById`): Get SecurityRoleSetting.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::SecurityRoleSetting> {
+    pub fn get(&self) -> rt::Call<m::SecurityRoleSetting> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemSecurityRolesByParentIdSettingsById",
             "/system/securityRoles/{parentId}/settings/{id}",
             rt::NO_BODY,
@@ -16189,7 +13694,7 @@ impl SystemSecurityRolesByIdSettingsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::SecurityRoleSetting>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::SecurityRoleSetting>> {
         rt::get_opt(
             &self.0,
             "getSystemSecurityRolesByParentIdSettingsById",
@@ -16210,38 +13715,11 @@ impl SystemSecurityRolesInfo {
     /// `GET /system/securityroles/info` (`getSystemSecurityrolesInfo`): Get List of
     /// SecurityRoleInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::SecurityRoleInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::SecurityRoleInfo> {
         rt::list(
-            &self.0,
-            "getSystemSecurityrolesInfo",
-            "/system/securityroles/info",
-            query,
-        )
-    }
-
-    /// `GET /system/securityroles/info` (`getSystemSecurityrolesInfo`): Get List of
-    /// SecurityRoleInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::SecurityRoleInfo> {
-        rt::stream(
-            &self.0,
-            "getSystemSecurityrolesInfo",
-            "/system/securityroles/info",
-            query,
-        )
-    }
-
-    /// `GET /system/securityroles/info` (`getSystemSecurityrolesInfo`): Get List of
-    /// SecurityRoleInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::SecurityRoleInfo>> {
-        rt::pages(
             &self.0,
             "getSystemSecurityrolesInfo",
             "/system/securityroles/info",
@@ -16254,7 +13732,7 @@ impl SystemSecurityRolesInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemSecurityrolesInfoCount",
@@ -16275,33 +13753,18 @@ pub struct SystemSettings(rt::Node);
 impl SystemSettings {
     /// `GET /system/settings` (`getSystemSettings`): Get List of SystemSetting.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::SystemSetting>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::SystemSetting> {
         rt::list(&self.0, "getSystemSettings", "/system/settings", query)
-    }
-
-    /// `GET /system/settings` (`getSystemSettings`): Get List of SystemSetting.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::SystemSetting> {
-        rt::stream(&self.0, "getSystemSettings", "/system/settings", query)
-    }
-
-    /// `GET /system/settings` (`getSystemSettings`): Get List of SystemSetting.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::SystemSetting>> {
-        rt::pages(&self.0, "getSystemSettings", "/system/settings", query)
     }
 
     /// `GET /system/settings/count` (`getSystemSettingsCount`): Get Count of SystemSetting.
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemSettingsCount",
@@ -16328,10 +13791,11 @@ pub struct SystemSettingsById(rt::Node);
 impl SystemSettingsById {
     /// `GET /system/settings/{id}` (`getSystemSettingsById`): Get SystemSetting.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::SystemSetting> {
+    pub fn get(&self) -> rt::Call<m::SystemSetting> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemSettingsById",
             "/system/settings/{id}",
             rt::NO_BODY,
@@ -16343,7 +13807,7 @@ impl SystemSettingsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::SystemSetting>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::SystemSetting>> {
         rt::get_opt(&self.0, "getSystemSettingsById", "/system/settings/{id}")
     }
 
@@ -16352,10 +13816,11 @@ impl SystemSettingsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::SystemSetting) -> rt::ApiFuture<m::SystemSetting> {
+    pub fn update(&self, body: &m::SystemSetting) -> rt::Call<m::SystemSetting> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemSettingsById",
             "/system/settings/{id}",
             Some(body),
@@ -16368,9 +13833,10 @@ impl SystemSettingsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::SystemSetting> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::SystemSetting> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemSettingsById",
             "/system/settings/{id}",
             patch,
@@ -16390,36 +13856,11 @@ pub struct SystemSetupScreens(rt::Node);
 impl SystemSetupScreens {
     /// `GET /system/setupScreens` (`getSystemSetupScreens`): Get List of SetupScreen.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::SetupScreen>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::SetupScreen> {
         rt::list(
-            &self.0,
-            "getSystemSetupScreens",
-            "/system/setupScreens",
-            query,
-        )
-    }
-
-    /// `GET /system/setupScreens` (`getSystemSetupScreens`): Get List of SetupScreen.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::SetupScreen> {
-        rt::stream(
-            &self.0,
-            "getSystemSetupScreens",
-            "/system/setupScreens",
-            query,
-        )
-    }
-
-    /// `GET /system/setupScreens` (`getSystemSetupScreens`): Get List of SetupScreen.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::SetupScreen>> {
-        rt::pages(
             &self.0,
             "getSystemSetupScreens",
             "/system/setupScreens",
@@ -16431,7 +13872,7 @@ impl SystemSetupScreens {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemSetupScreensCount",
@@ -16458,10 +13899,11 @@ pub struct SystemSetupScreensById(rt::Node);
 impl SystemSetupScreensById {
     /// `GET /system/setupScreens/{id}` (`getSystemSetupScreensById`): Get SetupScreen.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::SetupScreen> {
+    pub fn get(&self) -> rt::Call<m::SetupScreen> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemSetupScreensById",
             "/system/setupScreens/{id}",
             rt::NO_BODY,
@@ -16473,7 +13915,7 @@ impl SystemSetupScreensById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::SetupScreen>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::SetupScreen>> {
         rt::get_opt(
             &self.0,
             "getSystemSetupScreensById",
@@ -16493,36 +13935,11 @@ pub struct SystemSkillCategories(rt::Node);
 impl SystemSkillCategories {
     /// `GET /system/skillCategories` (`getSystemSkillCategories`): Get List of SkillCategory.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::SkillCategory>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::SkillCategory> {
         rt::list(
-            &self.0,
-            "getSystemSkillCategories",
-            "/system/skillCategories",
-            query,
-        )
-    }
-
-    /// `GET /system/skillCategories` (`getSystemSkillCategories`): Get List of SkillCategory.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::SkillCategory> {
-        rt::stream(
-            &self.0,
-            "getSystemSkillCategories",
-            "/system/skillCategories",
-            query,
-        )
-    }
-
-    /// `GET /system/skillCategories` (`getSystemSkillCategories`): Get List of SkillCategory.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::SkillCategory>> {
-        rt::pages(
             &self.0,
             "getSystemSkillCategories",
             "/system/skillCategories",
@@ -16535,7 +13952,7 @@ impl SystemSkillCategories {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemSkillCategoriesCount",
@@ -16548,10 +13965,11 @@ impl SystemSkillCategories {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::SkillCategory) -> rt::ApiFuture<m::SkillCategory> {
+    pub fn create(&self, body: &m::SkillCategory) -> rt::Call<m::SkillCategory> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemSkillCategories",
             "/system/skillCategories",
             Some(body),
@@ -16577,10 +13995,11 @@ pub struct SystemSkillCategoriesById(rt::Node);
 impl SystemSkillCategoriesById {
     /// `GET /system/skillCategories/{id}` (`getSystemSkillCategoriesById`): Get SkillCategory.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::SkillCategory> {
+    pub fn get(&self) -> rt::Call<m::SkillCategory> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemSkillCategoriesById",
             "/system/skillCategories/{id}",
             rt::NO_BODY,
@@ -16592,7 +14011,7 @@ impl SystemSkillCategoriesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::SkillCategory>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::SkillCategory>> {
         rt::get_opt(
             &self.0,
             "getSystemSkillCategoriesById",
@@ -16605,10 +14024,11 @@ impl SystemSkillCategoriesById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::SkillCategory) -> rt::ApiFuture<m::SkillCategory> {
+    pub fn update(&self, body: &m::SkillCategory) -> rt::Call<m::SkillCategory> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemSkillCategoriesById",
             "/system/skillCategories/{id}",
             Some(body),
@@ -16622,9 +14042,10 @@ impl SystemSkillCategoriesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::SkillCategory> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::SkillCategory> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemSkillCategoriesById",
             "/system/skillCategories/{id}",
             patch,
@@ -16635,10 +14056,11 @@ impl SystemSkillCategoriesById {
     /// `DELETE /system/skillCategories/{id}` (`deleteSystemSkillCategoriesById`): Delete
     /// SkillCategory.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemSkillCategoriesById",
             "/system/skillCategories/{id}",
             rt::NO_BODY,
@@ -16658,33 +14080,18 @@ pub struct SystemSkills(rt::Node);
 impl SystemSkills {
     /// `GET /system/skills` (`getSystemSkills`): Get List of Skill.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Skill>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Skill> {
         rt::list(&self.0, "getSystemSkills", "/system/skills", query)
-    }
-
-    /// `GET /system/skills` (`getSystemSkills`): Get List of Skill.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Skill> {
-        rt::stream(&self.0, "getSystemSkills", "/system/skills", query)
-    }
-
-    /// `GET /system/skills` (`getSystemSkills`): Get List of Skill.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Skill>> {
-        rt::pages(&self.0, "getSystemSkills", "/system/skills", query)
     }
 
     /// `GET /system/skills/count` (`getSystemSkillsCount`): Get Count of Skill.
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemSkillsCount",
@@ -16697,10 +14104,11 @@ impl SystemSkills {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::Skill) -> rt::ApiFuture<m::Skill> {
+    pub fn create(&self, body: &m::Skill) -> rt::Call<m::Skill> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemSkills",
             "/system/skills",
             Some(body),
@@ -16732,10 +14140,11 @@ pub struct SystemSkillsById(rt::Node);
 impl SystemSkillsById {
     /// `GET /system/skills/{id}` (`getSystemSkillsById`): Get Skill.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::Skill> {
+    pub fn get(&self) -> rt::Call<m::Skill> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemSkillsById",
             "/system/skills/{id}",
             rt::NO_BODY,
@@ -16747,7 +14156,7 @@ impl SystemSkillsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Skill>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Skill>> {
         rt::get_opt(&self.0, "getSystemSkillsById", "/system/skills/{id}")
     }
 
@@ -16756,10 +14165,11 @@ impl SystemSkillsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::Skill) -> rt::ApiFuture<m::Skill> {
+    pub fn update(&self, body: &m::Skill) -> rt::Call<m::Skill> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemSkillsById",
             "/system/skills/{id}",
             Some(body),
@@ -16772,9 +14182,10 @@ impl SystemSkillsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Skill> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Skill> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemSkillsById",
             "/system/skills/{id}",
             patch,
@@ -16784,10 +14195,11 @@ impl SystemSkillsById {
 
     /// `DELETE /system/skills/{id}` (`deleteSystemSkillsById`): Delete Skill.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemSkillsById",
             "/system/skills/{id}",
             rt::NO_BODY,
@@ -16813,10 +14225,11 @@ pub struct SystemSkillsByIdInfo(rt::Node);
 impl SystemSkillsByIdInfo {
     /// `GET /system/skills/{id}/info` (`getSystemSkillsByIdInfo`): Get SkillInfos.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::SkillInfo> {
+    pub fn get(&self) -> rt::Call<m::SkillInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemSkillsByIdInfo",
             "/system/skills/{id}/info",
             rt::NO_BODY,
@@ -16836,33 +14249,18 @@ pub struct SystemSkillsInfo(rt::Node);
 impl SystemSkillsInfo {
     /// `GET /system/skills/info` (`getSystemSkillsInfo`): Get List of SkillInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::SkillInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::SkillInfo> {
         rt::list(&self.0, "getSystemSkillsInfo", "/system/skills/info", query)
-    }
-
-    /// `GET /system/skills/info` (`getSystemSkillsInfo`): Get List of SkillInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::SkillInfo> {
-        rt::stream(&self.0, "getSystemSkillsInfo", "/system/skills/info", query)
-    }
-
-    /// `GET /system/skills/info` (`getSystemSkillsInfo`): Get List of SkillInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::SkillInfo>> {
-        rt::pages(&self.0, "getSystemSkillsInfo", "/system/skills/info", query)
     }
 
     /// `GET /system/skills/info/count` (`getSystemSkillsInfoCount`): Get Count of SkillInfos.
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemSkillsInfoCount",
@@ -16884,38 +14282,11 @@ impl SystemSsoConfigurations {
     /// `GET /system/ssoConfigurations` (`getSystemSsoConfigurations`): Get List of
     /// SsoConfiguration.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::SsoConfiguration>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::SsoConfiguration> {
         rt::list(
-            &self.0,
-            "getSystemSsoConfigurations",
-            "/system/ssoConfigurations",
-            query,
-        )
-    }
-
-    /// `GET /system/ssoConfigurations` (`getSystemSsoConfigurations`): Get List of
-    /// SsoConfiguration.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::SsoConfiguration> {
-        rt::stream(
-            &self.0,
-            "getSystemSsoConfigurations",
-            "/system/ssoConfigurations",
-            query,
-        )
-    }
-
-    /// `GET /system/ssoConfigurations` (`getSystemSsoConfigurations`): Get List of
-    /// SsoConfiguration.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::SsoConfiguration>> {
-        rt::pages(
             &self.0,
             "getSystemSsoConfigurations",
             "/system/ssoConfigurations",
@@ -16928,7 +14299,7 @@ impl SystemSsoConfigurations {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemSsoConfigurationsCount",
@@ -16941,10 +14312,11 @@ impl SystemSsoConfigurations {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::SsoConfiguration) -> rt::ApiFuture<m::SsoConfiguration> {
+    pub fn create(&self, body: &m::SsoConfiguration) -> rt::Call<m::SsoConfiguration> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemSsoConfigurations",
             "/system/ssoConfigurations",
             Some(body),
@@ -16971,10 +14343,11 @@ impl SystemSsoConfigurationsById {
     /// `GET /system/ssoConfigurations/{id}` (`getSystemSsoConfigurationsById`): Get
     /// SsoConfiguration.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::SsoConfiguration> {
+    pub fn get(&self) -> rt::Call<m::SsoConfiguration> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemSsoConfigurationsById",
             "/system/ssoConfigurations/{id}",
             rt::NO_BODY,
@@ -16987,7 +14360,7 @@ impl SystemSsoConfigurationsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::SsoConfiguration>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::SsoConfiguration>> {
         rt::get_opt(
             &self.0,
             "getSystemSsoConfigurationsById",
@@ -17001,10 +14374,11 @@ impl SystemSsoConfigurationsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::SsoConfiguration) -> rt::ApiFuture<m::SsoConfiguration> {
+    pub fn update(&self, body: &m::SsoConfiguration) -> rt::Call<m::SsoConfiguration> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemSsoConfigurationsById",
             "/system/ssoConfigurations/{id}",
             Some(body),
@@ -17018,9 +14392,10 @@ impl SystemSsoConfigurationsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::SsoConfiguration> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::SsoConfiguration> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemSsoConfigurationsById",
             "/system/ssoConfigurations/{id}",
             patch,
@@ -17031,10 +14406,11 @@ impl SystemSsoConfigurationsById {
     /// `DELETE /system/ssoConfigurations/{id}` (`deleteSystemSsoConfigurationsById`): Delete
     /// SsoConfiguration.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemSsoConfigurationsById",
             "/system/ssoConfigurations/{id}",
             rt::NO_BODY,
@@ -17069,10 +14445,11 @@ impl SystemSsoConfigurationsByIdRegistertoken {
     ///
     /// Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn post(&self, body: &m::SsoConfiguration) -> rt::ApiFuture<m::SsoConfiguration> {
+    pub fn post(&self, body: &m::SsoConfiguration) -> rt::Call<m::SsoConfiguration> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemSsoConfigurationsByIdRegistertoken",
             "/system/ssoConfigurations/{id}/registertoken",
             Some(body),
@@ -17095,10 +14472,11 @@ impl SystemSsoConfigurationsByIdSubmitmembers {
     ///
     /// Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn post(&self, body: &m::SsoConfiguration) -> rt::ApiFuture<m::SsoConfiguration> {
+    pub fn post(&self, body: &m::SsoConfiguration) -> rt::Call<m::SsoConfiguration> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemSsoConfigurationsByIdSubmitmembers",
             "/system/ssoConfigurations/{id}/submitmembers",
             Some(body),
@@ -17118,33 +14496,18 @@ pub struct SystemSsoUsers(rt::Node);
 impl SystemSsoUsers {
     /// `GET /system/ssoUsers` (`getSystemSsoUsers`): Get List of SsoUser.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::SsoUser>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::SsoUser> {
         rt::list(&self.0, "getSystemSsoUsers", "/system/ssoUsers", query)
-    }
-
-    /// `GET /system/ssoUsers` (`getSystemSsoUsers`): Get List of SsoUser.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::SsoUser> {
-        rt::stream(&self.0, "getSystemSsoUsers", "/system/ssoUsers", query)
-    }
-
-    /// `GET /system/ssoUsers` (`getSystemSsoUsers`): Get List of SsoUser.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::SsoUser>> {
-        rt::pages(&self.0, "getSystemSsoUsers", "/system/ssoUsers", query)
     }
 
     /// `GET /system/ssoUsers/count` (`getSystemSsoUsersCount`): Get Count of SsoUser.
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemSsoUsersCount",
@@ -17172,10 +14535,11 @@ pub struct SystemSsoUsersByExternalId(rt::Node);
 impl SystemSsoUsersByExternalId {
     /// `GET /system/ssoUsers/{externalId}` (`getSystemSsoUsersByExternalId`): Get SsoUser.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::SsoUser> {
+    pub fn get(&self) -> rt::Call<m::SsoUser> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemSsoUsersByExternalId",
             "/system/ssoUsers/{externalId}",
             rt::NO_BODY,
@@ -17187,7 +14551,7 @@ impl SystemSsoUsersByExternalId {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::SsoUser>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::SsoUser>> {
         rt::get_opt(
             &self.0,
             "getSystemSsoUsersByExternalId",
@@ -17207,36 +14571,11 @@ pub struct SystemStandardNotes(rt::Node);
 impl SystemStandardNotes {
     /// `GET /system/standardNotes` (`getSystemStandardNotes`): Get List of StandardNote.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::StandardNote>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::StandardNote> {
         rt::list(
-            &self.0,
-            "getSystemStandardNotes",
-            "/system/standardNotes",
-            query,
-        )
-    }
-
-    /// `GET /system/standardNotes` (`getSystemStandardNotes`): Get List of StandardNote.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::StandardNote> {
-        rt::stream(
-            &self.0,
-            "getSystemStandardNotes",
-            "/system/standardNotes",
-            query,
-        )
-    }
-
-    /// `GET /system/standardNotes` (`getSystemStandardNotes`): Get List of StandardNote.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::StandardNote>> {
-        rt::pages(
             &self.0,
             "getSystemStandardNotes",
             "/system/standardNotes",
@@ -17249,7 +14588,7 @@ impl SystemStandardNotes {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemStandardNotesCount",
@@ -17262,10 +14601,11 @@ impl SystemStandardNotes {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::StandardNote) -> rt::ApiFuture<m::StandardNote> {
+    pub fn create(&self, body: &m::StandardNote) -> rt::Call<m::StandardNote> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemStandardNotes",
             "/system/standardNotes",
             Some(body),
@@ -17291,10 +14631,11 @@ pub struct SystemStandardNotesById(rt::Node);
 impl SystemStandardNotesById {
     /// `GET /system/standardNotes/{id}` (`getSystemStandardNotesById`): Get StandardNote.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::StandardNote> {
+    pub fn get(&self) -> rt::Call<m::StandardNote> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemStandardNotesById",
             "/system/standardNotes/{id}",
             rt::NO_BODY,
@@ -17306,7 +14647,7 @@ impl SystemStandardNotesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::StandardNote>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::StandardNote>> {
         rt::get_opt(
             &self.0,
             "getSystemStandardNotesById",
@@ -17319,10 +14660,11 @@ impl SystemStandardNotesById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::StandardNote) -> rt::ApiFuture<m::StandardNote> {
+    pub fn update(&self, body: &m::StandardNote) -> rt::Call<m::StandardNote> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemStandardNotesById",
             "/system/standardNotes/{id}",
             Some(body),
@@ -17335,9 +14677,10 @@ impl SystemStandardNotesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::StandardNote> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::StandardNote> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemStandardNotesById",
             "/system/standardNotes/{id}",
             patch,
@@ -17347,10 +14690,11 @@ impl SystemStandardNotesById {
 
     /// `DELETE /system/standardNotes/{id}` (`deleteSystemStandardNotesById`): Delete StandardNote.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemStandardNotesById",
             "/system/standardNotes/{id}",
             rt::NO_BODY,
@@ -17370,33 +14714,18 @@ pub struct SystemSurveys(rt::Node);
 impl SystemSurveys {
     /// `GET /system/surveys` (`getSystemSurveys`): Get List of Survey.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Survey>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Survey> {
         rt::list(&self.0, "getSystemSurveys", "/system/surveys", query)
-    }
-
-    /// `GET /system/surveys` (`getSystemSurveys`): Get List of Survey.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Survey> {
-        rt::stream(&self.0, "getSystemSurveys", "/system/surveys", query)
-    }
-
-    /// `GET /system/surveys` (`getSystemSurveys`): Get List of Survey.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Survey>> {
-        rt::pages(&self.0, "getSystemSurveys", "/system/surveys", query)
     }
 
     /// `GET /system/surveys/count` (`getSystemSurveysCount`): Get Count of Survey.
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemSurveysCount",
@@ -17409,10 +14738,11 @@ impl SystemSurveys {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::Survey) -> rt::ApiFuture<m::Survey> {
+    pub fn create(&self, body: &m::Survey) -> rt::Call<m::Survey> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemSurveys",
             "/system/surveys",
             Some(body),
@@ -17444,10 +14774,11 @@ pub struct SystemSurveysById(rt::Node);
 impl SystemSurveysById {
     /// `GET /system/surveys/{id}` (`getSystemSurveysById`): Get Survey.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::Survey> {
+    pub fn get(&self) -> rt::Call<m::Survey> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemSurveysById",
             "/system/surveys/{id}",
             rt::NO_BODY,
@@ -17459,7 +14790,7 @@ impl SystemSurveysById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Survey>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Survey>> {
         rt::get_opt(&self.0, "getSystemSurveysById", "/system/surveys/{id}")
     }
 
@@ -17468,10 +14799,11 @@ impl SystemSurveysById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::Survey) -> rt::ApiFuture<m::Survey> {
+    pub fn update(&self, body: &m::Survey) -> rt::Call<m::Survey> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemSurveysById",
             "/system/surveys/{id}",
             Some(body),
@@ -17484,9 +14816,10 @@ impl SystemSurveysById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Survey> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Survey> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemSurveysById",
             "/system/surveys/{id}",
             patch,
@@ -17496,10 +14829,11 @@ impl SystemSurveysById {
 
     /// `DELETE /system/surveys/{id}` (`deleteSystemSurveysById`): Delete Survey.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemSurveysById",
             "/system/surveys/{id}",
             rt::NO_BODY,
@@ -17542,10 +14876,11 @@ impl SystemSurveysByIdCopy {
     ///
     /// Copy and approve actions answer 200 or 201 whatever the spec declares.
     #[cfg(feature = "system")]
-    pub fn post(&self) -> rt::ApiFuture<Option<m::Survey>> {
+    pub fn post(&self) -> rt::Call<Option<m::Survey>> {
         rt::json_opt(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemSurveysByIdCopy",
             "/system/surveys/{id}/copy",
             rt::NO_BODY,
@@ -17565,10 +14900,11 @@ pub struct SystemSurveysByIdInfo(rt::Node);
 impl SystemSurveysByIdInfo {
     /// `GET /system/surveys/{id}/info` (`getSystemSurveysByIdInfo`): Get Survey.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::SurveyInfo> {
+    pub fn get(&self) -> rt::Call<m::SurveyInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemSurveysByIdInfo",
             "/system/surveys/{id}/info",
             rt::NO_BODY,
@@ -17589,38 +14925,11 @@ impl SystemSurveysByIdQuestions {
     /// `GET /system/surveys/{parentId}/questions` (`getSystemSurveysByParentIdQuestions`): Get List
     /// of SurveyQuestion.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::SurveyQuestion>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::SurveyQuestion> {
         rt::list(
-            &self.0,
-            "getSystemSurveysByParentIdQuestions",
-            "/system/surveys/{parentId}/questions",
-            query,
-        )
-    }
-
-    /// `GET /system/surveys/{parentId}/questions` (`getSystemSurveysByParentIdQuestions`): Get List
-    /// of SurveyQuestion.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::SurveyQuestion> {
-        rt::stream(
-            &self.0,
-            "getSystemSurveysByParentIdQuestions",
-            "/system/surveys/{parentId}/questions",
-            query,
-        )
-    }
-
-    /// `GET /system/surveys/{parentId}/questions` (`getSystemSurveysByParentIdQuestions`): Get List
-    /// of SurveyQuestion.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::SurveyQuestion>> {
-        rt::pages(
             &self.0,
             "getSystemSurveysByParentIdQuestions",
             "/system/surveys/{parentId}/questions",
@@ -17633,7 +14942,7 @@ impl SystemSurveysByIdQuestions {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemSurveysByParentIdQuestionsCount",
@@ -17647,10 +14956,11 @@ impl SystemSurveysByIdQuestions {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::SurveyQuestion) -> rt::ApiFuture<m::SurveyQuestion> {
+    pub fn create(&self, body: &m::SurveyQuestion) -> rt::Call<m::SurveyQuestion> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemSurveysByParentIdQuestions",
             "/system/surveys/{parentId}/questions",
             Some(body),
@@ -17677,10 +14987,11 @@ impl SystemSurveysByIdQuestionsById {
     /// `GET /system/surveys/{parentId}/questions/{id}` (`getSystemSurveysByParentIdQuestionsById`):
     /// Get SurveyQuestion.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::SurveyQuestion> {
+    pub fn get(&self) -> rt::Call<m::SurveyQuestion> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemSurveysByParentIdQuestionsById",
             "/system/surveys/{parentId}/questions/{id}",
             rt::NO_BODY,
@@ -17693,7 +15004,7 @@ impl SystemSurveysByIdQuestionsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::SurveyQuestion>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::SurveyQuestion>> {
         rt::get_opt(
             &self.0,
             "getSystemSurveysByParentIdQuestionsById",
@@ -17707,10 +15018,11 @@ impl SystemSurveysByIdQuestionsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::SurveyQuestion) -> rt::ApiFuture<m::SurveyQuestion> {
+    pub fn update(&self, body: &m::SurveyQuestion) -> rt::Call<m::SurveyQuestion> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemSurveysByParentIdQuestionsById",
             "/system/surveys/{parentId}/questions/{id}",
             Some(body),
@@ -17724,9 +15036,10 @@ impl SystemSurveysByIdQuestionsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::SurveyQuestion> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::SurveyQuestion> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemSurveysByParentIdQuestionsById",
             "/system/surveys/{parentId}/questions/{id}",
             patch,
@@ -17737,10 +15050,11 @@ impl SystemSurveysByIdQuestionsById {
     /// `DELETE /system/surveys/{parentId}/questions/{id}`
     /// (`deleteSystemSurveysByParentIdQuestionsById`): Delete SurveyQuestion.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemSurveysByParentIdQuestionsById",
             "/system/surveys/{parentId}/questions/{id}",
             rt::NO_BODY,
@@ -17768,40 +15082,11 @@ impl SystemSurveysByIdQuestionsByIdValues {
     /// (`getSystemSurveysByGrandparentIdQuestionsByParentIdValues`): Get List of
     /// SurveyQuestionValue.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::SurveyQuestionValue>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::SurveyQuestionValue> {
         rt::list(
-            &self.0,
-            "getSystemSurveysByGrandparentIdQuestionsByParentIdValues",
-            "/system/surveys/{grandparentId}/questions/{parentId}/values",
-            query,
-        )
-    }
-
-    /// `GET /system/surveys/{grandparentId}/questions/{parentId}/values`
-    /// (`getSystemSurveysByGrandparentIdQuestionsByParentIdValues`): Get List of
-    /// SurveyQuestionValue.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::SurveyQuestionValue> {
-        rt::stream(
-            &self.0,
-            "getSystemSurveysByGrandparentIdQuestionsByParentIdValues",
-            "/system/surveys/{grandparentId}/questions/{parentId}/values",
-            query,
-        )
-    }
-
-    /// `GET /system/surveys/{grandparentId}/questions/{parentId}/values`
-    /// (`getSystemSurveysByGrandparentIdQuestionsByParentIdValues`): Get List of
-    /// SurveyQuestionValue.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::SurveyQuestionValue>> {
-        rt::pages(
             &self.0,
             "getSystemSurveysByGrandparentIdQuestionsByParentIdValues",
             "/system/surveys/{grandparentId}/questions/{parentId}/values",
@@ -17814,10 +15099,11 @@ impl SystemSurveysByIdQuestionsByIdValues {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::SurveyQuestionValue) -> rt::ApiFuture<m::SurveyQuestionValue> {
+    pub fn create(&self, body: &m::SurveyQuestionValue) -> rt::Call<m::SurveyQuestionValue> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemSurveysByGrandparentIdQuestionsByParentIdValues",
             "/system/surveys/{grandparentId}/questions/{parentId}/values",
             Some(body),
@@ -17844,10 +15130,11 @@ impl SystemSurveysByIdQuestionsByIdValuesById {
     /// `GET /system/surveys/{grandparentId}/questions/{parentId}/values/{id}`
     /// (`getSystemSurveysByGrandparentIdQuestionsByParentIdValuesById`): Get SurveyQuestionValue.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::SurveyQuestionValue> {
+    pub fn get(&self) -> rt::Call<m::SurveyQuestionValue> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemSurveysByGrandparentIdQuestionsByParentIdValuesById",
             "/system/surveys/{grandparentId}/questions/{parentId}/values/{id}",
             rt::NO_BODY,
@@ -17860,7 +15147,7 @@ impl SystemSurveysByIdQuestionsByIdValuesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::SurveyQuestionValue>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::SurveyQuestionValue>> {
         rt::get_opt(
             &self.0,
             "getSystemSurveysByGrandparentIdQuestionsByParentIdValuesById",
@@ -17874,10 +15161,11 @@ impl SystemSurveysByIdQuestionsByIdValuesById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::SurveyQuestionValue) -> rt::ApiFuture<m::SurveyQuestionValue> {
+    pub fn update(&self, body: &m::SurveyQuestionValue) -> rt::Call<m::SurveyQuestionValue> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemSurveysByGrandparentIdQuestionsByParentIdValuesById",
             "/system/surveys/{grandparentId}/questions/{parentId}/values/{id}",
             Some(body),
@@ -17892,9 +15180,10 @@ impl SystemSurveysByIdQuestionsByIdValuesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::SurveyQuestionValue> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::SurveyQuestionValue> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemSurveysByGrandparentIdQuestionsByParentIdValuesById",
             "/system/surveys/{grandparentId}/questions/{parentId}/values/{id}",
             patch,
@@ -17906,10 +15195,11 @@ impl SystemSurveysByIdQuestionsByIdValuesById {
     /// (`deleteSystemSurveysByGrandparentIdQuestionsByParentIdValuesById`): Delete
     /// SurveyQuestionValue.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemSurveysByGrandparentIdQuestionsByParentIdValuesById",
             "/system/surveys/{grandparentId}/questions/{parentId}/values/{id}",
             rt::NO_BODY,
@@ -17929,36 +15219,11 @@ pub struct SystemSurveysInfo(rt::Node);
 impl SystemSurveysInfo {
     /// `GET /system/surveys/info` (`getSystemSurveysInfo`): Get List of SurveyInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::SurveyInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::SurveyInfo> {
         rt::list(
-            &self.0,
-            "getSystemSurveysInfo",
-            "/system/surveys/info",
-            query,
-        )
-    }
-
-    /// `GET /system/surveys/info` (`getSystemSurveysInfo`): Get List of SurveyInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::SurveyInfo> {
-        rt::stream(
-            &self.0,
-            "getSystemSurveysInfo",
-            "/system/surveys/info",
-            query,
-        )
-    }
-
-    /// `GET /system/surveys/info` (`getSystemSurveysInfo`): Get List of SurveyInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::SurveyInfo>> {
-        rt::pages(
             &self.0,
             "getSystemSurveysInfo",
             "/system/surveys/info",
@@ -17970,7 +15235,7 @@ impl SystemSurveysInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemSurveysInfoCount",
@@ -17991,36 +15256,11 @@ pub struct SystemTimeZoneSetups(rt::Node);
 impl SystemTimeZoneSetups {
     /// `GET /system/timeZoneSetups` (`getSystemTimeZoneSetups`): Get List of TimeZoneSetup.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::TimeZoneSetup>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::TimeZoneSetup> {
         rt::list(
-            &self.0,
-            "getSystemTimeZoneSetups",
-            "/system/timeZoneSetups",
-            query,
-        )
-    }
-
-    /// `GET /system/timeZoneSetups` (`getSystemTimeZoneSetups`): Get List of TimeZoneSetup.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::TimeZoneSetup> {
-        rt::stream(
-            &self.0,
-            "getSystemTimeZoneSetups",
-            "/system/timeZoneSetups",
-            query,
-        )
-    }
-
-    /// `GET /system/timeZoneSetups` (`getSystemTimeZoneSetups`): Get List of TimeZoneSetup.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::TimeZoneSetup>> {
-        rt::pages(
             &self.0,
             "getSystemTimeZoneSetups",
             "/system/timeZoneSetups",
@@ -18033,7 +15273,7 @@ impl SystemTimeZoneSetups {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemTimeZoneSetupsCount",
@@ -18046,10 +15286,11 @@ impl SystemTimeZoneSetups {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::TimeZoneSetup) -> rt::ApiFuture<m::TimeZoneSetup> {
+    pub fn create(&self, body: &m::TimeZoneSetup) -> rt::Call<m::TimeZoneSetup> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemTimeZoneSetups",
             "/system/timeZoneSetups",
             Some(body),
@@ -18081,10 +15322,11 @@ pub struct SystemTimeZoneSetupsById(rt::Node);
 impl SystemTimeZoneSetupsById {
     /// `GET /system/timeZoneSetups/{id}` (`getSystemTimeZoneSetupsById`): Get TimeZoneSetup.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::TimeZoneSetup> {
+    pub fn get(&self) -> rt::Call<m::TimeZoneSetup> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemTimeZoneSetupsById",
             "/system/timeZoneSetups/{id}",
             rt::NO_BODY,
@@ -18096,7 +15338,7 @@ impl SystemTimeZoneSetupsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::TimeZoneSetup>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::TimeZoneSetup>> {
         rt::get_opt(
             &self.0,
             "getSystemTimeZoneSetupsById",
@@ -18109,10 +15351,11 @@ impl SystemTimeZoneSetupsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::TimeZoneSetup) -> rt::ApiFuture<m::TimeZoneSetup> {
+    pub fn update(&self, body: &m::TimeZoneSetup) -> rt::Call<m::TimeZoneSetup> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemTimeZoneSetupsById",
             "/system/timeZoneSetups/{id}",
             Some(body),
@@ -18125,9 +15368,10 @@ impl SystemTimeZoneSetupsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::TimeZoneSetup> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::TimeZoneSetup> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemTimeZoneSetupsById",
             "/system/timeZoneSetups/{id}",
             patch,
@@ -18138,10 +15382,11 @@ impl SystemTimeZoneSetupsById {
     /// `DELETE /system/timeZoneSetups/{id}` (`deleteSystemTimeZoneSetupsById`): Delete
     /// TimeZoneSetup.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemTimeZoneSetupsById",
             "/system/timeZoneSetups/{id}",
             rt::NO_BODY,
@@ -18168,10 +15413,11 @@ impl SystemTimeZoneSetupsByIdInfo {
     /// `GET /system/timeZoneSetups/{id}/info` (`getSystemTimeZoneSetupsByIdInfo`): Get
     /// TimeZoneSetupInfos.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::TimeZoneSetupInfo> {
+    pub fn get(&self) -> rt::Call<m::TimeZoneSetupInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemTimeZoneSetupsByIdInfo",
             "/system/timeZoneSetups/{id}/info",
             rt::NO_BODY,
@@ -18192,38 +15438,11 @@ impl SystemTimeZoneSetupsInfo {
     /// `GET /system/timeZoneSetups/info` (`getSystemTimeZoneSetupsInfo`): Get List of
     /// TimeZoneSetupInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::TimeZoneSetupInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::TimeZoneSetupInfo> {
         rt::list(
-            &self.0,
-            "getSystemTimeZoneSetupsInfo",
-            "/system/timeZoneSetups/info",
-            query,
-        )
-    }
-
-    /// `GET /system/timeZoneSetups/info` (`getSystemTimeZoneSetupsInfo`): Get List of
-    /// TimeZoneSetupInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::TimeZoneSetupInfo> {
-        rt::stream(
-            &self.0,
-            "getSystemTimeZoneSetupsInfo",
-            "/system/timeZoneSetups/info",
-            query,
-        )
-    }
-
-    /// `GET /system/timeZoneSetups/info` (`getSystemTimeZoneSetupsInfo`): Get List of
-    /// TimeZoneSetupInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::TimeZoneSetupInfo>> {
-        rt::pages(
             &self.0,
             "getSystemTimeZoneSetupsInfo",
             "/system/timeZoneSetups/info",
@@ -18236,7 +15455,7 @@ impl SystemTimeZoneSetupsInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemTimeZoneSetupsInfoCount",
@@ -18258,38 +15477,11 @@ impl SystemTodayPageCategories {
     /// `GET /system/todayPageCategories` (`getSystemTodayPageCategories`): Get List of
     /// TodayPageCategory.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::TodayPageCategory>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::TodayPageCategory> {
         rt::list(
-            &self.0,
-            "getSystemTodayPageCategories",
-            "/system/todayPageCategories",
-            query,
-        )
-    }
-
-    /// `GET /system/todayPageCategories` (`getSystemTodayPageCategories`): Get List of
-    /// TodayPageCategory.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::TodayPageCategory> {
-        rt::stream(
-            &self.0,
-            "getSystemTodayPageCategories",
-            "/system/todayPageCategories",
-            query,
-        )
-    }
-
-    /// `GET /system/todayPageCategories` (`getSystemTodayPageCategories`): Get List of
-    /// TodayPageCategory.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::TodayPageCategory>> {
-        rt::pages(
             &self.0,
             "getSystemTodayPageCategories",
             "/system/todayPageCategories",
@@ -18302,7 +15494,7 @@ impl SystemTodayPageCategories {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemTodayPageCategoriesCount",
@@ -18316,10 +15508,11 @@ impl SystemTodayPageCategories {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::TodayPageCategory) -> rt::ApiFuture<m::TodayPageCategory> {
+    pub fn create(&self, body: &m::TodayPageCategory) -> rt::Call<m::TodayPageCategory> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemTodayPageCategories",
             "/system/todayPageCategories",
             Some(body),
@@ -18346,10 +15539,11 @@ impl SystemTodayPageCategoriesById {
     /// `GET /system/todayPageCategories/{id}` (`getSystemTodayPageCategoriesById`): Get
     /// TodayPageCategory.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::TodayPageCategory> {
+    pub fn get(&self) -> rt::Call<m::TodayPageCategory> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemTodayPageCategoriesById",
             "/system/todayPageCategories/{id}",
             rt::NO_BODY,
@@ -18362,7 +15556,7 @@ impl SystemTodayPageCategoriesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::TodayPageCategory>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::TodayPageCategory>> {
         rt::get_opt(
             &self.0,
             "getSystemTodayPageCategoriesById",
@@ -18376,10 +15570,11 @@ impl SystemTodayPageCategoriesById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::TodayPageCategory) -> rt::ApiFuture<m::TodayPageCategory> {
+    pub fn update(&self, body: &m::TodayPageCategory) -> rt::Call<m::TodayPageCategory> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemTodayPageCategoriesById",
             "/system/todayPageCategories/{id}",
             Some(body),
@@ -18393,9 +15588,10 @@ impl SystemTodayPageCategoriesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::TodayPageCategory> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::TodayPageCategory> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemTodayPageCategoriesById",
             "/system/todayPageCategories/{id}",
             patch,
@@ -18406,10 +15602,11 @@ impl SystemTodayPageCategoriesById {
     /// `DELETE /system/todayPageCategories/{id}` (`deleteSystemTodayPageCategoriesById`): Delete
     /// TodayPageCategory.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemTodayPageCategoriesById",
             "/system/todayPageCategories/{id}",
             rt::NO_BODY,
@@ -18430,38 +15627,11 @@ impl SystemUserDefinedFields {
     /// `GET /system/userDefinedFields` (`getSystemUserDefinedFields`): Get List of
     /// UserDefinedField.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::UserDefinedField>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::UserDefinedField> {
         rt::list(
-            &self.0,
-            "getSystemUserDefinedFields",
-            "/system/userDefinedFields",
-            query,
-        )
-    }
-
-    /// `GET /system/userDefinedFields` (`getSystemUserDefinedFields`): Get List of
-    /// UserDefinedField.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::UserDefinedField> {
-        rt::stream(
-            &self.0,
-            "getSystemUserDefinedFields",
-            "/system/userDefinedFields",
-            query,
-        )
-    }
-
-    /// `GET /system/userDefinedFields` (`getSystemUserDefinedFields`): Get List of
-    /// UserDefinedField.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::UserDefinedField>> {
-        rt::pages(
             &self.0,
             "getSystemUserDefinedFields",
             "/system/userDefinedFields",
@@ -18474,7 +15644,7 @@ impl SystemUserDefinedFields {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemUserDefinedFieldsCount",
@@ -18487,10 +15657,11 @@ impl SystemUserDefinedFields {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::UserDefinedField) -> rt::ApiFuture<m::UserDefinedField> {
+    pub fn create(&self, body: &m::UserDefinedField) -> rt::Call<m::UserDefinedField> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemUserDefinedFields",
             "/system/userDefinedFields",
             Some(body),
@@ -18523,10 +15694,11 @@ impl SystemUserDefinedFieldsById {
     /// `GET /system/userDefinedFields/{id}` (`getSystemUserDefinedFieldsById`): Get
     /// UserDefinedField.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::UserDefinedField> {
+    pub fn get(&self) -> rt::Call<m::UserDefinedField> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemUserDefinedFieldsById",
             "/system/userDefinedFields/{id}",
             rt::NO_BODY,
@@ -18539,7 +15711,7 @@ impl SystemUserDefinedFieldsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::UserDefinedField>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::UserDefinedField>> {
         rt::get_opt(
             &self.0,
             "getSystemUserDefinedFieldsById",
@@ -18553,10 +15725,11 @@ impl SystemUserDefinedFieldsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::UserDefinedField) -> rt::ApiFuture<m::UserDefinedField> {
+    pub fn update(&self, body: &m::UserDefinedField) -> rt::Call<m::UserDefinedField> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemUserDefinedFieldsById",
             "/system/userDefinedFields/{id}",
             Some(body),
@@ -18570,9 +15743,10 @@ impl SystemUserDefinedFieldsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::UserDefinedField> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::UserDefinedField> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemUserDefinedFieldsById",
             "/system/userDefinedFields/{id}",
             patch,
@@ -18583,10 +15757,11 @@ impl SystemUserDefinedFieldsById {
     /// `DELETE /system/userDefinedFields/{id}` (`deleteSystemUserDefinedFieldsById`): Delete
     /// UserDefinedField.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemUserDefinedFieldsById",
             "/system/userDefinedFields/{id}",
             rt::NO_BODY,
@@ -18613,10 +15788,11 @@ impl SystemUserDefinedFieldsByIdInfo {
     /// `GET /system/userDefinedFields/{id}/info` (`getSystemUserDefinedFieldsByIdInfo`): Get
     /// UserDefinedFieldInfos.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::UserDefinedFieldInfo> {
+    pub fn get(&self) -> rt::Call<m::UserDefinedFieldInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemUserDefinedFieldsByIdInfo",
             "/system/userDefinedFields/{id}/info",
             rt::NO_BODY,
@@ -18637,38 +15813,11 @@ impl SystemUserDefinedFieldsInfo {
     /// `GET /system/userDefinedFields/info` (`getSystemUserDefinedFieldsInfo`): Get List of
     /// UserDefinedFieldInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::UserDefinedFieldInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::UserDefinedFieldInfo> {
         rt::list(
-            &self.0,
-            "getSystemUserDefinedFieldsInfo",
-            "/system/userDefinedFields/info",
-            query,
-        )
-    }
-
-    /// `GET /system/userDefinedFields/info` (`getSystemUserDefinedFieldsInfo`): Get List of
-    /// UserDefinedFieldInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::UserDefinedFieldInfo> {
-        rt::stream(
-            &self.0,
-            "getSystemUserDefinedFieldsInfo",
-            "/system/userDefinedFields/info",
-            query,
-        )
-    }
-
-    /// `GET /system/userDefinedFields/info` (`getSystemUserDefinedFieldsInfo`): Get List of
-    /// UserDefinedFieldInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::UserDefinedFieldInfo>> {
-        rt::pages(
             &self.0,
             "getSystemUserDefinedFieldsInfo",
             "/system/userDefinedFields/info",
@@ -18681,7 +15830,7 @@ impl SystemUserDefinedFieldsInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemUserDefinedFieldsInfoCount",
@@ -18725,47 +15874,11 @@ impl SystemWorkflowActionsAutomateParameters {
     /// `GET /system/workflowActions/automateParameters`
     /// (`getSystemWorkflowActionsAutomateParameters`): Get List of WorkflowActionAutomateParameter.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiFuture<Vec<m::WorkflowActionAutomateParameter>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::WorkflowActionAutomateParameter> {
         rt::list(
-            &self.0,
-            "getSystemWorkflowActionsAutomateParameters",
-            "/system/workflowActions/automateParameters",
-            query,
-        )
-    }
-
-    /// `GET /system/workflowActions/automateParameters`
-    /// (`getSystemWorkflowActionsAutomateParameters`): Get List of WorkflowActionAutomateParameter.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<m::WorkflowActionAutomateParameter> {
-        rt::stream(
-            &self.0,
-            "getSystemWorkflowActionsAutomateParameters",
-            "/system/workflowActions/automateParameters",
-            query,
-        )
-    }
-
-    /// `GET /system/workflowActions/automateParameters`
-    /// (`getSystemWorkflowActionsAutomateParameters`): Get List of WorkflowActionAutomateParameter.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::WorkflowActionAutomateParameter>> {
-        rt::pages(
             &self.0,
             "getSystemWorkflowActionsAutomateParameters",
             "/system/workflowActions/automateParameters",
@@ -18792,10 +15905,11 @@ impl SystemWorkflowActionsAutomateParametersById {
     /// `GET /system/workflowActions/automateParameters/{id}`
     /// (`getSystemWorkflowActionsAutomateParametersById`): Get WorkflowActionAutomateParameter.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::WorkflowActionAutomateParameter> {
+    pub fn get(&self) -> rt::Call<m::WorkflowActionAutomateParameter> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemWorkflowActionsAutomateParametersById",
             "/system/workflowActions/automateParameters/{id}",
             rt::NO_BODY,
@@ -18808,7 +15922,7 @@ impl SystemWorkflowActionsAutomateParametersById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::WorkflowActionAutomateParameter>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::WorkflowActionAutomateParameter>> {
         rt::get_opt(
             &self.0,
             "getSystemWorkflowActionsAutomateParametersById",
@@ -18846,49 +15960,11 @@ impl SystemWorkflowActionsByIdAutomateParameters {
     /// (`getSystemWorkflowActionsByParentIdAutomateParameters`): Get List of
     /// WorkflowActionAutomateParameter.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiFuture<Vec<m::WorkflowActionAutomateParameter>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::WorkflowActionAutomateParameter> {
         rt::list(
-            &self.0,
-            "getSystemWorkflowActionsByParentIdAutomateParameters",
-            "/system/workflowActions/{parentId}/automateParameters",
-            query,
-        )
-    }
-
-    /// `GET /system/workflowActions/{parentId}/automateParameters`
-    /// (`getSystemWorkflowActionsByParentIdAutomateParameters`): Get List of
-    /// WorkflowActionAutomateParameter.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<m::WorkflowActionAutomateParameter> {
-        rt::stream(
-            &self.0,
-            "getSystemWorkflowActionsByParentIdAutomateParameters",
-            "/system/workflowActions/{parentId}/automateParameters",
-            query,
-        )
-    }
-
-    /// `GET /system/workflowActions/{parentId}/automateParameters`
-    /// (`getSystemWorkflowActionsByParentIdAutomateParameters`): Get List of
-    /// WorkflowActionAutomateParameter.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::WorkflowActionAutomateParameter>> {
-        rt::pages(
             &self.0,
             "getSystemWorkflowActionsByParentIdAutomateParameters",
             "/system/workflowActions/{parentId}/automateParameters",
@@ -18902,7 +15978,7 @@ impl SystemWorkflowActionsByIdAutomateParameters {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemWorkflowActionsByParentIdAutomateParametersCount",
@@ -18920,10 +15996,11 @@ impl SystemWorkflowActionsByIdAutomateParameters {
     pub fn create(
         &self,
         body: &m::WorkflowActionAutomateParameter,
-    ) -> rt::ApiFuture<m::WorkflowActionAutomateParameter> {
+    ) -> rt::Call<m::WorkflowActionAutomateParameter> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemWorkflowActionsByParentIdAutomateParameters",
             "/system/workflowActions/{parentId}/automateParameters",
             Some(body),
@@ -18951,10 +16028,11 @@ impl SystemWorkflowActionsByIdAutomateParametersById {
     /// (`getSystemWorkflowActionsByParentIdAutomateParametersById`): Get
     /// WorkflowActionAutomateParameter.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::WorkflowActionAutomateParameter> {
+    pub fn get(&self) -> rt::Call<m::WorkflowActionAutomateParameter> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemWorkflowActionsByParentIdAutomateParametersById",
             "/system/workflowActions/{parentId}/automateParameters/{id}",
             rt::NO_BODY,
@@ -18968,7 +16046,7 @@ impl SystemWorkflowActionsByIdAutomateParametersById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::WorkflowActionAutomateParameter>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::WorkflowActionAutomateParameter>> {
         rt::get_opt(
             &self.0,
             "getSystemWorkflowActionsByParentIdAutomateParametersById",
@@ -18986,10 +16064,11 @@ impl SystemWorkflowActionsByIdAutomateParametersById {
     pub fn update(
         &self,
         body: &m::WorkflowActionAutomateParameter,
-    ) -> rt::ApiFuture<m::WorkflowActionAutomateParameter> {
+    ) -> rt::Call<m::WorkflowActionAutomateParameter> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemWorkflowActionsByParentIdAutomateParametersById",
             "/system/workflowActions/{parentId}/automateParameters/{id}",
             Some(body),
@@ -19004,9 +16083,10 @@ impl SystemWorkflowActionsByIdAutomateParametersById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::WorkflowActionAutomateParameter> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::WorkflowActionAutomateParameter> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemWorkflowActionsByParentIdAutomateParametersById",
             "/system/workflowActions/{parentId}/automateParameters/{id}",
             patch,
@@ -19018,10 +16098,11 @@ impl SystemWorkflowActionsByIdAutomateParametersById {
     /// (`deleteSystemWorkflowActionsByParentIdAutomateParametersById`): Delete
     /// WorkflowActionAutomateParameter.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemWorkflowActionsByParentIdAutomateParametersById",
             "/system/workflowActions/{parentId}/automateParameters/{id}",
             rt::NO_BODY,
@@ -19041,33 +16122,18 @@ pub struct SystemWorkflows(rt::Node);
 impl SystemWorkflows {
     /// `GET /system/workflows` (`getSystemWorkflows`): Get List of Workflow.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Workflow>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Workflow> {
         rt::list(&self.0, "getSystemWorkflows", "/system/workflows", query)
-    }
-
-    /// `GET /system/workflows` (`getSystemWorkflows`): Get List of Workflow.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Workflow> {
-        rt::stream(&self.0, "getSystemWorkflows", "/system/workflows", query)
-    }
-
-    /// `GET /system/workflows` (`getSystemWorkflows`): Get List of Workflow.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Workflow>> {
-        rt::pages(&self.0, "getSystemWorkflows", "/system/workflows", query)
     }
 
     /// `GET /system/workflows/count` (`getSystemWorkflowsCount`): Get Count of Workflow.
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemWorkflowsCount",
@@ -19080,10 +16146,11 @@ impl SystemWorkflows {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::Workflow) -> rt::ApiFuture<m::Workflow> {
+    pub fn create(&self, body: &m::Workflow) -> rt::Call<m::Workflow> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemWorkflows",
             "/system/workflows",
             Some(body),
@@ -19146,38 +16213,11 @@ impl SystemWorkflowsAttachments {
     /// `GET /system/workflows/attachments` (`getSystemWorkflowsAttachments`): Get List of
     /// WorkflowAttachment.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::WorkflowAttachment>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::WorkflowAttachment> {
         rt::list(
-            &self.0,
-            "getSystemWorkflowsAttachments",
-            "/system/workflows/attachments",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/attachments` (`getSystemWorkflowsAttachments`): Get List of
-    /// WorkflowAttachment.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::WorkflowAttachment> {
-        rt::stream(
-            &self.0,
-            "getSystemWorkflowsAttachments",
-            "/system/workflows/attachments",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/attachments` (`getSystemWorkflowsAttachments`): Get List of
-    /// WorkflowAttachment.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::WorkflowAttachment>> {
-        rt::pages(
             &self.0,
             "getSystemWorkflowsAttachments",
             "/system/workflows/attachments",
@@ -19204,38 +16244,11 @@ impl SystemWorkflowsAttachmentsById {
     /// `GET /system/workflows/attachments/{id}` (`getSystemWorkflowsAttachmentsById`): Get
     /// WorkflowAttachment.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::WorkflowAttachment>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::WorkflowAttachment> {
         rt::list(
-            &self.0,
-            "getSystemWorkflowsAttachmentsById",
-            "/system/workflows/attachments/{id}",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/attachments/{id}` (`getSystemWorkflowsAttachmentsById`): Get
-    /// WorkflowAttachment.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::WorkflowAttachment> {
-        rt::stream(
-            &self.0,
-            "getSystemWorkflowsAttachmentsById",
-            "/system/workflows/attachments/{id}",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/attachments/{id}` (`getSystemWorkflowsAttachmentsById`): Get
-    /// WorkflowAttachment.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::WorkflowAttachment>> {
-        rt::pages(
             &self.0,
             "getSystemWorkflowsAttachmentsById",
             "/system/workflows/attachments/{id}",
@@ -19255,36 +16268,11 @@ pub struct SystemWorkflowsEvents(rt::Node);
 impl SystemWorkflowsEvents {
     /// `GET /system/workflows/events` (`getSystemWorkflowsEvents`): Get List of WorkflowEvent.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::WorkflowEvent>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::WorkflowEvent> {
         rt::list(
-            &self.0,
-            "getSystemWorkflowsEvents",
-            "/system/workflows/events",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/events` (`getSystemWorkflowsEvents`): Get List of WorkflowEvent.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::WorkflowEvent> {
-        rt::stream(
-            &self.0,
-            "getSystemWorkflowsEvents",
-            "/system/workflows/events",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/events` (`getSystemWorkflowsEvents`): Get List of WorkflowEvent.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::WorkflowEvent>> {
-        rt::pages(
             &self.0,
             "getSystemWorkflowsEvents",
             "/system/workflows/events",
@@ -19317,38 +16305,11 @@ impl SystemWorkflowsEventsActions {
     /// `GET /system/workflows/events/actions` (`getSystemWorkflowsEventsActions`): Get List of
     /// WorkflowAction.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::WorkflowAction>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::WorkflowAction> {
         rt::list(
-            &self.0,
-            "getSystemWorkflowsEventsActions",
-            "/system/workflows/events/actions",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/events/actions` (`getSystemWorkflowsEventsActions`): Get List of
-    /// WorkflowAction.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::WorkflowAction> {
-        rt::stream(
-            &self.0,
-            "getSystemWorkflowsEventsActions",
-            "/system/workflows/events/actions",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/events/actions` (`getSystemWorkflowsEventsActions`): Get List of
-    /// WorkflowAction.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::WorkflowAction>> {
-        rt::pages(
             &self.0,
             "getSystemWorkflowsEventsActions",
             "/system/workflows/events/actions",
@@ -19375,10 +16336,11 @@ impl SystemWorkflowsEventsActionsById {
     /// `GET /system/workflows/events/actions/{id}` (`getSystemWorkflowsEventsActionsById`): Get
     /// WorkflowAction.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::WorkflowAction> {
+    pub fn get(&self) -> rt::Call<m::WorkflowAction> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemWorkflowsEventsActionsById",
             "/system/workflows/events/actions/{id}",
             rt::NO_BODY,
@@ -19391,7 +16353,7 @@ impl SystemWorkflowsEventsActionsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::WorkflowAction>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::WorkflowAction>> {
         rt::get_opt(
             &self.0,
             "getSystemWorkflowsEventsActionsById",
@@ -19411,10 +16373,11 @@ pub struct SystemWorkflowsEventsById(rt::Node);
 impl SystemWorkflowsEventsById {
     /// `GET /system/workflows/events/{id}` (`getSystemWorkflowsEventsById`): Get WorkflowEvent.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::WorkflowEvent> {
+    pub fn get(&self) -> rt::Call<m::WorkflowEvent> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemWorkflowsEventsById",
             "/system/workflows/events/{id}",
             rt::NO_BODY,
@@ -19426,7 +16389,7 @@ impl SystemWorkflowsEventsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::WorkflowEvent>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::WorkflowEvent>> {
         rt::get_opt(
             &self.0,
             "getSystemWorkflowsEventsById",
@@ -19446,10 +16409,11 @@ pub struct SystemWorkflowsById(rt::Node);
 impl SystemWorkflowsById {
     /// `GET /system/workflows/{id}` (`getSystemWorkflowsById`): Get Workflow.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::Workflow> {
+    pub fn get(&self) -> rt::Call<m::Workflow> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemWorkflowsById",
             "/system/workflows/{id}",
             rt::NO_BODY,
@@ -19461,7 +16425,7 @@ impl SystemWorkflowsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Workflow>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Workflow>> {
         rt::get_opt(&self.0, "getSystemWorkflowsById", "/system/workflows/{id}")
     }
 
@@ -19470,10 +16434,11 @@ impl SystemWorkflowsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::Workflow) -> rt::ApiFuture<m::Workflow> {
+    pub fn update(&self, body: &m::Workflow) -> rt::Call<m::Workflow> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemWorkflowsById",
             "/system/workflows/{id}",
             Some(body),
@@ -19486,9 +16451,10 @@ impl SystemWorkflowsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Workflow> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Workflow> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemWorkflowsById",
             "/system/workflows/{id}",
             patch,
@@ -19498,10 +16464,11 @@ impl SystemWorkflowsById {
 
     /// `DELETE /system/workflows/{id}` (`deleteSystemWorkflowsById`): Delete Workflow.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemWorkflowsById",
             "/system/workflows/{id}",
             rt::NO_BODY,
@@ -19552,38 +16519,11 @@ impl SystemWorkflowsByIdAttachments {
     /// `GET /system/workflows/{parentId}/attachments` (`getSystemWorkflowsByParentIdAttachments`):
     /// Get List of WorkflowAttachment.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::WorkflowAttachment>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::WorkflowAttachment> {
         rt::list(
-            &self.0,
-            "getSystemWorkflowsByParentIdAttachments",
-            "/system/workflows/{parentId}/attachments",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/{parentId}/attachments` (`getSystemWorkflowsByParentIdAttachments`):
-    /// Get List of WorkflowAttachment.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::WorkflowAttachment> {
-        rt::stream(
-            &self.0,
-            "getSystemWorkflowsByParentIdAttachments",
-            "/system/workflows/{parentId}/attachments",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/{parentId}/attachments` (`getSystemWorkflowsByParentIdAttachments`):
-    /// Get List of WorkflowAttachment.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::WorkflowAttachment>> {
-        rt::pages(
             &self.0,
             "getSystemWorkflowsByParentIdAttachments",
             "/system/workflows/{parentId}/attachments",
@@ -19596,7 +16536,7 @@ impl SystemWorkflowsByIdAttachments {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemWorkflowsByParentIdAttachmentsCount",
@@ -19624,10 +16564,11 @@ impl SystemWorkflowsByIdAttachmentsById {
     /// `GET /system/workflows/{parentId}/attachments/{id}`
     /// (`getSystemWorkflowsByParentIdAttachmentsById`): Get WorkflowAttachment.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::WorkflowAttachment> {
+    pub fn get(&self) -> rt::Call<m::WorkflowAttachment> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemWorkflowsByParentIdAttachmentsById",
             "/system/workflows/{parentId}/attachments/{id}",
             rt::NO_BODY,
@@ -19640,7 +16581,7 @@ impl SystemWorkflowsByIdAttachmentsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::WorkflowAttachment>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::WorkflowAttachment>> {
         rt::get_opt(
             &self.0,
             "getSystemWorkflowsByParentIdAttachmentsById",
@@ -19665,10 +16606,11 @@ impl SystemWorkflowsByIdCopy {
     ///
     /// Copy and approve actions answer 200 or 201 whatever the spec declares.
     #[cfg(feature = "system")]
-    pub fn post(&self) -> rt::ApiFuture<Option<m::Workflow>> {
+    pub fn post(&self) -> rt::Call<Option<m::Workflow>> {
         rt::json_opt(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemWorkflowsByIdCopy",
             "/system/workflows/{id}/copy",
             rt::NO_BODY,
@@ -19689,38 +16631,11 @@ impl SystemWorkflowsByIdEvents {
     /// `GET /system/workflows/{parentId}/events` (`getSystemWorkflowsByParentIdEvents`): Get List
     /// of WorkflowEvent.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::WorkflowEvent>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::WorkflowEvent> {
         rt::list(
-            &self.0,
-            "getSystemWorkflowsByParentIdEvents",
-            "/system/workflows/{parentId}/events",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/{parentId}/events` (`getSystemWorkflowsByParentIdEvents`): Get List
-    /// of WorkflowEvent.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::WorkflowEvent> {
-        rt::stream(
-            &self.0,
-            "getSystemWorkflowsByParentIdEvents",
-            "/system/workflows/{parentId}/events",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/{parentId}/events` (`getSystemWorkflowsByParentIdEvents`): Get List
-    /// of WorkflowEvent.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::WorkflowEvent>> {
-        rt::pages(
             &self.0,
             "getSystemWorkflowsByParentIdEvents",
             "/system/workflows/{parentId}/events",
@@ -19733,7 +16648,7 @@ impl SystemWorkflowsByIdEvents {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemWorkflowsByParentIdEventsCount",
@@ -19747,10 +16662,11 @@ impl SystemWorkflowsByIdEvents {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::WorkflowEvent) -> rt::ApiFuture<m::WorkflowEvent> {
+    pub fn create(&self, body: &m::WorkflowEvent) -> rt::Call<m::WorkflowEvent> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemWorkflowsByParentIdEvents",
             "/system/workflows/{parentId}/events",
             Some(body),
@@ -19777,10 +16693,11 @@ impl SystemWorkflowsByIdEventsById {
     /// `GET /system/workflows/{parentId}/events/{id}` (`getSystemWorkflowsByParentIdEventsById`):
     /// Get WorkflowEvent.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::WorkflowEvent> {
+    pub fn get(&self) -> rt::Call<m::WorkflowEvent> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemWorkflowsByParentIdEventsById",
             "/system/workflows/{parentId}/events/{id}",
             rt::NO_BODY,
@@ -19793,7 +16710,7 @@ impl SystemWorkflowsByIdEventsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::WorkflowEvent>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::WorkflowEvent>> {
         rt::get_opt(
             &self.0,
             "getSystemWorkflowsByParentIdEventsById",
@@ -19807,10 +16724,11 @@ impl SystemWorkflowsByIdEventsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::WorkflowEvent) -> rt::ApiFuture<m::WorkflowEvent> {
+    pub fn update(&self, body: &m::WorkflowEvent) -> rt::Call<m::WorkflowEvent> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemWorkflowsByParentIdEventsById",
             "/system/workflows/{parentId}/events/{id}",
             Some(body),
@@ -19824,9 +16742,10 @@ impl SystemWorkflowsByIdEventsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::WorkflowEvent> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::WorkflowEvent> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemWorkflowsByParentIdEventsById",
             "/system/workflows/{parentId}/events/{id}",
             patch,
@@ -19837,10 +16756,11 @@ impl SystemWorkflowsByIdEventsById {
     /// `DELETE /system/workflows/{parentId}/events/{id}`
     /// (`deleteSystemWorkflowsByParentIdEventsById`): Delete WorkflowEvent.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemWorkflowsByParentIdEventsById",
             "/system/workflows/{parentId}/events/{id}",
             rt::NO_BODY,
@@ -19879,38 +16799,11 @@ impl SystemWorkflowsByIdEventsByIdActions {
     /// `GET /system/workflows/{grandparentId}/events/{parentId}/actions`
     /// (`getSystemWorkflowsByGrandparentIdEventsByParentIdActions`): Get List of WorkflowAction.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::WorkflowAction>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::WorkflowAction> {
         rt::list(
-            &self.0,
-            "getSystemWorkflowsByGrandparentIdEventsByParentIdActions",
-            "/system/workflows/{grandparentId}/events/{parentId}/actions",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/{grandparentId}/events/{parentId}/actions`
-    /// (`getSystemWorkflowsByGrandparentIdEventsByParentIdActions`): Get List of WorkflowAction.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::WorkflowAction> {
-        rt::stream(
-            &self.0,
-            "getSystemWorkflowsByGrandparentIdEventsByParentIdActions",
-            "/system/workflows/{grandparentId}/events/{parentId}/actions",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/{grandparentId}/events/{parentId}/actions`
-    /// (`getSystemWorkflowsByGrandparentIdEventsByParentIdActions`): Get List of WorkflowAction.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::WorkflowAction>> {
-        rt::pages(
             &self.0,
             "getSystemWorkflowsByGrandparentIdEventsByParentIdActions",
             "/system/workflows/{grandparentId}/events/{parentId}/actions",
@@ -19924,7 +16817,7 @@ impl SystemWorkflowsByIdEventsByIdActions {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemWorkflowsByGrandparentIdEventsByParentIdActionsCount",
@@ -19938,10 +16831,11 @@ impl SystemWorkflowsByIdEventsByIdActions {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::WorkflowAction) -> rt::ApiFuture<m::WorkflowAction> {
+    pub fn create(&self, body: &m::WorkflowAction) -> rt::Call<m::WorkflowAction> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemWorkflowsByGrandparentIdEventsByParentIdActions",
             "/system/workflows/{grandparentId}/events/{parentId}/actions",
             Some(body),
@@ -19968,10 +16862,11 @@ impl SystemWorkflowsByIdEventsByIdActionsById {
     /// `GET /system/workflows/{grandparentId}/events/{parentId}/actions/{id}`
     /// (`getSystemWorkflowsByGrandparentIdEventsByParentIdActionsById`): Get WorkflowAction.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::WorkflowAction> {
+    pub fn get(&self) -> rt::Call<m::WorkflowAction> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemWorkflowsByGrandparentIdEventsByParentIdActionsById",
             "/system/workflows/{grandparentId}/events/{parentId}/actions/{id}",
             rt::NO_BODY,
@@ -19984,7 +16879,7 @@ impl SystemWorkflowsByIdEventsByIdActionsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::WorkflowAction>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::WorkflowAction>> {
         rt::get_opt(
             &self.0,
             "getSystemWorkflowsByGrandparentIdEventsByParentIdActionsById",
@@ -19998,10 +16893,11 @@ impl SystemWorkflowsByIdEventsByIdActionsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::WorkflowAction) -> rt::ApiFuture<m::WorkflowAction> {
+    pub fn update(&self, body: &m::WorkflowAction) -> rt::Call<m::WorkflowAction> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemWorkflowsByGrandparentIdEventsByParentIdActionsById",
             "/system/workflows/{grandparentId}/events/{parentId}/actions/{id}",
             Some(body),
@@ -20015,9 +16911,10 @@ impl SystemWorkflowsByIdEventsByIdActionsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::WorkflowAction> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::WorkflowAction> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemWorkflowsByGrandparentIdEventsByParentIdActionsById",
             "/system/workflows/{grandparentId}/events/{parentId}/actions/{id}",
             patch,
@@ -20028,10 +16925,11 @@ impl SystemWorkflowsByIdEventsByIdActionsById {
     /// `DELETE /system/workflows/{grandparentId}/events/{parentId}/actions/{id}`
     /// (`deleteSystemWorkflowsByGrandparentIdEventsByParentIdActionsById`): Delete WorkflowAction.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemWorkflowsByGrandparentIdEventsByParentIdActionsById",
             "/system/workflows/{grandparentId}/events/{parentId}/actions/{id}",
             rt::NO_BODY,
@@ -20057,10 +16955,11 @@ impl SystemWorkflowsByIdEventsByIdCopy {
     ///
     /// Copy and approve actions answer 200 or 201 whatever the spec declares.
     #[cfg(feature = "system")]
-    pub fn post(&self) -> rt::ApiFuture<Option<m::WorkflowEvent>> {
+    pub fn post(&self) -> rt::Call<Option<m::WorkflowEvent>> {
         rt::json_opt(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemWorkflowsByParentIdEventsByIdCopy",
             "/system/workflows/{parentId}/events/{id}/copy",
             rt::NO_BODY,
@@ -20081,47 +16980,14 @@ impl SystemWorkflowsByIdEventsByIdTest {
     /// `GET /system/workflows/{parentId}/events/{id}/test`
     /// (`getSystemWorkflowsByParentIdEventsByIdTest`): Get workflow test results.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
     pub fn list(
         &self,
         query: &rt::ListQuery,
-    ) -> rt::ApiFuture<Vec<serde_json::Map<String, serde_json::Value>>> {
+    ) -> rt::List<serde_json::Map<String, serde_json::Value>> {
         rt::list(
-            &self.0,
-            "getSystemWorkflowsByParentIdEventsByIdTest",
-            "/system/workflows/{parentId}/events/{id}/test",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/{parentId}/events/{id}/test`
-    /// (`getSystemWorkflowsByParentIdEventsByIdTest`): Get workflow test results.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<serde_json::Map<String, serde_json::Value>> {
-        rt::stream(
-            &self.0,
-            "getSystemWorkflowsByParentIdEventsByIdTest",
-            "/system/workflows/{parentId}/events/{id}/test",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/{parentId}/events/{id}/test`
-    /// (`getSystemWorkflowsByParentIdEventsByIdTest`): Get workflow test results.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<serde_json::Map<String, serde_json::Value>>> {
-        rt::pages(
             &self.0,
             "getSystemWorkflowsByParentIdEventsByIdTest",
             "/system/workflows/{parentId}/events/{id}/test",
@@ -20142,38 +17008,11 @@ impl SystemWorkflowsByIdNotifyTypes {
     /// `GET /system/workflows/{parentId}/notifyTypes` (`getSystemWorkflowsByParentIdNotifyTypes`):
     /// Get List of WorkflowNotifyType.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::WorkflowNotifyType>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::WorkflowNotifyType> {
         rt::list(
-            &self.0,
-            "getSystemWorkflowsByParentIdNotifyTypes",
-            "/system/workflows/{parentId}/notifyTypes",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/{parentId}/notifyTypes` (`getSystemWorkflowsByParentIdNotifyTypes`):
-    /// Get List of WorkflowNotifyType.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::WorkflowNotifyType> {
-        rt::stream(
-            &self.0,
-            "getSystemWorkflowsByParentIdNotifyTypes",
-            "/system/workflows/{parentId}/notifyTypes",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/{parentId}/notifyTypes` (`getSystemWorkflowsByParentIdNotifyTypes`):
-    /// Get List of WorkflowNotifyType.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::WorkflowNotifyType>> {
-        rt::pages(
             &self.0,
             "getSystemWorkflowsByParentIdNotifyTypes",
             "/system/workflows/{parentId}/notifyTypes",
@@ -20186,7 +17025,7 @@ impl SystemWorkflowsByIdNotifyTypes {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemWorkflowsByParentIdNotifyTypesCount",
@@ -20220,10 +17059,11 @@ impl SystemWorkflowsByIdNotifyTypesById {
     /// `GET /system/workflows/{parentId}/notifyTypes/{id}`
     /// (`getSystemWorkflowsByParentIdNotifyTypesById`): Get WorkflowNotifyType.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::WorkflowNotifyType> {
+    pub fn get(&self) -> rt::Call<m::WorkflowNotifyType> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemWorkflowsByParentIdNotifyTypesById",
             "/system/workflows/{parentId}/notifyTypes/{id}",
             rt::NO_BODY,
@@ -20236,7 +17076,7 @@ impl SystemWorkflowsByIdNotifyTypesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::WorkflowNotifyType>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::WorkflowNotifyType>> {
         rt::get_opt(
             &self.0,
             "getSystemWorkflowsByParentIdNotifyTypesById",
@@ -20263,10 +17103,11 @@ impl SystemWorkflowsByIdNotifyTypesByIdInfo {
     /// `GET /system/workflows/{parentId}/notifyTypes/{id}/info`
     /// (`getSystemWorkflowsByParentIdNotifyTypesByIdInfo`): Get WorkflowNotifyTypeInfo.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::WorkflowNotifyTypeInfo> {
+    pub fn get(&self) -> rt::Call<m::WorkflowNotifyTypeInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemWorkflowsByParentIdNotifyTypesByIdInfo",
             "/system/workflows/{parentId}/notifyTypes/{id}/info",
             rt::NO_BODY,
@@ -20287,41 +17128,11 @@ impl SystemWorkflowsByIdNotifyTypesInfo {
     /// `GET /system/workflows/{parentId}/notifyTypes/info`
     /// (`getSystemWorkflowsByParentIdNotifyTypesInfo`): Get List of WorkflowNotifyTypeInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::WorkflowNotifyTypeInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::WorkflowNotifyTypeInfo> {
         rt::list(
-            &self.0,
-            "getSystemWorkflowsByParentIdNotifyTypesInfo",
-            "/system/workflows/{parentId}/notifyTypes/info",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/{parentId}/notifyTypes/info`
-    /// (`getSystemWorkflowsByParentIdNotifyTypesInfo`): Get List of WorkflowNotifyTypeInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::WorkflowNotifyTypeInfo> {
-        rt::stream(
-            &self.0,
-            "getSystemWorkflowsByParentIdNotifyTypesInfo",
-            "/system/workflows/{parentId}/notifyTypes/info",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/{parentId}/notifyTypes/info`
-    /// (`getSystemWorkflowsByParentIdNotifyTypesInfo`): Get List of WorkflowNotifyTypeInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::WorkflowNotifyTypeInfo>> {
-        rt::pages(
             &self.0,
             "getSystemWorkflowsByParentIdNotifyTypesInfo",
             "/system/workflows/{parentId}/notifyTypes/info",
@@ -20334,7 +17145,7 @@ impl SystemWorkflowsByIdNotifyTypesInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemWorkflowsByParentIdNotifyTypesInfoCount",
@@ -20356,38 +17167,11 @@ impl SystemWorkflowsByIdTriggers {
     /// `GET /system/workflows/{parentId}/triggers` (`getSystemWorkflowsByParentIdTriggers`): Get
     /// List of WorkflowTrigger.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::WorkflowTrigger>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::WorkflowTrigger> {
         rt::list(
-            &self.0,
-            "getSystemWorkflowsByParentIdTriggers",
-            "/system/workflows/{parentId}/triggers",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/{parentId}/triggers` (`getSystemWorkflowsByParentIdTriggers`): Get
-    /// List of WorkflowTrigger.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::WorkflowTrigger> {
-        rt::stream(
-            &self.0,
-            "getSystemWorkflowsByParentIdTriggers",
-            "/system/workflows/{parentId}/triggers",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/{parentId}/triggers` (`getSystemWorkflowsByParentIdTriggers`): Get
-    /// List of WorkflowTrigger.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::WorkflowTrigger>> {
-        rt::pages(
             &self.0,
             "getSystemWorkflowsByParentIdTriggers",
             "/system/workflows/{parentId}/triggers",
@@ -20400,7 +17184,7 @@ impl SystemWorkflowsByIdTriggers {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemWorkflowsByParentIdTriggersCount",
@@ -20445,43 +17229,11 @@ impl SystemWorkflowsByIdTriggersByIdOptions {
     /// (`getSystemWorkflowsByGrandparentIdTriggersByParentIdOptions`): Get List of
     /// WorkflowTriggerOption.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::WorkflowTriggerOption>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::WorkflowTriggerOption> {
         rt::list(
-            &self.0,
-            "getSystemWorkflowsByGrandparentIdTriggersByParentIdOptions",
-            "/system/workflows/{grandparentId}/triggers/{parentId}/options",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/{grandparentId}/triggers/{parentId}/options`
-    /// (`getSystemWorkflowsByGrandparentIdTriggersByParentIdOptions`): Get List of
-    /// WorkflowTriggerOption.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::WorkflowTriggerOption> {
-        rt::stream(
-            &self.0,
-            "getSystemWorkflowsByGrandparentIdTriggersByParentIdOptions",
-            "/system/workflows/{grandparentId}/triggers/{parentId}/options",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/{grandparentId}/triggers/{parentId}/options`
-    /// (`getSystemWorkflowsByGrandparentIdTriggersByParentIdOptions`): Get List of
-    /// WorkflowTriggerOption.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::WorkflowTriggerOption>> {
-        rt::pages(
             &self.0,
             "getSystemWorkflowsByGrandparentIdTriggersByParentIdOptions",
             "/system/workflows/{grandparentId}/triggers/{parentId}/options",
@@ -20495,7 +17247,7 @@ impl SystemWorkflowsByIdTriggersByIdOptions {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemWorkflowsByGrandparentIdTriggersByParentIdOptionsCount",
@@ -20517,38 +17269,11 @@ impl SystemWorkflowsNotifyTypes {
     /// `GET /system/workflows/notifyTypes` (`getSystemWorkflowsNotifyTypes`): Get List of
     /// WorkflowNotifyType.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::WorkflowNotifyType>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::WorkflowNotifyType> {
         rt::list(
-            &self.0,
-            "getSystemWorkflowsNotifyTypes",
-            "/system/workflows/notifyTypes",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/notifyTypes` (`getSystemWorkflowsNotifyTypes`): Get List of
-    /// WorkflowNotifyType.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::WorkflowNotifyType> {
-        rt::stream(
-            &self.0,
-            "getSystemWorkflowsNotifyTypes",
-            "/system/workflows/notifyTypes",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/notifyTypes` (`getSystemWorkflowsNotifyTypes`): Get List of
-    /// WorkflowNotifyType.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::WorkflowNotifyType>> {
-        rt::pages(
             &self.0,
             "getSystemWorkflowsNotifyTypes",
             "/system/workflows/notifyTypes",
@@ -20575,38 +17300,11 @@ impl SystemWorkflowsNotifyTypesById {
     /// `GET /system/workflows/notifyTypes/{id}` (`getSystemWorkflowsNotifyTypesById`): Get
     /// WorkflowNotifyType.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::WorkflowNotifyType>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::WorkflowNotifyType> {
         rt::list(
-            &self.0,
-            "getSystemWorkflowsNotifyTypesById",
-            "/system/workflows/notifyTypes/{id}",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/notifyTypes/{id}` (`getSystemWorkflowsNotifyTypesById`): Get
-    /// WorkflowNotifyType.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::WorkflowNotifyType> {
-        rt::stream(
-            &self.0,
-            "getSystemWorkflowsNotifyTypesById",
-            "/system/workflows/notifyTypes/{id}",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/notifyTypes/{id}` (`getSystemWorkflowsNotifyTypesById`): Get
-    /// WorkflowNotifyType.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::WorkflowNotifyType>> {
-        rt::pages(
             &self.0,
             "getSystemWorkflowsNotifyTypesById",
             "/system/workflows/notifyTypes/{id}",
@@ -20627,38 +17325,11 @@ impl SystemWorkflowsTableTypes {
     /// `GET /system/workflows/tableTypes` (`getSystemWorkflowsTableTypes`): Get List of
     /// WorkflowTableType.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::WorkflowTableType>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::WorkflowTableType> {
         rt::list(
-            &self.0,
-            "getSystemWorkflowsTableTypes",
-            "/system/workflows/tableTypes",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/tableTypes` (`getSystemWorkflowsTableTypes`): Get List of
-    /// WorkflowTableType.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::WorkflowTableType> {
-        rt::stream(
-            &self.0,
-            "getSystemWorkflowsTableTypes",
-            "/system/workflows/tableTypes",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/tableTypes` (`getSystemWorkflowsTableTypes`): Get List of
-    /// WorkflowTableType.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::WorkflowTableType>> {
-        rt::pages(
             &self.0,
             "getSystemWorkflowsTableTypes",
             "/system/workflows/tableTypes",
@@ -20671,7 +17342,7 @@ impl SystemWorkflowsTableTypes {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemWorkflowsTableTypesCount",
@@ -20705,10 +17376,11 @@ impl SystemWorkflowsTableTypesById {
     /// `GET /system/workflows/tableTypes/{id}` (`getSystemWorkflowsTableTypesById`): Get
     /// WorkflowTableType.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::WorkflowTableType> {
+    pub fn get(&self) -> rt::Call<m::WorkflowTableType> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemWorkflowsTableTypesById",
             "/system/workflows/tableTypes/{id}",
             rt::NO_BODY,
@@ -20721,7 +17393,7 @@ impl SystemWorkflowsTableTypesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::WorkflowTableType>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::WorkflowTableType>> {
         rt::get_opt(
             &self.0,
             "getSystemWorkflowsTableTypesById",
@@ -20748,10 +17420,11 @@ impl SystemWorkflowsTableTypesByIdInfo {
     /// `GET /system/workflows/tableTypes/{id}/info` (`getSystemWorkflowsTableTypesByIdInfo`): Get
     /// WorkflowTableTypeInfo.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::WorkflowTableTypeInfo> {
+    pub fn get(&self) -> rt::Call<m::WorkflowTableTypeInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemWorkflowsTableTypesByIdInfo",
             "/system/workflows/tableTypes/{id}/info",
             rt::NO_BODY,
@@ -20772,41 +17445,11 @@ impl SystemWorkflowsTableTypesInfo {
     /// `GET /system/workflows/tableTypes/info` (`getSystemWorkflowsTableTypesInfo`): Get List of
     /// WorkflowTableTypeInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::WorkflowTableTypeInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::WorkflowTableTypeInfo> {
         rt::list(
-            &self.0,
-            "getSystemWorkflowsTableTypesInfo",
-            "/system/workflows/tableTypes/info",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/tableTypes/info` (`getSystemWorkflowsTableTypesInfo`): Get List of
-    /// WorkflowTableTypeInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::WorkflowTableTypeInfo> {
-        rt::stream(
-            &self.0,
-            "getSystemWorkflowsTableTypesInfo",
-            "/system/workflows/tableTypes/info",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/tableTypes/info` (`getSystemWorkflowsTableTypesInfo`): Get List of
-    /// WorkflowTableTypeInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::WorkflowTableTypeInfo>> {
-        rt::pages(
             &self.0,
             "getSystemWorkflowsTableTypesInfo",
             "/system/workflows/tableTypes/info",
@@ -20819,7 +17462,7 @@ impl SystemWorkflowsTableTypesInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemWorkflowsTableTypesInfoCount",
@@ -20841,38 +17484,11 @@ impl SystemWorkflowsTriggers {
     /// `GET /system/workflows/triggers` (`getSystemWorkflowsTriggers`): Get List of
     /// WorkflowTrigger.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::WorkflowTrigger>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::WorkflowTrigger> {
         rt::list(
-            &self.0,
-            "getSystemWorkflowsTriggers",
-            "/system/workflows/triggers",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/triggers` (`getSystemWorkflowsTriggers`): Get List of
-    /// WorkflowTrigger.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::WorkflowTrigger> {
-        rt::stream(
-            &self.0,
-            "getSystemWorkflowsTriggers",
-            "/system/workflows/triggers",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/triggers` (`getSystemWorkflowsTriggers`): Get List of
-    /// WorkflowTrigger.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::WorkflowTrigger>> {
-        rt::pages(
             &self.0,
             "getSystemWorkflowsTriggers",
             "/system/workflows/triggers",
@@ -20899,41 +17515,11 @@ impl SystemWorkflowsTriggersOptions {
     /// `GET /system/workflows/triggers/options` (`getSystemWorkflowsTriggersOptions`): Get List of
     /// WorkflowTriggerOption.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::WorkflowTriggerOption>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::WorkflowTriggerOption> {
         rt::list(
-            &self.0,
-            "getSystemWorkflowsTriggersOptions",
-            "/system/workflows/triggers/options",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/triggers/options` (`getSystemWorkflowsTriggersOptions`): Get List of
-    /// WorkflowTriggerOption.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::WorkflowTriggerOption> {
-        rt::stream(
-            &self.0,
-            "getSystemWorkflowsTriggersOptions",
-            "/system/workflows/triggers/options",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/triggers/options` (`getSystemWorkflowsTriggersOptions`): Get List of
-    /// WorkflowTriggerOption.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::WorkflowTriggerOption>> {
-        rt::pages(
             &self.0,
             "getSystemWorkflowsTriggersOptions",
             "/system/workflows/triggers/options",
@@ -20999,10 +17585,11 @@ impl SystemWorkflowsUserdefinedfieldsActionsById {
     /// (`deleteSystemWorkflowsUserdefinedfieldsActionsByParentId`): Delete
     /// WorkflowActionUserDefinedField.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemWorkflowsUserdefinedfieldsActionsByParentId",
             "/system/workflows/userdefinedfields/actions/{parentId}",
             rt::NO_BODY,
@@ -21046,49 +17633,11 @@ impl SystemWorkflowsUserdefinedfieldsEventsActions {
     /// (`getSystemWorkflowsUserdefinedfieldsEventsActions`): Get List of
     /// WorkflowActionUserDefinedField.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiFuture<Vec<m::WorkflowActionUserDefinedField>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::WorkflowActionUserDefinedField> {
         rt::list(
-            &self.0,
-            "getSystemWorkflowsUserdefinedfieldsEventsActions",
-            "/system/workflows/userdefinedfields/events/actions",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/userdefinedfields/events/actions`
-    /// (`getSystemWorkflowsUserdefinedfieldsEventsActions`): Get List of
-    /// WorkflowActionUserDefinedField.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<m::WorkflowActionUserDefinedField> {
-        rt::stream(
-            &self.0,
-            "getSystemWorkflowsUserdefinedfieldsEventsActions",
-            "/system/workflows/userdefinedfields/events/actions",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/userdefinedfields/events/actions`
-    /// (`getSystemWorkflowsUserdefinedfieldsEventsActions`): Get List of
-    /// WorkflowActionUserDefinedField.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::WorkflowActionUserDefinedField>> {
-        rt::pages(
             &self.0,
             "getSystemWorkflowsUserdefinedfieldsEventsActions",
             "/system/workflows/userdefinedfields/events/actions",
@@ -21115,10 +17664,11 @@ impl SystemWorkflowsUserdefinedfieldsEventsById {
     pub fn post(
         &self,
         body: &m::WorkflowActionUserDefinedField,
-    ) -> rt::ApiFuture<m::WorkflowActionUserDefinedField> {
+    ) -> rt::Call<m::WorkflowActionUserDefinedField> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemWorkflowsUserdefinedfieldsEventsByGrandparentId",
             "/system/workflows/userdefinedfields/events/{grandparentId}",
             Some(body),
@@ -21162,49 +17712,11 @@ impl SystemWorkflowsUserdefinedfieldsEventsByIdActionsById {
     /// (`getSystemWorkflowsUserdefinedfieldsEventsByGrandparentIdActionsByParentId`): Get List of
     /// WorkflowActionUserDefinedField.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiFuture<Vec<m::WorkflowActionUserDefinedField>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::WorkflowActionUserDefinedField> {
         rt::list(
-            &self.0,
-            "getSystemWorkflowsUserdefinedfieldsEventsByGrandparentIdActionsByParentId",
-            "/system/workflows/userdefinedfields/events/{grandparentId}/actions/{parentId}",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/userdefinedfields/events/{grandparentId}/actions/{parentId}`
-    /// (`getSystemWorkflowsUserdefinedfieldsEventsByGrandparentIdActionsByParentId`): Get List of
-    /// WorkflowActionUserDefinedField.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<m::WorkflowActionUserDefinedField> {
-        rt::stream(
-            &self.0,
-            "getSystemWorkflowsUserdefinedfieldsEventsByGrandparentIdActionsByParentId",
-            "/system/workflows/userdefinedfields/events/{grandparentId}/actions/{parentId}",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/userdefinedfields/events/{grandparentId}/actions/{parentId}`
-    /// (`getSystemWorkflowsUserdefinedfieldsEventsByGrandparentIdActionsByParentId`): Get List of
-    /// WorkflowActionUserDefinedField.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::WorkflowActionUserDefinedField>> {
-        rt::pages(
             &self.0,
             "getSystemWorkflowsUserdefinedfieldsEventsByGrandparentIdActionsByParentId",
             "/system/workflows/userdefinedfields/events/{grandparentId}/actions/{parentId}",
@@ -21231,10 +17743,11 @@ impl SystemWorkflowsUserdefinedfieldsById {
     pub fn update(
         &self,
         body: &m::WorkflowActionUserDefinedField,
-    ) -> rt::ApiFuture<m::WorkflowActionUserDefinedField> {
+    ) -> rt::Call<m::WorkflowActionUserDefinedField> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemWorkflowsUserdefinedfieldsById",
             "/system/workflows/userdefinedfields/{id}",
             Some(body),
@@ -21248,9 +17761,10 @@ impl SystemWorkflowsUserdefinedfieldsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::WorkflowActionUserDefinedField> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::WorkflowActionUserDefinedField> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemWorkflowsUserdefinedfieldsById",
             "/system/workflows/userdefinedfields/{id}",
             patch,
