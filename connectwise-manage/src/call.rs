@@ -10,7 +10,7 @@ use msp_common::{Error, Operation, decode_json};
 use serde::de::DeserializeOwned;
 
 use crate::client::Client;
-use crate::request::ApiRequest;
+use crate::request::Request;
 
 /// The future a [`Call`] becomes when awaited: `Send` and `'static`, so it can be spawned.
 pub type ApiFuture<T> = BoxFuture<'static, Result<T, Error>>;
@@ -46,7 +46,7 @@ type Finish<T> = fn(&Operation, Result<http::Response<Bytes>, Error>) -> Result<
 #[must_use = "a call does nothing until it is awaited"]
 pub struct Call<T> {
     client: Client,
-    request: Result<ApiRequest, Error>,
+    request: Result<Request, Error>,
     finish: Finish<T>,
 }
 
@@ -60,11 +60,7 @@ impl<T> fmt::Debug for Call<T> {
 }
 
 impl<T> Call<T> {
-    pub(crate) fn new(
-        client: Client,
-        request: Result<ApiRequest, Error>,
-        finish: Finish<T>,
-    ) -> Self {
+    pub(crate) fn new(client: Client, request: Result<Request, Error>, finish: Finish<T>) -> Self {
         Self {
             client,
             request,
@@ -73,12 +69,12 @@ impl<T> Call<T> {
     }
 
     /// The request this call sends, or why it cannot be built. No I/O.
-    pub fn request(&self) -> Result<&ApiRequest, &Error> {
+    pub fn request(&self) -> Result<&Request, &Error> {
         self.request.as_ref()
     }
 
     /// The request, taken out of the call.
-    pub fn into_request(self) -> Result<ApiRequest, Error> {
+    pub fn into_request(self) -> Result<Request, Error> {
         self.request
     }
 
@@ -91,7 +87,7 @@ impl<T> Call<T> {
 
 impl<T: DeserializeOwned> Call<T> {
     /// A call whose success body decodes as `T`.
-    pub(crate) fn json(client: Client, request: Result<ApiRequest, Error>) -> Self {
+    pub(crate) fn json(client: Client, request: Result<Request, Error>) -> Self {
         Self::new(client, request, json::<T>)
     }
 }

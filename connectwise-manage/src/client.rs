@@ -15,12 +15,12 @@ use crate::call::Call;
 use crate::list::PageOptions;
 
 use crate::codebase::{CodebaseCache, CodebaseMode};
-use crate::company_info::CompanyInfo;
 use crate::endpoint::Endpoint;
 use crate::error::{error_object, signals_moved_codebase};
 use crate::impersonation::MemberTokens;
-use crate::request::{ApiRequest, Credentials};
+use crate::request::{Credentials, Request};
 use crate::site::Site;
+use crate::tenant_info::TenantInfo;
 
 /// A ConnectWise Manage client. Cheap to clone: clones share connections, the codebase cache and
 /// any rate budget.
@@ -160,7 +160,7 @@ impl Client {
     }
 
     /// Asks `/login/companyinfo/{company}` about the tenant (no credentials are sent).
-    pub async fn company_info(&self) -> Result<CompanyInfo, Error> {
+    pub async fn company_info(&self) -> Result<TenantInfo, Error> {
         let mut url = self.shared.site.origin().clone();
         url.path_segments_mut()
             .map_err(|()| Error::build("getCompanyInfo", "the site cannot have a path"))?
@@ -180,7 +180,7 @@ impl Client {
             .executor
             .send(operation.clone().attach(request))
             .await?;
-        let info: Option<CompanyInfo> = decode_json(&operation, &response)?;
+        let info: Option<TenantInfo> = decode_json(&operation, &response)?;
         info.ok_or_else(|| {
             msp_common::ConfigError::invalid(
                 "company",
@@ -233,7 +233,7 @@ impl Client {
     /// When codebase discovery is on and a path answers 404 with no API error body (the sign of a
     /// codebase retired by a release), the codebase is discovered again once and, if it changed,
     /// the request is sent once more.
-    pub async fn execute(&self, request: ApiRequest) -> Result<http::Response<Bytes>, Error> {
+    pub async fn execute(&self, request: Request) -> Result<http::Response<Bytes>, Error> {
         let operation = request.operation().clone();
         let response = self.send_following_codebase(request).await?;
         match error_object(&operation, &response) {
@@ -254,7 +254,7 @@ impl Client {
     /// `pagination-type: forward-only` is walked by `pageId`, one page at a time.
     pub fn paginate(
         &self,
-        request: ApiRequest,
+        request: Request,
         options: PageOptions,
     ) -> BoxStream<'static, Result<RawPage, Error>> {
         let client = self.clone();
@@ -288,13 +288,13 @@ impl Client {
 
     /// A typed call of any request, for what neither the accessors nor [`Client::endpoint`]
     /// cover: the success body decodes as `T`.
-    pub fn call<T: DeserializeOwned>(&self, request: ApiRequest) -> Call<T> {
+    pub fn call<T: DeserializeOwned>(&self, request: Request) -> Call<T> {
         Call::json(self.clone(), Ok(request))
     }
 
     async fn send_following_codebase(
         &self,
-        request: ApiRequest,
+        request: Request,
     ) -> Result<http::Response<Bytes>, Error> {
         let codebase = self.codebase().await?;
         let result = self.send_with_codebase(request.clone(), &codebase).await;
@@ -321,7 +321,7 @@ impl Client {
 
     async fn send_with_codebase(
         &self,
-        request: ApiRequest,
+        request: Request,
         codebase: &str,
     ) -> Result<http::Response<Bytes>, Error> {
         let base = self.shared.site.api_base(codebase)?;
@@ -346,7 +346,7 @@ impl Client {
     /// Boxed because it is reached from inside [`Client::execute`] (fetching an impersonation token).
     pub(crate) fn send_as_api_member(
         &self,
-        request: ApiRequest,
+        request: Request,
     ) -> futures::future::BoxFuture<'static, Result<http::Response<Bytes>, Error>> {
         let api_member = Client {
             shared: self.shared.clone(),
@@ -360,7 +360,7 @@ impl Client {
     pub fn get_json<T: DeserializeOwned>(&self, path: &str) -> Call<T> {
         let route = crate::request::route_of(path);
         let name = crate::request::operation_name(&Method::GET, &route);
-        self.call(ApiRequest::new(
+        self.call(Request::new(
             Method::GET,
             path,
             Operation::safe(name, route),
@@ -372,7 +372,7 @@ impl Client {
 /// listing's first request, and reads its `Link` header.
 struct PageFetcher {
     client: Client,
-    template: ApiRequest,
+    template: Request,
 }
 
 #[async_trait::async_trait]

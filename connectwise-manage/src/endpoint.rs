@@ -15,7 +15,7 @@ use crate::client::Client;
 use crate::list::{self, List};
 use crate::list_query::ListQuery;
 use crate::patch::Patch;
-use crate::request::{ApiRequest, operation_name, split_path};
+use crate::request::{Request, operation_name, split_path};
 
 /// A collection such as `/service/tickets`, with its records decoded as `T` (a typed model, or
 /// `serde_json::Value`).
@@ -120,13 +120,13 @@ impl<T> Endpoint<T> {
         Operation::new(operation_name(method, &route), route, idempotency)
     }
 
-    fn request(&self, method: Method, extra: &[String], operation: Operation) -> ApiRequest {
+    fn request(&self, method: Method, extra: &[String], operation: Operation) -> Request {
         let mut segments = self.segments.clone();
         if !extra.is_empty() && segments.last().is_some_and(String::is_empty) {
             segments.pop();
         }
         segments.extend(extra.iter().cloned());
-        let request = ApiRequest::with_segments(method, segments, operation);
+        let request = Request::with_segments(method, segments, operation);
         match &self.api_version {
             Some(version) => request.api_version(version.clone()),
             None => request,
@@ -320,7 +320,7 @@ where
 }
 
 /// A `PATCH` request with `patch` as its body; an empty patch is refused before sending.
-pub(crate) fn patch_body(request: ApiRequest, patch: &Patch) -> Result<ApiRequest, Error> {
+pub(crate) fn patch_body(request: Request, patch: &Patch) -> Result<Request, Error> {
     if patch.is_empty() {
         return Err(Error::build(
             request.operation().name(),

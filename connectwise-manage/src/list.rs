@@ -13,7 +13,7 @@ use crate::call::{self, ApiFuture, Call};
 use crate::client::Client;
 use crate::list_query::{ListQuery, Paging};
 use crate::query::{Condition, Fields, OrderBy};
-use crate::request::ApiRequest;
+use crate::request::Request;
 
 /// The stream [`List::by_item`] and [`List::by_page`] return: `Send` and `'static`.
 pub type ApiStream<T> = BoxStream<'static, Result<T, Error>>;
@@ -72,7 +72,7 @@ pub struct PageOptions {
 #[must_use = "a listing does nothing until it is awaited or streamed"]
 pub struct List<T> {
     client: Client,
-    base: Result<ApiRequest, Error>,
+    base: Result<Request, Error>,
     query: ListQuery,
     options: PageOptions,
     model: PhantomData<fn() -> T>,
@@ -91,7 +91,7 @@ impl<T> fmt::Debug for List<T> {
 
 impl<T> List<T> {
     /// A listing of `base` (a `GET` with its path and operation, no query) filtered by `query`.
-    pub(crate) fn new(client: Client, base: Result<ApiRequest, Error>, query: &ListQuery) -> Self {
+    pub(crate) fn new(client: Client, base: Result<Request, Error>, query: &ListQuery) -> Self {
         Self {
             client,
             base,
@@ -103,7 +103,7 @@ impl<T> List<T> {
 
     /// The request of the first page, as it will be sent (the client's default page size filled
     /// in), or why it cannot be built. No I/O.
-    pub fn request(&self) -> Result<ApiRequest, Error> {
+    pub fn request(&self) -> Result<Request, Error> {
         let base = self.base.as_ref().map_err(clone_error)?;
         let query = self.query_with_defaults();
         query.validate(base.operation().name())?;
@@ -254,7 +254,7 @@ fn clone_error(error: &Error) -> Error {
 
 /// The request of a listing's first page: the query in the URL, and `pagination-type:
 /// forward-only` for keyset paging.
-pub(crate) fn list_request(base: &ApiRequest, query: &ListQuery) -> ApiRequest {
+pub(crate) fn list_request(base: &Request, query: &ListQuery) -> Request {
     let mut request = base.clone().queries(query.to_pairs());
     if query.get_paging() == Paging::ForwardOnly {
         request = request.header(
@@ -269,7 +269,7 @@ pub(crate) fn list_request(base: &ApiRequest, query: &ListQuery) -> ApiRequest {
 fn fit_url(
     client: &Client,
     base_url: &Url,
-    base: &ApiRequest,
+    base: &Request,
     query: &ListQuery,
 ) -> Result<Vec<ListQuery>, Error> {
     let limit = client.shared().max_url_length;
@@ -307,12 +307,12 @@ fn fit_url(
 }
 
 /// The request of `GET …/count`: the query's filters only.
-pub(crate) fn count_request(base: ApiRequest, query: &ListQuery) -> ApiRequest {
+pub(crate) fn count_request(base: Request, query: &ListQuery) -> Request {
     base.queries(query.count_pairs())
 }
 
 /// The request of `POST …/search`: the filters in the body, fields and paging in the query.
-pub(crate) fn search_request(base: ApiRequest, query: &ListQuery) -> Result<ApiRequest, Error> {
+pub(crate) fn search_request(base: Request, query: &ListQuery) -> Result<Request, Error> {
     query.validate(base.operation().name())?;
     base.queries(query.search_pairs())
         .json(&query.search_body())

@@ -1,4 +1,4 @@
-//! Pure request building: an [`ApiRequest`] plus the tenant's base URL and headers make an
+//! Pure request building: an [`Request`] plus the tenant's base URL and headers make an
 //! `http::Request`, with no I/O, so every request the client sends can be checked in a test.
 
 use std::fmt;
@@ -25,13 +25,13 @@ enum Target {
 
 /// One call to the API, before the tenant's base URL and credentials are known.
 ///
-/// Everything the call will send, except the credentials, can be read back: [`ApiRequest::method`],
-/// [`ApiRequest::path`], [`ApiRequest::query_pairs`], [`ApiRequest::headers`],
-/// [`ApiRequest::body`], and the [`Operation`] with the spec's `operationId`, the route template
+/// Everything the call will send, except the credentials, can be read back: [`Request::method`],
+/// [`Request::path`], [`Request::query_pairs`], [`Request::headers`],
+/// [`Request::body`], and the [`Operation`] with the spec's `operationId`, the route template
 /// and the idempotency the retry layer goes by. Its `Debug` output is meant for snapshots: the
 /// body is shown as text.
 #[derive(Clone)]
-pub struct ApiRequest {
+pub struct Request {
     method: Method,
     target: Target,
     query: Vec<(String, String)>,
@@ -41,7 +41,7 @@ pub struct ApiRequest {
     headers: HeaderMap,
 }
 
-impl ApiRequest {
+impl Request {
     /// A request for `path` (e.g. `/service/tickets/5`), relative to the API base. Each
     /// `/`-separated segment is percent-encoded on its own, so a value cannot add a query.
     pub fn new(method: Method, path: &str, operation: Operation) -> Self {
@@ -232,10 +232,10 @@ impl ApiRequest {
     }
 }
 
-impl fmt::Debug for ApiRequest {
+impl fmt::Debug for Request {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let body = self.body.as_deref().map(String::from_utf8_lossy);
-        f.debug_struct("ApiRequest")
+        f.debug_struct("Request")
             .field("method", &self.method)
             .field("path", &self.path())
             .field("query", &self.query)
@@ -360,7 +360,7 @@ mod tests {
     #[test]
     fn segments_are_encoded_one_by_one() {
         let base = Url::parse("https://h.example/v4_6_release/apis/3.0/").unwrap();
-        let request = ApiRequest::with_segments(
+        let request = Request::with_segments(
             Method::POST,
             vec![
                 "system".into(),

@@ -242,7 +242,7 @@ async fn patches_replace_top_level_fields_and_ignore_paths_into_references() {
     });
     ticket.patch(&summary).await.unwrap();
     let body = json!([{"op": "replace", "path": "status/id", "value": 11}]);
-    let request = connectwise_manage::ApiRequest::new(
+    let request = connectwise_manage::Request::new(
         msp_common::http::Method::PATCH,
         "/service/tickets/1001",
         msp_common::Operation::new(

@@ -190,9 +190,9 @@ fn request(
     verb: Verb,
     operation: Operation,
     route: &'static str,
-) -> Result<crate::ApiRequest, Error> {
+) -> Result<crate::Request, Error> {
     let segments = node.segments(&operation, route)?;
-    Ok(crate::ApiRequest::with_segments(
+    Ok(crate::Request::with_segments(
         verb.method(),
         segments,
         operation,
@@ -210,7 +210,7 @@ fn prepare<B, P>(
     route: &'static str,
     body: Option<&B>,
     params: Option<&P>,
-) -> Result<crate::ApiRequest, Error>
+) -> Result<crate::Request, Error>
 where
     B: Serialize + ?Sized,
     P: Serialize + ?Sized,
