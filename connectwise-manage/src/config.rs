@@ -16,8 +16,9 @@ use crate::error::ManageErrorDecoder;
 use crate::list_query::MAX_PAGE_SIZE;
 use crate::site::Site;
 
-/// The model version pinned by default: the version the typed models were generated from.
-pub const DEFAULT_API_VERSION: &str = "2025.1";
+/// The model version pinned by default: the version of the spec the typed models were generated
+/// from, so a regenerated client sends the version its models describe.
+pub const DEFAULT_API_VERSION: &str = crate::api::SPEC_VERSION;
 
 /// The environment variables [`ClientBuilder::from_env`] reads.
 pub const ENV_VARS: [&str; 6] = [

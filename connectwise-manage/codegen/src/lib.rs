@@ -82,12 +82,10 @@ pub fn workspace_root() -> PathBuf {
         .map_or_else(|| manifest_dir.join("..").join(".."), Path::to_path_buf)
 }
 
-/// Where the spec lives by default: `../shared/spec/manage-openapi-2025.1.json` relative to the
-/// workspace root.
+/// Where the spec lives by default: `connectwise-manage/codegen/spec/manage-openapi-2025.1.json`,
+/// checked in beside the generator.
 pub fn default_spec_path() -> PathBuf {
-    workspace_root()
-        .join("..")
-        .join("shared")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("spec")
         .join("manage-openapi-2025.1.json")
 }

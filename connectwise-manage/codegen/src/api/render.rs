@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use crate::areas::Placement;
-use crate::docs::code;
+use crate::docs::{code, plain_names};
 use crate::emit::{attr, cfg_attr, doc_lines, field_decl};
 use crate::error::Error;
 use crate::naming::needs_rename;
@@ -257,7 +257,7 @@ impl Renderer<'_> {
             op.method,
             op.call_path,
             code(&op.id),
-            sentence(&op.summary)
+            sentence(&plain_names(&op.summary))
         );
         let id = format!("\"{}\"", op.id.escape_default());
         let path = format!("\"{}\"", op.call_path.escape_default());
@@ -735,7 +735,15 @@ pub fn render_mod(version: &str, files: &[File]) -> String {
     let mut out = format!(
         "//! Accessors generated from the ConnectWise Manage OpenAPI spec {version}.\n//!\n{GENERATED_NOTE}\n"
     );
-    out.push_str("use super::runtime as rt;\nuse crate::models as m;\n");
+    out.push_str("use super::runtime as rt;\nuse crate::models as m;\n\n");
+    out.push_str(
+        "/// The version of the ConnectWise spec the accessors and models were generated from, sent as\n\
+         /// the default model version ([`DEFAULT_API_VERSION`](crate::DEFAULT_API_VERSION)).\n",
+    );
+    out.push_str(&format!(
+        "pub const SPEC_VERSION: &str = \"{}\";\n",
+        version.escape_default()
+    ));
     for file in files {
         out.push('\n');
         let cfg = file

@@ -704,8 +704,7 @@ impl CompanyCommunicationTypesInfo {
 pub struct CompanyCompanies(rt::Node);
 
 impl CompanyCompanies {
-    /// `GET /company/companies` (`getCompanyCompanies`): Get List of
-    /// ConnectWise.Apis.v3\_0.v2015\_3.Company.Company.Company.
+    /// `GET /company/companies` (`getCompanyCompanies`): Get List of Company.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
     /// `by_item()`, `by_page()` or `all()`.
@@ -713,8 +712,7 @@ impl CompanyCompanies {
         rt::list(&self.0, "getCompanyCompanies", "/company/companies", query)
     }
 
-    /// `GET /company/companies/count` (`getCompanyCompaniesCount`): Get Count of
-    /// ConnectWise.Apis.v3\_0.v2015\_3.Company.Company.Company.
+    /// `GET /company/companies/count` (`getCompanyCompaniesCount`): Get Count of Company.
     ///
     /// How many records match the filters of `query`.
     pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
@@ -726,8 +724,7 @@ impl CompanyCompanies {
         )
     }
 
-    /// `POST /company/companies` (`postCompanyCompanies`): Post
-    /// ConnectWise.Apis.v3\_0.v2015\_3.Company.Company.Company.
+    /// `POST /company/companies` (`postCompanyCompanies`): Post Company.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     pub fn create(&self, body: &m::Company) -> rt::Call<m::Company> {
@@ -781,8 +778,7 @@ pub struct CompanyCompaniesDefault(rt::Node);
 
 #[cfg(feature = "company")]
 impl CompanyCompaniesDefault {
-    /// `GET /company/companies/default` (`getCompanyCompaniesDefault`): Get
-    /// ConnectWise.Apis.v3\_0.v2015\_3.Company.Company.Company.
+    /// `GET /company/companies/default` (`getCompanyCompaniesDefault`): Get Company.
     #[cfg(feature = "company")]
     pub fn get(&self) -> rt::Call<m::Company> {
         rt::json(
@@ -804,8 +800,7 @@ impl CompanyCompaniesDefault {
 pub struct CompanyCompaniesById(rt::Node);
 
 impl CompanyCompaniesById {
-    /// `GET /company/companies/{id}` (`getCompanyCompaniesById`): Get
-    /// ConnectWise.Apis.v3\_0.v2015\_3.Company.Company.Company.
+    /// `GET /company/companies/{id}` (`getCompanyCompaniesById`): Get Company.
     pub fn get(&self) -> rt::Call<m::Company> {
         rt::json(
             &self.0,
@@ -818,8 +813,7 @@ impl CompanyCompaniesById {
         )
     }
 
-    /// `GET /company/companies/{id}` (`getCompanyCompaniesById`): Get
-    /// ConnectWise.Apis.v3\_0.v2015\_3.Company.Company.Company.
+    /// `GET /company/companies/{id}` (`getCompanyCompaniesById`): Get Company.
     ///
     /// `None` when the server answers 404 Not Found.
     pub fn get_opt(&self) -> rt::Call<Option<m::Company>> {
@@ -830,8 +824,7 @@ impl CompanyCompaniesById {
         )
     }
 
-    /// `PUT /company/companies/{id}` (`putCompanyCompaniesById`): Put
-    /// ConnectWise.Apis.v3\_0.v2015\_3.Company.Company.Company.
+    /// `PUT /company/companies/{id}` (`putCompanyCompaniesById`): Put Company.
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
@@ -847,8 +840,7 @@ impl CompanyCompaniesById {
         )
     }
 
-    /// `PATCH /company/companies/{id}` (`patchCompanyCompaniesById`): Patch
-    /// ConnectWise.Apis.v3\_0.v2015\_3.Company.Company.Company.
+    /// `PATCH /company/companies/{id}` (`patchCompanyCompaniesById`): Patch Company.
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
@@ -863,8 +855,7 @@ impl CompanyCompaniesById {
         )
     }
 
-    /// `DELETE /company/companies/{id}` (`deleteCompanyCompaniesById`): Delete
-    /// ConnectWise.Apis.v3\_0.v2015\_3.Company.Company.Company.
+    /// `DELETE /company/companies/{id}` (`deleteCompanyCompaniesById`): Delete Company.
     pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,

@@ -7,6 +7,10 @@
 use super::runtime as rt;
 use crate::models as m;
 
+/// The version of the ConnectWise spec the accessors and models were generated from, sent as
+/// the default model version ([`DEFAULT_API_VERSION`](crate::DEFAULT_API_VERSION)).
+pub const SPEC_VERSION: &str = "2025.1";
+
 mod company;
 pub use self::company::*;
 

@@ -780,8 +780,7 @@ impl SalesCommissionsByIdUsagesList {
 pub struct SalesOpportunities(rt::Node);
 
 impl SalesOpportunities {
-    /// `GET /sales/opportunities` (`getSalesOpportunities`): Get List of
-    /// ConnectWise.Apis.v3\_0.v2015\_3.Sales.Opportunity.Opportunity.
+    /// `GET /sales/opportunities` (`getSalesOpportunities`): Get List of Opportunity.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
     /// `by_item()`, `by_page()` or `all()`.
@@ -794,8 +793,7 @@ impl SalesOpportunities {
         )
     }
 
-    /// `GET /sales/opportunities/count` (`getSalesOpportunitiesCount`): Get Count of
-    /// ConnectWise.Apis.v3\_0.v2015\_3.Sales.Opportunity.Opportunity.
+    /// `GET /sales/opportunities/count` (`getSalesOpportunitiesCount`): Get Count of Opportunity.
     ///
     /// How many records match the filters of `query`.
     pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
@@ -807,8 +805,7 @@ impl SalesOpportunities {
         )
     }
 
-    /// `POST /sales/opportunities` (`postSalesOpportunities`): Post
-    /// ConnectWise.Apis.v3\_0.v2015\_3.Sales.Opportunity.Opportunity.
+    /// `POST /sales/opportunities` (`postSalesOpportunities`): Post Opportunity.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     pub fn create(&self, body: &m::Opportunity) -> rt::Call<m::Opportunity> {
@@ -896,8 +893,7 @@ impl SalesOpportunitiesConversionsById {
 pub struct SalesOpportunitiesDefault(rt::Node);
 
 impl SalesOpportunitiesDefault {
-    /// `GET /sales/opportunities/default` (`getSalesOpportunitiesDefault`): Get
-    /// ConnectWise.Apis.v3\_0.v2015\_3.Sales.Opportunity.Opportunity.
+    /// `GET /sales/opportunities/default` (`getSalesOpportunitiesDefault`): Get Opportunity.
     pub fn get(&self) -> rt::Call<m::Opportunity> {
         rt::json(
             &self.0,
@@ -918,8 +914,7 @@ impl SalesOpportunitiesDefault {
 pub struct SalesOpportunitiesById(rt::Node);
 
 impl SalesOpportunitiesById {
-    /// `GET /sales/opportunities/{id}` (`getSalesOpportunitiesById`): Get
-    /// ConnectWise.Apis.v3\_0.v2015\_3.Sales.Opportunity.Opportunity.
+    /// `GET /sales/opportunities/{id}` (`getSalesOpportunitiesById`): Get Opportunity.
     pub fn get(&self) -> rt::Call<m::Opportunity> {
         rt::json(
             &self.0,
@@ -932,8 +927,7 @@ impl SalesOpportunitiesById {
         )
     }
 
-    /// `GET /sales/opportunities/{id}` (`getSalesOpportunitiesById`): Get
-    /// ConnectWise.Apis.v3\_0.v2015\_3.Sales.Opportunity.Opportunity.
+    /// `GET /sales/opportunities/{id}` (`getSalesOpportunitiesById`): Get Opportunity.
     ///
     /// `None` when the server answers 404 Not Found.
     pub fn get_opt(&self) -> rt::Call<Option<m::Opportunity>> {
@@ -944,8 +938,7 @@ impl SalesOpportunitiesById {
         )
     }
 
-    /// `PUT /sales/opportunities/{id}` (`putSalesOpportunitiesById`): Put
-    /// ConnectWise.Apis.v3\_0.v2015\_3.Sales.Opportunity.Opportunity.
+    /// `PUT /sales/opportunities/{id}` (`putSalesOpportunitiesById`): Put Opportunity.
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
@@ -961,8 +954,7 @@ impl SalesOpportunitiesById {
         )
     }
 
-    /// `PATCH /sales/opportunities/{id}` (`patchSalesOpportunitiesById`): Patch
-    /// ConnectWise.Apis.v3\_0.v2015\_3.Sales.Opportunity.Opportunity.
+    /// `PATCH /sales/opportunities/{id}` (`patchSalesOpportunitiesById`): Patch Opportunity.
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
@@ -977,8 +969,7 @@ impl SalesOpportunitiesById {
         )
     }
 
-    /// `DELETE /sales/opportunities/{id}` (`deleteSalesOpportunitiesById`): Delete
-    /// ConnectWise.Apis.v3\_0.v2015\_3.Sales.Opportunity.Opportunity.
+    /// `DELETE /sales/opportunities/{id}` (`deleteSalesOpportunitiesById`): Delete Opportunity.
     pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,

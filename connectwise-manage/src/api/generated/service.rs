@@ -7368,8 +7368,7 @@ impl ServiceTicketSyncsById {
 pub struct ServiceTickets(rt::Node);
 
 impl ServiceTickets {
-    /// `GET /service/tickets` (`getServiceTickets`): Get List of
-    /// ConnectWise.Apis.v3\_0.v2015\_3.Service.Ticket.Ticket.
+    /// `GET /service/tickets` (`getServiceTickets`): Get List of Ticket.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
     /// `by_item()`, `by_page()` or `all()`.
@@ -7377,8 +7376,7 @@ impl ServiceTickets {
         rt::list(&self.0, "getServiceTickets", "/service/tickets", query)
     }
 
-    /// `GET /service/tickets/count` (`getServiceTicketsCount`): Get Count of
-    /// ConnectWise.Apis.v3\_0.v2015\_3.Service.Ticket.Ticket.
+    /// `GET /service/tickets/count` (`getServiceTicketsCount`): Get Count of Ticket.
     ///
     /// How many records match the filters of `query`.
     pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
@@ -7451,8 +7449,8 @@ pub struct ServiceTicketsCalculateSla(rt::Node);
 
 #[cfg(feature = "service")]
 impl ServiceTicketsCalculateSla {
-    /// `GET /service/tickets/calculateSla` (`getServiceTicketsCalculateSla`): Get List of
-    /// ConnectWise.Apis.v3\_0.v2015\_3.Service.Ticket.Ticket with SLA calculated.
+    /// `GET /service/tickets/calculateSla` (`getServiceTicketsCalculateSla`): Get List of Ticket
+    /// with SLA calculated.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
     /// `by_item()`, `by_page()` or `all()`.

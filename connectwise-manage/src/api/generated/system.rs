@@ -941,8 +941,7 @@ pub struct SystemAuthAnvils(rt::Node);
 
 #[cfg(feature = "system")]
 impl SystemAuthAnvils {
-    /// `GET /system/authAnvils` (`getSystemAuthAnvils`): Get List of
-    /// ConnectWise.Apis.v3\_0.v2015\_3.System.AuthAnvil.AuthAnvil.
+    /// `GET /system/authAnvils` (`getSystemAuthAnvils`): Get List of AuthAnvil.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
     /// `by_item()`, `by_page()` or `all()`.
@@ -986,8 +985,7 @@ pub struct SystemAuthAnvilsById(rt::Node);
 
 #[cfg(feature = "system")]
 impl SystemAuthAnvilsById {
-    /// `GET /system/authAnvils/{id}` (`getSystemAuthAnvilsById`): Get
-    /// ConnectWise.Apis.v3\_0.v2015\_3.System.AuthAnvil.AuthAnvil.
+    /// `GET /system/authAnvils/{id}` (`getSystemAuthAnvilsById`): Get AuthAnvil.
     #[cfg(feature = "system")]
     pub fn get(&self) -> rt::Call<m::AuthAnvil> {
         rt::json(
@@ -1001,8 +999,7 @@ impl SystemAuthAnvilsById {
         )
     }
 
-    /// `GET /system/authAnvils/{id}` (`getSystemAuthAnvilsById`): Get
-    /// ConnectWise.Apis.v3\_0.v2015\_3.System.AuthAnvil.AuthAnvil.
+    /// `GET /system/authAnvils/{id}` (`getSystemAuthAnvilsById`): Get AuthAnvil.
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
@@ -1014,8 +1011,7 @@ impl SystemAuthAnvilsById {
         )
     }
 
-    /// `PUT /system/authAnvils/{id}` (`putSystemAuthAnvilsById`): Put
-    /// ConnectWise.Apis.v3\_0.v2015\_3.System.AuthAnvil.AuthAnvil.
+    /// `PUT /system/authAnvils/{id}` (`putSystemAuthAnvilsById`): Put AuthAnvil.
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
@@ -1032,8 +1028,7 @@ impl SystemAuthAnvilsById {
         )
     }
 
-    /// `PATCH /system/authAnvils/{id}` (`patchSystemAuthAnvilsById`): Patch
-    /// ConnectWise.Apis.v3\_0.v2015\_3.System.AuthAnvil.AuthAnvil.
+    /// `PATCH /system/authAnvils/{id}` (`patchSystemAuthAnvilsById`): Patch AuthAnvil.
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
