@@ -82,6 +82,7 @@
 //!   bodies, command text or output. The one secret authorises every method, remote commands
 //!   included: store it like an administrator password.
 
+mod build_errors;
 mod call;
 mod client;
 pub mod command;
