@@ -243,7 +243,7 @@ impl Client {
     }
 
     /// Every page of the listing whose first page is `request`, undecoded: the engine every
-    /// [`List`] runs on.
+    /// [`List`](crate::List) runs on.
     ///
     /// Follows `rel="next"` links through msp-common's one page walker with the client's rails:
     /// links must stay on the base URL's origin, a link back to a page already read ends the walk
