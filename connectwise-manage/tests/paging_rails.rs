@@ -217,3 +217,30 @@ async fn an_error_object_with_status_200_is_an_error_not_an_empty_record() {
     let error = results[0].as_ref().expect_err("an error");
     assert_eq!(error.api().unwrap().code.as_deref(), Some("InvalidObject"));
 }
+
+#[tokio::test]
+async fn a_record_that_does_not_fit_is_named_by_position_and_field() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(format!("{BASE}/service/tickets")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([
+            {"id": 1, "board": {"id": 3}},
+            {"id": 2, "board": {"id": 3}},
+            {"id": 3, "board": {"id": "three"}}
+        ])))
+        .mount(&server)
+        .await;
+    let results: Vec<Result<Ticket, Error>> = client(&server, 2)
+        .service()
+        .tickets()
+        .list(&ListQuery::new())
+        .by_item()
+        .collect()
+        .await;
+    assert_eq!(results.len(), 1, "a page is decoded whole, once");
+    let Err(Error::Decode(decode)) = &results[0] else {
+        panic!("expected a decode error, got {:?}", results[0]);
+    };
+    assert_eq!(decode.path, "[2].board.id");
+    assert_eq!(decode.operation, "getServiceTickets");
+}

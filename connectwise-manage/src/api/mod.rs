@@ -37,6 +37,9 @@
 //! # Handles
 //!
 //! A handle is cheap to create and to clone; it holds the client and the path values met so far.
+//! Handle types live in one module per area root, named after the path below it:
+//! `/service/tickets/{id}` is [`service::TicketsById`], the root itself `service::Area`. Most
+//! code never names them: it starts at the client and follows the path.
 //! Area roots hang off the client: [`company()`](crate::Client::company), `expense()`,
 //! `finance()`, `marketing()`, `procurement()`, `project()`, `sales()`, `schedule()`,
 //! [`service()`](crate::Client::service), [`system()`](crate::Client::system) and
@@ -73,7 +76,8 @@
 //! spawned. Query parameters beyond the list ones go through
 //! [`ListQuery::param`](crate::ListQuery::param) on list, count and search calls; other
 //! operations with query parameters have a `…_with(…, &params)` variant taking a generated
-//! parameter struct (`get_with(&GetCompanyContactsByIdImageParams { … })`).
+//! parameter struct in the area's module
+//! (`get_with(&company::GetCompanyContactsByIdImageParams { … })`).
 //!
 //! Bodies are the typed models of [`crate::models`]; patches are [`crate::patch::Patch`]. The one
 //! `multipart/form-data` upload (`POST /system/documents`) has no typed accessor.

@@ -754,12 +754,7 @@ pub fn render_mod(version: &str, files: &[File]) -> String {
             out.push_str(line);
             out.push('\n');
         }
-        out.push_str(&format!("mod {};\n", file.module));
-        if let Some(line) = &cfg {
-            out.push_str(line);
-            out.push('\n');
-        }
-        out.push_str(&format!("pub use self::{}::*;\n", file.module));
+        out.push_str(&format!("pub mod {};\n", file.module));
     }
     out
 }

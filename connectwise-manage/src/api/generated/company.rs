@@ -10,8 +10,8 @@ impl crate::Client {
     /// Handle for the paths under `/company` (the `company` area).
     ///
     /// Part of the typed core: always available.
-    pub fn company(&self) -> CompanyArea {
-        CompanyArea(rt::Node::root(self))
+    pub fn company(&self) -> Area {
+        Area(rt::Node::root(self))
     }
 }
 
@@ -19,172 +19,172 @@ impl crate::Client {
 ///
 /// Part of the typed core: always available.
 #[derive(Clone, Debug)]
-pub struct CompanyArea(rt::Node);
+pub struct Area(rt::Node);
 
-impl CompanyArea {
+impl Area {
     /// `/company/addressFormats`.
     #[cfg(feature = "company")]
-    pub fn address_formats(&self) -> CompanyAddressFormats {
-        CompanyAddressFormats(self.0.clone())
+    pub fn address_formats(&self) -> AddressFormats {
+        AddressFormats(self.0.clone())
     }
 
     /// `/company/communicationTypes`.
     #[cfg(feature = "company")]
-    pub fn communication_types(&self) -> CompanyCommunicationTypes {
-        CompanyCommunicationTypes(self.0.clone())
+    pub fn communication_types(&self) -> CommunicationTypes {
+        CommunicationTypes(self.0.clone())
     }
 
     /// `/company/companies`.
-    pub fn companies(&self) -> CompanyCompanies {
-        CompanyCompanies(self.0.clone())
+    pub fn companies(&self) -> Companies {
+        Companies(self.0.clone())
     }
 
     /// `/company/companyPickerItems`.
     #[cfg(feature = "company")]
-    pub fn company_picker_items(&self) -> CompanyCompanyPickerItems {
-        CompanyCompanyPickerItems(self.0.clone())
+    pub fn company_picker_items(&self) -> CompanyPickerItems {
+        CompanyPickerItems(self.0.clone())
     }
 
     /// `/company/companyTypeAssociations`.
     #[cfg(feature = "company")]
-    pub fn company_type_associations(&self) -> CompanyCompanyTypeAssociations {
-        CompanyCompanyTypeAssociations(self.0.clone())
+    pub fn company_type_associations(&self) -> CompanyTypeAssociations {
+        CompanyTypeAssociations(self.0.clone())
     }
 
     /// `/company/configurations`.
-    pub fn configurations(&self) -> CompanyConfigurations {
-        CompanyConfigurations(self.0.clone())
+    pub fn configurations(&self) -> Configurations {
+        Configurations(self.0.clone())
     }
 
     /// `/company/contact`.
     #[cfg(feature = "company")]
-    pub fn contact(&self) -> CompanyContact {
-        CompanyContact(self.0.clone())
+    pub fn contact(&self) -> Contact {
+        Contact(self.0.clone())
     }
 
     /// `/company/contactTypeAssociations`.
     #[cfg(feature = "company")]
-    pub fn contact_type_associations(&self) -> CompanyContactTypeAssociations {
-        CompanyContactTypeAssociations(self.0.clone())
+    pub fn contact_type_associations(&self) -> ContactTypeAssociations {
+        ContactTypeAssociations(self.0.clone())
     }
 
     /// `/company/contacts`.
-    pub fn contacts(&self) -> CompanyContacts {
-        CompanyContacts(self.0.clone())
+    pub fn contacts(&self) -> Contacts {
+        Contacts(self.0.clone())
     }
 
     /// `/company/countries`.
     #[cfg(feature = "company")]
-    pub fn countries(&self) -> CompanyCountries {
-        CompanyCountries(self.0.clone())
+    pub fn countries(&self) -> Countries {
+        Countries(self.0.clone())
     }
 
     /// `/company/entityTypes`.
     #[cfg(feature = "company")]
-    pub fn entity_types(&self) -> CompanyEntityTypes {
-        CompanyEntityTypes(self.0.clone())
+    pub fn entity_types(&self) -> EntityTypes {
+        EntityTypes(self.0.clone())
     }
 
     /// `/company/expenseTypes`.
     #[cfg(feature = "company")]
-    pub fn expense_types(&self) -> CompanyExpenseTypes {
-        CompanyExpenseTypes(self.0.clone())
+    pub fn expense_types(&self) -> ExpenseTypes {
+        ExpenseTypes(self.0.clone())
     }
 
     /// `/company/m365contact`.
     #[cfg(feature = "company")]
-    pub fn m365contact(&self) -> CompanyM365contact {
-        CompanyM365contact(self.0.clone())
+    pub fn m365contact(&self) -> M365contact {
+        M365contact(self.0.clone())
     }
 
     /// `/company/m365contactsync`.
     #[cfg(feature = "company")]
-    pub fn m365contactsync(&self) -> CompanyM365contactsync {
-        CompanyM365contactsync(self.0.clone())
+    pub fn m365contactsync(&self) -> M365contactsync {
+        M365contactsync(self.0.clone())
     }
 
     /// `/company/managedDevicesIntegrations`.
     #[cfg(feature = "company")]
-    pub fn managed_devices_integrations(&self) -> CompanyManagedDevicesIntegrations {
-        CompanyManagedDevicesIntegrations(self.0.clone())
+    pub fn managed_devices_integrations(&self) -> ManagedDevicesIntegrations {
+        ManagedDevicesIntegrations(self.0.clone())
     }
 
     /// `/company/management`.
     #[cfg(feature = "company")]
-    pub fn management(&self) -> CompanyManagement {
-        CompanyManagement(self.0.clone())
+    pub fn management(&self) -> Management {
+        Management(self.0.clone())
     }
 
     /// `/company/managementBackups`.
     #[cfg(feature = "company")]
-    pub fn management_backups(&self) -> CompanyManagementBackups {
-        CompanyManagementBackups(self.0.clone())
+    pub fn management_backups(&self) -> ManagementBackups {
+        ManagementBackups(self.0.clone())
     }
 
     /// `/company/managementItSolutions`.
     #[cfg(feature = "company")]
-    pub fn management_it_solutions(&self) -> CompanyManagementItSolutions {
-        CompanyManagementItSolutions(self.0.clone())
+    pub fn management_it_solutions(&self) -> ManagementItSolutions {
+        ManagementItSolutions(self.0.clone())
     }
 
     /// `/company/marketDescriptions`.
     #[cfg(feature = "company")]
-    pub fn market_descriptions(&self) -> CompanyMarketDescriptions {
-        CompanyMarketDescriptions(self.0.clone())
+    pub fn market_descriptions(&self) -> MarketDescriptions {
+        MarketDescriptions(self.0.clone())
     }
 
     /// `/company/noteTypes`.
     #[cfg(feature = "company")]
-    pub fn note_types(&self) -> CompanyNoteTypes {
-        CompanyNoteTypes(self.0.clone())
+    pub fn note_types(&self) -> NoteTypes {
+        NoteTypes(self.0.clone())
     }
 
     /// `/company/ownershipTypes`.
     #[cfg(feature = "company")]
-    pub fn ownership_types(&self) -> CompanyOwnershipTypes {
-        CompanyOwnershipTypes(self.0.clone())
+    pub fn ownership_types(&self) -> OwnershipTypes {
+        OwnershipTypes(self.0.clone())
     }
 
     /// `/company/paymentTypes`.
     #[cfg(feature = "company")]
-    pub fn payment_types(&self) -> CompanyPaymentTypes {
-        CompanyPaymentTypes(self.0.clone())
+    pub fn payment_types(&self) -> PaymentTypes {
+        PaymentTypes(self.0.clone())
     }
 
     /// `/company/portalConfigurations`.
     #[cfg(feature = "company")]
-    pub fn portal_configurations(&self) -> CompanyPortalConfigurations {
-        CompanyPortalConfigurations(self.0.clone())
+    pub fn portal_configurations(&self) -> PortalConfigurations {
+        PortalConfigurations(self.0.clone())
     }
 
     /// `/company/portalSecurityLevels`.
     #[cfg(feature = "company")]
-    pub fn portal_security_levels(&self) -> CompanyPortalSecurityLevels {
-        CompanyPortalSecurityLevels(self.0.clone())
+    pub fn portal_security_levels(&self) -> PortalSecurityLevels {
+        PortalSecurityLevels(self.0.clone())
     }
 
     /// `/company/portalSecuritySettings`.
     #[cfg(feature = "company")]
-    pub fn portal_security_settings(&self) -> CompanyPortalSecuritySettings {
-        CompanyPortalSecuritySettings(self.0.clone())
+    pub fn portal_security_settings(&self) -> PortalSecuritySettings {
+        PortalSecuritySettings(self.0.clone())
     }
 
     /// `/company/states`.
     #[cfg(feature = "company")]
-    pub fn states(&self) -> CompanyStates {
-        CompanyStates(self.0.clone())
+    pub fn states(&self) -> States {
+        States(self.0.clone())
     }
 
     /// `/company/teamRoles`.
     #[cfg(feature = "company")]
-    pub fn team_roles(&self) -> CompanyTeamRoles {
-        CompanyTeamRoles(self.0.clone())
+    pub fn team_roles(&self) -> TeamRoles {
+        TeamRoles(self.0.clone())
     }
 
     /// `/company/tracks`.
     #[cfg(feature = "company")]
-    pub fn tracks(&self) -> CompanyTracks {
-        CompanyTracks(self.0.clone())
+    pub fn tracks(&self) -> Tracks {
+        Tracks(self.0.clone())
     }
 }
 
@@ -193,10 +193,10 @@ impl CompanyArea {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyAddressFormats(rt::Node);
+pub struct AddressFormats(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyAddressFormats {
+impl AddressFormats {
     /// `GET /company/addressFormats` (`getCompanyAddressFormats`): Get List of AddressFormat.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -243,14 +243,14 @@ impl CompanyAddressFormats {
 
     /// One record: `/company/addressFormats/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyAddressFormatsById {
-        CompanyAddressFormatsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AddressFormatsById {
+        AddressFormatsById(self.0.push(id.to_string()))
     }
 
     /// `/company/addressFormats/info`.
     #[cfg(feature = "company")]
-    pub fn info(&self) -> CompanyAddressFormatsInfo {
-        CompanyAddressFormatsInfo(self.0.clone())
+    pub fn info(&self) -> AddressFormatsInfo {
+        AddressFormatsInfo(self.0.clone())
     }
 }
 
@@ -259,10 +259,10 @@ impl CompanyAddressFormats {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyAddressFormatsById(rt::Node);
+pub struct AddressFormatsById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyAddressFormatsById {
+impl AddressFormatsById {
     /// `GET /company/addressFormats/{id}` (`getCompanyAddressFormatsById`): Get AddressFormat.
     #[cfg(feature = "company")]
     pub fn get(&self) -> rt::Call<m::AddressFormat> {
@@ -340,8 +340,8 @@ impl CompanyAddressFormatsById {
 
     /// `/company/addressFormats/{id}/info`.
     #[cfg(feature = "company")]
-    pub fn info(&self) -> CompanyAddressFormatsByIdInfo {
-        CompanyAddressFormatsByIdInfo(self.0.clone())
+    pub fn info(&self) -> AddressFormatsByIdInfo {
+        AddressFormatsByIdInfo(self.0.clone())
     }
 }
 
@@ -350,10 +350,10 @@ impl CompanyAddressFormatsById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyAddressFormatsByIdInfo(rt::Node);
+pub struct AddressFormatsByIdInfo(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyAddressFormatsByIdInfo {
+impl AddressFormatsByIdInfo {
     /// `GET /company/addressFormats/{id}/info` (`getCompanyAddressFormatsByIdInfo`): Get
     /// AddressFormatInfos.
     #[cfg(feature = "company")]
@@ -375,10 +375,10 @@ impl CompanyAddressFormatsByIdInfo {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyAddressFormatsInfo(rt::Node);
+pub struct AddressFormatsInfo(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyAddressFormatsInfo {
+impl AddressFormatsInfo {
     /// `GET /company/addressFormats/info` (`getCompanyAddressFormatsInfo`): Get List of
     /// AddressFormatInfos.
     ///
@@ -414,10 +414,10 @@ impl CompanyAddressFormatsInfo {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCommunicationTypes(rt::Node);
+pub struct CommunicationTypes(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCommunicationTypes {
+impl CommunicationTypes {
     /// `GET /company/communicationTypes` (`getCompanyCommunicationTypes`): Get List of
     /// CommunicationType.
     ///
@@ -466,14 +466,14 @@ impl CompanyCommunicationTypes {
 
     /// One record: `/company/communicationTypes/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyCommunicationTypesById {
-        CompanyCommunicationTypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CommunicationTypesById {
+        CommunicationTypesById(self.0.push(id.to_string()))
     }
 
     /// `/company/communicationTypes/info`.
     #[cfg(feature = "company")]
-    pub fn info(&self) -> CompanyCommunicationTypesInfo {
-        CompanyCommunicationTypesInfo(self.0.clone())
+    pub fn info(&self) -> CommunicationTypesInfo {
+        CommunicationTypesInfo(self.0.clone())
     }
 }
 
@@ -482,10 +482,10 @@ impl CompanyCommunicationTypes {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCommunicationTypesById(rt::Node);
+pub struct CommunicationTypesById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCommunicationTypesById {
+impl CommunicationTypesById {
     /// `GET /company/communicationTypes/{id}` (`getCompanyCommunicationTypesById`): Get
     /// CommunicationType.
     #[cfg(feature = "company")]
@@ -566,14 +566,14 @@ impl CompanyCommunicationTypesById {
 
     /// `/company/communicationTypes/{id}/info`.
     #[cfg(feature = "company")]
-    pub fn info(&self) -> CompanyCommunicationTypesByIdInfo {
-        CompanyCommunicationTypesByIdInfo(self.0.clone())
+    pub fn info(&self) -> CommunicationTypesByIdInfo {
+        CommunicationTypesByIdInfo(self.0.clone())
     }
 
     /// `/company/communicationTypes/{id}/usages`.
     #[cfg(feature = "company")]
-    pub fn usages(&self) -> CompanyCommunicationTypesByIdUsages {
-        CompanyCommunicationTypesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> CommunicationTypesByIdUsages {
+        CommunicationTypesByIdUsages(self.0.clone())
     }
 }
 
@@ -582,10 +582,10 @@ impl CompanyCommunicationTypesById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCommunicationTypesByIdInfo(rt::Node);
+pub struct CommunicationTypesByIdInfo(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCommunicationTypesByIdInfo {
+impl CommunicationTypesByIdInfo {
     /// `GET /company/communicationTypes/{id}/info` (`getCompanyCommunicationTypesByIdInfo`): Get
     /// CommunicationTypeInfos.
     #[cfg(feature = "company")]
@@ -607,10 +607,10 @@ impl CompanyCommunicationTypesByIdInfo {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCommunicationTypesByIdUsages(rt::Node);
+pub struct CommunicationTypesByIdUsages(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCommunicationTypesByIdUsages {
+impl CommunicationTypesByIdUsages {
     /// `GET /company/communicationTypes/{id}/usages` (`getCompanyCommunicationTypesByIdUsages`):
     /// Get List of Usage Count.
     ///
@@ -628,8 +628,8 @@ impl CompanyCommunicationTypesByIdUsages {
 
     /// `/company/communicationTypes/{id}/usages/list`.
     #[cfg(feature = "company")]
-    pub fn list_node(&self) -> CompanyCommunicationTypesByIdUsagesList {
-        CompanyCommunicationTypesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> CommunicationTypesByIdUsagesList {
+        CommunicationTypesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -638,10 +638,10 @@ impl CompanyCommunicationTypesByIdUsages {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCommunicationTypesByIdUsagesList(rt::Node);
+pub struct CommunicationTypesByIdUsagesList(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCommunicationTypesByIdUsagesList {
+impl CommunicationTypesByIdUsagesList {
     /// `GET /company/communicationTypes/{id}/usages/list`
     /// (`getCompanyCommunicationTypesByIdUsagesList`): Get List of Usage.
     ///
@@ -663,10 +663,10 @@ impl CompanyCommunicationTypesByIdUsagesList {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCommunicationTypesInfo(rt::Node);
+pub struct CommunicationTypesInfo(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCommunicationTypesInfo {
+impl CommunicationTypesInfo {
     /// `GET /company/communicationTypes/info` (`getCompanyCommunicationTypesInfo`): Get List of
     /// CommunicationTypeInfos.
     ///
@@ -701,9 +701,9 @@ impl CompanyCommunicationTypesInfo {
 ///
 /// Part of the typed core: always available.
 #[derive(Clone, Debug)]
-pub struct CompanyCompanies(rt::Node);
+pub struct Companies(rt::Node);
 
-impl CompanyCompanies {
+impl Companies {
     /// `GET /company/companies` (`getCompanyCompanies`): Get List of Company.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -741,31 +741,31 @@ impl CompanyCompanies {
 
     /// `/company/companies/default`.
     #[cfg(feature = "company")]
-    pub fn default(&self) -> CompanyCompaniesDefault {
-        CompanyCompaniesDefault(self.0.clone())
+    pub fn default(&self) -> CompaniesDefault {
+        CompaniesDefault(self.0.clone())
     }
 
     /// One record: `/company/companies/{id}`.
-    pub fn id(&self, id: i32) -> CompanyCompaniesById {
-        CompanyCompaniesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CompaniesById {
+        CompaniesById(self.0.push(id.to_string()))
     }
 
     /// `/company/companies/info`.
     #[cfg(feature = "company")]
-    pub fn info(&self) -> CompanyCompaniesInfo {
-        CompanyCompaniesInfo(self.0.clone())
+    pub fn info(&self) -> CompaniesInfo {
+        CompaniesInfo(self.0.clone())
     }
 
     /// `/company/companies/statuses`.
     #[cfg(feature = "company")]
-    pub fn statuses(&self) -> CompanyCompaniesStatuses {
-        CompanyCompaniesStatuses(self.0.clone())
+    pub fn statuses(&self) -> CompaniesStatuses {
+        CompaniesStatuses(self.0.clone())
     }
 
     /// `/company/companies/types`.
     #[cfg(feature = "company")]
-    pub fn types(&self) -> CompanyCompaniesTypes {
-        CompanyCompaniesTypes(self.0.clone())
+    pub fn types(&self) -> CompaniesTypes {
+        CompaniesTypes(self.0.clone())
     }
 }
 
@@ -774,10 +774,10 @@ impl CompanyCompanies {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesDefault(rt::Node);
+pub struct CompaniesDefault(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesDefault {
+impl CompaniesDefault {
     /// `GET /company/companies/default` (`getCompanyCompaniesDefault`): Get Company.
     #[cfg(feature = "company")]
     pub fn get(&self) -> rt::Call<m::Company> {
@@ -797,9 +797,9 @@ impl CompanyCompaniesDefault {
 ///
 /// Part of the typed core: always available.
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesById(rt::Node);
+pub struct CompaniesById(rt::Node);
 
-impl CompanyCompaniesById {
+impl CompaniesById {
     /// `GET /company/companies/{id}` (`getCompanyCompaniesById`): Get Company.
     pub fn get(&self) -> rt::Call<m::Company> {
         rt::json(
@@ -870,82 +870,80 @@ impl CompanyCompaniesById {
 
     /// `/company/companies/{id}/customStatusNotes`.
     #[cfg(feature = "company")]
-    pub fn custom_status_notes(&self) -> CompanyCompaniesByIdCustomStatusNotes {
-        CompanyCompaniesByIdCustomStatusNotes(self.0.clone())
+    pub fn custom_status_notes(&self) -> CompaniesByIdCustomStatusNotes {
+        CompaniesByIdCustomStatusNotes(self.0.clone())
     }
 
     /// `/company/companies/{id}/groups`.
     #[cfg(feature = "company")]
-    pub fn groups(&self) -> CompanyCompaniesByIdGroups {
-        CompanyCompaniesByIdGroups(self.0.clone())
+    pub fn groups(&self) -> CompaniesByIdGroups {
+        CompaniesByIdGroups(self.0.clone())
     }
 
     /// `/company/companies/{id}/managementReportNotifications`.
     #[cfg(feature = "company")]
-    pub fn management_report_notifications(
-        &self,
-    ) -> CompanyCompaniesByIdManagementReportNotifications {
-        CompanyCompaniesByIdManagementReportNotifications(self.0.clone())
+    pub fn management_report_notifications(&self) -> CompaniesByIdManagementReportNotifications {
+        CompaniesByIdManagementReportNotifications(self.0.clone())
     }
 
     /// `/company/companies/{id}/managementReportSetup`.
     #[cfg(feature = "company")]
-    pub fn management_report_setup(&self) -> CompanyCompaniesByIdManagementReportSetup {
-        CompanyCompaniesByIdManagementReportSetup(self.0.clone())
+    pub fn management_report_setup(&self) -> CompaniesByIdManagementReportSetup {
+        CompaniesByIdManagementReportSetup(self.0.clone())
     }
 
     /// `/company/companies/{id}/managementSummaryReports`.
     #[cfg(feature = "company")]
-    pub fn management_summary_reports(&self) -> CompanyCompaniesByIdManagementSummaryReports {
-        CompanyCompaniesByIdManagementSummaryReports(self.0.clone())
+    pub fn management_summary_reports(&self) -> CompaniesByIdManagementSummaryReports {
+        CompaniesByIdManagementSummaryReports(self.0.clone())
     }
 
     /// `/company/companies/{id}/merge`.
     #[cfg(feature = "company")]
-    pub fn merge(&self) -> CompanyCompaniesByIdMerge {
-        CompanyCompaniesByIdMerge(self.0.clone())
+    pub fn merge(&self) -> CompaniesByIdMerge {
+        CompaniesByIdMerge(self.0.clone())
     }
 
     /// `/company/companies/{id}/notes`.
     #[cfg(feature = "company")]
-    pub fn notes(&self) -> CompanyCompaniesByIdNotes {
-        CompanyCompaniesByIdNotes(self.0.clone())
+    pub fn notes(&self) -> CompaniesByIdNotes {
+        CompaniesByIdNotes(self.0.clone())
     }
 
     /// `/company/companies/{id}/sites`.
     #[cfg(feature = "company")]
-    pub fn sites(&self) -> CompanyCompaniesByIdSites {
-        CompanyCompaniesByIdSites(self.0.clone())
+    pub fn sites(&self) -> CompaniesByIdSites {
+        CompaniesByIdSites(self.0.clone())
     }
 
     /// `/company/companies/{id}/surveys`.
     #[cfg(feature = "company")]
-    pub fn surveys(&self) -> CompanyCompaniesByIdSurveys {
-        CompanyCompaniesByIdSurveys(self.0.clone())
+    pub fn surveys(&self) -> CompaniesByIdSurveys {
+        CompaniesByIdSurveys(self.0.clone())
     }
 
     /// `/company/companies/{id}/teams`.
     #[cfg(feature = "company")]
-    pub fn teams(&self) -> CompanyCompaniesByIdTeams {
-        CompanyCompaniesByIdTeams(self.0.clone())
+    pub fn teams(&self) -> CompaniesByIdTeams {
+        CompaniesByIdTeams(self.0.clone())
     }
 
     /// `/company/companies/{id}/tracks`.
     #[cfg(feature = "company")]
-    pub fn tracks(&self) -> CompanyCompaniesByIdTracks {
-        CompanyCompaniesByIdTracks(self.0.clone())
+    pub fn tracks(&self) -> CompaniesByIdTracks {
+        CompaniesByIdTracks(self.0.clone())
     }
 
     /// `/company/companies/{id}/typeAssociations`.
     #[cfg(feature = "company")]
-    pub fn type_associations(&self) -> CompanyCompaniesByIdTypeAssociations {
-        CompanyCompaniesByIdTypeAssociations(self.0.clone())
+    pub fn type_associations(&self) -> CompaniesByIdTypeAssociations {
+        CompaniesByIdTypeAssociations(self.0.clone())
     }
 
     /// `/company/companies/{id}/usages`.
     #[cfg(feature = "company")]
-    pub fn usages(&self) -> CompanyCompaniesByIdUsages {
-        CompanyCompaniesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> CompaniesByIdUsages {
+        CompaniesByIdUsages(self.0.clone())
     }
 }
 
@@ -954,10 +952,10 @@ impl CompanyCompaniesById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesByIdCustomStatusNotes(rt::Node);
+pub struct CompaniesByIdCustomStatusNotes(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesByIdCustomStatusNotes {
+impl CompaniesByIdCustomStatusNotes {
     /// `GET /company/companies/{parentId}/customStatusNotes`
     /// (`getCompanyCompaniesByParentIdCustomStatusNotes`): Get List of CompanyCustomNote.
     ///
@@ -1006,8 +1004,8 @@ impl CompanyCompaniesByIdCustomStatusNotes {
 
     /// One record: `/company/companies/{id}/customStatusNotes/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyCompaniesByIdCustomStatusNotesById {
-        CompanyCompaniesByIdCustomStatusNotesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CompaniesByIdCustomStatusNotesById {
+        CompaniesByIdCustomStatusNotesById(self.0.push(id.to_string()))
     }
 }
 
@@ -1016,10 +1014,10 @@ impl CompanyCompaniesByIdCustomStatusNotes {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesByIdCustomStatusNotesById(rt::Node);
+pub struct CompaniesByIdCustomStatusNotesById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesByIdCustomStatusNotesById {
+impl CompaniesByIdCustomStatusNotesById {
     /// `GET /company/companies/{parentId}/customStatusNotes/{id}`
     /// (`getCompanyCompaniesByParentIdCustomStatusNotesById`): Get CompanyCustomNote.
     #[cfg(feature = "company")]
@@ -1104,10 +1102,10 @@ impl CompanyCompaniesByIdCustomStatusNotesById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesByIdGroups(rt::Node);
+pub struct CompaniesByIdGroups(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesByIdGroups {
+impl CompaniesByIdGroups {
     /// `GET /company/companies/{parentId}/groups` (`getCompanyCompaniesByParentIdGroups`): Get List
     /// of CompanyGroup.
     ///
@@ -1156,8 +1154,8 @@ impl CompanyCompaniesByIdGroups {
 
     /// One record: `/company/companies/{id}/groups/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyCompaniesByIdGroupsById {
-        CompanyCompaniesByIdGroupsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CompaniesByIdGroupsById {
+        CompaniesByIdGroupsById(self.0.push(id.to_string()))
     }
 }
 
@@ -1166,10 +1164,10 @@ impl CompanyCompaniesByIdGroups {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesByIdGroupsById(rt::Node);
+pub struct CompaniesByIdGroupsById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesByIdGroupsById {
+impl CompaniesByIdGroupsById {
     /// `GET /company/companies/{parentId}/groups/{id}` (`getCompanyCompaniesByParentIdGroupsById`):
     /// Get CompanyGroup.
     #[cfg(feature = "company")]
@@ -1254,10 +1252,10 @@ impl CompanyCompaniesByIdGroupsById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesByIdManagementReportNotifications(rt::Node);
+pub struct CompaniesByIdManagementReportNotifications(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesByIdManagementReportNotifications {
+impl CompaniesByIdManagementReportNotifications {
     /// `GET /company/companies/{parentId}/managementReportNotifications`
     /// (`getCompanyCompaniesByParentIdManagementReportNotifications`): Get List of
     /// ManagementReportNotification.
@@ -1312,8 +1310,8 @@ impl CompanyCompaniesByIdManagementReportNotifications {
 
     /// One record: `/company/companies/{id}/managementReportNotifications/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyCompaniesByIdManagementReportNotificationsById {
-        CompanyCompaniesByIdManagementReportNotificationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CompaniesByIdManagementReportNotificationsById {
+        CompaniesByIdManagementReportNotificationsById(self.0.push(id.to_string()))
     }
 }
 
@@ -1322,10 +1320,10 @@ impl CompanyCompaniesByIdManagementReportNotifications {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesByIdManagementReportNotificationsById(rt::Node);
+pub struct CompaniesByIdManagementReportNotificationsById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesByIdManagementReportNotificationsById {
+impl CompaniesByIdManagementReportNotificationsById {
     /// `GET /company/companies/{parentId}/managementReportNotifications/{id}`
     /// (`getCompanyCompaniesByParentIdManagementReportNotificationsById`): Get
     /// ManagementReportNotification.
@@ -1418,10 +1416,10 @@ impl CompanyCompaniesByIdManagementReportNotificationsById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesByIdManagementReportSetup(rt::Node);
+pub struct CompaniesByIdManagementReportSetup(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesByIdManagementReportSetup {
+impl CompaniesByIdManagementReportSetup {
     /// `GET /company/companies/{parentId}/managementReportSetup`
     /// (`getCompanyCompaniesByParentIdManagementReportSetup`): Get List of ManagementReportSetup.
     ///
@@ -1456,8 +1454,8 @@ impl CompanyCompaniesByIdManagementReportSetup {
 
     /// One record: `/company/companies/{id}/managementReportSetup/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyCompaniesByIdManagementReportSetupById {
-        CompanyCompaniesByIdManagementReportSetupById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CompaniesByIdManagementReportSetupById {
+        CompaniesByIdManagementReportSetupById(self.0.push(id.to_string()))
     }
 }
 
@@ -1466,10 +1464,10 @@ impl CompanyCompaniesByIdManagementReportSetup {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesByIdManagementReportSetupById(rt::Node);
+pub struct CompaniesByIdManagementReportSetupById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesByIdManagementReportSetupById {
+impl CompaniesByIdManagementReportSetupById {
     /// `PUT /company/companies/{parentId}/managementReportSetup/{id}`
     /// (`putCompanyCompaniesByParentIdManagementReportSetupById`): Put ManagementReportSetup.
     ///
@@ -1511,10 +1509,10 @@ impl CompanyCompaniesByIdManagementReportSetupById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesByIdManagementSummaryReports(rt::Node);
+pub struct CompaniesByIdManagementSummaryReports(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesByIdManagementSummaryReports {
+impl CompaniesByIdManagementSummaryReports {
     /// `GET /company/companies/{parentId}/managementSummaryReports`
     /// (`getCompanyCompaniesByParentIdManagementSummaryReports`): Get List of
     /// CompanyManagementSummary.
@@ -1568,8 +1566,8 @@ impl CompanyCompaniesByIdManagementSummaryReports {
 
     /// One record: `/company/companies/{id}/managementSummaryReports/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyCompaniesByIdManagementSummaryReportsById {
-        CompanyCompaniesByIdManagementSummaryReportsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CompaniesByIdManagementSummaryReportsById {
+        CompaniesByIdManagementSummaryReportsById(self.0.push(id.to_string()))
     }
 }
 
@@ -1578,10 +1576,10 @@ impl CompanyCompaniesByIdManagementSummaryReports {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesByIdManagementSummaryReportsById(rt::Node);
+pub struct CompaniesByIdManagementSummaryReportsById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesByIdManagementSummaryReportsById {
+impl CompaniesByIdManagementSummaryReportsById {
     /// `GET /company/companies/{parentId}/managementSummaryReports/{id}`
     /// (`getCompanyCompaniesByParentIdManagementSummaryReportsById`): Get CompanyManagementSummary.
     #[cfg(feature = "company")]
@@ -1671,10 +1669,10 @@ impl CompanyCompaniesByIdManagementSummaryReportsById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesByIdMerge(rt::Node);
+pub struct CompaniesByIdMerge(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesByIdMerge {
+impl CompaniesByIdMerge {
     /// `POST /company/companies/{id}/merge` (`postCompanyCompaniesByIdMerge`): Post
     /// SuccessResponse.
     ///
@@ -1698,10 +1696,10 @@ impl CompanyCompaniesByIdMerge {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesByIdNotes(rt::Node);
+pub struct CompaniesByIdNotes(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesByIdNotes {
+impl CompaniesByIdNotes {
     /// `GET /company/companies/{parentId}/notes` (`getCompanyCompaniesByParentIdNotes`): Get List
     /// of CompanyNote.
     ///
@@ -1750,8 +1748,8 @@ impl CompanyCompaniesByIdNotes {
 
     /// One record: `/company/companies/{id}/notes/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyCompaniesByIdNotesById {
-        CompanyCompaniesByIdNotesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CompaniesByIdNotesById {
+        CompaniesByIdNotesById(self.0.push(id.to_string()))
     }
 }
 
@@ -1760,10 +1758,10 @@ impl CompanyCompaniesByIdNotes {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesByIdNotesById(rt::Node);
+pub struct CompaniesByIdNotesById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesByIdNotesById {
+impl CompaniesByIdNotesById {
     /// `GET /company/companies/{parentId}/notes/{id}` (`getCompanyCompaniesByParentIdNotesById`):
     /// Get CompanyNote.
     #[cfg(feature = "company")]
@@ -1848,10 +1846,10 @@ impl CompanyCompaniesByIdNotesById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesByIdSites(rt::Node);
+pub struct CompaniesByIdSites(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesByIdSites {
+impl CompaniesByIdSites {
     /// `GET /company/companies/{parentId}/sites` (`getCompanyCompaniesByParentIdSites`): Get List
     /// of CompanySite.
     ///
@@ -1900,14 +1898,14 @@ impl CompanyCompaniesByIdSites {
 
     /// One record: `/company/companies/{id}/sites/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyCompaniesByIdSitesById {
-        CompanyCompaniesByIdSitesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CompaniesByIdSitesById {
+        CompaniesByIdSitesById(self.0.push(id.to_string()))
     }
 
     /// `/company/companies/{id}/sites/info`.
     #[cfg(feature = "company")]
-    pub fn info(&self) -> CompanyCompaniesByIdSitesInfo {
-        CompanyCompaniesByIdSitesInfo(self.0.clone())
+    pub fn info(&self) -> CompaniesByIdSitesInfo {
+        CompaniesByIdSitesInfo(self.0.clone())
     }
 }
 
@@ -1916,10 +1914,10 @@ impl CompanyCompaniesByIdSites {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesByIdSitesById(rt::Node);
+pub struct CompaniesByIdSitesById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesByIdSitesById {
+impl CompaniesByIdSitesById {
     /// `GET /company/companies/{parentId}/sites/{id}` (`getCompanyCompaniesByParentIdSitesById`):
     /// Get CompanySite.
     #[cfg(feature = "company")]
@@ -2000,14 +1998,14 @@ impl CompanyCompaniesByIdSitesById {
 
     /// `/company/companies/{id}/sites/{id}/info`.
     #[cfg(feature = "company")]
-    pub fn info(&self) -> CompanyCompaniesByIdSitesByIdInfo {
-        CompanyCompaniesByIdSitesByIdInfo(self.0.clone())
+    pub fn info(&self) -> CompaniesByIdSitesByIdInfo {
+        CompaniesByIdSitesByIdInfo(self.0.clone())
     }
 
     /// `/company/companies/{id}/sites/{id}/usages`.
     #[cfg(feature = "company")]
-    pub fn usages(&self) -> CompanyCompaniesByIdSitesByIdUsages {
-        CompanyCompaniesByIdSitesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> CompaniesByIdSitesByIdUsages {
+        CompaniesByIdSitesByIdUsages(self.0.clone())
     }
 }
 
@@ -2016,10 +2014,10 @@ impl CompanyCompaniesByIdSitesById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesByIdSitesByIdInfo(rt::Node);
+pub struct CompaniesByIdSitesByIdInfo(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesByIdSitesByIdInfo {
+impl CompaniesByIdSitesByIdInfo {
     /// `GET /company/companies/{parentId}/sites/{id}/info`
     /// (`getCompanyCompaniesByParentIdSitesByIdInfo`): Get CompanySiteInfos.
     #[cfg(feature = "company")]
@@ -2041,10 +2039,10 @@ impl CompanyCompaniesByIdSitesByIdInfo {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesByIdSitesByIdUsages(rt::Node);
+pub struct CompaniesByIdSitesByIdUsages(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesByIdSitesByIdUsages {
+impl CompaniesByIdSitesByIdUsages {
     /// `GET /company/companies/{parentId}/sites/{id}/usages`
     /// (`getCompanyCompaniesByParentIdSitesByIdUsages`): Get List of Usage Count.
     ///
@@ -2062,8 +2060,8 @@ impl CompanyCompaniesByIdSitesByIdUsages {
 
     /// `/company/companies/{id}/sites/{id}/usages/list`.
     #[cfg(feature = "company")]
-    pub fn list_node(&self) -> CompanyCompaniesByIdSitesByIdUsagesList {
-        CompanyCompaniesByIdSitesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> CompaniesByIdSitesByIdUsagesList {
+        CompaniesByIdSitesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -2072,10 +2070,10 @@ impl CompanyCompaniesByIdSitesByIdUsages {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesByIdSitesByIdUsagesList(rt::Node);
+pub struct CompaniesByIdSitesByIdUsagesList(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesByIdSitesByIdUsagesList {
+impl CompaniesByIdSitesByIdUsagesList {
     /// `GET /company/companies/{parentId}/sites/{id}/usages/list`
     /// (`getCompanyCompaniesByParentIdSitesByIdUsagesList`): Get List of Usage.
     ///
@@ -2097,10 +2095,10 @@ impl CompanyCompaniesByIdSitesByIdUsagesList {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesByIdSitesInfo(rt::Node);
+pub struct CompaniesByIdSitesInfo(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesByIdSitesInfo {
+impl CompaniesByIdSitesInfo {
     /// `GET /company/companies/{parentId}/sites/info` (`getCompanyCompaniesByParentIdSitesInfo`):
     /// Get List of CompanySiteInfos.
     ///
@@ -2136,10 +2134,10 @@ impl CompanyCompaniesByIdSitesInfo {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesByIdSurveys(rt::Node);
+pub struct CompaniesByIdSurveys(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesByIdSurveys {
+impl CompaniesByIdSurveys {
     /// `GET /company/companies/{parentId}/surveys/count`
     /// (`getCompanyCompaniesByParentIdSurveysCount`): Get Count of.
     ///
@@ -2160,10 +2158,10 @@ impl CompanyCompaniesByIdSurveys {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesByIdTeams(rt::Node);
+pub struct CompaniesByIdTeams(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesByIdTeams {
+impl CompaniesByIdTeams {
     /// `GET /company/companies/{parentId}/teams` (`getCompanyCompaniesByParentIdTeams`): Get List
     /// of CompanyTeam.
     ///
@@ -2212,8 +2210,8 @@ impl CompanyCompaniesByIdTeams {
 
     /// One record: `/company/companies/{id}/teams/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyCompaniesByIdTeamsById {
-        CompanyCompaniesByIdTeamsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CompaniesByIdTeamsById {
+        CompaniesByIdTeamsById(self.0.push(id.to_string()))
     }
 }
 
@@ -2222,10 +2220,10 @@ impl CompanyCompaniesByIdTeams {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesByIdTeamsById(rt::Node);
+pub struct CompaniesByIdTeamsById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesByIdTeamsById {
+impl CompaniesByIdTeamsById {
     /// `GET /company/companies/{parentId}/teams/{id}` (`getCompanyCompaniesByParentIdTeamsById`):
     /// Get CompanyTeam.
     #[cfg(feature = "company")]
@@ -2310,10 +2308,10 @@ impl CompanyCompaniesByIdTeamsById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesByIdTracks(rt::Node);
+pub struct CompaniesByIdTracks(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesByIdTracks {
+impl CompaniesByIdTracks {
     /// `GET /company/companies/{parentId}/tracks` (`getCompanyCompaniesByParentIdTracks`): Get List
     /// of ContactTrack.
     ///
@@ -2362,8 +2360,8 @@ impl CompanyCompaniesByIdTracks {
 
     /// One record: `/company/companies/{id}/tracks/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyCompaniesByIdTracksById {
-        CompanyCompaniesByIdTracksById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CompaniesByIdTracksById {
+        CompaniesByIdTracksById(self.0.push(id.to_string()))
     }
 }
 
@@ -2372,10 +2370,10 @@ impl CompanyCompaniesByIdTracks {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesByIdTracksById(rt::Node);
+pub struct CompaniesByIdTracksById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesByIdTracksById {
+impl CompaniesByIdTracksById {
     /// `GET /company/companies/{parentId}/tracks/{id}` (`getCompanyCompaniesByParentIdTracksById`):
     /// Get ContactTrack.
     #[cfg(feature = "company")]
@@ -2425,10 +2423,10 @@ impl CompanyCompaniesByIdTracksById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesByIdTypeAssociations(rt::Node);
+pub struct CompaniesByIdTypeAssociations(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesByIdTypeAssociations {
+impl CompaniesByIdTypeAssociations {
     /// `GET /company/companies/{parentId}/typeAssociations`
     /// (`getCompanyCompaniesByParentIdTypeAssociations`): Get List of CompanyTypeAssociation.
     ///
@@ -2483,8 +2481,8 @@ impl CompanyCompaniesByIdTypeAssociations {
 
     /// One record: `/company/companies/{id}/typeAssociations/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyCompaniesByIdTypeAssociationsById {
-        CompanyCompaniesByIdTypeAssociationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CompaniesByIdTypeAssociationsById {
+        CompaniesByIdTypeAssociationsById(self.0.push(id.to_string()))
     }
 }
 
@@ -2493,10 +2491,10 @@ impl CompanyCompaniesByIdTypeAssociations {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesByIdTypeAssociationsById(rt::Node);
+pub struct CompaniesByIdTypeAssociationsById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesByIdTypeAssociationsById {
+impl CompaniesByIdTypeAssociationsById {
     /// `GET /company/companies/{parentId}/typeAssociations/{id}`
     /// (`getCompanyCompaniesByParentIdTypeAssociationsById`): Get CompanyTypeAssociation.
     #[cfg(feature = "company")]
@@ -2589,10 +2587,10 @@ impl CompanyCompaniesByIdTypeAssociationsById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesByIdUsages(rt::Node);
+pub struct CompaniesByIdUsages(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesByIdUsages {
+impl CompaniesByIdUsages {
     /// `GET /company/companies/{id}/usages` (`getCompanyCompaniesByIdUsages`): Get List of Usage
     /// Count.
     ///
@@ -2610,8 +2608,8 @@ impl CompanyCompaniesByIdUsages {
 
     /// `/company/companies/{id}/usages/list`.
     #[cfg(feature = "company")]
-    pub fn list_node(&self) -> CompanyCompaniesByIdUsagesList {
-        CompanyCompaniesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> CompaniesByIdUsagesList {
+        CompaniesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -2620,10 +2618,10 @@ impl CompanyCompaniesByIdUsages {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesByIdUsagesList(rt::Node);
+pub struct CompaniesByIdUsagesList(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesByIdUsagesList {
+impl CompaniesByIdUsagesList {
     /// `GET /company/companies/{id}/usages/list` (`getCompanyCompaniesByIdUsagesList`): Get List of
     /// Usage.
     ///
@@ -2645,10 +2643,10 @@ impl CompanyCompaniesByIdUsagesList {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesInfo(rt::Node);
+pub struct CompaniesInfo(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesInfo {
+impl CompaniesInfo {
     /// `GET /company/companies/info` (`getCompanyCompaniesInfo`): Get List of CompanyInfos.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -2679,8 +2677,8 @@ impl CompanyCompaniesInfo {
 
     /// `/company/companies/info/types`.
     #[cfg(feature = "company")]
-    pub fn types(&self) -> CompanyCompaniesInfoTypes {
-        CompanyCompaniesInfoTypes(self.0.clone())
+    pub fn types(&self) -> CompaniesInfoTypes {
+        CompaniesInfoTypes(self.0.clone())
     }
 }
 
@@ -2689,10 +2687,10 @@ impl CompanyCompaniesInfo {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesInfoTypes(rt::Node);
+pub struct CompaniesInfoTypes(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesInfoTypes {
+impl CompaniesInfoTypes {
     /// `GET /company/companies/info/types` (`getCompanyCompaniesInfoTypes`): Get List of
     /// CompanyTypeInfo.
     ///
@@ -2724,8 +2722,8 @@ impl CompanyCompaniesInfoTypes {
 
     /// One record: `/company/companies/info/types/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyCompaniesInfoTypesById {
-        CompanyCompaniesInfoTypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CompaniesInfoTypesById {
+        CompaniesInfoTypesById(self.0.push(id.to_string()))
     }
 }
 
@@ -2734,10 +2732,10 @@ impl CompanyCompaniesInfoTypes {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesInfoTypesById(rt::Node);
+pub struct CompaniesInfoTypesById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesInfoTypesById {
+impl CompaniesInfoTypesById {
     /// `GET /company/companies/info/types/{id}` (`getCompanyCompaniesInfoTypesById`): Get
     /// CompanyTypeInfo.
     #[cfg(feature = "company")]
@@ -2772,10 +2770,10 @@ impl CompanyCompaniesInfoTypesById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesStatuses(rt::Node);
+pub struct CompaniesStatuses(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesStatuses {
+impl CompaniesStatuses {
     /// `GET /company/companies/statuses` (`getCompanyCompaniesStatuses`): Get List of
     /// CompanyStatus.
     ///
@@ -2823,8 +2821,8 @@ impl CompanyCompaniesStatuses {
 
     /// One record: `/company/companies/statuses/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyCompaniesStatusesById {
-        CompanyCompaniesStatusesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CompaniesStatusesById {
+        CompaniesStatusesById(self.0.push(id.to_string()))
     }
 }
 
@@ -2833,10 +2831,10 @@ impl CompanyCompaniesStatuses {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesStatusesById(rt::Node);
+pub struct CompaniesStatusesById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesStatusesById {
+impl CompaniesStatusesById {
     /// `GET /company/companies/statuses/{id}` (`getCompanyCompaniesStatusesById`): Get
     /// CompanyStatus.
     #[cfg(feature = "company")]
@@ -2917,8 +2915,8 @@ impl CompanyCompaniesStatusesById {
 
     /// `/company/companies/statuses/{id}/usages`.
     #[cfg(feature = "company")]
-    pub fn usages(&self) -> CompanyCompaniesStatusesByIdUsages {
-        CompanyCompaniesStatusesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> CompaniesStatusesByIdUsages {
+        CompaniesStatusesByIdUsages(self.0.clone())
     }
 }
 
@@ -2927,10 +2925,10 @@ impl CompanyCompaniesStatusesById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesStatusesByIdUsages(rt::Node);
+pub struct CompaniesStatusesByIdUsages(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesStatusesByIdUsages {
+impl CompaniesStatusesByIdUsages {
     /// `GET /company/companies/statuses/{id}/usages` (`getCompanyCompaniesStatusesByIdUsages`): Get
     /// List of Usage Count.
     ///
@@ -2948,8 +2946,8 @@ impl CompanyCompaniesStatusesByIdUsages {
 
     /// `/company/companies/statuses/{id}/usages/list`.
     #[cfg(feature = "company")]
-    pub fn list_node(&self) -> CompanyCompaniesStatusesByIdUsagesList {
-        CompanyCompaniesStatusesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> CompaniesStatusesByIdUsagesList {
+        CompaniesStatusesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -2958,10 +2956,10 @@ impl CompanyCompaniesStatusesByIdUsages {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesStatusesByIdUsagesList(rt::Node);
+pub struct CompaniesStatusesByIdUsagesList(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesStatusesByIdUsagesList {
+impl CompaniesStatusesByIdUsagesList {
     /// `GET /company/companies/statuses/{id}/usages/list`
     /// (`getCompanyCompaniesStatusesByIdUsagesList`): Get List of Usage.
     ///
@@ -2983,10 +2981,10 @@ impl CompanyCompaniesStatusesByIdUsagesList {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesTypes(rt::Node);
+pub struct CompaniesTypes(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesTypes {
+impl CompaniesTypes {
     /// `GET /company/companies/types` (`getCompanyCompaniesTypes`): Get List of CompanyType.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -3033,8 +3031,8 @@ impl CompanyCompaniesTypes {
 
     /// One record: `/company/companies/types/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyCompaniesTypesById {
-        CompanyCompaniesTypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CompaniesTypesById {
+        CompaniesTypesById(self.0.push(id.to_string()))
     }
 }
 
@@ -3043,10 +3041,10 @@ impl CompanyCompaniesTypes {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesTypesById(rt::Node);
+pub struct CompaniesTypesById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesTypesById {
+impl CompaniesTypesById {
     /// `GET /company/companies/types/{id}` (`getCompanyCompaniesTypesById`): Get CompanyType.
     #[cfg(feature = "company")]
     pub fn get(&self) -> rt::Call<m::CompanyType> {
@@ -3122,8 +3120,8 @@ impl CompanyCompaniesTypesById {
 
     /// `/company/companies/types/{id}/usages`.
     #[cfg(feature = "company")]
-    pub fn usages(&self) -> CompanyCompaniesTypesByIdUsages {
-        CompanyCompaniesTypesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> CompaniesTypesByIdUsages {
+        CompaniesTypesByIdUsages(self.0.clone())
     }
 }
 
@@ -3132,10 +3130,10 @@ impl CompanyCompaniesTypesById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesTypesByIdUsages(rt::Node);
+pub struct CompaniesTypesByIdUsages(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesTypesByIdUsages {
+impl CompaniesTypesByIdUsages {
     /// `GET /company/companies/types/{id}/usages` (`getCompanyCompaniesTypesByIdUsages`): Get List
     /// of Usage Count.
     ///
@@ -3153,8 +3151,8 @@ impl CompanyCompaniesTypesByIdUsages {
 
     /// `/company/companies/types/{id}/usages/list`.
     #[cfg(feature = "company")]
-    pub fn list_node(&self) -> CompanyCompaniesTypesByIdUsagesList {
-        CompanyCompaniesTypesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> CompaniesTypesByIdUsagesList {
+        CompaniesTypesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -3163,10 +3161,10 @@ impl CompanyCompaniesTypesByIdUsages {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesTypesByIdUsagesList(rt::Node);
+pub struct CompaniesTypesByIdUsagesList(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesTypesByIdUsagesList {
+impl CompaniesTypesByIdUsagesList {
     /// `GET /company/companies/types/{id}/usages/list` (`getCompanyCompaniesTypesByIdUsagesList`):
     /// Get List of Usage.
     ///
@@ -3188,10 +3186,10 @@ impl CompanyCompaniesTypesByIdUsagesList {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompanyPickerItems(rt::Node);
+pub struct CompanyPickerItems(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompanyPickerItems {
+impl CompanyPickerItems {
     /// `GET /company/companyPickerItems` (`getCompanyCompanyPickerItems`): Get List of
     /// CompanyPickerItem.
     ///
@@ -3240,14 +3238,14 @@ impl CompanyCompanyPickerItems {
 
     /// `/company/companyPickerItems/clear`.
     #[cfg(feature = "company")]
-    pub fn clear(&self) -> CompanyCompanyPickerItemsClear {
-        CompanyCompanyPickerItemsClear(self.0.clone())
+    pub fn clear(&self) -> CompanyPickerItemsClear {
+        CompanyPickerItemsClear(self.0.clone())
     }
 
     /// One record: `/company/companyPickerItems/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyCompanyPickerItemsById {
-        CompanyCompanyPickerItemsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CompanyPickerItemsById {
+        CompanyPickerItemsById(self.0.push(id.to_string()))
     }
 }
 
@@ -3256,10 +3254,10 @@ impl CompanyCompanyPickerItems {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompanyPickerItemsClear(rt::Node);
+pub struct CompanyPickerItemsClear(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompanyPickerItemsClear {
+impl CompanyPickerItemsClear {
     /// `POST /company/companyPickerItems/clear` (`postCompanyCompanyPickerItemsClear`): Post
     /// ClearPickerRequest.
     ///
@@ -3289,10 +3287,10 @@ impl CompanyCompanyPickerItemsClear {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompanyPickerItemsById(rt::Node);
+pub struct CompanyPickerItemsById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompanyPickerItemsById {
+impl CompanyPickerItemsById {
     /// `GET /company/companyPickerItems/{id}` (`getCompanyCompanyPickerItemsById`): Get
     /// CompanyPickerItem.
     #[cfg(feature = "company")]
@@ -3342,10 +3340,10 @@ impl CompanyCompanyPickerItemsById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompanyTypeAssociations(rt::Node);
+pub struct CompanyTypeAssociations(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompanyTypeAssociations {
+impl CompanyTypeAssociations {
     /// `GET /company/companyTypeAssociations` (`getCompanyCompanyTypeAssociations`): Get List of
     /// CompanyTypeAssociation.
     ///
@@ -3397,8 +3395,8 @@ impl CompanyCompanyTypeAssociations {
 
     /// One record: `/company/companyTypeAssociations/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyCompanyTypeAssociationsById {
-        CompanyCompanyTypeAssociationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CompanyTypeAssociationsById {
+        CompanyTypeAssociationsById(self.0.push(id.to_string()))
     }
 }
 
@@ -3407,10 +3405,10 @@ impl CompanyCompanyTypeAssociations {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompanyTypeAssociationsById(rt::Node);
+pub struct CompanyTypeAssociationsById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompanyTypeAssociationsById {
+impl CompanyTypeAssociationsById {
     /// `GET /company/companyTypeAssociations/{id}` (`getCompanyCompanyTypeAssociationsById`): Get
     /// CompanyTypeAssociation.
     #[cfg(feature = "company")]
@@ -3497,9 +3495,9 @@ impl CompanyCompanyTypeAssociationsById {
 ///
 /// Part of the typed core: always available.
 #[derive(Clone, Debug)]
-pub struct CompanyConfigurations(rt::Node);
+pub struct Configurations(rt::Node);
 
-impl CompanyConfigurations {
+impl Configurations {
     /// `GET /company/configurations` (`getCompanyConfigurations`): Get List of Configuration.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -3572,25 +3570,25 @@ impl CompanyConfigurations {
 
     /// `/company/configurations/bulk`.
     #[cfg(feature = "company")]
-    pub fn bulk(&self) -> CompanyConfigurationsBulk {
-        CompanyConfigurationsBulk(self.0.clone())
+    pub fn bulk(&self) -> ConfigurationsBulk {
+        ConfigurationsBulk(self.0.clone())
     }
 
     /// One record: `/company/configurations/{id}`.
-    pub fn id(&self, id: i32) -> CompanyConfigurationsById {
-        CompanyConfigurationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ConfigurationsById {
+        ConfigurationsById(self.0.push(id.to_string()))
     }
 
     /// `/company/configurations/statuses`.
     #[cfg(feature = "company")]
-    pub fn statuses(&self) -> CompanyConfigurationsStatuses {
-        CompanyConfigurationsStatuses(self.0.clone())
+    pub fn statuses(&self) -> ConfigurationsStatuses {
+        ConfigurationsStatuses(self.0.clone())
     }
 
     /// `/company/configurations/types`.
     #[cfg(feature = "company")]
-    pub fn types(&self) -> CompanyConfigurationsTypes {
-        CompanyConfigurationsTypes(self.0.clone())
+    pub fn types(&self) -> ConfigurationsTypes {
+        ConfigurationsTypes(self.0.clone())
     }
 }
 
@@ -3612,10 +3610,10 @@ pub struct PostCompanyConfigurationsParams {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyConfigurationsBulk(rt::Node);
+pub struct ConfigurationsBulk(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyConfigurationsBulk {
+impl ConfigurationsBulk {
     /// `PUT /company/configurations/bulk` (`putCompanyConfigurationsBulk`): Put Configuration.
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
@@ -3740,9 +3738,9 @@ pub struct PostCompanyConfigurationsBulkParams {
 ///
 /// Part of the typed core: always available.
 #[derive(Clone, Debug)]
-pub struct CompanyConfigurationsById(rt::Node);
+pub struct ConfigurationsById(rt::Node);
 
-impl CompanyConfigurationsById {
+impl ConfigurationsById {
     /// `GET /company/configurations/{id}` (`getCompanyConfigurationsById`): Get Configuration.
     pub fn get(&self) -> rt::Call<m::CompanyConfiguration> {
         rt::json(
@@ -3861,14 +3859,14 @@ impl CompanyConfigurationsById {
 
     /// `/company/configurations/{id}/changeType`.
     #[cfg(feature = "company")]
-    pub fn change_type(&self) -> CompanyConfigurationsByIdChangeType {
-        CompanyConfigurationsByIdChangeType(self.0.clone())
+    pub fn change_type(&self) -> ConfigurationsByIdChangeType {
+        ConfigurationsByIdChangeType(self.0.clone())
     }
 
     /// `/company/configurations/{id}/quickAccess`.
     #[cfg(feature = "company")]
-    pub fn quick_access(&self) -> CompanyConfigurationsByIdQuickAccess {
-        CompanyConfigurationsByIdQuickAccess(self.0.clone())
+    pub fn quick_access(&self) -> ConfigurationsByIdQuickAccess {
+        ConfigurationsByIdQuickAccess(self.0.clone())
     }
 }
 
@@ -3903,10 +3901,10 @@ pub struct PatchCompanyConfigurationsByIdParams {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyConfigurationsByIdChangeType(rt::Node);
+pub struct ConfigurationsByIdChangeType(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyConfigurationsByIdChangeType {
+impl ConfigurationsByIdChangeType {
     /// `PATCH /company/configurations/{id}/changeType`
     /// (`patchCompanyConfigurationsByIdChangeType`): Patch Configuration.
     ///
@@ -3930,14 +3928,14 @@ impl CompanyConfigurationsByIdChangeType {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyConfigurationsByIdQuickAccess(rt::Node);
+pub struct ConfigurationsByIdQuickAccess(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyConfigurationsByIdQuickAccess {
+impl ConfigurationsByIdQuickAccess {
     /// `/company/configurations/{id}/quickAccess/count`.
     #[cfg(feature = "company")]
-    pub fn count_node(&self) -> CompanyConfigurationsByIdQuickAccessCount {
-        CompanyConfigurationsByIdQuickAccessCount(self.0.clone())
+    pub fn count_node(&self) -> ConfigurationsByIdQuickAccessCount {
+        ConfigurationsByIdQuickAccessCount(self.0.clone())
     }
 }
 
@@ -3946,10 +3944,10 @@ impl CompanyConfigurationsByIdQuickAccess {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyConfigurationsByIdQuickAccessCount(rt::Node);
+pub struct ConfigurationsByIdQuickAccessCount(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyConfigurationsByIdQuickAccessCount {
+impl ConfigurationsByIdQuickAccessCount {
     /// `GET /company/configurations/{id}/quickAccess/count`
     /// (`getCompanyConfigurationsByIdQuickAccessCount`): Get Configuration Tab Count.
     ///
@@ -3974,10 +3972,10 @@ impl CompanyConfigurationsByIdQuickAccessCount {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyConfigurationsStatuses(rt::Node);
+pub struct ConfigurationsStatuses(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyConfigurationsStatuses {
+impl ConfigurationsStatuses {
     /// `GET /company/configurations/statuses` (`getCompanyConfigurationsStatuses`): Get List of
     /// ConfigurationStatus.
     ///
@@ -4026,14 +4024,14 @@ impl CompanyConfigurationsStatuses {
 
     /// One record: `/company/configurations/statuses/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyConfigurationsStatusesById {
-        CompanyConfigurationsStatusesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ConfigurationsStatusesById {
+        ConfigurationsStatusesById(self.0.push(id.to_string()))
     }
 
     /// `/company/configurations/statuses/info`.
     #[cfg(feature = "company")]
-    pub fn info(&self) -> CompanyConfigurationsStatusesInfo {
-        CompanyConfigurationsStatusesInfo(self.0.clone())
+    pub fn info(&self) -> ConfigurationsStatusesInfo {
+        ConfigurationsStatusesInfo(self.0.clone())
     }
 }
 
@@ -4042,10 +4040,10 @@ impl CompanyConfigurationsStatuses {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyConfigurationsStatusesById(rt::Node);
+pub struct ConfigurationsStatusesById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyConfigurationsStatusesById {
+impl ConfigurationsStatusesById {
     /// `GET /company/configurations/statuses/{id}` (`getCompanyConfigurationsStatusesById`): Get
     /// ConfigurationStatus.
     #[cfg(feature = "company")]
@@ -4126,14 +4124,14 @@ impl CompanyConfigurationsStatusesById {
 
     /// `/company/configurations/statuses/{id}/info`.
     #[cfg(feature = "company")]
-    pub fn info(&self) -> CompanyConfigurationsStatusesByIdInfo {
-        CompanyConfigurationsStatusesByIdInfo(self.0.clone())
+    pub fn info(&self) -> ConfigurationsStatusesByIdInfo {
+        ConfigurationsStatusesByIdInfo(self.0.clone())
     }
 
     /// `/company/configurations/statuses/{id}/usages`.
     #[cfg(feature = "company")]
-    pub fn usages(&self) -> CompanyConfigurationsStatusesByIdUsages {
-        CompanyConfigurationsStatusesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> ConfigurationsStatusesByIdUsages {
+        ConfigurationsStatusesByIdUsages(self.0.clone())
     }
 }
 
@@ -4142,10 +4140,10 @@ impl CompanyConfigurationsStatusesById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyConfigurationsStatusesByIdInfo(rt::Node);
+pub struct ConfigurationsStatusesByIdInfo(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyConfigurationsStatusesByIdInfo {
+impl ConfigurationsStatusesByIdInfo {
     /// `GET /company/configurations/statuses/{id}/info`
     /// (`getCompanyConfigurationsStatusesByIdInfo`): Get ConfigurationStatusInfos.
     #[cfg(feature = "company")]
@@ -4167,10 +4165,10 @@ impl CompanyConfigurationsStatusesByIdInfo {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyConfigurationsStatusesByIdUsages(rt::Node);
+pub struct ConfigurationsStatusesByIdUsages(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyConfigurationsStatusesByIdUsages {
+impl ConfigurationsStatusesByIdUsages {
     /// `GET /company/configurations/statuses/{id}/usages`
     /// (`getCompanyConfigurationsStatusesByIdUsages`): Get List of Usage Count.
     ///
@@ -4188,8 +4186,8 @@ impl CompanyConfigurationsStatusesByIdUsages {
 
     /// `/company/configurations/statuses/{id}/usages/list`.
     #[cfg(feature = "company")]
-    pub fn list_node(&self) -> CompanyConfigurationsStatusesByIdUsagesList {
-        CompanyConfigurationsStatusesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> ConfigurationsStatusesByIdUsagesList {
+        ConfigurationsStatusesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -4198,10 +4196,10 @@ impl CompanyConfigurationsStatusesByIdUsages {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyConfigurationsStatusesByIdUsagesList(rt::Node);
+pub struct ConfigurationsStatusesByIdUsagesList(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyConfigurationsStatusesByIdUsagesList {
+impl ConfigurationsStatusesByIdUsagesList {
     /// `GET /company/configurations/statuses/{id}/usages/list`
     /// (`getCompanyConfigurationsStatusesByIdUsagesList`): Get List of Usage.
     ///
@@ -4223,10 +4221,10 @@ impl CompanyConfigurationsStatusesByIdUsagesList {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyConfigurationsStatusesInfo(rt::Node);
+pub struct ConfigurationsStatusesInfo(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyConfigurationsStatusesInfo {
+impl ConfigurationsStatusesInfo {
     /// `GET /company/configurations/statuses/info` (`getCompanyConfigurationsStatusesInfo`): Get
     /// List of ConfigurationStatusInfos.
     ///
@@ -4262,10 +4260,10 @@ impl CompanyConfigurationsStatusesInfo {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyConfigurationsTypes(rt::Node);
+pub struct ConfigurationsTypes(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyConfigurationsTypes {
+impl ConfigurationsTypes {
     /// `GET /company/configurations/types` (`getCompanyConfigurationsTypes`): Get List of
     /// ConfigurationType.
     ///
@@ -4314,14 +4312,14 @@ impl CompanyConfigurationsTypes {
 
     /// `/company/configurations/types/copy`.
     #[cfg(feature = "company")]
-    pub fn copy(&self) -> CompanyConfigurationsTypesCopy {
-        CompanyConfigurationsTypesCopy(self.0.clone())
+    pub fn copy(&self) -> ConfigurationsTypesCopy {
+        ConfigurationsTypesCopy(self.0.clone())
     }
 
     /// One record: `/company/configurations/types/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyConfigurationsTypesById {
-        CompanyConfigurationsTypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ConfigurationsTypesById {
+        ConfigurationsTypesById(self.0.push(id.to_string()))
     }
 }
 
@@ -4330,10 +4328,10 @@ impl CompanyConfigurationsTypes {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyConfigurationsTypesCopy(rt::Node);
+pub struct ConfigurationsTypesCopy(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyConfigurationsTypesCopy {
+impl ConfigurationsTypesCopy {
     /// `POST /company/configurations/types/copy` (`postCompanyConfigurationsTypesCopy`): Post
     /// Board.
     ///
@@ -4360,10 +4358,10 @@ impl CompanyConfigurationsTypesCopy {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyConfigurationsTypesById(rt::Node);
+pub struct ConfigurationsTypesById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyConfigurationsTypesById {
+impl ConfigurationsTypesById {
     /// `GET /company/configurations/types/{id}` (`getCompanyConfigurationsTypesById`): Get
     /// ConfigurationType.
     #[cfg(feature = "company")]
@@ -4444,20 +4442,20 @@ impl CompanyConfigurationsTypesById {
 
     /// `/company/configurations/types/{id}/info`.
     #[cfg(feature = "company")]
-    pub fn info(&self) -> CompanyConfigurationsTypesByIdInfo {
-        CompanyConfigurationsTypesByIdInfo(self.0.clone())
+    pub fn info(&self) -> ConfigurationsTypesByIdInfo {
+        ConfigurationsTypesByIdInfo(self.0.clone())
     }
 
     /// `/company/configurations/types/{id}/questions`.
     #[cfg(feature = "company")]
-    pub fn questions(&self) -> CompanyConfigurationsTypesByIdQuestions {
-        CompanyConfigurationsTypesByIdQuestions(self.0.clone())
+    pub fn questions(&self) -> ConfigurationsTypesByIdQuestions {
+        ConfigurationsTypesByIdQuestions(self.0.clone())
     }
 
     /// `/company/configurations/types/{id}/usages`.
     #[cfg(feature = "company")]
-    pub fn usages(&self) -> CompanyConfigurationsTypesByIdUsages {
-        CompanyConfigurationsTypesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> ConfigurationsTypesByIdUsages {
+        ConfigurationsTypesByIdUsages(self.0.clone())
     }
 }
 
@@ -4466,10 +4464,10 @@ impl CompanyConfigurationsTypesById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyConfigurationsTypesByIdInfo(rt::Node);
+pub struct ConfigurationsTypesByIdInfo(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyConfigurationsTypesByIdInfo {
+impl ConfigurationsTypesByIdInfo {
     /// `GET /company/configurations/types/{id}/info` (`getCompanyConfigurationsTypesByIdInfo`): Get
     /// ConfigurationTypeInfos.
     #[cfg(feature = "company")]
@@ -4491,10 +4489,10 @@ impl CompanyConfigurationsTypesByIdInfo {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyConfigurationsTypesByIdQuestions(rt::Node);
+pub struct ConfigurationsTypesByIdQuestions(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyConfigurationsTypesByIdQuestions {
+impl ConfigurationsTypesByIdQuestions {
     /// `GET /company/configurations/types/{parentId}/questions`
     /// (`getCompanyConfigurationsTypesByParentIdQuestions`): Get List of ConfigurationTypeQuestion.
     ///
@@ -4547,8 +4545,8 @@ impl CompanyConfigurationsTypesByIdQuestions {
 
     /// One record: `/company/configurations/types/{id}/questions/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyConfigurationsTypesByIdQuestionsById {
-        CompanyConfigurationsTypesByIdQuestionsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ConfigurationsTypesByIdQuestionsById {
+        ConfigurationsTypesByIdQuestionsById(self.0.push(id.to_string()))
     }
 }
 
@@ -4557,10 +4555,10 @@ impl CompanyConfigurationsTypesByIdQuestions {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyConfigurationsTypesByIdQuestionsById(rt::Node);
+pub struct ConfigurationsTypesByIdQuestionsById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyConfigurationsTypesByIdQuestionsById {
+impl ConfigurationsTypesByIdQuestionsById {
     /// `GET /company/configurations/types/{parentId}/questions/{id}`
     /// (`getCompanyConfigurationsTypesByParentIdQuestionsById`): Get ConfigurationTypeQuestion.
     #[cfg(feature = "company")]
@@ -4645,8 +4643,8 @@ impl CompanyConfigurationsTypesByIdQuestionsById {
 
     /// `/company/configurations/types/{id}/questions/{id}/values`.
     #[cfg(feature = "company")]
-    pub fn values(&self) -> CompanyConfigurationsTypesByIdQuestionsByIdValues {
-        CompanyConfigurationsTypesByIdQuestionsByIdValues(self.0.clone())
+    pub fn values(&self) -> ConfigurationsTypesByIdQuestionsByIdValues {
+        ConfigurationsTypesByIdQuestionsByIdValues(self.0.clone())
     }
 }
 
@@ -4655,10 +4653,10 @@ impl CompanyConfigurationsTypesByIdQuestionsById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyConfigurationsTypesByIdQuestionsByIdValues(rt::Node);
+pub struct ConfigurationsTypesByIdQuestionsByIdValues(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyConfigurationsTypesByIdQuestionsByIdValues {
+impl ConfigurationsTypesByIdQuestionsByIdValues {
     /// `GET /company/configurations/types/{grandparentId}/questions/{parentId}/values`
     /// (`getCompanyConfigurationsTypesByGrandparentIdQuestionsByParentIdValues`): Get List of
     /// ConfigurationTypeQuestionValue.
@@ -4713,8 +4711,8 @@ impl CompanyConfigurationsTypesByIdQuestionsByIdValues {
 
     /// One record: `/company/configurations/types/{id}/questions/{id}/values/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyConfigurationsTypesByIdQuestionsByIdValuesById {
-        CompanyConfigurationsTypesByIdQuestionsByIdValuesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ConfigurationsTypesByIdQuestionsByIdValuesById {
+        ConfigurationsTypesByIdQuestionsByIdValuesById(self.0.push(id.to_string()))
     }
 }
 
@@ -4723,10 +4721,10 @@ impl CompanyConfigurationsTypesByIdQuestionsByIdValues {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyConfigurationsTypesByIdQuestionsByIdValuesById(rt::Node);
+pub struct ConfigurationsTypesByIdQuestionsByIdValuesById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyConfigurationsTypesByIdQuestionsByIdValuesById {
+impl ConfigurationsTypesByIdQuestionsByIdValuesById {
     /// `GET /company/configurations/types/{grandparentId}/questions/{parentId}/values/{id}`
     /// (`getCompanyConfigurationsTypesByGrandparentIdQuestionsByParentIdValuesById`): Get
     /// ConfigurationTypeQuestionValue.
@@ -4815,8 +4813,8 @@ impl CompanyConfigurationsTypesByIdQuestionsByIdValuesById {
 
     /// `/company/configurations/types/{id}/questions/{id}/values/{id}/usages`.
     #[cfg(feature = "company")]
-    pub fn usages(&self) -> CompanyConfigurationsTypesByIdQuestionsByIdValuesByIdUsages {
-        CompanyConfigurationsTypesByIdQuestionsByIdValuesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> ConfigurationsTypesByIdQuestionsByIdValuesByIdUsages {
+        ConfigurationsTypesByIdQuestionsByIdValuesByIdUsages(self.0.clone())
     }
 }
 
@@ -4825,10 +4823,10 @@ impl CompanyConfigurationsTypesByIdQuestionsByIdValuesById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyConfigurationsTypesByIdQuestionsByIdValuesByIdUsages(rt::Node);
+pub struct ConfigurationsTypesByIdQuestionsByIdValuesByIdUsages(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyConfigurationsTypesByIdQuestionsByIdValuesByIdUsages {
+impl ConfigurationsTypesByIdQuestionsByIdValuesByIdUsages {
     /// `GET /company/configurations/types/{grandparentId}/questions/{parentId}/values/{id}/usages`
     /// (`getCompanyConfigurationsTypesByGrandparentIdQuestionsByParentIdValuesByIdUsages`): Get
     /// List of Usage.
@@ -4847,8 +4845,8 @@ impl CompanyConfigurationsTypesByIdQuestionsByIdValuesByIdUsages {
 
     /// `/company/configurations/types/{id}/questions/{id}/values/{id}/usages/list`.
     #[cfg(feature = "company")]
-    pub fn list_node(&self) -> CompanyConfigurationsTypesByIdQuestionsByIdValuesByIdUsagesList {
-        CompanyConfigurationsTypesByIdQuestionsByIdValuesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> ConfigurationsTypesByIdQuestionsByIdValuesByIdUsagesList {
+        ConfigurationsTypesByIdQuestionsByIdValuesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -4857,10 +4855,10 @@ impl CompanyConfigurationsTypesByIdQuestionsByIdValuesByIdUsages {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyConfigurationsTypesByIdQuestionsByIdValuesByIdUsagesList(rt::Node);
+pub struct ConfigurationsTypesByIdQuestionsByIdValuesByIdUsagesList(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyConfigurationsTypesByIdQuestionsByIdValuesByIdUsagesList {
+impl ConfigurationsTypesByIdQuestionsByIdValuesByIdUsagesList {
     /// `GET
     /// /company/configurations/types/{grandparentId}/questions/{parentId}/values/{id}/usages/list`
     /// (`getCompanyConfigurationsTypesByGrandparentIdQuestionsByParentIdValuesByIdUsagesList`): Get
@@ -4884,10 +4882,10 @@ impl CompanyConfigurationsTypesByIdQuestionsByIdValuesByIdUsagesList {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyConfigurationsTypesByIdUsages(rt::Node);
+pub struct ConfigurationsTypesByIdUsages(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyConfigurationsTypesByIdUsages {
+impl ConfigurationsTypesByIdUsages {
     /// `GET /company/configurations/types/{id}/usages` (`getCompanyConfigurationsTypesByIdUsages`):
     /// Get List of Usage Count.
     ///
@@ -4905,8 +4903,8 @@ impl CompanyConfigurationsTypesByIdUsages {
 
     /// `/company/configurations/types/{id}/usages/list`.
     #[cfg(feature = "company")]
-    pub fn list_node(&self) -> CompanyConfigurationsTypesByIdUsagesList {
-        CompanyConfigurationsTypesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> ConfigurationsTypesByIdUsagesList {
+        ConfigurationsTypesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -4915,10 +4913,10 @@ impl CompanyConfigurationsTypesByIdUsages {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyConfigurationsTypesByIdUsagesList(rt::Node);
+pub struct ConfigurationsTypesByIdUsagesList(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyConfigurationsTypesByIdUsagesList {
+impl ConfigurationsTypesByIdUsagesList {
     /// `GET /company/configurations/types/{id}/usages/list`
     /// (`getCompanyConfigurationsTypesByIdUsagesList`): Get List of Usage.
     ///
@@ -4940,14 +4938,14 @@ impl CompanyConfigurationsTypesByIdUsagesList {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyContact(rt::Node);
+pub struct Contact(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyContact {
+impl Contact {
     /// `/company/contact/types`.
     #[cfg(feature = "company")]
-    pub fn types(&self) -> CompanyContactTypes {
-        CompanyContactTypes(self.0.clone())
+    pub fn types(&self) -> ContactTypes {
+        ContactTypes(self.0.clone())
     }
 }
 
@@ -4956,14 +4954,14 @@ impl CompanyContact {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyContactTypes(rt::Node);
+pub struct ContactTypes(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyContactTypes {
+impl ContactTypes {
     /// One record: `/company/contact/types/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyContactTypesById {
-        CompanyContactTypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ContactTypesById {
+        ContactTypesById(self.0.push(id.to_string()))
     }
 }
 
@@ -4972,14 +4970,14 @@ impl CompanyContactTypes {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyContactTypesById(rt::Node);
+pub struct ContactTypesById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyContactTypesById {
+impl ContactTypesById {
     /// `/company/contact/types/{id}/usages`.
     #[cfg(feature = "company")]
-    pub fn usages(&self) -> CompanyContactTypesByIdUsages {
-        CompanyContactTypesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> ContactTypesByIdUsages {
+        ContactTypesByIdUsages(self.0.clone())
     }
 }
 
@@ -4988,14 +4986,14 @@ impl CompanyContactTypesById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyContactTypesByIdUsages(rt::Node);
+pub struct ContactTypesByIdUsages(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyContactTypesByIdUsages {
+impl ContactTypesByIdUsages {
     /// `/company/contact/types/{id}/usages/list`.
     #[cfg(feature = "company")]
-    pub fn list_node(&self) -> CompanyContactTypesByIdUsagesList {
-        CompanyContactTypesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> ContactTypesByIdUsagesList {
+        ContactTypesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -5004,10 +5002,10 @@ impl CompanyContactTypesByIdUsages {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyContactTypesByIdUsagesList(rt::Node);
+pub struct ContactTypesByIdUsagesList(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyContactTypesByIdUsagesList {
+impl ContactTypesByIdUsagesList {
     /// `GET /company/contact/types/{id}/usages/list` (`getCompanyContactTypesByIdUsagesList`): Get
     /// List of Usage.
     ///
@@ -5029,10 +5027,10 @@ impl CompanyContactTypesByIdUsagesList {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyContactTypeAssociations(rt::Node);
+pub struct ContactTypeAssociations(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyContactTypeAssociations {
+impl ContactTypeAssociations {
     /// `GET /company/contactTypeAssociations` (`getCompanyContactTypeAssociations`): Get List of
     /// ContactTypeAssociation.
     ///
@@ -5084,8 +5082,8 @@ impl CompanyContactTypeAssociations {
 
     /// One record: `/company/contactTypeAssociations/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyContactTypeAssociationsById {
-        CompanyContactTypeAssociationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ContactTypeAssociationsById {
+        ContactTypeAssociationsById(self.0.push(id.to_string()))
     }
 }
 
@@ -5094,10 +5092,10 @@ impl CompanyContactTypeAssociations {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyContactTypeAssociationsById(rt::Node);
+pub struct ContactTypeAssociationsById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyContactTypeAssociationsById {
+impl ContactTypeAssociationsById {
     /// `GET /company/contactTypeAssociations/{id}` (`getCompanyContactTypeAssociationsById`): Get
     /// ContactTypeAssociation.
     #[cfg(feature = "company")]
@@ -5184,9 +5182,9 @@ impl CompanyContactTypeAssociationsById {
 ///
 /// Part of the typed core: always available.
 #[derive(Clone, Debug)]
-pub struct CompanyContacts(rt::Node);
+pub struct Contacts(rt::Node);
 
-impl CompanyContacts {
+impl Contacts {
     /// `GET /company/contacts` (`getCompanyContacts`): Get List of ApiContact.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -5224,49 +5222,49 @@ impl CompanyContacts {
 
     /// `/company/contacts/default`.
     #[cfg(feature = "company")]
-    pub fn default(&self) -> CompanyContactsDefault {
-        CompanyContactsDefault(self.0.clone())
+    pub fn default(&self) -> ContactsDefault {
+        ContactsDefault(self.0.clone())
     }
 
     /// `/company/contacts/departments`.
     #[cfg(feature = "company")]
-    pub fn departments(&self) -> CompanyContactsDepartments {
-        CompanyContactsDepartments(self.0.clone())
+    pub fn departments(&self) -> ContactsDepartments {
+        ContactsDepartments(self.0.clone())
     }
 
     /// One record: `/company/contacts/{id}`.
-    pub fn id(&self, id: i32) -> CompanyContactsById {
-        CompanyContactsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ContactsById {
+        ContactsById(self.0.push(id.to_string()))
     }
 
     /// `/company/contacts/info`.
     #[cfg(feature = "company")]
-    pub fn info(&self) -> CompanyContactsInfo {
-        CompanyContactsInfo(self.0.clone())
+    pub fn info(&self) -> ContactsInfo {
+        ContactsInfo(self.0.clone())
     }
 
     /// `/company/contacts/relationships`.
     #[cfg(feature = "company")]
-    pub fn relationships(&self) -> CompanyContactsRelationships {
-        CompanyContactsRelationships(self.0.clone())
+    pub fn relationships(&self) -> ContactsRelationships {
+        ContactsRelationships(self.0.clone())
     }
 
     /// `/company/contacts/requestPassword`.
     #[cfg(feature = "company")]
-    pub fn request_password(&self) -> CompanyContactsRequestPassword {
-        CompanyContactsRequestPassword(self.0.clone())
+    pub fn request_password(&self) -> ContactsRequestPassword {
+        ContactsRequestPassword(self.0.clone())
     }
 
     /// `/company/contacts/types`.
     #[cfg(feature = "company")]
-    pub fn types(&self) -> CompanyContactsTypes {
-        CompanyContactsTypes(self.0.clone())
+    pub fn types(&self) -> ContactsTypes {
+        ContactsTypes(self.0.clone())
     }
 
     /// `/company/contacts/validatePortalCredentials`.
     #[cfg(feature = "company")]
-    pub fn validate_portal_credentials(&self) -> CompanyContactsValidatePortalCredentials {
-        CompanyContactsValidatePortalCredentials(self.0.clone())
+    pub fn validate_portal_credentials(&self) -> ContactsValidatePortalCredentials {
+        ContactsValidatePortalCredentials(self.0.clone())
     }
 }
 
@@ -5275,10 +5273,10 @@ impl CompanyContacts {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyContactsDefault(rt::Node);
+pub struct ContactsDefault(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyContactsDefault {
+impl ContactsDefault {
     /// `GET /company/contacts/default` (`getCompanyContactsDefault`): Get ApiContact.
     ///
     /// Sends no query parameters; `get_with` also sends `companyId`.
@@ -5331,10 +5329,10 @@ pub struct GetCompanyContactsDefaultParams {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyContactsDepartments(rt::Node);
+pub struct ContactsDepartments(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyContactsDepartments {
+impl ContactsDepartments {
     /// `GET /company/contacts/departments` (`getCompanyContactsDepartments`): Get List of
     /// ContactDepartment.
     ///
@@ -5383,14 +5381,14 @@ impl CompanyContactsDepartments {
 
     /// One record: `/company/contacts/departments/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyContactsDepartmentsById {
-        CompanyContactsDepartmentsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ContactsDepartmentsById {
+        ContactsDepartmentsById(self.0.push(id.to_string()))
     }
 
     /// `/company/contacts/departments/info`.
     #[cfg(feature = "company")]
-    pub fn info(&self) -> CompanyContactsDepartmentsInfo {
-        CompanyContactsDepartmentsInfo(self.0.clone())
+    pub fn info(&self) -> ContactsDepartmentsInfo {
+        ContactsDepartmentsInfo(self.0.clone())
     }
 }
 
@@ -5399,10 +5397,10 @@ impl CompanyContactsDepartments {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyContactsDepartmentsById(rt::Node);
+pub struct ContactsDepartmentsById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyContactsDepartmentsById {
+impl ContactsDepartmentsById {
     /// `GET /company/contacts/departments/{id}` (`getCompanyContactsDepartmentsById`): Get
     /// ContactDepartment.
     #[cfg(feature = "company")]
@@ -5483,14 +5481,14 @@ impl CompanyContactsDepartmentsById {
 
     /// `/company/contacts/departments/{id}/info`.
     #[cfg(feature = "company")]
-    pub fn info(&self) -> CompanyContactsDepartmentsByIdInfo {
-        CompanyContactsDepartmentsByIdInfo(self.0.clone())
+    pub fn info(&self) -> ContactsDepartmentsByIdInfo {
+        ContactsDepartmentsByIdInfo(self.0.clone())
     }
 
     /// `/company/contacts/departments/{id}/usages`.
     #[cfg(feature = "company")]
-    pub fn usages(&self) -> CompanyContactsDepartmentsByIdUsages {
-        CompanyContactsDepartmentsByIdUsages(self.0.clone())
+    pub fn usages(&self) -> ContactsDepartmentsByIdUsages {
+        ContactsDepartmentsByIdUsages(self.0.clone())
     }
 }
 
@@ -5499,10 +5497,10 @@ impl CompanyContactsDepartmentsById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyContactsDepartmentsByIdInfo(rt::Node);
+pub struct ContactsDepartmentsByIdInfo(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyContactsDepartmentsByIdInfo {
+impl ContactsDepartmentsByIdInfo {
     /// `GET /company/contacts/departments/{id}/info` (`getCompanyContactsDepartmentsByIdInfo`): Get
     /// ContactDepartmentInfos.
     #[cfg(feature = "company")]
@@ -5524,10 +5522,10 @@ impl CompanyContactsDepartmentsByIdInfo {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyContactsDepartmentsByIdUsages(rt::Node);
+pub struct ContactsDepartmentsByIdUsages(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyContactsDepartmentsByIdUsages {
+impl ContactsDepartmentsByIdUsages {
     /// `GET /company/contacts/departments/{id}/usages` (`getCompanyContactsDepartmentsByIdUsages`):
     /// Get List of Usage Count.
     ///
@@ -5545,8 +5543,8 @@ impl CompanyContactsDepartmentsByIdUsages {
 
     /// `/company/contacts/departments/{id}/usages/list`.
     #[cfg(feature = "company")]
-    pub fn list_node(&self) -> CompanyContactsDepartmentsByIdUsagesList {
-        CompanyContactsDepartmentsByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> ContactsDepartmentsByIdUsagesList {
+        ContactsDepartmentsByIdUsagesList(self.0.clone())
     }
 }
 
@@ -5555,10 +5553,10 @@ impl CompanyContactsDepartmentsByIdUsages {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyContactsDepartmentsByIdUsagesList(rt::Node);
+pub struct ContactsDepartmentsByIdUsagesList(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyContactsDepartmentsByIdUsagesList {
+impl ContactsDepartmentsByIdUsagesList {
     /// `GET /company/contacts/departments/{id}/usages/list`
     /// (`getCompanyContactsDepartmentsByIdUsagesList`): Get List of Usage.
     ///
@@ -5580,10 +5578,10 @@ impl CompanyContactsDepartmentsByIdUsagesList {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyContactsDepartmentsInfo(rt::Node);
+pub struct ContactsDepartmentsInfo(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyContactsDepartmentsInfo {
+impl ContactsDepartmentsInfo {
     /// `GET /company/contacts/departments/info` (`getCompanyContactsDepartmentsInfo`): Get List of
     /// ContactDepartmentInfos.
     ///
@@ -5618,9 +5616,9 @@ impl CompanyContactsDepartmentsInfo {
 ///
 /// Part of the typed core: always available.
 #[derive(Clone, Debug)]
-pub struct CompanyContactsById(rt::Node);
+pub struct ContactsById(rt::Node);
 
-impl CompanyContactsById {
+impl ContactsById {
     /// `GET /company/contacts/{id}` (`getCompanyContactsById`): Get ApiContact.
     pub fn get(&self) -> rt::Call<m::Contact> {
         rt::json(
@@ -5703,56 +5701,56 @@ impl CompanyContactsById {
     }
 
     /// `/company/contacts/{id}/communications`.
-    pub fn communications(&self) -> CompanyContactsByIdCommunications {
-        CompanyContactsByIdCommunications(self.0.clone())
+    pub fn communications(&self) -> ContactsByIdCommunications {
+        ContactsByIdCommunications(self.0.clone())
     }
 
     /// `/company/contacts/{id}/groups`.
     #[cfg(feature = "company")]
-    pub fn groups(&self) -> CompanyContactsByIdGroups {
-        CompanyContactsByIdGroups(self.0.clone())
+    pub fn groups(&self) -> ContactsByIdGroups {
+        ContactsByIdGroups(self.0.clone())
     }
 
     /// `/company/contacts/{id}/image`.
     #[cfg(feature = "company")]
-    pub fn image(&self) -> CompanyContactsByIdImage {
-        CompanyContactsByIdImage(self.0.clone())
+    pub fn image(&self) -> ContactsByIdImage {
+        ContactsByIdImage(self.0.clone())
     }
 
     /// `/company/contacts/{id}/info`.
     #[cfg(feature = "company")]
-    pub fn info(&self) -> CompanyContactsByIdInfo {
-        CompanyContactsByIdInfo(self.0.clone())
+    pub fn info(&self) -> ContactsByIdInfo {
+        ContactsByIdInfo(self.0.clone())
     }
 
     /// `/company/contacts/{id}/notes`.
     #[cfg(feature = "company")]
-    pub fn notes(&self) -> CompanyContactsByIdNotes {
-        CompanyContactsByIdNotes(self.0.clone())
+    pub fn notes(&self) -> ContactsByIdNotes {
+        ContactsByIdNotes(self.0.clone())
     }
 
     /// `/company/contacts/{id}/portalSecurity`.
     #[cfg(feature = "company")]
-    pub fn portal_security(&self) -> CompanyContactsByIdPortalSecurity {
-        CompanyContactsByIdPortalSecurity(self.0.clone())
+    pub fn portal_security(&self) -> ContactsByIdPortalSecurity {
+        ContactsByIdPortalSecurity(self.0.clone())
     }
 
     /// `/company/contacts/{id}/tracks`.
     #[cfg(feature = "company")]
-    pub fn tracks(&self) -> CompanyContactsByIdTracks {
-        CompanyContactsByIdTracks(self.0.clone())
+    pub fn tracks(&self) -> ContactsByIdTracks {
+        ContactsByIdTracks(self.0.clone())
     }
 
     /// `/company/contacts/{id}/typeAssociations`.
     #[cfg(feature = "company")]
-    pub fn type_associations(&self) -> CompanyContactsByIdTypeAssociations {
-        CompanyContactsByIdTypeAssociations(self.0.clone())
+    pub fn type_associations(&self) -> ContactsByIdTypeAssociations {
+        ContactsByIdTypeAssociations(self.0.clone())
     }
 
     /// `/company/contacts/{id}/usages`.
     #[cfg(feature = "company")]
-    pub fn usages(&self) -> CompanyContactsByIdUsages {
-        CompanyContactsByIdUsages(self.0.clone())
+    pub fn usages(&self) -> ContactsByIdUsages {
+        ContactsByIdUsages(self.0.clone())
     }
 }
 
@@ -5773,9 +5771,9 @@ pub struct DeleteCompanyContactsByIdParams {
 ///
 /// Part of the typed core: always available.
 #[derive(Clone, Debug)]
-pub struct CompanyContactsByIdCommunications(rt::Node);
+pub struct ContactsByIdCommunications(rt::Node);
 
-impl CompanyContactsByIdCommunications {
+impl ContactsByIdCommunications {
     /// `GET /company/contacts/{parentId}/communications`
     /// (`getCompanyContactsByParentIdCommunications`): Get List of ContactCommunication.
     ///
@@ -5820,8 +5818,8 @@ impl CompanyContactsByIdCommunications {
     }
 
     /// One record: `/company/contacts/{id}/communications/{id}`.
-    pub fn id(&self, id: i32) -> CompanyContactsByIdCommunicationsById {
-        CompanyContactsByIdCommunicationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ContactsByIdCommunicationsById {
+        ContactsByIdCommunicationsById(self.0.push(id.to_string()))
     }
 }
 
@@ -5829,9 +5827,9 @@ impl CompanyContactsByIdCommunications {
 ///
 /// Part of the typed core: always available.
 #[derive(Clone, Debug)]
-pub struct CompanyContactsByIdCommunicationsById(rt::Node);
+pub struct ContactsByIdCommunicationsById(rt::Node);
 
-impl CompanyContactsByIdCommunicationsById {
+impl ContactsByIdCommunicationsById {
     /// `GET /company/contacts/{parentId}/communications/{id}`
     /// (`getCompanyContactsByParentIdCommunicationsById`): Get ContactCommunication.
     pub fn get(&self) -> rt::Call<m::ContactCommunication> {
@@ -5911,10 +5909,10 @@ impl CompanyContactsByIdCommunicationsById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyContactsByIdGroups(rt::Node);
+pub struct ContactsByIdGroups(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyContactsByIdGroups {
+impl ContactsByIdGroups {
     /// `GET /company/contacts/{parentId}/groups` (`getCompanyContactsByParentIdGroups`): Get List
     /// of ContactGroup.
     ///
@@ -5963,8 +5961,8 @@ impl CompanyContactsByIdGroups {
 
     /// One record: `/company/contacts/{id}/groups/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyContactsByIdGroupsById {
-        CompanyContactsByIdGroupsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ContactsByIdGroupsById {
+        ContactsByIdGroupsById(self.0.push(id.to_string()))
     }
 }
 
@@ -5973,10 +5971,10 @@ impl CompanyContactsByIdGroups {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyContactsByIdGroupsById(rt::Node);
+pub struct ContactsByIdGroupsById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyContactsByIdGroupsById {
+impl ContactsByIdGroupsById {
     /// `GET /company/contacts/{parentId}/groups/{id}` (`getCompanyContactsByParentIdGroupsById`):
     /// Get ContactGroup.
     #[cfg(feature = "company")]
@@ -6061,10 +6059,10 @@ impl CompanyContactsByIdGroupsById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyContactsByIdImage(rt::Node);
+pub struct ContactsByIdImage(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyContactsByIdImage {
+impl ContactsByIdImage {
     /// `GET /company/contacts/{id}/image` (`getCompanyContactsByIdImage`): Get
     /// ValidatePortalResponse.
     ///
@@ -6125,10 +6123,10 @@ pub struct GetCompanyContactsByIdImageParams {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyContactsByIdInfo(rt::Node);
+pub struct ContactsByIdInfo(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyContactsByIdInfo {
+impl ContactsByIdInfo {
     /// `GET /company/contacts/{id}/info` (`getCompanyContactsByIdInfo`): Get ContactInfos.
     #[cfg(feature = "company")]
     pub fn get(&self) -> rt::Call<m::ContactInfo> {
@@ -6149,10 +6147,10 @@ impl CompanyContactsByIdInfo {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyContactsByIdNotes(rt::Node);
+pub struct ContactsByIdNotes(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyContactsByIdNotes {
+impl ContactsByIdNotes {
     /// `GET /company/contacts/{parentId}/notes` (`getCompanyContactsByParentIdNotes`): Get List of
     /// ContactNote.
     ///
@@ -6201,8 +6199,8 @@ impl CompanyContactsByIdNotes {
 
     /// One record: `/company/contacts/{id}/notes/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyContactsByIdNotesById {
-        CompanyContactsByIdNotesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ContactsByIdNotesById {
+        ContactsByIdNotesById(self.0.push(id.to_string()))
     }
 }
 
@@ -6211,10 +6209,10 @@ impl CompanyContactsByIdNotes {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyContactsByIdNotesById(rt::Node);
+pub struct ContactsByIdNotesById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyContactsByIdNotesById {
+impl ContactsByIdNotesById {
     /// `GET /company/contacts/{parentId}/notes/{id}` (`getCompanyContactsByParentIdNotesById`): Get
     /// ContactNote.
     #[cfg(feature = "company")]
@@ -6299,10 +6297,10 @@ impl CompanyContactsByIdNotesById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyContactsByIdPortalSecurity(rt::Node);
+pub struct ContactsByIdPortalSecurity(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyContactsByIdPortalSecurity {
+impl ContactsByIdPortalSecurity {
     /// `GET /company/contacts/{id}/portalSecurity` (`getCompanyContactsByIdPortalSecurity`): Get
     /// List of PortalSecurity.
     ///
@@ -6324,10 +6322,10 @@ impl CompanyContactsByIdPortalSecurity {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyContactsByIdTracks(rt::Node);
+pub struct ContactsByIdTracks(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyContactsByIdTracks {
+impl ContactsByIdTracks {
     /// `GET /company/contacts/{parentId}/tracks` (`getCompanyContactsByParentIdTracks`): Get List
     /// of ContactTrack.
     ///
@@ -6376,8 +6374,8 @@ impl CompanyContactsByIdTracks {
 
     /// One record: `/company/contacts/{id}/tracks/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyContactsByIdTracksById {
-        CompanyContactsByIdTracksById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ContactsByIdTracksById {
+        ContactsByIdTracksById(self.0.push(id.to_string()))
     }
 }
 
@@ -6386,10 +6384,10 @@ impl CompanyContactsByIdTracks {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyContactsByIdTracksById(rt::Node);
+pub struct ContactsByIdTracksById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyContactsByIdTracksById {
+impl ContactsByIdTracksById {
     /// `GET /company/contacts/{parentId}/tracks/{id}` (`getCompanyContactsByParentIdTracksById`):
     /// Get ContactTrack.
     #[cfg(feature = "company")]
@@ -6439,10 +6437,10 @@ impl CompanyContactsByIdTracksById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyContactsByIdTypeAssociations(rt::Node);
+pub struct ContactsByIdTypeAssociations(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyContactsByIdTypeAssociations {
+impl ContactsByIdTypeAssociations {
     /// `GET /company/contacts/{parentId}/typeAssociations`
     /// (`getCompanyContactsByParentIdTypeAssociations`): Get List of ContactTypeAssociation.
     ///
@@ -6497,8 +6495,8 @@ impl CompanyContactsByIdTypeAssociations {
 
     /// One record: `/company/contacts/{id}/typeAssociations/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyContactsByIdTypeAssociationsById {
-        CompanyContactsByIdTypeAssociationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ContactsByIdTypeAssociationsById {
+        ContactsByIdTypeAssociationsById(self.0.push(id.to_string()))
     }
 }
 
@@ -6507,10 +6505,10 @@ impl CompanyContactsByIdTypeAssociations {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyContactsByIdTypeAssociationsById(rt::Node);
+pub struct ContactsByIdTypeAssociationsById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyContactsByIdTypeAssociationsById {
+impl ContactsByIdTypeAssociationsById {
     /// `GET /company/contacts/{parentId}/typeAssociations/{id}`
     /// (`getCompanyContactsByParentIdTypeAssociationsById`): Get ContactTypeAssociation.
     #[cfg(feature = "company")]
@@ -6603,10 +6601,10 @@ impl CompanyContactsByIdTypeAssociationsById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyContactsByIdUsages(rt::Node);
+pub struct ContactsByIdUsages(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyContactsByIdUsages {
+impl ContactsByIdUsages {
     /// `GET /company/contacts/{id}/usages` (`getCompanyContactsByIdUsages`): Get List of Usage
     /// Count.
     ///
@@ -6624,8 +6622,8 @@ impl CompanyContactsByIdUsages {
 
     /// `/company/contacts/{id}/usages/list`.
     #[cfg(feature = "company")]
-    pub fn list_node(&self) -> CompanyContactsByIdUsagesList {
-        CompanyContactsByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> ContactsByIdUsagesList {
+        ContactsByIdUsagesList(self.0.clone())
     }
 }
 
@@ -6634,10 +6632,10 @@ impl CompanyContactsByIdUsages {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyContactsByIdUsagesList(rt::Node);
+pub struct ContactsByIdUsagesList(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyContactsByIdUsagesList {
+impl ContactsByIdUsagesList {
     /// `GET /company/contacts/{id}/usages/list` (`getCompanyContactsByIdUsagesList`): Get List of
     /// Usage.
     ///
@@ -6659,10 +6657,10 @@ impl CompanyContactsByIdUsagesList {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyContactsInfo(rt::Node);
+pub struct ContactsInfo(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyContactsInfo {
+impl ContactsInfo {
     /// `GET /company/contacts/info` (`getCompanyContactsInfo`): Get List of ContactInfos.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -6697,10 +6695,10 @@ impl CompanyContactsInfo {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyContactsRelationships(rt::Node);
+pub struct ContactsRelationships(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyContactsRelationships {
+impl ContactsRelationships {
     /// `GET /company/contacts/relationships` (`getCompanyContactsRelationships`): Get List of
     /// ContactRelationship.
     ///
@@ -6749,8 +6747,8 @@ impl CompanyContactsRelationships {
 
     /// One record: `/company/contacts/relationships/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyContactsRelationshipsById {
-        CompanyContactsRelationshipsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ContactsRelationshipsById {
+        ContactsRelationshipsById(self.0.push(id.to_string()))
     }
 }
 
@@ -6759,10 +6757,10 @@ impl CompanyContactsRelationships {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyContactsRelationshipsById(rt::Node);
+pub struct ContactsRelationshipsById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyContactsRelationshipsById {
+impl ContactsRelationshipsById {
     /// `GET /company/contacts/relationships/{id}` (`getCompanyContactsRelationshipsById`): Get
     /// ContactRelationship.
     #[cfg(feature = "company")]
@@ -6847,10 +6845,10 @@ impl CompanyContactsRelationshipsById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyContactsRequestPassword(rt::Node);
+pub struct ContactsRequestPassword(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyContactsRequestPassword {
+impl ContactsRequestPassword {
     /// `POST /company/contacts/requestPassword` (`postCompanyContactsRequestPassword`): Post
     /// PortalSecurity.
     ///
@@ -6874,10 +6872,10 @@ impl CompanyContactsRequestPassword {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyContactsTypes(rt::Node);
+pub struct ContactsTypes(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyContactsTypes {
+impl ContactsTypes {
     /// `GET /company/contacts/types` (`getCompanyContactsTypes`): Get List of ContactType.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -6924,20 +6922,20 @@ impl CompanyContactsTypes {
 
     /// `/company/contacts/types/count`.
     #[cfg(feature = "company")]
-    pub fn count_node(&self) -> CompanyContactsTypesCount {
-        CompanyContactsTypesCount(self.0.clone())
+    pub fn count_node(&self) -> ContactsTypesCount {
+        ContactsTypesCount(self.0.clone())
     }
 
     /// One record: `/company/contacts/types/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyContactsTypesById {
-        CompanyContactsTypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ContactsTypesById {
+        ContactsTypesById(self.0.push(id.to_string()))
     }
 
     /// `/company/contacts/types/info`.
     #[cfg(feature = "company")]
-    pub fn info(&self) -> CompanyContactsTypesInfo {
-        CompanyContactsTypesInfo(self.0.clone())
+    pub fn info(&self) -> ContactsTypesInfo {
+        ContactsTypesInfo(self.0.clone())
     }
 }
 
@@ -6946,14 +6944,14 @@ impl CompanyContactsTypes {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyContactsTypesCount(rt::Node);
+pub struct ContactsTypesCount(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyContactsTypesCount {
+impl ContactsTypesCount {
     /// `/company/contacts/types/count/info`.
     #[cfg(feature = "company")]
-    pub fn info(&self) -> CompanyContactsTypesCountInfo {
-        CompanyContactsTypesCountInfo(self.0.clone())
+    pub fn info(&self) -> ContactsTypesCountInfo {
+        ContactsTypesCountInfo(self.0.clone())
     }
 }
 
@@ -6962,10 +6960,10 @@ impl CompanyContactsTypesCount {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyContactsTypesCountInfo(rt::Node);
+pub struct ContactsTypesCountInfo(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyContactsTypesCountInfo {
+impl ContactsTypesCountInfo {
     /// `GET /company/contacts/types/count/info` (`getCompanyContactsTypesCountInfo`): Get Count of
     /// ContactTypeInfo.
     #[cfg(feature = "company")]
@@ -6987,10 +6985,10 @@ impl CompanyContactsTypesCountInfo {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyContactsTypesById(rt::Node);
+pub struct ContactsTypesById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyContactsTypesById {
+impl ContactsTypesById {
     /// `GET /company/contacts/types/{id}` (`getCompanyContactsTypesById`): Get ContactType.
     #[cfg(feature = "company")]
     pub fn get(&self) -> rt::Call<m::ContactType> {
@@ -7067,8 +7065,8 @@ impl CompanyContactsTypesById {
 
     /// `/company/contacts/types/{id}/info`.
     #[cfg(feature = "company")]
-    pub fn info(&self) -> CompanyContactsTypesByIdInfo {
-        CompanyContactsTypesByIdInfo(self.0.clone())
+    pub fn info(&self) -> ContactsTypesByIdInfo {
+        ContactsTypesByIdInfo(self.0.clone())
     }
 }
 
@@ -7077,10 +7075,10 @@ impl CompanyContactsTypesById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyContactsTypesByIdInfo(rt::Node);
+pub struct ContactsTypesByIdInfo(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyContactsTypesByIdInfo {
+impl ContactsTypesByIdInfo {
     /// `GET /company/contacts/types/{id}/info` (`getCompanyContactsTypesByIdInfo`): Get
     /// ContactTypeInfo.
     #[cfg(feature = "company")]
@@ -7102,10 +7100,10 @@ impl CompanyContactsTypesByIdInfo {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyContactsTypesInfo(rt::Node);
+pub struct ContactsTypesInfo(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyContactsTypesInfo {
+impl ContactsTypesInfo {
     /// `GET /company/contacts/types/info` (`getCompanyContactsTypesInfo`): Get List of
     /// ContactTypeInfo.
     ///
@@ -7127,10 +7125,10 @@ impl CompanyContactsTypesInfo {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyContactsValidatePortalCredentials(rt::Node);
+pub struct ContactsValidatePortalCredentials(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyContactsValidatePortalCredentials {
+impl ContactsValidatePortalCredentials {
     /// `POST /company/contacts/validatePortalCredentials`
     /// (`postCompanyContactsValidatePortalCredentials`): Post ValidatePortalResponse.
     ///
@@ -7154,10 +7152,10 @@ impl CompanyContactsValidatePortalCredentials {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCountries(rt::Node);
+pub struct Countries(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCountries {
+impl Countries {
     /// `GET /company/countries` (`getCompanyCountries`): Get List of.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -7198,14 +7196,14 @@ impl CompanyCountries {
 
     /// One record: `/company/countries/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyCountriesById {
-        CompanyCountriesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CountriesById {
+        CountriesById(self.0.push(id.to_string()))
     }
 
     /// `/company/countries/info`.
     #[cfg(feature = "company")]
-    pub fn info(&self) -> CompanyCountriesInfo {
-        CompanyCountriesInfo(self.0.clone())
+    pub fn info(&self) -> CountriesInfo {
+        CountriesInfo(self.0.clone())
     }
 }
 
@@ -7214,10 +7212,10 @@ impl CompanyCountries {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCountriesById(rt::Node);
+pub struct CountriesById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCountriesById {
+impl CountriesById {
     /// `GET /company/countries/{id}` (`getCompanyCountriesById`): Get Count of.
     #[cfg(feature = "company")]
     pub fn get(&self) -> rt::Call<m::Country> {
@@ -7293,8 +7291,8 @@ impl CompanyCountriesById {
 
     /// `/company/countries/{id}/info`.
     #[cfg(feature = "company")]
-    pub fn info(&self) -> CompanyCountriesByIdInfo {
-        CompanyCountriesByIdInfo(self.0.clone())
+    pub fn info(&self) -> CountriesByIdInfo {
+        CountriesByIdInfo(self.0.clone())
     }
 }
 
@@ -7303,10 +7301,10 @@ impl CompanyCountriesById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCountriesByIdInfo(rt::Node);
+pub struct CountriesByIdInfo(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCountriesByIdInfo {
+impl CountriesByIdInfo {
     /// `GET /company/countries/{id}/info` (`getCompanyCountriesByIdInfo`): Get CountryInfos.
     #[cfg(feature = "company")]
     pub fn get(&self) -> rt::Call<m::CountryInfo> {
@@ -7327,10 +7325,10 @@ impl CompanyCountriesByIdInfo {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCountriesInfo(rt::Node);
+pub struct CountriesInfo(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCountriesInfo {
+impl CountriesInfo {
     /// `GET /company/countries/info` (`getCompanyCountriesInfo`): Get List of CountryInfos.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -7368,10 +7366,10 @@ impl CompanyCountriesInfo {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyEntityTypes(rt::Node);
+pub struct EntityTypes(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyEntityTypes {
+impl EntityTypes {
     /// `GET /company/entityTypes` (`getCompanyEntityTypes`): Get List of EntityType.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -7401,14 +7399,14 @@ impl CompanyEntityTypes {
 
     /// One record: `/company/entityTypes/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyEntityTypesById {
-        CompanyEntityTypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> EntityTypesById {
+        EntityTypesById(self.0.push(id.to_string()))
     }
 
     /// `/company/entityTypes/info`.
     #[cfg(feature = "company")]
-    pub fn info(&self) -> CompanyEntityTypesInfo {
-        CompanyEntityTypesInfo(self.0.clone())
+    pub fn info(&self) -> EntityTypesInfo {
+        EntityTypesInfo(self.0.clone())
     }
 }
 
@@ -7417,10 +7415,10 @@ impl CompanyEntityTypes {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyEntityTypesById(rt::Node);
+pub struct EntityTypesById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyEntityTypesById {
+impl EntityTypesById {
     /// `GET /company/entityTypes/{id}` (`getCompanyEntityTypesById`): Get EntityType.
     #[cfg(feature = "company")]
     pub fn get(&self) -> rt::Call<m::EntityType> {
@@ -7449,8 +7447,8 @@ impl CompanyEntityTypesById {
 
     /// `/company/entityTypes/{id}/info`.
     #[cfg(feature = "company")]
-    pub fn info(&self) -> CompanyEntityTypesByIdInfo {
-        CompanyEntityTypesByIdInfo(self.0.clone())
+    pub fn info(&self) -> EntityTypesByIdInfo {
+        EntityTypesByIdInfo(self.0.clone())
     }
 }
 
@@ -7459,10 +7457,10 @@ impl CompanyEntityTypesById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyEntityTypesByIdInfo(rt::Node);
+pub struct EntityTypesByIdInfo(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyEntityTypesByIdInfo {
+impl EntityTypesByIdInfo {
     /// `GET /company/entitytypes/{id}/info` (`getCompanyEntitytypesByIdInfo`): Get EntityTypeInfos.
     #[cfg(feature = "company")]
     pub fn get(&self) -> rt::Call<m::EntityTypeInfo> {
@@ -7483,10 +7481,10 @@ impl CompanyEntityTypesByIdInfo {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyEntityTypesInfo(rt::Node);
+pub struct EntityTypesInfo(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyEntityTypesInfo {
+impl EntityTypesInfo {
     /// `GET /company/entitytypes/info` (`getCompanyEntitytypesInfo`): Get List of EntityTypeInfos.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -7521,14 +7519,14 @@ impl CompanyEntityTypesInfo {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyExpenseTypes(rt::Node);
+pub struct ExpenseTypes(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyExpenseTypes {
+impl ExpenseTypes {
     /// `/company/expenseTypes/info`.
     #[cfg(feature = "company")]
-    pub fn info(&self) -> CompanyExpenseTypesInfo {
-        CompanyExpenseTypesInfo(self.0.clone())
+    pub fn info(&self) -> ExpenseTypesInfo {
+        ExpenseTypesInfo(self.0.clone())
     }
 }
 
@@ -7537,10 +7535,10 @@ impl CompanyExpenseTypes {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyExpenseTypesInfo(rt::Node);
+pub struct ExpenseTypesInfo(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyExpenseTypesInfo {
+impl ExpenseTypesInfo {
     /// `GET /company/expenseTypes/info/count` (`getCompanyExpenseTypesInfoCount`): Get Count of
     /// ExpenseTypeInfos.
     ///
@@ -7561,10 +7559,10 @@ impl CompanyExpenseTypesInfo {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyM365contact(rt::Node);
+pub struct M365contact(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyM365contact {
+impl M365contact {
     /// `GET /company/m365contact` (`getCompanyM365contact`): Get List of M365Contacts.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -7594,8 +7592,8 @@ impl CompanyM365contact {
 
     /// One record: `/company/m365contact/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyM365contactById {
-        CompanyM365contactById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> M365contactById {
+        M365contactById(self.0.push(id.to_string()))
     }
 }
 
@@ -7604,10 +7602,10 @@ impl CompanyM365contact {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyM365contactById(rt::Node);
+pub struct M365contactById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyM365contactById {
+impl M365contactById {
     /// `GET /company/m365contact/{id}` (`getCompanyM365contactById`): Get M365Contacts.
     #[cfg(feature = "company")]
     pub fn get(&self) -> rt::Call<m::M365Contact> {
@@ -7640,20 +7638,20 @@ impl CompanyM365contactById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyM365contactsync(rt::Node);
+pub struct M365contactsync(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyM365contactsync {
+impl M365contactsync {
     /// One record: `/company/m365contactsync/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyM365contactsyncById {
-        CompanyM365contactsyncById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> M365contactsyncById {
+        M365contactsyncById(self.0.push(id.to_string()))
     }
 
     /// `/company/m365contactsync/property`.
     #[cfg(feature = "company")]
-    pub fn property(&self) -> CompanyM365contactsyncProperty {
-        CompanyM365contactsyncProperty(self.0.clone())
+    pub fn property(&self) -> M365contactsyncProperty {
+        M365contactsyncProperty(self.0.clone())
     }
 }
 
@@ -7662,14 +7660,14 @@ impl CompanyM365contactsync {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyM365contactsyncById(rt::Node);
+pub struct M365contactsyncById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyM365contactsyncById {
+impl M365contactsyncById {
     /// `/company/m365contactsync/{id}/property`.
     #[cfg(feature = "company")]
-    pub fn property(&self) -> CompanyM365contactsyncByIdProperty {
-        CompanyM365contactsyncByIdProperty(self.0.clone())
+    pub fn property(&self) -> M365contactsyncByIdProperty {
+        M365contactsyncByIdProperty(self.0.clone())
     }
 }
 
@@ -7678,10 +7676,10 @@ impl CompanyM365contactsyncById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyM365contactsyncByIdProperty(rt::Node);
+pub struct M365contactsyncByIdProperty(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyM365contactsyncByIdProperty {
+impl M365contactsyncByIdProperty {
     /// `GET /company/m365contactsync/{id}/property` (`getCompanyM365contactsyncByIdProperty`): Get
     /// M365ContactSyncProperties.
     #[cfg(feature = "company")]
@@ -7703,10 +7701,10 @@ impl CompanyM365contactsyncByIdProperty {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyM365contactsyncProperty(rt::Node);
+pub struct M365contactsyncProperty(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyM365contactsyncProperty {
+impl M365contactsyncProperty {
     /// `GET /company/m365contactsync/property/count` (`getCompanyM365contactsyncPropertyCount`):
     /// Get Count of M365ContactSyncProperty.
     ///
@@ -7755,14 +7753,14 @@ impl CompanyM365contactsyncProperty {
 
     /// `/company/m365contactsync/property/excluded`.
     #[cfg(feature = "company")]
-    pub fn excluded(&self) -> CompanyM365contactsyncPropertyExcluded {
-        CompanyM365contactsyncPropertyExcluded(self.0.clone())
+    pub fn excluded(&self) -> M365contactsyncPropertyExcluded {
+        M365contactsyncPropertyExcluded(self.0.clone())
     }
 
     /// `/company/m365contactsync/property/included`.
     #[cfg(feature = "company")]
-    pub fn included(&self) -> CompanyM365contactsyncPropertyIncluded {
-        CompanyM365contactsyncPropertyIncluded(self.0.clone())
+    pub fn included(&self) -> M365contactsyncPropertyIncluded {
+        M365contactsyncPropertyIncluded(self.0.clone())
     }
 }
 
@@ -7771,10 +7769,10 @@ impl CompanyM365contactsyncProperty {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyM365contactsyncPropertyExcluded(rt::Node);
+pub struct M365contactsyncPropertyExcluded(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyM365contactsyncPropertyExcluded {
+impl M365contactsyncPropertyExcluded {
     /// `GET /company/m365contactsync/property/excluded`
     /// (`getCompanyM365contactsyncPropertyExcluded`): Get List of
     /// M365ContactSyncPropertiesExcluded.
@@ -7800,10 +7798,10 @@ impl CompanyM365contactsyncPropertyExcluded {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyM365contactsyncPropertyIncluded(rt::Node);
+pub struct M365contactsyncPropertyIncluded(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyM365contactsyncPropertyIncluded {
+impl M365contactsyncPropertyIncluded {
     /// `GET /company/m365contactsync/property/included`
     /// (`getCompanyM365contactsyncPropertyIncluded`): Get List of
     /// M365ContactSyncPropertiesIncluded.
@@ -7829,10 +7827,10 @@ impl CompanyM365contactsyncPropertyIncluded {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyManagedDevicesIntegrations(rt::Node);
+pub struct ManagedDevicesIntegrations(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyManagedDevicesIntegrations {
+impl ManagedDevicesIntegrations {
     /// `GET /company/managedDevicesIntegrations` (`getCompanyManagedDevicesIntegrations`): Get List
     /// of ManagedDevicesIntegration.
     ///
@@ -7884,14 +7882,14 @@ impl CompanyManagedDevicesIntegrations {
 
     /// One record: `/company/managedDevicesIntegrations/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyManagedDevicesIntegrationsById {
-        CompanyManagedDevicesIntegrationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ManagedDevicesIntegrationsById {
+        ManagedDevicesIntegrationsById(self.0.push(id.to_string()))
     }
 
     /// `/company/managedDevicesIntegrations/info`.
     #[cfg(feature = "company")]
-    pub fn info(&self) -> CompanyManagedDevicesIntegrationsInfo {
-        CompanyManagedDevicesIntegrationsInfo(self.0.clone())
+    pub fn info(&self) -> ManagedDevicesIntegrationsInfo {
+        ManagedDevicesIntegrationsInfo(self.0.clone())
     }
 }
 
@@ -7900,10 +7898,10 @@ impl CompanyManagedDevicesIntegrations {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyManagedDevicesIntegrationsById(rt::Node);
+pub struct ManagedDevicesIntegrationsById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyManagedDevicesIntegrationsById {
+impl ManagedDevicesIntegrationsById {
     /// `GET /company/managedDevicesIntegrations/{id}` (`getCompanyManagedDevicesIntegrationsById`):
     /// Get ManagedDevicesIntegration.
     #[cfg(feature = "company")]
@@ -7987,32 +7985,32 @@ impl CompanyManagedDevicesIntegrationsById {
 
     /// `/company/managedDevicesIntegrations/{id}/crossReferences`.
     #[cfg(feature = "company")]
-    pub fn cross_references(&self) -> CompanyManagedDevicesIntegrationsByIdCrossReferences {
-        CompanyManagedDevicesIntegrationsByIdCrossReferences(self.0.clone())
+    pub fn cross_references(&self) -> ManagedDevicesIntegrationsByIdCrossReferences {
+        ManagedDevicesIntegrationsByIdCrossReferences(self.0.clone())
     }
 
     /// `/company/managedDevicesIntegrations/{id}/info`.
     #[cfg(feature = "company")]
-    pub fn info(&self) -> CompanyManagedDevicesIntegrationsByIdInfo {
-        CompanyManagedDevicesIntegrationsByIdInfo(self.0.clone())
+    pub fn info(&self) -> ManagedDevicesIntegrationsByIdInfo {
+        ManagedDevicesIntegrationsByIdInfo(self.0.clone())
     }
 
     /// `/company/managedDevicesIntegrations/{id}/logins`.
     #[cfg(feature = "company")]
-    pub fn logins(&self) -> CompanyManagedDevicesIntegrationsByIdLogins {
-        CompanyManagedDevicesIntegrationsByIdLogins(self.0.clone())
+    pub fn logins(&self) -> ManagedDevicesIntegrationsByIdLogins {
+        ManagedDevicesIntegrationsByIdLogins(self.0.clone())
     }
 
     /// `/company/managedDevicesIntegrations/{id}/notifications`.
     #[cfg(feature = "company")]
-    pub fn notifications(&self) -> CompanyManagedDevicesIntegrationsByIdNotifications {
-        CompanyManagedDevicesIntegrationsByIdNotifications(self.0.clone())
+    pub fn notifications(&self) -> ManagedDevicesIntegrationsByIdNotifications {
+        ManagedDevicesIntegrationsByIdNotifications(self.0.clone())
     }
 
     /// `/company/managedDevicesIntegrations/{id}/usages`.
     #[cfg(feature = "company")]
-    pub fn usages(&self) -> CompanyManagedDevicesIntegrationsByIdUsages {
-        CompanyManagedDevicesIntegrationsByIdUsages(self.0.clone())
+    pub fn usages(&self) -> ManagedDevicesIntegrationsByIdUsages {
+        ManagedDevicesIntegrationsByIdUsages(self.0.clone())
     }
 }
 
@@ -8021,10 +8019,10 @@ impl CompanyManagedDevicesIntegrationsById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyManagedDevicesIntegrationsByIdCrossReferences(rt::Node);
+pub struct ManagedDevicesIntegrationsByIdCrossReferences(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyManagedDevicesIntegrationsByIdCrossReferences {
+impl ManagedDevicesIntegrationsByIdCrossReferences {
     /// `GET /company/managedDevicesIntegrations/{parentId}/crossReferences`
     /// (`getCompanyManagedDevicesIntegrationsByParentIdCrossReferences`): Get List of
     /// ManagedDevicesIntegrationCrossReference.
@@ -8082,8 +8080,8 @@ impl CompanyManagedDevicesIntegrationsByIdCrossReferences {
 
     /// One record: `/company/managedDevicesIntegrations/{id}/crossReferences/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyManagedDevicesIntegrationsByIdCrossReferencesById {
-        CompanyManagedDevicesIntegrationsByIdCrossReferencesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ManagedDevicesIntegrationsByIdCrossReferencesById {
+        ManagedDevicesIntegrationsByIdCrossReferencesById(self.0.push(id.to_string()))
     }
 }
 
@@ -8092,10 +8090,10 @@ impl CompanyManagedDevicesIntegrationsByIdCrossReferences {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyManagedDevicesIntegrationsByIdCrossReferencesById(rt::Node);
+pub struct ManagedDevicesIntegrationsByIdCrossReferencesById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyManagedDevicesIntegrationsByIdCrossReferencesById {
+impl ManagedDevicesIntegrationsByIdCrossReferencesById {
     /// `GET /company/managedDevicesIntegrations/{parentId}/crossReferences/{id}`
     /// (`getCompanyManagedDevicesIntegrationsByParentIdCrossReferencesById`): Get
     /// ManagedDevicesIntegrationCrossReference.
@@ -8188,10 +8186,10 @@ impl CompanyManagedDevicesIntegrationsByIdCrossReferencesById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyManagedDevicesIntegrationsByIdInfo(rt::Node);
+pub struct ManagedDevicesIntegrationsByIdInfo(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyManagedDevicesIntegrationsByIdInfo {
+impl ManagedDevicesIntegrationsByIdInfo {
     /// `GET /company/managedDevicesIntegrations/{id}/info`
     /// (`getCompanyManagedDevicesIntegrationsByIdInfo`): Get ManagedDevicesIntegrationInfos.
     #[cfg(feature = "company")]
@@ -8213,10 +8211,10 @@ impl CompanyManagedDevicesIntegrationsByIdInfo {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyManagedDevicesIntegrationsByIdLogins(rt::Node);
+pub struct ManagedDevicesIntegrationsByIdLogins(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyManagedDevicesIntegrationsByIdLogins {
+impl ManagedDevicesIntegrationsByIdLogins {
     /// `GET /company/managedDevicesIntegrations/{parentId}/logins`
     /// (`getCompanyManagedDevicesIntegrationsByParentIdLogins`): Get List of
     /// ManagedDevicesIntegrationLogin.
@@ -8271,8 +8269,8 @@ impl CompanyManagedDevicesIntegrationsByIdLogins {
 
     /// One record: `/company/managedDevicesIntegrations/{id}/logins/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyManagedDevicesIntegrationsByIdLoginsById {
-        CompanyManagedDevicesIntegrationsByIdLoginsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ManagedDevicesIntegrationsByIdLoginsById {
+        ManagedDevicesIntegrationsByIdLoginsById(self.0.push(id.to_string()))
     }
 }
 
@@ -8281,10 +8279,10 @@ impl CompanyManagedDevicesIntegrationsByIdLogins {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyManagedDevicesIntegrationsByIdLoginsById(rt::Node);
+pub struct ManagedDevicesIntegrationsByIdLoginsById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyManagedDevicesIntegrationsByIdLoginsById {
+impl ManagedDevicesIntegrationsByIdLoginsById {
     /// `GET /company/managedDevicesIntegrations/{parentId}/logins/{id}`
     /// (`getCompanyManagedDevicesIntegrationsByParentIdLoginsById`): Get
     /// ManagedDevicesIntegrationLogin.
@@ -8377,10 +8375,10 @@ impl CompanyManagedDevicesIntegrationsByIdLoginsById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyManagedDevicesIntegrationsByIdNotifications(rt::Node);
+pub struct ManagedDevicesIntegrationsByIdNotifications(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyManagedDevicesIntegrationsByIdNotifications {
+impl ManagedDevicesIntegrationsByIdNotifications {
     /// `GET /company/managedDevicesIntegrations/{parentId}/notifications`
     /// (`getCompanyManagedDevicesIntegrationsByParentIdNotifications`): Get List of
     /// ManagedDevicesIntegrationNotification.
@@ -8438,8 +8436,8 @@ impl CompanyManagedDevicesIntegrationsByIdNotifications {
 
     /// One record: `/company/managedDevicesIntegrations/{id}/notifications/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyManagedDevicesIntegrationsByIdNotificationsById {
-        CompanyManagedDevicesIntegrationsByIdNotificationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ManagedDevicesIntegrationsByIdNotificationsById {
+        ManagedDevicesIntegrationsByIdNotificationsById(self.0.push(id.to_string()))
     }
 }
 
@@ -8448,10 +8446,10 @@ impl CompanyManagedDevicesIntegrationsByIdNotifications {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyManagedDevicesIntegrationsByIdNotificationsById(rt::Node);
+pub struct ManagedDevicesIntegrationsByIdNotificationsById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyManagedDevicesIntegrationsByIdNotificationsById {
+impl ManagedDevicesIntegrationsByIdNotificationsById {
     /// `GET /company/managedDevicesIntegrations/{parentId}/notifications/{id}`
     /// (`getCompanyManagedDevicesIntegrationsByParentIdNotificationsById`): Get
     /// ManagedDevicesIntegrationNotification.
@@ -8544,10 +8542,10 @@ impl CompanyManagedDevicesIntegrationsByIdNotificationsById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyManagedDevicesIntegrationsByIdUsages(rt::Node);
+pub struct ManagedDevicesIntegrationsByIdUsages(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyManagedDevicesIntegrationsByIdUsages {
+impl ManagedDevicesIntegrationsByIdUsages {
     /// `GET /company/managedDevicesIntegrations/{id}/usages`
     /// (`getCompanyManagedDevicesIntegrationsByIdUsages`): Get List of Usage Count.
     ///
@@ -8565,8 +8563,8 @@ impl CompanyManagedDevicesIntegrationsByIdUsages {
 
     /// `/company/managedDevicesIntegrations/{id}/usages/list`.
     #[cfg(feature = "company")]
-    pub fn list_node(&self) -> CompanyManagedDevicesIntegrationsByIdUsagesList {
-        CompanyManagedDevicesIntegrationsByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> ManagedDevicesIntegrationsByIdUsagesList {
+        ManagedDevicesIntegrationsByIdUsagesList(self.0.clone())
     }
 }
 
@@ -8575,10 +8573,10 @@ impl CompanyManagedDevicesIntegrationsByIdUsages {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyManagedDevicesIntegrationsByIdUsagesList(rt::Node);
+pub struct ManagedDevicesIntegrationsByIdUsagesList(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyManagedDevicesIntegrationsByIdUsagesList {
+impl ManagedDevicesIntegrationsByIdUsagesList {
     /// `GET /company/managedDevicesIntegrations/{id}/usages/list`
     /// (`getCompanyManagedDevicesIntegrationsByIdUsagesList`): Get List of Usage.
     ///
@@ -8600,10 +8598,10 @@ impl CompanyManagedDevicesIntegrationsByIdUsagesList {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyManagedDevicesIntegrationsInfo(rt::Node);
+pub struct ManagedDevicesIntegrationsInfo(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyManagedDevicesIntegrationsInfo {
+impl ManagedDevicesIntegrationsInfo {
     /// `GET /company/managedDevicesIntegrations/info` (`getCompanyManagedDevicesIntegrationsInfo`):
     /// Get List of ManagedDevicesIntegrationInfos.
     ///
@@ -8640,10 +8638,10 @@ impl CompanyManagedDevicesIntegrationsInfo {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyManagement(rt::Node);
+pub struct Management(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyManagement {
+impl Management {
     /// `GET /company/management` (`getCompanyManagement`): Get List of Management.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -8673,8 +8671,8 @@ impl CompanyManagement {
 
     /// One record: `/company/management/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyManagementById {
-        CompanyManagementById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ManagementById {
+        ManagementById(self.0.push(id.to_string()))
     }
 }
 
@@ -8683,10 +8681,10 @@ impl CompanyManagement {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyManagementById(rt::Node);
+pub struct ManagementById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyManagementById {
+impl ManagementById {
     /// `GET /company/management/{id}` (`getCompanyManagementById`): Get Management.
     #[cfg(feature = "company")]
     pub fn get(&self) -> rt::Call<m::Management> {
@@ -8748,28 +8746,26 @@ impl CompanyManagementById {
 
     /// `/company/management/{id}/executeManagedItSync`.
     #[cfg(feature = "company")]
-    pub fn execute_managed_it_sync(&self) -> CompanyManagementByIdExecuteManagedItSync {
-        CompanyManagementByIdExecuteManagedItSync(self.0.clone())
+    pub fn execute_managed_it_sync(&self) -> ManagementByIdExecuteManagedItSync {
+        ManagementByIdExecuteManagedItSync(self.0.clone())
     }
 
     /// `/company/management/{id}/log`.
     #[cfg(feature = "company")]
-    pub fn log(&self) -> CompanyManagementByIdLog {
-        CompanyManagementByIdLog(self.0.clone())
+    pub fn log(&self) -> ManagementByIdLog {
+        ManagementByIdLog(self.0.clone())
     }
 
     /// `/company/management/{id}/logs`.
     #[cfg(feature = "company")]
-    pub fn logs(&self) -> CompanyManagementByIdLogs {
-        CompanyManagementByIdLogs(self.0.clone())
+    pub fn logs(&self) -> ManagementByIdLogs {
+        ManagementByIdLogs(self.0.clone())
     }
 
     /// `/company/management/{id}/managementReportNotifications`.
     #[cfg(feature = "company")]
-    pub fn management_report_notifications(
-        &self,
-    ) -> CompanyManagementByIdManagementReportNotifications {
-        CompanyManagementByIdManagementReportNotifications(self.0.clone())
+    pub fn management_report_notifications(&self) -> ManagementByIdManagementReportNotifications {
+        ManagementByIdManagementReportNotifications(self.0.clone())
     }
 }
 
@@ -8778,10 +8774,10 @@ impl CompanyManagementById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyManagementByIdExecuteManagedItSync(rt::Node);
+pub struct ManagementByIdExecuteManagedItSync(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyManagementByIdExecuteManagedItSync {
+impl ManagementByIdExecuteManagedItSync {
     /// `POST /company/management/{id}/executeManagedItSync`
     /// (`postCompanyManagementByIdExecuteManagedItSync`): Post SuccessResponse.
     ///
@@ -8805,14 +8801,14 @@ impl CompanyManagementByIdExecuteManagedItSync {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyManagementByIdLog(rt::Node);
+pub struct ManagementByIdLog(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyManagementByIdLog {
+impl ManagementByIdLog {
     /// `/company/management/{id}/log/download`.
     #[cfg(feature = "company")]
-    pub fn download(&self) -> CompanyManagementByIdLogDownload {
-        CompanyManagementByIdLogDownload(self.0.clone())
+    pub fn download(&self) -> ManagementByIdLogDownload {
+        ManagementByIdLogDownload(self.0.clone())
     }
 }
 
@@ -8821,10 +8817,10 @@ impl CompanyManagementByIdLog {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyManagementByIdLogDownload(rt::Node);
+pub struct ManagementByIdLogDownload(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyManagementByIdLogDownload {
+impl ManagementByIdLogDownload {
     /// `GET /company/management/{id}/log/download` (`getCompanyManagementByIdLogDownload`): Get
     /// ManagementLogDocumentInfo.
     ///
@@ -8885,10 +8881,10 @@ pub struct GetCompanyManagementByIdLogDownloadParams {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyManagementByIdLogs(rt::Node);
+pub struct ManagementByIdLogs(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyManagementByIdLogs {
+impl ManagementByIdLogs {
     /// `GET /company/management/{id}/logs` (`getCompanyManagementByIdLogs`): Get List of
     /// ManagementLogDocumentInfo.
     ///
@@ -8910,10 +8906,10 @@ impl CompanyManagementByIdLogs {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyManagementByIdManagementReportNotifications(rt::Node);
+pub struct ManagementByIdManagementReportNotifications(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyManagementByIdManagementReportNotifications {
+impl ManagementByIdManagementReportNotifications {
     /// `GET /company/management/{parentId}/managementReportNotifications`
     /// (`getCompanyManagementByParentIdManagementReportNotifications`): Get List of
     /// ManagementReportNotification.
@@ -8968,8 +8964,8 @@ impl CompanyManagementByIdManagementReportNotifications {
 
     /// One record: `/company/management/{id}/managementReportNotifications/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyManagementByIdManagementReportNotificationsById {
-        CompanyManagementByIdManagementReportNotificationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ManagementByIdManagementReportNotificationsById {
+        ManagementByIdManagementReportNotificationsById(self.0.push(id.to_string()))
     }
 }
 
@@ -8978,10 +8974,10 @@ impl CompanyManagementByIdManagementReportNotifications {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyManagementByIdManagementReportNotificationsById(rt::Node);
+pub struct ManagementByIdManagementReportNotificationsById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyManagementByIdManagementReportNotificationsById {
+impl ManagementByIdManagementReportNotificationsById {
     /// `GET /company/management/{parentId}/managementReportNotifications/{id}`
     /// (`getCompanyManagementByParentIdManagementReportNotificationsById`): Get
     /// ManagementReportNotification.
@@ -9074,10 +9070,10 @@ impl CompanyManagementByIdManagementReportNotificationsById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyManagementBackups(rt::Node);
+pub struct ManagementBackups(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyManagementBackups {
+impl ManagementBackups {
     /// `GET /company/managementBackups` (`getCompanyManagementBackups`): Get List of
     /// ManagementBackup.
     ///
@@ -9125,8 +9121,8 @@ impl CompanyManagementBackups {
 
     /// One record: `/company/managementBackups/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyManagementBackupsById {
-        CompanyManagementBackupsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ManagementBackupsById {
+        ManagementBackupsById(self.0.push(id.to_string()))
     }
 }
 
@@ -9135,10 +9131,10 @@ impl CompanyManagementBackups {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyManagementBackupsById(rt::Node);
+pub struct ManagementBackupsById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyManagementBackupsById {
+impl ManagementBackupsById {
     /// `GET /company/managementBackups/{id}` (`getCompanyManagementBackupsById`): Get
     /// ManagementBackup.
     #[cfg(feature = "company")]
@@ -9223,10 +9219,10 @@ impl CompanyManagementBackupsById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyManagementItSolutions(rt::Node);
+pub struct ManagementItSolutions(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyManagementItSolutions {
+impl ManagementItSolutions {
     /// `GET /company/managementItSolutions` (`getCompanyManagementItSolutions`): Get List of
     /// ManagementItSolution.
     ///
@@ -9275,8 +9271,8 @@ impl CompanyManagementItSolutions {
 
     /// One record: `/company/managementItSolutions/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyManagementItSolutionsById {
-        CompanyManagementItSolutionsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ManagementItSolutionsById {
+        ManagementItSolutionsById(self.0.push(id.to_string()))
     }
 }
 
@@ -9285,10 +9281,10 @@ impl CompanyManagementItSolutions {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyManagementItSolutionsById(rt::Node);
+pub struct ManagementItSolutionsById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyManagementItSolutionsById {
+impl ManagementItSolutionsById {
     /// `GET /company/managementItSolutions/{id}` (`getCompanyManagementItSolutionsById`): Get
     /// ManagementItSolution.
     #[cfg(feature = "company")]
@@ -9369,14 +9365,14 @@ impl CompanyManagementItSolutionsById {
 
     /// `/company/managementItSolutions/{id}/managementProducts`.
     #[cfg(feature = "company")]
-    pub fn management_products(&self) -> CompanyManagementItSolutionsByIdManagementProducts {
-        CompanyManagementItSolutionsByIdManagementProducts(self.0.clone())
+    pub fn management_products(&self) -> ManagementItSolutionsByIdManagementProducts {
+        ManagementItSolutionsByIdManagementProducts(self.0.clone())
     }
 
     /// `/company/managementItSolutions/{id}/usages`.
     #[cfg(feature = "company")]
-    pub fn usages(&self) -> CompanyManagementItSolutionsByIdUsages {
-        CompanyManagementItSolutionsByIdUsages(self.0.clone())
+    pub fn usages(&self) -> ManagementItSolutionsByIdUsages {
+        ManagementItSolutionsByIdUsages(self.0.clone())
     }
 }
 
@@ -9385,10 +9381,10 @@ impl CompanyManagementItSolutionsById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyManagementItSolutionsByIdManagementProducts(rt::Node);
+pub struct ManagementItSolutionsByIdManagementProducts(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyManagementItSolutionsByIdManagementProducts {
+impl ManagementItSolutionsByIdManagementProducts {
     /// `GET /company/managementItSolutions/{parentId}/managementProducts`
     /// (`getCompanyManagementItSolutionsByParentIdManagementProducts`): Get List of
     /// ManagementItSolutionAgreementInterfaceParameter.
@@ -9446,8 +9442,8 @@ impl CompanyManagementItSolutionsByIdManagementProducts {
 
     /// One record: `/company/managementItSolutions/{id}/managementProducts/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyManagementItSolutionsByIdManagementProductsById {
-        CompanyManagementItSolutionsByIdManagementProductsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ManagementItSolutionsByIdManagementProductsById {
+        ManagementItSolutionsByIdManagementProductsById(self.0.push(id.to_string()))
     }
 }
 
@@ -9456,10 +9452,10 @@ impl CompanyManagementItSolutionsByIdManagementProducts {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyManagementItSolutionsByIdManagementProductsById(rt::Node);
+pub struct ManagementItSolutionsByIdManagementProductsById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyManagementItSolutionsByIdManagementProductsById {
+impl ManagementItSolutionsByIdManagementProductsById {
     /// `GET /company/managementItSolutions/{parentId}/managementProducts/{id}`
     /// (`getCompanyManagementItSolutionsByParentIdManagementProductsById`): Get
     /// ManagementItSolutionAgreementInterfaceParameter.
@@ -9555,10 +9551,10 @@ impl CompanyManagementItSolutionsByIdManagementProductsById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyManagementItSolutionsByIdUsages(rt::Node);
+pub struct ManagementItSolutionsByIdUsages(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyManagementItSolutionsByIdUsages {
+impl ManagementItSolutionsByIdUsages {
     /// `GET /company/managementItSolutions/{id}/usages`
     /// (`getCompanyManagementItSolutionsByIdUsages`): Get List of Usage Count.
     ///
@@ -9576,8 +9572,8 @@ impl CompanyManagementItSolutionsByIdUsages {
 
     /// `/company/managementItSolutions/{id}/usages/list`.
     #[cfg(feature = "company")]
-    pub fn list_node(&self) -> CompanyManagementItSolutionsByIdUsagesList {
-        CompanyManagementItSolutionsByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> ManagementItSolutionsByIdUsagesList {
+        ManagementItSolutionsByIdUsagesList(self.0.clone())
     }
 }
 
@@ -9586,10 +9582,10 @@ impl CompanyManagementItSolutionsByIdUsages {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyManagementItSolutionsByIdUsagesList(rt::Node);
+pub struct ManagementItSolutionsByIdUsagesList(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyManagementItSolutionsByIdUsagesList {
+impl ManagementItSolutionsByIdUsagesList {
     /// `GET /company/managementItSolutions/{id}/usages/list`
     /// (`getCompanyManagementItSolutionsByIdUsagesList`): Get List of Usage.
     ///
@@ -9611,10 +9607,10 @@ impl CompanyManagementItSolutionsByIdUsagesList {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyMarketDescriptions(rt::Node);
+pub struct MarketDescriptions(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyMarketDescriptions {
+impl MarketDescriptions {
     /// `GET /company/marketDescriptions` (`getCompanyMarketDescriptions`): Get List of
     /// MarketDescription.
     ///
@@ -9663,14 +9659,14 @@ impl CompanyMarketDescriptions {
 
     /// One record: `/company/marketDescriptions/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyMarketDescriptionsById {
-        CompanyMarketDescriptionsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> MarketDescriptionsById {
+        MarketDescriptionsById(self.0.push(id.to_string()))
     }
 
     /// `/company/marketDescriptions/info`.
     #[cfg(feature = "company")]
-    pub fn info(&self) -> CompanyMarketDescriptionsInfo {
-        CompanyMarketDescriptionsInfo(self.0.clone())
+    pub fn info(&self) -> MarketDescriptionsInfo {
+        MarketDescriptionsInfo(self.0.clone())
     }
 }
 
@@ -9679,10 +9675,10 @@ impl CompanyMarketDescriptions {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyMarketDescriptionsById(rt::Node);
+pub struct MarketDescriptionsById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyMarketDescriptionsById {
+impl MarketDescriptionsById {
     /// `GET /company/marketDescriptions/{id}` (`getCompanyMarketDescriptionsById`): Get
     /// MarketDescription.
     #[cfg(feature = "company")]
@@ -9763,14 +9759,14 @@ impl CompanyMarketDescriptionsById {
 
     /// `/company/marketDescriptions/{id}/info`.
     #[cfg(feature = "company")]
-    pub fn info(&self) -> CompanyMarketDescriptionsByIdInfo {
-        CompanyMarketDescriptionsByIdInfo(self.0.clone())
+    pub fn info(&self) -> MarketDescriptionsByIdInfo {
+        MarketDescriptionsByIdInfo(self.0.clone())
     }
 
     /// `/company/marketDescriptions/{id}/usages`.
     #[cfg(feature = "company")]
-    pub fn usages(&self) -> CompanyMarketDescriptionsByIdUsages {
-        CompanyMarketDescriptionsByIdUsages(self.0.clone())
+    pub fn usages(&self) -> MarketDescriptionsByIdUsages {
+        MarketDescriptionsByIdUsages(self.0.clone())
     }
 }
 
@@ -9779,10 +9775,10 @@ impl CompanyMarketDescriptionsById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyMarketDescriptionsByIdInfo(rt::Node);
+pub struct MarketDescriptionsByIdInfo(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyMarketDescriptionsByIdInfo {
+impl MarketDescriptionsByIdInfo {
     /// `GET /company/marketDescriptions/{id}/info` (`getCompanyMarketDescriptionsByIdInfo`): Get
     /// MarketDescriptionInfos.
     #[cfg(feature = "company")]
@@ -9804,10 +9800,10 @@ impl CompanyMarketDescriptionsByIdInfo {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyMarketDescriptionsByIdUsages(rt::Node);
+pub struct MarketDescriptionsByIdUsages(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyMarketDescriptionsByIdUsages {
+impl MarketDescriptionsByIdUsages {
     /// `GET /company/marketDescriptions/{id}/usages` (`getCompanyMarketDescriptionsByIdUsages`):
     /// Get List of Usage Count.
     ///
@@ -9825,8 +9821,8 @@ impl CompanyMarketDescriptionsByIdUsages {
 
     /// `/company/marketDescriptions/{id}/usages/list`.
     #[cfg(feature = "company")]
-    pub fn list_node(&self) -> CompanyMarketDescriptionsByIdUsagesList {
-        CompanyMarketDescriptionsByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> MarketDescriptionsByIdUsagesList {
+        MarketDescriptionsByIdUsagesList(self.0.clone())
     }
 }
 
@@ -9835,10 +9831,10 @@ impl CompanyMarketDescriptionsByIdUsages {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyMarketDescriptionsByIdUsagesList(rt::Node);
+pub struct MarketDescriptionsByIdUsagesList(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyMarketDescriptionsByIdUsagesList {
+impl MarketDescriptionsByIdUsagesList {
     /// `GET /company/marketDescriptions/{id}/usages/list`
     /// (`getCompanyMarketDescriptionsByIdUsagesList`): Get List of Usage.
     ///
@@ -9860,10 +9856,10 @@ impl CompanyMarketDescriptionsByIdUsagesList {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyMarketDescriptionsInfo(rt::Node);
+pub struct MarketDescriptionsInfo(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyMarketDescriptionsInfo {
+impl MarketDescriptionsInfo {
     /// `GET /company/marketDescriptions/info` (`getCompanyMarketDescriptionsInfo`): Get List of
     /// MarketDescriptionInfos.
     ///
@@ -9899,10 +9895,10 @@ impl CompanyMarketDescriptionsInfo {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyNoteTypes(rt::Node);
+pub struct NoteTypes(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyNoteTypes {
+impl NoteTypes {
     /// `GET /company/noteTypes` (`getCompanyNoteTypes`): Get List of CompanyNoteType.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -9943,20 +9939,20 @@ impl CompanyNoteTypes {
 
     /// `/company/noteTypes/count`.
     #[cfg(feature = "company")]
-    pub fn count_node(&self) -> CompanyNoteTypesCount {
-        CompanyNoteTypesCount(self.0.clone())
+    pub fn count_node(&self) -> NoteTypesCount {
+        NoteTypesCount(self.0.clone())
     }
 
     /// One record: `/company/noteTypes/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyNoteTypesById {
-        CompanyNoteTypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> NoteTypesById {
+        NoteTypesById(self.0.push(id.to_string()))
     }
 
     /// `/company/noteTypes/info`.
     #[cfg(feature = "company")]
-    pub fn info(&self) -> CompanyNoteTypesInfo {
-        CompanyNoteTypesInfo(self.0.clone())
+    pub fn info(&self) -> NoteTypesInfo {
+        NoteTypesInfo(self.0.clone())
     }
 }
 
@@ -9965,14 +9961,14 @@ impl CompanyNoteTypes {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyNoteTypesCount(rt::Node);
+pub struct NoteTypesCount(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyNoteTypesCount {
+impl NoteTypesCount {
     /// `/company/noteTypes/count/info`.
     #[cfg(feature = "company")]
-    pub fn info(&self) -> CompanyNoteTypesCountInfo {
-        CompanyNoteTypesCountInfo(self.0.clone())
+    pub fn info(&self) -> NoteTypesCountInfo {
+        NoteTypesCountInfo(self.0.clone())
     }
 }
 
@@ -9981,10 +9977,10 @@ impl CompanyNoteTypesCount {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyNoteTypesCountInfo(rt::Node);
+pub struct NoteTypesCountInfo(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyNoteTypesCountInfo {
+impl NoteTypesCountInfo {
     /// `GET /company/noteTypes/count/info` (`getCompanyNoteTypesCountInfo`): Get Count of
     /// CompanyNoteTypeInfo.
     #[cfg(feature = "company")]
@@ -10006,10 +10002,10 @@ impl CompanyNoteTypesCountInfo {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyNoteTypesById(rt::Node);
+pub struct NoteTypesById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyNoteTypesById {
+impl NoteTypesById {
     /// `GET /company/noteTypes/{id}` (`getCompanyNoteTypesById`): Get CompanyNoteType.
     #[cfg(feature = "company")]
     pub fn get(&self) -> rt::Call<m::CompanyNoteType> {
@@ -10085,8 +10081,8 @@ impl CompanyNoteTypesById {
 
     /// `/company/noteTypes/{id}/info`.
     #[cfg(feature = "company")]
-    pub fn info(&self) -> CompanyNoteTypesByIdInfo {
-        CompanyNoteTypesByIdInfo(self.0.clone())
+    pub fn info(&self) -> NoteTypesByIdInfo {
+        NoteTypesByIdInfo(self.0.clone())
     }
 }
 
@@ -10095,10 +10091,10 @@ impl CompanyNoteTypesById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyNoteTypesByIdInfo(rt::Node);
+pub struct NoteTypesByIdInfo(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyNoteTypesByIdInfo {
+impl NoteTypesByIdInfo {
     /// `GET /company/noteTypes/{id}/info` (`getCompanyNoteTypesByIdInfo`): Get CompanyNoteTypeInfo.
     #[cfg(feature = "company")]
     pub fn get(&self) -> rt::Call<m::CompanyNoteTypeInfo> {
@@ -10119,10 +10115,10 @@ impl CompanyNoteTypesByIdInfo {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyNoteTypesInfo(rt::Node);
+pub struct NoteTypesInfo(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyNoteTypesInfo {
+impl NoteTypesInfo {
     /// `GET /company/noteTypes/info` (`getCompanyNoteTypesInfo`): Get List of CompanyNoteTypeInfo.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -10143,10 +10139,10 @@ impl CompanyNoteTypesInfo {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyOwnershipTypes(rt::Node);
+pub struct OwnershipTypes(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyOwnershipTypes {
+impl OwnershipTypes {
     /// `GET /company/ownershipTypes` (`getCompanyOwnershipTypes`): Get List of OwnershipType.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -10193,14 +10189,14 @@ impl CompanyOwnershipTypes {
 
     /// One record: `/company/ownershipTypes/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyOwnershipTypesById {
-        CompanyOwnershipTypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> OwnershipTypesById {
+        OwnershipTypesById(self.0.push(id.to_string()))
     }
 
     /// `/company/ownershipTypes/info`.
     #[cfg(feature = "company")]
-    pub fn info(&self) -> CompanyOwnershipTypesInfo {
-        CompanyOwnershipTypesInfo(self.0.clone())
+    pub fn info(&self) -> OwnershipTypesInfo {
+        OwnershipTypesInfo(self.0.clone())
     }
 }
 
@@ -10209,10 +10205,10 @@ impl CompanyOwnershipTypes {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyOwnershipTypesById(rt::Node);
+pub struct OwnershipTypesById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyOwnershipTypesById {
+impl OwnershipTypesById {
     /// `GET /company/ownershipTypes/{id}` (`getCompanyOwnershipTypesById`): Get OwnershipType.
     #[cfg(feature = "company")]
     pub fn get(&self) -> rt::Call<m::OwnershipType> {
@@ -10290,8 +10286,8 @@ impl CompanyOwnershipTypesById {
 
     /// `/company/ownershipTypes/{id}/info`.
     #[cfg(feature = "company")]
-    pub fn info(&self) -> CompanyOwnershipTypesByIdInfo {
-        CompanyOwnershipTypesByIdInfo(self.0.clone())
+    pub fn info(&self) -> OwnershipTypesByIdInfo {
+        OwnershipTypesByIdInfo(self.0.clone())
     }
 }
 
@@ -10300,10 +10296,10 @@ impl CompanyOwnershipTypesById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyOwnershipTypesByIdInfo(rt::Node);
+pub struct OwnershipTypesByIdInfo(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyOwnershipTypesByIdInfo {
+impl OwnershipTypesByIdInfo {
     /// `GET /company/ownershipTypes/{id}/info` (`getCompanyOwnershipTypesByIdInfo`): Get
     /// OwnershipTypeInfos.
     #[cfg(feature = "company")]
@@ -10325,10 +10321,10 @@ impl CompanyOwnershipTypesByIdInfo {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyOwnershipTypesInfo(rt::Node);
+pub struct OwnershipTypesInfo(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyOwnershipTypesInfo {
+impl OwnershipTypesInfo {
     /// `GET /company/ownershipTypes/info` (`getCompanyOwnershipTypesInfo`): Get List of
     /// OwnershipTypeInfos.
     ///
@@ -10364,14 +10360,14 @@ impl CompanyOwnershipTypesInfo {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyPaymentTypes(rt::Node);
+pub struct PaymentTypes(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyPaymentTypes {
+impl PaymentTypes {
     /// `/company/paymentTypes/info`.
     #[cfg(feature = "company")]
-    pub fn info(&self) -> CompanyPaymentTypesInfo {
-        CompanyPaymentTypesInfo(self.0.clone())
+    pub fn info(&self) -> PaymentTypesInfo {
+        PaymentTypesInfo(self.0.clone())
     }
 }
 
@@ -10380,10 +10376,10 @@ impl CompanyPaymentTypes {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyPaymentTypesInfo(rt::Node);
+pub struct PaymentTypesInfo(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyPaymentTypesInfo {
+impl PaymentTypesInfo {
     /// `GET /company/paymentTypes/info/count` (`getCompanyPaymentTypesInfoCount`): Get Count of
     /// PaymentTypeInfos.
     ///
@@ -10404,10 +10400,10 @@ impl CompanyPaymentTypesInfo {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyPortalConfigurations(rt::Node);
+pub struct PortalConfigurations(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyPortalConfigurations {
+impl PortalConfigurations {
     /// `GET /company/portalConfigurations` (`getCompanyPortalConfigurations`): Get List of
     /// PortalConfiguration.
     ///
@@ -10456,20 +10452,20 @@ impl CompanyPortalConfigurations {
 
     /// `/company/portalConfigurations/copy`.
     #[cfg(feature = "company")]
-    pub fn copy(&self) -> CompanyPortalConfigurationsCopy {
-        CompanyPortalConfigurationsCopy(self.0.clone())
+    pub fn copy(&self) -> PortalConfigurationsCopy {
+        PortalConfigurationsCopy(self.0.clone())
     }
 
     /// One record: `/company/portalConfigurations/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyPortalConfigurationsById {
-        CompanyPortalConfigurationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> PortalConfigurationsById {
+        PortalConfigurationsById(self.0.push(id.to_string()))
     }
 
     /// `/company/portalConfigurations/invoiceSetup`.
     #[cfg(feature = "company")]
-    pub fn invoice_setup(&self) -> CompanyPortalConfigurationsInvoiceSetup {
-        CompanyPortalConfigurationsInvoiceSetup(self.0.clone())
+    pub fn invoice_setup(&self) -> PortalConfigurationsInvoiceSetup {
+        PortalConfigurationsInvoiceSetup(self.0.clone())
     }
 }
 
@@ -10478,10 +10474,10 @@ impl CompanyPortalConfigurations {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyPortalConfigurationsCopy(rt::Node);
+pub struct PortalConfigurationsCopy(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyPortalConfigurationsCopy {
+impl PortalConfigurationsCopy {
     /// `POST /company/portalConfigurations/copy` (`postCompanyPortalConfigurationsCopy`): Post
     /// PortalConfiguration.
     ///
@@ -10508,10 +10504,10 @@ impl CompanyPortalConfigurationsCopy {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyPortalConfigurationsById(rt::Node);
+pub struct PortalConfigurationsById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyPortalConfigurationsById {
+impl PortalConfigurationsById {
     /// `GET /company/portalConfigurations/{id}` (`getCompanyPortalConfigurationsById`): Get
     /// PortalConfiguration.
     #[cfg(feature = "company")]
@@ -10592,32 +10588,32 @@ impl CompanyPortalConfigurationsById {
 
     /// `/company/portalConfigurations/{id}/invoiceSetups`.
     #[cfg(feature = "company")]
-    pub fn invoice_setups(&self) -> CompanyPortalConfigurationsByIdInvoiceSetups {
-        CompanyPortalConfigurationsByIdInvoiceSetups(self.0.clone())
+    pub fn invoice_setups(&self) -> PortalConfigurationsByIdInvoiceSetups {
+        PortalConfigurationsByIdInvoiceSetups(self.0.clone())
     }
 
     /// `/company/portalConfigurations/{id}/opportunitySetups`.
     #[cfg(feature = "company")]
-    pub fn opportunity_setups(&self) -> CompanyPortalConfigurationsByIdOpportunitySetups {
-        CompanyPortalConfigurationsByIdOpportunitySetups(self.0.clone())
+    pub fn opportunity_setups(&self) -> PortalConfigurationsByIdOpportunitySetups {
+        PortalConfigurationsByIdOpportunitySetups(self.0.clone())
     }
 
     /// `/company/portalConfigurations/{id}/passwordEmailSetups`.
     #[cfg(feature = "company")]
-    pub fn password_email_setups(&self) -> CompanyPortalConfigurationsByIdPasswordEmailSetups {
-        CompanyPortalConfigurationsByIdPasswordEmailSetups(self.0.clone())
+    pub fn password_email_setups(&self) -> PortalConfigurationsByIdPasswordEmailSetups {
+        PortalConfigurationsByIdPasswordEmailSetups(self.0.clone())
     }
 
     /// `/company/portalConfigurations/{id}/projectSetups`.
     #[cfg(feature = "company")]
-    pub fn project_setups(&self) -> CompanyPortalConfigurationsByIdProjectSetups {
-        CompanyPortalConfigurationsByIdProjectSetups(self.0.clone())
+    pub fn project_setups(&self) -> PortalConfigurationsByIdProjectSetups {
+        PortalConfigurationsByIdProjectSetups(self.0.clone())
     }
 
     /// `/company/portalConfigurations/{id}/serviceSetups`.
     #[cfg(feature = "company")]
-    pub fn service_setups(&self) -> CompanyPortalConfigurationsByIdServiceSetups {
-        CompanyPortalConfigurationsByIdServiceSetups(self.0.clone())
+    pub fn service_setups(&self) -> PortalConfigurationsByIdServiceSetups {
+        PortalConfigurationsByIdServiceSetups(self.0.clone())
     }
 }
 
@@ -10626,10 +10622,10 @@ impl CompanyPortalConfigurationsById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyPortalConfigurationsByIdInvoiceSetups(rt::Node);
+pub struct PortalConfigurationsByIdInvoiceSetups(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyPortalConfigurationsByIdInvoiceSetups {
+impl PortalConfigurationsByIdInvoiceSetups {
     /// `GET /company/portalConfigurations/{parentId}/invoiceSetups`
     /// (`getCompanyPortalConfigurationsByParentIdInvoiceSetups`): Get List of
     /// PortalConfigurationInvoiceSetup.
@@ -10663,8 +10659,8 @@ impl CompanyPortalConfigurationsByIdInvoiceSetups {
 
     /// One record: `/company/portalConfigurations/{id}/invoiceSetups/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyPortalConfigurationsByIdInvoiceSetupsById {
-        CompanyPortalConfigurationsByIdInvoiceSetupsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> PortalConfigurationsByIdInvoiceSetupsById {
+        PortalConfigurationsByIdInvoiceSetupsById(self.0.push(id.to_string()))
     }
 }
 
@@ -10673,10 +10669,10 @@ impl CompanyPortalConfigurationsByIdInvoiceSetups {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyPortalConfigurationsByIdInvoiceSetupsById(rt::Node);
+pub struct PortalConfigurationsByIdInvoiceSetupsById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyPortalConfigurationsByIdInvoiceSetupsById {
+impl PortalConfigurationsByIdInvoiceSetupsById {
     /// `GET /company/portalConfigurations/{parentId}/invoiceSetups/{id}`
     /// (`getCompanyPortalConfigurationsByParentIdInvoiceSetupsById`): Get
     /// PortalConfigurationInvoiceSetup.
@@ -10749,10 +10745,8 @@ impl CompanyPortalConfigurationsByIdInvoiceSetupsById {
 
     /// `/company/portalConfigurations/{id}/invoiceSetups/{id}/testTransaction`.
     #[cfg(feature = "company")]
-    pub fn test_transaction(
-        &self,
-    ) -> CompanyPortalConfigurationsByIdInvoiceSetupsByIdTestTransaction {
-        CompanyPortalConfigurationsByIdInvoiceSetupsByIdTestTransaction(self.0.clone())
+    pub fn test_transaction(&self) -> PortalConfigurationsByIdInvoiceSetupsByIdTestTransaction {
+        PortalConfigurationsByIdInvoiceSetupsByIdTestTransaction(self.0.clone())
     }
 }
 
@@ -10761,10 +10755,10 @@ impl CompanyPortalConfigurationsByIdInvoiceSetupsById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyPortalConfigurationsByIdInvoiceSetupsByIdTestTransaction(rt::Node);
+pub struct PortalConfigurationsByIdInvoiceSetupsByIdTestTransaction(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyPortalConfigurationsByIdInvoiceSetupsByIdTestTransaction {
+impl PortalConfigurationsByIdInvoiceSetupsByIdTestTransaction {
     /// `POST /company/portalConfigurations/{parentId}/invoiceSetups/{id}/testTransaction`
     /// (`postCompanyPortalConfigurationsByParentIdInvoiceSetupsByIdTestTransaction`): Post
     /// SuccessResponse.
@@ -10789,10 +10783,10 @@ impl CompanyPortalConfigurationsByIdInvoiceSetupsByIdTestTransaction {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyPortalConfigurationsByIdOpportunitySetups(rt::Node);
+pub struct PortalConfigurationsByIdOpportunitySetups(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyPortalConfigurationsByIdOpportunitySetups {
+impl PortalConfigurationsByIdOpportunitySetups {
     /// `GET /company/portalConfigurations/{parentId}/opportunitySetups`
     /// (`getCompanyPortalConfigurationsByParentIdOpportunitySetups`): Get List of
     /// PortalConfigurationOpportunitySetup.
@@ -10851,8 +10845,8 @@ impl CompanyPortalConfigurationsByIdOpportunitySetups {
 
     /// One record: `/company/portalConfigurations/{id}/opportunitySetups/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyPortalConfigurationsByIdOpportunitySetupsById {
-        CompanyPortalConfigurationsByIdOpportunitySetupsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> PortalConfigurationsByIdOpportunitySetupsById {
+        PortalConfigurationsByIdOpportunitySetupsById(self.0.push(id.to_string()))
     }
 }
 
@@ -10861,10 +10855,10 @@ impl CompanyPortalConfigurationsByIdOpportunitySetups {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyPortalConfigurationsByIdOpportunitySetupsById(rt::Node);
+pub struct PortalConfigurationsByIdOpportunitySetupsById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyPortalConfigurationsByIdOpportunitySetupsById {
+impl PortalConfigurationsByIdOpportunitySetupsById {
     /// `GET /company/portalConfigurations/{parentId}/opportunitySetups/{id}`
     /// (`getCompanyPortalConfigurationsByParentIdOpportunitySetupsById`): Get
     /// PortalConfigurationOpportunitySetup.
@@ -10941,10 +10935,10 @@ impl CompanyPortalConfigurationsByIdOpportunitySetupsById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyPortalConfigurationsByIdPasswordEmailSetups(rt::Node);
+pub struct PortalConfigurationsByIdPasswordEmailSetups(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyPortalConfigurationsByIdPasswordEmailSetups {
+impl PortalConfigurationsByIdPasswordEmailSetups {
     /// `GET /company/portalConfigurations/{parentId}/passwordEmailSetups`
     /// (`getCompanyPortalConfigurationsByParentIdPasswordEmailSetups`): Get List of
     /// PortalConfigurationPasswordEmailSetup.
@@ -10966,8 +10960,8 @@ impl CompanyPortalConfigurationsByIdPasswordEmailSetups {
 
     /// One record: `/company/portalConfigurations/{id}/passwordEmailSetups/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyPortalConfigurationsByIdPasswordEmailSetupsById {
-        CompanyPortalConfigurationsByIdPasswordEmailSetupsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> PortalConfigurationsByIdPasswordEmailSetupsById {
+        PortalConfigurationsByIdPasswordEmailSetupsById(self.0.push(id.to_string()))
     }
 }
 
@@ -10976,10 +10970,10 @@ impl CompanyPortalConfigurationsByIdPasswordEmailSetups {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyPortalConfigurationsByIdPasswordEmailSetupsById(rt::Node);
+pub struct PortalConfigurationsByIdPasswordEmailSetupsById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyPortalConfigurationsByIdPasswordEmailSetupsById {
+impl PortalConfigurationsByIdPasswordEmailSetupsById {
     /// `GET /company/portalConfigurations/{parentId}/passwordEmailSetups/{id}`
     /// (`getCompanyPortalConfigurationsByParentIdPasswordEmailSetupsById`): Get
     /// PortalConfigurationPasswordEmailSetup.
@@ -11056,10 +11050,10 @@ impl CompanyPortalConfigurationsByIdPasswordEmailSetupsById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyPortalConfigurationsByIdProjectSetups(rt::Node);
+pub struct PortalConfigurationsByIdProjectSetups(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyPortalConfigurationsByIdProjectSetups {
+impl PortalConfigurationsByIdProjectSetups {
     /// `GET /company/portalConfigurations/{parentId}/projectSetups`
     /// (`getCompanyPortalConfigurationsByParentIdProjectSetups`): Get List of
     /// PortalConfigurationProjectSetup.
@@ -11093,8 +11087,8 @@ impl CompanyPortalConfigurationsByIdProjectSetups {
 
     /// One record: `/company/portalConfigurations/{id}/projectSetups/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyPortalConfigurationsByIdProjectSetupsById {
-        CompanyPortalConfigurationsByIdProjectSetupsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> PortalConfigurationsByIdProjectSetupsById {
+        PortalConfigurationsByIdProjectSetupsById(self.0.push(id.to_string()))
     }
 }
 
@@ -11103,10 +11097,10 @@ impl CompanyPortalConfigurationsByIdProjectSetups {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyPortalConfigurationsByIdProjectSetupsById(rt::Node);
+pub struct PortalConfigurationsByIdProjectSetupsById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyPortalConfigurationsByIdProjectSetupsById {
+impl PortalConfigurationsByIdProjectSetupsById {
     /// `GET /company/portalConfigurations/{parentId}/projectSetups/{id}`
     /// (`getCompanyPortalConfigurationsByParentIdProjectSetupsById`): Get
     /// PortalConfigurationProjectSetup.
@@ -11183,10 +11177,10 @@ impl CompanyPortalConfigurationsByIdProjectSetupsById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyPortalConfigurationsByIdServiceSetups(rt::Node);
+pub struct PortalConfigurationsByIdServiceSetups(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyPortalConfigurationsByIdServiceSetups {
+impl PortalConfigurationsByIdServiceSetups {
     /// `GET /company/portalConfigurations/{parentId}/serviceSetups`
     /// (`getCompanyPortalConfigurationsByParentIdServiceSetups`): Get List of
     /// PortalConfigurationServiceSetup.
@@ -11220,8 +11214,8 @@ impl CompanyPortalConfigurationsByIdServiceSetups {
 
     /// One record: `/company/portalConfigurations/{id}/serviceSetups/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyPortalConfigurationsByIdServiceSetupsById {
-        CompanyPortalConfigurationsByIdServiceSetupsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> PortalConfigurationsByIdServiceSetupsById {
+        PortalConfigurationsByIdServiceSetupsById(self.0.push(id.to_string()))
     }
 }
 
@@ -11230,10 +11224,10 @@ impl CompanyPortalConfigurationsByIdServiceSetups {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyPortalConfigurationsByIdServiceSetupsById(rt::Node);
+pub struct PortalConfigurationsByIdServiceSetupsById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyPortalConfigurationsByIdServiceSetupsById {
+impl PortalConfigurationsByIdServiceSetupsById {
     /// `GET /company/portalConfigurations/{parentId}/serviceSetups/{id}`
     /// (`getCompanyPortalConfigurationsByParentIdServiceSetupsById`): Get
     /// PortalConfigurationServiceSetup.
@@ -11310,14 +11304,14 @@ impl CompanyPortalConfigurationsByIdServiceSetupsById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyPortalConfigurationsInvoiceSetup(rt::Node);
+pub struct PortalConfigurationsInvoiceSetup(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyPortalConfigurationsInvoiceSetup {
+impl PortalConfigurationsInvoiceSetup {
     /// `/company/portalConfigurations/invoiceSetup/paymentProcessors`.
     #[cfg(feature = "company")]
-    pub fn payment_processors(&self) -> CompanyPortalConfigurationsInvoiceSetupPaymentProcessors {
-        CompanyPortalConfigurationsInvoiceSetupPaymentProcessors(self.0.clone())
+    pub fn payment_processors(&self) -> PortalConfigurationsInvoiceSetupPaymentProcessors {
+        PortalConfigurationsInvoiceSetupPaymentProcessors(self.0.clone())
     }
 }
 
@@ -11326,10 +11320,10 @@ impl CompanyPortalConfigurationsInvoiceSetup {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyPortalConfigurationsInvoiceSetupPaymentProcessors(rt::Node);
+pub struct PortalConfigurationsInvoiceSetupPaymentProcessors(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyPortalConfigurationsInvoiceSetupPaymentProcessors {
+impl PortalConfigurationsInvoiceSetupPaymentProcessors {
     /// `GET /company/portalConfigurations/invoiceSetup/paymentProcessors`
     /// (`getCompanyPortalConfigurationsInvoiceSetupPaymentProcessors`): Get List of
     /// PortalConfigurationPaymentProcessor.
@@ -11363,8 +11357,8 @@ impl CompanyPortalConfigurationsInvoiceSetupPaymentProcessors {
 
     /// One record: `/company/portalConfigurations/invoiceSetup/paymentProcessors/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyPortalConfigurationsInvoiceSetupPaymentProcessorsById {
-        CompanyPortalConfigurationsInvoiceSetupPaymentProcessorsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> PortalConfigurationsInvoiceSetupPaymentProcessorsById {
+        PortalConfigurationsInvoiceSetupPaymentProcessorsById(self.0.push(id.to_string()))
     }
 }
 
@@ -11373,10 +11367,10 @@ impl CompanyPortalConfigurationsInvoiceSetupPaymentProcessors {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyPortalConfigurationsInvoiceSetupPaymentProcessorsById(rt::Node);
+pub struct PortalConfigurationsInvoiceSetupPaymentProcessorsById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyPortalConfigurationsInvoiceSetupPaymentProcessorsById {
+impl PortalConfigurationsInvoiceSetupPaymentProcessorsById {
     /// `GET /company/portalConfigurations/invoiceSetup/paymentProcessors/{id}`
     /// (`getCompanyPortalConfigurationsInvoiceSetupPaymentProcessorsById`): Get
     /// PortalConfigurationPaymentProcessor.
@@ -11413,10 +11407,10 @@ impl CompanyPortalConfigurationsInvoiceSetupPaymentProcessorsById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyPortalSecurityLevels(rt::Node);
+pub struct PortalSecurityLevels(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyPortalSecurityLevels {
+impl PortalSecurityLevels {
     /// `GET /company/portalSecurityLevels` (`getCompanyPortalSecurityLevels`): Get List of
     /// PortalSecurityLevel.
     ///
@@ -11448,8 +11442,8 @@ impl CompanyPortalSecurityLevels {
 
     /// One record: `/company/portalSecurityLevels/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyPortalSecurityLevelsById {
-        CompanyPortalSecurityLevelsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> PortalSecurityLevelsById {
+        PortalSecurityLevelsById(self.0.push(id.to_string()))
     }
 }
 
@@ -11458,10 +11452,10 @@ impl CompanyPortalSecurityLevels {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyPortalSecurityLevelsById(rt::Node);
+pub struct PortalSecurityLevelsById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyPortalSecurityLevelsById {
+impl PortalSecurityLevelsById {
     /// `GET /company/portalSecurityLevels/{id}` (`getCompanyPortalSecurityLevelsById`): Get
     /// PortalSecurityLevel.
     #[cfg(feature = "company")]
@@ -11531,10 +11525,10 @@ impl CompanyPortalSecurityLevelsById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyPortalSecuritySettings(rt::Node);
+pub struct PortalSecuritySettings(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyPortalSecuritySettings {
+impl PortalSecuritySettings {
     /// `GET /company/portalSecuritySettings` (`getCompanyPortalSecuritySettings`): Get List of
     /// PortalSecuritySetting.
     ///
@@ -11566,8 +11560,8 @@ impl CompanyPortalSecuritySettings {
 
     /// One record: `/company/portalSecuritySettings/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyPortalSecuritySettingsById {
-        CompanyPortalSecuritySettingsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> PortalSecuritySettingsById {
+        PortalSecuritySettingsById(self.0.push(id.to_string()))
     }
 }
 
@@ -11576,10 +11570,10 @@ impl CompanyPortalSecuritySettings {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyPortalSecuritySettingsById(rt::Node);
+pub struct PortalSecuritySettingsById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyPortalSecuritySettingsById {
+impl PortalSecuritySettingsById {
     /// `GET /company/portalSecuritySettings/{id}` (`getCompanyPortalSecuritySettingsById`): Get
     /// PortalSecuritySetting.
     #[cfg(feature = "company")]
@@ -11649,10 +11643,10 @@ impl CompanyPortalSecuritySettingsById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyStates(rt::Node);
+pub struct States(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyStates {
+impl States {
     /// `GET /company/states` (`getCompanyStates`): Get List of State.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -11693,14 +11687,14 @@ impl CompanyStates {
 
     /// One record: `/company/states/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyStatesById {
-        CompanyStatesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> StatesById {
+        StatesById(self.0.push(id.to_string()))
     }
 
     /// `/company/states/info`.
     #[cfg(feature = "company")]
-    pub fn info(&self) -> CompanyStatesInfo {
-        CompanyStatesInfo(self.0.clone())
+    pub fn info(&self) -> StatesInfo {
+        StatesInfo(self.0.clone())
     }
 }
 
@@ -11709,10 +11703,10 @@ impl CompanyStates {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyStatesById(rt::Node);
+pub struct StatesById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyStatesById {
+impl StatesById {
     /// `GET /company/states/{id}` (`getCompanyStatesById`): Get State.
     #[cfg(feature = "company")]
     pub fn get(&self) -> rt::Call<m::State> {
@@ -11784,14 +11778,14 @@ impl CompanyStatesById {
 
     /// `/company/states/{id}/info`.
     #[cfg(feature = "company")]
-    pub fn info(&self) -> CompanyStatesByIdInfo {
-        CompanyStatesByIdInfo(self.0.clone())
+    pub fn info(&self) -> StatesByIdInfo {
+        StatesByIdInfo(self.0.clone())
     }
 
     /// `/company/states/{id}/usages`.
     #[cfg(feature = "company")]
-    pub fn usages(&self) -> CompanyStatesByIdUsages {
-        CompanyStatesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> StatesByIdUsages {
+        StatesByIdUsages(self.0.clone())
     }
 }
 
@@ -11800,10 +11794,10 @@ impl CompanyStatesById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyStatesByIdInfo(rt::Node);
+pub struct StatesByIdInfo(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyStatesByIdInfo {
+impl StatesByIdInfo {
     /// `GET /company/states/{id}/info` (`getCompanyStatesByIdInfo`): Get StateInfos.
     #[cfg(feature = "company")]
     pub fn get(&self) -> rt::Call<m::StateInfo> {
@@ -11824,10 +11818,10 @@ impl CompanyStatesByIdInfo {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyStatesByIdUsages(rt::Node);
+pub struct StatesByIdUsages(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyStatesByIdUsages {
+impl StatesByIdUsages {
     /// `GET /company/states/{id}/usages` (`getCompanyStatesByIdUsages`): Get List of Usage Count.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -11844,8 +11838,8 @@ impl CompanyStatesByIdUsages {
 
     /// `/company/states/{id}/usages/list`.
     #[cfg(feature = "company")]
-    pub fn list_node(&self) -> CompanyStatesByIdUsagesList {
-        CompanyStatesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> StatesByIdUsagesList {
+        StatesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -11854,10 +11848,10 @@ impl CompanyStatesByIdUsages {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyStatesByIdUsagesList(rt::Node);
+pub struct StatesByIdUsagesList(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyStatesByIdUsagesList {
+impl StatesByIdUsagesList {
     /// `GET /company/states/{id}/usages/list` (`getCompanyStatesByIdUsagesList`): Get List of
     /// Usage.
     ///
@@ -11879,10 +11873,10 @@ impl CompanyStatesByIdUsagesList {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyStatesInfo(rt::Node);
+pub struct StatesInfo(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyStatesInfo {
+impl StatesInfo {
     /// `GET /company/states/info` (`getCompanyStatesInfo`): Get List of StateInfos.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -11916,10 +11910,10 @@ impl CompanyStatesInfo {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyTeamRoles(rt::Node);
+pub struct TeamRoles(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyTeamRoles {
+impl TeamRoles {
     /// `GET /company/teamRoles` (`getCompanyTeamRoles`): Get List of TeamRole.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -11960,14 +11954,14 @@ impl CompanyTeamRoles {
 
     /// One record: `/company/teamRoles/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyTeamRolesById {
-        CompanyTeamRolesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> TeamRolesById {
+        TeamRolesById(self.0.push(id.to_string()))
     }
 
     /// `/company/teamRoles/info`.
     #[cfg(feature = "company")]
-    pub fn info(&self) -> CompanyTeamRolesInfo {
-        CompanyTeamRolesInfo(self.0.clone())
+    pub fn info(&self) -> TeamRolesInfo {
+        TeamRolesInfo(self.0.clone())
     }
 }
 
@@ -11976,10 +11970,10 @@ impl CompanyTeamRoles {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyTeamRolesById(rt::Node);
+pub struct TeamRolesById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyTeamRolesById {
+impl TeamRolesById {
     /// `GET /company/teamRoles/{id}` (`getCompanyTeamRolesById`): Get TeamRole.
     #[cfg(feature = "company")]
     pub fn get(&self) -> rt::Call<m::TeamRole> {
@@ -12055,14 +12049,14 @@ impl CompanyTeamRolesById {
 
     /// `/company/teamRoles/{id}/info`.
     #[cfg(feature = "company")]
-    pub fn info(&self) -> CompanyTeamRolesByIdInfo {
-        CompanyTeamRolesByIdInfo(self.0.clone())
+    pub fn info(&self) -> TeamRolesByIdInfo {
+        TeamRolesByIdInfo(self.0.clone())
     }
 
     /// `/company/teamRoles/{id}/usages`.
     #[cfg(feature = "company")]
-    pub fn usages(&self) -> CompanyTeamRolesByIdUsages {
-        CompanyTeamRolesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> TeamRolesByIdUsages {
+        TeamRolesByIdUsages(self.0.clone())
     }
 }
 
@@ -12071,10 +12065,10 @@ impl CompanyTeamRolesById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyTeamRolesByIdInfo(rt::Node);
+pub struct TeamRolesByIdInfo(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyTeamRolesByIdInfo {
+impl TeamRolesByIdInfo {
     /// `GET /company/teamRoles/{id}/info` (`getCompanyTeamRolesByIdInfo`): Get TeamRoleInfos.
     #[cfg(feature = "company")]
     pub fn get(&self) -> rt::Call<m::TeamRoleInfo> {
@@ -12095,10 +12089,10 @@ impl CompanyTeamRolesByIdInfo {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyTeamRolesByIdUsages(rt::Node);
+pub struct TeamRolesByIdUsages(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyTeamRolesByIdUsages {
+impl TeamRolesByIdUsages {
     /// `GET /company/teamRoles/{id}/usages` (`getCompanyTeamRolesByIdUsages`): Get List of Usage
     /// Count.
     ///
@@ -12116,8 +12110,8 @@ impl CompanyTeamRolesByIdUsages {
 
     /// `/company/teamRoles/{id}/usages/list`.
     #[cfg(feature = "company")]
-    pub fn list_node(&self) -> CompanyTeamRolesByIdUsagesList {
-        CompanyTeamRolesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> TeamRolesByIdUsagesList {
+        TeamRolesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -12126,10 +12120,10 @@ impl CompanyTeamRolesByIdUsages {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyTeamRolesByIdUsagesList(rt::Node);
+pub struct TeamRolesByIdUsagesList(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyTeamRolesByIdUsagesList {
+impl TeamRolesByIdUsagesList {
     /// `GET /company/teamRoles/{id}/usages/list` (`getCompanyTeamRolesByIdUsagesList`): Get List of
     /// Usage.
     ///
@@ -12151,10 +12145,10 @@ impl CompanyTeamRolesByIdUsagesList {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyTeamRolesInfo(rt::Node);
+pub struct TeamRolesInfo(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyTeamRolesInfo {
+impl TeamRolesInfo {
     /// `GET /company/teamRoles/info` (`getCompanyTeamRolesInfo`): Get List of TeamRoleInfos.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -12189,10 +12183,10 @@ impl CompanyTeamRolesInfo {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyTracks(rt::Node);
+pub struct Tracks(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyTracks {
+impl Tracks {
     /// `GET /company/tracks` (`getCompanyTracks`): Get List of Track.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -12233,8 +12227,8 @@ impl CompanyTracks {
 
     /// One record: `/company/tracks/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyTracksById {
-        CompanyTracksById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> TracksById {
+        TracksById(self.0.push(id.to_string()))
     }
 }
 
@@ -12243,10 +12237,10 @@ impl CompanyTracks {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyTracksById(rt::Node);
+pub struct TracksById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyTracksById {
+impl TracksById {
     /// `GET /company/tracks/{id}` (`getCompanyTracksById`): Get Track.
     #[cfg(feature = "company")]
     pub fn get(&self) -> rt::Call<m::Track> {
@@ -12318,8 +12312,8 @@ impl CompanyTracksById {
 
     /// `/company/tracks/{id}/actions`.
     #[cfg(feature = "company")]
-    pub fn actions(&self) -> CompanyTracksByIdActions {
-        CompanyTracksByIdActions(self.0.clone())
+    pub fn actions(&self) -> TracksByIdActions {
+        TracksByIdActions(self.0.clone())
     }
 }
 
@@ -12328,10 +12322,10 @@ impl CompanyTracksById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyTracksByIdActions(rt::Node);
+pub struct TracksByIdActions(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyTracksByIdActions {
+impl TracksByIdActions {
     /// `GET /company/tracks/{parentId}/actions` (`getCompanyTracksByParentIdActions`): Get List of
     /// TrackAction.
     ///
@@ -12380,8 +12374,8 @@ impl CompanyTracksByIdActions {
 
     /// One record: `/company/tracks/{id}/actions/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyTracksByIdActionsById {
-        CompanyTracksByIdActionsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> TracksByIdActionsById {
+        TracksByIdActionsById(self.0.push(id.to_string()))
     }
 }
 
@@ -12390,10 +12384,10 @@ impl CompanyTracksByIdActions {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyTracksByIdActionsById(rt::Node);
+pub struct TracksByIdActionsById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyTracksByIdActionsById {
+impl TracksByIdActionsById {
     /// `GET /company/tracks/{parentId}/actions/{id}` (`getCompanyTracksByParentIdActionsById`): Get
     /// TrackAction.
     #[cfg(feature = "company")]

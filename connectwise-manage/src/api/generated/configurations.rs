@@ -10,8 +10,8 @@ impl crate::Client {
     /// Handle for the paths under `/configurations` (part of the `company` area).
     ///
     /// Available with the `company` feature.
-    pub fn configurations(&self) -> ConfigurationsArea {
-        ConfigurationsArea(rt::Node::root(self))
+    pub fn configurations(&self) -> Area {
+        Area(rt::Node::root(self))
     }
 }
 
@@ -19,12 +19,12 @@ impl crate::Client {
 ///
 /// Available with the `company` feature.
 #[derive(Clone, Debug)]
-pub struct ConfigurationsArea(rt::Node);
+pub struct Area(rt::Node);
 
-impl ConfigurationsArea {
+impl Area {
     /// `/configurations/types`.
-    pub fn types(&self) -> ConfigurationsTypes {
-        ConfigurationsTypes(self.0.clone())
+    pub fn types(&self) -> Types {
+        Types(self.0.clone())
     }
 }
 
@@ -32,17 +32,17 @@ impl ConfigurationsArea {
 ///
 /// Available with the `company` feature.
 #[derive(Clone, Debug)]
-pub struct ConfigurationsTypes(rt::Node);
+pub struct Types(rt::Node);
 
-impl ConfigurationsTypes {
+impl Types {
     /// One record: `/configurations/types/{id}`.
-    pub fn id(&self, id: i32) -> ConfigurationsTypesById {
-        ConfigurationsTypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> TypesById {
+        TypesById(self.0.push(id.to_string()))
     }
 
     /// `/configurations/types/info`.
-    pub fn info(&self) -> ConfigurationsTypesInfo {
-        ConfigurationsTypesInfo(self.0.clone())
+    pub fn info(&self) -> TypesInfo {
+        TypesInfo(self.0.clone())
     }
 }
 
@@ -50,12 +50,12 @@ impl ConfigurationsTypes {
 ///
 /// Available with the `company` feature.
 #[derive(Clone, Debug)]
-pub struct ConfigurationsTypesById(rt::Node);
+pub struct TypesById(rt::Node);
 
-impl ConfigurationsTypesById {
+impl TypesById {
     /// `/configurations/types/{id}/questions`.
-    pub fn questions(&self) -> ConfigurationsTypesByIdQuestions {
-        ConfigurationsTypesByIdQuestions(self.0.clone())
+    pub fn questions(&self) -> TypesByIdQuestions {
+        TypesByIdQuestions(self.0.clone())
     }
 }
 
@@ -63,17 +63,17 @@ impl ConfigurationsTypesById {
 ///
 /// Available with the `company` feature.
 #[derive(Clone, Debug)]
-pub struct ConfigurationsTypesByIdQuestions(rt::Node);
+pub struct TypesByIdQuestions(rt::Node);
 
-impl ConfigurationsTypesByIdQuestions {
+impl TypesByIdQuestions {
     /// One record: `/configurations/types/{id}/questions/{id}`.
-    pub fn id(&self, id: i32) -> ConfigurationsTypesByIdQuestionsById {
-        ConfigurationsTypesByIdQuestionsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> TypesByIdQuestionsById {
+        TypesByIdQuestionsById(self.0.push(id.to_string()))
     }
 
     /// `/configurations/types/{id}/questions/info`.
-    pub fn info(&self) -> ConfigurationsTypesByIdQuestionsInfo {
-        ConfigurationsTypesByIdQuestionsInfo(self.0.clone())
+    pub fn info(&self) -> TypesByIdQuestionsInfo {
+        TypesByIdQuestionsInfo(self.0.clone())
     }
 }
 
@@ -81,17 +81,17 @@ impl ConfigurationsTypesByIdQuestions {
 ///
 /// Available with the `company` feature.
 #[derive(Clone, Debug)]
-pub struct ConfigurationsTypesByIdQuestionsById(rt::Node);
+pub struct TypesByIdQuestionsById(rt::Node);
 
-impl ConfigurationsTypesByIdQuestionsById {
+impl TypesByIdQuestionsById {
     /// `/configurations/types/{id}/questions/{id}/info`.
-    pub fn info(&self) -> ConfigurationsTypesByIdQuestionsByIdInfo {
-        ConfigurationsTypesByIdQuestionsByIdInfo(self.0.clone())
+    pub fn info(&self) -> TypesByIdQuestionsByIdInfo {
+        TypesByIdQuestionsByIdInfo(self.0.clone())
     }
 
     /// `/configurations/types/{id}/questions/{id}/values`.
-    pub fn values(&self) -> ConfigurationsTypesByIdQuestionsByIdValues {
-        ConfigurationsTypesByIdQuestionsByIdValues(self.0.clone())
+    pub fn values(&self) -> TypesByIdQuestionsByIdValues {
+        TypesByIdQuestionsByIdValues(self.0.clone())
     }
 }
 
@@ -99,9 +99,9 @@ impl ConfigurationsTypesByIdQuestionsById {
 ///
 /// Available with the `company` feature.
 #[derive(Clone, Debug)]
-pub struct ConfigurationsTypesByIdQuestionsByIdInfo(rt::Node);
+pub struct TypesByIdQuestionsByIdInfo(rt::Node);
 
-impl ConfigurationsTypesByIdQuestionsByIdInfo {
+impl TypesByIdQuestionsByIdInfo {
     /// `GET /configurations/types/{parentId}/questions/{id}/info`
     /// (`getConfigurationsTypesByParentIdQuestionsByIdInfo`): Get ConfigurationTypeQuestionInfo.
     pub fn get(&self) -> rt::Call<m::ConfigurationTypeQuestionInfo> {
@@ -121,17 +121,17 @@ impl ConfigurationsTypesByIdQuestionsByIdInfo {
 ///
 /// Available with the `company` feature.
 #[derive(Clone, Debug)]
-pub struct ConfigurationsTypesByIdQuestionsByIdValues(rt::Node);
+pub struct TypesByIdQuestionsByIdValues(rt::Node);
 
-impl ConfigurationsTypesByIdQuestionsByIdValues {
+impl TypesByIdQuestionsByIdValues {
     /// One record: `/configurations/types/{id}/questions/{id}/values/{id}`.
-    pub fn id(&self, id: i32) -> ConfigurationsTypesByIdQuestionsByIdValuesById {
-        ConfigurationsTypesByIdQuestionsByIdValuesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> TypesByIdQuestionsByIdValuesById {
+        TypesByIdQuestionsByIdValuesById(self.0.push(id.to_string()))
     }
 
     /// `/configurations/types/{id}/questions/{id}/values/info`.
-    pub fn info(&self) -> ConfigurationsTypesByIdQuestionsByIdValuesInfo {
-        ConfigurationsTypesByIdQuestionsByIdValuesInfo(self.0.clone())
+    pub fn info(&self) -> TypesByIdQuestionsByIdValuesInfo {
+        TypesByIdQuestionsByIdValuesInfo(self.0.clone())
     }
 }
 
@@ -139,12 +139,12 @@ impl ConfigurationsTypesByIdQuestionsByIdValues {
 ///
 /// Available with the `company` feature.
 #[derive(Clone, Debug)]
-pub struct ConfigurationsTypesByIdQuestionsByIdValuesById(rt::Node);
+pub struct TypesByIdQuestionsByIdValuesById(rt::Node);
 
-impl ConfigurationsTypesByIdQuestionsByIdValuesById {
+impl TypesByIdQuestionsByIdValuesById {
     /// `/configurations/types/{id}/questions/{id}/values/{id}/info`.
-    pub fn info(&self) -> ConfigurationsTypesByIdQuestionsByIdValuesByIdInfo {
-        ConfigurationsTypesByIdQuestionsByIdValuesByIdInfo(self.0.clone())
+    pub fn info(&self) -> TypesByIdQuestionsByIdValuesByIdInfo {
+        TypesByIdQuestionsByIdValuesByIdInfo(self.0.clone())
     }
 }
 
@@ -152,9 +152,9 @@ impl ConfigurationsTypesByIdQuestionsByIdValuesById {
 ///
 /// Available with the `company` feature.
 #[derive(Clone, Debug)]
-pub struct ConfigurationsTypesByIdQuestionsByIdValuesByIdInfo(rt::Node);
+pub struct TypesByIdQuestionsByIdValuesByIdInfo(rt::Node);
 
-impl ConfigurationsTypesByIdQuestionsByIdValuesByIdInfo {
+impl TypesByIdQuestionsByIdValuesByIdInfo {
     /// `GET /configurations/types/{grandparentId}/questions/{parentId}/values/{id}/info`
     /// (`getConfigurationsTypesByGrandparentIdQuestionsByParentIdValuesByIdInfo`): Get
     /// ConfigurationTypeQuestionValueInfo.
@@ -175,9 +175,9 @@ impl ConfigurationsTypesByIdQuestionsByIdValuesByIdInfo {
 ///
 /// Available with the `company` feature.
 #[derive(Clone, Debug)]
-pub struct ConfigurationsTypesByIdQuestionsByIdValuesInfo(rt::Node);
+pub struct TypesByIdQuestionsByIdValuesInfo(rt::Node);
 
-impl ConfigurationsTypesByIdQuestionsByIdValuesInfo {
+impl TypesByIdQuestionsByIdValuesInfo {
     /// `GET /configurations/types/{grandparentId}/questions/{parentId}/values/info`
     /// (`getConfigurationsTypesByGrandparentIdQuestionsByParentIdValuesInfo`): Get
     /// ConfigurationTypeQuestionValueInfo.
@@ -212,9 +212,9 @@ impl ConfigurationsTypesByIdQuestionsByIdValuesInfo {
 ///
 /// Available with the `company` feature.
 #[derive(Clone, Debug)]
-pub struct ConfigurationsTypesByIdQuestionsInfo(rt::Node);
+pub struct TypesByIdQuestionsInfo(rt::Node);
 
-impl ConfigurationsTypesByIdQuestionsInfo {
+impl TypesByIdQuestionsInfo {
     /// `GET /configurations/types/{parentId}/questions/info`
     /// (`getConfigurationsTypesByParentIdQuestionsInfo`): Get List of
     /// ConfigurationTypeQuestionInfos.
@@ -249,9 +249,9 @@ impl ConfigurationsTypesByIdQuestionsInfo {
 ///
 /// Available with the `company` feature.
 #[derive(Clone, Debug)]
-pub struct ConfigurationsTypesInfo(rt::Node);
+pub struct TypesInfo(rt::Node);
 
-impl ConfigurationsTypesInfo {
+impl TypesInfo {
     /// `GET /configurations/types/info` (`getConfigurationsTypesInfo`): Get List of
     /// ConfigurationTypeInfos.
     ///

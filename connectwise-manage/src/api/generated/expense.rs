@@ -10,8 +10,8 @@ impl crate::Client {
     /// Handle for the paths under `/expense` (the `expense` area).
     ///
     /// Available with the `expense` feature.
-    pub fn expense(&self) -> ExpenseArea {
-        ExpenseArea(rt::Node::root(self))
+    pub fn expense(&self) -> Area {
+        Area(rt::Node::root(self))
     }
 }
 
@@ -19,37 +19,37 @@ impl crate::Client {
 ///
 /// Available with the `expense` feature.
 #[derive(Clone, Debug)]
-pub struct ExpenseArea(rt::Node);
+pub struct Area(rt::Node);
 
-impl ExpenseArea {
+impl Area {
     /// `/expense/classifications`.
-    pub fn classifications(&self) -> ExpenseClassifications {
-        ExpenseClassifications(self.0.clone())
+    pub fn classifications(&self) -> Classifications {
+        Classifications(self.0.clone())
     }
 
     /// `/expense/entries`.
-    pub fn entries(&self) -> ExpenseEntries {
-        ExpenseEntries(self.0.clone())
+    pub fn entries(&self) -> Entries {
+        Entries(self.0.clone())
     }
 
     /// `/expense/info`.
-    pub fn info(&self) -> ExpenseInfo {
-        ExpenseInfo(self.0.clone())
+    pub fn info(&self) -> Info {
+        Info(self.0.clone())
     }
 
     /// `/expense/paymentTypes`.
-    pub fn payment_types(&self) -> ExpensePaymentTypes {
-        ExpensePaymentTypes(self.0.clone())
+    pub fn payment_types(&self) -> PaymentTypes {
+        PaymentTypes(self.0.clone())
     }
 
     /// `/expense/reports`.
-    pub fn reports(&self) -> ExpenseReports {
-        ExpenseReports(self.0.clone())
+    pub fn reports(&self) -> Reports {
+        Reports(self.0.clone())
     }
 
     /// `/expense/types`.
-    pub fn types(&self) -> ExpenseTypes {
-        ExpenseTypes(self.0.clone())
+    pub fn types(&self) -> Types {
+        Types(self.0.clone())
     }
 }
 
@@ -57,9 +57,9 @@ impl ExpenseArea {
 ///
 /// Available with the `expense` feature.
 #[derive(Clone, Debug)]
-pub struct ExpenseClassifications(rt::Node);
+pub struct Classifications(rt::Node);
 
-impl ExpenseClassifications {
+impl Classifications {
     /// `GET /expense/classifications` (`getExpenseClassifications`): Get List of Classification.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -87,8 +87,8 @@ impl ExpenseClassifications {
     }
 
     /// One record: `/expense/classifications/{id}`.
-    pub fn id(&self, id: i32) -> ExpenseClassificationsById {
-        ExpenseClassificationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ClassificationsById {
+        ClassificationsById(self.0.push(id.to_string()))
     }
 }
 
@@ -96,9 +96,9 @@ impl ExpenseClassifications {
 ///
 /// Available with the `expense` feature.
 #[derive(Clone, Debug)]
-pub struct ExpenseClassificationsById(rt::Node);
+pub struct ClassificationsById(rt::Node);
 
-impl ExpenseClassificationsById {
+impl ClassificationsById {
     /// `GET /expense/classifications/{id}` (`getExpenseClassificationsById`): Get Classification.
     pub fn get(&self) -> rt::Call<m::Classification> {
         rt::json(
@@ -128,9 +128,9 @@ impl ExpenseClassificationsById {
 ///
 /// Available with the `expense` feature.
 #[derive(Clone, Debug)]
-pub struct ExpenseEntries(rt::Node);
+pub struct Entries(rt::Node);
 
-impl ExpenseEntries {
+impl Entries {
     /// `GET /expense/entries` (`getExpenseEntries`): Get List of ExpenseEntry.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -167,8 +167,8 @@ impl ExpenseEntries {
     }
 
     /// One record: `/expense/entries/{id}`.
-    pub fn id(&self, id: i32) -> ExpenseEntriesById {
-        ExpenseEntriesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> EntriesById {
+        EntriesById(self.0.push(id.to_string()))
     }
 }
 
@@ -176,9 +176,9 @@ impl ExpenseEntries {
 ///
 /// Available with the `expense` feature.
 #[derive(Clone, Debug)]
-pub struct ExpenseEntriesById(rt::Node);
+pub struct EntriesById(rt::Node);
 
-impl ExpenseEntriesById {
+impl EntriesById {
     /// `GET /expense/entries/{id}` (`getExpenseEntriesById`): Get ExpenseEntry.
     pub fn get(&self) -> rt::Call<m::ExpenseEntry> {
         rt::json(
@@ -244,8 +244,8 @@ impl ExpenseEntriesById {
     }
 
     /// `/expense/entries/{id}/audits`.
-    pub fn audits(&self) -> ExpenseEntriesByIdAudits {
-        ExpenseEntriesByIdAudits(self.0.clone())
+    pub fn audits(&self) -> EntriesByIdAudits {
+        EntriesByIdAudits(self.0.clone())
     }
 }
 
@@ -253,9 +253,9 @@ impl ExpenseEntriesById {
 ///
 /// Available with the `expense` feature.
 #[derive(Clone, Debug)]
-pub struct ExpenseEntriesByIdAudits(rt::Node);
+pub struct EntriesByIdAudits(rt::Node);
 
-impl ExpenseEntriesByIdAudits {
+impl EntriesByIdAudits {
     /// `GET /expense/entries/{parentId}/audits` (`getExpenseEntriesByParentIdAudits`): Get List of
     /// ExpenseEntryAudit.
     ///
@@ -284,8 +284,8 @@ impl ExpenseEntriesByIdAudits {
     }
 
     /// One record: `/expense/entries/{id}/audits/{id}`.
-    pub fn id(&self, id: i32) -> ExpenseEntriesByIdAuditsById {
-        ExpenseEntriesByIdAuditsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> EntriesByIdAuditsById {
+        EntriesByIdAuditsById(self.0.push(id.to_string()))
     }
 }
 
@@ -293,9 +293,9 @@ impl ExpenseEntriesByIdAudits {
 ///
 /// Available with the `expense` feature.
 #[derive(Clone, Debug)]
-pub struct ExpenseEntriesByIdAuditsById(rt::Node);
+pub struct EntriesByIdAuditsById(rt::Node);
 
-impl ExpenseEntriesByIdAuditsById {
+impl EntriesByIdAuditsById {
     /// `GET /expense/entries/{parentId}/audits/{id}` (`getExpenseEntriesByParentIdAuditsById`): Get
     /// ExpenseEntryAudit.
     pub fn get(&self) -> rt::Call<m::ExpenseEntryAudit> {
@@ -327,12 +327,12 @@ impl ExpenseEntriesByIdAuditsById {
 ///
 /// Available with the `expense` feature.
 #[derive(Clone, Debug)]
-pub struct ExpenseInfo(rt::Node);
+pub struct Info(rt::Node);
 
-impl ExpenseInfo {
+impl Info {
     /// `/expense/info/taxTypes`.
-    pub fn tax_types(&self) -> ExpenseInfoTaxTypes {
-        ExpenseInfoTaxTypes(self.0.clone())
+    pub fn tax_types(&self) -> InfoTaxTypes {
+        InfoTaxTypes(self.0.clone())
     }
 }
 
@@ -340,9 +340,9 @@ impl ExpenseInfo {
 ///
 /// Available with the `expense` feature.
 #[derive(Clone, Debug)]
-pub struct ExpenseInfoTaxTypes(rt::Node);
+pub struct InfoTaxTypes(rt::Node);
 
-impl ExpenseInfoTaxTypes {
+impl InfoTaxTypes {
     /// `GET /expense/info/taxTypes` (`getExpenseInfoTaxTypes`): Get List of ExpenseTaxTypeInfo.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -370,8 +370,8 @@ impl ExpenseInfoTaxTypes {
     }
 
     /// One record: `/expense/info/taxTypes/{id}`.
-    pub fn id(&self, id: i32) -> ExpenseInfoTaxTypesById {
-        ExpenseInfoTaxTypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> InfoTaxTypesById {
+        InfoTaxTypesById(self.0.push(id.to_string()))
     }
 }
 
@@ -379,9 +379,9 @@ impl ExpenseInfoTaxTypes {
 ///
 /// Available with the `expense` feature.
 #[derive(Clone, Debug)]
-pub struct ExpenseInfoTaxTypesById(rt::Node);
+pub struct InfoTaxTypesById(rt::Node);
 
-impl ExpenseInfoTaxTypesById {
+impl InfoTaxTypesById {
     /// `GET /expense/info/taxTypes/{id}` (`getExpenseInfoTaxTypesById`): Get ExpenseTaxTypeInfo.
     pub fn get(&self) -> rt::Call<m::ExpenseTaxTypeInfo> {
         rt::json(
@@ -411,9 +411,9 @@ impl ExpenseInfoTaxTypesById {
 ///
 /// Available with the `expense` feature.
 #[derive(Clone, Debug)]
-pub struct ExpensePaymentTypes(rt::Node);
+pub struct PaymentTypes(rt::Node);
 
-impl ExpensePaymentTypes {
+impl PaymentTypes {
     /// `GET /expense/paymentTypes` (`getExpensePaymentTypes`): Get List of PaymentType.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -455,13 +455,13 @@ impl ExpensePaymentTypes {
     }
 
     /// One record: `/expense/paymentTypes/{id}`.
-    pub fn id(&self, id: i32) -> ExpensePaymentTypesById {
-        ExpensePaymentTypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> PaymentTypesById {
+        PaymentTypesById(self.0.push(id.to_string()))
     }
 
     /// `/expense/paymentTypes/info`.
-    pub fn info(&self) -> ExpensePaymentTypesInfo {
-        ExpensePaymentTypesInfo(self.0.clone())
+    pub fn info(&self) -> PaymentTypesInfo {
+        PaymentTypesInfo(self.0.clone())
     }
 }
 
@@ -469,9 +469,9 @@ impl ExpensePaymentTypes {
 ///
 /// Available with the `expense` feature.
 #[derive(Clone, Debug)]
-pub struct ExpensePaymentTypesById(rt::Node);
+pub struct PaymentTypesById(rt::Node);
 
-impl ExpensePaymentTypesById {
+impl PaymentTypesById {
     /// `GET /expense/paymentTypes/{id}` (`getExpensePaymentTypesById`): Get PaymentType.
     pub fn get(&self) -> rt::Call<m::PaymentType> {
         rt::json(
@@ -541,8 +541,8 @@ impl ExpensePaymentTypesById {
     }
 
     /// `/expense/paymentTypes/{id}/info`.
-    pub fn info(&self) -> ExpensePaymentTypesByIdInfo {
-        ExpensePaymentTypesByIdInfo(self.0.clone())
+    pub fn info(&self) -> PaymentTypesByIdInfo {
+        PaymentTypesByIdInfo(self.0.clone())
     }
 }
 
@@ -550,9 +550,9 @@ impl ExpensePaymentTypesById {
 ///
 /// Available with the `expense` feature.
 #[derive(Clone, Debug)]
-pub struct ExpensePaymentTypesByIdInfo(rt::Node);
+pub struct PaymentTypesByIdInfo(rt::Node);
 
-impl ExpensePaymentTypesByIdInfo {
+impl PaymentTypesByIdInfo {
     /// `GET /expense/paymentTypes/{id}/info` (`getExpensePaymentTypesByIdInfo`): Get
     /// PaymentTypeInfos.
     pub fn get(&self) -> rt::Call<m::PaymentTypeInfo> {
@@ -572,9 +572,9 @@ impl ExpensePaymentTypesByIdInfo {
 ///
 /// Available with the `expense` feature.
 #[derive(Clone, Debug)]
-pub struct ExpensePaymentTypesInfo(rt::Node);
+pub struct PaymentTypesInfo(rt::Node);
 
-impl ExpensePaymentTypesInfo {
+impl PaymentTypesInfo {
     /// `GET /expense/paymentTypes/info` (`getExpensePaymentTypesInfo`): Get List of
     /// PaymentTypeInfos.
     ///
@@ -594,9 +594,9 @@ impl ExpensePaymentTypesInfo {
 ///
 /// Available with the `expense` feature.
 #[derive(Clone, Debug)]
-pub struct ExpenseReports(rt::Node);
+pub struct Reports(rt::Node);
 
-impl ExpenseReports {
+impl Reports {
     /// `GET /expense/reports` (`getExpenseReports`): Get List of ExpenseReport.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -618,8 +618,8 @@ impl ExpenseReports {
     }
 
     /// One record: `/expense/reports/{id}`.
-    pub fn id(&self, id: i32) -> ExpenseReportsById {
-        ExpenseReportsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ReportsById {
+        ReportsById(self.0.push(id.to_string()))
     }
 }
 
@@ -627,9 +627,9 @@ impl ExpenseReports {
 ///
 /// Available with the `expense` feature.
 #[derive(Clone, Debug)]
-pub struct ExpenseReportsById(rt::Node);
+pub struct ReportsById(rt::Node);
 
-impl ExpenseReportsById {
+impl ReportsById {
     /// `GET /expense/reports/{id}` (`getExpenseReportsById`): Get ExpenseReport.
     pub fn get(&self) -> rt::Call<m::ExpenseReport> {
         rt::json(
@@ -651,28 +651,28 @@ impl ExpenseReportsById {
     }
 
     /// `/expense/reports/{id}/approve`.
-    pub fn approve(&self) -> ExpenseReportsByIdApprove {
-        ExpenseReportsByIdApprove(self.0.clone())
+    pub fn approve(&self) -> ReportsByIdApprove {
+        ReportsByIdApprove(self.0.clone())
     }
 
     /// `/expense/reports/{id}/audits`.
-    pub fn audits(&self) -> ExpenseReportsByIdAudits {
-        ExpenseReportsByIdAudits(self.0.clone())
+    pub fn audits(&self) -> ReportsByIdAudits {
+        ReportsByIdAudits(self.0.clone())
     }
 
     /// `/expense/reports/{id}/reject`.
-    pub fn reject(&self) -> ExpenseReportsByIdReject {
-        ExpenseReportsByIdReject(self.0.clone())
+    pub fn reject(&self) -> ReportsByIdReject {
+        ReportsByIdReject(self.0.clone())
     }
 
     /// `/expense/reports/{id}/reverse`.
-    pub fn reverse(&self) -> ExpenseReportsByIdReverse {
-        ExpenseReportsByIdReverse(self.0.clone())
+    pub fn reverse(&self) -> ReportsByIdReverse {
+        ReportsByIdReverse(self.0.clone())
     }
 
     /// `/expense/reports/{id}/submit`.
-    pub fn submit(&self) -> ExpenseReportsByIdSubmit {
-        ExpenseReportsByIdSubmit(self.0.clone())
+    pub fn submit(&self) -> ReportsByIdSubmit {
+        ReportsByIdSubmit(self.0.clone())
     }
 }
 
@@ -680,9 +680,9 @@ impl ExpenseReportsById {
 ///
 /// Available with the `expense` feature.
 #[derive(Clone, Debug)]
-pub struct ExpenseReportsByIdApprove(rt::Node);
+pub struct ReportsByIdApprove(rt::Node);
 
-impl ExpenseReportsByIdApprove {
+impl ReportsByIdApprove {
     /// `POST /expense/reports/{id}/approve` (`postExpenseReportsByIdApprove`): Post
     /// SuccessResponse.
     ///
@@ -707,9 +707,9 @@ impl ExpenseReportsByIdApprove {
 ///
 /// Available with the `expense` feature.
 #[derive(Clone, Debug)]
-pub struct ExpenseReportsByIdAudits(rt::Node);
+pub struct ReportsByIdAudits(rt::Node);
 
-impl ExpenseReportsByIdAudits {
+impl ReportsByIdAudits {
     /// `GET /expense/reports/{parentId}/audits` (`getExpenseReportsByParentIdAudits`): Get List of
     /// ExpenseReportAudit.
     ///
@@ -738,8 +738,8 @@ impl ExpenseReportsByIdAudits {
     }
 
     /// One record: `/expense/reports/{id}/audits/{id}`.
-    pub fn id(&self, id: i32) -> ExpenseReportsByIdAuditsById {
-        ExpenseReportsByIdAuditsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ReportsByIdAuditsById {
+        ReportsByIdAuditsById(self.0.push(id.to_string()))
     }
 }
 
@@ -747,9 +747,9 @@ impl ExpenseReportsByIdAudits {
 ///
 /// Available with the `expense` feature.
 #[derive(Clone, Debug)]
-pub struct ExpenseReportsByIdAuditsById(rt::Node);
+pub struct ReportsByIdAuditsById(rt::Node);
 
-impl ExpenseReportsByIdAuditsById {
+impl ReportsByIdAuditsById {
     /// `GET /expense/reports/{parentId}/audits/{id}` (`getExpenseReportsByParentIdAuditsById`): Get
     /// ExpenseReportAudit.
     pub fn get(&self) -> rt::Call<m::ExpenseReportAudit> {
@@ -781,9 +781,9 @@ impl ExpenseReportsByIdAuditsById {
 ///
 /// Available with the `expense` feature.
 #[derive(Clone, Debug)]
-pub struct ExpenseReportsByIdReject(rt::Node);
+pub struct ReportsByIdReject(rt::Node);
 
-impl ExpenseReportsByIdReject {
+impl ReportsByIdReject {
     /// `POST /expense/reports/{id}/reject` (`postExpenseReportsByIdReject`): Post SuccessResponse.
     ///
     /// Not retried after an answer that may have been lost.
@@ -804,9 +804,9 @@ impl ExpenseReportsByIdReject {
 ///
 /// Available with the `expense` feature.
 #[derive(Clone, Debug)]
-pub struct ExpenseReportsByIdReverse(rt::Node);
+pub struct ReportsByIdReverse(rt::Node);
 
-impl ExpenseReportsByIdReverse {
+impl ReportsByIdReverse {
     /// `POST /expense/reports/{id}/reverse` (`postExpenseReportsByIdReverse`): Post
     /// SuccessResponse.
     ///
@@ -828,9 +828,9 @@ impl ExpenseReportsByIdReverse {
 ///
 /// Available with the `expense` feature.
 #[derive(Clone, Debug)]
-pub struct ExpenseReportsByIdSubmit(rt::Node);
+pub struct ReportsByIdSubmit(rt::Node);
 
-impl ExpenseReportsByIdSubmit {
+impl ReportsByIdSubmit {
     /// `POST /expense/reports/{id}/submit` (`postExpenseReportsByIdSubmit`): Post SuccessResponse.
     ///
     /// Not retried after an answer that may have been lost.
@@ -851,9 +851,9 @@ impl ExpenseReportsByIdSubmit {
 ///
 /// Available with the `expense` feature.
 #[derive(Clone, Debug)]
-pub struct ExpenseTypes(rt::Node);
+pub struct Types(rt::Node);
 
-impl ExpenseTypes {
+impl Types {
     /// `GET /expense/types` (`getExpenseTypes`): Get List of ExpenseType.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -890,13 +890,13 @@ impl ExpenseTypes {
     }
 
     /// One record: `/expense/types/{id}`.
-    pub fn id(&self, id: i32) -> ExpenseTypesById {
-        ExpenseTypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> TypesById {
+        TypesById(self.0.push(id.to_string()))
     }
 
     /// `/expense/types/info`.
-    pub fn info(&self) -> ExpenseTypesInfo {
-        ExpenseTypesInfo(self.0.clone())
+    pub fn info(&self) -> TypesInfo {
+        TypesInfo(self.0.clone())
     }
 }
 
@@ -904,9 +904,9 @@ impl ExpenseTypes {
 ///
 /// Available with the `expense` feature.
 #[derive(Clone, Debug)]
-pub struct ExpenseTypesById(rt::Node);
+pub struct TypesById(rt::Node);
 
-impl ExpenseTypesById {
+impl TypesById {
     /// `GET /expense/types/{id}` (`getExpenseTypesById`): Get ExpenseType.
     pub fn get(&self) -> rt::Call<m::ExpenseType> {
         rt::json(
@@ -972,8 +972,8 @@ impl ExpenseTypesById {
     }
 
     /// `/expense/types/{id}/info`.
-    pub fn info(&self) -> ExpenseTypesByIdInfo {
-        ExpenseTypesByIdInfo(self.0.clone())
+    pub fn info(&self) -> TypesByIdInfo {
+        TypesByIdInfo(self.0.clone())
     }
 }
 
@@ -981,9 +981,9 @@ impl ExpenseTypesById {
 ///
 /// Available with the `expense` feature.
 #[derive(Clone, Debug)]
-pub struct ExpenseTypesByIdInfo(rt::Node);
+pub struct TypesByIdInfo(rt::Node);
 
-impl ExpenseTypesByIdInfo {
+impl TypesByIdInfo {
     /// `GET /expense/types/{id}/info` (`getExpenseTypesByIdInfo`): Get ExpenseTypeInfos.
     pub fn get(&self) -> rt::Call<m::ExpenseTypeInfo> {
         rt::json(
@@ -1002,9 +1002,9 @@ impl ExpenseTypesByIdInfo {
 ///
 /// Available with the `expense` feature.
 #[derive(Clone, Debug)]
-pub struct ExpenseTypesInfo(rt::Node);
+pub struct TypesInfo(rt::Node);
 
-impl ExpenseTypesInfo {
+impl TypesInfo {
     /// `GET /expense/types/info` (`getExpenseTypesInfo`): Get List of ExpenseTypeInfos.
     ///
     /// The records matching `query`: await it for the first page, or read every page with

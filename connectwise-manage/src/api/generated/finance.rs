@@ -10,8 +10,8 @@ impl crate::Client {
     /// Handle for the paths under `/finance` (the `finance` area).
     ///
     /// Available with the `finance` feature.
-    pub fn finance(&self) -> FinanceArea {
-        FinanceArea(rt::Node::root(self))
+    pub fn finance(&self) -> Area {
+        Area(rt::Node::root(self))
     }
 }
 
@@ -19,132 +19,132 @@ impl crate::Client {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceArea(rt::Node);
+pub struct Area(rt::Node);
 
-impl FinanceArea {
+impl Area {
     /// `/finance/accounting`.
-    pub fn accounting(&self) -> FinanceAccounting {
-        FinanceAccounting(self.0.clone())
+    pub fn accounting(&self) -> Accounting {
+        Accounting(self.0.clone())
     }
 
     /// `/finance/accountingPackageSetup`.
-    pub fn accounting_package_setup(&self) -> FinanceAccountingPackageSetup {
-        FinanceAccountingPackageSetup(self.0.clone())
+    pub fn accounting_package_setup(&self) -> AccountingPackageSetup {
+        AccountingPackageSetup(self.0.clone())
     }
 
     /// `/finance/accountingPackages`.
-    pub fn accounting_packages(&self) -> FinanceAccountingPackages {
-        FinanceAccountingPackages(self.0.clone())
+    pub fn accounting_packages(&self) -> AccountingPackages {
+        AccountingPackages(self.0.clone())
     }
 
     /// `/finance/agreementTypes`.
-    pub fn agreement_types(&self) -> FinanceAgreementTypes {
-        FinanceAgreementTypes(self.0.clone())
+    pub fn agreement_types(&self) -> AgreementTypes {
+        AgreementTypes(self.0.clone())
     }
 
     /// `/finance/agreementrecap`.
-    pub fn agreementrecap(&self) -> FinanceAgreementrecap {
-        FinanceAgreementrecap(self.0.clone())
+    pub fn agreementrecap(&self) -> Agreementrecap {
+        Agreementrecap(self.0.clone())
     }
 
     /// `/finance/agreements`.
-    pub fn agreements(&self) -> FinanceAgreements {
-        FinanceAgreements(self.0.clone())
+    pub fn agreements(&self) -> Agreements {
+        Agreements(self.0.clone())
     }
 
     /// `/finance/batchSetups`.
-    pub fn batch_setups(&self) -> FinanceBatchSetups {
-        FinanceBatchSetups(self.0.clone())
+    pub fn batch_setups(&self) -> BatchSetups {
+        BatchSetups(self.0.clone())
     }
 
     /// `/finance/billingCycles`.
-    pub fn billing_cycles(&self) -> FinanceBillingCycles {
-        FinanceBillingCycles(self.0.clone())
+    pub fn billing_cycles(&self) -> BillingCycles {
+        BillingCycles(self.0.clone())
     }
 
     /// `/finance/billingSetups`.
-    pub fn billing_setups(&self) -> FinanceBillingSetups {
-        FinanceBillingSetups(self.0.clone())
+    pub fn billing_setups(&self) -> BillingSetups {
+        BillingSetups(self.0.clone())
     }
 
     /// `/finance/billingStatuses`.
-    pub fn billing_statuses(&self) -> FinanceBillingStatuses {
-        FinanceBillingStatuses(self.0.clone())
+    pub fn billing_statuses(&self) -> BillingStatuses {
+        BillingStatuses(self.0.clone())
     }
 
     /// `/finance/billingTerms`.
-    pub fn billing_terms(&self) -> FinanceBillingTerms {
-        FinanceBillingTerms(self.0.clone())
+    pub fn billing_terms(&self) -> BillingTerms {
+        BillingTerms(self.0.clone())
     }
 
     /// `/finance/closedInvoices`.
-    pub fn closed_invoices(&self) -> FinanceClosedInvoices {
-        FinanceClosedInvoices(self.0.clone())
+    pub fn closed_invoices(&self) -> ClosedInvoices {
+        ClosedInvoices(self.0.clone())
     }
 
     /// `/finance/companyFinance`.
-    pub fn company_finance(&self) -> FinanceCompanyFinance {
-        FinanceCompanyFinance(self.0.clone())
+    pub fn company_finance(&self) -> CompanyFinance {
+        CompanyFinance(self.0.clone())
     }
 
     /// `/finance/currencies`.
-    pub fn currencies(&self) -> FinanceCurrencies {
-        FinanceCurrencies(self.0.clone())
+    pub fn currencies(&self) -> Currencies {
+        Currencies(self.0.clone())
     }
 
     /// `/finance/deliveryMethods`.
-    pub fn delivery_methods(&self) -> FinanceDeliveryMethods {
-        FinanceDeliveryMethods(self.0.clone())
+    pub fn delivery_methods(&self) -> DeliveryMethods {
+        DeliveryMethods(self.0.clone())
     }
 
     /// `/finance/glAccounts`.
-    pub fn gl_accounts(&self) -> FinanceGlAccounts {
-        FinanceGlAccounts(self.0.clone())
+    pub fn gl_accounts(&self) -> GlAccounts {
+        GlAccounts(self.0.clone())
     }
 
     /// `/finance/glCaptions`.
-    pub fn gl_captions(&self) -> FinanceGlCaptions {
-        FinanceGlCaptions(self.0.clone())
+    pub fn gl_captions(&self) -> GlCaptions {
+        GlCaptions(self.0.clone())
     }
 
     /// `/finance/glpaths`.
-    pub fn glpaths(&self) -> FinanceGlpaths {
-        FinanceGlpaths(self.0.clone())
+    pub fn glpaths(&self) -> Glpaths {
+        Glpaths(self.0.clone())
     }
 
     /// `/finance/info`.
-    pub fn info(&self) -> FinanceInfo {
-        FinanceInfo(self.0.clone())
+    pub fn info(&self) -> Info {
+        Info(self.0.clone())
     }
 
     /// `/finance/invoiceEmailTemplates`.
-    pub fn invoice_email_templates(&self) -> FinanceInvoiceEmailTemplates {
-        FinanceInvoiceEmailTemplates(self.0.clone())
+    pub fn invoice_email_templates(&self) -> InvoiceEmailTemplates {
+        InvoiceEmailTemplates(self.0.clone())
     }
 
     /// `/finance/invoiceTemplateSetups`.
-    pub fn invoice_template_setups(&self) -> FinanceInvoiceTemplateSetups {
-        FinanceInvoiceTemplateSetups(self.0.clone())
+    pub fn invoice_template_setups(&self) -> InvoiceTemplateSetups {
+        InvoiceTemplateSetups(self.0.clone())
     }
 
     /// `/finance/invoiceTemplates`.
-    pub fn invoice_templates(&self) -> FinanceInvoiceTemplates {
-        FinanceInvoiceTemplates(self.0.clone())
+    pub fn invoice_templates(&self) -> InvoiceTemplates {
+        InvoiceTemplates(self.0.clone())
     }
 
     /// `/finance/invoices`.
-    pub fn invoices(&self) -> FinanceInvoices {
-        FinanceInvoices(self.0.clone())
+    pub fn invoices(&self) -> Invoices {
+        Invoices(self.0.clone())
     }
 
     /// `/finance/taxCodes`.
-    pub fn tax_codes(&self) -> FinanceTaxCodes {
-        FinanceTaxCodes(self.0.clone())
+    pub fn tax_codes(&self) -> TaxCodes {
+        TaxCodes(self.0.clone())
     }
 
     /// `/finance/taxIntegrations`.
-    pub fn tax_integrations(&self) -> FinanceTaxIntegrations {
-        FinanceTaxIntegrations(self.0.clone())
+    pub fn tax_integrations(&self) -> TaxIntegrations {
+        TaxIntegrations(self.0.clone())
     }
 }
 
@@ -152,37 +152,37 @@ impl FinanceArea {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAccounting(rt::Node);
+pub struct Accounting(rt::Node);
 
-impl FinanceAccounting {
+impl Accounting {
     /// `/finance/accounting/batches`.
-    pub fn batches(&self) -> FinanceAccountingBatches {
-        FinanceAccountingBatches(self.0.clone())
+    pub fn batches(&self) -> AccountingBatches {
+        AccountingBatches(self.0.clone())
     }
 
     /// `/finance/accounting/export`.
-    pub fn export(&self) -> FinanceAccountingExport {
-        FinanceAccountingExport(self.0.clone())
+    pub fn export(&self) -> AccountingExport {
+        AccountingExport(self.0.clone())
     }
 
     /// `/finance/accounting/unpostedPayments`.
-    pub fn unposted_payments(&self) -> FinanceAccountingUnpostedPayments {
-        FinanceAccountingUnpostedPayments(self.0.clone())
+    pub fn unposted_payments(&self) -> AccountingUnpostedPayments {
+        AccountingUnpostedPayments(self.0.clone())
     }
 
     /// `/finance/accounting/unpostedexpenses`.
-    pub fn unpostedexpenses(&self) -> FinanceAccountingUnpostedexpenses {
-        FinanceAccountingUnpostedexpenses(self.0.clone())
+    pub fn unpostedexpenses(&self) -> AccountingUnpostedexpenses {
+        AccountingUnpostedexpenses(self.0.clone())
     }
 
     /// `/finance/accounting/unpostedinvoices`.
-    pub fn unpostedinvoices(&self) -> FinanceAccountingUnpostedinvoices {
-        FinanceAccountingUnpostedinvoices(self.0.clone())
+    pub fn unpostedinvoices(&self) -> AccountingUnpostedinvoices {
+        AccountingUnpostedinvoices(self.0.clone())
     }
 
     /// `/finance/accounting/unpostedprocurement`.
-    pub fn unpostedprocurement(&self) -> FinanceAccountingUnpostedprocurement {
-        FinanceAccountingUnpostedprocurement(self.0.clone())
+    pub fn unpostedprocurement(&self) -> AccountingUnpostedprocurement {
+        AccountingUnpostedprocurement(self.0.clone())
     }
 }
 
@@ -190,9 +190,9 @@ impl FinanceAccounting {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAccountingBatches(rt::Node);
+pub struct AccountingBatches(rt::Node);
 
-impl FinanceAccountingBatches {
+impl AccountingBatches {
     /// `GET /finance/accounting/batches` (`getFinanceAccountingBatches`): Get List of
     /// AccountingBatch.
     ///
@@ -236,8 +236,8 @@ impl FinanceAccountingBatches {
     }
 
     /// One record: `/finance/accounting/batches/{id}`.
-    pub fn id(&self, id: i32) -> FinanceAccountingBatchesById {
-        FinanceAccountingBatchesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AccountingBatchesById {
+        AccountingBatchesById(self.0.push(id.to_string()))
     }
 }
 
@@ -245,9 +245,9 @@ impl FinanceAccountingBatches {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAccountingBatchesById(rt::Node);
+pub struct AccountingBatchesById(rt::Node);
 
-impl FinanceAccountingBatchesById {
+impl AccountingBatchesById {
     /// `GET /finance/accounting/batches/{id}` (`getFinanceAccountingBatchesById`): Get
     /// AccountingBatch.
     pub fn get(&self) -> rt::Call<m::AccountingBatch> {
@@ -289,13 +289,13 @@ impl FinanceAccountingBatchesById {
     }
 
     /// `/finance/accounting/batches/{id}/entries`.
-    pub fn entries(&self) -> FinanceAccountingBatchesByIdEntries {
-        FinanceAccountingBatchesByIdEntries(self.0.clone())
+    pub fn entries(&self) -> AccountingBatchesByIdEntries {
+        AccountingBatchesByIdEntries(self.0.clone())
     }
 
     /// `/finance/accounting/batches/{id}/export`.
-    pub fn export(&self) -> FinanceAccountingBatchesByIdExport {
-        FinanceAccountingBatchesByIdExport(self.0.clone())
+    pub fn export(&self) -> AccountingBatchesByIdExport {
+        AccountingBatchesByIdExport(self.0.clone())
     }
 }
 
@@ -303,9 +303,9 @@ impl FinanceAccountingBatchesById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAccountingBatchesByIdEntries(rt::Node);
+pub struct AccountingBatchesByIdEntries(rt::Node);
 
-impl FinanceAccountingBatchesByIdEntries {
+impl AccountingBatchesByIdEntries {
     /// `GET /finance/accounting/batches/{parentId}/entries`
     /// (`getFinanceAccountingBatchesByParentIdEntries`): Get List of BatchEntry.
     ///
@@ -334,8 +334,8 @@ impl FinanceAccountingBatchesByIdEntries {
     }
 
     /// One record: `/finance/accounting/batches/{id}/entries/{id}`.
-    pub fn id(&self, id: i32) -> FinanceAccountingBatchesByIdEntriesById {
-        FinanceAccountingBatchesByIdEntriesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AccountingBatchesByIdEntriesById {
+        AccountingBatchesByIdEntriesById(self.0.push(id.to_string()))
     }
 }
 
@@ -343,9 +343,9 @@ impl FinanceAccountingBatchesByIdEntries {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAccountingBatchesByIdEntriesById(rt::Node);
+pub struct AccountingBatchesByIdEntriesById(rt::Node);
 
-impl FinanceAccountingBatchesByIdEntriesById {
+impl AccountingBatchesByIdEntriesById {
     /// `GET /finance/accounting/batches/{parentId}/entries/{id}`
     /// (`getFinanceAccountingBatchesByParentIdEntriesById`): Get BatchEntry.
     pub fn get(&self) -> rt::Call<m::BatchEntry> {
@@ -377,9 +377,9 @@ impl FinanceAccountingBatchesByIdEntriesById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAccountingBatchesByIdExport(rt::Node);
+pub struct AccountingBatchesByIdExport(rt::Node);
 
-impl FinanceAccountingBatchesByIdExport {
+impl AccountingBatchesByIdExport {
     /// `POST /finance/accounting/batches/{id}/export` (`postFinanceAccountingBatchesByIdExport`):
     /// Post GLExport.
     ///
@@ -401,9 +401,9 @@ impl FinanceAccountingBatchesByIdExport {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAccountingExport(rt::Node);
+pub struct AccountingExport(rt::Node);
 
-impl FinanceAccountingExport {
+impl AccountingExport {
     /// `POST /finance/accounting/export` (`postFinanceAccountingExport`): Post GLExport.
     ///
     /// Not retried after an answer that may have been lost.
@@ -427,9 +427,9 @@ impl FinanceAccountingExport {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAccountingUnpostedPayments(rt::Node);
+pub struct AccountingUnpostedPayments(rt::Node);
 
-impl FinanceAccountingUnpostedPayments {
+impl AccountingUnpostedPayments {
     /// `GET /finance/accounting/unpostedpayments` (`getFinanceAccountingUnpostedpayments`): Get
     /// List of UnpostedPayments.
     ///
@@ -458,8 +458,8 @@ impl FinanceAccountingUnpostedPayments {
     }
 
     /// One record: `/finance/accounting/unpostedPayments/{id}`.
-    pub fn id(&self, id: i32) -> FinanceAccountingUnpostedPaymentsById {
-        FinanceAccountingUnpostedPaymentsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AccountingUnpostedPaymentsById {
+        AccountingUnpostedPaymentsById(self.0.push(id.to_string()))
     }
 }
 
@@ -467,9 +467,9 @@ impl FinanceAccountingUnpostedPayments {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAccountingUnpostedPaymentsById(rt::Node);
+pub struct AccountingUnpostedPaymentsById(rt::Node);
 
-impl FinanceAccountingUnpostedPaymentsById {
+impl AccountingUnpostedPaymentsById {
     /// `GET /finance/accounting/unpostedPayments/{id}`
     /// (`getFinanceAccountingUnpostedPaymentsById`): Get UnpostedPayments.
     pub fn get(&self) -> rt::Call<m::UnpostedPayments> {
@@ -501,9 +501,9 @@ impl FinanceAccountingUnpostedPaymentsById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAccountingUnpostedexpenses(rt::Node);
+pub struct AccountingUnpostedexpenses(rt::Node);
 
-impl FinanceAccountingUnpostedexpenses {
+impl AccountingUnpostedexpenses {
     /// `GET /finance/accounting/unpostedexpenses` (`getFinanceAccountingUnpostedexpenses`): Get
     /// List of UnpostedExpense.
     ///
@@ -532,8 +532,8 @@ impl FinanceAccountingUnpostedexpenses {
     }
 
     /// One record: `/finance/accounting/unpostedexpenses/{id}`.
-    pub fn id(&self, id: i32) -> FinanceAccountingUnpostedexpensesById {
-        FinanceAccountingUnpostedexpensesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AccountingUnpostedexpensesById {
+        AccountingUnpostedexpensesById(self.0.push(id.to_string()))
     }
 }
 
@@ -541,9 +541,9 @@ impl FinanceAccountingUnpostedexpenses {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAccountingUnpostedexpensesById(rt::Node);
+pub struct AccountingUnpostedexpensesById(rt::Node);
 
-impl FinanceAccountingUnpostedexpensesById {
+impl AccountingUnpostedexpensesById {
     /// `GET /finance/accounting/unpostedexpenses/{id}`
     /// (`getFinanceAccountingUnpostedexpensesById`): Get UnpostedExpense.
     pub fn get(&self) -> rt::Call<m::UnpostedExpense> {
@@ -571,8 +571,8 @@ impl FinanceAccountingUnpostedexpensesById {
     }
 
     /// `/finance/accounting/unpostedexpenses/{id}/taxableLevels`.
-    pub fn taxable_levels(&self) -> FinanceAccountingUnpostedexpensesByIdTaxableLevels {
-        FinanceAccountingUnpostedexpensesByIdTaxableLevels(self.0.clone())
+    pub fn taxable_levels(&self) -> AccountingUnpostedexpensesByIdTaxableLevels {
+        AccountingUnpostedexpensesByIdTaxableLevels(self.0.clone())
     }
 }
 
@@ -580,9 +580,9 @@ impl FinanceAccountingUnpostedexpensesById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAccountingUnpostedexpensesByIdTaxableLevels(rt::Node);
+pub struct AccountingUnpostedexpensesByIdTaxableLevels(rt::Node);
 
-impl FinanceAccountingUnpostedexpensesByIdTaxableLevels {
+impl AccountingUnpostedexpensesByIdTaxableLevels {
     /// `GET /finance/accounting/unpostedexpenses/{parentId}/taxableLevels`
     /// (`getFinanceAccountingUnpostedexpensesByParentIdTaxableLevels`): Get List of
     /// UnpostedExpenseTaxableLevel.
@@ -613,8 +613,8 @@ impl FinanceAccountingUnpostedexpensesByIdTaxableLevels {
     }
 
     /// One record: `/finance/accounting/unpostedexpenses/{id}/taxableLevels/{id}`.
-    pub fn id(&self, id: i32) -> FinanceAccountingUnpostedexpensesByIdTaxableLevelsById {
-        FinanceAccountingUnpostedexpensesByIdTaxableLevelsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AccountingUnpostedexpensesByIdTaxableLevelsById {
+        AccountingUnpostedexpensesByIdTaxableLevelsById(self.0.push(id.to_string()))
     }
 }
 
@@ -622,9 +622,9 @@ impl FinanceAccountingUnpostedexpensesByIdTaxableLevels {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAccountingUnpostedexpensesByIdTaxableLevelsById(rt::Node);
+pub struct AccountingUnpostedexpensesByIdTaxableLevelsById(rt::Node);
 
-impl FinanceAccountingUnpostedexpensesByIdTaxableLevelsById {
+impl AccountingUnpostedexpensesByIdTaxableLevelsById {
     /// `GET /finance/accounting/unpostedexpenses/{parentId}/taxableLevels/{id}`
     /// (`getFinanceAccountingUnpostedexpensesByParentIdTaxableLevelsById`): Get
     /// UnpostedExpenseTaxableLevel.
@@ -658,9 +658,9 @@ impl FinanceAccountingUnpostedexpensesByIdTaxableLevelsById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAccountingUnpostedinvoices(rt::Node);
+pub struct AccountingUnpostedinvoices(rt::Node);
 
-impl FinanceAccountingUnpostedinvoices {
+impl AccountingUnpostedinvoices {
     /// `GET /finance/accounting/unpostedinvoices` (`getFinanceAccountingUnpostedinvoices`): Get
     /// List of UnpostedInvoice.
     ///
@@ -689,8 +689,8 @@ impl FinanceAccountingUnpostedinvoices {
     }
 
     /// One record: `/finance/accounting/unpostedinvoices/{id}`.
-    pub fn id(&self, id: i32) -> FinanceAccountingUnpostedinvoicesById {
-        FinanceAccountingUnpostedinvoicesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AccountingUnpostedinvoicesById {
+        AccountingUnpostedinvoicesById(self.0.push(id.to_string()))
     }
 }
 
@@ -698,9 +698,9 @@ impl FinanceAccountingUnpostedinvoices {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAccountingUnpostedinvoicesById(rt::Node);
+pub struct AccountingUnpostedinvoicesById(rt::Node);
 
-impl FinanceAccountingUnpostedinvoicesById {
+impl AccountingUnpostedinvoicesById {
     /// `GET /finance/accounting/unpostedinvoices/{id}`
     /// (`getFinanceAccountingUnpostedinvoicesById`): Get UnpostedInvoice.
     pub fn get(&self) -> rt::Call<m::UnpostedInvoice> {
@@ -728,8 +728,8 @@ impl FinanceAccountingUnpostedinvoicesById {
     }
 
     /// `/finance/accounting/unpostedinvoices/{id}/taxableLevels`.
-    pub fn taxable_levels(&self) -> FinanceAccountingUnpostedinvoicesByIdTaxableLevels {
-        FinanceAccountingUnpostedinvoicesByIdTaxableLevels(self.0.clone())
+    pub fn taxable_levels(&self) -> AccountingUnpostedinvoicesByIdTaxableLevels {
+        AccountingUnpostedinvoicesByIdTaxableLevels(self.0.clone())
     }
 }
 
@@ -737,9 +737,9 @@ impl FinanceAccountingUnpostedinvoicesById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAccountingUnpostedinvoicesByIdTaxableLevels(rt::Node);
+pub struct AccountingUnpostedinvoicesByIdTaxableLevels(rt::Node);
 
-impl FinanceAccountingUnpostedinvoicesByIdTaxableLevels {
+impl AccountingUnpostedinvoicesByIdTaxableLevels {
     /// `GET /finance/accounting/unpostedinvoices/{parentId}/taxableLevels`
     /// (`getFinanceAccountingUnpostedinvoicesByParentIdTaxableLevels`): Get List of
     /// UnpostedInvoiceTaxableLevel.
@@ -770,8 +770,8 @@ impl FinanceAccountingUnpostedinvoicesByIdTaxableLevels {
     }
 
     /// One record: `/finance/accounting/unpostedinvoices/{id}/taxableLevels/{id}`.
-    pub fn id(&self, id: i32) -> FinanceAccountingUnpostedinvoicesByIdTaxableLevelsById {
-        FinanceAccountingUnpostedinvoicesByIdTaxableLevelsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AccountingUnpostedinvoicesByIdTaxableLevelsById {
+        AccountingUnpostedinvoicesByIdTaxableLevelsById(self.0.push(id.to_string()))
     }
 }
 
@@ -779,9 +779,9 @@ impl FinanceAccountingUnpostedinvoicesByIdTaxableLevels {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAccountingUnpostedinvoicesByIdTaxableLevelsById(rt::Node);
+pub struct AccountingUnpostedinvoicesByIdTaxableLevelsById(rt::Node);
 
-impl FinanceAccountingUnpostedinvoicesByIdTaxableLevelsById {
+impl AccountingUnpostedinvoicesByIdTaxableLevelsById {
     /// `GET /finance/accounting/unpostedinvoices/{parentId}/taxableLevels/{id}`
     /// (`getFinanceAccountingUnpostedinvoicesByParentIdTaxableLevelsById`): Get
     /// UnpostedInvoiceTaxableLevel.
@@ -815,9 +815,9 @@ impl FinanceAccountingUnpostedinvoicesByIdTaxableLevelsById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAccountingUnpostedprocurement(rt::Node);
+pub struct AccountingUnpostedprocurement(rt::Node);
 
-impl FinanceAccountingUnpostedprocurement {
+impl AccountingUnpostedprocurement {
     /// `GET /finance/accounting/unpostedprocurement` (`getFinanceAccountingUnpostedprocurement`):
     /// Get List of UnpostedProcurement.
     ///
@@ -846,8 +846,8 @@ impl FinanceAccountingUnpostedprocurement {
     }
 
     /// One record: `/finance/accounting/unpostedprocurement/{id}`.
-    pub fn id(&self, id: i32) -> FinanceAccountingUnpostedprocurementById {
-        FinanceAccountingUnpostedprocurementById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AccountingUnpostedprocurementById {
+        AccountingUnpostedprocurementById(self.0.push(id.to_string()))
     }
 }
 
@@ -855,9 +855,9 @@ impl FinanceAccountingUnpostedprocurement {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAccountingUnpostedprocurementById(rt::Node);
+pub struct AccountingUnpostedprocurementById(rt::Node);
 
-impl FinanceAccountingUnpostedprocurementById {
+impl AccountingUnpostedprocurementById {
     /// `GET /finance/accounting/unpostedprocurement/{id}`
     /// (`getFinanceAccountingUnpostedprocurementById`): Get UnpostedProcurement.
     pub fn get(&self) -> rt::Call<m::UnpostedProcurement> {
@@ -885,8 +885,8 @@ impl FinanceAccountingUnpostedprocurementById {
     }
 
     /// `/finance/accounting/unpostedprocurement/{id}/taxableLevels`.
-    pub fn taxable_levels(&self) -> FinanceAccountingUnpostedprocurementByIdTaxableLevels {
-        FinanceAccountingUnpostedprocurementByIdTaxableLevels(self.0.clone())
+    pub fn taxable_levels(&self) -> AccountingUnpostedprocurementByIdTaxableLevels {
+        AccountingUnpostedprocurementByIdTaxableLevels(self.0.clone())
     }
 }
 
@@ -894,9 +894,9 @@ impl FinanceAccountingUnpostedprocurementById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAccountingUnpostedprocurementByIdTaxableLevels(rt::Node);
+pub struct AccountingUnpostedprocurementByIdTaxableLevels(rt::Node);
 
-impl FinanceAccountingUnpostedprocurementByIdTaxableLevels {
+impl AccountingUnpostedprocurementByIdTaxableLevels {
     /// `GET /finance/accounting/unpostedprocurement/{parentId}/taxableLevels`
     /// (`getFinanceAccountingUnpostedprocurementByParentIdTaxableLevels`): Get List of
     /// UnpostedProcurementTaxableLevel.
@@ -927,8 +927,8 @@ impl FinanceAccountingUnpostedprocurementByIdTaxableLevels {
     }
 
     /// One record: `/finance/accounting/unpostedprocurement/{id}/taxableLevels/{id}`.
-    pub fn id(&self, id: i32) -> FinanceAccountingUnpostedprocurementByIdTaxableLevelsById {
-        FinanceAccountingUnpostedprocurementByIdTaxableLevelsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AccountingUnpostedprocurementByIdTaxableLevelsById {
+        AccountingUnpostedprocurementByIdTaxableLevelsById(self.0.push(id.to_string()))
     }
 }
 
@@ -936,9 +936,9 @@ impl FinanceAccountingUnpostedprocurementByIdTaxableLevels {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAccountingUnpostedprocurementByIdTaxableLevelsById(rt::Node);
+pub struct AccountingUnpostedprocurementByIdTaxableLevelsById(rt::Node);
 
-impl FinanceAccountingUnpostedprocurementByIdTaxableLevelsById {
+impl AccountingUnpostedprocurementByIdTaxableLevelsById {
     /// `GET /finance/accounting/unpostedprocurement/{parentId}/taxableLevels/{id}`
     /// (`getFinanceAccountingUnpostedprocurementByParentIdTaxableLevelsById`): Get
     /// UnpostedProcurementTaxableLevel.
@@ -972,9 +972,9 @@ impl FinanceAccountingUnpostedprocurementByIdTaxableLevelsById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAccountingPackageSetup(rt::Node);
+pub struct AccountingPackageSetup(rt::Node);
 
-impl FinanceAccountingPackageSetup {
+impl AccountingPackageSetup {
     /// `GET /finance/accountingPackageSetup` (`getFinanceAccountingPackageSetup`): Get List of
     /// AccountingPackageSetup.
     ///
@@ -1003,8 +1003,8 @@ impl FinanceAccountingPackageSetup {
     }
 
     /// One record: `/finance/accountingPackageSetup/{id}`.
-    pub fn id(&self, id: i32) -> FinanceAccountingPackageSetupById {
-        FinanceAccountingPackageSetupById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AccountingPackageSetupById {
+        AccountingPackageSetupById(self.0.push(id.to_string()))
     }
 }
 
@@ -1012,9 +1012,9 @@ impl FinanceAccountingPackageSetup {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAccountingPackageSetupById(rt::Node);
+pub struct AccountingPackageSetupById(rt::Node);
 
-impl FinanceAccountingPackageSetupById {
+impl AccountingPackageSetupById {
     /// `GET /finance/accountingPackageSetup/{id}` (`getFinanceAccountingPackageSetupById`): Get
     /// AccountingPackageSetup.
     pub fn get(&self) -> rt::Call<m::AccountingPackageSetup> {
@@ -1079,9 +1079,9 @@ impl FinanceAccountingPackageSetupById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAccountingPackages(rt::Node);
+pub struct AccountingPackages(rt::Node);
 
-impl FinanceAccountingPackages {
+impl AccountingPackages {
     /// `GET /finance/accountingPackages` (`getFinanceAccountingPackages`): Get List of
     /// AccountingPackage.
     ///
@@ -1110,8 +1110,8 @@ impl FinanceAccountingPackages {
     }
 
     /// One record: `/finance/accountingPackages/{id}`.
-    pub fn id(&self, id: i32) -> FinanceAccountingPackagesById {
-        FinanceAccountingPackagesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AccountingPackagesById {
+        AccountingPackagesById(self.0.push(id.to_string()))
     }
 }
 
@@ -1119,9 +1119,9 @@ impl FinanceAccountingPackages {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAccountingPackagesById(rt::Node);
+pub struct AccountingPackagesById(rt::Node);
 
-impl FinanceAccountingPackagesById {
+impl AccountingPackagesById {
     /// `GET /finance/accountingPackages/{id}` (`getFinanceAccountingPackagesById`): Get
     /// AccountingPackage.
     pub fn get(&self) -> rt::Call<m::AccountingPackage> {
@@ -1153,12 +1153,12 @@ impl FinanceAccountingPackagesById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementTypes(rt::Node);
+pub struct AgreementTypes(rt::Node);
 
-impl FinanceAgreementTypes {
+impl AgreementTypes {
     /// One record: `/finance/agreementTypes/{id}`.
-    pub fn id(&self, id: i32) -> FinanceAgreementTypesById {
-        FinanceAgreementTypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AgreementTypesById {
+        AgreementTypesById(self.0.push(id.to_string()))
     }
 }
 
@@ -1166,32 +1166,32 @@ impl FinanceAgreementTypes {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementTypesById(rt::Node);
+pub struct AgreementTypesById(rt::Node);
 
-impl FinanceAgreementTypesById {
+impl AgreementTypesById {
     /// `/finance/agreementTypes/{id}/boardDefaults`.
-    pub fn board_defaults(&self) -> FinanceAgreementTypesByIdBoardDefaults {
-        FinanceAgreementTypesByIdBoardDefaults(self.0.clone())
+    pub fn board_defaults(&self) -> AgreementTypesByIdBoardDefaults {
+        AgreementTypesByIdBoardDefaults(self.0.clone())
     }
 
     /// `/finance/agreementTypes/{id}/workRoleExclusions`.
-    pub fn work_role_exclusions(&self) -> FinanceAgreementTypesByIdWorkRoleExclusions {
-        FinanceAgreementTypesByIdWorkRoleExclusions(self.0.clone())
+    pub fn work_role_exclusions(&self) -> AgreementTypesByIdWorkRoleExclusions {
+        AgreementTypesByIdWorkRoleExclusions(self.0.clone())
     }
 
     /// `/finance/agreementTypes/{id}/workTypeExclusions`.
-    pub fn work_type_exclusions(&self) -> FinanceAgreementTypesByIdWorkTypeExclusions {
-        FinanceAgreementTypesByIdWorkTypeExclusions(self.0.clone())
+    pub fn work_type_exclusions(&self) -> AgreementTypesByIdWorkTypeExclusions {
+        AgreementTypesByIdWorkTypeExclusions(self.0.clone())
     }
 
     /// `/finance/agreementTypes/{id}/workroles`.
-    pub fn workroles(&self) -> FinanceAgreementTypesByIdWorkroles {
-        FinanceAgreementTypesByIdWorkroles(self.0.clone())
+    pub fn workroles(&self) -> AgreementTypesByIdWorkroles {
+        AgreementTypesByIdWorkroles(self.0.clone())
     }
 
     /// `/finance/agreementTypes/{id}/worktypes`.
-    pub fn worktypes(&self) -> FinanceAgreementTypesByIdWorktypes {
-        FinanceAgreementTypesByIdWorktypes(self.0.clone())
+    pub fn worktypes(&self) -> AgreementTypesByIdWorktypes {
+        AgreementTypesByIdWorktypes(self.0.clone())
     }
 }
 
@@ -1199,9 +1199,9 @@ impl FinanceAgreementTypesById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementTypesByIdBoardDefaults(rt::Node);
+pub struct AgreementTypesByIdBoardDefaults(rt::Node);
 
-impl FinanceAgreementTypesByIdBoardDefaults {
+impl AgreementTypesByIdBoardDefaults {
     /// `GET /finance/agreementTypes/{parentId}/boardDefaults`
     /// (`getFinanceAgreementTypesByParentIdBoardDefaults`): Get List of AgreementTypeBoardDefault.
     ///
@@ -1250,8 +1250,8 @@ impl FinanceAgreementTypesByIdBoardDefaults {
     }
 
     /// One record: `/finance/agreementTypes/{id}/boardDefaults/{id}`.
-    pub fn id(&self, id: i32) -> FinanceAgreementTypesByIdBoardDefaultsById {
-        FinanceAgreementTypesByIdBoardDefaultsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AgreementTypesByIdBoardDefaultsById {
+        AgreementTypesByIdBoardDefaultsById(self.0.push(id.to_string()))
     }
 }
 
@@ -1259,9 +1259,9 @@ impl FinanceAgreementTypesByIdBoardDefaults {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementTypesByIdBoardDefaultsById(rt::Node);
+pub struct AgreementTypesByIdBoardDefaultsById(rt::Node);
 
-impl FinanceAgreementTypesByIdBoardDefaultsById {
+impl AgreementTypesByIdBoardDefaultsById {
     /// `GET /finance/agreementTypes/{parentId}/boardDefaults/{id}`
     /// (`getFinanceAgreementTypesByParentIdBoardDefaultsById`): Get AgreementTypeBoardDefault.
     pub fn get(&self) -> rt::Call<m::AgreementTypeBoardDefault> {
@@ -1344,9 +1344,9 @@ impl FinanceAgreementTypesByIdBoardDefaultsById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementTypesByIdWorkRoleExclusions(rt::Node);
+pub struct AgreementTypesByIdWorkRoleExclusions(rt::Node);
 
-impl FinanceAgreementTypesByIdWorkRoleExclusions {
+impl AgreementTypesByIdWorkRoleExclusions {
     /// `GET /finance/agreementTypes/{parentId}/workRoleExclusions`
     /// (`getFinanceAgreementTypesByParentIdWorkRoleExclusions`): Get List of
     /// AgreementTypeWorkRoleExclusion.
@@ -1397,8 +1397,8 @@ impl FinanceAgreementTypesByIdWorkRoleExclusions {
     }
 
     /// One record: `/finance/agreementTypes/{id}/workRoleExclusions/{id}`.
-    pub fn id(&self, id: i32) -> FinanceAgreementTypesByIdWorkRoleExclusionsById {
-        FinanceAgreementTypesByIdWorkRoleExclusionsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AgreementTypesByIdWorkRoleExclusionsById {
+        AgreementTypesByIdWorkRoleExclusionsById(self.0.push(id.to_string()))
     }
 }
 
@@ -1406,9 +1406,9 @@ impl FinanceAgreementTypesByIdWorkRoleExclusions {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementTypesByIdWorkRoleExclusionsById(rt::Node);
+pub struct AgreementTypesByIdWorkRoleExclusionsById(rt::Node);
 
-impl FinanceAgreementTypesByIdWorkRoleExclusionsById {
+impl AgreementTypesByIdWorkRoleExclusionsById {
     /// `GET /finance/agreementTypes/{parentId}/workRoleExclusions/{id}`
     /// (`getFinanceAgreementTypesByParentIdWorkRoleExclusionsById`): Get
     /// AgreementTypeWorkRoleExclusion.
@@ -1457,9 +1457,9 @@ impl FinanceAgreementTypesByIdWorkRoleExclusionsById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementTypesByIdWorkTypeExclusions(rt::Node);
+pub struct AgreementTypesByIdWorkTypeExclusions(rt::Node);
 
-impl FinanceAgreementTypesByIdWorkTypeExclusions {
+impl AgreementTypesByIdWorkTypeExclusions {
     /// `GET /finance/agreementTypes/{parentId}/workTypeExclusions`
     /// (`getFinanceAgreementTypesByParentIdWorkTypeExclusions`): Get List of
     /// AgreementTypeWorkTypeExclusion.
@@ -1510,8 +1510,8 @@ impl FinanceAgreementTypesByIdWorkTypeExclusions {
     }
 
     /// One record: `/finance/agreementTypes/{id}/workTypeExclusions/{id}`.
-    pub fn id(&self, id: i32) -> FinanceAgreementTypesByIdWorkTypeExclusionsById {
-        FinanceAgreementTypesByIdWorkTypeExclusionsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AgreementTypesByIdWorkTypeExclusionsById {
+        AgreementTypesByIdWorkTypeExclusionsById(self.0.push(id.to_string()))
     }
 }
 
@@ -1519,9 +1519,9 @@ impl FinanceAgreementTypesByIdWorkTypeExclusions {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementTypesByIdWorkTypeExclusionsById(rt::Node);
+pub struct AgreementTypesByIdWorkTypeExclusionsById(rt::Node);
 
-impl FinanceAgreementTypesByIdWorkTypeExclusionsById {
+impl AgreementTypesByIdWorkTypeExclusionsById {
     /// `GET /finance/agreementTypes/{parentId}/workTypeExclusions/{id}`
     /// (`getFinanceAgreementTypesByParentIdWorkTypeExclusionsById`): Get
     /// AgreementTypeWorkTypeExclusion.
@@ -1570,9 +1570,9 @@ impl FinanceAgreementTypesByIdWorkTypeExclusionsById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementTypesByIdWorkroles(rt::Node);
+pub struct AgreementTypesByIdWorkroles(rt::Node);
 
-impl FinanceAgreementTypesByIdWorkroles {
+impl AgreementTypesByIdWorkroles {
     /// `GET /finance/agreementTypes/{parentId}/workroles`
     /// (`getFinanceAgreementTypesByParentIdWorkroles`): Get List of AgreementTypeWorkRole.
     ///
@@ -1617,13 +1617,13 @@ impl FinanceAgreementTypesByIdWorkroles {
     }
 
     /// One record: `/finance/agreementTypes/{id}/workroles/{id}`.
-    pub fn id(&self, id: i32) -> FinanceAgreementTypesByIdWorkrolesById {
-        FinanceAgreementTypesByIdWorkrolesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AgreementTypesByIdWorkrolesById {
+        AgreementTypesByIdWorkrolesById(self.0.push(id.to_string()))
     }
 
     /// `/finance/agreementTypes/{id}/workroles/info`.
-    pub fn info(&self) -> FinanceAgreementTypesByIdWorkrolesInfo {
-        FinanceAgreementTypesByIdWorkrolesInfo(self.0.clone())
+    pub fn info(&self) -> AgreementTypesByIdWorkrolesInfo {
+        AgreementTypesByIdWorkrolesInfo(self.0.clone())
     }
 }
 
@@ -1631,9 +1631,9 @@ impl FinanceAgreementTypesByIdWorkroles {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementTypesByIdWorkrolesById(rt::Node);
+pub struct AgreementTypesByIdWorkrolesById(rt::Node);
 
-impl FinanceAgreementTypesByIdWorkrolesById {
+impl AgreementTypesByIdWorkrolesById {
     /// `GET /finance/agreementTypes/{parentId}/workroles/{id}`
     /// (`getFinanceAgreementTypesByParentIdWorkrolesById`): Get AgreementTypeWorkRole.
     pub fn get(&self) -> rt::Call<m::AgreementTypeWorkRole> {
@@ -1712,9 +1712,9 @@ impl FinanceAgreementTypesByIdWorkrolesById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementTypesByIdWorkrolesInfo(rt::Node);
+pub struct AgreementTypesByIdWorkrolesInfo(rt::Node);
 
-impl FinanceAgreementTypesByIdWorkrolesInfo {
+impl AgreementTypesByIdWorkrolesInfo {
     /// `GET /finance/agreementTypes/{parentId}/workroles/info`
     /// (`getFinanceAgreementTypesByParentIdWorkrolesInfo`): Get List of AgreementTypeWorkRole.
     ///
@@ -1744,8 +1744,8 @@ impl FinanceAgreementTypesByIdWorkrolesInfo {
     }
 
     /// One record: `/finance/agreementTypes/{id}/workroles/info/{id}`.
-    pub fn id(&self, id: i32) -> FinanceAgreementTypesByIdWorkrolesInfoById {
-        FinanceAgreementTypesByIdWorkrolesInfoById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AgreementTypesByIdWorkrolesInfoById {
+        AgreementTypesByIdWorkrolesInfoById(self.0.push(id.to_string()))
     }
 }
 
@@ -1753,9 +1753,9 @@ impl FinanceAgreementTypesByIdWorkrolesInfo {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementTypesByIdWorkrolesInfoById(rt::Node);
+pub struct AgreementTypesByIdWorkrolesInfoById(rt::Node);
 
-impl FinanceAgreementTypesByIdWorkrolesInfoById {
+impl AgreementTypesByIdWorkrolesInfoById {
     /// `GET /finance/agreementTypes/{parentId}/workroles/info/{id}`
     /// (`getFinanceAgreementTypesByParentIdWorkrolesInfoById`): Get AgreementTypeWorkRoleInfo.
     pub fn get(&self) -> rt::Call<m::AgreementTypeWorkRoleInfo> {
@@ -1787,9 +1787,9 @@ impl FinanceAgreementTypesByIdWorkrolesInfoById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementTypesByIdWorktypes(rt::Node);
+pub struct AgreementTypesByIdWorktypes(rt::Node);
 
-impl FinanceAgreementTypesByIdWorktypes {
+impl AgreementTypesByIdWorktypes {
     /// `GET /finance/agreementTypes/{parentId}/worktypes`
     /// (`getFinanceAgreementTypesByParentIdWorktypes`): Get List of AgreementTypeWorkType.
     ///
@@ -1834,8 +1834,8 @@ impl FinanceAgreementTypesByIdWorktypes {
     }
 
     /// One record: `/finance/agreementTypes/{id}/worktypes/{id}`.
-    pub fn id(&self, id: i32) -> FinanceAgreementTypesByIdWorktypesById {
-        FinanceAgreementTypesByIdWorktypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AgreementTypesByIdWorktypesById {
+        AgreementTypesByIdWorktypesById(self.0.push(id.to_string()))
     }
 }
 
@@ -1843,9 +1843,9 @@ impl FinanceAgreementTypesByIdWorktypes {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementTypesByIdWorktypesById(rt::Node);
+pub struct AgreementTypesByIdWorktypesById(rt::Node);
 
-impl FinanceAgreementTypesByIdWorktypesById {
+impl AgreementTypesByIdWorktypesById {
     /// `GET /finance/agreementTypes/{parentId}/worktypes/{id}`
     /// (`getFinanceAgreementTypesByParentIdWorktypesById`): Get AgreementTypeWorkType.
     pub fn get(&self) -> rt::Call<m::AgreementTypeWorkType> {
@@ -1924,9 +1924,9 @@ impl FinanceAgreementTypesByIdWorktypesById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementrecap(rt::Node);
+pub struct Agreementrecap(rt::Node);
 
-impl FinanceAgreementrecap {
+impl Agreementrecap {
     /// `GET /finance/agreementrecap/` (`getFinanceAgreementrecap`): Get List of AgreementRecaps.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -1941,8 +1941,8 @@ impl FinanceAgreementrecap {
     }
 
     /// One record: `/finance/agreementrecap/{id}`.
-    pub fn id(&self, id: i32) -> FinanceAgreementrecapById {
-        FinanceAgreementrecapById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AgreementrecapById {
+        AgreementrecapById(self.0.push(id.to_string()))
     }
 }
 
@@ -1950,9 +1950,9 @@ impl FinanceAgreementrecap {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementrecapById(rt::Node);
+pub struct AgreementrecapById(rt::Node);
 
-impl FinanceAgreementrecapById {
+impl AgreementrecapById {
     /// `GET /finance/agreementrecap/{id}` (`getFinanceAgreementrecapById`): Get AgreementRecaps.
     pub fn get(&self) -> rt::Call<m::AgreementRecap> {
         rt::json(
@@ -1982,9 +1982,9 @@ impl FinanceAgreementrecapById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreements(rt::Node);
+pub struct Agreements(rt::Node);
 
-impl FinanceAgreements {
+impl Agreements {
     /// `GET /finance/agreements` (`getFinanceAgreements`): Get List of Agreement.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -2026,13 +2026,13 @@ impl FinanceAgreements {
     }
 
     /// One record: `/finance/agreements/{id}`.
-    pub fn id(&self, id: i32) -> FinanceAgreementsById {
-        FinanceAgreementsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AgreementsById {
+        AgreementsById(self.0.push(id.to_string()))
     }
 
     /// `/finance/agreements/types`.
-    pub fn types(&self) -> FinanceAgreementsTypes {
-        FinanceAgreementsTypes(self.0.clone())
+    pub fn types(&self) -> AgreementsTypes {
+        AgreementsTypes(self.0.clone())
     }
 }
 
@@ -2040,9 +2040,9 @@ impl FinanceAgreements {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementsById(rt::Node);
+pub struct AgreementsById(rt::Node);
 
-impl FinanceAgreementsById {
+impl AgreementsById {
     /// `GET /finance/agreements/{id}` (`getFinanceAgreementsById`): Get Agreement.
     pub fn get(&self) -> rt::Call<m::Agreement> {
         rt::json(
@@ -2112,73 +2112,73 @@ impl FinanceAgreementsById {
     }
 
     /// `/finance/agreements/{id}/additions`.
-    pub fn additions(&self) -> FinanceAgreementsByIdAdditions {
-        FinanceAgreementsByIdAdditions(self.0.clone())
+    pub fn additions(&self) -> AgreementsByIdAdditions {
+        AgreementsByIdAdditions(self.0.clone())
     }
 
     /// `/finance/agreements/{id}/adjustments`.
-    pub fn adjustments(&self) -> FinanceAgreementsByIdAdjustments {
-        FinanceAgreementsByIdAdjustments(self.0.clone())
+    pub fn adjustments(&self) -> AgreementsByIdAdjustments {
+        AgreementsByIdAdjustments(self.0.clone())
     }
 
     /// `/finance/agreements/{id}/applicationParameters`.
-    pub fn application_parameters(&self) -> FinanceAgreementsByIdApplicationParameters {
-        FinanceAgreementsByIdApplicationParameters(self.0.clone())
+    pub fn application_parameters(&self) -> AgreementsByIdApplicationParameters {
+        AgreementsByIdApplicationParameters(self.0.clone())
     }
 
     /// `/finance/agreements/{id}/boardDefaults`.
-    pub fn board_defaults(&self) -> FinanceAgreementsByIdBoardDefaults {
-        FinanceAgreementsByIdBoardDefaults(self.0.clone())
+    pub fn board_defaults(&self) -> AgreementsByIdBoardDefaults {
+        AgreementsByIdBoardDefaults(self.0.clone())
     }
 
     /// `/finance/agreements/{id}/configurations`.
-    pub fn configurations(&self) -> FinanceAgreementsByIdConfigurations {
-        FinanceAgreementsByIdConfigurations(self.0.clone())
+    pub fn configurations(&self) -> AgreementsByIdConfigurations {
+        AgreementsByIdConfigurations(self.0.clone())
     }
 
     /// `/finance/agreements/{id}/copy`.
-    pub fn copy(&self) -> FinanceAgreementsByIdCopy {
-        FinanceAgreementsByIdCopy(self.0.clone())
+    pub fn copy(&self) -> AgreementsByIdCopy {
+        AgreementsByIdCopy(self.0.clone())
     }
 
     /// `/finance/agreements/{id}/invoice`.
-    pub fn invoice(&self) -> FinanceAgreementsByIdInvoice {
-        FinanceAgreementsByIdInvoice(self.0.clone())
+    pub fn invoice(&self) -> AgreementsByIdInvoice {
+        AgreementsByIdInvoice(self.0.clone())
     }
 
     /// `/finance/agreements/{id}/quickAccess`.
-    pub fn quick_access(&self) -> FinanceAgreementsByIdQuickAccess {
-        FinanceAgreementsByIdQuickAccess(self.0.clone())
+    pub fn quick_access(&self) -> AgreementsByIdQuickAccess {
+        AgreementsByIdQuickAccess(self.0.clone())
     }
 
     /// `/finance/agreements/{id}/recurringParameters`.
-    pub fn recurring_parameters(&self) -> FinanceAgreementsByIdRecurringParameters {
-        FinanceAgreementsByIdRecurringParameters(self.0.clone())
+    pub fn recurring_parameters(&self) -> AgreementsByIdRecurringParameters {
+        AgreementsByIdRecurringParameters(self.0.clone())
     }
 
     /// `/finance/agreements/{id}/sites`.
-    pub fn sites(&self) -> FinanceAgreementsByIdSites {
-        FinanceAgreementsByIdSites(self.0.clone())
+    pub fn sites(&self) -> AgreementsByIdSites {
+        AgreementsByIdSites(self.0.clone())
     }
 
     /// `/finance/agreements/{id}/workRoleExclusions`.
-    pub fn work_role_exclusions(&self) -> FinanceAgreementsByIdWorkRoleExclusions {
-        FinanceAgreementsByIdWorkRoleExclusions(self.0.clone())
+    pub fn work_role_exclusions(&self) -> AgreementsByIdWorkRoleExclusions {
+        AgreementsByIdWorkRoleExclusions(self.0.clone())
     }
 
     /// `/finance/agreements/{id}/workTypeExclusions`.
-    pub fn work_type_exclusions(&self) -> FinanceAgreementsByIdWorkTypeExclusions {
-        FinanceAgreementsByIdWorkTypeExclusions(self.0.clone())
+    pub fn work_type_exclusions(&self) -> AgreementsByIdWorkTypeExclusions {
+        AgreementsByIdWorkTypeExclusions(self.0.clone())
     }
 
     /// `/finance/agreements/{id}/workroles`.
-    pub fn workroles(&self) -> FinanceAgreementsByIdWorkroles {
-        FinanceAgreementsByIdWorkroles(self.0.clone())
+    pub fn workroles(&self) -> AgreementsByIdWorkroles {
+        AgreementsByIdWorkroles(self.0.clone())
     }
 
     /// `/finance/agreements/{id}/worktypes`.
-    pub fn worktypes(&self) -> FinanceAgreementsByIdWorktypes {
-        FinanceAgreementsByIdWorktypes(self.0.clone())
+    pub fn worktypes(&self) -> AgreementsByIdWorktypes {
+        AgreementsByIdWorktypes(self.0.clone())
     }
 }
 
@@ -2186,9 +2186,9 @@ impl FinanceAgreementsById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementsByIdAdditions(rt::Node);
+pub struct AgreementsByIdAdditions(rt::Node);
 
-impl FinanceAgreementsByIdAdditions {
+impl AgreementsByIdAdditions {
     /// `GET /finance/agreements/{parentId}/additions` (`getFinanceAgreementsByParentIdAdditions`):
     /// Get List of Addition.
     ///
@@ -2233,8 +2233,8 @@ impl FinanceAgreementsByIdAdditions {
     }
 
     /// One record: `/finance/agreements/{id}/additions/{id}`.
-    pub fn id(&self, id: i32) -> FinanceAgreementsByIdAdditionsById {
-        FinanceAgreementsByIdAdditionsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AgreementsByIdAdditionsById {
+        AgreementsByIdAdditionsById(self.0.push(id.to_string()))
     }
 }
 
@@ -2242,9 +2242,9 @@ impl FinanceAgreementsByIdAdditions {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementsByIdAdditionsById(rt::Node);
+pub struct AgreementsByIdAdditionsById(rt::Node);
 
-impl FinanceAgreementsByIdAdditionsById {
+impl AgreementsByIdAdditionsById {
     /// `GET /finance/agreements/{parentId}/additions/{id}`
     /// (`getFinanceAgreementsByParentIdAdditionsById`): Get Addition.
     pub fn get(&self) -> rt::Call<m::Addition> {
@@ -2323,9 +2323,9 @@ impl FinanceAgreementsByIdAdditionsById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementsByIdAdjustments(rt::Node);
+pub struct AgreementsByIdAdjustments(rt::Node);
 
-impl FinanceAgreementsByIdAdjustments {
+impl AgreementsByIdAdjustments {
     /// `GET /finance/agreements/{parentId}/adjustments`
     /// (`getFinanceAgreementsByParentIdAdjustments`): Get List of Adjustment.
     ///
@@ -2370,8 +2370,8 @@ impl FinanceAgreementsByIdAdjustments {
     }
 
     /// One record: `/finance/agreements/{id}/adjustments/{id}`.
-    pub fn id(&self, id: i32) -> FinanceAgreementsByIdAdjustmentsById {
-        FinanceAgreementsByIdAdjustmentsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AgreementsByIdAdjustmentsById {
+        AgreementsByIdAdjustmentsById(self.0.push(id.to_string()))
     }
 }
 
@@ -2379,9 +2379,9 @@ impl FinanceAgreementsByIdAdjustments {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementsByIdAdjustmentsById(rt::Node);
+pub struct AgreementsByIdAdjustmentsById(rt::Node);
 
-impl FinanceAgreementsByIdAdjustmentsById {
+impl AgreementsByIdAdjustmentsById {
     /// `GET /finance/agreements/{parentId}/adjustments/{id}`
     /// (`getFinanceAgreementsByParentIdAdjustmentsById`): Get Adjustment.
     pub fn get(&self) -> rt::Call<m::AgreementAdjustment> {
@@ -2460,17 +2460,17 @@ impl FinanceAgreementsByIdAdjustmentsById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementsByIdApplicationParameters(rt::Node);
+pub struct AgreementsByIdApplicationParameters(rt::Node);
 
-impl FinanceAgreementsByIdApplicationParameters {
+impl AgreementsByIdApplicationParameters {
     /// The record named by `podId`: `/finance/agreements/{id}/applicationParameters/{podId}`. The
     /// value is percent-encoded as one path segment; an empty value is refused when a request is
     /// built.
     pub fn by_pod_id(
         &self,
         pod_id: impl Into<String>,
-    ) -> FinanceAgreementsByIdApplicationParametersByPodId {
-        FinanceAgreementsByIdApplicationParametersByPodId(self.0.push(pod_id.into()))
+    ) -> AgreementsByIdApplicationParametersByPodId {
+        AgreementsByIdApplicationParametersByPodId(self.0.push(pod_id.into()))
     }
 }
 
@@ -2479,9 +2479,9 @@ impl FinanceAgreementsByIdApplicationParameters {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementsByIdApplicationParametersByPodId(rt::Node);
+pub struct AgreementsByIdApplicationParametersByPodId(rt::Node);
 
-impl FinanceAgreementsByIdApplicationParametersByPodId {
+impl AgreementsByIdApplicationParametersByPodId {
     /// `GET /finance/agreements/{id}/applicationParameters/{podId}`
     /// (`getFinanceAgreementsByIdApplicationParametersByPodId`): Get
     /// AgreementApplicationParameters.
@@ -2515,9 +2515,9 @@ impl FinanceAgreementsByIdApplicationParametersByPodId {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementsByIdBoardDefaults(rt::Node);
+pub struct AgreementsByIdBoardDefaults(rt::Node);
 
-impl FinanceAgreementsByIdBoardDefaults {
+impl AgreementsByIdBoardDefaults {
     /// `GET /finance/agreements/{parentId}/boardDefaults`
     /// (`getFinanceAgreementsByParentIdBoardDefaults`): Get List of BoardDefault.
     ///
@@ -2562,8 +2562,8 @@ impl FinanceAgreementsByIdBoardDefaults {
     }
 
     /// One record: `/finance/agreements/{id}/boardDefaults/{id}`.
-    pub fn id(&self, id: i32) -> FinanceAgreementsByIdBoardDefaultsById {
-        FinanceAgreementsByIdBoardDefaultsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AgreementsByIdBoardDefaultsById {
+        AgreementsByIdBoardDefaultsById(self.0.push(id.to_string()))
     }
 }
 
@@ -2571,9 +2571,9 @@ impl FinanceAgreementsByIdBoardDefaults {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementsByIdBoardDefaultsById(rt::Node);
+pub struct AgreementsByIdBoardDefaultsById(rt::Node);
 
-impl FinanceAgreementsByIdBoardDefaultsById {
+impl AgreementsByIdBoardDefaultsById {
     /// `GET /finance/agreements/{parentId}/boardDefaults/{id}`
     /// (`getFinanceAgreementsByParentIdBoardDefaultsById`): Get BoardDefault.
     pub fn get(&self) -> rt::Call<m::BoardDefault> {
@@ -2652,9 +2652,9 @@ impl FinanceAgreementsByIdBoardDefaultsById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementsByIdConfigurations(rt::Node);
+pub struct AgreementsByIdConfigurations(rt::Node);
 
-impl FinanceAgreementsByIdConfigurations {
+impl AgreementsByIdConfigurations {
     /// `GET /finance/agreements/{parentId}/configurations`
     /// (`getFinanceAgreementsByParentIdConfigurations`): Get List of ConfigurationReference.
     ///
@@ -2699,8 +2699,8 @@ impl FinanceAgreementsByIdConfigurations {
     }
 
     /// One record: `/finance/agreements/{id}/configurations/{id}`.
-    pub fn id(&self, id: i32) -> FinanceAgreementsByIdConfigurationsById {
-        FinanceAgreementsByIdConfigurationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AgreementsByIdConfigurationsById {
+        AgreementsByIdConfigurationsById(self.0.push(id.to_string()))
     }
 }
 
@@ -2708,9 +2708,9 @@ impl FinanceAgreementsByIdConfigurations {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementsByIdConfigurationsById(rt::Node);
+pub struct AgreementsByIdConfigurationsById(rt::Node);
 
-impl FinanceAgreementsByIdConfigurationsById {
+impl AgreementsByIdConfigurationsById {
     /// `GET /finance/agreements/{parentId}/configurations/{id}`
     /// (`getFinanceAgreementsByParentIdConfigurationsById`): Get ConfigurationReference.
     pub fn get(&self) -> rt::Call<m::ConfigurationReference> {
@@ -2756,9 +2756,9 @@ impl FinanceAgreementsByIdConfigurationsById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementsByIdCopy(rt::Node);
+pub struct AgreementsByIdCopy(rt::Node);
 
-impl FinanceAgreementsByIdCopy {
+impl AgreementsByIdCopy {
     /// `POST /finance/agreements/{parentId}/copy` (`postFinanceAgreementsByParentIdCopy`): Post
     /// CopyAgreementAction.
     ///
@@ -2783,9 +2783,9 @@ impl FinanceAgreementsByIdCopy {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementsByIdInvoice(rt::Node);
+pub struct AgreementsByIdInvoice(rt::Node);
 
-impl FinanceAgreementsByIdInvoice {
+impl AgreementsByIdInvoice {
     /// `POST /finance/agreements/{id}/invoice` (`postFinanceAgreementsByIdInvoice`): Post
     /// AgreementInvoice.
     ///
@@ -2807,12 +2807,12 @@ impl FinanceAgreementsByIdInvoice {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementsByIdQuickAccess(rt::Node);
+pub struct AgreementsByIdQuickAccess(rt::Node);
 
-impl FinanceAgreementsByIdQuickAccess {
+impl AgreementsByIdQuickAccess {
     /// `/finance/agreements/{id}/quickAccess/count`.
-    pub fn count_node(&self) -> FinanceAgreementsByIdQuickAccessCount {
-        FinanceAgreementsByIdQuickAccessCount(self.0.clone())
+    pub fn count_node(&self) -> AgreementsByIdQuickAccessCount {
+        AgreementsByIdQuickAccessCount(self.0.clone())
     }
 }
 
@@ -2820,9 +2820,9 @@ impl FinanceAgreementsByIdQuickAccess {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementsByIdQuickAccessCount(rt::Node);
+pub struct AgreementsByIdQuickAccessCount(rt::Node);
 
-impl FinanceAgreementsByIdQuickAccessCount {
+impl AgreementsByIdQuickAccessCount {
     /// `GET /finance/agreements/{id}/quickAccess/count`
     /// (`getFinanceAgreementsByIdQuickAccessCount`): Get Agreement Tab Count.
     ///
@@ -2845,17 +2845,14 @@ impl FinanceAgreementsByIdQuickAccessCount {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementsByIdRecurringParameters(rt::Node);
+pub struct AgreementsByIdRecurringParameters(rt::Node);
 
-impl FinanceAgreementsByIdRecurringParameters {
+impl AgreementsByIdRecurringParameters {
     /// The record named by `podId`: `/finance/agreements/{id}/recurringParameters/{podId}`. The
     /// value is percent-encoded as one path segment; an empty value is refused when a request is
     /// built.
-    pub fn by_pod_id(
-        &self,
-        pod_id: impl Into<String>,
-    ) -> FinanceAgreementsByIdRecurringParametersByPodId {
-        FinanceAgreementsByIdRecurringParametersByPodId(self.0.push(pod_id.into()))
+    pub fn by_pod_id(&self, pod_id: impl Into<String>) -> AgreementsByIdRecurringParametersByPodId {
+        AgreementsByIdRecurringParametersByPodId(self.0.push(pod_id.into()))
     }
 }
 
@@ -2863,9 +2860,9 @@ impl FinanceAgreementsByIdRecurringParameters {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementsByIdRecurringParametersByPodId(rt::Node);
+pub struct AgreementsByIdRecurringParametersByPodId(rt::Node);
 
-impl FinanceAgreementsByIdRecurringParametersByPodId {
+impl AgreementsByIdRecurringParametersByPodId {
     /// `GET /finance/agreements/{id}/recurringParameters/{podId}`
     /// (`getFinanceAgreementsByIdRecurringParametersByPodId`): Get AgreementRecurringParameters.
     pub fn get(&self) -> rt::Call<m::AgreementRecurringParameters> {
@@ -2897,9 +2894,9 @@ impl FinanceAgreementsByIdRecurringParametersByPodId {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementsByIdSites(rt::Node);
+pub struct AgreementsByIdSites(rt::Node);
 
-impl FinanceAgreementsByIdSites {
+impl AgreementsByIdSites {
     /// `GET /finance/agreements/{parentId}/sites` (`getFinanceAgreementsByParentIdSites`): Get List
     /// of AgreementSite.
     ///
@@ -2944,8 +2941,8 @@ impl FinanceAgreementsByIdSites {
     }
 
     /// One record: `/finance/agreements/{id}/sites/{id}`.
-    pub fn id(&self, id: i32) -> FinanceAgreementsByIdSitesById {
-        FinanceAgreementsByIdSitesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AgreementsByIdSitesById {
+        AgreementsByIdSitesById(self.0.push(id.to_string()))
     }
 }
 
@@ -2953,9 +2950,9 @@ impl FinanceAgreementsByIdSites {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementsByIdSitesById(rt::Node);
+pub struct AgreementsByIdSitesById(rt::Node);
 
-impl FinanceAgreementsByIdSitesById {
+impl AgreementsByIdSitesById {
     /// `GET /finance/agreements/{parentId}/sites/{id}` (`getFinanceAgreementsByParentIdSitesById`):
     /// Get AgreementSite.
     pub fn get(&self) -> rt::Call<m::AgreementSite> {
@@ -3034,9 +3031,9 @@ impl FinanceAgreementsByIdSitesById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementsByIdWorkRoleExclusions(rt::Node);
+pub struct AgreementsByIdWorkRoleExclusions(rt::Node);
 
-impl FinanceAgreementsByIdWorkRoleExclusions {
+impl AgreementsByIdWorkRoleExclusions {
     /// `GET /finance/agreements/{parentId}/workRoleExclusions`
     /// (`getFinanceAgreementsByParentIdWorkRoleExclusions`): Get List of
     /// AgreementWorkRoleExclusion.
@@ -3086,8 +3083,8 @@ impl FinanceAgreementsByIdWorkRoleExclusions {
     }
 
     /// One record: `/finance/agreements/{id}/workRoleExclusions/{id}`.
-    pub fn id(&self, id: i32) -> FinanceAgreementsByIdWorkRoleExclusionsById {
-        FinanceAgreementsByIdWorkRoleExclusionsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AgreementsByIdWorkRoleExclusionsById {
+        AgreementsByIdWorkRoleExclusionsById(self.0.push(id.to_string()))
     }
 }
 
@@ -3095,9 +3092,9 @@ impl FinanceAgreementsByIdWorkRoleExclusions {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementsByIdWorkRoleExclusionsById(rt::Node);
+pub struct AgreementsByIdWorkRoleExclusionsById(rt::Node);
 
-impl FinanceAgreementsByIdWorkRoleExclusionsById {
+impl AgreementsByIdWorkRoleExclusionsById {
     /// `DELETE /finance/agreements/{parentId}/workRoleExclusions/{id}`
     /// (`deleteFinanceAgreementsByParentIdWorkRoleExclusionsById`): Delete
     /// AgreementWorkRoleExclusion.
@@ -3118,9 +3115,9 @@ impl FinanceAgreementsByIdWorkRoleExclusionsById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementsByIdWorkTypeExclusions(rt::Node);
+pub struct AgreementsByIdWorkTypeExclusions(rt::Node);
 
-impl FinanceAgreementsByIdWorkTypeExclusions {
+impl AgreementsByIdWorkTypeExclusions {
     /// `GET /finance/agreements/{parentId}/workTypeExclusions`
     /// (`getFinanceAgreementsByParentIdWorkTypeExclusions`): Get List of
     /// AgreementWorkTypeExclusion.
@@ -3170,8 +3167,8 @@ impl FinanceAgreementsByIdWorkTypeExclusions {
     }
 
     /// One record: `/finance/agreements/{id}/workTypeExclusions/{id}`.
-    pub fn id(&self, id: i32) -> FinanceAgreementsByIdWorkTypeExclusionsById {
-        FinanceAgreementsByIdWorkTypeExclusionsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AgreementsByIdWorkTypeExclusionsById {
+        AgreementsByIdWorkTypeExclusionsById(self.0.push(id.to_string()))
     }
 }
 
@@ -3179,9 +3176,9 @@ impl FinanceAgreementsByIdWorkTypeExclusions {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementsByIdWorkTypeExclusionsById(rt::Node);
+pub struct AgreementsByIdWorkTypeExclusionsById(rt::Node);
 
-impl FinanceAgreementsByIdWorkTypeExclusionsById {
+impl AgreementsByIdWorkTypeExclusionsById {
     /// `DELETE /finance/agreements/{parentId}/workTypeExclusions/{id}`
     /// (`deleteFinanceAgreementsByParentIdWorkTypeExclusionsById`): Delete
     /// AgreementWorkTypeExclusion.
@@ -3202,9 +3199,9 @@ impl FinanceAgreementsByIdWorkTypeExclusionsById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementsByIdWorkroles(rt::Node);
+pub struct AgreementsByIdWorkroles(rt::Node);
 
-impl FinanceAgreementsByIdWorkroles {
+impl AgreementsByIdWorkroles {
     /// `GET /finance/agreements/{parentId}/workroles` (`getFinanceAgreementsByParentIdWorkroles`):
     /// Get List of AgreementWorkRole.
     ///
@@ -3249,8 +3246,8 @@ impl FinanceAgreementsByIdWorkroles {
     }
 
     /// One record: `/finance/agreements/{id}/workroles/{id}`.
-    pub fn id(&self, id: i32) -> FinanceAgreementsByIdWorkrolesById {
-        FinanceAgreementsByIdWorkrolesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AgreementsByIdWorkrolesById {
+        AgreementsByIdWorkrolesById(self.0.push(id.to_string()))
     }
 }
 
@@ -3258,9 +3255,9 @@ impl FinanceAgreementsByIdWorkroles {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementsByIdWorkrolesById(rt::Node);
+pub struct AgreementsByIdWorkrolesById(rt::Node);
 
-impl FinanceAgreementsByIdWorkrolesById {
+impl AgreementsByIdWorkrolesById {
     /// `GET /finance/agreements/{parentId}/workroles/{id}`
     /// (`getFinanceAgreementsByParentIdWorkrolesById`): Get AgreementWorkRole.
     pub fn get(&self) -> rt::Call<m::AgreementWorkRole> {
@@ -3339,9 +3336,9 @@ impl FinanceAgreementsByIdWorkrolesById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementsByIdWorktypes(rt::Node);
+pub struct AgreementsByIdWorktypes(rt::Node);
 
-impl FinanceAgreementsByIdWorktypes {
+impl AgreementsByIdWorktypes {
     /// `GET /finance/agreements/{parentId}/worktypes` (`getFinanceAgreementsByParentIdWorktypes`):
     /// Get List of AgreementWorkType.
     ///
@@ -3386,8 +3383,8 @@ impl FinanceAgreementsByIdWorktypes {
     }
 
     /// One record: `/finance/agreements/{id}/worktypes/{id}`.
-    pub fn id(&self, id: i32) -> FinanceAgreementsByIdWorktypesById {
-        FinanceAgreementsByIdWorktypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AgreementsByIdWorktypesById {
+        AgreementsByIdWorktypesById(self.0.push(id.to_string()))
     }
 }
 
@@ -3395,9 +3392,9 @@ impl FinanceAgreementsByIdWorktypes {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementsByIdWorktypesById(rt::Node);
+pub struct AgreementsByIdWorktypesById(rt::Node);
 
-impl FinanceAgreementsByIdWorktypesById {
+impl AgreementsByIdWorktypesById {
     /// `GET /finance/agreements/{parentId}/worktypes/{id}`
     /// (`getFinanceAgreementsByParentIdWorktypesById`): Get AgreementWorkType.
     pub fn get(&self) -> rt::Call<m::AgreementWorkType> {
@@ -3476,9 +3473,9 @@ impl FinanceAgreementsByIdWorktypesById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementsTypes(rt::Node);
+pub struct AgreementsTypes(rt::Node);
 
-impl FinanceAgreementsTypes {
+impl AgreementsTypes {
     /// `GET /finance/agreements/types` (`getFinanceAgreementsTypes`): Get List of AgreementType.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -3521,13 +3518,13 @@ impl FinanceAgreementsTypes {
     }
 
     /// One record: `/finance/agreements/types/{id}`.
-    pub fn id(&self, id: i32) -> FinanceAgreementsTypesById {
-        FinanceAgreementsTypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AgreementsTypesById {
+        AgreementsTypesById(self.0.push(id.to_string()))
     }
 
     /// `/finance/agreements/types/info`.
-    pub fn info(&self) -> FinanceAgreementsTypesInfo {
-        FinanceAgreementsTypesInfo(self.0.clone())
+    pub fn info(&self) -> AgreementsTypesInfo {
+        AgreementsTypesInfo(self.0.clone())
     }
 }
 
@@ -3535,9 +3532,9 @@ impl FinanceAgreementsTypes {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementsTypesById(rt::Node);
+pub struct AgreementsTypesById(rt::Node);
 
-impl FinanceAgreementsTypesById {
+impl AgreementsTypesById {
     /// `GET /finance/agreements/types/{id}` (`getFinanceAgreementsTypesById`): Get AgreementType.
     pub fn get(&self) -> rt::Call<m::AgreementType> {
         rt::json(
@@ -3609,18 +3606,18 @@ impl FinanceAgreementsTypesById {
     }
 
     /// `/finance/agreements/types/{id}/copy`.
-    pub fn copy(&self) -> FinanceAgreementsTypesByIdCopy {
-        FinanceAgreementsTypesByIdCopy(self.0.clone())
+    pub fn copy(&self) -> AgreementsTypesByIdCopy {
+        AgreementsTypesByIdCopy(self.0.clone())
     }
 
     /// `/finance/agreements/types/{id}/info`.
-    pub fn info(&self) -> FinanceAgreementsTypesByIdInfo {
-        FinanceAgreementsTypesByIdInfo(self.0.clone())
+    pub fn info(&self) -> AgreementsTypesByIdInfo {
+        AgreementsTypesByIdInfo(self.0.clone())
     }
 
     /// `/finance/agreements/types/{id}/usages`.
-    pub fn usages(&self) -> FinanceAgreementsTypesByIdUsages {
-        FinanceAgreementsTypesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> AgreementsTypesByIdUsages {
+        AgreementsTypesByIdUsages(self.0.clone())
     }
 }
 
@@ -3628,9 +3625,9 @@ impl FinanceAgreementsTypesById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementsTypesByIdCopy(rt::Node);
+pub struct AgreementsTypesByIdCopy(rt::Node);
 
-impl FinanceAgreementsTypesByIdCopy {
+impl AgreementsTypesByIdCopy {
     /// `POST /finance/agreements/types/{id}/copy` (`postFinanceAgreementsByIdCopy`): Post
     /// AgreementType.
     ///
@@ -3660,9 +3657,9 @@ impl FinanceAgreementsTypesByIdCopy {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementsTypesByIdInfo(rt::Node);
+pub struct AgreementsTypesByIdInfo(rt::Node);
 
-impl FinanceAgreementsTypesByIdInfo {
+impl AgreementsTypesByIdInfo {
     /// `GET /finance/agreements/types/{id}/info` (`getFinanceAgreementsTypesByIdInfo`): Get
     /// AgreementType.
     pub fn get(&self) -> rt::Call<m::AgreementTypeInfo> {
@@ -3682,9 +3679,9 @@ impl FinanceAgreementsTypesByIdInfo {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementsTypesByIdUsages(rt::Node);
+pub struct AgreementsTypesByIdUsages(rt::Node);
 
-impl FinanceAgreementsTypesByIdUsages {
+impl AgreementsTypesByIdUsages {
     /// `GET /finance/agreements/types/{id}/usages` (`getFinanceAgreementsTypesByIdUsages`): Get
     /// List of Usage Count.
     ///
@@ -3700,8 +3697,8 @@ impl FinanceAgreementsTypesByIdUsages {
     }
 
     /// `/finance/agreements/types/{id}/usages/list`.
-    pub fn list_node(&self) -> FinanceAgreementsTypesByIdUsagesList {
-        FinanceAgreementsTypesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> AgreementsTypesByIdUsagesList {
+        AgreementsTypesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -3709,9 +3706,9 @@ impl FinanceAgreementsTypesByIdUsages {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementsTypesByIdUsagesList(rt::Node);
+pub struct AgreementsTypesByIdUsagesList(rt::Node);
 
-impl FinanceAgreementsTypesByIdUsagesList {
+impl AgreementsTypesByIdUsagesList {
     /// `GET /finance/agreements/types/{id}/usages/list`
     /// (`getFinanceAgreementsTypesByIdUsagesList`): Get List of Usage.
     ///
@@ -3731,9 +3728,9 @@ impl FinanceAgreementsTypesByIdUsagesList {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementsTypesInfo(rt::Node);
+pub struct AgreementsTypesInfo(rt::Node);
 
-impl FinanceAgreementsTypesInfo {
+impl AgreementsTypesInfo {
     /// `GET /finance/agreements/types/info` (`getFinanceAgreementsTypesInfo`): Get List of
     /// AgreementTypeInfo.
     ///
@@ -3766,9 +3763,9 @@ impl FinanceAgreementsTypesInfo {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceBatchSetups(rt::Node);
+pub struct BatchSetups(rt::Node);
 
-impl FinanceBatchSetups {
+impl BatchSetups {
     /// `GET /finance/batchSetups` (`getFinanceBatchSetups`): Get List of AgreementBatchSetup.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -3796,8 +3793,8 @@ impl FinanceBatchSetups {
     }
 
     /// One record: `/finance/batchSetups/{id}`.
-    pub fn id(&self, id: i32) -> FinanceBatchSetupsById {
-        FinanceBatchSetupsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> BatchSetupsById {
+        BatchSetupsById(self.0.push(id.to_string()))
     }
 }
 
@@ -3805,9 +3802,9 @@ impl FinanceBatchSetups {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceBatchSetupsById(rt::Node);
+pub struct BatchSetupsById(rt::Node);
 
-impl FinanceBatchSetupsById {
+impl BatchSetupsById {
     /// `GET /finance/batchSetups/{id}` (`getFinanceBatchSetupsById`): Get AgreementBatchSetup.
     pub fn get(&self) -> rt::Call<m::AgreementBatchSetup> {
         rt::json(
@@ -3869,9 +3866,9 @@ impl FinanceBatchSetupsById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceBillingCycles(rt::Node);
+pub struct BillingCycles(rt::Node);
 
-impl FinanceBillingCycles {
+impl BillingCycles {
     /// `GET /finance/billingCycles` (`getFinanceBillingCycles`): Get List of BillingCycle.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -3914,13 +3911,13 @@ impl FinanceBillingCycles {
     }
 
     /// One record: `/finance/billingCycles/{id}`.
-    pub fn id(&self, id: i32) -> FinanceBillingCyclesById {
-        FinanceBillingCyclesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> BillingCyclesById {
+        BillingCyclesById(self.0.push(id.to_string()))
     }
 
     /// `/finance/billingCycles/info`.
-    pub fn info(&self) -> FinanceBillingCyclesInfo {
-        FinanceBillingCyclesInfo(self.0.clone())
+    pub fn info(&self) -> BillingCyclesInfo {
+        BillingCyclesInfo(self.0.clone())
     }
 }
 
@@ -3928,9 +3925,9 @@ impl FinanceBillingCycles {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceBillingCyclesById(rt::Node);
+pub struct BillingCyclesById(rt::Node);
 
-impl FinanceBillingCyclesById {
+impl BillingCyclesById {
     /// `GET /finance/billingCycles/{id}` (`getFinanceBillingCyclesById`): Get BillingCycle.
     pub fn get(&self) -> rt::Call<m::BillingCycle> {
         rt::json(
@@ -4001,13 +3998,13 @@ impl FinanceBillingCyclesById {
     }
 
     /// `/finance/billingCycles/{id}/info`.
-    pub fn info(&self) -> FinanceBillingCyclesByIdInfo {
-        FinanceBillingCyclesByIdInfo(self.0.clone())
+    pub fn info(&self) -> BillingCyclesByIdInfo {
+        BillingCyclesByIdInfo(self.0.clone())
     }
 
     /// `/finance/billingCycles/{id}/usages`.
-    pub fn usages(&self) -> FinanceBillingCyclesByIdUsages {
-        FinanceBillingCyclesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> BillingCyclesByIdUsages {
+        BillingCyclesByIdUsages(self.0.clone())
     }
 }
 
@@ -4015,9 +4012,9 @@ impl FinanceBillingCyclesById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceBillingCyclesByIdInfo(rt::Node);
+pub struct BillingCyclesByIdInfo(rt::Node);
 
-impl FinanceBillingCyclesByIdInfo {
+impl BillingCyclesByIdInfo {
     /// `GET /finance/billingCycles/{id}/info` (`getFinanceBillingCyclesByIdInfo`): Get
     /// BillingCycleInfos.
     pub fn get(&self) -> rt::Call<m::BillingCycleInfo> {
@@ -4037,9 +4034,9 @@ impl FinanceBillingCyclesByIdInfo {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceBillingCyclesByIdUsages(rt::Node);
+pub struct BillingCyclesByIdUsages(rt::Node);
 
-impl FinanceBillingCyclesByIdUsages {
+impl BillingCyclesByIdUsages {
     /// `GET /finance/billingCycles/{id}/usages` (`getFinanceBillingCyclesByIdUsages`): Get List of
     /// Usage Count.
     ///
@@ -4055,8 +4052,8 @@ impl FinanceBillingCyclesByIdUsages {
     }
 
     /// `/finance/billingCycles/{id}/usages/list`.
-    pub fn list_node(&self) -> FinanceBillingCyclesByIdUsagesList {
-        FinanceBillingCyclesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> BillingCyclesByIdUsagesList {
+        BillingCyclesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -4064,9 +4061,9 @@ impl FinanceBillingCyclesByIdUsages {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceBillingCyclesByIdUsagesList(rt::Node);
+pub struct BillingCyclesByIdUsagesList(rt::Node);
 
-impl FinanceBillingCyclesByIdUsagesList {
+impl BillingCyclesByIdUsagesList {
     /// `GET /finance/billingCycles/{id}/usages/list` (`getFinanceBillingCyclesByIdUsagesList`): Get
     /// List of Usage.
     ///
@@ -4086,9 +4083,9 @@ impl FinanceBillingCyclesByIdUsagesList {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceBillingCyclesInfo(rt::Node);
+pub struct BillingCyclesInfo(rt::Node);
 
-impl FinanceBillingCyclesInfo {
+impl BillingCyclesInfo {
     /// `GET /finance/billingCycles/info` (`getFinanceBillingCyclesInfo`): Get List of
     /// BillingCycleInfos.
     ///
@@ -4121,9 +4118,9 @@ impl FinanceBillingCyclesInfo {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceBillingSetups(rt::Node);
+pub struct BillingSetups(rt::Node);
 
-impl FinanceBillingSetups {
+impl BillingSetups {
     /// `GET /finance/billingSetups` (`getFinanceBillingSetups`): Get List of BillingSetup.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -4166,13 +4163,13 @@ impl FinanceBillingSetups {
     }
 
     /// One record: `/finance/billingSetups/{id}`.
-    pub fn id(&self, id: i32) -> FinanceBillingSetupsById {
-        FinanceBillingSetupsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> BillingSetupsById {
+        BillingSetupsById(self.0.push(id.to_string()))
     }
 
     /// `/finance/billingSetups/info`.
-    pub fn info(&self) -> FinanceBillingSetupsInfo {
-        FinanceBillingSetupsInfo(self.0.clone())
+    pub fn info(&self) -> BillingSetupsInfo {
+        BillingSetupsInfo(self.0.clone())
     }
 }
 
@@ -4180,9 +4177,9 @@ impl FinanceBillingSetups {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceBillingSetupsById(rt::Node);
+pub struct BillingSetupsById(rt::Node);
 
-impl FinanceBillingSetupsById {
+impl BillingSetupsById {
     /// `GET /finance/billingSetups/{id}` (`getFinanceBillingSetupsById`): Get BillingSetup.
     pub fn get(&self) -> rt::Call<m::BillingSetup> {
         rt::json(
@@ -4253,13 +4250,13 @@ impl FinanceBillingSetupsById {
     }
 
     /// `/finance/billingSetups/{id}/info`.
-    pub fn info(&self) -> FinanceBillingSetupsByIdInfo {
-        FinanceBillingSetupsByIdInfo(self.0.clone())
+    pub fn info(&self) -> BillingSetupsByIdInfo {
+        BillingSetupsByIdInfo(self.0.clone())
     }
 
     /// `/finance/billingSetups/{id}/routings`.
-    pub fn routings(&self) -> FinanceBillingSetupsByIdRoutings {
-        FinanceBillingSetupsByIdRoutings(self.0.clone())
+    pub fn routings(&self) -> BillingSetupsByIdRoutings {
+        BillingSetupsByIdRoutings(self.0.clone())
     }
 }
 
@@ -4267,9 +4264,9 @@ impl FinanceBillingSetupsById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceBillingSetupsByIdInfo(rt::Node);
+pub struct BillingSetupsByIdInfo(rt::Node);
 
-impl FinanceBillingSetupsByIdInfo {
+impl BillingSetupsByIdInfo {
     /// `GET /finance/billingSetups/{id}/info` (`getFinanceBillingSetupsByIdInfo`): Get
     /// BillingSetupInfos.
     pub fn get(&self) -> rt::Call<m::BillingSetupInfo> {
@@ -4289,9 +4286,9 @@ impl FinanceBillingSetupsByIdInfo {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceBillingSetupsByIdRoutings(rt::Node);
+pub struct BillingSetupsByIdRoutings(rt::Node);
 
-impl FinanceBillingSetupsByIdRoutings {
+impl BillingSetupsByIdRoutings {
     /// `GET /finance/billingSetups/{parentId}/routings`
     /// (`getFinanceBillingSetupsByParentIdRoutings`): Get List of BillingSetupRouting.
     ///
@@ -4336,8 +4333,8 @@ impl FinanceBillingSetupsByIdRoutings {
     }
 
     /// One record: `/finance/billingSetups/{id}/routings/{id}`.
-    pub fn id(&self, id: i32) -> FinanceBillingSetupsByIdRoutingsById {
-        FinanceBillingSetupsByIdRoutingsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> BillingSetupsByIdRoutingsById {
+        BillingSetupsByIdRoutingsById(self.0.push(id.to_string()))
     }
 }
 
@@ -4345,9 +4342,9 @@ impl FinanceBillingSetupsByIdRoutings {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceBillingSetupsByIdRoutingsById(rt::Node);
+pub struct BillingSetupsByIdRoutingsById(rt::Node);
 
-impl FinanceBillingSetupsByIdRoutingsById {
+impl BillingSetupsByIdRoutingsById {
     /// `GET /finance/billingSetups/{parentId}/routings/{id}`
     /// (`getFinanceBillingSetupsByParentIdRoutingsById`): Get BillingSetupRouting.
     pub fn get(&self) -> rt::Call<m::BillingSetupRouting> {
@@ -4426,9 +4423,9 @@ impl FinanceBillingSetupsByIdRoutingsById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceBillingSetupsInfo(rt::Node);
+pub struct BillingSetupsInfo(rt::Node);
 
-impl FinanceBillingSetupsInfo {
+impl BillingSetupsInfo {
     /// `GET /finance/billingSetups/info` (`getFinanceBillingSetupsInfo`): Get List of
     /// BillingSetupInfos.
     ///
@@ -4461,9 +4458,9 @@ impl FinanceBillingSetupsInfo {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceBillingStatuses(rt::Node);
+pub struct BillingStatuses(rt::Node);
 
-impl FinanceBillingStatuses {
+impl BillingStatuses {
     /// `GET /finance/billingStatuses` (`getFinanceBillingStatuses`): Get List of BillingStatus.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -4506,13 +4503,13 @@ impl FinanceBillingStatuses {
     }
 
     /// One record: `/finance/billingStatuses/{id}`.
-    pub fn id(&self, id: i32) -> FinanceBillingStatusesById {
-        FinanceBillingStatusesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> BillingStatusesById {
+        BillingStatusesById(self.0.push(id.to_string()))
     }
 
     /// `/finance/billingStatuses/info`.
-    pub fn info(&self) -> FinanceBillingStatusesInfo {
-        FinanceBillingStatusesInfo(self.0.clone())
+    pub fn info(&self) -> BillingStatusesInfo {
+        BillingStatusesInfo(self.0.clone())
     }
 }
 
@@ -4520,9 +4517,9 @@ impl FinanceBillingStatuses {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceBillingStatusesById(rt::Node);
+pub struct BillingStatusesById(rt::Node);
 
-impl FinanceBillingStatusesById {
+impl BillingStatusesById {
     /// `GET /finance/billingStatuses/{id}` (`getFinanceBillingStatusesById`): Get BillingStatus.
     pub fn get(&self) -> rt::Call<m::BillingStatus> {
         rt::json(
@@ -4594,13 +4591,13 @@ impl FinanceBillingStatusesById {
     }
 
     /// `/finance/billingStatuses/{id}/info`.
-    pub fn info(&self) -> FinanceBillingStatusesByIdInfo {
-        FinanceBillingStatusesByIdInfo(self.0.clone())
+    pub fn info(&self) -> BillingStatusesByIdInfo {
+        BillingStatusesByIdInfo(self.0.clone())
     }
 
     /// `/finance/billingStatuses/{id}/usages`.
-    pub fn usages(&self) -> FinanceBillingStatusesByIdUsages {
-        FinanceBillingStatusesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> BillingStatusesByIdUsages {
+        BillingStatusesByIdUsages(self.0.clone())
     }
 }
 
@@ -4608,9 +4605,9 @@ impl FinanceBillingStatusesById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceBillingStatusesByIdInfo(rt::Node);
+pub struct BillingStatusesByIdInfo(rt::Node);
 
-impl FinanceBillingStatusesByIdInfo {
+impl BillingStatusesByIdInfo {
     /// `GET /finance/billingStatuses/{id}/info` (`getFinanceBillingStatusesByIdInfo`): Get
     /// BillingStatusInfo.
     pub fn get(&self) -> rt::Call<m::BillingStatusInfo> {
@@ -4630,9 +4627,9 @@ impl FinanceBillingStatusesByIdInfo {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceBillingStatusesByIdUsages(rt::Node);
+pub struct BillingStatusesByIdUsages(rt::Node);
 
-impl FinanceBillingStatusesByIdUsages {
+impl BillingStatusesByIdUsages {
     /// `GET /finance/billingStatuses/{id}/usages` (`getFinanceBillingStatusesByIdUsages`): Get List
     /// of Usage Count.
     ///
@@ -4648,8 +4645,8 @@ impl FinanceBillingStatusesByIdUsages {
     }
 
     /// `/finance/billingStatuses/{id}/usages/list`.
-    pub fn list_node(&self) -> FinanceBillingStatusesByIdUsagesList {
-        FinanceBillingStatusesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> BillingStatusesByIdUsagesList {
+        BillingStatusesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -4657,9 +4654,9 @@ impl FinanceBillingStatusesByIdUsages {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceBillingStatusesByIdUsagesList(rt::Node);
+pub struct BillingStatusesByIdUsagesList(rt::Node);
 
-impl FinanceBillingStatusesByIdUsagesList {
+impl BillingStatusesByIdUsagesList {
     /// `GET /finance/billingStatuses/{id}/usages/list` (`getFinanceBillingStatusesByIdUsagesList`):
     /// Get List of Usage.
     ///
@@ -4679,9 +4676,9 @@ impl FinanceBillingStatusesByIdUsagesList {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceBillingStatusesInfo(rt::Node);
+pub struct BillingStatusesInfo(rt::Node);
 
-impl FinanceBillingStatusesInfo {
+impl BillingStatusesInfo {
     /// `GET /finance/billingStatuses/info` (`getFinanceBillingStatusesInfo`): Get List of
     /// BillingStatusInfo.
     ///
@@ -4714,9 +4711,9 @@ impl FinanceBillingStatusesInfo {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceBillingTerms(rt::Node);
+pub struct BillingTerms(rt::Node);
 
-impl FinanceBillingTerms {
+impl BillingTerms {
     /// `GET /finance/billingTerms` (`getFinanceBillingTerms`): Get List of BillingTerm.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -4758,13 +4755,13 @@ impl FinanceBillingTerms {
     }
 
     /// One record: `/finance/billingTerms/{id}`.
-    pub fn id(&self, id: i32) -> FinanceBillingTermsById {
-        FinanceBillingTermsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> BillingTermsById {
+        BillingTermsById(self.0.push(id.to_string()))
     }
 
     /// `/finance/billingTerms/info`.
-    pub fn info(&self) -> FinanceBillingTermsInfo {
-        FinanceBillingTermsInfo(self.0.clone())
+    pub fn info(&self) -> BillingTermsInfo {
+        BillingTermsInfo(self.0.clone())
     }
 }
 
@@ -4772,9 +4769,9 @@ impl FinanceBillingTerms {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceBillingTermsById(rt::Node);
+pub struct BillingTermsById(rt::Node);
 
-impl FinanceBillingTermsById {
+impl BillingTermsById {
     /// `GET /finance/billingTerms/{id}` (`getFinanceBillingTermsById`): Get BillingTerm.
     pub fn get(&self) -> rt::Call<m::BillingTerm> {
         rt::json(
@@ -4844,13 +4841,13 @@ impl FinanceBillingTermsById {
     }
 
     /// `/finance/billingTerms/{id}/info`.
-    pub fn info(&self) -> FinanceBillingTermsByIdInfo {
-        FinanceBillingTermsByIdInfo(self.0.clone())
+    pub fn info(&self) -> BillingTermsByIdInfo {
+        BillingTermsByIdInfo(self.0.clone())
     }
 
     /// `/finance/billingTerms/{id}/usages`.
-    pub fn usages(&self) -> FinanceBillingTermsByIdUsages {
-        FinanceBillingTermsByIdUsages(self.0.clone())
+    pub fn usages(&self) -> BillingTermsByIdUsages {
+        BillingTermsByIdUsages(self.0.clone())
     }
 }
 
@@ -4858,9 +4855,9 @@ impl FinanceBillingTermsById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceBillingTermsByIdInfo(rt::Node);
+pub struct BillingTermsByIdInfo(rt::Node);
 
-impl FinanceBillingTermsByIdInfo {
+impl BillingTermsByIdInfo {
     /// `GET /finance/billingTerms/{id}/info` (`getFinanceBillingTermsByIdInfo`): Get
     /// BillingTermInfo.
     pub fn get(&self) -> rt::Call<m::BillingTermInfo> {
@@ -4880,9 +4877,9 @@ impl FinanceBillingTermsByIdInfo {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceBillingTermsByIdUsages(rt::Node);
+pub struct BillingTermsByIdUsages(rt::Node);
 
-impl FinanceBillingTermsByIdUsages {
+impl BillingTermsByIdUsages {
     /// `GET /finance/billingTerms/{id}/usages` (`getFinanceBillingTermsByIdUsages`): Get List of
     /// Usage Count.
     ///
@@ -4898,8 +4895,8 @@ impl FinanceBillingTermsByIdUsages {
     }
 
     /// `/finance/billingTerms/{id}/usages/list`.
-    pub fn list_node(&self) -> FinanceBillingTermsByIdUsagesList {
-        FinanceBillingTermsByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> BillingTermsByIdUsagesList {
+        BillingTermsByIdUsagesList(self.0.clone())
     }
 }
 
@@ -4907,9 +4904,9 @@ impl FinanceBillingTermsByIdUsages {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceBillingTermsByIdUsagesList(rt::Node);
+pub struct BillingTermsByIdUsagesList(rt::Node);
 
-impl FinanceBillingTermsByIdUsagesList {
+impl BillingTermsByIdUsagesList {
     /// `GET /finance/billingTerms/{id}/usages/list` (`getFinanceBillingTermsByIdUsagesList`): Get
     /// List of Usage.
     ///
@@ -4929,9 +4926,9 @@ impl FinanceBillingTermsByIdUsagesList {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceBillingTermsInfo(rt::Node);
+pub struct BillingTermsInfo(rt::Node);
 
-impl FinanceBillingTermsInfo {
+impl BillingTermsInfo {
     /// `GET /finance/billingTerms/info` (`getFinanceBillingTermsInfo`): Get List of
     /// BillingTermInfo.
     ///
@@ -4964,12 +4961,12 @@ impl FinanceBillingTermsInfo {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceClosedInvoices(rt::Node);
+pub struct ClosedInvoices(rt::Node);
 
-impl FinanceClosedInvoices {
+impl ClosedInvoices {
     /// One record: `/finance/closedInvoices/{id}`.
-    pub fn id(&self, id: i32) -> FinanceClosedInvoicesById {
-        FinanceClosedInvoicesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ClosedInvoicesById {
+        ClosedInvoicesById(self.0.push(id.to_string()))
     }
 }
 
@@ -4977,9 +4974,9 @@ impl FinanceClosedInvoices {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceClosedInvoicesById(rt::Node);
+pub struct ClosedInvoicesById(rt::Node);
 
-impl FinanceClosedInvoicesById {
+impl ClosedInvoicesById {
     /// `PUT /finance/closedInvoices/{id}` (`putFinanceClosedInvoicesById`): Put ClosedInvoice.
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
@@ -5017,9 +5014,9 @@ impl FinanceClosedInvoicesById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceCompanyFinance(rt::Node);
+pub struct CompanyFinance(rt::Node);
 
-impl FinanceCompanyFinance {
+impl CompanyFinance {
     /// `GET /finance/companyFinance/` (`getFinanceCompanyFinance`): Get List of CompanyFinances.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -5047,8 +5044,8 @@ impl FinanceCompanyFinance {
     }
 
     /// One record: `/finance/companyFinance/{id}`.
-    pub fn id(&self, id: i32) -> FinanceCompanyFinanceById {
-        FinanceCompanyFinanceById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CompanyFinanceById {
+        CompanyFinanceById(self.0.push(id.to_string()))
     }
 }
 
@@ -5056,9 +5053,9 @@ impl FinanceCompanyFinance {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceCompanyFinanceById(rt::Node);
+pub struct CompanyFinanceById(rt::Node);
 
-impl FinanceCompanyFinanceById {
+impl CompanyFinanceById {
     /// `GET /finance/companyFinance/{id}` (`getFinanceCompanyFinanceById`): Get CompanyFinances.
     pub fn get(&self) -> rt::Call<m::CompanyFinance> {
         rt::json(
@@ -5120,9 +5117,9 @@ impl FinanceCompanyFinanceById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceCurrencies(rt::Node);
+pub struct Currencies(rt::Node);
 
-impl FinanceCurrencies {
+impl Currencies {
     /// `GET /finance/currencies` (`getFinanceCurrencies`): Get List of Currency.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -5164,13 +5161,13 @@ impl FinanceCurrencies {
     }
 
     /// One record: `/finance/currencies/{id}`.
-    pub fn id(&self, id: i32) -> FinanceCurrenciesById {
-        FinanceCurrenciesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CurrenciesById {
+        CurrenciesById(self.0.push(id.to_string()))
     }
 
     /// `/finance/currencies/info`.
-    pub fn info(&self) -> FinanceCurrenciesInfo {
-        FinanceCurrenciesInfo(self.0.clone())
+    pub fn info(&self) -> CurrenciesInfo {
+        CurrenciesInfo(self.0.clone())
     }
 }
 
@@ -5178,9 +5175,9 @@ impl FinanceCurrencies {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceCurrenciesById(rt::Node);
+pub struct CurrenciesById(rt::Node);
 
-impl FinanceCurrenciesById {
+impl CurrenciesById {
     /// `GET /finance/currencies/{id}` (`getFinanceCurrenciesById`): Get Currency.
     pub fn get(&self) -> rt::Call<m::FinanceCurrency> {
         rt::json(
@@ -5250,13 +5247,13 @@ impl FinanceCurrenciesById {
     }
 
     /// `/finance/currencies/{id}/info`.
-    pub fn info(&self) -> FinanceCurrenciesByIdInfo {
-        FinanceCurrenciesByIdInfo(self.0.clone())
+    pub fn info(&self) -> CurrenciesByIdInfo {
+        CurrenciesByIdInfo(self.0.clone())
     }
 
     /// `/finance/currencies/{id}/usages`.
-    pub fn usages(&self) -> FinanceCurrenciesByIdUsages {
-        FinanceCurrenciesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> CurrenciesByIdUsages {
+        CurrenciesByIdUsages(self.0.clone())
     }
 }
 
@@ -5264,9 +5261,9 @@ impl FinanceCurrenciesById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceCurrenciesByIdInfo(rt::Node);
+pub struct CurrenciesByIdInfo(rt::Node);
 
-impl FinanceCurrenciesByIdInfo {
+impl CurrenciesByIdInfo {
     /// `GET /finance/currencies/{id}/info` (`getFinanceCurrenciesByIdInfo`): Get CurrencyInfos.
     pub fn get(&self) -> rt::Call<m::CurrencyInfo> {
         rt::json(
@@ -5285,9 +5282,9 @@ impl FinanceCurrenciesByIdInfo {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceCurrenciesByIdUsages(rt::Node);
+pub struct CurrenciesByIdUsages(rt::Node);
 
-impl FinanceCurrenciesByIdUsages {
+impl CurrenciesByIdUsages {
     /// `GET /finance/currencies/{id}/usages` (`getFinanceCurrenciesByIdUsages`): Get List of Usage
     /// Count.
     ///
@@ -5303,8 +5300,8 @@ impl FinanceCurrenciesByIdUsages {
     }
 
     /// `/finance/currencies/{id}/usages/list`.
-    pub fn list_node(&self) -> FinanceCurrenciesByIdUsagesList {
-        FinanceCurrenciesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> CurrenciesByIdUsagesList {
+        CurrenciesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -5312,9 +5309,9 @@ impl FinanceCurrenciesByIdUsages {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceCurrenciesByIdUsagesList(rt::Node);
+pub struct CurrenciesByIdUsagesList(rt::Node);
 
-impl FinanceCurrenciesByIdUsagesList {
+impl CurrenciesByIdUsagesList {
     /// `GET /finance/currencies/{id}/usages/list` (`getFinanceCurrenciesByIdUsagesList`): Get List
     /// of Usage.
     ///
@@ -5334,9 +5331,9 @@ impl FinanceCurrenciesByIdUsagesList {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceCurrenciesInfo(rt::Node);
+pub struct CurrenciesInfo(rt::Node);
 
-impl FinanceCurrenciesInfo {
+impl CurrenciesInfo {
     /// `GET /finance/currencies/info` (`getFinanceCurrenciesInfo`): Get List of CurrencyInfos.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -5368,9 +5365,9 @@ impl FinanceCurrenciesInfo {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceDeliveryMethods(rt::Node);
+pub struct DeliveryMethods(rt::Node);
 
-impl FinanceDeliveryMethods {
+impl DeliveryMethods {
     /// `GET /finance/deliveryMethods` (`getFinanceDeliveryMethods`): Get List of DeliveryMethod.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -5413,8 +5410,8 @@ impl FinanceDeliveryMethods {
     }
 
     /// One record: `/finance/deliveryMethods/{id}`.
-    pub fn id(&self, id: i32) -> FinanceDeliveryMethodsById {
-        FinanceDeliveryMethodsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> DeliveryMethodsById {
+        DeliveryMethodsById(self.0.push(id.to_string()))
     }
 }
 
@@ -5422,9 +5419,9 @@ impl FinanceDeliveryMethods {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceDeliveryMethodsById(rt::Node);
+pub struct DeliveryMethodsById(rt::Node);
 
-impl FinanceDeliveryMethodsById {
+impl DeliveryMethodsById {
     /// `GET /finance/deliveryMethods/{id}` (`getFinanceDeliveryMethodsById`): Get DeliveryMethod.
     pub fn get(&self) -> rt::Call<m::DeliveryMethod> {
         rt::json(
@@ -5500,9 +5497,9 @@ impl FinanceDeliveryMethodsById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceGlAccounts(rt::Node);
+pub struct GlAccounts(rt::Node);
 
-impl FinanceGlAccounts {
+impl GlAccounts {
     /// `GET /finance/glAccounts` (`getFinanceGlAccounts`): Get List of GLAccount.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -5544,13 +5541,13 @@ impl FinanceGlAccounts {
     }
 
     /// One record: `/finance/glAccounts/{id}`.
-    pub fn id(&self, id: i32) -> FinanceGlAccountsById {
-        FinanceGlAccountsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> GlAccountsById {
+        GlAccountsById(self.0.push(id.to_string()))
     }
 
     /// `/finance/glAccounts/mappedTypes`.
-    pub fn mapped_types(&self) -> FinanceGlAccountsMappedTypes {
-        FinanceGlAccountsMappedTypes(self.0.clone())
+    pub fn mapped_types(&self) -> GlAccountsMappedTypes {
+        GlAccountsMappedTypes(self.0.clone())
     }
 }
 
@@ -5558,9 +5555,9 @@ impl FinanceGlAccounts {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceGlAccountsById(rt::Node);
+pub struct GlAccountsById(rt::Node);
 
-impl FinanceGlAccountsById {
+impl GlAccountsById {
     /// `GET /finance/glAccounts/{id}` (`getFinanceGlAccountsById`): Get GLAccount.
     pub fn get(&self) -> rt::Call<m::GLAccount> {
         rt::json(
@@ -5634,9 +5631,9 @@ impl FinanceGlAccountsById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceGlAccountsMappedTypes(rt::Node);
+pub struct GlAccountsMappedTypes(rt::Node);
 
-impl FinanceGlAccountsMappedTypes {
+impl GlAccountsMappedTypes {
     /// `GET /finance/glAccounts/mappedTypes` (`getFinanceGlAccountsMappedTypes`): Get List of
     /// MappedType.
     ///
@@ -5669,9 +5666,9 @@ impl FinanceGlAccountsMappedTypes {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceGlCaptions(rt::Node);
+pub struct GlCaptions(rt::Node);
 
-impl FinanceGlCaptions {
+impl GlCaptions {
     /// `GET /finance/glCaptions` (`getFinanceGlCaptions`): Get List of GLCaption.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -5698,8 +5695,8 @@ impl FinanceGlCaptions {
     }
 
     /// One record: `/finance/glCaptions/{id}`.
-    pub fn id(&self, id: i32) -> FinanceGlCaptionsById {
-        FinanceGlCaptionsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> GlCaptionsById {
+        GlCaptionsById(self.0.push(id.to_string()))
     }
 }
 
@@ -5707,9 +5704,9 @@ impl FinanceGlCaptions {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceGlCaptionsById(rt::Node);
+pub struct GlCaptionsById(rt::Node);
 
-impl FinanceGlCaptionsById {
+impl GlCaptionsById {
     /// `GET /finance/glCaptions/{id}` (`getFinanceGlCaptionsById`): Get GLCaption.
     pub fn get(&self) -> rt::Call<m::GLCaption> {
         rt::json(
@@ -5770,9 +5767,9 @@ impl FinanceGlCaptionsById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceGlpaths(rt::Node);
+pub struct Glpaths(rt::Node);
 
-impl FinanceGlpaths {
+impl Glpaths {
     /// `GET /finance/glpaths` (`getFinanceGlpaths`): Get List of GLPath.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -5809,8 +5806,8 @@ impl FinanceGlpaths {
     }
 
     /// One record: `/finance/glpaths/{id}`.
-    pub fn id(&self, id: i32) -> FinanceGlpathsById {
-        FinanceGlpathsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> GlpathsById {
+        GlpathsById(self.0.push(id.to_string()))
     }
 }
 
@@ -5818,9 +5815,9 @@ impl FinanceGlpaths {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceGlpathsById(rt::Node);
+pub struct GlpathsById(rt::Node);
 
-impl FinanceGlpathsById {
+impl GlpathsById {
     /// `GET /finance/glpaths/{id}` (`getFinanceGlpathsById`): Get GLPath.
     pub fn get(&self) -> rt::Call<m::GLPath> {
         rt::json(
@@ -5890,22 +5887,22 @@ impl FinanceGlpathsById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceInfo(rt::Node);
+pub struct Info(rt::Node);
 
-impl FinanceInfo {
+impl Info {
     /// `/finance/info/currencyCodes`.
-    pub fn currency_codes(&self) -> FinanceInfoCurrencyCodes {
-        FinanceInfoCurrencyCodes(self.0.clone())
+    pub fn currency_codes(&self) -> InfoCurrencyCodes {
+        InfoCurrencyCodes(self.0.clone())
     }
 
     /// `/finance/info/invoice`.
-    pub fn invoice(&self) -> FinanceInfoInvoice {
-        FinanceInfoInvoice(self.0.clone())
+    pub fn invoice(&self) -> InfoInvoice {
+        InfoInvoice(self.0.clone())
     }
 
     /// `/finance/info/taxIntegrations`.
-    pub fn tax_integrations(&self) -> FinanceInfoTaxIntegrations {
-        FinanceInfoTaxIntegrations(self.0.clone())
+    pub fn tax_integrations(&self) -> InfoTaxIntegrations {
+        InfoTaxIntegrations(self.0.clone())
     }
 }
 
@@ -5913,9 +5910,9 @@ impl FinanceInfo {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceInfoCurrencyCodes(rt::Node);
+pub struct InfoCurrencyCodes(rt::Node);
 
-impl FinanceInfoCurrencyCodes {
+impl InfoCurrencyCodes {
     /// `GET /finance/info/currencyCodes` (`getFinanceInfoCurrencyCodes`): Get List of CurrencyCode.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -5943,8 +5940,8 @@ impl FinanceInfoCurrencyCodes {
     }
 
     /// One record: `/finance/info/currencyCodes/{id}`.
-    pub fn id(&self, id: i32) -> FinanceInfoCurrencyCodesById {
-        FinanceInfoCurrencyCodesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> InfoCurrencyCodesById {
+        InfoCurrencyCodesById(self.0.push(id.to_string()))
     }
 }
 
@@ -5952,9 +5949,9 @@ impl FinanceInfoCurrencyCodes {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceInfoCurrencyCodesById(rt::Node);
+pub struct InfoCurrencyCodesById(rt::Node);
 
-impl FinanceInfoCurrencyCodesById {
+impl InfoCurrencyCodesById {
     /// `GET /finance/info/currencyCodes/{id}` (`getFinanceInfoCurrencyCodesById`): Get
     /// CurrencyCode.
     pub fn get(&self) -> rt::Call<m::CurrencyCode> {
@@ -5986,12 +5983,12 @@ impl FinanceInfoCurrencyCodesById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceInfoInvoice(rt::Node);
+pub struct InfoInvoice(rt::Node);
 
-impl FinanceInfoInvoice {
+impl InfoInvoice {
     /// One record: `/finance/info/invoice/{id}`.
-    pub fn id(&self, id: i32) -> FinanceInfoInvoiceById {
-        FinanceInfoInvoiceById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> InfoInvoiceById {
+        InfoInvoiceById(self.0.push(id.to_string()))
     }
 }
 
@@ -5999,9 +5996,9 @@ impl FinanceInfoInvoice {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceInfoInvoiceById(rt::Node);
+pub struct InfoInvoiceById(rt::Node);
 
-impl FinanceInfoInvoiceById {
+impl InfoInvoiceById {
     /// `GET /finance/info/invoice/{id}` (`getFinanceInfoInvoiceById`): Get InvoiceInfo.
     pub fn get(&self) -> rt::Call<m::InvoiceInfo> {
         rt::json(
@@ -6031,9 +6028,9 @@ impl FinanceInfoInvoiceById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceInfoTaxIntegrations(rt::Node);
+pub struct InfoTaxIntegrations(rt::Node);
 
-impl FinanceInfoTaxIntegrations {
+impl InfoTaxIntegrations {
     /// `GET /finance/info/taxIntegrations` (`getFinanceInfoTaxIntegrations`): Get List of
     /// TaxIntegrationInfo.
     ///
@@ -6062,8 +6059,8 @@ impl FinanceInfoTaxIntegrations {
     }
 
     /// One record: `/finance/info/taxIntegrations/{id}`.
-    pub fn id(&self, id: i32) -> FinanceInfoTaxIntegrationsById {
-        FinanceInfoTaxIntegrationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> InfoTaxIntegrationsById {
+        InfoTaxIntegrationsById(self.0.push(id.to_string()))
     }
 }
 
@@ -6071,9 +6068,9 @@ impl FinanceInfoTaxIntegrations {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceInfoTaxIntegrationsById(rt::Node);
+pub struct InfoTaxIntegrationsById(rt::Node);
 
-impl FinanceInfoTaxIntegrationsById {
+impl InfoTaxIntegrationsById {
     /// `GET /finance/info/taxIntegrations/{id}` (`getFinanceInfoTaxIntegrationsById`): Get
     /// TaxIntegrationInfo.
     pub fn get(&self) -> rt::Call<m::TaxIntegrationInfo> {
@@ -6105,9 +6102,9 @@ impl FinanceInfoTaxIntegrationsById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceInvoiceEmailTemplates(rt::Node);
+pub struct InvoiceEmailTemplates(rt::Node);
 
-impl FinanceInvoiceEmailTemplates {
+impl InvoiceEmailTemplates {
     /// `GET /finance/invoiceEmailTemplates` (`getFinanceInvoiceEmailTemplates`): Get List of
     /// InvoiceEmailTemplate.
     ///
@@ -6152,13 +6149,13 @@ impl FinanceInvoiceEmailTemplates {
     }
 
     /// One record: `/finance/invoiceEmailTemplates/{id}`.
-    pub fn id(&self, id: i32) -> FinanceInvoiceEmailTemplatesById {
-        FinanceInvoiceEmailTemplatesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> InvoiceEmailTemplatesById {
+        InvoiceEmailTemplatesById(self.0.push(id.to_string()))
     }
 
     /// `/finance/invoiceEmailTemplates/info`.
-    pub fn info(&self) -> FinanceInvoiceEmailTemplatesInfo {
-        FinanceInvoiceEmailTemplatesInfo(self.0.clone())
+    pub fn info(&self) -> InvoiceEmailTemplatesInfo {
+        InvoiceEmailTemplatesInfo(self.0.clone())
     }
 }
 
@@ -6166,9 +6163,9 @@ impl FinanceInvoiceEmailTemplates {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceInvoiceEmailTemplatesById(rt::Node);
+pub struct InvoiceEmailTemplatesById(rt::Node);
 
-impl FinanceInvoiceEmailTemplatesById {
+impl InvoiceEmailTemplatesById {
     /// `GET /finance/invoiceEmailTemplates/{id}` (`getFinanceInvoiceEmailTemplatesById`): Get
     /// InvoiceEmailTemplate.
     pub fn get(&self) -> rt::Call<m::InvoiceEmailTemplate> {
@@ -6243,13 +6240,13 @@ impl FinanceInvoiceEmailTemplatesById {
     }
 
     /// `/finance/invoiceEmailTemplates/{id}/info`.
-    pub fn info(&self) -> FinanceInvoiceEmailTemplatesByIdInfo {
-        FinanceInvoiceEmailTemplatesByIdInfo(self.0.clone())
+    pub fn info(&self) -> InvoiceEmailTemplatesByIdInfo {
+        InvoiceEmailTemplatesByIdInfo(self.0.clone())
     }
 
     /// `/finance/invoiceEmailTemplates/{id}/usages`.
-    pub fn usages(&self) -> FinanceInvoiceEmailTemplatesByIdUsages {
-        FinanceInvoiceEmailTemplatesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> InvoiceEmailTemplatesByIdUsages {
+        InvoiceEmailTemplatesByIdUsages(self.0.clone())
     }
 }
 
@@ -6257,9 +6254,9 @@ impl FinanceInvoiceEmailTemplatesById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceInvoiceEmailTemplatesByIdInfo(rt::Node);
+pub struct InvoiceEmailTemplatesByIdInfo(rt::Node);
 
-impl FinanceInvoiceEmailTemplatesByIdInfo {
+impl InvoiceEmailTemplatesByIdInfo {
     /// `GET /finance/invoiceEmailTemplates/{id}/info` (`getFinanceInvoiceEmailTemplatesByIdInfo`):
     /// Get InvoiceEmailTemplateInfos.
     pub fn get(&self) -> rt::Call<m::InvoiceEmailTemplateInfo> {
@@ -6279,9 +6276,9 @@ impl FinanceInvoiceEmailTemplatesByIdInfo {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceInvoiceEmailTemplatesByIdUsages(rt::Node);
+pub struct InvoiceEmailTemplatesByIdUsages(rt::Node);
 
-impl FinanceInvoiceEmailTemplatesByIdUsages {
+impl InvoiceEmailTemplatesByIdUsages {
     /// `GET /finance/invoiceEmailTemplates/{id}/usages`
     /// (`getFinanceInvoiceEmailTemplatesByIdUsages`): Get List of Usage Count.
     ///
@@ -6297,8 +6294,8 @@ impl FinanceInvoiceEmailTemplatesByIdUsages {
     }
 
     /// `/finance/invoiceEmailTemplates/{id}/usages/list`.
-    pub fn list_node(&self) -> FinanceInvoiceEmailTemplatesByIdUsagesList {
-        FinanceInvoiceEmailTemplatesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> InvoiceEmailTemplatesByIdUsagesList {
+        InvoiceEmailTemplatesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -6306,9 +6303,9 @@ impl FinanceInvoiceEmailTemplatesByIdUsages {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceInvoiceEmailTemplatesByIdUsagesList(rt::Node);
+pub struct InvoiceEmailTemplatesByIdUsagesList(rt::Node);
 
-impl FinanceInvoiceEmailTemplatesByIdUsagesList {
+impl InvoiceEmailTemplatesByIdUsagesList {
     /// `GET /finance/invoiceEmailTemplates/{id}/usages/list`
     /// (`getFinanceInvoiceEmailTemplatesByIdUsagesList`): Get List of Usage.
     ///
@@ -6328,9 +6325,9 @@ impl FinanceInvoiceEmailTemplatesByIdUsagesList {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceInvoiceEmailTemplatesInfo(rt::Node);
+pub struct InvoiceEmailTemplatesInfo(rt::Node);
 
-impl FinanceInvoiceEmailTemplatesInfo {
+impl InvoiceEmailTemplatesInfo {
     /// `GET /finance/invoiceEmailTemplates/info` (`getFinanceInvoiceEmailTemplatesInfo`): Get List
     /// of InvoiceEmailTemplateInfos.
     ///
@@ -6363,9 +6360,9 @@ impl FinanceInvoiceEmailTemplatesInfo {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceInvoiceTemplateSetups(rt::Node);
+pub struct InvoiceTemplateSetups(rt::Node);
 
-impl FinanceInvoiceTemplateSetups {
+impl InvoiceTemplateSetups {
     /// `GET /finance/invoiceTemplateSetups` (`getFinanceInvoiceTemplateSetups`): Get List of
     /// InvoiceTemplateSetup Retrieves a list of standard and custom invoice templates.
     ///
@@ -6394,8 +6391,8 @@ impl FinanceInvoiceTemplateSetups {
     }
 
     /// One record: `/finance/invoiceTemplateSetups/{id}`.
-    pub fn id(&self, id: i32) -> FinanceInvoiceTemplateSetupsById {
-        FinanceInvoiceTemplateSetupsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> InvoiceTemplateSetupsById {
+        InvoiceTemplateSetupsById(self.0.push(id.to_string()))
     }
 }
 
@@ -6403,9 +6400,9 @@ impl FinanceInvoiceTemplateSetups {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceInvoiceTemplateSetupsById(rt::Node);
+pub struct InvoiceTemplateSetupsById(rt::Node);
 
-impl FinanceInvoiceTemplateSetupsById {
+impl InvoiceTemplateSetupsById {
     /// `GET /finance/invoiceTemplateSetups/{id}` (`getFinanceInvoiceTemplateSetupsById`): Get
     /// InvoiceTemplateSetup.
     pub fn get(&self) -> rt::Call<m::InvoiceTemplateSetup> {
@@ -6437,9 +6434,9 @@ impl FinanceInvoiceTemplateSetupsById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceInvoiceTemplates(rt::Node);
+pub struct InvoiceTemplates(rt::Node);
 
-impl FinanceInvoiceTemplates {
+impl InvoiceTemplates {
     /// `GET /finance/invoiceTemplates` (`getFinanceInvoiceTemplates`): Get List of InvoiceTemplate.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -6482,8 +6479,8 @@ impl FinanceInvoiceTemplates {
     }
 
     /// One record: `/finance/invoiceTemplates/{id}`.
-    pub fn id(&self, id: i32) -> FinanceInvoiceTemplatesById {
-        FinanceInvoiceTemplatesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> InvoiceTemplatesById {
+        InvoiceTemplatesById(self.0.push(id.to_string()))
     }
 }
 
@@ -6491,9 +6488,9 @@ impl FinanceInvoiceTemplates {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceInvoiceTemplatesById(rt::Node);
+pub struct InvoiceTemplatesById(rt::Node);
 
-impl FinanceInvoiceTemplatesById {
+impl InvoiceTemplatesById {
     /// `GET /finance/invoiceTemplates/{id}` (`getFinanceInvoiceTemplatesById`): Get
     /// InvoiceTemplate.
     pub fn get(&self) -> rt::Call<m::InvoiceTemplate> {
@@ -6567,8 +6564,8 @@ impl FinanceInvoiceTemplatesById {
     }
 
     /// `/finance/invoiceTemplates/{id}/usages`.
-    pub fn usages(&self) -> FinanceInvoiceTemplatesByIdUsages {
-        FinanceInvoiceTemplatesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> InvoiceTemplatesByIdUsages {
+        InvoiceTemplatesByIdUsages(self.0.clone())
     }
 }
 
@@ -6576,9 +6573,9 @@ impl FinanceInvoiceTemplatesById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceInvoiceTemplatesByIdUsages(rt::Node);
+pub struct InvoiceTemplatesByIdUsages(rt::Node);
 
-impl FinanceInvoiceTemplatesByIdUsages {
+impl InvoiceTemplatesByIdUsages {
     /// `GET /finance/invoiceTemplates/{id}/usages` (`getFinanceInvoiceTemplatesByIdUsages`): Get
     /// List of Usage Count.
     ///
@@ -6594,8 +6591,8 @@ impl FinanceInvoiceTemplatesByIdUsages {
     }
 
     /// `/finance/invoiceTemplates/{id}/usages/list`.
-    pub fn list_node(&self) -> FinanceInvoiceTemplatesByIdUsagesList {
-        FinanceInvoiceTemplatesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> InvoiceTemplatesByIdUsagesList {
+        InvoiceTemplatesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -6603,9 +6600,9 @@ impl FinanceInvoiceTemplatesByIdUsages {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceInvoiceTemplatesByIdUsagesList(rt::Node);
+pub struct InvoiceTemplatesByIdUsagesList(rt::Node);
 
-impl FinanceInvoiceTemplatesByIdUsagesList {
+impl InvoiceTemplatesByIdUsagesList {
     /// `GET /finance/invoiceTemplates/{id}/usages/list`
     /// (`getFinanceInvoiceTemplatesByIdUsagesList`): Get List of Usage.
     ///
@@ -6625,9 +6622,9 @@ impl FinanceInvoiceTemplatesByIdUsagesList {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceInvoices(rt::Node);
+pub struct Invoices(rt::Node);
 
-impl FinanceInvoices {
+impl Invoices {
     /// `GET /finance/invoices` (`getFinanceInvoices`): Get List of Invoice.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -6664,8 +6661,8 @@ impl FinanceInvoices {
     }
 
     /// One record: `/finance/invoices/{id}`.
-    pub fn id(&self, id: i32) -> FinanceInvoicesById {
-        FinanceInvoicesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> InvoicesById {
+        InvoicesById(self.0.push(id.to_string()))
     }
 }
 
@@ -6673,9 +6670,9 @@ impl FinanceInvoices {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceInvoicesById(rt::Node);
+pub struct InvoicesById(rt::Node);
 
-impl FinanceInvoicesById {
+impl InvoicesById {
     /// `GET /finance/invoices/{id}` (`getFinanceInvoicesById`): Get Invoice.
     pub fn get(&self) -> rt::Call<m::Invoice> {
         rt::json(
@@ -6741,28 +6738,28 @@ impl FinanceInvoicesById {
     }
 
     /// `/finance/invoices/{id}/commissions`.
-    pub fn commissions(&self) -> FinanceInvoicesByIdCommissions {
-        FinanceInvoicesByIdCommissions(self.0.clone())
+    pub fn commissions(&self) -> InvoicesByIdCommissions {
+        InvoicesByIdCommissions(self.0.clone())
     }
 
     /// `/finance/invoices/{id}/glEntries`.
-    pub fn gl_entries(&self) -> FinanceInvoicesByIdGlEntries {
-        FinanceInvoicesByIdGlEntries(self.0.clone())
+    pub fn gl_entries(&self) -> InvoicesByIdGlEntries {
+        InvoicesByIdGlEntries(self.0.clone())
     }
 
     /// `/finance/invoices/{id}/payments`.
-    pub fn payments(&self) -> FinanceInvoicesByIdPayments {
-        FinanceInvoicesByIdPayments(self.0.clone())
+    pub fn payments(&self) -> InvoicesByIdPayments {
+        InvoicesByIdPayments(self.0.clone())
     }
 
     /// `/finance/invoices/{id}/pdf`.
-    pub fn pdf(&self) -> FinanceInvoicesByIdPdf {
-        FinanceInvoicesByIdPdf(self.0.clone())
+    pub fn pdf(&self) -> InvoicesByIdPdf {
+        InvoicesByIdPdf(self.0.clone())
     }
 
     /// `/finance/invoices/{id}/routings`.
-    pub fn routings(&self) -> FinanceInvoicesByIdRoutings {
-        FinanceInvoicesByIdRoutings(self.0.clone())
+    pub fn routings(&self) -> InvoicesByIdRoutings {
+        InvoicesByIdRoutings(self.0.clone())
     }
 }
 
@@ -6770,9 +6767,9 @@ impl FinanceInvoicesById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceInvoicesByIdCommissions(rt::Node);
+pub struct InvoicesByIdCommissions(rt::Node);
 
-impl FinanceInvoicesByIdCommissions {
+impl InvoicesByIdCommissions {
     /// `GET /finance/invoices/{parentId}/commissions` (`getFinanceInvoicesByParentIdCommissions`):
     /// Get List of InvoiceCommissions.
     ///
@@ -6788,13 +6785,13 @@ impl FinanceInvoicesByIdCommissions {
     }
 
     /// One record: `/finance/invoices/{id}/commissions/{id}`.
-    pub fn id(&self, id: i32) -> FinanceInvoicesByIdCommissionsById {
-        FinanceInvoicesByIdCommissionsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> InvoicesByIdCommissionsById {
+        InvoicesByIdCommissionsById(self.0.push(id.to_string()))
     }
 
     /// `/finance/invoices/{id}/commissions/recalculate`.
-    pub fn recalculate(&self) -> FinanceInvoicesByIdCommissionsRecalculate {
-        FinanceInvoicesByIdCommissionsRecalculate(self.0.clone())
+    pub fn recalculate(&self) -> InvoicesByIdCommissionsRecalculate {
+        InvoicesByIdCommissionsRecalculate(self.0.clone())
     }
 }
 
@@ -6802,9 +6799,9 @@ impl FinanceInvoicesByIdCommissions {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceInvoicesByIdCommissionsById(rt::Node);
+pub struct InvoicesByIdCommissionsById(rt::Node);
 
-impl FinanceInvoicesByIdCommissionsById {
+impl InvoicesByIdCommissionsById {
     /// `GET /finance/invoices/{parentId}/commissions/{id}`
     /// (`getFinanceInvoicesByParentIdCommissionsById`): Get InvoiceCommissions.
     pub fn get(&self) -> rt::Call<m::InvoiceCommission> {
@@ -6852,9 +6849,9 @@ impl FinanceInvoicesByIdCommissionsById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceInvoicesByIdCommissionsRecalculate(rt::Node);
+pub struct InvoicesByIdCommissionsRecalculate(rt::Node);
 
-impl FinanceInvoicesByIdCommissionsRecalculate {
+impl InvoicesByIdCommissionsRecalculate {
     /// `POST /finance/invoices/{parentId}/commissions/recalculate`
     /// (`postFinanceInvoicesByParentIdCommissionsRecalculate`): Recalculate InvoiceCommissions.
     ///
@@ -6876,9 +6873,9 @@ impl FinanceInvoicesByIdCommissionsRecalculate {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceInvoicesByIdGlEntries(rt::Node);
+pub struct InvoicesByIdGlEntries(rt::Node);
 
-impl FinanceInvoicesByIdGlEntries {
+impl InvoicesByIdGlEntries {
     /// `GET /finance/invoices/{parentId}/glEntries/` (`getFinanceInvoicesByParentIdGlEntries`): Get
     /// List of GLEntries.
     ///
@@ -6894,8 +6891,8 @@ impl FinanceInvoicesByIdGlEntries {
     }
 
     /// One record: `/finance/invoices/{id}/glEntries/{id}`.
-    pub fn id(&self, id: i32) -> FinanceInvoicesByIdGlEntriesById {
-        FinanceInvoicesByIdGlEntriesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> InvoicesByIdGlEntriesById {
+        InvoicesByIdGlEntriesById(self.0.push(id.to_string()))
     }
 }
 
@@ -6903,9 +6900,9 @@ impl FinanceInvoicesByIdGlEntries {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceInvoicesByIdGlEntriesById(rt::Node);
+pub struct InvoicesByIdGlEntriesById(rt::Node);
 
-impl FinanceInvoicesByIdGlEntriesById {
+impl InvoicesByIdGlEntriesById {
     /// `GET /finance/invoices/{parentId}/glEntries/{id}`
     /// (`getFinanceInvoicesByParentIdGlEntriesById`): Get GLEntries.
     pub fn get(&self) -> rt::Call<m::GLEntry> {
@@ -6970,9 +6967,9 @@ impl FinanceInvoicesByIdGlEntriesById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceInvoicesByIdPayments(rt::Node);
+pub struct InvoicesByIdPayments(rt::Node);
 
-impl FinanceInvoicesByIdPayments {
+impl InvoicesByIdPayments {
     /// `GET /finance/invoices/{parentId}/payments` (`getFinanceInvoicesByParentIdPayments`): Get
     /// List of Payment.
     ///
@@ -7004,8 +7001,8 @@ impl FinanceInvoicesByIdPayments {
     }
 
     /// One record: `/finance/invoices/{id}/payments/{id}`.
-    pub fn id(&self, id: i32) -> FinanceInvoicesByIdPaymentsById {
-        FinanceInvoicesByIdPaymentsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> InvoicesByIdPaymentsById {
+        InvoicesByIdPaymentsById(self.0.push(id.to_string()))
     }
 }
 
@@ -7013,9 +7010,9 @@ impl FinanceInvoicesByIdPayments {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceInvoicesByIdPaymentsById(rt::Node);
+pub struct InvoicesByIdPaymentsById(rt::Node);
 
-impl FinanceInvoicesByIdPaymentsById {
+impl InvoicesByIdPaymentsById {
     /// `GET /finance/invoices/{parentId}/payments/{id}`
     /// (`getFinanceInvoicesByParentIdPaymentsById`): Get Payment.
     pub fn get(&self) -> rt::Call<m::InvoicePayment> {
@@ -7094,9 +7091,9 @@ impl FinanceInvoicesByIdPaymentsById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceInvoicesByIdPdf(rt::Node);
+pub struct InvoicesByIdPdf(rt::Node);
 
-impl FinanceInvoicesByIdPdf {
+impl InvoicesByIdPdf {
     /// `GET /finance/invoices/{id}/pdf` (`getFinanceInvoicesByIdPdf`): Get Invoice.
     ///
     /// The raw content of the response (a file or an image).
@@ -7117,9 +7114,9 @@ impl FinanceInvoicesByIdPdf {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceInvoicesByIdRoutings(rt::Node);
+pub struct InvoicesByIdRoutings(rt::Node);
 
-impl FinanceInvoicesByIdRoutings {
+impl InvoicesByIdRoutings {
     /// `GET /finance/invoices/{parentId}/routings` (`getFinanceInvoicesByParentIdRoutings`): Get
     /// List of Invoice Routings.
     ///
@@ -7164,8 +7161,8 @@ impl FinanceInvoicesByIdRoutings {
     }
 
     /// One record: `/finance/invoices/{id}/routings/{id}`.
-    pub fn id(&self, id: i32) -> FinanceInvoicesByIdRoutingsById {
-        FinanceInvoicesByIdRoutingsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> InvoicesByIdRoutingsById {
+        InvoicesByIdRoutingsById(self.0.push(id.to_string()))
     }
 }
 
@@ -7173,9 +7170,9 @@ impl FinanceInvoicesByIdRoutings {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceInvoicesByIdRoutingsById(rt::Node);
+pub struct InvoicesByIdRoutingsById(rt::Node);
 
-impl FinanceInvoicesByIdRoutingsById {
+impl InvoicesByIdRoutingsById {
     /// `GET /finance/invoices/{parentId}/routings/{id}`
     /// (`getFinanceInvoicesByParentIdRoutingsById`): Get Invoice Routings.
     pub fn get(&self) -> rt::Call<m::InvoiceRouting> {
@@ -7254,9 +7251,9 @@ impl FinanceInvoicesByIdRoutingsById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceTaxCodes(rt::Node);
+pub struct TaxCodes(rt::Node);
 
-impl FinanceTaxCodes {
+impl TaxCodes {
     /// `GET /finance/taxCodes` (`getFinanceTaxCodes`): Get List of TaxCode.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -7293,13 +7290,13 @@ impl FinanceTaxCodes {
     }
 
     /// One record: `/finance/taxCodes/{id}`.
-    pub fn id(&self, id: i32) -> FinanceTaxCodesById {
-        FinanceTaxCodesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> TaxCodesById {
+        TaxCodesById(self.0.push(id.to_string()))
     }
 
     /// `/finance/taxCodes/info`.
-    pub fn info(&self) -> FinanceTaxCodesInfo {
-        FinanceTaxCodesInfo(self.0.clone())
+    pub fn info(&self) -> TaxCodesInfo {
+        TaxCodesInfo(self.0.clone())
     }
 }
 
@@ -7307,9 +7304,9 @@ impl FinanceTaxCodes {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceTaxCodesById(rt::Node);
+pub struct TaxCodesById(rt::Node);
 
-impl FinanceTaxCodesById {
+impl TaxCodesById {
     /// `GET /finance/taxCodes/{id}` (`getFinanceTaxCodesById`): Get TaxCode.
     pub fn get(&self) -> rt::Call<m::TaxCode> {
         rt::json(
@@ -7375,43 +7372,43 @@ impl FinanceTaxCodesById {
     }
 
     /// `/finance/taxCodes/{id}/copy`.
-    pub fn copy(&self) -> FinanceTaxCodesByIdCopy {
-        FinanceTaxCodesByIdCopy(self.0.clone())
+    pub fn copy(&self) -> TaxCodesByIdCopy {
+        TaxCodesByIdCopy(self.0.clone())
     }
 
     /// `/finance/taxCodes/{id}/expenseTypeExemptions`.
-    pub fn expense_type_exemptions(&self) -> FinanceTaxCodesByIdExpenseTypeExemptions {
-        FinanceTaxCodesByIdExpenseTypeExemptions(self.0.clone())
+    pub fn expense_type_exemptions(&self) -> TaxCodesByIdExpenseTypeExemptions {
+        TaxCodesByIdExpenseTypeExemptions(self.0.clone())
     }
 
     /// `/finance/taxCodes/{id}/info`.
-    pub fn info(&self) -> FinanceTaxCodesByIdInfo {
-        FinanceTaxCodesByIdInfo(self.0.clone())
+    pub fn info(&self) -> TaxCodesByIdInfo {
+        TaxCodesByIdInfo(self.0.clone())
     }
 
     /// `/finance/taxCodes/{id}/productTypeExemptions`.
-    pub fn product_type_exemptions(&self) -> FinanceTaxCodesByIdProductTypeExemptions {
-        FinanceTaxCodesByIdProductTypeExemptions(self.0.clone())
+    pub fn product_type_exemptions(&self) -> TaxCodesByIdProductTypeExemptions {
+        TaxCodesByIdProductTypeExemptions(self.0.clone())
     }
 
     /// `/finance/taxCodes/{id}/taxCodeLevels`.
-    pub fn tax_code_levels(&self) -> FinanceTaxCodesByIdTaxCodeLevels {
-        FinanceTaxCodesByIdTaxCodeLevels(self.0.clone())
+    pub fn tax_code_levels(&self) -> TaxCodesByIdTaxCodeLevels {
+        TaxCodesByIdTaxCodeLevels(self.0.clone())
     }
 
     /// `/finance/taxCodes/{id}/taxCodeXRefs`.
-    pub fn tax_code_x_refs(&self) -> FinanceTaxCodesByIdTaxCodeXRefs {
-        FinanceTaxCodesByIdTaxCodeXRefs(self.0.clone())
+    pub fn tax_code_x_refs(&self) -> TaxCodesByIdTaxCodeXRefs {
+        TaxCodesByIdTaxCodeXRefs(self.0.clone())
     }
 
     /// `/finance/taxCodes/{id}/usages`.
-    pub fn usages(&self) -> FinanceTaxCodesByIdUsages {
-        FinanceTaxCodesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> TaxCodesByIdUsages {
+        TaxCodesByIdUsages(self.0.clone())
     }
 
     /// `/finance/taxCodes/{id}/workRoleExemptions`.
-    pub fn work_role_exemptions(&self) -> FinanceTaxCodesByIdWorkRoleExemptions {
-        FinanceTaxCodesByIdWorkRoleExemptions(self.0.clone())
+    pub fn work_role_exemptions(&self) -> TaxCodesByIdWorkRoleExemptions {
+        TaxCodesByIdWorkRoleExemptions(self.0.clone())
     }
 }
 
@@ -7419,9 +7416,9 @@ impl FinanceTaxCodesById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceTaxCodesByIdCopy(rt::Node);
+pub struct TaxCodesByIdCopy(rt::Node);
 
-impl FinanceTaxCodesByIdCopy {
+impl TaxCodesByIdCopy {
     /// `POST /finance/taxCodes/{id}/copy` (`postFinanceTaxCodesByIdCopy`): Post TaxCode.
     ///
     /// Not retried after an answer that may have been lost. `None` when the server answers without
@@ -7445,9 +7442,9 @@ impl FinanceTaxCodesByIdCopy {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceTaxCodesByIdExpenseTypeExemptions(rt::Node);
+pub struct TaxCodesByIdExpenseTypeExemptions(rt::Node);
 
-impl FinanceTaxCodesByIdExpenseTypeExemptions {
+impl TaxCodesByIdExpenseTypeExemptions {
     /// `GET /finance/taxCodes/{parentId}/expenseTypeExemptions`
     /// (`getFinanceTaxCodesByParentIdExpenseTypeExemptions`): Get List of ExpenseTypeExemption.
     ///
@@ -7493,8 +7490,8 @@ impl FinanceTaxCodesByIdExpenseTypeExemptions {
     }
 
     /// One record: `/finance/taxCodes/{id}/expenseTypeExemptions/{id}`.
-    pub fn id(&self, id: i32) -> FinanceTaxCodesByIdExpenseTypeExemptionsById {
-        FinanceTaxCodesByIdExpenseTypeExemptionsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> TaxCodesByIdExpenseTypeExemptionsById {
+        TaxCodesByIdExpenseTypeExemptionsById(self.0.push(id.to_string()))
     }
 }
 
@@ -7502,9 +7499,9 @@ impl FinanceTaxCodesByIdExpenseTypeExemptions {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceTaxCodesByIdExpenseTypeExemptionsById(rt::Node);
+pub struct TaxCodesByIdExpenseTypeExemptionsById(rt::Node);
 
-impl FinanceTaxCodesByIdExpenseTypeExemptionsById {
+impl TaxCodesByIdExpenseTypeExemptionsById {
     /// `GET /finance/taxCodes/{parentId}/expenseTypeExemptions/{id}`
     /// (`getFinanceTaxCodesByParentIdExpenseTypeExemptionsById`): Get ExpenseTypeExemption.
     pub fn get(&self) -> rt::Call<m::ExpenseTypeExemption> {
@@ -7581,8 +7578,8 @@ impl FinanceTaxCodesByIdExpenseTypeExemptionsById {
     /// `/finance/taxCodes/{id}/expenseTypeExemptions/{id}/taxableExpenseTypeLevels`.
     pub fn taxable_expense_type_levels(
         &self,
-    ) -> FinanceTaxCodesByIdExpenseTypeExemptionsByIdTaxableExpenseTypeLevels {
-        FinanceTaxCodesByIdExpenseTypeExemptionsByIdTaxableExpenseTypeLevels(self.0.clone())
+    ) -> TaxCodesByIdExpenseTypeExemptionsByIdTaxableExpenseTypeLevels {
+        TaxCodesByIdExpenseTypeExemptionsByIdTaxableExpenseTypeLevels(self.0.clone())
     }
 }
 
@@ -7590,9 +7587,9 @@ impl FinanceTaxCodesByIdExpenseTypeExemptionsById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceTaxCodesByIdExpenseTypeExemptionsByIdTaxableExpenseTypeLevels(rt::Node);
+pub struct TaxCodesByIdExpenseTypeExemptionsByIdTaxableExpenseTypeLevels(rt::Node);
 
-impl FinanceTaxCodesByIdExpenseTypeExemptionsByIdTaxableExpenseTypeLevels {
+impl TaxCodesByIdExpenseTypeExemptionsByIdTaxableExpenseTypeLevels {
     /// `GET
     /// /finance/taxCodes/{grandparentId}/expenseTypeExemptions/{parentId}/taxableExpenseTypeLevels`
     /// (`getFinanceTaxCodesByGrandparentIdExpenseTypeExemptionsByParentIdTaxableExpenseTypeLevels`):
@@ -7647,11 +7644,8 @@ impl FinanceTaxCodesByIdExpenseTypeExemptionsByIdTaxableExpenseTypeLevels {
 
     /// One record:
     /// `/finance/taxCodes/{id}/expenseTypeExemptions/{id}/taxableExpenseTypeLevels/{id}`.
-    pub fn id(
-        &self,
-        id: i32,
-    ) -> FinanceTaxCodesByIdExpenseTypeExemptionsByIdTaxableExpenseTypeLevelsById {
-        FinanceTaxCodesByIdExpenseTypeExemptionsByIdTaxableExpenseTypeLevelsById(
+    pub fn id(&self, id: i32) -> TaxCodesByIdExpenseTypeExemptionsByIdTaxableExpenseTypeLevelsById {
+        TaxCodesByIdExpenseTypeExemptionsByIdTaxableExpenseTypeLevelsById(
             self.0.push(id.to_string()),
         )
     }
@@ -7662,9 +7656,9 @@ impl FinanceTaxCodesByIdExpenseTypeExemptionsByIdTaxableExpenseTypeLevels {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceTaxCodesByIdExpenseTypeExemptionsByIdTaxableExpenseTypeLevelsById(rt::Node);
+pub struct TaxCodesByIdExpenseTypeExemptionsByIdTaxableExpenseTypeLevelsById(rt::Node);
 
-impl FinanceTaxCodesByIdExpenseTypeExemptionsByIdTaxableExpenseTypeLevelsById {
+impl TaxCodesByIdExpenseTypeExemptionsByIdTaxableExpenseTypeLevelsById {
     /// `GET
     /// /finance/taxCodes/{grandparentId}/expenseTypeExemptions/{parentId}/taxableExpenseTypeLevels/{id}`
     /// (`getFinanceTaxCodesByGrandparentIdExpenseTypeExemptionsByParentIdTaxableExpenseTypeLevelsById`):
@@ -7756,9 +7750,9 @@ impl FinanceTaxCodesByIdExpenseTypeExemptionsByIdTaxableExpenseTypeLevelsById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceTaxCodesByIdInfo(rt::Node);
+pub struct TaxCodesByIdInfo(rt::Node);
 
-impl FinanceTaxCodesByIdInfo {
+impl TaxCodesByIdInfo {
     /// `GET /finance/taxCodes/{id}/info` (`getFinanceTaxCodesByIdInfo`): Get TaxCodeInfos.
     pub fn get(&self) -> rt::Call<m::TaxCodeInfo> {
         rt::json(
@@ -7777,9 +7771,9 @@ impl FinanceTaxCodesByIdInfo {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceTaxCodesByIdProductTypeExemptions(rt::Node);
+pub struct TaxCodesByIdProductTypeExemptions(rt::Node);
 
-impl FinanceTaxCodesByIdProductTypeExemptions {
+impl TaxCodesByIdProductTypeExemptions {
     /// `GET /finance/taxCodes/{parentId}/productTypeExemptions`
     /// (`getFinanceTaxCodesByParentIdProductTypeExemptions`): Get List of ProductTypeExemption.
     ///
@@ -7825,8 +7819,8 @@ impl FinanceTaxCodesByIdProductTypeExemptions {
     }
 
     /// One record: `/finance/taxCodes/{id}/productTypeExemptions/{id}`.
-    pub fn id(&self, id: i32) -> FinanceTaxCodesByIdProductTypeExemptionsById {
-        FinanceTaxCodesByIdProductTypeExemptionsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> TaxCodesByIdProductTypeExemptionsById {
+        TaxCodesByIdProductTypeExemptionsById(self.0.push(id.to_string()))
     }
 }
 
@@ -7834,9 +7828,9 @@ impl FinanceTaxCodesByIdProductTypeExemptions {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceTaxCodesByIdProductTypeExemptionsById(rt::Node);
+pub struct TaxCodesByIdProductTypeExemptionsById(rt::Node);
 
-impl FinanceTaxCodesByIdProductTypeExemptionsById {
+impl TaxCodesByIdProductTypeExemptionsById {
     /// `GET /finance/taxCodes/{parentId}/productTypeExemptions/{id}`
     /// (`getFinanceTaxCodesByParentIdProductTypeExemptionsById`): Get ProductTypeExemption.
     pub fn get(&self) -> rt::Call<m::ProductTypeExemption> {
@@ -7913,8 +7907,8 @@ impl FinanceTaxCodesByIdProductTypeExemptionsById {
     /// `/finance/taxCodes/{id}/productTypeExemptions/{id}/taxableProductTypeLevels`.
     pub fn taxable_product_type_levels(
         &self,
-    ) -> FinanceTaxCodesByIdProductTypeExemptionsByIdTaxableProductTypeLevels {
-        FinanceTaxCodesByIdProductTypeExemptionsByIdTaxableProductTypeLevels(self.0.clone())
+    ) -> TaxCodesByIdProductTypeExemptionsByIdTaxableProductTypeLevels {
+        TaxCodesByIdProductTypeExemptionsByIdTaxableProductTypeLevels(self.0.clone())
     }
 }
 
@@ -7922,9 +7916,9 @@ impl FinanceTaxCodesByIdProductTypeExemptionsById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceTaxCodesByIdProductTypeExemptionsByIdTaxableProductTypeLevels(rt::Node);
+pub struct TaxCodesByIdProductTypeExemptionsByIdTaxableProductTypeLevels(rt::Node);
 
-impl FinanceTaxCodesByIdProductTypeExemptionsByIdTaxableProductTypeLevels {
+impl TaxCodesByIdProductTypeExemptionsByIdTaxableProductTypeLevels {
     /// `GET
     /// /finance/taxCodes/{grandparentId}/productTypeExemptions/{parentId}/taxableProductTypeLevels`
     /// (`getFinanceTaxCodesByGrandparentIdProductTypeExemptionsByParentIdTaxableProductTypeLevels`):
@@ -7979,11 +7973,8 @@ impl FinanceTaxCodesByIdProductTypeExemptionsByIdTaxableProductTypeLevels {
 
     /// One record:
     /// `/finance/taxCodes/{id}/productTypeExemptions/{id}/taxableProductTypeLevels/{id}`.
-    pub fn id(
-        &self,
-        id: i32,
-    ) -> FinanceTaxCodesByIdProductTypeExemptionsByIdTaxableProductTypeLevelsById {
-        FinanceTaxCodesByIdProductTypeExemptionsByIdTaxableProductTypeLevelsById(
+    pub fn id(&self, id: i32) -> TaxCodesByIdProductTypeExemptionsByIdTaxableProductTypeLevelsById {
+        TaxCodesByIdProductTypeExemptionsByIdTaxableProductTypeLevelsById(
             self.0.push(id.to_string()),
         )
     }
@@ -7994,9 +7985,9 @@ impl FinanceTaxCodesByIdProductTypeExemptionsByIdTaxableProductTypeLevels {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceTaxCodesByIdProductTypeExemptionsByIdTaxableProductTypeLevelsById(rt::Node);
+pub struct TaxCodesByIdProductTypeExemptionsByIdTaxableProductTypeLevelsById(rt::Node);
 
-impl FinanceTaxCodesByIdProductTypeExemptionsByIdTaxableProductTypeLevelsById {
+impl TaxCodesByIdProductTypeExemptionsByIdTaxableProductTypeLevelsById {
     /// `GET
     /// /finance/taxCodes/{grandparentId}/productTypeExemptions/{parentId}/taxableProductTypeLevels/{id}`
     /// (`getFinanceTaxCodesByGrandparentIdProductTypeExemptionsByParentIdTaxableProductTypeLevelsById`):
@@ -8088,9 +8079,9 @@ impl FinanceTaxCodesByIdProductTypeExemptionsByIdTaxableProductTypeLevelsById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceTaxCodesByIdTaxCodeLevels(rt::Node);
+pub struct TaxCodesByIdTaxCodeLevels(rt::Node);
 
-impl FinanceTaxCodesByIdTaxCodeLevels {
+impl TaxCodesByIdTaxCodeLevels {
     /// `GET /finance/taxCodes/{parentId}/taxCodeLevels`
     /// (`getFinanceTaxCodesByParentIdTaxCodeLevels`): Get List of TaxCodeLevel.
     ///
@@ -8135,8 +8126,8 @@ impl FinanceTaxCodesByIdTaxCodeLevels {
     }
 
     /// One record: `/finance/taxCodes/{id}/taxCodeLevels/{id}`.
-    pub fn id(&self, id: i32) -> FinanceTaxCodesByIdTaxCodeLevelsById {
-        FinanceTaxCodesByIdTaxCodeLevelsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> TaxCodesByIdTaxCodeLevelsById {
+        TaxCodesByIdTaxCodeLevelsById(self.0.push(id.to_string()))
     }
 }
 
@@ -8144,9 +8135,9 @@ impl FinanceTaxCodesByIdTaxCodeLevels {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceTaxCodesByIdTaxCodeLevelsById(rt::Node);
+pub struct TaxCodesByIdTaxCodeLevelsById(rt::Node);
 
-impl FinanceTaxCodesByIdTaxCodeLevelsById {
+impl TaxCodesByIdTaxCodeLevelsById {
     /// `GET /finance/taxCodes/{parentId}/taxCodeLevels/{id}`
     /// (`getFinanceTaxCodesByParentIdTaxCodeLevelsById`): Get TaxCodeLevel.
     pub fn get(&self) -> rt::Call<m::TaxCodeLevel> {
@@ -8225,9 +8216,9 @@ impl FinanceTaxCodesByIdTaxCodeLevelsById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceTaxCodesByIdTaxCodeXRefs(rt::Node);
+pub struct TaxCodesByIdTaxCodeXRefs(rt::Node);
 
-impl FinanceTaxCodesByIdTaxCodeXRefs {
+impl TaxCodesByIdTaxCodeXRefs {
     /// `GET /finance/taxCodes/{parentId}/taxCodeXRefs`
     /// (`getFinanceTaxCodesByParentIdTaxCodeXRefs`): Get List of TaxCodeXRef.
     ///
@@ -8272,8 +8263,8 @@ impl FinanceTaxCodesByIdTaxCodeXRefs {
     }
 
     /// One record: `/finance/taxCodes/{id}/taxCodeXRefs/{id}`.
-    pub fn id(&self, id: i32) -> FinanceTaxCodesByIdTaxCodeXRefsById {
-        FinanceTaxCodesByIdTaxCodeXRefsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> TaxCodesByIdTaxCodeXRefsById {
+        TaxCodesByIdTaxCodeXRefsById(self.0.push(id.to_string()))
     }
 }
 
@@ -8281,9 +8272,9 @@ impl FinanceTaxCodesByIdTaxCodeXRefs {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceTaxCodesByIdTaxCodeXRefsById(rt::Node);
+pub struct TaxCodesByIdTaxCodeXRefsById(rt::Node);
 
-impl FinanceTaxCodesByIdTaxCodeXRefsById {
+impl TaxCodesByIdTaxCodeXRefsById {
     /// `GET /finance/taxCodes/{parentId}/taxCodeXRefs/{id}`
     /// (`getFinanceTaxCodesByParentIdTaxCodeXRefsById`): Get TaxCodeXRef.
     pub fn get(&self) -> rt::Call<m::TaxCodeXRef> {
@@ -8358,8 +8349,8 @@ impl FinanceTaxCodesByIdTaxCodeXRefsById {
     }
 
     /// `/finance/taxCodes/{id}/taxCodeXRefs/{id}/taxableXRefLevels`.
-    pub fn taxable_x_ref_levels(&self) -> FinanceTaxCodesByIdTaxCodeXRefsByIdTaxableXRefLevels {
-        FinanceTaxCodesByIdTaxCodeXRefsByIdTaxableXRefLevels(self.0.clone())
+    pub fn taxable_x_ref_levels(&self) -> TaxCodesByIdTaxCodeXRefsByIdTaxableXRefLevels {
+        TaxCodesByIdTaxCodeXRefsByIdTaxableXRefLevels(self.0.clone())
     }
 }
 
@@ -8367,9 +8358,9 @@ impl FinanceTaxCodesByIdTaxCodeXRefsById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceTaxCodesByIdTaxCodeXRefsByIdTaxableXRefLevels(rt::Node);
+pub struct TaxCodesByIdTaxCodeXRefsByIdTaxableXRefLevels(rt::Node);
 
-impl FinanceTaxCodesByIdTaxCodeXRefsByIdTaxableXRefLevels {
+impl TaxCodesByIdTaxCodeXRefsByIdTaxableXRefLevels {
     /// `GET /finance/taxCodes/{grandparentId}/taxCodeXRefs/{parentId}/taxableXRefLevels`
     /// (`getFinanceTaxCodesByGrandparentIdTaxCodeXRefsByParentIdTaxableXRefLevels`): Get List of
     /// TaxableXRefLevel.
@@ -8417,8 +8408,8 @@ impl FinanceTaxCodesByIdTaxCodeXRefsByIdTaxableXRefLevels {
     }
 
     /// One record: `/finance/taxCodes/{id}/taxCodeXRefs/{id}/taxableXRefLevels/{id}`.
-    pub fn id(&self, id: i32) -> FinanceTaxCodesByIdTaxCodeXRefsByIdTaxableXRefLevelsById {
-        FinanceTaxCodesByIdTaxCodeXRefsByIdTaxableXRefLevelsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> TaxCodesByIdTaxCodeXRefsByIdTaxableXRefLevelsById {
+        TaxCodesByIdTaxCodeXRefsByIdTaxableXRefLevelsById(self.0.push(id.to_string()))
     }
 }
 
@@ -8426,9 +8417,9 @@ impl FinanceTaxCodesByIdTaxCodeXRefsByIdTaxableXRefLevels {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceTaxCodesByIdTaxCodeXRefsByIdTaxableXRefLevelsById(rt::Node);
+pub struct TaxCodesByIdTaxCodeXRefsByIdTaxableXRefLevelsById(rt::Node);
 
-impl FinanceTaxCodesByIdTaxCodeXRefsByIdTaxableXRefLevelsById {
+impl TaxCodesByIdTaxCodeXRefsByIdTaxableXRefLevelsById {
     /// `GET /finance/taxCodes/{grandparentId}/taxCodeXRefs/{parentId}/taxableXRefLevels/{id}`
     /// (`getFinanceTaxCodesByGrandparentIdTaxCodeXRefsByParentIdTaxableXRefLevelsById`): Get
     /// TaxableXRefLevel.
@@ -8512,9 +8503,9 @@ impl FinanceTaxCodesByIdTaxCodeXRefsByIdTaxableXRefLevelsById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceTaxCodesByIdUsages(rt::Node);
+pub struct TaxCodesByIdUsages(rt::Node);
 
-impl FinanceTaxCodesByIdUsages {
+impl TaxCodesByIdUsages {
     /// `GET /finance/taxCodes/{id}/usages` (`getFinanceTaxCodesByIdUsages`): Get List of Usage
     /// Count.
     ///
@@ -8530,8 +8521,8 @@ impl FinanceTaxCodesByIdUsages {
     }
 
     /// `/finance/taxCodes/{id}/usages/list`.
-    pub fn list_node(&self) -> FinanceTaxCodesByIdUsagesList {
-        FinanceTaxCodesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> TaxCodesByIdUsagesList {
+        TaxCodesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -8539,9 +8530,9 @@ impl FinanceTaxCodesByIdUsages {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceTaxCodesByIdUsagesList(rt::Node);
+pub struct TaxCodesByIdUsagesList(rt::Node);
 
-impl FinanceTaxCodesByIdUsagesList {
+impl TaxCodesByIdUsagesList {
     /// `GET /finance/taxCodes/{id}/usages/list` (`getFinanceTaxCodesByIdUsagesList`): Get List of
     /// Usage.
     ///
@@ -8561,9 +8552,9 @@ impl FinanceTaxCodesByIdUsagesList {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceTaxCodesByIdWorkRoleExemptions(rt::Node);
+pub struct TaxCodesByIdWorkRoleExemptions(rt::Node);
 
-impl FinanceTaxCodesByIdWorkRoleExemptions {
+impl TaxCodesByIdWorkRoleExemptions {
     /// `GET /finance/taxCodes/{parentId}/workRoleExemptions`
     /// (`getFinanceTaxCodesByParentIdWorkRoleExemptions`): Get List of WorkRoleExemption.
     ///
@@ -8608,8 +8599,8 @@ impl FinanceTaxCodesByIdWorkRoleExemptions {
     }
 
     /// One record: `/finance/taxCodes/{id}/workRoleExemptions/{id}`.
-    pub fn id(&self, id: i32) -> FinanceTaxCodesByIdWorkRoleExemptionsById {
-        FinanceTaxCodesByIdWorkRoleExemptionsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> TaxCodesByIdWorkRoleExemptionsById {
+        TaxCodesByIdWorkRoleExemptionsById(self.0.push(id.to_string()))
     }
 }
 
@@ -8617,9 +8608,9 @@ impl FinanceTaxCodesByIdWorkRoleExemptions {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceTaxCodesByIdWorkRoleExemptionsById(rt::Node);
+pub struct TaxCodesByIdWorkRoleExemptionsById(rt::Node);
 
-impl FinanceTaxCodesByIdWorkRoleExemptionsById {
+impl TaxCodesByIdWorkRoleExemptionsById {
     /// `GET /finance/taxCodes/{parentId}/workRoleExemptions/{id}`
     /// (`getFinanceTaxCodesByParentIdWorkRoleExemptionsById`): Get WorkRoleExemption.
     pub fn get(&self) -> rt::Call<m::WorkRoleExemption> {
@@ -8696,8 +8687,8 @@ impl FinanceTaxCodesByIdWorkRoleExemptionsById {
     /// `/finance/taxCodes/{id}/workRoleExemptions/{id}/taxableWorkRoleLevels`.
     pub fn taxable_work_role_levels(
         &self,
-    ) -> FinanceTaxCodesByIdWorkRoleExemptionsByIdTaxableWorkRoleLevels {
-        FinanceTaxCodesByIdWorkRoleExemptionsByIdTaxableWorkRoleLevels(self.0.clone())
+    ) -> TaxCodesByIdWorkRoleExemptionsByIdTaxableWorkRoleLevels {
+        TaxCodesByIdWorkRoleExemptionsByIdTaxableWorkRoleLevels(self.0.clone())
     }
 }
 
@@ -8705,9 +8696,9 @@ impl FinanceTaxCodesByIdWorkRoleExemptionsById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceTaxCodesByIdWorkRoleExemptionsByIdTaxableWorkRoleLevels(rt::Node);
+pub struct TaxCodesByIdWorkRoleExemptionsByIdTaxableWorkRoleLevels(rt::Node);
 
-impl FinanceTaxCodesByIdWorkRoleExemptionsByIdTaxableWorkRoleLevels {
+impl TaxCodesByIdWorkRoleExemptionsByIdTaxableWorkRoleLevels {
     /// `GET /finance/taxCodes/{grandparentId}/workRoleExemptions/{parentId}/taxableWorkRoleLevels`
     /// (`getFinanceTaxCodesByGrandparentIdWorkRoleExemptionsByParentIdTaxableWorkRoleLevels`): Get
     /// List of TaxableWorkRoleLevel.
@@ -8756,13 +8747,8 @@ impl FinanceTaxCodesByIdWorkRoleExemptionsByIdTaxableWorkRoleLevels {
     }
 
     /// One record: `/finance/taxCodes/{id}/workRoleExemptions/{id}/taxableWorkRoleLevels/{id}`.
-    pub fn id(
-        &self,
-        id: i32,
-    ) -> FinanceTaxCodesByIdWorkRoleExemptionsByIdTaxableWorkRoleLevelsById {
-        FinanceTaxCodesByIdWorkRoleExemptionsByIdTaxableWorkRoleLevelsById(
-            self.0.push(id.to_string()),
-        )
+    pub fn id(&self, id: i32) -> TaxCodesByIdWorkRoleExemptionsByIdTaxableWorkRoleLevelsById {
+        TaxCodesByIdWorkRoleExemptionsByIdTaxableWorkRoleLevelsById(self.0.push(id.to_string()))
     }
 }
 
@@ -8771,9 +8757,9 @@ impl FinanceTaxCodesByIdWorkRoleExemptionsByIdTaxableWorkRoleLevels {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceTaxCodesByIdWorkRoleExemptionsByIdTaxableWorkRoleLevelsById(rt::Node);
+pub struct TaxCodesByIdWorkRoleExemptionsByIdTaxableWorkRoleLevelsById(rt::Node);
 
-impl FinanceTaxCodesByIdWorkRoleExemptionsByIdTaxableWorkRoleLevelsById {
+impl TaxCodesByIdWorkRoleExemptionsByIdTaxableWorkRoleLevelsById {
     /// `GET
     /// /finance/taxCodes/{grandparentId}/workRoleExemptions/{parentId}/taxableWorkRoleLevels/{id}`
     /// (`getFinanceTaxCodesByGrandparentIdWorkRoleExemptionsByParentIdTaxableWorkRoleLevelsById`):
@@ -8862,9 +8848,9 @@ impl FinanceTaxCodesByIdWorkRoleExemptionsByIdTaxableWorkRoleLevelsById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceTaxCodesInfo(rt::Node);
+pub struct TaxCodesInfo(rt::Node);
 
-impl FinanceTaxCodesInfo {
+impl TaxCodesInfo {
     /// `GET /finance/taxCodes/info` (`getFinanceTaxCodesInfo`): Get List of TaxCodeInfos.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -8896,9 +8882,9 @@ impl FinanceTaxCodesInfo {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceTaxIntegrations(rt::Node);
+pub struct TaxIntegrations(rt::Node);
 
-impl FinanceTaxIntegrations {
+impl TaxIntegrations {
     /// `GET /finance/taxIntegrations` (`getFinanceTaxIntegrations`): Get List of TaxIntegration.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -8926,8 +8912,8 @@ impl FinanceTaxIntegrations {
     }
 
     /// One record: `/finance/taxIntegrations/{id}`.
-    pub fn id(&self, id: i32) -> FinanceTaxIntegrationsById {
-        FinanceTaxIntegrationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> TaxIntegrationsById {
+        TaxIntegrationsById(self.0.push(id.to_string()))
     }
 }
 
@@ -8935,9 +8921,9 @@ impl FinanceTaxIntegrations {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceTaxIntegrationsById(rt::Node);
+pub struct TaxIntegrationsById(rt::Node);
 
-impl FinanceTaxIntegrationsById {
+impl TaxIntegrationsById {
     /// `GET /finance/taxIntegrations/{id}` (`getFinanceTaxIntegrationsById`): Get TaxIntegration.
     pub fn get(&self) -> rt::Call<m::TaxIntegration> {
         rt::json(

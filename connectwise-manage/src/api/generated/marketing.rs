@@ -10,8 +10,8 @@ impl crate::Client {
     /// Handle for the paths under `/marketing` (the `marketing` area).
     ///
     /// Available with the `marketing` feature.
-    pub fn marketing(&self) -> MarketingArea {
-        MarketingArea(rt::Node::root(self))
+    pub fn marketing(&self) -> Area {
+        Area(rt::Node::root(self))
     }
 }
 
@@ -19,17 +19,17 @@ impl crate::Client {
 ///
 /// Available with the `marketing` feature.
 #[derive(Clone, Debug)]
-pub struct MarketingArea(rt::Node);
+pub struct Area(rt::Node);
 
-impl MarketingArea {
+impl Area {
     /// `/marketing/campaigns`.
-    pub fn campaigns(&self) -> MarketingCampaigns {
-        MarketingCampaigns(self.0.clone())
+    pub fn campaigns(&self) -> Campaigns {
+        Campaigns(self.0.clone())
     }
 
     /// `/marketing/groups`.
-    pub fn groups(&self) -> MarketingGroups {
-        MarketingGroups(self.0.clone())
+    pub fn groups(&self) -> Groups {
+        Groups(self.0.clone())
     }
 }
 
@@ -37,9 +37,9 @@ impl MarketingArea {
 ///
 /// Available with the `marketing` feature.
 #[derive(Clone, Debug)]
-pub struct MarketingCampaigns(rt::Node);
+pub struct Campaigns(rt::Node);
 
-impl MarketingCampaigns {
+impl Campaigns {
     /// `GET /marketing/campaigns` (`getMarketingCampaigns`): Get List of Campaign.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -81,23 +81,23 @@ impl MarketingCampaigns {
     }
 
     /// One record: `/marketing/campaigns/{id}`.
-    pub fn id(&self, id: i32) -> MarketingCampaignsById {
-        MarketingCampaignsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CampaignsById {
+        CampaignsById(self.0.push(id.to_string()))
     }
 
     /// `/marketing/campaigns/statuses`.
-    pub fn statuses(&self) -> MarketingCampaignsStatuses {
-        MarketingCampaignsStatuses(self.0.clone())
+    pub fn statuses(&self) -> CampaignsStatuses {
+        CampaignsStatuses(self.0.clone())
     }
 
     /// `/marketing/campaigns/subTypes`.
-    pub fn sub_types(&self) -> MarketingCampaignsSubTypes {
-        MarketingCampaignsSubTypes(self.0.clone())
+    pub fn sub_types(&self) -> CampaignsSubTypes {
+        CampaignsSubTypes(self.0.clone())
     }
 
     /// `/marketing/campaigns/types`.
-    pub fn types(&self) -> MarketingCampaignsTypes {
-        MarketingCampaignsTypes(self.0.clone())
+    pub fn types(&self) -> CampaignsTypes {
+        CampaignsTypes(self.0.clone())
     }
 }
 
@@ -105,9 +105,9 @@ impl MarketingCampaigns {
 ///
 /// Available with the `marketing` feature.
 #[derive(Clone, Debug)]
-pub struct MarketingCampaignsById(rt::Node);
+pub struct CampaignsById(rt::Node);
 
-impl MarketingCampaignsById {
+impl CampaignsById {
     /// `GET /marketing/campaigns/{id}` (`getMarketingCampaignsById`): Get Campaign.
     pub fn get(&self) -> rt::Call<m::Campaign> {
         rt::json(
@@ -177,33 +177,33 @@ impl MarketingCampaignsById {
     }
 
     /// `/marketing/campaigns/{id}/activities`.
-    pub fn activities(&self) -> MarketingCampaignsByIdActivities {
-        MarketingCampaignsByIdActivities(self.0.clone())
+    pub fn activities(&self) -> CampaignsByIdActivities {
+        CampaignsByIdActivities(self.0.clone())
     }
 
     /// `/marketing/campaigns/{id}/audits`.
-    pub fn audits(&self) -> MarketingCampaignsByIdAudits {
-        MarketingCampaignsByIdAudits(self.0.clone())
+    pub fn audits(&self) -> CampaignsByIdAudits {
+        CampaignsByIdAudits(self.0.clone())
     }
 
     /// `/marketing/campaigns/{id}/emailsOpened`.
-    pub fn emails_opened(&self) -> MarketingCampaignsByIdEmailsOpened {
-        MarketingCampaignsByIdEmailsOpened(self.0.clone())
+    pub fn emails_opened(&self) -> CampaignsByIdEmailsOpened {
+        CampaignsByIdEmailsOpened(self.0.clone())
     }
 
     /// `/marketing/campaigns/{id}/formsSubmitted`.
-    pub fn forms_submitted(&self) -> MarketingCampaignsByIdFormsSubmitted {
-        MarketingCampaignsByIdFormsSubmitted(self.0.clone())
+    pub fn forms_submitted(&self) -> CampaignsByIdFormsSubmitted {
+        CampaignsByIdFormsSubmitted(self.0.clone())
     }
 
     /// `/marketing/campaigns/{id}/linksClicked`.
-    pub fn links_clicked(&self) -> MarketingCampaignsByIdLinksClicked {
-        MarketingCampaignsByIdLinksClicked(self.0.clone())
+    pub fn links_clicked(&self) -> CampaignsByIdLinksClicked {
+        CampaignsByIdLinksClicked(self.0.clone())
     }
 
     /// `/marketing/campaigns/{id}/opportunities`.
-    pub fn opportunities(&self) -> MarketingCampaignsByIdOpportunities {
-        MarketingCampaignsByIdOpportunities(self.0.clone())
+    pub fn opportunities(&self) -> CampaignsByIdOpportunities {
+        CampaignsByIdOpportunities(self.0.clone())
     }
 }
 
@@ -211,9 +211,9 @@ impl MarketingCampaignsById {
 ///
 /// Available with the `marketing` feature.
 #[derive(Clone, Debug)]
-pub struct MarketingCampaignsByIdActivities(rt::Node);
+pub struct CampaignsByIdActivities(rt::Node);
 
-impl MarketingCampaignsByIdActivities {
+impl CampaignsByIdActivities {
     /// `GET /marketing/campaigns/{id}/activities` (`getMarketingCampaignsByIdActivities`): Get List
     /// of ActivityReference.
     ///
@@ -246,9 +246,9 @@ impl MarketingCampaignsByIdActivities {
 ///
 /// Available with the `marketing` feature.
 #[derive(Clone, Debug)]
-pub struct MarketingCampaignsByIdAudits(rt::Node);
+pub struct CampaignsByIdAudits(rt::Node);
 
-impl MarketingCampaignsByIdAudits {
+impl CampaignsByIdAudits {
     /// `GET /marketing/campaigns/{parentId}/audits` (`getMarketingCampaignsByParentIdAudits`): Get
     /// List of CampaignAudit.
     ///
@@ -293,8 +293,8 @@ impl MarketingCampaignsByIdAudits {
     }
 
     /// One record: `/marketing/campaigns/{id}/audits/{id}`.
-    pub fn id(&self, id: i32) -> MarketingCampaignsByIdAuditsById {
-        MarketingCampaignsByIdAuditsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CampaignsByIdAuditsById {
+        CampaignsByIdAuditsById(self.0.push(id.to_string()))
     }
 }
 
@@ -302,9 +302,9 @@ impl MarketingCampaignsByIdAudits {
 ///
 /// Available with the `marketing` feature.
 #[derive(Clone, Debug)]
-pub struct MarketingCampaignsByIdAuditsById(rt::Node);
+pub struct CampaignsByIdAuditsById(rt::Node);
 
-impl MarketingCampaignsByIdAuditsById {
+impl CampaignsByIdAuditsById {
     /// `GET /marketing/campaigns/{parentId}/audits/{id}`
     /// (`getMarketingCampaignsByParentIdAuditsById`): Get CampaignAudit.
     pub fn get(&self) -> rt::Call<m::CampaignAudit> {
@@ -383,9 +383,9 @@ impl MarketingCampaignsByIdAuditsById {
 ///
 /// Available with the `marketing` feature.
 #[derive(Clone, Debug)]
-pub struct MarketingCampaignsByIdEmailsOpened(rt::Node);
+pub struct CampaignsByIdEmailsOpened(rt::Node);
 
-impl MarketingCampaignsByIdEmailsOpened {
+impl CampaignsByIdEmailsOpened {
     /// `GET /marketing/campaigns/{parentId}/emailsOpened`
     /// (`getMarketingCampaignsByParentIdEmailsOpened`): Get List of EmailOpened.
     ///
@@ -430,8 +430,8 @@ impl MarketingCampaignsByIdEmailsOpened {
     }
 
     /// One record: `/marketing/campaigns/{id}/emailsOpened/{id}`.
-    pub fn id(&self, id: i32) -> MarketingCampaignsByIdEmailsOpenedById {
-        MarketingCampaignsByIdEmailsOpenedById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CampaignsByIdEmailsOpenedById {
+        CampaignsByIdEmailsOpenedById(self.0.push(id.to_string()))
     }
 }
 
@@ -439,9 +439,9 @@ impl MarketingCampaignsByIdEmailsOpened {
 ///
 /// Available with the `marketing` feature.
 #[derive(Clone, Debug)]
-pub struct MarketingCampaignsByIdEmailsOpenedById(rt::Node);
+pub struct CampaignsByIdEmailsOpenedById(rt::Node);
 
-impl MarketingCampaignsByIdEmailsOpenedById {
+impl CampaignsByIdEmailsOpenedById {
     /// `GET /marketing/campaigns/{parentId}/emailsOpened/{id}`
     /// (`getMarketingCampaignsByParentIdEmailsOpenedById`): Get EmailOpened.
     pub fn get(&self) -> rt::Call<m::EmailOpened> {
@@ -520,9 +520,9 @@ impl MarketingCampaignsByIdEmailsOpenedById {
 ///
 /// Available with the `marketing` feature.
 #[derive(Clone, Debug)]
-pub struct MarketingCampaignsByIdFormsSubmitted(rt::Node);
+pub struct CampaignsByIdFormsSubmitted(rt::Node);
 
-impl MarketingCampaignsByIdFormsSubmitted {
+impl CampaignsByIdFormsSubmitted {
     /// `GET /marketing/campaigns/{parentId}/formsSubmitted`
     /// (`getMarketingCampaignsByParentIdFormsSubmitted`): Get List of FormSubmitted.
     ///
@@ -567,8 +567,8 @@ impl MarketingCampaignsByIdFormsSubmitted {
     }
 
     /// One record: `/marketing/campaigns/{id}/formsSubmitted/{id}`.
-    pub fn id(&self, id: i32) -> MarketingCampaignsByIdFormsSubmittedById {
-        MarketingCampaignsByIdFormsSubmittedById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CampaignsByIdFormsSubmittedById {
+        CampaignsByIdFormsSubmittedById(self.0.push(id.to_string()))
     }
 }
 
@@ -576,9 +576,9 @@ impl MarketingCampaignsByIdFormsSubmitted {
 ///
 /// Available with the `marketing` feature.
 #[derive(Clone, Debug)]
-pub struct MarketingCampaignsByIdFormsSubmittedById(rt::Node);
+pub struct CampaignsByIdFormsSubmittedById(rt::Node);
 
-impl MarketingCampaignsByIdFormsSubmittedById {
+impl CampaignsByIdFormsSubmittedById {
     /// `GET /marketing/campaigns/{parentId}/formsSubmitted/{id}`
     /// (`getMarketingCampaignsByParentIdFormsSubmittedById`): Get FormSubmitted.
     pub fn get(&self) -> rt::Call<m::FormSubmitted> {
@@ -657,9 +657,9 @@ impl MarketingCampaignsByIdFormsSubmittedById {
 ///
 /// Available with the `marketing` feature.
 #[derive(Clone, Debug)]
-pub struct MarketingCampaignsByIdLinksClicked(rt::Node);
+pub struct CampaignsByIdLinksClicked(rt::Node);
 
-impl MarketingCampaignsByIdLinksClicked {
+impl CampaignsByIdLinksClicked {
     /// `GET /marketing/campaigns/{parentId}/linksClicked`
     /// (`getMarketingCampaignsByParentIdLinksClicked`): Get List of LinkClicked.
     ///
@@ -704,8 +704,8 @@ impl MarketingCampaignsByIdLinksClicked {
     }
 
     /// One record: `/marketing/campaigns/{id}/linksClicked/{id}`.
-    pub fn id(&self, id: i32) -> MarketingCampaignsByIdLinksClickedById {
-        MarketingCampaignsByIdLinksClickedById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CampaignsByIdLinksClickedById {
+        CampaignsByIdLinksClickedById(self.0.push(id.to_string()))
     }
 }
 
@@ -713,9 +713,9 @@ impl MarketingCampaignsByIdLinksClicked {
 ///
 /// Available with the `marketing` feature.
 #[derive(Clone, Debug)]
-pub struct MarketingCampaignsByIdLinksClickedById(rt::Node);
+pub struct CampaignsByIdLinksClickedById(rt::Node);
 
-impl MarketingCampaignsByIdLinksClickedById {
+impl CampaignsByIdLinksClickedById {
     /// `GET /marketing/campaigns/{parentId}/linksClicked/{id}`
     /// (`getMarketingCampaignsByParentIdLinksClickedById`): Get LinkClicked.
     pub fn get(&self) -> rt::Call<m::LinkClicked> {
@@ -794,9 +794,9 @@ impl MarketingCampaignsByIdLinksClickedById {
 ///
 /// Available with the `marketing` feature.
 #[derive(Clone, Debug)]
-pub struct MarketingCampaignsByIdOpportunities(rt::Node);
+pub struct CampaignsByIdOpportunities(rt::Node);
 
-impl MarketingCampaignsByIdOpportunities {
+impl CampaignsByIdOpportunities {
     /// `GET /marketing/campaigns/{id}/opportunities` (`getMarketingCampaignsByIdOpportunities`):
     /// Get List of OpportunityReference.
     ///
@@ -829,9 +829,9 @@ impl MarketingCampaignsByIdOpportunities {
 ///
 /// Available with the `marketing` feature.
 #[derive(Clone, Debug)]
-pub struct MarketingCampaignsStatuses(rt::Node);
+pub struct CampaignsStatuses(rt::Node);
 
-impl MarketingCampaignsStatuses {
+impl CampaignsStatuses {
     /// `GET /marketing/campaigns/statuses` (`getMarketingCampaignsStatuses`): Get List of
     /// CampaignStatus.
     ///
@@ -876,8 +876,8 @@ impl MarketingCampaignsStatuses {
     }
 
     /// One record: `/marketing/campaigns/statuses/{id}`.
-    pub fn id(&self, id: i32) -> MarketingCampaignsStatusesById {
-        MarketingCampaignsStatusesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CampaignsStatusesById {
+        CampaignsStatusesById(self.0.push(id.to_string()))
     }
 }
 
@@ -885,9 +885,9 @@ impl MarketingCampaignsStatuses {
 ///
 /// Available with the `marketing` feature.
 #[derive(Clone, Debug)]
-pub struct MarketingCampaignsStatusesById(rt::Node);
+pub struct CampaignsStatusesById(rt::Node);
 
-impl MarketingCampaignsStatusesById {
+impl CampaignsStatusesById {
     /// `GET /marketing/campaigns/statuses/{id}` (`getMarketingCampaignsStatusesById`): Get
     /// CampaignStatus.
     pub fn get(&self) -> rt::Call<m::CampaignStatus> {
@@ -966,9 +966,9 @@ impl MarketingCampaignsStatusesById {
 ///
 /// Available with the `marketing` feature.
 #[derive(Clone, Debug)]
-pub struct MarketingCampaignsSubTypes(rt::Node);
+pub struct CampaignsSubTypes(rt::Node);
 
-impl MarketingCampaignsSubTypes {
+impl CampaignsSubTypes {
     /// `GET /marketing/campaigns/subTypes` (`getMarketingCampaignsSubTypes`): Get List of
     /// CampaignSubType.
     ///
@@ -1016,8 +1016,8 @@ impl MarketingCampaignsSubTypes {
     }
 
     /// One record: `/marketing/campaigns/subTypes/{id}`.
-    pub fn id(&self, id: i32) -> MarketingCampaignsSubTypesById {
-        MarketingCampaignsSubTypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CampaignsSubTypesById {
+        CampaignsSubTypesById(self.0.push(id.to_string()))
     }
 }
 
@@ -1025,9 +1025,9 @@ impl MarketingCampaignsSubTypes {
 ///
 /// Available with the `marketing` feature.
 #[derive(Clone, Debug)]
-pub struct MarketingCampaignsSubTypesById(rt::Node);
+pub struct CampaignsSubTypesById(rt::Node);
 
-impl MarketingCampaignsSubTypesById {
+impl CampaignsSubTypesById {
     /// `GET /marketing/campaigns/subTypes/{id}` (`getMarketingCampaignsSubTypesById`): Get
     /// CampaignSubType.
     pub fn get(&self) -> rt::Call<m::CampaignSubTypeCampaignSubType> {
@@ -1109,9 +1109,9 @@ impl MarketingCampaignsSubTypesById {
 ///
 /// Available with the `marketing` feature.
 #[derive(Clone, Debug)]
-pub struct MarketingCampaignsTypes(rt::Node);
+pub struct CampaignsTypes(rt::Node);
 
-impl MarketingCampaignsTypes {
+impl CampaignsTypes {
     /// `GET /marketing/campaigns/types` (`getMarketingCampaignsTypes`): Get List of CampaignType.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -1154,13 +1154,13 @@ impl MarketingCampaignsTypes {
     }
 
     /// One record: `/marketing/campaigns/types/{id}`.
-    pub fn id(&self, id: i32) -> MarketingCampaignsTypesById {
-        MarketingCampaignsTypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CampaignsTypesById {
+        CampaignsTypesById(self.0.push(id.to_string()))
     }
 
     /// `/marketing/campaigns/types/info`.
-    pub fn info(&self) -> MarketingCampaignsTypesInfo {
-        MarketingCampaignsTypesInfo(self.0.clone())
+    pub fn info(&self) -> CampaignsTypesInfo {
+        CampaignsTypesInfo(self.0.clone())
     }
 }
 
@@ -1168,9 +1168,9 @@ impl MarketingCampaignsTypes {
 ///
 /// Available with the `marketing` feature.
 #[derive(Clone, Debug)]
-pub struct MarketingCampaignsTypesById(rt::Node);
+pub struct CampaignsTypesById(rt::Node);
 
-impl MarketingCampaignsTypesById {
+impl CampaignsTypesById {
     /// `GET /marketing/campaigns/types/{id}` (`getMarketingCampaignsTypesById`): Get CampaignType.
     pub fn get(&self) -> rt::Call<m::CampaignType> {
         rt::json(
@@ -1242,13 +1242,13 @@ impl MarketingCampaignsTypesById {
     }
 
     /// `/marketing/campaigns/types/{id}/info`.
-    pub fn info(&self) -> MarketingCampaignsTypesByIdInfo {
-        MarketingCampaignsTypesByIdInfo(self.0.clone())
+    pub fn info(&self) -> CampaignsTypesByIdInfo {
+        CampaignsTypesByIdInfo(self.0.clone())
     }
 
     /// `/marketing/campaigns/types/{id}/subTypes`.
-    pub fn sub_types(&self) -> MarketingCampaignsTypesByIdSubTypes {
-        MarketingCampaignsTypesByIdSubTypes(self.0.clone())
+    pub fn sub_types(&self) -> CampaignsTypesByIdSubTypes {
+        CampaignsTypesByIdSubTypes(self.0.clone())
     }
 }
 
@@ -1256,9 +1256,9 @@ impl MarketingCampaignsTypesById {
 ///
 /// Available with the `marketing` feature.
 #[derive(Clone, Debug)]
-pub struct MarketingCampaignsTypesByIdInfo(rt::Node);
+pub struct CampaignsTypesByIdInfo(rt::Node);
 
-impl MarketingCampaignsTypesByIdInfo {
+impl CampaignsTypesByIdInfo {
     /// `GET /marketing/campaigns/types/{id}/info` (`getMarketingCampaignsTypesByIdInfo`): Get
     /// CampaignTypeInfo.
     pub fn get(&self) -> rt::Call<m::CampaignTypeInfo> {
@@ -1278,9 +1278,9 @@ impl MarketingCampaignsTypesByIdInfo {
 ///
 /// Available with the `marketing` feature.
 #[derive(Clone, Debug)]
-pub struct MarketingCampaignsTypesByIdSubTypes(rt::Node);
+pub struct CampaignsTypesByIdSubTypes(rt::Node);
 
-impl MarketingCampaignsTypesByIdSubTypes {
+impl CampaignsTypesByIdSubTypes {
     /// `GET /marketing/campaigns/types/{parentId}/subTypes`
     /// (`getMarketingCampaignsTypesByParentIdSubTypes`): Get List of CampaignSubType.
     ///
@@ -1309,8 +1309,8 @@ impl MarketingCampaignsTypesByIdSubTypes {
     }
 
     /// One record: `/marketing/campaigns/types/{id}/subTypes/{id}`.
-    pub fn id(&self, id: i32) -> MarketingCampaignsTypesByIdSubTypesById {
-        MarketingCampaignsTypesByIdSubTypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CampaignsTypesByIdSubTypesById {
+        CampaignsTypesByIdSubTypesById(self.0.push(id.to_string()))
     }
 }
 
@@ -1318,9 +1318,9 @@ impl MarketingCampaignsTypesByIdSubTypes {
 ///
 /// Available with the `marketing` feature.
 #[derive(Clone, Debug)]
-pub struct MarketingCampaignsTypesByIdSubTypesById(rt::Node);
+pub struct CampaignsTypesByIdSubTypesById(rt::Node);
 
-impl MarketingCampaignsTypesByIdSubTypesById {
+impl CampaignsTypesByIdSubTypesById {
     /// `GET /marketing/campaigns/types/{parentId}/subTypes/{id}`
     /// (`getMarketingCampaignsTypesByParentIdSubTypesById`): Get CampaignSubType.
     pub fn get(&self) -> rt::Call<m::TypeSubTypeCampaignSubType> {
@@ -1352,9 +1352,9 @@ impl MarketingCampaignsTypesByIdSubTypesById {
 ///
 /// Available with the `marketing` feature.
 #[derive(Clone, Debug)]
-pub struct MarketingCampaignsTypesInfo(rt::Node);
+pub struct CampaignsTypesInfo(rt::Node);
 
-impl MarketingCampaignsTypesInfo {
+impl CampaignsTypesInfo {
     /// `GET /marketing/campaigns/types/info` (`getMarketingCampaignsTypesInfo`): Get List of
     /// CampaignTypeInfos.
     ///
@@ -1387,9 +1387,9 @@ impl MarketingCampaignsTypesInfo {
 ///
 /// Available with the `marketing` feature.
 #[derive(Clone, Debug)]
-pub struct MarketingGroups(rt::Node);
+pub struct Groups(rt::Node);
 
-impl MarketingGroups {
+impl Groups {
     /// `GET /marketing/groups` (`getMarketingGroups`): Get List of Group.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -1426,13 +1426,13 @@ impl MarketingGroups {
     }
 
     /// One record: `/marketing/groups/{id}`.
-    pub fn id(&self, id: i32) -> MarketingGroupsById {
-        MarketingGroupsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> GroupsById {
+        GroupsById(self.0.push(id.to_string()))
     }
 
     /// `/marketing/groups/info`.
-    pub fn info(&self) -> MarketingGroupsInfo {
-        MarketingGroupsInfo(self.0.clone())
+    pub fn info(&self) -> GroupsInfo {
+        GroupsInfo(self.0.clone())
     }
 }
 
@@ -1440,9 +1440,9 @@ impl MarketingGroups {
 ///
 /// Available with the `marketing` feature.
 #[derive(Clone, Debug)]
-pub struct MarketingGroupsById(rt::Node);
+pub struct GroupsById(rt::Node);
 
-impl MarketingGroupsById {
+impl GroupsById {
     /// `GET /marketing/groups/{id}` (`getMarketingGroupsById`): Get Group.
     pub fn get(&self) -> rt::Call<m::Group> {
         rt::json(
@@ -1508,23 +1508,23 @@ impl MarketingGroupsById {
     }
 
     /// `/marketing/groups/{id}/companies`.
-    pub fn companies(&self) -> MarketingGroupsByIdCompanies {
-        MarketingGroupsByIdCompanies(self.0.clone())
+    pub fn companies(&self) -> GroupsByIdCompanies {
+        GroupsByIdCompanies(self.0.clone())
     }
 
     /// `/marketing/groups/{id}/contacts`.
-    pub fn contacts(&self) -> MarketingGroupsByIdContacts {
-        MarketingGroupsByIdContacts(self.0.clone())
+    pub fn contacts(&self) -> GroupsByIdContacts {
+        GroupsByIdContacts(self.0.clone())
     }
 
     /// `/marketing/groups/{id}/info`.
-    pub fn info(&self) -> MarketingGroupsByIdInfo {
-        MarketingGroupsByIdInfo(self.0.clone())
+    pub fn info(&self) -> GroupsByIdInfo {
+        GroupsByIdInfo(self.0.clone())
     }
 
     /// `/marketing/groups/{id}/usages`.
-    pub fn usages(&self) -> MarketingGroupsByIdUsages {
-        MarketingGroupsByIdUsages(self.0.clone())
+    pub fn usages(&self) -> GroupsByIdUsages {
+        GroupsByIdUsages(self.0.clone())
     }
 }
 
@@ -1532,9 +1532,9 @@ impl MarketingGroupsById {
 ///
 /// Available with the `marketing` feature.
 #[derive(Clone, Debug)]
-pub struct MarketingGroupsByIdCompanies(rt::Node);
+pub struct GroupsByIdCompanies(rt::Node);
 
-impl MarketingGroupsByIdCompanies {
+impl GroupsByIdCompanies {
     /// `GET /marketing/groups/{parentId}/companies` (`getMarketingGroupsByParentIdCompanies`): Get
     /// List of MarketingCompany.
     ///
@@ -1579,8 +1579,8 @@ impl MarketingGroupsByIdCompanies {
     }
 
     /// One record: `/marketing/groups/{id}/companies/{id}`.
-    pub fn id(&self, id: i32) -> MarketingGroupsByIdCompaniesById {
-        MarketingGroupsByIdCompaniesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> GroupsByIdCompaniesById {
+        GroupsByIdCompaniesById(self.0.push(id.to_string()))
     }
 }
 
@@ -1588,9 +1588,9 @@ impl MarketingGroupsByIdCompanies {
 ///
 /// Available with the `marketing` feature.
 #[derive(Clone, Debug)]
-pub struct MarketingGroupsByIdCompaniesById(rt::Node);
+pub struct GroupsByIdCompaniesById(rt::Node);
 
-impl MarketingGroupsByIdCompaniesById {
+impl GroupsByIdCompaniesById {
     /// `GET /marketing/groups/{parentId}/companies/{id}`
     /// (`getMarketingGroupsByParentIdCompaniesById`): Get MarketingCompany.
     pub fn get(&self) -> rt::Call<m::MarketingCompany> {
@@ -1669,9 +1669,9 @@ impl MarketingGroupsByIdCompaniesById {
 ///
 /// Available with the `marketing` feature.
 #[derive(Clone, Debug)]
-pub struct MarketingGroupsByIdContacts(rt::Node);
+pub struct GroupsByIdContacts(rt::Node);
 
-impl MarketingGroupsByIdContacts {
+impl GroupsByIdContacts {
     /// `GET /marketing/groups/{parentId}/contacts` (`getMarketingGroupsByParentIdContacts`): Get
     /// List of MarketingContact.
     ///
@@ -1716,8 +1716,8 @@ impl MarketingGroupsByIdContacts {
     }
 
     /// One record: `/marketing/groups/{id}/contacts/{id}`.
-    pub fn id(&self, id: i32) -> MarketingGroupsByIdContactsById {
-        MarketingGroupsByIdContactsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> GroupsByIdContactsById {
+        GroupsByIdContactsById(self.0.push(id.to_string()))
     }
 }
 
@@ -1725,9 +1725,9 @@ impl MarketingGroupsByIdContacts {
 ///
 /// Available with the `marketing` feature.
 #[derive(Clone, Debug)]
-pub struct MarketingGroupsByIdContactsById(rt::Node);
+pub struct GroupsByIdContactsById(rt::Node);
 
-impl MarketingGroupsByIdContactsById {
+impl GroupsByIdContactsById {
     /// `GET /marketing/groups/{parentId}/contacts/{id}`
     /// (`getMarketingGroupsByParentIdContactsById`): Get MarketingContact.
     pub fn get(&self) -> rt::Call<m::MarketingContact> {
@@ -1806,9 +1806,9 @@ impl MarketingGroupsByIdContactsById {
 ///
 /// Available with the `marketing` feature.
 #[derive(Clone, Debug)]
-pub struct MarketingGroupsByIdInfo(rt::Node);
+pub struct GroupsByIdInfo(rt::Node);
 
-impl MarketingGroupsByIdInfo {
+impl GroupsByIdInfo {
     /// `GET /marketing/groups/{id}/info` (`getMarketingGroupsByIdInfo`): Get Group Info.
     pub fn get(&self) -> rt::Call<m::GroupInfo> {
         rt::json(
@@ -1827,9 +1827,9 @@ impl MarketingGroupsByIdInfo {
 ///
 /// Available with the `marketing` feature.
 #[derive(Clone, Debug)]
-pub struct MarketingGroupsByIdUsages(rt::Node);
+pub struct GroupsByIdUsages(rt::Node);
 
-impl MarketingGroupsByIdUsages {
+impl GroupsByIdUsages {
     /// `GET /marketing/groups/{id}/usages` (`getMarketingGroupsByIdUsages`): Get List of Usage.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -1844,8 +1844,8 @@ impl MarketingGroupsByIdUsages {
     }
 
     /// `/marketing/groups/{id}/usages/list`.
-    pub fn list_node(&self) -> MarketingGroupsByIdUsagesList {
-        MarketingGroupsByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> GroupsByIdUsagesList {
+        GroupsByIdUsagesList(self.0.clone())
     }
 }
 
@@ -1853,9 +1853,9 @@ impl MarketingGroupsByIdUsages {
 ///
 /// Available with the `marketing` feature.
 #[derive(Clone, Debug)]
-pub struct MarketingGroupsByIdUsagesList(rt::Node);
+pub struct GroupsByIdUsagesList(rt::Node);
 
-impl MarketingGroupsByIdUsagesList {
+impl GroupsByIdUsagesList {
     /// `GET /marketing/groups/{id}/usages/list` (`getMarketingGroupsByIdUsagesList`): Get List of
     /// Usage.
     ///
@@ -1875,9 +1875,9 @@ impl MarketingGroupsByIdUsagesList {
 ///
 /// Available with the `marketing` feature.
 #[derive(Clone, Debug)]
-pub struct MarketingGroupsInfo(rt::Node);
+pub struct GroupsInfo(rt::Node);
 
-impl MarketingGroupsInfo {
+impl GroupsInfo {
     /// `GET /marketing/groups/info` (`getMarketingGroupsInfo`): Get List of GroupInfo.
     ///
     /// The records matching `query`: await it for the first page, or read every page with

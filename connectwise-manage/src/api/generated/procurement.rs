@@ -10,8 +10,8 @@ impl crate::Client {
     /// Handle for the paths under `/procurement` (the `procurement` area).
     ///
     /// Available with the `procurement` feature.
-    pub fn procurement(&self) -> ProcurementArea {
-        ProcurementArea(rt::Node::root(self))
+    pub fn procurement(&self) -> Area {
+        Area(rt::Node::root(self))
     }
 }
 
@@ -19,132 +19,132 @@ impl crate::Client {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementArea(rt::Node);
+pub struct Area(rt::Node);
 
-impl ProcurementArea {
+impl Area {
     /// `/procurement/adjustments`.
-    pub fn adjustments(&self) -> ProcurementAdjustments {
-        ProcurementAdjustments(self.0.clone())
+    pub fn adjustments(&self) -> Adjustments {
+        Adjustments(self.0.clone())
     }
 
     /// `/procurement/catalog`.
-    pub fn catalog(&self) -> ProcurementCatalog {
-        ProcurementCatalog(self.0.clone())
+    pub fn catalog(&self) -> Catalog {
+        Catalog(self.0.clone())
     }
 
     /// `/procurement/categories`.
-    pub fn categories(&self) -> ProcurementCategories {
-        ProcurementCategories(self.0.clone())
+    pub fn categories(&self) -> Categories {
+        Categories(self.0.clone())
     }
 
     /// `/procurement/changeorder`.
-    pub fn changeorder(&self) -> ProcurementChangeorder {
-        ProcurementChangeorder(self.0.clone())
+    pub fn changeorder(&self) -> Changeorder {
+        Changeorder(self.0.clone())
     }
 
     /// `/procurement/changeorders`.
-    pub fn changeorders(&self) -> ProcurementChangeorders {
-        ProcurementChangeorders(self.0.clone())
+    pub fn changeorders(&self) -> Changeorders {
+        Changeorders(self.0.clone())
     }
 
     /// `/procurement/directionalSyncs`.
-    pub fn directional_syncs(&self) -> ProcurementDirectionalSyncs {
-        ProcurementDirectionalSyncs(self.0.clone())
+    pub fn directional_syncs(&self) -> DirectionalSyncs {
+        DirectionalSyncs(self.0.clone())
     }
 
     /// `/procurement/invoicegrouping`.
-    pub fn invoicegrouping(&self) -> ProcurementInvoicegrouping {
-        ProcurementInvoicegrouping(self.0.clone())
+    pub fn invoicegrouping(&self) -> Invoicegrouping {
+        Invoicegrouping(self.0.clone())
     }
 
     /// `/procurement/manufacturers`.
-    pub fn manufacturers(&self) -> ProcurementManufacturers {
-        ProcurementManufacturers(self.0.clone())
+    pub fn manufacturers(&self) -> Manufacturers {
+        Manufacturers(self.0.clone())
     }
 
     /// `/procurement/onhandserialnumbers`.
-    pub fn onhandserialnumbers(&self) -> ProcurementOnhandserialnumbers {
-        ProcurementOnhandserialnumbers(self.0.clone())
+    pub fn onhandserialnumbers(&self) -> Onhandserialnumbers {
+        Onhandserialnumbers(self.0.clone())
     }
 
     /// `/procurement/pricingschedules`.
-    pub fn pricingschedules(&self) -> ProcurementPricingschedules {
-        ProcurementPricingschedules(self.0.clone())
+    pub fn pricingschedules(&self) -> Pricingschedules {
+        Pricingschedules(self.0.clone())
     }
 
     /// `/procurement/products`.
-    pub fn products(&self) -> ProcurementProducts {
-        ProcurementProducts(self.0.clone())
+    pub fn products(&self) -> Products {
+        Products(self.0.clone())
     }
 
     /// `/procurement/purchaseorders`.
-    pub fn purchaseorders(&self) -> ProcurementPurchaseorders {
-        ProcurementPurchaseorders(self.0.clone())
+    pub fn purchaseorders(&self) -> Purchaseorders {
+        Purchaseorders(self.0.clone())
     }
 
     /// `/procurement/purchaseorderstatuses`.
-    pub fn purchaseorderstatuses(&self) -> ProcurementPurchaseorderstatuses {
-        ProcurementPurchaseorderstatuses(self.0.clone())
+    pub fn purchaseorderstatuses(&self) -> Purchaseorderstatuses {
+        Purchaseorderstatuses(self.0.clone())
     }
 
     /// `/procurement/purchasingDemands`.
-    pub fn purchasing_demands(&self) -> ProcurementPurchasingDemands {
-        ProcurementPurchasingDemands(self.0.clone())
+    pub fn purchasing_demands(&self) -> PurchasingDemands {
+        PurchasingDemands(self.0.clone())
     }
 
     /// `/procurement/rmaActions`.
-    pub fn rma_actions(&self) -> ProcurementRmaActions {
-        ProcurementRmaActions(self.0.clone())
+    pub fn rma_actions(&self) -> RmaActions {
+        RmaActions(self.0.clone())
     }
 
     /// `/procurement/RMADispositions`.
-    pub fn rma_dispositions(&self) -> ProcurementRmaDispositions {
-        ProcurementRmaDispositions(self.0.clone())
+    pub fn rma_dispositions(&self) -> RmaDispositions {
+        RmaDispositions(self.0.clone())
     }
 
     /// `/procurement/rmaStatuses`.
-    pub fn rma_statuses(&self) -> ProcurementRmaStatuses {
-        ProcurementRmaStatuses(self.0.clone())
+    pub fn rma_statuses(&self) -> RmaStatuses {
+        RmaStatuses(self.0.clone())
     }
 
     /// `/procurement/rmaTags`.
-    pub fn rma_tags(&self) -> ProcurementRmaTags {
-        ProcurementRmaTags(self.0.clone())
+    pub fn rma_tags(&self) -> RmaTags {
+        RmaTags(self.0.clone())
     }
 
     /// `/procurement/settings`.
-    pub fn settings(&self) -> ProcurementSettings {
-        ProcurementSettings(self.0.clone())
+    pub fn settings(&self) -> Settings {
+        Settings(self.0.clone())
     }
 
     /// `/procurement/shipmentmethods`.
-    pub fn shipmentmethods(&self) -> ProcurementShipmentmethods {
-        ProcurementShipmentmethods(self.0.clone())
+    pub fn shipmentmethods(&self) -> Shipmentmethods {
+        Shipmentmethods(self.0.clone())
     }
 
     /// `/procurement/subcategories`.
-    pub fn subcategories(&self) -> ProcurementSubcategories {
-        ProcurementSubcategories(self.0.clone())
+    pub fn subcategories(&self) -> Subcategories {
+        Subcategories(self.0.clone())
     }
 
     /// `/procurement/types`.
-    pub fn types(&self) -> ProcurementTypes {
-        ProcurementTypes(self.0.clone())
+    pub fn types(&self) -> Types {
+        Types(self.0.clone())
     }
 
     /// `/procurement/unitOfMeasures`.
-    pub fn unit_of_measures(&self) -> ProcurementUnitOfMeasures {
-        ProcurementUnitOfMeasures(self.0.clone())
+    pub fn unit_of_measures(&self) -> UnitOfMeasures {
+        UnitOfMeasures(self.0.clone())
     }
 
     /// `/procurement/warehouseBins`.
-    pub fn warehouse_bins(&self) -> ProcurementWarehouseBins {
-        ProcurementWarehouseBins(self.0.clone())
+    pub fn warehouse_bins(&self) -> WarehouseBins {
+        WarehouseBins(self.0.clone())
     }
 
     /// `/procurement/warehouses`.
-    pub fn warehouses(&self) -> ProcurementWarehouses {
-        ProcurementWarehouses(self.0.clone())
+    pub fn warehouses(&self) -> Warehouses {
+        Warehouses(self.0.clone())
     }
 }
 
@@ -152,9 +152,9 @@ impl ProcurementArea {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementAdjustments(rt::Node);
+pub struct Adjustments(rt::Node);
 
-impl ProcurementAdjustments {
+impl Adjustments {
     /// `GET /procurement/adjustments` (`getProcurementAdjustments`): Get List of
     /// ProcurementAdjustment.
     ///
@@ -198,13 +198,13 @@ impl ProcurementAdjustments {
     }
 
     /// One record: `/procurement/adjustments/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementAdjustmentsById {
-        ProcurementAdjustmentsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AdjustmentsById {
+        AdjustmentsById(self.0.push(id.to_string()))
     }
 
     /// `/procurement/adjustments/types`.
-    pub fn types(&self) -> ProcurementAdjustmentsTypes {
-        ProcurementAdjustmentsTypes(self.0.clone())
+    pub fn types(&self) -> AdjustmentsTypes {
+        AdjustmentsTypes(self.0.clone())
     }
 }
 
@@ -212,9 +212,9 @@ impl ProcurementAdjustments {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementAdjustmentsById(rt::Node);
+pub struct AdjustmentsById(rt::Node);
 
-impl ProcurementAdjustmentsById {
+impl AdjustmentsById {
     /// `GET /procurement/adjustments/{id}` (`getProcurementAdjustmentsById`): Get
     /// ProcurementAdjustment.
     pub fn get(&self) -> rt::Call<m::ProcurementAdjustment> {
@@ -289,8 +289,8 @@ impl ProcurementAdjustmentsById {
     }
 
     /// `/procurement/adjustments/{id}/details`.
-    pub fn details(&self) -> ProcurementAdjustmentsByIdDetails {
-        ProcurementAdjustmentsByIdDetails(self.0.clone())
+    pub fn details(&self) -> AdjustmentsByIdDetails {
+        AdjustmentsByIdDetails(self.0.clone())
     }
 }
 
@@ -298,9 +298,9 @@ impl ProcurementAdjustmentsById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementAdjustmentsByIdDetails(rt::Node);
+pub struct AdjustmentsByIdDetails(rt::Node);
 
-impl ProcurementAdjustmentsByIdDetails {
+impl AdjustmentsByIdDetails {
     /// `GET /procurement/adjustments/{parentId}/details`
     /// (`getProcurementAdjustmentsByParentIdDetails`): Get List of AdjustmentDetail.
     ///
@@ -345,8 +345,8 @@ impl ProcurementAdjustmentsByIdDetails {
     }
 
     /// One record: `/procurement/adjustments/{id}/details/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementAdjustmentsByIdDetailsById {
-        ProcurementAdjustmentsByIdDetailsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AdjustmentsByIdDetailsById {
+        AdjustmentsByIdDetailsById(self.0.push(id.to_string()))
     }
 }
 
@@ -354,9 +354,9 @@ impl ProcurementAdjustmentsByIdDetails {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementAdjustmentsByIdDetailsById(rt::Node);
+pub struct AdjustmentsByIdDetailsById(rt::Node);
 
-impl ProcurementAdjustmentsByIdDetailsById {
+impl AdjustmentsByIdDetailsById {
     /// `GET /procurement/adjustments/{parentId}/details/{id}`
     /// (`getProcurementAdjustmentsByParentIdDetailsById`): Get AdjustmentDetail.
     pub fn get(&self) -> rt::Call<m::AdjustmentDetail> {
@@ -402,9 +402,9 @@ impl ProcurementAdjustmentsByIdDetailsById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementAdjustmentsTypes(rt::Node);
+pub struct AdjustmentsTypes(rt::Node);
 
-impl ProcurementAdjustmentsTypes {
+impl AdjustmentsTypes {
     /// `GET /procurement/adjustments/types` (`getProcurementAdjustmentsTypes`): Get List of
     /// AdjustmentType.
     ///
@@ -449,13 +449,13 @@ impl ProcurementAdjustmentsTypes {
     }
 
     /// One record: `/procurement/adjustments/types/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementAdjustmentsTypesById {
-        ProcurementAdjustmentsTypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AdjustmentsTypesById {
+        AdjustmentsTypesById(self.0.push(id.to_string()))
     }
 
     /// `/procurement/adjustments/types/info`.
-    pub fn info(&self) -> ProcurementAdjustmentsTypesInfo {
-        ProcurementAdjustmentsTypesInfo(self.0.clone())
+    pub fn info(&self) -> AdjustmentsTypesInfo {
+        AdjustmentsTypesInfo(self.0.clone())
     }
 }
 
@@ -463,9 +463,9 @@ impl ProcurementAdjustmentsTypes {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementAdjustmentsTypesById(rt::Node);
+pub struct AdjustmentsTypesById(rt::Node);
 
-impl ProcurementAdjustmentsTypesById {
+impl AdjustmentsTypesById {
     /// `GET /procurement/adjustments/types/{id}` (`getProcurementAdjustmentsTypesById`): Get
     /// AdjustmentType.
     pub fn get(&self) -> rt::Call<m::AdjustmentType> {
@@ -540,13 +540,13 @@ impl ProcurementAdjustmentsTypesById {
     }
 
     /// `/procurement/adjustments/types/{id}/info`.
-    pub fn info(&self) -> ProcurementAdjustmentsTypesByIdInfo {
-        ProcurementAdjustmentsTypesByIdInfo(self.0.clone())
+    pub fn info(&self) -> AdjustmentsTypesByIdInfo {
+        AdjustmentsTypesByIdInfo(self.0.clone())
     }
 
     /// `/procurement/adjustments/types/{id}/usages`.
-    pub fn usages(&self) -> ProcurementAdjustmentsTypesByIdUsages {
-        ProcurementAdjustmentsTypesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> AdjustmentsTypesByIdUsages {
+        AdjustmentsTypesByIdUsages(self.0.clone())
     }
 }
 
@@ -554,9 +554,9 @@ impl ProcurementAdjustmentsTypesById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementAdjustmentsTypesByIdInfo(rt::Node);
+pub struct AdjustmentsTypesByIdInfo(rt::Node);
 
-impl ProcurementAdjustmentsTypesByIdInfo {
+impl AdjustmentsTypesByIdInfo {
     /// `GET /procurement/adjustments/types/{id}/info` (`getProcurementAdjustmentsTypesByIdInfo`):
     /// Get AdjustmentTypeInfos.
     pub fn get(&self) -> rt::Call<m::AdjustmentTypeInfo> {
@@ -576,9 +576,9 @@ impl ProcurementAdjustmentsTypesByIdInfo {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementAdjustmentsTypesByIdUsages(rt::Node);
+pub struct AdjustmentsTypesByIdUsages(rt::Node);
 
-impl ProcurementAdjustmentsTypesByIdUsages {
+impl AdjustmentsTypesByIdUsages {
     /// `GET /procurement/adjustments/types/{id}/usages`
     /// (`getProcurementAdjustmentsTypesByIdUsages`): Get List of Usage.
     ///
@@ -594,8 +594,8 @@ impl ProcurementAdjustmentsTypesByIdUsages {
     }
 
     /// `/procurement/adjustments/types/{id}/usages/list`.
-    pub fn list_node(&self) -> ProcurementAdjustmentsTypesByIdUsagesList {
-        ProcurementAdjustmentsTypesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> AdjustmentsTypesByIdUsagesList {
+        AdjustmentsTypesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -603,9 +603,9 @@ impl ProcurementAdjustmentsTypesByIdUsages {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementAdjustmentsTypesByIdUsagesList(rt::Node);
+pub struct AdjustmentsTypesByIdUsagesList(rt::Node);
 
-impl ProcurementAdjustmentsTypesByIdUsagesList {
+impl AdjustmentsTypesByIdUsagesList {
     /// `GET /procurement/adjustments/types/{id}/usages/list`
     /// (`getProcurementAdjustmentsTypesByIdUsagesList`): Get List of Usage.
     ///
@@ -625,9 +625,9 @@ impl ProcurementAdjustmentsTypesByIdUsagesList {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementAdjustmentsTypesInfo(rt::Node);
+pub struct AdjustmentsTypesInfo(rt::Node);
 
-impl ProcurementAdjustmentsTypesInfo {
+impl AdjustmentsTypesInfo {
     /// `GET /procurement/adjustments/types/info` (`getProcurementAdjustmentsTypesInfo`): Get List
     /// of AdjustmentTypeInfos.
     ///
@@ -660,9 +660,9 @@ impl ProcurementAdjustmentsTypesInfo {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementCatalog(rt::Node);
+pub struct Catalog(rt::Node);
 
-impl ProcurementCatalog {
+impl Catalog {
     /// `GET /procurement/catalog` (`getProcurementCatalog`): Get List of CatalogItem.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -709,23 +709,23 @@ impl ProcurementCatalog {
     pub fn by_catalog_item_identifier(
         &self,
         catalog_item_identifier: impl Into<String>,
-    ) -> ProcurementCatalogByCatalogItemIdentifier {
-        ProcurementCatalogByCatalogItemIdentifier(self.0.push(catalog_item_identifier.into()))
+    ) -> CatalogByCatalogItemIdentifier {
+        CatalogByCatalogItemIdentifier(self.0.push(catalog_item_identifier.into()))
     }
 
     /// One record: `/procurement/catalog/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementCatalogById {
-        ProcurementCatalogById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CatalogById {
+        CatalogById(self.0.push(id.to_string()))
     }
 
     /// `/procurement/catalog/info`.
-    pub fn info(&self) -> ProcurementCatalogInfo {
-        ProcurementCatalogInfo(self.0.clone())
+    pub fn info(&self) -> CatalogInfo {
+        CatalogInfo(self.0.clone())
     }
 
     /// `/procurement/catalog/vendors`.
-    pub fn vendors(&self) -> ProcurementCatalogVendors {
-        ProcurementCatalogVendors(self.0.clone())
+    pub fn vendors(&self) -> CatalogVendors {
+        CatalogVendors(self.0.clone())
     }
 }
 
@@ -734,12 +734,12 @@ impl ProcurementCatalog {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementCatalogByCatalogItemIdentifier(rt::Node);
+pub struct CatalogByCatalogItemIdentifier(rt::Node);
 
-impl ProcurementCatalogByCatalogItemIdentifier {
+impl CatalogByCatalogItemIdentifier {
     /// `/procurement/catalog/{catalogItemIdentifier}/quantityOnHand`.
-    pub fn quantity_on_hand(&self) -> ProcurementCatalogByCatalogItemIdentifierQuantityOnHand {
-        ProcurementCatalogByCatalogItemIdentifierQuantityOnHand(self.0.clone())
+    pub fn quantity_on_hand(&self) -> CatalogByCatalogItemIdentifierQuantityOnHand {
+        CatalogByCatalogItemIdentifierQuantityOnHand(self.0.clone())
     }
 }
 
@@ -747,9 +747,9 @@ impl ProcurementCatalogByCatalogItemIdentifier {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementCatalogByCatalogItemIdentifierQuantityOnHand(rt::Node);
+pub struct CatalogByCatalogItemIdentifierQuantityOnHand(rt::Node);
 
-impl ProcurementCatalogByCatalogItemIdentifierQuantityOnHand {
+impl CatalogByCatalogItemIdentifierQuantityOnHand {
     /// `GET /procurement/catalog/{catalogItemIdentifier}/quantityOnHand`
     /// (`getProcurementCatalogByCatalogItemIdentifierQuantityOnHand`): Get Count of CatalogItem.
     ///
@@ -804,9 +804,9 @@ pub struct GetProcurementCatalogByCatalogItemIdentifierQuantityOnHandParams {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementCatalogById(rt::Node);
+pub struct CatalogById(rt::Node);
 
-impl ProcurementCatalogById {
+impl CatalogById {
     /// `GET /procurement/catalog/{id}` (`getProcurementCatalogById`): Get CatalogItem.
     pub fn get(&self) -> rt::Call<m::CatalogItem> {
         rt::json(
@@ -876,38 +876,38 @@ impl ProcurementCatalogById {
     }
 
     /// `/procurement/catalog/{id}/components`.
-    pub fn components(&self) -> ProcurementCatalogByIdComponents {
-        ProcurementCatalogByIdComponents(self.0.clone())
+    pub fn components(&self) -> CatalogByIdComponents {
+        CatalogByIdComponents(self.0.clone())
     }
 
     /// `/procurement/catalog/{id}/copy`.
-    pub fn copy(&self) -> ProcurementCatalogByIdCopy {
-        ProcurementCatalogByIdCopy(self.0.clone())
+    pub fn copy(&self) -> CatalogByIdCopy {
+        CatalogByIdCopy(self.0.clone())
     }
 
     /// `/procurement/catalog/{id}/info`.
-    pub fn info(&self) -> ProcurementCatalogByIdInfo {
-        ProcurementCatalogByIdInfo(self.0.clone())
+    pub fn info(&self) -> CatalogByIdInfo {
+        CatalogByIdInfo(self.0.clone())
     }
 
     /// `/procurement/catalog/{id}/inventory`.
-    pub fn inventory(&self) -> ProcurementCatalogByIdInventory {
-        ProcurementCatalogByIdInventory(self.0.clone())
+    pub fn inventory(&self) -> CatalogByIdInventory {
+        CatalogByIdInventory(self.0.clone())
     }
 
     /// `/procurement/catalog/{id}/minimumStockByWarehouse`.
-    pub fn minimum_stock_by_warehouse(&self) -> ProcurementCatalogByIdMinimumStockByWarehouse {
-        ProcurementCatalogByIdMinimumStockByWarehouse(self.0.clone())
+    pub fn minimum_stock_by_warehouse(&self) -> CatalogByIdMinimumStockByWarehouse {
+        CatalogByIdMinimumStockByWarehouse(self.0.clone())
     }
 
     /// `/procurement/catalog/{id}/pricing`.
-    pub fn pricing(&self) -> ProcurementCatalogByIdPricing {
-        ProcurementCatalogByIdPricing(self.0.clone())
+    pub fn pricing(&self) -> CatalogByIdPricing {
+        CatalogByIdPricing(self.0.clone())
     }
 
     /// `/procurement/catalog/{id}/vendors`.
-    pub fn vendors(&self) -> ProcurementCatalogByIdVendors {
-        ProcurementCatalogByIdVendors(self.0.clone())
+    pub fn vendors(&self) -> CatalogByIdVendors {
+        CatalogByIdVendors(self.0.clone())
     }
 }
 
@@ -915,9 +915,9 @@ impl ProcurementCatalogById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementCatalogByIdComponents(rt::Node);
+pub struct CatalogByIdComponents(rt::Node);
 
-impl ProcurementCatalogByIdComponents {
+impl CatalogByIdComponents {
     /// `GET /procurement/catalog/{parentId}/components`
     /// (`getProcurementCatalogByParentIdComponents`): Get List of CatalogComponent.
     ///
@@ -962,8 +962,8 @@ impl ProcurementCatalogByIdComponents {
     }
 
     /// One record: `/procurement/catalog/{id}/components/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementCatalogByIdComponentsById {
-        ProcurementCatalogByIdComponentsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CatalogByIdComponentsById {
+        CatalogByIdComponentsById(self.0.push(id.to_string()))
     }
 }
 
@@ -971,9 +971,9 @@ impl ProcurementCatalogByIdComponents {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementCatalogByIdComponentsById(rt::Node);
+pub struct CatalogByIdComponentsById(rt::Node);
 
-impl ProcurementCatalogByIdComponentsById {
+impl CatalogByIdComponentsById {
     /// `GET /procurement/catalog/{parentId}/components/{id}`
     /// (`getProcurementCatalogByParentIdComponentsById`): Get CatalogComponent.
     pub fn get(&self) -> rt::Call<m::CatalogComponent> {
@@ -1052,9 +1052,9 @@ impl ProcurementCatalogByIdComponentsById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementCatalogByIdCopy(rt::Node);
+pub struct CatalogByIdCopy(rt::Node);
 
-impl ProcurementCatalogByIdCopy {
+impl CatalogByIdCopy {
     /// `POST /procurement/catalog/{id}/copy` (`postProcurementCatalogByIdCopy`): Post Copy
     /// CatalogItem.
     ///
@@ -1079,9 +1079,9 @@ impl ProcurementCatalogByIdCopy {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementCatalogByIdInfo(rt::Node);
+pub struct CatalogByIdInfo(rt::Node);
 
-impl ProcurementCatalogByIdInfo {
+impl CatalogByIdInfo {
     /// `GET /procurement/catalog/{id}/info` (`getProcurementCatalogByIdInfo`): Get CatalogItemInfo.
     pub fn get(&self) -> rt::Call<m::CatalogItemInfo> {
         rt::json(
@@ -1100,9 +1100,9 @@ impl ProcurementCatalogByIdInfo {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementCatalogByIdInventory(rt::Node);
+pub struct CatalogByIdInventory(rt::Node);
 
-impl ProcurementCatalogByIdInventory {
+impl CatalogByIdInventory {
     /// `GET /procurement/catalog/{parentId}/inventory`
     /// (`getProcurementCatalogByParentIdInventory`): Get List of CatalogInventory.
     ///
@@ -1131,8 +1131,8 @@ impl ProcurementCatalogByIdInventory {
     }
 
     /// One record: `/procurement/catalog/{id}/inventory/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementCatalogByIdInventoryById {
-        ProcurementCatalogByIdInventoryById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CatalogByIdInventoryById {
+        CatalogByIdInventoryById(self.0.push(id.to_string()))
     }
 }
 
@@ -1140,9 +1140,9 @@ impl ProcurementCatalogByIdInventory {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementCatalogByIdInventoryById(rt::Node);
+pub struct CatalogByIdInventoryById(rt::Node);
 
-impl ProcurementCatalogByIdInventoryById {
+impl CatalogByIdInventoryById {
     /// `GET /procurement/catalog/{parentId}/inventory/{id}`
     /// (`getProcurementCatalogByParentIdInventoryById`): Get CatalogInventory.
     pub fn get(&self) -> rt::Call<m::CatalogInventory> {
@@ -1174,9 +1174,9 @@ impl ProcurementCatalogByIdInventoryById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementCatalogByIdMinimumStockByWarehouse(rt::Node);
+pub struct CatalogByIdMinimumStockByWarehouse(rt::Node);
 
-impl ProcurementCatalogByIdMinimumStockByWarehouse {
+impl CatalogByIdMinimumStockByWarehouse {
     /// `GET /procurement/catalog/{parentId}/minimumStockByWarehouse`
     /// (`getProcurementCatalogByParentIdMinimumStockByWarehouse`): Get List of
     /// MinimumStockByWarehouse.
@@ -1226,8 +1226,8 @@ impl ProcurementCatalogByIdMinimumStockByWarehouse {
     }
 
     /// One record: `/procurement/catalog/{id}/minimumStockByWarehouse/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementCatalogByIdMinimumStockByWarehouseById {
-        ProcurementCatalogByIdMinimumStockByWarehouseById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CatalogByIdMinimumStockByWarehouseById {
+        CatalogByIdMinimumStockByWarehouseById(self.0.push(id.to_string()))
     }
 }
 
@@ -1235,9 +1235,9 @@ impl ProcurementCatalogByIdMinimumStockByWarehouse {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementCatalogByIdMinimumStockByWarehouseById(rt::Node);
+pub struct CatalogByIdMinimumStockByWarehouseById(rt::Node);
 
-impl ProcurementCatalogByIdMinimumStockByWarehouseById {
+impl CatalogByIdMinimumStockByWarehouseById {
     /// `GET /procurement/catalog/{parentId}/minimumStockByWarehouse/{id}`
     /// (`getProcurementCatalogByParentIdMinimumStockByWarehouseById`): Get MinimumStockByWarehouse.
     pub fn get(&self) -> rt::Call<m::MinimumStockByWarehouse> {
@@ -1321,9 +1321,9 @@ impl ProcurementCatalogByIdMinimumStockByWarehouseById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementCatalogByIdPricing(rt::Node);
+pub struct CatalogByIdPricing(rt::Node);
 
-impl ProcurementCatalogByIdPricing {
+impl CatalogByIdPricing {
     /// `POST /procurement/catalog/{id}/pricing` (`postProcurementCatalogByIdPricing`): Post
     /// CatalogPricing.
     ///
@@ -1345,12 +1345,12 @@ impl ProcurementCatalogByIdPricing {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementCatalogByIdVendors(rt::Node);
+pub struct CatalogByIdVendors(rt::Node);
 
-impl ProcurementCatalogByIdVendors {
+impl CatalogByIdVendors {
     /// One record: `/procurement/catalog/{id}/vendors/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementCatalogByIdVendorsById {
-        ProcurementCatalogByIdVendorsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CatalogByIdVendorsById {
+        CatalogByIdVendorsById(self.0.push(id.to_string()))
     }
 }
 
@@ -1358,9 +1358,9 @@ impl ProcurementCatalogByIdVendors {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementCatalogByIdVendorsById(rt::Node);
+pub struct CatalogByIdVendorsById(rt::Node);
 
-impl ProcurementCatalogByIdVendorsById {
+impl CatalogByIdVendorsById {
     /// `PUT /procurement/catalog/{parentId}/vendors/{id}`
     /// (`putProcurementCatalogByParentIdVendorsById`): Put CatalogItem.
     ///
@@ -1418,9 +1418,9 @@ impl ProcurementCatalogByIdVendorsById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementCatalogInfo(rt::Node);
+pub struct CatalogInfo(rt::Node);
 
-impl ProcurementCatalogInfo {
+impl CatalogInfo {
     /// `GET /procurement/catalog/info` (`getProcurementCatalogInfo`): Get List of CatalogItemInfo.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -1452,9 +1452,9 @@ impl ProcurementCatalogInfo {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementCatalogVendors(rt::Node);
+pub struct CatalogVendors(rt::Node);
 
-impl ProcurementCatalogVendors {
+impl CatalogVendors {
     /// `POST /procurement/catalog/vendors` (`postProcurementCatalogVendors`): Post CatalogItem.
     ///
     /// Not retried after an answer that may have been lost.
@@ -1471,8 +1471,8 @@ impl ProcurementCatalogVendors {
     }
 
     /// One record: `/procurement/catalog/vendors/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementCatalogVendorsById {
-        ProcurementCatalogVendorsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CatalogVendorsById {
+        CatalogVendorsById(self.0.push(id.to_string()))
     }
 }
 
@@ -1480,9 +1480,9 @@ impl ProcurementCatalogVendors {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementCatalogVendorsById(rt::Node);
+pub struct CatalogVendorsById(rt::Node);
 
-impl ProcurementCatalogVendorsById {
+impl CatalogVendorsById {
     /// `GET /procurement/catalog/vendors/{parentId}` (`getProcurementCatalogVendorsByParentId`):
     /// Get List of CatalogItem.
     ///
@@ -1502,9 +1502,9 @@ impl ProcurementCatalogVendorsById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementCategories(rt::Node);
+pub struct Categories(rt::Node);
 
-impl ProcurementCategories {
+impl Categories {
     /// `GET /procurement/categories` (`getProcurementCategories`): Get List of Category.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -1547,13 +1547,13 @@ impl ProcurementCategories {
     }
 
     /// One record: `/procurement/categories/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementCategoriesById {
-        ProcurementCategoriesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CategoriesById {
+        CategoriesById(self.0.push(id.to_string()))
     }
 
     /// `/procurement/categories/info`.
-    pub fn info(&self) -> ProcurementCategoriesInfo {
-        ProcurementCategoriesInfo(self.0.clone())
+    pub fn info(&self) -> CategoriesInfo {
+        CategoriesInfo(self.0.clone())
     }
 }
 
@@ -1561,9 +1561,9 @@ impl ProcurementCategories {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementCategoriesById(rt::Node);
+pub struct CategoriesById(rt::Node);
 
-impl ProcurementCategoriesById {
+impl CategoriesById {
     /// `GET /procurement/categories/{id}` (`getProcurementCategoriesById`): Get Category.
     pub fn get(&self) -> rt::Call<m::Category> {
         rt::json(
@@ -1633,13 +1633,13 @@ impl ProcurementCategoriesById {
     }
 
     /// `/procurement/categories/{id}/info`.
-    pub fn info(&self) -> ProcurementCategoriesByIdInfo {
-        ProcurementCategoriesByIdInfo(self.0.clone())
+    pub fn info(&self) -> CategoriesByIdInfo {
+        CategoriesByIdInfo(self.0.clone())
     }
 
     /// `/procurement/categories/{id}/subcategories`.
-    pub fn subcategories(&self) -> ProcurementCategoriesByIdSubcategories {
-        ProcurementCategoriesByIdSubcategories(self.0.clone())
+    pub fn subcategories(&self) -> CategoriesByIdSubcategories {
+        CategoriesByIdSubcategories(self.0.clone())
     }
 }
 
@@ -1647,9 +1647,9 @@ impl ProcurementCategoriesById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementCategoriesByIdInfo(rt::Node);
+pub struct CategoriesByIdInfo(rt::Node);
 
-impl ProcurementCategoriesByIdInfo {
+impl CategoriesByIdInfo {
     /// `GET /procurement/categories/{id}/info` (`getProcurementCategoriesByIdInfo`): Get
     /// CategoryInfo.
     pub fn get(&self) -> rt::Call<m::CategoryInfo> {
@@ -1669,9 +1669,9 @@ impl ProcurementCategoriesByIdInfo {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementCategoriesByIdSubcategories(rt::Node);
+pub struct CategoriesByIdSubcategories(rt::Node);
 
-impl ProcurementCategoriesByIdSubcategories {
+impl CategoriesByIdSubcategories {
     /// `GET /procurement/categories/{parentId}/subcategories/`
     /// (`getProcurementCategoriesByParentIdSubcategories`): Get List of LegacySubCategory.
     ///
@@ -1716,13 +1716,13 @@ impl ProcurementCategoriesByIdSubcategories {
     }
 
     /// One record: `/procurement/categories/{id}/subcategories/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementCategoriesByIdSubcategoriesById {
-        ProcurementCategoriesByIdSubcategoriesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CategoriesByIdSubcategoriesById {
+        CategoriesByIdSubcategoriesById(self.0.push(id.to_string()))
     }
 
     /// `/procurement/categories/{id}/subcategories/info`.
-    pub fn info(&self) -> ProcurementCategoriesByIdSubcategoriesInfo {
-        ProcurementCategoriesByIdSubcategoriesInfo(self.0.clone())
+    pub fn info(&self) -> CategoriesByIdSubcategoriesInfo {
+        CategoriesByIdSubcategoriesInfo(self.0.clone())
     }
 }
 
@@ -1730,9 +1730,9 @@ impl ProcurementCategoriesByIdSubcategories {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementCategoriesByIdSubcategoriesById(rt::Node);
+pub struct CategoriesByIdSubcategoriesById(rt::Node);
 
-impl ProcurementCategoriesByIdSubcategoriesById {
+impl CategoriesByIdSubcategoriesById {
     /// `GET /procurement/categories/{parentId}/subcategories/{id}`
     /// (`getProcurementCategoriesByParentIdSubcategoriesById`): Get LegacySubCategory.
     pub fn get(&self) -> rt::Call<m::LegacySubCategory> {
@@ -1807,8 +1807,8 @@ impl ProcurementCategoriesByIdSubcategoriesById {
     }
 
     /// `/procurement/categories/{id}/subcategories/{id}/info`.
-    pub fn info(&self) -> ProcurementCategoriesByIdSubcategoriesByIdInfo {
-        ProcurementCategoriesByIdSubcategoriesByIdInfo(self.0.clone())
+    pub fn info(&self) -> CategoriesByIdSubcategoriesByIdInfo {
+        CategoriesByIdSubcategoriesByIdInfo(self.0.clone())
     }
 }
 
@@ -1816,9 +1816,9 @@ impl ProcurementCategoriesByIdSubcategoriesById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementCategoriesByIdSubcategoriesByIdInfo(rt::Node);
+pub struct CategoriesByIdSubcategoriesByIdInfo(rt::Node);
 
-impl ProcurementCategoriesByIdSubcategoriesByIdInfo {
+impl CategoriesByIdSubcategoriesByIdInfo {
     /// `GET /procurement/categories/{parentId}/subcategories/{id}/info`
     /// (`getProcurementCategoriesByParentIdSubcategoriesByIdInfo`): Get LegacySubCategoryInfos.
     pub fn get(&self) -> rt::Call<m::LegacySubCategoryInfo> {
@@ -1838,9 +1838,9 @@ impl ProcurementCategoriesByIdSubcategoriesByIdInfo {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementCategoriesByIdSubcategoriesInfo(rt::Node);
+pub struct CategoriesByIdSubcategoriesInfo(rt::Node);
 
-impl ProcurementCategoriesByIdSubcategoriesInfo {
+impl CategoriesByIdSubcategoriesInfo {
     /// `GET /procurement/categories/{parentId}/subcategories/info`
     /// (`getProcurementCategoriesByParentIdSubcategoriesInfo`): Get List of LegacySubCategoryInfos.
     ///
@@ -1874,9 +1874,9 @@ impl ProcurementCategoriesByIdSubcategoriesInfo {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementCategoriesInfo(rt::Node);
+pub struct CategoriesInfo(rt::Node);
 
-impl ProcurementCategoriesInfo {
+impl CategoriesInfo {
     /// `GET /procurement/categories/info` (`getProcurementCategoriesInfo`): Get List of
     /// CategoryInfo.
     ///
@@ -1909,9 +1909,9 @@ impl ProcurementCategoriesInfo {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementChangeorder(rt::Node);
+pub struct Changeorder(rt::Node);
 
-impl ProcurementChangeorder {
+impl Changeorder {
     /// `GET /procurement/changeorder` (`getProcurementChangeorder`): Get List of ChangeOrders.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -1941,8 +1941,8 @@ impl ProcurementChangeorder {
     }
 
     /// One record: `/procurement/changeorder/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementChangeorderById {
-        ProcurementChangeorderById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ChangeorderById {
+        ChangeorderById(self.0.push(id.to_string()))
     }
 }
 
@@ -1950,9 +1950,9 @@ impl ProcurementChangeorder {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementChangeorderById(rt::Node);
+pub struct ChangeorderById(rt::Node);
 
-impl ProcurementChangeorderById {
+impl ChangeorderById {
     /// `PATCH /procurement/changeorder/{id}` (`patchProcurementChangeorderById`): Patch
     /// ChangeOrder.
     ///
@@ -1988,9 +1988,9 @@ impl ProcurementChangeorderById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementChangeorders(rt::Node);
+pub struct Changeorders(rt::Node);
 
-impl ProcurementChangeorders {
+impl Changeorders {
     /// `GET /procurement/changeorders/count` (`getProcurementChangeordersCount`): Get Count of
     /// changeOrders.
     ///
@@ -2009,9 +2009,9 @@ impl ProcurementChangeorders {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementDirectionalSyncs(rt::Node);
+pub struct DirectionalSyncs(rt::Node);
 
-impl ProcurementDirectionalSyncs {
+impl DirectionalSyncs {
     /// `GET /procurement/directionalSyncs` (`getProcurementDirectionalSyncs`): Get List of
     /// DirectionalSync.
     ///
@@ -2056,8 +2056,8 @@ impl ProcurementDirectionalSyncs {
     }
 
     /// One record: `/procurement/directionalSyncs/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementDirectionalSyncsById {
-        ProcurementDirectionalSyncsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> DirectionalSyncsById {
+        DirectionalSyncsById(self.0.push(id.to_string()))
     }
 }
 
@@ -2065,9 +2065,9 @@ impl ProcurementDirectionalSyncs {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementDirectionalSyncsById(rt::Node);
+pub struct DirectionalSyncsById(rt::Node);
 
-impl ProcurementDirectionalSyncsById {
+impl DirectionalSyncsById {
     /// `GET /procurement/directionalSyncs/{id}` (`getProcurementDirectionalSyncsById`): Get
     /// DirectionalSync.
     pub fn get(&self) -> rt::Call<m::DirectionalSync> {
@@ -2146,9 +2146,9 @@ impl ProcurementDirectionalSyncsById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementInvoicegrouping(rt::Node);
+pub struct Invoicegrouping(rt::Node);
 
-impl ProcurementInvoicegrouping {
+impl Invoicegrouping {
     /// `GET /procurement/invoicegrouping` (`getProcurementInvoicegrouping`): Get List of
     /// InvoiceGrouping.
     ///
@@ -2177,13 +2177,13 @@ impl ProcurementInvoicegrouping {
     }
 
     /// `/procurement/invoicegrouping/count`.
-    pub fn count_node(&self) -> ProcurementInvoicegroupingCount {
-        ProcurementInvoicegroupingCount(self.0.clone())
+    pub fn count_node(&self) -> InvoicegroupingCount {
+        InvoicegroupingCount(self.0.clone())
     }
 
     /// One record: `/procurement/invoicegrouping/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementInvoicegroupingById {
-        ProcurementInvoicegroupingById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> InvoicegroupingById {
+        InvoicegroupingById(self.0.push(id.to_string()))
     }
 }
 
@@ -2191,9 +2191,9 @@ impl ProcurementInvoicegrouping {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementInvoicegroupingCount(rt::Node);
+pub struct InvoicegroupingCount(rt::Node);
 
-impl ProcurementInvoicegroupingCount {
+impl InvoicegroupingCount {
     /// `POST /procurement/invoicegrouping/count` (`postProcurementInvoicegroupingCount`): Post
     /// InvoiceGrouping.
     ///
@@ -2215,9 +2215,9 @@ impl ProcurementInvoicegroupingCount {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementInvoicegroupingById(rt::Node);
+pub struct InvoicegroupingById(rt::Node);
 
-impl ProcurementInvoicegroupingById {
+impl InvoicegroupingById {
     /// `GET /procurement/invoicegrouping/{id}` (`getProcurementInvoicegroupingById`): Get
     /// InvoiceGrouping.
     pub fn get(&self) -> rt::Call<m::InvoiceGrouping> {
@@ -2292,8 +2292,8 @@ impl ProcurementInvoicegroupingById {
     }
 
     /// `/procurement/invoicegrouping/{id}/usages`.
-    pub fn usages(&self) -> ProcurementInvoicegroupingByIdUsages {
-        ProcurementInvoicegroupingByIdUsages(self.0.clone())
+    pub fn usages(&self) -> InvoicegroupingByIdUsages {
+        InvoicegroupingByIdUsages(self.0.clone())
     }
 }
 
@@ -2301,9 +2301,9 @@ impl ProcurementInvoicegroupingById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementInvoicegroupingByIdUsages(rt::Node);
+pub struct InvoicegroupingByIdUsages(rt::Node);
 
-impl ProcurementInvoicegroupingByIdUsages {
+impl InvoicegroupingByIdUsages {
     /// `GET /procurement/invoicegrouping/{id}/usages` (`getProcurementInvoicegroupingByIdUsages`):
     /// Get List of Usage Count.
     ///
@@ -2319,8 +2319,8 @@ impl ProcurementInvoicegroupingByIdUsages {
     }
 
     /// `/procurement/invoicegrouping/{id}/usages/list`.
-    pub fn list_node(&self) -> ProcurementInvoicegroupingByIdUsagesList {
-        ProcurementInvoicegroupingByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> InvoicegroupingByIdUsagesList {
+        InvoicegroupingByIdUsagesList(self.0.clone())
     }
 }
 
@@ -2328,9 +2328,9 @@ impl ProcurementInvoicegroupingByIdUsages {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementInvoicegroupingByIdUsagesList(rt::Node);
+pub struct InvoicegroupingByIdUsagesList(rt::Node);
 
-impl ProcurementInvoicegroupingByIdUsagesList {
+impl InvoicegroupingByIdUsagesList {
     /// `GET /procurement/invoicegrouping/{id}/usages/list`
     /// (`getProcurementInvoicegroupingByIdUsagesList`): Get List of Usage.
     ///
@@ -2350,9 +2350,9 @@ impl ProcurementInvoicegroupingByIdUsagesList {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementManufacturers(rt::Node);
+pub struct Manufacturers(rt::Node);
 
-impl ProcurementManufacturers {
+impl Manufacturers {
     /// `GET /procurement/manufacturers` (`getProcurementManufacturers`): Get List of Manufacturer.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -2395,18 +2395,18 @@ impl ProcurementManufacturers {
     }
 
     /// `/procurement/manufacturers/count`.
-    pub fn count_node(&self) -> ProcurementManufacturersCount {
-        ProcurementManufacturersCount(self.0.clone())
+    pub fn count_node(&self) -> ManufacturersCount {
+        ManufacturersCount(self.0.clone())
     }
 
     /// One record: `/procurement/manufacturers/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementManufacturersById {
-        ProcurementManufacturersById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ManufacturersById {
+        ManufacturersById(self.0.push(id.to_string()))
     }
 
     /// `/procurement/manufacturers/info`.
-    pub fn info(&self) -> ProcurementManufacturersInfo {
-        ProcurementManufacturersInfo(self.0.clone())
+    pub fn info(&self) -> ManufacturersInfo {
+        ManufacturersInfo(self.0.clone())
     }
 }
 
@@ -2414,12 +2414,12 @@ impl ProcurementManufacturers {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementManufacturersCount(rt::Node);
+pub struct ManufacturersCount(rt::Node);
 
-impl ProcurementManufacturersCount {
+impl ManufacturersCount {
     /// `/procurement/manufacturers/count/info`.
-    pub fn info(&self) -> ProcurementManufacturersCountInfo {
-        ProcurementManufacturersCountInfo(self.0.clone())
+    pub fn info(&self) -> ManufacturersCountInfo {
+        ManufacturersCountInfo(self.0.clone())
     }
 }
 
@@ -2427,9 +2427,9 @@ impl ProcurementManufacturersCount {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementManufacturersCountInfo(rt::Node);
+pub struct ManufacturersCountInfo(rt::Node);
 
-impl ProcurementManufacturersCountInfo {
+impl ManufacturersCountInfo {
     /// `GET /procurement/manufacturers/count/info` (`getProcurementManufacturersCountInfo`): Get
     /// Count of ManufacturerInfos.
     pub fn get(&self) -> rt::Call<m::Count> {
@@ -2449,9 +2449,9 @@ impl ProcurementManufacturersCountInfo {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementManufacturersById(rt::Node);
+pub struct ManufacturersById(rt::Node);
 
-impl ProcurementManufacturersById {
+impl ManufacturersById {
     /// `GET /procurement/manufacturers/{id}` (`getProcurementManufacturersById`): Get Manufacturer.
     pub fn get(&self) -> rt::Call<m::Manufacturer> {
         rt::json(
@@ -2523,8 +2523,8 @@ impl ProcurementManufacturersById {
     }
 
     /// `/procurement/manufacturers/{id}/info`.
-    pub fn info(&self) -> ProcurementManufacturersByIdInfo {
-        ProcurementManufacturersByIdInfo(self.0.clone())
+    pub fn info(&self) -> ManufacturersByIdInfo {
+        ManufacturersByIdInfo(self.0.clone())
     }
 }
 
@@ -2532,9 +2532,9 @@ impl ProcurementManufacturersById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementManufacturersByIdInfo(rt::Node);
+pub struct ManufacturersByIdInfo(rt::Node);
 
-impl ProcurementManufacturersByIdInfo {
+impl ManufacturersByIdInfo {
     /// `GET /procurement/manufacturers/{id}/info` (`getProcurementManufacturersByIdInfo`): Get
     /// ManufacturerInfo.
     pub fn get(&self) -> rt::Call<m::ManufacturerInfo> {
@@ -2554,9 +2554,9 @@ impl ProcurementManufacturersByIdInfo {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementManufacturersInfo(rt::Node);
+pub struct ManufacturersInfo(rt::Node);
 
-impl ProcurementManufacturersInfo {
+impl ManufacturersInfo {
     /// `GET /procurement/manufacturers/info` (`getProcurementManufacturersInfo`): Get List of
     /// ManufacturerInfo.
     ///
@@ -2576,9 +2576,9 @@ impl ProcurementManufacturersInfo {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementOnhandserialnumbers(rt::Node);
+pub struct Onhandserialnumbers(rt::Node);
 
-impl ProcurementOnhandserialnumbers {
+impl Onhandserialnumbers {
     /// `GET /procurement/onhandserialnumbers` (`getProcurementOnhandserialnumbers`): Get List of
     /// OnHandSerialNumber.
     ///
@@ -2607,8 +2607,8 @@ impl ProcurementOnhandserialnumbers {
     }
 
     /// One record: `/procurement/onhandserialnumbers/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementOnhandserialnumbersById {
-        ProcurementOnhandserialnumbersById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> OnhandserialnumbersById {
+        OnhandserialnumbersById(self.0.push(id.to_string()))
     }
 }
 
@@ -2616,9 +2616,9 @@ impl ProcurementOnhandserialnumbers {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementOnhandserialnumbersById(rt::Node);
+pub struct OnhandserialnumbersById(rt::Node);
 
-impl ProcurementOnhandserialnumbersById {
+impl OnhandserialnumbersById {
     /// `GET /procurement/onhandserialnumbers/{id}` (`getProcurementOnhandserialnumbersById`): Get
     /// OnHandSerialNumber.
     pub fn get(&self) -> rt::Call<m::OnHandSerialNumber> {
@@ -2650,9 +2650,9 @@ impl ProcurementOnhandserialnumbersById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementPricingschedules(rt::Node);
+pub struct Pricingschedules(rt::Node);
 
-impl ProcurementPricingschedules {
+impl Pricingschedules {
     /// `GET /procurement/pricingschedules` (`getProcurementPricingschedules`): Get List of
     /// PricingSchedule.
     ///
@@ -2697,8 +2697,8 @@ impl ProcurementPricingschedules {
     }
 
     /// One record: `/procurement/pricingschedules/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementPricingschedulesById {
-        ProcurementPricingschedulesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> PricingschedulesById {
+        PricingschedulesById(self.0.push(id.to_string()))
     }
 }
 
@@ -2706,9 +2706,9 @@ impl ProcurementPricingschedules {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementPricingschedulesById(rt::Node);
+pub struct PricingschedulesById(rt::Node);
 
-impl ProcurementPricingschedulesById {
+impl PricingschedulesById {
     /// `GET /procurement/pricingschedules/{id}` (`getProcurementPricingschedulesById`): Get
     /// PricingSchedule.
     pub fn get(&self) -> rt::Call<m::PricingSchedule> {
@@ -2783,8 +2783,8 @@ impl ProcurementPricingschedulesById {
     }
 
     /// `/procurement/pricingschedules/{id}/details`.
-    pub fn details(&self) -> ProcurementPricingschedulesByIdDetails {
-        ProcurementPricingschedulesByIdDetails(self.0.clone())
+    pub fn details(&self) -> PricingschedulesByIdDetails {
+        PricingschedulesByIdDetails(self.0.clone())
     }
 }
 
@@ -2792,9 +2792,9 @@ impl ProcurementPricingschedulesById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementPricingschedulesByIdDetails(rt::Node);
+pub struct PricingschedulesByIdDetails(rt::Node);
 
-impl ProcurementPricingschedulesByIdDetails {
+impl PricingschedulesByIdDetails {
     /// `GET /procurement/pricingschedules/{parentId}/details`
     /// (`getProcurementPricingschedulesByParentIdDetails`): Get List of PricingDetail.
     ///
@@ -2839,8 +2839,8 @@ impl ProcurementPricingschedulesByIdDetails {
     }
 
     /// One record: `/procurement/pricingschedules/{id}/details/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementPricingschedulesByIdDetailsById {
-        ProcurementPricingschedulesByIdDetailsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> PricingschedulesByIdDetailsById {
+        PricingschedulesByIdDetailsById(self.0.push(id.to_string()))
     }
 }
 
@@ -2848,9 +2848,9 @@ impl ProcurementPricingschedulesByIdDetails {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementPricingschedulesByIdDetailsById(rt::Node);
+pub struct PricingschedulesByIdDetailsById(rt::Node);
 
-impl ProcurementPricingschedulesByIdDetailsById {
+impl PricingschedulesByIdDetailsById {
     /// `GET /procurement/pricingschedules/{parentId}/details/{id}`
     /// (`getProcurementPricingschedulesByParentIdDetailsById`): Get PricingDetail.
     pub fn get(&self) -> rt::Call<m::PricingDetail> {
@@ -2925,8 +2925,8 @@ impl ProcurementPricingschedulesByIdDetailsById {
     }
 
     /// `/procurement/pricingschedules/{id}/details/{id}/breaks`.
-    pub fn breaks(&self) -> ProcurementPricingschedulesByIdDetailsByIdBreaks {
-        ProcurementPricingschedulesByIdDetailsByIdBreaks(self.0.clone())
+    pub fn breaks(&self) -> PricingschedulesByIdDetailsByIdBreaks {
+        PricingschedulesByIdDetailsByIdBreaks(self.0.clone())
     }
 }
 
@@ -2934,9 +2934,9 @@ impl ProcurementPricingschedulesByIdDetailsById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementPricingschedulesByIdDetailsByIdBreaks(rt::Node);
+pub struct PricingschedulesByIdDetailsByIdBreaks(rt::Node);
 
-impl ProcurementPricingschedulesByIdDetailsByIdBreaks {
+impl PricingschedulesByIdDetailsByIdBreaks {
     /// `GET /procurement/pricingschedules/{grandparentId}/details/{parentId}/breaks`
     /// (`getProcurementPricingschedulesByGrandparentIdDetailsByParentIdBreaks`): Get List of
     /// PricingBreak.
@@ -2984,8 +2984,8 @@ impl ProcurementPricingschedulesByIdDetailsByIdBreaks {
     }
 
     /// One record: `/procurement/pricingschedules/{id}/details/{id}/breaks/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementPricingschedulesByIdDetailsByIdBreaksById {
-        ProcurementPricingschedulesByIdDetailsByIdBreaksById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> PricingschedulesByIdDetailsByIdBreaksById {
+        PricingschedulesByIdDetailsByIdBreaksById(self.0.push(id.to_string()))
     }
 }
 
@@ -2993,9 +2993,9 @@ impl ProcurementPricingschedulesByIdDetailsByIdBreaks {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementPricingschedulesByIdDetailsByIdBreaksById(rt::Node);
+pub struct PricingschedulesByIdDetailsByIdBreaksById(rt::Node);
 
-impl ProcurementPricingschedulesByIdDetailsByIdBreaksById {
+impl PricingschedulesByIdDetailsByIdBreaksById {
     /// `GET /procurement/pricingschedules/{grandparentId}/details/{parentId}/breaks/{id}`
     /// (`getProcurementPricingschedulesByGrandparentIdDetailsByParentIdBreaksById`): Get
     /// PricingBreak.
@@ -3079,9 +3079,9 @@ impl ProcurementPricingschedulesByIdDetailsByIdBreaksById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementProducts(rt::Node);
+pub struct Products(rt::Node);
 
-impl ProcurementProducts {
+impl Products {
     /// `GET /procurement/products` (`getProcurementProducts`): Get List of ProductItem.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -3123,8 +3123,8 @@ impl ProcurementProducts {
     }
 
     /// One record: `/procurement/products/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementProductsById {
-        ProcurementProductsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ProductsById {
+        ProductsById(self.0.push(id.to_string()))
     }
 }
 
@@ -3132,9 +3132,9 @@ impl ProcurementProducts {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementProductsById(rt::Node);
+pub struct ProductsById(rt::Node);
 
-impl ProcurementProductsById {
+impl ProductsById {
     /// `GET /procurement/products/{id}` (`getProcurementProductsById`): Get ProductItem.
     pub fn get(&self) -> rt::Call<m::ProductItem> {
         rt::json(
@@ -3204,18 +3204,18 @@ impl ProcurementProductsById {
     }
 
     /// `/procurement/products/{id}/components`.
-    pub fn components(&self) -> ProcurementProductsByIdComponents {
-        ProcurementProductsByIdComponents(self.0.clone())
+    pub fn components(&self) -> ProductsByIdComponents {
+        ProductsByIdComponents(self.0.clone())
     }
 
     /// `/procurement/products/{id}/detach`.
-    pub fn detach(&self) -> ProcurementProductsByIdDetach {
-        ProcurementProductsByIdDetach(self.0.clone())
+    pub fn detach(&self) -> ProductsByIdDetach {
+        ProductsByIdDetach(self.0.clone())
     }
 
     /// `/procurement/products/{id}/pickingShippingDetails`.
-    pub fn picking_shipping_details(&self) -> ProcurementProductsByIdPickingShippingDetails {
-        ProcurementProductsByIdPickingShippingDetails(self.0.clone())
+    pub fn picking_shipping_details(&self) -> ProductsByIdPickingShippingDetails {
+        ProductsByIdPickingShippingDetails(self.0.clone())
     }
 }
 
@@ -3223,9 +3223,9 @@ impl ProcurementProductsById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementProductsByIdComponents(rt::Node);
+pub struct ProductsByIdComponents(rt::Node);
 
-impl ProcurementProductsByIdComponents {
+impl ProductsByIdComponents {
     /// `GET /procurement/products/{parentId}/components`
     /// (`getProcurementProductsByParentIdComponents`): Get List of ProductComponent.
     ///
@@ -3270,8 +3270,8 @@ impl ProcurementProductsByIdComponents {
     }
 
     /// One record: `/procurement/products/{id}/components/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementProductsByIdComponentsById {
-        ProcurementProductsByIdComponentsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ProductsByIdComponentsById {
+        ProductsByIdComponentsById(self.0.push(id.to_string()))
     }
 }
 
@@ -3279,9 +3279,9 @@ impl ProcurementProductsByIdComponents {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementProductsByIdComponentsById(rt::Node);
+pub struct ProductsByIdComponentsById(rt::Node);
 
-impl ProcurementProductsByIdComponentsById {
+impl ProductsByIdComponentsById {
     /// `GET /procurement/products/{parentId}/components/{id}`
     /// (`getProcurementProductsByParentIdComponentsById`): Get List of ProductComponent.
     ///
@@ -3348,9 +3348,9 @@ impl ProcurementProductsByIdComponentsById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementProductsByIdDetach(rt::Node);
+pub struct ProductsByIdDetach(rt::Node);
 
-impl ProcurementProductsByIdDetach {
+impl ProductsByIdDetach {
     /// `POST /procurement/products/{id}/detach` (`postProcurementProductsByIdDetach`): Post
     /// ProductDetach.
     ///
@@ -3375,9 +3375,9 @@ impl ProcurementProductsByIdDetach {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementProductsByIdPickingShippingDetails(rt::Node);
+pub struct ProductsByIdPickingShippingDetails(rt::Node);
 
-impl ProcurementProductsByIdPickingShippingDetails {
+impl ProductsByIdPickingShippingDetails {
     /// `GET /procurement/products/{parentId}/pickingShippingDetails`
     /// (`getProcurementProductsByParentIdPickingShippingDetails`): Get List of
     /// ProductPickingShippingDetail.
@@ -3428,8 +3428,8 @@ impl ProcurementProductsByIdPickingShippingDetails {
     }
 
     /// One record: `/procurement/products/{id}/pickingShippingDetails/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementProductsByIdPickingShippingDetailsById {
-        ProcurementProductsByIdPickingShippingDetailsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ProductsByIdPickingShippingDetailsById {
+        ProductsByIdPickingShippingDetailsById(self.0.push(id.to_string()))
     }
 }
 
@@ -3437,9 +3437,9 @@ impl ProcurementProductsByIdPickingShippingDetails {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementProductsByIdPickingShippingDetailsById(rt::Node);
+pub struct ProductsByIdPickingShippingDetailsById(rt::Node);
 
-impl ProcurementProductsByIdPickingShippingDetailsById {
+impl ProductsByIdPickingShippingDetailsById {
     /// `GET /procurement/products/{parentId}/pickingShippingDetails/{id}`
     /// (`getProcurementProductsByParentIdPickingShippingDetailsById`): Get List of
     /// ProductPickingShippingDetail.
@@ -3513,9 +3513,9 @@ impl ProcurementProductsByIdPickingShippingDetailsById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementPurchaseorders(rt::Node);
+pub struct Purchaseorders(rt::Node);
 
-impl ProcurementPurchaseorders {
+impl Purchaseorders {
     /// `GET /procurement/purchaseorders` (`getProcurementPurchaseorders`): Get List of
     /// PurchaseOrder.
     ///
@@ -3559,13 +3559,13 @@ impl ProcurementPurchaseorders {
     }
 
     /// One record: `/procurement/purchaseorders/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementPurchaseordersById {
-        ProcurementPurchaseordersById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> PurchaseordersById {
+        PurchaseordersById(self.0.push(id.to_string()))
     }
 
     /// `/procurement/purchaseorders/info`.
-    pub fn info(&self) -> ProcurementPurchaseordersInfo {
-        ProcurementPurchaseordersInfo(self.0.clone())
+    pub fn info(&self) -> PurchaseordersInfo {
+        PurchaseordersInfo(self.0.clone())
     }
 }
 
@@ -3573,9 +3573,9 @@ impl ProcurementPurchaseorders {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementPurchaseordersById(rt::Node);
+pub struct PurchaseordersById(rt::Node);
 
-impl ProcurementPurchaseordersById {
+impl PurchaseordersById {
     /// `GET /procurement/purchaseorders/{id}` (`getProcurementPurchaseordersById`): Get
     /// PurchaseOrder.
     pub fn get(&self) -> rt::Call<m::PurchaseOrder> {
@@ -3650,38 +3650,38 @@ impl ProcurementPurchaseordersById {
     }
 
     /// `/procurement/purchaseorders/{id}/copy`.
-    pub fn copy(&self) -> ProcurementPurchaseordersByIdCopy {
-        ProcurementPurchaseordersByIdCopy(self.0.clone())
+    pub fn copy(&self) -> PurchaseordersByIdCopy {
+        PurchaseordersByIdCopy(self.0.clone())
     }
 
     /// `/procurement/purchaseorders/{id}/info`.
-    pub fn info(&self) -> ProcurementPurchaseordersByIdInfo {
-        ProcurementPurchaseordersByIdInfo(self.0.clone())
+    pub fn info(&self) -> PurchaseordersByIdInfo {
+        PurchaseordersByIdInfo(self.0.clone())
     }
 
     /// `/procurement/purchaseorders/{id}/lineitems`.
-    pub fn lineitems(&self) -> ProcurementPurchaseordersByIdLineitems {
-        ProcurementPurchaseordersByIdLineitems(self.0.clone())
+    pub fn lineitems(&self) -> PurchaseordersByIdLineitems {
+        PurchaseordersByIdLineitems(self.0.clone())
     }
 
     /// `/procurement/purchaseorders/{id}/notes`.
-    pub fn notes(&self) -> ProcurementPurchaseordersByIdNotes {
-        ProcurementPurchaseordersByIdNotes(self.0.clone())
+    pub fn notes(&self) -> PurchaseordersByIdNotes {
+        PurchaseordersByIdNotes(self.0.clone())
     }
 
     /// `/procurement/purchaseorders/{id}/quickAccess`.
-    pub fn quick_access(&self) -> ProcurementPurchaseordersByIdQuickAccess {
-        ProcurementPurchaseordersByIdQuickAccess(self.0.clone())
+    pub fn quick_access(&self) -> PurchaseordersByIdQuickAccess {
+        PurchaseordersByIdQuickAccess(self.0.clone())
     }
 
     /// `/procurement/purchaseorders/{id}/rebatch`.
-    pub fn rebatch(&self) -> ProcurementPurchaseordersByIdRebatch {
-        ProcurementPurchaseordersByIdRebatch(self.0.clone())
+    pub fn rebatch(&self) -> PurchaseordersByIdRebatch {
+        PurchaseordersByIdRebatch(self.0.clone())
     }
 
     /// `/procurement/purchaseorders/{id}/unbatch`.
-    pub fn unbatch(&self) -> ProcurementPurchaseordersByIdUnbatch {
-        ProcurementPurchaseordersByIdUnbatch(self.0.clone())
+    pub fn unbatch(&self) -> PurchaseordersByIdUnbatch {
+        PurchaseordersByIdUnbatch(self.0.clone())
     }
 }
 
@@ -3689,9 +3689,9 @@ impl ProcurementPurchaseordersById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementPurchaseordersByIdCopy(rt::Node);
+pub struct PurchaseordersByIdCopy(rt::Node);
 
-impl ProcurementPurchaseordersByIdCopy {
+impl PurchaseordersByIdCopy {
     /// `POST /procurement/purchaseorders/{id}/copy` (`postProcurementPurchaseordersByIdCopy`): Post
     /// PurchaseOrderCopy.
     ///
@@ -3716,9 +3716,9 @@ impl ProcurementPurchaseordersByIdCopy {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementPurchaseordersByIdInfo(rt::Node);
+pub struct PurchaseordersByIdInfo(rt::Node);
 
-impl ProcurementPurchaseordersByIdInfo {
+impl PurchaseordersByIdInfo {
     /// `GET /procurement/purchaseorders/{id}/info` (`getProcurementPurchaseordersByIdInfo`): Get
     /// PurchaseOrderInfo.
     pub fn get(&self) -> rt::Call<m::PurchaseOrderInfo> {
@@ -3738,9 +3738,9 @@ impl ProcurementPurchaseordersByIdInfo {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementPurchaseordersByIdLineitems(rt::Node);
+pub struct PurchaseordersByIdLineitems(rt::Node);
 
-impl ProcurementPurchaseordersByIdLineitems {
+impl PurchaseordersByIdLineitems {
     /// `GET /procurement/purchaseorders/{parentId}/lineitems`
     /// (`getProcurementPurchaseordersByParentIdLineitems`): Get List of PurchaseOrderLineItem.
     ///
@@ -3821,13 +3821,13 @@ impl ProcurementPurchaseordersByIdLineitems {
     }
 
     /// `/procurement/purchaseorders/{id}/lineitems/bulk`.
-    pub fn bulk(&self) -> ProcurementPurchaseordersByIdLineitemsBulk {
-        ProcurementPurchaseordersByIdLineitemsBulk(self.0.clone())
+    pub fn bulk(&self) -> PurchaseordersByIdLineitemsBulk {
+        PurchaseordersByIdLineitemsBulk(self.0.clone())
     }
 
     /// One record: `/procurement/purchaseorders/{id}/lineitems/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementPurchaseordersByIdLineitemsById {
-        ProcurementPurchaseordersByIdLineitemsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> PurchaseordersByIdLineitemsById {
+        PurchaseordersByIdLineitemsById(self.0.push(id.to_string()))
     }
 }
 
@@ -3849,9 +3849,9 @@ pub struct DeleteProcurementPurchaseordersByParentIdLineitemsParams {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementPurchaseordersByIdLineitemsBulk(rt::Node);
+pub struct PurchaseordersByIdLineitemsBulk(rt::Node);
 
-impl ProcurementPurchaseordersByIdLineitemsBulk {
+impl PurchaseordersByIdLineitemsBulk {
     /// `PUT /procurement/purchaseorders/{parentId}/lineitems/bulk`
     /// (`putProcurementPurchaseordersByParentIdLineitemsBulk`): Put BulkResult.
     ///
@@ -3904,9 +3904,9 @@ impl ProcurementPurchaseordersByIdLineitemsBulk {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementPurchaseordersByIdLineitemsById(rt::Node);
+pub struct PurchaseordersByIdLineitemsById(rt::Node);
 
-impl ProcurementPurchaseordersByIdLineitemsById {
+impl PurchaseordersByIdLineitemsById {
     /// `GET /procurement/purchaseorders/{parentId}/lineitems/{id}`
     /// (`getProcurementPurchaseordersByParentIdLineitemsById`): Get PurchaseOrderLineItem.
     pub fn get(&self) -> rt::Call<m::PurchaseOrderLineItem> {
@@ -3971,9 +3971,9 @@ impl ProcurementPurchaseordersByIdLineitemsById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementPurchaseordersByIdNotes(rt::Node);
+pub struct PurchaseordersByIdNotes(rt::Node);
 
-impl ProcurementPurchaseordersByIdNotes {
+impl PurchaseordersByIdNotes {
     /// `GET /procurement/purchaseorders/{parentId}/notes`
     /// (`getProcurementPurchaseordersByParentIdNotes`): Get List of PurchaseOrder.
     ///
@@ -4018,8 +4018,8 @@ impl ProcurementPurchaseordersByIdNotes {
     }
 
     /// One record: `/procurement/purchaseorders/{id}/notes/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementPurchaseordersByIdNotesById {
-        ProcurementPurchaseordersByIdNotesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> PurchaseordersByIdNotesById {
+        PurchaseordersByIdNotesById(self.0.push(id.to_string()))
     }
 }
 
@@ -4027,9 +4027,9 @@ impl ProcurementPurchaseordersByIdNotes {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementPurchaseordersByIdNotesById(rt::Node);
+pub struct PurchaseordersByIdNotesById(rt::Node);
 
-impl ProcurementPurchaseordersByIdNotesById {
+impl PurchaseordersByIdNotesById {
     /// `GET /procurement/purchaseorders/{parentId}/notes/{id}`
     /// (`getProcurementPurchaseordersByParentIdNotesById`): Get PurchaseOrderNote.
     pub fn get(&self) -> rt::Call<m::PurchaseOrderNote> {
@@ -4108,12 +4108,12 @@ impl ProcurementPurchaseordersByIdNotesById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementPurchaseordersByIdQuickAccess(rt::Node);
+pub struct PurchaseordersByIdQuickAccess(rt::Node);
 
-impl ProcurementPurchaseordersByIdQuickAccess {
+impl PurchaseordersByIdQuickAccess {
     /// `/procurement/purchaseorders/{id}/quickAccess/count`.
-    pub fn count_node(&self) -> ProcurementPurchaseordersByIdQuickAccessCount {
-        ProcurementPurchaseordersByIdQuickAccessCount(self.0.clone())
+    pub fn count_node(&self) -> PurchaseordersByIdQuickAccessCount {
+        PurchaseordersByIdQuickAccessCount(self.0.clone())
     }
 }
 
@@ -4121,9 +4121,9 @@ impl ProcurementPurchaseordersByIdQuickAccess {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementPurchaseordersByIdQuickAccessCount(rt::Node);
+pub struct PurchaseordersByIdQuickAccessCount(rt::Node);
 
-impl ProcurementPurchaseordersByIdQuickAccessCount {
+impl PurchaseordersByIdQuickAccessCount {
     /// `GET /procurement/purchaseorders/{id}/quickAccess/count`
     /// (`getProcurementPurchaseordersByIdQuickAccessCount`): Get Count of PurchaseOrder Quick
     /// Access Links.
@@ -4147,9 +4147,9 @@ impl ProcurementPurchaseordersByIdQuickAccessCount {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementPurchaseordersByIdRebatch(rt::Node);
+pub struct PurchaseordersByIdRebatch(rt::Node);
 
-impl ProcurementPurchaseordersByIdRebatch {
+impl PurchaseordersByIdRebatch {
     /// `POST /procurement/purchaseorders/{id}/rebatch`
     /// (`postProcurementPurchaseordersByIdRebatch`): Post RebatchPurchaseOrder.
     ///
@@ -4171,9 +4171,9 @@ impl ProcurementPurchaseordersByIdRebatch {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementPurchaseordersByIdUnbatch(rt::Node);
+pub struct PurchaseordersByIdUnbatch(rt::Node);
 
-impl ProcurementPurchaseordersByIdUnbatch {
+impl PurchaseordersByIdUnbatch {
     /// `POST /procurement/purchaseorders/{id}/unbatch`
     /// (`postProcurementPurchaseordersByIdUnbatch`): Post UnbatchPurchaseOrder.
     ///
@@ -4195,9 +4195,9 @@ impl ProcurementPurchaseordersByIdUnbatch {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementPurchaseordersInfo(rt::Node);
+pub struct PurchaseordersInfo(rt::Node);
 
-impl ProcurementPurchaseordersInfo {
+impl PurchaseordersInfo {
     /// `GET /procurement/purchaseorders/info` (`getProcurementPurchaseordersInfo`): Get List of
     /// PurchaseOrderInfo.
     ///
@@ -4230,9 +4230,9 @@ impl ProcurementPurchaseordersInfo {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementPurchaseorderstatuses(rt::Node);
+pub struct Purchaseorderstatuses(rt::Node);
 
-impl ProcurementPurchaseorderstatuses {
+impl Purchaseorderstatuses {
     /// `GET /procurement/purchaseorderstatuses` (`getProcurementPurchaseorderstatuses`): Get List
     /// of PurchaseOrderStatus.
     ///
@@ -4277,13 +4277,13 @@ impl ProcurementPurchaseorderstatuses {
     }
 
     /// One record: `/procurement/purchaseorderstatuses/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementPurchaseorderstatusesById {
-        ProcurementPurchaseorderstatusesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> PurchaseorderstatusesById {
+        PurchaseorderstatusesById(self.0.push(id.to_string()))
     }
 
     /// `/procurement/purchaseorderstatuses/info`.
-    pub fn info(&self) -> ProcurementPurchaseorderstatusesInfo {
-        ProcurementPurchaseorderstatusesInfo(self.0.clone())
+    pub fn info(&self) -> PurchaseorderstatusesInfo {
+        PurchaseorderstatusesInfo(self.0.clone())
     }
 }
 
@@ -4291,9 +4291,9 @@ impl ProcurementPurchaseorderstatuses {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementPurchaseorderstatusesById(rt::Node);
+pub struct PurchaseorderstatusesById(rt::Node);
 
-impl ProcurementPurchaseorderstatusesById {
+impl PurchaseorderstatusesById {
     /// `GET /procurement/purchaseorderstatuses/{id}` (`getProcurementPurchaseorderstatusesById`):
     /// Get PurchaseOrderStatus.
     pub fn get(&self) -> rt::Call<m::PurchaseOrderStatus> {
@@ -4368,23 +4368,23 @@ impl ProcurementPurchaseorderstatusesById {
     }
 
     /// `/procurement/purchaseorderstatuses/{id}/emailtemplates`.
-    pub fn emailtemplates(&self) -> ProcurementPurchaseorderstatusesByIdEmailtemplates {
-        ProcurementPurchaseorderstatusesByIdEmailtemplates(self.0.clone())
+    pub fn emailtemplates(&self) -> PurchaseorderstatusesByIdEmailtemplates {
+        PurchaseorderstatusesByIdEmailtemplates(self.0.clone())
     }
 
     /// `/procurement/purchaseorderstatuses/{id}/info`.
-    pub fn info(&self) -> ProcurementPurchaseorderstatusesByIdInfo {
-        ProcurementPurchaseorderstatusesByIdInfo(self.0.clone())
+    pub fn info(&self) -> PurchaseorderstatusesByIdInfo {
+        PurchaseorderstatusesByIdInfo(self.0.clone())
     }
 
     /// `/procurement/purchaseorderstatuses/{id}/notifications`.
-    pub fn notifications(&self) -> ProcurementPurchaseorderstatusesByIdNotifications {
-        ProcurementPurchaseorderstatusesByIdNotifications(self.0.clone())
+    pub fn notifications(&self) -> PurchaseorderstatusesByIdNotifications {
+        PurchaseorderstatusesByIdNotifications(self.0.clone())
     }
 
     /// `/procurement/purchaseorderstatuses/{id}/usages`.
-    pub fn usages(&self) -> ProcurementPurchaseorderstatusesByIdUsages {
-        ProcurementPurchaseorderstatusesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> PurchaseorderstatusesByIdUsages {
+        PurchaseorderstatusesByIdUsages(self.0.clone())
     }
 }
 
@@ -4392,9 +4392,9 @@ impl ProcurementPurchaseorderstatusesById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementPurchaseorderstatusesByIdEmailtemplates(rt::Node);
+pub struct PurchaseorderstatusesByIdEmailtemplates(rt::Node);
 
-impl ProcurementPurchaseorderstatusesByIdEmailtemplates {
+impl PurchaseorderstatusesByIdEmailtemplates {
     /// `GET /procurement/purchaseorderstatuses/{parentId}/emailtemplates/`
     /// (`getProcurementPurchaseorderstatusesByParentIdEmailtemplates`): Get List of
     /// PurchaseOrderStatusEmailTemplate.
@@ -4445,8 +4445,8 @@ impl ProcurementPurchaseorderstatusesByIdEmailtemplates {
     }
 
     /// One record: `/procurement/purchaseorderstatuses/{id}/emailtemplates/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementPurchaseorderstatusesByIdEmailtemplatesById {
-        ProcurementPurchaseorderstatusesByIdEmailtemplatesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> PurchaseorderstatusesByIdEmailtemplatesById {
+        PurchaseorderstatusesByIdEmailtemplatesById(self.0.push(id.to_string()))
     }
 }
 
@@ -4454,9 +4454,9 @@ impl ProcurementPurchaseorderstatusesByIdEmailtemplates {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementPurchaseorderstatusesByIdEmailtemplatesById(rt::Node);
+pub struct PurchaseorderstatusesByIdEmailtemplatesById(rt::Node);
 
-impl ProcurementPurchaseorderstatusesByIdEmailtemplatesById {
+impl PurchaseorderstatusesByIdEmailtemplatesById {
     /// `GET /procurement/purchaseorderstatuses/{parentId}/emailtemplates/{id}`
     /// (`getProcurementPurchaseorderstatusesByParentIdEmailtemplatesById`): Get
     /// PurchaseOrderStatusEmailTemplate.
@@ -4543,9 +4543,9 @@ impl ProcurementPurchaseorderstatusesByIdEmailtemplatesById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementPurchaseorderstatusesByIdInfo(rt::Node);
+pub struct PurchaseorderstatusesByIdInfo(rt::Node);
 
-impl ProcurementPurchaseorderstatusesByIdInfo {
+impl PurchaseorderstatusesByIdInfo {
     /// `GET /procurement/purchaseorderstatuses/{id}/info`
     /// (`getProcurementPurchaseorderstatusesByIdInfo`): Get PurchaseOrderStatusInfo.
     pub fn get(&self) -> rt::Call<m::PurchaseOrderStatusInfo> {
@@ -4565,9 +4565,9 @@ impl ProcurementPurchaseorderstatusesByIdInfo {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementPurchaseorderstatusesByIdNotifications(rt::Node);
+pub struct PurchaseorderstatusesByIdNotifications(rt::Node);
 
-impl ProcurementPurchaseorderstatusesByIdNotifications {
+impl PurchaseorderstatusesByIdNotifications {
     /// `GET /procurement/purchaseorderstatuses/{parentId}/notifications`
     /// (`getProcurementPurchaseorderstatusesByParentIdNotifications`): Get List of
     /// PurchaseOrderStatusNotification.
@@ -4618,8 +4618,8 @@ impl ProcurementPurchaseorderstatusesByIdNotifications {
     }
 
     /// One record: `/procurement/purchaseorderstatuses/{id}/notifications/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementPurchaseorderstatusesByIdNotificationsById {
-        ProcurementPurchaseorderstatusesByIdNotificationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> PurchaseorderstatusesByIdNotificationsById {
+        PurchaseorderstatusesByIdNotificationsById(self.0.push(id.to_string()))
     }
 }
 
@@ -4627,9 +4627,9 @@ impl ProcurementPurchaseorderstatusesByIdNotifications {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementPurchaseorderstatusesByIdNotificationsById(rt::Node);
+pub struct PurchaseorderstatusesByIdNotificationsById(rt::Node);
 
-impl ProcurementPurchaseorderstatusesByIdNotificationsById {
+impl PurchaseorderstatusesByIdNotificationsById {
     /// `GET /procurement/purchaseorderstatuses/{parentId}/notifications/{id}`
     /// (`getProcurementPurchaseorderstatusesByParentIdNotificationsById`): Get
     /// PurchaseOrderStatusNotification.
@@ -4716,9 +4716,9 @@ impl ProcurementPurchaseorderstatusesByIdNotificationsById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementPurchaseorderstatusesByIdUsages(rt::Node);
+pub struct PurchaseorderstatusesByIdUsages(rt::Node);
 
-impl ProcurementPurchaseorderstatusesByIdUsages {
+impl PurchaseorderstatusesByIdUsages {
     /// `GET /procurement/purchaseorderstatuses/{id}/usages`
     /// (`getProcurementPurchaseorderstatusesByIdUsages`): Get List of Usage Count.
     ///
@@ -4734,8 +4734,8 @@ impl ProcurementPurchaseorderstatusesByIdUsages {
     }
 
     /// `/procurement/purchaseorderstatuses/{id}/usages/list`.
-    pub fn list_node(&self) -> ProcurementPurchaseorderstatusesByIdUsagesList {
-        ProcurementPurchaseorderstatusesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> PurchaseorderstatusesByIdUsagesList {
+        PurchaseorderstatusesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -4743,9 +4743,9 @@ impl ProcurementPurchaseorderstatusesByIdUsages {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementPurchaseorderstatusesByIdUsagesList(rt::Node);
+pub struct PurchaseorderstatusesByIdUsagesList(rt::Node);
 
-impl ProcurementPurchaseorderstatusesByIdUsagesList {
+impl PurchaseorderstatusesByIdUsagesList {
     /// `GET /procurement/purchaseorderstatuses/{id}/usages/list`
     /// (`getProcurementPurchaseorderstatusesByIdUsagesList`): Get List of Usage.
     ///
@@ -4768,9 +4768,9 @@ impl ProcurementPurchaseorderstatusesByIdUsagesList {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementPurchaseorderstatusesInfo(rt::Node);
+pub struct PurchaseorderstatusesInfo(rt::Node);
 
-impl ProcurementPurchaseorderstatusesInfo {
+impl PurchaseorderstatusesInfo {
     /// `GET /procurement/purchaseorderstatuses/info` (`getProcurementPurchaseorderstatusesInfo`):
     /// Get List of PurchaseOrderStatusInfo.
     ///
@@ -4803,9 +4803,9 @@ impl ProcurementPurchaseorderstatusesInfo {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementPurchasingDemands(rt::Node);
+pub struct PurchasingDemands(rt::Node);
 
-impl ProcurementPurchasingDemands {
+impl PurchasingDemands {
     /// `POST /procurement/purchasingDemands` (`postProcurementPurchasingDemands`): Post
     /// PurchasingDemand.
     ///
@@ -4827,9 +4827,9 @@ impl ProcurementPurchasingDemands {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementRmaActions(rt::Node);
+pub struct RmaActions(rt::Node);
 
-impl ProcurementRmaActions {
+impl RmaActions {
     /// `GET /procurement/rmaActions` (`getProcurementRmaActions`): Get List of RmaAction.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -4872,13 +4872,13 @@ impl ProcurementRmaActions {
     }
 
     /// One record: `/procurement/rmaActions/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementRmaActionsById {
-        ProcurementRmaActionsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> RmaActionsById {
+        RmaActionsById(self.0.push(id.to_string()))
     }
 
     /// `/procurement/rmaActions/info`.
-    pub fn info(&self) -> ProcurementRmaActionsInfo {
-        ProcurementRmaActionsInfo(self.0.clone())
+    pub fn info(&self) -> RmaActionsInfo {
+        RmaActionsInfo(self.0.clone())
     }
 }
 
@@ -4886,9 +4886,9 @@ impl ProcurementRmaActions {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementRmaActionsById(rt::Node);
+pub struct RmaActionsById(rt::Node);
 
-impl ProcurementRmaActionsById {
+impl RmaActionsById {
     /// `GET /procurement/rmaActions/{id}` (`getProcurementRmaActionsById`): Get RmaAction.
     pub fn get(&self) -> rt::Call<m::RmaAction> {
         rt::json(
@@ -4958,8 +4958,8 @@ impl ProcurementRmaActionsById {
     }
 
     /// `/procurement/rmaActions/{id}/info`.
-    pub fn info(&self) -> ProcurementRmaActionsByIdInfo {
-        ProcurementRmaActionsByIdInfo(self.0.clone())
+    pub fn info(&self) -> RmaActionsByIdInfo {
+        RmaActionsByIdInfo(self.0.clone())
     }
 }
 
@@ -4967,9 +4967,9 @@ impl ProcurementRmaActionsById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementRmaActionsByIdInfo(rt::Node);
+pub struct RmaActionsByIdInfo(rt::Node);
 
-impl ProcurementRmaActionsByIdInfo {
+impl RmaActionsByIdInfo {
     /// `GET /procurement/rmaActions/{id}/info` (`getProcurementRmaActionsByIdInfo`): Get
     /// RmaActionInfos.
     pub fn get(&self) -> rt::Call<m::RmaActionInfo> {
@@ -4989,9 +4989,9 @@ impl ProcurementRmaActionsByIdInfo {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementRmaActionsInfo(rt::Node);
+pub struct RmaActionsInfo(rt::Node);
 
-impl ProcurementRmaActionsInfo {
+impl RmaActionsInfo {
     /// `GET /procurement/rmaActions/info` (`getProcurementRmaActionsInfo`): Get List of
     /// RmaActionInfos.
     ///
@@ -5024,9 +5024,9 @@ impl ProcurementRmaActionsInfo {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementRmaDispositions(rt::Node);
+pub struct RmaDispositions(rt::Node);
 
-impl ProcurementRmaDispositions {
+impl RmaDispositions {
     /// `GET /procurement/RMADispositions` (`getProcurementRMADispositions`): Get List of
     /// RmaDisposition.
     ///
@@ -5070,13 +5070,13 @@ impl ProcurementRmaDispositions {
     }
 
     /// One record: `/procurement/RMADispositions/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementRmaDispositionsById {
-        ProcurementRmaDispositionsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> RmaDispositionsById {
+        RmaDispositionsById(self.0.push(id.to_string()))
     }
 
     /// `/procurement/RMADispositions/info`.
-    pub fn info(&self) -> ProcurementRmaDispositionsInfo {
-        ProcurementRmaDispositionsInfo(self.0.clone())
+    pub fn info(&self) -> RmaDispositionsInfo {
+        RmaDispositionsInfo(self.0.clone())
     }
 }
 
@@ -5084,9 +5084,9 @@ impl ProcurementRmaDispositions {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementRmaDispositionsById(rt::Node);
+pub struct RmaDispositionsById(rt::Node);
 
-impl ProcurementRmaDispositionsById {
+impl RmaDispositionsById {
     /// `GET /procurement/RMADispositions/{id}` (`getProcurementRMADispositionsById`): Get
     /// RmaDisposition.
     pub fn get(&self) -> rt::Call<m::RmaDisposition> {
@@ -5161,8 +5161,8 @@ impl ProcurementRmaDispositionsById {
     }
 
     /// `/procurement/RMADispositions/{id}/info`.
-    pub fn info(&self) -> ProcurementRmaDispositionsByIdInfo {
-        ProcurementRmaDispositionsByIdInfo(self.0.clone())
+    pub fn info(&self) -> RmaDispositionsByIdInfo {
+        RmaDispositionsByIdInfo(self.0.clone())
     }
 }
 
@@ -5170,9 +5170,9 @@ impl ProcurementRmaDispositionsById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementRmaDispositionsByIdInfo(rt::Node);
+pub struct RmaDispositionsByIdInfo(rt::Node);
 
-impl ProcurementRmaDispositionsByIdInfo {
+impl RmaDispositionsByIdInfo {
     /// `GET /procurement/RMADispositions/{id}/info` (`getProcurementRMADispositionsByIdInfo`): Get
     /// RmaDispositionInfos.
     pub fn get(&self) -> rt::Call<m::RmaDispositionInfo> {
@@ -5192,9 +5192,9 @@ impl ProcurementRmaDispositionsByIdInfo {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementRmaDispositionsInfo(rt::Node);
+pub struct RmaDispositionsInfo(rt::Node);
 
-impl ProcurementRmaDispositionsInfo {
+impl RmaDispositionsInfo {
     /// `GET /procurement/RMADispositions/info` (`getProcurementRMADispositionsInfo`): Get List of
     /// RmaDispositionInfos.
     ///
@@ -5227,9 +5227,9 @@ impl ProcurementRmaDispositionsInfo {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementRmaStatuses(rt::Node);
+pub struct RmaStatuses(rt::Node);
 
-impl ProcurementRmaStatuses {
+impl RmaStatuses {
     /// `GET /procurement/rmaStatuses` (`getProcurementRmaStatuses`): Get List of RmaStatus.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -5272,13 +5272,13 @@ impl ProcurementRmaStatuses {
     }
 
     /// One record: `/procurement/rmaStatuses/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementRmaStatusesById {
-        ProcurementRmaStatusesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> RmaStatusesById {
+        RmaStatusesById(self.0.push(id.to_string()))
     }
 
     /// `/procurement/rmaStatuses/info`.
-    pub fn info(&self) -> ProcurementRmaStatusesInfo {
-        ProcurementRmaStatusesInfo(self.0.clone())
+    pub fn info(&self) -> RmaStatusesInfo {
+        RmaStatusesInfo(self.0.clone())
     }
 }
 
@@ -5286,9 +5286,9 @@ impl ProcurementRmaStatuses {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementRmaStatusesById(rt::Node);
+pub struct RmaStatusesById(rt::Node);
 
-impl ProcurementRmaStatusesById {
+impl RmaStatusesById {
     /// `GET /procurement/rmaStatuses/{id}` (`getProcurementRmaStatusesById`): Get RmaStatus.
     pub fn get(&self) -> rt::Call<m::RmaStatus> {
         rt::json(
@@ -5359,23 +5359,23 @@ impl ProcurementRmaStatusesById {
     }
 
     /// `/procurement/rmaStatuses/{id}/emailTemplates`.
-    pub fn email_templates(&self) -> ProcurementRmaStatusesByIdEmailTemplates {
-        ProcurementRmaStatusesByIdEmailTemplates(self.0.clone())
+    pub fn email_templates(&self) -> RmaStatusesByIdEmailTemplates {
+        RmaStatusesByIdEmailTemplates(self.0.clone())
     }
 
     /// `/procurement/rmaStatuses/{id}/info`.
-    pub fn info(&self) -> ProcurementRmaStatusesByIdInfo {
-        ProcurementRmaStatusesByIdInfo(self.0.clone())
+    pub fn info(&self) -> RmaStatusesByIdInfo {
+        RmaStatusesByIdInfo(self.0.clone())
     }
 
     /// `/procurement/rmaStatuses/{id}/notifications`.
-    pub fn notifications(&self) -> ProcurementRmaStatusesByIdNotifications {
-        ProcurementRmaStatusesByIdNotifications(self.0.clone())
+    pub fn notifications(&self) -> RmaStatusesByIdNotifications {
+        RmaStatusesByIdNotifications(self.0.clone())
     }
 
     /// `/procurement/rmaStatuses/{id}/usages`.
-    pub fn usages(&self) -> ProcurementRmaStatusesByIdUsages {
-        ProcurementRmaStatusesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> RmaStatusesByIdUsages {
+        RmaStatusesByIdUsages(self.0.clone())
     }
 }
 
@@ -5386,9 +5386,9 @@ impl ProcurementRmaStatusesById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementRmaStatusesByIdEmailTemplates(rt::Node);
+pub struct RmaStatusesByIdEmailTemplates(rt::Node);
 
-impl ProcurementRmaStatusesByIdEmailTemplates {
+impl RmaStatusesByIdEmailTemplates {
     /// `GET /procurement/rmaStatuses/{parentId}/emailTemplates/`
     /// (`getProcurementRmaStatusesByParentIdEmailTemplates`): Get List of RmaStatusEmailTemplate.
     ///
@@ -5434,8 +5434,8 @@ impl ProcurementRmaStatusesByIdEmailTemplates {
     }
 
     /// One record: `/procurement/rmaStatuses/{id}/emailTemplates/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementRmaStatusesByIdEmailTemplatesById {
-        ProcurementRmaStatusesByIdEmailTemplatesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> RmaStatusesByIdEmailTemplatesById {
+        RmaStatusesByIdEmailTemplatesById(self.0.push(id.to_string()))
     }
 }
 
@@ -5443,9 +5443,9 @@ impl ProcurementRmaStatusesByIdEmailTemplates {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementRmaStatusesByIdEmailTemplatesById(rt::Node);
+pub struct RmaStatusesByIdEmailTemplatesById(rt::Node);
 
-impl ProcurementRmaStatusesByIdEmailTemplatesById {
+impl RmaStatusesByIdEmailTemplatesById {
     /// `GET /procurement/rmaStatuses/{parentId}/emailtemplates/{id}`
     /// (`getProcurementRmaStatusesByParentIdEmailtemplatesById`): Get RmaStatusEmailTemplate.
     pub fn get(&self) -> rt::Call<m::RmaStatusEmailTemplate> {
@@ -5524,9 +5524,9 @@ impl ProcurementRmaStatusesByIdEmailTemplatesById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementRmaStatusesByIdInfo(rt::Node);
+pub struct RmaStatusesByIdInfo(rt::Node);
 
-impl ProcurementRmaStatusesByIdInfo {
+impl RmaStatusesByIdInfo {
     /// `GET /procurement/rmaStatuses/{id}/info` (`getProcurementRmaStatusesByIdInfo`): Get
     /// RmaStatusInfos.
     pub fn get(&self) -> rt::Call<m::RmaStatusInfo> {
@@ -5546,9 +5546,9 @@ impl ProcurementRmaStatusesByIdInfo {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementRmaStatusesByIdNotifications(rt::Node);
+pub struct RmaStatusesByIdNotifications(rt::Node);
 
-impl ProcurementRmaStatusesByIdNotifications {
+impl RmaStatusesByIdNotifications {
     /// `GET /procurement/rmaStatuses/{parentId}/notifications`
     /// (`getProcurementRmaStatusesByParentIdNotifications`): Get List of RmaStatusNotification.
     ///
@@ -5594,8 +5594,8 @@ impl ProcurementRmaStatusesByIdNotifications {
     }
 
     /// One record: `/procurement/rmaStatuses/{id}/notifications/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementRmaStatusesByIdNotificationsById {
-        ProcurementRmaStatusesByIdNotificationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> RmaStatusesByIdNotificationsById {
+        RmaStatusesByIdNotificationsById(self.0.push(id.to_string()))
     }
 }
 
@@ -5603,9 +5603,9 @@ impl ProcurementRmaStatusesByIdNotifications {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementRmaStatusesByIdNotificationsById(rt::Node);
+pub struct RmaStatusesByIdNotificationsById(rt::Node);
 
-impl ProcurementRmaStatusesByIdNotificationsById {
+impl RmaStatusesByIdNotificationsById {
     /// `GET /procurement/rmaStatuses/{parentId}/notifications/{id}`
     /// (`getProcurementRmaStatusesByParentIdNotificationsById`): Get RmaStatusNotification.
     pub fn get(&self) -> rt::Call<m::RmaStatusNotification> {
@@ -5684,9 +5684,9 @@ impl ProcurementRmaStatusesByIdNotificationsById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementRmaStatusesByIdUsages(rt::Node);
+pub struct RmaStatusesByIdUsages(rt::Node);
 
-impl ProcurementRmaStatusesByIdUsages {
+impl RmaStatusesByIdUsages {
     /// `GET /procurement/rmaStatuses/{id}/usages` (`getProcurementRmaStatusesByIdUsages`): Get List
     /// of Usage Count.
     ///
@@ -5702,8 +5702,8 @@ impl ProcurementRmaStatusesByIdUsages {
     }
 
     /// `/procurement/rmaStatuses/{id}/usages/list`.
-    pub fn list_node(&self) -> ProcurementRmaStatusesByIdUsagesList {
-        ProcurementRmaStatusesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> RmaStatusesByIdUsagesList {
+        RmaStatusesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -5711,9 +5711,9 @@ impl ProcurementRmaStatusesByIdUsages {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementRmaStatusesByIdUsagesList(rt::Node);
+pub struct RmaStatusesByIdUsagesList(rt::Node);
 
-impl ProcurementRmaStatusesByIdUsagesList {
+impl RmaStatusesByIdUsagesList {
     /// `GET /procurement/rmaStatuses/{id}/usages/list` (`getProcurementRmaStatusesByIdUsagesList`):
     /// Get List of Usage.
     ///
@@ -5733,9 +5733,9 @@ impl ProcurementRmaStatusesByIdUsagesList {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementRmaStatusesInfo(rt::Node);
+pub struct RmaStatusesInfo(rt::Node);
 
-impl ProcurementRmaStatusesInfo {
+impl RmaStatusesInfo {
     /// `GET /procurement/rmaStatuses/info` (`getProcurementRmaStatusesInfo`): Get List of
     /// RmaStatusInfos.
     ///
@@ -5768,9 +5768,9 @@ impl ProcurementRmaStatusesInfo {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementRmaTags(rt::Node);
+pub struct RmaTags(rt::Node);
 
-impl ProcurementRmaTags {
+impl RmaTags {
     /// `GET /procurement/rmaTags` (`getProcurementRmaTags`): Get List of RmaTag.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -5812,13 +5812,13 @@ impl ProcurementRmaTags {
     }
 
     /// `/procurement/rmaTags/default`.
-    pub fn default(&self) -> ProcurementRmaTagsDefault {
-        ProcurementRmaTagsDefault(self.0.clone())
+    pub fn default(&self) -> RmaTagsDefault {
+        RmaTagsDefault(self.0.clone())
     }
 
     /// One record: `/procurement/rmaTags/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementRmaTagsById {
-        ProcurementRmaTagsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> RmaTagsById {
+        RmaTagsById(self.0.push(id.to_string()))
     }
 }
 
@@ -5826,9 +5826,9 @@ impl ProcurementRmaTags {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementRmaTagsDefault(rt::Node);
+pub struct RmaTagsDefault(rt::Node);
 
-impl ProcurementRmaTagsDefault {
+impl RmaTagsDefault {
     /// `GET /procurement/rmaTags/default` (`getProcurementRmaTagsDefault`): Get RmaTag.
     ///
     /// Sends no query parameters; `get_with` also sends `productId`, `billingLogId`, `ticketId`,
@@ -5898,9 +5898,9 @@ pub struct GetProcurementRmaTagsDefaultParams {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementRmaTagsById(rt::Node);
+pub struct RmaTagsById(rt::Node);
 
-impl ProcurementRmaTagsById {
+impl RmaTagsById {
     /// `GET /procurement/rmaTags/{id}` (`getProcurementRmaTagsById`): Get RmaTag.
     pub fn get(&self) -> rt::Call<m::RmaTag> {
         rt::json(
@@ -5974,9 +5974,9 @@ impl ProcurementRmaTagsById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementSettings(rt::Node);
+pub struct Settings(rt::Node);
 
-impl ProcurementSettings {
+impl Settings {
     /// `GET /procurement/settings` (`getProcurementSettings`): Get List of ProcurementSetting.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -6004,8 +6004,8 @@ impl ProcurementSettings {
     }
 
     /// One record: `/procurement/settings/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementSettingsById {
-        ProcurementSettingsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> SettingsById {
+        SettingsById(self.0.push(id.to_string()))
     }
 }
 
@@ -6013,9 +6013,9 @@ impl ProcurementSettings {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementSettingsById(rt::Node);
+pub struct SettingsById(rt::Node);
 
-impl ProcurementSettingsById {
+impl SettingsById {
     /// `GET /procurement/settings/{id}` (`getProcurementSettingsById`): Get ProcurementSetting.
     pub fn get(&self) -> rt::Call<m::ProcurementSetting> {
         rt::json(
@@ -6077,9 +6077,9 @@ impl ProcurementSettingsById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementShipmentmethods(rt::Node);
+pub struct Shipmentmethods(rt::Node);
 
-impl ProcurementShipmentmethods {
+impl Shipmentmethods {
     /// `GET /procurement/shipmentmethods` (`getProcurementShipmentmethods`): Get List of
     /// ShipmentMethod.
     ///
@@ -6123,13 +6123,13 @@ impl ProcurementShipmentmethods {
     }
 
     /// One record: `/procurement/shipmentmethods/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementShipmentmethodsById {
-        ProcurementShipmentmethodsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ShipmentmethodsById {
+        ShipmentmethodsById(self.0.push(id.to_string()))
     }
 
     /// `/procurement/shipmentmethods/info`.
-    pub fn info(&self) -> ProcurementShipmentmethodsInfo {
-        ProcurementShipmentmethodsInfo(self.0.clone())
+    pub fn info(&self) -> ShipmentmethodsInfo {
+        ShipmentmethodsInfo(self.0.clone())
     }
 }
 
@@ -6137,9 +6137,9 @@ impl ProcurementShipmentmethods {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementShipmentmethodsById(rt::Node);
+pub struct ShipmentmethodsById(rt::Node);
 
-impl ProcurementShipmentmethodsById {
+impl ShipmentmethodsById {
     /// `GET /procurement/shipmentmethods/{id}` (`getProcurementShipmentmethodsById`): Get
     /// ShipmentMethod.
     pub fn get(&self) -> rt::Call<m::ShipmentMethod> {
@@ -6214,13 +6214,13 @@ impl ProcurementShipmentmethodsById {
     }
 
     /// `/procurement/shipmentmethods/{id}/info`.
-    pub fn info(&self) -> ProcurementShipmentmethodsByIdInfo {
-        ProcurementShipmentmethodsByIdInfo(self.0.clone())
+    pub fn info(&self) -> ShipmentmethodsByIdInfo {
+        ShipmentmethodsByIdInfo(self.0.clone())
     }
 
     /// `/procurement/shipmentmethods/{id}/usages`.
-    pub fn usages(&self) -> ProcurementShipmentmethodsByIdUsages {
-        ProcurementShipmentmethodsByIdUsages(self.0.clone())
+    pub fn usages(&self) -> ShipmentmethodsByIdUsages {
+        ShipmentmethodsByIdUsages(self.0.clone())
     }
 }
 
@@ -6228,9 +6228,9 @@ impl ProcurementShipmentmethodsById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementShipmentmethodsByIdInfo(rt::Node);
+pub struct ShipmentmethodsByIdInfo(rt::Node);
 
-impl ProcurementShipmentmethodsByIdInfo {
+impl ShipmentmethodsByIdInfo {
     /// `GET /procurement/shipmentmethods/{id}/info` (`getProcurementShipmentmethodsByIdInfo`): Get
     /// ShipmentMethodInfos.
     pub fn get(&self) -> rt::Call<m::ShipmentMethodInfo> {
@@ -6250,9 +6250,9 @@ impl ProcurementShipmentmethodsByIdInfo {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementShipmentmethodsByIdUsages(rt::Node);
+pub struct ShipmentmethodsByIdUsages(rt::Node);
 
-impl ProcurementShipmentmethodsByIdUsages {
+impl ShipmentmethodsByIdUsages {
     /// `GET /procurement/shipmentmethods/{id}/usages` (`getProcurementShipmentmethodsByIdUsages`):
     /// Get List of Usage.
     ///
@@ -6268,8 +6268,8 @@ impl ProcurementShipmentmethodsByIdUsages {
     }
 
     /// `/procurement/shipmentmethods/{id}/usages/list`.
-    pub fn list_node(&self) -> ProcurementShipmentmethodsByIdUsagesList {
-        ProcurementShipmentmethodsByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> ShipmentmethodsByIdUsagesList {
+        ShipmentmethodsByIdUsagesList(self.0.clone())
     }
 }
 
@@ -6277,9 +6277,9 @@ impl ProcurementShipmentmethodsByIdUsages {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementShipmentmethodsByIdUsagesList(rt::Node);
+pub struct ShipmentmethodsByIdUsagesList(rt::Node);
 
-impl ProcurementShipmentmethodsByIdUsagesList {
+impl ShipmentmethodsByIdUsagesList {
     /// `GET /procurement/shipmentmethods/{id}/usages/list`
     /// (`getProcurementShipmentmethodsByIdUsagesList`): Get List of Usage.
     ///
@@ -6299,9 +6299,9 @@ impl ProcurementShipmentmethodsByIdUsagesList {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementShipmentmethodsInfo(rt::Node);
+pub struct ShipmentmethodsInfo(rt::Node);
 
-impl ProcurementShipmentmethodsInfo {
+impl ShipmentmethodsInfo {
     /// `GET /procurement/shipmentmethods/info` (`getProcurementShipmentmethodsInfo`): Get List of
     /// ShipmentMethodInfos.
     ///
@@ -6334,9 +6334,9 @@ impl ProcurementShipmentmethodsInfo {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementSubcategories(rt::Node);
+pub struct Subcategories(rt::Node);
 
-impl ProcurementSubcategories {
+impl Subcategories {
     /// `GET /procurement/subcategories/` (`getProcurementSubcategories`): Get List of SubCategory.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -6379,13 +6379,13 @@ impl ProcurementSubcategories {
     }
 
     /// One record: `/procurement/subcategories/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementSubcategoriesById {
-        ProcurementSubcategoriesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> SubcategoriesById {
+        SubcategoriesById(self.0.push(id.to_string()))
     }
 
     /// `/procurement/subcategories/info`.
-    pub fn info(&self) -> ProcurementSubcategoriesInfo {
-        ProcurementSubcategoriesInfo(self.0.clone())
+    pub fn info(&self) -> SubcategoriesInfo {
+        SubcategoriesInfo(self.0.clone())
     }
 }
 
@@ -6393,9 +6393,9 @@ impl ProcurementSubcategories {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementSubcategoriesById(rt::Node);
+pub struct SubcategoriesById(rt::Node);
 
-impl ProcurementSubcategoriesById {
+impl SubcategoriesById {
     /// `GET /procurement/subcategories/{id}` (`getProcurementSubcategoriesById`): Get SubCategory.
     pub fn get(&self) -> rt::Call<m::SubCategory> {
         rt::json(
@@ -6467,13 +6467,13 @@ impl ProcurementSubcategoriesById {
     }
 
     /// `/procurement/subcategories/{id}/info`.
-    pub fn info(&self) -> ProcurementSubcategoriesByIdInfo {
-        ProcurementSubcategoriesByIdInfo(self.0.clone())
+    pub fn info(&self) -> SubcategoriesByIdInfo {
+        SubcategoriesByIdInfo(self.0.clone())
     }
 
     /// `/procurement/subcategories/{id}/usages`.
-    pub fn usages(&self) -> ProcurementSubcategoriesByIdUsages {
-        ProcurementSubcategoriesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> SubcategoriesByIdUsages {
+        SubcategoriesByIdUsages(self.0.clone())
     }
 }
 
@@ -6481,9 +6481,9 @@ impl ProcurementSubcategoriesById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementSubcategoriesByIdInfo(rt::Node);
+pub struct SubcategoriesByIdInfo(rt::Node);
 
-impl ProcurementSubcategoriesByIdInfo {
+impl SubcategoriesByIdInfo {
     /// `GET /procurement/subcategories/{id}/info` (`getProcurementSubcategoriesByIdInfo`): Get
     /// SubCategoryInfo.
     pub fn get(&self) -> rt::Call<m::SubCategoryInfo> {
@@ -6503,9 +6503,9 @@ impl ProcurementSubcategoriesByIdInfo {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementSubcategoriesByIdUsages(rt::Node);
+pub struct SubcategoriesByIdUsages(rt::Node);
 
-impl ProcurementSubcategoriesByIdUsages {
+impl SubcategoriesByIdUsages {
     /// `GET /procurement/subcategories/{id}/usages` (`getProcurementSubcategoriesByIdUsages`): Get
     /// List of Usage.
     ///
@@ -6521,8 +6521,8 @@ impl ProcurementSubcategoriesByIdUsages {
     }
 
     /// `/procurement/subcategories/{id}/usages/list`.
-    pub fn list_node(&self) -> ProcurementSubcategoriesByIdUsagesList {
-        ProcurementSubcategoriesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> SubcategoriesByIdUsagesList {
+        SubcategoriesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -6530,9 +6530,9 @@ impl ProcurementSubcategoriesByIdUsages {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementSubcategoriesByIdUsagesList(rt::Node);
+pub struct SubcategoriesByIdUsagesList(rt::Node);
 
-impl ProcurementSubcategoriesByIdUsagesList {
+impl SubcategoriesByIdUsagesList {
     /// `GET /procurement/subcategories/{id}/usages/list`
     /// (`getProcurementSubcategoriesByIdUsagesList`): Get List of Usage.
     ///
@@ -6552,9 +6552,9 @@ impl ProcurementSubcategoriesByIdUsagesList {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementSubcategoriesInfo(rt::Node);
+pub struct SubcategoriesInfo(rt::Node);
 
-impl ProcurementSubcategoriesInfo {
+impl SubcategoriesInfo {
     /// `GET /procurement/subcategories/info/` (`getProcurementSubcategoriesInfo`): Get List of
     /// SubCategoryInfo.
     ///
@@ -6587,9 +6587,9 @@ impl ProcurementSubcategoriesInfo {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementTypes(rt::Node);
+pub struct Types(rt::Node);
 
-impl ProcurementTypes {
+impl Types {
     /// `GET /procurement/types` (`getProcurementTypes`): Get List of ProductType.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -6626,13 +6626,13 @@ impl ProcurementTypes {
     }
 
     /// One record: `/procurement/types/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementTypesById {
-        ProcurementTypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> TypesById {
+        TypesById(self.0.push(id.to_string()))
     }
 
     /// `/procurement/types/info`.
-    pub fn info(&self) -> ProcurementTypesInfo {
-        ProcurementTypesInfo(self.0.clone())
+    pub fn info(&self) -> TypesInfo {
+        TypesInfo(self.0.clone())
     }
 }
 
@@ -6640,9 +6640,9 @@ impl ProcurementTypes {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementTypesById(rt::Node);
+pub struct TypesById(rt::Node);
 
-impl ProcurementTypesById {
+impl TypesById {
     /// `GET /procurement/types/{id}` (`getProcurementTypesById`): Get ProductType.
     pub fn get(&self) -> rt::Call<m::ProductType> {
         rt::json(
@@ -6712,13 +6712,13 @@ impl ProcurementTypesById {
     }
 
     /// `/procurement/types/{id}/info`.
-    pub fn info(&self) -> ProcurementTypesByIdInfo {
-        ProcurementTypesByIdInfo(self.0.clone())
+    pub fn info(&self) -> TypesByIdInfo {
+        TypesByIdInfo(self.0.clone())
     }
 
     /// `/procurement/types/{id}/usages`.
-    pub fn usages(&self) -> ProcurementTypesByIdUsages {
-        ProcurementTypesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> TypesByIdUsages {
+        TypesByIdUsages(self.0.clone())
     }
 }
 
@@ -6726,9 +6726,9 @@ impl ProcurementTypesById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementTypesByIdInfo(rt::Node);
+pub struct TypesByIdInfo(rt::Node);
 
-impl ProcurementTypesByIdInfo {
+impl TypesByIdInfo {
     /// `GET /procurement/types/{id}/info` (`getProcurementTypesByIdInfo`): Get ProductTypeInfo.
     pub fn get(&self) -> rt::Call<m::ProductTypeInfo> {
         rt::json(
@@ -6747,9 +6747,9 @@ impl ProcurementTypesByIdInfo {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementTypesByIdUsages(rt::Node);
+pub struct TypesByIdUsages(rt::Node);
 
-impl ProcurementTypesByIdUsages {
+impl TypesByIdUsages {
     /// `GET /procurement/types/{id}/usages` (`getProcurementTypesByIdUsages`): Get List of Usage
     /// Count.
     ///
@@ -6765,8 +6765,8 @@ impl ProcurementTypesByIdUsages {
     }
 
     /// `/procurement/types/{id}/usages/list`.
-    pub fn list_node(&self) -> ProcurementTypesByIdUsagesList {
-        ProcurementTypesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> TypesByIdUsagesList {
+        TypesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -6774,9 +6774,9 @@ impl ProcurementTypesByIdUsages {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementTypesByIdUsagesList(rt::Node);
+pub struct TypesByIdUsagesList(rt::Node);
 
-impl ProcurementTypesByIdUsagesList {
+impl TypesByIdUsagesList {
     /// `GET /procurement/types/{id}/usages/list` (`getProcurementTypesByIdUsagesList`): Get List of
     /// Usage.
     ///
@@ -6796,9 +6796,9 @@ impl ProcurementTypesByIdUsagesList {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementTypesInfo(rt::Node);
+pub struct TypesInfo(rt::Node);
 
-impl ProcurementTypesInfo {
+impl TypesInfo {
     /// `GET /procurement/types/info` (`getProcurementTypesInfo`): Get List of ProductTypeInfo.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -6830,9 +6830,9 @@ impl ProcurementTypesInfo {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementUnitOfMeasures(rt::Node);
+pub struct UnitOfMeasures(rt::Node);
 
-impl ProcurementUnitOfMeasures {
+impl UnitOfMeasures {
     /// `GET /procurement/unitOfMeasures` (`getProcurementUnitOfMeasures`): Get List of
     /// UnitOfMeasure.
     ///
@@ -6876,8 +6876,8 @@ impl ProcurementUnitOfMeasures {
     }
 
     /// One record: `/procurement/unitOfMeasures/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementUnitOfMeasuresById {
-        ProcurementUnitOfMeasuresById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> UnitOfMeasuresById {
+        UnitOfMeasuresById(self.0.push(id.to_string()))
     }
 }
 
@@ -6885,9 +6885,9 @@ impl ProcurementUnitOfMeasures {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementUnitOfMeasuresById(rt::Node);
+pub struct UnitOfMeasuresById(rt::Node);
 
-impl ProcurementUnitOfMeasuresById {
+impl UnitOfMeasuresById {
     /// `GET /procurement/unitOfMeasures/{id}` (`getProcurementUnitOfMeasuresById`): Get
     /// UnitOfMeasure.
     pub fn get(&self) -> rt::Call<m::UnitOfMeasure> {
@@ -6962,8 +6962,8 @@ impl ProcurementUnitOfMeasuresById {
     }
 
     /// `/procurement/unitOfMeasures/{id}/conversions`.
-    pub fn conversions(&self) -> ProcurementUnitOfMeasuresByIdConversions {
-        ProcurementUnitOfMeasuresByIdConversions(self.0.clone())
+    pub fn conversions(&self) -> UnitOfMeasuresByIdConversions {
+        UnitOfMeasuresByIdConversions(self.0.clone())
     }
 }
 
@@ -6971,9 +6971,9 @@ impl ProcurementUnitOfMeasuresById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementUnitOfMeasuresByIdConversions(rt::Node);
+pub struct UnitOfMeasuresByIdConversions(rt::Node);
 
-impl ProcurementUnitOfMeasuresByIdConversions {
+impl UnitOfMeasuresByIdConversions {
     /// `GET /procurement/unitOfMeasures/{parentId}/conversions`
     /// (`getProcurementUnitOfMeasuresByParentIdConversions`): Get List of Conversion.
     ///
@@ -7018,8 +7018,8 @@ impl ProcurementUnitOfMeasuresByIdConversions {
     }
 
     /// One record: `/procurement/unitOfMeasures/{id}/conversions/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementUnitOfMeasuresByIdConversionsById {
-        ProcurementUnitOfMeasuresByIdConversionsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> UnitOfMeasuresByIdConversionsById {
+        UnitOfMeasuresByIdConversionsById(self.0.push(id.to_string()))
     }
 }
 
@@ -7027,9 +7027,9 @@ impl ProcurementUnitOfMeasuresByIdConversions {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementUnitOfMeasuresByIdConversionsById(rt::Node);
+pub struct UnitOfMeasuresByIdConversionsById(rt::Node);
 
-impl ProcurementUnitOfMeasuresByIdConversionsById {
+impl UnitOfMeasuresByIdConversionsById {
     /// `GET /procurement/unitOfMeasures/{parentId}/conversions/{id}`
     /// (`getProcurementUnitOfMeasuresByParentIdConversionsById`): Get Conversion.
     pub fn get(&self) -> rt::Call<m::Conversion> {
@@ -7108,9 +7108,9 @@ impl ProcurementUnitOfMeasuresByIdConversionsById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementWarehouseBins(rt::Node);
+pub struct WarehouseBins(rt::Node);
 
-impl ProcurementWarehouseBins {
+impl WarehouseBins {
     /// `GET /procurement/warehouseBins` (`getProcurementWarehouseBins`): Get List of WarehouseBin.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -7153,13 +7153,13 @@ impl ProcurementWarehouseBins {
     }
 
     /// One record: `/procurement/warehouseBins/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementWarehouseBinsById {
-        ProcurementWarehouseBinsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> WarehouseBinsById {
+        WarehouseBinsById(self.0.push(id.to_string()))
     }
 
     /// `/procurement/warehouseBins/info`.
-    pub fn info(&self) -> ProcurementWarehouseBinsInfo {
-        ProcurementWarehouseBinsInfo(self.0.clone())
+    pub fn info(&self) -> WarehouseBinsInfo {
+        WarehouseBinsInfo(self.0.clone())
     }
 }
 
@@ -7167,9 +7167,9 @@ impl ProcurementWarehouseBins {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementWarehouseBinsById(rt::Node);
+pub struct WarehouseBinsById(rt::Node);
 
-impl ProcurementWarehouseBinsById {
+impl WarehouseBinsById {
     /// `GET /procurement/warehouseBins/{id}` (`getProcurementWarehouseBinsById`): Get WarehouseBin.
     pub fn get(&self) -> rt::Call<m::WarehouseBin> {
         rt::json(
@@ -7241,13 +7241,13 @@ impl ProcurementWarehouseBinsById {
     }
 
     /// `/procurement/warehouseBins/{id}/info`.
-    pub fn info(&self) -> ProcurementWarehouseBinsByIdInfo {
-        ProcurementWarehouseBinsByIdInfo(self.0.clone())
+    pub fn info(&self) -> WarehouseBinsByIdInfo {
+        WarehouseBinsByIdInfo(self.0.clone())
     }
 
     /// `/procurement/warehouseBins/{id}/inventoryOnHand`.
-    pub fn inventory_on_hand(&self) -> ProcurementWarehouseBinsByIdInventoryOnHand {
-        ProcurementWarehouseBinsByIdInventoryOnHand(self.0.clone())
+    pub fn inventory_on_hand(&self) -> WarehouseBinsByIdInventoryOnHand {
+        WarehouseBinsByIdInventoryOnHand(self.0.clone())
     }
 }
 
@@ -7255,9 +7255,9 @@ impl ProcurementWarehouseBinsById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementWarehouseBinsByIdInfo(rt::Node);
+pub struct WarehouseBinsByIdInfo(rt::Node);
 
-impl ProcurementWarehouseBinsByIdInfo {
+impl WarehouseBinsByIdInfo {
     /// `GET /procurement/warehouseBins/{id}/info` (`getProcurementWarehouseBinsByIdInfo`): Get
     /// WarehouseBinInfos.
     pub fn get(&self) -> rt::Call<m::WarehouseBinInfo> {
@@ -7277,9 +7277,9 @@ impl ProcurementWarehouseBinsByIdInfo {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementWarehouseBinsByIdInventoryOnHand(rt::Node);
+pub struct WarehouseBinsByIdInventoryOnHand(rt::Node);
 
-impl ProcurementWarehouseBinsByIdInventoryOnHand {
+impl WarehouseBinsByIdInventoryOnHand {
     /// `GET /procurement/warehouseBins/{parentId}/inventoryOnHand`
     /// (`getProcurementWarehouseBinsByParentIdInventoryOnHand`): Get List of InventoryOnHand.
     ///
@@ -7308,8 +7308,8 @@ impl ProcurementWarehouseBinsByIdInventoryOnHand {
     }
 
     /// One record: `/procurement/warehouseBins/{id}/inventoryOnHand/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementWarehouseBinsByIdInventoryOnHandById {
-        ProcurementWarehouseBinsByIdInventoryOnHandById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> WarehouseBinsByIdInventoryOnHandById {
+        WarehouseBinsByIdInventoryOnHandById(self.0.push(id.to_string()))
     }
 }
 
@@ -7317,9 +7317,9 @@ impl ProcurementWarehouseBinsByIdInventoryOnHand {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementWarehouseBinsByIdInventoryOnHandById(rt::Node);
+pub struct WarehouseBinsByIdInventoryOnHandById(rt::Node);
 
-impl ProcurementWarehouseBinsByIdInventoryOnHandById {
+impl WarehouseBinsByIdInventoryOnHandById {
     /// `GET /procurement/warehouseBins/{parentId}/inventoryOnHand/{id}`
     /// (`getProcurementWarehouseBinsByParentIdInventoryOnHandById`): Get InventoryOnHand.
     pub fn get(&self) -> rt::Call<m::InventoryOnHand> {
@@ -7351,9 +7351,9 @@ impl ProcurementWarehouseBinsByIdInventoryOnHandById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementWarehouseBinsInfo(rt::Node);
+pub struct WarehouseBinsInfo(rt::Node);
 
-impl ProcurementWarehouseBinsInfo {
+impl WarehouseBinsInfo {
     /// `GET /procurement/warehouseBins/info` (`getProcurementWarehouseBinsInfo`): Get List of
     /// WarehouseBinInfos.
     ///
@@ -7386,9 +7386,9 @@ impl ProcurementWarehouseBinsInfo {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementWarehouses(rt::Node);
+pub struct Warehouses(rt::Node);
 
-impl ProcurementWarehouses {
+impl Warehouses {
     /// `GET /procurement/warehouses` (`getProcurementWarehouses`): Get List of Warehouse.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -7431,13 +7431,13 @@ impl ProcurementWarehouses {
     }
 
     /// One record: `/procurement/warehouses/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementWarehousesById {
-        ProcurementWarehousesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> WarehousesById {
+        WarehousesById(self.0.push(id.to_string()))
     }
 
     /// `/procurement/warehouses/info`.
-    pub fn info(&self) -> ProcurementWarehousesInfo {
-        ProcurementWarehousesInfo(self.0.clone())
+    pub fn info(&self) -> WarehousesInfo {
+        WarehousesInfo(self.0.clone())
     }
 }
 
@@ -7445,9 +7445,9 @@ impl ProcurementWarehouses {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementWarehousesById(rt::Node);
+pub struct WarehousesById(rt::Node);
 
-impl ProcurementWarehousesById {
+impl WarehousesById {
     /// `GET /procurement/warehouses/{id}` (`getProcurementWarehousesById`): Get Warehouse.
     pub fn get(&self) -> rt::Call<m::Warehouse> {
         rt::json(
@@ -7517,8 +7517,8 @@ impl ProcurementWarehousesById {
     }
 
     /// `/procurement/warehouses/{id}/info`.
-    pub fn info(&self) -> ProcurementWarehousesByIdInfo {
-        ProcurementWarehousesByIdInfo(self.0.clone())
+    pub fn info(&self) -> WarehousesByIdInfo {
+        WarehousesByIdInfo(self.0.clone())
     }
 }
 
@@ -7526,9 +7526,9 @@ impl ProcurementWarehousesById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementWarehousesByIdInfo(rt::Node);
+pub struct WarehousesByIdInfo(rt::Node);
 
-impl ProcurementWarehousesByIdInfo {
+impl WarehousesByIdInfo {
     /// `GET /procurement/warehouses/{id}/info` (`getProcurementWarehousesByIdInfo`): Get
     /// WarehouseInfos.
     pub fn get(&self) -> rt::Call<m::WarehouseInfo> {
@@ -7548,9 +7548,9 @@ impl ProcurementWarehousesByIdInfo {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementWarehousesInfo(rt::Node);
+pub struct WarehousesInfo(rt::Node);
 
-impl ProcurementWarehousesInfo {
+impl WarehousesInfo {
     /// `GET /procurement/warehouses/info` (`getProcurementWarehousesInfo`): Get List of
     /// WarehouseInfos.
     ///

@@ -10,8 +10,8 @@ impl crate::Client {
     /// Handle for the paths under `/project` (the `project` area).
     ///
     /// Available with the `project` feature.
-    pub fn project(&self) -> ProjectArea {
-        ProjectArea(rt::Node::root(self))
+    pub fn project(&self) -> Area {
+        Area(rt::Node::root(self))
     }
 }
 
@@ -19,67 +19,67 @@ impl crate::Client {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectArea(rt::Node);
+pub struct Area(rt::Node);
 
-impl ProjectArea {
+impl Area {
     /// `/project/billingRates`.
-    pub fn billing_rates(&self) -> ProjectBillingRates {
-        ProjectBillingRates(self.0.clone())
+    pub fn billing_rates(&self) -> BillingRates {
+        BillingRates(self.0.clone())
     }
 
     /// `/project/boards`.
-    pub fn boards(&self) -> ProjectBoards {
-        ProjectBoards(self.0.clone())
+    pub fn boards(&self) -> Boards {
+        Boards(self.0.clone())
     }
 
     /// One record: `/project/{id}`.
-    pub fn id(&self, id: i32) -> ProjectById {
-        ProjectById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ById {
+        ById(self.0.push(id.to_string()))
     }
 
     /// `/project/phaseStatuses`.
-    pub fn phase_statuses(&self) -> ProjectPhaseStatuses {
-        ProjectPhaseStatuses(self.0.clone())
+    pub fn phase_statuses(&self) -> PhaseStatuses {
+        PhaseStatuses(self.0.clone())
     }
 
     /// `/project/projectTemplates`.
-    pub fn project_templates(&self) -> ProjectProjectTemplates {
-        ProjectProjectTemplates(self.0.clone())
+    pub fn project_templates(&self) -> ProjectTemplates {
+        ProjectTemplates(self.0.clone())
     }
 
     /// `/project/projectTypes`.
-    pub fn project_types(&self) -> ProjectProjectTypes {
-        ProjectProjectTypes(self.0.clone())
+    pub fn project_types(&self) -> ProjectTypes {
+        ProjectTypes(self.0.clone())
     }
 
     /// `/project/projects`.
-    pub fn projects(&self) -> ProjectProjects {
-        ProjectProjects(self.0.clone())
+    pub fn projects(&self) -> Projects {
+        Projects(self.0.clone())
     }
 
     /// `/project/securityRoles`.
-    pub fn security_roles(&self) -> ProjectSecurityRoles {
-        ProjectSecurityRoles(self.0.clone())
+    pub fn security_roles(&self) -> SecurityRoles {
+        SecurityRoles(self.0.clone())
     }
 
     /// `/project/statusIndicators`.
-    pub fn status_indicators(&self) -> ProjectStatusIndicators {
-        ProjectStatusIndicators(self.0.clone())
+    pub fn status_indicators(&self) -> StatusIndicators {
+        StatusIndicators(self.0.clone())
     }
 
     /// `/project/statuses`.
-    pub fn statuses(&self) -> ProjectStatuses {
-        ProjectStatuses(self.0.clone())
+    pub fn statuses(&self) -> Statuses {
+        Statuses(self.0.clone())
     }
 
     /// `/project/ticketNote`.
-    pub fn ticket_note(&self) -> ProjectTicketNote {
-        ProjectTicketNote(self.0.clone())
+    pub fn ticket_note(&self) -> TicketNote {
+        TicketNote(self.0.clone())
     }
 
     /// `/project/tickets`.
-    pub fn tickets(&self) -> ProjectTickets {
-        ProjectTickets(self.0.clone())
+    pub fn tickets(&self) -> Tickets {
+        Tickets(self.0.clone())
     }
 }
 
@@ -87,12 +87,12 @@ impl ProjectArea {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectBillingRates(rt::Node);
+pub struct BillingRates(rt::Node);
 
-impl ProjectBillingRates {
+impl BillingRates {
     /// One record: `/project/billingRates/{id}`.
-    pub fn id(&self, id: i32) -> ProjectBillingRatesById {
-        ProjectBillingRatesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> BillingRatesById {
+        BillingRatesById(self.0.push(id.to_string()))
     }
 }
 
@@ -100,12 +100,12 @@ impl ProjectBillingRates {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectBillingRatesById(rt::Node);
+pub struct BillingRatesById(rt::Node);
 
-impl ProjectBillingRatesById {
+impl BillingRatesById {
     /// `/project/billingRates/{id}/billingRates`.
-    pub fn billing_rates(&self) -> ProjectBillingRatesByIdBillingRates {
-        ProjectBillingRatesByIdBillingRates(self.0.clone())
+    pub fn billing_rates(&self) -> BillingRatesByIdBillingRates {
+        BillingRatesByIdBillingRates(self.0.clone())
     }
 }
 
@@ -113,12 +113,12 @@ impl ProjectBillingRatesById {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectBillingRatesByIdBillingRates(rt::Node);
+pub struct BillingRatesByIdBillingRates(rt::Node);
 
-impl ProjectBillingRatesByIdBillingRates {
+impl BillingRatesByIdBillingRates {
     /// One record: `/project/billingRates/{id}/billingRates/{id}`.
-    pub fn id(&self, id: i32) -> ProjectBillingRatesByIdBillingRatesById {
-        ProjectBillingRatesByIdBillingRatesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> BillingRatesByIdBillingRatesById {
+        BillingRatesByIdBillingRatesById(self.0.push(id.to_string()))
     }
 }
 
@@ -126,9 +126,9 @@ impl ProjectBillingRatesByIdBillingRates {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectBillingRatesByIdBillingRatesById(rt::Node);
+pub struct BillingRatesByIdBillingRatesById(rt::Node);
 
-impl ProjectBillingRatesByIdBillingRatesById {
+impl BillingRatesByIdBillingRatesById {
     /// `PATCH /project/billingRates/{parentId}/billingRates/{id}`
     /// (`patchProjectBillingRatesByParentIdBillingRatesById`): Patch ProjectBillingRate.
     ///
@@ -150,12 +150,12 @@ impl ProjectBillingRatesByIdBillingRatesById {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectBoards(rt::Node);
+pub struct Boards(rt::Node);
 
-impl ProjectBoards {
+impl Boards {
     /// One record: `/project/boards/{id}`.
-    pub fn id(&self, id: i32) -> ProjectBoardsById {
-        ProjectBoardsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> BoardsById {
+        BoardsById(self.0.push(id.to_string()))
     }
 }
 
@@ -163,17 +163,17 @@ impl ProjectBoards {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectBoardsById(rt::Node);
+pub struct BoardsById(rt::Node);
 
-impl ProjectBoardsById {
+impl BoardsById {
     /// `/project/boards/{id}/kanbanSettings`.
-    pub fn kanban_settings(&self) -> ProjectBoardsByIdKanbanSettings {
-        ProjectBoardsByIdKanbanSettings(self.0.clone())
+    pub fn kanban_settings(&self) -> BoardsByIdKanbanSettings {
+        BoardsByIdKanbanSettings(self.0.clone())
     }
 
     /// `/project/boards/{id}/teams`.
-    pub fn teams(&self) -> ProjectBoardsByIdTeams {
-        ProjectBoardsByIdTeams(self.0.clone())
+    pub fn teams(&self) -> BoardsByIdTeams {
+        BoardsByIdTeams(self.0.clone())
     }
 }
 
@@ -181,9 +181,9 @@ impl ProjectBoardsById {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectBoardsByIdKanbanSettings(rt::Node);
+pub struct BoardsByIdKanbanSettings(rt::Node);
 
-impl ProjectBoardsByIdKanbanSettings {
+impl BoardsByIdKanbanSettings {
     /// `GET /project/boards/{parentId}/kanbanSettings`
     /// (`getProjectBoardsByParentIdKanbanSettings`): Get List of ProjectBoardKanbanSettings.
     ///
@@ -218,8 +218,8 @@ impl ProjectBoardsByIdKanbanSettings {
     }
 
     /// One record: `/project/boards/{id}/kanbanSettings/{id}`.
-    pub fn id(&self, id: i32) -> ProjectBoardsByIdKanbanSettingsById {
-        ProjectBoardsByIdKanbanSettingsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> BoardsByIdKanbanSettingsById {
+        BoardsByIdKanbanSettingsById(self.0.push(id.to_string()))
     }
 }
 
@@ -227,9 +227,9 @@ impl ProjectBoardsByIdKanbanSettings {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectBoardsByIdKanbanSettingsById(rt::Node);
+pub struct BoardsByIdKanbanSettingsById(rt::Node);
 
-impl ProjectBoardsByIdKanbanSettingsById {
+impl BoardsByIdKanbanSettingsById {
     /// `GET /project/boards/{parentId}/kanbanSettings/{id}`
     /// (`getProjectBoardsByParentIdKanbanSettingsById`): Get ProjectBoardKanbanSetting.
     pub fn get(&self) -> rt::Call<m::ProjectBoardKanbanSetting> {
@@ -311,9 +311,9 @@ impl ProjectBoardsByIdKanbanSettingsById {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectBoardsByIdTeams(rt::Node);
+pub struct BoardsByIdTeams(rt::Node);
 
-impl ProjectBoardsByIdTeams {
+impl BoardsByIdTeams {
     /// `GET /project/boards/{parentId}/teams` (`getProjectBoardsByParentIdTeams`): Get List of
     /// ProjectBoardTeam.
     ///
@@ -358,13 +358,13 @@ impl ProjectBoardsByIdTeams {
     }
 
     /// One record: `/project/boards/{id}/teams/{id}`.
-    pub fn id(&self, id: i32) -> ProjectBoardsByIdTeamsById {
-        ProjectBoardsByIdTeamsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> BoardsByIdTeamsById {
+        BoardsByIdTeamsById(self.0.push(id.to_string()))
     }
 
     /// `/project/boards/{id}/teams/info`.
-    pub fn info(&self) -> ProjectBoardsByIdTeamsInfo {
-        ProjectBoardsByIdTeamsInfo(self.0.clone())
+    pub fn info(&self) -> BoardsByIdTeamsInfo {
+        BoardsByIdTeamsInfo(self.0.clone())
     }
 }
 
@@ -372,9 +372,9 @@ impl ProjectBoardsByIdTeams {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectBoardsByIdTeamsById(rt::Node);
+pub struct BoardsByIdTeamsById(rt::Node);
 
-impl ProjectBoardsByIdTeamsById {
+impl BoardsByIdTeamsById {
     /// `GET /project/boards/{parentId}/teams/{id}` (`getProjectBoardsByParentIdTeamsById`): Get
     /// ProjectBoardTeam.
     pub fn get(&self) -> rt::Call<m::ProjectBoardTeam> {
@@ -449,13 +449,13 @@ impl ProjectBoardsByIdTeamsById {
     }
 
     /// `/project/boards/{id}/teams/{id}/info`.
-    pub fn info(&self) -> ProjectBoardsByIdTeamsByIdInfo {
-        ProjectBoardsByIdTeamsByIdInfo(self.0.clone())
+    pub fn info(&self) -> BoardsByIdTeamsByIdInfo {
+        BoardsByIdTeamsByIdInfo(self.0.clone())
     }
 
     /// `/project/boards/{id}/teams/{id}/members`.
-    pub fn members(&self) -> ProjectBoardsByIdTeamsByIdMembers {
-        ProjectBoardsByIdTeamsByIdMembers(self.0.clone())
+    pub fn members(&self) -> BoardsByIdTeamsByIdMembers {
+        BoardsByIdTeamsByIdMembers(self.0.clone())
     }
 }
 
@@ -463,9 +463,9 @@ impl ProjectBoardsByIdTeamsById {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectBoardsByIdTeamsByIdInfo(rt::Node);
+pub struct BoardsByIdTeamsByIdInfo(rt::Node);
 
-impl ProjectBoardsByIdTeamsByIdInfo {
+impl BoardsByIdTeamsByIdInfo {
     /// `GET /project/boards/{parentId}/teams/{id}/info/count`
     /// (`getProjectBoardsByParentIdTeamsByIdInfoCount`): Get Count of ProjectBoardTeamInfos.
     ///
@@ -498,9 +498,9 @@ impl ProjectBoardsByIdTeamsByIdInfo {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectBoardsByIdTeamsByIdMembers(rt::Node);
+pub struct BoardsByIdTeamsByIdMembers(rt::Node);
 
-impl ProjectBoardsByIdTeamsByIdMembers {
+impl BoardsByIdTeamsByIdMembers {
     /// `GET /project/boards/{grandparentId}/teams/{parentId}/members`
     /// (`getProjectBoardsByGrandparentIdTeamsByParentIdMembers`): Get List of
     /// ProjectBoardTeamMember.
@@ -533,8 +533,8 @@ impl ProjectBoardsByIdTeamsByIdMembers {
     }
 
     /// One record: `/project/boards/{id}/teams/{id}/members/{id}`.
-    pub fn id(&self, id: i32) -> ProjectBoardsByIdTeamsByIdMembersById {
-        ProjectBoardsByIdTeamsByIdMembersById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> BoardsByIdTeamsByIdMembersById {
+        BoardsByIdTeamsByIdMembersById(self.0.push(id.to_string()))
     }
 }
 
@@ -542,9 +542,9 @@ impl ProjectBoardsByIdTeamsByIdMembers {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectBoardsByIdTeamsByIdMembersById(rt::Node);
+pub struct BoardsByIdTeamsByIdMembersById(rt::Node);
 
-impl ProjectBoardsByIdTeamsByIdMembersById {
+impl BoardsByIdTeamsByIdMembersById {
     /// `GET /project/boards/{grandparentId}/teams/{parentId}/members/{id}`
     /// (`getProjectBoardsByGrandparentIdTeamsByParentIdMembersById`): Get ProjectBoardTeamMember.
     pub fn get(&self) -> rt::Call<m::ProjectBoardTeamMember> {
@@ -625,9 +625,9 @@ impl ProjectBoardsByIdTeamsByIdMembersById {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectBoardsByIdTeamsInfo(rt::Node);
+pub struct BoardsByIdTeamsInfo(rt::Node);
 
-impl ProjectBoardsByIdTeamsInfo {
+impl BoardsByIdTeamsInfo {
     /// `GET /project/boards/{parentId}/teams/info` (`getProjectBoardsByParentIdTeamsInfo`): Get
     /// List of ProjectBoardTeamInfos.
     ///
@@ -647,12 +647,12 @@ impl ProjectBoardsByIdTeamsInfo {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectById(rt::Node);
+pub struct ById(rt::Node);
 
-impl ProjectById {
+impl ById {
     /// `/project/{id}/billingRates`.
-    pub fn billing_rates(&self) -> ProjectByIdBillingRates {
-        ProjectByIdBillingRates(self.0.clone())
+    pub fn billing_rates(&self) -> ByIdBillingRates {
+        ByIdBillingRates(self.0.clone())
     }
 }
 
@@ -660,9 +660,9 @@ impl ProjectById {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectByIdBillingRates(rt::Node);
+pub struct ByIdBillingRates(rt::Node);
 
-impl ProjectByIdBillingRates {
+impl ByIdBillingRates {
     /// `GET /project/{parentId}/billingRates` (`getProjectByParentIdBillingRates`): Get List of
     /// ProjectBillingRate.
     ///
@@ -707,8 +707,8 @@ impl ProjectByIdBillingRates {
     }
 
     /// One record: `/project/{id}/billingRates/{id}`.
-    pub fn id(&self, id: i32) -> ProjectByIdBillingRatesById {
-        ProjectByIdBillingRatesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ByIdBillingRatesById {
+        ByIdBillingRatesById(self.0.push(id.to_string()))
     }
 }
 
@@ -716,9 +716,9 @@ impl ProjectByIdBillingRates {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectByIdBillingRatesById(rt::Node);
+pub struct ByIdBillingRatesById(rt::Node);
 
-impl ProjectByIdBillingRatesById {
+impl ByIdBillingRatesById {
     /// `GET /project/{parentId}/billingRates/{id}` (`getProjectByParentIdBillingRatesById`): Get
     /// ProjectBillingRate.
     pub fn get(&self) -> rt::Call<m::ProjectBillingRate> {
@@ -781,9 +781,9 @@ impl ProjectByIdBillingRatesById {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectPhaseStatuses(rt::Node);
+pub struct PhaseStatuses(rt::Node);
 
-impl ProjectPhaseStatuses {
+impl PhaseStatuses {
     /// `GET /project/phaseStatuses` (`getProjectPhaseStatuses`): Get List of PhaseStatus.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -826,13 +826,13 @@ impl ProjectPhaseStatuses {
     }
 
     /// One record: `/project/phaseStatuses/{id}`.
-    pub fn id(&self, id: i32) -> ProjectPhaseStatusesById {
-        ProjectPhaseStatusesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> PhaseStatusesById {
+        PhaseStatusesById(self.0.push(id.to_string()))
     }
 
     /// `/project/phaseStatuses/info`.
-    pub fn info(&self) -> ProjectPhaseStatusesInfo {
-        ProjectPhaseStatusesInfo(self.0.clone())
+    pub fn info(&self) -> PhaseStatusesInfo {
+        PhaseStatusesInfo(self.0.clone())
     }
 }
 
@@ -840,9 +840,9 @@ impl ProjectPhaseStatuses {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectPhaseStatusesById(rt::Node);
+pub struct PhaseStatusesById(rt::Node);
 
-impl ProjectPhaseStatusesById {
+impl PhaseStatusesById {
     /// `GET /project/phaseStatuses/{id}` (`getProjectPhaseStatusesById`): Get PhaseStatus.
     pub fn get(&self) -> rt::Call<m::PhaseStatus> {
         rt::json(
@@ -912,13 +912,13 @@ impl ProjectPhaseStatusesById {
     }
 
     /// `/project/phaseStatuses/{id}/info`.
-    pub fn info(&self) -> ProjectPhaseStatusesByIdInfo {
-        ProjectPhaseStatusesByIdInfo(self.0.clone())
+    pub fn info(&self) -> PhaseStatusesByIdInfo {
+        PhaseStatusesByIdInfo(self.0.clone())
     }
 
     /// `/project/phaseStatuses/{id}/usages`.
-    pub fn usages(&self) -> ProjectPhaseStatusesByIdUsages {
-        ProjectPhaseStatusesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> PhaseStatusesByIdUsages {
+        PhaseStatusesByIdUsages(self.0.clone())
     }
 }
 
@@ -926,9 +926,9 @@ impl ProjectPhaseStatusesById {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectPhaseStatusesByIdInfo(rt::Node);
+pub struct PhaseStatusesByIdInfo(rt::Node);
 
-impl ProjectPhaseStatusesByIdInfo {
+impl PhaseStatusesByIdInfo {
     /// `GET /project/phaseStatuses/{id}/info` (`getProjectPhaseStatusesByIdInfo`): Get
     /// PhaseStatusInfos.
     pub fn get(&self) -> rt::Call<m::PhaseStatusInfo> {
@@ -948,9 +948,9 @@ impl ProjectPhaseStatusesByIdInfo {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectPhaseStatusesByIdUsages(rt::Node);
+pub struct PhaseStatusesByIdUsages(rt::Node);
 
-impl ProjectPhaseStatusesByIdUsages {
+impl PhaseStatusesByIdUsages {
     /// `GET /project/phaseStatuses/{id}/usages` (`getProjectPhaseStatusesByIdUsages`): Get List of
     /// Usage Count.
     ///
@@ -966,8 +966,8 @@ impl ProjectPhaseStatusesByIdUsages {
     }
 
     /// `/project/phaseStatuses/{id}/usages/list`.
-    pub fn list_node(&self) -> ProjectPhaseStatusesByIdUsagesList {
-        ProjectPhaseStatusesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> PhaseStatusesByIdUsagesList {
+        PhaseStatusesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -975,9 +975,9 @@ impl ProjectPhaseStatusesByIdUsages {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectPhaseStatusesByIdUsagesList(rt::Node);
+pub struct PhaseStatusesByIdUsagesList(rt::Node);
 
-impl ProjectPhaseStatusesByIdUsagesList {
+impl PhaseStatusesByIdUsagesList {
     /// `GET /project/phaseStatuses/{id}/usages/list` (`getProjectPhaseStatusesByIdUsagesList`): Get
     /// List of Usage.
     ///
@@ -997,9 +997,9 @@ impl ProjectPhaseStatusesByIdUsagesList {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectPhaseStatusesInfo(rt::Node);
+pub struct PhaseStatusesInfo(rt::Node);
 
-impl ProjectPhaseStatusesInfo {
+impl PhaseStatusesInfo {
     /// `GET /project/phaseStatuses/info` (`getProjectPhaseStatusesInfo`): Get List of
     /// PhaseStatusInfos.
     ///
@@ -1019,9 +1019,9 @@ impl ProjectPhaseStatusesInfo {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectProjectTemplates(rt::Node);
+pub struct ProjectTemplates(rt::Node);
 
-impl ProjectProjectTemplates {
+impl ProjectTemplates {
     /// `GET /project/projectTemplates/` (`getProjectProjectTemplates`): Get List of
     /// ProjectTemplates.
     ///
@@ -1065,23 +1065,23 @@ impl ProjectProjectTemplates {
     }
 
     /// `/project/projectTemplates/createFromProject`.
-    pub fn create_from_project(&self) -> ProjectProjectTemplatesCreateFromProject {
-        ProjectProjectTemplatesCreateFromProject(self.0.clone())
+    pub fn create_from_project(&self) -> ProjectTemplatesCreateFromProject {
+        ProjectTemplatesCreateFromProject(self.0.clone())
     }
 
     /// One record: `/project/projectTemplates/{id}`.
-    pub fn id(&self, id: i32) -> ProjectProjectTemplatesById {
-        ProjectProjectTemplatesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ProjectTemplatesById {
+        ProjectTemplatesById(self.0.push(id.to_string()))
     }
 
     /// `/project/projectTemplates/projectTemplatePhases`.
-    pub fn project_template_phases(&self) -> ProjectProjectTemplatesProjectTemplatePhases {
-        ProjectProjectTemplatesProjectTemplatePhases(self.0.clone())
+    pub fn project_template_phases(&self) -> ProjectTemplatesProjectTemplatePhases {
+        ProjectTemplatesProjectTemplatePhases(self.0.clone())
     }
 
     /// `/project/projectTemplates/projectTemplateTickets`.
-    pub fn project_template_tickets(&self) -> ProjectProjectTemplatesProjectTemplateTickets {
-        ProjectProjectTemplatesProjectTemplateTickets(self.0.clone())
+    pub fn project_template_tickets(&self) -> ProjectTemplatesProjectTemplateTickets {
+        ProjectTemplatesProjectTemplateTickets(self.0.clone())
     }
 }
 
@@ -1089,12 +1089,12 @@ impl ProjectProjectTemplates {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectProjectTemplatesCreateFromProject(rt::Node);
+pub struct ProjectTemplatesCreateFromProject(rt::Node);
 
-impl ProjectProjectTemplatesCreateFromProject {
+impl ProjectTemplatesCreateFromProject {
     /// One record: `/project/projectTemplates/createFromProject/{id}`.
-    pub fn id(&self, id: i32) -> ProjectProjectTemplatesCreateFromProjectById {
-        ProjectProjectTemplatesCreateFromProjectById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ProjectTemplatesCreateFromProjectById {
+        ProjectTemplatesCreateFromProjectById(self.0.push(id.to_string()))
     }
 }
 
@@ -1102,9 +1102,9 @@ impl ProjectProjectTemplatesCreateFromProject {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectProjectTemplatesCreateFromProjectById(rt::Node);
+pub struct ProjectTemplatesCreateFromProjectById(rt::Node);
 
-impl ProjectProjectTemplatesCreateFromProjectById {
+impl ProjectTemplatesCreateFromProjectById {
     /// `POST /project/projectTemplates/createFromProject/{id}`
     /// (`postProjectProjectTemplatesCreateFromProjectById`): Post CreateFromProject.
     ///
@@ -1126,9 +1126,9 @@ impl ProjectProjectTemplatesCreateFromProjectById {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectProjectTemplatesById(rt::Node);
+pub struct ProjectTemplatesById(rt::Node);
 
-impl ProjectProjectTemplatesById {
+impl ProjectTemplatesById {
     /// `GET /project/projectTemplates/{id}` (`getProjectProjectTemplatesById`): Get
     /// ProjectTemplates.
     pub fn get(&self) -> rt::Call<m::ProjectTemplate> {
@@ -1203,18 +1203,18 @@ impl ProjectProjectTemplatesById {
     }
 
     /// `/project/projectTemplates/{id}/projectTemplatePhases`.
-    pub fn project_template_phases(&self) -> ProjectProjectTemplatesByIdProjectTemplatePhases {
-        ProjectProjectTemplatesByIdProjectTemplatePhases(self.0.clone())
+    pub fn project_template_phases(&self) -> ProjectTemplatesByIdProjectTemplatePhases {
+        ProjectTemplatesByIdProjectTemplatePhases(self.0.clone())
     }
 
     /// `/project/projectTemplates/{id}/projectTemplateTickets`.
-    pub fn project_template_tickets(&self) -> ProjectProjectTemplatesByIdProjectTemplateTickets {
-        ProjectProjectTemplatesByIdProjectTemplateTickets(self.0.clone())
+    pub fn project_template_tickets(&self) -> ProjectTemplatesByIdProjectTemplateTickets {
+        ProjectTemplatesByIdProjectTemplateTickets(self.0.clone())
     }
 
     /// `/project/projectTemplates/{id}/workplan`.
-    pub fn workplan(&self) -> ProjectProjectTemplatesByIdWorkplan {
-        ProjectProjectTemplatesByIdWorkplan(self.0.clone())
+    pub fn workplan(&self) -> ProjectTemplatesByIdWorkplan {
+        ProjectTemplatesByIdWorkplan(self.0.clone())
     }
 }
 
@@ -1222,9 +1222,9 @@ impl ProjectProjectTemplatesById {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectProjectTemplatesByIdProjectTemplatePhases(rt::Node);
+pub struct ProjectTemplatesByIdProjectTemplatePhases(rt::Node);
 
-impl ProjectProjectTemplatesByIdProjectTemplatePhases {
+impl ProjectTemplatesByIdProjectTemplatePhases {
     /// `GET /project/projectTemplates/{parentId}/projectTemplatePhases`
     /// (`getProjectProjectTemplatesByParentIdProjectTemplatePhases`): Get List of
     /// ProjectTemplatePhases.
@@ -1257,8 +1257,8 @@ impl ProjectProjectTemplatesByIdProjectTemplatePhases {
     }
 
     /// One record: `/project/projectTemplates/{id}/projectTemplatePhases/{id}`.
-    pub fn id(&self, id: i32) -> ProjectProjectTemplatesByIdProjectTemplatePhasesById {
-        ProjectProjectTemplatesByIdProjectTemplatePhasesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ProjectTemplatesByIdProjectTemplatePhasesById {
+        ProjectTemplatesByIdProjectTemplatePhasesById(self.0.push(id.to_string()))
     }
 }
 
@@ -1266,9 +1266,9 @@ impl ProjectProjectTemplatesByIdProjectTemplatePhases {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectProjectTemplatesByIdProjectTemplatePhasesById(rt::Node);
+pub struct ProjectTemplatesByIdProjectTemplatePhasesById(rt::Node);
 
-impl ProjectProjectTemplatesByIdProjectTemplatePhasesById {
+impl ProjectTemplatesByIdProjectTemplatePhasesById {
     /// `GET /project/projectTemplates/{parentId}/projectTemplatePhases/{id}`
     /// (`getProjectProjectTemplatesByParentIdProjectTemplatePhasesById`): Get
     /// ProjectTemplatePhases.
@@ -1352,9 +1352,9 @@ impl ProjectProjectTemplatesByIdProjectTemplatePhasesById {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectProjectTemplatesByIdProjectTemplateTickets(rt::Node);
+pub struct ProjectTemplatesByIdProjectTemplateTickets(rt::Node);
 
-impl ProjectProjectTemplatesByIdProjectTemplateTickets {
+impl ProjectTemplatesByIdProjectTemplateTickets {
     /// `GET /project/projectTemplates/{parentId}/projectTemplateTickets`
     /// (`getProjectProjectTemplatesByParentIdProjectTemplateTickets`): Get List of
     /// ProjectTemplateTickets.
@@ -1402,8 +1402,8 @@ impl ProjectProjectTemplatesByIdProjectTemplateTickets {
     }
 
     /// One record: `/project/projectTemplates/{id}/projectTemplateTickets/{id}`.
-    pub fn id(&self, id: i32) -> ProjectProjectTemplatesByIdProjectTemplateTicketsById {
-        ProjectProjectTemplatesByIdProjectTemplateTicketsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ProjectTemplatesByIdProjectTemplateTicketsById {
+        ProjectTemplatesByIdProjectTemplateTicketsById(self.0.push(id.to_string()))
     }
 }
 
@@ -1411,9 +1411,9 @@ impl ProjectProjectTemplatesByIdProjectTemplateTickets {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectProjectTemplatesByIdProjectTemplateTicketsById(rt::Node);
+pub struct ProjectTemplatesByIdProjectTemplateTicketsById(rt::Node);
 
-impl ProjectProjectTemplatesByIdProjectTemplateTicketsById {
+impl ProjectTemplatesByIdProjectTemplateTicketsById {
     /// `GET /project/projectTemplates/{parentId}/projectTemplateTickets/{id}`
     /// (`getProjectProjectTemplatesByParentIdProjectTemplateTicketsById`): Get
     /// ProjectTemplateTickets.
@@ -1493,8 +1493,8 @@ impl ProjectProjectTemplatesByIdProjectTemplateTicketsById {
     }
 
     /// `/project/projectTemplates/{id}/projectTemplateTickets/{id}/tasks`.
-    pub fn tasks(&self) -> ProjectProjectTemplatesByIdProjectTemplateTicketsByIdTasks {
-        ProjectProjectTemplatesByIdProjectTemplateTicketsByIdTasks(self.0.clone())
+    pub fn tasks(&self) -> ProjectTemplatesByIdProjectTemplateTicketsByIdTasks {
+        ProjectTemplatesByIdProjectTemplateTicketsByIdTasks(self.0.clone())
     }
 }
 
@@ -1502,9 +1502,9 @@ impl ProjectProjectTemplatesByIdProjectTemplateTicketsById {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectProjectTemplatesByIdProjectTemplateTicketsByIdTasks(rt::Node);
+pub struct ProjectTemplatesByIdProjectTemplateTicketsByIdTasks(rt::Node);
 
-impl ProjectProjectTemplatesByIdProjectTemplateTicketsByIdTasks {
+impl ProjectTemplatesByIdProjectTemplateTicketsByIdTasks {
     /// `GET /project/projectTemplates/{grandParentId}/projectTemplateTickets/{parentId}/tasks`
     /// (`getProjectProjectTemplatesByGrandParentIdProjectTemplateTicketsByParentIdTasks`): Get List
     /// of ProjectTemplateTasks.
@@ -1553,8 +1553,8 @@ impl ProjectProjectTemplatesByIdProjectTemplateTicketsByIdTasks {
     }
 
     /// One record: `/project/projectTemplates/{id}/projectTemplateTickets/{id}/tasks/{id}`.
-    pub fn id(&self, id: i32) -> ProjectProjectTemplatesByIdProjectTemplateTicketsByIdTasksById {
-        ProjectProjectTemplatesByIdProjectTemplateTicketsByIdTasksById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ProjectTemplatesByIdProjectTemplateTicketsByIdTasksById {
+        ProjectTemplatesByIdProjectTemplateTicketsByIdTasksById(self.0.push(id.to_string()))
     }
 }
 
@@ -1562,9 +1562,9 @@ impl ProjectProjectTemplatesByIdProjectTemplateTicketsByIdTasks {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectProjectTemplatesByIdProjectTemplateTicketsByIdTasksById(rt::Node);
+pub struct ProjectTemplatesByIdProjectTemplateTicketsByIdTasksById(rt::Node);
 
-impl ProjectProjectTemplatesByIdProjectTemplateTicketsByIdTasksById {
+impl ProjectTemplatesByIdProjectTemplateTicketsByIdTasksById {
     /// `GET /project/projectTemplates/{grandParentId}/projectTemplateTickets/{parentId}/tasks/{id}`
     /// (`getProjectProjectTemplatesByGrandParentIdProjectTemplateTicketsByParentIdTasksById`): Get
     /// ProjectTemplateTasks.
@@ -1650,9 +1650,9 @@ impl ProjectProjectTemplatesByIdProjectTemplateTicketsByIdTasksById {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectProjectTemplatesByIdWorkplan(rt::Node);
+pub struct ProjectTemplatesByIdWorkplan(rt::Node);
 
-impl ProjectProjectTemplatesByIdWorkplan {
+impl ProjectTemplatesByIdWorkplan {
     /// `GET /project/projectTemplates/{id}/workplan` (`getProjectProjectTemplatesByIdWorkplan`):
     /// Get ProjectTemplatesWorkplan.
     ///
@@ -1672,9 +1672,9 @@ impl ProjectProjectTemplatesByIdWorkplan {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectProjectTemplatesProjectTemplatePhases(rt::Node);
+pub struct ProjectTemplatesProjectTemplatePhases(rt::Node);
 
-impl ProjectProjectTemplatesProjectTemplatePhases {
+impl ProjectTemplatesProjectTemplatePhases {
     /// `GET /project/projectTemplates/projectTemplatePhases`
     /// (`getProjectProjectTemplatesProjectTemplatePhases`): Get List of ProjectTemplatePhases.
     ///
@@ -1697,9 +1697,9 @@ impl ProjectProjectTemplatesProjectTemplatePhases {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectProjectTemplatesProjectTemplateTickets(rt::Node);
+pub struct ProjectTemplatesProjectTemplateTickets(rt::Node);
 
-impl ProjectProjectTemplatesProjectTemplateTickets {
+impl ProjectTemplatesProjectTemplateTickets {
     /// `GET /project/projectTemplates/projectTemplateTickets`
     /// (`getProjectProjectTemplatesProjectTemplateTickets`): Get List of ProjectTemplateTickets.
     ///
@@ -1718,8 +1718,8 @@ impl ProjectProjectTemplatesProjectTemplateTickets {
     }
 
     /// `/project/projectTemplates/projectTemplateTickets/tasks`.
-    pub fn tasks(&self) -> ProjectProjectTemplatesProjectTemplateTicketsTasks {
-        ProjectProjectTemplatesProjectTemplateTicketsTasks(self.0.clone())
+    pub fn tasks(&self) -> ProjectTemplatesProjectTemplateTicketsTasks {
+        ProjectTemplatesProjectTemplateTicketsTasks(self.0.clone())
     }
 }
 
@@ -1727,9 +1727,9 @@ impl ProjectProjectTemplatesProjectTemplateTickets {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectProjectTemplatesProjectTemplateTicketsTasks(rt::Node);
+pub struct ProjectTemplatesProjectTemplateTicketsTasks(rt::Node);
 
-impl ProjectProjectTemplatesProjectTemplateTicketsTasks {
+impl ProjectTemplatesProjectTemplateTicketsTasks {
     /// `GET /project/projectTemplates/projectTemplateTickets/tasks`
     /// (`getProjectProjectTemplatesProjectTemplateTicketsTasks`): Get List of ProjectTemplateTasks.
     ///
@@ -1749,9 +1749,9 @@ impl ProjectProjectTemplatesProjectTemplateTicketsTasks {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectProjectTypes(rt::Node);
+pub struct ProjectTypes(rt::Node);
 
-impl ProjectProjectTypes {
+impl ProjectTypes {
     /// `GET /project/projectTypes` (`getProjectProjectTypes`): Get List of ProjectType.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -1793,13 +1793,13 @@ impl ProjectProjectTypes {
     }
 
     /// One record: `/project/projectTypes/{id}`.
-    pub fn id(&self, id: i32) -> ProjectProjectTypesById {
-        ProjectProjectTypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ProjectTypesById {
+        ProjectTypesById(self.0.push(id.to_string()))
     }
 
     /// `/project/projectTypes/info`.
-    pub fn info(&self) -> ProjectProjectTypesInfo {
-        ProjectProjectTypesInfo(self.0.clone())
+    pub fn info(&self) -> ProjectTypesInfo {
+        ProjectTypesInfo(self.0.clone())
     }
 }
 
@@ -1807,9 +1807,9 @@ impl ProjectProjectTypes {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectProjectTypesById(rt::Node);
+pub struct ProjectTypesById(rt::Node);
 
-impl ProjectProjectTypesById {
+impl ProjectTypesById {
     /// `GET /project/projectTypes/{id}` (`getProjectProjectTypesById`): Get ProjectType.
     pub fn get(&self) -> rt::Call<m::ProjectType> {
         rt::json(
@@ -1879,13 +1879,13 @@ impl ProjectProjectTypesById {
     }
 
     /// `/project/projectTypes/{id}/info`.
-    pub fn info(&self) -> ProjectProjectTypesByIdInfo {
-        ProjectProjectTypesByIdInfo(self.0.clone())
+    pub fn info(&self) -> ProjectTypesByIdInfo {
+        ProjectTypesByIdInfo(self.0.clone())
     }
 
     /// `/project/projectTypes/{id}/usages`.
-    pub fn usages(&self) -> ProjectProjectTypesByIdUsages {
-        ProjectProjectTypesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> ProjectTypesByIdUsages {
+        ProjectTypesByIdUsages(self.0.clone())
     }
 }
 
@@ -1893,9 +1893,9 @@ impl ProjectProjectTypesById {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectProjectTypesByIdInfo(rt::Node);
+pub struct ProjectTypesByIdInfo(rt::Node);
 
-impl ProjectProjectTypesByIdInfo {
+impl ProjectTypesByIdInfo {
     /// `GET /project/projectTypes/{id}/info` (`getProjectProjectTypesByIdInfo`): Get
     /// ProjectTypeInfos.
     pub fn get(&self) -> rt::Call<m::ProjectTypeInfo> {
@@ -1915,9 +1915,9 @@ impl ProjectProjectTypesByIdInfo {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectProjectTypesByIdUsages(rt::Node);
+pub struct ProjectTypesByIdUsages(rt::Node);
 
-impl ProjectProjectTypesByIdUsages {
+impl ProjectTypesByIdUsages {
     /// `GET /project/projectTypes/{id}/usages` (`getProjectProjectTypesByIdUsages`): Get List of
     /// Usage Count.
     ///
@@ -1933,8 +1933,8 @@ impl ProjectProjectTypesByIdUsages {
     }
 
     /// `/project/projectTypes/{id}/usages/list`.
-    pub fn list_node(&self) -> ProjectProjectTypesByIdUsagesList {
-        ProjectProjectTypesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> ProjectTypesByIdUsagesList {
+        ProjectTypesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -1942,9 +1942,9 @@ impl ProjectProjectTypesByIdUsages {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectProjectTypesByIdUsagesList(rt::Node);
+pub struct ProjectTypesByIdUsagesList(rt::Node);
 
-impl ProjectProjectTypesByIdUsagesList {
+impl ProjectTypesByIdUsagesList {
     /// `GET /project/projectTypes/{id}/usages/list` (`getProjectProjectTypesByIdUsagesList`): Get
     /// List of Usage.
     ///
@@ -1964,9 +1964,9 @@ impl ProjectProjectTypesByIdUsagesList {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectProjectTypesInfo(rt::Node);
+pub struct ProjectTypesInfo(rt::Node);
 
-impl ProjectProjectTypesInfo {
+impl ProjectTypesInfo {
     /// `GET /project/projectTypes/info` (`getProjectProjectTypesInfo`): Get List of
     /// ProjectTypeInfos.
     ///
@@ -1999,9 +1999,9 @@ impl ProjectProjectTypesInfo {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectProjects(rt::Node);
+pub struct Projects(rt::Node);
 
-impl ProjectProjects {
+impl Projects {
     /// `GET /project/projects` (`getProjectProjects`): Get List of ApiProject.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -2038,8 +2038,8 @@ impl ProjectProjects {
     }
 
     /// One record: `/project/projects/{id}`.
-    pub fn id(&self, id: i32) -> ProjectProjectsById {
-        ProjectProjectsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ProjectsById {
+        ProjectsById(self.0.push(id.to_string()))
     }
 }
 
@@ -2047,9 +2047,9 @@ impl ProjectProjects {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectProjectsById(rt::Node);
+pub struct ProjectsById(rt::Node);
 
-impl ProjectProjectsById {
+impl ProjectsById {
     /// `GET /project/projects/{id}` (`getProjectProjectsById`): Get ApiProject.
     pub fn get(&self) -> rt::Call<m::Project> {
         rt::json(
@@ -2115,38 +2115,38 @@ impl ProjectProjectsById {
     }
 
     /// `/project/projects/{id}/applyTemplate`.
-    pub fn apply_template(&self) -> ProjectProjectsByIdApplyTemplate {
-        ProjectProjectsByIdApplyTemplate(self.0.clone())
+    pub fn apply_template(&self) -> ProjectsByIdApplyTemplate {
+        ProjectsByIdApplyTemplate(self.0.clone())
     }
 
     /// `/project/projects/{id}/applyTemplates`.
-    pub fn apply_templates(&self) -> ProjectProjectsByIdApplyTemplates {
-        ProjectProjectsByIdApplyTemplates(self.0.clone())
+    pub fn apply_templates(&self) -> ProjectsByIdApplyTemplates {
+        ProjectsByIdApplyTemplates(self.0.clone())
     }
 
     /// `/project/projects/{id}/contacts`.
-    pub fn contacts(&self) -> ProjectProjectsByIdContacts {
-        ProjectProjectsByIdContacts(self.0.clone())
+    pub fn contacts(&self) -> ProjectsByIdContacts {
+        ProjectsByIdContacts(self.0.clone())
     }
 
     /// `/project/projects/{id}/notes`.
-    pub fn notes(&self) -> ProjectProjectsByIdNotes {
-        ProjectProjectsByIdNotes(self.0.clone())
+    pub fn notes(&self) -> ProjectsByIdNotes {
+        ProjectsByIdNotes(self.0.clone())
     }
 
     /// `/project/projects/{id}/phases`.
-    pub fn phases(&self) -> ProjectProjectsByIdPhases {
-        ProjectProjectsByIdPhases(self.0.clone())
+    pub fn phases(&self) -> ProjectsByIdPhases {
+        ProjectsByIdPhases(self.0.clone())
     }
 
     /// `/project/projects/{id}/projectWorkplan`.
-    pub fn project_workplan(&self) -> ProjectProjectsByIdProjectWorkplan {
-        ProjectProjectsByIdProjectWorkplan(self.0.clone())
+    pub fn project_workplan(&self) -> ProjectsByIdProjectWorkplan {
+        ProjectsByIdProjectWorkplan(self.0.clone())
     }
 
     /// `/project/projects/{id}/teamMembers`.
-    pub fn team_members(&self) -> ProjectProjectsByIdTeamMembers {
-        ProjectProjectsByIdTeamMembers(self.0.clone())
+    pub fn team_members(&self) -> ProjectsByIdTeamMembers {
+        ProjectsByIdTeamMembers(self.0.clone())
     }
 }
 
@@ -2154,12 +2154,12 @@ impl ProjectProjectsById {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectProjectsByIdApplyTemplate(rt::Node);
+pub struct ProjectsByIdApplyTemplate(rt::Node);
 
-impl ProjectProjectsByIdApplyTemplate {
+impl ProjectsByIdApplyTemplate {
     /// One record: `/project/projects/{id}/applyTemplate/{id}`.
-    pub fn id(&self, id: i32) -> ProjectProjectsByIdApplyTemplateById {
-        ProjectProjectsByIdApplyTemplateById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ProjectsByIdApplyTemplateById {
+        ProjectsByIdApplyTemplateById(self.0.push(id.to_string()))
     }
 }
 
@@ -2167,9 +2167,9 @@ impl ProjectProjectsByIdApplyTemplate {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectProjectsByIdApplyTemplateById(rt::Node);
+pub struct ProjectsByIdApplyTemplateById(rt::Node);
 
-impl ProjectProjectsByIdApplyTemplateById {
+impl ProjectsByIdApplyTemplateById {
     /// `POST /project/projects/{parentId}/applyTemplate/{id}`
     /// (`postProjectProjectsByParentIdApplyTemplateById`): Post ApplyTemplate.
     ///
@@ -2191,9 +2191,9 @@ impl ProjectProjectsByIdApplyTemplateById {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectProjectsByIdApplyTemplates(rt::Node);
+pub struct ProjectsByIdApplyTemplates(rt::Node);
 
-impl ProjectProjectsByIdApplyTemplates {
+impl ProjectsByIdApplyTemplates {
     /// `POST /project/projects/{parentId}/applyTemplates`
     /// (`postProjectProjectsByParentIdApplyTemplates`): Post ApplyTemplates.
     ///
@@ -2215,9 +2215,9 @@ impl ProjectProjectsByIdApplyTemplates {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectProjectsByIdContacts(rt::Node);
+pub struct ProjectsByIdContacts(rt::Node);
 
-impl ProjectProjectsByIdContacts {
+impl ProjectsByIdContacts {
     /// `GET /project/projects/{parentId}/contacts` (`getProjectProjectsByParentIdContacts`): Get
     /// List of ProjectContact.
     ///
@@ -2249,8 +2249,8 @@ impl ProjectProjectsByIdContacts {
     }
 
     /// One record: `/project/projects/{id}/contacts/{id}`.
-    pub fn id(&self, id: i32) -> ProjectProjectsByIdContactsById {
-        ProjectProjectsByIdContactsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ProjectsByIdContactsById {
+        ProjectsByIdContactsById(self.0.push(id.to_string()))
     }
 }
 
@@ -2258,9 +2258,9 @@ impl ProjectProjectsByIdContacts {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectProjectsByIdContactsById(rt::Node);
+pub struct ProjectsByIdContactsById(rt::Node);
 
-impl ProjectProjectsByIdContactsById {
+impl ProjectsByIdContactsById {
     /// `GET /project/projects/{parentId}/contacts/{id}`
     /// (`getProjectProjectsByParentIdContactsById`): Get ProjectContact.
     pub fn get(&self) -> rt::Call<m::ProjectContact> {
@@ -2306,9 +2306,9 @@ impl ProjectProjectsByIdContactsById {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectProjectsByIdNotes(rt::Node);
+pub struct ProjectsByIdNotes(rt::Node);
 
-impl ProjectProjectsByIdNotes {
+impl ProjectsByIdNotes {
     /// `GET /project/projects/{parentId}/notes` (`getProjectProjectsByParentIdNotes`): Get List of
     /// ProjectNote.
     ///
@@ -2353,8 +2353,8 @@ impl ProjectProjectsByIdNotes {
     }
 
     /// One record: `/project/projects/{id}/notes/{id}`.
-    pub fn id(&self, id: i32) -> ProjectProjectsByIdNotesById {
-        ProjectProjectsByIdNotesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ProjectsByIdNotesById {
+        ProjectsByIdNotesById(self.0.push(id.to_string()))
     }
 }
 
@@ -2362,9 +2362,9 @@ impl ProjectProjectsByIdNotes {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectProjectsByIdNotesById(rt::Node);
+pub struct ProjectsByIdNotesById(rt::Node);
 
-impl ProjectProjectsByIdNotesById {
+impl ProjectsByIdNotesById {
     /// `GET /project/projects/{parentId}/notes/{id}` (`getProjectProjectsByParentIdNotesById`): Get
     /// ProjectNote.
     pub fn get(&self) -> rt::Call<m::ProjectNote> {
@@ -2443,9 +2443,9 @@ impl ProjectProjectsByIdNotesById {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectProjectsByIdPhases(rt::Node);
+pub struct ProjectsByIdPhases(rt::Node);
 
-impl ProjectProjectsByIdPhases {
+impl ProjectsByIdPhases {
     /// `GET /project/projects/{parentId}/phases` (`getProjectProjectsByParentIdPhases`): Get List
     /// of ProjectPhase.
     ///
@@ -2490,8 +2490,8 @@ impl ProjectProjectsByIdPhases {
     }
 
     /// One record: `/project/projects/{id}/phases/{id}`.
-    pub fn id(&self, id: i32) -> ProjectProjectsByIdPhasesById {
-        ProjectProjectsByIdPhasesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ProjectsByIdPhasesById {
+        ProjectsByIdPhasesById(self.0.push(id.to_string()))
     }
 }
 
@@ -2499,9 +2499,9 @@ impl ProjectProjectsByIdPhases {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectProjectsByIdPhasesById(rt::Node);
+pub struct ProjectsByIdPhasesById(rt::Node);
 
-impl ProjectProjectsByIdPhasesById {
+impl ProjectsByIdPhasesById {
     /// `GET /project/projects/{parentId}/phases/{id}` (`getProjectProjectsByParentIdPhasesById`):
     /// Get ProjectPhase.
     pub fn get(&self) -> rt::Call<m::ProjectPhase> {
@@ -2580,9 +2580,9 @@ impl ProjectProjectsByIdPhasesById {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectProjectsByIdProjectWorkplan(rt::Node);
+pub struct ProjectsByIdProjectWorkplan(rt::Node);
 
-impl ProjectProjectsByIdProjectWorkplan {
+impl ProjectsByIdProjectWorkplan {
     /// `GET /project/projects/{id}/projectWorkplan` (`getProjectProjectsByIdProjectWorkplan`): Get
     /// ProjectWorkplan.
     pub fn get(&self) -> rt::Call<m::ProjectWorkplan> {
@@ -2602,9 +2602,9 @@ impl ProjectProjectsByIdProjectWorkplan {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectProjectsByIdTeamMembers(rt::Node);
+pub struct ProjectsByIdTeamMembers(rt::Node);
 
-impl ProjectProjectsByIdTeamMembers {
+impl ProjectsByIdTeamMembers {
     /// `GET /project/projects/{parentId}/teamMembers` (`getProjectProjectsByParentIdTeamMembers`):
     /// Get List of ProjectTeamMember.
     ///
@@ -2649,8 +2649,8 @@ impl ProjectProjectsByIdTeamMembers {
     }
 
     /// One record: `/project/projects/{id}/teamMembers/{id}`.
-    pub fn id(&self, id: i32) -> ProjectProjectsByIdTeamMembersById {
-        ProjectProjectsByIdTeamMembersById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ProjectsByIdTeamMembersById {
+        ProjectsByIdTeamMembersById(self.0.push(id.to_string()))
     }
 }
 
@@ -2658,9 +2658,9 @@ impl ProjectProjectsByIdTeamMembers {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectProjectsByIdTeamMembersById(rt::Node);
+pub struct ProjectsByIdTeamMembersById(rt::Node);
 
-impl ProjectProjectsByIdTeamMembersById {
+impl ProjectsByIdTeamMembersById {
     /// `GET /project/projects/{parentId}/teamMembers/{id}`
     /// (`getProjectProjectsByParentIdTeamMembersById`): Get ProjectTeamMember.
     pub fn get(&self) -> rt::Call<m::ProjectTeamMember> {
@@ -2739,9 +2739,9 @@ impl ProjectProjectsByIdTeamMembersById {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectSecurityRoles(rt::Node);
+pub struct SecurityRoles(rt::Node);
 
-impl ProjectSecurityRoles {
+impl SecurityRoles {
     /// `GET /project/securityRoles` (`getProjectSecurityRoles`): Get List of ProjectSecurityRole.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -2784,13 +2784,13 @@ impl ProjectSecurityRoles {
     }
 
     /// One record: `/project/securityRoles/{id}`.
-    pub fn id(&self, id: i32) -> ProjectSecurityRolesById {
-        ProjectSecurityRolesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> SecurityRolesById {
+        SecurityRolesById(self.0.push(id.to_string()))
     }
 
     /// `/project/securityRoles/info`.
-    pub fn info(&self) -> ProjectSecurityRolesInfo {
-        ProjectSecurityRolesInfo(self.0.clone())
+    pub fn info(&self) -> SecurityRolesInfo {
+        SecurityRolesInfo(self.0.clone())
     }
 }
 
@@ -2798,9 +2798,9 @@ impl ProjectSecurityRoles {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectSecurityRolesById(rt::Node);
+pub struct SecurityRolesById(rt::Node);
 
-impl ProjectSecurityRolesById {
+impl SecurityRolesById {
     /// `GET /project/securityRoles/{id}` (`getProjectSecurityRolesById`): Get ProjectSecurityRole.
     pub fn get(&self) -> rt::Call<m::ProjectSecurityRole> {
         rt::json(
@@ -2872,13 +2872,13 @@ impl ProjectSecurityRolesById {
     }
 
     /// `/project/securityRoles/{id}/info`.
-    pub fn info(&self) -> ProjectSecurityRolesByIdInfo {
-        ProjectSecurityRolesByIdInfo(self.0.clone())
+    pub fn info(&self) -> SecurityRolesByIdInfo {
+        SecurityRolesByIdInfo(self.0.clone())
     }
 
     /// `/project/securityRoles/{id}/settings`.
-    pub fn settings(&self) -> ProjectSecurityRolesByIdSettings {
-        ProjectSecurityRolesByIdSettings(self.0.clone())
+    pub fn settings(&self) -> SecurityRolesByIdSettings {
+        SecurityRolesByIdSettings(self.0.clone())
     }
 }
 
@@ -2886,9 +2886,9 @@ impl ProjectSecurityRolesById {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectSecurityRolesByIdInfo(rt::Node);
+pub struct SecurityRolesByIdInfo(rt::Node);
 
-impl ProjectSecurityRolesByIdInfo {
+impl SecurityRolesByIdInfo {
     /// `GET /project/securityRoles/{id}/info` (`getProjectSecurityRolesByIdInfo`): Get
     /// ProjectSecurityRoleInfos.
     pub fn get(&self) -> rt::Call<m::ProjectSecurityRoleInfo> {
@@ -2908,9 +2908,9 @@ impl ProjectSecurityRolesByIdInfo {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectSecurityRolesByIdSettings(rt::Node);
+pub struct SecurityRolesByIdSettings(rt::Node);
 
-impl ProjectSecurityRolesByIdSettings {
+impl SecurityRolesByIdSettings {
     /// `GET /project/securityRoles/{parentId}/settings`
     /// (`getProjectSecurityRolesByParentIdSettings`): Get List of ProjectSecurityRoleSetting.
     ///
@@ -2939,8 +2939,8 @@ impl ProjectSecurityRolesByIdSettings {
     }
 
     /// One record: `/project/securityRoles/{id}/settings/{id}`.
-    pub fn id(&self, id: i32) -> ProjectSecurityRolesByIdSettingsById {
-        ProjectSecurityRolesByIdSettingsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> SecurityRolesByIdSettingsById {
+        SecurityRolesByIdSettingsById(self.0.push(id.to_string()))
     }
 }
 
@@ -2948,9 +2948,9 @@ impl ProjectSecurityRolesByIdSettings {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectSecurityRolesByIdSettingsById(rt::Node);
+pub struct SecurityRolesByIdSettingsById(rt::Node);
 
-impl ProjectSecurityRolesByIdSettingsById {
+impl SecurityRolesByIdSettingsById {
     /// `GET /project/securityRoles/{parentId}/settings/{id}`
     /// (`getProjectSecurityRolesByParentIdSettingsById`): Get ProjectSecurityRoleSetting.
     pub fn get(&self) -> rt::Call<m::ProjectSecurityRoleSetting> {
@@ -3018,9 +3018,9 @@ impl ProjectSecurityRolesByIdSettingsById {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectSecurityRolesInfo(rt::Node);
+pub struct SecurityRolesInfo(rt::Node);
 
-impl ProjectSecurityRolesInfo {
+impl SecurityRolesInfo {
     /// `GET /project/securityRoles/info` (`getProjectSecurityRolesInfo`): Get List of
     /// ProjectSecurityRoleInfos.
     ///
@@ -3040,9 +3040,9 @@ impl ProjectSecurityRolesInfo {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectStatusIndicators(rt::Node);
+pub struct StatusIndicators(rt::Node);
 
-impl ProjectStatusIndicators {
+impl StatusIndicators {
     /// `GET /project/statusIndicators` (`getProjectStatusIndicators`): Get List of StatusIndicator.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -3070,8 +3070,8 @@ impl ProjectStatusIndicators {
     }
 
     /// One record: `/project/statusIndicators/{id}`.
-    pub fn id(&self, id: i32) -> ProjectStatusIndicatorsById {
-        ProjectStatusIndicatorsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> StatusIndicatorsById {
+        StatusIndicatorsById(self.0.push(id.to_string()))
     }
 }
 
@@ -3079,9 +3079,9 @@ impl ProjectStatusIndicators {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectStatusIndicatorsById(rt::Node);
+pub struct StatusIndicatorsById(rt::Node);
 
-impl ProjectStatusIndicatorsById {
+impl StatusIndicatorsById {
     /// `GET /project/statusIndicators/{id}` (`getProjectStatusIndicatorsById`): Get
     /// StatusIndicator.
     pub fn get(&self) -> rt::Call<m::StatusIndicator> {
@@ -3113,9 +3113,9 @@ impl ProjectStatusIndicatorsById {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectStatuses(rt::Node);
+pub struct Statuses(rt::Node);
 
-impl ProjectStatuses {
+impl Statuses {
     /// `GET /project/statuses` (`getProjectStatuses`): Get List of ProjectStatus.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -3152,13 +3152,13 @@ impl ProjectStatuses {
     }
 
     /// One record: `/project/statuses/{id}`.
-    pub fn id(&self, id: i32) -> ProjectStatusesById {
-        ProjectStatusesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> StatusesById {
+        StatusesById(self.0.push(id.to_string()))
     }
 
     /// `/project/statuses/info`.
-    pub fn info(&self) -> ProjectStatusesInfo {
-        ProjectStatusesInfo(self.0.clone())
+    pub fn info(&self) -> StatusesInfo {
+        StatusesInfo(self.0.clone())
     }
 }
 
@@ -3166,9 +3166,9 @@ impl ProjectStatuses {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectStatusesById(rt::Node);
+pub struct StatusesById(rt::Node);
 
-impl ProjectStatusesById {
+impl StatusesById {
     /// `GET /project/statuses/{id}` (`getProjectStatusesById`): Get ProjectStatus.
     pub fn get(&self) -> rt::Call<m::ProjectStatus> {
         rt::json(
@@ -3234,13 +3234,13 @@ impl ProjectStatusesById {
     }
 
     /// `/project/statuses/{id}/info`.
-    pub fn info(&self) -> ProjectStatusesByIdInfo {
-        ProjectStatusesByIdInfo(self.0.clone())
+    pub fn info(&self) -> StatusesByIdInfo {
+        StatusesByIdInfo(self.0.clone())
     }
 
     /// `/project/statuses/{id}/usages`.
-    pub fn usages(&self) -> ProjectStatusesByIdUsages {
-        ProjectStatusesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> StatusesByIdUsages {
+        StatusesByIdUsages(self.0.clone())
     }
 }
 
@@ -3248,9 +3248,9 @@ impl ProjectStatusesById {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectStatusesByIdInfo(rt::Node);
+pub struct StatusesByIdInfo(rt::Node);
 
-impl ProjectStatusesByIdInfo {
+impl StatusesByIdInfo {
     /// `GET /project/statuses/{id}/info` (`getProjectStatusesByIdInfo`): Get ProjectStatusesInfo.
     pub fn get(&self) -> rt::Call<m::ProjectStatusInfo> {
         rt::json(
@@ -3269,9 +3269,9 @@ impl ProjectStatusesByIdInfo {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectStatusesByIdUsages(rt::Node);
+pub struct StatusesByIdUsages(rt::Node);
 
-impl ProjectStatusesByIdUsages {
+impl StatusesByIdUsages {
     /// `GET /project/statuses/{id}/usages` (`getProjectStatusesByIdUsages`): Get List of Usage
     /// Count.
     ///
@@ -3287,8 +3287,8 @@ impl ProjectStatusesByIdUsages {
     }
 
     /// `/project/statuses/{id}/usages/list`.
-    pub fn list_node(&self) -> ProjectStatusesByIdUsagesList {
-        ProjectStatusesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> StatusesByIdUsagesList {
+        StatusesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -3296,9 +3296,9 @@ impl ProjectStatusesByIdUsages {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectStatusesByIdUsagesList(rt::Node);
+pub struct StatusesByIdUsagesList(rt::Node);
 
-impl ProjectStatusesByIdUsagesList {
+impl StatusesByIdUsagesList {
     /// `GET /project/statuses/{id}/usages/list` (`getProjectStatusesByIdUsagesList`): Get List of
     /// Usage.
     ///
@@ -3318,9 +3318,9 @@ impl ProjectStatusesByIdUsagesList {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectStatusesInfo(rt::Node);
+pub struct StatusesInfo(rt::Node);
 
-impl ProjectStatusesInfo {
+impl StatusesInfo {
     /// `GET /project/statuses/info` (`getProjectStatusesInfo`): Get List of ProjectStatusesInfo.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -3352,12 +3352,12 @@ impl ProjectStatusesInfo {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectTicketNote(rt::Node);
+pub struct TicketNote(rt::Node);
 
-impl ProjectTicketNote {
+impl TicketNote {
     /// One record: `/project/ticketNote/{id}`.
-    pub fn id(&self, id: i32) -> ProjectTicketNoteById {
-        ProjectTicketNoteById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> TicketNoteById {
+        TicketNoteById(self.0.push(id.to_string()))
     }
 }
 
@@ -3365,12 +3365,12 @@ impl ProjectTicketNote {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectTicketNoteById(rt::Node);
+pub struct TicketNoteById(rt::Node);
 
-impl ProjectTicketNoteById {
+impl TicketNoteById {
     /// `/project/ticketNote/{id}/markAs`.
-    pub fn mark_as(&self) -> ProjectTicketNoteByIdMarkAs {
-        ProjectTicketNoteByIdMarkAs(self.0.clone())
+    pub fn mark_as(&self) -> TicketNoteByIdMarkAs {
+        TicketNoteByIdMarkAs(self.0.clone())
     }
 }
 
@@ -3378,9 +3378,9 @@ impl ProjectTicketNoteById {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectTicketNoteByIdMarkAs(rt::Node);
+pub struct TicketNoteByIdMarkAs(rt::Node);
 
-impl ProjectTicketNoteByIdMarkAs {
+impl TicketNoteByIdMarkAs {
     /// `POST /project/ticketNote/{id}/markAs/` (`postProjectTicketNoteByIdMarkAs`): Post
     /// ProjectTicketNote.
     ///
@@ -3405,9 +3405,9 @@ impl ProjectTicketNoteByIdMarkAs {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectTickets(rt::Node);
+pub struct Tickets(rt::Node);
 
-impl ProjectTickets {
+impl Tickets {
     /// `GET /project/tickets` (`getProjectTickets`): Get List of ProjectTicket.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -3457,8 +3457,8 @@ impl ProjectTickets {
     }
 
     /// One record: `/project/tickets/{id}`.
-    pub fn id(&self, id: i32) -> ProjectTicketsById {
-        ProjectTicketsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> TicketsById {
+        TicketsById(self.0.push(id.to_string()))
     }
 }
 
@@ -3466,9 +3466,9 @@ impl ProjectTickets {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectTicketsById(rt::Node);
+pub struct TicketsById(rt::Node);
 
-impl ProjectTicketsById {
+impl TicketsById {
     /// `GET /project/tickets/{id}` (`getProjectTicketsById`): Get ProjectTicket.
     pub fn get(&self) -> rt::Call<m::ProjectTicket> {
         rt::json(
@@ -3534,53 +3534,53 @@ impl ProjectTicketsById {
     }
 
     /// `/project/tickets/{id}/activities`.
-    pub fn activities(&self) -> ProjectTicketsByIdActivities {
-        ProjectTicketsByIdActivities(self.0.clone())
+    pub fn activities(&self) -> TicketsByIdActivities {
+        TicketsByIdActivities(self.0.clone())
     }
 
     /// `/project/tickets/{id}/allNotes`.
-    pub fn all_notes(&self) -> ProjectTicketsByIdAllNotes {
-        ProjectTicketsByIdAllNotes(self.0.clone())
+    pub fn all_notes(&self) -> TicketsByIdAllNotes {
+        TicketsByIdAllNotes(self.0.clone())
     }
 
     /// `/project/tickets/{id}/configurations`.
-    pub fn configurations(&self) -> ProjectTicketsByIdConfigurations {
-        ProjectTicketsByIdConfigurations(self.0.clone())
+    pub fn configurations(&self) -> TicketsByIdConfigurations {
+        TicketsByIdConfigurations(self.0.clone())
     }
 
     /// `/project/tickets/{id}/convert`.
-    pub fn convert(&self) -> ProjectTicketsByIdConvert {
-        ProjectTicketsByIdConvert(self.0.clone())
+    pub fn convert(&self) -> TicketsByIdConvert {
+        TicketsByIdConvert(self.0.clone())
     }
 
     /// `/project/tickets/{id}/documents`.
-    pub fn documents(&self) -> ProjectTicketsByIdDocuments {
-        ProjectTicketsByIdDocuments(self.0.clone())
+    pub fn documents(&self) -> TicketsByIdDocuments {
+        TicketsByIdDocuments(self.0.clone())
     }
 
     /// `/project/tickets/{id}/notes`.
-    pub fn notes(&self) -> ProjectTicketsByIdNotes {
-        ProjectTicketsByIdNotes(self.0.clone())
+    pub fn notes(&self) -> TicketsByIdNotes {
+        TicketsByIdNotes(self.0.clone())
     }
 
     /// `/project/tickets/{id}/products`.
-    pub fn products(&self) -> ProjectTicketsByIdProducts {
-        ProjectTicketsByIdProducts(self.0.clone())
+    pub fn products(&self) -> TicketsByIdProducts {
+        TicketsByIdProducts(self.0.clone())
     }
 
     /// `/project/tickets/{id}/scheduleentries`.
-    pub fn scheduleentries(&self) -> ProjectTicketsByIdScheduleentries {
-        ProjectTicketsByIdScheduleentries(self.0.clone())
+    pub fn scheduleentries(&self) -> TicketsByIdScheduleentries {
+        TicketsByIdScheduleentries(self.0.clone())
     }
 
     /// `/project/tickets/{id}/tasks`.
-    pub fn tasks(&self) -> ProjectTicketsByIdTasks {
-        ProjectTicketsByIdTasks(self.0.clone())
+    pub fn tasks(&self) -> TicketsByIdTasks {
+        TicketsByIdTasks(self.0.clone())
     }
 
     /// `/project/tickets/{id}/timeentries`.
-    pub fn timeentries(&self) -> ProjectTicketsByIdTimeentries {
-        ProjectTicketsByIdTimeentries(self.0.clone())
+    pub fn timeentries(&self) -> TicketsByIdTimeentries {
+        TicketsByIdTimeentries(self.0.clone())
     }
 }
 
@@ -3588,9 +3588,9 @@ impl ProjectTicketsById {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectTicketsByIdActivities(rt::Node);
+pub struct TicketsByIdActivities(rt::Node);
 
-impl ProjectTicketsByIdActivities {
+impl TicketsByIdActivities {
     /// `GET /project/tickets/{parentId}/activities` (`getProjectTicketsByParentIdActivities`): Get
     /// List of ActivityReference Gets activities associated to the ticket Please use the
     /// /sales/activities?conditions=ticket/id={id} endpoint.
@@ -3626,9 +3626,9 @@ impl ProjectTicketsByIdActivities {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectTicketsByIdAllNotes(rt::Node);
+pub struct TicketsByIdAllNotes(rt::Node);
 
-impl ProjectTicketsByIdAllNotes {
+impl TicketsByIdAllNotes {
     /// `GET /project/tickets/{parentId}/allNotes` (`getProjectTicketsByParentIdAllNotes`): Get List
     /// of ProjectTicketNote.
     ///
@@ -3648,9 +3648,9 @@ impl ProjectTicketsByIdAllNotes {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectTicketsByIdConfigurations(rt::Node);
+pub struct TicketsByIdConfigurations(rt::Node);
 
-impl ProjectTicketsByIdConfigurations {
+impl TicketsByIdConfigurations {
     /// `GET /project/tickets/{parentId}/configurations`
     /// (`getProjectTicketsByParentIdConfigurations`): Get List of ConfigurationReference.
     ///
@@ -3695,8 +3695,8 @@ impl ProjectTicketsByIdConfigurations {
     }
 
     /// One record: `/project/tickets/{id}/configurations/{id}`.
-    pub fn id(&self, id: i32) -> ProjectTicketsByIdConfigurationsById {
-        ProjectTicketsByIdConfigurationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> TicketsByIdConfigurationsById {
+        TicketsByIdConfigurationsById(self.0.push(id.to_string()))
     }
 }
 
@@ -3704,9 +3704,9 @@ impl ProjectTicketsByIdConfigurations {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectTicketsByIdConfigurationsById(rt::Node);
+pub struct TicketsByIdConfigurationsById(rt::Node);
 
-impl ProjectTicketsByIdConfigurationsById {
+impl TicketsByIdConfigurationsById {
     /// `GET /project/tickets/{parentId}/configurations/{id}`
     /// (`getProjectTicketsByParentIdConfigurationsById`): Get ConfigurationReference.
     pub fn get(&self) -> rt::Call<m::ConfigurationReference> {
@@ -3752,9 +3752,9 @@ impl ProjectTicketsByIdConfigurationsById {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectTicketsByIdConvert(rt::Node);
+pub struct TicketsByIdConvert(rt::Node);
 
-impl ProjectTicketsByIdConvert {
+impl TicketsByIdConvert {
     /// `POST /project/tickets/{parentId}/convert` (`postProjectTicketsByParentIdConvert`): Post
     /// SuccessResponse.
     ///
@@ -3776,9 +3776,9 @@ impl ProjectTicketsByIdConvert {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectTicketsByIdDocuments(rt::Node);
+pub struct TicketsByIdDocuments(rt::Node);
 
-impl ProjectTicketsByIdDocuments {
+impl TicketsByIdDocuments {
     /// `GET /project/tickets/{parentId}/documents` (`getProjectTicketsByParentIdDocuments`): Get
     /// List of DocumentReference Gets the documents associated to the ticket Please use the
     /// /system/documents?recordType=Ticket&amp;recordId={id} endpoint.
@@ -3812,9 +3812,9 @@ impl ProjectTicketsByIdDocuments {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectTicketsByIdNotes(rt::Node);
+pub struct TicketsByIdNotes(rt::Node);
 
-impl ProjectTicketsByIdNotes {
+impl TicketsByIdNotes {
     /// `GET /project/tickets/{parentId}/notes` (`getProjectTicketsByParentIdNotes`): Get List of
     /// TicketNote.
     ///
@@ -3859,8 +3859,8 @@ impl ProjectTicketsByIdNotes {
     }
 
     /// One record: `/project/tickets/{id}/notes/{id}`.
-    pub fn id(&self, id: i32) -> ProjectTicketsByIdNotesById {
-        ProjectTicketsByIdNotesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> TicketsByIdNotesById {
+        TicketsByIdNotesById(self.0.push(id.to_string()))
     }
 }
 
@@ -3868,9 +3868,9 @@ impl ProjectTicketsByIdNotes {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectTicketsByIdNotesById(rt::Node);
+pub struct TicketsByIdNotesById(rt::Node);
 
-impl ProjectTicketsByIdNotesById {
+impl TicketsByIdNotesById {
     /// `GET /project/tickets/{parentId}/notes/{id}` (`getProjectTicketsByParentIdNotesById`): Get
     /// TicketNote.
     pub fn get(&self) -> rt::Call<m::TicketNote> {
@@ -3949,9 +3949,9 @@ impl ProjectTicketsByIdNotesById {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectTicketsByIdProducts(rt::Node);
+pub struct TicketsByIdProducts(rt::Node);
 
-impl ProjectTicketsByIdProducts {
+impl TicketsByIdProducts {
     /// `GET /project/tickets/{parentId}/products` (`getProjectTicketsByParentIdProducts`): Get List
     /// of ProductReference Gets the products associated to the ticket Please use the
     /// /procurement/products?conditions=chargeToType='Ticket' AND chargeToId={id} endpoint.
@@ -3987,9 +3987,9 @@ impl ProjectTicketsByIdProducts {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectTicketsByIdScheduleentries(rt::Node);
+pub struct TicketsByIdScheduleentries(rt::Node);
 
-impl ProjectTicketsByIdScheduleentries {
+impl TicketsByIdScheduleentries {
     /// `GET /project/tickets/{parentId}/scheduleentries`
     /// (`getProjectTicketsByParentIdScheduleentries`): Get List of ScheduleEntryReference Gets the
     /// schedule entries associated to the ticket Please use the
@@ -4026,9 +4026,9 @@ impl ProjectTicketsByIdScheduleentries {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectTicketsByIdTasks(rt::Node);
+pub struct TicketsByIdTasks(rt::Node);
 
-impl ProjectTicketsByIdTasks {
+impl TicketsByIdTasks {
     /// `GET /project/tickets/{parentId}/tasks` (`getProjectTicketsByParentIdTasks`): Get List of
     /// TicketTask.
     ///
@@ -4073,8 +4073,8 @@ impl ProjectTicketsByIdTasks {
     }
 
     /// One record: `/project/tickets/{id}/tasks/{id}`.
-    pub fn id(&self, id: i32) -> ProjectTicketsByIdTasksById {
-        ProjectTicketsByIdTasksById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> TicketsByIdTasksById {
+        TicketsByIdTasksById(self.0.push(id.to_string()))
     }
 }
 
@@ -4082,9 +4082,9 @@ impl ProjectTicketsByIdTasks {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectTicketsByIdTasksById(rt::Node);
+pub struct TicketsByIdTasksById(rt::Node);
 
-impl ProjectTicketsByIdTasksById {
+impl TicketsByIdTasksById {
     /// `GET /project/tickets/{parentId}/tasks/{id}` (`getProjectTicketsByParentIdTasksById`): Get
     /// TicketTask.
     pub fn get(&self) -> rt::Call<m::TicketTask> {
@@ -4163,9 +4163,9 @@ impl ProjectTicketsByIdTasksById {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectTicketsByIdTimeentries(rt::Node);
+pub struct TicketsByIdTimeentries(rt::Node);
 
-impl ProjectTicketsByIdTimeentries {
+impl TicketsByIdTimeentries {
     /// `GET /project/tickets/{parentId}/timeentries` (`getProjectTicketsByParentIdTimeentries`):
     /// Get List of TimeEntryReference Gets time entries associated to the ticket Please use the
     /// /time/entries?conditions=(chargeToType="ServiceTicket" OR chargeToType="ProjectTicket") AND

@@ -10,8 +10,8 @@ impl crate::Client {
     /// Handle for the paths under `/sales` (the `sales` area).
     ///
     /// Available with the `sales` feature.
-    pub fn sales(&self) -> SalesArea {
-        SalesArea(rt::Node::root(self))
+    pub fn sales(&self) -> Area {
+        Area(rt::Node::root(self))
     }
 }
 
@@ -19,62 +19,62 @@ impl crate::Client {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesArea(rt::Node);
+pub struct Area(rt::Node);
 
-impl SalesArea {
+impl Area {
     /// `/sales/activities`.
-    pub fn activities(&self) -> SalesActivities {
-        SalesActivities(self.0.clone())
+    pub fn activities(&self) -> Activities {
+        Activities(self.0.clone())
     }
 
     /// `/sales/commissions`.
-    pub fn commissions(&self) -> SalesCommissions {
-        SalesCommissions(self.0.clone())
+    pub fn commissions(&self) -> Commissions {
+        Commissions(self.0.clone())
     }
 
     /// `/sales/opportunities`.
-    pub fn opportunities(&self) -> SalesOpportunities {
-        SalesOpportunities(self.0.clone())
+    pub fn opportunities(&self) -> Opportunities {
+        Opportunities(self.0.clone())
     }
 
     /// `/sales/orders`.
-    pub fn orders(&self) -> SalesOrders {
-        SalesOrders(self.0.clone())
+    pub fn orders(&self) -> Orders {
+        Orders(self.0.clone())
     }
 
     /// `/sales/probabilities`.
-    pub fn probabilities(&self) -> SalesProbabilities {
-        SalesProbabilities(self.0.clone())
+    pub fn probabilities(&self) -> Probabilities {
+        Probabilities(self.0.clone())
     }
 
     /// `/sales/quotas`.
-    pub fn quotas(&self) -> SalesQuotas {
-        SalesQuotas(self.0.clone())
+    pub fn quotas(&self) -> Quotas {
+        Quotas(self.0.clone())
     }
 
     /// `/sales/roles`.
-    pub fn roles(&self) -> SalesRoles {
-        SalesRoles(self.0.clone())
+    pub fn roles(&self) -> Roles {
+        Roles(self.0.clone())
     }
 
     /// `/sales/salesTeams`.
-    pub fn sales_teams(&self) -> SalesSalesTeams {
-        SalesSalesTeams(self.0.clone())
+    pub fn sales_teams(&self) -> SalesTeams {
+        SalesTeams(self.0.clone())
     }
 
     /// `/sales/schedule`.
-    pub fn schedule(&self) -> SalesSchedule {
-        SalesSchedule(self.0.clone())
+    pub fn schedule(&self) -> Schedule {
+        Schedule(self.0.clone())
     }
 
     /// `/sales/service`.
-    pub fn service(&self) -> SalesService {
-        SalesService(self.0.clone())
+    pub fn service(&self) -> Service {
+        Service(self.0.clone())
     }
 
     /// `/sales/stages`.
-    pub fn stages(&self) -> SalesStages {
-        SalesStages(self.0.clone())
+    pub fn stages(&self) -> Stages {
+        Stages(self.0.clone())
     }
 }
 
@@ -82,9 +82,9 @@ impl SalesArea {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesActivities(rt::Node);
+pub struct Activities(rt::Node);
 
-impl SalesActivities {
+impl Activities {
     /// `GET /sales/activities` (`getSalesActivities`): Get List of Activity.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -121,18 +121,18 @@ impl SalesActivities {
     }
 
     /// One record: `/sales/activities/{id}`.
-    pub fn id(&self, id: i32) -> SalesActivitiesById {
-        SalesActivitiesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ActivitiesById {
+        ActivitiesById(self.0.push(id.to_string()))
     }
 
     /// `/sales/activities/statuses`.
-    pub fn statuses(&self) -> SalesActivitiesStatuses {
-        SalesActivitiesStatuses(self.0.clone())
+    pub fn statuses(&self) -> ActivitiesStatuses {
+        ActivitiesStatuses(self.0.clone())
     }
 
     /// `/sales/activities/types`.
-    pub fn types(&self) -> SalesActivitiesTypes {
-        SalesActivitiesTypes(self.0.clone())
+    pub fn types(&self) -> ActivitiesTypes {
+        ActivitiesTypes(self.0.clone())
     }
 }
 
@@ -140,9 +140,9 @@ impl SalesActivities {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesActivitiesById(rt::Node);
+pub struct ActivitiesById(rt::Node);
 
-impl SalesActivitiesById {
+impl ActivitiesById {
     /// `GET /sales/activities/{id}` (`getSalesActivitiesById`): Get Activity.
     pub fn get(&self) -> rt::Call<m::Activity> {
         rt::json(
@@ -212,9 +212,9 @@ impl SalesActivitiesById {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesActivitiesStatuses(rt::Node);
+pub struct ActivitiesStatuses(rt::Node);
 
-impl SalesActivitiesStatuses {
+impl ActivitiesStatuses {
     /// `GET /sales/activities/statuses` (`getSalesActivitiesStatuses`): Get List of ActivityStatus.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -257,13 +257,13 @@ impl SalesActivitiesStatuses {
     }
 
     /// One record: `/sales/activities/statuses/{id}`.
-    pub fn id(&self, id: i32) -> SalesActivitiesStatusesById {
-        SalesActivitiesStatusesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ActivitiesStatusesById {
+        ActivitiesStatusesById(self.0.push(id.to_string()))
     }
 
     /// `/sales/activities/statuses/info`.
-    pub fn info(&self) -> SalesActivitiesStatusesInfo {
-        SalesActivitiesStatusesInfo(self.0.clone())
+    pub fn info(&self) -> ActivitiesStatusesInfo {
+        ActivitiesStatusesInfo(self.0.clone())
     }
 }
 
@@ -271,9 +271,9 @@ impl SalesActivitiesStatuses {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesActivitiesStatusesById(rt::Node);
+pub struct ActivitiesStatusesById(rt::Node);
 
-impl SalesActivitiesStatusesById {
+impl ActivitiesStatusesById {
     /// `GET /sales/activities/statuses/{id}` (`getSalesActivitiesStatusesById`): Get
     /// ActivityStatus.
     pub fn get(&self) -> rt::Call<m::ActivityStatus> {
@@ -348,8 +348,8 @@ impl SalesActivitiesStatusesById {
     }
 
     /// `/sales/activities/statuses/{id}/info`.
-    pub fn info(&self) -> SalesActivitiesStatusesByIdInfo {
-        SalesActivitiesStatusesByIdInfo(self.0.clone())
+    pub fn info(&self) -> ActivitiesStatusesByIdInfo {
+        ActivitiesStatusesByIdInfo(self.0.clone())
     }
 }
 
@@ -357,9 +357,9 @@ impl SalesActivitiesStatusesById {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesActivitiesStatusesByIdInfo(rt::Node);
+pub struct ActivitiesStatusesByIdInfo(rt::Node);
 
-impl SalesActivitiesStatusesByIdInfo {
+impl ActivitiesStatusesByIdInfo {
     /// `GET /sales/activities/statuses/{id}/info` (`getSalesActivitiesStatusesByIdInfo`): Get
     /// ActivityStatusInfos.
     pub fn get(&self) -> rt::Call<m::ActivityStatusInfo> {
@@ -379,9 +379,9 @@ impl SalesActivitiesStatusesByIdInfo {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesActivitiesStatusesInfo(rt::Node);
+pub struct ActivitiesStatusesInfo(rt::Node);
 
-impl SalesActivitiesStatusesInfo {
+impl ActivitiesStatusesInfo {
     /// `GET /sales/activities/statuses/info` (`getSalesActivitiesStatusesInfo`): Get List of
     /// ActivityStatusInfos.
     ///
@@ -414,9 +414,9 @@ impl SalesActivitiesStatusesInfo {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesActivitiesTypes(rt::Node);
+pub struct ActivitiesTypes(rt::Node);
 
-impl SalesActivitiesTypes {
+impl ActivitiesTypes {
     /// `GET /sales/activities/types` (`getSalesActivitiesTypes`): Get List of ActivityType.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -459,8 +459,8 @@ impl SalesActivitiesTypes {
     }
 
     /// One record: `/sales/activities/types/{id}`.
-    pub fn id(&self, id: i32) -> SalesActivitiesTypesById {
-        SalesActivitiesTypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ActivitiesTypesById {
+        ActivitiesTypesById(self.0.push(id.to_string()))
     }
 }
 
@@ -468,9 +468,9 @@ impl SalesActivitiesTypes {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesActivitiesTypesById(rt::Node);
+pub struct ActivitiesTypesById(rt::Node);
 
-impl SalesActivitiesTypesById {
+impl ActivitiesTypesById {
     /// `GET /sales/activities/types/{id}` (`getSalesActivitiesTypesById`): Get ActivityType.
     pub fn get(&self) -> rt::Call<m::ActivityType> {
         rt::json(
@@ -541,8 +541,8 @@ impl SalesActivitiesTypesById {
     }
 
     /// `/sales/activities/types/{id}/usages`.
-    pub fn usages(&self) -> SalesActivitiesTypesByIdUsages {
-        SalesActivitiesTypesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> ActivitiesTypesByIdUsages {
+        ActivitiesTypesByIdUsages(self.0.clone())
     }
 }
 
@@ -550,9 +550,9 @@ impl SalesActivitiesTypesById {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesActivitiesTypesByIdUsages(rt::Node);
+pub struct ActivitiesTypesByIdUsages(rt::Node);
 
-impl SalesActivitiesTypesByIdUsages {
+impl ActivitiesTypesByIdUsages {
     /// `GET /sales/activities/types/{id}/usages` (`getSalesActivitiesTypesByIdUsages`): Get List of
     /// Usage Count.
     ///
@@ -568,8 +568,8 @@ impl SalesActivitiesTypesByIdUsages {
     }
 
     /// `/sales/activities/types/{id}/usages/list`.
-    pub fn list_node(&self) -> SalesActivitiesTypesByIdUsagesList {
-        SalesActivitiesTypesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> ActivitiesTypesByIdUsagesList {
+        ActivitiesTypesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -577,9 +577,9 @@ impl SalesActivitiesTypesByIdUsages {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesActivitiesTypesByIdUsagesList(rt::Node);
+pub struct ActivitiesTypesByIdUsagesList(rt::Node);
 
-impl SalesActivitiesTypesByIdUsagesList {
+impl ActivitiesTypesByIdUsagesList {
     /// `GET /sales/activities/types/{id}/usages/list` (`getSalesActivitiesTypesByIdUsagesList`):
     /// Get List of Usage.
     ///
@@ -599,9 +599,9 @@ impl SalesActivitiesTypesByIdUsagesList {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesCommissions(rt::Node);
+pub struct Commissions(rt::Node);
 
-impl SalesCommissions {
+impl Commissions {
     /// `GET /sales/commissions` (`getSalesCommissions`): Get List of Commission.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -638,8 +638,8 @@ impl SalesCommissions {
     }
 
     /// One record: `/sales/commissions/{id}`.
-    pub fn id(&self, id: i32) -> SalesCommissionsById {
-        SalesCommissionsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CommissionsById {
+        CommissionsById(self.0.push(id.to_string()))
     }
 }
 
@@ -647,9 +647,9 @@ impl SalesCommissions {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesCommissionsById(rt::Node);
+pub struct CommissionsById(rt::Node);
 
-impl SalesCommissionsById {
+impl CommissionsById {
     /// `GET /sales/commissions/{id}` (`getSalesCommissionsById`): Get Commission.
     pub fn get(&self) -> rt::Call<m::Commission> {
         rt::json(
@@ -719,8 +719,8 @@ impl SalesCommissionsById {
     }
 
     /// `/sales/commissions/{id}/usages`.
-    pub fn usages(&self) -> SalesCommissionsByIdUsages {
-        SalesCommissionsByIdUsages(self.0.clone())
+    pub fn usages(&self) -> CommissionsByIdUsages {
+        CommissionsByIdUsages(self.0.clone())
     }
 }
 
@@ -728,9 +728,9 @@ impl SalesCommissionsById {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesCommissionsByIdUsages(rt::Node);
+pub struct CommissionsByIdUsages(rt::Node);
 
-impl SalesCommissionsByIdUsages {
+impl CommissionsByIdUsages {
     /// `GET /sales/commissions/{id}/usages` (`getSalesCommissionsByIdUsages`): Get List of Usage
     /// Count.
     ///
@@ -746,8 +746,8 @@ impl SalesCommissionsByIdUsages {
     }
 
     /// `/sales/commissions/{id}/usages/list`.
-    pub fn list_node(&self) -> SalesCommissionsByIdUsagesList {
-        SalesCommissionsByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> CommissionsByIdUsagesList {
+        CommissionsByIdUsagesList(self.0.clone())
     }
 }
 
@@ -755,9 +755,9 @@ impl SalesCommissionsByIdUsages {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesCommissionsByIdUsagesList(rt::Node);
+pub struct CommissionsByIdUsagesList(rt::Node);
 
-impl SalesCommissionsByIdUsagesList {
+impl CommissionsByIdUsagesList {
     /// `GET /sales/commissions/{id}/usages/list` (`getSalesCommissionsByIdUsagesList`): Get List of
     /// Usage.
     ///
@@ -777,9 +777,9 @@ impl SalesCommissionsByIdUsagesList {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOpportunities(rt::Node);
+pub struct Opportunities(rt::Node);
 
-impl SalesOpportunities {
+impl Opportunities {
     /// `GET /sales/opportunities` (`getSalesOpportunities`): Get List of Opportunity.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -821,33 +821,33 @@ impl SalesOpportunities {
     }
 
     /// `/sales/opportunities/conversions`.
-    pub fn conversions(&self) -> SalesOpportunitiesConversions {
-        SalesOpportunitiesConversions(self.0.clone())
+    pub fn conversions(&self) -> OpportunitiesConversions {
+        OpportunitiesConversions(self.0.clone())
     }
 
     /// `/sales/opportunities/default`.
-    pub fn default(&self) -> SalesOpportunitiesDefault {
-        SalesOpportunitiesDefault(self.0.clone())
+    pub fn default(&self) -> OpportunitiesDefault {
+        OpportunitiesDefault(self.0.clone())
     }
 
     /// One record: `/sales/opportunities/{id}`.
-    pub fn id(&self, id: i32) -> SalesOpportunitiesById {
-        SalesOpportunitiesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> OpportunitiesById {
+        OpportunitiesById(self.0.push(id.to_string()))
     }
 
     /// `/sales/opportunities/ratings`.
-    pub fn ratings(&self) -> SalesOpportunitiesRatings {
-        SalesOpportunitiesRatings(self.0.clone())
+    pub fn ratings(&self) -> OpportunitiesRatings {
+        OpportunitiesRatings(self.0.clone())
     }
 
     /// `/sales/opportunities/statuses`.
-    pub fn statuses(&self) -> SalesOpportunitiesStatuses {
-        SalesOpportunitiesStatuses(self.0.clone())
+    pub fn statuses(&self) -> OpportunitiesStatuses {
+        OpportunitiesStatuses(self.0.clone())
     }
 
     /// `/sales/opportunities/types`.
-    pub fn types(&self) -> SalesOpportunitiesTypes {
-        SalesOpportunitiesTypes(self.0.clone())
+    pub fn types(&self) -> OpportunitiesTypes {
+        OpportunitiesTypes(self.0.clone())
     }
 }
 
@@ -855,12 +855,12 @@ impl SalesOpportunities {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOpportunitiesConversions(rt::Node);
+pub struct OpportunitiesConversions(rt::Node);
 
-impl SalesOpportunitiesConversions {
+impl OpportunitiesConversions {
     /// One record: `/sales/opportunities/conversions/{id}`.
-    pub fn id(&self, id: i32) -> SalesOpportunitiesConversionsById {
-        SalesOpportunitiesConversionsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> OpportunitiesConversionsById {
+        OpportunitiesConversionsById(self.0.push(id.to_string()))
     }
 }
 
@@ -868,9 +868,9 @@ impl SalesOpportunitiesConversions {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOpportunitiesConversionsById(rt::Node);
+pub struct OpportunitiesConversionsById(rt::Node);
 
-impl SalesOpportunitiesConversionsById {
+impl OpportunitiesConversionsById {
     /// `GET /sales/opportunities/conversions/{id}` (`getSalesOpportunitiesConversionsById`): Get
     /// Conversion.
     ///
@@ -890,9 +890,9 @@ impl SalesOpportunitiesConversionsById {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOpportunitiesDefault(rt::Node);
+pub struct OpportunitiesDefault(rt::Node);
 
-impl SalesOpportunitiesDefault {
+impl OpportunitiesDefault {
     /// `GET /sales/opportunities/default` (`getSalesOpportunitiesDefault`): Get Opportunity.
     pub fn get(&self) -> rt::Call<m::Opportunity> {
         rt::json(
@@ -911,9 +911,9 @@ impl SalesOpportunitiesDefault {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOpportunitiesById(rt::Node);
+pub struct OpportunitiesById(rt::Node);
 
-impl SalesOpportunitiesById {
+impl OpportunitiesById {
     /// `GET /sales/opportunities/{id}` (`getSalesOpportunitiesById`): Get Opportunity.
     pub fn get(&self) -> rt::Call<m::Opportunity> {
         rt::json(
@@ -983,43 +983,43 @@ impl SalesOpportunitiesById {
     }
 
     /// `/sales/opportunities/{id}/contacts`.
-    pub fn contacts(&self) -> SalesOpportunitiesByIdContacts {
-        SalesOpportunitiesByIdContacts(self.0.clone())
+    pub fn contacts(&self) -> OpportunitiesByIdContacts {
+        OpportunitiesByIdContacts(self.0.clone())
     }
 
     /// `/sales/opportunities/{id}/convertToAgreement`.
-    pub fn convert_to_agreement(&self) -> SalesOpportunitiesByIdConvertToAgreement {
-        SalesOpportunitiesByIdConvertToAgreement(self.0.clone())
+    pub fn convert_to_agreement(&self) -> OpportunitiesByIdConvertToAgreement {
+        OpportunitiesByIdConvertToAgreement(self.0.clone())
     }
 
     /// `/sales/opportunities/{id}/convertToProject`.
-    pub fn convert_to_project(&self) -> SalesOpportunitiesByIdConvertToProject {
-        SalesOpportunitiesByIdConvertToProject(self.0.clone())
+    pub fn convert_to_project(&self) -> OpportunitiesByIdConvertToProject {
+        OpportunitiesByIdConvertToProject(self.0.clone())
     }
 
     /// `/sales/opportunities/{id}/convertToSalesOrder`.
-    pub fn convert_to_sales_order(&self) -> SalesOpportunitiesByIdConvertToSalesOrder {
-        SalesOpportunitiesByIdConvertToSalesOrder(self.0.clone())
+    pub fn convert_to_sales_order(&self) -> OpportunitiesByIdConvertToSalesOrder {
+        OpportunitiesByIdConvertToSalesOrder(self.0.clone())
     }
 
     /// `/sales/opportunities/{id}/convertToServiceTicket`.
-    pub fn convert_to_service_ticket(&self) -> SalesOpportunitiesByIdConvertToServiceTicket {
-        SalesOpportunitiesByIdConvertToServiceTicket(self.0.clone())
+    pub fn convert_to_service_ticket(&self) -> OpportunitiesByIdConvertToServiceTicket {
+        OpportunitiesByIdConvertToServiceTicket(self.0.clone())
     }
 
     /// `/sales/opportunities/{id}/forecast`.
-    pub fn forecast(&self) -> SalesOpportunitiesByIdForecast {
-        SalesOpportunitiesByIdForecast(self.0.clone())
+    pub fn forecast(&self) -> OpportunitiesByIdForecast {
+        OpportunitiesByIdForecast(self.0.clone())
     }
 
     /// `/sales/opportunities/{id}/notes`.
-    pub fn notes(&self) -> SalesOpportunitiesByIdNotes {
-        SalesOpportunitiesByIdNotes(self.0.clone())
+    pub fn notes(&self) -> OpportunitiesByIdNotes {
+        OpportunitiesByIdNotes(self.0.clone())
     }
 
     /// `/sales/opportunities/{id}/team`.
-    pub fn team(&self) -> SalesOpportunitiesByIdTeam {
-        SalesOpportunitiesByIdTeam(self.0.clone())
+    pub fn team(&self) -> OpportunitiesByIdTeam {
+        OpportunitiesByIdTeam(self.0.clone())
     }
 }
 
@@ -1027,9 +1027,9 @@ impl SalesOpportunitiesById {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOpportunitiesByIdContacts(rt::Node);
+pub struct OpportunitiesByIdContacts(rt::Node);
 
-impl SalesOpportunitiesByIdContacts {
+impl OpportunitiesByIdContacts {
     /// `GET /sales/opportunities/{parentId}/contacts` (`getSalesOpportunitiesByParentIdContacts`):
     /// Get List of OpportunityContact.
     ///
@@ -1074,8 +1074,8 @@ impl SalesOpportunitiesByIdContacts {
     }
 
     /// One record: `/sales/opportunities/{id}/contacts/{id}`.
-    pub fn id(&self, id: i32) -> SalesOpportunitiesByIdContactsById {
-        SalesOpportunitiesByIdContactsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> OpportunitiesByIdContactsById {
+        OpportunitiesByIdContactsById(self.0.push(id.to_string()))
     }
 }
 
@@ -1083,9 +1083,9 @@ impl SalesOpportunitiesByIdContacts {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOpportunitiesByIdContactsById(rt::Node);
+pub struct OpportunitiesByIdContactsById(rt::Node);
 
-impl SalesOpportunitiesByIdContactsById {
+impl OpportunitiesByIdContactsById {
     /// `GET /sales/opportunities/{parentId}/contacts/{id}`
     /// (`getSalesOpportunitiesByParentIdContactsById`): Get OpportunityContact.
     pub fn get(&self) -> rt::Call<m::OpportunityContact> {
@@ -1164,9 +1164,9 @@ impl SalesOpportunitiesByIdContactsById {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOpportunitiesByIdConvertToAgreement(rt::Node);
+pub struct OpportunitiesByIdConvertToAgreement(rt::Node);
 
-impl SalesOpportunitiesByIdConvertToAgreement {
+impl OpportunitiesByIdConvertToAgreement {
     /// `POST /sales/opportunities/{id}/convertToAgreement`
     /// (`postSalesOpportunitiesByIdConvertToAgreement`): Post ApiAgreement.
     ///
@@ -1188,9 +1188,9 @@ impl SalesOpportunitiesByIdConvertToAgreement {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOpportunitiesByIdConvertToProject(rt::Node);
+pub struct OpportunitiesByIdConvertToProject(rt::Node);
 
-impl SalesOpportunitiesByIdConvertToProject {
+impl OpportunitiesByIdConvertToProject {
     /// `POST /sales/opportunities/{id}/convertToProject`
     /// (`postSalesOpportunitiesByIdConvertToProject`): Post ApiProject.
     ///
@@ -1212,9 +1212,9 @@ impl SalesOpportunitiesByIdConvertToProject {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOpportunitiesByIdConvertToSalesOrder(rt::Node);
+pub struct OpportunitiesByIdConvertToSalesOrder(rt::Node);
 
-impl SalesOpportunitiesByIdConvertToSalesOrder {
+impl OpportunitiesByIdConvertToSalesOrder {
     /// `POST /sales/opportunities/{id}/convertToSalesOrder`
     /// (`postSalesOpportunitiesByIdConvertToSalesOrder`): Post ApiSalesOrder.
     ///
@@ -1236,9 +1236,9 @@ impl SalesOpportunitiesByIdConvertToSalesOrder {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOpportunitiesByIdConvertToServiceTicket(rt::Node);
+pub struct OpportunitiesByIdConvertToServiceTicket(rt::Node);
 
-impl SalesOpportunitiesByIdConvertToServiceTicket {
+impl OpportunitiesByIdConvertToServiceTicket {
     /// `POST /sales/opportunities/{id}/convertToServiceTicket`
     /// (`postSalesOpportunitiesByIdConvertToServiceTicket`): Post ApiTicket.
     ///
@@ -1260,9 +1260,9 @@ impl SalesOpportunitiesByIdConvertToServiceTicket {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOpportunitiesByIdForecast(rt::Node);
+pub struct OpportunitiesByIdForecast(rt::Node);
 
-impl SalesOpportunitiesByIdForecast {
+impl OpportunitiesByIdForecast {
     /// `GET /sales/opportunities/{parentId}/forecast` (`getSalesOpportunitiesByParentIdForecast`):
     /// Get List of Forecast.
     ///
@@ -1354,13 +1354,13 @@ impl SalesOpportunitiesByIdForecast {
     }
 
     /// `/sales/opportunities/{id}/forecast/copy`.
-    pub fn copy(&self) -> SalesOpportunitiesByIdForecastCopy {
-        SalesOpportunitiesByIdForecastCopy(self.0.clone())
+    pub fn copy(&self) -> OpportunitiesByIdForecastCopy {
+        OpportunitiesByIdForecastCopy(self.0.clone())
     }
 
     /// One record: `/sales/opportunities/{id}/forecast/{id}`.
-    pub fn id(&self, id: i32) -> SalesOpportunitiesByIdForecastById {
-        SalesOpportunitiesByIdForecastById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> OpportunitiesByIdForecastById {
+        OpportunitiesByIdForecastById(self.0.push(id.to_string()))
     }
 }
 
@@ -1368,12 +1368,12 @@ impl SalesOpportunitiesByIdForecast {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOpportunitiesByIdForecastCopy(rt::Node);
+pub struct OpportunitiesByIdForecastCopy(rt::Node);
 
-impl SalesOpportunitiesByIdForecastCopy {
+impl OpportunitiesByIdForecastCopy {
     /// One record: `/sales/opportunities/{id}/forecast/copy/{id}`.
-    pub fn id(&self, id: i32) -> SalesOpportunitiesByIdForecastCopyById {
-        SalesOpportunitiesByIdForecastCopyById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> OpportunitiesByIdForecastCopyById {
+        OpportunitiesByIdForecastCopyById(self.0.push(id.to_string()))
     }
 }
 
@@ -1381,9 +1381,9 @@ impl SalesOpportunitiesByIdForecastCopy {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOpportunitiesByIdForecastCopyById(rt::Node);
+pub struct OpportunitiesByIdForecastCopyById(rt::Node);
 
-impl SalesOpportunitiesByIdForecastCopyById {
+impl OpportunitiesByIdForecastCopyById {
     /// `POST /sales/opportunities/{parentId}/forecast/copy/{id}`
     /// (`postSalesOpportunitiesByParentIdForecastCopyById`): Post SuccessResponse.
     ///
@@ -1408,9 +1408,9 @@ impl SalesOpportunitiesByIdForecastCopyById {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOpportunitiesByIdForecastById(rt::Node);
+pub struct OpportunitiesByIdForecastById(rt::Node);
 
-impl SalesOpportunitiesByIdForecastById {
+impl OpportunitiesByIdForecastById {
     /// `GET /sales/opportunities/{parentId}/forecast/{id}`
     /// (`getSalesOpportunitiesByParentIdForecastById`): Get ForecastItem.
     pub fn get(&self) -> rt::Call<m::ForecastItem> {
@@ -1505,9 +1505,9 @@ impl SalesOpportunitiesByIdForecastById {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOpportunitiesByIdNotes(rt::Node);
+pub struct OpportunitiesByIdNotes(rt::Node);
 
-impl SalesOpportunitiesByIdNotes {
+impl OpportunitiesByIdNotes {
     /// `GET /sales/opportunities/{parentId}/notes` (`getSalesOpportunitiesByParentIdNotes`): Get
     /// List of OpportunityNote.
     ///
@@ -1556,8 +1556,8 @@ impl SalesOpportunitiesByIdNotes {
     }
 
     /// One record: `/sales/opportunities/{id}/notes/{id}`.
-    pub fn id(&self, id: i32) -> SalesOpportunitiesByIdNotesById {
-        SalesOpportunitiesByIdNotesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> OpportunitiesByIdNotesById {
+        OpportunitiesByIdNotesById(self.0.push(id.to_string()))
     }
 }
 
@@ -1565,9 +1565,9 @@ impl SalesOpportunitiesByIdNotes {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOpportunitiesByIdNotesById(rt::Node);
+pub struct OpportunitiesByIdNotesById(rt::Node);
 
-impl SalesOpportunitiesByIdNotesById {
+impl OpportunitiesByIdNotesById {
     /// `GET /sales/opportunities/{parentId}/notes/{id}`
     /// (`getSalesOpportunitiesByParentIdNotesById`): Get OpportunityNote.
     pub fn get(&self) -> rt::Call<m::OpportunityNote> {
@@ -1646,9 +1646,9 @@ impl SalesOpportunitiesByIdNotesById {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOpportunitiesByIdTeam(rt::Node);
+pub struct OpportunitiesByIdTeam(rt::Node);
 
-impl SalesOpportunitiesByIdTeam {
+impl OpportunitiesByIdTeam {
     /// `GET /sales/opportunities/{parentId}/team` (`getSalesOpportunitiesByParentIdTeam`): Get List
     /// of Team.
     ///
@@ -1693,8 +1693,8 @@ impl SalesOpportunitiesByIdTeam {
     }
 
     /// One record: `/sales/opportunities/{id}/team/{id}`.
-    pub fn id(&self, id: i32) -> SalesOpportunitiesByIdTeamById {
-        SalesOpportunitiesByIdTeamById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> OpportunitiesByIdTeamById {
+        OpportunitiesByIdTeamById(self.0.push(id.to_string()))
     }
 }
 
@@ -1702,9 +1702,9 @@ impl SalesOpportunitiesByIdTeam {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOpportunitiesByIdTeamById(rt::Node);
+pub struct OpportunitiesByIdTeamById(rt::Node);
 
-impl SalesOpportunitiesByIdTeamById {
+impl OpportunitiesByIdTeamById {
     /// `GET /sales/opportunities/{parentId}/team/{id}` (`getSalesOpportunitiesByParentIdTeamById`):
     /// Get Team.
     pub fn get(&self) -> rt::Call<m::Team> {
@@ -1783,9 +1783,9 @@ impl SalesOpportunitiesByIdTeamById {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOpportunitiesRatings(rt::Node);
+pub struct OpportunitiesRatings(rt::Node);
 
-impl SalesOpportunitiesRatings {
+impl OpportunitiesRatings {
     /// `GET /sales/opportunities/ratings` (`getSalesOpportunitiesRatings`): Get List of
     /// OpportunityRating.
     ///
@@ -1830,13 +1830,13 @@ impl SalesOpportunitiesRatings {
     }
 
     /// One record: `/sales/opportunities/ratings/{id}`.
-    pub fn id(&self, id: i32) -> SalesOpportunitiesRatingsById {
-        SalesOpportunitiesRatingsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> OpportunitiesRatingsById {
+        OpportunitiesRatingsById(self.0.push(id.to_string()))
     }
 
     /// `/sales/opportunities/ratings/info`.
-    pub fn info(&self) -> SalesOpportunitiesRatingsInfo {
-        SalesOpportunitiesRatingsInfo(self.0.clone())
+    pub fn info(&self) -> OpportunitiesRatingsInfo {
+        OpportunitiesRatingsInfo(self.0.clone())
     }
 }
 
@@ -1844,9 +1844,9 @@ impl SalesOpportunitiesRatings {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOpportunitiesRatingsById(rt::Node);
+pub struct OpportunitiesRatingsById(rt::Node);
 
-impl SalesOpportunitiesRatingsById {
+impl OpportunitiesRatingsById {
     /// `GET /sales/opportunities/ratings/{id}` (`getSalesOpportunitiesRatingsById`): Get
     /// OpportunityRating.
     pub fn get(&self) -> rt::Call<m::OpportunityRating> {
@@ -1921,8 +1921,8 @@ impl SalesOpportunitiesRatingsById {
     }
 
     /// `/sales/opportunities/ratings/{id}/info`.
-    pub fn info(&self) -> SalesOpportunitiesRatingsByIdInfo {
-        SalesOpportunitiesRatingsByIdInfo(self.0.clone())
+    pub fn info(&self) -> OpportunitiesRatingsByIdInfo {
+        OpportunitiesRatingsByIdInfo(self.0.clone())
     }
 }
 
@@ -1930,9 +1930,9 @@ impl SalesOpportunitiesRatingsById {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOpportunitiesRatingsByIdInfo(rt::Node);
+pub struct OpportunitiesRatingsByIdInfo(rt::Node);
 
-impl SalesOpportunitiesRatingsByIdInfo {
+impl OpportunitiesRatingsByIdInfo {
     /// `GET /sales/opportunities/ratings/{id}/info` (`getSalesOpportunitiesRatingsByIdInfo`): Get
     /// OpportunityRatingInfo.
     pub fn get(&self) -> rt::Call<m::OpportunityRatingInfo> {
@@ -1952,9 +1952,9 @@ impl SalesOpportunitiesRatingsByIdInfo {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOpportunitiesRatingsInfo(rt::Node);
+pub struct OpportunitiesRatingsInfo(rt::Node);
 
-impl SalesOpportunitiesRatingsInfo {
+impl OpportunitiesRatingsInfo {
     /// `GET /sales/opportunities/ratings/info` (`getSalesOpportunitiesRatingsInfo`): Get List of
     /// OpportunityRatingInfo.
     ///
@@ -1987,9 +1987,9 @@ impl SalesOpportunitiesRatingsInfo {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOpportunitiesStatuses(rt::Node);
+pub struct OpportunitiesStatuses(rt::Node);
 
-impl SalesOpportunitiesStatuses {
+impl OpportunitiesStatuses {
     /// `GET /sales/opportunities/statuses` (`getSalesOpportunitiesStatuses`): Get List of
     /// OpportunityStatus.
     ///
@@ -2034,13 +2034,13 @@ impl SalesOpportunitiesStatuses {
     }
 
     /// One record: `/sales/opportunities/statuses/{id}`.
-    pub fn id(&self, id: i32) -> SalesOpportunitiesStatusesById {
-        SalesOpportunitiesStatusesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> OpportunitiesStatusesById {
+        OpportunitiesStatusesById(self.0.push(id.to_string()))
     }
 
     /// `/sales/opportunities/statuses/info`.
-    pub fn info(&self) -> SalesOpportunitiesStatusesInfo {
-        SalesOpportunitiesStatusesInfo(self.0.clone())
+    pub fn info(&self) -> OpportunitiesStatusesInfo {
+        OpportunitiesStatusesInfo(self.0.clone())
     }
 }
 
@@ -2048,9 +2048,9 @@ impl SalesOpportunitiesStatuses {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOpportunitiesStatusesById(rt::Node);
+pub struct OpportunitiesStatusesById(rt::Node);
 
-impl SalesOpportunitiesStatusesById {
+impl OpportunitiesStatusesById {
     /// `GET /sales/opportunities/statuses/{id}` (`getSalesOpportunitiesStatusesById`): Get
     /// OpportunityStatus.
     pub fn get(&self) -> rt::Call<m::OpportunityStatus> {
@@ -2125,13 +2125,13 @@ impl SalesOpportunitiesStatusesById {
     }
 
     /// `/sales/opportunities/statuses/{id}/info`.
-    pub fn info(&self) -> SalesOpportunitiesStatusesByIdInfo {
-        SalesOpportunitiesStatusesByIdInfo(self.0.clone())
+    pub fn info(&self) -> OpportunitiesStatusesByIdInfo {
+        OpportunitiesStatusesByIdInfo(self.0.clone())
     }
 
     /// `/sales/opportunities/statuses/{id}/usages`.
-    pub fn usages(&self) -> SalesOpportunitiesStatusesByIdUsages {
-        SalesOpportunitiesStatusesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> OpportunitiesStatusesByIdUsages {
+        OpportunitiesStatusesByIdUsages(self.0.clone())
     }
 }
 
@@ -2139,9 +2139,9 @@ impl SalesOpportunitiesStatusesById {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOpportunitiesStatusesByIdInfo(rt::Node);
+pub struct OpportunitiesStatusesByIdInfo(rt::Node);
 
-impl SalesOpportunitiesStatusesByIdInfo {
+impl OpportunitiesStatusesByIdInfo {
     /// `GET /sales/opportunities/statuses/{id}/info` (`getSalesOpportunitiesStatusesByIdInfo`): Get
     /// OpportunityStatusInfos.
     pub fn get(&self) -> rt::Call<m::OpportunityStatusInfo> {
@@ -2161,9 +2161,9 @@ impl SalesOpportunitiesStatusesByIdInfo {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOpportunitiesStatusesByIdUsages(rt::Node);
+pub struct OpportunitiesStatusesByIdUsages(rt::Node);
 
-impl SalesOpportunitiesStatusesByIdUsages {
+impl OpportunitiesStatusesByIdUsages {
     /// `GET /sales/opportunities/statuses/{id}/usages` (`getSalesOpportunitiesStatusesByIdUsages`):
     /// Get List of Usage Count.
     ///
@@ -2179,8 +2179,8 @@ impl SalesOpportunitiesStatusesByIdUsages {
     }
 
     /// `/sales/opportunities/statuses/{id}/usages/list`.
-    pub fn list_node(&self) -> SalesOpportunitiesStatusesByIdUsagesList {
-        SalesOpportunitiesStatusesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> OpportunitiesStatusesByIdUsagesList {
+        OpportunitiesStatusesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -2188,9 +2188,9 @@ impl SalesOpportunitiesStatusesByIdUsages {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOpportunitiesStatusesByIdUsagesList(rt::Node);
+pub struct OpportunitiesStatusesByIdUsagesList(rt::Node);
 
-impl SalesOpportunitiesStatusesByIdUsagesList {
+impl OpportunitiesStatusesByIdUsagesList {
     /// `GET /sales/opportunities/statuses/{id}/usages/list`
     /// (`getSalesOpportunitiesStatusesByIdUsagesList`): Get List of Usage.
     ///
@@ -2210,9 +2210,9 @@ impl SalesOpportunitiesStatusesByIdUsagesList {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOpportunitiesStatusesInfo(rt::Node);
+pub struct OpportunitiesStatusesInfo(rt::Node);
 
-impl SalesOpportunitiesStatusesInfo {
+impl OpportunitiesStatusesInfo {
     /// `GET /sales/opportunities/statuses/info` (`getSalesOpportunitiesStatusesInfo`): Get List of
     /// OpportunityStatusInfos.
     ///
@@ -2245,9 +2245,9 @@ impl SalesOpportunitiesStatusesInfo {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOpportunitiesTypes(rt::Node);
+pub struct OpportunitiesTypes(rt::Node);
 
-impl SalesOpportunitiesTypes {
+impl OpportunitiesTypes {
     /// `GET /sales/opportunities/types` (`getSalesOpportunitiesTypes`): Get List of
     /// OpportunityType.
     ///
@@ -2291,13 +2291,13 @@ impl SalesOpportunitiesTypes {
     }
 
     /// One record: `/sales/opportunities/types/{id}`.
-    pub fn id(&self, id: i32) -> SalesOpportunitiesTypesById {
-        SalesOpportunitiesTypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> OpportunitiesTypesById {
+        OpportunitiesTypesById(self.0.push(id.to_string()))
     }
 
     /// `/sales/opportunities/types/info`.
-    pub fn info(&self) -> SalesOpportunitiesTypesInfo {
-        SalesOpportunitiesTypesInfo(self.0.clone())
+    pub fn info(&self) -> OpportunitiesTypesInfo {
+        OpportunitiesTypesInfo(self.0.clone())
     }
 }
 
@@ -2305,9 +2305,9 @@ impl SalesOpportunitiesTypes {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOpportunitiesTypesById(rt::Node);
+pub struct OpportunitiesTypesById(rt::Node);
 
-impl SalesOpportunitiesTypesById {
+impl OpportunitiesTypesById {
     /// `GET /sales/opportunities/types/{id}` (`getSalesOpportunitiesTypesById`): Get
     /// OpportunityType.
     pub fn get(&self) -> rt::Call<m::OpportunityType> {
@@ -2382,13 +2382,13 @@ impl SalesOpportunitiesTypesById {
     }
 
     /// `/sales/opportunities/types/{id}/info`.
-    pub fn info(&self) -> SalesOpportunitiesTypesByIdInfo {
-        SalesOpportunitiesTypesByIdInfo(self.0.clone())
+    pub fn info(&self) -> OpportunitiesTypesByIdInfo {
+        OpportunitiesTypesByIdInfo(self.0.clone())
     }
 
     /// `/sales/opportunities/types/{id}/usages`.
-    pub fn usages(&self) -> SalesOpportunitiesTypesByIdUsages {
-        SalesOpportunitiesTypesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> OpportunitiesTypesByIdUsages {
+        OpportunitiesTypesByIdUsages(self.0.clone())
     }
 }
 
@@ -2396,9 +2396,9 @@ impl SalesOpportunitiesTypesById {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOpportunitiesTypesByIdInfo(rt::Node);
+pub struct OpportunitiesTypesByIdInfo(rt::Node);
 
-impl SalesOpportunitiesTypesByIdInfo {
+impl OpportunitiesTypesByIdInfo {
     /// `GET /sales/opportunities/types/{id}/info` (`getSalesOpportunitiesTypesByIdInfo`): Get
     /// OpportunityTypeInfos.
     pub fn get(&self) -> rt::Call<m::OpportunityTypeInfo> {
@@ -2418,9 +2418,9 @@ impl SalesOpportunitiesTypesByIdInfo {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOpportunitiesTypesByIdUsages(rt::Node);
+pub struct OpportunitiesTypesByIdUsages(rt::Node);
 
-impl SalesOpportunitiesTypesByIdUsages {
+impl OpportunitiesTypesByIdUsages {
     /// `GET /sales/opportunities/types/{id}/usages` (`getSalesOpportunitiesTypesByIdUsages`): Get
     /// List of Usage Count.
     ///
@@ -2436,8 +2436,8 @@ impl SalesOpportunitiesTypesByIdUsages {
     }
 
     /// `/sales/opportunities/types/{id}/usages/list`.
-    pub fn list_node(&self) -> SalesOpportunitiesTypesByIdUsagesList {
-        SalesOpportunitiesTypesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> OpportunitiesTypesByIdUsagesList {
+        OpportunitiesTypesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -2445,9 +2445,9 @@ impl SalesOpportunitiesTypesByIdUsages {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOpportunitiesTypesByIdUsagesList(rt::Node);
+pub struct OpportunitiesTypesByIdUsagesList(rt::Node);
 
-impl SalesOpportunitiesTypesByIdUsagesList {
+impl OpportunitiesTypesByIdUsagesList {
     /// `GET /sales/opportunities/types/{id}/usages/list`
     /// (`getSalesOpportunitiesTypesByIdUsagesList`): Get List of Usage.
     ///
@@ -2467,9 +2467,9 @@ impl SalesOpportunitiesTypesByIdUsagesList {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOpportunitiesTypesInfo(rt::Node);
+pub struct OpportunitiesTypesInfo(rt::Node);
 
-impl SalesOpportunitiesTypesInfo {
+impl OpportunitiesTypesInfo {
     /// `GET /sales/opportunities/types/info` (`getSalesOpportunitiesTypesInfo`): Get List of
     /// OpportunityTypeInfos.
     ///
@@ -2502,9 +2502,9 @@ impl SalesOpportunitiesTypesInfo {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOrders(rt::Node);
+pub struct Orders(rt::Node);
 
-impl SalesOrders {
+impl Orders {
     /// `GET /sales/orders` (`getSalesOrders`): Get List of Order.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -2536,18 +2536,18 @@ impl SalesOrders {
     }
 
     /// `/sales/orders/conversions`.
-    pub fn conversions(&self) -> SalesOrdersConversions {
-        SalesOrdersConversions(self.0.clone())
+    pub fn conversions(&self) -> OrdersConversions {
+        OrdersConversions(self.0.clone())
     }
 
     /// One record: `/sales/orders/{id}`.
-    pub fn id(&self, id: i32) -> SalesOrdersById {
-        SalesOrdersById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> OrdersById {
+        OrdersById(self.0.push(id.to_string()))
     }
 
     /// `/sales/orders/statuses`.
-    pub fn statuses(&self) -> SalesOrdersStatuses {
-        SalesOrdersStatuses(self.0.clone())
+    pub fn statuses(&self) -> OrdersStatuses {
+        OrdersStatuses(self.0.clone())
     }
 }
 
@@ -2555,12 +2555,12 @@ impl SalesOrders {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOrdersConversions(rt::Node);
+pub struct OrdersConversions(rt::Node);
 
-impl SalesOrdersConversions {
+impl OrdersConversions {
     /// One record: `/sales/orders/conversions/{id}`.
-    pub fn id(&self, id: i32) -> SalesOrdersConversionsById {
-        SalesOrdersConversionsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> OrdersConversionsById {
+        OrdersConversionsById(self.0.push(id.to_string()))
     }
 }
 
@@ -2568,9 +2568,9 @@ impl SalesOrdersConversions {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOrdersConversionsById(rt::Node);
+pub struct OrdersConversionsById(rt::Node);
 
-impl SalesOrdersConversionsById {
+impl OrdersConversionsById {
     /// `GET /sales/orders/conversions/{id}` (`getSalesOrdersConversionsById`): Get Conversion.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -2589,9 +2589,9 @@ impl SalesOrdersConversionsById {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOrdersById(rt::Node);
+pub struct OrdersById(rt::Node);
 
-impl SalesOrdersById {
+impl OrdersById {
     /// `GET /sales/orders/{id}` (`getSalesOrdersById`): Get Order.
     pub fn get(&self) -> rt::Call<m::Order> {
         rt::json(
@@ -2657,18 +2657,18 @@ impl SalesOrdersById {
     }
 
     /// `/sales/orders/{id}/convertToServiceTicket`.
-    pub fn convert_to_service_ticket(&self) -> SalesOrdersByIdConvertToServiceTicket {
-        SalesOrdersByIdConvertToServiceTicket(self.0.clone())
+    pub fn convert_to_service_ticket(&self) -> OrdersByIdConvertToServiceTicket {
+        OrdersByIdConvertToServiceTicket(self.0.clone())
     }
 
     /// `/sales/orders/{id}/financialrecap`.
-    pub fn financialrecap(&self) -> SalesOrdersByIdFinancialrecap {
-        SalesOrdersByIdFinancialrecap(self.0.clone())
+    pub fn financialrecap(&self) -> OrdersByIdFinancialrecap {
+        OrdersByIdFinancialrecap(self.0.clone())
     }
 
     /// `/sales/orders/{id}/lineitems`.
-    pub fn lineitems(&self) -> SalesOrdersByIdLineitems {
-        SalesOrdersByIdLineitems(self.0.clone())
+    pub fn lineitems(&self) -> OrdersByIdLineitems {
+        OrdersByIdLineitems(self.0.clone())
     }
 }
 
@@ -2676,9 +2676,9 @@ impl SalesOrdersById {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOrdersByIdConvertToServiceTicket(rt::Node);
+pub struct OrdersByIdConvertToServiceTicket(rt::Node);
 
-impl SalesOrdersByIdConvertToServiceTicket {
+impl OrdersByIdConvertToServiceTicket {
     /// `POST /sales/orders/{id}/convertToServiceTicket`
     /// (`postSalesOrdersByIdConvertToServiceTicket`): Post Ticket.
     ///
@@ -2700,9 +2700,9 @@ impl SalesOrdersByIdConvertToServiceTicket {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOrdersByIdFinancialrecap(rt::Node);
+pub struct OrdersByIdFinancialrecap(rt::Node);
 
-impl SalesOrdersByIdFinancialrecap {
+impl OrdersByIdFinancialrecap {
     /// `GET /sales/orders/{id}/financialrecap` (`getSalesOrdersByIdFinancialrecap`): Get List of
     /// SalesOrderRecaps.
     ///
@@ -2722,9 +2722,9 @@ impl SalesOrdersByIdFinancialrecap {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOrdersByIdLineitems(rt::Node);
+pub struct OrdersByIdLineitems(rt::Node);
 
-impl SalesOrdersByIdLineitems {
+impl OrdersByIdLineitems {
     /// `GET /sales/orders/{parentId}/lineitems/` (`getSalesOrdersByParentIdLineitems`): Get List of
     /// SalesOrdersLineItems.
     ///
@@ -2769,8 +2769,8 @@ impl SalesOrdersByIdLineitems {
     }
 
     /// One record: `/sales/orders/{id}/lineitems/{id}`.
-    pub fn id(&self, id: i32) -> SalesOrdersByIdLineitemsById {
-        SalesOrdersByIdLineitemsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> OrdersByIdLineitemsById {
+        OrdersByIdLineitemsById(self.0.push(id.to_string()))
     }
 }
 
@@ -2778,9 +2778,9 @@ impl SalesOrdersByIdLineitems {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOrdersByIdLineitemsById(rt::Node);
+pub struct OrdersByIdLineitemsById(rt::Node);
 
-impl SalesOrdersByIdLineitemsById {
+impl OrdersByIdLineitemsById {
     /// `GET /sales/orders/{parentId}/lineitems/{id}` (`getSalesOrdersByParentIdLineitemsById`): Get
     /// SalesOrdersLineItems.
     pub fn get(&self) -> rt::Call<m::SalesOrdersLineItem> {
@@ -2859,9 +2859,9 @@ impl SalesOrdersByIdLineitemsById {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOrdersStatuses(rt::Node);
+pub struct OrdersStatuses(rt::Node);
 
-impl SalesOrdersStatuses {
+impl OrdersStatuses {
     /// `GET /sales/orders/statuses` (`getSalesOrdersStatuses`): Get List of OrderStatus.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -2904,13 +2904,13 @@ impl SalesOrdersStatuses {
     }
 
     /// One record: `/sales/orders/statuses/{id}`.
-    pub fn id(&self, id: i32) -> SalesOrdersStatusesById {
-        SalesOrdersStatusesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> OrdersStatusesById {
+        OrdersStatusesById(self.0.push(id.to_string()))
     }
 
     /// `/sales/orders/statuses/info`.
-    pub fn info(&self) -> SalesOrdersStatusesInfo {
-        SalesOrdersStatusesInfo(self.0.clone())
+    pub fn info(&self) -> OrdersStatusesInfo {
+        OrdersStatusesInfo(self.0.clone())
     }
 }
 
@@ -2918,9 +2918,9 @@ impl SalesOrdersStatuses {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOrdersStatusesById(rt::Node);
+pub struct OrdersStatusesById(rt::Node);
 
-impl SalesOrdersStatusesById {
+impl OrdersStatusesById {
     /// `GET /sales/orders/statuses/{id}` (`getSalesOrdersStatusesById`): Get OrderStatus.
     pub fn get(&self) -> rt::Call<m::OrderStatus> {
         rt::json(
@@ -2990,23 +2990,23 @@ impl SalesOrdersStatusesById {
     }
 
     /// `/sales/orders/statuses/{id}/emailtemplates`.
-    pub fn emailtemplates(&self) -> SalesOrdersStatusesByIdEmailtemplates {
-        SalesOrdersStatusesByIdEmailtemplates(self.0.clone())
+    pub fn emailtemplates(&self) -> OrdersStatusesByIdEmailtemplates {
+        OrdersStatusesByIdEmailtemplates(self.0.clone())
     }
 
     /// `/sales/orders/statuses/{id}/info`.
-    pub fn info(&self) -> SalesOrdersStatusesByIdInfo {
-        SalesOrdersStatusesByIdInfo(self.0.clone())
+    pub fn info(&self) -> OrdersStatusesByIdInfo {
+        OrdersStatusesByIdInfo(self.0.clone())
     }
 
     /// `/sales/orders/statuses/{id}/notifications`.
-    pub fn notifications(&self) -> SalesOrdersStatusesByIdNotifications {
-        SalesOrdersStatusesByIdNotifications(self.0.clone())
+    pub fn notifications(&self) -> OrdersStatusesByIdNotifications {
+        OrdersStatusesByIdNotifications(self.0.clone())
     }
 
     /// `/sales/orders/statuses/{id}/usages`.
-    pub fn usages(&self) -> SalesOrdersStatusesByIdUsages {
-        SalesOrdersStatusesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> OrdersStatusesByIdUsages {
+        OrdersStatusesByIdUsages(self.0.clone())
     }
 }
 
@@ -3014,9 +3014,9 @@ impl SalesOrdersStatusesById {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOrdersStatusesByIdEmailtemplates(rt::Node);
+pub struct OrdersStatusesByIdEmailtemplates(rt::Node);
 
-impl SalesOrdersStatusesByIdEmailtemplates {
+impl OrdersStatusesByIdEmailtemplates {
     /// `GET /sales/orders/statuses/{parentId}/emailtemplates/`
     /// (`getSalesOrdersStatusesByParentIdEmailtemplates`): Get List of OrderStatusEmailTemplate.
     ///
@@ -3065,8 +3065,8 @@ impl SalesOrdersStatusesByIdEmailtemplates {
     }
 
     /// One record: `/sales/orders/statuses/{id}/emailtemplates/{id}`.
-    pub fn id(&self, id: i32) -> SalesOrdersStatusesByIdEmailtemplatesById {
-        SalesOrdersStatusesByIdEmailtemplatesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> OrdersStatusesByIdEmailtemplatesById {
+        OrdersStatusesByIdEmailtemplatesById(self.0.push(id.to_string()))
     }
 }
 
@@ -3074,9 +3074,9 @@ impl SalesOrdersStatusesByIdEmailtemplates {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOrdersStatusesByIdEmailtemplatesById(rt::Node);
+pub struct OrdersStatusesByIdEmailtemplatesById(rt::Node);
 
-impl SalesOrdersStatusesByIdEmailtemplatesById {
+impl OrdersStatusesByIdEmailtemplatesById {
     /// `GET /sales/orders/statuses/{parentId}/emailtemplates/{id}`
     /// (`getSalesOrdersStatusesByParentIdEmailtemplatesById`): Get OrderStatusEmailTemplate.
     pub fn get(&self) -> rt::Call<m::OrderStatusEmailTemplate> {
@@ -3158,9 +3158,9 @@ impl SalesOrdersStatusesByIdEmailtemplatesById {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOrdersStatusesByIdInfo(rt::Node);
+pub struct OrdersStatusesByIdInfo(rt::Node);
 
-impl SalesOrdersStatusesByIdInfo {
+impl OrdersStatusesByIdInfo {
     /// `GET /sales/orders/statuses/{id}/info` (`getSalesOrdersStatusesByIdInfo`): Get
     /// OrderStatusInfos.
     pub fn get(&self) -> rt::Call<m::OrderStatusInfo> {
@@ -3180,9 +3180,9 @@ impl SalesOrdersStatusesByIdInfo {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOrdersStatusesByIdNotifications(rt::Node);
+pub struct OrdersStatusesByIdNotifications(rt::Node);
 
-impl SalesOrdersStatusesByIdNotifications {
+impl OrdersStatusesByIdNotifications {
     /// `GET /sales/orders/statuses/{parentId}/notifications`
     /// (`getSalesOrdersStatusesByParentIdNotifications`): Get List of OrderStatusNotification.
     ///
@@ -3231,8 +3231,8 @@ impl SalesOrdersStatusesByIdNotifications {
     }
 
     /// One record: `/sales/orders/statuses/{id}/notifications/{id}`.
-    pub fn id(&self, id: i32) -> SalesOrdersStatusesByIdNotificationsById {
-        SalesOrdersStatusesByIdNotificationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> OrdersStatusesByIdNotificationsById {
+        OrdersStatusesByIdNotificationsById(self.0.push(id.to_string()))
     }
 }
 
@@ -3240,9 +3240,9 @@ impl SalesOrdersStatusesByIdNotifications {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOrdersStatusesByIdNotificationsById(rt::Node);
+pub struct OrdersStatusesByIdNotificationsById(rt::Node);
 
-impl SalesOrdersStatusesByIdNotificationsById {
+impl OrdersStatusesByIdNotificationsById {
     /// `GET /sales/orders/statuses/{parentId}/notifications/{id}`
     /// (`getSalesOrdersStatusesByParentIdNotificationsById`): Get OrderStatusNotification.
     pub fn get(&self) -> rt::Call<m::OrderStatusNotification> {
@@ -3324,9 +3324,9 @@ impl SalesOrdersStatusesByIdNotificationsById {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOrdersStatusesByIdUsages(rt::Node);
+pub struct OrdersStatusesByIdUsages(rt::Node);
 
-impl SalesOrdersStatusesByIdUsages {
+impl OrdersStatusesByIdUsages {
     /// `GET /sales/orders/statuses/{id}/usages` (`getSalesOrdersStatusesByIdUsages`): Get List of
     /// Usage Count.
     ///
@@ -3342,8 +3342,8 @@ impl SalesOrdersStatusesByIdUsages {
     }
 
     /// `/sales/orders/statuses/{id}/usages/list`.
-    pub fn list_node(&self) -> SalesOrdersStatusesByIdUsagesList {
-        SalesOrdersStatusesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> OrdersStatusesByIdUsagesList {
+        OrdersStatusesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -3351,9 +3351,9 @@ impl SalesOrdersStatusesByIdUsages {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOrdersStatusesByIdUsagesList(rt::Node);
+pub struct OrdersStatusesByIdUsagesList(rt::Node);
 
-impl SalesOrdersStatusesByIdUsagesList {
+impl OrdersStatusesByIdUsagesList {
     /// `GET /sales/orders/statuses/{id}/usages/list` (`getSalesOrdersStatusesByIdUsagesList`): Get
     /// List of Usage.
     ///
@@ -3373,9 +3373,9 @@ impl SalesOrdersStatusesByIdUsagesList {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOrdersStatusesInfo(rt::Node);
+pub struct OrdersStatusesInfo(rt::Node);
 
-impl SalesOrdersStatusesInfo {
+impl OrdersStatusesInfo {
     /// `GET /sales/orders/statuses/info` (`getSalesOrdersStatusesInfo`): Get List of
     /// OrderStatusInfos.
     ///
@@ -3408,9 +3408,9 @@ impl SalesOrdersStatusesInfo {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesProbabilities(rt::Node);
+pub struct Probabilities(rt::Node);
 
-impl SalesProbabilities {
+impl Probabilities {
     /// `GET /sales/probabilities` (`getSalesProbabilities`): Get List of SalesProbability.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -3453,13 +3453,13 @@ impl SalesProbabilities {
     }
 
     /// One record: `/sales/probabilities/{id}`.
-    pub fn id(&self, id: i32) -> SalesProbabilitiesById {
-        SalesProbabilitiesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ProbabilitiesById {
+        ProbabilitiesById(self.0.push(id.to_string()))
     }
 
     /// `/sales/probabilities/info`.
-    pub fn info(&self) -> SalesProbabilitiesInfo {
-        SalesProbabilitiesInfo(self.0.clone())
+    pub fn info(&self) -> ProbabilitiesInfo {
+        ProbabilitiesInfo(self.0.clone())
     }
 }
 
@@ -3467,9 +3467,9 @@ impl SalesProbabilities {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesProbabilitiesById(rt::Node);
+pub struct ProbabilitiesById(rt::Node);
 
-impl SalesProbabilitiesById {
+impl ProbabilitiesById {
     /// `GET /sales/probabilities/{id}` (`getSalesProbabilitiesById`): Get SalesProbability.
     pub fn get(&self) -> rt::Call<m::SalesProbability> {
         rt::json(
@@ -3540,8 +3540,8 @@ impl SalesProbabilitiesById {
     }
 
     /// `/sales/probabilities/{id}/info`.
-    pub fn info(&self) -> SalesProbabilitiesByIdInfo {
-        SalesProbabilitiesByIdInfo(self.0.clone())
+    pub fn info(&self) -> ProbabilitiesByIdInfo {
+        ProbabilitiesByIdInfo(self.0.clone())
     }
 }
 
@@ -3549,9 +3549,9 @@ impl SalesProbabilitiesById {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesProbabilitiesByIdInfo(rt::Node);
+pub struct ProbabilitiesByIdInfo(rt::Node);
 
-impl SalesProbabilitiesByIdInfo {
+impl ProbabilitiesByIdInfo {
     /// `GET /sales/probabilities/{id}/info` (`getSalesProbabilitiesByIdInfo`): Get
     /// SalesProbabilityInfos.
     pub fn get(&self) -> rt::Call<m::SalesProbabilityInfo> {
@@ -3571,9 +3571,9 @@ impl SalesProbabilitiesByIdInfo {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesProbabilitiesInfo(rt::Node);
+pub struct ProbabilitiesInfo(rt::Node);
 
-impl SalesProbabilitiesInfo {
+impl ProbabilitiesInfo {
     /// `GET /sales/probabilities/info` (`getSalesProbabilitiesInfo`): Get List of
     /// SalesProbabilityInfos.
     ///
@@ -3606,9 +3606,9 @@ impl SalesProbabilitiesInfo {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesQuotas(rt::Node);
+pub struct Quotas(rt::Node);
 
-impl SalesQuotas {
+impl Quotas {
     /// `GET /sales/quotas` (`getSalesQuotas`): Get List of SalesQuota.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -3640,8 +3640,8 @@ impl SalesQuotas {
     }
 
     /// One record: `/sales/quotas/{id}`.
-    pub fn id(&self, id: i32) -> SalesQuotasById {
-        SalesQuotasById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> QuotasById {
+        QuotasById(self.0.push(id.to_string()))
     }
 }
 
@@ -3649,9 +3649,9 @@ impl SalesQuotas {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesQuotasById(rt::Node);
+pub struct QuotasById(rt::Node);
 
-impl SalesQuotasById {
+impl QuotasById {
     /// `GET /sales/quotas/{id}` (`getSalesQuotasById`): Get SalesQuota.
     pub fn get(&self) -> rt::Call<m::SalesQuota> {
         rt::json(
@@ -3721,9 +3721,9 @@ impl SalesQuotasById {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesRoles(rt::Node);
+pub struct Roles(rt::Node);
 
-impl SalesRoles {
+impl Roles {
     /// `GET /sales/roles` (`getSalesRoles`): Get List of Role.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -3755,8 +3755,8 @@ impl SalesRoles {
     }
 
     /// One record: `/sales/roles/{id}`.
-    pub fn id(&self, id: i32) -> SalesRolesById {
-        SalesRolesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> RolesById {
+        RolesById(self.0.push(id.to_string()))
     }
 }
 
@@ -3764,9 +3764,9 @@ impl SalesRoles {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesRolesById(rt::Node);
+pub struct RolesById(rt::Node);
 
-impl SalesRolesById {
+impl RolesById {
     /// `GET /sales/roles/{id}` (`getSalesRolesById`): Get Role.
     pub fn get(&self) -> rt::Call<m::Role> {
         rt::json(
@@ -3836,9 +3836,9 @@ impl SalesRolesById {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesSalesTeams(rt::Node);
+pub struct SalesTeams(rt::Node);
 
-impl SalesSalesTeams {
+impl SalesTeams {
     /// `GET /sales/salesTeams` (`getSalesSalesTeams`): Get List of SalesTeam.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -3875,8 +3875,8 @@ impl SalesSalesTeams {
     }
 
     /// One record: `/sales/salesTeams/{id}`.
-    pub fn id(&self, id: i32) -> SalesSalesTeamsById {
-        SalesSalesTeamsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> SalesTeamsById {
+        SalesTeamsById(self.0.push(id.to_string()))
     }
 }
 
@@ -3884,9 +3884,9 @@ impl SalesSalesTeams {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesSalesTeamsById(rt::Node);
+pub struct SalesTeamsById(rt::Node);
 
-impl SalesSalesTeamsById {
+impl SalesTeamsById {
     /// `GET /sales/salesTeams/{id}` (`getSalesSalesTeamsById`): Get SalesTeam.
     pub fn get(&self) -> rt::Call<m::SalesTeam> {
         rt::json(
@@ -3952,8 +3952,8 @@ impl SalesSalesTeamsById {
     }
 
     /// `/sales/salesTeams/{id}/members`.
-    pub fn members(&self) -> SalesSalesTeamsByIdMembers {
-        SalesSalesTeamsByIdMembers(self.0.clone())
+    pub fn members(&self) -> SalesTeamsByIdMembers {
+        SalesTeamsByIdMembers(self.0.clone())
     }
 }
 
@@ -3961,9 +3961,9 @@ impl SalesSalesTeamsById {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesSalesTeamsByIdMembers(rt::Node);
+pub struct SalesTeamsByIdMembers(rt::Node);
 
-impl SalesSalesTeamsByIdMembers {
+impl SalesTeamsByIdMembers {
     /// `GET /sales/salesTeams/{parentId}/members` (`getSalesSalesTeamsByParentIdMembers`): Get List
     /// of SalesTeamMember.
     ///
@@ -4008,8 +4008,8 @@ impl SalesSalesTeamsByIdMembers {
     }
 
     /// One record: `/sales/salesTeams/{id}/members/{id}`.
-    pub fn id(&self, id: i32) -> SalesSalesTeamsByIdMembersById {
-        SalesSalesTeamsByIdMembersById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> SalesTeamsByIdMembersById {
+        SalesTeamsByIdMembersById(self.0.push(id.to_string()))
     }
 }
 
@@ -4017,9 +4017,9 @@ impl SalesSalesTeamsByIdMembers {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesSalesTeamsByIdMembersById(rt::Node);
+pub struct SalesTeamsByIdMembersById(rt::Node);
 
-impl SalesSalesTeamsByIdMembersById {
+impl SalesTeamsByIdMembersById {
     /// `GET /sales/salesTeams/{parentId}/members/{id}` (`getSalesSalesTeamsByParentIdMembersById`):
     /// Get SalesTeamMember.
     pub fn get(&self) -> rt::Call<m::SalesTeamMember> {
@@ -4098,12 +4098,12 @@ impl SalesSalesTeamsByIdMembersById {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesSchedule(rt::Node);
+pub struct Schedule(rt::Node);
 
-impl SalesSchedule {
+impl Schedule {
     /// `/sales/schedule/holidaylists`.
-    pub fn holidaylists(&self) -> SalesScheduleHolidaylists {
-        SalesScheduleHolidaylists(self.0.clone())
+    pub fn holidaylists(&self) -> ScheduleHolidaylists {
+        ScheduleHolidaylists(self.0.clone())
     }
 }
 
@@ -4111,17 +4111,17 @@ impl SalesSchedule {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesScheduleHolidaylists(rt::Node);
+pub struct ScheduleHolidaylists(rt::Node);
 
-impl SalesScheduleHolidaylists {
+impl ScheduleHolidaylists {
     /// One record: `/sales/schedule/holidaylists/{id}`.
-    pub fn id(&self, id: i32) -> SalesScheduleHolidaylistsById {
-        SalesScheduleHolidaylistsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ScheduleHolidaylistsById {
+        ScheduleHolidaylistsById(self.0.push(id.to_string()))
     }
 
     /// `/sales/schedule/holidaylists/info`.
-    pub fn info(&self) -> SalesScheduleHolidaylistsInfo {
-        SalesScheduleHolidaylistsInfo(self.0.clone())
+    pub fn info(&self) -> ScheduleHolidaylistsInfo {
+        ScheduleHolidaylistsInfo(self.0.clone())
     }
 }
 
@@ -4129,12 +4129,12 @@ impl SalesScheduleHolidaylists {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesScheduleHolidaylistsById(rt::Node);
+pub struct ScheduleHolidaylistsById(rt::Node);
 
-impl SalesScheduleHolidaylistsById {
+impl ScheduleHolidaylistsById {
     /// `/sales/schedule/holidaylists/{id}/holidays`.
-    pub fn holidays(&self) -> SalesScheduleHolidaylistsByIdHolidays {
-        SalesScheduleHolidaylistsByIdHolidays(self.0.clone())
+    pub fn holidays(&self) -> ScheduleHolidaylistsByIdHolidays {
+        ScheduleHolidaylistsByIdHolidays(self.0.clone())
     }
 }
 
@@ -4142,12 +4142,12 @@ impl SalesScheduleHolidaylistsById {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesScheduleHolidaylistsByIdHolidays(rt::Node);
+pub struct ScheduleHolidaylistsByIdHolidays(rt::Node);
 
-impl SalesScheduleHolidaylistsByIdHolidays {
+impl ScheduleHolidaylistsByIdHolidays {
     /// `/sales/schedule/holidaylists/{id}/holidays/info`.
-    pub fn info(&self) -> SalesScheduleHolidaylistsByIdHolidaysInfo {
-        SalesScheduleHolidaylistsByIdHolidaysInfo(self.0.clone())
+    pub fn info(&self) -> ScheduleHolidaylistsByIdHolidaysInfo {
+        ScheduleHolidaylistsByIdHolidaysInfo(self.0.clone())
     }
 }
 
@@ -4155,9 +4155,9 @@ impl SalesScheduleHolidaylistsByIdHolidays {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesScheduleHolidaylistsByIdHolidaysInfo(rt::Node);
+pub struct ScheduleHolidaylistsByIdHolidaysInfo(rt::Node);
 
-impl SalesScheduleHolidaylistsByIdHolidaysInfo {
+impl ScheduleHolidaylistsByIdHolidaysInfo {
     /// `GET /sales/schedule/holidaylists/{parentId}/holidays/info/count`
     /// (`getSalesScheduleHolidaylistsByParentIdHolidaysInfoCount`): Get Count of HolidayInfos.
     ///
@@ -4176,9 +4176,9 @@ impl SalesScheduleHolidaylistsByIdHolidaysInfo {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesScheduleHolidaylistsInfo(rt::Node);
+pub struct ScheduleHolidaylistsInfo(rt::Node);
 
-impl SalesScheduleHolidaylistsInfo {
+impl ScheduleHolidaylistsInfo {
     /// `GET /sales/schedule/holidaylists/info/count` (`getSalesScheduleHolidaylistsInfoCount`): Get
     /// Count of HolidayListInfos.
     ///
@@ -4197,12 +4197,12 @@ impl SalesScheduleHolidaylistsInfo {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesService(rt::Node);
+pub struct Service(rt::Node);
 
-impl SalesService {
+impl Service {
     /// `/sales/service/priority`.
-    pub fn priority(&self) -> SalesServicePriority {
-        SalesServicePriority(self.0.clone())
+    pub fn priority(&self) -> ServicePriority {
+        ServicePriority(self.0.clone())
     }
 }
 
@@ -4210,12 +4210,12 @@ impl SalesService {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesServicePriority(rt::Node);
+pub struct ServicePriority(rt::Node);
 
-impl SalesServicePriority {
+impl ServicePriority {
     /// `/sales/service/priority/info`.
-    pub fn info(&self) -> SalesServicePriorityInfo {
-        SalesServicePriorityInfo(self.0.clone())
+    pub fn info(&self) -> ServicePriorityInfo {
+        ServicePriorityInfo(self.0.clone())
     }
 }
 
@@ -4223,9 +4223,9 @@ impl SalesServicePriority {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesServicePriorityInfo(rt::Node);
+pub struct ServicePriorityInfo(rt::Node);
 
-impl SalesServicePriorityInfo {
+impl ServicePriorityInfo {
     /// `GET /sales/service/priority/info/count` (`getSalesServicePriorityInfoCount`): Get Count of
     /// OrderStatusInfos.
     ///
@@ -4244,9 +4244,9 @@ impl SalesServicePriorityInfo {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesStages(rt::Node);
+pub struct Stages(rt::Node);
 
-impl SalesStages {
+impl Stages {
     /// `GET /sales/stages` (`getSalesStages`): Get List of Stage.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -4278,13 +4278,13 @@ impl SalesStages {
     }
 
     /// One record: `/sales/stages/{id}`.
-    pub fn id(&self, id: i32) -> SalesStagesById {
-        SalesStagesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> StagesById {
+        StagesById(self.0.push(id.to_string()))
     }
 
     /// `/sales/stages/info`.
-    pub fn info(&self) -> SalesStagesInfo {
-        SalesStagesInfo(self.0.clone())
+    pub fn info(&self) -> StagesInfo {
+        StagesInfo(self.0.clone())
     }
 }
 
@@ -4292,9 +4292,9 @@ impl SalesStages {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesStagesById(rt::Node);
+pub struct StagesById(rt::Node);
 
-impl SalesStagesById {
+impl StagesById {
     /// `GET /sales/stages/{id}` (`getSalesStagesById`): Get Stage.
     pub fn get(&self) -> rt::Call<m::OpportunityStage> {
         rt::json(
@@ -4360,13 +4360,13 @@ impl SalesStagesById {
     }
 
     /// `/sales/stages/{id}/info`.
-    pub fn info(&self) -> SalesStagesByIdInfo {
-        SalesStagesByIdInfo(self.0.clone())
+    pub fn info(&self) -> StagesByIdInfo {
+        StagesByIdInfo(self.0.clone())
     }
 
     /// `/sales/stages/{id}/usages`.
-    pub fn usages(&self) -> SalesStagesByIdUsages {
-        SalesStagesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> StagesByIdUsages {
+        StagesByIdUsages(self.0.clone())
     }
 }
 
@@ -4374,9 +4374,9 @@ impl SalesStagesById {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesStagesByIdInfo(rt::Node);
+pub struct StagesByIdInfo(rt::Node);
 
-impl SalesStagesByIdInfo {
+impl StagesByIdInfo {
     /// `GET /sales/stages/{id}/info` (`getSalesStagesByIdInfo`): Get StageInfo.
     pub fn get(&self) -> rt::Call<m::OpportunityStageInfo> {
         rt::json(
@@ -4395,9 +4395,9 @@ impl SalesStagesByIdInfo {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesStagesByIdUsages(rt::Node);
+pub struct StagesByIdUsages(rt::Node);
 
-impl SalesStagesByIdUsages {
+impl StagesByIdUsages {
     /// `GET /sales/stages/{id}/usages` (`getSalesStagesByIdUsages`): Get List of Usage Count.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -4412,8 +4412,8 @@ impl SalesStagesByIdUsages {
     }
 
     /// `/sales/stages/{id}/usages/list`.
-    pub fn list_node(&self) -> SalesStagesByIdUsagesList {
-        SalesStagesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> StagesByIdUsagesList {
+        StagesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -4421,9 +4421,9 @@ impl SalesStagesByIdUsages {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesStagesByIdUsagesList(rt::Node);
+pub struct StagesByIdUsagesList(rt::Node);
 
-impl SalesStagesByIdUsagesList {
+impl StagesByIdUsagesList {
     /// `GET /sales/stages/{id}/usages/list` (`getSalesStagesByIdUsagesList`): Get List of Usage.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -4442,9 +4442,9 @@ impl SalesStagesByIdUsagesList {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesStagesInfo(rt::Node);
+pub struct StagesInfo(rt::Node);
 
-impl SalesStagesInfo {
+impl StagesInfo {
     /// `GET /sales/stages/info` (`getSalesStagesInfo`): Get List of StageInfos.
     ///
     /// The records matching `query`: await it for the first page, or read every page with

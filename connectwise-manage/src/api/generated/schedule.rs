@@ -10,8 +10,8 @@ impl crate::Client {
     /// Handle for the paths under `/schedule` (the `schedule` area).
     ///
     /// Available with the `schedule` feature.
-    pub fn schedule(&self) -> ScheduleArea {
-        ScheduleArea(rt::Node::root(self))
+    pub fn schedule(&self) -> Area {
+        Area(rt::Node::root(self))
     }
 }
 
@@ -19,52 +19,52 @@ impl crate::Client {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleArea(rt::Node);
+pub struct Area(rt::Node);
 
-impl ScheduleArea {
+impl Area {
     /// `/schedule/calendars`.
-    pub fn calendars(&self) -> ScheduleCalendars {
-        ScheduleCalendars(self.0.clone())
+    pub fn calendars(&self) -> Calendars {
+        Calendars(self.0.clone())
     }
 
     /// `/schedule/colors`.
-    pub fn colors(&self) -> ScheduleColors {
-        ScheduleColors(self.0.clone())
+    pub fn colors(&self) -> Colors {
+        Colors(self.0.clone())
     }
 
     /// `/schedule/details`.
-    pub fn details(&self) -> ScheduleDetails {
-        ScheduleDetails(self.0.clone())
+    pub fn details(&self) -> Details {
+        Details(self.0.clone())
     }
 
     /// `/schedule/entries`.
-    pub fn entries(&self) -> ScheduleEntries {
-        ScheduleEntries(self.0.clone())
+    pub fn entries(&self) -> Entries {
+        Entries(self.0.clone())
     }
 
     /// `/schedule/holidayLists`.
-    pub fn holiday_lists(&self) -> ScheduleHolidayLists {
-        ScheduleHolidayLists(self.0.clone())
+    pub fn holiday_lists(&self) -> HolidayLists {
+        HolidayLists(self.0.clone())
     }
 
     /// `/schedule/portalcalendars`.
-    pub fn portalcalendars(&self) -> SchedulePortalcalendars {
-        SchedulePortalcalendars(self.0.clone())
+    pub fn portalcalendars(&self) -> Portalcalendars {
+        Portalcalendars(self.0.clone())
     }
 
     /// `/schedule/reminderTimes`.
-    pub fn reminder_times(&self) -> ScheduleReminderTimes {
-        ScheduleReminderTimes(self.0.clone())
+    pub fn reminder_times(&self) -> ReminderTimes {
+        ReminderTimes(self.0.clone())
     }
 
     /// `/schedule/statuses`.
-    pub fn statuses(&self) -> ScheduleStatuses {
-        ScheduleStatuses(self.0.clone())
+    pub fn statuses(&self) -> Statuses {
+        Statuses(self.0.clone())
     }
 
     /// `/schedule/types`.
-    pub fn types(&self) -> ScheduleTypes {
-        ScheduleTypes(self.0.clone())
+    pub fn types(&self) -> Types {
+        Types(self.0.clone())
     }
 }
 
@@ -72,9 +72,9 @@ impl ScheduleArea {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleCalendars(rt::Node);
+pub struct Calendars(rt::Node);
 
-impl ScheduleCalendars {
+impl Calendars {
     /// `GET /schedule/calendars` (`getScheduleCalendars`): Get List of Calendar.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -120,13 +120,13 @@ impl ScheduleCalendars {
     }
 
     /// One record: `/schedule/calendars/{id}`.
-    pub fn id(&self, id: i32) -> ScheduleCalendarsById {
-        ScheduleCalendarsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CalendarsById {
+        CalendarsById(self.0.push(id.to_string()))
     }
 
     /// `/schedule/calendars/info`.
-    pub fn info(&self) -> ScheduleCalendarsInfo {
-        ScheduleCalendarsInfo(self.0.clone())
+    pub fn info(&self) -> CalendarsInfo {
+        CalendarsInfo(self.0.clone())
     }
 }
 
@@ -134,9 +134,9 @@ impl ScheduleCalendars {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleCalendarsById(rt::Node);
+pub struct CalendarsById(rt::Node);
 
-impl ScheduleCalendarsById {
+impl CalendarsById {
     /// `GET /schedule/calendars/{id}` (`getScheduleCalendarsById`): Get Calendar.
     pub fn get(&self) -> rt::Call<m::Calendar> {
         rt::json(
@@ -206,18 +206,18 @@ impl ScheduleCalendarsById {
     }
 
     /// `/schedule/calendars/{id}/copy`.
-    pub fn copy(&self) -> ScheduleCalendarsByIdCopy {
-        ScheduleCalendarsByIdCopy(self.0.clone())
+    pub fn copy(&self) -> CalendarsByIdCopy {
+        CalendarsByIdCopy(self.0.clone())
     }
 
     /// `/schedule/calendars/{id}/info`.
-    pub fn info(&self) -> ScheduleCalendarsByIdInfo {
-        ScheduleCalendarsByIdInfo(self.0.clone())
+    pub fn info(&self) -> CalendarsByIdInfo {
+        CalendarsByIdInfo(self.0.clone())
     }
 
     /// `/schedule/calendars/{id}/usages`.
-    pub fn usages(&self) -> ScheduleCalendarsByIdUsages {
-        ScheduleCalendarsByIdUsages(self.0.clone())
+    pub fn usages(&self) -> CalendarsByIdUsages {
+        CalendarsByIdUsages(self.0.clone())
     }
 }
 
@@ -225,9 +225,9 @@ impl ScheduleCalendarsById {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleCalendarsByIdCopy(rt::Node);
+pub struct CalendarsByIdCopy(rt::Node);
 
-impl ScheduleCalendarsByIdCopy {
+impl CalendarsByIdCopy {
     /// `POST /schedule/calendars/{id}/copy` (`postScheduleCalendarsByIdCopy`): Post Calendar.
     ///
     /// Not retried after an answer that may have been lost. `None` when the server answers without
@@ -251,9 +251,9 @@ impl ScheduleCalendarsByIdCopy {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleCalendarsByIdInfo(rt::Node);
+pub struct CalendarsByIdInfo(rt::Node);
 
-impl ScheduleCalendarsByIdInfo {
+impl CalendarsByIdInfo {
     /// `GET /schedule/calendars/{id}/info` (`getScheduleCalendarsByIdInfo`): Get CalendarInfos.
     pub fn get(&self) -> rt::Call<m::CalendarInfo> {
         rt::json(
@@ -272,9 +272,9 @@ impl ScheduleCalendarsByIdInfo {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleCalendarsByIdUsages(rt::Node);
+pub struct CalendarsByIdUsages(rt::Node);
 
-impl ScheduleCalendarsByIdUsages {
+impl CalendarsByIdUsages {
     /// `GET /schedule/calendars/{id}/usages` (`getScheduleCalendarsByIdUsages`): Get List of Usage.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -289,8 +289,8 @@ impl ScheduleCalendarsByIdUsages {
     }
 
     /// `/schedule/calendars/{id}/usages/list`.
-    pub fn list_node(&self) -> ScheduleCalendarsByIdUsagesList {
-        ScheduleCalendarsByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> CalendarsByIdUsagesList {
+        CalendarsByIdUsagesList(self.0.clone())
     }
 }
 
@@ -298,9 +298,9 @@ impl ScheduleCalendarsByIdUsages {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleCalendarsByIdUsagesList(rt::Node);
+pub struct CalendarsByIdUsagesList(rt::Node);
 
-impl ScheduleCalendarsByIdUsagesList {
+impl CalendarsByIdUsagesList {
     /// `GET /schedule/calendars/{id}/usages/list` (`getScheduleCalendarsByIdUsagesList`): Get List
     /// of Usage.
     ///
@@ -320,9 +320,9 @@ impl ScheduleCalendarsByIdUsagesList {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleCalendarsInfo(rt::Node);
+pub struct CalendarsInfo(rt::Node);
 
-impl ScheduleCalendarsInfo {
+impl CalendarsInfo {
     /// `GET /schedule/calendars/info` (`getScheduleCalendarsInfo`): Get List of CalendarInfos.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -357,9 +357,9 @@ impl ScheduleCalendarsInfo {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleColors(rt::Node);
+pub struct Colors(rt::Node);
 
-impl ScheduleColors {
+impl Colors {
     /// `GET /schedule/colors` (`getScheduleColors`): Get List of ScheduleColor.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -381,13 +381,13 @@ impl ScheduleColors {
     }
 
     /// One record: `/schedule/colors/{id}`.
-    pub fn id(&self, id: i32) -> ScheduleColorsById {
-        ScheduleColorsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ColorsById {
+        ColorsById(self.0.push(id.to_string()))
     }
 
     /// `/schedule/colors/reset`.
-    pub fn reset(&self) -> ScheduleColorsReset {
-        ScheduleColorsReset(self.0.clone())
+    pub fn reset(&self) -> ColorsReset {
+        ColorsReset(self.0.clone())
     }
 }
 
@@ -395,9 +395,9 @@ impl ScheduleColors {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleColorsById(rt::Node);
+pub struct ColorsById(rt::Node);
 
-impl ScheduleColorsById {
+impl ColorsById {
     /// `GET /schedule/colors/{id}` (`getScheduleColorsById`): Get ScheduleColor.
     pub fn get(&self) -> rt::Call<m::ScheduleColor> {
         rt::json(
@@ -450,8 +450,8 @@ impl ScheduleColorsById {
     }
 
     /// `/schedule/colors/{id}/clear`.
-    pub fn clear(&self) -> ScheduleColorsByIdClear {
-        ScheduleColorsByIdClear(self.0.clone())
+    pub fn clear(&self) -> ColorsByIdClear {
+        ColorsByIdClear(self.0.clone())
     }
 }
 
@@ -459,9 +459,9 @@ impl ScheduleColorsById {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleColorsByIdClear(rt::Node);
+pub struct ColorsByIdClear(rt::Node);
 
-impl ScheduleColorsByIdClear {
+impl ColorsByIdClear {
     /// `POST /schedule/colors/{id}/clear` (`postScheduleColorsByIdClear`): Post ScheduleColor.
     ///
     /// Not retried after an answer that may have been lost.
@@ -482,9 +482,9 @@ impl ScheduleColorsByIdClear {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleColorsReset(rt::Node);
+pub struct ColorsReset(rt::Node);
 
-impl ScheduleColorsReset {
+impl ColorsReset {
     /// `POST /schedule/colors/reset` (`postScheduleColorsReset`): Post List of ScheduleColor.
     ///
     /// Not retried after an answer that may have been lost.
@@ -505,9 +505,9 @@ impl ScheduleColorsReset {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleDetails(rt::Node);
+pub struct Details(rt::Node);
 
-impl ScheduleDetails {
+impl Details {
     /// `GET /schedule/details` (`getScheduleDetails`): Get List of ScheduleEntryDetail.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -529,8 +529,8 @@ impl ScheduleDetails {
     }
 
     /// One record: `/schedule/details/{id}`.
-    pub fn id(&self, id: i32) -> ScheduleDetailsById {
-        ScheduleDetailsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> DetailsById {
+        DetailsById(self.0.push(id.to_string()))
     }
 }
 
@@ -538,9 +538,9 @@ impl ScheduleDetails {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleDetailsById(rt::Node);
+pub struct DetailsById(rt::Node);
 
-impl ScheduleDetailsById {
+impl DetailsById {
     /// `GET /schedule/details/{id}` (`getScheduleDetailsById`): Get ScheduleEntryDetail.
     pub fn get(&self) -> rt::Call<m::ScheduleEntryDetail> {
         rt::json(
@@ -566,9 +566,9 @@ impl ScheduleDetailsById {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleEntries(rt::Node);
+pub struct Entries(rt::Node);
 
-impl ScheduleEntries {
+impl Entries {
     /// `GET /schedule/entries` (`getScheduleEntries`): Get List of ScheduleEntry.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -605,8 +605,8 @@ impl ScheduleEntries {
     }
 
     /// One record: `/schedule/entries/{id}`.
-    pub fn id(&self, id: i32) -> ScheduleEntriesById {
-        ScheduleEntriesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> EntriesById {
+        EntriesById(self.0.push(id.to_string()))
     }
 }
 
@@ -614,9 +614,9 @@ impl ScheduleEntries {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleEntriesById(rt::Node);
+pub struct EntriesById(rt::Node);
 
-impl ScheduleEntriesById {
+impl EntriesById {
     /// `GET /schedule/entries/{id}` (`getScheduleEntriesById`): Get ScheduleEntry.
     pub fn get(&self) -> rt::Call<m::ScheduleEntry> {
         rt::json(
@@ -686,13 +686,13 @@ impl ScheduleEntriesById {
     pub fn by_notify_resource(
         &self,
         notify_resource: impl Into<String>,
-    ) -> ScheduleEntriesByIdByNotifyResource {
-        ScheduleEntriesByIdByNotifyResource(self.0.push(notify_resource.into()))
+    ) -> EntriesByIdByNotifyResource {
+        EntriesByIdByNotifyResource(self.0.push(notify_resource.into()))
     }
 
     /// `/schedule/entries/{id}/details`.
-    pub fn details(&self) -> ScheduleEntriesByIdDetails {
-        ScheduleEntriesByIdDetails(self.0.clone())
+    pub fn details(&self) -> EntriesByIdDetails {
+        EntriesByIdDetails(self.0.clone())
     }
 }
 
@@ -700,9 +700,9 @@ impl ScheduleEntriesById {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleEntriesByIdByNotifyResource(rt::Node);
+pub struct EntriesByIdByNotifyResource(rt::Node);
 
-impl ScheduleEntriesByIdByNotifyResource {
+impl EntriesByIdByNotifyResource {
     /// `DELETE /schedule/entries/{id}/{notifyResource}`
     /// (`deleteScheduleEntriesByIdByNotifyResource`): Delete ScheduleEntry.
     pub fn delete(&self) -> rt::Call<()> {
@@ -722,9 +722,9 @@ impl ScheduleEntriesByIdByNotifyResource {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleEntriesByIdDetails(rt::Node);
+pub struct EntriesByIdDetails(rt::Node);
 
-impl ScheduleEntriesByIdDetails {
+impl EntriesByIdDetails {
     /// `GET /schedule/entries/{parentId}/details` (`getScheduleEntriesByParentIdDetails`): Get List
     /// of ScheduleDetail.
     ///
@@ -753,8 +753,8 @@ impl ScheduleEntriesByIdDetails {
     }
 
     /// One record: `/schedule/entries/{id}/details/{id}`.
-    pub fn id(&self, id: i32) -> ScheduleEntriesByIdDetailsById {
-        ScheduleEntriesByIdDetailsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> EntriesByIdDetailsById {
+        EntriesByIdDetailsById(self.0.push(id.to_string()))
     }
 }
 
@@ -762,9 +762,9 @@ impl ScheduleEntriesByIdDetails {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleEntriesByIdDetailsById(rt::Node);
+pub struct EntriesByIdDetailsById(rt::Node);
 
-impl ScheduleEntriesByIdDetailsById {
+impl EntriesByIdDetailsById {
     /// `GET /schedule/entries/{parentId}/details/{id}` (`getScheduleEntriesByParentIdDetailsById`):
     /// Get ScheduleDetail.
     pub fn get(&self) -> rt::Call<m::ScheduleDetail> {
@@ -799,9 +799,9 @@ impl ScheduleEntriesByIdDetailsById {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleHolidayLists(rt::Node);
+pub struct HolidayLists(rt::Node);
 
-impl ScheduleHolidayLists {
+impl HolidayLists {
     /// `GET /schedule/holidayLists` (`getScheduleHolidayLists`): Get List of HolidayList.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -843,18 +843,18 @@ impl ScheduleHolidayLists {
     }
 
     /// `/schedule/holidayLists/copy`.
-    pub fn copy(&self) -> ScheduleHolidayListsCopy {
-        ScheduleHolidayListsCopy(self.0.clone())
+    pub fn copy(&self) -> HolidayListsCopy {
+        HolidayListsCopy(self.0.clone())
     }
 
     /// One record: `/schedule/holidayLists/{id}`.
-    pub fn id(&self, id: i32) -> ScheduleHolidayListsById {
-        ScheduleHolidayListsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> HolidayListsById {
+        HolidayListsById(self.0.push(id.to_string()))
     }
 
     /// `/schedule/holidayLists/info`.
-    pub fn info(&self) -> ScheduleHolidayListsInfo {
-        ScheduleHolidayListsInfo(self.0.clone())
+    pub fn info(&self) -> HolidayListsInfo {
+        HolidayListsInfo(self.0.clone())
     }
 }
 
@@ -862,9 +862,9 @@ impl ScheduleHolidayLists {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleHolidayListsCopy(rt::Node);
+pub struct HolidayListsCopy(rt::Node);
 
-impl ScheduleHolidayListsCopy {
+impl HolidayListsCopy {
     /// `POST /schedule/holidayLists/copy` (`postScheduleHolidayListsCopy`): Post HolidayList.
     ///
     /// Not retried after an answer that may have been lost. `None` when the server answers without
@@ -888,9 +888,9 @@ impl ScheduleHolidayListsCopy {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleHolidayListsById(rt::Node);
+pub struct HolidayListsById(rt::Node);
 
-impl ScheduleHolidayListsById {
+impl HolidayListsById {
     /// `GET /schedule/holidayLists/{id}` (`getScheduleHolidayListsById`): Get HolidayList.
     pub fn get(&self) -> rt::Call<m::HolidayList> {
         rt::json(
@@ -960,18 +960,18 @@ impl ScheduleHolidayListsById {
     }
 
     /// `/schedule/holidayLists/{id}/holidays`.
-    pub fn holidays(&self) -> ScheduleHolidayListsByIdHolidays {
-        ScheduleHolidayListsByIdHolidays(self.0.clone())
+    pub fn holidays(&self) -> HolidayListsByIdHolidays {
+        HolidayListsByIdHolidays(self.0.clone())
     }
 
     /// `/schedule/holidayLists/{id}/info`.
-    pub fn info(&self) -> ScheduleHolidayListsByIdInfo {
-        ScheduleHolidayListsByIdInfo(self.0.clone())
+    pub fn info(&self) -> HolidayListsByIdInfo {
+        HolidayListsByIdInfo(self.0.clone())
     }
 
     /// `/schedule/holidayLists/{id}/usages`.
-    pub fn usages(&self) -> ScheduleHolidayListsByIdUsages {
-        ScheduleHolidayListsByIdUsages(self.0.clone())
+    pub fn usages(&self) -> HolidayListsByIdUsages {
+        HolidayListsByIdUsages(self.0.clone())
     }
 }
 
@@ -979,9 +979,9 @@ impl ScheduleHolidayListsById {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleHolidayListsByIdHolidays(rt::Node);
+pub struct HolidayListsByIdHolidays(rt::Node);
 
-impl ScheduleHolidayListsByIdHolidays {
+impl HolidayListsByIdHolidays {
     /// `GET /schedule/holidayLists/{parentId}/holidays`
     /// (`getScheduleHolidayListsByParentIdHolidays`): Get List of Holiday.
     ///
@@ -1026,13 +1026,13 @@ impl ScheduleHolidayListsByIdHolidays {
     }
 
     /// One record: `/schedule/holidayLists/{id}/holidays/{id}`.
-    pub fn id(&self, id: i32) -> ScheduleHolidayListsByIdHolidaysById {
-        ScheduleHolidayListsByIdHolidaysById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> HolidayListsByIdHolidaysById {
+        HolidayListsByIdHolidaysById(self.0.push(id.to_string()))
     }
 
     /// `/schedule/holidayLists/{id}/holidays/info`.
-    pub fn info(&self) -> ScheduleHolidayListsByIdHolidaysInfo {
-        ScheduleHolidayListsByIdHolidaysInfo(self.0.clone())
+    pub fn info(&self) -> HolidayListsByIdHolidaysInfo {
+        HolidayListsByIdHolidaysInfo(self.0.clone())
     }
 }
 
@@ -1040,9 +1040,9 @@ impl ScheduleHolidayListsByIdHolidays {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleHolidayListsByIdHolidaysById(rt::Node);
+pub struct HolidayListsByIdHolidaysById(rt::Node);
 
-impl ScheduleHolidayListsByIdHolidaysById {
+impl HolidayListsByIdHolidaysById {
     /// `GET /schedule/holidayLists/{parentId}/holidays/{id}`
     /// (`getScheduleHolidayListsByParentIdHolidaysById`): Get Holiday.
     pub fn get(&self) -> rt::Call<m::Holiday> {
@@ -1117,8 +1117,8 @@ impl ScheduleHolidayListsByIdHolidaysById {
     }
 
     /// `/schedule/holidayLists/{id}/holidays/{id}/info`.
-    pub fn info(&self) -> ScheduleHolidayListsByIdHolidaysByIdInfo {
-        ScheduleHolidayListsByIdHolidaysByIdInfo(self.0.clone())
+    pub fn info(&self) -> HolidayListsByIdHolidaysByIdInfo {
+        HolidayListsByIdHolidaysByIdInfo(self.0.clone())
     }
 }
 
@@ -1126,9 +1126,9 @@ impl ScheduleHolidayListsByIdHolidaysById {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleHolidayListsByIdHolidaysByIdInfo(rt::Node);
+pub struct HolidayListsByIdHolidaysByIdInfo(rt::Node);
 
-impl ScheduleHolidayListsByIdHolidaysByIdInfo {
+impl HolidayListsByIdHolidaysByIdInfo {
     /// `GET /schedule/holidaylists/{parentId}/holidays/{id}/info`
     /// (`getScheduleHolidaylistsByParentIdHolidaysByIdInfo`): Get HolidayInfos.
     pub fn get(&self) -> rt::Call<m::HolidayInfo> {
@@ -1148,9 +1148,9 @@ impl ScheduleHolidayListsByIdHolidaysByIdInfo {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleHolidayListsByIdHolidaysInfo(rt::Node);
+pub struct HolidayListsByIdHolidaysInfo(rt::Node);
 
-impl ScheduleHolidayListsByIdHolidaysInfo {
+impl HolidayListsByIdHolidaysInfo {
     /// `GET /schedule/holidaylists/{parentId}/holidays/info`
     /// (`getScheduleHolidaylistsByParentIdHolidaysInfo`): Get List of HolidayInfo.
     ///
@@ -1170,9 +1170,9 @@ impl ScheduleHolidayListsByIdHolidaysInfo {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleHolidayListsByIdInfo(rt::Node);
+pub struct HolidayListsByIdInfo(rt::Node);
 
-impl ScheduleHolidayListsByIdInfo {
+impl HolidayListsByIdInfo {
     /// `GET /schedule/holidaylists/{id}/info` (`getScheduleHolidaylistsByIdInfo`): Get
     /// HolidayListInfos.
     pub fn get(&self) -> rt::Call<m::HolidayListInfo> {
@@ -1192,9 +1192,9 @@ impl ScheduleHolidayListsByIdInfo {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleHolidayListsByIdUsages(rt::Node);
+pub struct HolidayListsByIdUsages(rt::Node);
 
-impl ScheduleHolidayListsByIdUsages {
+impl HolidayListsByIdUsages {
     /// `GET /schedule/holidayLists/{id}/usages` (`getScheduleHolidayListsByIdUsages`): Get List of
     /// Usage Count.
     ///
@@ -1210,8 +1210,8 @@ impl ScheduleHolidayListsByIdUsages {
     }
 
     /// `/schedule/holidayLists/{id}/usages/list`.
-    pub fn list_node(&self) -> ScheduleHolidayListsByIdUsagesList {
-        ScheduleHolidayListsByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> HolidayListsByIdUsagesList {
+        HolidayListsByIdUsagesList(self.0.clone())
     }
 }
 
@@ -1219,9 +1219,9 @@ impl ScheduleHolidayListsByIdUsages {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleHolidayListsByIdUsagesList(rt::Node);
+pub struct HolidayListsByIdUsagesList(rt::Node);
 
-impl ScheduleHolidayListsByIdUsagesList {
+impl HolidayListsByIdUsagesList {
     /// `GET /schedule/holidayLists/{id}/usages/list` (`getScheduleHolidayListsByIdUsagesList`): Get
     /// List of Usage.
     ///
@@ -1241,9 +1241,9 @@ impl ScheduleHolidayListsByIdUsagesList {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleHolidayListsInfo(rt::Node);
+pub struct HolidayListsInfo(rt::Node);
 
-impl ScheduleHolidayListsInfo {
+impl HolidayListsInfo {
     /// `GET /schedule/holidaylists/info` (`getScheduleHolidaylistsInfo`): Get List of
     /// HolidayListInfos.
     ///
@@ -1263,9 +1263,9 @@ impl ScheduleHolidayListsInfo {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct SchedulePortalcalendars(rt::Node);
+pub struct Portalcalendars(rt::Node);
 
-impl SchedulePortalcalendars {
+impl Portalcalendars {
     /// `GET /schedule/portalcalendars` (`getSchedulePortalcalendars`): Get List of PortalCalendar.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -1293,8 +1293,8 @@ impl SchedulePortalcalendars {
     }
 
     /// One record: `/schedule/portalcalendars/{id}`.
-    pub fn id(&self, id: i32) -> SchedulePortalcalendarsById {
-        SchedulePortalcalendarsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> PortalcalendarsById {
+        PortalcalendarsById(self.0.push(id.to_string()))
     }
 }
 
@@ -1302,9 +1302,9 @@ impl SchedulePortalcalendars {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct SchedulePortalcalendarsById(rt::Node);
+pub struct PortalcalendarsById(rt::Node);
 
-impl SchedulePortalcalendarsById {
+impl PortalcalendarsById {
     /// `GET /schedule/portalcalendars/{id}` (`getSchedulePortalcalendarsById`): Get PortalCalendar.
     pub fn get(&self) -> rt::Call<m::PortalCalendar> {
         rt::json(
@@ -1366,9 +1366,9 @@ impl SchedulePortalcalendarsById {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleReminderTimes(rt::Node);
+pub struct ReminderTimes(rt::Node);
 
-impl ScheduleReminderTimes {
+impl ReminderTimes {
     /// `GET /schedule/reminderTimes` (`getScheduleReminderTimes`): Get List of
     /// ScheduleReminderTime.
     ///
@@ -1397,8 +1397,8 @@ impl ScheduleReminderTimes {
     }
 
     /// One record: `/schedule/reminderTimes/{id}`.
-    pub fn id(&self, id: i32) -> ScheduleReminderTimesById {
-        ScheduleReminderTimesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ReminderTimesById {
+        ReminderTimesById(self.0.push(id.to_string()))
     }
 }
 
@@ -1406,9 +1406,9 @@ impl ScheduleReminderTimes {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleReminderTimesById(rt::Node);
+pub struct ReminderTimesById(rt::Node);
 
-impl ScheduleReminderTimesById {
+impl ReminderTimesById {
     /// `GET /schedule/reminderTimes/{id}` (`getScheduleReminderTimesById`): Get
     /// ScheduleReminderTime.
     pub fn get(&self) -> rt::Call<m::ScheduleReminderTime> {
@@ -1473,9 +1473,9 @@ impl ScheduleReminderTimesById {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleStatuses(rt::Node);
+pub struct Statuses(rt::Node);
 
-impl ScheduleStatuses {
+impl Statuses {
     /// `GET /schedule/statuses` (`getScheduleStatuses`): Get List of ScheduleStatus.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -1512,13 +1512,13 @@ impl ScheduleStatuses {
     }
 
     /// One record: `/schedule/statuses/{id}`.
-    pub fn id(&self, id: i32) -> ScheduleStatusesById {
-        ScheduleStatusesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> StatusesById {
+        StatusesById(self.0.push(id.to_string()))
     }
 
     /// `/schedule/statuses/info`.
-    pub fn info(&self) -> ScheduleStatusesInfo {
-        ScheduleStatusesInfo(self.0.clone())
+    pub fn info(&self) -> StatusesInfo {
+        StatusesInfo(self.0.clone())
     }
 }
 
@@ -1526,9 +1526,9 @@ impl ScheduleStatuses {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleStatusesById(rt::Node);
+pub struct StatusesById(rt::Node);
 
-impl ScheduleStatusesById {
+impl StatusesById {
     /// `GET /schedule/statuses/{id}` (`getScheduleStatusesById`): Get ScheduleStatus.
     pub fn get(&self) -> rt::Call<m::ScheduleStatus> {
         rt::json(
@@ -1598,8 +1598,8 @@ impl ScheduleStatusesById {
     }
 
     /// `/schedule/statuses/{id}/info`.
-    pub fn info(&self) -> ScheduleStatusesByIdInfo {
-        ScheduleStatusesByIdInfo(self.0.clone())
+    pub fn info(&self) -> StatusesByIdInfo {
+        StatusesByIdInfo(self.0.clone())
     }
 }
 
@@ -1607,9 +1607,9 @@ impl ScheduleStatusesById {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleStatusesByIdInfo(rt::Node);
+pub struct StatusesByIdInfo(rt::Node);
 
-impl ScheduleStatusesByIdInfo {
+impl StatusesByIdInfo {
     /// `GET /schedule/statuses/{id}/info` (`getScheduleStatusesByIdInfo`): Get ScheduleStatusInfos.
     pub fn get(&self) -> rt::Call<m::ScheduleStatusInfo> {
         rt::json(
@@ -1628,9 +1628,9 @@ impl ScheduleStatusesByIdInfo {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleStatusesInfo(rt::Node);
+pub struct StatusesInfo(rt::Node);
 
-impl ScheduleStatusesInfo {
+impl StatusesInfo {
     /// `GET /schedule/statuses/info` (`getScheduleStatusesInfo`): Get List of ScheduleStatusInfos.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -1662,9 +1662,9 @@ impl ScheduleStatusesInfo {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleTypes(rt::Node);
+pub struct Types(rt::Node);
 
-impl ScheduleTypes {
+impl Types {
     /// `GET /schedule/types` (`getScheduleTypes`): Get List of ScheduleType.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -1701,13 +1701,13 @@ impl ScheduleTypes {
     }
 
     /// One record: `/schedule/types/{id}`.
-    pub fn id(&self, id: i32) -> ScheduleTypesById {
-        ScheduleTypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> TypesById {
+        TypesById(self.0.push(id.to_string()))
     }
 
     /// `/schedule/types/info`.
-    pub fn info(&self) -> ScheduleTypesInfo {
-        ScheduleTypesInfo(self.0.clone())
+    pub fn info(&self) -> TypesInfo {
+        TypesInfo(self.0.clone())
     }
 }
 
@@ -1715,9 +1715,9 @@ impl ScheduleTypes {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleTypesById(rt::Node);
+pub struct TypesById(rt::Node);
 
-impl ScheduleTypesById {
+impl TypesById {
     /// `GET /schedule/types/{id}` (`getScheduleTypesById`): Get ScheduleType.
     pub fn get(&self) -> rt::Call<m::ScheduleType> {
         rt::json(
@@ -1783,13 +1783,13 @@ impl ScheduleTypesById {
     }
 
     /// `/schedule/types/{id}/info`.
-    pub fn info(&self) -> ScheduleTypesByIdInfo {
-        ScheduleTypesByIdInfo(self.0.clone())
+    pub fn info(&self) -> TypesByIdInfo {
+        TypesByIdInfo(self.0.clone())
     }
 
     /// `/schedule/types/{id}/usages`.
-    pub fn usages(&self) -> ScheduleTypesByIdUsages {
-        ScheduleTypesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> TypesByIdUsages {
+        TypesByIdUsages(self.0.clone())
     }
 }
 
@@ -1797,9 +1797,9 @@ impl ScheduleTypesById {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleTypesByIdInfo(rt::Node);
+pub struct TypesByIdInfo(rt::Node);
 
-impl ScheduleTypesByIdInfo {
+impl TypesByIdInfo {
     /// `GET /schedule/types/{id}/info` (`getScheduleTypesByIdInfo`): Get ScheduleTypeInfo.
     pub fn get(&self) -> rt::Call<m::ScheduleTypeInfo> {
         rt::json(
@@ -1818,9 +1818,9 @@ impl ScheduleTypesByIdInfo {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleTypesByIdUsages(rt::Node);
+pub struct TypesByIdUsages(rt::Node);
 
-impl ScheduleTypesByIdUsages {
+impl TypesByIdUsages {
     /// `GET /schedule/types/{id}/usages` (`getScheduleTypesByIdUsages`): Get List of Usage Count.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -1835,8 +1835,8 @@ impl ScheduleTypesByIdUsages {
     }
 
     /// `/schedule/types/{id}/usages/list`.
-    pub fn list_node(&self) -> ScheduleTypesByIdUsagesList {
-        ScheduleTypesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> TypesByIdUsagesList {
+        TypesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -1844,9 +1844,9 @@ impl ScheduleTypesByIdUsages {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleTypesByIdUsagesList(rt::Node);
+pub struct TypesByIdUsagesList(rt::Node);
 
-impl ScheduleTypesByIdUsagesList {
+impl TypesByIdUsagesList {
     /// `GET /schedule/types/{id}/usages/list` (`getScheduleTypesByIdUsagesList`): Get List of
     /// Usage.
     ///
@@ -1866,9 +1866,9 @@ impl ScheduleTypesByIdUsagesList {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleTypesInfo(rt::Node);
+pub struct TypesInfo(rt::Node);
 
-impl ScheduleTypesInfo {
+impl TypesInfo {
     /// `GET /schedule/types/info` (`getScheduleTypesInfo`): Get List of ScheduleTypeInfo.
     ///
     /// The records matching `query`: await it for the first page, or read every page with

@@ -10,8 +10,8 @@ impl crate::Client {
     /// Handle for the paths under `/service` (the `service` area).
     ///
     /// Part of the typed core: always available.
-    pub fn service(&self) -> ServiceArea {
-        ServiceArea(rt::Node::root(self))
+    pub fn service(&self) -> Area {
+        Area(rt::Node::root(self))
     }
 }
 
@@ -19,148 +19,148 @@ impl crate::Client {
 ///
 /// Part of the typed core: always available.
 #[derive(Clone, Debug)]
-pub struct ServiceArea(rt::Node);
+pub struct Area(rt::Node);
 
-impl ServiceArea {
+impl Area {
     /// `/service/boards`.
-    pub fn boards(&self) -> ServiceBoards {
-        ServiceBoards(self.0.clone())
+    pub fn boards(&self) -> Boards {
+        Boards(self.0.clone())
     }
 
     /// `/service/codes`.
     #[cfg(feature = "service")]
-    pub fn codes(&self) -> ServiceCodes {
-        ServiceCodes(self.0.clone())
+    pub fn codes(&self) -> Codes {
+        Codes(self.0.clone())
     }
 
     /// `/service/emailTemplates`.
     #[cfg(feature = "service")]
-    pub fn email_templates(&self) -> ServiceEmailTemplates {
-        ServiceEmailTemplates(self.0.clone())
+    pub fn email_templates(&self) -> EmailTemplates {
+        EmailTemplates(self.0.clone())
     }
 
     /// `/service/impacts`.
     #[cfg(feature = "service")]
-    pub fn impacts(&self) -> ServiceImpacts {
-        ServiceImpacts(self.0.clone())
+    pub fn impacts(&self) -> Impacts {
+        Impacts(self.0.clone())
     }
 
     /// `/service/info`.
     #[cfg(feature = "service")]
-    pub fn info(&self) -> ServiceInfo {
-        ServiceInfo(self.0.clone())
+    pub fn info(&self) -> Info {
+        Info(self.0.clone())
     }
 
     /// `/service/knowledgeBaseArticles`.
     #[cfg(feature = "service")]
-    pub fn knowledge_base_articles(&self) -> ServiceKnowledgeBaseArticles {
-        ServiceKnowledgeBaseArticles(self.0.clone())
+    pub fn knowledge_base_articles(&self) -> KnowledgeBaseArticles {
+        KnowledgeBaseArticles(self.0.clone())
     }
 
     /// `/service/knowledgeBaseCategories`.
     #[cfg(feature = "service")]
-    pub fn knowledge_base_categories(&self) -> ServiceKnowledgeBaseCategories {
-        ServiceKnowledgeBaseCategories(self.0.clone())
+    pub fn knowledge_base_categories(&self) -> KnowledgeBaseCategories {
+        KnowledgeBaseCategories(self.0.clone())
     }
 
     /// `/service/knowledgeBaseSubCategories`.
     #[cfg(feature = "service")]
-    pub fn knowledge_base_sub_categories(&self) -> ServiceKnowledgeBaseSubCategories {
-        ServiceKnowledgeBaseSubCategories(self.0.clone())
+    pub fn knowledge_base_sub_categories(&self) -> KnowledgeBaseSubCategories {
+        KnowledgeBaseSubCategories(self.0.clone())
     }
 
     /// `/service/knowledgebasesettings`.
     #[cfg(feature = "service")]
-    pub fn knowledgebasesettings(&self) -> ServiceKnowledgebasesettings {
-        ServiceKnowledgebasesettings(self.0.clone())
+    pub fn knowledgebasesettings(&self) -> Knowledgebasesettings {
+        Knowledgebasesettings(self.0.clone())
     }
 
     /// `/service/locations`.
     #[cfg(feature = "service")]
-    pub fn locations(&self) -> ServiceLocations {
-        ServiceLocations(self.0.clone())
+    pub fn locations(&self) -> Locations {
+        Locations(self.0.clone())
     }
 
     /// `/service/priorities`.
-    pub fn priorities(&self) -> ServicePriorities {
-        ServicePriorities(self.0.clone())
+    pub fn priorities(&self) -> Priorities {
+        Priorities(self.0.clone())
     }
 
     /// `/service/priority`.
     #[cfg(feature = "service")]
-    pub fn priority(&self) -> ServicePriority {
-        ServicePriority(self.0.clone())
+    pub fn priority(&self) -> Priority {
+        Priority(self.0.clone())
     }
 
     /// `/service/scheduling`.
     #[cfg(feature = "service")]
-    pub fn scheduling(&self) -> ServiceScheduling {
-        ServiceScheduling(self.0.clone())
+    pub fn scheduling(&self) -> Scheduling {
+        Scheduling(self.0.clone())
     }
 
     /// `/service/serviceSignoff`.
     #[cfg(feature = "service")]
-    pub fn service_signoff(&self) -> ServiceServiceSignoff {
-        ServiceServiceSignoff(self.0.clone())
+    pub fn service_signoff(&self) -> ServiceSignoff {
+        ServiceSignoff(self.0.clone())
     }
 
     /// `/service/severities`.
     #[cfg(feature = "service")]
-    pub fn severities(&self) -> ServiceSeverities {
-        ServiceSeverities(self.0.clone())
+    pub fn severities(&self) -> Severities {
+        Severities(self.0.clone())
     }
 
     /// `/service/slas`.
     #[cfg(feature = "service")]
-    pub fn slas(&self) -> ServiceSlas {
-        ServiceSlas(self.0.clone())
+    pub fn slas(&self) -> Slas {
+        Slas(self.0.clone())
     }
 
     /// `/service/sources`.
     #[cfg(feature = "service")]
-    pub fn sources(&self) -> ServiceSources {
-        ServiceSources(self.0.clone())
+    pub fn sources(&self) -> Sources {
+        Sources(self.0.clone())
     }
 
     /// `/service/surveys`.
     #[cfg(feature = "service")]
-    pub fn surveys(&self) -> ServiceSurveys {
-        ServiceSurveys(self.0.clone())
+    pub fn surveys(&self) -> Surveys {
+        Surveys(self.0.clone())
     }
 
     /// `/service/teamMembers`.
     #[cfg(feature = "service")]
-    pub fn team_members(&self) -> ServiceTeamMembers {
-        ServiceTeamMembers(self.0.clone())
+    pub fn team_members(&self) -> TeamMembers {
+        TeamMembers(self.0.clone())
     }
 
     /// `/service/teams`.
     #[cfg(feature = "service")]
-    pub fn teams(&self) -> ServiceTeams {
-        ServiceTeams(self.0.clone())
+    pub fn teams(&self) -> Teams {
+        Teams(self.0.clone())
     }
 
     /// `/service/templates`.
     #[cfg(feature = "service")]
-    pub fn templates(&self) -> ServiceTemplates {
-        ServiceTemplates(self.0.clone())
+    pub fn templates(&self) -> Templates {
+        Templates(self.0.clone())
     }
 
     /// `/service/ticketLinks`.
     #[cfg(feature = "service")]
-    pub fn ticket_links(&self) -> ServiceTicketLinks {
-        ServiceTicketLinks(self.0.clone())
+    pub fn ticket_links(&self) -> TicketLinks {
+        TicketLinks(self.0.clone())
     }
 
     /// `/service/ticketSyncs`.
     #[cfg(feature = "service")]
-    pub fn ticket_syncs(&self) -> ServiceTicketSyncs {
-        ServiceTicketSyncs(self.0.clone())
+    pub fn ticket_syncs(&self) -> TicketSyncs {
+        TicketSyncs(self.0.clone())
     }
 
     /// `/service/tickets`.
-    pub fn tickets(&self) -> ServiceTickets {
-        ServiceTickets(self.0.clone())
+    pub fn tickets(&self) -> Tickets {
+        Tickets(self.0.clone())
     }
 }
 
@@ -168,9 +168,9 @@ impl ServiceArea {
 ///
 /// Part of the typed core: always available.
 #[derive(Clone, Debug)]
-pub struct ServiceBoards(rt::Node);
+pub struct Boards(rt::Node);
 
-impl ServiceBoards {
+impl Boards {
     /// `GET /service/boards` (`getServiceBoards`): Get List of Board.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -208,13 +208,13 @@ impl ServiceBoards {
 
     /// `/service/boards/copy`.
     #[cfg(feature = "service")]
-    pub fn copy(&self) -> ServiceBoardsCopy {
-        ServiceBoardsCopy(self.0.clone())
+    pub fn copy(&self) -> BoardsCopy {
+        BoardsCopy(self.0.clone())
     }
 
     /// One record: `/service/boards/{id}`.
-    pub fn id(&self, id: i32) -> ServiceBoardsById {
-        ServiceBoardsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> BoardsById {
+        BoardsById(self.0.push(id.to_string()))
     }
 }
 
@@ -223,10 +223,10 @@ impl ServiceBoards {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsCopy(rt::Node);
+pub struct BoardsCopy(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceBoardsCopy {
+impl BoardsCopy {
     /// `POST /service/boards/copy` (`postServiceBoardsCopy`): Post Board.
     ///
     /// Not retried after an answer that may have been lost. `None` when the server answers without
@@ -251,9 +251,9 @@ impl ServiceBoardsCopy {
 ///
 /// Part of the typed core: always available.
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsById(rt::Node);
+pub struct BoardsById(rt::Node);
 
-impl ServiceBoardsById {
+impl BoardsById {
     /// `GET /service/boards/{id}` (`getServiceBoardsById`): Get Board.
     pub fn get(&self) -> rt::Call<m::Board> {
         rt::json(
@@ -320,70 +320,70 @@ impl ServiceBoardsById {
 
     /// `/service/boards/{id}/autoAssignResources`.
     #[cfg(feature = "service")]
-    pub fn auto_assign_resources(&self) -> ServiceBoardsByIdAutoAssignResources {
-        ServiceBoardsByIdAutoAssignResources(self.0.clone())
+    pub fn auto_assign_resources(&self) -> BoardsByIdAutoAssignResources {
+        BoardsByIdAutoAssignResources(self.0.clone())
     }
 
     /// `/service/boards/{id}/autoTemplates`.
     #[cfg(feature = "service")]
-    pub fn auto_templates(&self) -> ServiceBoardsByIdAutoTemplates {
-        ServiceBoardsByIdAutoTemplates(self.0.clone())
+    pub fn auto_templates(&self) -> BoardsByIdAutoTemplates {
+        BoardsByIdAutoTemplates(self.0.clone())
     }
 
     /// `/service/boards/{id}/excludedMembers`.
     #[cfg(feature = "service")]
-    pub fn excluded_members(&self) -> ServiceBoardsByIdExcludedMembers {
-        ServiceBoardsByIdExcludedMembers(self.0.clone())
+    pub fn excluded_members(&self) -> BoardsByIdExcludedMembers {
+        BoardsByIdExcludedMembers(self.0.clone())
     }
 
     /// `/service/boards/{id}/items`.
-    pub fn items(&self) -> ServiceBoardsByIdItems {
-        ServiceBoardsByIdItems(self.0.clone())
+    pub fn items(&self) -> BoardsByIdItems {
+        BoardsByIdItems(self.0.clone())
     }
 
     /// `/service/boards/{id}/notifications`.
     #[cfg(feature = "service")]
-    pub fn notifications(&self) -> ServiceBoardsByIdNotifications {
-        ServiceBoardsByIdNotifications(self.0.clone())
+    pub fn notifications(&self) -> BoardsByIdNotifications {
+        BoardsByIdNotifications(self.0.clone())
     }
 
     /// `/service/boards/{id}/skillMappings`.
     #[cfg(feature = "service")]
-    pub fn skill_mappings(&self) -> ServiceBoardsByIdSkillMappings {
-        ServiceBoardsByIdSkillMappings(self.0.clone())
+    pub fn skill_mappings(&self) -> BoardsByIdSkillMappings {
+        BoardsByIdSkillMappings(self.0.clone())
     }
 
     /// `/service/boards/{id}/statuses`.
-    pub fn statuses(&self) -> ServiceBoardsByIdStatuses {
-        ServiceBoardsByIdStatuses(self.0.clone())
+    pub fn statuses(&self) -> BoardsByIdStatuses {
+        BoardsByIdStatuses(self.0.clone())
     }
 
     /// `/service/boards/{id}/subtypes`.
-    pub fn subtypes(&self) -> ServiceBoardsByIdSubtypes {
-        ServiceBoardsByIdSubtypes(self.0.clone())
+    pub fn subtypes(&self) -> BoardsByIdSubtypes {
+        BoardsByIdSubtypes(self.0.clone())
     }
 
     /// `/service/boards/{id}/teams`.
     #[cfg(feature = "service")]
-    pub fn teams(&self) -> ServiceBoardsByIdTeams {
-        ServiceBoardsByIdTeams(self.0.clone())
+    pub fn teams(&self) -> BoardsByIdTeams {
+        BoardsByIdTeams(self.0.clone())
     }
 
     /// `/service/boards/{id}/typeSubTypeItemAssociations`.
     #[cfg(feature = "service")]
-    pub fn type_sub_type_item_associations(&self) -> ServiceBoardsByIdTypeSubTypeItemAssociations {
-        ServiceBoardsByIdTypeSubTypeItemAssociations(self.0.clone())
+    pub fn type_sub_type_item_associations(&self) -> BoardsByIdTypeSubTypeItemAssociations {
+        BoardsByIdTypeSubTypeItemAssociations(self.0.clone())
     }
 
     /// `/service/boards/{id}/types`.
-    pub fn types(&self) -> ServiceBoardsByIdTypes {
-        ServiceBoardsByIdTypes(self.0.clone())
+    pub fn types(&self) -> BoardsByIdTypes {
+        BoardsByIdTypes(self.0.clone())
     }
 
     /// `/service/boards/{id}/usages`.
     #[cfg(feature = "service")]
-    pub fn usages(&self) -> ServiceBoardsByIdUsages {
-        ServiceBoardsByIdUsages(self.0.clone())
+    pub fn usages(&self) -> BoardsByIdUsages {
+        BoardsByIdUsages(self.0.clone())
     }
 }
 
@@ -392,10 +392,10 @@ impl ServiceBoardsById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdAutoAssignResources(rt::Node);
+pub struct BoardsByIdAutoAssignResources(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceBoardsByIdAutoAssignResources {
+impl BoardsByIdAutoAssignResources {
     /// `GET /service/boards/{parentId}/autoAssignResources`
     /// (`getServiceBoardsByParentIdAutoAssignResources`): Get List of BoardAutoAssignResource.
     ///
@@ -448,8 +448,8 @@ impl ServiceBoardsByIdAutoAssignResources {
 
     /// One record: `/service/boards/{id}/autoAssignResources/{id}`.
     #[cfg(feature = "service")]
-    pub fn id(&self, id: i32) -> ServiceBoardsByIdAutoAssignResourcesById {
-        ServiceBoardsByIdAutoAssignResourcesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> BoardsByIdAutoAssignResourcesById {
+        BoardsByIdAutoAssignResourcesById(self.0.push(id.to_string()))
     }
 }
 
@@ -458,10 +458,10 @@ impl ServiceBoardsByIdAutoAssignResources {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdAutoAssignResourcesById(rt::Node);
+pub struct BoardsByIdAutoAssignResourcesById(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceBoardsByIdAutoAssignResourcesById {
+impl BoardsByIdAutoAssignResourcesById {
     /// `GET /service/boards/{parentId}/autoAssignResources/{id}`
     /// (`getServiceBoardsByParentIdAutoAssignResourcesById`): Get BoardAutoAssignResource.
     #[cfg(feature = "service")]
@@ -549,10 +549,10 @@ impl ServiceBoardsByIdAutoAssignResourcesById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdAutoTemplates(rt::Node);
+pub struct BoardsByIdAutoTemplates(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceBoardsByIdAutoTemplates {
+impl BoardsByIdAutoTemplates {
     /// `GET /service/boards/{parentId}/autoTemplates` (`getServiceBoardsByParentIdAutoTemplates`):
     /// Get List of BoardAutoTemplate.
     ///
@@ -601,8 +601,8 @@ impl ServiceBoardsByIdAutoTemplates {
 
     /// One record: `/service/boards/{id}/autoTemplates/{id}`.
     #[cfg(feature = "service")]
-    pub fn id(&self, id: i32) -> ServiceBoardsByIdAutoTemplatesById {
-        ServiceBoardsByIdAutoTemplatesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> BoardsByIdAutoTemplatesById {
+        BoardsByIdAutoTemplatesById(self.0.push(id.to_string()))
     }
 }
 
@@ -611,10 +611,10 @@ impl ServiceBoardsByIdAutoTemplates {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdAutoTemplatesById(rt::Node);
+pub struct BoardsByIdAutoTemplatesById(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceBoardsByIdAutoTemplatesById {
+impl BoardsByIdAutoTemplatesById {
     /// `GET /service/boards/{parentId}/autoTemplates/{id}`
     /// (`getServiceBoardsByParentIdAutoTemplatesById`): Get BoardAutoTemplate.
     #[cfg(feature = "service")]
@@ -699,10 +699,10 @@ impl ServiceBoardsByIdAutoTemplatesById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdExcludedMembers(rt::Node);
+pub struct BoardsByIdExcludedMembers(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceBoardsByIdExcludedMembers {
+impl BoardsByIdExcludedMembers {
     /// `GET /service/boards/{parentId}/excludedMembers`
     /// (`getServiceBoardsByParentIdExcludedMembers`): Get List of BoardExcludedMember.
     ///
@@ -751,8 +751,8 @@ impl ServiceBoardsByIdExcludedMembers {
 
     /// One record: `/service/boards/{id}/excludedMembers/{id}`.
     #[cfg(feature = "service")]
-    pub fn id(&self, id: i32) -> ServiceBoardsByIdExcludedMembersById {
-        ServiceBoardsByIdExcludedMembersById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> BoardsByIdExcludedMembersById {
+        BoardsByIdExcludedMembersById(self.0.push(id.to_string()))
     }
 }
 
@@ -761,10 +761,10 @@ impl ServiceBoardsByIdExcludedMembers {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdExcludedMembersById(rt::Node);
+pub struct BoardsByIdExcludedMembersById(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceBoardsByIdExcludedMembersById {
+impl BoardsByIdExcludedMembersById {
     /// `GET /service/boards/{parentId}/excludedMembers/{id}`
     /// (`getServiceBoardsByParentIdExcludedMembersById`): Get BoardExcludedMember.
     #[cfg(feature = "service")]
@@ -813,9 +813,9 @@ impl ServiceBoardsByIdExcludedMembersById {
 ///
 /// Part of the typed core: always available.
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdItems(rt::Node);
+pub struct BoardsByIdItems(rt::Node);
 
-impl ServiceBoardsByIdItems {
+impl BoardsByIdItems {
     /// `GET /service/boards/{parentId}/items` (`getServiceBoardsByParentIdItems`): Get List of
     /// BoardItem.
     ///
@@ -860,8 +860,8 @@ impl ServiceBoardsByIdItems {
     }
 
     /// One record: `/service/boards/{id}/items/{id}`.
-    pub fn id(&self, id: i32) -> ServiceBoardsByIdItemsById {
-        ServiceBoardsByIdItemsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> BoardsByIdItemsById {
+        BoardsByIdItemsById(self.0.push(id.to_string()))
     }
 }
 
@@ -869,9 +869,9 @@ impl ServiceBoardsByIdItems {
 ///
 /// Part of the typed core: always available.
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdItemsById(rt::Node);
+pub struct BoardsByIdItemsById(rt::Node);
 
-impl ServiceBoardsByIdItemsById {
+impl BoardsByIdItemsById {
     /// `GET /service/boards/{parentId}/items/{id}` (`getServiceBoardsByParentIdItemsById`): Get
     /// BoardItem.
     pub fn get(&self) -> rt::Call<m::BoardItem> {
@@ -947,14 +947,14 @@ impl ServiceBoardsByIdItemsById {
 
     /// `/service/boards/{id}/items/{id}/associations`.
     #[cfg(feature = "service")]
-    pub fn associations(&self) -> ServiceBoardsByIdItemsByIdAssociations {
-        ServiceBoardsByIdItemsByIdAssociations(self.0.clone())
+    pub fn associations(&self) -> BoardsByIdItemsByIdAssociations {
+        BoardsByIdItemsByIdAssociations(self.0.clone())
     }
 
     /// `/service/boards/{id}/items/{id}/usages`.
     #[cfg(feature = "service")]
-    pub fn usages(&self) -> ServiceBoardsByIdItemsByIdUsages {
-        ServiceBoardsByIdItemsByIdUsages(self.0.clone())
+    pub fn usages(&self) -> BoardsByIdItemsByIdUsages {
+        BoardsByIdItemsByIdUsages(self.0.clone())
     }
 }
 
@@ -963,10 +963,10 @@ impl ServiceBoardsByIdItemsById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdItemsByIdAssociations(rt::Node);
+pub struct BoardsByIdItemsByIdAssociations(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceBoardsByIdItemsByIdAssociations {
+impl BoardsByIdItemsByIdAssociations {
     /// `GET /service/boards/{grandparentId}/items/{parentId}/associations`
     /// (`getServiceBoardsByGrandparentIdItemsByParentIdAssociations`): Get List of
     /// BoardItemAssociation.
@@ -1000,8 +1000,8 @@ impl ServiceBoardsByIdItemsByIdAssociations {
 
     /// One record: `/service/boards/{id}/items/{id}/associations/{id}`.
     #[cfg(feature = "service")]
-    pub fn id(&self, id: i32) -> ServiceBoardsByIdItemsByIdAssociationsById {
-        ServiceBoardsByIdItemsByIdAssociationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> BoardsByIdItemsByIdAssociationsById {
+        BoardsByIdItemsByIdAssociationsById(self.0.push(id.to_string()))
     }
 }
 
@@ -1010,10 +1010,10 @@ impl ServiceBoardsByIdItemsByIdAssociations {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdItemsByIdAssociationsById(rt::Node);
+pub struct BoardsByIdItemsByIdAssociationsById(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceBoardsByIdItemsByIdAssociationsById {
+impl BoardsByIdItemsByIdAssociationsById {
     /// `GET /service/boards/{grandparentId}/items/{parentId}/associations/{id}`
     /// (`getServiceBoardsByGrandparentIdItemsByParentIdAssociationsById`): Get
     /// BoardItemAssociation.
@@ -1087,10 +1087,10 @@ impl ServiceBoardsByIdItemsByIdAssociationsById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdItemsByIdUsages(rt::Node);
+pub struct BoardsByIdItemsByIdUsages(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceBoardsByIdItemsByIdUsages {
+impl BoardsByIdItemsByIdUsages {
     /// `GET /service/boards/{parentId}/items/{id}/usages`
     /// (`getServiceBoardsByParentIdItemsByIdUsages`): Get List of Usage Count.
     ///
@@ -1108,8 +1108,8 @@ impl ServiceBoardsByIdItemsByIdUsages {
 
     /// `/service/boards/{id}/items/{id}/usages/list`.
     #[cfg(feature = "service")]
-    pub fn list_node(&self) -> ServiceBoardsByIdItemsByIdUsagesList {
-        ServiceBoardsByIdItemsByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> BoardsByIdItemsByIdUsagesList {
+        BoardsByIdItemsByIdUsagesList(self.0.clone())
     }
 }
 
@@ -1118,10 +1118,10 @@ impl ServiceBoardsByIdItemsByIdUsages {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdItemsByIdUsagesList(rt::Node);
+pub struct BoardsByIdItemsByIdUsagesList(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceBoardsByIdItemsByIdUsagesList {
+impl BoardsByIdItemsByIdUsagesList {
     /// `GET /service/boards/{parentId}/items/{id}/usages/list`
     /// (`getServiceBoardsByParentIdItemsByIdUsagesList`): Get List of Usage.
     ///
@@ -1143,10 +1143,10 @@ impl ServiceBoardsByIdItemsByIdUsagesList {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdNotifications(rt::Node);
+pub struct BoardsByIdNotifications(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceBoardsByIdNotifications {
+impl BoardsByIdNotifications {
     /// `GET /service/boards/{parentId}/notifications` (`getServiceBoardsByParentIdNotifications`):
     /// Get List of BoardNotification.
     ///
@@ -1195,8 +1195,8 @@ impl ServiceBoardsByIdNotifications {
 
     /// One record: `/service/boards/{id}/notifications/{id}`.
     #[cfg(feature = "service")]
-    pub fn id(&self, id: i32) -> ServiceBoardsByIdNotificationsById {
-        ServiceBoardsByIdNotificationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> BoardsByIdNotificationsById {
+        BoardsByIdNotificationsById(self.0.push(id.to_string()))
     }
 }
 
@@ -1205,10 +1205,10 @@ impl ServiceBoardsByIdNotifications {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdNotificationsById(rt::Node);
+pub struct BoardsByIdNotificationsById(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceBoardsByIdNotificationsById {
+impl BoardsByIdNotificationsById {
     /// `GET /service/boards/{parentId}/notifications/{id}`
     /// (`getServiceBoardsByParentIdNotificationsById`): Get BoardNotification.
     #[cfg(feature = "service")]
@@ -1293,10 +1293,10 @@ impl ServiceBoardsByIdNotificationsById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdSkillMappings(rt::Node);
+pub struct BoardsByIdSkillMappings(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceBoardsByIdSkillMappings {
+impl BoardsByIdSkillMappings {
     /// `GET /service/boards/{parentId}/skillMappings/` (`getServiceBoardsByParentIdSkillMappings`):
     /// Get List of BoardSkillMappings.
     ///
@@ -1345,8 +1345,8 @@ impl ServiceBoardsByIdSkillMappings {
 
     /// One record: `/service/boards/{id}/skillMappings/{id}`.
     #[cfg(feature = "service")]
-    pub fn id(&self, id: i32) -> ServiceBoardsByIdSkillMappingsById {
-        ServiceBoardsByIdSkillMappingsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> BoardsByIdSkillMappingsById {
+        BoardsByIdSkillMappingsById(self.0.push(id.to_string()))
     }
 }
 
@@ -1355,10 +1355,10 @@ impl ServiceBoardsByIdSkillMappings {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdSkillMappingsById(rt::Node);
+pub struct BoardsByIdSkillMappingsById(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceBoardsByIdSkillMappingsById {
+impl BoardsByIdSkillMappingsById {
     /// `GET /service/boards/{parentId}/skillMappings/{id}`
     /// (`getServiceBoardsByParentIdSkillMappingsById`): Get BoardSkillMappings.
     #[cfg(feature = "service")]
@@ -1442,9 +1442,9 @@ impl ServiceBoardsByIdSkillMappingsById {
 ///
 /// Part of the typed core: always available.
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdStatuses(rt::Node);
+pub struct BoardsByIdStatuses(rt::Node);
 
-impl ServiceBoardsByIdStatuses {
+impl BoardsByIdStatuses {
     /// `GET /service/boards/{parentId}/statuses` (`getServiceBoardsByParentIdStatuses`): Get List
     /// of BoardStatus.
     ///
@@ -1489,14 +1489,14 @@ impl ServiceBoardsByIdStatuses {
     }
 
     /// One record: `/service/boards/{id}/statuses/{id}`.
-    pub fn id(&self, id: i32) -> ServiceBoardsByIdStatusesById {
-        ServiceBoardsByIdStatusesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> BoardsByIdStatusesById {
+        BoardsByIdStatusesById(self.0.push(id.to_string()))
     }
 
     /// `/service/boards/{id}/statuses/info`.
     #[cfg(feature = "service")]
-    pub fn info(&self) -> ServiceBoardsByIdStatusesInfo {
-        ServiceBoardsByIdStatusesInfo(self.0.clone())
+    pub fn info(&self) -> BoardsByIdStatusesInfo {
+        BoardsByIdStatusesInfo(self.0.clone())
     }
 }
 
@@ -1504,9 +1504,9 @@ impl ServiceBoardsByIdStatuses {
 ///
 /// Part of the typed core: always available.
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdStatusesById(rt::Node);
+pub struct BoardsByIdStatusesById(rt::Node);
 
-impl ServiceBoardsByIdStatusesById {
+impl BoardsByIdStatusesById {
     /// `GET /service/boards/{parentId}/statuses/{id}` (`getServiceBoardsByParentIdStatusesById`):
     /// Get BoardStatus.
     pub fn get(&self) -> rt::Call<m::BoardStatus> {
@@ -1582,20 +1582,20 @@ impl ServiceBoardsByIdStatusesById {
 
     /// `/service/boards/{id}/statuses/{id}/info`.
     #[cfg(feature = "service")]
-    pub fn info(&self) -> ServiceBoardsByIdStatusesByIdInfo {
-        ServiceBoardsByIdStatusesByIdInfo(self.0.clone())
+    pub fn info(&self) -> BoardsByIdStatusesByIdInfo {
+        BoardsByIdStatusesByIdInfo(self.0.clone())
     }
 
     /// `/service/boards/{id}/statuses/{id}/notifications`.
     #[cfg(feature = "service")]
-    pub fn notifications(&self) -> ServiceBoardsByIdStatusesByIdNotifications {
-        ServiceBoardsByIdStatusesByIdNotifications(self.0.clone())
+    pub fn notifications(&self) -> BoardsByIdStatusesByIdNotifications {
+        BoardsByIdStatusesByIdNotifications(self.0.clone())
     }
 
     /// `/service/boards/{id}/statuses/{id}/usages`.
     #[cfg(feature = "service")]
-    pub fn usages(&self) -> ServiceBoardsByIdStatusesByIdUsages {
-        ServiceBoardsByIdStatusesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> BoardsByIdStatusesByIdUsages {
+        BoardsByIdStatusesByIdUsages(self.0.clone())
     }
 }
 
@@ -1604,10 +1604,10 @@ impl ServiceBoardsByIdStatusesById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdStatusesByIdInfo(rt::Node);
+pub struct BoardsByIdStatusesByIdInfo(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceBoardsByIdStatusesByIdInfo {
+impl BoardsByIdStatusesByIdInfo {
     /// `GET /service/boards/{parentId}/statuses/{id}/info`
     /// (`getServiceBoardsByParentIdStatusesByIdInfo`): Get BoardStatusInfos.
     #[cfg(feature = "service")]
@@ -1629,10 +1629,10 @@ impl ServiceBoardsByIdStatusesByIdInfo {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdStatusesByIdNotifications(rt::Node);
+pub struct BoardsByIdStatusesByIdNotifications(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceBoardsByIdStatusesByIdNotifications {
+impl BoardsByIdStatusesByIdNotifications {
     /// `GET /service/boards/{grandparentId}/statuses/{parentId}/notifications`
     /// (`getServiceBoardsByGrandparentIdStatusesByParentIdNotifications`): Get List of
     /// BoardStatusNotification.
@@ -1687,8 +1687,8 @@ impl ServiceBoardsByIdStatusesByIdNotifications {
 
     /// One record: `/service/boards/{id}/statuses/{id}/notifications/{id}`.
     #[cfg(feature = "service")]
-    pub fn id(&self, id: i32) -> ServiceBoardsByIdStatusesByIdNotificationsById {
-        ServiceBoardsByIdStatusesByIdNotificationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> BoardsByIdStatusesByIdNotificationsById {
+        BoardsByIdStatusesByIdNotificationsById(self.0.push(id.to_string()))
     }
 }
 
@@ -1697,10 +1697,10 @@ impl ServiceBoardsByIdStatusesByIdNotifications {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdStatusesByIdNotificationsById(rt::Node);
+pub struct BoardsByIdStatusesByIdNotificationsById(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceBoardsByIdStatusesByIdNotificationsById {
+impl BoardsByIdStatusesByIdNotificationsById {
     /// `GET /service/boards/{grandparentId}/statuses/{parentId}/notifications/{id}`
     /// (`getServiceBoardsByGrandparentIdStatusesByParentIdNotificationsById`): Get
     /// BoardStatusNotification.
@@ -1793,10 +1793,10 @@ impl ServiceBoardsByIdStatusesByIdNotificationsById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdStatusesByIdUsages(rt::Node);
+pub struct BoardsByIdStatusesByIdUsages(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceBoardsByIdStatusesByIdUsages {
+impl BoardsByIdStatusesByIdUsages {
     /// `GET /service/boards/{parentId}/statuses/{id}/usages`
     /// (`getServiceBoardsByParentIdStatusesByIdUsages`): Get List of Usage Count.
     ///
@@ -1814,8 +1814,8 @@ impl ServiceBoardsByIdStatusesByIdUsages {
 
     /// `/service/boards/{id}/statuses/{id}/usages/list`.
     #[cfg(feature = "service")]
-    pub fn list_node(&self) -> ServiceBoardsByIdStatusesByIdUsagesList {
-        ServiceBoardsByIdStatusesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> BoardsByIdStatusesByIdUsagesList {
+        BoardsByIdStatusesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -1824,10 +1824,10 @@ impl ServiceBoardsByIdStatusesByIdUsages {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdStatusesByIdUsagesList(rt::Node);
+pub struct BoardsByIdStatusesByIdUsagesList(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceBoardsByIdStatusesByIdUsagesList {
+impl BoardsByIdStatusesByIdUsagesList {
     /// `GET /service/boards/{parentId}/statuses/{id}/usages/list`
     /// (`getServiceBoardsByParentIdStatusesByIdUsagesList`): Get List of Usage.
     ///
@@ -1849,10 +1849,10 @@ impl ServiceBoardsByIdStatusesByIdUsagesList {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdStatusesInfo(rt::Node);
+pub struct BoardsByIdStatusesInfo(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceBoardsByIdStatusesInfo {
+impl BoardsByIdStatusesInfo {
     /// `GET /service/boards/{parentId}/statuses/info` (`getServiceBoardsByParentIdStatusesInfo`):
     /// Get List of BoardStatusInfos.
     ///
@@ -1887,9 +1887,9 @@ impl ServiceBoardsByIdStatusesInfo {
 ///
 /// Part of the typed core: always available.
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdSubtypes(rt::Node);
+pub struct BoardsByIdSubtypes(rt::Node);
 
-impl ServiceBoardsByIdSubtypes {
+impl BoardsByIdSubtypes {
     /// `GET /service/boards/{parentId}/subtypes` (`getServiceBoardsByParentIdSubtypes`): Get List
     /// of BoardSubType.
     ///
@@ -1934,14 +1934,14 @@ impl ServiceBoardsByIdSubtypes {
     }
 
     /// One record: `/service/boards/{id}/subtypes/{id}`.
-    pub fn id(&self, id: i32) -> ServiceBoardsByIdSubtypesById {
-        ServiceBoardsByIdSubtypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> BoardsByIdSubtypesById {
+        BoardsByIdSubtypesById(self.0.push(id.to_string()))
     }
 
     /// `/service/boards/{id}/subtypes/info`.
     #[cfg(feature = "service")]
-    pub fn info(&self) -> ServiceBoardsByIdSubtypesInfo {
-        ServiceBoardsByIdSubtypesInfo(self.0.clone())
+    pub fn info(&self) -> BoardsByIdSubtypesInfo {
+        BoardsByIdSubtypesInfo(self.0.clone())
     }
 }
 
@@ -1949,9 +1949,9 @@ impl ServiceBoardsByIdSubtypes {
 ///
 /// Part of the typed core: always available.
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdSubtypesById(rt::Node);
+pub struct BoardsByIdSubtypesById(rt::Node);
 
-impl ServiceBoardsByIdSubtypesById {
+impl BoardsByIdSubtypesById {
     /// `GET /service/boards/{parentId}/subtypes/{id}` (`getServiceBoardsByParentIdSubtypesById`):
     /// Get BoardSubType.
     pub fn get(&self) -> rt::Call<m::BoardSubType> {
@@ -2027,14 +2027,14 @@ impl ServiceBoardsByIdSubtypesById {
 
     /// `/service/boards/{id}/subtypes/{id}/info`.
     #[cfg(feature = "service")]
-    pub fn info(&self) -> ServiceBoardsByIdSubtypesByIdInfo {
-        ServiceBoardsByIdSubtypesByIdInfo(self.0.clone())
+    pub fn info(&self) -> BoardsByIdSubtypesByIdInfo {
+        BoardsByIdSubtypesByIdInfo(self.0.clone())
     }
 
     /// `/service/boards/{id}/subtypes/{id}/usages`.
     #[cfg(feature = "service")]
-    pub fn usages(&self) -> ServiceBoardsByIdSubtypesByIdUsages {
-        ServiceBoardsByIdSubtypesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> BoardsByIdSubtypesByIdUsages {
+        BoardsByIdSubtypesByIdUsages(self.0.clone())
     }
 }
 
@@ -2043,10 +2043,10 @@ impl ServiceBoardsByIdSubtypesById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdSubtypesByIdInfo(rt::Node);
+pub struct BoardsByIdSubtypesByIdInfo(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceBoardsByIdSubtypesByIdInfo {
+impl BoardsByIdSubtypesByIdInfo {
     /// `GET /service/boards/{parentId}/subtypes/{id}/info`
     /// (`getServiceBoardsByParentIdSubtypesByIdInfo`): Get BoardSubTypeInfos.
     #[cfg(feature = "service")]
@@ -2068,10 +2068,10 @@ impl ServiceBoardsByIdSubtypesByIdInfo {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdSubtypesByIdUsages(rt::Node);
+pub struct BoardsByIdSubtypesByIdUsages(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceBoardsByIdSubtypesByIdUsages {
+impl BoardsByIdSubtypesByIdUsages {
     /// `GET /service/boards/{parentId}/subtypes/{id}/usages`
     /// (`getServiceBoardsByParentIdSubtypesByIdUsages`): Get List of Usage Count.
     ///
@@ -2089,8 +2089,8 @@ impl ServiceBoardsByIdSubtypesByIdUsages {
 
     /// `/service/boards/{id}/subtypes/{id}/usages/list`.
     #[cfg(feature = "service")]
-    pub fn list_node(&self) -> ServiceBoardsByIdSubtypesByIdUsagesList {
-        ServiceBoardsByIdSubtypesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> BoardsByIdSubtypesByIdUsagesList {
+        BoardsByIdSubtypesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -2099,10 +2099,10 @@ impl ServiceBoardsByIdSubtypesByIdUsages {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdSubtypesByIdUsagesList(rt::Node);
+pub struct BoardsByIdSubtypesByIdUsagesList(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceBoardsByIdSubtypesByIdUsagesList {
+impl BoardsByIdSubtypesByIdUsagesList {
     /// `GET /service/boards/{parentId}/subtypes/{id}/usages/list`
     /// (`getServiceBoardsByParentIdSubtypesByIdUsagesList`): Get List of Usage.
     ///
@@ -2124,10 +2124,10 @@ impl ServiceBoardsByIdSubtypesByIdUsagesList {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdSubtypesInfo(rt::Node);
+pub struct BoardsByIdSubtypesInfo(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceBoardsByIdSubtypesInfo {
+impl BoardsByIdSubtypesInfo {
     /// `GET /service/boards/{parentId}/subtypes/info` (`getServiceBoardsByParentIdSubtypesInfo`):
     /// Get List of BoardSubTypeInfos.
     ///
@@ -2163,10 +2163,10 @@ impl ServiceBoardsByIdSubtypesInfo {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdTeams(rt::Node);
+pub struct BoardsByIdTeams(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceBoardsByIdTeams {
+impl BoardsByIdTeams {
     /// `GET /service/boards/{parentId}/teams` (`getServiceBoardsByParentIdTeams`): Get List of
     /// BoardTeam.
     ///
@@ -2215,14 +2215,14 @@ impl ServiceBoardsByIdTeams {
 
     /// One record: `/service/boards/{id}/teams/{id}`.
     #[cfg(feature = "service")]
-    pub fn id(&self, id: i32) -> ServiceBoardsByIdTeamsById {
-        ServiceBoardsByIdTeamsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> BoardsByIdTeamsById {
+        BoardsByIdTeamsById(self.0.push(id.to_string()))
     }
 
     /// `/service/boards/{id}/teams/info`.
     #[cfg(feature = "service")]
-    pub fn info(&self) -> ServiceBoardsByIdTeamsInfo {
-        ServiceBoardsByIdTeamsInfo(self.0.clone())
+    pub fn info(&self) -> BoardsByIdTeamsInfo {
+        BoardsByIdTeamsInfo(self.0.clone())
     }
 }
 
@@ -2231,10 +2231,10 @@ impl ServiceBoardsByIdTeams {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdTeamsById(rt::Node);
+pub struct BoardsByIdTeamsById(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceBoardsByIdTeamsById {
+impl BoardsByIdTeamsById {
     /// `GET /service/boards/{parentId}/teams/{id}` (`getServiceBoardsByParentIdTeamsById`): Get
     /// BoardTeam.
     #[cfg(feature = "service")]
@@ -2315,14 +2315,14 @@ impl ServiceBoardsByIdTeamsById {
 
     /// `/service/boards/{id}/teams/{id}/info`.
     #[cfg(feature = "service")]
-    pub fn info(&self) -> ServiceBoardsByIdTeamsByIdInfo {
-        ServiceBoardsByIdTeamsByIdInfo(self.0.clone())
+    pub fn info(&self) -> BoardsByIdTeamsByIdInfo {
+        BoardsByIdTeamsByIdInfo(self.0.clone())
     }
 
     /// `/service/boards/{id}/teams/{id}/usages`.
     #[cfg(feature = "service")]
-    pub fn usages(&self) -> ServiceBoardsByIdTeamsByIdUsages {
-        ServiceBoardsByIdTeamsByIdUsages(self.0.clone())
+    pub fn usages(&self) -> BoardsByIdTeamsByIdUsages {
+        BoardsByIdTeamsByIdUsages(self.0.clone())
     }
 }
 
@@ -2331,10 +2331,10 @@ impl ServiceBoardsByIdTeamsById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdTeamsByIdInfo(rt::Node);
+pub struct BoardsByIdTeamsByIdInfo(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceBoardsByIdTeamsByIdInfo {
+impl BoardsByIdTeamsByIdInfo {
     /// `GET /service/boards/{parentId}/teams/{id}/info`
     /// (`getServiceBoardsByParentIdTeamsByIdInfo`): Get BoardTeamInfos.
     #[cfg(feature = "service")]
@@ -2356,14 +2356,14 @@ impl ServiceBoardsByIdTeamsByIdInfo {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdTeamsByIdUsages(rt::Node);
+pub struct BoardsByIdTeamsByIdUsages(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceBoardsByIdTeamsByIdUsages {
+impl BoardsByIdTeamsByIdUsages {
     /// `/service/boards/{id}/teams/{id}/usages/list`.
     #[cfg(feature = "service")]
-    pub fn list_node(&self) -> ServiceBoardsByIdTeamsByIdUsagesList {
-        ServiceBoardsByIdTeamsByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> BoardsByIdTeamsByIdUsagesList {
+        BoardsByIdTeamsByIdUsagesList(self.0.clone())
     }
 }
 
@@ -2372,10 +2372,10 @@ impl ServiceBoardsByIdTeamsByIdUsages {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdTeamsByIdUsagesList(rt::Node);
+pub struct BoardsByIdTeamsByIdUsagesList(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceBoardsByIdTeamsByIdUsagesList {
+impl BoardsByIdTeamsByIdUsagesList {
     /// `GET /service/boards/{parentId}/teams/{id}/usages/list`
     /// (`getServiceBoardsByParentIdTeamsByIdUsagesList`): Get List of Usage.
     ///
@@ -2397,10 +2397,10 @@ impl ServiceBoardsByIdTeamsByIdUsagesList {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdTeamsInfo(rt::Node);
+pub struct BoardsByIdTeamsInfo(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceBoardsByIdTeamsInfo {
+impl BoardsByIdTeamsInfo {
     /// `GET /service/boards/{parentId}/teams/info` (`getServiceBoardsByParentIdTeamsInfo`): Get
     /// List of BoardTeamInfos.
     ///
@@ -2436,10 +2436,10 @@ impl ServiceBoardsByIdTeamsInfo {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdTypeSubTypeItemAssociations(rt::Node);
+pub struct BoardsByIdTypeSubTypeItemAssociations(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceBoardsByIdTypeSubTypeItemAssociations {
+impl BoardsByIdTypeSubTypeItemAssociations {
     /// `GET /service/boards/{parentId}/typeSubTypeItemAssociations`
     /// (`getServiceBoardsByParentIdTypeSubTypeItemAssociations`): Get List of
     /// BoardTypeSubTypeItemAssociation.
@@ -2473,8 +2473,8 @@ impl ServiceBoardsByIdTypeSubTypeItemAssociations {
 
     /// One record: `/service/boards/{id}/typeSubTypeItemAssociations/{id}`.
     #[cfg(feature = "service")]
-    pub fn id(&self, id: i32) -> ServiceBoardsByIdTypeSubTypeItemAssociationsById {
-        ServiceBoardsByIdTypeSubTypeItemAssociationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> BoardsByIdTypeSubTypeItemAssociationsById {
+        BoardsByIdTypeSubTypeItemAssociationsById(self.0.push(id.to_string()))
     }
 }
 
@@ -2483,10 +2483,10 @@ impl ServiceBoardsByIdTypeSubTypeItemAssociations {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdTypeSubTypeItemAssociationsById(rt::Node);
+pub struct BoardsByIdTypeSubTypeItemAssociationsById(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceBoardsByIdTypeSubTypeItemAssociationsById {
+impl BoardsByIdTypeSubTypeItemAssociationsById {
     /// `GET /service/boards/{parentId}/typeSubTypeItemAssociations/{id}`
     /// (`getServiceBoardsByParentIdTypeSubTypeItemAssociationsById`): Get
     /// BoardTypeSubTypeItemAssociation.
@@ -2522,9 +2522,9 @@ impl ServiceBoardsByIdTypeSubTypeItemAssociationsById {
 ///
 /// Part of the typed core: always available.
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdTypes(rt::Node);
+pub struct BoardsByIdTypes(rt::Node);
 
-impl ServiceBoardsByIdTypes {
+impl BoardsByIdTypes {
     /// `GET /service/boards/{parentId}/types` (`getServiceBoardsByParentIdTypes`): Get List of
     /// BoardType.
     ///
@@ -2569,8 +2569,8 @@ impl ServiceBoardsByIdTypes {
     }
 
     /// One record: `/service/boards/{id}/types/{id}`.
-    pub fn id(&self, id: i32) -> ServiceBoardsByIdTypesById {
-        ServiceBoardsByIdTypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> BoardsByIdTypesById {
+        BoardsByIdTypesById(self.0.push(id.to_string()))
     }
 }
 
@@ -2578,9 +2578,9 @@ impl ServiceBoardsByIdTypes {
 ///
 /// Part of the typed core: always available.
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdTypesById(rt::Node);
+pub struct BoardsByIdTypesById(rt::Node);
 
-impl ServiceBoardsByIdTypesById {
+impl BoardsByIdTypesById {
     /// `GET /service/boards/{parentId}/types/{id}` (`getServiceBoardsByParentIdTypesById`): Get
     /// BoardType.
     pub fn get(&self) -> rt::Call<m::BoardType> {
@@ -2656,8 +2656,8 @@ impl ServiceBoardsByIdTypesById {
 
     /// `/service/boards/{id}/types/{id}/usages`.
     #[cfg(feature = "service")]
-    pub fn usages(&self) -> ServiceBoardsByIdTypesByIdUsages {
-        ServiceBoardsByIdTypesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> BoardsByIdTypesByIdUsages {
+        BoardsByIdTypesByIdUsages(self.0.clone())
     }
 }
 
@@ -2666,10 +2666,10 @@ impl ServiceBoardsByIdTypesById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdTypesByIdUsages(rt::Node);
+pub struct BoardsByIdTypesByIdUsages(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceBoardsByIdTypesByIdUsages {
+impl BoardsByIdTypesByIdUsages {
     /// `GET /service/boards/{parentId}/types/{id}/usages`
     /// (`getServiceBoardsByParentIdTypesByIdUsages`): Get List of Usage Count.
     ///
@@ -2687,8 +2687,8 @@ impl ServiceBoardsByIdTypesByIdUsages {
 
     /// `/service/boards/{id}/types/{id}/usages/list`.
     #[cfg(feature = "service")]
-    pub fn list_node(&self) -> ServiceBoardsByIdTypesByIdUsagesList {
-        ServiceBoardsByIdTypesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> BoardsByIdTypesByIdUsagesList {
+        BoardsByIdTypesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -2697,10 +2697,10 @@ impl ServiceBoardsByIdTypesByIdUsages {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdTypesByIdUsagesList(rt::Node);
+pub struct BoardsByIdTypesByIdUsagesList(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceBoardsByIdTypesByIdUsagesList {
+impl BoardsByIdTypesByIdUsagesList {
     /// `GET /service/boards/{parentId}/types/{id}/usages/list`
     /// (`getServiceBoardsByParentIdTypesByIdUsagesList`): Get List of Usage.
     ///
@@ -2722,10 +2722,10 @@ impl ServiceBoardsByIdTypesByIdUsagesList {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdUsages(rt::Node);
+pub struct BoardsByIdUsages(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceBoardsByIdUsages {
+impl BoardsByIdUsages {
     /// `GET /service/boards/{id}/usages` (`getServiceBoardsByIdUsages`): Get List of Usage Count.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -2742,8 +2742,8 @@ impl ServiceBoardsByIdUsages {
 
     /// `/service/boards/{id}/usages/list`.
     #[cfg(feature = "service")]
-    pub fn list_node(&self) -> ServiceBoardsByIdUsagesList {
-        ServiceBoardsByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> BoardsByIdUsagesList {
+        BoardsByIdUsagesList(self.0.clone())
     }
 }
 
@@ -2752,10 +2752,10 @@ impl ServiceBoardsByIdUsages {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdUsagesList(rt::Node);
+pub struct BoardsByIdUsagesList(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceBoardsByIdUsagesList {
+impl BoardsByIdUsagesList {
     /// `GET /service/boards/{id}/usages/list` (`getServiceBoardsByIdUsagesList`): Get List of
     /// Usage.
     ///
@@ -2777,10 +2777,10 @@ impl ServiceBoardsByIdUsagesList {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceCodes(rt::Node);
+pub struct Codes(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceCodes {
+impl Codes {
     /// `GET /service/codes` (`getServiceCodes`): Get List of Code.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -2821,8 +2821,8 @@ impl ServiceCodes {
 
     /// One record: `/service/codes/{id}`.
     #[cfg(feature = "service")]
-    pub fn id(&self, id: i32) -> ServiceCodesById {
-        ServiceCodesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CodesById {
+        CodesById(self.0.push(id.to_string()))
     }
 }
 
@@ -2831,10 +2831,10 @@ impl ServiceCodes {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceCodesById(rt::Node);
+pub struct CodesById(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceCodesById {
+impl CodesById {
     /// `GET /service/codes/{id}` (`getServiceCodesById`): Get Code.
     #[cfg(feature = "service")]
     pub fn get(&self) -> rt::Call<m::Code> {
@@ -2910,10 +2910,10 @@ impl ServiceCodesById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceEmailTemplates(rt::Node);
+pub struct EmailTemplates(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceEmailTemplates {
+impl EmailTemplates {
     /// `GET /service/emailTemplates` (`getServiceEmailTemplates`): Get List of
     /// ServiceEmailTemplate.
     ///
@@ -2961,8 +2961,8 @@ impl ServiceEmailTemplates {
 
     /// One record: `/service/emailTemplates/{id}`.
     #[cfg(feature = "service")]
-    pub fn id(&self, id: i32) -> ServiceEmailTemplatesById {
-        ServiceEmailTemplatesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> EmailTemplatesById {
+        EmailTemplatesById(self.0.push(id.to_string()))
     }
 }
 
@@ -2971,10 +2971,10 @@ impl ServiceEmailTemplates {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceEmailTemplatesById(rt::Node);
+pub struct EmailTemplatesById(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceEmailTemplatesById {
+impl EmailTemplatesById {
     /// `GET /service/emailTemplates/{id}` (`getServiceEmailTemplatesById`): Get
     /// ServiceEmailTemplate.
     #[cfg(feature = "service")]
@@ -3055,8 +3055,8 @@ impl ServiceEmailTemplatesById {
 
     /// `/service/emailTemplates/{id}/usages`.
     #[cfg(feature = "service")]
-    pub fn usages(&self) -> ServiceEmailTemplatesByIdUsages {
-        ServiceEmailTemplatesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> EmailTemplatesByIdUsages {
+        EmailTemplatesByIdUsages(self.0.clone())
     }
 }
 
@@ -3065,10 +3065,10 @@ impl ServiceEmailTemplatesById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceEmailTemplatesByIdUsages(rt::Node);
+pub struct EmailTemplatesByIdUsages(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceEmailTemplatesByIdUsages {
+impl EmailTemplatesByIdUsages {
     /// `GET /service/emailTemplates/{id}/usages` (`getServiceEmailTemplatesByIdUsages`): Get List
     /// of Usage Count.
     ///
@@ -3086,8 +3086,8 @@ impl ServiceEmailTemplatesByIdUsages {
 
     /// `/service/emailTemplates/{id}/usages/list`.
     #[cfg(feature = "service")]
-    pub fn list_node(&self) -> ServiceEmailTemplatesByIdUsagesList {
-        ServiceEmailTemplatesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> EmailTemplatesByIdUsagesList {
+        EmailTemplatesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -3096,10 +3096,10 @@ impl ServiceEmailTemplatesByIdUsages {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceEmailTemplatesByIdUsagesList(rt::Node);
+pub struct EmailTemplatesByIdUsagesList(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceEmailTemplatesByIdUsagesList {
+impl EmailTemplatesByIdUsagesList {
     /// `GET /service/emailTemplates/{id}/usages/list` (`getServiceEmailTemplatesByIdUsagesList`):
     /// Get List of Usage.
     ///
@@ -3121,10 +3121,10 @@ impl ServiceEmailTemplatesByIdUsagesList {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceImpacts(rt::Node);
+pub struct Impacts(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceImpacts {
+impl Impacts {
     /// `GET /service/impacts` (`getServiceImpacts`): Get List of Impact.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -3149,8 +3149,8 @@ impl ServiceImpacts {
 
     /// One record: `/service/impacts/{id}`.
     #[cfg(feature = "service")]
-    pub fn id(&self, id: i32) -> ServiceImpactsById {
-        ServiceImpactsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ImpactsById {
+        ImpactsById(self.0.push(id.to_string()))
     }
 }
 
@@ -3159,10 +3159,10 @@ impl ServiceImpacts {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceImpactsById(rt::Node);
+pub struct ImpactsById(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceImpactsById {
+impl ImpactsById {
     /// `GET /service/impacts/{id}` (`getServiceImpactsById`): Get Impact.
     #[cfg(feature = "service")]
     pub fn get(&self) -> rt::Call<m::Impact> {
@@ -3224,20 +3224,20 @@ impl ServiceImpactsById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceInfo(rt::Node);
+pub struct Info(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceInfo {
+impl Info {
     /// `/service/info/boards`.
     #[cfg(feature = "service")]
-    pub fn boards(&self) -> ServiceInfoBoards {
-        ServiceInfoBoards(self.0.clone())
+    pub fn boards(&self) -> InfoBoards {
+        InfoBoards(self.0.clone())
     }
 
     /// `/service/info/boardtypes`.
     #[cfg(feature = "service")]
-    pub fn boardtypes(&self) -> ServiceInfoBoardtypes {
-        ServiceInfoBoardtypes(self.0.clone())
+    pub fn boardtypes(&self) -> InfoBoardtypes {
+        InfoBoardtypes(self.0.clone())
     }
 }
 
@@ -3246,10 +3246,10 @@ impl ServiceInfo {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceInfoBoards(rt::Node);
+pub struct InfoBoards(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceInfoBoards {
+impl InfoBoards {
     /// `GET /service/info/boards` (`getServiceInfoBoards`): Get List of BoardInfo.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -3279,14 +3279,14 @@ impl ServiceInfoBoards {
 
     /// `/service/info/boards/active`.
     #[cfg(feature = "service")]
-    pub fn active(&self) -> ServiceInfoBoardsActive {
-        ServiceInfoBoardsActive(self.0.clone())
+    pub fn active(&self) -> InfoBoardsActive {
+        InfoBoardsActive(self.0.clone())
     }
 
     /// One record: `/service/info/boards/{id}`.
     #[cfg(feature = "service")]
-    pub fn id(&self, id: i32) -> ServiceInfoBoardsById {
-        ServiceInfoBoardsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> InfoBoardsById {
+        InfoBoardsById(self.0.push(id.to_string()))
     }
 }
 
@@ -3295,10 +3295,10 @@ impl ServiceInfoBoards {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceInfoBoardsActive(rt::Node);
+pub struct InfoBoardsActive(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceInfoBoardsActive {
+impl InfoBoardsActive {
     /// `GET /service/info/boards/active` (`getServiceInfoBoardsActive`): Get List of active
     /// BoardInfo.
     ///
@@ -3320,10 +3320,10 @@ impl ServiceInfoBoardsActive {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceInfoBoardsById(rt::Node);
+pub struct InfoBoardsById(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceInfoBoardsById {
+impl InfoBoardsById {
     /// `GET /service/info/boards/{id}` (`getServiceInfoBoardsById`): Get BoardInfo.
     #[cfg(feature = "service")]
     pub fn get(&self) -> rt::Call<m::BoardInfo> {
@@ -3356,10 +3356,10 @@ impl ServiceInfoBoardsById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceInfoBoardtypes(rt::Node);
+pub struct InfoBoardtypes(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceInfoBoardtypes {
+impl InfoBoardtypes {
     /// `GET /service/info/boardtypes` (`getServiceInfoBoardtypes`): Get List of BoardTypeInfo.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -3390,8 +3390,8 @@ impl ServiceInfoBoardtypes {
 
     /// One record: `/service/info/boardtypes/{id}`.
     #[cfg(feature = "service")]
-    pub fn id(&self, id: i32) -> ServiceInfoBoardtypesById {
-        ServiceInfoBoardtypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> InfoBoardtypesById {
+        InfoBoardtypesById(self.0.push(id.to_string()))
     }
 }
 
@@ -3400,10 +3400,10 @@ impl ServiceInfoBoardtypes {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceInfoBoardtypesById(rt::Node);
+pub struct InfoBoardtypesById(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceInfoBoardtypesById {
+impl InfoBoardtypesById {
     /// `GET /service/info/boardtypes/{id}` (`getServiceInfoBoardtypesById`): Get BoardTypeInfo.
     #[cfg(feature = "service")]
     pub fn get(&self) -> rt::Call<m::BoardTypeInfo> {
@@ -3436,10 +3436,10 @@ impl ServiceInfoBoardtypesById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceKnowledgeBaseArticles(rt::Node);
+pub struct KnowledgeBaseArticles(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceKnowledgeBaseArticles {
+impl KnowledgeBaseArticles {
     /// `GET /service/knowledgeBaseArticles` (`getServiceKnowledgeBaseArticles`): Get List of
     /// KnowledgeBaseArticle.
     ///
@@ -3488,8 +3488,8 @@ impl ServiceKnowledgeBaseArticles {
 
     /// One record: `/service/knowledgeBaseArticles/{id}`.
     #[cfg(feature = "service")]
-    pub fn id(&self, id: i32) -> ServiceKnowledgeBaseArticlesById {
-        ServiceKnowledgeBaseArticlesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> KnowledgeBaseArticlesById {
+        KnowledgeBaseArticlesById(self.0.push(id.to_string()))
     }
 }
 
@@ -3498,10 +3498,10 @@ impl ServiceKnowledgeBaseArticles {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceKnowledgeBaseArticlesById(rt::Node);
+pub struct KnowledgeBaseArticlesById(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceKnowledgeBaseArticlesById {
+impl KnowledgeBaseArticlesById {
     /// `GET /service/knowledgeBaseArticles/{id}` (`getServiceKnowledgeBaseArticlesById`): Get
     /// KnowledgeBaseArticle.
     #[cfg(feature = "service")]
@@ -3586,10 +3586,10 @@ impl ServiceKnowledgeBaseArticlesById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceKnowledgeBaseCategories(rt::Node);
+pub struct KnowledgeBaseCategories(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceKnowledgeBaseCategories {
+impl KnowledgeBaseCategories {
     /// `GET /service/knowledgeBaseCategories` (`getServiceKnowledgeBaseCategories`): Get List of
     /// KnowledgeBaseCategory.
     ///
@@ -3638,8 +3638,8 @@ impl ServiceKnowledgeBaseCategories {
 
     /// One record: `/service/knowledgeBaseCategories/{id}`.
     #[cfg(feature = "service")]
-    pub fn id(&self, id: i32) -> ServiceKnowledgeBaseCategoriesById {
-        ServiceKnowledgeBaseCategoriesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> KnowledgeBaseCategoriesById {
+        KnowledgeBaseCategoriesById(self.0.push(id.to_string()))
     }
 }
 
@@ -3648,10 +3648,10 @@ impl ServiceKnowledgeBaseCategories {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceKnowledgeBaseCategoriesById(rt::Node);
+pub struct KnowledgeBaseCategoriesById(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceKnowledgeBaseCategoriesById {
+impl KnowledgeBaseCategoriesById {
     /// `GET /service/knowledgeBaseCategories/{id}` (`getServiceKnowledgeBaseCategoriesById`): Get
     /// KnowledgeBaseCategory.
     #[cfg(feature = "service")]
@@ -3736,10 +3736,10 @@ impl ServiceKnowledgeBaseCategoriesById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceKnowledgeBaseSubCategories(rt::Node);
+pub struct KnowledgeBaseSubCategories(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceKnowledgeBaseSubCategories {
+impl KnowledgeBaseSubCategories {
     /// `GET /service/knowledgeBaseSubCategories` (`getServiceKnowledgeBaseSubCategories`): Get List
     /// of KnowledgeBaseSubCategory.
     ///
@@ -3791,8 +3791,8 @@ impl ServiceKnowledgeBaseSubCategories {
 
     /// One record: `/service/knowledgeBaseSubCategories/{id}`.
     #[cfg(feature = "service")]
-    pub fn id(&self, id: i32) -> ServiceKnowledgeBaseSubCategoriesById {
-        ServiceKnowledgeBaseSubCategoriesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> KnowledgeBaseSubCategoriesById {
+        KnowledgeBaseSubCategoriesById(self.0.push(id.to_string()))
     }
 }
 
@@ -3801,10 +3801,10 @@ impl ServiceKnowledgeBaseSubCategories {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceKnowledgeBaseSubCategoriesById(rt::Node);
+pub struct KnowledgeBaseSubCategoriesById(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceKnowledgeBaseSubCategoriesById {
+impl KnowledgeBaseSubCategoriesById {
     /// `GET /service/knowledgeBaseSubCategories/{id}` (`getServiceKnowledgeBaseSubCategoriesById`):
     /// Get KnowledgeBaseSubCategory.
     #[cfg(feature = "service")]
@@ -3888,8 +3888,8 @@ impl ServiceKnowledgeBaseSubCategoriesById {
 
     /// `/service/knowledgeBaseSubCategories/{id}/usages`.
     #[cfg(feature = "service")]
-    pub fn usages(&self) -> ServiceKnowledgeBaseSubCategoriesByIdUsages {
-        ServiceKnowledgeBaseSubCategoriesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> KnowledgeBaseSubCategoriesByIdUsages {
+        KnowledgeBaseSubCategoriesByIdUsages(self.0.clone())
     }
 }
 
@@ -3898,10 +3898,10 @@ impl ServiceKnowledgeBaseSubCategoriesById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceKnowledgeBaseSubCategoriesByIdUsages(rt::Node);
+pub struct KnowledgeBaseSubCategoriesByIdUsages(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceKnowledgeBaseSubCategoriesByIdUsages {
+impl KnowledgeBaseSubCategoriesByIdUsages {
     /// `GET /service/knowledgeBaseSubCategories/{id}/usages`
     /// (`getServiceKnowledgeBaseSubCategoriesByIdUsages`): Get List of Usage Count.
     ///
@@ -3919,8 +3919,8 @@ impl ServiceKnowledgeBaseSubCategoriesByIdUsages {
 
     /// `/service/knowledgeBaseSubCategories/{id}/usages/list`.
     #[cfg(feature = "service")]
-    pub fn list_node(&self) -> ServiceKnowledgeBaseSubCategoriesByIdUsagesList {
-        ServiceKnowledgeBaseSubCategoriesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> KnowledgeBaseSubCategoriesByIdUsagesList {
+        KnowledgeBaseSubCategoriesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -3929,10 +3929,10 @@ impl ServiceKnowledgeBaseSubCategoriesByIdUsages {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceKnowledgeBaseSubCategoriesByIdUsagesList(rt::Node);
+pub struct KnowledgeBaseSubCategoriesByIdUsagesList(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceKnowledgeBaseSubCategoriesByIdUsagesList {
+impl KnowledgeBaseSubCategoriesByIdUsagesList {
     /// `GET /service/knowledgeBaseSubCategories/{id}/usages/list`
     /// (`getServiceKnowledgeBaseSubCategoriesByIdUsagesList`): Get List of Usage.
     ///
@@ -3954,10 +3954,10 @@ impl ServiceKnowledgeBaseSubCategoriesByIdUsagesList {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceKnowledgebasesettings(rt::Node);
+pub struct Knowledgebasesettings(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceKnowledgebasesettings {
+impl Knowledgebasesettings {
     /// `GET /service/knowledgebasesettings` (`getServiceKnowledgebasesettings`): Get
     /// KnowledgeBaseSettings.
     #[cfg(feature = "service")]
@@ -3992,8 +3992,8 @@ impl ServiceKnowledgebasesettings {
 
     /// One record: `/service/knowledgebasesettings/{id}`.
     #[cfg(feature = "service")]
-    pub fn id(&self, id: i32) -> ServiceKnowledgebasesettingsById {
-        ServiceKnowledgebasesettingsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> KnowledgebasesettingsById {
+        KnowledgebasesettingsById(self.0.push(id.to_string()))
     }
 }
 
@@ -4002,10 +4002,10 @@ impl ServiceKnowledgebasesettings {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceKnowledgebasesettingsById(rt::Node);
+pub struct KnowledgebasesettingsById(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceKnowledgebasesettingsById {
+impl KnowledgebasesettingsById {
     /// `GET /service/knowledgebasesettings/{id}` (`getServiceKnowledgebasesettingsById`): Get
     /// KnowledgeBaseSettings.
     #[cfg(feature = "service")]
@@ -4075,10 +4075,10 @@ impl ServiceKnowledgebasesettingsById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceLocations(rt::Node);
+pub struct Locations(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceLocations {
+impl Locations {
     /// `GET /service/locations` (`getServiceLocations`): Get List of ServiceLocation.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -4119,14 +4119,14 @@ impl ServiceLocations {
 
     /// One record: `/service/locations/{id}`.
     #[cfg(feature = "service")]
-    pub fn id(&self, id: i32) -> ServiceLocationsById {
-        ServiceLocationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> LocationsById {
+        LocationsById(self.0.push(id.to_string()))
     }
 
     /// `/service/locations/info`.
     #[cfg(feature = "service")]
-    pub fn info(&self) -> ServiceLocationsInfo {
-        ServiceLocationsInfo(self.0.clone())
+    pub fn info(&self) -> LocationsInfo {
+        LocationsInfo(self.0.clone())
     }
 }
 
@@ -4135,10 +4135,10 @@ impl ServiceLocations {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceLocationsById(rt::Node);
+pub struct LocationsById(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceLocationsById {
+impl LocationsById {
     /// `GET /service/locations/{id}` (`getServiceLocationsById`): Get ServiceLocation.
     #[cfg(feature = "service")]
     pub fn get(&self) -> rt::Call<m::ServiceLocation> {
@@ -4214,8 +4214,8 @@ impl ServiceLocationsById {
 
     /// `/service/locations/{id}/info`.
     #[cfg(feature = "service")]
-    pub fn info(&self) -> ServiceLocationsByIdInfo {
-        ServiceLocationsByIdInfo(self.0.clone())
+    pub fn info(&self) -> LocationsByIdInfo {
+        LocationsByIdInfo(self.0.clone())
     }
 }
 
@@ -4224,10 +4224,10 @@ impl ServiceLocationsById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceLocationsByIdInfo(rt::Node);
+pub struct LocationsByIdInfo(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceLocationsByIdInfo {
+impl LocationsByIdInfo {
     /// `GET /service/locations/{id}/info` (`getServiceLocationsByIdInfo`): Get
     /// ServiceLocationInfos.
     #[cfg(feature = "service")]
@@ -4249,10 +4249,10 @@ impl ServiceLocationsByIdInfo {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceLocationsInfo(rt::Node);
+pub struct LocationsInfo(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceLocationsInfo {
+impl LocationsInfo {
     /// `GET /service/locations/info` (`getServiceLocationsInfo`): Get List of ServiceLocationInfos.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -4286,9 +4286,9 @@ impl ServiceLocationsInfo {
 ///
 /// Part of the typed core: always available.
 #[derive(Clone, Debug)]
-pub struct ServicePriorities(rt::Node);
+pub struct Priorities(rt::Node);
 
-impl ServicePriorities {
+impl Priorities {
     /// `GET /service/priorities` (`getServicePriorities`): Get List of Priority.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -4330,8 +4330,8 @@ impl ServicePriorities {
     }
 
     /// One record: `/service/priorities/{id}`.
-    pub fn id(&self, id: i32) -> ServicePrioritiesById {
-        ServicePrioritiesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> PrioritiesById {
+        PrioritiesById(self.0.push(id.to_string()))
     }
 }
 
@@ -4339,9 +4339,9 @@ impl ServicePriorities {
 ///
 /// Part of the typed core: always available.
 #[derive(Clone, Debug)]
-pub struct ServicePrioritiesById(rt::Node);
+pub struct PrioritiesById(rt::Node);
 
-impl ServicePrioritiesById {
+impl PrioritiesById {
     /// `GET /service/priorities/{id}` (`getServicePrioritiesById`): Get Priority.
     pub fn get(&self) -> rt::Call<m::Priority> {
         rt::json(
@@ -4412,14 +4412,14 @@ impl ServicePrioritiesById {
 
     /// `/service/priorities/{id}/image`.
     #[cfg(feature = "service")]
-    pub fn image(&self) -> ServicePrioritiesByIdImage {
-        ServicePrioritiesByIdImage(self.0.clone())
+    pub fn image(&self) -> PrioritiesByIdImage {
+        PrioritiesByIdImage(self.0.clone())
     }
 
     /// `/service/priorities/{id}/usages`.
     #[cfg(feature = "service")]
-    pub fn usages(&self) -> ServicePrioritiesByIdUsages {
-        ServicePrioritiesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> PrioritiesByIdUsages {
+        PrioritiesByIdUsages(self.0.clone())
     }
 }
 
@@ -4428,10 +4428,10 @@ impl ServicePrioritiesById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServicePrioritiesByIdImage(rt::Node);
+pub struct PrioritiesByIdImage(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServicePrioritiesByIdImage {
+impl PrioritiesByIdImage {
     /// `GET /service/priorities/{id}/image` (`getServicePrioritiesByIdImage`): Get Priority.
     ///
     /// The raw content of the response (a file or an image).
@@ -4486,10 +4486,10 @@ pub struct GetServicePrioritiesByIdImageParams {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServicePrioritiesByIdUsages(rt::Node);
+pub struct PrioritiesByIdUsages(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServicePrioritiesByIdUsages {
+impl PrioritiesByIdUsages {
     /// `GET /service/priorities/{id}/usages` (`getServicePrioritiesByIdUsages`): Get List of Usage
     /// Count.
     ///
@@ -4507,8 +4507,8 @@ impl ServicePrioritiesByIdUsages {
 
     /// `/service/priorities/{id}/usages/list`.
     #[cfg(feature = "service")]
-    pub fn list_node(&self) -> ServicePrioritiesByIdUsagesList {
-        ServicePrioritiesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> PrioritiesByIdUsagesList {
+        PrioritiesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -4517,10 +4517,10 @@ impl ServicePrioritiesByIdUsages {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServicePrioritiesByIdUsagesList(rt::Node);
+pub struct PrioritiesByIdUsagesList(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServicePrioritiesByIdUsagesList {
+impl PrioritiesByIdUsagesList {
     /// `GET /service/priorities/{id}/usages/list` (`getServicePrioritiesByIdUsagesList`): Get List
     /// of Usage.
     ///
@@ -4542,20 +4542,20 @@ impl ServicePrioritiesByIdUsagesList {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServicePriority(rt::Node);
+pub struct Priority(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServicePriority {
+impl Priority {
     /// One record: `/service/priority/{id}`.
     #[cfg(feature = "service")]
-    pub fn id(&self, id: i32) -> ServicePriorityById {
-        ServicePriorityById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> PriorityById {
+        PriorityById(self.0.push(id.to_string()))
     }
 
     /// `/service/priority/info`.
     #[cfg(feature = "service")]
-    pub fn info(&self) -> ServicePriorityInfo {
-        ServicePriorityInfo(self.0.clone())
+    pub fn info(&self) -> PriorityInfo {
+        PriorityInfo(self.0.clone())
     }
 }
 
@@ -4564,14 +4564,14 @@ impl ServicePriority {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServicePriorityById(rt::Node);
+pub struct PriorityById(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServicePriorityById {
+impl PriorityById {
     /// `/service/priority/{id}/info`.
     #[cfg(feature = "service")]
-    pub fn info(&self) -> ServicePriorityByIdInfo {
-        ServicePriorityByIdInfo(self.0.clone())
+    pub fn info(&self) -> PriorityByIdInfo {
+        PriorityByIdInfo(self.0.clone())
     }
 }
 
@@ -4580,10 +4580,10 @@ impl ServicePriorityById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServicePriorityByIdInfo(rt::Node);
+pub struct PriorityByIdInfo(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServicePriorityByIdInfo {
+impl PriorityByIdInfo {
     /// `GET /service/priority/{id}/info` (`getServicePriorityByIdInfo`): Get PriorityInfos.
     #[cfg(feature = "service")]
     pub fn get(&self) -> rt::Call<m::PriorityInfo> {
@@ -4604,10 +4604,10 @@ impl ServicePriorityByIdInfo {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServicePriorityInfo(rt::Node);
+pub struct PriorityInfo(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServicePriorityInfo {
+impl PriorityInfo {
     /// `GET /service/priority/info` (`getServicePriorityInfo`): Get List of PriorityInfos.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -4628,14 +4628,14 @@ impl ServicePriorityInfo {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceScheduling(rt::Node);
+pub struct Scheduling(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceScheduling {
+impl Scheduling {
     /// `/service/scheduling/members`.
     #[cfg(feature = "service")]
-    pub fn members(&self) -> ServiceSchedulingMembers {
-        ServiceSchedulingMembers(self.0.clone())
+    pub fn members(&self) -> SchedulingMembers {
+        SchedulingMembers(self.0.clone())
     }
 }
 
@@ -4644,20 +4644,20 @@ impl ServiceScheduling {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceSchedulingMembers(rt::Node);
+pub struct SchedulingMembers(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceSchedulingMembers {
+impl SchedulingMembers {
     /// One record: `/service/scheduling/members/{id}`.
     #[cfg(feature = "service")]
-    pub fn id(&self, id: i32) -> ServiceSchedulingMembersById {
-        ServiceSchedulingMembersById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> SchedulingMembersById {
+        SchedulingMembersById(self.0.push(id.to_string()))
     }
 
     /// `/service/scheduling/members/info`.
     #[cfg(feature = "service")]
-    pub fn info(&self) -> ServiceSchedulingMembersInfo {
-        ServiceSchedulingMembersInfo(self.0.clone())
+    pub fn info(&self) -> SchedulingMembersInfo {
+        SchedulingMembersInfo(self.0.clone())
     }
 }
 
@@ -4666,14 +4666,14 @@ impl ServiceSchedulingMembers {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceSchedulingMembersById(rt::Node);
+pub struct SchedulingMembersById(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceSchedulingMembersById {
+impl SchedulingMembersById {
     /// `/service/scheduling/members/{id}/info`.
     #[cfg(feature = "service")]
-    pub fn info(&self) -> ServiceSchedulingMembersByIdInfo {
-        ServiceSchedulingMembersByIdInfo(self.0.clone())
+    pub fn info(&self) -> SchedulingMembersByIdInfo {
+        SchedulingMembersByIdInfo(self.0.clone())
     }
 }
 
@@ -4682,10 +4682,10 @@ impl ServiceSchedulingMembersById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceSchedulingMembersByIdInfo(rt::Node);
+pub struct SchedulingMembersByIdInfo(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceSchedulingMembersByIdInfo {
+impl SchedulingMembersByIdInfo {
     /// `GET /service/scheduling/members/{id}/info` (`getServiceSchedulingMembersByIdInfo`): Get
     /// SchedulingMemberInfos.
     #[cfg(feature = "service")]
@@ -4707,10 +4707,10 @@ impl ServiceSchedulingMembersByIdInfo {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceSchedulingMembersInfo(rt::Node);
+pub struct SchedulingMembersInfo(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceSchedulingMembersInfo {
+impl SchedulingMembersInfo {
     /// `GET /service/scheduling/members/info` (`getServiceSchedulingMembersInfo`): Get List of
     /// SchedulingMemberInfos.
     ///
@@ -4746,10 +4746,10 @@ impl ServiceSchedulingMembersInfo {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceServiceSignoff(rt::Node);
+pub struct ServiceSignoff(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceServiceSignoff {
+impl ServiceSignoff {
     /// `GET /service/serviceSignoff` (`getServiceServiceSignoff`): Get List of ServiceSignoff.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -4796,14 +4796,14 @@ impl ServiceServiceSignoff {
 
     /// One record: `/service/serviceSignoff/{id}`.
     #[cfg(feature = "service")]
-    pub fn id(&self, id: i32) -> ServiceServiceSignoffById {
-        ServiceServiceSignoffById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ServiceSignoffById {
+        ServiceSignoffById(self.0.push(id.to_string()))
     }
 
     /// `/service/serviceSignoff/info`.
     #[cfg(feature = "service")]
-    pub fn info(&self) -> ServiceServiceSignoffInfo {
-        ServiceServiceSignoffInfo(self.0.clone())
+    pub fn info(&self) -> ServiceSignoffInfo {
+        ServiceSignoffInfo(self.0.clone())
     }
 }
 
@@ -4812,10 +4812,10 @@ impl ServiceServiceSignoff {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceServiceSignoffById(rt::Node);
+pub struct ServiceSignoffById(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceServiceSignoffById {
+impl ServiceSignoffById {
     /// `GET /service/serviceSignoff/{id}` (`getServiceServiceSignoffById`): Get ServiceSignoff.
     #[cfg(feature = "service")]
     pub fn get(&self) -> rt::Call<m::ServiceSignoff> {
@@ -4893,20 +4893,20 @@ impl ServiceServiceSignoffById {
 
     /// `/service/serviceSignoff/{id}/info`.
     #[cfg(feature = "service")]
-    pub fn info(&self) -> ServiceServiceSignoffByIdInfo {
-        ServiceServiceSignoffByIdInfo(self.0.clone())
+    pub fn info(&self) -> ServiceSignoffByIdInfo {
+        ServiceSignoffByIdInfo(self.0.clone())
     }
 
     /// `/service/serviceSignoff/{id}/signoffcustomfields`.
     #[cfg(feature = "service")]
-    pub fn signoffcustomfields(&self) -> ServiceServiceSignoffByIdSignoffcustomfields {
-        ServiceServiceSignoffByIdSignoffcustomfields(self.0.clone())
+    pub fn signoffcustomfields(&self) -> ServiceSignoffByIdSignoffcustomfields {
+        ServiceSignoffByIdSignoffcustomfields(self.0.clone())
     }
 
     /// `/service/serviceSignoff/{id}/usages`.
     #[cfg(feature = "service")]
-    pub fn usages(&self) -> ServiceServiceSignoffByIdUsages {
-        ServiceServiceSignoffByIdUsages(self.0.clone())
+    pub fn usages(&self) -> ServiceSignoffByIdUsages {
+        ServiceSignoffByIdUsages(self.0.clone())
     }
 }
 
@@ -4915,10 +4915,10 @@ impl ServiceServiceSignoffById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceServiceSignoffByIdInfo(rt::Node);
+pub struct ServiceSignoffByIdInfo(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceServiceSignoffByIdInfo {
+impl ServiceSignoffByIdInfo {
     /// `GET /service/serviceSignoff/{id}/info` (`getServiceServiceSignoffByIdInfo`): Get
     /// ServiceSignoffInfos.
     #[cfg(feature = "service")]
@@ -4940,10 +4940,10 @@ impl ServiceServiceSignoffByIdInfo {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceServiceSignoffByIdSignoffcustomfields(rt::Node);
+pub struct ServiceSignoffByIdSignoffcustomfields(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceServiceSignoffByIdSignoffcustomfields {
+impl ServiceSignoffByIdSignoffcustomfields {
     /// `GET /service/serviceSignoff/{parentId}/signoffcustomfields`
     /// (`getServiceServiceSignoffByParentIdSignoffcustomfields`): Get List of
     /// ServiceSignoffCustomField.
@@ -4997,8 +4997,8 @@ impl ServiceServiceSignoffByIdSignoffcustomfields {
 
     /// One record: `/service/serviceSignoff/{id}/signoffcustomfields/{id}`.
     #[cfg(feature = "service")]
-    pub fn id(&self, id: i32) -> ServiceServiceSignoffByIdSignoffcustomfieldsById {
-        ServiceServiceSignoffByIdSignoffcustomfieldsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ServiceSignoffByIdSignoffcustomfieldsById {
+        ServiceSignoffByIdSignoffcustomfieldsById(self.0.push(id.to_string()))
     }
 }
 
@@ -5007,10 +5007,10 @@ impl ServiceServiceSignoffByIdSignoffcustomfields {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceServiceSignoffByIdSignoffcustomfieldsById(rt::Node);
+pub struct ServiceSignoffByIdSignoffcustomfieldsById(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceServiceSignoffByIdSignoffcustomfieldsById {
+impl ServiceSignoffByIdSignoffcustomfieldsById {
     /// `GET /service/serviceSignoff/{parentId}/signoffcustomfields/{id}`
     /// (`getServiceServiceSignoffByParentIdSignoffcustomfieldsById`): Get
     /// ServiceSignoffCustomField.
@@ -5103,10 +5103,10 @@ impl ServiceServiceSignoffByIdSignoffcustomfieldsById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceServiceSignoffByIdUsages(rt::Node);
+pub struct ServiceSignoffByIdUsages(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceServiceSignoffByIdUsages {
+impl ServiceSignoffByIdUsages {
     /// `GET /service/serviceSignoff/{id}/usages` (`getServiceServiceSignoffByIdUsages`): Get List
     /// of Usage Count.
     ///
@@ -5124,8 +5124,8 @@ impl ServiceServiceSignoffByIdUsages {
 
     /// `/service/serviceSignoff/{id}/usages/list`.
     #[cfg(feature = "service")]
-    pub fn list_node(&self) -> ServiceServiceSignoffByIdUsagesList {
-        ServiceServiceSignoffByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> ServiceSignoffByIdUsagesList {
+        ServiceSignoffByIdUsagesList(self.0.clone())
     }
 }
 
@@ -5134,10 +5134,10 @@ impl ServiceServiceSignoffByIdUsages {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceServiceSignoffByIdUsagesList(rt::Node);
+pub struct ServiceSignoffByIdUsagesList(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceServiceSignoffByIdUsagesList {
+impl ServiceSignoffByIdUsagesList {
     /// `GET /service/serviceSignoff/{id}/usages/list` (`getServiceServiceSignoffByIdUsagesList`):
     /// Get List of Usage.
     ///
@@ -5159,10 +5159,10 @@ impl ServiceServiceSignoffByIdUsagesList {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceServiceSignoffInfo(rt::Node);
+pub struct ServiceSignoffInfo(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceServiceSignoffInfo {
+impl ServiceSignoffInfo {
     /// `GET /service/serviceSignoff/info` (`getServiceServiceSignoffInfo`): Get List of
     /// ServiceSignoffInfos.
     ///
@@ -5198,10 +5198,10 @@ impl ServiceServiceSignoffInfo {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceSeverities(rt::Node);
+pub struct Severities(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceSeverities {
+impl Severities {
     /// `GET /service/severities` (`getServiceSeverities`): Get List of Severity.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -5231,8 +5231,8 @@ impl ServiceSeverities {
 
     /// One record: `/service/severities/{id}`.
     #[cfg(feature = "service")]
-    pub fn id(&self, id: i32) -> ServiceSeveritiesById {
-        ServiceSeveritiesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> SeveritiesById {
+        SeveritiesById(self.0.push(id.to_string()))
     }
 }
 
@@ -5241,10 +5241,10 @@ impl ServiceSeverities {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceSeveritiesById(rt::Node);
+pub struct SeveritiesById(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceSeveritiesById {
+impl SeveritiesById {
     /// `GET /service/severities/{id}` (`getServiceSeveritiesById`): Get Severity.
     #[cfg(feature = "service")]
     pub fn get(&self) -> rt::Call<m::Severity> {
@@ -5313,10 +5313,10 @@ impl ServiceSeveritiesById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceSlas(rt::Node);
+pub struct Slas(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceSlas {
+impl Slas {
     /// `GET /service/SLAs` (`getServiceSLAs`): Get List of SLA.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -5352,14 +5352,14 @@ impl ServiceSlas {
 
     /// One record: `/service/slas/{id}`.
     #[cfg(feature = "service")]
-    pub fn id(&self, id: i32) -> ServiceSlasById {
-        ServiceSlasById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> SlasById {
+        SlasById(self.0.push(id.to_string()))
     }
 
     /// `/service/slas/info`.
     #[cfg(feature = "service")]
-    pub fn info(&self) -> ServiceSlasInfo {
-        ServiceSlasInfo(self.0.clone())
+    pub fn info(&self) -> SlasInfo {
+        SlasInfo(self.0.clone())
     }
 }
 
@@ -5368,10 +5368,10 @@ impl ServiceSlas {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceSlasById(rt::Node);
+pub struct SlasById(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceSlasById {
+impl SlasById {
     /// `GET /service/SLAs/{id}` (`getServiceSLAsById`): Get SLA.
     #[cfg(feature = "service")]
     pub fn get(&self) -> rt::Call<m::SLA> {
@@ -5443,20 +5443,20 @@ impl ServiceSlasById {
 
     /// `/service/slas/{id}/info`.
     #[cfg(feature = "service")]
-    pub fn info(&self) -> ServiceSlasByIdInfo {
-        ServiceSlasByIdInfo(self.0.clone())
+    pub fn info(&self) -> SlasByIdInfo {
+        SlasByIdInfo(self.0.clone())
     }
 
     /// `/service/slas/{id}/priorities`.
     #[cfg(feature = "service")]
-    pub fn priorities(&self) -> ServiceSlasByIdPriorities {
-        ServiceSlasByIdPriorities(self.0.clone())
+    pub fn priorities(&self) -> SlasByIdPriorities {
+        SlasByIdPriorities(self.0.clone())
     }
 
     /// `/service/slas/{id}/usages`.
     #[cfg(feature = "service")]
-    pub fn usages(&self) -> ServiceSlasByIdUsages {
-        ServiceSlasByIdUsages(self.0.clone())
+    pub fn usages(&self) -> SlasByIdUsages {
+        SlasByIdUsages(self.0.clone())
     }
 }
 
@@ -5465,10 +5465,10 @@ impl ServiceSlasById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceSlasByIdInfo(rt::Node);
+pub struct SlasByIdInfo(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceSlasByIdInfo {
+impl SlasByIdInfo {
     /// `GET /service/slas/{id}/info` (`getServiceSlasByIdInfo`): Get SLAInfos.
     #[cfg(feature = "service")]
     pub fn get(&self) -> rt::Call<m::SLAInfo> {
@@ -5489,10 +5489,10 @@ impl ServiceSlasByIdInfo {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceSlasByIdPriorities(rt::Node);
+pub struct SlasByIdPriorities(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceSlasByIdPriorities {
+impl SlasByIdPriorities {
     /// `GET /service/SLAs/{parentId}/priorities` (`getServiceSLAsByParentIdPriorities`): Get List
     /// of SLAPriority.
     ///
@@ -5541,8 +5541,8 @@ impl ServiceSlasByIdPriorities {
 
     /// One record: `/service/slas/{id}/priorities/{id}`.
     #[cfg(feature = "service")]
-    pub fn id(&self, id: i32) -> ServiceSlasByIdPrioritiesById {
-        ServiceSlasByIdPrioritiesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> SlasByIdPrioritiesById {
+        SlasByIdPrioritiesById(self.0.push(id.to_string()))
     }
 }
 
@@ -5551,10 +5551,10 @@ impl ServiceSlasByIdPriorities {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceSlasByIdPrioritiesById(rt::Node);
+pub struct SlasByIdPrioritiesById(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceSlasByIdPrioritiesById {
+impl SlasByIdPrioritiesById {
     /// `GET /service/SLAs/{parentId}/priorities/{id}` (`getServiceSLAsByParentIdPrioritiesById`):
     /// Get SLAPriority.
     #[cfg(feature = "service")]
@@ -5639,10 +5639,10 @@ impl ServiceSlasByIdPrioritiesById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceSlasByIdUsages(rt::Node);
+pub struct SlasByIdUsages(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceSlasByIdUsages {
+impl SlasByIdUsages {
     /// `GET /service/SLAs/{id}/usages` (`getServiceSLAsByIdUsages`): Get List of Usage.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -5659,8 +5659,8 @@ impl ServiceSlasByIdUsages {
 
     /// `/service/slas/{id}/usages/list`.
     #[cfg(feature = "service")]
-    pub fn list_node(&self) -> ServiceSlasByIdUsagesList {
-        ServiceSlasByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> SlasByIdUsagesList {
+        SlasByIdUsagesList(self.0.clone())
     }
 }
 
@@ -5669,10 +5669,10 @@ impl ServiceSlasByIdUsages {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceSlasByIdUsagesList(rt::Node);
+pub struct SlasByIdUsagesList(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceSlasByIdUsagesList {
+impl SlasByIdUsagesList {
     /// `GET /service/SLAs/{id}/usages/list` (`getServiceSLAsByIdUsagesList`): Get List of Usage.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -5693,10 +5693,10 @@ impl ServiceSlasByIdUsagesList {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceSlasInfo(rt::Node);
+pub struct SlasInfo(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceSlasInfo {
+impl SlasInfo {
     /// `GET /service/slas/info` (`getServiceSlasInfo`): Get List of SLAInfos.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -5725,10 +5725,10 @@ impl ServiceSlasInfo {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceSources(rt::Node);
+pub struct Sources(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceSources {
+impl Sources {
     /// `GET /service/sources` (`getServiceSources`): Get List of Source.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -5769,14 +5769,14 @@ impl ServiceSources {
 
     /// One record: `/service/sources/{id}`.
     #[cfg(feature = "service")]
-    pub fn id(&self, id: i32) -> ServiceSourcesById {
-        ServiceSourcesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> SourcesById {
+        SourcesById(self.0.push(id.to_string()))
     }
 
     /// `/service/sources/info`.
     #[cfg(feature = "service")]
-    pub fn info(&self) -> ServiceSourcesInfo {
-        ServiceSourcesInfo(self.0.clone())
+    pub fn info(&self) -> SourcesInfo {
+        SourcesInfo(self.0.clone())
     }
 }
 
@@ -5785,10 +5785,10 @@ impl ServiceSources {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceSourcesById(rt::Node);
+pub struct SourcesById(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceSourcesById {
+impl SourcesById {
     /// `GET /service/sources/{id}` (`getServiceSourcesById`): Get Source.
     #[cfg(feature = "service")]
     pub fn get(&self) -> rt::Call<m::Source> {
@@ -5860,14 +5860,14 @@ impl ServiceSourcesById {
 
     /// `/service/sources/{id}/info`.
     #[cfg(feature = "service")]
-    pub fn info(&self) -> ServiceSourcesByIdInfo {
-        ServiceSourcesByIdInfo(self.0.clone())
+    pub fn info(&self) -> SourcesByIdInfo {
+        SourcesByIdInfo(self.0.clone())
     }
 
     /// `/service/sources/{id}/usages`.
     #[cfg(feature = "service")]
-    pub fn usages(&self) -> ServiceSourcesByIdUsages {
-        ServiceSourcesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> SourcesByIdUsages {
+        SourcesByIdUsages(self.0.clone())
     }
 }
 
@@ -5876,10 +5876,10 @@ impl ServiceSourcesById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceSourcesByIdInfo(rt::Node);
+pub struct SourcesByIdInfo(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceSourcesByIdInfo {
+impl SourcesByIdInfo {
     /// `GET /service/sources/{id}/info` (`getServiceSourcesByIdInfo`): Get SourceInfos.
     #[cfg(feature = "service")]
     pub fn get(&self) -> rt::Call<m::SourceInfo> {
@@ -5900,10 +5900,10 @@ impl ServiceSourcesByIdInfo {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceSourcesByIdUsages(rt::Node);
+pub struct SourcesByIdUsages(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceSourcesByIdUsages {
+impl SourcesByIdUsages {
     /// `GET /service/sources/{id}/usages` (`getServiceSourcesByIdUsages`): Get List of Usage Count.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -5920,8 +5920,8 @@ impl ServiceSourcesByIdUsages {
 
     /// `/service/sources/{id}/usages/list`.
     #[cfg(feature = "service")]
-    pub fn list_node(&self) -> ServiceSourcesByIdUsagesList {
-        ServiceSourcesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> SourcesByIdUsagesList {
+        SourcesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -5930,10 +5930,10 @@ impl ServiceSourcesByIdUsages {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceSourcesByIdUsagesList(rt::Node);
+pub struct SourcesByIdUsagesList(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceSourcesByIdUsagesList {
+impl SourcesByIdUsagesList {
     /// `GET /service/sources/{id}/usages/list` (`getServiceSourcesByIdUsagesList`): Get List of
     /// Usage.
     ///
@@ -5955,10 +5955,10 @@ impl ServiceSourcesByIdUsagesList {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceSourcesInfo(rt::Node);
+pub struct SourcesInfo(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceSourcesInfo {
+impl SourcesInfo {
     /// `GET /service/sources/info` (`getServiceSourcesInfo`): Get List of SourceInfos.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -5992,10 +5992,10 @@ impl ServiceSourcesInfo {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceSurveys(rt::Node);
+pub struct Surveys(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceSurveys {
+impl Surveys {
     /// `GET /service/surveys` (`getServiceSurveys`): Get List of ServiceSurvey.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -6036,8 +6036,8 @@ impl ServiceSurveys {
 
     /// One record: `/service/surveys/{id}`.
     #[cfg(feature = "service")]
-    pub fn id(&self, id: i32) -> ServiceSurveysById {
-        ServiceSurveysById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> SurveysById {
+        SurveysById(self.0.push(id.to_string()))
     }
 }
 
@@ -6046,10 +6046,10 @@ impl ServiceSurveys {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceSurveysById(rt::Node);
+pub struct SurveysById(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceSurveysById {
+impl SurveysById {
     /// `GET /service/surveys/{id}` (`getServiceSurveysById`): Get ServiceSurvey.
     #[cfg(feature = "service")]
     pub fn get(&self) -> rt::Call<m::ServiceSurvey> {
@@ -6121,26 +6121,26 @@ impl ServiceSurveysById {
 
     /// `/service/surveys/{id}/copy`.
     #[cfg(feature = "service")]
-    pub fn copy(&self) -> ServiceSurveysByIdCopy {
-        ServiceSurveysByIdCopy(self.0.clone())
+    pub fn copy(&self) -> SurveysByIdCopy {
+        SurveysByIdCopy(self.0.clone())
     }
 
     /// `/service/surveys/{id}/questions`.
     #[cfg(feature = "service")]
-    pub fn questions(&self) -> ServiceSurveysByIdQuestions {
-        ServiceSurveysByIdQuestions(self.0.clone())
+    pub fn questions(&self) -> SurveysByIdQuestions {
+        SurveysByIdQuestions(self.0.clone())
     }
 
     /// `/service/surveys/{id}/results`.
     #[cfg(feature = "service")]
-    pub fn results(&self) -> ServiceSurveysByIdResults {
-        ServiceSurveysByIdResults(self.0.clone())
+    pub fn results(&self) -> SurveysByIdResults {
+        SurveysByIdResults(self.0.clone())
     }
 
     /// `/service/surveys/{id}/usages`.
     #[cfg(feature = "service")]
-    pub fn usages(&self) -> ServiceSurveysByIdUsages {
-        ServiceSurveysByIdUsages(self.0.clone())
+    pub fn usages(&self) -> SurveysByIdUsages {
+        SurveysByIdUsages(self.0.clone())
     }
 }
 
@@ -6149,10 +6149,10 @@ impl ServiceSurveysById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceSurveysByIdCopy(rt::Node);
+pub struct SurveysByIdCopy(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceSurveysByIdCopy {
+impl SurveysByIdCopy {
     /// `POST /service/surveys/{id}/copy` (`postServiceSurveysByIdCopy`): Post ServiceSurvey.
     ///
     /// Not retried after an answer that may have been lost. `None` when the server answers without
@@ -6178,10 +6178,10 @@ impl ServiceSurveysByIdCopy {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceSurveysByIdQuestions(rt::Node);
+pub struct SurveysByIdQuestions(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceSurveysByIdQuestions {
+impl SurveysByIdQuestions {
     /// `GET /service/surveys/{parentId}/questions` (`getServiceSurveysByParentIdQuestions`): Get
     /// List of ServiceSurveyQuestion.
     ///
@@ -6230,8 +6230,8 @@ impl ServiceSurveysByIdQuestions {
 
     /// One record: `/service/surveys/{id}/questions/{id}`.
     #[cfg(feature = "service")]
-    pub fn id(&self, id: i32) -> ServiceSurveysByIdQuestionsById {
-        ServiceSurveysByIdQuestionsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> SurveysByIdQuestionsById {
+        SurveysByIdQuestionsById(self.0.push(id.to_string()))
     }
 }
 
@@ -6240,10 +6240,10 @@ impl ServiceSurveysByIdQuestions {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceSurveysByIdQuestionsById(rt::Node);
+pub struct SurveysByIdQuestionsById(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceSurveysByIdQuestionsById {
+impl SurveysByIdQuestionsById {
     /// `GET /service/surveys/{parentId}/questions/{id}`
     /// (`getServiceSurveysByParentIdQuestionsById`): Get ServiceSurveyQuestion.
     #[cfg(feature = "service")]
@@ -6324,14 +6324,14 @@ impl ServiceSurveysByIdQuestionsById {
 
     /// `/service/surveys/{id}/questions/{id}/copy`.
     #[cfg(feature = "service")]
-    pub fn copy(&self) -> ServiceSurveysByIdQuestionsByIdCopy {
-        ServiceSurveysByIdQuestionsByIdCopy(self.0.clone())
+    pub fn copy(&self) -> SurveysByIdQuestionsByIdCopy {
+        SurveysByIdQuestionsByIdCopy(self.0.clone())
     }
 
     /// `/service/surveys/{id}/questions/{id}/options`.
     #[cfg(feature = "service")]
-    pub fn options(&self) -> ServiceSurveysByIdQuestionsByIdOptions {
-        ServiceSurveysByIdQuestionsByIdOptions(self.0.clone())
+    pub fn options(&self) -> SurveysByIdQuestionsByIdOptions {
+        SurveysByIdQuestionsByIdOptions(self.0.clone())
     }
 }
 
@@ -6340,10 +6340,10 @@ impl ServiceSurveysByIdQuestionsById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceSurveysByIdQuestionsByIdCopy(rt::Node);
+pub struct SurveysByIdQuestionsByIdCopy(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceSurveysByIdQuestionsByIdCopy {
+impl SurveysByIdQuestionsByIdCopy {
     /// `POST /service/surveys/{parentId}/questions/{id}/copy`
     /// (`postServiceSurveysByParentIdQuestionsByIdCopy`): Post ServiceSurveyQuestion.
     ///
@@ -6370,10 +6370,10 @@ impl ServiceSurveysByIdQuestionsByIdCopy {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceSurveysByIdQuestionsByIdOptions(rt::Node);
+pub struct SurveysByIdQuestionsByIdOptions(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceSurveysByIdQuestionsByIdOptions {
+impl SurveysByIdQuestionsByIdOptions {
     /// `GET /service/surveys/{grandparentId}/questions/{parentId}/options`
     /// (`getServiceSurveysByGrandparentIdQuestionsByParentIdOptions`): Get List of SurveyOption.
     ///
@@ -6423,8 +6423,8 @@ impl ServiceSurveysByIdQuestionsByIdOptions {
 
     /// One record: `/service/surveys/{id}/questions/{id}/options/{id}`.
     #[cfg(feature = "service")]
-    pub fn id(&self, id: i32) -> ServiceSurveysByIdQuestionsByIdOptionsById {
-        ServiceSurveysByIdQuestionsByIdOptionsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> SurveysByIdQuestionsByIdOptionsById {
+        SurveysByIdQuestionsByIdOptionsById(self.0.push(id.to_string()))
     }
 }
 
@@ -6433,10 +6433,10 @@ impl ServiceSurveysByIdQuestionsByIdOptions {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceSurveysByIdQuestionsByIdOptionsById(rt::Node);
+pub struct SurveysByIdQuestionsByIdOptionsById(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceSurveysByIdQuestionsByIdOptionsById {
+impl SurveysByIdQuestionsByIdOptionsById {
     /// `GET /service/surveys/{grandparentId}/questions/{parentId}/options/{id}`
     /// (`getServiceSurveysByGrandparentIdQuestionsByParentIdOptionsById`): Get SurveyOption.
     #[cfg(feature = "service")]
@@ -6521,10 +6521,10 @@ impl ServiceSurveysByIdQuestionsByIdOptionsById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceSurveysByIdResults(rt::Node);
+pub struct SurveysByIdResults(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceSurveysByIdResults {
+impl SurveysByIdResults {
     /// `GET /service/surveys/{parentId}/results` (`getServiceSurveysByParentIdResults`): Get List
     /// of SurveyResult.
     ///
@@ -6573,8 +6573,8 @@ impl ServiceSurveysByIdResults {
 
     /// One record: `/service/surveys/{id}/results/{id}`.
     #[cfg(feature = "service")]
-    pub fn id(&self, id: i32) -> ServiceSurveysByIdResultsById {
-        ServiceSurveysByIdResultsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> SurveysByIdResultsById {
+        SurveysByIdResultsById(self.0.push(id.to_string()))
     }
 }
 
@@ -6583,10 +6583,10 @@ impl ServiceSurveysByIdResults {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceSurveysByIdResultsById(rt::Node);
+pub struct SurveysByIdResultsById(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceSurveysByIdResultsById {
+impl SurveysByIdResultsById {
     /// `GET /service/surveys/{parentId}/results/{id}` (`getServiceSurveysByParentIdResultsById`):
     /// Get SurveyResult.
     #[cfg(feature = "service")]
@@ -6671,10 +6671,10 @@ impl ServiceSurveysByIdResultsById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceSurveysByIdUsages(rt::Node);
+pub struct SurveysByIdUsages(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceSurveysByIdUsages {
+impl SurveysByIdUsages {
     /// `GET /service/surveys/{id}/usages` (`getServiceSurveysByIdUsages`): Get List of Usage.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -6691,8 +6691,8 @@ impl ServiceSurveysByIdUsages {
 
     /// `/service/surveys/{id}/usages/list`.
     #[cfg(feature = "service")]
-    pub fn list_node(&self) -> ServiceSurveysByIdUsagesList {
-        ServiceSurveysByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> SurveysByIdUsagesList {
+        SurveysByIdUsagesList(self.0.clone())
     }
 }
 
@@ -6701,10 +6701,10 @@ impl ServiceSurveysByIdUsages {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceSurveysByIdUsagesList(rt::Node);
+pub struct SurveysByIdUsagesList(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceSurveysByIdUsagesList {
+impl SurveysByIdUsagesList {
     /// `GET /service/surveys/{id}/usages/list` (`getServiceSurveysByIdUsagesList`): Get List of
     /// Usage.
     ///
@@ -6726,10 +6726,10 @@ impl ServiceSurveysByIdUsagesList {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceTeamMembers(rt::Node);
+pub struct TeamMembers(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceTeamMembers {
+impl TeamMembers {
     /// `POST /service/teamMembers` (`postServiceTeamMembers`): Post TeamMember.
     ///
     /// Not retried after an answer that may have been lost.
@@ -6752,10 +6752,10 @@ impl ServiceTeamMembers {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceTeams(rt::Node);
+pub struct Teams(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceTeams {
+impl Teams {
     /// `GET /service/teams` (`getServiceTeams`): Get List of ServiceTeam.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -6780,8 +6780,8 @@ impl ServiceTeams {
 
     /// One record: `/service/teams/{id}`.
     #[cfg(feature = "service")]
-    pub fn id(&self, id: i32) -> ServiceTeamsById {
-        ServiceTeamsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> TeamsById {
+        TeamsById(self.0.push(id.to_string()))
     }
 }
 
@@ -6790,10 +6790,10 @@ impl ServiceTeams {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceTeamsById(rt::Node);
+pub struct TeamsById(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceTeamsById {
+impl TeamsById {
     /// `GET /service/teams/{id}` (`getServiceTeamsById`): Get ServiceTeam.
     #[cfg(feature = "service")]
     pub fn get(&self) -> rt::Call<m::ServiceTeam> {
@@ -6822,10 +6822,10 @@ impl ServiceTeamsById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceTemplates(rt::Node);
+pub struct Templates(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceTemplates {
+impl Templates {
     /// `GET /service/templates` (`getServiceTemplates`): Get List of ServiceTemplate.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -6850,14 +6850,14 @@ impl ServiceTemplates {
 
     /// One record: `/service/templates/{id}`.
     #[cfg(feature = "service")]
-    pub fn id(&self, id: i32) -> ServiceTemplatesById {
-        ServiceTemplatesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> TemplatesById {
+        TemplatesById(self.0.push(id.to_string()))
     }
 
     /// `/service/templates/info`.
     #[cfg(feature = "service")]
-    pub fn info(&self) -> ServiceTemplatesInfo {
-        ServiceTemplatesInfo(self.0.clone())
+    pub fn info(&self) -> TemplatesInfo {
+        TemplatesInfo(self.0.clone())
     }
 }
 
@@ -6866,10 +6866,10 @@ impl ServiceTemplates {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceTemplatesById(rt::Node);
+pub struct TemplatesById(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceTemplatesById {
+impl TemplatesById {
     /// `GET /service/templates/{id}` (`getServiceTemplatesById`): Get ServiceTemplate.
     #[cfg(feature = "service")]
     pub fn get(&self) -> rt::Call<m::ServiceTemplate> {
@@ -6898,14 +6898,14 @@ impl ServiceTemplatesById {
 
     /// `/service/templates/{id}/generate`.
     #[cfg(feature = "service")]
-    pub fn generate(&self) -> ServiceTemplatesByIdGenerate {
-        ServiceTemplatesByIdGenerate(self.0.clone())
+    pub fn generate(&self) -> TemplatesByIdGenerate {
+        TemplatesByIdGenerate(self.0.clone())
     }
 
     /// `/service/templates/{id}/info`.
     #[cfg(feature = "service")]
-    pub fn info(&self) -> ServiceTemplatesByIdInfo {
-        ServiceTemplatesByIdInfo(self.0.clone())
+    pub fn info(&self) -> TemplatesByIdInfo {
+        TemplatesByIdInfo(self.0.clone())
     }
 }
 
@@ -6914,10 +6914,10 @@ impl ServiceTemplatesById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceTemplatesByIdGenerate(rt::Node);
+pub struct TemplatesByIdGenerate(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceTemplatesByIdGenerate {
+impl TemplatesByIdGenerate {
     /// `POST /service/templates/{id}/generate` (`postServiceTemplatesByIdGenerate`): Post Count of
     /// ServiceTemplate.
     ///
@@ -6941,10 +6941,10 @@ impl ServiceTemplatesByIdGenerate {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceTemplatesByIdInfo(rt::Node);
+pub struct TemplatesByIdInfo(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceTemplatesByIdInfo {
+impl TemplatesByIdInfo {
     /// `GET /service/templates/{id}/info` (`getServiceTemplatesByIdInfo`): Get
     /// ServiceTemplateInfos.
     #[cfg(feature = "service")]
@@ -6966,10 +6966,10 @@ impl ServiceTemplatesByIdInfo {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceTemplatesInfo(rt::Node);
+pub struct TemplatesInfo(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceTemplatesInfo {
+impl TemplatesInfo {
     /// `GET /service/templates/info` (`getServiceTemplatesInfo`): Get List of ServiceTemplateInfos.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -7004,10 +7004,10 @@ impl ServiceTemplatesInfo {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceTicketLinks(rt::Node);
+pub struct TicketLinks(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceTicketLinks {
+impl TicketLinks {
     /// `GET /service/ticketLinks` (`getServiceTicketLinks`): Get List of ServiceTicketLink.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -7054,14 +7054,14 @@ impl ServiceTicketLinks {
 
     /// One record: `/service/ticketLinks/{id}`.
     #[cfg(feature = "service")]
-    pub fn id(&self, id: i32) -> ServiceTicketLinksById {
-        ServiceTicketLinksById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> TicketLinksById {
+        TicketLinksById(self.0.push(id.to_string()))
     }
 
     /// `/service/ticketLinks/info`.
     #[cfg(feature = "service")]
-    pub fn info(&self) -> ServiceTicketLinksInfo {
-        ServiceTicketLinksInfo(self.0.clone())
+    pub fn info(&self) -> TicketLinksInfo {
+        TicketLinksInfo(self.0.clone())
     }
 }
 
@@ -7070,10 +7070,10 @@ impl ServiceTicketLinks {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceTicketLinksById(rt::Node);
+pub struct TicketLinksById(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceTicketLinksById {
+impl TicketLinksById {
     /// `GET /service/ticketLinks/{id}` (`getServiceTicketLinksById`): Get ServiceTicketLink.
     #[cfg(feature = "service")]
     pub fn get(&self) -> rt::Call<m::ServiceTicketLink> {
@@ -7150,8 +7150,8 @@ impl ServiceTicketLinksById {
 
     /// `/service/ticketLinks/{id}/info`.
     #[cfg(feature = "service")]
-    pub fn info(&self) -> ServiceTicketLinksByIdInfo {
-        ServiceTicketLinksByIdInfo(self.0.clone())
+    pub fn info(&self) -> TicketLinksByIdInfo {
+        TicketLinksByIdInfo(self.0.clone())
     }
 }
 
@@ -7160,10 +7160,10 @@ impl ServiceTicketLinksById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceTicketLinksByIdInfo(rt::Node);
+pub struct TicketLinksByIdInfo(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceTicketLinksByIdInfo {
+impl TicketLinksByIdInfo {
     /// `GET /service/ticketLinks/{id}/info` (`getServiceTicketLinksByIdInfo`): Get
     /// ServiceTicketLinkInfos.
     #[cfg(feature = "service")]
@@ -7185,10 +7185,10 @@ impl ServiceTicketLinksByIdInfo {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceTicketLinksInfo(rt::Node);
+pub struct TicketLinksInfo(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceTicketLinksInfo {
+impl TicketLinksInfo {
     /// `GET /service/ticketLinks/info` (`getServiceTicketLinksInfo`): Get List of
     /// ServiceTicketLinkInfos.
     ///
@@ -7224,10 +7224,10 @@ impl ServiceTicketLinksInfo {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceTicketSyncs(rt::Node);
+pub struct TicketSyncs(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceTicketSyncs {
+impl TicketSyncs {
     /// `GET /service/ticketSyncs` (`getServiceTicketSyncs`): Get List of TicketSync.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -7273,8 +7273,8 @@ impl ServiceTicketSyncs {
 
     /// One record: `/service/ticketSyncs/{id}`.
     #[cfg(feature = "service")]
-    pub fn id(&self, id: i32) -> ServiceTicketSyncsById {
-        ServiceTicketSyncsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> TicketSyncsById {
+        TicketSyncsById(self.0.push(id.to_string()))
     }
 }
 
@@ -7283,10 +7283,10 @@ impl ServiceTicketSyncs {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceTicketSyncsById(rt::Node);
+pub struct TicketSyncsById(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceTicketSyncsById {
+impl TicketSyncsById {
     /// `GET /service/ticketSyncs/{id}` (`getServiceTicketSyncsById`): Get TicketSync.
     #[cfg(feature = "service")]
     pub fn get(&self) -> rt::Call<m::TicketSync> {
@@ -7365,9 +7365,9 @@ impl ServiceTicketSyncsById {
 ///
 /// Part of the typed core: always available.
 #[derive(Clone, Debug)]
-pub struct ServiceTickets(rt::Node);
+pub struct Tickets(rt::Node);
 
-impl ServiceTickets {
+impl Tickets {
     /// `GET /service/tickets` (`getServiceTickets`): Get List of Ticket.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -7418,25 +7418,25 @@ impl ServiceTickets {
 
     /// `/service/tickets/calculateSla`.
     #[cfg(feature = "service")]
-    pub fn calculate_sla(&self) -> ServiceTicketsCalculateSla {
-        ServiceTicketsCalculateSla(self.0.clone())
+    pub fn calculate_sla(&self) -> TicketsCalculateSla {
+        TicketsCalculateSla(self.0.clone())
     }
 
     /// `/service/tickets/changelogs`.
     #[cfg(feature = "service")]
-    pub fn changelogs(&self) -> ServiceTicketsChangelogs {
-        ServiceTicketsChangelogs(self.0.clone())
+    pub fn changelogs(&self) -> TicketsChangelogs {
+        TicketsChangelogs(self.0.clone())
     }
 
     /// One record: `/service/tickets/{id}`.
-    pub fn id(&self, id: i32) -> ServiceTicketsById {
-        ServiceTicketsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> TicketsById {
+        TicketsById(self.0.push(id.to_string()))
     }
 
     /// `/service/tickets/info`.
     #[cfg(feature = "service")]
-    pub fn info(&self) -> ServiceTicketsInfo {
-        ServiceTicketsInfo(self.0.clone())
+    pub fn info(&self) -> TicketsInfo {
+        TicketsInfo(self.0.clone())
     }
 }
 
@@ -7445,10 +7445,10 @@ impl ServiceTickets {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceTicketsCalculateSla(rt::Node);
+pub struct TicketsCalculateSla(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceTicketsCalculateSla {
+impl TicketsCalculateSla {
     /// `GET /service/tickets/calculateSla` (`getServiceTicketsCalculateSla`): Get List of Ticket
     /// with SLA calculated.
     ///
@@ -7470,10 +7470,10 @@ impl ServiceTicketsCalculateSla {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceTicketsChangelogs(rt::Node);
+pub struct TicketsChangelogs(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceTicketsChangelogs {
+impl TicketsChangelogs {
     /// `GET /service/tickets/changelogs` (`getServiceTicketsChangelogs`): Get List of Ticket Change
     /// Log.
     ///
@@ -7509,9 +7509,9 @@ impl ServiceTicketsChangelogs {
 ///
 /// Part of the typed core: always available.
 #[derive(Clone, Debug)]
-pub struct ServiceTicketsById(rt::Node);
+pub struct TicketsById(rt::Node);
 
-impl ServiceTicketsById {
+impl TicketsById {
     /// `GET /service/tickets/{id}` (`getServiceTicketsById`): Get Ticket.
     pub fn get(&self) -> rt::Call<m::Ticket> {
         rt::json(
@@ -7578,85 +7578,85 @@ impl ServiceTicketsById {
 
     /// `/service/tickets/{id}/activities`.
     #[cfg(feature = "service")]
-    pub fn activities(&self) -> ServiceTicketsByIdActivities {
-        ServiceTicketsByIdActivities(self.0.clone())
+    pub fn activities(&self) -> TicketsByIdActivities {
+        TicketsByIdActivities(self.0.clone())
     }
 
     /// `/service/tickets/{id}/allNotes`.
     #[cfg(feature = "service")]
-    pub fn all_notes(&self) -> ServiceTicketsByIdAllNotes {
-        ServiceTicketsByIdAllNotes(self.0.clone())
+    pub fn all_notes(&self) -> TicketsByIdAllNotes {
+        TicketsByIdAllNotes(self.0.clone())
     }
 
     /// `/service/tickets/{id}/attachChildren`.
     #[cfg(feature = "service")]
-    pub fn attach_children(&self) -> ServiceTicketsByIdAttachChildren {
-        ServiceTicketsByIdAttachChildren(self.0.clone())
+    pub fn attach_children(&self) -> TicketsByIdAttachChildren {
+        TicketsByIdAttachChildren(self.0.clone())
     }
 
     /// `/service/tickets/{id}/configurations`.
     #[cfg(feature = "service")]
-    pub fn configurations(&self) -> ServiceTicketsByIdConfigurations {
-        ServiceTicketsByIdConfigurations(self.0.clone())
+    pub fn configurations(&self) -> TicketsByIdConfigurations {
+        TicketsByIdConfigurations(self.0.clone())
     }
 
     /// `/service/tickets/{id}/convert`.
     #[cfg(feature = "service")]
-    pub fn convert(&self) -> ServiceTicketsByIdConvert {
-        ServiceTicketsByIdConvert(self.0.clone())
+    pub fn convert(&self) -> TicketsByIdConvert {
+        TicketsByIdConvert(self.0.clone())
     }
 
     /// `/service/tickets/{id}/copy`.
     #[cfg(feature = "service")]
-    pub fn copy(&self) -> ServiceTicketsByIdCopy {
-        ServiceTicketsByIdCopy(self.0.clone())
+    pub fn copy(&self) -> TicketsByIdCopy {
+        TicketsByIdCopy(self.0.clone())
     }
 
     /// `/service/tickets/{id}/documents`.
     #[cfg(feature = "service")]
-    pub fn documents(&self) -> ServiceTicketsByIdDocuments {
-        ServiceTicketsByIdDocuments(self.0.clone())
+    pub fn documents(&self) -> TicketsByIdDocuments {
+        TicketsByIdDocuments(self.0.clone())
     }
 
     /// `/service/tickets/{id}/info`.
     #[cfg(feature = "service")]
-    pub fn info(&self) -> ServiceTicketsByIdInfo {
-        ServiceTicketsByIdInfo(self.0.clone())
+    pub fn info(&self) -> TicketsByIdInfo {
+        TicketsByIdInfo(self.0.clone())
     }
 
     /// `/service/tickets/{id}/merge`.
     #[cfg(feature = "service")]
-    pub fn merge(&self) -> ServiceTicketsByIdMerge {
-        ServiceTicketsByIdMerge(self.0.clone())
+    pub fn merge(&self) -> TicketsByIdMerge {
+        TicketsByIdMerge(self.0.clone())
     }
 
     /// `/service/tickets/{id}/notes`.
-    pub fn notes(&self) -> ServiceTicketsByIdNotes {
-        ServiceTicketsByIdNotes(self.0.clone())
+    pub fn notes(&self) -> TicketsByIdNotes {
+        TicketsByIdNotes(self.0.clone())
     }
 
     /// `/service/tickets/{id}/products`.
     #[cfg(feature = "service")]
-    pub fn products(&self) -> ServiceTicketsByIdProducts {
-        ServiceTicketsByIdProducts(self.0.clone())
+    pub fn products(&self) -> TicketsByIdProducts {
+        TicketsByIdProducts(self.0.clone())
     }
 
     /// `/service/tickets/{id}/scheduleentries`.
     #[cfg(feature = "service")]
-    pub fn scheduleentries(&self) -> ServiceTicketsByIdScheduleentries {
-        ServiceTicketsByIdScheduleentries(self.0.clone())
+    pub fn scheduleentries(&self) -> TicketsByIdScheduleentries {
+        TicketsByIdScheduleentries(self.0.clone())
     }
 
     /// `/service/tickets/{id}/tasks`.
     #[cfg(feature = "service")]
-    pub fn tasks(&self) -> ServiceTicketsByIdTasks {
-        ServiceTicketsByIdTasks(self.0.clone())
+    pub fn tasks(&self) -> TicketsByIdTasks {
+        TicketsByIdTasks(self.0.clone())
     }
 
     /// `/service/tickets/{id}/timeentries`.
     #[cfg(feature = "service")]
-    pub fn timeentries(&self) -> ServiceTicketsByIdTimeentries {
-        ServiceTicketsByIdTimeentries(self.0.clone())
+    pub fn timeentries(&self) -> TicketsByIdTimeentries {
+        TicketsByIdTimeentries(self.0.clone())
     }
 }
 
@@ -7665,10 +7665,10 @@ impl ServiceTicketsById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceTicketsByIdActivities(rt::Node);
+pub struct TicketsByIdActivities(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceTicketsByIdActivities {
+impl TicketsByIdActivities {
     /// `GET /service/tickets/{parentId}/activities` (`getServiceTicketsByParentIdActivities`): Get
     /// List of ActivityReference Gets activities associated to the ticket Please use the
     /// /sales/activities?conditions=ticket/id={id} endpoint.
@@ -7707,10 +7707,10 @@ impl ServiceTicketsByIdActivities {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceTicketsByIdAllNotes(rt::Node);
+pub struct TicketsByIdAllNotes(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceTicketsByIdAllNotes {
+impl TicketsByIdAllNotes {
     /// `GET /service/tickets/{parentId}/allNotes` (`getServiceTicketsByParentIdAllNotes`): Get List
     /// of ServiceTicketNote.
     ///
@@ -7732,10 +7732,10 @@ impl ServiceTicketsByIdAllNotes {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceTicketsByIdAttachChildren(rt::Node);
+pub struct TicketsByIdAttachChildren(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceTicketsByIdAttachChildren {
+impl TicketsByIdAttachChildren {
     /// `POST /service/tickets/{parentId}/attachChildren`
     /// (`postServiceTicketsByParentIdAttachChildren`): Post SuccessResponse.
     ///
@@ -7759,10 +7759,10 @@ impl ServiceTicketsByIdAttachChildren {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceTicketsByIdConfigurations(rt::Node);
+pub struct TicketsByIdConfigurations(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceTicketsByIdConfigurations {
+impl TicketsByIdConfigurations {
     /// `GET /service/tickets/{parentId}/configurations`
     /// (`getServiceTicketsByParentIdConfigurations`): Get List of ConfigurationReference.
     ///
@@ -7811,8 +7811,8 @@ impl ServiceTicketsByIdConfigurations {
 
     /// One record: `/service/tickets/{id}/configurations/{id}`.
     #[cfg(feature = "service")]
-    pub fn id(&self, id: i32) -> ServiceTicketsByIdConfigurationsById {
-        ServiceTicketsByIdConfigurationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> TicketsByIdConfigurationsById {
+        TicketsByIdConfigurationsById(self.0.push(id.to_string()))
     }
 }
 
@@ -7821,10 +7821,10 @@ impl ServiceTicketsByIdConfigurations {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceTicketsByIdConfigurationsById(rt::Node);
+pub struct TicketsByIdConfigurationsById(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceTicketsByIdConfigurationsById {
+impl TicketsByIdConfigurationsById {
     /// `GET /service/tickets/{parentId}/configurations/{id}`
     /// (`getServiceTicketsByParentIdConfigurationsById`): Get ConfigurationReference.
     #[cfg(feature = "service")]
@@ -7874,10 +7874,10 @@ impl ServiceTicketsByIdConfigurationsById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceTicketsByIdConvert(rt::Node);
+pub struct TicketsByIdConvert(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceTicketsByIdConvert {
+impl TicketsByIdConvert {
     /// `POST /service/tickets/{parentId}/convert` (`postServiceTicketsByParentIdConvert`): Post
     /// SuccessResponse.
     ///
@@ -7901,10 +7901,10 @@ impl ServiceTicketsByIdConvert {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceTicketsByIdCopy(rt::Node);
+pub struct TicketsByIdCopy(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceTicketsByIdCopy {
+impl TicketsByIdCopy {
     /// `POST /service/tickets/{id}/copy` (`postServiceTicketsByIdCopy`): Post TicketCopy.
     ///
     /// Not retried after an answer that may have been lost. `None` when the server answers without
@@ -7930,10 +7930,10 @@ impl ServiceTicketsByIdCopy {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceTicketsByIdDocuments(rt::Node);
+pub struct TicketsByIdDocuments(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceTicketsByIdDocuments {
+impl TicketsByIdDocuments {
     /// `GET /service/tickets/{parentId}/documents` (`getServiceTicketsByParentIdDocuments`): Get
     /// List of DocumentReference Gets the documents associated to the ticket Please use the
     /// /system/documents?recordType=Ticket&amp;recordId={id} endpoint.
@@ -7970,10 +7970,10 @@ impl ServiceTicketsByIdDocuments {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceTicketsByIdInfo(rt::Node);
+pub struct TicketsByIdInfo(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceTicketsByIdInfo {
+impl TicketsByIdInfo {
     /// `GET /service/tickets/{id}/info` (`getServiceTicketsByIdInfo`): Get TicketInfos.
     #[cfg(feature = "service")]
     pub fn get(&self) -> rt::Call<m::TicketInfo> {
@@ -7994,10 +7994,10 @@ impl ServiceTicketsByIdInfo {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceTicketsByIdMerge(rt::Node);
+pub struct TicketsByIdMerge(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceTicketsByIdMerge {
+impl TicketsByIdMerge {
     /// `POST /service/tickets/{parentId}/merge` (`postServiceTicketsByParentIdMerge`): Post
     /// SuccessResponse.
     ///
@@ -8020,9 +8020,9 @@ impl ServiceTicketsByIdMerge {
 ///
 /// Part of the typed core: always available.
 #[derive(Clone, Debug)]
-pub struct ServiceTicketsByIdNotes(rt::Node);
+pub struct TicketsByIdNotes(rt::Node);
 
-impl ServiceTicketsByIdNotes {
+impl TicketsByIdNotes {
     /// `GET /service/tickets/{parentId}/notes` (`getServiceTicketsByParentIdNotes`): Get List of
     /// ServiceNote.
     ///
@@ -8067,8 +8067,8 @@ impl ServiceTicketsByIdNotes {
     }
 
     /// One record: `/service/tickets/{id}/notes/{id}`.
-    pub fn id(&self, id: i32) -> ServiceTicketsByIdNotesById {
-        ServiceTicketsByIdNotesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> TicketsByIdNotesById {
+        TicketsByIdNotesById(self.0.push(id.to_string()))
     }
 }
 
@@ -8076,9 +8076,9 @@ impl ServiceTicketsByIdNotes {
 ///
 /// Part of the typed core: always available.
 #[derive(Clone, Debug)]
-pub struct ServiceTicketsByIdNotesById(rt::Node);
+pub struct TicketsByIdNotesById(rt::Node);
 
-impl ServiceTicketsByIdNotesById {
+impl TicketsByIdNotesById {
     /// `GET /service/tickets/{parentId}/notes/{id}` (`getServiceTicketsByParentIdNotesById`): Get
     /// ServiceNote.
     pub fn get(&self) -> rt::Call<m::ServiceNote> {
@@ -8158,10 +8158,10 @@ impl ServiceTicketsByIdNotesById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceTicketsByIdProducts(rt::Node);
+pub struct TicketsByIdProducts(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceTicketsByIdProducts {
+impl TicketsByIdProducts {
     /// `GET /service/tickets/{parentId}/products` (`getServiceTicketsByParentIdProducts`): Get List
     /// of ProductReference Gets the products associated to the ticket Please use the
     /// /procurement/products?conditions=chargeToType='Ticket' AND chargeToId={id} endpoint.
@@ -8200,10 +8200,10 @@ impl ServiceTicketsByIdProducts {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceTicketsByIdScheduleentries(rt::Node);
+pub struct TicketsByIdScheduleentries(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceTicketsByIdScheduleentries {
+impl TicketsByIdScheduleentries {
     /// `GET /service/tickets/{parentId}/scheduleentries`
     /// (`getServiceTicketsByParentIdScheduleentries`): Get List of ScheduleEntryReference Gets the
     /// schedule entries associated to the ticket Please use the
@@ -8243,10 +8243,10 @@ impl ServiceTicketsByIdScheduleentries {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceTicketsByIdTasks(rt::Node);
+pub struct TicketsByIdTasks(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceTicketsByIdTasks {
+impl TicketsByIdTasks {
     /// `GET /service/tickets/{parentId}/tasks` (`getServiceTicketsByParentIdTasks`): Get List of
     /// Task.
     ///
@@ -8294,8 +8294,8 @@ impl ServiceTicketsByIdTasks {
 
     /// One record: `/service/tickets/{id}/tasks/{id}`.
     #[cfg(feature = "service")]
-    pub fn id(&self, id: i32) -> ServiceTicketsByIdTasksById {
-        ServiceTicketsByIdTasksById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> TicketsByIdTasksById {
+        TicketsByIdTasksById(self.0.push(id.to_string()))
     }
 }
 
@@ -8304,10 +8304,10 @@ impl ServiceTicketsByIdTasks {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceTicketsByIdTasksById(rt::Node);
+pub struct TicketsByIdTasksById(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceTicketsByIdTasksById {
+impl TicketsByIdTasksById {
     /// `GET /service/tickets/{parentId}/tasks/{id}` (`getServiceTicketsByParentIdTasksById`): Get
     /// Task.
     #[cfg(feature = "service")]
@@ -8392,10 +8392,10 @@ impl ServiceTicketsByIdTasksById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceTicketsByIdTimeentries(rt::Node);
+pub struct TicketsByIdTimeentries(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceTicketsByIdTimeentries {
+impl TicketsByIdTimeentries {
     /// `GET /service/tickets/{parentId}/timeentries` (`getServiceTicketsByParentIdTimeentries`):
     /// Get List of TimeEntryReference Gets time entries associated to the ticket Please use the
     /// /time/entries?conditions=(chargeToType="ServiceTicket" OR chargeToType="ProjectTicket") AND
@@ -8436,10 +8436,10 @@ impl ServiceTicketsByIdTimeentries {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceTicketsInfo(rt::Node);
+pub struct TicketsInfo(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceTicketsInfo {
+impl TicketsInfo {
     /// `GET /service/tickets/info` (`getServiceTicketsInfo`): Get List of TicketInfos.
     ///
     /// The records matching `query`: await it for the first page, or read every page with

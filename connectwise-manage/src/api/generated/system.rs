@@ -10,8 +10,8 @@ impl crate::Client {
     /// Handle for the paths under `/system` (the `system` area).
     ///
     /// Part of the typed core: always available.
-    pub fn system(&self) -> SystemArea {
-        SystemArea(rt::Node::root(self))
+    pub fn system(&self) -> Area {
+        Area(rt::Node::root(self))
     }
 }
 
@@ -19,436 +19,436 @@ impl crate::Client {
 ///
 /// Part of the typed core: always available.
 #[derive(Clone, Debug)]
-pub struct SystemArea(rt::Node);
+pub struct Area(rt::Node);
 
-impl SystemArea {
+impl Area {
     /// `/system/allowedfiletypes`.
     #[cfg(feature = "system")]
-    pub fn allowedfiletypes(&self) -> SystemAllowedfiletypes {
-        SystemAllowedfiletypes(self.0.clone())
+    pub fn allowedfiletypes(&self) -> Allowedfiletypes {
+        Allowedfiletypes(self.0.clone())
     }
 
     /// `/system/allowedorigins`.
     #[cfg(feature = "system")]
-    pub fn allowedorigins(&self) -> SystemAllowedorigins {
-        SystemAllowedorigins(self.0.clone())
+    pub fn allowedorigins(&self) -> Allowedorigins {
+        Allowedorigins(self.0.clone())
     }
 
     /// `/system/apiMembers`.
     #[cfg(feature = "system")]
-    pub fn api_members(&self) -> SystemApiMembers {
-        SystemApiMembers(self.0.clone())
+    pub fn api_members(&self) -> ApiMembers {
+        ApiMembers(self.0.clone())
     }
 
     /// `/system/audittrail`.
     #[cfg(feature = "system")]
-    pub fn audittrail(&self) -> SystemAudittrail {
-        SystemAudittrail(self.0.clone())
+    pub fn audittrail(&self) -> Audittrail {
+        Audittrail(self.0.clone())
     }
 
     /// `/system/authAnvils`.
     #[cfg(feature = "system")]
-    pub fn auth_anvils(&self) -> SystemAuthAnvils {
-        SystemAuthAnvils(self.0.clone())
+    pub fn auth_anvils(&self) -> AuthAnvils {
+        AuthAnvils(self.0.clone())
     }
 
     /// `/system/autoSyncTime`.
     #[cfg(feature = "system")]
-    pub fn auto_sync_time(&self) -> SystemAutoSyncTime {
-        SystemAutoSyncTime(self.0.clone())
+    pub fn auto_sync_time(&self) -> AutoSyncTime {
+        AutoSyncTime(self.0.clone())
     }
 
     /// `/system/BillableOptions`.
     #[cfg(feature = "system")]
-    pub fn billable_options(&self) -> SystemBillableOptions {
-        SystemBillableOptions(self.0.clone())
+    pub fn billable_options(&self) -> BillableOptions {
+        BillableOptions(self.0.clone())
     }
 
     /// `/system/bundles`.
     #[cfg(feature = "system")]
-    pub fn bundles(&self) -> SystemBundles {
-        SystemBundles(self.0.clone())
+    pub fn bundles(&self) -> Bundles {
+        Bundles(self.0.clone())
     }
 
     /// `/system/callbacks`.
-    pub fn callbacks(&self) -> SystemCallbacks {
-        SystemCallbacks(self.0.clone())
+    pub fn callbacks(&self) -> Callbacks {
+        Callbacks(self.0.clone())
     }
 
     /// `/system/certifications`.
     #[cfg(feature = "system")]
-    pub fn certifications(&self) -> SystemCertifications {
-        SystemCertifications(self.0.clone())
+    pub fn certifications(&self) -> Certifications {
+        Certifications(self.0.clone())
     }
 
     /// `/system/connectWiseHostedScreens`.
     #[cfg(feature = "system")]
-    pub fn connect_wise_hosted_screens(&self) -> SystemConnectWiseHostedScreens {
-        SystemConnectWiseHostedScreens(self.0.clone())
+    pub fn connect_wise_hosted_screens(&self) -> ConnectWiseHostedScreens {
+        ConnectWiseHostedScreens(self.0.clone())
     }
 
     /// `/system/connectwisehostedsetups`.
     #[cfg(feature = "system")]
-    pub fn connectwisehostedsetups(&self) -> SystemConnectwisehostedsetups {
-        SystemConnectwisehostedsetups(self.0.clone())
+    pub fn connectwisehostedsetups(&self) -> Connectwisehostedsetups {
+        Connectwisehostedsetups(self.0.clone())
     }
 
     /// `/system/contactsync`.
     #[cfg(feature = "system")]
-    pub fn contactsync(&self) -> SystemContactsync {
-        SystemContactsync(self.0.clone())
+    pub fn contactsync(&self) -> Contactsync {
+        Contactsync(self.0.clone())
     }
 
     /// `/system/customReports`.
     #[cfg(feature = "system")]
-    pub fn custom_reports(&self) -> SystemCustomReports {
-        SystemCustomReports(self.0.clone())
+    pub fn custom_reports(&self) -> CustomReports {
+        CustomReports(self.0.clone())
     }
 
     /// `/system/cwTimeZones`.
     #[cfg(feature = "system")]
-    pub fn cw_time_zones(&self) -> SystemCwTimeZones {
-        SystemCwTimeZones(self.0.clone())
+    pub fn cw_time_zones(&self) -> CwTimeZones {
+        CwTimeZones(self.0.clone())
     }
 
     /// `/system/departments`.
     #[cfg(feature = "system")]
-    pub fn departments(&self) -> SystemDepartments {
-        SystemDepartments(self.0.clone())
+    pub fn departments(&self) -> Departments {
+        Departments(self.0.clone())
     }
 
     /// `/system/directionalSyncs`.
     #[cfg(feature = "system")]
-    pub fn directional_syncs(&self) -> SystemDirectionalSyncs {
-        SystemDirectionalSyncs(self.0.clone())
+    pub fn directional_syncs(&self) -> DirectionalSyncs {
+        DirectionalSyncs(self.0.clone())
     }
 
     /// `/system/documentTypes`.
     #[cfg(feature = "system")]
-    pub fn document_types(&self) -> SystemDocumentTypes {
-        SystemDocumentTypes(self.0.clone())
+    pub fn document_types(&self) -> DocumentTypes {
+        DocumentTypes(self.0.clone())
     }
 
     /// `/system/documents`.
     #[cfg(feature = "system")]
-    pub fn documents(&self) -> SystemDocuments {
-        SystemDocuments(self.0.clone())
+    pub fn documents(&self) -> Documents {
+        Documents(self.0.clone())
     }
 
     /// `/system/ePayConfigurations`.
     #[cfg(feature = "system")]
-    pub fn e_pay_configurations(&self) -> SystemEPayConfigurations {
-        SystemEPayConfigurations(self.0.clone())
+    pub fn e_pay_configurations(&self) -> EPayConfigurations {
+        EPayConfigurations(self.0.clone())
     }
 
     /// `/system/emailConnectors`.
     #[cfg(feature = "system")]
-    pub fn email_connectors(&self) -> SystemEmailConnectors {
-        SystemEmailConnectors(self.0.clone())
+    pub fn email_connectors(&self) -> EmailConnectors {
+        EmailConnectors(self.0.clone())
     }
 
     /// `/system/emailExclusions`.
     #[cfg(feature = "system")]
-    pub fn email_exclusions(&self) -> SystemEmailExclusions {
-        SystemEmailExclusions(self.0.clone())
+    pub fn email_exclusions(&self) -> EmailExclusions {
+        EmailExclusions(self.0.clone())
     }
 
     /// `/system/emailTokens`.
     #[cfg(feature = "system")]
-    pub fn email_tokens(&self) -> SystemEmailTokens {
-        SystemEmailTokens(self.0.clone())
+    pub fn email_tokens(&self) -> EmailTokens {
+        EmailTokens(self.0.clone())
     }
 
     /// `/system/experiments`.
     #[cfg(feature = "system")]
-    pub fn experiments(&self) -> SystemExperiments {
-        SystemExperiments(self.0.clone())
+    pub fn experiments(&self) -> Experiments {
+        Experiments(self.0.clone())
     }
 
     /// `/system/fileuploadsettings`.
     #[cfg(feature = "system")]
-    pub fn fileuploadsettings(&self) -> SystemFileuploadsettings {
-        SystemFileuploadsettings(self.0.clone())
+    pub fn fileuploadsettings(&self) -> Fileuploadsettings {
+        Fileuploadsettings(self.0.clone())
     }
 
     /// `/system/googleemailsetup`.
     #[cfg(feature = "system")]
-    pub fn googleemailsetup(&self) -> SystemGoogleemailsetup {
-        SystemGoogleemailsetup(self.0.clone())
+    pub fn googleemailsetup(&self) -> Googleemailsetup {
+        Googleemailsetup(self.0.clone())
     }
 
     /// `/system/imaps`.
     #[cfg(feature = "system")]
-    pub fn imaps(&self) -> SystemImaps {
-        SystemImaps(self.0.clone())
+    pub fn imaps(&self) -> Imaps {
+        Imaps(self.0.clone())
     }
 
     /// `/system/importMassMaintenance`.
     #[cfg(feature = "system")]
-    pub fn import_mass_maintenance(&self) -> SystemImportMassMaintenance {
-        SystemImportMassMaintenance(self.0.clone())
+    pub fn import_mass_maintenance(&self) -> ImportMassMaintenance {
+        ImportMassMaintenance(self.0.clone())
     }
 
     /// `/system/inOutBoards`.
     #[cfg(feature = "system")]
-    pub fn in_out_boards(&self) -> SystemInOutBoards {
-        SystemInOutBoards(self.0.clone())
+    pub fn in_out_boards(&self) -> InOutBoards {
+        InOutBoards(self.0.clone())
     }
 
     /// `/system/inOutTypes`.
     #[cfg(feature = "system")]
-    pub fn in_out_types(&self) -> SystemInOutTypes {
-        SystemInOutTypes(self.0.clone())
+    pub fn in_out_types(&self) -> InOutTypes {
+        InOutTypes(self.0.clone())
     }
 
     /// `/system/info`.
-    pub fn info(&self) -> SystemInfo {
-        SystemInfo(self.0.clone())
+    pub fn info(&self) -> Info {
+        Info(self.0.clone())
     }
 
     /// `/system/integratorTags`.
     #[cfg(feature = "system")]
-    pub fn integrator_tags(&self) -> SystemIntegratorTags {
-        SystemIntegratorTags(self.0.clone())
+    pub fn integrator_tags(&self) -> IntegratorTags {
+        IntegratorTags(self.0.clone())
     }
 
     /// `/system/integratorlogins`.
     #[cfg(feature = "system")]
-    pub fn integratorlogins(&self) -> SystemIntegratorlogins {
-        SystemIntegratorlogins(self.0.clone())
+    pub fn integratorlogins(&self) -> Integratorlogins {
+        Integratorlogins(self.0.clone())
     }
 
     /// `/system/kpiCategories`.
     #[cfg(feature = "system")]
-    pub fn kpi_categories(&self) -> SystemKpiCategories {
-        SystemKpiCategories(self.0.clone())
+    pub fn kpi_categories(&self) -> KpiCategories {
+        KpiCategories(self.0.clone())
     }
 
     /// `/system/kpis`.
     #[cfg(feature = "system")]
-    pub fn kpis(&self) -> SystemKpis {
-        SystemKpis(self.0.clone())
+    pub fn kpis(&self) -> Kpis {
+        Kpis(self.0.clone())
     }
 
     /// `/system/ldapConfigurations`.
     #[cfg(feature = "system")]
-    pub fn ldap_configurations(&self) -> SystemLdapConfigurations {
-        SystemLdapConfigurations(self.0.clone())
+    pub fn ldap_configurations(&self) -> LdapConfigurations {
+        LdapConfigurations(self.0.clone())
     }
 
     /// `/system/links`.
     #[cfg(feature = "system")]
-    pub fn links(&self) -> SystemLinks {
-        SystemLinks(self.0.clone())
+    pub fn links(&self) -> Links {
+        Links(self.0.clone())
     }
 
     /// `/system/locations`.
     #[cfg(feature = "system")]
-    pub fn locations(&self) -> SystemLocations {
-        SystemLocations(self.0.clone())
+    pub fn locations(&self) -> Locations {
+        Locations(self.0.clone())
     }
 
     /// `/system/m365contactsync`.
     #[cfg(feature = "system")]
-    pub fn m365contactsync(&self) -> SystemM365contactsync {
-        SystemM365contactsync(self.0.clone())
+    pub fn m365contactsync(&self) -> M365contactsync {
+        M365contactsync(self.0.clone())
     }
 
     /// `/system/managementNetworkSecurities`.
     #[cfg(feature = "system")]
-    pub fn management_network_securities(&self) -> SystemManagementNetworkSecurities {
-        SystemManagementNetworkSecurities(self.0.clone())
+    pub fn management_network_securities(&self) -> ManagementNetworkSecurities {
+        ManagementNetworkSecurities(self.0.clone())
     }
 
     /// `/system/marketplaceimport`.
     #[cfg(feature = "system")]
-    pub fn marketplaceimport(&self) -> SystemMarketplaceimport {
-        SystemMarketplaceimport(self.0.clone())
+    pub fn marketplaceimport(&self) -> Marketplaceimport {
+        Marketplaceimport(self.0.clone())
     }
 
     /// `/system/members`.
-    pub fn members(&self) -> SystemMembers {
-        SystemMembers(self.0.clone())
+    pub fn members(&self) -> Members {
+        Members(self.0.clone())
     }
 
     /// `/system/membertemplates`.
     #[cfg(feature = "system")]
-    pub fn membertemplates(&self) -> SystemMembertemplates {
-        SystemMembertemplates(self.0.clone())
+    pub fn membertemplates(&self) -> Membertemplates {
+        Membertemplates(self.0.clone())
     }
 
     /// `/system/menuEntries`.
     #[cfg(feature = "system")]
-    pub fn menu_entries(&self) -> SystemMenuEntries {
-        SystemMenuEntries(self.0.clone())
+    pub fn menu_entries(&self) -> MenuEntries {
+        MenuEntries(self.0.clone())
     }
 
     /// `/system/myAccount`.
     #[cfg(feature = "system")]
-    pub fn my_account(&self) -> SystemMyAccount {
-        SystemMyAccount(self.0.clone())
+    pub fn my_account(&self) -> MyAccount {
+        MyAccount(self.0.clone())
     }
 
     /// `/system/myCompany`.
     #[cfg(feature = "system")]
-    pub fn my_company(&self) -> SystemMyCompany {
-        SystemMyCompany(self.0.clone())
+    pub fn my_company(&self) -> MyCompany {
+        MyCompany(self.0.clone())
     }
 
     /// `/system/myMembers`.
     #[cfg(feature = "system")]
-    pub fn my_members(&self) -> SystemMyMembers {
-        SystemMyMembers(self.0.clone())
+    pub fn my_members(&self) -> MyMembers {
+        MyMembers(self.0.clone())
     }
 
     /// `/system/mySecurity`.
     #[cfg(feature = "system")]
-    pub fn my_security(&self) -> SystemMySecurity {
-        SystemMySecurity(self.0.clone())
+    pub fn my_security(&self) -> MySecurity {
+        MySecurity(self.0.clone())
     }
 
     /// `/system/notificationRecipients`.
     #[cfg(feature = "system")]
-    pub fn notification_recipients(&self) -> SystemNotificationRecipients {
-        SystemNotificationRecipients(self.0.clone())
+    pub fn notification_recipients(&self) -> NotificationRecipients {
+        NotificationRecipients(self.0.clone())
     }
 
     /// `/system/office365`.
     #[cfg(feature = "system")]
-    pub fn office365(&self) -> SystemOffice365 {
-        SystemOffice365(self.0.clone())
+    pub fn office365(&self) -> Office365 {
+        Office365(self.0.clone())
     }
 
     /// `/system/onPremiseSearchSetting`.
     #[cfg(feature = "system")]
-    pub fn on_premise_search_setting(&self) -> SystemOnPremiseSearchSetting {
-        SystemOnPremiseSearchSetting(self.0.clone())
+    pub fn on_premise_search_setting(&self) -> OnPremiseSearchSetting {
+        OnPremiseSearchSetting(self.0.clone())
     }
 
     /// `/system/osgradeweights`.
     #[cfg(feature = "system")]
-    pub fn osgradeweights(&self) -> SystemOsgradeweights {
-        SystemOsgradeweights(self.0.clone())
+    pub fn osgradeweights(&self) -> Osgradeweights {
+        Osgradeweights(self.0.clone())
     }
 
     /// `/system/parsingTypes`.
     #[cfg(feature = "system")]
-    pub fn parsing_types(&self) -> SystemParsingTypes {
-        SystemParsingTypes(self.0.clone())
+    pub fn parsing_types(&self) -> ParsingTypes {
+        ParsingTypes(self.0.clone())
     }
 
     /// `/system/parsingVariables`.
     #[cfg(feature = "system")]
-    pub fn parsing_variables(&self) -> SystemParsingVariables {
-        SystemParsingVariables(self.0.clone())
+    pub fn parsing_variables(&self) -> ParsingVariables {
+        ParsingVariables(self.0.clone())
     }
 
     /// `/system/portalReports`.
     #[cfg(feature = "system")]
-    pub fn portal_reports(&self) -> SystemPortalReports {
-        SystemPortalReports(self.0.clone())
+    pub fn portal_reports(&self) -> PortalReports {
+        PortalReports(self.0.clone())
     }
 
     /// `/system/quoteLinkSetup`.
     #[cfg(feature = "system")]
-    pub fn quote_link_setup(&self) -> SystemQuoteLinkSetup {
-        SystemQuoteLinkSetup(self.0.clone())
+    pub fn quote_link_setup(&self) -> QuoteLinkSetup {
+        QuoteLinkSetup(self.0.clone())
     }
 
     /// `/system/reportCards`.
     #[cfg(feature = "system")]
-    pub fn report_cards(&self) -> SystemReportCards {
-        SystemReportCards(self.0.clone())
+    pub fn report_cards(&self) -> ReportCards {
+        ReportCards(self.0.clone())
     }
 
     /// `/system/reports`.
     #[cfg(feature = "system")]
-    pub fn reports(&self) -> SystemReports {
-        SystemReports(self.0.clone())
+    pub fn reports(&self) -> Reports {
+        Reports(self.0.clone())
     }
 
     /// `/system/securityRoles`.
     #[cfg(feature = "system")]
-    pub fn security_roles(&self) -> SystemSecurityRoles {
-        SystemSecurityRoles(self.0.clone())
+    pub fn security_roles(&self) -> SecurityRoles {
+        SecurityRoles(self.0.clone())
     }
 
     /// `/system/settings`.
     #[cfg(feature = "system")]
-    pub fn settings(&self) -> SystemSettings {
-        SystemSettings(self.0.clone())
+    pub fn settings(&self) -> Settings {
+        Settings(self.0.clone())
     }
 
     /// `/system/setupScreens`.
     #[cfg(feature = "system")]
-    pub fn setup_screens(&self) -> SystemSetupScreens {
-        SystemSetupScreens(self.0.clone())
+    pub fn setup_screens(&self) -> SetupScreens {
+        SetupScreens(self.0.clone())
     }
 
     /// `/system/skillCategories`.
     #[cfg(feature = "system")]
-    pub fn skill_categories(&self) -> SystemSkillCategories {
-        SystemSkillCategories(self.0.clone())
+    pub fn skill_categories(&self) -> SkillCategories {
+        SkillCategories(self.0.clone())
     }
 
     /// `/system/skills`.
     #[cfg(feature = "system")]
-    pub fn skills(&self) -> SystemSkills {
-        SystemSkills(self.0.clone())
+    pub fn skills(&self) -> Skills {
+        Skills(self.0.clone())
     }
 
     /// `/system/ssoConfigurations`.
     #[cfg(feature = "system")]
-    pub fn sso_configurations(&self) -> SystemSsoConfigurations {
-        SystemSsoConfigurations(self.0.clone())
+    pub fn sso_configurations(&self) -> SsoConfigurations {
+        SsoConfigurations(self.0.clone())
     }
 
     /// `/system/ssoUsers`.
     #[cfg(feature = "system")]
-    pub fn sso_users(&self) -> SystemSsoUsers {
-        SystemSsoUsers(self.0.clone())
+    pub fn sso_users(&self) -> SsoUsers {
+        SsoUsers(self.0.clone())
     }
 
     /// `/system/standardNotes`.
     #[cfg(feature = "system")]
-    pub fn standard_notes(&self) -> SystemStandardNotes {
-        SystemStandardNotes(self.0.clone())
+    pub fn standard_notes(&self) -> StandardNotes {
+        StandardNotes(self.0.clone())
     }
 
     /// `/system/surveys`.
     #[cfg(feature = "system")]
-    pub fn surveys(&self) -> SystemSurveys {
-        SystemSurveys(self.0.clone())
+    pub fn surveys(&self) -> Surveys {
+        Surveys(self.0.clone())
     }
 
     /// `/system/timeZoneSetups`.
     #[cfg(feature = "system")]
-    pub fn time_zone_setups(&self) -> SystemTimeZoneSetups {
-        SystemTimeZoneSetups(self.0.clone())
+    pub fn time_zone_setups(&self) -> TimeZoneSetups {
+        TimeZoneSetups(self.0.clone())
     }
 
     /// `/system/todayPageCategories`.
     #[cfg(feature = "system")]
-    pub fn today_page_categories(&self) -> SystemTodayPageCategories {
-        SystemTodayPageCategories(self.0.clone())
+    pub fn today_page_categories(&self) -> TodayPageCategories {
+        TodayPageCategories(self.0.clone())
     }
 
     /// `/system/userDefinedFields`.
     #[cfg(feature = "system")]
-    pub fn user_defined_fields(&self) -> SystemUserDefinedFields {
-        SystemUserDefinedFields(self.0.clone())
+    pub fn user_defined_fields(&self) -> UserDefinedFields {
+        UserDefinedFields(self.0.clone())
     }
 
     /// `/system/workflowActions`.
     #[cfg(feature = "system")]
-    pub fn workflow_actions(&self) -> SystemWorkflowActions {
-        SystemWorkflowActions(self.0.clone())
+    pub fn workflow_actions(&self) -> WorkflowActions {
+        WorkflowActions(self.0.clone())
     }
 
     /// `/system/workflows`.
     #[cfg(feature = "system")]
-    pub fn workflows(&self) -> SystemWorkflows {
-        SystemWorkflows(self.0.clone())
+    pub fn workflows(&self) -> Workflows {
+        Workflows(self.0.clone())
     }
 }
 
@@ -457,10 +457,10 @@ impl SystemArea {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemAllowedfiletypes(rt::Node);
+pub struct Allowedfiletypes(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemAllowedfiletypes {
+impl Allowedfiletypes {
     /// `GET /system/allowedfiletypes/` (`getSystemAllowedfiletypes`): Get List of AllowedFileType.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -507,8 +507,8 @@ impl SystemAllowedfiletypes {
 
     /// One record: `/system/allowedfiletypes/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemAllowedfiletypesById {
-        SystemAllowedfiletypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AllowedfiletypesById {
+        AllowedfiletypesById(self.0.push(id.to_string()))
     }
 }
 
@@ -517,10 +517,10 @@ impl SystemAllowedfiletypes {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemAllowedfiletypesById(rt::Node);
+pub struct AllowedfiletypesById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemAllowedfiletypesById {
+impl AllowedfiletypesById {
     /// `GET /system/allowedfiletypes/{id}` (`getSystemAllowedfiletypesById`): Get AllowedFileType.
     #[cfg(feature = "system")]
     pub fn get(&self) -> rt::Call<m::AllowedFileType> {
@@ -602,10 +602,10 @@ impl SystemAllowedfiletypesById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemAllowedorigins(rt::Node);
+pub struct Allowedorigins(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemAllowedorigins {
+impl Allowedorigins {
     /// `GET /system/allowedorigins` (`getSystemAllowedorigins`): Get List of AllowedOrigin.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -652,8 +652,8 @@ impl SystemAllowedorigins {
 
     /// One record: `/system/allowedorigins/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemAllowedoriginsById {
-        SystemAllowedoriginsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AllowedoriginsById {
+        AllowedoriginsById(self.0.push(id.to_string()))
     }
 }
 
@@ -662,10 +662,10 @@ impl SystemAllowedorigins {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemAllowedoriginsById(rt::Node);
+pub struct AllowedoriginsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemAllowedoriginsById {
+impl AllowedoriginsById {
     /// `GET /system/allowedorigins/{id}` (`getSystemAllowedoriginsById`): Get AllowedOrigin.
     #[cfg(feature = "system")]
     pub fn get(&self) -> rt::Call<m::AllowedOrigin> {
@@ -746,10 +746,10 @@ impl SystemAllowedoriginsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemApiMembers(rt::Node);
+pub struct ApiMembers(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemApiMembers {
+impl ApiMembers {
     /// `GET /system/apiMembers` (`getSystemApiMembers`): Get List of ApiMember.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -790,14 +790,14 @@ impl SystemApiMembers {
 
     /// `/system/apiMembers/default`.
     #[cfg(feature = "system")]
-    pub fn default(&self) -> SystemApiMembersDefault {
-        SystemApiMembersDefault(self.0.clone())
+    pub fn default(&self) -> ApiMembersDefault {
+        ApiMembersDefault(self.0.clone())
     }
 
     /// One record: `/system/apiMembers/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemApiMembersById {
-        SystemApiMembersById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ApiMembersById {
+        ApiMembersById(self.0.push(id.to_string()))
     }
 }
 
@@ -806,10 +806,10 @@ impl SystemApiMembers {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemApiMembersDefault(rt::Node);
+pub struct ApiMembersDefault(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemApiMembersDefault {
+impl ApiMembersDefault {
     /// `GET /system/apiMembers/default` (`getSystemApiMembersDefault`): Get ApiMember.
     #[cfg(feature = "system")]
     pub fn get(&self) -> rt::Call<m::ApiMember> {
@@ -830,10 +830,10 @@ impl SystemApiMembersDefault {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemApiMembersById(rt::Node);
+pub struct ApiMembersById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemApiMembersById {
+impl ApiMembersById {
     /// `GET /system/apiMembers/{id}` (`getSystemApiMembersById`): Get ApiMember.
     #[cfg(feature = "system")]
     pub fn get(&self) -> rt::Call<m::ApiMember> {
@@ -899,10 +899,10 @@ impl SystemApiMembersById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemAudittrail(rt::Node);
+pub struct Audittrail(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemAudittrail {
+impl Audittrail {
     /// `GET /system/audittrail` (`getSystemAudittrail`): Get List of AuditTrailEntry.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -937,10 +937,10 @@ impl SystemAudittrail {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemAuthAnvils(rt::Node);
+pub struct AuthAnvils(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemAuthAnvils {
+impl AuthAnvils {
     /// `GET /system/authAnvils` (`getSystemAuthAnvils`): Get List of AuthAnvil.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -965,14 +965,14 @@ impl SystemAuthAnvils {
 
     /// One record: `/system/authAnvils/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemAuthAnvilsById {
-        SystemAuthAnvilsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AuthAnvilsById {
+        AuthAnvilsById(self.0.push(id.to_string()))
     }
 
     /// `/system/authAnvils/testConnection`.
     #[cfg(feature = "system")]
-    pub fn test_connection(&self) -> SystemAuthAnvilsTestConnection {
-        SystemAuthAnvilsTestConnection(self.0.clone())
+    pub fn test_connection(&self) -> AuthAnvilsTestConnection {
+        AuthAnvilsTestConnection(self.0.clone())
     }
 }
 
@@ -981,10 +981,10 @@ impl SystemAuthAnvils {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemAuthAnvilsById(rt::Node);
+pub struct AuthAnvilsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemAuthAnvilsById {
+impl AuthAnvilsById {
     /// `GET /system/authAnvils/{id}` (`getSystemAuthAnvilsById`): Get AuthAnvil.
     #[cfg(feature = "system")]
     pub fn get(&self) -> rt::Call<m::AuthAnvil> {
@@ -1050,10 +1050,10 @@ impl SystemAuthAnvilsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemAuthAnvilsTestConnection(rt::Node);
+pub struct AuthAnvilsTestConnection(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemAuthAnvilsTestConnection {
+impl AuthAnvilsTestConnection {
     /// `GET /system/authAnvils/testConnection` (`getSystemAuthAnvilsTestConnection`): Get
     /// SuccessResponse.
     #[cfg(feature = "system")]
@@ -1075,10 +1075,10 @@ impl SystemAuthAnvilsTestConnection {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemAutoSyncTime(rt::Node);
+pub struct AutoSyncTime(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemAutoSyncTime {
+impl AutoSyncTime {
     /// `GET /system/autoSyncTime` (`getSystemAutoSyncTime`): Get List of AutoSyncTime.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -1124,8 +1124,8 @@ impl SystemAutoSyncTime {
 
     /// One record: `/system/autoSyncTime/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemAutoSyncTimeById {
-        SystemAutoSyncTimeById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AutoSyncTimeById {
+        AutoSyncTimeById(self.0.push(id.to_string()))
     }
 }
 
@@ -1134,10 +1134,10 @@ impl SystemAutoSyncTime {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemAutoSyncTimeById(rt::Node);
+pub struct AutoSyncTimeById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemAutoSyncTimeById {
+impl AutoSyncTimeById {
     /// `GET /system/autoSyncTime/{id}` (`getSystemAutoSyncTimeById`): Get AutoSyncTime.
     #[cfg(feature = "system")]
     pub fn get(&self) -> rt::Call<m::AutoSyncTime> {
@@ -1217,14 +1217,14 @@ impl SystemAutoSyncTimeById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemBillableOptions(rt::Node);
+pub struct BillableOptions(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemBillableOptions {
+impl BillableOptions {
     /// `/system/BillableOptions/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemBillableOptionsInfo {
-        SystemBillableOptionsInfo(self.0.clone())
+    pub fn info(&self) -> BillableOptionsInfo {
+        BillableOptionsInfo(self.0.clone())
     }
 }
 
@@ -1233,10 +1233,10 @@ impl SystemBillableOptions {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemBillableOptionsInfo(rt::Node);
+pub struct BillableOptionsInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemBillableOptionsInfo {
+impl BillableOptionsInfo {
     /// `GET /system/BillableOptions/info` (`getSystemBillableOptionsInfo`): Get List of
     /// BillableOptionsInfos.
     ///
@@ -1258,10 +1258,10 @@ impl SystemBillableOptionsInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemBundles(rt::Node);
+pub struct Bundles(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemBundles {
+impl Bundles {
     /// `POST /system/bundles` (`postSystemBundles`): Post BundleResultsCollection.
     ///
     /// Not retried after an answer that may have been lost.
@@ -1280,8 +1280,8 @@ impl SystemBundles {
 
     /// `/system/bundles/count`.
     #[cfg(feature = "system")]
-    pub fn count_node(&self) -> SystemBundlesCount {
-        SystemBundlesCount(self.0.clone())
+    pub fn count_node(&self) -> BundlesCount {
+        BundlesCount(self.0.clone())
     }
 }
 
@@ -1290,10 +1290,10 @@ impl SystemBundles {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemBundlesCount(rt::Node);
+pub struct BundlesCount(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemBundlesCount {
+impl BundlesCount {
     /// `POST /system/bundles/count` (`postSystemBundlesCount`): Post BundleResultsCollection.
     ///
     /// Not retried after an answer that may have been lost.
@@ -1315,9 +1315,9 @@ impl SystemBundlesCount {
 ///
 /// Part of the typed core: always available.
 #[derive(Clone, Debug)]
-pub struct SystemCallbacks(rt::Node);
+pub struct Callbacks(rt::Node);
 
-impl SystemCallbacks {
+impl Callbacks {
     /// `GET /system/callbacks` (`getSystemCallbacks`): Get List of CallbackEntry.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -1354,8 +1354,8 @@ impl SystemCallbacks {
     }
 
     /// One record: `/system/callbacks/{id}`.
-    pub fn id(&self, id: i32) -> SystemCallbacksById {
-        SystemCallbacksById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CallbacksById {
+        CallbacksById(self.0.push(id.to_string()))
     }
 }
 
@@ -1363,9 +1363,9 @@ impl SystemCallbacks {
 ///
 /// Part of the typed core: always available.
 #[derive(Clone, Debug)]
-pub struct SystemCallbacksById(rt::Node);
+pub struct CallbacksById(rt::Node);
 
-impl SystemCallbacksById {
+impl CallbacksById {
     /// `GET /system/callbacks/{id}` (`getSystemCallbacksById`): Get CallbackEntry.
     pub fn get(&self) -> rt::Call<m::CallbackEntry> {
         rt::json(
@@ -1436,10 +1436,10 @@ impl SystemCallbacksById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemCertifications(rt::Node);
+pub struct Certifications(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemCertifications {
+impl Certifications {
     /// `GET /system/certifications` (`getSystemCertifications`): Get List of Certification.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -1486,8 +1486,8 @@ impl SystemCertifications {
 
     /// One record: `/system/certifications/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemCertificationsById {
-        SystemCertificationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CertificationsById {
+        CertificationsById(self.0.push(id.to_string()))
     }
 }
 
@@ -1496,10 +1496,10 @@ impl SystemCertifications {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemCertificationsById(rt::Node);
+pub struct CertificationsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemCertificationsById {
+impl CertificationsById {
     /// `GET /system/certifications/{id}` (`getSystemCertificationsById`): Get Certification.
     #[cfg(feature = "system")]
     pub fn get(&self) -> rt::Call<m::Certification> {
@@ -1575,8 +1575,8 @@ impl SystemCertificationsById {
 
     /// `/system/certifications/{id}/usages`.
     #[cfg(feature = "system")]
-    pub fn usages(&self) -> SystemCertificationsByIdUsages {
-        SystemCertificationsByIdUsages(self.0.clone())
+    pub fn usages(&self) -> CertificationsByIdUsages {
+        CertificationsByIdUsages(self.0.clone())
     }
 }
 
@@ -1585,10 +1585,10 @@ impl SystemCertificationsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemCertificationsByIdUsages(rt::Node);
+pub struct CertificationsByIdUsages(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemCertificationsByIdUsages {
+impl CertificationsByIdUsages {
     /// `GET /system/certifications/{id}/usages` (`getSystemCertificationsByIdUsages`): Get List of
     /// Usage Count.
     ///
@@ -1606,8 +1606,8 @@ impl SystemCertificationsByIdUsages {
 
     /// `/system/certifications/{id}/usages/list`.
     #[cfg(feature = "system")]
-    pub fn list_node(&self) -> SystemCertificationsByIdUsagesList {
-        SystemCertificationsByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> CertificationsByIdUsagesList {
+        CertificationsByIdUsagesList(self.0.clone())
     }
 }
 
@@ -1616,10 +1616,10 @@ impl SystemCertificationsByIdUsages {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemCertificationsByIdUsagesList(rt::Node);
+pub struct CertificationsByIdUsagesList(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemCertificationsByIdUsagesList {
+impl CertificationsByIdUsagesList {
     /// `GET /system/certifications/{id}/usages/list` (`getSystemCertificationsByIdUsagesList`): Get
     /// List of Usage.
     ///
@@ -1641,10 +1641,10 @@ impl SystemCertificationsByIdUsagesList {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemConnectWiseHostedScreens(rt::Node);
+pub struct ConnectWiseHostedScreens(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemConnectWiseHostedScreens {
+impl ConnectWiseHostedScreens {
     /// `GET /system/connectWiseHostedScreens` (`getSystemConnectWiseHostedScreens`): Get List of
     /// ConnectWiseHostedScreen.
     ///
@@ -1676,8 +1676,8 @@ impl SystemConnectWiseHostedScreens {
 
     /// One record: `/system/connectWiseHostedScreens/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemConnectWiseHostedScreensById {
-        SystemConnectWiseHostedScreensById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ConnectWiseHostedScreensById {
+        ConnectWiseHostedScreensById(self.0.push(id.to_string()))
     }
 }
 
@@ -1686,10 +1686,10 @@ impl SystemConnectWiseHostedScreens {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemConnectWiseHostedScreensById(rt::Node);
+pub struct ConnectWiseHostedScreensById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemConnectWiseHostedScreensById {
+impl ConnectWiseHostedScreensById {
     /// `GET /system/connectWiseHostedScreens/{id}` (`getSystemConnectWiseHostedScreensById`): Get
     /// ConnectWiseHostedScreen.
     #[cfg(feature = "system")]
@@ -1724,10 +1724,10 @@ impl SystemConnectWiseHostedScreensById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemConnectwisehostedsetups(rt::Node);
+pub struct Connectwisehostedsetups(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemConnectwisehostedsetups {
+impl Connectwisehostedsetups {
     /// `GET /system/connectwisehostedsetups` (`getSystemConnectwisehostedsetups`): Get List of
     /// ConnectWiseHostedSetup.
     ///
@@ -1776,8 +1776,8 @@ impl SystemConnectwisehostedsetups {
 
     /// One record: `/system/connectwisehostedsetups/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemConnectwisehostedsetupsById {
-        SystemConnectwisehostedsetupsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ConnectwisehostedsetupsById {
+        ConnectwisehostedsetupsById(self.0.push(id.to_string()))
     }
 }
 
@@ -1786,10 +1786,10 @@ impl SystemConnectwisehostedsetups {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemConnectwisehostedsetupsById(rt::Node);
+pub struct ConnectwisehostedsetupsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemConnectwisehostedsetupsById {
+impl ConnectwisehostedsetupsById {
     /// `GET /system/connectwisehostedsetups/{id}` (`getSystemConnectwisehostedsetupsById`): Get
     /// ConnectWiseHostedSetup.
     #[cfg(feature = "system")]
@@ -1874,14 +1874,14 @@ impl SystemConnectwisehostedsetupsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemContactsync(rt::Node);
+pub struct Contactsync(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemContactsync {
+impl Contactsync {
     /// `/system/contactsync/monitoring`.
     #[cfg(feature = "system")]
-    pub fn monitoring(&self) -> SystemContactsyncMonitoring {
-        SystemContactsyncMonitoring(self.0.clone())
+    pub fn monitoring(&self) -> ContactsyncMonitoring {
+        ContactsyncMonitoring(self.0.clone())
     }
 }
 
@@ -1890,10 +1890,10 @@ impl SystemContactsync {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemContactsyncMonitoring(rt::Node);
+pub struct ContactsyncMonitoring(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemContactsyncMonitoring {
+impl ContactsyncMonitoring {
     /// `GET /system/contactsync/monitoring` (`getSystemContactsyncMonitoring`): Get List of
     /// M365ContactSyncMonitorings.
     ///
@@ -1960,20 +1960,20 @@ impl SystemContactsyncMonitoring {
 
     /// One record: `/system/contactsync/monitoring/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemContactsyncMonitoringById {
-        SystemContactsyncMonitoringById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ContactsyncMonitoringById {
+        ContactsyncMonitoringById(self.0.push(id.to_string()))
     }
 
     /// `/system/contactsync/monitoring/notificationtype`.
     #[cfg(feature = "system")]
-    pub fn notificationtype(&self) -> SystemContactsyncMonitoringNotificationtype {
-        SystemContactsyncMonitoringNotificationtype(self.0.clone())
+    pub fn notificationtype(&self) -> ContactsyncMonitoringNotificationtype {
+        ContactsyncMonitoringNotificationtype(self.0.clone())
     }
 
     /// `/system/contactsync/monitoring/type`.
     #[cfg(feature = "system")]
-    pub fn type_node(&self) -> SystemContactsyncMonitoringType {
-        SystemContactsyncMonitoringType(self.0.clone())
+    pub fn type_node(&self) -> ContactsyncMonitoringType {
+        ContactsyncMonitoringType(self.0.clone())
     }
 }
 
@@ -1982,10 +1982,10 @@ impl SystemContactsyncMonitoring {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemContactsyncMonitoringById(rt::Node);
+pub struct ContactsyncMonitoringById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemContactsyncMonitoringById {
+impl ContactsyncMonitoringById {
     /// `GET /system/contactsync/monitoring/{id}` (`getSystemContactsyncMonitoringById`): Get
     /// M365ContactSyncMonitorings.
     #[cfg(feature = "system")]
@@ -2020,10 +2020,10 @@ impl SystemContactsyncMonitoringById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemContactsyncMonitoringNotificationtype(rt::Node);
+pub struct ContactsyncMonitoringNotificationtype(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemContactsyncMonitoringNotificationtype {
+impl ContactsyncMonitoringNotificationtype {
     /// `GET /system/contactsync/monitoring/notificationtype/`
     /// (`getSystemContactsyncMonitoringNotificationtype`): Get
     /// M365ContactSyncMonitoringNotification TypeId Async.
@@ -2046,14 +2046,14 @@ impl SystemContactsyncMonitoringNotificationtype {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemContactsyncMonitoringType(rt::Node);
+pub struct ContactsyncMonitoringType(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemContactsyncMonitoringType {
+impl ContactsyncMonitoringType {
     /// One record: `/system/contactsync/monitoring/type/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemContactsyncMonitoringTypeById {
-        SystemContactsyncMonitoringTypeById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ContactsyncMonitoringTypeById {
+        ContactsyncMonitoringTypeById(self.0.push(id.to_string()))
     }
 }
 
@@ -2062,10 +2062,10 @@ impl SystemContactsyncMonitoringType {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemContactsyncMonitoringTypeById(rt::Node);
+pub struct ContactsyncMonitoringTypeById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemContactsyncMonitoringTypeById {
+impl ContactsyncMonitoringTypeById {
     /// `GET /system/contactsync/monitoring/type/{id}` (`getSystemContactsyncMonitoringTypeById`):
     /// Get M365ContactSyncMonitoring By TypeId Async.
     #[cfg(feature = "system")]
@@ -2115,10 +2115,10 @@ impl SystemContactsyncMonitoringTypeById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemCustomReports(rt::Node);
+pub struct CustomReports(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemCustomReports {
+impl CustomReports {
     /// `GET /system/customReports` (`getSystemCustomReports`): Get List of CustomReport.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -2165,8 +2165,8 @@ impl SystemCustomReports {
 
     /// One record: `/system/customReports/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemCustomReportsById {
-        SystemCustomReportsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CustomReportsById {
+        CustomReportsById(self.0.push(id.to_string()))
     }
 }
 
@@ -2175,10 +2175,10 @@ impl SystemCustomReports {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemCustomReportsById(rt::Node);
+pub struct CustomReportsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemCustomReportsById {
+impl CustomReportsById {
     /// `GET /system/customReports/{id}` (`getSystemCustomReportsById`): Get CustomReport.
     #[cfg(feature = "system")]
     pub fn get(&self) -> rt::Call<m::CustomReport> {
@@ -2254,8 +2254,8 @@ impl SystemCustomReportsById {
 
     /// `/system/customReports/{id}/parameters`.
     #[cfg(feature = "system")]
-    pub fn parameters(&self) -> SystemCustomReportsByIdParameters {
-        SystemCustomReportsByIdParameters(self.0.clone())
+    pub fn parameters(&self) -> CustomReportsByIdParameters {
+        CustomReportsByIdParameters(self.0.clone())
     }
 }
 
@@ -2264,10 +2264,10 @@ impl SystemCustomReportsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemCustomReportsByIdParameters(rt::Node);
+pub struct CustomReportsByIdParameters(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemCustomReportsByIdParameters {
+impl CustomReportsByIdParameters {
     /// `GET /system/customReports/{parentId}/parameters`
     /// (`getSystemCustomReportsByParentIdParameters`): Get List of CustomReportParameter.
     ///
@@ -2316,8 +2316,8 @@ impl SystemCustomReportsByIdParameters {
 
     /// One record: `/system/customReports/{id}/parameters/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemCustomReportsByIdParametersById {
-        SystemCustomReportsByIdParametersById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CustomReportsByIdParametersById {
+        CustomReportsByIdParametersById(self.0.push(id.to_string()))
     }
 }
 
@@ -2326,10 +2326,10 @@ impl SystemCustomReportsByIdParameters {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemCustomReportsByIdParametersById(rt::Node);
+pub struct CustomReportsByIdParametersById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemCustomReportsByIdParametersById {
+impl CustomReportsByIdParametersById {
     /// `GET /system/customReports/{parentId}/parameters/{id}`
     /// (`getSystemCustomReportsByParentIdParametersById`): Get CustomReportParameter.
     #[cfg(feature = "system")]
@@ -2414,10 +2414,10 @@ impl SystemCustomReportsByIdParametersById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemCwTimeZones(rt::Node);
+pub struct CwTimeZones(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemCwTimeZones {
+impl CwTimeZones {
     /// `GET /system/cwTimeZones` (`getSystemCwTimeZones`): Get List of CwTimeZone.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -2447,8 +2447,8 @@ impl SystemCwTimeZones {
 
     /// One record: `/system/cwTimeZones/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemCwTimeZonesById {
-        SystemCwTimeZonesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CwTimeZonesById {
+        CwTimeZonesById(self.0.push(id.to_string()))
     }
 }
 
@@ -2457,10 +2457,10 @@ impl SystemCwTimeZones {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemCwTimeZonesById(rt::Node);
+pub struct CwTimeZonesById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemCwTimeZonesById {
+impl CwTimeZonesById {
     /// `GET /system/cwTimeZones/{id}` (`getSystemCwTimeZonesById`): Get CwTimeZone.
     #[cfg(feature = "system")]
     pub fn get(&self) -> rt::Call<m::CwTimeZone> {
@@ -2493,10 +2493,10 @@ impl SystemCwTimeZonesById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemDepartments(rt::Node);
+pub struct Departments(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemDepartments {
+impl Departments {
     /// `GET /system/departments` (`getSystemDepartments`): Get List of Department.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -2542,8 +2542,8 @@ impl SystemDepartments {
 
     /// One record: `/system/departments/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemDepartmentsById {
-        SystemDepartmentsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> DepartmentsById {
+        DepartmentsById(self.0.push(id.to_string()))
     }
 }
 
@@ -2552,10 +2552,10 @@ impl SystemDepartments {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemDepartmentsById(rt::Node);
+pub struct DepartmentsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemDepartmentsById {
+impl DepartmentsById {
     /// `GET /system/departments/{id}` (`getSystemDepartmentsById`): Get Department.
     #[cfg(feature = "system")]
     pub fn get(&self) -> rt::Call<m::Department> {
@@ -2631,14 +2631,14 @@ impl SystemDepartmentsById {
 
     /// `/system/departments/{id}/locations`.
     #[cfg(feature = "system")]
-    pub fn locations(&self) -> SystemDepartmentsByIdLocations {
-        SystemDepartmentsByIdLocations(self.0.clone())
+    pub fn locations(&self) -> DepartmentsByIdLocations {
+        DepartmentsByIdLocations(self.0.clone())
     }
 
     /// `/system/departments/{id}/usages`.
     #[cfg(feature = "system")]
-    pub fn usages(&self) -> SystemDepartmentsByIdUsages {
-        SystemDepartmentsByIdUsages(self.0.clone())
+    pub fn usages(&self) -> DepartmentsByIdUsages {
+        DepartmentsByIdUsages(self.0.clone())
     }
 }
 
@@ -2647,10 +2647,10 @@ impl SystemDepartmentsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemDepartmentsByIdLocations(rt::Node);
+pub struct DepartmentsByIdLocations(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemDepartmentsByIdLocations {
+impl DepartmentsByIdLocations {
     /// `GET /system/departments/{parentId}/locations` (`getSystemDepartmentsByParentIdLocations`):
     /// Get List of DepartmentLocation.
     ///
@@ -2699,8 +2699,8 @@ impl SystemDepartmentsByIdLocations {
 
     /// One record: `/system/departments/{id}/locations/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemDepartmentsByIdLocationsById {
-        SystemDepartmentsByIdLocationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> DepartmentsByIdLocationsById {
+        DepartmentsByIdLocationsById(self.0.push(id.to_string()))
     }
 }
 
@@ -2709,10 +2709,10 @@ impl SystemDepartmentsByIdLocations {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemDepartmentsByIdLocationsById(rt::Node);
+pub struct DepartmentsByIdLocationsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemDepartmentsByIdLocationsById {
+impl DepartmentsByIdLocationsById {
     /// `GET /system/departments/{parentId}/locations/{id}`
     /// (`getSystemDepartmentsByParentIdLocationsById`): Get DepartmentLocation.
     #[cfg(feature = "system")]
@@ -2797,10 +2797,10 @@ impl SystemDepartmentsByIdLocationsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemDepartmentsByIdUsages(rt::Node);
+pub struct DepartmentsByIdUsages(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemDepartmentsByIdUsages {
+impl DepartmentsByIdUsages {
     /// `GET /system/departments/{id}/usages` (`getSystemDepartmentsByIdUsages`): Get List of Usage.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -2817,8 +2817,8 @@ impl SystemDepartmentsByIdUsages {
 
     /// `/system/departments/{id}/usages/list`.
     #[cfg(feature = "system")]
-    pub fn list_node(&self) -> SystemDepartmentsByIdUsagesList {
-        SystemDepartmentsByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> DepartmentsByIdUsagesList {
+        DepartmentsByIdUsagesList(self.0.clone())
     }
 }
 
@@ -2827,10 +2827,10 @@ impl SystemDepartmentsByIdUsages {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemDepartmentsByIdUsagesList(rt::Node);
+pub struct DepartmentsByIdUsagesList(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemDepartmentsByIdUsagesList {
+impl DepartmentsByIdUsagesList {
     /// `GET /system/departments/{id}/usages/list` (`getSystemDepartmentsByIdUsagesList`): Get List
     /// of Usage.
     ///
@@ -2852,20 +2852,20 @@ impl SystemDepartmentsByIdUsagesList {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemDirectionalSyncs(rt::Node);
+pub struct DirectionalSyncs(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemDirectionalSyncs {
+impl DirectionalSyncs {
     /// One record: `/system/directionalSyncs/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemDirectionalSyncsById {
-        SystemDirectionalSyncsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> DirectionalSyncsById {
+        DirectionalSyncsById(self.0.push(id.to_string()))
     }
 
     /// `/system/directionalSyncs/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemDirectionalSyncsInfo {
-        SystemDirectionalSyncsInfo(self.0.clone())
+    pub fn info(&self) -> DirectionalSyncsInfo {
+        DirectionalSyncsInfo(self.0.clone())
     }
 }
 
@@ -2874,14 +2874,14 @@ impl SystemDirectionalSyncs {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemDirectionalSyncsById(rt::Node);
+pub struct DirectionalSyncsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemDirectionalSyncsById {
+impl DirectionalSyncsById {
     /// `/system/directionalSyncs/{id}/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemDirectionalSyncsByIdInfo {
-        SystemDirectionalSyncsByIdInfo(self.0.clone())
+    pub fn info(&self) -> DirectionalSyncsByIdInfo {
+        DirectionalSyncsByIdInfo(self.0.clone())
     }
 }
 
@@ -2890,10 +2890,10 @@ impl SystemDirectionalSyncsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemDirectionalSyncsByIdInfo(rt::Node);
+pub struct DirectionalSyncsByIdInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemDirectionalSyncsByIdInfo {
+impl DirectionalSyncsByIdInfo {
     /// `GET /system/directionalSyncs/{id}/info` (`getSystemDirectionalSyncsByIdInfo`): Get
     /// DirectionalSyncsInfos.
     #[cfg(feature = "system")]
@@ -2915,10 +2915,10 @@ impl SystemDirectionalSyncsByIdInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemDirectionalSyncsInfo(rt::Node);
+pub struct DirectionalSyncsInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemDirectionalSyncsInfo {
+impl DirectionalSyncsInfo {
     /// `GET /system/directionalSyncs/info` (`getSystemDirectionalSyncsInfo`): Get List of
     /// DirectionalSyncsInfos.
     ///
@@ -2954,20 +2954,20 @@ impl SystemDirectionalSyncsInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemDocumentTypes(rt::Node);
+pub struct DocumentTypes(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemDocumentTypes {
+impl DocumentTypes {
     /// One record: `/system/documentTypes/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemDocumentTypesById {
-        SystemDocumentTypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> DocumentTypesById {
+        DocumentTypesById(self.0.push(id.to_string()))
     }
 
     /// `/system/documentTypes/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemDocumentTypesInfo {
-        SystemDocumentTypesInfo(self.0.clone())
+    pub fn info(&self) -> DocumentTypesInfo {
+        DocumentTypesInfo(self.0.clone())
     }
 }
 
@@ -2976,14 +2976,14 @@ impl SystemDocumentTypes {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemDocumentTypesById(rt::Node);
+pub struct DocumentTypesById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemDocumentTypesById {
+impl DocumentTypesById {
     /// `/system/documentTypes/{id}/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemDocumentTypesByIdInfo {
-        SystemDocumentTypesByIdInfo(self.0.clone())
+    pub fn info(&self) -> DocumentTypesByIdInfo {
+        DocumentTypesByIdInfo(self.0.clone())
     }
 }
 
@@ -2992,10 +2992,10 @@ impl SystemDocumentTypesById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemDocumentTypesByIdInfo(rt::Node);
+pub struct DocumentTypesByIdInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemDocumentTypesByIdInfo {
+impl DocumentTypesByIdInfo {
     /// `GET /system/documentTypes/{id}/info` (`getSystemDocumentTypesByIdInfo`): Get DocumentType.
     #[cfg(feature = "system")]
     pub fn get(&self) -> rt::Call<m::DocumentType> {
@@ -3016,10 +3016,10 @@ impl SystemDocumentTypesByIdInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemDocumentTypesInfo(rt::Node);
+pub struct DocumentTypesInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemDocumentTypesInfo {
+impl DocumentTypesInfo {
     /// `GET /system/documentTypes/info` (`getSystemDocumentTypesInfo`): Get List of DocumentType.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -3057,10 +3057,10 @@ impl SystemDocumentTypesInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemDocuments(rt::Node);
+pub struct Documents(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemDocuments {
+impl Documents {
     /// `GET /system/documents` (`getSystemDocuments`): Get List of DocumentInfo.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -3091,14 +3091,14 @@ impl SystemDocuments {
 
     /// One record: `/system/documents/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemDocumentsById {
-        SystemDocumentsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> DocumentsById {
+        DocumentsById(self.0.push(id.to_string()))
     }
 
     /// `/system/documents/uploadsample`.
     #[cfg(feature = "system")]
-    pub fn uploadsample(&self) -> SystemDocumentsUploadsample {
-        SystemDocumentsUploadsample(self.0.clone())
+    pub fn uploadsample(&self) -> DocumentsUploadsample {
+        DocumentsUploadsample(self.0.clone())
     }
 }
 
@@ -3107,10 +3107,10 @@ impl SystemDocuments {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemDocumentsById(rt::Node);
+pub struct DocumentsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemDocumentsById {
+impl DocumentsById {
     /// `GET /system/documents/{id}` (`getSystemDocumentsById`): Get DocumentInfo.
     #[cfg(feature = "system")]
     pub fn get(&self) -> rt::Call<m::DocumentInfo> {
@@ -3165,14 +3165,14 @@ impl SystemDocumentsById {
 
     /// `/system/documents/{id}/download`.
     #[cfg(feature = "system")]
-    pub fn download(&self) -> SystemDocumentsByIdDownload {
-        SystemDocumentsByIdDownload(self.0.clone())
+    pub fn download(&self) -> DocumentsByIdDownload {
+        DocumentsByIdDownload(self.0.clone())
     }
 
     /// `/system/documents/{id}/thumbnail`.
     #[cfg(feature = "system")]
-    pub fn thumbnail(&self) -> SystemDocumentsByIdThumbnail {
-        SystemDocumentsByIdThumbnail(self.0.clone())
+    pub fn thumbnail(&self) -> DocumentsByIdThumbnail {
+        DocumentsByIdThumbnail(self.0.clone())
     }
 }
 
@@ -3181,10 +3181,10 @@ impl SystemDocumentsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemDocumentsByIdDownload(rt::Node);
+pub struct DocumentsByIdDownload(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemDocumentsByIdDownload {
+impl DocumentsByIdDownload {
     /// `GET /system/documents/{id}/download` (`getSystemDocumentsByIdDownload`): Get DocumentInfo.
     ///
     /// The raw content of the response (a file or an image).
@@ -3238,10 +3238,10 @@ pub struct GetSystemDocumentsByIdDownloadParams {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemDocumentsByIdThumbnail(rt::Node);
+pub struct DocumentsByIdThumbnail(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemDocumentsByIdThumbnail {
+impl DocumentsByIdThumbnail {
     /// `GET /system/documents/{id}/thumbnail` (`getSystemDocumentsByIdThumbnail`): Get
     /// DocumentInfo.
     ///
@@ -3297,10 +3297,10 @@ pub struct GetSystemDocumentsByIdThumbnailParams {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemDocumentsUploadsample(rt::Node);
+pub struct DocumentsUploadsample(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemDocumentsUploadsample {
+impl DocumentsUploadsample {
     /// `GET /system/documents/uploadsample` (`getSystemDocumentsUploadsample`): Get DocumentInfo.
     ///
     /// The raw content of the response (a file or an image).
@@ -3323,10 +3323,10 @@ impl SystemDocumentsUploadsample {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemEPayConfigurations(rt::Node);
+pub struct EPayConfigurations(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemEPayConfigurations {
+impl EPayConfigurations {
     /// `GET /system/ePayConfigurations` (`getSystemEPayConfigurations`): Get List of
     /// EPayConfiguration.
     ///
@@ -3374,8 +3374,8 @@ impl SystemEPayConfigurations {
 
     /// One record: `/system/ePayConfigurations/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemEPayConfigurationsById {
-        SystemEPayConfigurationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> EPayConfigurationsById {
+        EPayConfigurationsById(self.0.push(id.to_string()))
     }
 }
 
@@ -3384,10 +3384,10 @@ impl SystemEPayConfigurations {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemEPayConfigurationsById(rt::Node);
+pub struct EPayConfigurationsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemEPayConfigurationsById {
+impl EPayConfigurationsById {
     /// `GET /system/ePayConfigurations/{id}` (`getSystemEPayConfigurationsById`): Get
     /// EPayConfiguration.
     #[cfg(feature = "system")]
@@ -3472,10 +3472,10 @@ impl SystemEPayConfigurationsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemEmailConnectors(rt::Node);
+pub struct EmailConnectors(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemEmailConnectors {
+impl EmailConnectors {
     /// `GET /system/emailConnectors` (`getSystemEmailConnectors`): Get List of EmailConnector.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -3522,14 +3522,14 @@ impl SystemEmailConnectors {
 
     /// One record: `/system/emailConnectors/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemEmailConnectorsById {
-        SystemEmailConnectorsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> EmailConnectorsById {
+        EmailConnectorsById(self.0.push(id.to_string()))
     }
 
     /// `/system/emailConnectors/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemEmailConnectorsInfo {
-        SystemEmailConnectorsInfo(self.0.clone())
+    pub fn info(&self) -> EmailConnectorsInfo {
+        EmailConnectorsInfo(self.0.clone())
     }
 }
 
@@ -3538,10 +3538,10 @@ impl SystemEmailConnectors {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemEmailConnectorsById(rt::Node);
+pub struct EmailConnectorsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemEmailConnectorsById {
+impl EmailConnectorsById {
     /// `GET /system/emailConnectors/{id}` (`getSystemEmailConnectorsById`): Get EmailConnector.
     #[cfg(feature = "system")]
     pub fn get(&self) -> rt::Call<m::EmailConnector> {
@@ -3619,14 +3619,14 @@ impl SystemEmailConnectorsById {
 
     /// `/system/emailConnectors/{id}/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemEmailConnectorsByIdInfo {
-        SystemEmailConnectorsByIdInfo(self.0.clone())
+    pub fn info(&self) -> EmailConnectorsByIdInfo {
+        EmailConnectorsByIdInfo(self.0.clone())
     }
 
     /// `/system/emailConnectors/{id}/parsingStyles`.
     #[cfg(feature = "system")]
-    pub fn parsing_styles(&self) -> SystemEmailConnectorsByIdParsingStyles {
-        SystemEmailConnectorsByIdParsingStyles(self.0.clone())
+    pub fn parsing_styles(&self) -> EmailConnectorsByIdParsingStyles {
+        EmailConnectorsByIdParsingStyles(self.0.clone())
     }
 }
 
@@ -3635,10 +3635,10 @@ impl SystemEmailConnectorsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemEmailConnectorsByIdInfo(rt::Node);
+pub struct EmailConnectorsByIdInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemEmailConnectorsByIdInfo {
+impl EmailConnectorsByIdInfo {
     /// `GET /system/emailConnectors/{id}/info` (`getSystemEmailConnectorsByIdInfo`): Get
     /// EmailConnectorInfos.
     #[cfg(feature = "system")]
@@ -3660,10 +3660,10 @@ impl SystemEmailConnectorsByIdInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemEmailConnectorsByIdParsingStyles(rt::Node);
+pub struct EmailConnectorsByIdParsingStyles(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemEmailConnectorsByIdParsingStyles {
+impl EmailConnectorsByIdParsingStyles {
     /// `GET /system/emailConnectors/{parentId}/parsingStyles`
     /// (`getSystemEmailConnectorsByParentIdParsingStyles`): Get List of EmailConnectorParsingStyle.
     ///
@@ -3716,8 +3716,8 @@ impl SystemEmailConnectorsByIdParsingStyles {
 
     /// One record: `/system/emailConnectors/{id}/parsingStyles/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemEmailConnectorsByIdParsingStylesById {
-        SystemEmailConnectorsByIdParsingStylesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> EmailConnectorsByIdParsingStylesById {
+        EmailConnectorsByIdParsingStylesById(self.0.push(id.to_string()))
     }
 }
 
@@ -3726,10 +3726,10 @@ impl SystemEmailConnectorsByIdParsingStyles {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemEmailConnectorsByIdParsingStylesById(rt::Node);
+pub struct EmailConnectorsByIdParsingStylesById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemEmailConnectorsByIdParsingStylesById {
+impl EmailConnectorsByIdParsingStylesById {
     /// `GET /system/emailConnectors/{parentId}/parsingStyles/{id}`
     /// (`getSystemEmailConnectorsByParentIdParsingStylesById`): Get EmailConnectorParsingStyle.
     #[cfg(feature = "system")]
@@ -3814,8 +3814,8 @@ impl SystemEmailConnectorsByIdParsingStylesById {
 
     /// `/system/emailConnectors/{id}/parsingStyles/{id}/parsingRules`.
     #[cfg(feature = "system")]
-    pub fn parsing_rules(&self) -> SystemEmailConnectorsByIdParsingStylesByIdParsingRules {
-        SystemEmailConnectorsByIdParsingStylesByIdParsingRules(self.0.clone())
+    pub fn parsing_rules(&self) -> EmailConnectorsByIdParsingStylesByIdParsingRules {
+        EmailConnectorsByIdParsingStylesByIdParsingRules(self.0.clone())
     }
 }
 
@@ -3824,10 +3824,10 @@ impl SystemEmailConnectorsByIdParsingStylesById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemEmailConnectorsByIdParsingStylesByIdParsingRules(rt::Node);
+pub struct EmailConnectorsByIdParsingStylesByIdParsingRules(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemEmailConnectorsByIdParsingStylesByIdParsingRules {
+impl EmailConnectorsByIdParsingStylesByIdParsingRules {
     /// `GET /system/emailConnectors/{grandparentId}/parsingStyles/{parentId}/parsingRules`
     /// (`getSystemEmailConnectorsByGrandparentIdParsingStylesByParentIdParsingRules`): Get List of
     /// EmailConnectorParsingRule.
@@ -3882,8 +3882,8 @@ impl SystemEmailConnectorsByIdParsingStylesByIdParsingRules {
 
     /// One record: `/system/emailConnectors/{id}/parsingStyles/{id}/parsingRules/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemEmailConnectorsByIdParsingStylesByIdParsingRulesById {
-        SystemEmailConnectorsByIdParsingStylesByIdParsingRulesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> EmailConnectorsByIdParsingStylesByIdParsingRulesById {
+        EmailConnectorsByIdParsingStylesByIdParsingRulesById(self.0.push(id.to_string()))
     }
 }
 
@@ -3892,10 +3892,10 @@ impl SystemEmailConnectorsByIdParsingStylesByIdParsingRules {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemEmailConnectorsByIdParsingStylesByIdParsingRulesById(rt::Node);
+pub struct EmailConnectorsByIdParsingStylesByIdParsingRulesById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemEmailConnectorsByIdParsingStylesByIdParsingRulesById {
+impl EmailConnectorsByIdParsingStylesByIdParsingRulesById {
     /// `GET /system/emailConnectors/{grandparentId}/parsingStyles/{parentId}/parsingRules/{id}`
     /// (`getSystemEmailConnectorsByGrandparentIdParsingStylesByParentIdParsingRulesById`): Get
     /// EmailConnectorParsingRule.
@@ -3988,10 +3988,10 @@ impl SystemEmailConnectorsByIdParsingStylesByIdParsingRulesById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemEmailConnectorsInfo(rt::Node);
+pub struct EmailConnectorsInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemEmailConnectorsInfo {
+impl EmailConnectorsInfo {
     /// `GET /system/emailConnectors/info` (`getSystemEmailConnectorsInfo`): Get List of
     /// EmailConnectorInfos.
     ///
@@ -4027,10 +4027,10 @@ impl SystemEmailConnectorsInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemEmailExclusions(rt::Node);
+pub struct EmailExclusions(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemEmailExclusions {
+impl EmailExclusions {
     /// `GET /system/emailExclusions` (`getSystemEmailExclusions`): Get List of EmailExclusion.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -4077,8 +4077,8 @@ impl SystemEmailExclusions {
 
     /// One record: `/system/emailExclusions/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemEmailExclusionsById {
-        SystemEmailExclusionsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> EmailExclusionsById {
+        EmailExclusionsById(self.0.push(id.to_string()))
     }
 }
 
@@ -4087,10 +4087,10 @@ impl SystemEmailExclusions {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemEmailExclusionsById(rt::Node);
+pub struct EmailExclusionsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemEmailExclusionsById {
+impl EmailExclusionsById {
     /// `GET /system/emailExclusions/{id}` (`getSystemEmailExclusionsById`): Get EmailExclusion.
     #[cfg(feature = "system")]
     pub fn get(&self) -> rt::Call<m::EmailExclusion> {
@@ -4172,10 +4172,10 @@ impl SystemEmailExclusionsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemEmailTokens(rt::Node);
+pub struct EmailTokens(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemEmailTokens {
+impl EmailTokens {
     /// `GET /system/emailTokens` (`getSystemEmailTokens`): Get List of EmailToken.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -4205,8 +4205,8 @@ impl SystemEmailTokens {
 
     /// One record: `/system/emailTokens/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemEmailTokensById {
-        SystemEmailTokensById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> EmailTokensById {
+        EmailTokensById(self.0.push(id.to_string()))
     }
 }
 
@@ -4215,10 +4215,10 @@ impl SystemEmailTokens {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemEmailTokensById(rt::Node);
+pub struct EmailTokensById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemEmailTokensById {
+impl EmailTokensById {
     /// `GET /system/emailTokens/{id}` (`getSystemEmailTokensById`): Get EmailToken.
     #[cfg(feature = "system")]
     pub fn get(&self) -> rt::Call<m::EmailToken> {
@@ -4251,10 +4251,10 @@ impl SystemEmailTokensById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemExperiments(rt::Node);
+pub struct Experiments(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemExperiments {
+impl Experiments {
     /// `GET /system/experiments` (`getSystemExperiments`): Get List of Experiment.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -4284,8 +4284,8 @@ impl SystemExperiments {
 
     /// One record: `/system/experiments/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemExperimentsById {
-        SystemExperimentsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ExperimentsById {
+        ExperimentsById(self.0.push(id.to_string()))
     }
 }
 
@@ -4294,10 +4294,10 @@ impl SystemExperiments {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemExperimentsById(rt::Node);
+pub struct ExperimentsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemExperimentsById {
+impl ExperimentsById {
     /// `GET /system/experiments/{id}` (`getSystemExperimentsById`): Get Experiment.
     #[cfg(feature = "system")]
     pub fn get(&self) -> rt::Call<m::Experiment> {
@@ -4330,10 +4330,10 @@ impl SystemExperimentsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemFileuploadsettings(rt::Node);
+pub struct Fileuploadsettings(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemFileuploadsettings {
+impl Fileuploadsettings {
     /// `GET /system/fileuploadsettings/` (`getSystemFileuploadsettings`): Get List of
     /// FileUploadSettings.
     ///
@@ -4365,8 +4365,8 @@ impl SystemFileuploadsettings {
 
     /// One record: `/system/fileuploadsettings/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemFileuploadsettingsById {
-        SystemFileuploadsettingsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> FileuploadsettingsById {
+        FileuploadsettingsById(self.0.push(id.to_string()))
     }
 }
 
@@ -4375,10 +4375,10 @@ impl SystemFileuploadsettings {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemFileuploadsettingsById(rt::Node);
+pub struct FileuploadsettingsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemFileuploadsettingsById {
+impl FileuploadsettingsById {
     /// `GET /system/fileuploadsettings/{id}` (`getSystemFileuploadsettingsById`): Get
     /// FileUploadSettings.
     #[cfg(feature = "system")]
@@ -4448,10 +4448,10 @@ impl SystemFileuploadsettingsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemGoogleemailsetup(rt::Node);
+pub struct Googleemailsetup(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemGoogleemailsetup {
+impl Googleemailsetup {
     /// `GET /system/googleemailsetup/` (`getSystemGoogleemailsetup`): Get List of
     /// GoogleEmailSetups.
     ///
@@ -4499,8 +4499,8 @@ impl SystemGoogleemailsetup {
 
     /// One record: `/system/googleemailsetup/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemGoogleemailsetupById {
-        SystemGoogleemailsetupById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> GoogleemailsetupById {
+        GoogleemailsetupById(self.0.push(id.to_string()))
     }
 }
 
@@ -4509,10 +4509,10 @@ impl SystemGoogleemailsetup {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemGoogleemailsetupById(rt::Node);
+pub struct GoogleemailsetupById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemGoogleemailsetupById {
+impl GoogleemailsetupById {
     /// `GET /system/googleemailsetup/{id}` (`getSystemGoogleemailsetupById`): Get
     /// GoogleEmailSetups.
     #[cfg(feature = "system")]
@@ -4593,8 +4593,8 @@ impl SystemGoogleemailsetupById {
 
     /// `/system/googleemailsetup/{id}/testConnection`.
     #[cfg(feature = "system")]
-    pub fn test_connection(&self) -> SystemGoogleemailsetupByIdTestConnection {
-        SystemGoogleemailsetupByIdTestConnection(self.0.clone())
+    pub fn test_connection(&self) -> GoogleemailsetupByIdTestConnection {
+        GoogleemailsetupByIdTestConnection(self.0.clone())
     }
 }
 
@@ -4603,10 +4603,10 @@ impl SystemGoogleemailsetupById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemGoogleemailsetupByIdTestConnection(rt::Node);
+pub struct GoogleemailsetupByIdTestConnection(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemGoogleemailsetupByIdTestConnection {
+impl GoogleemailsetupByIdTestConnection {
     /// `POST /system/googleemailsetup/{id}/testConnection`
     /// (`postSystemGoogleemailsetupByIdTestConnection`): Post SuccessResponse.
     ///
@@ -4630,10 +4630,10 @@ impl SystemGoogleemailsetupByIdTestConnection {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemImaps(rt::Node);
+pub struct Imaps(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemImaps {
+impl Imaps {
     /// `GET /system/imaps` (`getSystemImaps`): Get List of Imap.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -4669,14 +4669,14 @@ impl SystemImaps {
 
     /// One record: `/system/imaps/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemImapsById {
-        SystemImapsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ImapsById {
+        ImapsById(self.0.push(id.to_string()))
     }
 
     /// `/system/imaps/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemImapsInfo {
-        SystemImapsInfo(self.0.clone())
+    pub fn info(&self) -> ImapsInfo {
+        ImapsInfo(self.0.clone())
     }
 }
 
@@ -4685,10 +4685,10 @@ impl SystemImaps {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemImapsById(rt::Node);
+pub struct ImapsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemImapsById {
+impl ImapsById {
     /// `GET /system/imaps/{id}` (`getSystemImapsById`): Get Imap.
     #[cfg(feature = "system")]
     pub fn get(&self) -> rt::Call<m::Imap> {
@@ -4760,8 +4760,8 @@ impl SystemImapsById {
 
     /// `/system/imaps/{id}/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemImapsByIdInfo {
-        SystemImapsByIdInfo(self.0.clone())
+    pub fn info(&self) -> ImapsByIdInfo {
+        ImapsByIdInfo(self.0.clone())
     }
 }
 
@@ -4770,10 +4770,10 @@ impl SystemImapsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemImapsByIdInfo(rt::Node);
+pub struct ImapsByIdInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemImapsByIdInfo {
+impl ImapsByIdInfo {
     /// `GET /system/imaps/{id}/info` (`getSystemImapsByIdInfo`): Get ImapInfo.
     #[cfg(feature = "system")]
     pub fn get(&self) -> rt::Call<m::ImapInfo> {
@@ -4794,10 +4794,10 @@ impl SystemImapsByIdInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemImapsInfo(rt::Node);
+pub struct ImapsInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemImapsInfo {
+impl ImapsInfo {
     /// `GET /system/imaps/info` (`getSystemImapsInfo`): Get List of ImapInfos.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -4826,14 +4826,14 @@ impl SystemImapsInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemImportMassMaintenance(rt::Node);
+pub struct ImportMassMaintenance(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemImportMassMaintenance {
+impl ImportMassMaintenance {
     /// One record: `/system/importMassMaintenance/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemImportMassMaintenanceById {
-        SystemImportMassMaintenanceById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ImportMassMaintenanceById {
+        ImportMassMaintenanceById(self.0.push(id.to_string()))
     }
 }
 
@@ -4842,10 +4842,10 @@ impl SystemImportMassMaintenance {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemImportMassMaintenanceById(rt::Node);
+pub struct ImportMassMaintenanceById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemImportMassMaintenanceById {
+impl ImportMassMaintenanceById {
     /// `POST /system/importMassMaintenance/{id}` (`postSystemImportMassMaintenanceById`): Post
     /// ImportMassMaintenance.
     ///
@@ -4869,10 +4869,10 @@ impl SystemImportMassMaintenanceById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemInOutBoards(rt::Node);
+pub struct InOutBoards(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemInOutBoards {
+impl InOutBoards {
     /// `GET /system/inOutBoards` (`getSystemInOutBoards`): Get List of InOutBoard.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -4918,8 +4918,8 @@ impl SystemInOutBoards {
 
     /// One record: `/system/inOutBoards/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemInOutBoardsById {
-        SystemInOutBoardsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> InOutBoardsById {
+        InOutBoardsById(self.0.push(id.to_string()))
     }
 }
 
@@ -4928,10 +4928,10 @@ impl SystemInOutBoards {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemInOutBoardsById(rt::Node);
+pub struct InOutBoardsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemInOutBoardsById {
+impl InOutBoardsById {
     /// `GET /system/inOutBoards/{id}` (`getSystemInOutBoardsById`): Get InOutBoard.
     #[cfg(feature = "system")]
     pub fn get(&self) -> rt::Call<m::InOutBoard> {
@@ -5011,10 +5011,10 @@ impl SystemInOutBoardsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemInOutTypes(rt::Node);
+pub struct InOutTypes(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemInOutTypes {
+impl InOutTypes {
     /// `GET /system/inOutTypes` (`getSystemInOutTypes`): Get List of InOutType.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -5055,20 +5055,20 @@ impl SystemInOutTypes {
 
     /// `/system/inOutTypes/count`.
     #[cfg(feature = "system")]
-    pub fn count_node(&self) -> SystemInOutTypesCount {
-        SystemInOutTypesCount(self.0.clone())
+    pub fn count_node(&self) -> InOutTypesCount {
+        InOutTypesCount(self.0.clone())
     }
 
     /// One record: `/system/inOutTypes/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemInOutTypesById {
-        SystemInOutTypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> InOutTypesById {
+        InOutTypesById(self.0.push(id.to_string()))
     }
 
     /// `/system/inOutTypes/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemInOutTypesInfo {
-        SystemInOutTypesInfo(self.0.clone())
+    pub fn info(&self) -> InOutTypesInfo {
+        InOutTypesInfo(self.0.clone())
     }
 }
 
@@ -5077,14 +5077,14 @@ impl SystemInOutTypes {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemInOutTypesCount(rt::Node);
+pub struct InOutTypesCount(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemInOutTypesCount {
+impl InOutTypesCount {
     /// `/system/inOutTypes/count/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemInOutTypesCountInfo {
-        SystemInOutTypesCountInfo(self.0.clone())
+    pub fn info(&self) -> InOutTypesCountInfo {
+        InOutTypesCountInfo(self.0.clone())
     }
 }
 
@@ -5093,10 +5093,10 @@ impl SystemInOutTypesCount {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemInOutTypesCountInfo(rt::Node);
+pub struct InOutTypesCountInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemInOutTypesCountInfo {
+impl InOutTypesCountInfo {
     /// `GET /system/inOutTypes/count/info` (`getSystemInOutTypesCountInfo`): Get Count of
     /// InOutTypeInfo.
     #[cfg(feature = "system")]
@@ -5118,10 +5118,10 @@ impl SystemInOutTypesCountInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemInOutTypesById(rt::Node);
+pub struct InOutTypesById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemInOutTypesById {
+impl InOutTypesById {
     /// `GET /system/inOutTypes/{id}` (`getSystemInOutTypesById`): Get InOutType.
     #[cfg(feature = "system")]
     pub fn get(&self) -> rt::Call<m::InOutType> {
@@ -5197,8 +5197,8 @@ impl SystemInOutTypesById {
 
     /// `/system/inOutTypes/{id}/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemInOutTypesByIdInfo {
-        SystemInOutTypesByIdInfo(self.0.clone())
+    pub fn info(&self) -> InOutTypesByIdInfo {
+        InOutTypesByIdInfo(self.0.clone())
     }
 }
 
@@ -5207,10 +5207,10 @@ impl SystemInOutTypesById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemInOutTypesByIdInfo(rt::Node);
+pub struct InOutTypesByIdInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemInOutTypesByIdInfo {
+impl InOutTypesByIdInfo {
     /// `GET /system/inOutTypes/{id}/info` (`getSystemInOutTypesByIdInfo`): Get InOutTypeInfo.
     #[cfg(feature = "system")]
     pub fn get(&self) -> rt::Call<m::InOutTypeInfo> {
@@ -5231,10 +5231,10 @@ impl SystemInOutTypesByIdInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemInOutTypesInfo(rt::Node);
+pub struct InOutTypesInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemInOutTypesInfo {
+impl InOutTypesInfo {
     /// `GET /system/inOutTypes/info` (`getSystemInOutTypesInfo`): Get List of InOutTypeInfo.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -5254,9 +5254,9 @@ impl SystemInOutTypesInfo {
 ///
 /// Part of the typed core: always available.
 #[derive(Clone, Debug)]
-pub struct SystemInfo(rt::Node);
+pub struct Info(rt::Node);
 
-impl SystemInfo {
+impl Info {
     /// `GET /system/info` (`getSystemInfo`): Get Info.
     pub fn get(&self) -> rt::Call<m::Info> {
         rt::json(
@@ -5272,50 +5272,50 @@ impl SystemInfo {
 
     /// `/system/info/departmentlocations`.
     #[cfg(feature = "system")]
-    pub fn departmentlocations(&self) -> SystemInfoDepartmentlocations {
-        SystemInfoDepartmentlocations(self.0.clone())
+    pub fn departmentlocations(&self) -> InfoDepartmentlocations {
+        InfoDepartmentlocations(self.0.clone())
     }
 
     /// `/system/info/departments`.
     #[cfg(feature = "system")]
-    pub fn departments(&self) -> SystemInfoDepartments {
-        SystemInfoDepartments(self.0.clone())
+    pub fn departments(&self) -> InfoDepartments {
+        InfoDepartments(self.0.clone())
     }
 
     /// `/system/info/links`.
     #[cfg(feature = "system")]
-    pub fn links(&self) -> SystemInfoLinks {
-        SystemInfoLinks(self.0.clone())
+    pub fn links(&self) -> InfoLinks {
+        InfoLinks(self.0.clone())
     }
 
     /// `/system/info/locales`.
     #[cfg(feature = "system")]
-    pub fn locales(&self) -> SystemInfoLocales {
-        SystemInfoLocales(self.0.clone())
+    pub fn locales(&self) -> InfoLocales {
+        InfoLocales(self.0.clone())
     }
 
     /// `/system/info/locations`.
     #[cfg(feature = "system")]
-    pub fn locations(&self) -> SystemInfoLocations {
-        SystemInfoLocations(self.0.clone())
+    pub fn locations(&self) -> InfoLocations {
+        InfoLocations(self.0.clone())
     }
 
     /// `/system/info/members`.
     #[cfg(feature = "system")]
-    pub fn members(&self) -> SystemInfoMembers {
-        SystemInfoMembers(self.0.clone())
+    pub fn members(&self) -> InfoMembers {
+        InfoMembers(self.0.clone())
     }
 
     /// `/system/info/personas`.
     #[cfg(feature = "system")]
-    pub fn personas(&self) -> SystemInfoPersonas {
-        SystemInfoPersonas(self.0.clone())
+    pub fn personas(&self) -> InfoPersonas {
+        InfoPersonas(self.0.clone())
     }
 
     /// `/system/info/standardNotes`.
     #[cfg(feature = "system")]
-    pub fn standard_notes(&self) -> SystemInfoStandardNotes {
-        SystemInfoStandardNotes(self.0.clone())
+    pub fn standard_notes(&self) -> InfoStandardNotes {
+        InfoStandardNotes(self.0.clone())
     }
 }
 
@@ -5324,10 +5324,10 @@ impl SystemInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemInfoDepartmentlocations(rt::Node);
+pub struct InfoDepartmentlocations(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemInfoDepartmentlocations {
+impl InfoDepartmentlocations {
     /// `GET /system/info/departmentlocations` (`getSystemInfoDepartmentlocations`): Get List of
     /// DepartmentLocationInfo.
     ///
@@ -5359,8 +5359,8 @@ impl SystemInfoDepartmentlocations {
 
     /// One record: `/system/info/departmentlocations/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemInfoDepartmentlocationsById {
-        SystemInfoDepartmentlocationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> InfoDepartmentlocationsById {
+        InfoDepartmentlocationsById(self.0.push(id.to_string()))
     }
 }
 
@@ -5369,10 +5369,10 @@ impl SystemInfoDepartmentlocations {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemInfoDepartmentlocationsById(rt::Node);
+pub struct InfoDepartmentlocationsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemInfoDepartmentlocationsById {
+impl InfoDepartmentlocationsById {
     /// `GET /system/info/departmentlocations/{id}` (`getSystemInfoDepartmentlocationsById`): Get
     /// DepartmentLocationInfo.
     #[cfg(feature = "system")]
@@ -5407,10 +5407,10 @@ impl SystemInfoDepartmentlocationsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemInfoDepartments(rt::Node);
+pub struct InfoDepartments(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemInfoDepartments {
+impl InfoDepartments {
     /// `GET /system/info/departments` (`getSystemInfoDepartments`): Get List of DepartmentInfo.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -5441,8 +5441,8 @@ impl SystemInfoDepartments {
 
     /// One record: `/system/info/departments/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemInfoDepartmentsById {
-        SystemInfoDepartmentsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> InfoDepartmentsById {
+        InfoDepartmentsById(self.0.push(id.to_string()))
     }
 }
 
@@ -5451,10 +5451,10 @@ impl SystemInfoDepartments {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemInfoDepartmentsById(rt::Node);
+pub struct InfoDepartmentsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemInfoDepartmentsById {
+impl InfoDepartmentsById {
     /// `GET /system/info/departments/{id}` (`getSystemInfoDepartmentsById`): Get DepartmentInfo.
     #[cfg(feature = "system")]
     pub fn get(&self) -> rt::Call<m::DepartmentInfo> {
@@ -5487,10 +5487,10 @@ impl SystemInfoDepartmentsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemInfoLinks(rt::Node);
+pub struct InfoLinks(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemInfoLinks {
+impl InfoLinks {
     /// `GET /system/info/links` (`getSystemInfoLinks`): Get List of LinkInfo.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -5515,8 +5515,8 @@ impl SystemInfoLinks {
 
     /// One record: `/system/info/links/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemInfoLinksById {
-        SystemInfoLinksById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> InfoLinksById {
+        InfoLinksById(self.0.push(id.to_string()))
     }
 }
 
@@ -5525,10 +5525,10 @@ impl SystemInfoLinks {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemInfoLinksById(rt::Node);
+pub struct InfoLinksById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemInfoLinksById {
+impl InfoLinksById {
     /// `GET /system/info/links/{id}` (`getSystemInfoLinksById`): Get LinkInfo.
     #[cfg(feature = "system")]
     pub fn get(&self) -> rt::Call<m::LinkInfo> {
@@ -5553,8 +5553,8 @@ impl SystemInfoLinksById {
 
     /// `/system/info/links/{id}/resolveurl`.
     #[cfg(feature = "system")]
-    pub fn resolveurl(&self) -> SystemInfoLinksByIdResolveurl {
-        SystemInfoLinksByIdResolveurl(self.0.clone())
+    pub fn resolveurl(&self) -> InfoLinksByIdResolveurl {
+        InfoLinksByIdResolveurl(self.0.clone())
     }
 }
 
@@ -5563,10 +5563,10 @@ impl SystemInfoLinksById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemInfoLinksByIdResolveurl(rt::Node);
+pub struct InfoLinksByIdResolveurl(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemInfoLinksByIdResolveurl {
+impl InfoLinksByIdResolveurl {
     /// `POST /system/info/links/{id}/resolveurl` (`postSystemInfoLinksByIdResolveurl`): Post
     /// LinkResolveUrlInfo.
     ///
@@ -5590,10 +5590,10 @@ impl SystemInfoLinksByIdResolveurl {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemInfoLocales(rt::Node);
+pub struct InfoLocales(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemInfoLocales {
+impl InfoLocales {
     /// `GET /system/info/locales` (`getSystemInfoLocales`): Get List of LocaleInfo.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -5623,8 +5623,8 @@ impl SystemInfoLocales {
 
     /// One record: `/system/info/locales/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemInfoLocalesById {
-        SystemInfoLocalesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> InfoLocalesById {
+        InfoLocalesById(self.0.push(id.to_string()))
     }
 }
 
@@ -5633,10 +5633,10 @@ impl SystemInfoLocales {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemInfoLocalesById(rt::Node);
+pub struct InfoLocalesById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemInfoLocalesById {
+impl InfoLocalesById {
     /// `GET /system/info/locales/{id}` (`getSystemInfoLocalesById`): Get LocaleInfo.
     #[cfg(feature = "system")]
     pub fn get(&self) -> rt::Call<m::LocaleInfo> {
@@ -5669,10 +5669,10 @@ impl SystemInfoLocalesById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemInfoLocations(rt::Node);
+pub struct InfoLocations(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemInfoLocations {
+impl InfoLocations {
     /// `GET /system/info/locations` (`getSystemInfoLocations`): Get List of LocationInfo.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -5703,8 +5703,8 @@ impl SystemInfoLocations {
 
     /// One record: `/system/info/locations/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemInfoLocationsById {
-        SystemInfoLocationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> InfoLocationsById {
+        InfoLocationsById(self.0.push(id.to_string()))
     }
 }
 
@@ -5713,10 +5713,10 @@ impl SystemInfoLocations {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemInfoLocationsById(rt::Node);
+pub struct InfoLocationsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemInfoLocationsById {
+impl InfoLocationsById {
     /// `GET /system/info/locations/{id}` (`getSystemInfoLocationsById`): Get LocationInfo.
     #[cfg(feature = "system")]
     pub fn get(&self) -> rt::Call<m::LocationInfo> {
@@ -5749,10 +5749,10 @@ impl SystemInfoLocationsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemInfoMembers(rt::Node);
+pub struct InfoMembers(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemInfoMembers {
+impl InfoMembers {
     /// `GET /system/info/members` (`getSystemInfoMembers`): Get List of MemberInfo.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -5786,14 +5786,14 @@ impl SystemInfoMembers {
     pub fn by_member_identifier(
         &self,
         member_identifier: impl Into<String>,
-    ) -> SystemInfoMembersByMemberIdentifier {
-        SystemInfoMembersByMemberIdentifier(self.0.push(member_identifier.into()))
+    ) -> InfoMembersByMemberIdentifier {
+        InfoMembersByMemberIdentifier(self.0.push(member_identifier.into()))
     }
 
     /// One record: `/system/info/members/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemInfoMembersById {
-        SystemInfoMembersById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> InfoMembersById {
+        InfoMembersById(self.0.push(id.to_string()))
     }
 }
 
@@ -5802,10 +5802,10 @@ impl SystemInfoMembers {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemInfoMembersByMemberIdentifier(rt::Node);
+pub struct InfoMembersByMemberIdentifier(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemInfoMembersByMemberIdentifier {
+impl InfoMembersByMemberIdentifier {
     /// `GET /system/info/members/{memberIdentifier}`
     /// (`getSystemInfoMembersmemberIdentifierregextypes`): Get MemberInfo.
     ///
@@ -5850,10 +5850,10 @@ impl SystemInfoMembersByMemberIdentifier {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemInfoMembersById(rt::Node);
+pub struct InfoMembersById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemInfoMembersById {
+impl InfoMembersById {
     /// `GET /system/info/members/{id}` (`getSystemInfoMembersById`): Get MemberInfo.
     #[cfg(feature = "system")]
     pub fn get(&self) -> rt::Call<m::MemberInfo> {
@@ -5886,10 +5886,10 @@ impl SystemInfoMembersById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemInfoPersonas(rt::Node);
+pub struct InfoPersonas(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemInfoPersonas {
+impl InfoPersonas {
     /// `GET /system/info/personas` (`getSystemInfoPersonas`): Get List of PersonasInfo.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -5919,8 +5919,8 @@ impl SystemInfoPersonas {
 
     /// One record: `/system/info/personas/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemInfoPersonasById {
-        SystemInfoPersonasById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> InfoPersonasById {
+        InfoPersonasById(self.0.push(id.to_string()))
     }
 }
 
@@ -5929,10 +5929,10 @@ impl SystemInfoPersonas {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemInfoPersonasById(rt::Node);
+pub struct InfoPersonasById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemInfoPersonasById {
+impl InfoPersonasById {
     /// `GET /system/info/personas/{id}` (`getSystemInfoPersonasById`): Get PersonasInfo.
     #[cfg(feature = "system")]
     pub fn get(&self) -> rt::Call<m::PersonasInfo> {
@@ -5965,10 +5965,10 @@ impl SystemInfoPersonasById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemInfoStandardNotes(rt::Node);
+pub struct InfoStandardNotes(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemInfoStandardNotes {
+impl InfoStandardNotes {
     /// `GET /system/info/standardNotes` (`getSystemInfoStandardNotes`): Get List of
     /// StandardNoteInfo.
     ///
@@ -6000,8 +6000,8 @@ impl SystemInfoStandardNotes {
 
     /// One record: `/system/info/standardNotes/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemInfoStandardNotesById {
-        SystemInfoStandardNotesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> InfoStandardNotesById {
+        InfoStandardNotesById(self.0.push(id.to_string()))
     }
 }
 
@@ -6010,10 +6010,10 @@ impl SystemInfoStandardNotes {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemInfoStandardNotesById(rt::Node);
+pub struct InfoStandardNotesById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemInfoStandardNotesById {
+impl InfoStandardNotesById {
     /// `GET /system/info/standardNotes/{id}` (`getSystemInfoStandardNotesById`): Get
     /// StandardNoteInfo.
     #[cfg(feature = "system")]
@@ -6048,10 +6048,10 @@ impl SystemInfoStandardNotesById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemIntegratorTags(rt::Node);
+pub struct IntegratorTags(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemIntegratorTags {
+impl IntegratorTags {
     /// `GET /system/integratorTags` (`getSystemIntegratorTags`): Get List of IntegratorTag.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -6098,8 +6098,8 @@ impl SystemIntegratorTags {
 
     /// One record: `/system/integratorTags/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemIntegratorTagsById {
-        SystemIntegratorTagsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> IntegratorTagsById {
+        IntegratorTagsById(self.0.push(id.to_string()))
     }
 }
 
@@ -6108,10 +6108,10 @@ impl SystemIntegratorTags {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemIntegratorTagsById(rt::Node);
+pub struct IntegratorTagsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemIntegratorTagsById {
+impl IntegratorTagsById {
     /// `GET /system/integratorTags/{id}` (`getSystemIntegratorTagsById`): Get IntegratorTag.
     #[cfg(feature = "system")]
     pub fn get(&self) -> rt::Call<m::IntegratorTag> {
@@ -6192,10 +6192,10 @@ impl SystemIntegratorTagsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemIntegratorlogins(rt::Node);
+pub struct Integratorlogins(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemIntegratorlogins {
+impl Integratorlogins {
     /// `GET /system/integratorlogins` (`getSystemIntegratorlogins`): Get List of IntegratorLogin.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -6242,8 +6242,8 @@ impl SystemIntegratorlogins {
 
     /// One record: `/system/integratorlogins/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemIntegratorloginsById {
-        SystemIntegratorloginsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> IntegratorloginsById {
+        IntegratorloginsById(self.0.push(id.to_string()))
     }
 }
 
@@ -6252,10 +6252,10 @@ impl SystemIntegratorlogins {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemIntegratorloginsById(rt::Node);
+pub struct IntegratorloginsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemIntegratorloginsById {
+impl IntegratorloginsById {
     /// `GET /system/integratorlogins/{id}` (`getSystemIntegratorloginsById`): Get IntegratorLogin.
     #[cfg(feature = "system")]
     pub fn get(&self) -> rt::Call<m::IntegratorLogin> {
@@ -6337,10 +6337,10 @@ impl SystemIntegratorloginsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemKpiCategories(rt::Node);
+pub struct KpiCategories(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemKpiCategories {
+impl KpiCategories {
     /// `GET /system/kpiCategories` (`getSystemKpiCategories`): Get List of KPICategory.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -6370,8 +6370,8 @@ impl SystemKpiCategories {
 
     /// One record: `/system/kpiCategories/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemKpiCategoriesById {
-        SystemKpiCategoriesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> KpiCategoriesById {
+        KpiCategoriesById(self.0.push(id.to_string()))
     }
 }
 
@@ -6380,10 +6380,10 @@ impl SystemKpiCategories {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemKpiCategoriesById(rt::Node);
+pub struct KpiCategoriesById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemKpiCategoriesById {
+impl KpiCategoriesById {
     /// `GET /system/kpiCategories/{id}` (`getSystemKpiCategoriesById`): Get KPICategory.
     #[cfg(feature = "system")]
     pub fn get(&self) -> rt::Call<m::KPICategory> {
@@ -6416,10 +6416,10 @@ impl SystemKpiCategoriesById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemKpis(rt::Node);
+pub struct Kpis(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemKpis {
+impl Kpis {
     /// `GET /system/kpis` (`getSystemKpis`): Get List of KPI.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -6439,8 +6439,8 @@ impl SystemKpis {
 
     /// One record: `/system/kpis/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemKpisById {
-        SystemKpisById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> KpisById {
+        KpisById(self.0.push(id.to_string()))
     }
 }
 
@@ -6449,10 +6449,10 @@ impl SystemKpis {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemKpisById(rt::Node);
+pub struct KpisById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemKpisById {
+impl KpisById {
     /// `GET /system/kpis/{id}` (`getSystemKpisById`): Get KPI.
     #[cfg(feature = "system")]
     pub fn get(&self) -> rt::Call<m::KPI> {
@@ -6481,10 +6481,10 @@ impl SystemKpisById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemLdapConfigurations(rt::Node);
+pub struct LdapConfigurations(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemLdapConfigurations {
+impl LdapConfigurations {
     /// `GET /system/ldapConfigurations` (`getSystemLdapConfigurations`): Get List of
     /// LdapConfiguration.
     ///
@@ -6532,20 +6532,20 @@ impl SystemLdapConfigurations {
 
     /// One record: `/system/ldapConfigurations/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemLdapConfigurationsById {
-        SystemLdapConfigurationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> LdapConfigurationsById {
+        LdapConfigurationsById(self.0.push(id.to_string()))
     }
 
     /// `/system/ldapConfigurations/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemLdapConfigurationsInfo {
-        SystemLdapConfigurationsInfo(self.0.clone())
+    pub fn info(&self) -> LdapConfigurationsInfo {
+        LdapConfigurationsInfo(self.0.clone())
     }
 
     /// `/system/ldapConfigurations/testLink`.
     #[cfg(feature = "system")]
-    pub fn test_link(&self) -> SystemLdapConfigurationsTestLink {
-        SystemLdapConfigurationsTestLink(self.0.clone())
+    pub fn test_link(&self) -> LdapConfigurationsTestLink {
+        LdapConfigurationsTestLink(self.0.clone())
     }
 }
 
@@ -6554,10 +6554,10 @@ impl SystemLdapConfigurations {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemLdapConfigurationsById(rt::Node);
+pub struct LdapConfigurationsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemLdapConfigurationsById {
+impl LdapConfigurationsById {
     /// `GET /system/ldapConfigurations/{id}` (`getSystemLdapConfigurationsById`): Get
     /// LdapConfiguration.
     #[cfg(feature = "system")]
@@ -6638,8 +6638,8 @@ impl SystemLdapConfigurationsById {
 
     /// `/system/ldapConfigurations/{id}/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemLdapConfigurationsByIdInfo {
-        SystemLdapConfigurationsByIdInfo(self.0.clone())
+    pub fn info(&self) -> LdapConfigurationsByIdInfo {
+        LdapConfigurationsByIdInfo(self.0.clone())
     }
 }
 
@@ -6648,10 +6648,10 @@ impl SystemLdapConfigurationsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemLdapConfigurationsByIdInfo(rt::Node);
+pub struct LdapConfigurationsByIdInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemLdapConfigurationsByIdInfo {
+impl LdapConfigurationsByIdInfo {
     /// `GET /system/ldapConfigurations/{id}/info` (`getSystemLdapConfigurationsByIdInfo`): Get
     /// LdapConfigurationInfos.
     #[cfg(feature = "system")]
@@ -6673,10 +6673,10 @@ impl SystemLdapConfigurationsByIdInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemLdapConfigurationsInfo(rt::Node);
+pub struct LdapConfigurationsInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemLdapConfigurationsInfo {
+impl LdapConfigurationsInfo {
     /// `GET /system/ldapConfigurations/info` (`getSystemLdapConfigurationsInfo`): Get List of
     /// LdapConfigurationInfos.
     ///
@@ -6712,10 +6712,10 @@ impl SystemLdapConfigurationsInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemLdapConfigurationsTestLink(rt::Node);
+pub struct LdapConfigurationsTestLink(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemLdapConfigurationsTestLink {
+impl LdapConfigurationsTestLink {
     /// `POST /system/ldapConfigurations/testLink` (`postSystemLdapConfigurationsTestLink`): Post
     /// SuccessResponse.
     ///
@@ -6739,10 +6739,10 @@ impl SystemLdapConfigurationsTestLink {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemLinks(rt::Node);
+pub struct Links(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemLinks {
+impl Links {
     /// `GET /system/links` (`getSystemLinks`): Get List of Link.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -6778,8 +6778,8 @@ impl SystemLinks {
 
     /// One record: `/system/links/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemLinksById {
-        SystemLinksById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> LinksById {
+        LinksById(self.0.push(id.to_string()))
     }
 }
 
@@ -6788,10 +6788,10 @@ impl SystemLinks {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemLinksById(rt::Node);
+pub struct LinksById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemLinksById {
+impl LinksById {
     /// `GET /system/links/{id}` (`getSystemLinksById`): Get Link.
     #[cfg(feature = "system")]
     pub fn get(&self) -> rt::Call<m::Link> {
@@ -6867,10 +6867,10 @@ impl SystemLinksById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemLocations(rt::Node);
+pub struct Locations(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemLocations {
+impl Locations {
     /// `GET /system/locations` (`getSystemLocations`): Get List of Location.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -6911,8 +6911,8 @@ impl SystemLocations {
 
     /// One record: `/system/locations/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemLocationsById {
-        SystemLocationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> LocationsById {
+        LocationsById(self.0.push(id.to_string()))
     }
 }
 
@@ -6921,10 +6921,10 @@ impl SystemLocations {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemLocationsById(rt::Node);
+pub struct LocationsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemLocationsById {
+impl LocationsById {
     /// `GET /system/locations/{id}` (`getSystemLocationsById`): Get Location.
     #[cfg(feature = "system")]
     pub fn get(&self) -> rt::Call<m::Location> {
@@ -6996,20 +6996,20 @@ impl SystemLocationsById {
 
     /// `/system/locations/{id}/departments`.
     #[cfg(feature = "system")]
-    pub fn departments(&self) -> SystemLocationsByIdDepartments {
-        SystemLocationsByIdDepartments(self.0.clone())
+    pub fn departments(&self) -> LocationsByIdDepartments {
+        LocationsByIdDepartments(self.0.clone())
     }
 
     /// `/system/locations/{id}/usages`.
     #[cfg(feature = "system")]
-    pub fn usages(&self) -> SystemLocationsByIdUsages {
-        SystemLocationsByIdUsages(self.0.clone())
+    pub fn usages(&self) -> LocationsByIdUsages {
+        LocationsByIdUsages(self.0.clone())
     }
 
     /// `/system/locations/{id}/workRoles`.
     #[cfg(feature = "system")]
-    pub fn work_roles(&self) -> SystemLocationsByIdWorkRoles {
-        SystemLocationsByIdWorkRoles(self.0.clone())
+    pub fn work_roles(&self) -> LocationsByIdWorkRoles {
+        LocationsByIdWorkRoles(self.0.clone())
     }
 }
 
@@ -7018,10 +7018,10 @@ impl SystemLocationsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemLocationsByIdDepartments(rt::Node);
+pub struct LocationsByIdDepartments(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemLocationsByIdDepartments {
+impl LocationsByIdDepartments {
     /// `GET /system/locations/{parentId}/departments` (`getSystemLocationsByParentIdDepartments`):
     /// Get List of LocationDepartment.
     ///
@@ -7053,8 +7053,8 @@ impl SystemLocationsByIdDepartments {
 
     /// One record: `/system/locations/{id}/departments/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemLocationsByIdDepartmentsById {
-        SystemLocationsByIdDepartmentsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> LocationsByIdDepartmentsById {
+        LocationsByIdDepartmentsById(self.0.push(id.to_string()))
     }
 }
 
@@ -7063,10 +7063,10 @@ impl SystemLocationsByIdDepartments {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemLocationsByIdDepartmentsById(rt::Node);
+pub struct LocationsByIdDepartmentsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemLocationsByIdDepartmentsById {
+impl LocationsByIdDepartmentsById {
     /// `GET /system/locations/{parentId}/departments/{id}`
     /// (`getSystemLocationsByParentIdDepartmentsById`): Get LocationDepartment.
     #[cfg(feature = "system")]
@@ -7101,10 +7101,10 @@ impl SystemLocationsByIdDepartmentsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemLocationsByIdUsages(rt::Node);
+pub struct LocationsByIdUsages(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemLocationsByIdUsages {
+impl LocationsByIdUsages {
     /// `GET /system/locations/{id}/usages` (`getSystemLocationsByIdUsages`): Get List of Usage
     /// Count.
     ///
@@ -7122,8 +7122,8 @@ impl SystemLocationsByIdUsages {
 
     /// `/system/locations/{id}/usages/list`.
     #[cfg(feature = "system")]
-    pub fn list_node(&self) -> SystemLocationsByIdUsagesList {
-        SystemLocationsByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> LocationsByIdUsagesList {
+        LocationsByIdUsagesList(self.0.clone())
     }
 }
 
@@ -7132,10 +7132,10 @@ impl SystemLocationsByIdUsages {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemLocationsByIdUsagesList(rt::Node);
+pub struct LocationsByIdUsagesList(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemLocationsByIdUsagesList {
+impl LocationsByIdUsagesList {
     /// `GET /system/locations/{id}/usages/list` (`getSystemLocationsByIdUsagesList`): Get List of
     /// Usage.
     ///
@@ -7157,10 +7157,10 @@ impl SystemLocationsByIdUsagesList {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemLocationsByIdWorkRoles(rt::Node);
+pub struct LocationsByIdWorkRoles(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemLocationsByIdWorkRoles {
+impl LocationsByIdWorkRoles {
     /// `GET /system/locations/{parentId}/workRoles` (`getSystemLocationsByParentIdWorkRoles`): Get
     /// List of LocationWorkRole.
     ///
@@ -7192,8 +7192,8 @@ impl SystemLocationsByIdWorkRoles {
 
     /// One record: `/system/locations/{id}/workRoles/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemLocationsByIdWorkRolesById {
-        SystemLocationsByIdWorkRolesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> LocationsByIdWorkRolesById {
+        LocationsByIdWorkRolesById(self.0.push(id.to_string()))
     }
 }
 
@@ -7202,10 +7202,10 @@ impl SystemLocationsByIdWorkRoles {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemLocationsByIdWorkRolesById(rt::Node);
+pub struct LocationsByIdWorkRolesById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemLocationsByIdWorkRolesById {
+impl LocationsByIdWorkRolesById {
     /// `GET /system/locations/{parentId}/workRoles/{id}`
     /// (`getSystemLocationsByParentIdWorkRolesById`): Get LocationWorkRole.
     #[cfg(feature = "system")]
@@ -7240,20 +7240,20 @@ impl SystemLocationsByIdWorkRolesById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemM365contactsync(rt::Node);
+pub struct M365contactsync(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemM365contactsync {
+impl M365contactsync {
     /// One record: `/system/m365contactsync/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemM365contactsyncById {
-        SystemM365contactsyncById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> M365contactsyncById {
+        M365contactsyncById(self.0.push(id.to_string()))
     }
 
     /// `/system/m365contactsync/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemM365contactsyncInfo {
-        SystemM365contactsyncInfo(self.0.clone())
+    pub fn info(&self) -> M365contactsyncInfo {
+        M365contactsyncInfo(self.0.clone())
     }
 }
 
@@ -7262,14 +7262,14 @@ impl SystemM365contactsync {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemM365contactsyncById(rt::Node);
+pub struct M365contactsyncById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemM365contactsyncById {
+impl M365contactsyncById {
     /// `/system/m365contactsync/{id}/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemM365contactsyncByIdInfo {
-        SystemM365contactsyncByIdInfo(self.0.clone())
+    pub fn info(&self) -> M365contactsyncByIdInfo {
+        M365contactsyncByIdInfo(self.0.clone())
     }
 }
 
@@ -7278,10 +7278,10 @@ impl SystemM365contactsyncById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemM365contactsyncByIdInfo(rt::Node);
+pub struct M365contactsyncByIdInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemM365contactsyncByIdInfo {
+impl M365contactsyncByIdInfo {
     /// `GET /system/m365contactsync/{id}/info` (`getSystemM365contactsyncByIdInfo`): Get
     /// M365ContactSyncInfos.
     #[cfg(feature = "system")]
@@ -7303,10 +7303,10 @@ impl SystemM365contactsyncByIdInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemM365contactsyncInfo(rt::Node);
+pub struct M365contactsyncInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemM365contactsyncInfo {
+impl M365contactsyncInfo {
     /// `GET /system/m365contactsync/info` (`getSystemM365contactsyncInfo`): Get List of
     /// M365ContactSyncInfos.
     ///
@@ -7342,10 +7342,10 @@ impl SystemM365contactsyncInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemManagementNetworkSecurities(rt::Node);
+pub struct ManagementNetworkSecurities(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemManagementNetworkSecurities {
+impl ManagementNetworkSecurities {
     /// `GET /system/managementNetworkSecurities` (`getSystemManagementNetworkSecurities`): Get List
     /// of ManagementNetworkSecurity.
     ///
@@ -7397,8 +7397,8 @@ impl SystemManagementNetworkSecurities {
 
     /// One record: `/system/managementNetworkSecurities/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemManagementNetworkSecuritiesById {
-        SystemManagementNetworkSecuritiesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ManagementNetworkSecuritiesById {
+        ManagementNetworkSecuritiesById(self.0.push(id.to_string()))
     }
 }
 
@@ -7407,10 +7407,10 @@ impl SystemManagementNetworkSecurities {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemManagementNetworkSecuritiesById(rt::Node);
+pub struct ManagementNetworkSecuritiesById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemManagementNetworkSecuritiesById {
+impl ManagementNetworkSecuritiesById {
     /// `GET /system/managementNetworkSecurities/{id}` (`getSystemManagementNetworkSecuritiesById`):
     /// Get ManagementNetworkSecurity.
     #[cfg(feature = "system")]
@@ -7494,8 +7494,8 @@ impl SystemManagementNetworkSecuritiesById {
 
     /// `/system/managementNetworkSecurities/{id}/testCredentials`.
     #[cfg(feature = "system")]
-    pub fn test_credentials(&self) -> SystemManagementNetworkSecuritiesByIdTestCredentials {
-        SystemManagementNetworkSecuritiesByIdTestCredentials(self.0.clone())
+    pub fn test_credentials(&self) -> ManagementNetworkSecuritiesByIdTestCredentials {
+        ManagementNetworkSecuritiesByIdTestCredentials(self.0.clone())
     }
 }
 
@@ -7504,10 +7504,10 @@ impl SystemManagementNetworkSecuritiesById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemManagementNetworkSecuritiesByIdTestCredentials(rt::Node);
+pub struct ManagementNetworkSecuritiesByIdTestCredentials(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemManagementNetworkSecuritiesByIdTestCredentials {
+impl ManagementNetworkSecuritiesByIdTestCredentials {
     /// `GET /system/managementNetworkSecurities/{id}/testCredentials`
     /// (`getSystemManagementNetworkSecuritiesByIdTestCredentials`): Get SuccessResponse.
     #[cfg(feature = "system")]
@@ -7529,20 +7529,20 @@ impl SystemManagementNetworkSecuritiesByIdTestCredentials {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMarketplaceimport(rt::Node);
+pub struct Marketplaceimport(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMarketplaceimport {
+impl Marketplaceimport {
     /// `/system/marketplaceimport/getdefinition`.
     #[cfg(feature = "system")]
-    pub fn getdefinition(&self) -> SystemMarketplaceimportGetdefinition {
-        SystemMarketplaceimportGetdefinition(self.0.clone())
+    pub fn getdefinition(&self) -> MarketplaceimportGetdefinition {
+        MarketplaceimportGetdefinition(self.0.clone())
     }
 
     /// `/system/marketplaceimport/import`.
     #[cfg(feature = "system")]
-    pub fn import(&self) -> SystemMarketplaceimportImport {
-        SystemMarketplaceimportImport(self.0.clone())
+    pub fn import(&self) -> MarketplaceimportImport {
+        MarketplaceimportImport(self.0.clone())
     }
 }
 
@@ -7551,14 +7551,14 @@ impl SystemMarketplaceimport {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMarketplaceimportGetdefinition(rt::Node);
+pub struct MarketplaceimportGetdefinition(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMarketplaceimportGetdefinition {
+impl MarketplaceimportGetdefinition {
     /// One record: `/system/marketplaceimport/getdefinition/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemMarketplaceimportGetdefinitionById {
-        SystemMarketplaceimportGetdefinitionById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> MarketplaceimportGetdefinitionById {
+        MarketplaceimportGetdefinitionById(self.0.push(id.to_string()))
     }
 }
 
@@ -7567,10 +7567,10 @@ impl SystemMarketplaceimportGetdefinition {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMarketplaceimportGetdefinitionById(rt::Node);
+pub struct MarketplaceimportGetdefinitionById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMarketplaceimportGetdefinitionById {
+impl MarketplaceimportGetdefinitionById {
     /// `GET /system/marketplaceimport/getdefinition/{id}`
     /// (`getSystemMarketplaceimportGetdefinitionById`): Get MarketplaceImport.
     #[cfg(feature = "system")]
@@ -7605,10 +7605,10 @@ impl SystemMarketplaceimportGetdefinitionById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMarketplaceimportImport(rt::Node);
+pub struct MarketplaceimportImport(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMarketplaceimportImport {
+impl MarketplaceimportImport {
     /// `POST /system/marketplaceimport/import` (`postSystemMarketplaceimportImport`): Post
     /// MarketplaceImport.
     ///
@@ -7631,9 +7631,9 @@ impl SystemMarketplaceimportImport {
 ///
 /// Part of the typed core: always available.
 #[derive(Clone, Debug)]
-pub struct SystemMembers(rt::Node);
+pub struct Members(rt::Node);
 
-impl SystemMembers {
+impl Members {
     /// `GET /system/members` (`getSystemMembers`): Get List of Member.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -7675,38 +7675,38 @@ impl SystemMembers {
     pub fn by_member_identifier(
         &self,
         member_identifier: impl Into<String>,
-    ) -> SystemMembersByMemberIdentifier {
-        SystemMembersByMemberIdentifier(self.0.push(member_identifier.into()))
+    ) -> MembersByMemberIdentifier {
+        MembersByMemberIdentifier(self.0.push(member_identifier.into()))
     }
 
     /// The record named by `ssoid`: `/system/members/{ssoid}`. The value is percent-encoded as one
     /// path segment; an empty value is refused when a request is built.
     #[cfg(feature = "system")]
-    pub fn by_ssoid(&self, ssoid: impl Into<String>) -> SystemMembersBySsoid {
-        SystemMembersBySsoid(self.0.push(ssoid.into()))
+    pub fn by_ssoid(&self, ssoid: impl Into<String>) -> MembersBySsoid {
+        MembersBySsoid(self.0.push(ssoid.into()))
     }
 
     /// `/system/members/calendarsync`.
     #[cfg(feature = "system")]
-    pub fn calendarsync(&self) -> SystemMembersCalendarsync {
-        SystemMembersCalendarsync(self.0.clone())
+    pub fn calendarsync(&self) -> MembersCalendarsync {
+        MembersCalendarsync(self.0.clone())
     }
 
     /// One record: `/system/members/{id}`.
-    pub fn id(&self, id: i32) -> SystemMembersById {
-        SystemMembersById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> MembersById {
+        MembersById(self.0.push(id.to_string()))
     }
 
     /// `/system/members/types`.
     #[cfg(feature = "system")]
-    pub fn types(&self) -> SystemMembersTypes {
-        SystemMembersTypes(self.0.clone())
+    pub fn types(&self) -> MembersTypes {
+        MembersTypes(self.0.clone())
     }
 
     /// `/system/members/withSso`.
     #[cfg(feature = "system")]
-    pub fn with_sso(&self) -> SystemMembersWithSso {
-        SystemMembersWithSso(self.0.clone())
+    pub fn with_sso(&self) -> MembersWithSso {
+        MembersWithSso(self.0.clone())
     }
 }
 
@@ -7715,10 +7715,10 @@ impl SystemMembers {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMembersByMemberIdentifier(rt::Node);
+pub struct MembersByMemberIdentifier(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMembersByMemberIdentifier {
+impl MembersByMemberIdentifier {
     /// `GET /system/members/{memberIdentifier}` (`getSystemMembersmemberIdentifierregextypes`): Get
     /// Member.
     ///
@@ -7759,8 +7759,8 @@ impl SystemMembersByMemberIdentifier {
 
     /// `/system/members/{memberIdentifier}/tokens`.
     #[cfg(feature = "system")]
-    pub fn tokens(&self) -> SystemMembersByMemberIdentifierTokens {
-        SystemMembersByMemberIdentifierTokens(self.0.clone())
+    pub fn tokens(&self) -> MembersByMemberIdentifierTokens {
+        MembersByMemberIdentifierTokens(self.0.clone())
     }
 }
 
@@ -7769,10 +7769,10 @@ impl SystemMembersByMemberIdentifier {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMembersByMemberIdentifierTokens(rt::Node);
+pub struct MembersByMemberIdentifierTokens(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMembersByMemberIdentifierTokens {
+impl MembersByMemberIdentifierTokens {
     /// `POST /system/members/{memberIdentifier}/tokens`
     /// (`postSystemMembersByMemberIdentifierTokens`): Post Token.
     ///
@@ -7796,14 +7796,14 @@ impl SystemMembersByMemberIdentifierTokens {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMembersBySsoid(rt::Node);
+pub struct MembersBySsoid(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMembersBySsoid {
+impl MembersBySsoid {
     /// `/system/members/{ssoid}/deactivateIamMember`.
     #[cfg(feature = "system")]
-    pub fn deactivate_iam_member(&self) -> SystemMembersBySsoidDeactivateIamMember {
-        SystemMembersBySsoidDeactivateIamMember(self.0.clone())
+    pub fn deactivate_iam_member(&self) -> MembersBySsoidDeactivateIamMember {
+        MembersBySsoidDeactivateIamMember(self.0.clone())
     }
 }
 
@@ -7812,10 +7812,10 @@ impl SystemMembersBySsoid {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMembersBySsoidDeactivateIamMember(rt::Node);
+pub struct MembersBySsoidDeactivateIamMember(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMembersBySsoidDeactivateIamMember {
+impl MembersBySsoidDeactivateIamMember {
     /// `POST /system/members/{ssoid}/deactivateIamMember`
     /// (`postSystemMembersBySsoidDeactivateIamMember`): Delete Member Via IAM.
     ///
@@ -7839,10 +7839,10 @@ impl SystemMembersBySsoidDeactivateIamMember {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMembersCalendarsync(rt::Node);
+pub struct MembersCalendarsync(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMembersCalendarsync {
+impl MembersCalendarsync {
     /// `GET /system/members/calendarsync` (`getSystemMembersCalendarsync`): Get List of Member to
     /// be use for calendar sync subscriptions.
     ///
@@ -7863,9 +7863,9 @@ impl SystemMembersCalendarsync {
 ///
 /// Part of the typed core: always available.
 #[derive(Clone, Debug)]
-pub struct SystemMembersById(rt::Node);
+pub struct MembersById(rt::Node);
 
-impl SystemMembersById {
+impl MembersById {
     /// `GET /system/members/{id}` (`getSystemMembersById`): Get Member.
     pub fn get(&self) -> rt::Call<m::Member> {
         rt::json(
@@ -7919,92 +7919,92 @@ impl SystemMembersById {
 
     /// `/system/members/{id}/accruals`.
     #[cfg(feature = "system")]
-    pub fn accruals(&self) -> SystemMembersByIdAccruals {
-        SystemMembersByIdAccruals(self.0.clone())
+    pub fn accruals(&self) -> MembersByIdAccruals {
+        MembersByIdAccruals(self.0.clone())
     }
 
     /// `/system/members/{id}/certifications`.
     #[cfg(feature = "system")]
-    pub fn certifications(&self) -> SystemMembersByIdCertifications {
-        SystemMembersByIdCertifications(self.0.clone())
+    pub fn certifications(&self) -> MembersByIdCertifications {
+        MembersByIdCertifications(self.0.clone())
     }
 
     /// `/system/members/{id}/deactivate`.
     #[cfg(feature = "system")]
-    pub fn deactivate(&self) -> SystemMembersByIdDeactivate {
-        SystemMembersByIdDeactivate(self.0.clone())
+    pub fn deactivate(&self) -> MembersByIdDeactivate {
+        MembersByIdDeactivate(self.0.clone())
     }
 
     /// `/system/members/{id}/delegations`.
     #[cfg(feature = "system")]
-    pub fn delegations(&self) -> SystemMembersByIdDelegations {
-        SystemMembersByIdDelegations(self.0.clone())
+    pub fn delegations(&self) -> MembersByIdDelegations {
+        MembersByIdDelegations(self.0.clone())
     }
 
     /// `/system/members/{id}/image`.
     #[cfg(feature = "system")]
-    pub fn image(&self) -> SystemMembersByIdImage {
-        SystemMembersByIdImage(self.0.clone())
+    pub fn image(&self) -> MembersByIdImage {
+        MembersByIdImage(self.0.clone())
     }
 
     /// `/system/members/{id}/linkSsoUser`.
     #[cfg(feature = "system")]
-    pub fn link_sso_user(&self) -> SystemMembersByIdLinkSsoUser {
-        SystemMembersByIdLinkSsoUser(self.0.clone())
+    pub fn link_sso_user(&self) -> MembersByIdLinkSsoUser {
+        MembersByIdLinkSsoUser(self.0.clone())
     }
 
     /// `/system/members/{id}/managedDeviceAccounts`.
     #[cfg(feature = "system")]
-    pub fn managed_device_accounts(&self) -> SystemMembersByIdManagedDeviceAccounts {
-        SystemMembersByIdManagedDeviceAccounts(self.0.clone())
+    pub fn managed_device_accounts(&self) -> MembersByIdManagedDeviceAccounts {
+        MembersByIdManagedDeviceAccounts(self.0.clone())
     }
 
     /// `/system/members/{id}/mycertifications`.
     #[cfg(feature = "system")]
-    pub fn mycertifications(&self) -> SystemMembersByIdMycertifications {
-        SystemMembersByIdMycertifications(self.0.clone())
+    pub fn mycertifications(&self) -> MembersByIdMycertifications {
+        MembersByIdMycertifications(self.0.clone())
     }
 
     /// `/system/members/{id}/notificationSettings`.
     #[cfg(feature = "system")]
-    pub fn notification_settings(&self) -> SystemMembersByIdNotificationSettings {
-        SystemMembersByIdNotificationSettings(self.0.clone())
+    pub fn notification_settings(&self) -> MembersByIdNotificationSettings {
+        MembersByIdNotificationSettings(self.0.clone())
     }
 
     /// `/system/members/{id}/personas`.
     #[cfg(feature = "system")]
-    pub fn personas(&self) -> SystemMembersByIdPersonas {
-        SystemMembersByIdPersonas(self.0.clone())
+    pub fn personas(&self) -> MembersByIdPersonas {
+        MembersByIdPersonas(self.0.clone())
     }
 
     /// `/system/members/{id}/skills`.
     #[cfg(feature = "system")]
-    pub fn skills(&self) -> SystemMembersByIdSkills {
-        SystemMembersByIdSkills(self.0.clone())
+    pub fn skills(&self) -> MembersByIdSkills {
+        MembersByIdSkills(self.0.clone())
     }
 
     /// `/system/members/{id}/submit`.
     #[cfg(feature = "system")]
-    pub fn submit(&self) -> SystemMembersByIdSubmit {
-        SystemMembersByIdSubmit(self.0.clone())
+    pub fn submit(&self) -> MembersByIdSubmit {
+        MembersByIdSubmit(self.0.clone())
     }
 
     /// `/system/members/{id}/unlinkSsoUser`.
     #[cfg(feature = "system")]
-    pub fn unlink_sso_user(&self) -> SystemMembersByIdUnlinkSsoUser {
-        SystemMembersByIdUnlinkSsoUser(self.0.clone())
+    pub fn unlink_sso_user(&self) -> MembersByIdUnlinkSsoUser {
+        MembersByIdUnlinkSsoUser(self.0.clone())
     }
 
     /// `/system/members/{id}/unusedTimeSheets`.
     #[cfg(feature = "system")]
-    pub fn unused_time_sheets(&self) -> SystemMembersByIdUnusedTimeSheets {
-        SystemMembersByIdUnusedTimeSheets(self.0.clone())
+    pub fn unused_time_sheets(&self) -> MembersByIdUnusedTimeSheets {
+        MembersByIdUnusedTimeSheets(self.0.clone())
     }
 
     /// `/system/members/{id}/usages`.
     #[cfg(feature = "system")]
-    pub fn usages(&self) -> SystemMembersByIdUsages {
-        SystemMembersByIdUsages(self.0.clone())
+    pub fn usages(&self) -> MembersByIdUsages {
+        MembersByIdUsages(self.0.clone())
     }
 }
 
@@ -8013,10 +8013,10 @@ impl SystemMembersById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMembersByIdAccruals(rt::Node);
+pub struct MembersByIdAccruals(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMembersByIdAccruals {
+impl MembersByIdAccruals {
     /// `GET /system/members/{parentId}/accruals` (`getSystemMembersByParentIdAccruals`): Get List
     /// of MemberAccrual.
     ///
@@ -8065,8 +8065,8 @@ impl SystemMembersByIdAccruals {
 
     /// One record: `/system/members/{id}/accruals/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemMembersByIdAccrualsById {
-        SystemMembersByIdAccrualsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> MembersByIdAccrualsById {
+        MembersByIdAccrualsById(self.0.push(id.to_string()))
     }
 }
 
@@ -8075,10 +8075,10 @@ impl SystemMembersByIdAccruals {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMembersByIdAccrualsById(rt::Node);
+pub struct MembersByIdAccrualsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMembersByIdAccrualsById {
+impl MembersByIdAccrualsById {
     /// `GET /system/members/{parentId}/accruals/{id}` (`getSystemMembersByParentIdAccrualsById`):
     /// Get MemberAccrual.
     #[cfg(feature = "system")]
@@ -8163,10 +8163,10 @@ impl SystemMembersByIdAccrualsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMembersByIdCertifications(rt::Node);
+pub struct MembersByIdCertifications(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMembersByIdCertifications {
+impl MembersByIdCertifications {
     /// `GET /system/members/{parentId}/certifications`
     /// (`getSystemMembersByParentIdCertifications`): Get List of MemberCertification.
     ///
@@ -8215,8 +8215,8 @@ impl SystemMembersByIdCertifications {
 
     /// One record: `/system/members/{id}/certifications/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemMembersByIdCertificationsById {
-        SystemMembersByIdCertificationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> MembersByIdCertificationsById {
+        MembersByIdCertificationsById(self.0.push(id.to_string()))
     }
 }
 
@@ -8225,10 +8225,10 @@ impl SystemMembersByIdCertifications {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMembersByIdCertificationsById(rt::Node);
+pub struct MembersByIdCertificationsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMembersByIdCertificationsById {
+impl MembersByIdCertificationsById {
     /// `GET /system/members/{parentId}/certifications/{id}`
     /// (`getSystemMembersByParentIdCertificationsById`): Get MemberCertification.
     #[cfg(feature = "system")]
@@ -8313,10 +8313,10 @@ impl SystemMembersByIdCertificationsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMembersByIdDeactivate(rt::Node);
+pub struct MembersByIdDeactivate(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMembersByIdDeactivate {
+impl MembersByIdDeactivate {
     /// `POST /system/members/{id}/deactivate` (`postSystemMembersByIdDeactivate`): Post
     /// MemberDeactivation.
     ///
@@ -8340,10 +8340,10 @@ impl SystemMembersByIdDeactivate {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMembersByIdDelegations(rt::Node);
+pub struct MembersByIdDelegations(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMembersByIdDelegations {
+impl MembersByIdDelegations {
     /// `GET /system/members/{parentId}/delegations` (`getSystemMembersByParentIdDelegations`): Get
     /// List of MemberDelegation.
     ///
@@ -8392,8 +8392,8 @@ impl SystemMembersByIdDelegations {
 
     /// One record: `/system/members/{id}/delegations/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemMembersByIdDelegationsById {
-        SystemMembersByIdDelegationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> MembersByIdDelegationsById {
+        MembersByIdDelegationsById(self.0.push(id.to_string()))
     }
 }
 
@@ -8402,10 +8402,10 @@ impl SystemMembersByIdDelegations {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMembersByIdDelegationsById(rt::Node);
+pub struct MembersByIdDelegationsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMembersByIdDelegationsById {
+impl MembersByIdDelegationsById {
     /// `GET /system/members/{parentId}/delegations/{id}`
     /// (`getSystemMembersByParentIdDelegationsById`): Get MemberDelegation.
     #[cfg(feature = "system")]
@@ -8490,10 +8490,10 @@ impl SystemMembersByIdDelegationsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMembersByIdImage(rt::Node);
+pub struct MembersByIdImage(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMembersByIdImage {
+impl MembersByIdImage {
     /// `GET /system/members/{id}/image` (`getSystemMembersByIdImage`): Get.
     ///
     /// The raw content of the response (a file or an image).
@@ -8552,10 +8552,10 @@ pub struct GetSystemMembersByIdImageParams {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMembersByIdLinkSsoUser(rt::Node);
+pub struct MembersByIdLinkSsoUser(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMembersByIdLinkSsoUser {
+impl MembersByIdLinkSsoUser {
     /// `POST /system/members/{id}/linkSsoUser` (`postSystemMembersByIdLinkSsoUser`): Post
     /// SuccessResponse.
     ///
@@ -8579,10 +8579,10 @@ impl SystemMembersByIdLinkSsoUser {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMembersByIdManagedDeviceAccounts(rt::Node);
+pub struct MembersByIdManagedDeviceAccounts(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMembersByIdManagedDeviceAccounts {
+impl MembersByIdManagedDeviceAccounts {
     /// `GET /system/members/{parentId}/managedDeviceAccounts`
     /// (`getSystemMembersByParentIdManagedDeviceAccounts`): Get List of ManagedDeviceAccount.
     ///
@@ -8600,8 +8600,8 @@ impl SystemMembersByIdManagedDeviceAccounts {
 
     /// `/system/members/{id}/managedDeviceAccounts/bulk`.
     #[cfg(feature = "system")]
-    pub fn bulk(&self) -> SystemMembersByIdManagedDeviceAccountsBulk {
-        SystemMembersByIdManagedDeviceAccountsBulk(self.0.clone())
+    pub fn bulk(&self) -> MembersByIdManagedDeviceAccountsBulk {
+        MembersByIdManagedDeviceAccountsBulk(self.0.clone())
     }
 }
 
@@ -8610,10 +8610,10 @@ impl SystemMembersByIdManagedDeviceAccounts {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMembersByIdManagedDeviceAccountsBulk(rt::Node);
+pub struct MembersByIdManagedDeviceAccountsBulk(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMembersByIdManagedDeviceAccountsBulk {
+impl MembersByIdManagedDeviceAccountsBulk {
     /// `PUT /system/members/{parentId}/managedDeviceAccounts/bulk`
     /// (`putSystemMembersByParentIdManagedDeviceAccountsBulk`): Put BulkResult.
     ///
@@ -8653,10 +8653,10 @@ impl SystemMembersByIdManagedDeviceAccountsBulk {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMembersByIdMycertifications(rt::Node);
+pub struct MembersByIdMycertifications(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMembersByIdMycertifications {
+impl MembersByIdMycertifications {
     /// `GET /system/members/{parentId}/mycertifications`
     /// (`getSystemMembersByParentIdMycertifications`): Get List of MemberCertification.
     ///
@@ -8705,8 +8705,8 @@ impl SystemMembersByIdMycertifications {
 
     /// One record: `/system/members/{id}/mycertifications/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemMembersByIdMycertificationsById {
-        SystemMembersByIdMycertificationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> MembersByIdMycertificationsById {
+        MembersByIdMycertificationsById(self.0.push(id.to_string()))
     }
 }
 
@@ -8715,10 +8715,10 @@ impl SystemMembersByIdMycertifications {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMembersByIdMycertificationsById(rt::Node);
+pub struct MembersByIdMycertificationsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMembersByIdMycertificationsById {
+impl MembersByIdMycertificationsById {
     /// `GET /system/members/{parentId}/mycertifications/{id}`
     /// (`getSystemMembersByParentIdMycertificationsById`): Get MemberCertification.
     #[cfg(feature = "system")]
@@ -8803,10 +8803,10 @@ impl SystemMembersByIdMycertificationsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMembersByIdNotificationSettings(rt::Node);
+pub struct MembersByIdNotificationSettings(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMembersByIdNotificationSettings {
+impl MembersByIdNotificationSettings {
     /// `GET /system/members/{parentId}/notificationSettings`
     /// (`getSystemMembersByParentIdNotificationSettings`): Get List of MemberNotificationSetting.
     ///
@@ -8859,8 +8859,8 @@ impl SystemMembersByIdNotificationSettings {
 
     /// One record: `/system/members/{id}/notificationSettings/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemMembersByIdNotificationSettingsById {
-        SystemMembersByIdNotificationSettingsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> MembersByIdNotificationSettingsById {
+        MembersByIdNotificationSettingsById(self.0.push(id.to_string()))
     }
 }
 
@@ -8869,10 +8869,10 @@ impl SystemMembersByIdNotificationSettings {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMembersByIdNotificationSettingsById(rt::Node);
+pub struct MembersByIdNotificationSettingsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMembersByIdNotificationSettingsById {
+impl MembersByIdNotificationSettingsById {
     /// `GET /system/members/{parentId}/notificationSettings/{id}`
     /// (`getSystemMembersByParentIdNotificationSettingsById`): Get MemberNotificationSetting.
     #[cfg(feature = "system")]
@@ -8960,10 +8960,10 @@ impl SystemMembersByIdNotificationSettingsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMembersByIdPersonas(rt::Node);
+pub struct MembersByIdPersonas(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMembersByIdPersonas {
+impl MembersByIdPersonas {
     /// `GET /system/members/{parentId}/personas` (`getSystemMembersByParentIdPersonas`): Get List
     /// of MemberPersona.
     ///
@@ -9012,8 +9012,8 @@ impl SystemMembersByIdPersonas {
 
     /// One record: `/system/members/{id}/personas/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemMembersByIdPersonasById {
-        SystemMembersByIdPersonasById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> MembersByIdPersonasById {
+        MembersByIdPersonasById(self.0.push(id.to_string()))
     }
 }
 
@@ -9022,10 +9022,10 @@ impl SystemMembersByIdPersonas {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMembersByIdPersonasById(rt::Node);
+pub struct MembersByIdPersonasById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMembersByIdPersonasById {
+impl MembersByIdPersonasById {
     /// `GET /system/members/{parentId}/personas/{id}` (`getSystemMembersByParentIdPersonasById`):
     /// Get MemberPersona.
     #[cfg(feature = "system")]
@@ -9110,10 +9110,10 @@ impl SystemMembersByIdPersonasById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMembersByIdSkills(rt::Node);
+pub struct MembersByIdSkills(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMembersByIdSkills {
+impl MembersByIdSkills {
     /// `GET /system/members/{parentId}/skills` (`getSystemMembersByParentIdSkills`): Get List of
     /// MemberSkill.
     ///
@@ -9162,8 +9162,8 @@ impl SystemMembersByIdSkills {
 
     /// One record: `/system/members/{id}/skills/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemMembersByIdSkillsById {
-        SystemMembersByIdSkillsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> MembersByIdSkillsById {
+        MembersByIdSkillsById(self.0.push(id.to_string()))
     }
 }
 
@@ -9172,10 +9172,10 @@ impl SystemMembersByIdSkills {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMembersByIdSkillsById(rt::Node);
+pub struct MembersByIdSkillsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMembersByIdSkillsById {
+impl MembersByIdSkillsById {
     /// `GET /system/members/{parentId}/skills/{id}` (`getSystemMembersByParentIdSkillsById`): Get
     /// MemberSkill.
     #[cfg(feature = "system")]
@@ -9260,10 +9260,10 @@ impl SystemMembersByIdSkillsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMembersByIdSubmit(rt::Node);
+pub struct MembersByIdSubmit(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMembersByIdSubmit {
+impl MembersByIdSubmit {
     /// `POST /system/members/{id}/submit` (`postSystemMembersByIdSubmit`): Post SuccessResponse.
     ///
     /// Not retried after an answer that may have been lost.
@@ -9286,10 +9286,10 @@ impl SystemMembersByIdSubmit {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMembersByIdUnlinkSsoUser(rt::Node);
+pub struct MembersByIdUnlinkSsoUser(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMembersByIdUnlinkSsoUser {
+impl MembersByIdUnlinkSsoUser {
     /// `POST /system/members/{id}/unlinkSsoUser` (`postSystemMembersByIdUnlinkSsoUser`): Post
     /// SuccessResponse.
     ///
@@ -9313,10 +9313,10 @@ impl SystemMembersByIdUnlinkSsoUser {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMembersByIdUnusedTimeSheets(rt::Node);
+pub struct MembersByIdUnusedTimeSheets(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMembersByIdUnusedTimeSheets {
+impl MembersByIdUnusedTimeSheets {
     /// `DELETE /system/members/{id}/unusedTimeSheets` (`deleteSystemMembersByIdUnusedTimeSheets`):
     /// Delete Member.
     #[cfg(feature = "system")]
@@ -9338,10 +9338,10 @@ impl SystemMembersByIdUnusedTimeSheets {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMembersByIdUsages(rt::Node);
+pub struct MembersByIdUsages(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMembersByIdUsages {
+impl MembersByIdUsages {
     /// `GET /system/members/{id}/usages` (`getSystemMembersByIdUsages`): Get List of Usage Count.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -9358,8 +9358,8 @@ impl SystemMembersByIdUsages {
 
     /// `/system/members/{id}/usages/list`.
     #[cfg(feature = "system")]
-    pub fn list_node(&self) -> SystemMembersByIdUsagesList {
-        SystemMembersByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> MembersByIdUsagesList {
+        MembersByIdUsagesList(self.0.clone())
     }
 }
 
@@ -9368,10 +9368,10 @@ impl SystemMembersByIdUsages {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMembersByIdUsagesList(rt::Node);
+pub struct MembersByIdUsagesList(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMembersByIdUsagesList {
+impl MembersByIdUsagesList {
     /// `GET /system/members/{id}/usages/list` (`getSystemMembersByIdUsagesList`): Get List of
     /// Usage.
     ///
@@ -9393,10 +9393,10 @@ impl SystemMembersByIdUsagesList {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMembersTypes(rt::Node);
+pub struct MembersTypes(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMembersTypes {
+impl MembersTypes {
     /// `GET /system/members/types` (`getSystemMembersTypes`): Get List of MemberType.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -9442,14 +9442,14 @@ impl SystemMembersTypes {
 
     /// One record: `/system/members/types/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemMembersTypesById {
-        SystemMembersTypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> MembersTypesById {
+        MembersTypesById(self.0.push(id.to_string()))
     }
 
     /// `/system/members/types/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemMembersTypesInfo {
-        SystemMembersTypesInfo(self.0.clone())
+    pub fn info(&self) -> MembersTypesInfo {
+        MembersTypesInfo(self.0.clone())
     }
 }
 
@@ -9458,10 +9458,10 @@ impl SystemMembersTypes {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMembersTypesById(rt::Node);
+pub struct MembersTypesById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMembersTypesById {
+impl MembersTypesById {
     /// `GET /system/members/types/{id}` (`getSystemMembersTypesById`): Get MemberType.
     #[cfg(feature = "system")]
     pub fn get(&self) -> rt::Call<m::MemberType> {
@@ -9537,8 +9537,8 @@ impl SystemMembersTypesById {
 
     /// `/system/members/types/{id}/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemMembersTypesByIdInfo {
-        SystemMembersTypesByIdInfo(self.0.clone())
+    pub fn info(&self) -> MembersTypesByIdInfo {
+        MembersTypesByIdInfo(self.0.clone())
     }
 }
 
@@ -9547,10 +9547,10 @@ impl SystemMembersTypesById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMembersTypesByIdInfo(rt::Node);
+pub struct MembersTypesByIdInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMembersTypesByIdInfo {
+impl MembersTypesByIdInfo {
     /// `GET /system/members/types/{id}/info` (`getSystemMembersTypesByIdInfo`): Get MemberType.
     #[cfg(feature = "system")]
     pub fn get(&self) -> rt::Call<m::MemberTypeInfo> {
@@ -9571,10 +9571,10 @@ impl SystemMembersTypesByIdInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMembersTypesInfo(rt::Node);
+pub struct MembersTypesInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMembersTypesInfo {
+impl MembersTypesInfo {
     /// `GET /system/members/types/info` (`getSystemMembersTypesInfo`): Get List of MemberType.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -9609,10 +9609,10 @@ impl SystemMembersTypesInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMembersWithSso(rt::Node);
+pub struct MembersWithSso(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMembersWithSso {
+impl MembersWithSso {
     /// `GET /system/members/withSso` (`getSystemMembersWithSso`): Get List of Member.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -9633,10 +9633,10 @@ impl SystemMembersWithSso {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMembertemplates(rt::Node);
+pub struct Membertemplates(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMembertemplates {
+impl Membertemplates {
     /// `GET /system/membertemplates/` (`getSystemMembertemplates`): Get List of MemberTemplates.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -9683,8 +9683,8 @@ impl SystemMembertemplates {
 
     /// One record: `/system/membertemplates/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemMembertemplatesById {
-        SystemMembertemplatesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> MembertemplatesById {
+        MembertemplatesById(self.0.push(id.to_string()))
     }
 }
 
@@ -9693,10 +9693,10 @@ impl SystemMembertemplates {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMembertemplatesById(rt::Node);
+pub struct MembertemplatesById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMembertemplatesById {
+impl MembertemplatesById {
     /// `GET /system/membertemplates/{id}` (`getSystemMembertemplatesById`): Get MemberTemplates.
     #[cfg(feature = "system")]
     pub fn get(&self) -> rt::Call<m::MemberTemplate> {
@@ -9749,10 +9749,10 @@ impl SystemMembertemplatesById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMenuEntries(rt::Node);
+pub struct MenuEntries(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMenuEntries {
+impl MenuEntries {
     /// `GET /system/menuentries` (`getSystemMenuentries`): Get List of MenuEntry.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -9798,8 +9798,8 @@ impl SystemMenuEntries {
 
     /// One record: `/system/menuEntries/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemMenuEntriesById {
-        SystemMenuEntriesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> MenuEntriesById {
+        MenuEntriesById(self.0.push(id.to_string()))
     }
 }
 
@@ -9808,10 +9808,10 @@ impl SystemMenuEntries {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMenuEntriesById(rt::Node);
+pub struct MenuEntriesById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMenuEntriesById {
+impl MenuEntriesById {
     /// `GET /system/menuentries/{id}` (`getSystemMenuentriesById`): Get MenuEntry.
     #[cfg(feature = "system")]
     pub fn get(&self) -> rt::Call<m::MenuEntry> {
@@ -9887,14 +9887,14 @@ impl SystemMenuEntriesById {
 
     /// `/system/menuEntries/{id}/image`.
     #[cfg(feature = "system")]
-    pub fn image(&self) -> SystemMenuEntriesByIdImage {
-        SystemMenuEntriesByIdImage(self.0.clone())
+    pub fn image(&self) -> MenuEntriesByIdImage {
+        MenuEntriesByIdImage(self.0.clone())
     }
 
     /// `/system/menuEntries/{id}/locations`.
     #[cfg(feature = "system")]
-    pub fn locations(&self) -> SystemMenuEntriesByIdLocations {
-        SystemMenuEntriesByIdLocations(self.0.clone())
+    pub fn locations(&self) -> MenuEntriesByIdLocations {
+        MenuEntriesByIdLocations(self.0.clone())
     }
 }
 
@@ -9903,10 +9903,10 @@ impl SystemMenuEntriesById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMenuEntriesByIdImage(rt::Node);
+pub struct MenuEntriesByIdImage(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMenuEntriesByIdImage {
+impl MenuEntriesByIdImage {
     /// `GET /system/menuentries/{id}/image` (`getSystemMenuentriesByIdImage`): Get MenuEntry.
     ///
     /// The raw content of the response (a file or an image).
@@ -9981,10 +9981,10 @@ pub struct GetSystemMenuentriesByIdImageParams {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMenuEntriesByIdLocations(rt::Node);
+pub struct MenuEntriesByIdLocations(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMenuEntriesByIdLocations {
+impl MenuEntriesByIdLocations {
     /// `GET /system/menuEntries/{parentId}/locations` (`getSystemMenuEntriesByParentIdLocations`):
     /// Get List of MenuEntryLocation.
     ///
@@ -10033,8 +10033,8 @@ impl SystemMenuEntriesByIdLocations {
 
     /// One record: `/system/menuEntries/{id}/locations/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemMenuEntriesByIdLocationsById {
-        SystemMenuEntriesByIdLocationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> MenuEntriesByIdLocationsById {
+        MenuEntriesByIdLocationsById(self.0.push(id.to_string()))
     }
 }
 
@@ -10043,10 +10043,10 @@ impl SystemMenuEntriesByIdLocations {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMenuEntriesByIdLocationsById(rt::Node);
+pub struct MenuEntriesByIdLocationsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMenuEntriesByIdLocationsById {
+impl MenuEntriesByIdLocationsById {
     /// `GET /system/menuEntries/{parentId}/locations/{id}`
     /// (`getSystemMenuEntriesByParentIdLocationsById`): Get MenuEntryLocation.
     #[cfg(feature = "system")]
@@ -10096,14 +10096,14 @@ impl SystemMenuEntriesByIdLocationsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMyAccount(rt::Node);
+pub struct MyAccount(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMyAccount {
+impl MyAccount {
     /// One record: `/system/myAccount/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemMyAccountById {
-        SystemMyAccountById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> MyAccountById {
+        MyAccountById(self.0.push(id.to_string()))
     }
 }
 
@@ -10112,10 +10112,10 @@ impl SystemMyAccount {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMyAccountById(rt::Node);
+pub struct MyAccountById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMyAccountById {
+impl MyAccountById {
     /// `GET /system/myAccount/{id}` (`getSystemMyAccountById`): Get MyAccount.
     #[cfg(feature = "system")]
     pub fn get(&self) -> rt::Call<m::MyAccount> {
@@ -10173,14 +10173,14 @@ impl SystemMyAccountById {
 
     /// `/system/myAccount/{id}/delegations`.
     #[cfg(feature = "system")]
-    pub fn delegations(&self) -> SystemMyAccountByIdDelegations {
-        SystemMyAccountByIdDelegations(self.0.clone())
+    pub fn delegations(&self) -> MyAccountByIdDelegations {
+        MyAccountByIdDelegations(self.0.clone())
     }
 
     /// `/system/myAccount/{id}/skills`.
     #[cfg(feature = "system")]
-    pub fn skills(&self) -> SystemMyAccountByIdSkills {
-        SystemMyAccountByIdSkills(self.0.clone())
+    pub fn skills(&self) -> MyAccountByIdSkills {
+        MyAccountByIdSkills(self.0.clone())
     }
 }
 
@@ -10189,10 +10189,10 @@ impl SystemMyAccountById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMyAccountByIdDelegations(rt::Node);
+pub struct MyAccountByIdDelegations(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMyAccountByIdDelegations {
+impl MyAccountByIdDelegations {
     /// `GET /system/myAccount/{parentId}/delegations` (`getSystemMyAccountByParentIdDelegations`):
     /// Get List of MemberDelegation.
     ///
@@ -10241,8 +10241,8 @@ impl SystemMyAccountByIdDelegations {
 
     /// One record: `/system/myAccount/{id}/delegations/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemMyAccountByIdDelegationsById {
-        SystemMyAccountByIdDelegationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> MyAccountByIdDelegationsById {
+        MyAccountByIdDelegationsById(self.0.push(id.to_string()))
     }
 }
 
@@ -10251,10 +10251,10 @@ impl SystemMyAccountByIdDelegations {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMyAccountByIdDelegationsById(rt::Node);
+pub struct MyAccountByIdDelegationsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMyAccountByIdDelegationsById {
+impl MyAccountByIdDelegationsById {
     /// `GET /system/myAccount/{parentId}/delegations/{id}`
     /// (`getSystemMyAccountByParentIdDelegationsById`): Get MemberDelegation.
     #[cfg(feature = "system")]
@@ -10339,10 +10339,10 @@ impl SystemMyAccountByIdDelegationsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMyAccountByIdSkills(rt::Node);
+pub struct MyAccountByIdSkills(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMyAccountByIdSkills {
+impl MyAccountByIdSkills {
     /// `GET /system/myAccount/{parentId}/skills` (`getSystemMyAccountByParentIdSkills`): Get List
     /// of MemberSkill.
     ///
@@ -10391,8 +10391,8 @@ impl SystemMyAccountByIdSkills {
 
     /// One record: `/system/myAccount/{id}/skills/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemMyAccountByIdSkillsById {
-        SystemMyAccountByIdSkillsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> MyAccountByIdSkillsById {
+        MyAccountByIdSkillsById(self.0.push(id.to_string()))
     }
 }
 
@@ -10401,10 +10401,10 @@ impl SystemMyAccountByIdSkills {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMyAccountByIdSkillsById(rt::Node);
+pub struct MyAccountByIdSkillsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMyAccountByIdSkillsById {
+impl MyAccountByIdSkillsById {
     /// `GET /system/myAccount/{parentId}/skills/{id}` (`getSystemMyAccountByParentIdSkillsById`):
     /// Get MemberSkill.
     #[cfg(feature = "system")]
@@ -10492,62 +10492,62 @@ impl SystemMyAccountByIdSkillsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMyCompany(rt::Node);
+pub struct MyCompany(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMyCompany {
+impl MyCompany {
     /// `/system/myCompany/corporateStructure`.
     #[cfg(feature = "system")]
-    pub fn corporate_structure(&self) -> SystemMyCompanyCorporateStructure {
-        SystemMyCompanyCorporateStructure(self.0.clone())
+    pub fn corporate_structure(&self) -> MyCompanyCorporateStructure {
+        MyCompanyCorporateStructure(self.0.clone())
     }
 
     /// `/system/myCompany/corporateStructureLevels`.
     #[cfg(feature = "system")]
-    pub fn corporate_structure_levels(&self) -> SystemMyCompanyCorporateStructureLevels {
-        SystemMyCompanyCorporateStructureLevels(self.0.clone())
+    pub fn corporate_structure_levels(&self) -> MyCompanyCorporateStructureLevels {
+        MyCompanyCorporateStructureLevels(self.0.clone())
     }
 
     /// `/system/myCompany/crm`.
     #[cfg(feature = "system")]
-    pub fn crm(&self) -> SystemMyCompanyCrm {
-        SystemMyCompanyCrm(self.0.clone())
+    pub fn crm(&self) -> MyCompanyCrm {
+        MyCompanyCrm(self.0.clone())
     }
 
     /// `/system/myCompany/documents`.
     #[cfg(feature = "system")]
-    pub fn documents(&self) -> SystemMyCompanyDocuments {
-        SystemMyCompanyDocuments(self.0.clone())
+    pub fn documents(&self) -> MyCompanyDocuments {
+        MyCompanyDocuments(self.0.clone())
     }
 
     /// `/system/myCompany/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemMyCompanyInfo {
-        SystemMyCompanyInfo(self.0.clone())
+    pub fn info(&self) -> MyCompanyInfo {
+        MyCompanyInfo(self.0.clone())
     }
 
     /// `/system/myCompany/other`.
     #[cfg(feature = "system")]
-    pub fn other(&self) -> SystemMyCompanyOther {
-        SystemMyCompanyOther(self.0.clone())
+    pub fn other(&self) -> MyCompanyOther {
+        MyCompanyOther(self.0.clone())
     }
 
     /// `/system/myCompany/reportingServices`.
     #[cfg(feature = "system")]
-    pub fn reporting_services(&self) -> SystemMyCompanyReportingServices {
-        SystemMyCompanyReportingServices(self.0.clone())
+    pub fn reporting_services(&self) -> MyCompanyReportingServices {
+        MyCompanyReportingServices(self.0.clone())
     }
 
     /// `/system/myCompany/services`.
     #[cfg(feature = "system")]
-    pub fn services(&self) -> SystemMyCompanyServices {
-        SystemMyCompanyServices(self.0.clone())
+    pub fn services(&self) -> MyCompanyServices {
+        MyCompanyServices(self.0.clone())
     }
 
     /// `/system/myCompany/timeExpense`.
     #[cfg(feature = "system")]
-    pub fn time_expense(&self) -> SystemMyCompanyTimeExpense {
-        SystemMyCompanyTimeExpense(self.0.clone())
+    pub fn time_expense(&self) -> MyCompanyTimeExpense {
+        MyCompanyTimeExpense(self.0.clone())
     }
 }
 
@@ -10556,10 +10556,10 @@ impl SystemMyCompany {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMyCompanyCorporateStructure(rt::Node);
+pub struct MyCompanyCorporateStructure(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMyCompanyCorporateStructure {
+impl MyCompanyCorporateStructure {
     /// `GET /system/myCompany/corporateStructure` (`getSystemMyCompanyCorporateStructure`): Get
     /// List of CorporateStructure.
     ///
@@ -10591,14 +10591,14 @@ impl SystemMyCompanyCorporateStructure {
 
     /// One record: `/system/myCompany/corporateStructure/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemMyCompanyCorporateStructureById {
-        SystemMyCompanyCorporateStructureById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> MyCompanyCorporateStructureById {
+        MyCompanyCorporateStructureById(self.0.push(id.to_string()))
     }
 
     /// `/system/myCompany/corporateStructure/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemMyCompanyCorporateStructureInfo {
-        SystemMyCompanyCorporateStructureInfo(self.0.clone())
+    pub fn info(&self) -> MyCompanyCorporateStructureInfo {
+        MyCompanyCorporateStructureInfo(self.0.clone())
     }
 }
 
@@ -10607,10 +10607,10 @@ impl SystemMyCompanyCorporateStructure {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMyCompanyCorporateStructureById(rt::Node);
+pub struct MyCompanyCorporateStructureById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMyCompanyCorporateStructureById {
+impl MyCompanyCorporateStructureById {
     /// `GET /system/myCompany/corporateStructure/{id}`
     /// (`getSystemMyCompanyCorporateStructureById`): Get CorporateStructure.
     #[cfg(feature = "system")]
@@ -10676,8 +10676,8 @@ impl SystemMyCompanyCorporateStructureById {
 
     /// `/system/myCompany/corporateStructure/{id}/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemMyCompanyCorporateStructureByIdInfo {
-        SystemMyCompanyCorporateStructureByIdInfo(self.0.clone())
+    pub fn info(&self) -> MyCompanyCorporateStructureByIdInfo {
+        MyCompanyCorporateStructureByIdInfo(self.0.clone())
     }
 }
 
@@ -10686,10 +10686,10 @@ impl SystemMyCompanyCorporateStructureById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMyCompanyCorporateStructureByIdInfo(rt::Node);
+pub struct MyCompanyCorporateStructureByIdInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMyCompanyCorporateStructureByIdInfo {
+impl MyCompanyCorporateStructureByIdInfo {
     /// `GET /system/myCompany/corporateStructure/{id}/info`
     /// (`getSystemMyCompanyCorporateStructureByIdInfo`): Get CorporateStructureInfos.
     #[cfg(feature = "system")]
@@ -10711,10 +10711,10 @@ impl SystemMyCompanyCorporateStructureByIdInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMyCompanyCorporateStructureInfo(rt::Node);
+pub struct MyCompanyCorporateStructureInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMyCompanyCorporateStructureInfo {
+impl MyCompanyCorporateStructureInfo {
     /// `GET /system/myCompany/corporateStructure/info`
     /// (`getSystemMyCompanyCorporateStructureInfo`): Get List of CorporateStructureInfos.
     ///
@@ -10750,10 +10750,10 @@ impl SystemMyCompanyCorporateStructureInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMyCompanyCorporateStructureLevels(rt::Node);
+pub struct MyCompanyCorporateStructureLevels(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMyCompanyCorporateStructureLevels {
+impl MyCompanyCorporateStructureLevels {
     /// `GET /system/myCompany/corporateStructureLevels`
     /// (`getSystemMyCompanyCorporateStructureLevels`): Get List of CorporateStructureLevel.
     ///
@@ -10785,8 +10785,8 @@ impl SystemMyCompanyCorporateStructureLevels {
 
     /// One record: `/system/myCompany/corporateStructureLevels/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemMyCompanyCorporateStructureLevelsById {
-        SystemMyCompanyCorporateStructureLevelsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> MyCompanyCorporateStructureLevelsById {
+        MyCompanyCorporateStructureLevelsById(self.0.push(id.to_string()))
     }
 }
 
@@ -10795,10 +10795,10 @@ impl SystemMyCompanyCorporateStructureLevels {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMyCompanyCorporateStructureLevelsById(rt::Node);
+pub struct MyCompanyCorporateStructureLevelsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMyCompanyCorporateStructureLevelsById {
+impl MyCompanyCorporateStructureLevelsById {
     /// `GET /system/myCompany/corporateStructureLevels/{id}`
     /// (`getSystemMyCompanyCorporateStructureLevelsById`): Get CorporateStructureLevel.
     #[cfg(feature = "system")]
@@ -10833,10 +10833,10 @@ impl SystemMyCompanyCorporateStructureLevelsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMyCompanyCrm(rt::Node);
+pub struct MyCompanyCrm(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMyCompanyCrm {
+impl MyCompanyCrm {
     /// `GET /system/myCompany/crm` (`getSystemMyCompanyCrm`): Get List of Crm.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -10866,14 +10866,14 @@ impl SystemMyCompanyCrm {
 
     /// One record: `/system/myCompany/crm/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemMyCompanyCrmById {
-        SystemMyCompanyCrmById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> MyCompanyCrmById {
+        MyCompanyCrmById(self.0.push(id.to_string()))
     }
 
     /// `/system/myCompany/crm/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemMyCompanyCrmInfo {
-        SystemMyCompanyCrmInfo(self.0.clone())
+    pub fn info(&self) -> MyCompanyCrmInfo {
+        MyCompanyCrmInfo(self.0.clone())
     }
 }
 
@@ -10882,10 +10882,10 @@ impl SystemMyCompanyCrm {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMyCompanyCrmById(rt::Node);
+pub struct MyCompanyCrmById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMyCompanyCrmById {
+impl MyCompanyCrmById {
     /// `GET /system/myCompany/crm/{id}` (`getSystemMyCompanyCrmById`): Get Crm.
     #[cfg(feature = "system")]
     pub fn get(&self) -> rt::Call<m::Crm> {
@@ -10947,8 +10947,8 @@ impl SystemMyCompanyCrmById {
 
     /// `/system/myCompany/crm/{id}/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemMyCompanyCrmByIdInfo {
-        SystemMyCompanyCrmByIdInfo(self.0.clone())
+    pub fn info(&self) -> MyCompanyCrmByIdInfo {
+        MyCompanyCrmByIdInfo(self.0.clone())
     }
 }
 
@@ -10957,10 +10957,10 @@ impl SystemMyCompanyCrmById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMyCompanyCrmByIdInfo(rt::Node);
+pub struct MyCompanyCrmByIdInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMyCompanyCrmByIdInfo {
+impl MyCompanyCrmByIdInfo {
     /// `GET /system/myCompany/crm/{id}/info` (`getSystemMyCompanyCrmByIdInfo`): Get CrmInfos.
     #[cfg(feature = "system")]
     pub fn get(&self) -> rt::Call<m::CrmInfo> {
@@ -10981,10 +10981,10 @@ impl SystemMyCompanyCrmByIdInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMyCompanyCrmInfo(rt::Node);
+pub struct MyCompanyCrmInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMyCompanyCrmInfo {
+impl MyCompanyCrmInfo {
     /// `GET /system/myCompany/crm/info` (`getSystemMyCompanyCrmInfo`): Get List of CrmInfos.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -11019,10 +11019,10 @@ impl SystemMyCompanyCrmInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMyCompanyDocuments(rt::Node);
+pub struct MyCompanyDocuments(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMyCompanyDocuments {
+impl MyCompanyDocuments {
     /// `GET /system/mycompany/documents` (`getSystemMycompanyDocuments`): Get List of
     /// DocumentSetup.
     ///
@@ -11040,8 +11040,8 @@ impl SystemMyCompanyDocuments {
 
     /// One record: `/system/myCompany/documents/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemMyCompanyDocumentsById {
-        SystemMyCompanyDocumentsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> MyCompanyDocumentsById {
+        MyCompanyDocumentsById(self.0.push(id.to_string()))
     }
 }
 
@@ -11050,10 +11050,10 @@ impl SystemMyCompanyDocuments {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMyCompanyDocumentsById(rt::Node);
+pub struct MyCompanyDocumentsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMyCompanyDocumentsById {
+impl MyCompanyDocumentsById {
     /// `GET /system/mycompany/documents/{id}` (`getSystemMycompanyDocumentsById`): Get
     /// DocumentSetup.
     #[cfg(feature = "system")]
@@ -11123,14 +11123,14 @@ impl SystemMyCompanyDocumentsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMyCompanyInfo(rt::Node);
+pub struct MyCompanyInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMyCompanyInfo {
+impl MyCompanyInfo {
     /// `/system/myCompany/info/services`.
     #[cfg(feature = "system")]
-    pub fn services(&self) -> SystemMyCompanyInfoServices {
-        SystemMyCompanyInfoServices(self.0.clone())
+    pub fn services(&self) -> MyCompanyInfoServices {
+        MyCompanyInfoServices(self.0.clone())
     }
 }
 
@@ -11139,10 +11139,10 @@ impl SystemMyCompanyInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMyCompanyInfoServices(rt::Node);
+pub struct MyCompanyInfoServices(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMyCompanyInfoServices {
+impl MyCompanyInfoServices {
     /// `GET /system/mycompany/info/services` (`getSystemMycompanyInfoServices`): Get List of
     /// ServiceInfo.
     ///
@@ -11160,8 +11160,8 @@ impl SystemMyCompanyInfoServices {
 
     /// One record: `/system/myCompany/info/services/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemMyCompanyInfoServicesById {
-        SystemMyCompanyInfoServicesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> MyCompanyInfoServicesById {
+        MyCompanyInfoServicesById(self.0.push(id.to_string()))
     }
 }
 
@@ -11170,10 +11170,10 @@ impl SystemMyCompanyInfoServices {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMyCompanyInfoServicesById(rt::Node);
+pub struct MyCompanyInfoServicesById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMyCompanyInfoServicesById {
+impl MyCompanyInfoServicesById {
     /// `GET /system/mycompany/info/services/{id}` (`getSystemMycompanyInfoServicesById`): Get
     /// ServiceInfo.
     #[cfg(feature = "system")]
@@ -11208,10 +11208,10 @@ impl SystemMyCompanyInfoServicesById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMyCompanyOther(rt::Node);
+pub struct MyCompanyOther(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMyCompanyOther {
+impl MyCompanyOther {
     /// `GET /system/myCompany/other` (`getSystemMyCompanyOther`): Get List of Other.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -11241,8 +11241,8 @@ impl SystemMyCompanyOther {
 
     /// One record: `/system/myCompany/other/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemMyCompanyOtherById {
-        SystemMyCompanyOtherById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> MyCompanyOtherById {
+        MyCompanyOtherById(self.0.push(id.to_string()))
     }
 }
 
@@ -11251,10 +11251,10 @@ impl SystemMyCompanyOther {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMyCompanyOtherById(rt::Node);
+pub struct MyCompanyOtherById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMyCompanyOtherById {
+impl MyCompanyOtherById {
     /// `GET /system/myCompany/other/{id}` (`getSystemMyCompanyOtherById`): Get Other.
     #[cfg(feature = "system")]
     pub fn get(&self) -> rt::Call<m::Other> {
@@ -11320,10 +11320,10 @@ impl SystemMyCompanyOtherById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMyCompanyReportingServices(rt::Node);
+pub struct MyCompanyReportingServices(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMyCompanyReportingServices {
+impl MyCompanyReportingServices {
     /// `GET /system/mycompany/reportingServices` (`getSystemMycompanyReportingServices`): Get List
     /// of ReportingService.
     ///
@@ -11341,8 +11341,8 @@ impl SystemMyCompanyReportingServices {
 
     /// One record: `/system/myCompany/reportingServices/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemMyCompanyReportingServicesById {
-        SystemMyCompanyReportingServicesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> MyCompanyReportingServicesById {
+        MyCompanyReportingServicesById(self.0.push(id.to_string()))
     }
 }
 
@@ -11351,10 +11351,10 @@ impl SystemMyCompanyReportingServices {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMyCompanyReportingServicesById(rt::Node);
+pub struct MyCompanyReportingServicesById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMyCompanyReportingServicesById {
+impl MyCompanyReportingServicesById {
     /// `GET /system/mycompany/reportingServices/{id}` (`getSystemMycompanyReportingServicesById`):
     /// Get ReportingService.
     #[cfg(feature = "system")]
@@ -11420,8 +11420,8 @@ impl SystemMyCompanyReportingServicesById {
 
     /// `/system/myCompany/reportingServices/{id}/testConnection`.
     #[cfg(feature = "system")]
-    pub fn test_connection(&self) -> SystemMyCompanyReportingServicesByIdTestConnection {
-        SystemMyCompanyReportingServicesByIdTestConnection(self.0.clone())
+    pub fn test_connection(&self) -> MyCompanyReportingServicesByIdTestConnection {
+        MyCompanyReportingServicesByIdTestConnection(self.0.clone())
     }
 }
 
@@ -11430,10 +11430,10 @@ impl SystemMyCompanyReportingServicesById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMyCompanyReportingServicesByIdTestConnection(rt::Node);
+pub struct MyCompanyReportingServicesByIdTestConnection(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMyCompanyReportingServicesByIdTestConnection {
+impl MyCompanyReportingServicesByIdTestConnection {
     /// `POST /system/mycompany/reportingServices/{id}/testConnection`
     /// (`postSystemMycompanyReportingServicesByIdTestConnection`): Post SuccessResponse.
     ///
@@ -11457,10 +11457,10 @@ impl SystemMyCompanyReportingServicesByIdTestConnection {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMyCompanyServices(rt::Node);
+pub struct MyCompanyServices(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMyCompanyServices {
+impl MyCompanyServices {
     /// `GET /system/mycompany/services` (`getSystemMycompanyServices`): Get List of
     /// MyCompanyService.
     ///
@@ -11478,8 +11478,8 @@ impl SystemMyCompanyServices {
 
     /// One record: `/system/myCompany/services/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemMyCompanyServicesById {
-        SystemMyCompanyServicesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> MyCompanyServicesById {
+        MyCompanyServicesById(self.0.push(id.to_string()))
     }
 }
 
@@ -11488,10 +11488,10 @@ impl SystemMyCompanyServices {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMyCompanyServicesById(rt::Node);
+pub struct MyCompanyServicesById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMyCompanyServicesById {
+impl MyCompanyServicesById {
     /// `GET /system/mycompany/services/{id}` (`getSystemMycompanyServicesById`): Get
     /// MyCompanyService.
     #[cfg(feature = "system")]
@@ -11561,10 +11561,10 @@ impl SystemMyCompanyServicesById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMyCompanyTimeExpense(rt::Node);
+pub struct MyCompanyTimeExpense(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMyCompanyTimeExpense {
+impl MyCompanyTimeExpense {
     /// `GET /system/myCompany/timeExpense` (`getSystemMyCompanyTimeExpense`): Get List of
     /// TimeExpense.
     ///
@@ -11596,8 +11596,8 @@ impl SystemMyCompanyTimeExpense {
 
     /// One record: `/system/myCompany/timeExpense/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemMyCompanyTimeExpenseById {
-        SystemMyCompanyTimeExpenseById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> MyCompanyTimeExpenseById {
+        MyCompanyTimeExpenseById(self.0.push(id.to_string()))
     }
 }
 
@@ -11606,10 +11606,10 @@ impl SystemMyCompanyTimeExpense {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMyCompanyTimeExpenseById(rt::Node);
+pub struct MyCompanyTimeExpenseById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMyCompanyTimeExpenseById {
+impl MyCompanyTimeExpenseById {
     /// `GET /system/myCompany/timeExpense/{id}` (`getSystemMyCompanyTimeExpenseById`): Get
     /// TimeExpense.
     #[cfg(feature = "system")]
@@ -11679,10 +11679,10 @@ impl SystemMyCompanyTimeExpenseById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMyMembers(rt::Node);
+pub struct MyMembers(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMyMembers {
+impl MyMembers {
     /// `GET /system/myMembers` (`getSystemMyMembers`): Get MyMember.
     #[cfg(feature = "system")]
     pub fn get(&self) -> rt::Call<m::MyMember> {
@@ -11699,8 +11699,8 @@ impl SystemMyMembers {
 
     /// `/system/myMembers/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemMyMembersInfo {
-        SystemMyMembersInfo(self.0.clone())
+    pub fn info(&self) -> MyMembersInfo {
+        MyMembersInfo(self.0.clone())
     }
 }
 
@@ -11709,10 +11709,10 @@ impl SystemMyMembers {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMyMembersInfo(rt::Node);
+pub struct MyMembersInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMyMembersInfo {
+impl MyMembersInfo {
     /// `GET /system/myMembers/info` (`getSystemMyMembersInfo`): Get MyMemberInfo.
     #[cfg(feature = "system")]
     pub fn get(&self) -> rt::Call<m::MyMemberInfo> {
@@ -11733,10 +11733,10 @@ impl SystemMyMembersInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMySecurity(rt::Node);
+pub struct MySecurity(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMySecurity {
+impl MySecurity {
     /// `GET /system/mySecurity` (`getSystemMySecurity`): Get List of MySecurity.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -11748,8 +11748,8 @@ impl SystemMySecurity {
 
     /// `/system/mySecurity/customizeItems`.
     #[cfg(feature = "system")]
-    pub fn customize_items(&self) -> SystemMySecurityCustomizeItems {
-        SystemMySecurityCustomizeItems(self.0.clone())
+    pub fn customize_items(&self) -> MySecurityCustomizeItems {
+        MySecurityCustomizeItems(self.0.clone())
     }
 }
 
@@ -11758,10 +11758,10 @@ impl SystemMySecurity {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMySecurityCustomizeItems(rt::Node);
+pub struct MySecurityCustomizeItems(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMySecurityCustomizeItems {
+impl MySecurityCustomizeItems {
     /// `GET /system/mySecurity/customizeItems/` (`getSystemMySecurityCustomizeItems`): Get List of
     /// MySecurityCustomizeItems.
     ///
@@ -11783,10 +11783,10 @@ impl SystemMySecurityCustomizeItems {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemNotificationRecipients(rt::Node);
+pub struct NotificationRecipients(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemNotificationRecipients {
+impl NotificationRecipients {
     /// `GET /system/notificationRecipients` (`getSystemNotificationRecipients`): Get List of
     /// NotificationRecipient.
     ///
@@ -11818,8 +11818,8 @@ impl SystemNotificationRecipients {
 
     /// One record: `/system/notificationRecipients/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemNotificationRecipientsById {
-        SystemNotificationRecipientsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> NotificationRecipientsById {
+        NotificationRecipientsById(self.0.push(id.to_string()))
     }
 }
 
@@ -11828,10 +11828,10 @@ impl SystemNotificationRecipients {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemNotificationRecipientsById(rt::Node);
+pub struct NotificationRecipientsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemNotificationRecipientsById {
+impl NotificationRecipientsById {
     /// `GET /system/notificationRecipients/{id}` (`getSystemNotificationRecipientsById`): Get
     /// NotificationRecipient.
     #[cfg(feature = "system")]
@@ -11866,20 +11866,20 @@ impl SystemNotificationRecipientsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemOffice365(rt::Node);
+pub struct Office365(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemOffice365 {
+impl Office365 {
     /// `/system/office365/application`.
     #[cfg(feature = "system")]
-    pub fn application(&self) -> SystemOffice365Application {
-        SystemOffice365Application(self.0.clone())
+    pub fn application(&self) -> Office365Application {
+        Office365Application(self.0.clone())
     }
 
     /// `/system/office365/emailSetups`.
     #[cfg(feature = "system")]
-    pub fn email_setups(&self) -> SystemOffice365EmailSetups {
-        SystemOffice365EmailSetups(self.0.clone())
+    pub fn email_setups(&self) -> Office365EmailSetups {
+        Office365EmailSetups(self.0.clone())
     }
 }
 
@@ -11888,20 +11888,20 @@ impl SystemOffice365 {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemOffice365Application(rt::Node);
+pub struct Office365Application(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemOffice365Application {
+impl Office365Application {
     /// One record: `/system/office365/application/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemOffice365ApplicationById {
-        SystemOffice365ApplicationById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> Office365ApplicationById {
+        Office365ApplicationById(self.0.push(id.to_string()))
     }
 
     /// `/system/office365/application/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemOffice365ApplicationInfo {
-        SystemOffice365ApplicationInfo(self.0.clone())
+    pub fn info(&self) -> Office365ApplicationInfo {
+        Office365ApplicationInfo(self.0.clone())
     }
 }
 
@@ -11910,14 +11910,14 @@ impl SystemOffice365Application {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemOffice365ApplicationById(rt::Node);
+pub struct Office365ApplicationById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemOffice365ApplicationById {
+impl Office365ApplicationById {
     /// `/system/office365/application/{id}/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemOffice365ApplicationByIdInfo {
-        SystemOffice365ApplicationByIdInfo(self.0.clone())
+    pub fn info(&self) -> Office365ApplicationByIdInfo {
+        Office365ApplicationByIdInfo(self.0.clone())
     }
 }
 
@@ -11926,10 +11926,10 @@ impl SystemOffice365ApplicationById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemOffice365ApplicationByIdInfo(rt::Node);
+pub struct Office365ApplicationByIdInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemOffice365ApplicationByIdInfo {
+impl Office365ApplicationByIdInfo {
     /// `GET /system/office365/application/{id}/info` (`getSystemOffice365ApplicationByIdInfo`): Get
     /// Office365EmailApplicationInfos.
     #[cfg(feature = "system")]
@@ -11951,10 +11951,10 @@ impl SystemOffice365ApplicationByIdInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemOffice365ApplicationInfo(rt::Node);
+pub struct Office365ApplicationInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemOffice365ApplicationInfo {
+impl Office365ApplicationInfo {
     /// `GET /system/office365/application/info` (`getSystemOffice365ApplicationInfo`): Get List of
     /// Office365EmailApplicationInfos.
     ///
@@ -11990,10 +11990,10 @@ impl SystemOffice365ApplicationInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemOffice365EmailSetups(rt::Node);
+pub struct Office365EmailSetups(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemOffice365EmailSetups {
+impl Office365EmailSetups {
     /// `GET /system/office365/emailSetups` (`getSystemOffice365EmailSetups`): Get List of
     /// Office365EmailSetup.
     ///
@@ -12042,8 +12042,8 @@ impl SystemOffice365EmailSetups {
 
     /// One record: `/system/office365/emailSetups/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemOffice365EmailSetupsById {
-        SystemOffice365EmailSetupsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> Office365EmailSetupsById {
+        Office365EmailSetupsById(self.0.push(id.to_string()))
     }
 }
 
@@ -12052,10 +12052,10 @@ impl SystemOffice365EmailSetups {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemOffice365EmailSetupsById(rt::Node);
+pub struct Office365EmailSetupsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemOffice365EmailSetupsById {
+impl Office365EmailSetupsById {
     /// `GET /system/office365/emailSetups/{id}` (`getSystemOffice365EmailSetupsById`): Get
     /// Office365EmailSetup.
     #[cfg(feature = "system")]
@@ -12136,20 +12136,20 @@ impl SystemOffice365EmailSetupsById {
 
     /// `/system/office365/emailSetups/{id}/authorize`.
     #[cfg(feature = "system")]
-    pub fn authorize(&self) -> SystemOffice365EmailSetupsByIdAuthorize {
-        SystemOffice365EmailSetupsByIdAuthorize(self.0.clone())
+    pub fn authorize(&self) -> Office365EmailSetupsByIdAuthorize {
+        Office365EmailSetupsByIdAuthorize(self.0.clone())
     }
 
     /// `/system/office365/emailSetups/{id}/getEmails`.
     #[cfg(feature = "system")]
-    pub fn get_emails(&self) -> SystemOffice365EmailSetupsByIdGetEmails {
-        SystemOffice365EmailSetupsByIdGetEmails(self.0.clone())
+    pub fn get_emails(&self) -> Office365EmailSetupsByIdGetEmails {
+        Office365EmailSetupsByIdGetEmails(self.0.clone())
     }
 
     /// `/system/office365/emailSetups/{id}/testConnection`.
     #[cfg(feature = "system")]
-    pub fn test_connection(&self) -> SystemOffice365EmailSetupsByIdTestConnection {
-        SystemOffice365EmailSetupsByIdTestConnection(self.0.clone())
+    pub fn test_connection(&self) -> Office365EmailSetupsByIdTestConnection {
+        Office365EmailSetupsByIdTestConnection(self.0.clone())
     }
 }
 
@@ -12158,10 +12158,10 @@ impl SystemOffice365EmailSetupsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemOffice365EmailSetupsByIdAuthorize(rt::Node);
+pub struct Office365EmailSetupsByIdAuthorize(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemOffice365EmailSetupsByIdAuthorize {
+impl Office365EmailSetupsByIdAuthorize {
     /// `POST /system/office365/emailSetups/{id}/authorize`
     /// (`postSystemOffice365EmailSetupsByIdAuthorize`): Post SuccessResponse.
     ///
@@ -12185,10 +12185,10 @@ impl SystemOffice365EmailSetupsByIdAuthorize {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemOffice365EmailSetupsByIdGetEmails(rt::Node);
+pub struct Office365EmailSetupsByIdGetEmails(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemOffice365EmailSetupsByIdGetEmails {
+impl Office365EmailSetupsByIdGetEmails {
     /// `GET /system/office365/emailSetups/{id}/getEmails/`
     /// (`getSystemOffice365EmailSetupsByIdGetEmails`): Get List of UserEmails from inbound ticket
     /// service.
@@ -12211,10 +12211,10 @@ impl SystemOffice365EmailSetupsByIdGetEmails {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemOffice365EmailSetupsByIdTestConnection(rt::Node);
+pub struct Office365EmailSetupsByIdTestConnection(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemOffice365EmailSetupsByIdTestConnection {
+impl Office365EmailSetupsByIdTestConnection {
     /// `POST /system/office365/emailSetups/{id}/testConnection`
     /// (`postSystemOffice365EmailSetupsByIdTestConnection`): Post SuccessResponse.
     ///
@@ -12238,10 +12238,10 @@ impl SystemOffice365EmailSetupsByIdTestConnection {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemOnPremiseSearchSetting(rt::Node);
+pub struct OnPremiseSearchSetting(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemOnPremiseSearchSetting {
+impl OnPremiseSearchSetting {
     /// `GET /system/onPremiseSearchSetting/` (`getSystemOnPremiseSearchSetting`): Get List of
     /// OnPremiseSearchSettings.
     ///
@@ -12273,8 +12273,8 @@ impl SystemOnPremiseSearchSetting {
 
     /// One record: `/system/onPremiseSearchSetting/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemOnPremiseSearchSettingById {
-        SystemOnPremiseSearchSettingById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> OnPremiseSearchSettingById {
+        OnPremiseSearchSettingById(self.0.push(id.to_string()))
     }
 }
 
@@ -12283,10 +12283,10 @@ impl SystemOnPremiseSearchSetting {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemOnPremiseSearchSettingById(rt::Node);
+pub struct OnPremiseSearchSettingById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemOnPremiseSearchSettingById {
+impl OnPremiseSearchSettingById {
     /// `GET /system/onPremiseSearchSetting/{id}` (`getSystemOnPremiseSearchSettingById`): Get
     /// OnPremiseSearchSettings.
     #[cfg(feature = "system")]
@@ -12357,10 +12357,10 @@ impl SystemOnPremiseSearchSettingById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemOsgradeweights(rt::Node);
+pub struct Osgradeweights(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemOsgradeweights {
+impl Osgradeweights {
     /// `GET /system/osgradeweights` (`getSystemOsgradeweights`): Get List of OsGradeWeight.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -12391,8 +12391,8 @@ impl SystemOsgradeweights {
 
     /// One record: `/system/osgradeweights/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemOsgradeweightsById {
-        SystemOsgradeweightsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> OsgradeweightsById {
+        OsgradeweightsById(self.0.push(id.to_string()))
     }
 }
 
@@ -12401,10 +12401,10 @@ impl SystemOsgradeweights {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemOsgradeweightsById(rt::Node);
+pub struct OsgradeweightsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemOsgradeweightsById {
+impl OsgradeweightsById {
     /// `GET /system/osgradeweights/{id}` (`getSystemOsgradeweightsById`): Get OsGradeWeight.
     #[cfg(feature = "system")]
     pub fn get(&self) -> rt::Call<m::OsGradeWeight> {
@@ -12470,10 +12470,10 @@ impl SystemOsgradeweightsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemParsingTypes(rt::Node);
+pub struct ParsingTypes(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemParsingTypes {
+impl ParsingTypes {
     /// `GET /system/parsingTypes` (`getSystemParsingTypes`): Get List of ParsingType.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -12503,8 +12503,8 @@ impl SystemParsingTypes {
 
     /// One record: `/system/parsingTypes/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemParsingTypesById {
-        SystemParsingTypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ParsingTypesById {
+        ParsingTypesById(self.0.push(id.to_string()))
     }
 }
 
@@ -12513,10 +12513,10 @@ impl SystemParsingTypes {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemParsingTypesById(rt::Node);
+pub struct ParsingTypesById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemParsingTypesById {
+impl ParsingTypesById {
     /// `GET /system/parsingTypes/{id}` (`getSystemParsingTypesById`): Get ParsingType.
     #[cfg(feature = "system")]
     pub fn get(&self) -> rt::Call<m::ParsingType> {
@@ -12549,10 +12549,10 @@ impl SystemParsingTypesById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemParsingVariables(rt::Node);
+pub struct ParsingVariables(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemParsingVariables {
+impl ParsingVariables {
     /// `GET /system/parsingVariables` (`getSystemParsingVariables`): Get List of ParsingVariable.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -12583,8 +12583,8 @@ impl SystemParsingVariables {
 
     /// One record: `/system/parsingVariables/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemParsingVariablesById {
-        SystemParsingVariablesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ParsingVariablesById {
+        ParsingVariablesById(self.0.push(id.to_string()))
     }
 }
 
@@ -12593,10 +12593,10 @@ impl SystemParsingVariables {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemParsingVariablesById(rt::Node);
+pub struct ParsingVariablesById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemParsingVariablesById {
+impl ParsingVariablesById {
     /// `GET /system/parsingVariables/{id}` (`getSystemParsingVariablesById`): Get ParsingVariable.
     #[cfg(feature = "system")]
     pub fn get(&self) -> rt::Call<m::ParsingVariable> {
@@ -12629,10 +12629,10 @@ impl SystemParsingVariablesById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemPortalReports(rt::Node);
+pub struct PortalReports(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemPortalReports {
+impl PortalReports {
     /// `GET /system/portalReports` (`getSystemPortalReports`): Get List of PortalReport.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -12679,8 +12679,8 @@ impl SystemPortalReports {
 
     /// One record: `/system/portalReports/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemPortalReportsById {
-        SystemPortalReportsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> PortalReportsById {
+        PortalReportsById(self.0.push(id.to_string()))
     }
 }
 
@@ -12689,10 +12689,10 @@ impl SystemPortalReports {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemPortalReportsById(rt::Node);
+pub struct PortalReportsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemPortalReportsById {
+impl PortalReportsById {
     /// `GET /system/portalReports/{id}` (`getSystemPortalReportsById`): Get PortalReport.
     #[cfg(feature = "system")]
     pub fn get(&self) -> rt::Call<m::PortalReport> {
@@ -12772,10 +12772,10 @@ impl SystemPortalReportsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemQuoteLinkSetup(rt::Node);
+pub struct QuoteLinkSetup(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemQuoteLinkSetup {
+impl QuoteLinkSetup {
     /// `GET /system/quoteLinkSetup` (`getSystemQuoteLinkSetup`): Get List of QuoteLink.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -12821,14 +12821,14 @@ impl SystemQuoteLinkSetup {
 
     /// One record: `/system/quoteLinkSetup/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemQuoteLinkSetupById {
-        SystemQuoteLinkSetupById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> QuoteLinkSetupById {
+        QuoteLinkSetupById(self.0.push(id.to_string()))
     }
 
     /// `/system/quoteLinkSetup/testConnection`.
     #[cfg(feature = "system")]
-    pub fn test_connection(&self) -> SystemQuoteLinkSetupTestConnection {
-        SystemQuoteLinkSetupTestConnection(self.0.clone())
+    pub fn test_connection(&self) -> QuoteLinkSetupTestConnection {
+        QuoteLinkSetupTestConnection(self.0.clone())
     }
 }
 
@@ -12837,10 +12837,10 @@ impl SystemQuoteLinkSetup {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemQuoteLinkSetupById(rt::Node);
+pub struct QuoteLinkSetupById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemQuoteLinkSetupById {
+impl QuoteLinkSetupById {
     /// `GET /system/quoteLinkSetup/{id}` (`getSystemQuoteLinkSetupById`): Get QuoteLink.
     #[cfg(feature = "system")]
     pub fn get(&self) -> rt::Call<m::QuoteLink> {
@@ -12920,10 +12920,10 @@ impl SystemQuoteLinkSetupById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemQuoteLinkSetupTestConnection(rt::Node);
+pub struct QuoteLinkSetupTestConnection(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemQuoteLinkSetupTestConnection {
+impl QuoteLinkSetupTestConnection {
     /// `GET /system/quoteLinkSetup/testConnection` (`getSystemQuoteLinkSetupTestConnection`): Get
     /// SuccessResponse.
     ///
@@ -12982,10 +12982,10 @@ pub struct GetSystemQuoteLinkSetupTestConnectionParams {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemReportCards(rt::Node);
+pub struct ReportCards(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemReportCards {
+impl ReportCards {
     /// `GET /system/reportCards` (`getSystemReportCards`): Get List of ReportCard.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -13031,14 +13031,14 @@ impl SystemReportCards {
 
     /// One record: `/system/reportCards/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemReportCardsById {
-        SystemReportCardsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ReportCardsById {
+        ReportCardsById(self.0.push(id.to_string()))
     }
 
     /// `/system/reportCards/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemReportCardsInfo {
-        SystemReportCardsInfo(self.0.clone())
+    pub fn info(&self) -> ReportCardsInfo {
+        ReportCardsInfo(self.0.clone())
     }
 }
 
@@ -13047,10 +13047,10 @@ impl SystemReportCards {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemReportCardsById(rt::Node);
+pub struct ReportCardsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemReportCardsById {
+impl ReportCardsById {
     /// `GET /system/reportCards/{id}` (`getSystemReportCardsById`): Get ReportCard.
     #[cfg(feature = "system")]
     pub fn get(&self) -> rt::Call<m::ReportCard> {
@@ -13126,14 +13126,14 @@ impl SystemReportCardsById {
 
     /// `/system/reportCards/{id}/details`.
     #[cfg(feature = "system")]
-    pub fn details(&self) -> SystemReportCardsByIdDetails {
-        SystemReportCardsByIdDetails(self.0.clone())
+    pub fn details(&self) -> ReportCardsByIdDetails {
+        ReportCardsByIdDetails(self.0.clone())
     }
 
     /// `/system/reportCards/{id}/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemReportCardsByIdInfo {
-        SystemReportCardsByIdInfo(self.0.clone())
+    pub fn info(&self) -> ReportCardsByIdInfo {
+        ReportCardsByIdInfo(self.0.clone())
     }
 }
 
@@ -13142,10 +13142,10 @@ impl SystemReportCardsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemReportCardsByIdDetails(rt::Node);
+pub struct ReportCardsByIdDetails(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemReportCardsByIdDetails {
+impl ReportCardsByIdDetails {
     /// `GET /system/reportCards/{parentId}/details` (`getSystemReportCardsByParentIdDetails`): Get
     /// List of ReportCardDetail.
     ///
@@ -13194,8 +13194,8 @@ impl SystemReportCardsByIdDetails {
 
     /// One record: `/system/reportCards/{id}/details/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemReportCardsByIdDetailsById {
-        SystemReportCardsByIdDetailsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ReportCardsByIdDetailsById {
+        ReportCardsByIdDetailsById(self.0.push(id.to_string()))
     }
 }
 
@@ -13204,10 +13204,10 @@ impl SystemReportCardsByIdDetails {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemReportCardsByIdDetailsById(rt::Node);
+pub struct ReportCardsByIdDetailsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemReportCardsByIdDetailsById {
+impl ReportCardsByIdDetailsById {
     /// `GET /system/reportCards/{parentId}/details/{id}`
     /// (`getSystemReportCardsByParentIdDetailsById`): Get ReportCardDetail.
     #[cfg(feature = "system")]
@@ -13292,10 +13292,10 @@ impl SystemReportCardsByIdDetailsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemReportCardsByIdInfo(rt::Node);
+pub struct ReportCardsByIdInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemReportCardsByIdInfo {
+impl ReportCardsByIdInfo {
     /// `GET /system/reportCards/{id}/info` (`getSystemReportCardsByIdInfo`): Get ReportCardInfo.
     #[cfg(feature = "system")]
     pub fn get(&self) -> rt::Call<m::ReportCardInfo> {
@@ -13316,10 +13316,10 @@ impl SystemReportCardsByIdInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemReportCardsInfo(rt::Node);
+pub struct ReportCardsInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemReportCardsInfo {
+impl ReportCardsInfo {
     /// `GET /system/reportCards/info` (`getSystemReportCardsInfo`): Get List of ReportCardInfo.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -13354,10 +13354,10 @@ impl SystemReportCardsInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemReports(rt::Node);
+pub struct Reports(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemReports {
+impl Reports {
     /// `GET /system/reports` (`getSystemReports`): Get List of Report.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -13370,8 +13370,8 @@ impl SystemReports {
     /// The record named by `reportName`: `/system/reports/{reportName}`. The value is
     /// percent-encoded as one path segment; an empty value is refused when a request is built.
     #[cfg(feature = "system")]
-    pub fn by_report_name(&self, report_name: impl Into<String>) -> SystemReportsByReportName {
-        SystemReportsByReportName(self.0.push(report_name.into()))
+    pub fn by_report_name(&self, report_name: impl Into<String>) -> ReportsByReportName {
+        ReportsByReportName(self.0.push(report_name.into()))
     }
 }
 
@@ -13380,10 +13380,10 @@ impl SystemReports {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemReportsByReportName(rt::Node);
+pub struct ReportsByReportName(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemReportsByReportName {
+impl ReportsByReportName {
     /// `GET /system/reports/{reportName}/count` (`getSystemReportsByReportNameCount`): Get Count of
     /// ReportDataResponse.
     ///
@@ -13426,8 +13426,8 @@ impl SystemReportsByReportName {
 
     /// `/system/reports/{reportName}/columns`.
     #[cfg(feature = "system")]
-    pub fn columns(&self) -> SystemReportsByReportNameColumns {
-        SystemReportsByReportNameColumns(self.0.clone())
+    pub fn columns(&self) -> ReportsByReportNameColumns {
+        ReportsByReportNameColumns(self.0.clone())
     }
 }
 
@@ -13436,10 +13436,10 @@ impl SystemReportsByReportName {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemReportsByReportNameColumns(rt::Node);
+pub struct ReportsByReportNameColumns(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemReportsByReportNameColumns {
+impl ReportsByReportNameColumns {
     /// `GET /system/reports/{reportName}/columns` (`getSystemReportsByReportNameColumns`): Get List
     /// of JObject.
     ///
@@ -13467,10 +13467,10 @@ impl SystemReportsByReportNameColumns {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemSecurityRoles(rt::Node);
+pub struct SecurityRoles(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemSecurityRoles {
+impl SecurityRoles {
     /// `GET /system/securityroles` (`getSystemSecurityroles`): Get List of SecurityRole.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -13517,14 +13517,14 @@ impl SystemSecurityRoles {
 
     /// One record: `/system/securityRoles/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemSecurityRolesById {
-        SystemSecurityRolesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> SecurityRolesById {
+        SecurityRolesById(self.0.push(id.to_string()))
     }
 
     /// `/system/securityRoles/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemSecurityRolesInfo {
-        SystemSecurityRolesInfo(self.0.clone())
+    pub fn info(&self) -> SecurityRolesInfo {
+        SecurityRolesInfo(self.0.clone())
     }
 }
 
@@ -13533,10 +13533,10 @@ impl SystemSecurityRoles {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemSecurityRolesById(rt::Node);
+pub struct SecurityRolesById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemSecurityRolesById {
+impl SecurityRolesById {
     /// `GET /system/securityroles/{id}` (`getSystemSecurityrolesById`): Get SecurityRole.
     #[cfg(feature = "system")]
     pub fn get(&self) -> rt::Call<m::SecurityRole> {
@@ -13579,14 +13579,14 @@ impl SystemSecurityRolesById {
 
     /// `/system/securityRoles/{id}/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemSecurityRolesByIdInfo {
-        SystemSecurityRolesByIdInfo(self.0.clone())
+    pub fn info(&self) -> SecurityRolesByIdInfo {
+        SecurityRolesByIdInfo(self.0.clone())
     }
 
     /// `/system/securityRoles/{id}/settings`.
     #[cfg(feature = "system")]
-    pub fn settings(&self) -> SystemSecurityRolesByIdSettings {
-        SystemSecurityRolesByIdSettings(self.0.clone())
+    pub fn settings(&self) -> SecurityRolesByIdSettings {
+        SecurityRolesByIdSettings(self.0.clone())
     }
 }
 
@@ -13595,10 +13595,10 @@ impl SystemSecurityRolesById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemSecurityRolesByIdInfo(rt::Node);
+pub struct SecurityRolesByIdInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemSecurityRolesByIdInfo {
+impl SecurityRolesByIdInfo {
     /// `GET /system/securityroles/{id}/info` (`getSystemSecurityrolesByIdInfo`): Get
     /// SecurityRoleInfo.
     #[cfg(feature = "system")]
@@ -13620,10 +13620,10 @@ impl SystemSecurityRolesByIdInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemSecurityRolesByIdSettings(rt::Node);
+pub struct SecurityRolesByIdSettings(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemSecurityRolesByIdSettings {
+impl SecurityRolesByIdSettings {
     /// `GET /system/securityRoles/{parentId}/settings`
     /// (`getSystemSecurityRolesByParentIdSettings`): Get List of SecurityRoleSetting.
     ///
@@ -13655,8 +13655,8 @@ impl SystemSecurityRolesByIdSettings {
 
     /// One record: `/system/securityRoles/{id}/settings/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemSecurityRolesByIdSettingsById {
-        SystemSecurityRolesByIdSettingsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> SecurityRolesByIdSettingsById {
+        SecurityRolesByIdSettingsById(self.0.push(id.to_string()))
     }
 }
 
@@ -13665,10 +13665,10 @@ impl SystemSecurityRolesByIdSettings {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemSecurityRolesByIdSettingsById(rt::Node);
+pub struct SecurityRolesByIdSettingsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemSecurityRolesByIdSettingsById {
+impl SecurityRolesByIdSettingsById {
     /// `GET /system/securityRoles/{parentId}/settings/{id}`
     /// (`getSystemSecurityRolesByParentIdSettingsById`): Get SecurityRoleSetting.
     #[cfg(feature = "system")]
@@ -13703,10 +13703,10 @@ impl SystemSecurityRolesByIdSettingsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemSecurityRolesInfo(rt::Node);
+pub struct SecurityRolesInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemSecurityRolesInfo {
+impl SecurityRolesInfo {
     /// `GET /system/securityroles/info` (`getSystemSecurityrolesInfo`): Get List of
     /// SecurityRoleInfo.
     ///
@@ -13742,10 +13742,10 @@ impl SystemSecurityRolesInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemSettings(rt::Node);
+pub struct Settings(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemSettings {
+impl Settings {
     /// `GET /system/settings` (`getSystemSettings`): Get List of SystemSetting.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -13770,8 +13770,8 @@ impl SystemSettings {
 
     /// One record: `/system/settings/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemSettingsById {
-        SystemSettingsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> SettingsById {
+        SettingsById(self.0.push(id.to_string()))
     }
 }
 
@@ -13780,10 +13780,10 @@ impl SystemSettings {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemSettingsById(rt::Node);
+pub struct SettingsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemSettingsById {
+impl SettingsById {
     /// `GET /system/settings/{id}` (`getSystemSettingsById`): Get SystemSetting.
     #[cfg(feature = "system")]
     pub fn get(&self) -> rt::Call<m::SystemSetting> {
@@ -13845,10 +13845,10 @@ impl SystemSettingsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemSetupScreens(rt::Node);
+pub struct SetupScreens(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemSetupScreens {
+impl SetupScreens {
     /// `GET /system/setupScreens` (`getSystemSetupScreens`): Get List of SetupScreen.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -13878,8 +13878,8 @@ impl SystemSetupScreens {
 
     /// One record: `/system/setupScreens/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemSetupScreensById {
-        SystemSetupScreensById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> SetupScreensById {
+        SetupScreensById(self.0.push(id.to_string()))
     }
 }
 
@@ -13888,10 +13888,10 @@ impl SystemSetupScreens {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemSetupScreensById(rt::Node);
+pub struct SetupScreensById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemSetupScreensById {
+impl SetupScreensById {
     /// `GET /system/setupScreens/{id}` (`getSystemSetupScreensById`): Get SetupScreen.
     #[cfg(feature = "system")]
     pub fn get(&self) -> rt::Call<m::SetupScreen> {
@@ -13924,10 +13924,10 @@ impl SystemSetupScreensById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemSkillCategories(rt::Node);
+pub struct SkillCategories(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemSkillCategories {
+impl SkillCategories {
     /// `GET /system/skillCategories` (`getSystemSkillCategories`): Get List of SkillCategory.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -13974,8 +13974,8 @@ impl SystemSkillCategories {
 
     /// One record: `/system/skillCategories/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemSkillCategoriesById {
-        SystemSkillCategoriesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> SkillCategoriesById {
+        SkillCategoriesById(self.0.push(id.to_string()))
     }
 }
 
@@ -13984,10 +13984,10 @@ impl SystemSkillCategories {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemSkillCategoriesById(rt::Node);
+pub struct SkillCategoriesById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemSkillCategoriesById {
+impl SkillCategoriesById {
     /// `GET /system/skillCategories/{id}` (`getSystemSkillCategoriesById`): Get SkillCategory.
     #[cfg(feature = "system")]
     pub fn get(&self) -> rt::Call<m::SkillCategory> {
@@ -14069,10 +14069,10 @@ impl SystemSkillCategoriesById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemSkills(rt::Node);
+pub struct Skills(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemSkills {
+impl Skills {
     /// `GET /system/skills` (`getSystemSkills`): Get List of Skill.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -14113,14 +14113,14 @@ impl SystemSkills {
 
     /// One record: `/system/skills/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemSkillsById {
-        SystemSkillsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> SkillsById {
+        SkillsById(self.0.push(id.to_string()))
     }
 
     /// `/system/skills/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemSkillsInfo {
-        SystemSkillsInfo(self.0.clone())
+    pub fn info(&self) -> SkillsInfo {
+        SkillsInfo(self.0.clone())
     }
 }
 
@@ -14129,10 +14129,10 @@ impl SystemSkills {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemSkillsById(rt::Node);
+pub struct SkillsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemSkillsById {
+impl SkillsById {
     /// `GET /system/skills/{id}` (`getSystemSkillsById`): Get Skill.
     #[cfg(feature = "system")]
     pub fn get(&self) -> rt::Call<m::Skill> {
@@ -14204,8 +14204,8 @@ impl SystemSkillsById {
 
     /// `/system/skills/{id}/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemSkillsByIdInfo {
-        SystemSkillsByIdInfo(self.0.clone())
+    pub fn info(&self) -> SkillsByIdInfo {
+        SkillsByIdInfo(self.0.clone())
     }
 }
 
@@ -14214,10 +14214,10 @@ impl SystemSkillsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemSkillsByIdInfo(rt::Node);
+pub struct SkillsByIdInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemSkillsByIdInfo {
+impl SkillsByIdInfo {
     /// `GET /system/skills/{id}/info` (`getSystemSkillsByIdInfo`): Get SkillInfos.
     #[cfg(feature = "system")]
     pub fn get(&self) -> rt::Call<m::SkillInfo> {
@@ -14238,10 +14238,10 @@ impl SystemSkillsByIdInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemSkillsInfo(rt::Node);
+pub struct SkillsInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemSkillsInfo {
+impl SkillsInfo {
     /// `GET /system/skills/info` (`getSystemSkillsInfo`): Get List of SkillInfos.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -14270,10 +14270,10 @@ impl SystemSkillsInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemSsoConfigurations(rt::Node);
+pub struct SsoConfigurations(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemSsoConfigurations {
+impl SsoConfigurations {
     /// `GET /system/ssoConfigurations` (`getSystemSsoConfigurations`): Get List of
     /// SsoConfiguration.
     ///
@@ -14321,8 +14321,8 @@ impl SystemSsoConfigurations {
 
     /// One record: `/system/ssoConfigurations/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemSsoConfigurationsById {
-        SystemSsoConfigurationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> SsoConfigurationsById {
+        SsoConfigurationsById(self.0.push(id.to_string()))
     }
 }
 
@@ -14331,10 +14331,10 @@ impl SystemSsoConfigurations {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemSsoConfigurationsById(rt::Node);
+pub struct SsoConfigurationsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemSsoConfigurationsById {
+impl SsoConfigurationsById {
     /// `GET /system/ssoConfigurations/{id}` (`getSystemSsoConfigurationsById`): Get
     /// SsoConfiguration.
     #[cfg(feature = "system")]
@@ -14415,14 +14415,14 @@ impl SystemSsoConfigurationsById {
 
     /// `/system/ssoConfigurations/{id}/registertoken`.
     #[cfg(feature = "system")]
-    pub fn registertoken(&self) -> SystemSsoConfigurationsByIdRegistertoken {
-        SystemSsoConfigurationsByIdRegistertoken(self.0.clone())
+    pub fn registertoken(&self) -> SsoConfigurationsByIdRegistertoken {
+        SsoConfigurationsByIdRegistertoken(self.0.clone())
     }
 
     /// `/system/ssoConfigurations/{id}/submitmembers`.
     #[cfg(feature = "system")]
-    pub fn submitmembers(&self) -> SystemSsoConfigurationsByIdSubmitmembers {
-        SystemSsoConfigurationsByIdSubmitmembers(self.0.clone())
+    pub fn submitmembers(&self) -> SsoConfigurationsByIdSubmitmembers {
+        SsoConfigurationsByIdSubmitmembers(self.0.clone())
     }
 }
 
@@ -14431,10 +14431,10 @@ impl SystemSsoConfigurationsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemSsoConfigurationsByIdRegistertoken(rt::Node);
+pub struct SsoConfigurationsByIdRegistertoken(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemSsoConfigurationsByIdRegistertoken {
+impl SsoConfigurationsByIdRegistertoken {
     /// `POST /system/ssoConfigurations/{id}/registertoken`
     /// (`postSystemSsoConfigurationsByIdRegistertoken`): Post SsoConfiguration.
     ///
@@ -14458,10 +14458,10 @@ impl SystemSsoConfigurationsByIdRegistertoken {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemSsoConfigurationsByIdSubmitmembers(rt::Node);
+pub struct SsoConfigurationsByIdSubmitmembers(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemSsoConfigurationsByIdSubmitmembers {
+impl SsoConfigurationsByIdSubmitmembers {
     /// `POST /system/ssoConfigurations/{id}/submitmembers`
     /// (`postSystemSsoConfigurationsByIdSubmitmembers`): Post SsoConfiguration.
     ///
@@ -14485,10 +14485,10 @@ impl SystemSsoConfigurationsByIdSubmitmembers {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemSsoUsers(rt::Node);
+pub struct SsoUsers(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemSsoUsers {
+impl SsoUsers {
     /// `GET /system/ssoUsers` (`getSystemSsoUsers`): Get List of SsoUser.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -14514,8 +14514,8 @@ impl SystemSsoUsers {
     /// The record named by `externalId`: `/system/ssoUsers/{externalId}`. The value is
     /// percent-encoded as one path segment; an empty value is refused when a request is built.
     #[cfg(feature = "system")]
-    pub fn by_external_id(&self, external_id: i32) -> SystemSsoUsersByExternalId {
-        SystemSsoUsersByExternalId(self.0.push(external_id.to_string()))
+    pub fn by_external_id(&self, external_id: i32) -> SsoUsersByExternalId {
+        SsoUsersByExternalId(self.0.push(external_id.to_string()))
     }
 }
 
@@ -14524,10 +14524,10 @@ impl SystemSsoUsers {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemSsoUsersByExternalId(rt::Node);
+pub struct SsoUsersByExternalId(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemSsoUsersByExternalId {
+impl SsoUsersByExternalId {
     /// `GET /system/ssoUsers/{externalId}` (`getSystemSsoUsersByExternalId`): Get SsoUser.
     #[cfg(feature = "system")]
     pub fn get(&self) -> rt::Call<m::SsoUser> {
@@ -14560,10 +14560,10 @@ impl SystemSsoUsersByExternalId {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemStandardNotes(rt::Node);
+pub struct StandardNotes(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemStandardNotes {
+impl StandardNotes {
     /// `GET /system/standardNotes` (`getSystemStandardNotes`): Get List of StandardNote.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -14610,8 +14610,8 @@ impl SystemStandardNotes {
 
     /// One record: `/system/standardNotes/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemStandardNotesById {
-        SystemStandardNotesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> StandardNotesById {
+        StandardNotesById(self.0.push(id.to_string()))
     }
 }
 
@@ -14620,10 +14620,10 @@ impl SystemStandardNotes {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemStandardNotesById(rt::Node);
+pub struct StandardNotesById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemStandardNotesById {
+impl StandardNotesById {
     /// `GET /system/standardNotes/{id}` (`getSystemStandardNotesById`): Get StandardNote.
     #[cfg(feature = "system")]
     pub fn get(&self) -> rt::Call<m::StandardNote> {
@@ -14703,10 +14703,10 @@ impl SystemStandardNotesById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemSurveys(rt::Node);
+pub struct Surveys(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemSurveys {
+impl Surveys {
     /// `GET /system/surveys` (`getSystemSurveys`): Get List of Survey.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -14747,14 +14747,14 @@ impl SystemSurveys {
 
     /// One record: `/system/surveys/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemSurveysById {
-        SystemSurveysById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> SurveysById {
+        SurveysById(self.0.push(id.to_string()))
     }
 
     /// `/system/surveys/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemSurveysInfo {
-        SystemSurveysInfo(self.0.clone())
+    pub fn info(&self) -> SurveysInfo {
+        SurveysInfo(self.0.clone())
     }
 }
 
@@ -14763,10 +14763,10 @@ impl SystemSurveys {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemSurveysById(rt::Node);
+pub struct SurveysById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemSurveysById {
+impl SurveysById {
     /// `GET /system/surveys/{id}` (`getSystemSurveysById`): Get Survey.
     #[cfg(feature = "system")]
     pub fn get(&self) -> rt::Call<m::Survey> {
@@ -14838,20 +14838,20 @@ impl SystemSurveysById {
 
     /// `/system/surveys/{id}/copy`.
     #[cfg(feature = "system")]
-    pub fn copy(&self) -> SystemSurveysByIdCopy {
-        SystemSurveysByIdCopy(self.0.clone())
+    pub fn copy(&self) -> SurveysByIdCopy {
+        SurveysByIdCopy(self.0.clone())
     }
 
     /// `/system/surveys/{id}/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemSurveysByIdInfo {
-        SystemSurveysByIdInfo(self.0.clone())
+    pub fn info(&self) -> SurveysByIdInfo {
+        SurveysByIdInfo(self.0.clone())
     }
 
     /// `/system/surveys/{id}/questions`.
     #[cfg(feature = "system")]
-    pub fn questions(&self) -> SystemSurveysByIdQuestions {
-        SystemSurveysByIdQuestions(self.0.clone())
+    pub fn questions(&self) -> SurveysByIdQuestions {
+        SurveysByIdQuestions(self.0.clone())
     }
 }
 
@@ -14860,10 +14860,10 @@ impl SystemSurveysById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemSurveysByIdCopy(rt::Node);
+pub struct SurveysByIdCopy(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemSurveysByIdCopy {
+impl SurveysByIdCopy {
     /// `POST /system/surveys/{id}/copy` (`postSystemSurveysByIdCopy`): Post Survey.
     ///
     /// Not retried after an answer that may have been lost. `None` when the server answers without
@@ -14889,10 +14889,10 @@ impl SystemSurveysByIdCopy {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemSurveysByIdInfo(rt::Node);
+pub struct SurveysByIdInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemSurveysByIdInfo {
+impl SurveysByIdInfo {
     /// `GET /system/surveys/{id}/info` (`getSystemSurveysByIdInfo`): Get Survey.
     #[cfg(feature = "system")]
     pub fn get(&self) -> rt::Call<m::SurveyInfo> {
@@ -14913,10 +14913,10 @@ impl SystemSurveysByIdInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemSurveysByIdQuestions(rt::Node);
+pub struct SurveysByIdQuestions(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemSurveysByIdQuestions {
+impl SurveysByIdQuestions {
     /// `GET /system/surveys/{parentId}/questions` (`getSystemSurveysByParentIdQuestions`): Get List
     /// of SurveyQuestion.
     ///
@@ -14965,8 +14965,8 @@ impl SystemSurveysByIdQuestions {
 
     /// One record: `/system/surveys/{id}/questions/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemSurveysByIdQuestionsById {
-        SystemSurveysByIdQuestionsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> SurveysByIdQuestionsById {
+        SurveysByIdQuestionsById(self.0.push(id.to_string()))
     }
 }
 
@@ -14975,10 +14975,10 @@ impl SystemSurveysByIdQuestions {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemSurveysByIdQuestionsById(rt::Node);
+pub struct SurveysByIdQuestionsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemSurveysByIdQuestionsById {
+impl SurveysByIdQuestionsById {
     /// `GET /system/surveys/{parentId}/questions/{id}` (`getSystemSurveysByParentIdQuestionsById`):
     /// Get SurveyQuestion.
     #[cfg(feature = "system")]
@@ -15059,8 +15059,8 @@ impl SystemSurveysByIdQuestionsById {
 
     /// `/system/surveys/{id}/questions/{id}/values`.
     #[cfg(feature = "system")]
-    pub fn values(&self) -> SystemSurveysByIdQuestionsByIdValues {
-        SystemSurveysByIdQuestionsByIdValues(self.0.clone())
+    pub fn values(&self) -> SurveysByIdQuestionsByIdValues {
+        SurveysByIdQuestionsByIdValues(self.0.clone())
     }
 }
 
@@ -15069,10 +15069,10 @@ impl SystemSurveysByIdQuestionsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemSurveysByIdQuestionsByIdValues(rt::Node);
+pub struct SurveysByIdQuestionsByIdValues(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemSurveysByIdQuestionsByIdValues {
+impl SurveysByIdQuestionsByIdValues {
     /// `GET /system/surveys/{grandparentId}/questions/{parentId}/values`
     /// (`getSystemSurveysByGrandparentIdQuestionsByParentIdValues`): Get List of
     /// SurveyQuestionValue.
@@ -15108,8 +15108,8 @@ impl SystemSurveysByIdQuestionsByIdValues {
 
     /// One record: `/system/surveys/{id}/questions/{id}/values/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemSurveysByIdQuestionsByIdValuesById {
-        SystemSurveysByIdQuestionsByIdValuesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> SurveysByIdQuestionsByIdValuesById {
+        SurveysByIdQuestionsByIdValuesById(self.0.push(id.to_string()))
     }
 }
 
@@ -15118,10 +15118,10 @@ impl SystemSurveysByIdQuestionsByIdValues {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemSurveysByIdQuestionsByIdValuesById(rt::Node);
+pub struct SurveysByIdQuestionsByIdValuesById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemSurveysByIdQuestionsByIdValuesById {
+impl SurveysByIdQuestionsByIdValuesById {
     /// `GET /system/surveys/{grandparentId}/questions/{parentId}/values/{id}`
     /// (`getSystemSurveysByGrandparentIdQuestionsByParentIdValuesById`): Get SurveyQuestionValue.
     #[cfg(feature = "system")]
@@ -15208,10 +15208,10 @@ impl SystemSurveysByIdQuestionsByIdValuesById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemSurveysInfo(rt::Node);
+pub struct SurveysInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemSurveysInfo {
+impl SurveysInfo {
     /// `GET /system/surveys/info` (`getSystemSurveysInfo`): Get List of SurveyInfos.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -15245,10 +15245,10 @@ impl SystemSurveysInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemTimeZoneSetups(rt::Node);
+pub struct TimeZoneSetups(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemTimeZoneSetups {
+impl TimeZoneSetups {
     /// `GET /system/timeZoneSetups` (`getSystemTimeZoneSetups`): Get List of TimeZoneSetup.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -15295,14 +15295,14 @@ impl SystemTimeZoneSetups {
 
     /// One record: `/system/timeZoneSetups/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemTimeZoneSetupsById {
-        SystemTimeZoneSetupsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> TimeZoneSetupsById {
+        TimeZoneSetupsById(self.0.push(id.to_string()))
     }
 
     /// `/system/timeZoneSetups/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemTimeZoneSetupsInfo {
-        SystemTimeZoneSetupsInfo(self.0.clone())
+    pub fn info(&self) -> TimeZoneSetupsInfo {
+        TimeZoneSetupsInfo(self.0.clone())
     }
 }
 
@@ -15311,10 +15311,10 @@ impl SystemTimeZoneSetups {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemTimeZoneSetupsById(rt::Node);
+pub struct TimeZoneSetupsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemTimeZoneSetupsById {
+impl TimeZoneSetupsById {
     /// `GET /system/timeZoneSetups/{id}` (`getSystemTimeZoneSetupsById`): Get TimeZoneSetup.
     #[cfg(feature = "system")]
     pub fn get(&self) -> rt::Call<m::TimeZoneSetup> {
@@ -15391,8 +15391,8 @@ impl SystemTimeZoneSetupsById {
 
     /// `/system/timeZoneSetups/{id}/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemTimeZoneSetupsByIdInfo {
-        SystemTimeZoneSetupsByIdInfo(self.0.clone())
+    pub fn info(&self) -> TimeZoneSetupsByIdInfo {
+        TimeZoneSetupsByIdInfo(self.0.clone())
     }
 }
 
@@ -15401,10 +15401,10 @@ impl SystemTimeZoneSetupsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemTimeZoneSetupsByIdInfo(rt::Node);
+pub struct TimeZoneSetupsByIdInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemTimeZoneSetupsByIdInfo {
+impl TimeZoneSetupsByIdInfo {
     /// `GET /system/timeZoneSetups/{id}/info` (`getSystemTimeZoneSetupsByIdInfo`): Get
     /// TimeZoneSetupInfos.
     #[cfg(feature = "system")]
@@ -15426,10 +15426,10 @@ impl SystemTimeZoneSetupsByIdInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemTimeZoneSetupsInfo(rt::Node);
+pub struct TimeZoneSetupsInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemTimeZoneSetupsInfo {
+impl TimeZoneSetupsInfo {
     /// `GET /system/timeZoneSetups/info` (`getSystemTimeZoneSetupsInfo`): Get List of
     /// TimeZoneSetupInfos.
     ///
@@ -15465,10 +15465,10 @@ impl SystemTimeZoneSetupsInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemTodayPageCategories(rt::Node);
+pub struct TodayPageCategories(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemTodayPageCategories {
+impl TodayPageCategories {
     /// `GET /system/todayPageCategories` (`getSystemTodayPageCategories`): Get List of
     /// TodayPageCategory.
     ///
@@ -15517,8 +15517,8 @@ impl SystemTodayPageCategories {
 
     /// One record: `/system/todayPageCategories/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemTodayPageCategoriesById {
-        SystemTodayPageCategoriesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> TodayPageCategoriesById {
+        TodayPageCategoriesById(self.0.push(id.to_string()))
     }
 }
 
@@ -15527,10 +15527,10 @@ impl SystemTodayPageCategories {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemTodayPageCategoriesById(rt::Node);
+pub struct TodayPageCategoriesById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemTodayPageCategoriesById {
+impl TodayPageCategoriesById {
     /// `GET /system/todayPageCategories/{id}` (`getSystemTodayPageCategoriesById`): Get
     /// TodayPageCategory.
     #[cfg(feature = "system")]
@@ -15615,10 +15615,10 @@ impl SystemTodayPageCategoriesById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemUserDefinedFields(rt::Node);
+pub struct UserDefinedFields(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemUserDefinedFields {
+impl UserDefinedFields {
     /// `GET /system/userDefinedFields` (`getSystemUserDefinedFields`): Get List of
     /// UserDefinedField.
     ///
@@ -15666,14 +15666,14 @@ impl SystemUserDefinedFields {
 
     /// One record: `/system/userDefinedFields/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemUserDefinedFieldsById {
-        SystemUserDefinedFieldsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> UserDefinedFieldsById {
+        UserDefinedFieldsById(self.0.push(id.to_string()))
     }
 
     /// `/system/userDefinedFields/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemUserDefinedFieldsInfo {
-        SystemUserDefinedFieldsInfo(self.0.clone())
+    pub fn info(&self) -> UserDefinedFieldsInfo {
+        UserDefinedFieldsInfo(self.0.clone())
     }
 }
 
@@ -15682,10 +15682,10 @@ impl SystemUserDefinedFields {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemUserDefinedFieldsById(rt::Node);
+pub struct UserDefinedFieldsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemUserDefinedFieldsById {
+impl UserDefinedFieldsById {
     /// `GET /system/userDefinedFields/{id}` (`getSystemUserDefinedFieldsById`): Get
     /// UserDefinedField.
     #[cfg(feature = "system")]
@@ -15766,8 +15766,8 @@ impl SystemUserDefinedFieldsById {
 
     /// `/system/userDefinedFields/{id}/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemUserDefinedFieldsByIdInfo {
-        SystemUserDefinedFieldsByIdInfo(self.0.clone())
+    pub fn info(&self) -> UserDefinedFieldsByIdInfo {
+        UserDefinedFieldsByIdInfo(self.0.clone())
     }
 }
 
@@ -15776,10 +15776,10 @@ impl SystemUserDefinedFieldsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemUserDefinedFieldsByIdInfo(rt::Node);
+pub struct UserDefinedFieldsByIdInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemUserDefinedFieldsByIdInfo {
+impl UserDefinedFieldsByIdInfo {
     /// `GET /system/userDefinedFields/{id}/info` (`getSystemUserDefinedFieldsByIdInfo`): Get
     /// UserDefinedFieldInfos.
     #[cfg(feature = "system")]
@@ -15801,10 +15801,10 @@ impl SystemUserDefinedFieldsByIdInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemUserDefinedFieldsInfo(rt::Node);
+pub struct UserDefinedFieldsInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemUserDefinedFieldsInfo {
+impl UserDefinedFieldsInfo {
     /// `GET /system/userDefinedFields/info` (`getSystemUserDefinedFieldsInfo`): Get List of
     /// UserDefinedFieldInfos.
     ///
@@ -15840,20 +15840,20 @@ impl SystemUserDefinedFieldsInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowActions(rt::Node);
+pub struct WorkflowActions(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowActions {
+impl WorkflowActions {
     /// `/system/workflowActions/automateParameters`.
     #[cfg(feature = "system")]
-    pub fn automate_parameters(&self) -> SystemWorkflowActionsAutomateParameters {
-        SystemWorkflowActionsAutomateParameters(self.0.clone())
+    pub fn automate_parameters(&self) -> WorkflowActionsAutomateParameters {
+        WorkflowActionsAutomateParameters(self.0.clone())
     }
 
     /// One record: `/system/workflowActions/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemWorkflowActionsById {
-        SystemWorkflowActionsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> WorkflowActionsById {
+        WorkflowActionsById(self.0.push(id.to_string()))
     }
 }
 
@@ -15862,10 +15862,10 @@ impl SystemWorkflowActions {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowActionsAutomateParameters(rt::Node);
+pub struct WorkflowActionsAutomateParameters(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowActionsAutomateParameters {
+impl WorkflowActionsAutomateParameters {
     /// `GET /system/workflowActions/automateParameters`
     /// (`getSystemWorkflowActionsAutomateParameters`): Get List of WorkflowActionAutomateParameter.
     ///
@@ -15883,8 +15883,8 @@ impl SystemWorkflowActionsAutomateParameters {
 
     /// One record: `/system/workflowActions/automateParameters/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemWorkflowActionsAutomateParametersById {
-        SystemWorkflowActionsAutomateParametersById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> WorkflowActionsAutomateParametersById {
+        WorkflowActionsAutomateParametersById(self.0.push(id.to_string()))
     }
 }
 
@@ -15893,10 +15893,10 @@ impl SystemWorkflowActionsAutomateParameters {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowActionsAutomateParametersById(rt::Node);
+pub struct WorkflowActionsAutomateParametersById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowActionsAutomateParametersById {
+impl WorkflowActionsAutomateParametersById {
     /// `GET /system/workflowActions/automateParameters/{id}`
     /// (`getSystemWorkflowActionsAutomateParametersById`): Get WorkflowActionAutomateParameter.
     #[cfg(feature = "system")]
@@ -15931,14 +15931,14 @@ impl SystemWorkflowActionsAutomateParametersById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowActionsById(rt::Node);
+pub struct WorkflowActionsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowActionsById {
+impl WorkflowActionsById {
     /// `/system/workflowActions/{id}/automateParameters`.
     #[cfg(feature = "system")]
-    pub fn automate_parameters(&self) -> SystemWorkflowActionsByIdAutomateParameters {
-        SystemWorkflowActionsByIdAutomateParameters(self.0.clone())
+    pub fn automate_parameters(&self) -> WorkflowActionsByIdAutomateParameters {
+        WorkflowActionsByIdAutomateParameters(self.0.clone())
     }
 }
 
@@ -15947,10 +15947,10 @@ impl SystemWorkflowActionsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowActionsByIdAutomateParameters(rt::Node);
+pub struct WorkflowActionsByIdAutomateParameters(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowActionsByIdAutomateParameters {
+impl WorkflowActionsByIdAutomateParameters {
     /// `GET /system/workflowActions/{parentId}/automateParameters`
     /// (`getSystemWorkflowActionsByParentIdAutomateParameters`): Get List of
     /// WorkflowActionAutomateParameter.
@@ -16005,8 +16005,8 @@ impl SystemWorkflowActionsByIdAutomateParameters {
 
     /// One record: `/system/workflowActions/{id}/automateParameters/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemWorkflowActionsByIdAutomateParametersById {
-        SystemWorkflowActionsByIdAutomateParametersById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> WorkflowActionsByIdAutomateParametersById {
+        WorkflowActionsByIdAutomateParametersById(self.0.push(id.to_string()))
     }
 }
 
@@ -16015,10 +16015,10 @@ impl SystemWorkflowActionsByIdAutomateParameters {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowActionsByIdAutomateParametersById(rt::Node);
+pub struct WorkflowActionsByIdAutomateParametersById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowActionsByIdAutomateParametersById {
+impl WorkflowActionsByIdAutomateParametersById {
     /// `GET /system/workflowActions/{parentId}/automateParameters/{id}`
     /// (`getSystemWorkflowActionsByParentIdAutomateParametersById`): Get
     /// WorkflowActionAutomateParameter.
@@ -16111,10 +16111,10 @@ impl SystemWorkflowActionsByIdAutomateParametersById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflows(rt::Node);
+pub struct Workflows(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflows {
+impl Workflows {
     /// `GET /system/workflows` (`getSystemWorkflows`): Get List of Workflow.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -16155,44 +16155,44 @@ impl SystemWorkflows {
 
     /// `/system/workflows/attachments`.
     #[cfg(feature = "system")]
-    pub fn attachments(&self) -> SystemWorkflowsAttachments {
-        SystemWorkflowsAttachments(self.0.clone())
+    pub fn attachments(&self) -> WorkflowsAttachments {
+        WorkflowsAttachments(self.0.clone())
     }
 
     /// `/system/workflows/events`.
     #[cfg(feature = "system")]
-    pub fn events(&self) -> SystemWorkflowsEvents {
-        SystemWorkflowsEvents(self.0.clone())
+    pub fn events(&self) -> WorkflowsEvents {
+        WorkflowsEvents(self.0.clone())
     }
 
     /// One record: `/system/workflows/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemWorkflowsById {
-        SystemWorkflowsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> WorkflowsById {
+        WorkflowsById(self.0.push(id.to_string()))
     }
 
     /// `/system/workflows/notifyTypes`.
     #[cfg(feature = "system")]
-    pub fn notify_types(&self) -> SystemWorkflowsNotifyTypes {
-        SystemWorkflowsNotifyTypes(self.0.clone())
+    pub fn notify_types(&self) -> WorkflowsNotifyTypes {
+        WorkflowsNotifyTypes(self.0.clone())
     }
 
     /// `/system/workflows/tableTypes`.
     #[cfg(feature = "system")]
-    pub fn table_types(&self) -> SystemWorkflowsTableTypes {
-        SystemWorkflowsTableTypes(self.0.clone())
+    pub fn table_types(&self) -> WorkflowsTableTypes {
+        WorkflowsTableTypes(self.0.clone())
     }
 
     /// `/system/workflows/triggers`.
     #[cfg(feature = "system")]
-    pub fn triggers(&self) -> SystemWorkflowsTriggers {
-        SystemWorkflowsTriggers(self.0.clone())
+    pub fn triggers(&self) -> WorkflowsTriggers {
+        WorkflowsTriggers(self.0.clone())
     }
 
     /// `/system/workflows/userdefinedfields`.
     #[cfg(feature = "system")]
-    pub fn userdefinedfields(&self) -> SystemWorkflowsUserdefinedfields {
-        SystemWorkflowsUserdefinedfields(self.0.clone())
+    pub fn userdefinedfields(&self) -> WorkflowsUserdefinedfields {
+        WorkflowsUserdefinedfields(self.0.clone())
     }
 }
 
@@ -16201,10 +16201,10 @@ impl SystemWorkflows {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsAttachments(rt::Node);
+pub struct WorkflowsAttachments(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsAttachments {
+impl WorkflowsAttachments {
     /// `GET /system/workflows/attachments` (`getSystemWorkflowsAttachments`): Get List of
     /// WorkflowAttachment.
     ///
@@ -16222,8 +16222,8 @@ impl SystemWorkflowsAttachments {
 
     /// One record: `/system/workflows/attachments/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemWorkflowsAttachmentsById {
-        SystemWorkflowsAttachmentsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> WorkflowsAttachmentsById {
+        WorkflowsAttachmentsById(self.0.push(id.to_string()))
     }
 }
 
@@ -16232,10 +16232,10 @@ impl SystemWorkflowsAttachments {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsAttachmentsById(rt::Node);
+pub struct WorkflowsAttachmentsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsAttachmentsById {
+impl WorkflowsAttachmentsById {
     /// `GET /system/workflows/attachments/{id}` (`getSystemWorkflowsAttachmentsById`): Get
     /// WorkflowAttachment.
     ///
@@ -16257,10 +16257,10 @@ impl SystemWorkflowsAttachmentsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsEvents(rt::Node);
+pub struct WorkflowsEvents(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsEvents {
+impl WorkflowsEvents {
     /// `GET /system/workflows/events` (`getSystemWorkflowsEvents`): Get List of WorkflowEvent.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -16277,14 +16277,14 @@ impl SystemWorkflowsEvents {
 
     /// `/system/workflows/events/actions`.
     #[cfg(feature = "system")]
-    pub fn actions(&self) -> SystemWorkflowsEventsActions {
-        SystemWorkflowsEventsActions(self.0.clone())
+    pub fn actions(&self) -> WorkflowsEventsActions {
+        WorkflowsEventsActions(self.0.clone())
     }
 
     /// One record: `/system/workflows/events/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemWorkflowsEventsById {
-        SystemWorkflowsEventsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> WorkflowsEventsById {
+        WorkflowsEventsById(self.0.push(id.to_string()))
     }
 }
 
@@ -16293,10 +16293,10 @@ impl SystemWorkflowsEvents {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsEventsActions(rt::Node);
+pub struct WorkflowsEventsActions(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsEventsActions {
+impl WorkflowsEventsActions {
     /// `GET /system/workflows/events/actions` (`getSystemWorkflowsEventsActions`): Get List of
     /// WorkflowAction.
     ///
@@ -16314,8 +16314,8 @@ impl SystemWorkflowsEventsActions {
 
     /// One record: `/system/workflows/events/actions/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemWorkflowsEventsActionsById {
-        SystemWorkflowsEventsActionsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> WorkflowsEventsActionsById {
+        WorkflowsEventsActionsById(self.0.push(id.to_string()))
     }
 }
 
@@ -16324,10 +16324,10 @@ impl SystemWorkflowsEventsActions {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsEventsActionsById(rt::Node);
+pub struct WorkflowsEventsActionsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsEventsActionsById {
+impl WorkflowsEventsActionsById {
     /// `GET /system/workflows/events/actions/{id}` (`getSystemWorkflowsEventsActionsById`): Get
     /// WorkflowAction.
     #[cfg(feature = "system")]
@@ -16362,10 +16362,10 @@ impl SystemWorkflowsEventsActionsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsEventsById(rt::Node);
+pub struct WorkflowsEventsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsEventsById {
+impl WorkflowsEventsById {
     /// `GET /system/workflows/events/{id}` (`getSystemWorkflowsEventsById`): Get WorkflowEvent.
     #[cfg(feature = "system")]
     pub fn get(&self) -> rt::Call<m::WorkflowEvent> {
@@ -16398,10 +16398,10 @@ impl SystemWorkflowsEventsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsById(rt::Node);
+pub struct WorkflowsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsById {
+impl WorkflowsById {
     /// `GET /system/workflows/{id}` (`getSystemWorkflowsById`): Get Workflow.
     #[cfg(feature = "system")]
     pub fn get(&self) -> rt::Call<m::Workflow> {
@@ -16473,32 +16473,32 @@ impl SystemWorkflowsById {
 
     /// `/system/workflows/{id}/attachments`.
     #[cfg(feature = "system")]
-    pub fn attachments(&self) -> SystemWorkflowsByIdAttachments {
-        SystemWorkflowsByIdAttachments(self.0.clone())
+    pub fn attachments(&self) -> WorkflowsByIdAttachments {
+        WorkflowsByIdAttachments(self.0.clone())
     }
 
     /// `/system/workflows/{id}/copy`.
     #[cfg(feature = "system")]
-    pub fn copy(&self) -> SystemWorkflowsByIdCopy {
-        SystemWorkflowsByIdCopy(self.0.clone())
+    pub fn copy(&self) -> WorkflowsByIdCopy {
+        WorkflowsByIdCopy(self.0.clone())
     }
 
     /// `/system/workflows/{id}/events`.
     #[cfg(feature = "system")]
-    pub fn events(&self) -> SystemWorkflowsByIdEvents {
-        SystemWorkflowsByIdEvents(self.0.clone())
+    pub fn events(&self) -> WorkflowsByIdEvents {
+        WorkflowsByIdEvents(self.0.clone())
     }
 
     /// `/system/workflows/{id}/notifyTypes`.
     #[cfg(feature = "system")]
-    pub fn notify_types(&self) -> SystemWorkflowsByIdNotifyTypes {
-        SystemWorkflowsByIdNotifyTypes(self.0.clone())
+    pub fn notify_types(&self) -> WorkflowsByIdNotifyTypes {
+        WorkflowsByIdNotifyTypes(self.0.clone())
     }
 
     /// `/system/workflows/{id}/triggers`.
     #[cfg(feature = "system")]
-    pub fn triggers(&self) -> SystemWorkflowsByIdTriggers {
-        SystemWorkflowsByIdTriggers(self.0.clone())
+    pub fn triggers(&self) -> WorkflowsByIdTriggers {
+        WorkflowsByIdTriggers(self.0.clone())
     }
 }
 
@@ -16507,10 +16507,10 @@ impl SystemWorkflowsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsByIdAttachments(rt::Node);
+pub struct WorkflowsByIdAttachments(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsByIdAttachments {
+impl WorkflowsByIdAttachments {
     /// `GET /system/workflows/{parentId}/attachments` (`getSystemWorkflowsByParentIdAttachments`):
     /// Get List of WorkflowAttachment.
     ///
@@ -16542,8 +16542,8 @@ impl SystemWorkflowsByIdAttachments {
 
     /// One record: `/system/workflows/{id}/attachments/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemWorkflowsByIdAttachmentsById {
-        SystemWorkflowsByIdAttachmentsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> WorkflowsByIdAttachmentsById {
+        WorkflowsByIdAttachmentsById(self.0.push(id.to_string()))
     }
 }
 
@@ -16552,10 +16552,10 @@ impl SystemWorkflowsByIdAttachments {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsByIdAttachmentsById(rt::Node);
+pub struct WorkflowsByIdAttachmentsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsByIdAttachmentsById {
+impl WorkflowsByIdAttachmentsById {
     /// `GET /system/workflows/{parentId}/attachments/{id}`
     /// (`getSystemWorkflowsByParentIdAttachmentsById`): Get WorkflowAttachment.
     #[cfg(feature = "system")]
@@ -16590,10 +16590,10 @@ impl SystemWorkflowsByIdAttachmentsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsByIdCopy(rt::Node);
+pub struct WorkflowsByIdCopy(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsByIdCopy {
+impl WorkflowsByIdCopy {
     /// `POST /system/workflows/{id}/copy` (`postSystemWorkflowsByIdCopy`): Post Workflow.
     ///
     /// Not retried after an answer that may have been lost. `None` when the server answers without
@@ -16619,10 +16619,10 @@ impl SystemWorkflowsByIdCopy {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsByIdEvents(rt::Node);
+pub struct WorkflowsByIdEvents(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsByIdEvents {
+impl WorkflowsByIdEvents {
     /// `GET /system/workflows/{parentId}/events` (`getSystemWorkflowsByParentIdEvents`): Get List
     /// of WorkflowEvent.
     ///
@@ -16671,8 +16671,8 @@ impl SystemWorkflowsByIdEvents {
 
     /// One record: `/system/workflows/{id}/events/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemWorkflowsByIdEventsById {
-        SystemWorkflowsByIdEventsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> WorkflowsByIdEventsById {
+        WorkflowsByIdEventsById(self.0.push(id.to_string()))
     }
 }
 
@@ -16681,10 +16681,10 @@ impl SystemWorkflowsByIdEvents {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsByIdEventsById(rt::Node);
+pub struct WorkflowsByIdEventsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsByIdEventsById {
+impl WorkflowsByIdEventsById {
     /// `GET /system/workflows/{parentId}/events/{id}` (`getSystemWorkflowsByParentIdEventsById`):
     /// Get WorkflowEvent.
     #[cfg(feature = "system")]
@@ -16765,20 +16765,20 @@ impl SystemWorkflowsByIdEventsById {
 
     /// `/system/workflows/{id}/events/{id}/actions`.
     #[cfg(feature = "system")]
-    pub fn actions(&self) -> SystemWorkflowsByIdEventsByIdActions {
-        SystemWorkflowsByIdEventsByIdActions(self.0.clone())
+    pub fn actions(&self) -> WorkflowsByIdEventsByIdActions {
+        WorkflowsByIdEventsByIdActions(self.0.clone())
     }
 
     /// `/system/workflows/{id}/events/{id}/copy`.
     #[cfg(feature = "system")]
-    pub fn copy(&self) -> SystemWorkflowsByIdEventsByIdCopy {
-        SystemWorkflowsByIdEventsByIdCopy(self.0.clone())
+    pub fn copy(&self) -> WorkflowsByIdEventsByIdCopy {
+        WorkflowsByIdEventsByIdCopy(self.0.clone())
     }
 
     /// `/system/workflows/{id}/events/{id}/test`.
     #[cfg(feature = "system")]
-    pub fn test(&self) -> SystemWorkflowsByIdEventsByIdTest {
-        SystemWorkflowsByIdEventsByIdTest(self.0.clone())
+    pub fn test(&self) -> WorkflowsByIdEventsByIdTest {
+        WorkflowsByIdEventsByIdTest(self.0.clone())
     }
 }
 
@@ -16787,10 +16787,10 @@ impl SystemWorkflowsByIdEventsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsByIdEventsByIdActions(rt::Node);
+pub struct WorkflowsByIdEventsByIdActions(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsByIdEventsByIdActions {
+impl WorkflowsByIdEventsByIdActions {
     /// `GET /system/workflows/{grandparentId}/events/{parentId}/actions`
     /// (`getSystemWorkflowsByGrandparentIdEventsByParentIdActions`): Get List of WorkflowAction.
     ///
@@ -16840,8 +16840,8 @@ impl SystemWorkflowsByIdEventsByIdActions {
 
     /// One record: `/system/workflows/{id}/events/{id}/actions/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemWorkflowsByIdEventsByIdActionsById {
-        SystemWorkflowsByIdEventsByIdActionsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> WorkflowsByIdEventsByIdActionsById {
+        WorkflowsByIdEventsByIdActionsById(self.0.push(id.to_string()))
     }
 }
 
@@ -16850,10 +16850,10 @@ impl SystemWorkflowsByIdEventsByIdActions {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsByIdEventsByIdActionsById(rt::Node);
+pub struct WorkflowsByIdEventsByIdActionsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsByIdEventsByIdActionsById {
+impl WorkflowsByIdEventsByIdActionsById {
     /// `GET /system/workflows/{grandparentId}/events/{parentId}/actions/{id}`
     /// (`getSystemWorkflowsByGrandparentIdEventsByParentIdActionsById`): Get WorkflowAction.
     #[cfg(feature = "system")]
@@ -16938,10 +16938,10 @@ impl SystemWorkflowsByIdEventsByIdActionsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsByIdEventsByIdCopy(rt::Node);
+pub struct WorkflowsByIdEventsByIdCopy(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsByIdEventsByIdCopy {
+impl WorkflowsByIdEventsByIdCopy {
     /// `POST /system/workflows/{parentId}/events/{id}/copy`
     /// (`postSystemWorkflowsByParentIdEventsByIdCopy`): Post WorkflowEvent.
     ///
@@ -16968,10 +16968,10 @@ impl SystemWorkflowsByIdEventsByIdCopy {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsByIdEventsByIdTest(rt::Node);
+pub struct WorkflowsByIdEventsByIdTest(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsByIdEventsByIdTest {
+impl WorkflowsByIdEventsByIdTest {
     /// `GET /system/workflows/{parentId}/events/{id}/test`
     /// (`getSystemWorkflowsByParentIdEventsByIdTest`): Get workflow test results.
     ///
@@ -16996,10 +16996,10 @@ impl SystemWorkflowsByIdEventsByIdTest {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsByIdNotifyTypes(rt::Node);
+pub struct WorkflowsByIdNotifyTypes(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsByIdNotifyTypes {
+impl WorkflowsByIdNotifyTypes {
     /// `GET /system/workflows/{parentId}/notifyTypes` (`getSystemWorkflowsByParentIdNotifyTypes`):
     /// Get List of WorkflowNotifyType.
     ///
@@ -17031,14 +17031,14 @@ impl SystemWorkflowsByIdNotifyTypes {
 
     /// One record: `/system/workflows/{id}/notifyTypes/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemWorkflowsByIdNotifyTypesById {
-        SystemWorkflowsByIdNotifyTypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> WorkflowsByIdNotifyTypesById {
+        WorkflowsByIdNotifyTypesById(self.0.push(id.to_string()))
     }
 
     /// `/system/workflows/{id}/notifyTypes/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemWorkflowsByIdNotifyTypesInfo {
-        SystemWorkflowsByIdNotifyTypesInfo(self.0.clone())
+    pub fn info(&self) -> WorkflowsByIdNotifyTypesInfo {
+        WorkflowsByIdNotifyTypesInfo(self.0.clone())
     }
 }
 
@@ -17047,10 +17047,10 @@ impl SystemWorkflowsByIdNotifyTypes {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsByIdNotifyTypesById(rt::Node);
+pub struct WorkflowsByIdNotifyTypesById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsByIdNotifyTypesById {
+impl WorkflowsByIdNotifyTypesById {
     /// `GET /system/workflows/{parentId}/notifyTypes/{id}`
     /// (`getSystemWorkflowsByParentIdNotifyTypesById`): Get WorkflowNotifyType.
     #[cfg(feature = "system")]
@@ -17081,8 +17081,8 @@ impl SystemWorkflowsByIdNotifyTypesById {
 
     /// `/system/workflows/{id}/notifyTypes/{id}/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemWorkflowsByIdNotifyTypesByIdInfo {
-        SystemWorkflowsByIdNotifyTypesByIdInfo(self.0.clone())
+    pub fn info(&self) -> WorkflowsByIdNotifyTypesByIdInfo {
+        WorkflowsByIdNotifyTypesByIdInfo(self.0.clone())
     }
 }
 
@@ -17091,10 +17091,10 @@ impl SystemWorkflowsByIdNotifyTypesById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsByIdNotifyTypesByIdInfo(rt::Node);
+pub struct WorkflowsByIdNotifyTypesByIdInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsByIdNotifyTypesByIdInfo {
+impl WorkflowsByIdNotifyTypesByIdInfo {
     /// `GET /system/workflows/{parentId}/notifyTypes/{id}/info`
     /// (`getSystemWorkflowsByParentIdNotifyTypesByIdInfo`): Get WorkflowNotifyTypeInfo.
     #[cfg(feature = "system")]
@@ -17116,10 +17116,10 @@ impl SystemWorkflowsByIdNotifyTypesByIdInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsByIdNotifyTypesInfo(rt::Node);
+pub struct WorkflowsByIdNotifyTypesInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsByIdNotifyTypesInfo {
+impl WorkflowsByIdNotifyTypesInfo {
     /// `GET /system/workflows/{parentId}/notifyTypes/info`
     /// (`getSystemWorkflowsByParentIdNotifyTypesInfo`): Get List of WorkflowNotifyTypeInfo.
     ///
@@ -17155,10 +17155,10 @@ impl SystemWorkflowsByIdNotifyTypesInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsByIdTriggers(rt::Node);
+pub struct WorkflowsByIdTriggers(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsByIdTriggers {
+impl WorkflowsByIdTriggers {
     /// `GET /system/workflows/{parentId}/triggers` (`getSystemWorkflowsByParentIdTriggers`): Get
     /// List of WorkflowTrigger.
     ///
@@ -17190,8 +17190,8 @@ impl SystemWorkflowsByIdTriggers {
 
     /// One record: `/system/workflows/{id}/triggers/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemWorkflowsByIdTriggersById {
-        SystemWorkflowsByIdTriggersById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> WorkflowsByIdTriggersById {
+        WorkflowsByIdTriggersById(self.0.push(id.to_string()))
     }
 }
 
@@ -17200,14 +17200,14 @@ impl SystemWorkflowsByIdTriggers {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsByIdTriggersById(rt::Node);
+pub struct WorkflowsByIdTriggersById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsByIdTriggersById {
+impl WorkflowsByIdTriggersById {
     /// `/system/workflows/{id}/triggers/{id}/options`.
     #[cfg(feature = "system")]
-    pub fn options(&self) -> SystemWorkflowsByIdTriggersByIdOptions {
-        SystemWorkflowsByIdTriggersByIdOptions(self.0.clone())
+    pub fn options(&self) -> WorkflowsByIdTriggersByIdOptions {
+        WorkflowsByIdTriggersByIdOptions(self.0.clone())
     }
 }
 
@@ -17216,10 +17216,10 @@ impl SystemWorkflowsByIdTriggersById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsByIdTriggersByIdOptions(rt::Node);
+pub struct WorkflowsByIdTriggersByIdOptions(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsByIdTriggersByIdOptions {
+impl WorkflowsByIdTriggersByIdOptions {
     /// `GET /system/workflows/{grandparentId}/triggers/{parentId}/options`
     /// (`getSystemWorkflowsByGrandparentIdTriggersByParentIdOptions`): Get List of
     /// WorkflowTriggerOption.
@@ -17257,10 +17257,10 @@ impl SystemWorkflowsByIdTriggersByIdOptions {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsNotifyTypes(rt::Node);
+pub struct WorkflowsNotifyTypes(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsNotifyTypes {
+impl WorkflowsNotifyTypes {
     /// `GET /system/workflows/notifyTypes` (`getSystemWorkflowsNotifyTypes`): Get List of
     /// WorkflowNotifyType.
     ///
@@ -17278,8 +17278,8 @@ impl SystemWorkflowsNotifyTypes {
 
     /// One record: `/system/workflows/notifyTypes/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemWorkflowsNotifyTypesById {
-        SystemWorkflowsNotifyTypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> WorkflowsNotifyTypesById {
+        WorkflowsNotifyTypesById(self.0.push(id.to_string()))
     }
 }
 
@@ -17288,10 +17288,10 @@ impl SystemWorkflowsNotifyTypes {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsNotifyTypesById(rt::Node);
+pub struct WorkflowsNotifyTypesById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsNotifyTypesById {
+impl WorkflowsNotifyTypesById {
     /// `GET /system/workflows/notifyTypes/{id}` (`getSystemWorkflowsNotifyTypesById`): Get
     /// WorkflowNotifyType.
     ///
@@ -17313,10 +17313,10 @@ impl SystemWorkflowsNotifyTypesById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsTableTypes(rt::Node);
+pub struct WorkflowsTableTypes(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsTableTypes {
+impl WorkflowsTableTypes {
     /// `GET /system/workflows/tableTypes` (`getSystemWorkflowsTableTypes`): Get List of
     /// WorkflowTableType.
     ///
@@ -17348,14 +17348,14 @@ impl SystemWorkflowsTableTypes {
 
     /// One record: `/system/workflows/tableTypes/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemWorkflowsTableTypesById {
-        SystemWorkflowsTableTypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> WorkflowsTableTypesById {
+        WorkflowsTableTypesById(self.0.push(id.to_string()))
     }
 
     /// `/system/workflows/tableTypes/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemWorkflowsTableTypesInfo {
-        SystemWorkflowsTableTypesInfo(self.0.clone())
+    pub fn info(&self) -> WorkflowsTableTypesInfo {
+        WorkflowsTableTypesInfo(self.0.clone())
     }
 }
 
@@ -17364,10 +17364,10 @@ impl SystemWorkflowsTableTypes {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsTableTypesById(rt::Node);
+pub struct WorkflowsTableTypesById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsTableTypesById {
+impl WorkflowsTableTypesById {
     /// `GET /system/workflows/tableTypes/{id}` (`getSystemWorkflowsTableTypesById`): Get
     /// WorkflowTableType.
     #[cfg(feature = "system")]
@@ -17398,8 +17398,8 @@ impl SystemWorkflowsTableTypesById {
 
     /// `/system/workflows/tableTypes/{id}/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemWorkflowsTableTypesByIdInfo {
-        SystemWorkflowsTableTypesByIdInfo(self.0.clone())
+    pub fn info(&self) -> WorkflowsTableTypesByIdInfo {
+        WorkflowsTableTypesByIdInfo(self.0.clone())
     }
 }
 
@@ -17408,10 +17408,10 @@ impl SystemWorkflowsTableTypesById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsTableTypesByIdInfo(rt::Node);
+pub struct WorkflowsTableTypesByIdInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsTableTypesByIdInfo {
+impl WorkflowsTableTypesByIdInfo {
     /// `GET /system/workflows/tableTypes/{id}/info` (`getSystemWorkflowsTableTypesByIdInfo`): Get
     /// WorkflowTableTypeInfo.
     #[cfg(feature = "system")]
@@ -17433,10 +17433,10 @@ impl SystemWorkflowsTableTypesByIdInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsTableTypesInfo(rt::Node);
+pub struct WorkflowsTableTypesInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsTableTypesInfo {
+impl WorkflowsTableTypesInfo {
     /// `GET /system/workflows/tableTypes/info` (`getSystemWorkflowsTableTypesInfo`): Get List of
     /// WorkflowTableTypeInfo.
     ///
@@ -17472,10 +17472,10 @@ impl SystemWorkflowsTableTypesInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsTriggers(rt::Node);
+pub struct WorkflowsTriggers(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsTriggers {
+impl WorkflowsTriggers {
     /// `GET /system/workflows/triggers` (`getSystemWorkflowsTriggers`): Get List of
     /// WorkflowTrigger.
     ///
@@ -17493,8 +17493,8 @@ impl SystemWorkflowsTriggers {
 
     /// `/system/workflows/triggers/options`.
     #[cfg(feature = "system")]
-    pub fn options(&self) -> SystemWorkflowsTriggersOptions {
-        SystemWorkflowsTriggersOptions(self.0.clone())
+    pub fn options(&self) -> WorkflowsTriggersOptions {
+        WorkflowsTriggersOptions(self.0.clone())
     }
 }
 
@@ -17503,10 +17503,10 @@ impl SystemWorkflowsTriggers {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsTriggersOptions(rt::Node);
+pub struct WorkflowsTriggersOptions(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsTriggersOptions {
+impl WorkflowsTriggersOptions {
     /// `GET /system/workflows/triggers/options` (`getSystemWorkflowsTriggersOptions`): Get List of
     /// WorkflowTriggerOption.
     ///
@@ -17528,26 +17528,26 @@ impl SystemWorkflowsTriggersOptions {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsUserdefinedfields(rt::Node);
+pub struct WorkflowsUserdefinedfields(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsUserdefinedfields {
+impl WorkflowsUserdefinedfields {
     /// `/system/workflows/userdefinedfields/actions`.
     #[cfg(feature = "system")]
-    pub fn actions(&self) -> SystemWorkflowsUserdefinedfieldsActions {
-        SystemWorkflowsUserdefinedfieldsActions(self.0.clone())
+    pub fn actions(&self) -> WorkflowsUserdefinedfieldsActions {
+        WorkflowsUserdefinedfieldsActions(self.0.clone())
     }
 
     /// `/system/workflows/userdefinedfields/events`.
     #[cfg(feature = "system")]
-    pub fn events(&self) -> SystemWorkflowsUserdefinedfieldsEvents {
-        SystemWorkflowsUserdefinedfieldsEvents(self.0.clone())
+    pub fn events(&self) -> WorkflowsUserdefinedfieldsEvents {
+        WorkflowsUserdefinedfieldsEvents(self.0.clone())
     }
 
     /// One record: `/system/workflows/userdefinedfields/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemWorkflowsUserdefinedfieldsById {
-        SystemWorkflowsUserdefinedfieldsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> WorkflowsUserdefinedfieldsById {
+        WorkflowsUserdefinedfieldsById(self.0.push(id.to_string()))
     }
 }
 
@@ -17556,14 +17556,14 @@ impl SystemWorkflowsUserdefinedfields {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsUserdefinedfieldsActions(rt::Node);
+pub struct WorkflowsUserdefinedfieldsActions(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsUserdefinedfieldsActions {
+impl WorkflowsUserdefinedfieldsActions {
     /// One record: `/system/workflows/userdefinedfields/actions/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemWorkflowsUserdefinedfieldsActionsById {
-        SystemWorkflowsUserdefinedfieldsActionsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> WorkflowsUserdefinedfieldsActionsById {
+        WorkflowsUserdefinedfieldsActionsById(self.0.push(id.to_string()))
     }
 }
 
@@ -17572,10 +17572,10 @@ impl SystemWorkflowsUserdefinedfieldsActions {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsUserdefinedfieldsActionsById(rt::Node);
+pub struct WorkflowsUserdefinedfieldsActionsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsUserdefinedfieldsActionsById {
+impl WorkflowsUserdefinedfieldsActionsById {
     /// `DELETE /system/workflows/userdefinedfields/actions/{parentId}`
     /// (`deleteSystemWorkflowsUserdefinedfieldsActionsByParentId`): Delete
     /// WorkflowActionUserDefinedField.
@@ -17598,20 +17598,20 @@ impl SystemWorkflowsUserdefinedfieldsActionsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsUserdefinedfieldsEvents(rt::Node);
+pub struct WorkflowsUserdefinedfieldsEvents(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsUserdefinedfieldsEvents {
+impl WorkflowsUserdefinedfieldsEvents {
     /// `/system/workflows/userdefinedfields/events/actions`.
     #[cfg(feature = "system")]
-    pub fn actions(&self) -> SystemWorkflowsUserdefinedfieldsEventsActions {
-        SystemWorkflowsUserdefinedfieldsEventsActions(self.0.clone())
+    pub fn actions(&self) -> WorkflowsUserdefinedfieldsEventsActions {
+        WorkflowsUserdefinedfieldsEventsActions(self.0.clone())
     }
 
     /// One record: `/system/workflows/userdefinedfields/events/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemWorkflowsUserdefinedfieldsEventsById {
-        SystemWorkflowsUserdefinedfieldsEventsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> WorkflowsUserdefinedfieldsEventsById {
+        WorkflowsUserdefinedfieldsEventsById(self.0.push(id.to_string()))
     }
 }
 
@@ -17620,10 +17620,10 @@ impl SystemWorkflowsUserdefinedfieldsEvents {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsUserdefinedfieldsEventsActions(rt::Node);
+pub struct WorkflowsUserdefinedfieldsEventsActions(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsUserdefinedfieldsEventsActions {
+impl WorkflowsUserdefinedfieldsEventsActions {
     /// `GET /system/workflows/userdefinedfields/events/actions`
     /// (`getSystemWorkflowsUserdefinedfieldsEventsActions`): Get List of
     /// WorkflowActionUserDefinedField.
@@ -17646,10 +17646,10 @@ impl SystemWorkflowsUserdefinedfieldsEventsActions {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsUserdefinedfieldsEventsById(rt::Node);
+pub struct WorkflowsUserdefinedfieldsEventsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsUserdefinedfieldsEventsById {
+impl WorkflowsUserdefinedfieldsEventsById {
     /// `POST /system/workflows/userdefinedfields/events/{grandparentId}`
     /// (`postSystemWorkflowsUserdefinedfieldsEventsByGrandparentId`): Post
     /// WorkflowActionUserDefinedField.
@@ -17673,8 +17673,8 @@ impl SystemWorkflowsUserdefinedfieldsEventsById {
 
     /// `/system/workflows/userdefinedfields/events/{id}/actions`.
     #[cfg(feature = "system")]
-    pub fn actions(&self) -> SystemWorkflowsUserdefinedfieldsEventsByIdActions {
-        SystemWorkflowsUserdefinedfieldsEventsByIdActions(self.0.clone())
+    pub fn actions(&self) -> WorkflowsUserdefinedfieldsEventsByIdActions {
+        WorkflowsUserdefinedfieldsEventsByIdActions(self.0.clone())
     }
 }
 
@@ -17683,14 +17683,14 @@ impl SystemWorkflowsUserdefinedfieldsEventsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsUserdefinedfieldsEventsByIdActions(rt::Node);
+pub struct WorkflowsUserdefinedfieldsEventsByIdActions(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsUserdefinedfieldsEventsByIdActions {
+impl WorkflowsUserdefinedfieldsEventsByIdActions {
     /// One record: `/system/workflows/userdefinedfields/events/{id}/actions/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemWorkflowsUserdefinedfieldsEventsByIdActionsById {
-        SystemWorkflowsUserdefinedfieldsEventsByIdActionsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> WorkflowsUserdefinedfieldsEventsByIdActionsById {
+        WorkflowsUserdefinedfieldsEventsByIdActionsById(self.0.push(id.to_string()))
     }
 }
 
@@ -17699,10 +17699,10 @@ impl SystemWorkflowsUserdefinedfieldsEventsByIdActions {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsUserdefinedfieldsEventsByIdActionsById(rt::Node);
+pub struct WorkflowsUserdefinedfieldsEventsByIdActionsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsUserdefinedfieldsEventsByIdActionsById {
+impl WorkflowsUserdefinedfieldsEventsByIdActionsById {
     /// `GET /system/workflows/userdefinedfields/events/{grandparentId}/actions/{parentId}`
     /// (`getSystemWorkflowsUserdefinedfieldsEventsByGrandparentIdActionsByParentId`): Get List of
     /// WorkflowActionUserDefinedField.
@@ -17725,10 +17725,10 @@ impl SystemWorkflowsUserdefinedfieldsEventsByIdActionsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsUserdefinedfieldsById(rt::Node);
+pub struct WorkflowsUserdefinedfieldsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsUserdefinedfieldsById {
+impl WorkflowsUserdefinedfieldsById {
     /// `PUT /system/workflows/userdefinedfields/{id}` (`putSystemWorkflowsUserdefinedfieldsById`):
     /// Put WorkflowActionUserDefinedField.
     ///

@@ -10,8 +10,8 @@ impl crate::Client {
     /// Handle for the paths under `/time` (the `time` area).
     ///
     /// Part of the typed core: always available.
-    pub fn time(&self) -> TimeArea {
-        TimeArea(rt::Node::root(self))
+    pub fn time(&self) -> Area {
+        Area(rt::Node::root(self))
     }
 }
 
@@ -19,78 +19,78 @@ impl crate::Client {
 ///
 /// Part of the typed core: always available.
 #[derive(Clone, Debug)]
-pub struct TimeArea(rt::Node);
+pub struct Area(rt::Node);
 
-impl TimeArea {
+impl Area {
     /// `/time/accruals`.
     #[cfg(feature = "time")]
-    pub fn accruals(&self) -> TimeAccruals {
-        TimeAccruals(self.0.clone())
+    pub fn accruals(&self) -> Accruals {
+        Accruals(self.0.clone())
     }
 
     /// `/time/activitystopwatches`.
     #[cfg(feature = "time")]
-    pub fn activitystopwatches(&self) -> TimeActivitystopwatches {
-        TimeActivitystopwatches(self.0.clone())
+    pub fn activitystopwatches(&self) -> Activitystopwatches {
+        Activitystopwatches(self.0.clone())
     }
 
     /// `/time/changelogs`.
     #[cfg(feature = "time")]
-    pub fn changelogs(&self) -> TimeChangelogs {
-        TimeChangelogs(self.0.clone())
+    pub fn changelogs(&self) -> Changelogs {
+        Changelogs(self.0.clone())
     }
 
     /// `/time/chargeCodes`.
     #[cfg(feature = "time")]
-    pub fn charge_codes(&self) -> TimeChargeCodes {
-        TimeChargeCodes(self.0.clone())
+    pub fn charge_codes(&self) -> ChargeCodes {
+        ChargeCodes(self.0.clone())
     }
 
     /// `/time/entries`.
-    pub fn entries(&self) -> TimeEntries {
-        TimeEntries(self.0.clone())
+    pub fn entries(&self) -> Entries {
+        Entries(self.0.clone())
     }
 
     /// `/time/info`.
     #[cfg(feature = "time")]
-    pub fn info(&self) -> TimeInfo {
-        TimeInfo(self.0.clone())
+    pub fn info(&self) -> Info {
+        Info(self.0.clone())
     }
 
     /// `/time/schedulestopwatches`.
     #[cfg(feature = "time")]
-    pub fn schedulestopwatches(&self) -> TimeSchedulestopwatches {
-        TimeSchedulestopwatches(self.0.clone())
+    pub fn schedulestopwatches(&self) -> Schedulestopwatches {
+        Schedulestopwatches(self.0.clone())
     }
 
     /// `/time/sheets`.
     #[cfg(feature = "time")]
-    pub fn sheets(&self) -> TimeSheets {
-        TimeSheets(self.0.clone())
+    pub fn sheets(&self) -> Sheets {
+        Sheets(self.0.clone())
     }
 
     /// `/time/ticketstopwatches`.
     #[cfg(feature = "time")]
-    pub fn ticketstopwatches(&self) -> TimeTicketstopwatches {
-        TimeTicketstopwatches(self.0.clone())
+    pub fn ticketstopwatches(&self) -> Ticketstopwatches {
+        Ticketstopwatches(self.0.clone())
     }
 
     /// `/time/timePeriodSetups`.
     #[cfg(feature = "time")]
-    pub fn time_period_setups(&self) -> TimeTimePeriodSetups {
-        TimeTimePeriodSetups(self.0.clone())
+    pub fn time_period_setups(&self) -> TimePeriodSetups {
+        TimePeriodSetups(self.0.clone())
     }
 
     /// `/time/workRoles`.
     #[cfg(feature = "time")]
-    pub fn work_roles(&self) -> TimeWorkRoles {
-        TimeWorkRoles(self.0.clone())
+    pub fn work_roles(&self) -> WorkRoles {
+        WorkRoles(self.0.clone())
     }
 
     /// `/time/workTypes`.
     #[cfg(feature = "time")]
-    pub fn work_types(&self) -> TimeWorkTypes {
-        TimeWorkTypes(self.0.clone())
+    pub fn work_types(&self) -> WorkTypes {
+        WorkTypes(self.0.clone())
     }
 }
 
@@ -99,10 +99,10 @@ impl TimeArea {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeAccruals(rt::Node);
+pub struct Accruals(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeAccruals {
+impl Accruals {
     /// `GET /time/accruals` (`getTimeAccruals`): Get List of TimeAccrual.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -143,8 +143,8 @@ impl TimeAccruals {
 
     /// One record: `/time/accruals/{id}`.
     #[cfg(feature = "time")]
-    pub fn id(&self, id: i32) -> TimeAccrualsById {
-        TimeAccrualsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AccrualsById {
+        AccrualsById(self.0.push(id.to_string()))
     }
 }
 
@@ -153,10 +153,10 @@ impl TimeAccruals {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeAccrualsById(rt::Node);
+pub struct AccrualsById(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeAccrualsById {
+impl AccrualsById {
     /// `GET /time/accruals/{id}` (`getTimeAccrualsById`): Get TimeAccrual.
     #[cfg(feature = "time")]
     pub fn get(&self) -> rt::Call<m::TimeAccrual> {
@@ -228,8 +228,8 @@ impl TimeAccrualsById {
 
     /// `/time/accruals/{id}/details`.
     #[cfg(feature = "time")]
-    pub fn details(&self) -> TimeAccrualsByIdDetails {
-        TimeAccrualsByIdDetails(self.0.clone())
+    pub fn details(&self) -> AccrualsByIdDetails {
+        AccrualsByIdDetails(self.0.clone())
     }
 }
 
@@ -238,10 +238,10 @@ impl TimeAccrualsById {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeAccrualsByIdDetails(rt::Node);
+pub struct AccrualsByIdDetails(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeAccrualsByIdDetails {
+impl AccrualsByIdDetails {
     /// `GET /time/accruals/{parentId}/details` (`getTimeAccrualsByParentIdDetails`): Get List of
     /// TimeAccrualDetail.
     ///
@@ -290,8 +290,8 @@ impl TimeAccrualsByIdDetails {
 
     /// One record: `/time/accruals/{id}/details/{id}`.
     #[cfg(feature = "time")]
-    pub fn id(&self, id: i32) -> TimeAccrualsByIdDetailsById {
-        TimeAccrualsByIdDetailsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AccrualsByIdDetailsById {
+        AccrualsByIdDetailsById(self.0.push(id.to_string()))
     }
 }
 
@@ -300,10 +300,10 @@ impl TimeAccrualsByIdDetails {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeAccrualsByIdDetailsById(rt::Node);
+pub struct AccrualsByIdDetailsById(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeAccrualsByIdDetailsById {
+impl AccrualsByIdDetailsById {
     /// `GET /time/accruals/{parentId}/details/{id}` (`getTimeAccrualsByParentIdDetailsById`): Get
     /// TimeAccrualDetail.
     #[cfg(feature = "time")]
@@ -388,10 +388,10 @@ impl TimeAccrualsByIdDetailsById {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeActivitystopwatches(rt::Node);
+pub struct Activitystopwatches(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeActivitystopwatches {
+impl Activitystopwatches {
     /// `GET /time/activitystopwatches` (`getTimeActivitystopwatches`): Get List of
     /// ActivityStopwatch.
     ///
@@ -439,8 +439,8 @@ impl TimeActivitystopwatches {
 
     /// One record: `/time/activitystopwatches/{id}`.
     #[cfg(feature = "time")]
-    pub fn id(&self, id: i32) -> TimeActivitystopwatchesById {
-        TimeActivitystopwatchesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ActivitystopwatchesById {
+        ActivitystopwatchesById(self.0.push(id.to_string()))
     }
 }
 
@@ -449,10 +449,10 @@ impl TimeActivitystopwatches {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeActivitystopwatchesById(rt::Node);
+pub struct ActivitystopwatchesById(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeActivitystopwatchesById {
+impl ActivitystopwatchesById {
     /// `GET /time/activitystopwatches/{id}` (`getTimeActivitystopwatchesById`): Get
     /// ActivityStopwatch.
     #[cfg(feature = "time")]
@@ -537,10 +537,10 @@ impl TimeActivitystopwatchesById {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeChangelogs(rt::Node);
+pub struct Changelogs(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeChangelogs {
+impl Changelogs {
     /// `GET /time/changelogs` (`getTimeChangelogs`): Get List of Time Entry Change Logs.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -570,10 +570,10 @@ impl TimeChangelogs {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeChargeCodes(rt::Node);
+pub struct ChargeCodes(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeChargeCodes {
+impl ChargeCodes {
     /// `GET /time/chargeCodes` (`getTimeChargeCodes`): Get List of ChargeCode.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -614,14 +614,14 @@ impl TimeChargeCodes {
 
     /// One record: `/time/chargeCodes/{id}`.
     #[cfg(feature = "time")]
-    pub fn id(&self, id: i32) -> TimeChargeCodesById {
-        TimeChargeCodesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ChargeCodesById {
+        ChargeCodesById(self.0.push(id.to_string()))
     }
 
     /// `/time/chargeCodes/info`.
     #[cfg(feature = "time")]
-    pub fn info(&self) -> TimeChargeCodesInfo {
-        TimeChargeCodesInfo(self.0.clone())
+    pub fn info(&self) -> ChargeCodesInfo {
+        ChargeCodesInfo(self.0.clone())
     }
 }
 
@@ -630,10 +630,10 @@ impl TimeChargeCodes {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeChargeCodesById(rt::Node);
+pub struct ChargeCodesById(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeChargeCodesById {
+impl ChargeCodesById {
     /// `GET /time/chargeCodes/{id}` (`getTimeChargeCodesById`): Get ChargeCode.
     #[cfg(feature = "time")]
     pub fn get(&self) -> rt::Call<m::ChargeCode> {
@@ -705,20 +705,20 @@ impl TimeChargeCodesById {
 
     /// `/time/chargeCodes/{id}/expenseTypes`.
     #[cfg(feature = "time")]
-    pub fn expense_types(&self) -> TimeChargeCodesByIdExpenseTypes {
-        TimeChargeCodesByIdExpenseTypes(self.0.clone())
+    pub fn expense_types(&self) -> ChargeCodesByIdExpenseTypes {
+        ChargeCodesByIdExpenseTypes(self.0.clone())
     }
 
     /// `/time/chargeCodes/{id}/info`.
     #[cfg(feature = "time")]
-    pub fn info(&self) -> TimeChargeCodesByIdInfo {
-        TimeChargeCodesByIdInfo(self.0.clone())
+    pub fn info(&self) -> ChargeCodesByIdInfo {
+        ChargeCodesByIdInfo(self.0.clone())
     }
 
     /// `/time/chargeCodes/{id}/usages`.
     #[cfg(feature = "time")]
-    pub fn usages(&self) -> TimeChargeCodesByIdUsages {
-        TimeChargeCodesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> ChargeCodesByIdUsages {
+        ChargeCodesByIdUsages(self.0.clone())
     }
 }
 
@@ -727,10 +727,10 @@ impl TimeChargeCodesById {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeChargeCodesByIdExpenseTypes(rt::Node);
+pub struct ChargeCodesByIdExpenseTypes(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeChargeCodesByIdExpenseTypes {
+impl ChargeCodesByIdExpenseTypes {
     /// `GET /time/chargeCodes/{parentId}/expenseTypes`
     /// (`getTimeChargeCodesByParentIdExpenseTypes`): Get List of ChargeCodeExpenseType.
     ///
@@ -779,8 +779,8 @@ impl TimeChargeCodesByIdExpenseTypes {
 
     /// One record: `/time/chargeCodes/{id}/expenseTypes/{id}`.
     #[cfg(feature = "time")]
-    pub fn id(&self, id: i32) -> TimeChargeCodesByIdExpenseTypesById {
-        TimeChargeCodesByIdExpenseTypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ChargeCodesByIdExpenseTypesById {
+        ChargeCodesByIdExpenseTypesById(self.0.push(id.to_string()))
     }
 }
 
@@ -789,10 +789,10 @@ impl TimeChargeCodesByIdExpenseTypes {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeChargeCodesByIdExpenseTypesById(rt::Node);
+pub struct ChargeCodesByIdExpenseTypesById(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeChargeCodesByIdExpenseTypesById {
+impl ChargeCodesByIdExpenseTypesById {
     /// `GET /time/chargeCodes/{parentId}/expenseTypes/{id}`
     /// (`getTimeChargeCodesByParentIdExpenseTypesById`): Get ChargeCodeExpenseType.
     #[cfg(feature = "time")]
@@ -877,10 +877,10 @@ impl TimeChargeCodesByIdExpenseTypesById {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeChargeCodesByIdInfo(rt::Node);
+pub struct ChargeCodesByIdInfo(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeChargeCodesByIdInfo {
+impl ChargeCodesByIdInfo {
     /// `GET /time/chargeCodes/{id}/info` (`getTimeChargeCodesByIdInfo`): Get ChargeCodeInfo.
     #[cfg(feature = "time")]
     pub fn get(&self) -> rt::Call<m::ChargeCodeInfo> {
@@ -901,10 +901,10 @@ impl TimeChargeCodesByIdInfo {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeChargeCodesByIdUsages(rt::Node);
+pub struct ChargeCodesByIdUsages(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeChargeCodesByIdUsages {
+impl ChargeCodesByIdUsages {
     /// `GET /time/chargeCodes/{id}/usages` (`getTimeChargeCodesByIdUsages`): Get List of Usage
     /// Count.
     ///
@@ -922,8 +922,8 @@ impl TimeChargeCodesByIdUsages {
 
     /// `/time/chargeCodes/{id}/usages/list`.
     #[cfg(feature = "time")]
-    pub fn list_node(&self) -> TimeChargeCodesByIdUsagesList {
-        TimeChargeCodesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> ChargeCodesByIdUsagesList {
+        ChargeCodesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -932,10 +932,10 @@ impl TimeChargeCodesByIdUsages {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeChargeCodesByIdUsagesList(rt::Node);
+pub struct ChargeCodesByIdUsagesList(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeChargeCodesByIdUsagesList {
+impl ChargeCodesByIdUsagesList {
     /// `GET /time/chargeCodes/{id}/usages/list` (`getTimeChargeCodesByIdUsagesList`): Get List of
     /// Usage.
     ///
@@ -957,10 +957,10 @@ impl TimeChargeCodesByIdUsagesList {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeChargeCodesInfo(rt::Node);
+pub struct ChargeCodesInfo(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeChargeCodesInfo {
+impl ChargeCodesInfo {
     /// `GET /time/chargeCodes/info` (`getTimeChargeCodesInfo`): Get List of ChargeCodeInfo.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -994,9 +994,9 @@ impl TimeChargeCodesInfo {
 ///
 /// Part of the typed core: always available.
 #[derive(Clone, Debug)]
-pub struct TimeEntries(rt::Node);
+pub struct Entries(rt::Node);
 
-impl TimeEntries {
+impl Entries {
     /// `GET /time/entries` (`getTimeEntries`): Get List of TimeEntry.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -1029,13 +1029,13 @@ impl TimeEntries {
 
     /// `/time/entries/defaults`.
     #[cfg(feature = "time")]
-    pub fn defaults(&self) -> TimeEntriesDefaults {
-        TimeEntriesDefaults(self.0.clone())
+    pub fn defaults(&self) -> EntriesDefaults {
+        EntriesDefaults(self.0.clone())
     }
 
     /// One record: `/time/entries/{id}`.
-    pub fn id(&self, id: i32) -> TimeEntriesById {
-        TimeEntriesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> EntriesById {
+        EntriesById(self.0.push(id.to_string()))
     }
 }
 
@@ -1044,10 +1044,10 @@ impl TimeEntries {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeEntriesDefaults(rt::Node);
+pub struct EntriesDefaults(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeEntriesDefaults {
+impl EntriesDefaults {
     /// `POST /time/entries/defaults` (`postTimeEntriesDefaults`): Post TimeEntry.
     ///
     /// Not retried after an answer that may have been lost.
@@ -1069,9 +1069,9 @@ impl TimeEntriesDefaults {
 ///
 /// Part of the typed core: always available.
 #[derive(Clone, Debug)]
-pub struct TimeEntriesById(rt::Node);
+pub struct EntriesById(rt::Node);
 
-impl TimeEntriesById {
+impl EntriesById {
     /// `GET /time/entries/{id}` (`getTimeEntriesById`): Get TimeEntry.
     pub fn get(&self) -> rt::Call<m::TimeEntry> {
         rt::json(
@@ -1138,8 +1138,8 @@ impl TimeEntriesById {
 
     /// `/time/entries/{id}/audits`.
     #[cfg(feature = "time")]
-    pub fn audits(&self) -> TimeEntriesByIdAudits {
-        TimeEntriesByIdAudits(self.0.clone())
+    pub fn audits(&self) -> EntriesByIdAudits {
+        EntriesByIdAudits(self.0.clone())
     }
 }
 
@@ -1148,10 +1148,10 @@ impl TimeEntriesById {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeEntriesByIdAudits(rt::Node);
+pub struct EntriesByIdAudits(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeEntriesByIdAudits {
+impl EntriesByIdAudits {
     /// `GET /time/entries/{parentId}/audits` (`getTimeEntriesByParentIdAudits`): Get List of
     /// TimeEntryAudit.
     ///
@@ -1183,8 +1183,8 @@ impl TimeEntriesByIdAudits {
 
     /// One record: `/time/entries/{id}/audits/{id}`.
     #[cfg(feature = "time")]
-    pub fn id(&self, id: i32) -> TimeEntriesByIdAuditsById {
-        TimeEntriesByIdAuditsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> EntriesByIdAuditsById {
+        EntriesByIdAuditsById(self.0.push(id.to_string()))
     }
 }
 
@@ -1193,10 +1193,10 @@ impl TimeEntriesByIdAudits {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeEntriesByIdAuditsById(rt::Node);
+pub struct EntriesByIdAuditsById(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeEntriesByIdAuditsById {
+impl EntriesByIdAuditsById {
     /// `GET /time/entries/{parentId}/audits/{id}` (`getTimeEntriesByParentIdAuditsById`): Get
     /// TimeEntryAudit.
     #[cfg(feature = "time")]
@@ -1231,14 +1231,14 @@ impl TimeEntriesByIdAuditsById {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeInfo(rt::Node);
+pub struct Info(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeInfo {
+impl Info {
     /// `/time/info/chargeCodeExpenseTypes`.
     #[cfg(feature = "time")]
-    pub fn charge_code_expense_types(&self) -> TimeInfoChargeCodeExpenseTypes {
-        TimeInfoChargeCodeExpenseTypes(self.0.clone())
+    pub fn charge_code_expense_types(&self) -> InfoChargeCodeExpenseTypes {
+        InfoChargeCodeExpenseTypes(self.0.clone())
     }
 }
 
@@ -1247,10 +1247,10 @@ impl TimeInfo {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeInfoChargeCodeExpenseTypes(rt::Node);
+pub struct InfoChargeCodeExpenseTypes(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeInfoChargeCodeExpenseTypes {
+impl InfoChargeCodeExpenseTypes {
     /// `GET /time/info/chargeCodeExpenseTypes` (`getTimeInfoChargeCodeExpenseTypes`): Get List of
     /// ChargeCodeExpenseType.
     ///
@@ -1286,10 +1286,10 @@ impl TimeInfoChargeCodeExpenseTypes {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeSchedulestopwatches(rt::Node);
+pub struct Schedulestopwatches(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeSchedulestopwatches {
+impl Schedulestopwatches {
     /// `GET /time/schedulestopwatches` (`getTimeSchedulestopwatches`): Get List of
     /// ScheduleStopwatch.
     ///
@@ -1337,8 +1337,8 @@ impl TimeSchedulestopwatches {
 
     /// One record: `/time/schedulestopwatches/{id}`.
     #[cfg(feature = "time")]
-    pub fn id(&self, id: i32) -> TimeSchedulestopwatchesById {
-        TimeSchedulestopwatchesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> SchedulestopwatchesById {
+        SchedulestopwatchesById(self.0.push(id.to_string()))
     }
 }
 
@@ -1347,10 +1347,10 @@ impl TimeSchedulestopwatches {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeSchedulestopwatchesById(rt::Node);
+pub struct SchedulestopwatchesById(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeSchedulestopwatchesById {
+impl SchedulestopwatchesById {
     /// `GET /time/schedulestopwatches/{id}` (`getTimeSchedulestopwatchesById`): Get
     /// ScheduleStopwatch.
     #[cfg(feature = "time")]
@@ -1435,10 +1435,10 @@ impl TimeSchedulestopwatchesById {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeSheets(rt::Node);
+pub struct Sheets(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeSheets {
+impl Sheets {
     /// `GET /time/sheets` (`getTimeSheets`): Get List of TimeSheet.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -1458,8 +1458,8 @@ impl TimeSheets {
 
     /// One record: `/time/sheets/{id}`.
     #[cfg(feature = "time")]
-    pub fn id(&self, id: i32) -> TimeSheetsById {
-        TimeSheetsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> SheetsById {
+        SheetsById(self.0.push(id.to_string()))
     }
 }
 
@@ -1468,10 +1468,10 @@ impl TimeSheets {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeSheetsById(rt::Node);
+pub struct SheetsById(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeSheetsById {
+impl SheetsById {
     /// `GET /time/sheets/{id}` (`getTimeSheetsById`): Get TimeSheet.
     #[cfg(feature = "time")]
     pub fn get(&self) -> rt::Call<m::TimeSheet> {
@@ -1510,32 +1510,32 @@ impl TimeSheetsById {
 
     /// `/time/sheets/{id}/approve`.
     #[cfg(feature = "time")]
-    pub fn approve(&self) -> TimeSheetsByIdApprove {
-        TimeSheetsByIdApprove(self.0.clone())
+    pub fn approve(&self) -> SheetsByIdApprove {
+        SheetsByIdApprove(self.0.clone())
     }
 
     /// `/time/sheets/{id}/audits`.
     #[cfg(feature = "time")]
-    pub fn audits(&self) -> TimeSheetsByIdAudits {
-        TimeSheetsByIdAudits(self.0.clone())
+    pub fn audits(&self) -> SheetsByIdAudits {
+        SheetsByIdAudits(self.0.clone())
     }
 
     /// `/time/sheets/{id}/reject`.
     #[cfg(feature = "time")]
-    pub fn reject(&self) -> TimeSheetsByIdReject {
-        TimeSheetsByIdReject(self.0.clone())
+    pub fn reject(&self) -> SheetsByIdReject {
+        SheetsByIdReject(self.0.clone())
     }
 
     /// `/time/sheets/{id}/reverse`.
     #[cfg(feature = "time")]
-    pub fn reverse(&self) -> TimeSheetsByIdReverse {
-        TimeSheetsByIdReverse(self.0.clone())
+    pub fn reverse(&self) -> SheetsByIdReverse {
+        SheetsByIdReverse(self.0.clone())
     }
 
     /// `/time/sheets/{id}/submit`.
     #[cfg(feature = "time")]
-    pub fn submit(&self) -> TimeSheetsByIdSubmit {
-        TimeSheetsByIdSubmit(self.0.clone())
+    pub fn submit(&self) -> SheetsByIdSubmit {
+        SheetsByIdSubmit(self.0.clone())
     }
 }
 
@@ -1544,10 +1544,10 @@ impl TimeSheetsById {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeSheetsByIdApprove(rt::Node);
+pub struct SheetsByIdApprove(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeSheetsByIdApprove {
+impl SheetsByIdApprove {
     /// `POST /time/sheets/{id}/approve` (`postTimeSheetsByIdApprove`): Post SuccessResponse.
     ///
     /// Not retried after an answer that may have been lost. `None` when the server answers without
@@ -1573,10 +1573,10 @@ impl TimeSheetsByIdApprove {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeSheetsByIdAudits(rt::Node);
+pub struct SheetsByIdAudits(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeSheetsByIdAudits {
+impl SheetsByIdAudits {
     /// `GET /time/sheets/{parentId}/audits` (`getTimeSheetsByParentIdAudits`): Get List of
     /// TimeSheetAudit.
     ///
@@ -1608,8 +1608,8 @@ impl TimeSheetsByIdAudits {
 
     /// One record: `/time/sheets/{id}/audits/{id}`.
     #[cfg(feature = "time")]
-    pub fn id(&self, id: i32) -> TimeSheetsByIdAuditsById {
-        TimeSheetsByIdAuditsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> SheetsByIdAuditsById {
+        SheetsByIdAuditsById(self.0.push(id.to_string()))
     }
 }
 
@@ -1618,10 +1618,10 @@ impl TimeSheetsByIdAudits {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeSheetsByIdAuditsById(rt::Node);
+pub struct SheetsByIdAuditsById(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeSheetsByIdAuditsById {
+impl SheetsByIdAuditsById {
     /// `GET /time/sheets/{parentId}/audits/{id}` (`getTimeSheetsByParentIdAuditsById`): Get
     /// TimeSheetAudit.
     #[cfg(feature = "time")]
@@ -1656,10 +1656,10 @@ impl TimeSheetsByIdAuditsById {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeSheetsByIdReject(rt::Node);
+pub struct SheetsByIdReject(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeSheetsByIdReject {
+impl SheetsByIdReject {
     /// `POST /time/sheets/{id}/reject` (`postTimeSheetsByIdReject`): Post SuccessResponse.
     ///
     /// Not retried after an answer that may have been lost.
@@ -1682,10 +1682,10 @@ impl TimeSheetsByIdReject {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeSheetsByIdReverse(rt::Node);
+pub struct SheetsByIdReverse(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeSheetsByIdReverse {
+impl SheetsByIdReverse {
     /// `POST /time/sheets/{id}/reverse` (`postTimeSheetsByIdReverse`): Post SuccessResponse.
     ///
     /// Not retried after an answer that may have been lost.
@@ -1708,10 +1708,10 @@ impl TimeSheetsByIdReverse {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeSheetsByIdSubmit(rt::Node);
+pub struct SheetsByIdSubmit(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeSheetsByIdSubmit {
+impl SheetsByIdSubmit {
     /// `POST /time/sheets/{id}/submit` (`postTimeSheetsByIdSubmit`): Post SuccessResponse.
     ///
     /// Not retried after an answer that may have been lost.
@@ -1734,10 +1734,10 @@ impl TimeSheetsByIdSubmit {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeTicketstopwatches(rt::Node);
+pub struct Ticketstopwatches(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeTicketstopwatches {
+impl Ticketstopwatches {
     /// `GET /time/ticketstopwatches` (`getTimeTicketstopwatches`): Get List of TicketStopwatch.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -1784,8 +1784,8 @@ impl TimeTicketstopwatches {
 
     /// One record: `/time/ticketstopwatches/{id}`.
     #[cfg(feature = "time")]
-    pub fn id(&self, id: i32) -> TimeTicketstopwatchesById {
-        TimeTicketstopwatchesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> TicketstopwatchesById {
+        TicketstopwatchesById(self.0.push(id.to_string()))
     }
 }
 
@@ -1794,10 +1794,10 @@ impl TimeTicketstopwatches {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeTicketstopwatchesById(rt::Node);
+pub struct TicketstopwatchesById(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeTicketstopwatchesById {
+impl TicketstopwatchesById {
     /// `GET /time/ticketstopwatches/{id}` (`getTimeTicketstopwatchesById`): Get TicketStopwatch.
     #[cfg(feature = "time")]
     pub fn get(&self) -> rt::Call<m::TicketStopwatch> {
@@ -1879,10 +1879,10 @@ impl TimeTicketstopwatchesById {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeTimePeriodSetups(rt::Node);
+pub struct TimePeriodSetups(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeTimePeriodSetups {
+impl TimePeriodSetups {
     /// `GET /time/timePeriodSetups` (`getTimeTimePeriodSetups`): Get List of TimePeriodSetup.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -1929,14 +1929,14 @@ impl TimeTimePeriodSetups {
 
     /// `/time/timePeriodSetups/default`.
     #[cfg(feature = "time")]
-    pub fn default(&self) -> TimeTimePeriodSetupsDefault {
-        TimeTimePeriodSetupsDefault(self.0.clone())
+    pub fn default(&self) -> TimePeriodSetupsDefault {
+        TimePeriodSetupsDefault(self.0.clone())
     }
 
     /// One record: `/time/timePeriodSetups/{id}`.
     #[cfg(feature = "time")]
-    pub fn id(&self, id: i32) -> TimeTimePeriodSetupsById {
-        TimeTimePeriodSetupsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> TimePeriodSetupsById {
+        TimePeriodSetupsById(self.0.push(id.to_string()))
     }
 }
 
@@ -1945,10 +1945,10 @@ impl TimeTimePeriodSetups {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeTimePeriodSetupsDefault(rt::Node);
+pub struct TimePeriodSetupsDefault(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeTimePeriodSetupsDefault {
+impl TimePeriodSetupsDefault {
     /// `GET /time/timePeriodSetups/default` (`getTimeTimePeriodSetupsDefault`): Get
     /// TimePeriodSetupDefaults.
     #[cfg(feature = "time")]
@@ -1970,10 +1970,10 @@ impl TimeTimePeriodSetupsDefault {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeTimePeriodSetupsById(rt::Node);
+pub struct TimePeriodSetupsById(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeTimePeriodSetupsById {
+impl TimePeriodSetupsById {
     /// `GET /time/timePeriodSetups/{id}` (`getTimeTimePeriodSetupsById`): Get TimePeriodSetup.
     #[cfg(feature = "time")]
     pub fn get(&self) -> rt::Call<m::TimePeriodSetup> {
@@ -2051,8 +2051,8 @@ impl TimeTimePeriodSetupsById {
 
     /// `/time/timePeriodSetups/{id}/periods`.
     #[cfg(feature = "time")]
-    pub fn periods(&self) -> TimeTimePeriodSetupsByIdPeriods {
-        TimeTimePeriodSetupsByIdPeriods(self.0.clone())
+    pub fn periods(&self) -> TimePeriodSetupsByIdPeriods {
+        TimePeriodSetupsByIdPeriods(self.0.clone())
     }
 }
 
@@ -2061,10 +2061,10 @@ impl TimeTimePeriodSetupsById {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeTimePeriodSetupsByIdPeriods(rt::Node);
+pub struct TimePeriodSetupsByIdPeriods(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeTimePeriodSetupsByIdPeriods {
+impl TimePeriodSetupsByIdPeriods {
     /// `GET /time/timePeriodSetups/{parentId}/periods`
     /// (`getTimeTimePeriodSetupsByParentIdPeriods`): Get List of TimePeriod.
     ///
@@ -2096,8 +2096,8 @@ impl TimeTimePeriodSetupsByIdPeriods {
 
     /// One record: `/time/timePeriodSetups/{id}/periods/{id}`.
     #[cfg(feature = "time")]
-    pub fn id(&self, id: i32) -> TimeTimePeriodSetupsByIdPeriodsById {
-        TimeTimePeriodSetupsByIdPeriodsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> TimePeriodSetupsByIdPeriodsById {
+        TimePeriodSetupsByIdPeriodsById(self.0.push(id.to_string()))
     }
 }
 
@@ -2106,10 +2106,10 @@ impl TimeTimePeriodSetupsByIdPeriods {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeTimePeriodSetupsByIdPeriodsById(rt::Node);
+pub struct TimePeriodSetupsByIdPeriodsById(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeTimePeriodSetupsByIdPeriodsById {
+impl TimePeriodSetupsByIdPeriodsById {
     /// `GET /time/timePeriodSetups/{parentId}/periods/{id}`
     /// (`getTimeTimePeriodSetupsByParentIdPeriodsById`): Get TimePeriod.
     #[cfg(feature = "time")]
@@ -2144,10 +2144,10 @@ impl TimeTimePeriodSetupsByIdPeriodsById {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeWorkRoles(rt::Node);
+pub struct WorkRoles(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeWorkRoles {
+impl WorkRoles {
     /// `GET /time/workRoles` (`getTimeWorkRoles`): Get List of WorkRole.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -2188,14 +2188,14 @@ impl TimeWorkRoles {
 
     /// One record: `/time/workRoles/{id}`.
     #[cfg(feature = "time")]
-    pub fn id(&self, id: i32) -> TimeWorkRolesById {
-        TimeWorkRolesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> WorkRolesById {
+        WorkRolesById(self.0.push(id.to_string()))
     }
 
     /// `/time/workRoles/info`.
     #[cfg(feature = "time")]
-    pub fn info(&self) -> TimeWorkRolesInfo {
-        TimeWorkRolesInfo(self.0.clone())
+    pub fn info(&self) -> WorkRolesInfo {
+        WorkRolesInfo(self.0.clone())
     }
 }
 
@@ -2204,10 +2204,10 @@ impl TimeWorkRoles {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeWorkRolesById(rt::Node);
+pub struct WorkRolesById(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeWorkRolesById {
+impl WorkRolesById {
     /// `GET /time/workRoles/{id}` (`getTimeWorkRolesById`): Get WorkRole.
     #[cfg(feature = "time")]
     pub fn get(&self) -> rt::Call<m::WorkRole> {
@@ -2279,20 +2279,20 @@ impl TimeWorkRolesById {
 
     /// `/time/workRoles/{id}/info`.
     #[cfg(feature = "time")]
-    pub fn info(&self) -> TimeWorkRolesByIdInfo {
-        TimeWorkRolesByIdInfo(self.0.clone())
+    pub fn info(&self) -> WorkRolesByIdInfo {
+        WorkRolesByIdInfo(self.0.clone())
     }
 
     /// `/time/workRoles/{id}/locations`.
     #[cfg(feature = "time")]
-    pub fn locations(&self) -> TimeWorkRolesByIdLocations {
-        TimeWorkRolesByIdLocations(self.0.clone())
+    pub fn locations(&self) -> WorkRolesByIdLocations {
+        WorkRolesByIdLocations(self.0.clone())
     }
 
     /// `/time/workRoles/{id}/usages`.
     #[cfg(feature = "time")]
-    pub fn usages(&self) -> TimeWorkRolesByIdUsages {
-        TimeWorkRolesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> WorkRolesByIdUsages {
+        WorkRolesByIdUsages(self.0.clone())
     }
 }
 
@@ -2301,10 +2301,10 @@ impl TimeWorkRolesById {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeWorkRolesByIdInfo(rt::Node);
+pub struct WorkRolesByIdInfo(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeWorkRolesByIdInfo {
+impl WorkRolesByIdInfo {
     /// `GET /time/workRoles/{id}/info` (`getTimeWorkRolesByIdInfo`): Get WorkRoleInfo.
     #[cfg(feature = "time")]
     pub fn get(&self) -> rt::Call<m::WorkRoleInfo> {
@@ -2325,10 +2325,10 @@ impl TimeWorkRolesByIdInfo {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeWorkRolesByIdLocations(rt::Node);
+pub struct WorkRolesByIdLocations(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeWorkRolesByIdLocations {
+impl WorkRolesByIdLocations {
     /// `GET /time/workRoles/{parentId}/locations` (`getTimeWorkRolesByParentIdLocations`): Get List
     /// of WorkRoleLocation.
     ///
@@ -2377,8 +2377,8 @@ impl TimeWorkRolesByIdLocations {
 
     /// One record: `/time/workRoles/{id}/locations/{id}`.
     #[cfg(feature = "time")]
-    pub fn id(&self, id: i32) -> TimeWorkRolesByIdLocationsById {
-        TimeWorkRolesByIdLocationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> WorkRolesByIdLocationsById {
+        WorkRolesByIdLocationsById(self.0.push(id.to_string()))
     }
 }
 
@@ -2387,10 +2387,10 @@ impl TimeWorkRolesByIdLocations {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeWorkRolesByIdLocationsById(rt::Node);
+pub struct WorkRolesByIdLocationsById(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeWorkRolesByIdLocationsById {
+impl WorkRolesByIdLocationsById {
     /// `GET /time/workRoles/{parentId}/locations/{id}` (`getTimeWorkRolesByParentIdLocationsById`):
     /// Get WorkRoleLocation.
     #[cfg(feature = "time")]
@@ -2475,10 +2475,10 @@ impl TimeWorkRolesByIdLocationsById {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeWorkRolesByIdUsages(rt::Node);
+pub struct WorkRolesByIdUsages(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeWorkRolesByIdUsages {
+impl WorkRolesByIdUsages {
     /// `GET /time/workRoles/{id}/usages` (`getTimeWorkRolesByIdUsages`): Get List of Usage Count.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -2495,8 +2495,8 @@ impl TimeWorkRolesByIdUsages {
 
     /// `/time/workRoles/{id}/usages/list`.
     #[cfg(feature = "time")]
-    pub fn list_node(&self) -> TimeWorkRolesByIdUsagesList {
-        TimeWorkRolesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> WorkRolesByIdUsagesList {
+        WorkRolesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -2505,10 +2505,10 @@ impl TimeWorkRolesByIdUsages {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeWorkRolesByIdUsagesList(rt::Node);
+pub struct WorkRolesByIdUsagesList(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeWorkRolesByIdUsagesList {
+impl WorkRolesByIdUsagesList {
     /// `GET /time/workRoles/{id}/usages/list` (`getTimeWorkRolesByIdUsagesList`): Get List of
     /// Usage.
     ///
@@ -2530,10 +2530,10 @@ impl TimeWorkRolesByIdUsagesList {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeWorkRolesInfo(rt::Node);
+pub struct WorkRolesInfo(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeWorkRolesInfo {
+impl WorkRolesInfo {
     /// `GET /time/workRoles/info` (`getTimeWorkRolesInfo`): Get List of WorkRoleInfo.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -2567,10 +2567,10 @@ impl TimeWorkRolesInfo {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeWorkTypes(rt::Node);
+pub struct WorkTypes(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeWorkTypes {
+impl WorkTypes {
     /// `GET /time/workTypes` (`getTimeWorkTypes`): Get List of WorkType.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -2611,14 +2611,14 @@ impl TimeWorkTypes {
 
     /// One record: `/time/workTypes/{id}`.
     #[cfg(feature = "time")]
-    pub fn id(&self, id: i32) -> TimeWorkTypesById {
-        TimeWorkTypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> WorkTypesById {
+        WorkTypesById(self.0.push(id.to_string()))
     }
 
     /// `/time/workTypes/info`.
     #[cfg(feature = "time")]
-    pub fn info(&self) -> TimeWorkTypesInfo {
-        TimeWorkTypesInfo(self.0.clone())
+    pub fn info(&self) -> WorkTypesInfo {
+        WorkTypesInfo(self.0.clone())
     }
 }
 
@@ -2627,10 +2627,10 @@ impl TimeWorkTypes {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeWorkTypesById(rt::Node);
+pub struct WorkTypesById(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeWorkTypesById {
+impl WorkTypesById {
     /// `GET /time/workTypes/{id}` (`getTimeWorkTypesById`): Get WorkType.
     #[cfg(feature = "time")]
     pub fn get(&self) -> rt::Call<m::WorkType> {
@@ -2702,14 +2702,14 @@ impl TimeWorkTypesById {
 
     /// `/time/workTypes/{id}/info`.
     #[cfg(feature = "time")]
-    pub fn info(&self) -> TimeWorkTypesByIdInfo {
-        TimeWorkTypesByIdInfo(self.0.clone())
+    pub fn info(&self) -> WorkTypesByIdInfo {
+        WorkTypesByIdInfo(self.0.clone())
     }
 
     /// `/time/workTypes/{id}/usages`.
     #[cfg(feature = "time")]
-    pub fn usages(&self) -> TimeWorkTypesByIdUsages {
-        TimeWorkTypesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> WorkTypesByIdUsages {
+        WorkTypesByIdUsages(self.0.clone())
     }
 }
 
@@ -2718,10 +2718,10 @@ impl TimeWorkTypesById {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeWorkTypesByIdInfo(rt::Node);
+pub struct WorkTypesByIdInfo(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeWorkTypesByIdInfo {
+impl WorkTypesByIdInfo {
     /// `GET /time/workTypes/{id}/info` (`getTimeWorkTypesByIdInfo`): Get WorkTypeInfos.
     #[cfg(feature = "time")]
     pub fn get(&self) -> rt::Call<m::WorkTypeInfo> {
@@ -2742,10 +2742,10 @@ impl TimeWorkTypesByIdInfo {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeWorkTypesByIdUsages(rt::Node);
+pub struct WorkTypesByIdUsages(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeWorkTypesByIdUsages {
+impl WorkTypesByIdUsages {
     /// `GET /time/workTypes/{id}/usages` (`getTimeWorkTypesByIdUsages`): Get List of Usage Count.
     ///
     /// The records matching `query`: await it for the first page, or read every page with
@@ -2762,8 +2762,8 @@ impl TimeWorkTypesByIdUsages {
 
     /// `/time/workTypes/{id}/usages/list`.
     #[cfg(feature = "time")]
-    pub fn list_node(&self) -> TimeWorkTypesByIdUsagesList {
-        TimeWorkTypesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> WorkTypesByIdUsagesList {
+        WorkTypesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -2772,10 +2772,10 @@ impl TimeWorkTypesByIdUsages {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeWorkTypesByIdUsagesList(rt::Node);
+pub struct WorkTypesByIdUsagesList(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeWorkTypesByIdUsagesList {
+impl WorkTypesByIdUsagesList {
     /// `GET /time/workTypes/{id}/usages/list` (`getTimeWorkTypesByIdUsagesList`): Get List of
     /// Usage.
     ///
@@ -2797,10 +2797,10 @@ impl TimeWorkTypesByIdUsagesList {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeWorkTypesInfo(rt::Node);
+pub struct WorkTypesInfo(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeWorkTypesInfo {
+impl WorkTypesInfo {
     /// `GET /time/workTypes/info` (`getTimeWorkTypesInfo`): Get List of WorkTypeInfos.
     ///
     /// The records matching `query`: await it for the first page, or read every page with

@@ -27,7 +27,7 @@ pub mod rules;
 
 use std::fmt;
 
-use connectwise_manage::api::ServiceTicketsById;
+use connectwise_manage::api::service::TicketsById;
 use connectwise_manage::models::{Board, BoardType, Priority, ServiceNote, Ticket};
 use connectwise_manage::patch::{Patch, Reference};
 use connectwise_manage::query::{Condition, Fields, OrderBy};
@@ -264,7 +264,7 @@ pub async fn run(client: &Client, options: &TriageOptions) -> Result<TriageRepor
 }
 
 async fn triage_one(
-    handle: &ServiceTicketsById,
+    handle: &TicketsById,
     ticket: &Ticket,
     targets: &Targets,
     apply: bool,
