@@ -214,6 +214,14 @@ impl<T: DeserializeOwned + Send + 'static> List<T> {
                     None => Err(Error::build("list", "the request could not be built")),
                 }
             })
+            // The first error ends the listing, a page that did not decode included.
+            .scan(false, |failed, page| {
+                let item = (!*failed).then(|| {
+                    *failed = page.is_err();
+                    page
+                });
+                futures::future::ready(item)
+            })
             .boxed()
     }
 

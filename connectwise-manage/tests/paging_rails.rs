@@ -219,15 +219,29 @@ async fn an_error_object_with_status_200_is_an_error_not_an_empty_record() {
 }
 
 #[tokio::test]
-async fn a_record_that_does_not_fit_is_named_by_position_and_field() {
+async fn a_record_that_does_not_fit_is_named_by_position_and_field_and_ends_the_listing() {
     let server = MockServer::start().await;
+    let uri = server.uri();
     Mock::given(method("GET"))
         .and(path(format!("{BASE}/service/tickets")))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!([
-            {"id": 1, "board": {"id": 3}},
-            {"id": 2, "board": {"id": 3}},
-            {"id": 3, "board": {"id": "three"}}
-        ])))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!([
+                    {"id": 1, "board": {"id": 3}},
+                    {"id": 2, "board": {"id": 3}},
+                    {"id": 3, "board": {"id": "three"}}
+                ]))
+                .insert_header(
+                    "Link",
+                    format!("<{uri}{BASE}/service/tickets?page=2>; rel=\"next\"").as_str(),
+                ),
+        )
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("{BASE}/service/tickets")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([{"id": 4}])))
         .mount(&server)
         .await;
     let results: Vec<Result<Ticket, Error>> = client(&server, 2)
@@ -237,7 +251,11 @@ async fn a_record_that_does_not_fit_is_named_by_position_and_field() {
         .by_item()
         .collect()
         .await;
-    assert_eq!(results.len(), 1, "a page is decoded whole, once");
+    assert_eq!(
+        results.len(),
+        1,
+        "a page is decoded whole, once, and nothing follows"
+    );
     let Err(Error::Decode(decode)) = &results[0] else {
         panic!("expected a decode error, got {:?}", results[0]);
     };
