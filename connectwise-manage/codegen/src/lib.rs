@@ -1,8 +1,8 @@
 //! Generator of the typed ConnectWise Manage models in `connectwise-manage/src/models/generated/`
 //! and of the typed accessors in `connectwise-manage/src/api/generated/`.
 //!
-//! Input: the Manage OpenAPI spec (`../shared/spec/manage-openapi-2025.1.json` relative to the
-//! workspace root) and the errata overlay (`errata.json` beside this crate). Output: Rust source
+//! Input: the Manage OpenAPI spec (`spec/manage-openapi-2025.1.json`, checked in beside this
+//! crate) and the errata overlay (`errata.json` beside this crate). Output: Rust source
 //! files, checked in. The same input gives the same output byte for byte: everything is iterated
 //! in sorted or document order, and nothing depends on time or the environment.
 //!
