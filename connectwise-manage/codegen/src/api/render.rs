@@ -2,7 +2,7 @@
 //!
 //! Every accessor is a small non-async method whose body is one call into the hand-written
 //! runtime (`connectwise-manage/src/api/runtime.rs`) with the operation's id, its path template,
-//! its idempotency (decided here, see [`idempotency`]) and its arguments, and returns a typed
+//! its idempotency (decided here, in `idempotency`) and its arguments, and returns a typed
 //! request value (`rt::Call<T>` or `rt::List<T>`). The engine that sends them is non-generic;
 //! only decoding is generic, so thousands of accessors compile to little code.
 
