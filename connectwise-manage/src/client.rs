@@ -3,24 +3,32 @@
 use std::fmt;
 use std::sync::Arc;
 
+use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
 use http::{HeaderValue, Method};
 use msp_common::bytes::Bytes;
-use msp_common::{Error, Executor, Operation, decode_json, url::Url};
+use msp_common::{
+    Error, Executor, FetchPage, Links, Operation, Paginator, RawPage, decode_json, url::Url,
+};
 use serde::de::DeserializeOwned;
 
+use crate::call::Call;
+use crate::list::PageOptions;
+
 use crate::codebase::{CodebaseCache, CodebaseMode};
-use crate::company_info::CompanyInfo;
 use crate::endpoint::Endpoint;
-use crate::error::signals_moved_codebase;
+use crate::error::{error_object, signals_moved_codebase};
 use crate::impersonation::MemberTokens;
-use crate::request::{ApiRequest, Credentials};
+use crate::request::{Credentials, Request};
 use crate::site::Site;
+use crate::tenant_info::TenantInfo;
 
 /// A ConnectWise Manage client. Cheap to clone: clones share connections, the codebase cache and
 /// any rate budget.
 ///
-/// Build one with [`Client::builder`] or [`Client::from_env`], then reach records through any path
-/// with [`Client::endpoint`].
+/// Build one with [`Client::builder`] or [`Client::from_env`], then reach records through the
+/// typed accessors (`client.service().tickets()`) or any path with [`Client::endpoint`]. Both
+/// build [`Call`]s and [`crate::List`]s, which run on two engine functions: [`Client::execute`]
+/// and [`Client::paginate`].
 #[derive(Clone)]
 pub struct Client {
     shared: Arc<Shared>,
@@ -38,6 +46,7 @@ pub(crate) struct Shared {
     codebase: CodebaseCache,
     pub(crate) page_size: u32,
     pub(crate) prefetch: usize,
+    pub(crate) max_pages: u64,
     pub(crate) max_url_length: usize,
 }
 
@@ -53,6 +62,7 @@ pub(crate) struct Parts {
     pub(crate) codebase: CodebaseMode,
     pub(crate) page_size: u32,
     pub(crate) prefetch: usize,
+    pub(crate) max_pages: u64,
     pub(crate) max_url_length: usize,
 }
 
@@ -95,6 +105,7 @@ impl Client {
                 codebase: CodebaseCache::new(parts.codebase),
                 page_size: parts.page_size,
                 prefetch: parts.prefetch,
+                max_pages: parts.max_pages,
                 max_url_length: parts.max_url_length,
             }),
             member: None,
@@ -123,6 +134,8 @@ impl Client {
     /// Any collection of the API by path, with records decoded as `T` (a model, or
     /// `serde_json::Value` for anything): `client.endpoint::<Value>("/finance/agreements")`.
     pub fn endpoint<T>(&self, path: &str) -> Endpoint<T> {
+        // Only here are operation names and idempotency derived from the path and method; the
+        // typed accessors carry the spec's.
         Endpoint::new(self.clone(), path)
     }
 
@@ -147,7 +160,7 @@ impl Client {
     }
 
     /// Asks `/login/companyinfo/{company}` about the tenant (no credentials are sent).
-    pub async fn company_info(&self) -> Result<CompanyInfo, Error> {
+    pub async fn company_info(&self) -> Result<TenantInfo, Error> {
         let mut url = self.shared.site.origin().clone();
         url.path_segments_mut()
             .map_err(|()| Error::build("getCompanyInfo", "the site cannot have a path"))?
@@ -167,7 +180,7 @@ impl Client {
             .executor
             .send(operation.clone().attach(request))
             .await?;
-        let info: Option<CompanyInfo> = decode_json(&operation, &response)?;
+        let info: Option<TenantInfo> = decode_json(&operation, &response)?;
         info.ok_or_else(|| {
             msp_common::ConfigError::invalid(
                 "company",
@@ -211,12 +224,80 @@ impl Client {
         Ok(self.shared.site.api_base(&codebase)?)
     }
 
-    /// Sends `request` and returns the success response.
+    /// Sends `request` and returns the success response: the engine every [`Call`] runs on.
+    ///
+    /// A success status whose body is an API error object (`{"code": "InvalidObject",
+    /// "message": …}`) is an [`Error::Api`], not a record: decoding it would give an empty
+    /// record with the error in `extra`, which a following `PUT` would send back.
     ///
     /// When codebase discovery is on and a path answers 404 with no API error body (the sign of a
     /// codebase retired by a release), the codebase is discovered again once and, if it changed,
     /// the request is sent once more.
-    pub async fn send(&self, request: ApiRequest) -> Result<http::Response<Bytes>, Error> {
+    pub async fn execute(&self, request: Request) -> Result<http::Response<Bytes>, Error> {
+        let operation = request.operation().clone();
+        let response = self.send_following_codebase(request).await?;
+        match error_object(&operation, &response) {
+            Some(error) => Err(Error::Api(Box::new(error))),
+            None => Ok(response),
+        }
+    }
+
+    /// Every page of the listing whose first page is `request`, undecoded: the engine every
+    /// [`List`](crate::List) runs on.
+    ///
+    /// Follows `rel="next"` links through msp-common's one page walker with the client's rails:
+    /// links must stay on the base URL's origin, a link back to a page already read ends the walk
+    /// before anything repeats, and at most [`PageOptions::max_pages`] pages are read (the
+    /// client's [`crate::ClientBuilder::max_pages`] unless set). In navigable paging, once the
+    /// first page's `rel="last"` tells the page count, the pages after it are fetched ahead
+    /// ([`PageOptions::prefetch`]); pages still come out in order. A request with
+    /// `pagination-type: forward-only` is walked by `pageId`, one page at a time.
+    pub fn paginate(
+        &self,
+        request: Request,
+        options: PageOptions,
+    ) -> BoxStream<'static, Result<RawPage, Error>> {
+        let client = self.clone();
+        // Bulk: a long listing waits out a long `Retry-After` instead of failing halfway.
+        let request = request.bulk();
+        stream::once(async move {
+            let base = client.base_url().await?;
+            let first = request.url(&base)?;
+            let forward_only = request
+                .headers()
+                .get("pagination-type")
+                .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"forward-only"));
+            let shared = client.shared();
+            let paginator = Paginator::new(request.operation().clone(), first)
+                .allowed_origin(&base)
+                .max_pages(options.max_pages.unwrap_or(shared.max_pages));
+            let paginator = if forward_only {
+                paginator.page_parameter("pageId", 0)
+            } else {
+                paginator
+                    .page_parameter("page", 1)
+                    .prefetch(options.prefetch.unwrap_or(shared.prefetch))
+            };
+            let fetcher = Arc::new(PageFetcher {
+                client: client.clone(),
+                template: request,
+            });
+            Ok::<_, Error>(paginator.pages(fetcher))
+        })
+        .try_flatten()
+        .boxed()
+    }
+
+    /// A typed call of any request, for what neither the accessors nor [`Client::endpoint`]
+    /// cover: the success body decodes as `T`.
+    pub fn call<T: DeserializeOwned>(&self, request: Request) -> Call<T> {
+        Call::json(self.clone(), Ok(request))
+    }
+
+    async fn send_following_codebase(
+        &self,
+        request: Request,
+    ) -> Result<http::Response<Bytes>, Error> {
         let codebase = self.codebase().await?;
         let result = self.send_with_codebase(request.clone(), &codebase).await;
         match result {
@@ -242,7 +323,7 @@ impl Client {
 
     async fn send_with_codebase(
         &self,
-        request: ApiRequest,
+        request: Request,
         codebase: &str,
     ) -> Result<http::Response<Bytes>, Error> {
         let base = self.shared.site.api_base(codebase)?;
@@ -264,34 +345,48 @@ impl Client {
 
     /// Sends with the API member's own keys, whatever member this client impersonates.
     ///
-    /// Boxed because it is reached from inside [`Client::send`] (fetching an impersonation token).
+    /// Boxed because it is reached from inside [`Client::execute`] (fetching an impersonation token).
     pub(crate) fn send_as_api_member(
         &self,
-        request: ApiRequest,
+        request: Request,
     ) -> futures::future::BoxFuture<'static, Result<http::Response<Bytes>, Error>> {
         let api_member = Client {
             shared: self.shared.clone(),
             member: None,
         };
-        Box::pin(async move { api_member.send(request).await })
+        Box::pin(async move { api_member.execute(request).await })
     }
 
-    /// Sends `request` and decodes the body as `T`.
-    pub async fn send_json<T: DeserializeOwned>(&self, request: ApiRequest) -> Result<T, Error> {
-        let operation = request.operation().clone();
-        let response = self.send(request).await?;
-        decode_json(&operation, &response)
-    }
-
-    /// `GET` of a single object at `path`, such as `/system/info`.
-    pub async fn get_json<T: DeserializeOwned>(&self, path: &str) -> Result<T, Error> {
+    /// `GET` of a single object at `path`, such as `/system/info`. The operation is named from the
+    /// path, as for [`Client::endpoint`].
+    pub fn get_json<T: DeserializeOwned>(&self, path: &str) -> Call<T> {
         let route = crate::request::route_of(path);
         let name = crate::request::operation_name(&Method::GET, &route);
-        self.send_json(ApiRequest::new(
+        self.call(Request::new(
             Method::GET,
             path,
             Operation::safe(name, route),
         ))
-        .await
+    }
+}
+
+/// Fetches one page of a listing through the client, with the headers and model version of the
+/// listing's first request, and reads its `Link` header.
+struct PageFetcher {
+    client: Client,
+    template: Request,
+}
+
+#[async_trait::async_trait]
+impl FetchPage for PageFetcher {
+    async fn fetch_page(&self, url: Url) -> Result<RawPage, Error> {
+        let request = self.template.at_url(url.clone());
+        let response = self.client.execute(request).await?;
+        let links =
+            Links::from_headers(response.headers(), &url).map_err(|e| Error::Pagination {
+                operation: self.template.operation().name().to_owned(),
+                source: e.into(),
+            })?;
+        Ok(RawPage::new(response.into_body(), links, url))
     }
 }

@@ -16,8 +16,9 @@ use crate::error::ManageErrorDecoder;
 use crate::list_query::MAX_PAGE_SIZE;
 use crate::site::Site;
 
-/// The model version pinned by default: the version the typed models were generated from.
-pub const DEFAULT_API_VERSION: &str = "2025.1";
+/// The model version pinned by default: the version of the spec the typed models were generated
+/// from, so a regenerated client sends the version its models describe.
+pub const DEFAULT_API_VERSION: &str = crate::api::SPEC_VERSION;
 
 /// The environment variables [`ClientBuilder::from_env`] reads.
 pub const ENV_VARS: [&str; 6] = [
@@ -55,6 +56,7 @@ pub struct ClientBuilder {
     codebase: Option<CodebaseMode>,
     page_size: Option<u32>,
     prefetch: Option<usize>,
+    max_pages: Option<u64>,
     max_url_length: Option<usize>,
     executor: ExecutorBuilder,
     /// The settings whose value came from the environment, so that an unusable one is reported
@@ -196,6 +198,16 @@ impl ClientBuilder {
         self
     }
 
+    /// The most pages one listing reads before it ends with
+    /// [`PaginationError::TooManyPages`](msp_common::PaginationError::TooManyPages) (default
+    /// [`DEFAULT_MAX_PAGES`](msp_common::DEFAULT_MAX_PAGES), 10,000), so an endless `next` chain
+    /// or a `last` link of two billion cannot keep a sync running forever. A listing can set its
+    /// own with [`List::max_pages`](crate::List::max_pages).
+    pub fn max_pages(mut self, pages: u64) -> Self {
+        self.max_pages = Some(pages);
+        self
+    }
+
     /// The longest request URL sent; longer `in (…)` lists are split (default 2,000 characters).
     pub fn max_url_length(mut self, length: usize) -> Self {
         self.max_url_length = Some(length);
@@ -323,6 +335,10 @@ impl ClientBuilder {
             codebase,
             page_size,
             prefetch: self.prefetch.unwrap_or(2).max(1),
+            max_pages: self
+                .max_pages
+                .unwrap_or(msp_common::DEFAULT_MAX_PAGES)
+                .max(1),
             max_url_length: self.max_url_length.unwrap_or(2000),
         }))
     }

@@ -51,6 +51,38 @@ fn explain_unauthorized(message: &str, from_body: bool) -> String {
     }
 }
 
+/// The API error a success response carries instead of a record, if it is one: an object with
+/// exactly `code` and `message` (and possibly `errors`), the shape of the API's error bodies.
+///
+/// Records are objects too, so the check is strict: any other key (every record has an `id`, or
+/// at least `_info`) makes it a record. Unknown keys fail the parse at the first one, so records
+/// cost little.
+pub(crate) fn error_object(
+    operation: &Operation,
+    response: &http::Response<Bytes>,
+) -> Option<ApiError> {
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code, reason = "only the shape is checked")]
+    struct ErrorShape {
+        code: String,
+        message: String,
+        #[serde(default)]
+        errors: serde::de::IgnoredAny,
+    }
+    let body = response.body();
+    let start = body.iter().position(|b| !b.is_ascii_whitespace())?;
+    if body[start] != b'{' {
+        return None;
+    }
+    serde_json::from_slice::<ErrorShape>(body).ok()?;
+    let mut error = ManageErrorDecoder.decode(operation, response);
+    if !error.field_errors.is_empty() {
+        error.kind = ApiErrorKind::Validation;
+    }
+    Some(error)
+}
+
 /// `true` when a 404 looks like the whole API path is gone (an HTML or empty body, not the API's
 /// JSON "record not found"): the sign of a codebase that changed with a release.
 pub(crate) fn signals_moved_codebase(error: &ApiError) -> bool {
@@ -68,6 +100,35 @@ mod tests {
             .headers_mut()
             .insert("x-cw-request-id", "req-42".parse().unwrap());
         ManageErrorDecoder.decode(&Operation::safe("getThing", "/thing"), &response)
+    }
+
+    fn ok(body: &str) -> http::Response<Bytes> {
+        http::Response::new(Bytes::from(body.to_owned()))
+    }
+
+    #[test]
+    fn an_error_object_on_a_success_status_is_an_error() {
+        let op = Operation::safe("getServiceTicketsById", "/service/tickets/{id}");
+        let error = error_object(
+            &op,
+            &ok(r#"{"code":"InvalidObject","message":"ticket object is invalid","errors":[{"code":"InvalidField","message":"bad","resource":"ticket","field":"summary"}]}"#),
+        )
+        .expect("an error object");
+        assert_eq!(error.code.as_deref(), Some("InvalidObject"));
+        assert_eq!(error.kind, ApiErrorKind::Validation);
+        assert_eq!(error.field_errors.len(), 1);
+        assert!(error_object(&op, &ok(r#" {"message":"m","code":"NotFound"}"#)).is_some());
+        // Records, arrays and other bodies are not.
+        for body in [
+            r#"{"id":5,"code":"X","message":"m"}"#,
+            r#"{"code":"X"}"#,
+            r#"{"success":true,"message":"done"}"#,
+            r#"[{"code":"X","message":"m"}]"#,
+            "",
+            r#"{"count":3}"#,
+        ] {
+            assert!(error_object(&op, &ok(body)).is_none(), "{body}");
+        }
     }
 
     #[test]

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use tokio::sync::Mutex;
 
 use crate::client::Client;
-use crate::request::ApiRequest;
+use crate::request::Request;
 
 /// Tokens are renewed this long before they expire, so a call never starts with a key about to lapse.
 pub const RENEW_BEFORE_EXPIRY: Duration = Duration::from_secs(60);
@@ -77,7 +77,7 @@ impl MemberTokens {
             "postSystemMembersByMemberIdentifierTokens",
             "/system/members/{memberIdentifier}/tokens",
         );
-        let request = ApiRequest::with_segments(
+        let request = Request::with_segments(
             Method::POST,
             vec![
                 "system".into(),

@@ -5,32 +5,43 @@
 //! ```no_run
 //! use connectwise_manage::models::ServiceNote;
 //! use connectwise_manage::query::{Condition, OrderBy};
-//! use connectwise_manage::{Client, ListQuery, patch::Patch};
+//! use connectwise_manage::{Client, Error, ListQuery, patch::Patch};
 //! use futures::TryStreamExt;
 //!
-//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! # async fn run() -> Result<(), Error> {
 //! // CW_SITE, CW_COMPANY, CW_PUBLIC_KEY, CW_PRIVATE_KEY, CW_CLIENT_ID (and CW_API_VERSION).
 //! let client = Client::from_env()?;
 //!
-//! // Every open ticket on the Help Desk board, newest first, following every page.
+//! // Every open ticket on the Help Desk board, most recently updated first, every page.
+//! // Building conditions and orders can fail (`QueryError`); `?` turns that into an `Error`.
 //! let tickets = client.service().tickets();
-//! let query = ListQuery::new()
+//! let open = ListQuery::new()
 //!     .conditions(Condition::eq("board/name", "Help Desk")? & Condition::eq("closedFlag", false)?)
 //!     .order_by(OrderBy::desc("lastUpdated")?);
-//! let mut stream = tickets.stream(&query);
+//! let mut stream = tickets.list(&open).by_item();
 //! while let Some(ticket) = stream.try_next().await? {
 //!     println!("#{:?} {:?}", ticket.id, ticket.summary);
 //! }
 //!
-//! // Move one ticket to another status (the whole reference object is replaced) and note why.
-//! let ticket = tickets.id(1234);
-//! ticket.patch(&Patch::new().status_id(5)).await?;
-//! let note = ServiceNote {
-//!     text: Some("Waiting on the customer".into()),
-//!     internal_analysis_flag: Some(true),
-//!     ..Default::default()
-//! };
-//! ticket.notes().create(&note).await?;
+//! // Awaiting a listing gives its first page: here the oldest open ticket.
+//! let oldest = tickets.list(&open).order_by(OrderBy::asc("id")?).page_size(1).await?;
+//! if let Some(id) = oldest.first().and_then(|ticket| ticket.id) {
+//!     // Ids are `i32` everywhere (models, handles, patches): no casts.
+//!     let ticket = tickets.id(id);
+//!     // A patch path can be refused (`PatchError`); `?` again.
+//!     let change = Patch::new().status_id(5).replace("summary", "Waiting on the customer")?;
+//!     ticket.patch(&change).await?;
+//!     let note = ServiceNote {
+//!         text: Some("Waiting on the customer".into()),
+//!         internal_analysis_flag: Some(true),
+//!         ..Default::default()
+//!     };
+//!     ticket.notes().create(&note).await?;
+//! }
+//!
+//! // Every call is a value: what it would send can be checked with no server.
+//! let request = tickets.id(42).patch(&Patch::new().priority_id(8)).into_request()?;
+//! assert_eq!(request.path(), "/service/tickets/42");
 //!
 //! // Any path, typed or as plain JSON.
 //! let agreements = client.endpoint::<serde_json::Value>("/finance/agreements");
@@ -38,6 +49,33 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! # Calls and listings
+//!
+//! Every operation, typed or through [`Client::endpoint`], returns a value and sends nothing
+//! until it is used:
+//!
+//! - a [`Call<T>`] is awaited (`ticket.get().await?`); [`Call::request`] shows the request it
+//!   would send (method, path, query, headers without credentials, body, the spec's
+//!   `operationId`, route template and idempotency);
+//! - a [`List<T>`] is awaited for its first page, or read with [`List::by_item`],
+//!   [`List::by_page`] or [`List::all`], which follow every page. Per-call options (page size,
+//!   conditions, ordering, fields, paging mode, prefetch, page cap, model version) are methods on
+//!   it.
+//!
+//! Both run on two non-generic engine functions, [`Client::execute`] and [`Client::paginate`];
+//! only decoding the answer into the model is generic, and each page is decoded once.
+//!
+//! # How models evolve
+//!
+//! The models are generated from the ConnectWise spec, with every field public and optional and
+//! unknown fields kept in `extra`. When a new spec adds fields, the regenerated models gain
+//! fields, which is a breaking change for code that builds a model with a struct literal and no
+//! `..Default::default()`: the crate's minor version goes up with every spec update (while it is
+//! below 1.0) and the changelog lists the spec version. Build models with
+//! `..Default::default()` and match on open enums with a wildcard arm, and a spec update does not
+//! break your code. A field the spec drops is kept by the server's answer in `extra` until the
+//! next minor version removes it from the struct.
 //!
 //! # What the client takes care of
 //!
@@ -56,8 +94,11 @@
 //! - **Queries.** [`query::Condition`] builds and parses `conditions`, `childConditions` and
 //!   `customFieldConditions`; [`ListQuery`] adds `orderBy`, `fields` and paging. An `in (…)` list
 //!   too long for one URL is split into several requests whose results are merged.
-//! - **Paging.** [`Endpoint::stream`] follows `Link` headers (default page size 1,000), fetching
-//!   pages ahead once the page count is known; [`Paging::ForwardOnly`] uses keyset paging.
+//! - **Paging.** [`List::by_item`] follows `Link` headers (default page size 1,000), fetching
+//!   pages ahead once the page count is known; [`Paging::ForwardOnly`] uses keyset paging. A link
+//!   to another host, a link back to a page already read, and a walk past the page cap
+//!   ([`ClientBuilder::max_pages`], [`List::max_pages`]) end the listing with an error before any
+//!   record is handed out twice.
 //! - **Writes.** [`patch::Patch`] builds JSON Patch documents the way ConnectWise wants them and
 //!   refuses sub-paths of reference objects, which the server can acknowledge without applying.
 //!   Prefer `PATCH`; for a whole-record `PUT`, read the record as a [`Snapshot`], which writes
@@ -111,15 +152,21 @@
 /// The shared transport, retry and error crate, re-exported.
 pub use msp_common;
 
+/// The README's Rust snippets, compiled as doctests so they cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;
+
 pub mod api;
+mod call;
 pub mod callbacks;
 mod client;
 mod codebase;
-mod company_info;
 mod config;
 mod endpoint;
 mod error;
 mod impersonation;
+mod list;
 mod list_query;
 pub mod models;
 pub mod patch;
@@ -127,18 +174,22 @@ pub mod query;
 mod request;
 mod site;
 pub mod snapshot;
+mod tenant_info;
 
+pub use call::{ApiFuture, Call};
 pub use client::Client;
 pub use codebase::{CodebaseMode, DEFAULT_CODEBASE};
-pub use company_info::CompanyInfo;
 pub use config::{ClientBuilder, DEFAULT_API_VERSION, ENV_VARS};
 pub use endpoint::Endpoint;
 pub use error::ManageErrorDecoder;
 pub use impersonation::{LIFETIME_WITHOUT_EXPIRATION, RENEW_BEFORE_EXPIRY};
+pub use list::{ApiStream, List, PageOptions};
 pub use list_query::{ListQuery, MAX_PAGE_SIZE, Paging};
 pub use msp_common::{
-    ApiError, ApiErrorKind, Error, FieldError, Page, RateLimit, RetryPolicy, SecretString,
+    ApiError, ApiErrorKind, DEFAULT_MAX_PAGES, Error, FieldError, Page, PaginationError, RateLimit,
+    RawPage, RetryPolicy, SecretString,
 };
-pub use request::{ApiRequest, Credentials, accept_header, operation_name};
+pub use request::{Credentials, Request, accept_header, operation_name};
 pub use site::Site;
 pub use snapshot::Snapshot;
+pub use tenant_info::TenantInfo;

@@ -48,7 +48,7 @@ pub struct ListQuery {
     fields: Option<Fields>,
     page: Option<u32>,
     page_size: Option<u32>,
-    page_id: Option<i64>,
+    page_id: Option<i32>,
     paging: Paging,
     extra: Vec<(String, String)>,
 }
@@ -102,7 +102,7 @@ impl ListQuery {
     }
 
     /// Starts after this record id (forward-only paging).
-    pub fn page_id(mut self, id: i64) -> Self {
+    pub fn page_id(mut self, id: i32) -> Self {
         self.page_id = Some(id);
         self
     }

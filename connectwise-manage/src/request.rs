@@ -1,5 +1,7 @@
-//! Pure request building: an [`ApiRequest`] plus the tenant's base URL and headers make an
+//! Pure request building: an [`Request`] plus the tenant's base URL and headers make an
 //! `http::Request`, with no I/O, so every request the client sends can be checked in a test.
+
+use std::fmt;
 
 use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 use http::{HeaderMap, HeaderName, HeaderValue, Method};
@@ -22,8 +24,14 @@ enum Target {
 }
 
 /// One call to the API, before the tenant's base URL and credentials are known.
-#[derive(Clone, Debug)]
-pub struct ApiRequest {
+///
+/// Everything the call will send, except the credentials, can be read back: [`Request::method`],
+/// [`Request::path`], [`Request::query_pairs`], [`Request::headers`],
+/// [`Request::body`], and the [`Operation`] with the spec's `operationId`, the route template
+/// and the idempotency the retry layer goes by. Its `Debug` output is meant for snapshots: the
+/// body is shown as text.
+#[derive(Clone)]
+pub struct Request {
     method: Method,
     target: Target,
     query: Vec<(String, String)>,
@@ -33,7 +41,7 @@ pub struct ApiRequest {
     headers: HeaderMap,
 }
 
-impl ApiRequest {
+impl Request {
     /// A request for `path` (e.g. `/service/tickets/5`), relative to the API base. Each
     /// `/`-separated segment is percent-encoded on its own, so a value cannot add a query.
     pub fn new(method: Method, path: &str, operation: Operation) -> Self {
@@ -64,6 +72,24 @@ impl ApiRequest {
             api_version: None,
             headers: HeaderMap::new(),
         }
+    }
+
+    /// The same request (method, headers, operation, model version) for the absolute `url`, as
+    /// the pages after the first are fetched.
+    pub(crate) fn at_url(&self, url: Url) -> Self {
+        Self {
+            target: Target::Url(url),
+            query: Vec::new(),
+            body: None,
+            ..self.clone()
+        }
+    }
+
+    /// The same request marked as one page of a bulk read, which the retry layer gives the
+    /// client's bulk schedule (a long `Retry-After` is waited out instead of ending a listing).
+    pub(crate) fn bulk(mut self) -> Self {
+        self.operation = self.operation.bulk();
+        self
     }
 
     /// Adds a query parameter.
@@ -109,6 +135,43 @@ impl ApiRequest {
     /// The HTTP method.
     pub fn method(&self) -> &Method {
         &self.method
+    }
+
+    /// The path below the API base, percent-encoded (`/service/tickets/5`), or the path of an
+    /// absolute URL.
+    pub fn path(&self) -> String {
+        match &self.target {
+            Target::Url(url) => url.path().to_owned(),
+            Target::Path(segments) => {
+                let mut url = Url::parse("http://path.invalid/").expect("a valid URL");
+                if let Ok(mut path) = url.path_segments_mut() {
+                    path.pop_if_empty();
+                    path.extend(segments.iter().map(String::as_str));
+                }
+                url.path().to_owned()
+            }
+        }
+    }
+
+    /// The query parameters, in the order they are sent (before percent-encoding).
+    pub fn query_pairs(&self) -> &[(String, String)] {
+        &self.query
+    }
+
+    /// The headers set on the request (`pagination-type`, …). Credentials and `Accept` are added
+    /// only when the request is built for sending, so they never appear here.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The JSON body, if any.
+    pub fn body(&self) -> Option<&[u8]> {
+        self.body.as_deref()
+    }
+
+    /// The model version asked for by this request, when it overrides the client's default.
+    pub fn version(&self) -> Option<&str> {
+        self.api_version.as_deref()
     }
 
     /// `true` when the request names an absolute URL rather than a path below the base.
@@ -173,6 +236,23 @@ impl ApiRequest {
             headers.insert(HeaderName::from_static("clientid"), client_id.clone());
         }
         Ok(self.operation.attach(request))
+    }
+}
+
+impl fmt::Debug for Request {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let body = self.body.as_deref().map(String::from_utf8_lossy);
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("path", &self.path())
+            .field("query", &self.query)
+            .field("headers", &self.headers)
+            .field("body", &body)
+            .field("operation_id", &self.operation.name())
+            .field("route", &self.operation.route())
+            .field("idempotency", &self.operation.idempotency())
+            .field("api_version", &self.api_version)
+            .finish()
     }
 }
 
@@ -287,7 +367,7 @@ mod tests {
     #[test]
     fn segments_are_encoded_one_by_one() {
         let base = Url::parse("https://h.example/v4_6_release/apis/3.0/").unwrap();
-        let request = ApiRequest::with_segments(
+        let request = Request::with_segments(
             Method::POST,
             vec![
                 "system".into(),

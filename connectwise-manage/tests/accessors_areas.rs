@@ -12,7 +12,7 @@ mod accessors_support;
 mod company {
     use super::accessors_support::{BASE, assert_operation, setup};
     use connectwise_manage::ListQuery;
-    use connectwise_manage::api::{
+    use connectwise_manage::api::company::{
         GetCompanyContactsByIdImageParams, PostCompanyConfigurationsParams,
     };
     use connectwise_manage::models::{
@@ -289,9 +289,10 @@ mod finance {
             .await
             .unwrap();
         assert_eq!(recap.len(), 1);
+        // The path as the spec writes it; a listing sends the client's default page size.
         assert_eq!(
             recorder.only().target,
-            format!("{BASE}/finance/agreementrecap/")
+            format!("{BASE}/finance/agreementrecap/?pageSize=1000")
         );
         assert_eq!(recorder.only().name, "getFinanceAgreementrecap");
     }
@@ -398,7 +399,7 @@ mod marketing {
 mod procurement {
     use super::accessors_support::{BASE, assert_operation, setup};
     use connectwise_manage::ListQuery;
-    use connectwise_manage::api::{
+    use connectwise_manage::api::procurement::{
         DeleteProcurementPurchaseordersByParentIdLineitemsParams,
         GetProcurementCatalogByCatalogItemIdentifierQuantityOnHandParams,
     };
@@ -768,7 +769,7 @@ mod service {
 mod system {
     use super::accessors_support::{BASE, assert_operation, setup};
     use connectwise_manage::ListQuery;
-    use connectwise_manage::api::GetSystemDocumentsByIdDownloadParams;
+    use connectwise_manage::api::system::GetSystemDocumentsByIdDownloadParams;
     use connectwise_manage::msp_common::Idempotency;
     use serde_json::json;
     use wiremock::matchers::{method, path, query_param};

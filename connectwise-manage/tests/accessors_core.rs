@@ -83,7 +83,8 @@ async fn tickets_stream_follows_the_pages() {
     let tickets: Vec<Ticket> = client
         .service()
         .tickets()
-        .stream(&ListQuery::new().page_size(2))
+        .list(&ListQuery::new().page_size(2))
+        .by_item()
         .try_collect()
         .await
         .unwrap();
@@ -106,7 +107,8 @@ async fn tickets_pages_decode_each_page() {
     let pages: Vec<_> = client
         .service()
         .tickets()
-        .pages(&ListQuery::new())
+        .list(&ListQuery::new())
+        .by_page()
         .try_collect()
         .await
         .unwrap();

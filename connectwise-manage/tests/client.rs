@@ -393,7 +393,8 @@ async fn streams_every_page_following_links_with_prefetch() {
         .page_size(2);
     let records: Vec<Value> = client
         .endpoint("/company/contacts/")
-        .stream(&query)
+        .list(&query)
+        .by_item()
         .try_collect()
         .await
         .unwrap();
@@ -435,7 +436,8 @@ async fn prefetch_follows_a_next_link_past_the_announced_last_page() {
         .unwrap();
     let records: Vec<Value> = client
         .endpoint("/company/contacts/")
-        .stream(&ListQuery::new().page_size(2))
+        .list(&ListQuery::new().page_size(2))
+        .by_item()
         .try_collect()
         .await
         .unwrap();
@@ -467,7 +469,8 @@ async fn sequential_paging_without_prefetch() {
         .unwrap();
     let pages: Vec<_> = client
         .endpoint::<Value>("/company/contacts/")
-        .pages(&ListQuery::new().page_size(2))
+        .list(&ListQuery::new().page_size(2))
+        .by_page()
         .try_collect()
         .await
         .unwrap();
@@ -510,7 +513,8 @@ async fn forward_only_paging_sends_the_header_and_follows_page_ids() {
         .await;
     let records: Vec<Value> = client(&server)
         .endpoint("/company/companies")
-        .stream(&ListQuery::new().forward_only().page_size(2))
+        .list(&ListQuery::new().forward_only().page_size(2))
+        .by_item()
         .try_collect()
         .await
         .unwrap();
@@ -525,7 +529,8 @@ async fn forward_only_with_order_by_is_refused_before_sending() {
         .order_by(connectwise_manage::query::OrderBy::asc("name").unwrap());
     let error = client(&server)
         .endpoint::<Value>("/company/companies")
-        .stream(&query)
+        .list(&query)
+        .by_item()
         .try_collect::<Vec<_>>()
         .await
         .unwrap_err();
@@ -566,7 +571,8 @@ async fn a_long_in_list_is_split_and_merged() {
     let query = ListQuery::new().conditions(Condition::in_list("id", wanted.clone()).unwrap());
     let records: Vec<Value> = client(&server)
         .endpoint("/company/contacts")
-        .stream(&query)
+        .list(&query)
+        .by_item()
         .try_collect()
         .await
         .unwrap();
@@ -893,7 +899,8 @@ async fn a_stream_waits_out_a_long_retry_after_that_a_single_call_refuses() {
         .unwrap();
     let tickets = client.endpoint::<Value>("/service/tickets");
     let all: Vec<Value> = tickets
-        .stream(&ListQuery::new().page_size(2))
+        .list(&ListQuery::new().page_size(2))
+        .by_item()
         .try_collect()
         .await
         .unwrap();

@@ -35,7 +35,8 @@ async fn pages_carry_link_headers() {
         .page_size(5);
     let pages: Vec<_> = client
         .endpoint::<Value>("/service/tickets")
-        .pages(&query)
+        .list(&query)
+        .by_page()
         .try_collect()
         .await
         .unwrap();
@@ -79,7 +80,8 @@ async fn forward_only_paging_walks_by_id() {
     let query = ListQuery::new().forward_only().page_size(4).page_id(1006);
     let ids: Vec<i64> = client
         .endpoint::<Value>("/service/tickets")
-        .stream(&query)
+        .list(&query)
+        .by_item()
         .map_ok(|ticket| ticket["id"].as_i64().unwrap())
         .try_collect()
         .await
@@ -240,7 +242,7 @@ async fn patches_replace_top_level_fields_and_ignore_paths_into_references() {
     });
     ticket.patch(&summary).await.unwrap();
     let body = json!([{"op": "replace", "path": "status/id", "value": 11}]);
-    let request = connectwise_manage::ApiRequest::new(
+    let request = connectwise_manage::Request::new(
         msp_common::http::Method::PATCH,
         "/service/tickets/1001",
         msp_common::Operation::new(
@@ -251,7 +253,7 @@ async fn patches_replace_top_level_fields_and_ignore_paths_into_references() {
     )
     .json(&body)
     .unwrap();
-    let answer: Value = client.send_json(request).await.unwrap();
+    let answer: Value = client.call(request).await.unwrap();
     assert_eq!(
         answer["status"]["id"], 15,
         "the sub-path must not be applied"

@@ -84,23 +84,36 @@ pub fn decode_json<T: DeserializeOwned>(
     operation: &Operation,
     response: &http::Response<Bytes>,
 ) -> Result<T, Error> {
+    decode_body(operation, response.status(), response.body())
+}
+
+/// Decodes `body` (the body of a `status` response) into `T` in one pass. Only when that fails is
+/// the body read again with path tracking, so the error names the value that does not fit
+/// (`[3].customFields[0].value`) while success bodies pay nothing for it.
+pub fn decode_body<T: DeserializeOwned>(
+    operation: &Operation,
+    status: StatusCode,
+    body: &[u8],
+) -> Result<T, Error> {
+    let fast = match serde_json::from_slice::<T>(body) {
+        Ok(value) => return Ok(value),
+        Err(error) => error,
+    };
     let decode_error = |path: String, source: serde_json::Error| {
         Error::Decode(Box::new(DecodeError {
             operation: operation.name().to_owned(),
             type_name: std::any::type_name::<T>(),
             path,
-            status: response.status(),
+            status,
             source,
         }))
     };
-    let mut deserializer = serde_json::Deserializer::from_slice(response.body());
-    let value: T = serde_path_to_error::deserialize(&mut deserializer)
-        .map_err(|error| decode_error(error.path().to_string(), error.into_inner()))?;
-    // Trailing bytes after the value mean the body is not what we think it is.
-    deserializer
-        .end()
-        .map_err(|source| decode_error(".".to_owned(), source))?;
-    Ok(value)
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+        Err(error) => Err(decode_error(error.path().to_string(), error.into_inner())),
+        // The value itself fits: the fast pass failed on what follows it.
+        Ok(_) => Err(decode_error(".".to_owned(), fast)),
+    }
 }
 
 /// Turns a non-success response into the matching [`Error`]: [`Error::RateLimited`] for a 429 or a

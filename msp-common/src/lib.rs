@@ -58,7 +58,8 @@ mod transport;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use decode::{
-    ErrorDecoder, GenericErrorDecoder, apply_json_body, decode_json, error_from_response,
+    ErrorDecoder, GenericErrorDecoder, apply_json_body, decode_body, decode_json,
+    error_from_response,
 };
 pub use error::{
     ApiError, ApiErrorKind, ConfigError, DecodeError, DisplayDuration, Error, FieldError,
@@ -67,7 +68,7 @@ pub use error::{
 pub use executor::{Executor, ExecutorBuilder};
 pub use link::Links;
 pub use operation::{Idempotency, Operation};
-pub use pagination::{FetchPage, Page, Paginator};
+pub use pagination::{DEFAULT_MAX_PAGES, FetchPage, Page, Paginator, RawPage};
 pub use rate_limit::{RateLimit, RateLimited};
 pub use reqwest_transport::{ReqwestConfig, ReqwestTransport};
 pub use retry::{RetryPolicy, Retrying};

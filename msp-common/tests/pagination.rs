@@ -2,8 +2,11 @@
 
 use bytes::Bytes;
 use futures::{StreamExt, TryStreamExt};
+use std::sync::Arc;
+
 use msp_common::{
-    Error, Executor, FetchPage, Links, Operation, Page, PaginationError, Paginator, RetryPolicy,
+    DEFAULT_MAX_PAGES, Error, Executor, FetchPage, Links, Operation, Page, PaginationError,
+    Paginator, RawPage, RetryPolicy,
 };
 use url::Url;
 use wiremock::matchers::{method, path, query_param};
@@ -139,8 +142,8 @@ struct JsonPages {
 }
 
 #[async_trait::async_trait]
-impl FetchPage<u32> for JsonPages {
-    async fn fetch_page(&self, url: Url) -> Result<Page<u32>, Error> {
+impl FetchPage for JsonPages {
+    async fn fetch_page(&self, url: Url) -> Result<RawPage, Error> {
         let request = http::Request::get(url.as_str()).body(Bytes::new()).unwrap();
         let operation = Operation::safe("listNumbers", "/numbers");
         let response = self
@@ -152,18 +155,21 @@ impl FetchPage<u32> for JsonPages {
                 operation: operation.name().to_owned(),
                 source: e.into(),
             })?;
-        let items = msp_common::decode_json(&operation, &response)?;
-        Ok(Page::new(items, links, url))
+        Ok(RawPage::new(response.into_body(), links, url))
     }
 }
 
-fn fetcher() -> JsonPages {
-    JsonPages {
+fn fetcher() -> Arc<dyn FetchPage> {
+    Arc::new(JsonPages {
         executor: Executor::builder()
             .retry_policy(RetryPolicy::none())
             .build()
             .unwrap(),
-    }
+    })
+}
+
+fn op() -> Operation {
+    Operation::safe("listNumbers", "/numbers")
 }
 
 async fn mount_page(server: &MockServer, page: &str, body: &str, link: Option<String>) {
@@ -202,15 +208,16 @@ async fn three_pages_then_an_empty_link() {
     .await;
     mount_page(&server, "3", "[5]", Some(String::new())).await;
     let first = Url::parse(&format!("{uri}/numbers?page=1")).unwrap();
-    let items: Vec<u32> = Paginator::new("listNumbers", first.clone())
-        .items(fetcher())
+    let items: Vec<u32> = Paginator::new(op(), first.clone())
+        .items::<u32>(fetcher())
         .try_collect()
         .await
         .unwrap();
     assert_eq!(items, [1, 2, 3, 4, 5]);
 
-    let pages: Vec<Page<u32>> = Paginator::new("listNumbers", first)
+    let pages: Vec<Page<u32>> = Paginator::new(op(), first)
         .pages(fetcher())
+        .and_then(|page| futures::future::ready(page.decode(&op())))
         .try_collect()
         .await
         .unwrap();
@@ -239,8 +246,8 @@ async fn an_empty_page_ends_the_stream() {
     )
     .await;
     let first = Url::parse(&format!("{uri}/numbers?page=1")).unwrap();
-    let items: Vec<u32> = Paginator::new("listNumbers", first)
-        .items(fetcher())
+    let items: Vec<u32> = Paginator::new(op(), first)
+        .items::<u32>(fetcher())
         .try_collect()
         .await
         .unwrap();
@@ -259,10 +266,8 @@ async fn a_cross_origin_next_link_is_refused_after_the_page_that_carried_it() {
     )
     .await;
     let first = Url::parse(&format!("{uri}/numbers?page=1")).unwrap();
-    let results: Vec<Result<u32, Error>> = Paginator::new("listNumbers", first)
-        .items(fetcher())
-        .collect()
-        .await;
+    let results: Vec<Result<u32, Error>> =
+        Paginator::new(op(), first).items(fetcher()).collect().await;
     assert_eq!(results.len(), 3);
     assert_eq!(*results[0].as_ref().unwrap(), 1);
     assert_eq!(*results[1].as_ref().unwrap(), 2);
@@ -293,10 +298,8 @@ async fn a_different_port_is_a_different_origin() {
     )
     .await;
     let first = Url::parse(&format!("{uri}/numbers?page=1")).unwrap();
-    let results: Vec<Result<u32, Error>> = Paginator::new("listNumbers", first)
-        .items(fetcher())
-        .collect()
-        .await;
+    let results: Vec<Result<u32, Error>> =
+        Paginator::new(op(), first).items(fetcher()).collect().await;
     assert!(matches!(
         results.last(),
         Some(Err(Error::Pagination {
@@ -325,10 +328,8 @@ async fn a_loop_is_detected() {
     )
     .await;
     let first = Url::parse(&format!("{uri}/numbers?page=1")).unwrap();
-    let results: Vec<Result<u32, Error>> = Paginator::new("listNumbers", first)
-        .items(fetcher())
-        .collect()
-        .await;
+    let results: Vec<Result<u32, Error>> =
+        Paginator::new(op(), first).items(fetcher()).collect().await;
     let ok: Vec<u32> = results
         .iter()
         .filter_map(|r| r.as_ref().ok().copied())
@@ -355,7 +356,7 @@ async fn the_page_limit_is_enforced() {
     )
     .await;
     let first = Url::parse(&format!("{uri}/numbers?page=1")).unwrap();
-    let results: Vec<Result<u32, Error>> = Paginator::new("listNumbers", first)
+    let results: Vec<Result<u32, Error>> = Paginator::new(op(), first)
         .max_pages(1)
         .items(fetcher())
         .collect()
@@ -389,13 +390,221 @@ async fn an_error_page_ends_the_stream_with_the_error() {
         .mount(&server)
         .await;
     let first = Url::parse(&format!("{uri}/numbers?page=1")).unwrap();
-    let results: Vec<Result<u32, Error>> = Paginator::new("listNumbers", first)
-        .items(fetcher())
-        .collect()
-        .await;
+    let results: Vec<Result<u32, Error>> =
+        Paginator::new(op(), first).items(fetcher()).collect().await;
     assert_eq!(results.len(), 2);
     assert_eq!(
         results[1].as_ref().unwrap_err().status(),
         Some(http::StatusCode::INTERNAL_SERVER_ERROR)
     );
+}
+
+/// Collects the items and the error that ended the walk, if any.
+async fn walk(paginator: Paginator) -> (Vec<u32>, Option<Error>) {
+    let results: Vec<Result<u32, Error>> = paginator.items(fetcher()).collect().await;
+    let mut items = Vec::new();
+    let mut error = None;
+    for result in results {
+        match result {
+            Ok(item) => items.push(item),
+            Err(e) => {
+                assert!(error.is_none(), "a second error after {error:?}: {e}");
+                error = Some(e);
+            }
+        }
+    }
+    (items, error)
+}
+
+fn is_loop(error: &Option<Error>) -> bool {
+    matches!(
+        error,
+        Some(Error::Pagination {
+            source: PaginationError::Loop { .. },
+            ..
+        })
+    )
+}
+
+#[tokio::test]
+async fn a_next_link_to_the_same_page_is_a_loop_before_anything_repeats() {
+    let server = MockServer::start().await;
+    let uri = server.uri();
+    // The link spells page 1 with its parameters in another order.
+    mount_page(
+        &server,
+        "1",
+        "[1,2]",
+        Some(format!(r#"<{uri}/numbers?pageSize=2&page=1>; rel="next""#)),
+    )
+    .await;
+    let first = Url::parse(&format!("{uri}/numbers?page=1&pageSize=2")).unwrap();
+    let (items, error) = walk(Paginator::new(op(), first)).await;
+    assert_eq!(items, [1, 2]);
+    assert!(is_loop(&error), "{error:?}");
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_link_back_to_a_first_page_without_a_number_is_a_loop() {
+    let server = MockServer::start().await;
+    let uri = server.uri();
+    Mock::given(method("GET"))
+        .and(path("/numbers"))
+        .and(query_param("pageSize", "1"))
+        .respond_with(move |request: &wiremock::Request| {
+            let page = request
+                .url
+                .query_pairs()
+                .find(|(k, _)| k == "page")
+                .map(|(_, v)| v.into_owned());
+            let (body, link) = match page.as_deref() {
+                None => ("[1]", "page=2"),
+                Some("2") => ("[2]", "page=1"),
+                _ => ("[9]", "page=2"),
+            };
+            ResponseTemplate::new(200)
+                .set_body_string(body)
+                .insert_header(
+                    "Link",
+                    format!(r#"<{uri}/numbers?pageSize=1&{link}>; rel="next""#).as_str(),
+                )
+        })
+        .mount(&server)
+        .await;
+    let first = Url::parse(&format!("{}/numbers?pageSize=1", server.uri())).unwrap();
+    let (items, error) = walk(Paginator::new(op(), first).page_parameter("page", 1)).await;
+    assert_eq!(items, [1, 2], "no record twice");
+    assert!(is_loop(&error), "{error:?}");
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn prefetched_pages_whose_last_points_back_at_page_one_end_in_a_loop() {
+    let server = MockServer::start().await;
+    let uri = server.uri();
+    mount_page(
+        &server,
+        "1",
+        "[1]",
+        Some(format!(
+            r#"<{uri}/numbers?page=2>; rel="next", <{uri}/numbers?page=3>; rel="last""#
+        )),
+    )
+    .await;
+    mount_page(&server, "2", "[2]", None).await;
+    mount_page(
+        &server,
+        "3",
+        "[3]",
+        Some(format!(r#"<{uri}/numbers?page=1>; rel="next""#)),
+    )
+    .await;
+    let first = Url::parse(&format!("{uri}/numbers?page=1")).unwrap();
+    let paginator = Paginator::new(op(), first)
+        .page_parameter("page", 1)
+        .prefetch(3);
+    let (items, error) = walk(paginator).await;
+    assert_eq!(items, [1, 2, 3]);
+    assert!(is_loop(&error), "{error:?}");
+    assert_eq!(server.received_requests().await.unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn an_endless_next_chain_stops_at_the_default_cap() {
+    let server = MockServer::start().await;
+    let uri = server.uri();
+    Mock::given(method("GET"))
+        .and(path("/numbers"))
+        .respond_with(move |request: &wiremock::Request| {
+            let page: u64 = request
+                .url
+                .query_pairs()
+                .find(|(k, _)| k == "page")
+                .and_then(|(_, v)| v.parse().ok())
+                .unwrap_or(1);
+            ResponseTemplate::new(200)
+                .set_body_string(format!("[{page}]"))
+                .insert_header(
+                    "Link",
+                    format!(r#"<{uri}/numbers?page={}>; rel="next""#, page + 1).as_str(),
+                )
+        })
+        .mount(&server)
+        .await;
+    let first = Url::parse(&format!("{}/numbers?page=1", server.uri())).unwrap();
+    let (items, error) = walk(Paginator::new(op(), first).max_pages(25)).await;
+    assert_eq!(items, (1..=25).collect::<Vec<u32>>(), "{error:?}");
+    assert!(
+        matches!(
+            error,
+            Some(Error::Pagination {
+                source: PaginationError::TooManyPages { limit: 25 },
+                ..
+            })
+        ),
+        "{error:?}"
+    );
+    // Without a cap of its own a walk still has one.
+    assert_eq!(DEFAULT_MAX_PAGES, 10_000);
+}
+
+#[tokio::test]
+async fn a_last_page_of_two_billion_is_capped() {
+    let server = MockServer::start().await;
+    let uri = server.uri();
+    Mock::given(method("GET"))
+        .and(path("/numbers"))
+        .respond_with(move |request: &wiremock::Request| {
+            let page: u64 = request
+                .url
+                .query_pairs()
+                .find(|(k, _)| k == "page")
+                .and_then(|(_, v)| v.parse().ok())
+                .unwrap_or(1);
+            ResponseTemplate::new(200)
+                .set_body_string(format!("[{page}]"))
+                .insert_header(
+                    "Link",
+                    format!(
+                        r#"<{uri}/numbers?page={}>; rel="next", <{uri}/numbers?page=2000000000>; rel="last""#,
+                        page + 1
+                    )
+                    .as_str(),
+                )
+        })
+        .mount(&server)
+        .await;
+    let first = Url::parse(&format!("{}/numbers?page=1", server.uri())).unwrap();
+    let paginator = Paginator::new(op(), first)
+        .page_parameter("page", 1)
+        .prefetch(4)
+        .max_pages(10);
+    let (items, error) = walk(paginator).await;
+    assert_eq!(items, (1..=10).collect::<Vec<u32>>());
+    assert!(
+        matches!(
+            error,
+            Some(Error::Pagination {
+                source: PaginationError::TooManyPages { limit: 10 },
+                ..
+            })
+        ),
+        "{error:?}"
+    );
+    assert_eq!(server.received_requests().await.unwrap().len(), 10);
+}
+
+#[tokio::test]
+async fn a_page_that_does_not_decode_names_the_record_and_field() {
+    let server = MockServer::start().await;
+    let uri = server.uri();
+    mount_page(&server, "1", r#"[1, 2, "three"]"#, None).await;
+    let first = Url::parse(&format!("{uri}/numbers?page=1")).unwrap();
+    let (items, error) = walk(Paginator::new(op(), first)).await;
+    assert!(items.is_empty(), "a page is decoded whole: {items:?}");
+    let Some(Error::Decode(decode)) = error else {
+        panic!("expected a decode error, got {error:?}")
+    };
+    assert_eq!(decode.path, "[2]");
 }

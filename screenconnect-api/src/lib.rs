@@ -86,6 +86,7 @@
 // feature …" badge (nightly's `doc_cfg`, which now derives the badges from `#[cfg]`).
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod build_errors;
 mod call;
 mod client;
 pub mod command;

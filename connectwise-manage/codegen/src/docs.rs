@@ -70,9 +70,39 @@ pub fn code(text: &str) -> String {
     }
 }
 
+/// Replaces the spec's .NET type names (`ConnectWise.Apis.v3_0.v2015_3.Service.Ticket.Ticket`) by
+/// the type's own name (`Ticket`), so summaries read as words.
+pub fn plain_names(text: &str) -> String {
+    text.split(' ')
+        .map(|word| match word.strip_prefix("ConnectWise.") {
+            Some(rest) => {
+                let trailing = rest.len() - rest.trim_end_matches(['.', ',', ';', ':']).len();
+                let (name, punctuation) = rest.split_at(rest.len() - trailing);
+                let last = name.rsplit('.').next().unwrap_or(name);
+                format!("{last}{punctuation}")
+            }
+            None => word.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dotnet_type_names_become_plain_names() {
+        assert_eq!(
+            plain_names("Get List of ConnectWise.Apis.v3_0.v2015_3.Service.Ticket.Ticket."),
+            "Get List of Ticket."
+        );
+        assert_eq!(
+            plain_names("Get Count of ConnectWise.Apis.v3_0.v2015_3.Company.Company.Company"),
+            "Get Count of Company"
+        );
+        assert_eq!(plain_names("Post Ticket"), "Post Ticket");
+    }
 
     #[test]
     fn markdown_and_html_are_escaped() {

@@ -1,8 +1,8 @@
 //! Generator of the typed ConnectWise Manage models in `connectwise-manage/src/models/generated/`
 //! and of the typed accessors in `connectwise-manage/src/api/generated/`.
 //!
-//! Input: the Manage OpenAPI spec (`../shared/spec/manage-openapi-2025.1.json` relative to the
-//! workspace root) and the errata overlay (`errata.json` beside this crate). Output: Rust source
+//! Input: the Manage OpenAPI spec (`spec/manage-openapi-2025.1.json`, checked in beside this
+//! crate) and the errata overlay (`errata.json` beside this crate). Output: Rust source
 //! files, checked in. The same input gives the same output byte for byte: everything is iterated
 //! in sorted or document order, and nothing depends on time or the environment.
 //!
@@ -82,12 +82,10 @@ pub fn workspace_root() -> PathBuf {
         .map_or_else(|| manifest_dir.join("..").join(".."), Path::to_path_buf)
 }
 
-/// Where the spec lives by default: `../shared/spec/manage-openapi-2025.1.json` relative to the
-/// workspace root.
+/// Where the spec lives by default: `connectwise-manage/codegen/spec/manage-openapi-2025.1.json`,
+/// checked in beside the generator.
 pub fn default_spec_path() -> PathBuf {
-    workspace_root()
-        .join("..")
-        .join("shared")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("spec")
         .join("manage-openapi-2025.1.json")
 }

@@ -1,9 +1,8 @@
 //! The checked-in models and accessors must be exactly what the generator produces from the spec
 //! and errata, and the accessors must cover every operation of the spec.
 //!
-//! The spec lives outside the repository (`../shared/spec/` relative to the workspace root).
-//! Where it is absent the tests say so and pass without comparing; the generated code then still
-//! compiles and is tested through the `connectwise-manage` tests.
+//! The spec is checked in beside the generator (`connectwise-manage/codegen/spec/`). A missing
+//! spec is a failure, not a skip: without it nothing would be compared.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -11,17 +10,15 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use connectwise_manage_codegen as codegen;
 
-fn spec_path() -> Option<PathBuf> {
+fn spec_path() -> PathBuf {
     let spec = codegen::default_spec_path();
-    if spec.exists() {
-        Some(spec)
-    } else {
-        eprintln!(
-            "skipping: the spec is not at {} (it lives outside the repository); nothing to compare",
-            spec.display()
-        );
-        None
-    }
+    assert!(
+        spec.is_file(),
+        "the spec is not at {}; it is part of the repository and the checked-in code cannot be \
+         compared without it",
+        spec.display()
+    );
+    spec
 }
 
 /// Writes `files` to a scratch directory, the way `cargo run -p connectwise-manage-codegen`
@@ -50,7 +47,7 @@ fn differences(checked_in: &Path, files: &BTreeMap<PathBuf, String>, label: &str
 
 #[test]
 fn checked_in_code_matches_the_generator() {
-    let Some(spec) = spec_path() else { return };
+    let spec = spec_path();
     let output = codegen::generate_all_from_paths(&spec, &codegen::default_errata_path())
         .unwrap_or_else(|e| panic!("generation failed: {e}"));
     for (dir, files, label) in [
@@ -69,7 +66,7 @@ fn checked_in_code_matches_the_generator() {
 
 #[test]
 fn generation_is_deterministic() {
-    let Some(spec) = spec_path() else { return };
+    let spec = spec_path();
     let errata = codegen::default_errata_path();
     let first = codegen::generate_all_from_paths(&spec, &errata).unwrap_or_else(|e| panic!("{e}"));
     let second = codegen::generate_all_from_paths(&spec, &errata).unwrap_or_else(|e| panic!("{e}"));
@@ -82,7 +79,7 @@ fn generation_is_deterministic() {
 
 #[test]
 fn the_operation_index_has_one_row_per_spec_operation() {
-    let Some(spec_file) = spec_path() else { return };
+    let spec_file = spec_path();
     let spec = codegen::Spec::load(&spec_file).unwrap_or_else(|e| panic!("{e}"));
     let errata =
         codegen::Errata::load(&codegen::default_errata_path()).unwrap_or_else(|e| panic!("{e}"));
@@ -131,7 +128,7 @@ fn errata_file_parses_and_matches_the_spec() {
     let errata =
         codegen::Errata::load(&codegen::default_errata_path()).unwrap_or_else(|e| panic!("{e}"));
     assert!(!errata.models.any_json.is_empty());
-    let Some(spec) = spec_path() else { return };
+    let spec = spec_path();
     let spec = codegen::Spec::load(&spec).unwrap_or_else(|e| panic!("{e}"));
     errata.validate(&spec).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(

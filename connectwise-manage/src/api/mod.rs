@@ -9,11 +9,11 @@
 //! use connectwise_manage::{Client, ListQuery, patch::Patch};
 //! use futures::TryStreamExt;
 //!
-//! # async fn run(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+//! # async fn run(client: Client) -> Result<(), connectwise_manage::Error> {
 //! let tickets = client.service().tickets(); //               /service/tickets
 //! let open = ListQuery::new().conditions(Condition::eq("closedFlag", false)?);
 //! println!("{} open tickets", tickets.count(&open).await?); // GET  …/count
-//! let mut stream = tickets.stream(&open); //                   GET, page after page
+//! let mut stream = tickets.list(&open).by_item(); //           GET, page after page
 //! while let Some(ticket) = stream.try_next().await? {
 //!     println!("#{:?} {:?}", ticket.id, ticket.summary);
 //! }
@@ -37,6 +37,9 @@
 //! # Handles
 //!
 //! A handle is cheap to create and to clone; it holds the client and the path values met so far.
+//! Handle types live in one module per area root, named after the path below it:
+//! `/service/tickets/{id}` is [`service::TicketsById`], the root itself `service::Area`. Most
+//! code never names them: it starts at the client and follows the path.
 //! Area roots hang off the client: [`company()`](crate::Client::company), `expense()`,
 //! `finance()`, `marketing()`, `procurement()`, `project()`, `sales()`, `schedule()`,
 //! [`service()`](crate::Client::service), [`system()`](crate::Client::system) and
@@ -56,7 +59,7 @@
 //!
 //! | operation | method | returns |
 //! |---|---|---|
-//! | `GET` of a list | `list(&query)`, `stream(&query)`, `pages(&query)` | one page, every record, every page |
+//! | `GET` of a list | `list(&query)` | a [`List`]: `.await` the first page, `by_item()`, `by_page()`, `all()` |
 //! | `GET …/count` | `count(&query)` on the parent | `u64` |
 //! | `POST …/search` | `search(&query)` on the parent | one page |
 //! | `POST` on a list | `create(&body)` | the record |
@@ -67,21 +70,24 @@
 //! | `DELETE` | `delete()` | `()` |
 //! | any other `POST` (`copy`, `markAs`, …) | `post(&body)` on the action's handle | as declared |
 //!
-//! Every method returns an [`ApiFuture`] or [`ApiStream`]: boxed, `Send` and `'static`, so they
-//! can be spawned. Query parameters beyond the list ones go through
+//! Every method returns a typed request value, a [`Call`] or a [`List`], and sends nothing until
+//! it is awaited or streamed; [`Call::request`] and [`List::request`] show what would be sent.
+//! Awaited, they are boxed, `Send` and `'static` ([`ApiFuture`], [`ApiStream`]), so they can be
+//! spawned. Query parameters beyond the list ones go through
 //! [`ListQuery::param`](crate::ListQuery::param) on list, count and search calls; other
 //! operations with query parameters have a `…_with(…, &params)` variant taking a generated
-//! parameter struct (`get_with(&GetCompanyContactsByIdImageParams { … })`).
+//! parameter struct in the area's module
+//! (`get_with(&company::GetCompanyContactsByIdImageParams { … })`).
 //!
 //! Bodies are the typed models of [`crate::models`]; patches are [`crate::patch::Patch`]. The one
 //! `multipart/form-data` upload (`POST /system/documents`) has no typed accessor.
 //!
 //! # Retries, operation names and errors
 //!
-//! Each call declares its operation to the retry layer by method: `GET` is safe to repeat, `PUT`
-//! and `DELETE` are idempotent, `POST` and `PATCH` are never repeated after an answer that may
-//! have been lost. `POST …/search` is a read and is declared safe. The traced operation name is
-//! the spec's `operationId` (`getServiceTicketsByParentIdNotes`).
+//! Each call carries its operation as the generator wrote it: the spec's `operationId` as the traced
+//! name (`getServiceTicketsByParentIdNotes`), the route template, and whether it may be repeated:
+//! `GET` is safe, `PUT` and `DELETE` are idempotent, `POST` and `PATCH` are never repeated after
+//! an answer that may have been lost, and `POST …/search` is a read, declared safe.
 //!
 //! Any 2xx status is success. Where the errata note that the server may answer without a body
 //! the method returns `Option<T>`, and where the body is unusable `()`. Paths the spec writes
@@ -101,8 +107,9 @@
 mod generated;
 mod runtime;
 
+pub use crate::call::{ApiFuture, Call};
+pub use crate::list::{ApiStream, List};
 pub use generated::*;
-pub use runtime::{ApiFuture, ApiStream};
 
 #[doc = include_str!("generated/operations.md")]
 pub mod operations {}

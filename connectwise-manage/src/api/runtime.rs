@@ -1,41 +1,30 @@
-//! What the generated accessors run on: a handle's place in the path tree, request building from
-//! an operation's path template, and decoding.
+//! What the generated accessors run on: a handle's place in the path tree and request building
+//! from an operation's spec data (its `operationId`, path template and idempotency, all written
+//! by the generator).
 //!
-//! Thousands of accessors call the handful of functions here. The sending is done by non-generic
-//! code (and list calls by [`Endpoint`] over raw JSON records); only the last step, decoding the
-//! body into the accessor's model, is generic. That keeps the crate quick to compile with every
-//! area feature on, and gives every model one decoding path, whichever accessor returned it.
+//! Every accessor builds a [`Call`] or a [`List`] here, with no I/O; sending is done by the two
+//! non-generic engine functions of the client. Only building the body and decoding the answer
+//! into the accessor's model are generic, which keeps the crate quick to compile with every area
+//! feature on.
 
 use std::fmt;
 
-use futures::future::{self, BoxFuture, FutureExt};
-use futures::stream::{BoxStream, StreamExt};
 use http::Method;
-use msp_common::{Error, Idempotency, Operation, decode_json};
+use msp_common::{Error, Idempotency, Operation};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde_json::value::RawValue;
 
+use crate::call;
 use crate::client::Client;
-use crate::endpoint::Endpoint;
+use crate::list as listing;
 
 pub(crate) use crate::ListQuery;
+pub(crate) use crate::call::Call;
+pub(crate) use crate::list::List;
 pub(crate) use crate::patch::Patch;
-pub(crate) use msp_common::Page;
 pub(crate) use msp_common::bytes::Bytes;
 
-/// The future every single-call accessor returns: `Send` and `'static`, so it can be spawned.
-pub type ApiFuture<T> = BoxFuture<'static, Result<T, Error>>;
-
-/// The stream `stream()` and `pages()` accessors return.
-pub type ApiStream<T> = BoxStream<'static, Result<T, Error>>;
-
-/// One raw JSON record of a list, decoded into the accessor's model afterwards.
-type Record = Box<RawValue>;
-
-/// The HTTP method of an operation. Each declares how the retry layer may treat the call: `GET`
-/// is safe, `PUT` and `DELETE` are idempotent, `POST` and `PATCH` are never repeated after an
-/// answer that may have been lost.
+/// The HTTP method of an operation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Verb {
     Get,
@@ -61,15 +50,13 @@ impl Verb {
             Verb::Delete => Method::DELETE,
         }
     }
-
-    fn idempotency(self) -> Idempotency {
-        match self {
-            Verb::Get => Idempotency::Safe,
-            Verb::Put | Verb::Delete => Idempotency::Idempotent,
-            Verb::Post | Verb::Patch => Idempotency::NonIdempotent,
-        }
-    }
 }
+
+/// The generator's word on whether an operation may be repeated, as the retry layer needs it.
+pub(crate) const SAFE: Idempotency = Idempotency::Safe;
+#[allow(dead_code, reason = "only accessors of some area features use it")]
+pub(crate) const IDEMPOTENT: Idempotency = Idempotency::Idempotent;
+pub(crate) const NON_IDEMPOTENT: Idempotency = Idempotency::NonIdempotent;
 
 /// No request body.
 pub(crate) const NO_BODY: Option<&'static ()> = None;
@@ -147,10 +134,6 @@ impl Node {
     }
 }
 
-fn operation(verb: Verb, id: &'static str, route: &'static str) -> Operation {
-    Operation::new(id, route, verb.idempotency())
-}
-
 /// Serialises a parameter struct into query pairs: `None` fields are left out, strings go as they
 /// are, numbers and booleans in their JSON spelling, and a nested object (a model sent as query
 /// parameters) one pair per field.
@@ -201,209 +184,60 @@ fn push_scalar(
     Ok(())
 }
 
-/// Everything a call needs, or the error that stopped it from being built.
-struct Call {
-    client: Client,
+/// The request of an operation at `node`, or why it cannot be built.
+fn request(
+    node: &Node,
+    verb: Verb,
     operation: Operation,
-    request: Result<crate::ApiRequest, Error>,
+    route: &'static str,
+) -> Result<crate::Request, Error> {
+    let segments = node.segments(&operation, route)?;
+    Ok(crate::Request::with_segments(
+        verb.method(),
+        segments,
+        operation,
+    ))
 }
 
-/// Builds a call; the generic part is only turning the body and parameters into JSON.
+/// Builds a request with its body and query parameters; the generic part is only turning them
+/// into JSON.
+#[allow(clippy::too_many_arguments)]
 fn prepare<B, P>(
     node: &Node,
     verb: Verb,
+    idempotency: Idempotency,
     id: &'static str,
     route: &'static str,
     body: Option<&B>,
     params: Option<&P>,
-) -> Call
+) -> Result<crate::Request, Error>
 where
     B: Serialize + ?Sized,
     P: Serialize + ?Sized,
 {
-    let operation = operation(verb, id, route);
-    let body = body
-        .map(|body| {
-            serde_json::value::to_raw_value(body).map_err(|e| Error::Build {
-                operation: operation.name().to_owned(),
-                message: "the body could not be serialised as JSON".to_owned(),
-                source: Some(Box::new(e)),
-            })
-        })
-        .transpose();
-    let query = params
+    let operation = Operation::new(id, route, idempotency);
+    let pairs = params
         .map(|params| query_pairs(&operation, params))
-        .transpose();
-    build(node, verb, operation, route, body, query)
-}
-
-fn build(
-    node: &Node,
-    verb: Verb,
-    operation: Operation,
-    route: &'static str,
-    body: Result<Option<Box<RawValue>>, Error>,
-    query: Result<Option<Vec<(String, String)>>, Error>,
-) -> Call {
-    let request = (|| {
-        let segments = node.segments(&operation, route)?;
-        let mut request =
-            crate::ApiRequest::with_segments(verb.method(), segments, operation.clone());
-        if let Some(pairs) = query? {
-            request = request.queries(pairs);
-        }
-        if let Some(body) = body? {
-            request = request.json(&body)?;
-        }
-        Ok(request)
-    })();
-    Call {
-        client: node.client.clone(),
-        operation,
-        request,
+        .transpose()?;
+    let mut request = request(node, verb, operation, route)?;
+    if let Some(pairs) = pairs {
+        request = request.queries(pairs);
+    }
+    match body {
+        Some(body) => request.json(body),
+        None => Ok(request),
     }
 }
 
-/// Sends a call and returns the success response with its operation.
-fn send(call: Call) -> BoxFuture<'static, Result<(Operation, http::Response<Bytes>), Error>> {
-    async move {
-        let response = call.client.send(call.request?).await?;
-        Ok((call.operation, response))
-    }
-    .boxed()
-}
-
-/// Decodes one record of a list, with the record's position in the error path.
-fn decode_record<T: DeserializeOwned>(
-    operation: &Operation,
-    record: &RawValue,
-    index: Option<usize>,
-) -> Result<T, Error> {
-    let response = http::Response::new(Bytes::copy_from_slice(record.get().as_bytes()));
-    decode_json(operation, &response).map_err(|error| match (error, index) {
-        (Error::Decode(mut decode), Some(index)) => {
-            decode.path = if decode.path == "." {
-                format!("[{index}]")
-            } else {
-                format!("[{index}].{}", decode.path)
-            };
-            Error::Decode(decode)
-        }
-        (error, _) => error,
-    })
-}
-
-fn decode_records<T: DeserializeOwned>(
-    operation: &Operation,
-    records: Vec<Record>,
-) -> Result<Vec<T>, Error> {
-    records
-        .iter()
-        .enumerate()
-        .map(|(index, record)| decode_record(operation, record, Some(index)))
-        .collect()
-}
-
-/// The paging layer over raw records, named from the route (the generator checks that this gives
-/// the spec's operationId).
-fn records(node: &Node, id: &'static str, route: &'static str) -> Result<Endpoint<Record>, Error> {
-    let operation = operation(GET, id, route);
-    let segments = node.segments(&operation, route)?;
-    Ok(Endpoint::at(node.client.clone(), segments, route))
-}
-
-/// `GET` one page of a list.
+/// `GET` of a list: the records matching `query`, page after page.
 pub(crate) fn list<T>(
     node: &Node,
     id: &'static str,
     route: &'static str,
     query: &ListQuery,
-) -> ApiFuture<Vec<T>>
-where
-    T: DeserializeOwned + Send + 'static,
-{
-    list_records(node, id, route, query.clone())
-        .map(move |result| {
-            result.and_then(|records| decode_records(&operation(GET, id, route), records))
-        })
-        .boxed()
-}
-
-fn list_records(
-    node: &Node,
-    id: &'static str,
-    route: &'static str,
-    query: ListQuery,
-) -> BoxFuture<'static, Result<Vec<Record>, Error>> {
-    let endpoint = records(node, id, route);
-    async move { endpoint?.list(&query).await }.boxed()
-}
-
-/// Every record of a list, page after page.
-pub(crate) fn stream<T>(
-    node: &Node,
-    id: &'static str,
-    route: &'static str,
-    query: &ListQuery,
-) -> ApiStream<T>
-where
-    T: DeserializeOwned + Send + 'static,
-{
-    let operation = operation(GET, id, route);
-    record_stream(node, id, route, query)
-        .map(move |result| result.and_then(|record| decode_record(&operation, &record, None)))
-        .boxed()
-}
-
-fn record_stream(
-    node: &Node,
-    id: &'static str,
-    route: &'static str,
-    query: &ListQuery,
-) -> ApiStream<Record> {
-    match records(node, id, route) {
-        Ok(endpoint) => endpoint.stream(query),
-        Err(error) => futures::stream::once(future::ready(Err(error))).boxed(),
-    }
-}
-
-/// Every page of a list.
-pub(crate) fn pages<T>(
-    node: &Node,
-    id: &'static str,
-    route: &'static str,
-    query: &ListQuery,
-) -> ApiStream<Page<T>>
-where
-    T: DeserializeOwned + Send + 'static,
-{
-    let operation = operation(GET, id, route);
-    page_stream(node, id, route, query)
-        .map(move |result| {
-            result.and_then(|page| {
-                let items = decode_records(&operation, page.items)?;
-                Ok(Page::new(items, page.links, page.url))
-            })
-        })
-        .boxed()
-}
-
-fn page_stream(
-    node: &Node,
-    id: &'static str,
-    route: &'static str,
-    query: &ListQuery,
-) -> ApiStream<Page<Record>> {
-    match records(node, id, route) {
-        Ok(endpoint) => endpoint.pages(query),
-        Err(error) => futures::stream::once(future::ready(Err(error))).boxed(),
-    }
-}
-
-/// The `{"count": N}` body of a count route.
-#[derive(serde::Deserialize)]
-struct CountBody {
-    count: u64,
+) -> List<T> {
+    let base = request(node, Verb::Get, Operation::safe(id, route), route);
+    List::new(node.client.clone(), base, query)
 }
 
 /// `GET …/count` with the filters of `query`.
@@ -412,193 +246,133 @@ pub(crate) fn count(
     id: &'static str,
     route: &'static str,
     query: &ListQuery,
-) -> ApiFuture<u64> {
-    let call = build(
-        node,
-        GET,
-        operation(GET, id, route),
-        route,
-        Ok(None),
-        Ok(Some(query.count_pairs())),
-    );
-    send(call)
-        .map(|result| {
-            let (operation, response) = result?;
-            let body: CountBody = decode_json(&operation, &response)?;
-            Ok(body.count)
-        })
-        .boxed()
+) -> Call<u64> {
+    let request = request(node, Verb::Get, Operation::safe(id, route), route)
+        .map(|request| listing::count_request(request, query));
+    Call::new(node.client.clone(), request, call::count)
 }
 
 /// `POST …/search`: the filters of `query` in the body, fields and paging in the query string.
-/// A read, so it is declared safe to repeat although it is a `POST`.
+/// A read, so the generator declares it safe to repeat although it is a `POST`.
 pub(crate) fn search<T>(
     node: &Node,
     id: &'static str,
     route: &'static str,
     query: &ListQuery,
-) -> ApiFuture<Vec<T>>
+) -> Call<Vec<T>>
 where
-    T: DeserializeOwned + Send + 'static,
+    T: DeserializeOwned,
 {
-    search_records(node, id, route, query)
-        .map(|result| {
-            let (operation, records) = result?;
-            decode_records(&operation, records)
-        })
-        .boxed()
-}
-
-fn search_records(
-    node: &Node,
-    id: &'static str,
-    route: &'static str,
-    query: &ListQuery,
-) -> BoxFuture<'static, Result<(Operation, Vec<Record>), Error>> {
-    let operation = Operation::safe(id, route);
-    if let Err(error) = query.validate(operation.name()) {
-        return future::ready(Err(error)).boxed();
-    }
-    let body = serde_json::value::to_raw_value(&query.search_body())
-        .map(Some)
-        .map_err(|e| Error::Build {
-            operation: operation.name().to_owned(),
-            message: "the search body could not be serialised".to_owned(),
-            source: Some(Box::new(e)),
-        });
-    // Built with a safe operation: a search only reads, whatever its method.
-    let call = build(
-        node,
-        POST,
-        operation,
-        route,
-        body,
-        Ok(Some(query.search_pairs())),
-    );
-    send(call)
-        .map(|result| {
-            let (operation, response) = result?;
-            let records: Vec<Record> = decode_json(&operation, &response)?;
-            Ok((operation, records))
-        })
-        .boxed()
+    let request = request(node, Verb::Post, Operation::safe(id, route), route)
+        .and_then(|request| listing::search_request(request, query));
+    Call::json(node.client.clone(), request)
 }
 
 /// A call whose success body decodes as `T`.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn json<B, P, T>(
     node: &Node,
     verb: Verb,
+    idempotency: Idempotency,
     id: &'static str,
     route: &'static str,
     body: Option<&B>,
     params: Option<&P>,
-) -> ApiFuture<T>
+) -> Call<T>
 where
     B: Serialize + ?Sized,
     P: Serialize + ?Sized,
-    T: DeserializeOwned + Send + 'static,
+    T: DeserializeOwned,
 {
-    send(prepare(node, verb, id, route, body, params))
-        .map(|result| {
-            let (operation, response) = result?;
-            decode_json(&operation, &response)
-        })
-        .boxed()
+    let request = prepare(node, verb, idempotency, id, route, body, params);
+    Call::json(node.client.clone(), request)
 }
 
 /// A call whose success body, when there is one, decodes as `T`; an empty body is `None`.
 #[allow(dead_code, reason = "only accessors of some area features use it")]
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn json_opt<B, P, T>(
     node: &Node,
     verb: Verb,
+    idempotency: Idempotency,
     id: &'static str,
     route: &'static str,
     body: Option<&B>,
     params: Option<&P>,
-) -> ApiFuture<Option<T>>
+) -> Call<Option<T>>
 where
     B: Serialize + ?Sized,
     P: Serialize + ?Sized,
-    T: DeserializeOwned + Send + 'static,
+    T: DeserializeOwned,
 {
-    send(prepare(node, verb, id, route, body, params))
-        .map(|result| {
-            let (operation, response) = result?;
-            if response.body().iter().all(u8::is_ascii_whitespace) {
-                return Ok(None);
-            }
-            decode_json(&operation, &response).map(Some)
-        })
-        .boxed()
+    let request = prepare(node, verb, idempotency, id, route, body, params);
+    Call::new(node.client.clone(), request, call::json_opt::<T>)
 }
 
 /// A call whose success body is not read.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn unit<B, P>(
     node: &Node,
     verb: Verb,
+    idempotency: Idempotency,
     id: &'static str,
     route: &'static str,
     body: Option<&B>,
     params: Option<&P>,
-) -> ApiFuture<()>
+) -> Call<()>
 where
     B: Serialize + ?Sized,
     P: Serialize + ?Sized,
 {
-    send(prepare(node, verb, id, route, body, params))
-        .map(|result| result.map(drop))
-        .boxed()
+    let request = prepare(node, verb, idempotency, id, route, body, params);
+    Call::new(node.client.clone(), request, call::unit)
 }
 
 /// A call whose success body is returned as raw bytes (files, images).
 #[allow(dead_code, reason = "only accessors of some area features use it")]
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn bytes<B, P>(
     node: &Node,
     verb: Verb,
+    idempotency: Idempotency,
     id: &'static str,
     route: &'static str,
     body: Option<&B>,
     params: Option<&P>,
-) -> ApiFuture<Bytes>
+) -> Call<Bytes>
 where
     B: Serialize + ?Sized,
     P: Serialize + ?Sized,
 {
-    send(prepare(node, verb, id, route, body, params))
-        .map(|result| result.map(|(_, response)| response.into_body()))
-        .boxed()
+    let request = prepare(node, verb, idempotency, id, route, body, params);
+    Call::new(node.client.clone(), request, call::bytes)
 }
 
 /// `PATCH` with a JSON Patch document; an empty patch is refused before anything is sent.
 pub(crate) fn patch<P, T>(
     node: &Node,
+    idempotency: Idempotency,
     id: &'static str,
     route: &'static str,
     patch: &Patch,
     params: Option<&P>,
-) -> ApiFuture<T>
+) -> Call<T>
 where
     P: Serialize + ?Sized,
-    T: DeserializeOwned + Send + 'static,
+    T: DeserializeOwned,
 {
-    if patch.is_empty() {
-        return future::ready(Err(Error::build(id, "the patch has no operations"))).boxed();
-    }
-    json(node, PATCH, id, route, Some(&patch.to_value()), params)
+    let request = prepare(node, PATCH, idempotency, id, route, NO_BODY, params)
+        .and_then(|request| crate::endpoint::patch_body(request, patch));
+    Call::json(node.client.clone(), request)
 }
 
 /// `GET` of one record, `None` when the server answers 404.
-pub(crate) fn get_opt<T>(node: &Node, id: &'static str, route: &'static str) -> ApiFuture<Option<T>>
+pub(crate) fn get_opt<T>(node: &Node, id: &'static str, route: &'static str) -> Call<Option<T>>
 where
-    T: DeserializeOwned + Send + 'static,
+    T: DeserializeOwned,
 {
-    json::<(), (), T>(node, GET, id, route, None, None)
-        .map(|result| match result {
-            Ok(record) => Ok(Some(record)),
-            Err(error) if error.is_not_found() => Ok(None),
-            Err(error) => Err(error),
-        })
-        .boxed()
+    let request = prepare(node, GET, SAFE, id, route, NO_BODY, NO_PARAMS);
+    Call::new(node.client.clone(), request, call::found::<T>)
 }
 
 #[cfg(test)]
@@ -618,7 +392,7 @@ mod tests {
     }
 
     fn op() -> Operation {
-        operation(GET, "getX", "/x")
+        Operation::safe("getX", "/x")
     }
 
     #[test]
@@ -697,31 +471,34 @@ mod tests {
         assert!(error.to_string().contains("`a`"), "{error}");
     }
 
-    #[derive(Debug, serde::Deserialize, PartialEq)]
-    struct Record {
-        id: u32,
-        name: String,
-    }
-
     #[test]
-    fn records_decode_one_by_one_with_their_position() {
-        let body = Bytes::from_static(br#"[{"id": 1, "name": "a"}, {"id": "two", "name": "b"}]"#);
-        let records: Vec<Box<RawValue>> =
-            decode_json(&op(), &http::Response::new(body)).expect("raw records");
-        assert_eq!(records.len(), 2);
-        let first: Record = decode_record(&op(), &records[0], Some(0)).expect("decodes");
-        assert_eq!(
-            first,
-            Record {
-                id: 1,
-                name: "a".into()
-            }
+    fn calls_carry_the_spec_name_route_and_idempotency() {
+        let node = Node::root(&client()).push("5".into());
+        let call: Call<serde_json::Value> = json(
+            &node,
+            PUT,
+            IDEMPOTENT,
+            "putServiceTicketsById",
+            "/service/tickets/{id}",
+            Some(&serde_json::json!({"summary": "x"})),
+            NO_PARAMS,
         );
-        let error = decode_records::<Record>(&op(), records).expect_err("bad id");
-        let Error::Decode(decode) = error else {
-            panic!("not a decode error: {error}");
-        };
-        assert_eq!(decode.path, "[1].id");
-        assert_eq!(decode.operation, "getX");
+        let request = call.request().expect("built");
+        assert_eq!(request.operation().name(), "putServiceTicketsById");
+        assert_eq!(request.operation().route(), "/service/tickets/{id}");
+        assert_eq!(request.operation().idempotency(), IDEMPOTENT);
+        assert_eq!(request.path(), "/service/tickets/5");
+        assert_eq!(request.body(), Some(&br#"{"summary":"x"}"#[..]));
+
+        let empty: Call<serde_json::Value> = patch(
+            &node,
+            NON_IDEMPOTENT,
+            "patchServiceTicketsById",
+            "/service/tickets/{id}",
+            &Patch::new(),
+            NO_PARAMS,
+        );
+        let error = empty.request().expect_err("an empty patch");
+        assert!(error.to_string().contains("no operations"), "{error}");
     }
 }

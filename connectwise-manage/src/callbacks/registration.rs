@@ -10,8 +10,6 @@ use crate::list_query::ListQuery;
 use crate::models::CallbackEntry;
 use crate::patch::Patch;
 
-const ROUTE: &str = "/system/callbacks";
-
 /// What [`Client::ensure_callback`] did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -64,16 +62,17 @@ impl Client {
     /// ```
     pub async fn ensure_callback(&self, wanted: &CallbackEntry) -> Result<EnsuredCallback, Error> {
         let key = Key::of_wanted(wanted)?;
-        let endpoint = self.endpoint::<CallbackEntry>(ROUTE);
-        let mut matches: Vec<CallbackEntry> = endpoint
-            .stream(&ListQuery::new())
+        let callbacks = self.system().callbacks();
+        let mut matches: Vec<CallbackEntry> = callbacks
+            .list(&ListQuery::new())
+            .by_item()
             .try_filter(|entry| futures::future::ready(key.matches(entry)))
             .try_collect()
             .await?;
         if matches.is_empty() {
             let mut body = wanted.clone();
             body.object_id = Some(key.object_id);
-            let entry = endpoint.create(&body).await?;
+            let entry = callbacks.create(&body).await?;
             return Ok(EnsuredCallback {
                 change: CallbackChange::Created,
                 entry,
@@ -93,7 +92,7 @@ impl Client {
         let id = existing
             .id
             .ok_or_else(|| Error::build("ensureCallback", "a matching callback entry has no id"))?;
-        let entry = endpoint.patch(i64::from(id), &patch).await?;
+        let entry = callbacks.id(id).patch(&patch).await?;
         Ok(EnsuredCallback {
             change: CallbackChange::Updated,
             entry,

@@ -103,6 +103,7 @@ pub(crate) fn set_value_by_caption(
             ids: several
                 .iter()
                 .filter_map(|&index| fields[index].get("id").and_then(Value::as_i64))
+                .filter_map(|id| i32::try_from(id).ok())
                 .collect(),
         }),
     }

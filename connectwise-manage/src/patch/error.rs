@@ -94,7 +94,7 @@ pub enum PatchError {
         /// How many elements matched.
         count: usize,
         /// The `id` of each matching element, where it has a numeric one.
-        ids: Vec<i64>,
+        ids: Vec<i32>,
     },
 }
 
@@ -109,12 +109,24 @@ fn format_captions(captions: &[String]) -> String {
         .join(", ")
 }
 
-fn format_ids(ids: &[i64]) -> String {
+fn format_ids(ids: &[i32]) -> String {
     if ids.is_empty() {
         return "none".to_owned();
     }
     ids.iter()
-        .map(i64::to_string)
+        .map(i32::to_string)
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// Lets `?` turn a PatchError into the crate's one error type, as an
+/// [`Error::Build`](msp_common::Error::Build): nothing was sent.
+impl From<PatchError> for msp_common::Error {
+    fn from(error: PatchError) -> Self {
+        msp_common::Error::Build {
+            operation: "patch".to_owned(),
+            message: error.to_string(),
+            source: Some(Box::new(error)),
+        }
+    }
 }

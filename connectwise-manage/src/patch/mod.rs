@@ -124,7 +124,7 @@ impl Patch {
     }
 
     /// Sets `status` by id: `{"op":"replace","path":"status","value":{"id":id}}`.
-    pub fn status_id(self, id: i64) -> Self {
+    pub fn status_id(self, id: i32) -> Self {
         self.reference_at("status", Reference::id(id))
     }
 
@@ -134,7 +134,7 @@ impl Patch {
     }
 
     /// Sets `board` by id.
-    pub fn board_id(self, id: i64) -> Self {
+    pub fn board_id(self, id: i32) -> Self {
         self.reference_at("board", Reference::id(id))
     }
 
@@ -144,12 +144,12 @@ impl Patch {
     }
 
     /// Sets `priority` by id.
-    pub fn priority_id(self, id: i64) -> Self {
+    pub fn priority_id(self, id: i32) -> Self {
         self.reference_at("priority", Reference::id(id))
     }
 
     /// Sets `company` by id.
-    pub fn company_id(self, id: i64) -> Self {
+    pub fn company_id(self, id: i32) -> Self {
         self.reference_at("company", Reference::id(id))
     }
 
@@ -159,12 +159,12 @@ impl Patch {
     }
 
     /// Sets `contact` by id.
-    pub fn contact_id(self, id: i64) -> Self {
+    pub fn contact_id(self, id: i32) -> Self {
         self.reference_at("contact", Reference::id(id))
     }
 
     /// Sets `owner` (a member) by id.
-    pub fn owner_id(self, id: i64) -> Self {
+    pub fn owner_id(self, id: i32) -> Self {
         self.reference_at("owner", Reference::id(id))
     }
 
@@ -277,16 +277,6 @@ impl Patch {
         self.operations.is_empty()
     }
 
-    /// The body as a JSON array value.
-    pub fn to_value(&self) -> Value {
-        Value::Array(
-            self.operations
-                .iter()
-                .map(PatchOperation::to_value)
-                .collect(),
-        )
-    }
-
     fn reference_at(self, path: &'static str, reference: Reference) -> Self {
         self.push(PatchOperation::Replace {
             path: PatchPath::trusted(path),
@@ -358,7 +348,7 @@ mod tests {
     }
 
     #[test]
-    fn to_value_matches_serialize() {
+    fn serialises_to_the_operations_in_order() {
         let patch = Patch::new()
             .status_id(1)
             .remove("summary")
@@ -366,8 +356,12 @@ mod tests {
             .add("communicationItems/-", serde_json::json!({"value": "x"}))
             .expect("valid path");
         assert_eq!(
-            patch.to_value(),
-            serde_json::to_value(&patch).expect("serialises")
+            serde_json::to_value(&patch).expect("serialises"),
+            serde_json::json!([
+                {"op": "replace", "path": "status", "value": {"id": 1}},
+                {"op": "remove", "path": "summary"},
+                {"op": "add", "path": "communicationItems/-", "value": {"value": "x"}},
+            ])
         );
         assert_eq!(patch.len(), 3);
     }

@@ -1,6 +1,6 @@
 //! A single JSON Patch operation in the form ConnectWise accepts.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::PatchPath;
 
@@ -56,17 +56,6 @@ impl PatchOperation {
             Self::Remove { .. } => None,
         }
     }
-
-    /// The operation as the JSON object that is sent.
-    pub fn to_value(&self) -> Value {
-        let mut object = Map::new();
-        object.insert("op".to_owned(), Value::from(self.op()));
-        object.insert("path".to_owned(), Value::from(self.path().as_str()));
-        if let Some(value) = self.value() {
-            object.insert("value".to_owned(), value.clone());
-        }
-        Value::Object(object)
-    }
 }
 
 #[cfg(test)]
@@ -98,8 +87,5 @@ mod tests {
             serde_json::to_value(&clear).expect("serialises"),
             json!({"op": "add", "path": "summary", "value": null})
         );
-        for op in [&replace, &remove, &clear] {
-            assert_eq!(op.to_value(), serde_json::to_value(op).expect("serialises"));
-        }
     }
 }

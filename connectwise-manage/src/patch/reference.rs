@@ -22,7 +22,7 @@ use serde_json::{Map, Value};
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Reference {
     /// The record's numeric `id`.
-    Id(i64),
+    Id(i32),
     /// The record's `identifier` (companies, members and a few other types have one).
     Identifier(String),
     /// The record's `name`, which ConnectWise matches to find the record.
@@ -31,7 +31,7 @@ pub enum Reference {
 
 impl Reference {
     /// A reference by numeric id: `{"id": id}`.
-    pub fn id(id: i64) -> Self {
+    pub fn id(id: i32) -> Self {
         Self::Id(id)
     }
 

@@ -76,3 +76,15 @@ pub enum QueryError {
     #[error("a fields list needs at least one field path")]
     EmptyFields,
 }
+
+/// Lets `?` turn a QueryError into the crate's one error type, as an
+/// [`Error::Build`](msp_common::Error::Build): nothing was sent.
+impl From<QueryError> for msp_common::Error {
+    fn from(error: QueryError) -> Self {
+        msp_common::Error::Build {
+            operation: "query".to_owned(),
+            message: error.to_string(),
+            source: Some(Box::new(error)),
+        }
+    }
+}

@@ -158,3 +158,15 @@ impl fmt::Display for Found {
         }
     }
 }
+
+/// Lets `?` turn a ParseError into the crate's one error type, as an
+/// [`Error::Build`](msp_common::Error::Build): nothing was sent.
+impl From<ParseError> for msp_common::Error {
+    fn from(error: ParseError) -> Self {
+        msp_common::Error::Build {
+            operation: "conditions".to_owned(),
+            message: error.to_string(),
+            source: Some(Box::new(error)),
+        }
+    }
+}

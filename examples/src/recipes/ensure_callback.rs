@@ -158,7 +158,8 @@ pub async fn run(client: &Client, options: &CallbackOptions) -> Result<CallbackR
     let matching: Vec<CallbackEntry> = client
         .system()
         .callbacks()
-        .stream(&ListQuery::new())
+        .list(&ListQuery::new())
+        .by_item()
         .try_filter(|entry| {
             let same = |a: &Option<String>, b: &str| {
                 a.as_deref().is_some_and(|a| a.eq_ignore_ascii_case(b))

@@ -241,7 +241,7 @@ pub async fn run(client: &Client, options: &LogTimeOptions) -> Result<LogTimeRep
         Some(status) if !options.apply => CloseOutcome::WouldClose(status.name),
         Some(status) => {
             ticket_handle
-                .patch(&Patch::new().status_id(i64::from(status.id)))
+                .patch(&Patch::new().status_id(status.id))
                 .await?;
             CloseOutcome::Closed(status.name)
         }

@@ -33,7 +33,8 @@ pub async fn by_names(
         .fields(Fields::new(["id", "name"])?);
     Ok(client
         .endpoint::<NamedRecord>(path)
-        .stream(&query)
+        .list(&query)
+        .by_item()
         .try_collect()
         .await?)
 }

@@ -290,7 +290,8 @@ async fn companies(client: &Client, devices: &[Device]) -> Result<Vec<(i32, Stri
     let found: Vec<Company> = client
         .company()
         .companies()
-        .stream(&query)
+        .list(&query)
+        .by_item()
         .try_collect()
         .await?;
     Ok(found
@@ -315,7 +316,8 @@ async fn existing_names(
     let found: Vec<CompanyConfiguration> = client
         .company()
         .configurations()
-        .stream(&query)
+        .list(&query)
+        .by_item()
         .try_collect()
         .await?;
     Ok(found

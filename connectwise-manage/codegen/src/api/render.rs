@@ -1,15 +1,16 @@
 //! Writing the accessor tree out as Rust: one file per area root, plus `mod.rs`.
 //!
 //! Every accessor is a small non-async method whose body is one call into the hand-written
-//! runtime (`connectwise-manage/src/api/runtime.rs`) with the operation's id, its path template
-//! and its arguments. The runtime does the work in non-generic code; only decoding is generic, so
-//! thousands of accessors compile to little code.
+//! runtime (`connectwise-manage/src/api/runtime.rs`) with the operation's id, its path template,
+//! its idempotency (decided here, in `idempotency`) and its arguments, and returns a typed
+//! request value (`rt::Call<T>` or `rt::List<T>`). The engine that sends them is non-generic;
+//! only decoding is generic, so thousands of accessors compile to little code.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use crate::areas::Placement;
-use crate::docs::code;
+use crate::docs::{code, plain_names};
 use crate::emit::{attr, cfg_attr, doc_lines, field_decl};
 use crate::error::Error;
 use crate::naming::needs_rename;
@@ -256,7 +257,7 @@ impl Renderer<'_> {
             op.method,
             op.call_path,
             code(&op.id),
-            sentence(&op.summary)
+            sentence(&plain_names(&op.summary))
         );
         let id = format!("\"{}\"", op.id.escape_default());
         let path = format!("\"{}\"", op.call_path.escape_default());
@@ -284,34 +285,17 @@ impl Renderer<'_> {
                 };
                 let query = "query: &rt::ListQuery".to_owned();
                 let variants: Vec<(&str, &str, String, &str)> = match placed.role {
-                    Role::List => {
-                        let record = record.clone().unwrap_or_default();
-                        vec![
-                            (
-                                "list",
-                                "One page of records, filtered, ordered and paged by `query`.",
-                                format!("rt::ApiFuture<Vec<{record}>>"),
-                                "rt::list",
-                            ),
-                            (
-                                "stream",
-                                "Every record matching `query`, following the pages.",
-                                format!("rt::ApiStream<{record}>"),
-                                "rt::stream",
-                            ),
-                            (
-                                "pages",
-                                "Every page of records matching `query`, for callers that \
-                                 checkpoint page by page.",
-                                format!("rt::ApiStream<rt::Page<{record}>>"),
-                                "rt::pages",
-                            ),
-                        ]
-                    }
+                    Role::List => vec![(
+                        "list",
+                        "The records matching `query`: await it for the first page, or read \
+                         every page with `by_item()`, `by_page()` or `all()`.",
+                        format!("rt::List<{}>", record.clone().unwrap_or_default()),
+                        "rt::list",
+                    )],
                     Role::Count => vec![(
                         "count",
                         "How many records match the filters of `query`.",
-                        "rt::ApiFuture<u64>".to_owned(),
+                        "rt::Call<u64>".to_owned(),
                         "rt::count",
                     )],
                     _ => vec![(
@@ -319,7 +303,7 @@ impl Renderer<'_> {
                         "One page of records matching `query`, with the filters in the request \
                          body (for filters too long for a URL). A read: safe to repeat, although \
                          it is a `POST`.",
-                        format!("rt::ApiFuture<Vec<{}>>", record.clone().unwrap_or_default()),
+                        format!("rt::Call<Vec<{}>>", record.clone().unwrap_or_default()),
                         "rt::search",
                     )],
                 };
@@ -366,6 +350,7 @@ impl Renderer<'_> {
                     if !patch_call {
                         args.push(format!("rt::{}", verb(op.method)));
                     }
+                    args.push(format!("rt::{}", idempotency(placed)));
                     args.push(id.clone());
                     args.push(path.clone());
                     match &body_arg {
@@ -442,7 +427,7 @@ impl Renderer<'_> {
                         &gate,
                         "get_opt",
                         &["&self".to_owned()],
-                        &format!("rt::ApiFuture<Option<{}>>", qualified(ty)),
+                        &format!("rt::Call<Option<{}>>", qualified(ty)),
                         "rt::get_opt",
                         &["&self.0".to_owned(), id.clone(), path.clone()],
                     )?);
@@ -686,13 +671,13 @@ fn role_sentence(placed: &Placed) -> String {
 /// The runtime function that decodes the reply, and the return type.
 fn reply_call(placed: &Placed) -> Result<(&'static str, String), Error> {
     Ok(match &placed.op.reply {
-        Reply::Json(ty) => ("rt::json", format!("rt::ApiFuture<{}>", qualified(ty))),
+        Reply::Json(ty) => ("rt::json", format!("rt::Call<{}>", qualified(ty))),
         Reply::Optional(ty) => (
             "rt::json_opt",
-            format!("rt::ApiFuture<Option<{}>>", qualified(ty)),
+            format!("rt::Call<Option<{}>>", qualified(ty)),
         ),
-        Reply::Unit => ("rt::unit", "rt::ApiFuture<()>".to_owned()),
-        Reply::Bytes => ("rt::bytes", "rt::ApiFuture<rt::Bytes>".to_owned()),
+        Reply::Unit => ("rt::unit", "rt::Call<()>".to_owned()),
+        Reply::Bytes => ("rt::bytes", "rt::Call<rt::Bytes>".to_owned()),
         Reply::Count => {
             return Err(Error::Naming(format!(
                 "{}: a count reply outside a count role",
@@ -700,6 +685,18 @@ fn reply_call(placed: &Placed) -> Result<(&'static str, String), Error> {
             )));
         }
     })
+}
+
+/// Whether the operation may be repeated, as the accessor declares it to the retry layer: the one
+/// place this is decided for generated operations. Reads are safe, `PUT` and `DELETE` replace or
+/// remove a record and are idempotent, `POST` and `PATCH` are never repeated after an answer that
+/// may have been lost.
+fn idempotency(placed: &Placed) -> &'static str {
+    match (placed.role, placed.op.method) {
+        (Role::List | Role::Count | Role::Search, _) | (_, Method::Get) => "SAFE",
+        (_, Method::Put | Method::Delete) => "IDEMPOTENT",
+        (_, Method::Post | Method::Patch) => "NON_IDEMPOTENT",
+    }
 }
 
 fn verb(method: Method) -> &'static str {
@@ -738,7 +735,15 @@ pub fn render_mod(version: &str, files: &[File]) -> String {
     let mut out = format!(
         "//! Accessors generated from the ConnectWise Manage OpenAPI spec {version}.\n//!\n{GENERATED_NOTE}\n"
     );
-    out.push_str("use super::runtime as rt;\nuse crate::models as m;\n");
+    out.push_str("use super::runtime as rt;\nuse crate::models as m;\n\n");
+    out.push_str(
+        "/// The version of the ConnectWise spec the accessors and models were generated from, sent as\n\
+         /// the default model version ([`DEFAULT_API_VERSION`](crate::DEFAULT_API_VERSION)).\n",
+    );
+    out.push_str(&format!(
+        "pub const SPEC_VERSION: &str = \"{}\";\n",
+        version.escape_default()
+    ));
     for file in files {
         out.push('\n');
         let cfg = file
@@ -749,12 +754,7 @@ pub fn render_mod(version: &str, files: &[File]) -> String {
             out.push_str(line);
             out.push('\n');
         }
-        out.push_str(&format!("mod {};\n", file.module));
-        if let Some(line) = &cfg {
-            out.push_str(line);
-            out.push('\n');
-        }
-        out.push_str(&format!("pub use self::{}::*;\n", file.module));
+        out.push_str(&format!("pub mod {};\n", file.module));
     }
     out
 }

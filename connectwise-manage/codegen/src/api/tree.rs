@@ -49,19 +49,20 @@ pub const METHOD_NAMES: [&str; 19] = [
 ];
 
 /// Methods `Client` has by hand; an area root named like one gets the suffix `_area`.
-pub const CLIENT_METHODS: [&str; 14] = [
+pub const CLIENT_METHODS: [&str; 15] = [
     "api_version",
     "base_url",
     "builder",
+    "call",
     "codebase",
     "company_id",
     "company_info",
     "endpoint",
+    "execute",
     "from_env",
     "get_json",
     "impersonate",
-    "send",
-    "send_json",
+    "paginate",
     "shared",
     "site",
 ];
@@ -82,7 +83,7 @@ pub enum Step {
 /// What an operation is to its node.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Role {
-    /// `GET` of a list: `list`, `stream`, `pages`.
+    /// `GET` of a list: `list`.
     List,
     /// `GET …/count`: `count`.
     Count,
@@ -212,24 +213,25 @@ pub fn build(operations: Vec<ApiOperation>) -> Result<Vec<Node>, Error> {
         } else {
             field_ident(&spelling)
         };
-        let base = pascal_case(&spelling);
         let resource = format!("/{spelling}");
+        // Each root is its own module (`api::service`), so names below it leave the root out:
+        // `api::service::TicketsById`, not `ServiceTicketsById`.
         roots.push(finish(
             builder,
             Step::Root(spelling.clone()),
-            format!("{base}Area"),
-            &base,
+            "Area".to_owned(),
+            "",
             accessor,
             resource,
         )?);
     }
-    let mut names = BTreeSet::new();
     for root in &roots {
+        let mut names = BTreeSet::new();
         for node in root.walk() {
             if !names.insert(node.type_name.clone()) {
                 return Err(Error::Naming(format!(
-                    "two handles are named `{}`",
-                    node.type_name
+                    "two handles under `{}` are named `{}`",
+                    root.resource, node.type_name
                 )));
             }
         }
@@ -432,7 +434,6 @@ fn single_type(types: &BTreeSet<ParamType>, parent: &str) -> Result<ParamType, E
 pub fn method_names(placed: &Placed, is_record: bool) -> Vec<String> {
     let base = placed.role.method();
     let mut names = match placed.role {
-        Role::List => vec!["list".to_owned(), "stream".to_owned(), "pages".to_owned()],
         _ => vec![base.to_owned()],
     };
     let takes_params = !matches!(placed.role, Role::List | Role::Count | Role::Search)

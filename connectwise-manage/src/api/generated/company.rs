@@ -10,8 +10,8 @@ impl crate::Client {
     /// Handle for the paths under `/company` (the `company` area).
     ///
     /// Part of the typed core: always available.
-    pub fn company(&self) -> CompanyArea {
-        CompanyArea(rt::Node::root(self))
+    pub fn company(&self) -> Area {
+        Area(rt::Node::root(self))
     }
 }
 
@@ -19,172 +19,172 @@ impl crate::Client {
 ///
 /// Part of the typed core: always available.
 #[derive(Clone, Debug)]
-pub struct CompanyArea(rt::Node);
+pub struct Area(rt::Node);
 
-impl CompanyArea {
+impl Area {
     /// `/company/addressFormats`.
     #[cfg(feature = "company")]
-    pub fn address_formats(&self) -> CompanyAddressFormats {
-        CompanyAddressFormats(self.0.clone())
+    pub fn address_formats(&self) -> AddressFormats {
+        AddressFormats(self.0.clone())
     }
 
     /// `/company/communicationTypes`.
     #[cfg(feature = "company")]
-    pub fn communication_types(&self) -> CompanyCommunicationTypes {
-        CompanyCommunicationTypes(self.0.clone())
+    pub fn communication_types(&self) -> CommunicationTypes {
+        CommunicationTypes(self.0.clone())
     }
 
     /// `/company/companies`.
-    pub fn companies(&self) -> CompanyCompanies {
-        CompanyCompanies(self.0.clone())
+    pub fn companies(&self) -> Companies {
+        Companies(self.0.clone())
     }
 
     /// `/company/companyPickerItems`.
     #[cfg(feature = "company")]
-    pub fn company_picker_items(&self) -> CompanyCompanyPickerItems {
-        CompanyCompanyPickerItems(self.0.clone())
+    pub fn company_picker_items(&self) -> CompanyPickerItems {
+        CompanyPickerItems(self.0.clone())
     }
 
     /// `/company/companyTypeAssociations`.
     #[cfg(feature = "company")]
-    pub fn company_type_associations(&self) -> CompanyCompanyTypeAssociations {
-        CompanyCompanyTypeAssociations(self.0.clone())
+    pub fn company_type_associations(&self) -> CompanyTypeAssociations {
+        CompanyTypeAssociations(self.0.clone())
     }
 
     /// `/company/configurations`.
-    pub fn configurations(&self) -> CompanyConfigurations {
-        CompanyConfigurations(self.0.clone())
+    pub fn configurations(&self) -> Configurations {
+        Configurations(self.0.clone())
     }
 
     /// `/company/contact`.
     #[cfg(feature = "company")]
-    pub fn contact(&self) -> CompanyContact {
-        CompanyContact(self.0.clone())
+    pub fn contact(&self) -> Contact {
+        Contact(self.0.clone())
     }
 
     /// `/company/contactTypeAssociations`.
     #[cfg(feature = "company")]
-    pub fn contact_type_associations(&self) -> CompanyContactTypeAssociations {
-        CompanyContactTypeAssociations(self.0.clone())
+    pub fn contact_type_associations(&self) -> ContactTypeAssociations {
+        ContactTypeAssociations(self.0.clone())
     }
 
     /// `/company/contacts`.
-    pub fn contacts(&self) -> CompanyContacts {
-        CompanyContacts(self.0.clone())
+    pub fn contacts(&self) -> Contacts {
+        Contacts(self.0.clone())
     }
 
     /// `/company/countries`.
     #[cfg(feature = "company")]
-    pub fn countries(&self) -> CompanyCountries {
-        CompanyCountries(self.0.clone())
+    pub fn countries(&self) -> Countries {
+        Countries(self.0.clone())
     }
 
     /// `/company/entityTypes`.
     #[cfg(feature = "company")]
-    pub fn entity_types(&self) -> CompanyEntityTypes {
-        CompanyEntityTypes(self.0.clone())
+    pub fn entity_types(&self) -> EntityTypes {
+        EntityTypes(self.0.clone())
     }
 
     /// `/company/expenseTypes`.
     #[cfg(feature = "company")]
-    pub fn expense_types(&self) -> CompanyExpenseTypes {
-        CompanyExpenseTypes(self.0.clone())
+    pub fn expense_types(&self) -> ExpenseTypes {
+        ExpenseTypes(self.0.clone())
     }
 
     /// `/company/m365contact`.
     #[cfg(feature = "company")]
-    pub fn m365contact(&self) -> CompanyM365contact {
-        CompanyM365contact(self.0.clone())
+    pub fn m365contact(&self) -> M365contact {
+        M365contact(self.0.clone())
     }
 
     /// `/company/m365contactsync`.
     #[cfg(feature = "company")]
-    pub fn m365contactsync(&self) -> CompanyM365contactsync {
-        CompanyM365contactsync(self.0.clone())
+    pub fn m365contactsync(&self) -> M365contactsync {
+        M365contactsync(self.0.clone())
     }
 
     /// `/company/managedDevicesIntegrations`.
     #[cfg(feature = "company")]
-    pub fn managed_devices_integrations(&self) -> CompanyManagedDevicesIntegrations {
-        CompanyManagedDevicesIntegrations(self.0.clone())
+    pub fn managed_devices_integrations(&self) -> ManagedDevicesIntegrations {
+        ManagedDevicesIntegrations(self.0.clone())
     }
 
     /// `/company/management`.
     #[cfg(feature = "company")]
-    pub fn management(&self) -> CompanyManagement {
-        CompanyManagement(self.0.clone())
+    pub fn management(&self) -> Management {
+        Management(self.0.clone())
     }
 
     /// `/company/managementBackups`.
     #[cfg(feature = "company")]
-    pub fn management_backups(&self) -> CompanyManagementBackups {
-        CompanyManagementBackups(self.0.clone())
+    pub fn management_backups(&self) -> ManagementBackups {
+        ManagementBackups(self.0.clone())
     }
 
     /// `/company/managementItSolutions`.
     #[cfg(feature = "company")]
-    pub fn management_it_solutions(&self) -> CompanyManagementItSolutions {
-        CompanyManagementItSolutions(self.0.clone())
+    pub fn management_it_solutions(&self) -> ManagementItSolutions {
+        ManagementItSolutions(self.0.clone())
     }
 
     /// `/company/marketDescriptions`.
     #[cfg(feature = "company")]
-    pub fn market_descriptions(&self) -> CompanyMarketDescriptions {
-        CompanyMarketDescriptions(self.0.clone())
+    pub fn market_descriptions(&self) -> MarketDescriptions {
+        MarketDescriptions(self.0.clone())
     }
 
     /// `/company/noteTypes`.
     #[cfg(feature = "company")]
-    pub fn note_types(&self) -> CompanyNoteTypes {
-        CompanyNoteTypes(self.0.clone())
+    pub fn note_types(&self) -> NoteTypes {
+        NoteTypes(self.0.clone())
     }
 
     /// `/company/ownershipTypes`.
     #[cfg(feature = "company")]
-    pub fn ownership_types(&self) -> CompanyOwnershipTypes {
-        CompanyOwnershipTypes(self.0.clone())
+    pub fn ownership_types(&self) -> OwnershipTypes {
+        OwnershipTypes(self.0.clone())
     }
 
     /// `/company/paymentTypes`.
     #[cfg(feature = "company")]
-    pub fn payment_types(&self) -> CompanyPaymentTypes {
-        CompanyPaymentTypes(self.0.clone())
+    pub fn payment_types(&self) -> PaymentTypes {
+        PaymentTypes(self.0.clone())
     }
 
     /// `/company/portalConfigurations`.
     #[cfg(feature = "company")]
-    pub fn portal_configurations(&self) -> CompanyPortalConfigurations {
-        CompanyPortalConfigurations(self.0.clone())
+    pub fn portal_configurations(&self) -> PortalConfigurations {
+        PortalConfigurations(self.0.clone())
     }
 
     /// `/company/portalSecurityLevels`.
     #[cfg(feature = "company")]
-    pub fn portal_security_levels(&self) -> CompanyPortalSecurityLevels {
-        CompanyPortalSecurityLevels(self.0.clone())
+    pub fn portal_security_levels(&self) -> PortalSecurityLevels {
+        PortalSecurityLevels(self.0.clone())
     }
 
     /// `/company/portalSecuritySettings`.
     #[cfg(feature = "company")]
-    pub fn portal_security_settings(&self) -> CompanyPortalSecuritySettings {
-        CompanyPortalSecuritySettings(self.0.clone())
+    pub fn portal_security_settings(&self) -> PortalSecuritySettings {
+        PortalSecuritySettings(self.0.clone())
     }
 
     /// `/company/states`.
     #[cfg(feature = "company")]
-    pub fn states(&self) -> CompanyStates {
-        CompanyStates(self.0.clone())
+    pub fn states(&self) -> States {
+        States(self.0.clone())
     }
 
     /// `/company/teamRoles`.
     #[cfg(feature = "company")]
-    pub fn team_roles(&self) -> CompanyTeamRoles {
-        CompanyTeamRoles(self.0.clone())
+    pub fn team_roles(&self) -> TeamRoles {
+        TeamRoles(self.0.clone())
     }
 
     /// `/company/tracks`.
     #[cfg(feature = "company")]
-    pub fn tracks(&self) -> CompanyTracks {
-        CompanyTracks(self.0.clone())
+    pub fn tracks(&self) -> Tracks {
+        Tracks(self.0.clone())
     }
 }
 
@@ -193,42 +193,17 @@ impl CompanyArea {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyAddressFormats(rt::Node);
+pub struct AddressFormats(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyAddressFormats {
+impl AddressFormats {
     /// `GET /company/addressFormats` (`getCompanyAddressFormats`): Get List of AddressFormat.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::AddressFormat>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::AddressFormat> {
         rt::list(
-            &self.0,
-            "getCompanyAddressFormats",
-            "/company/addressFormats",
-            query,
-        )
-    }
-
-    /// `GET /company/addressFormats` (`getCompanyAddressFormats`): Get List of AddressFormat.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::AddressFormat> {
-        rt::stream(
-            &self.0,
-            "getCompanyAddressFormats",
-            "/company/addressFormats",
-            query,
-        )
-    }
-
-    /// `GET /company/addressFormats` (`getCompanyAddressFormats`): Get List of AddressFormat.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::AddressFormat>> {
-        rt::pages(
             &self.0,
             "getCompanyAddressFormats",
             "/company/addressFormats",
@@ -241,7 +216,7 @@ impl CompanyAddressFormats {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyAddressFormatsCount",
@@ -254,10 +229,11 @@ impl CompanyAddressFormats {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn create(&self, body: &m::AddressFormat) -> rt::ApiFuture<m::AddressFormat> {
+    pub fn create(&self, body: &m::AddressFormat) -> rt::Call<m::AddressFormat> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyAddressFormats",
             "/company/addressFormats",
             Some(body),
@@ -267,14 +243,14 @@ impl CompanyAddressFormats {
 
     /// One record: `/company/addressFormats/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyAddressFormatsById {
-        CompanyAddressFormatsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AddressFormatsById {
+        AddressFormatsById(self.0.push(id.to_string()))
     }
 
     /// `/company/addressFormats/info`.
     #[cfg(feature = "company")]
-    pub fn info(&self) -> CompanyAddressFormatsInfo {
-        CompanyAddressFormatsInfo(self.0.clone())
+    pub fn info(&self) -> AddressFormatsInfo {
+        AddressFormatsInfo(self.0.clone())
     }
 }
 
@@ -283,16 +259,17 @@ impl CompanyAddressFormats {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyAddressFormatsById(rt::Node);
+pub struct AddressFormatsById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyAddressFormatsById {
+impl AddressFormatsById {
     /// `GET /company/addressFormats/{id}` (`getCompanyAddressFormatsById`): Get AddressFormat.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::AddressFormat> {
+    pub fn get(&self) -> rt::Call<m::AddressFormat> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyAddressFormatsById",
             "/company/addressFormats/{id}",
             rt::NO_BODY,
@@ -304,7 +281,7 @@ impl CompanyAddressFormatsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::AddressFormat>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::AddressFormat>> {
         rt::get_opt(
             &self.0,
             "getCompanyAddressFormatsById",
@@ -317,10 +294,11 @@ impl CompanyAddressFormatsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "company")]
-    pub fn update(&self, body: &m::AddressFormat) -> rt::ApiFuture<m::AddressFormat> {
+    pub fn update(&self, body: &m::AddressFormat) -> rt::Call<m::AddressFormat> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyAddressFormatsById",
             "/company/addressFormats/{id}",
             Some(body),
@@ -334,9 +312,10 @@ impl CompanyAddressFormatsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::AddressFormat> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::AddressFormat> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyAddressFormatsById",
             "/company/addressFormats/{id}",
             patch,
@@ -347,10 +326,11 @@ impl CompanyAddressFormatsById {
     /// `DELETE /company/addressFormats/{id}` (`deleteCompanyAddressFormatsById`): Delete
     /// AddressFormat.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyAddressFormatsById",
             "/company/addressFormats/{id}",
             rt::NO_BODY,
@@ -360,8 +340,8 @@ impl CompanyAddressFormatsById {
 
     /// `/company/addressFormats/{id}/info`.
     #[cfg(feature = "company")]
-    pub fn info(&self) -> CompanyAddressFormatsByIdInfo {
-        CompanyAddressFormatsByIdInfo(self.0.clone())
+    pub fn info(&self) -> AddressFormatsByIdInfo {
+        AddressFormatsByIdInfo(self.0.clone())
     }
 }
 
@@ -370,17 +350,18 @@ impl CompanyAddressFormatsById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyAddressFormatsByIdInfo(rt::Node);
+pub struct AddressFormatsByIdInfo(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyAddressFormatsByIdInfo {
+impl AddressFormatsByIdInfo {
     /// `GET /company/addressFormats/{id}/info` (`getCompanyAddressFormatsByIdInfo`): Get
     /// AddressFormatInfos.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::AddressFormatInfo> {
+    pub fn get(&self) -> rt::Call<m::AddressFormatInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyAddressFormatsByIdInfo",
             "/company/addressFormats/{id}/info",
             rt::NO_BODY,
@@ -394,45 +375,18 @@ impl CompanyAddressFormatsByIdInfo {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyAddressFormatsInfo(rt::Node);
+pub struct AddressFormatsInfo(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyAddressFormatsInfo {
+impl AddressFormatsInfo {
     /// `GET /company/addressFormats/info` (`getCompanyAddressFormatsInfo`): Get List of
     /// AddressFormatInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::AddressFormatInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::AddressFormatInfo> {
         rt::list(
-            &self.0,
-            "getCompanyAddressFormatsInfo",
-            "/company/addressFormats/info",
-            query,
-        )
-    }
-
-    /// `GET /company/addressFormats/info` (`getCompanyAddressFormatsInfo`): Get List of
-    /// AddressFormatInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::AddressFormatInfo> {
-        rt::stream(
-            &self.0,
-            "getCompanyAddressFormatsInfo",
-            "/company/addressFormats/info",
-            query,
-        )
-    }
-
-    /// `GET /company/addressFormats/info` (`getCompanyAddressFormatsInfo`): Get List of
-    /// AddressFormatInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::AddressFormatInfo>> {
-        rt::pages(
             &self.0,
             "getCompanyAddressFormatsInfo",
             "/company/addressFormats/info",
@@ -445,7 +399,7 @@ impl CompanyAddressFormatsInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyAddressFormatsInfoCount",
@@ -460,45 +414,18 @@ impl CompanyAddressFormatsInfo {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCommunicationTypes(rt::Node);
+pub struct CommunicationTypes(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCommunicationTypes {
+impl CommunicationTypes {
     /// `GET /company/communicationTypes` (`getCompanyCommunicationTypes`): Get List of
     /// CommunicationType.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::CommunicationType>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CommunicationType> {
         rt::list(
-            &self.0,
-            "getCompanyCommunicationTypes",
-            "/company/communicationTypes",
-            query,
-        )
-    }
-
-    /// `GET /company/communicationTypes` (`getCompanyCommunicationTypes`): Get List of
-    /// CommunicationType.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CommunicationType> {
-        rt::stream(
-            &self.0,
-            "getCompanyCommunicationTypes",
-            "/company/communicationTypes",
-            query,
-        )
-    }
-
-    /// `GET /company/communicationTypes` (`getCompanyCommunicationTypes`): Get List of
-    /// CommunicationType.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::CommunicationType>> {
-        rt::pages(
             &self.0,
             "getCompanyCommunicationTypes",
             "/company/communicationTypes",
@@ -511,7 +438,7 @@ impl CompanyCommunicationTypes {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyCommunicationTypesCount",
@@ -525,10 +452,11 @@ impl CompanyCommunicationTypes {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn create(&self, body: &m::CommunicationType) -> rt::ApiFuture<m::CommunicationType> {
+    pub fn create(&self, body: &m::CommunicationType) -> rt::Call<m::CommunicationType> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyCommunicationTypes",
             "/company/communicationTypes",
             Some(body),
@@ -538,14 +466,14 @@ impl CompanyCommunicationTypes {
 
     /// One record: `/company/communicationTypes/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyCommunicationTypesById {
-        CompanyCommunicationTypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CommunicationTypesById {
+        CommunicationTypesById(self.0.push(id.to_string()))
     }
 
     /// `/company/communicationTypes/info`.
     #[cfg(feature = "company")]
-    pub fn info(&self) -> CompanyCommunicationTypesInfo {
-        CompanyCommunicationTypesInfo(self.0.clone())
+    pub fn info(&self) -> CommunicationTypesInfo {
+        CommunicationTypesInfo(self.0.clone())
     }
 }
 
@@ -554,17 +482,18 @@ impl CompanyCommunicationTypes {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCommunicationTypesById(rt::Node);
+pub struct CommunicationTypesById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCommunicationTypesById {
+impl CommunicationTypesById {
     /// `GET /company/communicationTypes/{id}` (`getCompanyCommunicationTypesById`): Get
     /// CommunicationType.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::CommunicationType> {
+    pub fn get(&self) -> rt::Call<m::CommunicationType> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyCommunicationTypesById",
             "/company/communicationTypes/{id}",
             rt::NO_BODY,
@@ -577,7 +506,7 @@ impl CompanyCommunicationTypesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::CommunicationType>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::CommunicationType>> {
         rt::get_opt(
             &self.0,
             "getCompanyCommunicationTypesById",
@@ -591,10 +520,11 @@ impl CompanyCommunicationTypesById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "company")]
-    pub fn update(&self, body: &m::CommunicationType) -> rt::ApiFuture<m::CommunicationType> {
+    pub fn update(&self, body: &m::CommunicationType) -> rt::Call<m::CommunicationType> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyCommunicationTypesById",
             "/company/communicationTypes/{id}",
             Some(body),
@@ -608,9 +538,10 @@ impl CompanyCommunicationTypesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::CommunicationType> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::CommunicationType> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyCommunicationTypesById",
             "/company/communicationTypes/{id}",
             patch,
@@ -621,10 +552,11 @@ impl CompanyCommunicationTypesById {
     /// `DELETE /company/communicationTypes/{id}` (`deleteCompanyCommunicationTypesById`): Delete
     /// CommunicationType.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyCommunicationTypesById",
             "/company/communicationTypes/{id}",
             rt::NO_BODY,
@@ -634,14 +566,14 @@ impl CompanyCommunicationTypesById {
 
     /// `/company/communicationTypes/{id}/info`.
     #[cfg(feature = "company")]
-    pub fn info(&self) -> CompanyCommunicationTypesByIdInfo {
-        CompanyCommunicationTypesByIdInfo(self.0.clone())
+    pub fn info(&self) -> CommunicationTypesByIdInfo {
+        CommunicationTypesByIdInfo(self.0.clone())
     }
 
     /// `/company/communicationTypes/{id}/usages`.
     #[cfg(feature = "company")]
-    pub fn usages(&self) -> CompanyCommunicationTypesByIdUsages {
-        CompanyCommunicationTypesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> CommunicationTypesByIdUsages {
+        CommunicationTypesByIdUsages(self.0.clone())
     }
 }
 
@@ -650,17 +582,18 @@ impl CompanyCommunicationTypesById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCommunicationTypesByIdInfo(rt::Node);
+pub struct CommunicationTypesByIdInfo(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCommunicationTypesByIdInfo {
+impl CommunicationTypesByIdInfo {
     /// `GET /company/communicationTypes/{id}/info` (`getCompanyCommunicationTypesByIdInfo`): Get
     /// CommunicationTypeInfos.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::CommunicationTypeInfo> {
+    pub fn get(&self) -> rt::Call<m::CommunicationTypeInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyCommunicationTypesByIdInfo",
             "/company/communicationTypes/{id}/info",
             rt::NO_BODY,
@@ -674,45 +607,18 @@ impl CompanyCommunicationTypesByIdInfo {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCommunicationTypesByIdUsages(rt::Node);
+pub struct CommunicationTypesByIdUsages(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCommunicationTypesByIdUsages {
+impl CommunicationTypesByIdUsages {
     /// `GET /company/communicationTypes/{id}/usages` (`getCompanyCommunicationTypesByIdUsages`):
     /// Get List of Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getCompanyCommunicationTypesByIdUsages",
-            "/company/communicationTypes/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /company/communicationTypes/{id}/usages` (`getCompanyCommunicationTypesByIdUsages`):
-    /// Get List of Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getCompanyCommunicationTypesByIdUsages",
-            "/company/communicationTypes/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /company/communicationTypes/{id}/usages` (`getCompanyCommunicationTypesByIdUsages`):
-    /// Get List of Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getCompanyCommunicationTypesByIdUsages",
             "/company/communicationTypes/{id}/usages",
@@ -722,8 +628,8 @@ impl CompanyCommunicationTypesByIdUsages {
 
     /// `/company/communicationTypes/{id}/usages/list`.
     #[cfg(feature = "company")]
-    pub fn list_node(&self) -> CompanyCommunicationTypesByIdUsagesList {
-        CompanyCommunicationTypesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> CommunicationTypesByIdUsagesList {
+        CommunicationTypesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -732,45 +638,18 @@ impl CompanyCommunicationTypesByIdUsages {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCommunicationTypesByIdUsagesList(rt::Node);
+pub struct CommunicationTypesByIdUsagesList(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCommunicationTypesByIdUsagesList {
+impl CommunicationTypesByIdUsagesList {
     /// `GET /company/communicationTypes/{id}/usages/list`
     /// (`getCompanyCommunicationTypesByIdUsagesList`): Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getCompanyCommunicationTypesByIdUsagesList",
-            "/company/communicationTypes/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /company/communicationTypes/{id}/usages/list`
-    /// (`getCompanyCommunicationTypesByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getCompanyCommunicationTypesByIdUsagesList",
-            "/company/communicationTypes/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /company/communicationTypes/{id}/usages/list`
-    /// (`getCompanyCommunicationTypesByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getCompanyCommunicationTypesByIdUsagesList",
             "/company/communicationTypes/{id}/usages/list",
@@ -784,48 +663,18 @@ impl CompanyCommunicationTypesByIdUsagesList {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCommunicationTypesInfo(rt::Node);
+pub struct CommunicationTypesInfo(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCommunicationTypesInfo {
+impl CommunicationTypesInfo {
     /// `GET /company/communicationTypes/info` (`getCompanyCommunicationTypesInfo`): Get List of
     /// CommunicationTypeInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::CommunicationTypeInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CommunicationTypeInfo> {
         rt::list(
-            &self.0,
-            "getCompanyCommunicationTypesInfo",
-            "/company/communicationTypes/info",
-            query,
-        )
-    }
-
-    /// `GET /company/communicationTypes/info` (`getCompanyCommunicationTypesInfo`): Get List of
-    /// CommunicationTypeInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CommunicationTypeInfo> {
-        rt::stream(
-            &self.0,
-            "getCompanyCommunicationTypesInfo",
-            "/company/communicationTypes/info",
-            query,
-        )
-    }
-
-    /// `GET /company/communicationTypes/info` (`getCompanyCommunicationTypesInfo`): Get List of
-    /// CommunicationTypeInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::CommunicationTypeInfo>> {
-        rt::pages(
             &self.0,
             "getCompanyCommunicationTypesInfo",
             "/company/communicationTypes/info",
@@ -838,7 +687,7 @@ impl CompanyCommunicationTypesInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyCommunicationTypesInfoCount",
@@ -852,38 +701,21 @@ impl CompanyCommunicationTypesInfo {
 ///
 /// Part of the typed core: always available.
 #[derive(Clone, Debug)]
-pub struct CompanyCompanies(rt::Node);
+pub struct Companies(rt::Node);
 
-impl CompanyCompanies {
-    /// `GET /company/companies` (`getCompanyCompanies`): Get List of
-    /// ConnectWise.Apis.v3\_0.v2015\_3.Company.Company.Company.
+impl Companies {
+    /// `GET /company/companies` (`getCompanyCompanies`): Get List of Company.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Company>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Company> {
         rt::list(&self.0, "getCompanyCompanies", "/company/companies", query)
     }
 
-    /// `GET /company/companies` (`getCompanyCompanies`): Get List of
-    /// ConnectWise.Apis.v3\_0.v2015\_3.Company.Company.Company.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Company> {
-        rt::stream(&self.0, "getCompanyCompanies", "/company/companies", query)
-    }
-
-    /// `GET /company/companies` (`getCompanyCompanies`): Get List of
-    /// ConnectWise.Apis.v3\_0.v2015\_3.Company.Company.Company.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Company>> {
-        rt::pages(&self.0, "getCompanyCompanies", "/company/companies", query)
-    }
-
-    /// `GET /company/companies/count` (`getCompanyCompaniesCount`): Get Count of
-    /// ConnectWise.Apis.v3\_0.v2015\_3.Company.Company.Company.
+    /// `GET /company/companies/count` (`getCompanyCompaniesCount`): Get Count of Company.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyCompaniesCount",
@@ -892,14 +724,14 @@ impl CompanyCompanies {
         )
     }
 
-    /// `POST /company/companies` (`postCompanyCompanies`): Post
-    /// ConnectWise.Apis.v3\_0.v2015\_3.Company.Company.Company.
+    /// `POST /company/companies` (`postCompanyCompanies`): Post Company.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::Company) -> rt::ApiFuture<m::Company> {
+    pub fn create(&self, body: &m::Company) -> rt::Call<m::Company> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyCompanies",
             "/company/companies",
             Some(body),
@@ -909,31 +741,31 @@ impl CompanyCompanies {
 
     /// `/company/companies/default`.
     #[cfg(feature = "company")]
-    pub fn default(&self) -> CompanyCompaniesDefault {
-        CompanyCompaniesDefault(self.0.clone())
+    pub fn default(&self) -> CompaniesDefault {
+        CompaniesDefault(self.0.clone())
     }
 
     /// One record: `/company/companies/{id}`.
-    pub fn id(&self, id: i32) -> CompanyCompaniesById {
-        CompanyCompaniesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CompaniesById {
+        CompaniesById(self.0.push(id.to_string()))
     }
 
     /// `/company/companies/info`.
     #[cfg(feature = "company")]
-    pub fn info(&self) -> CompanyCompaniesInfo {
-        CompanyCompaniesInfo(self.0.clone())
+    pub fn info(&self) -> CompaniesInfo {
+        CompaniesInfo(self.0.clone())
     }
 
     /// `/company/companies/statuses`.
     #[cfg(feature = "company")]
-    pub fn statuses(&self) -> CompanyCompaniesStatuses {
-        CompanyCompaniesStatuses(self.0.clone())
+    pub fn statuses(&self) -> CompaniesStatuses {
+        CompaniesStatuses(self.0.clone())
     }
 
     /// `/company/companies/types`.
     #[cfg(feature = "company")]
-    pub fn types(&self) -> CompanyCompaniesTypes {
-        CompanyCompaniesTypes(self.0.clone())
+    pub fn types(&self) -> CompaniesTypes {
+        CompaniesTypes(self.0.clone())
     }
 }
 
@@ -942,17 +774,17 @@ impl CompanyCompanies {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesDefault(rt::Node);
+pub struct CompaniesDefault(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesDefault {
-    /// `GET /company/companies/default` (`getCompanyCompaniesDefault`): Get
-    /// ConnectWise.Apis.v3\_0.v2015\_3.Company.Company.Company.
+impl CompaniesDefault {
+    /// `GET /company/companies/default` (`getCompanyCompaniesDefault`): Get Company.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::Company> {
+    pub fn get(&self) -> rt::Call<m::Company> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyCompaniesDefault",
             "/company/companies/default",
             rt::NO_BODY,
@@ -965,15 +797,15 @@ impl CompanyCompaniesDefault {
 ///
 /// Part of the typed core: always available.
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesById(rt::Node);
+pub struct CompaniesById(rt::Node);
 
-impl CompanyCompaniesById {
-    /// `GET /company/companies/{id}` (`getCompanyCompaniesById`): Get
-    /// ConnectWise.Apis.v3\_0.v2015\_3.Company.Company.Company.
-    pub fn get(&self) -> rt::ApiFuture<m::Company> {
+impl CompaniesById {
+    /// `GET /company/companies/{id}` (`getCompanyCompaniesById`): Get Company.
+    pub fn get(&self) -> rt::Call<m::Company> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyCompaniesById",
             "/company/companies/{id}",
             rt::NO_BODY,
@@ -981,11 +813,10 @@ impl CompanyCompaniesById {
         )
     }
 
-    /// `GET /company/companies/{id}` (`getCompanyCompaniesById`): Get
-    /// ConnectWise.Apis.v3\_0.v2015\_3.Company.Company.Company.
+    /// `GET /company/companies/{id}` (`getCompanyCompaniesById`): Get Company.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Company>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Company>> {
         rt::get_opt(
             &self.0,
             "getCompanyCompaniesById",
@@ -993,15 +824,15 @@ impl CompanyCompaniesById {
         )
     }
 
-    /// `PUT /company/companies/{id}` (`putCompanyCompaniesById`): Put
-    /// ConnectWise.Apis.v3\_0.v2015\_3.Company.Company.Company.
+    /// `PUT /company/companies/{id}` (`putCompanyCompaniesById`): Put Company.
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::Company) -> rt::ApiFuture<m::Company> {
+    pub fn update(&self, body: &m::Company) -> rt::Call<m::Company> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyCompaniesById",
             "/company/companies/{id}",
             Some(body),
@@ -1009,14 +840,14 @@ impl CompanyCompaniesById {
         )
     }
 
-    /// `PATCH /company/companies/{id}` (`patchCompanyCompaniesById`): Patch
-    /// ConnectWise.Apis.v3\_0.v2015\_3.Company.Company.Company.
+    /// `PATCH /company/companies/{id}` (`patchCompanyCompaniesById`): Patch Company.
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Company> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Company> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyCompaniesById",
             "/company/companies/{id}",
             patch,
@@ -1024,12 +855,12 @@ impl CompanyCompaniesById {
         )
     }
 
-    /// `DELETE /company/companies/{id}` (`deleteCompanyCompaniesById`): Delete
-    /// ConnectWise.Apis.v3\_0.v2015\_3.Company.Company.Company.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    /// `DELETE /company/companies/{id}` (`deleteCompanyCompaniesById`): Delete Company.
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyCompaniesById",
             "/company/companies/{id}",
             rt::NO_BODY,
@@ -1039,82 +870,80 @@ impl CompanyCompaniesById {
 
     /// `/company/companies/{id}/customStatusNotes`.
     #[cfg(feature = "company")]
-    pub fn custom_status_notes(&self) -> CompanyCompaniesByIdCustomStatusNotes {
-        CompanyCompaniesByIdCustomStatusNotes(self.0.clone())
+    pub fn custom_status_notes(&self) -> CompaniesByIdCustomStatusNotes {
+        CompaniesByIdCustomStatusNotes(self.0.clone())
     }
 
     /// `/company/companies/{id}/groups`.
     #[cfg(feature = "company")]
-    pub fn groups(&self) -> CompanyCompaniesByIdGroups {
-        CompanyCompaniesByIdGroups(self.0.clone())
+    pub fn groups(&self) -> CompaniesByIdGroups {
+        CompaniesByIdGroups(self.0.clone())
     }
 
     /// `/company/companies/{id}/managementReportNotifications`.
     #[cfg(feature = "company")]
-    pub fn management_report_notifications(
-        &self,
-    ) -> CompanyCompaniesByIdManagementReportNotifications {
-        CompanyCompaniesByIdManagementReportNotifications(self.0.clone())
+    pub fn management_report_notifications(&self) -> CompaniesByIdManagementReportNotifications {
+        CompaniesByIdManagementReportNotifications(self.0.clone())
     }
 
     /// `/company/companies/{id}/managementReportSetup`.
     #[cfg(feature = "company")]
-    pub fn management_report_setup(&self) -> CompanyCompaniesByIdManagementReportSetup {
-        CompanyCompaniesByIdManagementReportSetup(self.0.clone())
+    pub fn management_report_setup(&self) -> CompaniesByIdManagementReportSetup {
+        CompaniesByIdManagementReportSetup(self.0.clone())
     }
 
     /// `/company/companies/{id}/managementSummaryReports`.
     #[cfg(feature = "company")]
-    pub fn management_summary_reports(&self) -> CompanyCompaniesByIdManagementSummaryReports {
-        CompanyCompaniesByIdManagementSummaryReports(self.0.clone())
+    pub fn management_summary_reports(&self) -> CompaniesByIdManagementSummaryReports {
+        CompaniesByIdManagementSummaryReports(self.0.clone())
     }
 
     /// `/company/companies/{id}/merge`.
     #[cfg(feature = "company")]
-    pub fn merge(&self) -> CompanyCompaniesByIdMerge {
-        CompanyCompaniesByIdMerge(self.0.clone())
+    pub fn merge(&self) -> CompaniesByIdMerge {
+        CompaniesByIdMerge(self.0.clone())
     }
 
     /// `/company/companies/{id}/notes`.
     #[cfg(feature = "company")]
-    pub fn notes(&self) -> CompanyCompaniesByIdNotes {
-        CompanyCompaniesByIdNotes(self.0.clone())
+    pub fn notes(&self) -> CompaniesByIdNotes {
+        CompaniesByIdNotes(self.0.clone())
     }
 
     /// `/company/companies/{id}/sites`.
     #[cfg(feature = "company")]
-    pub fn sites(&self) -> CompanyCompaniesByIdSites {
-        CompanyCompaniesByIdSites(self.0.clone())
+    pub fn sites(&self) -> CompaniesByIdSites {
+        CompaniesByIdSites(self.0.clone())
     }
 
     /// `/company/companies/{id}/surveys`.
     #[cfg(feature = "company")]
-    pub fn surveys(&self) -> CompanyCompaniesByIdSurveys {
-        CompanyCompaniesByIdSurveys(self.0.clone())
+    pub fn surveys(&self) -> CompaniesByIdSurveys {
+        CompaniesByIdSurveys(self.0.clone())
     }
 
     /// `/company/companies/{id}/teams`.
     #[cfg(feature = "company")]
-    pub fn teams(&self) -> CompanyCompaniesByIdTeams {
-        CompanyCompaniesByIdTeams(self.0.clone())
+    pub fn teams(&self) -> CompaniesByIdTeams {
+        CompaniesByIdTeams(self.0.clone())
     }
 
     /// `/company/companies/{id}/tracks`.
     #[cfg(feature = "company")]
-    pub fn tracks(&self) -> CompanyCompaniesByIdTracks {
-        CompanyCompaniesByIdTracks(self.0.clone())
+    pub fn tracks(&self) -> CompaniesByIdTracks {
+        CompaniesByIdTracks(self.0.clone())
     }
 
     /// `/company/companies/{id}/typeAssociations`.
     #[cfg(feature = "company")]
-    pub fn type_associations(&self) -> CompanyCompaniesByIdTypeAssociations {
-        CompanyCompaniesByIdTypeAssociations(self.0.clone())
+    pub fn type_associations(&self) -> CompaniesByIdTypeAssociations {
+        CompaniesByIdTypeAssociations(self.0.clone())
     }
 
     /// `/company/companies/{id}/usages`.
     #[cfg(feature = "company")]
-    pub fn usages(&self) -> CompanyCompaniesByIdUsages {
-        CompanyCompaniesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> CompaniesByIdUsages {
+        CompaniesByIdUsages(self.0.clone())
     }
 }
 
@@ -1123,45 +952,18 @@ impl CompanyCompaniesById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesByIdCustomStatusNotes(rt::Node);
+pub struct CompaniesByIdCustomStatusNotes(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesByIdCustomStatusNotes {
+impl CompaniesByIdCustomStatusNotes {
     /// `GET /company/companies/{parentId}/customStatusNotes`
     /// (`getCompanyCompaniesByParentIdCustomStatusNotes`): Get List of CompanyCustomNote.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::CompanyCustomNote>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CompanyCustomNote> {
         rt::list(
-            &self.0,
-            "getCompanyCompaniesByParentIdCustomStatusNotes",
-            "/company/companies/{parentId}/customStatusNotes",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/{parentId}/customStatusNotes`
-    /// (`getCompanyCompaniesByParentIdCustomStatusNotes`): Get List of CompanyCustomNote.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CompanyCustomNote> {
-        rt::stream(
-            &self.0,
-            "getCompanyCompaniesByParentIdCustomStatusNotes",
-            "/company/companies/{parentId}/customStatusNotes",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/{parentId}/customStatusNotes`
-    /// (`getCompanyCompaniesByParentIdCustomStatusNotes`): Get List of CompanyCustomNote.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::CompanyCustomNote>> {
-        rt::pages(
             &self.0,
             "getCompanyCompaniesByParentIdCustomStatusNotes",
             "/company/companies/{parentId}/customStatusNotes",
@@ -1174,7 +976,7 @@ impl CompanyCompaniesByIdCustomStatusNotes {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyCompaniesByParentIdCustomStatusNotesCount",
@@ -1188,10 +990,11 @@ impl CompanyCompaniesByIdCustomStatusNotes {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn create(&self, body: &m::CompanyCustomNote) -> rt::ApiFuture<m::CompanyCustomNote> {
+    pub fn create(&self, body: &m::CompanyCustomNote) -> rt::Call<m::CompanyCustomNote> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyCompaniesByParentIdCustomStatusNotes",
             "/company/companies/{parentId}/customStatusNotes",
             Some(body),
@@ -1201,8 +1004,8 @@ impl CompanyCompaniesByIdCustomStatusNotes {
 
     /// One record: `/company/companies/{id}/customStatusNotes/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyCompaniesByIdCustomStatusNotesById {
-        CompanyCompaniesByIdCustomStatusNotesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CompaniesByIdCustomStatusNotesById {
+        CompaniesByIdCustomStatusNotesById(self.0.push(id.to_string()))
     }
 }
 
@@ -1211,17 +1014,18 @@ impl CompanyCompaniesByIdCustomStatusNotes {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesByIdCustomStatusNotesById(rt::Node);
+pub struct CompaniesByIdCustomStatusNotesById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesByIdCustomStatusNotesById {
+impl CompaniesByIdCustomStatusNotesById {
     /// `GET /company/companies/{parentId}/customStatusNotes/{id}`
     /// (`getCompanyCompaniesByParentIdCustomStatusNotesById`): Get CompanyCustomNote.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::CompanyCustomNote> {
+    pub fn get(&self) -> rt::Call<m::CompanyCustomNote> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyCompaniesByParentIdCustomStatusNotesById",
             "/company/companies/{parentId}/customStatusNotes/{id}",
             rt::NO_BODY,
@@ -1234,7 +1038,7 @@ impl CompanyCompaniesByIdCustomStatusNotesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::CompanyCustomNote>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::CompanyCustomNote>> {
         rt::get_opt(
             &self.0,
             "getCompanyCompaniesByParentIdCustomStatusNotesById",
@@ -1248,10 +1052,11 @@ impl CompanyCompaniesByIdCustomStatusNotesById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "company")]
-    pub fn update(&self, body: &m::CompanyCustomNote) -> rt::ApiFuture<m::CompanyCustomNote> {
+    pub fn update(&self, body: &m::CompanyCustomNote) -> rt::Call<m::CompanyCustomNote> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyCompaniesByParentIdCustomStatusNotesById",
             "/company/companies/{parentId}/customStatusNotes/{id}",
             Some(body),
@@ -1265,9 +1070,10 @@ impl CompanyCompaniesByIdCustomStatusNotesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::CompanyCustomNote> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::CompanyCustomNote> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyCompaniesByParentIdCustomStatusNotesById",
             "/company/companies/{parentId}/customStatusNotes/{id}",
             patch,
@@ -1278,10 +1084,11 @@ impl CompanyCompaniesByIdCustomStatusNotesById {
     /// `DELETE /company/companies/{parentId}/customStatusNotes/{id}`
     /// (`deleteCompanyCompaniesByParentIdCustomStatusNotesById`): Delete CompanyCustomNote.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyCompaniesByParentIdCustomStatusNotesById",
             "/company/companies/{parentId}/customStatusNotes/{id}",
             rt::NO_BODY,
@@ -1295,45 +1102,18 @@ impl CompanyCompaniesByIdCustomStatusNotesById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesByIdGroups(rt::Node);
+pub struct CompaniesByIdGroups(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesByIdGroups {
+impl CompaniesByIdGroups {
     /// `GET /company/companies/{parentId}/groups` (`getCompanyCompaniesByParentIdGroups`): Get List
     /// of CompanyGroup.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::CompanyGroup>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CompanyGroup> {
         rt::list(
-            &self.0,
-            "getCompanyCompaniesByParentIdGroups",
-            "/company/companies/{parentId}/groups",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/{parentId}/groups` (`getCompanyCompaniesByParentIdGroups`): Get List
-    /// of CompanyGroup.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CompanyGroup> {
-        rt::stream(
-            &self.0,
-            "getCompanyCompaniesByParentIdGroups",
-            "/company/companies/{parentId}/groups",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/{parentId}/groups` (`getCompanyCompaniesByParentIdGroups`): Get List
-    /// of CompanyGroup.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::CompanyGroup>> {
-        rt::pages(
             &self.0,
             "getCompanyCompaniesByParentIdGroups",
             "/company/companies/{parentId}/groups",
@@ -1346,7 +1126,7 @@ impl CompanyCompaniesByIdGroups {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyCompaniesByParentIdGroupsCount",
@@ -1360,10 +1140,11 @@ impl CompanyCompaniesByIdGroups {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn create(&self, body: &m::CompanyGroup) -> rt::ApiFuture<m::CompanyGroup> {
+    pub fn create(&self, body: &m::CompanyGroup) -> rt::Call<m::CompanyGroup> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyCompaniesByParentIdGroups",
             "/company/companies/{parentId}/groups",
             Some(body),
@@ -1373,8 +1154,8 @@ impl CompanyCompaniesByIdGroups {
 
     /// One record: `/company/companies/{id}/groups/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyCompaniesByIdGroupsById {
-        CompanyCompaniesByIdGroupsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CompaniesByIdGroupsById {
+        CompaniesByIdGroupsById(self.0.push(id.to_string()))
     }
 }
 
@@ -1383,17 +1164,18 @@ impl CompanyCompaniesByIdGroups {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesByIdGroupsById(rt::Node);
+pub struct CompaniesByIdGroupsById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesByIdGroupsById {
+impl CompaniesByIdGroupsById {
     /// `GET /company/companies/{parentId}/groups/{id}` (`getCompanyCompaniesByParentIdGroupsById`):
     /// Get CompanyGroup.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::CompanyGroup> {
+    pub fn get(&self) -> rt::Call<m::CompanyGroup> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyCompaniesByParentIdGroupsById",
             "/company/companies/{parentId}/groups/{id}",
             rt::NO_BODY,
@@ -1406,7 +1188,7 @@ impl CompanyCompaniesByIdGroupsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::CompanyGroup>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::CompanyGroup>> {
         rt::get_opt(
             &self.0,
             "getCompanyCompaniesByParentIdGroupsById",
@@ -1420,10 +1202,11 @@ impl CompanyCompaniesByIdGroupsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "company")]
-    pub fn update(&self, body: &m::CompanyGroup) -> rt::ApiFuture<m::CompanyGroup> {
+    pub fn update(&self, body: &m::CompanyGroup) -> rt::Call<m::CompanyGroup> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyCompaniesByParentIdGroupsById",
             "/company/companies/{parentId}/groups/{id}",
             Some(body),
@@ -1437,9 +1220,10 @@ impl CompanyCompaniesByIdGroupsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::CompanyGroup> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::CompanyGroup> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyCompaniesByParentIdGroupsById",
             "/company/companies/{parentId}/groups/{id}",
             patch,
@@ -1450,10 +1234,11 @@ impl CompanyCompaniesByIdGroupsById {
     /// `DELETE /company/companies/{parentId}/groups/{id}`
     /// (`deleteCompanyCompaniesByParentIdGroupsById`): Delete CompanyGroup.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyCompaniesByParentIdGroupsById",
             "/company/companies/{parentId}/groups/{id}",
             rt::NO_BODY,
@@ -1467,54 +1252,19 @@ impl CompanyCompaniesByIdGroupsById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesByIdManagementReportNotifications(rt::Node);
+pub struct CompaniesByIdManagementReportNotifications(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesByIdManagementReportNotifications {
+impl CompaniesByIdManagementReportNotifications {
     /// `GET /company/companies/{parentId}/managementReportNotifications`
     /// (`getCompanyCompaniesByParentIdManagementReportNotifications`): Get List of
     /// ManagementReportNotification.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiFuture<Vec<m::ManagementReportNotification>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ManagementReportNotification> {
         rt::list(
-            &self.0,
-            "getCompanyCompaniesByParentIdManagementReportNotifications",
-            "/company/companies/{parentId}/managementReportNotifications",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/{parentId}/managementReportNotifications`
-    /// (`getCompanyCompaniesByParentIdManagementReportNotifications`): Get List of
-    /// ManagementReportNotification.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ManagementReportNotification> {
-        rt::stream(
-            &self.0,
-            "getCompanyCompaniesByParentIdManagementReportNotifications",
-            "/company/companies/{parentId}/managementReportNotifications",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/{parentId}/managementReportNotifications`
-    /// (`getCompanyCompaniesByParentIdManagementReportNotifications`): Get List of
-    /// ManagementReportNotification.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ManagementReportNotification>> {
-        rt::pages(
             &self.0,
             "getCompanyCompaniesByParentIdManagementReportNotifications",
             "/company/companies/{parentId}/managementReportNotifications",
@@ -1528,7 +1278,7 @@ impl CompanyCompaniesByIdManagementReportNotifications {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyCompaniesByParentIdManagementReportNotificationsCount",
@@ -1546,10 +1296,11 @@ impl CompanyCompaniesByIdManagementReportNotifications {
     pub fn create(
         &self,
         body: &m::ManagementReportNotification,
-    ) -> rt::ApiFuture<m::ManagementReportNotification> {
+    ) -> rt::Call<m::ManagementReportNotification> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyCompaniesByParentIdManagementReportNotifications",
             "/company/companies/{parentId}/managementReportNotifications",
             Some(body),
@@ -1559,8 +1310,8 @@ impl CompanyCompaniesByIdManagementReportNotifications {
 
     /// One record: `/company/companies/{id}/managementReportNotifications/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyCompaniesByIdManagementReportNotificationsById {
-        CompanyCompaniesByIdManagementReportNotificationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CompaniesByIdManagementReportNotificationsById {
+        CompaniesByIdManagementReportNotificationsById(self.0.push(id.to_string()))
     }
 }
 
@@ -1569,18 +1320,19 @@ impl CompanyCompaniesByIdManagementReportNotifications {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesByIdManagementReportNotificationsById(rt::Node);
+pub struct CompaniesByIdManagementReportNotificationsById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesByIdManagementReportNotificationsById {
+impl CompaniesByIdManagementReportNotificationsById {
     /// `GET /company/companies/{parentId}/managementReportNotifications/{id}`
     /// (`getCompanyCompaniesByParentIdManagementReportNotificationsById`): Get
     /// ManagementReportNotification.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::ManagementReportNotification> {
+    pub fn get(&self) -> rt::Call<m::ManagementReportNotification> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyCompaniesByParentIdManagementReportNotificationsById",
             "/company/companies/{parentId}/managementReportNotifications/{id}",
             rt::NO_BODY,
@@ -1594,7 +1346,7 @@ impl CompanyCompaniesByIdManagementReportNotificationsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ManagementReportNotification>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ManagementReportNotification>> {
         rt::get_opt(
             &self.0,
             "getCompanyCompaniesByParentIdManagementReportNotificationsById",
@@ -1612,10 +1364,11 @@ impl CompanyCompaniesByIdManagementReportNotificationsById {
     pub fn update(
         &self,
         body: &m::ManagementReportNotification,
-    ) -> rt::ApiFuture<m::ManagementReportNotification> {
+    ) -> rt::Call<m::ManagementReportNotification> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyCompaniesByParentIdManagementReportNotificationsById",
             "/company/companies/{parentId}/managementReportNotifications/{id}",
             Some(body),
@@ -1630,9 +1383,10 @@ impl CompanyCompaniesByIdManagementReportNotificationsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ManagementReportNotification> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ManagementReportNotification> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyCompaniesByParentIdManagementReportNotificationsById",
             "/company/companies/{parentId}/managementReportNotifications/{id}",
             patch,
@@ -1644,10 +1398,11 @@ impl CompanyCompaniesByIdManagementReportNotificationsById {
     /// (`deleteCompanyCompaniesByParentIdManagementReportNotificationsById`): Delete
     /// ManagementReportNotification.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyCompaniesByParentIdManagementReportNotificationsById",
             "/company/companies/{parentId}/managementReportNotifications/{id}",
             rt::NO_BODY,
@@ -1661,48 +1416,18 @@ impl CompanyCompaniesByIdManagementReportNotificationsById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesByIdManagementReportSetup(rt::Node);
+pub struct CompaniesByIdManagementReportSetup(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesByIdManagementReportSetup {
+impl CompaniesByIdManagementReportSetup {
     /// `GET /company/companies/{parentId}/managementReportSetup`
     /// (`getCompanyCompaniesByParentIdManagementReportSetup`): Get List of ManagementReportSetup.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ManagementReportSetup>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ManagementReportSetup> {
         rt::list(
-            &self.0,
-            "getCompanyCompaniesByParentIdManagementReportSetup",
-            "/company/companies/{parentId}/managementReportSetup",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/{parentId}/managementReportSetup`
-    /// (`getCompanyCompaniesByParentIdManagementReportSetup`): Get List of ManagementReportSetup.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ManagementReportSetup> {
-        rt::stream(
-            &self.0,
-            "getCompanyCompaniesByParentIdManagementReportSetup",
-            "/company/companies/{parentId}/managementReportSetup",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/{parentId}/managementReportSetup`
-    /// (`getCompanyCompaniesByParentIdManagementReportSetup`): Get List of ManagementReportSetup.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ManagementReportSetup>> {
-        rt::pages(
             &self.0,
             "getCompanyCompaniesByParentIdManagementReportSetup",
             "/company/companies/{parentId}/managementReportSetup",
@@ -1715,13 +1440,11 @@ impl CompanyCompaniesByIdManagementReportSetup {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn create(
-        &self,
-        body: &m::ManagementReportSetup,
-    ) -> rt::ApiFuture<m::ManagementReportSetup> {
+    pub fn create(&self, body: &m::ManagementReportSetup) -> rt::Call<m::ManagementReportSetup> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyCompaniesByParentIdManagementReportSetup",
             "/company/companies/{parentId}/managementReportSetup",
             Some(body),
@@ -1731,8 +1454,8 @@ impl CompanyCompaniesByIdManagementReportSetup {
 
     /// One record: `/company/companies/{id}/managementReportSetup/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyCompaniesByIdManagementReportSetupById {
-        CompanyCompaniesByIdManagementReportSetupById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CompaniesByIdManagementReportSetupById {
+        CompaniesByIdManagementReportSetupById(self.0.push(id.to_string()))
     }
 }
 
@@ -1741,23 +1464,21 @@ impl CompanyCompaniesByIdManagementReportSetup {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesByIdManagementReportSetupById(rt::Node);
+pub struct CompaniesByIdManagementReportSetupById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesByIdManagementReportSetupById {
+impl CompaniesByIdManagementReportSetupById {
     /// `PUT /company/companies/{parentId}/managementReportSetup/{id}`
     /// (`putCompanyCompaniesByParentIdManagementReportSetupById`): Put ManagementReportSetup.
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "company")]
-    pub fn update(
-        &self,
-        body: &m::ManagementReportSetup,
-    ) -> rt::ApiFuture<m::ManagementReportSetup> {
+    pub fn update(&self, body: &m::ManagementReportSetup) -> rt::Call<m::ManagementReportSetup> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyCompaniesByParentIdManagementReportSetupById",
             "/company/companies/{parentId}/managementReportSetup/{id}",
             Some(body),
@@ -1771,9 +1492,10 @@ impl CompanyCompaniesByIdManagementReportSetupById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ManagementReportSetup> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ManagementReportSetup> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyCompaniesByParentIdManagementReportSetupById",
             "/company/companies/{parentId}/managementReportSetup/{id}",
             patch,
@@ -1787,51 +1509,19 @@ impl CompanyCompaniesByIdManagementReportSetupById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesByIdManagementSummaryReports(rt::Node);
+pub struct CompaniesByIdManagementSummaryReports(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesByIdManagementSummaryReports {
+impl CompaniesByIdManagementSummaryReports {
     /// `GET /company/companies/{parentId}/managementSummaryReports`
     /// (`getCompanyCompaniesByParentIdManagementSummaryReports`): Get List of
     /// CompanyManagementSummary.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::CompanyManagementSummary>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CompanyManagementSummary> {
         rt::list(
-            &self.0,
-            "getCompanyCompaniesByParentIdManagementSummaryReports",
-            "/company/companies/{parentId}/managementSummaryReports",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/{parentId}/managementSummaryReports`
-    /// (`getCompanyCompaniesByParentIdManagementSummaryReports`): Get List of
-    /// CompanyManagementSummary.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CompanyManagementSummary> {
-        rt::stream(
-            &self.0,
-            "getCompanyCompaniesByParentIdManagementSummaryReports",
-            "/company/companies/{parentId}/managementSummaryReports",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/{parentId}/managementSummaryReports`
-    /// (`getCompanyCompaniesByParentIdManagementSummaryReports`): Get List of
-    /// CompanyManagementSummary.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::CompanyManagementSummary>> {
-        rt::pages(
             &self.0,
             "getCompanyCompaniesByParentIdManagementSummaryReports",
             "/company/companies/{parentId}/managementSummaryReports",
@@ -1845,7 +1535,7 @@ impl CompanyCompaniesByIdManagementSummaryReports {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyCompaniesByParentIdManagementSummaryReportsCount",
@@ -1862,10 +1552,11 @@ impl CompanyCompaniesByIdManagementSummaryReports {
     pub fn create(
         &self,
         body: &m::CompanyManagementSummary,
-    ) -> rt::ApiFuture<m::CompanyManagementSummary> {
+    ) -> rt::Call<m::CompanyManagementSummary> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyCompaniesByParentIdManagementSummaryReports",
             "/company/companies/{parentId}/managementSummaryReports",
             Some(body),
@@ -1875,8 +1566,8 @@ impl CompanyCompaniesByIdManagementSummaryReports {
 
     /// One record: `/company/companies/{id}/managementSummaryReports/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyCompaniesByIdManagementSummaryReportsById {
-        CompanyCompaniesByIdManagementSummaryReportsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CompaniesByIdManagementSummaryReportsById {
+        CompaniesByIdManagementSummaryReportsById(self.0.push(id.to_string()))
     }
 }
 
@@ -1885,17 +1576,18 @@ impl CompanyCompaniesByIdManagementSummaryReports {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesByIdManagementSummaryReportsById(rt::Node);
+pub struct CompaniesByIdManagementSummaryReportsById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesByIdManagementSummaryReportsById {
+impl CompaniesByIdManagementSummaryReportsById {
     /// `GET /company/companies/{parentId}/managementSummaryReports/{id}`
     /// (`getCompanyCompaniesByParentIdManagementSummaryReportsById`): Get CompanyManagementSummary.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::CompanyManagementSummary> {
+    pub fn get(&self) -> rt::Call<m::CompanyManagementSummary> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyCompaniesByParentIdManagementSummaryReportsById",
             "/company/companies/{parentId}/managementSummaryReports/{id}",
             rt::NO_BODY,
@@ -1908,7 +1600,7 @@ impl CompanyCompaniesByIdManagementSummaryReportsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::CompanyManagementSummary>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::CompanyManagementSummary>> {
         rt::get_opt(
             &self.0,
             "getCompanyCompaniesByParentIdManagementSummaryReportsById",
@@ -1925,10 +1617,11 @@ impl CompanyCompaniesByIdManagementSummaryReportsById {
     pub fn update(
         &self,
         body: &m::CompanyManagementSummary,
-    ) -> rt::ApiFuture<m::CompanyManagementSummary> {
+    ) -> rt::Call<m::CompanyManagementSummary> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyCompaniesByParentIdManagementSummaryReportsById",
             "/company/companies/{parentId}/managementSummaryReports/{id}",
             Some(body),
@@ -1943,9 +1636,10 @@ impl CompanyCompaniesByIdManagementSummaryReportsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::CompanyManagementSummary> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::CompanyManagementSummary> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyCompaniesByParentIdManagementSummaryReportsById",
             "/company/companies/{parentId}/managementSummaryReports/{id}",
             patch,
@@ -1957,10 +1651,11 @@ impl CompanyCompaniesByIdManagementSummaryReportsById {
     /// (`deleteCompanyCompaniesByParentIdManagementSummaryReportsById`): Delete
     /// CompanyManagementSummary.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyCompaniesByParentIdManagementSummaryReportsById",
             "/company/companies/{parentId}/managementSummaryReports/{id}",
             rt::NO_BODY,
@@ -1974,19 +1669,20 @@ impl CompanyCompaniesByIdManagementSummaryReportsById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesByIdMerge(rt::Node);
+pub struct CompaniesByIdMerge(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesByIdMerge {
+impl CompaniesByIdMerge {
     /// `POST /company/companies/{id}/merge` (`postCompanyCompaniesByIdMerge`): Post
     /// SuccessResponse.
     ///
     /// Not retried after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn post(&self, body: &m::CompanyMerge) -> rt::ApiFuture<m::SuccessResponse> {
+    pub fn post(&self, body: &m::CompanyMerge) -> rt::Call<m::SuccessResponse> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyCompaniesByIdMerge",
             "/company/companies/{id}/merge",
             Some(body),
@@ -2000,45 +1696,18 @@ impl CompanyCompaniesByIdMerge {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesByIdNotes(rt::Node);
+pub struct CompaniesByIdNotes(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesByIdNotes {
+impl CompaniesByIdNotes {
     /// `GET /company/companies/{parentId}/notes` (`getCompanyCompaniesByParentIdNotes`): Get List
     /// of CompanyNote.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::CompanyNote>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CompanyNote> {
         rt::list(
-            &self.0,
-            "getCompanyCompaniesByParentIdNotes",
-            "/company/companies/{parentId}/notes",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/{parentId}/notes` (`getCompanyCompaniesByParentIdNotes`): Get List
-    /// of CompanyNote.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CompanyNote> {
-        rt::stream(
-            &self.0,
-            "getCompanyCompaniesByParentIdNotes",
-            "/company/companies/{parentId}/notes",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/{parentId}/notes` (`getCompanyCompaniesByParentIdNotes`): Get List
-    /// of CompanyNote.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::CompanyNote>> {
-        rt::pages(
             &self.0,
             "getCompanyCompaniesByParentIdNotes",
             "/company/companies/{parentId}/notes",
@@ -2051,7 +1720,7 @@ impl CompanyCompaniesByIdNotes {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyCompaniesByParentIdNotesCount",
@@ -2065,10 +1734,11 @@ impl CompanyCompaniesByIdNotes {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn create(&self, body: &m::CompanyNote) -> rt::ApiFuture<m::CompanyNote> {
+    pub fn create(&self, body: &m::CompanyNote) -> rt::Call<m::CompanyNote> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyCompaniesByParentIdNotes",
             "/company/companies/{parentId}/notes",
             Some(body),
@@ -2078,8 +1748,8 @@ impl CompanyCompaniesByIdNotes {
 
     /// One record: `/company/companies/{id}/notes/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyCompaniesByIdNotesById {
-        CompanyCompaniesByIdNotesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CompaniesByIdNotesById {
+        CompaniesByIdNotesById(self.0.push(id.to_string()))
     }
 }
 
@@ -2088,17 +1758,18 @@ impl CompanyCompaniesByIdNotes {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesByIdNotesById(rt::Node);
+pub struct CompaniesByIdNotesById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesByIdNotesById {
+impl CompaniesByIdNotesById {
     /// `GET /company/companies/{parentId}/notes/{id}` (`getCompanyCompaniesByParentIdNotesById`):
     /// Get CompanyNote.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::CompanyNote> {
+    pub fn get(&self) -> rt::Call<m::CompanyNote> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyCompaniesByParentIdNotesById",
             "/company/companies/{parentId}/notes/{id}",
             rt::NO_BODY,
@@ -2111,7 +1782,7 @@ impl CompanyCompaniesByIdNotesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::CompanyNote>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::CompanyNote>> {
         rt::get_opt(
             &self.0,
             "getCompanyCompaniesByParentIdNotesById",
@@ -2125,10 +1796,11 @@ impl CompanyCompaniesByIdNotesById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "company")]
-    pub fn update(&self, body: &m::CompanyNote) -> rt::ApiFuture<m::CompanyNote> {
+    pub fn update(&self, body: &m::CompanyNote) -> rt::Call<m::CompanyNote> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyCompaniesByParentIdNotesById",
             "/company/companies/{parentId}/notes/{id}",
             Some(body),
@@ -2142,9 +1814,10 @@ impl CompanyCompaniesByIdNotesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::CompanyNote> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::CompanyNote> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyCompaniesByParentIdNotesById",
             "/company/companies/{parentId}/notes/{id}",
             patch,
@@ -2155,10 +1828,11 @@ impl CompanyCompaniesByIdNotesById {
     /// `DELETE /company/companies/{parentId}/notes/{id}`
     /// (`deleteCompanyCompaniesByParentIdNotesById`): Delete CompanyNote.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyCompaniesByParentIdNotesById",
             "/company/companies/{parentId}/notes/{id}",
             rt::NO_BODY,
@@ -2172,45 +1846,18 @@ impl CompanyCompaniesByIdNotesById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesByIdSites(rt::Node);
+pub struct CompaniesByIdSites(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesByIdSites {
+impl CompaniesByIdSites {
     /// `GET /company/companies/{parentId}/sites` (`getCompanyCompaniesByParentIdSites`): Get List
     /// of CompanySite.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::CompanySite>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CompanySite> {
         rt::list(
-            &self.0,
-            "getCompanyCompaniesByParentIdSites",
-            "/company/companies/{parentId}/sites",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/{parentId}/sites` (`getCompanyCompaniesByParentIdSites`): Get List
-    /// of CompanySite.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CompanySite> {
-        rt::stream(
-            &self.0,
-            "getCompanyCompaniesByParentIdSites",
-            "/company/companies/{parentId}/sites",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/{parentId}/sites` (`getCompanyCompaniesByParentIdSites`): Get List
-    /// of CompanySite.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::CompanySite>> {
-        rt::pages(
             &self.0,
             "getCompanyCompaniesByParentIdSites",
             "/company/companies/{parentId}/sites",
@@ -2223,7 +1870,7 @@ impl CompanyCompaniesByIdSites {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyCompaniesByParentIdSitesCount",
@@ -2237,10 +1884,11 @@ impl CompanyCompaniesByIdSites {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn create(&self, body: &m::CompanySite) -> rt::ApiFuture<m::CompanySite> {
+    pub fn create(&self, body: &m::CompanySite) -> rt::Call<m::CompanySite> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyCompaniesByParentIdSites",
             "/company/companies/{parentId}/sites",
             Some(body),
@@ -2250,14 +1898,14 @@ impl CompanyCompaniesByIdSites {
 
     /// One record: `/company/companies/{id}/sites/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyCompaniesByIdSitesById {
-        CompanyCompaniesByIdSitesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CompaniesByIdSitesById {
+        CompaniesByIdSitesById(self.0.push(id.to_string()))
     }
 
     /// `/company/companies/{id}/sites/info`.
     #[cfg(feature = "company")]
-    pub fn info(&self) -> CompanyCompaniesByIdSitesInfo {
-        CompanyCompaniesByIdSitesInfo(self.0.clone())
+    pub fn info(&self) -> CompaniesByIdSitesInfo {
+        CompaniesByIdSitesInfo(self.0.clone())
     }
 }
 
@@ -2266,17 +1914,18 @@ impl CompanyCompaniesByIdSites {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesByIdSitesById(rt::Node);
+pub struct CompaniesByIdSitesById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesByIdSitesById {
+impl CompaniesByIdSitesById {
     /// `GET /company/companies/{parentId}/sites/{id}` (`getCompanyCompaniesByParentIdSitesById`):
     /// Get CompanySite.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::CompanySite> {
+    pub fn get(&self) -> rt::Call<m::CompanySite> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyCompaniesByParentIdSitesById",
             "/company/companies/{parentId}/sites/{id}",
             rt::NO_BODY,
@@ -2289,7 +1938,7 @@ impl CompanyCompaniesByIdSitesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::CompanySite>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::CompanySite>> {
         rt::get_opt(
             &self.0,
             "getCompanyCompaniesByParentIdSitesById",
@@ -2303,10 +1952,11 @@ impl CompanyCompaniesByIdSitesById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "company")]
-    pub fn update(&self, body: &m::CompanySite) -> rt::ApiFuture<m::CompanySite> {
+    pub fn update(&self, body: &m::CompanySite) -> rt::Call<m::CompanySite> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyCompaniesByParentIdSitesById",
             "/company/companies/{parentId}/sites/{id}",
             Some(body),
@@ -2320,9 +1970,10 @@ impl CompanyCompaniesByIdSitesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::CompanySite> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::CompanySite> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyCompaniesByParentIdSitesById",
             "/company/companies/{parentId}/sites/{id}",
             patch,
@@ -2333,10 +1984,11 @@ impl CompanyCompaniesByIdSitesById {
     /// `DELETE /company/companies/{parentId}/sites/{id}`
     /// (`deleteCompanyCompaniesByParentIdSitesById`): Delete CompanySite.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyCompaniesByParentIdSitesById",
             "/company/companies/{parentId}/sites/{id}",
             rt::NO_BODY,
@@ -2346,14 +1998,14 @@ impl CompanyCompaniesByIdSitesById {
 
     /// `/company/companies/{id}/sites/{id}/info`.
     #[cfg(feature = "company")]
-    pub fn info(&self) -> CompanyCompaniesByIdSitesByIdInfo {
-        CompanyCompaniesByIdSitesByIdInfo(self.0.clone())
+    pub fn info(&self) -> CompaniesByIdSitesByIdInfo {
+        CompaniesByIdSitesByIdInfo(self.0.clone())
     }
 
     /// `/company/companies/{id}/sites/{id}/usages`.
     #[cfg(feature = "company")]
-    pub fn usages(&self) -> CompanyCompaniesByIdSitesByIdUsages {
-        CompanyCompaniesByIdSitesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> CompaniesByIdSitesByIdUsages {
+        CompaniesByIdSitesByIdUsages(self.0.clone())
     }
 }
 
@@ -2362,17 +2014,18 @@ impl CompanyCompaniesByIdSitesById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesByIdSitesByIdInfo(rt::Node);
+pub struct CompaniesByIdSitesByIdInfo(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesByIdSitesByIdInfo {
+impl CompaniesByIdSitesByIdInfo {
     /// `GET /company/companies/{parentId}/sites/{id}/info`
     /// (`getCompanyCompaniesByParentIdSitesByIdInfo`): Get CompanySiteInfos.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::CompanySiteInfo> {
+    pub fn get(&self) -> rt::Call<m::CompanySiteInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyCompaniesByParentIdSitesByIdInfo",
             "/company/companies/{parentId}/sites/{id}/info",
             rt::NO_BODY,
@@ -2386,45 +2039,18 @@ impl CompanyCompaniesByIdSitesByIdInfo {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesByIdSitesByIdUsages(rt::Node);
+pub struct CompaniesByIdSitesByIdUsages(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesByIdSitesByIdUsages {
+impl CompaniesByIdSitesByIdUsages {
     /// `GET /company/companies/{parentId}/sites/{id}/usages`
     /// (`getCompanyCompaniesByParentIdSitesByIdUsages`): Get List of Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getCompanyCompaniesByParentIdSitesByIdUsages",
-            "/company/companies/{parentId}/sites/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/{parentId}/sites/{id}/usages`
-    /// (`getCompanyCompaniesByParentIdSitesByIdUsages`): Get List of Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getCompanyCompaniesByParentIdSitesByIdUsages",
-            "/company/companies/{parentId}/sites/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/{parentId}/sites/{id}/usages`
-    /// (`getCompanyCompaniesByParentIdSitesByIdUsages`): Get List of Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getCompanyCompaniesByParentIdSitesByIdUsages",
             "/company/companies/{parentId}/sites/{id}/usages",
@@ -2434,8 +2060,8 @@ impl CompanyCompaniesByIdSitesByIdUsages {
 
     /// `/company/companies/{id}/sites/{id}/usages/list`.
     #[cfg(feature = "company")]
-    pub fn list_node(&self) -> CompanyCompaniesByIdSitesByIdUsagesList {
-        CompanyCompaniesByIdSitesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> CompaniesByIdSitesByIdUsagesList {
+        CompaniesByIdSitesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -2444,45 +2070,18 @@ impl CompanyCompaniesByIdSitesByIdUsages {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesByIdSitesByIdUsagesList(rt::Node);
+pub struct CompaniesByIdSitesByIdUsagesList(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesByIdSitesByIdUsagesList {
+impl CompaniesByIdSitesByIdUsagesList {
     /// `GET /company/companies/{parentId}/sites/{id}/usages/list`
     /// (`getCompanyCompaniesByParentIdSitesByIdUsagesList`): Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getCompanyCompaniesByParentIdSitesByIdUsagesList",
-            "/company/companies/{parentId}/sites/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/{parentId}/sites/{id}/usages/list`
-    /// (`getCompanyCompaniesByParentIdSitesByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getCompanyCompaniesByParentIdSitesByIdUsagesList",
-            "/company/companies/{parentId}/sites/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/{parentId}/sites/{id}/usages/list`
-    /// (`getCompanyCompaniesByParentIdSitesByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getCompanyCompaniesByParentIdSitesByIdUsagesList",
             "/company/companies/{parentId}/sites/{id}/usages/list",
@@ -2496,45 +2095,18 @@ impl CompanyCompaniesByIdSitesByIdUsagesList {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesByIdSitesInfo(rt::Node);
+pub struct CompaniesByIdSitesInfo(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesByIdSitesInfo {
+impl CompaniesByIdSitesInfo {
     /// `GET /company/companies/{parentId}/sites/info` (`getCompanyCompaniesByParentIdSitesInfo`):
     /// Get List of CompanySiteInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::CompanySiteInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CompanySiteInfo> {
         rt::list(
-            &self.0,
-            "getCompanyCompaniesByParentIdSitesInfo",
-            "/company/companies/{parentId}/sites/info",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/{parentId}/sites/info` (`getCompanyCompaniesByParentIdSitesInfo`):
-    /// Get List of CompanySiteInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CompanySiteInfo> {
-        rt::stream(
-            &self.0,
-            "getCompanyCompaniesByParentIdSitesInfo",
-            "/company/companies/{parentId}/sites/info",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/{parentId}/sites/info` (`getCompanyCompaniesByParentIdSitesInfo`):
-    /// Get List of CompanySiteInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::CompanySiteInfo>> {
-        rt::pages(
             &self.0,
             "getCompanyCompaniesByParentIdSitesInfo",
             "/company/companies/{parentId}/sites/info",
@@ -2547,7 +2119,7 @@ impl CompanyCompaniesByIdSitesInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyCompaniesByParentIdSitesInfoCount",
@@ -2562,16 +2134,16 @@ impl CompanyCompaniesByIdSitesInfo {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesByIdSurveys(rt::Node);
+pub struct CompaniesByIdSurveys(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesByIdSurveys {
+impl CompaniesByIdSurveys {
     /// `GET /company/companies/{parentId}/surveys/count`
     /// (`getCompanyCompaniesByParentIdSurveysCount`): Get Count of.
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyCompaniesByParentIdSurveysCount",
@@ -2586,45 +2158,18 @@ impl CompanyCompaniesByIdSurveys {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesByIdTeams(rt::Node);
+pub struct CompaniesByIdTeams(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesByIdTeams {
+impl CompaniesByIdTeams {
     /// `GET /company/companies/{parentId}/teams` (`getCompanyCompaniesByParentIdTeams`): Get List
     /// of CompanyTeam.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::CompanyTeam>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CompanyTeam> {
         rt::list(
-            &self.0,
-            "getCompanyCompaniesByParentIdTeams",
-            "/company/companies/{parentId}/teams",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/{parentId}/teams` (`getCompanyCompaniesByParentIdTeams`): Get List
-    /// of CompanyTeam.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CompanyTeam> {
-        rt::stream(
-            &self.0,
-            "getCompanyCompaniesByParentIdTeams",
-            "/company/companies/{parentId}/teams",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/{parentId}/teams` (`getCompanyCompaniesByParentIdTeams`): Get List
-    /// of CompanyTeam.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::CompanyTeam>> {
-        rt::pages(
             &self.0,
             "getCompanyCompaniesByParentIdTeams",
             "/company/companies/{parentId}/teams",
@@ -2637,7 +2182,7 @@ impl CompanyCompaniesByIdTeams {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyCompaniesByParentIdTeamsCount",
@@ -2651,10 +2196,11 @@ impl CompanyCompaniesByIdTeams {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn create(&self, body: &m::CompanyTeam) -> rt::ApiFuture<m::CompanyTeam> {
+    pub fn create(&self, body: &m::CompanyTeam) -> rt::Call<m::CompanyTeam> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyCompaniesByParentIdTeams",
             "/company/companies/{parentId}/teams",
             Some(body),
@@ -2664,8 +2210,8 @@ impl CompanyCompaniesByIdTeams {
 
     /// One record: `/company/companies/{id}/teams/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyCompaniesByIdTeamsById {
-        CompanyCompaniesByIdTeamsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CompaniesByIdTeamsById {
+        CompaniesByIdTeamsById(self.0.push(id.to_string()))
     }
 }
 
@@ -2674,17 +2220,18 @@ impl CompanyCompaniesByIdTeams {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesByIdTeamsById(rt::Node);
+pub struct CompaniesByIdTeamsById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesByIdTeamsById {
+impl CompaniesByIdTeamsById {
     /// `GET /company/companies/{parentId}/teams/{id}` (`getCompanyCompaniesByParentIdTeamsById`):
     /// Get CompanyTeam.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::CompanyTeam> {
+    pub fn get(&self) -> rt::Call<m::CompanyTeam> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyCompaniesByParentIdTeamsById",
             "/company/companies/{parentId}/teams/{id}",
             rt::NO_BODY,
@@ -2697,7 +2244,7 @@ impl CompanyCompaniesByIdTeamsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::CompanyTeam>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::CompanyTeam>> {
         rt::get_opt(
             &self.0,
             "getCompanyCompaniesByParentIdTeamsById",
@@ -2711,10 +2258,11 @@ impl CompanyCompaniesByIdTeamsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "company")]
-    pub fn update(&self, body: &m::CompanyTeam) -> rt::ApiFuture<m::CompanyTeam> {
+    pub fn update(&self, body: &m::CompanyTeam) -> rt::Call<m::CompanyTeam> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyCompaniesByParentIdTeamsById",
             "/company/companies/{parentId}/teams/{id}",
             Some(body),
@@ -2728,9 +2276,10 @@ impl CompanyCompaniesByIdTeamsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::CompanyTeam> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::CompanyTeam> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyCompaniesByParentIdTeamsById",
             "/company/companies/{parentId}/teams/{id}",
             patch,
@@ -2741,10 +2290,11 @@ impl CompanyCompaniesByIdTeamsById {
     /// `DELETE /company/companies/{parentId}/teams/{id}`
     /// (`deleteCompanyCompaniesByParentIdTeamsById`): Delete CompanyTeam.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyCompaniesByParentIdTeamsById",
             "/company/companies/{parentId}/teams/{id}",
             rt::NO_BODY,
@@ -2758,45 +2308,18 @@ impl CompanyCompaniesByIdTeamsById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesByIdTracks(rt::Node);
+pub struct CompaniesByIdTracks(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesByIdTracks {
+impl CompaniesByIdTracks {
     /// `GET /company/companies/{parentId}/tracks` (`getCompanyCompaniesByParentIdTracks`): Get List
     /// of ContactTrack.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ContactTrack>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ContactTrack> {
         rt::list(
-            &self.0,
-            "getCompanyCompaniesByParentIdTracks",
-            "/company/companies/{parentId}/tracks",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/{parentId}/tracks` (`getCompanyCompaniesByParentIdTracks`): Get List
-    /// of ContactTrack.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ContactTrack> {
-        rt::stream(
-            &self.0,
-            "getCompanyCompaniesByParentIdTracks",
-            "/company/companies/{parentId}/tracks",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/{parentId}/tracks` (`getCompanyCompaniesByParentIdTracks`): Get List
-    /// of ContactTrack.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ContactTrack>> {
-        rt::pages(
             &self.0,
             "getCompanyCompaniesByParentIdTracks",
             "/company/companies/{parentId}/tracks",
@@ -2809,7 +2332,7 @@ impl CompanyCompaniesByIdTracks {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyCompaniesByParentIdTracksCount",
@@ -2823,10 +2346,11 @@ impl CompanyCompaniesByIdTracks {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn create(&self, body: &m::ContactTrack) -> rt::ApiFuture<m::ContactTrack> {
+    pub fn create(&self, body: &m::ContactTrack) -> rt::Call<m::ContactTrack> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyCompaniesByParentIdTracks",
             "/company/companies/{parentId}/tracks",
             Some(body),
@@ -2836,8 +2360,8 @@ impl CompanyCompaniesByIdTracks {
 
     /// One record: `/company/companies/{id}/tracks/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyCompaniesByIdTracksById {
-        CompanyCompaniesByIdTracksById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CompaniesByIdTracksById {
+        CompaniesByIdTracksById(self.0.push(id.to_string()))
     }
 }
 
@@ -2846,17 +2370,18 @@ impl CompanyCompaniesByIdTracks {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesByIdTracksById(rt::Node);
+pub struct CompaniesByIdTracksById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesByIdTracksById {
+impl CompaniesByIdTracksById {
     /// `GET /company/companies/{parentId}/tracks/{id}` (`getCompanyCompaniesByParentIdTracksById`):
     /// Get ContactTrack.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::ContactTrack> {
+    pub fn get(&self) -> rt::Call<m::ContactTrack> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyCompaniesByParentIdTracksById",
             "/company/companies/{parentId}/tracks/{id}",
             rt::NO_BODY,
@@ -2869,7 +2394,7 @@ impl CompanyCompaniesByIdTracksById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ContactTrack>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ContactTrack>> {
         rt::get_opt(
             &self.0,
             "getCompanyCompaniesByParentIdTracksById",
@@ -2880,10 +2405,11 @@ impl CompanyCompaniesByIdTracksById {
     /// `DELETE /company/companies/{parentId}/tracks/{id}`
     /// (`deleteCompanyCompaniesByParentIdTracksById`): Delete ContactTrack.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyCompaniesByParentIdTracksById",
             "/company/companies/{parentId}/tracks/{id}",
             rt::NO_BODY,
@@ -2897,54 +2423,21 @@ impl CompanyCompaniesByIdTracksById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesByIdTypeAssociations(rt::Node);
+pub struct CompaniesByIdTypeAssociations(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesByIdTypeAssociations {
+impl CompaniesByIdTypeAssociations {
     /// `GET /company/companies/{parentId}/typeAssociations`
     /// (`getCompanyCompaniesByParentIdTypeAssociations`): Get List of CompanyTypeAssociation.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
     pub fn list(
         &self,
         query: &rt::ListQuery,
-    ) -> rt::ApiFuture<Vec<m::CompanyCompanyTypeAssociationCompanyTypeAssociation>> {
+    ) -> rt::List<m::CompanyCompanyTypeAssociationCompanyTypeAssociation> {
         rt::list(
-            &self.0,
-            "getCompanyCompaniesByParentIdTypeAssociations",
-            "/company/companies/{parentId}/typeAssociations",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/{parentId}/typeAssociations`
-    /// (`getCompanyCompaniesByParentIdTypeAssociations`): Get List of CompanyTypeAssociation.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<m::CompanyCompanyTypeAssociationCompanyTypeAssociation> {
-        rt::stream(
-            &self.0,
-            "getCompanyCompaniesByParentIdTypeAssociations",
-            "/company/companies/{parentId}/typeAssociations",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/{parentId}/typeAssociations`
-    /// (`getCompanyCompaniesByParentIdTypeAssociations`): Get List of CompanyTypeAssociation.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::CompanyCompanyTypeAssociationCompanyTypeAssociation>> {
-        rt::pages(
             &self.0,
             "getCompanyCompaniesByParentIdTypeAssociations",
             "/company/companies/{parentId}/typeAssociations",
@@ -2957,7 +2450,7 @@ impl CompanyCompaniesByIdTypeAssociations {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyCompaniesByParentIdTypeAssociationsCount",
@@ -2974,10 +2467,11 @@ impl CompanyCompaniesByIdTypeAssociations {
     pub fn create(
         &self,
         body: &m::CompanyCompanyTypeAssociationCompanyTypeAssociation,
-    ) -> rt::ApiFuture<m::CompanyCompanyTypeAssociationCompanyTypeAssociation> {
+    ) -> rt::Call<m::CompanyCompanyTypeAssociationCompanyTypeAssociation> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyCompaniesByParentIdTypeAssociations",
             "/company/companies/{parentId}/typeAssociations",
             Some(body),
@@ -2987,8 +2481,8 @@ impl CompanyCompaniesByIdTypeAssociations {
 
     /// One record: `/company/companies/{id}/typeAssociations/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyCompaniesByIdTypeAssociationsById {
-        CompanyCompaniesByIdTypeAssociationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CompaniesByIdTypeAssociationsById {
+        CompaniesByIdTypeAssociationsById(self.0.push(id.to_string()))
     }
 }
 
@@ -2997,17 +2491,18 @@ impl CompanyCompaniesByIdTypeAssociations {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesByIdTypeAssociationsById(rt::Node);
+pub struct CompaniesByIdTypeAssociationsById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesByIdTypeAssociationsById {
+impl CompaniesByIdTypeAssociationsById {
     /// `GET /company/companies/{parentId}/typeAssociations/{id}`
     /// (`getCompanyCompaniesByParentIdTypeAssociationsById`): Get CompanyTypeAssociation.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::CompanyCompanyTypeAssociationCompanyTypeAssociation> {
+    pub fn get(&self) -> rt::Call<m::CompanyCompanyTypeAssociationCompanyTypeAssociation> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyCompaniesByParentIdTypeAssociationsById",
             "/company/companies/{parentId}/typeAssociations/{id}",
             rt::NO_BODY,
@@ -3022,7 +2517,7 @@ impl CompanyCompaniesByIdTypeAssociationsById {
     #[cfg(feature = "company")]
     pub fn get_opt(
         &self,
-    ) -> rt::ApiFuture<Option<m::CompanyCompanyTypeAssociationCompanyTypeAssociation>> {
+    ) -> rt::Call<Option<m::CompanyCompanyTypeAssociationCompanyTypeAssociation>> {
         rt::get_opt(
             &self.0,
             "getCompanyCompaniesByParentIdTypeAssociationsById",
@@ -3039,10 +2534,11 @@ impl CompanyCompaniesByIdTypeAssociationsById {
     pub fn update(
         &self,
         body: &m::CompanyCompanyTypeAssociationCompanyTypeAssociation,
-    ) -> rt::ApiFuture<m::CompanyCompanyTypeAssociationCompanyTypeAssociation> {
+    ) -> rt::Call<m::CompanyCompanyTypeAssociationCompanyTypeAssociation> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyCompaniesByParentIdTypeAssociationsById",
             "/company/companies/{parentId}/typeAssociations/{id}",
             Some(body),
@@ -3059,9 +2555,10 @@ impl CompanyCompaniesByIdTypeAssociationsById {
     pub fn patch(
         &self,
         patch: &rt::Patch,
-    ) -> rt::ApiFuture<m::CompanyCompanyTypeAssociationCompanyTypeAssociation> {
+    ) -> rt::Call<m::CompanyCompanyTypeAssociationCompanyTypeAssociation> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyCompaniesByParentIdTypeAssociationsById",
             "/company/companies/{parentId}/typeAssociations/{id}",
             patch,
@@ -3072,10 +2569,11 @@ impl CompanyCompaniesByIdTypeAssociationsById {
     /// `DELETE /company/companies/{parentId}/typeAssociations/{id}`
     /// (`deleteCompanyCompaniesByParentIdTypeAssociationsById`): Delete CompanyTypeAssociation.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyCompaniesByParentIdTypeAssociationsById",
             "/company/companies/{parentId}/typeAssociations/{id}",
             rt::NO_BODY,
@@ -3089,45 +2587,18 @@ impl CompanyCompaniesByIdTypeAssociationsById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesByIdUsages(rt::Node);
+pub struct CompaniesByIdUsages(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesByIdUsages {
+impl CompaniesByIdUsages {
     /// `GET /company/companies/{id}/usages` (`getCompanyCompaniesByIdUsages`): Get List of Usage
     /// Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getCompanyCompaniesByIdUsages",
-            "/company/companies/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/{id}/usages` (`getCompanyCompaniesByIdUsages`): Get List of Usage
-    /// Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getCompanyCompaniesByIdUsages",
-            "/company/companies/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/{id}/usages` (`getCompanyCompaniesByIdUsages`): Get List of Usage
-    /// Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getCompanyCompaniesByIdUsages",
             "/company/companies/{id}/usages",
@@ -3137,8 +2608,8 @@ impl CompanyCompaniesByIdUsages {
 
     /// `/company/companies/{id}/usages/list`.
     #[cfg(feature = "company")]
-    pub fn list_node(&self) -> CompanyCompaniesByIdUsagesList {
-        CompanyCompaniesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> CompaniesByIdUsagesList {
+        CompaniesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -3147,45 +2618,18 @@ impl CompanyCompaniesByIdUsages {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesByIdUsagesList(rt::Node);
+pub struct CompaniesByIdUsagesList(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesByIdUsagesList {
+impl CompaniesByIdUsagesList {
     /// `GET /company/companies/{id}/usages/list` (`getCompanyCompaniesByIdUsagesList`): Get List of
     /// Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getCompanyCompaniesByIdUsagesList",
-            "/company/companies/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/{id}/usages/list` (`getCompanyCompaniesByIdUsagesList`): Get List of
-    /// Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getCompanyCompaniesByIdUsagesList",
-            "/company/companies/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/{id}/usages/list` (`getCompanyCompaniesByIdUsagesList`): Get List of
-    /// Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getCompanyCompaniesByIdUsagesList",
             "/company/companies/{id}/usages/list",
@@ -3199,42 +2643,17 @@ impl CompanyCompaniesByIdUsagesList {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesInfo(rt::Node);
+pub struct CompaniesInfo(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesInfo {
+impl CompaniesInfo {
     /// `GET /company/companies/info` (`getCompanyCompaniesInfo`): Get List of CompanyInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::CompanyInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CompanyInfo> {
         rt::list(
-            &self.0,
-            "getCompanyCompaniesInfo",
-            "/company/companies/info",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/info` (`getCompanyCompaniesInfo`): Get List of CompanyInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CompanyInfo> {
-        rt::stream(
-            &self.0,
-            "getCompanyCompaniesInfo",
-            "/company/companies/info",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/info` (`getCompanyCompaniesInfo`): Get List of CompanyInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::CompanyInfo>> {
-        rt::pages(
             &self.0,
             "getCompanyCompaniesInfo",
             "/company/companies/info",
@@ -3247,7 +2666,7 @@ impl CompanyCompaniesInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyCompaniesInfoCount",
@@ -3258,8 +2677,8 @@ impl CompanyCompaniesInfo {
 
     /// `/company/companies/info/types`.
     #[cfg(feature = "company")]
-    pub fn types(&self) -> CompanyCompaniesInfoTypes {
-        CompanyCompaniesInfoTypes(self.0.clone())
+    pub fn types(&self) -> CompaniesInfoTypes {
+        CompaniesInfoTypes(self.0.clone())
     }
 }
 
@@ -3268,45 +2687,18 @@ impl CompanyCompaniesInfo {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesInfoTypes(rt::Node);
+pub struct CompaniesInfoTypes(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesInfoTypes {
+impl CompaniesInfoTypes {
     /// `GET /company/companies/info/types` (`getCompanyCompaniesInfoTypes`): Get List of
     /// CompanyTypeInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::CompanyTypeInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CompanyTypeInfo> {
         rt::list(
-            &self.0,
-            "getCompanyCompaniesInfoTypes",
-            "/company/companies/info/types",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/info/types` (`getCompanyCompaniesInfoTypes`): Get List of
-    /// CompanyTypeInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CompanyTypeInfo> {
-        rt::stream(
-            &self.0,
-            "getCompanyCompaniesInfoTypes",
-            "/company/companies/info/types",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/info/types` (`getCompanyCompaniesInfoTypes`): Get List of
-    /// CompanyTypeInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::CompanyTypeInfo>> {
-        rt::pages(
             &self.0,
             "getCompanyCompaniesInfoTypes",
             "/company/companies/info/types",
@@ -3319,7 +2711,7 @@ impl CompanyCompaniesInfoTypes {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyCompaniesInfoTypesCount",
@@ -3330,8 +2722,8 @@ impl CompanyCompaniesInfoTypes {
 
     /// One record: `/company/companies/info/types/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyCompaniesInfoTypesById {
-        CompanyCompaniesInfoTypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CompaniesInfoTypesById {
+        CompaniesInfoTypesById(self.0.push(id.to_string()))
     }
 }
 
@@ -3340,17 +2732,18 @@ impl CompanyCompaniesInfoTypes {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesInfoTypesById(rt::Node);
+pub struct CompaniesInfoTypesById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesInfoTypesById {
+impl CompaniesInfoTypesById {
     /// `GET /company/companies/info/types/{id}` (`getCompanyCompaniesInfoTypesById`): Get
     /// CompanyTypeInfo.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::CompanyTypeInfo> {
+    pub fn get(&self) -> rt::Call<m::CompanyTypeInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyCompaniesInfoTypesById",
             "/company/companies/info/types/{id}",
             rt::NO_BODY,
@@ -3363,7 +2756,7 @@ impl CompanyCompaniesInfoTypesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::CompanyTypeInfo>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::CompanyTypeInfo>> {
         rt::get_opt(
             &self.0,
             "getCompanyCompaniesInfoTypesById",
@@ -3377,45 +2770,18 @@ impl CompanyCompaniesInfoTypesById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesStatuses(rt::Node);
+pub struct CompaniesStatuses(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesStatuses {
+impl CompaniesStatuses {
     /// `GET /company/companies/statuses` (`getCompanyCompaniesStatuses`): Get List of
     /// CompanyStatus.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::CompanyStatus>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CompanyStatus> {
         rt::list(
-            &self.0,
-            "getCompanyCompaniesStatuses",
-            "/company/companies/statuses",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/statuses` (`getCompanyCompaniesStatuses`): Get List of
-    /// CompanyStatus.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CompanyStatus> {
-        rt::stream(
-            &self.0,
-            "getCompanyCompaniesStatuses",
-            "/company/companies/statuses",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/statuses` (`getCompanyCompaniesStatuses`): Get List of
-    /// CompanyStatus.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::CompanyStatus>> {
-        rt::pages(
             &self.0,
             "getCompanyCompaniesStatuses",
             "/company/companies/statuses",
@@ -3428,7 +2794,7 @@ impl CompanyCompaniesStatuses {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyCompaniesStatusesCount",
@@ -3441,10 +2807,11 @@ impl CompanyCompaniesStatuses {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn create(&self, body: &m::CompanyStatus) -> rt::ApiFuture<m::CompanyStatus> {
+    pub fn create(&self, body: &m::CompanyStatus) -> rt::Call<m::CompanyStatus> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyCompaniesStatuses",
             "/company/companies/statuses",
             Some(body),
@@ -3454,8 +2821,8 @@ impl CompanyCompaniesStatuses {
 
     /// One record: `/company/companies/statuses/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyCompaniesStatusesById {
-        CompanyCompaniesStatusesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CompaniesStatusesById {
+        CompaniesStatusesById(self.0.push(id.to_string()))
     }
 }
 
@@ -3464,17 +2831,18 @@ impl CompanyCompaniesStatuses {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesStatusesById(rt::Node);
+pub struct CompaniesStatusesById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesStatusesById {
+impl CompaniesStatusesById {
     /// `GET /company/companies/statuses/{id}` (`getCompanyCompaniesStatusesById`): Get
     /// CompanyStatus.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::CompanyStatus> {
+    pub fn get(&self) -> rt::Call<m::CompanyStatus> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyCompaniesStatusesById",
             "/company/companies/statuses/{id}",
             rt::NO_BODY,
@@ -3487,7 +2855,7 @@ impl CompanyCompaniesStatusesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::CompanyStatus>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::CompanyStatus>> {
         rt::get_opt(
             &self.0,
             "getCompanyCompaniesStatusesById",
@@ -3501,10 +2869,11 @@ impl CompanyCompaniesStatusesById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "company")]
-    pub fn update(&self, body: &m::CompanyStatus) -> rt::ApiFuture<m::CompanyStatus> {
+    pub fn update(&self, body: &m::CompanyStatus) -> rt::Call<m::CompanyStatus> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyCompaniesStatusesById",
             "/company/companies/statuses/{id}",
             Some(body),
@@ -3518,9 +2887,10 @@ impl CompanyCompaniesStatusesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::CompanyStatus> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::CompanyStatus> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyCompaniesStatusesById",
             "/company/companies/statuses/{id}",
             patch,
@@ -3531,10 +2901,11 @@ impl CompanyCompaniesStatusesById {
     /// `DELETE /company/companies/statuses/{id}` (`deleteCompanyCompaniesStatusesById`): Delete
     /// CompanyStatus.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyCompaniesStatusesById",
             "/company/companies/statuses/{id}",
             rt::NO_BODY,
@@ -3544,8 +2915,8 @@ impl CompanyCompaniesStatusesById {
 
     /// `/company/companies/statuses/{id}/usages`.
     #[cfg(feature = "company")]
-    pub fn usages(&self) -> CompanyCompaniesStatusesByIdUsages {
-        CompanyCompaniesStatusesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> CompaniesStatusesByIdUsages {
+        CompaniesStatusesByIdUsages(self.0.clone())
     }
 }
 
@@ -3554,45 +2925,18 @@ impl CompanyCompaniesStatusesById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesStatusesByIdUsages(rt::Node);
+pub struct CompaniesStatusesByIdUsages(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesStatusesByIdUsages {
+impl CompaniesStatusesByIdUsages {
     /// `GET /company/companies/statuses/{id}/usages` (`getCompanyCompaniesStatusesByIdUsages`): Get
     /// List of Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getCompanyCompaniesStatusesByIdUsages",
-            "/company/companies/statuses/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/statuses/{id}/usages` (`getCompanyCompaniesStatusesByIdUsages`): Get
-    /// List of Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getCompanyCompaniesStatusesByIdUsages",
-            "/company/companies/statuses/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/statuses/{id}/usages` (`getCompanyCompaniesStatusesByIdUsages`): Get
-    /// List of Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getCompanyCompaniesStatusesByIdUsages",
             "/company/companies/statuses/{id}/usages",
@@ -3602,8 +2946,8 @@ impl CompanyCompaniesStatusesByIdUsages {
 
     /// `/company/companies/statuses/{id}/usages/list`.
     #[cfg(feature = "company")]
-    pub fn list_node(&self) -> CompanyCompaniesStatusesByIdUsagesList {
-        CompanyCompaniesStatusesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> CompaniesStatusesByIdUsagesList {
+        CompaniesStatusesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -3612,45 +2956,18 @@ impl CompanyCompaniesStatusesByIdUsages {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesStatusesByIdUsagesList(rt::Node);
+pub struct CompaniesStatusesByIdUsagesList(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesStatusesByIdUsagesList {
+impl CompaniesStatusesByIdUsagesList {
     /// `GET /company/companies/statuses/{id}/usages/list`
     /// (`getCompanyCompaniesStatusesByIdUsagesList`): Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getCompanyCompaniesStatusesByIdUsagesList",
-            "/company/companies/statuses/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/statuses/{id}/usages/list`
-    /// (`getCompanyCompaniesStatusesByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getCompanyCompaniesStatusesByIdUsagesList",
-            "/company/companies/statuses/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/statuses/{id}/usages/list`
-    /// (`getCompanyCompaniesStatusesByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getCompanyCompaniesStatusesByIdUsagesList",
             "/company/companies/statuses/{id}/usages/list",
@@ -3664,42 +2981,17 @@ impl CompanyCompaniesStatusesByIdUsagesList {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesTypes(rt::Node);
+pub struct CompaniesTypes(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesTypes {
+impl CompaniesTypes {
     /// `GET /company/companies/types` (`getCompanyCompaniesTypes`): Get List of CompanyType.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::CompanyType>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CompanyType> {
         rt::list(
-            &self.0,
-            "getCompanyCompaniesTypes",
-            "/company/companies/types",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/types` (`getCompanyCompaniesTypes`): Get List of CompanyType.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CompanyType> {
-        rt::stream(
-            &self.0,
-            "getCompanyCompaniesTypes",
-            "/company/companies/types",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/types` (`getCompanyCompaniesTypes`): Get List of CompanyType.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::CompanyType>> {
-        rt::pages(
             &self.0,
             "getCompanyCompaniesTypes",
             "/company/companies/types",
@@ -3712,7 +3004,7 @@ impl CompanyCompaniesTypes {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyCompaniesTypesCount",
@@ -3725,10 +3017,11 @@ impl CompanyCompaniesTypes {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn create(&self, body: &m::CompanyType) -> rt::ApiFuture<m::CompanyType> {
+    pub fn create(&self, body: &m::CompanyType) -> rt::Call<m::CompanyType> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyCompaniesTypes",
             "/company/companies/types",
             Some(body),
@@ -3738,8 +3031,8 @@ impl CompanyCompaniesTypes {
 
     /// One record: `/company/companies/types/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyCompaniesTypesById {
-        CompanyCompaniesTypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CompaniesTypesById {
+        CompaniesTypesById(self.0.push(id.to_string()))
     }
 }
 
@@ -3748,16 +3041,17 @@ impl CompanyCompaniesTypes {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesTypesById(rt::Node);
+pub struct CompaniesTypesById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesTypesById {
+impl CompaniesTypesById {
     /// `GET /company/companies/types/{id}` (`getCompanyCompaniesTypesById`): Get CompanyType.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::CompanyType> {
+    pub fn get(&self) -> rt::Call<m::CompanyType> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyCompaniesTypesById",
             "/company/companies/types/{id}",
             rt::NO_BODY,
@@ -3769,7 +3063,7 @@ impl CompanyCompaniesTypesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::CompanyType>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::CompanyType>> {
         rt::get_opt(
             &self.0,
             "getCompanyCompaniesTypesById",
@@ -3782,10 +3076,11 @@ impl CompanyCompaniesTypesById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "company")]
-    pub fn update(&self, body: &m::CompanyType) -> rt::ApiFuture<m::CompanyType> {
+    pub fn update(&self, body: &m::CompanyType) -> rt::Call<m::CompanyType> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyCompaniesTypesById",
             "/company/companies/types/{id}",
             Some(body),
@@ -3798,9 +3093,10 @@ impl CompanyCompaniesTypesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::CompanyType> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::CompanyType> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyCompaniesTypesById",
             "/company/companies/types/{id}",
             patch,
@@ -3810,10 +3106,11 @@ impl CompanyCompaniesTypesById {
 
     /// `DELETE /company/companies/types/{id}` (`deleteCompanyCompaniesTypesById`): Delete Usage.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyCompaniesTypesById",
             "/company/companies/types/{id}",
             rt::NO_BODY,
@@ -3823,8 +3120,8 @@ impl CompanyCompaniesTypesById {
 
     /// `/company/companies/types/{id}/usages`.
     #[cfg(feature = "company")]
-    pub fn usages(&self) -> CompanyCompaniesTypesByIdUsages {
-        CompanyCompaniesTypesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> CompaniesTypesByIdUsages {
+        CompaniesTypesByIdUsages(self.0.clone())
     }
 }
 
@@ -3833,45 +3130,18 @@ impl CompanyCompaniesTypesById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesTypesByIdUsages(rt::Node);
+pub struct CompaniesTypesByIdUsages(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesTypesByIdUsages {
+impl CompaniesTypesByIdUsages {
     /// `GET /company/companies/types/{id}/usages` (`getCompanyCompaniesTypesByIdUsages`): Get List
     /// of Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getCompanyCompaniesTypesByIdUsages",
-            "/company/companies/types/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/types/{id}/usages` (`getCompanyCompaniesTypesByIdUsages`): Get List
-    /// of Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getCompanyCompaniesTypesByIdUsages",
-            "/company/companies/types/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/types/{id}/usages` (`getCompanyCompaniesTypesByIdUsages`): Get List
-    /// of Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getCompanyCompaniesTypesByIdUsages",
             "/company/companies/types/{id}/usages",
@@ -3881,8 +3151,8 @@ impl CompanyCompaniesTypesByIdUsages {
 
     /// `/company/companies/types/{id}/usages/list`.
     #[cfg(feature = "company")]
-    pub fn list_node(&self) -> CompanyCompaniesTypesByIdUsagesList {
-        CompanyCompaniesTypesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> CompaniesTypesByIdUsagesList {
+        CompaniesTypesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -3891,45 +3161,18 @@ impl CompanyCompaniesTypesByIdUsages {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompaniesTypesByIdUsagesList(rt::Node);
+pub struct CompaniesTypesByIdUsagesList(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompaniesTypesByIdUsagesList {
+impl CompaniesTypesByIdUsagesList {
     /// `GET /company/companies/types/{id}/usages/list` (`getCompanyCompaniesTypesByIdUsagesList`):
     /// Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getCompanyCompaniesTypesByIdUsagesList",
-            "/company/companies/types/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/types/{id}/usages/list` (`getCompanyCompaniesTypesByIdUsagesList`):
-    /// Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getCompanyCompaniesTypesByIdUsagesList",
-            "/company/companies/types/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /company/companies/types/{id}/usages/list` (`getCompanyCompaniesTypesByIdUsagesList`):
-    /// Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getCompanyCompaniesTypesByIdUsagesList",
             "/company/companies/types/{id}/usages/list",
@@ -3943,45 +3186,18 @@ impl CompanyCompaniesTypesByIdUsagesList {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompanyPickerItems(rt::Node);
+pub struct CompanyPickerItems(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompanyPickerItems {
+impl CompanyPickerItems {
     /// `GET /company/companyPickerItems` (`getCompanyCompanyPickerItems`): Get List of
     /// CompanyPickerItem.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::CompanyPickerItem>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CompanyPickerItem> {
         rt::list(
-            &self.0,
-            "getCompanyCompanyPickerItems",
-            "/company/companyPickerItems",
-            query,
-        )
-    }
-
-    /// `GET /company/companyPickerItems` (`getCompanyCompanyPickerItems`): Get List of
-    /// CompanyPickerItem.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CompanyPickerItem> {
-        rt::stream(
-            &self.0,
-            "getCompanyCompanyPickerItems",
-            "/company/companyPickerItems",
-            query,
-        )
-    }
-
-    /// `GET /company/companyPickerItems` (`getCompanyCompanyPickerItems`): Get List of
-    /// CompanyPickerItem.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::CompanyPickerItem>> {
-        rt::pages(
             &self.0,
             "getCompanyCompanyPickerItems",
             "/company/companyPickerItems",
@@ -3994,7 +3210,7 @@ impl CompanyCompanyPickerItems {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyCompanyPickerItemsCount",
@@ -4008,10 +3224,11 @@ impl CompanyCompanyPickerItems {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn create(&self, body: &m::CompanyPickerItem) -> rt::ApiFuture<m::CompanyPickerItem> {
+    pub fn create(&self, body: &m::CompanyPickerItem) -> rt::Call<m::CompanyPickerItem> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyCompanyPickerItems",
             "/company/companyPickerItems",
             Some(body),
@@ -4021,14 +3238,14 @@ impl CompanyCompanyPickerItems {
 
     /// `/company/companyPickerItems/clear`.
     #[cfg(feature = "company")]
-    pub fn clear(&self) -> CompanyCompanyPickerItemsClear {
-        CompanyCompanyPickerItemsClear(self.0.clone())
+    pub fn clear(&self) -> CompanyPickerItemsClear {
+        CompanyPickerItemsClear(self.0.clone())
     }
 
     /// One record: `/company/companyPickerItems/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyCompanyPickerItemsById {
-        CompanyCompanyPickerItemsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CompanyPickerItemsById {
+        CompanyPickerItemsById(self.0.push(id.to_string()))
     }
 }
 
@@ -4037,10 +3254,10 @@ impl CompanyCompanyPickerItems {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompanyPickerItemsClear(rt::Node);
+pub struct CompanyPickerItemsClear(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompanyPickerItemsClear {
+impl CompanyPickerItemsClear {
     /// `POST /company/companyPickerItems/clear` (`postCompanyCompanyPickerItemsClear`): Post
     /// ClearPickerRequest.
     ///
@@ -4052,13 +3269,11 @@ impl CompanyCompanyPickerItemsClear {
     ///
     /// Declares 204 No Content with a ClearPickerRequest body.
     #[cfg(feature = "company")]
-    pub fn post(
-        &self,
-        body: &m::ClearPickerRequest,
-    ) -> rt::ApiFuture<Option<m::ClearPickerRequest>> {
+    pub fn post(&self, body: &m::ClearPickerRequest) -> rt::Call<Option<m::ClearPickerRequest>> {
         rt::json_opt(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyCompanyPickerItemsClear",
             "/company/companyPickerItems/clear",
             Some(body),
@@ -4072,17 +3287,18 @@ impl CompanyCompanyPickerItemsClear {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompanyPickerItemsById(rt::Node);
+pub struct CompanyPickerItemsById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompanyPickerItemsById {
+impl CompanyPickerItemsById {
     /// `GET /company/companyPickerItems/{id}` (`getCompanyCompanyPickerItemsById`): Get
     /// CompanyPickerItem.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::CompanyPickerItem> {
+    pub fn get(&self) -> rt::Call<m::CompanyPickerItem> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyCompanyPickerItemsById",
             "/company/companyPickerItems/{id}",
             rt::NO_BODY,
@@ -4095,7 +3311,7 @@ impl CompanyCompanyPickerItemsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::CompanyPickerItem>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::CompanyPickerItem>> {
         rt::get_opt(
             &self.0,
             "getCompanyCompanyPickerItemsById",
@@ -4106,10 +3322,11 @@ impl CompanyCompanyPickerItemsById {
     /// `DELETE /company/companyPickerItems/{id}` (`deleteCompanyCompanyPickerItemsById`): Delete
     /// CompanyPickerItem.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyCompanyPickerItemsById",
             "/company/companyPickerItems/{id}",
             rt::NO_BODY,
@@ -4123,51 +3340,18 @@ impl CompanyCompanyPickerItemsById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompanyTypeAssociations(rt::Node);
+pub struct CompanyTypeAssociations(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompanyTypeAssociations {
+impl CompanyTypeAssociations {
     /// `GET /company/companyTypeAssociations` (`getCompanyCompanyTypeAssociations`): Get List of
     /// CompanyTypeAssociation.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiFuture<Vec<m::CompanyCompanyTypeAssociation>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CompanyCompanyTypeAssociation> {
         rt::list(
-            &self.0,
-            "getCompanyCompanyTypeAssociations",
-            "/company/companyTypeAssociations",
-            query,
-        )
-    }
-
-    /// `GET /company/companyTypeAssociations` (`getCompanyCompanyTypeAssociations`): Get List of
-    /// CompanyTypeAssociation.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CompanyCompanyTypeAssociation> {
-        rt::stream(
-            &self.0,
-            "getCompanyCompanyTypeAssociations",
-            "/company/companyTypeAssociations",
-            query,
-        )
-    }
-
-    /// `GET /company/companyTypeAssociations` (`getCompanyCompanyTypeAssociations`): Get List of
-    /// CompanyTypeAssociation.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::CompanyCompanyTypeAssociation>> {
-        rt::pages(
             &self.0,
             "getCompanyCompanyTypeAssociations",
             "/company/companyTypeAssociations",
@@ -4180,7 +3364,7 @@ impl CompanyCompanyTypeAssociations {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyCompanyTypeAssociationsCount",
@@ -4197,10 +3381,11 @@ impl CompanyCompanyTypeAssociations {
     pub fn create(
         &self,
         body: &m::CompanyCompanyTypeAssociation,
-    ) -> rt::ApiFuture<m::CompanyCompanyTypeAssociation> {
+    ) -> rt::Call<m::CompanyCompanyTypeAssociation> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyCompanyTypeAssociations",
             "/company/companyTypeAssociations",
             Some(body),
@@ -4210,8 +3395,8 @@ impl CompanyCompanyTypeAssociations {
 
     /// One record: `/company/companyTypeAssociations/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyCompanyTypeAssociationsById {
-        CompanyCompanyTypeAssociationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CompanyTypeAssociationsById {
+        CompanyTypeAssociationsById(self.0.push(id.to_string()))
     }
 }
 
@@ -4220,17 +3405,18 @@ impl CompanyCompanyTypeAssociations {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCompanyTypeAssociationsById(rt::Node);
+pub struct CompanyTypeAssociationsById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCompanyTypeAssociationsById {
+impl CompanyTypeAssociationsById {
     /// `GET /company/companyTypeAssociations/{id}` (`getCompanyCompanyTypeAssociationsById`): Get
     /// CompanyTypeAssociation.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::CompanyCompanyTypeAssociation> {
+    pub fn get(&self) -> rt::Call<m::CompanyCompanyTypeAssociation> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyCompanyTypeAssociationsById",
             "/company/companyTypeAssociations/{id}",
             rt::NO_BODY,
@@ -4243,7 +3429,7 @@ impl CompanyCompanyTypeAssociationsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::CompanyCompanyTypeAssociation>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::CompanyCompanyTypeAssociation>> {
         rt::get_opt(
             &self.0,
             "getCompanyCompanyTypeAssociationsById",
@@ -4260,10 +3446,11 @@ impl CompanyCompanyTypeAssociationsById {
     pub fn update(
         &self,
         body: &m::CompanyCompanyTypeAssociation,
-    ) -> rt::ApiFuture<m::CompanyCompanyTypeAssociation> {
+    ) -> rt::Call<m::CompanyCompanyTypeAssociation> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyCompanyTypeAssociationsById",
             "/company/companyTypeAssociations/{id}",
             Some(body),
@@ -4277,9 +3464,10 @@ impl CompanyCompanyTypeAssociationsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::CompanyCompanyTypeAssociation> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::CompanyCompanyTypeAssociation> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyCompanyTypeAssociationsById",
             "/company/companyTypeAssociations/{id}",
             patch,
@@ -4290,10 +3478,11 @@ impl CompanyCompanyTypeAssociationsById {
     /// `DELETE /company/companyTypeAssociations/{id}` (`deleteCompanyCompanyTypeAssociationsById`):
     /// Delete CompanyTypeAssociation.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyCompanyTypeAssociationsById",
             "/company/companyTypeAssociations/{id}",
             rt::NO_BODY,
@@ -4306,47 +3495,18 @@ impl CompanyCompanyTypeAssociationsById {
 ///
 /// Part of the typed core: always available.
 #[derive(Clone, Debug)]
-pub struct CompanyConfigurations(rt::Node);
+pub struct Configurations(rt::Node);
 
-impl CompanyConfigurations {
+impl Configurations {
     /// `GET /company/configurations` (`getCompanyConfigurations`): Get List of Configuration.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     ///
     /// Also takes the query parameter `managedIdentifier` (string) through
     /// [`ListQuery::param`](crate::ListQuery::param).
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::CompanyConfiguration>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CompanyConfiguration> {
         rt::list(
-            &self.0,
-            "getCompanyConfigurations",
-            "/company/configurations",
-            query,
-        )
-    }
-
-    /// `GET /company/configurations` (`getCompanyConfigurations`): Get List of Configuration.
-    ///
-    /// Every record matching `query`, following the pages.
-    ///
-    /// Also takes the query parameter `managedIdentifier` (string) through
-    /// [`ListQuery::param`](crate::ListQuery::param).
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CompanyConfiguration> {
-        rt::stream(
-            &self.0,
-            "getCompanyConfigurations",
-            "/company/configurations",
-            query,
-        )
-    }
-
-    /// `GET /company/configurations` (`getCompanyConfigurations`): Get List of Configuration.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    ///
-    /// Also takes the query parameter `managedIdentifier` (string) through
-    /// [`ListQuery::param`](crate::ListQuery::param).
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::CompanyConfiguration>> {
-        rt::pages(
             &self.0,
             "getCompanyConfigurations",
             "/company/configurations",
@@ -4361,7 +3521,7 @@ impl CompanyConfigurations {
     ///
     /// Also takes the query parameter `managedIdentifier` (string) through
     /// [`ListQuery::param`](crate::ListQuery::param).
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyConfigurationsCount",
@@ -4375,10 +3535,11 @@ impl CompanyConfigurations {
     /// Creates a record. Not retried after an answer that may have been lost.
     ///
     /// Sends no query parameters; `create_with` also sends `managedInformation`.
-    pub fn create(&self, body: &m::CompanyConfiguration) -> rt::ApiFuture<m::CompanyConfiguration> {
+    pub fn create(&self, body: &m::CompanyConfiguration) -> rt::Call<m::CompanyConfiguration> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyConfigurations",
             "/company/configurations",
             Some(body),
@@ -4395,10 +3556,11 @@ impl CompanyConfigurations {
         &self,
         body: &m::CompanyConfiguration,
         params: &PostCompanyConfigurationsParams,
-    ) -> rt::ApiFuture<m::CompanyConfiguration> {
+    ) -> rt::Call<m::CompanyConfiguration> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyConfigurations",
             "/company/configurations",
             Some(body),
@@ -4408,25 +3570,25 @@ impl CompanyConfigurations {
 
     /// `/company/configurations/bulk`.
     #[cfg(feature = "company")]
-    pub fn bulk(&self) -> CompanyConfigurationsBulk {
-        CompanyConfigurationsBulk(self.0.clone())
+    pub fn bulk(&self) -> ConfigurationsBulk {
+        ConfigurationsBulk(self.0.clone())
     }
 
     /// One record: `/company/configurations/{id}`.
-    pub fn id(&self, id: i32) -> CompanyConfigurationsById {
-        CompanyConfigurationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ConfigurationsById {
+        ConfigurationsById(self.0.push(id.to_string()))
     }
 
     /// `/company/configurations/statuses`.
     #[cfg(feature = "company")]
-    pub fn statuses(&self) -> CompanyConfigurationsStatuses {
-        CompanyConfigurationsStatuses(self.0.clone())
+    pub fn statuses(&self) -> ConfigurationsStatuses {
+        ConfigurationsStatuses(self.0.clone())
     }
 
     /// `/company/configurations/types`.
     #[cfg(feature = "company")]
-    pub fn types(&self) -> CompanyConfigurationsTypes {
-        CompanyConfigurationsTypes(self.0.clone())
+    pub fn types(&self) -> ConfigurationsTypes {
+        ConfigurationsTypes(self.0.clone())
     }
 }
 
@@ -4448,10 +3610,10 @@ pub struct PostCompanyConfigurationsParams {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyConfigurationsBulk(rt::Node);
+pub struct ConfigurationsBulk(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyConfigurationsBulk {
+impl ConfigurationsBulk {
     /// `PUT /company/configurations/bulk` (`putCompanyConfigurationsBulk`): Put Configuration.
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
@@ -4459,13 +3621,11 @@ impl CompanyConfigurationsBulk {
     ///
     /// Sends no query parameters; `update_with` also sends `managedInformation`.
     #[cfg(feature = "company")]
-    pub fn update(
-        &self,
-        body: &[m::CompanyConfiguration],
-    ) -> rt::ApiFuture<m::CompanyConfiguration> {
+    pub fn update(&self, body: &[m::CompanyConfiguration]) -> rt::Call<m::CompanyConfiguration> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyConfigurationsBulk",
             "/company/configurations/bulk",
             Some(body),
@@ -4482,10 +3642,11 @@ impl CompanyConfigurationsBulk {
         &self,
         body: &[m::CompanyConfiguration],
         params: &PutCompanyConfigurationsBulkParams,
-    ) -> rt::ApiFuture<m::CompanyConfiguration> {
+    ) -> rt::Call<m::CompanyConfiguration> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyConfigurationsBulk",
             "/company/configurations/bulk",
             Some(body),
@@ -4496,10 +3657,11 @@ impl CompanyConfigurationsBulk {
     /// `DELETE /company/configurations/bulk` (`deleteCompanyConfigurationsBulk`): Delete
     /// BulkResult.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<m::BulkResult> {
+    pub fn delete(&self) -> rt::Call<m::BulkResult> {
         rt::json(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyConfigurationsBulk",
             "/company/configurations/bulk",
             rt::NO_BODY,
@@ -4513,10 +3675,11 @@ impl CompanyConfigurationsBulk {
     ///
     /// Sends no query parameters; `post_with` also sends `managedInformation`.
     #[cfg(feature = "company")]
-    pub fn post(&self, body: &[m::CompanyConfiguration]) -> rt::ApiFuture<m::CompanyConfiguration> {
+    pub fn post(&self, body: &[m::CompanyConfiguration]) -> rt::Call<m::CompanyConfiguration> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyConfigurationsBulk",
             "/company/configurations/bulk",
             Some(body),
@@ -4532,10 +3695,11 @@ impl CompanyConfigurationsBulk {
         &self,
         body: &[m::CompanyConfiguration],
         params: &PostCompanyConfigurationsBulkParams,
-    ) -> rt::ApiFuture<m::CompanyConfiguration> {
+    ) -> rt::Call<m::CompanyConfiguration> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyConfigurationsBulk",
             "/company/configurations/bulk",
             Some(body),
@@ -4574,14 +3738,15 @@ pub struct PostCompanyConfigurationsBulkParams {
 ///
 /// Part of the typed core: always available.
 #[derive(Clone, Debug)]
-pub struct CompanyConfigurationsById(rt::Node);
+pub struct ConfigurationsById(rt::Node);
 
-impl CompanyConfigurationsById {
+impl ConfigurationsById {
     /// `GET /company/configurations/{id}` (`getCompanyConfigurationsById`): Get Configuration.
-    pub fn get(&self) -> rt::ApiFuture<m::CompanyConfiguration> {
+    pub fn get(&self) -> rt::Call<m::CompanyConfiguration> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyConfigurationsById",
             "/company/configurations/{id}",
             rt::NO_BODY,
@@ -4592,7 +3757,7 @@ impl CompanyConfigurationsById {
     /// `GET /company/configurations/{id}` (`getCompanyConfigurationsById`): Get Configuration.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::CompanyConfiguration>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::CompanyConfiguration>> {
         rt::get_opt(
             &self.0,
             "getCompanyConfigurationsById",
@@ -4606,10 +3771,11 @@ impl CompanyConfigurationsById {
     /// names.
     ///
     /// Sends no query parameters; `update_with` also sends `managedInformation`.
-    pub fn update(&self, body: &m::CompanyConfiguration) -> rt::ApiFuture<m::CompanyConfiguration> {
+    pub fn update(&self, body: &m::CompanyConfiguration) -> rt::Call<m::CompanyConfiguration> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyConfigurationsById",
             "/company/configurations/{id}",
             Some(body),
@@ -4626,10 +3792,11 @@ impl CompanyConfigurationsById {
         &self,
         body: &m::CompanyConfiguration,
         params: &PutCompanyConfigurationsByIdParams,
-    ) -> rt::ApiFuture<m::CompanyConfiguration> {
+    ) -> rt::Call<m::CompanyConfiguration> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyConfigurationsById",
             "/company/configurations/{id}",
             Some(body),
@@ -4644,9 +3811,10 @@ impl CompanyConfigurationsById {
     /// after an answer that may have been lost.
     ///
     /// Sends no query parameters; `patch_with` also sends `managedInformation`.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::CompanyConfiguration> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::CompanyConfiguration> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyConfigurationsById",
             "/company/configurations/{id}",
             patch,
@@ -4664,9 +3832,10 @@ impl CompanyConfigurationsById {
         &self,
         patch: &rt::Patch,
         params: &PatchCompanyConfigurationsByIdParams,
-    ) -> rt::ApiFuture<m::CompanyConfiguration> {
+    ) -> rt::Call<m::CompanyConfiguration> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyConfigurationsById",
             "/company/configurations/{id}",
             patch,
@@ -4676,10 +3845,11 @@ impl CompanyConfigurationsById {
 
     /// `DELETE /company/configurations/{id}` (`deleteCompanyConfigurationsById`): Delete
     /// Configuration.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyConfigurationsById",
             "/company/configurations/{id}",
             rt::NO_BODY,
@@ -4689,14 +3859,14 @@ impl CompanyConfigurationsById {
 
     /// `/company/configurations/{id}/changeType`.
     #[cfg(feature = "company")]
-    pub fn change_type(&self) -> CompanyConfigurationsByIdChangeType {
-        CompanyConfigurationsByIdChangeType(self.0.clone())
+    pub fn change_type(&self) -> ConfigurationsByIdChangeType {
+        ConfigurationsByIdChangeType(self.0.clone())
     }
 
     /// `/company/configurations/{id}/quickAccess`.
     #[cfg(feature = "company")]
-    pub fn quick_access(&self) -> CompanyConfigurationsByIdQuickAccess {
-        CompanyConfigurationsByIdQuickAccess(self.0.clone())
+    pub fn quick_access(&self) -> ConfigurationsByIdQuickAccess {
+        ConfigurationsByIdQuickAccess(self.0.clone())
     }
 }
 
@@ -4731,19 +3901,20 @@ pub struct PatchCompanyConfigurationsByIdParams {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyConfigurationsByIdChangeType(rt::Node);
+pub struct ConfigurationsByIdChangeType(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyConfigurationsByIdChangeType {
+impl ConfigurationsByIdChangeType {
     /// `PATCH /company/configurations/{id}/changeType`
     /// (`patchCompanyConfigurationsByIdChangeType`): Patch Configuration.
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::CompanyConfiguration> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::CompanyConfiguration> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyConfigurationsByIdChangeType",
             "/company/configurations/{id}/changeType",
             patch,
@@ -4757,14 +3928,14 @@ impl CompanyConfigurationsByIdChangeType {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyConfigurationsByIdQuickAccess(rt::Node);
+pub struct ConfigurationsByIdQuickAccess(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyConfigurationsByIdQuickAccess {
+impl ConfigurationsByIdQuickAccess {
     /// `/company/configurations/{id}/quickAccess/count`.
     #[cfg(feature = "company")]
-    pub fn count_node(&self) -> CompanyConfigurationsByIdQuickAccessCount {
-        CompanyConfigurationsByIdQuickAccessCount(self.0.clone())
+    pub fn count_node(&self) -> ConfigurationsByIdQuickAccessCount {
+        ConfigurationsByIdQuickAccessCount(self.0.clone())
     }
 }
 
@@ -4773,20 +3944,21 @@ impl CompanyConfigurationsByIdQuickAccess {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyConfigurationsByIdQuickAccessCount(rt::Node);
+pub struct ConfigurationsByIdQuickAccessCount(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyConfigurationsByIdQuickAccessCount {
+impl ConfigurationsByIdQuickAccessCount {
     /// `GET /company/configurations/{id}/quickAccess/count`
     /// (`getCompanyConfigurationsByIdQuickAccessCount`): Get Configuration Tab Count.
     ///
     /// Counts of the quick-access tabs of one configuration (ConfigurationTabsCount in the source
     /// spec, with no declared properties), not a record count; kept as free-form JSON.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<serde_json::Value> {
+    pub fn get(&self) -> rt::Call<serde_json::Value> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyConfigurationsByIdQuickAccessCount",
             "/company/configurations/{id}/quickAccess/count",
             rt::NO_BODY,
@@ -4800,45 +3972,18 @@ impl CompanyConfigurationsByIdQuickAccessCount {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyConfigurationsStatuses(rt::Node);
+pub struct ConfigurationsStatuses(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyConfigurationsStatuses {
+impl ConfigurationsStatuses {
     /// `GET /company/configurations/statuses` (`getCompanyConfigurationsStatuses`): Get List of
     /// ConfigurationStatus.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ConfigurationStatus>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ConfigurationStatus> {
         rt::list(
-            &self.0,
-            "getCompanyConfigurationsStatuses",
-            "/company/configurations/statuses",
-            query,
-        )
-    }
-
-    /// `GET /company/configurations/statuses` (`getCompanyConfigurationsStatuses`): Get List of
-    /// ConfigurationStatus.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ConfigurationStatus> {
-        rt::stream(
-            &self.0,
-            "getCompanyConfigurationsStatuses",
-            "/company/configurations/statuses",
-            query,
-        )
-    }
-
-    /// `GET /company/configurations/statuses` (`getCompanyConfigurationsStatuses`): Get List of
-    /// ConfigurationStatus.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ConfigurationStatus>> {
-        rt::pages(
             &self.0,
             "getCompanyConfigurationsStatuses",
             "/company/configurations/statuses",
@@ -4851,7 +3996,7 @@ impl CompanyConfigurationsStatuses {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyConfigurationsStatusesCount",
@@ -4865,10 +4010,11 @@ impl CompanyConfigurationsStatuses {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn create(&self, body: &m::ConfigurationStatus) -> rt::ApiFuture<m::ConfigurationStatus> {
+    pub fn create(&self, body: &m::ConfigurationStatus) -> rt::Call<m::ConfigurationStatus> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyConfigurationsStatuses",
             "/company/configurations/statuses",
             Some(body),
@@ -4878,14 +4024,14 @@ impl CompanyConfigurationsStatuses {
 
     /// One record: `/company/configurations/statuses/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyConfigurationsStatusesById {
-        CompanyConfigurationsStatusesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ConfigurationsStatusesById {
+        ConfigurationsStatusesById(self.0.push(id.to_string()))
     }
 
     /// `/company/configurations/statuses/info`.
     #[cfg(feature = "company")]
-    pub fn info(&self) -> CompanyConfigurationsStatusesInfo {
-        CompanyConfigurationsStatusesInfo(self.0.clone())
+    pub fn info(&self) -> ConfigurationsStatusesInfo {
+        ConfigurationsStatusesInfo(self.0.clone())
     }
 }
 
@@ -4894,17 +4040,18 @@ impl CompanyConfigurationsStatuses {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyConfigurationsStatusesById(rt::Node);
+pub struct ConfigurationsStatusesById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyConfigurationsStatusesById {
+impl ConfigurationsStatusesById {
     /// `GET /company/configurations/statuses/{id}` (`getCompanyConfigurationsStatusesById`): Get
     /// ConfigurationStatus.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::ConfigurationStatus> {
+    pub fn get(&self) -> rt::Call<m::ConfigurationStatus> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyConfigurationsStatusesById",
             "/company/configurations/statuses/{id}",
             rt::NO_BODY,
@@ -4917,7 +4064,7 @@ impl CompanyConfigurationsStatusesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ConfigurationStatus>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ConfigurationStatus>> {
         rt::get_opt(
             &self.0,
             "getCompanyConfigurationsStatusesById",
@@ -4931,10 +4078,11 @@ impl CompanyConfigurationsStatusesById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "company")]
-    pub fn update(&self, body: &m::ConfigurationStatus) -> rt::ApiFuture<m::ConfigurationStatus> {
+    pub fn update(&self, body: &m::ConfigurationStatus) -> rt::Call<m::ConfigurationStatus> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyConfigurationsStatusesById",
             "/company/configurations/statuses/{id}",
             Some(body),
@@ -4948,9 +4096,10 @@ impl CompanyConfigurationsStatusesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ConfigurationStatus> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ConfigurationStatus> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyConfigurationsStatusesById",
             "/company/configurations/statuses/{id}",
             patch,
@@ -4961,10 +4110,11 @@ impl CompanyConfigurationsStatusesById {
     /// `DELETE /company/configurations/statuses/{id}` (`deleteCompanyConfigurationsStatusesById`):
     /// Delete ConfigurationStatus.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyConfigurationsStatusesById",
             "/company/configurations/statuses/{id}",
             rt::NO_BODY,
@@ -4974,14 +4124,14 @@ impl CompanyConfigurationsStatusesById {
 
     /// `/company/configurations/statuses/{id}/info`.
     #[cfg(feature = "company")]
-    pub fn info(&self) -> CompanyConfigurationsStatusesByIdInfo {
-        CompanyConfigurationsStatusesByIdInfo(self.0.clone())
+    pub fn info(&self) -> ConfigurationsStatusesByIdInfo {
+        ConfigurationsStatusesByIdInfo(self.0.clone())
     }
 
     /// `/company/configurations/statuses/{id}/usages`.
     #[cfg(feature = "company")]
-    pub fn usages(&self) -> CompanyConfigurationsStatusesByIdUsages {
-        CompanyConfigurationsStatusesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> ConfigurationsStatusesByIdUsages {
+        ConfigurationsStatusesByIdUsages(self.0.clone())
     }
 }
 
@@ -4990,17 +4140,18 @@ impl CompanyConfigurationsStatusesById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyConfigurationsStatusesByIdInfo(rt::Node);
+pub struct ConfigurationsStatusesByIdInfo(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyConfigurationsStatusesByIdInfo {
+impl ConfigurationsStatusesByIdInfo {
     /// `GET /company/configurations/statuses/{id}/info`
     /// (`getCompanyConfigurationsStatusesByIdInfo`): Get ConfigurationStatusInfos.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::ConfigurationStatusInfo> {
+    pub fn get(&self) -> rt::Call<m::ConfigurationStatusInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyConfigurationsStatusesByIdInfo",
             "/company/configurations/statuses/{id}/info",
             rt::NO_BODY,
@@ -5014,45 +4165,18 @@ impl CompanyConfigurationsStatusesByIdInfo {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyConfigurationsStatusesByIdUsages(rt::Node);
+pub struct ConfigurationsStatusesByIdUsages(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyConfigurationsStatusesByIdUsages {
+impl ConfigurationsStatusesByIdUsages {
     /// `GET /company/configurations/statuses/{id}/usages`
     /// (`getCompanyConfigurationsStatusesByIdUsages`): Get List of Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getCompanyConfigurationsStatusesByIdUsages",
-            "/company/configurations/statuses/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /company/configurations/statuses/{id}/usages`
-    /// (`getCompanyConfigurationsStatusesByIdUsages`): Get List of Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getCompanyConfigurationsStatusesByIdUsages",
-            "/company/configurations/statuses/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /company/configurations/statuses/{id}/usages`
-    /// (`getCompanyConfigurationsStatusesByIdUsages`): Get List of Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getCompanyConfigurationsStatusesByIdUsages",
             "/company/configurations/statuses/{id}/usages",
@@ -5062,8 +4186,8 @@ impl CompanyConfigurationsStatusesByIdUsages {
 
     /// `/company/configurations/statuses/{id}/usages/list`.
     #[cfg(feature = "company")]
-    pub fn list_node(&self) -> CompanyConfigurationsStatusesByIdUsagesList {
-        CompanyConfigurationsStatusesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> ConfigurationsStatusesByIdUsagesList {
+        ConfigurationsStatusesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -5072,45 +4196,18 @@ impl CompanyConfigurationsStatusesByIdUsages {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyConfigurationsStatusesByIdUsagesList(rt::Node);
+pub struct ConfigurationsStatusesByIdUsagesList(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyConfigurationsStatusesByIdUsagesList {
+impl ConfigurationsStatusesByIdUsagesList {
     /// `GET /company/configurations/statuses/{id}/usages/list`
     /// (`getCompanyConfigurationsStatusesByIdUsagesList`): Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getCompanyConfigurationsStatusesByIdUsagesList",
-            "/company/configurations/statuses/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /company/configurations/statuses/{id}/usages/list`
-    /// (`getCompanyConfigurationsStatusesByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getCompanyConfigurationsStatusesByIdUsagesList",
-            "/company/configurations/statuses/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /company/configurations/statuses/{id}/usages/list`
-    /// (`getCompanyConfigurationsStatusesByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getCompanyConfigurationsStatusesByIdUsagesList",
             "/company/configurations/statuses/{id}/usages/list",
@@ -5124,48 +4221,18 @@ impl CompanyConfigurationsStatusesByIdUsagesList {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyConfigurationsStatusesInfo(rt::Node);
+pub struct ConfigurationsStatusesInfo(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyConfigurationsStatusesInfo {
+impl ConfigurationsStatusesInfo {
     /// `GET /company/configurations/statuses/info` (`getCompanyConfigurationsStatusesInfo`): Get
     /// List of ConfigurationStatusInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ConfigurationStatusInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ConfigurationStatusInfo> {
         rt::list(
-            &self.0,
-            "getCompanyConfigurationsStatusesInfo",
-            "/company/configurations/statuses/info",
-            query,
-        )
-    }
-
-    /// `GET /company/configurations/statuses/info` (`getCompanyConfigurationsStatusesInfo`): Get
-    /// List of ConfigurationStatusInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ConfigurationStatusInfo> {
-        rt::stream(
-            &self.0,
-            "getCompanyConfigurationsStatusesInfo",
-            "/company/configurations/statuses/info",
-            query,
-        )
-    }
-
-    /// `GET /company/configurations/statuses/info` (`getCompanyConfigurationsStatusesInfo`): Get
-    /// List of ConfigurationStatusInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ConfigurationStatusInfo>> {
-        rt::pages(
             &self.0,
             "getCompanyConfigurationsStatusesInfo",
             "/company/configurations/statuses/info",
@@ -5178,7 +4245,7 @@ impl CompanyConfigurationsStatusesInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyConfigurationsStatusesInfoCount",
@@ -5193,45 +4260,18 @@ impl CompanyConfigurationsStatusesInfo {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyConfigurationsTypes(rt::Node);
+pub struct ConfigurationsTypes(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyConfigurationsTypes {
+impl ConfigurationsTypes {
     /// `GET /company/configurations/types` (`getCompanyConfigurationsTypes`): Get List of
     /// ConfigurationType.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ConfigurationType>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ConfigurationType> {
         rt::list(
-            &self.0,
-            "getCompanyConfigurationsTypes",
-            "/company/configurations/types",
-            query,
-        )
-    }
-
-    /// `GET /company/configurations/types` (`getCompanyConfigurationsTypes`): Get List of
-    /// ConfigurationType.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ConfigurationType> {
-        rt::stream(
-            &self.0,
-            "getCompanyConfigurationsTypes",
-            "/company/configurations/types",
-            query,
-        )
-    }
-
-    /// `GET /company/configurations/types` (`getCompanyConfigurationsTypes`): Get List of
-    /// ConfigurationType.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ConfigurationType>> {
-        rt::pages(
             &self.0,
             "getCompanyConfigurationsTypes",
             "/company/configurations/types",
@@ -5244,7 +4284,7 @@ impl CompanyConfigurationsTypes {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyConfigurationsTypesCount",
@@ -5258,10 +4298,11 @@ impl CompanyConfigurationsTypes {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn create(&self, body: &m::ConfigurationType) -> rt::ApiFuture<m::ConfigurationType> {
+    pub fn create(&self, body: &m::ConfigurationType) -> rt::Call<m::ConfigurationType> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyConfigurationsTypes",
             "/company/configurations/types",
             Some(body),
@@ -5271,14 +4312,14 @@ impl CompanyConfigurationsTypes {
 
     /// `/company/configurations/types/copy`.
     #[cfg(feature = "company")]
-    pub fn copy(&self) -> CompanyConfigurationsTypesCopy {
-        CompanyConfigurationsTypesCopy(self.0.clone())
+    pub fn copy(&self) -> ConfigurationsTypesCopy {
+        ConfigurationsTypesCopy(self.0.clone())
     }
 
     /// One record: `/company/configurations/types/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyConfigurationsTypesById {
-        CompanyConfigurationsTypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ConfigurationsTypesById {
+        ConfigurationsTypesById(self.0.push(id.to_string()))
     }
 }
 
@@ -5287,10 +4328,10 @@ impl CompanyConfigurationsTypes {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyConfigurationsTypesCopy(rt::Node);
+pub struct ConfigurationsTypesCopy(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyConfigurationsTypesCopy {
+impl ConfigurationsTypesCopy {
     /// `POST /company/configurations/types/copy` (`postCompanyConfigurationsTypesCopy`): Post
     /// Board.
     ///
@@ -5299,13 +4340,11 @@ impl CompanyConfigurationsTypesCopy {
     ///
     /// Copy and approve actions answer 200 or 201 whatever the spec declares.
     #[cfg(feature = "company")]
-    pub fn post(
-        &self,
-        body: &m::ConfigurationTypeCopy,
-    ) -> rt::ApiFuture<Option<m::ConfigurationType>> {
+    pub fn post(&self, body: &m::ConfigurationTypeCopy) -> rt::Call<Option<m::ConfigurationType>> {
         rt::json_opt(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyConfigurationsTypesCopy",
             "/company/configurations/types/copy",
             Some(body),
@@ -5319,17 +4358,18 @@ impl CompanyConfigurationsTypesCopy {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyConfigurationsTypesById(rt::Node);
+pub struct ConfigurationsTypesById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyConfigurationsTypesById {
+impl ConfigurationsTypesById {
     /// `GET /company/configurations/types/{id}` (`getCompanyConfigurationsTypesById`): Get
     /// ConfigurationType.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::ConfigurationType> {
+    pub fn get(&self) -> rt::Call<m::ConfigurationType> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyConfigurationsTypesById",
             "/company/configurations/types/{id}",
             rt::NO_BODY,
@@ -5342,7 +4382,7 @@ impl CompanyConfigurationsTypesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ConfigurationType>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ConfigurationType>> {
         rt::get_opt(
             &self.0,
             "getCompanyConfigurationsTypesById",
@@ -5356,10 +4396,11 @@ impl CompanyConfigurationsTypesById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "company")]
-    pub fn update(&self, body: &m::ConfigurationType) -> rt::ApiFuture<m::ConfigurationType> {
+    pub fn update(&self, body: &m::ConfigurationType) -> rt::Call<m::ConfigurationType> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyConfigurationsTypesById",
             "/company/configurations/types/{id}",
             Some(body),
@@ -5373,9 +4414,10 @@ impl CompanyConfigurationsTypesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ConfigurationType> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ConfigurationType> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyConfigurationsTypesById",
             "/company/configurations/types/{id}",
             patch,
@@ -5386,10 +4428,11 @@ impl CompanyConfigurationsTypesById {
     /// `DELETE /company/configurations/types/{id}` (`deleteCompanyConfigurationsTypesById`): Delete
     /// ConfigurationType.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyConfigurationsTypesById",
             "/company/configurations/types/{id}",
             rt::NO_BODY,
@@ -5399,20 +4442,20 @@ impl CompanyConfigurationsTypesById {
 
     /// `/company/configurations/types/{id}/info`.
     #[cfg(feature = "company")]
-    pub fn info(&self) -> CompanyConfigurationsTypesByIdInfo {
-        CompanyConfigurationsTypesByIdInfo(self.0.clone())
+    pub fn info(&self) -> ConfigurationsTypesByIdInfo {
+        ConfigurationsTypesByIdInfo(self.0.clone())
     }
 
     /// `/company/configurations/types/{id}/questions`.
     #[cfg(feature = "company")]
-    pub fn questions(&self) -> CompanyConfigurationsTypesByIdQuestions {
-        CompanyConfigurationsTypesByIdQuestions(self.0.clone())
+    pub fn questions(&self) -> ConfigurationsTypesByIdQuestions {
+        ConfigurationsTypesByIdQuestions(self.0.clone())
     }
 
     /// `/company/configurations/types/{id}/usages`.
     #[cfg(feature = "company")]
-    pub fn usages(&self) -> CompanyConfigurationsTypesByIdUsages {
-        CompanyConfigurationsTypesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> ConfigurationsTypesByIdUsages {
+        ConfigurationsTypesByIdUsages(self.0.clone())
     }
 }
 
@@ -5421,17 +4464,18 @@ impl CompanyConfigurationsTypesById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyConfigurationsTypesByIdInfo(rt::Node);
+pub struct ConfigurationsTypesByIdInfo(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyConfigurationsTypesByIdInfo {
+impl ConfigurationsTypesByIdInfo {
     /// `GET /company/configurations/types/{id}/info` (`getCompanyConfigurationsTypesByIdInfo`): Get
     /// ConfigurationTypeInfos.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::ConfigurationTypeInfo> {
+    pub fn get(&self) -> rt::Call<m::ConfigurationTypeInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyConfigurationsTypesByIdInfo",
             "/company/configurations/types/{id}/info",
             rt::NO_BODY,
@@ -5445,48 +4489,18 @@ impl CompanyConfigurationsTypesByIdInfo {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyConfigurationsTypesByIdQuestions(rt::Node);
+pub struct ConfigurationsTypesByIdQuestions(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyConfigurationsTypesByIdQuestions {
+impl ConfigurationsTypesByIdQuestions {
     /// `GET /company/configurations/types/{parentId}/questions`
     /// (`getCompanyConfigurationsTypesByParentIdQuestions`): Get List of ConfigurationTypeQuestion.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ConfigurationTypeQuestion>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ConfigurationTypeQuestion> {
         rt::list(
-            &self.0,
-            "getCompanyConfigurationsTypesByParentIdQuestions",
-            "/company/configurations/types/{parentId}/questions",
-            query,
-        )
-    }
-
-    /// `GET /company/configurations/types/{parentId}/questions`
-    /// (`getCompanyConfigurationsTypesByParentIdQuestions`): Get List of ConfigurationTypeQuestion.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ConfigurationTypeQuestion> {
-        rt::stream(
-            &self.0,
-            "getCompanyConfigurationsTypesByParentIdQuestions",
-            "/company/configurations/types/{parentId}/questions",
-            query,
-        )
-    }
-
-    /// `GET /company/configurations/types/{parentId}/questions`
-    /// (`getCompanyConfigurationsTypesByParentIdQuestions`): Get List of ConfigurationTypeQuestion.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ConfigurationTypeQuestion>> {
-        rt::pages(
             &self.0,
             "getCompanyConfigurationsTypesByParentIdQuestions",
             "/company/configurations/types/{parentId}/questions",
@@ -5500,7 +4514,7 @@ impl CompanyConfigurationsTypesByIdQuestions {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyConfigurationsTypesByParentIdQuestionsCount",
@@ -5517,10 +4531,11 @@ impl CompanyConfigurationsTypesByIdQuestions {
     pub fn create(
         &self,
         body: &m::ConfigurationTypeQuestion,
-    ) -> rt::ApiFuture<m::ConfigurationTypeQuestion> {
+    ) -> rt::Call<m::ConfigurationTypeQuestion> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyConfigurationsTypesByParentIdQuestions",
             "/company/configurations/types/{parentId}/questions",
             Some(body),
@@ -5530,8 +4545,8 @@ impl CompanyConfigurationsTypesByIdQuestions {
 
     /// One record: `/company/configurations/types/{id}/questions/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyConfigurationsTypesByIdQuestionsById {
-        CompanyConfigurationsTypesByIdQuestionsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ConfigurationsTypesByIdQuestionsById {
+        ConfigurationsTypesByIdQuestionsById(self.0.push(id.to_string()))
     }
 }
 
@@ -5540,17 +4555,18 @@ impl CompanyConfigurationsTypesByIdQuestions {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyConfigurationsTypesByIdQuestionsById(rt::Node);
+pub struct ConfigurationsTypesByIdQuestionsById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyConfigurationsTypesByIdQuestionsById {
+impl ConfigurationsTypesByIdQuestionsById {
     /// `GET /company/configurations/types/{parentId}/questions/{id}`
     /// (`getCompanyConfigurationsTypesByParentIdQuestionsById`): Get ConfigurationTypeQuestion.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::ConfigurationTypeQuestion> {
+    pub fn get(&self) -> rt::Call<m::ConfigurationTypeQuestion> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyConfigurationsTypesByParentIdQuestionsById",
             "/company/configurations/types/{parentId}/questions/{id}",
             rt::NO_BODY,
@@ -5563,7 +4579,7 @@ impl CompanyConfigurationsTypesByIdQuestionsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ConfigurationTypeQuestion>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ConfigurationTypeQuestion>> {
         rt::get_opt(
             &self.0,
             "getCompanyConfigurationsTypesByParentIdQuestionsById",
@@ -5580,10 +4596,11 @@ impl CompanyConfigurationsTypesByIdQuestionsById {
     pub fn update(
         &self,
         body: &m::ConfigurationTypeQuestion,
-    ) -> rt::ApiFuture<m::ConfigurationTypeQuestion> {
+    ) -> rt::Call<m::ConfigurationTypeQuestion> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyConfigurationsTypesByParentIdQuestionsById",
             "/company/configurations/types/{parentId}/questions/{id}",
             Some(body),
@@ -5597,9 +4614,10 @@ impl CompanyConfigurationsTypesByIdQuestionsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ConfigurationTypeQuestion> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ConfigurationTypeQuestion> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyConfigurationsTypesByParentIdQuestionsById",
             "/company/configurations/types/{parentId}/questions/{id}",
             patch,
@@ -5611,10 +4629,11 @@ impl CompanyConfigurationsTypesByIdQuestionsById {
     /// (`deleteCompanyConfigurationsTypesByParentIdQuestionsById`): Delete
     /// ConfigurationTypeQuestion.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyConfigurationsTypesByParentIdQuestionsById",
             "/company/configurations/types/{parentId}/questions/{id}",
             rt::NO_BODY,
@@ -5624,8 +4643,8 @@ impl CompanyConfigurationsTypesByIdQuestionsById {
 
     /// `/company/configurations/types/{id}/questions/{id}/values`.
     #[cfg(feature = "company")]
-    pub fn values(&self) -> CompanyConfigurationsTypesByIdQuestionsByIdValues {
-        CompanyConfigurationsTypesByIdQuestionsByIdValues(self.0.clone())
+    pub fn values(&self) -> ConfigurationsTypesByIdQuestionsByIdValues {
+        ConfigurationsTypesByIdQuestionsByIdValues(self.0.clone())
     }
 }
 
@@ -5634,57 +4653,19 @@ impl CompanyConfigurationsTypesByIdQuestionsById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyConfigurationsTypesByIdQuestionsByIdValues(rt::Node);
+pub struct ConfigurationsTypesByIdQuestionsByIdValues(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyConfigurationsTypesByIdQuestionsByIdValues {
+impl ConfigurationsTypesByIdQuestionsByIdValues {
     /// `GET /company/configurations/types/{grandparentId}/questions/{parentId}/values`
     /// (`getCompanyConfigurationsTypesByGrandparentIdQuestionsByParentIdValues`): Get List of
     /// ConfigurationTypeQuestionValue.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiFuture<Vec<m::ConfigurationTypeQuestionValue>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ConfigurationTypeQuestionValue> {
         rt::list(
-            &self.0,
-            "getCompanyConfigurationsTypesByGrandparentIdQuestionsByParentIdValues",
-            "/company/configurations/types/{grandparentId}/questions/{parentId}/values",
-            query,
-        )
-    }
-
-    /// `GET /company/configurations/types/{grandparentId}/questions/{parentId}/values`
-    /// (`getCompanyConfigurationsTypesByGrandparentIdQuestionsByParentIdValues`): Get List of
-    /// ConfigurationTypeQuestionValue.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<m::ConfigurationTypeQuestionValue> {
-        rt::stream(
-            &self.0,
-            "getCompanyConfigurationsTypesByGrandparentIdQuestionsByParentIdValues",
-            "/company/configurations/types/{grandparentId}/questions/{parentId}/values",
-            query,
-        )
-    }
-
-    /// `GET /company/configurations/types/{grandparentId}/questions/{parentId}/values`
-    /// (`getCompanyConfigurationsTypesByGrandparentIdQuestionsByParentIdValues`): Get List of
-    /// ConfigurationTypeQuestionValue.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ConfigurationTypeQuestionValue>> {
-        rt::pages(
             &self.0,
             "getCompanyConfigurationsTypesByGrandparentIdQuestionsByParentIdValues",
             "/company/configurations/types/{grandparentId}/questions/{parentId}/values",
@@ -5698,7 +4679,7 @@ impl CompanyConfigurationsTypesByIdQuestionsByIdValues {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyConfigurationsTypesByGrandparentIdQuestionsByParentIdValuesCount",
@@ -5716,10 +4697,11 @@ impl CompanyConfigurationsTypesByIdQuestionsByIdValues {
     pub fn create(
         &self,
         body: &m::ConfigurationTypeQuestionValue,
-    ) -> rt::ApiFuture<m::ConfigurationTypeQuestionValue> {
+    ) -> rt::Call<m::ConfigurationTypeQuestionValue> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyConfigurationsTypesByGrandparentIdQuestionsByParentIdValues",
             "/company/configurations/types/{grandparentId}/questions/{parentId}/values",
             Some(body),
@@ -5729,8 +4711,8 @@ impl CompanyConfigurationsTypesByIdQuestionsByIdValues {
 
     /// One record: `/company/configurations/types/{id}/questions/{id}/values/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyConfigurationsTypesByIdQuestionsByIdValuesById {
-        CompanyConfigurationsTypesByIdQuestionsByIdValuesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ConfigurationsTypesByIdQuestionsByIdValuesById {
+        ConfigurationsTypesByIdQuestionsByIdValuesById(self.0.push(id.to_string()))
     }
 }
 
@@ -5739,18 +4721,19 @@ impl CompanyConfigurationsTypesByIdQuestionsByIdValues {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyConfigurationsTypesByIdQuestionsByIdValuesById(rt::Node);
+pub struct ConfigurationsTypesByIdQuestionsByIdValuesById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyConfigurationsTypesByIdQuestionsByIdValuesById {
+impl ConfigurationsTypesByIdQuestionsByIdValuesById {
     /// `GET /company/configurations/types/{grandparentId}/questions/{parentId}/values/{id}`
     /// (`getCompanyConfigurationsTypesByGrandparentIdQuestionsByParentIdValuesById`): Get
     /// ConfigurationTypeQuestionValue.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::ConfigurationTypeQuestionValue> {
+    pub fn get(&self) -> rt::Call<m::ConfigurationTypeQuestionValue> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyConfigurationsTypesByGrandparentIdQuestionsByParentIdValuesById",
             "/company/configurations/types/{grandparentId}/questions/{parentId}/values/{id}",
             rt::NO_BODY,
@@ -5764,7 +4747,7 @@ impl CompanyConfigurationsTypesByIdQuestionsByIdValuesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ConfigurationTypeQuestionValue>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ConfigurationTypeQuestionValue>> {
         rt::get_opt(
             &self.0,
             "getCompanyConfigurationsTypesByGrandparentIdQuestionsByParentIdValuesById",
@@ -5782,10 +4765,11 @@ impl CompanyConfigurationsTypesByIdQuestionsByIdValuesById {
     pub fn update(
         &self,
         body: &m::ConfigurationTypeQuestionValue,
-    ) -> rt::ApiFuture<m::ConfigurationTypeQuestionValue> {
+    ) -> rt::Call<m::ConfigurationTypeQuestionValue> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyConfigurationsTypesByGrandparentIdQuestionsByParentIdValuesById",
             "/company/configurations/types/{grandparentId}/questions/{parentId}/values/{id}",
             Some(body),
@@ -5800,9 +4784,10 @@ impl CompanyConfigurationsTypesByIdQuestionsByIdValuesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ConfigurationTypeQuestionValue> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ConfigurationTypeQuestionValue> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyConfigurationsTypesByGrandparentIdQuestionsByParentIdValuesById",
             "/company/configurations/types/{grandparentId}/questions/{parentId}/values/{id}",
             patch,
@@ -5814,10 +4799,11 @@ impl CompanyConfigurationsTypesByIdQuestionsByIdValuesById {
     /// (`deleteCompanyConfigurationsTypesByGrandparentIdQuestionsByParentIdValuesById`): Delete
     /// ConfigurationTypeQuestionValue.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyConfigurationsTypesByGrandparentIdQuestionsByParentIdValuesById",
             "/company/configurations/types/{grandparentId}/questions/{parentId}/values/{id}",
             rt::NO_BODY,
@@ -5827,8 +4813,8 @@ impl CompanyConfigurationsTypesByIdQuestionsByIdValuesById {
 
     /// `/company/configurations/types/{id}/questions/{id}/values/{id}/usages`.
     #[cfg(feature = "company")]
-    pub fn usages(&self) -> CompanyConfigurationsTypesByIdQuestionsByIdValuesByIdUsages {
-        CompanyConfigurationsTypesByIdQuestionsByIdValuesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> ConfigurationsTypesByIdQuestionsByIdValuesByIdUsages {
+        ConfigurationsTypesByIdQuestionsByIdValuesByIdUsages(self.0.clone())
     }
 }
 
@@ -5837,48 +4823,19 @@ impl CompanyConfigurationsTypesByIdQuestionsByIdValuesById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyConfigurationsTypesByIdQuestionsByIdValuesByIdUsages(rt::Node);
+pub struct ConfigurationsTypesByIdQuestionsByIdValuesByIdUsages(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyConfigurationsTypesByIdQuestionsByIdValuesByIdUsages {
+impl ConfigurationsTypesByIdQuestionsByIdValuesByIdUsages {
     /// `GET /company/configurations/types/{grandparentId}/questions/{parentId}/values/{id}/usages`
     /// (`getCompanyConfigurationsTypesByGrandparentIdQuestionsByParentIdValuesByIdUsages`): Get
     /// List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getCompanyConfigurationsTypesByGrandparentIdQuestionsByParentIdValuesByIdUsages",
-            "/company/configurations/types/{grandparentId}/questions/{parentId}/values/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /company/configurations/types/{grandparentId}/questions/{parentId}/values/{id}/usages`
-    /// (`getCompanyConfigurationsTypesByGrandparentIdQuestionsByParentIdValuesByIdUsages`): Get
-    /// List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getCompanyConfigurationsTypesByGrandparentIdQuestionsByParentIdValuesByIdUsages",
-            "/company/configurations/types/{grandparentId}/questions/{parentId}/values/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /company/configurations/types/{grandparentId}/questions/{parentId}/values/{id}/usages`
-    /// (`getCompanyConfigurationsTypesByGrandparentIdQuestionsByParentIdValuesByIdUsages`): Get
-    /// List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getCompanyConfigurationsTypesByGrandparentIdQuestionsByParentIdValuesByIdUsages",
             "/company/configurations/types/{grandparentId}/questions/{parentId}/values/{id}/usages",
@@ -5888,8 +4845,8 @@ impl CompanyConfigurationsTypesByIdQuestionsByIdValuesByIdUsages {
 
     /// `/company/configurations/types/{id}/questions/{id}/values/{id}/usages/list`.
     #[cfg(feature = "company")]
-    pub fn list_node(&self) -> CompanyConfigurationsTypesByIdQuestionsByIdValuesByIdUsagesList {
-        CompanyConfigurationsTypesByIdQuestionsByIdValuesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> ConfigurationsTypesByIdQuestionsByIdValuesByIdUsagesList {
+        ConfigurationsTypesByIdQuestionsByIdValuesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -5898,51 +4855,20 @@ impl CompanyConfigurationsTypesByIdQuestionsByIdValuesByIdUsages {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyConfigurationsTypesByIdQuestionsByIdValuesByIdUsagesList(rt::Node);
+pub struct ConfigurationsTypesByIdQuestionsByIdValuesByIdUsagesList(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyConfigurationsTypesByIdQuestionsByIdValuesByIdUsagesList {
+impl ConfigurationsTypesByIdQuestionsByIdValuesByIdUsagesList {
     /// `GET
     /// /company/configurations/types/{grandparentId}/questions/{parentId}/values/{id}/usages/list`
     /// (`getCompanyConfigurationsTypesByGrandparentIdQuestionsByParentIdValuesByIdUsagesList`): Get
     /// List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getCompanyConfigurationsTypesByGrandparentIdQuestionsByParentIdValuesByIdUsagesList",
-            "/company/configurations/types/{grandparentId}/questions/{parentId}/values/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET
-    /// /company/configurations/types/{grandparentId}/questions/{parentId}/values/{id}/usages/list`
-    /// (`getCompanyConfigurationsTypesByGrandparentIdQuestionsByParentIdValuesByIdUsagesList`): Get
-    /// List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getCompanyConfigurationsTypesByGrandparentIdQuestionsByParentIdValuesByIdUsagesList",
-            "/company/configurations/types/{grandparentId}/questions/{parentId}/values/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET
-    /// /company/configurations/types/{grandparentId}/questions/{parentId}/values/{id}/usages/list`
-    /// (`getCompanyConfigurationsTypesByGrandparentIdQuestionsByParentIdValuesByIdUsagesList`): Get
-    /// List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getCompanyConfigurationsTypesByGrandparentIdQuestionsByParentIdValuesByIdUsagesList",
             "/company/configurations/types/{grandparentId}/questions/{parentId}/values/{id}/usages/list",
@@ -5956,45 +4882,18 @@ impl CompanyConfigurationsTypesByIdQuestionsByIdValuesByIdUsagesList {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyConfigurationsTypesByIdUsages(rt::Node);
+pub struct ConfigurationsTypesByIdUsages(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyConfigurationsTypesByIdUsages {
+impl ConfigurationsTypesByIdUsages {
     /// `GET /company/configurations/types/{id}/usages` (`getCompanyConfigurationsTypesByIdUsages`):
     /// Get List of Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getCompanyConfigurationsTypesByIdUsages",
-            "/company/configurations/types/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /company/configurations/types/{id}/usages` (`getCompanyConfigurationsTypesByIdUsages`):
-    /// Get List of Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getCompanyConfigurationsTypesByIdUsages",
-            "/company/configurations/types/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /company/configurations/types/{id}/usages` (`getCompanyConfigurationsTypesByIdUsages`):
-    /// Get List of Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getCompanyConfigurationsTypesByIdUsages",
             "/company/configurations/types/{id}/usages",
@@ -6004,8 +4903,8 @@ impl CompanyConfigurationsTypesByIdUsages {
 
     /// `/company/configurations/types/{id}/usages/list`.
     #[cfg(feature = "company")]
-    pub fn list_node(&self) -> CompanyConfigurationsTypesByIdUsagesList {
-        CompanyConfigurationsTypesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> ConfigurationsTypesByIdUsagesList {
+        ConfigurationsTypesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -6014,45 +4913,18 @@ impl CompanyConfigurationsTypesByIdUsages {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyConfigurationsTypesByIdUsagesList(rt::Node);
+pub struct ConfigurationsTypesByIdUsagesList(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyConfigurationsTypesByIdUsagesList {
+impl ConfigurationsTypesByIdUsagesList {
     /// `GET /company/configurations/types/{id}/usages/list`
     /// (`getCompanyConfigurationsTypesByIdUsagesList`): Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getCompanyConfigurationsTypesByIdUsagesList",
-            "/company/configurations/types/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /company/configurations/types/{id}/usages/list`
-    /// (`getCompanyConfigurationsTypesByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getCompanyConfigurationsTypesByIdUsagesList",
-            "/company/configurations/types/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /company/configurations/types/{id}/usages/list`
-    /// (`getCompanyConfigurationsTypesByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getCompanyConfigurationsTypesByIdUsagesList",
             "/company/configurations/types/{id}/usages/list",
@@ -6066,14 +4938,14 @@ impl CompanyConfigurationsTypesByIdUsagesList {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyContact(rt::Node);
+pub struct Contact(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyContact {
+impl Contact {
     /// `/company/contact/types`.
     #[cfg(feature = "company")]
-    pub fn types(&self) -> CompanyContactTypes {
-        CompanyContactTypes(self.0.clone())
+    pub fn types(&self) -> ContactTypes {
+        ContactTypes(self.0.clone())
     }
 }
 
@@ -6082,14 +4954,14 @@ impl CompanyContact {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyContactTypes(rt::Node);
+pub struct ContactTypes(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyContactTypes {
+impl ContactTypes {
     /// One record: `/company/contact/types/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyContactTypesById {
-        CompanyContactTypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ContactTypesById {
+        ContactTypesById(self.0.push(id.to_string()))
     }
 }
 
@@ -6098,14 +4970,14 @@ impl CompanyContactTypes {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyContactTypesById(rt::Node);
+pub struct ContactTypesById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyContactTypesById {
+impl ContactTypesById {
     /// `/company/contact/types/{id}/usages`.
     #[cfg(feature = "company")]
-    pub fn usages(&self) -> CompanyContactTypesByIdUsages {
-        CompanyContactTypesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> ContactTypesByIdUsages {
+        ContactTypesByIdUsages(self.0.clone())
     }
 }
 
@@ -6114,14 +4986,14 @@ impl CompanyContactTypesById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyContactTypesByIdUsages(rt::Node);
+pub struct ContactTypesByIdUsages(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyContactTypesByIdUsages {
+impl ContactTypesByIdUsages {
     /// `/company/contact/types/{id}/usages/list`.
     #[cfg(feature = "company")]
-    pub fn list_node(&self) -> CompanyContactTypesByIdUsagesList {
-        CompanyContactTypesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> ContactTypesByIdUsagesList {
+        ContactTypesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -6130,45 +5002,18 @@ impl CompanyContactTypesByIdUsages {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyContactTypesByIdUsagesList(rt::Node);
+pub struct ContactTypesByIdUsagesList(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyContactTypesByIdUsagesList {
+impl ContactTypesByIdUsagesList {
     /// `GET /company/contact/types/{id}/usages/list` (`getCompanyContactTypesByIdUsagesList`): Get
     /// List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getCompanyContactTypesByIdUsagesList",
-            "/company/contact/types/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /company/contact/types/{id}/usages/list` (`getCompanyContactTypesByIdUsagesList`): Get
-    /// List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getCompanyContactTypesByIdUsagesList",
-            "/company/contact/types/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /company/contact/types/{id}/usages/list` (`getCompanyContactTypesByIdUsagesList`): Get
-    /// List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getCompanyContactTypesByIdUsagesList",
             "/company/contact/types/{id}/usages/list",
@@ -6182,51 +5027,18 @@ impl CompanyContactTypesByIdUsagesList {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyContactTypeAssociations(rt::Node);
+pub struct ContactTypeAssociations(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyContactTypeAssociations {
+impl ContactTypeAssociations {
     /// `GET /company/contactTypeAssociations` (`getCompanyContactTypeAssociations`): Get List of
     /// ContactTypeAssociation.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiFuture<Vec<m::CompanyContactTypeAssociation>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CompanyContactTypeAssociation> {
         rt::list(
-            &self.0,
-            "getCompanyContactTypeAssociations",
-            "/company/contactTypeAssociations",
-            query,
-        )
-    }
-
-    /// `GET /company/contactTypeAssociations` (`getCompanyContactTypeAssociations`): Get List of
-    /// ContactTypeAssociation.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CompanyContactTypeAssociation> {
-        rt::stream(
-            &self.0,
-            "getCompanyContactTypeAssociations",
-            "/company/contactTypeAssociations",
-            query,
-        )
-    }
-
-    /// `GET /company/contactTypeAssociations` (`getCompanyContactTypeAssociations`): Get List of
-    /// ContactTypeAssociation.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::CompanyContactTypeAssociation>> {
-        rt::pages(
             &self.0,
             "getCompanyContactTypeAssociations",
             "/company/contactTypeAssociations",
@@ -6239,7 +5051,7 @@ impl CompanyContactTypeAssociations {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyContactTypeAssociationsCount",
@@ -6256,10 +5068,11 @@ impl CompanyContactTypeAssociations {
     pub fn create(
         &self,
         body: &m::CompanyContactTypeAssociation,
-    ) -> rt::ApiFuture<m::CompanyContactTypeAssociation> {
+    ) -> rt::Call<m::CompanyContactTypeAssociation> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyContactTypeAssociations",
             "/company/contactTypeAssociations",
             Some(body),
@@ -6269,8 +5082,8 @@ impl CompanyContactTypeAssociations {
 
     /// One record: `/company/contactTypeAssociations/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyContactTypeAssociationsById {
-        CompanyContactTypeAssociationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ContactTypeAssociationsById {
+        ContactTypeAssociationsById(self.0.push(id.to_string()))
     }
 }
 
@@ -6279,17 +5092,18 @@ impl CompanyContactTypeAssociations {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyContactTypeAssociationsById(rt::Node);
+pub struct ContactTypeAssociationsById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyContactTypeAssociationsById {
+impl ContactTypeAssociationsById {
     /// `GET /company/contactTypeAssociations/{id}` (`getCompanyContactTypeAssociationsById`): Get
     /// ContactTypeAssociation.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::CompanyContactTypeAssociation> {
+    pub fn get(&self) -> rt::Call<m::CompanyContactTypeAssociation> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyContactTypeAssociationsById",
             "/company/contactTypeAssociations/{id}",
             rt::NO_BODY,
@@ -6302,7 +5116,7 @@ impl CompanyContactTypeAssociationsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::CompanyContactTypeAssociation>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::CompanyContactTypeAssociation>> {
         rt::get_opt(
             &self.0,
             "getCompanyContactTypeAssociationsById",
@@ -6319,10 +5133,11 @@ impl CompanyContactTypeAssociationsById {
     pub fn update(
         &self,
         body: &m::CompanyContactTypeAssociation,
-    ) -> rt::ApiFuture<m::CompanyContactTypeAssociation> {
+    ) -> rt::Call<m::CompanyContactTypeAssociation> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyContactTypeAssociationsById",
             "/company/contactTypeAssociations/{id}",
             Some(body),
@@ -6336,9 +5151,10 @@ impl CompanyContactTypeAssociationsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::CompanyContactTypeAssociation> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::CompanyContactTypeAssociation> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyContactTypeAssociationsById",
             "/company/contactTypeAssociations/{id}",
             patch,
@@ -6349,10 +5165,11 @@ impl CompanyContactTypeAssociationsById {
     /// `DELETE /company/contactTypeAssociations/{id}` (`deleteCompanyContactTypeAssociationsById`):
     /// Delete ContactTypeAssociation.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyContactTypeAssociationsById",
             "/company/contactTypeAssociations/{id}",
             rt::NO_BODY,
@@ -6365,34 +5182,21 @@ impl CompanyContactTypeAssociationsById {
 ///
 /// Part of the typed core: always available.
 #[derive(Clone, Debug)]
-pub struct CompanyContacts(rt::Node);
+pub struct Contacts(rt::Node);
 
-impl CompanyContacts {
+impl Contacts {
     /// `GET /company/contacts` (`getCompanyContacts`): Get List of ApiContact.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Contact>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Contact> {
         rt::list(&self.0, "getCompanyContacts", "/company/contacts", query)
-    }
-
-    /// `GET /company/contacts` (`getCompanyContacts`): Get List of ApiContact.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Contact> {
-        rt::stream(&self.0, "getCompanyContacts", "/company/contacts", query)
-    }
-
-    /// `GET /company/contacts` (`getCompanyContacts`): Get List of ApiContact.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Contact>> {
-        rt::pages(&self.0, "getCompanyContacts", "/company/contacts", query)
     }
 
     /// `GET /company/contacts/count` (`getCompanyContactsCount`): Get Count of Usage.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyContactsCount",
@@ -6404,10 +5208,11 @@ impl CompanyContacts {
     /// `POST /company/contacts` (`postCompanyContacts`): Post ApiContact.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::Contact) -> rt::ApiFuture<m::Contact> {
+    pub fn create(&self, body: &m::Contact) -> rt::Call<m::Contact> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyContacts",
             "/company/contacts",
             Some(body),
@@ -6417,49 +5222,49 @@ impl CompanyContacts {
 
     /// `/company/contacts/default`.
     #[cfg(feature = "company")]
-    pub fn default(&self) -> CompanyContactsDefault {
-        CompanyContactsDefault(self.0.clone())
+    pub fn default(&self) -> ContactsDefault {
+        ContactsDefault(self.0.clone())
     }
 
     /// `/company/contacts/departments`.
     #[cfg(feature = "company")]
-    pub fn departments(&self) -> CompanyContactsDepartments {
-        CompanyContactsDepartments(self.0.clone())
+    pub fn departments(&self) -> ContactsDepartments {
+        ContactsDepartments(self.0.clone())
     }
 
     /// One record: `/company/contacts/{id}`.
-    pub fn id(&self, id: i32) -> CompanyContactsById {
-        CompanyContactsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ContactsById {
+        ContactsById(self.0.push(id.to_string()))
     }
 
     /// `/company/contacts/info`.
     #[cfg(feature = "company")]
-    pub fn info(&self) -> CompanyContactsInfo {
-        CompanyContactsInfo(self.0.clone())
+    pub fn info(&self) -> ContactsInfo {
+        ContactsInfo(self.0.clone())
     }
 
     /// `/company/contacts/relationships`.
     #[cfg(feature = "company")]
-    pub fn relationships(&self) -> CompanyContactsRelationships {
-        CompanyContactsRelationships(self.0.clone())
+    pub fn relationships(&self) -> ContactsRelationships {
+        ContactsRelationships(self.0.clone())
     }
 
     /// `/company/contacts/requestPassword`.
     #[cfg(feature = "company")]
-    pub fn request_password(&self) -> CompanyContactsRequestPassword {
-        CompanyContactsRequestPassword(self.0.clone())
+    pub fn request_password(&self) -> ContactsRequestPassword {
+        ContactsRequestPassword(self.0.clone())
     }
 
     /// `/company/contacts/types`.
     #[cfg(feature = "company")]
-    pub fn types(&self) -> CompanyContactsTypes {
-        CompanyContactsTypes(self.0.clone())
+    pub fn types(&self) -> ContactsTypes {
+        ContactsTypes(self.0.clone())
     }
 
     /// `/company/contacts/validatePortalCredentials`.
     #[cfg(feature = "company")]
-    pub fn validate_portal_credentials(&self) -> CompanyContactsValidatePortalCredentials {
-        CompanyContactsValidatePortalCredentials(self.0.clone())
+    pub fn validate_portal_credentials(&self) -> ContactsValidatePortalCredentials {
+        ContactsValidatePortalCredentials(self.0.clone())
     }
 }
 
@@ -6468,18 +5273,19 @@ impl CompanyContacts {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyContactsDefault(rt::Node);
+pub struct ContactsDefault(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyContactsDefault {
+impl ContactsDefault {
     /// `GET /company/contacts/default` (`getCompanyContactsDefault`): Get ApiContact.
     ///
     /// Sends no query parameters; `get_with` also sends `companyId`.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::Contact> {
+    pub fn get(&self) -> rt::Call<m::Contact> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyContactsDefault",
             "/company/contacts/default",
             rt::NO_BODY,
@@ -6491,10 +5297,11 @@ impl CompanyContactsDefault {
     ///
     /// With the query parameters in `params`.
     #[cfg(feature = "company")]
-    pub fn get_with(&self, params: &GetCompanyContactsDefaultParams) -> rt::ApiFuture<m::Contact> {
+    pub fn get_with(&self, params: &GetCompanyContactsDefaultParams) -> rt::Call<m::Contact> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyContactsDefault",
             "/company/contacts/default",
             rt::NO_BODY,
@@ -6522,45 +5329,18 @@ pub struct GetCompanyContactsDefaultParams {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyContactsDepartments(rt::Node);
+pub struct ContactsDepartments(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyContactsDepartments {
+impl ContactsDepartments {
     /// `GET /company/contacts/departments` (`getCompanyContactsDepartments`): Get List of
     /// ContactDepartment.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ContactDepartment>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ContactDepartment> {
         rt::list(
-            &self.0,
-            "getCompanyContactsDepartments",
-            "/company/contacts/departments",
-            query,
-        )
-    }
-
-    /// `GET /company/contacts/departments` (`getCompanyContactsDepartments`): Get List of
-    /// ContactDepartment.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ContactDepartment> {
-        rt::stream(
-            &self.0,
-            "getCompanyContactsDepartments",
-            "/company/contacts/departments",
-            query,
-        )
-    }
-
-    /// `GET /company/contacts/departments` (`getCompanyContactsDepartments`): Get List of
-    /// ContactDepartment.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ContactDepartment>> {
-        rt::pages(
             &self.0,
             "getCompanyContactsDepartments",
             "/company/contacts/departments",
@@ -6573,7 +5353,7 @@ impl CompanyContactsDepartments {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyContactsDepartmentsCount",
@@ -6587,10 +5367,11 @@ impl CompanyContactsDepartments {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn create(&self, body: &m::ContactDepartment) -> rt::ApiFuture<m::ContactDepartment> {
+    pub fn create(&self, body: &m::ContactDepartment) -> rt::Call<m::ContactDepartment> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyContactsDepartments",
             "/company/contacts/departments",
             Some(body),
@@ -6600,14 +5381,14 @@ impl CompanyContactsDepartments {
 
     /// One record: `/company/contacts/departments/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyContactsDepartmentsById {
-        CompanyContactsDepartmentsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ContactsDepartmentsById {
+        ContactsDepartmentsById(self.0.push(id.to_string()))
     }
 
     /// `/company/contacts/departments/info`.
     #[cfg(feature = "company")]
-    pub fn info(&self) -> CompanyContactsDepartmentsInfo {
-        CompanyContactsDepartmentsInfo(self.0.clone())
+    pub fn info(&self) -> ContactsDepartmentsInfo {
+        ContactsDepartmentsInfo(self.0.clone())
     }
 }
 
@@ -6616,17 +5397,18 @@ impl CompanyContactsDepartments {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyContactsDepartmentsById(rt::Node);
+pub struct ContactsDepartmentsById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyContactsDepartmentsById {
+impl ContactsDepartmentsById {
     /// `GET /company/contacts/departments/{id}` (`getCompanyContactsDepartmentsById`): Get
     /// ContactDepartment.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::ContactDepartment> {
+    pub fn get(&self) -> rt::Call<m::ContactDepartment> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyContactsDepartmentsById",
             "/company/contacts/departments/{id}",
             rt::NO_BODY,
@@ -6639,7 +5421,7 @@ impl CompanyContactsDepartmentsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ContactDepartment>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ContactDepartment>> {
         rt::get_opt(
             &self.0,
             "getCompanyContactsDepartmentsById",
@@ -6653,10 +5435,11 @@ impl CompanyContactsDepartmentsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "company")]
-    pub fn update(&self, body: &m::ContactDepartment) -> rt::ApiFuture<m::ContactDepartment> {
+    pub fn update(&self, body: &m::ContactDepartment) -> rt::Call<m::ContactDepartment> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyContactsDepartmentsById",
             "/company/contacts/departments/{id}",
             Some(body),
@@ -6670,9 +5453,10 @@ impl CompanyContactsDepartmentsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ContactDepartment> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ContactDepartment> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyContactsDepartmentsById",
             "/company/contacts/departments/{id}",
             patch,
@@ -6683,10 +5467,11 @@ impl CompanyContactsDepartmentsById {
     /// `DELETE /company/contacts/departments/{id}` (`deleteCompanyContactsDepartmentsById`): Delete
     /// Usage.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyContactsDepartmentsById",
             "/company/contacts/departments/{id}",
             rt::NO_BODY,
@@ -6696,14 +5481,14 @@ impl CompanyContactsDepartmentsById {
 
     /// `/company/contacts/departments/{id}/info`.
     #[cfg(feature = "company")]
-    pub fn info(&self) -> CompanyContactsDepartmentsByIdInfo {
-        CompanyContactsDepartmentsByIdInfo(self.0.clone())
+    pub fn info(&self) -> ContactsDepartmentsByIdInfo {
+        ContactsDepartmentsByIdInfo(self.0.clone())
     }
 
     /// `/company/contacts/departments/{id}/usages`.
     #[cfg(feature = "company")]
-    pub fn usages(&self) -> CompanyContactsDepartmentsByIdUsages {
-        CompanyContactsDepartmentsByIdUsages(self.0.clone())
+    pub fn usages(&self) -> ContactsDepartmentsByIdUsages {
+        ContactsDepartmentsByIdUsages(self.0.clone())
     }
 }
 
@@ -6712,17 +5497,18 @@ impl CompanyContactsDepartmentsById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyContactsDepartmentsByIdInfo(rt::Node);
+pub struct ContactsDepartmentsByIdInfo(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyContactsDepartmentsByIdInfo {
+impl ContactsDepartmentsByIdInfo {
     /// `GET /company/contacts/departments/{id}/info` (`getCompanyContactsDepartmentsByIdInfo`): Get
     /// ContactDepartmentInfos.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::ContactDepartmentInfo> {
+    pub fn get(&self) -> rt::Call<m::ContactDepartmentInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyContactsDepartmentsByIdInfo",
             "/company/contacts/departments/{id}/info",
             rt::NO_BODY,
@@ -6736,45 +5522,18 @@ impl CompanyContactsDepartmentsByIdInfo {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyContactsDepartmentsByIdUsages(rt::Node);
+pub struct ContactsDepartmentsByIdUsages(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyContactsDepartmentsByIdUsages {
+impl ContactsDepartmentsByIdUsages {
     /// `GET /company/contacts/departments/{id}/usages` (`getCompanyContactsDepartmentsByIdUsages`):
     /// Get List of Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getCompanyContactsDepartmentsByIdUsages",
-            "/company/contacts/departments/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /company/contacts/departments/{id}/usages` (`getCompanyContactsDepartmentsByIdUsages`):
-    /// Get List of Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getCompanyContactsDepartmentsByIdUsages",
-            "/company/contacts/departments/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /company/contacts/departments/{id}/usages` (`getCompanyContactsDepartmentsByIdUsages`):
-    /// Get List of Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getCompanyContactsDepartmentsByIdUsages",
             "/company/contacts/departments/{id}/usages",
@@ -6784,8 +5543,8 @@ impl CompanyContactsDepartmentsByIdUsages {
 
     /// `/company/contacts/departments/{id}/usages/list`.
     #[cfg(feature = "company")]
-    pub fn list_node(&self) -> CompanyContactsDepartmentsByIdUsagesList {
-        CompanyContactsDepartmentsByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> ContactsDepartmentsByIdUsagesList {
+        ContactsDepartmentsByIdUsagesList(self.0.clone())
     }
 }
 
@@ -6794,45 +5553,18 @@ impl CompanyContactsDepartmentsByIdUsages {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyContactsDepartmentsByIdUsagesList(rt::Node);
+pub struct ContactsDepartmentsByIdUsagesList(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyContactsDepartmentsByIdUsagesList {
+impl ContactsDepartmentsByIdUsagesList {
     /// `GET /company/contacts/departments/{id}/usages/list`
     /// (`getCompanyContactsDepartmentsByIdUsagesList`): Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getCompanyContactsDepartmentsByIdUsagesList",
-            "/company/contacts/departments/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /company/contacts/departments/{id}/usages/list`
-    /// (`getCompanyContactsDepartmentsByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getCompanyContactsDepartmentsByIdUsagesList",
-            "/company/contacts/departments/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /company/contacts/departments/{id}/usages/list`
-    /// (`getCompanyContactsDepartmentsByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getCompanyContactsDepartmentsByIdUsagesList",
             "/company/contacts/departments/{id}/usages/list",
@@ -6846,48 +5578,18 @@ impl CompanyContactsDepartmentsByIdUsagesList {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyContactsDepartmentsInfo(rt::Node);
+pub struct ContactsDepartmentsInfo(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyContactsDepartmentsInfo {
+impl ContactsDepartmentsInfo {
     /// `GET /company/contacts/departments/info` (`getCompanyContactsDepartmentsInfo`): Get List of
     /// ContactDepartmentInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ContactDepartmentInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ContactDepartmentInfo> {
         rt::list(
-            &self.0,
-            "getCompanyContactsDepartmentsInfo",
-            "/company/contacts/departments/info",
-            query,
-        )
-    }
-
-    /// `GET /company/contacts/departments/info` (`getCompanyContactsDepartmentsInfo`): Get List of
-    /// ContactDepartmentInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ContactDepartmentInfo> {
-        rt::stream(
-            &self.0,
-            "getCompanyContactsDepartmentsInfo",
-            "/company/contacts/departments/info",
-            query,
-        )
-    }
-
-    /// `GET /company/contacts/departments/info` (`getCompanyContactsDepartmentsInfo`): Get List of
-    /// ContactDepartmentInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ContactDepartmentInfo>> {
-        rt::pages(
             &self.0,
             "getCompanyContactsDepartmentsInfo",
             "/company/contacts/departments/info",
@@ -6900,7 +5602,7 @@ impl CompanyContactsDepartmentsInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyContactsDepartmentsInfoCount",
@@ -6914,14 +5616,15 @@ impl CompanyContactsDepartmentsInfo {
 ///
 /// Part of the typed core: always available.
 #[derive(Clone, Debug)]
-pub struct CompanyContactsById(rt::Node);
+pub struct ContactsById(rt::Node);
 
-impl CompanyContactsById {
+impl ContactsById {
     /// `GET /company/contacts/{id}` (`getCompanyContactsById`): Get ApiContact.
-    pub fn get(&self) -> rt::ApiFuture<m::Contact> {
+    pub fn get(&self) -> rt::Call<m::Contact> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyContactsById",
             "/company/contacts/{id}",
             rt::NO_BODY,
@@ -6932,7 +5635,7 @@ impl CompanyContactsById {
     /// `GET /company/contacts/{id}` (`getCompanyContactsById`): Get ApiContact.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Contact>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Contact>> {
         rt::get_opt(&self.0, "getCompanyContactsById", "/company/contacts/{id}")
     }
 
@@ -6940,10 +5643,11 @@ impl CompanyContactsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::Contact) -> rt::ApiFuture<m::Contact> {
+    pub fn update(&self, body: &m::Contact) -> rt::Call<m::Contact> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyContactsById",
             "/company/contacts/{id}",
             Some(body),
@@ -6955,9 +5659,10 @@ impl CompanyContactsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Contact> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Contact> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyContactsById",
             "/company/contacts/{id}",
             patch,
@@ -6968,10 +5673,11 @@ impl CompanyContactsById {
     /// `DELETE /company/contacts/{id}` (`deleteCompanyContactsById`): Delete ApiContact.
     ///
     /// Sends no query parameters; `delete_with` also sends `transferContactId`.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyContactsById",
             "/company/contacts/{id}",
             rt::NO_BODY,
@@ -6982,10 +5688,11 @@ impl CompanyContactsById {
     /// `DELETE /company/contacts/{id}` (`deleteCompanyContactsById`): Delete ApiContact.
     ///
     /// With the query parameters in `params`.
-    pub fn delete_with(&self, params: &DeleteCompanyContactsByIdParams) -> rt::ApiFuture<()> {
+    pub fn delete_with(&self, params: &DeleteCompanyContactsByIdParams) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyContactsById",
             "/company/contacts/{id}",
             rt::NO_BODY,
@@ -6994,56 +5701,56 @@ impl CompanyContactsById {
     }
 
     /// `/company/contacts/{id}/communications`.
-    pub fn communications(&self) -> CompanyContactsByIdCommunications {
-        CompanyContactsByIdCommunications(self.0.clone())
+    pub fn communications(&self) -> ContactsByIdCommunications {
+        ContactsByIdCommunications(self.0.clone())
     }
 
     /// `/company/contacts/{id}/groups`.
     #[cfg(feature = "company")]
-    pub fn groups(&self) -> CompanyContactsByIdGroups {
-        CompanyContactsByIdGroups(self.0.clone())
+    pub fn groups(&self) -> ContactsByIdGroups {
+        ContactsByIdGroups(self.0.clone())
     }
 
     /// `/company/contacts/{id}/image`.
     #[cfg(feature = "company")]
-    pub fn image(&self) -> CompanyContactsByIdImage {
-        CompanyContactsByIdImage(self.0.clone())
+    pub fn image(&self) -> ContactsByIdImage {
+        ContactsByIdImage(self.0.clone())
     }
 
     /// `/company/contacts/{id}/info`.
     #[cfg(feature = "company")]
-    pub fn info(&self) -> CompanyContactsByIdInfo {
-        CompanyContactsByIdInfo(self.0.clone())
+    pub fn info(&self) -> ContactsByIdInfo {
+        ContactsByIdInfo(self.0.clone())
     }
 
     /// `/company/contacts/{id}/notes`.
     #[cfg(feature = "company")]
-    pub fn notes(&self) -> CompanyContactsByIdNotes {
-        CompanyContactsByIdNotes(self.0.clone())
+    pub fn notes(&self) -> ContactsByIdNotes {
+        ContactsByIdNotes(self.0.clone())
     }
 
     /// `/company/contacts/{id}/portalSecurity`.
     #[cfg(feature = "company")]
-    pub fn portal_security(&self) -> CompanyContactsByIdPortalSecurity {
-        CompanyContactsByIdPortalSecurity(self.0.clone())
+    pub fn portal_security(&self) -> ContactsByIdPortalSecurity {
+        ContactsByIdPortalSecurity(self.0.clone())
     }
 
     /// `/company/contacts/{id}/tracks`.
     #[cfg(feature = "company")]
-    pub fn tracks(&self) -> CompanyContactsByIdTracks {
-        CompanyContactsByIdTracks(self.0.clone())
+    pub fn tracks(&self) -> ContactsByIdTracks {
+        ContactsByIdTracks(self.0.clone())
     }
 
     /// `/company/contacts/{id}/typeAssociations`.
     #[cfg(feature = "company")]
-    pub fn type_associations(&self) -> CompanyContactsByIdTypeAssociations {
-        CompanyContactsByIdTypeAssociations(self.0.clone())
+    pub fn type_associations(&self) -> ContactsByIdTypeAssociations {
+        ContactsByIdTypeAssociations(self.0.clone())
     }
 
     /// `/company/contacts/{id}/usages`.
     #[cfg(feature = "company")]
-    pub fn usages(&self) -> CompanyContactsByIdUsages {
-        CompanyContactsByIdUsages(self.0.clone())
+    pub fn usages(&self) -> ContactsByIdUsages {
+        ContactsByIdUsages(self.0.clone())
     }
 }
 
@@ -7064,41 +5771,16 @@ pub struct DeleteCompanyContactsByIdParams {
 ///
 /// Part of the typed core: always available.
 #[derive(Clone, Debug)]
-pub struct CompanyContactsByIdCommunications(rt::Node);
+pub struct ContactsByIdCommunications(rt::Node);
 
-impl CompanyContactsByIdCommunications {
+impl ContactsByIdCommunications {
     /// `GET /company/contacts/{parentId}/communications`
     /// (`getCompanyContactsByParentIdCommunications`): Get List of ContactCommunication.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ContactCommunication>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ContactCommunication> {
         rt::list(
-            &self.0,
-            "getCompanyContactsByParentIdCommunications",
-            "/company/contacts/{parentId}/communications",
-            query,
-        )
-    }
-
-    /// `GET /company/contacts/{parentId}/communications`
-    /// (`getCompanyContactsByParentIdCommunications`): Get List of ContactCommunication.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ContactCommunication> {
-        rt::stream(
-            &self.0,
-            "getCompanyContactsByParentIdCommunications",
-            "/company/contacts/{parentId}/communications",
-            query,
-        )
-    }
-
-    /// `GET /company/contacts/{parentId}/communications`
-    /// (`getCompanyContactsByParentIdCommunications`): Get List of ContactCommunication.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ContactCommunication>> {
-        rt::pages(
             &self.0,
             "getCompanyContactsByParentIdCommunications",
             "/company/contacts/{parentId}/communications",
@@ -7110,7 +5792,7 @@ impl CompanyContactsByIdCommunications {
     /// (`getCompanyContactsByParentIdCommunicationsCount`): Get Count of ContactCommunication.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyContactsByParentIdCommunicationsCount",
@@ -7123,10 +5805,11 @@ impl CompanyContactsByIdCommunications {
     /// (`postCompanyContactsByParentIdCommunications`): Post ContactCommunication.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::ContactCommunication) -> rt::ApiFuture<m::ContactCommunication> {
+    pub fn create(&self, body: &m::ContactCommunication) -> rt::Call<m::ContactCommunication> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyContactsByParentIdCommunications",
             "/company/contacts/{parentId}/communications",
             Some(body),
@@ -7135,8 +5818,8 @@ impl CompanyContactsByIdCommunications {
     }
 
     /// One record: `/company/contacts/{id}/communications/{id}`.
-    pub fn id(&self, id: i32) -> CompanyContactsByIdCommunicationsById {
-        CompanyContactsByIdCommunicationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ContactsByIdCommunicationsById {
+        ContactsByIdCommunicationsById(self.0.push(id.to_string()))
     }
 }
 
@@ -7144,15 +5827,16 @@ impl CompanyContactsByIdCommunications {
 ///
 /// Part of the typed core: always available.
 #[derive(Clone, Debug)]
-pub struct CompanyContactsByIdCommunicationsById(rt::Node);
+pub struct ContactsByIdCommunicationsById(rt::Node);
 
-impl CompanyContactsByIdCommunicationsById {
+impl ContactsByIdCommunicationsById {
     /// `GET /company/contacts/{parentId}/communications/{id}`
     /// (`getCompanyContactsByParentIdCommunicationsById`): Get ContactCommunication.
-    pub fn get(&self) -> rt::ApiFuture<m::ContactCommunication> {
+    pub fn get(&self) -> rt::Call<m::ContactCommunication> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyContactsByParentIdCommunicationsById",
             "/company/contacts/{parentId}/communications/{id}",
             rt::NO_BODY,
@@ -7164,7 +5848,7 @@ impl CompanyContactsByIdCommunicationsById {
     /// (`getCompanyContactsByParentIdCommunicationsById`): Get ContactCommunication.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ContactCommunication>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ContactCommunication>> {
         rt::get_opt(
             &self.0,
             "getCompanyContactsByParentIdCommunicationsById",
@@ -7177,10 +5861,11 @@ impl CompanyContactsByIdCommunicationsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::ContactCommunication) -> rt::ApiFuture<m::ContactCommunication> {
+    pub fn update(&self, body: &m::ContactCommunication) -> rt::Call<m::ContactCommunication> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyContactsByParentIdCommunicationsById",
             "/company/contacts/{parentId}/communications/{id}",
             Some(body),
@@ -7193,9 +5878,10 @@ impl CompanyContactsByIdCommunicationsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ContactCommunication> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ContactCommunication> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyContactsByParentIdCommunicationsById",
             "/company/contacts/{parentId}/communications/{id}",
             patch,
@@ -7205,10 +5891,11 @@ impl CompanyContactsByIdCommunicationsById {
 
     /// `DELETE /company/contacts/{parentId}/communications/{id}`
     /// (`deleteCompanyContactsByParentIdCommunicationsById`): Delete ContactCommunication.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyContactsByParentIdCommunicationsById",
             "/company/contacts/{parentId}/communications/{id}",
             rt::NO_BODY,
@@ -7222,45 +5909,18 @@ impl CompanyContactsByIdCommunicationsById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyContactsByIdGroups(rt::Node);
+pub struct ContactsByIdGroups(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyContactsByIdGroups {
+impl ContactsByIdGroups {
     /// `GET /company/contacts/{parentId}/groups` (`getCompanyContactsByParentIdGroups`): Get List
     /// of ContactGroup.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ContactGroup>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ContactGroup> {
         rt::list(
-            &self.0,
-            "getCompanyContactsByParentIdGroups",
-            "/company/contacts/{parentId}/groups",
-            query,
-        )
-    }
-
-    /// `GET /company/contacts/{parentId}/groups` (`getCompanyContactsByParentIdGroups`): Get List
-    /// of ContactGroup.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ContactGroup> {
-        rt::stream(
-            &self.0,
-            "getCompanyContactsByParentIdGroups",
-            "/company/contacts/{parentId}/groups",
-            query,
-        )
-    }
-
-    /// `GET /company/contacts/{parentId}/groups` (`getCompanyContactsByParentIdGroups`): Get List
-    /// of ContactGroup.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ContactGroup>> {
-        rt::pages(
             &self.0,
             "getCompanyContactsByParentIdGroups",
             "/company/contacts/{parentId}/groups",
@@ -7273,7 +5933,7 @@ impl CompanyContactsByIdGroups {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyContactsByParentIdGroupsCount",
@@ -7287,10 +5947,11 @@ impl CompanyContactsByIdGroups {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn create(&self, body: &m::ContactGroup) -> rt::ApiFuture<m::ContactGroup> {
+    pub fn create(&self, body: &m::ContactGroup) -> rt::Call<m::ContactGroup> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyContactsByParentIdGroups",
             "/company/contacts/{parentId}/groups",
             Some(body),
@@ -7300,8 +5961,8 @@ impl CompanyContactsByIdGroups {
 
     /// One record: `/company/contacts/{id}/groups/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyContactsByIdGroupsById {
-        CompanyContactsByIdGroupsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ContactsByIdGroupsById {
+        ContactsByIdGroupsById(self.0.push(id.to_string()))
     }
 }
 
@@ -7310,17 +5971,18 @@ impl CompanyContactsByIdGroups {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyContactsByIdGroupsById(rt::Node);
+pub struct ContactsByIdGroupsById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyContactsByIdGroupsById {
+impl ContactsByIdGroupsById {
     /// `GET /company/contacts/{parentId}/groups/{id}` (`getCompanyContactsByParentIdGroupsById`):
     /// Get ContactGroup.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::ContactGroup> {
+    pub fn get(&self) -> rt::Call<m::ContactGroup> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyContactsByParentIdGroupsById",
             "/company/contacts/{parentId}/groups/{id}",
             rt::NO_BODY,
@@ -7333,7 +5995,7 @@ impl CompanyContactsByIdGroupsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ContactGroup>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ContactGroup>> {
         rt::get_opt(
             &self.0,
             "getCompanyContactsByParentIdGroupsById",
@@ -7347,10 +6009,11 @@ impl CompanyContactsByIdGroupsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "company")]
-    pub fn update(&self, body: &m::ContactGroup) -> rt::ApiFuture<m::ContactGroup> {
+    pub fn update(&self, body: &m::ContactGroup) -> rt::Call<m::ContactGroup> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyContactsByParentIdGroupsById",
             "/company/contacts/{parentId}/groups/{id}",
             Some(body),
@@ -7364,9 +6027,10 @@ impl CompanyContactsByIdGroupsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ContactGroup> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ContactGroup> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyContactsByParentIdGroupsById",
             "/company/contacts/{parentId}/groups/{id}",
             patch,
@@ -7377,10 +6041,11 @@ impl CompanyContactsByIdGroupsById {
     /// `DELETE /company/contacts/{parentId}/groups/{id}`
     /// (`deleteCompanyContactsByParentIdGroupsById`): Delete ContactGroup.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyContactsByParentIdGroupsById",
             "/company/contacts/{parentId}/groups/{id}",
             rt::NO_BODY,
@@ -7394,10 +6059,10 @@ impl CompanyContactsByIdGroupsById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyContactsByIdImage(rt::Node);
+pub struct ContactsByIdImage(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyContactsByIdImage {
+impl ContactsByIdImage {
     /// `GET /company/contacts/{id}/image` (`getCompanyContactsByIdImage`): Get
     /// ValidatePortalResponse.
     ///
@@ -7405,10 +6070,11 @@ impl CompanyContactsByIdImage {
     ///
     /// Sends no query parameters; `get_with` also sends `useDefaultFlag`, `lastModified`.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<rt::Bytes> {
+    pub fn get(&self) -> rt::Call<rt::Bytes> {
         rt::bytes(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyContactsByIdImage",
             "/company/contacts/{id}/image",
             rt::NO_BODY,
@@ -7421,10 +6087,11 @@ impl CompanyContactsByIdImage {
     ///
     /// The raw content of the response (a file or an image). With the query parameters in `params`.
     #[cfg(feature = "company")]
-    pub fn get_with(&self, params: &GetCompanyContactsByIdImageParams) -> rt::ApiFuture<rt::Bytes> {
+    pub fn get_with(&self, params: &GetCompanyContactsByIdImageParams) -> rt::Call<rt::Bytes> {
         rt::bytes(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyContactsByIdImage",
             "/company/contacts/{id}/image",
             rt::NO_BODY,
@@ -7456,16 +6123,17 @@ pub struct GetCompanyContactsByIdImageParams {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyContactsByIdInfo(rt::Node);
+pub struct ContactsByIdInfo(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyContactsByIdInfo {
+impl ContactsByIdInfo {
     /// `GET /company/contacts/{id}/info` (`getCompanyContactsByIdInfo`): Get ContactInfos.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::ContactInfo> {
+    pub fn get(&self) -> rt::Call<m::ContactInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyContactsByIdInfo",
             "/company/contacts/{id}/info",
             rt::NO_BODY,
@@ -7479,45 +6147,18 @@ impl CompanyContactsByIdInfo {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyContactsByIdNotes(rt::Node);
+pub struct ContactsByIdNotes(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyContactsByIdNotes {
+impl ContactsByIdNotes {
     /// `GET /company/contacts/{parentId}/notes` (`getCompanyContactsByParentIdNotes`): Get List of
     /// ContactNote.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ContactNote>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ContactNote> {
         rt::list(
-            &self.0,
-            "getCompanyContactsByParentIdNotes",
-            "/company/contacts/{parentId}/notes",
-            query,
-        )
-    }
-
-    /// `GET /company/contacts/{parentId}/notes` (`getCompanyContactsByParentIdNotes`): Get List of
-    /// ContactNote.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ContactNote> {
-        rt::stream(
-            &self.0,
-            "getCompanyContactsByParentIdNotes",
-            "/company/contacts/{parentId}/notes",
-            query,
-        )
-    }
-
-    /// `GET /company/contacts/{parentId}/notes` (`getCompanyContactsByParentIdNotes`): Get List of
-    /// ContactNote.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ContactNote>> {
-        rt::pages(
             &self.0,
             "getCompanyContactsByParentIdNotes",
             "/company/contacts/{parentId}/notes",
@@ -7530,7 +6171,7 @@ impl CompanyContactsByIdNotes {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyContactsByParentIdNotesCount",
@@ -7544,10 +6185,11 @@ impl CompanyContactsByIdNotes {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn create(&self, body: &m::ContactNote) -> rt::ApiFuture<m::ContactNote> {
+    pub fn create(&self, body: &m::ContactNote) -> rt::Call<m::ContactNote> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyContactsByParentIdNotes",
             "/company/contacts/{parentId}/notes",
             Some(body),
@@ -7557,8 +6199,8 @@ impl CompanyContactsByIdNotes {
 
     /// One record: `/company/contacts/{id}/notes/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyContactsByIdNotesById {
-        CompanyContactsByIdNotesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ContactsByIdNotesById {
+        ContactsByIdNotesById(self.0.push(id.to_string()))
     }
 }
 
@@ -7567,17 +6209,18 @@ impl CompanyContactsByIdNotes {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyContactsByIdNotesById(rt::Node);
+pub struct ContactsByIdNotesById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyContactsByIdNotesById {
+impl ContactsByIdNotesById {
     /// `GET /company/contacts/{parentId}/notes/{id}` (`getCompanyContactsByParentIdNotesById`): Get
     /// ContactNote.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::ContactNote> {
+    pub fn get(&self) -> rt::Call<m::ContactNote> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyContactsByParentIdNotesById",
             "/company/contacts/{parentId}/notes/{id}",
             rt::NO_BODY,
@@ -7590,7 +6233,7 @@ impl CompanyContactsByIdNotesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ContactNote>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ContactNote>> {
         rt::get_opt(
             &self.0,
             "getCompanyContactsByParentIdNotesById",
@@ -7604,10 +6247,11 @@ impl CompanyContactsByIdNotesById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "company")]
-    pub fn update(&self, body: &m::ContactNote) -> rt::ApiFuture<m::ContactNote> {
+    pub fn update(&self, body: &m::ContactNote) -> rt::Call<m::ContactNote> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyContactsByParentIdNotesById",
             "/company/contacts/{parentId}/notes/{id}",
             Some(body),
@@ -7621,9 +6265,10 @@ impl CompanyContactsByIdNotesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ContactNote> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ContactNote> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyContactsByParentIdNotesById",
             "/company/contacts/{parentId}/notes/{id}",
             patch,
@@ -7634,10 +6279,11 @@ impl CompanyContactsByIdNotesById {
     /// `DELETE /company/contacts/{parentId}/notes/{id}`
     /// (`deleteCompanyContactsByParentIdNotesById`): Delete ContactNote.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyContactsByParentIdNotesById",
             "/company/contacts/{parentId}/notes/{id}",
             rt::NO_BODY,
@@ -7651,45 +6297,18 @@ impl CompanyContactsByIdNotesById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyContactsByIdPortalSecurity(rt::Node);
+pub struct ContactsByIdPortalSecurity(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyContactsByIdPortalSecurity {
+impl ContactsByIdPortalSecurity {
     /// `GET /company/contacts/{id}/portalSecurity` (`getCompanyContactsByIdPortalSecurity`): Get
     /// List of PortalSecurity.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::PortalSecurity>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::PortalSecurity> {
         rt::list(
-            &self.0,
-            "getCompanyContactsByIdPortalSecurity",
-            "/company/contacts/{id}/portalSecurity",
-            query,
-        )
-    }
-
-    /// `GET /company/contacts/{id}/portalSecurity` (`getCompanyContactsByIdPortalSecurity`): Get
-    /// List of PortalSecurity.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::PortalSecurity> {
-        rt::stream(
-            &self.0,
-            "getCompanyContactsByIdPortalSecurity",
-            "/company/contacts/{id}/portalSecurity",
-            query,
-        )
-    }
-
-    /// `GET /company/contacts/{id}/portalSecurity` (`getCompanyContactsByIdPortalSecurity`): Get
-    /// List of PortalSecurity.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::PortalSecurity>> {
-        rt::pages(
             &self.0,
             "getCompanyContactsByIdPortalSecurity",
             "/company/contacts/{id}/portalSecurity",
@@ -7703,45 +6322,18 @@ impl CompanyContactsByIdPortalSecurity {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyContactsByIdTracks(rt::Node);
+pub struct ContactsByIdTracks(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyContactsByIdTracks {
+impl ContactsByIdTracks {
     /// `GET /company/contacts/{parentId}/tracks` (`getCompanyContactsByParentIdTracks`): Get List
     /// of ContactTrack.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ContactTrack>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ContactTrack> {
         rt::list(
-            &self.0,
-            "getCompanyContactsByParentIdTracks",
-            "/company/contacts/{parentId}/tracks",
-            query,
-        )
-    }
-
-    /// `GET /company/contacts/{parentId}/tracks` (`getCompanyContactsByParentIdTracks`): Get List
-    /// of ContactTrack.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ContactTrack> {
-        rt::stream(
-            &self.0,
-            "getCompanyContactsByParentIdTracks",
-            "/company/contacts/{parentId}/tracks",
-            query,
-        )
-    }
-
-    /// `GET /company/contacts/{parentId}/tracks` (`getCompanyContactsByParentIdTracks`): Get List
-    /// of ContactTrack.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ContactTrack>> {
-        rt::pages(
             &self.0,
             "getCompanyContactsByParentIdTracks",
             "/company/contacts/{parentId}/tracks",
@@ -7754,7 +6346,7 @@ impl CompanyContactsByIdTracks {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyContactsByParentIdTracksCount",
@@ -7768,10 +6360,11 @@ impl CompanyContactsByIdTracks {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn create(&self, body: &m::ContactTrack) -> rt::ApiFuture<m::ContactTrack> {
+    pub fn create(&self, body: &m::ContactTrack) -> rt::Call<m::ContactTrack> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyContactsByParentIdTracks",
             "/company/contacts/{parentId}/tracks",
             Some(body),
@@ -7781,8 +6374,8 @@ impl CompanyContactsByIdTracks {
 
     /// One record: `/company/contacts/{id}/tracks/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyContactsByIdTracksById {
-        CompanyContactsByIdTracksById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ContactsByIdTracksById {
+        ContactsByIdTracksById(self.0.push(id.to_string()))
     }
 }
 
@@ -7791,17 +6384,18 @@ impl CompanyContactsByIdTracks {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyContactsByIdTracksById(rt::Node);
+pub struct ContactsByIdTracksById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyContactsByIdTracksById {
+impl ContactsByIdTracksById {
     /// `GET /company/contacts/{parentId}/tracks/{id}` (`getCompanyContactsByParentIdTracksById`):
     /// Get ContactTrack.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::ContactTrack> {
+    pub fn get(&self) -> rt::Call<m::ContactTrack> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyContactsByParentIdTracksById",
             "/company/contacts/{parentId}/tracks/{id}",
             rt::NO_BODY,
@@ -7814,7 +6408,7 @@ impl CompanyContactsByIdTracksById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ContactTrack>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ContactTrack>> {
         rt::get_opt(
             &self.0,
             "getCompanyContactsByParentIdTracksById",
@@ -7825,10 +6419,11 @@ impl CompanyContactsByIdTracksById {
     /// `DELETE /company/contacts/{parentId}/tracks/{id}`
     /// (`deleteCompanyContactsByParentIdTracksById`): Delete ContactTrack.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyContactsByParentIdTracksById",
             "/company/contacts/{parentId}/tracks/{id}",
             rt::NO_BODY,
@@ -7842,54 +6437,21 @@ impl CompanyContactsByIdTracksById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyContactsByIdTypeAssociations(rt::Node);
+pub struct ContactsByIdTypeAssociations(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyContactsByIdTypeAssociations {
+impl ContactsByIdTypeAssociations {
     /// `GET /company/contacts/{parentId}/typeAssociations`
     /// (`getCompanyContactsByParentIdTypeAssociations`): Get List of ContactTypeAssociation.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
     pub fn list(
         &self,
         query: &rt::ListQuery,
-    ) -> rt::ApiFuture<Vec<m::ContactContactTypeAssociationContactTypeAssociation>> {
+    ) -> rt::List<m::ContactContactTypeAssociationContactTypeAssociation> {
         rt::list(
-            &self.0,
-            "getCompanyContactsByParentIdTypeAssociations",
-            "/company/contacts/{parentId}/typeAssociations",
-            query,
-        )
-    }
-
-    /// `GET /company/contacts/{parentId}/typeAssociations`
-    /// (`getCompanyContactsByParentIdTypeAssociations`): Get List of ContactTypeAssociation.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<m::ContactContactTypeAssociationContactTypeAssociation> {
-        rt::stream(
-            &self.0,
-            "getCompanyContactsByParentIdTypeAssociations",
-            "/company/contacts/{parentId}/typeAssociations",
-            query,
-        )
-    }
-
-    /// `GET /company/contacts/{parentId}/typeAssociations`
-    /// (`getCompanyContactsByParentIdTypeAssociations`): Get List of ContactTypeAssociation.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ContactContactTypeAssociationContactTypeAssociation>> {
-        rt::pages(
             &self.0,
             "getCompanyContactsByParentIdTypeAssociations",
             "/company/contacts/{parentId}/typeAssociations",
@@ -7902,7 +6464,7 @@ impl CompanyContactsByIdTypeAssociations {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyContactsByParentIdTypeAssociationsCount",
@@ -7919,10 +6481,11 @@ impl CompanyContactsByIdTypeAssociations {
     pub fn create(
         &self,
         body: &m::ContactContactTypeAssociationContactTypeAssociation,
-    ) -> rt::ApiFuture<m::ContactContactTypeAssociationContactTypeAssociation> {
+    ) -> rt::Call<m::ContactContactTypeAssociationContactTypeAssociation> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyContactsByParentIdTypeAssociations",
             "/company/contacts/{parentId}/typeAssociations",
             Some(body),
@@ -7932,8 +6495,8 @@ impl CompanyContactsByIdTypeAssociations {
 
     /// One record: `/company/contacts/{id}/typeAssociations/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyContactsByIdTypeAssociationsById {
-        CompanyContactsByIdTypeAssociationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ContactsByIdTypeAssociationsById {
+        ContactsByIdTypeAssociationsById(self.0.push(id.to_string()))
     }
 }
 
@@ -7942,17 +6505,18 @@ impl CompanyContactsByIdTypeAssociations {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyContactsByIdTypeAssociationsById(rt::Node);
+pub struct ContactsByIdTypeAssociationsById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyContactsByIdTypeAssociationsById {
+impl ContactsByIdTypeAssociationsById {
     /// `GET /company/contacts/{parentId}/typeAssociations/{id}`
     /// (`getCompanyContactsByParentIdTypeAssociationsById`): Get ContactTypeAssociation.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::ContactContactTypeAssociationContactTypeAssociation> {
+    pub fn get(&self) -> rt::Call<m::ContactContactTypeAssociationContactTypeAssociation> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyContactsByParentIdTypeAssociationsById",
             "/company/contacts/{parentId}/typeAssociations/{id}",
             rt::NO_BODY,
@@ -7967,7 +6531,7 @@ impl CompanyContactsByIdTypeAssociationsById {
     #[cfg(feature = "company")]
     pub fn get_opt(
         &self,
-    ) -> rt::ApiFuture<Option<m::ContactContactTypeAssociationContactTypeAssociation>> {
+    ) -> rt::Call<Option<m::ContactContactTypeAssociationContactTypeAssociation>> {
         rt::get_opt(
             &self.0,
             "getCompanyContactsByParentIdTypeAssociationsById",
@@ -7984,10 +6548,11 @@ impl CompanyContactsByIdTypeAssociationsById {
     pub fn update(
         &self,
         body: &m::ContactContactTypeAssociationContactTypeAssociation,
-    ) -> rt::ApiFuture<m::ContactContactTypeAssociationContactTypeAssociation> {
+    ) -> rt::Call<m::ContactContactTypeAssociationContactTypeAssociation> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyContactsByParentIdTypeAssociationsById",
             "/company/contacts/{parentId}/typeAssociations/{id}",
             Some(body),
@@ -8004,9 +6569,10 @@ impl CompanyContactsByIdTypeAssociationsById {
     pub fn patch(
         &self,
         patch: &rt::Patch,
-    ) -> rt::ApiFuture<m::ContactContactTypeAssociationContactTypeAssociation> {
+    ) -> rt::Call<m::ContactContactTypeAssociationContactTypeAssociation> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyContactsByParentIdTypeAssociationsById",
             "/company/contacts/{parentId}/typeAssociations/{id}",
             patch,
@@ -8017,10 +6583,11 @@ impl CompanyContactsByIdTypeAssociationsById {
     /// `DELETE /company/contacts/{parentId}/typeAssociations/{id}`
     /// (`deleteCompanyContactsByParentIdTypeAssociationsById`): Delete ContactTypeAssociation.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyContactsByParentIdTypeAssociationsById",
             "/company/contacts/{parentId}/typeAssociations/{id}",
             rt::NO_BODY,
@@ -8034,45 +6601,18 @@ impl CompanyContactsByIdTypeAssociationsById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyContactsByIdUsages(rt::Node);
+pub struct ContactsByIdUsages(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyContactsByIdUsages {
+impl ContactsByIdUsages {
     /// `GET /company/contacts/{id}/usages` (`getCompanyContactsByIdUsages`): Get List of Usage
     /// Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getCompanyContactsByIdUsages",
-            "/company/contacts/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /company/contacts/{id}/usages` (`getCompanyContactsByIdUsages`): Get List of Usage
-    /// Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getCompanyContactsByIdUsages",
-            "/company/contacts/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /company/contacts/{id}/usages` (`getCompanyContactsByIdUsages`): Get List of Usage
-    /// Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getCompanyContactsByIdUsages",
             "/company/contacts/{id}/usages",
@@ -8082,8 +6622,8 @@ impl CompanyContactsByIdUsages {
 
     /// `/company/contacts/{id}/usages/list`.
     #[cfg(feature = "company")]
-    pub fn list_node(&self) -> CompanyContactsByIdUsagesList {
-        CompanyContactsByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> ContactsByIdUsagesList {
+        ContactsByIdUsagesList(self.0.clone())
     }
 }
 
@@ -8092,45 +6632,18 @@ impl CompanyContactsByIdUsages {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyContactsByIdUsagesList(rt::Node);
+pub struct ContactsByIdUsagesList(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyContactsByIdUsagesList {
+impl ContactsByIdUsagesList {
     /// `GET /company/contacts/{id}/usages/list` (`getCompanyContactsByIdUsagesList`): Get List of
     /// Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getCompanyContactsByIdUsagesList",
-            "/company/contacts/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /company/contacts/{id}/usages/list` (`getCompanyContactsByIdUsagesList`): Get List of
-    /// Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getCompanyContactsByIdUsagesList",
-            "/company/contacts/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /company/contacts/{id}/usages/list` (`getCompanyContactsByIdUsagesList`): Get List of
-    /// Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getCompanyContactsByIdUsagesList",
             "/company/contacts/{id}/usages/list",
@@ -8144,42 +6657,17 @@ impl CompanyContactsByIdUsagesList {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyContactsInfo(rt::Node);
+pub struct ContactsInfo(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyContactsInfo {
+impl ContactsInfo {
     /// `GET /company/contacts/info` (`getCompanyContactsInfo`): Get List of ContactInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ContactInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ContactInfo> {
         rt::list(
-            &self.0,
-            "getCompanyContactsInfo",
-            "/company/contacts/info",
-            query,
-        )
-    }
-
-    /// `GET /company/contacts/info` (`getCompanyContactsInfo`): Get List of ContactInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ContactInfo> {
-        rt::stream(
-            &self.0,
-            "getCompanyContactsInfo",
-            "/company/contacts/info",
-            query,
-        )
-    }
-
-    /// `GET /company/contacts/info` (`getCompanyContactsInfo`): Get List of ContactInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ContactInfo>> {
-        rt::pages(
             &self.0,
             "getCompanyContactsInfo",
             "/company/contacts/info",
@@ -8192,7 +6680,7 @@ impl CompanyContactsInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyContactsInfoCount",
@@ -8207,45 +6695,18 @@ impl CompanyContactsInfo {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyContactsRelationships(rt::Node);
+pub struct ContactsRelationships(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyContactsRelationships {
+impl ContactsRelationships {
     /// `GET /company/contacts/relationships` (`getCompanyContactsRelationships`): Get List of
     /// ContactRelationship.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ContactRelationship>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ContactRelationship> {
         rt::list(
-            &self.0,
-            "getCompanyContactsRelationships",
-            "/company/contacts/relationships",
-            query,
-        )
-    }
-
-    /// `GET /company/contacts/relationships` (`getCompanyContactsRelationships`): Get List of
-    /// ContactRelationship.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ContactRelationship> {
-        rt::stream(
-            &self.0,
-            "getCompanyContactsRelationships",
-            "/company/contacts/relationships",
-            query,
-        )
-    }
-
-    /// `GET /company/contacts/relationships` (`getCompanyContactsRelationships`): Get List of
-    /// ContactRelationship.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ContactRelationship>> {
-        rt::pages(
             &self.0,
             "getCompanyContactsRelationships",
             "/company/contacts/relationships",
@@ -8258,7 +6719,7 @@ impl CompanyContactsRelationships {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyContactsRelationshipsCount",
@@ -8272,10 +6733,11 @@ impl CompanyContactsRelationships {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn create(&self, body: &m::ContactRelationship) -> rt::ApiFuture<m::ContactRelationship> {
+    pub fn create(&self, body: &m::ContactRelationship) -> rt::Call<m::ContactRelationship> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyContactsRelationships",
             "/company/contacts/relationships",
             Some(body),
@@ -8285,8 +6747,8 @@ impl CompanyContactsRelationships {
 
     /// One record: `/company/contacts/relationships/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyContactsRelationshipsById {
-        CompanyContactsRelationshipsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ContactsRelationshipsById {
+        ContactsRelationshipsById(self.0.push(id.to_string()))
     }
 }
 
@@ -8295,17 +6757,18 @@ impl CompanyContactsRelationships {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyContactsRelationshipsById(rt::Node);
+pub struct ContactsRelationshipsById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyContactsRelationshipsById {
+impl ContactsRelationshipsById {
     /// `GET /company/contacts/relationships/{id}` (`getCompanyContactsRelationshipsById`): Get
     /// ContactRelationship.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::ContactRelationship> {
+    pub fn get(&self) -> rt::Call<m::ContactRelationship> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyContactsRelationshipsById",
             "/company/contacts/relationships/{id}",
             rt::NO_BODY,
@@ -8318,7 +6781,7 @@ impl CompanyContactsRelationshipsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ContactRelationship>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ContactRelationship>> {
         rt::get_opt(
             &self.0,
             "getCompanyContactsRelationshipsById",
@@ -8332,10 +6795,11 @@ impl CompanyContactsRelationshipsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "company")]
-    pub fn update(&self, body: &m::ContactRelationship) -> rt::ApiFuture<m::ContactRelationship> {
+    pub fn update(&self, body: &m::ContactRelationship) -> rt::Call<m::ContactRelationship> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyContactsRelationshipsById",
             "/company/contacts/relationships/{id}",
             Some(body),
@@ -8349,9 +6813,10 @@ impl CompanyContactsRelationshipsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ContactRelationship> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ContactRelationship> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyContactsRelationshipsById",
             "/company/contacts/relationships/{id}",
             patch,
@@ -8362,10 +6827,11 @@ impl CompanyContactsRelationshipsById {
     /// `DELETE /company/contacts/relationships/{id}` (`deleteCompanyContactsRelationshipsById`):
     /// Delete ContactRelationship.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyContactsRelationshipsById",
             "/company/contacts/relationships/{id}",
             rt::NO_BODY,
@@ -8379,19 +6845,20 @@ impl CompanyContactsRelationshipsById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyContactsRequestPassword(rt::Node);
+pub struct ContactsRequestPassword(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyContactsRequestPassword {
+impl ContactsRequestPassword {
     /// `POST /company/contacts/requestPassword` (`postCompanyContactsRequestPassword`): Post
     /// PortalSecurity.
     ///
     /// Not retried after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn post(&self, body: &m::RequestPasswordRequest) -> rt::ApiFuture<()> {
+    pub fn post(&self, body: &m::RequestPasswordRequest) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyContactsRequestPassword",
             "/company/contacts/requestPassword",
             Some(body),
@@ -8405,42 +6872,17 @@ impl CompanyContactsRequestPassword {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyContactsTypes(rt::Node);
+pub struct ContactsTypes(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyContactsTypes {
+impl ContactsTypes {
     /// `GET /company/contacts/types` (`getCompanyContactsTypes`): Get List of ContactType.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ContactType>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ContactType> {
         rt::list(
-            &self.0,
-            "getCompanyContactsTypes",
-            "/company/contacts/types",
-            query,
-        )
-    }
-
-    /// `GET /company/contacts/types` (`getCompanyContactsTypes`): Get List of ContactType.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ContactType> {
-        rt::stream(
-            &self.0,
-            "getCompanyContactsTypes",
-            "/company/contacts/types",
-            query,
-        )
-    }
-
-    /// `GET /company/contacts/types` (`getCompanyContactsTypes`): Get List of ContactType.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ContactType>> {
-        rt::pages(
             &self.0,
             "getCompanyContactsTypes",
             "/company/contacts/types",
@@ -8453,7 +6895,7 @@ impl CompanyContactsTypes {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyContactsTypesCount",
@@ -8466,10 +6908,11 @@ impl CompanyContactsTypes {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn create(&self, body: &m::ContactType) -> rt::ApiFuture<m::ContactType> {
+    pub fn create(&self, body: &m::ContactType) -> rt::Call<m::ContactType> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyContactsTypes",
             "/company/contacts/types",
             Some(body),
@@ -8479,20 +6922,20 @@ impl CompanyContactsTypes {
 
     /// `/company/contacts/types/count`.
     #[cfg(feature = "company")]
-    pub fn count_node(&self) -> CompanyContactsTypesCount {
-        CompanyContactsTypesCount(self.0.clone())
+    pub fn count_node(&self) -> ContactsTypesCount {
+        ContactsTypesCount(self.0.clone())
     }
 
     /// One record: `/company/contacts/types/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyContactsTypesById {
-        CompanyContactsTypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ContactsTypesById {
+        ContactsTypesById(self.0.push(id.to_string()))
     }
 
     /// `/company/contacts/types/info`.
     #[cfg(feature = "company")]
-    pub fn info(&self) -> CompanyContactsTypesInfo {
-        CompanyContactsTypesInfo(self.0.clone())
+    pub fn info(&self) -> ContactsTypesInfo {
+        ContactsTypesInfo(self.0.clone())
     }
 }
 
@@ -8501,14 +6944,14 @@ impl CompanyContactsTypes {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyContactsTypesCount(rt::Node);
+pub struct ContactsTypesCount(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyContactsTypesCount {
+impl ContactsTypesCount {
     /// `/company/contacts/types/count/info`.
     #[cfg(feature = "company")]
-    pub fn info(&self) -> CompanyContactsTypesCountInfo {
-        CompanyContactsTypesCountInfo(self.0.clone())
+    pub fn info(&self) -> ContactsTypesCountInfo {
+        ContactsTypesCountInfo(self.0.clone())
     }
 }
 
@@ -8517,17 +6960,18 @@ impl CompanyContactsTypesCount {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyContactsTypesCountInfo(rt::Node);
+pub struct ContactsTypesCountInfo(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyContactsTypesCountInfo {
+impl ContactsTypesCountInfo {
     /// `GET /company/contacts/types/count/info` (`getCompanyContactsTypesCountInfo`): Get Count of
     /// ContactTypeInfo.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::Count> {
+    pub fn get(&self) -> rt::Call<m::Count> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyContactsTypesCountInfo",
             "/company/contacts/types/count/info",
             rt::NO_BODY,
@@ -8541,16 +6985,17 @@ impl CompanyContactsTypesCountInfo {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyContactsTypesById(rt::Node);
+pub struct ContactsTypesById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyContactsTypesById {
+impl ContactsTypesById {
     /// `GET /company/contacts/types/{id}` (`getCompanyContactsTypesById`): Get ContactType.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::ContactType> {
+    pub fn get(&self) -> rt::Call<m::ContactType> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyContactsTypesById",
             "/company/contacts/types/{id}",
             rt::NO_BODY,
@@ -8562,7 +7007,7 @@ impl CompanyContactsTypesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ContactType>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ContactType>> {
         rt::get_opt(
             &self.0,
             "getCompanyContactsTypesById",
@@ -8575,10 +7020,11 @@ impl CompanyContactsTypesById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "company")]
-    pub fn update(&self, body: &m::ContactType) -> rt::ApiFuture<m::ContactType> {
+    pub fn update(&self, body: &m::ContactType) -> rt::Call<m::ContactType> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyContactsTypesById",
             "/company/contacts/types/{id}",
             Some(body),
@@ -8591,9 +7037,10 @@ impl CompanyContactsTypesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ContactType> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ContactType> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyContactsTypesById",
             "/company/contacts/types/{id}",
             patch,
@@ -8604,10 +7051,11 @@ impl CompanyContactsTypesById {
     /// `DELETE /company/contacts/types/{id}` (`deleteCompanyContactsTypesById`): Delete
     /// ContactType.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyContactsTypesById",
             "/company/contacts/types/{id}",
             rt::NO_BODY,
@@ -8617,8 +7065,8 @@ impl CompanyContactsTypesById {
 
     /// `/company/contacts/types/{id}/info`.
     #[cfg(feature = "company")]
-    pub fn info(&self) -> CompanyContactsTypesByIdInfo {
-        CompanyContactsTypesByIdInfo(self.0.clone())
+    pub fn info(&self) -> ContactsTypesByIdInfo {
+        ContactsTypesByIdInfo(self.0.clone())
     }
 }
 
@@ -8627,17 +7075,18 @@ impl CompanyContactsTypesById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyContactsTypesByIdInfo(rt::Node);
+pub struct ContactsTypesByIdInfo(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyContactsTypesByIdInfo {
+impl ContactsTypesByIdInfo {
     /// `GET /company/contacts/types/{id}/info` (`getCompanyContactsTypesByIdInfo`): Get
     /// ContactTypeInfo.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::ContactTypeInfo> {
+    pub fn get(&self) -> rt::Call<m::ContactTypeInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyContactsTypesByIdInfo",
             "/company/contacts/types/{id}/info",
             rt::NO_BODY,
@@ -8651,45 +7100,18 @@ impl CompanyContactsTypesByIdInfo {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyContactsTypesInfo(rt::Node);
+pub struct ContactsTypesInfo(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyContactsTypesInfo {
+impl ContactsTypesInfo {
     /// `GET /company/contacts/types/info` (`getCompanyContactsTypesInfo`): Get List of
     /// ContactTypeInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ContactTypeInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ContactTypeInfo> {
         rt::list(
-            &self.0,
-            "getCompanyContactsTypesInfo",
-            "/company/contacts/types/info",
-            query,
-        )
-    }
-
-    /// `GET /company/contacts/types/info` (`getCompanyContactsTypesInfo`): Get List of
-    /// ContactTypeInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ContactTypeInfo> {
-        rt::stream(
-            &self.0,
-            "getCompanyContactsTypesInfo",
-            "/company/contacts/types/info",
-            query,
-        )
-    }
-
-    /// `GET /company/contacts/types/info` (`getCompanyContactsTypesInfo`): Get List of
-    /// ContactTypeInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ContactTypeInfo>> {
-        rt::pages(
             &self.0,
             "getCompanyContactsTypesInfo",
             "/company/contacts/types/info",
@@ -8703,22 +7125,20 @@ impl CompanyContactsTypesInfo {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyContactsValidatePortalCredentials(rt::Node);
+pub struct ContactsValidatePortalCredentials(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyContactsValidatePortalCredentials {
+impl ContactsValidatePortalCredentials {
     /// `POST /company/contacts/validatePortalCredentials`
     /// (`postCompanyContactsValidatePortalCredentials`): Post ValidatePortalResponse.
     ///
     /// Not retried after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn post(
-        &self,
-        body: &m::ValidatePortalRequest,
-    ) -> rt::ApiFuture<m::ValidatePortalResponse> {
+    pub fn post(&self, body: &m::ValidatePortalRequest) -> rt::Call<m::ValidatePortalResponse> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyContactsValidatePortalCredentials",
             "/company/contacts/validatePortalCredentials",
             Some(body),
@@ -8732,39 +7152,24 @@ impl CompanyContactsValidatePortalCredentials {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCountries(rt::Node);
+pub struct Countries(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCountries {
+impl Countries {
     /// `GET /company/countries` (`getCompanyCountries`): Get List of.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Country>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Country> {
         rt::list(&self.0, "getCompanyCountries", "/company/countries", query)
-    }
-
-    /// `GET /company/countries` (`getCompanyCountries`): Get List of.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Country> {
-        rt::stream(&self.0, "getCompanyCountries", "/company/countries", query)
-    }
-
-    /// `GET /company/countries` (`getCompanyCountries`): Get List of.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Country>> {
-        rt::pages(&self.0, "getCompanyCountries", "/company/countries", query)
     }
 
     /// `GET /company/countries/count` (`getCompanyCountriesCount`): Get Count of.
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyCountriesCount",
@@ -8777,10 +7182,11 @@ impl CompanyCountries {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn create(&self, body: &m::Country) -> rt::ApiFuture<m::Country> {
+    pub fn create(&self, body: &m::Country) -> rt::Call<m::Country> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyCountries",
             "/company/countries",
             Some(body),
@@ -8790,14 +7196,14 @@ impl CompanyCountries {
 
     /// One record: `/company/countries/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyCountriesById {
-        CompanyCountriesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CountriesById {
+        CountriesById(self.0.push(id.to_string()))
     }
 
     /// `/company/countries/info`.
     #[cfg(feature = "company")]
-    pub fn info(&self) -> CompanyCountriesInfo {
-        CompanyCountriesInfo(self.0.clone())
+    pub fn info(&self) -> CountriesInfo {
+        CountriesInfo(self.0.clone())
     }
 }
 
@@ -8806,16 +7212,17 @@ impl CompanyCountries {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCountriesById(rt::Node);
+pub struct CountriesById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCountriesById {
+impl CountriesById {
     /// `GET /company/countries/{id}` (`getCompanyCountriesById`): Get Count of.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::Country> {
+    pub fn get(&self) -> rt::Call<m::Country> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyCountriesById",
             "/company/countries/{id}",
             rt::NO_BODY,
@@ -8827,7 +7234,7 @@ impl CompanyCountriesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Country>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Country>> {
         rt::get_opt(
             &self.0,
             "getCompanyCountriesById",
@@ -8840,10 +7247,11 @@ impl CompanyCountriesById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "company")]
-    pub fn update(&self, body: &m::Country) -> rt::ApiFuture<m::Country> {
+    pub fn update(&self, body: &m::Country) -> rt::Call<m::Country> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyCountriesById",
             "/company/countries/{id}",
             Some(body),
@@ -8856,9 +7264,10 @@ impl CompanyCountriesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Country> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Country> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyCountriesById",
             "/company/countries/{id}",
             patch,
@@ -8868,10 +7277,11 @@ impl CompanyCountriesById {
 
     /// `DELETE /company/countries/{id}` (`deleteCompanyCountriesById`): Delete.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyCountriesById",
             "/company/countries/{id}",
             rt::NO_BODY,
@@ -8881,8 +7291,8 @@ impl CompanyCountriesById {
 
     /// `/company/countries/{id}/info`.
     #[cfg(feature = "company")]
-    pub fn info(&self) -> CompanyCountriesByIdInfo {
-        CompanyCountriesByIdInfo(self.0.clone())
+    pub fn info(&self) -> CountriesByIdInfo {
+        CountriesByIdInfo(self.0.clone())
     }
 }
 
@@ -8891,16 +7301,17 @@ impl CompanyCountriesById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCountriesByIdInfo(rt::Node);
+pub struct CountriesByIdInfo(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCountriesByIdInfo {
+impl CountriesByIdInfo {
     /// `GET /company/countries/{id}/info` (`getCompanyCountriesByIdInfo`): Get CountryInfos.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::CountryInfo> {
+    pub fn get(&self) -> rt::Call<m::CountryInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyCountriesByIdInfo",
             "/company/countries/{id}/info",
             rt::NO_BODY,
@@ -8914,42 +7325,17 @@ impl CompanyCountriesByIdInfo {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyCountriesInfo(rt::Node);
+pub struct CountriesInfo(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyCountriesInfo {
+impl CountriesInfo {
     /// `GET /company/countries/info` (`getCompanyCountriesInfo`): Get List of CountryInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::CountryInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CountryInfo> {
         rt::list(
-            &self.0,
-            "getCompanyCountriesInfo",
-            "/company/countries/info",
-            query,
-        )
-    }
-
-    /// `GET /company/countries/info` (`getCompanyCountriesInfo`): Get List of CountryInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CountryInfo> {
-        rt::stream(
-            &self.0,
-            "getCompanyCountriesInfo",
-            "/company/countries/info",
-            query,
-        )
-    }
-
-    /// `GET /company/countries/info` (`getCompanyCountriesInfo`): Get List of CountryInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::CountryInfo>> {
-        rt::pages(
             &self.0,
             "getCompanyCountriesInfo",
             "/company/countries/info",
@@ -8962,7 +7348,7 @@ impl CompanyCountriesInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyCountriesInfoCount",
@@ -8980,42 +7366,17 @@ impl CompanyCountriesInfo {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyEntityTypes(rt::Node);
+pub struct EntityTypes(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyEntityTypes {
+impl EntityTypes {
     /// `GET /company/entityTypes` (`getCompanyEntityTypes`): Get List of EntityType.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::EntityType>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::EntityType> {
         rt::list(
-            &self.0,
-            "getCompanyEntityTypes",
-            "/company/entityTypes",
-            query,
-        )
-    }
-
-    /// `GET /company/entityTypes` (`getCompanyEntityTypes`): Get List of EntityType.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::EntityType> {
-        rt::stream(
-            &self.0,
-            "getCompanyEntityTypes",
-            "/company/entityTypes",
-            query,
-        )
-    }
-
-    /// `GET /company/entityTypes` (`getCompanyEntityTypes`): Get List of EntityType.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::EntityType>> {
-        rt::pages(
             &self.0,
             "getCompanyEntityTypes",
             "/company/entityTypes",
@@ -9027,7 +7388,7 @@ impl CompanyEntityTypes {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyEntityTypesCount",
@@ -9038,14 +7399,14 @@ impl CompanyEntityTypes {
 
     /// One record: `/company/entityTypes/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyEntityTypesById {
-        CompanyEntityTypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> EntityTypesById {
+        EntityTypesById(self.0.push(id.to_string()))
     }
 
     /// `/company/entityTypes/info`.
     #[cfg(feature = "company")]
-    pub fn info(&self) -> CompanyEntityTypesInfo {
-        CompanyEntityTypesInfo(self.0.clone())
+    pub fn info(&self) -> EntityTypesInfo {
+        EntityTypesInfo(self.0.clone())
     }
 }
 
@@ -9054,16 +7415,17 @@ impl CompanyEntityTypes {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyEntityTypesById(rt::Node);
+pub struct EntityTypesById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyEntityTypesById {
+impl EntityTypesById {
     /// `GET /company/entityTypes/{id}` (`getCompanyEntityTypesById`): Get EntityType.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::EntityType> {
+    pub fn get(&self) -> rt::Call<m::EntityType> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyEntityTypesById",
             "/company/entityTypes/{id}",
             rt::NO_BODY,
@@ -9075,7 +7437,7 @@ impl CompanyEntityTypesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::EntityType>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::EntityType>> {
         rt::get_opt(
             &self.0,
             "getCompanyEntityTypesById",
@@ -9085,8 +7447,8 @@ impl CompanyEntityTypesById {
 
     /// `/company/entityTypes/{id}/info`.
     #[cfg(feature = "company")]
-    pub fn info(&self) -> CompanyEntityTypesByIdInfo {
-        CompanyEntityTypesByIdInfo(self.0.clone())
+    pub fn info(&self) -> EntityTypesByIdInfo {
+        EntityTypesByIdInfo(self.0.clone())
     }
 }
 
@@ -9095,16 +7457,17 @@ impl CompanyEntityTypesById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyEntityTypesByIdInfo(rt::Node);
+pub struct EntityTypesByIdInfo(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyEntityTypesByIdInfo {
+impl EntityTypesByIdInfo {
     /// `GET /company/entitytypes/{id}/info` (`getCompanyEntitytypesByIdInfo`): Get EntityTypeInfos.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::EntityTypeInfo> {
+    pub fn get(&self) -> rt::Call<m::EntityTypeInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyEntitytypesByIdInfo",
             "/company/entitytypes/{id}/info",
             rt::NO_BODY,
@@ -9118,42 +7481,17 @@ impl CompanyEntityTypesByIdInfo {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyEntityTypesInfo(rt::Node);
+pub struct EntityTypesInfo(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyEntityTypesInfo {
+impl EntityTypesInfo {
     /// `GET /company/entitytypes/info` (`getCompanyEntitytypesInfo`): Get List of EntityTypeInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::EntityTypeInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::EntityTypeInfo> {
         rt::list(
-            &self.0,
-            "getCompanyEntitytypesInfo",
-            "/company/entitytypes/info",
-            query,
-        )
-    }
-
-    /// `GET /company/entitytypes/info` (`getCompanyEntitytypesInfo`): Get List of EntityTypeInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::EntityTypeInfo> {
-        rt::stream(
-            &self.0,
-            "getCompanyEntitytypesInfo",
-            "/company/entitytypes/info",
-            query,
-        )
-    }
-
-    /// `GET /company/entitytypes/info` (`getCompanyEntitytypesInfo`): Get List of EntityTypeInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::EntityTypeInfo>> {
-        rt::pages(
             &self.0,
             "getCompanyEntitytypesInfo",
             "/company/entitytypes/info",
@@ -9166,7 +7504,7 @@ impl CompanyEntityTypesInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyEntityTypesInfoCount",
@@ -9181,14 +7519,14 @@ impl CompanyEntityTypesInfo {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyExpenseTypes(rt::Node);
+pub struct ExpenseTypes(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyExpenseTypes {
+impl ExpenseTypes {
     /// `/company/expenseTypes/info`.
     #[cfg(feature = "company")]
-    pub fn info(&self) -> CompanyExpenseTypesInfo {
-        CompanyExpenseTypesInfo(self.0.clone())
+    pub fn info(&self) -> ExpenseTypesInfo {
+        ExpenseTypesInfo(self.0.clone())
     }
 }
 
@@ -9197,16 +7535,16 @@ impl CompanyExpenseTypes {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyExpenseTypesInfo(rt::Node);
+pub struct ExpenseTypesInfo(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyExpenseTypesInfo {
+impl ExpenseTypesInfo {
     /// `GET /company/expenseTypes/info/count` (`getCompanyExpenseTypesInfoCount`): Get Count of
     /// ExpenseTypeInfos.
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyExpenseTypesInfoCount",
@@ -9221,42 +7559,17 @@ impl CompanyExpenseTypesInfo {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyM365contact(rt::Node);
+pub struct M365contact(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyM365contact {
+impl M365contact {
     /// `GET /company/m365contact` (`getCompanyM365contact`): Get List of M365Contacts.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::M365Contact>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::M365Contact> {
         rt::list(
-            &self.0,
-            "getCompanyM365contact",
-            "/company/m365contact",
-            query,
-        )
-    }
-
-    /// `GET /company/m365contact` (`getCompanyM365contact`): Get List of M365Contacts.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::M365Contact> {
-        rt::stream(
-            &self.0,
-            "getCompanyM365contact",
-            "/company/m365contact",
-            query,
-        )
-    }
-
-    /// `GET /company/m365contact` (`getCompanyM365contact`): Get List of M365Contacts.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::M365Contact>> {
-        rt::pages(
             &self.0,
             "getCompanyM365contact",
             "/company/m365contact",
@@ -9268,7 +7581,7 @@ impl CompanyM365contact {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyM365contactCount",
@@ -9279,8 +7592,8 @@ impl CompanyM365contact {
 
     /// One record: `/company/m365contact/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyM365contactById {
-        CompanyM365contactById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> M365contactById {
+        M365contactById(self.0.push(id.to_string()))
     }
 }
 
@@ -9289,16 +7602,17 @@ impl CompanyM365contact {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyM365contactById(rt::Node);
+pub struct M365contactById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyM365contactById {
+impl M365contactById {
     /// `GET /company/m365contact/{id}` (`getCompanyM365contactById`): Get M365Contacts.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::M365Contact> {
+    pub fn get(&self) -> rt::Call<m::M365Contact> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyM365contactById",
             "/company/m365contact/{id}",
             rt::NO_BODY,
@@ -9310,7 +7624,7 @@ impl CompanyM365contactById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::M365Contact>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::M365Contact>> {
         rt::get_opt(
             &self.0,
             "getCompanyM365contactById",
@@ -9324,20 +7638,20 @@ impl CompanyM365contactById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyM365contactsync(rt::Node);
+pub struct M365contactsync(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyM365contactsync {
+impl M365contactsync {
     /// One record: `/company/m365contactsync/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyM365contactsyncById {
-        CompanyM365contactsyncById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> M365contactsyncById {
+        M365contactsyncById(self.0.push(id.to_string()))
     }
 
     /// `/company/m365contactsync/property`.
     #[cfg(feature = "company")]
-    pub fn property(&self) -> CompanyM365contactsyncProperty {
-        CompanyM365contactsyncProperty(self.0.clone())
+    pub fn property(&self) -> M365contactsyncProperty {
+        M365contactsyncProperty(self.0.clone())
     }
 }
 
@@ -9346,14 +7660,14 @@ impl CompanyM365contactsync {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyM365contactsyncById(rt::Node);
+pub struct M365contactsyncById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyM365contactsyncById {
+impl M365contactsyncById {
     /// `/company/m365contactsync/{id}/property`.
     #[cfg(feature = "company")]
-    pub fn property(&self) -> CompanyM365contactsyncByIdProperty {
-        CompanyM365contactsyncByIdProperty(self.0.clone())
+    pub fn property(&self) -> M365contactsyncByIdProperty {
+        M365contactsyncByIdProperty(self.0.clone())
     }
 }
 
@@ -9362,17 +7676,18 @@ impl CompanyM365contactsyncById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyM365contactsyncByIdProperty(rt::Node);
+pub struct M365contactsyncByIdProperty(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyM365contactsyncByIdProperty {
+impl M365contactsyncByIdProperty {
     /// `GET /company/m365contactsync/{id}/property` (`getCompanyM365contactsyncByIdProperty`): Get
     /// M365ContactSyncProperties.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::M365ContactSyncProperty> {
+    pub fn get(&self) -> rt::Call<m::M365ContactSyncProperty> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyM365contactsyncByIdProperty",
             "/company/m365contactsync/{id}/property",
             rt::NO_BODY,
@@ -9386,16 +7701,16 @@ impl CompanyM365contactsyncByIdProperty {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyM365contactsyncProperty(rt::Node);
+pub struct M365contactsyncProperty(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyM365contactsyncProperty {
+impl M365contactsyncProperty {
     /// `GET /company/m365contactsync/property/count` (`getCompanyM365contactsyncPropertyCount`):
     /// Get Count of M365ContactSyncProperty.
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyM365contactsyncPropertyCount",
@@ -9407,10 +7722,11 @@ impl CompanyM365contactsyncProperty {
     /// `DELETE /company/m365contactsync/property/` (`deleteCompanyM365contactsyncProperty`): Delete
     /// M365ContactSyncProperty.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyM365contactsyncProperty",
             "/company/m365contactsync/property/",
             rt::NO_BODY,
@@ -9423,13 +7739,11 @@ impl CompanyM365contactsyncProperty {
     ///
     /// Not retried after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn post(
-        &self,
-        body: &m::M365ContactSyncProperty,
-    ) -> rt::ApiFuture<m::M365ContactSyncProperty> {
+    pub fn post(&self, body: &m::M365ContactSyncProperty) -> rt::Call<m::M365ContactSyncProperty> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyM365contactsyncProperty",
             "/company/m365contactsync/property",
             Some(body),
@@ -9439,14 +7753,14 @@ impl CompanyM365contactsyncProperty {
 
     /// `/company/m365contactsync/property/excluded`.
     #[cfg(feature = "company")]
-    pub fn excluded(&self) -> CompanyM365contactsyncPropertyExcluded {
-        CompanyM365contactsyncPropertyExcluded(self.0.clone())
+    pub fn excluded(&self) -> M365contactsyncPropertyExcluded {
+        M365contactsyncPropertyExcluded(self.0.clone())
     }
 
     /// `/company/m365contactsync/property/included`.
     #[cfg(feature = "company")]
-    pub fn included(&self) -> CompanyM365contactsyncPropertyIncluded {
-        CompanyM365contactsyncPropertyIncluded(self.0.clone())
+    pub fn included(&self) -> M365contactsyncPropertyIncluded {
+        M365contactsyncPropertyIncluded(self.0.clone())
     }
 }
 
@@ -9455,60 +7769,22 @@ impl CompanyM365contactsyncProperty {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyM365contactsyncPropertyExcluded(rt::Node);
+pub struct M365contactsyncPropertyExcluded(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyM365contactsyncPropertyExcluded {
+impl M365contactsyncPropertyExcluded {
     /// `GET /company/m365contactsync/property/excluded`
     /// (`getCompanyM365contactsyncPropertyExcluded`): Get List of
     /// M365ContactSyncPropertiesExcluded.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     ///
     /// Also takes the query parameter `id` (integer) through
     /// [`ListQuery::param`](crate::ListQuery::param).
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::M365ContactSyncProperty>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::M365ContactSyncProperty> {
         rt::list(
-            &self.0,
-            "getCompanyM365contactsyncPropertyExcluded",
-            "/company/m365contactsync/property/excluded",
-            query,
-        )
-    }
-
-    /// `GET /company/m365contactsync/property/excluded`
-    /// (`getCompanyM365contactsyncPropertyExcluded`): Get List of
-    /// M365ContactSyncPropertiesExcluded.
-    ///
-    /// Every record matching `query`, following the pages.
-    ///
-    /// Also takes the query parameter `id` (integer) through
-    /// [`ListQuery::param`](crate::ListQuery::param).
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::M365ContactSyncProperty> {
-        rt::stream(
-            &self.0,
-            "getCompanyM365contactsyncPropertyExcluded",
-            "/company/m365contactsync/property/excluded",
-            query,
-        )
-    }
-
-    /// `GET /company/m365contactsync/property/excluded`
-    /// (`getCompanyM365contactsyncPropertyExcluded`): Get List of
-    /// M365ContactSyncPropertiesExcluded.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    ///
-    /// Also takes the query parameter `id` (integer) through
-    /// [`ListQuery::param`](crate::ListQuery::param).
-    #[cfg(feature = "company")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::M365ContactSyncProperty>> {
-        rt::pages(
             &self.0,
             "getCompanyM365contactsyncPropertyExcluded",
             "/company/m365contactsync/property/excluded",
@@ -9522,60 +7798,22 @@ impl CompanyM365contactsyncPropertyExcluded {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyM365contactsyncPropertyIncluded(rt::Node);
+pub struct M365contactsyncPropertyIncluded(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyM365contactsyncPropertyIncluded {
+impl M365contactsyncPropertyIncluded {
     /// `GET /company/m365contactsync/property/included`
     /// (`getCompanyM365contactsyncPropertyIncluded`): Get List of
     /// M365ContactSyncPropertiesIncluded.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     ///
     /// Also takes the query parameter `id` (integer) through
     /// [`ListQuery::param`](crate::ListQuery::param).
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::M365ContactSyncProperty>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::M365ContactSyncProperty> {
         rt::list(
-            &self.0,
-            "getCompanyM365contactsyncPropertyIncluded",
-            "/company/m365contactsync/property/included",
-            query,
-        )
-    }
-
-    /// `GET /company/m365contactsync/property/included`
-    /// (`getCompanyM365contactsyncPropertyIncluded`): Get List of
-    /// M365ContactSyncPropertiesIncluded.
-    ///
-    /// Every record matching `query`, following the pages.
-    ///
-    /// Also takes the query parameter `id` (integer) through
-    /// [`ListQuery::param`](crate::ListQuery::param).
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::M365ContactSyncProperty> {
-        rt::stream(
-            &self.0,
-            "getCompanyM365contactsyncPropertyIncluded",
-            "/company/m365contactsync/property/included",
-            query,
-        )
-    }
-
-    /// `GET /company/m365contactsync/property/included`
-    /// (`getCompanyM365contactsyncPropertyIncluded`): Get List of
-    /// M365ContactSyncPropertiesIncluded.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    ///
-    /// Also takes the query parameter `id` (integer) through
-    /// [`ListQuery::param`](crate::ListQuery::param).
-    #[cfg(feature = "company")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::M365ContactSyncProperty>> {
-        rt::pages(
             &self.0,
             "getCompanyM365contactsyncPropertyIncluded",
             "/company/m365contactsync/property/included",
@@ -9589,48 +7827,18 @@ impl CompanyM365contactsyncPropertyIncluded {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyManagedDevicesIntegrations(rt::Node);
+pub struct ManagedDevicesIntegrations(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyManagedDevicesIntegrations {
+impl ManagedDevicesIntegrations {
     /// `GET /company/managedDevicesIntegrations` (`getCompanyManagedDevicesIntegrations`): Get List
     /// of ManagedDevicesIntegration.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ManagedDevicesIntegration>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ManagedDevicesIntegration> {
         rt::list(
-            &self.0,
-            "getCompanyManagedDevicesIntegrations",
-            "/company/managedDevicesIntegrations",
-            query,
-        )
-    }
-
-    /// `GET /company/managedDevicesIntegrations` (`getCompanyManagedDevicesIntegrations`): Get List
-    /// of ManagedDevicesIntegration.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ManagedDevicesIntegration> {
-        rt::stream(
-            &self.0,
-            "getCompanyManagedDevicesIntegrations",
-            "/company/managedDevicesIntegrations",
-            query,
-        )
-    }
-
-    /// `GET /company/managedDevicesIntegrations` (`getCompanyManagedDevicesIntegrations`): Get List
-    /// of ManagedDevicesIntegration.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ManagedDevicesIntegration>> {
-        rt::pages(
             &self.0,
             "getCompanyManagedDevicesIntegrations",
             "/company/managedDevicesIntegrations",
@@ -9643,7 +7851,7 @@ impl CompanyManagedDevicesIntegrations {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyManagedDevicesIntegrationsCount",
@@ -9660,10 +7868,11 @@ impl CompanyManagedDevicesIntegrations {
     pub fn create(
         &self,
         body: &m::ManagedDevicesIntegration,
-    ) -> rt::ApiFuture<m::ManagedDevicesIntegration> {
+    ) -> rt::Call<m::ManagedDevicesIntegration> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyManagedDevicesIntegrations",
             "/company/managedDevicesIntegrations",
             Some(body),
@@ -9673,14 +7882,14 @@ impl CompanyManagedDevicesIntegrations {
 
     /// One record: `/company/managedDevicesIntegrations/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyManagedDevicesIntegrationsById {
-        CompanyManagedDevicesIntegrationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ManagedDevicesIntegrationsById {
+        ManagedDevicesIntegrationsById(self.0.push(id.to_string()))
     }
 
     /// `/company/managedDevicesIntegrations/info`.
     #[cfg(feature = "company")]
-    pub fn info(&self) -> CompanyManagedDevicesIntegrationsInfo {
-        CompanyManagedDevicesIntegrationsInfo(self.0.clone())
+    pub fn info(&self) -> ManagedDevicesIntegrationsInfo {
+        ManagedDevicesIntegrationsInfo(self.0.clone())
     }
 }
 
@@ -9689,17 +7898,18 @@ impl CompanyManagedDevicesIntegrations {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyManagedDevicesIntegrationsById(rt::Node);
+pub struct ManagedDevicesIntegrationsById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyManagedDevicesIntegrationsById {
+impl ManagedDevicesIntegrationsById {
     /// `GET /company/managedDevicesIntegrations/{id}` (`getCompanyManagedDevicesIntegrationsById`):
     /// Get ManagedDevicesIntegration.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::ManagedDevicesIntegration> {
+    pub fn get(&self) -> rt::Call<m::ManagedDevicesIntegration> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyManagedDevicesIntegrationsById",
             "/company/managedDevicesIntegrations/{id}",
             rt::NO_BODY,
@@ -9712,7 +7922,7 @@ impl CompanyManagedDevicesIntegrationsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ManagedDevicesIntegration>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ManagedDevicesIntegration>> {
         rt::get_opt(
             &self.0,
             "getCompanyManagedDevicesIntegrationsById",
@@ -9729,10 +7939,11 @@ impl CompanyManagedDevicesIntegrationsById {
     pub fn update(
         &self,
         body: &m::ManagedDevicesIntegration,
-    ) -> rt::ApiFuture<m::ManagedDevicesIntegration> {
+    ) -> rt::Call<m::ManagedDevicesIntegration> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyManagedDevicesIntegrationsById",
             "/company/managedDevicesIntegrations/{id}",
             Some(body),
@@ -9746,9 +7957,10 @@ impl CompanyManagedDevicesIntegrationsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ManagedDevicesIntegration> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ManagedDevicesIntegration> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyManagedDevicesIntegrationsById",
             "/company/managedDevicesIntegrations/{id}",
             patch,
@@ -9759,10 +7971,11 @@ impl CompanyManagedDevicesIntegrationsById {
     /// `DELETE /company/managedDevicesIntegrations/{id}`
     /// (`deleteCompanyManagedDevicesIntegrationsById`): Delete ManagedDevicesIntegration.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyManagedDevicesIntegrationsById",
             "/company/managedDevicesIntegrations/{id}",
             rt::NO_BODY,
@@ -9772,32 +7985,32 @@ impl CompanyManagedDevicesIntegrationsById {
 
     /// `/company/managedDevicesIntegrations/{id}/crossReferences`.
     #[cfg(feature = "company")]
-    pub fn cross_references(&self) -> CompanyManagedDevicesIntegrationsByIdCrossReferences {
-        CompanyManagedDevicesIntegrationsByIdCrossReferences(self.0.clone())
+    pub fn cross_references(&self) -> ManagedDevicesIntegrationsByIdCrossReferences {
+        ManagedDevicesIntegrationsByIdCrossReferences(self.0.clone())
     }
 
     /// `/company/managedDevicesIntegrations/{id}/info`.
     #[cfg(feature = "company")]
-    pub fn info(&self) -> CompanyManagedDevicesIntegrationsByIdInfo {
-        CompanyManagedDevicesIntegrationsByIdInfo(self.0.clone())
+    pub fn info(&self) -> ManagedDevicesIntegrationsByIdInfo {
+        ManagedDevicesIntegrationsByIdInfo(self.0.clone())
     }
 
     /// `/company/managedDevicesIntegrations/{id}/logins`.
     #[cfg(feature = "company")]
-    pub fn logins(&self) -> CompanyManagedDevicesIntegrationsByIdLogins {
-        CompanyManagedDevicesIntegrationsByIdLogins(self.0.clone())
+    pub fn logins(&self) -> ManagedDevicesIntegrationsByIdLogins {
+        ManagedDevicesIntegrationsByIdLogins(self.0.clone())
     }
 
     /// `/company/managedDevicesIntegrations/{id}/notifications`.
     #[cfg(feature = "company")]
-    pub fn notifications(&self) -> CompanyManagedDevicesIntegrationsByIdNotifications {
-        CompanyManagedDevicesIntegrationsByIdNotifications(self.0.clone())
+    pub fn notifications(&self) -> ManagedDevicesIntegrationsByIdNotifications {
+        ManagedDevicesIntegrationsByIdNotifications(self.0.clone())
     }
 
     /// `/company/managedDevicesIntegrations/{id}/usages`.
     #[cfg(feature = "company")]
-    pub fn usages(&self) -> CompanyManagedDevicesIntegrationsByIdUsages {
-        CompanyManagedDevicesIntegrationsByIdUsages(self.0.clone())
+    pub fn usages(&self) -> ManagedDevicesIntegrationsByIdUsages {
+        ManagedDevicesIntegrationsByIdUsages(self.0.clone())
     }
 }
 
@@ -9806,57 +8019,22 @@ impl CompanyManagedDevicesIntegrationsById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyManagedDevicesIntegrationsByIdCrossReferences(rt::Node);
+pub struct ManagedDevicesIntegrationsByIdCrossReferences(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyManagedDevicesIntegrationsByIdCrossReferences {
+impl ManagedDevicesIntegrationsByIdCrossReferences {
     /// `GET /company/managedDevicesIntegrations/{parentId}/crossReferences`
     /// (`getCompanyManagedDevicesIntegrationsByParentIdCrossReferences`): Get List of
     /// ManagedDevicesIntegrationCrossReference.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
     pub fn list(
         &self,
         query: &rt::ListQuery,
-    ) -> rt::ApiFuture<Vec<m::ManagedDevicesIntegrationCrossReference>> {
+    ) -> rt::List<m::ManagedDevicesIntegrationCrossReference> {
         rt::list(
-            &self.0,
-            "getCompanyManagedDevicesIntegrationsByParentIdCrossReferences",
-            "/company/managedDevicesIntegrations/{parentId}/crossReferences",
-            query,
-        )
-    }
-
-    /// `GET /company/managedDevicesIntegrations/{parentId}/crossReferences`
-    /// (`getCompanyManagedDevicesIntegrationsByParentIdCrossReferences`): Get List of
-    /// ManagedDevicesIntegrationCrossReference.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<m::ManagedDevicesIntegrationCrossReference> {
-        rt::stream(
-            &self.0,
-            "getCompanyManagedDevicesIntegrationsByParentIdCrossReferences",
-            "/company/managedDevicesIntegrations/{parentId}/crossReferences",
-            query,
-        )
-    }
-
-    /// `GET /company/managedDevicesIntegrations/{parentId}/crossReferences`
-    /// (`getCompanyManagedDevicesIntegrationsByParentIdCrossReferences`): Get List of
-    /// ManagedDevicesIntegrationCrossReference.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ManagedDevicesIntegrationCrossReference>> {
-        rt::pages(
             &self.0,
             "getCompanyManagedDevicesIntegrationsByParentIdCrossReferences",
             "/company/managedDevicesIntegrations/{parentId}/crossReferences",
@@ -9870,7 +8048,7 @@ impl CompanyManagedDevicesIntegrationsByIdCrossReferences {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyManagedDevicesIntegrationsByParentIdCrossReferencesCount",
@@ -9888,10 +8066,11 @@ impl CompanyManagedDevicesIntegrationsByIdCrossReferences {
     pub fn create(
         &self,
         body: &m::ManagedDevicesIntegrationCrossReference,
-    ) -> rt::ApiFuture<m::ManagedDevicesIntegrationCrossReference> {
+    ) -> rt::Call<m::ManagedDevicesIntegrationCrossReference> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyManagedDevicesIntegrationsByParentIdCrossReferences",
             "/company/managedDevicesIntegrations/{parentId}/crossReferences",
             Some(body),
@@ -9901,8 +8080,8 @@ impl CompanyManagedDevicesIntegrationsByIdCrossReferences {
 
     /// One record: `/company/managedDevicesIntegrations/{id}/crossReferences/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyManagedDevicesIntegrationsByIdCrossReferencesById {
-        CompanyManagedDevicesIntegrationsByIdCrossReferencesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ManagedDevicesIntegrationsByIdCrossReferencesById {
+        ManagedDevicesIntegrationsByIdCrossReferencesById(self.0.push(id.to_string()))
     }
 }
 
@@ -9911,18 +8090,19 @@ impl CompanyManagedDevicesIntegrationsByIdCrossReferences {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyManagedDevicesIntegrationsByIdCrossReferencesById(rt::Node);
+pub struct ManagedDevicesIntegrationsByIdCrossReferencesById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyManagedDevicesIntegrationsByIdCrossReferencesById {
+impl ManagedDevicesIntegrationsByIdCrossReferencesById {
     /// `GET /company/managedDevicesIntegrations/{parentId}/crossReferences/{id}`
     /// (`getCompanyManagedDevicesIntegrationsByParentIdCrossReferencesById`): Get
     /// ManagedDevicesIntegrationCrossReference.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::ManagedDevicesIntegrationCrossReference> {
+    pub fn get(&self) -> rt::Call<m::ManagedDevicesIntegrationCrossReference> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyManagedDevicesIntegrationsByParentIdCrossReferencesById",
             "/company/managedDevicesIntegrations/{parentId}/crossReferences/{id}",
             rt::NO_BODY,
@@ -9936,7 +8116,7 @@ impl CompanyManagedDevicesIntegrationsByIdCrossReferencesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ManagedDevicesIntegrationCrossReference>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ManagedDevicesIntegrationCrossReference>> {
         rt::get_opt(
             &self.0,
             "getCompanyManagedDevicesIntegrationsByParentIdCrossReferencesById",
@@ -9954,10 +8134,11 @@ impl CompanyManagedDevicesIntegrationsByIdCrossReferencesById {
     pub fn update(
         &self,
         body: &m::ManagedDevicesIntegrationCrossReference,
-    ) -> rt::ApiFuture<m::ManagedDevicesIntegrationCrossReference> {
+    ) -> rt::Call<m::ManagedDevicesIntegrationCrossReference> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyManagedDevicesIntegrationsByParentIdCrossReferencesById",
             "/company/managedDevicesIntegrations/{parentId}/crossReferences/{id}",
             Some(body),
@@ -9972,12 +8153,10 @@ impl CompanyManagedDevicesIntegrationsByIdCrossReferencesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(
-        &self,
-        patch: &rt::Patch,
-    ) -> rt::ApiFuture<m::ManagedDevicesIntegrationCrossReference> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ManagedDevicesIntegrationCrossReference> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyManagedDevicesIntegrationsByParentIdCrossReferencesById",
             "/company/managedDevicesIntegrations/{parentId}/crossReferences/{id}",
             patch,
@@ -9989,10 +8168,11 @@ impl CompanyManagedDevicesIntegrationsByIdCrossReferencesById {
     /// (`deleteCompanyManagedDevicesIntegrationsByParentIdCrossReferencesById`): Delete
     /// ManagedDevicesIntegrationCrossReference.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<m::ManagedDevicesIntegrationCrossReference> {
+    pub fn delete(&self) -> rt::Call<m::ManagedDevicesIntegrationCrossReference> {
         rt::json(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyManagedDevicesIntegrationsByParentIdCrossReferencesById",
             "/company/managedDevicesIntegrations/{parentId}/crossReferences/{id}",
             rt::NO_BODY,
@@ -10006,17 +8186,18 @@ impl CompanyManagedDevicesIntegrationsByIdCrossReferencesById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyManagedDevicesIntegrationsByIdInfo(rt::Node);
+pub struct ManagedDevicesIntegrationsByIdInfo(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyManagedDevicesIntegrationsByIdInfo {
+impl ManagedDevicesIntegrationsByIdInfo {
     /// `GET /company/managedDevicesIntegrations/{id}/info`
     /// (`getCompanyManagedDevicesIntegrationsByIdInfo`): Get ManagedDevicesIntegrationInfos.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::ManagedDevicesIntegrationInfo> {
+    pub fn get(&self) -> rt::Call<m::ManagedDevicesIntegrationInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyManagedDevicesIntegrationsByIdInfo",
             "/company/managedDevicesIntegrations/{id}/info",
             rt::NO_BODY,
@@ -10030,57 +8211,19 @@ impl CompanyManagedDevicesIntegrationsByIdInfo {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyManagedDevicesIntegrationsByIdLogins(rt::Node);
+pub struct ManagedDevicesIntegrationsByIdLogins(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyManagedDevicesIntegrationsByIdLogins {
+impl ManagedDevicesIntegrationsByIdLogins {
     /// `GET /company/managedDevicesIntegrations/{parentId}/logins`
     /// (`getCompanyManagedDevicesIntegrationsByParentIdLogins`): Get List of
     /// ManagedDevicesIntegrationLogin.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiFuture<Vec<m::ManagedDevicesIntegrationLogin>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ManagedDevicesIntegrationLogin> {
         rt::list(
-            &self.0,
-            "getCompanyManagedDevicesIntegrationsByParentIdLogins",
-            "/company/managedDevicesIntegrations/{parentId}/logins",
-            query,
-        )
-    }
-
-    /// `GET /company/managedDevicesIntegrations/{parentId}/logins`
-    /// (`getCompanyManagedDevicesIntegrationsByParentIdLogins`): Get List of
-    /// ManagedDevicesIntegrationLogin.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<m::ManagedDevicesIntegrationLogin> {
-        rt::stream(
-            &self.0,
-            "getCompanyManagedDevicesIntegrationsByParentIdLogins",
-            "/company/managedDevicesIntegrations/{parentId}/logins",
-            query,
-        )
-    }
-
-    /// `GET /company/managedDevicesIntegrations/{parentId}/logins`
-    /// (`getCompanyManagedDevicesIntegrationsByParentIdLogins`): Get List of
-    /// ManagedDevicesIntegrationLogin.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ManagedDevicesIntegrationLogin>> {
-        rt::pages(
             &self.0,
             "getCompanyManagedDevicesIntegrationsByParentIdLogins",
             "/company/managedDevicesIntegrations/{parentId}/logins",
@@ -10094,7 +8237,7 @@ impl CompanyManagedDevicesIntegrationsByIdLogins {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyManagedDevicesIntegrationsByParentIdLoginsCount",
@@ -10112,10 +8255,11 @@ impl CompanyManagedDevicesIntegrationsByIdLogins {
     pub fn create(
         &self,
         body: &m::ManagedDevicesIntegrationLogin,
-    ) -> rt::ApiFuture<m::ManagedDevicesIntegrationLogin> {
+    ) -> rt::Call<m::ManagedDevicesIntegrationLogin> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyManagedDevicesIntegrationsByParentIdLogins",
             "/company/managedDevicesIntegrations/{parentId}/logins",
             Some(body),
@@ -10125,8 +8269,8 @@ impl CompanyManagedDevicesIntegrationsByIdLogins {
 
     /// One record: `/company/managedDevicesIntegrations/{id}/logins/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyManagedDevicesIntegrationsByIdLoginsById {
-        CompanyManagedDevicesIntegrationsByIdLoginsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ManagedDevicesIntegrationsByIdLoginsById {
+        ManagedDevicesIntegrationsByIdLoginsById(self.0.push(id.to_string()))
     }
 }
 
@@ -10135,18 +8279,19 @@ impl CompanyManagedDevicesIntegrationsByIdLogins {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyManagedDevicesIntegrationsByIdLoginsById(rt::Node);
+pub struct ManagedDevicesIntegrationsByIdLoginsById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyManagedDevicesIntegrationsByIdLoginsById {
+impl ManagedDevicesIntegrationsByIdLoginsById {
     /// `GET /company/managedDevicesIntegrations/{parentId}/logins/{id}`
     /// (`getCompanyManagedDevicesIntegrationsByParentIdLoginsById`): Get
     /// ManagedDevicesIntegrationLogin.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::ManagedDevicesIntegrationLogin> {
+    pub fn get(&self) -> rt::Call<m::ManagedDevicesIntegrationLogin> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyManagedDevicesIntegrationsByParentIdLoginsById",
             "/company/managedDevicesIntegrations/{parentId}/logins/{id}",
             rt::NO_BODY,
@@ -10160,7 +8305,7 @@ impl CompanyManagedDevicesIntegrationsByIdLoginsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ManagedDevicesIntegrationLogin>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ManagedDevicesIntegrationLogin>> {
         rt::get_opt(
             &self.0,
             "getCompanyManagedDevicesIntegrationsByParentIdLoginsById",
@@ -10178,10 +8323,11 @@ impl CompanyManagedDevicesIntegrationsByIdLoginsById {
     pub fn update(
         &self,
         body: &m::ManagedDevicesIntegrationLogin,
-    ) -> rt::ApiFuture<m::ManagedDevicesIntegrationLogin> {
+    ) -> rt::Call<m::ManagedDevicesIntegrationLogin> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyManagedDevicesIntegrationsByParentIdLoginsById",
             "/company/managedDevicesIntegrations/{parentId}/logins/{id}",
             Some(body),
@@ -10196,9 +8342,10 @@ impl CompanyManagedDevicesIntegrationsByIdLoginsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ManagedDevicesIntegrationLogin> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ManagedDevicesIntegrationLogin> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyManagedDevicesIntegrationsByParentIdLoginsById",
             "/company/managedDevicesIntegrations/{parentId}/logins/{id}",
             patch,
@@ -10210,10 +8357,11 @@ impl CompanyManagedDevicesIntegrationsByIdLoginsById {
     /// (`deleteCompanyManagedDevicesIntegrationsByParentIdLoginsById`): Delete
     /// ManagedDevicesIntegrationLogin.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<m::ManagedDevicesIntegrationLogin> {
+    pub fn delete(&self) -> rt::Call<m::ManagedDevicesIntegrationLogin> {
         rt::json(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyManagedDevicesIntegrationsByParentIdLoginsById",
             "/company/managedDevicesIntegrations/{parentId}/logins/{id}",
             rt::NO_BODY,
@@ -10227,57 +8375,22 @@ impl CompanyManagedDevicesIntegrationsByIdLoginsById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyManagedDevicesIntegrationsByIdNotifications(rt::Node);
+pub struct ManagedDevicesIntegrationsByIdNotifications(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyManagedDevicesIntegrationsByIdNotifications {
+impl ManagedDevicesIntegrationsByIdNotifications {
     /// `GET /company/managedDevicesIntegrations/{parentId}/notifications`
     /// (`getCompanyManagedDevicesIntegrationsByParentIdNotifications`): Get List of
     /// ManagedDevicesIntegrationNotification.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
     pub fn list(
         &self,
         query: &rt::ListQuery,
-    ) -> rt::ApiFuture<Vec<m::ManagedDevicesIntegrationNotification>> {
+    ) -> rt::List<m::ManagedDevicesIntegrationNotification> {
         rt::list(
-            &self.0,
-            "getCompanyManagedDevicesIntegrationsByParentIdNotifications",
-            "/company/managedDevicesIntegrations/{parentId}/notifications",
-            query,
-        )
-    }
-
-    /// `GET /company/managedDevicesIntegrations/{parentId}/notifications`
-    /// (`getCompanyManagedDevicesIntegrationsByParentIdNotifications`): Get List of
-    /// ManagedDevicesIntegrationNotification.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<m::ManagedDevicesIntegrationNotification> {
-        rt::stream(
-            &self.0,
-            "getCompanyManagedDevicesIntegrationsByParentIdNotifications",
-            "/company/managedDevicesIntegrations/{parentId}/notifications",
-            query,
-        )
-    }
-
-    /// `GET /company/managedDevicesIntegrations/{parentId}/notifications`
-    /// (`getCompanyManagedDevicesIntegrationsByParentIdNotifications`): Get List of
-    /// ManagedDevicesIntegrationNotification.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ManagedDevicesIntegrationNotification>> {
-        rt::pages(
             &self.0,
             "getCompanyManagedDevicesIntegrationsByParentIdNotifications",
             "/company/managedDevicesIntegrations/{parentId}/notifications",
@@ -10291,7 +8404,7 @@ impl CompanyManagedDevicesIntegrationsByIdNotifications {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyManagedDevicesIntegrationsByParentIdNotificationsCount",
@@ -10309,10 +8422,11 @@ impl CompanyManagedDevicesIntegrationsByIdNotifications {
     pub fn create(
         &self,
         body: &m::ManagedDevicesIntegrationNotification,
-    ) -> rt::ApiFuture<m::ManagedDevicesIntegrationNotification> {
+    ) -> rt::Call<m::ManagedDevicesIntegrationNotification> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyManagedDevicesIntegrationsByParentIdNotifications",
             "/company/managedDevicesIntegrations/{parentId}/notifications",
             Some(body),
@@ -10322,8 +8436,8 @@ impl CompanyManagedDevicesIntegrationsByIdNotifications {
 
     /// One record: `/company/managedDevicesIntegrations/{id}/notifications/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyManagedDevicesIntegrationsByIdNotificationsById {
-        CompanyManagedDevicesIntegrationsByIdNotificationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ManagedDevicesIntegrationsByIdNotificationsById {
+        ManagedDevicesIntegrationsByIdNotificationsById(self.0.push(id.to_string()))
     }
 }
 
@@ -10332,18 +8446,19 @@ impl CompanyManagedDevicesIntegrationsByIdNotifications {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyManagedDevicesIntegrationsByIdNotificationsById(rt::Node);
+pub struct ManagedDevicesIntegrationsByIdNotificationsById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyManagedDevicesIntegrationsByIdNotificationsById {
+impl ManagedDevicesIntegrationsByIdNotificationsById {
     /// `GET /company/managedDevicesIntegrations/{parentId}/notifications/{id}`
     /// (`getCompanyManagedDevicesIntegrationsByParentIdNotificationsById`): Get
     /// ManagedDevicesIntegrationNotification.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::ManagedDevicesIntegrationNotification> {
+    pub fn get(&self) -> rt::Call<m::ManagedDevicesIntegrationNotification> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyManagedDevicesIntegrationsByParentIdNotificationsById",
             "/company/managedDevicesIntegrations/{parentId}/notifications/{id}",
             rt::NO_BODY,
@@ -10357,7 +8472,7 @@ impl CompanyManagedDevicesIntegrationsByIdNotificationsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ManagedDevicesIntegrationNotification>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ManagedDevicesIntegrationNotification>> {
         rt::get_opt(
             &self.0,
             "getCompanyManagedDevicesIntegrationsByParentIdNotificationsById",
@@ -10375,10 +8490,11 @@ impl CompanyManagedDevicesIntegrationsByIdNotificationsById {
     pub fn update(
         &self,
         body: &m::ManagedDevicesIntegrationNotification,
-    ) -> rt::ApiFuture<m::ManagedDevicesIntegrationNotification> {
+    ) -> rt::Call<m::ManagedDevicesIntegrationNotification> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyManagedDevicesIntegrationsByParentIdNotificationsById",
             "/company/managedDevicesIntegrations/{parentId}/notifications/{id}",
             Some(body),
@@ -10393,12 +8509,10 @@ impl CompanyManagedDevicesIntegrationsByIdNotificationsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(
-        &self,
-        patch: &rt::Patch,
-    ) -> rt::ApiFuture<m::ManagedDevicesIntegrationNotification> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ManagedDevicesIntegrationNotification> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyManagedDevicesIntegrationsByParentIdNotificationsById",
             "/company/managedDevicesIntegrations/{parentId}/notifications/{id}",
             patch,
@@ -10410,10 +8524,11 @@ impl CompanyManagedDevicesIntegrationsByIdNotificationsById {
     /// (`deleteCompanyManagedDevicesIntegrationsByParentIdNotificationsById`): Delete
     /// ManagedDevicesIntegrationNotification.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<m::ManagedDevicesIntegrationNotification> {
+    pub fn delete(&self) -> rt::Call<m::ManagedDevicesIntegrationNotification> {
         rt::json(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyManagedDevicesIntegrationsByParentIdNotificationsById",
             "/company/managedDevicesIntegrations/{parentId}/notifications/{id}",
             rt::NO_BODY,
@@ -10427,45 +8542,18 @@ impl CompanyManagedDevicesIntegrationsByIdNotificationsById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyManagedDevicesIntegrationsByIdUsages(rt::Node);
+pub struct ManagedDevicesIntegrationsByIdUsages(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyManagedDevicesIntegrationsByIdUsages {
+impl ManagedDevicesIntegrationsByIdUsages {
     /// `GET /company/managedDevicesIntegrations/{id}/usages`
     /// (`getCompanyManagedDevicesIntegrationsByIdUsages`): Get List of Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getCompanyManagedDevicesIntegrationsByIdUsages",
-            "/company/managedDevicesIntegrations/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /company/managedDevicesIntegrations/{id}/usages`
-    /// (`getCompanyManagedDevicesIntegrationsByIdUsages`): Get List of Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getCompanyManagedDevicesIntegrationsByIdUsages",
-            "/company/managedDevicesIntegrations/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /company/managedDevicesIntegrations/{id}/usages`
-    /// (`getCompanyManagedDevicesIntegrationsByIdUsages`): Get List of Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getCompanyManagedDevicesIntegrationsByIdUsages",
             "/company/managedDevicesIntegrations/{id}/usages",
@@ -10475,8 +8563,8 @@ impl CompanyManagedDevicesIntegrationsByIdUsages {
 
     /// `/company/managedDevicesIntegrations/{id}/usages/list`.
     #[cfg(feature = "company")]
-    pub fn list_node(&self) -> CompanyManagedDevicesIntegrationsByIdUsagesList {
-        CompanyManagedDevicesIntegrationsByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> ManagedDevicesIntegrationsByIdUsagesList {
+        ManagedDevicesIntegrationsByIdUsagesList(self.0.clone())
     }
 }
 
@@ -10485,45 +8573,18 @@ impl CompanyManagedDevicesIntegrationsByIdUsages {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyManagedDevicesIntegrationsByIdUsagesList(rt::Node);
+pub struct ManagedDevicesIntegrationsByIdUsagesList(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyManagedDevicesIntegrationsByIdUsagesList {
+impl ManagedDevicesIntegrationsByIdUsagesList {
     /// `GET /company/managedDevicesIntegrations/{id}/usages/list`
     /// (`getCompanyManagedDevicesIntegrationsByIdUsagesList`): Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getCompanyManagedDevicesIntegrationsByIdUsagesList",
-            "/company/managedDevicesIntegrations/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /company/managedDevicesIntegrations/{id}/usages/list`
-    /// (`getCompanyManagedDevicesIntegrationsByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getCompanyManagedDevicesIntegrationsByIdUsagesList",
-            "/company/managedDevicesIntegrations/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /company/managedDevicesIntegrations/{id}/usages/list`
-    /// (`getCompanyManagedDevicesIntegrationsByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getCompanyManagedDevicesIntegrationsByIdUsagesList",
             "/company/managedDevicesIntegrations/{id}/usages/list",
@@ -10537,51 +8598,18 @@ impl CompanyManagedDevicesIntegrationsByIdUsagesList {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyManagedDevicesIntegrationsInfo(rt::Node);
+pub struct ManagedDevicesIntegrationsInfo(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyManagedDevicesIntegrationsInfo {
+impl ManagedDevicesIntegrationsInfo {
     /// `GET /company/managedDevicesIntegrations/info` (`getCompanyManagedDevicesIntegrationsInfo`):
     /// Get List of ManagedDevicesIntegrationInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiFuture<Vec<m::ManagedDevicesIntegrationInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ManagedDevicesIntegrationInfo> {
         rt::list(
-            &self.0,
-            "getCompanyManagedDevicesIntegrationsInfo",
-            "/company/managedDevicesIntegrations/info",
-            query,
-        )
-    }
-
-    /// `GET /company/managedDevicesIntegrations/info` (`getCompanyManagedDevicesIntegrationsInfo`):
-    /// Get List of ManagedDevicesIntegrationInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ManagedDevicesIntegrationInfo> {
-        rt::stream(
-            &self.0,
-            "getCompanyManagedDevicesIntegrationsInfo",
-            "/company/managedDevicesIntegrations/info",
-            query,
-        )
-    }
-
-    /// `GET /company/managedDevicesIntegrations/info` (`getCompanyManagedDevicesIntegrationsInfo`):
-    /// Get List of ManagedDevicesIntegrationInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ManagedDevicesIntegrationInfo>> {
-        rt::pages(
             &self.0,
             "getCompanyManagedDevicesIntegrationsInfo",
             "/company/managedDevicesIntegrations/info",
@@ -10595,7 +8623,7 @@ impl CompanyManagedDevicesIntegrationsInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyManagedDevicesIntegrationsInfoCount",
@@ -10610,42 +8638,17 @@ impl CompanyManagedDevicesIntegrationsInfo {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyManagement(rt::Node);
+pub struct Management(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyManagement {
+impl Management {
     /// `GET /company/management` (`getCompanyManagement`): Get List of Management.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Management>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Management> {
         rt::list(
-            &self.0,
-            "getCompanyManagement",
-            "/company/management",
-            query,
-        )
-    }
-
-    /// `GET /company/management` (`getCompanyManagement`): Get List of Management.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Management> {
-        rt::stream(
-            &self.0,
-            "getCompanyManagement",
-            "/company/management",
-            query,
-        )
-    }
-
-    /// `GET /company/management` (`getCompanyManagement`): Get List of Management.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Management>> {
-        rt::pages(
             &self.0,
             "getCompanyManagement",
             "/company/management",
@@ -10657,7 +8660,7 @@ impl CompanyManagement {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyManagementCount",
@@ -10668,8 +8671,8 @@ impl CompanyManagement {
 
     /// One record: `/company/management/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyManagementById {
-        CompanyManagementById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ManagementById {
+        ManagementById(self.0.push(id.to_string()))
     }
 }
 
@@ -10678,16 +8681,17 @@ impl CompanyManagement {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyManagementById(rt::Node);
+pub struct ManagementById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyManagementById {
+impl ManagementById {
     /// `GET /company/management/{id}` (`getCompanyManagementById`): Get Management.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::Management> {
+    pub fn get(&self) -> rt::Call<m::Management> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyManagementById",
             "/company/management/{id}",
             rt::NO_BODY,
@@ -10699,7 +8703,7 @@ impl CompanyManagementById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Management>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Management>> {
         rt::get_opt(
             &self.0,
             "getCompanyManagementById",
@@ -10712,10 +8716,11 @@ impl CompanyManagementById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "company")]
-    pub fn update(&self, body: &m::Management) -> rt::ApiFuture<m::Management> {
+    pub fn update(&self, body: &m::Management) -> rt::Call<m::Management> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyManagementById",
             "/company/management/{id}",
             Some(body),
@@ -10728,9 +8733,10 @@ impl CompanyManagementById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Management> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Management> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyManagementById",
             "/company/management/{id}",
             patch,
@@ -10740,28 +8746,26 @@ impl CompanyManagementById {
 
     /// `/company/management/{id}/executeManagedItSync`.
     #[cfg(feature = "company")]
-    pub fn execute_managed_it_sync(&self) -> CompanyManagementByIdExecuteManagedItSync {
-        CompanyManagementByIdExecuteManagedItSync(self.0.clone())
+    pub fn execute_managed_it_sync(&self) -> ManagementByIdExecuteManagedItSync {
+        ManagementByIdExecuteManagedItSync(self.0.clone())
     }
 
     /// `/company/management/{id}/log`.
     #[cfg(feature = "company")]
-    pub fn log(&self) -> CompanyManagementByIdLog {
-        CompanyManagementByIdLog(self.0.clone())
+    pub fn log(&self) -> ManagementByIdLog {
+        ManagementByIdLog(self.0.clone())
     }
 
     /// `/company/management/{id}/logs`.
     #[cfg(feature = "company")]
-    pub fn logs(&self) -> CompanyManagementByIdLogs {
-        CompanyManagementByIdLogs(self.0.clone())
+    pub fn logs(&self) -> ManagementByIdLogs {
+        ManagementByIdLogs(self.0.clone())
     }
 
     /// `/company/management/{id}/managementReportNotifications`.
     #[cfg(feature = "company")]
-    pub fn management_report_notifications(
-        &self,
-    ) -> CompanyManagementByIdManagementReportNotifications {
-        CompanyManagementByIdManagementReportNotifications(self.0.clone())
+    pub fn management_report_notifications(&self) -> ManagementByIdManagementReportNotifications {
+        ManagementByIdManagementReportNotifications(self.0.clone())
     }
 }
 
@@ -10770,19 +8774,20 @@ impl CompanyManagementById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyManagementByIdExecuteManagedItSync(rt::Node);
+pub struct ManagementByIdExecuteManagedItSync(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyManagementByIdExecuteManagedItSync {
+impl ManagementByIdExecuteManagedItSync {
     /// `POST /company/management/{id}/executeManagedItSync`
     /// (`postCompanyManagementByIdExecuteManagedItSync`): Post SuccessResponse.
     ///
     /// Not retried after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn post(&self) -> rt::ApiFuture<m::SuccessResponse> {
+    pub fn post(&self) -> rt::Call<m::SuccessResponse> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyManagementByIdExecuteManagedItSync",
             "/company/management/{id}/executeManagedItSync",
             rt::NO_BODY,
@@ -10796,14 +8801,14 @@ impl CompanyManagementByIdExecuteManagedItSync {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyManagementByIdLog(rt::Node);
+pub struct ManagementByIdLog(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyManagementByIdLog {
+impl ManagementByIdLog {
     /// `/company/management/{id}/log/download`.
     #[cfg(feature = "company")]
-    pub fn download(&self) -> CompanyManagementByIdLogDownload {
-        CompanyManagementByIdLogDownload(self.0.clone())
+    pub fn download(&self) -> ManagementByIdLogDownload {
+        ManagementByIdLogDownload(self.0.clone())
     }
 }
 
@@ -10812,10 +8817,10 @@ impl CompanyManagementByIdLog {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyManagementByIdLogDownload(rt::Node);
+pub struct ManagementByIdLogDownload(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyManagementByIdLogDownload {
+impl ManagementByIdLogDownload {
     /// `GET /company/management/{id}/log/download` (`getCompanyManagementByIdLogDownload`): Get
     /// ManagementLogDocumentInfo.
     ///
@@ -10823,10 +8828,11 @@ impl CompanyManagementByIdLogDownload {
     ///
     /// Sends no query parameters; `get_with` also sends `filePath`.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<rt::Bytes> {
+    pub fn get(&self) -> rt::Call<rt::Bytes> {
         rt::bytes(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyManagementByIdLogDownload",
             "/company/management/{id}/log/download",
             rt::NO_BODY,
@@ -10842,10 +8848,11 @@ impl CompanyManagementByIdLogDownload {
     pub fn get_with(
         &self,
         params: &GetCompanyManagementByIdLogDownloadParams,
-    ) -> rt::ApiFuture<rt::Bytes> {
+    ) -> rt::Call<rt::Bytes> {
         rt::bytes(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyManagementByIdLogDownload",
             "/company/management/{id}/log/download",
             rt::NO_BODY,
@@ -10874,48 +8881,18 @@ pub struct GetCompanyManagementByIdLogDownloadParams {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyManagementByIdLogs(rt::Node);
+pub struct ManagementByIdLogs(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyManagementByIdLogs {
+impl ManagementByIdLogs {
     /// `GET /company/management/{id}/logs` (`getCompanyManagementByIdLogs`): Get List of
     /// ManagementLogDocumentInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ManagementLogDocumentInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ManagementLogDocumentInfo> {
         rt::list(
-            &self.0,
-            "getCompanyManagementByIdLogs",
-            "/company/management/{id}/logs",
-            query,
-        )
-    }
-
-    /// `GET /company/management/{id}/logs` (`getCompanyManagementByIdLogs`): Get List of
-    /// ManagementLogDocumentInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ManagementLogDocumentInfo> {
-        rt::stream(
-            &self.0,
-            "getCompanyManagementByIdLogs",
-            "/company/management/{id}/logs",
-            query,
-        )
-    }
-
-    /// `GET /company/management/{id}/logs` (`getCompanyManagementByIdLogs`): Get List of
-    /// ManagementLogDocumentInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ManagementLogDocumentInfo>> {
-        rt::pages(
             &self.0,
             "getCompanyManagementByIdLogs",
             "/company/management/{id}/logs",
@@ -10929,54 +8906,19 @@ impl CompanyManagementByIdLogs {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyManagementByIdManagementReportNotifications(rt::Node);
+pub struct ManagementByIdManagementReportNotifications(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyManagementByIdManagementReportNotifications {
+impl ManagementByIdManagementReportNotifications {
     /// `GET /company/management/{parentId}/managementReportNotifications`
     /// (`getCompanyManagementByParentIdManagementReportNotifications`): Get List of
     /// ManagementReportNotification.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiFuture<Vec<m::ManagementReportNotification>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ManagementReportNotification> {
         rt::list(
-            &self.0,
-            "getCompanyManagementByParentIdManagementReportNotifications",
-            "/company/management/{parentId}/managementReportNotifications",
-            query,
-        )
-    }
-
-    /// `GET /company/management/{parentId}/managementReportNotifications`
-    /// (`getCompanyManagementByParentIdManagementReportNotifications`): Get List of
-    /// ManagementReportNotification.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ManagementReportNotification> {
-        rt::stream(
-            &self.0,
-            "getCompanyManagementByParentIdManagementReportNotifications",
-            "/company/management/{parentId}/managementReportNotifications",
-            query,
-        )
-    }
-
-    /// `GET /company/management/{parentId}/managementReportNotifications`
-    /// (`getCompanyManagementByParentIdManagementReportNotifications`): Get List of
-    /// ManagementReportNotification.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ManagementReportNotification>> {
-        rt::pages(
             &self.0,
             "getCompanyManagementByParentIdManagementReportNotifications",
             "/company/management/{parentId}/managementReportNotifications",
@@ -10990,7 +8932,7 @@ impl CompanyManagementByIdManagementReportNotifications {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyManagementByParentIdManagementReportNotificationsCount",
@@ -11008,10 +8950,11 @@ impl CompanyManagementByIdManagementReportNotifications {
     pub fn create(
         &self,
         body: &m::ManagementReportNotification,
-    ) -> rt::ApiFuture<m::ManagementReportNotification> {
+    ) -> rt::Call<m::ManagementReportNotification> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyManagementByParentIdManagementReportNotifications",
             "/company/management/{parentId}/managementReportNotifications",
             Some(body),
@@ -11021,8 +8964,8 @@ impl CompanyManagementByIdManagementReportNotifications {
 
     /// One record: `/company/management/{id}/managementReportNotifications/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyManagementByIdManagementReportNotificationsById {
-        CompanyManagementByIdManagementReportNotificationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ManagementByIdManagementReportNotificationsById {
+        ManagementByIdManagementReportNotificationsById(self.0.push(id.to_string()))
     }
 }
 
@@ -11031,18 +8974,19 @@ impl CompanyManagementByIdManagementReportNotifications {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyManagementByIdManagementReportNotificationsById(rt::Node);
+pub struct ManagementByIdManagementReportNotificationsById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyManagementByIdManagementReportNotificationsById {
+impl ManagementByIdManagementReportNotificationsById {
     /// `GET /company/management/{parentId}/managementReportNotifications/{id}`
     /// (`getCompanyManagementByParentIdManagementReportNotificationsById`): Get
     /// ManagementReportNotification.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::ManagementReportNotification> {
+    pub fn get(&self) -> rt::Call<m::ManagementReportNotification> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyManagementByParentIdManagementReportNotificationsById",
             "/company/management/{parentId}/managementReportNotifications/{id}",
             rt::NO_BODY,
@@ -11056,7 +9000,7 @@ impl CompanyManagementByIdManagementReportNotificationsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ManagementReportNotification>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ManagementReportNotification>> {
         rt::get_opt(
             &self.0,
             "getCompanyManagementByParentIdManagementReportNotificationsById",
@@ -11074,10 +9018,11 @@ impl CompanyManagementByIdManagementReportNotificationsById {
     pub fn update(
         &self,
         body: &m::ManagementReportNotification,
-    ) -> rt::ApiFuture<m::ManagementReportNotification> {
+    ) -> rt::Call<m::ManagementReportNotification> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyManagementByParentIdManagementReportNotificationsById",
             "/company/management/{parentId}/managementReportNotifications/{id}",
             Some(body),
@@ -11092,9 +9037,10 @@ impl CompanyManagementByIdManagementReportNotificationsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ManagementReportNotification> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ManagementReportNotification> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyManagementByParentIdManagementReportNotificationsById",
             "/company/management/{parentId}/managementReportNotifications/{id}",
             patch,
@@ -11106,10 +9052,11 @@ impl CompanyManagementByIdManagementReportNotificationsById {
     /// (`deleteCompanyManagementByParentIdManagementReportNotificationsById`): Delete
     /// ManagementReportNotification.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyManagementByParentIdManagementReportNotificationsById",
             "/company/management/{parentId}/managementReportNotifications/{id}",
             rt::NO_BODY,
@@ -11123,45 +9070,18 @@ impl CompanyManagementByIdManagementReportNotificationsById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyManagementBackups(rt::Node);
+pub struct ManagementBackups(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyManagementBackups {
+impl ManagementBackups {
     /// `GET /company/managementBackups` (`getCompanyManagementBackups`): Get List of
     /// ManagementBackup.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ManagementBackup>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ManagementBackup> {
         rt::list(
-            &self.0,
-            "getCompanyManagementBackups",
-            "/company/managementBackups",
-            query,
-        )
-    }
-
-    /// `GET /company/managementBackups` (`getCompanyManagementBackups`): Get List of
-    /// ManagementBackup.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ManagementBackup> {
-        rt::stream(
-            &self.0,
-            "getCompanyManagementBackups",
-            "/company/managementBackups",
-            query,
-        )
-    }
-
-    /// `GET /company/managementBackups` (`getCompanyManagementBackups`): Get List of
-    /// ManagementBackup.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ManagementBackup>> {
-        rt::pages(
             &self.0,
             "getCompanyManagementBackups",
             "/company/managementBackups",
@@ -11174,7 +9094,7 @@ impl CompanyManagementBackups {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyManagementBackupsCount",
@@ -11187,10 +9107,11 @@ impl CompanyManagementBackups {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn create(&self, body: &m::ManagementBackup) -> rt::ApiFuture<m::ManagementBackup> {
+    pub fn create(&self, body: &m::ManagementBackup) -> rt::Call<m::ManagementBackup> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyManagementBackups",
             "/company/managementBackups",
             Some(body),
@@ -11200,8 +9121,8 @@ impl CompanyManagementBackups {
 
     /// One record: `/company/managementBackups/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyManagementBackupsById {
-        CompanyManagementBackupsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ManagementBackupsById {
+        ManagementBackupsById(self.0.push(id.to_string()))
     }
 }
 
@@ -11210,17 +9131,18 @@ impl CompanyManagementBackups {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyManagementBackupsById(rt::Node);
+pub struct ManagementBackupsById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyManagementBackupsById {
+impl ManagementBackupsById {
     /// `GET /company/managementBackups/{id}` (`getCompanyManagementBackupsById`): Get
     /// ManagementBackup.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::ManagementBackup> {
+    pub fn get(&self) -> rt::Call<m::ManagementBackup> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyManagementBackupsById",
             "/company/managementBackups/{id}",
             rt::NO_BODY,
@@ -11233,7 +9155,7 @@ impl CompanyManagementBackupsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ManagementBackup>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ManagementBackup>> {
         rt::get_opt(
             &self.0,
             "getCompanyManagementBackupsById",
@@ -11247,10 +9169,11 @@ impl CompanyManagementBackupsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "company")]
-    pub fn update(&self, body: &m::ManagementBackup) -> rt::ApiFuture<m::ManagementBackup> {
+    pub fn update(&self, body: &m::ManagementBackup) -> rt::Call<m::ManagementBackup> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyManagementBackupsById",
             "/company/managementBackups/{id}",
             Some(body),
@@ -11264,9 +9187,10 @@ impl CompanyManagementBackupsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ManagementBackup> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ManagementBackup> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyManagementBackupsById",
             "/company/managementBackups/{id}",
             patch,
@@ -11277,10 +9201,11 @@ impl CompanyManagementBackupsById {
     /// `DELETE /company/managementBackups/{id}` (`deleteCompanyManagementBackupsById`): Delete
     /// ManagementBackup.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyManagementBackupsById",
             "/company/managementBackups/{id}",
             rt::NO_BODY,
@@ -11294,45 +9219,18 @@ impl CompanyManagementBackupsById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyManagementItSolutions(rt::Node);
+pub struct ManagementItSolutions(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyManagementItSolutions {
+impl ManagementItSolutions {
     /// `GET /company/managementItSolutions` (`getCompanyManagementItSolutions`): Get List of
     /// ManagementItSolution.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ManagementItSolution>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ManagementItSolution> {
         rt::list(
-            &self.0,
-            "getCompanyManagementItSolutions",
-            "/company/managementItSolutions",
-            query,
-        )
-    }
-
-    /// `GET /company/managementItSolutions` (`getCompanyManagementItSolutions`): Get List of
-    /// ManagementItSolution.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ManagementItSolution> {
-        rt::stream(
-            &self.0,
-            "getCompanyManagementItSolutions",
-            "/company/managementItSolutions",
-            query,
-        )
-    }
-
-    /// `GET /company/managementItSolutions` (`getCompanyManagementItSolutions`): Get List of
-    /// ManagementItSolution.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ManagementItSolution>> {
-        rt::pages(
             &self.0,
             "getCompanyManagementItSolutions",
             "/company/managementItSolutions",
@@ -11345,7 +9243,7 @@ impl CompanyManagementItSolutions {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyManagementItSolutionsCount",
@@ -11359,10 +9257,11 @@ impl CompanyManagementItSolutions {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn create(&self, body: &m::ManagementItSolution) -> rt::ApiFuture<m::ManagementItSolution> {
+    pub fn create(&self, body: &m::ManagementItSolution) -> rt::Call<m::ManagementItSolution> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyManagementItSolutions",
             "/company/managementItSolutions",
             Some(body),
@@ -11372,8 +9271,8 @@ impl CompanyManagementItSolutions {
 
     /// One record: `/company/managementItSolutions/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyManagementItSolutionsById {
-        CompanyManagementItSolutionsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ManagementItSolutionsById {
+        ManagementItSolutionsById(self.0.push(id.to_string()))
     }
 }
 
@@ -11382,17 +9281,18 @@ impl CompanyManagementItSolutions {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyManagementItSolutionsById(rt::Node);
+pub struct ManagementItSolutionsById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyManagementItSolutionsById {
+impl ManagementItSolutionsById {
     /// `GET /company/managementItSolutions/{id}` (`getCompanyManagementItSolutionsById`): Get
     /// ManagementItSolution.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::ManagementItSolution> {
+    pub fn get(&self) -> rt::Call<m::ManagementItSolution> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyManagementItSolutionsById",
             "/company/managementItSolutions/{id}",
             rt::NO_BODY,
@@ -11405,7 +9305,7 @@ impl CompanyManagementItSolutionsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ManagementItSolution>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ManagementItSolution>> {
         rt::get_opt(
             &self.0,
             "getCompanyManagementItSolutionsById",
@@ -11419,10 +9319,11 @@ impl CompanyManagementItSolutionsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "company")]
-    pub fn update(&self, body: &m::ManagementItSolution) -> rt::ApiFuture<m::ManagementItSolution> {
+    pub fn update(&self, body: &m::ManagementItSolution) -> rt::Call<m::ManagementItSolution> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyManagementItSolutionsById",
             "/company/managementItSolutions/{id}",
             Some(body),
@@ -11436,9 +9337,10 @@ impl CompanyManagementItSolutionsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ManagementItSolution> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ManagementItSolution> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyManagementItSolutionsById",
             "/company/managementItSolutions/{id}",
             patch,
@@ -11449,10 +9351,11 @@ impl CompanyManagementItSolutionsById {
     /// `DELETE /company/managementItSolutions/{id}` (`deleteCompanyManagementItSolutionsById`):
     /// Delete ManagementItSolution.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyManagementItSolutionsById",
             "/company/managementItSolutions/{id}",
             rt::NO_BODY,
@@ -11462,14 +9365,14 @@ impl CompanyManagementItSolutionsById {
 
     /// `/company/managementItSolutions/{id}/managementProducts`.
     #[cfg(feature = "company")]
-    pub fn management_products(&self) -> CompanyManagementItSolutionsByIdManagementProducts {
-        CompanyManagementItSolutionsByIdManagementProducts(self.0.clone())
+    pub fn management_products(&self) -> ManagementItSolutionsByIdManagementProducts {
+        ManagementItSolutionsByIdManagementProducts(self.0.clone())
     }
 
     /// `/company/managementItSolutions/{id}/usages`.
     #[cfg(feature = "company")]
-    pub fn usages(&self) -> CompanyManagementItSolutionsByIdUsages {
-        CompanyManagementItSolutionsByIdUsages(self.0.clone())
+    pub fn usages(&self) -> ManagementItSolutionsByIdUsages {
+        ManagementItSolutionsByIdUsages(self.0.clone())
     }
 }
 
@@ -11478,57 +9381,22 @@ impl CompanyManagementItSolutionsById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyManagementItSolutionsByIdManagementProducts(rt::Node);
+pub struct ManagementItSolutionsByIdManagementProducts(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyManagementItSolutionsByIdManagementProducts {
+impl ManagementItSolutionsByIdManagementProducts {
     /// `GET /company/managementItSolutions/{parentId}/managementProducts`
     /// (`getCompanyManagementItSolutionsByParentIdManagementProducts`): Get List of
     /// ManagementItSolutionAgreementInterfaceParameter.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
     pub fn list(
         &self,
         query: &rt::ListQuery,
-    ) -> rt::ApiFuture<Vec<m::ManagementItSolutionAgreementInterfaceParameter>> {
+    ) -> rt::List<m::ManagementItSolutionAgreementInterfaceParameter> {
         rt::list(
-            &self.0,
-            "getCompanyManagementItSolutionsByParentIdManagementProducts",
-            "/company/managementItSolutions/{parentId}/managementProducts",
-            query,
-        )
-    }
-
-    /// `GET /company/managementItSolutions/{parentId}/managementProducts`
-    /// (`getCompanyManagementItSolutionsByParentIdManagementProducts`): Get List of
-    /// ManagementItSolutionAgreementInterfaceParameter.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<m::ManagementItSolutionAgreementInterfaceParameter> {
-        rt::stream(
-            &self.0,
-            "getCompanyManagementItSolutionsByParentIdManagementProducts",
-            "/company/managementItSolutions/{parentId}/managementProducts",
-            query,
-        )
-    }
-
-    /// `GET /company/managementItSolutions/{parentId}/managementProducts`
-    /// (`getCompanyManagementItSolutionsByParentIdManagementProducts`): Get List of
-    /// ManagementItSolutionAgreementInterfaceParameter.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ManagementItSolutionAgreementInterfaceParameter>> {
-        rt::pages(
             &self.0,
             "getCompanyManagementItSolutionsByParentIdManagementProducts",
             "/company/managementItSolutions/{parentId}/managementProducts",
@@ -11542,7 +9410,7 @@ impl CompanyManagementItSolutionsByIdManagementProducts {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyManagementItSolutionsByParentIdManagementProductsCount",
@@ -11560,10 +9428,11 @@ impl CompanyManagementItSolutionsByIdManagementProducts {
     pub fn create(
         &self,
         body: &m::ManagementItSolutionAgreementInterfaceParameter,
-    ) -> rt::ApiFuture<m::ManagementItSolutionAgreementInterfaceParameter> {
+    ) -> rt::Call<m::ManagementItSolutionAgreementInterfaceParameter> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyManagementItSolutionsByParentIdManagementProducts",
             "/company/managementItSolutions/{parentId}/managementProducts",
             Some(body),
@@ -11573,8 +9442,8 @@ impl CompanyManagementItSolutionsByIdManagementProducts {
 
     /// One record: `/company/managementItSolutions/{id}/managementProducts/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyManagementItSolutionsByIdManagementProductsById {
-        CompanyManagementItSolutionsByIdManagementProductsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ManagementItSolutionsByIdManagementProductsById {
+        ManagementItSolutionsByIdManagementProductsById(self.0.push(id.to_string()))
     }
 }
 
@@ -11583,18 +9452,19 @@ impl CompanyManagementItSolutionsByIdManagementProducts {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyManagementItSolutionsByIdManagementProductsById(rt::Node);
+pub struct ManagementItSolutionsByIdManagementProductsById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyManagementItSolutionsByIdManagementProductsById {
+impl ManagementItSolutionsByIdManagementProductsById {
     /// `GET /company/managementItSolutions/{parentId}/managementProducts/{id}`
     /// (`getCompanyManagementItSolutionsByParentIdManagementProductsById`): Get
     /// ManagementItSolutionAgreementInterfaceParameter.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::ManagementItSolutionAgreementInterfaceParameter> {
+    pub fn get(&self) -> rt::Call<m::ManagementItSolutionAgreementInterfaceParameter> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyManagementItSolutionsByParentIdManagementProductsById",
             "/company/managementItSolutions/{parentId}/managementProducts/{id}",
             rt::NO_BODY,
@@ -11608,9 +9478,7 @@ impl CompanyManagementItSolutionsByIdManagementProductsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(
-        &self,
-    ) -> rt::ApiFuture<Option<m::ManagementItSolutionAgreementInterfaceParameter>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ManagementItSolutionAgreementInterfaceParameter>> {
         rt::get_opt(
             &self.0,
             "getCompanyManagementItSolutionsByParentIdManagementProductsById",
@@ -11628,10 +9496,11 @@ impl CompanyManagementItSolutionsByIdManagementProductsById {
     pub fn update(
         &self,
         body: &m::ManagementItSolutionAgreementInterfaceParameter,
-    ) -> rt::ApiFuture<m::ManagementItSolutionAgreementInterfaceParameter> {
+    ) -> rt::Call<m::ManagementItSolutionAgreementInterfaceParameter> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyManagementItSolutionsByParentIdManagementProductsById",
             "/company/managementItSolutions/{parentId}/managementProducts/{id}",
             Some(body),
@@ -11649,9 +9518,10 @@ impl CompanyManagementItSolutionsByIdManagementProductsById {
     pub fn patch(
         &self,
         patch: &rt::Patch,
-    ) -> rt::ApiFuture<m::ManagementItSolutionAgreementInterfaceParameter> {
+    ) -> rt::Call<m::ManagementItSolutionAgreementInterfaceParameter> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyManagementItSolutionsByParentIdManagementProductsById",
             "/company/managementItSolutions/{parentId}/managementProducts/{id}",
             patch,
@@ -11663,10 +9533,11 @@ impl CompanyManagementItSolutionsByIdManagementProductsById {
     /// (`deleteCompanyManagementItSolutionsByParentIdManagementProductsById`): Delete
     /// ManagementItSolutionAgreementInterfaceParameter.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<m::ManagementItSolutionAgreementInterfaceParameter> {
+    pub fn delete(&self) -> rt::Call<m::ManagementItSolutionAgreementInterfaceParameter> {
         rt::json(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyManagementItSolutionsByParentIdManagementProductsById",
             "/company/managementItSolutions/{parentId}/managementProducts/{id}",
             rt::NO_BODY,
@@ -11680,45 +9551,18 @@ impl CompanyManagementItSolutionsByIdManagementProductsById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyManagementItSolutionsByIdUsages(rt::Node);
+pub struct ManagementItSolutionsByIdUsages(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyManagementItSolutionsByIdUsages {
+impl ManagementItSolutionsByIdUsages {
     /// `GET /company/managementItSolutions/{id}/usages`
     /// (`getCompanyManagementItSolutionsByIdUsages`): Get List of Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getCompanyManagementItSolutionsByIdUsages",
-            "/company/managementItSolutions/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /company/managementItSolutions/{id}/usages`
-    /// (`getCompanyManagementItSolutionsByIdUsages`): Get List of Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getCompanyManagementItSolutionsByIdUsages",
-            "/company/managementItSolutions/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /company/managementItSolutions/{id}/usages`
-    /// (`getCompanyManagementItSolutionsByIdUsages`): Get List of Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getCompanyManagementItSolutionsByIdUsages",
             "/company/managementItSolutions/{id}/usages",
@@ -11728,8 +9572,8 @@ impl CompanyManagementItSolutionsByIdUsages {
 
     /// `/company/managementItSolutions/{id}/usages/list`.
     #[cfg(feature = "company")]
-    pub fn list_node(&self) -> CompanyManagementItSolutionsByIdUsagesList {
-        CompanyManagementItSolutionsByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> ManagementItSolutionsByIdUsagesList {
+        ManagementItSolutionsByIdUsagesList(self.0.clone())
     }
 }
 
@@ -11738,45 +9582,18 @@ impl CompanyManagementItSolutionsByIdUsages {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyManagementItSolutionsByIdUsagesList(rt::Node);
+pub struct ManagementItSolutionsByIdUsagesList(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyManagementItSolutionsByIdUsagesList {
+impl ManagementItSolutionsByIdUsagesList {
     /// `GET /company/managementItSolutions/{id}/usages/list`
     /// (`getCompanyManagementItSolutionsByIdUsagesList`): Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getCompanyManagementItSolutionsByIdUsagesList",
-            "/company/managementItSolutions/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /company/managementItSolutions/{id}/usages/list`
-    /// (`getCompanyManagementItSolutionsByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getCompanyManagementItSolutionsByIdUsagesList",
-            "/company/managementItSolutions/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /company/managementItSolutions/{id}/usages/list`
-    /// (`getCompanyManagementItSolutionsByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getCompanyManagementItSolutionsByIdUsagesList",
             "/company/managementItSolutions/{id}/usages/list",
@@ -11790,45 +9607,18 @@ impl CompanyManagementItSolutionsByIdUsagesList {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyMarketDescriptions(rt::Node);
+pub struct MarketDescriptions(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyMarketDescriptions {
+impl MarketDescriptions {
     /// `GET /company/marketDescriptions` (`getCompanyMarketDescriptions`): Get List of
     /// MarketDescription.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::MarketDescription>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::MarketDescription> {
         rt::list(
-            &self.0,
-            "getCompanyMarketDescriptions",
-            "/company/marketDescriptions",
-            query,
-        )
-    }
-
-    /// `GET /company/marketDescriptions` (`getCompanyMarketDescriptions`): Get List of
-    /// MarketDescription.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::MarketDescription> {
-        rt::stream(
-            &self.0,
-            "getCompanyMarketDescriptions",
-            "/company/marketDescriptions",
-            query,
-        )
-    }
-
-    /// `GET /company/marketDescriptions` (`getCompanyMarketDescriptions`): Get List of
-    /// MarketDescription.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::MarketDescription>> {
-        rt::pages(
             &self.0,
             "getCompanyMarketDescriptions",
             "/company/marketDescriptions",
@@ -11841,7 +9631,7 @@ impl CompanyMarketDescriptions {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyMarketDescriptionsCount",
@@ -11855,10 +9645,11 @@ impl CompanyMarketDescriptions {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn create(&self, body: &m::MarketDescription) -> rt::ApiFuture<m::MarketDescription> {
+    pub fn create(&self, body: &m::MarketDescription) -> rt::Call<m::MarketDescription> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyMarketDescriptions",
             "/company/marketDescriptions",
             Some(body),
@@ -11868,14 +9659,14 @@ impl CompanyMarketDescriptions {
 
     /// One record: `/company/marketDescriptions/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyMarketDescriptionsById {
-        CompanyMarketDescriptionsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> MarketDescriptionsById {
+        MarketDescriptionsById(self.0.push(id.to_string()))
     }
 
     /// `/company/marketDescriptions/info`.
     #[cfg(feature = "company")]
-    pub fn info(&self) -> CompanyMarketDescriptionsInfo {
-        CompanyMarketDescriptionsInfo(self.0.clone())
+    pub fn info(&self) -> MarketDescriptionsInfo {
+        MarketDescriptionsInfo(self.0.clone())
     }
 }
 
@@ -11884,17 +9675,18 @@ impl CompanyMarketDescriptions {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyMarketDescriptionsById(rt::Node);
+pub struct MarketDescriptionsById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyMarketDescriptionsById {
+impl MarketDescriptionsById {
     /// `GET /company/marketDescriptions/{id}` (`getCompanyMarketDescriptionsById`): Get
     /// MarketDescription.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::MarketDescription> {
+    pub fn get(&self) -> rt::Call<m::MarketDescription> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyMarketDescriptionsById",
             "/company/marketDescriptions/{id}",
             rt::NO_BODY,
@@ -11907,7 +9699,7 @@ impl CompanyMarketDescriptionsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::MarketDescription>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::MarketDescription>> {
         rt::get_opt(
             &self.0,
             "getCompanyMarketDescriptionsById",
@@ -11921,10 +9713,11 @@ impl CompanyMarketDescriptionsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "company")]
-    pub fn update(&self, body: &m::MarketDescription) -> rt::ApiFuture<m::MarketDescription> {
+    pub fn update(&self, body: &m::MarketDescription) -> rt::Call<m::MarketDescription> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyMarketDescriptionsById",
             "/company/marketDescriptions/{id}",
             Some(body),
@@ -11938,9 +9731,10 @@ impl CompanyMarketDescriptionsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::MarketDescription> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::MarketDescription> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyMarketDescriptionsById",
             "/company/marketDescriptions/{id}",
             patch,
@@ -11951,10 +9745,11 @@ impl CompanyMarketDescriptionsById {
     /// `DELETE /company/marketDescriptions/{id}` (`deleteCompanyMarketDescriptionsById`): Delete
     /// MarketDescription.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyMarketDescriptionsById",
             "/company/marketDescriptions/{id}",
             rt::NO_BODY,
@@ -11964,14 +9759,14 @@ impl CompanyMarketDescriptionsById {
 
     /// `/company/marketDescriptions/{id}/info`.
     #[cfg(feature = "company")]
-    pub fn info(&self) -> CompanyMarketDescriptionsByIdInfo {
-        CompanyMarketDescriptionsByIdInfo(self.0.clone())
+    pub fn info(&self) -> MarketDescriptionsByIdInfo {
+        MarketDescriptionsByIdInfo(self.0.clone())
     }
 
     /// `/company/marketDescriptions/{id}/usages`.
     #[cfg(feature = "company")]
-    pub fn usages(&self) -> CompanyMarketDescriptionsByIdUsages {
-        CompanyMarketDescriptionsByIdUsages(self.0.clone())
+    pub fn usages(&self) -> MarketDescriptionsByIdUsages {
+        MarketDescriptionsByIdUsages(self.0.clone())
     }
 }
 
@@ -11980,17 +9775,18 @@ impl CompanyMarketDescriptionsById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyMarketDescriptionsByIdInfo(rt::Node);
+pub struct MarketDescriptionsByIdInfo(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyMarketDescriptionsByIdInfo {
+impl MarketDescriptionsByIdInfo {
     /// `GET /company/marketDescriptions/{id}/info` (`getCompanyMarketDescriptionsByIdInfo`): Get
     /// MarketDescriptionInfos.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::MarketDescriptionInfo> {
+    pub fn get(&self) -> rt::Call<m::MarketDescriptionInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyMarketDescriptionsByIdInfo",
             "/company/marketDescriptions/{id}/info",
             rt::NO_BODY,
@@ -12004,45 +9800,18 @@ impl CompanyMarketDescriptionsByIdInfo {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyMarketDescriptionsByIdUsages(rt::Node);
+pub struct MarketDescriptionsByIdUsages(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyMarketDescriptionsByIdUsages {
+impl MarketDescriptionsByIdUsages {
     /// `GET /company/marketDescriptions/{id}/usages` (`getCompanyMarketDescriptionsByIdUsages`):
     /// Get List of Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getCompanyMarketDescriptionsByIdUsages",
-            "/company/marketDescriptions/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /company/marketDescriptions/{id}/usages` (`getCompanyMarketDescriptionsByIdUsages`):
-    /// Get List of Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getCompanyMarketDescriptionsByIdUsages",
-            "/company/marketDescriptions/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /company/marketDescriptions/{id}/usages` (`getCompanyMarketDescriptionsByIdUsages`):
-    /// Get List of Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getCompanyMarketDescriptionsByIdUsages",
             "/company/marketDescriptions/{id}/usages",
@@ -12052,8 +9821,8 @@ impl CompanyMarketDescriptionsByIdUsages {
 
     /// `/company/marketDescriptions/{id}/usages/list`.
     #[cfg(feature = "company")]
-    pub fn list_node(&self) -> CompanyMarketDescriptionsByIdUsagesList {
-        CompanyMarketDescriptionsByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> MarketDescriptionsByIdUsagesList {
+        MarketDescriptionsByIdUsagesList(self.0.clone())
     }
 }
 
@@ -12062,45 +9831,18 @@ impl CompanyMarketDescriptionsByIdUsages {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyMarketDescriptionsByIdUsagesList(rt::Node);
+pub struct MarketDescriptionsByIdUsagesList(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyMarketDescriptionsByIdUsagesList {
+impl MarketDescriptionsByIdUsagesList {
     /// `GET /company/marketDescriptions/{id}/usages/list`
     /// (`getCompanyMarketDescriptionsByIdUsagesList`): Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getCompanyMarketDescriptionsByIdUsagesList",
-            "/company/marketDescriptions/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /company/marketDescriptions/{id}/usages/list`
-    /// (`getCompanyMarketDescriptionsByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getCompanyMarketDescriptionsByIdUsagesList",
-            "/company/marketDescriptions/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /company/marketDescriptions/{id}/usages/list`
-    /// (`getCompanyMarketDescriptionsByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getCompanyMarketDescriptionsByIdUsagesList",
             "/company/marketDescriptions/{id}/usages/list",
@@ -12114,48 +9856,18 @@ impl CompanyMarketDescriptionsByIdUsagesList {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyMarketDescriptionsInfo(rt::Node);
+pub struct MarketDescriptionsInfo(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyMarketDescriptionsInfo {
+impl MarketDescriptionsInfo {
     /// `GET /company/marketDescriptions/info` (`getCompanyMarketDescriptionsInfo`): Get List of
     /// MarketDescriptionInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::MarketDescriptionInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::MarketDescriptionInfo> {
         rt::list(
-            &self.0,
-            "getCompanyMarketDescriptionsInfo",
-            "/company/marketDescriptions/info",
-            query,
-        )
-    }
-
-    /// `GET /company/marketDescriptions/info` (`getCompanyMarketDescriptionsInfo`): Get List of
-    /// MarketDescriptionInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::MarketDescriptionInfo> {
-        rt::stream(
-            &self.0,
-            "getCompanyMarketDescriptionsInfo",
-            "/company/marketDescriptions/info",
-            query,
-        )
-    }
-
-    /// `GET /company/marketDescriptions/info` (`getCompanyMarketDescriptionsInfo`): Get List of
-    /// MarketDescriptionInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::MarketDescriptionInfo>> {
-        rt::pages(
             &self.0,
             "getCompanyMarketDescriptionsInfo",
             "/company/marketDescriptions/info",
@@ -12168,7 +9880,7 @@ impl CompanyMarketDescriptionsInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyMarketDescriptionsInfoCount",
@@ -12183,39 +9895,24 @@ impl CompanyMarketDescriptionsInfo {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyNoteTypes(rt::Node);
+pub struct NoteTypes(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyNoteTypes {
+impl NoteTypes {
     /// `GET /company/noteTypes` (`getCompanyNoteTypes`): Get List of CompanyNoteType.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::CompanyNoteType>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CompanyNoteType> {
         rt::list(&self.0, "getCompanyNoteTypes", "/company/noteTypes", query)
-    }
-
-    /// `GET /company/noteTypes` (`getCompanyNoteTypes`): Get List of CompanyNoteType.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CompanyNoteType> {
-        rt::stream(&self.0, "getCompanyNoteTypes", "/company/noteTypes", query)
-    }
-
-    /// `GET /company/noteTypes` (`getCompanyNoteTypes`): Get List of CompanyNoteType.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::CompanyNoteType>> {
-        rt::pages(&self.0, "getCompanyNoteTypes", "/company/noteTypes", query)
     }
 
     /// `GET /company/noteTypes/count` (`getCompanyNoteTypesCount`): Get Count of CompanyNoteType.
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyNoteTypesCount",
@@ -12228,10 +9925,11 @@ impl CompanyNoteTypes {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn create(&self, body: &m::CompanyNoteType) -> rt::ApiFuture<m::CompanyNoteType> {
+    pub fn create(&self, body: &m::CompanyNoteType) -> rt::Call<m::CompanyNoteType> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyNoteTypes",
             "/company/noteTypes",
             Some(body),
@@ -12241,20 +9939,20 @@ impl CompanyNoteTypes {
 
     /// `/company/noteTypes/count`.
     #[cfg(feature = "company")]
-    pub fn count_node(&self) -> CompanyNoteTypesCount {
-        CompanyNoteTypesCount(self.0.clone())
+    pub fn count_node(&self) -> NoteTypesCount {
+        NoteTypesCount(self.0.clone())
     }
 
     /// One record: `/company/noteTypes/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyNoteTypesById {
-        CompanyNoteTypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> NoteTypesById {
+        NoteTypesById(self.0.push(id.to_string()))
     }
 
     /// `/company/noteTypes/info`.
     #[cfg(feature = "company")]
-    pub fn info(&self) -> CompanyNoteTypesInfo {
-        CompanyNoteTypesInfo(self.0.clone())
+    pub fn info(&self) -> NoteTypesInfo {
+        NoteTypesInfo(self.0.clone())
     }
 }
 
@@ -12263,14 +9961,14 @@ impl CompanyNoteTypes {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyNoteTypesCount(rt::Node);
+pub struct NoteTypesCount(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyNoteTypesCount {
+impl NoteTypesCount {
     /// `/company/noteTypes/count/info`.
     #[cfg(feature = "company")]
-    pub fn info(&self) -> CompanyNoteTypesCountInfo {
-        CompanyNoteTypesCountInfo(self.0.clone())
+    pub fn info(&self) -> NoteTypesCountInfo {
+        NoteTypesCountInfo(self.0.clone())
     }
 }
 
@@ -12279,17 +9977,18 @@ impl CompanyNoteTypesCount {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyNoteTypesCountInfo(rt::Node);
+pub struct NoteTypesCountInfo(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyNoteTypesCountInfo {
+impl NoteTypesCountInfo {
     /// `GET /company/noteTypes/count/info` (`getCompanyNoteTypesCountInfo`): Get Count of
     /// CompanyNoteTypeInfo.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::Count> {
+    pub fn get(&self) -> rt::Call<m::Count> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyNoteTypesCountInfo",
             "/company/noteTypes/count/info",
             rt::NO_BODY,
@@ -12303,16 +10002,17 @@ impl CompanyNoteTypesCountInfo {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyNoteTypesById(rt::Node);
+pub struct NoteTypesById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyNoteTypesById {
+impl NoteTypesById {
     /// `GET /company/noteTypes/{id}` (`getCompanyNoteTypesById`): Get CompanyNoteType.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::CompanyNoteType> {
+    pub fn get(&self) -> rt::Call<m::CompanyNoteType> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyNoteTypesById",
             "/company/noteTypes/{id}",
             rt::NO_BODY,
@@ -12324,7 +10024,7 @@ impl CompanyNoteTypesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::CompanyNoteType>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::CompanyNoteType>> {
         rt::get_opt(
             &self.0,
             "getCompanyNoteTypesById",
@@ -12337,10 +10037,11 @@ impl CompanyNoteTypesById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "company")]
-    pub fn update(&self, body: &m::CompanyNoteType) -> rt::ApiFuture<m::CompanyNoteType> {
+    pub fn update(&self, body: &m::CompanyNoteType) -> rt::Call<m::CompanyNoteType> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyNoteTypesById",
             "/company/noteTypes/{id}",
             Some(body),
@@ -12353,9 +10054,10 @@ impl CompanyNoteTypesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::CompanyNoteType> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::CompanyNoteType> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyNoteTypesById",
             "/company/noteTypes/{id}",
             patch,
@@ -12365,10 +10067,11 @@ impl CompanyNoteTypesById {
 
     /// `DELETE /company/noteTypes/{id}` (`deleteCompanyNoteTypesById`): Delete CompanyNoteType.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyNoteTypesById",
             "/company/noteTypes/{id}",
             rt::NO_BODY,
@@ -12378,8 +10081,8 @@ impl CompanyNoteTypesById {
 
     /// `/company/noteTypes/{id}/info`.
     #[cfg(feature = "company")]
-    pub fn info(&self) -> CompanyNoteTypesByIdInfo {
-        CompanyNoteTypesByIdInfo(self.0.clone())
+    pub fn info(&self) -> NoteTypesByIdInfo {
+        NoteTypesByIdInfo(self.0.clone())
     }
 }
 
@@ -12388,16 +10091,17 @@ impl CompanyNoteTypesById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyNoteTypesByIdInfo(rt::Node);
+pub struct NoteTypesByIdInfo(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyNoteTypesByIdInfo {
+impl NoteTypesByIdInfo {
     /// `GET /company/noteTypes/{id}/info` (`getCompanyNoteTypesByIdInfo`): Get CompanyNoteTypeInfo.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::CompanyNoteTypeInfo> {
+    pub fn get(&self) -> rt::Call<m::CompanyNoteTypeInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyNoteTypesByIdInfo",
             "/company/noteTypes/{id}/info",
             rt::NO_BODY,
@@ -12411,42 +10115,17 @@ impl CompanyNoteTypesByIdInfo {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyNoteTypesInfo(rt::Node);
+pub struct NoteTypesInfo(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyNoteTypesInfo {
+impl NoteTypesInfo {
     /// `GET /company/noteTypes/info` (`getCompanyNoteTypesInfo`): Get List of CompanyNoteTypeInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::CompanyNoteTypeInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CompanyNoteTypeInfo> {
         rt::list(
-            &self.0,
-            "getCompanyNoteTypesInfo",
-            "/company/noteTypes/info",
-            query,
-        )
-    }
-
-    /// `GET /company/noteTypes/info` (`getCompanyNoteTypesInfo`): Get List of CompanyNoteTypeInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CompanyNoteTypeInfo> {
-        rt::stream(
-            &self.0,
-            "getCompanyNoteTypesInfo",
-            "/company/noteTypes/info",
-            query,
-        )
-    }
-
-    /// `GET /company/noteTypes/info` (`getCompanyNoteTypesInfo`): Get List of CompanyNoteTypeInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::CompanyNoteTypeInfo>> {
-        rt::pages(
             &self.0,
             "getCompanyNoteTypesInfo",
             "/company/noteTypes/info",
@@ -12460,42 +10139,17 @@ impl CompanyNoteTypesInfo {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyOwnershipTypes(rt::Node);
+pub struct OwnershipTypes(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyOwnershipTypes {
+impl OwnershipTypes {
     /// `GET /company/ownershipTypes` (`getCompanyOwnershipTypes`): Get List of OwnershipType.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::OwnershipType>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::OwnershipType> {
         rt::list(
-            &self.0,
-            "getCompanyOwnershipTypes",
-            "/company/ownershipTypes",
-            query,
-        )
-    }
-
-    /// `GET /company/ownershipTypes` (`getCompanyOwnershipTypes`): Get List of OwnershipType.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::OwnershipType> {
-        rt::stream(
-            &self.0,
-            "getCompanyOwnershipTypes",
-            "/company/ownershipTypes",
-            query,
-        )
-    }
-
-    /// `GET /company/ownershipTypes` (`getCompanyOwnershipTypes`): Get List of OwnershipType.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::OwnershipType>> {
-        rt::pages(
             &self.0,
             "getCompanyOwnershipTypes",
             "/company/ownershipTypes",
@@ -12508,7 +10162,7 @@ impl CompanyOwnershipTypes {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyOwnershipTypesCount",
@@ -12521,10 +10175,11 @@ impl CompanyOwnershipTypes {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn create(&self, body: &m::OwnershipType) -> rt::ApiFuture<m::OwnershipType> {
+    pub fn create(&self, body: &m::OwnershipType) -> rt::Call<m::OwnershipType> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyOwnershipTypes",
             "/company/ownershipTypes",
             Some(body),
@@ -12534,14 +10189,14 @@ impl CompanyOwnershipTypes {
 
     /// One record: `/company/ownershipTypes/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyOwnershipTypesById {
-        CompanyOwnershipTypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> OwnershipTypesById {
+        OwnershipTypesById(self.0.push(id.to_string()))
     }
 
     /// `/company/ownershipTypes/info`.
     #[cfg(feature = "company")]
-    pub fn info(&self) -> CompanyOwnershipTypesInfo {
-        CompanyOwnershipTypesInfo(self.0.clone())
+    pub fn info(&self) -> OwnershipTypesInfo {
+        OwnershipTypesInfo(self.0.clone())
     }
 }
 
@@ -12550,16 +10205,17 @@ impl CompanyOwnershipTypes {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyOwnershipTypesById(rt::Node);
+pub struct OwnershipTypesById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyOwnershipTypesById {
+impl OwnershipTypesById {
     /// `GET /company/ownershipTypes/{id}` (`getCompanyOwnershipTypesById`): Get OwnershipType.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::OwnershipType> {
+    pub fn get(&self) -> rt::Call<m::OwnershipType> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyOwnershipTypesById",
             "/company/ownershipTypes/{id}",
             rt::NO_BODY,
@@ -12571,7 +10227,7 @@ impl CompanyOwnershipTypesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::OwnershipType>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::OwnershipType>> {
         rt::get_opt(
             &self.0,
             "getCompanyOwnershipTypesById",
@@ -12584,10 +10240,11 @@ impl CompanyOwnershipTypesById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "company")]
-    pub fn update(&self, body: &m::OwnershipType) -> rt::ApiFuture<m::OwnershipType> {
+    pub fn update(&self, body: &m::OwnershipType) -> rt::Call<m::OwnershipType> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyOwnershipTypesById",
             "/company/ownershipTypes/{id}",
             Some(body),
@@ -12601,9 +10258,10 @@ impl CompanyOwnershipTypesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::OwnershipType> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::OwnershipType> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyOwnershipTypesById",
             "/company/ownershipTypes/{id}",
             patch,
@@ -12614,10 +10272,11 @@ impl CompanyOwnershipTypesById {
     /// `DELETE /company/ownershipTypes/{id}` (`deleteCompanyOwnershipTypesById`): Delete
     /// OwnershipType.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyOwnershipTypesById",
             "/company/ownershipTypes/{id}",
             rt::NO_BODY,
@@ -12627,8 +10286,8 @@ impl CompanyOwnershipTypesById {
 
     /// `/company/ownershipTypes/{id}/info`.
     #[cfg(feature = "company")]
-    pub fn info(&self) -> CompanyOwnershipTypesByIdInfo {
-        CompanyOwnershipTypesByIdInfo(self.0.clone())
+    pub fn info(&self) -> OwnershipTypesByIdInfo {
+        OwnershipTypesByIdInfo(self.0.clone())
     }
 }
 
@@ -12637,17 +10296,18 @@ impl CompanyOwnershipTypesById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyOwnershipTypesByIdInfo(rt::Node);
+pub struct OwnershipTypesByIdInfo(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyOwnershipTypesByIdInfo {
+impl OwnershipTypesByIdInfo {
     /// `GET /company/ownershipTypes/{id}/info` (`getCompanyOwnershipTypesByIdInfo`): Get
     /// OwnershipTypeInfos.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::OwnershipTypeInfo> {
+    pub fn get(&self) -> rt::Call<m::OwnershipTypeInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyOwnershipTypesByIdInfo",
             "/company/ownershipTypes/{id}/info",
             rt::NO_BODY,
@@ -12661,45 +10321,18 @@ impl CompanyOwnershipTypesByIdInfo {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyOwnershipTypesInfo(rt::Node);
+pub struct OwnershipTypesInfo(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyOwnershipTypesInfo {
+impl OwnershipTypesInfo {
     /// `GET /company/ownershipTypes/info` (`getCompanyOwnershipTypesInfo`): Get List of
     /// OwnershipTypeInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::OwnershipTypeInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::OwnershipTypeInfo> {
         rt::list(
-            &self.0,
-            "getCompanyOwnershipTypesInfo",
-            "/company/ownershipTypes/info",
-            query,
-        )
-    }
-
-    /// `GET /company/ownershipTypes/info` (`getCompanyOwnershipTypesInfo`): Get List of
-    /// OwnershipTypeInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::OwnershipTypeInfo> {
-        rt::stream(
-            &self.0,
-            "getCompanyOwnershipTypesInfo",
-            "/company/ownershipTypes/info",
-            query,
-        )
-    }
-
-    /// `GET /company/ownershipTypes/info` (`getCompanyOwnershipTypesInfo`): Get List of
-    /// OwnershipTypeInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::OwnershipTypeInfo>> {
-        rt::pages(
             &self.0,
             "getCompanyOwnershipTypesInfo",
             "/company/ownershipTypes/info",
@@ -12712,7 +10345,7 @@ impl CompanyOwnershipTypesInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyOwnershipTypesInfoCount",
@@ -12727,14 +10360,14 @@ impl CompanyOwnershipTypesInfo {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyPaymentTypes(rt::Node);
+pub struct PaymentTypes(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyPaymentTypes {
+impl PaymentTypes {
     /// `/company/paymentTypes/info`.
     #[cfg(feature = "company")]
-    pub fn info(&self) -> CompanyPaymentTypesInfo {
-        CompanyPaymentTypesInfo(self.0.clone())
+    pub fn info(&self) -> PaymentTypesInfo {
+        PaymentTypesInfo(self.0.clone())
     }
 }
 
@@ -12743,16 +10376,16 @@ impl CompanyPaymentTypes {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyPaymentTypesInfo(rt::Node);
+pub struct PaymentTypesInfo(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyPaymentTypesInfo {
+impl PaymentTypesInfo {
     /// `GET /company/paymentTypes/info/count` (`getCompanyPaymentTypesInfoCount`): Get Count of
     /// PaymentTypeInfos.
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyPaymentTypesInfoCount",
@@ -12767,45 +10400,18 @@ impl CompanyPaymentTypesInfo {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyPortalConfigurations(rt::Node);
+pub struct PortalConfigurations(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyPortalConfigurations {
+impl PortalConfigurations {
     /// `GET /company/portalConfigurations` (`getCompanyPortalConfigurations`): Get List of
     /// PortalConfiguration.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::PortalConfiguration>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::PortalConfiguration> {
         rt::list(
-            &self.0,
-            "getCompanyPortalConfigurations",
-            "/company/portalConfigurations",
-            query,
-        )
-    }
-
-    /// `GET /company/portalConfigurations` (`getCompanyPortalConfigurations`): Get List of
-    /// PortalConfiguration.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::PortalConfiguration> {
-        rt::stream(
-            &self.0,
-            "getCompanyPortalConfigurations",
-            "/company/portalConfigurations",
-            query,
-        )
-    }
-
-    /// `GET /company/portalConfigurations` (`getCompanyPortalConfigurations`): Get List of
-    /// PortalConfiguration.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::PortalConfiguration>> {
-        rt::pages(
             &self.0,
             "getCompanyPortalConfigurations",
             "/company/portalConfigurations",
@@ -12818,7 +10424,7 @@ impl CompanyPortalConfigurations {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyPortalConfigurationsCount",
@@ -12832,10 +10438,11 @@ impl CompanyPortalConfigurations {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn create(&self, body: &m::PortalConfiguration) -> rt::ApiFuture<m::PortalConfiguration> {
+    pub fn create(&self, body: &m::PortalConfiguration) -> rt::Call<m::PortalConfiguration> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyPortalConfigurations",
             "/company/portalConfigurations",
             Some(body),
@@ -12845,20 +10452,20 @@ impl CompanyPortalConfigurations {
 
     /// `/company/portalConfigurations/copy`.
     #[cfg(feature = "company")]
-    pub fn copy(&self) -> CompanyPortalConfigurationsCopy {
-        CompanyPortalConfigurationsCopy(self.0.clone())
+    pub fn copy(&self) -> PortalConfigurationsCopy {
+        PortalConfigurationsCopy(self.0.clone())
     }
 
     /// One record: `/company/portalConfigurations/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyPortalConfigurationsById {
-        CompanyPortalConfigurationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> PortalConfigurationsById {
+        PortalConfigurationsById(self.0.push(id.to_string()))
     }
 
     /// `/company/portalConfigurations/invoiceSetup`.
     #[cfg(feature = "company")]
-    pub fn invoice_setup(&self) -> CompanyPortalConfigurationsInvoiceSetup {
-        CompanyPortalConfigurationsInvoiceSetup(self.0.clone())
+    pub fn invoice_setup(&self) -> PortalConfigurationsInvoiceSetup {
+        PortalConfigurationsInvoiceSetup(self.0.clone())
     }
 }
 
@@ -12867,10 +10474,10 @@ impl CompanyPortalConfigurations {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyPortalConfigurationsCopy(rt::Node);
+pub struct PortalConfigurationsCopy(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyPortalConfigurationsCopy {
+impl PortalConfigurationsCopy {
     /// `POST /company/portalConfigurations/copy` (`postCompanyPortalConfigurationsCopy`): Post
     /// PortalConfiguration.
     ///
@@ -12879,13 +10486,11 @@ impl CompanyPortalConfigurationsCopy {
     ///
     /// Copy and approve actions answer 200 or 201 whatever the spec declares.
     #[cfg(feature = "company")]
-    pub fn post(
-        &self,
-        body: &m::PortalConfiguration,
-    ) -> rt::ApiFuture<Option<m::PortalConfiguration>> {
+    pub fn post(&self, body: &m::PortalConfiguration) -> rt::Call<Option<m::PortalConfiguration>> {
         rt::json_opt(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyPortalConfigurationsCopy",
             "/company/portalConfigurations/copy",
             Some(body),
@@ -12899,17 +10504,18 @@ impl CompanyPortalConfigurationsCopy {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyPortalConfigurationsById(rt::Node);
+pub struct PortalConfigurationsById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyPortalConfigurationsById {
+impl PortalConfigurationsById {
     /// `GET /company/portalConfigurations/{id}` (`getCompanyPortalConfigurationsById`): Get
     /// PortalConfiguration.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::PortalConfiguration> {
+    pub fn get(&self) -> rt::Call<m::PortalConfiguration> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyPortalConfigurationsById",
             "/company/portalConfigurations/{id}",
             rt::NO_BODY,
@@ -12922,7 +10528,7 @@ impl CompanyPortalConfigurationsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::PortalConfiguration>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::PortalConfiguration>> {
         rt::get_opt(
             &self.0,
             "getCompanyPortalConfigurationsById",
@@ -12936,10 +10542,11 @@ impl CompanyPortalConfigurationsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "company")]
-    pub fn update(&self, body: &m::PortalConfiguration) -> rt::ApiFuture<m::PortalConfiguration> {
+    pub fn update(&self, body: &m::PortalConfiguration) -> rt::Call<m::PortalConfiguration> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyPortalConfigurationsById",
             "/company/portalConfigurations/{id}",
             Some(body),
@@ -12953,9 +10560,10 @@ impl CompanyPortalConfigurationsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::PortalConfiguration> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::PortalConfiguration> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyPortalConfigurationsById",
             "/company/portalConfigurations/{id}",
             patch,
@@ -12966,10 +10574,11 @@ impl CompanyPortalConfigurationsById {
     /// `DELETE /company/portalConfigurations/{id}` (`deleteCompanyPortalConfigurationsById`):
     /// Delete PortalConfiguration.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyPortalConfigurationsById",
             "/company/portalConfigurations/{id}",
             rt::NO_BODY,
@@ -12979,32 +10588,32 @@ impl CompanyPortalConfigurationsById {
 
     /// `/company/portalConfigurations/{id}/invoiceSetups`.
     #[cfg(feature = "company")]
-    pub fn invoice_setups(&self) -> CompanyPortalConfigurationsByIdInvoiceSetups {
-        CompanyPortalConfigurationsByIdInvoiceSetups(self.0.clone())
+    pub fn invoice_setups(&self) -> PortalConfigurationsByIdInvoiceSetups {
+        PortalConfigurationsByIdInvoiceSetups(self.0.clone())
     }
 
     /// `/company/portalConfigurations/{id}/opportunitySetups`.
     #[cfg(feature = "company")]
-    pub fn opportunity_setups(&self) -> CompanyPortalConfigurationsByIdOpportunitySetups {
-        CompanyPortalConfigurationsByIdOpportunitySetups(self.0.clone())
+    pub fn opportunity_setups(&self) -> PortalConfigurationsByIdOpportunitySetups {
+        PortalConfigurationsByIdOpportunitySetups(self.0.clone())
     }
 
     /// `/company/portalConfigurations/{id}/passwordEmailSetups`.
     #[cfg(feature = "company")]
-    pub fn password_email_setups(&self) -> CompanyPortalConfigurationsByIdPasswordEmailSetups {
-        CompanyPortalConfigurationsByIdPasswordEmailSetups(self.0.clone())
+    pub fn password_email_setups(&self) -> PortalConfigurationsByIdPasswordEmailSetups {
+        PortalConfigurationsByIdPasswordEmailSetups(self.0.clone())
     }
 
     /// `/company/portalConfigurations/{id}/projectSetups`.
     #[cfg(feature = "company")]
-    pub fn project_setups(&self) -> CompanyPortalConfigurationsByIdProjectSetups {
-        CompanyPortalConfigurationsByIdProjectSetups(self.0.clone())
+    pub fn project_setups(&self) -> PortalConfigurationsByIdProjectSetups {
+        PortalConfigurationsByIdProjectSetups(self.0.clone())
     }
 
     /// `/company/portalConfigurations/{id}/serviceSetups`.
     #[cfg(feature = "company")]
-    pub fn service_setups(&self) -> CompanyPortalConfigurationsByIdServiceSetups {
-        CompanyPortalConfigurationsByIdServiceSetups(self.0.clone())
+    pub fn service_setups(&self) -> PortalConfigurationsByIdServiceSetups {
+        PortalConfigurationsByIdServiceSetups(self.0.clone())
     }
 }
 
@@ -13013,57 +10622,19 @@ impl CompanyPortalConfigurationsById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyPortalConfigurationsByIdInvoiceSetups(rt::Node);
+pub struct PortalConfigurationsByIdInvoiceSetups(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyPortalConfigurationsByIdInvoiceSetups {
+impl PortalConfigurationsByIdInvoiceSetups {
     /// `GET /company/portalConfigurations/{parentId}/invoiceSetups`
     /// (`getCompanyPortalConfigurationsByParentIdInvoiceSetups`): Get List of
     /// PortalConfigurationInvoiceSetup.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiFuture<Vec<m::PortalConfigurationInvoiceSetup>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::PortalConfigurationInvoiceSetup> {
         rt::list(
-            &self.0,
-            "getCompanyPortalConfigurationsByParentIdInvoiceSetups",
-            "/company/portalConfigurations/{parentId}/invoiceSetups",
-            query,
-        )
-    }
-
-    /// `GET /company/portalConfigurations/{parentId}/invoiceSetups`
-    /// (`getCompanyPortalConfigurationsByParentIdInvoiceSetups`): Get List of
-    /// PortalConfigurationInvoiceSetup.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<m::PortalConfigurationInvoiceSetup> {
-        rt::stream(
-            &self.0,
-            "getCompanyPortalConfigurationsByParentIdInvoiceSetups",
-            "/company/portalConfigurations/{parentId}/invoiceSetups",
-            query,
-        )
-    }
-
-    /// `GET /company/portalConfigurations/{parentId}/invoiceSetups`
-    /// (`getCompanyPortalConfigurationsByParentIdInvoiceSetups`): Get List of
-    /// PortalConfigurationInvoiceSetup.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::PortalConfigurationInvoiceSetup>> {
-        rt::pages(
             &self.0,
             "getCompanyPortalConfigurationsByParentIdInvoiceSetups",
             "/company/portalConfigurations/{parentId}/invoiceSetups",
@@ -13077,7 +10648,7 @@ impl CompanyPortalConfigurationsByIdInvoiceSetups {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyPortalConfigurationsByParentIdInvoiceSetupsCount",
@@ -13088,8 +10659,8 @@ impl CompanyPortalConfigurationsByIdInvoiceSetups {
 
     /// One record: `/company/portalConfigurations/{id}/invoiceSetups/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyPortalConfigurationsByIdInvoiceSetupsById {
-        CompanyPortalConfigurationsByIdInvoiceSetupsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> PortalConfigurationsByIdInvoiceSetupsById {
+        PortalConfigurationsByIdInvoiceSetupsById(self.0.push(id.to_string()))
     }
 }
 
@@ -13098,18 +10669,19 @@ impl CompanyPortalConfigurationsByIdInvoiceSetups {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyPortalConfigurationsByIdInvoiceSetupsById(rt::Node);
+pub struct PortalConfigurationsByIdInvoiceSetupsById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyPortalConfigurationsByIdInvoiceSetupsById {
+impl PortalConfigurationsByIdInvoiceSetupsById {
     /// `GET /company/portalConfigurations/{parentId}/invoiceSetups/{id}`
     /// (`getCompanyPortalConfigurationsByParentIdInvoiceSetupsById`): Get
     /// PortalConfigurationInvoiceSetup.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::PortalConfigurationInvoiceSetup> {
+    pub fn get(&self) -> rt::Call<m::PortalConfigurationInvoiceSetup> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyPortalConfigurationsByParentIdInvoiceSetupsById",
             "/company/portalConfigurations/{parentId}/invoiceSetups/{id}",
             rt::NO_BODY,
@@ -13123,7 +10695,7 @@ impl CompanyPortalConfigurationsByIdInvoiceSetupsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::PortalConfigurationInvoiceSetup>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::PortalConfigurationInvoiceSetup>> {
         rt::get_opt(
             &self.0,
             "getCompanyPortalConfigurationsByParentIdInvoiceSetupsById",
@@ -13141,10 +10713,11 @@ impl CompanyPortalConfigurationsByIdInvoiceSetupsById {
     pub fn update(
         &self,
         body: &m::PortalConfigurationInvoiceSetup,
-    ) -> rt::ApiFuture<m::PortalConfigurationInvoiceSetup> {
+    ) -> rt::Call<m::PortalConfigurationInvoiceSetup> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyPortalConfigurationsByParentIdInvoiceSetupsById",
             "/company/portalConfigurations/{parentId}/invoiceSetups/{id}",
             Some(body),
@@ -13159,9 +10732,10 @@ impl CompanyPortalConfigurationsByIdInvoiceSetupsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::PortalConfigurationInvoiceSetup> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::PortalConfigurationInvoiceSetup> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyPortalConfigurationsByParentIdInvoiceSetupsById",
             "/company/portalConfigurations/{parentId}/invoiceSetups/{id}",
             patch,
@@ -13171,10 +10745,8 @@ impl CompanyPortalConfigurationsByIdInvoiceSetupsById {
 
     /// `/company/portalConfigurations/{id}/invoiceSetups/{id}/testTransaction`.
     #[cfg(feature = "company")]
-    pub fn test_transaction(
-        &self,
-    ) -> CompanyPortalConfigurationsByIdInvoiceSetupsByIdTestTransaction {
-        CompanyPortalConfigurationsByIdInvoiceSetupsByIdTestTransaction(self.0.clone())
+    pub fn test_transaction(&self) -> PortalConfigurationsByIdInvoiceSetupsByIdTestTransaction {
+        PortalConfigurationsByIdInvoiceSetupsByIdTestTransaction(self.0.clone())
     }
 }
 
@@ -13183,23 +10755,21 @@ impl CompanyPortalConfigurationsByIdInvoiceSetupsById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyPortalConfigurationsByIdInvoiceSetupsByIdTestTransaction(rt::Node);
+pub struct PortalConfigurationsByIdInvoiceSetupsByIdTestTransaction(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyPortalConfigurationsByIdInvoiceSetupsByIdTestTransaction {
+impl PortalConfigurationsByIdInvoiceSetupsByIdTestTransaction {
     /// `POST /company/portalConfigurations/{parentId}/invoiceSetups/{id}/testTransaction`
     /// (`postCompanyPortalConfigurationsByParentIdInvoiceSetupsByIdTestTransaction`): Post
     /// SuccessResponse.
     ///
     /// Not retried after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn post(
-        &self,
-        body: &m::PortalConfigurationInvoiceSetup,
-    ) -> rt::ApiFuture<m::SuccessResponse> {
+    pub fn post(&self, body: &m::PortalConfigurationInvoiceSetup) -> rt::Call<m::SuccessResponse> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyPortalConfigurationsByParentIdInvoiceSetupsByIdTestTransaction",
             "/company/portalConfigurations/{parentId}/invoiceSetups/{id}/testTransaction",
             Some(body),
@@ -13213,57 +10783,19 @@ impl CompanyPortalConfigurationsByIdInvoiceSetupsByIdTestTransaction {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyPortalConfigurationsByIdOpportunitySetups(rt::Node);
+pub struct PortalConfigurationsByIdOpportunitySetups(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyPortalConfigurationsByIdOpportunitySetups {
+impl PortalConfigurationsByIdOpportunitySetups {
     /// `GET /company/portalConfigurations/{parentId}/opportunitySetups`
     /// (`getCompanyPortalConfigurationsByParentIdOpportunitySetups`): Get List of
     /// PortalConfigurationOpportunitySetup.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiFuture<Vec<m::PortalConfigurationOpportunitySetup>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::PortalConfigurationOpportunitySetup> {
         rt::list(
-            &self.0,
-            "getCompanyPortalConfigurationsByParentIdOpportunitySetups",
-            "/company/portalConfigurations/{parentId}/opportunitySetups",
-            query,
-        )
-    }
-
-    /// `GET /company/portalConfigurations/{parentId}/opportunitySetups`
-    /// (`getCompanyPortalConfigurationsByParentIdOpportunitySetups`): Get List of
-    /// PortalConfigurationOpportunitySetup.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<m::PortalConfigurationOpportunitySetup> {
-        rt::stream(
-            &self.0,
-            "getCompanyPortalConfigurationsByParentIdOpportunitySetups",
-            "/company/portalConfigurations/{parentId}/opportunitySetups",
-            query,
-        )
-    }
-
-    /// `GET /company/portalConfigurations/{parentId}/opportunitySetups`
-    /// (`getCompanyPortalConfigurationsByParentIdOpportunitySetups`): Get List of
-    /// PortalConfigurationOpportunitySetup.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::PortalConfigurationOpportunitySetup>> {
-        rt::pages(
             &self.0,
             "getCompanyPortalConfigurationsByParentIdOpportunitySetups",
             "/company/portalConfigurations/{parentId}/opportunitySetups",
@@ -13281,10 +10813,11 @@ impl CompanyPortalConfigurationsByIdOpportunitySetups {
     pub fn update(
         &self,
         body: &m::PortalConfigurationOpportunitySetup,
-    ) -> rt::ApiFuture<m::PortalConfigurationOpportunitySetup> {
+    ) -> rt::Call<m::PortalConfigurationOpportunitySetup> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyPortalConfigurationsByParentIdOpportunitySetups",
             "/company/portalConfigurations/{parentId}/opportunitySetups",
             Some(body),
@@ -13299,12 +10832,10 @@ impl CompanyPortalConfigurationsByIdOpportunitySetups {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(
-        &self,
-        patch: &rt::Patch,
-    ) -> rt::ApiFuture<m::PortalConfigurationOpportunitySetup> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::PortalConfigurationOpportunitySetup> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyPortalConfigurationsByParentIdOpportunitySetups",
             "/company/portalConfigurations/{parentId}/opportunitySetups",
             patch,
@@ -13314,8 +10845,8 @@ impl CompanyPortalConfigurationsByIdOpportunitySetups {
 
     /// One record: `/company/portalConfigurations/{id}/opportunitySetups/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyPortalConfigurationsByIdOpportunitySetupsById {
-        CompanyPortalConfigurationsByIdOpportunitySetupsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> PortalConfigurationsByIdOpportunitySetupsById {
+        PortalConfigurationsByIdOpportunitySetupsById(self.0.push(id.to_string()))
     }
 }
 
@@ -13324,18 +10855,19 @@ impl CompanyPortalConfigurationsByIdOpportunitySetups {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyPortalConfigurationsByIdOpportunitySetupsById(rt::Node);
+pub struct PortalConfigurationsByIdOpportunitySetupsById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyPortalConfigurationsByIdOpportunitySetupsById {
+impl PortalConfigurationsByIdOpportunitySetupsById {
     /// `GET /company/portalConfigurations/{parentId}/opportunitySetups/{id}`
     /// (`getCompanyPortalConfigurationsByParentIdOpportunitySetupsById`): Get
     /// PortalConfigurationOpportunitySetup.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::PortalConfigurationOpportunitySetup> {
+    pub fn get(&self) -> rt::Call<m::PortalConfigurationOpportunitySetup> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyPortalConfigurationsByParentIdOpportunitySetupsById",
             "/company/portalConfigurations/{parentId}/opportunitySetups/{id}",
             rt::NO_BODY,
@@ -13349,7 +10881,7 @@ impl CompanyPortalConfigurationsByIdOpportunitySetupsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::PortalConfigurationOpportunitySetup>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::PortalConfigurationOpportunitySetup>> {
         rt::get_opt(
             &self.0,
             "getCompanyPortalConfigurationsByParentIdOpportunitySetupsById",
@@ -13367,10 +10899,11 @@ impl CompanyPortalConfigurationsByIdOpportunitySetupsById {
     pub fn update(
         &self,
         body: &m::PortalConfigurationOpportunitySetup,
-    ) -> rt::ApiFuture<m::PortalConfigurationOpportunitySetup> {
+    ) -> rt::Call<m::PortalConfigurationOpportunitySetup> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyPortalConfigurationsByParentIdOpportunitySetupsById",
             "/company/portalConfigurations/{parentId}/opportunitySetups/{id}",
             Some(body),
@@ -13385,12 +10918,10 @@ impl CompanyPortalConfigurationsByIdOpportunitySetupsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(
-        &self,
-        patch: &rt::Patch,
-    ) -> rt::ApiFuture<m::PortalConfigurationOpportunitySetup> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::PortalConfigurationOpportunitySetup> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyPortalConfigurationsByParentIdOpportunitySetupsById",
             "/company/portalConfigurations/{parentId}/opportunitySetups/{id}",
             patch,
@@ -13404,57 +10935,22 @@ impl CompanyPortalConfigurationsByIdOpportunitySetupsById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyPortalConfigurationsByIdPasswordEmailSetups(rt::Node);
+pub struct PortalConfigurationsByIdPasswordEmailSetups(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyPortalConfigurationsByIdPasswordEmailSetups {
+impl PortalConfigurationsByIdPasswordEmailSetups {
     /// `GET /company/portalConfigurations/{parentId}/passwordEmailSetups`
     /// (`getCompanyPortalConfigurationsByParentIdPasswordEmailSetups`): Get List of
     /// PortalConfigurationPasswordEmailSetup.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
     pub fn list(
         &self,
         query: &rt::ListQuery,
-    ) -> rt::ApiFuture<Vec<m::PortalConfigurationPasswordEmailSetup>> {
+    ) -> rt::List<m::PortalConfigurationPasswordEmailSetup> {
         rt::list(
-            &self.0,
-            "getCompanyPortalConfigurationsByParentIdPasswordEmailSetups",
-            "/company/portalConfigurations/{parentId}/passwordEmailSetups",
-            query,
-        )
-    }
-
-    /// `GET /company/portalConfigurations/{parentId}/passwordEmailSetups`
-    /// (`getCompanyPortalConfigurationsByParentIdPasswordEmailSetups`): Get List of
-    /// PortalConfigurationPasswordEmailSetup.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<m::PortalConfigurationPasswordEmailSetup> {
-        rt::stream(
-            &self.0,
-            "getCompanyPortalConfigurationsByParentIdPasswordEmailSetups",
-            "/company/portalConfigurations/{parentId}/passwordEmailSetups",
-            query,
-        )
-    }
-
-    /// `GET /company/portalConfigurations/{parentId}/passwordEmailSetups`
-    /// (`getCompanyPortalConfigurationsByParentIdPasswordEmailSetups`): Get List of
-    /// PortalConfigurationPasswordEmailSetup.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::PortalConfigurationPasswordEmailSetup>> {
-        rt::pages(
             &self.0,
             "getCompanyPortalConfigurationsByParentIdPasswordEmailSetups",
             "/company/portalConfigurations/{parentId}/passwordEmailSetups",
@@ -13464,8 +10960,8 @@ impl CompanyPortalConfigurationsByIdPasswordEmailSetups {
 
     /// One record: `/company/portalConfigurations/{id}/passwordEmailSetups/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyPortalConfigurationsByIdPasswordEmailSetupsById {
-        CompanyPortalConfigurationsByIdPasswordEmailSetupsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> PortalConfigurationsByIdPasswordEmailSetupsById {
+        PortalConfigurationsByIdPasswordEmailSetupsById(self.0.push(id.to_string()))
     }
 }
 
@@ -13474,18 +10970,19 @@ impl CompanyPortalConfigurationsByIdPasswordEmailSetups {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyPortalConfigurationsByIdPasswordEmailSetupsById(rt::Node);
+pub struct PortalConfigurationsByIdPasswordEmailSetupsById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyPortalConfigurationsByIdPasswordEmailSetupsById {
+impl PortalConfigurationsByIdPasswordEmailSetupsById {
     /// `GET /company/portalConfigurations/{parentId}/passwordEmailSetups/{id}`
     /// (`getCompanyPortalConfigurationsByParentIdPasswordEmailSetupsById`): Get
     /// PortalConfigurationPasswordEmailSetup.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::PortalConfigurationPasswordEmailSetup> {
+    pub fn get(&self) -> rt::Call<m::PortalConfigurationPasswordEmailSetup> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyPortalConfigurationsByParentIdPasswordEmailSetupsById",
             "/company/portalConfigurations/{parentId}/passwordEmailSetups/{id}",
             rt::NO_BODY,
@@ -13499,7 +10996,7 @@ impl CompanyPortalConfigurationsByIdPasswordEmailSetupsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::PortalConfigurationPasswordEmailSetup>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::PortalConfigurationPasswordEmailSetup>> {
         rt::get_opt(
             &self.0,
             "getCompanyPortalConfigurationsByParentIdPasswordEmailSetupsById",
@@ -13517,10 +11014,11 @@ impl CompanyPortalConfigurationsByIdPasswordEmailSetupsById {
     pub fn update(
         &self,
         body: &m::PortalConfigurationPasswordEmailSetup,
-    ) -> rt::ApiFuture<m::PortalConfigurationPasswordEmailSetup> {
+    ) -> rt::Call<m::PortalConfigurationPasswordEmailSetup> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyPortalConfigurationsByParentIdPasswordEmailSetupsById",
             "/company/portalConfigurations/{parentId}/passwordEmailSetups/{id}",
             Some(body),
@@ -13535,12 +11033,10 @@ impl CompanyPortalConfigurationsByIdPasswordEmailSetupsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(
-        &self,
-        patch: &rt::Patch,
-    ) -> rt::ApiFuture<m::PortalConfigurationPasswordEmailSetup> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::PortalConfigurationPasswordEmailSetup> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyPortalConfigurationsByParentIdPasswordEmailSetupsById",
             "/company/portalConfigurations/{parentId}/passwordEmailSetups/{id}",
             patch,
@@ -13554,57 +11050,19 @@ impl CompanyPortalConfigurationsByIdPasswordEmailSetupsById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyPortalConfigurationsByIdProjectSetups(rt::Node);
+pub struct PortalConfigurationsByIdProjectSetups(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyPortalConfigurationsByIdProjectSetups {
+impl PortalConfigurationsByIdProjectSetups {
     /// `GET /company/portalConfigurations/{parentId}/projectSetups`
     /// (`getCompanyPortalConfigurationsByParentIdProjectSetups`): Get List of
     /// PortalConfigurationProjectSetup.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiFuture<Vec<m::PortalConfigurationProjectSetup>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::PortalConfigurationProjectSetup> {
         rt::list(
-            &self.0,
-            "getCompanyPortalConfigurationsByParentIdProjectSetups",
-            "/company/portalConfigurations/{parentId}/projectSetups",
-            query,
-        )
-    }
-
-    /// `GET /company/portalConfigurations/{parentId}/projectSetups`
-    /// (`getCompanyPortalConfigurationsByParentIdProjectSetups`): Get List of
-    /// PortalConfigurationProjectSetup.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<m::PortalConfigurationProjectSetup> {
-        rt::stream(
-            &self.0,
-            "getCompanyPortalConfigurationsByParentIdProjectSetups",
-            "/company/portalConfigurations/{parentId}/projectSetups",
-            query,
-        )
-    }
-
-    /// `GET /company/portalConfigurations/{parentId}/projectSetups`
-    /// (`getCompanyPortalConfigurationsByParentIdProjectSetups`): Get List of
-    /// PortalConfigurationProjectSetup.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::PortalConfigurationProjectSetup>> {
-        rt::pages(
             &self.0,
             "getCompanyPortalConfigurationsByParentIdProjectSetups",
             "/company/portalConfigurations/{parentId}/projectSetups",
@@ -13618,7 +11076,7 @@ impl CompanyPortalConfigurationsByIdProjectSetups {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyPortalConfigurationsByParentIdProjectSetupsCount",
@@ -13629,8 +11087,8 @@ impl CompanyPortalConfigurationsByIdProjectSetups {
 
     /// One record: `/company/portalConfigurations/{id}/projectSetups/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyPortalConfigurationsByIdProjectSetupsById {
-        CompanyPortalConfigurationsByIdProjectSetupsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> PortalConfigurationsByIdProjectSetupsById {
+        PortalConfigurationsByIdProjectSetupsById(self.0.push(id.to_string()))
     }
 }
 
@@ -13639,18 +11097,19 @@ impl CompanyPortalConfigurationsByIdProjectSetups {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyPortalConfigurationsByIdProjectSetupsById(rt::Node);
+pub struct PortalConfigurationsByIdProjectSetupsById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyPortalConfigurationsByIdProjectSetupsById {
+impl PortalConfigurationsByIdProjectSetupsById {
     /// `GET /company/portalConfigurations/{parentId}/projectSetups/{id}`
     /// (`getCompanyPortalConfigurationsByParentIdProjectSetupsById`): Get
     /// PortalConfigurationProjectSetup.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::PortalConfigurationProjectSetup> {
+    pub fn get(&self) -> rt::Call<m::PortalConfigurationProjectSetup> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyPortalConfigurationsByParentIdProjectSetupsById",
             "/company/portalConfigurations/{parentId}/projectSetups/{id}",
             rt::NO_BODY,
@@ -13664,7 +11123,7 @@ impl CompanyPortalConfigurationsByIdProjectSetupsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::PortalConfigurationProjectSetup>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::PortalConfigurationProjectSetup>> {
         rt::get_opt(
             &self.0,
             "getCompanyPortalConfigurationsByParentIdProjectSetupsById",
@@ -13682,10 +11141,11 @@ impl CompanyPortalConfigurationsByIdProjectSetupsById {
     pub fn update(
         &self,
         body: &m::PortalConfigurationProjectSetup,
-    ) -> rt::ApiFuture<m::PortalConfigurationProjectSetup> {
+    ) -> rt::Call<m::PortalConfigurationProjectSetup> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyPortalConfigurationsByParentIdProjectSetupsById",
             "/company/portalConfigurations/{parentId}/projectSetups/{id}",
             Some(body),
@@ -13700,9 +11160,10 @@ impl CompanyPortalConfigurationsByIdProjectSetupsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::PortalConfigurationProjectSetup> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::PortalConfigurationProjectSetup> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyPortalConfigurationsByParentIdProjectSetupsById",
             "/company/portalConfigurations/{parentId}/projectSetups/{id}",
             patch,
@@ -13716,57 +11177,19 @@ impl CompanyPortalConfigurationsByIdProjectSetupsById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyPortalConfigurationsByIdServiceSetups(rt::Node);
+pub struct PortalConfigurationsByIdServiceSetups(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyPortalConfigurationsByIdServiceSetups {
+impl PortalConfigurationsByIdServiceSetups {
     /// `GET /company/portalConfigurations/{parentId}/serviceSetups`
     /// (`getCompanyPortalConfigurationsByParentIdServiceSetups`): Get List of
     /// PortalConfigurationServiceSetup.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiFuture<Vec<m::PortalConfigurationServiceSetup>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::PortalConfigurationServiceSetup> {
         rt::list(
-            &self.0,
-            "getCompanyPortalConfigurationsByParentIdServiceSetups",
-            "/company/portalConfigurations/{parentId}/serviceSetups",
-            query,
-        )
-    }
-
-    /// `GET /company/portalConfigurations/{parentId}/serviceSetups`
-    /// (`getCompanyPortalConfigurationsByParentIdServiceSetups`): Get List of
-    /// PortalConfigurationServiceSetup.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<m::PortalConfigurationServiceSetup> {
-        rt::stream(
-            &self.0,
-            "getCompanyPortalConfigurationsByParentIdServiceSetups",
-            "/company/portalConfigurations/{parentId}/serviceSetups",
-            query,
-        )
-    }
-
-    /// `GET /company/portalConfigurations/{parentId}/serviceSetups`
-    /// (`getCompanyPortalConfigurationsByParentIdServiceSetups`): Get List of
-    /// PortalConfigurationServiceSetup.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::PortalConfigurationServiceSetup>> {
-        rt::pages(
             &self.0,
             "getCompanyPortalConfigurationsByParentIdServiceSetups",
             "/company/portalConfigurations/{parentId}/serviceSetups",
@@ -13780,7 +11203,7 @@ impl CompanyPortalConfigurationsByIdServiceSetups {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyPortalConfigurationsByParentIdServiceSetupsCount",
@@ -13791,8 +11214,8 @@ impl CompanyPortalConfigurationsByIdServiceSetups {
 
     /// One record: `/company/portalConfigurations/{id}/serviceSetups/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyPortalConfigurationsByIdServiceSetupsById {
-        CompanyPortalConfigurationsByIdServiceSetupsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> PortalConfigurationsByIdServiceSetupsById {
+        PortalConfigurationsByIdServiceSetupsById(self.0.push(id.to_string()))
     }
 }
 
@@ -13801,18 +11224,19 @@ impl CompanyPortalConfigurationsByIdServiceSetups {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyPortalConfigurationsByIdServiceSetupsById(rt::Node);
+pub struct PortalConfigurationsByIdServiceSetupsById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyPortalConfigurationsByIdServiceSetupsById {
+impl PortalConfigurationsByIdServiceSetupsById {
     /// `GET /company/portalConfigurations/{parentId}/serviceSetups/{id}`
     /// (`getCompanyPortalConfigurationsByParentIdServiceSetupsById`): Get
     /// PortalConfigurationServiceSetup.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::PortalConfigurationServiceSetup> {
+    pub fn get(&self) -> rt::Call<m::PortalConfigurationServiceSetup> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyPortalConfigurationsByParentIdServiceSetupsById",
             "/company/portalConfigurations/{parentId}/serviceSetups/{id}",
             rt::NO_BODY,
@@ -13826,7 +11250,7 @@ impl CompanyPortalConfigurationsByIdServiceSetupsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::PortalConfigurationServiceSetup>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::PortalConfigurationServiceSetup>> {
         rt::get_opt(
             &self.0,
             "getCompanyPortalConfigurationsByParentIdServiceSetupsById",
@@ -13844,10 +11268,11 @@ impl CompanyPortalConfigurationsByIdServiceSetupsById {
     pub fn update(
         &self,
         body: &m::PortalConfigurationServiceSetup,
-    ) -> rt::ApiFuture<m::PortalConfigurationServiceSetup> {
+    ) -> rt::Call<m::PortalConfigurationServiceSetup> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyPortalConfigurationsByParentIdServiceSetupsById",
             "/company/portalConfigurations/{parentId}/serviceSetups/{id}",
             Some(body),
@@ -13862,9 +11287,10 @@ impl CompanyPortalConfigurationsByIdServiceSetupsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::PortalConfigurationServiceSetup> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::PortalConfigurationServiceSetup> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyPortalConfigurationsByParentIdServiceSetupsById",
             "/company/portalConfigurations/{parentId}/serviceSetups/{id}",
             patch,
@@ -13878,14 +11304,14 @@ impl CompanyPortalConfigurationsByIdServiceSetupsById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyPortalConfigurationsInvoiceSetup(rt::Node);
+pub struct PortalConfigurationsInvoiceSetup(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyPortalConfigurationsInvoiceSetup {
+impl PortalConfigurationsInvoiceSetup {
     /// `/company/portalConfigurations/invoiceSetup/paymentProcessors`.
     #[cfg(feature = "company")]
-    pub fn payment_processors(&self) -> CompanyPortalConfigurationsInvoiceSetupPaymentProcessors {
-        CompanyPortalConfigurationsInvoiceSetupPaymentProcessors(self.0.clone())
+    pub fn payment_processors(&self) -> PortalConfigurationsInvoiceSetupPaymentProcessors {
+        PortalConfigurationsInvoiceSetupPaymentProcessors(self.0.clone())
     }
 }
 
@@ -13894,57 +11320,19 @@ impl CompanyPortalConfigurationsInvoiceSetup {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyPortalConfigurationsInvoiceSetupPaymentProcessors(rt::Node);
+pub struct PortalConfigurationsInvoiceSetupPaymentProcessors(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyPortalConfigurationsInvoiceSetupPaymentProcessors {
+impl PortalConfigurationsInvoiceSetupPaymentProcessors {
     /// `GET /company/portalConfigurations/invoiceSetup/paymentProcessors`
     /// (`getCompanyPortalConfigurationsInvoiceSetupPaymentProcessors`): Get List of
     /// PortalConfigurationPaymentProcessor.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiFuture<Vec<m::PortalConfigurationPaymentProcessor>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::PortalConfigurationPaymentProcessor> {
         rt::list(
-            &self.0,
-            "getCompanyPortalConfigurationsInvoiceSetupPaymentProcessors",
-            "/company/portalConfigurations/invoiceSetup/paymentProcessors",
-            query,
-        )
-    }
-
-    /// `GET /company/portalConfigurations/invoiceSetup/paymentProcessors`
-    /// (`getCompanyPortalConfigurationsInvoiceSetupPaymentProcessors`): Get List of
-    /// PortalConfigurationPaymentProcessor.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<m::PortalConfigurationPaymentProcessor> {
-        rt::stream(
-            &self.0,
-            "getCompanyPortalConfigurationsInvoiceSetupPaymentProcessors",
-            "/company/portalConfigurations/invoiceSetup/paymentProcessors",
-            query,
-        )
-    }
-
-    /// `GET /company/portalConfigurations/invoiceSetup/paymentProcessors`
-    /// (`getCompanyPortalConfigurationsInvoiceSetupPaymentProcessors`): Get List of
-    /// PortalConfigurationPaymentProcessor.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::PortalConfigurationPaymentProcessor>> {
-        rt::pages(
             &self.0,
             "getCompanyPortalConfigurationsInvoiceSetupPaymentProcessors",
             "/company/portalConfigurations/invoiceSetup/paymentProcessors",
@@ -13958,7 +11346,7 @@ impl CompanyPortalConfigurationsInvoiceSetupPaymentProcessors {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyPortalConfigurationsInvoiceSetupPaymentProcessorsCount",
@@ -13969,8 +11357,8 @@ impl CompanyPortalConfigurationsInvoiceSetupPaymentProcessors {
 
     /// One record: `/company/portalConfigurations/invoiceSetup/paymentProcessors/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyPortalConfigurationsInvoiceSetupPaymentProcessorsById {
-        CompanyPortalConfigurationsInvoiceSetupPaymentProcessorsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> PortalConfigurationsInvoiceSetupPaymentProcessorsById {
+        PortalConfigurationsInvoiceSetupPaymentProcessorsById(self.0.push(id.to_string()))
     }
 }
 
@@ -13979,18 +11367,19 @@ impl CompanyPortalConfigurationsInvoiceSetupPaymentProcessors {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyPortalConfigurationsInvoiceSetupPaymentProcessorsById(rt::Node);
+pub struct PortalConfigurationsInvoiceSetupPaymentProcessorsById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyPortalConfigurationsInvoiceSetupPaymentProcessorsById {
+impl PortalConfigurationsInvoiceSetupPaymentProcessorsById {
     /// `GET /company/portalConfigurations/invoiceSetup/paymentProcessors/{id}`
     /// (`getCompanyPortalConfigurationsInvoiceSetupPaymentProcessorsById`): Get
     /// PortalConfigurationPaymentProcessor.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::PortalConfigurationPaymentProcessor> {
+    pub fn get(&self) -> rt::Call<m::PortalConfigurationPaymentProcessor> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyPortalConfigurationsInvoiceSetupPaymentProcessorsById",
             "/company/portalConfigurations/invoiceSetup/paymentProcessors/{id}",
             rt::NO_BODY,
@@ -14004,7 +11393,7 @@ impl CompanyPortalConfigurationsInvoiceSetupPaymentProcessorsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::PortalConfigurationPaymentProcessor>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::PortalConfigurationPaymentProcessor>> {
         rt::get_opt(
             &self.0,
             "getCompanyPortalConfigurationsInvoiceSetupPaymentProcessorsById",
@@ -14018,45 +11407,18 @@ impl CompanyPortalConfigurationsInvoiceSetupPaymentProcessorsById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyPortalSecurityLevels(rt::Node);
+pub struct PortalSecurityLevels(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyPortalSecurityLevels {
+impl PortalSecurityLevels {
     /// `GET /company/portalSecurityLevels` (`getCompanyPortalSecurityLevels`): Get List of
     /// PortalSecurityLevel.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::PortalSecurityLevel>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::PortalSecurityLevel> {
         rt::list(
-            &self.0,
-            "getCompanyPortalSecurityLevels",
-            "/company/portalSecurityLevels",
-            query,
-        )
-    }
-
-    /// `GET /company/portalSecurityLevels` (`getCompanyPortalSecurityLevels`): Get List of
-    /// PortalSecurityLevel.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::PortalSecurityLevel> {
-        rt::stream(
-            &self.0,
-            "getCompanyPortalSecurityLevels",
-            "/company/portalSecurityLevels",
-            query,
-        )
-    }
-
-    /// `GET /company/portalSecurityLevels` (`getCompanyPortalSecurityLevels`): Get List of
-    /// PortalSecurityLevel.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::PortalSecurityLevel>> {
-        rt::pages(
             &self.0,
             "getCompanyPortalSecurityLevels",
             "/company/portalSecurityLevels",
@@ -14069,7 +11431,7 @@ impl CompanyPortalSecurityLevels {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyPortalSecurityLevelsCount",
@@ -14080,8 +11442,8 @@ impl CompanyPortalSecurityLevels {
 
     /// One record: `/company/portalSecurityLevels/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyPortalSecurityLevelsById {
-        CompanyPortalSecurityLevelsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> PortalSecurityLevelsById {
+        PortalSecurityLevelsById(self.0.push(id.to_string()))
     }
 }
 
@@ -14090,17 +11452,18 @@ impl CompanyPortalSecurityLevels {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyPortalSecurityLevelsById(rt::Node);
+pub struct PortalSecurityLevelsById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyPortalSecurityLevelsById {
+impl PortalSecurityLevelsById {
     /// `GET /company/portalSecurityLevels/{id}` (`getCompanyPortalSecurityLevelsById`): Get
     /// PortalSecurityLevel.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::PortalSecurityLevel> {
+    pub fn get(&self) -> rt::Call<m::PortalSecurityLevel> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyPortalSecurityLevelsById",
             "/company/portalSecurityLevels/{id}",
             rt::NO_BODY,
@@ -14113,7 +11476,7 @@ impl CompanyPortalSecurityLevelsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::PortalSecurityLevel>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::PortalSecurityLevel>> {
         rt::get_opt(
             &self.0,
             "getCompanyPortalSecurityLevelsById",
@@ -14127,10 +11490,11 @@ impl CompanyPortalSecurityLevelsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "company")]
-    pub fn update(&self, body: &m::PortalSecurityLevel) -> rt::ApiFuture<m::PortalSecurityLevel> {
+    pub fn update(&self, body: &m::PortalSecurityLevel) -> rt::Call<m::PortalSecurityLevel> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyPortalSecurityLevelsById",
             "/company/portalSecurityLevels/{id}",
             Some(body),
@@ -14144,9 +11508,10 @@ impl CompanyPortalSecurityLevelsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::PortalSecurityLevel> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::PortalSecurityLevel> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyPortalSecurityLevelsById",
             "/company/portalSecurityLevels/{id}",
             patch,
@@ -14160,48 +11525,18 @@ impl CompanyPortalSecurityLevelsById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyPortalSecuritySettings(rt::Node);
+pub struct PortalSecuritySettings(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyPortalSecuritySettings {
+impl PortalSecuritySettings {
     /// `GET /company/portalSecuritySettings` (`getCompanyPortalSecuritySettings`): Get List of
     /// PortalSecuritySetting.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::PortalSecuritySetting>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::PortalSecuritySetting> {
         rt::list(
-            &self.0,
-            "getCompanyPortalSecuritySettings",
-            "/company/portalSecuritySettings",
-            query,
-        )
-    }
-
-    /// `GET /company/portalSecuritySettings` (`getCompanyPortalSecuritySettings`): Get List of
-    /// PortalSecuritySetting.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::PortalSecuritySetting> {
-        rt::stream(
-            &self.0,
-            "getCompanyPortalSecuritySettings",
-            "/company/portalSecuritySettings",
-            query,
-        )
-    }
-
-    /// `GET /company/portalSecuritySettings` (`getCompanyPortalSecuritySettings`): Get List of
-    /// PortalSecuritySetting.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::PortalSecuritySetting>> {
-        rt::pages(
             &self.0,
             "getCompanyPortalSecuritySettings",
             "/company/portalSecuritySettings",
@@ -14214,7 +11549,7 @@ impl CompanyPortalSecuritySettings {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyPortalSecuritySettingsCount",
@@ -14225,8 +11560,8 @@ impl CompanyPortalSecuritySettings {
 
     /// One record: `/company/portalSecuritySettings/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyPortalSecuritySettingsById {
-        CompanyPortalSecuritySettingsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> PortalSecuritySettingsById {
+        PortalSecuritySettingsById(self.0.push(id.to_string()))
     }
 }
 
@@ -14235,17 +11570,18 @@ impl CompanyPortalSecuritySettings {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyPortalSecuritySettingsById(rt::Node);
+pub struct PortalSecuritySettingsById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyPortalSecuritySettingsById {
+impl PortalSecuritySettingsById {
     /// `GET /company/portalSecuritySettings/{id}` (`getCompanyPortalSecuritySettingsById`): Get
     /// PortalSecuritySetting.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::PortalSecuritySetting> {
+    pub fn get(&self) -> rt::Call<m::PortalSecuritySetting> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyPortalSecuritySettingsById",
             "/company/portalSecuritySettings/{id}",
             rt::NO_BODY,
@@ -14258,7 +11594,7 @@ impl CompanyPortalSecuritySettingsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::PortalSecuritySetting>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::PortalSecuritySetting>> {
         rt::get_opt(
             &self.0,
             "getCompanyPortalSecuritySettingsById",
@@ -14272,13 +11608,11 @@ impl CompanyPortalSecuritySettingsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "company")]
-    pub fn update(
-        &self,
-        body: &m::PortalSecuritySetting,
-    ) -> rt::ApiFuture<m::PortalSecuritySetting> {
+    pub fn update(&self, body: &m::PortalSecuritySetting) -> rt::Call<m::PortalSecuritySetting> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyPortalSecuritySettingsById",
             "/company/portalSecuritySettings/{id}",
             Some(body),
@@ -14292,9 +11626,10 @@ impl CompanyPortalSecuritySettingsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::PortalSecuritySetting> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::PortalSecuritySetting> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyPortalSecuritySettingsById",
             "/company/portalSecuritySettings/{id}",
             patch,
@@ -14308,39 +11643,24 @@ impl CompanyPortalSecuritySettingsById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyStates(rt::Node);
+pub struct States(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyStates {
+impl States {
     /// `GET /company/states` (`getCompanyStates`): Get List of State.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::State>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::State> {
         rt::list(&self.0, "getCompanyStates", "/company/states", query)
-    }
-
-    /// `GET /company/states` (`getCompanyStates`): Get List of State.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::State> {
-        rt::stream(&self.0, "getCompanyStates", "/company/states", query)
-    }
-
-    /// `GET /company/states` (`getCompanyStates`): Get List of State.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::State>> {
-        rt::pages(&self.0, "getCompanyStates", "/company/states", query)
     }
 
     /// `GET /company/states/count` (`getCompanyStatesCount`): Get Count of Usage.
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyStatesCount",
@@ -14353,10 +11673,11 @@ impl CompanyStates {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn create(&self, body: &m::State) -> rt::ApiFuture<m::State> {
+    pub fn create(&self, body: &m::State) -> rt::Call<m::State> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyStates",
             "/company/states",
             Some(body),
@@ -14366,14 +11687,14 @@ impl CompanyStates {
 
     /// One record: `/company/states/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyStatesById {
-        CompanyStatesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> StatesById {
+        StatesById(self.0.push(id.to_string()))
     }
 
     /// `/company/states/info`.
     #[cfg(feature = "company")]
-    pub fn info(&self) -> CompanyStatesInfo {
-        CompanyStatesInfo(self.0.clone())
+    pub fn info(&self) -> StatesInfo {
+        StatesInfo(self.0.clone())
     }
 }
 
@@ -14382,16 +11703,17 @@ impl CompanyStates {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyStatesById(rt::Node);
+pub struct StatesById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyStatesById {
+impl StatesById {
     /// `GET /company/states/{id}` (`getCompanyStatesById`): Get State.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::State> {
+    pub fn get(&self) -> rt::Call<m::State> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyStatesById",
             "/company/states/{id}",
             rt::NO_BODY,
@@ -14403,7 +11725,7 @@ impl CompanyStatesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::State>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::State>> {
         rt::get_opt(&self.0, "getCompanyStatesById", "/company/states/{id}")
     }
 
@@ -14412,10 +11734,11 @@ impl CompanyStatesById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "company")]
-    pub fn update(&self, body: &m::State) -> rt::ApiFuture<m::State> {
+    pub fn update(&self, body: &m::State) -> rt::Call<m::State> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyStatesById",
             "/company/states/{id}",
             Some(body),
@@ -14428,9 +11751,10 @@ impl CompanyStatesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::State> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::State> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyStatesById",
             "/company/states/{id}",
             patch,
@@ -14440,10 +11764,11 @@ impl CompanyStatesById {
 
     /// `DELETE /company/states/{id}` (`deleteCompanyStatesById`): Delete State.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyStatesById",
             "/company/states/{id}",
             rt::NO_BODY,
@@ -14453,14 +11778,14 @@ impl CompanyStatesById {
 
     /// `/company/states/{id}/info`.
     #[cfg(feature = "company")]
-    pub fn info(&self) -> CompanyStatesByIdInfo {
-        CompanyStatesByIdInfo(self.0.clone())
+    pub fn info(&self) -> StatesByIdInfo {
+        StatesByIdInfo(self.0.clone())
     }
 
     /// `/company/states/{id}/usages`.
     #[cfg(feature = "company")]
-    pub fn usages(&self) -> CompanyStatesByIdUsages {
-        CompanyStatesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> StatesByIdUsages {
+        StatesByIdUsages(self.0.clone())
     }
 }
 
@@ -14469,16 +11794,17 @@ impl CompanyStatesById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyStatesByIdInfo(rt::Node);
+pub struct StatesByIdInfo(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyStatesByIdInfo {
+impl StatesByIdInfo {
     /// `GET /company/states/{id}/info` (`getCompanyStatesByIdInfo`): Get StateInfos.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::StateInfo> {
+    pub fn get(&self) -> rt::Call<m::StateInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyStatesByIdInfo",
             "/company/states/{id}/info",
             rt::NO_BODY,
@@ -14492,42 +11818,17 @@ impl CompanyStatesByIdInfo {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyStatesByIdUsages(rt::Node);
+pub struct StatesByIdUsages(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyStatesByIdUsages {
+impl StatesByIdUsages {
     /// `GET /company/states/{id}/usages` (`getCompanyStatesByIdUsages`): Get List of Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getCompanyStatesByIdUsages",
-            "/company/states/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /company/states/{id}/usages` (`getCompanyStatesByIdUsages`): Get List of Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getCompanyStatesByIdUsages",
-            "/company/states/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /company/states/{id}/usages` (`getCompanyStatesByIdUsages`): Get List of Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getCompanyStatesByIdUsages",
             "/company/states/{id}/usages",
@@ -14537,8 +11838,8 @@ impl CompanyStatesByIdUsages {
 
     /// `/company/states/{id}/usages/list`.
     #[cfg(feature = "company")]
-    pub fn list_node(&self) -> CompanyStatesByIdUsagesList {
-        CompanyStatesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> StatesByIdUsagesList {
+        StatesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -14547,45 +11848,18 @@ impl CompanyStatesByIdUsages {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyStatesByIdUsagesList(rt::Node);
+pub struct StatesByIdUsagesList(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyStatesByIdUsagesList {
+impl StatesByIdUsagesList {
     /// `GET /company/states/{id}/usages/list` (`getCompanyStatesByIdUsagesList`): Get List of
     /// Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getCompanyStatesByIdUsagesList",
-            "/company/states/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /company/states/{id}/usages/list` (`getCompanyStatesByIdUsagesList`): Get List of
-    /// Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getCompanyStatesByIdUsagesList",
-            "/company/states/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /company/states/{id}/usages/list` (`getCompanyStatesByIdUsagesList`): Get List of
-    /// Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getCompanyStatesByIdUsagesList",
             "/company/states/{id}/usages/list",
@@ -14599,42 +11873,17 @@ impl CompanyStatesByIdUsagesList {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyStatesInfo(rt::Node);
+pub struct StatesInfo(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyStatesInfo {
+impl StatesInfo {
     /// `GET /company/states/info` (`getCompanyStatesInfo`): Get List of StateInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::StateInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::StateInfo> {
         rt::list(
-            &self.0,
-            "getCompanyStatesInfo",
-            "/company/states/info",
-            query,
-        )
-    }
-
-    /// `GET /company/states/info` (`getCompanyStatesInfo`): Get List of StateInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::StateInfo> {
-        rt::stream(
-            &self.0,
-            "getCompanyStatesInfo",
-            "/company/states/info",
-            query,
-        )
-    }
-
-    /// `GET /company/states/info` (`getCompanyStatesInfo`): Get List of StateInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::StateInfo>> {
-        rt::pages(
             &self.0,
             "getCompanyStatesInfo",
             "/company/states/info",
@@ -14646,7 +11895,7 @@ impl CompanyStatesInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyStatesInfoCount",
@@ -14661,39 +11910,24 @@ impl CompanyStatesInfo {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyTeamRoles(rt::Node);
+pub struct TeamRoles(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyTeamRoles {
+impl TeamRoles {
     /// `GET /company/teamRoles` (`getCompanyTeamRoles`): Get List of TeamRole.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::TeamRole>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::TeamRole> {
         rt::list(&self.0, "getCompanyTeamRoles", "/company/teamRoles", query)
-    }
-
-    /// `GET /company/teamRoles` (`getCompanyTeamRoles`): Get List of TeamRole.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::TeamRole> {
-        rt::stream(&self.0, "getCompanyTeamRoles", "/company/teamRoles", query)
-    }
-
-    /// `GET /company/teamRoles` (`getCompanyTeamRoles`): Get List of TeamRole.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::TeamRole>> {
-        rt::pages(&self.0, "getCompanyTeamRoles", "/company/teamRoles", query)
     }
 
     /// `GET /company/teamRoles/count` (`getCompanyTeamRolesCount`): Get Count of Usage.
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyTeamRolesCount",
@@ -14706,10 +11940,11 @@ impl CompanyTeamRoles {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn create(&self, body: &m::TeamRole) -> rt::ApiFuture<m::TeamRole> {
+    pub fn create(&self, body: &m::TeamRole) -> rt::Call<m::TeamRole> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyTeamRoles",
             "/company/teamRoles",
             Some(body),
@@ -14719,14 +11954,14 @@ impl CompanyTeamRoles {
 
     /// One record: `/company/teamRoles/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyTeamRolesById {
-        CompanyTeamRolesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> TeamRolesById {
+        TeamRolesById(self.0.push(id.to_string()))
     }
 
     /// `/company/teamRoles/info`.
     #[cfg(feature = "company")]
-    pub fn info(&self) -> CompanyTeamRolesInfo {
-        CompanyTeamRolesInfo(self.0.clone())
+    pub fn info(&self) -> TeamRolesInfo {
+        TeamRolesInfo(self.0.clone())
     }
 }
 
@@ -14735,16 +11970,17 @@ impl CompanyTeamRoles {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyTeamRolesById(rt::Node);
+pub struct TeamRolesById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyTeamRolesById {
+impl TeamRolesById {
     /// `GET /company/teamRoles/{id}` (`getCompanyTeamRolesById`): Get TeamRole.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::TeamRole> {
+    pub fn get(&self) -> rt::Call<m::TeamRole> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyTeamRolesById",
             "/company/teamRoles/{id}",
             rt::NO_BODY,
@@ -14756,7 +11992,7 @@ impl CompanyTeamRolesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::TeamRole>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::TeamRole>> {
         rt::get_opt(
             &self.0,
             "getCompanyTeamRolesById",
@@ -14769,10 +12005,11 @@ impl CompanyTeamRolesById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "company")]
-    pub fn update(&self, body: &m::TeamRole) -> rt::ApiFuture<m::TeamRole> {
+    pub fn update(&self, body: &m::TeamRole) -> rt::Call<m::TeamRole> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyTeamRolesById",
             "/company/teamRoles/{id}",
             Some(body),
@@ -14785,9 +12022,10 @@ impl CompanyTeamRolesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::TeamRole> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::TeamRole> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyTeamRolesById",
             "/company/teamRoles/{id}",
             patch,
@@ -14797,10 +12035,11 @@ impl CompanyTeamRolesById {
 
     /// `DELETE /company/teamRoles/{id}` (`deleteCompanyTeamRolesById`): Delete TeamRole.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyTeamRolesById",
             "/company/teamRoles/{id}",
             rt::NO_BODY,
@@ -14810,14 +12049,14 @@ impl CompanyTeamRolesById {
 
     /// `/company/teamRoles/{id}/info`.
     #[cfg(feature = "company")]
-    pub fn info(&self) -> CompanyTeamRolesByIdInfo {
-        CompanyTeamRolesByIdInfo(self.0.clone())
+    pub fn info(&self) -> TeamRolesByIdInfo {
+        TeamRolesByIdInfo(self.0.clone())
     }
 
     /// `/company/teamRoles/{id}/usages`.
     #[cfg(feature = "company")]
-    pub fn usages(&self) -> CompanyTeamRolesByIdUsages {
-        CompanyTeamRolesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> TeamRolesByIdUsages {
+        TeamRolesByIdUsages(self.0.clone())
     }
 }
 
@@ -14826,16 +12065,17 @@ impl CompanyTeamRolesById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyTeamRolesByIdInfo(rt::Node);
+pub struct TeamRolesByIdInfo(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyTeamRolesByIdInfo {
+impl TeamRolesByIdInfo {
     /// `GET /company/teamRoles/{id}/info` (`getCompanyTeamRolesByIdInfo`): Get TeamRoleInfos.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::TeamRoleInfo> {
+    pub fn get(&self) -> rt::Call<m::TeamRoleInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyTeamRolesByIdInfo",
             "/company/teamRoles/{id}/info",
             rt::NO_BODY,
@@ -14849,45 +12089,18 @@ impl CompanyTeamRolesByIdInfo {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyTeamRolesByIdUsages(rt::Node);
+pub struct TeamRolesByIdUsages(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyTeamRolesByIdUsages {
+impl TeamRolesByIdUsages {
     /// `GET /company/teamRoles/{id}/usages` (`getCompanyTeamRolesByIdUsages`): Get List of Usage
     /// Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getCompanyTeamRolesByIdUsages",
-            "/company/teamRoles/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /company/teamRoles/{id}/usages` (`getCompanyTeamRolesByIdUsages`): Get List of Usage
-    /// Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getCompanyTeamRolesByIdUsages",
-            "/company/teamRoles/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /company/teamRoles/{id}/usages` (`getCompanyTeamRolesByIdUsages`): Get List of Usage
-    /// Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getCompanyTeamRolesByIdUsages",
             "/company/teamRoles/{id}/usages",
@@ -14897,8 +12110,8 @@ impl CompanyTeamRolesByIdUsages {
 
     /// `/company/teamRoles/{id}/usages/list`.
     #[cfg(feature = "company")]
-    pub fn list_node(&self) -> CompanyTeamRolesByIdUsagesList {
-        CompanyTeamRolesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> TeamRolesByIdUsagesList {
+        TeamRolesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -14907,45 +12120,18 @@ impl CompanyTeamRolesByIdUsages {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyTeamRolesByIdUsagesList(rt::Node);
+pub struct TeamRolesByIdUsagesList(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyTeamRolesByIdUsagesList {
+impl TeamRolesByIdUsagesList {
     /// `GET /company/teamRoles/{id}/usages/list` (`getCompanyTeamRolesByIdUsagesList`): Get List of
     /// Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getCompanyTeamRolesByIdUsagesList",
-            "/company/teamRoles/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /company/teamRoles/{id}/usages/list` (`getCompanyTeamRolesByIdUsagesList`): Get List of
-    /// Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getCompanyTeamRolesByIdUsagesList",
-            "/company/teamRoles/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /company/teamRoles/{id}/usages/list` (`getCompanyTeamRolesByIdUsagesList`): Get List of
-    /// Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getCompanyTeamRolesByIdUsagesList",
             "/company/teamRoles/{id}/usages/list",
@@ -14959,42 +12145,17 @@ impl CompanyTeamRolesByIdUsagesList {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyTeamRolesInfo(rt::Node);
+pub struct TeamRolesInfo(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyTeamRolesInfo {
+impl TeamRolesInfo {
     /// `GET /company/teamRoles/info` (`getCompanyTeamRolesInfo`): Get List of TeamRoleInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::TeamRoleInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::TeamRoleInfo> {
         rt::list(
-            &self.0,
-            "getCompanyTeamRolesInfo",
-            "/company/teamRoles/info",
-            query,
-        )
-    }
-
-    /// `GET /company/teamRoles/info` (`getCompanyTeamRolesInfo`): Get List of TeamRoleInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::TeamRoleInfo> {
-        rt::stream(
-            &self.0,
-            "getCompanyTeamRolesInfo",
-            "/company/teamRoles/info",
-            query,
-        )
-    }
-
-    /// `GET /company/teamRoles/info` (`getCompanyTeamRolesInfo`): Get List of TeamRoleInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::TeamRoleInfo>> {
-        rt::pages(
             &self.0,
             "getCompanyTeamRolesInfo",
             "/company/teamRoles/info",
@@ -15007,7 +12168,7 @@ impl CompanyTeamRolesInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyTeamRolesInfoCount",
@@ -15022,39 +12183,24 @@ impl CompanyTeamRolesInfo {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyTracks(rt::Node);
+pub struct Tracks(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyTracks {
+impl Tracks {
     /// `GET /company/tracks` (`getCompanyTracks`): Get List of Track.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Track>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Track> {
         rt::list(&self.0, "getCompanyTracks", "/company/tracks", query)
-    }
-
-    /// `GET /company/tracks` (`getCompanyTracks`): Get List of Track.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Track> {
-        rt::stream(&self.0, "getCompanyTracks", "/company/tracks", query)
-    }
-
-    /// `GET /company/tracks` (`getCompanyTracks`): Get List of Track.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Track>> {
-        rt::pages(&self.0, "getCompanyTracks", "/company/tracks", query)
     }
 
     /// `GET /company/tracks/count` (`getCompanyTracksCount`): Get Count of Track.
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyTracksCount",
@@ -15067,10 +12213,11 @@ impl CompanyTracks {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn create(&self, body: &m::Track) -> rt::ApiFuture<m::Track> {
+    pub fn create(&self, body: &m::Track) -> rt::Call<m::Track> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyTracks",
             "/company/tracks",
             Some(body),
@@ -15080,8 +12227,8 @@ impl CompanyTracks {
 
     /// One record: `/company/tracks/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyTracksById {
-        CompanyTracksById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> TracksById {
+        TracksById(self.0.push(id.to_string()))
     }
 }
 
@@ -15090,16 +12237,17 @@ impl CompanyTracks {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyTracksById(rt::Node);
+pub struct TracksById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyTracksById {
+impl TracksById {
     /// `GET /company/tracks/{id}` (`getCompanyTracksById`): Get Track.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::Track> {
+    pub fn get(&self) -> rt::Call<m::Track> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyTracksById",
             "/company/tracks/{id}",
             rt::NO_BODY,
@@ -15111,7 +12259,7 @@ impl CompanyTracksById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Track>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Track>> {
         rt::get_opt(&self.0, "getCompanyTracksById", "/company/tracks/{id}")
     }
 
@@ -15120,10 +12268,11 @@ impl CompanyTracksById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "company")]
-    pub fn update(&self, body: &m::Track) -> rt::ApiFuture<m::Track> {
+    pub fn update(&self, body: &m::Track) -> rt::Call<m::Track> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyTracksById",
             "/company/tracks/{id}",
             Some(body),
@@ -15136,9 +12285,10 @@ impl CompanyTracksById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Track> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Track> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchCompanyTracksById",
             "/company/tracks/{id}",
             patch,
@@ -15148,10 +12298,11 @@ impl CompanyTracksById {
 
     /// `DELETE /company/tracks/{id}` (`deleteCompanyTracksById`): Delete Track.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyTracksById",
             "/company/tracks/{id}",
             rt::NO_BODY,
@@ -15161,8 +12312,8 @@ impl CompanyTracksById {
 
     /// `/company/tracks/{id}/actions`.
     #[cfg(feature = "company")]
-    pub fn actions(&self) -> CompanyTracksByIdActions {
-        CompanyTracksByIdActions(self.0.clone())
+    pub fn actions(&self) -> TracksByIdActions {
+        TracksByIdActions(self.0.clone())
     }
 }
 
@@ -15171,45 +12322,18 @@ impl CompanyTracksById {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyTracksByIdActions(rt::Node);
+pub struct TracksByIdActions(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyTracksByIdActions {
+impl TracksByIdActions {
     /// `GET /company/tracks/{parentId}/actions` (`getCompanyTracksByParentIdActions`): Get List of
     /// TrackAction.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "company")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::TrackAction>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::TrackAction> {
         rt::list(
-            &self.0,
-            "getCompanyTracksByParentIdActions",
-            "/company/tracks/{parentId}/actions",
-            query,
-        )
-    }
-
-    /// `GET /company/tracks/{parentId}/actions` (`getCompanyTracksByParentIdActions`): Get List of
-    /// TrackAction.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "company")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::TrackAction> {
-        rt::stream(
-            &self.0,
-            "getCompanyTracksByParentIdActions",
-            "/company/tracks/{parentId}/actions",
-            query,
-        )
-    }
-
-    /// `GET /company/tracks/{parentId}/actions` (`getCompanyTracksByParentIdActions`): Get List of
-    /// TrackAction.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "company")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::TrackAction>> {
-        rt::pages(
             &self.0,
             "getCompanyTracksByParentIdActions",
             "/company/tracks/{parentId}/actions",
@@ -15222,7 +12346,7 @@ impl CompanyTracksByIdActions {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "company")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getCompanyTracksByParentIdActionsCount",
@@ -15236,10 +12360,11 @@ impl CompanyTracksByIdActions {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn create(&self, body: &m::TrackAction) -> rt::ApiFuture<m::TrackAction> {
+    pub fn create(&self, body: &m::TrackAction) -> rt::Call<m::TrackAction> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postCompanyTracksByParentIdActions",
             "/company/tracks/{parentId}/actions",
             Some(body),
@@ -15249,8 +12374,8 @@ impl CompanyTracksByIdActions {
 
     /// One record: `/company/tracks/{id}/actions/{id}`.
     #[cfg(feature = "company")]
-    pub fn id(&self, id: i32) -> CompanyTracksByIdActionsById {
-        CompanyTracksByIdActionsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> TracksByIdActionsById {
+        TracksByIdActionsById(self.0.push(id.to_string()))
     }
 }
 
@@ -15259,17 +12384,18 @@ impl CompanyTracksByIdActions {
 /// Available with the `company` feature.
 #[cfg(feature = "company")]
 #[derive(Clone, Debug)]
-pub struct CompanyTracksByIdActionsById(rt::Node);
+pub struct TracksByIdActionsById(rt::Node);
 
 #[cfg(feature = "company")]
-impl CompanyTracksByIdActionsById {
+impl TracksByIdActionsById {
     /// `GET /company/tracks/{parentId}/actions/{id}` (`getCompanyTracksByParentIdActionsById`): Get
     /// TrackAction.
     #[cfg(feature = "company")]
-    pub fn get(&self) -> rt::ApiFuture<m::TrackAction> {
+    pub fn get(&self) -> rt::Call<m::TrackAction> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getCompanyTracksByParentIdActionsById",
             "/company/tracks/{parentId}/actions/{id}",
             rt::NO_BODY,
@@ -15282,7 +12408,7 @@ impl CompanyTracksByIdActionsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "company")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::TrackAction>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::TrackAction>> {
         rt::get_opt(
             &self.0,
             "getCompanyTracksByParentIdActionsById",
@@ -15296,10 +12422,11 @@ impl CompanyTracksByIdActionsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "company")]
-    pub fn update(&self, body: &m::TrackAction) -> rt::ApiFuture<m::TrackAction> {
+    pub fn update(&self, body: &m::TrackAction) -> rt::Call<m::TrackAction> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putCompanyTracksByParentIdActionsById",
             "/company/tracks/{parentId}/actions/{id}",
             Some(body),
@@ -15312,10 +12439,11 @@ impl CompanyTracksByIdActionsById {
     ///
     /// Not retried after an answer that may have been lost.
     #[cfg(feature = "company")]
-    pub fn patch(&self) -> rt::ApiFuture<m::TrackAction> {
+    pub fn patch(&self) -> rt::Call<m::TrackAction> {
         rt::json(
             &self.0,
             rt::PATCH,
+            rt::NON_IDEMPOTENT,
             "patchCompanyTracksByParentIdActionsById",
             "/company/tracks/{parentId}/actions/{id}",
             rt::NO_BODY,
@@ -15326,10 +12454,11 @@ impl CompanyTracksByIdActionsById {
     /// `DELETE /company/tracks/{parentId}/actions/{id}`
     /// (`deleteCompanyTracksByParentIdActionsById`): Delete TrackAction.
     #[cfg(feature = "company")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteCompanyTracksByParentIdActionsById",
             "/company/tracks/{parentId}/actions/{id}",
             rt::NO_BODY,

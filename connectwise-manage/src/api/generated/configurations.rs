@@ -10,8 +10,8 @@ impl crate::Client {
     /// Handle for the paths under `/configurations` (part of the `company` area).
     ///
     /// Available with the `company` feature.
-    pub fn configurations(&self) -> ConfigurationsArea {
-        ConfigurationsArea(rt::Node::root(self))
+    pub fn configurations(&self) -> Area {
+        Area(rt::Node::root(self))
     }
 }
 
@@ -19,12 +19,12 @@ impl crate::Client {
 ///
 /// Available with the `company` feature.
 #[derive(Clone, Debug)]
-pub struct ConfigurationsArea(rt::Node);
+pub struct Area(rt::Node);
 
-impl ConfigurationsArea {
+impl Area {
     /// `/configurations/types`.
-    pub fn types(&self) -> ConfigurationsTypes {
-        ConfigurationsTypes(self.0.clone())
+    pub fn types(&self) -> Types {
+        Types(self.0.clone())
     }
 }
 
@@ -32,17 +32,17 @@ impl ConfigurationsArea {
 ///
 /// Available with the `company` feature.
 #[derive(Clone, Debug)]
-pub struct ConfigurationsTypes(rt::Node);
+pub struct Types(rt::Node);
 
-impl ConfigurationsTypes {
+impl Types {
     /// One record: `/configurations/types/{id}`.
-    pub fn id(&self, id: i32) -> ConfigurationsTypesById {
-        ConfigurationsTypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> TypesById {
+        TypesById(self.0.push(id.to_string()))
     }
 
     /// `/configurations/types/info`.
-    pub fn info(&self) -> ConfigurationsTypesInfo {
-        ConfigurationsTypesInfo(self.0.clone())
+    pub fn info(&self) -> TypesInfo {
+        TypesInfo(self.0.clone())
     }
 }
 
@@ -50,12 +50,12 @@ impl ConfigurationsTypes {
 ///
 /// Available with the `company` feature.
 #[derive(Clone, Debug)]
-pub struct ConfigurationsTypesById(rt::Node);
+pub struct TypesById(rt::Node);
 
-impl ConfigurationsTypesById {
+impl TypesById {
     /// `/configurations/types/{id}/questions`.
-    pub fn questions(&self) -> ConfigurationsTypesByIdQuestions {
-        ConfigurationsTypesByIdQuestions(self.0.clone())
+    pub fn questions(&self) -> TypesByIdQuestions {
+        TypesByIdQuestions(self.0.clone())
     }
 }
 
@@ -63,17 +63,17 @@ impl ConfigurationsTypesById {
 ///
 /// Available with the `company` feature.
 #[derive(Clone, Debug)]
-pub struct ConfigurationsTypesByIdQuestions(rt::Node);
+pub struct TypesByIdQuestions(rt::Node);
 
-impl ConfigurationsTypesByIdQuestions {
+impl TypesByIdQuestions {
     /// One record: `/configurations/types/{id}/questions/{id}`.
-    pub fn id(&self, id: i32) -> ConfigurationsTypesByIdQuestionsById {
-        ConfigurationsTypesByIdQuestionsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> TypesByIdQuestionsById {
+        TypesByIdQuestionsById(self.0.push(id.to_string()))
     }
 
     /// `/configurations/types/{id}/questions/info`.
-    pub fn info(&self) -> ConfigurationsTypesByIdQuestionsInfo {
-        ConfigurationsTypesByIdQuestionsInfo(self.0.clone())
+    pub fn info(&self) -> TypesByIdQuestionsInfo {
+        TypesByIdQuestionsInfo(self.0.clone())
     }
 }
 
@@ -81,17 +81,17 @@ impl ConfigurationsTypesByIdQuestions {
 ///
 /// Available with the `company` feature.
 #[derive(Clone, Debug)]
-pub struct ConfigurationsTypesByIdQuestionsById(rt::Node);
+pub struct TypesByIdQuestionsById(rt::Node);
 
-impl ConfigurationsTypesByIdQuestionsById {
+impl TypesByIdQuestionsById {
     /// `/configurations/types/{id}/questions/{id}/info`.
-    pub fn info(&self) -> ConfigurationsTypesByIdQuestionsByIdInfo {
-        ConfigurationsTypesByIdQuestionsByIdInfo(self.0.clone())
+    pub fn info(&self) -> TypesByIdQuestionsByIdInfo {
+        TypesByIdQuestionsByIdInfo(self.0.clone())
     }
 
     /// `/configurations/types/{id}/questions/{id}/values`.
-    pub fn values(&self) -> ConfigurationsTypesByIdQuestionsByIdValues {
-        ConfigurationsTypesByIdQuestionsByIdValues(self.0.clone())
+    pub fn values(&self) -> TypesByIdQuestionsByIdValues {
+        TypesByIdQuestionsByIdValues(self.0.clone())
     }
 }
 
@@ -99,15 +99,16 @@ impl ConfigurationsTypesByIdQuestionsById {
 ///
 /// Available with the `company` feature.
 #[derive(Clone, Debug)]
-pub struct ConfigurationsTypesByIdQuestionsByIdInfo(rt::Node);
+pub struct TypesByIdQuestionsByIdInfo(rt::Node);
 
-impl ConfigurationsTypesByIdQuestionsByIdInfo {
+impl TypesByIdQuestionsByIdInfo {
     /// `GET /configurations/types/{parentId}/questions/{id}/info`
     /// (`getConfigurationsTypesByParentIdQuestionsByIdInfo`): Get ConfigurationTypeQuestionInfo.
-    pub fn get(&self) -> rt::ApiFuture<m::ConfigurationTypeQuestionInfo> {
+    pub fn get(&self) -> rt::Call<m::ConfigurationTypeQuestionInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getConfigurationsTypesByParentIdQuestionsByIdInfo",
             "/configurations/types/{parentId}/questions/{id}/info",
             rt::NO_BODY,
@@ -120,17 +121,17 @@ impl ConfigurationsTypesByIdQuestionsByIdInfo {
 ///
 /// Available with the `company` feature.
 #[derive(Clone, Debug)]
-pub struct ConfigurationsTypesByIdQuestionsByIdValues(rt::Node);
+pub struct TypesByIdQuestionsByIdValues(rt::Node);
 
-impl ConfigurationsTypesByIdQuestionsByIdValues {
+impl TypesByIdQuestionsByIdValues {
     /// One record: `/configurations/types/{id}/questions/{id}/values/{id}`.
-    pub fn id(&self, id: i32) -> ConfigurationsTypesByIdQuestionsByIdValuesById {
-        ConfigurationsTypesByIdQuestionsByIdValuesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> TypesByIdQuestionsByIdValuesById {
+        TypesByIdQuestionsByIdValuesById(self.0.push(id.to_string()))
     }
 
     /// `/configurations/types/{id}/questions/{id}/values/info`.
-    pub fn info(&self) -> ConfigurationsTypesByIdQuestionsByIdValuesInfo {
-        ConfigurationsTypesByIdQuestionsByIdValuesInfo(self.0.clone())
+    pub fn info(&self) -> TypesByIdQuestionsByIdValuesInfo {
+        TypesByIdQuestionsByIdValuesInfo(self.0.clone())
     }
 }
 
@@ -138,12 +139,12 @@ impl ConfigurationsTypesByIdQuestionsByIdValues {
 ///
 /// Available with the `company` feature.
 #[derive(Clone, Debug)]
-pub struct ConfigurationsTypesByIdQuestionsByIdValuesById(rt::Node);
+pub struct TypesByIdQuestionsByIdValuesById(rt::Node);
 
-impl ConfigurationsTypesByIdQuestionsByIdValuesById {
+impl TypesByIdQuestionsByIdValuesById {
     /// `/configurations/types/{id}/questions/{id}/values/{id}/info`.
-    pub fn info(&self) -> ConfigurationsTypesByIdQuestionsByIdValuesByIdInfo {
-        ConfigurationsTypesByIdQuestionsByIdValuesByIdInfo(self.0.clone())
+    pub fn info(&self) -> TypesByIdQuestionsByIdValuesByIdInfo {
+        TypesByIdQuestionsByIdValuesByIdInfo(self.0.clone())
     }
 }
 
@@ -151,16 +152,17 @@ impl ConfigurationsTypesByIdQuestionsByIdValuesById {
 ///
 /// Available with the `company` feature.
 #[derive(Clone, Debug)]
-pub struct ConfigurationsTypesByIdQuestionsByIdValuesByIdInfo(rt::Node);
+pub struct TypesByIdQuestionsByIdValuesByIdInfo(rt::Node);
 
-impl ConfigurationsTypesByIdQuestionsByIdValuesByIdInfo {
+impl TypesByIdQuestionsByIdValuesByIdInfo {
     /// `GET /configurations/types/{grandparentId}/questions/{parentId}/values/{id}/info`
     /// (`getConfigurationsTypesByGrandparentIdQuestionsByParentIdValuesByIdInfo`): Get
     /// ConfigurationTypeQuestionValueInfo.
-    pub fn get(&self) -> rt::ApiFuture<m::ConfigurationTypeQuestionInfo> {
+    pub fn get(&self) -> rt::Call<m::ConfigurationTypeQuestionInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getConfigurationsTypesByGrandparentIdQuestionsByParentIdValuesByIdInfo",
             "/configurations/types/{grandparentId}/questions/{parentId}/values/{id}/info",
             rt::NO_BODY,
@@ -173,53 +175,17 @@ impl ConfigurationsTypesByIdQuestionsByIdValuesByIdInfo {
 ///
 /// Available with the `company` feature.
 #[derive(Clone, Debug)]
-pub struct ConfigurationsTypesByIdQuestionsByIdValuesInfo(rt::Node);
+pub struct TypesByIdQuestionsByIdValuesInfo(rt::Node);
 
-impl ConfigurationsTypesByIdQuestionsByIdValuesInfo {
+impl TypesByIdQuestionsByIdValuesInfo {
     /// `GET /configurations/types/{grandparentId}/questions/{parentId}/values/info`
     /// (`getConfigurationsTypesByGrandparentIdQuestionsByParentIdValuesInfo`): Get
     /// ConfigurationTypeQuestionValueInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiFuture<Vec<m::ConfigurationTypeQuestionValueInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ConfigurationTypeQuestionValueInfo> {
         rt::list(
-            &self.0,
-            "getConfigurationsTypesByGrandparentIdQuestionsByParentIdValuesInfo",
-            "/configurations/types/{grandparentId}/questions/{parentId}/values/info",
-            query,
-        )
-    }
-
-    /// `GET /configurations/types/{grandparentId}/questions/{parentId}/values/info`
-    /// (`getConfigurationsTypesByGrandparentIdQuestionsByParentIdValuesInfo`): Get
-    /// ConfigurationTypeQuestionValueInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<m::ConfigurationTypeQuestionValueInfo> {
-        rt::stream(
-            &self.0,
-            "getConfigurationsTypesByGrandparentIdQuestionsByParentIdValuesInfo",
-            "/configurations/types/{grandparentId}/questions/{parentId}/values/info",
-            query,
-        )
-    }
-
-    /// `GET /configurations/types/{grandparentId}/questions/{parentId}/values/info`
-    /// (`getConfigurationsTypesByGrandparentIdQuestionsByParentIdValuesInfo`): Get
-    /// ConfigurationTypeQuestionValueInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ConfigurationTypeQuestionValueInfo>> {
-        rt::pages(
             &self.0,
             "getConfigurationsTypesByGrandparentIdQuestionsByParentIdValuesInfo",
             "/configurations/types/{grandparentId}/questions/{parentId}/values/info",
@@ -232,7 +198,7 @@ impl ConfigurationsTypesByIdQuestionsByIdValuesInfo {
     /// ConfigurationTypeQuestionValueInfos.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getConfigurationsTypesByGrandparentIdQuestionsByParentIdValuesInfoCount",
@@ -246,50 +212,17 @@ impl ConfigurationsTypesByIdQuestionsByIdValuesInfo {
 ///
 /// Available with the `company` feature.
 #[derive(Clone, Debug)]
-pub struct ConfigurationsTypesByIdQuestionsInfo(rt::Node);
+pub struct TypesByIdQuestionsInfo(rt::Node);
 
-impl ConfigurationsTypesByIdQuestionsInfo {
+impl TypesByIdQuestionsInfo {
     /// `GET /configurations/types/{parentId}/questions/info`
     /// (`getConfigurationsTypesByParentIdQuestionsInfo`): Get List of
     /// ConfigurationTypeQuestionInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiFuture<Vec<m::ConfigurationTypeQuestionInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ConfigurationTypeQuestionInfo> {
         rt::list(
-            &self.0,
-            "getConfigurationsTypesByParentIdQuestionsInfo",
-            "/configurations/types/{parentId}/questions/info",
-            query,
-        )
-    }
-
-    /// `GET /configurations/types/{parentId}/questions/info`
-    /// (`getConfigurationsTypesByParentIdQuestionsInfo`): Get List of
-    /// ConfigurationTypeQuestionInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ConfigurationTypeQuestionInfo> {
-        rt::stream(
-            &self.0,
-            "getConfigurationsTypesByParentIdQuestionsInfo",
-            "/configurations/types/{parentId}/questions/info",
-            query,
-        )
-    }
-
-    /// `GET /configurations/types/{parentId}/questions/info`
-    /// (`getConfigurationsTypesByParentIdQuestionsInfo`): Get List of
-    /// ConfigurationTypeQuestionInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ConfigurationTypeQuestionInfo>> {
-        rt::pages(
             &self.0,
             "getConfigurationsTypesByParentIdQuestionsInfo",
             "/configurations/types/{parentId}/questions/info",
@@ -302,7 +235,7 @@ impl ConfigurationsTypesByIdQuestionsInfo {
     /// ConfigurationTypeQuestionInfos.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getConfigurationsTypesByParentIdQuestionsInfoCount",
@@ -316,44 +249,16 @@ impl ConfigurationsTypesByIdQuestionsInfo {
 ///
 /// Available with the `company` feature.
 #[derive(Clone, Debug)]
-pub struct ConfigurationsTypesInfo(rt::Node);
+pub struct TypesInfo(rt::Node);
 
-impl ConfigurationsTypesInfo {
+impl TypesInfo {
     /// `GET /configurations/types/info` (`getConfigurationsTypesInfo`): Get List of
     /// ConfigurationTypeInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ConfigurationTypeInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ConfigurationTypeInfo> {
         rt::list(
-            &self.0,
-            "getConfigurationsTypesInfo",
-            "/configurations/types/info",
-            query,
-        )
-    }
-
-    /// `GET /configurations/types/info` (`getConfigurationsTypesInfo`): Get List of
-    /// ConfigurationTypeInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ConfigurationTypeInfo> {
-        rt::stream(
-            &self.0,
-            "getConfigurationsTypesInfo",
-            "/configurations/types/info",
-            query,
-        )
-    }
-
-    /// `GET /configurations/types/info` (`getConfigurationsTypesInfo`): Get List of
-    /// ConfigurationTypeInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ConfigurationTypeInfo>> {
-        rt::pages(
             &self.0,
             "getConfigurationsTypesInfo",
             "/configurations/types/info",
@@ -365,7 +270,7 @@ impl ConfigurationsTypesInfo {
     /// AddressFormatInfos.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getConfigurationsTypesInfoCount",

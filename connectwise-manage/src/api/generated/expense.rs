@@ -10,8 +10,8 @@ impl crate::Client {
     /// Handle for the paths under `/expense` (the `expense` area).
     ///
     /// Available with the `expense` feature.
-    pub fn expense(&self) -> ExpenseArea {
-        ExpenseArea(rt::Node::root(self))
+    pub fn expense(&self) -> Area {
+        Area(rt::Node::root(self))
     }
 }
 
@@ -19,37 +19,37 @@ impl crate::Client {
 ///
 /// Available with the `expense` feature.
 #[derive(Clone, Debug)]
-pub struct ExpenseArea(rt::Node);
+pub struct Area(rt::Node);
 
-impl ExpenseArea {
+impl Area {
     /// `/expense/classifications`.
-    pub fn classifications(&self) -> ExpenseClassifications {
-        ExpenseClassifications(self.0.clone())
+    pub fn classifications(&self) -> Classifications {
+        Classifications(self.0.clone())
     }
 
     /// `/expense/entries`.
-    pub fn entries(&self) -> ExpenseEntries {
-        ExpenseEntries(self.0.clone())
+    pub fn entries(&self) -> Entries {
+        Entries(self.0.clone())
     }
 
     /// `/expense/info`.
-    pub fn info(&self) -> ExpenseInfo {
-        ExpenseInfo(self.0.clone())
+    pub fn info(&self) -> Info {
+        Info(self.0.clone())
     }
 
     /// `/expense/paymentTypes`.
-    pub fn payment_types(&self) -> ExpensePaymentTypes {
-        ExpensePaymentTypes(self.0.clone())
+    pub fn payment_types(&self) -> PaymentTypes {
+        PaymentTypes(self.0.clone())
     }
 
     /// `/expense/reports`.
-    pub fn reports(&self) -> ExpenseReports {
-        ExpenseReports(self.0.clone())
+    pub fn reports(&self) -> Reports {
+        Reports(self.0.clone())
     }
 
     /// `/expense/types`.
-    pub fn types(&self) -> ExpenseTypes {
-        ExpenseTypes(self.0.clone())
+    pub fn types(&self) -> Types {
+        Types(self.0.clone())
     }
 }
 
@@ -57,38 +57,15 @@ impl ExpenseArea {
 ///
 /// Available with the `expense` feature.
 #[derive(Clone, Debug)]
-pub struct ExpenseClassifications(rt::Node);
+pub struct Classifications(rt::Node);
 
-impl ExpenseClassifications {
+impl Classifications {
     /// `GET /expense/classifications` (`getExpenseClassifications`): Get List of Classification.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Classification>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Classification> {
         rt::list(
-            &self.0,
-            "getExpenseClassifications",
-            "/expense/classifications",
-            query,
-        )
-    }
-
-    /// `GET /expense/classifications` (`getExpenseClassifications`): Get List of Classification.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Classification> {
-        rt::stream(
-            &self.0,
-            "getExpenseClassifications",
-            "/expense/classifications",
-            query,
-        )
-    }
-
-    /// `GET /expense/classifications` (`getExpenseClassifications`): Get List of Classification.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Classification>> {
-        rt::pages(
             &self.0,
             "getExpenseClassifications",
             "/expense/classifications",
@@ -100,7 +77,7 @@ impl ExpenseClassifications {
     /// Classification.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getExpenseClassificationsCount",
@@ -110,8 +87,8 @@ impl ExpenseClassifications {
     }
 
     /// One record: `/expense/classifications/{id}`.
-    pub fn id(&self, id: i32) -> ExpenseClassificationsById {
-        ExpenseClassificationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ClassificationsById {
+        ClassificationsById(self.0.push(id.to_string()))
     }
 }
 
@@ -119,14 +96,15 @@ impl ExpenseClassifications {
 ///
 /// Available with the `expense` feature.
 #[derive(Clone, Debug)]
-pub struct ExpenseClassificationsById(rt::Node);
+pub struct ClassificationsById(rt::Node);
 
-impl ExpenseClassificationsById {
+impl ClassificationsById {
     /// `GET /expense/classifications/{id}` (`getExpenseClassificationsById`): Get Classification.
-    pub fn get(&self) -> rt::ApiFuture<m::Classification> {
+    pub fn get(&self) -> rt::Call<m::Classification> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getExpenseClassificationsById",
             "/expense/classifications/{id}",
             rt::NO_BODY,
@@ -137,7 +115,7 @@ impl ExpenseClassificationsById {
     /// `GET /expense/classifications/{id}` (`getExpenseClassificationsById`): Get Classification.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Classification>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Classification>> {
         rt::get_opt(
             &self.0,
             "getExpenseClassificationsById",
@@ -150,34 +128,21 @@ impl ExpenseClassificationsById {
 ///
 /// Available with the `expense` feature.
 #[derive(Clone, Debug)]
-pub struct ExpenseEntries(rt::Node);
+pub struct Entries(rt::Node);
 
-impl ExpenseEntries {
+impl Entries {
     /// `GET /expense/entries` (`getExpenseEntries`): Get List of ExpenseEntry.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ExpenseEntry>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ExpenseEntry> {
         rt::list(&self.0, "getExpenseEntries", "/expense/entries", query)
-    }
-
-    /// `GET /expense/entries` (`getExpenseEntries`): Get List of ExpenseEntry.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ExpenseEntry> {
-        rt::stream(&self.0, "getExpenseEntries", "/expense/entries", query)
-    }
-
-    /// `GET /expense/entries` (`getExpenseEntries`): Get List of ExpenseEntry.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ExpenseEntry>> {
-        rt::pages(&self.0, "getExpenseEntries", "/expense/entries", query)
     }
 
     /// `GET /expense/entries/count` (`getExpenseEntriesCount`): Get Count of ExpenseEntry.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getExpenseEntriesCount",
@@ -189,10 +154,11 @@ impl ExpenseEntries {
     /// `POST /expense/entries` (`postExpenseEntries`): Post ExpenseEntry.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::ExpenseEntry) -> rt::ApiFuture<m::ExpenseEntry> {
+    pub fn create(&self, body: &m::ExpenseEntry) -> rt::Call<m::ExpenseEntry> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postExpenseEntries",
             "/expense/entries",
             Some(body),
@@ -201,8 +167,8 @@ impl ExpenseEntries {
     }
 
     /// One record: `/expense/entries/{id}`.
-    pub fn id(&self, id: i32) -> ExpenseEntriesById {
-        ExpenseEntriesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> EntriesById {
+        EntriesById(self.0.push(id.to_string()))
     }
 }
 
@@ -210,14 +176,15 @@ impl ExpenseEntries {
 ///
 /// Available with the `expense` feature.
 #[derive(Clone, Debug)]
-pub struct ExpenseEntriesById(rt::Node);
+pub struct EntriesById(rt::Node);
 
-impl ExpenseEntriesById {
+impl EntriesById {
     /// `GET /expense/entries/{id}` (`getExpenseEntriesById`): Get ExpenseEntry.
-    pub fn get(&self) -> rt::ApiFuture<m::ExpenseEntry> {
+    pub fn get(&self) -> rt::Call<m::ExpenseEntry> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getExpenseEntriesById",
             "/expense/entries/{id}",
             rt::NO_BODY,
@@ -228,7 +195,7 @@ impl ExpenseEntriesById {
     /// `GET /expense/entries/{id}` (`getExpenseEntriesById`): Get ExpenseEntry.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ExpenseEntry>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ExpenseEntry>> {
         rt::get_opt(&self.0, "getExpenseEntriesById", "/expense/entries/{id}")
     }
 
@@ -236,10 +203,11 @@ impl ExpenseEntriesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::ExpenseEntry) -> rt::ApiFuture<m::ExpenseEntry> {
+    pub fn update(&self, body: &m::ExpenseEntry) -> rt::Call<m::ExpenseEntry> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putExpenseEntriesById",
             "/expense/entries/{id}",
             Some(body),
@@ -251,9 +219,10 @@ impl ExpenseEntriesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ExpenseEntry> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ExpenseEntry> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchExpenseEntriesById",
             "/expense/entries/{id}",
             patch,
@@ -262,10 +231,11 @@ impl ExpenseEntriesById {
     }
 
     /// `DELETE /expense/entries/{id}` (`deleteExpenseEntriesById`): Delete ExpenseEntry.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteExpenseEntriesById",
             "/expense/entries/{id}",
             rt::NO_BODY,
@@ -274,8 +244,8 @@ impl ExpenseEntriesById {
     }
 
     /// `/expense/entries/{id}/audits`.
-    pub fn audits(&self) -> ExpenseEntriesByIdAudits {
-        ExpenseEntriesByIdAudits(self.0.clone())
+    pub fn audits(&self) -> EntriesByIdAudits {
+        EntriesByIdAudits(self.0.clone())
     }
 }
 
@@ -283,41 +253,16 @@ impl ExpenseEntriesById {
 ///
 /// Available with the `expense` feature.
 #[derive(Clone, Debug)]
-pub struct ExpenseEntriesByIdAudits(rt::Node);
+pub struct EntriesByIdAudits(rt::Node);
 
-impl ExpenseEntriesByIdAudits {
+impl EntriesByIdAudits {
     /// `GET /expense/entries/{parentId}/audits` (`getExpenseEntriesByParentIdAudits`): Get List of
     /// ExpenseEntryAudit.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ExpenseEntryAudit>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ExpenseEntryAudit> {
         rt::list(
-            &self.0,
-            "getExpenseEntriesByParentIdAudits",
-            "/expense/entries/{parentId}/audits",
-            query,
-        )
-    }
-
-    /// `GET /expense/entries/{parentId}/audits` (`getExpenseEntriesByParentIdAudits`): Get List of
-    /// ExpenseEntryAudit.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ExpenseEntryAudit> {
-        rt::stream(
-            &self.0,
-            "getExpenseEntriesByParentIdAudits",
-            "/expense/entries/{parentId}/audits",
-            query,
-        )
-    }
-
-    /// `GET /expense/entries/{parentId}/audits` (`getExpenseEntriesByParentIdAudits`): Get List of
-    /// ExpenseEntryAudit.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ExpenseEntryAudit>> {
-        rt::pages(
             &self.0,
             "getExpenseEntriesByParentIdAudits",
             "/expense/entries/{parentId}/audits",
@@ -329,7 +274,7 @@ impl ExpenseEntriesByIdAudits {
     /// Get Count of ExpenseEntryAudit.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getExpenseEntriesByParentIdAuditsCount",
@@ -339,8 +284,8 @@ impl ExpenseEntriesByIdAudits {
     }
 
     /// One record: `/expense/entries/{id}/audits/{id}`.
-    pub fn id(&self, id: i32) -> ExpenseEntriesByIdAuditsById {
-        ExpenseEntriesByIdAuditsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> EntriesByIdAuditsById {
+        EntriesByIdAuditsById(self.0.push(id.to_string()))
     }
 }
 
@@ -348,15 +293,16 @@ impl ExpenseEntriesByIdAudits {
 ///
 /// Available with the `expense` feature.
 #[derive(Clone, Debug)]
-pub struct ExpenseEntriesByIdAuditsById(rt::Node);
+pub struct EntriesByIdAuditsById(rt::Node);
 
-impl ExpenseEntriesByIdAuditsById {
+impl EntriesByIdAuditsById {
     /// `GET /expense/entries/{parentId}/audits/{id}` (`getExpenseEntriesByParentIdAuditsById`): Get
     /// ExpenseEntryAudit.
-    pub fn get(&self) -> rt::ApiFuture<m::ExpenseEntryAudit> {
+    pub fn get(&self) -> rt::Call<m::ExpenseEntryAudit> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getExpenseEntriesByParentIdAuditsById",
             "/expense/entries/{parentId}/audits/{id}",
             rt::NO_BODY,
@@ -368,7 +314,7 @@ impl ExpenseEntriesByIdAuditsById {
     /// ExpenseEntryAudit.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ExpenseEntryAudit>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ExpenseEntryAudit>> {
         rt::get_opt(
             &self.0,
             "getExpenseEntriesByParentIdAuditsById",
@@ -381,12 +327,12 @@ impl ExpenseEntriesByIdAuditsById {
 ///
 /// Available with the `expense` feature.
 #[derive(Clone, Debug)]
-pub struct ExpenseInfo(rt::Node);
+pub struct Info(rt::Node);
 
-impl ExpenseInfo {
+impl Info {
     /// `/expense/info/taxTypes`.
-    pub fn tax_types(&self) -> ExpenseInfoTaxTypes {
-        ExpenseInfoTaxTypes(self.0.clone())
+    pub fn tax_types(&self) -> InfoTaxTypes {
+        InfoTaxTypes(self.0.clone())
     }
 }
 
@@ -394,38 +340,15 @@ impl ExpenseInfo {
 ///
 /// Available with the `expense` feature.
 #[derive(Clone, Debug)]
-pub struct ExpenseInfoTaxTypes(rt::Node);
+pub struct InfoTaxTypes(rt::Node);
 
-impl ExpenseInfoTaxTypes {
+impl InfoTaxTypes {
     /// `GET /expense/info/taxTypes` (`getExpenseInfoTaxTypes`): Get List of ExpenseTaxTypeInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ExpenseTaxTypeInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ExpenseTaxTypeInfo> {
         rt::list(
-            &self.0,
-            "getExpenseInfoTaxTypes",
-            "/expense/info/taxTypes",
-            query,
-        )
-    }
-
-    /// `GET /expense/info/taxTypes` (`getExpenseInfoTaxTypes`): Get List of ExpenseTaxTypeInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ExpenseTaxTypeInfo> {
-        rt::stream(
-            &self.0,
-            "getExpenseInfoTaxTypes",
-            "/expense/info/taxTypes",
-            query,
-        )
-    }
-
-    /// `GET /expense/info/taxTypes` (`getExpenseInfoTaxTypes`): Get List of ExpenseTaxTypeInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ExpenseTaxTypeInfo>> {
-        rt::pages(
             &self.0,
             "getExpenseInfoTaxTypes",
             "/expense/info/taxTypes",
@@ -437,7 +360,7 @@ impl ExpenseInfoTaxTypes {
     /// ExpenseTaxTypeInfo.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getExpenseInfoTaxTypesCount",
@@ -447,8 +370,8 @@ impl ExpenseInfoTaxTypes {
     }
 
     /// One record: `/expense/info/taxTypes/{id}`.
-    pub fn id(&self, id: i32) -> ExpenseInfoTaxTypesById {
-        ExpenseInfoTaxTypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> InfoTaxTypesById {
+        InfoTaxTypesById(self.0.push(id.to_string()))
     }
 }
 
@@ -456,14 +379,15 @@ impl ExpenseInfoTaxTypes {
 ///
 /// Available with the `expense` feature.
 #[derive(Clone, Debug)]
-pub struct ExpenseInfoTaxTypesById(rt::Node);
+pub struct InfoTaxTypesById(rt::Node);
 
-impl ExpenseInfoTaxTypesById {
+impl InfoTaxTypesById {
     /// `GET /expense/info/taxTypes/{id}` (`getExpenseInfoTaxTypesById`): Get ExpenseTaxTypeInfo.
-    pub fn get(&self) -> rt::ApiFuture<m::ExpenseTaxTypeInfo> {
+    pub fn get(&self) -> rt::Call<m::ExpenseTaxTypeInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getExpenseInfoTaxTypesById",
             "/expense/info/taxTypes/{id}",
             rt::NO_BODY,
@@ -474,7 +398,7 @@ impl ExpenseInfoTaxTypesById {
     /// `GET /expense/info/taxTypes/{id}` (`getExpenseInfoTaxTypesById`): Get ExpenseTaxTypeInfo.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ExpenseTaxTypeInfo>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ExpenseTaxTypeInfo>> {
         rt::get_opt(
             &self.0,
             "getExpenseInfoTaxTypesById",
@@ -487,38 +411,15 @@ impl ExpenseInfoTaxTypesById {
 ///
 /// Available with the `expense` feature.
 #[derive(Clone, Debug)]
-pub struct ExpensePaymentTypes(rt::Node);
+pub struct PaymentTypes(rt::Node);
 
-impl ExpensePaymentTypes {
+impl PaymentTypes {
     /// `GET /expense/paymentTypes` (`getExpensePaymentTypes`): Get List of PaymentType.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::PaymentType>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::PaymentType> {
         rt::list(
-            &self.0,
-            "getExpensePaymentTypes",
-            "/expense/paymentTypes",
-            query,
-        )
-    }
-
-    /// `GET /expense/paymentTypes` (`getExpensePaymentTypes`): Get List of PaymentType.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::PaymentType> {
-        rt::stream(
-            &self.0,
-            "getExpensePaymentTypes",
-            "/expense/paymentTypes",
-            query,
-        )
-    }
-
-    /// `GET /expense/paymentTypes` (`getExpensePaymentTypes`): Get List of PaymentType.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::PaymentType>> {
-        rt::pages(
             &self.0,
             "getExpensePaymentTypes",
             "/expense/paymentTypes",
@@ -529,7 +430,7 @@ impl ExpensePaymentTypes {
     /// `GET /expense/paymentTypes/count` (`getExpensePaymentTypesCount`): Get Count of PaymentType.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getExpensePaymentTypesCount",
@@ -541,10 +442,11 @@ impl ExpensePaymentTypes {
     /// `POST /expense/paymentTypes` (`postExpensePaymentTypes`): Post PaymentType.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::PaymentType) -> rt::ApiFuture<m::PaymentType> {
+    pub fn create(&self, body: &m::PaymentType) -> rt::Call<m::PaymentType> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postExpensePaymentTypes",
             "/expense/paymentTypes",
             Some(body),
@@ -553,13 +455,13 @@ impl ExpensePaymentTypes {
     }
 
     /// One record: `/expense/paymentTypes/{id}`.
-    pub fn id(&self, id: i32) -> ExpensePaymentTypesById {
-        ExpensePaymentTypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> PaymentTypesById {
+        PaymentTypesById(self.0.push(id.to_string()))
     }
 
     /// `/expense/paymentTypes/info`.
-    pub fn info(&self) -> ExpensePaymentTypesInfo {
-        ExpensePaymentTypesInfo(self.0.clone())
+    pub fn info(&self) -> PaymentTypesInfo {
+        PaymentTypesInfo(self.0.clone())
     }
 }
 
@@ -567,14 +469,15 @@ impl ExpensePaymentTypes {
 ///
 /// Available with the `expense` feature.
 #[derive(Clone, Debug)]
-pub struct ExpensePaymentTypesById(rt::Node);
+pub struct PaymentTypesById(rt::Node);
 
-impl ExpensePaymentTypesById {
+impl PaymentTypesById {
     /// `GET /expense/paymentTypes/{id}` (`getExpensePaymentTypesById`): Get PaymentType.
-    pub fn get(&self) -> rt::ApiFuture<m::PaymentType> {
+    pub fn get(&self) -> rt::Call<m::PaymentType> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getExpensePaymentTypesById",
             "/expense/paymentTypes/{id}",
             rt::NO_BODY,
@@ -585,7 +488,7 @@ impl ExpensePaymentTypesById {
     /// `GET /expense/paymentTypes/{id}` (`getExpensePaymentTypesById`): Get PaymentType.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::PaymentType>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::PaymentType>> {
         rt::get_opt(
             &self.0,
             "getExpensePaymentTypesById",
@@ -597,10 +500,11 @@ impl ExpensePaymentTypesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::PaymentType) -> rt::ApiFuture<m::PaymentType> {
+    pub fn update(&self, body: &m::PaymentType) -> rt::Call<m::PaymentType> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putExpensePaymentTypesById",
             "/expense/paymentTypes/{id}",
             Some(body),
@@ -612,9 +516,10 @@ impl ExpensePaymentTypesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::PaymentType> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::PaymentType> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchExpensePaymentTypesById",
             "/expense/paymentTypes/{id}",
             patch,
@@ -623,10 +528,11 @@ impl ExpensePaymentTypesById {
     }
 
     /// `DELETE /expense/paymentTypes/{id}` (`deleteExpensePaymentTypesById`): Delete PaymentType.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteExpensePaymentTypesById",
             "/expense/paymentTypes/{id}",
             rt::NO_BODY,
@@ -635,8 +541,8 @@ impl ExpensePaymentTypesById {
     }
 
     /// `/expense/paymentTypes/{id}/info`.
-    pub fn info(&self) -> ExpensePaymentTypesByIdInfo {
-        ExpensePaymentTypesByIdInfo(self.0.clone())
+    pub fn info(&self) -> PaymentTypesByIdInfo {
+        PaymentTypesByIdInfo(self.0.clone())
     }
 }
 
@@ -644,15 +550,16 @@ impl ExpensePaymentTypesById {
 ///
 /// Available with the `expense` feature.
 #[derive(Clone, Debug)]
-pub struct ExpensePaymentTypesByIdInfo(rt::Node);
+pub struct PaymentTypesByIdInfo(rt::Node);
 
-impl ExpensePaymentTypesByIdInfo {
+impl PaymentTypesByIdInfo {
     /// `GET /expense/paymentTypes/{id}/info` (`getExpensePaymentTypesByIdInfo`): Get
     /// PaymentTypeInfos.
-    pub fn get(&self) -> rt::ApiFuture<m::PaymentTypeInfo> {
+    pub fn get(&self) -> rt::Call<m::PaymentTypeInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getExpensePaymentTypesByIdInfo",
             "/expense/paymentTypes/{id}/info",
             rt::NO_BODY,
@@ -665,41 +572,16 @@ impl ExpensePaymentTypesByIdInfo {
 ///
 /// Available with the `expense` feature.
 #[derive(Clone, Debug)]
-pub struct ExpensePaymentTypesInfo(rt::Node);
+pub struct PaymentTypesInfo(rt::Node);
 
-impl ExpensePaymentTypesInfo {
+impl PaymentTypesInfo {
     /// `GET /expense/paymentTypes/info` (`getExpensePaymentTypesInfo`): Get List of
     /// PaymentTypeInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::PaymentTypeInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::PaymentTypeInfo> {
         rt::list(
-            &self.0,
-            "getExpensePaymentTypesInfo",
-            "/expense/paymentTypes/info",
-            query,
-        )
-    }
-
-    /// `GET /expense/paymentTypes/info` (`getExpensePaymentTypesInfo`): Get List of
-    /// PaymentTypeInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::PaymentTypeInfo> {
-        rt::stream(
-            &self.0,
-            "getExpensePaymentTypesInfo",
-            "/expense/paymentTypes/info",
-            query,
-        )
-    }
-
-    /// `GET /expense/paymentTypes/info` (`getExpensePaymentTypesInfo`): Get List of
-    /// PaymentTypeInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::PaymentTypeInfo>> {
-        rt::pages(
             &self.0,
             "getExpensePaymentTypesInfo",
             "/expense/paymentTypes/info",
@@ -712,34 +594,21 @@ impl ExpensePaymentTypesInfo {
 ///
 /// Available with the `expense` feature.
 #[derive(Clone, Debug)]
-pub struct ExpenseReports(rt::Node);
+pub struct Reports(rt::Node);
 
-impl ExpenseReports {
+impl Reports {
     /// `GET /expense/reports` (`getExpenseReports`): Get List of ExpenseReport.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ExpenseReport>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ExpenseReport> {
         rt::list(&self.0, "getExpenseReports", "/expense/reports", query)
-    }
-
-    /// `GET /expense/reports` (`getExpenseReports`): Get List of ExpenseReport.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ExpenseReport> {
-        rt::stream(&self.0, "getExpenseReports", "/expense/reports", query)
-    }
-
-    /// `GET /expense/reports` (`getExpenseReports`): Get List of ExpenseReport.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ExpenseReport>> {
-        rt::pages(&self.0, "getExpenseReports", "/expense/reports", query)
     }
 
     /// `GET /expense/reports/count` (`getExpenseReportsCount`): Get Count of ExpenseReport.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getExpenseReportsCount",
@@ -749,8 +618,8 @@ impl ExpenseReports {
     }
 
     /// One record: `/expense/reports/{id}`.
-    pub fn id(&self, id: i32) -> ExpenseReportsById {
-        ExpenseReportsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ReportsById {
+        ReportsById(self.0.push(id.to_string()))
     }
 }
 
@@ -758,14 +627,15 @@ impl ExpenseReports {
 ///
 /// Available with the `expense` feature.
 #[derive(Clone, Debug)]
-pub struct ExpenseReportsById(rt::Node);
+pub struct ReportsById(rt::Node);
 
-impl ExpenseReportsById {
+impl ReportsById {
     /// `GET /expense/reports/{id}` (`getExpenseReportsById`): Get ExpenseReport.
-    pub fn get(&self) -> rt::ApiFuture<m::ExpenseReport> {
+    pub fn get(&self) -> rt::Call<m::ExpenseReport> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getExpenseReportsById",
             "/expense/reports/{id}",
             rt::NO_BODY,
@@ -776,33 +646,33 @@ impl ExpenseReportsById {
     /// `GET /expense/reports/{id}` (`getExpenseReportsById`): Get ExpenseReport.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ExpenseReport>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ExpenseReport>> {
         rt::get_opt(&self.0, "getExpenseReportsById", "/expense/reports/{id}")
     }
 
     /// `/expense/reports/{id}/approve`.
-    pub fn approve(&self) -> ExpenseReportsByIdApprove {
-        ExpenseReportsByIdApprove(self.0.clone())
+    pub fn approve(&self) -> ReportsByIdApprove {
+        ReportsByIdApprove(self.0.clone())
     }
 
     /// `/expense/reports/{id}/audits`.
-    pub fn audits(&self) -> ExpenseReportsByIdAudits {
-        ExpenseReportsByIdAudits(self.0.clone())
+    pub fn audits(&self) -> ReportsByIdAudits {
+        ReportsByIdAudits(self.0.clone())
     }
 
     /// `/expense/reports/{id}/reject`.
-    pub fn reject(&self) -> ExpenseReportsByIdReject {
-        ExpenseReportsByIdReject(self.0.clone())
+    pub fn reject(&self) -> ReportsByIdReject {
+        ReportsByIdReject(self.0.clone())
     }
 
     /// `/expense/reports/{id}/reverse`.
-    pub fn reverse(&self) -> ExpenseReportsByIdReverse {
-        ExpenseReportsByIdReverse(self.0.clone())
+    pub fn reverse(&self) -> ReportsByIdReverse {
+        ReportsByIdReverse(self.0.clone())
     }
 
     /// `/expense/reports/{id}/submit`.
-    pub fn submit(&self) -> ExpenseReportsByIdSubmit {
-        ExpenseReportsByIdSubmit(self.0.clone())
+    pub fn submit(&self) -> ReportsByIdSubmit {
+        ReportsByIdSubmit(self.0.clone())
     }
 }
 
@@ -810,9 +680,9 @@ impl ExpenseReportsById {
 ///
 /// Available with the `expense` feature.
 #[derive(Clone, Debug)]
-pub struct ExpenseReportsByIdApprove(rt::Node);
+pub struct ReportsByIdApprove(rt::Node);
 
-impl ExpenseReportsByIdApprove {
+impl ReportsByIdApprove {
     /// `POST /expense/reports/{id}/approve` (`postExpenseReportsByIdApprove`): Post
     /// SuccessResponse.
     ///
@@ -820,13 +690,11 @@ impl ExpenseReportsByIdApprove {
     /// a body.
     ///
     /// Copy and approve actions answer 200 or 201 whatever the spec declares.
-    pub fn post(
-        &self,
-        body: &m::ExpenseReportTierUpdate,
-    ) -> rt::ApiFuture<Option<m::SuccessResponse>> {
+    pub fn post(&self, body: &m::ExpenseReportTierUpdate) -> rt::Call<Option<m::SuccessResponse>> {
         rt::json_opt(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postExpenseReportsByIdApprove",
             "/expense/reports/{id}/approve",
             Some(body),
@@ -839,41 +707,16 @@ impl ExpenseReportsByIdApprove {
 ///
 /// Available with the `expense` feature.
 #[derive(Clone, Debug)]
-pub struct ExpenseReportsByIdAudits(rt::Node);
+pub struct ReportsByIdAudits(rt::Node);
 
-impl ExpenseReportsByIdAudits {
+impl ReportsByIdAudits {
     /// `GET /expense/reports/{parentId}/audits` (`getExpenseReportsByParentIdAudits`): Get List of
     /// ExpenseReportAudit.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ExpenseReportAudit>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ExpenseReportAudit> {
         rt::list(
-            &self.0,
-            "getExpenseReportsByParentIdAudits",
-            "/expense/reports/{parentId}/audits",
-            query,
-        )
-    }
-
-    /// `GET /expense/reports/{parentId}/audits` (`getExpenseReportsByParentIdAudits`): Get List of
-    /// ExpenseReportAudit.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ExpenseReportAudit> {
-        rt::stream(
-            &self.0,
-            "getExpenseReportsByParentIdAudits",
-            "/expense/reports/{parentId}/audits",
-            query,
-        )
-    }
-
-    /// `GET /expense/reports/{parentId}/audits` (`getExpenseReportsByParentIdAudits`): Get List of
-    /// ExpenseReportAudit.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ExpenseReportAudit>> {
-        rt::pages(
             &self.0,
             "getExpenseReportsByParentIdAudits",
             "/expense/reports/{parentId}/audits",
@@ -885,7 +728,7 @@ impl ExpenseReportsByIdAudits {
     /// Get Count of ExpenseReportAudit.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getExpenseReportsByParentIdAuditsCount",
@@ -895,8 +738,8 @@ impl ExpenseReportsByIdAudits {
     }
 
     /// One record: `/expense/reports/{id}/audits/{id}`.
-    pub fn id(&self, id: i32) -> ExpenseReportsByIdAuditsById {
-        ExpenseReportsByIdAuditsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ReportsByIdAuditsById {
+        ReportsByIdAuditsById(self.0.push(id.to_string()))
     }
 }
 
@@ -904,15 +747,16 @@ impl ExpenseReportsByIdAudits {
 ///
 /// Available with the `expense` feature.
 #[derive(Clone, Debug)]
-pub struct ExpenseReportsByIdAuditsById(rt::Node);
+pub struct ReportsByIdAuditsById(rt::Node);
 
-impl ExpenseReportsByIdAuditsById {
+impl ReportsByIdAuditsById {
     /// `GET /expense/reports/{parentId}/audits/{id}` (`getExpenseReportsByParentIdAuditsById`): Get
     /// ExpenseReportAudit.
-    pub fn get(&self) -> rt::ApiFuture<m::ExpenseReportAudit> {
+    pub fn get(&self) -> rt::Call<m::ExpenseReportAudit> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getExpenseReportsByParentIdAuditsById",
             "/expense/reports/{parentId}/audits/{id}",
             rt::NO_BODY,
@@ -924,7 +768,7 @@ impl ExpenseReportsByIdAuditsById {
     /// ExpenseReportAudit.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ExpenseReportAudit>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ExpenseReportAudit>> {
         rt::get_opt(
             &self.0,
             "getExpenseReportsByParentIdAuditsById",
@@ -937,16 +781,17 @@ impl ExpenseReportsByIdAuditsById {
 ///
 /// Available with the `expense` feature.
 #[derive(Clone, Debug)]
-pub struct ExpenseReportsByIdReject(rt::Node);
+pub struct ReportsByIdReject(rt::Node);
 
-impl ExpenseReportsByIdReject {
+impl ReportsByIdReject {
     /// `POST /expense/reports/{id}/reject` (`postExpenseReportsByIdReject`): Post SuccessResponse.
     ///
     /// Not retried after an answer that may have been lost.
-    pub fn post(&self) -> rt::ApiFuture<m::SuccessResponse> {
+    pub fn post(&self) -> rt::Call<m::SuccessResponse> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postExpenseReportsByIdReject",
             "/expense/reports/{id}/reject",
             rt::NO_BODY,
@@ -959,17 +804,18 @@ impl ExpenseReportsByIdReject {
 ///
 /// Available with the `expense` feature.
 #[derive(Clone, Debug)]
-pub struct ExpenseReportsByIdReverse(rt::Node);
+pub struct ReportsByIdReverse(rt::Node);
 
-impl ExpenseReportsByIdReverse {
+impl ReportsByIdReverse {
     /// `POST /expense/reports/{id}/reverse` (`postExpenseReportsByIdReverse`): Post
     /// SuccessResponse.
     ///
     /// Not retried after an answer that may have been lost.
-    pub fn post(&self) -> rt::ApiFuture<m::SuccessResponse> {
+    pub fn post(&self) -> rt::Call<m::SuccessResponse> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postExpenseReportsByIdReverse",
             "/expense/reports/{id}/reverse",
             rt::NO_BODY,
@@ -982,16 +828,17 @@ impl ExpenseReportsByIdReverse {
 ///
 /// Available with the `expense` feature.
 #[derive(Clone, Debug)]
-pub struct ExpenseReportsByIdSubmit(rt::Node);
+pub struct ReportsByIdSubmit(rt::Node);
 
-impl ExpenseReportsByIdSubmit {
+impl ReportsByIdSubmit {
     /// `POST /expense/reports/{id}/submit` (`postExpenseReportsByIdSubmit`): Post SuccessResponse.
     ///
     /// Not retried after an answer that may have been lost.
-    pub fn post(&self) -> rt::ApiFuture<m::SuccessResponse> {
+    pub fn post(&self) -> rt::Call<m::SuccessResponse> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postExpenseReportsByIdSubmit",
             "/expense/reports/{id}/submit",
             rt::NO_BODY,
@@ -1004,34 +851,21 @@ impl ExpenseReportsByIdSubmit {
 ///
 /// Available with the `expense` feature.
 #[derive(Clone, Debug)]
-pub struct ExpenseTypes(rt::Node);
+pub struct Types(rt::Node);
 
-impl ExpenseTypes {
+impl Types {
     /// `GET /expense/types` (`getExpenseTypes`): Get List of ExpenseType.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ExpenseType>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ExpenseType> {
         rt::list(&self.0, "getExpenseTypes", "/expense/types", query)
-    }
-
-    /// `GET /expense/types` (`getExpenseTypes`): Get List of ExpenseType.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ExpenseType> {
-        rt::stream(&self.0, "getExpenseTypes", "/expense/types", query)
-    }
-
-    /// `GET /expense/types` (`getExpenseTypes`): Get List of ExpenseType.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ExpenseType>> {
-        rt::pages(&self.0, "getExpenseTypes", "/expense/types", query)
     }
 
     /// `GET /expense/types/count` (`getExpenseTypesCount`): Get Count of ExpenseType.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getExpenseTypesCount",
@@ -1043,10 +877,11 @@ impl ExpenseTypes {
     /// `POST /expense/types` (`postExpenseTypes`): Post ExpenseType.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::ExpenseType) -> rt::ApiFuture<m::ExpenseType> {
+    pub fn create(&self, body: &m::ExpenseType) -> rt::Call<m::ExpenseType> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postExpenseTypes",
             "/expense/types",
             Some(body),
@@ -1055,13 +890,13 @@ impl ExpenseTypes {
     }
 
     /// One record: `/expense/types/{id}`.
-    pub fn id(&self, id: i32) -> ExpenseTypesById {
-        ExpenseTypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> TypesById {
+        TypesById(self.0.push(id.to_string()))
     }
 
     /// `/expense/types/info`.
-    pub fn info(&self) -> ExpenseTypesInfo {
-        ExpenseTypesInfo(self.0.clone())
+    pub fn info(&self) -> TypesInfo {
+        TypesInfo(self.0.clone())
     }
 }
 
@@ -1069,14 +904,15 @@ impl ExpenseTypes {
 ///
 /// Available with the `expense` feature.
 #[derive(Clone, Debug)]
-pub struct ExpenseTypesById(rt::Node);
+pub struct TypesById(rt::Node);
 
-impl ExpenseTypesById {
+impl TypesById {
     /// `GET /expense/types/{id}` (`getExpenseTypesById`): Get ExpenseType.
-    pub fn get(&self) -> rt::ApiFuture<m::ExpenseType> {
+    pub fn get(&self) -> rt::Call<m::ExpenseType> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getExpenseTypesById",
             "/expense/types/{id}",
             rt::NO_BODY,
@@ -1087,7 +923,7 @@ impl ExpenseTypesById {
     /// `GET /expense/types/{id}` (`getExpenseTypesById`): Get ExpenseType.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ExpenseType>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ExpenseType>> {
         rt::get_opt(&self.0, "getExpenseTypesById", "/expense/types/{id}")
     }
 
@@ -1095,10 +931,11 @@ impl ExpenseTypesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::ExpenseType) -> rt::ApiFuture<m::ExpenseType> {
+    pub fn update(&self, body: &m::ExpenseType) -> rt::Call<m::ExpenseType> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putExpenseTypesById",
             "/expense/types/{id}",
             Some(body),
@@ -1110,9 +947,10 @@ impl ExpenseTypesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ExpenseType> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ExpenseType> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchExpenseTypesById",
             "/expense/types/{id}",
             patch,
@@ -1121,10 +959,11 @@ impl ExpenseTypesById {
     }
 
     /// `DELETE /expense/types/{id}` (`deleteExpenseTypesById`): Delete ExpenseType.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteExpenseTypesById",
             "/expense/types/{id}",
             rt::NO_BODY,
@@ -1133,8 +972,8 @@ impl ExpenseTypesById {
     }
 
     /// `/expense/types/{id}/info`.
-    pub fn info(&self) -> ExpenseTypesByIdInfo {
-        ExpenseTypesByIdInfo(self.0.clone())
+    pub fn info(&self) -> TypesByIdInfo {
+        TypesByIdInfo(self.0.clone())
     }
 }
 
@@ -1142,14 +981,15 @@ impl ExpenseTypesById {
 ///
 /// Available with the `expense` feature.
 #[derive(Clone, Debug)]
-pub struct ExpenseTypesByIdInfo(rt::Node);
+pub struct TypesByIdInfo(rt::Node);
 
-impl ExpenseTypesByIdInfo {
+impl TypesByIdInfo {
     /// `GET /expense/types/{id}/info` (`getExpenseTypesByIdInfo`): Get ExpenseTypeInfos.
-    pub fn get(&self) -> rt::ApiFuture<m::ExpenseTypeInfo> {
+    pub fn get(&self) -> rt::Call<m::ExpenseTypeInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getExpenseTypesByIdInfo",
             "/expense/types/{id}/info",
             rt::NO_BODY,
@@ -1162,27 +1002,14 @@ impl ExpenseTypesByIdInfo {
 ///
 /// Available with the `expense` feature.
 #[derive(Clone, Debug)]
-pub struct ExpenseTypesInfo(rt::Node);
+pub struct TypesInfo(rt::Node);
 
-impl ExpenseTypesInfo {
+impl TypesInfo {
     /// `GET /expense/types/info` (`getExpenseTypesInfo`): Get List of ExpenseTypeInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ExpenseTypeInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ExpenseTypeInfo> {
         rt::list(&self.0, "getExpenseTypesInfo", "/expense/types/info", query)
-    }
-
-    /// `GET /expense/types/info` (`getExpenseTypesInfo`): Get List of ExpenseTypeInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ExpenseTypeInfo> {
-        rt::stream(&self.0, "getExpenseTypesInfo", "/expense/types/info", query)
-    }
-
-    /// `GET /expense/types/info` (`getExpenseTypesInfo`): Get List of ExpenseTypeInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ExpenseTypeInfo>> {
-        rt::pages(&self.0, "getExpenseTypesInfo", "/expense/types/info", query)
     }
 }

@@ -10,8 +10,8 @@ impl crate::Client {
     /// Handle for the paths under `/finance` (the `finance` area).
     ///
     /// Available with the `finance` feature.
-    pub fn finance(&self) -> FinanceArea {
-        FinanceArea(rt::Node::root(self))
+    pub fn finance(&self) -> Area {
+        Area(rt::Node::root(self))
     }
 }
 
@@ -19,132 +19,132 @@ impl crate::Client {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceArea(rt::Node);
+pub struct Area(rt::Node);
 
-impl FinanceArea {
+impl Area {
     /// `/finance/accounting`.
-    pub fn accounting(&self) -> FinanceAccounting {
-        FinanceAccounting(self.0.clone())
+    pub fn accounting(&self) -> Accounting {
+        Accounting(self.0.clone())
     }
 
     /// `/finance/accountingPackageSetup`.
-    pub fn accounting_package_setup(&self) -> FinanceAccountingPackageSetup {
-        FinanceAccountingPackageSetup(self.0.clone())
+    pub fn accounting_package_setup(&self) -> AccountingPackageSetup {
+        AccountingPackageSetup(self.0.clone())
     }
 
     /// `/finance/accountingPackages`.
-    pub fn accounting_packages(&self) -> FinanceAccountingPackages {
-        FinanceAccountingPackages(self.0.clone())
+    pub fn accounting_packages(&self) -> AccountingPackages {
+        AccountingPackages(self.0.clone())
     }
 
     /// `/finance/agreementTypes`.
-    pub fn agreement_types(&self) -> FinanceAgreementTypes {
-        FinanceAgreementTypes(self.0.clone())
+    pub fn agreement_types(&self) -> AgreementTypes {
+        AgreementTypes(self.0.clone())
     }
 
     /// `/finance/agreementrecap`.
-    pub fn agreementrecap(&self) -> FinanceAgreementrecap {
-        FinanceAgreementrecap(self.0.clone())
+    pub fn agreementrecap(&self) -> Agreementrecap {
+        Agreementrecap(self.0.clone())
     }
 
     /// `/finance/agreements`.
-    pub fn agreements(&self) -> FinanceAgreements {
-        FinanceAgreements(self.0.clone())
+    pub fn agreements(&self) -> Agreements {
+        Agreements(self.0.clone())
     }
 
     /// `/finance/batchSetups`.
-    pub fn batch_setups(&self) -> FinanceBatchSetups {
-        FinanceBatchSetups(self.0.clone())
+    pub fn batch_setups(&self) -> BatchSetups {
+        BatchSetups(self.0.clone())
     }
 
     /// `/finance/billingCycles`.
-    pub fn billing_cycles(&self) -> FinanceBillingCycles {
-        FinanceBillingCycles(self.0.clone())
+    pub fn billing_cycles(&self) -> BillingCycles {
+        BillingCycles(self.0.clone())
     }
 
     /// `/finance/billingSetups`.
-    pub fn billing_setups(&self) -> FinanceBillingSetups {
-        FinanceBillingSetups(self.0.clone())
+    pub fn billing_setups(&self) -> BillingSetups {
+        BillingSetups(self.0.clone())
     }
 
     /// `/finance/billingStatuses`.
-    pub fn billing_statuses(&self) -> FinanceBillingStatuses {
-        FinanceBillingStatuses(self.0.clone())
+    pub fn billing_statuses(&self) -> BillingStatuses {
+        BillingStatuses(self.0.clone())
     }
 
     /// `/finance/billingTerms`.
-    pub fn billing_terms(&self) -> FinanceBillingTerms {
-        FinanceBillingTerms(self.0.clone())
+    pub fn billing_terms(&self) -> BillingTerms {
+        BillingTerms(self.0.clone())
     }
 
     /// `/finance/closedInvoices`.
-    pub fn closed_invoices(&self) -> FinanceClosedInvoices {
-        FinanceClosedInvoices(self.0.clone())
+    pub fn closed_invoices(&self) -> ClosedInvoices {
+        ClosedInvoices(self.0.clone())
     }
 
     /// `/finance/companyFinance`.
-    pub fn company_finance(&self) -> FinanceCompanyFinance {
-        FinanceCompanyFinance(self.0.clone())
+    pub fn company_finance(&self) -> CompanyFinance {
+        CompanyFinance(self.0.clone())
     }
 
     /// `/finance/currencies`.
-    pub fn currencies(&self) -> FinanceCurrencies {
-        FinanceCurrencies(self.0.clone())
+    pub fn currencies(&self) -> Currencies {
+        Currencies(self.0.clone())
     }
 
     /// `/finance/deliveryMethods`.
-    pub fn delivery_methods(&self) -> FinanceDeliveryMethods {
-        FinanceDeliveryMethods(self.0.clone())
+    pub fn delivery_methods(&self) -> DeliveryMethods {
+        DeliveryMethods(self.0.clone())
     }
 
     /// `/finance/glAccounts`.
-    pub fn gl_accounts(&self) -> FinanceGlAccounts {
-        FinanceGlAccounts(self.0.clone())
+    pub fn gl_accounts(&self) -> GlAccounts {
+        GlAccounts(self.0.clone())
     }
 
     /// `/finance/glCaptions`.
-    pub fn gl_captions(&self) -> FinanceGlCaptions {
-        FinanceGlCaptions(self.0.clone())
+    pub fn gl_captions(&self) -> GlCaptions {
+        GlCaptions(self.0.clone())
     }
 
     /// `/finance/glpaths`.
-    pub fn glpaths(&self) -> FinanceGlpaths {
-        FinanceGlpaths(self.0.clone())
+    pub fn glpaths(&self) -> Glpaths {
+        Glpaths(self.0.clone())
     }
 
     /// `/finance/info`.
-    pub fn info(&self) -> FinanceInfo {
-        FinanceInfo(self.0.clone())
+    pub fn info(&self) -> Info {
+        Info(self.0.clone())
     }
 
     /// `/finance/invoiceEmailTemplates`.
-    pub fn invoice_email_templates(&self) -> FinanceInvoiceEmailTemplates {
-        FinanceInvoiceEmailTemplates(self.0.clone())
+    pub fn invoice_email_templates(&self) -> InvoiceEmailTemplates {
+        InvoiceEmailTemplates(self.0.clone())
     }
 
     /// `/finance/invoiceTemplateSetups`.
-    pub fn invoice_template_setups(&self) -> FinanceInvoiceTemplateSetups {
-        FinanceInvoiceTemplateSetups(self.0.clone())
+    pub fn invoice_template_setups(&self) -> InvoiceTemplateSetups {
+        InvoiceTemplateSetups(self.0.clone())
     }
 
     /// `/finance/invoiceTemplates`.
-    pub fn invoice_templates(&self) -> FinanceInvoiceTemplates {
-        FinanceInvoiceTemplates(self.0.clone())
+    pub fn invoice_templates(&self) -> InvoiceTemplates {
+        InvoiceTemplates(self.0.clone())
     }
 
     /// `/finance/invoices`.
-    pub fn invoices(&self) -> FinanceInvoices {
-        FinanceInvoices(self.0.clone())
+    pub fn invoices(&self) -> Invoices {
+        Invoices(self.0.clone())
     }
 
     /// `/finance/taxCodes`.
-    pub fn tax_codes(&self) -> FinanceTaxCodes {
-        FinanceTaxCodes(self.0.clone())
+    pub fn tax_codes(&self) -> TaxCodes {
+        TaxCodes(self.0.clone())
     }
 
     /// `/finance/taxIntegrations`.
-    pub fn tax_integrations(&self) -> FinanceTaxIntegrations {
-        FinanceTaxIntegrations(self.0.clone())
+    pub fn tax_integrations(&self) -> TaxIntegrations {
+        TaxIntegrations(self.0.clone())
     }
 }
 
@@ -152,37 +152,37 @@ impl FinanceArea {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAccounting(rt::Node);
+pub struct Accounting(rt::Node);
 
-impl FinanceAccounting {
+impl Accounting {
     /// `/finance/accounting/batches`.
-    pub fn batches(&self) -> FinanceAccountingBatches {
-        FinanceAccountingBatches(self.0.clone())
+    pub fn batches(&self) -> AccountingBatches {
+        AccountingBatches(self.0.clone())
     }
 
     /// `/finance/accounting/export`.
-    pub fn export(&self) -> FinanceAccountingExport {
-        FinanceAccountingExport(self.0.clone())
+    pub fn export(&self) -> AccountingExport {
+        AccountingExport(self.0.clone())
     }
 
     /// `/finance/accounting/unpostedPayments`.
-    pub fn unposted_payments(&self) -> FinanceAccountingUnpostedPayments {
-        FinanceAccountingUnpostedPayments(self.0.clone())
+    pub fn unposted_payments(&self) -> AccountingUnpostedPayments {
+        AccountingUnpostedPayments(self.0.clone())
     }
 
     /// `/finance/accounting/unpostedexpenses`.
-    pub fn unpostedexpenses(&self) -> FinanceAccountingUnpostedexpenses {
-        FinanceAccountingUnpostedexpenses(self.0.clone())
+    pub fn unpostedexpenses(&self) -> AccountingUnpostedexpenses {
+        AccountingUnpostedexpenses(self.0.clone())
     }
 
     /// `/finance/accounting/unpostedinvoices`.
-    pub fn unpostedinvoices(&self) -> FinanceAccountingUnpostedinvoices {
-        FinanceAccountingUnpostedinvoices(self.0.clone())
+    pub fn unpostedinvoices(&self) -> AccountingUnpostedinvoices {
+        AccountingUnpostedinvoices(self.0.clone())
     }
 
     /// `/finance/accounting/unpostedprocurement`.
-    pub fn unpostedprocurement(&self) -> FinanceAccountingUnpostedprocurement {
-        FinanceAccountingUnpostedprocurement(self.0.clone())
+    pub fn unpostedprocurement(&self) -> AccountingUnpostedprocurement {
+        AccountingUnpostedprocurement(self.0.clone())
     }
 }
 
@@ -190,41 +190,16 @@ impl FinanceAccounting {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAccountingBatches(rt::Node);
+pub struct AccountingBatches(rt::Node);
 
-impl FinanceAccountingBatches {
+impl AccountingBatches {
     /// `GET /finance/accounting/batches` (`getFinanceAccountingBatches`): Get List of
     /// AccountingBatch.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::AccountingBatch>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::AccountingBatch> {
         rt::list(
-            &self.0,
-            "getFinanceAccountingBatches",
-            "/finance/accounting/batches",
-            query,
-        )
-    }
-
-    /// `GET /finance/accounting/batches` (`getFinanceAccountingBatches`): Get List of
-    /// AccountingBatch.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::AccountingBatch> {
-        rt::stream(
-            &self.0,
-            "getFinanceAccountingBatches",
-            "/finance/accounting/batches",
-            query,
-        )
-    }
-
-    /// `GET /finance/accounting/batches` (`getFinanceAccountingBatches`): Get List of
-    /// AccountingBatch.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::AccountingBatch>> {
-        rt::pages(
             &self.0,
             "getFinanceAccountingBatches",
             "/finance/accounting/batches",
@@ -236,7 +211,7 @@ impl FinanceAccountingBatches {
     /// AccountingBatch.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceAccountingBatchesCount",
@@ -248,10 +223,11 @@ impl FinanceAccountingBatches {
     /// `POST /finance/accounting/batches` (`postFinanceAccountingBatches`): Post GLExport.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::CreateAccountingBatchRequest) -> rt::ApiFuture<m::GLExport> {
+    pub fn create(&self, body: &m::CreateAccountingBatchRequest) -> rt::Call<m::GLExport> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceAccountingBatches",
             "/finance/accounting/batches",
             Some(body),
@@ -260,8 +236,8 @@ impl FinanceAccountingBatches {
     }
 
     /// One record: `/finance/accounting/batches/{id}`.
-    pub fn id(&self, id: i32) -> FinanceAccountingBatchesById {
-        FinanceAccountingBatchesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AccountingBatchesById {
+        AccountingBatchesById(self.0.push(id.to_string()))
     }
 }
 
@@ -269,15 +245,16 @@ impl FinanceAccountingBatches {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAccountingBatchesById(rt::Node);
+pub struct AccountingBatchesById(rt::Node);
 
-impl FinanceAccountingBatchesById {
+impl AccountingBatchesById {
     /// `GET /finance/accounting/batches/{id}` (`getFinanceAccountingBatchesById`): Get
     /// AccountingBatch.
-    pub fn get(&self) -> rt::ApiFuture<m::AccountingBatch> {
+    pub fn get(&self) -> rt::Call<m::AccountingBatch> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceAccountingBatchesById",
             "/finance/accounting/batches/{id}",
             rt::NO_BODY,
@@ -289,7 +266,7 @@ impl FinanceAccountingBatchesById {
     /// AccountingBatch.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::AccountingBatch>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::AccountingBatch>> {
         rt::get_opt(
             &self.0,
             "getFinanceAccountingBatchesById",
@@ -299,10 +276,11 @@ impl FinanceAccountingBatchesById {
 
     /// `DELETE /finance/accounting/batches/{id}` (`deleteFinanceAccountingBatchesById`): Delete
     /// GLExport.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceAccountingBatchesById",
             "/finance/accounting/batches/{id}",
             rt::NO_BODY,
@@ -311,13 +289,13 @@ impl FinanceAccountingBatchesById {
     }
 
     /// `/finance/accounting/batches/{id}/entries`.
-    pub fn entries(&self) -> FinanceAccountingBatchesByIdEntries {
-        FinanceAccountingBatchesByIdEntries(self.0.clone())
+    pub fn entries(&self) -> AccountingBatchesByIdEntries {
+        AccountingBatchesByIdEntries(self.0.clone())
     }
 
     /// `/finance/accounting/batches/{id}/export`.
-    pub fn export(&self) -> FinanceAccountingBatchesByIdExport {
-        FinanceAccountingBatchesByIdExport(self.0.clone())
+    pub fn export(&self) -> AccountingBatchesByIdExport {
+        AccountingBatchesByIdExport(self.0.clone())
     }
 }
 
@@ -325,41 +303,16 @@ impl FinanceAccountingBatchesById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAccountingBatchesByIdEntries(rt::Node);
+pub struct AccountingBatchesByIdEntries(rt::Node);
 
-impl FinanceAccountingBatchesByIdEntries {
+impl AccountingBatchesByIdEntries {
     /// `GET /finance/accounting/batches/{parentId}/entries`
     /// (`getFinanceAccountingBatchesByParentIdEntries`): Get List of BatchEntry.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::BatchEntry>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::BatchEntry> {
         rt::list(
-            &self.0,
-            "getFinanceAccountingBatchesByParentIdEntries",
-            "/finance/accounting/batches/{parentId}/entries",
-            query,
-        )
-    }
-
-    /// `GET /finance/accounting/batches/{parentId}/entries`
-    /// (`getFinanceAccountingBatchesByParentIdEntries`): Get List of BatchEntry.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::BatchEntry> {
-        rt::stream(
-            &self.0,
-            "getFinanceAccountingBatchesByParentIdEntries",
-            "/finance/accounting/batches/{parentId}/entries",
-            query,
-        )
-    }
-
-    /// `GET /finance/accounting/batches/{parentId}/entries`
-    /// (`getFinanceAccountingBatchesByParentIdEntries`): Get List of BatchEntry.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::BatchEntry>> {
-        rt::pages(
             &self.0,
             "getFinanceAccountingBatchesByParentIdEntries",
             "/finance/accounting/batches/{parentId}/entries",
@@ -371,7 +324,7 @@ impl FinanceAccountingBatchesByIdEntries {
     /// (`getFinanceAccountingBatchesByParentIdEntriesCount`): Get Count of BatchEntry.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceAccountingBatchesByParentIdEntriesCount",
@@ -381,8 +334,8 @@ impl FinanceAccountingBatchesByIdEntries {
     }
 
     /// One record: `/finance/accounting/batches/{id}/entries/{id}`.
-    pub fn id(&self, id: i32) -> FinanceAccountingBatchesByIdEntriesById {
-        FinanceAccountingBatchesByIdEntriesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AccountingBatchesByIdEntriesById {
+        AccountingBatchesByIdEntriesById(self.0.push(id.to_string()))
     }
 }
 
@@ -390,15 +343,16 @@ impl FinanceAccountingBatchesByIdEntries {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAccountingBatchesByIdEntriesById(rt::Node);
+pub struct AccountingBatchesByIdEntriesById(rt::Node);
 
-impl FinanceAccountingBatchesByIdEntriesById {
+impl AccountingBatchesByIdEntriesById {
     /// `GET /finance/accounting/batches/{parentId}/entries/{id}`
     /// (`getFinanceAccountingBatchesByParentIdEntriesById`): Get BatchEntry.
-    pub fn get(&self) -> rt::ApiFuture<m::BatchEntry> {
+    pub fn get(&self) -> rt::Call<m::BatchEntry> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceAccountingBatchesByParentIdEntriesById",
             "/finance/accounting/batches/{parentId}/entries/{id}",
             rt::NO_BODY,
@@ -410,7 +364,7 @@ impl FinanceAccountingBatchesByIdEntriesById {
     /// (`getFinanceAccountingBatchesByParentIdEntriesById`): Get BatchEntry.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::BatchEntry>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::BatchEntry>> {
         rt::get_opt(
             &self.0,
             "getFinanceAccountingBatchesByParentIdEntriesById",
@@ -423,17 +377,18 @@ impl FinanceAccountingBatchesByIdEntriesById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAccountingBatchesByIdExport(rt::Node);
+pub struct AccountingBatchesByIdExport(rt::Node);
 
-impl FinanceAccountingBatchesByIdExport {
+impl AccountingBatchesByIdExport {
     /// `POST /finance/accounting/batches/{id}/export` (`postFinanceAccountingBatchesByIdExport`):
     /// Post GLExport.
     ///
     /// Not retried after an answer that may have been lost.
-    pub fn post(&self, body: &m::ExportAccountingBatchRequest) -> rt::ApiFuture<m::GLExport> {
+    pub fn post(&self, body: &m::ExportAccountingBatchRequest) -> rt::Call<m::GLExport> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceAccountingBatchesByIdExport",
             "/finance/accounting/batches/{id}/export",
             Some(body),
@@ -446,16 +401,17 @@ impl FinanceAccountingBatchesByIdExport {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAccountingExport(rt::Node);
+pub struct AccountingExport(rt::Node);
 
-impl FinanceAccountingExport {
+impl AccountingExport {
     /// `POST /finance/accounting/export` (`postFinanceAccountingExport`): Post GLExport.
     ///
     /// Not retried after an answer that may have been lost.
-    pub fn post(&self, body: &m::ExportAccountingBatchRequest) -> rt::ApiFuture<m::GLExport> {
+    pub fn post(&self, body: &m::ExportAccountingBatchRequest) -> rt::Call<m::GLExport> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceAccountingExport",
             "/finance/accounting/export",
             Some(body),
@@ -471,41 +427,16 @@ impl FinanceAccountingExport {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAccountingUnpostedPayments(rt::Node);
+pub struct AccountingUnpostedPayments(rt::Node);
 
-impl FinanceAccountingUnpostedPayments {
+impl AccountingUnpostedPayments {
     /// `GET /finance/accounting/unpostedpayments` (`getFinanceAccountingUnpostedpayments`): Get
     /// List of UnpostedPayments.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::UnpostedPayments>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::UnpostedPayments> {
         rt::list(
-            &self.0,
-            "getFinanceAccountingUnpostedpayments",
-            "/finance/accounting/unpostedpayments",
-            query,
-        )
-    }
-
-    /// `GET /finance/accounting/unpostedpayments` (`getFinanceAccountingUnpostedpayments`): Get
-    /// List of UnpostedPayments.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::UnpostedPayments> {
-        rt::stream(
-            &self.0,
-            "getFinanceAccountingUnpostedpayments",
-            "/finance/accounting/unpostedpayments",
-            query,
-        )
-    }
-
-    /// `GET /finance/accounting/unpostedpayments` (`getFinanceAccountingUnpostedpayments`): Get
-    /// List of UnpostedPayments.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::UnpostedPayments>> {
-        rt::pages(
             &self.0,
             "getFinanceAccountingUnpostedpayments",
             "/finance/accounting/unpostedpayments",
@@ -517,7 +448,7 @@ impl FinanceAccountingUnpostedPayments {
     /// (`getFinanceAccountingUnpostedPaymentsCount`): Get Count of UnpostedPayments.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceAccountingUnpostedPaymentsCount",
@@ -527,8 +458,8 @@ impl FinanceAccountingUnpostedPayments {
     }
 
     /// One record: `/finance/accounting/unpostedPayments/{id}`.
-    pub fn id(&self, id: i32) -> FinanceAccountingUnpostedPaymentsById {
-        FinanceAccountingUnpostedPaymentsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AccountingUnpostedPaymentsById {
+        AccountingUnpostedPaymentsById(self.0.push(id.to_string()))
     }
 }
 
@@ -536,15 +467,16 @@ impl FinanceAccountingUnpostedPayments {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAccountingUnpostedPaymentsById(rt::Node);
+pub struct AccountingUnpostedPaymentsById(rt::Node);
 
-impl FinanceAccountingUnpostedPaymentsById {
+impl AccountingUnpostedPaymentsById {
     /// `GET /finance/accounting/unpostedPayments/{id}`
     /// (`getFinanceAccountingUnpostedPaymentsById`): Get UnpostedPayments.
-    pub fn get(&self) -> rt::ApiFuture<m::UnpostedPayments> {
+    pub fn get(&self) -> rt::Call<m::UnpostedPayments> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceAccountingUnpostedPaymentsById",
             "/finance/accounting/unpostedPayments/{id}",
             rt::NO_BODY,
@@ -556,7 +488,7 @@ impl FinanceAccountingUnpostedPaymentsById {
     /// (`getFinanceAccountingUnpostedPaymentsById`): Get UnpostedPayments.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::UnpostedPayments>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::UnpostedPayments>> {
         rt::get_opt(
             &self.0,
             "getFinanceAccountingUnpostedPaymentsById",
@@ -569,41 +501,16 @@ impl FinanceAccountingUnpostedPaymentsById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAccountingUnpostedexpenses(rt::Node);
+pub struct AccountingUnpostedexpenses(rt::Node);
 
-impl FinanceAccountingUnpostedexpenses {
+impl AccountingUnpostedexpenses {
     /// `GET /finance/accounting/unpostedexpenses` (`getFinanceAccountingUnpostedexpenses`): Get
     /// List of UnpostedExpense.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::UnpostedExpense>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::UnpostedExpense> {
         rt::list(
-            &self.0,
-            "getFinanceAccountingUnpostedexpenses",
-            "/finance/accounting/unpostedexpenses",
-            query,
-        )
-    }
-
-    /// `GET /finance/accounting/unpostedexpenses` (`getFinanceAccountingUnpostedexpenses`): Get
-    /// List of UnpostedExpense.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::UnpostedExpense> {
-        rt::stream(
-            &self.0,
-            "getFinanceAccountingUnpostedexpenses",
-            "/finance/accounting/unpostedexpenses",
-            query,
-        )
-    }
-
-    /// `GET /finance/accounting/unpostedexpenses` (`getFinanceAccountingUnpostedexpenses`): Get
-    /// List of UnpostedExpense.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::UnpostedExpense>> {
-        rt::pages(
             &self.0,
             "getFinanceAccountingUnpostedexpenses",
             "/finance/accounting/unpostedexpenses",
@@ -615,7 +522,7 @@ impl FinanceAccountingUnpostedexpenses {
     /// (`getFinanceAccountingUnpostedexpensesCount`): Get Count of UnpostedExpense.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceAccountingUnpostedexpensesCount",
@@ -625,8 +532,8 @@ impl FinanceAccountingUnpostedexpenses {
     }
 
     /// One record: `/finance/accounting/unpostedexpenses/{id}`.
-    pub fn id(&self, id: i32) -> FinanceAccountingUnpostedexpensesById {
-        FinanceAccountingUnpostedexpensesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AccountingUnpostedexpensesById {
+        AccountingUnpostedexpensesById(self.0.push(id.to_string()))
     }
 }
 
@@ -634,15 +541,16 @@ impl FinanceAccountingUnpostedexpenses {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAccountingUnpostedexpensesById(rt::Node);
+pub struct AccountingUnpostedexpensesById(rt::Node);
 
-impl FinanceAccountingUnpostedexpensesById {
+impl AccountingUnpostedexpensesById {
     /// `GET /finance/accounting/unpostedexpenses/{id}`
     /// (`getFinanceAccountingUnpostedexpensesById`): Get UnpostedExpense.
-    pub fn get(&self) -> rt::ApiFuture<m::UnpostedExpense> {
+    pub fn get(&self) -> rt::Call<m::UnpostedExpense> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceAccountingUnpostedexpensesById",
             "/finance/accounting/unpostedexpenses/{id}",
             rt::NO_BODY,
@@ -654,7 +562,7 @@ impl FinanceAccountingUnpostedexpensesById {
     /// (`getFinanceAccountingUnpostedexpensesById`): Get UnpostedExpense.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::UnpostedExpense>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::UnpostedExpense>> {
         rt::get_opt(
             &self.0,
             "getFinanceAccountingUnpostedexpensesById",
@@ -663,8 +571,8 @@ impl FinanceAccountingUnpostedexpensesById {
     }
 
     /// `/finance/accounting/unpostedexpenses/{id}/taxableLevels`.
-    pub fn taxable_levels(&self) -> FinanceAccountingUnpostedexpensesByIdTaxableLevels {
-        FinanceAccountingUnpostedexpensesByIdTaxableLevels(self.0.clone())
+    pub fn taxable_levels(&self) -> AccountingUnpostedexpensesByIdTaxableLevels {
+        AccountingUnpostedexpensesByIdTaxableLevels(self.0.clone())
     }
 }
 
@@ -672,50 +580,17 @@ impl FinanceAccountingUnpostedexpensesById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAccountingUnpostedexpensesByIdTaxableLevels(rt::Node);
+pub struct AccountingUnpostedexpensesByIdTaxableLevels(rt::Node);
 
-impl FinanceAccountingUnpostedexpensesByIdTaxableLevels {
+impl AccountingUnpostedexpensesByIdTaxableLevels {
     /// `GET /finance/accounting/unpostedexpenses/{parentId}/taxableLevels`
     /// (`getFinanceAccountingUnpostedexpensesByParentIdTaxableLevels`): Get List of
     /// UnpostedExpenseTaxableLevel.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiFuture<Vec<m::UnpostedExpenseTaxableLevel>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::UnpostedExpenseTaxableLevel> {
         rt::list(
-            &self.0,
-            "getFinanceAccountingUnpostedexpensesByParentIdTaxableLevels",
-            "/finance/accounting/unpostedexpenses/{parentId}/taxableLevels",
-            query,
-        )
-    }
-
-    /// `GET /finance/accounting/unpostedexpenses/{parentId}/taxableLevels`
-    /// (`getFinanceAccountingUnpostedexpensesByParentIdTaxableLevels`): Get List of
-    /// UnpostedExpenseTaxableLevel.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::UnpostedExpenseTaxableLevel> {
-        rt::stream(
-            &self.0,
-            "getFinanceAccountingUnpostedexpensesByParentIdTaxableLevels",
-            "/finance/accounting/unpostedexpenses/{parentId}/taxableLevels",
-            query,
-        )
-    }
-
-    /// `GET /finance/accounting/unpostedexpenses/{parentId}/taxableLevels`
-    /// (`getFinanceAccountingUnpostedexpensesByParentIdTaxableLevels`): Get List of
-    /// UnpostedExpenseTaxableLevel.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::UnpostedExpenseTaxableLevel>> {
-        rt::pages(
             &self.0,
             "getFinanceAccountingUnpostedexpensesByParentIdTaxableLevels",
             "/finance/accounting/unpostedexpenses/{parentId}/taxableLevels",
@@ -728,7 +603,7 @@ impl FinanceAccountingUnpostedexpensesByIdTaxableLevels {
     /// UnpostedExpenseTaxableLevel.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceAccountingUnpostedexpensesByParentIdTaxableLevelsCount",
@@ -738,8 +613,8 @@ impl FinanceAccountingUnpostedexpensesByIdTaxableLevels {
     }
 
     /// One record: `/finance/accounting/unpostedexpenses/{id}/taxableLevels/{id}`.
-    pub fn id(&self, id: i32) -> FinanceAccountingUnpostedexpensesByIdTaxableLevelsById {
-        FinanceAccountingUnpostedexpensesByIdTaxableLevelsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AccountingUnpostedexpensesByIdTaxableLevelsById {
+        AccountingUnpostedexpensesByIdTaxableLevelsById(self.0.push(id.to_string()))
     }
 }
 
@@ -747,16 +622,17 @@ impl FinanceAccountingUnpostedexpensesByIdTaxableLevels {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAccountingUnpostedexpensesByIdTaxableLevelsById(rt::Node);
+pub struct AccountingUnpostedexpensesByIdTaxableLevelsById(rt::Node);
 
-impl FinanceAccountingUnpostedexpensesByIdTaxableLevelsById {
+impl AccountingUnpostedexpensesByIdTaxableLevelsById {
     /// `GET /finance/accounting/unpostedexpenses/{parentId}/taxableLevels/{id}`
     /// (`getFinanceAccountingUnpostedexpensesByParentIdTaxableLevelsById`): Get
     /// UnpostedExpenseTaxableLevel.
-    pub fn get(&self) -> rt::ApiFuture<m::UnpostedExpenseTaxableLevel> {
+    pub fn get(&self) -> rt::Call<m::UnpostedExpenseTaxableLevel> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceAccountingUnpostedexpensesByParentIdTaxableLevelsById",
             "/finance/accounting/unpostedexpenses/{parentId}/taxableLevels/{id}",
             rt::NO_BODY,
@@ -769,7 +645,7 @@ impl FinanceAccountingUnpostedexpensesByIdTaxableLevelsById {
     /// UnpostedExpenseTaxableLevel.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::UnpostedExpenseTaxableLevel>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::UnpostedExpenseTaxableLevel>> {
         rt::get_opt(
             &self.0,
             "getFinanceAccountingUnpostedexpensesByParentIdTaxableLevelsById",
@@ -782,41 +658,16 @@ impl FinanceAccountingUnpostedexpensesByIdTaxableLevelsById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAccountingUnpostedinvoices(rt::Node);
+pub struct AccountingUnpostedinvoices(rt::Node);
 
-impl FinanceAccountingUnpostedinvoices {
+impl AccountingUnpostedinvoices {
     /// `GET /finance/accounting/unpostedinvoices` (`getFinanceAccountingUnpostedinvoices`): Get
     /// List of UnpostedInvoice.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::UnpostedInvoice>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::UnpostedInvoice> {
         rt::list(
-            &self.0,
-            "getFinanceAccountingUnpostedinvoices",
-            "/finance/accounting/unpostedinvoices",
-            query,
-        )
-    }
-
-    /// `GET /finance/accounting/unpostedinvoices` (`getFinanceAccountingUnpostedinvoices`): Get
-    /// List of UnpostedInvoice.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::UnpostedInvoice> {
-        rt::stream(
-            &self.0,
-            "getFinanceAccountingUnpostedinvoices",
-            "/finance/accounting/unpostedinvoices",
-            query,
-        )
-    }
-
-    /// `GET /finance/accounting/unpostedinvoices` (`getFinanceAccountingUnpostedinvoices`): Get
-    /// List of UnpostedInvoice.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::UnpostedInvoice>> {
-        rt::pages(
             &self.0,
             "getFinanceAccountingUnpostedinvoices",
             "/finance/accounting/unpostedinvoices",
@@ -828,7 +679,7 @@ impl FinanceAccountingUnpostedinvoices {
     /// (`getFinanceAccountingUnpostedinvoicesCount`): Get Count of UnpostedInvoice.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceAccountingUnpostedinvoicesCount",
@@ -838,8 +689,8 @@ impl FinanceAccountingUnpostedinvoices {
     }
 
     /// One record: `/finance/accounting/unpostedinvoices/{id}`.
-    pub fn id(&self, id: i32) -> FinanceAccountingUnpostedinvoicesById {
-        FinanceAccountingUnpostedinvoicesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AccountingUnpostedinvoicesById {
+        AccountingUnpostedinvoicesById(self.0.push(id.to_string()))
     }
 }
 
@@ -847,15 +698,16 @@ impl FinanceAccountingUnpostedinvoices {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAccountingUnpostedinvoicesById(rt::Node);
+pub struct AccountingUnpostedinvoicesById(rt::Node);
 
-impl FinanceAccountingUnpostedinvoicesById {
+impl AccountingUnpostedinvoicesById {
     /// `GET /finance/accounting/unpostedinvoices/{id}`
     /// (`getFinanceAccountingUnpostedinvoicesById`): Get UnpostedInvoice.
-    pub fn get(&self) -> rt::ApiFuture<m::UnpostedInvoice> {
+    pub fn get(&self) -> rt::Call<m::UnpostedInvoice> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceAccountingUnpostedinvoicesById",
             "/finance/accounting/unpostedinvoices/{id}",
             rt::NO_BODY,
@@ -867,7 +719,7 @@ impl FinanceAccountingUnpostedinvoicesById {
     /// (`getFinanceAccountingUnpostedinvoicesById`): Get UnpostedInvoice.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::UnpostedInvoice>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::UnpostedInvoice>> {
         rt::get_opt(
             &self.0,
             "getFinanceAccountingUnpostedinvoicesById",
@@ -876,8 +728,8 @@ impl FinanceAccountingUnpostedinvoicesById {
     }
 
     /// `/finance/accounting/unpostedinvoices/{id}/taxableLevels`.
-    pub fn taxable_levels(&self) -> FinanceAccountingUnpostedinvoicesByIdTaxableLevels {
-        FinanceAccountingUnpostedinvoicesByIdTaxableLevels(self.0.clone())
+    pub fn taxable_levels(&self) -> AccountingUnpostedinvoicesByIdTaxableLevels {
+        AccountingUnpostedinvoicesByIdTaxableLevels(self.0.clone())
     }
 }
 
@@ -885,50 +737,17 @@ impl FinanceAccountingUnpostedinvoicesById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAccountingUnpostedinvoicesByIdTaxableLevels(rt::Node);
+pub struct AccountingUnpostedinvoicesByIdTaxableLevels(rt::Node);
 
-impl FinanceAccountingUnpostedinvoicesByIdTaxableLevels {
+impl AccountingUnpostedinvoicesByIdTaxableLevels {
     /// `GET /finance/accounting/unpostedinvoices/{parentId}/taxableLevels`
     /// (`getFinanceAccountingUnpostedinvoicesByParentIdTaxableLevels`): Get List of
     /// UnpostedInvoiceTaxableLevel.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiFuture<Vec<m::UnpostedInvoiceTaxableLevel>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::UnpostedInvoiceTaxableLevel> {
         rt::list(
-            &self.0,
-            "getFinanceAccountingUnpostedinvoicesByParentIdTaxableLevels",
-            "/finance/accounting/unpostedinvoices/{parentId}/taxableLevels",
-            query,
-        )
-    }
-
-    /// `GET /finance/accounting/unpostedinvoices/{parentId}/taxableLevels`
-    /// (`getFinanceAccountingUnpostedinvoicesByParentIdTaxableLevels`): Get List of
-    /// UnpostedInvoiceTaxableLevel.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::UnpostedInvoiceTaxableLevel> {
-        rt::stream(
-            &self.0,
-            "getFinanceAccountingUnpostedinvoicesByParentIdTaxableLevels",
-            "/finance/accounting/unpostedinvoices/{parentId}/taxableLevels",
-            query,
-        )
-    }
-
-    /// `GET /finance/accounting/unpostedinvoices/{parentId}/taxableLevels`
-    /// (`getFinanceAccountingUnpostedinvoicesByParentIdTaxableLevels`): Get List of
-    /// UnpostedInvoiceTaxableLevel.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::UnpostedInvoiceTaxableLevel>> {
-        rt::pages(
             &self.0,
             "getFinanceAccountingUnpostedinvoicesByParentIdTaxableLevels",
             "/finance/accounting/unpostedinvoices/{parentId}/taxableLevels",
@@ -941,7 +760,7 @@ impl FinanceAccountingUnpostedinvoicesByIdTaxableLevels {
     /// UnpostedInvoiceTaxableLevel.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceAccountingUnpostedinvoicesByParentIdTaxableLevelsCount",
@@ -951,8 +770,8 @@ impl FinanceAccountingUnpostedinvoicesByIdTaxableLevels {
     }
 
     /// One record: `/finance/accounting/unpostedinvoices/{id}/taxableLevels/{id}`.
-    pub fn id(&self, id: i32) -> FinanceAccountingUnpostedinvoicesByIdTaxableLevelsById {
-        FinanceAccountingUnpostedinvoicesByIdTaxableLevelsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AccountingUnpostedinvoicesByIdTaxableLevelsById {
+        AccountingUnpostedinvoicesByIdTaxableLevelsById(self.0.push(id.to_string()))
     }
 }
 
@@ -960,16 +779,17 @@ impl FinanceAccountingUnpostedinvoicesByIdTaxableLevels {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAccountingUnpostedinvoicesByIdTaxableLevelsById(rt::Node);
+pub struct AccountingUnpostedinvoicesByIdTaxableLevelsById(rt::Node);
 
-impl FinanceAccountingUnpostedinvoicesByIdTaxableLevelsById {
+impl AccountingUnpostedinvoicesByIdTaxableLevelsById {
     /// `GET /finance/accounting/unpostedinvoices/{parentId}/taxableLevels/{id}`
     /// (`getFinanceAccountingUnpostedinvoicesByParentIdTaxableLevelsById`): Get
     /// UnpostedInvoiceTaxableLevel.
-    pub fn get(&self) -> rt::ApiFuture<m::UnpostedInvoiceTaxableLevel> {
+    pub fn get(&self) -> rt::Call<m::UnpostedInvoiceTaxableLevel> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceAccountingUnpostedinvoicesByParentIdTaxableLevelsById",
             "/finance/accounting/unpostedinvoices/{parentId}/taxableLevels/{id}",
             rt::NO_BODY,
@@ -982,7 +802,7 @@ impl FinanceAccountingUnpostedinvoicesByIdTaxableLevelsById {
     /// UnpostedInvoiceTaxableLevel.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::UnpostedInvoiceTaxableLevel>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::UnpostedInvoiceTaxableLevel>> {
         rt::get_opt(
             &self.0,
             "getFinanceAccountingUnpostedinvoicesByParentIdTaxableLevelsById",
@@ -995,41 +815,16 @@ impl FinanceAccountingUnpostedinvoicesByIdTaxableLevelsById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAccountingUnpostedprocurement(rt::Node);
+pub struct AccountingUnpostedprocurement(rt::Node);
 
-impl FinanceAccountingUnpostedprocurement {
+impl AccountingUnpostedprocurement {
     /// `GET /finance/accounting/unpostedprocurement` (`getFinanceAccountingUnpostedprocurement`):
     /// Get List of UnpostedProcurement.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::UnpostedProcurement>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::UnpostedProcurement> {
         rt::list(
-            &self.0,
-            "getFinanceAccountingUnpostedprocurement",
-            "/finance/accounting/unpostedprocurement",
-            query,
-        )
-    }
-
-    /// `GET /finance/accounting/unpostedprocurement` (`getFinanceAccountingUnpostedprocurement`):
-    /// Get List of UnpostedProcurement.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::UnpostedProcurement> {
-        rt::stream(
-            &self.0,
-            "getFinanceAccountingUnpostedprocurement",
-            "/finance/accounting/unpostedprocurement",
-            query,
-        )
-    }
-
-    /// `GET /finance/accounting/unpostedprocurement` (`getFinanceAccountingUnpostedprocurement`):
-    /// Get List of UnpostedProcurement.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::UnpostedProcurement>> {
-        rt::pages(
             &self.0,
             "getFinanceAccountingUnpostedprocurement",
             "/finance/accounting/unpostedprocurement",
@@ -1041,7 +836,7 @@ impl FinanceAccountingUnpostedprocurement {
     /// (`getFinanceAccountingUnpostedprocurementCount`): Get Count of UnpostedProcurement.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceAccountingUnpostedprocurementCount",
@@ -1051,8 +846,8 @@ impl FinanceAccountingUnpostedprocurement {
     }
 
     /// One record: `/finance/accounting/unpostedprocurement/{id}`.
-    pub fn id(&self, id: i32) -> FinanceAccountingUnpostedprocurementById {
-        FinanceAccountingUnpostedprocurementById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AccountingUnpostedprocurementById {
+        AccountingUnpostedprocurementById(self.0.push(id.to_string()))
     }
 }
 
@@ -1060,15 +855,16 @@ impl FinanceAccountingUnpostedprocurement {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAccountingUnpostedprocurementById(rt::Node);
+pub struct AccountingUnpostedprocurementById(rt::Node);
 
-impl FinanceAccountingUnpostedprocurementById {
+impl AccountingUnpostedprocurementById {
     /// `GET /finance/accounting/unpostedprocurement/{id}`
     /// (`getFinanceAccountingUnpostedprocurementById`): Get UnpostedProcurement.
-    pub fn get(&self) -> rt::ApiFuture<m::UnpostedProcurement> {
+    pub fn get(&self) -> rt::Call<m::UnpostedProcurement> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceAccountingUnpostedprocurementById",
             "/finance/accounting/unpostedprocurement/{id}",
             rt::NO_BODY,
@@ -1080,7 +876,7 @@ impl FinanceAccountingUnpostedprocurementById {
     /// (`getFinanceAccountingUnpostedprocurementById`): Get UnpostedProcurement.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::UnpostedProcurement>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::UnpostedProcurement>> {
         rt::get_opt(
             &self.0,
             "getFinanceAccountingUnpostedprocurementById",
@@ -1089,8 +885,8 @@ impl FinanceAccountingUnpostedprocurementById {
     }
 
     /// `/finance/accounting/unpostedprocurement/{id}/taxableLevels`.
-    pub fn taxable_levels(&self) -> FinanceAccountingUnpostedprocurementByIdTaxableLevels {
-        FinanceAccountingUnpostedprocurementByIdTaxableLevels(self.0.clone())
+    pub fn taxable_levels(&self) -> AccountingUnpostedprocurementByIdTaxableLevels {
+        AccountingUnpostedprocurementByIdTaxableLevels(self.0.clone())
     }
 }
 
@@ -1098,53 +894,17 @@ impl FinanceAccountingUnpostedprocurementById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAccountingUnpostedprocurementByIdTaxableLevels(rt::Node);
+pub struct AccountingUnpostedprocurementByIdTaxableLevels(rt::Node);
 
-impl FinanceAccountingUnpostedprocurementByIdTaxableLevels {
+impl AccountingUnpostedprocurementByIdTaxableLevels {
     /// `GET /finance/accounting/unpostedprocurement/{parentId}/taxableLevels`
     /// (`getFinanceAccountingUnpostedprocurementByParentIdTaxableLevels`): Get List of
     /// UnpostedProcurementTaxableLevel.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiFuture<Vec<m::UnpostedProcurementTaxableLevel>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::UnpostedProcurementTaxableLevel> {
         rt::list(
-            &self.0,
-            "getFinanceAccountingUnpostedprocurementByParentIdTaxableLevels",
-            "/finance/accounting/unpostedprocurement/{parentId}/taxableLevels",
-            query,
-        )
-    }
-
-    /// `GET /finance/accounting/unpostedprocurement/{parentId}/taxableLevels`
-    /// (`getFinanceAccountingUnpostedprocurementByParentIdTaxableLevels`): Get List of
-    /// UnpostedProcurementTaxableLevel.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<m::UnpostedProcurementTaxableLevel> {
-        rt::stream(
-            &self.0,
-            "getFinanceAccountingUnpostedprocurementByParentIdTaxableLevels",
-            "/finance/accounting/unpostedprocurement/{parentId}/taxableLevels",
-            query,
-        )
-    }
-
-    /// `GET /finance/accounting/unpostedprocurement/{parentId}/taxableLevels`
-    /// (`getFinanceAccountingUnpostedprocurementByParentIdTaxableLevels`): Get List of
-    /// UnpostedProcurementTaxableLevel.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::UnpostedProcurementTaxableLevel>> {
-        rt::pages(
             &self.0,
             "getFinanceAccountingUnpostedprocurementByParentIdTaxableLevels",
             "/finance/accounting/unpostedprocurement/{parentId}/taxableLevels",
@@ -1157,7 +917,7 @@ impl FinanceAccountingUnpostedprocurementByIdTaxableLevels {
     /// UnpostedProcurementTaxableLevel.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceAccountingUnpostedprocurementByParentIdTaxableLevelsCount",
@@ -1167,8 +927,8 @@ impl FinanceAccountingUnpostedprocurementByIdTaxableLevels {
     }
 
     /// One record: `/finance/accounting/unpostedprocurement/{id}/taxableLevels/{id}`.
-    pub fn id(&self, id: i32) -> FinanceAccountingUnpostedprocurementByIdTaxableLevelsById {
-        FinanceAccountingUnpostedprocurementByIdTaxableLevelsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AccountingUnpostedprocurementByIdTaxableLevelsById {
+        AccountingUnpostedprocurementByIdTaxableLevelsById(self.0.push(id.to_string()))
     }
 }
 
@@ -1176,16 +936,17 @@ impl FinanceAccountingUnpostedprocurementByIdTaxableLevels {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAccountingUnpostedprocurementByIdTaxableLevelsById(rt::Node);
+pub struct AccountingUnpostedprocurementByIdTaxableLevelsById(rt::Node);
 
-impl FinanceAccountingUnpostedprocurementByIdTaxableLevelsById {
+impl AccountingUnpostedprocurementByIdTaxableLevelsById {
     /// `GET /finance/accounting/unpostedprocurement/{parentId}/taxableLevels/{id}`
     /// (`getFinanceAccountingUnpostedprocurementByParentIdTaxableLevelsById`): Get
     /// UnpostedProcurementTaxableLevel.
-    pub fn get(&self) -> rt::ApiFuture<m::UnpostedProcurementTaxableLevel> {
+    pub fn get(&self) -> rt::Call<m::UnpostedProcurementTaxableLevel> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceAccountingUnpostedprocurementByParentIdTaxableLevelsById",
             "/finance/accounting/unpostedprocurement/{parentId}/taxableLevels/{id}",
             rt::NO_BODY,
@@ -1198,7 +959,7 @@ impl FinanceAccountingUnpostedprocurementByIdTaxableLevelsById {
     /// UnpostedProcurementTaxableLevel.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::UnpostedProcurementTaxableLevel>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::UnpostedProcurementTaxableLevel>> {
         rt::get_opt(
             &self.0,
             "getFinanceAccountingUnpostedprocurementByParentIdTaxableLevelsById",
@@ -1211,44 +972,16 @@ impl FinanceAccountingUnpostedprocurementByIdTaxableLevelsById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAccountingPackageSetup(rt::Node);
+pub struct AccountingPackageSetup(rt::Node);
 
-impl FinanceAccountingPackageSetup {
+impl AccountingPackageSetup {
     /// `GET /finance/accountingPackageSetup` (`getFinanceAccountingPackageSetup`): Get List of
     /// AccountingPackageSetup.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::AccountingPackageSetup>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::AccountingPackageSetup> {
         rt::list(
-            &self.0,
-            "getFinanceAccountingPackageSetup",
-            "/finance/accountingPackageSetup",
-            query,
-        )
-    }
-
-    /// `GET /finance/accountingPackageSetup` (`getFinanceAccountingPackageSetup`): Get List of
-    /// AccountingPackageSetup.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::AccountingPackageSetup> {
-        rt::stream(
-            &self.0,
-            "getFinanceAccountingPackageSetup",
-            "/finance/accountingPackageSetup",
-            query,
-        )
-    }
-
-    /// `GET /finance/accountingPackageSetup` (`getFinanceAccountingPackageSetup`): Get List of
-    /// AccountingPackageSetup.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::AccountingPackageSetup>> {
-        rt::pages(
             &self.0,
             "getFinanceAccountingPackageSetup",
             "/finance/accountingPackageSetup",
@@ -1260,7 +993,7 @@ impl FinanceAccountingPackageSetup {
     /// Count of AccountingPackageSetup.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceAccountingPackageSetupCount",
@@ -1270,8 +1003,8 @@ impl FinanceAccountingPackageSetup {
     }
 
     /// One record: `/finance/accountingPackageSetup/{id}`.
-    pub fn id(&self, id: i32) -> FinanceAccountingPackageSetupById {
-        FinanceAccountingPackageSetupById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AccountingPackageSetupById {
+        AccountingPackageSetupById(self.0.push(id.to_string()))
     }
 }
 
@@ -1279,15 +1012,16 @@ impl FinanceAccountingPackageSetup {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAccountingPackageSetupById(rt::Node);
+pub struct AccountingPackageSetupById(rt::Node);
 
-impl FinanceAccountingPackageSetupById {
+impl AccountingPackageSetupById {
     /// `GET /finance/accountingPackageSetup/{id}` (`getFinanceAccountingPackageSetupById`): Get
     /// AccountingPackageSetup.
-    pub fn get(&self) -> rt::ApiFuture<m::AccountingPackageSetup> {
+    pub fn get(&self) -> rt::Call<m::AccountingPackageSetup> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceAccountingPackageSetupById",
             "/finance/accountingPackageSetup/{id}",
             rt::NO_BODY,
@@ -1299,7 +1033,7 @@ impl FinanceAccountingPackageSetupById {
     /// AccountingPackageSetup.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::AccountingPackageSetup>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::AccountingPackageSetup>> {
         rt::get_opt(
             &self.0,
             "getFinanceAccountingPackageSetupById",
@@ -1312,13 +1046,11 @@ impl FinanceAccountingPackageSetupById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(
-        &self,
-        body: &m::AccountingPackageSetup,
-    ) -> rt::ApiFuture<m::AccountingPackageSetup> {
+    pub fn update(&self, body: &m::AccountingPackageSetup) -> rt::Call<m::AccountingPackageSetup> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceAccountingPackageSetupById",
             "/finance/accountingPackageSetup/{id}",
             Some(body),
@@ -1331,9 +1063,10 @@ impl FinanceAccountingPackageSetupById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::AccountingPackageSetup> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::AccountingPackageSetup> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceAccountingPackageSetupById",
             "/finance/accountingPackageSetup/{id}",
             patch,
@@ -1346,41 +1079,16 @@ impl FinanceAccountingPackageSetupById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAccountingPackages(rt::Node);
+pub struct AccountingPackages(rt::Node);
 
-impl FinanceAccountingPackages {
+impl AccountingPackages {
     /// `GET /finance/accountingPackages` (`getFinanceAccountingPackages`): Get List of
     /// AccountingPackage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::AccountingPackage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::AccountingPackage> {
         rt::list(
-            &self.0,
-            "getFinanceAccountingPackages",
-            "/finance/accountingPackages",
-            query,
-        )
-    }
-
-    /// `GET /finance/accountingPackages` (`getFinanceAccountingPackages`): Get List of
-    /// AccountingPackage.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::AccountingPackage> {
-        rt::stream(
-            &self.0,
-            "getFinanceAccountingPackages",
-            "/finance/accountingPackages",
-            query,
-        )
-    }
-
-    /// `GET /finance/accountingPackages` (`getFinanceAccountingPackages`): Get List of
-    /// AccountingPackage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::AccountingPackage>> {
-        rt::pages(
             &self.0,
             "getFinanceAccountingPackages",
             "/finance/accountingPackages",
@@ -1392,7 +1100,7 @@ impl FinanceAccountingPackages {
     /// AccountingPackage.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceAccountingPackagesCount",
@@ -1402,8 +1110,8 @@ impl FinanceAccountingPackages {
     }
 
     /// One record: `/finance/accountingPackages/{id}`.
-    pub fn id(&self, id: i32) -> FinanceAccountingPackagesById {
-        FinanceAccountingPackagesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AccountingPackagesById {
+        AccountingPackagesById(self.0.push(id.to_string()))
     }
 }
 
@@ -1411,15 +1119,16 @@ impl FinanceAccountingPackages {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAccountingPackagesById(rt::Node);
+pub struct AccountingPackagesById(rt::Node);
 
-impl FinanceAccountingPackagesById {
+impl AccountingPackagesById {
     /// `GET /finance/accountingPackages/{id}` (`getFinanceAccountingPackagesById`): Get
     /// AccountingPackage.
-    pub fn get(&self) -> rt::ApiFuture<m::AccountingPackage> {
+    pub fn get(&self) -> rt::Call<m::AccountingPackage> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceAccountingPackagesById",
             "/finance/accountingPackages/{id}",
             rt::NO_BODY,
@@ -1431,7 +1140,7 @@ impl FinanceAccountingPackagesById {
     /// AccountingPackage.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::AccountingPackage>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::AccountingPackage>> {
         rt::get_opt(
             &self.0,
             "getFinanceAccountingPackagesById",
@@ -1444,12 +1153,12 @@ impl FinanceAccountingPackagesById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementTypes(rt::Node);
+pub struct AgreementTypes(rt::Node);
 
-impl FinanceAgreementTypes {
+impl AgreementTypes {
     /// One record: `/finance/agreementTypes/{id}`.
-    pub fn id(&self, id: i32) -> FinanceAgreementTypesById {
-        FinanceAgreementTypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AgreementTypesById {
+        AgreementTypesById(self.0.push(id.to_string()))
     }
 }
 
@@ -1457,32 +1166,32 @@ impl FinanceAgreementTypes {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementTypesById(rt::Node);
+pub struct AgreementTypesById(rt::Node);
 
-impl FinanceAgreementTypesById {
+impl AgreementTypesById {
     /// `/finance/agreementTypes/{id}/boardDefaults`.
-    pub fn board_defaults(&self) -> FinanceAgreementTypesByIdBoardDefaults {
-        FinanceAgreementTypesByIdBoardDefaults(self.0.clone())
+    pub fn board_defaults(&self) -> AgreementTypesByIdBoardDefaults {
+        AgreementTypesByIdBoardDefaults(self.0.clone())
     }
 
     /// `/finance/agreementTypes/{id}/workRoleExclusions`.
-    pub fn work_role_exclusions(&self) -> FinanceAgreementTypesByIdWorkRoleExclusions {
-        FinanceAgreementTypesByIdWorkRoleExclusions(self.0.clone())
+    pub fn work_role_exclusions(&self) -> AgreementTypesByIdWorkRoleExclusions {
+        AgreementTypesByIdWorkRoleExclusions(self.0.clone())
     }
 
     /// `/finance/agreementTypes/{id}/workTypeExclusions`.
-    pub fn work_type_exclusions(&self) -> FinanceAgreementTypesByIdWorkTypeExclusions {
-        FinanceAgreementTypesByIdWorkTypeExclusions(self.0.clone())
+    pub fn work_type_exclusions(&self) -> AgreementTypesByIdWorkTypeExclusions {
+        AgreementTypesByIdWorkTypeExclusions(self.0.clone())
     }
 
     /// `/finance/agreementTypes/{id}/workroles`.
-    pub fn workroles(&self) -> FinanceAgreementTypesByIdWorkroles {
-        FinanceAgreementTypesByIdWorkroles(self.0.clone())
+    pub fn workroles(&self) -> AgreementTypesByIdWorkroles {
+        AgreementTypesByIdWorkroles(self.0.clone())
     }
 
     /// `/finance/agreementTypes/{id}/worktypes`.
-    pub fn worktypes(&self) -> FinanceAgreementTypesByIdWorktypes {
-        FinanceAgreementTypesByIdWorktypes(self.0.clone())
+    pub fn worktypes(&self) -> AgreementTypesByIdWorktypes {
+        AgreementTypesByIdWorktypes(self.0.clone())
     }
 }
 
@@ -1490,44 +1199,16 @@ impl FinanceAgreementTypesById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementTypesByIdBoardDefaults(rt::Node);
+pub struct AgreementTypesByIdBoardDefaults(rt::Node);
 
-impl FinanceAgreementTypesByIdBoardDefaults {
+impl AgreementTypesByIdBoardDefaults {
     /// `GET /finance/agreementTypes/{parentId}/boardDefaults`
     /// (`getFinanceAgreementTypesByParentIdBoardDefaults`): Get List of AgreementTypeBoardDefault.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::AgreementTypeBoardDefault>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::AgreementTypeBoardDefault> {
         rt::list(
-            &self.0,
-            "getFinanceAgreementTypesByParentIdBoardDefaults",
-            "/finance/agreementTypes/{parentId}/boardDefaults",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreementTypes/{parentId}/boardDefaults`
-    /// (`getFinanceAgreementTypesByParentIdBoardDefaults`): Get List of AgreementTypeBoardDefault.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::AgreementTypeBoardDefault> {
-        rt::stream(
-            &self.0,
-            "getFinanceAgreementTypesByParentIdBoardDefaults",
-            "/finance/agreementTypes/{parentId}/boardDefaults",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreementTypes/{parentId}/boardDefaults`
-    /// (`getFinanceAgreementTypesByParentIdBoardDefaults`): Get List of AgreementTypeBoardDefault.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::AgreementTypeBoardDefault>> {
-        rt::pages(
             &self.0,
             "getFinanceAgreementTypesByParentIdBoardDefaults",
             "/finance/agreementTypes/{parentId}/boardDefaults",
@@ -1540,7 +1221,7 @@ impl FinanceAgreementTypesByIdBoardDefaults {
     /// AgreementTypeBoardDefault.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceAgreementTypesByParentIdBoardDefaultsCount",
@@ -1556,10 +1237,11 @@ impl FinanceAgreementTypesByIdBoardDefaults {
     pub fn create(
         &self,
         body: &m::AgreementTypeBoardDefault,
-    ) -> rt::ApiFuture<m::AgreementTypeBoardDefault> {
+    ) -> rt::Call<m::AgreementTypeBoardDefault> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceAgreementTypesByParentIdBoardDefaults",
             "/finance/agreementTypes/{parentId}/boardDefaults",
             Some(body),
@@ -1568,8 +1250,8 @@ impl FinanceAgreementTypesByIdBoardDefaults {
     }
 
     /// One record: `/finance/agreementTypes/{id}/boardDefaults/{id}`.
-    pub fn id(&self, id: i32) -> FinanceAgreementTypesByIdBoardDefaultsById {
-        FinanceAgreementTypesByIdBoardDefaultsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AgreementTypesByIdBoardDefaultsById {
+        AgreementTypesByIdBoardDefaultsById(self.0.push(id.to_string()))
     }
 }
 
@@ -1577,15 +1259,16 @@ impl FinanceAgreementTypesByIdBoardDefaults {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementTypesByIdBoardDefaultsById(rt::Node);
+pub struct AgreementTypesByIdBoardDefaultsById(rt::Node);
 
-impl FinanceAgreementTypesByIdBoardDefaultsById {
+impl AgreementTypesByIdBoardDefaultsById {
     /// `GET /finance/agreementTypes/{parentId}/boardDefaults/{id}`
     /// (`getFinanceAgreementTypesByParentIdBoardDefaultsById`): Get AgreementTypeBoardDefault.
-    pub fn get(&self) -> rt::ApiFuture<m::AgreementTypeBoardDefault> {
+    pub fn get(&self) -> rt::Call<m::AgreementTypeBoardDefault> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceAgreementTypesByParentIdBoardDefaultsById",
             "/finance/agreementTypes/{parentId}/boardDefaults/{id}",
             rt::NO_BODY,
@@ -1597,7 +1280,7 @@ impl FinanceAgreementTypesByIdBoardDefaultsById {
     /// (`getFinanceAgreementTypesByParentIdBoardDefaultsById`): Get AgreementTypeBoardDefault.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::AgreementTypeBoardDefault>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::AgreementTypeBoardDefault>> {
         rt::get_opt(
             &self.0,
             "getFinanceAgreementTypesByParentIdBoardDefaultsById",
@@ -1613,10 +1296,11 @@ impl FinanceAgreementTypesByIdBoardDefaultsById {
     pub fn update(
         &self,
         body: &m::AgreementTypeBoardDefault,
-    ) -> rt::ApiFuture<m::AgreementTypeBoardDefault> {
+    ) -> rt::Call<m::AgreementTypeBoardDefault> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceAgreementTypesByParentIdBoardDefaultsById",
             "/finance/agreementTypes/{parentId}/boardDefaults/{id}",
             Some(body),
@@ -1629,9 +1313,10 @@ impl FinanceAgreementTypesByIdBoardDefaultsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::AgreementTypeBoardDefault> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::AgreementTypeBoardDefault> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceAgreementTypesByParentIdBoardDefaultsById",
             "/finance/agreementTypes/{parentId}/boardDefaults/{id}",
             patch,
@@ -1642,10 +1327,11 @@ impl FinanceAgreementTypesByIdBoardDefaultsById {
     /// `DELETE /finance/agreementTypes/{parentId}/boardDefaults/{id}`
     /// (`deleteFinanceAgreementTypesByParentIdBoardDefaultsById`): Delete
     /// AgreementTypeBoardDefault.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceAgreementTypesByParentIdBoardDefaultsById",
             "/finance/agreementTypes/{parentId}/boardDefaults/{id}",
             rt::NO_BODY,
@@ -1658,53 +1344,17 @@ impl FinanceAgreementTypesByIdBoardDefaultsById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementTypesByIdWorkRoleExclusions(rt::Node);
+pub struct AgreementTypesByIdWorkRoleExclusions(rt::Node);
 
-impl FinanceAgreementTypesByIdWorkRoleExclusions {
+impl AgreementTypesByIdWorkRoleExclusions {
     /// `GET /finance/agreementTypes/{parentId}/workRoleExclusions`
     /// (`getFinanceAgreementTypesByParentIdWorkRoleExclusions`): Get List of
     /// AgreementTypeWorkRoleExclusion.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiFuture<Vec<m::AgreementTypeWorkRoleExclusion>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::AgreementTypeWorkRoleExclusion> {
         rt::list(
-            &self.0,
-            "getFinanceAgreementTypesByParentIdWorkRoleExclusions",
-            "/finance/agreementTypes/{parentId}/workRoleExclusions",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreementTypes/{parentId}/workRoleExclusions`
-    /// (`getFinanceAgreementTypesByParentIdWorkRoleExclusions`): Get List of
-    /// AgreementTypeWorkRoleExclusion.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<m::AgreementTypeWorkRoleExclusion> {
-        rt::stream(
-            &self.0,
-            "getFinanceAgreementTypesByParentIdWorkRoleExclusions",
-            "/finance/agreementTypes/{parentId}/workRoleExclusions",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreementTypes/{parentId}/workRoleExclusions`
-    /// (`getFinanceAgreementTypesByParentIdWorkRoleExclusions`): Get List of
-    /// AgreementTypeWorkRoleExclusion.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::AgreementTypeWorkRoleExclusion>> {
-        rt::pages(
             &self.0,
             "getFinanceAgreementTypesByParentIdWorkRoleExclusions",
             "/finance/agreementTypes/{parentId}/workRoleExclusions",
@@ -1717,7 +1367,7 @@ impl FinanceAgreementTypesByIdWorkRoleExclusions {
     /// AgreementTypeWorkRoleExclusion.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceAgreementTypesByParentIdWorkRoleExclusionsCount",
@@ -1734,10 +1384,11 @@ impl FinanceAgreementTypesByIdWorkRoleExclusions {
     pub fn create(
         &self,
         body: &m::AgreementTypeWorkRoleExclusion,
-    ) -> rt::ApiFuture<m::AgreementTypeWorkRoleExclusion> {
+    ) -> rt::Call<m::AgreementTypeWorkRoleExclusion> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceAgreementTypesByParentIdWorkRoleExclusions",
             "/finance/agreementTypes/{parentId}/workRoleExclusions",
             Some(body),
@@ -1746,8 +1397,8 @@ impl FinanceAgreementTypesByIdWorkRoleExclusions {
     }
 
     /// One record: `/finance/agreementTypes/{id}/workRoleExclusions/{id}`.
-    pub fn id(&self, id: i32) -> FinanceAgreementTypesByIdWorkRoleExclusionsById {
-        FinanceAgreementTypesByIdWorkRoleExclusionsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AgreementTypesByIdWorkRoleExclusionsById {
+        AgreementTypesByIdWorkRoleExclusionsById(self.0.push(id.to_string()))
     }
 }
 
@@ -1755,16 +1406,17 @@ impl FinanceAgreementTypesByIdWorkRoleExclusions {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementTypesByIdWorkRoleExclusionsById(rt::Node);
+pub struct AgreementTypesByIdWorkRoleExclusionsById(rt::Node);
 
-impl FinanceAgreementTypesByIdWorkRoleExclusionsById {
+impl AgreementTypesByIdWorkRoleExclusionsById {
     /// `GET /finance/agreementTypes/{parentId}/workRoleExclusions/{id}`
     /// (`getFinanceAgreementTypesByParentIdWorkRoleExclusionsById`): Get
     /// AgreementTypeWorkRoleExclusion.
-    pub fn get(&self) -> rt::ApiFuture<m::AgreementTypeWorkRoleExclusion> {
+    pub fn get(&self) -> rt::Call<m::AgreementTypeWorkRoleExclusion> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceAgreementTypesByParentIdWorkRoleExclusionsById",
             "/finance/agreementTypes/{parentId}/workRoleExclusions/{id}",
             rt::NO_BODY,
@@ -1777,7 +1429,7 @@ impl FinanceAgreementTypesByIdWorkRoleExclusionsById {
     /// AgreementTypeWorkRoleExclusion.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::AgreementTypeWorkRoleExclusion>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::AgreementTypeWorkRoleExclusion>> {
         rt::get_opt(
             &self.0,
             "getFinanceAgreementTypesByParentIdWorkRoleExclusionsById",
@@ -1788,10 +1440,11 @@ impl FinanceAgreementTypesByIdWorkRoleExclusionsById {
     /// `DELETE /finance/agreementTypes/{parentId}/workRoleExclusions/{id}`
     /// (`deleteFinanceAgreementTypesByParentIdWorkRoleExclusionsById`): Delete
     /// AgreementTypeWorkRoleExclusion.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceAgreementTypesByParentIdWorkRoleExclusionsById",
             "/finance/agreementTypes/{parentId}/workRoleExclusions/{id}",
             rt::NO_BODY,
@@ -1804,53 +1457,17 @@ impl FinanceAgreementTypesByIdWorkRoleExclusionsById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementTypesByIdWorkTypeExclusions(rt::Node);
+pub struct AgreementTypesByIdWorkTypeExclusions(rt::Node);
 
-impl FinanceAgreementTypesByIdWorkTypeExclusions {
+impl AgreementTypesByIdWorkTypeExclusions {
     /// `GET /finance/agreementTypes/{parentId}/workTypeExclusions`
     /// (`getFinanceAgreementTypesByParentIdWorkTypeExclusions`): Get List of
     /// AgreementTypeWorkTypeExclusion.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiFuture<Vec<m::AgreementTypeWorkTypeExclusion>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::AgreementTypeWorkTypeExclusion> {
         rt::list(
-            &self.0,
-            "getFinanceAgreementTypesByParentIdWorkTypeExclusions",
-            "/finance/agreementTypes/{parentId}/workTypeExclusions",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreementTypes/{parentId}/workTypeExclusions`
-    /// (`getFinanceAgreementTypesByParentIdWorkTypeExclusions`): Get List of
-    /// AgreementTypeWorkTypeExclusion.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<m::AgreementTypeWorkTypeExclusion> {
-        rt::stream(
-            &self.0,
-            "getFinanceAgreementTypesByParentIdWorkTypeExclusions",
-            "/finance/agreementTypes/{parentId}/workTypeExclusions",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreementTypes/{parentId}/workTypeExclusions`
-    /// (`getFinanceAgreementTypesByParentIdWorkTypeExclusions`): Get List of
-    /// AgreementTypeWorkTypeExclusion.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::AgreementTypeWorkTypeExclusion>> {
-        rt::pages(
             &self.0,
             "getFinanceAgreementTypesByParentIdWorkTypeExclusions",
             "/finance/agreementTypes/{parentId}/workTypeExclusions",
@@ -1863,7 +1480,7 @@ impl FinanceAgreementTypesByIdWorkTypeExclusions {
     /// AgreementTypeWorkTypeExclusion.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceAgreementTypesByParentIdWorkTypeExclusionsCount",
@@ -1880,10 +1497,11 @@ impl FinanceAgreementTypesByIdWorkTypeExclusions {
     pub fn create(
         &self,
         body: &m::AgreementTypeWorkTypeExclusion,
-    ) -> rt::ApiFuture<m::AgreementTypeWorkTypeExclusion> {
+    ) -> rt::Call<m::AgreementTypeWorkTypeExclusion> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceAgreementTypesByParentIdWorkTypeExclusions",
             "/finance/agreementTypes/{parentId}/workTypeExclusions",
             Some(body),
@@ -1892,8 +1510,8 @@ impl FinanceAgreementTypesByIdWorkTypeExclusions {
     }
 
     /// One record: `/finance/agreementTypes/{id}/workTypeExclusions/{id}`.
-    pub fn id(&self, id: i32) -> FinanceAgreementTypesByIdWorkTypeExclusionsById {
-        FinanceAgreementTypesByIdWorkTypeExclusionsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AgreementTypesByIdWorkTypeExclusionsById {
+        AgreementTypesByIdWorkTypeExclusionsById(self.0.push(id.to_string()))
     }
 }
 
@@ -1901,16 +1519,17 @@ impl FinanceAgreementTypesByIdWorkTypeExclusions {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementTypesByIdWorkTypeExclusionsById(rt::Node);
+pub struct AgreementTypesByIdWorkTypeExclusionsById(rt::Node);
 
-impl FinanceAgreementTypesByIdWorkTypeExclusionsById {
+impl AgreementTypesByIdWorkTypeExclusionsById {
     /// `GET /finance/agreementTypes/{parentId}/workTypeExclusions/{id}`
     /// (`getFinanceAgreementTypesByParentIdWorkTypeExclusionsById`): Get
     /// AgreementTypeWorkTypeExclusion.
-    pub fn get(&self) -> rt::ApiFuture<m::AgreementTypeWorkTypeExclusion> {
+    pub fn get(&self) -> rt::Call<m::AgreementTypeWorkTypeExclusion> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceAgreementTypesByParentIdWorkTypeExclusionsById",
             "/finance/agreementTypes/{parentId}/workTypeExclusions/{id}",
             rt::NO_BODY,
@@ -1923,7 +1542,7 @@ impl FinanceAgreementTypesByIdWorkTypeExclusionsById {
     /// AgreementTypeWorkTypeExclusion.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::AgreementTypeWorkTypeExclusion>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::AgreementTypeWorkTypeExclusion>> {
         rt::get_opt(
             &self.0,
             "getFinanceAgreementTypesByParentIdWorkTypeExclusionsById",
@@ -1934,10 +1553,11 @@ impl FinanceAgreementTypesByIdWorkTypeExclusionsById {
     /// `DELETE /finance/agreementTypes/{parentId}/workTypeExclusions/{id}`
     /// (`deleteFinanceAgreementTypesByParentIdWorkTypeExclusionsById`): Delete
     /// AgreementTypeWorkTypeExclusion.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceAgreementTypesByParentIdWorkTypeExclusionsById",
             "/finance/agreementTypes/{parentId}/workTypeExclusions/{id}",
             rt::NO_BODY,
@@ -1950,44 +1570,16 @@ impl FinanceAgreementTypesByIdWorkTypeExclusionsById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementTypesByIdWorkroles(rt::Node);
+pub struct AgreementTypesByIdWorkroles(rt::Node);
 
-impl FinanceAgreementTypesByIdWorkroles {
+impl AgreementTypesByIdWorkroles {
     /// `GET /finance/agreementTypes/{parentId}/workroles`
     /// (`getFinanceAgreementTypesByParentIdWorkroles`): Get List of AgreementTypeWorkRole.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::AgreementTypeWorkRole>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::AgreementTypeWorkRole> {
         rt::list(
-            &self.0,
-            "getFinanceAgreementTypesByParentIdWorkroles",
-            "/finance/agreementTypes/{parentId}/workroles",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreementTypes/{parentId}/workroles`
-    /// (`getFinanceAgreementTypesByParentIdWorkroles`): Get List of AgreementTypeWorkRole.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::AgreementTypeWorkRole> {
-        rt::stream(
-            &self.0,
-            "getFinanceAgreementTypesByParentIdWorkroles",
-            "/finance/agreementTypes/{parentId}/workroles",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreementTypes/{parentId}/workroles`
-    /// (`getFinanceAgreementTypesByParentIdWorkroles`): Get List of AgreementTypeWorkRole.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::AgreementTypeWorkRole>> {
-        rt::pages(
             &self.0,
             "getFinanceAgreementTypesByParentIdWorkroles",
             "/finance/agreementTypes/{parentId}/workroles",
@@ -1999,7 +1591,7 @@ impl FinanceAgreementTypesByIdWorkroles {
     /// (`getFinanceAgreementTypesByParentIdWorkrolesCount`): Get Count of AgreementTypeWorkRole.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceAgreementTypesByParentIdWorkrolesCount",
@@ -2012,13 +1604,11 @@ impl FinanceAgreementTypesByIdWorkroles {
     /// (`postFinanceAgreementTypesByParentIdWorkroles`): Post AgreementTypeWorkRole.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(
-        &self,
-        body: &m::AgreementTypeWorkRole,
-    ) -> rt::ApiFuture<m::AgreementTypeWorkRole> {
+    pub fn create(&self, body: &m::AgreementTypeWorkRole) -> rt::Call<m::AgreementTypeWorkRole> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceAgreementTypesByParentIdWorkroles",
             "/finance/agreementTypes/{parentId}/workroles",
             Some(body),
@@ -2027,13 +1617,13 @@ impl FinanceAgreementTypesByIdWorkroles {
     }
 
     /// One record: `/finance/agreementTypes/{id}/workroles/{id}`.
-    pub fn id(&self, id: i32) -> FinanceAgreementTypesByIdWorkrolesById {
-        FinanceAgreementTypesByIdWorkrolesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AgreementTypesByIdWorkrolesById {
+        AgreementTypesByIdWorkrolesById(self.0.push(id.to_string()))
     }
 
     /// `/finance/agreementTypes/{id}/workroles/info`.
-    pub fn info(&self) -> FinanceAgreementTypesByIdWorkrolesInfo {
-        FinanceAgreementTypesByIdWorkrolesInfo(self.0.clone())
+    pub fn info(&self) -> AgreementTypesByIdWorkrolesInfo {
+        AgreementTypesByIdWorkrolesInfo(self.0.clone())
     }
 }
 
@@ -2041,15 +1631,16 @@ impl FinanceAgreementTypesByIdWorkroles {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementTypesByIdWorkrolesById(rt::Node);
+pub struct AgreementTypesByIdWorkrolesById(rt::Node);
 
-impl FinanceAgreementTypesByIdWorkrolesById {
+impl AgreementTypesByIdWorkrolesById {
     /// `GET /finance/agreementTypes/{parentId}/workroles/{id}`
     /// (`getFinanceAgreementTypesByParentIdWorkrolesById`): Get AgreementTypeWorkRole.
-    pub fn get(&self) -> rt::ApiFuture<m::AgreementTypeWorkRole> {
+    pub fn get(&self) -> rt::Call<m::AgreementTypeWorkRole> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceAgreementTypesByParentIdWorkrolesById",
             "/finance/agreementTypes/{parentId}/workroles/{id}",
             rt::NO_BODY,
@@ -2061,7 +1652,7 @@ impl FinanceAgreementTypesByIdWorkrolesById {
     /// (`getFinanceAgreementTypesByParentIdWorkrolesById`): Get AgreementTypeWorkRole.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::AgreementTypeWorkRole>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::AgreementTypeWorkRole>> {
         rt::get_opt(
             &self.0,
             "getFinanceAgreementTypesByParentIdWorkrolesById",
@@ -2074,13 +1665,11 @@ impl FinanceAgreementTypesByIdWorkrolesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(
-        &self,
-        body: &m::AgreementTypeWorkRole,
-    ) -> rt::ApiFuture<m::AgreementTypeWorkRole> {
+    pub fn update(&self, body: &m::AgreementTypeWorkRole) -> rt::Call<m::AgreementTypeWorkRole> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceAgreementTypesByParentIdWorkrolesById",
             "/finance/agreementTypes/{parentId}/workroles/{id}",
             Some(body),
@@ -2093,9 +1682,10 @@ impl FinanceAgreementTypesByIdWorkrolesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::AgreementTypeWorkRole> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::AgreementTypeWorkRole> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceAgreementTypesByParentIdWorkrolesById",
             "/finance/agreementTypes/{parentId}/workroles/{id}",
             patch,
@@ -2105,10 +1695,11 @@ impl FinanceAgreementTypesByIdWorkrolesById {
 
     /// `DELETE /finance/agreementTypes/{parentId}/workroles/{id}`
     /// (`deleteFinanceAgreementTypesByParentIdWorkrolesById`): Delete AgreementTypeWorkRole.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceAgreementTypesByParentIdWorkrolesById",
             "/finance/agreementTypes/{parentId}/workroles/{id}",
             rt::NO_BODY,
@@ -2121,44 +1712,16 @@ impl FinanceAgreementTypesByIdWorkrolesById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementTypesByIdWorkrolesInfo(rt::Node);
+pub struct AgreementTypesByIdWorkrolesInfo(rt::Node);
 
-impl FinanceAgreementTypesByIdWorkrolesInfo {
+impl AgreementTypesByIdWorkrolesInfo {
     /// `GET /finance/agreementTypes/{parentId}/workroles/info`
     /// (`getFinanceAgreementTypesByParentIdWorkrolesInfo`): Get List of AgreementTypeWorkRole.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::AgreementTypeWorkRoleInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::AgreementTypeWorkRoleInfo> {
         rt::list(
-            &self.0,
-            "getFinanceAgreementTypesByParentIdWorkrolesInfo",
-            "/finance/agreementTypes/{parentId}/workroles/info",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreementTypes/{parentId}/workroles/info`
-    /// (`getFinanceAgreementTypesByParentIdWorkrolesInfo`): Get List of AgreementTypeWorkRole.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::AgreementTypeWorkRoleInfo> {
-        rt::stream(
-            &self.0,
-            "getFinanceAgreementTypesByParentIdWorkrolesInfo",
-            "/finance/agreementTypes/{parentId}/workroles/info",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreementTypes/{parentId}/workroles/info`
-    /// (`getFinanceAgreementTypesByParentIdWorkrolesInfo`): Get List of AgreementTypeWorkRole.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::AgreementTypeWorkRoleInfo>> {
-        rt::pages(
             &self.0,
             "getFinanceAgreementTypesByParentIdWorkrolesInfo",
             "/finance/agreementTypes/{parentId}/workroles/info",
@@ -2171,7 +1734,7 @@ impl FinanceAgreementTypesByIdWorkrolesInfo {
     /// AgreementTypeWorkRoleInfo.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceAgreementTypesByParentIdWorkrolesInfoCount",
@@ -2181,8 +1744,8 @@ impl FinanceAgreementTypesByIdWorkrolesInfo {
     }
 
     /// One record: `/finance/agreementTypes/{id}/workroles/info/{id}`.
-    pub fn id(&self, id: i32) -> FinanceAgreementTypesByIdWorkrolesInfoById {
-        FinanceAgreementTypesByIdWorkrolesInfoById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AgreementTypesByIdWorkrolesInfoById {
+        AgreementTypesByIdWorkrolesInfoById(self.0.push(id.to_string()))
     }
 }
 
@@ -2190,15 +1753,16 @@ impl FinanceAgreementTypesByIdWorkrolesInfo {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementTypesByIdWorkrolesInfoById(rt::Node);
+pub struct AgreementTypesByIdWorkrolesInfoById(rt::Node);
 
-impl FinanceAgreementTypesByIdWorkrolesInfoById {
+impl AgreementTypesByIdWorkrolesInfoById {
     /// `GET /finance/agreementTypes/{parentId}/workroles/info/{id}`
     /// (`getFinanceAgreementTypesByParentIdWorkrolesInfoById`): Get AgreementTypeWorkRoleInfo.
-    pub fn get(&self) -> rt::ApiFuture<m::AgreementTypeWorkRoleInfo> {
+    pub fn get(&self) -> rt::Call<m::AgreementTypeWorkRoleInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceAgreementTypesByParentIdWorkrolesInfoById",
             "/finance/agreementTypes/{parentId}/workroles/info/{id}",
             rt::NO_BODY,
@@ -2210,7 +1774,7 @@ impl FinanceAgreementTypesByIdWorkrolesInfoById {
     /// (`getFinanceAgreementTypesByParentIdWorkrolesInfoById`): Get AgreementTypeWorkRoleInfo.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::AgreementTypeWorkRoleInfo>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::AgreementTypeWorkRoleInfo>> {
         rt::get_opt(
             &self.0,
             "getFinanceAgreementTypesByParentIdWorkrolesInfoById",
@@ -2223,44 +1787,16 @@ impl FinanceAgreementTypesByIdWorkrolesInfoById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementTypesByIdWorktypes(rt::Node);
+pub struct AgreementTypesByIdWorktypes(rt::Node);
 
-impl FinanceAgreementTypesByIdWorktypes {
+impl AgreementTypesByIdWorktypes {
     /// `GET /finance/agreementTypes/{parentId}/worktypes`
     /// (`getFinanceAgreementTypesByParentIdWorktypes`): Get List of AgreementTypeWorkType.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::AgreementTypeWorkType>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::AgreementTypeWorkType> {
         rt::list(
-            &self.0,
-            "getFinanceAgreementTypesByParentIdWorktypes",
-            "/finance/agreementTypes/{parentId}/worktypes",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreementTypes/{parentId}/worktypes`
-    /// (`getFinanceAgreementTypesByParentIdWorktypes`): Get List of AgreementTypeWorkType.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::AgreementTypeWorkType> {
-        rt::stream(
-            &self.0,
-            "getFinanceAgreementTypesByParentIdWorktypes",
-            "/finance/agreementTypes/{parentId}/worktypes",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreementTypes/{parentId}/worktypes`
-    /// (`getFinanceAgreementTypesByParentIdWorktypes`): Get List of AgreementTypeWorkType.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::AgreementTypeWorkType>> {
-        rt::pages(
             &self.0,
             "getFinanceAgreementTypesByParentIdWorktypes",
             "/finance/agreementTypes/{parentId}/worktypes",
@@ -2272,7 +1808,7 @@ impl FinanceAgreementTypesByIdWorktypes {
     /// (`getFinanceAgreementTypesByParentIdWorktypesCount`): Get Count of AgreementTypeWorkType.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceAgreementTypesByParentIdWorktypesCount",
@@ -2285,13 +1821,11 @@ impl FinanceAgreementTypesByIdWorktypes {
     /// (`postFinanceAgreementTypesByParentIdWorktypes`): Post AgreementTypeWorkType.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(
-        &self,
-        body: &m::AgreementTypeWorkType,
-    ) -> rt::ApiFuture<m::AgreementTypeWorkType> {
+    pub fn create(&self, body: &m::AgreementTypeWorkType) -> rt::Call<m::AgreementTypeWorkType> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceAgreementTypesByParentIdWorktypes",
             "/finance/agreementTypes/{parentId}/worktypes",
             Some(body),
@@ -2300,8 +1834,8 @@ impl FinanceAgreementTypesByIdWorktypes {
     }
 
     /// One record: `/finance/agreementTypes/{id}/worktypes/{id}`.
-    pub fn id(&self, id: i32) -> FinanceAgreementTypesByIdWorktypesById {
-        FinanceAgreementTypesByIdWorktypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AgreementTypesByIdWorktypesById {
+        AgreementTypesByIdWorktypesById(self.0.push(id.to_string()))
     }
 }
 
@@ -2309,15 +1843,16 @@ impl FinanceAgreementTypesByIdWorktypes {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementTypesByIdWorktypesById(rt::Node);
+pub struct AgreementTypesByIdWorktypesById(rt::Node);
 
-impl FinanceAgreementTypesByIdWorktypesById {
+impl AgreementTypesByIdWorktypesById {
     /// `GET /finance/agreementTypes/{parentId}/worktypes/{id}`
     /// (`getFinanceAgreementTypesByParentIdWorktypesById`): Get AgreementTypeWorkType.
-    pub fn get(&self) -> rt::ApiFuture<m::AgreementTypeWorkType> {
+    pub fn get(&self) -> rt::Call<m::AgreementTypeWorkType> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceAgreementTypesByParentIdWorktypesById",
             "/finance/agreementTypes/{parentId}/worktypes/{id}",
             rt::NO_BODY,
@@ -2329,7 +1864,7 @@ impl FinanceAgreementTypesByIdWorktypesById {
     /// (`getFinanceAgreementTypesByParentIdWorktypesById`): Get AgreementTypeWorkType.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::AgreementTypeWorkType>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::AgreementTypeWorkType>> {
         rt::get_opt(
             &self.0,
             "getFinanceAgreementTypesByParentIdWorktypesById",
@@ -2342,13 +1877,11 @@ impl FinanceAgreementTypesByIdWorktypesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(
-        &self,
-        body: &m::AgreementTypeWorkType,
-    ) -> rt::ApiFuture<m::AgreementTypeWorkType> {
+    pub fn update(&self, body: &m::AgreementTypeWorkType) -> rt::Call<m::AgreementTypeWorkType> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceAgreementTypesByParentIdWorktypesById",
             "/finance/agreementTypes/{parentId}/worktypes/{id}",
             Some(body),
@@ -2361,9 +1894,10 @@ impl FinanceAgreementTypesByIdWorktypesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::AgreementTypeWorkType> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::AgreementTypeWorkType> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceAgreementTypesByParentIdWorktypesById",
             "/finance/agreementTypes/{parentId}/worktypes/{id}",
             patch,
@@ -2373,10 +1907,11 @@ impl FinanceAgreementTypesByIdWorktypesById {
 
     /// `DELETE /finance/agreementTypes/{parentId}/worktypes/{id}`
     /// (`deleteFinanceAgreementTypesByParentIdWorktypesById`): Delete AgreementTypeWorkType.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceAgreementTypesByParentIdWorktypesById",
             "/finance/agreementTypes/{parentId}/worktypes/{id}",
             rt::NO_BODY,
@@ -2389,13 +1924,14 @@ impl FinanceAgreementTypesByIdWorktypesById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementrecap(rt::Node);
+pub struct Agreementrecap(rt::Node);
 
-impl FinanceAgreementrecap {
+impl Agreementrecap {
     /// `GET /finance/agreementrecap/` (`getFinanceAgreementrecap`): Get List of AgreementRecaps.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::AgreementRecap>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::AgreementRecap> {
         rt::list(
             &self.0,
             "getFinanceAgreementrecap",
@@ -2404,33 +1940,9 @@ impl FinanceAgreementrecap {
         )
     }
 
-    /// `GET /finance/agreementrecap/` (`getFinanceAgreementrecap`): Get List of AgreementRecaps.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::AgreementRecap> {
-        rt::stream(
-            &self.0,
-            "getFinanceAgreementrecap",
-            "/finance/agreementrecap/",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreementrecap/` (`getFinanceAgreementrecap`): Get List of AgreementRecaps.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::AgreementRecap>> {
-        rt::pages(
-            &self.0,
-            "getFinanceAgreementrecap",
-            "/finance/agreementrecap/",
-            query,
-        )
-    }
-
     /// One record: `/finance/agreementrecap/{id}`.
-    pub fn id(&self, id: i32) -> FinanceAgreementrecapById {
-        FinanceAgreementrecapById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AgreementrecapById {
+        AgreementrecapById(self.0.push(id.to_string()))
     }
 }
 
@@ -2438,14 +1950,15 @@ impl FinanceAgreementrecap {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementrecapById(rt::Node);
+pub struct AgreementrecapById(rt::Node);
 
-impl FinanceAgreementrecapById {
+impl AgreementrecapById {
     /// `GET /finance/agreementrecap/{id}` (`getFinanceAgreementrecapById`): Get AgreementRecaps.
-    pub fn get(&self) -> rt::ApiFuture<m::AgreementRecap> {
+    pub fn get(&self) -> rt::Call<m::AgreementRecap> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceAgreementrecapById",
             "/finance/agreementrecap/{id}",
             rt::NO_BODY,
@@ -2456,7 +1969,7 @@ impl FinanceAgreementrecapById {
     /// `GET /finance/agreementrecap/{id}` (`getFinanceAgreementrecapById`): Get AgreementRecaps.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::AgreementRecap>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::AgreementRecap>> {
         rt::get_opt(
             &self.0,
             "getFinanceAgreementrecapById",
@@ -2469,38 +1982,15 @@ impl FinanceAgreementrecapById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreements(rt::Node);
+pub struct Agreements(rt::Node);
 
-impl FinanceAgreements {
+impl Agreements {
     /// `GET /finance/agreements` (`getFinanceAgreements`): Get List of Agreement.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Agreement>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Agreement> {
         rt::list(
-            &self.0,
-            "getFinanceAgreements",
-            "/finance/agreements",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreements` (`getFinanceAgreements`): Get List of Agreement.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Agreement> {
-        rt::stream(
-            &self.0,
-            "getFinanceAgreements",
-            "/finance/agreements",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreements` (`getFinanceAgreements`): Get List of Agreement.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Agreement>> {
-        rt::pages(
             &self.0,
             "getFinanceAgreements",
             "/finance/agreements",
@@ -2511,7 +2001,7 @@ impl FinanceAgreements {
     /// `GET /finance/agreements/count` (`getFinanceAgreementsCount`): Get Count of Agreement.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceAgreementsCount",
@@ -2523,10 +2013,11 @@ impl FinanceAgreements {
     /// `POST /finance/agreements` (`postFinanceAgreements`): Post Agreement.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::Agreement) -> rt::ApiFuture<m::Agreement> {
+    pub fn create(&self, body: &m::Agreement) -> rt::Call<m::Agreement> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceAgreements",
             "/finance/agreements",
             Some(body),
@@ -2535,13 +2026,13 @@ impl FinanceAgreements {
     }
 
     /// One record: `/finance/agreements/{id}`.
-    pub fn id(&self, id: i32) -> FinanceAgreementsById {
-        FinanceAgreementsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AgreementsById {
+        AgreementsById(self.0.push(id.to_string()))
     }
 
     /// `/finance/agreements/types`.
-    pub fn types(&self) -> FinanceAgreementsTypes {
-        FinanceAgreementsTypes(self.0.clone())
+    pub fn types(&self) -> AgreementsTypes {
+        AgreementsTypes(self.0.clone())
     }
 }
 
@@ -2549,14 +2040,15 @@ impl FinanceAgreements {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementsById(rt::Node);
+pub struct AgreementsById(rt::Node);
 
-impl FinanceAgreementsById {
+impl AgreementsById {
     /// `GET /finance/agreements/{id}` (`getFinanceAgreementsById`): Get Agreement.
-    pub fn get(&self) -> rt::ApiFuture<m::Agreement> {
+    pub fn get(&self) -> rt::Call<m::Agreement> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceAgreementsById",
             "/finance/agreements/{id}",
             rt::NO_BODY,
@@ -2567,7 +2059,7 @@ impl FinanceAgreementsById {
     /// `GET /finance/agreements/{id}` (`getFinanceAgreementsById`): Get Agreement.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Agreement>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Agreement>> {
         rt::get_opt(
             &self.0,
             "getFinanceAgreementsById",
@@ -2579,10 +2071,11 @@ impl FinanceAgreementsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::Agreement) -> rt::ApiFuture<m::Agreement> {
+    pub fn update(&self, body: &m::Agreement) -> rt::Call<m::Agreement> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceAgreementsById",
             "/finance/agreements/{id}",
             Some(body),
@@ -2594,9 +2087,10 @@ impl FinanceAgreementsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Agreement> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Agreement> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceAgreementsById",
             "/finance/agreements/{id}",
             patch,
@@ -2605,10 +2099,11 @@ impl FinanceAgreementsById {
     }
 
     /// `DELETE /finance/agreements/{id}` (`deleteFinanceAgreementsById`): Delete Agreement.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceAgreementsById",
             "/finance/agreements/{id}",
             rt::NO_BODY,
@@ -2617,73 +2112,73 @@ impl FinanceAgreementsById {
     }
 
     /// `/finance/agreements/{id}/additions`.
-    pub fn additions(&self) -> FinanceAgreementsByIdAdditions {
-        FinanceAgreementsByIdAdditions(self.0.clone())
+    pub fn additions(&self) -> AgreementsByIdAdditions {
+        AgreementsByIdAdditions(self.0.clone())
     }
 
     /// `/finance/agreements/{id}/adjustments`.
-    pub fn adjustments(&self) -> FinanceAgreementsByIdAdjustments {
-        FinanceAgreementsByIdAdjustments(self.0.clone())
+    pub fn adjustments(&self) -> AgreementsByIdAdjustments {
+        AgreementsByIdAdjustments(self.0.clone())
     }
 
     /// `/finance/agreements/{id}/applicationParameters`.
-    pub fn application_parameters(&self) -> FinanceAgreementsByIdApplicationParameters {
-        FinanceAgreementsByIdApplicationParameters(self.0.clone())
+    pub fn application_parameters(&self) -> AgreementsByIdApplicationParameters {
+        AgreementsByIdApplicationParameters(self.0.clone())
     }
 
     /// `/finance/agreements/{id}/boardDefaults`.
-    pub fn board_defaults(&self) -> FinanceAgreementsByIdBoardDefaults {
-        FinanceAgreementsByIdBoardDefaults(self.0.clone())
+    pub fn board_defaults(&self) -> AgreementsByIdBoardDefaults {
+        AgreementsByIdBoardDefaults(self.0.clone())
     }
 
     /// `/finance/agreements/{id}/configurations`.
-    pub fn configurations(&self) -> FinanceAgreementsByIdConfigurations {
-        FinanceAgreementsByIdConfigurations(self.0.clone())
+    pub fn configurations(&self) -> AgreementsByIdConfigurations {
+        AgreementsByIdConfigurations(self.0.clone())
     }
 
     /// `/finance/agreements/{id}/copy`.
-    pub fn copy(&self) -> FinanceAgreementsByIdCopy {
-        FinanceAgreementsByIdCopy(self.0.clone())
+    pub fn copy(&self) -> AgreementsByIdCopy {
+        AgreementsByIdCopy(self.0.clone())
     }
 
     /// `/finance/agreements/{id}/invoice`.
-    pub fn invoice(&self) -> FinanceAgreementsByIdInvoice {
-        FinanceAgreementsByIdInvoice(self.0.clone())
+    pub fn invoice(&self) -> AgreementsByIdInvoice {
+        AgreementsByIdInvoice(self.0.clone())
     }
 
     /// `/finance/agreements/{id}/quickAccess`.
-    pub fn quick_access(&self) -> FinanceAgreementsByIdQuickAccess {
-        FinanceAgreementsByIdQuickAccess(self.0.clone())
+    pub fn quick_access(&self) -> AgreementsByIdQuickAccess {
+        AgreementsByIdQuickAccess(self.0.clone())
     }
 
     /// `/finance/agreements/{id}/recurringParameters`.
-    pub fn recurring_parameters(&self) -> FinanceAgreementsByIdRecurringParameters {
-        FinanceAgreementsByIdRecurringParameters(self.0.clone())
+    pub fn recurring_parameters(&self) -> AgreementsByIdRecurringParameters {
+        AgreementsByIdRecurringParameters(self.0.clone())
     }
 
     /// `/finance/agreements/{id}/sites`.
-    pub fn sites(&self) -> FinanceAgreementsByIdSites {
-        FinanceAgreementsByIdSites(self.0.clone())
+    pub fn sites(&self) -> AgreementsByIdSites {
+        AgreementsByIdSites(self.0.clone())
     }
 
     /// `/finance/agreements/{id}/workRoleExclusions`.
-    pub fn work_role_exclusions(&self) -> FinanceAgreementsByIdWorkRoleExclusions {
-        FinanceAgreementsByIdWorkRoleExclusions(self.0.clone())
+    pub fn work_role_exclusions(&self) -> AgreementsByIdWorkRoleExclusions {
+        AgreementsByIdWorkRoleExclusions(self.0.clone())
     }
 
     /// `/finance/agreements/{id}/workTypeExclusions`.
-    pub fn work_type_exclusions(&self) -> FinanceAgreementsByIdWorkTypeExclusions {
-        FinanceAgreementsByIdWorkTypeExclusions(self.0.clone())
+    pub fn work_type_exclusions(&self) -> AgreementsByIdWorkTypeExclusions {
+        AgreementsByIdWorkTypeExclusions(self.0.clone())
     }
 
     /// `/finance/agreements/{id}/workroles`.
-    pub fn workroles(&self) -> FinanceAgreementsByIdWorkroles {
-        FinanceAgreementsByIdWorkroles(self.0.clone())
+    pub fn workroles(&self) -> AgreementsByIdWorkroles {
+        AgreementsByIdWorkroles(self.0.clone())
     }
 
     /// `/finance/agreements/{id}/worktypes`.
-    pub fn worktypes(&self) -> FinanceAgreementsByIdWorktypes {
-        FinanceAgreementsByIdWorktypes(self.0.clone())
+    pub fn worktypes(&self) -> AgreementsByIdWorktypes {
+        AgreementsByIdWorktypes(self.0.clone())
     }
 }
 
@@ -2691,41 +2186,16 @@ impl FinanceAgreementsById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementsByIdAdditions(rt::Node);
+pub struct AgreementsByIdAdditions(rt::Node);
 
-impl FinanceAgreementsByIdAdditions {
+impl AgreementsByIdAdditions {
     /// `GET /finance/agreements/{parentId}/additions` (`getFinanceAgreementsByParentIdAdditions`):
     /// Get List of Addition.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Addition>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Addition> {
         rt::list(
-            &self.0,
-            "getFinanceAgreementsByParentIdAdditions",
-            "/finance/agreements/{parentId}/additions",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreements/{parentId}/additions` (`getFinanceAgreementsByParentIdAdditions`):
-    /// Get List of Addition.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Addition> {
-        rt::stream(
-            &self.0,
-            "getFinanceAgreementsByParentIdAdditions",
-            "/finance/agreements/{parentId}/additions",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreements/{parentId}/additions` (`getFinanceAgreementsByParentIdAdditions`):
-    /// Get List of Addition.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Addition>> {
-        rt::pages(
             &self.0,
             "getFinanceAgreementsByParentIdAdditions",
             "/finance/agreements/{parentId}/additions",
@@ -2737,7 +2207,7 @@ impl FinanceAgreementsByIdAdditions {
     /// (`getFinanceAgreementsByParentIdAdditionsCount`): Get Count of Addition.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceAgreementsByParentIdAdditionsCount",
@@ -2750,10 +2220,11 @@ impl FinanceAgreementsByIdAdditions {
     /// (`postFinanceAgreementsByParentIdAdditions`): Post Addition.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::Addition) -> rt::ApiFuture<m::Addition> {
+    pub fn create(&self, body: &m::Addition) -> rt::Call<m::Addition> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceAgreementsByParentIdAdditions",
             "/finance/agreements/{parentId}/additions",
             Some(body),
@@ -2762,8 +2233,8 @@ impl FinanceAgreementsByIdAdditions {
     }
 
     /// One record: `/finance/agreements/{id}/additions/{id}`.
-    pub fn id(&self, id: i32) -> FinanceAgreementsByIdAdditionsById {
-        FinanceAgreementsByIdAdditionsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AgreementsByIdAdditionsById {
+        AgreementsByIdAdditionsById(self.0.push(id.to_string()))
     }
 }
 
@@ -2771,15 +2242,16 @@ impl FinanceAgreementsByIdAdditions {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementsByIdAdditionsById(rt::Node);
+pub struct AgreementsByIdAdditionsById(rt::Node);
 
-impl FinanceAgreementsByIdAdditionsById {
+impl AgreementsByIdAdditionsById {
     /// `GET /finance/agreements/{parentId}/additions/{id}`
     /// (`getFinanceAgreementsByParentIdAdditionsById`): Get Addition.
-    pub fn get(&self) -> rt::ApiFuture<m::Addition> {
+    pub fn get(&self) -> rt::Call<m::Addition> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceAgreementsByParentIdAdditionsById",
             "/finance/agreements/{parentId}/additions/{id}",
             rt::NO_BODY,
@@ -2791,7 +2263,7 @@ impl FinanceAgreementsByIdAdditionsById {
     /// (`getFinanceAgreementsByParentIdAdditionsById`): Get Addition.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Addition>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Addition>> {
         rt::get_opt(
             &self.0,
             "getFinanceAgreementsByParentIdAdditionsById",
@@ -2804,10 +2276,11 @@ impl FinanceAgreementsByIdAdditionsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::Addition) -> rt::ApiFuture<m::Addition> {
+    pub fn update(&self, body: &m::Addition) -> rt::Call<m::Addition> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceAgreementsByParentIdAdditionsById",
             "/finance/agreements/{parentId}/additions/{id}",
             Some(body),
@@ -2820,9 +2293,10 @@ impl FinanceAgreementsByIdAdditionsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Addition> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Addition> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceAgreementsByParentIdAdditionsById",
             "/finance/agreements/{parentId}/additions/{id}",
             patch,
@@ -2832,10 +2306,11 @@ impl FinanceAgreementsByIdAdditionsById {
 
     /// `DELETE /finance/agreements/{parentId}/additions/{id}`
     /// (`deleteFinanceAgreementsByParentIdAdditionsById`): Delete Addition.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceAgreementsByParentIdAdditionsById",
             "/finance/agreements/{parentId}/additions/{id}",
             rt::NO_BODY,
@@ -2848,41 +2323,16 @@ impl FinanceAgreementsByIdAdditionsById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementsByIdAdjustments(rt::Node);
+pub struct AgreementsByIdAdjustments(rt::Node);
 
-impl FinanceAgreementsByIdAdjustments {
+impl AgreementsByIdAdjustments {
     /// `GET /finance/agreements/{parentId}/adjustments`
     /// (`getFinanceAgreementsByParentIdAdjustments`): Get List of Adjustment.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::AgreementAdjustment>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::AgreementAdjustment> {
         rt::list(
-            &self.0,
-            "getFinanceAgreementsByParentIdAdjustments",
-            "/finance/agreements/{parentId}/adjustments",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreements/{parentId}/adjustments`
-    /// (`getFinanceAgreementsByParentIdAdjustments`): Get List of Adjustment.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::AgreementAdjustment> {
-        rt::stream(
-            &self.0,
-            "getFinanceAgreementsByParentIdAdjustments",
-            "/finance/agreements/{parentId}/adjustments",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreements/{parentId}/adjustments`
-    /// (`getFinanceAgreementsByParentIdAdjustments`): Get List of Adjustment.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::AgreementAdjustment>> {
-        rt::pages(
             &self.0,
             "getFinanceAgreementsByParentIdAdjustments",
             "/finance/agreements/{parentId}/adjustments",
@@ -2894,7 +2344,7 @@ impl FinanceAgreementsByIdAdjustments {
     /// (`getFinanceAgreementsByParentIdAdjustmentsCount`): Get Count of Adjustment.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceAgreementsByParentIdAdjustmentsCount",
@@ -2907,10 +2357,11 @@ impl FinanceAgreementsByIdAdjustments {
     /// (`postFinanceAgreementsByParentIdAdjustments`): Post Adjustment.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::AgreementAdjustment) -> rt::ApiFuture<m::AgreementAdjustment> {
+    pub fn create(&self, body: &m::AgreementAdjustment) -> rt::Call<m::AgreementAdjustment> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceAgreementsByParentIdAdjustments",
             "/finance/agreements/{parentId}/adjustments",
             Some(body),
@@ -2919,8 +2370,8 @@ impl FinanceAgreementsByIdAdjustments {
     }
 
     /// One record: `/finance/agreements/{id}/adjustments/{id}`.
-    pub fn id(&self, id: i32) -> FinanceAgreementsByIdAdjustmentsById {
-        FinanceAgreementsByIdAdjustmentsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AgreementsByIdAdjustmentsById {
+        AgreementsByIdAdjustmentsById(self.0.push(id.to_string()))
     }
 }
 
@@ -2928,15 +2379,16 @@ impl FinanceAgreementsByIdAdjustments {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementsByIdAdjustmentsById(rt::Node);
+pub struct AgreementsByIdAdjustmentsById(rt::Node);
 
-impl FinanceAgreementsByIdAdjustmentsById {
+impl AgreementsByIdAdjustmentsById {
     /// `GET /finance/agreements/{parentId}/adjustments/{id}`
     /// (`getFinanceAgreementsByParentIdAdjustmentsById`): Get Adjustment.
-    pub fn get(&self) -> rt::ApiFuture<m::AgreementAdjustment> {
+    pub fn get(&self) -> rt::Call<m::AgreementAdjustment> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceAgreementsByParentIdAdjustmentsById",
             "/finance/agreements/{parentId}/adjustments/{id}",
             rt::NO_BODY,
@@ -2948,7 +2400,7 @@ impl FinanceAgreementsByIdAdjustmentsById {
     /// (`getFinanceAgreementsByParentIdAdjustmentsById`): Get Adjustment.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::AgreementAdjustment>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::AgreementAdjustment>> {
         rt::get_opt(
             &self.0,
             "getFinanceAgreementsByParentIdAdjustmentsById",
@@ -2961,10 +2413,11 @@ impl FinanceAgreementsByIdAdjustmentsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::AgreementAdjustment) -> rt::ApiFuture<m::AgreementAdjustment> {
+    pub fn update(&self, body: &m::AgreementAdjustment) -> rt::Call<m::AgreementAdjustment> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceAgreementsByParentIdAdjustmentsById",
             "/finance/agreements/{parentId}/adjustments/{id}",
             Some(body),
@@ -2977,9 +2430,10 @@ impl FinanceAgreementsByIdAdjustmentsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::AgreementAdjustment> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::AgreementAdjustment> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceAgreementsByParentIdAdjustmentsById",
             "/finance/agreements/{parentId}/adjustments/{id}",
             patch,
@@ -2989,10 +2443,11 @@ impl FinanceAgreementsByIdAdjustmentsById {
 
     /// `DELETE /finance/agreements/{parentId}/adjustments/{id}`
     /// (`deleteFinanceAgreementsByParentIdAdjustmentsById`): Delete Adjustment.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceAgreementsByParentIdAdjustmentsById",
             "/finance/agreements/{parentId}/adjustments/{id}",
             rt::NO_BODY,
@@ -3005,17 +2460,17 @@ impl FinanceAgreementsByIdAdjustmentsById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementsByIdApplicationParameters(rt::Node);
+pub struct AgreementsByIdApplicationParameters(rt::Node);
 
-impl FinanceAgreementsByIdApplicationParameters {
+impl AgreementsByIdApplicationParameters {
     /// The record named by `podId`: `/finance/agreements/{id}/applicationParameters/{podId}`. The
     /// value is percent-encoded as one path segment; an empty value is refused when a request is
     /// built.
     pub fn by_pod_id(
         &self,
         pod_id: impl Into<String>,
-    ) -> FinanceAgreementsByIdApplicationParametersByPodId {
-        FinanceAgreementsByIdApplicationParametersByPodId(self.0.push(pod_id.into()))
+    ) -> AgreementsByIdApplicationParametersByPodId {
+        AgreementsByIdApplicationParametersByPodId(self.0.push(pod_id.into()))
     }
 }
 
@@ -3024,16 +2479,17 @@ impl FinanceAgreementsByIdApplicationParameters {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementsByIdApplicationParametersByPodId(rt::Node);
+pub struct AgreementsByIdApplicationParametersByPodId(rt::Node);
 
-impl FinanceAgreementsByIdApplicationParametersByPodId {
+impl AgreementsByIdApplicationParametersByPodId {
     /// `GET /finance/agreements/{id}/applicationParameters/{podId}`
     /// (`getFinanceAgreementsByIdApplicationParametersByPodId`): Get
     /// AgreementApplicationParameters.
-    pub fn get(&self) -> rt::ApiFuture<m::AgreementApplicationParameters> {
+    pub fn get(&self) -> rt::Call<m::AgreementApplicationParameters> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceAgreementsByIdApplicationParametersByPodId",
             "/finance/agreements/{id}/applicationParameters/{podId}",
             rt::NO_BODY,
@@ -3046,7 +2502,7 @@ impl FinanceAgreementsByIdApplicationParametersByPodId {
     /// AgreementApplicationParameters.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::AgreementApplicationParameters>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::AgreementApplicationParameters>> {
         rt::get_opt(
             &self.0,
             "getFinanceAgreementsByIdApplicationParametersByPodId",
@@ -3059,41 +2515,16 @@ impl FinanceAgreementsByIdApplicationParametersByPodId {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementsByIdBoardDefaults(rt::Node);
+pub struct AgreementsByIdBoardDefaults(rt::Node);
 
-impl FinanceAgreementsByIdBoardDefaults {
+impl AgreementsByIdBoardDefaults {
     /// `GET /finance/agreements/{parentId}/boardDefaults`
     /// (`getFinanceAgreementsByParentIdBoardDefaults`): Get List of BoardDefault.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::BoardDefault>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::BoardDefault> {
         rt::list(
-            &self.0,
-            "getFinanceAgreementsByParentIdBoardDefaults",
-            "/finance/agreements/{parentId}/boardDefaults",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreements/{parentId}/boardDefaults`
-    /// (`getFinanceAgreementsByParentIdBoardDefaults`): Get List of BoardDefault.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::BoardDefault> {
-        rt::stream(
-            &self.0,
-            "getFinanceAgreementsByParentIdBoardDefaults",
-            "/finance/agreements/{parentId}/boardDefaults",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreements/{parentId}/boardDefaults`
-    /// (`getFinanceAgreementsByParentIdBoardDefaults`): Get List of BoardDefault.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::BoardDefault>> {
-        rt::pages(
             &self.0,
             "getFinanceAgreementsByParentIdBoardDefaults",
             "/finance/agreements/{parentId}/boardDefaults",
@@ -3105,7 +2536,7 @@ impl FinanceAgreementsByIdBoardDefaults {
     /// (`getFinanceAgreementsByParentIdBoardDefaultsCount`): Get Count of BoardDefault.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceAgreementsByParentIdBoardDefaultsCount",
@@ -3118,10 +2549,11 @@ impl FinanceAgreementsByIdBoardDefaults {
     /// (`postFinanceAgreementsByParentIdBoardDefaults`): Post BoardDefault.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::BoardDefault) -> rt::ApiFuture<m::BoardDefault> {
+    pub fn create(&self, body: &m::BoardDefault) -> rt::Call<m::BoardDefault> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceAgreementsByParentIdBoardDefaults",
             "/finance/agreements/{parentId}/boardDefaults",
             Some(body),
@@ -3130,8 +2562,8 @@ impl FinanceAgreementsByIdBoardDefaults {
     }
 
     /// One record: `/finance/agreements/{id}/boardDefaults/{id}`.
-    pub fn id(&self, id: i32) -> FinanceAgreementsByIdBoardDefaultsById {
-        FinanceAgreementsByIdBoardDefaultsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AgreementsByIdBoardDefaultsById {
+        AgreementsByIdBoardDefaultsById(self.0.push(id.to_string()))
     }
 }
 
@@ -3139,15 +2571,16 @@ impl FinanceAgreementsByIdBoardDefaults {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementsByIdBoardDefaultsById(rt::Node);
+pub struct AgreementsByIdBoardDefaultsById(rt::Node);
 
-impl FinanceAgreementsByIdBoardDefaultsById {
+impl AgreementsByIdBoardDefaultsById {
     /// `GET /finance/agreements/{parentId}/boardDefaults/{id}`
     /// (`getFinanceAgreementsByParentIdBoardDefaultsById`): Get BoardDefault.
-    pub fn get(&self) -> rt::ApiFuture<m::BoardDefault> {
+    pub fn get(&self) -> rt::Call<m::BoardDefault> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceAgreementsByParentIdBoardDefaultsById",
             "/finance/agreements/{parentId}/boardDefaults/{id}",
             rt::NO_BODY,
@@ -3159,7 +2592,7 @@ impl FinanceAgreementsByIdBoardDefaultsById {
     /// (`getFinanceAgreementsByParentIdBoardDefaultsById`): Get BoardDefault.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::BoardDefault>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::BoardDefault>> {
         rt::get_opt(
             &self.0,
             "getFinanceAgreementsByParentIdBoardDefaultsById",
@@ -3172,10 +2605,11 @@ impl FinanceAgreementsByIdBoardDefaultsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::BoardDefault) -> rt::ApiFuture<m::BoardDefault> {
+    pub fn update(&self, body: &m::BoardDefault) -> rt::Call<m::BoardDefault> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceAgreementsByParentIdBoardDefaultsById",
             "/finance/agreements/{parentId}/boardDefaults/{id}",
             Some(body),
@@ -3188,9 +2622,10 @@ impl FinanceAgreementsByIdBoardDefaultsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::BoardDefault> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::BoardDefault> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceAgreementsByParentIdBoardDefaultsById",
             "/finance/agreements/{parentId}/boardDefaults/{id}",
             patch,
@@ -3200,10 +2635,11 @@ impl FinanceAgreementsByIdBoardDefaultsById {
 
     /// `DELETE /finance/agreements/{parentId}/boardDefaults/{id}`
     /// (`deleteFinanceAgreementsByParentIdBoardDefaultsById`): Delete BoardDefault.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceAgreementsByParentIdBoardDefaultsById",
             "/finance/agreements/{parentId}/boardDefaults/{id}",
             rt::NO_BODY,
@@ -3216,44 +2652,16 @@ impl FinanceAgreementsByIdBoardDefaultsById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementsByIdConfigurations(rt::Node);
+pub struct AgreementsByIdConfigurations(rt::Node);
 
-impl FinanceAgreementsByIdConfigurations {
+impl AgreementsByIdConfigurations {
     /// `GET /finance/agreements/{parentId}/configurations`
     /// (`getFinanceAgreementsByParentIdConfigurations`): Get List of ConfigurationReference.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ConfigurationReference>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ConfigurationReference> {
         rt::list(
-            &self.0,
-            "getFinanceAgreementsByParentIdConfigurations",
-            "/finance/agreements/{parentId}/configurations",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreements/{parentId}/configurations`
-    /// (`getFinanceAgreementsByParentIdConfigurations`): Get List of ConfigurationReference.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ConfigurationReference> {
-        rt::stream(
-            &self.0,
-            "getFinanceAgreementsByParentIdConfigurations",
-            "/finance/agreements/{parentId}/configurations",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreements/{parentId}/configurations`
-    /// (`getFinanceAgreementsByParentIdConfigurations`): Get List of ConfigurationReference.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ConfigurationReference>> {
-        rt::pages(
             &self.0,
             "getFinanceAgreementsByParentIdConfigurations",
             "/finance/agreements/{parentId}/configurations",
@@ -3265,7 +2673,7 @@ impl FinanceAgreementsByIdConfigurations {
     /// (`getFinanceAgreementsByParentIdConfigurationsCount`): Get Count of ConfigurationReference.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceAgreementsByParentIdConfigurationsCount",
@@ -3278,13 +2686,11 @@ impl FinanceAgreementsByIdConfigurations {
     /// (`postFinanceAgreementsByParentIdConfigurations`): Post ConfigurationReference.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(
-        &self,
-        body: &m::ConfigurationReference,
-    ) -> rt::ApiFuture<m::ConfigurationReference> {
+    pub fn create(&self, body: &m::ConfigurationReference) -> rt::Call<m::ConfigurationReference> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceAgreementsByParentIdConfigurations",
             "/finance/agreements/{parentId}/configurations",
             Some(body),
@@ -3293,8 +2699,8 @@ impl FinanceAgreementsByIdConfigurations {
     }
 
     /// One record: `/finance/agreements/{id}/configurations/{id}`.
-    pub fn id(&self, id: i32) -> FinanceAgreementsByIdConfigurationsById {
-        FinanceAgreementsByIdConfigurationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AgreementsByIdConfigurationsById {
+        AgreementsByIdConfigurationsById(self.0.push(id.to_string()))
     }
 }
 
@@ -3302,15 +2708,16 @@ impl FinanceAgreementsByIdConfigurations {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementsByIdConfigurationsById(rt::Node);
+pub struct AgreementsByIdConfigurationsById(rt::Node);
 
-impl FinanceAgreementsByIdConfigurationsById {
+impl AgreementsByIdConfigurationsById {
     /// `GET /finance/agreements/{parentId}/configurations/{id}`
     /// (`getFinanceAgreementsByParentIdConfigurationsById`): Get ConfigurationReference.
-    pub fn get(&self) -> rt::ApiFuture<m::ConfigurationReference> {
+    pub fn get(&self) -> rt::Call<m::ConfigurationReference> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceAgreementsByParentIdConfigurationsById",
             "/finance/agreements/{parentId}/configurations/{id}",
             rt::NO_BODY,
@@ -3322,7 +2729,7 @@ impl FinanceAgreementsByIdConfigurationsById {
     /// (`getFinanceAgreementsByParentIdConfigurationsById`): Get ConfigurationReference.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ConfigurationReference>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ConfigurationReference>> {
         rt::get_opt(
             &self.0,
             "getFinanceAgreementsByParentIdConfigurationsById",
@@ -3332,10 +2739,11 @@ impl FinanceAgreementsByIdConfigurationsById {
 
     /// `DELETE /finance/agreements/{parentId}/configurations/{id}`
     /// (`deleteFinanceAgreementsByParentIdConfigurationsById`): Delete ConfigurationReference.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceAgreementsByParentIdConfigurationsById",
             "/finance/agreements/{parentId}/configurations/{id}",
             rt::NO_BODY,
@@ -3348,9 +2756,9 @@ impl FinanceAgreementsByIdConfigurationsById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementsByIdCopy(rt::Node);
+pub struct AgreementsByIdCopy(rt::Node);
 
-impl FinanceAgreementsByIdCopy {
+impl AgreementsByIdCopy {
     /// `POST /finance/agreements/{parentId}/copy` (`postFinanceAgreementsByParentIdCopy`): Post
     /// CopyAgreementAction.
     ///
@@ -3358,10 +2766,11 @@ impl FinanceAgreementsByIdCopy {
     /// a body.
     ///
     /// Copy and approve actions answer 200 or 201 whatever the spec declares.
-    pub fn post(&self) -> rt::ApiFuture<Option<m::Agreement>> {
+    pub fn post(&self) -> rt::Call<Option<m::Agreement>> {
         rt::json_opt(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceAgreementsByParentIdCopy",
             "/finance/agreements/{parentId}/copy",
             rt::NO_BODY,
@@ -3374,17 +2783,18 @@ impl FinanceAgreementsByIdCopy {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementsByIdInvoice(rt::Node);
+pub struct AgreementsByIdInvoice(rt::Node);
 
-impl FinanceAgreementsByIdInvoice {
+impl AgreementsByIdInvoice {
     /// `POST /finance/agreements/{id}/invoice` (`postFinanceAgreementsByIdInvoice`): Post
     /// AgreementInvoice.
     ///
     /// Not retried after an answer that may have been lost.
-    pub fn post(&self) -> rt::ApiFuture<i32> {
+    pub fn post(&self) -> rt::Call<i32> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceAgreementsByIdInvoice",
             "/finance/agreements/{id}/invoice",
             rt::NO_BODY,
@@ -3397,12 +2807,12 @@ impl FinanceAgreementsByIdInvoice {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementsByIdQuickAccess(rt::Node);
+pub struct AgreementsByIdQuickAccess(rt::Node);
 
-impl FinanceAgreementsByIdQuickAccess {
+impl AgreementsByIdQuickAccess {
     /// `/finance/agreements/{id}/quickAccess/count`.
-    pub fn count_node(&self) -> FinanceAgreementsByIdQuickAccessCount {
-        FinanceAgreementsByIdQuickAccessCount(self.0.clone())
+    pub fn count_node(&self) -> AgreementsByIdQuickAccessCount {
+        AgreementsByIdQuickAccessCount(self.0.clone())
     }
 }
 
@@ -3410,18 +2820,19 @@ impl FinanceAgreementsByIdQuickAccess {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementsByIdQuickAccessCount(rt::Node);
+pub struct AgreementsByIdQuickAccessCount(rt::Node);
 
-impl FinanceAgreementsByIdQuickAccessCount {
+impl AgreementsByIdQuickAccessCount {
     /// `GET /finance/agreements/{id}/quickAccess/count`
     /// (`getFinanceAgreementsByIdQuickAccessCount`): Get Agreement Tab Count.
     ///
     /// Counts of the quick-access tabs of one agreement (AgreementTabsCount in the source spec,
     /// with no declared properties), not a record count; kept as free-form JSON.
-    pub fn get(&self) -> rt::ApiFuture<serde_json::Value> {
+    pub fn get(&self) -> rt::Call<serde_json::Value> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceAgreementsByIdQuickAccessCount",
             "/finance/agreements/{id}/quickAccess/count",
             rt::NO_BODY,
@@ -3434,17 +2845,14 @@ impl FinanceAgreementsByIdQuickAccessCount {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementsByIdRecurringParameters(rt::Node);
+pub struct AgreementsByIdRecurringParameters(rt::Node);
 
-impl FinanceAgreementsByIdRecurringParameters {
+impl AgreementsByIdRecurringParameters {
     /// The record named by `podId`: `/finance/agreements/{id}/recurringParameters/{podId}`. The
     /// value is percent-encoded as one path segment; an empty value is refused when a request is
     /// built.
-    pub fn by_pod_id(
-        &self,
-        pod_id: impl Into<String>,
-    ) -> FinanceAgreementsByIdRecurringParametersByPodId {
-        FinanceAgreementsByIdRecurringParametersByPodId(self.0.push(pod_id.into()))
+    pub fn by_pod_id(&self, pod_id: impl Into<String>) -> AgreementsByIdRecurringParametersByPodId {
+        AgreementsByIdRecurringParametersByPodId(self.0.push(pod_id.into()))
     }
 }
 
@@ -3452,15 +2860,16 @@ impl FinanceAgreementsByIdRecurringParameters {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementsByIdRecurringParametersByPodId(rt::Node);
+pub struct AgreementsByIdRecurringParametersByPodId(rt::Node);
 
-impl FinanceAgreementsByIdRecurringParametersByPodId {
+impl AgreementsByIdRecurringParametersByPodId {
     /// `GET /finance/agreements/{id}/recurringParameters/{podId}`
     /// (`getFinanceAgreementsByIdRecurringParametersByPodId`): Get AgreementRecurringParameters.
-    pub fn get(&self) -> rt::ApiFuture<m::AgreementRecurringParameters> {
+    pub fn get(&self) -> rt::Call<m::AgreementRecurringParameters> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceAgreementsByIdRecurringParametersByPodId",
             "/finance/agreements/{id}/recurringParameters/{podId}",
             rt::NO_BODY,
@@ -3472,7 +2881,7 @@ impl FinanceAgreementsByIdRecurringParametersByPodId {
     /// (`getFinanceAgreementsByIdRecurringParametersByPodId`): Get AgreementRecurringParameters.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::AgreementRecurringParameters>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::AgreementRecurringParameters>> {
         rt::get_opt(
             &self.0,
             "getFinanceAgreementsByIdRecurringParametersByPodId",
@@ -3485,41 +2894,16 @@ impl FinanceAgreementsByIdRecurringParametersByPodId {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementsByIdSites(rt::Node);
+pub struct AgreementsByIdSites(rt::Node);
 
-impl FinanceAgreementsByIdSites {
+impl AgreementsByIdSites {
     /// `GET /finance/agreements/{parentId}/sites` (`getFinanceAgreementsByParentIdSites`): Get List
     /// of AgreementSite.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::AgreementSite>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::AgreementSite> {
         rt::list(
-            &self.0,
-            "getFinanceAgreementsByParentIdSites",
-            "/finance/agreements/{parentId}/sites",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreements/{parentId}/sites` (`getFinanceAgreementsByParentIdSites`): Get List
-    /// of AgreementSite.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::AgreementSite> {
-        rt::stream(
-            &self.0,
-            "getFinanceAgreementsByParentIdSites",
-            "/finance/agreements/{parentId}/sites",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreements/{parentId}/sites` (`getFinanceAgreementsByParentIdSites`): Get List
-    /// of AgreementSite.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::AgreementSite>> {
-        rt::pages(
             &self.0,
             "getFinanceAgreementsByParentIdSites",
             "/finance/agreements/{parentId}/sites",
@@ -3531,7 +2915,7 @@ impl FinanceAgreementsByIdSites {
     /// (`getFinanceAgreementsByParentIdSitesCount`): Get Count of AgreementSite.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceAgreementsByParentIdSitesCount",
@@ -3544,10 +2928,11 @@ impl FinanceAgreementsByIdSites {
     /// AgreementSite.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::AgreementSite) -> rt::ApiFuture<m::AgreementSite> {
+    pub fn create(&self, body: &m::AgreementSite) -> rt::Call<m::AgreementSite> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceAgreementsByParentIdSites",
             "/finance/agreements/{parentId}/sites",
             Some(body),
@@ -3556,8 +2941,8 @@ impl FinanceAgreementsByIdSites {
     }
 
     /// One record: `/finance/agreements/{id}/sites/{id}`.
-    pub fn id(&self, id: i32) -> FinanceAgreementsByIdSitesById {
-        FinanceAgreementsByIdSitesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AgreementsByIdSitesById {
+        AgreementsByIdSitesById(self.0.push(id.to_string()))
     }
 }
 
@@ -3565,15 +2950,16 @@ impl FinanceAgreementsByIdSites {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementsByIdSitesById(rt::Node);
+pub struct AgreementsByIdSitesById(rt::Node);
 
-impl FinanceAgreementsByIdSitesById {
+impl AgreementsByIdSitesById {
     /// `GET /finance/agreements/{parentId}/sites/{id}` (`getFinanceAgreementsByParentIdSitesById`):
     /// Get AgreementSite.
-    pub fn get(&self) -> rt::ApiFuture<m::AgreementSite> {
+    pub fn get(&self) -> rt::Call<m::AgreementSite> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceAgreementsByParentIdSitesById",
             "/finance/agreements/{parentId}/sites/{id}",
             rt::NO_BODY,
@@ -3585,7 +2971,7 @@ impl FinanceAgreementsByIdSitesById {
     /// Get AgreementSite.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::AgreementSite>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::AgreementSite>> {
         rt::get_opt(
             &self.0,
             "getFinanceAgreementsByParentIdSitesById",
@@ -3598,10 +2984,11 @@ impl FinanceAgreementsByIdSitesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::AgreementSite) -> rt::ApiFuture<m::AgreementSite> {
+    pub fn update(&self, body: &m::AgreementSite) -> rt::Call<m::AgreementSite> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceAgreementsByParentIdSitesById",
             "/finance/agreements/{parentId}/sites/{id}",
             Some(body),
@@ -3614,9 +3001,10 @@ impl FinanceAgreementsByIdSitesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::AgreementSite> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::AgreementSite> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceAgreementsByParentIdSitesById",
             "/finance/agreements/{parentId}/sites/{id}",
             patch,
@@ -3626,10 +3014,11 @@ impl FinanceAgreementsByIdSitesById {
 
     /// `DELETE /finance/agreements/{parentId}/sites/{id}`
     /// (`deleteFinanceAgreementsByParentIdSitesById`): Delete AgreementSite.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceAgreementsByParentIdSitesById",
             "/finance/agreements/{parentId}/sites/{id}",
             rt::NO_BODY,
@@ -3642,47 +3031,17 @@ impl FinanceAgreementsByIdSitesById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementsByIdWorkRoleExclusions(rt::Node);
+pub struct AgreementsByIdWorkRoleExclusions(rt::Node);
 
-impl FinanceAgreementsByIdWorkRoleExclusions {
+impl AgreementsByIdWorkRoleExclusions {
     /// `GET /finance/agreements/{parentId}/workRoleExclusions`
     /// (`getFinanceAgreementsByParentIdWorkRoleExclusions`): Get List of
     /// AgreementWorkRoleExclusion.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::AgreementWorkRoleExclusion>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::AgreementWorkRoleExclusion> {
         rt::list(
-            &self.0,
-            "getFinanceAgreementsByParentIdWorkRoleExclusions",
-            "/finance/agreements/{parentId}/workRoleExclusions",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreements/{parentId}/workRoleExclusions`
-    /// (`getFinanceAgreementsByParentIdWorkRoleExclusions`): Get List of
-    /// AgreementWorkRoleExclusion.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::AgreementWorkRoleExclusion> {
-        rt::stream(
-            &self.0,
-            "getFinanceAgreementsByParentIdWorkRoleExclusions",
-            "/finance/agreements/{parentId}/workRoleExclusions",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreements/{parentId}/workRoleExclusions`
-    /// (`getFinanceAgreementsByParentIdWorkRoleExclusions`): Get List of
-    /// AgreementWorkRoleExclusion.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::AgreementWorkRoleExclusion>> {
-        rt::pages(
             &self.0,
             "getFinanceAgreementsByParentIdWorkRoleExclusions",
             "/finance/agreements/{parentId}/workRoleExclusions",
@@ -3695,7 +3054,7 @@ impl FinanceAgreementsByIdWorkRoleExclusions {
     /// AgreementWorkRoleExclusion.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceAgreementsByParentIdWorkRoleExclusionsCount",
@@ -3711,10 +3070,11 @@ impl FinanceAgreementsByIdWorkRoleExclusions {
     pub fn create(
         &self,
         body: &m::AgreementWorkRoleExclusion,
-    ) -> rt::ApiFuture<m::AgreementWorkRoleExclusion> {
+    ) -> rt::Call<m::AgreementWorkRoleExclusion> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceAgreementsByParentIdWorkRoleExclusions",
             "/finance/agreements/{parentId}/workRoleExclusions",
             Some(body),
@@ -3723,8 +3083,8 @@ impl FinanceAgreementsByIdWorkRoleExclusions {
     }
 
     /// One record: `/finance/agreements/{id}/workRoleExclusions/{id}`.
-    pub fn id(&self, id: i32) -> FinanceAgreementsByIdWorkRoleExclusionsById {
-        FinanceAgreementsByIdWorkRoleExclusionsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AgreementsByIdWorkRoleExclusionsById {
+        AgreementsByIdWorkRoleExclusionsById(self.0.push(id.to_string()))
     }
 }
 
@@ -3732,16 +3092,17 @@ impl FinanceAgreementsByIdWorkRoleExclusions {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementsByIdWorkRoleExclusionsById(rt::Node);
+pub struct AgreementsByIdWorkRoleExclusionsById(rt::Node);
 
-impl FinanceAgreementsByIdWorkRoleExclusionsById {
+impl AgreementsByIdWorkRoleExclusionsById {
     /// `DELETE /finance/agreements/{parentId}/workRoleExclusions/{id}`
     /// (`deleteFinanceAgreementsByParentIdWorkRoleExclusionsById`): Delete
     /// AgreementWorkRoleExclusion.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceAgreementsByParentIdWorkRoleExclusionsById",
             "/finance/agreements/{parentId}/workRoleExclusions/{id}",
             rt::NO_BODY,
@@ -3754,47 +3115,17 @@ impl FinanceAgreementsByIdWorkRoleExclusionsById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementsByIdWorkTypeExclusions(rt::Node);
+pub struct AgreementsByIdWorkTypeExclusions(rt::Node);
 
-impl FinanceAgreementsByIdWorkTypeExclusions {
+impl AgreementsByIdWorkTypeExclusions {
     /// `GET /finance/agreements/{parentId}/workTypeExclusions`
     /// (`getFinanceAgreementsByParentIdWorkTypeExclusions`): Get List of
     /// AgreementWorkTypeExclusion.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::AgreementWorkTypeExclusion>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::AgreementWorkTypeExclusion> {
         rt::list(
-            &self.0,
-            "getFinanceAgreementsByParentIdWorkTypeExclusions",
-            "/finance/agreements/{parentId}/workTypeExclusions",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreements/{parentId}/workTypeExclusions`
-    /// (`getFinanceAgreementsByParentIdWorkTypeExclusions`): Get List of
-    /// AgreementWorkTypeExclusion.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::AgreementWorkTypeExclusion> {
-        rt::stream(
-            &self.0,
-            "getFinanceAgreementsByParentIdWorkTypeExclusions",
-            "/finance/agreements/{parentId}/workTypeExclusions",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreements/{parentId}/workTypeExclusions`
-    /// (`getFinanceAgreementsByParentIdWorkTypeExclusions`): Get List of
-    /// AgreementWorkTypeExclusion.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::AgreementWorkTypeExclusion>> {
-        rt::pages(
             &self.0,
             "getFinanceAgreementsByParentIdWorkTypeExclusions",
             "/finance/agreements/{parentId}/workTypeExclusions",
@@ -3807,7 +3138,7 @@ impl FinanceAgreementsByIdWorkTypeExclusions {
     /// AgreementWorkTypeExclusion.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceAgreementsByParentIdWorkTypeExclusionsCount",
@@ -3823,10 +3154,11 @@ impl FinanceAgreementsByIdWorkTypeExclusions {
     pub fn create(
         &self,
         body: &m::AgreementWorkTypeExclusion,
-    ) -> rt::ApiFuture<m::AgreementWorkTypeExclusion> {
+    ) -> rt::Call<m::AgreementWorkTypeExclusion> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceAgreementsByParentIdWorkTypeExclusions",
             "/finance/agreements/{parentId}/workTypeExclusions",
             Some(body),
@@ -3835,8 +3167,8 @@ impl FinanceAgreementsByIdWorkTypeExclusions {
     }
 
     /// One record: `/finance/agreements/{id}/workTypeExclusions/{id}`.
-    pub fn id(&self, id: i32) -> FinanceAgreementsByIdWorkTypeExclusionsById {
-        FinanceAgreementsByIdWorkTypeExclusionsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AgreementsByIdWorkTypeExclusionsById {
+        AgreementsByIdWorkTypeExclusionsById(self.0.push(id.to_string()))
     }
 }
 
@@ -3844,16 +3176,17 @@ impl FinanceAgreementsByIdWorkTypeExclusions {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementsByIdWorkTypeExclusionsById(rt::Node);
+pub struct AgreementsByIdWorkTypeExclusionsById(rt::Node);
 
-impl FinanceAgreementsByIdWorkTypeExclusionsById {
+impl AgreementsByIdWorkTypeExclusionsById {
     /// `DELETE /finance/agreements/{parentId}/workTypeExclusions/{id}`
     /// (`deleteFinanceAgreementsByParentIdWorkTypeExclusionsById`): Delete
     /// AgreementWorkTypeExclusion.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceAgreementsByParentIdWorkTypeExclusionsById",
             "/finance/agreements/{parentId}/workTypeExclusions/{id}",
             rt::NO_BODY,
@@ -3866,41 +3199,16 @@ impl FinanceAgreementsByIdWorkTypeExclusionsById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementsByIdWorkroles(rt::Node);
+pub struct AgreementsByIdWorkroles(rt::Node);
 
-impl FinanceAgreementsByIdWorkroles {
+impl AgreementsByIdWorkroles {
     /// `GET /finance/agreements/{parentId}/workroles` (`getFinanceAgreementsByParentIdWorkroles`):
     /// Get List of AgreementWorkRole.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::AgreementWorkRole>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::AgreementWorkRole> {
         rt::list(
-            &self.0,
-            "getFinanceAgreementsByParentIdWorkroles",
-            "/finance/agreements/{parentId}/workroles",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreements/{parentId}/workroles` (`getFinanceAgreementsByParentIdWorkroles`):
-    /// Get List of AgreementWorkRole.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::AgreementWorkRole> {
-        rt::stream(
-            &self.0,
-            "getFinanceAgreementsByParentIdWorkroles",
-            "/finance/agreements/{parentId}/workroles",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreements/{parentId}/workroles` (`getFinanceAgreementsByParentIdWorkroles`):
-    /// Get List of AgreementWorkRole.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::AgreementWorkRole>> {
-        rt::pages(
             &self.0,
             "getFinanceAgreementsByParentIdWorkroles",
             "/finance/agreements/{parentId}/workroles",
@@ -3912,7 +3220,7 @@ impl FinanceAgreementsByIdWorkroles {
     /// (`getFinanceAgreementsByParentIdWorkrolesCount`): Get Count of AgreementWorkRole.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceAgreementsByParentIdWorkrolesCount",
@@ -3925,10 +3233,11 @@ impl FinanceAgreementsByIdWorkroles {
     /// (`postFinanceAgreementsByParentIdWorkroles`): Post AgreementWorkRole.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::AgreementWorkRole) -> rt::ApiFuture<m::AgreementWorkRole> {
+    pub fn create(&self, body: &m::AgreementWorkRole) -> rt::Call<m::AgreementWorkRole> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceAgreementsByParentIdWorkroles",
             "/finance/agreements/{parentId}/workroles",
             Some(body),
@@ -3937,8 +3246,8 @@ impl FinanceAgreementsByIdWorkroles {
     }
 
     /// One record: `/finance/agreements/{id}/workroles/{id}`.
-    pub fn id(&self, id: i32) -> FinanceAgreementsByIdWorkrolesById {
-        FinanceAgreementsByIdWorkrolesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AgreementsByIdWorkrolesById {
+        AgreementsByIdWorkrolesById(self.0.push(id.to_string()))
     }
 }
 
@@ -3946,15 +3255,16 @@ impl FinanceAgreementsByIdWorkroles {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementsByIdWorkrolesById(rt::Node);
+pub struct AgreementsByIdWorkrolesById(rt::Node);
 
-impl FinanceAgreementsByIdWorkrolesById {
+impl AgreementsByIdWorkrolesById {
     /// `GET /finance/agreements/{parentId}/workroles/{id}`
     /// (`getFinanceAgreementsByParentIdWorkrolesById`): Get AgreementWorkRole.
-    pub fn get(&self) -> rt::ApiFuture<m::AgreementWorkRole> {
+    pub fn get(&self) -> rt::Call<m::AgreementWorkRole> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceAgreementsByParentIdWorkrolesById",
             "/finance/agreements/{parentId}/workroles/{id}",
             rt::NO_BODY,
@@ -3966,7 +3276,7 @@ impl FinanceAgreementsByIdWorkrolesById {
     /// (`getFinanceAgreementsByParentIdWorkrolesById`): Get AgreementWorkRole.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::AgreementWorkRole>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::AgreementWorkRole>> {
         rt::get_opt(
             &self.0,
             "getFinanceAgreementsByParentIdWorkrolesById",
@@ -3979,10 +3289,11 @@ impl FinanceAgreementsByIdWorkrolesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::AgreementWorkRole) -> rt::ApiFuture<m::AgreementWorkRole> {
+    pub fn update(&self, body: &m::AgreementWorkRole) -> rt::Call<m::AgreementWorkRole> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceAgreementsByParentIdWorkrolesById",
             "/finance/agreements/{parentId}/workroles/{id}",
             Some(body),
@@ -3995,9 +3306,10 @@ impl FinanceAgreementsByIdWorkrolesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::AgreementWorkRole> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::AgreementWorkRole> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceAgreementsByParentIdWorkrolesById",
             "/finance/agreements/{parentId}/workroles/{id}",
             patch,
@@ -4007,10 +3319,11 @@ impl FinanceAgreementsByIdWorkrolesById {
 
     /// `DELETE /finance/agreements/{parentId}/workroles/{id}`
     /// (`deleteFinanceAgreementsByParentIdWorkrolesById`): Delete AgreementWorkRole.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceAgreementsByParentIdWorkrolesById",
             "/finance/agreements/{parentId}/workroles/{id}",
             rt::NO_BODY,
@@ -4023,41 +3336,16 @@ impl FinanceAgreementsByIdWorkrolesById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementsByIdWorktypes(rt::Node);
+pub struct AgreementsByIdWorktypes(rt::Node);
 
-impl FinanceAgreementsByIdWorktypes {
+impl AgreementsByIdWorktypes {
     /// `GET /finance/agreements/{parentId}/worktypes` (`getFinanceAgreementsByParentIdWorktypes`):
     /// Get List of AgreementWorkType.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::AgreementWorkType>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::AgreementWorkType> {
         rt::list(
-            &self.0,
-            "getFinanceAgreementsByParentIdWorktypes",
-            "/finance/agreements/{parentId}/worktypes",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreements/{parentId}/worktypes` (`getFinanceAgreementsByParentIdWorktypes`):
-    /// Get List of AgreementWorkType.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::AgreementWorkType> {
-        rt::stream(
-            &self.0,
-            "getFinanceAgreementsByParentIdWorktypes",
-            "/finance/agreements/{parentId}/worktypes",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreements/{parentId}/worktypes` (`getFinanceAgreementsByParentIdWorktypes`):
-    /// Get List of AgreementWorkType.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::AgreementWorkType>> {
-        rt::pages(
             &self.0,
             "getFinanceAgreementsByParentIdWorktypes",
             "/finance/agreements/{parentId}/worktypes",
@@ -4069,7 +3357,7 @@ impl FinanceAgreementsByIdWorktypes {
     /// (`getFinanceAgreementsByParentIdWorktypesCount`): Get Count of AgreementWorkType.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceAgreementsByParentIdWorktypesCount",
@@ -4082,10 +3370,11 @@ impl FinanceAgreementsByIdWorktypes {
     /// (`postFinanceAgreementsByParentIdWorktypes`): Post AgreementWorkType.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::AgreementWorkType) -> rt::ApiFuture<m::AgreementWorkType> {
+    pub fn create(&self, body: &m::AgreementWorkType) -> rt::Call<m::AgreementWorkType> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceAgreementsByParentIdWorktypes",
             "/finance/agreements/{parentId}/worktypes",
             Some(body),
@@ -4094,8 +3383,8 @@ impl FinanceAgreementsByIdWorktypes {
     }
 
     /// One record: `/finance/agreements/{id}/worktypes/{id}`.
-    pub fn id(&self, id: i32) -> FinanceAgreementsByIdWorktypesById {
-        FinanceAgreementsByIdWorktypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AgreementsByIdWorktypesById {
+        AgreementsByIdWorktypesById(self.0.push(id.to_string()))
     }
 }
 
@@ -4103,15 +3392,16 @@ impl FinanceAgreementsByIdWorktypes {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementsByIdWorktypesById(rt::Node);
+pub struct AgreementsByIdWorktypesById(rt::Node);
 
-impl FinanceAgreementsByIdWorktypesById {
+impl AgreementsByIdWorktypesById {
     /// `GET /finance/agreements/{parentId}/worktypes/{id}`
     /// (`getFinanceAgreementsByParentIdWorktypesById`): Get AgreementWorkType.
-    pub fn get(&self) -> rt::ApiFuture<m::AgreementWorkType> {
+    pub fn get(&self) -> rt::Call<m::AgreementWorkType> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceAgreementsByParentIdWorktypesById",
             "/finance/agreements/{parentId}/worktypes/{id}",
             rt::NO_BODY,
@@ -4123,7 +3413,7 @@ impl FinanceAgreementsByIdWorktypesById {
     /// (`getFinanceAgreementsByParentIdWorktypesById`): Get AgreementWorkType.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::AgreementWorkType>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::AgreementWorkType>> {
         rt::get_opt(
             &self.0,
             "getFinanceAgreementsByParentIdWorktypesById",
@@ -4136,10 +3426,11 @@ impl FinanceAgreementsByIdWorktypesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::AgreementWorkType) -> rt::ApiFuture<m::AgreementWorkType> {
+    pub fn update(&self, body: &m::AgreementWorkType) -> rt::Call<m::AgreementWorkType> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceAgreementsByParentIdWorktypesById",
             "/finance/agreements/{parentId}/worktypes/{id}",
             Some(body),
@@ -4152,9 +3443,10 @@ impl FinanceAgreementsByIdWorktypesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::AgreementWorkType> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::AgreementWorkType> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceAgreementsByParentIdWorktypesById",
             "/finance/agreements/{parentId}/worktypes/{id}",
             patch,
@@ -4164,10 +3456,11 @@ impl FinanceAgreementsByIdWorktypesById {
 
     /// `DELETE /finance/agreements/{parentId}/worktypes/{id}`
     /// (`deleteFinanceAgreementsByParentIdWorktypesById`): Delete AgreementWorkType.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceAgreementsByParentIdWorktypesById",
             "/finance/agreements/{parentId}/worktypes/{id}",
             rt::NO_BODY,
@@ -4180,38 +3473,15 @@ impl FinanceAgreementsByIdWorktypesById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementsTypes(rt::Node);
+pub struct AgreementsTypes(rt::Node);
 
-impl FinanceAgreementsTypes {
+impl AgreementsTypes {
     /// `GET /finance/agreements/types` (`getFinanceAgreementsTypes`): Get List of AgreementType.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::AgreementType>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::AgreementType> {
         rt::list(
-            &self.0,
-            "getFinanceAgreementsTypes",
-            "/finance/agreements/types",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreements/types` (`getFinanceAgreementsTypes`): Get List of AgreementType.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::AgreementType> {
-        rt::stream(
-            &self.0,
-            "getFinanceAgreementsTypes",
-            "/finance/agreements/types",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreements/types` (`getFinanceAgreementsTypes`): Get List of AgreementType.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::AgreementType>> {
-        rt::pages(
             &self.0,
             "getFinanceAgreementsTypes",
             "/finance/agreements/types",
@@ -4223,7 +3493,7 @@ impl FinanceAgreementsTypes {
     /// AgreementType.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceAgreementsTypesCount",
@@ -4235,10 +3505,11 @@ impl FinanceAgreementsTypes {
     /// `POST /finance/agreements/types` (`postFinanceAgreementsTypes`): Post AgreementType.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::AgreementType) -> rt::ApiFuture<m::AgreementType> {
+    pub fn create(&self, body: &m::AgreementType) -> rt::Call<m::AgreementType> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceAgreementsTypes",
             "/finance/agreements/types",
             Some(body),
@@ -4247,13 +3518,13 @@ impl FinanceAgreementsTypes {
     }
 
     /// One record: `/finance/agreements/types/{id}`.
-    pub fn id(&self, id: i32) -> FinanceAgreementsTypesById {
-        FinanceAgreementsTypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AgreementsTypesById {
+        AgreementsTypesById(self.0.push(id.to_string()))
     }
 
     /// `/finance/agreements/types/info`.
-    pub fn info(&self) -> FinanceAgreementsTypesInfo {
-        FinanceAgreementsTypesInfo(self.0.clone())
+    pub fn info(&self) -> AgreementsTypesInfo {
+        AgreementsTypesInfo(self.0.clone())
     }
 }
 
@@ -4261,14 +3532,15 @@ impl FinanceAgreementsTypes {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementsTypesById(rt::Node);
+pub struct AgreementsTypesById(rt::Node);
 
-impl FinanceAgreementsTypesById {
+impl AgreementsTypesById {
     /// `GET /finance/agreements/types/{id}` (`getFinanceAgreementsTypesById`): Get AgreementType.
-    pub fn get(&self) -> rt::ApiFuture<m::AgreementType> {
+    pub fn get(&self) -> rt::Call<m::AgreementType> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceAgreementsTypesById",
             "/finance/agreements/types/{id}",
             rt::NO_BODY,
@@ -4279,7 +3551,7 @@ impl FinanceAgreementsTypesById {
     /// `GET /finance/agreements/types/{id}` (`getFinanceAgreementsTypesById`): Get AgreementType.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::AgreementType>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::AgreementType>> {
         rt::get_opt(
             &self.0,
             "getFinanceAgreementsTypesById",
@@ -4291,10 +3563,11 @@ impl FinanceAgreementsTypesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::AgreementType) -> rt::ApiFuture<m::AgreementType> {
+    pub fn update(&self, body: &m::AgreementType) -> rt::Call<m::AgreementType> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceAgreementsTypesById",
             "/finance/agreements/types/{id}",
             Some(body),
@@ -4307,9 +3580,10 @@ impl FinanceAgreementsTypesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::AgreementType> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::AgreementType> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceAgreementsTypesById",
             "/finance/agreements/types/{id}",
             patch,
@@ -4319,10 +3593,11 @@ impl FinanceAgreementsTypesById {
 
     /// `DELETE /finance/agreements/types/{id}` (`deleteFinanceAgreementsTypesById`): Delete
     /// AgreementType.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceAgreementsTypesById",
             "/finance/agreements/types/{id}",
             rt::NO_BODY,
@@ -4331,18 +3606,18 @@ impl FinanceAgreementsTypesById {
     }
 
     /// `/finance/agreements/types/{id}/copy`.
-    pub fn copy(&self) -> FinanceAgreementsTypesByIdCopy {
-        FinanceAgreementsTypesByIdCopy(self.0.clone())
+    pub fn copy(&self) -> AgreementsTypesByIdCopy {
+        AgreementsTypesByIdCopy(self.0.clone())
     }
 
     /// `/finance/agreements/types/{id}/info`.
-    pub fn info(&self) -> FinanceAgreementsTypesByIdInfo {
-        FinanceAgreementsTypesByIdInfo(self.0.clone())
+    pub fn info(&self) -> AgreementsTypesByIdInfo {
+        AgreementsTypesByIdInfo(self.0.clone())
     }
 
     /// `/finance/agreements/types/{id}/usages`.
-    pub fn usages(&self) -> FinanceAgreementsTypesByIdUsages {
-        FinanceAgreementsTypesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> AgreementsTypesByIdUsages {
+        AgreementsTypesByIdUsages(self.0.clone())
     }
 }
 
@@ -4350,9 +3625,9 @@ impl FinanceAgreementsTypesById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementsTypesByIdCopy(rt::Node);
+pub struct AgreementsTypesByIdCopy(rt::Node);
 
-impl FinanceAgreementsTypesByIdCopy {
+impl AgreementsTypesByIdCopy {
     /// `POST /finance/agreements/types/{id}/copy` (`postFinanceAgreementsByIdCopy`): Post
     /// AgreementType.
     ///
@@ -4365,10 +3640,11 @@ impl FinanceAgreementsTypesByIdCopy {
     /// operations.)
     ///
     /// Copy and approve actions answer 200 or 201 whatever the spec declares.
-    pub fn post(&self) -> rt::ApiFuture<Option<m::AgreementType>> {
+    pub fn post(&self) -> rt::Call<Option<m::AgreementType>> {
         rt::json_opt(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceAgreementsByIdCopy",
             "/finance/agreements/types/{id}/copy",
             rt::NO_BODY,
@@ -4381,15 +3657,16 @@ impl FinanceAgreementsTypesByIdCopy {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementsTypesByIdInfo(rt::Node);
+pub struct AgreementsTypesByIdInfo(rt::Node);
 
-impl FinanceAgreementsTypesByIdInfo {
+impl AgreementsTypesByIdInfo {
     /// `GET /finance/agreements/types/{id}/info` (`getFinanceAgreementsTypesByIdInfo`): Get
     /// AgreementType.
-    pub fn get(&self) -> rt::ApiFuture<m::AgreementTypeInfo> {
+    pub fn get(&self) -> rt::Call<m::AgreementTypeInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceAgreementsTypesByIdInfo",
             "/finance/agreements/types/{id}/info",
             rt::NO_BODY,
@@ -4402,41 +3679,16 @@ impl FinanceAgreementsTypesByIdInfo {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementsTypesByIdUsages(rt::Node);
+pub struct AgreementsTypesByIdUsages(rt::Node);
 
-impl FinanceAgreementsTypesByIdUsages {
+impl AgreementsTypesByIdUsages {
     /// `GET /finance/agreements/types/{id}/usages` (`getFinanceAgreementsTypesByIdUsages`): Get
     /// List of Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getFinanceAgreementsTypesByIdUsages",
-            "/finance/agreements/types/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreements/types/{id}/usages` (`getFinanceAgreementsTypesByIdUsages`): Get
-    /// List of Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getFinanceAgreementsTypesByIdUsages",
-            "/finance/agreements/types/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreements/types/{id}/usages` (`getFinanceAgreementsTypesByIdUsages`): Get
-    /// List of Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getFinanceAgreementsTypesByIdUsages",
             "/finance/agreements/types/{id}/usages",
@@ -4445,8 +3697,8 @@ impl FinanceAgreementsTypesByIdUsages {
     }
 
     /// `/finance/agreements/types/{id}/usages/list`.
-    pub fn list_node(&self) -> FinanceAgreementsTypesByIdUsagesList {
-        FinanceAgreementsTypesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> AgreementsTypesByIdUsagesList {
+        AgreementsTypesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -4454,41 +3706,16 @@ impl FinanceAgreementsTypesByIdUsages {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementsTypesByIdUsagesList(rt::Node);
+pub struct AgreementsTypesByIdUsagesList(rt::Node);
 
-impl FinanceAgreementsTypesByIdUsagesList {
+impl AgreementsTypesByIdUsagesList {
     /// `GET /finance/agreements/types/{id}/usages/list`
     /// (`getFinanceAgreementsTypesByIdUsagesList`): Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getFinanceAgreementsTypesByIdUsagesList",
-            "/finance/agreements/types/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreements/types/{id}/usages/list`
-    /// (`getFinanceAgreementsTypesByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getFinanceAgreementsTypesByIdUsagesList",
-            "/finance/agreements/types/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreements/types/{id}/usages/list`
-    /// (`getFinanceAgreementsTypesByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getFinanceAgreementsTypesByIdUsagesList",
             "/finance/agreements/types/{id}/usages/list",
@@ -4501,41 +3728,16 @@ impl FinanceAgreementsTypesByIdUsagesList {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceAgreementsTypesInfo(rt::Node);
+pub struct AgreementsTypesInfo(rt::Node);
 
-impl FinanceAgreementsTypesInfo {
+impl AgreementsTypesInfo {
     /// `GET /finance/agreements/types/info` (`getFinanceAgreementsTypesInfo`): Get List of
     /// AgreementTypeInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::AgreementTypeInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::AgreementTypeInfo> {
         rt::list(
-            &self.0,
-            "getFinanceAgreementsTypesInfo",
-            "/finance/agreements/types/info",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreements/types/info` (`getFinanceAgreementsTypesInfo`): Get List of
-    /// AgreementTypeInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::AgreementTypeInfo> {
-        rt::stream(
-            &self.0,
-            "getFinanceAgreementsTypesInfo",
-            "/finance/agreements/types/info",
-            query,
-        )
-    }
-
-    /// `GET /finance/agreements/types/info` (`getFinanceAgreementsTypesInfo`): Get List of
-    /// AgreementTypeInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::AgreementTypeInfo>> {
-        rt::pages(
             &self.0,
             "getFinanceAgreementsTypesInfo",
             "/finance/agreements/types/info",
@@ -4547,7 +3749,7 @@ impl FinanceAgreementsTypesInfo {
     /// of AgreementTypeInfo.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceAgreementsTypesInfoCount",
@@ -4561,38 +3763,15 @@ impl FinanceAgreementsTypesInfo {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceBatchSetups(rt::Node);
+pub struct BatchSetups(rt::Node);
 
-impl FinanceBatchSetups {
+impl BatchSetups {
     /// `GET /finance/batchSetups` (`getFinanceBatchSetups`): Get List of AgreementBatchSetup.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::AgreementBatchSetup>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::AgreementBatchSetup> {
         rt::list(
-            &self.0,
-            "getFinanceBatchSetups",
-            "/finance/batchSetups",
-            query,
-        )
-    }
-
-    /// `GET /finance/batchSetups` (`getFinanceBatchSetups`): Get List of AgreementBatchSetup.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::AgreementBatchSetup> {
-        rt::stream(
-            &self.0,
-            "getFinanceBatchSetups",
-            "/finance/batchSetups",
-            query,
-        )
-    }
-
-    /// `GET /finance/batchSetups` (`getFinanceBatchSetups`): Get List of AgreementBatchSetup.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::AgreementBatchSetup>> {
-        rt::pages(
             &self.0,
             "getFinanceBatchSetups",
             "/finance/batchSetups",
@@ -4604,7 +3783,7 @@ impl FinanceBatchSetups {
     /// AgreementBatchSetup.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceBatchSetupsCount",
@@ -4614,8 +3793,8 @@ impl FinanceBatchSetups {
     }
 
     /// One record: `/finance/batchSetups/{id}`.
-    pub fn id(&self, id: i32) -> FinanceBatchSetupsById {
-        FinanceBatchSetupsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> BatchSetupsById {
+        BatchSetupsById(self.0.push(id.to_string()))
     }
 }
 
@@ -4623,14 +3802,15 @@ impl FinanceBatchSetups {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceBatchSetupsById(rt::Node);
+pub struct BatchSetupsById(rt::Node);
 
-impl FinanceBatchSetupsById {
+impl BatchSetupsById {
     /// `GET /finance/batchSetups/{id}` (`getFinanceBatchSetupsById`): Get AgreementBatchSetup.
-    pub fn get(&self) -> rt::ApiFuture<m::AgreementBatchSetup> {
+    pub fn get(&self) -> rt::Call<m::AgreementBatchSetup> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceBatchSetupsById",
             "/finance/batchSetups/{id}",
             rt::NO_BODY,
@@ -4641,7 +3821,7 @@ impl FinanceBatchSetupsById {
     /// `GET /finance/batchSetups/{id}` (`getFinanceBatchSetupsById`): Get AgreementBatchSetup.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::AgreementBatchSetup>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::AgreementBatchSetup>> {
         rt::get_opt(
             &self.0,
             "getFinanceBatchSetupsById",
@@ -4653,10 +3833,11 @@ impl FinanceBatchSetupsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::AgreementBatchSetup) -> rt::ApiFuture<m::AgreementBatchSetup> {
+    pub fn update(&self, body: &m::AgreementBatchSetup) -> rt::Call<m::AgreementBatchSetup> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceBatchSetupsById",
             "/finance/batchSetups/{id}",
             Some(body),
@@ -4669,9 +3850,10 @@ impl FinanceBatchSetupsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::AgreementBatchSetup> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::AgreementBatchSetup> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceBatchSetupsById",
             "/finance/batchSetups/{id}",
             patch,
@@ -4684,38 +3866,15 @@ impl FinanceBatchSetupsById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceBillingCycles(rt::Node);
+pub struct BillingCycles(rt::Node);
 
-impl FinanceBillingCycles {
+impl BillingCycles {
     /// `GET /finance/billingCycles` (`getFinanceBillingCycles`): Get List of BillingCycle.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::BillingCycle>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::BillingCycle> {
         rt::list(
-            &self.0,
-            "getFinanceBillingCycles",
-            "/finance/billingCycles",
-            query,
-        )
-    }
-
-    /// `GET /finance/billingCycles` (`getFinanceBillingCycles`): Get List of BillingCycle.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::BillingCycle> {
-        rt::stream(
-            &self.0,
-            "getFinanceBillingCycles",
-            "/finance/billingCycles",
-            query,
-        )
-    }
-
-    /// `GET /finance/billingCycles` (`getFinanceBillingCycles`): Get List of BillingCycle.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::BillingCycle>> {
-        rt::pages(
             &self.0,
             "getFinanceBillingCycles",
             "/finance/billingCycles",
@@ -4727,7 +3886,7 @@ impl FinanceBillingCycles {
     /// BillingCycle.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceBillingCyclesCount",
@@ -4739,10 +3898,11 @@ impl FinanceBillingCycles {
     /// `POST /finance/billingCycles` (`postFinanceBillingCycles`): Post BillingCycle.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::BillingCycle) -> rt::ApiFuture<m::BillingCycle> {
+    pub fn create(&self, body: &m::BillingCycle) -> rt::Call<m::BillingCycle> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceBillingCycles",
             "/finance/billingCycles",
             Some(body),
@@ -4751,13 +3911,13 @@ impl FinanceBillingCycles {
     }
 
     /// One record: `/finance/billingCycles/{id}`.
-    pub fn id(&self, id: i32) -> FinanceBillingCyclesById {
-        FinanceBillingCyclesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> BillingCyclesById {
+        BillingCyclesById(self.0.push(id.to_string()))
     }
 
     /// `/finance/billingCycles/info`.
-    pub fn info(&self) -> FinanceBillingCyclesInfo {
-        FinanceBillingCyclesInfo(self.0.clone())
+    pub fn info(&self) -> BillingCyclesInfo {
+        BillingCyclesInfo(self.0.clone())
     }
 }
 
@@ -4765,14 +3925,15 @@ impl FinanceBillingCycles {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceBillingCyclesById(rt::Node);
+pub struct BillingCyclesById(rt::Node);
 
-impl FinanceBillingCyclesById {
+impl BillingCyclesById {
     /// `GET /finance/billingCycles/{id}` (`getFinanceBillingCyclesById`): Get BillingCycle.
-    pub fn get(&self) -> rt::ApiFuture<m::BillingCycle> {
+    pub fn get(&self) -> rt::Call<m::BillingCycle> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceBillingCyclesById",
             "/finance/billingCycles/{id}",
             rt::NO_BODY,
@@ -4783,7 +3944,7 @@ impl FinanceBillingCyclesById {
     /// `GET /finance/billingCycles/{id}` (`getFinanceBillingCyclesById`): Get BillingCycle.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::BillingCycle>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::BillingCycle>> {
         rt::get_opt(
             &self.0,
             "getFinanceBillingCyclesById",
@@ -4795,10 +3956,11 @@ impl FinanceBillingCyclesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::BillingCycle) -> rt::ApiFuture<m::BillingCycle> {
+    pub fn update(&self, body: &m::BillingCycle) -> rt::Call<m::BillingCycle> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceBillingCyclesById",
             "/finance/billingCycles/{id}",
             Some(body),
@@ -4810,9 +3972,10 @@ impl FinanceBillingCyclesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::BillingCycle> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::BillingCycle> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceBillingCyclesById",
             "/finance/billingCycles/{id}",
             patch,
@@ -4822,10 +3985,11 @@ impl FinanceBillingCyclesById {
 
     /// `DELETE /finance/billingCycles/{id}` (`deleteFinanceBillingCyclesById`): Delete
     /// BillingCycle.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceBillingCyclesById",
             "/finance/billingCycles/{id}",
             rt::NO_BODY,
@@ -4834,13 +3998,13 @@ impl FinanceBillingCyclesById {
     }
 
     /// `/finance/billingCycles/{id}/info`.
-    pub fn info(&self) -> FinanceBillingCyclesByIdInfo {
-        FinanceBillingCyclesByIdInfo(self.0.clone())
+    pub fn info(&self) -> BillingCyclesByIdInfo {
+        BillingCyclesByIdInfo(self.0.clone())
     }
 
     /// `/finance/billingCycles/{id}/usages`.
-    pub fn usages(&self) -> FinanceBillingCyclesByIdUsages {
-        FinanceBillingCyclesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> BillingCyclesByIdUsages {
+        BillingCyclesByIdUsages(self.0.clone())
     }
 }
 
@@ -4848,15 +4012,16 @@ impl FinanceBillingCyclesById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceBillingCyclesByIdInfo(rt::Node);
+pub struct BillingCyclesByIdInfo(rt::Node);
 
-impl FinanceBillingCyclesByIdInfo {
+impl BillingCyclesByIdInfo {
     /// `GET /finance/billingCycles/{id}/info` (`getFinanceBillingCyclesByIdInfo`): Get
     /// BillingCycleInfos.
-    pub fn get(&self) -> rt::ApiFuture<m::BillingCycleInfo> {
+    pub fn get(&self) -> rt::Call<m::BillingCycleInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceBillingCyclesByIdInfo",
             "/finance/billingCycles/{id}/info",
             rt::NO_BODY,
@@ -4869,41 +4034,16 @@ impl FinanceBillingCyclesByIdInfo {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceBillingCyclesByIdUsages(rt::Node);
+pub struct BillingCyclesByIdUsages(rt::Node);
 
-impl FinanceBillingCyclesByIdUsages {
+impl BillingCyclesByIdUsages {
     /// `GET /finance/billingCycles/{id}/usages` (`getFinanceBillingCyclesByIdUsages`): Get List of
     /// Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getFinanceBillingCyclesByIdUsages",
-            "/finance/billingCycles/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /finance/billingCycles/{id}/usages` (`getFinanceBillingCyclesByIdUsages`): Get List of
-    /// Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getFinanceBillingCyclesByIdUsages",
-            "/finance/billingCycles/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /finance/billingCycles/{id}/usages` (`getFinanceBillingCyclesByIdUsages`): Get List of
-    /// Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getFinanceBillingCyclesByIdUsages",
             "/finance/billingCycles/{id}/usages",
@@ -4912,8 +4052,8 @@ impl FinanceBillingCyclesByIdUsages {
     }
 
     /// `/finance/billingCycles/{id}/usages/list`.
-    pub fn list_node(&self) -> FinanceBillingCyclesByIdUsagesList {
-        FinanceBillingCyclesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> BillingCyclesByIdUsagesList {
+        BillingCyclesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -4921,41 +4061,16 @@ impl FinanceBillingCyclesByIdUsages {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceBillingCyclesByIdUsagesList(rt::Node);
+pub struct BillingCyclesByIdUsagesList(rt::Node);
 
-impl FinanceBillingCyclesByIdUsagesList {
+impl BillingCyclesByIdUsagesList {
     /// `GET /finance/billingCycles/{id}/usages/list` (`getFinanceBillingCyclesByIdUsagesList`): Get
     /// List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getFinanceBillingCyclesByIdUsagesList",
-            "/finance/billingCycles/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /finance/billingCycles/{id}/usages/list` (`getFinanceBillingCyclesByIdUsagesList`): Get
-    /// List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getFinanceBillingCyclesByIdUsagesList",
-            "/finance/billingCycles/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /finance/billingCycles/{id}/usages/list` (`getFinanceBillingCyclesByIdUsagesList`): Get
-    /// List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getFinanceBillingCyclesByIdUsagesList",
             "/finance/billingCycles/{id}/usages/list",
@@ -4968,41 +4083,16 @@ impl FinanceBillingCyclesByIdUsagesList {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceBillingCyclesInfo(rt::Node);
+pub struct BillingCyclesInfo(rt::Node);
 
-impl FinanceBillingCyclesInfo {
+impl BillingCyclesInfo {
     /// `GET /finance/billingCycles/info` (`getFinanceBillingCyclesInfo`): Get List of
     /// BillingCycleInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::BillingCycleInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::BillingCycleInfo> {
         rt::list(
-            &self.0,
-            "getFinanceBillingCyclesInfo",
-            "/finance/billingCycles/info",
-            query,
-        )
-    }
-
-    /// `GET /finance/billingCycles/info` (`getFinanceBillingCyclesInfo`): Get List of
-    /// BillingCycleInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::BillingCycleInfo> {
-        rt::stream(
-            &self.0,
-            "getFinanceBillingCyclesInfo",
-            "/finance/billingCycles/info",
-            query,
-        )
-    }
-
-    /// `GET /finance/billingCycles/info` (`getFinanceBillingCyclesInfo`): Get List of
-    /// BillingCycleInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::BillingCycleInfo>> {
-        rt::pages(
             &self.0,
             "getFinanceBillingCyclesInfo",
             "/finance/billingCycles/info",
@@ -5014,7 +4104,7 @@ impl FinanceBillingCyclesInfo {
     /// BillingCycleInfos.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceBillingCyclesInfoCount",
@@ -5028,38 +4118,15 @@ impl FinanceBillingCyclesInfo {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceBillingSetups(rt::Node);
+pub struct BillingSetups(rt::Node);
 
-impl FinanceBillingSetups {
+impl BillingSetups {
     /// `GET /finance/billingSetups` (`getFinanceBillingSetups`): Get List of BillingSetup.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::BillingSetup>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::BillingSetup> {
         rt::list(
-            &self.0,
-            "getFinanceBillingSetups",
-            "/finance/billingSetups",
-            query,
-        )
-    }
-
-    /// `GET /finance/billingSetups` (`getFinanceBillingSetups`): Get List of BillingSetup.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::BillingSetup> {
-        rt::stream(
-            &self.0,
-            "getFinanceBillingSetups",
-            "/finance/billingSetups",
-            query,
-        )
-    }
-
-    /// `GET /finance/billingSetups` (`getFinanceBillingSetups`): Get List of BillingSetup.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::BillingSetup>> {
-        rt::pages(
             &self.0,
             "getFinanceBillingSetups",
             "/finance/billingSetups",
@@ -5071,7 +4138,7 @@ impl FinanceBillingSetups {
     /// BillingSetup.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceBillingSetupsCount",
@@ -5083,10 +4150,11 @@ impl FinanceBillingSetups {
     /// `POST /finance/billingSetups` (`postFinanceBillingSetups`): Post BillingSetup.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::BillingSetup) -> rt::ApiFuture<m::BillingSetup> {
+    pub fn create(&self, body: &m::BillingSetup) -> rt::Call<m::BillingSetup> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceBillingSetups",
             "/finance/billingSetups",
             Some(body),
@@ -5095,13 +4163,13 @@ impl FinanceBillingSetups {
     }
 
     /// One record: `/finance/billingSetups/{id}`.
-    pub fn id(&self, id: i32) -> FinanceBillingSetupsById {
-        FinanceBillingSetupsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> BillingSetupsById {
+        BillingSetupsById(self.0.push(id.to_string()))
     }
 
     /// `/finance/billingSetups/info`.
-    pub fn info(&self) -> FinanceBillingSetupsInfo {
-        FinanceBillingSetupsInfo(self.0.clone())
+    pub fn info(&self) -> BillingSetupsInfo {
+        BillingSetupsInfo(self.0.clone())
     }
 }
 
@@ -5109,14 +4177,15 @@ impl FinanceBillingSetups {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceBillingSetupsById(rt::Node);
+pub struct BillingSetupsById(rt::Node);
 
-impl FinanceBillingSetupsById {
+impl BillingSetupsById {
     /// `GET /finance/billingSetups/{id}` (`getFinanceBillingSetupsById`): Get BillingSetup.
-    pub fn get(&self) -> rt::ApiFuture<m::BillingSetup> {
+    pub fn get(&self) -> rt::Call<m::BillingSetup> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceBillingSetupsById",
             "/finance/billingSetups/{id}",
             rt::NO_BODY,
@@ -5127,7 +4196,7 @@ impl FinanceBillingSetupsById {
     /// `GET /finance/billingSetups/{id}` (`getFinanceBillingSetupsById`): Get BillingSetup.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::BillingSetup>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::BillingSetup>> {
         rt::get_opt(
             &self.0,
             "getFinanceBillingSetupsById",
@@ -5139,10 +4208,11 @@ impl FinanceBillingSetupsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::BillingSetup) -> rt::ApiFuture<m::BillingSetup> {
+    pub fn update(&self, body: &m::BillingSetup) -> rt::Call<m::BillingSetup> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceBillingSetupsById",
             "/finance/billingSetups/{id}",
             Some(body),
@@ -5154,9 +4224,10 @@ impl FinanceBillingSetupsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::BillingSetup> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::BillingSetup> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceBillingSetupsById",
             "/finance/billingSetups/{id}",
             patch,
@@ -5166,10 +4237,11 @@ impl FinanceBillingSetupsById {
 
     /// `DELETE /finance/billingSetups/{id}` (`deleteFinanceBillingSetupsById`): Delete
     /// BillingSetup.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceBillingSetupsById",
             "/finance/billingSetups/{id}",
             rt::NO_BODY,
@@ -5178,13 +4250,13 @@ impl FinanceBillingSetupsById {
     }
 
     /// `/finance/billingSetups/{id}/info`.
-    pub fn info(&self) -> FinanceBillingSetupsByIdInfo {
-        FinanceBillingSetupsByIdInfo(self.0.clone())
+    pub fn info(&self) -> BillingSetupsByIdInfo {
+        BillingSetupsByIdInfo(self.0.clone())
     }
 
     /// `/finance/billingSetups/{id}/routings`.
-    pub fn routings(&self) -> FinanceBillingSetupsByIdRoutings {
-        FinanceBillingSetupsByIdRoutings(self.0.clone())
+    pub fn routings(&self) -> BillingSetupsByIdRoutings {
+        BillingSetupsByIdRoutings(self.0.clone())
     }
 }
 
@@ -5192,15 +4264,16 @@ impl FinanceBillingSetupsById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceBillingSetupsByIdInfo(rt::Node);
+pub struct BillingSetupsByIdInfo(rt::Node);
 
-impl FinanceBillingSetupsByIdInfo {
+impl BillingSetupsByIdInfo {
     /// `GET /finance/billingSetups/{id}/info` (`getFinanceBillingSetupsByIdInfo`): Get
     /// BillingSetupInfos.
-    pub fn get(&self) -> rt::ApiFuture<m::BillingSetupInfo> {
+    pub fn get(&self) -> rt::Call<m::BillingSetupInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceBillingSetupsByIdInfo",
             "/finance/billingSetups/{id}/info",
             rt::NO_BODY,
@@ -5213,41 +4286,16 @@ impl FinanceBillingSetupsByIdInfo {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceBillingSetupsByIdRoutings(rt::Node);
+pub struct BillingSetupsByIdRoutings(rt::Node);
 
-impl FinanceBillingSetupsByIdRoutings {
+impl BillingSetupsByIdRoutings {
     /// `GET /finance/billingSetups/{parentId}/routings`
     /// (`getFinanceBillingSetupsByParentIdRoutings`): Get List of BillingSetupRouting.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::BillingSetupRouting>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::BillingSetupRouting> {
         rt::list(
-            &self.0,
-            "getFinanceBillingSetupsByParentIdRoutings",
-            "/finance/billingSetups/{parentId}/routings",
-            query,
-        )
-    }
-
-    /// `GET /finance/billingSetups/{parentId}/routings`
-    /// (`getFinanceBillingSetupsByParentIdRoutings`): Get List of BillingSetupRouting.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::BillingSetupRouting> {
-        rt::stream(
-            &self.0,
-            "getFinanceBillingSetupsByParentIdRoutings",
-            "/finance/billingSetups/{parentId}/routings",
-            query,
-        )
-    }
-
-    /// `GET /finance/billingSetups/{parentId}/routings`
-    /// (`getFinanceBillingSetupsByParentIdRoutings`): Get List of BillingSetupRouting.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::BillingSetupRouting>> {
-        rt::pages(
             &self.0,
             "getFinanceBillingSetupsByParentIdRoutings",
             "/finance/billingSetups/{parentId}/routings",
@@ -5259,7 +4307,7 @@ impl FinanceBillingSetupsByIdRoutings {
     /// (`getFinanceBillingSetupsByParentIdRoutingsCount`): Get Count of BillingSetupRouting.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceBillingSetupsByParentIdRoutingsCount",
@@ -5272,10 +4320,11 @@ impl FinanceBillingSetupsByIdRoutings {
     /// (`postFinanceBillingSetupsByParentIdRoutings`): Post BillingSetupRouting.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::BillingSetupRouting) -> rt::ApiFuture<m::BillingSetupRouting> {
+    pub fn create(&self, body: &m::BillingSetupRouting) -> rt::Call<m::BillingSetupRouting> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceBillingSetupsByParentIdRoutings",
             "/finance/billingSetups/{parentId}/routings",
             Some(body),
@@ -5284,8 +4333,8 @@ impl FinanceBillingSetupsByIdRoutings {
     }
 
     /// One record: `/finance/billingSetups/{id}/routings/{id}`.
-    pub fn id(&self, id: i32) -> FinanceBillingSetupsByIdRoutingsById {
-        FinanceBillingSetupsByIdRoutingsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> BillingSetupsByIdRoutingsById {
+        BillingSetupsByIdRoutingsById(self.0.push(id.to_string()))
     }
 }
 
@@ -5293,15 +4342,16 @@ impl FinanceBillingSetupsByIdRoutings {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceBillingSetupsByIdRoutingsById(rt::Node);
+pub struct BillingSetupsByIdRoutingsById(rt::Node);
 
-impl FinanceBillingSetupsByIdRoutingsById {
+impl BillingSetupsByIdRoutingsById {
     /// `GET /finance/billingSetups/{parentId}/routings/{id}`
     /// (`getFinanceBillingSetupsByParentIdRoutingsById`): Get BillingSetupRouting.
-    pub fn get(&self) -> rt::ApiFuture<m::BillingSetupRouting> {
+    pub fn get(&self) -> rt::Call<m::BillingSetupRouting> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceBillingSetupsByParentIdRoutingsById",
             "/finance/billingSetups/{parentId}/routings/{id}",
             rt::NO_BODY,
@@ -5313,7 +4363,7 @@ impl FinanceBillingSetupsByIdRoutingsById {
     /// (`getFinanceBillingSetupsByParentIdRoutingsById`): Get BillingSetupRouting.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::BillingSetupRouting>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::BillingSetupRouting>> {
         rt::get_opt(
             &self.0,
             "getFinanceBillingSetupsByParentIdRoutingsById",
@@ -5326,10 +4376,11 @@ impl FinanceBillingSetupsByIdRoutingsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::BillingSetupRouting) -> rt::ApiFuture<m::BillingSetupRouting> {
+    pub fn update(&self, body: &m::BillingSetupRouting) -> rt::Call<m::BillingSetupRouting> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceBillingSetupsByParentIdRoutingsById",
             "/finance/billingSetups/{parentId}/routings/{id}",
             Some(body),
@@ -5342,9 +4393,10 @@ impl FinanceBillingSetupsByIdRoutingsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::BillingSetupRouting> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::BillingSetupRouting> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceBillingSetupsByParentIdRoutingsById",
             "/finance/billingSetups/{parentId}/routings/{id}",
             patch,
@@ -5354,10 +4406,11 @@ impl FinanceBillingSetupsByIdRoutingsById {
 
     /// `DELETE /finance/billingSetups/{parentId}/routings/{id}`
     /// (`deleteFinanceBillingSetupsByParentIdRoutingsById`): Delete BillingSetupRouting.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceBillingSetupsByParentIdRoutingsById",
             "/finance/billingSetups/{parentId}/routings/{id}",
             rt::NO_BODY,
@@ -5370,41 +4423,16 @@ impl FinanceBillingSetupsByIdRoutingsById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceBillingSetupsInfo(rt::Node);
+pub struct BillingSetupsInfo(rt::Node);
 
-impl FinanceBillingSetupsInfo {
+impl BillingSetupsInfo {
     /// `GET /finance/billingSetups/info` (`getFinanceBillingSetupsInfo`): Get List of
     /// BillingSetupInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::BillingSetupInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::BillingSetupInfo> {
         rt::list(
-            &self.0,
-            "getFinanceBillingSetupsInfo",
-            "/finance/billingSetups/info",
-            query,
-        )
-    }
-
-    /// `GET /finance/billingSetups/info` (`getFinanceBillingSetupsInfo`): Get List of
-    /// BillingSetupInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::BillingSetupInfo> {
-        rt::stream(
-            &self.0,
-            "getFinanceBillingSetupsInfo",
-            "/finance/billingSetups/info",
-            query,
-        )
-    }
-
-    /// `GET /finance/billingSetups/info` (`getFinanceBillingSetupsInfo`): Get List of
-    /// BillingSetupInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::BillingSetupInfo>> {
-        rt::pages(
             &self.0,
             "getFinanceBillingSetupsInfo",
             "/finance/billingSetups/info",
@@ -5416,7 +4444,7 @@ impl FinanceBillingSetupsInfo {
     /// BillingSetupInfos.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceBillingSetupsInfoCount",
@@ -5430,38 +4458,15 @@ impl FinanceBillingSetupsInfo {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceBillingStatuses(rt::Node);
+pub struct BillingStatuses(rt::Node);
 
-impl FinanceBillingStatuses {
+impl BillingStatuses {
     /// `GET /finance/billingStatuses` (`getFinanceBillingStatuses`): Get List of BillingStatus.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::BillingStatus>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::BillingStatus> {
         rt::list(
-            &self.0,
-            "getFinanceBillingStatuses",
-            "/finance/billingStatuses",
-            query,
-        )
-    }
-
-    /// `GET /finance/billingStatuses` (`getFinanceBillingStatuses`): Get List of BillingStatus.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::BillingStatus> {
-        rt::stream(
-            &self.0,
-            "getFinanceBillingStatuses",
-            "/finance/billingStatuses",
-            query,
-        )
-    }
-
-    /// `GET /finance/billingStatuses` (`getFinanceBillingStatuses`): Get List of BillingStatus.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::BillingStatus>> {
-        rt::pages(
             &self.0,
             "getFinanceBillingStatuses",
             "/finance/billingStatuses",
@@ -5473,7 +4478,7 @@ impl FinanceBillingStatuses {
     /// BillingStatus.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceBillingStatusesCount",
@@ -5485,10 +4490,11 @@ impl FinanceBillingStatuses {
     /// `POST /finance/billingStatuses` (`postFinanceBillingStatuses`): Post BillingStatus.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::BillingStatus) -> rt::ApiFuture<m::BillingStatus> {
+    pub fn create(&self, body: &m::BillingStatus) -> rt::Call<m::BillingStatus> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceBillingStatuses",
             "/finance/billingStatuses",
             Some(body),
@@ -5497,13 +4503,13 @@ impl FinanceBillingStatuses {
     }
 
     /// One record: `/finance/billingStatuses/{id}`.
-    pub fn id(&self, id: i32) -> FinanceBillingStatusesById {
-        FinanceBillingStatusesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> BillingStatusesById {
+        BillingStatusesById(self.0.push(id.to_string()))
     }
 
     /// `/finance/billingStatuses/info`.
-    pub fn info(&self) -> FinanceBillingStatusesInfo {
-        FinanceBillingStatusesInfo(self.0.clone())
+    pub fn info(&self) -> BillingStatusesInfo {
+        BillingStatusesInfo(self.0.clone())
     }
 }
 
@@ -5511,14 +4517,15 @@ impl FinanceBillingStatuses {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceBillingStatusesById(rt::Node);
+pub struct BillingStatusesById(rt::Node);
 
-impl FinanceBillingStatusesById {
+impl BillingStatusesById {
     /// `GET /finance/billingStatuses/{id}` (`getFinanceBillingStatusesById`): Get BillingStatus.
-    pub fn get(&self) -> rt::ApiFuture<m::BillingStatus> {
+    pub fn get(&self) -> rt::Call<m::BillingStatus> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceBillingStatusesById",
             "/finance/billingStatuses/{id}",
             rt::NO_BODY,
@@ -5529,7 +4536,7 @@ impl FinanceBillingStatusesById {
     /// `GET /finance/billingStatuses/{id}` (`getFinanceBillingStatusesById`): Get BillingStatus.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::BillingStatus>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::BillingStatus>> {
         rt::get_opt(
             &self.0,
             "getFinanceBillingStatusesById",
@@ -5541,10 +4548,11 @@ impl FinanceBillingStatusesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::BillingStatus) -> rt::ApiFuture<m::BillingStatus> {
+    pub fn update(&self, body: &m::BillingStatus) -> rt::Call<m::BillingStatus> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceBillingStatusesById",
             "/finance/billingStatuses/{id}",
             Some(body),
@@ -5557,9 +4565,10 @@ impl FinanceBillingStatusesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::BillingStatus> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::BillingStatus> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceBillingStatusesById",
             "/finance/billingStatuses/{id}",
             patch,
@@ -5569,10 +4578,11 @@ impl FinanceBillingStatusesById {
 
     /// `DELETE /finance/billingStatuses/{id}` (`deleteFinanceBillingStatusesById`): Delete
     /// BillingStatus.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceBillingStatusesById",
             "/finance/billingStatuses/{id}",
             rt::NO_BODY,
@@ -5581,13 +4591,13 @@ impl FinanceBillingStatusesById {
     }
 
     /// `/finance/billingStatuses/{id}/info`.
-    pub fn info(&self) -> FinanceBillingStatusesByIdInfo {
-        FinanceBillingStatusesByIdInfo(self.0.clone())
+    pub fn info(&self) -> BillingStatusesByIdInfo {
+        BillingStatusesByIdInfo(self.0.clone())
     }
 
     /// `/finance/billingStatuses/{id}/usages`.
-    pub fn usages(&self) -> FinanceBillingStatusesByIdUsages {
-        FinanceBillingStatusesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> BillingStatusesByIdUsages {
+        BillingStatusesByIdUsages(self.0.clone())
     }
 }
 
@@ -5595,15 +4605,16 @@ impl FinanceBillingStatusesById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceBillingStatusesByIdInfo(rt::Node);
+pub struct BillingStatusesByIdInfo(rt::Node);
 
-impl FinanceBillingStatusesByIdInfo {
+impl BillingStatusesByIdInfo {
     /// `GET /finance/billingStatuses/{id}/info` (`getFinanceBillingStatusesByIdInfo`): Get
     /// BillingStatusInfo.
-    pub fn get(&self) -> rt::ApiFuture<m::BillingStatusInfo> {
+    pub fn get(&self) -> rt::Call<m::BillingStatusInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceBillingStatusesByIdInfo",
             "/finance/billingStatuses/{id}/info",
             rt::NO_BODY,
@@ -5616,41 +4627,16 @@ impl FinanceBillingStatusesByIdInfo {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceBillingStatusesByIdUsages(rt::Node);
+pub struct BillingStatusesByIdUsages(rt::Node);
 
-impl FinanceBillingStatusesByIdUsages {
+impl BillingStatusesByIdUsages {
     /// `GET /finance/billingStatuses/{id}/usages` (`getFinanceBillingStatusesByIdUsages`): Get List
     /// of Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getFinanceBillingStatusesByIdUsages",
-            "/finance/billingStatuses/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /finance/billingStatuses/{id}/usages` (`getFinanceBillingStatusesByIdUsages`): Get List
-    /// of Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getFinanceBillingStatusesByIdUsages",
-            "/finance/billingStatuses/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /finance/billingStatuses/{id}/usages` (`getFinanceBillingStatusesByIdUsages`): Get List
-    /// of Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getFinanceBillingStatusesByIdUsages",
             "/finance/billingStatuses/{id}/usages",
@@ -5659,8 +4645,8 @@ impl FinanceBillingStatusesByIdUsages {
     }
 
     /// `/finance/billingStatuses/{id}/usages/list`.
-    pub fn list_node(&self) -> FinanceBillingStatusesByIdUsagesList {
-        FinanceBillingStatusesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> BillingStatusesByIdUsagesList {
+        BillingStatusesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -5668,41 +4654,16 @@ impl FinanceBillingStatusesByIdUsages {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceBillingStatusesByIdUsagesList(rt::Node);
+pub struct BillingStatusesByIdUsagesList(rt::Node);
 
-impl FinanceBillingStatusesByIdUsagesList {
+impl BillingStatusesByIdUsagesList {
     /// `GET /finance/billingStatuses/{id}/usages/list` (`getFinanceBillingStatusesByIdUsagesList`):
     /// Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getFinanceBillingStatusesByIdUsagesList",
-            "/finance/billingStatuses/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /finance/billingStatuses/{id}/usages/list` (`getFinanceBillingStatusesByIdUsagesList`):
-    /// Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getFinanceBillingStatusesByIdUsagesList",
-            "/finance/billingStatuses/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /finance/billingStatuses/{id}/usages/list` (`getFinanceBillingStatusesByIdUsagesList`):
-    /// Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getFinanceBillingStatusesByIdUsagesList",
             "/finance/billingStatuses/{id}/usages/list",
@@ -5715,41 +4676,16 @@ impl FinanceBillingStatusesByIdUsagesList {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceBillingStatusesInfo(rt::Node);
+pub struct BillingStatusesInfo(rt::Node);
 
-impl FinanceBillingStatusesInfo {
+impl BillingStatusesInfo {
     /// `GET /finance/billingStatuses/info` (`getFinanceBillingStatusesInfo`): Get List of
     /// BillingStatusInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::BillingStatusInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::BillingStatusInfo> {
         rt::list(
-            &self.0,
-            "getFinanceBillingStatusesInfo",
-            "/finance/billingStatuses/info",
-            query,
-        )
-    }
-
-    /// `GET /finance/billingStatuses/info` (`getFinanceBillingStatusesInfo`): Get List of
-    /// BillingStatusInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::BillingStatusInfo> {
-        rt::stream(
-            &self.0,
-            "getFinanceBillingStatusesInfo",
-            "/finance/billingStatuses/info",
-            query,
-        )
-    }
-
-    /// `GET /finance/billingStatuses/info` (`getFinanceBillingStatusesInfo`): Get List of
-    /// BillingStatusInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::BillingStatusInfo>> {
-        rt::pages(
             &self.0,
             "getFinanceBillingStatusesInfo",
             "/finance/billingStatuses/info",
@@ -5761,7 +4697,7 @@ impl FinanceBillingStatusesInfo {
     /// of BillingStatusInfo.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceBillingStatusesInfoCount",
@@ -5775,38 +4711,15 @@ impl FinanceBillingStatusesInfo {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceBillingTerms(rt::Node);
+pub struct BillingTerms(rt::Node);
 
-impl FinanceBillingTerms {
+impl BillingTerms {
     /// `GET /finance/billingTerms` (`getFinanceBillingTerms`): Get List of BillingTerm.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::BillingTerm>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::BillingTerm> {
         rt::list(
-            &self.0,
-            "getFinanceBillingTerms",
-            "/finance/billingTerms",
-            query,
-        )
-    }
-
-    /// `GET /finance/billingTerms` (`getFinanceBillingTerms`): Get List of BillingTerm.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::BillingTerm> {
-        rt::stream(
-            &self.0,
-            "getFinanceBillingTerms",
-            "/finance/billingTerms",
-            query,
-        )
-    }
-
-    /// `GET /finance/billingTerms` (`getFinanceBillingTerms`): Get List of BillingTerm.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::BillingTerm>> {
-        rt::pages(
             &self.0,
             "getFinanceBillingTerms",
             "/finance/billingTerms",
@@ -5817,7 +4730,7 @@ impl FinanceBillingTerms {
     /// `GET /finance/billingTerms/count` (`getFinanceBillingTermsCount`): Get Count of BillingTerm.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceBillingTermsCount",
@@ -5829,10 +4742,11 @@ impl FinanceBillingTerms {
     /// `POST /finance/billingTerms` (`postFinanceBillingTerms`): Post BillingTerm.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::BillingTerm) -> rt::ApiFuture<m::BillingTerm> {
+    pub fn create(&self, body: &m::BillingTerm) -> rt::Call<m::BillingTerm> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceBillingTerms",
             "/finance/billingTerms",
             Some(body),
@@ -5841,13 +4755,13 @@ impl FinanceBillingTerms {
     }
 
     /// One record: `/finance/billingTerms/{id}`.
-    pub fn id(&self, id: i32) -> FinanceBillingTermsById {
-        FinanceBillingTermsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> BillingTermsById {
+        BillingTermsById(self.0.push(id.to_string()))
     }
 
     /// `/finance/billingTerms/info`.
-    pub fn info(&self) -> FinanceBillingTermsInfo {
-        FinanceBillingTermsInfo(self.0.clone())
+    pub fn info(&self) -> BillingTermsInfo {
+        BillingTermsInfo(self.0.clone())
     }
 }
 
@@ -5855,14 +4769,15 @@ impl FinanceBillingTerms {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceBillingTermsById(rt::Node);
+pub struct BillingTermsById(rt::Node);
 
-impl FinanceBillingTermsById {
+impl BillingTermsById {
     /// `GET /finance/billingTerms/{id}` (`getFinanceBillingTermsById`): Get BillingTerm.
-    pub fn get(&self) -> rt::ApiFuture<m::BillingTerm> {
+    pub fn get(&self) -> rt::Call<m::BillingTerm> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceBillingTermsById",
             "/finance/billingTerms/{id}",
             rt::NO_BODY,
@@ -5873,7 +4788,7 @@ impl FinanceBillingTermsById {
     /// `GET /finance/billingTerms/{id}` (`getFinanceBillingTermsById`): Get BillingTerm.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::BillingTerm>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::BillingTerm>> {
         rt::get_opt(
             &self.0,
             "getFinanceBillingTermsById",
@@ -5885,10 +4800,11 @@ impl FinanceBillingTermsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::BillingTerm) -> rt::ApiFuture<m::BillingTerm> {
+    pub fn update(&self, body: &m::BillingTerm) -> rt::Call<m::BillingTerm> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceBillingTermsById",
             "/finance/billingTerms/{id}",
             Some(body),
@@ -5900,9 +4816,10 @@ impl FinanceBillingTermsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::BillingTerm> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::BillingTerm> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceBillingTermsById",
             "/finance/billingTerms/{id}",
             patch,
@@ -5911,10 +4828,11 @@ impl FinanceBillingTermsById {
     }
 
     /// `DELETE /finance/billingTerms/{id}` (`deleteFinanceBillingTermsById`): Delete BillingTerm.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceBillingTermsById",
             "/finance/billingTerms/{id}",
             rt::NO_BODY,
@@ -5923,13 +4841,13 @@ impl FinanceBillingTermsById {
     }
 
     /// `/finance/billingTerms/{id}/info`.
-    pub fn info(&self) -> FinanceBillingTermsByIdInfo {
-        FinanceBillingTermsByIdInfo(self.0.clone())
+    pub fn info(&self) -> BillingTermsByIdInfo {
+        BillingTermsByIdInfo(self.0.clone())
     }
 
     /// `/finance/billingTerms/{id}/usages`.
-    pub fn usages(&self) -> FinanceBillingTermsByIdUsages {
-        FinanceBillingTermsByIdUsages(self.0.clone())
+    pub fn usages(&self) -> BillingTermsByIdUsages {
+        BillingTermsByIdUsages(self.0.clone())
     }
 }
 
@@ -5937,15 +4855,16 @@ impl FinanceBillingTermsById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceBillingTermsByIdInfo(rt::Node);
+pub struct BillingTermsByIdInfo(rt::Node);
 
-impl FinanceBillingTermsByIdInfo {
+impl BillingTermsByIdInfo {
     /// `GET /finance/billingTerms/{id}/info` (`getFinanceBillingTermsByIdInfo`): Get
     /// BillingTermInfo.
-    pub fn get(&self) -> rt::ApiFuture<m::BillingTermInfo> {
+    pub fn get(&self) -> rt::Call<m::BillingTermInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceBillingTermsByIdInfo",
             "/finance/billingTerms/{id}/info",
             rt::NO_BODY,
@@ -5958,41 +4877,16 @@ impl FinanceBillingTermsByIdInfo {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceBillingTermsByIdUsages(rt::Node);
+pub struct BillingTermsByIdUsages(rt::Node);
 
-impl FinanceBillingTermsByIdUsages {
+impl BillingTermsByIdUsages {
     /// `GET /finance/billingTerms/{id}/usages` (`getFinanceBillingTermsByIdUsages`): Get List of
     /// Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getFinanceBillingTermsByIdUsages",
-            "/finance/billingTerms/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /finance/billingTerms/{id}/usages` (`getFinanceBillingTermsByIdUsages`): Get List of
-    /// Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getFinanceBillingTermsByIdUsages",
-            "/finance/billingTerms/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /finance/billingTerms/{id}/usages` (`getFinanceBillingTermsByIdUsages`): Get List of
-    /// Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getFinanceBillingTermsByIdUsages",
             "/finance/billingTerms/{id}/usages",
@@ -6001,8 +4895,8 @@ impl FinanceBillingTermsByIdUsages {
     }
 
     /// `/finance/billingTerms/{id}/usages/list`.
-    pub fn list_node(&self) -> FinanceBillingTermsByIdUsagesList {
-        FinanceBillingTermsByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> BillingTermsByIdUsagesList {
+        BillingTermsByIdUsagesList(self.0.clone())
     }
 }
 
@@ -6010,41 +4904,16 @@ impl FinanceBillingTermsByIdUsages {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceBillingTermsByIdUsagesList(rt::Node);
+pub struct BillingTermsByIdUsagesList(rt::Node);
 
-impl FinanceBillingTermsByIdUsagesList {
+impl BillingTermsByIdUsagesList {
     /// `GET /finance/billingTerms/{id}/usages/list` (`getFinanceBillingTermsByIdUsagesList`): Get
     /// List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getFinanceBillingTermsByIdUsagesList",
-            "/finance/billingTerms/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /finance/billingTerms/{id}/usages/list` (`getFinanceBillingTermsByIdUsagesList`): Get
-    /// List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getFinanceBillingTermsByIdUsagesList",
-            "/finance/billingTerms/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /finance/billingTerms/{id}/usages/list` (`getFinanceBillingTermsByIdUsagesList`): Get
-    /// List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getFinanceBillingTermsByIdUsagesList",
             "/finance/billingTerms/{id}/usages/list",
@@ -6057,41 +4926,16 @@ impl FinanceBillingTermsByIdUsagesList {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceBillingTermsInfo(rt::Node);
+pub struct BillingTermsInfo(rt::Node);
 
-impl FinanceBillingTermsInfo {
+impl BillingTermsInfo {
     /// `GET /finance/billingTerms/info` (`getFinanceBillingTermsInfo`): Get List of
     /// BillingTermInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::BillingTermInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::BillingTermInfo> {
         rt::list(
-            &self.0,
-            "getFinanceBillingTermsInfo",
-            "/finance/billingTerms/info",
-            query,
-        )
-    }
-
-    /// `GET /finance/billingTerms/info` (`getFinanceBillingTermsInfo`): Get List of
-    /// BillingTermInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::BillingTermInfo> {
-        rt::stream(
-            &self.0,
-            "getFinanceBillingTermsInfo",
-            "/finance/billingTerms/info",
-            query,
-        )
-    }
-
-    /// `GET /finance/billingTerms/info` (`getFinanceBillingTermsInfo`): Get List of
-    /// BillingTermInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::BillingTermInfo>> {
-        rt::pages(
             &self.0,
             "getFinanceBillingTermsInfo",
             "/finance/billingTerms/info",
@@ -6103,7 +4947,7 @@ impl FinanceBillingTermsInfo {
     /// BillingTermInfo.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceBillingTermsInfoCount",
@@ -6117,12 +4961,12 @@ impl FinanceBillingTermsInfo {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceClosedInvoices(rt::Node);
+pub struct ClosedInvoices(rt::Node);
 
-impl FinanceClosedInvoices {
+impl ClosedInvoices {
     /// One record: `/finance/closedInvoices/{id}`.
-    pub fn id(&self, id: i32) -> FinanceClosedInvoicesById {
-        FinanceClosedInvoicesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ClosedInvoicesById {
+        ClosedInvoicesById(self.0.push(id.to_string()))
     }
 }
 
@@ -6130,17 +4974,18 @@ impl FinanceClosedInvoices {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceClosedInvoicesById(rt::Node);
+pub struct ClosedInvoicesById(rt::Node);
 
-impl FinanceClosedInvoicesById {
+impl ClosedInvoicesById {
     /// `PUT /finance/closedInvoices/{id}` (`putFinanceClosedInvoicesById`): Put ClosedInvoice.
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::ClosedInvoice) -> rt::ApiFuture<m::ClosedInvoice> {
+    pub fn update(&self, body: &m::ClosedInvoice) -> rt::Call<m::ClosedInvoice> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceClosedInvoicesById",
             "/finance/closedInvoices/{id}",
             Some(body),
@@ -6153,9 +4998,10 @@ impl FinanceClosedInvoicesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ClosedInvoice> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ClosedInvoice> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceClosedInvoicesById",
             "/finance/closedInvoices/{id}",
             patch,
@@ -6168,38 +5014,15 @@ impl FinanceClosedInvoicesById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceCompanyFinance(rt::Node);
+pub struct CompanyFinance(rt::Node);
 
-impl FinanceCompanyFinance {
+impl CompanyFinance {
     /// `GET /finance/companyFinance/` (`getFinanceCompanyFinance`): Get List of CompanyFinances.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::CompanyFinance>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CompanyFinance> {
         rt::list(
-            &self.0,
-            "getFinanceCompanyFinance",
-            "/finance/companyFinance/",
-            query,
-        )
-    }
-
-    /// `GET /finance/companyFinance/` (`getFinanceCompanyFinance`): Get List of CompanyFinances.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CompanyFinance> {
-        rt::stream(
-            &self.0,
-            "getFinanceCompanyFinance",
-            "/finance/companyFinance/",
-            query,
-        )
-    }
-
-    /// `GET /finance/companyFinance/` (`getFinanceCompanyFinance`): Get List of CompanyFinances.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::CompanyFinance>> {
-        rt::pages(
             &self.0,
             "getFinanceCompanyFinance",
             "/finance/companyFinance/",
@@ -6211,7 +5034,7 @@ impl FinanceCompanyFinance {
     /// CompanyFinances.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceCompanyFinanceCount",
@@ -6221,8 +5044,8 @@ impl FinanceCompanyFinance {
     }
 
     /// One record: `/finance/companyFinance/{id}`.
-    pub fn id(&self, id: i32) -> FinanceCompanyFinanceById {
-        FinanceCompanyFinanceById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CompanyFinanceById {
+        CompanyFinanceById(self.0.push(id.to_string()))
     }
 }
 
@@ -6230,14 +5053,15 @@ impl FinanceCompanyFinance {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceCompanyFinanceById(rt::Node);
+pub struct CompanyFinanceById(rt::Node);
 
-impl FinanceCompanyFinanceById {
+impl CompanyFinanceById {
     /// `GET /finance/companyFinance/{id}` (`getFinanceCompanyFinanceById`): Get CompanyFinances.
-    pub fn get(&self) -> rt::ApiFuture<m::CompanyFinance> {
+    pub fn get(&self) -> rt::Call<m::CompanyFinance> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceCompanyFinanceById",
             "/finance/companyFinance/{id}",
             rt::NO_BODY,
@@ -6248,7 +5072,7 @@ impl FinanceCompanyFinanceById {
     /// `GET /finance/companyFinance/{id}` (`getFinanceCompanyFinanceById`): Get CompanyFinances.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::CompanyFinance>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::CompanyFinance>> {
         rt::get_opt(
             &self.0,
             "getFinanceCompanyFinanceById",
@@ -6260,10 +5084,11 @@ impl FinanceCompanyFinanceById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::CompanyFinance) -> rt::ApiFuture<m::CompanyFinance> {
+    pub fn update(&self, body: &m::CompanyFinance) -> rt::Call<m::CompanyFinance> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceCompanyFinanceById",
             "/finance/companyFinance/{id}",
             Some(body),
@@ -6276,9 +5101,10 @@ impl FinanceCompanyFinanceById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::CompanyFinance> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::CompanyFinance> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceCompanyFinanceById",
             "/finance/companyFinance/{id}",
             patch,
@@ -6291,38 +5117,15 @@ impl FinanceCompanyFinanceById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceCurrencies(rt::Node);
+pub struct Currencies(rt::Node);
 
-impl FinanceCurrencies {
+impl Currencies {
     /// `GET /finance/currencies` (`getFinanceCurrencies`): Get List of Currency.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::FinanceCurrency>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::FinanceCurrency> {
         rt::list(
-            &self.0,
-            "getFinanceCurrencies",
-            "/finance/currencies",
-            query,
-        )
-    }
-
-    /// `GET /finance/currencies` (`getFinanceCurrencies`): Get List of Currency.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::FinanceCurrency> {
-        rt::stream(
-            &self.0,
-            "getFinanceCurrencies",
-            "/finance/currencies",
-            query,
-        )
-    }
-
-    /// `GET /finance/currencies` (`getFinanceCurrencies`): Get List of Currency.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::FinanceCurrency>> {
-        rt::pages(
             &self.0,
             "getFinanceCurrencies",
             "/finance/currencies",
@@ -6333,7 +5136,7 @@ impl FinanceCurrencies {
     /// `GET /finance/currencies/count` (`getFinanceCurrenciesCount`): Get Count of Currency.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceCurrenciesCount",
@@ -6345,10 +5148,11 @@ impl FinanceCurrencies {
     /// `POST /finance/currencies` (`postFinanceCurrencies`): Post Currency.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::FinanceCurrency) -> rt::ApiFuture<m::FinanceCurrency> {
+    pub fn create(&self, body: &m::FinanceCurrency) -> rt::Call<m::FinanceCurrency> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceCurrencies",
             "/finance/currencies",
             Some(body),
@@ -6357,13 +5161,13 @@ impl FinanceCurrencies {
     }
 
     /// One record: `/finance/currencies/{id}`.
-    pub fn id(&self, id: i32) -> FinanceCurrenciesById {
-        FinanceCurrenciesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CurrenciesById {
+        CurrenciesById(self.0.push(id.to_string()))
     }
 
     /// `/finance/currencies/info`.
-    pub fn info(&self) -> FinanceCurrenciesInfo {
-        FinanceCurrenciesInfo(self.0.clone())
+    pub fn info(&self) -> CurrenciesInfo {
+        CurrenciesInfo(self.0.clone())
     }
 }
 
@@ -6371,14 +5175,15 @@ impl FinanceCurrencies {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceCurrenciesById(rt::Node);
+pub struct CurrenciesById(rt::Node);
 
-impl FinanceCurrenciesById {
+impl CurrenciesById {
     /// `GET /finance/currencies/{id}` (`getFinanceCurrenciesById`): Get Currency.
-    pub fn get(&self) -> rt::ApiFuture<m::FinanceCurrency> {
+    pub fn get(&self) -> rt::Call<m::FinanceCurrency> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceCurrenciesById",
             "/finance/currencies/{id}",
             rt::NO_BODY,
@@ -6389,7 +5194,7 @@ impl FinanceCurrenciesById {
     /// `GET /finance/currencies/{id}` (`getFinanceCurrenciesById`): Get Currency.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::FinanceCurrency>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::FinanceCurrency>> {
         rt::get_opt(
             &self.0,
             "getFinanceCurrenciesById",
@@ -6401,10 +5206,11 @@ impl FinanceCurrenciesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::FinanceCurrency) -> rt::ApiFuture<m::FinanceCurrency> {
+    pub fn update(&self, body: &m::FinanceCurrency) -> rt::Call<m::FinanceCurrency> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceCurrenciesById",
             "/finance/currencies/{id}",
             Some(body),
@@ -6416,9 +5222,10 @@ impl FinanceCurrenciesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::FinanceCurrency> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::FinanceCurrency> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceCurrenciesById",
             "/finance/currencies/{id}",
             patch,
@@ -6427,10 +5234,11 @@ impl FinanceCurrenciesById {
     }
 
     /// `DELETE /finance/currencies/{id}` (`deleteFinanceCurrenciesById`): Delete Currency.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceCurrenciesById",
             "/finance/currencies/{id}",
             rt::NO_BODY,
@@ -6439,13 +5247,13 @@ impl FinanceCurrenciesById {
     }
 
     /// `/finance/currencies/{id}/info`.
-    pub fn info(&self) -> FinanceCurrenciesByIdInfo {
-        FinanceCurrenciesByIdInfo(self.0.clone())
+    pub fn info(&self) -> CurrenciesByIdInfo {
+        CurrenciesByIdInfo(self.0.clone())
     }
 
     /// `/finance/currencies/{id}/usages`.
-    pub fn usages(&self) -> FinanceCurrenciesByIdUsages {
-        FinanceCurrenciesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> CurrenciesByIdUsages {
+        CurrenciesByIdUsages(self.0.clone())
     }
 }
 
@@ -6453,14 +5261,15 @@ impl FinanceCurrenciesById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceCurrenciesByIdInfo(rt::Node);
+pub struct CurrenciesByIdInfo(rt::Node);
 
-impl FinanceCurrenciesByIdInfo {
+impl CurrenciesByIdInfo {
     /// `GET /finance/currencies/{id}/info` (`getFinanceCurrenciesByIdInfo`): Get CurrencyInfos.
-    pub fn get(&self) -> rt::ApiFuture<m::CurrencyInfo> {
+    pub fn get(&self) -> rt::Call<m::CurrencyInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceCurrenciesByIdInfo",
             "/finance/currencies/{id}/info",
             rt::NO_BODY,
@@ -6473,41 +5282,16 @@ impl FinanceCurrenciesByIdInfo {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceCurrenciesByIdUsages(rt::Node);
+pub struct CurrenciesByIdUsages(rt::Node);
 
-impl FinanceCurrenciesByIdUsages {
+impl CurrenciesByIdUsages {
     /// `GET /finance/currencies/{id}/usages` (`getFinanceCurrenciesByIdUsages`): Get List of Usage
     /// Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getFinanceCurrenciesByIdUsages",
-            "/finance/currencies/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /finance/currencies/{id}/usages` (`getFinanceCurrenciesByIdUsages`): Get List of Usage
-    /// Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getFinanceCurrenciesByIdUsages",
-            "/finance/currencies/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /finance/currencies/{id}/usages` (`getFinanceCurrenciesByIdUsages`): Get List of Usage
-    /// Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getFinanceCurrenciesByIdUsages",
             "/finance/currencies/{id}/usages",
@@ -6516,8 +5300,8 @@ impl FinanceCurrenciesByIdUsages {
     }
 
     /// `/finance/currencies/{id}/usages/list`.
-    pub fn list_node(&self) -> FinanceCurrenciesByIdUsagesList {
-        FinanceCurrenciesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> CurrenciesByIdUsagesList {
+        CurrenciesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -6525,41 +5309,16 @@ impl FinanceCurrenciesByIdUsages {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceCurrenciesByIdUsagesList(rt::Node);
+pub struct CurrenciesByIdUsagesList(rt::Node);
 
-impl FinanceCurrenciesByIdUsagesList {
+impl CurrenciesByIdUsagesList {
     /// `GET /finance/currencies/{id}/usages/list` (`getFinanceCurrenciesByIdUsagesList`): Get List
     /// of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getFinanceCurrenciesByIdUsagesList",
-            "/finance/currencies/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /finance/currencies/{id}/usages/list` (`getFinanceCurrenciesByIdUsagesList`): Get List
-    /// of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getFinanceCurrenciesByIdUsagesList",
-            "/finance/currencies/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /finance/currencies/{id}/usages/list` (`getFinanceCurrenciesByIdUsagesList`): Get List
-    /// of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getFinanceCurrenciesByIdUsagesList",
             "/finance/currencies/{id}/usages/list",
@@ -6572,38 +5331,15 @@ impl FinanceCurrenciesByIdUsagesList {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceCurrenciesInfo(rt::Node);
+pub struct CurrenciesInfo(rt::Node);
 
-impl FinanceCurrenciesInfo {
+impl CurrenciesInfo {
     /// `GET /finance/currencies/info` (`getFinanceCurrenciesInfo`): Get List of CurrencyInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::CurrencyInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CurrencyInfo> {
         rt::list(
-            &self.0,
-            "getFinanceCurrenciesInfo",
-            "/finance/currencies/info",
-            query,
-        )
-    }
-
-    /// `GET /finance/currencies/info` (`getFinanceCurrenciesInfo`): Get List of CurrencyInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CurrencyInfo> {
-        rt::stream(
-            &self.0,
-            "getFinanceCurrenciesInfo",
-            "/finance/currencies/info",
-            query,
-        )
-    }
-
-    /// `GET /finance/currencies/info` (`getFinanceCurrenciesInfo`): Get List of CurrencyInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::CurrencyInfo>> {
-        rt::pages(
             &self.0,
             "getFinanceCurrenciesInfo",
             "/finance/currencies/info",
@@ -6615,7 +5351,7 @@ impl FinanceCurrenciesInfo {
     /// Currency.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceCurrenciesInfoCount",
@@ -6629,38 +5365,15 @@ impl FinanceCurrenciesInfo {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceDeliveryMethods(rt::Node);
+pub struct DeliveryMethods(rt::Node);
 
-impl FinanceDeliveryMethods {
+impl DeliveryMethods {
     /// `GET /finance/deliveryMethods` (`getFinanceDeliveryMethods`): Get List of DeliveryMethod.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::DeliveryMethod>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::DeliveryMethod> {
         rt::list(
-            &self.0,
-            "getFinanceDeliveryMethods",
-            "/finance/deliveryMethods",
-            query,
-        )
-    }
-
-    /// `GET /finance/deliveryMethods` (`getFinanceDeliveryMethods`): Get List of DeliveryMethod.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::DeliveryMethod> {
-        rt::stream(
-            &self.0,
-            "getFinanceDeliveryMethods",
-            "/finance/deliveryMethods",
-            query,
-        )
-    }
-
-    /// `GET /finance/deliveryMethods` (`getFinanceDeliveryMethods`): Get List of DeliveryMethod.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::DeliveryMethod>> {
-        rt::pages(
             &self.0,
             "getFinanceDeliveryMethods",
             "/finance/deliveryMethods",
@@ -6672,7 +5385,7 @@ impl FinanceDeliveryMethods {
     /// DeliveryMethod.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceDeliveryMethodsCount",
@@ -6684,10 +5397,11 @@ impl FinanceDeliveryMethods {
     /// `POST /finance/deliveryMethods` (`postFinanceDeliveryMethods`): Post DeliveryMethod.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::DeliveryMethod) -> rt::ApiFuture<m::DeliveryMethod> {
+    pub fn create(&self, body: &m::DeliveryMethod) -> rt::Call<m::DeliveryMethod> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceDeliveryMethods",
             "/finance/deliveryMethods",
             Some(body),
@@ -6696,8 +5410,8 @@ impl FinanceDeliveryMethods {
     }
 
     /// One record: `/finance/deliveryMethods/{id}`.
-    pub fn id(&self, id: i32) -> FinanceDeliveryMethodsById {
-        FinanceDeliveryMethodsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> DeliveryMethodsById {
+        DeliveryMethodsById(self.0.push(id.to_string()))
     }
 }
 
@@ -6705,14 +5419,15 @@ impl FinanceDeliveryMethods {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceDeliveryMethodsById(rt::Node);
+pub struct DeliveryMethodsById(rt::Node);
 
-impl FinanceDeliveryMethodsById {
+impl DeliveryMethodsById {
     /// `GET /finance/deliveryMethods/{id}` (`getFinanceDeliveryMethodsById`): Get DeliveryMethod.
-    pub fn get(&self) -> rt::ApiFuture<m::DeliveryMethod> {
+    pub fn get(&self) -> rt::Call<m::DeliveryMethod> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceDeliveryMethodsById",
             "/finance/deliveryMethods/{id}",
             rt::NO_BODY,
@@ -6723,7 +5438,7 @@ impl FinanceDeliveryMethodsById {
     /// `GET /finance/deliveryMethods/{id}` (`getFinanceDeliveryMethodsById`): Get DeliveryMethod.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::DeliveryMethod>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::DeliveryMethod>> {
         rt::get_opt(
             &self.0,
             "getFinanceDeliveryMethodsById",
@@ -6735,10 +5450,11 @@ impl FinanceDeliveryMethodsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::DeliveryMethod) -> rt::ApiFuture<m::DeliveryMethod> {
+    pub fn update(&self, body: &m::DeliveryMethod) -> rt::Call<m::DeliveryMethod> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceDeliveryMethodsById",
             "/finance/deliveryMethods/{id}",
             Some(body),
@@ -6751,9 +5467,10 @@ impl FinanceDeliveryMethodsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::DeliveryMethod> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::DeliveryMethod> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceDeliveryMethodsById",
             "/finance/deliveryMethods/{id}",
             patch,
@@ -6763,10 +5480,11 @@ impl FinanceDeliveryMethodsById {
 
     /// `DELETE /finance/deliveryMethods/{id}` (`deleteFinanceDeliveryMethodsById`): Delete
     /// DeliveryMethod.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceDeliveryMethodsById",
             "/finance/deliveryMethods/{id}",
             rt::NO_BODY,
@@ -6779,38 +5497,15 @@ impl FinanceDeliveryMethodsById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceGlAccounts(rt::Node);
+pub struct GlAccounts(rt::Node);
 
-impl FinanceGlAccounts {
+impl GlAccounts {
     /// `GET /finance/glAccounts` (`getFinanceGlAccounts`): Get List of GLAccount.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::GLAccount>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::GLAccount> {
         rt::list(
-            &self.0,
-            "getFinanceGlAccounts",
-            "/finance/glAccounts",
-            query,
-        )
-    }
-
-    /// `GET /finance/glAccounts` (`getFinanceGlAccounts`): Get List of GLAccount.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::GLAccount> {
-        rt::stream(
-            &self.0,
-            "getFinanceGlAccounts",
-            "/finance/glAccounts",
-            query,
-        )
-    }
-
-    /// `GET /finance/glAccounts` (`getFinanceGlAccounts`): Get List of GLAccount.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::GLAccount>> {
-        rt::pages(
             &self.0,
             "getFinanceGlAccounts",
             "/finance/glAccounts",
@@ -6821,7 +5516,7 @@ impl FinanceGlAccounts {
     /// `GET /finance/glAccounts/count` (`getFinanceGlAccountsCount`): Get Count of GLAccount.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceGlAccountsCount",
@@ -6833,10 +5528,11 @@ impl FinanceGlAccounts {
     /// `POST /finance/glAccounts` (`postFinanceGlAccounts`): Post GLAccount.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::GLAccount) -> rt::ApiFuture<m::GLAccount> {
+    pub fn create(&self, body: &m::GLAccount) -> rt::Call<m::GLAccount> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceGlAccounts",
             "/finance/glAccounts",
             Some(body),
@@ -6845,13 +5541,13 @@ impl FinanceGlAccounts {
     }
 
     /// One record: `/finance/glAccounts/{id}`.
-    pub fn id(&self, id: i32) -> FinanceGlAccountsById {
-        FinanceGlAccountsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> GlAccountsById {
+        GlAccountsById(self.0.push(id.to_string()))
     }
 
     /// `/finance/glAccounts/mappedTypes`.
-    pub fn mapped_types(&self) -> FinanceGlAccountsMappedTypes {
-        FinanceGlAccountsMappedTypes(self.0.clone())
+    pub fn mapped_types(&self) -> GlAccountsMappedTypes {
+        GlAccountsMappedTypes(self.0.clone())
     }
 }
 
@@ -6859,14 +5555,15 @@ impl FinanceGlAccounts {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceGlAccountsById(rt::Node);
+pub struct GlAccountsById(rt::Node);
 
-impl FinanceGlAccountsById {
+impl GlAccountsById {
     /// `GET /finance/glAccounts/{id}` (`getFinanceGlAccountsById`): Get GLAccount.
-    pub fn get(&self) -> rt::ApiFuture<m::GLAccount> {
+    pub fn get(&self) -> rt::Call<m::GLAccount> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceGlAccountsById",
             "/finance/glAccounts/{id}",
             rt::NO_BODY,
@@ -6877,7 +5574,7 @@ impl FinanceGlAccountsById {
     /// `GET /finance/glAccounts/{id}` (`getFinanceGlAccountsById`): Get GLAccount.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::GLAccount>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::GLAccount>> {
         rt::get_opt(
             &self.0,
             "getFinanceGlAccountsById",
@@ -6889,10 +5586,11 @@ impl FinanceGlAccountsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::GLAccount) -> rt::ApiFuture<m::GLAccount> {
+    pub fn update(&self, body: &m::GLAccount) -> rt::Call<m::GLAccount> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceGlAccountsById",
             "/finance/glAccounts/{id}",
             Some(body),
@@ -6904,9 +5602,10 @@ impl FinanceGlAccountsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::GLAccount> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::GLAccount> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceGlAccountsById",
             "/finance/glAccounts/{id}",
             patch,
@@ -6915,10 +5614,11 @@ impl FinanceGlAccountsById {
     }
 
     /// `DELETE /finance/glAccounts/{id}` (`deleteFinanceGlAccountsById`): Delete GLAccount.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceGlAccountsById",
             "/finance/glAccounts/{id}",
             rt::NO_BODY,
@@ -6931,41 +5631,16 @@ impl FinanceGlAccountsById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceGlAccountsMappedTypes(rt::Node);
+pub struct GlAccountsMappedTypes(rt::Node);
 
-impl FinanceGlAccountsMappedTypes {
+impl GlAccountsMappedTypes {
     /// `GET /finance/glAccounts/mappedTypes` (`getFinanceGlAccountsMappedTypes`): Get List of
     /// MappedType.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::MappedType>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::MappedType> {
         rt::list(
-            &self.0,
-            "getFinanceGlAccountsMappedTypes",
-            "/finance/glAccounts/mappedTypes",
-            query,
-        )
-    }
-
-    /// `GET /finance/glAccounts/mappedTypes` (`getFinanceGlAccountsMappedTypes`): Get List of
-    /// MappedType.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::MappedType> {
-        rt::stream(
-            &self.0,
-            "getFinanceGlAccountsMappedTypes",
-            "/finance/glAccounts/mappedTypes",
-            query,
-        )
-    }
-
-    /// `GET /finance/glAccounts/mappedTypes` (`getFinanceGlAccountsMappedTypes`): Get List of
-    /// MappedType.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::MappedType>> {
-        rt::pages(
             &self.0,
             "getFinanceGlAccountsMappedTypes",
             "/finance/glAccounts/mappedTypes",
@@ -6977,7 +5652,7 @@ impl FinanceGlAccountsMappedTypes {
     /// Count of MappedType.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceGlAccountsMappedTypesCount",
@@ -6991,38 +5666,15 @@ impl FinanceGlAccountsMappedTypes {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceGlCaptions(rt::Node);
+pub struct GlCaptions(rt::Node);
 
-impl FinanceGlCaptions {
+impl GlCaptions {
     /// `GET /finance/glCaptions` (`getFinanceGlCaptions`): Get List of GLCaption.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::GLCaption>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::GLCaption> {
         rt::list(
-            &self.0,
-            "getFinanceGlCaptions",
-            "/finance/glCaptions",
-            query,
-        )
-    }
-
-    /// `GET /finance/glCaptions` (`getFinanceGlCaptions`): Get List of GLCaption.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::GLCaption> {
-        rt::stream(
-            &self.0,
-            "getFinanceGlCaptions",
-            "/finance/glCaptions",
-            query,
-        )
-    }
-
-    /// `GET /finance/glCaptions` (`getFinanceGlCaptions`): Get List of GLCaption.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::GLCaption>> {
-        rt::pages(
             &self.0,
             "getFinanceGlCaptions",
             "/finance/glCaptions",
@@ -7033,7 +5685,7 @@ impl FinanceGlCaptions {
     /// `GET /finance/glCaptions/count` (`getFinanceGlCaptionsCount`): Get Count of GLCaption.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceGlCaptionsCount",
@@ -7043,8 +5695,8 @@ impl FinanceGlCaptions {
     }
 
     /// One record: `/finance/glCaptions/{id}`.
-    pub fn id(&self, id: i32) -> FinanceGlCaptionsById {
-        FinanceGlCaptionsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> GlCaptionsById {
+        GlCaptionsById(self.0.push(id.to_string()))
     }
 }
 
@@ -7052,14 +5704,15 @@ impl FinanceGlCaptions {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceGlCaptionsById(rt::Node);
+pub struct GlCaptionsById(rt::Node);
 
-impl FinanceGlCaptionsById {
+impl GlCaptionsById {
     /// `GET /finance/glCaptions/{id}` (`getFinanceGlCaptionsById`): Get GLCaption.
-    pub fn get(&self) -> rt::ApiFuture<m::GLCaption> {
+    pub fn get(&self) -> rt::Call<m::GLCaption> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceGlCaptionsById",
             "/finance/glCaptions/{id}",
             rt::NO_BODY,
@@ -7070,7 +5723,7 @@ impl FinanceGlCaptionsById {
     /// `GET /finance/glCaptions/{id}` (`getFinanceGlCaptionsById`): Get GLCaption.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::GLCaption>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::GLCaption>> {
         rt::get_opt(
             &self.0,
             "getFinanceGlCaptionsById",
@@ -7082,10 +5735,11 @@ impl FinanceGlCaptionsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::GLCaption) -> rt::ApiFuture<m::GLCaption> {
+    pub fn update(&self, body: &m::GLCaption) -> rt::Call<m::GLCaption> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceGlCaptionsById",
             "/finance/glCaptions/{id}",
             Some(body),
@@ -7097,9 +5751,10 @@ impl FinanceGlCaptionsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::GLCaption> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::GLCaption> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceGlCaptionsById",
             "/finance/glCaptions/{id}",
             patch,
@@ -7112,34 +5767,21 @@ impl FinanceGlCaptionsById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceGlpaths(rt::Node);
+pub struct Glpaths(rt::Node);
 
-impl FinanceGlpaths {
+impl Glpaths {
     /// `GET /finance/glpaths` (`getFinanceGlpaths`): Get List of GLPath.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::GLPath>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::GLPath> {
         rt::list(&self.0, "getFinanceGlpaths", "/finance/glpaths", query)
-    }
-
-    /// `GET /finance/glpaths` (`getFinanceGlpaths`): Get List of GLPath.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::GLPath> {
-        rt::stream(&self.0, "getFinanceGlpaths", "/finance/glpaths", query)
-    }
-
-    /// `GET /finance/glpaths` (`getFinanceGlpaths`): Get List of GLPath.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::GLPath>> {
-        rt::pages(&self.0, "getFinanceGlpaths", "/finance/glpaths", query)
     }
 
     /// `GET /finance/glpaths/count` (`getFinanceGlpathsCount`): Get Count of GLPath.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceGlpathsCount",
@@ -7151,10 +5793,11 @@ impl FinanceGlpaths {
     /// `POST /finance/glpaths` (`postFinanceGlpaths`): Post GLPath.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::GLPath) -> rt::ApiFuture<m::GLPath> {
+    pub fn create(&self, body: &m::GLPath) -> rt::Call<m::GLPath> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceGlpaths",
             "/finance/glpaths",
             Some(body),
@@ -7163,8 +5806,8 @@ impl FinanceGlpaths {
     }
 
     /// One record: `/finance/glpaths/{id}`.
-    pub fn id(&self, id: i32) -> FinanceGlpathsById {
-        FinanceGlpathsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> GlpathsById {
+        GlpathsById(self.0.push(id.to_string()))
     }
 }
 
@@ -7172,14 +5815,15 @@ impl FinanceGlpaths {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceGlpathsById(rt::Node);
+pub struct GlpathsById(rt::Node);
 
-impl FinanceGlpathsById {
+impl GlpathsById {
     /// `GET /finance/glpaths/{id}` (`getFinanceGlpathsById`): Get GLPath.
-    pub fn get(&self) -> rt::ApiFuture<m::GLPath> {
+    pub fn get(&self) -> rt::Call<m::GLPath> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceGlpathsById",
             "/finance/glpaths/{id}",
             rt::NO_BODY,
@@ -7190,7 +5834,7 @@ impl FinanceGlpathsById {
     /// `GET /finance/glpaths/{id}` (`getFinanceGlpathsById`): Get GLPath.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::GLPath>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::GLPath>> {
         rt::get_opt(&self.0, "getFinanceGlpathsById", "/finance/glpaths/{id}")
     }
 
@@ -7198,10 +5842,11 @@ impl FinanceGlpathsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::GLPath) -> rt::ApiFuture<m::GLPath> {
+    pub fn update(&self, body: &m::GLPath) -> rt::Call<m::GLPath> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceGlpathsById",
             "/finance/glpaths/{id}",
             Some(body),
@@ -7213,9 +5858,10 @@ impl FinanceGlpathsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::GLPath> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::GLPath> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceGlpathsById",
             "/finance/glpaths/{id}",
             patch,
@@ -7224,10 +5870,11 @@ impl FinanceGlpathsById {
     }
 
     /// `DELETE /finance/glpaths/{id}` (`deleteFinanceGlpathsById`): Delete GLPath.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceGlpathsById",
             "/finance/glpaths/{id}",
             rt::NO_BODY,
@@ -7240,22 +5887,22 @@ impl FinanceGlpathsById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceInfo(rt::Node);
+pub struct Info(rt::Node);
 
-impl FinanceInfo {
+impl Info {
     /// `/finance/info/currencyCodes`.
-    pub fn currency_codes(&self) -> FinanceInfoCurrencyCodes {
-        FinanceInfoCurrencyCodes(self.0.clone())
+    pub fn currency_codes(&self) -> InfoCurrencyCodes {
+        InfoCurrencyCodes(self.0.clone())
     }
 
     /// `/finance/info/invoice`.
-    pub fn invoice(&self) -> FinanceInfoInvoice {
-        FinanceInfoInvoice(self.0.clone())
+    pub fn invoice(&self) -> InfoInvoice {
+        InfoInvoice(self.0.clone())
     }
 
     /// `/finance/info/taxIntegrations`.
-    pub fn tax_integrations(&self) -> FinanceInfoTaxIntegrations {
-        FinanceInfoTaxIntegrations(self.0.clone())
+    pub fn tax_integrations(&self) -> InfoTaxIntegrations {
+        InfoTaxIntegrations(self.0.clone())
     }
 }
 
@@ -7263,38 +5910,15 @@ impl FinanceInfo {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceInfoCurrencyCodes(rt::Node);
+pub struct InfoCurrencyCodes(rt::Node);
 
-impl FinanceInfoCurrencyCodes {
+impl InfoCurrencyCodes {
     /// `GET /finance/info/currencyCodes` (`getFinanceInfoCurrencyCodes`): Get List of CurrencyCode.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::CurrencyCode>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CurrencyCode> {
         rt::list(
-            &self.0,
-            "getFinanceInfoCurrencyCodes",
-            "/finance/info/currencyCodes",
-            query,
-        )
-    }
-
-    /// `GET /finance/info/currencyCodes` (`getFinanceInfoCurrencyCodes`): Get List of CurrencyCode.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CurrencyCode> {
-        rt::stream(
-            &self.0,
-            "getFinanceInfoCurrencyCodes",
-            "/finance/info/currencyCodes",
-            query,
-        )
-    }
-
-    /// `GET /finance/info/currencyCodes` (`getFinanceInfoCurrencyCodes`): Get List of CurrencyCode.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::CurrencyCode>> {
-        rt::pages(
             &self.0,
             "getFinanceInfoCurrencyCodes",
             "/finance/info/currencyCodes",
@@ -7306,7 +5930,7 @@ impl FinanceInfoCurrencyCodes {
     /// CurrencyCode.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceInfoCurrencyCodesCount",
@@ -7316,8 +5940,8 @@ impl FinanceInfoCurrencyCodes {
     }
 
     /// One record: `/finance/info/currencyCodes/{id}`.
-    pub fn id(&self, id: i32) -> FinanceInfoCurrencyCodesById {
-        FinanceInfoCurrencyCodesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> InfoCurrencyCodesById {
+        InfoCurrencyCodesById(self.0.push(id.to_string()))
     }
 }
 
@@ -7325,15 +5949,16 @@ impl FinanceInfoCurrencyCodes {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceInfoCurrencyCodesById(rt::Node);
+pub struct InfoCurrencyCodesById(rt::Node);
 
-impl FinanceInfoCurrencyCodesById {
+impl InfoCurrencyCodesById {
     /// `GET /finance/info/currencyCodes/{id}` (`getFinanceInfoCurrencyCodesById`): Get
     /// CurrencyCode.
-    pub fn get(&self) -> rt::ApiFuture<m::CurrencyCode> {
+    pub fn get(&self) -> rt::Call<m::CurrencyCode> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceInfoCurrencyCodesById",
             "/finance/info/currencyCodes/{id}",
             rt::NO_BODY,
@@ -7345,7 +5970,7 @@ impl FinanceInfoCurrencyCodesById {
     /// CurrencyCode.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::CurrencyCode>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::CurrencyCode>> {
         rt::get_opt(
             &self.0,
             "getFinanceInfoCurrencyCodesById",
@@ -7358,12 +5983,12 @@ impl FinanceInfoCurrencyCodesById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceInfoInvoice(rt::Node);
+pub struct InfoInvoice(rt::Node);
 
-impl FinanceInfoInvoice {
+impl InfoInvoice {
     /// One record: `/finance/info/invoice/{id}`.
-    pub fn id(&self, id: i32) -> FinanceInfoInvoiceById {
-        FinanceInfoInvoiceById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> InfoInvoiceById {
+        InfoInvoiceById(self.0.push(id.to_string()))
     }
 }
 
@@ -7371,14 +5996,15 @@ impl FinanceInfoInvoice {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceInfoInvoiceById(rt::Node);
+pub struct InfoInvoiceById(rt::Node);
 
-impl FinanceInfoInvoiceById {
+impl InfoInvoiceById {
     /// `GET /finance/info/invoice/{id}` (`getFinanceInfoInvoiceById`): Get InvoiceInfo.
-    pub fn get(&self) -> rt::ApiFuture<m::InvoiceInfo> {
+    pub fn get(&self) -> rt::Call<m::InvoiceInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceInfoInvoiceById",
             "/finance/info/invoice/{id}",
             rt::NO_BODY,
@@ -7389,7 +6015,7 @@ impl FinanceInfoInvoiceById {
     /// `GET /finance/info/invoice/{id}` (`getFinanceInfoInvoiceById`): Get InvoiceInfo.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::InvoiceInfo>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::InvoiceInfo>> {
         rt::get_opt(
             &self.0,
             "getFinanceInfoInvoiceById",
@@ -7402,41 +6028,16 @@ impl FinanceInfoInvoiceById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceInfoTaxIntegrations(rt::Node);
+pub struct InfoTaxIntegrations(rt::Node);
 
-impl FinanceInfoTaxIntegrations {
+impl InfoTaxIntegrations {
     /// `GET /finance/info/taxIntegrations` (`getFinanceInfoTaxIntegrations`): Get List of
     /// TaxIntegrationInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::TaxIntegrationInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::TaxIntegrationInfo> {
         rt::list(
-            &self.0,
-            "getFinanceInfoTaxIntegrations",
-            "/finance/info/taxIntegrations",
-            query,
-        )
-    }
-
-    /// `GET /finance/info/taxIntegrations` (`getFinanceInfoTaxIntegrations`): Get List of
-    /// TaxIntegrationInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::TaxIntegrationInfo> {
-        rt::stream(
-            &self.0,
-            "getFinanceInfoTaxIntegrations",
-            "/finance/info/taxIntegrations",
-            query,
-        )
-    }
-
-    /// `GET /finance/info/taxIntegrations` (`getFinanceInfoTaxIntegrations`): Get List of
-    /// TaxIntegrationInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::TaxIntegrationInfo>> {
-        rt::pages(
             &self.0,
             "getFinanceInfoTaxIntegrations",
             "/finance/info/taxIntegrations",
@@ -7448,7 +6049,7 @@ impl FinanceInfoTaxIntegrations {
     /// of TaxIntegrationInfo.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceInfoTaxIntegrationsCount",
@@ -7458,8 +6059,8 @@ impl FinanceInfoTaxIntegrations {
     }
 
     /// One record: `/finance/info/taxIntegrations/{id}`.
-    pub fn id(&self, id: i32) -> FinanceInfoTaxIntegrationsById {
-        FinanceInfoTaxIntegrationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> InfoTaxIntegrationsById {
+        InfoTaxIntegrationsById(self.0.push(id.to_string()))
     }
 }
 
@@ -7467,15 +6068,16 @@ impl FinanceInfoTaxIntegrations {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceInfoTaxIntegrationsById(rt::Node);
+pub struct InfoTaxIntegrationsById(rt::Node);
 
-impl FinanceInfoTaxIntegrationsById {
+impl InfoTaxIntegrationsById {
     /// `GET /finance/info/taxIntegrations/{id}` (`getFinanceInfoTaxIntegrationsById`): Get
     /// TaxIntegrationInfo.
-    pub fn get(&self) -> rt::ApiFuture<m::TaxIntegrationInfo> {
+    pub fn get(&self) -> rt::Call<m::TaxIntegrationInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceInfoTaxIntegrationsById",
             "/finance/info/taxIntegrations/{id}",
             rt::NO_BODY,
@@ -7487,7 +6089,7 @@ impl FinanceInfoTaxIntegrationsById {
     /// TaxIntegrationInfo.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::TaxIntegrationInfo>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::TaxIntegrationInfo>> {
         rt::get_opt(
             &self.0,
             "getFinanceInfoTaxIntegrationsById",
@@ -7500,41 +6102,16 @@ impl FinanceInfoTaxIntegrationsById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceInvoiceEmailTemplates(rt::Node);
+pub struct InvoiceEmailTemplates(rt::Node);
 
-impl FinanceInvoiceEmailTemplates {
+impl InvoiceEmailTemplates {
     /// `GET /finance/invoiceEmailTemplates` (`getFinanceInvoiceEmailTemplates`): Get List of
     /// InvoiceEmailTemplate.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::InvoiceEmailTemplate>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::InvoiceEmailTemplate> {
         rt::list(
-            &self.0,
-            "getFinanceInvoiceEmailTemplates",
-            "/finance/invoiceEmailTemplates",
-            query,
-        )
-    }
-
-    /// `GET /finance/invoiceEmailTemplates` (`getFinanceInvoiceEmailTemplates`): Get List of
-    /// InvoiceEmailTemplate.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::InvoiceEmailTemplate> {
-        rt::stream(
-            &self.0,
-            "getFinanceInvoiceEmailTemplates",
-            "/finance/invoiceEmailTemplates",
-            query,
-        )
-    }
-
-    /// `GET /finance/invoiceEmailTemplates` (`getFinanceInvoiceEmailTemplates`): Get List of
-    /// InvoiceEmailTemplate.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::InvoiceEmailTemplate>> {
-        rt::pages(
             &self.0,
             "getFinanceInvoiceEmailTemplates",
             "/finance/invoiceEmailTemplates",
@@ -7546,7 +6123,7 @@ impl FinanceInvoiceEmailTemplates {
     /// Count of InvoiceEmailTemplate.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceInvoiceEmailTemplatesCount",
@@ -7559,10 +6136,11 @@ impl FinanceInvoiceEmailTemplates {
     /// InvoiceEmailTemplate.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::InvoiceEmailTemplate) -> rt::ApiFuture<m::InvoiceEmailTemplate> {
+    pub fn create(&self, body: &m::InvoiceEmailTemplate) -> rt::Call<m::InvoiceEmailTemplate> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceInvoiceEmailTemplates",
             "/finance/invoiceEmailTemplates",
             Some(body),
@@ -7571,13 +6149,13 @@ impl FinanceInvoiceEmailTemplates {
     }
 
     /// One record: `/finance/invoiceEmailTemplates/{id}`.
-    pub fn id(&self, id: i32) -> FinanceInvoiceEmailTemplatesById {
-        FinanceInvoiceEmailTemplatesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> InvoiceEmailTemplatesById {
+        InvoiceEmailTemplatesById(self.0.push(id.to_string()))
     }
 
     /// `/finance/invoiceEmailTemplates/info`.
-    pub fn info(&self) -> FinanceInvoiceEmailTemplatesInfo {
-        FinanceInvoiceEmailTemplatesInfo(self.0.clone())
+    pub fn info(&self) -> InvoiceEmailTemplatesInfo {
+        InvoiceEmailTemplatesInfo(self.0.clone())
     }
 }
 
@@ -7585,15 +6163,16 @@ impl FinanceInvoiceEmailTemplates {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceInvoiceEmailTemplatesById(rt::Node);
+pub struct InvoiceEmailTemplatesById(rt::Node);
 
-impl FinanceInvoiceEmailTemplatesById {
+impl InvoiceEmailTemplatesById {
     /// `GET /finance/invoiceEmailTemplates/{id}` (`getFinanceInvoiceEmailTemplatesById`): Get
     /// InvoiceEmailTemplate.
-    pub fn get(&self) -> rt::ApiFuture<m::InvoiceEmailTemplate> {
+    pub fn get(&self) -> rt::Call<m::InvoiceEmailTemplate> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceInvoiceEmailTemplatesById",
             "/finance/invoiceEmailTemplates/{id}",
             rt::NO_BODY,
@@ -7605,7 +6184,7 @@ impl FinanceInvoiceEmailTemplatesById {
     /// InvoiceEmailTemplate.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::InvoiceEmailTemplate>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::InvoiceEmailTemplate>> {
         rt::get_opt(
             &self.0,
             "getFinanceInvoiceEmailTemplatesById",
@@ -7618,10 +6197,11 @@ impl FinanceInvoiceEmailTemplatesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::InvoiceEmailTemplate) -> rt::ApiFuture<m::InvoiceEmailTemplate> {
+    pub fn update(&self, body: &m::InvoiceEmailTemplate) -> rt::Call<m::InvoiceEmailTemplate> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceInvoiceEmailTemplatesById",
             "/finance/invoiceEmailTemplates/{id}",
             Some(body),
@@ -7634,9 +6214,10 @@ impl FinanceInvoiceEmailTemplatesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::InvoiceEmailTemplate> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::InvoiceEmailTemplate> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceInvoiceEmailTemplatesById",
             "/finance/invoiceEmailTemplates/{id}",
             patch,
@@ -7646,10 +6227,11 @@ impl FinanceInvoiceEmailTemplatesById {
 
     /// `DELETE /finance/invoiceEmailTemplates/{id}` (`deleteFinanceInvoiceEmailTemplatesById`):
     /// Delete InvoiceEmailTemplate.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceInvoiceEmailTemplatesById",
             "/finance/invoiceEmailTemplates/{id}",
             rt::NO_BODY,
@@ -7658,13 +6240,13 @@ impl FinanceInvoiceEmailTemplatesById {
     }
 
     /// `/finance/invoiceEmailTemplates/{id}/info`.
-    pub fn info(&self) -> FinanceInvoiceEmailTemplatesByIdInfo {
-        FinanceInvoiceEmailTemplatesByIdInfo(self.0.clone())
+    pub fn info(&self) -> InvoiceEmailTemplatesByIdInfo {
+        InvoiceEmailTemplatesByIdInfo(self.0.clone())
     }
 
     /// `/finance/invoiceEmailTemplates/{id}/usages`.
-    pub fn usages(&self) -> FinanceInvoiceEmailTemplatesByIdUsages {
-        FinanceInvoiceEmailTemplatesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> InvoiceEmailTemplatesByIdUsages {
+        InvoiceEmailTemplatesByIdUsages(self.0.clone())
     }
 }
 
@@ -7672,15 +6254,16 @@ impl FinanceInvoiceEmailTemplatesById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceInvoiceEmailTemplatesByIdInfo(rt::Node);
+pub struct InvoiceEmailTemplatesByIdInfo(rt::Node);
 
-impl FinanceInvoiceEmailTemplatesByIdInfo {
+impl InvoiceEmailTemplatesByIdInfo {
     /// `GET /finance/invoiceEmailTemplates/{id}/info` (`getFinanceInvoiceEmailTemplatesByIdInfo`):
     /// Get InvoiceEmailTemplateInfos.
-    pub fn get(&self) -> rt::ApiFuture<m::InvoiceEmailTemplateInfo> {
+    pub fn get(&self) -> rt::Call<m::InvoiceEmailTemplateInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceInvoiceEmailTemplatesByIdInfo",
             "/finance/invoiceEmailTemplates/{id}/info",
             rt::NO_BODY,
@@ -7693,41 +6276,16 @@ impl FinanceInvoiceEmailTemplatesByIdInfo {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceInvoiceEmailTemplatesByIdUsages(rt::Node);
+pub struct InvoiceEmailTemplatesByIdUsages(rt::Node);
 
-impl FinanceInvoiceEmailTemplatesByIdUsages {
+impl InvoiceEmailTemplatesByIdUsages {
     /// `GET /finance/invoiceEmailTemplates/{id}/usages`
     /// (`getFinanceInvoiceEmailTemplatesByIdUsages`): Get List of Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getFinanceInvoiceEmailTemplatesByIdUsages",
-            "/finance/invoiceEmailTemplates/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /finance/invoiceEmailTemplates/{id}/usages`
-    /// (`getFinanceInvoiceEmailTemplatesByIdUsages`): Get List of Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getFinanceInvoiceEmailTemplatesByIdUsages",
-            "/finance/invoiceEmailTemplates/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /finance/invoiceEmailTemplates/{id}/usages`
-    /// (`getFinanceInvoiceEmailTemplatesByIdUsages`): Get List of Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getFinanceInvoiceEmailTemplatesByIdUsages",
             "/finance/invoiceEmailTemplates/{id}/usages",
@@ -7736,8 +6294,8 @@ impl FinanceInvoiceEmailTemplatesByIdUsages {
     }
 
     /// `/finance/invoiceEmailTemplates/{id}/usages/list`.
-    pub fn list_node(&self) -> FinanceInvoiceEmailTemplatesByIdUsagesList {
-        FinanceInvoiceEmailTemplatesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> InvoiceEmailTemplatesByIdUsagesList {
+        InvoiceEmailTemplatesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -7745,41 +6303,16 @@ impl FinanceInvoiceEmailTemplatesByIdUsages {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceInvoiceEmailTemplatesByIdUsagesList(rt::Node);
+pub struct InvoiceEmailTemplatesByIdUsagesList(rt::Node);
 
-impl FinanceInvoiceEmailTemplatesByIdUsagesList {
+impl InvoiceEmailTemplatesByIdUsagesList {
     /// `GET /finance/invoiceEmailTemplates/{id}/usages/list`
     /// (`getFinanceInvoiceEmailTemplatesByIdUsagesList`): Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getFinanceInvoiceEmailTemplatesByIdUsagesList",
-            "/finance/invoiceEmailTemplates/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /finance/invoiceEmailTemplates/{id}/usages/list`
-    /// (`getFinanceInvoiceEmailTemplatesByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getFinanceInvoiceEmailTemplatesByIdUsagesList",
-            "/finance/invoiceEmailTemplates/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /finance/invoiceEmailTemplates/{id}/usages/list`
-    /// (`getFinanceInvoiceEmailTemplatesByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getFinanceInvoiceEmailTemplatesByIdUsagesList",
             "/finance/invoiceEmailTemplates/{id}/usages/list",
@@ -7792,44 +6325,16 @@ impl FinanceInvoiceEmailTemplatesByIdUsagesList {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceInvoiceEmailTemplatesInfo(rt::Node);
+pub struct InvoiceEmailTemplatesInfo(rt::Node);
 
-impl FinanceInvoiceEmailTemplatesInfo {
+impl InvoiceEmailTemplatesInfo {
     /// `GET /finance/invoiceEmailTemplates/info` (`getFinanceInvoiceEmailTemplatesInfo`): Get List
     /// of InvoiceEmailTemplateInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::InvoiceEmailTemplateInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::InvoiceEmailTemplateInfo> {
         rt::list(
-            &self.0,
-            "getFinanceInvoiceEmailTemplatesInfo",
-            "/finance/invoiceEmailTemplates/info",
-            query,
-        )
-    }
-
-    /// `GET /finance/invoiceEmailTemplates/info` (`getFinanceInvoiceEmailTemplatesInfo`): Get List
-    /// of InvoiceEmailTemplateInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::InvoiceEmailTemplateInfo> {
-        rt::stream(
-            &self.0,
-            "getFinanceInvoiceEmailTemplatesInfo",
-            "/finance/invoiceEmailTemplates/info",
-            query,
-        )
-    }
-
-    /// `GET /finance/invoiceEmailTemplates/info` (`getFinanceInvoiceEmailTemplatesInfo`): Get List
-    /// of InvoiceEmailTemplateInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::InvoiceEmailTemplateInfo>> {
-        rt::pages(
             &self.0,
             "getFinanceInvoiceEmailTemplatesInfo",
             "/finance/invoiceEmailTemplates/info",
@@ -7841,7 +6346,7 @@ impl FinanceInvoiceEmailTemplatesInfo {
     /// (`getFinanceInvoiceEmailTemplatesInfoCount`): Get Count of InvoiceEmailTemplateInfos.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceInvoiceEmailTemplatesInfoCount",
@@ -7855,41 +6360,16 @@ impl FinanceInvoiceEmailTemplatesInfo {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceInvoiceTemplateSetups(rt::Node);
+pub struct InvoiceTemplateSetups(rt::Node);
 
-impl FinanceInvoiceTemplateSetups {
+impl InvoiceTemplateSetups {
     /// `GET /finance/invoiceTemplateSetups` (`getFinanceInvoiceTemplateSetups`): Get List of
     /// InvoiceTemplateSetup Retrieves a list of standard and custom invoice templates.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::InvoiceTemplateSetup>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::InvoiceTemplateSetup> {
         rt::list(
-            &self.0,
-            "getFinanceInvoiceTemplateSetups",
-            "/finance/invoiceTemplateSetups",
-            query,
-        )
-    }
-
-    /// `GET /finance/invoiceTemplateSetups` (`getFinanceInvoiceTemplateSetups`): Get List of
-    /// InvoiceTemplateSetup Retrieves a list of standard and custom invoice templates.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::InvoiceTemplateSetup> {
-        rt::stream(
-            &self.0,
-            "getFinanceInvoiceTemplateSetups",
-            "/finance/invoiceTemplateSetups",
-            query,
-        )
-    }
-
-    /// `GET /finance/invoiceTemplateSetups` (`getFinanceInvoiceTemplateSetups`): Get List of
-    /// InvoiceTemplateSetup Retrieves a list of standard and custom invoice templates.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::InvoiceTemplateSetup>> {
-        rt::pages(
             &self.0,
             "getFinanceInvoiceTemplateSetups",
             "/finance/invoiceTemplateSetups",
@@ -7901,7 +6381,7 @@ impl FinanceInvoiceTemplateSetups {
     /// Count of InvoiceTemplateSetup.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceInvoiceTemplateSetupsCount",
@@ -7911,8 +6391,8 @@ impl FinanceInvoiceTemplateSetups {
     }
 
     /// One record: `/finance/invoiceTemplateSetups/{id}`.
-    pub fn id(&self, id: i32) -> FinanceInvoiceTemplateSetupsById {
-        FinanceInvoiceTemplateSetupsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> InvoiceTemplateSetupsById {
+        InvoiceTemplateSetupsById(self.0.push(id.to_string()))
     }
 }
 
@@ -7920,15 +6400,16 @@ impl FinanceInvoiceTemplateSetups {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceInvoiceTemplateSetupsById(rt::Node);
+pub struct InvoiceTemplateSetupsById(rt::Node);
 
-impl FinanceInvoiceTemplateSetupsById {
+impl InvoiceTemplateSetupsById {
     /// `GET /finance/invoiceTemplateSetups/{id}` (`getFinanceInvoiceTemplateSetupsById`): Get
     /// InvoiceTemplateSetup.
-    pub fn get(&self) -> rt::ApiFuture<m::InvoiceTemplateSetup> {
+    pub fn get(&self) -> rt::Call<m::InvoiceTemplateSetup> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceInvoiceTemplateSetupsById",
             "/finance/invoiceTemplateSetups/{id}",
             rt::NO_BODY,
@@ -7940,7 +6421,7 @@ impl FinanceInvoiceTemplateSetupsById {
     /// InvoiceTemplateSetup.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::InvoiceTemplateSetup>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::InvoiceTemplateSetup>> {
         rt::get_opt(
             &self.0,
             "getFinanceInvoiceTemplateSetupsById",
@@ -7953,38 +6434,15 @@ impl FinanceInvoiceTemplateSetupsById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceInvoiceTemplates(rt::Node);
+pub struct InvoiceTemplates(rt::Node);
 
-impl FinanceInvoiceTemplates {
+impl InvoiceTemplates {
     /// `GET /finance/invoiceTemplates` (`getFinanceInvoiceTemplates`): Get List of InvoiceTemplate.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::InvoiceTemplate>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::InvoiceTemplate> {
         rt::list(
-            &self.0,
-            "getFinanceInvoiceTemplates",
-            "/finance/invoiceTemplates",
-            query,
-        )
-    }
-
-    /// `GET /finance/invoiceTemplates` (`getFinanceInvoiceTemplates`): Get List of InvoiceTemplate.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::InvoiceTemplate> {
-        rt::stream(
-            &self.0,
-            "getFinanceInvoiceTemplates",
-            "/finance/invoiceTemplates",
-            query,
-        )
-    }
-
-    /// `GET /finance/invoiceTemplates` (`getFinanceInvoiceTemplates`): Get List of InvoiceTemplate.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::InvoiceTemplate>> {
-        rt::pages(
             &self.0,
             "getFinanceInvoiceTemplates",
             "/finance/invoiceTemplates",
@@ -7996,7 +6454,7 @@ impl FinanceInvoiceTemplates {
     /// InvoiceTemplate.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceInvoiceTemplatesCount",
@@ -8008,10 +6466,11 @@ impl FinanceInvoiceTemplates {
     /// `POST /finance/invoiceTemplates` (`postFinanceInvoiceTemplates`): Post InvoiceTemplate.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::InvoiceTemplate) -> rt::ApiFuture<m::InvoiceTemplate> {
+    pub fn create(&self, body: &m::InvoiceTemplate) -> rt::Call<m::InvoiceTemplate> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceInvoiceTemplates",
             "/finance/invoiceTemplates",
             Some(body),
@@ -8020,8 +6479,8 @@ impl FinanceInvoiceTemplates {
     }
 
     /// One record: `/finance/invoiceTemplates/{id}`.
-    pub fn id(&self, id: i32) -> FinanceInvoiceTemplatesById {
-        FinanceInvoiceTemplatesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> InvoiceTemplatesById {
+        InvoiceTemplatesById(self.0.push(id.to_string()))
     }
 }
 
@@ -8029,15 +6488,16 @@ impl FinanceInvoiceTemplates {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceInvoiceTemplatesById(rt::Node);
+pub struct InvoiceTemplatesById(rt::Node);
 
-impl FinanceInvoiceTemplatesById {
+impl InvoiceTemplatesById {
     /// `GET /finance/invoiceTemplates/{id}` (`getFinanceInvoiceTemplatesById`): Get
     /// InvoiceTemplate.
-    pub fn get(&self) -> rt::ApiFuture<m::InvoiceTemplate> {
+    pub fn get(&self) -> rt::Call<m::InvoiceTemplate> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceInvoiceTemplatesById",
             "/finance/invoiceTemplates/{id}",
             rt::NO_BODY,
@@ -8049,7 +6509,7 @@ impl FinanceInvoiceTemplatesById {
     /// InvoiceTemplate.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::InvoiceTemplate>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::InvoiceTemplate>> {
         rt::get_opt(
             &self.0,
             "getFinanceInvoiceTemplatesById",
@@ -8062,10 +6522,11 @@ impl FinanceInvoiceTemplatesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::InvoiceTemplate) -> rt::ApiFuture<m::InvoiceTemplate> {
+    pub fn update(&self, body: &m::InvoiceTemplate) -> rt::Call<m::InvoiceTemplate> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceInvoiceTemplatesById",
             "/finance/invoiceTemplates/{id}",
             Some(body),
@@ -8078,9 +6539,10 @@ impl FinanceInvoiceTemplatesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::InvoiceTemplate> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::InvoiceTemplate> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceInvoiceTemplatesById",
             "/finance/invoiceTemplates/{id}",
             patch,
@@ -8089,10 +6551,11 @@ impl FinanceInvoiceTemplatesById {
     }
 
     /// `DELETE /finance/invoiceTemplates/{id}` (`deleteFinanceInvoiceTemplatesById`): Delete Usage.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceInvoiceTemplatesById",
             "/finance/invoiceTemplates/{id}",
             rt::NO_BODY,
@@ -8101,8 +6564,8 @@ impl FinanceInvoiceTemplatesById {
     }
 
     /// `/finance/invoiceTemplates/{id}/usages`.
-    pub fn usages(&self) -> FinanceInvoiceTemplatesByIdUsages {
-        FinanceInvoiceTemplatesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> InvoiceTemplatesByIdUsages {
+        InvoiceTemplatesByIdUsages(self.0.clone())
     }
 }
 
@@ -8110,41 +6573,16 @@ impl FinanceInvoiceTemplatesById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceInvoiceTemplatesByIdUsages(rt::Node);
+pub struct InvoiceTemplatesByIdUsages(rt::Node);
 
-impl FinanceInvoiceTemplatesByIdUsages {
+impl InvoiceTemplatesByIdUsages {
     /// `GET /finance/invoiceTemplates/{id}/usages` (`getFinanceInvoiceTemplatesByIdUsages`): Get
     /// List of Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getFinanceInvoiceTemplatesByIdUsages",
-            "/finance/invoiceTemplates/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /finance/invoiceTemplates/{id}/usages` (`getFinanceInvoiceTemplatesByIdUsages`): Get
-    /// List of Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getFinanceInvoiceTemplatesByIdUsages",
-            "/finance/invoiceTemplates/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /finance/invoiceTemplates/{id}/usages` (`getFinanceInvoiceTemplatesByIdUsages`): Get
-    /// List of Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getFinanceInvoiceTemplatesByIdUsages",
             "/finance/invoiceTemplates/{id}/usages",
@@ -8153,8 +6591,8 @@ impl FinanceInvoiceTemplatesByIdUsages {
     }
 
     /// `/finance/invoiceTemplates/{id}/usages/list`.
-    pub fn list_node(&self) -> FinanceInvoiceTemplatesByIdUsagesList {
-        FinanceInvoiceTemplatesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> InvoiceTemplatesByIdUsagesList {
+        InvoiceTemplatesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -8162,41 +6600,16 @@ impl FinanceInvoiceTemplatesByIdUsages {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceInvoiceTemplatesByIdUsagesList(rt::Node);
+pub struct InvoiceTemplatesByIdUsagesList(rt::Node);
 
-impl FinanceInvoiceTemplatesByIdUsagesList {
+impl InvoiceTemplatesByIdUsagesList {
     /// `GET /finance/invoiceTemplates/{id}/usages/list`
     /// (`getFinanceInvoiceTemplatesByIdUsagesList`): Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getFinanceInvoiceTemplatesByIdUsagesList",
-            "/finance/invoiceTemplates/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /finance/invoiceTemplates/{id}/usages/list`
-    /// (`getFinanceInvoiceTemplatesByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getFinanceInvoiceTemplatesByIdUsagesList",
-            "/finance/invoiceTemplates/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /finance/invoiceTemplates/{id}/usages/list`
-    /// (`getFinanceInvoiceTemplatesByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getFinanceInvoiceTemplatesByIdUsagesList",
             "/finance/invoiceTemplates/{id}/usages/list",
@@ -8209,34 +6622,21 @@ impl FinanceInvoiceTemplatesByIdUsagesList {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceInvoices(rt::Node);
+pub struct Invoices(rt::Node);
 
-impl FinanceInvoices {
+impl Invoices {
     /// `GET /finance/invoices` (`getFinanceInvoices`): Get List of Invoice.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Invoice>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Invoice> {
         rt::list(&self.0, "getFinanceInvoices", "/finance/invoices", query)
-    }
-
-    /// `GET /finance/invoices` (`getFinanceInvoices`): Get List of Invoice.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Invoice> {
-        rt::stream(&self.0, "getFinanceInvoices", "/finance/invoices", query)
-    }
-
-    /// `GET /finance/invoices` (`getFinanceInvoices`): Get List of Invoice.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Invoice>> {
-        rt::pages(&self.0, "getFinanceInvoices", "/finance/invoices", query)
     }
 
     /// `GET /finance/invoices/count` (`getFinanceInvoicesCount`): Get Count of Invoice.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceInvoicesCount",
@@ -8248,10 +6648,11 @@ impl FinanceInvoices {
     /// `POST /finance/invoices` (`postFinanceInvoices`): Post Invoice.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::Invoice) -> rt::ApiFuture<m::Invoice> {
+    pub fn create(&self, body: &m::Invoice) -> rt::Call<m::Invoice> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceInvoices",
             "/finance/invoices",
             Some(body),
@@ -8260,8 +6661,8 @@ impl FinanceInvoices {
     }
 
     /// One record: `/finance/invoices/{id}`.
-    pub fn id(&self, id: i32) -> FinanceInvoicesById {
-        FinanceInvoicesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> InvoicesById {
+        InvoicesById(self.0.push(id.to_string()))
     }
 }
 
@@ -8269,14 +6670,15 @@ impl FinanceInvoices {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceInvoicesById(rt::Node);
+pub struct InvoicesById(rt::Node);
 
-impl FinanceInvoicesById {
+impl InvoicesById {
     /// `GET /finance/invoices/{id}` (`getFinanceInvoicesById`): Get Invoice.
-    pub fn get(&self) -> rt::ApiFuture<m::Invoice> {
+    pub fn get(&self) -> rt::Call<m::Invoice> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceInvoicesById",
             "/finance/invoices/{id}",
             rt::NO_BODY,
@@ -8287,7 +6689,7 @@ impl FinanceInvoicesById {
     /// `GET /finance/invoices/{id}` (`getFinanceInvoicesById`): Get Invoice.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Invoice>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Invoice>> {
         rt::get_opt(&self.0, "getFinanceInvoicesById", "/finance/invoices/{id}")
     }
 
@@ -8295,10 +6697,11 @@ impl FinanceInvoicesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::Invoice) -> rt::ApiFuture<m::Invoice> {
+    pub fn update(&self, body: &m::Invoice) -> rt::Call<m::Invoice> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceInvoicesById",
             "/finance/invoices/{id}",
             Some(body),
@@ -8310,9 +6713,10 @@ impl FinanceInvoicesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Invoice> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Invoice> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceInvoicesById",
             "/finance/invoices/{id}",
             patch,
@@ -8321,10 +6725,11 @@ impl FinanceInvoicesById {
     }
 
     /// `DELETE /finance/invoices/{id}` (`deleteFinanceInvoicesById`): Delete Invoice.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceInvoicesById",
             "/finance/invoices/{id}",
             rt::NO_BODY,
@@ -8333,28 +6738,28 @@ impl FinanceInvoicesById {
     }
 
     /// `/finance/invoices/{id}/commissions`.
-    pub fn commissions(&self) -> FinanceInvoicesByIdCommissions {
-        FinanceInvoicesByIdCommissions(self.0.clone())
+    pub fn commissions(&self) -> InvoicesByIdCommissions {
+        InvoicesByIdCommissions(self.0.clone())
     }
 
     /// `/finance/invoices/{id}/glEntries`.
-    pub fn gl_entries(&self) -> FinanceInvoicesByIdGlEntries {
-        FinanceInvoicesByIdGlEntries(self.0.clone())
+    pub fn gl_entries(&self) -> InvoicesByIdGlEntries {
+        InvoicesByIdGlEntries(self.0.clone())
     }
 
     /// `/finance/invoices/{id}/payments`.
-    pub fn payments(&self) -> FinanceInvoicesByIdPayments {
-        FinanceInvoicesByIdPayments(self.0.clone())
+    pub fn payments(&self) -> InvoicesByIdPayments {
+        InvoicesByIdPayments(self.0.clone())
     }
 
     /// `/finance/invoices/{id}/pdf`.
-    pub fn pdf(&self) -> FinanceInvoicesByIdPdf {
-        FinanceInvoicesByIdPdf(self.0.clone())
+    pub fn pdf(&self) -> InvoicesByIdPdf {
+        InvoicesByIdPdf(self.0.clone())
     }
 
     /// `/finance/invoices/{id}/routings`.
-    pub fn routings(&self) -> FinanceInvoicesByIdRoutings {
-        FinanceInvoicesByIdRoutings(self.0.clone())
+    pub fn routings(&self) -> InvoicesByIdRoutings {
+        InvoicesByIdRoutings(self.0.clone())
     }
 }
 
@@ -8362,14 +6767,15 @@ impl FinanceInvoicesById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceInvoicesByIdCommissions(rt::Node);
+pub struct InvoicesByIdCommissions(rt::Node);
 
-impl FinanceInvoicesByIdCommissions {
+impl InvoicesByIdCommissions {
     /// `GET /finance/invoices/{parentId}/commissions` (`getFinanceInvoicesByParentIdCommissions`):
     /// Get List of InvoiceCommissions.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::InvoiceCommission>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::InvoiceCommission> {
         rt::list(
             &self.0,
             "getFinanceInvoicesByParentIdCommissions",
@@ -8378,40 +6784,14 @@ impl FinanceInvoicesByIdCommissions {
         )
     }
 
-    /// `GET /finance/invoices/{parentId}/commissions` (`getFinanceInvoicesByParentIdCommissions`):
-    /// Get List of InvoiceCommissions.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::InvoiceCommission> {
-        rt::stream(
-            &self.0,
-            "getFinanceInvoicesByParentIdCommissions",
-            "/finance/invoices/{parentId}/commissions",
-            query,
-        )
-    }
-
-    /// `GET /finance/invoices/{parentId}/commissions` (`getFinanceInvoicesByParentIdCommissions`):
-    /// Get List of InvoiceCommissions.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::InvoiceCommission>> {
-        rt::pages(
-            &self.0,
-            "getFinanceInvoicesByParentIdCommissions",
-            "/finance/invoices/{parentId}/commissions",
-            query,
-        )
-    }
-
     /// One record: `/finance/invoices/{id}/commissions/{id}`.
-    pub fn id(&self, id: i32) -> FinanceInvoicesByIdCommissionsById {
-        FinanceInvoicesByIdCommissionsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> InvoicesByIdCommissionsById {
+        InvoicesByIdCommissionsById(self.0.push(id.to_string()))
     }
 
     /// `/finance/invoices/{id}/commissions/recalculate`.
-    pub fn recalculate(&self) -> FinanceInvoicesByIdCommissionsRecalculate {
-        FinanceInvoicesByIdCommissionsRecalculate(self.0.clone())
+    pub fn recalculate(&self) -> InvoicesByIdCommissionsRecalculate {
+        InvoicesByIdCommissionsRecalculate(self.0.clone())
     }
 }
 
@@ -8419,15 +6799,16 @@ impl FinanceInvoicesByIdCommissions {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceInvoicesByIdCommissionsById(rt::Node);
+pub struct InvoicesByIdCommissionsById(rt::Node);
 
-impl FinanceInvoicesByIdCommissionsById {
+impl InvoicesByIdCommissionsById {
     /// `GET /finance/invoices/{parentId}/commissions/{id}`
     /// (`getFinanceInvoicesByParentIdCommissionsById`): Get InvoiceCommissions.
-    pub fn get(&self) -> rt::ApiFuture<m::InvoiceCommission> {
+    pub fn get(&self) -> rt::Call<m::InvoiceCommission> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceInvoicesByParentIdCommissionsById",
             "/finance/invoices/{parentId}/commissions/{id}",
             rt::NO_BODY,
@@ -8439,7 +6820,7 @@ impl FinanceInvoicesByIdCommissionsById {
     /// (`getFinanceInvoicesByParentIdCommissionsById`): Get InvoiceCommissions.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::InvoiceCommission>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::InvoiceCommission>> {
         rt::get_opt(
             &self.0,
             "getFinanceInvoicesByParentIdCommissionsById",
@@ -8452,9 +6833,10 @@ impl FinanceInvoicesByIdCommissionsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::InvoiceCommission> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::InvoiceCommission> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceInvoicesByParentIdCommissionsById",
             "/finance/invoices/{parentId}/commissions/{id}",
             patch,
@@ -8467,17 +6849,18 @@ impl FinanceInvoicesByIdCommissionsById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceInvoicesByIdCommissionsRecalculate(rt::Node);
+pub struct InvoicesByIdCommissionsRecalculate(rt::Node);
 
-impl FinanceInvoicesByIdCommissionsRecalculate {
+impl InvoicesByIdCommissionsRecalculate {
     /// `POST /finance/invoices/{parentId}/commissions/recalculate`
     /// (`postFinanceInvoicesByParentIdCommissionsRecalculate`): Recalculate InvoiceCommissions.
     ///
     /// Not retried after an answer that may have been lost.
-    pub fn post(&self) -> rt::ApiFuture<()> {
+    pub fn post(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceInvoicesByParentIdCommissionsRecalculate",
             "/finance/invoices/{parentId}/commissions/recalculate",
             rt::NO_BODY,
@@ -8490,14 +6873,15 @@ impl FinanceInvoicesByIdCommissionsRecalculate {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceInvoicesByIdGlEntries(rt::Node);
+pub struct InvoicesByIdGlEntries(rt::Node);
 
-impl FinanceInvoicesByIdGlEntries {
+impl InvoicesByIdGlEntries {
     /// `GET /finance/invoices/{parentId}/glEntries/` (`getFinanceInvoicesByParentIdGlEntries`): Get
     /// List of GLEntries.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::GLEntry>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::GLEntry> {
         rt::list(
             &self.0,
             "getFinanceInvoicesByParentIdGlEntries",
@@ -8506,35 +6890,9 @@ impl FinanceInvoicesByIdGlEntries {
         )
     }
 
-    /// `GET /finance/invoices/{parentId}/glEntries/` (`getFinanceInvoicesByParentIdGlEntries`): Get
-    /// List of GLEntries.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::GLEntry> {
-        rt::stream(
-            &self.0,
-            "getFinanceInvoicesByParentIdGlEntries",
-            "/finance/invoices/{parentId}/glEntries/",
-            query,
-        )
-    }
-
-    /// `GET /finance/invoices/{parentId}/glEntries/` (`getFinanceInvoicesByParentIdGlEntries`): Get
-    /// List of GLEntries.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::GLEntry>> {
-        rt::pages(
-            &self.0,
-            "getFinanceInvoicesByParentIdGlEntries",
-            "/finance/invoices/{parentId}/glEntries/",
-            query,
-        )
-    }
-
     /// One record: `/finance/invoices/{id}/glEntries/{id}`.
-    pub fn id(&self, id: i32) -> FinanceInvoicesByIdGlEntriesById {
-        FinanceInvoicesByIdGlEntriesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> InvoicesByIdGlEntriesById {
+        InvoicesByIdGlEntriesById(self.0.push(id.to_string()))
     }
 }
 
@@ -8542,15 +6900,16 @@ impl FinanceInvoicesByIdGlEntries {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceInvoicesByIdGlEntriesById(rt::Node);
+pub struct InvoicesByIdGlEntriesById(rt::Node);
 
-impl FinanceInvoicesByIdGlEntriesById {
+impl InvoicesByIdGlEntriesById {
     /// `GET /finance/invoices/{parentId}/glEntries/{id}`
     /// (`getFinanceInvoicesByParentIdGlEntriesById`): Get GLEntries.
-    pub fn get(&self) -> rt::ApiFuture<m::GLEntry> {
+    pub fn get(&self) -> rt::Call<m::GLEntry> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceInvoicesByParentIdGlEntriesById",
             "/finance/invoices/{parentId}/glEntries/{id}",
             rt::NO_BODY,
@@ -8562,7 +6921,7 @@ impl FinanceInvoicesByIdGlEntriesById {
     /// (`getFinanceInvoicesByParentIdGlEntriesById`): Get GLEntries.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::GLEntry>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::GLEntry>> {
         rt::get_opt(
             &self.0,
             "getFinanceInvoicesByParentIdGlEntriesById",
@@ -8575,10 +6934,11 @@ impl FinanceInvoicesByIdGlEntriesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::GLEntry) -> rt::ApiFuture<m::GLEntry> {
+    pub fn update(&self, body: &m::GLEntry) -> rt::Call<m::GLEntry> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceInvoicesByParentIdGlEntriesById",
             "/finance/invoices/{parentId}/glEntries/{id}",
             Some(body),
@@ -8591,9 +6951,10 @@ impl FinanceInvoicesByIdGlEntriesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::GLEntry> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::GLEntry> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceInvoicesByParentIdGlEntriesById",
             "/finance/invoices/{parentId}/glEntries/{id}",
             patch,
@@ -8606,41 +6967,16 @@ impl FinanceInvoicesByIdGlEntriesById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceInvoicesByIdPayments(rt::Node);
+pub struct InvoicesByIdPayments(rt::Node);
 
-impl FinanceInvoicesByIdPayments {
+impl InvoicesByIdPayments {
     /// `GET /finance/invoices/{parentId}/payments` (`getFinanceInvoicesByParentIdPayments`): Get
     /// List of Payment.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::InvoicePayment>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::InvoicePayment> {
         rt::list(
-            &self.0,
-            "getFinanceInvoicesByParentIdPayments",
-            "/finance/invoices/{parentId}/payments",
-            query,
-        )
-    }
-
-    /// `GET /finance/invoices/{parentId}/payments` (`getFinanceInvoicesByParentIdPayments`): Get
-    /// List of Payment.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::InvoicePayment> {
-        rt::stream(
-            &self.0,
-            "getFinanceInvoicesByParentIdPayments",
-            "/finance/invoices/{parentId}/payments",
-            query,
-        )
-    }
-
-    /// `GET /finance/invoices/{parentId}/payments` (`getFinanceInvoicesByParentIdPayments`): Get
-    /// List of Payment.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::InvoicePayment>> {
-        rt::pages(
             &self.0,
             "getFinanceInvoicesByParentIdPayments",
             "/finance/invoices/{parentId}/payments",
@@ -8652,10 +6988,11 @@ impl FinanceInvoicesByIdPayments {
     /// Payment.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::InvoicePayment) -> rt::ApiFuture<m::InvoicePayment> {
+    pub fn create(&self, body: &m::InvoicePayment) -> rt::Call<m::InvoicePayment> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceInvoicesByParentIdPayments",
             "/finance/invoices/{parentId}/payments",
             Some(body),
@@ -8664,8 +7001,8 @@ impl FinanceInvoicesByIdPayments {
     }
 
     /// One record: `/finance/invoices/{id}/payments/{id}`.
-    pub fn id(&self, id: i32) -> FinanceInvoicesByIdPaymentsById {
-        FinanceInvoicesByIdPaymentsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> InvoicesByIdPaymentsById {
+        InvoicesByIdPaymentsById(self.0.push(id.to_string()))
     }
 }
 
@@ -8673,15 +7010,16 @@ impl FinanceInvoicesByIdPayments {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceInvoicesByIdPaymentsById(rt::Node);
+pub struct InvoicesByIdPaymentsById(rt::Node);
 
-impl FinanceInvoicesByIdPaymentsById {
+impl InvoicesByIdPaymentsById {
     /// `GET /finance/invoices/{parentId}/payments/{id}`
     /// (`getFinanceInvoicesByParentIdPaymentsById`): Get Payment.
-    pub fn get(&self) -> rt::ApiFuture<m::InvoicePayment> {
+    pub fn get(&self) -> rt::Call<m::InvoicePayment> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceInvoicesByParentIdPaymentsById",
             "/finance/invoices/{parentId}/payments/{id}",
             rt::NO_BODY,
@@ -8693,7 +7031,7 @@ impl FinanceInvoicesByIdPaymentsById {
     /// (`getFinanceInvoicesByParentIdPaymentsById`): Get Payment.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::InvoicePayment>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::InvoicePayment>> {
         rt::get_opt(
             &self.0,
             "getFinanceInvoicesByParentIdPaymentsById",
@@ -8706,10 +7044,11 @@ impl FinanceInvoicesByIdPaymentsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::InvoicePayment) -> rt::ApiFuture<m::InvoicePayment> {
+    pub fn update(&self, body: &m::InvoicePayment) -> rt::Call<m::InvoicePayment> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceInvoicesByParentIdPaymentsById",
             "/finance/invoices/{parentId}/payments/{id}",
             Some(body),
@@ -8722,9 +7061,10 @@ impl FinanceInvoicesByIdPaymentsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::InvoicePayment> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::InvoicePayment> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceInvoicesByParentIdPaymentsById",
             "/finance/invoices/{parentId}/payments/{id}",
             patch,
@@ -8734,10 +7074,11 @@ impl FinanceInvoicesByIdPaymentsById {
 
     /// `DELETE /finance/invoices/{parentId}/payments/{id}`
     /// (`deleteFinanceInvoicesByParentIdPaymentsById`): Delete Payment.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceInvoicesByParentIdPaymentsById",
             "/finance/invoices/{parentId}/payments/{id}",
             rt::NO_BODY,
@@ -8750,16 +7091,17 @@ impl FinanceInvoicesByIdPaymentsById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceInvoicesByIdPdf(rt::Node);
+pub struct InvoicesByIdPdf(rt::Node);
 
-impl FinanceInvoicesByIdPdf {
+impl InvoicesByIdPdf {
     /// `GET /finance/invoices/{id}/pdf` (`getFinanceInvoicesByIdPdf`): Get Invoice.
     ///
     /// The raw content of the response (a file or an image).
-    pub fn get(&self) -> rt::ApiFuture<rt::Bytes> {
+    pub fn get(&self) -> rt::Call<rt::Bytes> {
         rt::bytes(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceInvoicesByIdPdf",
             "/finance/invoices/{id}/pdf",
             rt::NO_BODY,
@@ -8772,41 +7114,16 @@ impl FinanceInvoicesByIdPdf {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceInvoicesByIdRoutings(rt::Node);
+pub struct InvoicesByIdRoutings(rt::Node);
 
-impl FinanceInvoicesByIdRoutings {
+impl InvoicesByIdRoutings {
     /// `GET /finance/invoices/{parentId}/routings` (`getFinanceInvoicesByParentIdRoutings`): Get
     /// List of Invoice Routings.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::InvoiceRouting>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::InvoiceRouting> {
         rt::list(
-            &self.0,
-            "getFinanceInvoicesByParentIdRoutings",
-            "/finance/invoices/{parentId}/routings",
-            query,
-        )
-    }
-
-    /// `GET /finance/invoices/{parentId}/routings` (`getFinanceInvoicesByParentIdRoutings`): Get
-    /// List of Invoice Routings.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::InvoiceRouting> {
-        rt::stream(
-            &self.0,
-            "getFinanceInvoicesByParentIdRoutings",
-            "/finance/invoices/{parentId}/routings",
-            query,
-        )
-    }
-
-    /// `GET /finance/invoices/{parentId}/routings` (`getFinanceInvoicesByParentIdRoutings`): Get
-    /// List of Invoice Routings.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::InvoiceRouting>> {
-        rt::pages(
             &self.0,
             "getFinanceInvoicesByParentIdRoutings",
             "/finance/invoices/{parentId}/routings",
@@ -8818,7 +7135,7 @@ impl FinanceInvoicesByIdRoutings {
     /// (`getFinanceInvoicesByParentIdRoutingsCount`): Get Count of Invoice Routings.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceInvoicesByParentIdRoutingsCount",
@@ -8831,10 +7148,11 @@ impl FinanceInvoicesByIdRoutings {
     /// Invoice Routings.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::InvoiceRouting) -> rt::ApiFuture<m::InvoiceRouting> {
+    pub fn create(&self, body: &m::InvoiceRouting) -> rt::Call<m::InvoiceRouting> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceInvoicesByParentIdRoutings",
             "/finance/invoices/{parentId}/routings",
             Some(body),
@@ -8843,8 +7161,8 @@ impl FinanceInvoicesByIdRoutings {
     }
 
     /// One record: `/finance/invoices/{id}/routings/{id}`.
-    pub fn id(&self, id: i32) -> FinanceInvoicesByIdRoutingsById {
-        FinanceInvoicesByIdRoutingsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> InvoicesByIdRoutingsById {
+        InvoicesByIdRoutingsById(self.0.push(id.to_string()))
     }
 }
 
@@ -8852,15 +7170,16 @@ impl FinanceInvoicesByIdRoutings {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceInvoicesByIdRoutingsById(rt::Node);
+pub struct InvoicesByIdRoutingsById(rt::Node);
 
-impl FinanceInvoicesByIdRoutingsById {
+impl InvoicesByIdRoutingsById {
     /// `GET /finance/invoices/{parentId}/routings/{id}`
     /// (`getFinanceInvoicesByParentIdRoutingsById`): Get Invoice Routings.
-    pub fn get(&self) -> rt::ApiFuture<m::InvoiceRouting> {
+    pub fn get(&self) -> rt::Call<m::InvoiceRouting> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceInvoicesByParentIdRoutingsById",
             "/finance/invoices/{parentId}/routings/{id}",
             rt::NO_BODY,
@@ -8872,7 +7191,7 @@ impl FinanceInvoicesByIdRoutingsById {
     /// (`getFinanceInvoicesByParentIdRoutingsById`): Get Invoice Routings.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::InvoiceRouting>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::InvoiceRouting>> {
         rt::get_opt(
             &self.0,
             "getFinanceInvoicesByParentIdRoutingsById",
@@ -8885,10 +7204,11 @@ impl FinanceInvoicesByIdRoutingsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::InvoiceRouting) -> rt::ApiFuture<m::InvoiceRouting> {
+    pub fn update(&self, body: &m::InvoiceRouting) -> rt::Call<m::InvoiceRouting> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceInvoicesByParentIdRoutingsById",
             "/finance/invoices/{parentId}/routings/{id}",
             Some(body),
@@ -8901,9 +7221,10 @@ impl FinanceInvoicesByIdRoutingsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::InvoiceRouting> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::InvoiceRouting> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceInvoicesByParentIdRoutingsById",
             "/finance/invoices/{parentId}/routings/{id}",
             patch,
@@ -8913,10 +7234,11 @@ impl FinanceInvoicesByIdRoutingsById {
 
     /// `DELETE /finance/invoices/{parentId}/routings/{id}`
     /// (`deleteFinanceInvoicesByParentIdRoutingsById`): Delete Invoice Routings.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceInvoicesByParentIdRoutingsById",
             "/finance/invoices/{parentId}/routings/{id}",
             rt::NO_BODY,
@@ -8929,34 +7251,21 @@ impl FinanceInvoicesByIdRoutingsById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceTaxCodes(rt::Node);
+pub struct TaxCodes(rt::Node);
 
-impl FinanceTaxCodes {
+impl TaxCodes {
     /// `GET /finance/taxCodes` (`getFinanceTaxCodes`): Get List of TaxCode.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::TaxCode>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::TaxCode> {
         rt::list(&self.0, "getFinanceTaxCodes", "/finance/taxCodes", query)
-    }
-
-    /// `GET /finance/taxCodes` (`getFinanceTaxCodes`): Get List of TaxCode.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::TaxCode> {
-        rt::stream(&self.0, "getFinanceTaxCodes", "/finance/taxCodes", query)
-    }
-
-    /// `GET /finance/taxCodes` (`getFinanceTaxCodes`): Get List of TaxCode.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::TaxCode>> {
-        rt::pages(&self.0, "getFinanceTaxCodes", "/finance/taxCodes", query)
     }
 
     /// `GET /finance/taxCodes/count` (`getFinanceTaxCodesCount`): Get Count of TaxCode.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceTaxCodesCount",
@@ -8968,10 +7277,11 @@ impl FinanceTaxCodes {
     /// `POST /finance/taxCodes` (`postFinanceTaxCodes`): Post TaxCode.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::TaxCode) -> rt::ApiFuture<m::TaxCode> {
+    pub fn create(&self, body: &m::TaxCode) -> rt::Call<m::TaxCode> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceTaxCodes",
             "/finance/taxCodes",
             Some(body),
@@ -8980,13 +7290,13 @@ impl FinanceTaxCodes {
     }
 
     /// One record: `/finance/taxCodes/{id}`.
-    pub fn id(&self, id: i32) -> FinanceTaxCodesById {
-        FinanceTaxCodesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> TaxCodesById {
+        TaxCodesById(self.0.push(id.to_string()))
     }
 
     /// `/finance/taxCodes/info`.
-    pub fn info(&self) -> FinanceTaxCodesInfo {
-        FinanceTaxCodesInfo(self.0.clone())
+    pub fn info(&self) -> TaxCodesInfo {
+        TaxCodesInfo(self.0.clone())
     }
 }
 
@@ -8994,14 +7304,15 @@ impl FinanceTaxCodes {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceTaxCodesById(rt::Node);
+pub struct TaxCodesById(rt::Node);
 
-impl FinanceTaxCodesById {
+impl TaxCodesById {
     /// `GET /finance/taxCodes/{id}` (`getFinanceTaxCodesById`): Get TaxCode.
-    pub fn get(&self) -> rt::ApiFuture<m::TaxCode> {
+    pub fn get(&self) -> rt::Call<m::TaxCode> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceTaxCodesById",
             "/finance/taxCodes/{id}",
             rt::NO_BODY,
@@ -9012,7 +7323,7 @@ impl FinanceTaxCodesById {
     /// `GET /finance/taxCodes/{id}` (`getFinanceTaxCodesById`): Get TaxCode.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::TaxCode>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::TaxCode>> {
         rt::get_opt(&self.0, "getFinanceTaxCodesById", "/finance/taxCodes/{id}")
     }
 
@@ -9020,10 +7331,11 @@ impl FinanceTaxCodesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::TaxCode) -> rt::ApiFuture<m::TaxCode> {
+    pub fn update(&self, body: &m::TaxCode) -> rt::Call<m::TaxCode> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceTaxCodesById",
             "/finance/taxCodes/{id}",
             Some(body),
@@ -9035,9 +7347,10 @@ impl FinanceTaxCodesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::TaxCode> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::TaxCode> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceTaxCodesById",
             "/finance/taxCodes/{id}",
             patch,
@@ -9046,10 +7359,11 @@ impl FinanceTaxCodesById {
     }
 
     /// `DELETE /finance/taxCodes/{id}` (`deleteFinanceTaxCodesById`): Delete Usage.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceTaxCodesById",
             "/finance/taxCodes/{id}",
             rt::NO_BODY,
@@ -9058,43 +7372,43 @@ impl FinanceTaxCodesById {
     }
 
     /// `/finance/taxCodes/{id}/copy`.
-    pub fn copy(&self) -> FinanceTaxCodesByIdCopy {
-        FinanceTaxCodesByIdCopy(self.0.clone())
+    pub fn copy(&self) -> TaxCodesByIdCopy {
+        TaxCodesByIdCopy(self.0.clone())
     }
 
     /// `/finance/taxCodes/{id}/expenseTypeExemptions`.
-    pub fn expense_type_exemptions(&self) -> FinanceTaxCodesByIdExpenseTypeExemptions {
-        FinanceTaxCodesByIdExpenseTypeExemptions(self.0.clone())
+    pub fn expense_type_exemptions(&self) -> TaxCodesByIdExpenseTypeExemptions {
+        TaxCodesByIdExpenseTypeExemptions(self.0.clone())
     }
 
     /// `/finance/taxCodes/{id}/info`.
-    pub fn info(&self) -> FinanceTaxCodesByIdInfo {
-        FinanceTaxCodesByIdInfo(self.0.clone())
+    pub fn info(&self) -> TaxCodesByIdInfo {
+        TaxCodesByIdInfo(self.0.clone())
     }
 
     /// `/finance/taxCodes/{id}/productTypeExemptions`.
-    pub fn product_type_exemptions(&self) -> FinanceTaxCodesByIdProductTypeExemptions {
-        FinanceTaxCodesByIdProductTypeExemptions(self.0.clone())
+    pub fn product_type_exemptions(&self) -> TaxCodesByIdProductTypeExemptions {
+        TaxCodesByIdProductTypeExemptions(self.0.clone())
     }
 
     /// `/finance/taxCodes/{id}/taxCodeLevels`.
-    pub fn tax_code_levels(&self) -> FinanceTaxCodesByIdTaxCodeLevels {
-        FinanceTaxCodesByIdTaxCodeLevels(self.0.clone())
+    pub fn tax_code_levels(&self) -> TaxCodesByIdTaxCodeLevels {
+        TaxCodesByIdTaxCodeLevels(self.0.clone())
     }
 
     /// `/finance/taxCodes/{id}/taxCodeXRefs`.
-    pub fn tax_code_x_refs(&self) -> FinanceTaxCodesByIdTaxCodeXRefs {
-        FinanceTaxCodesByIdTaxCodeXRefs(self.0.clone())
+    pub fn tax_code_x_refs(&self) -> TaxCodesByIdTaxCodeXRefs {
+        TaxCodesByIdTaxCodeXRefs(self.0.clone())
     }
 
     /// `/finance/taxCodes/{id}/usages`.
-    pub fn usages(&self) -> FinanceTaxCodesByIdUsages {
-        FinanceTaxCodesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> TaxCodesByIdUsages {
+        TaxCodesByIdUsages(self.0.clone())
     }
 
     /// `/finance/taxCodes/{id}/workRoleExemptions`.
-    pub fn work_role_exemptions(&self) -> FinanceTaxCodesByIdWorkRoleExemptions {
-        FinanceTaxCodesByIdWorkRoleExemptions(self.0.clone())
+    pub fn work_role_exemptions(&self) -> TaxCodesByIdWorkRoleExemptions {
+        TaxCodesByIdWorkRoleExemptions(self.0.clone())
     }
 }
 
@@ -9102,19 +7416,20 @@ impl FinanceTaxCodesById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceTaxCodesByIdCopy(rt::Node);
+pub struct TaxCodesByIdCopy(rt::Node);
 
-impl FinanceTaxCodesByIdCopy {
+impl TaxCodesByIdCopy {
     /// `POST /finance/taxCodes/{id}/copy` (`postFinanceTaxCodesByIdCopy`): Post TaxCode.
     ///
     /// Not retried after an answer that may have been lost. `None` when the server answers without
     /// a body.
     ///
     /// Copy and approve actions answer 200 or 201 whatever the spec declares.
-    pub fn post(&self) -> rt::ApiFuture<Option<m::TaxCode>> {
+    pub fn post(&self) -> rt::Call<Option<m::TaxCode>> {
         rt::json_opt(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceTaxCodesByIdCopy",
             "/finance/taxCodes/{id}/copy",
             rt::NO_BODY,
@@ -9127,41 +7442,16 @@ impl FinanceTaxCodesByIdCopy {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceTaxCodesByIdExpenseTypeExemptions(rt::Node);
+pub struct TaxCodesByIdExpenseTypeExemptions(rt::Node);
 
-impl FinanceTaxCodesByIdExpenseTypeExemptions {
+impl TaxCodesByIdExpenseTypeExemptions {
     /// `GET /finance/taxCodes/{parentId}/expenseTypeExemptions`
     /// (`getFinanceTaxCodesByParentIdExpenseTypeExemptions`): Get List of ExpenseTypeExemption.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ExpenseTypeExemption>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ExpenseTypeExemption> {
         rt::list(
-            &self.0,
-            "getFinanceTaxCodesByParentIdExpenseTypeExemptions",
-            "/finance/taxCodes/{parentId}/expenseTypeExemptions",
-            query,
-        )
-    }
-
-    /// `GET /finance/taxCodes/{parentId}/expenseTypeExemptions`
-    /// (`getFinanceTaxCodesByParentIdExpenseTypeExemptions`): Get List of ExpenseTypeExemption.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ExpenseTypeExemption> {
-        rt::stream(
-            &self.0,
-            "getFinanceTaxCodesByParentIdExpenseTypeExemptions",
-            "/finance/taxCodes/{parentId}/expenseTypeExemptions",
-            query,
-        )
-    }
-
-    /// `GET /finance/taxCodes/{parentId}/expenseTypeExemptions`
-    /// (`getFinanceTaxCodesByParentIdExpenseTypeExemptions`): Get List of ExpenseTypeExemption.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ExpenseTypeExemption>> {
-        rt::pages(
             &self.0,
             "getFinanceTaxCodesByParentIdExpenseTypeExemptions",
             "/finance/taxCodes/{parentId}/expenseTypeExemptions",
@@ -9174,7 +7464,7 @@ impl FinanceTaxCodesByIdExpenseTypeExemptions {
     /// ExpenseTypeExemption.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceTaxCodesByParentIdExpenseTypeExemptionsCount",
@@ -9187,10 +7477,11 @@ impl FinanceTaxCodesByIdExpenseTypeExemptions {
     /// (`postFinanceTaxCodesByParentIdExpenseTypeExemptions`): Post ExpenseTypeExemption.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::ExpenseTypeExemption) -> rt::ApiFuture<m::ExpenseTypeExemption> {
+    pub fn create(&self, body: &m::ExpenseTypeExemption) -> rt::Call<m::ExpenseTypeExemption> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceTaxCodesByParentIdExpenseTypeExemptions",
             "/finance/taxCodes/{parentId}/expenseTypeExemptions",
             Some(body),
@@ -9199,8 +7490,8 @@ impl FinanceTaxCodesByIdExpenseTypeExemptions {
     }
 
     /// One record: `/finance/taxCodes/{id}/expenseTypeExemptions/{id}`.
-    pub fn id(&self, id: i32) -> FinanceTaxCodesByIdExpenseTypeExemptionsById {
-        FinanceTaxCodesByIdExpenseTypeExemptionsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> TaxCodesByIdExpenseTypeExemptionsById {
+        TaxCodesByIdExpenseTypeExemptionsById(self.0.push(id.to_string()))
     }
 }
 
@@ -9208,15 +7499,16 @@ impl FinanceTaxCodesByIdExpenseTypeExemptions {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceTaxCodesByIdExpenseTypeExemptionsById(rt::Node);
+pub struct TaxCodesByIdExpenseTypeExemptionsById(rt::Node);
 
-impl FinanceTaxCodesByIdExpenseTypeExemptionsById {
+impl TaxCodesByIdExpenseTypeExemptionsById {
     /// `GET /finance/taxCodes/{parentId}/expenseTypeExemptions/{id}`
     /// (`getFinanceTaxCodesByParentIdExpenseTypeExemptionsById`): Get ExpenseTypeExemption.
-    pub fn get(&self) -> rt::ApiFuture<m::ExpenseTypeExemption> {
+    pub fn get(&self) -> rt::Call<m::ExpenseTypeExemption> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceTaxCodesByParentIdExpenseTypeExemptionsById",
             "/finance/taxCodes/{parentId}/expenseTypeExemptions/{id}",
             rt::NO_BODY,
@@ -9228,7 +7520,7 @@ impl FinanceTaxCodesByIdExpenseTypeExemptionsById {
     /// (`getFinanceTaxCodesByParentIdExpenseTypeExemptionsById`): Get ExpenseTypeExemption.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ExpenseTypeExemption>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ExpenseTypeExemption>> {
         rt::get_opt(
             &self.0,
             "getFinanceTaxCodesByParentIdExpenseTypeExemptionsById",
@@ -9241,10 +7533,11 @@ impl FinanceTaxCodesByIdExpenseTypeExemptionsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::ExpenseTypeExemption) -> rt::ApiFuture<m::ExpenseTypeExemption> {
+    pub fn update(&self, body: &m::ExpenseTypeExemption) -> rt::Call<m::ExpenseTypeExemption> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceTaxCodesByParentIdExpenseTypeExemptionsById",
             "/finance/taxCodes/{parentId}/expenseTypeExemptions/{id}",
             Some(body),
@@ -9257,9 +7550,10 @@ impl FinanceTaxCodesByIdExpenseTypeExemptionsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ExpenseTypeExemption> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ExpenseTypeExemption> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceTaxCodesByParentIdExpenseTypeExemptionsById",
             "/finance/taxCodes/{parentId}/expenseTypeExemptions/{id}",
             patch,
@@ -9269,10 +7563,11 @@ impl FinanceTaxCodesByIdExpenseTypeExemptionsById {
 
     /// `DELETE /finance/taxCodes/{parentId}/expenseTypeExemptions/{id}`
     /// (`deleteFinanceTaxCodesByParentIdExpenseTypeExemptionsById`): Delete ExpenseTypeExemption.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceTaxCodesByParentIdExpenseTypeExemptionsById",
             "/finance/taxCodes/{parentId}/expenseTypeExemptions/{id}",
             rt::NO_BODY,
@@ -9283,8 +7578,8 @@ impl FinanceTaxCodesByIdExpenseTypeExemptionsById {
     /// `/finance/taxCodes/{id}/expenseTypeExemptions/{id}/taxableExpenseTypeLevels`.
     pub fn taxable_expense_type_levels(
         &self,
-    ) -> FinanceTaxCodesByIdExpenseTypeExemptionsByIdTaxableExpenseTypeLevels {
-        FinanceTaxCodesByIdExpenseTypeExemptionsByIdTaxableExpenseTypeLevels(self.0.clone())
+    ) -> TaxCodesByIdExpenseTypeExemptionsByIdTaxableExpenseTypeLevels {
+        TaxCodesByIdExpenseTypeExemptionsByIdTaxableExpenseTypeLevels(self.0.clone())
     }
 }
 
@@ -9292,50 +7587,18 @@ impl FinanceTaxCodesByIdExpenseTypeExemptionsById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceTaxCodesByIdExpenseTypeExemptionsByIdTaxableExpenseTypeLevels(rt::Node);
+pub struct TaxCodesByIdExpenseTypeExemptionsByIdTaxableExpenseTypeLevels(rt::Node);
 
-impl FinanceTaxCodesByIdExpenseTypeExemptionsByIdTaxableExpenseTypeLevels {
+impl TaxCodesByIdExpenseTypeExemptionsByIdTaxableExpenseTypeLevels {
     /// `GET
     /// /finance/taxCodes/{grandparentId}/expenseTypeExemptions/{parentId}/taxableExpenseTypeLevels`
     /// (`getFinanceTaxCodesByGrandparentIdExpenseTypeExemptionsByParentIdTaxableExpenseTypeLevels`):
     /// Get List of TaxableExpenseTypeLevel.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::TaxableExpenseTypeLevel>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::TaxableExpenseTypeLevel> {
         rt::list(
-            &self.0,
-            "getFinanceTaxCodesByGrandparentIdExpenseTypeExemptionsByParentIdTaxableExpenseTypeLevels",
-            "/finance/taxCodes/{grandparentId}/expenseTypeExemptions/{parentId}/taxableExpenseTypeLevels",
-            query,
-        )
-    }
-
-    /// `GET
-    /// /finance/taxCodes/{grandparentId}/expenseTypeExemptions/{parentId}/taxableExpenseTypeLevels`
-    /// (`getFinanceTaxCodesByGrandparentIdExpenseTypeExemptionsByParentIdTaxableExpenseTypeLevels`):
-    /// Get List of TaxableExpenseTypeLevel.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::TaxableExpenseTypeLevel> {
-        rt::stream(
-            &self.0,
-            "getFinanceTaxCodesByGrandparentIdExpenseTypeExemptionsByParentIdTaxableExpenseTypeLevels",
-            "/finance/taxCodes/{grandparentId}/expenseTypeExemptions/{parentId}/taxableExpenseTypeLevels",
-            query,
-        )
-    }
-
-    /// `GET
-    /// /finance/taxCodes/{grandparentId}/expenseTypeExemptions/{parentId}/taxableExpenseTypeLevels`
-    /// (`getFinanceTaxCodesByGrandparentIdExpenseTypeExemptionsByParentIdTaxableExpenseTypeLevels`):
-    /// Get List of TaxableExpenseTypeLevel.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::TaxableExpenseTypeLevel>> {
-        rt::pages(
             &self.0,
             "getFinanceTaxCodesByGrandparentIdExpenseTypeExemptionsByParentIdTaxableExpenseTypeLevels",
             "/finance/taxCodes/{grandparentId}/expenseTypeExemptions/{parentId}/taxableExpenseTypeLevels",
@@ -9349,7 +7612,7 @@ impl FinanceTaxCodesByIdExpenseTypeExemptionsByIdTaxableExpenseTypeLevels {
     /// Get Count of TaxableExpenseTypeLevel.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceTaxCodesByGrandparentIdExpenseTypeExemptionsByParentIdTaxableExpenseTypeLevelsCount",
@@ -9367,10 +7630,11 @@ impl FinanceTaxCodesByIdExpenseTypeExemptionsByIdTaxableExpenseTypeLevels {
     pub fn create(
         &self,
         body: &m::TaxableExpenseTypeLevel,
-    ) -> rt::ApiFuture<m::TaxableExpenseTypeLevel> {
+    ) -> rt::Call<m::TaxableExpenseTypeLevel> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceTaxCodesByGrandparentIdExpenseTypeExemptionsByParentIdTaxableExpenseTypeLevels",
             "/finance/taxCodes/{grandparentId}/expenseTypeExemptions/{parentId}/taxableExpenseTypeLevels",
             Some(body),
@@ -9380,11 +7644,8 @@ impl FinanceTaxCodesByIdExpenseTypeExemptionsByIdTaxableExpenseTypeLevels {
 
     /// One record:
     /// `/finance/taxCodes/{id}/expenseTypeExemptions/{id}/taxableExpenseTypeLevels/{id}`.
-    pub fn id(
-        &self,
-        id: i32,
-    ) -> FinanceTaxCodesByIdExpenseTypeExemptionsByIdTaxableExpenseTypeLevelsById {
-        FinanceTaxCodesByIdExpenseTypeExemptionsByIdTaxableExpenseTypeLevelsById(
+    pub fn id(&self, id: i32) -> TaxCodesByIdExpenseTypeExemptionsByIdTaxableExpenseTypeLevelsById {
+        TaxCodesByIdExpenseTypeExemptionsByIdTaxableExpenseTypeLevelsById(
             self.0.push(id.to_string()),
         )
     }
@@ -9395,17 +7656,18 @@ impl FinanceTaxCodesByIdExpenseTypeExemptionsByIdTaxableExpenseTypeLevels {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceTaxCodesByIdExpenseTypeExemptionsByIdTaxableExpenseTypeLevelsById(rt::Node);
+pub struct TaxCodesByIdExpenseTypeExemptionsByIdTaxableExpenseTypeLevelsById(rt::Node);
 
-impl FinanceTaxCodesByIdExpenseTypeExemptionsByIdTaxableExpenseTypeLevelsById {
+impl TaxCodesByIdExpenseTypeExemptionsByIdTaxableExpenseTypeLevelsById {
     /// `GET
     /// /finance/taxCodes/{grandparentId}/expenseTypeExemptions/{parentId}/taxableExpenseTypeLevels/{id}`
     /// (`getFinanceTaxCodesByGrandparentIdExpenseTypeExemptionsByParentIdTaxableExpenseTypeLevelsById`):
     /// Get TaxableExpenseTypeLevel.
-    pub fn get(&self) -> rt::ApiFuture<m::TaxableExpenseTypeLevel> {
+    pub fn get(&self) -> rt::Call<m::TaxableExpenseTypeLevel> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceTaxCodesByGrandparentIdExpenseTypeExemptionsByParentIdTaxableExpenseTypeLevelsById",
             "/finance/taxCodes/{grandparentId}/expenseTypeExemptions/{parentId}/taxableExpenseTypeLevels/{id}",
             rt::NO_BODY,
@@ -9419,7 +7681,7 @@ impl FinanceTaxCodesByIdExpenseTypeExemptionsByIdTaxableExpenseTypeLevelsById {
     /// Get TaxableExpenseTypeLevel.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::TaxableExpenseTypeLevel>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::TaxableExpenseTypeLevel>> {
         rt::get_opt(
             &self.0,
             "getFinanceTaxCodesByGrandparentIdExpenseTypeExemptionsByParentIdTaxableExpenseTypeLevelsById",
@@ -9437,10 +7699,11 @@ impl FinanceTaxCodesByIdExpenseTypeExemptionsByIdTaxableExpenseTypeLevelsById {
     pub fn update(
         &self,
         body: &m::TaxableExpenseTypeLevel,
-    ) -> rt::ApiFuture<m::TaxableExpenseTypeLevel> {
+    ) -> rt::Call<m::TaxableExpenseTypeLevel> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceTaxCodesByGrandparentIdExpenseTypeExemptionsByParentIdTaxableExpenseTypeLevelsById",
             "/finance/taxCodes/{grandparentId}/expenseTypeExemptions/{parentId}/taxableExpenseTypeLevels/{id}",
             Some(body),
@@ -9455,9 +7718,10 @@ impl FinanceTaxCodesByIdExpenseTypeExemptionsByIdTaxableExpenseTypeLevelsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::TaxableExpenseTypeLevel> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::TaxableExpenseTypeLevel> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceTaxCodesByGrandparentIdExpenseTypeExemptionsByParentIdTaxableExpenseTypeLevelsById",
             "/finance/taxCodes/{grandparentId}/expenseTypeExemptions/{parentId}/taxableExpenseTypeLevels/{id}",
             patch,
@@ -9469,10 +7733,11 @@ impl FinanceTaxCodesByIdExpenseTypeExemptionsByIdTaxableExpenseTypeLevelsById {
     /// /finance/taxCodes/{grandparentId}/expenseTypeExemptions/{parentId}/taxableExpenseTypeLevels/{id}`
     /// (`deleteFinanceTaxCodesByGrandparentIdExpenseTypeExemptionsByParentIdTaxableExpenseTypeLevelsById`):
     /// Delete TaxableExpenseTypeLevel.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceTaxCodesByGrandparentIdExpenseTypeExemptionsByParentIdTaxableExpenseTypeLevelsById",
             "/finance/taxCodes/{grandparentId}/expenseTypeExemptions/{parentId}/taxableExpenseTypeLevels/{id}",
             rt::NO_BODY,
@@ -9485,14 +7750,15 @@ impl FinanceTaxCodesByIdExpenseTypeExemptionsByIdTaxableExpenseTypeLevelsById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceTaxCodesByIdInfo(rt::Node);
+pub struct TaxCodesByIdInfo(rt::Node);
 
-impl FinanceTaxCodesByIdInfo {
+impl TaxCodesByIdInfo {
     /// `GET /finance/taxCodes/{id}/info` (`getFinanceTaxCodesByIdInfo`): Get TaxCodeInfos.
-    pub fn get(&self) -> rt::ApiFuture<m::TaxCodeInfo> {
+    pub fn get(&self) -> rt::Call<m::TaxCodeInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceTaxCodesByIdInfo",
             "/finance/taxCodes/{id}/info",
             rt::NO_BODY,
@@ -9505,41 +7771,16 @@ impl FinanceTaxCodesByIdInfo {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceTaxCodesByIdProductTypeExemptions(rt::Node);
+pub struct TaxCodesByIdProductTypeExemptions(rt::Node);
 
-impl FinanceTaxCodesByIdProductTypeExemptions {
+impl TaxCodesByIdProductTypeExemptions {
     /// `GET /finance/taxCodes/{parentId}/productTypeExemptions`
     /// (`getFinanceTaxCodesByParentIdProductTypeExemptions`): Get List of ProductTypeExemption.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ProductTypeExemption>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ProductTypeExemption> {
         rt::list(
-            &self.0,
-            "getFinanceTaxCodesByParentIdProductTypeExemptions",
-            "/finance/taxCodes/{parentId}/productTypeExemptions",
-            query,
-        )
-    }
-
-    /// `GET /finance/taxCodes/{parentId}/productTypeExemptions`
-    /// (`getFinanceTaxCodesByParentIdProductTypeExemptions`): Get List of ProductTypeExemption.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ProductTypeExemption> {
-        rt::stream(
-            &self.0,
-            "getFinanceTaxCodesByParentIdProductTypeExemptions",
-            "/finance/taxCodes/{parentId}/productTypeExemptions",
-            query,
-        )
-    }
-
-    /// `GET /finance/taxCodes/{parentId}/productTypeExemptions`
-    /// (`getFinanceTaxCodesByParentIdProductTypeExemptions`): Get List of ProductTypeExemption.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ProductTypeExemption>> {
-        rt::pages(
             &self.0,
             "getFinanceTaxCodesByParentIdProductTypeExemptions",
             "/finance/taxCodes/{parentId}/productTypeExemptions",
@@ -9552,7 +7793,7 @@ impl FinanceTaxCodesByIdProductTypeExemptions {
     /// ProductTypeExemption.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceTaxCodesByParentIdProductTypeExemptionsCount",
@@ -9565,10 +7806,11 @@ impl FinanceTaxCodesByIdProductTypeExemptions {
     /// (`postFinanceTaxCodesByParentIdProductTypeExemptions`): Post ProductTypeExemption.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::ProductTypeExemption) -> rt::ApiFuture<m::ProductTypeExemption> {
+    pub fn create(&self, body: &m::ProductTypeExemption) -> rt::Call<m::ProductTypeExemption> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceTaxCodesByParentIdProductTypeExemptions",
             "/finance/taxCodes/{parentId}/productTypeExemptions",
             Some(body),
@@ -9577,8 +7819,8 @@ impl FinanceTaxCodesByIdProductTypeExemptions {
     }
 
     /// One record: `/finance/taxCodes/{id}/productTypeExemptions/{id}`.
-    pub fn id(&self, id: i32) -> FinanceTaxCodesByIdProductTypeExemptionsById {
-        FinanceTaxCodesByIdProductTypeExemptionsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> TaxCodesByIdProductTypeExemptionsById {
+        TaxCodesByIdProductTypeExemptionsById(self.0.push(id.to_string()))
     }
 }
 
@@ -9586,15 +7828,16 @@ impl FinanceTaxCodesByIdProductTypeExemptions {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceTaxCodesByIdProductTypeExemptionsById(rt::Node);
+pub struct TaxCodesByIdProductTypeExemptionsById(rt::Node);
 
-impl FinanceTaxCodesByIdProductTypeExemptionsById {
+impl TaxCodesByIdProductTypeExemptionsById {
     /// `GET /finance/taxCodes/{parentId}/productTypeExemptions/{id}`
     /// (`getFinanceTaxCodesByParentIdProductTypeExemptionsById`): Get ProductTypeExemption.
-    pub fn get(&self) -> rt::ApiFuture<m::ProductTypeExemption> {
+    pub fn get(&self) -> rt::Call<m::ProductTypeExemption> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceTaxCodesByParentIdProductTypeExemptionsById",
             "/finance/taxCodes/{parentId}/productTypeExemptions/{id}",
             rt::NO_BODY,
@@ -9606,7 +7849,7 @@ impl FinanceTaxCodesByIdProductTypeExemptionsById {
     /// (`getFinanceTaxCodesByParentIdProductTypeExemptionsById`): Get ProductTypeExemption.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ProductTypeExemption>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ProductTypeExemption>> {
         rt::get_opt(
             &self.0,
             "getFinanceTaxCodesByParentIdProductTypeExemptionsById",
@@ -9619,10 +7862,11 @@ impl FinanceTaxCodesByIdProductTypeExemptionsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::ProductTypeExemption) -> rt::ApiFuture<m::ProductTypeExemption> {
+    pub fn update(&self, body: &m::ProductTypeExemption) -> rt::Call<m::ProductTypeExemption> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceTaxCodesByParentIdProductTypeExemptionsById",
             "/finance/taxCodes/{parentId}/productTypeExemptions/{id}",
             Some(body),
@@ -9635,9 +7879,10 @@ impl FinanceTaxCodesByIdProductTypeExemptionsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ProductTypeExemption> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ProductTypeExemption> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceTaxCodesByParentIdProductTypeExemptionsById",
             "/finance/taxCodes/{parentId}/productTypeExemptions/{id}",
             patch,
@@ -9647,10 +7892,11 @@ impl FinanceTaxCodesByIdProductTypeExemptionsById {
 
     /// `DELETE /finance/taxCodes/{parentId}/productTypeExemptions/{id}`
     /// (`deleteFinanceTaxCodesByParentIdProductTypeExemptionsById`): Delete ProductTypeExemption.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceTaxCodesByParentIdProductTypeExemptionsById",
             "/finance/taxCodes/{parentId}/productTypeExemptions/{id}",
             rt::NO_BODY,
@@ -9661,8 +7907,8 @@ impl FinanceTaxCodesByIdProductTypeExemptionsById {
     /// `/finance/taxCodes/{id}/productTypeExemptions/{id}/taxableProductTypeLevels`.
     pub fn taxable_product_type_levels(
         &self,
-    ) -> FinanceTaxCodesByIdProductTypeExemptionsByIdTaxableProductTypeLevels {
-        FinanceTaxCodesByIdProductTypeExemptionsByIdTaxableProductTypeLevels(self.0.clone())
+    ) -> TaxCodesByIdProductTypeExemptionsByIdTaxableProductTypeLevels {
+        TaxCodesByIdProductTypeExemptionsByIdTaxableProductTypeLevels(self.0.clone())
     }
 }
 
@@ -9670,50 +7916,18 @@ impl FinanceTaxCodesByIdProductTypeExemptionsById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceTaxCodesByIdProductTypeExemptionsByIdTaxableProductTypeLevels(rt::Node);
+pub struct TaxCodesByIdProductTypeExemptionsByIdTaxableProductTypeLevels(rt::Node);
 
-impl FinanceTaxCodesByIdProductTypeExemptionsByIdTaxableProductTypeLevels {
+impl TaxCodesByIdProductTypeExemptionsByIdTaxableProductTypeLevels {
     /// `GET
     /// /finance/taxCodes/{grandparentId}/productTypeExemptions/{parentId}/taxableProductTypeLevels`
     /// (`getFinanceTaxCodesByGrandparentIdProductTypeExemptionsByParentIdTaxableProductTypeLevels`):
     /// Get List of TaxableProductTypeLevel.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::TaxableProductTypeLevel>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::TaxableProductTypeLevel> {
         rt::list(
-            &self.0,
-            "getFinanceTaxCodesByGrandparentIdProductTypeExemptionsByParentIdTaxableProductTypeLevels",
-            "/finance/taxCodes/{grandparentId}/productTypeExemptions/{parentId}/taxableProductTypeLevels",
-            query,
-        )
-    }
-
-    /// `GET
-    /// /finance/taxCodes/{grandparentId}/productTypeExemptions/{parentId}/taxableProductTypeLevels`
-    /// (`getFinanceTaxCodesByGrandparentIdProductTypeExemptionsByParentIdTaxableProductTypeLevels`):
-    /// Get List of TaxableProductTypeLevel.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::TaxableProductTypeLevel> {
-        rt::stream(
-            &self.0,
-            "getFinanceTaxCodesByGrandparentIdProductTypeExemptionsByParentIdTaxableProductTypeLevels",
-            "/finance/taxCodes/{grandparentId}/productTypeExemptions/{parentId}/taxableProductTypeLevels",
-            query,
-        )
-    }
-
-    /// `GET
-    /// /finance/taxCodes/{grandparentId}/productTypeExemptions/{parentId}/taxableProductTypeLevels`
-    /// (`getFinanceTaxCodesByGrandparentIdProductTypeExemptionsByParentIdTaxableProductTypeLevels`):
-    /// Get List of TaxableProductTypeLevel.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::TaxableProductTypeLevel>> {
-        rt::pages(
             &self.0,
             "getFinanceTaxCodesByGrandparentIdProductTypeExemptionsByParentIdTaxableProductTypeLevels",
             "/finance/taxCodes/{grandparentId}/productTypeExemptions/{parentId}/taxableProductTypeLevels",
@@ -9727,7 +7941,7 @@ impl FinanceTaxCodesByIdProductTypeExemptionsByIdTaxableProductTypeLevels {
     /// Get Count of TaxableProductTypeLevel.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceTaxCodesByGrandparentIdProductTypeExemptionsByParentIdTaxableProductTypeLevelsCount",
@@ -9745,10 +7959,11 @@ impl FinanceTaxCodesByIdProductTypeExemptionsByIdTaxableProductTypeLevels {
     pub fn create(
         &self,
         body: &m::TaxableProductTypeLevel,
-    ) -> rt::ApiFuture<m::TaxableProductTypeLevel> {
+    ) -> rt::Call<m::TaxableProductTypeLevel> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceTaxCodesByGrandparentIdProductTypeExemptionsByParentIdTaxableProductTypeLevels",
             "/finance/taxCodes/{grandparentId}/productTypeExemptions/{parentId}/taxableProductTypeLevels",
             Some(body),
@@ -9758,11 +7973,8 @@ impl FinanceTaxCodesByIdProductTypeExemptionsByIdTaxableProductTypeLevels {
 
     /// One record:
     /// `/finance/taxCodes/{id}/productTypeExemptions/{id}/taxableProductTypeLevels/{id}`.
-    pub fn id(
-        &self,
-        id: i32,
-    ) -> FinanceTaxCodesByIdProductTypeExemptionsByIdTaxableProductTypeLevelsById {
-        FinanceTaxCodesByIdProductTypeExemptionsByIdTaxableProductTypeLevelsById(
+    pub fn id(&self, id: i32) -> TaxCodesByIdProductTypeExemptionsByIdTaxableProductTypeLevelsById {
+        TaxCodesByIdProductTypeExemptionsByIdTaxableProductTypeLevelsById(
             self.0.push(id.to_string()),
         )
     }
@@ -9773,17 +7985,18 @@ impl FinanceTaxCodesByIdProductTypeExemptionsByIdTaxableProductTypeLevels {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceTaxCodesByIdProductTypeExemptionsByIdTaxableProductTypeLevelsById(rt::Node);
+pub struct TaxCodesByIdProductTypeExemptionsByIdTaxableProductTypeLevelsById(rt::Node);
 
-impl FinanceTaxCodesByIdProductTypeExemptionsByIdTaxableProductTypeLevelsById {
+impl TaxCodesByIdProductTypeExemptionsByIdTaxableProductTypeLevelsById {
     /// `GET
     /// /finance/taxCodes/{grandparentId}/productTypeExemptions/{parentId}/taxableProductTypeLevels/{id}`
     /// (`getFinanceTaxCodesByGrandparentIdProductTypeExemptionsByParentIdTaxableProductTypeLevelsById`):
     /// Get TaxableProductTypeLevel.
-    pub fn get(&self) -> rt::ApiFuture<m::TaxableProductTypeLevel> {
+    pub fn get(&self) -> rt::Call<m::TaxableProductTypeLevel> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceTaxCodesByGrandparentIdProductTypeExemptionsByParentIdTaxableProductTypeLevelsById",
             "/finance/taxCodes/{grandparentId}/productTypeExemptions/{parentId}/taxableProductTypeLevels/{id}",
             rt::NO_BODY,
@@ -9797,7 +8010,7 @@ impl FinanceTaxCodesByIdProductTypeExemptionsByIdTaxableProductTypeLevelsById {
     /// Get TaxableProductTypeLevel.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::TaxableProductTypeLevel>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::TaxableProductTypeLevel>> {
         rt::get_opt(
             &self.0,
             "getFinanceTaxCodesByGrandparentIdProductTypeExemptionsByParentIdTaxableProductTypeLevelsById",
@@ -9815,10 +8028,11 @@ impl FinanceTaxCodesByIdProductTypeExemptionsByIdTaxableProductTypeLevelsById {
     pub fn update(
         &self,
         body: &m::TaxableProductTypeLevel,
-    ) -> rt::ApiFuture<m::TaxableProductTypeLevel> {
+    ) -> rt::Call<m::TaxableProductTypeLevel> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceTaxCodesByGrandparentIdProductTypeExemptionsByParentIdTaxableProductTypeLevelsById",
             "/finance/taxCodes/{grandparentId}/productTypeExemptions/{parentId}/taxableProductTypeLevels/{id}",
             Some(body),
@@ -9833,9 +8047,10 @@ impl FinanceTaxCodesByIdProductTypeExemptionsByIdTaxableProductTypeLevelsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::TaxableProductTypeLevel> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::TaxableProductTypeLevel> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceTaxCodesByGrandparentIdProductTypeExemptionsByParentIdTaxableProductTypeLevelsById",
             "/finance/taxCodes/{grandparentId}/productTypeExemptions/{parentId}/taxableProductTypeLevels/{id}",
             patch,
@@ -9847,10 +8062,11 @@ impl FinanceTaxCodesByIdProductTypeExemptionsByIdTaxableProductTypeLevelsById {
     /// /finance/taxCodes/{grandparentId}/productTypeExemptions/{parentId}/taxableProductTypeLevels/{id}`
     /// (`deleteFinanceTaxCodesByGrandparentIdProductTypeExemptionsByParentIdTaxableProductTypeLevelsById`):
     /// Delete TaxableProductTypeLevel.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceTaxCodesByGrandparentIdProductTypeExemptionsByParentIdTaxableProductTypeLevelsById",
             "/finance/taxCodes/{grandparentId}/productTypeExemptions/{parentId}/taxableProductTypeLevels/{id}",
             rt::NO_BODY,
@@ -9863,41 +8079,16 @@ impl FinanceTaxCodesByIdProductTypeExemptionsByIdTaxableProductTypeLevelsById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceTaxCodesByIdTaxCodeLevels(rt::Node);
+pub struct TaxCodesByIdTaxCodeLevels(rt::Node);
 
-impl FinanceTaxCodesByIdTaxCodeLevels {
+impl TaxCodesByIdTaxCodeLevels {
     /// `GET /finance/taxCodes/{parentId}/taxCodeLevels`
     /// (`getFinanceTaxCodesByParentIdTaxCodeLevels`): Get List of TaxCodeLevel.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::TaxCodeLevel>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::TaxCodeLevel> {
         rt::list(
-            &self.0,
-            "getFinanceTaxCodesByParentIdTaxCodeLevels",
-            "/finance/taxCodes/{parentId}/taxCodeLevels",
-            query,
-        )
-    }
-
-    /// `GET /finance/taxCodes/{parentId}/taxCodeLevels`
-    /// (`getFinanceTaxCodesByParentIdTaxCodeLevels`): Get List of TaxCodeLevel.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::TaxCodeLevel> {
-        rt::stream(
-            &self.0,
-            "getFinanceTaxCodesByParentIdTaxCodeLevels",
-            "/finance/taxCodes/{parentId}/taxCodeLevels",
-            query,
-        )
-    }
-
-    /// `GET /finance/taxCodes/{parentId}/taxCodeLevels`
-    /// (`getFinanceTaxCodesByParentIdTaxCodeLevels`): Get List of TaxCodeLevel.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::TaxCodeLevel>> {
-        rt::pages(
             &self.0,
             "getFinanceTaxCodesByParentIdTaxCodeLevels",
             "/finance/taxCodes/{parentId}/taxCodeLevels",
@@ -9909,7 +8100,7 @@ impl FinanceTaxCodesByIdTaxCodeLevels {
     /// (`getFinanceTaxCodesByParentIdTaxCodeLevelsCount`): Get Count of TaxCodeLevel.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceTaxCodesByParentIdTaxCodeLevelsCount",
@@ -9922,10 +8113,11 @@ impl FinanceTaxCodesByIdTaxCodeLevels {
     /// (`postFinanceTaxCodesByParentIdTaxCodeLevels`): Post TaxCodeLevel.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::TaxCodeLevel) -> rt::ApiFuture<m::TaxCodeLevel> {
+    pub fn create(&self, body: &m::TaxCodeLevel) -> rt::Call<m::TaxCodeLevel> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceTaxCodesByParentIdTaxCodeLevels",
             "/finance/taxCodes/{parentId}/taxCodeLevels",
             Some(body),
@@ -9934,8 +8126,8 @@ impl FinanceTaxCodesByIdTaxCodeLevels {
     }
 
     /// One record: `/finance/taxCodes/{id}/taxCodeLevels/{id}`.
-    pub fn id(&self, id: i32) -> FinanceTaxCodesByIdTaxCodeLevelsById {
-        FinanceTaxCodesByIdTaxCodeLevelsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> TaxCodesByIdTaxCodeLevelsById {
+        TaxCodesByIdTaxCodeLevelsById(self.0.push(id.to_string()))
     }
 }
 
@@ -9943,15 +8135,16 @@ impl FinanceTaxCodesByIdTaxCodeLevels {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceTaxCodesByIdTaxCodeLevelsById(rt::Node);
+pub struct TaxCodesByIdTaxCodeLevelsById(rt::Node);
 
-impl FinanceTaxCodesByIdTaxCodeLevelsById {
+impl TaxCodesByIdTaxCodeLevelsById {
     /// `GET /finance/taxCodes/{parentId}/taxCodeLevels/{id}`
     /// (`getFinanceTaxCodesByParentIdTaxCodeLevelsById`): Get TaxCodeLevel.
-    pub fn get(&self) -> rt::ApiFuture<m::TaxCodeLevel> {
+    pub fn get(&self) -> rt::Call<m::TaxCodeLevel> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceTaxCodesByParentIdTaxCodeLevelsById",
             "/finance/taxCodes/{parentId}/taxCodeLevels/{id}",
             rt::NO_BODY,
@@ -9963,7 +8156,7 @@ impl FinanceTaxCodesByIdTaxCodeLevelsById {
     /// (`getFinanceTaxCodesByParentIdTaxCodeLevelsById`): Get TaxCodeLevel.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::TaxCodeLevel>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::TaxCodeLevel>> {
         rt::get_opt(
             &self.0,
             "getFinanceTaxCodesByParentIdTaxCodeLevelsById",
@@ -9976,10 +8169,11 @@ impl FinanceTaxCodesByIdTaxCodeLevelsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::TaxCodeLevel) -> rt::ApiFuture<m::TaxCodeLevel> {
+    pub fn update(&self, body: &m::TaxCodeLevel) -> rt::Call<m::TaxCodeLevel> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceTaxCodesByParentIdTaxCodeLevelsById",
             "/finance/taxCodes/{parentId}/taxCodeLevels/{id}",
             Some(body),
@@ -9992,9 +8186,10 @@ impl FinanceTaxCodesByIdTaxCodeLevelsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::TaxCodeLevel> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::TaxCodeLevel> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceTaxCodesByParentIdTaxCodeLevelsById",
             "/finance/taxCodes/{parentId}/taxCodeLevels/{id}",
             patch,
@@ -10004,10 +8199,11 @@ impl FinanceTaxCodesByIdTaxCodeLevelsById {
 
     /// `DELETE /finance/taxCodes/{parentId}/taxCodeLevels/{id}`
     /// (`deleteFinanceTaxCodesByParentIdTaxCodeLevelsById`): Delete TaxCodeLevel.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceTaxCodesByParentIdTaxCodeLevelsById",
             "/finance/taxCodes/{parentId}/taxCodeLevels/{id}",
             rt::NO_BODY,
@@ -10020,41 +8216,16 @@ impl FinanceTaxCodesByIdTaxCodeLevelsById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceTaxCodesByIdTaxCodeXRefs(rt::Node);
+pub struct TaxCodesByIdTaxCodeXRefs(rt::Node);
 
-impl FinanceTaxCodesByIdTaxCodeXRefs {
+impl TaxCodesByIdTaxCodeXRefs {
     /// `GET /finance/taxCodes/{parentId}/taxCodeXRefs`
     /// (`getFinanceTaxCodesByParentIdTaxCodeXRefs`): Get List of TaxCodeXRef.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::TaxCodeXRef>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::TaxCodeXRef> {
         rt::list(
-            &self.0,
-            "getFinanceTaxCodesByParentIdTaxCodeXRefs",
-            "/finance/taxCodes/{parentId}/taxCodeXRefs",
-            query,
-        )
-    }
-
-    /// `GET /finance/taxCodes/{parentId}/taxCodeXRefs`
-    /// (`getFinanceTaxCodesByParentIdTaxCodeXRefs`): Get List of TaxCodeXRef.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::TaxCodeXRef> {
-        rt::stream(
-            &self.0,
-            "getFinanceTaxCodesByParentIdTaxCodeXRefs",
-            "/finance/taxCodes/{parentId}/taxCodeXRefs",
-            query,
-        )
-    }
-
-    /// `GET /finance/taxCodes/{parentId}/taxCodeXRefs`
-    /// (`getFinanceTaxCodesByParentIdTaxCodeXRefs`): Get List of TaxCodeXRef.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::TaxCodeXRef>> {
-        rt::pages(
             &self.0,
             "getFinanceTaxCodesByParentIdTaxCodeXRefs",
             "/finance/taxCodes/{parentId}/taxCodeXRefs",
@@ -10066,7 +8237,7 @@ impl FinanceTaxCodesByIdTaxCodeXRefs {
     /// (`getFinanceTaxCodesByParentIdTaxCodeXRefsCount`): Get Count of TaxCodeXRef.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceTaxCodesByParentIdTaxCodeXRefsCount",
@@ -10079,10 +8250,11 @@ impl FinanceTaxCodesByIdTaxCodeXRefs {
     /// (`postFinanceTaxCodesByParentIdTaxCodeXRefs`): Post TaxCodeXRef.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::TaxCodeXRef) -> rt::ApiFuture<m::TaxCodeXRef> {
+    pub fn create(&self, body: &m::TaxCodeXRef) -> rt::Call<m::TaxCodeXRef> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceTaxCodesByParentIdTaxCodeXRefs",
             "/finance/taxCodes/{parentId}/taxCodeXRefs",
             Some(body),
@@ -10091,8 +8263,8 @@ impl FinanceTaxCodesByIdTaxCodeXRefs {
     }
 
     /// One record: `/finance/taxCodes/{id}/taxCodeXRefs/{id}`.
-    pub fn id(&self, id: i32) -> FinanceTaxCodesByIdTaxCodeXRefsById {
-        FinanceTaxCodesByIdTaxCodeXRefsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> TaxCodesByIdTaxCodeXRefsById {
+        TaxCodesByIdTaxCodeXRefsById(self.0.push(id.to_string()))
     }
 }
 
@@ -10100,15 +8272,16 @@ impl FinanceTaxCodesByIdTaxCodeXRefs {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceTaxCodesByIdTaxCodeXRefsById(rt::Node);
+pub struct TaxCodesByIdTaxCodeXRefsById(rt::Node);
 
-impl FinanceTaxCodesByIdTaxCodeXRefsById {
+impl TaxCodesByIdTaxCodeXRefsById {
     /// `GET /finance/taxCodes/{parentId}/taxCodeXRefs/{id}`
     /// (`getFinanceTaxCodesByParentIdTaxCodeXRefsById`): Get TaxCodeXRef.
-    pub fn get(&self) -> rt::ApiFuture<m::TaxCodeXRef> {
+    pub fn get(&self) -> rt::Call<m::TaxCodeXRef> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceTaxCodesByParentIdTaxCodeXRefsById",
             "/finance/taxCodes/{parentId}/taxCodeXRefs/{id}",
             rt::NO_BODY,
@@ -10120,7 +8293,7 @@ impl FinanceTaxCodesByIdTaxCodeXRefsById {
     /// (`getFinanceTaxCodesByParentIdTaxCodeXRefsById`): Get TaxCodeXRef.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::TaxCodeXRef>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::TaxCodeXRef>> {
         rt::get_opt(
             &self.0,
             "getFinanceTaxCodesByParentIdTaxCodeXRefsById",
@@ -10133,10 +8306,11 @@ impl FinanceTaxCodesByIdTaxCodeXRefsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::TaxCodeXRef) -> rt::ApiFuture<m::TaxCodeXRef> {
+    pub fn update(&self, body: &m::TaxCodeXRef) -> rt::Call<m::TaxCodeXRef> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceTaxCodesByParentIdTaxCodeXRefsById",
             "/finance/taxCodes/{parentId}/taxCodeXRefs/{id}",
             Some(body),
@@ -10149,9 +8323,10 @@ impl FinanceTaxCodesByIdTaxCodeXRefsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::TaxCodeXRef> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::TaxCodeXRef> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceTaxCodesByParentIdTaxCodeXRefsById",
             "/finance/taxCodes/{parentId}/taxCodeXRefs/{id}",
             patch,
@@ -10161,10 +8336,11 @@ impl FinanceTaxCodesByIdTaxCodeXRefsById {
 
     /// `DELETE /finance/taxCodes/{parentId}/taxCodeXRefs/{id}`
     /// (`deleteFinanceTaxCodesByParentIdTaxCodeXRefsById`): Delete TaxCodeXRef.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceTaxCodesByParentIdTaxCodeXRefsById",
             "/finance/taxCodes/{parentId}/taxCodeXRefs/{id}",
             rt::NO_BODY,
@@ -10173,8 +8349,8 @@ impl FinanceTaxCodesByIdTaxCodeXRefsById {
     }
 
     /// `/finance/taxCodes/{id}/taxCodeXRefs/{id}/taxableXRefLevels`.
-    pub fn taxable_x_ref_levels(&self) -> FinanceTaxCodesByIdTaxCodeXRefsByIdTaxableXRefLevels {
-        FinanceTaxCodesByIdTaxCodeXRefsByIdTaxableXRefLevels(self.0.clone())
+    pub fn taxable_x_ref_levels(&self) -> TaxCodesByIdTaxCodeXRefsByIdTaxableXRefLevels {
+        TaxCodesByIdTaxCodeXRefsByIdTaxableXRefLevels(self.0.clone())
     }
 }
 
@@ -10182,44 +8358,17 @@ impl FinanceTaxCodesByIdTaxCodeXRefsById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceTaxCodesByIdTaxCodeXRefsByIdTaxableXRefLevels(rt::Node);
+pub struct TaxCodesByIdTaxCodeXRefsByIdTaxableXRefLevels(rt::Node);
 
-impl FinanceTaxCodesByIdTaxCodeXRefsByIdTaxableXRefLevels {
+impl TaxCodesByIdTaxCodeXRefsByIdTaxableXRefLevels {
     /// `GET /finance/taxCodes/{grandparentId}/taxCodeXRefs/{parentId}/taxableXRefLevels`
     /// (`getFinanceTaxCodesByGrandparentIdTaxCodeXRefsByParentIdTaxableXRefLevels`): Get List of
     /// TaxableXRefLevel.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::TaxableXRefLevel>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::TaxableXRefLevel> {
         rt::list(
-            &self.0,
-            "getFinanceTaxCodesByGrandparentIdTaxCodeXRefsByParentIdTaxableXRefLevels",
-            "/finance/taxCodes/{grandparentId}/taxCodeXRefs/{parentId}/taxableXRefLevels",
-            query,
-        )
-    }
-
-    /// `GET /finance/taxCodes/{grandparentId}/taxCodeXRefs/{parentId}/taxableXRefLevels`
-    /// (`getFinanceTaxCodesByGrandparentIdTaxCodeXRefsByParentIdTaxableXRefLevels`): Get List of
-    /// TaxableXRefLevel.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::TaxableXRefLevel> {
-        rt::stream(
-            &self.0,
-            "getFinanceTaxCodesByGrandparentIdTaxCodeXRefsByParentIdTaxableXRefLevels",
-            "/finance/taxCodes/{grandparentId}/taxCodeXRefs/{parentId}/taxableXRefLevels",
-            query,
-        )
-    }
-
-    /// `GET /finance/taxCodes/{grandparentId}/taxCodeXRefs/{parentId}/taxableXRefLevels`
-    /// (`getFinanceTaxCodesByGrandparentIdTaxCodeXRefsByParentIdTaxableXRefLevels`): Get List of
-    /// TaxableXRefLevel.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::TaxableXRefLevel>> {
-        rt::pages(
             &self.0,
             "getFinanceTaxCodesByGrandparentIdTaxCodeXRefsByParentIdTaxableXRefLevels",
             "/finance/taxCodes/{grandparentId}/taxCodeXRefs/{parentId}/taxableXRefLevels",
@@ -10232,7 +8381,7 @@ impl FinanceTaxCodesByIdTaxCodeXRefsByIdTaxableXRefLevels {
     /// of TaxableXRefLevel.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceTaxCodesByGrandparentIdTaxCodeXRefsByParentIdTaxableXRefLevelsCount",
@@ -10246,10 +8395,11 @@ impl FinanceTaxCodesByIdTaxCodeXRefsByIdTaxableXRefLevels {
     /// TaxableXRefLevel.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::TaxableXRefLevel) -> rt::ApiFuture<m::TaxableXRefLevel> {
+    pub fn create(&self, body: &m::TaxableXRefLevel) -> rt::Call<m::TaxableXRefLevel> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceTaxCodesByGrandparentIdTaxCodeXRefsByParentIdTaxableXRefLevels",
             "/finance/taxCodes/{grandparentId}/taxCodeXRefs/{parentId}/taxableXRefLevels",
             Some(body),
@@ -10258,8 +8408,8 @@ impl FinanceTaxCodesByIdTaxCodeXRefsByIdTaxableXRefLevels {
     }
 
     /// One record: `/finance/taxCodes/{id}/taxCodeXRefs/{id}/taxableXRefLevels/{id}`.
-    pub fn id(&self, id: i32) -> FinanceTaxCodesByIdTaxCodeXRefsByIdTaxableXRefLevelsById {
-        FinanceTaxCodesByIdTaxCodeXRefsByIdTaxableXRefLevelsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> TaxCodesByIdTaxCodeXRefsByIdTaxableXRefLevelsById {
+        TaxCodesByIdTaxCodeXRefsByIdTaxableXRefLevelsById(self.0.push(id.to_string()))
     }
 }
 
@@ -10267,16 +8417,17 @@ impl FinanceTaxCodesByIdTaxCodeXRefsByIdTaxableXRefLevels {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceTaxCodesByIdTaxCodeXRefsByIdTaxableXRefLevelsById(rt::Node);
+pub struct TaxCodesByIdTaxCodeXRefsByIdTaxableXRefLevelsById(rt::Node);
 
-impl FinanceTaxCodesByIdTaxCodeXRefsByIdTaxableXRefLevelsById {
+impl TaxCodesByIdTaxCodeXRefsByIdTaxableXRefLevelsById {
     /// `GET /finance/taxCodes/{grandparentId}/taxCodeXRefs/{parentId}/taxableXRefLevels/{id}`
     /// (`getFinanceTaxCodesByGrandparentIdTaxCodeXRefsByParentIdTaxableXRefLevelsById`): Get
     /// TaxableXRefLevel.
-    pub fn get(&self) -> rt::ApiFuture<m::TaxableXRefLevel> {
+    pub fn get(&self) -> rt::Call<m::TaxableXRefLevel> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceTaxCodesByGrandparentIdTaxCodeXRefsByParentIdTaxableXRefLevelsById",
             "/finance/taxCodes/{grandparentId}/taxCodeXRefs/{parentId}/taxableXRefLevels/{id}",
             rt::NO_BODY,
@@ -10289,7 +8440,7 @@ impl FinanceTaxCodesByIdTaxCodeXRefsByIdTaxableXRefLevelsById {
     /// TaxableXRefLevel.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::TaxableXRefLevel>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::TaxableXRefLevel>> {
         rt::get_opt(
             &self.0,
             "getFinanceTaxCodesByGrandparentIdTaxCodeXRefsByParentIdTaxableXRefLevelsById",
@@ -10303,10 +8454,11 @@ impl FinanceTaxCodesByIdTaxCodeXRefsByIdTaxableXRefLevelsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::TaxableXRefLevel) -> rt::ApiFuture<m::TaxableXRefLevel> {
+    pub fn update(&self, body: &m::TaxableXRefLevel) -> rt::Call<m::TaxableXRefLevel> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceTaxCodesByGrandparentIdTaxCodeXRefsByParentIdTaxableXRefLevelsById",
             "/finance/taxCodes/{grandparentId}/taxCodeXRefs/{parentId}/taxableXRefLevels/{id}",
             Some(body),
@@ -10320,9 +8472,10 @@ impl FinanceTaxCodesByIdTaxCodeXRefsByIdTaxableXRefLevelsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::TaxableXRefLevel> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::TaxableXRefLevel> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceTaxCodesByGrandparentIdTaxCodeXRefsByParentIdTaxableXRefLevelsById",
             "/finance/taxCodes/{grandparentId}/taxCodeXRefs/{parentId}/taxableXRefLevels/{id}",
             patch,
@@ -10333,10 +8486,11 @@ impl FinanceTaxCodesByIdTaxCodeXRefsByIdTaxableXRefLevelsById {
     /// `DELETE /finance/taxCodes/{grandparentId}/taxCodeXRefs/{parentId}/taxableXRefLevels/{id}`
     /// (`deleteFinanceTaxCodesByGrandparentIdTaxCodeXRefsByParentIdTaxableXRefLevelsById`): Delete
     /// TaxableXRefLevel.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceTaxCodesByGrandparentIdTaxCodeXRefsByParentIdTaxableXRefLevelsById",
             "/finance/taxCodes/{grandparentId}/taxCodeXRefs/{parentId}/taxableXRefLevels/{id}",
             rt::NO_BODY,
@@ -10349,41 +8503,16 @@ impl FinanceTaxCodesByIdTaxCodeXRefsByIdTaxableXRefLevelsById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceTaxCodesByIdUsages(rt::Node);
+pub struct TaxCodesByIdUsages(rt::Node);
 
-impl FinanceTaxCodesByIdUsages {
+impl TaxCodesByIdUsages {
     /// `GET /finance/taxCodes/{id}/usages` (`getFinanceTaxCodesByIdUsages`): Get List of Usage
     /// Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getFinanceTaxCodesByIdUsages",
-            "/finance/taxCodes/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /finance/taxCodes/{id}/usages` (`getFinanceTaxCodesByIdUsages`): Get List of Usage
-    /// Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getFinanceTaxCodesByIdUsages",
-            "/finance/taxCodes/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /finance/taxCodes/{id}/usages` (`getFinanceTaxCodesByIdUsages`): Get List of Usage
-    /// Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getFinanceTaxCodesByIdUsages",
             "/finance/taxCodes/{id}/usages",
@@ -10392,8 +8521,8 @@ impl FinanceTaxCodesByIdUsages {
     }
 
     /// `/finance/taxCodes/{id}/usages/list`.
-    pub fn list_node(&self) -> FinanceTaxCodesByIdUsagesList {
-        FinanceTaxCodesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> TaxCodesByIdUsagesList {
+        TaxCodesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -10401,41 +8530,16 @@ impl FinanceTaxCodesByIdUsages {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceTaxCodesByIdUsagesList(rt::Node);
+pub struct TaxCodesByIdUsagesList(rt::Node);
 
-impl FinanceTaxCodesByIdUsagesList {
+impl TaxCodesByIdUsagesList {
     /// `GET /finance/taxCodes/{id}/usages/list` (`getFinanceTaxCodesByIdUsagesList`): Get List of
     /// Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getFinanceTaxCodesByIdUsagesList",
-            "/finance/taxCodes/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /finance/taxCodes/{id}/usages/list` (`getFinanceTaxCodesByIdUsagesList`): Get List of
-    /// Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getFinanceTaxCodesByIdUsagesList",
-            "/finance/taxCodes/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /finance/taxCodes/{id}/usages/list` (`getFinanceTaxCodesByIdUsagesList`): Get List of
-    /// Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getFinanceTaxCodesByIdUsagesList",
             "/finance/taxCodes/{id}/usages/list",
@@ -10448,41 +8552,16 @@ impl FinanceTaxCodesByIdUsagesList {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceTaxCodesByIdWorkRoleExemptions(rt::Node);
+pub struct TaxCodesByIdWorkRoleExemptions(rt::Node);
 
-impl FinanceTaxCodesByIdWorkRoleExemptions {
+impl TaxCodesByIdWorkRoleExemptions {
     /// `GET /finance/taxCodes/{parentId}/workRoleExemptions`
     /// (`getFinanceTaxCodesByParentIdWorkRoleExemptions`): Get List of WorkRoleExemption.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::WorkRoleExemption>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::WorkRoleExemption> {
         rt::list(
-            &self.0,
-            "getFinanceTaxCodesByParentIdWorkRoleExemptions",
-            "/finance/taxCodes/{parentId}/workRoleExemptions",
-            query,
-        )
-    }
-
-    /// `GET /finance/taxCodes/{parentId}/workRoleExemptions`
-    /// (`getFinanceTaxCodesByParentIdWorkRoleExemptions`): Get List of WorkRoleExemption.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::WorkRoleExemption> {
-        rt::stream(
-            &self.0,
-            "getFinanceTaxCodesByParentIdWorkRoleExemptions",
-            "/finance/taxCodes/{parentId}/workRoleExemptions",
-            query,
-        )
-    }
-
-    /// `GET /finance/taxCodes/{parentId}/workRoleExemptions`
-    /// (`getFinanceTaxCodesByParentIdWorkRoleExemptions`): Get List of WorkRoleExemption.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::WorkRoleExemption>> {
-        rt::pages(
             &self.0,
             "getFinanceTaxCodesByParentIdWorkRoleExemptions",
             "/finance/taxCodes/{parentId}/workRoleExemptions",
@@ -10494,7 +8573,7 @@ impl FinanceTaxCodesByIdWorkRoleExemptions {
     /// (`getFinanceTaxCodesByParentIdWorkRoleExemptionsCount`): Get Count of WorkRoleExemption.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceTaxCodesByParentIdWorkRoleExemptionsCount",
@@ -10507,10 +8586,11 @@ impl FinanceTaxCodesByIdWorkRoleExemptions {
     /// (`postFinanceTaxCodesByParentIdWorkRoleExemptions`): Post WorkRoleExemption.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::WorkRoleExemption) -> rt::ApiFuture<m::WorkRoleExemption> {
+    pub fn create(&self, body: &m::WorkRoleExemption) -> rt::Call<m::WorkRoleExemption> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceTaxCodesByParentIdWorkRoleExemptions",
             "/finance/taxCodes/{parentId}/workRoleExemptions",
             Some(body),
@@ -10519,8 +8599,8 @@ impl FinanceTaxCodesByIdWorkRoleExemptions {
     }
 
     /// One record: `/finance/taxCodes/{id}/workRoleExemptions/{id}`.
-    pub fn id(&self, id: i32) -> FinanceTaxCodesByIdWorkRoleExemptionsById {
-        FinanceTaxCodesByIdWorkRoleExemptionsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> TaxCodesByIdWorkRoleExemptionsById {
+        TaxCodesByIdWorkRoleExemptionsById(self.0.push(id.to_string()))
     }
 }
 
@@ -10528,15 +8608,16 @@ impl FinanceTaxCodesByIdWorkRoleExemptions {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceTaxCodesByIdWorkRoleExemptionsById(rt::Node);
+pub struct TaxCodesByIdWorkRoleExemptionsById(rt::Node);
 
-impl FinanceTaxCodesByIdWorkRoleExemptionsById {
+impl TaxCodesByIdWorkRoleExemptionsById {
     /// `GET /finance/taxCodes/{parentId}/workRoleExemptions/{id}`
     /// (`getFinanceTaxCodesByParentIdWorkRoleExemptionsById`): Get WorkRoleExemption.
-    pub fn get(&self) -> rt::ApiFuture<m::WorkRoleExemption> {
+    pub fn get(&self) -> rt::Call<m::WorkRoleExemption> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceTaxCodesByParentIdWorkRoleExemptionsById",
             "/finance/taxCodes/{parentId}/workRoleExemptions/{id}",
             rt::NO_BODY,
@@ -10548,7 +8629,7 @@ impl FinanceTaxCodesByIdWorkRoleExemptionsById {
     /// (`getFinanceTaxCodesByParentIdWorkRoleExemptionsById`): Get WorkRoleExemption.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::WorkRoleExemption>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::WorkRoleExemption>> {
         rt::get_opt(
             &self.0,
             "getFinanceTaxCodesByParentIdWorkRoleExemptionsById",
@@ -10561,10 +8642,11 @@ impl FinanceTaxCodesByIdWorkRoleExemptionsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::WorkRoleExemption) -> rt::ApiFuture<m::WorkRoleExemption> {
+    pub fn update(&self, body: &m::WorkRoleExemption) -> rt::Call<m::WorkRoleExemption> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceTaxCodesByParentIdWorkRoleExemptionsById",
             "/finance/taxCodes/{parentId}/workRoleExemptions/{id}",
             Some(body),
@@ -10577,9 +8659,10 @@ impl FinanceTaxCodesByIdWorkRoleExemptionsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::WorkRoleExemption> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::WorkRoleExemption> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceTaxCodesByParentIdWorkRoleExemptionsById",
             "/finance/taxCodes/{parentId}/workRoleExemptions/{id}",
             patch,
@@ -10589,10 +8672,11 @@ impl FinanceTaxCodesByIdWorkRoleExemptionsById {
 
     /// `DELETE /finance/taxCodes/{parentId}/workRoleExemptions/{id}`
     /// (`deleteFinanceTaxCodesByParentIdWorkRoleExemptionsById`): Delete WorkRoleExemption.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceTaxCodesByParentIdWorkRoleExemptionsById",
             "/finance/taxCodes/{parentId}/workRoleExemptions/{id}",
             rt::NO_BODY,
@@ -10603,8 +8687,8 @@ impl FinanceTaxCodesByIdWorkRoleExemptionsById {
     /// `/finance/taxCodes/{id}/workRoleExemptions/{id}/taxableWorkRoleLevels`.
     pub fn taxable_work_role_levels(
         &self,
-    ) -> FinanceTaxCodesByIdWorkRoleExemptionsByIdTaxableWorkRoleLevels {
-        FinanceTaxCodesByIdWorkRoleExemptionsByIdTaxableWorkRoleLevels(self.0.clone())
+    ) -> TaxCodesByIdWorkRoleExemptionsByIdTaxableWorkRoleLevels {
+        TaxCodesByIdWorkRoleExemptionsByIdTaxableWorkRoleLevels(self.0.clone())
     }
 }
 
@@ -10612,44 +8696,17 @@ impl FinanceTaxCodesByIdWorkRoleExemptionsById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceTaxCodesByIdWorkRoleExemptionsByIdTaxableWorkRoleLevels(rt::Node);
+pub struct TaxCodesByIdWorkRoleExemptionsByIdTaxableWorkRoleLevels(rt::Node);
 
-impl FinanceTaxCodesByIdWorkRoleExemptionsByIdTaxableWorkRoleLevels {
+impl TaxCodesByIdWorkRoleExemptionsByIdTaxableWorkRoleLevels {
     /// `GET /finance/taxCodes/{grandparentId}/workRoleExemptions/{parentId}/taxableWorkRoleLevels`
     /// (`getFinanceTaxCodesByGrandparentIdWorkRoleExemptionsByParentIdTaxableWorkRoleLevels`): Get
     /// List of TaxableWorkRoleLevel.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::TaxableWorkRoleLevel>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::TaxableWorkRoleLevel> {
         rt::list(
-            &self.0,
-            "getFinanceTaxCodesByGrandparentIdWorkRoleExemptionsByParentIdTaxableWorkRoleLevels",
-            "/finance/taxCodes/{grandparentId}/workRoleExemptions/{parentId}/taxableWorkRoleLevels",
-            query,
-        )
-    }
-
-    /// `GET /finance/taxCodes/{grandparentId}/workRoleExemptions/{parentId}/taxableWorkRoleLevels`
-    /// (`getFinanceTaxCodesByGrandparentIdWorkRoleExemptionsByParentIdTaxableWorkRoleLevels`): Get
-    /// List of TaxableWorkRoleLevel.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::TaxableWorkRoleLevel> {
-        rt::stream(
-            &self.0,
-            "getFinanceTaxCodesByGrandparentIdWorkRoleExemptionsByParentIdTaxableWorkRoleLevels",
-            "/finance/taxCodes/{grandparentId}/workRoleExemptions/{parentId}/taxableWorkRoleLevels",
-            query,
-        )
-    }
-
-    /// `GET /finance/taxCodes/{grandparentId}/workRoleExemptions/{parentId}/taxableWorkRoleLevels`
-    /// (`getFinanceTaxCodesByGrandparentIdWorkRoleExemptionsByParentIdTaxableWorkRoleLevels`): Get
-    /// List of TaxableWorkRoleLevel.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::TaxableWorkRoleLevel>> {
-        rt::pages(
             &self.0,
             "getFinanceTaxCodesByGrandparentIdWorkRoleExemptionsByParentIdTaxableWorkRoleLevels",
             "/finance/taxCodes/{grandparentId}/workRoleExemptions/{parentId}/taxableWorkRoleLevels",
@@ -10663,7 +8720,7 @@ impl FinanceTaxCodesByIdWorkRoleExemptionsByIdTaxableWorkRoleLevels {
     /// Get Count of TaxableWorkRoleLevel.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceTaxCodesByGrandparentIdWorkRoleExemptionsByParentIdTaxableWorkRoleLevelsCount",
@@ -10677,10 +8734,11 @@ impl FinanceTaxCodesByIdWorkRoleExemptionsByIdTaxableWorkRoleLevels {
     /// Post TaxableWorkRoleLevel.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::TaxableWorkRoleLevel) -> rt::ApiFuture<m::TaxableWorkRoleLevel> {
+    pub fn create(&self, body: &m::TaxableWorkRoleLevel) -> rt::Call<m::TaxableWorkRoleLevel> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postFinanceTaxCodesByGrandparentIdWorkRoleExemptionsByParentIdTaxableWorkRoleLevels",
             "/finance/taxCodes/{grandparentId}/workRoleExemptions/{parentId}/taxableWorkRoleLevels",
             Some(body),
@@ -10689,13 +8747,8 @@ impl FinanceTaxCodesByIdWorkRoleExemptionsByIdTaxableWorkRoleLevels {
     }
 
     /// One record: `/finance/taxCodes/{id}/workRoleExemptions/{id}/taxableWorkRoleLevels/{id}`.
-    pub fn id(
-        &self,
-        id: i32,
-    ) -> FinanceTaxCodesByIdWorkRoleExemptionsByIdTaxableWorkRoleLevelsById {
-        FinanceTaxCodesByIdWorkRoleExemptionsByIdTaxableWorkRoleLevelsById(
-            self.0.push(id.to_string()),
-        )
+    pub fn id(&self, id: i32) -> TaxCodesByIdWorkRoleExemptionsByIdTaxableWorkRoleLevelsById {
+        TaxCodesByIdWorkRoleExemptionsByIdTaxableWorkRoleLevelsById(self.0.push(id.to_string()))
     }
 }
 
@@ -10704,17 +8757,18 @@ impl FinanceTaxCodesByIdWorkRoleExemptionsByIdTaxableWorkRoleLevels {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceTaxCodesByIdWorkRoleExemptionsByIdTaxableWorkRoleLevelsById(rt::Node);
+pub struct TaxCodesByIdWorkRoleExemptionsByIdTaxableWorkRoleLevelsById(rt::Node);
 
-impl FinanceTaxCodesByIdWorkRoleExemptionsByIdTaxableWorkRoleLevelsById {
+impl TaxCodesByIdWorkRoleExemptionsByIdTaxableWorkRoleLevelsById {
     /// `GET
     /// /finance/taxCodes/{grandparentId}/workRoleExemptions/{parentId}/taxableWorkRoleLevels/{id}`
     /// (`getFinanceTaxCodesByGrandparentIdWorkRoleExemptionsByParentIdTaxableWorkRoleLevelsById`):
     /// Get TaxableWorkRoleLevel.
-    pub fn get(&self) -> rt::ApiFuture<m::TaxableWorkRoleLevel> {
+    pub fn get(&self) -> rt::Call<m::TaxableWorkRoleLevel> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceTaxCodesByGrandparentIdWorkRoleExemptionsByParentIdTaxableWorkRoleLevelsById",
             "/finance/taxCodes/{grandparentId}/workRoleExemptions/{parentId}/taxableWorkRoleLevels/{id}",
             rt::NO_BODY,
@@ -10728,7 +8782,7 @@ impl FinanceTaxCodesByIdWorkRoleExemptionsByIdTaxableWorkRoleLevelsById {
     /// Get TaxableWorkRoleLevel.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::TaxableWorkRoleLevel>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::TaxableWorkRoleLevel>> {
         rt::get_opt(
             &self.0,
             "getFinanceTaxCodesByGrandparentIdWorkRoleExemptionsByParentIdTaxableWorkRoleLevelsById",
@@ -10743,10 +8797,11 @@ impl FinanceTaxCodesByIdWorkRoleExemptionsByIdTaxableWorkRoleLevelsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::TaxableWorkRoleLevel) -> rt::ApiFuture<m::TaxableWorkRoleLevel> {
+    pub fn update(&self, body: &m::TaxableWorkRoleLevel) -> rt::Call<m::TaxableWorkRoleLevel> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceTaxCodesByGrandparentIdWorkRoleExemptionsByParentIdTaxableWorkRoleLevelsById",
             "/finance/taxCodes/{grandparentId}/workRoleExemptions/{parentId}/taxableWorkRoleLevels/{id}",
             Some(body),
@@ -10761,9 +8816,10 @@ impl FinanceTaxCodesByIdWorkRoleExemptionsByIdTaxableWorkRoleLevelsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::TaxableWorkRoleLevel> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::TaxableWorkRoleLevel> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceTaxCodesByGrandparentIdWorkRoleExemptionsByParentIdTaxableWorkRoleLevelsById",
             "/finance/taxCodes/{grandparentId}/workRoleExemptions/{parentId}/taxableWorkRoleLevels/{id}",
             patch,
@@ -10775,10 +8831,11 @@ impl FinanceTaxCodesByIdWorkRoleExemptionsByIdTaxableWorkRoleLevelsById {
     /// /finance/taxCodes/{grandparentId}/workRoleExemptions/{parentId}/taxableWorkRoleLevels/{id}`
     /// (`deleteFinanceTaxCodesByGrandparentIdWorkRoleExemptionsByParentIdTaxableWorkRoleLevelsById`):
     /// Delete TaxableWorkRoleLevel.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteFinanceTaxCodesByGrandparentIdWorkRoleExemptionsByParentIdTaxableWorkRoleLevelsById",
             "/finance/taxCodes/{grandparentId}/workRoleExemptions/{parentId}/taxableWorkRoleLevels/{id}",
             rt::NO_BODY,
@@ -10791,38 +8848,15 @@ impl FinanceTaxCodesByIdWorkRoleExemptionsByIdTaxableWorkRoleLevelsById {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceTaxCodesInfo(rt::Node);
+pub struct TaxCodesInfo(rt::Node);
 
-impl FinanceTaxCodesInfo {
+impl TaxCodesInfo {
     /// `GET /finance/taxCodes/info` (`getFinanceTaxCodesInfo`): Get List of TaxCodeInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::TaxCodeInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::TaxCodeInfo> {
         rt::list(
-            &self.0,
-            "getFinanceTaxCodesInfo",
-            "/finance/taxCodes/info",
-            query,
-        )
-    }
-
-    /// `GET /finance/taxCodes/info` (`getFinanceTaxCodesInfo`): Get List of TaxCodeInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::TaxCodeInfo> {
-        rt::stream(
-            &self.0,
-            "getFinanceTaxCodesInfo",
-            "/finance/taxCodes/info",
-            query,
-        )
-    }
-
-    /// `GET /finance/taxCodes/info` (`getFinanceTaxCodesInfo`): Get List of TaxCodeInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::TaxCodeInfo>> {
-        rt::pages(
             &self.0,
             "getFinanceTaxCodesInfo",
             "/finance/taxCodes/info",
@@ -10834,7 +8868,7 @@ impl FinanceTaxCodesInfo {
     /// TaxCodeInfos.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceTaxCodesInfoCount",
@@ -10848,38 +8882,15 @@ impl FinanceTaxCodesInfo {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceTaxIntegrations(rt::Node);
+pub struct TaxIntegrations(rt::Node);
 
-impl FinanceTaxIntegrations {
+impl TaxIntegrations {
     /// `GET /finance/taxIntegrations` (`getFinanceTaxIntegrations`): Get List of TaxIntegration.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::TaxIntegration>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::TaxIntegration> {
         rt::list(
-            &self.0,
-            "getFinanceTaxIntegrations",
-            "/finance/taxIntegrations",
-            query,
-        )
-    }
-
-    /// `GET /finance/taxIntegrations` (`getFinanceTaxIntegrations`): Get List of TaxIntegration.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::TaxIntegration> {
-        rt::stream(
-            &self.0,
-            "getFinanceTaxIntegrations",
-            "/finance/taxIntegrations",
-            query,
-        )
-    }
-
-    /// `GET /finance/taxIntegrations` (`getFinanceTaxIntegrations`): Get List of TaxIntegration.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::TaxIntegration>> {
-        rt::pages(
             &self.0,
             "getFinanceTaxIntegrations",
             "/finance/taxIntegrations",
@@ -10891,7 +8902,7 @@ impl FinanceTaxIntegrations {
     /// TaxIntegration.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getFinanceTaxIntegrationsCount",
@@ -10901,8 +8912,8 @@ impl FinanceTaxIntegrations {
     }
 
     /// One record: `/finance/taxIntegrations/{id}`.
-    pub fn id(&self, id: i32) -> FinanceTaxIntegrationsById {
-        FinanceTaxIntegrationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> TaxIntegrationsById {
+        TaxIntegrationsById(self.0.push(id.to_string()))
     }
 }
 
@@ -10910,14 +8921,15 @@ impl FinanceTaxIntegrations {
 ///
 /// Available with the `finance` feature.
 #[derive(Clone, Debug)]
-pub struct FinanceTaxIntegrationsById(rt::Node);
+pub struct TaxIntegrationsById(rt::Node);
 
-impl FinanceTaxIntegrationsById {
+impl TaxIntegrationsById {
     /// `GET /finance/taxIntegrations/{id}` (`getFinanceTaxIntegrationsById`): Get TaxIntegration.
-    pub fn get(&self) -> rt::ApiFuture<m::TaxIntegration> {
+    pub fn get(&self) -> rt::Call<m::TaxIntegration> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getFinanceTaxIntegrationsById",
             "/finance/taxIntegrations/{id}",
             rt::NO_BODY,
@@ -10928,7 +8940,7 @@ impl FinanceTaxIntegrationsById {
     /// `GET /finance/taxIntegrations/{id}` (`getFinanceTaxIntegrationsById`): Get TaxIntegration.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::TaxIntegration>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::TaxIntegration>> {
         rt::get_opt(
             &self.0,
             "getFinanceTaxIntegrationsById",
@@ -10940,10 +8952,11 @@ impl FinanceTaxIntegrationsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::TaxIntegration) -> rt::ApiFuture<m::TaxIntegration> {
+    pub fn update(&self, body: &m::TaxIntegration) -> rt::Call<m::TaxIntegration> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putFinanceTaxIntegrationsById",
             "/finance/taxIntegrations/{id}",
             Some(body),
@@ -10956,9 +8969,10 @@ impl FinanceTaxIntegrationsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::TaxIntegration> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::TaxIntegration> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchFinanceTaxIntegrationsById",
             "/finance/taxIntegrations/{id}",
             patch,

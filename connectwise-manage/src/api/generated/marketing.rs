@@ -10,8 +10,8 @@ impl crate::Client {
     /// Handle for the paths under `/marketing` (the `marketing` area).
     ///
     /// Available with the `marketing` feature.
-    pub fn marketing(&self) -> MarketingArea {
-        MarketingArea(rt::Node::root(self))
+    pub fn marketing(&self) -> Area {
+        Area(rt::Node::root(self))
     }
 }
 
@@ -19,17 +19,17 @@ impl crate::Client {
 ///
 /// Available with the `marketing` feature.
 #[derive(Clone, Debug)]
-pub struct MarketingArea(rt::Node);
+pub struct Area(rt::Node);
 
-impl MarketingArea {
+impl Area {
     /// `/marketing/campaigns`.
-    pub fn campaigns(&self) -> MarketingCampaigns {
-        MarketingCampaigns(self.0.clone())
+    pub fn campaigns(&self) -> Campaigns {
+        Campaigns(self.0.clone())
     }
 
     /// `/marketing/groups`.
-    pub fn groups(&self) -> MarketingGroups {
-        MarketingGroups(self.0.clone())
+    pub fn groups(&self) -> Groups {
+        Groups(self.0.clone())
     }
 }
 
@@ -37,38 +37,15 @@ impl MarketingArea {
 ///
 /// Available with the `marketing` feature.
 #[derive(Clone, Debug)]
-pub struct MarketingCampaigns(rt::Node);
+pub struct Campaigns(rt::Node);
 
-impl MarketingCampaigns {
+impl Campaigns {
     /// `GET /marketing/campaigns` (`getMarketingCampaigns`): Get List of Campaign.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Campaign>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Campaign> {
         rt::list(
-            &self.0,
-            "getMarketingCampaigns",
-            "/marketing/campaigns",
-            query,
-        )
-    }
-
-    /// `GET /marketing/campaigns` (`getMarketingCampaigns`): Get List of Campaign.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Campaign> {
-        rt::stream(
-            &self.0,
-            "getMarketingCampaigns",
-            "/marketing/campaigns",
-            query,
-        )
-    }
-
-    /// `GET /marketing/campaigns` (`getMarketingCampaigns`): Get List of Campaign.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Campaign>> {
-        rt::pages(
             &self.0,
             "getMarketingCampaigns",
             "/marketing/campaigns",
@@ -79,7 +56,7 @@ impl MarketingCampaigns {
     /// `GET /marketing/campaigns/count` (`getMarketingCampaignsCount`): Get Count of Campaign.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getMarketingCampaignsCount",
@@ -91,10 +68,11 @@ impl MarketingCampaigns {
     /// `POST /marketing/campaigns` (`postMarketingCampaigns`): Post Campaign.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::Campaign) -> rt::ApiFuture<m::Campaign> {
+    pub fn create(&self, body: &m::Campaign) -> rt::Call<m::Campaign> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postMarketingCampaigns",
             "/marketing/campaigns",
             Some(body),
@@ -103,23 +81,23 @@ impl MarketingCampaigns {
     }
 
     /// One record: `/marketing/campaigns/{id}`.
-    pub fn id(&self, id: i32) -> MarketingCampaignsById {
-        MarketingCampaignsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CampaignsById {
+        CampaignsById(self.0.push(id.to_string()))
     }
 
     /// `/marketing/campaigns/statuses`.
-    pub fn statuses(&self) -> MarketingCampaignsStatuses {
-        MarketingCampaignsStatuses(self.0.clone())
+    pub fn statuses(&self) -> CampaignsStatuses {
+        CampaignsStatuses(self.0.clone())
     }
 
     /// `/marketing/campaigns/subTypes`.
-    pub fn sub_types(&self) -> MarketingCampaignsSubTypes {
-        MarketingCampaignsSubTypes(self.0.clone())
+    pub fn sub_types(&self) -> CampaignsSubTypes {
+        CampaignsSubTypes(self.0.clone())
     }
 
     /// `/marketing/campaigns/types`.
-    pub fn types(&self) -> MarketingCampaignsTypes {
-        MarketingCampaignsTypes(self.0.clone())
+    pub fn types(&self) -> CampaignsTypes {
+        CampaignsTypes(self.0.clone())
     }
 }
 
@@ -127,14 +105,15 @@ impl MarketingCampaigns {
 ///
 /// Available with the `marketing` feature.
 #[derive(Clone, Debug)]
-pub struct MarketingCampaignsById(rt::Node);
+pub struct CampaignsById(rt::Node);
 
-impl MarketingCampaignsById {
+impl CampaignsById {
     /// `GET /marketing/campaigns/{id}` (`getMarketingCampaignsById`): Get Campaign.
-    pub fn get(&self) -> rt::ApiFuture<m::Campaign> {
+    pub fn get(&self) -> rt::Call<m::Campaign> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getMarketingCampaignsById",
             "/marketing/campaigns/{id}",
             rt::NO_BODY,
@@ -145,7 +124,7 @@ impl MarketingCampaignsById {
     /// `GET /marketing/campaigns/{id}` (`getMarketingCampaignsById`): Get Campaign.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Campaign>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Campaign>> {
         rt::get_opt(
             &self.0,
             "getMarketingCampaignsById",
@@ -157,10 +136,11 @@ impl MarketingCampaignsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::Campaign) -> rt::ApiFuture<m::Campaign> {
+    pub fn update(&self, body: &m::Campaign) -> rt::Call<m::Campaign> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putMarketingCampaignsById",
             "/marketing/campaigns/{id}",
             Some(body),
@@ -172,9 +152,10 @@ impl MarketingCampaignsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Campaign> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Campaign> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchMarketingCampaignsById",
             "/marketing/campaigns/{id}",
             patch,
@@ -183,10 +164,11 @@ impl MarketingCampaignsById {
     }
 
     /// `DELETE /marketing/campaigns/{id}` (`deleteMarketingCampaignsById`): Delete Campaign.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteMarketingCampaignsById",
             "/marketing/campaigns/{id}",
             rt::NO_BODY,
@@ -195,33 +177,33 @@ impl MarketingCampaignsById {
     }
 
     /// `/marketing/campaigns/{id}/activities`.
-    pub fn activities(&self) -> MarketingCampaignsByIdActivities {
-        MarketingCampaignsByIdActivities(self.0.clone())
+    pub fn activities(&self) -> CampaignsByIdActivities {
+        CampaignsByIdActivities(self.0.clone())
     }
 
     /// `/marketing/campaigns/{id}/audits`.
-    pub fn audits(&self) -> MarketingCampaignsByIdAudits {
-        MarketingCampaignsByIdAudits(self.0.clone())
+    pub fn audits(&self) -> CampaignsByIdAudits {
+        CampaignsByIdAudits(self.0.clone())
     }
 
     /// `/marketing/campaigns/{id}/emailsOpened`.
-    pub fn emails_opened(&self) -> MarketingCampaignsByIdEmailsOpened {
-        MarketingCampaignsByIdEmailsOpened(self.0.clone())
+    pub fn emails_opened(&self) -> CampaignsByIdEmailsOpened {
+        CampaignsByIdEmailsOpened(self.0.clone())
     }
 
     /// `/marketing/campaigns/{id}/formsSubmitted`.
-    pub fn forms_submitted(&self) -> MarketingCampaignsByIdFormsSubmitted {
-        MarketingCampaignsByIdFormsSubmitted(self.0.clone())
+    pub fn forms_submitted(&self) -> CampaignsByIdFormsSubmitted {
+        CampaignsByIdFormsSubmitted(self.0.clone())
     }
 
     /// `/marketing/campaigns/{id}/linksClicked`.
-    pub fn links_clicked(&self) -> MarketingCampaignsByIdLinksClicked {
-        MarketingCampaignsByIdLinksClicked(self.0.clone())
+    pub fn links_clicked(&self) -> CampaignsByIdLinksClicked {
+        CampaignsByIdLinksClicked(self.0.clone())
     }
 
     /// `/marketing/campaigns/{id}/opportunities`.
-    pub fn opportunities(&self) -> MarketingCampaignsByIdOpportunities {
-        MarketingCampaignsByIdOpportunities(self.0.clone())
+    pub fn opportunities(&self) -> CampaignsByIdOpportunities {
+        CampaignsByIdOpportunities(self.0.clone())
     }
 }
 
@@ -229,41 +211,16 @@ impl MarketingCampaignsById {
 ///
 /// Available with the `marketing` feature.
 #[derive(Clone, Debug)]
-pub struct MarketingCampaignsByIdActivities(rt::Node);
+pub struct CampaignsByIdActivities(rt::Node);
 
-impl MarketingCampaignsByIdActivities {
+impl CampaignsByIdActivities {
     /// `GET /marketing/campaigns/{id}/activities` (`getMarketingCampaignsByIdActivities`): Get List
     /// of ActivityReference.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ActivityReference>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ActivityReference> {
         rt::list(
-            &self.0,
-            "getMarketingCampaignsByIdActivities",
-            "/marketing/campaigns/{id}/activities",
-            query,
-        )
-    }
-
-    /// `GET /marketing/campaigns/{id}/activities` (`getMarketingCampaignsByIdActivities`): Get List
-    /// of ActivityReference.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ActivityReference> {
-        rt::stream(
-            &self.0,
-            "getMarketingCampaignsByIdActivities",
-            "/marketing/campaigns/{id}/activities",
-            query,
-        )
-    }
-
-    /// `GET /marketing/campaigns/{id}/activities` (`getMarketingCampaignsByIdActivities`): Get List
-    /// of ActivityReference.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ActivityReference>> {
-        rt::pages(
             &self.0,
             "getMarketingCampaignsByIdActivities",
             "/marketing/campaigns/{id}/activities",
@@ -275,7 +232,7 @@ impl MarketingCampaignsByIdActivities {
     /// (`getMarketingCampaignsByIdActivitiesCount`): Get Count of ActivityReference.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getMarketingCampaignsByIdActivitiesCount",
@@ -289,41 +246,16 @@ impl MarketingCampaignsByIdActivities {
 ///
 /// Available with the `marketing` feature.
 #[derive(Clone, Debug)]
-pub struct MarketingCampaignsByIdAudits(rt::Node);
+pub struct CampaignsByIdAudits(rt::Node);
 
-impl MarketingCampaignsByIdAudits {
+impl CampaignsByIdAudits {
     /// `GET /marketing/campaigns/{parentId}/audits` (`getMarketingCampaignsByParentIdAudits`): Get
     /// List of CampaignAudit.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::CampaignAudit>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CampaignAudit> {
         rt::list(
-            &self.0,
-            "getMarketingCampaignsByParentIdAudits",
-            "/marketing/campaigns/{parentId}/audits",
-            query,
-        )
-    }
-
-    /// `GET /marketing/campaigns/{parentId}/audits` (`getMarketingCampaignsByParentIdAudits`): Get
-    /// List of CampaignAudit.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CampaignAudit> {
-        rt::stream(
-            &self.0,
-            "getMarketingCampaignsByParentIdAudits",
-            "/marketing/campaigns/{parentId}/audits",
-            query,
-        )
-    }
-
-    /// `GET /marketing/campaigns/{parentId}/audits` (`getMarketingCampaignsByParentIdAudits`): Get
-    /// List of CampaignAudit.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::CampaignAudit>> {
-        rt::pages(
             &self.0,
             "getMarketingCampaignsByParentIdAudits",
             "/marketing/campaigns/{parentId}/audits",
@@ -335,7 +267,7 @@ impl MarketingCampaignsByIdAudits {
     /// (`getMarketingCampaignsByParentIdAuditsCount`): Get Count of CampaignAudit.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getMarketingCampaignsByParentIdAuditsCount",
@@ -348,10 +280,11 @@ impl MarketingCampaignsByIdAudits {
     /// Post CampaignAudit.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::CampaignAudit) -> rt::ApiFuture<m::CampaignAudit> {
+    pub fn create(&self, body: &m::CampaignAudit) -> rt::Call<m::CampaignAudit> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postMarketingCampaignsByParentIdAudits",
             "/marketing/campaigns/{parentId}/audits",
             Some(body),
@@ -360,8 +293,8 @@ impl MarketingCampaignsByIdAudits {
     }
 
     /// One record: `/marketing/campaigns/{id}/audits/{id}`.
-    pub fn id(&self, id: i32) -> MarketingCampaignsByIdAuditsById {
-        MarketingCampaignsByIdAuditsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CampaignsByIdAuditsById {
+        CampaignsByIdAuditsById(self.0.push(id.to_string()))
     }
 }
 
@@ -369,15 +302,16 @@ impl MarketingCampaignsByIdAudits {
 ///
 /// Available with the `marketing` feature.
 #[derive(Clone, Debug)]
-pub struct MarketingCampaignsByIdAuditsById(rt::Node);
+pub struct CampaignsByIdAuditsById(rt::Node);
 
-impl MarketingCampaignsByIdAuditsById {
+impl CampaignsByIdAuditsById {
     /// `GET /marketing/campaigns/{parentId}/audits/{id}`
     /// (`getMarketingCampaignsByParentIdAuditsById`): Get CampaignAudit.
-    pub fn get(&self) -> rt::ApiFuture<m::CampaignAudit> {
+    pub fn get(&self) -> rt::Call<m::CampaignAudit> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getMarketingCampaignsByParentIdAuditsById",
             "/marketing/campaigns/{parentId}/audits/{id}",
             rt::NO_BODY,
@@ -389,7 +323,7 @@ impl MarketingCampaignsByIdAuditsById {
     /// (`getMarketingCampaignsByParentIdAuditsById`): Get CampaignAudit.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::CampaignAudit>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::CampaignAudit>> {
         rt::get_opt(
             &self.0,
             "getMarketingCampaignsByParentIdAuditsById",
@@ -402,10 +336,11 @@ impl MarketingCampaignsByIdAuditsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::CampaignAudit) -> rt::ApiFuture<m::CampaignAudit> {
+    pub fn update(&self, body: &m::CampaignAudit) -> rt::Call<m::CampaignAudit> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putMarketingCampaignsByParentIdAuditsById",
             "/marketing/campaigns/{parentId}/audits/{id}",
             Some(body),
@@ -418,9 +353,10 @@ impl MarketingCampaignsByIdAuditsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::CampaignAudit> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::CampaignAudit> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchMarketingCampaignsByParentIdAuditsById",
             "/marketing/campaigns/{parentId}/audits/{id}",
             patch,
@@ -430,10 +366,11 @@ impl MarketingCampaignsByIdAuditsById {
 
     /// `DELETE /marketing/campaigns/{parentId}/audits/{id}`
     /// (`deleteMarketingCampaignsByParentIdAuditsById`): Delete CampaignAudit.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteMarketingCampaignsByParentIdAuditsById",
             "/marketing/campaigns/{parentId}/audits/{id}",
             rt::NO_BODY,
@@ -446,41 +383,16 @@ impl MarketingCampaignsByIdAuditsById {
 ///
 /// Available with the `marketing` feature.
 #[derive(Clone, Debug)]
-pub struct MarketingCampaignsByIdEmailsOpened(rt::Node);
+pub struct CampaignsByIdEmailsOpened(rt::Node);
 
-impl MarketingCampaignsByIdEmailsOpened {
+impl CampaignsByIdEmailsOpened {
     /// `GET /marketing/campaigns/{parentId}/emailsOpened`
     /// (`getMarketingCampaignsByParentIdEmailsOpened`): Get List of EmailOpened.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::EmailOpened>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::EmailOpened> {
         rt::list(
-            &self.0,
-            "getMarketingCampaignsByParentIdEmailsOpened",
-            "/marketing/campaigns/{parentId}/emailsOpened",
-            query,
-        )
-    }
-
-    /// `GET /marketing/campaigns/{parentId}/emailsOpened`
-    /// (`getMarketingCampaignsByParentIdEmailsOpened`): Get List of EmailOpened.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::EmailOpened> {
-        rt::stream(
-            &self.0,
-            "getMarketingCampaignsByParentIdEmailsOpened",
-            "/marketing/campaigns/{parentId}/emailsOpened",
-            query,
-        )
-    }
-
-    /// `GET /marketing/campaigns/{parentId}/emailsOpened`
-    /// (`getMarketingCampaignsByParentIdEmailsOpened`): Get List of EmailOpened.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::EmailOpened>> {
-        rt::pages(
             &self.0,
             "getMarketingCampaignsByParentIdEmailsOpened",
             "/marketing/campaigns/{parentId}/emailsOpened",
@@ -492,7 +404,7 @@ impl MarketingCampaignsByIdEmailsOpened {
     /// (`getMarketingCampaignsByParentIdEmailsOpenedCount`): Get Count of EmailOpened.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getMarketingCampaignsByParentIdEmailsOpenedCount",
@@ -505,10 +417,11 @@ impl MarketingCampaignsByIdEmailsOpened {
     /// (`postMarketingCampaignsByParentIdEmailsOpened`): Post EmailOpened.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::EmailOpened) -> rt::ApiFuture<m::EmailOpened> {
+    pub fn create(&self, body: &m::EmailOpened) -> rt::Call<m::EmailOpened> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postMarketingCampaignsByParentIdEmailsOpened",
             "/marketing/campaigns/{parentId}/emailsOpened",
             Some(body),
@@ -517,8 +430,8 @@ impl MarketingCampaignsByIdEmailsOpened {
     }
 
     /// One record: `/marketing/campaigns/{id}/emailsOpened/{id}`.
-    pub fn id(&self, id: i32) -> MarketingCampaignsByIdEmailsOpenedById {
-        MarketingCampaignsByIdEmailsOpenedById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CampaignsByIdEmailsOpenedById {
+        CampaignsByIdEmailsOpenedById(self.0.push(id.to_string()))
     }
 }
 
@@ -526,15 +439,16 @@ impl MarketingCampaignsByIdEmailsOpened {
 ///
 /// Available with the `marketing` feature.
 #[derive(Clone, Debug)]
-pub struct MarketingCampaignsByIdEmailsOpenedById(rt::Node);
+pub struct CampaignsByIdEmailsOpenedById(rt::Node);
 
-impl MarketingCampaignsByIdEmailsOpenedById {
+impl CampaignsByIdEmailsOpenedById {
     /// `GET /marketing/campaigns/{parentId}/emailsOpened/{id}`
     /// (`getMarketingCampaignsByParentIdEmailsOpenedById`): Get EmailOpened.
-    pub fn get(&self) -> rt::ApiFuture<m::EmailOpened> {
+    pub fn get(&self) -> rt::Call<m::EmailOpened> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getMarketingCampaignsByParentIdEmailsOpenedById",
             "/marketing/campaigns/{parentId}/emailsOpened/{id}",
             rt::NO_BODY,
@@ -546,7 +460,7 @@ impl MarketingCampaignsByIdEmailsOpenedById {
     /// (`getMarketingCampaignsByParentIdEmailsOpenedById`): Get EmailOpened.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::EmailOpened>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::EmailOpened>> {
         rt::get_opt(
             &self.0,
             "getMarketingCampaignsByParentIdEmailsOpenedById",
@@ -559,10 +473,11 @@ impl MarketingCampaignsByIdEmailsOpenedById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::EmailOpened) -> rt::ApiFuture<m::EmailOpened> {
+    pub fn update(&self, body: &m::EmailOpened) -> rt::Call<m::EmailOpened> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putMarketingCampaignsByParentIdEmailsOpenedById",
             "/marketing/campaigns/{parentId}/emailsOpened/{id}",
             Some(body),
@@ -575,9 +490,10 @@ impl MarketingCampaignsByIdEmailsOpenedById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::EmailOpened> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::EmailOpened> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchMarketingCampaignsByParentIdEmailsOpenedById",
             "/marketing/campaigns/{parentId}/emailsOpened/{id}",
             patch,
@@ -587,10 +503,11 @@ impl MarketingCampaignsByIdEmailsOpenedById {
 
     /// `DELETE /marketing/campaigns/{parentId}/emailsOpened/{id}`
     /// (`deleteMarketingCampaignsByParentIdEmailsOpenedById`): Delete EmailOpened.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteMarketingCampaignsByParentIdEmailsOpenedById",
             "/marketing/campaigns/{parentId}/emailsOpened/{id}",
             rt::NO_BODY,
@@ -603,41 +520,16 @@ impl MarketingCampaignsByIdEmailsOpenedById {
 ///
 /// Available with the `marketing` feature.
 #[derive(Clone, Debug)]
-pub struct MarketingCampaignsByIdFormsSubmitted(rt::Node);
+pub struct CampaignsByIdFormsSubmitted(rt::Node);
 
-impl MarketingCampaignsByIdFormsSubmitted {
+impl CampaignsByIdFormsSubmitted {
     /// `GET /marketing/campaigns/{parentId}/formsSubmitted`
     /// (`getMarketingCampaignsByParentIdFormsSubmitted`): Get List of FormSubmitted.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::FormSubmitted>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::FormSubmitted> {
         rt::list(
-            &self.0,
-            "getMarketingCampaignsByParentIdFormsSubmitted",
-            "/marketing/campaigns/{parentId}/formsSubmitted",
-            query,
-        )
-    }
-
-    /// `GET /marketing/campaigns/{parentId}/formsSubmitted`
-    /// (`getMarketingCampaignsByParentIdFormsSubmitted`): Get List of FormSubmitted.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::FormSubmitted> {
-        rt::stream(
-            &self.0,
-            "getMarketingCampaignsByParentIdFormsSubmitted",
-            "/marketing/campaigns/{parentId}/formsSubmitted",
-            query,
-        )
-    }
-
-    /// `GET /marketing/campaigns/{parentId}/formsSubmitted`
-    /// (`getMarketingCampaignsByParentIdFormsSubmitted`): Get List of FormSubmitted.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::FormSubmitted>> {
-        rt::pages(
             &self.0,
             "getMarketingCampaignsByParentIdFormsSubmitted",
             "/marketing/campaigns/{parentId}/formsSubmitted",
@@ -649,7 +541,7 @@ impl MarketingCampaignsByIdFormsSubmitted {
     /// (`getMarketingCampaignsByParentIdFormsSubmittedCount`): Get Count of FormSubmitted.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getMarketingCampaignsByParentIdFormsSubmittedCount",
@@ -662,10 +554,11 @@ impl MarketingCampaignsByIdFormsSubmitted {
     /// (`postMarketingCampaignsByParentIdFormsSubmitted`): Post FormSubmitted.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::FormSubmitted) -> rt::ApiFuture<m::FormSubmitted> {
+    pub fn create(&self, body: &m::FormSubmitted) -> rt::Call<m::FormSubmitted> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postMarketingCampaignsByParentIdFormsSubmitted",
             "/marketing/campaigns/{parentId}/formsSubmitted",
             Some(body),
@@ -674,8 +567,8 @@ impl MarketingCampaignsByIdFormsSubmitted {
     }
 
     /// One record: `/marketing/campaigns/{id}/formsSubmitted/{id}`.
-    pub fn id(&self, id: i32) -> MarketingCampaignsByIdFormsSubmittedById {
-        MarketingCampaignsByIdFormsSubmittedById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CampaignsByIdFormsSubmittedById {
+        CampaignsByIdFormsSubmittedById(self.0.push(id.to_string()))
     }
 }
 
@@ -683,15 +576,16 @@ impl MarketingCampaignsByIdFormsSubmitted {
 ///
 /// Available with the `marketing` feature.
 #[derive(Clone, Debug)]
-pub struct MarketingCampaignsByIdFormsSubmittedById(rt::Node);
+pub struct CampaignsByIdFormsSubmittedById(rt::Node);
 
-impl MarketingCampaignsByIdFormsSubmittedById {
+impl CampaignsByIdFormsSubmittedById {
     /// `GET /marketing/campaigns/{parentId}/formsSubmitted/{id}`
     /// (`getMarketingCampaignsByParentIdFormsSubmittedById`): Get FormSubmitted.
-    pub fn get(&self) -> rt::ApiFuture<m::FormSubmitted> {
+    pub fn get(&self) -> rt::Call<m::FormSubmitted> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getMarketingCampaignsByParentIdFormsSubmittedById",
             "/marketing/campaigns/{parentId}/formsSubmitted/{id}",
             rt::NO_BODY,
@@ -703,7 +597,7 @@ impl MarketingCampaignsByIdFormsSubmittedById {
     /// (`getMarketingCampaignsByParentIdFormsSubmittedById`): Get FormSubmitted.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::FormSubmitted>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::FormSubmitted>> {
         rt::get_opt(
             &self.0,
             "getMarketingCampaignsByParentIdFormsSubmittedById",
@@ -716,10 +610,11 @@ impl MarketingCampaignsByIdFormsSubmittedById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::FormSubmitted) -> rt::ApiFuture<m::FormSubmitted> {
+    pub fn update(&self, body: &m::FormSubmitted) -> rt::Call<m::FormSubmitted> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putMarketingCampaignsByParentIdFormsSubmittedById",
             "/marketing/campaigns/{parentId}/formsSubmitted/{id}",
             Some(body),
@@ -732,9 +627,10 @@ impl MarketingCampaignsByIdFormsSubmittedById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::FormSubmitted> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::FormSubmitted> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchMarketingCampaignsByParentIdFormsSubmittedById",
             "/marketing/campaigns/{parentId}/formsSubmitted/{id}",
             patch,
@@ -744,10 +640,11 @@ impl MarketingCampaignsByIdFormsSubmittedById {
 
     /// `DELETE /marketing/campaigns/{parentId}/formsSubmitted/{id}`
     /// (`deleteMarketingCampaignsByParentIdFormsSubmittedById`): Delete FormSubmitted.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteMarketingCampaignsByParentIdFormsSubmittedById",
             "/marketing/campaigns/{parentId}/formsSubmitted/{id}",
             rt::NO_BODY,
@@ -760,41 +657,16 @@ impl MarketingCampaignsByIdFormsSubmittedById {
 ///
 /// Available with the `marketing` feature.
 #[derive(Clone, Debug)]
-pub struct MarketingCampaignsByIdLinksClicked(rt::Node);
+pub struct CampaignsByIdLinksClicked(rt::Node);
 
-impl MarketingCampaignsByIdLinksClicked {
+impl CampaignsByIdLinksClicked {
     /// `GET /marketing/campaigns/{parentId}/linksClicked`
     /// (`getMarketingCampaignsByParentIdLinksClicked`): Get List of LinkClicked.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::LinkClicked>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::LinkClicked> {
         rt::list(
-            &self.0,
-            "getMarketingCampaignsByParentIdLinksClicked",
-            "/marketing/campaigns/{parentId}/linksClicked",
-            query,
-        )
-    }
-
-    /// `GET /marketing/campaigns/{parentId}/linksClicked`
-    /// (`getMarketingCampaignsByParentIdLinksClicked`): Get List of LinkClicked.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::LinkClicked> {
-        rt::stream(
-            &self.0,
-            "getMarketingCampaignsByParentIdLinksClicked",
-            "/marketing/campaigns/{parentId}/linksClicked",
-            query,
-        )
-    }
-
-    /// `GET /marketing/campaigns/{parentId}/linksClicked`
-    /// (`getMarketingCampaignsByParentIdLinksClicked`): Get List of LinkClicked.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::LinkClicked>> {
-        rt::pages(
             &self.0,
             "getMarketingCampaignsByParentIdLinksClicked",
             "/marketing/campaigns/{parentId}/linksClicked",
@@ -806,7 +678,7 @@ impl MarketingCampaignsByIdLinksClicked {
     /// (`getMarketingCampaignsByParentIdLinksClickedCount`): Get Count of LinkClicked.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getMarketingCampaignsByParentIdLinksClickedCount",
@@ -819,10 +691,11 @@ impl MarketingCampaignsByIdLinksClicked {
     /// (`postMarketingCampaignsByParentIdLinksClicked`): Post LinkClicked.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::LinkClicked) -> rt::ApiFuture<m::LinkClicked> {
+    pub fn create(&self, body: &m::LinkClicked) -> rt::Call<m::LinkClicked> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postMarketingCampaignsByParentIdLinksClicked",
             "/marketing/campaigns/{parentId}/linksClicked",
             Some(body),
@@ -831,8 +704,8 @@ impl MarketingCampaignsByIdLinksClicked {
     }
 
     /// One record: `/marketing/campaigns/{id}/linksClicked/{id}`.
-    pub fn id(&self, id: i32) -> MarketingCampaignsByIdLinksClickedById {
-        MarketingCampaignsByIdLinksClickedById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CampaignsByIdLinksClickedById {
+        CampaignsByIdLinksClickedById(self.0.push(id.to_string()))
     }
 }
 
@@ -840,15 +713,16 @@ impl MarketingCampaignsByIdLinksClicked {
 ///
 /// Available with the `marketing` feature.
 #[derive(Clone, Debug)]
-pub struct MarketingCampaignsByIdLinksClickedById(rt::Node);
+pub struct CampaignsByIdLinksClickedById(rt::Node);
 
-impl MarketingCampaignsByIdLinksClickedById {
+impl CampaignsByIdLinksClickedById {
     /// `GET /marketing/campaigns/{parentId}/linksClicked/{id}`
     /// (`getMarketingCampaignsByParentIdLinksClickedById`): Get LinkClicked.
-    pub fn get(&self) -> rt::ApiFuture<m::LinkClicked> {
+    pub fn get(&self) -> rt::Call<m::LinkClicked> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getMarketingCampaignsByParentIdLinksClickedById",
             "/marketing/campaigns/{parentId}/linksClicked/{id}",
             rt::NO_BODY,
@@ -860,7 +734,7 @@ impl MarketingCampaignsByIdLinksClickedById {
     /// (`getMarketingCampaignsByParentIdLinksClickedById`): Get LinkClicked.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::LinkClicked>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::LinkClicked>> {
         rt::get_opt(
             &self.0,
             "getMarketingCampaignsByParentIdLinksClickedById",
@@ -873,10 +747,11 @@ impl MarketingCampaignsByIdLinksClickedById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::LinkClicked) -> rt::ApiFuture<m::LinkClicked> {
+    pub fn update(&self, body: &m::LinkClicked) -> rt::Call<m::LinkClicked> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putMarketingCampaignsByParentIdLinksClickedById",
             "/marketing/campaigns/{parentId}/linksClicked/{id}",
             Some(body),
@@ -889,9 +764,10 @@ impl MarketingCampaignsByIdLinksClickedById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::LinkClicked> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::LinkClicked> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchMarketingCampaignsByParentIdLinksClickedById",
             "/marketing/campaigns/{parentId}/linksClicked/{id}",
             patch,
@@ -901,10 +777,11 @@ impl MarketingCampaignsByIdLinksClickedById {
 
     /// `DELETE /marketing/campaigns/{parentId}/linksClicked/{id}`
     /// (`deleteMarketingCampaignsByParentIdLinksClickedById`): Delete LinkClicked.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteMarketingCampaignsByParentIdLinksClickedById",
             "/marketing/campaigns/{parentId}/linksClicked/{id}",
             rt::NO_BODY,
@@ -917,41 +794,16 @@ impl MarketingCampaignsByIdLinksClickedById {
 ///
 /// Available with the `marketing` feature.
 #[derive(Clone, Debug)]
-pub struct MarketingCampaignsByIdOpportunities(rt::Node);
+pub struct CampaignsByIdOpportunities(rt::Node);
 
-impl MarketingCampaignsByIdOpportunities {
+impl CampaignsByIdOpportunities {
     /// `GET /marketing/campaigns/{id}/opportunities` (`getMarketingCampaignsByIdOpportunities`):
     /// Get List of OpportunityReference.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::OpportunityReference>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::OpportunityReference> {
         rt::list(
-            &self.0,
-            "getMarketingCampaignsByIdOpportunities",
-            "/marketing/campaigns/{id}/opportunities",
-            query,
-        )
-    }
-
-    /// `GET /marketing/campaigns/{id}/opportunities` (`getMarketingCampaignsByIdOpportunities`):
-    /// Get List of OpportunityReference.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::OpportunityReference> {
-        rt::stream(
-            &self.0,
-            "getMarketingCampaignsByIdOpportunities",
-            "/marketing/campaigns/{id}/opportunities",
-            query,
-        )
-    }
-
-    /// `GET /marketing/campaigns/{id}/opportunities` (`getMarketingCampaignsByIdOpportunities`):
-    /// Get List of OpportunityReference.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::OpportunityReference>> {
-        rt::pages(
             &self.0,
             "getMarketingCampaignsByIdOpportunities",
             "/marketing/campaigns/{id}/opportunities",
@@ -963,7 +815,7 @@ impl MarketingCampaignsByIdOpportunities {
     /// (`getMarketingCampaignsByIdOpportunitiesCount`): Get Count of OpportunityReference.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getMarketingCampaignsByIdOpportunitiesCount",
@@ -977,41 +829,16 @@ impl MarketingCampaignsByIdOpportunities {
 ///
 /// Available with the `marketing` feature.
 #[derive(Clone, Debug)]
-pub struct MarketingCampaignsStatuses(rt::Node);
+pub struct CampaignsStatuses(rt::Node);
 
-impl MarketingCampaignsStatuses {
+impl CampaignsStatuses {
     /// `GET /marketing/campaigns/statuses` (`getMarketingCampaignsStatuses`): Get List of
     /// CampaignStatus.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::CampaignStatus>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CampaignStatus> {
         rt::list(
-            &self.0,
-            "getMarketingCampaignsStatuses",
-            "/marketing/campaigns/statuses",
-            query,
-        )
-    }
-
-    /// `GET /marketing/campaigns/statuses` (`getMarketingCampaignsStatuses`): Get List of
-    /// CampaignStatus.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CampaignStatus> {
-        rt::stream(
-            &self.0,
-            "getMarketingCampaignsStatuses",
-            "/marketing/campaigns/statuses",
-            query,
-        )
-    }
-
-    /// `GET /marketing/campaigns/statuses` (`getMarketingCampaignsStatuses`): Get List of
-    /// CampaignStatus.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::CampaignStatus>> {
-        rt::pages(
             &self.0,
             "getMarketingCampaignsStatuses",
             "/marketing/campaigns/statuses",
@@ -1023,7 +850,7 @@ impl MarketingCampaignsStatuses {
     /// of CampaignStatus.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getMarketingCampaignsStatusesCount",
@@ -1036,10 +863,11 @@ impl MarketingCampaignsStatuses {
     /// CampaignStatus.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::CampaignStatus) -> rt::ApiFuture<m::CampaignStatus> {
+    pub fn create(&self, body: &m::CampaignStatus) -> rt::Call<m::CampaignStatus> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postMarketingCampaignsStatuses",
             "/marketing/campaigns/statuses",
             Some(body),
@@ -1048,8 +876,8 @@ impl MarketingCampaignsStatuses {
     }
 
     /// One record: `/marketing/campaigns/statuses/{id}`.
-    pub fn id(&self, id: i32) -> MarketingCampaignsStatusesById {
-        MarketingCampaignsStatusesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CampaignsStatusesById {
+        CampaignsStatusesById(self.0.push(id.to_string()))
     }
 }
 
@@ -1057,15 +885,16 @@ impl MarketingCampaignsStatuses {
 ///
 /// Available with the `marketing` feature.
 #[derive(Clone, Debug)]
-pub struct MarketingCampaignsStatusesById(rt::Node);
+pub struct CampaignsStatusesById(rt::Node);
 
-impl MarketingCampaignsStatusesById {
+impl CampaignsStatusesById {
     /// `GET /marketing/campaigns/statuses/{id}` (`getMarketingCampaignsStatusesById`): Get
     /// CampaignStatus.
-    pub fn get(&self) -> rt::ApiFuture<m::CampaignStatus> {
+    pub fn get(&self) -> rt::Call<m::CampaignStatus> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getMarketingCampaignsStatusesById",
             "/marketing/campaigns/statuses/{id}",
             rt::NO_BODY,
@@ -1077,7 +906,7 @@ impl MarketingCampaignsStatusesById {
     /// CampaignStatus.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::CampaignStatus>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::CampaignStatus>> {
         rt::get_opt(
             &self.0,
             "getMarketingCampaignsStatusesById",
@@ -1090,10 +919,11 @@ impl MarketingCampaignsStatusesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::CampaignStatus) -> rt::ApiFuture<m::CampaignStatus> {
+    pub fn update(&self, body: &m::CampaignStatus) -> rt::Call<m::CampaignStatus> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putMarketingCampaignsStatusesById",
             "/marketing/campaigns/statuses/{id}",
             Some(body),
@@ -1106,9 +936,10 @@ impl MarketingCampaignsStatusesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::CampaignStatus> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::CampaignStatus> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchMarketingCampaignsStatusesById",
             "/marketing/campaigns/statuses/{id}",
             patch,
@@ -1118,10 +949,11 @@ impl MarketingCampaignsStatusesById {
 
     /// `DELETE /marketing/campaigns/statuses/{id}` (`deleteMarketingCampaignsStatusesById`): Delete
     /// CampaignStatus.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteMarketingCampaignsStatusesById",
             "/marketing/campaigns/statuses/{id}",
             rt::NO_BODY,
@@ -1134,50 +966,16 @@ impl MarketingCampaignsStatusesById {
 ///
 /// Available with the `marketing` feature.
 #[derive(Clone, Debug)]
-pub struct MarketingCampaignsSubTypes(rt::Node);
+pub struct CampaignsSubTypes(rt::Node);
 
-impl MarketingCampaignsSubTypes {
+impl CampaignsSubTypes {
     /// `GET /marketing/campaigns/subTypes` (`getMarketingCampaignsSubTypes`): Get List of
     /// CampaignSubType.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiFuture<Vec<m::CampaignSubTypeCampaignSubType>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CampaignSubTypeCampaignSubType> {
         rt::list(
-            &self.0,
-            "getMarketingCampaignsSubTypes",
-            "/marketing/campaigns/subTypes",
-            query,
-        )
-    }
-
-    /// `GET /marketing/campaigns/subTypes` (`getMarketingCampaignsSubTypes`): Get List of
-    /// CampaignSubType.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<m::CampaignSubTypeCampaignSubType> {
-        rt::stream(
-            &self.0,
-            "getMarketingCampaignsSubTypes",
-            "/marketing/campaigns/subTypes",
-            query,
-        )
-    }
-
-    /// `GET /marketing/campaigns/subTypes` (`getMarketingCampaignsSubTypes`): Get List of
-    /// CampaignSubType.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::CampaignSubTypeCampaignSubType>> {
-        rt::pages(
             &self.0,
             "getMarketingCampaignsSubTypes",
             "/marketing/campaigns/subTypes",
@@ -1189,7 +987,7 @@ impl MarketingCampaignsSubTypes {
     /// of CampaignSubType.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getMarketingCampaignsSubTypesCount",
@@ -1205,10 +1003,11 @@ impl MarketingCampaignsSubTypes {
     pub fn create(
         &self,
         body: &m::CampaignSubTypeCampaignSubType,
-    ) -> rt::ApiFuture<m::CampaignSubTypeCampaignSubType> {
+    ) -> rt::Call<m::CampaignSubTypeCampaignSubType> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postMarketingCampaignsSubTypes",
             "/marketing/campaigns/subTypes",
             Some(body),
@@ -1217,8 +1016,8 @@ impl MarketingCampaignsSubTypes {
     }
 
     /// One record: `/marketing/campaigns/subTypes/{id}`.
-    pub fn id(&self, id: i32) -> MarketingCampaignsSubTypesById {
-        MarketingCampaignsSubTypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CampaignsSubTypesById {
+        CampaignsSubTypesById(self.0.push(id.to_string()))
     }
 }
 
@@ -1226,15 +1025,16 @@ impl MarketingCampaignsSubTypes {
 ///
 /// Available with the `marketing` feature.
 #[derive(Clone, Debug)]
-pub struct MarketingCampaignsSubTypesById(rt::Node);
+pub struct CampaignsSubTypesById(rt::Node);
 
-impl MarketingCampaignsSubTypesById {
+impl CampaignsSubTypesById {
     /// `GET /marketing/campaigns/subTypes/{id}` (`getMarketingCampaignsSubTypesById`): Get
     /// CampaignSubType.
-    pub fn get(&self) -> rt::ApiFuture<m::CampaignSubTypeCampaignSubType> {
+    pub fn get(&self) -> rt::Call<m::CampaignSubTypeCampaignSubType> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getMarketingCampaignsSubTypesById",
             "/marketing/campaigns/subTypes/{id}",
             rt::NO_BODY,
@@ -1246,7 +1046,7 @@ impl MarketingCampaignsSubTypesById {
     /// CampaignSubType.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::CampaignSubTypeCampaignSubType>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::CampaignSubTypeCampaignSubType>> {
         rt::get_opt(
             &self.0,
             "getMarketingCampaignsSubTypesById",
@@ -1262,10 +1062,11 @@ impl MarketingCampaignsSubTypesById {
     pub fn update(
         &self,
         body: &m::CampaignSubTypeCampaignSubType,
-    ) -> rt::ApiFuture<m::CampaignSubTypeCampaignSubType> {
+    ) -> rt::Call<m::CampaignSubTypeCampaignSubType> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putMarketingCampaignsSubTypesById",
             "/marketing/campaigns/subTypes/{id}",
             Some(body),
@@ -1278,9 +1079,10 @@ impl MarketingCampaignsSubTypesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::CampaignSubTypeCampaignSubType> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::CampaignSubTypeCampaignSubType> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchMarketingCampaignsSubTypesById",
             "/marketing/campaigns/subTypes/{id}",
             patch,
@@ -1290,10 +1092,11 @@ impl MarketingCampaignsSubTypesById {
 
     /// `DELETE /marketing/campaigns/subTypes/{id}` (`deleteMarketingCampaignsSubTypesById`): Delete
     /// CampaignSubType.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteMarketingCampaignsSubTypesById",
             "/marketing/campaigns/subTypes/{id}",
             rt::NO_BODY,
@@ -1306,38 +1109,15 @@ impl MarketingCampaignsSubTypesById {
 ///
 /// Available with the `marketing` feature.
 #[derive(Clone, Debug)]
-pub struct MarketingCampaignsTypes(rt::Node);
+pub struct CampaignsTypes(rt::Node);
 
-impl MarketingCampaignsTypes {
+impl CampaignsTypes {
     /// `GET /marketing/campaigns/types` (`getMarketingCampaignsTypes`): Get List of CampaignType.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::CampaignType>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CampaignType> {
         rt::list(
-            &self.0,
-            "getMarketingCampaignsTypes",
-            "/marketing/campaigns/types",
-            query,
-        )
-    }
-
-    /// `GET /marketing/campaigns/types` (`getMarketingCampaignsTypes`): Get List of CampaignType.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CampaignType> {
-        rt::stream(
-            &self.0,
-            "getMarketingCampaignsTypes",
-            "/marketing/campaigns/types",
-            query,
-        )
-    }
-
-    /// `GET /marketing/campaigns/types` (`getMarketingCampaignsTypes`): Get List of CampaignType.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::CampaignType>> {
-        rt::pages(
             &self.0,
             "getMarketingCampaignsTypes",
             "/marketing/campaigns/types",
@@ -1349,7 +1129,7 @@ impl MarketingCampaignsTypes {
     /// CampaignType.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getMarketingCampaignsTypesCount",
@@ -1361,10 +1141,11 @@ impl MarketingCampaignsTypes {
     /// `POST /marketing/campaigns/types` (`postMarketingCampaignsTypes`): Post CampaignType.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::CampaignType) -> rt::ApiFuture<m::CampaignType> {
+    pub fn create(&self, body: &m::CampaignType) -> rt::Call<m::CampaignType> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postMarketingCampaignsTypes",
             "/marketing/campaigns/types",
             Some(body),
@@ -1373,13 +1154,13 @@ impl MarketingCampaignsTypes {
     }
 
     /// One record: `/marketing/campaigns/types/{id}`.
-    pub fn id(&self, id: i32) -> MarketingCampaignsTypesById {
-        MarketingCampaignsTypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CampaignsTypesById {
+        CampaignsTypesById(self.0.push(id.to_string()))
     }
 
     /// `/marketing/campaigns/types/info`.
-    pub fn info(&self) -> MarketingCampaignsTypesInfo {
-        MarketingCampaignsTypesInfo(self.0.clone())
+    pub fn info(&self) -> CampaignsTypesInfo {
+        CampaignsTypesInfo(self.0.clone())
     }
 }
 
@@ -1387,14 +1168,15 @@ impl MarketingCampaignsTypes {
 ///
 /// Available with the `marketing` feature.
 #[derive(Clone, Debug)]
-pub struct MarketingCampaignsTypesById(rt::Node);
+pub struct CampaignsTypesById(rt::Node);
 
-impl MarketingCampaignsTypesById {
+impl CampaignsTypesById {
     /// `GET /marketing/campaigns/types/{id}` (`getMarketingCampaignsTypesById`): Get CampaignType.
-    pub fn get(&self) -> rt::ApiFuture<m::CampaignType> {
+    pub fn get(&self) -> rt::Call<m::CampaignType> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getMarketingCampaignsTypesById",
             "/marketing/campaigns/types/{id}",
             rt::NO_BODY,
@@ -1405,7 +1187,7 @@ impl MarketingCampaignsTypesById {
     /// `GET /marketing/campaigns/types/{id}` (`getMarketingCampaignsTypesById`): Get CampaignType.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::CampaignType>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::CampaignType>> {
         rt::get_opt(
             &self.0,
             "getMarketingCampaignsTypesById",
@@ -1417,10 +1199,11 @@ impl MarketingCampaignsTypesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::CampaignType) -> rt::ApiFuture<m::CampaignType> {
+    pub fn update(&self, body: &m::CampaignType) -> rt::Call<m::CampaignType> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putMarketingCampaignsTypesById",
             "/marketing/campaigns/types/{id}",
             Some(body),
@@ -1433,9 +1216,10 @@ impl MarketingCampaignsTypesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::CampaignType> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::CampaignType> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchMarketingCampaignsTypesById",
             "/marketing/campaigns/types/{id}",
             patch,
@@ -1445,10 +1229,11 @@ impl MarketingCampaignsTypesById {
 
     /// `DELETE /marketing/campaigns/types/{id}` (`deleteMarketingCampaignsTypesById`): Delete
     /// CampaignType.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteMarketingCampaignsTypesById",
             "/marketing/campaigns/types/{id}",
             rt::NO_BODY,
@@ -1457,13 +1242,13 @@ impl MarketingCampaignsTypesById {
     }
 
     /// `/marketing/campaigns/types/{id}/info`.
-    pub fn info(&self) -> MarketingCampaignsTypesByIdInfo {
-        MarketingCampaignsTypesByIdInfo(self.0.clone())
+    pub fn info(&self) -> CampaignsTypesByIdInfo {
+        CampaignsTypesByIdInfo(self.0.clone())
     }
 
     /// `/marketing/campaigns/types/{id}/subTypes`.
-    pub fn sub_types(&self) -> MarketingCampaignsTypesByIdSubTypes {
-        MarketingCampaignsTypesByIdSubTypes(self.0.clone())
+    pub fn sub_types(&self) -> CampaignsTypesByIdSubTypes {
+        CampaignsTypesByIdSubTypes(self.0.clone())
     }
 }
 
@@ -1471,15 +1256,16 @@ impl MarketingCampaignsTypesById {
 ///
 /// Available with the `marketing` feature.
 #[derive(Clone, Debug)]
-pub struct MarketingCampaignsTypesByIdInfo(rt::Node);
+pub struct CampaignsTypesByIdInfo(rt::Node);
 
-impl MarketingCampaignsTypesByIdInfo {
+impl CampaignsTypesByIdInfo {
     /// `GET /marketing/campaigns/types/{id}/info` (`getMarketingCampaignsTypesByIdInfo`): Get
     /// CampaignTypeInfo.
-    pub fn get(&self) -> rt::ApiFuture<m::CampaignTypeInfo> {
+    pub fn get(&self) -> rt::Call<m::CampaignTypeInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getMarketingCampaignsTypesByIdInfo",
             "/marketing/campaigns/types/{id}/info",
             rt::NO_BODY,
@@ -1492,44 +1278,16 @@ impl MarketingCampaignsTypesByIdInfo {
 ///
 /// Available with the `marketing` feature.
 #[derive(Clone, Debug)]
-pub struct MarketingCampaignsTypesByIdSubTypes(rt::Node);
+pub struct CampaignsTypesByIdSubTypes(rt::Node);
 
-impl MarketingCampaignsTypesByIdSubTypes {
+impl CampaignsTypesByIdSubTypes {
     /// `GET /marketing/campaigns/types/{parentId}/subTypes`
     /// (`getMarketingCampaignsTypesByParentIdSubTypes`): Get List of CampaignSubType.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::TypeSubTypeCampaignSubType>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::TypeSubTypeCampaignSubType> {
         rt::list(
-            &self.0,
-            "getMarketingCampaignsTypesByParentIdSubTypes",
-            "/marketing/campaigns/types/{parentId}/subTypes",
-            query,
-        )
-    }
-
-    /// `GET /marketing/campaigns/types/{parentId}/subTypes`
-    /// (`getMarketingCampaignsTypesByParentIdSubTypes`): Get List of CampaignSubType.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::TypeSubTypeCampaignSubType> {
-        rt::stream(
-            &self.0,
-            "getMarketingCampaignsTypesByParentIdSubTypes",
-            "/marketing/campaigns/types/{parentId}/subTypes",
-            query,
-        )
-    }
-
-    /// `GET /marketing/campaigns/types/{parentId}/subTypes`
-    /// (`getMarketingCampaignsTypesByParentIdSubTypes`): Get List of CampaignSubType.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::TypeSubTypeCampaignSubType>> {
-        rt::pages(
             &self.0,
             "getMarketingCampaignsTypesByParentIdSubTypes",
             "/marketing/campaigns/types/{parentId}/subTypes",
@@ -1541,7 +1299,7 @@ impl MarketingCampaignsTypesByIdSubTypes {
     /// (`getMarketingCampaignsTypesByParentIdSubTypesCount`): Get Count of CampaignSubType.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getMarketingCampaignsTypesByParentIdSubTypesCount",
@@ -1551,8 +1309,8 @@ impl MarketingCampaignsTypesByIdSubTypes {
     }
 
     /// One record: `/marketing/campaigns/types/{id}/subTypes/{id}`.
-    pub fn id(&self, id: i32) -> MarketingCampaignsTypesByIdSubTypesById {
-        MarketingCampaignsTypesByIdSubTypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CampaignsTypesByIdSubTypesById {
+        CampaignsTypesByIdSubTypesById(self.0.push(id.to_string()))
     }
 }
 
@@ -1560,15 +1318,16 @@ impl MarketingCampaignsTypesByIdSubTypes {
 ///
 /// Available with the `marketing` feature.
 #[derive(Clone, Debug)]
-pub struct MarketingCampaignsTypesByIdSubTypesById(rt::Node);
+pub struct CampaignsTypesByIdSubTypesById(rt::Node);
 
-impl MarketingCampaignsTypesByIdSubTypesById {
+impl CampaignsTypesByIdSubTypesById {
     /// `GET /marketing/campaigns/types/{parentId}/subTypes/{id}`
     /// (`getMarketingCampaignsTypesByParentIdSubTypesById`): Get CampaignSubType.
-    pub fn get(&self) -> rt::ApiFuture<m::TypeSubTypeCampaignSubType> {
+    pub fn get(&self) -> rt::Call<m::TypeSubTypeCampaignSubType> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getMarketingCampaignsTypesByParentIdSubTypesById",
             "/marketing/campaigns/types/{parentId}/subTypes/{id}",
             rt::NO_BODY,
@@ -1580,7 +1339,7 @@ impl MarketingCampaignsTypesByIdSubTypesById {
     /// (`getMarketingCampaignsTypesByParentIdSubTypesById`): Get CampaignSubType.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::TypeSubTypeCampaignSubType>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::TypeSubTypeCampaignSubType>> {
         rt::get_opt(
             &self.0,
             "getMarketingCampaignsTypesByParentIdSubTypesById",
@@ -1593,41 +1352,16 @@ impl MarketingCampaignsTypesByIdSubTypesById {
 ///
 /// Available with the `marketing` feature.
 #[derive(Clone, Debug)]
-pub struct MarketingCampaignsTypesInfo(rt::Node);
+pub struct CampaignsTypesInfo(rt::Node);
 
-impl MarketingCampaignsTypesInfo {
+impl CampaignsTypesInfo {
     /// `GET /marketing/campaigns/types/info` (`getMarketingCampaignsTypesInfo`): Get List of
     /// CampaignTypeInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::CampaignTypeInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CampaignTypeInfo> {
         rt::list(
-            &self.0,
-            "getMarketingCampaignsTypesInfo",
-            "/marketing/campaigns/types/info",
-            query,
-        )
-    }
-
-    /// `GET /marketing/campaigns/types/info` (`getMarketingCampaignsTypesInfo`): Get List of
-    /// CampaignTypeInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CampaignTypeInfo> {
-        rt::stream(
-            &self.0,
-            "getMarketingCampaignsTypesInfo",
-            "/marketing/campaigns/types/info",
-            query,
-        )
-    }
-
-    /// `GET /marketing/campaigns/types/info` (`getMarketingCampaignsTypesInfo`): Get List of
-    /// CampaignTypeInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::CampaignTypeInfo>> {
-        rt::pages(
             &self.0,
             "getMarketingCampaignsTypesInfo",
             "/marketing/campaigns/types/info",
@@ -1639,7 +1373,7 @@ impl MarketingCampaignsTypesInfo {
     /// Count of CampaignTypeInfos.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getMarketingCampaignsTypesInfoCount",
@@ -1653,34 +1387,21 @@ impl MarketingCampaignsTypesInfo {
 ///
 /// Available with the `marketing` feature.
 #[derive(Clone, Debug)]
-pub struct MarketingGroups(rt::Node);
+pub struct Groups(rt::Node);
 
-impl MarketingGroups {
+impl Groups {
     /// `GET /marketing/groups` (`getMarketingGroups`): Get List of Group.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Group>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Group> {
         rt::list(&self.0, "getMarketingGroups", "/marketing/groups", query)
-    }
-
-    /// `GET /marketing/groups` (`getMarketingGroups`): Get List of Group.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Group> {
-        rt::stream(&self.0, "getMarketingGroups", "/marketing/groups", query)
-    }
-
-    /// `GET /marketing/groups` (`getMarketingGroups`): Get List of Group.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Group>> {
-        rt::pages(&self.0, "getMarketingGroups", "/marketing/groups", query)
     }
 
     /// `GET /marketing/groups/count` (`getMarketingGroupsCount`): Get Count of Group.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getMarketingGroupsCount",
@@ -1692,10 +1413,11 @@ impl MarketingGroups {
     /// `POST /marketing/groups` (`postMarketingGroups`): Post Group.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::Group) -> rt::ApiFuture<m::Group> {
+    pub fn create(&self, body: &m::Group) -> rt::Call<m::Group> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postMarketingGroups",
             "/marketing/groups",
             Some(body),
@@ -1704,13 +1426,13 @@ impl MarketingGroups {
     }
 
     /// One record: `/marketing/groups/{id}`.
-    pub fn id(&self, id: i32) -> MarketingGroupsById {
-        MarketingGroupsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> GroupsById {
+        GroupsById(self.0.push(id.to_string()))
     }
 
     /// `/marketing/groups/info`.
-    pub fn info(&self) -> MarketingGroupsInfo {
-        MarketingGroupsInfo(self.0.clone())
+    pub fn info(&self) -> GroupsInfo {
+        GroupsInfo(self.0.clone())
     }
 }
 
@@ -1718,14 +1440,15 @@ impl MarketingGroups {
 ///
 /// Available with the `marketing` feature.
 #[derive(Clone, Debug)]
-pub struct MarketingGroupsById(rt::Node);
+pub struct GroupsById(rt::Node);
 
-impl MarketingGroupsById {
+impl GroupsById {
     /// `GET /marketing/groups/{id}` (`getMarketingGroupsById`): Get Group.
-    pub fn get(&self) -> rt::ApiFuture<m::Group> {
+    pub fn get(&self) -> rt::Call<m::Group> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getMarketingGroupsById",
             "/marketing/groups/{id}",
             rt::NO_BODY,
@@ -1736,7 +1459,7 @@ impl MarketingGroupsById {
     /// `GET /marketing/groups/{id}` (`getMarketingGroupsById`): Get Group.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Group>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Group>> {
         rt::get_opt(&self.0, "getMarketingGroupsById", "/marketing/groups/{id}")
     }
 
@@ -1744,10 +1467,11 @@ impl MarketingGroupsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::Group) -> rt::ApiFuture<m::Group> {
+    pub fn update(&self, body: &m::Group) -> rt::Call<m::Group> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putMarketingGroupsById",
             "/marketing/groups/{id}",
             Some(body),
@@ -1759,9 +1483,10 @@ impl MarketingGroupsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Group> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Group> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchMarketingGroupsById",
             "/marketing/groups/{id}",
             patch,
@@ -1770,10 +1495,11 @@ impl MarketingGroupsById {
     }
 
     /// `DELETE /marketing/groups/{id}` (`deleteMarketingGroupsById`): Delete Group.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteMarketingGroupsById",
             "/marketing/groups/{id}",
             rt::NO_BODY,
@@ -1782,23 +1508,23 @@ impl MarketingGroupsById {
     }
 
     /// `/marketing/groups/{id}/companies`.
-    pub fn companies(&self) -> MarketingGroupsByIdCompanies {
-        MarketingGroupsByIdCompanies(self.0.clone())
+    pub fn companies(&self) -> GroupsByIdCompanies {
+        GroupsByIdCompanies(self.0.clone())
     }
 
     /// `/marketing/groups/{id}/contacts`.
-    pub fn contacts(&self) -> MarketingGroupsByIdContacts {
-        MarketingGroupsByIdContacts(self.0.clone())
+    pub fn contacts(&self) -> GroupsByIdContacts {
+        GroupsByIdContacts(self.0.clone())
     }
 
     /// `/marketing/groups/{id}/info`.
-    pub fn info(&self) -> MarketingGroupsByIdInfo {
-        MarketingGroupsByIdInfo(self.0.clone())
+    pub fn info(&self) -> GroupsByIdInfo {
+        GroupsByIdInfo(self.0.clone())
     }
 
     /// `/marketing/groups/{id}/usages`.
-    pub fn usages(&self) -> MarketingGroupsByIdUsages {
-        MarketingGroupsByIdUsages(self.0.clone())
+    pub fn usages(&self) -> GroupsByIdUsages {
+        GroupsByIdUsages(self.0.clone())
     }
 }
 
@@ -1806,41 +1532,16 @@ impl MarketingGroupsById {
 ///
 /// Available with the `marketing` feature.
 #[derive(Clone, Debug)]
-pub struct MarketingGroupsByIdCompanies(rt::Node);
+pub struct GroupsByIdCompanies(rt::Node);
 
-impl MarketingGroupsByIdCompanies {
+impl GroupsByIdCompanies {
     /// `GET /marketing/groups/{parentId}/companies` (`getMarketingGroupsByParentIdCompanies`): Get
     /// List of MarketingCompany.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::MarketingCompany>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::MarketingCompany> {
         rt::list(
-            &self.0,
-            "getMarketingGroupsByParentIdCompanies",
-            "/marketing/groups/{parentId}/companies",
-            query,
-        )
-    }
-
-    /// `GET /marketing/groups/{parentId}/companies` (`getMarketingGroupsByParentIdCompanies`): Get
-    /// List of MarketingCompany.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::MarketingCompany> {
-        rt::stream(
-            &self.0,
-            "getMarketingGroupsByParentIdCompanies",
-            "/marketing/groups/{parentId}/companies",
-            query,
-        )
-    }
-
-    /// `GET /marketing/groups/{parentId}/companies` (`getMarketingGroupsByParentIdCompanies`): Get
-    /// List of MarketingCompany.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::MarketingCompany>> {
-        rt::pages(
             &self.0,
             "getMarketingGroupsByParentIdCompanies",
             "/marketing/groups/{parentId}/companies",
@@ -1852,7 +1553,7 @@ impl MarketingGroupsByIdCompanies {
     /// (`getMarketingGroupsByParentIdCompaniesCount`): Get Count of MarketingCompany.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getMarketingGroupsByParentIdCompaniesCount",
@@ -1865,10 +1566,11 @@ impl MarketingGroupsByIdCompanies {
     /// Post MarketingCompany.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::MarketingCompany) -> rt::ApiFuture<m::MarketingCompany> {
+    pub fn create(&self, body: &m::MarketingCompany) -> rt::Call<m::MarketingCompany> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postMarketingGroupsByParentIdCompanies",
             "/marketing/groups/{parentId}/companies",
             Some(body),
@@ -1877,8 +1579,8 @@ impl MarketingGroupsByIdCompanies {
     }
 
     /// One record: `/marketing/groups/{id}/companies/{id}`.
-    pub fn id(&self, id: i32) -> MarketingGroupsByIdCompaniesById {
-        MarketingGroupsByIdCompaniesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> GroupsByIdCompaniesById {
+        GroupsByIdCompaniesById(self.0.push(id.to_string()))
     }
 }
 
@@ -1886,15 +1588,16 @@ impl MarketingGroupsByIdCompanies {
 ///
 /// Available with the `marketing` feature.
 #[derive(Clone, Debug)]
-pub struct MarketingGroupsByIdCompaniesById(rt::Node);
+pub struct GroupsByIdCompaniesById(rt::Node);
 
-impl MarketingGroupsByIdCompaniesById {
+impl GroupsByIdCompaniesById {
     /// `GET /marketing/groups/{parentId}/companies/{id}`
     /// (`getMarketingGroupsByParentIdCompaniesById`): Get MarketingCompany.
-    pub fn get(&self) -> rt::ApiFuture<m::MarketingCompany> {
+    pub fn get(&self) -> rt::Call<m::MarketingCompany> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getMarketingGroupsByParentIdCompaniesById",
             "/marketing/groups/{parentId}/companies/{id}",
             rt::NO_BODY,
@@ -1906,7 +1609,7 @@ impl MarketingGroupsByIdCompaniesById {
     /// (`getMarketingGroupsByParentIdCompaniesById`): Get MarketingCompany.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::MarketingCompany>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::MarketingCompany>> {
         rt::get_opt(
             &self.0,
             "getMarketingGroupsByParentIdCompaniesById",
@@ -1919,10 +1622,11 @@ impl MarketingGroupsByIdCompaniesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::MarketingCompany) -> rt::ApiFuture<m::MarketingCompany> {
+    pub fn update(&self, body: &m::MarketingCompany) -> rt::Call<m::MarketingCompany> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putMarketingGroupsByParentIdCompaniesById",
             "/marketing/groups/{parentId}/companies/{id}",
             Some(body),
@@ -1935,9 +1639,10 @@ impl MarketingGroupsByIdCompaniesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::MarketingCompany> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::MarketingCompany> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchMarketingGroupsByParentIdCompaniesById",
             "/marketing/groups/{parentId}/companies/{id}",
             patch,
@@ -1947,10 +1652,11 @@ impl MarketingGroupsByIdCompaniesById {
 
     /// `DELETE /marketing/groups/{parentId}/companies/{id}`
     /// (`deleteMarketingGroupsByParentIdCompaniesById`): Delete MarketingCompany.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteMarketingGroupsByParentIdCompaniesById",
             "/marketing/groups/{parentId}/companies/{id}",
             rt::NO_BODY,
@@ -1963,41 +1669,16 @@ impl MarketingGroupsByIdCompaniesById {
 ///
 /// Available with the `marketing` feature.
 #[derive(Clone, Debug)]
-pub struct MarketingGroupsByIdContacts(rt::Node);
+pub struct GroupsByIdContacts(rt::Node);
 
-impl MarketingGroupsByIdContacts {
+impl GroupsByIdContacts {
     /// `GET /marketing/groups/{parentId}/contacts` (`getMarketingGroupsByParentIdContacts`): Get
     /// List of MarketingContact.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::MarketingContact>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::MarketingContact> {
         rt::list(
-            &self.0,
-            "getMarketingGroupsByParentIdContacts",
-            "/marketing/groups/{parentId}/contacts",
-            query,
-        )
-    }
-
-    /// `GET /marketing/groups/{parentId}/contacts` (`getMarketingGroupsByParentIdContacts`): Get
-    /// List of MarketingContact.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::MarketingContact> {
-        rt::stream(
-            &self.0,
-            "getMarketingGroupsByParentIdContacts",
-            "/marketing/groups/{parentId}/contacts",
-            query,
-        )
-    }
-
-    /// `GET /marketing/groups/{parentId}/contacts` (`getMarketingGroupsByParentIdContacts`): Get
-    /// List of MarketingContact.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::MarketingContact>> {
-        rt::pages(
             &self.0,
             "getMarketingGroupsByParentIdContacts",
             "/marketing/groups/{parentId}/contacts",
@@ -2009,7 +1690,7 @@ impl MarketingGroupsByIdContacts {
     /// (`getMarketingGroupsByParentIdContactsCount`): Get Count of MarketingContact.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getMarketingGroupsByParentIdContactsCount",
@@ -2022,10 +1703,11 @@ impl MarketingGroupsByIdContacts {
     /// MarketingContact.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::MarketingContact) -> rt::ApiFuture<m::MarketingContact> {
+    pub fn create(&self, body: &m::MarketingContact) -> rt::Call<m::MarketingContact> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postMarketingGroupsByParentIdContacts",
             "/marketing/groups/{parentId}/contacts",
             Some(body),
@@ -2034,8 +1716,8 @@ impl MarketingGroupsByIdContacts {
     }
 
     /// One record: `/marketing/groups/{id}/contacts/{id}`.
-    pub fn id(&self, id: i32) -> MarketingGroupsByIdContactsById {
-        MarketingGroupsByIdContactsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> GroupsByIdContactsById {
+        GroupsByIdContactsById(self.0.push(id.to_string()))
     }
 }
 
@@ -2043,15 +1725,16 @@ impl MarketingGroupsByIdContacts {
 ///
 /// Available with the `marketing` feature.
 #[derive(Clone, Debug)]
-pub struct MarketingGroupsByIdContactsById(rt::Node);
+pub struct GroupsByIdContactsById(rt::Node);
 
-impl MarketingGroupsByIdContactsById {
+impl GroupsByIdContactsById {
     /// `GET /marketing/groups/{parentId}/contacts/{id}`
     /// (`getMarketingGroupsByParentIdContactsById`): Get MarketingContact.
-    pub fn get(&self) -> rt::ApiFuture<m::MarketingContact> {
+    pub fn get(&self) -> rt::Call<m::MarketingContact> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getMarketingGroupsByParentIdContactsById",
             "/marketing/groups/{parentId}/contacts/{id}",
             rt::NO_BODY,
@@ -2063,7 +1746,7 @@ impl MarketingGroupsByIdContactsById {
     /// (`getMarketingGroupsByParentIdContactsById`): Get MarketingContact.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::MarketingContact>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::MarketingContact>> {
         rt::get_opt(
             &self.0,
             "getMarketingGroupsByParentIdContactsById",
@@ -2076,10 +1759,11 @@ impl MarketingGroupsByIdContactsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::MarketingContact) -> rt::ApiFuture<m::MarketingContact> {
+    pub fn update(&self, body: &m::MarketingContact) -> rt::Call<m::MarketingContact> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putMarketingGroupsByParentIdContactsById",
             "/marketing/groups/{parentId}/contacts/{id}",
             Some(body),
@@ -2092,9 +1776,10 @@ impl MarketingGroupsByIdContactsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::MarketingContact> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::MarketingContact> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchMarketingGroupsByParentIdContactsById",
             "/marketing/groups/{parentId}/contacts/{id}",
             patch,
@@ -2104,10 +1789,11 @@ impl MarketingGroupsByIdContactsById {
 
     /// `DELETE /marketing/groups/{parentId}/contacts/{id}`
     /// (`deleteMarketingGroupsByParentIdContactsById`): Delete MarketingContact.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteMarketingGroupsByParentIdContactsById",
             "/marketing/groups/{parentId}/contacts/{id}",
             rt::NO_BODY,
@@ -2120,14 +1806,15 @@ impl MarketingGroupsByIdContactsById {
 ///
 /// Available with the `marketing` feature.
 #[derive(Clone, Debug)]
-pub struct MarketingGroupsByIdInfo(rt::Node);
+pub struct GroupsByIdInfo(rt::Node);
 
-impl MarketingGroupsByIdInfo {
+impl GroupsByIdInfo {
     /// `GET /marketing/groups/{id}/info` (`getMarketingGroupsByIdInfo`): Get Group Info.
-    pub fn get(&self) -> rt::ApiFuture<m::GroupInfo> {
+    pub fn get(&self) -> rt::Call<m::GroupInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getMarketingGroupsByIdInfo",
             "/marketing/groups/{id}/info",
             rt::NO_BODY,
@@ -2140,38 +1827,15 @@ impl MarketingGroupsByIdInfo {
 ///
 /// Available with the `marketing` feature.
 #[derive(Clone, Debug)]
-pub struct MarketingGroupsByIdUsages(rt::Node);
+pub struct GroupsByIdUsages(rt::Node);
 
-impl MarketingGroupsByIdUsages {
+impl GroupsByIdUsages {
     /// `GET /marketing/groups/{id}/usages` (`getMarketingGroupsByIdUsages`): Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getMarketingGroupsByIdUsages",
-            "/marketing/groups/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /marketing/groups/{id}/usages` (`getMarketingGroupsByIdUsages`): Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getMarketingGroupsByIdUsages",
-            "/marketing/groups/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /marketing/groups/{id}/usages` (`getMarketingGroupsByIdUsages`): Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getMarketingGroupsByIdUsages",
             "/marketing/groups/{id}/usages",
@@ -2180,8 +1844,8 @@ impl MarketingGroupsByIdUsages {
     }
 
     /// `/marketing/groups/{id}/usages/list`.
-    pub fn list_node(&self) -> MarketingGroupsByIdUsagesList {
-        MarketingGroupsByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> GroupsByIdUsagesList {
+        GroupsByIdUsagesList(self.0.clone())
     }
 }
 
@@ -2189,41 +1853,16 @@ impl MarketingGroupsByIdUsages {
 ///
 /// Available with the `marketing` feature.
 #[derive(Clone, Debug)]
-pub struct MarketingGroupsByIdUsagesList(rt::Node);
+pub struct GroupsByIdUsagesList(rt::Node);
 
-impl MarketingGroupsByIdUsagesList {
+impl GroupsByIdUsagesList {
     /// `GET /marketing/groups/{id}/usages/list` (`getMarketingGroupsByIdUsagesList`): Get List of
     /// Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getMarketingGroupsByIdUsagesList",
-            "/marketing/groups/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /marketing/groups/{id}/usages/list` (`getMarketingGroupsByIdUsagesList`): Get List of
-    /// Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getMarketingGroupsByIdUsagesList",
-            "/marketing/groups/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /marketing/groups/{id}/usages/list` (`getMarketingGroupsByIdUsagesList`): Get List of
-    /// Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getMarketingGroupsByIdUsagesList",
             "/marketing/groups/{id}/usages/list",
@@ -2236,38 +1875,15 @@ impl MarketingGroupsByIdUsagesList {
 ///
 /// Available with the `marketing` feature.
 #[derive(Clone, Debug)]
-pub struct MarketingGroupsInfo(rt::Node);
+pub struct GroupsInfo(rt::Node);
 
-impl MarketingGroupsInfo {
+impl GroupsInfo {
     /// `GET /marketing/groups/info` (`getMarketingGroupsInfo`): Get List of GroupInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::GroupInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::GroupInfo> {
         rt::list(
-            &self.0,
-            "getMarketingGroupsInfo",
-            "/marketing/groups/info",
-            query,
-        )
-    }
-
-    /// `GET /marketing/groups/info` (`getMarketingGroupsInfo`): Get List of GroupInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::GroupInfo> {
-        rt::stream(
-            &self.0,
-            "getMarketingGroupsInfo",
-            "/marketing/groups/info",
-            query,
-        )
-    }
-
-    /// `GET /marketing/groups/info` (`getMarketingGroupsInfo`): Get List of GroupInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::GroupInfo>> {
-        rt::pages(
             &self.0,
             "getMarketingGroupsInfo",
             "/marketing/groups/info",
@@ -2278,7 +1894,7 @@ impl MarketingGroupsInfo {
     /// `GET /marketing/groups/info/count` (`getMarketingGroupsInfoCount`): Get Count of Group Info.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getMarketingGroupsInfoCount",

@@ -7,54 +7,38 @@
 use super::runtime as rt;
 use crate::models as m;
 
-mod company;
-pub use self::company::*;
+/// The version of the ConnectWise spec the accessors and models were generated from, sent as
+/// the default model version ([`DEFAULT_API_VERSION`](crate::DEFAULT_API_VERSION)).
+pub const SPEC_VERSION: &str = "2025.1";
+
+pub mod company;
 
 #[cfg(feature = "company")]
-mod configurations;
-#[cfg(feature = "company")]
-pub use self::configurations::*;
+pub mod configurations;
 
 #[cfg(feature = "expense")]
-mod expense;
-#[cfg(feature = "expense")]
-pub use self::expense::*;
+pub mod expense;
 
 #[cfg(feature = "finance")]
-mod finance;
-#[cfg(feature = "finance")]
-pub use self::finance::*;
+pub mod finance;
 
 #[cfg(feature = "marketing")]
-mod marketing;
-#[cfg(feature = "marketing")]
-pub use self::marketing::*;
+pub mod marketing;
 
 #[cfg(feature = "procurement")]
-mod procurement;
-#[cfg(feature = "procurement")]
-pub use self::procurement::*;
+pub mod procurement;
 
 #[cfg(feature = "project")]
-mod project;
-#[cfg(feature = "project")]
-pub use self::project::*;
+pub mod project;
 
 #[cfg(feature = "sales")]
-mod sales;
-#[cfg(feature = "sales")]
-pub use self::sales::*;
+pub mod sales;
 
 #[cfg(feature = "schedule")]
-mod schedule;
-#[cfg(feature = "schedule")]
-pub use self::schedule::*;
+pub mod schedule;
 
-mod service;
-pub use self::service::*;
+pub mod service;
 
-mod system;
-pub use self::system::*;
+pub mod system;
 
-mod time;
-pub use self::time::*;
+pub mod time;

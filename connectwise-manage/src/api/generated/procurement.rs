@@ -10,8 +10,8 @@ impl crate::Client {
     /// Handle for the paths under `/procurement` (the `procurement` area).
     ///
     /// Available with the `procurement` feature.
-    pub fn procurement(&self) -> ProcurementArea {
-        ProcurementArea(rt::Node::root(self))
+    pub fn procurement(&self) -> Area {
+        Area(rt::Node::root(self))
     }
 }
 
@@ -19,132 +19,132 @@ impl crate::Client {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementArea(rt::Node);
+pub struct Area(rt::Node);
 
-impl ProcurementArea {
+impl Area {
     /// `/procurement/adjustments`.
-    pub fn adjustments(&self) -> ProcurementAdjustments {
-        ProcurementAdjustments(self.0.clone())
+    pub fn adjustments(&self) -> Adjustments {
+        Adjustments(self.0.clone())
     }
 
     /// `/procurement/catalog`.
-    pub fn catalog(&self) -> ProcurementCatalog {
-        ProcurementCatalog(self.0.clone())
+    pub fn catalog(&self) -> Catalog {
+        Catalog(self.0.clone())
     }
 
     /// `/procurement/categories`.
-    pub fn categories(&self) -> ProcurementCategories {
-        ProcurementCategories(self.0.clone())
+    pub fn categories(&self) -> Categories {
+        Categories(self.0.clone())
     }
 
     /// `/procurement/changeorder`.
-    pub fn changeorder(&self) -> ProcurementChangeorder {
-        ProcurementChangeorder(self.0.clone())
+    pub fn changeorder(&self) -> Changeorder {
+        Changeorder(self.0.clone())
     }
 
     /// `/procurement/changeorders`.
-    pub fn changeorders(&self) -> ProcurementChangeorders {
-        ProcurementChangeorders(self.0.clone())
+    pub fn changeorders(&self) -> Changeorders {
+        Changeorders(self.0.clone())
     }
 
     /// `/procurement/directionalSyncs`.
-    pub fn directional_syncs(&self) -> ProcurementDirectionalSyncs {
-        ProcurementDirectionalSyncs(self.0.clone())
+    pub fn directional_syncs(&self) -> DirectionalSyncs {
+        DirectionalSyncs(self.0.clone())
     }
 
     /// `/procurement/invoicegrouping`.
-    pub fn invoicegrouping(&self) -> ProcurementInvoicegrouping {
-        ProcurementInvoicegrouping(self.0.clone())
+    pub fn invoicegrouping(&self) -> Invoicegrouping {
+        Invoicegrouping(self.0.clone())
     }
 
     /// `/procurement/manufacturers`.
-    pub fn manufacturers(&self) -> ProcurementManufacturers {
-        ProcurementManufacturers(self.0.clone())
+    pub fn manufacturers(&self) -> Manufacturers {
+        Manufacturers(self.0.clone())
     }
 
     /// `/procurement/onhandserialnumbers`.
-    pub fn onhandserialnumbers(&self) -> ProcurementOnhandserialnumbers {
-        ProcurementOnhandserialnumbers(self.0.clone())
+    pub fn onhandserialnumbers(&self) -> Onhandserialnumbers {
+        Onhandserialnumbers(self.0.clone())
     }
 
     /// `/procurement/pricingschedules`.
-    pub fn pricingschedules(&self) -> ProcurementPricingschedules {
-        ProcurementPricingschedules(self.0.clone())
+    pub fn pricingschedules(&self) -> Pricingschedules {
+        Pricingschedules(self.0.clone())
     }
 
     /// `/procurement/products`.
-    pub fn products(&self) -> ProcurementProducts {
-        ProcurementProducts(self.0.clone())
+    pub fn products(&self) -> Products {
+        Products(self.0.clone())
     }
 
     /// `/procurement/purchaseorders`.
-    pub fn purchaseorders(&self) -> ProcurementPurchaseorders {
-        ProcurementPurchaseorders(self.0.clone())
+    pub fn purchaseorders(&self) -> Purchaseorders {
+        Purchaseorders(self.0.clone())
     }
 
     /// `/procurement/purchaseorderstatuses`.
-    pub fn purchaseorderstatuses(&self) -> ProcurementPurchaseorderstatuses {
-        ProcurementPurchaseorderstatuses(self.0.clone())
+    pub fn purchaseorderstatuses(&self) -> Purchaseorderstatuses {
+        Purchaseorderstatuses(self.0.clone())
     }
 
     /// `/procurement/purchasingDemands`.
-    pub fn purchasing_demands(&self) -> ProcurementPurchasingDemands {
-        ProcurementPurchasingDemands(self.0.clone())
+    pub fn purchasing_demands(&self) -> PurchasingDemands {
+        PurchasingDemands(self.0.clone())
     }
 
     /// `/procurement/rmaActions`.
-    pub fn rma_actions(&self) -> ProcurementRmaActions {
-        ProcurementRmaActions(self.0.clone())
+    pub fn rma_actions(&self) -> RmaActions {
+        RmaActions(self.0.clone())
     }
 
     /// `/procurement/RMADispositions`.
-    pub fn rma_dispositions(&self) -> ProcurementRmaDispositions {
-        ProcurementRmaDispositions(self.0.clone())
+    pub fn rma_dispositions(&self) -> RmaDispositions {
+        RmaDispositions(self.0.clone())
     }
 
     /// `/procurement/rmaStatuses`.
-    pub fn rma_statuses(&self) -> ProcurementRmaStatuses {
-        ProcurementRmaStatuses(self.0.clone())
+    pub fn rma_statuses(&self) -> RmaStatuses {
+        RmaStatuses(self.0.clone())
     }
 
     /// `/procurement/rmaTags`.
-    pub fn rma_tags(&self) -> ProcurementRmaTags {
-        ProcurementRmaTags(self.0.clone())
+    pub fn rma_tags(&self) -> RmaTags {
+        RmaTags(self.0.clone())
     }
 
     /// `/procurement/settings`.
-    pub fn settings(&self) -> ProcurementSettings {
-        ProcurementSettings(self.0.clone())
+    pub fn settings(&self) -> Settings {
+        Settings(self.0.clone())
     }
 
     /// `/procurement/shipmentmethods`.
-    pub fn shipmentmethods(&self) -> ProcurementShipmentmethods {
-        ProcurementShipmentmethods(self.0.clone())
+    pub fn shipmentmethods(&self) -> Shipmentmethods {
+        Shipmentmethods(self.0.clone())
     }
 
     /// `/procurement/subcategories`.
-    pub fn subcategories(&self) -> ProcurementSubcategories {
-        ProcurementSubcategories(self.0.clone())
+    pub fn subcategories(&self) -> Subcategories {
+        Subcategories(self.0.clone())
     }
 
     /// `/procurement/types`.
-    pub fn types(&self) -> ProcurementTypes {
-        ProcurementTypes(self.0.clone())
+    pub fn types(&self) -> Types {
+        Types(self.0.clone())
     }
 
     /// `/procurement/unitOfMeasures`.
-    pub fn unit_of_measures(&self) -> ProcurementUnitOfMeasures {
-        ProcurementUnitOfMeasures(self.0.clone())
+    pub fn unit_of_measures(&self) -> UnitOfMeasures {
+        UnitOfMeasures(self.0.clone())
     }
 
     /// `/procurement/warehouseBins`.
-    pub fn warehouse_bins(&self) -> ProcurementWarehouseBins {
-        ProcurementWarehouseBins(self.0.clone())
+    pub fn warehouse_bins(&self) -> WarehouseBins {
+        WarehouseBins(self.0.clone())
     }
 
     /// `/procurement/warehouses`.
-    pub fn warehouses(&self) -> ProcurementWarehouses {
-        ProcurementWarehouses(self.0.clone())
+    pub fn warehouses(&self) -> Warehouses {
+        Warehouses(self.0.clone())
     }
 }
 
@@ -152,44 +152,16 @@ impl ProcurementArea {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementAdjustments(rt::Node);
+pub struct Adjustments(rt::Node);
 
-impl ProcurementAdjustments {
+impl Adjustments {
     /// `GET /procurement/adjustments` (`getProcurementAdjustments`): Get List of
     /// ProcurementAdjustment.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ProcurementAdjustment>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ProcurementAdjustment> {
         rt::list(
-            &self.0,
-            "getProcurementAdjustments",
-            "/procurement/adjustments",
-            query,
-        )
-    }
-
-    /// `GET /procurement/adjustments` (`getProcurementAdjustments`): Get List of
-    /// ProcurementAdjustment.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ProcurementAdjustment> {
-        rt::stream(
-            &self.0,
-            "getProcurementAdjustments",
-            "/procurement/adjustments",
-            query,
-        )
-    }
-
-    /// `GET /procurement/adjustments` (`getProcurementAdjustments`): Get List of
-    /// ProcurementAdjustment.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ProcurementAdjustment>> {
-        rt::pages(
             &self.0,
             "getProcurementAdjustments",
             "/procurement/adjustments",
@@ -201,7 +173,7 @@ impl ProcurementAdjustments {
     /// ProcurementAdjustment.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementAdjustmentsCount",
@@ -213,13 +185,11 @@ impl ProcurementAdjustments {
     /// `POST /procurement/adjustments` (`postProcurementAdjustments`): Post ProcurementAdjustment.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(
-        &self,
-        body: &m::ProcurementAdjustment,
-    ) -> rt::ApiFuture<m::ProcurementAdjustment> {
+    pub fn create(&self, body: &m::ProcurementAdjustment) -> rt::Call<m::ProcurementAdjustment> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementAdjustments",
             "/procurement/adjustments",
             Some(body),
@@ -228,13 +198,13 @@ impl ProcurementAdjustments {
     }
 
     /// One record: `/procurement/adjustments/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementAdjustmentsById {
-        ProcurementAdjustmentsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AdjustmentsById {
+        AdjustmentsById(self.0.push(id.to_string()))
     }
 
     /// `/procurement/adjustments/types`.
-    pub fn types(&self) -> ProcurementAdjustmentsTypes {
-        ProcurementAdjustmentsTypes(self.0.clone())
+    pub fn types(&self) -> AdjustmentsTypes {
+        AdjustmentsTypes(self.0.clone())
     }
 }
 
@@ -242,15 +212,16 @@ impl ProcurementAdjustments {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementAdjustmentsById(rt::Node);
+pub struct AdjustmentsById(rt::Node);
 
-impl ProcurementAdjustmentsById {
+impl AdjustmentsById {
     /// `GET /procurement/adjustments/{id}` (`getProcurementAdjustmentsById`): Get
     /// ProcurementAdjustment.
-    pub fn get(&self) -> rt::ApiFuture<m::ProcurementAdjustment> {
+    pub fn get(&self) -> rt::Call<m::ProcurementAdjustment> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementAdjustmentsById",
             "/procurement/adjustments/{id}",
             rt::NO_BODY,
@@ -262,7 +233,7 @@ impl ProcurementAdjustmentsById {
     /// ProcurementAdjustment.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ProcurementAdjustment>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ProcurementAdjustment>> {
         rt::get_opt(
             &self.0,
             "getProcurementAdjustmentsById",
@@ -275,13 +246,11 @@ impl ProcurementAdjustmentsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(
-        &self,
-        body: &m::ProcurementAdjustment,
-    ) -> rt::ApiFuture<m::ProcurementAdjustment> {
+    pub fn update(&self, body: &m::ProcurementAdjustment) -> rt::Call<m::ProcurementAdjustment> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProcurementAdjustmentsById",
             "/procurement/adjustments/{id}",
             Some(body),
@@ -294,9 +263,10 @@ impl ProcurementAdjustmentsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ProcurementAdjustment> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ProcurementAdjustment> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProcurementAdjustmentsById",
             "/procurement/adjustments/{id}",
             patch,
@@ -306,10 +276,11 @@ impl ProcurementAdjustmentsById {
 
     /// `DELETE /procurement/adjustments/{id}` (`deleteProcurementAdjustmentsById`): Delete
     /// ProcurementAdjustment.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementAdjustmentsById",
             "/procurement/adjustments/{id}",
             rt::NO_BODY,
@@ -318,8 +289,8 @@ impl ProcurementAdjustmentsById {
     }
 
     /// `/procurement/adjustments/{id}/details`.
-    pub fn details(&self) -> ProcurementAdjustmentsByIdDetails {
-        ProcurementAdjustmentsByIdDetails(self.0.clone())
+    pub fn details(&self) -> AdjustmentsByIdDetails {
+        AdjustmentsByIdDetails(self.0.clone())
     }
 }
 
@@ -327,41 +298,16 @@ impl ProcurementAdjustmentsById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementAdjustmentsByIdDetails(rt::Node);
+pub struct AdjustmentsByIdDetails(rt::Node);
 
-impl ProcurementAdjustmentsByIdDetails {
+impl AdjustmentsByIdDetails {
     /// `GET /procurement/adjustments/{parentId}/details`
     /// (`getProcurementAdjustmentsByParentIdDetails`): Get List of AdjustmentDetail.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::AdjustmentDetail>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::AdjustmentDetail> {
         rt::list(
-            &self.0,
-            "getProcurementAdjustmentsByParentIdDetails",
-            "/procurement/adjustments/{parentId}/details",
-            query,
-        )
-    }
-
-    /// `GET /procurement/adjustments/{parentId}/details`
-    /// (`getProcurementAdjustmentsByParentIdDetails`): Get List of AdjustmentDetail.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::AdjustmentDetail> {
-        rt::stream(
-            &self.0,
-            "getProcurementAdjustmentsByParentIdDetails",
-            "/procurement/adjustments/{parentId}/details",
-            query,
-        )
-    }
-
-    /// `GET /procurement/adjustments/{parentId}/details`
-    /// (`getProcurementAdjustmentsByParentIdDetails`): Get List of AdjustmentDetail.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::AdjustmentDetail>> {
-        rt::pages(
             &self.0,
             "getProcurementAdjustmentsByParentIdDetails",
             "/procurement/adjustments/{parentId}/details",
@@ -373,7 +319,7 @@ impl ProcurementAdjustmentsByIdDetails {
     /// (`getProcurementAdjustmentsByParentIdDetailsCount`): Get Count of AdjustmentDetail.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementAdjustmentsByParentIdDetailsCount",
@@ -386,10 +332,11 @@ impl ProcurementAdjustmentsByIdDetails {
     /// (`postProcurementAdjustmentsByParentIdDetails`): Post AdjustmentDetail.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::AdjustmentDetail) -> rt::ApiFuture<m::AdjustmentDetail> {
+    pub fn create(&self, body: &m::AdjustmentDetail) -> rt::Call<m::AdjustmentDetail> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementAdjustmentsByParentIdDetails",
             "/procurement/adjustments/{parentId}/details",
             Some(body),
@@ -398,8 +345,8 @@ impl ProcurementAdjustmentsByIdDetails {
     }
 
     /// One record: `/procurement/adjustments/{id}/details/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementAdjustmentsByIdDetailsById {
-        ProcurementAdjustmentsByIdDetailsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AdjustmentsByIdDetailsById {
+        AdjustmentsByIdDetailsById(self.0.push(id.to_string()))
     }
 }
 
@@ -407,15 +354,16 @@ impl ProcurementAdjustmentsByIdDetails {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementAdjustmentsByIdDetailsById(rt::Node);
+pub struct AdjustmentsByIdDetailsById(rt::Node);
 
-impl ProcurementAdjustmentsByIdDetailsById {
+impl AdjustmentsByIdDetailsById {
     /// `GET /procurement/adjustments/{parentId}/details/{id}`
     /// (`getProcurementAdjustmentsByParentIdDetailsById`): Get AdjustmentDetail.
-    pub fn get(&self) -> rt::ApiFuture<m::AdjustmentDetail> {
+    pub fn get(&self) -> rt::Call<m::AdjustmentDetail> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementAdjustmentsByParentIdDetailsById",
             "/procurement/adjustments/{parentId}/details/{id}",
             rt::NO_BODY,
@@ -427,7 +375,7 @@ impl ProcurementAdjustmentsByIdDetailsById {
     /// (`getProcurementAdjustmentsByParentIdDetailsById`): Get AdjustmentDetail.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::AdjustmentDetail>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::AdjustmentDetail>> {
         rt::get_opt(
             &self.0,
             "getProcurementAdjustmentsByParentIdDetailsById",
@@ -437,10 +385,11 @@ impl ProcurementAdjustmentsByIdDetailsById {
 
     /// `DELETE /procurement/adjustments/{parentId}/details/{id}`
     /// (`deleteProcurementAdjustmentsByParentIdDetailsById`): Delete AdjustmentDetail.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementAdjustmentsByParentIdDetailsById",
             "/procurement/adjustments/{parentId}/details/{id}",
             rt::NO_BODY,
@@ -453,41 +402,16 @@ impl ProcurementAdjustmentsByIdDetailsById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementAdjustmentsTypes(rt::Node);
+pub struct AdjustmentsTypes(rt::Node);
 
-impl ProcurementAdjustmentsTypes {
+impl AdjustmentsTypes {
     /// `GET /procurement/adjustments/types` (`getProcurementAdjustmentsTypes`): Get List of
     /// AdjustmentType.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::AdjustmentType>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::AdjustmentType> {
         rt::list(
-            &self.0,
-            "getProcurementAdjustmentsTypes",
-            "/procurement/adjustments/types",
-            query,
-        )
-    }
-
-    /// `GET /procurement/adjustments/types` (`getProcurementAdjustmentsTypes`): Get List of
-    /// AdjustmentType.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::AdjustmentType> {
-        rt::stream(
-            &self.0,
-            "getProcurementAdjustmentsTypes",
-            "/procurement/adjustments/types",
-            query,
-        )
-    }
-
-    /// `GET /procurement/adjustments/types` (`getProcurementAdjustmentsTypes`): Get List of
-    /// AdjustmentType.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::AdjustmentType>> {
-        rt::pages(
             &self.0,
             "getProcurementAdjustmentsTypes",
             "/procurement/adjustments/types",
@@ -499,7 +423,7 @@ impl ProcurementAdjustmentsTypes {
     /// Count of Usage.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementAdjustmentsTypesCount",
@@ -512,10 +436,11 @@ impl ProcurementAdjustmentsTypes {
     /// AdjustmentType.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::AdjustmentType) -> rt::ApiFuture<m::AdjustmentType> {
+    pub fn create(&self, body: &m::AdjustmentType) -> rt::Call<m::AdjustmentType> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementAdjustmentsTypes",
             "/procurement/adjustments/types",
             Some(body),
@@ -524,13 +449,13 @@ impl ProcurementAdjustmentsTypes {
     }
 
     /// One record: `/procurement/adjustments/types/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementAdjustmentsTypesById {
-        ProcurementAdjustmentsTypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AdjustmentsTypesById {
+        AdjustmentsTypesById(self.0.push(id.to_string()))
     }
 
     /// `/procurement/adjustments/types/info`.
-    pub fn info(&self) -> ProcurementAdjustmentsTypesInfo {
-        ProcurementAdjustmentsTypesInfo(self.0.clone())
+    pub fn info(&self) -> AdjustmentsTypesInfo {
+        AdjustmentsTypesInfo(self.0.clone())
     }
 }
 
@@ -538,15 +463,16 @@ impl ProcurementAdjustmentsTypes {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementAdjustmentsTypesById(rt::Node);
+pub struct AdjustmentsTypesById(rt::Node);
 
-impl ProcurementAdjustmentsTypesById {
+impl AdjustmentsTypesById {
     /// `GET /procurement/adjustments/types/{id}` (`getProcurementAdjustmentsTypesById`): Get
     /// AdjustmentType.
-    pub fn get(&self) -> rt::ApiFuture<m::AdjustmentType> {
+    pub fn get(&self) -> rt::Call<m::AdjustmentType> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementAdjustmentsTypesById",
             "/procurement/adjustments/types/{id}",
             rt::NO_BODY,
@@ -558,7 +484,7 @@ impl ProcurementAdjustmentsTypesById {
     /// AdjustmentType.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::AdjustmentType>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::AdjustmentType>> {
         rt::get_opt(
             &self.0,
             "getProcurementAdjustmentsTypesById",
@@ -571,10 +497,11 @@ impl ProcurementAdjustmentsTypesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::AdjustmentType) -> rt::ApiFuture<m::AdjustmentType> {
+    pub fn update(&self, body: &m::AdjustmentType) -> rt::Call<m::AdjustmentType> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProcurementAdjustmentsTypesById",
             "/procurement/adjustments/types/{id}",
             Some(body),
@@ -587,9 +514,10 @@ impl ProcurementAdjustmentsTypesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::AdjustmentType> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::AdjustmentType> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProcurementAdjustmentsTypesById",
             "/procurement/adjustments/types/{id}",
             patch,
@@ -599,10 +527,11 @@ impl ProcurementAdjustmentsTypesById {
 
     /// `DELETE /procurement/adjustments/types/{id}` (`deleteProcurementAdjustmentsTypesById`):
     /// Delete AdjustmentType.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementAdjustmentsTypesById",
             "/procurement/adjustments/types/{id}",
             rt::NO_BODY,
@@ -611,13 +540,13 @@ impl ProcurementAdjustmentsTypesById {
     }
 
     /// `/procurement/adjustments/types/{id}/info`.
-    pub fn info(&self) -> ProcurementAdjustmentsTypesByIdInfo {
-        ProcurementAdjustmentsTypesByIdInfo(self.0.clone())
+    pub fn info(&self) -> AdjustmentsTypesByIdInfo {
+        AdjustmentsTypesByIdInfo(self.0.clone())
     }
 
     /// `/procurement/adjustments/types/{id}/usages`.
-    pub fn usages(&self) -> ProcurementAdjustmentsTypesByIdUsages {
-        ProcurementAdjustmentsTypesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> AdjustmentsTypesByIdUsages {
+        AdjustmentsTypesByIdUsages(self.0.clone())
     }
 }
 
@@ -625,15 +554,16 @@ impl ProcurementAdjustmentsTypesById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementAdjustmentsTypesByIdInfo(rt::Node);
+pub struct AdjustmentsTypesByIdInfo(rt::Node);
 
-impl ProcurementAdjustmentsTypesByIdInfo {
+impl AdjustmentsTypesByIdInfo {
     /// `GET /procurement/adjustments/types/{id}/info` (`getProcurementAdjustmentsTypesByIdInfo`):
     /// Get AdjustmentTypeInfos.
-    pub fn get(&self) -> rt::ApiFuture<m::AdjustmentTypeInfo> {
+    pub fn get(&self) -> rt::Call<m::AdjustmentTypeInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementAdjustmentsTypesByIdInfo",
             "/procurement/adjustments/types/{id}/info",
             rt::NO_BODY,
@@ -646,41 +576,16 @@ impl ProcurementAdjustmentsTypesByIdInfo {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementAdjustmentsTypesByIdUsages(rt::Node);
+pub struct AdjustmentsTypesByIdUsages(rt::Node);
 
-impl ProcurementAdjustmentsTypesByIdUsages {
+impl AdjustmentsTypesByIdUsages {
     /// `GET /procurement/adjustments/types/{id}/usages`
     /// (`getProcurementAdjustmentsTypesByIdUsages`): Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getProcurementAdjustmentsTypesByIdUsages",
-            "/procurement/adjustments/types/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /procurement/adjustments/types/{id}/usages`
-    /// (`getProcurementAdjustmentsTypesByIdUsages`): Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getProcurementAdjustmentsTypesByIdUsages",
-            "/procurement/adjustments/types/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /procurement/adjustments/types/{id}/usages`
-    /// (`getProcurementAdjustmentsTypesByIdUsages`): Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getProcurementAdjustmentsTypesByIdUsages",
             "/procurement/adjustments/types/{id}/usages",
@@ -689,8 +594,8 @@ impl ProcurementAdjustmentsTypesByIdUsages {
     }
 
     /// `/procurement/adjustments/types/{id}/usages/list`.
-    pub fn list_node(&self) -> ProcurementAdjustmentsTypesByIdUsagesList {
-        ProcurementAdjustmentsTypesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> AdjustmentsTypesByIdUsagesList {
+        AdjustmentsTypesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -698,41 +603,16 @@ impl ProcurementAdjustmentsTypesByIdUsages {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementAdjustmentsTypesByIdUsagesList(rt::Node);
+pub struct AdjustmentsTypesByIdUsagesList(rt::Node);
 
-impl ProcurementAdjustmentsTypesByIdUsagesList {
+impl AdjustmentsTypesByIdUsagesList {
     /// `GET /procurement/adjustments/types/{id}/usages/list`
     /// (`getProcurementAdjustmentsTypesByIdUsagesList`): Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getProcurementAdjustmentsTypesByIdUsagesList",
-            "/procurement/adjustments/types/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /procurement/adjustments/types/{id}/usages/list`
-    /// (`getProcurementAdjustmentsTypesByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getProcurementAdjustmentsTypesByIdUsagesList",
-            "/procurement/adjustments/types/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /procurement/adjustments/types/{id}/usages/list`
-    /// (`getProcurementAdjustmentsTypesByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getProcurementAdjustmentsTypesByIdUsagesList",
             "/procurement/adjustments/types/{id}/usages/list",
@@ -745,41 +625,16 @@ impl ProcurementAdjustmentsTypesByIdUsagesList {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementAdjustmentsTypesInfo(rt::Node);
+pub struct AdjustmentsTypesInfo(rt::Node);
 
-impl ProcurementAdjustmentsTypesInfo {
+impl AdjustmentsTypesInfo {
     /// `GET /procurement/adjustments/types/info` (`getProcurementAdjustmentsTypesInfo`): Get List
     /// of AdjustmentTypeInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::AdjustmentTypeInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::AdjustmentTypeInfo> {
         rt::list(
-            &self.0,
-            "getProcurementAdjustmentsTypesInfo",
-            "/procurement/adjustments/types/info",
-            query,
-        )
-    }
-
-    /// `GET /procurement/adjustments/types/info` (`getProcurementAdjustmentsTypesInfo`): Get List
-    /// of AdjustmentTypeInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::AdjustmentTypeInfo> {
-        rt::stream(
-            &self.0,
-            "getProcurementAdjustmentsTypesInfo",
-            "/procurement/adjustments/types/info",
-            query,
-        )
-    }
-
-    /// `GET /procurement/adjustments/types/info` (`getProcurementAdjustmentsTypesInfo`): Get List
-    /// of AdjustmentTypeInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::AdjustmentTypeInfo>> {
-        rt::pages(
             &self.0,
             "getProcurementAdjustmentsTypesInfo",
             "/procurement/adjustments/types/info",
@@ -791,7 +646,7 @@ impl ProcurementAdjustmentsTypesInfo {
     /// Get Count of AdjustmentTypeInfos.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementAdjustmentsTypesInfoCount",
@@ -805,38 +660,15 @@ impl ProcurementAdjustmentsTypesInfo {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementCatalog(rt::Node);
+pub struct Catalog(rt::Node);
 
-impl ProcurementCatalog {
+impl Catalog {
     /// `GET /procurement/catalog` (`getProcurementCatalog`): Get List of CatalogItem.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::CatalogItem>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CatalogItem> {
         rt::list(
-            &self.0,
-            "getProcurementCatalog",
-            "/procurement/catalog",
-            query,
-        )
-    }
-
-    /// `GET /procurement/catalog` (`getProcurementCatalog`): Get List of CatalogItem.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CatalogItem> {
-        rt::stream(
-            &self.0,
-            "getProcurementCatalog",
-            "/procurement/catalog",
-            query,
-        )
-    }
-
-    /// `GET /procurement/catalog` (`getProcurementCatalog`): Get List of CatalogItem.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::CatalogItem>> {
-        rt::pages(
             &self.0,
             "getProcurementCatalog",
             "/procurement/catalog",
@@ -847,7 +679,7 @@ impl ProcurementCatalog {
     /// `GET /procurement/catalog/count` (`getProcurementCatalogCount`): Get Count of CatalogItem.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementCatalogCount",
@@ -859,10 +691,11 @@ impl ProcurementCatalog {
     /// `POST /procurement/catalog` (`postProcurementCatalog`): Post CatalogItem.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::CatalogItem) -> rt::ApiFuture<m::CatalogItem> {
+    pub fn create(&self, body: &m::CatalogItem) -> rt::Call<m::CatalogItem> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementCatalog",
             "/procurement/catalog",
             Some(body),
@@ -876,23 +709,23 @@ impl ProcurementCatalog {
     pub fn by_catalog_item_identifier(
         &self,
         catalog_item_identifier: impl Into<String>,
-    ) -> ProcurementCatalogByCatalogItemIdentifier {
-        ProcurementCatalogByCatalogItemIdentifier(self.0.push(catalog_item_identifier.into()))
+    ) -> CatalogByCatalogItemIdentifier {
+        CatalogByCatalogItemIdentifier(self.0.push(catalog_item_identifier.into()))
     }
 
     /// One record: `/procurement/catalog/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementCatalogById {
-        ProcurementCatalogById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CatalogById {
+        CatalogById(self.0.push(id.to_string()))
     }
 
     /// `/procurement/catalog/info`.
-    pub fn info(&self) -> ProcurementCatalogInfo {
-        ProcurementCatalogInfo(self.0.clone())
+    pub fn info(&self) -> CatalogInfo {
+        CatalogInfo(self.0.clone())
     }
 
     /// `/procurement/catalog/vendors`.
-    pub fn vendors(&self) -> ProcurementCatalogVendors {
-        ProcurementCatalogVendors(self.0.clone())
+    pub fn vendors(&self) -> CatalogVendors {
+        CatalogVendors(self.0.clone())
     }
 }
 
@@ -901,12 +734,12 @@ impl ProcurementCatalog {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementCatalogByCatalogItemIdentifier(rt::Node);
+pub struct CatalogByCatalogItemIdentifier(rt::Node);
 
-impl ProcurementCatalogByCatalogItemIdentifier {
+impl CatalogByCatalogItemIdentifier {
     /// `/procurement/catalog/{catalogItemIdentifier}/quantityOnHand`.
-    pub fn quantity_on_hand(&self) -> ProcurementCatalogByCatalogItemIdentifierQuantityOnHand {
-        ProcurementCatalogByCatalogItemIdentifierQuantityOnHand(self.0.clone())
+    pub fn quantity_on_hand(&self) -> CatalogByCatalogItemIdentifierQuantityOnHand {
+        CatalogByCatalogItemIdentifierQuantityOnHand(self.0.clone())
     }
 }
 
@@ -914,17 +747,18 @@ impl ProcurementCatalogByCatalogItemIdentifier {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementCatalogByCatalogItemIdentifierQuantityOnHand(rt::Node);
+pub struct CatalogByCatalogItemIdentifierQuantityOnHand(rt::Node);
 
-impl ProcurementCatalogByCatalogItemIdentifierQuantityOnHand {
+impl CatalogByCatalogItemIdentifierQuantityOnHand {
     /// `GET /procurement/catalog/{catalogItemIdentifier}/quantityOnHand`
     /// (`getProcurementCatalogByCatalogItemIdentifierQuantityOnHand`): Get Count of CatalogItem.
     ///
     /// Sends no query parameters; `get_with` also sends `warehouseBinId`.
-    pub fn get(&self) -> rt::ApiFuture<m::Count> {
+    pub fn get(&self) -> rt::Call<m::Count> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementCatalogByCatalogItemIdentifierQuantityOnHand",
             "/procurement/catalog/{catalogItemIdentifier}/quantityOnHand",
             rt::NO_BODY,
@@ -939,10 +773,11 @@ impl ProcurementCatalogByCatalogItemIdentifierQuantityOnHand {
     pub fn get_with(
         &self,
         params: &GetProcurementCatalogByCatalogItemIdentifierQuantityOnHandParams,
-    ) -> rt::ApiFuture<m::Count> {
+    ) -> rt::Call<m::Count> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementCatalogByCatalogItemIdentifierQuantityOnHand",
             "/procurement/catalog/{catalogItemIdentifier}/quantityOnHand",
             rt::NO_BODY,
@@ -969,14 +804,15 @@ pub struct GetProcurementCatalogByCatalogItemIdentifierQuantityOnHandParams {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementCatalogById(rt::Node);
+pub struct CatalogById(rt::Node);
 
-impl ProcurementCatalogById {
+impl CatalogById {
     /// `GET /procurement/catalog/{id}` (`getProcurementCatalogById`): Get CatalogItem.
-    pub fn get(&self) -> rt::ApiFuture<m::CatalogItem> {
+    pub fn get(&self) -> rt::Call<m::CatalogItem> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementCatalogById",
             "/procurement/catalog/{id}",
             rt::NO_BODY,
@@ -987,7 +823,7 @@ impl ProcurementCatalogById {
     /// `GET /procurement/catalog/{id}` (`getProcurementCatalogById`): Get CatalogItem.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::CatalogItem>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::CatalogItem>> {
         rt::get_opt(
             &self.0,
             "getProcurementCatalogById",
@@ -999,10 +835,11 @@ impl ProcurementCatalogById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::CatalogItem) -> rt::ApiFuture<m::CatalogItem> {
+    pub fn update(&self, body: &m::CatalogItem) -> rt::Call<m::CatalogItem> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProcurementCatalogById",
             "/procurement/catalog/{id}",
             Some(body),
@@ -1014,9 +851,10 @@ impl ProcurementCatalogById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::CatalogItem> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::CatalogItem> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProcurementCatalogById",
             "/procurement/catalog/{id}",
             patch,
@@ -1025,10 +863,11 @@ impl ProcurementCatalogById {
     }
 
     /// `DELETE /procurement/catalog/{id}` (`deleteProcurementCatalogById`): Delete CatalogItem.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementCatalogById",
             "/procurement/catalog/{id}",
             rt::NO_BODY,
@@ -1037,38 +876,38 @@ impl ProcurementCatalogById {
     }
 
     /// `/procurement/catalog/{id}/components`.
-    pub fn components(&self) -> ProcurementCatalogByIdComponents {
-        ProcurementCatalogByIdComponents(self.0.clone())
+    pub fn components(&self) -> CatalogByIdComponents {
+        CatalogByIdComponents(self.0.clone())
     }
 
     /// `/procurement/catalog/{id}/copy`.
-    pub fn copy(&self) -> ProcurementCatalogByIdCopy {
-        ProcurementCatalogByIdCopy(self.0.clone())
+    pub fn copy(&self) -> CatalogByIdCopy {
+        CatalogByIdCopy(self.0.clone())
     }
 
     /// `/procurement/catalog/{id}/info`.
-    pub fn info(&self) -> ProcurementCatalogByIdInfo {
-        ProcurementCatalogByIdInfo(self.0.clone())
+    pub fn info(&self) -> CatalogByIdInfo {
+        CatalogByIdInfo(self.0.clone())
     }
 
     /// `/procurement/catalog/{id}/inventory`.
-    pub fn inventory(&self) -> ProcurementCatalogByIdInventory {
-        ProcurementCatalogByIdInventory(self.0.clone())
+    pub fn inventory(&self) -> CatalogByIdInventory {
+        CatalogByIdInventory(self.0.clone())
     }
 
     /// `/procurement/catalog/{id}/minimumStockByWarehouse`.
-    pub fn minimum_stock_by_warehouse(&self) -> ProcurementCatalogByIdMinimumStockByWarehouse {
-        ProcurementCatalogByIdMinimumStockByWarehouse(self.0.clone())
+    pub fn minimum_stock_by_warehouse(&self) -> CatalogByIdMinimumStockByWarehouse {
+        CatalogByIdMinimumStockByWarehouse(self.0.clone())
     }
 
     /// `/procurement/catalog/{id}/pricing`.
-    pub fn pricing(&self) -> ProcurementCatalogByIdPricing {
-        ProcurementCatalogByIdPricing(self.0.clone())
+    pub fn pricing(&self) -> CatalogByIdPricing {
+        CatalogByIdPricing(self.0.clone())
     }
 
     /// `/procurement/catalog/{id}/vendors`.
-    pub fn vendors(&self) -> ProcurementCatalogByIdVendors {
-        ProcurementCatalogByIdVendors(self.0.clone())
+    pub fn vendors(&self) -> CatalogByIdVendors {
+        CatalogByIdVendors(self.0.clone())
     }
 }
 
@@ -1076,41 +915,16 @@ impl ProcurementCatalogById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementCatalogByIdComponents(rt::Node);
+pub struct CatalogByIdComponents(rt::Node);
 
-impl ProcurementCatalogByIdComponents {
+impl CatalogByIdComponents {
     /// `GET /procurement/catalog/{parentId}/components`
     /// (`getProcurementCatalogByParentIdComponents`): Get List of CatalogComponent.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::CatalogComponent>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CatalogComponent> {
         rt::list(
-            &self.0,
-            "getProcurementCatalogByParentIdComponents",
-            "/procurement/catalog/{parentId}/components",
-            query,
-        )
-    }
-
-    /// `GET /procurement/catalog/{parentId}/components`
-    /// (`getProcurementCatalogByParentIdComponents`): Get List of CatalogComponent.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CatalogComponent> {
-        rt::stream(
-            &self.0,
-            "getProcurementCatalogByParentIdComponents",
-            "/procurement/catalog/{parentId}/components",
-            query,
-        )
-    }
-
-    /// `GET /procurement/catalog/{parentId}/components`
-    /// (`getProcurementCatalogByParentIdComponents`): Get List of CatalogComponent.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::CatalogComponent>> {
-        rt::pages(
             &self.0,
             "getProcurementCatalogByParentIdComponents",
             "/procurement/catalog/{parentId}/components",
@@ -1122,7 +936,7 @@ impl ProcurementCatalogByIdComponents {
     /// (`getProcurementCatalogByParentIdComponentsCount`): Get Count of CatalogComponent.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementCatalogByParentIdComponentsCount",
@@ -1135,10 +949,11 @@ impl ProcurementCatalogByIdComponents {
     /// (`postProcurementCatalogByParentIdComponents`): Post CatalogComponent.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::CatalogComponent) -> rt::ApiFuture<m::CatalogComponent> {
+    pub fn create(&self, body: &m::CatalogComponent) -> rt::Call<m::CatalogComponent> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementCatalogByParentIdComponents",
             "/procurement/catalog/{parentId}/components",
             Some(body),
@@ -1147,8 +962,8 @@ impl ProcurementCatalogByIdComponents {
     }
 
     /// One record: `/procurement/catalog/{id}/components/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementCatalogByIdComponentsById {
-        ProcurementCatalogByIdComponentsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CatalogByIdComponentsById {
+        CatalogByIdComponentsById(self.0.push(id.to_string()))
     }
 }
 
@@ -1156,15 +971,16 @@ impl ProcurementCatalogByIdComponents {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementCatalogByIdComponentsById(rt::Node);
+pub struct CatalogByIdComponentsById(rt::Node);
 
-impl ProcurementCatalogByIdComponentsById {
+impl CatalogByIdComponentsById {
     /// `GET /procurement/catalog/{parentId}/components/{id}`
     /// (`getProcurementCatalogByParentIdComponentsById`): Get CatalogComponent.
-    pub fn get(&self) -> rt::ApiFuture<m::CatalogComponent> {
+    pub fn get(&self) -> rt::Call<m::CatalogComponent> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementCatalogByParentIdComponentsById",
             "/procurement/catalog/{parentId}/components/{id}",
             rt::NO_BODY,
@@ -1176,7 +992,7 @@ impl ProcurementCatalogByIdComponentsById {
     /// (`getProcurementCatalogByParentIdComponentsById`): Get CatalogComponent.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::CatalogComponent>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::CatalogComponent>> {
         rt::get_opt(
             &self.0,
             "getProcurementCatalogByParentIdComponentsById",
@@ -1189,10 +1005,11 @@ impl ProcurementCatalogByIdComponentsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::CatalogComponent) -> rt::ApiFuture<m::CatalogComponent> {
+    pub fn update(&self, body: &m::CatalogComponent) -> rt::Call<m::CatalogComponent> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProcurementCatalogByParentIdComponentsById",
             "/procurement/catalog/{parentId}/components/{id}",
             Some(body),
@@ -1205,9 +1022,10 @@ impl ProcurementCatalogByIdComponentsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::CatalogComponent> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::CatalogComponent> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProcurementCatalogByParentIdComponentsById",
             "/procurement/catalog/{parentId}/components/{id}",
             patch,
@@ -1217,10 +1035,11 @@ impl ProcurementCatalogByIdComponentsById {
 
     /// `DELETE /procurement/catalog/{parentId}/components/{id}`
     /// (`deleteProcurementCatalogByParentIdComponentsById`): Delete CatalogComponent.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementCatalogByParentIdComponentsById",
             "/procurement/catalog/{parentId}/components/{id}",
             rt::NO_BODY,
@@ -1233,9 +1052,9 @@ impl ProcurementCatalogByIdComponentsById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementCatalogByIdCopy(rt::Node);
+pub struct CatalogByIdCopy(rt::Node);
 
-impl ProcurementCatalogByIdCopy {
+impl CatalogByIdCopy {
     /// `POST /procurement/catalog/{id}/copy` (`postProcurementCatalogByIdCopy`): Post Copy
     /// CatalogItem.
     ///
@@ -1243,10 +1062,11 @@ impl ProcurementCatalogByIdCopy {
     /// a body.
     ///
     /// Copy and approve actions answer 200 or 201 whatever the spec declares.
-    pub fn post(&self) -> rt::ApiFuture<Option<m::CatalogItem>> {
+    pub fn post(&self) -> rt::Call<Option<m::CatalogItem>> {
         rt::json_opt(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementCatalogByIdCopy",
             "/procurement/catalog/{id}/copy",
             rt::NO_BODY,
@@ -1259,14 +1079,15 @@ impl ProcurementCatalogByIdCopy {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementCatalogByIdInfo(rt::Node);
+pub struct CatalogByIdInfo(rt::Node);
 
-impl ProcurementCatalogByIdInfo {
+impl CatalogByIdInfo {
     /// `GET /procurement/catalog/{id}/info` (`getProcurementCatalogByIdInfo`): Get CatalogItemInfo.
-    pub fn get(&self) -> rt::ApiFuture<m::CatalogItemInfo> {
+    pub fn get(&self) -> rt::Call<m::CatalogItemInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementCatalogByIdInfo",
             "/procurement/catalog/{id}/info",
             rt::NO_BODY,
@@ -1279,41 +1100,16 @@ impl ProcurementCatalogByIdInfo {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementCatalogByIdInventory(rt::Node);
+pub struct CatalogByIdInventory(rt::Node);
 
-impl ProcurementCatalogByIdInventory {
+impl CatalogByIdInventory {
     /// `GET /procurement/catalog/{parentId}/inventory`
     /// (`getProcurementCatalogByParentIdInventory`): Get List of CatalogInventory.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::CatalogInventory>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CatalogInventory> {
         rt::list(
-            &self.0,
-            "getProcurementCatalogByParentIdInventory",
-            "/procurement/catalog/{parentId}/inventory",
-            query,
-        )
-    }
-
-    /// `GET /procurement/catalog/{parentId}/inventory`
-    /// (`getProcurementCatalogByParentIdInventory`): Get List of CatalogInventory.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CatalogInventory> {
-        rt::stream(
-            &self.0,
-            "getProcurementCatalogByParentIdInventory",
-            "/procurement/catalog/{parentId}/inventory",
-            query,
-        )
-    }
-
-    /// `GET /procurement/catalog/{parentId}/inventory`
-    /// (`getProcurementCatalogByParentIdInventory`): Get List of CatalogInventory.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::CatalogInventory>> {
-        rt::pages(
             &self.0,
             "getProcurementCatalogByParentIdInventory",
             "/procurement/catalog/{parentId}/inventory",
@@ -1325,7 +1121,7 @@ impl ProcurementCatalogByIdInventory {
     /// (`getProcurementCatalogByParentIdInventoryCount`): Get Count of CatalogInventory.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementCatalogByParentIdInventoryCount",
@@ -1335,8 +1131,8 @@ impl ProcurementCatalogByIdInventory {
     }
 
     /// One record: `/procurement/catalog/{id}/inventory/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementCatalogByIdInventoryById {
-        ProcurementCatalogByIdInventoryById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CatalogByIdInventoryById {
+        CatalogByIdInventoryById(self.0.push(id.to_string()))
     }
 }
 
@@ -1344,15 +1140,16 @@ impl ProcurementCatalogByIdInventory {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementCatalogByIdInventoryById(rt::Node);
+pub struct CatalogByIdInventoryById(rt::Node);
 
-impl ProcurementCatalogByIdInventoryById {
+impl CatalogByIdInventoryById {
     /// `GET /procurement/catalog/{parentId}/inventory/{id}`
     /// (`getProcurementCatalogByParentIdInventoryById`): Get CatalogInventory.
-    pub fn get(&self) -> rt::ApiFuture<m::CatalogInventory> {
+    pub fn get(&self) -> rt::Call<m::CatalogInventory> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementCatalogByParentIdInventoryById",
             "/procurement/catalog/{parentId}/inventory/{id}",
             rt::NO_BODY,
@@ -1364,7 +1161,7 @@ impl ProcurementCatalogByIdInventoryById {
     /// (`getProcurementCatalogByParentIdInventoryById`): Get CatalogInventory.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::CatalogInventory>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::CatalogInventory>> {
         rt::get_opt(
             &self.0,
             "getProcurementCatalogByParentIdInventoryById",
@@ -1377,47 +1174,17 @@ impl ProcurementCatalogByIdInventoryById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementCatalogByIdMinimumStockByWarehouse(rt::Node);
+pub struct CatalogByIdMinimumStockByWarehouse(rt::Node);
 
-impl ProcurementCatalogByIdMinimumStockByWarehouse {
+impl CatalogByIdMinimumStockByWarehouse {
     /// `GET /procurement/catalog/{parentId}/minimumStockByWarehouse`
     /// (`getProcurementCatalogByParentIdMinimumStockByWarehouse`): Get List of
     /// MinimumStockByWarehouse.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::MinimumStockByWarehouse>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::MinimumStockByWarehouse> {
         rt::list(
-            &self.0,
-            "getProcurementCatalogByParentIdMinimumStockByWarehouse",
-            "/procurement/catalog/{parentId}/minimumStockByWarehouse",
-            query,
-        )
-    }
-
-    /// `GET /procurement/catalog/{parentId}/minimumStockByWarehouse`
-    /// (`getProcurementCatalogByParentIdMinimumStockByWarehouse`): Get List of
-    /// MinimumStockByWarehouse.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::MinimumStockByWarehouse> {
-        rt::stream(
-            &self.0,
-            "getProcurementCatalogByParentIdMinimumStockByWarehouse",
-            "/procurement/catalog/{parentId}/minimumStockByWarehouse",
-            query,
-        )
-    }
-
-    /// `GET /procurement/catalog/{parentId}/minimumStockByWarehouse`
-    /// (`getProcurementCatalogByParentIdMinimumStockByWarehouse`): Get List of
-    /// MinimumStockByWarehouse.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::MinimumStockByWarehouse>> {
-        rt::pages(
             &self.0,
             "getProcurementCatalogByParentIdMinimumStockByWarehouse",
             "/procurement/catalog/{parentId}/minimumStockByWarehouse",
@@ -1430,7 +1197,7 @@ impl ProcurementCatalogByIdMinimumStockByWarehouse {
     /// MinimumStockByWarehouse.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementCatalogByParentIdMinimumStockByWarehouseCount",
@@ -1446,10 +1213,11 @@ impl ProcurementCatalogByIdMinimumStockByWarehouse {
     pub fn create(
         &self,
         body: &m::MinimumStockByWarehouse,
-    ) -> rt::ApiFuture<m::MinimumStockByWarehouse> {
+    ) -> rt::Call<m::MinimumStockByWarehouse> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementCatalogByParentIdMinimumStockByWarehouse",
             "/procurement/catalog/{parentId}/minimumStockByWarehouse",
             Some(body),
@@ -1458,8 +1226,8 @@ impl ProcurementCatalogByIdMinimumStockByWarehouse {
     }
 
     /// One record: `/procurement/catalog/{id}/minimumStockByWarehouse/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementCatalogByIdMinimumStockByWarehouseById {
-        ProcurementCatalogByIdMinimumStockByWarehouseById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CatalogByIdMinimumStockByWarehouseById {
+        CatalogByIdMinimumStockByWarehouseById(self.0.push(id.to_string()))
     }
 }
 
@@ -1467,15 +1235,16 @@ impl ProcurementCatalogByIdMinimumStockByWarehouse {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementCatalogByIdMinimumStockByWarehouseById(rt::Node);
+pub struct CatalogByIdMinimumStockByWarehouseById(rt::Node);
 
-impl ProcurementCatalogByIdMinimumStockByWarehouseById {
+impl CatalogByIdMinimumStockByWarehouseById {
     /// `GET /procurement/catalog/{parentId}/minimumStockByWarehouse/{id}`
     /// (`getProcurementCatalogByParentIdMinimumStockByWarehouseById`): Get MinimumStockByWarehouse.
-    pub fn get(&self) -> rt::ApiFuture<m::MinimumStockByWarehouse> {
+    pub fn get(&self) -> rt::Call<m::MinimumStockByWarehouse> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementCatalogByParentIdMinimumStockByWarehouseById",
             "/procurement/catalog/{parentId}/minimumStockByWarehouse/{id}",
             rt::NO_BODY,
@@ -1487,7 +1256,7 @@ impl ProcurementCatalogByIdMinimumStockByWarehouseById {
     /// (`getProcurementCatalogByParentIdMinimumStockByWarehouseById`): Get MinimumStockByWarehouse.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::MinimumStockByWarehouse>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::MinimumStockByWarehouse>> {
         rt::get_opt(
             &self.0,
             "getProcurementCatalogByParentIdMinimumStockByWarehouseById",
@@ -1503,10 +1272,11 @@ impl ProcurementCatalogByIdMinimumStockByWarehouseById {
     pub fn update(
         &self,
         body: &m::MinimumStockByWarehouse,
-    ) -> rt::ApiFuture<m::MinimumStockByWarehouse> {
+    ) -> rt::Call<m::MinimumStockByWarehouse> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProcurementCatalogByParentIdMinimumStockByWarehouseById",
             "/procurement/catalog/{parentId}/minimumStockByWarehouse/{id}",
             Some(body),
@@ -1520,9 +1290,10 @@ impl ProcurementCatalogByIdMinimumStockByWarehouseById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::MinimumStockByWarehouse> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::MinimumStockByWarehouse> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProcurementCatalogByParentIdMinimumStockByWarehouseById",
             "/procurement/catalog/{parentId}/minimumStockByWarehouse/{id}",
             patch,
@@ -1533,10 +1304,11 @@ impl ProcurementCatalogByIdMinimumStockByWarehouseById {
     /// `DELETE /procurement/catalog/{parentId}/minimumStockByWarehouse/{id}`
     /// (`deleteProcurementCatalogByParentIdMinimumStockByWarehouseById`): Delete
     /// MinimumStockByWarehouse.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementCatalogByParentIdMinimumStockByWarehouseById",
             "/procurement/catalog/{parentId}/minimumStockByWarehouse/{id}",
             rt::NO_BODY,
@@ -1549,17 +1321,18 @@ impl ProcurementCatalogByIdMinimumStockByWarehouseById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementCatalogByIdPricing(rt::Node);
+pub struct CatalogByIdPricing(rt::Node);
 
-impl ProcurementCatalogByIdPricing {
+impl CatalogByIdPricing {
     /// `POST /procurement/catalog/{id}/pricing` (`postProcurementCatalogByIdPricing`): Post
     /// CatalogPricing.
     ///
     /// Not retried after an answer that may have been lost.
-    pub fn post(&self, body: &m::CatalogPricing) -> rt::ApiFuture<m::CatalogPricing> {
+    pub fn post(&self, body: &m::CatalogPricing) -> rt::Call<m::CatalogPricing> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementCatalogByIdPricing",
             "/procurement/catalog/{id}/pricing",
             Some(body),
@@ -1572,12 +1345,12 @@ impl ProcurementCatalogByIdPricing {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementCatalogByIdVendors(rt::Node);
+pub struct CatalogByIdVendors(rt::Node);
 
-impl ProcurementCatalogByIdVendors {
+impl CatalogByIdVendors {
     /// One record: `/procurement/catalog/{id}/vendors/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementCatalogByIdVendorsById {
-        ProcurementCatalogByIdVendorsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CatalogByIdVendorsById {
+        CatalogByIdVendorsById(self.0.push(id.to_string()))
     }
 }
 
@@ -1585,18 +1358,19 @@ impl ProcurementCatalogByIdVendors {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementCatalogByIdVendorsById(rt::Node);
+pub struct CatalogByIdVendorsById(rt::Node);
 
-impl ProcurementCatalogByIdVendorsById {
+impl CatalogByIdVendorsById {
     /// `PUT /procurement/catalog/{parentId}/vendors/{id}`
     /// (`putProcurementCatalogByParentIdVendorsById`): Put CatalogItem.
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::CatalogItem) -> rt::ApiFuture<m::CatalogVendors> {
+    pub fn update(&self, body: &m::CatalogItem) -> rt::Call<m::CatalogVendors> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProcurementCatalogByParentIdVendorsById",
             "/procurement/catalog/{parentId}/vendors/{id}",
             Some(body),
@@ -1614,9 +1388,10 @@ impl ProcurementCatalogByIdVendorsById {
     /// as `/procurement/catalog/{parentId}/vendors/{id}` (\`{id}\` written twice; PUT and DELETE of
     /// the same resource use /procurement/catalog/{parentId}/vendors/{id}. Its declared response
     /// schema (BillingCycle) is suspect as well: PUT on the resource returns CatalogVendors.)
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::BillingCycle> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::BillingCycle> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProcurementCatalogByParentIdVendorsByIdById",
             "/procurement/catalog/{parentId}/vendors/{id}",
             patch,
@@ -1626,10 +1401,11 @@ impl ProcurementCatalogByIdVendorsById {
 
     /// `DELETE /procurement/catalog/{parentId}/vendors/{id}`
     /// (`deleteProcurementCatalogByParentIdVendorsById`): Delete CatalogItem.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementCatalogByParentIdVendorsById",
             "/procurement/catalog/{parentId}/vendors/{id}",
             rt::NO_BODY,
@@ -1642,38 +1418,15 @@ impl ProcurementCatalogByIdVendorsById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementCatalogInfo(rt::Node);
+pub struct CatalogInfo(rt::Node);
 
-impl ProcurementCatalogInfo {
+impl CatalogInfo {
     /// `GET /procurement/catalog/info` (`getProcurementCatalogInfo`): Get List of CatalogItemInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::CatalogItemInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CatalogItemInfo> {
         rt::list(
-            &self.0,
-            "getProcurementCatalogInfo",
-            "/procurement/catalog/info",
-            query,
-        )
-    }
-
-    /// `GET /procurement/catalog/info` (`getProcurementCatalogInfo`): Get List of CatalogItemInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CatalogItemInfo> {
-        rt::stream(
-            &self.0,
-            "getProcurementCatalogInfo",
-            "/procurement/catalog/info",
-            query,
-        )
-    }
-
-    /// `GET /procurement/catalog/info` (`getProcurementCatalogInfo`): Get List of CatalogItemInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::CatalogItemInfo>> {
-        rt::pages(
             &self.0,
             "getProcurementCatalogInfo",
             "/procurement/catalog/info",
@@ -1685,7 +1438,7 @@ impl ProcurementCatalogInfo {
     /// CatalogItemInfo.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementCatalogInfoCount",
@@ -1699,16 +1452,17 @@ impl ProcurementCatalogInfo {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementCatalogVendors(rt::Node);
+pub struct CatalogVendors(rt::Node);
 
-impl ProcurementCatalogVendors {
+impl CatalogVendors {
     /// `POST /procurement/catalog/vendors` (`postProcurementCatalogVendors`): Post CatalogItem.
     ///
     /// Not retried after an answer that may have been lost.
-    pub fn post(&self, body: &m::CatalogVendors) -> rt::ApiFuture<m::CatalogVendors> {
+    pub fn post(&self, body: &m::CatalogVendors) -> rt::Call<m::CatalogVendors> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementCatalogVendors",
             "/procurement/catalog/vendors",
             Some(body),
@@ -1717,8 +1471,8 @@ impl ProcurementCatalogVendors {
     }
 
     /// One record: `/procurement/catalog/vendors/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementCatalogVendorsById {
-        ProcurementCatalogVendorsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CatalogVendorsById {
+        CatalogVendorsById(self.0.push(id.to_string()))
     }
 }
 
@@ -1726,41 +1480,16 @@ impl ProcurementCatalogVendors {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementCatalogVendorsById(rt::Node);
+pub struct CatalogVendorsById(rt::Node);
 
-impl ProcurementCatalogVendorsById {
+impl CatalogVendorsById {
     /// `GET /procurement/catalog/vendors/{parentId}` (`getProcurementCatalogVendorsByParentId`):
     /// Get List of CatalogItem.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::CatalogVendors>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CatalogVendors> {
         rt::list(
-            &self.0,
-            "getProcurementCatalogVendorsByParentId",
-            "/procurement/catalog/vendors/{parentId}",
-            query,
-        )
-    }
-
-    /// `GET /procurement/catalog/vendors/{parentId}` (`getProcurementCatalogVendorsByParentId`):
-    /// Get List of CatalogItem.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CatalogVendors> {
-        rt::stream(
-            &self.0,
-            "getProcurementCatalogVendorsByParentId",
-            "/procurement/catalog/vendors/{parentId}",
-            query,
-        )
-    }
-
-    /// `GET /procurement/catalog/vendors/{parentId}` (`getProcurementCatalogVendorsByParentId`):
-    /// Get List of CatalogItem.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::CatalogVendors>> {
-        rt::pages(
             &self.0,
             "getProcurementCatalogVendorsByParentId",
             "/procurement/catalog/vendors/{parentId}",
@@ -1773,38 +1502,15 @@ impl ProcurementCatalogVendorsById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementCategories(rt::Node);
+pub struct Categories(rt::Node);
 
-impl ProcurementCategories {
+impl Categories {
     /// `GET /procurement/categories` (`getProcurementCategories`): Get List of Category.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Category>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Category> {
         rt::list(
-            &self.0,
-            "getProcurementCategories",
-            "/procurement/categories",
-            query,
-        )
-    }
-
-    /// `GET /procurement/categories` (`getProcurementCategories`): Get List of Category.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Category> {
-        rt::stream(
-            &self.0,
-            "getProcurementCategories",
-            "/procurement/categories",
-            query,
-        )
-    }
-
-    /// `GET /procurement/categories` (`getProcurementCategories`): Get List of Category.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Category>> {
-        rt::pages(
             &self.0,
             "getProcurementCategories",
             "/procurement/categories",
@@ -1816,7 +1522,7 @@ impl ProcurementCategories {
     /// Category.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementCategoriesCount",
@@ -1828,10 +1534,11 @@ impl ProcurementCategories {
     /// `POST /procurement/categories` (`postProcurementCategories`): Post Category.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::Category) -> rt::ApiFuture<m::Category> {
+    pub fn create(&self, body: &m::Category) -> rt::Call<m::Category> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementCategories",
             "/procurement/categories",
             Some(body),
@@ -1840,13 +1547,13 @@ impl ProcurementCategories {
     }
 
     /// One record: `/procurement/categories/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementCategoriesById {
-        ProcurementCategoriesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CategoriesById {
+        CategoriesById(self.0.push(id.to_string()))
     }
 
     /// `/procurement/categories/info`.
-    pub fn info(&self) -> ProcurementCategoriesInfo {
-        ProcurementCategoriesInfo(self.0.clone())
+    pub fn info(&self) -> CategoriesInfo {
+        CategoriesInfo(self.0.clone())
     }
 }
 
@@ -1854,14 +1561,15 @@ impl ProcurementCategories {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementCategoriesById(rt::Node);
+pub struct CategoriesById(rt::Node);
 
-impl ProcurementCategoriesById {
+impl CategoriesById {
     /// `GET /procurement/categories/{id}` (`getProcurementCategoriesById`): Get Category.
-    pub fn get(&self) -> rt::ApiFuture<m::Category> {
+    pub fn get(&self) -> rt::Call<m::Category> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementCategoriesById",
             "/procurement/categories/{id}",
             rt::NO_BODY,
@@ -1872,7 +1580,7 @@ impl ProcurementCategoriesById {
     /// `GET /procurement/categories/{id}` (`getProcurementCategoriesById`): Get Category.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Category>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Category>> {
         rt::get_opt(
             &self.0,
             "getProcurementCategoriesById",
@@ -1884,10 +1592,11 @@ impl ProcurementCategoriesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::Category) -> rt::ApiFuture<m::Category> {
+    pub fn update(&self, body: &m::Category) -> rt::Call<m::Category> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProcurementCategoriesById",
             "/procurement/categories/{id}",
             Some(body),
@@ -1899,9 +1608,10 @@ impl ProcurementCategoriesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Category> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Category> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProcurementCategoriesById",
             "/procurement/categories/{id}",
             patch,
@@ -1910,10 +1620,11 @@ impl ProcurementCategoriesById {
     }
 
     /// `DELETE /procurement/categories/{id}` (`deleteProcurementCategoriesById`): Delete Category.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementCategoriesById",
             "/procurement/categories/{id}",
             rt::NO_BODY,
@@ -1922,13 +1633,13 @@ impl ProcurementCategoriesById {
     }
 
     /// `/procurement/categories/{id}/info`.
-    pub fn info(&self) -> ProcurementCategoriesByIdInfo {
-        ProcurementCategoriesByIdInfo(self.0.clone())
+    pub fn info(&self) -> CategoriesByIdInfo {
+        CategoriesByIdInfo(self.0.clone())
     }
 
     /// `/procurement/categories/{id}/subcategories`.
-    pub fn subcategories(&self) -> ProcurementCategoriesByIdSubcategories {
-        ProcurementCategoriesByIdSubcategories(self.0.clone())
+    pub fn subcategories(&self) -> CategoriesByIdSubcategories {
+        CategoriesByIdSubcategories(self.0.clone())
     }
 }
 
@@ -1936,15 +1647,16 @@ impl ProcurementCategoriesById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementCategoriesByIdInfo(rt::Node);
+pub struct CategoriesByIdInfo(rt::Node);
 
-impl ProcurementCategoriesByIdInfo {
+impl CategoriesByIdInfo {
     /// `GET /procurement/categories/{id}/info` (`getProcurementCategoriesByIdInfo`): Get
     /// CategoryInfo.
-    pub fn get(&self) -> rt::ApiFuture<m::CategoryInfo> {
+    pub fn get(&self) -> rt::Call<m::CategoryInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementCategoriesByIdInfo",
             "/procurement/categories/{id}/info",
             rt::NO_BODY,
@@ -1957,41 +1669,16 @@ impl ProcurementCategoriesByIdInfo {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementCategoriesByIdSubcategories(rt::Node);
+pub struct CategoriesByIdSubcategories(rt::Node);
 
-impl ProcurementCategoriesByIdSubcategories {
+impl CategoriesByIdSubcategories {
     /// `GET /procurement/categories/{parentId}/subcategories/`
     /// (`getProcurementCategoriesByParentIdSubcategories`): Get List of LegacySubCategory.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::LegacySubCategory>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::LegacySubCategory> {
         rt::list(
-            &self.0,
-            "getProcurementCategoriesByParentIdSubcategories",
-            "/procurement/categories/{parentId}/subcategories/",
-            query,
-        )
-    }
-
-    /// `GET /procurement/categories/{parentId}/subcategories/`
-    /// (`getProcurementCategoriesByParentIdSubcategories`): Get List of LegacySubCategory.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::LegacySubCategory> {
-        rt::stream(
-            &self.0,
-            "getProcurementCategoriesByParentIdSubcategories",
-            "/procurement/categories/{parentId}/subcategories/",
-            query,
-        )
-    }
-
-    /// `GET /procurement/categories/{parentId}/subcategories/`
-    /// (`getProcurementCategoriesByParentIdSubcategories`): Get List of LegacySubCategory.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::LegacySubCategory>> {
-        rt::pages(
             &self.0,
             "getProcurementCategoriesByParentIdSubcategories",
             "/procurement/categories/{parentId}/subcategories/",
@@ -2003,7 +1690,7 @@ impl ProcurementCategoriesByIdSubcategories {
     /// (`getProcurementCategoriesByParentIdSubcategoriesCount`): Get Count of LegacySubCategory.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementCategoriesByParentIdSubcategoriesCount",
@@ -2016,10 +1703,11 @@ impl ProcurementCategoriesByIdSubcategories {
     /// (`postProcurementCategoriesByParentIdSubcategories`): Post LegacySubCategory.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::LegacySubCategory) -> rt::ApiFuture<m::LegacySubCategory> {
+    pub fn create(&self, body: &m::LegacySubCategory) -> rt::Call<m::LegacySubCategory> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementCategoriesByParentIdSubcategories",
             "/procurement/categories/{parentId}/subcategories/",
             Some(body),
@@ -2028,13 +1716,13 @@ impl ProcurementCategoriesByIdSubcategories {
     }
 
     /// One record: `/procurement/categories/{id}/subcategories/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementCategoriesByIdSubcategoriesById {
-        ProcurementCategoriesByIdSubcategoriesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CategoriesByIdSubcategoriesById {
+        CategoriesByIdSubcategoriesById(self.0.push(id.to_string()))
     }
 
     /// `/procurement/categories/{id}/subcategories/info`.
-    pub fn info(&self) -> ProcurementCategoriesByIdSubcategoriesInfo {
-        ProcurementCategoriesByIdSubcategoriesInfo(self.0.clone())
+    pub fn info(&self) -> CategoriesByIdSubcategoriesInfo {
+        CategoriesByIdSubcategoriesInfo(self.0.clone())
     }
 }
 
@@ -2042,15 +1730,16 @@ impl ProcurementCategoriesByIdSubcategories {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementCategoriesByIdSubcategoriesById(rt::Node);
+pub struct CategoriesByIdSubcategoriesById(rt::Node);
 
-impl ProcurementCategoriesByIdSubcategoriesById {
+impl CategoriesByIdSubcategoriesById {
     /// `GET /procurement/categories/{parentId}/subcategories/{id}`
     /// (`getProcurementCategoriesByParentIdSubcategoriesById`): Get LegacySubCategory.
-    pub fn get(&self) -> rt::ApiFuture<m::LegacySubCategory> {
+    pub fn get(&self) -> rt::Call<m::LegacySubCategory> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementCategoriesByParentIdSubcategoriesById",
             "/procurement/categories/{parentId}/subcategories/{id}",
             rt::NO_BODY,
@@ -2062,7 +1751,7 @@ impl ProcurementCategoriesByIdSubcategoriesById {
     /// (`getProcurementCategoriesByParentIdSubcategoriesById`): Get LegacySubCategory.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::LegacySubCategory>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::LegacySubCategory>> {
         rt::get_opt(
             &self.0,
             "getProcurementCategoriesByParentIdSubcategoriesById",
@@ -2075,10 +1764,11 @@ impl ProcurementCategoriesByIdSubcategoriesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::LegacySubCategory) -> rt::ApiFuture<m::LegacySubCategory> {
+    pub fn update(&self, body: &m::LegacySubCategory) -> rt::Call<m::LegacySubCategory> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProcurementCategoriesByParentIdSubcategoriesById",
             "/procurement/categories/{parentId}/subcategories/{id}",
             Some(body),
@@ -2091,9 +1781,10 @@ impl ProcurementCategoriesByIdSubcategoriesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::LegacySubCategory> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::LegacySubCategory> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProcurementCategoriesByParentIdSubcategoriesById",
             "/procurement/categories/{parentId}/subcategories/{id}",
             patch,
@@ -2103,10 +1794,11 @@ impl ProcurementCategoriesByIdSubcategoriesById {
 
     /// `DELETE /procurement/categories/{parentId}/subcategories/{id}`
     /// (`deleteProcurementCategoriesByParentIdSubcategoriesById`): Delete LegacySubCategory.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementCategoriesByParentIdSubcategoriesById",
             "/procurement/categories/{parentId}/subcategories/{id}",
             rt::NO_BODY,
@@ -2115,8 +1807,8 @@ impl ProcurementCategoriesByIdSubcategoriesById {
     }
 
     /// `/procurement/categories/{id}/subcategories/{id}/info`.
-    pub fn info(&self) -> ProcurementCategoriesByIdSubcategoriesByIdInfo {
-        ProcurementCategoriesByIdSubcategoriesByIdInfo(self.0.clone())
+    pub fn info(&self) -> CategoriesByIdSubcategoriesByIdInfo {
+        CategoriesByIdSubcategoriesByIdInfo(self.0.clone())
     }
 }
 
@@ -2124,15 +1816,16 @@ impl ProcurementCategoriesByIdSubcategoriesById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementCategoriesByIdSubcategoriesByIdInfo(rt::Node);
+pub struct CategoriesByIdSubcategoriesByIdInfo(rt::Node);
 
-impl ProcurementCategoriesByIdSubcategoriesByIdInfo {
+impl CategoriesByIdSubcategoriesByIdInfo {
     /// `GET /procurement/categories/{parentId}/subcategories/{id}/info`
     /// (`getProcurementCategoriesByParentIdSubcategoriesByIdInfo`): Get LegacySubCategoryInfos.
-    pub fn get(&self) -> rt::ApiFuture<m::LegacySubCategoryInfo> {
+    pub fn get(&self) -> rt::Call<m::LegacySubCategoryInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementCategoriesByParentIdSubcategoriesByIdInfo",
             "/procurement/categories/{parentId}/subcategories/{id}/info",
             rt::NO_BODY,
@@ -2145,44 +1838,16 @@ impl ProcurementCategoriesByIdSubcategoriesByIdInfo {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementCategoriesByIdSubcategoriesInfo(rt::Node);
+pub struct CategoriesByIdSubcategoriesInfo(rt::Node);
 
-impl ProcurementCategoriesByIdSubcategoriesInfo {
+impl CategoriesByIdSubcategoriesInfo {
     /// `GET /procurement/categories/{parentId}/subcategories/info`
     /// (`getProcurementCategoriesByParentIdSubcategoriesInfo`): Get List of LegacySubCategoryInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::LegacySubCategoryInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::LegacySubCategoryInfo> {
         rt::list(
-            &self.0,
-            "getProcurementCategoriesByParentIdSubcategoriesInfo",
-            "/procurement/categories/{parentId}/subcategories/info",
-            query,
-        )
-    }
-
-    /// `GET /procurement/categories/{parentId}/subcategories/info`
-    /// (`getProcurementCategoriesByParentIdSubcategoriesInfo`): Get List of LegacySubCategoryInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::LegacySubCategoryInfo> {
-        rt::stream(
-            &self.0,
-            "getProcurementCategoriesByParentIdSubcategoriesInfo",
-            "/procurement/categories/{parentId}/subcategories/info",
-            query,
-        )
-    }
-
-    /// `GET /procurement/categories/{parentId}/subcategories/info`
-    /// (`getProcurementCategoriesByParentIdSubcategoriesInfo`): Get List of LegacySubCategoryInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::LegacySubCategoryInfo>> {
-        rt::pages(
             &self.0,
             "getProcurementCategoriesByParentIdSubcategoriesInfo",
             "/procurement/categories/{parentId}/subcategories/info",
@@ -2195,7 +1860,7 @@ impl ProcurementCategoriesByIdSubcategoriesInfo {
     /// LegacySubCategoryInfos.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementCategoriesByParentIdSubcategoriesInfoCount",
@@ -2209,41 +1874,16 @@ impl ProcurementCategoriesByIdSubcategoriesInfo {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementCategoriesInfo(rt::Node);
+pub struct CategoriesInfo(rt::Node);
 
-impl ProcurementCategoriesInfo {
+impl CategoriesInfo {
     /// `GET /procurement/categories/info` (`getProcurementCategoriesInfo`): Get List of
     /// CategoryInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::CategoryInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CategoryInfo> {
         rt::list(
-            &self.0,
-            "getProcurementCategoriesInfo",
-            "/procurement/categories/info",
-            query,
-        )
-    }
-
-    /// `GET /procurement/categories/info` (`getProcurementCategoriesInfo`): Get List of
-    /// CategoryInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CategoryInfo> {
-        rt::stream(
-            &self.0,
-            "getProcurementCategoriesInfo",
-            "/procurement/categories/info",
-            query,
-        )
-    }
-
-    /// `GET /procurement/categories/info` (`getProcurementCategoriesInfo`): Get List of
-    /// CategoryInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::CategoryInfo>> {
-        rt::pages(
             &self.0,
             "getProcurementCategoriesInfo",
             "/procurement/categories/info",
@@ -2255,7 +1895,7 @@ impl ProcurementCategoriesInfo {
     /// CategoryInfo.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementCategoriesInfoCount",
@@ -2269,38 +1909,15 @@ impl ProcurementCategoriesInfo {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementChangeorder(rt::Node);
+pub struct Changeorder(rt::Node);
 
-impl ProcurementChangeorder {
+impl Changeorder {
     /// `GET /procurement/changeorder` (`getProcurementChangeorder`): Get List of ChangeOrders.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ChangeOrder>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ChangeOrder> {
         rt::list(
-            &self.0,
-            "getProcurementChangeorder",
-            "/procurement/changeorder",
-            query,
-        )
-    }
-
-    /// `GET /procurement/changeorder` (`getProcurementChangeorder`): Get List of ChangeOrders.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ChangeOrder> {
-        rt::stream(
-            &self.0,
-            "getProcurementChangeorder",
-            "/procurement/changeorder",
-            query,
-        )
-    }
-
-    /// `GET /procurement/changeorder` (`getProcurementChangeorder`): Get List of ChangeOrders.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ChangeOrder>> {
-        rt::pages(
             &self.0,
             "getProcurementChangeorder",
             "/procurement/changeorder",
@@ -2311,10 +1928,11 @@ impl ProcurementChangeorder {
     /// `POST /procurement/changeorder` (`postProcurementChangeorder`): Post ChangeOrder.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::ChangeOrder) -> rt::ApiFuture<m::ChangeOrder> {
+    pub fn create(&self, body: &m::ChangeOrder) -> rt::Call<m::ChangeOrder> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementChangeorder",
             "/procurement/changeorder",
             Some(body),
@@ -2323,8 +1941,8 @@ impl ProcurementChangeorder {
     }
 
     /// One record: `/procurement/changeorder/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementChangeorderById {
-        ProcurementChangeorderById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ChangeorderById {
+        ChangeorderById(self.0.push(id.to_string()))
     }
 }
 
@@ -2332,17 +1950,18 @@ impl ProcurementChangeorder {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementChangeorderById(rt::Node);
+pub struct ChangeorderById(rt::Node);
 
-impl ProcurementChangeorderById {
+impl ChangeorderById {
     /// `PATCH /procurement/changeorder/{id}` (`patchProcurementChangeorderById`): Patch
     /// ChangeOrder.
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ChangeOrder> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ChangeOrder> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProcurementChangeorderById",
             "/procurement/changeorder/{id}",
             patch,
@@ -2352,10 +1971,11 @@ impl ProcurementChangeorderById {
 
     /// `DELETE /procurement/changeorder/{id}` (`deleteProcurementChangeorderById`): Deletes
     /// ChangeOrder By Id.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementChangeorderById",
             "/procurement/changeorder/{id}",
             rt::NO_BODY,
@@ -2368,14 +1988,14 @@ impl ProcurementChangeorderById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementChangeorders(rt::Node);
+pub struct Changeorders(rt::Node);
 
-impl ProcurementChangeorders {
+impl Changeorders {
     /// `GET /procurement/changeorders/count` (`getProcurementChangeordersCount`): Get Count of
     /// changeOrders.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementChangeordersCount",
@@ -2389,41 +2009,16 @@ impl ProcurementChangeorders {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementDirectionalSyncs(rt::Node);
+pub struct DirectionalSyncs(rt::Node);
 
-impl ProcurementDirectionalSyncs {
+impl DirectionalSyncs {
     /// `GET /procurement/directionalSyncs` (`getProcurementDirectionalSyncs`): Get List of
     /// DirectionalSync.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::DirectionalSync>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::DirectionalSync> {
         rt::list(
-            &self.0,
-            "getProcurementDirectionalSyncs",
-            "/procurement/directionalSyncs",
-            query,
-        )
-    }
-
-    /// `GET /procurement/directionalSyncs` (`getProcurementDirectionalSyncs`): Get List of
-    /// DirectionalSync.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::DirectionalSync> {
-        rt::stream(
-            &self.0,
-            "getProcurementDirectionalSyncs",
-            "/procurement/directionalSyncs",
-            query,
-        )
-    }
-
-    /// `GET /procurement/directionalSyncs` (`getProcurementDirectionalSyncs`): Get List of
-    /// DirectionalSync.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::DirectionalSync>> {
-        rt::pages(
             &self.0,
             "getProcurementDirectionalSyncs",
             "/procurement/directionalSyncs",
@@ -2435,7 +2030,7 @@ impl ProcurementDirectionalSyncs {
     /// of DirectionalSync.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementDirectionalSyncsCount",
@@ -2448,10 +2043,11 @@ impl ProcurementDirectionalSyncs {
     /// DirectionalSync.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::DirectionalSync) -> rt::ApiFuture<m::DirectionalSync> {
+    pub fn create(&self, body: &m::DirectionalSync) -> rt::Call<m::DirectionalSync> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementDirectionalSyncs",
             "/procurement/directionalSyncs",
             Some(body),
@@ -2460,8 +2056,8 @@ impl ProcurementDirectionalSyncs {
     }
 
     /// One record: `/procurement/directionalSyncs/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementDirectionalSyncsById {
-        ProcurementDirectionalSyncsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> DirectionalSyncsById {
+        DirectionalSyncsById(self.0.push(id.to_string()))
     }
 }
 
@@ -2469,15 +2065,16 @@ impl ProcurementDirectionalSyncs {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementDirectionalSyncsById(rt::Node);
+pub struct DirectionalSyncsById(rt::Node);
 
-impl ProcurementDirectionalSyncsById {
+impl DirectionalSyncsById {
     /// `GET /procurement/directionalSyncs/{id}` (`getProcurementDirectionalSyncsById`): Get
     /// DirectionalSync.
-    pub fn get(&self) -> rt::ApiFuture<m::DirectionalSync> {
+    pub fn get(&self) -> rt::Call<m::DirectionalSync> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementDirectionalSyncsById",
             "/procurement/directionalSyncs/{id}",
             rt::NO_BODY,
@@ -2489,7 +2086,7 @@ impl ProcurementDirectionalSyncsById {
     /// DirectionalSync.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::DirectionalSync>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::DirectionalSync>> {
         rt::get_opt(
             &self.0,
             "getProcurementDirectionalSyncsById",
@@ -2502,10 +2099,11 @@ impl ProcurementDirectionalSyncsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::DirectionalSync) -> rt::ApiFuture<m::DirectionalSync> {
+    pub fn update(&self, body: &m::DirectionalSync) -> rt::Call<m::DirectionalSync> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProcurementDirectionalSyncsById",
             "/procurement/directionalSyncs/{id}",
             Some(body),
@@ -2518,9 +2116,10 @@ impl ProcurementDirectionalSyncsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::DirectionalSync> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::DirectionalSync> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProcurementDirectionalSyncsById",
             "/procurement/directionalSyncs/{id}",
             patch,
@@ -2530,10 +2129,11 @@ impl ProcurementDirectionalSyncsById {
 
     /// `DELETE /procurement/directionalSyncs/{id}` (`deleteProcurementDirectionalSyncsById`):
     /// Delete DirectionalSync.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementDirectionalSyncsById",
             "/procurement/directionalSyncs/{id}",
             rt::NO_BODY,
@@ -2546,41 +2146,16 @@ impl ProcurementDirectionalSyncsById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementInvoicegrouping(rt::Node);
+pub struct Invoicegrouping(rt::Node);
 
-impl ProcurementInvoicegrouping {
+impl Invoicegrouping {
     /// `GET /procurement/invoicegrouping` (`getProcurementInvoicegrouping`): Get List of
     /// InvoiceGrouping.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::InvoiceGrouping>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::InvoiceGrouping> {
         rt::list(
-            &self.0,
-            "getProcurementInvoicegrouping",
-            "/procurement/invoicegrouping",
-            query,
-        )
-    }
-
-    /// `GET /procurement/invoicegrouping` (`getProcurementInvoicegrouping`): Get List of
-    /// InvoiceGrouping.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::InvoiceGrouping> {
-        rt::stream(
-            &self.0,
-            "getProcurementInvoicegrouping",
-            "/procurement/invoicegrouping",
-            query,
-        )
-    }
-
-    /// `GET /procurement/invoicegrouping` (`getProcurementInvoicegrouping`): Get List of
-    /// InvoiceGrouping.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::InvoiceGrouping>> {
-        rt::pages(
             &self.0,
             "getProcurementInvoicegrouping",
             "/procurement/invoicegrouping",
@@ -2592,7 +2167,7 @@ impl ProcurementInvoicegrouping {
     /// of InvoiceGrouping.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementInvoicegroupingCount",
@@ -2602,13 +2177,13 @@ impl ProcurementInvoicegrouping {
     }
 
     /// `/procurement/invoicegrouping/count`.
-    pub fn count_node(&self) -> ProcurementInvoicegroupingCount {
-        ProcurementInvoicegroupingCount(self.0.clone())
+    pub fn count_node(&self) -> InvoicegroupingCount {
+        InvoicegroupingCount(self.0.clone())
     }
 
     /// One record: `/procurement/invoicegrouping/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementInvoicegroupingById {
-        ProcurementInvoicegroupingById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> InvoicegroupingById {
+        InvoicegroupingById(self.0.push(id.to_string()))
     }
 }
 
@@ -2616,17 +2191,18 @@ impl ProcurementInvoicegrouping {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementInvoicegroupingCount(rt::Node);
+pub struct InvoicegroupingCount(rt::Node);
 
-impl ProcurementInvoicegroupingCount {
+impl InvoicegroupingCount {
     /// `POST /procurement/invoicegrouping/count` (`postProcurementInvoicegroupingCount`): Post
     /// InvoiceGrouping.
     ///
     /// Not retried after an answer that may have been lost.
-    pub fn post(&self, body: &m::InvoiceGrouping) -> rt::ApiFuture<m::InvoiceGrouping> {
+    pub fn post(&self, body: &m::InvoiceGrouping) -> rt::Call<m::InvoiceGrouping> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementInvoicegroupingCount",
             "/procurement/invoicegrouping/count",
             Some(body),
@@ -2639,15 +2215,16 @@ impl ProcurementInvoicegroupingCount {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementInvoicegroupingById(rt::Node);
+pub struct InvoicegroupingById(rt::Node);
 
-impl ProcurementInvoicegroupingById {
+impl InvoicegroupingById {
     /// `GET /procurement/invoicegrouping/{id}` (`getProcurementInvoicegroupingById`): Get
     /// InvoiceGrouping.
-    pub fn get(&self) -> rt::ApiFuture<m::InvoiceGrouping> {
+    pub fn get(&self) -> rt::Call<m::InvoiceGrouping> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementInvoicegroupingById",
             "/procurement/invoicegrouping/{id}",
             rt::NO_BODY,
@@ -2659,7 +2236,7 @@ impl ProcurementInvoicegroupingById {
     /// InvoiceGrouping.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::InvoiceGrouping>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::InvoiceGrouping>> {
         rt::get_opt(
             &self.0,
             "getProcurementInvoicegroupingById",
@@ -2672,10 +2249,11 @@ impl ProcurementInvoicegroupingById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::InvoiceGrouping) -> rt::ApiFuture<m::InvoiceGrouping> {
+    pub fn update(&self, body: &m::InvoiceGrouping) -> rt::Call<m::InvoiceGrouping> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProcurementInvoicegroupingById",
             "/procurement/invoicegrouping/{id}",
             Some(body),
@@ -2688,9 +2266,10 @@ impl ProcurementInvoicegroupingById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::InvoiceGrouping> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::InvoiceGrouping> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProcurementInvoicegroupingById",
             "/procurement/invoicegrouping/{id}",
             patch,
@@ -2700,10 +2279,11 @@ impl ProcurementInvoicegroupingById {
 
     /// `DELETE /procurement/invoicegrouping/{id}` (`deleteProcurementInvoicegroupingById`): Delete
     /// InvoiceGrouping.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementInvoicegroupingById",
             "/procurement/invoicegrouping/{id}",
             rt::NO_BODY,
@@ -2712,8 +2292,8 @@ impl ProcurementInvoicegroupingById {
     }
 
     /// `/procurement/invoicegrouping/{id}/usages`.
-    pub fn usages(&self) -> ProcurementInvoicegroupingByIdUsages {
-        ProcurementInvoicegroupingByIdUsages(self.0.clone())
+    pub fn usages(&self) -> InvoicegroupingByIdUsages {
+        InvoicegroupingByIdUsages(self.0.clone())
     }
 }
 
@@ -2721,41 +2301,16 @@ impl ProcurementInvoicegroupingById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementInvoicegroupingByIdUsages(rt::Node);
+pub struct InvoicegroupingByIdUsages(rt::Node);
 
-impl ProcurementInvoicegroupingByIdUsages {
+impl InvoicegroupingByIdUsages {
     /// `GET /procurement/invoicegrouping/{id}/usages` (`getProcurementInvoicegroupingByIdUsages`):
     /// Get List of Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getProcurementInvoicegroupingByIdUsages",
-            "/procurement/invoicegrouping/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /procurement/invoicegrouping/{id}/usages` (`getProcurementInvoicegroupingByIdUsages`):
-    /// Get List of Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getProcurementInvoicegroupingByIdUsages",
-            "/procurement/invoicegrouping/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /procurement/invoicegrouping/{id}/usages` (`getProcurementInvoicegroupingByIdUsages`):
-    /// Get List of Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getProcurementInvoicegroupingByIdUsages",
             "/procurement/invoicegrouping/{id}/usages",
@@ -2764,8 +2319,8 @@ impl ProcurementInvoicegroupingByIdUsages {
     }
 
     /// `/procurement/invoicegrouping/{id}/usages/list`.
-    pub fn list_node(&self) -> ProcurementInvoicegroupingByIdUsagesList {
-        ProcurementInvoicegroupingByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> InvoicegroupingByIdUsagesList {
+        InvoicegroupingByIdUsagesList(self.0.clone())
     }
 }
 
@@ -2773,41 +2328,16 @@ impl ProcurementInvoicegroupingByIdUsages {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementInvoicegroupingByIdUsagesList(rt::Node);
+pub struct InvoicegroupingByIdUsagesList(rt::Node);
 
-impl ProcurementInvoicegroupingByIdUsagesList {
+impl InvoicegroupingByIdUsagesList {
     /// `GET /procurement/invoicegrouping/{id}/usages/list`
     /// (`getProcurementInvoicegroupingByIdUsagesList`): Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getProcurementInvoicegroupingByIdUsagesList",
-            "/procurement/invoicegrouping/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /procurement/invoicegrouping/{id}/usages/list`
-    /// (`getProcurementInvoicegroupingByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getProcurementInvoicegroupingByIdUsagesList",
-            "/procurement/invoicegrouping/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /procurement/invoicegrouping/{id}/usages/list`
-    /// (`getProcurementInvoicegroupingByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getProcurementInvoicegroupingByIdUsagesList",
             "/procurement/invoicegrouping/{id}/usages/list",
@@ -2820,38 +2350,15 @@ impl ProcurementInvoicegroupingByIdUsagesList {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementManufacturers(rt::Node);
+pub struct Manufacturers(rt::Node);
 
-impl ProcurementManufacturers {
+impl Manufacturers {
     /// `GET /procurement/manufacturers` (`getProcurementManufacturers`): Get List of Manufacturer.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Manufacturer>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Manufacturer> {
         rt::list(
-            &self.0,
-            "getProcurementManufacturers",
-            "/procurement/manufacturers",
-            query,
-        )
-    }
-
-    /// `GET /procurement/manufacturers` (`getProcurementManufacturers`): Get List of Manufacturer.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Manufacturer> {
-        rt::stream(
-            &self.0,
-            "getProcurementManufacturers",
-            "/procurement/manufacturers",
-            query,
-        )
-    }
-
-    /// `GET /procurement/manufacturers` (`getProcurementManufacturers`): Get List of Manufacturer.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Manufacturer>> {
-        rt::pages(
             &self.0,
             "getProcurementManufacturers",
             "/procurement/manufacturers",
@@ -2863,7 +2370,7 @@ impl ProcurementManufacturers {
     /// Manufacturer.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementManufacturersCount",
@@ -2875,10 +2382,11 @@ impl ProcurementManufacturers {
     /// `POST /procurement/manufacturers` (`postProcurementManufacturers`): Post Manufacturer.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::Manufacturer) -> rt::ApiFuture<m::Manufacturer> {
+    pub fn create(&self, body: &m::Manufacturer) -> rt::Call<m::Manufacturer> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementManufacturers",
             "/procurement/manufacturers",
             Some(body),
@@ -2887,18 +2395,18 @@ impl ProcurementManufacturers {
     }
 
     /// `/procurement/manufacturers/count`.
-    pub fn count_node(&self) -> ProcurementManufacturersCount {
-        ProcurementManufacturersCount(self.0.clone())
+    pub fn count_node(&self) -> ManufacturersCount {
+        ManufacturersCount(self.0.clone())
     }
 
     /// One record: `/procurement/manufacturers/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementManufacturersById {
-        ProcurementManufacturersById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ManufacturersById {
+        ManufacturersById(self.0.push(id.to_string()))
     }
 
     /// `/procurement/manufacturers/info`.
-    pub fn info(&self) -> ProcurementManufacturersInfo {
-        ProcurementManufacturersInfo(self.0.clone())
+    pub fn info(&self) -> ManufacturersInfo {
+        ManufacturersInfo(self.0.clone())
     }
 }
 
@@ -2906,12 +2414,12 @@ impl ProcurementManufacturers {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementManufacturersCount(rt::Node);
+pub struct ManufacturersCount(rt::Node);
 
-impl ProcurementManufacturersCount {
+impl ManufacturersCount {
     /// `/procurement/manufacturers/count/info`.
-    pub fn info(&self) -> ProcurementManufacturersCountInfo {
-        ProcurementManufacturersCountInfo(self.0.clone())
+    pub fn info(&self) -> ManufacturersCountInfo {
+        ManufacturersCountInfo(self.0.clone())
     }
 }
 
@@ -2919,15 +2427,16 @@ impl ProcurementManufacturersCount {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementManufacturersCountInfo(rt::Node);
+pub struct ManufacturersCountInfo(rt::Node);
 
-impl ProcurementManufacturersCountInfo {
+impl ManufacturersCountInfo {
     /// `GET /procurement/manufacturers/count/info` (`getProcurementManufacturersCountInfo`): Get
     /// Count of ManufacturerInfos.
-    pub fn get(&self) -> rt::ApiFuture<m::Count> {
+    pub fn get(&self) -> rt::Call<m::Count> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementManufacturersCountInfo",
             "/procurement/manufacturers/count/info",
             rt::NO_BODY,
@@ -2940,14 +2449,15 @@ impl ProcurementManufacturersCountInfo {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementManufacturersById(rt::Node);
+pub struct ManufacturersById(rt::Node);
 
-impl ProcurementManufacturersById {
+impl ManufacturersById {
     /// `GET /procurement/manufacturers/{id}` (`getProcurementManufacturersById`): Get Manufacturer.
-    pub fn get(&self) -> rt::ApiFuture<m::Manufacturer> {
+    pub fn get(&self) -> rt::Call<m::Manufacturer> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementManufacturersById",
             "/procurement/manufacturers/{id}",
             rt::NO_BODY,
@@ -2958,7 +2468,7 @@ impl ProcurementManufacturersById {
     /// `GET /procurement/manufacturers/{id}` (`getProcurementManufacturersById`): Get Manufacturer.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Manufacturer>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Manufacturer>> {
         rt::get_opt(
             &self.0,
             "getProcurementManufacturersById",
@@ -2970,10 +2480,11 @@ impl ProcurementManufacturersById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::Manufacturer) -> rt::ApiFuture<m::Manufacturer> {
+    pub fn update(&self, body: &m::Manufacturer) -> rt::Call<m::Manufacturer> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProcurementManufacturersById",
             "/procurement/manufacturers/{id}",
             Some(body),
@@ -2986,9 +2497,10 @@ impl ProcurementManufacturersById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Manufacturer> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Manufacturer> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProcurementManufacturersById",
             "/procurement/manufacturers/{id}",
             patch,
@@ -2998,10 +2510,11 @@ impl ProcurementManufacturersById {
 
     /// `DELETE /procurement/manufacturers/{id}` (`deleteProcurementManufacturersById`): Delete
     /// Manufacturer.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementManufacturersById",
             "/procurement/manufacturers/{id}",
             rt::NO_BODY,
@@ -3010,8 +2523,8 @@ impl ProcurementManufacturersById {
     }
 
     /// `/procurement/manufacturers/{id}/info`.
-    pub fn info(&self) -> ProcurementManufacturersByIdInfo {
-        ProcurementManufacturersByIdInfo(self.0.clone())
+    pub fn info(&self) -> ManufacturersByIdInfo {
+        ManufacturersByIdInfo(self.0.clone())
     }
 }
 
@@ -3019,15 +2532,16 @@ impl ProcurementManufacturersById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementManufacturersByIdInfo(rt::Node);
+pub struct ManufacturersByIdInfo(rt::Node);
 
-impl ProcurementManufacturersByIdInfo {
+impl ManufacturersByIdInfo {
     /// `GET /procurement/manufacturers/{id}/info` (`getProcurementManufacturersByIdInfo`): Get
     /// ManufacturerInfo.
-    pub fn get(&self) -> rt::ApiFuture<m::ManufacturerInfo> {
+    pub fn get(&self) -> rt::Call<m::ManufacturerInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementManufacturersByIdInfo",
             "/procurement/manufacturers/{id}/info",
             rt::NO_BODY,
@@ -3040,41 +2554,16 @@ impl ProcurementManufacturersByIdInfo {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementManufacturersInfo(rt::Node);
+pub struct ManufacturersInfo(rt::Node);
 
-impl ProcurementManufacturersInfo {
+impl ManufacturersInfo {
     /// `GET /procurement/manufacturers/info` (`getProcurementManufacturersInfo`): Get List of
     /// ManufacturerInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ManufacturerInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ManufacturerInfo> {
         rt::list(
-            &self.0,
-            "getProcurementManufacturersInfo",
-            "/procurement/manufacturers/info",
-            query,
-        )
-    }
-
-    /// `GET /procurement/manufacturers/info` (`getProcurementManufacturersInfo`): Get List of
-    /// ManufacturerInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ManufacturerInfo> {
-        rt::stream(
-            &self.0,
-            "getProcurementManufacturersInfo",
-            "/procurement/manufacturers/info",
-            query,
-        )
-    }
-
-    /// `GET /procurement/manufacturers/info` (`getProcurementManufacturersInfo`): Get List of
-    /// ManufacturerInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ManufacturerInfo>> {
-        rt::pages(
             &self.0,
             "getProcurementManufacturersInfo",
             "/procurement/manufacturers/info",
@@ -3087,41 +2576,16 @@ impl ProcurementManufacturersInfo {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementOnhandserialnumbers(rt::Node);
+pub struct Onhandserialnumbers(rt::Node);
 
-impl ProcurementOnhandserialnumbers {
+impl Onhandserialnumbers {
     /// `GET /procurement/onhandserialnumbers` (`getProcurementOnhandserialnumbers`): Get List of
     /// OnHandSerialNumber.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::OnHandSerialNumber>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::OnHandSerialNumber> {
         rt::list(
-            &self.0,
-            "getProcurementOnhandserialnumbers",
-            "/procurement/onhandserialnumbers",
-            query,
-        )
-    }
-
-    /// `GET /procurement/onhandserialnumbers` (`getProcurementOnhandserialnumbers`): Get List of
-    /// OnHandSerialNumber.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::OnHandSerialNumber> {
-        rt::stream(
-            &self.0,
-            "getProcurementOnhandserialnumbers",
-            "/procurement/onhandserialnumbers",
-            query,
-        )
-    }
-
-    /// `GET /procurement/onhandserialnumbers` (`getProcurementOnhandserialnumbers`): Get List of
-    /// OnHandSerialNumber.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::OnHandSerialNumber>> {
-        rt::pages(
             &self.0,
             "getProcurementOnhandserialnumbers",
             "/procurement/onhandserialnumbers",
@@ -3133,7 +2597,7 @@ impl ProcurementOnhandserialnumbers {
     /// Count of OnHandSerialNumber.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementOnhandserialnumbersCount",
@@ -3143,8 +2607,8 @@ impl ProcurementOnhandserialnumbers {
     }
 
     /// One record: `/procurement/onhandserialnumbers/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementOnhandserialnumbersById {
-        ProcurementOnhandserialnumbersById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> OnhandserialnumbersById {
+        OnhandserialnumbersById(self.0.push(id.to_string()))
     }
 }
 
@@ -3152,15 +2616,16 @@ impl ProcurementOnhandserialnumbers {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementOnhandserialnumbersById(rt::Node);
+pub struct OnhandserialnumbersById(rt::Node);
 
-impl ProcurementOnhandserialnumbersById {
+impl OnhandserialnumbersById {
     /// `GET /procurement/onhandserialnumbers/{id}` (`getProcurementOnhandserialnumbersById`): Get
     /// OnHandSerialNumber.
-    pub fn get(&self) -> rt::ApiFuture<m::OnHandSerialNumber> {
+    pub fn get(&self) -> rt::Call<m::OnHandSerialNumber> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementOnhandserialnumbersById",
             "/procurement/onhandserialnumbers/{id}",
             rt::NO_BODY,
@@ -3172,7 +2637,7 @@ impl ProcurementOnhandserialnumbersById {
     /// OnHandSerialNumber.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::OnHandSerialNumber>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::OnHandSerialNumber>> {
         rt::get_opt(
             &self.0,
             "getProcurementOnhandserialnumbersById",
@@ -3185,41 +2650,16 @@ impl ProcurementOnhandserialnumbersById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementPricingschedules(rt::Node);
+pub struct Pricingschedules(rt::Node);
 
-impl ProcurementPricingschedules {
+impl Pricingschedules {
     /// `GET /procurement/pricingschedules` (`getProcurementPricingschedules`): Get List of
     /// PricingSchedule.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::PricingSchedule>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::PricingSchedule> {
         rt::list(
-            &self.0,
-            "getProcurementPricingschedules",
-            "/procurement/pricingschedules",
-            query,
-        )
-    }
-
-    /// `GET /procurement/pricingschedules` (`getProcurementPricingschedules`): Get List of
-    /// PricingSchedule.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::PricingSchedule> {
-        rt::stream(
-            &self.0,
-            "getProcurementPricingschedules",
-            "/procurement/pricingschedules",
-            query,
-        )
-    }
-
-    /// `GET /procurement/pricingschedules` (`getProcurementPricingschedules`): Get List of
-    /// PricingSchedule.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::PricingSchedule>> {
-        rt::pages(
             &self.0,
             "getProcurementPricingschedules",
             "/procurement/pricingschedules",
@@ -3231,7 +2671,7 @@ impl ProcurementPricingschedules {
     /// of PricingSchedule.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementPricingschedulesCount",
@@ -3244,10 +2684,11 @@ impl ProcurementPricingschedules {
     /// PricingSchedule.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::PricingSchedule) -> rt::ApiFuture<m::PricingSchedule> {
+    pub fn create(&self, body: &m::PricingSchedule) -> rt::Call<m::PricingSchedule> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementPricingschedules",
             "/procurement/pricingschedules",
             Some(body),
@@ -3256,8 +2697,8 @@ impl ProcurementPricingschedules {
     }
 
     /// One record: `/procurement/pricingschedules/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementPricingschedulesById {
-        ProcurementPricingschedulesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> PricingschedulesById {
+        PricingschedulesById(self.0.push(id.to_string()))
     }
 }
 
@@ -3265,15 +2706,16 @@ impl ProcurementPricingschedules {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementPricingschedulesById(rt::Node);
+pub struct PricingschedulesById(rt::Node);
 
-impl ProcurementPricingschedulesById {
+impl PricingschedulesById {
     /// `GET /procurement/pricingschedules/{id}` (`getProcurementPricingschedulesById`): Get
     /// PricingSchedule.
-    pub fn get(&self) -> rt::ApiFuture<m::PricingSchedule> {
+    pub fn get(&self) -> rt::Call<m::PricingSchedule> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementPricingschedulesById",
             "/procurement/pricingschedules/{id}",
             rt::NO_BODY,
@@ -3285,7 +2727,7 @@ impl ProcurementPricingschedulesById {
     /// PricingSchedule.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::PricingSchedule>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::PricingSchedule>> {
         rt::get_opt(
             &self.0,
             "getProcurementPricingschedulesById",
@@ -3298,10 +2740,11 @@ impl ProcurementPricingschedulesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::PricingSchedule) -> rt::ApiFuture<m::PricingSchedule> {
+    pub fn update(&self, body: &m::PricingSchedule) -> rt::Call<m::PricingSchedule> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProcurementPricingschedulesById",
             "/procurement/pricingschedules/{id}",
             Some(body),
@@ -3314,9 +2757,10 @@ impl ProcurementPricingschedulesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::PricingSchedule> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::PricingSchedule> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProcurementPricingschedulesById",
             "/procurement/pricingschedules/{id}",
             patch,
@@ -3326,10 +2770,11 @@ impl ProcurementPricingschedulesById {
 
     /// `DELETE /procurement/pricingschedules/{id}` (`deleteProcurementPricingschedulesById`):
     /// Delete PricingSchedule.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementPricingschedulesById",
             "/procurement/pricingschedules/{id}",
             rt::NO_BODY,
@@ -3338,8 +2783,8 @@ impl ProcurementPricingschedulesById {
     }
 
     /// `/procurement/pricingschedules/{id}/details`.
-    pub fn details(&self) -> ProcurementPricingschedulesByIdDetails {
-        ProcurementPricingschedulesByIdDetails(self.0.clone())
+    pub fn details(&self) -> PricingschedulesByIdDetails {
+        PricingschedulesByIdDetails(self.0.clone())
     }
 }
 
@@ -3347,41 +2792,16 @@ impl ProcurementPricingschedulesById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementPricingschedulesByIdDetails(rt::Node);
+pub struct PricingschedulesByIdDetails(rt::Node);
 
-impl ProcurementPricingschedulesByIdDetails {
+impl PricingschedulesByIdDetails {
     /// `GET /procurement/pricingschedules/{parentId}/details`
     /// (`getProcurementPricingschedulesByParentIdDetails`): Get List of PricingDetail.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::PricingDetail>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::PricingDetail> {
         rt::list(
-            &self.0,
-            "getProcurementPricingschedulesByParentIdDetails",
-            "/procurement/pricingschedules/{parentId}/details",
-            query,
-        )
-    }
-
-    /// `GET /procurement/pricingschedules/{parentId}/details`
-    /// (`getProcurementPricingschedulesByParentIdDetails`): Get List of PricingDetail.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::PricingDetail> {
-        rt::stream(
-            &self.0,
-            "getProcurementPricingschedulesByParentIdDetails",
-            "/procurement/pricingschedules/{parentId}/details",
-            query,
-        )
-    }
-
-    /// `GET /procurement/pricingschedules/{parentId}/details`
-    /// (`getProcurementPricingschedulesByParentIdDetails`): Get List of PricingDetail.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::PricingDetail>> {
-        rt::pages(
             &self.0,
             "getProcurementPricingschedulesByParentIdDetails",
             "/procurement/pricingschedules/{parentId}/details",
@@ -3393,7 +2813,7 @@ impl ProcurementPricingschedulesByIdDetails {
     /// (`getProcurementPricingschedulesByParentIdDetailsCount`): Get Count of PricingDetail.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementPricingschedulesByParentIdDetailsCount",
@@ -3406,10 +2826,11 @@ impl ProcurementPricingschedulesByIdDetails {
     /// (`postProcurementPricingschedulesByParentIdDetails`): Post PricingDetail.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::PricingDetail) -> rt::ApiFuture<m::PricingDetail> {
+    pub fn create(&self, body: &m::PricingDetail) -> rt::Call<m::PricingDetail> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementPricingschedulesByParentIdDetails",
             "/procurement/pricingschedules/{parentId}/details",
             Some(body),
@@ -3418,8 +2839,8 @@ impl ProcurementPricingschedulesByIdDetails {
     }
 
     /// One record: `/procurement/pricingschedules/{id}/details/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementPricingschedulesByIdDetailsById {
-        ProcurementPricingschedulesByIdDetailsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> PricingschedulesByIdDetailsById {
+        PricingschedulesByIdDetailsById(self.0.push(id.to_string()))
     }
 }
 
@@ -3427,15 +2848,16 @@ impl ProcurementPricingschedulesByIdDetails {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementPricingschedulesByIdDetailsById(rt::Node);
+pub struct PricingschedulesByIdDetailsById(rt::Node);
 
-impl ProcurementPricingschedulesByIdDetailsById {
+impl PricingschedulesByIdDetailsById {
     /// `GET /procurement/pricingschedules/{parentId}/details/{id}`
     /// (`getProcurementPricingschedulesByParentIdDetailsById`): Get PricingDetail.
-    pub fn get(&self) -> rt::ApiFuture<m::PricingDetail> {
+    pub fn get(&self) -> rt::Call<m::PricingDetail> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementPricingschedulesByParentIdDetailsById",
             "/procurement/pricingschedules/{parentId}/details/{id}",
             rt::NO_BODY,
@@ -3447,7 +2869,7 @@ impl ProcurementPricingschedulesByIdDetailsById {
     /// (`getProcurementPricingschedulesByParentIdDetailsById`): Get PricingDetail.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::PricingDetail>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::PricingDetail>> {
         rt::get_opt(
             &self.0,
             "getProcurementPricingschedulesByParentIdDetailsById",
@@ -3460,10 +2882,11 @@ impl ProcurementPricingschedulesByIdDetailsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::PricingDetail) -> rt::ApiFuture<m::PricingDetail> {
+    pub fn update(&self, body: &m::PricingDetail) -> rt::Call<m::PricingDetail> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProcurementPricingschedulesByParentIdDetailsById",
             "/procurement/pricingschedules/{parentId}/details/{id}",
             Some(body),
@@ -3476,9 +2899,10 @@ impl ProcurementPricingschedulesByIdDetailsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::PricingDetail> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::PricingDetail> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProcurementPricingschedulesByParentIdDetailsById",
             "/procurement/pricingschedules/{parentId}/details/{id}",
             patch,
@@ -3488,10 +2912,11 @@ impl ProcurementPricingschedulesByIdDetailsById {
 
     /// `DELETE /procurement/pricingschedules/{parentId}/details/{id}`
     /// (`deleteProcurementPricingschedulesByParentIdDetailsById`): Delete PricingDetail.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementPricingschedulesByParentIdDetailsById",
             "/procurement/pricingschedules/{parentId}/details/{id}",
             rt::NO_BODY,
@@ -3500,8 +2925,8 @@ impl ProcurementPricingschedulesByIdDetailsById {
     }
 
     /// `/procurement/pricingschedules/{id}/details/{id}/breaks`.
-    pub fn breaks(&self) -> ProcurementPricingschedulesByIdDetailsByIdBreaks {
-        ProcurementPricingschedulesByIdDetailsByIdBreaks(self.0.clone())
+    pub fn breaks(&self) -> PricingschedulesByIdDetailsByIdBreaks {
+        PricingschedulesByIdDetailsByIdBreaks(self.0.clone())
     }
 }
 
@@ -3509,44 +2934,17 @@ impl ProcurementPricingschedulesByIdDetailsById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementPricingschedulesByIdDetailsByIdBreaks(rt::Node);
+pub struct PricingschedulesByIdDetailsByIdBreaks(rt::Node);
 
-impl ProcurementPricingschedulesByIdDetailsByIdBreaks {
+impl PricingschedulesByIdDetailsByIdBreaks {
     /// `GET /procurement/pricingschedules/{grandparentId}/details/{parentId}/breaks`
     /// (`getProcurementPricingschedulesByGrandparentIdDetailsByParentIdBreaks`): Get List of
     /// PricingBreak.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::PricingBreak>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::PricingBreak> {
         rt::list(
-            &self.0,
-            "getProcurementPricingschedulesByGrandparentIdDetailsByParentIdBreaks",
-            "/procurement/pricingschedules/{grandparentId}/details/{parentId}/breaks",
-            query,
-        )
-    }
-
-    /// `GET /procurement/pricingschedules/{grandparentId}/details/{parentId}/breaks`
-    /// (`getProcurementPricingschedulesByGrandparentIdDetailsByParentIdBreaks`): Get List of
-    /// PricingBreak.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::PricingBreak> {
-        rt::stream(
-            &self.0,
-            "getProcurementPricingschedulesByGrandparentIdDetailsByParentIdBreaks",
-            "/procurement/pricingschedules/{grandparentId}/details/{parentId}/breaks",
-            query,
-        )
-    }
-
-    /// `GET /procurement/pricingschedules/{grandparentId}/details/{parentId}/breaks`
-    /// (`getProcurementPricingschedulesByGrandparentIdDetailsByParentIdBreaks`): Get List of
-    /// PricingBreak.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::PricingBreak>> {
-        rt::pages(
             &self.0,
             "getProcurementPricingschedulesByGrandparentIdDetailsByParentIdBreaks",
             "/procurement/pricingschedules/{grandparentId}/details/{parentId}/breaks",
@@ -3559,7 +2957,7 @@ impl ProcurementPricingschedulesByIdDetailsByIdBreaks {
     /// PricingBreak.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementPricingschedulesByGrandparentIdDetailsByParentIdBreaksCount",
@@ -3573,10 +2971,11 @@ impl ProcurementPricingschedulesByIdDetailsByIdBreaks {
     /// PricingBreak.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::PricingBreak) -> rt::ApiFuture<m::PricingBreak> {
+    pub fn create(&self, body: &m::PricingBreak) -> rt::Call<m::PricingBreak> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementPricingschedulesByGrandparentIdDetailsByParentIdBreaks",
             "/procurement/pricingschedules/{grandparentId}/details/{parentId}/breaks",
             Some(body),
@@ -3585,8 +2984,8 @@ impl ProcurementPricingschedulesByIdDetailsByIdBreaks {
     }
 
     /// One record: `/procurement/pricingschedules/{id}/details/{id}/breaks/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementPricingschedulesByIdDetailsByIdBreaksById {
-        ProcurementPricingschedulesByIdDetailsByIdBreaksById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> PricingschedulesByIdDetailsByIdBreaksById {
+        PricingschedulesByIdDetailsByIdBreaksById(self.0.push(id.to_string()))
     }
 }
 
@@ -3594,16 +2993,17 @@ impl ProcurementPricingschedulesByIdDetailsByIdBreaks {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementPricingschedulesByIdDetailsByIdBreaksById(rt::Node);
+pub struct PricingschedulesByIdDetailsByIdBreaksById(rt::Node);
 
-impl ProcurementPricingschedulesByIdDetailsByIdBreaksById {
+impl PricingschedulesByIdDetailsByIdBreaksById {
     /// `GET /procurement/pricingschedules/{grandparentId}/details/{parentId}/breaks/{id}`
     /// (`getProcurementPricingschedulesByGrandparentIdDetailsByParentIdBreaksById`): Get
     /// PricingBreak.
-    pub fn get(&self) -> rt::ApiFuture<m::PricingBreak> {
+    pub fn get(&self) -> rt::Call<m::PricingBreak> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementPricingschedulesByGrandparentIdDetailsByParentIdBreaksById",
             "/procurement/pricingschedules/{grandparentId}/details/{parentId}/breaks/{id}",
             rt::NO_BODY,
@@ -3616,7 +3016,7 @@ impl ProcurementPricingschedulesByIdDetailsByIdBreaksById {
     /// PricingBreak.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::PricingBreak>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::PricingBreak>> {
         rt::get_opt(
             &self.0,
             "getProcurementPricingschedulesByGrandparentIdDetailsByParentIdBreaksById",
@@ -3630,10 +3030,11 @@ impl ProcurementPricingschedulesByIdDetailsByIdBreaksById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::PricingBreak) -> rt::ApiFuture<m::PricingBreak> {
+    pub fn update(&self, body: &m::PricingBreak) -> rt::Call<m::PricingBreak> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProcurementPricingschedulesByGrandparentIdDetailsByParentIdBreaksById",
             "/procurement/pricingschedules/{grandparentId}/details/{parentId}/breaks/{id}",
             Some(body),
@@ -3647,9 +3048,10 @@ impl ProcurementPricingschedulesByIdDetailsByIdBreaksById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::PricingBreak> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::PricingBreak> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProcurementPricingschedulesByGrandparentIdDetailsByParentIdBreaksById",
             "/procurement/pricingschedules/{grandparentId}/details/{parentId}/breaks/{id}",
             patch,
@@ -3660,10 +3062,11 @@ impl ProcurementPricingschedulesByIdDetailsByIdBreaksById {
     /// `DELETE /procurement/pricingschedules/{grandparentId}/details/{parentId}/breaks/{id}`
     /// (`deleteProcurementPricingschedulesByGrandparentIdDetailsByParentIdBreaksById`): Delete
     /// PricingBreak.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementPricingschedulesByGrandparentIdDetailsByParentIdBreaksById",
             "/procurement/pricingschedules/{grandparentId}/details/{parentId}/breaks/{id}",
             rt::NO_BODY,
@@ -3676,38 +3079,15 @@ impl ProcurementPricingschedulesByIdDetailsByIdBreaksById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementProducts(rt::Node);
+pub struct Products(rt::Node);
 
-impl ProcurementProducts {
+impl Products {
     /// `GET /procurement/products` (`getProcurementProducts`): Get List of ProductItem.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ProductItem>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ProductItem> {
         rt::list(
-            &self.0,
-            "getProcurementProducts",
-            "/procurement/products",
-            query,
-        )
-    }
-
-    /// `GET /procurement/products` (`getProcurementProducts`): Get List of ProductItem.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ProductItem> {
-        rt::stream(
-            &self.0,
-            "getProcurementProducts",
-            "/procurement/products",
-            query,
-        )
-    }
-
-    /// `GET /procurement/products` (`getProcurementProducts`): Get List of ProductItem.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ProductItem>> {
-        rt::pages(
             &self.0,
             "getProcurementProducts",
             "/procurement/products",
@@ -3718,7 +3098,7 @@ impl ProcurementProducts {
     /// `GET /procurement/products/count` (`getProcurementProductsCount`): Get Count of ProductItem.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementProductsCount",
@@ -3730,10 +3110,11 @@ impl ProcurementProducts {
     /// `POST /procurement/products` (`postProcurementProducts`): Post ProductItem.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::ProductItem) -> rt::ApiFuture<m::ProductItem> {
+    pub fn create(&self, body: &m::ProductItem) -> rt::Call<m::ProductItem> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementProducts",
             "/procurement/products",
             Some(body),
@@ -3742,8 +3123,8 @@ impl ProcurementProducts {
     }
 
     /// One record: `/procurement/products/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementProductsById {
-        ProcurementProductsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ProductsById {
+        ProductsById(self.0.push(id.to_string()))
     }
 }
 
@@ -3751,14 +3132,15 @@ impl ProcurementProducts {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementProductsById(rt::Node);
+pub struct ProductsById(rt::Node);
 
-impl ProcurementProductsById {
+impl ProductsById {
     /// `GET /procurement/products/{id}` (`getProcurementProductsById`): Get ProductItem.
-    pub fn get(&self) -> rt::ApiFuture<m::ProductItem> {
+    pub fn get(&self) -> rt::Call<m::ProductItem> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementProductsById",
             "/procurement/products/{id}",
             rt::NO_BODY,
@@ -3769,7 +3151,7 @@ impl ProcurementProductsById {
     /// `GET /procurement/products/{id}` (`getProcurementProductsById`): Get ProductItem.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ProductItem>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ProductItem>> {
         rt::get_opt(
             &self.0,
             "getProcurementProductsById",
@@ -3781,10 +3163,11 @@ impl ProcurementProductsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::ProductItem) -> rt::ApiFuture<m::ProductItem> {
+    pub fn update(&self, body: &m::ProductItem) -> rt::Call<m::ProductItem> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProcurementProductsById",
             "/procurement/products/{id}",
             Some(body),
@@ -3796,9 +3179,10 @@ impl ProcurementProductsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ProductItem> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ProductItem> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProcurementProductsById",
             "/procurement/products/{id}",
             patch,
@@ -3807,10 +3191,11 @@ impl ProcurementProductsById {
     }
 
     /// `DELETE /procurement/products/{id}` (`deleteProcurementProductsById`): Delete ProductItem.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementProductsById",
             "/procurement/products/{id}",
             rt::NO_BODY,
@@ -3819,18 +3204,18 @@ impl ProcurementProductsById {
     }
 
     /// `/procurement/products/{id}/components`.
-    pub fn components(&self) -> ProcurementProductsByIdComponents {
-        ProcurementProductsByIdComponents(self.0.clone())
+    pub fn components(&self) -> ProductsByIdComponents {
+        ProductsByIdComponents(self.0.clone())
     }
 
     /// `/procurement/products/{id}/detach`.
-    pub fn detach(&self) -> ProcurementProductsByIdDetach {
-        ProcurementProductsByIdDetach(self.0.clone())
+    pub fn detach(&self) -> ProductsByIdDetach {
+        ProductsByIdDetach(self.0.clone())
     }
 
     /// `/procurement/products/{id}/pickingShippingDetails`.
-    pub fn picking_shipping_details(&self) -> ProcurementProductsByIdPickingShippingDetails {
-        ProcurementProductsByIdPickingShippingDetails(self.0.clone())
+    pub fn picking_shipping_details(&self) -> ProductsByIdPickingShippingDetails {
+        ProductsByIdPickingShippingDetails(self.0.clone())
     }
 }
 
@@ -3838,41 +3223,16 @@ impl ProcurementProductsById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementProductsByIdComponents(rt::Node);
+pub struct ProductsByIdComponents(rt::Node);
 
-impl ProcurementProductsByIdComponents {
+impl ProductsByIdComponents {
     /// `GET /procurement/products/{parentId}/components`
     /// (`getProcurementProductsByParentIdComponents`): Get List of ProductComponent.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ProductComponent>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ProductComponent> {
         rt::list(
-            &self.0,
-            "getProcurementProductsByParentIdComponents",
-            "/procurement/products/{parentId}/components",
-            query,
-        )
-    }
-
-    /// `GET /procurement/products/{parentId}/components`
-    /// (`getProcurementProductsByParentIdComponents`): Get List of ProductComponent.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ProductComponent> {
-        rt::stream(
-            &self.0,
-            "getProcurementProductsByParentIdComponents",
-            "/procurement/products/{parentId}/components",
-            query,
-        )
-    }
-
-    /// `GET /procurement/products/{parentId}/components`
-    /// (`getProcurementProductsByParentIdComponents`): Get List of ProductComponent.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ProductComponent>> {
-        rt::pages(
             &self.0,
             "getProcurementProductsByParentIdComponents",
             "/procurement/products/{parentId}/components",
@@ -3884,7 +3244,7 @@ impl ProcurementProductsByIdComponents {
     /// (`getProcurementProductsByParentIdComponentsCount`): Get Count of ProductComponent.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementProductsByParentIdComponentsCount",
@@ -3897,10 +3257,11 @@ impl ProcurementProductsByIdComponents {
     /// (`postProcurementProductsByParentIdComponents`): Post List of ProductComponent.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::ProductComponent) -> rt::ApiFuture<Vec<m::ProductComponent>> {
+    pub fn create(&self, body: &m::ProductComponent) -> rt::Call<Vec<m::ProductComponent>> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementProductsByParentIdComponents",
             "/procurement/products/{parentId}/components",
             Some(body),
@@ -3909,8 +3270,8 @@ impl ProcurementProductsByIdComponents {
     }
 
     /// One record: `/procurement/products/{id}/components/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementProductsByIdComponentsById {
-        ProcurementProductsByIdComponentsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ProductsByIdComponentsById {
+        ProductsByIdComponentsById(self.0.push(id.to_string()))
     }
 }
 
@@ -3918,41 +3279,16 @@ impl ProcurementProductsByIdComponents {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementProductsByIdComponentsById(rt::Node);
+pub struct ProductsByIdComponentsById(rt::Node);
 
-impl ProcurementProductsByIdComponentsById {
+impl ProductsByIdComponentsById {
     /// `GET /procurement/products/{parentId}/components/{id}`
     /// (`getProcurementProductsByParentIdComponentsById`): Get List of ProductComponent.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ProductComponent>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ProductComponent> {
         rt::list(
-            &self.0,
-            "getProcurementProductsByParentIdComponentsById",
-            "/procurement/products/{parentId}/components/{id}",
-            query,
-        )
-    }
-
-    /// `GET /procurement/products/{parentId}/components/{id}`
-    /// (`getProcurementProductsByParentIdComponentsById`): Get List of ProductComponent.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ProductComponent> {
-        rt::stream(
-            &self.0,
-            "getProcurementProductsByParentIdComponentsById",
-            "/procurement/products/{parentId}/components/{id}",
-            query,
-        )
-    }
-
-    /// `GET /procurement/products/{parentId}/components/{id}`
-    /// (`getProcurementProductsByParentIdComponentsById`): Get List of ProductComponent.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ProductComponent>> {
-        rt::pages(
             &self.0,
             "getProcurementProductsByParentIdComponentsById",
             "/procurement/products/{parentId}/components/{id}",
@@ -3965,10 +3301,11 @@ impl ProcurementProductsByIdComponentsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::ProductComponent) -> rt::ApiFuture<Vec<m::ProductComponent>> {
+    pub fn update(&self, body: &m::ProductComponent) -> rt::Call<Vec<m::ProductComponent>> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProcurementProductsByParentIdComponentsById",
             "/procurement/products/{parentId}/components/{id}",
             Some(body),
@@ -3981,9 +3318,10 @@ impl ProcurementProductsByIdComponentsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<Vec<m::ProductComponent>> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<Vec<m::ProductComponent>> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProcurementProductsByParentIdComponentsById",
             "/procurement/products/{parentId}/components/{id}",
             patch,
@@ -3993,10 +3331,11 @@ impl ProcurementProductsByIdComponentsById {
 
     /// `DELETE /procurement/products/{parentId}/components/{id}`
     /// (`deleteProcurementProductsByParentIdComponentsById`): Delete ProductComponent.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementProductsByParentIdComponentsById",
             "/procurement/products/{parentId}/components/{id}",
             rt::NO_BODY,
@@ -4009,9 +3348,9 @@ impl ProcurementProductsByIdComponentsById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementProductsByIdDetach(rt::Node);
+pub struct ProductsByIdDetach(rt::Node);
 
-impl ProcurementProductsByIdDetach {
+impl ProductsByIdDetach {
     /// `POST /procurement/products/{id}/detach` (`postProcurementProductsByIdDetach`): Post
     /// ProductDetach.
     ///
@@ -4019,10 +3358,11 @@ impl ProcurementProductsByIdDetach {
     /// a body.
     ///
     /// Declares 204 No Content with a ProductDetach body.
-    pub fn post(&self, body: &m::ProductDetach) -> rt::ApiFuture<Option<m::ProductDetach>> {
+    pub fn post(&self, body: &m::ProductDetach) -> rt::Call<Option<m::ProductDetach>> {
         rt::json_opt(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementProductsByIdDetach",
             "/procurement/products/{id}/detach",
             Some(body),
@@ -4035,50 +3375,17 @@ impl ProcurementProductsByIdDetach {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementProductsByIdPickingShippingDetails(rt::Node);
+pub struct ProductsByIdPickingShippingDetails(rt::Node);
 
-impl ProcurementProductsByIdPickingShippingDetails {
+impl ProductsByIdPickingShippingDetails {
     /// `GET /procurement/products/{parentId}/pickingShippingDetails`
     /// (`getProcurementProductsByParentIdPickingShippingDetails`): Get List of
     /// ProductPickingShippingDetail.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiFuture<Vec<m::ProductPickingShippingDetail>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ProductPickingShippingDetail> {
         rt::list(
-            &self.0,
-            "getProcurementProductsByParentIdPickingShippingDetails",
-            "/procurement/products/{parentId}/pickingShippingDetails",
-            query,
-        )
-    }
-
-    /// `GET /procurement/products/{parentId}/pickingShippingDetails`
-    /// (`getProcurementProductsByParentIdPickingShippingDetails`): Get List of
-    /// ProductPickingShippingDetail.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ProductPickingShippingDetail> {
-        rt::stream(
-            &self.0,
-            "getProcurementProductsByParentIdPickingShippingDetails",
-            "/procurement/products/{parentId}/pickingShippingDetails",
-            query,
-        )
-    }
-
-    /// `GET /procurement/products/{parentId}/pickingShippingDetails`
-    /// (`getProcurementProductsByParentIdPickingShippingDetails`): Get List of
-    /// ProductPickingShippingDetail.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ProductPickingShippingDetail>> {
-        rt::pages(
             &self.0,
             "getProcurementProductsByParentIdPickingShippingDetails",
             "/procurement/products/{parentId}/pickingShippingDetails",
@@ -4091,7 +3398,7 @@ impl ProcurementProductsByIdPickingShippingDetails {
     /// ProductPickingShippingDetail.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementProductsByParentIdPickingShippingDetailsCount",
@@ -4108,10 +3415,11 @@ impl ProcurementProductsByIdPickingShippingDetails {
     pub fn create(
         &self,
         body: &m::ProductPickingShippingDetail,
-    ) -> rt::ApiFuture<Vec<m::ProductPickingShippingDetail>> {
+    ) -> rt::Call<Vec<m::ProductPickingShippingDetail>> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementProductsByParentIdPickingShippingDetails",
             "/procurement/products/{parentId}/pickingShippingDetails",
             Some(body),
@@ -4120,8 +3428,8 @@ impl ProcurementProductsByIdPickingShippingDetails {
     }
 
     /// One record: `/procurement/products/{id}/pickingShippingDetails/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementProductsByIdPickingShippingDetailsById {
-        ProcurementProductsByIdPickingShippingDetailsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ProductsByIdPickingShippingDetailsById {
+        ProductsByIdPickingShippingDetailsById(self.0.push(id.to_string()))
     }
 }
 
@@ -4129,50 +3437,17 @@ impl ProcurementProductsByIdPickingShippingDetails {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementProductsByIdPickingShippingDetailsById(rt::Node);
+pub struct ProductsByIdPickingShippingDetailsById(rt::Node);
 
-impl ProcurementProductsByIdPickingShippingDetailsById {
+impl ProductsByIdPickingShippingDetailsById {
     /// `GET /procurement/products/{parentId}/pickingShippingDetails/{id}`
     /// (`getProcurementProductsByParentIdPickingShippingDetailsById`): Get List of
     /// ProductPickingShippingDetail.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiFuture<Vec<m::ProductPickingShippingDetail>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ProductPickingShippingDetail> {
         rt::list(
-            &self.0,
-            "getProcurementProductsByParentIdPickingShippingDetailsById",
-            "/procurement/products/{parentId}/pickingShippingDetails/{id}",
-            query,
-        )
-    }
-
-    /// `GET /procurement/products/{parentId}/pickingShippingDetails/{id}`
-    /// (`getProcurementProductsByParentIdPickingShippingDetailsById`): Get List of
-    /// ProductPickingShippingDetail.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ProductPickingShippingDetail> {
-        rt::stream(
-            &self.0,
-            "getProcurementProductsByParentIdPickingShippingDetailsById",
-            "/procurement/products/{parentId}/pickingShippingDetails/{id}",
-            query,
-        )
-    }
-
-    /// `GET /procurement/products/{parentId}/pickingShippingDetails/{id}`
-    /// (`getProcurementProductsByParentIdPickingShippingDetailsById`): Get List of
-    /// ProductPickingShippingDetail.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ProductPickingShippingDetail>> {
-        rt::pages(
             &self.0,
             "getProcurementProductsByParentIdPickingShippingDetailsById",
             "/procurement/products/{parentId}/pickingShippingDetails/{id}",
@@ -4189,10 +3464,11 @@ impl ProcurementProductsByIdPickingShippingDetailsById {
     pub fn update(
         &self,
         body: &m::ProductPickingShippingDetail,
-    ) -> rt::ApiFuture<Vec<m::ProductPickingShippingDetail>> {
+    ) -> rt::Call<Vec<m::ProductPickingShippingDetail>> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProcurementProductsByParentIdPickingShippingDetailsById",
             "/procurement/products/{parentId}/pickingShippingDetails/{id}",
             Some(body),
@@ -4206,9 +3482,10 @@ impl ProcurementProductsByIdPickingShippingDetailsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<Vec<m::ProductPickingShippingDetail>> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<Vec<m::ProductPickingShippingDetail>> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProcurementProductsByParentIdPickingShippingDetailsById",
             "/procurement/products/{parentId}/pickingShippingDetails/{id}",
             patch,
@@ -4219,10 +3496,11 @@ impl ProcurementProductsByIdPickingShippingDetailsById {
     /// `DELETE /procurement/products/{parentId}/pickingShippingDetails/{id}`
     /// (`deleteProcurementProductsByParentIdPickingShippingDetailsById`): Delete
     /// ProductPickingShippingDetail.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementProductsByParentIdPickingShippingDetailsById",
             "/procurement/products/{parentId}/pickingShippingDetails/{id}",
             rt::NO_BODY,
@@ -4235,41 +3513,16 @@ impl ProcurementProductsByIdPickingShippingDetailsById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementPurchaseorders(rt::Node);
+pub struct Purchaseorders(rt::Node);
 
-impl ProcurementPurchaseorders {
+impl Purchaseorders {
     /// `GET /procurement/purchaseorders` (`getProcurementPurchaseorders`): Get List of
     /// PurchaseOrder.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::PurchaseOrder>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::PurchaseOrder> {
         rt::list(
-            &self.0,
-            "getProcurementPurchaseorders",
-            "/procurement/purchaseorders",
-            query,
-        )
-    }
-
-    /// `GET /procurement/purchaseorders` (`getProcurementPurchaseorders`): Get List of
-    /// PurchaseOrder.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::PurchaseOrder> {
-        rt::stream(
-            &self.0,
-            "getProcurementPurchaseorders",
-            "/procurement/purchaseorders",
-            query,
-        )
-    }
-
-    /// `GET /procurement/purchaseorders` (`getProcurementPurchaseorders`): Get List of
-    /// PurchaseOrder.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::PurchaseOrder>> {
-        rt::pages(
             &self.0,
             "getProcurementPurchaseorders",
             "/procurement/purchaseorders",
@@ -4281,7 +3534,7 @@ impl ProcurementPurchaseorders {
     /// PurchaseOrder.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementPurchaseordersCount",
@@ -4293,10 +3546,11 @@ impl ProcurementPurchaseorders {
     /// `POST /procurement/purchaseorders` (`postProcurementPurchaseorders`): Post PurchaseOrder.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::PurchaseOrder) -> rt::ApiFuture<m::PurchaseOrder> {
+    pub fn create(&self, body: &m::PurchaseOrder) -> rt::Call<m::PurchaseOrder> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementPurchaseorders",
             "/procurement/purchaseorders",
             Some(body),
@@ -4305,13 +3559,13 @@ impl ProcurementPurchaseorders {
     }
 
     /// One record: `/procurement/purchaseorders/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementPurchaseordersById {
-        ProcurementPurchaseordersById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> PurchaseordersById {
+        PurchaseordersById(self.0.push(id.to_string()))
     }
 
     /// `/procurement/purchaseorders/info`.
-    pub fn info(&self) -> ProcurementPurchaseordersInfo {
-        ProcurementPurchaseordersInfo(self.0.clone())
+    pub fn info(&self) -> PurchaseordersInfo {
+        PurchaseordersInfo(self.0.clone())
     }
 }
 
@@ -4319,15 +3573,16 @@ impl ProcurementPurchaseorders {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementPurchaseordersById(rt::Node);
+pub struct PurchaseordersById(rt::Node);
 
-impl ProcurementPurchaseordersById {
+impl PurchaseordersById {
     /// `GET /procurement/purchaseorders/{id}` (`getProcurementPurchaseordersById`): Get
     /// PurchaseOrder.
-    pub fn get(&self) -> rt::ApiFuture<m::PurchaseOrder> {
+    pub fn get(&self) -> rt::Call<m::PurchaseOrder> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementPurchaseordersById",
             "/procurement/purchaseorders/{id}",
             rt::NO_BODY,
@@ -4339,7 +3594,7 @@ impl ProcurementPurchaseordersById {
     /// PurchaseOrder.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::PurchaseOrder>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::PurchaseOrder>> {
         rt::get_opt(
             &self.0,
             "getProcurementPurchaseordersById",
@@ -4352,10 +3607,11 @@ impl ProcurementPurchaseordersById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::PurchaseOrder) -> rt::ApiFuture<m::PurchaseOrder> {
+    pub fn update(&self, body: &m::PurchaseOrder) -> rt::Call<m::PurchaseOrder> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProcurementPurchaseordersById",
             "/procurement/purchaseorders/{id}",
             Some(body),
@@ -4368,9 +3624,10 @@ impl ProcurementPurchaseordersById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::PurchaseOrder> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::PurchaseOrder> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProcurementPurchaseordersById",
             "/procurement/purchaseorders/{id}",
             patch,
@@ -4380,10 +3637,11 @@ impl ProcurementPurchaseordersById {
 
     /// `DELETE /procurement/purchaseorders/{id}` (`deleteProcurementPurchaseordersById`): Delete
     /// PurchaseOrder.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementPurchaseordersById",
             "/procurement/purchaseorders/{id}",
             rt::NO_BODY,
@@ -4392,38 +3650,38 @@ impl ProcurementPurchaseordersById {
     }
 
     /// `/procurement/purchaseorders/{id}/copy`.
-    pub fn copy(&self) -> ProcurementPurchaseordersByIdCopy {
-        ProcurementPurchaseordersByIdCopy(self.0.clone())
+    pub fn copy(&self) -> PurchaseordersByIdCopy {
+        PurchaseordersByIdCopy(self.0.clone())
     }
 
     /// `/procurement/purchaseorders/{id}/info`.
-    pub fn info(&self) -> ProcurementPurchaseordersByIdInfo {
-        ProcurementPurchaseordersByIdInfo(self.0.clone())
+    pub fn info(&self) -> PurchaseordersByIdInfo {
+        PurchaseordersByIdInfo(self.0.clone())
     }
 
     /// `/procurement/purchaseorders/{id}/lineitems`.
-    pub fn lineitems(&self) -> ProcurementPurchaseordersByIdLineitems {
-        ProcurementPurchaseordersByIdLineitems(self.0.clone())
+    pub fn lineitems(&self) -> PurchaseordersByIdLineitems {
+        PurchaseordersByIdLineitems(self.0.clone())
     }
 
     /// `/procurement/purchaseorders/{id}/notes`.
-    pub fn notes(&self) -> ProcurementPurchaseordersByIdNotes {
-        ProcurementPurchaseordersByIdNotes(self.0.clone())
+    pub fn notes(&self) -> PurchaseordersByIdNotes {
+        PurchaseordersByIdNotes(self.0.clone())
     }
 
     /// `/procurement/purchaseorders/{id}/quickAccess`.
-    pub fn quick_access(&self) -> ProcurementPurchaseordersByIdQuickAccess {
-        ProcurementPurchaseordersByIdQuickAccess(self.0.clone())
+    pub fn quick_access(&self) -> PurchaseordersByIdQuickAccess {
+        PurchaseordersByIdQuickAccess(self.0.clone())
     }
 
     /// `/procurement/purchaseorders/{id}/rebatch`.
-    pub fn rebatch(&self) -> ProcurementPurchaseordersByIdRebatch {
-        ProcurementPurchaseordersByIdRebatch(self.0.clone())
+    pub fn rebatch(&self) -> PurchaseordersByIdRebatch {
+        PurchaseordersByIdRebatch(self.0.clone())
     }
 
     /// `/procurement/purchaseorders/{id}/unbatch`.
-    pub fn unbatch(&self) -> ProcurementPurchaseordersByIdUnbatch {
-        ProcurementPurchaseordersByIdUnbatch(self.0.clone())
+    pub fn unbatch(&self) -> PurchaseordersByIdUnbatch {
+        PurchaseordersByIdUnbatch(self.0.clone())
     }
 }
 
@@ -4431,9 +3689,9 @@ impl ProcurementPurchaseordersById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementPurchaseordersByIdCopy(rt::Node);
+pub struct PurchaseordersByIdCopy(rt::Node);
 
-impl ProcurementPurchaseordersByIdCopy {
+impl PurchaseordersByIdCopy {
     /// `POST /procurement/purchaseorders/{id}/copy` (`postProcurementPurchaseordersByIdCopy`): Post
     /// PurchaseOrderCopy.
     ///
@@ -4441,10 +3699,11 @@ impl ProcurementPurchaseordersByIdCopy {
     /// a body.
     ///
     /// Copy and approve actions answer 200 or 201 whatever the spec declares.
-    pub fn post(&self) -> rt::ApiFuture<Option<m::PurchaseOrder>> {
+    pub fn post(&self) -> rt::Call<Option<m::PurchaseOrder>> {
         rt::json_opt(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementPurchaseordersByIdCopy",
             "/procurement/purchaseorders/{id}/copy",
             rt::NO_BODY,
@@ -4457,15 +3716,16 @@ impl ProcurementPurchaseordersByIdCopy {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementPurchaseordersByIdInfo(rt::Node);
+pub struct PurchaseordersByIdInfo(rt::Node);
 
-impl ProcurementPurchaseordersByIdInfo {
+impl PurchaseordersByIdInfo {
     /// `GET /procurement/purchaseorders/{id}/info` (`getProcurementPurchaseordersByIdInfo`): Get
     /// PurchaseOrderInfo.
-    pub fn get(&self) -> rt::ApiFuture<m::PurchaseOrderInfo> {
+    pub fn get(&self) -> rt::Call<m::PurchaseOrderInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementPurchaseordersByIdInfo",
             "/procurement/purchaseorders/{id}/info",
             rt::NO_BODY,
@@ -4478,44 +3738,16 @@ impl ProcurementPurchaseordersByIdInfo {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementPurchaseordersByIdLineitems(rt::Node);
+pub struct PurchaseordersByIdLineitems(rt::Node);
 
-impl ProcurementPurchaseordersByIdLineitems {
+impl PurchaseordersByIdLineitems {
     /// `GET /procurement/purchaseorders/{parentId}/lineitems`
     /// (`getProcurementPurchaseordersByParentIdLineitems`): Get List of PurchaseOrderLineItem.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::PurchaseOrderLineItem>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::PurchaseOrderLineItem> {
         rt::list(
-            &self.0,
-            "getProcurementPurchaseordersByParentIdLineitems",
-            "/procurement/purchaseorders/{parentId}/lineitems",
-            query,
-        )
-    }
-
-    /// `GET /procurement/purchaseorders/{parentId}/lineitems`
-    /// (`getProcurementPurchaseordersByParentIdLineitems`): Get List of PurchaseOrderLineItem.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::PurchaseOrderLineItem> {
-        rt::stream(
-            &self.0,
-            "getProcurementPurchaseordersByParentIdLineitems",
-            "/procurement/purchaseorders/{parentId}/lineitems",
-            query,
-        )
-    }
-
-    /// `GET /procurement/purchaseorders/{parentId}/lineitems`
-    /// (`getProcurementPurchaseordersByParentIdLineitems`): Get List of PurchaseOrderLineItem.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::PurchaseOrderLineItem>> {
-        rt::pages(
             &self.0,
             "getProcurementPurchaseordersByParentIdLineitems",
             "/procurement/purchaseorders/{parentId}/lineitems",
@@ -4528,7 +3760,7 @@ impl ProcurementPurchaseordersByIdLineitems {
     /// PurchaseOrderLineItem.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementPurchaseordersByParentIdLineitemsCount",
@@ -4541,13 +3773,11 @@ impl ProcurementPurchaseordersByIdLineitems {
     /// (`postProcurementPurchaseordersByParentIdLineitems`): Post PurchaseOrderLineItem.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(
-        &self,
-        body: &m::PurchaseOrderLineItem,
-    ) -> rt::ApiFuture<m::PurchaseOrderLineItem> {
+    pub fn create(&self, body: &m::PurchaseOrderLineItem) -> rt::Call<m::PurchaseOrderLineItem> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementPurchaseordersByParentIdLineitems",
             "/procurement/purchaseorders/{parentId}/lineitems",
             Some(body),
@@ -4559,10 +3789,11 @@ impl ProcurementPurchaseordersByIdLineitems {
     /// (`deleteProcurementPurchaseordersByParentIdLineitems`): Delete PurchaseOrderLineItem.
     ///
     /// Sends no query parameters; `delete_with` also sends `id`.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementPurchaseordersByParentIdLineitems",
             "/procurement/purchaseorders/{parentId}/lineitems",
             rt::NO_BODY,
@@ -4577,10 +3808,11 @@ impl ProcurementPurchaseordersByIdLineitems {
     pub fn delete_with(
         &self,
         params: &DeleteProcurementPurchaseordersByParentIdLineitemsParams,
-    ) -> rt::ApiFuture<()> {
+    ) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementPurchaseordersByParentIdLineitems",
             "/procurement/purchaseorders/{parentId}/lineitems",
             rt::NO_BODY,
@@ -4589,13 +3821,13 @@ impl ProcurementPurchaseordersByIdLineitems {
     }
 
     /// `/procurement/purchaseorders/{id}/lineitems/bulk`.
-    pub fn bulk(&self) -> ProcurementPurchaseordersByIdLineitemsBulk {
-        ProcurementPurchaseordersByIdLineitemsBulk(self.0.clone())
+    pub fn bulk(&self) -> PurchaseordersByIdLineitemsBulk {
+        PurchaseordersByIdLineitemsBulk(self.0.clone())
     }
 
     /// One record: `/procurement/purchaseorders/{id}/lineitems/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementPurchaseordersByIdLineitemsById {
-        ProcurementPurchaseordersByIdLineitemsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> PurchaseordersByIdLineitemsById {
+        PurchaseordersByIdLineitemsById(self.0.push(id.to_string()))
     }
 }
 
@@ -4617,18 +3849,19 @@ pub struct DeleteProcurementPurchaseordersByParentIdLineitemsParams {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementPurchaseordersByIdLineitemsBulk(rt::Node);
+pub struct PurchaseordersByIdLineitemsBulk(rt::Node);
 
-impl ProcurementPurchaseordersByIdLineitemsBulk {
+impl PurchaseordersByIdLineitemsBulk {
     /// `PUT /procurement/purchaseorders/{parentId}/lineitems/bulk`
     /// (`putProcurementPurchaseordersByParentIdLineitemsBulk`): Put BulkResult.
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &[m::PurchaseOrderLineItem]) -> rt::ApiFuture<m::BulkResult> {
+    pub fn update(&self, body: &[m::PurchaseOrderLineItem]) -> rt::Call<m::BulkResult> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProcurementPurchaseordersByParentIdLineitemsBulk",
             "/procurement/purchaseorders/{parentId}/lineitems/bulk",
             Some(body),
@@ -4638,10 +3871,11 @@ impl ProcurementPurchaseordersByIdLineitemsBulk {
 
     /// `DELETE /procurement/purchaseorders/{parentId}/lineitems/bulk`
     /// (`deleteProcurementPurchaseordersByParentIdLineitemsBulk`): Delete BulkResult.
-    pub fn delete(&self, body: &m::IdCollection) -> rt::ApiFuture<m::BulkResult> {
+    pub fn delete(&self, body: &m::IdCollection) -> rt::Call<m::BulkResult> {
         rt::json(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementPurchaseordersByParentIdLineitemsBulk",
             "/procurement/purchaseorders/{parentId}/lineitems/bulk",
             Some(body),
@@ -4653,10 +3887,11 @@ impl ProcurementPurchaseordersByIdLineitemsBulk {
     /// (`postProcurementPurchaseordersByParentIdLineitemsBulk`): Post BulkResult.
     ///
     /// Not retried after an answer that may have been lost.
-    pub fn post(&self, body: &[m::PurchaseOrderLineItem]) -> rt::ApiFuture<m::BulkResult> {
+    pub fn post(&self, body: &[m::PurchaseOrderLineItem]) -> rt::Call<m::BulkResult> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementPurchaseordersByParentIdLineitemsBulk",
             "/procurement/purchaseorders/{parentId}/lineitems/bulk",
             Some(body),
@@ -4669,15 +3904,16 @@ impl ProcurementPurchaseordersByIdLineitemsBulk {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementPurchaseordersByIdLineitemsById(rt::Node);
+pub struct PurchaseordersByIdLineitemsById(rt::Node);
 
-impl ProcurementPurchaseordersByIdLineitemsById {
+impl PurchaseordersByIdLineitemsById {
     /// `GET /procurement/purchaseorders/{parentId}/lineitems/{id}`
     /// (`getProcurementPurchaseordersByParentIdLineitemsById`): Get PurchaseOrderLineItem.
-    pub fn get(&self) -> rt::ApiFuture<m::PurchaseOrderLineItem> {
+    pub fn get(&self) -> rt::Call<m::PurchaseOrderLineItem> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementPurchaseordersByParentIdLineitemsById",
             "/procurement/purchaseorders/{parentId}/lineitems/{id}",
             rt::NO_BODY,
@@ -4689,7 +3925,7 @@ impl ProcurementPurchaseordersByIdLineitemsById {
     /// (`getProcurementPurchaseordersByParentIdLineitemsById`): Get PurchaseOrderLineItem.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::PurchaseOrderLineItem>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::PurchaseOrderLineItem>> {
         rt::get_opt(
             &self.0,
             "getProcurementPurchaseordersByParentIdLineitemsById",
@@ -4702,13 +3938,11 @@ impl ProcurementPurchaseordersByIdLineitemsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(
-        &self,
-        body: &m::PurchaseOrderLineItem,
-    ) -> rt::ApiFuture<m::PurchaseOrderLineItem> {
+    pub fn update(&self, body: &m::PurchaseOrderLineItem) -> rt::Call<m::PurchaseOrderLineItem> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProcurementPurchaseordersByParentIdLineitemsById",
             "/procurement/purchaseorders/{parentId}/lineitems/{id}",
             Some(body),
@@ -4721,9 +3955,10 @@ impl ProcurementPurchaseordersByIdLineitemsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::PurchaseOrderLineItem> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::PurchaseOrderLineItem> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProcurementPurchaseordersByParentIdLineitemsById",
             "/procurement/purchaseorders/{parentId}/lineitems/{id}",
             patch,
@@ -4736,41 +3971,16 @@ impl ProcurementPurchaseordersByIdLineitemsById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementPurchaseordersByIdNotes(rt::Node);
+pub struct PurchaseordersByIdNotes(rt::Node);
 
-impl ProcurementPurchaseordersByIdNotes {
+impl PurchaseordersByIdNotes {
     /// `GET /procurement/purchaseorders/{parentId}/notes`
     /// (`getProcurementPurchaseordersByParentIdNotes`): Get List of PurchaseOrder.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::PurchaseOrderNote>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::PurchaseOrderNote> {
         rt::list(
-            &self.0,
-            "getProcurementPurchaseordersByParentIdNotes",
-            "/procurement/purchaseorders/{parentId}/notes",
-            query,
-        )
-    }
-
-    /// `GET /procurement/purchaseorders/{parentId}/notes`
-    /// (`getProcurementPurchaseordersByParentIdNotes`): Get List of PurchaseOrder.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::PurchaseOrderNote> {
-        rt::stream(
-            &self.0,
-            "getProcurementPurchaseordersByParentIdNotes",
-            "/procurement/purchaseorders/{parentId}/notes",
-            query,
-        )
-    }
-
-    /// `GET /procurement/purchaseorders/{parentId}/notes`
-    /// (`getProcurementPurchaseordersByParentIdNotes`): Get List of PurchaseOrder.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::PurchaseOrderNote>> {
-        rt::pages(
             &self.0,
             "getProcurementPurchaseordersByParentIdNotes",
             "/procurement/purchaseorders/{parentId}/notes",
@@ -4782,7 +3992,7 @@ impl ProcurementPurchaseordersByIdNotes {
     /// (`getProcurementPurchaseordersByParentIdNotesCount`): Get Count of PurchaseOrdersNote.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementPurchaseordersByParentIdNotesCount",
@@ -4795,10 +4005,11 @@ impl ProcurementPurchaseordersByIdNotes {
     /// (`postProcurementPurchaseordersByParentIdNotes`): Post PurchaseOrderNote.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::PurchaseOrderNote) -> rt::ApiFuture<m::PurchaseOrderNote> {
+    pub fn create(&self, body: &m::PurchaseOrderNote) -> rt::Call<m::PurchaseOrderNote> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementPurchaseordersByParentIdNotes",
             "/procurement/purchaseorders/{parentId}/notes",
             Some(body),
@@ -4807,8 +4018,8 @@ impl ProcurementPurchaseordersByIdNotes {
     }
 
     /// One record: `/procurement/purchaseorders/{id}/notes/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementPurchaseordersByIdNotesById {
-        ProcurementPurchaseordersByIdNotesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> PurchaseordersByIdNotesById {
+        PurchaseordersByIdNotesById(self.0.push(id.to_string()))
     }
 }
 
@@ -4816,15 +4027,16 @@ impl ProcurementPurchaseordersByIdNotes {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementPurchaseordersByIdNotesById(rt::Node);
+pub struct PurchaseordersByIdNotesById(rt::Node);
 
-impl ProcurementPurchaseordersByIdNotesById {
+impl PurchaseordersByIdNotesById {
     /// `GET /procurement/purchaseorders/{parentId}/notes/{id}`
     /// (`getProcurementPurchaseordersByParentIdNotesById`): Get PurchaseOrderNote.
-    pub fn get(&self) -> rt::ApiFuture<m::PurchaseOrderNote> {
+    pub fn get(&self) -> rt::Call<m::PurchaseOrderNote> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementPurchaseordersByParentIdNotesById",
             "/procurement/purchaseorders/{parentId}/notes/{id}",
             rt::NO_BODY,
@@ -4836,7 +4048,7 @@ impl ProcurementPurchaseordersByIdNotesById {
     /// (`getProcurementPurchaseordersByParentIdNotesById`): Get PurchaseOrderNote.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::PurchaseOrderNote>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::PurchaseOrderNote>> {
         rt::get_opt(
             &self.0,
             "getProcurementPurchaseordersByParentIdNotesById",
@@ -4849,10 +4061,11 @@ impl ProcurementPurchaseordersByIdNotesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::PurchaseOrderNote) -> rt::ApiFuture<m::PurchaseOrderNote> {
+    pub fn update(&self, body: &m::PurchaseOrderNote) -> rt::Call<m::PurchaseOrderNote> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProcurementPurchaseordersByParentIdNotesById",
             "/procurement/purchaseorders/{parentId}/notes/{id}",
             Some(body),
@@ -4865,9 +4078,10 @@ impl ProcurementPurchaseordersByIdNotesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::PurchaseOrderNote> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::PurchaseOrderNote> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProcurementPurchaseordersByParentIdNotesById",
             "/procurement/purchaseorders/{parentId}/notes/{id}",
             patch,
@@ -4877,10 +4091,11 @@ impl ProcurementPurchaseordersByIdNotesById {
 
     /// `DELETE /procurement/purchaseorders/{parentId}/notes/{id}`
     /// (`deleteProcurementPurchaseordersByParentIdNotesById`): Delete PurchaseOrderNote.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementPurchaseordersByParentIdNotesById",
             "/procurement/purchaseorders/{parentId}/notes/{id}",
             rt::NO_BODY,
@@ -4893,12 +4108,12 @@ impl ProcurementPurchaseordersByIdNotesById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementPurchaseordersByIdQuickAccess(rt::Node);
+pub struct PurchaseordersByIdQuickAccess(rt::Node);
 
-impl ProcurementPurchaseordersByIdQuickAccess {
+impl PurchaseordersByIdQuickAccess {
     /// `/procurement/purchaseorders/{id}/quickAccess/count`.
-    pub fn count_node(&self) -> ProcurementPurchaseordersByIdQuickAccessCount {
-        ProcurementPurchaseordersByIdQuickAccessCount(self.0.clone())
+    pub fn count_node(&self) -> PurchaseordersByIdQuickAccessCount {
+        PurchaseordersByIdQuickAccessCount(self.0.clone())
     }
 }
 
@@ -4906,19 +4121,20 @@ impl ProcurementPurchaseordersByIdQuickAccess {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementPurchaseordersByIdQuickAccessCount(rt::Node);
+pub struct PurchaseordersByIdQuickAccessCount(rt::Node);
 
-impl ProcurementPurchaseordersByIdQuickAccessCount {
+impl PurchaseordersByIdQuickAccessCount {
     /// `GET /procurement/purchaseorders/{id}/quickAccess/count`
     /// (`getProcurementPurchaseordersByIdQuickAccessCount`): Get Count of PurchaseOrder Quick
     /// Access Links.
     ///
     /// Counts of the quick-access tabs of one purchase order, declared as an HttpResponseMessage;
     /// kept as declared.
-    pub fn get(&self) -> rt::ApiFuture<m::HttpResponseMessage> {
+    pub fn get(&self) -> rt::Call<m::HttpResponseMessage> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementPurchaseordersByIdQuickAccessCount",
             "/procurement/purchaseorders/{id}/quickAccess/count",
             rt::NO_BODY,
@@ -4931,17 +4147,18 @@ impl ProcurementPurchaseordersByIdQuickAccessCount {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementPurchaseordersByIdRebatch(rt::Node);
+pub struct PurchaseordersByIdRebatch(rt::Node);
 
-impl ProcurementPurchaseordersByIdRebatch {
+impl PurchaseordersByIdRebatch {
     /// `POST /procurement/purchaseorders/{id}/rebatch`
     /// (`postProcurementPurchaseordersByIdRebatch`): Post RebatchPurchaseOrder.
     ///
     /// Not retried after an answer that may have been lost.
-    pub fn post(&self) -> rt::ApiFuture<m::SuccessResponse> {
+    pub fn post(&self) -> rt::Call<m::SuccessResponse> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementPurchaseordersByIdRebatch",
             "/procurement/purchaseorders/{id}/rebatch",
             rt::NO_BODY,
@@ -4954,17 +4171,18 @@ impl ProcurementPurchaseordersByIdRebatch {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementPurchaseordersByIdUnbatch(rt::Node);
+pub struct PurchaseordersByIdUnbatch(rt::Node);
 
-impl ProcurementPurchaseordersByIdUnbatch {
+impl PurchaseordersByIdUnbatch {
     /// `POST /procurement/purchaseorders/{id}/unbatch`
     /// (`postProcurementPurchaseordersByIdUnbatch`): Post UnbatchPurchaseOrder.
     ///
     /// Not retried after an answer that may have been lost.
-    pub fn post(&self) -> rt::ApiFuture<m::SuccessResponse> {
+    pub fn post(&self) -> rt::Call<m::SuccessResponse> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementPurchaseordersByIdUnbatch",
             "/procurement/purchaseorders/{id}/unbatch",
             rt::NO_BODY,
@@ -4977,41 +4195,16 @@ impl ProcurementPurchaseordersByIdUnbatch {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementPurchaseordersInfo(rt::Node);
+pub struct PurchaseordersInfo(rt::Node);
 
-impl ProcurementPurchaseordersInfo {
+impl PurchaseordersInfo {
     /// `GET /procurement/purchaseorders/info` (`getProcurementPurchaseordersInfo`): Get List of
     /// PurchaseOrderInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::PurchaseOrderInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::PurchaseOrderInfo> {
         rt::list(
-            &self.0,
-            "getProcurementPurchaseordersInfo",
-            "/procurement/purchaseorders/info",
-            query,
-        )
-    }
-
-    /// `GET /procurement/purchaseorders/info` (`getProcurementPurchaseordersInfo`): Get List of
-    /// PurchaseOrderInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::PurchaseOrderInfo> {
-        rt::stream(
-            &self.0,
-            "getProcurementPurchaseordersInfo",
-            "/procurement/purchaseorders/info",
-            query,
-        )
-    }
-
-    /// `GET /procurement/purchaseorders/info` (`getProcurementPurchaseordersInfo`): Get List of
-    /// PurchaseOrderInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::PurchaseOrderInfo>> {
-        rt::pages(
             &self.0,
             "getProcurementPurchaseordersInfo",
             "/procurement/purchaseorders/info",
@@ -5023,7 +4216,7 @@ impl ProcurementPurchaseordersInfo {
     /// Count of PurchaseOrderInfo.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementPurchaseordersInfoCount",
@@ -5037,41 +4230,16 @@ impl ProcurementPurchaseordersInfo {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementPurchaseorderstatuses(rt::Node);
+pub struct Purchaseorderstatuses(rt::Node);
 
-impl ProcurementPurchaseorderstatuses {
+impl Purchaseorderstatuses {
     /// `GET /procurement/purchaseorderstatuses` (`getProcurementPurchaseorderstatuses`): Get List
     /// of PurchaseOrderStatus.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::PurchaseOrderStatus>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::PurchaseOrderStatus> {
         rt::list(
-            &self.0,
-            "getProcurementPurchaseorderstatuses",
-            "/procurement/purchaseorderstatuses",
-            query,
-        )
-    }
-
-    /// `GET /procurement/purchaseorderstatuses` (`getProcurementPurchaseorderstatuses`): Get List
-    /// of PurchaseOrderStatus.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::PurchaseOrderStatus> {
-        rt::stream(
-            &self.0,
-            "getProcurementPurchaseorderstatuses",
-            "/procurement/purchaseorderstatuses",
-            query,
-        )
-    }
-
-    /// `GET /procurement/purchaseorderstatuses` (`getProcurementPurchaseorderstatuses`): Get List
-    /// of PurchaseOrderStatus.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::PurchaseOrderStatus>> {
-        rt::pages(
             &self.0,
             "getProcurementPurchaseorderstatuses",
             "/procurement/purchaseorderstatuses",
@@ -5083,7 +4251,7 @@ impl ProcurementPurchaseorderstatuses {
     /// Get Count of PurchaseOrderStatus.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementPurchaseorderstatusesCount",
@@ -5096,10 +4264,11 @@ impl ProcurementPurchaseorderstatuses {
     /// PurchaseOrderStatus.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::PurchaseOrderStatus) -> rt::ApiFuture<m::PurchaseOrderStatus> {
+    pub fn create(&self, body: &m::PurchaseOrderStatus) -> rt::Call<m::PurchaseOrderStatus> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementPurchaseorderstatuses",
             "/procurement/purchaseorderstatuses",
             Some(body),
@@ -5108,13 +4277,13 @@ impl ProcurementPurchaseorderstatuses {
     }
 
     /// One record: `/procurement/purchaseorderstatuses/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementPurchaseorderstatusesById {
-        ProcurementPurchaseorderstatusesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> PurchaseorderstatusesById {
+        PurchaseorderstatusesById(self.0.push(id.to_string()))
     }
 
     /// `/procurement/purchaseorderstatuses/info`.
-    pub fn info(&self) -> ProcurementPurchaseorderstatusesInfo {
-        ProcurementPurchaseorderstatusesInfo(self.0.clone())
+    pub fn info(&self) -> PurchaseorderstatusesInfo {
+        PurchaseorderstatusesInfo(self.0.clone())
     }
 }
 
@@ -5122,15 +4291,16 @@ impl ProcurementPurchaseorderstatuses {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementPurchaseorderstatusesById(rt::Node);
+pub struct PurchaseorderstatusesById(rt::Node);
 
-impl ProcurementPurchaseorderstatusesById {
+impl PurchaseorderstatusesById {
     /// `GET /procurement/purchaseorderstatuses/{id}` (`getProcurementPurchaseorderstatusesById`):
     /// Get PurchaseOrderStatus.
-    pub fn get(&self) -> rt::ApiFuture<m::PurchaseOrderStatus> {
+    pub fn get(&self) -> rt::Call<m::PurchaseOrderStatus> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementPurchaseorderstatusesById",
             "/procurement/purchaseorderstatuses/{id}",
             rt::NO_BODY,
@@ -5142,7 +4312,7 @@ impl ProcurementPurchaseorderstatusesById {
     /// Get PurchaseOrderStatus.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::PurchaseOrderStatus>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::PurchaseOrderStatus>> {
         rt::get_opt(
             &self.0,
             "getProcurementPurchaseorderstatusesById",
@@ -5155,10 +4325,11 @@ impl ProcurementPurchaseorderstatusesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::PurchaseOrderStatus) -> rt::ApiFuture<m::PurchaseOrderStatus> {
+    pub fn update(&self, body: &m::PurchaseOrderStatus) -> rt::Call<m::PurchaseOrderStatus> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProcurementPurchaseorderstatusesById",
             "/procurement/purchaseorderstatuses/{id}",
             Some(body),
@@ -5171,9 +4342,10 @@ impl ProcurementPurchaseorderstatusesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::PurchaseOrderStatus> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::PurchaseOrderStatus> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProcurementPurchaseorderstatusesById",
             "/procurement/purchaseorderstatuses/{id}",
             patch,
@@ -5183,10 +4355,11 @@ impl ProcurementPurchaseorderstatusesById {
 
     /// `DELETE /procurement/purchaseorderstatuses/{id}`
     /// (`deleteProcurementPurchaseorderstatusesById`): Delete PurchaseOrderStatus.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementPurchaseorderstatusesById",
             "/procurement/purchaseorderstatuses/{id}",
             rt::NO_BODY,
@@ -5195,23 +4368,23 @@ impl ProcurementPurchaseorderstatusesById {
     }
 
     /// `/procurement/purchaseorderstatuses/{id}/emailtemplates`.
-    pub fn emailtemplates(&self) -> ProcurementPurchaseorderstatusesByIdEmailtemplates {
-        ProcurementPurchaseorderstatusesByIdEmailtemplates(self.0.clone())
+    pub fn emailtemplates(&self) -> PurchaseorderstatusesByIdEmailtemplates {
+        PurchaseorderstatusesByIdEmailtemplates(self.0.clone())
     }
 
     /// `/procurement/purchaseorderstatuses/{id}/info`.
-    pub fn info(&self) -> ProcurementPurchaseorderstatusesByIdInfo {
-        ProcurementPurchaseorderstatusesByIdInfo(self.0.clone())
+    pub fn info(&self) -> PurchaseorderstatusesByIdInfo {
+        PurchaseorderstatusesByIdInfo(self.0.clone())
     }
 
     /// `/procurement/purchaseorderstatuses/{id}/notifications`.
-    pub fn notifications(&self) -> ProcurementPurchaseorderstatusesByIdNotifications {
-        ProcurementPurchaseorderstatusesByIdNotifications(self.0.clone())
+    pub fn notifications(&self) -> PurchaseorderstatusesByIdNotifications {
+        PurchaseorderstatusesByIdNotifications(self.0.clone())
     }
 
     /// `/procurement/purchaseorderstatuses/{id}/usages`.
-    pub fn usages(&self) -> ProcurementPurchaseorderstatusesByIdUsages {
-        ProcurementPurchaseorderstatusesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> PurchaseorderstatusesByIdUsages {
+        PurchaseorderstatusesByIdUsages(self.0.clone())
     }
 }
 
@@ -5219,53 +4392,17 @@ impl ProcurementPurchaseorderstatusesById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementPurchaseorderstatusesByIdEmailtemplates(rt::Node);
+pub struct PurchaseorderstatusesByIdEmailtemplates(rt::Node);
 
-impl ProcurementPurchaseorderstatusesByIdEmailtemplates {
+impl PurchaseorderstatusesByIdEmailtemplates {
     /// `GET /procurement/purchaseorderstatuses/{parentId}/emailtemplates/`
     /// (`getProcurementPurchaseorderstatusesByParentIdEmailtemplates`): Get List of
     /// PurchaseOrderStatusEmailTemplate.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiFuture<Vec<m::PurchaseOrderStatusEmailTemplate>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::PurchaseOrderStatusEmailTemplate> {
         rt::list(
-            &self.0,
-            "getProcurementPurchaseorderstatusesByParentIdEmailtemplates",
-            "/procurement/purchaseorderstatuses/{parentId}/emailtemplates/",
-            query,
-        )
-    }
-
-    /// `GET /procurement/purchaseorderstatuses/{parentId}/emailtemplates/`
-    /// (`getProcurementPurchaseorderstatusesByParentIdEmailtemplates`): Get List of
-    /// PurchaseOrderStatusEmailTemplate.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<m::PurchaseOrderStatusEmailTemplate> {
-        rt::stream(
-            &self.0,
-            "getProcurementPurchaseorderstatusesByParentIdEmailtemplates",
-            "/procurement/purchaseorderstatuses/{parentId}/emailtemplates/",
-            query,
-        )
-    }
-
-    /// `GET /procurement/purchaseorderstatuses/{parentId}/emailtemplates/`
-    /// (`getProcurementPurchaseorderstatusesByParentIdEmailtemplates`): Get List of
-    /// PurchaseOrderStatusEmailTemplate.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::PurchaseOrderStatusEmailTemplate>> {
-        rt::pages(
             &self.0,
             "getProcurementPurchaseorderstatusesByParentIdEmailtemplates",
             "/procurement/purchaseorderstatuses/{parentId}/emailtemplates/",
@@ -5278,7 +4415,7 @@ impl ProcurementPurchaseorderstatusesByIdEmailtemplates {
     /// PurchaseOrderStatusEmailTemplate.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementPurchaseorderstatusesByParentIdEmailtemplatesCount",
@@ -5295,10 +4432,11 @@ impl ProcurementPurchaseorderstatusesByIdEmailtemplates {
     pub fn create(
         &self,
         body: &m::PurchaseOrderStatusEmailTemplate,
-    ) -> rt::ApiFuture<m::PurchaseOrderStatusEmailTemplate> {
+    ) -> rt::Call<m::PurchaseOrderStatusEmailTemplate> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementPurchaseorderstatusesByParentIdEmailtemplates",
             "/procurement/purchaseorderstatuses/{parentId}/emailtemplates/",
             Some(body),
@@ -5307,8 +4445,8 @@ impl ProcurementPurchaseorderstatusesByIdEmailtemplates {
     }
 
     /// One record: `/procurement/purchaseorderstatuses/{id}/emailtemplates/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementPurchaseorderstatusesByIdEmailtemplatesById {
-        ProcurementPurchaseorderstatusesByIdEmailtemplatesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> PurchaseorderstatusesByIdEmailtemplatesById {
+        PurchaseorderstatusesByIdEmailtemplatesById(self.0.push(id.to_string()))
     }
 }
 
@@ -5316,16 +4454,17 @@ impl ProcurementPurchaseorderstatusesByIdEmailtemplates {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementPurchaseorderstatusesByIdEmailtemplatesById(rt::Node);
+pub struct PurchaseorderstatusesByIdEmailtemplatesById(rt::Node);
 
-impl ProcurementPurchaseorderstatusesByIdEmailtemplatesById {
+impl PurchaseorderstatusesByIdEmailtemplatesById {
     /// `GET /procurement/purchaseorderstatuses/{parentId}/emailtemplates/{id}`
     /// (`getProcurementPurchaseorderstatusesByParentIdEmailtemplatesById`): Get
     /// PurchaseOrderStatusEmailTemplate.
-    pub fn get(&self) -> rt::ApiFuture<m::PurchaseOrderStatusEmailTemplate> {
+    pub fn get(&self) -> rt::Call<m::PurchaseOrderStatusEmailTemplate> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementPurchaseorderstatusesByParentIdEmailtemplatesById",
             "/procurement/purchaseorderstatuses/{parentId}/emailtemplates/{id}",
             rt::NO_BODY,
@@ -5338,7 +4477,7 @@ impl ProcurementPurchaseorderstatusesByIdEmailtemplatesById {
     /// PurchaseOrderStatusEmailTemplate.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::PurchaseOrderStatusEmailTemplate>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::PurchaseOrderStatusEmailTemplate>> {
         rt::get_opt(
             &self.0,
             "getProcurementPurchaseorderstatusesByParentIdEmailtemplatesById",
@@ -5355,10 +4494,11 @@ impl ProcurementPurchaseorderstatusesByIdEmailtemplatesById {
     pub fn update(
         &self,
         body: &m::PurchaseOrderStatusEmailTemplate,
-    ) -> rt::ApiFuture<m::PurchaseOrderStatusEmailTemplate> {
+    ) -> rt::Call<m::PurchaseOrderStatusEmailTemplate> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProcurementPurchaseorderstatusesByParentIdEmailtemplatesById",
             "/procurement/purchaseorderstatuses/{parentId}/emailtemplates/{id}",
             Some(body),
@@ -5372,9 +4512,10 @@ impl ProcurementPurchaseorderstatusesByIdEmailtemplatesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::PurchaseOrderStatusEmailTemplate> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::PurchaseOrderStatusEmailTemplate> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProcurementPurchaseorderstatusesByParentIdEmailtemplatesById",
             "/procurement/purchaseorderstatuses/{parentId}/emailtemplates/{id}",
             patch,
@@ -5385,10 +4526,11 @@ impl ProcurementPurchaseorderstatusesByIdEmailtemplatesById {
     /// `DELETE /procurement/purchaseorderstatuses/{parentId}/emailtemplates/{id}`
     /// (`deleteProcurementPurchaseorderstatusesByParentIdEmailtemplatesById`): Delete
     /// PurchaseOrderStatusEmailTemplate.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementPurchaseorderstatusesByParentIdEmailtemplatesById",
             "/procurement/purchaseorderstatuses/{parentId}/emailtemplates/{id}",
             rt::NO_BODY,
@@ -5401,15 +4543,16 @@ impl ProcurementPurchaseorderstatusesByIdEmailtemplatesById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementPurchaseorderstatusesByIdInfo(rt::Node);
+pub struct PurchaseorderstatusesByIdInfo(rt::Node);
 
-impl ProcurementPurchaseorderstatusesByIdInfo {
+impl PurchaseorderstatusesByIdInfo {
     /// `GET /procurement/purchaseorderstatuses/{id}/info`
     /// (`getProcurementPurchaseorderstatusesByIdInfo`): Get PurchaseOrderStatusInfo.
-    pub fn get(&self) -> rt::ApiFuture<m::PurchaseOrderStatusInfo> {
+    pub fn get(&self) -> rt::Call<m::PurchaseOrderStatusInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementPurchaseorderstatusesByIdInfo",
             "/procurement/purchaseorderstatuses/{id}/info",
             rt::NO_BODY,
@@ -5422,53 +4565,17 @@ impl ProcurementPurchaseorderstatusesByIdInfo {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementPurchaseorderstatusesByIdNotifications(rt::Node);
+pub struct PurchaseorderstatusesByIdNotifications(rt::Node);
 
-impl ProcurementPurchaseorderstatusesByIdNotifications {
+impl PurchaseorderstatusesByIdNotifications {
     /// `GET /procurement/purchaseorderstatuses/{parentId}/notifications`
     /// (`getProcurementPurchaseorderstatusesByParentIdNotifications`): Get List of
     /// PurchaseOrderStatusNotification.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiFuture<Vec<m::PurchaseOrderStatusNotification>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::PurchaseOrderStatusNotification> {
         rt::list(
-            &self.0,
-            "getProcurementPurchaseorderstatusesByParentIdNotifications",
-            "/procurement/purchaseorderstatuses/{parentId}/notifications",
-            query,
-        )
-    }
-
-    /// `GET /procurement/purchaseorderstatuses/{parentId}/notifications`
-    /// (`getProcurementPurchaseorderstatusesByParentIdNotifications`): Get List of
-    /// PurchaseOrderStatusNotification.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<m::PurchaseOrderStatusNotification> {
-        rt::stream(
-            &self.0,
-            "getProcurementPurchaseorderstatusesByParentIdNotifications",
-            "/procurement/purchaseorderstatuses/{parentId}/notifications",
-            query,
-        )
-    }
-
-    /// `GET /procurement/purchaseorderstatuses/{parentId}/notifications`
-    /// (`getProcurementPurchaseorderstatusesByParentIdNotifications`): Get List of
-    /// PurchaseOrderStatusNotification.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::PurchaseOrderStatusNotification>> {
-        rt::pages(
             &self.0,
             "getProcurementPurchaseorderstatusesByParentIdNotifications",
             "/procurement/purchaseorderstatuses/{parentId}/notifications",
@@ -5481,7 +4588,7 @@ impl ProcurementPurchaseorderstatusesByIdNotifications {
     /// PurchaseOrderStatusNotification.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementPurchaseorderstatusesByParentIdNotificationsCount",
@@ -5498,10 +4605,11 @@ impl ProcurementPurchaseorderstatusesByIdNotifications {
     pub fn create(
         &self,
         body: &m::PurchaseOrderStatusNotification,
-    ) -> rt::ApiFuture<m::PurchaseOrderStatusNotification> {
+    ) -> rt::Call<m::PurchaseOrderStatusNotification> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementPurchaseorderstatusesByParentIdNotifications",
             "/procurement/purchaseorderstatuses/{parentId}/notifications",
             Some(body),
@@ -5510,8 +4618,8 @@ impl ProcurementPurchaseorderstatusesByIdNotifications {
     }
 
     /// One record: `/procurement/purchaseorderstatuses/{id}/notifications/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementPurchaseorderstatusesByIdNotificationsById {
-        ProcurementPurchaseorderstatusesByIdNotificationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> PurchaseorderstatusesByIdNotificationsById {
+        PurchaseorderstatusesByIdNotificationsById(self.0.push(id.to_string()))
     }
 }
 
@@ -5519,16 +4627,17 @@ impl ProcurementPurchaseorderstatusesByIdNotifications {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementPurchaseorderstatusesByIdNotificationsById(rt::Node);
+pub struct PurchaseorderstatusesByIdNotificationsById(rt::Node);
 
-impl ProcurementPurchaseorderstatusesByIdNotificationsById {
+impl PurchaseorderstatusesByIdNotificationsById {
     /// `GET /procurement/purchaseorderstatuses/{parentId}/notifications/{id}`
     /// (`getProcurementPurchaseorderstatusesByParentIdNotificationsById`): Get
     /// PurchaseOrderStatusNotification.
-    pub fn get(&self) -> rt::ApiFuture<m::PurchaseOrderStatusNotification> {
+    pub fn get(&self) -> rt::Call<m::PurchaseOrderStatusNotification> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementPurchaseorderstatusesByParentIdNotificationsById",
             "/procurement/purchaseorderstatuses/{parentId}/notifications/{id}",
             rt::NO_BODY,
@@ -5541,7 +4650,7 @@ impl ProcurementPurchaseorderstatusesByIdNotificationsById {
     /// PurchaseOrderStatusNotification.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::PurchaseOrderStatusNotification>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::PurchaseOrderStatusNotification>> {
         rt::get_opt(
             &self.0,
             "getProcurementPurchaseorderstatusesByParentIdNotificationsById",
@@ -5558,10 +4667,11 @@ impl ProcurementPurchaseorderstatusesByIdNotificationsById {
     pub fn update(
         &self,
         body: &m::PurchaseOrderStatusNotification,
-    ) -> rt::ApiFuture<m::PurchaseOrderStatusNotification> {
+    ) -> rt::Call<m::PurchaseOrderStatusNotification> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProcurementPurchaseorderstatusesByParentIdNotificationsById",
             "/procurement/purchaseorderstatuses/{parentId}/notifications/{id}",
             Some(body),
@@ -5575,9 +4685,10 @@ impl ProcurementPurchaseorderstatusesByIdNotificationsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::PurchaseOrderStatusNotification> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::PurchaseOrderStatusNotification> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProcurementPurchaseorderstatusesByParentIdNotificationsById",
             "/procurement/purchaseorderstatuses/{parentId}/notifications/{id}",
             patch,
@@ -5588,10 +4699,11 @@ impl ProcurementPurchaseorderstatusesByIdNotificationsById {
     /// `DELETE /procurement/purchaseorderstatuses/{parentId}/notifications/{id}`
     /// (`deleteProcurementPurchaseorderstatusesByParentIdNotificationsById`): Delete
     /// PurchaseOrderStatusNotification.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementPurchaseorderstatusesByParentIdNotificationsById",
             "/procurement/purchaseorderstatuses/{parentId}/notifications/{id}",
             rt::NO_BODY,
@@ -5604,41 +4716,16 @@ impl ProcurementPurchaseorderstatusesByIdNotificationsById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementPurchaseorderstatusesByIdUsages(rt::Node);
+pub struct PurchaseorderstatusesByIdUsages(rt::Node);
 
-impl ProcurementPurchaseorderstatusesByIdUsages {
+impl PurchaseorderstatusesByIdUsages {
     /// `GET /procurement/purchaseorderstatuses/{id}/usages`
     /// (`getProcurementPurchaseorderstatusesByIdUsages`): Get List of Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getProcurementPurchaseorderstatusesByIdUsages",
-            "/procurement/purchaseorderstatuses/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /procurement/purchaseorderstatuses/{id}/usages`
-    /// (`getProcurementPurchaseorderstatusesByIdUsages`): Get List of Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getProcurementPurchaseorderstatusesByIdUsages",
-            "/procurement/purchaseorderstatuses/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /procurement/purchaseorderstatuses/{id}/usages`
-    /// (`getProcurementPurchaseorderstatusesByIdUsages`): Get List of Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getProcurementPurchaseorderstatusesByIdUsages",
             "/procurement/purchaseorderstatuses/{id}/usages",
@@ -5647,8 +4734,8 @@ impl ProcurementPurchaseorderstatusesByIdUsages {
     }
 
     /// `/procurement/purchaseorderstatuses/{id}/usages/list`.
-    pub fn list_node(&self) -> ProcurementPurchaseorderstatusesByIdUsagesList {
-        ProcurementPurchaseorderstatusesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> PurchaseorderstatusesByIdUsagesList {
+        PurchaseorderstatusesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -5656,41 +4743,16 @@ impl ProcurementPurchaseorderstatusesByIdUsages {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementPurchaseorderstatusesByIdUsagesList(rt::Node);
+pub struct PurchaseorderstatusesByIdUsagesList(rt::Node);
 
-impl ProcurementPurchaseorderstatusesByIdUsagesList {
+impl PurchaseorderstatusesByIdUsagesList {
     /// `GET /procurement/purchaseorderstatuses/{id}/usages/list`
     /// (`getProcurementPurchaseorderstatusesByIdUsagesList`): Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getProcurementPurchaseorderstatusesByIdUsagesList",
-            "/procurement/purchaseorderstatuses/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /procurement/purchaseorderstatuses/{id}/usages/list`
-    /// (`getProcurementPurchaseorderstatusesByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getProcurementPurchaseorderstatusesByIdUsagesList",
-            "/procurement/purchaseorderstatuses/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /procurement/purchaseorderstatuses/{id}/usages/list`
-    /// (`getProcurementPurchaseorderstatusesByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getProcurementPurchaseorderstatusesByIdUsagesList",
             "/procurement/purchaseorderstatuses/{id}/usages/list",
@@ -5706,44 +4768,16 @@ impl ProcurementPurchaseorderstatusesByIdUsagesList {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementPurchaseorderstatusesInfo(rt::Node);
+pub struct PurchaseorderstatusesInfo(rt::Node);
 
-impl ProcurementPurchaseorderstatusesInfo {
+impl PurchaseorderstatusesInfo {
     /// `GET /procurement/purchaseorderstatuses/info` (`getProcurementPurchaseorderstatusesInfo`):
     /// Get List of PurchaseOrderStatusInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::PurchaseOrderStatusInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::PurchaseOrderStatusInfo> {
         rt::list(
-            &self.0,
-            "getProcurementPurchaseorderstatusesInfo",
-            "/procurement/purchaseorderstatuses/info",
-            query,
-        )
-    }
-
-    /// `GET /procurement/purchaseorderstatuses/info` (`getProcurementPurchaseorderstatusesInfo`):
-    /// Get List of PurchaseOrderStatusInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::PurchaseOrderStatusInfo> {
-        rt::stream(
-            &self.0,
-            "getProcurementPurchaseorderstatusesInfo",
-            "/procurement/purchaseorderstatuses/info",
-            query,
-        )
-    }
-
-    /// `GET /procurement/purchaseorderstatuses/info` (`getProcurementPurchaseorderstatusesInfo`):
-    /// Get List of PurchaseOrderStatusInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::PurchaseOrderStatusInfo>> {
-        rt::pages(
             &self.0,
             "getProcurementPurchaseorderstatusesInfo",
             "/procurement/purchaseorderstatuses/info",
@@ -5755,7 +4789,7 @@ impl ProcurementPurchaseorderstatusesInfo {
     /// (`getProcurementPurchaseorderstatusesInfoCount`): Get Count of PurchaseOrderStatusInfo.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementPurchaseorderstatusesInfoCount",
@@ -5769,17 +4803,18 @@ impl ProcurementPurchaseorderstatusesInfo {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementPurchasingDemands(rt::Node);
+pub struct PurchasingDemands(rt::Node);
 
-impl ProcurementPurchasingDemands {
+impl PurchasingDemands {
     /// `POST /procurement/purchasingDemands` (`postProcurementPurchasingDemands`): Post
     /// PurchasingDemand.
     ///
     /// Not retried after an answer that may have been lost.
-    pub fn post(&self, body: &m::PurchasingDemand) -> rt::ApiFuture<m::PurchasingDemand> {
+    pub fn post(&self, body: &m::PurchasingDemand) -> rt::Call<m::PurchasingDemand> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementPurchasingDemands",
             "/procurement/purchasingDemands",
             Some(body),
@@ -5792,38 +4827,15 @@ impl ProcurementPurchasingDemands {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementRmaActions(rt::Node);
+pub struct RmaActions(rt::Node);
 
-impl ProcurementRmaActions {
+impl RmaActions {
     /// `GET /procurement/rmaActions` (`getProcurementRmaActions`): Get List of RmaAction.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::RmaAction>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::RmaAction> {
         rt::list(
-            &self.0,
-            "getProcurementRmaActions",
-            "/procurement/rmaActions",
-            query,
-        )
-    }
-
-    /// `GET /procurement/rmaActions` (`getProcurementRmaActions`): Get List of RmaAction.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::RmaAction> {
-        rt::stream(
-            &self.0,
-            "getProcurementRmaActions",
-            "/procurement/rmaActions",
-            query,
-        )
-    }
-
-    /// `GET /procurement/rmaActions` (`getProcurementRmaActions`): Get List of RmaAction.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::RmaAction>> {
-        rt::pages(
             &self.0,
             "getProcurementRmaActions",
             "/procurement/rmaActions",
@@ -5835,7 +4847,7 @@ impl ProcurementRmaActions {
     /// RmaAction.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementRmaActionsCount",
@@ -5847,10 +4859,11 @@ impl ProcurementRmaActions {
     /// `POST /procurement/rmaActions` (`postProcurementRmaActions`): Post RmaAction.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::RmaAction) -> rt::ApiFuture<m::RmaAction> {
+    pub fn create(&self, body: &m::RmaAction) -> rt::Call<m::RmaAction> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementRmaActions",
             "/procurement/rmaActions",
             Some(body),
@@ -5859,13 +4872,13 @@ impl ProcurementRmaActions {
     }
 
     /// One record: `/procurement/rmaActions/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementRmaActionsById {
-        ProcurementRmaActionsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> RmaActionsById {
+        RmaActionsById(self.0.push(id.to_string()))
     }
 
     /// `/procurement/rmaActions/info`.
-    pub fn info(&self) -> ProcurementRmaActionsInfo {
-        ProcurementRmaActionsInfo(self.0.clone())
+    pub fn info(&self) -> RmaActionsInfo {
+        RmaActionsInfo(self.0.clone())
     }
 }
 
@@ -5873,14 +4886,15 @@ impl ProcurementRmaActions {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementRmaActionsById(rt::Node);
+pub struct RmaActionsById(rt::Node);
 
-impl ProcurementRmaActionsById {
+impl RmaActionsById {
     /// `GET /procurement/rmaActions/{id}` (`getProcurementRmaActionsById`): Get RmaAction.
-    pub fn get(&self) -> rt::ApiFuture<m::RmaAction> {
+    pub fn get(&self) -> rt::Call<m::RmaAction> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementRmaActionsById",
             "/procurement/rmaActions/{id}",
             rt::NO_BODY,
@@ -5891,7 +4905,7 @@ impl ProcurementRmaActionsById {
     /// `GET /procurement/rmaActions/{id}` (`getProcurementRmaActionsById`): Get RmaAction.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::RmaAction>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::RmaAction>> {
         rt::get_opt(
             &self.0,
             "getProcurementRmaActionsById",
@@ -5903,10 +4917,11 @@ impl ProcurementRmaActionsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::RmaAction) -> rt::ApiFuture<m::RmaAction> {
+    pub fn update(&self, body: &m::RmaAction) -> rt::Call<m::RmaAction> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProcurementRmaActionsById",
             "/procurement/rmaActions/{id}",
             Some(body),
@@ -5918,9 +4933,10 @@ impl ProcurementRmaActionsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::RmaAction> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::RmaAction> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProcurementRmaActionsById",
             "/procurement/rmaActions/{id}",
             patch,
@@ -5929,10 +4945,11 @@ impl ProcurementRmaActionsById {
     }
 
     /// `DELETE /procurement/rmaActions/{id}` (`deleteProcurementRmaActionsById`): Delete RmaAction.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementRmaActionsById",
             "/procurement/rmaActions/{id}",
             rt::NO_BODY,
@@ -5941,8 +4958,8 @@ impl ProcurementRmaActionsById {
     }
 
     /// `/procurement/rmaActions/{id}/info`.
-    pub fn info(&self) -> ProcurementRmaActionsByIdInfo {
-        ProcurementRmaActionsByIdInfo(self.0.clone())
+    pub fn info(&self) -> RmaActionsByIdInfo {
+        RmaActionsByIdInfo(self.0.clone())
     }
 }
 
@@ -5950,15 +4967,16 @@ impl ProcurementRmaActionsById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementRmaActionsByIdInfo(rt::Node);
+pub struct RmaActionsByIdInfo(rt::Node);
 
-impl ProcurementRmaActionsByIdInfo {
+impl RmaActionsByIdInfo {
     /// `GET /procurement/rmaActions/{id}/info` (`getProcurementRmaActionsByIdInfo`): Get
     /// RmaActionInfos.
-    pub fn get(&self) -> rt::ApiFuture<m::RmaActionInfo> {
+    pub fn get(&self) -> rt::Call<m::RmaActionInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementRmaActionsByIdInfo",
             "/procurement/rmaActions/{id}/info",
             rt::NO_BODY,
@@ -5971,41 +4989,16 @@ impl ProcurementRmaActionsByIdInfo {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementRmaActionsInfo(rt::Node);
+pub struct RmaActionsInfo(rt::Node);
 
-impl ProcurementRmaActionsInfo {
+impl RmaActionsInfo {
     /// `GET /procurement/rmaActions/info` (`getProcurementRmaActionsInfo`): Get List of
     /// RmaActionInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::RmaActionInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::RmaActionInfo> {
         rt::list(
-            &self.0,
-            "getProcurementRmaActionsInfo",
-            "/procurement/rmaActions/info",
-            query,
-        )
-    }
-
-    /// `GET /procurement/rmaActions/info` (`getProcurementRmaActionsInfo`): Get List of
-    /// RmaActionInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::RmaActionInfo> {
-        rt::stream(
-            &self.0,
-            "getProcurementRmaActionsInfo",
-            "/procurement/rmaActions/info",
-            query,
-        )
-    }
-
-    /// `GET /procurement/rmaActions/info` (`getProcurementRmaActionsInfo`): Get List of
-    /// RmaActionInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::RmaActionInfo>> {
-        rt::pages(
             &self.0,
             "getProcurementRmaActionsInfo",
             "/procurement/rmaActions/info",
@@ -6017,7 +5010,7 @@ impl ProcurementRmaActionsInfo {
     /// RmaActionInfos.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementRmaActionsInfoCount",
@@ -6031,41 +5024,16 @@ impl ProcurementRmaActionsInfo {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementRmaDispositions(rt::Node);
+pub struct RmaDispositions(rt::Node);
 
-impl ProcurementRmaDispositions {
+impl RmaDispositions {
     /// `GET /procurement/RMADispositions` (`getProcurementRMADispositions`): Get List of
     /// RmaDisposition.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::RmaDisposition>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::RmaDisposition> {
         rt::list(
-            &self.0,
-            "getProcurementRMADispositions",
-            "/procurement/RMADispositions",
-            query,
-        )
-    }
-
-    /// `GET /procurement/RMADispositions` (`getProcurementRMADispositions`): Get List of
-    /// RmaDisposition.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::RmaDisposition> {
-        rt::stream(
-            &self.0,
-            "getProcurementRMADispositions",
-            "/procurement/RMADispositions",
-            query,
-        )
-    }
-
-    /// `GET /procurement/RMADispositions` (`getProcurementRMADispositions`): Get List of
-    /// RmaDisposition.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::RmaDisposition>> {
-        rt::pages(
             &self.0,
             "getProcurementRMADispositions",
             "/procurement/RMADispositions",
@@ -6077,7 +5045,7 @@ impl ProcurementRmaDispositions {
     /// of RmaDisposition.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementRMADispositionsCount",
@@ -6089,10 +5057,11 @@ impl ProcurementRmaDispositions {
     /// `POST /procurement/RMADispositions` (`postProcurementRMADispositions`): Post RmaDisposition.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::RmaDisposition) -> rt::ApiFuture<m::RmaDisposition> {
+    pub fn create(&self, body: &m::RmaDisposition) -> rt::Call<m::RmaDisposition> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementRMADispositions",
             "/procurement/RMADispositions",
             Some(body),
@@ -6101,13 +5070,13 @@ impl ProcurementRmaDispositions {
     }
 
     /// One record: `/procurement/RMADispositions/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementRmaDispositionsById {
-        ProcurementRmaDispositionsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> RmaDispositionsById {
+        RmaDispositionsById(self.0.push(id.to_string()))
     }
 
     /// `/procurement/RMADispositions/info`.
-    pub fn info(&self) -> ProcurementRmaDispositionsInfo {
-        ProcurementRmaDispositionsInfo(self.0.clone())
+    pub fn info(&self) -> RmaDispositionsInfo {
+        RmaDispositionsInfo(self.0.clone())
     }
 }
 
@@ -6115,15 +5084,16 @@ impl ProcurementRmaDispositions {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementRmaDispositionsById(rt::Node);
+pub struct RmaDispositionsById(rt::Node);
 
-impl ProcurementRmaDispositionsById {
+impl RmaDispositionsById {
     /// `GET /procurement/RMADispositions/{id}` (`getProcurementRMADispositionsById`): Get
     /// RmaDisposition.
-    pub fn get(&self) -> rt::ApiFuture<m::RmaDisposition> {
+    pub fn get(&self) -> rt::Call<m::RmaDisposition> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementRMADispositionsById",
             "/procurement/RMADispositions/{id}",
             rt::NO_BODY,
@@ -6135,7 +5105,7 @@ impl ProcurementRmaDispositionsById {
     /// RmaDisposition.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::RmaDisposition>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::RmaDisposition>> {
         rt::get_opt(
             &self.0,
             "getProcurementRMADispositionsById",
@@ -6148,10 +5118,11 @@ impl ProcurementRmaDispositionsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::RmaDisposition) -> rt::ApiFuture<m::RmaDisposition> {
+    pub fn update(&self, body: &m::RmaDisposition) -> rt::Call<m::RmaDisposition> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProcurementRMADispositionsById",
             "/procurement/RMADispositions/{id}",
             Some(body),
@@ -6164,9 +5135,10 @@ impl ProcurementRmaDispositionsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::RmaDisposition> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::RmaDisposition> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProcurementRMADispositionsById",
             "/procurement/RMADispositions/{id}",
             patch,
@@ -6176,10 +5148,11 @@ impl ProcurementRmaDispositionsById {
 
     /// `DELETE /procurement/RMADispositions/{id}` (`deleteProcurementRMADispositionsById`): Delete
     /// RmaDisposition.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementRMADispositionsById",
             "/procurement/RMADispositions/{id}",
             rt::NO_BODY,
@@ -6188,8 +5161,8 @@ impl ProcurementRmaDispositionsById {
     }
 
     /// `/procurement/RMADispositions/{id}/info`.
-    pub fn info(&self) -> ProcurementRmaDispositionsByIdInfo {
-        ProcurementRmaDispositionsByIdInfo(self.0.clone())
+    pub fn info(&self) -> RmaDispositionsByIdInfo {
+        RmaDispositionsByIdInfo(self.0.clone())
     }
 }
 
@@ -6197,15 +5170,16 @@ impl ProcurementRmaDispositionsById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementRmaDispositionsByIdInfo(rt::Node);
+pub struct RmaDispositionsByIdInfo(rt::Node);
 
-impl ProcurementRmaDispositionsByIdInfo {
+impl RmaDispositionsByIdInfo {
     /// `GET /procurement/RMADispositions/{id}/info` (`getProcurementRMADispositionsByIdInfo`): Get
     /// RmaDispositionInfos.
-    pub fn get(&self) -> rt::ApiFuture<m::RmaDispositionInfo> {
+    pub fn get(&self) -> rt::Call<m::RmaDispositionInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementRMADispositionsByIdInfo",
             "/procurement/RMADispositions/{id}/info",
             rt::NO_BODY,
@@ -6218,41 +5192,16 @@ impl ProcurementRmaDispositionsByIdInfo {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementRmaDispositionsInfo(rt::Node);
+pub struct RmaDispositionsInfo(rt::Node);
 
-impl ProcurementRmaDispositionsInfo {
+impl RmaDispositionsInfo {
     /// `GET /procurement/RMADispositions/info` (`getProcurementRMADispositionsInfo`): Get List of
     /// RmaDispositionInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::RmaDispositionInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::RmaDispositionInfo> {
         rt::list(
-            &self.0,
-            "getProcurementRMADispositionsInfo",
-            "/procurement/RMADispositions/info",
-            query,
-        )
-    }
-
-    /// `GET /procurement/RMADispositions/info` (`getProcurementRMADispositionsInfo`): Get List of
-    /// RmaDispositionInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::RmaDispositionInfo> {
-        rt::stream(
-            &self.0,
-            "getProcurementRMADispositionsInfo",
-            "/procurement/RMADispositions/info",
-            query,
-        )
-    }
-
-    /// `GET /procurement/RMADispositions/info` (`getProcurementRMADispositionsInfo`): Get List of
-    /// RmaDispositionInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::RmaDispositionInfo>> {
-        rt::pages(
             &self.0,
             "getProcurementRMADispositionsInfo",
             "/procurement/RMADispositions/info",
@@ -6264,7 +5213,7 @@ impl ProcurementRmaDispositionsInfo {
     /// Get Count of RmaDispositionInfos.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementRMADispositionsInfoCount",
@@ -6278,38 +5227,15 @@ impl ProcurementRmaDispositionsInfo {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementRmaStatuses(rt::Node);
+pub struct RmaStatuses(rt::Node);
 
-impl ProcurementRmaStatuses {
+impl RmaStatuses {
     /// `GET /procurement/rmaStatuses` (`getProcurementRmaStatuses`): Get List of RmaStatus.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::RmaStatus>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::RmaStatus> {
         rt::list(
-            &self.0,
-            "getProcurementRmaStatuses",
-            "/procurement/rmaStatuses",
-            query,
-        )
-    }
-
-    /// `GET /procurement/rmaStatuses` (`getProcurementRmaStatuses`): Get List of RmaStatus.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::RmaStatus> {
-        rt::stream(
-            &self.0,
-            "getProcurementRmaStatuses",
-            "/procurement/rmaStatuses",
-            query,
-        )
-    }
-
-    /// `GET /procurement/rmaStatuses` (`getProcurementRmaStatuses`): Get List of RmaStatus.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::RmaStatus>> {
-        rt::pages(
             &self.0,
             "getProcurementRmaStatuses",
             "/procurement/rmaStatuses",
@@ -6321,7 +5247,7 @@ impl ProcurementRmaStatuses {
     /// RmaStatus.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementRmaStatusesCount",
@@ -6333,10 +5259,11 @@ impl ProcurementRmaStatuses {
     /// `POST /procurement/rmaStatuses` (`postProcurementRmaStatuses`): Post RmaStatus.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::RmaStatus) -> rt::ApiFuture<m::RmaStatus> {
+    pub fn create(&self, body: &m::RmaStatus) -> rt::Call<m::RmaStatus> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementRmaStatuses",
             "/procurement/rmaStatuses",
             Some(body),
@@ -6345,13 +5272,13 @@ impl ProcurementRmaStatuses {
     }
 
     /// One record: `/procurement/rmaStatuses/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementRmaStatusesById {
-        ProcurementRmaStatusesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> RmaStatusesById {
+        RmaStatusesById(self.0.push(id.to_string()))
     }
 
     /// `/procurement/rmaStatuses/info`.
-    pub fn info(&self) -> ProcurementRmaStatusesInfo {
-        ProcurementRmaStatusesInfo(self.0.clone())
+    pub fn info(&self) -> RmaStatusesInfo {
+        RmaStatusesInfo(self.0.clone())
     }
 }
 
@@ -6359,14 +5286,15 @@ impl ProcurementRmaStatuses {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementRmaStatusesById(rt::Node);
+pub struct RmaStatusesById(rt::Node);
 
-impl ProcurementRmaStatusesById {
+impl RmaStatusesById {
     /// `GET /procurement/rmaStatuses/{id}` (`getProcurementRmaStatusesById`): Get RmaStatus.
-    pub fn get(&self) -> rt::ApiFuture<m::RmaStatus> {
+    pub fn get(&self) -> rt::Call<m::RmaStatus> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementRmaStatusesById",
             "/procurement/rmaStatuses/{id}",
             rt::NO_BODY,
@@ -6377,7 +5305,7 @@ impl ProcurementRmaStatusesById {
     /// `GET /procurement/rmaStatuses/{id}` (`getProcurementRmaStatusesById`): Get RmaStatus.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::RmaStatus>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::RmaStatus>> {
         rt::get_opt(
             &self.0,
             "getProcurementRmaStatusesById",
@@ -6389,10 +5317,11 @@ impl ProcurementRmaStatusesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::RmaStatus) -> rt::ApiFuture<m::RmaStatus> {
+    pub fn update(&self, body: &m::RmaStatus) -> rt::Call<m::RmaStatus> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProcurementRmaStatusesById",
             "/procurement/rmaStatuses/{id}",
             Some(body),
@@ -6404,9 +5333,10 @@ impl ProcurementRmaStatusesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::RmaStatus> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::RmaStatus> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProcurementRmaStatusesById",
             "/procurement/rmaStatuses/{id}",
             patch,
@@ -6416,10 +5346,11 @@ impl ProcurementRmaStatusesById {
 
     /// `DELETE /procurement/rmaStatuses/{id}` (`deleteProcurementRmaStatusesById`): Delete
     /// RmaStatus.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementRmaStatusesById",
             "/procurement/rmaStatuses/{id}",
             rt::NO_BODY,
@@ -6428,23 +5359,23 @@ impl ProcurementRmaStatusesById {
     }
 
     /// `/procurement/rmaStatuses/{id}/emailTemplates`.
-    pub fn email_templates(&self) -> ProcurementRmaStatusesByIdEmailTemplates {
-        ProcurementRmaStatusesByIdEmailTemplates(self.0.clone())
+    pub fn email_templates(&self) -> RmaStatusesByIdEmailTemplates {
+        RmaStatusesByIdEmailTemplates(self.0.clone())
     }
 
     /// `/procurement/rmaStatuses/{id}/info`.
-    pub fn info(&self) -> ProcurementRmaStatusesByIdInfo {
-        ProcurementRmaStatusesByIdInfo(self.0.clone())
+    pub fn info(&self) -> RmaStatusesByIdInfo {
+        RmaStatusesByIdInfo(self.0.clone())
     }
 
     /// `/procurement/rmaStatuses/{id}/notifications`.
-    pub fn notifications(&self) -> ProcurementRmaStatusesByIdNotifications {
-        ProcurementRmaStatusesByIdNotifications(self.0.clone())
+    pub fn notifications(&self) -> RmaStatusesByIdNotifications {
+        RmaStatusesByIdNotifications(self.0.clone())
     }
 
     /// `/procurement/rmaStatuses/{id}/usages`.
-    pub fn usages(&self) -> ProcurementRmaStatusesByIdUsages {
-        ProcurementRmaStatusesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> RmaStatusesByIdUsages {
+        RmaStatusesByIdUsages(self.0.clone())
     }
 }
 
@@ -6455,44 +5386,16 @@ impl ProcurementRmaStatusesById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementRmaStatusesByIdEmailTemplates(rt::Node);
+pub struct RmaStatusesByIdEmailTemplates(rt::Node);
 
-impl ProcurementRmaStatusesByIdEmailTemplates {
+impl RmaStatusesByIdEmailTemplates {
     /// `GET /procurement/rmaStatuses/{parentId}/emailTemplates/`
     /// (`getProcurementRmaStatusesByParentIdEmailTemplates`): Get List of RmaStatusEmailTemplate.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::RmaStatusEmailTemplate>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::RmaStatusEmailTemplate> {
         rt::list(
-            &self.0,
-            "getProcurementRmaStatusesByParentIdEmailTemplates",
-            "/procurement/rmaStatuses/{parentId}/emailTemplates/",
-            query,
-        )
-    }
-
-    /// `GET /procurement/rmaStatuses/{parentId}/emailTemplates/`
-    /// (`getProcurementRmaStatusesByParentIdEmailTemplates`): Get List of RmaStatusEmailTemplate.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::RmaStatusEmailTemplate> {
-        rt::stream(
-            &self.0,
-            "getProcurementRmaStatusesByParentIdEmailTemplates",
-            "/procurement/rmaStatuses/{parentId}/emailTemplates/",
-            query,
-        )
-    }
-
-    /// `GET /procurement/rmaStatuses/{parentId}/emailTemplates/`
-    /// (`getProcurementRmaStatusesByParentIdEmailTemplates`): Get List of RmaStatusEmailTemplate.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::RmaStatusEmailTemplate>> {
-        rt::pages(
             &self.0,
             "getProcurementRmaStatusesByParentIdEmailTemplates",
             "/procurement/rmaStatuses/{parentId}/emailTemplates/",
@@ -6505,7 +5408,7 @@ impl ProcurementRmaStatusesByIdEmailTemplates {
     /// RmaStatusEmailTemplate.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementRmaStatusesByParentIdEmailtemplatesCount",
@@ -6518,13 +5421,11 @@ impl ProcurementRmaStatusesByIdEmailTemplates {
     /// (`postProcurementRmaStatusesByParentIdEmailtemplates`): Post RmaStatusEmailTemplate.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(
-        &self,
-        body: &m::RmaStatusEmailTemplate,
-    ) -> rt::ApiFuture<m::RmaStatusEmailTemplate> {
+    pub fn create(&self, body: &m::RmaStatusEmailTemplate) -> rt::Call<m::RmaStatusEmailTemplate> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementRmaStatusesByParentIdEmailtemplates",
             "/procurement/rmaStatuses/{parentId}/emailtemplates/",
             Some(body),
@@ -6533,8 +5434,8 @@ impl ProcurementRmaStatusesByIdEmailTemplates {
     }
 
     /// One record: `/procurement/rmaStatuses/{id}/emailTemplates/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementRmaStatusesByIdEmailTemplatesById {
-        ProcurementRmaStatusesByIdEmailTemplatesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> RmaStatusesByIdEmailTemplatesById {
+        RmaStatusesByIdEmailTemplatesById(self.0.push(id.to_string()))
     }
 }
 
@@ -6542,15 +5443,16 @@ impl ProcurementRmaStatusesByIdEmailTemplates {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementRmaStatusesByIdEmailTemplatesById(rt::Node);
+pub struct RmaStatusesByIdEmailTemplatesById(rt::Node);
 
-impl ProcurementRmaStatusesByIdEmailTemplatesById {
+impl RmaStatusesByIdEmailTemplatesById {
     /// `GET /procurement/rmaStatuses/{parentId}/emailtemplates/{id}`
     /// (`getProcurementRmaStatusesByParentIdEmailtemplatesById`): Get RmaStatusEmailTemplate.
-    pub fn get(&self) -> rt::ApiFuture<m::RmaStatusEmailTemplate> {
+    pub fn get(&self) -> rt::Call<m::RmaStatusEmailTemplate> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementRmaStatusesByParentIdEmailtemplatesById",
             "/procurement/rmaStatuses/{parentId}/emailtemplates/{id}",
             rt::NO_BODY,
@@ -6562,7 +5464,7 @@ impl ProcurementRmaStatusesByIdEmailTemplatesById {
     /// (`getProcurementRmaStatusesByParentIdEmailtemplatesById`): Get RmaStatusEmailTemplate.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::RmaStatusEmailTemplate>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::RmaStatusEmailTemplate>> {
         rt::get_opt(
             &self.0,
             "getProcurementRmaStatusesByParentIdEmailtemplatesById",
@@ -6575,13 +5477,11 @@ impl ProcurementRmaStatusesByIdEmailTemplatesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(
-        &self,
-        body: &m::RmaStatusEmailTemplate,
-    ) -> rt::ApiFuture<m::RmaStatusEmailTemplate> {
+    pub fn update(&self, body: &m::RmaStatusEmailTemplate) -> rt::Call<m::RmaStatusEmailTemplate> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProcurementRmaStatusesByParentIdEmailtemplatesById",
             "/procurement/rmaStatuses/{parentId}/emailtemplates/{id}",
             Some(body),
@@ -6594,9 +5494,10 @@ impl ProcurementRmaStatusesByIdEmailTemplatesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::RmaStatusEmailTemplate> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::RmaStatusEmailTemplate> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProcurementRmaStatusesByParentIdEmailtemplatesById",
             "/procurement/rmaStatuses/{parentId}/emailtemplates/{id}",
             patch,
@@ -6606,10 +5507,11 @@ impl ProcurementRmaStatusesByIdEmailTemplatesById {
 
     /// `DELETE /procurement/rmaStatuses/{parentId}/emailtemplates/{id}`
     /// (`deleteProcurementRmaStatusesByParentIdEmailtemplatesById`): Delete RmaStatusEmailTemplate.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementRmaStatusesByParentIdEmailtemplatesById",
             "/procurement/rmaStatuses/{parentId}/emailtemplates/{id}",
             rt::NO_BODY,
@@ -6622,15 +5524,16 @@ impl ProcurementRmaStatusesByIdEmailTemplatesById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementRmaStatusesByIdInfo(rt::Node);
+pub struct RmaStatusesByIdInfo(rt::Node);
 
-impl ProcurementRmaStatusesByIdInfo {
+impl RmaStatusesByIdInfo {
     /// `GET /procurement/rmaStatuses/{id}/info` (`getProcurementRmaStatusesByIdInfo`): Get
     /// RmaStatusInfos.
-    pub fn get(&self) -> rt::ApiFuture<m::RmaStatusInfo> {
+    pub fn get(&self) -> rt::Call<m::RmaStatusInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementRmaStatusesByIdInfo",
             "/procurement/rmaStatuses/{id}/info",
             rt::NO_BODY,
@@ -6643,44 +5546,16 @@ impl ProcurementRmaStatusesByIdInfo {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementRmaStatusesByIdNotifications(rt::Node);
+pub struct RmaStatusesByIdNotifications(rt::Node);
 
-impl ProcurementRmaStatusesByIdNotifications {
+impl RmaStatusesByIdNotifications {
     /// `GET /procurement/rmaStatuses/{parentId}/notifications`
     /// (`getProcurementRmaStatusesByParentIdNotifications`): Get List of RmaStatusNotification.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::RmaStatusNotification>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::RmaStatusNotification> {
         rt::list(
-            &self.0,
-            "getProcurementRmaStatusesByParentIdNotifications",
-            "/procurement/rmaStatuses/{parentId}/notifications",
-            query,
-        )
-    }
-
-    /// `GET /procurement/rmaStatuses/{parentId}/notifications`
-    /// (`getProcurementRmaStatusesByParentIdNotifications`): Get List of RmaStatusNotification.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::RmaStatusNotification> {
-        rt::stream(
-            &self.0,
-            "getProcurementRmaStatusesByParentIdNotifications",
-            "/procurement/rmaStatuses/{parentId}/notifications",
-            query,
-        )
-    }
-
-    /// `GET /procurement/rmaStatuses/{parentId}/notifications`
-    /// (`getProcurementRmaStatusesByParentIdNotifications`): Get List of RmaStatusNotification.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::RmaStatusNotification>> {
-        rt::pages(
             &self.0,
             "getProcurementRmaStatusesByParentIdNotifications",
             "/procurement/rmaStatuses/{parentId}/notifications",
@@ -6693,7 +5568,7 @@ impl ProcurementRmaStatusesByIdNotifications {
     /// RmaStatusNotification.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementRmaStatusesByParentIdNotificationsCount",
@@ -6706,13 +5581,11 @@ impl ProcurementRmaStatusesByIdNotifications {
     /// (`postProcurementRmaStatusesByParentIdNotifications`): Post RmaStatusNotification.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(
-        &self,
-        body: &m::RmaStatusNotification,
-    ) -> rt::ApiFuture<m::RmaStatusNotification> {
+    pub fn create(&self, body: &m::RmaStatusNotification) -> rt::Call<m::RmaStatusNotification> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementRmaStatusesByParentIdNotifications",
             "/procurement/rmaStatuses/{parentId}/notifications",
             Some(body),
@@ -6721,8 +5594,8 @@ impl ProcurementRmaStatusesByIdNotifications {
     }
 
     /// One record: `/procurement/rmaStatuses/{id}/notifications/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementRmaStatusesByIdNotificationsById {
-        ProcurementRmaStatusesByIdNotificationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> RmaStatusesByIdNotificationsById {
+        RmaStatusesByIdNotificationsById(self.0.push(id.to_string()))
     }
 }
 
@@ -6730,15 +5603,16 @@ impl ProcurementRmaStatusesByIdNotifications {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementRmaStatusesByIdNotificationsById(rt::Node);
+pub struct RmaStatusesByIdNotificationsById(rt::Node);
 
-impl ProcurementRmaStatusesByIdNotificationsById {
+impl RmaStatusesByIdNotificationsById {
     /// `GET /procurement/rmaStatuses/{parentId}/notifications/{id}`
     /// (`getProcurementRmaStatusesByParentIdNotificationsById`): Get RmaStatusNotification.
-    pub fn get(&self) -> rt::ApiFuture<m::RmaStatusNotification> {
+    pub fn get(&self) -> rt::Call<m::RmaStatusNotification> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementRmaStatusesByParentIdNotificationsById",
             "/procurement/rmaStatuses/{parentId}/notifications/{id}",
             rt::NO_BODY,
@@ -6750,7 +5624,7 @@ impl ProcurementRmaStatusesByIdNotificationsById {
     /// (`getProcurementRmaStatusesByParentIdNotificationsById`): Get RmaStatusNotification.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::RmaStatusNotification>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::RmaStatusNotification>> {
         rt::get_opt(
             &self.0,
             "getProcurementRmaStatusesByParentIdNotificationsById",
@@ -6763,13 +5637,11 @@ impl ProcurementRmaStatusesByIdNotificationsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(
-        &self,
-        body: &m::RmaStatusNotification,
-    ) -> rt::ApiFuture<m::RmaStatusNotification> {
+    pub fn update(&self, body: &m::RmaStatusNotification) -> rt::Call<m::RmaStatusNotification> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProcurementRmaStatusesByParentIdNotificationsById",
             "/procurement/rmaStatuses/{parentId}/notifications/{id}",
             Some(body),
@@ -6782,9 +5654,10 @@ impl ProcurementRmaStatusesByIdNotificationsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::RmaStatusNotification> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::RmaStatusNotification> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProcurementRmaStatusesByParentIdNotificationsById",
             "/procurement/rmaStatuses/{parentId}/notifications/{id}",
             patch,
@@ -6794,10 +5667,11 @@ impl ProcurementRmaStatusesByIdNotificationsById {
 
     /// `DELETE /procurement/rmaStatuses/{parentId}/notifications/{id}`
     /// (`deleteProcurementRmaStatusesByParentIdNotificationsById`): Delete RmaStatusNotification.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementRmaStatusesByParentIdNotificationsById",
             "/procurement/rmaStatuses/{parentId}/notifications/{id}",
             rt::NO_BODY,
@@ -6810,41 +5684,16 @@ impl ProcurementRmaStatusesByIdNotificationsById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementRmaStatusesByIdUsages(rt::Node);
+pub struct RmaStatusesByIdUsages(rt::Node);
 
-impl ProcurementRmaStatusesByIdUsages {
+impl RmaStatusesByIdUsages {
     /// `GET /procurement/rmaStatuses/{id}/usages` (`getProcurementRmaStatusesByIdUsages`): Get List
     /// of Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getProcurementRmaStatusesByIdUsages",
-            "/procurement/rmaStatuses/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /procurement/rmaStatuses/{id}/usages` (`getProcurementRmaStatusesByIdUsages`): Get List
-    /// of Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getProcurementRmaStatusesByIdUsages",
-            "/procurement/rmaStatuses/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /procurement/rmaStatuses/{id}/usages` (`getProcurementRmaStatusesByIdUsages`): Get List
-    /// of Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getProcurementRmaStatusesByIdUsages",
             "/procurement/rmaStatuses/{id}/usages",
@@ -6853,8 +5702,8 @@ impl ProcurementRmaStatusesByIdUsages {
     }
 
     /// `/procurement/rmaStatuses/{id}/usages/list`.
-    pub fn list_node(&self) -> ProcurementRmaStatusesByIdUsagesList {
-        ProcurementRmaStatusesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> RmaStatusesByIdUsagesList {
+        RmaStatusesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -6862,41 +5711,16 @@ impl ProcurementRmaStatusesByIdUsages {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementRmaStatusesByIdUsagesList(rt::Node);
+pub struct RmaStatusesByIdUsagesList(rt::Node);
 
-impl ProcurementRmaStatusesByIdUsagesList {
+impl RmaStatusesByIdUsagesList {
     /// `GET /procurement/rmaStatuses/{id}/usages/list` (`getProcurementRmaStatusesByIdUsagesList`):
     /// Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getProcurementRmaStatusesByIdUsagesList",
-            "/procurement/rmaStatuses/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /procurement/rmaStatuses/{id}/usages/list` (`getProcurementRmaStatusesByIdUsagesList`):
-    /// Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getProcurementRmaStatusesByIdUsagesList",
-            "/procurement/rmaStatuses/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /procurement/rmaStatuses/{id}/usages/list` (`getProcurementRmaStatusesByIdUsagesList`):
-    /// Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getProcurementRmaStatusesByIdUsagesList",
             "/procurement/rmaStatuses/{id}/usages/list",
@@ -6909,41 +5733,16 @@ impl ProcurementRmaStatusesByIdUsagesList {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementRmaStatusesInfo(rt::Node);
+pub struct RmaStatusesInfo(rt::Node);
 
-impl ProcurementRmaStatusesInfo {
+impl RmaStatusesInfo {
     /// `GET /procurement/rmaStatuses/info` (`getProcurementRmaStatusesInfo`): Get List of
     /// RmaStatusInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::RmaStatusInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::RmaStatusInfo> {
         rt::list(
-            &self.0,
-            "getProcurementRmaStatusesInfo",
-            "/procurement/rmaStatuses/info",
-            query,
-        )
-    }
-
-    /// `GET /procurement/rmaStatuses/info` (`getProcurementRmaStatusesInfo`): Get List of
-    /// RmaStatusInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::RmaStatusInfo> {
-        rt::stream(
-            &self.0,
-            "getProcurementRmaStatusesInfo",
-            "/procurement/rmaStatuses/info",
-            query,
-        )
-    }
-
-    /// `GET /procurement/rmaStatuses/info` (`getProcurementRmaStatusesInfo`): Get List of
-    /// RmaStatusInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::RmaStatusInfo>> {
-        rt::pages(
             &self.0,
             "getProcurementRmaStatusesInfo",
             "/procurement/rmaStatuses/info",
@@ -6955,7 +5754,7 @@ impl ProcurementRmaStatusesInfo {
     /// of RmaStatusInfos.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementRmaStatusesInfoCount",
@@ -6969,38 +5768,15 @@ impl ProcurementRmaStatusesInfo {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementRmaTags(rt::Node);
+pub struct RmaTags(rt::Node);
 
-impl ProcurementRmaTags {
+impl RmaTags {
     /// `GET /procurement/rmaTags` (`getProcurementRmaTags`): Get List of RmaTag.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::RmaTag>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::RmaTag> {
         rt::list(
-            &self.0,
-            "getProcurementRmaTags",
-            "/procurement/rmaTags",
-            query,
-        )
-    }
-
-    /// `GET /procurement/rmaTags` (`getProcurementRmaTags`): Get List of RmaTag.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::RmaTag> {
-        rt::stream(
-            &self.0,
-            "getProcurementRmaTags",
-            "/procurement/rmaTags",
-            query,
-        )
-    }
-
-    /// `GET /procurement/rmaTags` (`getProcurementRmaTags`): Get List of RmaTag.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::RmaTag>> {
-        rt::pages(
             &self.0,
             "getProcurementRmaTags",
             "/procurement/rmaTags",
@@ -7011,7 +5787,7 @@ impl ProcurementRmaTags {
     /// `GET /procurement/rmaTags/count` (`getProcurementRmaTagsCount`): Get Count of RmaTag.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementRmaTagsCount",
@@ -7023,10 +5799,11 @@ impl ProcurementRmaTags {
     /// `POST /procurement/rmaTags` (`postProcurementRmaTags`): Post RmaTag.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::RmaTag) -> rt::ApiFuture<m::RmaTag> {
+    pub fn create(&self, body: &m::RmaTag) -> rt::Call<m::RmaTag> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementRmaTags",
             "/procurement/rmaTags",
             Some(body),
@@ -7035,13 +5812,13 @@ impl ProcurementRmaTags {
     }
 
     /// `/procurement/rmaTags/default`.
-    pub fn default(&self) -> ProcurementRmaTagsDefault {
-        ProcurementRmaTagsDefault(self.0.clone())
+    pub fn default(&self) -> RmaTagsDefault {
+        RmaTagsDefault(self.0.clone())
     }
 
     /// One record: `/procurement/rmaTags/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementRmaTagsById {
-        ProcurementRmaTagsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> RmaTagsById {
+        RmaTagsById(self.0.push(id.to_string()))
     }
 }
 
@@ -7049,17 +5826,18 @@ impl ProcurementRmaTags {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementRmaTagsDefault(rt::Node);
+pub struct RmaTagsDefault(rt::Node);
 
-impl ProcurementRmaTagsDefault {
+impl RmaTagsDefault {
     /// `GET /procurement/rmaTags/default` (`getProcurementRmaTagsDefault`): Get RmaTag.
     ///
     /// Sends no query parameters; `get_with` also sends `productId`, `billingLogId`, `ticketId`,
     /// `projectId`, `salesOrderId`, `companyId`.
-    pub fn get(&self) -> rt::ApiFuture<m::RmaTag> {
+    pub fn get(&self) -> rt::Call<m::RmaTag> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementRmaTagsDefault",
             "/procurement/rmaTags/default",
             rt::NO_BODY,
@@ -7070,13 +5848,11 @@ impl ProcurementRmaTagsDefault {
     /// `GET /procurement/rmaTags/default` (`getProcurementRmaTagsDefault`): Get RmaTag.
     ///
     /// With the query parameters in `params`.
-    pub fn get_with(
-        &self,
-        params: &GetProcurementRmaTagsDefaultParams,
-    ) -> rt::ApiFuture<m::RmaTag> {
+    pub fn get_with(&self, params: &GetProcurementRmaTagsDefaultParams) -> rt::Call<m::RmaTag> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementRmaTagsDefault",
             "/procurement/rmaTags/default",
             rt::NO_BODY,
@@ -7122,14 +5898,15 @@ pub struct GetProcurementRmaTagsDefaultParams {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementRmaTagsById(rt::Node);
+pub struct RmaTagsById(rt::Node);
 
-impl ProcurementRmaTagsById {
+impl RmaTagsById {
     /// `GET /procurement/rmaTags/{id}` (`getProcurementRmaTagsById`): Get RmaTag.
-    pub fn get(&self) -> rt::ApiFuture<m::RmaTag> {
+    pub fn get(&self) -> rt::Call<m::RmaTag> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementRmaTagsById",
             "/procurement/rmaTags/{id}",
             rt::NO_BODY,
@@ -7140,7 +5917,7 @@ impl ProcurementRmaTagsById {
     /// `GET /procurement/rmaTags/{id}` (`getProcurementRmaTagsById`): Get RmaTag.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::RmaTag>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::RmaTag>> {
         rt::get_opt(
             &self.0,
             "getProcurementRmaTagsById",
@@ -7152,10 +5929,11 @@ impl ProcurementRmaTagsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::RmaTag) -> rt::ApiFuture<m::RmaTag> {
+    pub fn update(&self, body: &m::RmaTag) -> rt::Call<m::RmaTag> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProcurementRmaTagsById",
             "/procurement/rmaTags/{id}",
             Some(body),
@@ -7167,9 +5945,10 @@ impl ProcurementRmaTagsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::RmaTag> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::RmaTag> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProcurementRmaTagsById",
             "/procurement/rmaTags/{id}",
             patch,
@@ -7178,10 +5957,11 @@ impl ProcurementRmaTagsById {
     }
 
     /// `DELETE /procurement/rmaTags/{id}` (`deleteProcurementRmaTagsById`): Delete RmaTag.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementRmaTagsById",
             "/procurement/rmaTags/{id}",
             rt::NO_BODY,
@@ -7194,38 +5974,15 @@ impl ProcurementRmaTagsById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementSettings(rt::Node);
+pub struct Settings(rt::Node);
 
-impl ProcurementSettings {
+impl Settings {
     /// `GET /procurement/settings` (`getProcurementSettings`): Get List of ProcurementSetting.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ProcurementSetting>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ProcurementSetting> {
         rt::list(
-            &self.0,
-            "getProcurementSettings",
-            "/procurement/settings",
-            query,
-        )
-    }
-
-    /// `GET /procurement/settings` (`getProcurementSettings`): Get List of ProcurementSetting.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ProcurementSetting> {
-        rt::stream(
-            &self.0,
-            "getProcurementSettings",
-            "/procurement/settings",
-            query,
-        )
-    }
-
-    /// `GET /procurement/settings` (`getProcurementSettings`): Get List of ProcurementSetting.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ProcurementSetting>> {
-        rt::pages(
             &self.0,
             "getProcurementSettings",
             "/procurement/settings",
@@ -7237,7 +5994,7 @@ impl ProcurementSettings {
     /// ProcurementSetting.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementSettingsCount",
@@ -7247,8 +6004,8 @@ impl ProcurementSettings {
     }
 
     /// One record: `/procurement/settings/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementSettingsById {
-        ProcurementSettingsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> SettingsById {
+        SettingsById(self.0.push(id.to_string()))
     }
 }
 
@@ -7256,14 +6013,15 @@ impl ProcurementSettings {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementSettingsById(rt::Node);
+pub struct SettingsById(rt::Node);
 
-impl ProcurementSettingsById {
+impl SettingsById {
     /// `GET /procurement/settings/{id}` (`getProcurementSettingsById`): Get ProcurementSetting.
-    pub fn get(&self) -> rt::ApiFuture<m::ProcurementSetting> {
+    pub fn get(&self) -> rt::Call<m::ProcurementSetting> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementSettingsById",
             "/procurement/settings/{id}",
             rt::NO_BODY,
@@ -7274,7 +6032,7 @@ impl ProcurementSettingsById {
     /// `GET /procurement/settings/{id}` (`getProcurementSettingsById`): Get ProcurementSetting.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ProcurementSetting>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ProcurementSetting>> {
         rt::get_opt(
             &self.0,
             "getProcurementSettingsById",
@@ -7286,10 +6044,11 @@ impl ProcurementSettingsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::ProcurementSetting) -> rt::ApiFuture<m::ProcurementSetting> {
+    pub fn update(&self, body: &m::ProcurementSetting) -> rt::Call<m::ProcurementSetting> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProcurementSettingsById",
             "/procurement/settings/{id}",
             Some(body),
@@ -7302,9 +6061,10 @@ impl ProcurementSettingsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ProcurementSetting> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ProcurementSetting> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProcurementSettingsById",
             "/procurement/settings/{id}",
             patch,
@@ -7317,41 +6077,16 @@ impl ProcurementSettingsById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementShipmentmethods(rt::Node);
+pub struct Shipmentmethods(rt::Node);
 
-impl ProcurementShipmentmethods {
+impl Shipmentmethods {
     /// `GET /procurement/shipmentmethods` (`getProcurementShipmentmethods`): Get List of
     /// ShipmentMethod.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ShipmentMethod>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ShipmentMethod> {
         rt::list(
-            &self.0,
-            "getProcurementShipmentmethods",
-            "/procurement/shipmentmethods",
-            query,
-        )
-    }
-
-    /// `GET /procurement/shipmentmethods` (`getProcurementShipmentmethods`): Get List of
-    /// ShipmentMethod.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ShipmentMethod> {
-        rt::stream(
-            &self.0,
-            "getProcurementShipmentmethods",
-            "/procurement/shipmentmethods",
-            query,
-        )
-    }
-
-    /// `GET /procurement/shipmentmethods` (`getProcurementShipmentmethods`): Get List of
-    /// ShipmentMethod.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ShipmentMethod>> {
-        rt::pages(
             &self.0,
             "getProcurementShipmentmethods",
             "/procurement/shipmentmethods",
@@ -7363,7 +6098,7 @@ impl ProcurementShipmentmethods {
     /// of ShipmentMethod.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementShipmentmethodsCount",
@@ -7375,10 +6110,11 @@ impl ProcurementShipmentmethods {
     /// `POST /procurement/shipmentmethods` (`postProcurementShipmentmethods`): Post ShipmentMethod.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::ShipmentMethod) -> rt::ApiFuture<m::ShipmentMethod> {
+    pub fn create(&self, body: &m::ShipmentMethod) -> rt::Call<m::ShipmentMethod> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementShipmentmethods",
             "/procurement/shipmentmethods",
             Some(body),
@@ -7387,13 +6123,13 @@ impl ProcurementShipmentmethods {
     }
 
     /// One record: `/procurement/shipmentmethods/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementShipmentmethodsById {
-        ProcurementShipmentmethodsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ShipmentmethodsById {
+        ShipmentmethodsById(self.0.push(id.to_string()))
     }
 
     /// `/procurement/shipmentmethods/info`.
-    pub fn info(&self) -> ProcurementShipmentmethodsInfo {
-        ProcurementShipmentmethodsInfo(self.0.clone())
+    pub fn info(&self) -> ShipmentmethodsInfo {
+        ShipmentmethodsInfo(self.0.clone())
     }
 }
 
@@ -7401,15 +6137,16 @@ impl ProcurementShipmentmethods {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementShipmentmethodsById(rt::Node);
+pub struct ShipmentmethodsById(rt::Node);
 
-impl ProcurementShipmentmethodsById {
+impl ShipmentmethodsById {
     /// `GET /procurement/shipmentmethods/{id}` (`getProcurementShipmentmethodsById`): Get
     /// ShipmentMethod.
-    pub fn get(&self) -> rt::ApiFuture<m::ShipmentMethod> {
+    pub fn get(&self) -> rt::Call<m::ShipmentMethod> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementShipmentmethodsById",
             "/procurement/shipmentmethods/{id}",
             rt::NO_BODY,
@@ -7421,7 +6158,7 @@ impl ProcurementShipmentmethodsById {
     /// ShipmentMethod.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ShipmentMethod>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ShipmentMethod>> {
         rt::get_opt(
             &self.0,
             "getProcurementShipmentmethodsById",
@@ -7434,10 +6171,11 @@ impl ProcurementShipmentmethodsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::ShipmentMethod) -> rt::ApiFuture<m::ShipmentMethod> {
+    pub fn update(&self, body: &m::ShipmentMethod) -> rt::Call<m::ShipmentMethod> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProcurementShipmentmethodsById",
             "/procurement/shipmentmethods/{id}",
             Some(body),
@@ -7450,9 +6188,10 @@ impl ProcurementShipmentmethodsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ShipmentMethod> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ShipmentMethod> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProcurementShipmentmethodsById",
             "/procurement/shipmentmethods/{id}",
             patch,
@@ -7462,10 +6201,11 @@ impl ProcurementShipmentmethodsById {
 
     /// `DELETE /procurement/shipmentmethods/{id}` (`deleteProcurementShipmentmethodsById`): Delete
     /// ShipmentMethod.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementShipmentmethodsById",
             "/procurement/shipmentmethods/{id}",
             rt::NO_BODY,
@@ -7474,13 +6214,13 @@ impl ProcurementShipmentmethodsById {
     }
 
     /// `/procurement/shipmentmethods/{id}/info`.
-    pub fn info(&self) -> ProcurementShipmentmethodsByIdInfo {
-        ProcurementShipmentmethodsByIdInfo(self.0.clone())
+    pub fn info(&self) -> ShipmentmethodsByIdInfo {
+        ShipmentmethodsByIdInfo(self.0.clone())
     }
 
     /// `/procurement/shipmentmethods/{id}/usages`.
-    pub fn usages(&self) -> ProcurementShipmentmethodsByIdUsages {
-        ProcurementShipmentmethodsByIdUsages(self.0.clone())
+    pub fn usages(&self) -> ShipmentmethodsByIdUsages {
+        ShipmentmethodsByIdUsages(self.0.clone())
     }
 }
 
@@ -7488,15 +6228,16 @@ impl ProcurementShipmentmethodsById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementShipmentmethodsByIdInfo(rt::Node);
+pub struct ShipmentmethodsByIdInfo(rt::Node);
 
-impl ProcurementShipmentmethodsByIdInfo {
+impl ShipmentmethodsByIdInfo {
     /// `GET /procurement/shipmentmethods/{id}/info` (`getProcurementShipmentmethodsByIdInfo`): Get
     /// ShipmentMethodInfos.
-    pub fn get(&self) -> rt::ApiFuture<m::ShipmentMethodInfo> {
+    pub fn get(&self) -> rt::Call<m::ShipmentMethodInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementShipmentmethodsByIdInfo",
             "/procurement/shipmentmethods/{id}/info",
             rt::NO_BODY,
@@ -7509,41 +6250,16 @@ impl ProcurementShipmentmethodsByIdInfo {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementShipmentmethodsByIdUsages(rt::Node);
+pub struct ShipmentmethodsByIdUsages(rt::Node);
 
-impl ProcurementShipmentmethodsByIdUsages {
+impl ShipmentmethodsByIdUsages {
     /// `GET /procurement/shipmentmethods/{id}/usages` (`getProcurementShipmentmethodsByIdUsages`):
     /// Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getProcurementShipmentmethodsByIdUsages",
-            "/procurement/shipmentmethods/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /procurement/shipmentmethods/{id}/usages` (`getProcurementShipmentmethodsByIdUsages`):
-    /// Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getProcurementShipmentmethodsByIdUsages",
-            "/procurement/shipmentmethods/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /procurement/shipmentmethods/{id}/usages` (`getProcurementShipmentmethodsByIdUsages`):
-    /// Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getProcurementShipmentmethodsByIdUsages",
             "/procurement/shipmentmethods/{id}/usages",
@@ -7552,8 +6268,8 @@ impl ProcurementShipmentmethodsByIdUsages {
     }
 
     /// `/procurement/shipmentmethods/{id}/usages/list`.
-    pub fn list_node(&self) -> ProcurementShipmentmethodsByIdUsagesList {
-        ProcurementShipmentmethodsByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> ShipmentmethodsByIdUsagesList {
+        ShipmentmethodsByIdUsagesList(self.0.clone())
     }
 }
 
@@ -7561,41 +6277,16 @@ impl ProcurementShipmentmethodsByIdUsages {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementShipmentmethodsByIdUsagesList(rt::Node);
+pub struct ShipmentmethodsByIdUsagesList(rt::Node);
 
-impl ProcurementShipmentmethodsByIdUsagesList {
+impl ShipmentmethodsByIdUsagesList {
     /// `GET /procurement/shipmentmethods/{id}/usages/list`
     /// (`getProcurementShipmentmethodsByIdUsagesList`): Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getProcurementShipmentmethodsByIdUsagesList",
-            "/procurement/shipmentmethods/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /procurement/shipmentmethods/{id}/usages/list`
-    /// (`getProcurementShipmentmethodsByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getProcurementShipmentmethodsByIdUsagesList",
-            "/procurement/shipmentmethods/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /procurement/shipmentmethods/{id}/usages/list`
-    /// (`getProcurementShipmentmethodsByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getProcurementShipmentmethodsByIdUsagesList",
             "/procurement/shipmentmethods/{id}/usages/list",
@@ -7608,41 +6299,16 @@ impl ProcurementShipmentmethodsByIdUsagesList {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementShipmentmethodsInfo(rt::Node);
+pub struct ShipmentmethodsInfo(rt::Node);
 
-impl ProcurementShipmentmethodsInfo {
+impl ShipmentmethodsInfo {
     /// `GET /procurement/shipmentmethods/info` (`getProcurementShipmentmethodsInfo`): Get List of
     /// ShipmentMethodInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ShipmentMethodInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ShipmentMethodInfo> {
         rt::list(
-            &self.0,
-            "getProcurementShipmentmethodsInfo",
-            "/procurement/shipmentmethods/info",
-            query,
-        )
-    }
-
-    /// `GET /procurement/shipmentmethods/info` (`getProcurementShipmentmethodsInfo`): Get List of
-    /// ShipmentMethodInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ShipmentMethodInfo> {
-        rt::stream(
-            &self.0,
-            "getProcurementShipmentmethodsInfo",
-            "/procurement/shipmentmethods/info",
-            query,
-        )
-    }
-
-    /// `GET /procurement/shipmentmethods/info` (`getProcurementShipmentmethodsInfo`): Get List of
-    /// ShipmentMethodInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ShipmentMethodInfo>> {
-        rt::pages(
             &self.0,
             "getProcurementShipmentmethodsInfo",
             "/procurement/shipmentmethods/info",
@@ -7654,7 +6320,7 @@ impl ProcurementShipmentmethodsInfo {
     /// Get Count of ShipmentMethodInfos.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementShipmentmethodsInfoCount",
@@ -7668,38 +6334,15 @@ impl ProcurementShipmentmethodsInfo {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementSubcategories(rt::Node);
+pub struct Subcategories(rt::Node);
 
-impl ProcurementSubcategories {
+impl Subcategories {
     /// `GET /procurement/subcategories/` (`getProcurementSubcategories`): Get List of SubCategory.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::SubCategory>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::SubCategory> {
         rt::list(
-            &self.0,
-            "getProcurementSubcategories",
-            "/procurement/subcategories/",
-            query,
-        )
-    }
-
-    /// `GET /procurement/subcategories/` (`getProcurementSubcategories`): Get List of SubCategory.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::SubCategory> {
-        rt::stream(
-            &self.0,
-            "getProcurementSubcategories",
-            "/procurement/subcategories/",
-            query,
-        )
-    }
-
-    /// `GET /procurement/subcategories/` (`getProcurementSubcategories`): Get List of SubCategory.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::SubCategory>> {
-        rt::pages(
             &self.0,
             "getProcurementSubcategories",
             "/procurement/subcategories/",
@@ -7711,7 +6354,7 @@ impl ProcurementSubcategories {
     /// SubCategory.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementSubcategoriesCount",
@@ -7723,10 +6366,11 @@ impl ProcurementSubcategories {
     /// `POST /procurement/subcategories/` (`postProcurementSubcategories`): Post SubCategory.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::SubCategory) -> rt::ApiFuture<m::SubCategory> {
+    pub fn create(&self, body: &m::SubCategory) -> rt::Call<m::SubCategory> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementSubcategories",
             "/procurement/subcategories/",
             Some(body),
@@ -7735,13 +6379,13 @@ impl ProcurementSubcategories {
     }
 
     /// One record: `/procurement/subcategories/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementSubcategoriesById {
-        ProcurementSubcategoriesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> SubcategoriesById {
+        SubcategoriesById(self.0.push(id.to_string()))
     }
 
     /// `/procurement/subcategories/info`.
-    pub fn info(&self) -> ProcurementSubcategoriesInfo {
-        ProcurementSubcategoriesInfo(self.0.clone())
+    pub fn info(&self) -> SubcategoriesInfo {
+        SubcategoriesInfo(self.0.clone())
     }
 }
 
@@ -7749,14 +6393,15 @@ impl ProcurementSubcategories {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementSubcategoriesById(rt::Node);
+pub struct SubcategoriesById(rt::Node);
 
-impl ProcurementSubcategoriesById {
+impl SubcategoriesById {
     /// `GET /procurement/subcategories/{id}` (`getProcurementSubcategoriesById`): Get SubCategory.
-    pub fn get(&self) -> rt::ApiFuture<m::SubCategory> {
+    pub fn get(&self) -> rt::Call<m::SubCategory> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementSubcategoriesById",
             "/procurement/subcategories/{id}",
             rt::NO_BODY,
@@ -7767,7 +6412,7 @@ impl ProcurementSubcategoriesById {
     /// `GET /procurement/subcategories/{id}` (`getProcurementSubcategoriesById`): Get SubCategory.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::SubCategory>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::SubCategory>> {
         rt::get_opt(
             &self.0,
             "getProcurementSubcategoriesById",
@@ -7779,10 +6424,11 @@ impl ProcurementSubcategoriesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::SubCategory) -> rt::ApiFuture<m::SubCategory> {
+    pub fn update(&self, body: &m::SubCategory) -> rt::Call<m::SubCategory> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProcurementSubcategoriesById",
             "/procurement/subcategories/{id}",
             Some(body),
@@ -7795,9 +6441,10 @@ impl ProcurementSubcategoriesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::SubCategory> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::SubCategory> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProcurementSubcategoriesById",
             "/procurement/subcategories/{id}",
             patch,
@@ -7807,10 +6454,11 @@ impl ProcurementSubcategoriesById {
 
     /// `DELETE /procurement/subcategories/{id}` (`deleteProcurementSubcategoriesById`): Delete
     /// SubCategory.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementSubcategoriesById",
             "/procurement/subcategories/{id}",
             rt::NO_BODY,
@@ -7819,13 +6467,13 @@ impl ProcurementSubcategoriesById {
     }
 
     /// `/procurement/subcategories/{id}/info`.
-    pub fn info(&self) -> ProcurementSubcategoriesByIdInfo {
-        ProcurementSubcategoriesByIdInfo(self.0.clone())
+    pub fn info(&self) -> SubcategoriesByIdInfo {
+        SubcategoriesByIdInfo(self.0.clone())
     }
 
     /// `/procurement/subcategories/{id}/usages`.
-    pub fn usages(&self) -> ProcurementSubcategoriesByIdUsages {
-        ProcurementSubcategoriesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> SubcategoriesByIdUsages {
+        SubcategoriesByIdUsages(self.0.clone())
     }
 }
 
@@ -7833,15 +6481,16 @@ impl ProcurementSubcategoriesById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementSubcategoriesByIdInfo(rt::Node);
+pub struct SubcategoriesByIdInfo(rt::Node);
 
-impl ProcurementSubcategoriesByIdInfo {
+impl SubcategoriesByIdInfo {
     /// `GET /procurement/subcategories/{id}/info` (`getProcurementSubcategoriesByIdInfo`): Get
     /// SubCategoryInfo.
-    pub fn get(&self) -> rt::ApiFuture<m::SubCategoryInfo> {
+    pub fn get(&self) -> rt::Call<m::SubCategoryInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementSubcategoriesByIdInfo",
             "/procurement/subcategories/{id}/info",
             rt::NO_BODY,
@@ -7854,41 +6503,16 @@ impl ProcurementSubcategoriesByIdInfo {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementSubcategoriesByIdUsages(rt::Node);
+pub struct SubcategoriesByIdUsages(rt::Node);
 
-impl ProcurementSubcategoriesByIdUsages {
+impl SubcategoriesByIdUsages {
     /// `GET /procurement/subcategories/{id}/usages` (`getProcurementSubcategoriesByIdUsages`): Get
     /// List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getProcurementSubcategoriesByIdUsages",
-            "/procurement/subcategories/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /procurement/subcategories/{id}/usages` (`getProcurementSubcategoriesByIdUsages`): Get
-    /// List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getProcurementSubcategoriesByIdUsages",
-            "/procurement/subcategories/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /procurement/subcategories/{id}/usages` (`getProcurementSubcategoriesByIdUsages`): Get
-    /// List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getProcurementSubcategoriesByIdUsages",
             "/procurement/subcategories/{id}/usages",
@@ -7897,8 +6521,8 @@ impl ProcurementSubcategoriesByIdUsages {
     }
 
     /// `/procurement/subcategories/{id}/usages/list`.
-    pub fn list_node(&self) -> ProcurementSubcategoriesByIdUsagesList {
-        ProcurementSubcategoriesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> SubcategoriesByIdUsagesList {
+        SubcategoriesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -7906,41 +6530,16 @@ impl ProcurementSubcategoriesByIdUsages {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementSubcategoriesByIdUsagesList(rt::Node);
+pub struct SubcategoriesByIdUsagesList(rt::Node);
 
-impl ProcurementSubcategoriesByIdUsagesList {
+impl SubcategoriesByIdUsagesList {
     /// `GET /procurement/subcategories/{id}/usages/list`
     /// (`getProcurementSubcategoriesByIdUsagesList`): Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getProcurementSubcategoriesByIdUsagesList",
-            "/procurement/subcategories/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /procurement/subcategories/{id}/usages/list`
-    /// (`getProcurementSubcategoriesByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getProcurementSubcategoriesByIdUsagesList",
-            "/procurement/subcategories/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /procurement/subcategories/{id}/usages/list`
-    /// (`getProcurementSubcategoriesByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getProcurementSubcategoriesByIdUsagesList",
             "/procurement/subcategories/{id}/usages/list",
@@ -7953,41 +6552,16 @@ impl ProcurementSubcategoriesByIdUsagesList {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementSubcategoriesInfo(rt::Node);
+pub struct SubcategoriesInfo(rt::Node);
 
-impl ProcurementSubcategoriesInfo {
+impl SubcategoriesInfo {
     /// `GET /procurement/subcategories/info/` (`getProcurementSubcategoriesInfo`): Get List of
     /// SubCategoryInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::SubCategoryInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::SubCategoryInfo> {
         rt::list(
-            &self.0,
-            "getProcurementSubcategoriesInfo",
-            "/procurement/subcategories/info/",
-            query,
-        )
-    }
-
-    /// `GET /procurement/subcategories/info/` (`getProcurementSubcategoriesInfo`): Get List of
-    /// SubCategoryInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::SubCategoryInfo> {
-        rt::stream(
-            &self.0,
-            "getProcurementSubcategoriesInfo",
-            "/procurement/subcategories/info/",
-            query,
-        )
-    }
-
-    /// `GET /procurement/subcategories/info/` (`getProcurementSubcategoriesInfo`): Get List of
-    /// SubCategoryInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::SubCategoryInfo>> {
-        rt::pages(
             &self.0,
             "getProcurementSubcategoriesInfo",
             "/procurement/subcategories/info/",
@@ -7999,7 +6573,7 @@ impl ProcurementSubcategoriesInfo {
     /// Count of SubCategoryInfo.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementSubcategoriesInfoCount",
@@ -8013,34 +6587,21 @@ impl ProcurementSubcategoriesInfo {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementTypes(rt::Node);
+pub struct Types(rt::Node);
 
-impl ProcurementTypes {
+impl Types {
     /// `GET /procurement/types` (`getProcurementTypes`): Get List of ProductType.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ProductType>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ProductType> {
         rt::list(&self.0, "getProcurementTypes", "/procurement/types", query)
-    }
-
-    /// `GET /procurement/types` (`getProcurementTypes`): Get List of ProductType.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ProductType> {
-        rt::stream(&self.0, "getProcurementTypes", "/procurement/types", query)
-    }
-
-    /// `GET /procurement/types` (`getProcurementTypes`): Get List of ProductType.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ProductType>> {
-        rt::pages(&self.0, "getProcurementTypes", "/procurement/types", query)
     }
 
     /// `GET /procurement/types/count` (`getProcurementTypesCount`): Get Count of ProductType.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementTypesCount",
@@ -8052,10 +6613,11 @@ impl ProcurementTypes {
     /// `POST /procurement/types` (`postProcurementTypes`): Post ProductType.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::ProductType) -> rt::ApiFuture<m::ProductType> {
+    pub fn create(&self, body: &m::ProductType) -> rt::Call<m::ProductType> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementTypes",
             "/procurement/types",
             Some(body),
@@ -8064,13 +6626,13 @@ impl ProcurementTypes {
     }
 
     /// One record: `/procurement/types/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementTypesById {
-        ProcurementTypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> TypesById {
+        TypesById(self.0.push(id.to_string()))
     }
 
     /// `/procurement/types/info`.
-    pub fn info(&self) -> ProcurementTypesInfo {
-        ProcurementTypesInfo(self.0.clone())
+    pub fn info(&self) -> TypesInfo {
+        TypesInfo(self.0.clone())
     }
 }
 
@@ -8078,14 +6640,15 @@ impl ProcurementTypes {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementTypesById(rt::Node);
+pub struct TypesById(rt::Node);
 
-impl ProcurementTypesById {
+impl TypesById {
     /// `GET /procurement/types/{id}` (`getProcurementTypesById`): Get ProductType.
-    pub fn get(&self) -> rt::ApiFuture<m::ProductType> {
+    pub fn get(&self) -> rt::Call<m::ProductType> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementTypesById",
             "/procurement/types/{id}",
             rt::NO_BODY,
@@ -8096,7 +6659,7 @@ impl ProcurementTypesById {
     /// `GET /procurement/types/{id}` (`getProcurementTypesById`): Get ProductType.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ProductType>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ProductType>> {
         rt::get_opt(
             &self.0,
             "getProcurementTypesById",
@@ -8108,10 +6671,11 @@ impl ProcurementTypesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::ProductType) -> rt::ApiFuture<m::ProductType> {
+    pub fn update(&self, body: &m::ProductType) -> rt::Call<m::ProductType> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProcurementTypesById",
             "/procurement/types/{id}",
             Some(body),
@@ -8123,9 +6687,10 @@ impl ProcurementTypesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ProductType> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ProductType> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProcurementTypesById",
             "/procurement/types/{id}",
             patch,
@@ -8134,10 +6699,11 @@ impl ProcurementTypesById {
     }
 
     /// `DELETE /procurement/types/{id}` (`deleteProcurementTypesById`): Delete ProductType.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementTypesById",
             "/procurement/types/{id}",
             rt::NO_BODY,
@@ -8146,13 +6712,13 @@ impl ProcurementTypesById {
     }
 
     /// `/procurement/types/{id}/info`.
-    pub fn info(&self) -> ProcurementTypesByIdInfo {
-        ProcurementTypesByIdInfo(self.0.clone())
+    pub fn info(&self) -> TypesByIdInfo {
+        TypesByIdInfo(self.0.clone())
     }
 
     /// `/procurement/types/{id}/usages`.
-    pub fn usages(&self) -> ProcurementTypesByIdUsages {
-        ProcurementTypesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> TypesByIdUsages {
+        TypesByIdUsages(self.0.clone())
     }
 }
 
@@ -8160,14 +6726,15 @@ impl ProcurementTypesById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementTypesByIdInfo(rt::Node);
+pub struct TypesByIdInfo(rt::Node);
 
-impl ProcurementTypesByIdInfo {
+impl TypesByIdInfo {
     /// `GET /procurement/types/{id}/info` (`getProcurementTypesByIdInfo`): Get ProductTypeInfo.
-    pub fn get(&self) -> rt::ApiFuture<m::ProductTypeInfo> {
+    pub fn get(&self) -> rt::Call<m::ProductTypeInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementTypesByIdInfo",
             "/procurement/types/{id}/info",
             rt::NO_BODY,
@@ -8180,41 +6747,16 @@ impl ProcurementTypesByIdInfo {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementTypesByIdUsages(rt::Node);
+pub struct TypesByIdUsages(rt::Node);
 
-impl ProcurementTypesByIdUsages {
+impl TypesByIdUsages {
     /// `GET /procurement/types/{id}/usages` (`getProcurementTypesByIdUsages`): Get List of Usage
     /// Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getProcurementTypesByIdUsages",
-            "/procurement/types/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /procurement/types/{id}/usages` (`getProcurementTypesByIdUsages`): Get List of Usage
-    /// Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getProcurementTypesByIdUsages",
-            "/procurement/types/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /procurement/types/{id}/usages` (`getProcurementTypesByIdUsages`): Get List of Usage
-    /// Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getProcurementTypesByIdUsages",
             "/procurement/types/{id}/usages",
@@ -8223,8 +6765,8 @@ impl ProcurementTypesByIdUsages {
     }
 
     /// `/procurement/types/{id}/usages/list`.
-    pub fn list_node(&self) -> ProcurementTypesByIdUsagesList {
-        ProcurementTypesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> TypesByIdUsagesList {
+        TypesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -8232,41 +6774,16 @@ impl ProcurementTypesByIdUsages {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementTypesByIdUsagesList(rt::Node);
+pub struct TypesByIdUsagesList(rt::Node);
 
-impl ProcurementTypesByIdUsagesList {
+impl TypesByIdUsagesList {
     /// `GET /procurement/types/{id}/usages/list` (`getProcurementTypesByIdUsagesList`): Get List of
     /// Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getProcurementTypesByIdUsagesList",
-            "/procurement/types/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /procurement/types/{id}/usages/list` (`getProcurementTypesByIdUsagesList`): Get List of
-    /// Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getProcurementTypesByIdUsagesList",
-            "/procurement/types/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /procurement/types/{id}/usages/list` (`getProcurementTypesByIdUsagesList`): Get List of
-    /// Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getProcurementTypesByIdUsagesList",
             "/procurement/types/{id}/usages/list",
@@ -8279,38 +6796,15 @@ impl ProcurementTypesByIdUsagesList {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementTypesInfo(rt::Node);
+pub struct TypesInfo(rt::Node);
 
-impl ProcurementTypesInfo {
+impl TypesInfo {
     /// `GET /procurement/types/info` (`getProcurementTypesInfo`): Get List of ProductTypeInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ProductTypeInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ProductTypeInfo> {
         rt::list(
-            &self.0,
-            "getProcurementTypesInfo",
-            "/procurement/types/info",
-            query,
-        )
-    }
-
-    /// `GET /procurement/types/info` (`getProcurementTypesInfo`): Get List of ProductTypeInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ProductTypeInfo> {
-        rt::stream(
-            &self.0,
-            "getProcurementTypesInfo",
-            "/procurement/types/info",
-            query,
-        )
-    }
-
-    /// `GET /procurement/types/info` (`getProcurementTypesInfo`): Get List of ProductTypeInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ProductTypeInfo>> {
-        rt::pages(
             &self.0,
             "getProcurementTypesInfo",
             "/procurement/types/info",
@@ -8322,7 +6816,7 @@ impl ProcurementTypesInfo {
     /// ProductTypeInfo.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementTypesInfoCount",
@@ -8336,41 +6830,16 @@ impl ProcurementTypesInfo {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementUnitOfMeasures(rt::Node);
+pub struct UnitOfMeasures(rt::Node);
 
-impl ProcurementUnitOfMeasures {
+impl UnitOfMeasures {
     /// `GET /procurement/unitOfMeasures` (`getProcurementUnitOfMeasures`): Get List of
     /// UnitOfMeasure.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::UnitOfMeasure>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::UnitOfMeasure> {
         rt::list(
-            &self.0,
-            "getProcurementUnitOfMeasures",
-            "/procurement/unitOfMeasures",
-            query,
-        )
-    }
-
-    /// `GET /procurement/unitOfMeasures` (`getProcurementUnitOfMeasures`): Get List of
-    /// UnitOfMeasure.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::UnitOfMeasure> {
-        rt::stream(
-            &self.0,
-            "getProcurementUnitOfMeasures",
-            "/procurement/unitOfMeasures",
-            query,
-        )
-    }
-
-    /// `GET /procurement/unitOfMeasures` (`getProcurementUnitOfMeasures`): Get List of
-    /// UnitOfMeasure.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::UnitOfMeasure>> {
-        rt::pages(
             &self.0,
             "getProcurementUnitOfMeasures",
             "/procurement/unitOfMeasures",
@@ -8382,7 +6851,7 @@ impl ProcurementUnitOfMeasures {
     /// UnitOfMeasure.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementUnitOfMeasuresCount",
@@ -8394,10 +6863,11 @@ impl ProcurementUnitOfMeasures {
     /// `POST /procurement/unitOfMeasures` (`postProcurementUnitOfMeasures`): Post UnitOfMeasure.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::UnitOfMeasure) -> rt::ApiFuture<m::UnitOfMeasure> {
+    pub fn create(&self, body: &m::UnitOfMeasure) -> rt::Call<m::UnitOfMeasure> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementUnitOfMeasures",
             "/procurement/unitOfMeasures",
             Some(body),
@@ -8406,8 +6876,8 @@ impl ProcurementUnitOfMeasures {
     }
 
     /// One record: `/procurement/unitOfMeasures/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementUnitOfMeasuresById {
-        ProcurementUnitOfMeasuresById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> UnitOfMeasuresById {
+        UnitOfMeasuresById(self.0.push(id.to_string()))
     }
 }
 
@@ -8415,15 +6885,16 @@ impl ProcurementUnitOfMeasures {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementUnitOfMeasuresById(rt::Node);
+pub struct UnitOfMeasuresById(rt::Node);
 
-impl ProcurementUnitOfMeasuresById {
+impl UnitOfMeasuresById {
     /// `GET /procurement/unitOfMeasures/{id}` (`getProcurementUnitOfMeasuresById`): Get
     /// UnitOfMeasure.
-    pub fn get(&self) -> rt::ApiFuture<m::UnitOfMeasure> {
+    pub fn get(&self) -> rt::Call<m::UnitOfMeasure> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementUnitOfMeasuresById",
             "/procurement/unitOfMeasures/{id}",
             rt::NO_BODY,
@@ -8435,7 +6906,7 @@ impl ProcurementUnitOfMeasuresById {
     /// UnitOfMeasure.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::UnitOfMeasure>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::UnitOfMeasure>> {
         rt::get_opt(
             &self.0,
             "getProcurementUnitOfMeasuresById",
@@ -8448,10 +6919,11 @@ impl ProcurementUnitOfMeasuresById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::UnitOfMeasure) -> rt::ApiFuture<m::UnitOfMeasure> {
+    pub fn update(&self, body: &m::UnitOfMeasure) -> rt::Call<m::UnitOfMeasure> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProcurementUnitOfMeasuresById",
             "/procurement/unitOfMeasures/{id}",
             Some(body),
@@ -8464,9 +6936,10 @@ impl ProcurementUnitOfMeasuresById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::UnitOfMeasure> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::UnitOfMeasure> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProcurementUnitOfMeasuresById",
             "/procurement/unitOfMeasures/{id}",
             patch,
@@ -8476,10 +6949,11 @@ impl ProcurementUnitOfMeasuresById {
 
     /// `DELETE /procurement/unitOfMeasures/{id}` (`deleteProcurementUnitOfMeasuresById`): Delete
     /// UnitOfMeasure.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementUnitOfMeasuresById",
             "/procurement/unitOfMeasures/{id}",
             rt::NO_BODY,
@@ -8488,8 +6962,8 @@ impl ProcurementUnitOfMeasuresById {
     }
 
     /// `/procurement/unitOfMeasures/{id}/conversions`.
-    pub fn conversions(&self) -> ProcurementUnitOfMeasuresByIdConversions {
-        ProcurementUnitOfMeasuresByIdConversions(self.0.clone())
+    pub fn conversions(&self) -> UnitOfMeasuresByIdConversions {
+        UnitOfMeasuresByIdConversions(self.0.clone())
     }
 }
 
@@ -8497,41 +6971,16 @@ impl ProcurementUnitOfMeasuresById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementUnitOfMeasuresByIdConversions(rt::Node);
+pub struct UnitOfMeasuresByIdConversions(rt::Node);
 
-impl ProcurementUnitOfMeasuresByIdConversions {
+impl UnitOfMeasuresByIdConversions {
     /// `GET /procurement/unitOfMeasures/{parentId}/conversions`
     /// (`getProcurementUnitOfMeasuresByParentIdConversions`): Get List of Conversion.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Conversion>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Conversion> {
         rt::list(
-            &self.0,
-            "getProcurementUnitOfMeasuresByParentIdConversions",
-            "/procurement/unitOfMeasures/{parentId}/conversions",
-            query,
-        )
-    }
-
-    /// `GET /procurement/unitOfMeasures/{parentId}/conversions`
-    /// (`getProcurementUnitOfMeasuresByParentIdConversions`): Get List of Conversion.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Conversion> {
-        rt::stream(
-            &self.0,
-            "getProcurementUnitOfMeasuresByParentIdConversions",
-            "/procurement/unitOfMeasures/{parentId}/conversions",
-            query,
-        )
-    }
-
-    /// `GET /procurement/unitOfMeasures/{parentId}/conversions`
-    /// (`getProcurementUnitOfMeasuresByParentIdConversions`): Get List of Conversion.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Conversion>> {
-        rt::pages(
             &self.0,
             "getProcurementUnitOfMeasuresByParentIdConversions",
             "/procurement/unitOfMeasures/{parentId}/conversions",
@@ -8543,7 +6992,7 @@ impl ProcurementUnitOfMeasuresByIdConversions {
     /// (`getProcurementUnitOfMeasuresByParentIdConversionsCount`): Get Count of Conversion.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementUnitOfMeasuresByParentIdConversionsCount",
@@ -8556,10 +7005,11 @@ impl ProcurementUnitOfMeasuresByIdConversions {
     /// (`postProcurementUnitOfMeasuresByParentIdConversions`): Post Conversion.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::Conversion) -> rt::ApiFuture<m::Conversion> {
+    pub fn create(&self, body: &m::Conversion) -> rt::Call<m::Conversion> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementUnitOfMeasuresByParentIdConversions",
             "/procurement/unitOfMeasures/{parentId}/conversions",
             Some(body),
@@ -8568,8 +7018,8 @@ impl ProcurementUnitOfMeasuresByIdConversions {
     }
 
     /// One record: `/procurement/unitOfMeasures/{id}/conversions/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementUnitOfMeasuresByIdConversionsById {
-        ProcurementUnitOfMeasuresByIdConversionsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> UnitOfMeasuresByIdConversionsById {
+        UnitOfMeasuresByIdConversionsById(self.0.push(id.to_string()))
     }
 }
 
@@ -8577,15 +7027,16 @@ impl ProcurementUnitOfMeasuresByIdConversions {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementUnitOfMeasuresByIdConversionsById(rt::Node);
+pub struct UnitOfMeasuresByIdConversionsById(rt::Node);
 
-impl ProcurementUnitOfMeasuresByIdConversionsById {
+impl UnitOfMeasuresByIdConversionsById {
     /// `GET /procurement/unitOfMeasures/{parentId}/conversions/{id}`
     /// (`getProcurementUnitOfMeasuresByParentIdConversionsById`): Get Conversion.
-    pub fn get(&self) -> rt::ApiFuture<m::Conversion> {
+    pub fn get(&self) -> rt::Call<m::Conversion> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementUnitOfMeasuresByParentIdConversionsById",
             "/procurement/unitOfMeasures/{parentId}/conversions/{id}",
             rt::NO_BODY,
@@ -8597,7 +7048,7 @@ impl ProcurementUnitOfMeasuresByIdConversionsById {
     /// (`getProcurementUnitOfMeasuresByParentIdConversionsById`): Get Conversion.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Conversion>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Conversion>> {
         rt::get_opt(
             &self.0,
             "getProcurementUnitOfMeasuresByParentIdConversionsById",
@@ -8610,10 +7061,11 @@ impl ProcurementUnitOfMeasuresByIdConversionsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::Conversion) -> rt::ApiFuture<m::Conversion> {
+    pub fn update(&self, body: &m::Conversion) -> rt::Call<m::Conversion> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProcurementUnitOfMeasuresByParentIdConversionsById",
             "/procurement/unitOfMeasures/{parentId}/conversions/{id}",
             Some(body),
@@ -8626,9 +7078,10 @@ impl ProcurementUnitOfMeasuresByIdConversionsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Conversion> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Conversion> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProcurementUnitOfMeasuresByParentIdConversionsById",
             "/procurement/unitOfMeasures/{parentId}/conversions/{id}",
             patch,
@@ -8638,10 +7091,11 @@ impl ProcurementUnitOfMeasuresByIdConversionsById {
 
     /// `DELETE /procurement/unitOfMeasures/{parentId}/conversions/{id}`
     /// (`deleteProcurementUnitOfMeasuresByParentIdConversionsById`): Delete Conversion.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementUnitOfMeasuresByParentIdConversionsById",
             "/procurement/unitOfMeasures/{parentId}/conversions/{id}",
             rt::NO_BODY,
@@ -8654,38 +7108,15 @@ impl ProcurementUnitOfMeasuresByIdConversionsById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementWarehouseBins(rt::Node);
+pub struct WarehouseBins(rt::Node);
 
-impl ProcurementWarehouseBins {
+impl WarehouseBins {
     /// `GET /procurement/warehouseBins` (`getProcurementWarehouseBins`): Get List of WarehouseBin.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::WarehouseBin>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::WarehouseBin> {
         rt::list(
-            &self.0,
-            "getProcurementWarehouseBins",
-            "/procurement/warehouseBins",
-            query,
-        )
-    }
-
-    /// `GET /procurement/warehouseBins` (`getProcurementWarehouseBins`): Get List of WarehouseBin.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::WarehouseBin> {
-        rt::stream(
-            &self.0,
-            "getProcurementWarehouseBins",
-            "/procurement/warehouseBins",
-            query,
-        )
-    }
-
-    /// `GET /procurement/warehouseBins` (`getProcurementWarehouseBins`): Get List of WarehouseBin.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::WarehouseBin>> {
-        rt::pages(
             &self.0,
             "getProcurementWarehouseBins",
             "/procurement/warehouseBins",
@@ -8697,7 +7128,7 @@ impl ProcurementWarehouseBins {
     /// WarehouseBin.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementWarehouseBinsCount",
@@ -8709,10 +7140,11 @@ impl ProcurementWarehouseBins {
     /// `POST /procurement/warehouseBins` (`postProcurementWarehouseBins`): Post WarehouseBin.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::WarehouseBin) -> rt::ApiFuture<m::WarehouseBin> {
+    pub fn create(&self, body: &m::WarehouseBin) -> rt::Call<m::WarehouseBin> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementWarehouseBins",
             "/procurement/warehouseBins",
             Some(body),
@@ -8721,13 +7153,13 @@ impl ProcurementWarehouseBins {
     }
 
     /// One record: `/procurement/warehouseBins/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementWarehouseBinsById {
-        ProcurementWarehouseBinsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> WarehouseBinsById {
+        WarehouseBinsById(self.0.push(id.to_string()))
     }
 
     /// `/procurement/warehouseBins/info`.
-    pub fn info(&self) -> ProcurementWarehouseBinsInfo {
-        ProcurementWarehouseBinsInfo(self.0.clone())
+    pub fn info(&self) -> WarehouseBinsInfo {
+        WarehouseBinsInfo(self.0.clone())
     }
 }
 
@@ -8735,14 +7167,15 @@ impl ProcurementWarehouseBins {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementWarehouseBinsById(rt::Node);
+pub struct WarehouseBinsById(rt::Node);
 
-impl ProcurementWarehouseBinsById {
+impl WarehouseBinsById {
     /// `GET /procurement/warehouseBins/{id}` (`getProcurementWarehouseBinsById`): Get WarehouseBin.
-    pub fn get(&self) -> rt::ApiFuture<m::WarehouseBin> {
+    pub fn get(&self) -> rt::Call<m::WarehouseBin> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementWarehouseBinsById",
             "/procurement/warehouseBins/{id}",
             rt::NO_BODY,
@@ -8753,7 +7186,7 @@ impl ProcurementWarehouseBinsById {
     /// `GET /procurement/warehouseBins/{id}` (`getProcurementWarehouseBinsById`): Get WarehouseBin.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::WarehouseBin>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::WarehouseBin>> {
         rt::get_opt(
             &self.0,
             "getProcurementWarehouseBinsById",
@@ -8765,10 +7198,11 @@ impl ProcurementWarehouseBinsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::WarehouseBin) -> rt::ApiFuture<m::WarehouseBin> {
+    pub fn update(&self, body: &m::WarehouseBin) -> rt::Call<m::WarehouseBin> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProcurementWarehouseBinsById",
             "/procurement/warehouseBins/{id}",
             Some(body),
@@ -8781,9 +7215,10 @@ impl ProcurementWarehouseBinsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::WarehouseBin> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::WarehouseBin> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProcurementWarehouseBinsById",
             "/procurement/warehouseBins/{id}",
             patch,
@@ -8793,10 +7228,11 @@ impl ProcurementWarehouseBinsById {
 
     /// `DELETE /procurement/warehouseBins/{id}` (`deleteProcurementWarehouseBinsById`): Delete
     /// WarehouseBin.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementWarehouseBinsById",
             "/procurement/warehouseBins/{id}",
             rt::NO_BODY,
@@ -8805,13 +7241,13 @@ impl ProcurementWarehouseBinsById {
     }
 
     /// `/procurement/warehouseBins/{id}/info`.
-    pub fn info(&self) -> ProcurementWarehouseBinsByIdInfo {
-        ProcurementWarehouseBinsByIdInfo(self.0.clone())
+    pub fn info(&self) -> WarehouseBinsByIdInfo {
+        WarehouseBinsByIdInfo(self.0.clone())
     }
 
     /// `/procurement/warehouseBins/{id}/inventoryOnHand`.
-    pub fn inventory_on_hand(&self) -> ProcurementWarehouseBinsByIdInventoryOnHand {
-        ProcurementWarehouseBinsByIdInventoryOnHand(self.0.clone())
+    pub fn inventory_on_hand(&self) -> WarehouseBinsByIdInventoryOnHand {
+        WarehouseBinsByIdInventoryOnHand(self.0.clone())
     }
 }
 
@@ -8819,15 +7255,16 @@ impl ProcurementWarehouseBinsById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementWarehouseBinsByIdInfo(rt::Node);
+pub struct WarehouseBinsByIdInfo(rt::Node);
 
-impl ProcurementWarehouseBinsByIdInfo {
+impl WarehouseBinsByIdInfo {
     /// `GET /procurement/warehouseBins/{id}/info` (`getProcurementWarehouseBinsByIdInfo`): Get
     /// WarehouseBinInfos.
-    pub fn get(&self) -> rt::ApiFuture<m::WarehouseBinInfo> {
+    pub fn get(&self) -> rt::Call<m::WarehouseBinInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementWarehouseBinsByIdInfo",
             "/procurement/warehouseBins/{id}/info",
             rt::NO_BODY,
@@ -8840,41 +7277,16 @@ impl ProcurementWarehouseBinsByIdInfo {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementWarehouseBinsByIdInventoryOnHand(rt::Node);
+pub struct WarehouseBinsByIdInventoryOnHand(rt::Node);
 
-impl ProcurementWarehouseBinsByIdInventoryOnHand {
+impl WarehouseBinsByIdInventoryOnHand {
     /// `GET /procurement/warehouseBins/{parentId}/inventoryOnHand`
     /// (`getProcurementWarehouseBinsByParentIdInventoryOnHand`): Get List of InventoryOnHand.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::InventoryOnHand>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::InventoryOnHand> {
         rt::list(
-            &self.0,
-            "getProcurementWarehouseBinsByParentIdInventoryOnHand",
-            "/procurement/warehouseBins/{parentId}/inventoryOnHand",
-            query,
-        )
-    }
-
-    /// `GET /procurement/warehouseBins/{parentId}/inventoryOnHand`
-    /// (`getProcurementWarehouseBinsByParentIdInventoryOnHand`): Get List of InventoryOnHand.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::InventoryOnHand> {
-        rt::stream(
-            &self.0,
-            "getProcurementWarehouseBinsByParentIdInventoryOnHand",
-            "/procurement/warehouseBins/{parentId}/inventoryOnHand",
-            query,
-        )
-    }
-
-    /// `GET /procurement/warehouseBins/{parentId}/inventoryOnHand`
-    /// (`getProcurementWarehouseBinsByParentIdInventoryOnHand`): Get List of InventoryOnHand.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::InventoryOnHand>> {
-        rt::pages(
             &self.0,
             "getProcurementWarehouseBinsByParentIdInventoryOnHand",
             "/procurement/warehouseBins/{parentId}/inventoryOnHand",
@@ -8886,7 +7298,7 @@ impl ProcurementWarehouseBinsByIdInventoryOnHand {
     /// (`getProcurementWarehouseBinsByParentIdInventoryOnHandCount`): Get Count of InventoryOnHand.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementWarehouseBinsByParentIdInventoryOnHandCount",
@@ -8896,8 +7308,8 @@ impl ProcurementWarehouseBinsByIdInventoryOnHand {
     }
 
     /// One record: `/procurement/warehouseBins/{id}/inventoryOnHand/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementWarehouseBinsByIdInventoryOnHandById {
-        ProcurementWarehouseBinsByIdInventoryOnHandById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> WarehouseBinsByIdInventoryOnHandById {
+        WarehouseBinsByIdInventoryOnHandById(self.0.push(id.to_string()))
     }
 }
 
@@ -8905,15 +7317,16 @@ impl ProcurementWarehouseBinsByIdInventoryOnHand {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementWarehouseBinsByIdInventoryOnHandById(rt::Node);
+pub struct WarehouseBinsByIdInventoryOnHandById(rt::Node);
 
-impl ProcurementWarehouseBinsByIdInventoryOnHandById {
+impl WarehouseBinsByIdInventoryOnHandById {
     /// `GET /procurement/warehouseBins/{parentId}/inventoryOnHand/{id}`
     /// (`getProcurementWarehouseBinsByParentIdInventoryOnHandById`): Get InventoryOnHand.
-    pub fn get(&self) -> rt::ApiFuture<m::InventoryOnHand> {
+    pub fn get(&self) -> rt::Call<m::InventoryOnHand> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementWarehouseBinsByParentIdInventoryOnHandById",
             "/procurement/warehouseBins/{parentId}/inventoryOnHand/{id}",
             rt::NO_BODY,
@@ -8925,7 +7338,7 @@ impl ProcurementWarehouseBinsByIdInventoryOnHandById {
     /// (`getProcurementWarehouseBinsByParentIdInventoryOnHandById`): Get InventoryOnHand.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::InventoryOnHand>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::InventoryOnHand>> {
         rt::get_opt(
             &self.0,
             "getProcurementWarehouseBinsByParentIdInventoryOnHandById",
@@ -8938,41 +7351,16 @@ impl ProcurementWarehouseBinsByIdInventoryOnHandById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementWarehouseBinsInfo(rt::Node);
+pub struct WarehouseBinsInfo(rt::Node);
 
-impl ProcurementWarehouseBinsInfo {
+impl WarehouseBinsInfo {
     /// `GET /procurement/warehouseBins/info` (`getProcurementWarehouseBinsInfo`): Get List of
     /// WarehouseBinInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::WarehouseBinInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::WarehouseBinInfo> {
         rt::list(
-            &self.0,
-            "getProcurementWarehouseBinsInfo",
-            "/procurement/warehouseBins/info",
-            query,
-        )
-    }
-
-    /// `GET /procurement/warehouseBins/info` (`getProcurementWarehouseBinsInfo`): Get List of
-    /// WarehouseBinInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::WarehouseBinInfo> {
-        rt::stream(
-            &self.0,
-            "getProcurementWarehouseBinsInfo",
-            "/procurement/warehouseBins/info",
-            query,
-        )
-    }
-
-    /// `GET /procurement/warehouseBins/info` (`getProcurementWarehouseBinsInfo`): Get List of
-    /// WarehouseBinInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::WarehouseBinInfo>> {
-        rt::pages(
             &self.0,
             "getProcurementWarehouseBinsInfo",
             "/procurement/warehouseBins/info",
@@ -8984,7 +7372,7 @@ impl ProcurementWarehouseBinsInfo {
     /// Count of WarehouseBins.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementWarehouseBinsInfoCount",
@@ -8998,38 +7386,15 @@ impl ProcurementWarehouseBinsInfo {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementWarehouses(rt::Node);
+pub struct Warehouses(rt::Node);
 
-impl ProcurementWarehouses {
+impl Warehouses {
     /// `GET /procurement/warehouses` (`getProcurementWarehouses`): Get List of Warehouse.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Warehouse>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Warehouse> {
         rt::list(
-            &self.0,
-            "getProcurementWarehouses",
-            "/procurement/warehouses",
-            query,
-        )
-    }
-
-    /// `GET /procurement/warehouses` (`getProcurementWarehouses`): Get List of Warehouse.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Warehouse> {
-        rt::stream(
-            &self.0,
-            "getProcurementWarehouses",
-            "/procurement/warehouses",
-            query,
-        )
-    }
-
-    /// `GET /procurement/warehouses` (`getProcurementWarehouses`): Get List of Warehouse.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Warehouse>> {
-        rt::pages(
             &self.0,
             "getProcurementWarehouses",
             "/procurement/warehouses",
@@ -9041,7 +7406,7 @@ impl ProcurementWarehouses {
     /// Warehouse.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementWarehousesCount",
@@ -9053,10 +7418,11 @@ impl ProcurementWarehouses {
     /// `POST /procurement/warehouses` (`postProcurementWarehouses`): Post Warehouse.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::Warehouse) -> rt::ApiFuture<m::Warehouse> {
+    pub fn create(&self, body: &m::Warehouse) -> rt::Call<m::Warehouse> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProcurementWarehouses",
             "/procurement/warehouses",
             Some(body),
@@ -9065,13 +7431,13 @@ impl ProcurementWarehouses {
     }
 
     /// One record: `/procurement/warehouses/{id}`.
-    pub fn id(&self, id: i32) -> ProcurementWarehousesById {
-        ProcurementWarehousesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> WarehousesById {
+        WarehousesById(self.0.push(id.to_string()))
     }
 
     /// `/procurement/warehouses/info`.
-    pub fn info(&self) -> ProcurementWarehousesInfo {
-        ProcurementWarehousesInfo(self.0.clone())
+    pub fn info(&self) -> WarehousesInfo {
+        WarehousesInfo(self.0.clone())
     }
 }
 
@@ -9079,14 +7445,15 @@ impl ProcurementWarehouses {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementWarehousesById(rt::Node);
+pub struct WarehousesById(rt::Node);
 
-impl ProcurementWarehousesById {
+impl WarehousesById {
     /// `GET /procurement/warehouses/{id}` (`getProcurementWarehousesById`): Get Warehouse.
-    pub fn get(&self) -> rt::ApiFuture<m::Warehouse> {
+    pub fn get(&self) -> rt::Call<m::Warehouse> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementWarehousesById",
             "/procurement/warehouses/{id}",
             rt::NO_BODY,
@@ -9097,7 +7464,7 @@ impl ProcurementWarehousesById {
     /// `GET /procurement/warehouses/{id}` (`getProcurementWarehousesById`): Get Warehouse.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Warehouse>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Warehouse>> {
         rt::get_opt(
             &self.0,
             "getProcurementWarehousesById",
@@ -9109,10 +7476,11 @@ impl ProcurementWarehousesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::Warehouse) -> rt::ApiFuture<m::Warehouse> {
+    pub fn update(&self, body: &m::Warehouse) -> rt::Call<m::Warehouse> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProcurementWarehousesById",
             "/procurement/warehouses/{id}",
             Some(body),
@@ -9124,9 +7492,10 @@ impl ProcurementWarehousesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Warehouse> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Warehouse> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProcurementWarehousesById",
             "/procurement/warehouses/{id}",
             patch,
@@ -9135,10 +7504,11 @@ impl ProcurementWarehousesById {
     }
 
     /// `DELETE /procurement/warehouses/{id}` (`deleteProcurementWarehousesById`): Delete Warehouse.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProcurementWarehousesById",
             "/procurement/warehouses/{id}",
             rt::NO_BODY,
@@ -9147,8 +7517,8 @@ impl ProcurementWarehousesById {
     }
 
     /// `/procurement/warehouses/{id}/info`.
-    pub fn info(&self) -> ProcurementWarehousesByIdInfo {
-        ProcurementWarehousesByIdInfo(self.0.clone())
+    pub fn info(&self) -> WarehousesByIdInfo {
+        WarehousesByIdInfo(self.0.clone())
     }
 }
 
@@ -9156,15 +7526,16 @@ impl ProcurementWarehousesById {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementWarehousesByIdInfo(rt::Node);
+pub struct WarehousesByIdInfo(rt::Node);
 
-impl ProcurementWarehousesByIdInfo {
+impl WarehousesByIdInfo {
     /// `GET /procurement/warehouses/{id}/info` (`getProcurementWarehousesByIdInfo`): Get
     /// WarehouseInfos.
-    pub fn get(&self) -> rt::ApiFuture<m::WarehouseInfo> {
+    pub fn get(&self) -> rt::Call<m::WarehouseInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProcurementWarehousesByIdInfo",
             "/procurement/warehouses/{id}/info",
             rt::NO_BODY,
@@ -9177,41 +7548,16 @@ impl ProcurementWarehousesByIdInfo {
 ///
 /// Available with the `procurement` feature.
 #[derive(Clone, Debug)]
-pub struct ProcurementWarehousesInfo(rt::Node);
+pub struct WarehousesInfo(rt::Node);
 
-impl ProcurementWarehousesInfo {
+impl WarehousesInfo {
     /// `GET /procurement/warehouses/info` (`getProcurementWarehousesInfo`): Get List of
     /// WarehouseInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::WarehouseInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::WarehouseInfo> {
         rt::list(
-            &self.0,
-            "getProcurementWarehousesInfo",
-            "/procurement/warehouses/info",
-            query,
-        )
-    }
-
-    /// `GET /procurement/warehouses/info` (`getProcurementWarehousesInfo`): Get List of
-    /// WarehouseInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::WarehouseInfo> {
-        rt::stream(
-            &self.0,
-            "getProcurementWarehousesInfo",
-            "/procurement/warehouses/info",
-            query,
-        )
-    }
-
-    /// `GET /procurement/warehouses/info` (`getProcurementWarehousesInfo`): Get List of
-    /// WarehouseInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::WarehouseInfo>> {
-        rt::pages(
             &self.0,
             "getProcurementWarehousesInfo",
             "/procurement/warehouses/info",
@@ -9223,7 +7569,7 @@ impl ProcurementWarehousesInfo {
     /// Warehouses.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProcurementWarehousesInfoCount",

@@ -10,8 +10,8 @@ impl crate::Client {
     /// Handle for the paths under `/project` (the `project` area).
     ///
     /// Available with the `project` feature.
-    pub fn project(&self) -> ProjectArea {
-        ProjectArea(rt::Node::root(self))
+    pub fn project(&self) -> Area {
+        Area(rt::Node::root(self))
     }
 }
 
@@ -19,67 +19,67 @@ impl crate::Client {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectArea(rt::Node);
+pub struct Area(rt::Node);
 
-impl ProjectArea {
+impl Area {
     /// `/project/billingRates`.
-    pub fn billing_rates(&self) -> ProjectBillingRates {
-        ProjectBillingRates(self.0.clone())
+    pub fn billing_rates(&self) -> BillingRates {
+        BillingRates(self.0.clone())
     }
 
     /// `/project/boards`.
-    pub fn boards(&self) -> ProjectBoards {
-        ProjectBoards(self.0.clone())
+    pub fn boards(&self) -> Boards {
+        Boards(self.0.clone())
     }
 
     /// One record: `/project/{id}`.
-    pub fn id(&self, id: i32) -> ProjectById {
-        ProjectById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ById {
+        ById(self.0.push(id.to_string()))
     }
 
     /// `/project/phaseStatuses`.
-    pub fn phase_statuses(&self) -> ProjectPhaseStatuses {
-        ProjectPhaseStatuses(self.0.clone())
+    pub fn phase_statuses(&self) -> PhaseStatuses {
+        PhaseStatuses(self.0.clone())
     }
 
     /// `/project/projectTemplates`.
-    pub fn project_templates(&self) -> ProjectProjectTemplates {
-        ProjectProjectTemplates(self.0.clone())
+    pub fn project_templates(&self) -> ProjectTemplates {
+        ProjectTemplates(self.0.clone())
     }
 
     /// `/project/projectTypes`.
-    pub fn project_types(&self) -> ProjectProjectTypes {
-        ProjectProjectTypes(self.0.clone())
+    pub fn project_types(&self) -> ProjectTypes {
+        ProjectTypes(self.0.clone())
     }
 
     /// `/project/projects`.
-    pub fn projects(&self) -> ProjectProjects {
-        ProjectProjects(self.0.clone())
+    pub fn projects(&self) -> Projects {
+        Projects(self.0.clone())
     }
 
     /// `/project/securityRoles`.
-    pub fn security_roles(&self) -> ProjectSecurityRoles {
-        ProjectSecurityRoles(self.0.clone())
+    pub fn security_roles(&self) -> SecurityRoles {
+        SecurityRoles(self.0.clone())
     }
 
     /// `/project/statusIndicators`.
-    pub fn status_indicators(&self) -> ProjectStatusIndicators {
-        ProjectStatusIndicators(self.0.clone())
+    pub fn status_indicators(&self) -> StatusIndicators {
+        StatusIndicators(self.0.clone())
     }
 
     /// `/project/statuses`.
-    pub fn statuses(&self) -> ProjectStatuses {
-        ProjectStatuses(self.0.clone())
+    pub fn statuses(&self) -> Statuses {
+        Statuses(self.0.clone())
     }
 
     /// `/project/ticketNote`.
-    pub fn ticket_note(&self) -> ProjectTicketNote {
-        ProjectTicketNote(self.0.clone())
+    pub fn ticket_note(&self) -> TicketNote {
+        TicketNote(self.0.clone())
     }
 
     /// `/project/tickets`.
-    pub fn tickets(&self) -> ProjectTickets {
-        ProjectTickets(self.0.clone())
+    pub fn tickets(&self) -> Tickets {
+        Tickets(self.0.clone())
     }
 }
 
@@ -87,12 +87,12 @@ impl ProjectArea {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectBillingRates(rt::Node);
+pub struct BillingRates(rt::Node);
 
-impl ProjectBillingRates {
+impl BillingRates {
     /// One record: `/project/billingRates/{id}`.
-    pub fn id(&self, id: i32) -> ProjectBillingRatesById {
-        ProjectBillingRatesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> BillingRatesById {
+        BillingRatesById(self.0.push(id.to_string()))
     }
 }
 
@@ -100,12 +100,12 @@ impl ProjectBillingRates {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectBillingRatesById(rt::Node);
+pub struct BillingRatesById(rt::Node);
 
-impl ProjectBillingRatesById {
+impl BillingRatesById {
     /// `/project/billingRates/{id}/billingRates`.
-    pub fn billing_rates(&self) -> ProjectBillingRatesByIdBillingRates {
-        ProjectBillingRatesByIdBillingRates(self.0.clone())
+    pub fn billing_rates(&self) -> BillingRatesByIdBillingRates {
+        BillingRatesByIdBillingRates(self.0.clone())
     }
 }
 
@@ -113,12 +113,12 @@ impl ProjectBillingRatesById {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectBillingRatesByIdBillingRates(rt::Node);
+pub struct BillingRatesByIdBillingRates(rt::Node);
 
-impl ProjectBillingRatesByIdBillingRates {
+impl BillingRatesByIdBillingRates {
     /// One record: `/project/billingRates/{id}/billingRates/{id}`.
-    pub fn id(&self, id: i32) -> ProjectBillingRatesByIdBillingRatesById {
-        ProjectBillingRatesByIdBillingRatesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> BillingRatesByIdBillingRatesById {
+        BillingRatesByIdBillingRatesById(self.0.push(id.to_string()))
     }
 }
 
@@ -126,17 +126,18 @@ impl ProjectBillingRatesByIdBillingRates {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectBillingRatesByIdBillingRatesById(rt::Node);
+pub struct BillingRatesByIdBillingRatesById(rt::Node);
 
-impl ProjectBillingRatesByIdBillingRatesById {
+impl BillingRatesByIdBillingRatesById {
     /// `PATCH /project/billingRates/{parentId}/billingRates/{id}`
     /// (`patchProjectBillingRatesByParentIdBillingRatesById`): Patch ProjectBillingRate.
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ProjectBillingRate> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ProjectBillingRate> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProjectBillingRatesByParentIdBillingRatesById",
             "/project/billingRates/{parentId}/billingRates/{id}",
             patch,
@@ -149,12 +150,12 @@ impl ProjectBillingRatesByIdBillingRatesById {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectBoards(rt::Node);
+pub struct Boards(rt::Node);
 
-impl ProjectBoards {
+impl Boards {
     /// One record: `/project/boards/{id}`.
-    pub fn id(&self, id: i32) -> ProjectBoardsById {
-        ProjectBoardsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> BoardsById {
+        BoardsById(self.0.push(id.to_string()))
     }
 }
 
@@ -162,17 +163,17 @@ impl ProjectBoards {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectBoardsById(rt::Node);
+pub struct BoardsById(rt::Node);
 
-impl ProjectBoardsById {
+impl BoardsById {
     /// `/project/boards/{id}/kanbanSettings`.
-    pub fn kanban_settings(&self) -> ProjectBoardsByIdKanbanSettings {
-        ProjectBoardsByIdKanbanSettings(self.0.clone())
+    pub fn kanban_settings(&self) -> BoardsByIdKanbanSettings {
+        BoardsByIdKanbanSettings(self.0.clone())
     }
 
     /// `/project/boards/{id}/teams`.
-    pub fn teams(&self) -> ProjectBoardsByIdTeams {
-        ProjectBoardsByIdTeams(self.0.clone())
+    pub fn teams(&self) -> BoardsByIdTeams {
+        BoardsByIdTeams(self.0.clone())
     }
 }
 
@@ -180,44 +181,16 @@ impl ProjectBoardsById {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectBoardsByIdKanbanSettings(rt::Node);
+pub struct BoardsByIdKanbanSettings(rt::Node);
 
-impl ProjectBoardsByIdKanbanSettings {
+impl BoardsByIdKanbanSettings {
     /// `GET /project/boards/{parentId}/kanbanSettings`
     /// (`getProjectBoardsByParentIdKanbanSettings`): Get List of ProjectBoardKanbanSettings.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ProjectBoardKanbanSetting>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ProjectBoardKanbanSetting> {
         rt::list(
-            &self.0,
-            "getProjectBoardsByParentIdKanbanSettings",
-            "/project/boards/{parentId}/kanbanSettings",
-            query,
-        )
-    }
-
-    /// `GET /project/boards/{parentId}/kanbanSettings`
-    /// (`getProjectBoardsByParentIdKanbanSettings`): Get List of ProjectBoardKanbanSettings.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ProjectBoardKanbanSetting> {
-        rt::stream(
-            &self.0,
-            "getProjectBoardsByParentIdKanbanSettings",
-            "/project/boards/{parentId}/kanbanSettings",
-            query,
-        )
-    }
-
-    /// `GET /project/boards/{parentId}/kanbanSettings`
-    /// (`getProjectBoardsByParentIdKanbanSettings`): Get List of ProjectBoardKanbanSettings.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ProjectBoardKanbanSetting>> {
-        rt::pages(
             &self.0,
             "getProjectBoardsByParentIdKanbanSettings",
             "/project/boards/{parentId}/kanbanSettings",
@@ -232,10 +205,11 @@ impl ProjectBoardsByIdKanbanSettings {
     pub fn create(
         &self,
         body: &m::ProjectBoardKanbanSetting,
-    ) -> rt::ApiFuture<m::ProjectBoardKanbanSetting> {
+    ) -> rt::Call<m::ProjectBoardKanbanSetting> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProjectBoardsByParentIdKanbanSettings",
             "/project/boards/{parentId}/kanbanSettings",
             Some(body),
@@ -244,8 +218,8 @@ impl ProjectBoardsByIdKanbanSettings {
     }
 
     /// One record: `/project/boards/{id}/kanbanSettings/{id}`.
-    pub fn id(&self, id: i32) -> ProjectBoardsByIdKanbanSettingsById {
-        ProjectBoardsByIdKanbanSettingsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> BoardsByIdKanbanSettingsById {
+        BoardsByIdKanbanSettingsById(self.0.push(id.to_string()))
     }
 }
 
@@ -253,15 +227,16 @@ impl ProjectBoardsByIdKanbanSettings {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectBoardsByIdKanbanSettingsById(rt::Node);
+pub struct BoardsByIdKanbanSettingsById(rt::Node);
 
-impl ProjectBoardsByIdKanbanSettingsById {
+impl BoardsByIdKanbanSettingsById {
     /// `GET /project/boards/{parentId}/kanbanSettings/{id}`
     /// (`getProjectBoardsByParentIdKanbanSettingsById`): Get ProjectBoardKanbanSetting.
-    pub fn get(&self) -> rt::ApiFuture<m::ProjectBoardKanbanSetting> {
+    pub fn get(&self) -> rt::Call<m::ProjectBoardKanbanSetting> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProjectBoardsByParentIdKanbanSettingsById",
             "/project/boards/{parentId}/kanbanSettings/{id}",
             rt::NO_BODY,
@@ -273,7 +248,7 @@ impl ProjectBoardsByIdKanbanSettingsById {
     /// (`getProjectBoardsByParentIdKanbanSettingsById`): Get ProjectBoardKanbanSetting.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ProjectBoardKanbanSetting>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ProjectBoardKanbanSetting>> {
         rt::get_opt(
             &self.0,
             "getProjectBoardsByParentIdKanbanSettingsById",
@@ -289,10 +264,11 @@ impl ProjectBoardsByIdKanbanSettingsById {
     pub fn update(
         &self,
         body: &m::ProjectBoardKanbanSetting,
-    ) -> rt::ApiFuture<m::ProjectBoardKanbanSetting> {
+    ) -> rt::Call<m::ProjectBoardKanbanSetting> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProjectBoardsByParentIdKanbanSettingsById",
             "/project/boards/{parentId}/kanbanSettings/{id}",
             Some(body),
@@ -305,9 +281,10 @@ impl ProjectBoardsByIdKanbanSettingsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ProjectBoardKanbanSetting> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ProjectBoardKanbanSetting> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProjectBoardsByParentIdKanbanSettingsById",
             "/project/boards/{parentId}/kanbanSettings/{id}",
             patch,
@@ -317,10 +294,11 @@ impl ProjectBoardsByIdKanbanSettingsById {
 
     /// `DELETE /project/boards/{parentId}/kanbanSettings/{id}`
     /// (`deleteProjectBoardsByParentIdKanbanSettingsById`): Delete ProjectBoardKanbanSetting.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProjectBoardsByParentIdKanbanSettingsById",
             "/project/boards/{parentId}/kanbanSettings/{id}",
             rt::NO_BODY,
@@ -333,41 +311,16 @@ impl ProjectBoardsByIdKanbanSettingsById {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectBoardsByIdTeams(rt::Node);
+pub struct BoardsByIdTeams(rt::Node);
 
-impl ProjectBoardsByIdTeams {
+impl BoardsByIdTeams {
     /// `GET /project/boards/{parentId}/teams` (`getProjectBoardsByParentIdTeams`): Get List of
     /// ProjectBoardTeam.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ProjectBoardTeam>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ProjectBoardTeam> {
         rt::list(
-            &self.0,
-            "getProjectBoardsByParentIdTeams",
-            "/project/boards/{parentId}/teams",
-            query,
-        )
-    }
-
-    /// `GET /project/boards/{parentId}/teams` (`getProjectBoardsByParentIdTeams`): Get List of
-    /// ProjectBoardTeam.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ProjectBoardTeam> {
-        rt::stream(
-            &self.0,
-            "getProjectBoardsByParentIdTeams",
-            "/project/boards/{parentId}/teams",
-            query,
-        )
-    }
-
-    /// `GET /project/boards/{parentId}/teams` (`getProjectBoardsByParentIdTeams`): Get List of
-    /// ProjectBoardTeam.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ProjectBoardTeam>> {
-        rt::pages(
             &self.0,
             "getProjectBoardsByParentIdTeams",
             "/project/boards/{parentId}/teams",
@@ -379,7 +332,7 @@ impl ProjectBoardsByIdTeams {
     /// Count of ProjectBoardTeam.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProjectBoardsByParentIdTeamsCount",
@@ -392,10 +345,11 @@ impl ProjectBoardsByIdTeams {
     /// ProjectBoardTeam.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::ProjectBoardTeam) -> rt::ApiFuture<m::ProjectBoardTeam> {
+    pub fn create(&self, body: &m::ProjectBoardTeam) -> rt::Call<m::ProjectBoardTeam> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProjectBoardsByParentIdTeams",
             "/project/boards/{parentId}/teams",
             Some(body),
@@ -404,13 +358,13 @@ impl ProjectBoardsByIdTeams {
     }
 
     /// One record: `/project/boards/{id}/teams/{id}`.
-    pub fn id(&self, id: i32) -> ProjectBoardsByIdTeamsById {
-        ProjectBoardsByIdTeamsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> BoardsByIdTeamsById {
+        BoardsByIdTeamsById(self.0.push(id.to_string()))
     }
 
     /// `/project/boards/{id}/teams/info`.
-    pub fn info(&self) -> ProjectBoardsByIdTeamsInfo {
-        ProjectBoardsByIdTeamsInfo(self.0.clone())
+    pub fn info(&self) -> BoardsByIdTeamsInfo {
+        BoardsByIdTeamsInfo(self.0.clone())
     }
 }
 
@@ -418,15 +372,16 @@ impl ProjectBoardsByIdTeams {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectBoardsByIdTeamsById(rt::Node);
+pub struct BoardsByIdTeamsById(rt::Node);
 
-impl ProjectBoardsByIdTeamsById {
+impl BoardsByIdTeamsById {
     /// `GET /project/boards/{parentId}/teams/{id}` (`getProjectBoardsByParentIdTeamsById`): Get
     /// ProjectBoardTeam.
-    pub fn get(&self) -> rt::ApiFuture<m::ProjectBoardTeam> {
+    pub fn get(&self) -> rt::Call<m::ProjectBoardTeam> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProjectBoardsByParentIdTeamsById",
             "/project/boards/{parentId}/teams/{id}",
             rt::NO_BODY,
@@ -438,7 +393,7 @@ impl ProjectBoardsByIdTeamsById {
     /// ProjectBoardTeam.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ProjectBoardTeam>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ProjectBoardTeam>> {
         rt::get_opt(
             &self.0,
             "getProjectBoardsByParentIdTeamsById",
@@ -451,10 +406,11 @@ impl ProjectBoardsByIdTeamsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::ProjectBoardTeam) -> rt::ApiFuture<m::ProjectBoardTeam> {
+    pub fn update(&self, body: &m::ProjectBoardTeam) -> rt::Call<m::ProjectBoardTeam> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProjectBoardsByParentIdTeamsById",
             "/project/boards/{parentId}/teams/{id}",
             Some(body),
@@ -467,9 +423,10 @@ impl ProjectBoardsByIdTeamsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ProjectBoardTeam> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ProjectBoardTeam> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProjectBoardsByParentIdTeamsById",
             "/project/boards/{parentId}/teams/{id}",
             patch,
@@ -479,10 +436,11 @@ impl ProjectBoardsByIdTeamsById {
 
     /// `DELETE /project/boards/{parentId}/teams/{id}` (`deleteProjectBoardsByParentIdTeamsById`):
     /// Delete ProjectBoardTeam.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProjectBoardsByParentIdTeamsById",
             "/project/boards/{parentId}/teams/{id}",
             rt::NO_BODY,
@@ -491,13 +449,13 @@ impl ProjectBoardsByIdTeamsById {
     }
 
     /// `/project/boards/{id}/teams/{id}/info`.
-    pub fn info(&self) -> ProjectBoardsByIdTeamsByIdInfo {
-        ProjectBoardsByIdTeamsByIdInfo(self.0.clone())
+    pub fn info(&self) -> BoardsByIdTeamsByIdInfo {
+        BoardsByIdTeamsByIdInfo(self.0.clone())
     }
 
     /// `/project/boards/{id}/teams/{id}/members`.
-    pub fn members(&self) -> ProjectBoardsByIdTeamsByIdMembers {
-        ProjectBoardsByIdTeamsByIdMembers(self.0.clone())
+    pub fn members(&self) -> BoardsByIdTeamsByIdMembers {
+        BoardsByIdTeamsByIdMembers(self.0.clone())
     }
 }
 
@@ -505,14 +463,14 @@ impl ProjectBoardsByIdTeamsById {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectBoardsByIdTeamsByIdInfo(rt::Node);
+pub struct BoardsByIdTeamsByIdInfo(rt::Node);
 
-impl ProjectBoardsByIdTeamsByIdInfo {
+impl BoardsByIdTeamsByIdInfo {
     /// `GET /project/boards/{parentId}/teams/{id}/info/count`
     /// (`getProjectBoardsByParentIdTeamsByIdInfoCount`): Get Count of ProjectBoardTeamInfos.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProjectBoardsByParentIdTeamsByIdInfoCount",
@@ -523,10 +481,11 @@ impl ProjectBoardsByIdTeamsByIdInfo {
 
     /// `GET /project/boards/{parentId}/teams/{id}/info`
     /// (`getProjectBoardsByParentIdTeamsByIdInfo`): Get ProjectBoardTeamInfos.
-    pub fn get(&self) -> rt::ApiFuture<m::ProjectBoardTeamInfo> {
+    pub fn get(&self) -> rt::Call<m::ProjectBoardTeamInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProjectBoardsByParentIdTeamsByIdInfo",
             "/project/boards/{parentId}/teams/{id}/info",
             rt::NO_BODY,
@@ -539,47 +498,17 @@ impl ProjectBoardsByIdTeamsByIdInfo {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectBoardsByIdTeamsByIdMembers(rt::Node);
+pub struct BoardsByIdTeamsByIdMembers(rt::Node);
 
-impl ProjectBoardsByIdTeamsByIdMembers {
+impl BoardsByIdTeamsByIdMembers {
     /// `GET /project/boards/{grandparentId}/teams/{parentId}/members`
     /// (`getProjectBoardsByGrandparentIdTeamsByParentIdMembers`): Get List of
     /// ProjectBoardTeamMember.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ProjectBoardTeamMember>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ProjectBoardTeamMember> {
         rt::list(
-            &self.0,
-            "getProjectBoardsByGrandparentIdTeamsByParentIdMembers",
-            "/project/boards/{grandparentId}/teams/{parentId}/members",
-            query,
-        )
-    }
-
-    /// `GET /project/boards/{grandparentId}/teams/{parentId}/members`
-    /// (`getProjectBoardsByGrandparentIdTeamsByParentIdMembers`): Get List of
-    /// ProjectBoardTeamMember.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ProjectBoardTeamMember> {
-        rt::stream(
-            &self.0,
-            "getProjectBoardsByGrandparentIdTeamsByParentIdMembers",
-            "/project/boards/{grandparentId}/teams/{parentId}/members",
-            query,
-        )
-    }
-
-    /// `GET /project/boards/{grandparentId}/teams/{parentId}/members`
-    /// (`getProjectBoardsByGrandparentIdTeamsByParentIdMembers`): Get List of
-    /// ProjectBoardTeamMember.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ProjectBoardTeamMember>> {
-        rt::pages(
             &self.0,
             "getProjectBoardsByGrandparentIdTeamsByParentIdMembers",
             "/project/boards/{grandparentId}/teams/{parentId}/members",
@@ -591,13 +520,11 @@ impl ProjectBoardsByIdTeamsByIdMembers {
     /// (`postProjectBoardsByGrandparentIdTeamsByParentIdMembers`): Post ProjectBoardTeamMember.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(
-        &self,
-        body: &m::ProjectBoardTeamMember,
-    ) -> rt::ApiFuture<m::ProjectBoardTeamMember> {
+    pub fn create(&self, body: &m::ProjectBoardTeamMember) -> rt::Call<m::ProjectBoardTeamMember> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProjectBoardsByGrandparentIdTeamsByParentIdMembers",
             "/project/boards/{grandparentId}/teams/{parentId}/members",
             Some(body),
@@ -606,8 +533,8 @@ impl ProjectBoardsByIdTeamsByIdMembers {
     }
 
     /// One record: `/project/boards/{id}/teams/{id}/members/{id}`.
-    pub fn id(&self, id: i32) -> ProjectBoardsByIdTeamsByIdMembersById {
-        ProjectBoardsByIdTeamsByIdMembersById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> BoardsByIdTeamsByIdMembersById {
+        BoardsByIdTeamsByIdMembersById(self.0.push(id.to_string()))
     }
 }
 
@@ -615,15 +542,16 @@ impl ProjectBoardsByIdTeamsByIdMembers {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectBoardsByIdTeamsByIdMembersById(rt::Node);
+pub struct BoardsByIdTeamsByIdMembersById(rt::Node);
 
-impl ProjectBoardsByIdTeamsByIdMembersById {
+impl BoardsByIdTeamsByIdMembersById {
     /// `GET /project/boards/{grandparentId}/teams/{parentId}/members/{id}`
     /// (`getProjectBoardsByGrandparentIdTeamsByParentIdMembersById`): Get ProjectBoardTeamMember.
-    pub fn get(&self) -> rt::ApiFuture<m::ProjectBoardTeamMember> {
+    pub fn get(&self) -> rt::Call<m::ProjectBoardTeamMember> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProjectBoardsByGrandparentIdTeamsByParentIdMembersById",
             "/project/boards/{grandparentId}/teams/{parentId}/members/{id}",
             rt::NO_BODY,
@@ -635,7 +563,7 @@ impl ProjectBoardsByIdTeamsByIdMembersById {
     /// (`getProjectBoardsByGrandparentIdTeamsByParentIdMembersById`): Get ProjectBoardTeamMember.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ProjectBoardTeamMember>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ProjectBoardTeamMember>> {
         rt::get_opt(
             &self.0,
             "getProjectBoardsByGrandparentIdTeamsByParentIdMembersById",
@@ -648,13 +576,11 @@ impl ProjectBoardsByIdTeamsByIdMembersById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(
-        &self,
-        body: &m::ProjectBoardTeamMember,
-    ) -> rt::ApiFuture<m::ProjectBoardTeamMember> {
+    pub fn update(&self, body: &m::ProjectBoardTeamMember) -> rt::Call<m::ProjectBoardTeamMember> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProjectBoardsByGrandparentIdTeamsByParentIdMembersById",
             "/project/boards/{grandparentId}/teams/{parentId}/members/{id}",
             Some(body),
@@ -668,9 +594,10 @@ impl ProjectBoardsByIdTeamsByIdMembersById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ProjectBoardTeamMember> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ProjectBoardTeamMember> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProjectBoardsByGrandparentIdTeamsByParentIdMembersById",
             "/project/boards/{grandparentId}/teams/{parentId}/members/{id}",
             patch,
@@ -681,10 +608,11 @@ impl ProjectBoardsByIdTeamsByIdMembersById {
     /// `DELETE /project/boards/{grandparentId}/teams/{parentId}/members/{id}`
     /// (`deleteProjectBoardsByGrandparentIdTeamsByParentIdMembersById`): Delete
     /// ProjectBoardTeamMember.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProjectBoardsByGrandparentIdTeamsByParentIdMembersById",
             "/project/boards/{grandparentId}/teams/{parentId}/members/{id}",
             rt::NO_BODY,
@@ -697,41 +625,16 @@ impl ProjectBoardsByIdTeamsByIdMembersById {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectBoardsByIdTeamsInfo(rt::Node);
+pub struct BoardsByIdTeamsInfo(rt::Node);
 
-impl ProjectBoardsByIdTeamsInfo {
+impl BoardsByIdTeamsInfo {
     /// `GET /project/boards/{parentId}/teams/info` (`getProjectBoardsByParentIdTeamsInfo`): Get
     /// List of ProjectBoardTeamInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ProjectBoardTeamInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ProjectBoardTeamInfo> {
         rt::list(
-            &self.0,
-            "getProjectBoardsByParentIdTeamsInfo",
-            "/project/boards/{parentId}/teams/info",
-            query,
-        )
-    }
-
-    /// `GET /project/boards/{parentId}/teams/info` (`getProjectBoardsByParentIdTeamsInfo`): Get
-    /// List of ProjectBoardTeamInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ProjectBoardTeamInfo> {
-        rt::stream(
-            &self.0,
-            "getProjectBoardsByParentIdTeamsInfo",
-            "/project/boards/{parentId}/teams/info",
-            query,
-        )
-    }
-
-    /// `GET /project/boards/{parentId}/teams/info` (`getProjectBoardsByParentIdTeamsInfo`): Get
-    /// List of ProjectBoardTeamInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ProjectBoardTeamInfo>> {
-        rt::pages(
             &self.0,
             "getProjectBoardsByParentIdTeamsInfo",
             "/project/boards/{parentId}/teams/info",
@@ -744,12 +647,12 @@ impl ProjectBoardsByIdTeamsInfo {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectById(rt::Node);
+pub struct ById(rt::Node);
 
-impl ProjectById {
+impl ById {
     /// `/project/{id}/billingRates`.
-    pub fn billing_rates(&self) -> ProjectByIdBillingRates {
-        ProjectByIdBillingRates(self.0.clone())
+    pub fn billing_rates(&self) -> ByIdBillingRates {
+        ByIdBillingRates(self.0.clone())
     }
 }
 
@@ -757,41 +660,16 @@ impl ProjectById {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectByIdBillingRates(rt::Node);
+pub struct ByIdBillingRates(rt::Node);
 
-impl ProjectByIdBillingRates {
+impl ByIdBillingRates {
     /// `GET /project/{parentId}/billingRates` (`getProjectByParentIdBillingRates`): Get List of
     /// ProjectBillingRate.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ProjectBillingRate>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ProjectBillingRate> {
         rt::list(
-            &self.0,
-            "getProjectByParentIdBillingRates",
-            "/project/{parentId}/billingRates",
-            query,
-        )
-    }
-
-    /// `GET /project/{parentId}/billingRates` (`getProjectByParentIdBillingRates`): Get List of
-    /// ProjectBillingRate.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ProjectBillingRate> {
-        rt::stream(
-            &self.0,
-            "getProjectByParentIdBillingRates",
-            "/project/{parentId}/billingRates",
-            query,
-        )
-    }
-
-    /// `GET /project/{parentId}/billingRates` (`getProjectByParentIdBillingRates`): Get List of
-    /// ProjectBillingRate.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ProjectBillingRate>> {
-        rt::pages(
             &self.0,
             "getProjectByParentIdBillingRates",
             "/project/{parentId}/billingRates",
@@ -803,7 +681,7 @@ impl ProjectByIdBillingRates {
     /// Count of ProjectBillingRate.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProjectByParentIdBillingRatesCount",
@@ -816,10 +694,11 @@ impl ProjectByIdBillingRates {
     /// ProjectBillingRate.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::ProjectBillingRate) -> rt::ApiFuture<m::ProjectBillingRate> {
+    pub fn create(&self, body: &m::ProjectBillingRate) -> rt::Call<m::ProjectBillingRate> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProjectByParentIdBillingRates",
             "/project/{parentId}/billingRates",
             Some(body),
@@ -828,8 +707,8 @@ impl ProjectByIdBillingRates {
     }
 
     /// One record: `/project/{id}/billingRates/{id}`.
-    pub fn id(&self, id: i32) -> ProjectByIdBillingRatesById {
-        ProjectByIdBillingRatesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ByIdBillingRatesById {
+        ByIdBillingRatesById(self.0.push(id.to_string()))
     }
 }
 
@@ -837,15 +716,16 @@ impl ProjectByIdBillingRates {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectByIdBillingRatesById(rt::Node);
+pub struct ByIdBillingRatesById(rt::Node);
 
-impl ProjectByIdBillingRatesById {
+impl ByIdBillingRatesById {
     /// `GET /project/{parentId}/billingRates/{id}` (`getProjectByParentIdBillingRatesById`): Get
     /// ProjectBillingRate.
-    pub fn get(&self) -> rt::ApiFuture<m::ProjectBillingRate> {
+    pub fn get(&self) -> rt::Call<m::ProjectBillingRate> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProjectByParentIdBillingRatesById",
             "/project/{parentId}/billingRates/{id}",
             rt::NO_BODY,
@@ -857,7 +737,7 @@ impl ProjectByIdBillingRatesById {
     /// ProjectBillingRate.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ProjectBillingRate>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ProjectBillingRate>> {
         rt::get_opt(
             &self.0,
             "getProjectByParentIdBillingRatesById",
@@ -870,10 +750,11 @@ impl ProjectByIdBillingRatesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::ProjectBillingRate) -> rt::ApiFuture<m::ProjectBillingRate> {
+    pub fn update(&self, body: &m::ProjectBillingRate) -> rt::Call<m::ProjectBillingRate> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProjectByParentIdBillingRatesById",
             "/project/{parentId}/billingRates/{id}",
             Some(body),
@@ -883,10 +764,11 @@ impl ProjectByIdBillingRatesById {
 
     /// `DELETE /project/{parentId}/billingRates/{id}` (`deleteProjectByParentIdBillingRatesById`):
     /// Delete ProjectBillingRate.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProjectByParentIdBillingRatesById",
             "/project/{parentId}/billingRates/{id}",
             rt::NO_BODY,
@@ -899,38 +781,15 @@ impl ProjectByIdBillingRatesById {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectPhaseStatuses(rt::Node);
+pub struct PhaseStatuses(rt::Node);
 
-impl ProjectPhaseStatuses {
+impl PhaseStatuses {
     /// `GET /project/phaseStatuses` (`getProjectPhaseStatuses`): Get List of PhaseStatus.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::PhaseStatus>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::PhaseStatus> {
         rt::list(
-            &self.0,
-            "getProjectPhaseStatuses",
-            "/project/phaseStatuses",
-            query,
-        )
-    }
-
-    /// `GET /project/phaseStatuses` (`getProjectPhaseStatuses`): Get List of PhaseStatus.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::PhaseStatus> {
-        rt::stream(
-            &self.0,
-            "getProjectPhaseStatuses",
-            "/project/phaseStatuses",
-            query,
-        )
-    }
-
-    /// `GET /project/phaseStatuses` (`getProjectPhaseStatuses`): Get List of PhaseStatus.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::PhaseStatus>> {
-        rt::pages(
             &self.0,
             "getProjectPhaseStatuses",
             "/project/phaseStatuses",
@@ -942,7 +801,7 @@ impl ProjectPhaseStatuses {
     /// PhaseStatus.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProjectPhaseStatusesCount",
@@ -954,10 +813,11 @@ impl ProjectPhaseStatuses {
     /// `POST /project/phaseStatuses` (`postProjectPhaseStatuses`): Post PhaseStatus.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::PhaseStatus) -> rt::ApiFuture<m::PhaseStatus> {
+    pub fn create(&self, body: &m::PhaseStatus) -> rt::Call<m::PhaseStatus> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProjectPhaseStatuses",
             "/project/phaseStatuses",
             Some(body),
@@ -966,13 +826,13 @@ impl ProjectPhaseStatuses {
     }
 
     /// One record: `/project/phaseStatuses/{id}`.
-    pub fn id(&self, id: i32) -> ProjectPhaseStatusesById {
-        ProjectPhaseStatusesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> PhaseStatusesById {
+        PhaseStatusesById(self.0.push(id.to_string()))
     }
 
     /// `/project/phaseStatuses/info`.
-    pub fn info(&self) -> ProjectPhaseStatusesInfo {
-        ProjectPhaseStatusesInfo(self.0.clone())
+    pub fn info(&self) -> PhaseStatusesInfo {
+        PhaseStatusesInfo(self.0.clone())
     }
 }
 
@@ -980,14 +840,15 @@ impl ProjectPhaseStatuses {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectPhaseStatusesById(rt::Node);
+pub struct PhaseStatusesById(rt::Node);
 
-impl ProjectPhaseStatusesById {
+impl PhaseStatusesById {
     /// `GET /project/phaseStatuses/{id}` (`getProjectPhaseStatusesById`): Get PhaseStatus.
-    pub fn get(&self) -> rt::ApiFuture<m::PhaseStatus> {
+    pub fn get(&self) -> rt::Call<m::PhaseStatus> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProjectPhaseStatusesById",
             "/project/phaseStatuses/{id}",
             rt::NO_BODY,
@@ -998,7 +859,7 @@ impl ProjectPhaseStatusesById {
     /// `GET /project/phaseStatuses/{id}` (`getProjectPhaseStatusesById`): Get PhaseStatus.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::PhaseStatus>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::PhaseStatus>> {
         rt::get_opt(
             &self.0,
             "getProjectPhaseStatusesById",
@@ -1010,10 +871,11 @@ impl ProjectPhaseStatusesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::PhaseStatus) -> rt::ApiFuture<m::PhaseStatus> {
+    pub fn update(&self, body: &m::PhaseStatus) -> rt::Call<m::PhaseStatus> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProjectPhaseStatusesById",
             "/project/phaseStatuses/{id}",
             Some(body),
@@ -1025,9 +887,10 @@ impl ProjectPhaseStatusesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::PhaseStatus> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::PhaseStatus> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProjectPhaseStatusesById",
             "/project/phaseStatuses/{id}",
             patch,
@@ -1036,10 +899,11 @@ impl ProjectPhaseStatusesById {
     }
 
     /// `DELETE /project/phaseStatuses/{id}` (`deleteProjectPhaseStatusesById`): Delete PhaseStatus.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProjectPhaseStatusesById",
             "/project/phaseStatuses/{id}",
             rt::NO_BODY,
@@ -1048,13 +912,13 @@ impl ProjectPhaseStatusesById {
     }
 
     /// `/project/phaseStatuses/{id}/info`.
-    pub fn info(&self) -> ProjectPhaseStatusesByIdInfo {
-        ProjectPhaseStatusesByIdInfo(self.0.clone())
+    pub fn info(&self) -> PhaseStatusesByIdInfo {
+        PhaseStatusesByIdInfo(self.0.clone())
     }
 
     /// `/project/phaseStatuses/{id}/usages`.
-    pub fn usages(&self) -> ProjectPhaseStatusesByIdUsages {
-        ProjectPhaseStatusesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> PhaseStatusesByIdUsages {
+        PhaseStatusesByIdUsages(self.0.clone())
     }
 }
 
@@ -1062,15 +926,16 @@ impl ProjectPhaseStatusesById {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectPhaseStatusesByIdInfo(rt::Node);
+pub struct PhaseStatusesByIdInfo(rt::Node);
 
-impl ProjectPhaseStatusesByIdInfo {
+impl PhaseStatusesByIdInfo {
     /// `GET /project/phaseStatuses/{id}/info` (`getProjectPhaseStatusesByIdInfo`): Get
     /// PhaseStatusInfos.
-    pub fn get(&self) -> rt::ApiFuture<m::PhaseStatusInfo> {
+    pub fn get(&self) -> rt::Call<m::PhaseStatusInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProjectPhaseStatusesByIdInfo",
             "/project/phaseStatuses/{id}/info",
             rt::NO_BODY,
@@ -1083,41 +948,16 @@ impl ProjectPhaseStatusesByIdInfo {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectPhaseStatusesByIdUsages(rt::Node);
+pub struct PhaseStatusesByIdUsages(rt::Node);
 
-impl ProjectPhaseStatusesByIdUsages {
+impl PhaseStatusesByIdUsages {
     /// `GET /project/phaseStatuses/{id}/usages` (`getProjectPhaseStatusesByIdUsages`): Get List of
     /// Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getProjectPhaseStatusesByIdUsages",
-            "/project/phaseStatuses/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /project/phaseStatuses/{id}/usages` (`getProjectPhaseStatusesByIdUsages`): Get List of
-    /// Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getProjectPhaseStatusesByIdUsages",
-            "/project/phaseStatuses/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /project/phaseStatuses/{id}/usages` (`getProjectPhaseStatusesByIdUsages`): Get List of
-    /// Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getProjectPhaseStatusesByIdUsages",
             "/project/phaseStatuses/{id}/usages",
@@ -1126,8 +966,8 @@ impl ProjectPhaseStatusesByIdUsages {
     }
 
     /// `/project/phaseStatuses/{id}/usages/list`.
-    pub fn list_node(&self) -> ProjectPhaseStatusesByIdUsagesList {
-        ProjectPhaseStatusesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> PhaseStatusesByIdUsagesList {
+        PhaseStatusesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -1135,41 +975,16 @@ impl ProjectPhaseStatusesByIdUsages {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectPhaseStatusesByIdUsagesList(rt::Node);
+pub struct PhaseStatusesByIdUsagesList(rt::Node);
 
-impl ProjectPhaseStatusesByIdUsagesList {
+impl PhaseStatusesByIdUsagesList {
     /// `GET /project/phaseStatuses/{id}/usages/list` (`getProjectPhaseStatusesByIdUsagesList`): Get
     /// List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getProjectPhaseStatusesByIdUsagesList",
-            "/project/phaseStatuses/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /project/phaseStatuses/{id}/usages/list` (`getProjectPhaseStatusesByIdUsagesList`): Get
-    /// List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getProjectPhaseStatusesByIdUsagesList",
-            "/project/phaseStatuses/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /project/phaseStatuses/{id}/usages/list` (`getProjectPhaseStatusesByIdUsagesList`): Get
-    /// List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getProjectPhaseStatusesByIdUsagesList",
             "/project/phaseStatuses/{id}/usages/list",
@@ -1182,41 +997,16 @@ impl ProjectPhaseStatusesByIdUsagesList {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectPhaseStatusesInfo(rt::Node);
+pub struct PhaseStatusesInfo(rt::Node);
 
-impl ProjectPhaseStatusesInfo {
+impl PhaseStatusesInfo {
     /// `GET /project/phaseStatuses/info` (`getProjectPhaseStatusesInfo`): Get List of
     /// PhaseStatusInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::PhaseStatusInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::PhaseStatusInfo> {
         rt::list(
-            &self.0,
-            "getProjectPhaseStatusesInfo",
-            "/project/phaseStatuses/info",
-            query,
-        )
-    }
-
-    /// `GET /project/phaseStatuses/info` (`getProjectPhaseStatusesInfo`): Get List of
-    /// PhaseStatusInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::PhaseStatusInfo> {
-        rt::stream(
-            &self.0,
-            "getProjectPhaseStatusesInfo",
-            "/project/phaseStatuses/info",
-            query,
-        )
-    }
-
-    /// `GET /project/phaseStatuses/info` (`getProjectPhaseStatusesInfo`): Get List of
-    /// PhaseStatusInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::PhaseStatusInfo>> {
-        rt::pages(
             &self.0,
             "getProjectPhaseStatusesInfo",
             "/project/phaseStatuses/info",
@@ -1229,41 +1019,16 @@ impl ProjectPhaseStatusesInfo {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectProjectTemplates(rt::Node);
+pub struct ProjectTemplates(rt::Node);
 
-impl ProjectProjectTemplates {
+impl ProjectTemplates {
     /// `GET /project/projectTemplates/` (`getProjectProjectTemplates`): Get List of
     /// ProjectTemplates.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ProjectTemplate>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ProjectTemplate> {
         rt::list(
-            &self.0,
-            "getProjectProjectTemplates",
-            "/project/projectTemplates/",
-            query,
-        )
-    }
-
-    /// `GET /project/projectTemplates/` (`getProjectProjectTemplates`): Get List of
-    /// ProjectTemplates.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ProjectTemplate> {
-        rt::stream(
-            &self.0,
-            "getProjectProjectTemplates",
-            "/project/projectTemplates/",
-            query,
-        )
-    }
-
-    /// `GET /project/projectTemplates/` (`getProjectProjectTemplates`): Get List of
-    /// ProjectTemplates.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ProjectTemplate>> {
-        rt::pages(
             &self.0,
             "getProjectProjectTemplates",
             "/project/projectTemplates/",
@@ -1275,7 +1040,7 @@ impl ProjectProjectTemplates {
     /// ProjectTemplates.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProjectProjectTemplatesCount",
@@ -1287,10 +1052,11 @@ impl ProjectProjectTemplates {
     /// `POST /project/projectTemplates/` (`postProjectProjectTemplates`): Post ProjectTemplates.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::ProjectTemplate) -> rt::ApiFuture<m::ProjectTemplate> {
+    pub fn create(&self, body: &m::ProjectTemplate) -> rt::Call<m::ProjectTemplate> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProjectProjectTemplates",
             "/project/projectTemplates/",
             Some(body),
@@ -1299,23 +1065,23 @@ impl ProjectProjectTemplates {
     }
 
     /// `/project/projectTemplates/createFromProject`.
-    pub fn create_from_project(&self) -> ProjectProjectTemplatesCreateFromProject {
-        ProjectProjectTemplatesCreateFromProject(self.0.clone())
+    pub fn create_from_project(&self) -> ProjectTemplatesCreateFromProject {
+        ProjectTemplatesCreateFromProject(self.0.clone())
     }
 
     /// One record: `/project/projectTemplates/{id}`.
-    pub fn id(&self, id: i32) -> ProjectProjectTemplatesById {
-        ProjectProjectTemplatesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ProjectTemplatesById {
+        ProjectTemplatesById(self.0.push(id.to_string()))
     }
 
     /// `/project/projectTemplates/projectTemplatePhases`.
-    pub fn project_template_phases(&self) -> ProjectProjectTemplatesProjectTemplatePhases {
-        ProjectProjectTemplatesProjectTemplatePhases(self.0.clone())
+    pub fn project_template_phases(&self) -> ProjectTemplatesProjectTemplatePhases {
+        ProjectTemplatesProjectTemplatePhases(self.0.clone())
     }
 
     /// `/project/projectTemplates/projectTemplateTickets`.
-    pub fn project_template_tickets(&self) -> ProjectProjectTemplatesProjectTemplateTickets {
-        ProjectProjectTemplatesProjectTemplateTickets(self.0.clone())
+    pub fn project_template_tickets(&self) -> ProjectTemplatesProjectTemplateTickets {
+        ProjectTemplatesProjectTemplateTickets(self.0.clone())
     }
 }
 
@@ -1323,12 +1089,12 @@ impl ProjectProjectTemplates {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectProjectTemplatesCreateFromProject(rt::Node);
+pub struct ProjectTemplatesCreateFromProject(rt::Node);
 
-impl ProjectProjectTemplatesCreateFromProject {
+impl ProjectTemplatesCreateFromProject {
     /// One record: `/project/projectTemplates/createFromProject/{id}`.
-    pub fn id(&self, id: i32) -> ProjectProjectTemplatesCreateFromProjectById {
-        ProjectProjectTemplatesCreateFromProjectById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ProjectTemplatesCreateFromProjectById {
+        ProjectTemplatesCreateFromProjectById(self.0.push(id.to_string()))
     }
 }
 
@@ -1336,17 +1102,18 @@ impl ProjectProjectTemplatesCreateFromProject {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectProjectTemplatesCreateFromProjectById(rt::Node);
+pub struct ProjectTemplatesCreateFromProjectById(rt::Node);
 
-impl ProjectProjectTemplatesCreateFromProjectById {
+impl ProjectTemplatesCreateFromProjectById {
     /// `POST /project/projectTemplates/createFromProject/{id}`
     /// (`postProjectProjectTemplatesCreateFromProjectById`): Post CreateFromProject.
     ///
     /// Not retried after an answer that may have been lost.
-    pub fn post(&self, body: &m::ProjectTemplate) -> rt::ApiFuture<m::ProjectTemplate> {
+    pub fn post(&self, body: &m::ProjectTemplate) -> rt::Call<m::ProjectTemplate> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProjectProjectTemplatesCreateFromProjectById",
             "/project/projectTemplates/createFromProject/{id}",
             Some(body),
@@ -1359,15 +1126,16 @@ impl ProjectProjectTemplatesCreateFromProjectById {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectProjectTemplatesById(rt::Node);
+pub struct ProjectTemplatesById(rt::Node);
 
-impl ProjectProjectTemplatesById {
+impl ProjectTemplatesById {
     /// `GET /project/projectTemplates/{id}` (`getProjectProjectTemplatesById`): Get
     /// ProjectTemplates.
-    pub fn get(&self) -> rt::ApiFuture<m::ProjectTemplate> {
+    pub fn get(&self) -> rt::Call<m::ProjectTemplate> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProjectProjectTemplatesById",
             "/project/projectTemplates/{id}",
             rt::NO_BODY,
@@ -1379,7 +1147,7 @@ impl ProjectProjectTemplatesById {
     /// ProjectTemplates.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ProjectTemplate>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ProjectTemplate>> {
         rt::get_opt(
             &self.0,
             "getProjectProjectTemplatesById",
@@ -1392,10 +1160,11 @@ impl ProjectProjectTemplatesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::ProjectTemplate) -> rt::ApiFuture<m::ProjectTemplate> {
+    pub fn update(&self, body: &m::ProjectTemplate) -> rt::Call<m::ProjectTemplate> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProjectProjectTemplatesById",
             "/project/projectTemplates/{id}",
             Some(body),
@@ -1408,9 +1177,10 @@ impl ProjectProjectTemplatesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ProjectTemplate> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ProjectTemplate> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProjectProjectTemplatesById",
             "/project/projectTemplates/{id}",
             patch,
@@ -1420,10 +1190,11 @@ impl ProjectProjectTemplatesById {
 
     /// `DELETE /project/projectTemplates/{id}` (`deleteProjectProjectTemplatesById`): Delete
     /// ProjectTemplates.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProjectProjectTemplatesById",
             "/project/projectTemplates/{id}",
             rt::NO_BODY,
@@ -1432,18 +1203,18 @@ impl ProjectProjectTemplatesById {
     }
 
     /// `/project/projectTemplates/{id}/projectTemplatePhases`.
-    pub fn project_template_phases(&self) -> ProjectProjectTemplatesByIdProjectTemplatePhases {
-        ProjectProjectTemplatesByIdProjectTemplatePhases(self.0.clone())
+    pub fn project_template_phases(&self) -> ProjectTemplatesByIdProjectTemplatePhases {
+        ProjectTemplatesByIdProjectTemplatePhases(self.0.clone())
     }
 
     /// `/project/projectTemplates/{id}/projectTemplateTickets`.
-    pub fn project_template_tickets(&self) -> ProjectProjectTemplatesByIdProjectTemplateTickets {
-        ProjectProjectTemplatesByIdProjectTemplateTickets(self.0.clone())
+    pub fn project_template_tickets(&self) -> ProjectTemplatesByIdProjectTemplateTickets {
+        ProjectTemplatesByIdProjectTemplateTickets(self.0.clone())
     }
 
     /// `/project/projectTemplates/{id}/workplan`.
-    pub fn workplan(&self) -> ProjectProjectTemplatesByIdWorkplan {
-        ProjectProjectTemplatesByIdWorkplan(self.0.clone())
+    pub fn workplan(&self) -> ProjectTemplatesByIdWorkplan {
+        ProjectTemplatesByIdWorkplan(self.0.clone())
     }
 }
 
@@ -1451,44 +1222,17 @@ impl ProjectProjectTemplatesById {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectProjectTemplatesByIdProjectTemplatePhases(rt::Node);
+pub struct ProjectTemplatesByIdProjectTemplatePhases(rt::Node);
 
-impl ProjectProjectTemplatesByIdProjectTemplatePhases {
+impl ProjectTemplatesByIdProjectTemplatePhases {
     /// `GET /project/projectTemplates/{parentId}/projectTemplatePhases`
     /// (`getProjectProjectTemplatesByParentIdProjectTemplatePhases`): Get List of
     /// ProjectTemplatePhases.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ProjectTemplatePhase>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ProjectTemplatePhase> {
         rt::list(
-            &self.0,
-            "getProjectProjectTemplatesByParentIdProjectTemplatePhases",
-            "/project/projectTemplates/{parentId}/projectTemplatePhases",
-            query,
-        )
-    }
-
-    /// `GET /project/projectTemplates/{parentId}/projectTemplatePhases`
-    /// (`getProjectProjectTemplatesByParentIdProjectTemplatePhases`): Get List of
-    /// ProjectTemplatePhases.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ProjectTemplatePhase> {
-        rt::stream(
-            &self.0,
-            "getProjectProjectTemplatesByParentIdProjectTemplatePhases",
-            "/project/projectTemplates/{parentId}/projectTemplatePhases",
-            query,
-        )
-    }
-
-    /// `GET /project/projectTemplates/{parentId}/projectTemplatePhases`
-    /// (`getProjectProjectTemplatesByParentIdProjectTemplatePhases`): Get List of
-    /// ProjectTemplatePhases.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ProjectTemplatePhase>> {
-        rt::pages(
             &self.0,
             "getProjectProjectTemplatesByParentIdProjectTemplatePhases",
             "/project/projectTemplates/{parentId}/projectTemplatePhases",
@@ -1500,10 +1244,11 @@ impl ProjectProjectTemplatesByIdProjectTemplatePhases {
     /// (`postProjectProjectTemplatesByParentIdProjectTemplatePhases`): Post ProjectTemplatePhases.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::ProjectTemplatePhase) -> rt::ApiFuture<m::ProjectTemplatePhase> {
+    pub fn create(&self, body: &m::ProjectTemplatePhase) -> rt::Call<m::ProjectTemplatePhase> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProjectProjectTemplatesByParentIdProjectTemplatePhases",
             "/project/projectTemplates/{parentId}/projectTemplatePhases",
             Some(body),
@@ -1512,8 +1257,8 @@ impl ProjectProjectTemplatesByIdProjectTemplatePhases {
     }
 
     /// One record: `/project/projectTemplates/{id}/projectTemplatePhases/{id}`.
-    pub fn id(&self, id: i32) -> ProjectProjectTemplatesByIdProjectTemplatePhasesById {
-        ProjectProjectTemplatesByIdProjectTemplatePhasesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ProjectTemplatesByIdProjectTemplatePhasesById {
+        ProjectTemplatesByIdProjectTemplatePhasesById(self.0.push(id.to_string()))
     }
 }
 
@@ -1521,16 +1266,17 @@ impl ProjectProjectTemplatesByIdProjectTemplatePhases {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectProjectTemplatesByIdProjectTemplatePhasesById(rt::Node);
+pub struct ProjectTemplatesByIdProjectTemplatePhasesById(rt::Node);
 
-impl ProjectProjectTemplatesByIdProjectTemplatePhasesById {
+impl ProjectTemplatesByIdProjectTemplatePhasesById {
     /// `GET /project/projectTemplates/{parentId}/projectTemplatePhases/{id}`
     /// (`getProjectProjectTemplatesByParentIdProjectTemplatePhasesById`): Get
     /// ProjectTemplatePhases.
-    pub fn get(&self) -> rt::ApiFuture<m::ProjectTemplatePhase> {
+    pub fn get(&self) -> rt::Call<m::ProjectTemplatePhase> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProjectProjectTemplatesByParentIdProjectTemplatePhasesById",
             "/project/projectTemplates/{parentId}/projectTemplatePhases/{id}",
             rt::NO_BODY,
@@ -1543,7 +1289,7 @@ impl ProjectProjectTemplatesByIdProjectTemplatePhasesById {
     /// ProjectTemplatePhases.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ProjectTemplatePhase>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ProjectTemplatePhase>> {
         rt::get_opt(
             &self.0,
             "getProjectProjectTemplatesByParentIdProjectTemplatePhasesById",
@@ -1557,10 +1303,11 @@ impl ProjectProjectTemplatesByIdProjectTemplatePhasesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::ProjectTemplatePhase) -> rt::ApiFuture<m::ProjectTemplatePhase> {
+    pub fn update(&self, body: &m::ProjectTemplatePhase) -> rt::Call<m::ProjectTemplatePhase> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProjectProjectTemplatesByParentIdProjectTemplatePhasesById",
             "/project/projectTemplates/{parentId}/projectTemplatePhases/{id}",
             Some(body),
@@ -1574,9 +1321,10 @@ impl ProjectProjectTemplatesByIdProjectTemplatePhasesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ProjectTemplatePhase> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ProjectTemplatePhase> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProjectProjectTemplatesByParentIdProjectTemplatePhasesById",
             "/project/projectTemplates/{parentId}/projectTemplatePhases/{id}",
             patch,
@@ -1587,10 +1335,11 @@ impl ProjectProjectTemplatesByIdProjectTemplatePhasesById {
     /// `DELETE /project/projectTemplates/{parentId}/projectTemplatePhases/{id}`
     /// (`deleteProjectProjectTemplatesByParentIdProjectTemplatePhasesById`): Delete
     /// ProjectTemplatePhases.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProjectProjectTemplatesByParentIdProjectTemplatePhasesById",
             "/project/projectTemplates/{parentId}/projectTemplatePhases/{id}",
             rt::NO_BODY,
@@ -1603,47 +1352,17 @@ impl ProjectProjectTemplatesByIdProjectTemplatePhasesById {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectProjectTemplatesByIdProjectTemplateTickets(rt::Node);
+pub struct ProjectTemplatesByIdProjectTemplateTickets(rt::Node);
 
-impl ProjectProjectTemplatesByIdProjectTemplateTickets {
+impl ProjectTemplatesByIdProjectTemplateTickets {
     /// `GET /project/projectTemplates/{parentId}/projectTemplateTickets`
     /// (`getProjectProjectTemplatesByParentIdProjectTemplateTickets`): Get List of
     /// ProjectTemplateTickets.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ProjectTemplateTicket>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ProjectTemplateTicket> {
         rt::list(
-            &self.0,
-            "getProjectProjectTemplatesByParentIdProjectTemplateTickets",
-            "/project/projectTemplates/{parentId}/projectTemplateTickets",
-            query,
-        )
-    }
-
-    /// `GET /project/projectTemplates/{parentId}/projectTemplateTickets`
-    /// (`getProjectProjectTemplatesByParentIdProjectTemplateTickets`): Get List of
-    /// ProjectTemplateTickets.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ProjectTemplateTicket> {
-        rt::stream(
-            &self.0,
-            "getProjectProjectTemplatesByParentIdProjectTemplateTickets",
-            "/project/projectTemplates/{parentId}/projectTemplateTickets",
-            query,
-        )
-    }
-
-    /// `GET /project/projectTemplates/{parentId}/projectTemplateTickets`
-    /// (`getProjectProjectTemplatesByParentIdProjectTemplateTickets`): Get List of
-    /// ProjectTemplateTickets.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ProjectTemplateTicket>> {
-        rt::pages(
             &self.0,
             "getProjectProjectTemplatesByParentIdProjectTemplateTickets",
             "/project/projectTemplates/{parentId}/projectTemplateTickets",
@@ -1656,7 +1375,7 @@ impl ProjectProjectTemplatesByIdProjectTemplateTickets {
     /// ProjectTemplateTickets.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProjectProjectTemplatesByParentIdProjectTemplateTicketsCount",
@@ -1670,13 +1389,11 @@ impl ProjectProjectTemplatesByIdProjectTemplateTickets {
     /// ProjectTemplateTickets.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(
-        &self,
-        body: &m::ProjectTemplateTicket,
-    ) -> rt::ApiFuture<m::ProjectTemplateTicket> {
+    pub fn create(&self, body: &m::ProjectTemplateTicket) -> rt::Call<m::ProjectTemplateTicket> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProjectProjectTemplatesByParentIdProjectTemplateTickets",
             "/project/projectTemplates/{parentId}/projectTemplateTickets",
             Some(body),
@@ -1685,8 +1402,8 @@ impl ProjectProjectTemplatesByIdProjectTemplateTickets {
     }
 
     /// One record: `/project/projectTemplates/{id}/projectTemplateTickets/{id}`.
-    pub fn id(&self, id: i32) -> ProjectProjectTemplatesByIdProjectTemplateTicketsById {
-        ProjectProjectTemplatesByIdProjectTemplateTicketsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ProjectTemplatesByIdProjectTemplateTicketsById {
+        ProjectTemplatesByIdProjectTemplateTicketsById(self.0.push(id.to_string()))
     }
 }
 
@@ -1694,16 +1411,17 @@ impl ProjectProjectTemplatesByIdProjectTemplateTickets {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectProjectTemplatesByIdProjectTemplateTicketsById(rt::Node);
+pub struct ProjectTemplatesByIdProjectTemplateTicketsById(rt::Node);
 
-impl ProjectProjectTemplatesByIdProjectTemplateTicketsById {
+impl ProjectTemplatesByIdProjectTemplateTicketsById {
     /// `GET /project/projectTemplates/{parentId}/projectTemplateTickets/{id}`
     /// (`getProjectProjectTemplatesByParentIdProjectTemplateTicketsById`): Get
     /// ProjectTemplateTickets.
-    pub fn get(&self) -> rt::ApiFuture<m::ProjectTemplateTicket> {
+    pub fn get(&self) -> rt::Call<m::ProjectTemplateTicket> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProjectProjectTemplatesByParentIdProjectTemplateTicketsById",
             "/project/projectTemplates/{parentId}/projectTemplateTickets/{id}",
             rt::NO_BODY,
@@ -1716,7 +1434,7 @@ impl ProjectProjectTemplatesByIdProjectTemplateTicketsById {
     /// ProjectTemplateTickets.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ProjectTemplateTicket>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ProjectTemplateTicket>> {
         rt::get_opt(
             &self.0,
             "getProjectProjectTemplatesByParentIdProjectTemplateTicketsById",
@@ -1730,13 +1448,11 @@ impl ProjectProjectTemplatesByIdProjectTemplateTicketsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(
-        &self,
-        body: &m::ProjectTemplateTicket,
-    ) -> rt::ApiFuture<m::ProjectTemplateTicket> {
+    pub fn update(&self, body: &m::ProjectTemplateTicket) -> rt::Call<m::ProjectTemplateTicket> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProjectProjectTemplatesByParentIdProjectTemplateTicketsById",
             "/project/projectTemplates/{parentId}/projectTemplateTickets/{id}",
             Some(body),
@@ -1750,9 +1466,10 @@ impl ProjectProjectTemplatesByIdProjectTemplateTicketsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ProjectTemplateTicket> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ProjectTemplateTicket> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProjectProjectTemplatesByParentIdProjectTemplateTicketsById",
             "/project/projectTemplates/{parentId}/projectTemplateTickets/{id}",
             patch,
@@ -1763,10 +1480,11 @@ impl ProjectProjectTemplatesByIdProjectTemplateTicketsById {
     /// `DELETE /project/projectTemplates/{parentId}/projectTemplateTickets/{id}`
     /// (`deleteProjectProjectTemplatesByParentIdProjectTemplateTicketsById`): Delete
     /// ProjectTemplateTickets.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProjectProjectTemplatesByParentIdProjectTemplateTicketsById",
             "/project/projectTemplates/{parentId}/projectTemplateTickets/{id}",
             rt::NO_BODY,
@@ -1775,8 +1493,8 @@ impl ProjectProjectTemplatesByIdProjectTemplateTicketsById {
     }
 
     /// `/project/projectTemplates/{id}/projectTemplateTickets/{id}/tasks`.
-    pub fn tasks(&self) -> ProjectProjectTemplatesByIdProjectTemplateTicketsByIdTasks {
-        ProjectProjectTemplatesByIdProjectTemplateTicketsByIdTasks(self.0.clone())
+    pub fn tasks(&self) -> ProjectTemplatesByIdProjectTemplateTicketsByIdTasks {
+        ProjectTemplatesByIdProjectTemplateTicketsByIdTasks(self.0.clone())
     }
 }
 
@@ -1784,44 +1502,17 @@ impl ProjectProjectTemplatesByIdProjectTemplateTicketsById {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectProjectTemplatesByIdProjectTemplateTicketsByIdTasks(rt::Node);
+pub struct ProjectTemplatesByIdProjectTemplateTicketsByIdTasks(rt::Node);
 
-impl ProjectProjectTemplatesByIdProjectTemplateTicketsByIdTasks {
+impl ProjectTemplatesByIdProjectTemplateTicketsByIdTasks {
     /// `GET /project/projectTemplates/{grandParentId}/projectTemplateTickets/{parentId}/tasks`
     /// (`getProjectProjectTemplatesByGrandParentIdProjectTemplateTicketsByParentIdTasks`): Get List
     /// of ProjectTemplateTasks.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ProjectTemplateTask>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ProjectTemplateTask> {
         rt::list(
-            &self.0,
-            "getProjectProjectTemplatesByGrandParentIdProjectTemplateTicketsByParentIdTasks",
-            "/project/projectTemplates/{grandParentId}/projectTemplateTickets/{parentId}/tasks",
-            query,
-        )
-    }
-
-    /// `GET /project/projectTemplates/{grandParentId}/projectTemplateTickets/{parentId}/tasks`
-    /// (`getProjectProjectTemplatesByGrandParentIdProjectTemplateTicketsByParentIdTasks`): Get List
-    /// of ProjectTemplateTasks.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ProjectTemplateTask> {
-        rt::stream(
-            &self.0,
-            "getProjectProjectTemplatesByGrandParentIdProjectTemplateTicketsByParentIdTasks",
-            "/project/projectTemplates/{grandParentId}/projectTemplateTickets/{parentId}/tasks",
-            query,
-        )
-    }
-
-    /// `GET /project/projectTemplates/{grandParentId}/projectTemplateTickets/{parentId}/tasks`
-    /// (`getProjectProjectTemplatesByGrandParentIdProjectTemplateTicketsByParentIdTasks`): Get List
-    /// of ProjectTemplateTasks.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ProjectTemplateTask>> {
-        rt::pages(
             &self.0,
             "getProjectProjectTemplatesByGrandParentIdProjectTemplateTicketsByParentIdTasks",
             "/project/projectTemplates/{grandParentId}/projectTemplateTickets/{parentId}/tasks",
@@ -1835,7 +1526,7 @@ impl ProjectProjectTemplatesByIdProjectTemplateTicketsByIdTasks {
     /// Count of ProjectTemplateTasks.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProjectProjectTemplatesByGrandParentIdProjectTemplateTicketsByParentIdTasksCount",
@@ -1849,10 +1540,11 @@ impl ProjectProjectTemplatesByIdProjectTemplateTicketsByIdTasks {
     /// ProjectTemplateTasks.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::ProjectTemplateTask) -> rt::ApiFuture<m::ProjectTemplateTask> {
+    pub fn create(&self, body: &m::ProjectTemplateTask) -> rt::Call<m::ProjectTemplateTask> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProjectProjectTemplatesByGrandParentIdProjectTemplateTicketsByParentIdTasks",
             "/project/projectTemplates/{grandParentId}/projectTemplateTickets/{parentId}/tasks",
             Some(body),
@@ -1861,8 +1553,8 @@ impl ProjectProjectTemplatesByIdProjectTemplateTicketsByIdTasks {
     }
 
     /// One record: `/project/projectTemplates/{id}/projectTemplateTickets/{id}/tasks/{id}`.
-    pub fn id(&self, id: i32) -> ProjectProjectTemplatesByIdProjectTemplateTicketsByIdTasksById {
-        ProjectProjectTemplatesByIdProjectTemplateTicketsByIdTasksById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ProjectTemplatesByIdProjectTemplateTicketsByIdTasksById {
+        ProjectTemplatesByIdProjectTemplateTicketsByIdTasksById(self.0.push(id.to_string()))
     }
 }
 
@@ -1870,16 +1562,17 @@ impl ProjectProjectTemplatesByIdProjectTemplateTicketsByIdTasks {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectProjectTemplatesByIdProjectTemplateTicketsByIdTasksById(rt::Node);
+pub struct ProjectTemplatesByIdProjectTemplateTicketsByIdTasksById(rt::Node);
 
-impl ProjectProjectTemplatesByIdProjectTemplateTicketsByIdTasksById {
+impl ProjectTemplatesByIdProjectTemplateTicketsByIdTasksById {
     /// `GET /project/projectTemplates/{grandParentId}/projectTemplateTickets/{parentId}/tasks/{id}`
     /// (`getProjectProjectTemplatesByGrandParentIdProjectTemplateTicketsByParentIdTasksById`): Get
     /// ProjectTemplateTasks.
-    pub fn get(&self) -> rt::ApiFuture<m::ProjectTemplateTask> {
+    pub fn get(&self) -> rt::Call<m::ProjectTemplateTask> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProjectProjectTemplatesByGrandParentIdProjectTemplateTicketsByParentIdTasksById",
             "/project/projectTemplates/{grandParentId}/projectTemplateTickets/{parentId}/tasks/{id}",
             rt::NO_BODY,
@@ -1892,7 +1585,7 @@ impl ProjectProjectTemplatesByIdProjectTemplateTicketsByIdTasksById {
     /// ProjectTemplateTasks.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ProjectTemplateTask>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ProjectTemplateTask>> {
         rt::get_opt(
             &self.0,
             "getProjectProjectTemplatesByGrandParentIdProjectTemplateTicketsByParentIdTasksById",
@@ -1906,10 +1599,11 @@ impl ProjectProjectTemplatesByIdProjectTemplateTicketsByIdTasksById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::ProjectTemplateTask) -> rt::ApiFuture<m::ProjectTemplateTask> {
+    pub fn update(&self, body: &m::ProjectTemplateTask) -> rt::Call<m::ProjectTemplateTask> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProjectProjectTemplatesByGrandParentIdProjectTemplateTicketsByParentIdTasksById",
             "/project/projectTemplates/{grandParentId}/projectTemplateTickets/{parentId}/tasks/{id}",
             Some(body),
@@ -1924,9 +1618,10 @@ impl ProjectProjectTemplatesByIdProjectTemplateTicketsByIdTasksById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ProjectTemplateTask> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ProjectTemplateTask> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProjectProjectTemplatesByGrandParentIdProjectTemplateTicketsByParentIdTasksById",
             "/project/projectTemplates/{grandParentId}/projectTemplateTickets/{parentId}/tasks/{id}",
             patch,
@@ -1938,10 +1633,11 @@ impl ProjectProjectTemplatesByIdProjectTemplateTicketsByIdTasksById {
     /// /project/projectTemplates/{grandParentId}/projectTemplateTickets/{parentId}/tasks/{id}`
     /// (`deleteProjectProjectTemplatesByGrandParentIdProjectTemplateTicketsByParentIdTasksById`):
     /// Delete ProjectTemplateTasks.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProjectProjectTemplatesByGrandParentIdProjectTemplateTicketsByParentIdTasksById",
             "/project/projectTemplates/{grandParentId}/projectTemplateTickets/{parentId}/tasks/{id}",
             rt::NO_BODY,
@@ -1954,44 +1650,16 @@ impl ProjectProjectTemplatesByIdProjectTemplateTicketsByIdTasksById {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectProjectTemplatesByIdWorkplan(rt::Node);
+pub struct ProjectTemplatesByIdWorkplan(rt::Node);
 
-impl ProjectProjectTemplatesByIdWorkplan {
+impl ProjectTemplatesByIdWorkplan {
     /// `GET /project/projectTemplates/{id}/workplan` (`getProjectProjectTemplatesByIdWorkplan`):
     /// Get ProjectTemplatesWorkplan.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ProjectTemplateWorkPlan>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ProjectTemplateWorkPlan> {
         rt::list(
-            &self.0,
-            "getProjectProjectTemplatesByIdWorkplan",
-            "/project/projectTemplates/{id}/workplan",
-            query,
-        )
-    }
-
-    /// `GET /project/projectTemplates/{id}/workplan` (`getProjectProjectTemplatesByIdWorkplan`):
-    /// Get ProjectTemplatesWorkplan.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ProjectTemplateWorkPlan> {
-        rt::stream(
-            &self.0,
-            "getProjectProjectTemplatesByIdWorkplan",
-            "/project/projectTemplates/{id}/workplan",
-            query,
-        )
-    }
-
-    /// `GET /project/projectTemplates/{id}/workplan` (`getProjectProjectTemplatesByIdWorkplan`):
-    /// Get ProjectTemplatesWorkplan.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ProjectTemplateWorkPlan>> {
-        rt::pages(
             &self.0,
             "getProjectProjectTemplatesByIdWorkplan",
             "/project/projectTemplates/{id}/workplan",
@@ -2004,50 +1672,19 @@ impl ProjectProjectTemplatesByIdWorkplan {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectProjectTemplatesProjectTemplatePhases(rt::Node);
+pub struct ProjectTemplatesProjectTemplatePhases(rt::Node);
 
-impl ProjectProjectTemplatesProjectTemplatePhases {
+impl ProjectTemplatesProjectTemplatePhases {
     /// `GET /project/projectTemplates/projectTemplatePhases`
     /// (`getProjectProjectTemplatesProjectTemplatePhases`): Get List of ProjectTemplatePhases.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     ///
     /// Also takes the query parameter `parentId` (integer) through
     /// [`ListQuery::param`](crate::ListQuery::param).
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ProjectTemplatePhase>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ProjectTemplatePhase> {
         rt::list(
-            &self.0,
-            "getProjectProjectTemplatesProjectTemplatePhases",
-            "/project/projectTemplates/projectTemplatePhases",
-            query,
-        )
-    }
-
-    /// `GET /project/projectTemplates/projectTemplatePhases`
-    /// (`getProjectProjectTemplatesProjectTemplatePhases`): Get List of ProjectTemplatePhases.
-    ///
-    /// Every record matching `query`, following the pages.
-    ///
-    /// Also takes the query parameter `parentId` (integer) through
-    /// [`ListQuery::param`](crate::ListQuery::param).
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ProjectTemplatePhase> {
-        rt::stream(
-            &self.0,
-            "getProjectProjectTemplatesProjectTemplatePhases",
-            "/project/projectTemplates/projectTemplatePhases",
-            query,
-        )
-    }
-
-    /// `GET /project/projectTemplates/projectTemplatePhases`
-    /// (`getProjectProjectTemplatesProjectTemplatePhases`): Get List of ProjectTemplatePhases.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    ///
-    /// Also takes the query parameter `parentId` (integer) through
-    /// [`ListQuery::param`](crate::ListQuery::param).
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ProjectTemplatePhase>> {
-        rt::pages(
             &self.0,
             "getProjectProjectTemplatesProjectTemplatePhases",
             "/project/projectTemplates/projectTemplatePhases",
@@ -2060,53 +1697,19 @@ impl ProjectProjectTemplatesProjectTemplatePhases {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectProjectTemplatesProjectTemplateTickets(rt::Node);
+pub struct ProjectTemplatesProjectTemplateTickets(rt::Node);
 
-impl ProjectProjectTemplatesProjectTemplateTickets {
+impl ProjectTemplatesProjectTemplateTickets {
     /// `GET /project/projectTemplates/projectTemplateTickets`
     /// (`getProjectProjectTemplatesProjectTemplateTickets`): Get List of ProjectTemplateTickets.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     ///
     /// Also takes the query parameter `parentId` (integer) through
     /// [`ListQuery::param`](crate::ListQuery::param).
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ProjectTemplateTicket>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ProjectTemplateTicket> {
         rt::list(
-            &self.0,
-            "getProjectProjectTemplatesProjectTemplateTickets",
-            "/project/projectTemplates/projectTemplateTickets",
-            query,
-        )
-    }
-
-    /// `GET /project/projectTemplates/projectTemplateTickets`
-    /// (`getProjectProjectTemplatesProjectTemplateTickets`): Get List of ProjectTemplateTickets.
-    ///
-    /// Every record matching `query`, following the pages.
-    ///
-    /// Also takes the query parameter `parentId` (integer) through
-    /// [`ListQuery::param`](crate::ListQuery::param).
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ProjectTemplateTicket> {
-        rt::stream(
-            &self.0,
-            "getProjectProjectTemplatesProjectTemplateTickets",
-            "/project/projectTemplates/projectTemplateTickets",
-            query,
-        )
-    }
-
-    /// `GET /project/projectTemplates/projectTemplateTickets`
-    /// (`getProjectProjectTemplatesProjectTemplateTickets`): Get List of ProjectTemplateTickets.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    ///
-    /// Also takes the query parameter `parentId` (integer) through
-    /// [`ListQuery::param`](crate::ListQuery::param).
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ProjectTemplateTicket>> {
-        rt::pages(
             &self.0,
             "getProjectProjectTemplatesProjectTemplateTickets",
             "/project/projectTemplates/projectTemplateTickets",
@@ -2115,8 +1718,8 @@ impl ProjectProjectTemplatesProjectTemplateTickets {
     }
 
     /// `/project/projectTemplates/projectTemplateTickets/tasks`.
-    pub fn tasks(&self) -> ProjectProjectTemplatesProjectTemplateTicketsTasks {
-        ProjectProjectTemplatesProjectTemplateTicketsTasks(self.0.clone())
+    pub fn tasks(&self) -> ProjectTemplatesProjectTemplateTicketsTasks {
+        ProjectTemplatesProjectTemplateTicketsTasks(self.0.clone())
     }
 }
 
@@ -2124,41 +1727,16 @@ impl ProjectProjectTemplatesProjectTemplateTickets {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectProjectTemplatesProjectTemplateTicketsTasks(rt::Node);
+pub struct ProjectTemplatesProjectTemplateTicketsTasks(rt::Node);
 
-impl ProjectProjectTemplatesProjectTemplateTicketsTasks {
+impl ProjectTemplatesProjectTemplateTicketsTasks {
     /// `GET /project/projectTemplates/projectTemplateTickets/tasks`
     /// (`getProjectProjectTemplatesProjectTemplateTicketsTasks`): Get List of ProjectTemplateTasks.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ProjectTemplateTask>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ProjectTemplateTask> {
         rt::list(
-            &self.0,
-            "getProjectProjectTemplatesProjectTemplateTicketsTasks",
-            "/project/projectTemplates/projectTemplateTickets/tasks",
-            query,
-        )
-    }
-
-    /// `GET /project/projectTemplates/projectTemplateTickets/tasks`
-    /// (`getProjectProjectTemplatesProjectTemplateTicketsTasks`): Get List of ProjectTemplateTasks.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ProjectTemplateTask> {
-        rt::stream(
-            &self.0,
-            "getProjectProjectTemplatesProjectTemplateTicketsTasks",
-            "/project/projectTemplates/projectTemplateTickets/tasks",
-            query,
-        )
-    }
-
-    /// `GET /project/projectTemplates/projectTemplateTickets/tasks`
-    /// (`getProjectProjectTemplatesProjectTemplateTicketsTasks`): Get List of ProjectTemplateTasks.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ProjectTemplateTask>> {
-        rt::pages(
             &self.0,
             "getProjectProjectTemplatesProjectTemplateTicketsTasks",
             "/project/projectTemplates/projectTemplateTickets/tasks",
@@ -2171,38 +1749,15 @@ impl ProjectProjectTemplatesProjectTemplateTicketsTasks {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectProjectTypes(rt::Node);
+pub struct ProjectTypes(rt::Node);
 
-impl ProjectProjectTypes {
+impl ProjectTypes {
     /// `GET /project/projectTypes` (`getProjectProjectTypes`): Get List of ProjectType.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ProjectType>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ProjectType> {
         rt::list(
-            &self.0,
-            "getProjectProjectTypes",
-            "/project/projectTypes",
-            query,
-        )
-    }
-
-    /// `GET /project/projectTypes` (`getProjectProjectTypes`): Get List of ProjectType.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ProjectType> {
-        rt::stream(
-            &self.0,
-            "getProjectProjectTypes",
-            "/project/projectTypes",
-            query,
-        )
-    }
-
-    /// `GET /project/projectTypes` (`getProjectProjectTypes`): Get List of ProjectType.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ProjectType>> {
-        rt::pages(
             &self.0,
             "getProjectProjectTypes",
             "/project/projectTypes",
@@ -2213,7 +1768,7 @@ impl ProjectProjectTypes {
     /// `GET /project/projectTypes/count` (`getProjectProjectTypesCount`): Get Count of ProjectType.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProjectProjectTypesCount",
@@ -2225,10 +1780,11 @@ impl ProjectProjectTypes {
     /// `POST /project/projectTypes` (`postProjectProjectTypes`): Post ProjectType.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::ProjectType) -> rt::ApiFuture<m::ProjectType> {
+    pub fn create(&self, body: &m::ProjectType) -> rt::Call<m::ProjectType> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProjectProjectTypes",
             "/project/projectTypes",
             Some(body),
@@ -2237,13 +1793,13 @@ impl ProjectProjectTypes {
     }
 
     /// One record: `/project/projectTypes/{id}`.
-    pub fn id(&self, id: i32) -> ProjectProjectTypesById {
-        ProjectProjectTypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ProjectTypesById {
+        ProjectTypesById(self.0.push(id.to_string()))
     }
 
     /// `/project/projectTypes/info`.
-    pub fn info(&self) -> ProjectProjectTypesInfo {
-        ProjectProjectTypesInfo(self.0.clone())
+    pub fn info(&self) -> ProjectTypesInfo {
+        ProjectTypesInfo(self.0.clone())
     }
 }
 
@@ -2251,14 +1807,15 @@ impl ProjectProjectTypes {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectProjectTypesById(rt::Node);
+pub struct ProjectTypesById(rt::Node);
 
-impl ProjectProjectTypesById {
+impl ProjectTypesById {
     /// `GET /project/projectTypes/{id}` (`getProjectProjectTypesById`): Get ProjectType.
-    pub fn get(&self) -> rt::ApiFuture<m::ProjectType> {
+    pub fn get(&self) -> rt::Call<m::ProjectType> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProjectProjectTypesById",
             "/project/projectTypes/{id}",
             rt::NO_BODY,
@@ -2269,7 +1826,7 @@ impl ProjectProjectTypesById {
     /// `GET /project/projectTypes/{id}` (`getProjectProjectTypesById`): Get ProjectType.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ProjectType>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ProjectType>> {
         rt::get_opt(
             &self.0,
             "getProjectProjectTypesById",
@@ -2281,10 +1838,11 @@ impl ProjectProjectTypesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::ProjectType) -> rt::ApiFuture<m::ProjectType> {
+    pub fn update(&self, body: &m::ProjectType) -> rt::Call<m::ProjectType> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProjectProjectTypesById",
             "/project/projectTypes/{id}",
             Some(body),
@@ -2296,9 +1854,10 @@ impl ProjectProjectTypesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ProjectType> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ProjectType> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProjectProjectTypesById",
             "/project/projectTypes/{id}",
             patch,
@@ -2307,10 +1866,11 @@ impl ProjectProjectTypesById {
     }
 
     /// `DELETE /project/projectTypes/{id}` (`deleteProjectProjectTypesById`): Delete ProjectType.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProjectProjectTypesById",
             "/project/projectTypes/{id}",
             rt::NO_BODY,
@@ -2319,13 +1879,13 @@ impl ProjectProjectTypesById {
     }
 
     /// `/project/projectTypes/{id}/info`.
-    pub fn info(&self) -> ProjectProjectTypesByIdInfo {
-        ProjectProjectTypesByIdInfo(self.0.clone())
+    pub fn info(&self) -> ProjectTypesByIdInfo {
+        ProjectTypesByIdInfo(self.0.clone())
     }
 
     /// `/project/projectTypes/{id}/usages`.
-    pub fn usages(&self) -> ProjectProjectTypesByIdUsages {
-        ProjectProjectTypesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> ProjectTypesByIdUsages {
+        ProjectTypesByIdUsages(self.0.clone())
     }
 }
 
@@ -2333,15 +1893,16 @@ impl ProjectProjectTypesById {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectProjectTypesByIdInfo(rt::Node);
+pub struct ProjectTypesByIdInfo(rt::Node);
 
-impl ProjectProjectTypesByIdInfo {
+impl ProjectTypesByIdInfo {
     /// `GET /project/projectTypes/{id}/info` (`getProjectProjectTypesByIdInfo`): Get
     /// ProjectTypeInfos.
-    pub fn get(&self) -> rt::ApiFuture<m::ProjectTypeInfo> {
+    pub fn get(&self) -> rt::Call<m::ProjectTypeInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProjectProjectTypesByIdInfo",
             "/project/projectTypes/{id}/info",
             rt::NO_BODY,
@@ -2354,41 +1915,16 @@ impl ProjectProjectTypesByIdInfo {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectProjectTypesByIdUsages(rt::Node);
+pub struct ProjectTypesByIdUsages(rt::Node);
 
-impl ProjectProjectTypesByIdUsages {
+impl ProjectTypesByIdUsages {
     /// `GET /project/projectTypes/{id}/usages` (`getProjectProjectTypesByIdUsages`): Get List of
     /// Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getProjectProjectTypesByIdUsages",
-            "/project/projectTypes/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /project/projectTypes/{id}/usages` (`getProjectProjectTypesByIdUsages`): Get List of
-    /// Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getProjectProjectTypesByIdUsages",
-            "/project/projectTypes/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /project/projectTypes/{id}/usages` (`getProjectProjectTypesByIdUsages`): Get List of
-    /// Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getProjectProjectTypesByIdUsages",
             "/project/projectTypes/{id}/usages",
@@ -2397,8 +1933,8 @@ impl ProjectProjectTypesByIdUsages {
     }
 
     /// `/project/projectTypes/{id}/usages/list`.
-    pub fn list_node(&self) -> ProjectProjectTypesByIdUsagesList {
-        ProjectProjectTypesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> ProjectTypesByIdUsagesList {
+        ProjectTypesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -2406,41 +1942,16 @@ impl ProjectProjectTypesByIdUsages {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectProjectTypesByIdUsagesList(rt::Node);
+pub struct ProjectTypesByIdUsagesList(rt::Node);
 
-impl ProjectProjectTypesByIdUsagesList {
+impl ProjectTypesByIdUsagesList {
     /// `GET /project/projectTypes/{id}/usages/list` (`getProjectProjectTypesByIdUsagesList`): Get
     /// List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getProjectProjectTypesByIdUsagesList",
-            "/project/projectTypes/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /project/projectTypes/{id}/usages/list` (`getProjectProjectTypesByIdUsagesList`): Get
-    /// List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getProjectProjectTypesByIdUsagesList",
-            "/project/projectTypes/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /project/projectTypes/{id}/usages/list` (`getProjectProjectTypesByIdUsagesList`): Get
-    /// List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getProjectProjectTypesByIdUsagesList",
             "/project/projectTypes/{id}/usages/list",
@@ -2453,41 +1964,16 @@ impl ProjectProjectTypesByIdUsagesList {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectProjectTypesInfo(rt::Node);
+pub struct ProjectTypesInfo(rt::Node);
 
-impl ProjectProjectTypesInfo {
+impl ProjectTypesInfo {
     /// `GET /project/projectTypes/info` (`getProjectProjectTypesInfo`): Get List of
     /// ProjectTypeInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ProjectTypeInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ProjectTypeInfo> {
         rt::list(
-            &self.0,
-            "getProjectProjectTypesInfo",
-            "/project/projectTypes/info",
-            query,
-        )
-    }
-
-    /// `GET /project/projectTypes/info` (`getProjectProjectTypesInfo`): Get List of
-    /// ProjectTypeInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ProjectTypeInfo> {
-        rt::stream(
-            &self.0,
-            "getProjectProjectTypesInfo",
-            "/project/projectTypes/info",
-            query,
-        )
-    }
-
-    /// `GET /project/projectTypes/info` (`getProjectProjectTypesInfo`): Get List of
-    /// ProjectTypeInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ProjectTypeInfo>> {
-        rt::pages(
             &self.0,
             "getProjectProjectTypesInfo",
             "/project/projectTypes/info",
@@ -2499,7 +1985,7 @@ impl ProjectProjectTypesInfo {
     /// ProjectTypeInfos.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProjectProjectTypesInfoCount",
@@ -2513,34 +1999,21 @@ impl ProjectProjectTypesInfo {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectProjects(rt::Node);
+pub struct Projects(rt::Node);
 
-impl ProjectProjects {
+impl Projects {
     /// `GET /project/projects` (`getProjectProjects`): Get List of ApiProject.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Project>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Project> {
         rt::list(&self.0, "getProjectProjects", "/project/projects", query)
-    }
-
-    /// `GET /project/projects` (`getProjectProjects`): Get List of ApiProject.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Project> {
-        rt::stream(&self.0, "getProjectProjects", "/project/projects", query)
-    }
-
-    /// `GET /project/projects` (`getProjectProjects`): Get List of ApiProject.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Project>> {
-        rt::pages(&self.0, "getProjectProjects", "/project/projects", query)
     }
 
     /// `GET /project/projects/count` (`getProjectProjectsCount`): Get Count of ApiProject.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProjectProjectsCount",
@@ -2552,10 +2025,11 @@ impl ProjectProjects {
     /// `POST /project/projects` (`postProjectProjects`): Post ApiProject.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::Project) -> rt::ApiFuture<m::Project> {
+    pub fn create(&self, body: &m::Project) -> rt::Call<m::Project> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProjectProjects",
             "/project/projects",
             Some(body),
@@ -2564,8 +2038,8 @@ impl ProjectProjects {
     }
 
     /// One record: `/project/projects/{id}`.
-    pub fn id(&self, id: i32) -> ProjectProjectsById {
-        ProjectProjectsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ProjectsById {
+        ProjectsById(self.0.push(id.to_string()))
     }
 }
 
@@ -2573,14 +2047,15 @@ impl ProjectProjects {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectProjectsById(rt::Node);
+pub struct ProjectsById(rt::Node);
 
-impl ProjectProjectsById {
+impl ProjectsById {
     /// `GET /project/projects/{id}` (`getProjectProjectsById`): Get ApiProject.
-    pub fn get(&self) -> rt::ApiFuture<m::Project> {
+    pub fn get(&self) -> rt::Call<m::Project> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProjectProjectsById",
             "/project/projects/{id}",
             rt::NO_BODY,
@@ -2591,7 +2066,7 @@ impl ProjectProjectsById {
     /// `GET /project/projects/{id}` (`getProjectProjectsById`): Get ApiProject.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Project>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Project>> {
         rt::get_opt(&self.0, "getProjectProjectsById", "/project/projects/{id}")
     }
 
@@ -2599,10 +2074,11 @@ impl ProjectProjectsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::Project) -> rt::ApiFuture<m::Project> {
+    pub fn update(&self, body: &m::Project) -> rt::Call<m::Project> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProjectProjectsById",
             "/project/projects/{id}",
             Some(body),
@@ -2614,9 +2090,10 @@ impl ProjectProjectsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Project> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Project> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProjectProjectsById",
             "/project/projects/{id}",
             patch,
@@ -2625,10 +2102,11 @@ impl ProjectProjectsById {
     }
 
     /// `DELETE /project/projects/{id}` (`deleteProjectProjectsById`): Delete ApiProject.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProjectProjectsById",
             "/project/projects/{id}",
             rt::NO_BODY,
@@ -2637,38 +2115,38 @@ impl ProjectProjectsById {
     }
 
     /// `/project/projects/{id}/applyTemplate`.
-    pub fn apply_template(&self) -> ProjectProjectsByIdApplyTemplate {
-        ProjectProjectsByIdApplyTemplate(self.0.clone())
+    pub fn apply_template(&self) -> ProjectsByIdApplyTemplate {
+        ProjectsByIdApplyTemplate(self.0.clone())
     }
 
     /// `/project/projects/{id}/applyTemplates`.
-    pub fn apply_templates(&self) -> ProjectProjectsByIdApplyTemplates {
-        ProjectProjectsByIdApplyTemplates(self.0.clone())
+    pub fn apply_templates(&self) -> ProjectsByIdApplyTemplates {
+        ProjectsByIdApplyTemplates(self.0.clone())
     }
 
     /// `/project/projects/{id}/contacts`.
-    pub fn contacts(&self) -> ProjectProjectsByIdContacts {
-        ProjectProjectsByIdContacts(self.0.clone())
+    pub fn contacts(&self) -> ProjectsByIdContacts {
+        ProjectsByIdContacts(self.0.clone())
     }
 
     /// `/project/projects/{id}/notes`.
-    pub fn notes(&self) -> ProjectProjectsByIdNotes {
-        ProjectProjectsByIdNotes(self.0.clone())
+    pub fn notes(&self) -> ProjectsByIdNotes {
+        ProjectsByIdNotes(self.0.clone())
     }
 
     /// `/project/projects/{id}/phases`.
-    pub fn phases(&self) -> ProjectProjectsByIdPhases {
-        ProjectProjectsByIdPhases(self.0.clone())
+    pub fn phases(&self) -> ProjectsByIdPhases {
+        ProjectsByIdPhases(self.0.clone())
     }
 
     /// `/project/projects/{id}/projectWorkplan`.
-    pub fn project_workplan(&self) -> ProjectProjectsByIdProjectWorkplan {
-        ProjectProjectsByIdProjectWorkplan(self.0.clone())
+    pub fn project_workplan(&self) -> ProjectsByIdProjectWorkplan {
+        ProjectsByIdProjectWorkplan(self.0.clone())
     }
 
     /// `/project/projects/{id}/teamMembers`.
-    pub fn team_members(&self) -> ProjectProjectsByIdTeamMembers {
-        ProjectProjectsByIdTeamMembers(self.0.clone())
+    pub fn team_members(&self) -> ProjectsByIdTeamMembers {
+        ProjectsByIdTeamMembers(self.0.clone())
     }
 }
 
@@ -2676,12 +2154,12 @@ impl ProjectProjectsById {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectProjectsByIdApplyTemplate(rt::Node);
+pub struct ProjectsByIdApplyTemplate(rt::Node);
 
-impl ProjectProjectsByIdApplyTemplate {
+impl ProjectsByIdApplyTemplate {
     /// One record: `/project/projects/{id}/applyTemplate/{id}`.
-    pub fn id(&self, id: i32) -> ProjectProjectsByIdApplyTemplateById {
-        ProjectProjectsByIdApplyTemplateById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ProjectsByIdApplyTemplateById {
+        ProjectsByIdApplyTemplateById(self.0.push(id.to_string()))
     }
 }
 
@@ -2689,17 +2167,18 @@ impl ProjectProjectsByIdApplyTemplate {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectProjectsByIdApplyTemplateById(rt::Node);
+pub struct ProjectsByIdApplyTemplateById(rt::Node);
 
-impl ProjectProjectsByIdApplyTemplateById {
+impl ProjectsByIdApplyTemplateById {
     /// `POST /project/projects/{parentId}/applyTemplate/{id}`
     /// (`postProjectProjectsByParentIdApplyTemplateById`): Post ApplyTemplate.
     ///
     /// Not retried after an answer that may have been lost.
-    pub fn post(&self) -> rt::ApiFuture<m::ProjectWorkplan> {
+    pub fn post(&self) -> rt::Call<m::ProjectWorkplan> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProjectProjectsByParentIdApplyTemplateById",
             "/project/projects/{parentId}/applyTemplate/{id}",
             rt::NO_BODY,
@@ -2712,17 +2191,18 @@ impl ProjectProjectsByIdApplyTemplateById {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectProjectsByIdApplyTemplates(rt::Node);
+pub struct ProjectsByIdApplyTemplates(rt::Node);
 
-impl ProjectProjectsByIdApplyTemplates {
+impl ProjectsByIdApplyTemplates {
     /// `POST /project/projects/{parentId}/applyTemplates`
     /// (`postProjectProjectsByParentIdApplyTemplates`): Post ApplyTemplates.
     ///
     /// Not retried after an answer that may have been lost.
-    pub fn post(&self, body: &[m::ProjectTemplate]) -> rt::ApiFuture<m::ProjectWorkplan> {
+    pub fn post(&self, body: &[m::ProjectTemplate]) -> rt::Call<m::ProjectWorkplan> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProjectProjectsByParentIdApplyTemplates",
             "/project/projects/{parentId}/applyTemplates",
             Some(body),
@@ -2735,41 +2215,16 @@ impl ProjectProjectsByIdApplyTemplates {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectProjectsByIdContacts(rt::Node);
+pub struct ProjectsByIdContacts(rt::Node);
 
-impl ProjectProjectsByIdContacts {
+impl ProjectsByIdContacts {
     /// `GET /project/projects/{parentId}/contacts` (`getProjectProjectsByParentIdContacts`): Get
     /// List of ProjectContact.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ProjectContact>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ProjectContact> {
         rt::list(
-            &self.0,
-            "getProjectProjectsByParentIdContacts",
-            "/project/projects/{parentId}/contacts",
-            query,
-        )
-    }
-
-    /// `GET /project/projects/{parentId}/contacts` (`getProjectProjectsByParentIdContacts`): Get
-    /// List of ProjectContact.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ProjectContact> {
-        rt::stream(
-            &self.0,
-            "getProjectProjectsByParentIdContacts",
-            "/project/projects/{parentId}/contacts",
-            query,
-        )
-    }
-
-    /// `GET /project/projects/{parentId}/contacts` (`getProjectProjectsByParentIdContacts`): Get
-    /// List of ProjectContact.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ProjectContact>> {
-        rt::pages(
             &self.0,
             "getProjectProjectsByParentIdContacts",
             "/project/projects/{parentId}/contacts",
@@ -2781,10 +2236,11 @@ impl ProjectProjectsByIdContacts {
     /// ProjectContact.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::ProjectContact) -> rt::ApiFuture<m::ProjectContact> {
+    pub fn create(&self, body: &m::ProjectContact) -> rt::Call<m::ProjectContact> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProjectProjectsByParentIdContacts",
             "/project/projects/{parentId}/contacts",
             Some(body),
@@ -2793,8 +2249,8 @@ impl ProjectProjectsByIdContacts {
     }
 
     /// One record: `/project/projects/{id}/contacts/{id}`.
-    pub fn id(&self, id: i32) -> ProjectProjectsByIdContactsById {
-        ProjectProjectsByIdContactsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ProjectsByIdContactsById {
+        ProjectsByIdContactsById(self.0.push(id.to_string()))
     }
 }
 
@@ -2802,15 +2258,16 @@ impl ProjectProjectsByIdContacts {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectProjectsByIdContactsById(rt::Node);
+pub struct ProjectsByIdContactsById(rt::Node);
 
-impl ProjectProjectsByIdContactsById {
+impl ProjectsByIdContactsById {
     /// `GET /project/projects/{parentId}/contacts/{id}`
     /// (`getProjectProjectsByParentIdContactsById`): Get ProjectContact.
-    pub fn get(&self) -> rt::ApiFuture<m::ProjectContact> {
+    pub fn get(&self) -> rt::Call<m::ProjectContact> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProjectProjectsByParentIdContactsById",
             "/project/projects/{parentId}/contacts/{id}",
             rt::NO_BODY,
@@ -2822,7 +2279,7 @@ impl ProjectProjectsByIdContactsById {
     /// (`getProjectProjectsByParentIdContactsById`): Get ProjectContact.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ProjectContact>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ProjectContact>> {
         rt::get_opt(
             &self.0,
             "getProjectProjectsByParentIdContactsById",
@@ -2832,10 +2289,11 @@ impl ProjectProjectsByIdContactsById {
 
     /// `DELETE /project/projects/{parentId}/contacts/{id}`
     /// (`deleteProjectProjectsByParentIdContactsById`): Delete ProjectContact.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProjectProjectsByParentIdContactsById",
             "/project/projects/{parentId}/contacts/{id}",
             rt::NO_BODY,
@@ -2848,41 +2306,16 @@ impl ProjectProjectsByIdContactsById {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectProjectsByIdNotes(rt::Node);
+pub struct ProjectsByIdNotes(rt::Node);
 
-impl ProjectProjectsByIdNotes {
+impl ProjectsByIdNotes {
     /// `GET /project/projects/{parentId}/notes` (`getProjectProjectsByParentIdNotes`): Get List of
     /// ProjectNote.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ProjectNote>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ProjectNote> {
         rt::list(
-            &self.0,
-            "getProjectProjectsByParentIdNotes",
-            "/project/projects/{parentId}/notes",
-            query,
-        )
-    }
-
-    /// `GET /project/projects/{parentId}/notes` (`getProjectProjectsByParentIdNotes`): Get List of
-    /// ProjectNote.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ProjectNote> {
-        rt::stream(
-            &self.0,
-            "getProjectProjectsByParentIdNotes",
-            "/project/projects/{parentId}/notes",
-            query,
-        )
-    }
-
-    /// `GET /project/projects/{parentId}/notes` (`getProjectProjectsByParentIdNotes`): Get List of
-    /// ProjectNote.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ProjectNote>> {
-        rt::pages(
             &self.0,
             "getProjectProjectsByParentIdNotes",
             "/project/projects/{parentId}/notes",
@@ -2894,7 +2327,7 @@ impl ProjectProjectsByIdNotes {
     /// Get Count of ProjectNote.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProjectProjectsByParentIdNotesCount",
@@ -2907,10 +2340,11 @@ impl ProjectProjectsByIdNotes {
     /// ProjectNote.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::ProjectNote) -> rt::ApiFuture<m::ProjectNote> {
+    pub fn create(&self, body: &m::ProjectNote) -> rt::Call<m::ProjectNote> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProjectProjectsByParentIdNotes",
             "/project/projects/{parentId}/notes",
             Some(body),
@@ -2919,8 +2353,8 @@ impl ProjectProjectsByIdNotes {
     }
 
     /// One record: `/project/projects/{id}/notes/{id}`.
-    pub fn id(&self, id: i32) -> ProjectProjectsByIdNotesById {
-        ProjectProjectsByIdNotesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ProjectsByIdNotesById {
+        ProjectsByIdNotesById(self.0.push(id.to_string()))
     }
 }
 
@@ -2928,15 +2362,16 @@ impl ProjectProjectsByIdNotes {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectProjectsByIdNotesById(rt::Node);
+pub struct ProjectsByIdNotesById(rt::Node);
 
-impl ProjectProjectsByIdNotesById {
+impl ProjectsByIdNotesById {
     /// `GET /project/projects/{parentId}/notes/{id}` (`getProjectProjectsByParentIdNotesById`): Get
     /// ProjectNote.
-    pub fn get(&self) -> rt::ApiFuture<m::ProjectNote> {
+    pub fn get(&self) -> rt::Call<m::ProjectNote> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProjectProjectsByParentIdNotesById",
             "/project/projects/{parentId}/notes/{id}",
             rt::NO_BODY,
@@ -2948,7 +2383,7 @@ impl ProjectProjectsByIdNotesById {
     /// ProjectNote.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ProjectNote>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ProjectNote>> {
         rt::get_opt(
             &self.0,
             "getProjectProjectsByParentIdNotesById",
@@ -2961,10 +2396,11 @@ impl ProjectProjectsByIdNotesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::ProjectNote) -> rt::ApiFuture<m::ProjectNote> {
+    pub fn update(&self, body: &m::ProjectNote) -> rt::Call<m::ProjectNote> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProjectProjectsByParentIdNotesById",
             "/project/projects/{parentId}/notes/{id}",
             Some(body),
@@ -2977,9 +2413,10 @@ impl ProjectProjectsByIdNotesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ProjectNote> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ProjectNote> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProjectProjectsByParentIdNotesById",
             "/project/projects/{parentId}/notes/{id}",
             patch,
@@ -2989,10 +2426,11 @@ impl ProjectProjectsByIdNotesById {
 
     /// `DELETE /project/projects/{parentId}/notes/{id}`
     /// (`deleteProjectProjectsByParentIdNotesById`): Delete ProjectNote.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProjectProjectsByParentIdNotesById",
             "/project/projects/{parentId}/notes/{id}",
             rt::NO_BODY,
@@ -3005,41 +2443,16 @@ impl ProjectProjectsByIdNotesById {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectProjectsByIdPhases(rt::Node);
+pub struct ProjectsByIdPhases(rt::Node);
 
-impl ProjectProjectsByIdPhases {
+impl ProjectsByIdPhases {
     /// `GET /project/projects/{parentId}/phases` (`getProjectProjectsByParentIdPhases`): Get List
     /// of ProjectPhase.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ProjectPhase>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ProjectPhase> {
         rt::list(
-            &self.0,
-            "getProjectProjectsByParentIdPhases",
-            "/project/projects/{parentId}/phases",
-            query,
-        )
-    }
-
-    /// `GET /project/projects/{parentId}/phases` (`getProjectProjectsByParentIdPhases`): Get List
-    /// of ProjectPhase.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ProjectPhase> {
-        rt::stream(
-            &self.0,
-            "getProjectProjectsByParentIdPhases",
-            "/project/projects/{parentId}/phases",
-            query,
-        )
-    }
-
-    /// `GET /project/projects/{parentId}/phases` (`getProjectProjectsByParentIdPhases`): Get List
-    /// of ProjectPhase.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ProjectPhase>> {
-        rt::pages(
             &self.0,
             "getProjectProjectsByParentIdPhases",
             "/project/projects/{parentId}/phases",
@@ -3051,7 +2464,7 @@ impl ProjectProjectsByIdPhases {
     /// Get Count of ProjectPhase.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProjectProjectsByParentIdPhasesCount",
@@ -3064,10 +2477,11 @@ impl ProjectProjectsByIdPhases {
     /// ProjectPhase.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::ProjectPhase) -> rt::ApiFuture<m::ProjectPhase> {
+    pub fn create(&self, body: &m::ProjectPhase) -> rt::Call<m::ProjectPhase> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProjectProjectsByParentIdPhases",
             "/project/projects/{parentId}/phases",
             Some(body),
@@ -3076,8 +2490,8 @@ impl ProjectProjectsByIdPhases {
     }
 
     /// One record: `/project/projects/{id}/phases/{id}`.
-    pub fn id(&self, id: i32) -> ProjectProjectsByIdPhasesById {
-        ProjectProjectsByIdPhasesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ProjectsByIdPhasesById {
+        ProjectsByIdPhasesById(self.0.push(id.to_string()))
     }
 }
 
@@ -3085,15 +2499,16 @@ impl ProjectProjectsByIdPhases {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectProjectsByIdPhasesById(rt::Node);
+pub struct ProjectsByIdPhasesById(rt::Node);
 
-impl ProjectProjectsByIdPhasesById {
+impl ProjectsByIdPhasesById {
     /// `GET /project/projects/{parentId}/phases/{id}` (`getProjectProjectsByParentIdPhasesById`):
     /// Get ProjectPhase.
-    pub fn get(&self) -> rt::ApiFuture<m::ProjectPhase> {
+    pub fn get(&self) -> rt::Call<m::ProjectPhase> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProjectProjectsByParentIdPhasesById",
             "/project/projects/{parentId}/phases/{id}",
             rt::NO_BODY,
@@ -3105,7 +2520,7 @@ impl ProjectProjectsByIdPhasesById {
     /// Get ProjectPhase.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ProjectPhase>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ProjectPhase>> {
         rt::get_opt(
             &self.0,
             "getProjectProjectsByParentIdPhasesById",
@@ -3118,10 +2533,11 @@ impl ProjectProjectsByIdPhasesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::ProjectPhase) -> rt::ApiFuture<m::ProjectPhase> {
+    pub fn update(&self, body: &m::ProjectPhase) -> rt::Call<m::ProjectPhase> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProjectProjectsByParentIdPhasesById",
             "/project/projects/{parentId}/phases/{id}",
             Some(body),
@@ -3134,9 +2550,10 @@ impl ProjectProjectsByIdPhasesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ProjectPhase> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ProjectPhase> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProjectProjectsByParentIdPhasesById",
             "/project/projects/{parentId}/phases/{id}",
             patch,
@@ -3146,10 +2563,11 @@ impl ProjectProjectsByIdPhasesById {
 
     /// `DELETE /project/projects/{parentId}/phases/{id}`
     /// (`deleteProjectProjectsByParentIdPhasesById`): Delete ProjectPhase.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProjectProjectsByParentIdPhasesById",
             "/project/projects/{parentId}/phases/{id}",
             rt::NO_BODY,
@@ -3162,15 +2580,16 @@ impl ProjectProjectsByIdPhasesById {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectProjectsByIdProjectWorkplan(rt::Node);
+pub struct ProjectsByIdProjectWorkplan(rt::Node);
 
-impl ProjectProjectsByIdProjectWorkplan {
+impl ProjectsByIdProjectWorkplan {
     /// `GET /project/projects/{id}/projectWorkplan` (`getProjectProjectsByIdProjectWorkplan`): Get
     /// ProjectWorkplan.
-    pub fn get(&self) -> rt::ApiFuture<m::ProjectWorkplan> {
+    pub fn get(&self) -> rt::Call<m::ProjectWorkplan> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProjectProjectsByIdProjectWorkplan",
             "/project/projects/{id}/projectWorkplan",
             rt::NO_BODY,
@@ -3183,41 +2602,16 @@ impl ProjectProjectsByIdProjectWorkplan {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectProjectsByIdTeamMembers(rt::Node);
+pub struct ProjectsByIdTeamMembers(rt::Node);
 
-impl ProjectProjectsByIdTeamMembers {
+impl ProjectsByIdTeamMembers {
     /// `GET /project/projects/{parentId}/teamMembers` (`getProjectProjectsByParentIdTeamMembers`):
     /// Get List of ProjectTeamMember.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ProjectTeamMember>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ProjectTeamMember> {
         rt::list(
-            &self.0,
-            "getProjectProjectsByParentIdTeamMembers",
-            "/project/projects/{parentId}/teamMembers",
-            query,
-        )
-    }
-
-    /// `GET /project/projects/{parentId}/teamMembers` (`getProjectProjectsByParentIdTeamMembers`):
-    /// Get List of ProjectTeamMember.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ProjectTeamMember> {
-        rt::stream(
-            &self.0,
-            "getProjectProjectsByParentIdTeamMembers",
-            "/project/projects/{parentId}/teamMembers",
-            query,
-        )
-    }
-
-    /// `GET /project/projects/{parentId}/teamMembers` (`getProjectProjectsByParentIdTeamMembers`):
-    /// Get List of ProjectTeamMember.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ProjectTeamMember>> {
-        rt::pages(
             &self.0,
             "getProjectProjectsByParentIdTeamMembers",
             "/project/projects/{parentId}/teamMembers",
@@ -3229,7 +2623,7 @@ impl ProjectProjectsByIdTeamMembers {
     /// (`getProjectProjectsByParentIdTeamMembersCount`): Get Count of ProjectTeamMember.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProjectProjectsByParentIdTeamMembersCount",
@@ -3242,10 +2636,11 @@ impl ProjectProjectsByIdTeamMembers {
     /// (`postProjectProjectsByParentIdTeamMembers`): Post ProjectTeamMember.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::ProjectTeamMember) -> rt::ApiFuture<m::ProjectTeamMember> {
+    pub fn create(&self, body: &m::ProjectTeamMember) -> rt::Call<m::ProjectTeamMember> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProjectProjectsByParentIdTeamMembers",
             "/project/projects/{parentId}/teamMembers",
             Some(body),
@@ -3254,8 +2649,8 @@ impl ProjectProjectsByIdTeamMembers {
     }
 
     /// One record: `/project/projects/{id}/teamMembers/{id}`.
-    pub fn id(&self, id: i32) -> ProjectProjectsByIdTeamMembersById {
-        ProjectProjectsByIdTeamMembersById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ProjectsByIdTeamMembersById {
+        ProjectsByIdTeamMembersById(self.0.push(id.to_string()))
     }
 }
 
@@ -3263,15 +2658,16 @@ impl ProjectProjectsByIdTeamMembers {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectProjectsByIdTeamMembersById(rt::Node);
+pub struct ProjectsByIdTeamMembersById(rt::Node);
 
-impl ProjectProjectsByIdTeamMembersById {
+impl ProjectsByIdTeamMembersById {
     /// `GET /project/projects/{parentId}/teamMembers/{id}`
     /// (`getProjectProjectsByParentIdTeamMembersById`): Get ProjectTeamMember.
-    pub fn get(&self) -> rt::ApiFuture<m::ProjectTeamMember> {
+    pub fn get(&self) -> rt::Call<m::ProjectTeamMember> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProjectProjectsByParentIdTeamMembersById",
             "/project/projects/{parentId}/teamMembers/{id}",
             rt::NO_BODY,
@@ -3283,7 +2679,7 @@ impl ProjectProjectsByIdTeamMembersById {
     /// (`getProjectProjectsByParentIdTeamMembersById`): Get ProjectTeamMember.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ProjectTeamMember>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ProjectTeamMember>> {
         rt::get_opt(
             &self.0,
             "getProjectProjectsByParentIdTeamMembersById",
@@ -3296,10 +2692,11 @@ impl ProjectProjectsByIdTeamMembersById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::ProjectTeamMember) -> rt::ApiFuture<m::ProjectTeamMember> {
+    pub fn update(&self, body: &m::ProjectTeamMember) -> rt::Call<m::ProjectTeamMember> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProjectProjectsByParentIdTeamMembersById",
             "/project/projects/{parentId}/teamMembers/{id}",
             Some(body),
@@ -3312,9 +2709,10 @@ impl ProjectProjectsByIdTeamMembersById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ProjectTeamMember> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ProjectTeamMember> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProjectProjectsByParentIdTeamMembersById",
             "/project/projects/{parentId}/teamMembers/{id}",
             patch,
@@ -3324,10 +2722,11 @@ impl ProjectProjectsByIdTeamMembersById {
 
     /// `DELETE /project/projects/{parentId}/teamMembers/{id}`
     /// (`deleteProjectProjectsByParentIdTeamMembersById`): Delete ProjectTeamMember.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProjectProjectsByParentIdTeamMembersById",
             "/project/projects/{parentId}/teamMembers/{id}",
             rt::NO_BODY,
@@ -3340,38 +2739,15 @@ impl ProjectProjectsByIdTeamMembersById {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectSecurityRoles(rt::Node);
+pub struct SecurityRoles(rt::Node);
 
-impl ProjectSecurityRoles {
+impl SecurityRoles {
     /// `GET /project/securityRoles` (`getProjectSecurityRoles`): Get List of ProjectSecurityRole.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ProjectSecurityRole>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ProjectSecurityRole> {
         rt::list(
-            &self.0,
-            "getProjectSecurityRoles",
-            "/project/securityRoles",
-            query,
-        )
-    }
-
-    /// `GET /project/securityRoles` (`getProjectSecurityRoles`): Get List of ProjectSecurityRole.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ProjectSecurityRole> {
-        rt::stream(
-            &self.0,
-            "getProjectSecurityRoles",
-            "/project/securityRoles",
-            query,
-        )
-    }
-
-    /// `GET /project/securityRoles` (`getProjectSecurityRoles`): Get List of ProjectSecurityRole.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ProjectSecurityRole>> {
-        rt::pages(
             &self.0,
             "getProjectSecurityRoles",
             "/project/securityRoles",
@@ -3383,7 +2759,7 @@ impl ProjectSecurityRoles {
     /// ProjectSecurityRole.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProjectSecurityRolesCount",
@@ -3395,10 +2771,11 @@ impl ProjectSecurityRoles {
     /// `POST /project/securityRoles` (`postProjectSecurityRoles`): Post ProjectSecurityRole.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::ProjectSecurityRole) -> rt::ApiFuture<m::ProjectSecurityRole> {
+    pub fn create(&self, body: &m::ProjectSecurityRole) -> rt::Call<m::ProjectSecurityRole> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProjectSecurityRoles",
             "/project/securityRoles",
             Some(body),
@@ -3407,13 +2784,13 @@ impl ProjectSecurityRoles {
     }
 
     /// One record: `/project/securityRoles/{id}`.
-    pub fn id(&self, id: i32) -> ProjectSecurityRolesById {
-        ProjectSecurityRolesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> SecurityRolesById {
+        SecurityRolesById(self.0.push(id.to_string()))
     }
 
     /// `/project/securityRoles/info`.
-    pub fn info(&self) -> ProjectSecurityRolesInfo {
-        ProjectSecurityRolesInfo(self.0.clone())
+    pub fn info(&self) -> SecurityRolesInfo {
+        SecurityRolesInfo(self.0.clone())
     }
 }
 
@@ -3421,14 +2798,15 @@ impl ProjectSecurityRoles {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectSecurityRolesById(rt::Node);
+pub struct SecurityRolesById(rt::Node);
 
-impl ProjectSecurityRolesById {
+impl SecurityRolesById {
     /// `GET /project/securityRoles/{id}` (`getProjectSecurityRolesById`): Get ProjectSecurityRole.
-    pub fn get(&self) -> rt::ApiFuture<m::ProjectSecurityRole> {
+    pub fn get(&self) -> rt::Call<m::ProjectSecurityRole> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProjectSecurityRolesById",
             "/project/securityRoles/{id}",
             rt::NO_BODY,
@@ -3439,7 +2817,7 @@ impl ProjectSecurityRolesById {
     /// `GET /project/securityRoles/{id}` (`getProjectSecurityRolesById`): Get ProjectSecurityRole.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ProjectSecurityRole>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ProjectSecurityRole>> {
         rt::get_opt(
             &self.0,
             "getProjectSecurityRolesById",
@@ -3451,10 +2829,11 @@ impl ProjectSecurityRolesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::ProjectSecurityRole) -> rt::ApiFuture<m::ProjectSecurityRole> {
+    pub fn update(&self, body: &m::ProjectSecurityRole) -> rt::Call<m::ProjectSecurityRole> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProjectSecurityRolesById",
             "/project/securityRoles/{id}",
             Some(body),
@@ -3467,9 +2846,10 @@ impl ProjectSecurityRolesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ProjectSecurityRole> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ProjectSecurityRole> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProjectSecurityRolesById",
             "/project/securityRoles/{id}",
             patch,
@@ -3479,10 +2859,11 @@ impl ProjectSecurityRolesById {
 
     /// `DELETE /project/securityRoles/{id}` (`deleteProjectSecurityRolesById`): Delete
     /// ProjectSecurityRole.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProjectSecurityRolesById",
             "/project/securityRoles/{id}",
             rt::NO_BODY,
@@ -3491,13 +2872,13 @@ impl ProjectSecurityRolesById {
     }
 
     /// `/project/securityRoles/{id}/info`.
-    pub fn info(&self) -> ProjectSecurityRolesByIdInfo {
-        ProjectSecurityRolesByIdInfo(self.0.clone())
+    pub fn info(&self) -> SecurityRolesByIdInfo {
+        SecurityRolesByIdInfo(self.0.clone())
     }
 
     /// `/project/securityRoles/{id}/settings`.
-    pub fn settings(&self) -> ProjectSecurityRolesByIdSettings {
-        ProjectSecurityRolesByIdSettings(self.0.clone())
+    pub fn settings(&self) -> SecurityRolesByIdSettings {
+        SecurityRolesByIdSettings(self.0.clone())
     }
 }
 
@@ -3505,15 +2886,16 @@ impl ProjectSecurityRolesById {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectSecurityRolesByIdInfo(rt::Node);
+pub struct SecurityRolesByIdInfo(rt::Node);
 
-impl ProjectSecurityRolesByIdInfo {
+impl SecurityRolesByIdInfo {
     /// `GET /project/securityRoles/{id}/info` (`getProjectSecurityRolesByIdInfo`): Get
     /// ProjectSecurityRoleInfos.
-    pub fn get(&self) -> rt::ApiFuture<m::ProjectSecurityRoleInfo> {
+    pub fn get(&self) -> rt::Call<m::ProjectSecurityRoleInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProjectSecurityRolesByIdInfo",
             "/project/securityRoles/{id}/info",
             rt::NO_BODY,
@@ -3526,44 +2908,16 @@ impl ProjectSecurityRolesByIdInfo {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectSecurityRolesByIdSettings(rt::Node);
+pub struct SecurityRolesByIdSettings(rt::Node);
 
-impl ProjectSecurityRolesByIdSettings {
+impl SecurityRolesByIdSettings {
     /// `GET /project/securityRoles/{parentId}/settings`
     /// (`getProjectSecurityRolesByParentIdSettings`): Get List of ProjectSecurityRoleSetting.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ProjectSecurityRoleSetting>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ProjectSecurityRoleSetting> {
         rt::list(
-            &self.0,
-            "getProjectSecurityRolesByParentIdSettings",
-            "/project/securityRoles/{parentId}/settings",
-            query,
-        )
-    }
-
-    /// `GET /project/securityRoles/{parentId}/settings`
-    /// (`getProjectSecurityRolesByParentIdSettings`): Get List of ProjectSecurityRoleSetting.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ProjectSecurityRoleSetting> {
-        rt::stream(
-            &self.0,
-            "getProjectSecurityRolesByParentIdSettings",
-            "/project/securityRoles/{parentId}/settings",
-            query,
-        )
-    }
-
-    /// `GET /project/securityRoles/{parentId}/settings`
-    /// (`getProjectSecurityRolesByParentIdSettings`): Get List of ProjectSecurityRoleSetting.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ProjectSecurityRoleSetting>> {
-        rt::pages(
             &self.0,
             "getProjectSecurityRolesByParentIdSettings",
             "/project/securityRoles/{parentId}/settings",
@@ -3575,7 +2929,7 @@ impl ProjectSecurityRolesByIdSettings {
     /// (`getProjectSecurityRolesByParentIdSettingsCount`): Get Count of ProjectSecurityRoleSetting.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProjectSecurityRolesByParentIdSettingsCount",
@@ -3585,8 +2939,8 @@ impl ProjectSecurityRolesByIdSettings {
     }
 
     /// One record: `/project/securityRoles/{id}/settings/{id}`.
-    pub fn id(&self, id: i32) -> ProjectSecurityRolesByIdSettingsById {
-        ProjectSecurityRolesByIdSettingsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> SecurityRolesByIdSettingsById {
+        SecurityRolesByIdSettingsById(self.0.push(id.to_string()))
     }
 }
 
@@ -3594,15 +2948,16 @@ impl ProjectSecurityRolesByIdSettings {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectSecurityRolesByIdSettingsById(rt::Node);
+pub struct SecurityRolesByIdSettingsById(rt::Node);
 
-impl ProjectSecurityRolesByIdSettingsById {
+impl SecurityRolesByIdSettingsById {
     /// `GET /project/securityRoles/{parentId}/settings/{id}`
     /// (`getProjectSecurityRolesByParentIdSettingsById`): Get ProjectSecurityRoleSetting.
-    pub fn get(&self) -> rt::ApiFuture<m::ProjectSecurityRoleSetting> {
+    pub fn get(&self) -> rt::Call<m::ProjectSecurityRoleSetting> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProjectSecurityRolesByParentIdSettingsById",
             "/project/securityRoles/{parentId}/settings/{id}",
             rt::NO_BODY,
@@ -3614,7 +2969,7 @@ impl ProjectSecurityRolesByIdSettingsById {
     /// (`getProjectSecurityRolesByParentIdSettingsById`): Get ProjectSecurityRoleSetting.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ProjectSecurityRoleSetting>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ProjectSecurityRoleSetting>> {
         rt::get_opt(
             &self.0,
             "getProjectSecurityRolesByParentIdSettingsById",
@@ -3630,10 +2985,11 @@ impl ProjectSecurityRolesByIdSettingsById {
     pub fn update(
         &self,
         body: &m::ProjectSecurityRoleSetting,
-    ) -> rt::ApiFuture<m::ProjectSecurityRoleSetting> {
+    ) -> rt::Call<m::ProjectSecurityRoleSetting> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProjectSecurityRolesByParentIdSettingsById",
             "/project/securityRoles/{parentId}/settings/{id}",
             Some(body),
@@ -3646,9 +3002,10 @@ impl ProjectSecurityRolesByIdSettingsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ProjectSecurityRoleSetting> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ProjectSecurityRoleSetting> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProjectSecurityRolesByParentIdSettingsById",
             "/project/securityRoles/{parentId}/settings/{id}",
             patch,
@@ -3661,44 +3018,16 @@ impl ProjectSecurityRolesByIdSettingsById {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectSecurityRolesInfo(rt::Node);
+pub struct SecurityRolesInfo(rt::Node);
 
-impl ProjectSecurityRolesInfo {
+impl SecurityRolesInfo {
     /// `GET /project/securityRoles/info` (`getProjectSecurityRolesInfo`): Get List of
     /// ProjectSecurityRoleInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ProjectSecurityRoleInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ProjectSecurityRoleInfo> {
         rt::list(
-            &self.0,
-            "getProjectSecurityRolesInfo",
-            "/project/securityRoles/info",
-            query,
-        )
-    }
-
-    /// `GET /project/securityRoles/info` (`getProjectSecurityRolesInfo`): Get List of
-    /// ProjectSecurityRoleInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ProjectSecurityRoleInfo> {
-        rt::stream(
-            &self.0,
-            "getProjectSecurityRolesInfo",
-            "/project/securityRoles/info",
-            query,
-        )
-    }
-
-    /// `GET /project/securityRoles/info` (`getProjectSecurityRolesInfo`): Get List of
-    /// ProjectSecurityRoleInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ProjectSecurityRoleInfo>> {
-        rt::pages(
             &self.0,
             "getProjectSecurityRolesInfo",
             "/project/securityRoles/info",
@@ -3711,38 +3040,15 @@ impl ProjectSecurityRolesInfo {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectStatusIndicators(rt::Node);
+pub struct StatusIndicators(rt::Node);
 
-impl ProjectStatusIndicators {
+impl StatusIndicators {
     /// `GET /project/statusIndicators` (`getProjectStatusIndicators`): Get List of StatusIndicator.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::StatusIndicator>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::StatusIndicator> {
         rt::list(
-            &self.0,
-            "getProjectStatusIndicators",
-            "/project/statusIndicators",
-            query,
-        )
-    }
-
-    /// `GET /project/statusIndicators` (`getProjectStatusIndicators`): Get List of StatusIndicator.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::StatusIndicator> {
-        rt::stream(
-            &self.0,
-            "getProjectStatusIndicators",
-            "/project/statusIndicators",
-            query,
-        )
-    }
-
-    /// `GET /project/statusIndicators` (`getProjectStatusIndicators`): Get List of StatusIndicator.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::StatusIndicator>> {
-        rt::pages(
             &self.0,
             "getProjectStatusIndicators",
             "/project/statusIndicators",
@@ -3754,7 +3060,7 @@ impl ProjectStatusIndicators {
     /// StatusIndicator.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProjectStatusIndicatorsCount",
@@ -3764,8 +3070,8 @@ impl ProjectStatusIndicators {
     }
 
     /// One record: `/project/statusIndicators/{id}`.
-    pub fn id(&self, id: i32) -> ProjectStatusIndicatorsById {
-        ProjectStatusIndicatorsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> StatusIndicatorsById {
+        StatusIndicatorsById(self.0.push(id.to_string()))
     }
 }
 
@@ -3773,15 +3079,16 @@ impl ProjectStatusIndicators {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectStatusIndicatorsById(rt::Node);
+pub struct StatusIndicatorsById(rt::Node);
 
-impl ProjectStatusIndicatorsById {
+impl StatusIndicatorsById {
     /// `GET /project/statusIndicators/{id}` (`getProjectStatusIndicatorsById`): Get
     /// StatusIndicator.
-    pub fn get(&self) -> rt::ApiFuture<m::StatusIndicator> {
+    pub fn get(&self) -> rt::Call<m::StatusIndicator> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProjectStatusIndicatorsById",
             "/project/statusIndicators/{id}",
             rt::NO_BODY,
@@ -3793,7 +3100,7 @@ impl ProjectStatusIndicatorsById {
     /// StatusIndicator.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::StatusIndicator>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::StatusIndicator>> {
         rt::get_opt(
             &self.0,
             "getProjectStatusIndicatorsById",
@@ -3806,34 +3113,21 @@ impl ProjectStatusIndicatorsById {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectStatuses(rt::Node);
+pub struct Statuses(rt::Node);
 
-impl ProjectStatuses {
+impl Statuses {
     /// `GET /project/statuses` (`getProjectStatuses`): Get List of ProjectStatus.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ProjectStatus>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ProjectStatus> {
         rt::list(&self.0, "getProjectStatuses", "/project/statuses", query)
-    }
-
-    /// `GET /project/statuses` (`getProjectStatuses`): Get List of ProjectStatus.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ProjectStatus> {
-        rt::stream(&self.0, "getProjectStatuses", "/project/statuses", query)
-    }
-
-    /// `GET /project/statuses` (`getProjectStatuses`): Get List of ProjectStatus.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ProjectStatus>> {
-        rt::pages(&self.0, "getProjectStatuses", "/project/statuses", query)
     }
 
     /// `GET /project/statuses/count` (`getProjectStatusesCount`): Get Count of ProjectStatus.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProjectStatusesCount",
@@ -3845,10 +3139,11 @@ impl ProjectStatuses {
     /// `POST /project/statuses` (`postProjectStatuses`): Post ProjectStatus.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::ProjectStatus) -> rt::ApiFuture<m::ProjectStatus> {
+    pub fn create(&self, body: &m::ProjectStatus) -> rt::Call<m::ProjectStatus> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProjectStatuses",
             "/project/statuses",
             Some(body),
@@ -3857,13 +3152,13 @@ impl ProjectStatuses {
     }
 
     /// One record: `/project/statuses/{id}`.
-    pub fn id(&self, id: i32) -> ProjectStatusesById {
-        ProjectStatusesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> StatusesById {
+        StatusesById(self.0.push(id.to_string()))
     }
 
     /// `/project/statuses/info`.
-    pub fn info(&self) -> ProjectStatusesInfo {
-        ProjectStatusesInfo(self.0.clone())
+    pub fn info(&self) -> StatusesInfo {
+        StatusesInfo(self.0.clone())
     }
 }
 
@@ -3871,14 +3166,15 @@ impl ProjectStatuses {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectStatusesById(rt::Node);
+pub struct StatusesById(rt::Node);
 
-impl ProjectStatusesById {
+impl StatusesById {
     /// `GET /project/statuses/{id}` (`getProjectStatusesById`): Get ProjectStatus.
-    pub fn get(&self) -> rt::ApiFuture<m::ProjectStatus> {
+    pub fn get(&self) -> rt::Call<m::ProjectStatus> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProjectStatusesById",
             "/project/statuses/{id}",
             rt::NO_BODY,
@@ -3889,7 +3185,7 @@ impl ProjectStatusesById {
     /// `GET /project/statuses/{id}` (`getProjectStatusesById`): Get ProjectStatus.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ProjectStatus>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ProjectStatus>> {
         rt::get_opt(&self.0, "getProjectStatusesById", "/project/statuses/{id}")
     }
 
@@ -3897,10 +3193,11 @@ impl ProjectStatusesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::ProjectStatus) -> rt::ApiFuture<m::ProjectStatus> {
+    pub fn update(&self, body: &m::ProjectStatus) -> rt::Call<m::ProjectStatus> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProjectStatusesById",
             "/project/statuses/{id}",
             Some(body),
@@ -3912,9 +3209,10 @@ impl ProjectStatusesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ProjectStatus> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ProjectStatus> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProjectStatusesById",
             "/project/statuses/{id}",
             patch,
@@ -3923,10 +3221,11 @@ impl ProjectStatusesById {
     }
 
     /// `DELETE /project/statuses/{id}` (`deleteProjectStatusesById`): Delete ProjectStatus.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProjectStatusesById",
             "/project/statuses/{id}",
             rt::NO_BODY,
@@ -3935,13 +3234,13 @@ impl ProjectStatusesById {
     }
 
     /// `/project/statuses/{id}/info`.
-    pub fn info(&self) -> ProjectStatusesByIdInfo {
-        ProjectStatusesByIdInfo(self.0.clone())
+    pub fn info(&self) -> StatusesByIdInfo {
+        StatusesByIdInfo(self.0.clone())
     }
 
     /// `/project/statuses/{id}/usages`.
-    pub fn usages(&self) -> ProjectStatusesByIdUsages {
-        ProjectStatusesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> StatusesByIdUsages {
+        StatusesByIdUsages(self.0.clone())
     }
 }
 
@@ -3949,14 +3248,15 @@ impl ProjectStatusesById {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectStatusesByIdInfo(rt::Node);
+pub struct StatusesByIdInfo(rt::Node);
 
-impl ProjectStatusesByIdInfo {
+impl StatusesByIdInfo {
     /// `GET /project/statuses/{id}/info` (`getProjectStatusesByIdInfo`): Get ProjectStatusesInfo.
-    pub fn get(&self) -> rt::ApiFuture<m::ProjectStatusInfo> {
+    pub fn get(&self) -> rt::Call<m::ProjectStatusInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProjectStatusesByIdInfo",
             "/project/statuses/{id}/info",
             rt::NO_BODY,
@@ -3969,41 +3269,16 @@ impl ProjectStatusesByIdInfo {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectStatusesByIdUsages(rt::Node);
+pub struct StatusesByIdUsages(rt::Node);
 
-impl ProjectStatusesByIdUsages {
+impl StatusesByIdUsages {
     /// `GET /project/statuses/{id}/usages` (`getProjectStatusesByIdUsages`): Get List of Usage
     /// Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getProjectStatusesByIdUsages",
-            "/project/statuses/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /project/statuses/{id}/usages` (`getProjectStatusesByIdUsages`): Get List of Usage
-    /// Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getProjectStatusesByIdUsages",
-            "/project/statuses/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /project/statuses/{id}/usages` (`getProjectStatusesByIdUsages`): Get List of Usage
-    /// Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getProjectStatusesByIdUsages",
             "/project/statuses/{id}/usages",
@@ -4012,8 +3287,8 @@ impl ProjectStatusesByIdUsages {
     }
 
     /// `/project/statuses/{id}/usages/list`.
-    pub fn list_node(&self) -> ProjectStatusesByIdUsagesList {
-        ProjectStatusesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> StatusesByIdUsagesList {
+        StatusesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -4021,41 +3296,16 @@ impl ProjectStatusesByIdUsages {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectStatusesByIdUsagesList(rt::Node);
+pub struct StatusesByIdUsagesList(rt::Node);
 
-impl ProjectStatusesByIdUsagesList {
+impl StatusesByIdUsagesList {
     /// `GET /project/statuses/{id}/usages/list` (`getProjectStatusesByIdUsagesList`): Get List of
     /// Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getProjectStatusesByIdUsagesList",
-            "/project/statuses/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /project/statuses/{id}/usages/list` (`getProjectStatusesByIdUsagesList`): Get List of
-    /// Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getProjectStatusesByIdUsagesList",
-            "/project/statuses/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /project/statuses/{id}/usages/list` (`getProjectStatusesByIdUsagesList`): Get List of
-    /// Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getProjectStatusesByIdUsagesList",
             "/project/statuses/{id}/usages/list",
@@ -4068,38 +3318,15 @@ impl ProjectStatusesByIdUsagesList {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectStatusesInfo(rt::Node);
+pub struct StatusesInfo(rt::Node);
 
-impl ProjectStatusesInfo {
+impl StatusesInfo {
     /// `GET /project/statuses/info` (`getProjectStatusesInfo`): Get List of ProjectStatusesInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ProjectStatusInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ProjectStatusInfo> {
         rt::list(
-            &self.0,
-            "getProjectStatusesInfo",
-            "/project/statuses/info",
-            query,
-        )
-    }
-
-    /// `GET /project/statuses/info` (`getProjectStatusesInfo`): Get List of ProjectStatusesInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ProjectStatusInfo> {
-        rt::stream(
-            &self.0,
-            "getProjectStatusesInfo",
-            "/project/statuses/info",
-            query,
-        )
-    }
-
-    /// `GET /project/statuses/info` (`getProjectStatusesInfo`): Get List of ProjectStatusesInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ProjectStatusInfo>> {
-        rt::pages(
             &self.0,
             "getProjectStatusesInfo",
             "/project/statuses/info",
@@ -4111,7 +3338,7 @@ impl ProjectStatusesInfo {
     /// ProjectStatusInfo.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProjectStatusesInfoCount",
@@ -4125,12 +3352,12 @@ impl ProjectStatusesInfo {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectTicketNote(rt::Node);
+pub struct TicketNote(rt::Node);
 
-impl ProjectTicketNote {
+impl TicketNote {
     /// One record: `/project/ticketNote/{id}`.
-    pub fn id(&self, id: i32) -> ProjectTicketNoteById {
-        ProjectTicketNoteById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> TicketNoteById {
+        TicketNoteById(self.0.push(id.to_string()))
     }
 }
 
@@ -4138,12 +3365,12 @@ impl ProjectTicketNote {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectTicketNoteById(rt::Node);
+pub struct TicketNoteById(rt::Node);
 
-impl ProjectTicketNoteById {
+impl TicketNoteById {
     /// `/project/ticketNote/{id}/markAs`.
-    pub fn mark_as(&self) -> ProjectTicketNoteByIdMarkAs {
-        ProjectTicketNoteByIdMarkAs(self.0.clone())
+    pub fn mark_as(&self) -> TicketNoteByIdMarkAs {
+        TicketNoteByIdMarkAs(self.0.clone())
     }
 }
 
@@ -4151,9 +3378,9 @@ impl ProjectTicketNoteById {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectTicketNoteByIdMarkAs(rt::Node);
+pub struct TicketNoteByIdMarkAs(rt::Node);
 
-impl ProjectTicketNoteByIdMarkAs {
+impl TicketNoteByIdMarkAs {
     /// `POST /project/ticketNote/{id}/markAs/` (`postProjectTicketNoteByIdMarkAs`): Post
     /// ProjectTicketNote.
     ///
@@ -4161,10 +3388,11 @@ impl ProjectTicketNoteByIdMarkAs {
     ///
     /// Only a \`default\` response ("Responses cannot be located for this operation"); the success
     /// code and body are unknown.
-    pub fn post(&self, body: &m::ProjectTicketNote) -> rt::ApiFuture<()> {
+    pub fn post(&self, body: &m::ProjectTicketNote) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProjectTicketNoteByIdMarkAs",
             "/project/ticketNote/{id}/markAs/",
             Some(body),
@@ -4177,34 +3405,21 @@ impl ProjectTicketNoteByIdMarkAs {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectTickets(rt::Node);
+pub struct Tickets(rt::Node);
 
-impl ProjectTickets {
+impl Tickets {
     /// `GET /project/tickets` (`getProjectTickets`): Get List of ProjectTicket.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ProjectTicket>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ProjectTicket> {
         rt::list(&self.0, "getProjectTickets", "/project/tickets", query)
-    }
-
-    /// `GET /project/tickets` (`getProjectTickets`): Get List of ProjectTicket.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ProjectTicket> {
-        rt::stream(&self.0, "getProjectTickets", "/project/tickets", query)
-    }
-
-    /// `GET /project/tickets` (`getProjectTickets`): Get List of ProjectTicket.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ProjectTicket>> {
-        rt::pages(&self.0, "getProjectTickets", "/project/tickets", query)
     }
 
     /// `GET /project/tickets/count` (`getProjectTicketsCount`): Get Count of ProjectTicket.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProjectTicketsCount",
@@ -4217,7 +3432,7 @@ impl ProjectTickets {
     ///
     /// One page of records matching `query`, with the filters in the request body (for filters too
     /// long for a URL). A read: safe to repeat, although it is a `POST`.
-    pub fn search(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ProjectTicket>> {
+    pub fn search(&self, query: &rt::ListQuery) -> rt::Call<Vec<m::ProjectTicket>> {
         rt::search(
             &self.0,
             "postProjectTicketsSearch",
@@ -4229,10 +3444,11 @@ impl ProjectTickets {
     /// `POST /project/tickets` (`postProjectTickets`): Post ProjectTicket.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::ProjectTicket) -> rt::ApiFuture<m::ProjectTicket> {
+    pub fn create(&self, body: &m::ProjectTicket) -> rt::Call<m::ProjectTicket> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProjectTickets",
             "/project/tickets",
             Some(body),
@@ -4241,8 +3457,8 @@ impl ProjectTickets {
     }
 
     /// One record: `/project/tickets/{id}`.
-    pub fn id(&self, id: i32) -> ProjectTicketsById {
-        ProjectTicketsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> TicketsById {
+        TicketsById(self.0.push(id.to_string()))
     }
 }
 
@@ -4250,14 +3466,15 @@ impl ProjectTickets {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectTicketsById(rt::Node);
+pub struct TicketsById(rt::Node);
 
-impl ProjectTicketsById {
+impl TicketsById {
     /// `GET /project/tickets/{id}` (`getProjectTicketsById`): Get ProjectTicket.
-    pub fn get(&self) -> rt::ApiFuture<m::ProjectTicket> {
+    pub fn get(&self) -> rt::Call<m::ProjectTicket> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProjectTicketsById",
             "/project/tickets/{id}",
             rt::NO_BODY,
@@ -4268,7 +3485,7 @@ impl ProjectTicketsById {
     /// `GET /project/tickets/{id}` (`getProjectTicketsById`): Get ProjectTicket.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ProjectTicket>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ProjectTicket>> {
         rt::get_opt(&self.0, "getProjectTicketsById", "/project/tickets/{id}")
     }
 
@@ -4276,10 +3493,11 @@ impl ProjectTicketsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::ProjectTicket) -> rt::ApiFuture<m::ProjectTicket> {
+    pub fn update(&self, body: &m::ProjectTicket) -> rt::Call<m::ProjectTicket> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProjectTicketsById",
             "/project/tickets/{id}",
             Some(body),
@@ -4291,9 +3509,10 @@ impl ProjectTicketsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ProjectTicket> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ProjectTicket> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProjectTicketsById",
             "/project/tickets/{id}",
             patch,
@@ -4302,10 +3521,11 @@ impl ProjectTicketsById {
     }
 
     /// `DELETE /project/tickets/{id}` (`deleteProjectTicketsById`): Delete ProjectTicket.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProjectTicketsById",
             "/project/tickets/{id}",
             rt::NO_BODY,
@@ -4314,53 +3534,53 @@ impl ProjectTicketsById {
     }
 
     /// `/project/tickets/{id}/activities`.
-    pub fn activities(&self) -> ProjectTicketsByIdActivities {
-        ProjectTicketsByIdActivities(self.0.clone())
+    pub fn activities(&self) -> TicketsByIdActivities {
+        TicketsByIdActivities(self.0.clone())
     }
 
     /// `/project/tickets/{id}/allNotes`.
-    pub fn all_notes(&self) -> ProjectTicketsByIdAllNotes {
-        ProjectTicketsByIdAllNotes(self.0.clone())
+    pub fn all_notes(&self) -> TicketsByIdAllNotes {
+        TicketsByIdAllNotes(self.0.clone())
     }
 
     /// `/project/tickets/{id}/configurations`.
-    pub fn configurations(&self) -> ProjectTicketsByIdConfigurations {
-        ProjectTicketsByIdConfigurations(self.0.clone())
+    pub fn configurations(&self) -> TicketsByIdConfigurations {
+        TicketsByIdConfigurations(self.0.clone())
     }
 
     /// `/project/tickets/{id}/convert`.
-    pub fn convert(&self) -> ProjectTicketsByIdConvert {
-        ProjectTicketsByIdConvert(self.0.clone())
+    pub fn convert(&self) -> TicketsByIdConvert {
+        TicketsByIdConvert(self.0.clone())
     }
 
     /// `/project/tickets/{id}/documents`.
-    pub fn documents(&self) -> ProjectTicketsByIdDocuments {
-        ProjectTicketsByIdDocuments(self.0.clone())
+    pub fn documents(&self) -> TicketsByIdDocuments {
+        TicketsByIdDocuments(self.0.clone())
     }
 
     /// `/project/tickets/{id}/notes`.
-    pub fn notes(&self) -> ProjectTicketsByIdNotes {
-        ProjectTicketsByIdNotes(self.0.clone())
+    pub fn notes(&self) -> TicketsByIdNotes {
+        TicketsByIdNotes(self.0.clone())
     }
 
     /// `/project/tickets/{id}/products`.
-    pub fn products(&self) -> ProjectTicketsByIdProducts {
-        ProjectTicketsByIdProducts(self.0.clone())
+    pub fn products(&self) -> TicketsByIdProducts {
+        TicketsByIdProducts(self.0.clone())
     }
 
     /// `/project/tickets/{id}/scheduleentries`.
-    pub fn scheduleentries(&self) -> ProjectTicketsByIdScheduleentries {
-        ProjectTicketsByIdScheduleentries(self.0.clone())
+    pub fn scheduleentries(&self) -> TicketsByIdScheduleentries {
+        TicketsByIdScheduleentries(self.0.clone())
     }
 
     /// `/project/tickets/{id}/tasks`.
-    pub fn tasks(&self) -> ProjectTicketsByIdTasks {
-        ProjectTicketsByIdTasks(self.0.clone())
+    pub fn tasks(&self) -> TicketsByIdTasks {
+        TicketsByIdTasks(self.0.clone())
     }
 
     /// `/project/tickets/{id}/timeentries`.
-    pub fn timeentries(&self) -> ProjectTicketsByIdTimeentries {
-        ProjectTicketsByIdTimeentries(self.0.clone())
+    pub fn timeentries(&self) -> TicketsByIdTimeentries {
+        TicketsByIdTimeentries(self.0.clone())
     }
 }
 
@@ -4368,44 +3588,17 @@ impl ProjectTicketsById {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectTicketsByIdActivities(rt::Node);
+pub struct TicketsByIdActivities(rt::Node);
 
-impl ProjectTicketsByIdActivities {
+impl TicketsByIdActivities {
     /// `GET /project/tickets/{parentId}/activities` (`getProjectTicketsByParentIdActivities`): Get
     /// List of ActivityReference Gets activities associated to the ticket Please use the
     /// /sales/activities?conditions=ticket/id={id} endpoint.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ActivityReference>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ActivityReference> {
         rt::list(
-            &self.0,
-            "getProjectTicketsByParentIdActivities",
-            "/project/tickets/{parentId}/activities",
-            query,
-        )
-    }
-
-    /// `GET /project/tickets/{parentId}/activities` (`getProjectTicketsByParentIdActivities`): Get
-    /// List of ActivityReference Gets activities associated to the ticket Please use the
-    /// /sales/activities?conditions=ticket/id={id} endpoint.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ActivityReference> {
-        rt::stream(
-            &self.0,
-            "getProjectTicketsByParentIdActivities",
-            "/project/tickets/{parentId}/activities",
-            query,
-        )
-    }
-
-    /// `GET /project/tickets/{parentId}/activities` (`getProjectTicketsByParentIdActivities`): Get
-    /// List of ActivityReference Gets activities associated to the ticket Please use the
-    /// /sales/activities?conditions=ticket/id={id} endpoint.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ActivityReference>> {
-        rt::pages(
             &self.0,
             "getProjectTicketsByParentIdActivities",
             "/project/tickets/{parentId}/activities",
@@ -4419,7 +3612,7 @@ impl ProjectTicketsByIdActivities {
     /// /sales/activities/count?conditions=ticket/id={id} endpoint.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProjectTicketsByParentIdActivitiesCount",
@@ -4433,41 +3626,16 @@ impl ProjectTicketsByIdActivities {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectTicketsByIdAllNotes(rt::Node);
+pub struct TicketsByIdAllNotes(rt::Node);
 
-impl ProjectTicketsByIdAllNotes {
+impl TicketsByIdAllNotes {
     /// `GET /project/tickets/{parentId}/allNotes` (`getProjectTicketsByParentIdAllNotes`): Get List
     /// of ProjectTicketNote.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ProjectTicketNote>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ProjectTicketNote> {
         rt::list(
-            &self.0,
-            "getProjectTicketsByParentIdAllNotes",
-            "/project/tickets/{parentId}/allNotes",
-            query,
-        )
-    }
-
-    /// `GET /project/tickets/{parentId}/allNotes` (`getProjectTicketsByParentIdAllNotes`): Get List
-    /// of ProjectTicketNote.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ProjectTicketNote> {
-        rt::stream(
-            &self.0,
-            "getProjectTicketsByParentIdAllNotes",
-            "/project/tickets/{parentId}/allNotes",
-            query,
-        )
-    }
-
-    /// `GET /project/tickets/{parentId}/allNotes` (`getProjectTicketsByParentIdAllNotes`): Get List
-    /// of ProjectTicketNote.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ProjectTicketNote>> {
-        rt::pages(
             &self.0,
             "getProjectTicketsByParentIdAllNotes",
             "/project/tickets/{parentId}/allNotes",
@@ -4480,44 +3648,16 @@ impl ProjectTicketsByIdAllNotes {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectTicketsByIdConfigurations(rt::Node);
+pub struct TicketsByIdConfigurations(rt::Node);
 
-impl ProjectTicketsByIdConfigurations {
+impl TicketsByIdConfigurations {
     /// `GET /project/tickets/{parentId}/configurations`
     /// (`getProjectTicketsByParentIdConfigurations`): Get List of ConfigurationReference.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ConfigurationReference>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ConfigurationReference> {
         rt::list(
-            &self.0,
-            "getProjectTicketsByParentIdConfigurations",
-            "/project/tickets/{parentId}/configurations",
-            query,
-        )
-    }
-
-    /// `GET /project/tickets/{parentId}/configurations`
-    /// (`getProjectTicketsByParentIdConfigurations`): Get List of ConfigurationReference.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ConfigurationReference> {
-        rt::stream(
-            &self.0,
-            "getProjectTicketsByParentIdConfigurations",
-            "/project/tickets/{parentId}/configurations",
-            query,
-        )
-    }
-
-    /// `GET /project/tickets/{parentId}/configurations`
-    /// (`getProjectTicketsByParentIdConfigurations`): Get List of ConfigurationReference.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ConfigurationReference>> {
-        rt::pages(
             &self.0,
             "getProjectTicketsByParentIdConfigurations",
             "/project/tickets/{parentId}/configurations",
@@ -4529,7 +3669,7 @@ impl ProjectTicketsByIdConfigurations {
     /// (`getProjectTicketsByParentIdConfigurationsCount`): Get Count of ConfigurationReference.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProjectTicketsByParentIdConfigurationsCount",
@@ -4542,13 +3682,11 @@ impl ProjectTicketsByIdConfigurations {
     /// (`postProjectTicketsByParentIdConfigurations`): Post ConfigurationReference.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(
-        &self,
-        body: &m::ConfigurationReference,
-    ) -> rt::ApiFuture<m::ConfigurationReference> {
+    pub fn create(&self, body: &m::ConfigurationReference) -> rt::Call<m::ConfigurationReference> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProjectTicketsByParentIdConfigurations",
             "/project/tickets/{parentId}/configurations",
             Some(body),
@@ -4557,8 +3695,8 @@ impl ProjectTicketsByIdConfigurations {
     }
 
     /// One record: `/project/tickets/{id}/configurations/{id}`.
-    pub fn id(&self, id: i32) -> ProjectTicketsByIdConfigurationsById {
-        ProjectTicketsByIdConfigurationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> TicketsByIdConfigurationsById {
+        TicketsByIdConfigurationsById(self.0.push(id.to_string()))
     }
 }
 
@@ -4566,15 +3704,16 @@ impl ProjectTicketsByIdConfigurations {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectTicketsByIdConfigurationsById(rt::Node);
+pub struct TicketsByIdConfigurationsById(rt::Node);
 
-impl ProjectTicketsByIdConfigurationsById {
+impl TicketsByIdConfigurationsById {
     /// `GET /project/tickets/{parentId}/configurations/{id}`
     /// (`getProjectTicketsByParentIdConfigurationsById`): Get ConfigurationReference.
-    pub fn get(&self) -> rt::ApiFuture<m::ConfigurationReference> {
+    pub fn get(&self) -> rt::Call<m::ConfigurationReference> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProjectTicketsByParentIdConfigurationsById",
             "/project/tickets/{parentId}/configurations/{id}",
             rt::NO_BODY,
@@ -4586,7 +3725,7 @@ impl ProjectTicketsByIdConfigurationsById {
     /// (`getProjectTicketsByParentIdConfigurationsById`): Get ConfigurationReference.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ConfigurationReference>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ConfigurationReference>> {
         rt::get_opt(
             &self.0,
             "getProjectTicketsByParentIdConfigurationsById",
@@ -4596,10 +3735,11 @@ impl ProjectTicketsByIdConfigurationsById {
 
     /// `DELETE /project/tickets/{parentId}/configurations/{id}`
     /// (`deleteProjectTicketsByParentIdConfigurationsById`): Delete ConfigurationReference.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProjectTicketsByParentIdConfigurationsById",
             "/project/tickets/{parentId}/configurations/{id}",
             rt::NO_BODY,
@@ -4612,17 +3752,18 @@ impl ProjectTicketsByIdConfigurationsById {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectTicketsByIdConvert(rt::Node);
+pub struct TicketsByIdConvert(rt::Node);
 
-impl ProjectTicketsByIdConvert {
+impl TicketsByIdConvert {
     /// `POST /project/tickets/{parentId}/convert` (`postProjectTicketsByParentIdConvert`): Post
     /// SuccessResponse.
     ///
     /// Not retried after an answer that may have been lost.
-    pub fn post(&self, body: &m::ConvertItem) -> rt::ApiFuture<m::SuccessResponse> {
+    pub fn post(&self, body: &m::ConvertItem) -> rt::Call<m::SuccessResponse> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProjectTicketsByParentIdConvert",
             "/project/tickets/{parentId}/convert",
             Some(body),
@@ -4635,44 +3776,17 @@ impl ProjectTicketsByIdConvert {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectTicketsByIdDocuments(rt::Node);
+pub struct TicketsByIdDocuments(rt::Node);
 
-impl ProjectTicketsByIdDocuments {
+impl TicketsByIdDocuments {
     /// `GET /project/tickets/{parentId}/documents` (`getProjectTicketsByParentIdDocuments`): Get
     /// List of DocumentReference Gets the documents associated to the ticket Please use the
     /// /system/documents?recordType=Ticket&amp;recordId={id} endpoint.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::DocumentReference>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::DocumentReference> {
         rt::list(
-            &self.0,
-            "getProjectTicketsByParentIdDocuments",
-            "/project/tickets/{parentId}/documents",
-            query,
-        )
-    }
-
-    /// `GET /project/tickets/{parentId}/documents` (`getProjectTicketsByParentIdDocuments`): Get
-    /// List of DocumentReference Gets the documents associated to the ticket Please use the
-    /// /system/documents?recordType=Ticket&amp;recordId={id} endpoint.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::DocumentReference> {
-        rt::stream(
-            &self.0,
-            "getProjectTicketsByParentIdDocuments",
-            "/project/tickets/{parentId}/documents",
-            query,
-        )
-    }
-
-    /// `GET /project/tickets/{parentId}/documents` (`getProjectTicketsByParentIdDocuments`): Get
-    /// List of DocumentReference Gets the documents associated to the ticket Please use the
-    /// /system/documents?recordType=Ticket&amp;recordId={id} endpoint.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::DocumentReference>> {
-        rt::pages(
             &self.0,
             "getProjectTicketsByParentIdDocuments",
             "/project/tickets/{parentId}/documents",
@@ -4684,7 +3798,7 @@ impl ProjectTicketsByIdDocuments {
     /// (`getProjectTicketsByParentIdDocumentsCount`): Get Count of DocumentReference.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProjectTicketsByParentIdDocumentsCount",
@@ -4698,41 +3812,16 @@ impl ProjectTicketsByIdDocuments {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectTicketsByIdNotes(rt::Node);
+pub struct TicketsByIdNotes(rt::Node);
 
-impl ProjectTicketsByIdNotes {
+impl TicketsByIdNotes {
     /// `GET /project/tickets/{parentId}/notes` (`getProjectTicketsByParentIdNotes`): Get List of
     /// TicketNote.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::TicketNote>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::TicketNote> {
         rt::list(
-            &self.0,
-            "getProjectTicketsByParentIdNotes",
-            "/project/tickets/{parentId}/notes",
-            query,
-        )
-    }
-
-    /// `GET /project/tickets/{parentId}/notes` (`getProjectTicketsByParentIdNotes`): Get List of
-    /// TicketNote.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::TicketNote> {
-        rt::stream(
-            &self.0,
-            "getProjectTicketsByParentIdNotes",
-            "/project/tickets/{parentId}/notes",
-            query,
-        )
-    }
-
-    /// `GET /project/tickets/{parentId}/notes` (`getProjectTicketsByParentIdNotes`): Get List of
-    /// TicketNote.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::TicketNote>> {
-        rt::pages(
             &self.0,
             "getProjectTicketsByParentIdNotes",
             "/project/tickets/{parentId}/notes",
@@ -4744,7 +3833,7 @@ impl ProjectTicketsByIdNotes {
     /// Count of TicketNote.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProjectTicketsByParentIdNotesCount",
@@ -4757,10 +3846,11 @@ impl ProjectTicketsByIdNotes {
     /// TicketNote.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::TicketNote) -> rt::ApiFuture<m::TicketNote> {
+    pub fn create(&self, body: &m::TicketNote) -> rt::Call<m::TicketNote> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProjectTicketsByParentIdNotes",
             "/project/tickets/{parentId}/notes",
             Some(body),
@@ -4769,8 +3859,8 @@ impl ProjectTicketsByIdNotes {
     }
 
     /// One record: `/project/tickets/{id}/notes/{id}`.
-    pub fn id(&self, id: i32) -> ProjectTicketsByIdNotesById {
-        ProjectTicketsByIdNotesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> TicketsByIdNotesById {
+        TicketsByIdNotesById(self.0.push(id.to_string()))
     }
 }
 
@@ -4778,15 +3868,16 @@ impl ProjectTicketsByIdNotes {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectTicketsByIdNotesById(rt::Node);
+pub struct TicketsByIdNotesById(rt::Node);
 
-impl ProjectTicketsByIdNotesById {
+impl TicketsByIdNotesById {
     /// `GET /project/tickets/{parentId}/notes/{id}` (`getProjectTicketsByParentIdNotesById`): Get
     /// TicketNote.
-    pub fn get(&self) -> rt::ApiFuture<m::TicketNote> {
+    pub fn get(&self) -> rt::Call<m::TicketNote> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProjectTicketsByParentIdNotesById",
             "/project/tickets/{parentId}/notes/{id}",
             rt::NO_BODY,
@@ -4798,7 +3889,7 @@ impl ProjectTicketsByIdNotesById {
     /// TicketNote.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::TicketNote>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::TicketNote>> {
         rt::get_opt(
             &self.0,
             "getProjectTicketsByParentIdNotesById",
@@ -4811,10 +3902,11 @@ impl ProjectTicketsByIdNotesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::TicketNote) -> rt::ApiFuture<m::TicketNote> {
+    pub fn update(&self, body: &m::TicketNote) -> rt::Call<m::TicketNote> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProjectTicketsByParentIdNotesById",
             "/project/tickets/{parentId}/notes/{id}",
             Some(body),
@@ -4827,9 +3919,10 @@ impl ProjectTicketsByIdNotesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::TicketNote> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::TicketNote> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProjectTicketsByParentIdNotesById",
             "/project/tickets/{parentId}/notes/{id}",
             patch,
@@ -4839,10 +3932,11 @@ impl ProjectTicketsByIdNotesById {
 
     /// `DELETE /project/tickets/{parentId}/notes/{id}` (`deleteProjectTicketsByParentIdNotesById`):
     /// Delete TicketNote.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProjectTicketsByParentIdNotesById",
             "/project/tickets/{parentId}/notes/{id}",
             rt::NO_BODY,
@@ -4855,44 +3949,17 @@ impl ProjectTicketsByIdNotesById {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectTicketsByIdProducts(rt::Node);
+pub struct TicketsByIdProducts(rt::Node);
 
-impl ProjectTicketsByIdProducts {
+impl TicketsByIdProducts {
     /// `GET /project/tickets/{parentId}/products` (`getProjectTicketsByParentIdProducts`): Get List
     /// of ProductReference Gets the products associated to the ticket Please use the
     /// /procurement/products?conditions=chargeToType='Ticket' AND chargeToId={id} endpoint.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ProductReference>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ProductReference> {
         rt::list(
-            &self.0,
-            "getProjectTicketsByParentIdProducts",
-            "/project/tickets/{parentId}/products",
-            query,
-        )
-    }
-
-    /// `GET /project/tickets/{parentId}/products` (`getProjectTicketsByParentIdProducts`): Get List
-    /// of ProductReference Gets the products associated to the ticket Please use the
-    /// /procurement/products?conditions=chargeToType='Ticket' AND chargeToId={id} endpoint.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ProductReference> {
-        rt::stream(
-            &self.0,
-            "getProjectTicketsByParentIdProducts",
-            "/project/tickets/{parentId}/products",
-            query,
-        )
-    }
-
-    /// `GET /project/tickets/{parentId}/products` (`getProjectTicketsByParentIdProducts`): Get List
-    /// of ProductReference Gets the products associated to the ticket Please use the
-    /// /procurement/products?conditions=chargeToType='Ticket' AND chargeToId={id} endpoint.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ProductReference>> {
-        rt::pages(
             &self.0,
             "getProjectTicketsByParentIdProducts",
             "/project/tickets/{parentId}/products",
@@ -4906,7 +3973,7 @@ impl ProjectTicketsByIdProducts {
     /// /procurement/products/count?conditions=chargeToType='Ticket' AND chargeToId={id} endpoint.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProjectTicketsByParentIdProductsCount",
@@ -4920,50 +3987,18 @@ impl ProjectTicketsByIdProducts {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectTicketsByIdScheduleentries(rt::Node);
+pub struct TicketsByIdScheduleentries(rt::Node);
 
-impl ProjectTicketsByIdScheduleentries {
+impl TicketsByIdScheduleentries {
     /// `GET /project/tickets/{parentId}/scheduleentries`
     /// (`getProjectTicketsByParentIdScheduleentries`): Get List of ScheduleEntryReference Gets the
     /// schedule entries associated to the ticket Please use the
     /// /schedule/entries?conditions=type/id=4 AND objectId={id} endpoint.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ScheduleEntryReference>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ScheduleEntryReference> {
         rt::list(
-            &self.0,
-            "getProjectTicketsByParentIdScheduleentries",
-            "/project/tickets/{parentId}/scheduleentries",
-            query,
-        )
-    }
-
-    /// `GET /project/tickets/{parentId}/scheduleentries`
-    /// (`getProjectTicketsByParentIdScheduleentries`): Get List of ScheduleEntryReference Gets the
-    /// schedule entries associated to the ticket Please use the
-    /// /schedule/entries?conditions=type/id=4 AND objectId={id} endpoint.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ScheduleEntryReference> {
-        rt::stream(
-            &self.0,
-            "getProjectTicketsByParentIdScheduleentries",
-            "/project/tickets/{parentId}/scheduleentries",
-            query,
-        )
-    }
-
-    /// `GET /project/tickets/{parentId}/scheduleentries`
-    /// (`getProjectTicketsByParentIdScheduleentries`): Get List of ScheduleEntryReference Gets the
-    /// schedule entries associated to the ticket Please use the
-    /// /schedule/entries?conditions=type/id=4 AND objectId={id} endpoint.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ScheduleEntryReference>> {
-        rt::pages(
             &self.0,
             "getProjectTicketsByParentIdScheduleentries",
             "/project/tickets/{parentId}/scheduleentries",
@@ -4977,7 +4012,7 @@ impl ProjectTicketsByIdScheduleentries {
     /// /schedule/entries/count?conditions=type/id=4 AND objectId={id} endpoint.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProjectTicketsByParentIdScheduleentriesCount",
@@ -4991,41 +4026,16 @@ impl ProjectTicketsByIdScheduleentries {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectTicketsByIdTasks(rt::Node);
+pub struct TicketsByIdTasks(rt::Node);
 
-impl ProjectTicketsByIdTasks {
+impl TicketsByIdTasks {
     /// `GET /project/tickets/{parentId}/tasks` (`getProjectTicketsByParentIdTasks`): Get List of
     /// TicketTask.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::TicketTask>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::TicketTask> {
         rt::list(
-            &self.0,
-            "getProjectTicketsByParentIdTasks",
-            "/project/tickets/{parentId}/tasks",
-            query,
-        )
-    }
-
-    /// `GET /project/tickets/{parentId}/tasks` (`getProjectTicketsByParentIdTasks`): Get List of
-    /// TicketTask.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::TicketTask> {
-        rt::stream(
-            &self.0,
-            "getProjectTicketsByParentIdTasks",
-            "/project/tickets/{parentId}/tasks",
-            query,
-        )
-    }
-
-    /// `GET /project/tickets/{parentId}/tasks` (`getProjectTicketsByParentIdTasks`): Get List of
-    /// TicketTask.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::TicketTask>> {
-        rt::pages(
             &self.0,
             "getProjectTicketsByParentIdTasks",
             "/project/tickets/{parentId}/tasks",
@@ -5037,7 +4047,7 @@ impl ProjectTicketsByIdTasks {
     /// Count of TicketTask.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProjectTicketsByParentIdTasksCount",
@@ -5050,10 +4060,11 @@ impl ProjectTicketsByIdTasks {
     /// TicketTask.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::TicketTask) -> rt::ApiFuture<m::TicketTask> {
+    pub fn create(&self, body: &m::TicketTask) -> rt::Call<m::TicketTask> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postProjectTicketsByParentIdTasks",
             "/project/tickets/{parentId}/tasks",
             Some(body),
@@ -5062,8 +4073,8 @@ impl ProjectTicketsByIdTasks {
     }
 
     /// One record: `/project/tickets/{id}/tasks/{id}`.
-    pub fn id(&self, id: i32) -> ProjectTicketsByIdTasksById {
-        ProjectTicketsByIdTasksById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> TicketsByIdTasksById {
+        TicketsByIdTasksById(self.0.push(id.to_string()))
     }
 }
 
@@ -5071,15 +4082,16 @@ impl ProjectTicketsByIdTasks {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectTicketsByIdTasksById(rt::Node);
+pub struct TicketsByIdTasksById(rt::Node);
 
-impl ProjectTicketsByIdTasksById {
+impl TicketsByIdTasksById {
     /// `GET /project/tickets/{parentId}/tasks/{id}` (`getProjectTicketsByParentIdTasksById`): Get
     /// TicketTask.
-    pub fn get(&self) -> rt::ApiFuture<m::TicketTask> {
+    pub fn get(&self) -> rt::Call<m::TicketTask> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getProjectTicketsByParentIdTasksById",
             "/project/tickets/{parentId}/tasks/{id}",
             rt::NO_BODY,
@@ -5091,7 +4103,7 @@ impl ProjectTicketsByIdTasksById {
     /// TicketTask.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::TicketTask>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::TicketTask>> {
         rt::get_opt(
             &self.0,
             "getProjectTicketsByParentIdTasksById",
@@ -5104,10 +4116,11 @@ impl ProjectTicketsByIdTasksById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::TicketTask) -> rt::ApiFuture<m::TicketTask> {
+    pub fn update(&self, body: &m::TicketTask) -> rt::Call<m::TicketTask> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putProjectTicketsByParentIdTasksById",
             "/project/tickets/{parentId}/tasks/{id}",
             Some(body),
@@ -5120,9 +4133,10 @@ impl ProjectTicketsByIdTasksById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::TicketTask> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::TicketTask> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchProjectTicketsByParentIdTasksById",
             "/project/tickets/{parentId}/tasks/{id}",
             patch,
@@ -5132,10 +4146,11 @@ impl ProjectTicketsByIdTasksById {
 
     /// `DELETE /project/tickets/{parentId}/tasks/{id}` (`deleteProjectTicketsByParentIdTasksById`):
     /// Delete TicketTask.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteProjectTicketsByParentIdTasksById",
             "/project/tickets/{parentId}/tasks/{id}",
             rt::NO_BODY,
@@ -5148,47 +4163,18 @@ impl ProjectTicketsByIdTasksById {
 ///
 /// Available with the `project` feature.
 #[derive(Clone, Debug)]
-pub struct ProjectTicketsByIdTimeentries(rt::Node);
+pub struct TicketsByIdTimeentries(rt::Node);
 
-impl ProjectTicketsByIdTimeentries {
+impl TicketsByIdTimeentries {
     /// `GET /project/tickets/{parentId}/timeentries` (`getProjectTicketsByParentIdTimeentries`):
     /// Get List of TimeEntryReference Gets time entries associated to the ticket Please use the
     /// /time/entries?conditions=(chargeToType="ServiceTicket" OR chargeToType="ProjectTicket") AND
     /// chargeToId={id} endpoint.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::TimeEntryReference>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::TimeEntryReference> {
         rt::list(
-            &self.0,
-            "getProjectTicketsByParentIdTimeentries",
-            "/project/tickets/{parentId}/timeentries",
-            query,
-        )
-    }
-
-    /// `GET /project/tickets/{parentId}/timeentries` (`getProjectTicketsByParentIdTimeentries`):
-    /// Get List of TimeEntryReference Gets time entries associated to the ticket Please use the
-    /// /time/entries?conditions=(chargeToType="ServiceTicket" OR chargeToType="ProjectTicket") AND
-    /// chargeToId={id} endpoint.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::TimeEntryReference> {
-        rt::stream(
-            &self.0,
-            "getProjectTicketsByParentIdTimeentries",
-            "/project/tickets/{parentId}/timeentries",
-            query,
-        )
-    }
-
-    /// `GET /project/tickets/{parentId}/timeentries` (`getProjectTicketsByParentIdTimeentries`):
-    /// Get List of TimeEntryReference Gets time entries associated to the ticket Please use the
-    /// /time/entries?conditions=(chargeToType="ServiceTicket" OR chargeToType="ProjectTicket") AND
-    /// chargeToId={id} endpoint.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::TimeEntryReference>> {
-        rt::pages(
             &self.0,
             "getProjectTicketsByParentIdTimeentries",
             "/project/tickets/{parentId}/timeentries",
@@ -5203,7 +4189,7 @@ impl ProjectTicketsByIdTimeentries {
     /// chargeToType="ProjectTicket") AND chargeToId={id} endpoint.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getProjectTicketsByParentIdTimeentriesCount",

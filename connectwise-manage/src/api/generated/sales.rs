@@ -10,8 +10,8 @@ impl crate::Client {
     /// Handle for the paths under `/sales` (the `sales` area).
     ///
     /// Available with the `sales` feature.
-    pub fn sales(&self) -> SalesArea {
-        SalesArea(rt::Node::root(self))
+    pub fn sales(&self) -> Area {
+        Area(rt::Node::root(self))
     }
 }
 
@@ -19,62 +19,62 @@ impl crate::Client {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesArea(rt::Node);
+pub struct Area(rt::Node);
 
-impl SalesArea {
+impl Area {
     /// `/sales/activities`.
-    pub fn activities(&self) -> SalesActivities {
-        SalesActivities(self.0.clone())
+    pub fn activities(&self) -> Activities {
+        Activities(self.0.clone())
     }
 
     /// `/sales/commissions`.
-    pub fn commissions(&self) -> SalesCommissions {
-        SalesCommissions(self.0.clone())
+    pub fn commissions(&self) -> Commissions {
+        Commissions(self.0.clone())
     }
 
     /// `/sales/opportunities`.
-    pub fn opportunities(&self) -> SalesOpportunities {
-        SalesOpportunities(self.0.clone())
+    pub fn opportunities(&self) -> Opportunities {
+        Opportunities(self.0.clone())
     }
 
     /// `/sales/orders`.
-    pub fn orders(&self) -> SalesOrders {
-        SalesOrders(self.0.clone())
+    pub fn orders(&self) -> Orders {
+        Orders(self.0.clone())
     }
 
     /// `/sales/probabilities`.
-    pub fn probabilities(&self) -> SalesProbabilities {
-        SalesProbabilities(self.0.clone())
+    pub fn probabilities(&self) -> Probabilities {
+        Probabilities(self.0.clone())
     }
 
     /// `/sales/quotas`.
-    pub fn quotas(&self) -> SalesQuotas {
-        SalesQuotas(self.0.clone())
+    pub fn quotas(&self) -> Quotas {
+        Quotas(self.0.clone())
     }
 
     /// `/sales/roles`.
-    pub fn roles(&self) -> SalesRoles {
-        SalesRoles(self.0.clone())
+    pub fn roles(&self) -> Roles {
+        Roles(self.0.clone())
     }
 
     /// `/sales/salesTeams`.
-    pub fn sales_teams(&self) -> SalesSalesTeams {
-        SalesSalesTeams(self.0.clone())
+    pub fn sales_teams(&self) -> SalesTeams {
+        SalesTeams(self.0.clone())
     }
 
     /// `/sales/schedule`.
-    pub fn schedule(&self) -> SalesSchedule {
-        SalesSchedule(self.0.clone())
+    pub fn schedule(&self) -> Schedule {
+        Schedule(self.0.clone())
     }
 
     /// `/sales/service`.
-    pub fn service(&self) -> SalesService {
-        SalesService(self.0.clone())
+    pub fn service(&self) -> Service {
+        Service(self.0.clone())
     }
 
     /// `/sales/stages`.
-    pub fn stages(&self) -> SalesStages {
-        SalesStages(self.0.clone())
+    pub fn stages(&self) -> Stages {
+        Stages(self.0.clone())
     }
 }
 
@@ -82,34 +82,21 @@ impl SalesArea {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesActivities(rt::Node);
+pub struct Activities(rt::Node);
 
-impl SalesActivities {
+impl Activities {
     /// `GET /sales/activities` (`getSalesActivities`): Get List of Activity.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Activity>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Activity> {
         rt::list(&self.0, "getSalesActivities", "/sales/activities", query)
-    }
-
-    /// `GET /sales/activities` (`getSalesActivities`): Get List of Activity.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Activity> {
-        rt::stream(&self.0, "getSalesActivities", "/sales/activities", query)
-    }
-
-    /// `GET /sales/activities` (`getSalesActivities`): Get List of Activity.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Activity>> {
-        rt::pages(&self.0, "getSalesActivities", "/sales/activities", query)
     }
 
     /// `GET /sales/activities/count` (`getSalesActivitiesCount`): Get Count of Activity.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSalesActivitiesCount",
@@ -121,10 +108,11 @@ impl SalesActivities {
     /// `POST /sales/activities` (`postSalesActivities`): Post Activity.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::Activity) -> rt::ApiFuture<m::Activity> {
+    pub fn create(&self, body: &m::Activity) -> rt::Call<m::Activity> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSalesActivities",
             "/sales/activities",
             Some(body),
@@ -133,18 +121,18 @@ impl SalesActivities {
     }
 
     /// One record: `/sales/activities/{id}`.
-    pub fn id(&self, id: i32) -> SalesActivitiesById {
-        SalesActivitiesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ActivitiesById {
+        ActivitiesById(self.0.push(id.to_string()))
     }
 
     /// `/sales/activities/statuses`.
-    pub fn statuses(&self) -> SalesActivitiesStatuses {
-        SalesActivitiesStatuses(self.0.clone())
+    pub fn statuses(&self) -> ActivitiesStatuses {
+        ActivitiesStatuses(self.0.clone())
     }
 
     /// `/sales/activities/types`.
-    pub fn types(&self) -> SalesActivitiesTypes {
-        SalesActivitiesTypes(self.0.clone())
+    pub fn types(&self) -> ActivitiesTypes {
+        ActivitiesTypes(self.0.clone())
     }
 }
 
@@ -152,14 +140,15 @@ impl SalesActivities {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesActivitiesById(rt::Node);
+pub struct ActivitiesById(rt::Node);
 
-impl SalesActivitiesById {
+impl ActivitiesById {
     /// `GET /sales/activities/{id}` (`getSalesActivitiesById`): Get Activity.
-    pub fn get(&self) -> rt::ApiFuture<m::Activity> {
+    pub fn get(&self) -> rt::Call<m::Activity> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSalesActivitiesById",
             "/sales/activities/{id}",
             rt::NO_BODY,
@@ -170,7 +159,7 @@ impl SalesActivitiesById {
     /// `GET /sales/activities/{id}` (`getSalesActivitiesById`): Get Activity.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Activity>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Activity>> {
         rt::get_opt(&self.0, "getSalesActivitiesById", "/sales/activities/{id}")
     }
 
@@ -178,10 +167,11 @@ impl SalesActivitiesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::Activity) -> rt::ApiFuture<m::Activity> {
+    pub fn update(&self, body: &m::Activity) -> rt::Call<m::Activity> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSalesActivitiesById",
             "/sales/activities/{id}",
             Some(body),
@@ -193,9 +183,10 @@ impl SalesActivitiesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Activity> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Activity> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSalesActivitiesById",
             "/sales/activities/{id}",
             patch,
@@ -204,10 +195,11 @@ impl SalesActivitiesById {
     }
 
     /// `DELETE /sales/activities/{id}` (`deleteSalesActivitiesById`): Delete Activity.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSalesActivitiesById",
             "/sales/activities/{id}",
             rt::NO_BODY,
@@ -220,38 +212,15 @@ impl SalesActivitiesById {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesActivitiesStatuses(rt::Node);
+pub struct ActivitiesStatuses(rt::Node);
 
-impl SalesActivitiesStatuses {
+impl ActivitiesStatuses {
     /// `GET /sales/activities/statuses` (`getSalesActivitiesStatuses`): Get List of ActivityStatus.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ActivityStatus>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ActivityStatus> {
         rt::list(
-            &self.0,
-            "getSalesActivitiesStatuses",
-            "/sales/activities/statuses",
-            query,
-        )
-    }
-
-    /// `GET /sales/activities/statuses` (`getSalesActivitiesStatuses`): Get List of ActivityStatus.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ActivityStatus> {
-        rt::stream(
-            &self.0,
-            "getSalesActivitiesStatuses",
-            "/sales/activities/statuses",
-            query,
-        )
-    }
-
-    /// `GET /sales/activities/statuses` (`getSalesActivitiesStatuses`): Get List of ActivityStatus.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ActivityStatus>> {
-        rt::pages(
             &self.0,
             "getSalesActivitiesStatuses",
             "/sales/activities/statuses",
@@ -263,7 +232,7 @@ impl SalesActivitiesStatuses {
     /// ActivityStatus.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSalesActivitiesStatusesCount",
@@ -275,10 +244,11 @@ impl SalesActivitiesStatuses {
     /// `POST /sales/activities/statuses` (`postSalesActivitiesStatuses`): Post ActivityStatus.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::ActivityStatus) -> rt::ApiFuture<m::ActivityStatus> {
+    pub fn create(&self, body: &m::ActivityStatus) -> rt::Call<m::ActivityStatus> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSalesActivitiesStatuses",
             "/sales/activities/statuses",
             Some(body),
@@ -287,13 +257,13 @@ impl SalesActivitiesStatuses {
     }
 
     /// One record: `/sales/activities/statuses/{id}`.
-    pub fn id(&self, id: i32) -> SalesActivitiesStatusesById {
-        SalesActivitiesStatusesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ActivitiesStatusesById {
+        ActivitiesStatusesById(self.0.push(id.to_string()))
     }
 
     /// `/sales/activities/statuses/info`.
-    pub fn info(&self) -> SalesActivitiesStatusesInfo {
-        SalesActivitiesStatusesInfo(self.0.clone())
+    pub fn info(&self) -> ActivitiesStatusesInfo {
+        ActivitiesStatusesInfo(self.0.clone())
     }
 }
 
@@ -301,15 +271,16 @@ impl SalesActivitiesStatuses {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesActivitiesStatusesById(rt::Node);
+pub struct ActivitiesStatusesById(rt::Node);
 
-impl SalesActivitiesStatusesById {
+impl ActivitiesStatusesById {
     /// `GET /sales/activities/statuses/{id}` (`getSalesActivitiesStatusesById`): Get
     /// ActivityStatus.
-    pub fn get(&self) -> rt::ApiFuture<m::ActivityStatus> {
+    pub fn get(&self) -> rt::Call<m::ActivityStatus> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSalesActivitiesStatusesById",
             "/sales/activities/statuses/{id}",
             rt::NO_BODY,
@@ -321,7 +292,7 @@ impl SalesActivitiesStatusesById {
     /// ActivityStatus.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ActivityStatus>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ActivityStatus>> {
         rt::get_opt(
             &self.0,
             "getSalesActivitiesStatusesById",
@@ -334,10 +305,11 @@ impl SalesActivitiesStatusesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::ActivityStatus) -> rt::ApiFuture<m::ActivityStatus> {
+    pub fn update(&self, body: &m::ActivityStatus) -> rt::Call<m::ActivityStatus> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSalesActivitiesStatusesById",
             "/sales/activities/statuses/{id}",
             Some(body),
@@ -350,9 +322,10 @@ impl SalesActivitiesStatusesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ActivityStatus> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ActivityStatus> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSalesActivitiesStatusesById",
             "/sales/activities/statuses/{id}",
             patch,
@@ -362,10 +335,11 @@ impl SalesActivitiesStatusesById {
 
     /// `DELETE /sales/activities/statuses/{id}` (`deleteSalesActivitiesStatusesById`): Delete
     /// ActivityStatus.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSalesActivitiesStatusesById",
             "/sales/activities/statuses/{id}",
             rt::NO_BODY,
@@ -374,8 +348,8 @@ impl SalesActivitiesStatusesById {
     }
 
     /// `/sales/activities/statuses/{id}/info`.
-    pub fn info(&self) -> SalesActivitiesStatusesByIdInfo {
-        SalesActivitiesStatusesByIdInfo(self.0.clone())
+    pub fn info(&self) -> ActivitiesStatusesByIdInfo {
+        ActivitiesStatusesByIdInfo(self.0.clone())
     }
 }
 
@@ -383,15 +357,16 @@ impl SalesActivitiesStatusesById {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesActivitiesStatusesByIdInfo(rt::Node);
+pub struct ActivitiesStatusesByIdInfo(rt::Node);
 
-impl SalesActivitiesStatusesByIdInfo {
+impl ActivitiesStatusesByIdInfo {
     /// `GET /sales/activities/statuses/{id}/info` (`getSalesActivitiesStatusesByIdInfo`): Get
     /// ActivityStatusInfos.
-    pub fn get(&self) -> rt::ApiFuture<m::ActivityStatusInfo> {
+    pub fn get(&self) -> rt::Call<m::ActivityStatusInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSalesActivitiesStatusesByIdInfo",
             "/sales/activities/statuses/{id}/info",
             rt::NO_BODY,
@@ -404,41 +379,16 @@ impl SalesActivitiesStatusesByIdInfo {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesActivitiesStatusesInfo(rt::Node);
+pub struct ActivitiesStatusesInfo(rt::Node);
 
-impl SalesActivitiesStatusesInfo {
+impl ActivitiesStatusesInfo {
     /// `GET /sales/activities/statuses/info` (`getSalesActivitiesStatusesInfo`): Get List of
     /// ActivityStatusInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ActivityStatusInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ActivityStatusInfo> {
         rt::list(
-            &self.0,
-            "getSalesActivitiesStatusesInfo",
-            "/sales/activities/statuses/info",
-            query,
-        )
-    }
-
-    /// `GET /sales/activities/statuses/info` (`getSalesActivitiesStatusesInfo`): Get List of
-    /// ActivityStatusInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ActivityStatusInfo> {
-        rt::stream(
-            &self.0,
-            "getSalesActivitiesStatusesInfo",
-            "/sales/activities/statuses/info",
-            query,
-        )
-    }
-
-    /// `GET /sales/activities/statuses/info` (`getSalesActivitiesStatusesInfo`): Get List of
-    /// ActivityStatusInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ActivityStatusInfo>> {
-        rt::pages(
             &self.0,
             "getSalesActivitiesStatusesInfo",
             "/sales/activities/statuses/info",
@@ -450,7 +400,7 @@ impl SalesActivitiesStatusesInfo {
     /// Count of ActivityStatus.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSalesActivitiesStatusesInfoCount",
@@ -464,38 +414,15 @@ impl SalesActivitiesStatusesInfo {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesActivitiesTypes(rt::Node);
+pub struct ActivitiesTypes(rt::Node);
 
-impl SalesActivitiesTypes {
+impl ActivitiesTypes {
     /// `GET /sales/activities/types` (`getSalesActivitiesTypes`): Get List of ActivityType.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ActivityType>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ActivityType> {
         rt::list(
-            &self.0,
-            "getSalesActivitiesTypes",
-            "/sales/activities/types",
-            query,
-        )
-    }
-
-    /// `GET /sales/activities/types` (`getSalesActivitiesTypes`): Get List of ActivityType.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ActivityType> {
-        rt::stream(
-            &self.0,
-            "getSalesActivitiesTypes",
-            "/sales/activities/types",
-            query,
-        )
-    }
-
-    /// `GET /sales/activities/types` (`getSalesActivitiesTypes`): Get List of ActivityType.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ActivityType>> {
-        rt::pages(
             &self.0,
             "getSalesActivitiesTypes",
             "/sales/activities/types",
@@ -507,7 +434,7 @@ impl SalesActivitiesTypes {
     /// ActivityType.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSalesActivitiesTypesCount",
@@ -519,10 +446,11 @@ impl SalesActivitiesTypes {
     /// `POST /sales/activities/types` (`postSalesActivitiesTypes`): Post ActivityType.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::ActivityType) -> rt::ApiFuture<m::ActivityType> {
+    pub fn create(&self, body: &m::ActivityType) -> rt::Call<m::ActivityType> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSalesActivitiesTypes",
             "/sales/activities/types",
             Some(body),
@@ -531,8 +459,8 @@ impl SalesActivitiesTypes {
     }
 
     /// One record: `/sales/activities/types/{id}`.
-    pub fn id(&self, id: i32) -> SalesActivitiesTypesById {
-        SalesActivitiesTypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ActivitiesTypesById {
+        ActivitiesTypesById(self.0.push(id.to_string()))
     }
 }
 
@@ -540,14 +468,15 @@ impl SalesActivitiesTypes {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesActivitiesTypesById(rt::Node);
+pub struct ActivitiesTypesById(rt::Node);
 
-impl SalesActivitiesTypesById {
+impl ActivitiesTypesById {
     /// `GET /sales/activities/types/{id}` (`getSalesActivitiesTypesById`): Get ActivityType.
-    pub fn get(&self) -> rt::ApiFuture<m::ActivityType> {
+    pub fn get(&self) -> rt::Call<m::ActivityType> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSalesActivitiesTypesById",
             "/sales/activities/types/{id}",
             rt::NO_BODY,
@@ -558,7 +487,7 @@ impl SalesActivitiesTypesById {
     /// `GET /sales/activities/types/{id}` (`getSalesActivitiesTypesById`): Get ActivityType.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ActivityType>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ActivityType>> {
         rt::get_opt(
             &self.0,
             "getSalesActivitiesTypesById",
@@ -570,10 +499,11 @@ impl SalesActivitiesTypesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::ActivityType) -> rt::ApiFuture<m::ActivityType> {
+    pub fn update(&self, body: &m::ActivityType) -> rt::Call<m::ActivityType> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSalesActivitiesTypesById",
             "/sales/activities/types/{id}",
             Some(body),
@@ -585,9 +515,10 @@ impl SalesActivitiesTypesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ActivityType> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ActivityType> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSalesActivitiesTypesById",
             "/sales/activities/types/{id}",
             patch,
@@ -597,10 +528,11 @@ impl SalesActivitiesTypesById {
 
     /// `DELETE /sales/activities/types/{id}` (`deleteSalesActivitiesTypesById`): Delete
     /// ActivityType.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSalesActivitiesTypesById",
             "/sales/activities/types/{id}",
             rt::NO_BODY,
@@ -609,8 +541,8 @@ impl SalesActivitiesTypesById {
     }
 
     /// `/sales/activities/types/{id}/usages`.
-    pub fn usages(&self) -> SalesActivitiesTypesByIdUsages {
-        SalesActivitiesTypesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> ActivitiesTypesByIdUsages {
+        ActivitiesTypesByIdUsages(self.0.clone())
     }
 }
 
@@ -618,41 +550,16 @@ impl SalesActivitiesTypesById {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesActivitiesTypesByIdUsages(rt::Node);
+pub struct ActivitiesTypesByIdUsages(rt::Node);
 
-impl SalesActivitiesTypesByIdUsages {
+impl ActivitiesTypesByIdUsages {
     /// `GET /sales/activities/types/{id}/usages` (`getSalesActivitiesTypesByIdUsages`): Get List of
     /// Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getSalesActivitiesTypesByIdUsages",
-            "/sales/activities/types/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /sales/activities/types/{id}/usages` (`getSalesActivitiesTypesByIdUsages`): Get List of
-    /// Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getSalesActivitiesTypesByIdUsages",
-            "/sales/activities/types/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /sales/activities/types/{id}/usages` (`getSalesActivitiesTypesByIdUsages`): Get List of
-    /// Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getSalesActivitiesTypesByIdUsages",
             "/sales/activities/types/{id}/usages",
@@ -661,8 +568,8 @@ impl SalesActivitiesTypesByIdUsages {
     }
 
     /// `/sales/activities/types/{id}/usages/list`.
-    pub fn list_node(&self) -> SalesActivitiesTypesByIdUsagesList {
-        SalesActivitiesTypesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> ActivitiesTypesByIdUsagesList {
+        ActivitiesTypesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -670,41 +577,16 @@ impl SalesActivitiesTypesByIdUsages {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesActivitiesTypesByIdUsagesList(rt::Node);
+pub struct ActivitiesTypesByIdUsagesList(rt::Node);
 
-impl SalesActivitiesTypesByIdUsagesList {
+impl ActivitiesTypesByIdUsagesList {
     /// `GET /sales/activities/types/{id}/usages/list` (`getSalesActivitiesTypesByIdUsagesList`):
     /// Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getSalesActivitiesTypesByIdUsagesList",
-            "/sales/activities/types/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /sales/activities/types/{id}/usages/list` (`getSalesActivitiesTypesByIdUsagesList`):
-    /// Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getSalesActivitiesTypesByIdUsagesList",
-            "/sales/activities/types/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /sales/activities/types/{id}/usages/list` (`getSalesActivitiesTypesByIdUsagesList`):
-    /// Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getSalesActivitiesTypesByIdUsagesList",
             "/sales/activities/types/{id}/usages/list",
@@ -717,34 +599,21 @@ impl SalesActivitiesTypesByIdUsagesList {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesCommissions(rt::Node);
+pub struct Commissions(rt::Node);
 
-impl SalesCommissions {
+impl Commissions {
     /// `GET /sales/commissions` (`getSalesCommissions`): Get List of Commission.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Commission>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Commission> {
         rt::list(&self.0, "getSalesCommissions", "/sales/commissions", query)
-    }
-
-    /// `GET /sales/commissions` (`getSalesCommissions`): Get List of Commission.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Commission> {
-        rt::stream(&self.0, "getSalesCommissions", "/sales/commissions", query)
-    }
-
-    /// `GET /sales/commissions` (`getSalesCommissions`): Get List of Commission.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Commission>> {
-        rt::pages(&self.0, "getSalesCommissions", "/sales/commissions", query)
     }
 
     /// `GET /sales/commissions/count` (`getSalesCommissionsCount`): Get Count of Commission.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSalesCommissionsCount",
@@ -756,10 +625,11 @@ impl SalesCommissions {
     /// `POST /sales/commissions` (`postSalesCommissions`): Post Commission.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::Commission) -> rt::ApiFuture<m::Commission> {
+    pub fn create(&self, body: &m::Commission) -> rt::Call<m::Commission> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSalesCommissions",
             "/sales/commissions",
             Some(body),
@@ -768,8 +638,8 @@ impl SalesCommissions {
     }
 
     /// One record: `/sales/commissions/{id}`.
-    pub fn id(&self, id: i32) -> SalesCommissionsById {
-        SalesCommissionsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CommissionsById {
+        CommissionsById(self.0.push(id.to_string()))
     }
 }
 
@@ -777,14 +647,15 @@ impl SalesCommissions {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesCommissionsById(rt::Node);
+pub struct CommissionsById(rt::Node);
 
-impl SalesCommissionsById {
+impl CommissionsById {
     /// `GET /sales/commissions/{id}` (`getSalesCommissionsById`): Get Commission.
-    pub fn get(&self) -> rt::ApiFuture<m::Commission> {
+    pub fn get(&self) -> rt::Call<m::Commission> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSalesCommissionsById",
             "/sales/commissions/{id}",
             rt::NO_BODY,
@@ -795,7 +666,7 @@ impl SalesCommissionsById {
     /// `GET /sales/commissions/{id}` (`getSalesCommissionsById`): Get Commission.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Commission>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Commission>> {
         rt::get_opt(
             &self.0,
             "getSalesCommissionsById",
@@ -807,10 +678,11 @@ impl SalesCommissionsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::Commission) -> rt::ApiFuture<m::Commission> {
+    pub fn update(&self, body: &m::Commission) -> rt::Call<m::Commission> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSalesCommissionsById",
             "/sales/commissions/{id}",
             Some(body),
@@ -822,9 +694,10 @@ impl SalesCommissionsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Commission> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Commission> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSalesCommissionsById",
             "/sales/commissions/{id}",
             patch,
@@ -833,10 +706,11 @@ impl SalesCommissionsById {
     }
 
     /// `DELETE /sales/commissions/{id}` (`deleteSalesCommissionsById`): Delete Commission.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSalesCommissionsById",
             "/sales/commissions/{id}",
             rt::NO_BODY,
@@ -845,8 +719,8 @@ impl SalesCommissionsById {
     }
 
     /// `/sales/commissions/{id}/usages`.
-    pub fn usages(&self) -> SalesCommissionsByIdUsages {
-        SalesCommissionsByIdUsages(self.0.clone())
+    pub fn usages(&self) -> CommissionsByIdUsages {
+        CommissionsByIdUsages(self.0.clone())
     }
 }
 
@@ -854,41 +728,16 @@ impl SalesCommissionsById {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesCommissionsByIdUsages(rt::Node);
+pub struct CommissionsByIdUsages(rt::Node);
 
-impl SalesCommissionsByIdUsages {
+impl CommissionsByIdUsages {
     /// `GET /sales/commissions/{id}/usages` (`getSalesCommissionsByIdUsages`): Get List of Usage
     /// Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getSalesCommissionsByIdUsages",
-            "/sales/commissions/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /sales/commissions/{id}/usages` (`getSalesCommissionsByIdUsages`): Get List of Usage
-    /// Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getSalesCommissionsByIdUsages",
-            "/sales/commissions/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /sales/commissions/{id}/usages` (`getSalesCommissionsByIdUsages`): Get List of Usage
-    /// Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getSalesCommissionsByIdUsages",
             "/sales/commissions/{id}/usages",
@@ -897,8 +746,8 @@ impl SalesCommissionsByIdUsages {
     }
 
     /// `/sales/commissions/{id}/usages/list`.
-    pub fn list_node(&self) -> SalesCommissionsByIdUsagesList {
-        SalesCommissionsByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> CommissionsByIdUsagesList {
+        CommissionsByIdUsagesList(self.0.clone())
     }
 }
 
@@ -906,41 +755,16 @@ impl SalesCommissionsByIdUsages {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesCommissionsByIdUsagesList(rt::Node);
+pub struct CommissionsByIdUsagesList(rt::Node);
 
-impl SalesCommissionsByIdUsagesList {
+impl CommissionsByIdUsagesList {
     /// `GET /sales/commissions/{id}/usages/list` (`getSalesCommissionsByIdUsagesList`): Get List of
     /// Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getSalesCommissionsByIdUsagesList",
-            "/sales/commissions/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /sales/commissions/{id}/usages/list` (`getSalesCommissionsByIdUsagesList`): Get List of
-    /// Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getSalesCommissionsByIdUsagesList",
-            "/sales/commissions/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /sales/commissions/{id}/usages/list` (`getSalesCommissionsByIdUsagesList`): Get List of
-    /// Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getSalesCommissionsByIdUsagesList",
             "/sales/commissions/{id}/usages/list",
@@ -953,14 +777,14 @@ impl SalesCommissionsByIdUsagesList {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOpportunities(rt::Node);
+pub struct Opportunities(rt::Node);
 
-impl SalesOpportunities {
-    /// `GET /sales/opportunities` (`getSalesOpportunities`): Get List of
-    /// ConnectWise.Apis.v3\_0.v2015\_3.Sales.Opportunity.Opportunity.
+impl Opportunities {
+    /// `GET /sales/opportunities` (`getSalesOpportunities`): Get List of Opportunity.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Opportunity>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Opportunity> {
         rt::list(
             &self.0,
             "getSalesOpportunities",
@@ -969,37 +793,10 @@ impl SalesOpportunities {
         )
     }
 
-    /// `GET /sales/opportunities` (`getSalesOpportunities`): Get List of
-    /// ConnectWise.Apis.v3\_0.v2015\_3.Sales.Opportunity.Opportunity.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Opportunity> {
-        rt::stream(
-            &self.0,
-            "getSalesOpportunities",
-            "/sales/opportunities",
-            query,
-        )
-    }
-
-    /// `GET /sales/opportunities` (`getSalesOpportunities`): Get List of
-    /// ConnectWise.Apis.v3\_0.v2015\_3.Sales.Opportunity.Opportunity.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Opportunity>> {
-        rt::pages(
-            &self.0,
-            "getSalesOpportunities",
-            "/sales/opportunities",
-            query,
-        )
-    }
-
-    /// `GET /sales/opportunities/count` (`getSalesOpportunitiesCount`): Get Count of
-    /// ConnectWise.Apis.v3\_0.v2015\_3.Sales.Opportunity.Opportunity.
+    /// `GET /sales/opportunities/count` (`getSalesOpportunitiesCount`): Get Count of Opportunity.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSalesOpportunitiesCount",
@@ -1008,14 +805,14 @@ impl SalesOpportunities {
         )
     }
 
-    /// `POST /sales/opportunities` (`postSalesOpportunities`): Post
-    /// ConnectWise.Apis.v3\_0.v2015\_3.Sales.Opportunity.Opportunity.
+    /// `POST /sales/opportunities` (`postSalesOpportunities`): Post Opportunity.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::Opportunity) -> rt::ApiFuture<m::Opportunity> {
+    pub fn create(&self, body: &m::Opportunity) -> rt::Call<m::Opportunity> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSalesOpportunities",
             "/sales/opportunities",
             Some(body),
@@ -1024,33 +821,33 @@ impl SalesOpportunities {
     }
 
     /// `/sales/opportunities/conversions`.
-    pub fn conversions(&self) -> SalesOpportunitiesConversions {
-        SalesOpportunitiesConversions(self.0.clone())
+    pub fn conversions(&self) -> OpportunitiesConversions {
+        OpportunitiesConversions(self.0.clone())
     }
 
     /// `/sales/opportunities/default`.
-    pub fn default(&self) -> SalesOpportunitiesDefault {
-        SalesOpportunitiesDefault(self.0.clone())
+    pub fn default(&self) -> OpportunitiesDefault {
+        OpportunitiesDefault(self.0.clone())
     }
 
     /// One record: `/sales/opportunities/{id}`.
-    pub fn id(&self, id: i32) -> SalesOpportunitiesById {
-        SalesOpportunitiesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> OpportunitiesById {
+        OpportunitiesById(self.0.push(id.to_string()))
     }
 
     /// `/sales/opportunities/ratings`.
-    pub fn ratings(&self) -> SalesOpportunitiesRatings {
-        SalesOpportunitiesRatings(self.0.clone())
+    pub fn ratings(&self) -> OpportunitiesRatings {
+        OpportunitiesRatings(self.0.clone())
     }
 
     /// `/sales/opportunities/statuses`.
-    pub fn statuses(&self) -> SalesOpportunitiesStatuses {
-        SalesOpportunitiesStatuses(self.0.clone())
+    pub fn statuses(&self) -> OpportunitiesStatuses {
+        OpportunitiesStatuses(self.0.clone())
     }
 
     /// `/sales/opportunities/types`.
-    pub fn types(&self) -> SalesOpportunitiesTypes {
-        SalesOpportunitiesTypes(self.0.clone())
+    pub fn types(&self) -> OpportunitiesTypes {
+        OpportunitiesTypes(self.0.clone())
     }
 }
 
@@ -1058,12 +855,12 @@ impl SalesOpportunities {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOpportunitiesConversions(rt::Node);
+pub struct OpportunitiesConversions(rt::Node);
 
-impl SalesOpportunitiesConversions {
+impl OpportunitiesConversions {
     /// One record: `/sales/opportunities/conversions/{id}`.
-    pub fn id(&self, id: i32) -> SalesOpportunitiesConversionsById {
-        SalesOpportunitiesConversionsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> OpportunitiesConversionsById {
+        OpportunitiesConversionsById(self.0.push(id.to_string()))
     }
 }
 
@@ -1071,41 +868,16 @@ impl SalesOpportunitiesConversions {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOpportunitiesConversionsById(rt::Node);
+pub struct OpportunitiesConversionsById(rt::Node);
 
-impl SalesOpportunitiesConversionsById {
+impl OpportunitiesConversionsById {
     /// `GET /sales/opportunities/conversions/{id}` (`getSalesOpportunitiesConversionsById`): Get
     /// Conversion.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::SalesConversion>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::SalesConversion> {
         rt::list(
-            &self.0,
-            "getSalesOpportunitiesConversionsById",
-            "/sales/opportunities/conversions/{id}",
-            query,
-        )
-    }
-
-    /// `GET /sales/opportunities/conversions/{id}` (`getSalesOpportunitiesConversionsById`): Get
-    /// Conversion.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::SalesConversion> {
-        rt::stream(
-            &self.0,
-            "getSalesOpportunitiesConversionsById",
-            "/sales/opportunities/conversions/{id}",
-            query,
-        )
-    }
-
-    /// `GET /sales/opportunities/conversions/{id}` (`getSalesOpportunitiesConversionsById`): Get
-    /// Conversion.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::SalesConversion>> {
-        rt::pages(
             &self.0,
             "getSalesOpportunitiesConversionsById",
             "/sales/opportunities/conversions/{id}",
@@ -1118,15 +890,15 @@ impl SalesOpportunitiesConversionsById {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOpportunitiesDefault(rt::Node);
+pub struct OpportunitiesDefault(rt::Node);
 
-impl SalesOpportunitiesDefault {
-    /// `GET /sales/opportunities/default` (`getSalesOpportunitiesDefault`): Get
-    /// ConnectWise.Apis.v3\_0.v2015\_3.Sales.Opportunity.Opportunity.
-    pub fn get(&self) -> rt::ApiFuture<m::Opportunity> {
+impl OpportunitiesDefault {
+    /// `GET /sales/opportunities/default` (`getSalesOpportunitiesDefault`): Get Opportunity.
+    pub fn get(&self) -> rt::Call<m::Opportunity> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSalesOpportunitiesDefault",
             "/sales/opportunities/default",
             rt::NO_BODY,
@@ -1139,15 +911,15 @@ impl SalesOpportunitiesDefault {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOpportunitiesById(rt::Node);
+pub struct OpportunitiesById(rt::Node);
 
-impl SalesOpportunitiesById {
-    /// `GET /sales/opportunities/{id}` (`getSalesOpportunitiesById`): Get
-    /// ConnectWise.Apis.v3\_0.v2015\_3.Sales.Opportunity.Opportunity.
-    pub fn get(&self) -> rt::ApiFuture<m::Opportunity> {
+impl OpportunitiesById {
+    /// `GET /sales/opportunities/{id}` (`getSalesOpportunitiesById`): Get Opportunity.
+    pub fn get(&self) -> rt::Call<m::Opportunity> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSalesOpportunitiesById",
             "/sales/opportunities/{id}",
             rt::NO_BODY,
@@ -1155,11 +927,10 @@ impl SalesOpportunitiesById {
         )
     }
 
-    /// `GET /sales/opportunities/{id}` (`getSalesOpportunitiesById`): Get
-    /// ConnectWise.Apis.v3\_0.v2015\_3.Sales.Opportunity.Opportunity.
+    /// `GET /sales/opportunities/{id}` (`getSalesOpportunitiesById`): Get Opportunity.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Opportunity>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Opportunity>> {
         rt::get_opt(
             &self.0,
             "getSalesOpportunitiesById",
@@ -1167,15 +938,15 @@ impl SalesOpportunitiesById {
         )
     }
 
-    /// `PUT /sales/opportunities/{id}` (`putSalesOpportunitiesById`): Put
-    /// ConnectWise.Apis.v3\_0.v2015\_3.Sales.Opportunity.Opportunity.
+    /// `PUT /sales/opportunities/{id}` (`putSalesOpportunitiesById`): Put Opportunity.
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::Opportunity) -> rt::ApiFuture<m::Opportunity> {
+    pub fn update(&self, body: &m::Opportunity) -> rt::Call<m::Opportunity> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSalesOpportunitiesById",
             "/sales/opportunities/{id}",
             Some(body),
@@ -1183,14 +954,14 @@ impl SalesOpportunitiesById {
         )
     }
 
-    /// `PATCH /sales/opportunities/{id}` (`patchSalesOpportunitiesById`): Patch
-    /// ConnectWise.Apis.v3\_0.v2015\_3.Sales.Opportunity.Opportunity.
+    /// `PATCH /sales/opportunities/{id}` (`patchSalesOpportunitiesById`): Patch Opportunity.
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Opportunity> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Opportunity> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSalesOpportunitiesById",
             "/sales/opportunities/{id}",
             patch,
@@ -1198,12 +969,12 @@ impl SalesOpportunitiesById {
         )
     }
 
-    /// `DELETE /sales/opportunities/{id}` (`deleteSalesOpportunitiesById`): Delete
-    /// ConnectWise.Apis.v3\_0.v2015\_3.Sales.Opportunity.Opportunity.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    /// `DELETE /sales/opportunities/{id}` (`deleteSalesOpportunitiesById`): Delete Opportunity.
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSalesOpportunitiesById",
             "/sales/opportunities/{id}",
             rt::NO_BODY,
@@ -1212,43 +983,43 @@ impl SalesOpportunitiesById {
     }
 
     /// `/sales/opportunities/{id}/contacts`.
-    pub fn contacts(&self) -> SalesOpportunitiesByIdContacts {
-        SalesOpportunitiesByIdContacts(self.0.clone())
+    pub fn contacts(&self) -> OpportunitiesByIdContacts {
+        OpportunitiesByIdContacts(self.0.clone())
     }
 
     /// `/sales/opportunities/{id}/convertToAgreement`.
-    pub fn convert_to_agreement(&self) -> SalesOpportunitiesByIdConvertToAgreement {
-        SalesOpportunitiesByIdConvertToAgreement(self.0.clone())
+    pub fn convert_to_agreement(&self) -> OpportunitiesByIdConvertToAgreement {
+        OpportunitiesByIdConvertToAgreement(self.0.clone())
     }
 
     /// `/sales/opportunities/{id}/convertToProject`.
-    pub fn convert_to_project(&self) -> SalesOpportunitiesByIdConvertToProject {
-        SalesOpportunitiesByIdConvertToProject(self.0.clone())
+    pub fn convert_to_project(&self) -> OpportunitiesByIdConvertToProject {
+        OpportunitiesByIdConvertToProject(self.0.clone())
     }
 
     /// `/sales/opportunities/{id}/convertToSalesOrder`.
-    pub fn convert_to_sales_order(&self) -> SalesOpportunitiesByIdConvertToSalesOrder {
-        SalesOpportunitiesByIdConvertToSalesOrder(self.0.clone())
+    pub fn convert_to_sales_order(&self) -> OpportunitiesByIdConvertToSalesOrder {
+        OpportunitiesByIdConvertToSalesOrder(self.0.clone())
     }
 
     /// `/sales/opportunities/{id}/convertToServiceTicket`.
-    pub fn convert_to_service_ticket(&self) -> SalesOpportunitiesByIdConvertToServiceTicket {
-        SalesOpportunitiesByIdConvertToServiceTicket(self.0.clone())
+    pub fn convert_to_service_ticket(&self) -> OpportunitiesByIdConvertToServiceTicket {
+        OpportunitiesByIdConvertToServiceTicket(self.0.clone())
     }
 
     /// `/sales/opportunities/{id}/forecast`.
-    pub fn forecast(&self) -> SalesOpportunitiesByIdForecast {
-        SalesOpportunitiesByIdForecast(self.0.clone())
+    pub fn forecast(&self) -> OpportunitiesByIdForecast {
+        OpportunitiesByIdForecast(self.0.clone())
     }
 
     /// `/sales/opportunities/{id}/notes`.
-    pub fn notes(&self) -> SalesOpportunitiesByIdNotes {
-        SalesOpportunitiesByIdNotes(self.0.clone())
+    pub fn notes(&self) -> OpportunitiesByIdNotes {
+        OpportunitiesByIdNotes(self.0.clone())
     }
 
     /// `/sales/opportunities/{id}/team`.
-    pub fn team(&self) -> SalesOpportunitiesByIdTeam {
-        SalesOpportunitiesByIdTeam(self.0.clone())
+    pub fn team(&self) -> OpportunitiesByIdTeam {
+        OpportunitiesByIdTeam(self.0.clone())
     }
 }
 
@@ -1256,41 +1027,16 @@ impl SalesOpportunitiesById {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOpportunitiesByIdContacts(rt::Node);
+pub struct OpportunitiesByIdContacts(rt::Node);
 
-impl SalesOpportunitiesByIdContacts {
+impl OpportunitiesByIdContacts {
     /// `GET /sales/opportunities/{parentId}/contacts` (`getSalesOpportunitiesByParentIdContacts`):
     /// Get List of OpportunityContact.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::OpportunityContact>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::OpportunityContact> {
         rt::list(
-            &self.0,
-            "getSalesOpportunitiesByParentIdContacts",
-            "/sales/opportunities/{parentId}/contacts",
-            query,
-        )
-    }
-
-    /// `GET /sales/opportunities/{parentId}/contacts` (`getSalesOpportunitiesByParentIdContacts`):
-    /// Get List of OpportunityContact.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::OpportunityContact> {
-        rt::stream(
-            &self.0,
-            "getSalesOpportunitiesByParentIdContacts",
-            "/sales/opportunities/{parentId}/contacts",
-            query,
-        )
-    }
-
-    /// `GET /sales/opportunities/{parentId}/contacts` (`getSalesOpportunitiesByParentIdContacts`):
-    /// Get List of OpportunityContact.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::OpportunityContact>> {
-        rt::pages(
             &self.0,
             "getSalesOpportunitiesByParentIdContacts",
             "/sales/opportunities/{parentId}/contacts",
@@ -1302,7 +1048,7 @@ impl SalesOpportunitiesByIdContacts {
     /// (`getSalesOpportunitiesByParentIdContactsCount`): Get Count of OpportunityContact.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSalesOpportunitiesByParentIdContactsCount",
@@ -1315,10 +1061,11 @@ impl SalesOpportunitiesByIdContacts {
     /// (`postSalesOpportunitiesByParentIdContacts`): Post OpportunityContact.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::OpportunityContact) -> rt::ApiFuture<m::OpportunityContact> {
+    pub fn create(&self, body: &m::OpportunityContact) -> rt::Call<m::OpportunityContact> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSalesOpportunitiesByParentIdContacts",
             "/sales/opportunities/{parentId}/contacts",
             Some(body),
@@ -1327,8 +1074,8 @@ impl SalesOpportunitiesByIdContacts {
     }
 
     /// One record: `/sales/opportunities/{id}/contacts/{id}`.
-    pub fn id(&self, id: i32) -> SalesOpportunitiesByIdContactsById {
-        SalesOpportunitiesByIdContactsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> OpportunitiesByIdContactsById {
+        OpportunitiesByIdContactsById(self.0.push(id.to_string()))
     }
 }
 
@@ -1336,15 +1083,16 @@ impl SalesOpportunitiesByIdContacts {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOpportunitiesByIdContactsById(rt::Node);
+pub struct OpportunitiesByIdContactsById(rt::Node);
 
-impl SalesOpportunitiesByIdContactsById {
+impl OpportunitiesByIdContactsById {
     /// `GET /sales/opportunities/{parentId}/contacts/{id}`
     /// (`getSalesOpportunitiesByParentIdContactsById`): Get OpportunityContact.
-    pub fn get(&self) -> rt::ApiFuture<m::OpportunityContact> {
+    pub fn get(&self) -> rt::Call<m::OpportunityContact> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSalesOpportunitiesByParentIdContactsById",
             "/sales/opportunities/{parentId}/contacts/{id}",
             rt::NO_BODY,
@@ -1356,7 +1104,7 @@ impl SalesOpportunitiesByIdContactsById {
     /// (`getSalesOpportunitiesByParentIdContactsById`): Get OpportunityContact.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::OpportunityContact>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::OpportunityContact>> {
         rt::get_opt(
             &self.0,
             "getSalesOpportunitiesByParentIdContactsById",
@@ -1369,10 +1117,11 @@ impl SalesOpportunitiesByIdContactsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::OpportunityContact) -> rt::ApiFuture<m::OpportunityContact> {
+    pub fn update(&self, body: &m::OpportunityContact) -> rt::Call<m::OpportunityContact> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSalesOpportunitiesByParentIdContactsById",
             "/sales/opportunities/{parentId}/contacts/{id}",
             Some(body),
@@ -1385,9 +1134,10 @@ impl SalesOpportunitiesByIdContactsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::OpportunityContact> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::OpportunityContact> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSalesOpportunitiesByParentIdContactsById",
             "/sales/opportunities/{parentId}/contacts/{id}",
             patch,
@@ -1397,10 +1147,11 @@ impl SalesOpportunitiesByIdContactsById {
 
     /// `DELETE /sales/opportunities/{parentId}/contacts/{id}`
     /// (`deleteSalesOpportunitiesByParentIdContactsById`): Delete OpportunityContact.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSalesOpportunitiesByParentIdContactsById",
             "/sales/opportunities/{parentId}/contacts/{id}",
             rt::NO_BODY,
@@ -1413,17 +1164,18 @@ impl SalesOpportunitiesByIdContactsById {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOpportunitiesByIdConvertToAgreement(rt::Node);
+pub struct OpportunitiesByIdConvertToAgreement(rt::Node);
 
-impl SalesOpportunitiesByIdConvertToAgreement {
+impl OpportunitiesByIdConvertToAgreement {
     /// `POST /sales/opportunities/{id}/convertToAgreement`
     /// (`postSalesOpportunitiesByIdConvertToAgreement`): Post ApiAgreement.
     ///
     /// Not retried after an answer that may have been lost.
-    pub fn post(&self, body: &m::OpportunityToAgreementConversion) -> rt::ApiFuture<m::Agreement> {
+    pub fn post(&self, body: &m::OpportunityToAgreementConversion) -> rt::Call<m::Agreement> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSalesOpportunitiesByIdConvertToAgreement",
             "/sales/opportunities/{id}/convertToAgreement",
             Some(body),
@@ -1436,17 +1188,18 @@ impl SalesOpportunitiesByIdConvertToAgreement {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOpportunitiesByIdConvertToProject(rt::Node);
+pub struct OpportunitiesByIdConvertToProject(rt::Node);
 
-impl SalesOpportunitiesByIdConvertToProject {
+impl OpportunitiesByIdConvertToProject {
     /// `POST /sales/opportunities/{id}/convertToProject`
     /// (`postSalesOpportunitiesByIdConvertToProject`): Post ApiProject.
     ///
     /// Not retried after an answer that may have been lost.
-    pub fn post(&self, body: &m::OpportunityToProjectConversion) -> rt::ApiFuture<m::Project> {
+    pub fn post(&self, body: &m::OpportunityToProjectConversion) -> rt::Call<m::Project> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSalesOpportunitiesByIdConvertToProject",
             "/sales/opportunities/{id}/convertToProject",
             Some(body),
@@ -1459,17 +1212,18 @@ impl SalesOpportunitiesByIdConvertToProject {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOpportunitiesByIdConvertToSalesOrder(rt::Node);
+pub struct OpportunitiesByIdConvertToSalesOrder(rt::Node);
 
-impl SalesOpportunitiesByIdConvertToSalesOrder {
+impl OpportunitiesByIdConvertToSalesOrder {
     /// `POST /sales/opportunities/{id}/convertToSalesOrder`
     /// (`postSalesOpportunitiesByIdConvertToSalesOrder`): Post ApiSalesOrder.
     ///
     /// Not retried after an answer that may have been lost.
-    pub fn post(&self, body: &m::OpportunityToSalesOrderConversion) -> rt::ApiFuture<m::Order> {
+    pub fn post(&self, body: &m::OpportunityToSalesOrderConversion) -> rt::Call<m::Order> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSalesOpportunitiesByIdConvertToSalesOrder",
             "/sales/opportunities/{id}/convertToSalesOrder",
             Some(body),
@@ -1482,17 +1236,18 @@ impl SalesOpportunitiesByIdConvertToSalesOrder {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOpportunitiesByIdConvertToServiceTicket(rt::Node);
+pub struct OpportunitiesByIdConvertToServiceTicket(rt::Node);
 
-impl SalesOpportunitiesByIdConvertToServiceTicket {
+impl OpportunitiesByIdConvertToServiceTicket {
     /// `POST /sales/opportunities/{id}/convertToServiceTicket`
     /// (`postSalesOpportunitiesByIdConvertToServiceTicket`): Post ApiTicket.
     ///
     /// Not retried after an answer that may have been lost.
-    pub fn post(&self, body: &m::OpportunityToServiceTicketConversion) -> rt::ApiFuture<m::Ticket> {
+    pub fn post(&self, body: &m::OpportunityToServiceTicketConversion) -> rt::Call<m::Ticket> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSalesOpportunitiesByIdConvertToServiceTicket",
             "/sales/opportunities/{id}/convertToServiceTicket",
             Some(body),
@@ -1505,41 +1260,16 @@ impl SalesOpportunitiesByIdConvertToServiceTicket {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOpportunitiesByIdForecast(rt::Node);
+pub struct OpportunitiesByIdForecast(rt::Node);
 
-impl SalesOpportunitiesByIdForecast {
+impl OpportunitiesByIdForecast {
     /// `GET /sales/opportunities/{parentId}/forecast` (`getSalesOpportunitiesByParentIdForecast`):
     /// Get List of Forecast.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Forecast>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Forecast> {
         rt::list(
-            &self.0,
-            "getSalesOpportunitiesByParentIdForecast",
-            "/sales/opportunities/{parentId}/forecast",
-            query,
-        )
-    }
-
-    /// `GET /sales/opportunities/{parentId}/forecast` (`getSalesOpportunitiesByParentIdForecast`):
-    /// Get List of Forecast.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Forecast> {
-        rt::stream(
-            &self.0,
-            "getSalesOpportunitiesByParentIdForecast",
-            "/sales/opportunities/{parentId}/forecast",
-            query,
-        )
-    }
-
-    /// `GET /sales/opportunities/{parentId}/forecast` (`getSalesOpportunitiesByParentIdForecast`):
-    /// Get List of Forecast.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Forecast>> {
-        rt::pages(
             &self.0,
             "getSalesOpportunitiesByParentIdForecast",
             "/sales/opportunities/{parentId}/forecast",
@@ -1551,7 +1281,7 @@ impl SalesOpportunitiesByIdForecast {
     /// (`getSalesOpportunitiesByParentIdForecastCount`): Get Count of Forecast.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSalesOpportunitiesByParentIdForecastCount",
@@ -1564,10 +1294,11 @@ impl SalesOpportunitiesByIdForecast {
     /// (`postSalesOpportunitiesByParentIdForecast`): Post Forecast.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::Forecast) -> rt::ApiFuture<m::Forecast> {
+    pub fn create(&self, body: &m::Forecast) -> rt::Call<m::Forecast> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSalesOpportunitiesByParentIdForecast",
             "/sales/opportunities/{parentId}/forecast",
             Some(body),
@@ -1580,10 +1311,11 @@ impl SalesOpportunitiesByIdForecast {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::Forecast) -> rt::ApiFuture<m::Forecast> {
+    pub fn update(&self, body: &m::Forecast) -> rt::Call<m::Forecast> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSalesOpportunitiesByParentIdForecast",
             "/sales/opportunities/{parentId}/forecast/",
             Some(body),
@@ -1596,9 +1328,10 @@ impl SalesOpportunitiesByIdForecast {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Forecast> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Forecast> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSalesOpportunitiesByParentIdForecast",
             "/sales/opportunities/{parentId}/forecast/",
             patch,
@@ -1608,10 +1341,11 @@ impl SalesOpportunitiesByIdForecast {
 
     /// `DELETE /sales/opportunities/{parentId}/forecast/`
     /// (`deleteSalesOpportunitiesByParentIdForecast`): Delete Forecast.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSalesOpportunitiesByParentIdForecast",
             "/sales/opportunities/{parentId}/forecast/",
             rt::NO_BODY,
@@ -1620,13 +1354,13 @@ impl SalesOpportunitiesByIdForecast {
     }
 
     /// `/sales/opportunities/{id}/forecast/copy`.
-    pub fn copy(&self) -> SalesOpportunitiesByIdForecastCopy {
-        SalesOpportunitiesByIdForecastCopy(self.0.clone())
+    pub fn copy(&self) -> OpportunitiesByIdForecastCopy {
+        OpportunitiesByIdForecastCopy(self.0.clone())
     }
 
     /// One record: `/sales/opportunities/{id}/forecast/{id}`.
-    pub fn id(&self, id: i32) -> SalesOpportunitiesByIdForecastById {
-        SalesOpportunitiesByIdForecastById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> OpportunitiesByIdForecastById {
+        OpportunitiesByIdForecastById(self.0.push(id.to_string()))
     }
 }
 
@@ -1634,12 +1368,12 @@ impl SalesOpportunitiesByIdForecast {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOpportunitiesByIdForecastCopy(rt::Node);
+pub struct OpportunitiesByIdForecastCopy(rt::Node);
 
-impl SalesOpportunitiesByIdForecastCopy {
+impl OpportunitiesByIdForecastCopy {
     /// One record: `/sales/opportunities/{id}/forecast/copy/{id}`.
-    pub fn id(&self, id: i32) -> SalesOpportunitiesByIdForecastCopyById {
-        SalesOpportunitiesByIdForecastCopyById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> OpportunitiesByIdForecastCopyById {
+        OpportunitiesByIdForecastCopyById(self.0.push(id.to_string()))
     }
 }
 
@@ -1647,9 +1381,9 @@ impl SalesOpportunitiesByIdForecastCopy {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOpportunitiesByIdForecastCopyById(rt::Node);
+pub struct OpportunitiesByIdForecastCopyById(rt::Node);
 
-impl SalesOpportunitiesByIdForecastCopyById {
+impl OpportunitiesByIdForecastCopyById {
     /// `POST /sales/opportunities/{parentId}/forecast/copy/{id}`
     /// (`postSalesOpportunitiesByParentIdForecastCopyById`): Post SuccessResponse.
     ///
@@ -1657,10 +1391,11 @@ impl SalesOpportunitiesByIdForecastCopyById {
     /// a body.
     ///
     /// Copy and approve actions answer 200 or 201 whatever the spec declares.
-    pub fn post(&self) -> rt::ApiFuture<Option<m::SuccessResponse>> {
+    pub fn post(&self) -> rt::Call<Option<m::SuccessResponse>> {
         rt::json_opt(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSalesOpportunitiesByParentIdForecastCopyById",
             "/sales/opportunities/{parentId}/forecast/copy/{id}",
             rt::NO_BODY,
@@ -1673,15 +1408,16 @@ impl SalesOpportunitiesByIdForecastCopyById {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOpportunitiesByIdForecastById(rt::Node);
+pub struct OpportunitiesByIdForecastById(rt::Node);
 
-impl SalesOpportunitiesByIdForecastById {
+impl OpportunitiesByIdForecastById {
     /// `GET /sales/opportunities/{parentId}/forecast/{id}`
     /// (`getSalesOpportunitiesByParentIdForecastById`): Get ForecastItem.
-    pub fn get(&self) -> rt::ApiFuture<m::ForecastItem> {
+    pub fn get(&self) -> rt::Call<m::ForecastItem> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSalesOpportunitiesByParentIdForecastById",
             "/sales/opportunities/{parentId}/forecast/{id}",
             rt::NO_BODY,
@@ -1693,7 +1429,7 @@ impl SalesOpportunitiesByIdForecastById {
     /// (`getSalesOpportunitiesByParentIdForecastById`): Get ForecastItem.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ForecastItem>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ForecastItem>> {
         rt::get_opt(
             &self.0,
             "getSalesOpportunitiesByParentIdForecastById",
@@ -1706,10 +1442,11 @@ impl SalesOpportunitiesByIdForecastById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::ForecastItem) -> rt::ApiFuture<m::ForecastItem> {
+    pub fn update(&self, body: &m::ForecastItem) -> rt::Call<m::ForecastItem> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSalesOpportunitiesByParentIdForecastById",
             "/sales/opportunities/{parentId}/forecast/{id}",
             Some(body),
@@ -1722,9 +1459,10 @@ impl SalesOpportunitiesByIdForecastById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ForecastItem> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ForecastItem> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSalesOpportunitiesByParentIdForecastById",
             "/sales/opportunities/{parentId}/forecast/{id}",
             patch,
@@ -1734,10 +1472,11 @@ impl SalesOpportunitiesByIdForecastById {
 
     /// `DELETE /sales/opportunities/{parentId}/forecast/{id}`
     /// (`deleteSalesOpportunitiesByParentIdForecastById`): Delete ForecastItem.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSalesOpportunitiesByParentIdForecastById",
             "/sales/opportunities/{parentId}/forecast/{id}",
             rt::NO_BODY,
@@ -1749,10 +1488,11 @@ impl SalesOpportunitiesByIdForecastById {
     /// (`postSalesOpportunitiesByParentIdForecastById`): Post ForecastItem.
     ///
     /// Not retried after an answer that may have been lost.
-    pub fn post(&self, body: &m::ForecastItem) -> rt::ApiFuture<m::ForecastItem> {
+    pub fn post(&self, body: &m::ForecastItem) -> rt::Call<m::ForecastItem> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSalesOpportunitiesByParentIdForecastById",
             "/sales/opportunities/{parentId}/forecast/{id}",
             Some(body),
@@ -1765,41 +1505,16 @@ impl SalesOpportunitiesByIdForecastById {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOpportunitiesByIdNotes(rt::Node);
+pub struct OpportunitiesByIdNotes(rt::Node);
 
-impl SalesOpportunitiesByIdNotes {
+impl OpportunitiesByIdNotes {
     /// `GET /sales/opportunities/{parentId}/notes` (`getSalesOpportunitiesByParentIdNotes`): Get
     /// List of OpportunityNote.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::OpportunityNote>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::OpportunityNote> {
         rt::list(
-            &self.0,
-            "getSalesOpportunitiesByParentIdNotes",
-            "/sales/opportunities/{parentId}/notes",
-            query,
-        )
-    }
-
-    /// `GET /sales/opportunities/{parentId}/notes` (`getSalesOpportunitiesByParentIdNotes`): Get
-    /// List of OpportunityNote.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::OpportunityNote> {
-        rt::stream(
-            &self.0,
-            "getSalesOpportunitiesByParentIdNotes",
-            "/sales/opportunities/{parentId}/notes",
-            query,
-        )
-    }
-
-    /// `GET /sales/opportunities/{parentId}/notes` (`getSalesOpportunitiesByParentIdNotes`): Get
-    /// List of OpportunityNote.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::OpportunityNote>> {
-        rt::pages(
             &self.0,
             "getSalesOpportunitiesByParentIdNotes",
             "/sales/opportunities/{parentId}/notes",
@@ -1815,7 +1530,7 @@ impl SalesOpportunitiesByIdNotes {
     /// The spec declares another response; this route answers a count (Declares an array of
     /// OpportunityNote, the response of the sibling list route; a count route answers {"count": N}
     /// like the 492 count routes that declare Count.).
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSalesOpportunitiesByParentIdNotesCount",
@@ -1828,10 +1543,11 @@ impl SalesOpportunitiesByIdNotes {
     /// OpportunityNote.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::OpportunityNote) -> rt::ApiFuture<m::OpportunityNote> {
+    pub fn create(&self, body: &m::OpportunityNote) -> rt::Call<m::OpportunityNote> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSalesOpportunitiesByParentIdNotes",
             "/sales/opportunities/{parentId}/notes",
             Some(body),
@@ -1840,8 +1556,8 @@ impl SalesOpportunitiesByIdNotes {
     }
 
     /// One record: `/sales/opportunities/{id}/notes/{id}`.
-    pub fn id(&self, id: i32) -> SalesOpportunitiesByIdNotesById {
-        SalesOpportunitiesByIdNotesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> OpportunitiesByIdNotesById {
+        OpportunitiesByIdNotesById(self.0.push(id.to_string()))
     }
 }
 
@@ -1849,15 +1565,16 @@ impl SalesOpportunitiesByIdNotes {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOpportunitiesByIdNotesById(rt::Node);
+pub struct OpportunitiesByIdNotesById(rt::Node);
 
-impl SalesOpportunitiesByIdNotesById {
+impl OpportunitiesByIdNotesById {
     /// `GET /sales/opportunities/{parentId}/notes/{id}`
     /// (`getSalesOpportunitiesByParentIdNotesById`): Get OpportunityNote.
-    pub fn get(&self) -> rt::ApiFuture<m::OpportunityNote> {
+    pub fn get(&self) -> rt::Call<m::OpportunityNote> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSalesOpportunitiesByParentIdNotesById",
             "/sales/opportunities/{parentId}/notes/{id}",
             rt::NO_BODY,
@@ -1869,7 +1586,7 @@ impl SalesOpportunitiesByIdNotesById {
     /// (`getSalesOpportunitiesByParentIdNotesById`): Get OpportunityNote.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::OpportunityNote>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::OpportunityNote>> {
         rt::get_opt(
             &self.0,
             "getSalesOpportunitiesByParentIdNotesById",
@@ -1882,10 +1599,11 @@ impl SalesOpportunitiesByIdNotesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::OpportunityNote) -> rt::ApiFuture<m::OpportunityNote> {
+    pub fn update(&self, body: &m::OpportunityNote) -> rt::Call<m::OpportunityNote> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSalesOpportunitiesByParentIdNotesById",
             "/sales/opportunities/{parentId}/notes/{id}",
             Some(body),
@@ -1898,9 +1616,10 @@ impl SalesOpportunitiesByIdNotesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::OpportunityNote> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::OpportunityNote> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSalesOpportunitiesByParentIdNotesById",
             "/sales/opportunities/{parentId}/notes/{id}",
             patch,
@@ -1910,10 +1629,11 @@ impl SalesOpportunitiesByIdNotesById {
 
     /// `DELETE /sales/opportunities/{parentId}/notes/{id}`
     /// (`deleteSalesOpportunitiesByParentIdNotesById`): Delete OpportunityNote.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSalesOpportunitiesByParentIdNotesById",
             "/sales/opportunities/{parentId}/notes/{id}",
             rt::NO_BODY,
@@ -1926,41 +1646,16 @@ impl SalesOpportunitiesByIdNotesById {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOpportunitiesByIdTeam(rt::Node);
+pub struct OpportunitiesByIdTeam(rt::Node);
 
-impl SalesOpportunitiesByIdTeam {
+impl OpportunitiesByIdTeam {
     /// `GET /sales/opportunities/{parentId}/team` (`getSalesOpportunitiesByParentIdTeam`): Get List
     /// of Team.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Team>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Team> {
         rt::list(
-            &self.0,
-            "getSalesOpportunitiesByParentIdTeam",
-            "/sales/opportunities/{parentId}/team",
-            query,
-        )
-    }
-
-    /// `GET /sales/opportunities/{parentId}/team` (`getSalesOpportunitiesByParentIdTeam`): Get List
-    /// of Team.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Team> {
-        rt::stream(
-            &self.0,
-            "getSalesOpportunitiesByParentIdTeam",
-            "/sales/opportunities/{parentId}/team",
-            query,
-        )
-    }
-
-    /// `GET /sales/opportunities/{parentId}/team` (`getSalesOpportunitiesByParentIdTeam`): Get List
-    /// of Team.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Team>> {
-        rt::pages(
             &self.0,
             "getSalesOpportunitiesByParentIdTeam",
             "/sales/opportunities/{parentId}/team",
@@ -1972,7 +1667,7 @@ impl SalesOpportunitiesByIdTeam {
     /// (`getSalesOpportunitiesByParentIdTeamCount`): Get Count of Team.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSalesOpportunitiesByParentIdTeamCount",
@@ -1985,10 +1680,11 @@ impl SalesOpportunitiesByIdTeam {
     /// Team.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::Team) -> rt::ApiFuture<m::Team> {
+    pub fn create(&self, body: &m::Team) -> rt::Call<m::Team> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSalesOpportunitiesByParentIdTeam",
             "/sales/opportunities/{parentId}/team",
             Some(body),
@@ -1997,8 +1693,8 @@ impl SalesOpportunitiesByIdTeam {
     }
 
     /// One record: `/sales/opportunities/{id}/team/{id}`.
-    pub fn id(&self, id: i32) -> SalesOpportunitiesByIdTeamById {
-        SalesOpportunitiesByIdTeamById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> OpportunitiesByIdTeamById {
+        OpportunitiesByIdTeamById(self.0.push(id.to_string()))
     }
 }
 
@@ -2006,15 +1702,16 @@ impl SalesOpportunitiesByIdTeam {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOpportunitiesByIdTeamById(rt::Node);
+pub struct OpportunitiesByIdTeamById(rt::Node);
 
-impl SalesOpportunitiesByIdTeamById {
+impl OpportunitiesByIdTeamById {
     /// `GET /sales/opportunities/{parentId}/team/{id}` (`getSalesOpportunitiesByParentIdTeamById`):
     /// Get Team.
-    pub fn get(&self) -> rt::ApiFuture<m::Team> {
+    pub fn get(&self) -> rt::Call<m::Team> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSalesOpportunitiesByParentIdTeamById",
             "/sales/opportunities/{parentId}/team/{id}",
             rt::NO_BODY,
@@ -2026,7 +1723,7 @@ impl SalesOpportunitiesByIdTeamById {
     /// Get Team.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Team>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Team>> {
         rt::get_opt(
             &self.0,
             "getSalesOpportunitiesByParentIdTeamById",
@@ -2039,10 +1736,11 @@ impl SalesOpportunitiesByIdTeamById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::Team) -> rt::ApiFuture<m::Team> {
+    pub fn update(&self, body: &m::Team) -> rt::Call<m::Team> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSalesOpportunitiesByParentIdTeamById",
             "/sales/opportunities/{parentId}/team/{id}",
             Some(body),
@@ -2055,9 +1753,10 @@ impl SalesOpportunitiesByIdTeamById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Team> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Team> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSalesOpportunitiesByParentIdTeamById",
             "/sales/opportunities/{parentId}/team/{id}",
             patch,
@@ -2067,10 +1766,11 @@ impl SalesOpportunitiesByIdTeamById {
 
     /// `DELETE /sales/opportunities/{parentId}/team/{id}`
     /// (`deleteSalesOpportunitiesByParentIdTeamById`): Delete Team.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSalesOpportunitiesByParentIdTeamById",
             "/sales/opportunities/{parentId}/team/{id}",
             rt::NO_BODY,
@@ -2083,41 +1783,16 @@ impl SalesOpportunitiesByIdTeamById {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOpportunitiesRatings(rt::Node);
+pub struct OpportunitiesRatings(rt::Node);
 
-impl SalesOpportunitiesRatings {
+impl OpportunitiesRatings {
     /// `GET /sales/opportunities/ratings` (`getSalesOpportunitiesRatings`): Get List of
     /// OpportunityRating.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::OpportunityRating>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::OpportunityRating> {
         rt::list(
-            &self.0,
-            "getSalesOpportunitiesRatings",
-            "/sales/opportunities/ratings",
-            query,
-        )
-    }
-
-    /// `GET /sales/opportunities/ratings` (`getSalesOpportunitiesRatings`): Get List of
-    /// OpportunityRating.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::OpportunityRating> {
-        rt::stream(
-            &self.0,
-            "getSalesOpportunitiesRatings",
-            "/sales/opportunities/ratings",
-            query,
-        )
-    }
-
-    /// `GET /sales/opportunities/ratings` (`getSalesOpportunitiesRatings`): Get List of
-    /// OpportunityRating.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::OpportunityRating>> {
-        rt::pages(
             &self.0,
             "getSalesOpportunitiesRatings",
             "/sales/opportunities/ratings",
@@ -2129,7 +1804,7 @@ impl SalesOpportunitiesRatings {
     /// OpportunityRating.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSalesOpportunitiesRatingsCount",
@@ -2142,10 +1817,11 @@ impl SalesOpportunitiesRatings {
     /// OpportunityRating.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::OpportunityRating) -> rt::ApiFuture<m::OpportunityRating> {
+    pub fn create(&self, body: &m::OpportunityRating) -> rt::Call<m::OpportunityRating> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSalesOpportunitiesRatings",
             "/sales/opportunities/ratings",
             Some(body),
@@ -2154,13 +1830,13 @@ impl SalesOpportunitiesRatings {
     }
 
     /// One record: `/sales/opportunities/ratings/{id}`.
-    pub fn id(&self, id: i32) -> SalesOpportunitiesRatingsById {
-        SalesOpportunitiesRatingsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> OpportunitiesRatingsById {
+        OpportunitiesRatingsById(self.0.push(id.to_string()))
     }
 
     /// `/sales/opportunities/ratings/info`.
-    pub fn info(&self) -> SalesOpportunitiesRatingsInfo {
-        SalesOpportunitiesRatingsInfo(self.0.clone())
+    pub fn info(&self) -> OpportunitiesRatingsInfo {
+        OpportunitiesRatingsInfo(self.0.clone())
     }
 }
 
@@ -2168,15 +1844,16 @@ impl SalesOpportunitiesRatings {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOpportunitiesRatingsById(rt::Node);
+pub struct OpportunitiesRatingsById(rt::Node);
 
-impl SalesOpportunitiesRatingsById {
+impl OpportunitiesRatingsById {
     /// `GET /sales/opportunities/ratings/{id}` (`getSalesOpportunitiesRatingsById`): Get
     /// OpportunityRating.
-    pub fn get(&self) -> rt::ApiFuture<m::OpportunityRating> {
+    pub fn get(&self) -> rt::Call<m::OpportunityRating> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSalesOpportunitiesRatingsById",
             "/sales/opportunities/ratings/{id}",
             rt::NO_BODY,
@@ -2188,7 +1865,7 @@ impl SalesOpportunitiesRatingsById {
     /// OpportunityRating.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::OpportunityRating>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::OpportunityRating>> {
         rt::get_opt(
             &self.0,
             "getSalesOpportunitiesRatingsById",
@@ -2201,10 +1878,11 @@ impl SalesOpportunitiesRatingsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::OpportunityRating) -> rt::ApiFuture<m::OpportunityRating> {
+    pub fn update(&self, body: &m::OpportunityRating) -> rt::Call<m::OpportunityRating> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSalesOpportunitiesRatingsById",
             "/sales/opportunities/ratings/{id}",
             Some(body),
@@ -2217,9 +1895,10 @@ impl SalesOpportunitiesRatingsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::OpportunityRating> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::OpportunityRating> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSalesOpportunitiesRatingsById",
             "/sales/opportunities/ratings/{id}",
             patch,
@@ -2229,10 +1908,11 @@ impl SalesOpportunitiesRatingsById {
 
     /// `DELETE /sales/opportunities/ratings/{id}` (`deleteSalesOpportunitiesRatingsById`): Delete
     /// OpportunityRating.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSalesOpportunitiesRatingsById",
             "/sales/opportunities/ratings/{id}",
             rt::NO_BODY,
@@ -2241,8 +1921,8 @@ impl SalesOpportunitiesRatingsById {
     }
 
     /// `/sales/opportunities/ratings/{id}/info`.
-    pub fn info(&self) -> SalesOpportunitiesRatingsByIdInfo {
-        SalesOpportunitiesRatingsByIdInfo(self.0.clone())
+    pub fn info(&self) -> OpportunitiesRatingsByIdInfo {
+        OpportunitiesRatingsByIdInfo(self.0.clone())
     }
 }
 
@@ -2250,15 +1930,16 @@ impl SalesOpportunitiesRatingsById {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOpportunitiesRatingsByIdInfo(rt::Node);
+pub struct OpportunitiesRatingsByIdInfo(rt::Node);
 
-impl SalesOpportunitiesRatingsByIdInfo {
+impl OpportunitiesRatingsByIdInfo {
     /// `GET /sales/opportunities/ratings/{id}/info` (`getSalesOpportunitiesRatingsByIdInfo`): Get
     /// OpportunityRatingInfo.
-    pub fn get(&self) -> rt::ApiFuture<m::OpportunityRatingInfo> {
+    pub fn get(&self) -> rt::Call<m::OpportunityRatingInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSalesOpportunitiesRatingsByIdInfo",
             "/sales/opportunities/ratings/{id}/info",
             rt::NO_BODY,
@@ -2271,44 +1952,16 @@ impl SalesOpportunitiesRatingsByIdInfo {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOpportunitiesRatingsInfo(rt::Node);
+pub struct OpportunitiesRatingsInfo(rt::Node);
 
-impl SalesOpportunitiesRatingsInfo {
+impl OpportunitiesRatingsInfo {
     /// `GET /sales/opportunities/ratings/info` (`getSalesOpportunitiesRatingsInfo`): Get List of
     /// OpportunityRatingInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::OpportunityRatingInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::OpportunityRatingInfo> {
         rt::list(
-            &self.0,
-            "getSalesOpportunitiesRatingsInfo",
-            "/sales/opportunities/ratings/info",
-            query,
-        )
-    }
-
-    /// `GET /sales/opportunities/ratings/info` (`getSalesOpportunitiesRatingsInfo`): Get List of
-    /// OpportunityRatingInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::OpportunityRatingInfo> {
-        rt::stream(
-            &self.0,
-            "getSalesOpportunitiesRatingsInfo",
-            "/sales/opportunities/ratings/info",
-            query,
-        )
-    }
-
-    /// `GET /sales/opportunities/ratings/info` (`getSalesOpportunitiesRatingsInfo`): Get List of
-    /// OpportunityRatingInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::OpportunityRatingInfo>> {
-        rt::pages(
             &self.0,
             "getSalesOpportunitiesRatingsInfo",
             "/sales/opportunities/ratings/info",
@@ -2320,7 +1973,7 @@ impl SalesOpportunitiesRatingsInfo {
     /// Count of OpportunityRatingInfo.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSalesOpportunitiesRatingsInfoCount",
@@ -2334,41 +1987,16 @@ impl SalesOpportunitiesRatingsInfo {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOpportunitiesStatuses(rt::Node);
+pub struct OpportunitiesStatuses(rt::Node);
 
-impl SalesOpportunitiesStatuses {
+impl OpportunitiesStatuses {
     /// `GET /sales/opportunities/statuses` (`getSalesOpportunitiesStatuses`): Get List of
     /// OpportunityStatus.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::OpportunityStatus>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::OpportunityStatus> {
         rt::list(
-            &self.0,
-            "getSalesOpportunitiesStatuses",
-            "/sales/opportunities/statuses",
-            query,
-        )
-    }
-
-    /// `GET /sales/opportunities/statuses` (`getSalesOpportunitiesStatuses`): Get List of
-    /// OpportunityStatus.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::OpportunityStatus> {
-        rt::stream(
-            &self.0,
-            "getSalesOpportunitiesStatuses",
-            "/sales/opportunities/statuses",
-            query,
-        )
-    }
-
-    /// `GET /sales/opportunities/statuses` (`getSalesOpportunitiesStatuses`): Get List of
-    /// OpportunityStatus.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::OpportunityStatus>> {
-        rt::pages(
             &self.0,
             "getSalesOpportunitiesStatuses",
             "/sales/opportunities/statuses",
@@ -2380,7 +2008,7 @@ impl SalesOpportunitiesStatuses {
     /// of OpportunityStatus.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSalesOpportunitiesStatusesCount",
@@ -2393,10 +2021,11 @@ impl SalesOpportunitiesStatuses {
     /// OpportunityStatus.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::OpportunityStatus) -> rt::ApiFuture<m::OpportunityStatus> {
+    pub fn create(&self, body: &m::OpportunityStatus) -> rt::Call<m::OpportunityStatus> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSalesOpportunitiesStatuses",
             "/sales/opportunities/statuses",
             Some(body),
@@ -2405,13 +2034,13 @@ impl SalesOpportunitiesStatuses {
     }
 
     /// One record: `/sales/opportunities/statuses/{id}`.
-    pub fn id(&self, id: i32) -> SalesOpportunitiesStatusesById {
-        SalesOpportunitiesStatusesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> OpportunitiesStatusesById {
+        OpportunitiesStatusesById(self.0.push(id.to_string()))
     }
 
     /// `/sales/opportunities/statuses/info`.
-    pub fn info(&self) -> SalesOpportunitiesStatusesInfo {
-        SalesOpportunitiesStatusesInfo(self.0.clone())
+    pub fn info(&self) -> OpportunitiesStatusesInfo {
+        OpportunitiesStatusesInfo(self.0.clone())
     }
 }
 
@@ -2419,15 +2048,16 @@ impl SalesOpportunitiesStatuses {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOpportunitiesStatusesById(rt::Node);
+pub struct OpportunitiesStatusesById(rt::Node);
 
-impl SalesOpportunitiesStatusesById {
+impl OpportunitiesStatusesById {
     /// `GET /sales/opportunities/statuses/{id}` (`getSalesOpportunitiesStatusesById`): Get
     /// OpportunityStatus.
-    pub fn get(&self) -> rt::ApiFuture<m::OpportunityStatus> {
+    pub fn get(&self) -> rt::Call<m::OpportunityStatus> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSalesOpportunitiesStatusesById",
             "/sales/opportunities/statuses/{id}",
             rt::NO_BODY,
@@ -2439,7 +2069,7 @@ impl SalesOpportunitiesStatusesById {
     /// OpportunityStatus.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::OpportunityStatus>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::OpportunityStatus>> {
         rt::get_opt(
             &self.0,
             "getSalesOpportunitiesStatusesById",
@@ -2452,10 +2082,11 @@ impl SalesOpportunitiesStatusesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::OpportunityStatus) -> rt::ApiFuture<m::OpportunityStatus> {
+    pub fn update(&self, body: &m::OpportunityStatus) -> rt::Call<m::OpportunityStatus> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSalesOpportunitiesStatusesById",
             "/sales/opportunities/statuses/{id}",
             Some(body),
@@ -2468,9 +2099,10 @@ impl SalesOpportunitiesStatusesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::OpportunityStatus> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::OpportunityStatus> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSalesOpportunitiesStatusesById",
             "/sales/opportunities/statuses/{id}",
             patch,
@@ -2480,10 +2112,11 @@ impl SalesOpportunitiesStatusesById {
 
     /// `DELETE /sales/opportunities/statuses/{id}` (`deleteSalesOpportunitiesStatusesById`): Delete
     /// OpportunityStatus.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSalesOpportunitiesStatusesById",
             "/sales/opportunities/statuses/{id}",
             rt::NO_BODY,
@@ -2492,13 +2125,13 @@ impl SalesOpportunitiesStatusesById {
     }
 
     /// `/sales/opportunities/statuses/{id}/info`.
-    pub fn info(&self) -> SalesOpportunitiesStatusesByIdInfo {
-        SalesOpportunitiesStatusesByIdInfo(self.0.clone())
+    pub fn info(&self) -> OpportunitiesStatusesByIdInfo {
+        OpportunitiesStatusesByIdInfo(self.0.clone())
     }
 
     /// `/sales/opportunities/statuses/{id}/usages`.
-    pub fn usages(&self) -> SalesOpportunitiesStatusesByIdUsages {
-        SalesOpportunitiesStatusesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> OpportunitiesStatusesByIdUsages {
+        OpportunitiesStatusesByIdUsages(self.0.clone())
     }
 }
 
@@ -2506,15 +2139,16 @@ impl SalesOpportunitiesStatusesById {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOpportunitiesStatusesByIdInfo(rt::Node);
+pub struct OpportunitiesStatusesByIdInfo(rt::Node);
 
-impl SalesOpportunitiesStatusesByIdInfo {
+impl OpportunitiesStatusesByIdInfo {
     /// `GET /sales/opportunities/statuses/{id}/info` (`getSalesOpportunitiesStatusesByIdInfo`): Get
     /// OpportunityStatusInfos.
-    pub fn get(&self) -> rt::ApiFuture<m::OpportunityStatusInfo> {
+    pub fn get(&self) -> rt::Call<m::OpportunityStatusInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSalesOpportunitiesStatusesByIdInfo",
             "/sales/opportunities/statuses/{id}/info",
             rt::NO_BODY,
@@ -2527,41 +2161,16 @@ impl SalesOpportunitiesStatusesByIdInfo {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOpportunitiesStatusesByIdUsages(rt::Node);
+pub struct OpportunitiesStatusesByIdUsages(rt::Node);
 
-impl SalesOpportunitiesStatusesByIdUsages {
+impl OpportunitiesStatusesByIdUsages {
     /// `GET /sales/opportunities/statuses/{id}/usages` (`getSalesOpportunitiesStatusesByIdUsages`):
     /// Get List of Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getSalesOpportunitiesStatusesByIdUsages",
-            "/sales/opportunities/statuses/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /sales/opportunities/statuses/{id}/usages` (`getSalesOpportunitiesStatusesByIdUsages`):
-    /// Get List of Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getSalesOpportunitiesStatusesByIdUsages",
-            "/sales/opportunities/statuses/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /sales/opportunities/statuses/{id}/usages` (`getSalesOpportunitiesStatusesByIdUsages`):
-    /// Get List of Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getSalesOpportunitiesStatusesByIdUsages",
             "/sales/opportunities/statuses/{id}/usages",
@@ -2570,8 +2179,8 @@ impl SalesOpportunitiesStatusesByIdUsages {
     }
 
     /// `/sales/opportunities/statuses/{id}/usages/list`.
-    pub fn list_node(&self) -> SalesOpportunitiesStatusesByIdUsagesList {
-        SalesOpportunitiesStatusesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> OpportunitiesStatusesByIdUsagesList {
+        OpportunitiesStatusesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -2579,41 +2188,16 @@ impl SalesOpportunitiesStatusesByIdUsages {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOpportunitiesStatusesByIdUsagesList(rt::Node);
+pub struct OpportunitiesStatusesByIdUsagesList(rt::Node);
 
-impl SalesOpportunitiesStatusesByIdUsagesList {
+impl OpportunitiesStatusesByIdUsagesList {
     /// `GET /sales/opportunities/statuses/{id}/usages/list`
     /// (`getSalesOpportunitiesStatusesByIdUsagesList`): Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getSalesOpportunitiesStatusesByIdUsagesList",
-            "/sales/opportunities/statuses/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /sales/opportunities/statuses/{id}/usages/list`
-    /// (`getSalesOpportunitiesStatusesByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getSalesOpportunitiesStatusesByIdUsagesList",
-            "/sales/opportunities/statuses/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /sales/opportunities/statuses/{id}/usages/list`
-    /// (`getSalesOpportunitiesStatusesByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getSalesOpportunitiesStatusesByIdUsagesList",
             "/sales/opportunities/statuses/{id}/usages/list",
@@ -2626,44 +2210,16 @@ impl SalesOpportunitiesStatusesByIdUsagesList {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOpportunitiesStatusesInfo(rt::Node);
+pub struct OpportunitiesStatusesInfo(rt::Node);
 
-impl SalesOpportunitiesStatusesInfo {
+impl OpportunitiesStatusesInfo {
     /// `GET /sales/opportunities/statuses/info` (`getSalesOpportunitiesStatusesInfo`): Get List of
     /// OpportunityStatusInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::OpportunityStatusInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::OpportunityStatusInfo> {
         rt::list(
-            &self.0,
-            "getSalesOpportunitiesStatusesInfo",
-            "/sales/opportunities/statuses/info",
-            query,
-        )
-    }
-
-    /// `GET /sales/opportunities/statuses/info` (`getSalesOpportunitiesStatusesInfo`): Get List of
-    /// OpportunityStatusInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::OpportunityStatusInfo> {
-        rt::stream(
-            &self.0,
-            "getSalesOpportunitiesStatusesInfo",
-            "/sales/opportunities/statuses/info",
-            query,
-        )
-    }
-
-    /// `GET /sales/opportunities/statuses/info` (`getSalesOpportunitiesStatusesInfo`): Get List of
-    /// OpportunityStatusInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::OpportunityStatusInfo>> {
-        rt::pages(
             &self.0,
             "getSalesOpportunitiesStatusesInfo",
             "/sales/opportunities/statuses/info",
@@ -2675,7 +2231,7 @@ impl SalesOpportunitiesStatusesInfo {
     /// Get Count of OpportunityStatusInfos.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSalesOpportunitiesStatusesInfoCount",
@@ -2689,41 +2245,16 @@ impl SalesOpportunitiesStatusesInfo {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOpportunitiesTypes(rt::Node);
+pub struct OpportunitiesTypes(rt::Node);
 
-impl SalesOpportunitiesTypes {
+impl OpportunitiesTypes {
     /// `GET /sales/opportunities/types` (`getSalesOpportunitiesTypes`): Get List of
     /// OpportunityType.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::OpportunityType>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::OpportunityType> {
         rt::list(
-            &self.0,
-            "getSalesOpportunitiesTypes",
-            "/sales/opportunities/types",
-            query,
-        )
-    }
-
-    /// `GET /sales/opportunities/types` (`getSalesOpportunitiesTypes`): Get List of
-    /// OpportunityType.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::OpportunityType> {
-        rt::stream(
-            &self.0,
-            "getSalesOpportunitiesTypes",
-            "/sales/opportunities/types",
-            query,
-        )
-    }
-
-    /// `GET /sales/opportunities/types` (`getSalesOpportunitiesTypes`): Get List of
-    /// OpportunityType.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::OpportunityType>> {
-        rt::pages(
             &self.0,
             "getSalesOpportunitiesTypes",
             "/sales/opportunities/types",
@@ -2735,7 +2266,7 @@ impl SalesOpportunitiesTypes {
     /// OpportunityType.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSalesOpportunitiesTypesCount",
@@ -2747,10 +2278,11 @@ impl SalesOpportunitiesTypes {
     /// `POST /sales/opportunities/types` (`postSalesOpportunitiesTypes`): Post OpportunityType.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::OpportunityType) -> rt::ApiFuture<m::OpportunityType> {
+    pub fn create(&self, body: &m::OpportunityType) -> rt::Call<m::OpportunityType> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSalesOpportunitiesTypes",
             "/sales/opportunities/types",
             Some(body),
@@ -2759,13 +2291,13 @@ impl SalesOpportunitiesTypes {
     }
 
     /// One record: `/sales/opportunities/types/{id}`.
-    pub fn id(&self, id: i32) -> SalesOpportunitiesTypesById {
-        SalesOpportunitiesTypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> OpportunitiesTypesById {
+        OpportunitiesTypesById(self.0.push(id.to_string()))
     }
 
     /// `/sales/opportunities/types/info`.
-    pub fn info(&self) -> SalesOpportunitiesTypesInfo {
-        SalesOpportunitiesTypesInfo(self.0.clone())
+    pub fn info(&self) -> OpportunitiesTypesInfo {
+        OpportunitiesTypesInfo(self.0.clone())
     }
 }
 
@@ -2773,15 +2305,16 @@ impl SalesOpportunitiesTypes {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOpportunitiesTypesById(rt::Node);
+pub struct OpportunitiesTypesById(rt::Node);
 
-impl SalesOpportunitiesTypesById {
+impl OpportunitiesTypesById {
     /// `GET /sales/opportunities/types/{id}` (`getSalesOpportunitiesTypesById`): Get
     /// OpportunityType.
-    pub fn get(&self) -> rt::ApiFuture<m::OpportunityType> {
+    pub fn get(&self) -> rt::Call<m::OpportunityType> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSalesOpportunitiesTypesById",
             "/sales/opportunities/types/{id}",
             rt::NO_BODY,
@@ -2793,7 +2326,7 @@ impl SalesOpportunitiesTypesById {
     /// OpportunityType.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::OpportunityType>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::OpportunityType>> {
         rt::get_opt(
             &self.0,
             "getSalesOpportunitiesTypesById",
@@ -2806,10 +2339,11 @@ impl SalesOpportunitiesTypesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::OpportunityType) -> rt::ApiFuture<m::OpportunityType> {
+    pub fn update(&self, body: &m::OpportunityType) -> rt::Call<m::OpportunityType> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSalesOpportunitiesTypesById",
             "/sales/opportunities/types/{id}",
             Some(body),
@@ -2822,9 +2356,10 @@ impl SalesOpportunitiesTypesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::OpportunityType> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::OpportunityType> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSalesOpportunitiesTypesById",
             "/sales/opportunities/types/{id}",
             patch,
@@ -2834,10 +2369,11 @@ impl SalesOpportunitiesTypesById {
 
     /// `DELETE /sales/opportunities/types/{id}` (`deleteSalesOpportunitiesTypesById`): Delete
     /// OpportunityType.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSalesOpportunitiesTypesById",
             "/sales/opportunities/types/{id}",
             rt::NO_BODY,
@@ -2846,13 +2382,13 @@ impl SalesOpportunitiesTypesById {
     }
 
     /// `/sales/opportunities/types/{id}/info`.
-    pub fn info(&self) -> SalesOpportunitiesTypesByIdInfo {
-        SalesOpportunitiesTypesByIdInfo(self.0.clone())
+    pub fn info(&self) -> OpportunitiesTypesByIdInfo {
+        OpportunitiesTypesByIdInfo(self.0.clone())
     }
 
     /// `/sales/opportunities/types/{id}/usages`.
-    pub fn usages(&self) -> SalesOpportunitiesTypesByIdUsages {
-        SalesOpportunitiesTypesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> OpportunitiesTypesByIdUsages {
+        OpportunitiesTypesByIdUsages(self.0.clone())
     }
 }
 
@@ -2860,15 +2396,16 @@ impl SalesOpportunitiesTypesById {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOpportunitiesTypesByIdInfo(rt::Node);
+pub struct OpportunitiesTypesByIdInfo(rt::Node);
 
-impl SalesOpportunitiesTypesByIdInfo {
+impl OpportunitiesTypesByIdInfo {
     /// `GET /sales/opportunities/types/{id}/info` (`getSalesOpportunitiesTypesByIdInfo`): Get
     /// OpportunityTypeInfos.
-    pub fn get(&self) -> rt::ApiFuture<m::OpportunityTypeInfo> {
+    pub fn get(&self) -> rt::Call<m::OpportunityTypeInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSalesOpportunitiesTypesByIdInfo",
             "/sales/opportunities/types/{id}/info",
             rt::NO_BODY,
@@ -2881,41 +2418,16 @@ impl SalesOpportunitiesTypesByIdInfo {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOpportunitiesTypesByIdUsages(rt::Node);
+pub struct OpportunitiesTypesByIdUsages(rt::Node);
 
-impl SalesOpportunitiesTypesByIdUsages {
+impl OpportunitiesTypesByIdUsages {
     /// `GET /sales/opportunities/types/{id}/usages` (`getSalesOpportunitiesTypesByIdUsages`): Get
     /// List of Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getSalesOpportunitiesTypesByIdUsages",
-            "/sales/opportunities/types/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /sales/opportunities/types/{id}/usages` (`getSalesOpportunitiesTypesByIdUsages`): Get
-    /// List of Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getSalesOpportunitiesTypesByIdUsages",
-            "/sales/opportunities/types/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /sales/opportunities/types/{id}/usages` (`getSalesOpportunitiesTypesByIdUsages`): Get
-    /// List of Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getSalesOpportunitiesTypesByIdUsages",
             "/sales/opportunities/types/{id}/usages",
@@ -2924,8 +2436,8 @@ impl SalesOpportunitiesTypesByIdUsages {
     }
 
     /// `/sales/opportunities/types/{id}/usages/list`.
-    pub fn list_node(&self) -> SalesOpportunitiesTypesByIdUsagesList {
-        SalesOpportunitiesTypesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> OpportunitiesTypesByIdUsagesList {
+        OpportunitiesTypesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -2933,41 +2445,16 @@ impl SalesOpportunitiesTypesByIdUsages {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOpportunitiesTypesByIdUsagesList(rt::Node);
+pub struct OpportunitiesTypesByIdUsagesList(rt::Node);
 
-impl SalesOpportunitiesTypesByIdUsagesList {
+impl OpportunitiesTypesByIdUsagesList {
     /// `GET /sales/opportunities/types/{id}/usages/list`
     /// (`getSalesOpportunitiesTypesByIdUsagesList`): Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getSalesOpportunitiesTypesByIdUsagesList",
-            "/sales/opportunities/types/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /sales/opportunities/types/{id}/usages/list`
-    /// (`getSalesOpportunitiesTypesByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getSalesOpportunitiesTypesByIdUsagesList",
-            "/sales/opportunities/types/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /sales/opportunities/types/{id}/usages/list`
-    /// (`getSalesOpportunitiesTypesByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getSalesOpportunitiesTypesByIdUsagesList",
             "/sales/opportunities/types/{id}/usages/list",
@@ -2980,41 +2467,16 @@ impl SalesOpportunitiesTypesByIdUsagesList {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOpportunitiesTypesInfo(rt::Node);
+pub struct OpportunitiesTypesInfo(rt::Node);
 
-impl SalesOpportunitiesTypesInfo {
+impl OpportunitiesTypesInfo {
     /// `GET /sales/opportunities/types/info` (`getSalesOpportunitiesTypesInfo`): Get List of
     /// OpportunityTypeInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::OpportunityTypeInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::OpportunityTypeInfo> {
         rt::list(
-            &self.0,
-            "getSalesOpportunitiesTypesInfo",
-            "/sales/opportunities/types/info",
-            query,
-        )
-    }
-
-    /// `GET /sales/opportunities/types/info` (`getSalesOpportunitiesTypesInfo`): Get List of
-    /// OpportunityTypeInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::OpportunityTypeInfo> {
-        rt::stream(
-            &self.0,
-            "getSalesOpportunitiesTypesInfo",
-            "/sales/opportunities/types/info",
-            query,
-        )
-    }
-
-    /// `GET /sales/opportunities/types/info` (`getSalesOpportunitiesTypesInfo`): Get List of
-    /// OpportunityTypeInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::OpportunityTypeInfo>> {
-        rt::pages(
             &self.0,
             "getSalesOpportunitiesTypesInfo",
             "/sales/opportunities/types/info",
@@ -3026,7 +2488,7 @@ impl SalesOpportunitiesTypesInfo {
     /// Count of OpportunityType.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSalesOpportunitiesTypesInfoCount",
@@ -3040,44 +2502,32 @@ impl SalesOpportunitiesTypesInfo {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOrders(rt::Node);
+pub struct Orders(rt::Node);
 
-impl SalesOrders {
+impl Orders {
     /// `GET /sales/orders` (`getSalesOrders`): Get List of Order.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Order>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Order> {
         rt::list(&self.0, "getSalesOrders", "/sales/orders", query)
-    }
-
-    /// `GET /sales/orders` (`getSalesOrders`): Get List of Order.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Order> {
-        rt::stream(&self.0, "getSalesOrders", "/sales/orders", query)
-    }
-
-    /// `GET /sales/orders` (`getSalesOrders`): Get List of Order.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Order>> {
-        rt::pages(&self.0, "getSalesOrders", "/sales/orders", query)
     }
 
     /// `GET /sales/orders/count` (`getSalesOrdersCount`): Get Count of Order.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(&self.0, "getSalesOrdersCount", "/sales/orders/count", query)
     }
 
     /// `POST /sales/orders` (`postSalesOrders`): Post List of Order.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::Order) -> rt::ApiFuture<m::Order> {
+    pub fn create(&self, body: &m::Order) -> rt::Call<m::Order> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSalesOrders",
             "/sales/orders",
             Some(body),
@@ -3086,18 +2536,18 @@ impl SalesOrders {
     }
 
     /// `/sales/orders/conversions`.
-    pub fn conversions(&self) -> SalesOrdersConversions {
-        SalesOrdersConversions(self.0.clone())
+    pub fn conversions(&self) -> OrdersConversions {
+        OrdersConversions(self.0.clone())
     }
 
     /// One record: `/sales/orders/{id}`.
-    pub fn id(&self, id: i32) -> SalesOrdersById {
-        SalesOrdersById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> OrdersById {
+        OrdersById(self.0.push(id.to_string()))
     }
 
     /// `/sales/orders/statuses`.
-    pub fn statuses(&self) -> SalesOrdersStatuses {
-        SalesOrdersStatuses(self.0.clone())
+    pub fn statuses(&self) -> OrdersStatuses {
+        OrdersStatuses(self.0.clone())
     }
 }
 
@@ -3105,12 +2555,12 @@ impl SalesOrders {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOrdersConversions(rt::Node);
+pub struct OrdersConversions(rt::Node);
 
-impl SalesOrdersConversions {
+impl OrdersConversions {
     /// One record: `/sales/orders/conversions/{id}`.
-    pub fn id(&self, id: i32) -> SalesOrdersConversionsById {
-        SalesOrdersConversionsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> OrdersConversionsById {
+        OrdersConversionsById(self.0.push(id.to_string()))
     }
 }
 
@@ -3118,38 +2568,15 @@ impl SalesOrdersConversions {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOrdersConversionsById(rt::Node);
+pub struct OrdersConversionsById(rt::Node);
 
-impl SalesOrdersConversionsById {
+impl OrdersConversionsById {
     /// `GET /sales/orders/conversions/{id}` (`getSalesOrdersConversionsById`): Get Conversion.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::SalesConversion>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::SalesConversion> {
         rt::list(
-            &self.0,
-            "getSalesOrdersConversionsById",
-            "/sales/orders/conversions/{id}",
-            query,
-        )
-    }
-
-    /// `GET /sales/orders/conversions/{id}` (`getSalesOrdersConversionsById`): Get Conversion.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::SalesConversion> {
-        rt::stream(
-            &self.0,
-            "getSalesOrdersConversionsById",
-            "/sales/orders/conversions/{id}",
-            query,
-        )
-    }
-
-    /// `GET /sales/orders/conversions/{id}` (`getSalesOrdersConversionsById`): Get Conversion.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::SalesConversion>> {
-        rt::pages(
             &self.0,
             "getSalesOrdersConversionsById",
             "/sales/orders/conversions/{id}",
@@ -3162,14 +2589,15 @@ impl SalesOrdersConversionsById {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOrdersById(rt::Node);
+pub struct OrdersById(rt::Node);
 
-impl SalesOrdersById {
+impl OrdersById {
     /// `GET /sales/orders/{id}` (`getSalesOrdersById`): Get Order.
-    pub fn get(&self) -> rt::ApiFuture<m::Order> {
+    pub fn get(&self) -> rt::Call<m::Order> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSalesOrdersById",
             "/sales/orders/{id}",
             rt::NO_BODY,
@@ -3180,7 +2608,7 @@ impl SalesOrdersById {
     /// `GET /sales/orders/{id}` (`getSalesOrdersById`): Get Order.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Order>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Order>> {
         rt::get_opt(&self.0, "getSalesOrdersById", "/sales/orders/{id}")
     }
 
@@ -3188,10 +2616,11 @@ impl SalesOrdersById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::Order) -> rt::ApiFuture<m::Order> {
+    pub fn update(&self, body: &m::Order) -> rt::Call<m::Order> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSalesOrdersById",
             "/sales/orders/{id}",
             Some(body),
@@ -3203,9 +2632,10 @@ impl SalesOrdersById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Order> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Order> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSalesOrdersById",
             "/sales/orders/{id}",
             patch,
@@ -3214,10 +2644,11 @@ impl SalesOrdersById {
     }
 
     /// `DELETE /sales/orders/{id}` (`deleteSalesOrdersById`): Delete Order.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSalesOrdersById",
             "/sales/orders/{id}",
             rt::NO_BODY,
@@ -3226,18 +2657,18 @@ impl SalesOrdersById {
     }
 
     /// `/sales/orders/{id}/convertToServiceTicket`.
-    pub fn convert_to_service_ticket(&self) -> SalesOrdersByIdConvertToServiceTicket {
-        SalesOrdersByIdConvertToServiceTicket(self.0.clone())
+    pub fn convert_to_service_ticket(&self) -> OrdersByIdConvertToServiceTicket {
+        OrdersByIdConvertToServiceTicket(self.0.clone())
     }
 
     /// `/sales/orders/{id}/financialrecap`.
-    pub fn financialrecap(&self) -> SalesOrdersByIdFinancialrecap {
-        SalesOrdersByIdFinancialrecap(self.0.clone())
+    pub fn financialrecap(&self) -> OrdersByIdFinancialrecap {
+        OrdersByIdFinancialrecap(self.0.clone())
     }
 
     /// `/sales/orders/{id}/lineitems`.
-    pub fn lineitems(&self) -> SalesOrdersByIdLineitems {
-        SalesOrdersByIdLineitems(self.0.clone())
+    pub fn lineitems(&self) -> OrdersByIdLineitems {
+        OrdersByIdLineitems(self.0.clone())
     }
 }
 
@@ -3245,17 +2676,18 @@ impl SalesOrdersById {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOrdersByIdConvertToServiceTicket(rt::Node);
+pub struct OrdersByIdConvertToServiceTicket(rt::Node);
 
-impl SalesOrdersByIdConvertToServiceTicket {
+impl OrdersByIdConvertToServiceTicket {
     /// `POST /sales/orders/{id}/convertToServiceTicket`
     /// (`postSalesOrdersByIdConvertToServiceTicket`): Post Ticket.
     ///
     /// Not retried after an answer that may have been lost.
-    pub fn post(&self) -> rt::ApiFuture<m::Ticket> {
+    pub fn post(&self) -> rt::Call<m::Ticket> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSalesOrdersByIdConvertToServiceTicket",
             "/sales/orders/{id}/convertToServiceTicket",
             rt::NO_BODY,
@@ -3268,41 +2700,16 @@ impl SalesOrdersByIdConvertToServiceTicket {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOrdersByIdFinancialrecap(rt::Node);
+pub struct OrdersByIdFinancialrecap(rt::Node);
 
-impl SalesOrdersByIdFinancialrecap {
+impl OrdersByIdFinancialrecap {
     /// `GET /sales/orders/{id}/financialrecap` (`getSalesOrdersByIdFinancialrecap`): Get List of
     /// SalesOrderRecaps.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::SalesOrderRecap>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::SalesOrderRecap> {
         rt::list(
-            &self.0,
-            "getSalesOrdersByIdFinancialrecap",
-            "/sales/orders/{id}/financialrecap",
-            query,
-        )
-    }
-
-    /// `GET /sales/orders/{id}/financialrecap` (`getSalesOrdersByIdFinancialrecap`): Get List of
-    /// SalesOrderRecaps.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::SalesOrderRecap> {
-        rt::stream(
-            &self.0,
-            "getSalesOrdersByIdFinancialrecap",
-            "/sales/orders/{id}/financialrecap",
-            query,
-        )
-    }
-
-    /// `GET /sales/orders/{id}/financialrecap` (`getSalesOrdersByIdFinancialrecap`): Get List of
-    /// SalesOrderRecaps.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::SalesOrderRecap>> {
-        rt::pages(
             &self.0,
             "getSalesOrdersByIdFinancialrecap",
             "/sales/orders/{id}/financialrecap",
@@ -3315,41 +2722,16 @@ impl SalesOrdersByIdFinancialrecap {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOrdersByIdLineitems(rt::Node);
+pub struct OrdersByIdLineitems(rt::Node);
 
-impl SalesOrdersByIdLineitems {
+impl OrdersByIdLineitems {
     /// `GET /sales/orders/{parentId}/lineitems/` (`getSalesOrdersByParentIdLineitems`): Get List of
     /// SalesOrdersLineItems.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::SalesOrdersLineItem>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::SalesOrdersLineItem> {
         rt::list(
-            &self.0,
-            "getSalesOrdersByParentIdLineitems",
-            "/sales/orders/{parentId}/lineitems/",
-            query,
-        )
-    }
-
-    /// `GET /sales/orders/{parentId}/lineitems/` (`getSalesOrdersByParentIdLineitems`): Get List of
-    /// SalesOrdersLineItems.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::SalesOrdersLineItem> {
-        rt::stream(
-            &self.0,
-            "getSalesOrdersByParentIdLineitems",
-            "/sales/orders/{parentId}/lineitems/",
-            query,
-        )
-    }
-
-    /// `GET /sales/orders/{parentId}/lineitems/` (`getSalesOrdersByParentIdLineitems`): Get List of
-    /// SalesOrdersLineItems.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::SalesOrdersLineItem>> {
-        rt::pages(
             &self.0,
             "getSalesOrdersByParentIdLineitems",
             "/sales/orders/{parentId}/lineitems/",
@@ -3361,7 +2743,7 @@ impl SalesOrdersByIdLineitems {
     /// Get Count of SalesOrdersLineItems.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSalesOrdersByParentIdLineitemsCount",
@@ -3374,10 +2756,11 @@ impl SalesOrdersByIdLineitems {
     /// SalesOrdersLineItems.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::SalesOrdersLineItem) -> rt::ApiFuture<m::SalesOrdersLineItem> {
+    pub fn create(&self, body: &m::SalesOrdersLineItem) -> rt::Call<m::SalesOrdersLineItem> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSalesOrdersByParentIdLineitems",
             "/sales/orders/{parentId}/lineitems/",
             Some(body),
@@ -3386,8 +2769,8 @@ impl SalesOrdersByIdLineitems {
     }
 
     /// One record: `/sales/orders/{id}/lineitems/{id}`.
-    pub fn id(&self, id: i32) -> SalesOrdersByIdLineitemsById {
-        SalesOrdersByIdLineitemsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> OrdersByIdLineitemsById {
+        OrdersByIdLineitemsById(self.0.push(id.to_string()))
     }
 }
 
@@ -3395,15 +2778,16 @@ impl SalesOrdersByIdLineitems {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOrdersByIdLineitemsById(rt::Node);
+pub struct OrdersByIdLineitemsById(rt::Node);
 
-impl SalesOrdersByIdLineitemsById {
+impl OrdersByIdLineitemsById {
     /// `GET /sales/orders/{parentId}/lineitems/{id}` (`getSalesOrdersByParentIdLineitemsById`): Get
     /// SalesOrdersLineItems.
-    pub fn get(&self) -> rt::ApiFuture<m::SalesOrdersLineItem> {
+    pub fn get(&self) -> rt::Call<m::SalesOrdersLineItem> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSalesOrdersByParentIdLineitemsById",
             "/sales/orders/{parentId}/lineitems/{id}",
             rt::NO_BODY,
@@ -3415,7 +2799,7 @@ impl SalesOrdersByIdLineitemsById {
     /// SalesOrdersLineItems.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::SalesOrdersLineItem>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::SalesOrdersLineItem>> {
         rt::get_opt(
             &self.0,
             "getSalesOrdersByParentIdLineitemsById",
@@ -3428,10 +2812,11 @@ impl SalesOrdersByIdLineitemsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::SalesOrdersLineItem) -> rt::ApiFuture<m::SalesOrdersLineItem> {
+    pub fn update(&self, body: &m::SalesOrdersLineItem) -> rt::Call<m::SalesOrdersLineItem> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSalesOrdersByParentIdLineitemsById",
             "/sales/orders/{parentId}/lineitems/{id}",
             Some(body),
@@ -3444,9 +2829,10 @@ impl SalesOrdersByIdLineitemsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::SalesOrdersLineItem> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::SalesOrdersLineItem> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSalesOrdersByParentIdLineitemsById",
             "/sales/orders/{parentId}/lineitems/{id}",
             patch,
@@ -3456,10 +2842,11 @@ impl SalesOrdersByIdLineitemsById {
 
     /// `DELETE /sales/orders/{parentId}/lineitems/{id}`
     /// (`deleteSalesOrdersByParentIdLineitemsById`): Delete SalesOrdersLineItems.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSalesOrdersByParentIdLineitemsById",
             "/sales/orders/{parentId}/lineitems/{id}",
             rt::NO_BODY,
@@ -3472,38 +2859,15 @@ impl SalesOrdersByIdLineitemsById {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOrdersStatuses(rt::Node);
+pub struct OrdersStatuses(rt::Node);
 
-impl SalesOrdersStatuses {
+impl OrdersStatuses {
     /// `GET /sales/orders/statuses` (`getSalesOrdersStatuses`): Get List of OrderStatus.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::OrderStatus>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::OrderStatus> {
         rt::list(
-            &self.0,
-            "getSalesOrdersStatuses",
-            "/sales/orders/statuses",
-            query,
-        )
-    }
-
-    /// `GET /sales/orders/statuses` (`getSalesOrdersStatuses`): Get List of OrderStatus.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::OrderStatus> {
-        rt::stream(
-            &self.0,
-            "getSalesOrdersStatuses",
-            "/sales/orders/statuses",
-            query,
-        )
-    }
-
-    /// `GET /sales/orders/statuses` (`getSalesOrdersStatuses`): Get List of OrderStatus.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::OrderStatus>> {
-        rt::pages(
             &self.0,
             "getSalesOrdersStatuses",
             "/sales/orders/statuses",
@@ -3515,7 +2879,7 @@ impl SalesOrdersStatuses {
     /// OrderStatus.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSalesOrdersStatusesCount",
@@ -3527,10 +2891,11 @@ impl SalesOrdersStatuses {
     /// `POST /sales/orders/statuses` (`postSalesOrdersStatuses`): Post List of OrderStatus.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::OrderStatus) -> rt::ApiFuture<Vec<m::OrderStatus>> {
+    pub fn create(&self, body: &m::OrderStatus) -> rt::Call<Vec<m::OrderStatus>> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSalesOrdersStatuses",
             "/sales/orders/statuses",
             Some(body),
@@ -3539,13 +2904,13 @@ impl SalesOrdersStatuses {
     }
 
     /// One record: `/sales/orders/statuses/{id}`.
-    pub fn id(&self, id: i32) -> SalesOrdersStatusesById {
-        SalesOrdersStatusesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> OrdersStatusesById {
+        OrdersStatusesById(self.0.push(id.to_string()))
     }
 
     /// `/sales/orders/statuses/info`.
-    pub fn info(&self) -> SalesOrdersStatusesInfo {
-        SalesOrdersStatusesInfo(self.0.clone())
+    pub fn info(&self) -> OrdersStatusesInfo {
+        OrdersStatusesInfo(self.0.clone())
     }
 }
 
@@ -3553,14 +2918,15 @@ impl SalesOrdersStatuses {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOrdersStatusesById(rt::Node);
+pub struct OrdersStatusesById(rt::Node);
 
-impl SalesOrdersStatusesById {
+impl OrdersStatusesById {
     /// `GET /sales/orders/statuses/{id}` (`getSalesOrdersStatusesById`): Get OrderStatus.
-    pub fn get(&self) -> rt::ApiFuture<m::OrderStatus> {
+    pub fn get(&self) -> rt::Call<m::OrderStatus> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSalesOrdersStatusesById",
             "/sales/orders/statuses/{id}",
             rt::NO_BODY,
@@ -3571,7 +2937,7 @@ impl SalesOrdersStatusesById {
     /// `GET /sales/orders/statuses/{id}` (`getSalesOrdersStatusesById`): Get OrderStatus.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::OrderStatus>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::OrderStatus>> {
         rt::get_opt(
             &self.0,
             "getSalesOrdersStatusesById",
@@ -3583,10 +2949,11 @@ impl SalesOrdersStatusesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::OrderStatus) -> rt::ApiFuture<m::OrderStatus> {
+    pub fn update(&self, body: &m::OrderStatus) -> rt::Call<m::OrderStatus> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSalesOrdersStatusesById",
             "/sales/orders/statuses/{id}",
             Some(body),
@@ -3598,9 +2965,10 @@ impl SalesOrdersStatusesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::OrderStatus> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::OrderStatus> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSalesOrdersStatusesById",
             "/sales/orders/statuses/{id}",
             patch,
@@ -3609,10 +2977,11 @@ impl SalesOrdersStatusesById {
     }
 
     /// `DELETE /sales/orders/statuses/{id}` (`deleteSalesOrdersStatusesById`): Delete OrderStatus.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSalesOrdersStatusesById",
             "/sales/orders/statuses/{id}",
             rt::NO_BODY,
@@ -3621,23 +2990,23 @@ impl SalesOrdersStatusesById {
     }
 
     /// `/sales/orders/statuses/{id}/emailtemplates`.
-    pub fn emailtemplates(&self) -> SalesOrdersStatusesByIdEmailtemplates {
-        SalesOrdersStatusesByIdEmailtemplates(self.0.clone())
+    pub fn emailtemplates(&self) -> OrdersStatusesByIdEmailtemplates {
+        OrdersStatusesByIdEmailtemplates(self.0.clone())
     }
 
     /// `/sales/orders/statuses/{id}/info`.
-    pub fn info(&self) -> SalesOrdersStatusesByIdInfo {
-        SalesOrdersStatusesByIdInfo(self.0.clone())
+    pub fn info(&self) -> OrdersStatusesByIdInfo {
+        OrdersStatusesByIdInfo(self.0.clone())
     }
 
     /// `/sales/orders/statuses/{id}/notifications`.
-    pub fn notifications(&self) -> SalesOrdersStatusesByIdNotifications {
-        SalesOrdersStatusesByIdNotifications(self.0.clone())
+    pub fn notifications(&self) -> OrdersStatusesByIdNotifications {
+        OrdersStatusesByIdNotifications(self.0.clone())
     }
 
     /// `/sales/orders/statuses/{id}/usages`.
-    pub fn usages(&self) -> SalesOrdersStatusesByIdUsages {
-        SalesOrdersStatusesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> OrdersStatusesByIdUsages {
+        OrdersStatusesByIdUsages(self.0.clone())
     }
 }
 
@@ -3645,44 +3014,16 @@ impl SalesOrdersStatusesById {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOrdersStatusesByIdEmailtemplates(rt::Node);
+pub struct OrdersStatusesByIdEmailtemplates(rt::Node);
 
-impl SalesOrdersStatusesByIdEmailtemplates {
+impl OrdersStatusesByIdEmailtemplates {
     /// `GET /sales/orders/statuses/{parentId}/emailtemplates/`
     /// (`getSalesOrdersStatusesByParentIdEmailtemplates`): Get List of OrderStatusEmailTemplate.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::OrderStatusEmailTemplate>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::OrderStatusEmailTemplate> {
         rt::list(
-            &self.0,
-            "getSalesOrdersStatusesByParentIdEmailtemplates",
-            "/sales/orders/statuses/{parentId}/emailtemplates/",
-            query,
-        )
-    }
-
-    /// `GET /sales/orders/statuses/{parentId}/emailtemplates/`
-    /// (`getSalesOrdersStatusesByParentIdEmailtemplates`): Get List of OrderStatusEmailTemplate.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::OrderStatusEmailTemplate> {
-        rt::stream(
-            &self.0,
-            "getSalesOrdersStatusesByParentIdEmailtemplates",
-            "/sales/orders/statuses/{parentId}/emailtemplates/",
-            query,
-        )
-    }
-
-    /// `GET /sales/orders/statuses/{parentId}/emailtemplates/`
-    /// (`getSalesOrdersStatusesByParentIdEmailtemplates`): Get List of OrderStatusEmailTemplate.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::OrderStatusEmailTemplate>> {
-        rt::pages(
             &self.0,
             "getSalesOrdersStatusesByParentIdEmailtemplates",
             "/sales/orders/statuses/{parentId}/emailtemplates/",
@@ -3695,7 +3036,7 @@ impl SalesOrdersStatusesByIdEmailtemplates {
     /// OrderStatusEmailTemplate.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSalesOrdersStatusesByParentIdEmailtemplatesCount",
@@ -3711,10 +3052,11 @@ impl SalesOrdersStatusesByIdEmailtemplates {
     pub fn create(
         &self,
         body: &m::OrderStatusEmailTemplate,
-    ) -> rt::ApiFuture<m::OrderStatusEmailTemplate> {
+    ) -> rt::Call<m::OrderStatusEmailTemplate> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSalesOrdersStatusesByParentIdEmailtemplates",
             "/sales/orders/statuses/{parentId}/emailtemplates/",
             Some(body),
@@ -3723,8 +3065,8 @@ impl SalesOrdersStatusesByIdEmailtemplates {
     }
 
     /// One record: `/sales/orders/statuses/{id}/emailtemplates/{id}`.
-    pub fn id(&self, id: i32) -> SalesOrdersStatusesByIdEmailtemplatesById {
-        SalesOrdersStatusesByIdEmailtemplatesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> OrdersStatusesByIdEmailtemplatesById {
+        OrdersStatusesByIdEmailtemplatesById(self.0.push(id.to_string()))
     }
 }
 
@@ -3732,15 +3074,16 @@ impl SalesOrdersStatusesByIdEmailtemplates {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOrdersStatusesByIdEmailtemplatesById(rt::Node);
+pub struct OrdersStatusesByIdEmailtemplatesById(rt::Node);
 
-impl SalesOrdersStatusesByIdEmailtemplatesById {
+impl OrdersStatusesByIdEmailtemplatesById {
     /// `GET /sales/orders/statuses/{parentId}/emailtemplates/{id}`
     /// (`getSalesOrdersStatusesByParentIdEmailtemplatesById`): Get OrderStatusEmailTemplate.
-    pub fn get(&self) -> rt::ApiFuture<m::OrderStatusEmailTemplate> {
+    pub fn get(&self) -> rt::Call<m::OrderStatusEmailTemplate> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSalesOrdersStatusesByParentIdEmailtemplatesById",
             "/sales/orders/statuses/{parentId}/emailtemplates/{id}",
             rt::NO_BODY,
@@ -3752,7 +3095,7 @@ impl SalesOrdersStatusesByIdEmailtemplatesById {
     /// (`getSalesOrdersStatusesByParentIdEmailtemplatesById`): Get OrderStatusEmailTemplate.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::OrderStatusEmailTemplate>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::OrderStatusEmailTemplate>> {
         rt::get_opt(
             &self.0,
             "getSalesOrdersStatusesByParentIdEmailtemplatesById",
@@ -3768,10 +3111,11 @@ impl SalesOrdersStatusesByIdEmailtemplatesById {
     pub fn update(
         &self,
         body: &m::OrderStatusEmailTemplate,
-    ) -> rt::ApiFuture<m::OrderStatusEmailTemplate> {
+    ) -> rt::Call<m::OrderStatusEmailTemplate> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSalesOrdersStatusesByParentIdEmailtemplatesById",
             "/sales/orders/statuses/{parentId}/emailtemplates/{id}",
             Some(body),
@@ -3784,9 +3128,10 @@ impl SalesOrdersStatusesByIdEmailtemplatesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::OrderStatusEmailTemplate> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::OrderStatusEmailTemplate> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSalesOrdersStatusesByParentIdEmailtemplatesById",
             "/sales/orders/statuses/{parentId}/emailtemplates/{id}",
             patch,
@@ -3796,10 +3141,11 @@ impl SalesOrdersStatusesByIdEmailtemplatesById {
 
     /// `DELETE /sales/orders/statuses/{parentId}/emailtemplates/{id}`
     /// (`deleteSalesOrdersStatusesByParentIdEmailtemplatesById`): Delete OrderStatusEmailTemplate.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSalesOrdersStatusesByParentIdEmailtemplatesById",
             "/sales/orders/statuses/{parentId}/emailtemplates/{id}",
             rt::NO_BODY,
@@ -3812,15 +3158,16 @@ impl SalesOrdersStatusesByIdEmailtemplatesById {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOrdersStatusesByIdInfo(rt::Node);
+pub struct OrdersStatusesByIdInfo(rt::Node);
 
-impl SalesOrdersStatusesByIdInfo {
+impl OrdersStatusesByIdInfo {
     /// `GET /sales/orders/statuses/{id}/info` (`getSalesOrdersStatusesByIdInfo`): Get
     /// OrderStatusInfos.
-    pub fn get(&self) -> rt::ApiFuture<m::OrderStatusInfo> {
+    pub fn get(&self) -> rt::Call<m::OrderStatusInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSalesOrdersStatusesByIdInfo",
             "/sales/orders/statuses/{id}/info",
             rt::NO_BODY,
@@ -3833,44 +3180,16 @@ impl SalesOrdersStatusesByIdInfo {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOrdersStatusesByIdNotifications(rt::Node);
+pub struct OrdersStatusesByIdNotifications(rt::Node);
 
-impl SalesOrdersStatusesByIdNotifications {
+impl OrdersStatusesByIdNotifications {
     /// `GET /sales/orders/statuses/{parentId}/notifications`
     /// (`getSalesOrdersStatusesByParentIdNotifications`): Get List of OrderStatusNotification.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::OrderStatusNotification>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::OrderStatusNotification> {
         rt::list(
-            &self.0,
-            "getSalesOrdersStatusesByParentIdNotifications",
-            "/sales/orders/statuses/{parentId}/notifications",
-            query,
-        )
-    }
-
-    /// `GET /sales/orders/statuses/{parentId}/notifications`
-    /// (`getSalesOrdersStatusesByParentIdNotifications`): Get List of OrderStatusNotification.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::OrderStatusNotification> {
-        rt::stream(
-            &self.0,
-            "getSalesOrdersStatusesByParentIdNotifications",
-            "/sales/orders/statuses/{parentId}/notifications",
-            query,
-        )
-    }
-
-    /// `GET /sales/orders/statuses/{parentId}/notifications`
-    /// (`getSalesOrdersStatusesByParentIdNotifications`): Get List of OrderStatusNotification.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::OrderStatusNotification>> {
-        rt::pages(
             &self.0,
             "getSalesOrdersStatusesByParentIdNotifications",
             "/sales/orders/statuses/{parentId}/notifications",
@@ -3883,7 +3202,7 @@ impl SalesOrdersStatusesByIdNotifications {
     /// OrderStatusNotification.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSalesOrdersStatusesByParentIdNotificationsCount",
@@ -3899,10 +3218,11 @@ impl SalesOrdersStatusesByIdNotifications {
     pub fn create(
         &self,
         body: &m::OrderStatusNotification,
-    ) -> rt::ApiFuture<m::OrderStatusNotification> {
+    ) -> rt::Call<m::OrderStatusNotification> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSalesOrdersStatusesByParentIdNotifications",
             "/sales/orders/statuses/{parentId}/notifications",
             Some(body),
@@ -3911,8 +3231,8 @@ impl SalesOrdersStatusesByIdNotifications {
     }
 
     /// One record: `/sales/orders/statuses/{id}/notifications/{id}`.
-    pub fn id(&self, id: i32) -> SalesOrdersStatusesByIdNotificationsById {
-        SalesOrdersStatusesByIdNotificationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> OrdersStatusesByIdNotificationsById {
+        OrdersStatusesByIdNotificationsById(self.0.push(id.to_string()))
     }
 }
 
@@ -3920,15 +3240,16 @@ impl SalesOrdersStatusesByIdNotifications {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOrdersStatusesByIdNotificationsById(rt::Node);
+pub struct OrdersStatusesByIdNotificationsById(rt::Node);
 
-impl SalesOrdersStatusesByIdNotificationsById {
+impl OrdersStatusesByIdNotificationsById {
     /// `GET /sales/orders/statuses/{parentId}/notifications/{id}`
     /// (`getSalesOrdersStatusesByParentIdNotificationsById`): Get OrderStatusNotification.
-    pub fn get(&self) -> rt::ApiFuture<m::OrderStatusNotification> {
+    pub fn get(&self) -> rt::Call<m::OrderStatusNotification> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSalesOrdersStatusesByParentIdNotificationsById",
             "/sales/orders/statuses/{parentId}/notifications/{id}",
             rt::NO_BODY,
@@ -3940,7 +3261,7 @@ impl SalesOrdersStatusesByIdNotificationsById {
     /// (`getSalesOrdersStatusesByParentIdNotificationsById`): Get OrderStatusNotification.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::OrderStatusNotification>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::OrderStatusNotification>> {
         rt::get_opt(
             &self.0,
             "getSalesOrdersStatusesByParentIdNotificationsById",
@@ -3956,10 +3277,11 @@ impl SalesOrdersStatusesByIdNotificationsById {
     pub fn update(
         &self,
         body: &m::OrderStatusNotification,
-    ) -> rt::ApiFuture<m::OrderStatusNotification> {
+    ) -> rt::Call<m::OrderStatusNotification> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSalesOrdersStatusesByParentIdNotificationsById",
             "/sales/orders/statuses/{parentId}/notifications/{id}",
             Some(body),
@@ -3972,9 +3294,10 @@ impl SalesOrdersStatusesByIdNotificationsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::OrderStatusNotification> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::OrderStatusNotification> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSalesOrdersStatusesByParentIdNotificationsById",
             "/sales/orders/statuses/{parentId}/notifications/{id}",
             patch,
@@ -3984,10 +3307,11 @@ impl SalesOrdersStatusesByIdNotificationsById {
 
     /// `DELETE /sales/orders/statuses/{parentId}/notifications/{id}`
     /// (`deleteSalesOrdersStatusesByParentIdNotificationsById`): Delete OrderStatusNotification.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSalesOrdersStatusesByParentIdNotificationsById",
             "/sales/orders/statuses/{parentId}/notifications/{id}",
             rt::NO_BODY,
@@ -4000,41 +3324,16 @@ impl SalesOrdersStatusesByIdNotificationsById {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOrdersStatusesByIdUsages(rt::Node);
+pub struct OrdersStatusesByIdUsages(rt::Node);
 
-impl SalesOrdersStatusesByIdUsages {
+impl OrdersStatusesByIdUsages {
     /// `GET /sales/orders/statuses/{id}/usages` (`getSalesOrdersStatusesByIdUsages`): Get List of
     /// Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getSalesOrdersStatusesByIdUsages",
-            "/sales/orders/statuses/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /sales/orders/statuses/{id}/usages` (`getSalesOrdersStatusesByIdUsages`): Get List of
-    /// Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getSalesOrdersStatusesByIdUsages",
-            "/sales/orders/statuses/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /sales/orders/statuses/{id}/usages` (`getSalesOrdersStatusesByIdUsages`): Get List of
-    /// Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getSalesOrdersStatusesByIdUsages",
             "/sales/orders/statuses/{id}/usages",
@@ -4043,8 +3342,8 @@ impl SalesOrdersStatusesByIdUsages {
     }
 
     /// `/sales/orders/statuses/{id}/usages/list`.
-    pub fn list_node(&self) -> SalesOrdersStatusesByIdUsagesList {
-        SalesOrdersStatusesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> OrdersStatusesByIdUsagesList {
+        OrdersStatusesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -4052,41 +3351,16 @@ impl SalesOrdersStatusesByIdUsages {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOrdersStatusesByIdUsagesList(rt::Node);
+pub struct OrdersStatusesByIdUsagesList(rt::Node);
 
-impl SalesOrdersStatusesByIdUsagesList {
+impl OrdersStatusesByIdUsagesList {
     /// `GET /sales/orders/statuses/{id}/usages/list` (`getSalesOrdersStatusesByIdUsagesList`): Get
     /// List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getSalesOrdersStatusesByIdUsagesList",
-            "/sales/orders/statuses/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /sales/orders/statuses/{id}/usages/list` (`getSalesOrdersStatusesByIdUsagesList`): Get
-    /// List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getSalesOrdersStatusesByIdUsagesList",
-            "/sales/orders/statuses/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /sales/orders/statuses/{id}/usages/list` (`getSalesOrdersStatusesByIdUsagesList`): Get
-    /// List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getSalesOrdersStatusesByIdUsagesList",
             "/sales/orders/statuses/{id}/usages/list",
@@ -4099,41 +3373,16 @@ impl SalesOrdersStatusesByIdUsagesList {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesOrdersStatusesInfo(rt::Node);
+pub struct OrdersStatusesInfo(rt::Node);
 
-impl SalesOrdersStatusesInfo {
+impl OrdersStatusesInfo {
     /// `GET /sales/orders/statuses/info` (`getSalesOrdersStatusesInfo`): Get List of
     /// OrderStatusInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::OrderStatusInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::OrderStatusInfo> {
         rt::list(
-            &self.0,
-            "getSalesOrdersStatusesInfo",
-            "/sales/orders/statuses/info",
-            query,
-        )
-    }
-
-    /// `GET /sales/orders/statuses/info` (`getSalesOrdersStatusesInfo`): Get List of
-    /// OrderStatusInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::OrderStatusInfo> {
-        rt::stream(
-            &self.0,
-            "getSalesOrdersStatusesInfo",
-            "/sales/orders/statuses/info",
-            query,
-        )
-    }
-
-    /// `GET /sales/orders/statuses/info` (`getSalesOrdersStatusesInfo`): Get List of
-    /// OrderStatusInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::OrderStatusInfo>> {
-        rt::pages(
             &self.0,
             "getSalesOrdersStatusesInfo",
             "/sales/orders/statuses/info",
@@ -4145,7 +3394,7 @@ impl SalesOrdersStatusesInfo {
     /// OrderStatusInfos.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSalesOrdersStatusesInfoCount",
@@ -4159,38 +3408,15 @@ impl SalesOrdersStatusesInfo {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesProbabilities(rt::Node);
+pub struct Probabilities(rt::Node);
 
-impl SalesProbabilities {
+impl Probabilities {
     /// `GET /sales/probabilities` (`getSalesProbabilities`): Get List of SalesProbability.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::SalesProbability>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::SalesProbability> {
         rt::list(
-            &self.0,
-            "getSalesProbabilities",
-            "/sales/probabilities",
-            query,
-        )
-    }
-
-    /// `GET /sales/probabilities` (`getSalesProbabilities`): Get List of SalesProbability.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::SalesProbability> {
-        rt::stream(
-            &self.0,
-            "getSalesProbabilities",
-            "/sales/probabilities",
-            query,
-        )
-    }
-
-    /// `GET /sales/probabilities` (`getSalesProbabilities`): Get List of SalesProbability.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::SalesProbability>> {
-        rt::pages(
             &self.0,
             "getSalesProbabilities",
             "/sales/probabilities",
@@ -4202,7 +3428,7 @@ impl SalesProbabilities {
     /// SalesProbability.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSalesProbabilitiesCount",
@@ -4214,10 +3440,11 @@ impl SalesProbabilities {
     /// `POST /sales/probabilities` (`postSalesProbabilities`): Post SalesProbability.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::SalesProbability) -> rt::ApiFuture<m::SalesProbability> {
+    pub fn create(&self, body: &m::SalesProbability) -> rt::Call<m::SalesProbability> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSalesProbabilities",
             "/sales/probabilities",
             Some(body),
@@ -4226,13 +3453,13 @@ impl SalesProbabilities {
     }
 
     /// One record: `/sales/probabilities/{id}`.
-    pub fn id(&self, id: i32) -> SalesProbabilitiesById {
-        SalesProbabilitiesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ProbabilitiesById {
+        ProbabilitiesById(self.0.push(id.to_string()))
     }
 
     /// `/sales/probabilities/info`.
-    pub fn info(&self) -> SalesProbabilitiesInfo {
-        SalesProbabilitiesInfo(self.0.clone())
+    pub fn info(&self) -> ProbabilitiesInfo {
+        ProbabilitiesInfo(self.0.clone())
     }
 }
 
@@ -4240,14 +3467,15 @@ impl SalesProbabilities {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesProbabilitiesById(rt::Node);
+pub struct ProbabilitiesById(rt::Node);
 
-impl SalesProbabilitiesById {
+impl ProbabilitiesById {
     /// `GET /sales/probabilities/{id}` (`getSalesProbabilitiesById`): Get SalesProbability.
-    pub fn get(&self) -> rt::ApiFuture<m::SalesProbability> {
+    pub fn get(&self) -> rt::Call<m::SalesProbability> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSalesProbabilitiesById",
             "/sales/probabilities/{id}",
             rt::NO_BODY,
@@ -4258,7 +3486,7 @@ impl SalesProbabilitiesById {
     /// `GET /sales/probabilities/{id}` (`getSalesProbabilitiesById`): Get SalesProbability.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::SalesProbability>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::SalesProbability>> {
         rt::get_opt(
             &self.0,
             "getSalesProbabilitiesById",
@@ -4270,10 +3498,11 @@ impl SalesProbabilitiesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::SalesProbability) -> rt::ApiFuture<m::SalesProbability> {
+    pub fn update(&self, body: &m::SalesProbability) -> rt::Call<m::SalesProbability> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSalesProbabilitiesById",
             "/sales/probabilities/{id}",
             Some(body),
@@ -4285,9 +3514,10 @@ impl SalesProbabilitiesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::SalesProbability> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::SalesProbability> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSalesProbabilitiesById",
             "/sales/probabilities/{id}",
             patch,
@@ -4297,10 +3527,11 @@ impl SalesProbabilitiesById {
 
     /// `DELETE /sales/probabilities/{id}` (`deleteSalesProbabilitiesById`): Delete
     /// SalesProbability.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSalesProbabilitiesById",
             "/sales/probabilities/{id}",
             rt::NO_BODY,
@@ -4309,8 +3540,8 @@ impl SalesProbabilitiesById {
     }
 
     /// `/sales/probabilities/{id}/info`.
-    pub fn info(&self) -> SalesProbabilitiesByIdInfo {
-        SalesProbabilitiesByIdInfo(self.0.clone())
+    pub fn info(&self) -> ProbabilitiesByIdInfo {
+        ProbabilitiesByIdInfo(self.0.clone())
     }
 }
 
@@ -4318,15 +3549,16 @@ impl SalesProbabilitiesById {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesProbabilitiesByIdInfo(rt::Node);
+pub struct ProbabilitiesByIdInfo(rt::Node);
 
-impl SalesProbabilitiesByIdInfo {
+impl ProbabilitiesByIdInfo {
     /// `GET /sales/probabilities/{id}/info` (`getSalesProbabilitiesByIdInfo`): Get
     /// SalesProbabilityInfos.
-    pub fn get(&self) -> rt::ApiFuture<m::SalesProbabilityInfo> {
+    pub fn get(&self) -> rt::Call<m::SalesProbabilityInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSalesProbabilitiesByIdInfo",
             "/sales/probabilities/{id}/info",
             rt::NO_BODY,
@@ -4339,41 +3571,16 @@ impl SalesProbabilitiesByIdInfo {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesProbabilitiesInfo(rt::Node);
+pub struct ProbabilitiesInfo(rt::Node);
 
-impl SalesProbabilitiesInfo {
+impl ProbabilitiesInfo {
     /// `GET /sales/probabilities/info` (`getSalesProbabilitiesInfo`): Get List of
     /// SalesProbabilityInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::SalesProbabilityInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::SalesProbabilityInfo> {
         rt::list(
-            &self.0,
-            "getSalesProbabilitiesInfo",
-            "/sales/probabilities/info",
-            query,
-        )
-    }
-
-    /// `GET /sales/probabilities/info` (`getSalesProbabilitiesInfo`): Get List of
-    /// SalesProbabilityInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::SalesProbabilityInfo> {
-        rt::stream(
-            &self.0,
-            "getSalesProbabilitiesInfo",
-            "/sales/probabilities/info",
-            query,
-        )
-    }
-
-    /// `GET /sales/probabilities/info` (`getSalesProbabilitiesInfo`): Get List of
-    /// SalesProbabilityInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::SalesProbabilityInfo>> {
-        rt::pages(
             &self.0,
             "getSalesProbabilitiesInfo",
             "/sales/probabilities/info",
@@ -4385,7 +3592,7 @@ impl SalesProbabilitiesInfo {
     /// SalesProbabilityInfos.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSalesProbabilitiesInfoCount",
@@ -4399,44 +3606,32 @@ impl SalesProbabilitiesInfo {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesQuotas(rt::Node);
+pub struct Quotas(rt::Node);
 
-impl SalesQuotas {
+impl Quotas {
     /// `GET /sales/quotas` (`getSalesQuotas`): Get List of SalesQuota.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::SalesQuota>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::SalesQuota> {
         rt::list(&self.0, "getSalesQuotas", "/sales/quotas", query)
-    }
-
-    /// `GET /sales/quotas` (`getSalesQuotas`): Get List of SalesQuota.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::SalesQuota> {
-        rt::stream(&self.0, "getSalesQuotas", "/sales/quotas", query)
-    }
-
-    /// `GET /sales/quotas` (`getSalesQuotas`): Get List of SalesQuota.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::SalesQuota>> {
-        rt::pages(&self.0, "getSalesQuotas", "/sales/quotas", query)
     }
 
     /// `GET /sales/quotas/count` (`getSalesQuotasCount`): Get Count of SalesQuota.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(&self.0, "getSalesQuotasCount", "/sales/quotas/count", query)
     }
 
     /// `POST /sales/quotas` (`postSalesQuotas`): Post SalesQuota.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::SalesQuota) -> rt::ApiFuture<m::SalesQuota> {
+    pub fn create(&self, body: &m::SalesQuota) -> rt::Call<m::SalesQuota> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSalesQuotas",
             "/sales/quotas",
             Some(body),
@@ -4445,8 +3640,8 @@ impl SalesQuotas {
     }
 
     /// One record: `/sales/quotas/{id}`.
-    pub fn id(&self, id: i32) -> SalesQuotasById {
-        SalesQuotasById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> QuotasById {
+        QuotasById(self.0.push(id.to_string()))
     }
 }
 
@@ -4454,14 +3649,15 @@ impl SalesQuotas {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesQuotasById(rt::Node);
+pub struct QuotasById(rt::Node);
 
-impl SalesQuotasById {
+impl QuotasById {
     /// `GET /sales/quotas/{id}` (`getSalesQuotasById`): Get SalesQuota.
-    pub fn get(&self) -> rt::ApiFuture<m::SalesQuota> {
+    pub fn get(&self) -> rt::Call<m::SalesQuota> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSalesQuotasById",
             "/sales/quotas/{id}",
             rt::NO_BODY,
@@ -4472,7 +3668,7 @@ impl SalesQuotasById {
     /// `GET /sales/quotas/{id}` (`getSalesQuotasById`): Get SalesQuota.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::SalesQuota>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::SalesQuota>> {
         rt::get_opt(&self.0, "getSalesQuotasById", "/sales/quotas/{id}")
     }
 
@@ -4480,10 +3676,11 @@ impl SalesQuotasById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::SalesQuota) -> rt::ApiFuture<m::SalesQuota> {
+    pub fn update(&self, body: &m::SalesQuota) -> rt::Call<m::SalesQuota> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSalesQuotasById",
             "/sales/quotas/{id}",
             Some(body),
@@ -4495,9 +3692,10 @@ impl SalesQuotasById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::SalesQuota> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::SalesQuota> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSalesQuotasById",
             "/sales/quotas/{id}",
             patch,
@@ -4506,10 +3704,11 @@ impl SalesQuotasById {
     }
 
     /// `DELETE /sales/quotas/{id}` (`deleteSalesQuotasById`): Delete SalesQuota.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSalesQuotasById",
             "/sales/quotas/{id}",
             rt::NO_BODY,
@@ -4522,44 +3721,32 @@ impl SalesQuotasById {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesRoles(rt::Node);
+pub struct Roles(rt::Node);
 
-impl SalesRoles {
+impl Roles {
     /// `GET /sales/roles` (`getSalesRoles`): Get List of Role.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Role>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Role> {
         rt::list(&self.0, "getSalesRoles", "/sales/roles", query)
-    }
-
-    /// `GET /sales/roles` (`getSalesRoles`): Get List of Role.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Role> {
-        rt::stream(&self.0, "getSalesRoles", "/sales/roles", query)
-    }
-
-    /// `GET /sales/roles` (`getSalesRoles`): Get List of Role.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Role>> {
-        rt::pages(&self.0, "getSalesRoles", "/sales/roles", query)
     }
 
     /// `GET /sales/roles/count` (`getSalesRolesCount`): Get Count of Role.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(&self.0, "getSalesRolesCount", "/sales/roles/count", query)
     }
 
     /// `POST /sales/roles` (`postSalesRoles`): Post Role.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::Role) -> rt::ApiFuture<m::Role> {
+    pub fn create(&self, body: &m::Role) -> rt::Call<m::Role> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSalesRoles",
             "/sales/roles",
             Some(body),
@@ -4568,8 +3755,8 @@ impl SalesRoles {
     }
 
     /// One record: `/sales/roles/{id}`.
-    pub fn id(&self, id: i32) -> SalesRolesById {
-        SalesRolesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> RolesById {
+        RolesById(self.0.push(id.to_string()))
     }
 }
 
@@ -4577,14 +3764,15 @@ impl SalesRoles {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesRolesById(rt::Node);
+pub struct RolesById(rt::Node);
 
-impl SalesRolesById {
+impl RolesById {
     /// `GET /sales/roles/{id}` (`getSalesRolesById`): Get Role.
-    pub fn get(&self) -> rt::ApiFuture<m::Role> {
+    pub fn get(&self) -> rt::Call<m::Role> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSalesRolesById",
             "/sales/roles/{id}",
             rt::NO_BODY,
@@ -4595,7 +3783,7 @@ impl SalesRolesById {
     /// `GET /sales/roles/{id}` (`getSalesRolesById`): Get Role.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Role>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Role>> {
         rt::get_opt(&self.0, "getSalesRolesById", "/sales/roles/{id}")
     }
 
@@ -4603,10 +3791,11 @@ impl SalesRolesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::Role) -> rt::ApiFuture<m::Role> {
+    pub fn update(&self, body: &m::Role) -> rt::Call<m::Role> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSalesRolesById",
             "/sales/roles/{id}",
             Some(body),
@@ -4618,9 +3807,10 @@ impl SalesRolesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Role> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Role> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSalesRolesById",
             "/sales/roles/{id}",
             patch,
@@ -4629,10 +3819,11 @@ impl SalesRolesById {
     }
 
     /// `DELETE /sales/roles/{id}` (`deleteSalesRolesById`): Delete Role.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSalesRolesById",
             "/sales/roles/{id}",
             rt::NO_BODY,
@@ -4645,34 +3836,21 @@ impl SalesRolesById {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesSalesTeams(rt::Node);
+pub struct SalesTeams(rt::Node);
 
-impl SalesSalesTeams {
+impl SalesTeams {
     /// `GET /sales/salesTeams` (`getSalesSalesTeams`): Get List of SalesTeam.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::SalesTeam>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::SalesTeam> {
         rt::list(&self.0, "getSalesSalesTeams", "/sales/salesTeams", query)
-    }
-
-    /// `GET /sales/salesTeams` (`getSalesSalesTeams`): Get List of SalesTeam.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::SalesTeam> {
-        rt::stream(&self.0, "getSalesSalesTeams", "/sales/salesTeams", query)
-    }
-
-    /// `GET /sales/salesTeams` (`getSalesSalesTeams`): Get List of SalesTeam.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::SalesTeam>> {
-        rt::pages(&self.0, "getSalesSalesTeams", "/sales/salesTeams", query)
     }
 
     /// `GET /sales/salesTeams/count` (`getSalesSalesTeamsCount`): Get Count of SalesTeam.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSalesSalesTeamsCount",
@@ -4684,10 +3862,11 @@ impl SalesSalesTeams {
     /// `POST /sales/salesTeams` (`postSalesSalesTeams`): Post SalesTeam.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::SalesTeam) -> rt::ApiFuture<m::SalesTeam> {
+    pub fn create(&self, body: &m::SalesTeam) -> rt::Call<m::SalesTeam> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSalesSalesTeams",
             "/sales/salesTeams",
             Some(body),
@@ -4696,8 +3875,8 @@ impl SalesSalesTeams {
     }
 
     /// One record: `/sales/salesTeams/{id}`.
-    pub fn id(&self, id: i32) -> SalesSalesTeamsById {
-        SalesSalesTeamsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> SalesTeamsById {
+        SalesTeamsById(self.0.push(id.to_string()))
     }
 }
 
@@ -4705,14 +3884,15 @@ impl SalesSalesTeams {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesSalesTeamsById(rt::Node);
+pub struct SalesTeamsById(rt::Node);
 
-impl SalesSalesTeamsById {
+impl SalesTeamsById {
     /// `GET /sales/salesTeams/{id}` (`getSalesSalesTeamsById`): Get SalesTeam.
-    pub fn get(&self) -> rt::ApiFuture<m::SalesTeam> {
+    pub fn get(&self) -> rt::Call<m::SalesTeam> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSalesSalesTeamsById",
             "/sales/salesTeams/{id}",
             rt::NO_BODY,
@@ -4723,7 +3903,7 @@ impl SalesSalesTeamsById {
     /// `GET /sales/salesTeams/{id}` (`getSalesSalesTeamsById`): Get SalesTeam.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::SalesTeam>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::SalesTeam>> {
         rt::get_opt(&self.0, "getSalesSalesTeamsById", "/sales/salesTeams/{id}")
     }
 
@@ -4731,10 +3911,11 @@ impl SalesSalesTeamsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::SalesTeam) -> rt::ApiFuture<m::SalesTeam> {
+    pub fn update(&self, body: &m::SalesTeam) -> rt::Call<m::SalesTeam> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSalesSalesTeamsById",
             "/sales/salesTeams/{id}",
             Some(body),
@@ -4746,9 +3927,10 @@ impl SalesSalesTeamsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::SalesTeam> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::SalesTeam> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSalesSalesTeamsById",
             "/sales/salesTeams/{id}",
             patch,
@@ -4757,10 +3939,11 @@ impl SalesSalesTeamsById {
     }
 
     /// `DELETE /sales/salesTeams/{id}` (`deleteSalesSalesTeamsById`): Delete SalesTeam.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSalesSalesTeamsById",
             "/sales/salesTeams/{id}",
             rt::NO_BODY,
@@ -4769,8 +3952,8 @@ impl SalesSalesTeamsById {
     }
 
     /// `/sales/salesTeams/{id}/members`.
-    pub fn members(&self) -> SalesSalesTeamsByIdMembers {
-        SalesSalesTeamsByIdMembers(self.0.clone())
+    pub fn members(&self) -> SalesTeamsByIdMembers {
+        SalesTeamsByIdMembers(self.0.clone())
     }
 }
 
@@ -4778,41 +3961,16 @@ impl SalesSalesTeamsById {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesSalesTeamsByIdMembers(rt::Node);
+pub struct SalesTeamsByIdMembers(rt::Node);
 
-impl SalesSalesTeamsByIdMembers {
+impl SalesTeamsByIdMembers {
     /// `GET /sales/salesTeams/{parentId}/members` (`getSalesSalesTeamsByParentIdMembers`): Get List
     /// of SalesTeamMember.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::SalesTeamMember>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::SalesTeamMember> {
         rt::list(
-            &self.0,
-            "getSalesSalesTeamsByParentIdMembers",
-            "/sales/salesTeams/{parentId}/members",
-            query,
-        )
-    }
-
-    /// `GET /sales/salesTeams/{parentId}/members` (`getSalesSalesTeamsByParentIdMembers`): Get List
-    /// of SalesTeamMember.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::SalesTeamMember> {
-        rt::stream(
-            &self.0,
-            "getSalesSalesTeamsByParentIdMembers",
-            "/sales/salesTeams/{parentId}/members",
-            query,
-        )
-    }
-
-    /// `GET /sales/salesTeams/{parentId}/members` (`getSalesSalesTeamsByParentIdMembers`): Get List
-    /// of SalesTeamMember.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::SalesTeamMember>> {
-        rt::pages(
             &self.0,
             "getSalesSalesTeamsByParentIdMembers",
             "/sales/salesTeams/{parentId}/members",
@@ -4824,7 +3982,7 @@ impl SalesSalesTeamsByIdMembers {
     /// (`getSalesSalesTeamsByParentIdMembersCount`): Get Count of SalesTeamMember.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSalesSalesTeamsByParentIdMembersCount",
@@ -4837,10 +3995,11 @@ impl SalesSalesTeamsByIdMembers {
     /// SalesTeamMember.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::SalesTeamMember) -> rt::ApiFuture<m::SalesTeamMember> {
+    pub fn create(&self, body: &m::SalesTeamMember) -> rt::Call<m::SalesTeamMember> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSalesSalesTeamsByParentIdMembers",
             "/sales/salesTeams/{parentId}/members",
             Some(body),
@@ -4849,8 +4008,8 @@ impl SalesSalesTeamsByIdMembers {
     }
 
     /// One record: `/sales/salesTeams/{id}/members/{id}`.
-    pub fn id(&self, id: i32) -> SalesSalesTeamsByIdMembersById {
-        SalesSalesTeamsByIdMembersById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> SalesTeamsByIdMembersById {
+        SalesTeamsByIdMembersById(self.0.push(id.to_string()))
     }
 }
 
@@ -4858,15 +4017,16 @@ impl SalesSalesTeamsByIdMembers {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesSalesTeamsByIdMembersById(rt::Node);
+pub struct SalesTeamsByIdMembersById(rt::Node);
 
-impl SalesSalesTeamsByIdMembersById {
+impl SalesTeamsByIdMembersById {
     /// `GET /sales/salesTeams/{parentId}/members/{id}` (`getSalesSalesTeamsByParentIdMembersById`):
     /// Get SalesTeamMember.
-    pub fn get(&self) -> rt::ApiFuture<m::SalesTeamMember> {
+    pub fn get(&self) -> rt::Call<m::SalesTeamMember> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSalesSalesTeamsByParentIdMembersById",
             "/sales/salesTeams/{parentId}/members/{id}",
             rt::NO_BODY,
@@ -4878,7 +4038,7 @@ impl SalesSalesTeamsByIdMembersById {
     /// Get SalesTeamMember.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::SalesTeamMember>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::SalesTeamMember>> {
         rt::get_opt(
             &self.0,
             "getSalesSalesTeamsByParentIdMembersById",
@@ -4891,10 +4051,11 @@ impl SalesSalesTeamsByIdMembersById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::SalesTeamMember) -> rt::ApiFuture<m::SalesTeamMember> {
+    pub fn update(&self, body: &m::SalesTeamMember) -> rt::Call<m::SalesTeamMember> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSalesSalesTeamsByParentIdMembersById",
             "/sales/salesTeams/{parentId}/members/{id}",
             Some(body),
@@ -4907,9 +4068,10 @@ impl SalesSalesTeamsByIdMembersById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::SalesTeamMember> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::SalesTeamMember> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSalesSalesTeamsByParentIdMembersById",
             "/sales/salesTeams/{parentId}/members/{id}",
             patch,
@@ -4919,10 +4081,11 @@ impl SalesSalesTeamsByIdMembersById {
 
     /// `DELETE /sales/salesTeams/{parentId}/members/{id}`
     /// (`deleteSalesSalesTeamsByParentIdMembersById`): Delete SalesTeamMember.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSalesSalesTeamsByParentIdMembersById",
             "/sales/salesTeams/{parentId}/members/{id}",
             rt::NO_BODY,
@@ -4935,12 +4098,12 @@ impl SalesSalesTeamsByIdMembersById {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesSchedule(rt::Node);
+pub struct Schedule(rt::Node);
 
-impl SalesSchedule {
+impl Schedule {
     /// `/sales/schedule/holidaylists`.
-    pub fn holidaylists(&self) -> SalesScheduleHolidaylists {
-        SalesScheduleHolidaylists(self.0.clone())
+    pub fn holidaylists(&self) -> ScheduleHolidaylists {
+        ScheduleHolidaylists(self.0.clone())
     }
 }
 
@@ -4948,17 +4111,17 @@ impl SalesSchedule {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesScheduleHolidaylists(rt::Node);
+pub struct ScheduleHolidaylists(rt::Node);
 
-impl SalesScheduleHolidaylists {
+impl ScheduleHolidaylists {
     /// One record: `/sales/schedule/holidaylists/{id}`.
-    pub fn id(&self, id: i32) -> SalesScheduleHolidaylistsById {
-        SalesScheduleHolidaylistsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ScheduleHolidaylistsById {
+        ScheduleHolidaylistsById(self.0.push(id.to_string()))
     }
 
     /// `/sales/schedule/holidaylists/info`.
-    pub fn info(&self) -> SalesScheduleHolidaylistsInfo {
-        SalesScheduleHolidaylistsInfo(self.0.clone())
+    pub fn info(&self) -> ScheduleHolidaylistsInfo {
+        ScheduleHolidaylistsInfo(self.0.clone())
     }
 }
 
@@ -4966,12 +4129,12 @@ impl SalesScheduleHolidaylists {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesScheduleHolidaylistsById(rt::Node);
+pub struct ScheduleHolidaylistsById(rt::Node);
 
-impl SalesScheduleHolidaylistsById {
+impl ScheduleHolidaylistsById {
     /// `/sales/schedule/holidaylists/{id}/holidays`.
-    pub fn holidays(&self) -> SalesScheduleHolidaylistsByIdHolidays {
-        SalesScheduleHolidaylistsByIdHolidays(self.0.clone())
+    pub fn holidays(&self) -> ScheduleHolidaylistsByIdHolidays {
+        ScheduleHolidaylistsByIdHolidays(self.0.clone())
     }
 }
 
@@ -4979,12 +4142,12 @@ impl SalesScheduleHolidaylistsById {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesScheduleHolidaylistsByIdHolidays(rt::Node);
+pub struct ScheduleHolidaylistsByIdHolidays(rt::Node);
 
-impl SalesScheduleHolidaylistsByIdHolidays {
+impl ScheduleHolidaylistsByIdHolidays {
     /// `/sales/schedule/holidaylists/{id}/holidays/info`.
-    pub fn info(&self) -> SalesScheduleHolidaylistsByIdHolidaysInfo {
-        SalesScheduleHolidaylistsByIdHolidaysInfo(self.0.clone())
+    pub fn info(&self) -> ScheduleHolidaylistsByIdHolidaysInfo {
+        ScheduleHolidaylistsByIdHolidaysInfo(self.0.clone())
     }
 }
 
@@ -4992,14 +4155,14 @@ impl SalesScheduleHolidaylistsByIdHolidays {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesScheduleHolidaylistsByIdHolidaysInfo(rt::Node);
+pub struct ScheduleHolidaylistsByIdHolidaysInfo(rt::Node);
 
-impl SalesScheduleHolidaylistsByIdHolidaysInfo {
+impl ScheduleHolidaylistsByIdHolidaysInfo {
     /// `GET /sales/schedule/holidaylists/{parentId}/holidays/info/count`
     /// (`getSalesScheduleHolidaylistsByParentIdHolidaysInfoCount`): Get Count of HolidayInfos.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSalesScheduleHolidaylistsByParentIdHolidaysInfoCount",
@@ -5013,14 +4176,14 @@ impl SalesScheduleHolidaylistsByIdHolidaysInfo {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesScheduleHolidaylistsInfo(rt::Node);
+pub struct ScheduleHolidaylistsInfo(rt::Node);
 
-impl SalesScheduleHolidaylistsInfo {
+impl ScheduleHolidaylistsInfo {
     /// `GET /sales/schedule/holidaylists/info/count` (`getSalesScheduleHolidaylistsInfoCount`): Get
     /// Count of HolidayListInfos.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSalesScheduleHolidaylistsInfoCount",
@@ -5034,12 +4197,12 @@ impl SalesScheduleHolidaylistsInfo {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesService(rt::Node);
+pub struct Service(rt::Node);
 
-impl SalesService {
+impl Service {
     /// `/sales/service/priority`.
-    pub fn priority(&self) -> SalesServicePriority {
-        SalesServicePriority(self.0.clone())
+    pub fn priority(&self) -> ServicePriority {
+        ServicePriority(self.0.clone())
     }
 }
 
@@ -5047,12 +4210,12 @@ impl SalesService {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesServicePriority(rt::Node);
+pub struct ServicePriority(rt::Node);
 
-impl SalesServicePriority {
+impl ServicePriority {
     /// `/sales/service/priority/info`.
-    pub fn info(&self) -> SalesServicePriorityInfo {
-        SalesServicePriorityInfo(self.0.clone())
+    pub fn info(&self) -> ServicePriorityInfo {
+        ServicePriorityInfo(self.0.clone())
     }
 }
 
@@ -5060,14 +4223,14 @@ impl SalesServicePriority {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesServicePriorityInfo(rt::Node);
+pub struct ServicePriorityInfo(rt::Node);
 
-impl SalesServicePriorityInfo {
+impl ServicePriorityInfo {
     /// `GET /sales/service/priority/info/count` (`getSalesServicePriorityInfoCount`): Get Count of
     /// OrderStatusInfos.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSalesServicePriorityInfoCount",
@@ -5081,44 +4244,32 @@ impl SalesServicePriorityInfo {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesStages(rt::Node);
+pub struct Stages(rt::Node);
 
-impl SalesStages {
+impl Stages {
     /// `GET /sales/stages` (`getSalesStages`): Get List of Stage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::OpportunityStage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::OpportunityStage> {
         rt::list(&self.0, "getSalesStages", "/sales/stages", query)
-    }
-
-    /// `GET /sales/stages` (`getSalesStages`): Get List of Stage.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::OpportunityStage> {
-        rt::stream(&self.0, "getSalesStages", "/sales/stages", query)
-    }
-
-    /// `GET /sales/stages` (`getSalesStages`): Get List of Stage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::OpportunityStage>> {
-        rt::pages(&self.0, "getSalesStages", "/sales/stages", query)
     }
 
     /// `GET /sales/stages/count` (`getSalesStagesCount`): Get Count of Stage.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(&self.0, "getSalesStagesCount", "/sales/stages/count", query)
     }
 
     /// `POST /sales/stages` (`postSalesStages`): Post Stage.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::OpportunityStage) -> rt::ApiFuture<m::OpportunityStage> {
+    pub fn create(&self, body: &m::OpportunityStage) -> rt::Call<m::OpportunityStage> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSalesStages",
             "/sales/stages",
             Some(body),
@@ -5127,13 +4278,13 @@ impl SalesStages {
     }
 
     /// One record: `/sales/stages/{id}`.
-    pub fn id(&self, id: i32) -> SalesStagesById {
-        SalesStagesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> StagesById {
+        StagesById(self.0.push(id.to_string()))
     }
 
     /// `/sales/stages/info`.
-    pub fn info(&self) -> SalesStagesInfo {
-        SalesStagesInfo(self.0.clone())
+    pub fn info(&self) -> StagesInfo {
+        StagesInfo(self.0.clone())
     }
 }
 
@@ -5141,14 +4292,15 @@ impl SalesStages {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesStagesById(rt::Node);
+pub struct StagesById(rt::Node);
 
-impl SalesStagesById {
+impl StagesById {
     /// `GET /sales/stages/{id}` (`getSalesStagesById`): Get Stage.
-    pub fn get(&self) -> rt::ApiFuture<m::OpportunityStage> {
+    pub fn get(&self) -> rt::Call<m::OpportunityStage> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSalesStagesById",
             "/sales/stages/{id}",
             rt::NO_BODY,
@@ -5159,7 +4311,7 @@ impl SalesStagesById {
     /// `GET /sales/stages/{id}` (`getSalesStagesById`): Get Stage.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::OpportunityStage>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::OpportunityStage>> {
         rt::get_opt(&self.0, "getSalesStagesById", "/sales/stages/{id}")
     }
 
@@ -5167,10 +4319,11 @@ impl SalesStagesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::OpportunityStage) -> rt::ApiFuture<m::OpportunityStage> {
+    pub fn update(&self, body: &m::OpportunityStage) -> rt::Call<m::OpportunityStage> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSalesStagesById",
             "/sales/stages/{id}",
             Some(body),
@@ -5182,9 +4335,10 @@ impl SalesStagesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::OpportunityStage> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::OpportunityStage> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSalesStagesById",
             "/sales/stages/{id}",
             patch,
@@ -5193,10 +4347,11 @@ impl SalesStagesById {
     }
 
     /// `DELETE /sales/stages/{id}` (`deleteSalesStagesById`): Delete Stage.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSalesStagesById",
             "/sales/stages/{id}",
             rt::NO_BODY,
@@ -5205,13 +4360,13 @@ impl SalesStagesById {
     }
 
     /// `/sales/stages/{id}/info`.
-    pub fn info(&self) -> SalesStagesByIdInfo {
-        SalesStagesByIdInfo(self.0.clone())
+    pub fn info(&self) -> StagesByIdInfo {
+        StagesByIdInfo(self.0.clone())
     }
 
     /// `/sales/stages/{id}/usages`.
-    pub fn usages(&self) -> SalesStagesByIdUsages {
-        SalesStagesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> StagesByIdUsages {
+        StagesByIdUsages(self.0.clone())
     }
 }
 
@@ -5219,14 +4374,15 @@ impl SalesStagesById {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesStagesByIdInfo(rt::Node);
+pub struct StagesByIdInfo(rt::Node);
 
-impl SalesStagesByIdInfo {
+impl StagesByIdInfo {
     /// `GET /sales/stages/{id}/info` (`getSalesStagesByIdInfo`): Get StageInfo.
-    pub fn get(&self) -> rt::ApiFuture<m::OpportunityStageInfo> {
+    pub fn get(&self) -> rt::Call<m::OpportunityStageInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSalesStagesByIdInfo",
             "/sales/stages/{id}/info",
             rt::NO_BODY,
@@ -5239,38 +4395,15 @@ impl SalesStagesByIdInfo {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesStagesByIdUsages(rt::Node);
+pub struct StagesByIdUsages(rt::Node);
 
-impl SalesStagesByIdUsages {
+impl StagesByIdUsages {
     /// `GET /sales/stages/{id}/usages` (`getSalesStagesByIdUsages`): Get List of Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getSalesStagesByIdUsages",
-            "/sales/stages/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /sales/stages/{id}/usages` (`getSalesStagesByIdUsages`): Get List of Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getSalesStagesByIdUsages",
-            "/sales/stages/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /sales/stages/{id}/usages` (`getSalesStagesByIdUsages`): Get List of Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getSalesStagesByIdUsages",
             "/sales/stages/{id}/usages",
@@ -5279,8 +4412,8 @@ impl SalesStagesByIdUsages {
     }
 
     /// `/sales/stages/{id}/usages/list`.
-    pub fn list_node(&self) -> SalesStagesByIdUsagesList {
-        SalesStagesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> StagesByIdUsagesList {
+        StagesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -5288,38 +4421,15 @@ impl SalesStagesByIdUsages {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesStagesByIdUsagesList(rt::Node);
+pub struct StagesByIdUsagesList(rt::Node);
 
-impl SalesStagesByIdUsagesList {
+impl StagesByIdUsagesList {
     /// `GET /sales/stages/{id}/usages/list` (`getSalesStagesByIdUsagesList`): Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getSalesStagesByIdUsagesList",
-            "/sales/stages/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /sales/stages/{id}/usages/list` (`getSalesStagesByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getSalesStagesByIdUsagesList",
-            "/sales/stages/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /sales/stages/{id}/usages/list` (`getSalesStagesByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getSalesStagesByIdUsagesList",
             "/sales/stages/{id}/usages/list",
@@ -5332,34 +4442,21 @@ impl SalesStagesByIdUsagesList {
 ///
 /// Available with the `sales` feature.
 #[derive(Clone, Debug)]
-pub struct SalesStagesInfo(rt::Node);
+pub struct StagesInfo(rt::Node);
 
-impl SalesStagesInfo {
+impl StagesInfo {
     /// `GET /sales/stages/info` (`getSalesStagesInfo`): Get List of StageInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::OpportunityStageInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::OpportunityStageInfo> {
         rt::list(&self.0, "getSalesStagesInfo", "/sales/stages/info", query)
-    }
-
-    /// `GET /sales/stages/info` (`getSalesStagesInfo`): Get List of StageInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::OpportunityStageInfo> {
-        rt::stream(&self.0, "getSalesStagesInfo", "/sales/stages/info", query)
-    }
-
-    /// `GET /sales/stages/info` (`getSalesStagesInfo`): Get List of StageInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::OpportunityStageInfo>> {
-        rt::pages(&self.0, "getSalesStagesInfo", "/sales/stages/info", query)
     }
 
     /// `GET /sales/stages/info/count` (`getSalesStagesInfoCount`): Get Count of StageInfo.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSalesStagesInfoCount",

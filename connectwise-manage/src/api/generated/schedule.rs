@@ -10,8 +10,8 @@ impl crate::Client {
     /// Handle for the paths under `/schedule` (the `schedule` area).
     ///
     /// Available with the `schedule` feature.
-    pub fn schedule(&self) -> ScheduleArea {
-        ScheduleArea(rt::Node::root(self))
+    pub fn schedule(&self) -> Area {
+        Area(rt::Node::root(self))
     }
 }
 
@@ -19,52 +19,52 @@ impl crate::Client {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleArea(rt::Node);
+pub struct Area(rt::Node);
 
-impl ScheduleArea {
+impl Area {
     /// `/schedule/calendars`.
-    pub fn calendars(&self) -> ScheduleCalendars {
-        ScheduleCalendars(self.0.clone())
+    pub fn calendars(&self) -> Calendars {
+        Calendars(self.0.clone())
     }
 
     /// `/schedule/colors`.
-    pub fn colors(&self) -> ScheduleColors {
-        ScheduleColors(self.0.clone())
+    pub fn colors(&self) -> Colors {
+        Colors(self.0.clone())
     }
 
     /// `/schedule/details`.
-    pub fn details(&self) -> ScheduleDetails {
-        ScheduleDetails(self.0.clone())
+    pub fn details(&self) -> Details {
+        Details(self.0.clone())
     }
 
     /// `/schedule/entries`.
-    pub fn entries(&self) -> ScheduleEntries {
-        ScheduleEntries(self.0.clone())
+    pub fn entries(&self) -> Entries {
+        Entries(self.0.clone())
     }
 
     /// `/schedule/holidayLists`.
-    pub fn holiday_lists(&self) -> ScheduleHolidayLists {
-        ScheduleHolidayLists(self.0.clone())
+    pub fn holiday_lists(&self) -> HolidayLists {
+        HolidayLists(self.0.clone())
     }
 
     /// `/schedule/portalcalendars`.
-    pub fn portalcalendars(&self) -> SchedulePortalcalendars {
-        SchedulePortalcalendars(self.0.clone())
+    pub fn portalcalendars(&self) -> Portalcalendars {
+        Portalcalendars(self.0.clone())
     }
 
     /// `/schedule/reminderTimes`.
-    pub fn reminder_times(&self) -> ScheduleReminderTimes {
-        ScheduleReminderTimes(self.0.clone())
+    pub fn reminder_times(&self) -> ReminderTimes {
+        ReminderTimes(self.0.clone())
     }
 
     /// `/schedule/statuses`.
-    pub fn statuses(&self) -> ScheduleStatuses {
-        ScheduleStatuses(self.0.clone())
+    pub fn statuses(&self) -> Statuses {
+        Statuses(self.0.clone())
     }
 
     /// `/schedule/types`.
-    pub fn types(&self) -> ScheduleTypes {
-        ScheduleTypes(self.0.clone())
+    pub fn types(&self) -> Types {
+        Types(self.0.clone())
     }
 }
 
@@ -72,38 +72,15 @@ impl ScheduleArea {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleCalendars(rt::Node);
+pub struct Calendars(rt::Node);
 
-impl ScheduleCalendars {
+impl Calendars {
     /// `GET /schedule/calendars` (`getScheduleCalendars`): Get List of Calendar.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Calendar>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Calendar> {
         rt::list(
-            &self.0,
-            "getScheduleCalendars",
-            "/schedule/calendars",
-            query,
-        )
-    }
-
-    /// `GET /schedule/calendars` (`getScheduleCalendars`): Get List of Calendar.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Calendar> {
-        rt::stream(
-            &self.0,
-            "getScheduleCalendars",
-            "/schedule/calendars",
-            query,
-        )
-    }
-
-    /// `GET /schedule/calendars` (`getScheduleCalendars`): Get List of Calendar.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Calendar>> {
-        rt::pages(
             &self.0,
             "getScheduleCalendars",
             "/schedule/calendars",
@@ -118,7 +95,7 @@ impl ScheduleCalendars {
     /// The spec declares another response; this route answers a count (Declares Calendar, the
     /// record type of the collection; a count route answers {"count": N} like the 492 count routes
     /// that declare Count.).
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getScheduleCalendarsCount",
@@ -130,10 +107,11 @@ impl ScheduleCalendars {
     /// `POST /schedule/calendars` (`postScheduleCalendars`): Post Calendar.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::Calendar) -> rt::ApiFuture<m::Calendar> {
+    pub fn create(&self, body: &m::Calendar) -> rt::Call<m::Calendar> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postScheduleCalendars",
             "/schedule/calendars",
             Some(body),
@@ -142,13 +120,13 @@ impl ScheduleCalendars {
     }
 
     /// One record: `/schedule/calendars/{id}`.
-    pub fn id(&self, id: i32) -> ScheduleCalendarsById {
-        ScheduleCalendarsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CalendarsById {
+        CalendarsById(self.0.push(id.to_string()))
     }
 
     /// `/schedule/calendars/info`.
-    pub fn info(&self) -> ScheduleCalendarsInfo {
-        ScheduleCalendarsInfo(self.0.clone())
+    pub fn info(&self) -> CalendarsInfo {
+        CalendarsInfo(self.0.clone())
     }
 }
 
@@ -156,14 +134,15 @@ impl ScheduleCalendars {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleCalendarsById(rt::Node);
+pub struct CalendarsById(rt::Node);
 
-impl ScheduleCalendarsById {
+impl CalendarsById {
     /// `GET /schedule/calendars/{id}` (`getScheduleCalendarsById`): Get Calendar.
-    pub fn get(&self) -> rt::ApiFuture<m::Calendar> {
+    pub fn get(&self) -> rt::Call<m::Calendar> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getScheduleCalendarsById",
             "/schedule/calendars/{id}",
             rt::NO_BODY,
@@ -174,7 +153,7 @@ impl ScheduleCalendarsById {
     /// `GET /schedule/calendars/{id}` (`getScheduleCalendarsById`): Get Calendar.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Calendar>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Calendar>> {
         rt::get_opt(
             &self.0,
             "getScheduleCalendarsById",
@@ -186,10 +165,11 @@ impl ScheduleCalendarsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::Calendar) -> rt::ApiFuture<m::Calendar> {
+    pub fn update(&self, body: &m::Calendar) -> rt::Call<m::Calendar> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putScheduleCalendarsById",
             "/schedule/calendars/{id}",
             Some(body),
@@ -201,9 +181,10 @@ impl ScheduleCalendarsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Calendar> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Calendar> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchScheduleCalendarsById",
             "/schedule/calendars/{id}",
             patch,
@@ -212,10 +193,11 @@ impl ScheduleCalendarsById {
     }
 
     /// `DELETE /schedule/calendars/{id}` (`deleteScheduleCalendarsById`): Delete Calendar.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteScheduleCalendarsById",
             "/schedule/calendars/{id}",
             rt::NO_BODY,
@@ -224,18 +206,18 @@ impl ScheduleCalendarsById {
     }
 
     /// `/schedule/calendars/{id}/copy`.
-    pub fn copy(&self) -> ScheduleCalendarsByIdCopy {
-        ScheduleCalendarsByIdCopy(self.0.clone())
+    pub fn copy(&self) -> CalendarsByIdCopy {
+        CalendarsByIdCopy(self.0.clone())
     }
 
     /// `/schedule/calendars/{id}/info`.
-    pub fn info(&self) -> ScheduleCalendarsByIdInfo {
-        ScheduleCalendarsByIdInfo(self.0.clone())
+    pub fn info(&self) -> CalendarsByIdInfo {
+        CalendarsByIdInfo(self.0.clone())
     }
 
     /// `/schedule/calendars/{id}/usages`.
-    pub fn usages(&self) -> ScheduleCalendarsByIdUsages {
-        ScheduleCalendarsByIdUsages(self.0.clone())
+    pub fn usages(&self) -> CalendarsByIdUsages {
+        CalendarsByIdUsages(self.0.clone())
     }
 }
 
@@ -243,19 +225,20 @@ impl ScheduleCalendarsById {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleCalendarsByIdCopy(rt::Node);
+pub struct CalendarsByIdCopy(rt::Node);
 
-impl ScheduleCalendarsByIdCopy {
+impl CalendarsByIdCopy {
     /// `POST /schedule/calendars/{id}/copy` (`postScheduleCalendarsByIdCopy`): Post Calendar.
     ///
     /// Not retried after an answer that may have been lost. `None` when the server answers without
     /// a body.
     ///
     /// Copy and approve actions answer 200 or 201 whatever the spec declares.
-    pub fn post(&self) -> rt::ApiFuture<Option<m::Calendar>> {
+    pub fn post(&self) -> rt::Call<Option<m::Calendar>> {
         rt::json_opt(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postScheduleCalendarsByIdCopy",
             "/schedule/calendars/{id}/copy",
             rt::NO_BODY,
@@ -268,14 +251,15 @@ impl ScheduleCalendarsByIdCopy {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleCalendarsByIdInfo(rt::Node);
+pub struct CalendarsByIdInfo(rt::Node);
 
-impl ScheduleCalendarsByIdInfo {
+impl CalendarsByIdInfo {
     /// `GET /schedule/calendars/{id}/info` (`getScheduleCalendarsByIdInfo`): Get CalendarInfos.
-    pub fn get(&self) -> rt::ApiFuture<m::CalendarInfo> {
+    pub fn get(&self) -> rt::Call<m::CalendarInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getScheduleCalendarsByIdInfo",
             "/schedule/calendars/{id}/info",
             rt::NO_BODY,
@@ -288,38 +272,15 @@ impl ScheduleCalendarsByIdInfo {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleCalendarsByIdUsages(rt::Node);
+pub struct CalendarsByIdUsages(rt::Node);
 
-impl ScheduleCalendarsByIdUsages {
+impl CalendarsByIdUsages {
     /// `GET /schedule/calendars/{id}/usages` (`getScheduleCalendarsByIdUsages`): Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getScheduleCalendarsByIdUsages",
-            "/schedule/calendars/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /schedule/calendars/{id}/usages` (`getScheduleCalendarsByIdUsages`): Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getScheduleCalendarsByIdUsages",
-            "/schedule/calendars/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /schedule/calendars/{id}/usages` (`getScheduleCalendarsByIdUsages`): Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getScheduleCalendarsByIdUsages",
             "/schedule/calendars/{id}/usages",
@@ -328,8 +289,8 @@ impl ScheduleCalendarsByIdUsages {
     }
 
     /// `/schedule/calendars/{id}/usages/list`.
-    pub fn list_node(&self) -> ScheduleCalendarsByIdUsagesList {
-        ScheduleCalendarsByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> CalendarsByIdUsagesList {
+        CalendarsByIdUsagesList(self.0.clone())
     }
 }
 
@@ -337,41 +298,16 @@ impl ScheduleCalendarsByIdUsages {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleCalendarsByIdUsagesList(rt::Node);
+pub struct CalendarsByIdUsagesList(rt::Node);
 
-impl ScheduleCalendarsByIdUsagesList {
+impl CalendarsByIdUsagesList {
     /// `GET /schedule/calendars/{id}/usages/list` (`getScheduleCalendarsByIdUsagesList`): Get List
     /// of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getScheduleCalendarsByIdUsagesList",
-            "/schedule/calendars/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /schedule/calendars/{id}/usages/list` (`getScheduleCalendarsByIdUsagesList`): Get List
-    /// of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getScheduleCalendarsByIdUsagesList",
-            "/schedule/calendars/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /schedule/calendars/{id}/usages/list` (`getScheduleCalendarsByIdUsagesList`): Get List
-    /// of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getScheduleCalendarsByIdUsagesList",
             "/schedule/calendars/{id}/usages/list",
@@ -384,38 +320,15 @@ impl ScheduleCalendarsByIdUsagesList {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleCalendarsInfo(rt::Node);
+pub struct CalendarsInfo(rt::Node);
 
-impl ScheduleCalendarsInfo {
+impl CalendarsInfo {
     /// `GET /schedule/calendars/info` (`getScheduleCalendarsInfo`): Get List of CalendarInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::CalendarInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CalendarInfo> {
         rt::list(
-            &self.0,
-            "getScheduleCalendarsInfo",
-            "/schedule/calendars/info",
-            query,
-        )
-    }
-
-    /// `GET /schedule/calendars/info` (`getScheduleCalendarsInfo`): Get List of CalendarInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CalendarInfo> {
-        rt::stream(
-            &self.0,
-            "getScheduleCalendarsInfo",
-            "/schedule/calendars/info",
-            query,
-        )
-    }
-
-    /// `GET /schedule/calendars/info` (`getScheduleCalendarsInfo`): Get List of CalendarInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::CalendarInfo>> {
-        rt::pages(
             &self.0,
             "getScheduleCalendarsInfo",
             "/schedule/calendars/info",
@@ -430,7 +343,7 @@ impl ScheduleCalendarsInfo {
     /// The spec declares another response; this route answers a count (Declares CalendarInfo, the
     /// record type of the collection; a count route answers {"count": N} like the 492 count routes
     /// that declare Count.).
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getScheduleCalendarsInfoCount",
@@ -444,34 +357,21 @@ impl ScheduleCalendarsInfo {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleColors(rt::Node);
+pub struct Colors(rt::Node);
 
-impl ScheduleColors {
+impl Colors {
     /// `GET /schedule/colors` (`getScheduleColors`): Get List of ScheduleColor.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ScheduleColor>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ScheduleColor> {
         rt::list(&self.0, "getScheduleColors", "/schedule/colors", query)
-    }
-
-    /// `GET /schedule/colors` (`getScheduleColors`): Get List of ScheduleColor.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ScheduleColor> {
-        rt::stream(&self.0, "getScheduleColors", "/schedule/colors", query)
-    }
-
-    /// `GET /schedule/colors` (`getScheduleColors`): Get List of ScheduleColor.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ScheduleColor>> {
-        rt::pages(&self.0, "getScheduleColors", "/schedule/colors", query)
     }
 
     /// `GET /schedule/colors/count` (`getScheduleColorsCount`): Get Count of ScheduleColor.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getScheduleColorsCount",
@@ -481,13 +381,13 @@ impl ScheduleColors {
     }
 
     /// One record: `/schedule/colors/{id}`.
-    pub fn id(&self, id: i32) -> ScheduleColorsById {
-        ScheduleColorsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ColorsById {
+        ColorsById(self.0.push(id.to_string()))
     }
 
     /// `/schedule/colors/reset`.
-    pub fn reset(&self) -> ScheduleColorsReset {
-        ScheduleColorsReset(self.0.clone())
+    pub fn reset(&self) -> ColorsReset {
+        ColorsReset(self.0.clone())
     }
 }
 
@@ -495,14 +395,15 @@ impl ScheduleColors {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleColorsById(rt::Node);
+pub struct ColorsById(rt::Node);
 
-impl ScheduleColorsById {
+impl ColorsById {
     /// `GET /schedule/colors/{id}` (`getScheduleColorsById`): Get ScheduleColor.
-    pub fn get(&self) -> rt::ApiFuture<m::ScheduleColor> {
+    pub fn get(&self) -> rt::Call<m::ScheduleColor> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getScheduleColorsById",
             "/schedule/colors/{id}",
             rt::NO_BODY,
@@ -513,7 +414,7 @@ impl ScheduleColorsById {
     /// `GET /schedule/colors/{id}` (`getScheduleColorsById`): Get ScheduleColor.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ScheduleColor>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ScheduleColor>> {
         rt::get_opt(&self.0, "getScheduleColorsById", "/schedule/colors/{id}")
     }
 
@@ -521,10 +422,11 @@ impl ScheduleColorsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::ScheduleColor) -> rt::ApiFuture<m::ScheduleColor> {
+    pub fn update(&self, body: &m::ScheduleColor) -> rt::Call<m::ScheduleColor> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putScheduleColorsById",
             "/schedule/colors/{id}",
             Some(body),
@@ -536,9 +438,10 @@ impl ScheduleColorsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ScheduleColor> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ScheduleColor> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchScheduleColorsById",
             "/schedule/colors/{id}",
             patch,
@@ -547,8 +450,8 @@ impl ScheduleColorsById {
     }
 
     /// `/schedule/colors/{id}/clear`.
-    pub fn clear(&self) -> ScheduleColorsByIdClear {
-        ScheduleColorsByIdClear(self.0.clone())
+    pub fn clear(&self) -> ColorsByIdClear {
+        ColorsByIdClear(self.0.clone())
     }
 }
 
@@ -556,16 +459,17 @@ impl ScheduleColorsById {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleColorsByIdClear(rt::Node);
+pub struct ColorsByIdClear(rt::Node);
 
-impl ScheduleColorsByIdClear {
+impl ColorsByIdClear {
     /// `POST /schedule/colors/{id}/clear` (`postScheduleColorsByIdClear`): Post ScheduleColor.
     ///
     /// Not retried after an answer that may have been lost.
-    pub fn post(&self) -> rt::ApiFuture<m::ScheduleColor> {
+    pub fn post(&self) -> rt::Call<m::ScheduleColor> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postScheduleColorsByIdClear",
             "/schedule/colors/{id}/clear",
             rt::NO_BODY,
@@ -578,16 +482,17 @@ impl ScheduleColorsByIdClear {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleColorsReset(rt::Node);
+pub struct ColorsReset(rt::Node);
 
-impl ScheduleColorsReset {
+impl ColorsReset {
     /// `POST /schedule/colors/reset` (`postScheduleColorsReset`): Post List of ScheduleColor.
     ///
     /// Not retried after an answer that may have been lost.
-    pub fn post(&self) -> rt::ApiFuture<Vec<m::ScheduleColor>> {
+    pub fn post(&self) -> rt::Call<Vec<m::ScheduleColor>> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postScheduleColorsReset",
             "/schedule/colors/reset",
             rt::NO_BODY,
@@ -600,34 +505,21 @@ impl ScheduleColorsReset {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleDetails(rt::Node);
+pub struct Details(rt::Node);
 
-impl ScheduleDetails {
+impl Details {
     /// `GET /schedule/details` (`getScheduleDetails`): Get List of ScheduleEntryDetail.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ScheduleEntryDetail>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ScheduleEntryDetail> {
         rt::list(&self.0, "getScheduleDetails", "/schedule/details", query)
-    }
-
-    /// `GET /schedule/details` (`getScheduleDetails`): Get List of ScheduleEntryDetail.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ScheduleEntryDetail> {
-        rt::stream(&self.0, "getScheduleDetails", "/schedule/details", query)
-    }
-
-    /// `GET /schedule/details` (`getScheduleDetails`): Get List of ScheduleEntryDetail.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ScheduleEntryDetail>> {
-        rt::pages(&self.0, "getScheduleDetails", "/schedule/details", query)
     }
 
     /// `GET /schedule/details/count` (`getScheduleDetailsCount`): Get Count of ScheduleEntryDetail.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getScheduleDetailsCount",
@@ -637,8 +529,8 @@ impl ScheduleDetails {
     }
 
     /// One record: `/schedule/details/{id}`.
-    pub fn id(&self, id: i32) -> ScheduleDetailsById {
-        ScheduleDetailsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> DetailsById {
+        DetailsById(self.0.push(id.to_string()))
     }
 }
 
@@ -646,14 +538,15 @@ impl ScheduleDetails {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleDetailsById(rt::Node);
+pub struct DetailsById(rt::Node);
 
-impl ScheduleDetailsById {
+impl DetailsById {
     /// `GET /schedule/details/{id}` (`getScheduleDetailsById`): Get ScheduleEntryDetail.
-    pub fn get(&self) -> rt::ApiFuture<m::ScheduleEntryDetail> {
+    pub fn get(&self) -> rt::Call<m::ScheduleEntryDetail> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getScheduleDetailsById",
             "/schedule/details/{id}",
             rt::NO_BODY,
@@ -664,7 +557,7 @@ impl ScheduleDetailsById {
     /// `GET /schedule/details/{id}` (`getScheduleDetailsById`): Get ScheduleEntryDetail.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ScheduleEntryDetail>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ScheduleEntryDetail>> {
         rt::get_opt(&self.0, "getScheduleDetailsById", "/schedule/details/{id}")
     }
 }
@@ -673,34 +566,21 @@ impl ScheduleDetailsById {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleEntries(rt::Node);
+pub struct Entries(rt::Node);
 
-impl ScheduleEntries {
+impl Entries {
     /// `GET /schedule/entries` (`getScheduleEntries`): Get List of ScheduleEntry.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ScheduleEntry>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ScheduleEntry> {
         rt::list(&self.0, "getScheduleEntries", "/schedule/entries", query)
-    }
-
-    /// `GET /schedule/entries` (`getScheduleEntries`): Get List of ScheduleEntry.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ScheduleEntry> {
-        rt::stream(&self.0, "getScheduleEntries", "/schedule/entries", query)
-    }
-
-    /// `GET /schedule/entries` (`getScheduleEntries`): Get List of ScheduleEntry.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ScheduleEntry>> {
-        rt::pages(&self.0, "getScheduleEntries", "/schedule/entries", query)
     }
 
     /// `GET /schedule/entries/count` (`getScheduleEntriesCount`): Get Count of ScheduleEntry.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getScheduleEntriesCount",
@@ -712,10 +592,11 @@ impl ScheduleEntries {
     /// `POST /schedule/entries` (`postScheduleEntries`): Post ScheduleEntry.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::ScheduleEntry) -> rt::ApiFuture<m::ScheduleEntry> {
+    pub fn create(&self, body: &m::ScheduleEntry) -> rt::Call<m::ScheduleEntry> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postScheduleEntries",
             "/schedule/entries",
             Some(body),
@@ -724,8 +605,8 @@ impl ScheduleEntries {
     }
 
     /// One record: `/schedule/entries/{id}`.
-    pub fn id(&self, id: i32) -> ScheduleEntriesById {
-        ScheduleEntriesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> EntriesById {
+        EntriesById(self.0.push(id.to_string()))
     }
 }
 
@@ -733,14 +614,15 @@ impl ScheduleEntries {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleEntriesById(rt::Node);
+pub struct EntriesById(rt::Node);
 
-impl ScheduleEntriesById {
+impl EntriesById {
     /// `GET /schedule/entries/{id}` (`getScheduleEntriesById`): Get ScheduleEntry.
-    pub fn get(&self) -> rt::ApiFuture<m::ScheduleEntry> {
+    pub fn get(&self) -> rt::Call<m::ScheduleEntry> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getScheduleEntriesById",
             "/schedule/entries/{id}",
             rt::NO_BODY,
@@ -751,7 +633,7 @@ impl ScheduleEntriesById {
     /// `GET /schedule/entries/{id}` (`getScheduleEntriesById`): Get ScheduleEntry.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ScheduleEntry>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ScheduleEntry>> {
         rt::get_opt(&self.0, "getScheduleEntriesById", "/schedule/entries/{id}")
     }
 
@@ -759,10 +641,11 @@ impl ScheduleEntriesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::ScheduleEntry) -> rt::ApiFuture<m::ScheduleEntry> {
+    pub fn update(&self, body: &m::ScheduleEntry) -> rt::Call<m::ScheduleEntry> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putScheduleEntriesById",
             "/schedule/entries/{id}",
             Some(body),
@@ -774,9 +657,10 @@ impl ScheduleEntriesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ScheduleEntry> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ScheduleEntry> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchScheduleEntriesById",
             "/schedule/entries/{id}",
             patch,
@@ -785,10 +669,11 @@ impl ScheduleEntriesById {
     }
 
     /// `DELETE /schedule/entries/{id}` (`deleteScheduleEntriesById`): Delete ScheduleEntry.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteScheduleEntriesById",
             "/schedule/entries/{id}",
             rt::NO_BODY,
@@ -801,13 +686,13 @@ impl ScheduleEntriesById {
     pub fn by_notify_resource(
         &self,
         notify_resource: impl Into<String>,
-    ) -> ScheduleEntriesByIdByNotifyResource {
-        ScheduleEntriesByIdByNotifyResource(self.0.push(notify_resource.into()))
+    ) -> EntriesByIdByNotifyResource {
+        EntriesByIdByNotifyResource(self.0.push(notify_resource.into()))
     }
 
     /// `/schedule/entries/{id}/details`.
-    pub fn details(&self) -> ScheduleEntriesByIdDetails {
-        ScheduleEntriesByIdDetails(self.0.clone())
+    pub fn details(&self) -> EntriesByIdDetails {
+        EntriesByIdDetails(self.0.clone())
     }
 }
 
@@ -815,15 +700,16 @@ impl ScheduleEntriesById {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleEntriesByIdByNotifyResource(rt::Node);
+pub struct EntriesByIdByNotifyResource(rt::Node);
 
-impl ScheduleEntriesByIdByNotifyResource {
+impl EntriesByIdByNotifyResource {
     /// `DELETE /schedule/entries/{id}/{notifyResource}`
     /// (`deleteScheduleEntriesByIdByNotifyResource`): Delete ScheduleEntry.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteScheduleEntriesByIdByNotifyResource",
             "/schedule/entries/{id}/{notifyResource}",
             rt::NO_BODY,
@@ -836,41 +722,16 @@ impl ScheduleEntriesByIdByNotifyResource {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleEntriesByIdDetails(rt::Node);
+pub struct EntriesByIdDetails(rt::Node);
 
-impl ScheduleEntriesByIdDetails {
+impl EntriesByIdDetails {
     /// `GET /schedule/entries/{parentId}/details` (`getScheduleEntriesByParentIdDetails`): Get List
     /// of ScheduleDetail.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ScheduleDetail>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ScheduleDetail> {
         rt::list(
-            &self.0,
-            "getScheduleEntriesByParentIdDetails",
-            "/schedule/entries/{parentId}/details",
-            query,
-        )
-    }
-
-    /// `GET /schedule/entries/{parentId}/details` (`getScheduleEntriesByParentIdDetails`): Get List
-    /// of ScheduleDetail.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ScheduleDetail> {
-        rt::stream(
-            &self.0,
-            "getScheduleEntriesByParentIdDetails",
-            "/schedule/entries/{parentId}/details",
-            query,
-        )
-    }
-
-    /// `GET /schedule/entries/{parentId}/details` (`getScheduleEntriesByParentIdDetails`): Get List
-    /// of ScheduleDetail.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ScheduleDetail>> {
-        rt::pages(
             &self.0,
             "getScheduleEntriesByParentIdDetails",
             "/schedule/entries/{parentId}/details",
@@ -882,7 +743,7 @@ impl ScheduleEntriesByIdDetails {
     /// (`getScheduleEntriesByParentIdDetailsCount`): Get Count of ScheduleDetail.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getScheduleEntriesByParentIdDetailsCount",
@@ -892,8 +753,8 @@ impl ScheduleEntriesByIdDetails {
     }
 
     /// One record: `/schedule/entries/{id}/details/{id}`.
-    pub fn id(&self, id: i32) -> ScheduleEntriesByIdDetailsById {
-        ScheduleEntriesByIdDetailsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> EntriesByIdDetailsById {
+        EntriesByIdDetailsById(self.0.push(id.to_string()))
     }
 }
 
@@ -901,15 +762,16 @@ impl ScheduleEntriesByIdDetails {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleEntriesByIdDetailsById(rt::Node);
+pub struct EntriesByIdDetailsById(rt::Node);
 
-impl ScheduleEntriesByIdDetailsById {
+impl EntriesByIdDetailsById {
     /// `GET /schedule/entries/{parentId}/details/{id}` (`getScheduleEntriesByParentIdDetailsById`):
     /// Get ScheduleDetail.
-    pub fn get(&self) -> rt::ApiFuture<m::ScheduleDetail> {
+    pub fn get(&self) -> rt::Call<m::ScheduleDetail> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getScheduleEntriesByParentIdDetailsById",
             "/schedule/entries/{parentId}/details/{id}",
             rt::NO_BODY,
@@ -921,7 +783,7 @@ impl ScheduleEntriesByIdDetailsById {
     /// Get ScheduleDetail.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ScheduleDetail>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ScheduleDetail>> {
         rt::get_opt(
             &self.0,
             "getScheduleEntriesByParentIdDetailsById",
@@ -937,38 +799,15 @@ impl ScheduleEntriesByIdDetailsById {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleHolidayLists(rt::Node);
+pub struct HolidayLists(rt::Node);
 
-impl ScheduleHolidayLists {
+impl HolidayLists {
     /// `GET /schedule/holidayLists` (`getScheduleHolidayLists`): Get List of HolidayList.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::HolidayList>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::HolidayList> {
         rt::list(
-            &self.0,
-            "getScheduleHolidayLists",
-            "/schedule/holidayLists",
-            query,
-        )
-    }
-
-    /// `GET /schedule/holidayLists` (`getScheduleHolidayLists`): Get List of HolidayList.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::HolidayList> {
-        rt::stream(
-            &self.0,
-            "getScheduleHolidayLists",
-            "/schedule/holidayLists",
-            query,
-        )
-    }
-
-    /// `GET /schedule/holidayLists` (`getScheduleHolidayLists`): Get List of HolidayList.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::HolidayList>> {
-        rt::pages(
             &self.0,
             "getScheduleHolidayLists",
             "/schedule/holidayLists",
@@ -979,7 +818,7 @@ impl ScheduleHolidayLists {
     /// `GET /schedule/holidayLists/count` (`getScheduleHolidayListsCount`): Get Count of Usage.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getScheduleHolidayListsCount",
@@ -991,10 +830,11 @@ impl ScheduleHolidayLists {
     /// `POST /schedule/holidayLists` (`postScheduleHolidayLists`): Post HolidayList.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::HolidayList) -> rt::ApiFuture<m::HolidayList> {
+    pub fn create(&self, body: &m::HolidayList) -> rt::Call<m::HolidayList> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postScheduleHolidayLists",
             "/schedule/holidayLists",
             Some(body),
@@ -1003,18 +843,18 @@ impl ScheduleHolidayLists {
     }
 
     /// `/schedule/holidayLists/copy`.
-    pub fn copy(&self) -> ScheduleHolidayListsCopy {
-        ScheduleHolidayListsCopy(self.0.clone())
+    pub fn copy(&self) -> HolidayListsCopy {
+        HolidayListsCopy(self.0.clone())
     }
 
     /// One record: `/schedule/holidayLists/{id}`.
-    pub fn id(&self, id: i32) -> ScheduleHolidayListsById {
-        ScheduleHolidayListsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> HolidayListsById {
+        HolidayListsById(self.0.push(id.to_string()))
     }
 
     /// `/schedule/holidayLists/info`.
-    pub fn info(&self) -> ScheduleHolidayListsInfo {
-        ScheduleHolidayListsInfo(self.0.clone())
+    pub fn info(&self) -> HolidayListsInfo {
+        HolidayListsInfo(self.0.clone())
     }
 }
 
@@ -1022,19 +862,20 @@ impl ScheduleHolidayLists {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleHolidayListsCopy(rt::Node);
+pub struct HolidayListsCopy(rt::Node);
 
-impl ScheduleHolidayListsCopy {
+impl HolidayListsCopy {
     /// `POST /schedule/holidayLists/copy` (`postScheduleHolidayListsCopy`): Post HolidayList.
     ///
     /// Not retried after an answer that may have been lost. `None` when the server answers without
     /// a body.
     ///
     /// Copy and approve actions answer 200 or 201 whatever the spec declares.
-    pub fn post(&self, body: &m::HolidayList) -> rt::ApiFuture<Option<m::HolidayList>> {
+    pub fn post(&self, body: &m::HolidayList) -> rt::Call<Option<m::HolidayList>> {
         rt::json_opt(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postScheduleHolidayListsCopy",
             "/schedule/holidayLists/copy",
             Some(body),
@@ -1047,14 +888,15 @@ impl ScheduleHolidayListsCopy {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleHolidayListsById(rt::Node);
+pub struct HolidayListsById(rt::Node);
 
-impl ScheduleHolidayListsById {
+impl HolidayListsById {
     /// `GET /schedule/holidayLists/{id}` (`getScheduleHolidayListsById`): Get HolidayList.
-    pub fn get(&self) -> rt::ApiFuture<m::HolidayList> {
+    pub fn get(&self) -> rt::Call<m::HolidayList> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getScheduleHolidayListsById",
             "/schedule/holidayLists/{id}",
             rt::NO_BODY,
@@ -1065,7 +907,7 @@ impl ScheduleHolidayListsById {
     /// `GET /schedule/holidayLists/{id}` (`getScheduleHolidayListsById`): Get HolidayList.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::HolidayList>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::HolidayList>> {
         rt::get_opt(
             &self.0,
             "getScheduleHolidayListsById",
@@ -1077,10 +919,11 @@ impl ScheduleHolidayListsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::HolidayList) -> rt::ApiFuture<m::HolidayList> {
+    pub fn update(&self, body: &m::HolidayList) -> rt::Call<m::HolidayList> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putScheduleHolidayListsById",
             "/schedule/holidayLists/{id}",
             Some(body),
@@ -1092,9 +935,10 @@ impl ScheduleHolidayListsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::HolidayList> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::HolidayList> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchScheduleHolidayListsById",
             "/schedule/holidayLists/{id}",
             patch,
@@ -1103,10 +947,11 @@ impl ScheduleHolidayListsById {
     }
 
     /// `DELETE /schedule/holidayLists/{id}` (`deleteScheduleHolidayListsById`): Delete HolidayList.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteScheduleHolidayListsById",
             "/schedule/holidayLists/{id}",
             rt::NO_BODY,
@@ -1115,18 +960,18 @@ impl ScheduleHolidayListsById {
     }
 
     /// `/schedule/holidayLists/{id}/holidays`.
-    pub fn holidays(&self) -> ScheduleHolidayListsByIdHolidays {
-        ScheduleHolidayListsByIdHolidays(self.0.clone())
+    pub fn holidays(&self) -> HolidayListsByIdHolidays {
+        HolidayListsByIdHolidays(self.0.clone())
     }
 
     /// `/schedule/holidayLists/{id}/info`.
-    pub fn info(&self) -> ScheduleHolidayListsByIdInfo {
-        ScheduleHolidayListsByIdInfo(self.0.clone())
+    pub fn info(&self) -> HolidayListsByIdInfo {
+        HolidayListsByIdInfo(self.0.clone())
     }
 
     /// `/schedule/holidayLists/{id}/usages`.
-    pub fn usages(&self) -> ScheduleHolidayListsByIdUsages {
-        ScheduleHolidayListsByIdUsages(self.0.clone())
+    pub fn usages(&self) -> HolidayListsByIdUsages {
+        HolidayListsByIdUsages(self.0.clone())
     }
 }
 
@@ -1134,41 +979,16 @@ impl ScheduleHolidayListsById {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleHolidayListsByIdHolidays(rt::Node);
+pub struct HolidayListsByIdHolidays(rt::Node);
 
-impl ScheduleHolidayListsByIdHolidays {
+impl HolidayListsByIdHolidays {
     /// `GET /schedule/holidayLists/{parentId}/holidays`
     /// (`getScheduleHolidayListsByParentIdHolidays`): Get List of Holiday.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Holiday>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Holiday> {
         rt::list(
-            &self.0,
-            "getScheduleHolidayListsByParentIdHolidays",
-            "/schedule/holidayLists/{parentId}/holidays",
-            query,
-        )
-    }
-
-    /// `GET /schedule/holidayLists/{parentId}/holidays`
-    /// (`getScheduleHolidayListsByParentIdHolidays`): Get List of Holiday.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Holiday> {
-        rt::stream(
-            &self.0,
-            "getScheduleHolidayListsByParentIdHolidays",
-            "/schedule/holidayLists/{parentId}/holidays",
-            query,
-        )
-    }
-
-    /// `GET /schedule/holidayLists/{parentId}/holidays`
-    /// (`getScheduleHolidayListsByParentIdHolidays`): Get List of Holiday.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Holiday>> {
-        rt::pages(
             &self.0,
             "getScheduleHolidayListsByParentIdHolidays",
             "/schedule/holidayLists/{parentId}/holidays",
@@ -1180,7 +1000,7 @@ impl ScheduleHolidayListsByIdHolidays {
     /// (`getScheduleHolidayListsByParentIdHolidaysCount`): Get Count of Holiday.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getScheduleHolidayListsByParentIdHolidaysCount",
@@ -1193,10 +1013,11 @@ impl ScheduleHolidayListsByIdHolidays {
     /// (`postScheduleHolidayListsByParentIdHolidays`): Post Holiday.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::Holiday) -> rt::ApiFuture<m::Holiday> {
+    pub fn create(&self, body: &m::Holiday) -> rt::Call<m::Holiday> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postScheduleHolidayListsByParentIdHolidays",
             "/schedule/holidayLists/{parentId}/holidays",
             Some(body),
@@ -1205,13 +1026,13 @@ impl ScheduleHolidayListsByIdHolidays {
     }
 
     /// One record: `/schedule/holidayLists/{id}/holidays/{id}`.
-    pub fn id(&self, id: i32) -> ScheduleHolidayListsByIdHolidaysById {
-        ScheduleHolidayListsByIdHolidaysById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> HolidayListsByIdHolidaysById {
+        HolidayListsByIdHolidaysById(self.0.push(id.to_string()))
     }
 
     /// `/schedule/holidayLists/{id}/holidays/info`.
-    pub fn info(&self) -> ScheduleHolidayListsByIdHolidaysInfo {
-        ScheduleHolidayListsByIdHolidaysInfo(self.0.clone())
+    pub fn info(&self) -> HolidayListsByIdHolidaysInfo {
+        HolidayListsByIdHolidaysInfo(self.0.clone())
     }
 }
 
@@ -1219,15 +1040,16 @@ impl ScheduleHolidayListsByIdHolidays {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleHolidayListsByIdHolidaysById(rt::Node);
+pub struct HolidayListsByIdHolidaysById(rt::Node);
 
-impl ScheduleHolidayListsByIdHolidaysById {
+impl HolidayListsByIdHolidaysById {
     /// `GET /schedule/holidayLists/{parentId}/holidays/{id}`
     /// (`getScheduleHolidayListsByParentIdHolidaysById`): Get Holiday.
-    pub fn get(&self) -> rt::ApiFuture<m::Holiday> {
+    pub fn get(&self) -> rt::Call<m::Holiday> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getScheduleHolidayListsByParentIdHolidaysById",
             "/schedule/holidayLists/{parentId}/holidays/{id}",
             rt::NO_BODY,
@@ -1239,7 +1061,7 @@ impl ScheduleHolidayListsByIdHolidaysById {
     /// (`getScheduleHolidayListsByParentIdHolidaysById`): Get Holiday.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Holiday>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Holiday>> {
         rt::get_opt(
             &self.0,
             "getScheduleHolidayListsByParentIdHolidaysById",
@@ -1252,10 +1074,11 @@ impl ScheduleHolidayListsByIdHolidaysById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::Holiday) -> rt::ApiFuture<m::Holiday> {
+    pub fn update(&self, body: &m::Holiday) -> rt::Call<m::Holiday> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putScheduleHolidayListsByParentIdHolidaysById",
             "/schedule/holidayLists/{parentId}/holidays/{id}",
             Some(body),
@@ -1268,9 +1091,10 @@ impl ScheduleHolidayListsByIdHolidaysById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Holiday> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Holiday> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchScheduleHolidayListsByParentIdHolidaysById",
             "/schedule/holidayLists/{parentId}/holidays/{id}",
             patch,
@@ -1280,10 +1104,11 @@ impl ScheduleHolidayListsByIdHolidaysById {
 
     /// `DELETE /schedule/holidayLists/{parentId}/holidays/{id}`
     /// (`deleteScheduleHolidayListsByParentIdHolidaysById`): Delete Holiday.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteScheduleHolidayListsByParentIdHolidaysById",
             "/schedule/holidayLists/{parentId}/holidays/{id}",
             rt::NO_BODY,
@@ -1292,8 +1117,8 @@ impl ScheduleHolidayListsByIdHolidaysById {
     }
 
     /// `/schedule/holidayLists/{id}/holidays/{id}/info`.
-    pub fn info(&self) -> ScheduleHolidayListsByIdHolidaysByIdInfo {
-        ScheduleHolidayListsByIdHolidaysByIdInfo(self.0.clone())
+    pub fn info(&self) -> HolidayListsByIdHolidaysByIdInfo {
+        HolidayListsByIdHolidaysByIdInfo(self.0.clone())
     }
 }
 
@@ -1301,15 +1126,16 @@ impl ScheduleHolidayListsByIdHolidaysById {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleHolidayListsByIdHolidaysByIdInfo(rt::Node);
+pub struct HolidayListsByIdHolidaysByIdInfo(rt::Node);
 
-impl ScheduleHolidayListsByIdHolidaysByIdInfo {
+impl HolidayListsByIdHolidaysByIdInfo {
     /// `GET /schedule/holidaylists/{parentId}/holidays/{id}/info`
     /// (`getScheduleHolidaylistsByParentIdHolidaysByIdInfo`): Get HolidayInfos.
-    pub fn get(&self) -> rt::ApiFuture<m::HolidayInfo> {
+    pub fn get(&self) -> rt::Call<m::HolidayInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getScheduleHolidaylistsByParentIdHolidaysByIdInfo",
             "/schedule/holidaylists/{parentId}/holidays/{id}/info",
             rt::NO_BODY,
@@ -1322,41 +1148,16 @@ impl ScheduleHolidayListsByIdHolidaysByIdInfo {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleHolidayListsByIdHolidaysInfo(rt::Node);
+pub struct HolidayListsByIdHolidaysInfo(rt::Node);
 
-impl ScheduleHolidayListsByIdHolidaysInfo {
+impl HolidayListsByIdHolidaysInfo {
     /// `GET /schedule/holidaylists/{parentId}/holidays/info`
     /// (`getScheduleHolidaylistsByParentIdHolidaysInfo`): Get List of HolidayInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::HolidayInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::HolidayInfo> {
         rt::list(
-            &self.0,
-            "getScheduleHolidaylistsByParentIdHolidaysInfo",
-            "/schedule/holidaylists/{parentId}/holidays/info",
-            query,
-        )
-    }
-
-    /// `GET /schedule/holidaylists/{parentId}/holidays/info`
-    /// (`getScheduleHolidaylistsByParentIdHolidaysInfo`): Get List of HolidayInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::HolidayInfo> {
-        rt::stream(
-            &self.0,
-            "getScheduleHolidaylistsByParentIdHolidaysInfo",
-            "/schedule/holidaylists/{parentId}/holidays/info",
-            query,
-        )
-    }
-
-    /// `GET /schedule/holidaylists/{parentId}/holidays/info`
-    /// (`getScheduleHolidaylistsByParentIdHolidaysInfo`): Get List of HolidayInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::HolidayInfo>> {
-        rt::pages(
             &self.0,
             "getScheduleHolidaylistsByParentIdHolidaysInfo",
             "/schedule/holidaylists/{parentId}/holidays/info",
@@ -1369,15 +1170,16 @@ impl ScheduleHolidayListsByIdHolidaysInfo {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleHolidayListsByIdInfo(rt::Node);
+pub struct HolidayListsByIdInfo(rt::Node);
 
-impl ScheduleHolidayListsByIdInfo {
+impl HolidayListsByIdInfo {
     /// `GET /schedule/holidaylists/{id}/info` (`getScheduleHolidaylistsByIdInfo`): Get
     /// HolidayListInfos.
-    pub fn get(&self) -> rt::ApiFuture<m::HolidayListInfo> {
+    pub fn get(&self) -> rt::Call<m::HolidayListInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getScheduleHolidaylistsByIdInfo",
             "/schedule/holidaylists/{id}/info",
             rt::NO_BODY,
@@ -1390,41 +1192,16 @@ impl ScheduleHolidayListsByIdInfo {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleHolidayListsByIdUsages(rt::Node);
+pub struct HolidayListsByIdUsages(rt::Node);
 
-impl ScheduleHolidayListsByIdUsages {
+impl HolidayListsByIdUsages {
     /// `GET /schedule/holidayLists/{id}/usages` (`getScheduleHolidayListsByIdUsages`): Get List of
     /// Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getScheduleHolidayListsByIdUsages",
-            "/schedule/holidayLists/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /schedule/holidayLists/{id}/usages` (`getScheduleHolidayListsByIdUsages`): Get List of
-    /// Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getScheduleHolidayListsByIdUsages",
-            "/schedule/holidayLists/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /schedule/holidayLists/{id}/usages` (`getScheduleHolidayListsByIdUsages`): Get List of
-    /// Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getScheduleHolidayListsByIdUsages",
             "/schedule/holidayLists/{id}/usages",
@@ -1433,8 +1210,8 @@ impl ScheduleHolidayListsByIdUsages {
     }
 
     /// `/schedule/holidayLists/{id}/usages/list`.
-    pub fn list_node(&self) -> ScheduleHolidayListsByIdUsagesList {
-        ScheduleHolidayListsByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> HolidayListsByIdUsagesList {
+        HolidayListsByIdUsagesList(self.0.clone())
     }
 }
 
@@ -1442,41 +1219,16 @@ impl ScheduleHolidayListsByIdUsages {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleHolidayListsByIdUsagesList(rt::Node);
+pub struct HolidayListsByIdUsagesList(rt::Node);
 
-impl ScheduleHolidayListsByIdUsagesList {
+impl HolidayListsByIdUsagesList {
     /// `GET /schedule/holidayLists/{id}/usages/list` (`getScheduleHolidayListsByIdUsagesList`): Get
     /// List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getScheduleHolidayListsByIdUsagesList",
-            "/schedule/holidayLists/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /schedule/holidayLists/{id}/usages/list` (`getScheduleHolidayListsByIdUsagesList`): Get
-    /// List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getScheduleHolidayListsByIdUsagesList",
-            "/schedule/holidayLists/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /schedule/holidayLists/{id}/usages/list` (`getScheduleHolidayListsByIdUsagesList`): Get
-    /// List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getScheduleHolidayListsByIdUsagesList",
             "/schedule/holidayLists/{id}/usages/list",
@@ -1489,41 +1241,16 @@ impl ScheduleHolidayListsByIdUsagesList {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleHolidayListsInfo(rt::Node);
+pub struct HolidayListsInfo(rt::Node);
 
-impl ScheduleHolidayListsInfo {
+impl HolidayListsInfo {
     /// `GET /schedule/holidaylists/info` (`getScheduleHolidaylistsInfo`): Get List of
     /// HolidayListInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::HolidayListInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::HolidayListInfo> {
         rt::list(
-            &self.0,
-            "getScheduleHolidaylistsInfo",
-            "/schedule/holidaylists/info",
-            query,
-        )
-    }
-
-    /// `GET /schedule/holidaylists/info` (`getScheduleHolidaylistsInfo`): Get List of
-    /// HolidayListInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::HolidayListInfo> {
-        rt::stream(
-            &self.0,
-            "getScheduleHolidaylistsInfo",
-            "/schedule/holidaylists/info",
-            query,
-        )
-    }
-
-    /// `GET /schedule/holidaylists/info` (`getScheduleHolidaylistsInfo`): Get List of
-    /// HolidayListInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::HolidayListInfo>> {
-        rt::pages(
             &self.0,
             "getScheduleHolidaylistsInfo",
             "/schedule/holidaylists/info",
@@ -1536,38 +1263,15 @@ impl ScheduleHolidayListsInfo {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct SchedulePortalcalendars(rt::Node);
+pub struct Portalcalendars(rt::Node);
 
-impl SchedulePortalcalendars {
+impl Portalcalendars {
     /// `GET /schedule/portalcalendars` (`getSchedulePortalcalendars`): Get List of PortalCalendar.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::PortalCalendar>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::PortalCalendar> {
         rt::list(
-            &self.0,
-            "getSchedulePortalcalendars",
-            "/schedule/portalcalendars",
-            query,
-        )
-    }
-
-    /// `GET /schedule/portalcalendars` (`getSchedulePortalcalendars`): Get List of PortalCalendar.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::PortalCalendar> {
-        rt::stream(
-            &self.0,
-            "getSchedulePortalcalendars",
-            "/schedule/portalcalendars",
-            query,
-        )
-    }
-
-    /// `GET /schedule/portalcalendars` (`getSchedulePortalcalendars`): Get List of PortalCalendar.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::PortalCalendar>> {
-        rt::pages(
             &self.0,
             "getSchedulePortalcalendars",
             "/schedule/portalcalendars",
@@ -1579,7 +1283,7 @@ impl SchedulePortalcalendars {
     /// PortalCalendar.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSchedulePortalcalendarsCount",
@@ -1589,8 +1293,8 @@ impl SchedulePortalcalendars {
     }
 
     /// One record: `/schedule/portalcalendars/{id}`.
-    pub fn id(&self, id: i32) -> SchedulePortalcalendarsById {
-        SchedulePortalcalendarsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> PortalcalendarsById {
+        PortalcalendarsById(self.0.push(id.to_string()))
     }
 }
 
@@ -1598,14 +1302,15 @@ impl SchedulePortalcalendars {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct SchedulePortalcalendarsById(rt::Node);
+pub struct PortalcalendarsById(rt::Node);
 
-impl SchedulePortalcalendarsById {
+impl PortalcalendarsById {
     /// `GET /schedule/portalcalendars/{id}` (`getSchedulePortalcalendarsById`): Get PortalCalendar.
-    pub fn get(&self) -> rt::ApiFuture<m::PortalCalendar> {
+    pub fn get(&self) -> rt::Call<m::PortalCalendar> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSchedulePortalcalendarsById",
             "/schedule/portalcalendars/{id}",
             rt::NO_BODY,
@@ -1616,7 +1321,7 @@ impl SchedulePortalcalendarsById {
     /// `GET /schedule/portalcalendars/{id}` (`getSchedulePortalcalendarsById`): Get PortalCalendar.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::PortalCalendar>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::PortalCalendar>> {
         rt::get_opt(
             &self.0,
             "getSchedulePortalcalendarsById",
@@ -1628,10 +1333,11 @@ impl SchedulePortalcalendarsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::PortalCalendar) -> rt::ApiFuture<m::PortalCalendar> {
+    pub fn update(&self, body: &m::PortalCalendar) -> rt::Call<m::PortalCalendar> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSchedulePortalcalendarsById",
             "/schedule/portalcalendars/{id}",
             Some(body),
@@ -1644,9 +1350,10 @@ impl SchedulePortalcalendarsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::PortalCalendar> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::PortalCalendar> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSchedulePortalcalendarsById",
             "/schedule/portalcalendars/{id}",
             patch,
@@ -1659,41 +1366,16 @@ impl SchedulePortalcalendarsById {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleReminderTimes(rt::Node);
+pub struct ReminderTimes(rt::Node);
 
-impl ScheduleReminderTimes {
+impl ReminderTimes {
     /// `GET /schedule/reminderTimes` (`getScheduleReminderTimes`): Get List of
     /// ScheduleReminderTime.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ScheduleReminderTime>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ScheduleReminderTime> {
         rt::list(
-            &self.0,
-            "getScheduleReminderTimes",
-            "/schedule/reminderTimes",
-            query,
-        )
-    }
-
-    /// `GET /schedule/reminderTimes` (`getScheduleReminderTimes`): Get List of
-    /// ScheduleReminderTime.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ScheduleReminderTime> {
-        rt::stream(
-            &self.0,
-            "getScheduleReminderTimes",
-            "/schedule/reminderTimes",
-            query,
-        )
-    }
-
-    /// `GET /schedule/reminderTimes` (`getScheduleReminderTimes`): Get List of
-    /// ScheduleReminderTime.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ScheduleReminderTime>> {
-        rt::pages(
             &self.0,
             "getScheduleReminderTimes",
             "/schedule/reminderTimes",
@@ -1705,7 +1387,7 @@ impl ScheduleReminderTimes {
     /// ScheduleReminderTime.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getScheduleReminderTimesCount",
@@ -1715,8 +1397,8 @@ impl ScheduleReminderTimes {
     }
 
     /// One record: `/schedule/reminderTimes/{id}`.
-    pub fn id(&self, id: i32) -> ScheduleReminderTimesById {
-        ScheduleReminderTimesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ReminderTimesById {
+        ReminderTimesById(self.0.push(id.to_string()))
     }
 }
 
@@ -1724,15 +1406,16 @@ impl ScheduleReminderTimes {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleReminderTimesById(rt::Node);
+pub struct ReminderTimesById(rt::Node);
 
-impl ScheduleReminderTimesById {
+impl ReminderTimesById {
     /// `GET /schedule/reminderTimes/{id}` (`getScheduleReminderTimesById`): Get
     /// ScheduleReminderTime.
-    pub fn get(&self) -> rt::ApiFuture<m::ScheduleReminderTime> {
+    pub fn get(&self) -> rt::Call<m::ScheduleReminderTime> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getScheduleReminderTimesById",
             "/schedule/reminderTimes/{id}",
             rt::NO_BODY,
@@ -1744,7 +1427,7 @@ impl ScheduleReminderTimesById {
     /// ScheduleReminderTime.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ScheduleReminderTime>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ScheduleReminderTime>> {
         rt::get_opt(
             &self.0,
             "getScheduleReminderTimesById",
@@ -1757,10 +1440,11 @@ impl ScheduleReminderTimesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::ScheduleReminderTime) -> rt::ApiFuture<m::ScheduleReminderTime> {
+    pub fn update(&self, body: &m::ScheduleReminderTime) -> rt::Call<m::ScheduleReminderTime> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putScheduleReminderTimesById",
             "/schedule/reminderTimes/{id}",
             Some(body),
@@ -1773,9 +1457,10 @@ impl ScheduleReminderTimesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ScheduleReminderTime> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ScheduleReminderTime> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchScheduleReminderTimesById",
             "/schedule/reminderTimes/{id}",
             patch,
@@ -1788,34 +1473,21 @@ impl ScheduleReminderTimesById {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleStatuses(rt::Node);
+pub struct Statuses(rt::Node);
 
-impl ScheduleStatuses {
+impl Statuses {
     /// `GET /schedule/statuses` (`getScheduleStatuses`): Get List of ScheduleStatus.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ScheduleStatus>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ScheduleStatus> {
         rt::list(&self.0, "getScheduleStatuses", "/schedule/statuses", query)
-    }
-
-    /// `GET /schedule/statuses` (`getScheduleStatuses`): Get List of ScheduleStatus.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ScheduleStatus> {
-        rt::stream(&self.0, "getScheduleStatuses", "/schedule/statuses", query)
-    }
-
-    /// `GET /schedule/statuses` (`getScheduleStatuses`): Get List of ScheduleStatus.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ScheduleStatus>> {
-        rt::pages(&self.0, "getScheduleStatuses", "/schedule/statuses", query)
     }
 
     /// `GET /schedule/statuses/count` (`getScheduleStatusesCount`): Get Count of ScheduleStatus.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getScheduleStatusesCount",
@@ -1827,10 +1499,11 @@ impl ScheduleStatuses {
     /// `POST /schedule/statuses` (`postScheduleStatuses`): Post ScheduleStatus.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::ScheduleStatus) -> rt::ApiFuture<m::ScheduleStatus> {
+    pub fn create(&self, body: &m::ScheduleStatus) -> rt::Call<m::ScheduleStatus> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postScheduleStatuses",
             "/schedule/statuses",
             Some(body),
@@ -1839,13 +1512,13 @@ impl ScheduleStatuses {
     }
 
     /// One record: `/schedule/statuses/{id}`.
-    pub fn id(&self, id: i32) -> ScheduleStatusesById {
-        ScheduleStatusesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> StatusesById {
+        StatusesById(self.0.push(id.to_string()))
     }
 
     /// `/schedule/statuses/info`.
-    pub fn info(&self) -> ScheduleStatusesInfo {
-        ScheduleStatusesInfo(self.0.clone())
+    pub fn info(&self) -> StatusesInfo {
+        StatusesInfo(self.0.clone())
     }
 }
 
@@ -1853,14 +1526,15 @@ impl ScheduleStatuses {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleStatusesById(rt::Node);
+pub struct StatusesById(rt::Node);
 
-impl ScheduleStatusesById {
+impl StatusesById {
     /// `GET /schedule/statuses/{id}` (`getScheduleStatusesById`): Get ScheduleStatus.
-    pub fn get(&self) -> rt::ApiFuture<m::ScheduleStatus> {
+    pub fn get(&self) -> rt::Call<m::ScheduleStatus> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getScheduleStatusesById",
             "/schedule/statuses/{id}",
             rt::NO_BODY,
@@ -1871,7 +1545,7 @@ impl ScheduleStatusesById {
     /// `GET /schedule/statuses/{id}` (`getScheduleStatusesById`): Get ScheduleStatus.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ScheduleStatus>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ScheduleStatus>> {
         rt::get_opt(
             &self.0,
             "getScheduleStatusesById",
@@ -1883,10 +1557,11 @@ impl ScheduleStatusesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::ScheduleStatus) -> rt::ApiFuture<m::ScheduleStatus> {
+    pub fn update(&self, body: &m::ScheduleStatus) -> rt::Call<m::ScheduleStatus> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putScheduleStatusesById",
             "/schedule/statuses/{id}",
             Some(body),
@@ -1898,9 +1573,10 @@ impl ScheduleStatusesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ScheduleStatus> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ScheduleStatus> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchScheduleStatusesById",
             "/schedule/statuses/{id}",
             patch,
@@ -1909,10 +1585,11 @@ impl ScheduleStatusesById {
     }
 
     /// `DELETE /schedule/statuses/{id}` (`deleteScheduleStatusesById`): Delete ScheduleStatus.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteScheduleStatusesById",
             "/schedule/statuses/{id}",
             rt::NO_BODY,
@@ -1921,8 +1598,8 @@ impl ScheduleStatusesById {
     }
 
     /// `/schedule/statuses/{id}/info`.
-    pub fn info(&self) -> ScheduleStatusesByIdInfo {
-        ScheduleStatusesByIdInfo(self.0.clone())
+    pub fn info(&self) -> StatusesByIdInfo {
+        StatusesByIdInfo(self.0.clone())
     }
 }
 
@@ -1930,14 +1607,15 @@ impl ScheduleStatusesById {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleStatusesByIdInfo(rt::Node);
+pub struct StatusesByIdInfo(rt::Node);
 
-impl ScheduleStatusesByIdInfo {
+impl StatusesByIdInfo {
     /// `GET /schedule/statuses/{id}/info` (`getScheduleStatusesByIdInfo`): Get ScheduleStatusInfos.
-    pub fn get(&self) -> rt::ApiFuture<m::ScheduleStatusInfo> {
+    pub fn get(&self) -> rt::Call<m::ScheduleStatusInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getScheduleStatusesByIdInfo",
             "/schedule/statuses/{id}/info",
             rt::NO_BODY,
@@ -1950,38 +1628,15 @@ impl ScheduleStatusesByIdInfo {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleStatusesInfo(rt::Node);
+pub struct StatusesInfo(rt::Node);
 
-impl ScheduleStatusesInfo {
+impl StatusesInfo {
     /// `GET /schedule/statuses/info` (`getScheduleStatusesInfo`): Get List of ScheduleStatusInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ScheduleStatusInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ScheduleStatusInfo> {
         rt::list(
-            &self.0,
-            "getScheduleStatusesInfo",
-            "/schedule/statuses/info",
-            query,
-        )
-    }
-
-    /// `GET /schedule/statuses/info` (`getScheduleStatusesInfo`): Get List of ScheduleStatusInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ScheduleStatusInfo> {
-        rt::stream(
-            &self.0,
-            "getScheduleStatusesInfo",
-            "/schedule/statuses/info",
-            query,
-        )
-    }
-
-    /// `GET /schedule/statuses/info` (`getScheduleStatusesInfo`): Get List of ScheduleStatusInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ScheduleStatusInfo>> {
-        rt::pages(
             &self.0,
             "getScheduleStatusesInfo",
             "/schedule/statuses/info",
@@ -1993,7 +1648,7 @@ impl ScheduleStatusesInfo {
     /// ScheduleStatusInfos.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getScheduleStatusesInfoCount",
@@ -2007,34 +1662,21 @@ impl ScheduleStatusesInfo {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleTypes(rt::Node);
+pub struct Types(rt::Node);
 
-impl ScheduleTypes {
+impl Types {
     /// `GET /schedule/types` (`getScheduleTypes`): Get List of ScheduleType.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ScheduleType>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ScheduleType> {
         rt::list(&self.0, "getScheduleTypes", "/schedule/types", query)
-    }
-
-    /// `GET /schedule/types` (`getScheduleTypes`): Get List of ScheduleType.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ScheduleType> {
-        rt::stream(&self.0, "getScheduleTypes", "/schedule/types", query)
-    }
-
-    /// `GET /schedule/types` (`getScheduleTypes`): Get List of ScheduleType.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ScheduleType>> {
-        rt::pages(&self.0, "getScheduleTypes", "/schedule/types", query)
     }
 
     /// `GET /schedule/types/count` (`getScheduleTypesCount`): Get Count of ScheduleType.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getScheduleTypesCount",
@@ -2046,10 +1688,11 @@ impl ScheduleTypes {
     /// `POST /schedule/types` (`postScheduleTypes`): Post ScheduleType.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::ScheduleType) -> rt::ApiFuture<m::ScheduleType> {
+    pub fn create(&self, body: &m::ScheduleType) -> rt::Call<m::ScheduleType> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postScheduleTypes",
             "/schedule/types",
             Some(body),
@@ -2058,13 +1701,13 @@ impl ScheduleTypes {
     }
 
     /// One record: `/schedule/types/{id}`.
-    pub fn id(&self, id: i32) -> ScheduleTypesById {
-        ScheduleTypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> TypesById {
+        TypesById(self.0.push(id.to_string()))
     }
 
     /// `/schedule/types/info`.
-    pub fn info(&self) -> ScheduleTypesInfo {
-        ScheduleTypesInfo(self.0.clone())
+    pub fn info(&self) -> TypesInfo {
+        TypesInfo(self.0.clone())
     }
 }
 
@@ -2072,14 +1715,15 @@ impl ScheduleTypes {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleTypesById(rt::Node);
+pub struct TypesById(rt::Node);
 
-impl ScheduleTypesById {
+impl TypesById {
     /// `GET /schedule/types/{id}` (`getScheduleTypesById`): Get ScheduleType.
-    pub fn get(&self) -> rt::ApiFuture<m::ScheduleType> {
+    pub fn get(&self) -> rt::Call<m::ScheduleType> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getScheduleTypesById",
             "/schedule/types/{id}",
             rt::NO_BODY,
@@ -2090,7 +1734,7 @@ impl ScheduleTypesById {
     /// `GET /schedule/types/{id}` (`getScheduleTypesById`): Get ScheduleType.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ScheduleType>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ScheduleType>> {
         rt::get_opt(&self.0, "getScheduleTypesById", "/schedule/types/{id}")
     }
 
@@ -2098,10 +1742,11 @@ impl ScheduleTypesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::ScheduleType) -> rt::ApiFuture<m::ScheduleType> {
+    pub fn update(&self, body: &m::ScheduleType) -> rt::Call<m::ScheduleType> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putScheduleTypesById",
             "/schedule/types/{id}",
             Some(body),
@@ -2113,9 +1758,10 @@ impl ScheduleTypesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ScheduleType> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ScheduleType> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchScheduleTypesById",
             "/schedule/types/{id}",
             patch,
@@ -2124,10 +1770,11 @@ impl ScheduleTypesById {
     }
 
     /// `DELETE /schedule/types/{id}` (`deleteScheduleTypesById`): Delete ScheduleType.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteScheduleTypesById",
             "/schedule/types/{id}",
             rt::NO_BODY,
@@ -2136,13 +1783,13 @@ impl ScheduleTypesById {
     }
 
     /// `/schedule/types/{id}/info`.
-    pub fn info(&self) -> ScheduleTypesByIdInfo {
-        ScheduleTypesByIdInfo(self.0.clone())
+    pub fn info(&self) -> TypesByIdInfo {
+        TypesByIdInfo(self.0.clone())
     }
 
     /// `/schedule/types/{id}/usages`.
-    pub fn usages(&self) -> ScheduleTypesByIdUsages {
-        ScheduleTypesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> TypesByIdUsages {
+        TypesByIdUsages(self.0.clone())
     }
 }
 
@@ -2150,14 +1797,15 @@ impl ScheduleTypesById {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleTypesByIdInfo(rt::Node);
+pub struct TypesByIdInfo(rt::Node);
 
-impl ScheduleTypesByIdInfo {
+impl TypesByIdInfo {
     /// `GET /schedule/types/{id}/info` (`getScheduleTypesByIdInfo`): Get ScheduleTypeInfo.
-    pub fn get(&self) -> rt::ApiFuture<m::ScheduleTypeInfo> {
+    pub fn get(&self) -> rt::Call<m::ScheduleTypeInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getScheduleTypesByIdInfo",
             "/schedule/types/{id}/info",
             rt::NO_BODY,
@@ -2170,38 +1818,15 @@ impl ScheduleTypesByIdInfo {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleTypesByIdUsages(rt::Node);
+pub struct TypesByIdUsages(rt::Node);
 
-impl ScheduleTypesByIdUsages {
+impl TypesByIdUsages {
     /// `GET /schedule/types/{id}/usages` (`getScheduleTypesByIdUsages`): Get List of Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getScheduleTypesByIdUsages",
-            "/schedule/types/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /schedule/types/{id}/usages` (`getScheduleTypesByIdUsages`): Get List of Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getScheduleTypesByIdUsages",
-            "/schedule/types/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /schedule/types/{id}/usages` (`getScheduleTypesByIdUsages`): Get List of Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getScheduleTypesByIdUsages",
             "/schedule/types/{id}/usages",
@@ -2210,8 +1835,8 @@ impl ScheduleTypesByIdUsages {
     }
 
     /// `/schedule/types/{id}/usages/list`.
-    pub fn list_node(&self) -> ScheduleTypesByIdUsagesList {
-        ScheduleTypesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> TypesByIdUsagesList {
+        TypesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -2219,41 +1844,16 @@ impl ScheduleTypesByIdUsages {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleTypesByIdUsagesList(rt::Node);
+pub struct TypesByIdUsagesList(rt::Node);
 
-impl ScheduleTypesByIdUsagesList {
+impl TypesByIdUsagesList {
     /// `GET /schedule/types/{id}/usages/list` (`getScheduleTypesByIdUsagesList`): Get List of
     /// Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getScheduleTypesByIdUsagesList",
-            "/schedule/types/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /schedule/types/{id}/usages/list` (`getScheduleTypesByIdUsagesList`): Get List of
-    /// Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getScheduleTypesByIdUsagesList",
-            "/schedule/types/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /schedule/types/{id}/usages/list` (`getScheduleTypesByIdUsagesList`): Get List of
-    /// Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getScheduleTypesByIdUsagesList",
             "/schedule/types/{id}/usages/list",
@@ -2266,38 +1866,15 @@ impl ScheduleTypesByIdUsagesList {
 ///
 /// Available with the `schedule` feature.
 #[derive(Clone, Debug)]
-pub struct ScheduleTypesInfo(rt::Node);
+pub struct TypesInfo(rt::Node);
 
-impl ScheduleTypesInfo {
+impl TypesInfo {
     /// `GET /schedule/types/info` (`getScheduleTypesInfo`): Get List of ScheduleTypeInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ScheduleTypeInfo>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ScheduleTypeInfo> {
         rt::list(
-            &self.0,
-            "getScheduleTypesInfo",
-            "/schedule/types/info",
-            query,
-        )
-    }
-
-    /// `GET /schedule/types/info` (`getScheduleTypesInfo`): Get List of ScheduleTypeInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ScheduleTypeInfo> {
-        rt::stream(
-            &self.0,
-            "getScheduleTypesInfo",
-            "/schedule/types/info",
-            query,
-        )
-    }
-
-    /// `GET /schedule/types/info` (`getScheduleTypesInfo`): Get List of ScheduleTypeInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ScheduleTypeInfo>> {
-        rt::pages(
             &self.0,
             "getScheduleTypesInfo",
             "/schedule/types/info",
@@ -2309,7 +1886,7 @@ impl ScheduleTypesInfo {
     /// ScheduleTypeInfo.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getScheduleTypesInfoCount",

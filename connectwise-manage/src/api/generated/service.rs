@@ -10,8 +10,8 @@ impl crate::Client {
     /// Handle for the paths under `/service` (the `service` area).
     ///
     /// Part of the typed core: always available.
-    pub fn service(&self) -> ServiceArea {
-        ServiceArea(rt::Node::root(self))
+    pub fn service(&self) -> Area {
+        Area(rt::Node::root(self))
     }
 }
 
@@ -19,148 +19,148 @@ impl crate::Client {
 ///
 /// Part of the typed core: always available.
 #[derive(Clone, Debug)]
-pub struct ServiceArea(rt::Node);
+pub struct Area(rt::Node);
 
-impl ServiceArea {
+impl Area {
     /// `/service/boards`.
-    pub fn boards(&self) -> ServiceBoards {
-        ServiceBoards(self.0.clone())
+    pub fn boards(&self) -> Boards {
+        Boards(self.0.clone())
     }
 
     /// `/service/codes`.
     #[cfg(feature = "service")]
-    pub fn codes(&self) -> ServiceCodes {
-        ServiceCodes(self.0.clone())
+    pub fn codes(&self) -> Codes {
+        Codes(self.0.clone())
     }
 
     /// `/service/emailTemplates`.
     #[cfg(feature = "service")]
-    pub fn email_templates(&self) -> ServiceEmailTemplates {
-        ServiceEmailTemplates(self.0.clone())
+    pub fn email_templates(&self) -> EmailTemplates {
+        EmailTemplates(self.0.clone())
     }
 
     /// `/service/impacts`.
     #[cfg(feature = "service")]
-    pub fn impacts(&self) -> ServiceImpacts {
-        ServiceImpacts(self.0.clone())
+    pub fn impacts(&self) -> Impacts {
+        Impacts(self.0.clone())
     }
 
     /// `/service/info`.
     #[cfg(feature = "service")]
-    pub fn info(&self) -> ServiceInfo {
-        ServiceInfo(self.0.clone())
+    pub fn info(&self) -> Info {
+        Info(self.0.clone())
     }
 
     /// `/service/knowledgeBaseArticles`.
     #[cfg(feature = "service")]
-    pub fn knowledge_base_articles(&self) -> ServiceKnowledgeBaseArticles {
-        ServiceKnowledgeBaseArticles(self.0.clone())
+    pub fn knowledge_base_articles(&self) -> KnowledgeBaseArticles {
+        KnowledgeBaseArticles(self.0.clone())
     }
 
     /// `/service/knowledgeBaseCategories`.
     #[cfg(feature = "service")]
-    pub fn knowledge_base_categories(&self) -> ServiceKnowledgeBaseCategories {
-        ServiceKnowledgeBaseCategories(self.0.clone())
+    pub fn knowledge_base_categories(&self) -> KnowledgeBaseCategories {
+        KnowledgeBaseCategories(self.0.clone())
     }
 
     /// `/service/knowledgeBaseSubCategories`.
     #[cfg(feature = "service")]
-    pub fn knowledge_base_sub_categories(&self) -> ServiceKnowledgeBaseSubCategories {
-        ServiceKnowledgeBaseSubCategories(self.0.clone())
+    pub fn knowledge_base_sub_categories(&self) -> KnowledgeBaseSubCategories {
+        KnowledgeBaseSubCategories(self.0.clone())
     }
 
     /// `/service/knowledgebasesettings`.
     #[cfg(feature = "service")]
-    pub fn knowledgebasesettings(&self) -> ServiceKnowledgebasesettings {
-        ServiceKnowledgebasesettings(self.0.clone())
+    pub fn knowledgebasesettings(&self) -> Knowledgebasesettings {
+        Knowledgebasesettings(self.0.clone())
     }
 
     /// `/service/locations`.
     #[cfg(feature = "service")]
-    pub fn locations(&self) -> ServiceLocations {
-        ServiceLocations(self.0.clone())
+    pub fn locations(&self) -> Locations {
+        Locations(self.0.clone())
     }
 
     /// `/service/priorities`.
-    pub fn priorities(&self) -> ServicePriorities {
-        ServicePriorities(self.0.clone())
+    pub fn priorities(&self) -> Priorities {
+        Priorities(self.0.clone())
     }
 
     /// `/service/priority`.
     #[cfg(feature = "service")]
-    pub fn priority(&self) -> ServicePriority {
-        ServicePriority(self.0.clone())
+    pub fn priority(&self) -> Priority {
+        Priority(self.0.clone())
     }
 
     /// `/service/scheduling`.
     #[cfg(feature = "service")]
-    pub fn scheduling(&self) -> ServiceScheduling {
-        ServiceScheduling(self.0.clone())
+    pub fn scheduling(&self) -> Scheduling {
+        Scheduling(self.0.clone())
     }
 
     /// `/service/serviceSignoff`.
     #[cfg(feature = "service")]
-    pub fn service_signoff(&self) -> ServiceServiceSignoff {
-        ServiceServiceSignoff(self.0.clone())
+    pub fn service_signoff(&self) -> ServiceSignoff {
+        ServiceSignoff(self.0.clone())
     }
 
     /// `/service/severities`.
     #[cfg(feature = "service")]
-    pub fn severities(&self) -> ServiceSeverities {
-        ServiceSeverities(self.0.clone())
+    pub fn severities(&self) -> Severities {
+        Severities(self.0.clone())
     }
 
     /// `/service/slas`.
     #[cfg(feature = "service")]
-    pub fn slas(&self) -> ServiceSlas {
-        ServiceSlas(self.0.clone())
+    pub fn slas(&self) -> Slas {
+        Slas(self.0.clone())
     }
 
     /// `/service/sources`.
     #[cfg(feature = "service")]
-    pub fn sources(&self) -> ServiceSources {
-        ServiceSources(self.0.clone())
+    pub fn sources(&self) -> Sources {
+        Sources(self.0.clone())
     }
 
     /// `/service/surveys`.
     #[cfg(feature = "service")]
-    pub fn surveys(&self) -> ServiceSurveys {
-        ServiceSurveys(self.0.clone())
+    pub fn surveys(&self) -> Surveys {
+        Surveys(self.0.clone())
     }
 
     /// `/service/teamMembers`.
     #[cfg(feature = "service")]
-    pub fn team_members(&self) -> ServiceTeamMembers {
-        ServiceTeamMembers(self.0.clone())
+    pub fn team_members(&self) -> TeamMembers {
+        TeamMembers(self.0.clone())
     }
 
     /// `/service/teams`.
     #[cfg(feature = "service")]
-    pub fn teams(&self) -> ServiceTeams {
-        ServiceTeams(self.0.clone())
+    pub fn teams(&self) -> Teams {
+        Teams(self.0.clone())
     }
 
     /// `/service/templates`.
     #[cfg(feature = "service")]
-    pub fn templates(&self) -> ServiceTemplates {
-        ServiceTemplates(self.0.clone())
+    pub fn templates(&self) -> Templates {
+        Templates(self.0.clone())
     }
 
     /// `/service/ticketLinks`.
     #[cfg(feature = "service")]
-    pub fn ticket_links(&self) -> ServiceTicketLinks {
-        ServiceTicketLinks(self.0.clone())
+    pub fn ticket_links(&self) -> TicketLinks {
+        TicketLinks(self.0.clone())
     }
 
     /// `/service/ticketSyncs`.
     #[cfg(feature = "service")]
-    pub fn ticket_syncs(&self) -> ServiceTicketSyncs {
-        ServiceTicketSyncs(self.0.clone())
+    pub fn ticket_syncs(&self) -> TicketSyncs {
+        TicketSyncs(self.0.clone())
     }
 
     /// `/service/tickets`.
-    pub fn tickets(&self) -> ServiceTickets {
-        ServiceTickets(self.0.clone())
+    pub fn tickets(&self) -> Tickets {
+        Tickets(self.0.clone())
     }
 }
 
@@ -168,34 +168,21 @@ impl ServiceArea {
 ///
 /// Part of the typed core: always available.
 #[derive(Clone, Debug)]
-pub struct ServiceBoards(rt::Node);
+pub struct Boards(rt::Node);
 
-impl ServiceBoards {
+impl Boards {
     /// `GET /service/boards` (`getServiceBoards`): Get List of Board.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Board>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Board> {
         rt::list(&self.0, "getServiceBoards", "/service/boards", query)
-    }
-
-    /// `GET /service/boards` (`getServiceBoards`): Get List of Board.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Board> {
-        rt::stream(&self.0, "getServiceBoards", "/service/boards", query)
-    }
-
-    /// `GET /service/boards` (`getServiceBoards`): Get List of Board.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Board>> {
-        rt::pages(&self.0, "getServiceBoards", "/service/boards", query)
     }
 
     /// `GET /service/boards/count` (`getServiceBoardsCount`): Get Count of Board.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceBoardsCount",
@@ -207,10 +194,11 @@ impl ServiceBoards {
     /// `POST /service/boards` (`postServiceBoards`): Post Board.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::Board) -> rt::ApiFuture<m::Board> {
+    pub fn create(&self, body: &m::Board) -> rt::Call<m::Board> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceBoards",
             "/service/boards",
             Some(body),
@@ -220,13 +208,13 @@ impl ServiceBoards {
 
     /// `/service/boards/copy`.
     #[cfg(feature = "service")]
-    pub fn copy(&self) -> ServiceBoardsCopy {
-        ServiceBoardsCopy(self.0.clone())
+    pub fn copy(&self) -> BoardsCopy {
+        BoardsCopy(self.0.clone())
     }
 
     /// One record: `/service/boards/{id}`.
-    pub fn id(&self, id: i32) -> ServiceBoardsById {
-        ServiceBoardsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> BoardsById {
+        BoardsById(self.0.push(id.to_string()))
     }
 }
 
@@ -235,10 +223,10 @@ impl ServiceBoards {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsCopy(rt::Node);
+pub struct BoardsCopy(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceBoardsCopy {
+impl BoardsCopy {
     /// `POST /service/boards/copy` (`postServiceBoardsCopy`): Post Board.
     ///
     /// Not retried after an answer that may have been lost. `None` when the server answers without
@@ -246,10 +234,11 @@ impl ServiceBoardsCopy {
     ///
     /// Copy and approve actions answer 200 or 201 whatever the spec declares.
     #[cfg(feature = "service")]
-    pub fn post(&self, body: &m::BoardCopy) -> rt::ApiFuture<Option<m::Board>> {
+    pub fn post(&self, body: &m::BoardCopy) -> rt::Call<Option<m::Board>> {
         rt::json_opt(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceBoardsCopy",
             "/service/boards/copy",
             Some(body),
@@ -262,14 +251,15 @@ impl ServiceBoardsCopy {
 ///
 /// Part of the typed core: always available.
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsById(rt::Node);
+pub struct BoardsById(rt::Node);
 
-impl ServiceBoardsById {
+impl BoardsById {
     /// `GET /service/boards/{id}` (`getServiceBoardsById`): Get Board.
-    pub fn get(&self) -> rt::ApiFuture<m::Board> {
+    pub fn get(&self) -> rt::Call<m::Board> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceBoardsById",
             "/service/boards/{id}",
             rt::NO_BODY,
@@ -280,7 +270,7 @@ impl ServiceBoardsById {
     /// `GET /service/boards/{id}` (`getServiceBoardsById`): Get Board.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Board>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Board>> {
         rt::get_opt(&self.0, "getServiceBoardsById", "/service/boards/{id}")
     }
 
@@ -288,10 +278,11 @@ impl ServiceBoardsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::Board) -> rt::ApiFuture<m::Board> {
+    pub fn update(&self, body: &m::Board) -> rt::Call<m::Board> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putServiceBoardsById",
             "/service/boards/{id}",
             Some(body),
@@ -303,9 +294,10 @@ impl ServiceBoardsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Board> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Board> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchServiceBoardsById",
             "/service/boards/{id}",
             patch,
@@ -314,10 +306,11 @@ impl ServiceBoardsById {
     }
 
     /// `DELETE /service/boards/{id}` (`deleteServiceBoardsById`): Delete Board.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteServiceBoardsById",
             "/service/boards/{id}",
             rt::NO_BODY,
@@ -327,70 +320,70 @@ impl ServiceBoardsById {
 
     /// `/service/boards/{id}/autoAssignResources`.
     #[cfg(feature = "service")]
-    pub fn auto_assign_resources(&self) -> ServiceBoardsByIdAutoAssignResources {
-        ServiceBoardsByIdAutoAssignResources(self.0.clone())
+    pub fn auto_assign_resources(&self) -> BoardsByIdAutoAssignResources {
+        BoardsByIdAutoAssignResources(self.0.clone())
     }
 
     /// `/service/boards/{id}/autoTemplates`.
     #[cfg(feature = "service")]
-    pub fn auto_templates(&self) -> ServiceBoardsByIdAutoTemplates {
-        ServiceBoardsByIdAutoTemplates(self.0.clone())
+    pub fn auto_templates(&self) -> BoardsByIdAutoTemplates {
+        BoardsByIdAutoTemplates(self.0.clone())
     }
 
     /// `/service/boards/{id}/excludedMembers`.
     #[cfg(feature = "service")]
-    pub fn excluded_members(&self) -> ServiceBoardsByIdExcludedMembers {
-        ServiceBoardsByIdExcludedMembers(self.0.clone())
+    pub fn excluded_members(&self) -> BoardsByIdExcludedMembers {
+        BoardsByIdExcludedMembers(self.0.clone())
     }
 
     /// `/service/boards/{id}/items`.
-    pub fn items(&self) -> ServiceBoardsByIdItems {
-        ServiceBoardsByIdItems(self.0.clone())
+    pub fn items(&self) -> BoardsByIdItems {
+        BoardsByIdItems(self.0.clone())
     }
 
     /// `/service/boards/{id}/notifications`.
     #[cfg(feature = "service")]
-    pub fn notifications(&self) -> ServiceBoardsByIdNotifications {
-        ServiceBoardsByIdNotifications(self.0.clone())
+    pub fn notifications(&self) -> BoardsByIdNotifications {
+        BoardsByIdNotifications(self.0.clone())
     }
 
     /// `/service/boards/{id}/skillMappings`.
     #[cfg(feature = "service")]
-    pub fn skill_mappings(&self) -> ServiceBoardsByIdSkillMappings {
-        ServiceBoardsByIdSkillMappings(self.0.clone())
+    pub fn skill_mappings(&self) -> BoardsByIdSkillMappings {
+        BoardsByIdSkillMappings(self.0.clone())
     }
 
     /// `/service/boards/{id}/statuses`.
-    pub fn statuses(&self) -> ServiceBoardsByIdStatuses {
-        ServiceBoardsByIdStatuses(self.0.clone())
+    pub fn statuses(&self) -> BoardsByIdStatuses {
+        BoardsByIdStatuses(self.0.clone())
     }
 
     /// `/service/boards/{id}/subtypes`.
-    pub fn subtypes(&self) -> ServiceBoardsByIdSubtypes {
-        ServiceBoardsByIdSubtypes(self.0.clone())
+    pub fn subtypes(&self) -> BoardsByIdSubtypes {
+        BoardsByIdSubtypes(self.0.clone())
     }
 
     /// `/service/boards/{id}/teams`.
     #[cfg(feature = "service")]
-    pub fn teams(&self) -> ServiceBoardsByIdTeams {
-        ServiceBoardsByIdTeams(self.0.clone())
+    pub fn teams(&self) -> BoardsByIdTeams {
+        BoardsByIdTeams(self.0.clone())
     }
 
     /// `/service/boards/{id}/typeSubTypeItemAssociations`.
     #[cfg(feature = "service")]
-    pub fn type_sub_type_item_associations(&self) -> ServiceBoardsByIdTypeSubTypeItemAssociations {
-        ServiceBoardsByIdTypeSubTypeItemAssociations(self.0.clone())
+    pub fn type_sub_type_item_associations(&self) -> BoardsByIdTypeSubTypeItemAssociations {
+        BoardsByIdTypeSubTypeItemAssociations(self.0.clone())
     }
 
     /// `/service/boards/{id}/types`.
-    pub fn types(&self) -> ServiceBoardsByIdTypes {
-        ServiceBoardsByIdTypes(self.0.clone())
+    pub fn types(&self) -> BoardsByIdTypes {
+        BoardsByIdTypes(self.0.clone())
     }
 
     /// `/service/boards/{id}/usages`.
     #[cfg(feature = "service")]
-    pub fn usages(&self) -> ServiceBoardsByIdUsages {
-        ServiceBoardsByIdUsages(self.0.clone())
+    pub fn usages(&self) -> BoardsByIdUsages {
+        BoardsByIdUsages(self.0.clone())
     }
 }
 
@@ -399,48 +392,18 @@ impl ServiceBoardsById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdAutoAssignResources(rt::Node);
+pub struct BoardsByIdAutoAssignResources(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceBoardsByIdAutoAssignResources {
+impl BoardsByIdAutoAssignResources {
     /// `GET /service/boards/{parentId}/autoAssignResources`
     /// (`getServiceBoardsByParentIdAutoAssignResources`): Get List of BoardAutoAssignResource.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::BoardAutoAssignResource>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::BoardAutoAssignResource> {
         rt::list(
-            &self.0,
-            "getServiceBoardsByParentIdAutoAssignResources",
-            "/service/boards/{parentId}/autoAssignResources",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/autoAssignResources`
-    /// (`getServiceBoardsByParentIdAutoAssignResources`): Get List of BoardAutoAssignResource.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::BoardAutoAssignResource> {
-        rt::stream(
-            &self.0,
-            "getServiceBoardsByParentIdAutoAssignResources",
-            "/service/boards/{parentId}/autoAssignResources",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/autoAssignResources`
-    /// (`getServiceBoardsByParentIdAutoAssignResources`): Get List of BoardAutoAssignResource.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::BoardAutoAssignResource>> {
-        rt::pages(
             &self.0,
             "getServiceBoardsByParentIdAutoAssignResources",
             "/service/boards/{parentId}/autoAssignResources",
@@ -454,7 +417,7 @@ impl ServiceBoardsByIdAutoAssignResources {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceBoardsByParentIdAutoAssignResourcesCount",
@@ -471,10 +434,11 @@ impl ServiceBoardsByIdAutoAssignResources {
     pub fn create(
         &self,
         body: &m::BoardAutoAssignResource,
-    ) -> rt::ApiFuture<m::BoardAutoAssignResource> {
+    ) -> rt::Call<m::BoardAutoAssignResource> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceBoardsByParentIdAutoAssignResources",
             "/service/boards/{parentId}/autoAssignResources",
             Some(body),
@@ -484,8 +448,8 @@ impl ServiceBoardsByIdAutoAssignResources {
 
     /// One record: `/service/boards/{id}/autoAssignResources/{id}`.
     #[cfg(feature = "service")]
-    pub fn id(&self, id: i32) -> ServiceBoardsByIdAutoAssignResourcesById {
-        ServiceBoardsByIdAutoAssignResourcesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> BoardsByIdAutoAssignResourcesById {
+        BoardsByIdAutoAssignResourcesById(self.0.push(id.to_string()))
     }
 }
 
@@ -494,17 +458,18 @@ impl ServiceBoardsByIdAutoAssignResources {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdAutoAssignResourcesById(rt::Node);
+pub struct BoardsByIdAutoAssignResourcesById(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceBoardsByIdAutoAssignResourcesById {
+impl BoardsByIdAutoAssignResourcesById {
     /// `GET /service/boards/{parentId}/autoAssignResources/{id}`
     /// (`getServiceBoardsByParentIdAutoAssignResourcesById`): Get BoardAutoAssignResource.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::BoardAutoAssignResource> {
+    pub fn get(&self) -> rt::Call<m::BoardAutoAssignResource> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceBoardsByParentIdAutoAssignResourcesById",
             "/service/boards/{parentId}/autoAssignResources/{id}",
             rt::NO_BODY,
@@ -517,7 +482,7 @@ impl ServiceBoardsByIdAutoAssignResourcesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "service")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::BoardAutoAssignResource>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::BoardAutoAssignResource>> {
         rt::get_opt(
             &self.0,
             "getServiceBoardsByParentIdAutoAssignResourcesById",
@@ -534,10 +499,11 @@ impl ServiceBoardsByIdAutoAssignResourcesById {
     pub fn update(
         &self,
         body: &m::BoardAutoAssignResource,
-    ) -> rt::ApiFuture<m::BoardAutoAssignResource> {
+    ) -> rt::Call<m::BoardAutoAssignResource> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putServiceBoardsByParentIdAutoAssignResourcesById",
             "/service/boards/{parentId}/autoAssignResources/{id}",
             Some(body),
@@ -551,9 +517,10 @@ impl ServiceBoardsByIdAutoAssignResourcesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::BoardAutoAssignResource> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::BoardAutoAssignResource> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchServiceBoardsByParentIdAutoAssignResourcesById",
             "/service/boards/{parentId}/autoAssignResources/{id}",
             patch,
@@ -564,10 +531,11 @@ impl ServiceBoardsByIdAutoAssignResourcesById {
     /// `DELETE /service/boards/{parentId}/autoAssignResources/{id}`
     /// (`deleteServiceBoardsByParentIdAutoAssignResourcesById`): Delete BoardAutoAssignResource.
     #[cfg(feature = "service")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteServiceBoardsByParentIdAutoAssignResourcesById",
             "/service/boards/{parentId}/autoAssignResources/{id}",
             rt::NO_BODY,
@@ -581,45 +549,18 @@ impl ServiceBoardsByIdAutoAssignResourcesById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdAutoTemplates(rt::Node);
+pub struct BoardsByIdAutoTemplates(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceBoardsByIdAutoTemplates {
+impl BoardsByIdAutoTemplates {
     /// `GET /service/boards/{parentId}/autoTemplates` (`getServiceBoardsByParentIdAutoTemplates`):
     /// Get List of BoardAutoTemplate.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::BoardAutoTemplate>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::BoardAutoTemplate> {
         rt::list(
-            &self.0,
-            "getServiceBoardsByParentIdAutoTemplates",
-            "/service/boards/{parentId}/autoTemplates",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/autoTemplates` (`getServiceBoardsByParentIdAutoTemplates`):
-    /// Get List of BoardAutoTemplate.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::BoardAutoTemplate> {
-        rt::stream(
-            &self.0,
-            "getServiceBoardsByParentIdAutoTemplates",
-            "/service/boards/{parentId}/autoTemplates",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/autoTemplates` (`getServiceBoardsByParentIdAutoTemplates`):
-    /// Get List of BoardAutoTemplate.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::BoardAutoTemplate>> {
-        rt::pages(
             &self.0,
             "getServiceBoardsByParentIdAutoTemplates",
             "/service/boards/{parentId}/autoTemplates",
@@ -632,7 +573,7 @@ impl ServiceBoardsByIdAutoTemplates {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceBoardsByParentIdAutoTemplatesCount",
@@ -646,10 +587,11 @@ impl ServiceBoardsByIdAutoTemplates {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn create(&self, body: &m::BoardAutoTemplate) -> rt::ApiFuture<m::BoardAutoTemplate> {
+    pub fn create(&self, body: &m::BoardAutoTemplate) -> rt::Call<m::BoardAutoTemplate> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceBoardsByParentIdAutoTemplates",
             "/service/boards/{parentId}/autoTemplates",
             Some(body),
@@ -659,8 +601,8 @@ impl ServiceBoardsByIdAutoTemplates {
 
     /// One record: `/service/boards/{id}/autoTemplates/{id}`.
     #[cfg(feature = "service")]
-    pub fn id(&self, id: i32) -> ServiceBoardsByIdAutoTemplatesById {
-        ServiceBoardsByIdAutoTemplatesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> BoardsByIdAutoTemplatesById {
+        BoardsByIdAutoTemplatesById(self.0.push(id.to_string()))
     }
 }
 
@@ -669,17 +611,18 @@ impl ServiceBoardsByIdAutoTemplates {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdAutoTemplatesById(rt::Node);
+pub struct BoardsByIdAutoTemplatesById(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceBoardsByIdAutoTemplatesById {
+impl BoardsByIdAutoTemplatesById {
     /// `GET /service/boards/{parentId}/autoTemplates/{id}`
     /// (`getServiceBoardsByParentIdAutoTemplatesById`): Get BoardAutoTemplate.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::BoardAutoTemplate> {
+    pub fn get(&self) -> rt::Call<m::BoardAutoTemplate> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceBoardsByParentIdAutoTemplatesById",
             "/service/boards/{parentId}/autoTemplates/{id}",
             rt::NO_BODY,
@@ -692,7 +635,7 @@ impl ServiceBoardsByIdAutoTemplatesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "service")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::BoardAutoTemplate>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::BoardAutoTemplate>> {
         rt::get_opt(
             &self.0,
             "getServiceBoardsByParentIdAutoTemplatesById",
@@ -706,10 +649,11 @@ impl ServiceBoardsByIdAutoTemplatesById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "service")]
-    pub fn update(&self, body: &m::BoardAutoTemplate) -> rt::ApiFuture<m::BoardAutoTemplate> {
+    pub fn update(&self, body: &m::BoardAutoTemplate) -> rt::Call<m::BoardAutoTemplate> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putServiceBoardsByParentIdAutoTemplatesById",
             "/service/boards/{parentId}/autoTemplates/{id}",
             Some(body),
@@ -723,9 +667,10 @@ impl ServiceBoardsByIdAutoTemplatesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::BoardAutoTemplate> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::BoardAutoTemplate> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchServiceBoardsByParentIdAutoTemplatesById",
             "/service/boards/{parentId}/autoTemplates/{id}",
             patch,
@@ -736,10 +681,11 @@ impl ServiceBoardsByIdAutoTemplatesById {
     /// `DELETE /service/boards/{parentId}/autoTemplates/{id}`
     /// (`deleteServiceBoardsByParentIdAutoTemplatesById`): Delete BoardAutoTemplate.
     #[cfg(feature = "service")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteServiceBoardsByParentIdAutoTemplatesById",
             "/service/boards/{parentId}/autoTemplates/{id}",
             rt::NO_BODY,
@@ -753,45 +699,18 @@ impl ServiceBoardsByIdAutoTemplatesById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdExcludedMembers(rt::Node);
+pub struct BoardsByIdExcludedMembers(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceBoardsByIdExcludedMembers {
+impl BoardsByIdExcludedMembers {
     /// `GET /service/boards/{parentId}/excludedMembers`
     /// (`getServiceBoardsByParentIdExcludedMembers`): Get List of BoardExcludedMember.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::BoardExcludedMember>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::BoardExcludedMember> {
         rt::list(
-            &self.0,
-            "getServiceBoardsByParentIdExcludedMembers",
-            "/service/boards/{parentId}/excludedMembers",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/excludedMembers`
-    /// (`getServiceBoardsByParentIdExcludedMembers`): Get List of BoardExcludedMember.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::BoardExcludedMember> {
-        rt::stream(
-            &self.0,
-            "getServiceBoardsByParentIdExcludedMembers",
-            "/service/boards/{parentId}/excludedMembers",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/excludedMembers`
-    /// (`getServiceBoardsByParentIdExcludedMembers`): Get List of BoardExcludedMember.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::BoardExcludedMember>> {
-        rt::pages(
             &self.0,
             "getServiceBoardsByParentIdExcludedMembers",
             "/service/boards/{parentId}/excludedMembers",
@@ -804,7 +723,7 @@ impl ServiceBoardsByIdExcludedMembers {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceBoardsByParentIdExcludedMembersCount",
@@ -818,10 +737,11 @@ impl ServiceBoardsByIdExcludedMembers {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn create(&self, body: &m::BoardExcludedMember) -> rt::ApiFuture<m::BoardExcludedMember> {
+    pub fn create(&self, body: &m::BoardExcludedMember) -> rt::Call<m::BoardExcludedMember> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceBoardsByParentIdExcludedMembers",
             "/service/boards/{parentId}/excludedMembers",
             Some(body),
@@ -831,8 +751,8 @@ impl ServiceBoardsByIdExcludedMembers {
 
     /// One record: `/service/boards/{id}/excludedMembers/{id}`.
     #[cfg(feature = "service")]
-    pub fn id(&self, id: i32) -> ServiceBoardsByIdExcludedMembersById {
-        ServiceBoardsByIdExcludedMembersById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> BoardsByIdExcludedMembersById {
+        BoardsByIdExcludedMembersById(self.0.push(id.to_string()))
     }
 }
 
@@ -841,17 +761,18 @@ impl ServiceBoardsByIdExcludedMembers {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdExcludedMembersById(rt::Node);
+pub struct BoardsByIdExcludedMembersById(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceBoardsByIdExcludedMembersById {
+impl BoardsByIdExcludedMembersById {
     /// `GET /service/boards/{parentId}/excludedMembers/{id}`
     /// (`getServiceBoardsByParentIdExcludedMembersById`): Get BoardExcludedMember.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::BoardExcludedMember> {
+    pub fn get(&self) -> rt::Call<m::BoardExcludedMember> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceBoardsByParentIdExcludedMembersById",
             "/service/boards/{parentId}/excludedMembers/{id}",
             rt::NO_BODY,
@@ -864,7 +785,7 @@ impl ServiceBoardsByIdExcludedMembersById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "service")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::BoardExcludedMember>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::BoardExcludedMember>> {
         rt::get_opt(
             &self.0,
             "getServiceBoardsByParentIdExcludedMembersById",
@@ -875,10 +796,11 @@ impl ServiceBoardsByIdExcludedMembersById {
     /// `DELETE /service/boards/{parentId}/excludedMembers/{id}`
     /// (`deleteServiceBoardsByParentIdExcludedMembersById`): Delete BoardExcludedMember.
     #[cfg(feature = "service")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteServiceBoardsByParentIdExcludedMembersById",
             "/service/boards/{parentId}/excludedMembers/{id}",
             rt::NO_BODY,
@@ -891,41 +813,16 @@ impl ServiceBoardsByIdExcludedMembersById {
 ///
 /// Part of the typed core: always available.
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdItems(rt::Node);
+pub struct BoardsByIdItems(rt::Node);
 
-impl ServiceBoardsByIdItems {
+impl BoardsByIdItems {
     /// `GET /service/boards/{parentId}/items` (`getServiceBoardsByParentIdItems`): Get List of
     /// BoardItem.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::BoardItem>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::BoardItem> {
         rt::list(
-            &self.0,
-            "getServiceBoardsByParentIdItems",
-            "/service/boards/{parentId}/items",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/items` (`getServiceBoardsByParentIdItems`): Get List of
-    /// BoardItem.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::BoardItem> {
-        rt::stream(
-            &self.0,
-            "getServiceBoardsByParentIdItems",
-            "/service/boards/{parentId}/items",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/items` (`getServiceBoardsByParentIdItems`): Get List of
-    /// BoardItem.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::BoardItem>> {
-        rt::pages(
             &self.0,
             "getServiceBoardsByParentIdItems",
             "/service/boards/{parentId}/items",
@@ -937,7 +834,7 @@ impl ServiceBoardsByIdItems {
     /// Count of Usage.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceBoardsByParentIdItemsCount",
@@ -950,10 +847,11 @@ impl ServiceBoardsByIdItems {
     /// BoardItem.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::BoardItem) -> rt::ApiFuture<m::BoardItem> {
+    pub fn create(&self, body: &m::BoardItem) -> rt::Call<m::BoardItem> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceBoardsByParentIdItems",
             "/service/boards/{parentId}/items",
             Some(body),
@@ -962,8 +860,8 @@ impl ServiceBoardsByIdItems {
     }
 
     /// One record: `/service/boards/{id}/items/{id}`.
-    pub fn id(&self, id: i32) -> ServiceBoardsByIdItemsById {
-        ServiceBoardsByIdItemsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> BoardsByIdItemsById {
+        BoardsByIdItemsById(self.0.push(id.to_string()))
     }
 }
 
@@ -971,15 +869,16 @@ impl ServiceBoardsByIdItems {
 ///
 /// Part of the typed core: always available.
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdItemsById(rt::Node);
+pub struct BoardsByIdItemsById(rt::Node);
 
-impl ServiceBoardsByIdItemsById {
+impl BoardsByIdItemsById {
     /// `GET /service/boards/{parentId}/items/{id}` (`getServiceBoardsByParentIdItemsById`): Get
     /// BoardItem.
-    pub fn get(&self) -> rt::ApiFuture<m::BoardItem> {
+    pub fn get(&self) -> rt::Call<m::BoardItem> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceBoardsByParentIdItemsById",
             "/service/boards/{parentId}/items/{id}",
             rt::NO_BODY,
@@ -991,7 +890,7 @@ impl ServiceBoardsByIdItemsById {
     /// BoardItem.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::BoardItem>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::BoardItem>> {
         rt::get_opt(
             &self.0,
             "getServiceBoardsByParentIdItemsById",
@@ -1004,10 +903,11 @@ impl ServiceBoardsByIdItemsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::BoardItem) -> rt::ApiFuture<m::BoardItem> {
+    pub fn update(&self, body: &m::BoardItem) -> rt::Call<m::BoardItem> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putServiceBoardsByParentIdItemsById",
             "/service/boards/{parentId}/items/{id}",
             Some(body),
@@ -1020,9 +920,10 @@ impl ServiceBoardsByIdItemsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::BoardItem> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::BoardItem> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchServiceBoardsByParentIdItemsById",
             "/service/boards/{parentId}/items/{id}",
             patch,
@@ -1032,10 +933,11 @@ impl ServiceBoardsByIdItemsById {
 
     /// `DELETE /service/boards/{parentId}/items/{id}` (`deleteServiceBoardsByParentIdItemsById`):
     /// Delete BoardItem.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteServiceBoardsByParentIdItemsById",
             "/service/boards/{parentId}/items/{id}",
             rt::NO_BODY,
@@ -1045,14 +947,14 @@ impl ServiceBoardsByIdItemsById {
 
     /// `/service/boards/{id}/items/{id}/associations`.
     #[cfg(feature = "service")]
-    pub fn associations(&self) -> ServiceBoardsByIdItemsByIdAssociations {
-        ServiceBoardsByIdItemsByIdAssociations(self.0.clone())
+    pub fn associations(&self) -> BoardsByIdItemsByIdAssociations {
+        BoardsByIdItemsByIdAssociations(self.0.clone())
     }
 
     /// `/service/boards/{id}/items/{id}/usages`.
     #[cfg(feature = "service")]
-    pub fn usages(&self) -> ServiceBoardsByIdItemsByIdUsages {
-        ServiceBoardsByIdItemsByIdUsages(self.0.clone())
+    pub fn usages(&self) -> BoardsByIdItemsByIdUsages {
+        BoardsByIdItemsByIdUsages(self.0.clone())
     }
 }
 
@@ -1061,48 +963,19 @@ impl ServiceBoardsByIdItemsById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdItemsByIdAssociations(rt::Node);
+pub struct BoardsByIdItemsByIdAssociations(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceBoardsByIdItemsByIdAssociations {
+impl BoardsByIdItemsByIdAssociations {
     /// `GET /service/boards/{grandparentId}/items/{parentId}/associations`
     /// (`getServiceBoardsByGrandparentIdItemsByParentIdAssociations`): Get List of
     /// BoardItemAssociation.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::BoardItemAssociation>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::BoardItemAssociation> {
         rt::list(
-            &self.0,
-            "getServiceBoardsByGrandparentIdItemsByParentIdAssociations",
-            "/service/boards/{grandparentId}/items/{parentId}/associations",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{grandparentId}/items/{parentId}/associations`
-    /// (`getServiceBoardsByGrandparentIdItemsByParentIdAssociations`): Get List of
-    /// BoardItemAssociation.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::BoardItemAssociation> {
-        rt::stream(
-            &self.0,
-            "getServiceBoardsByGrandparentIdItemsByParentIdAssociations",
-            "/service/boards/{grandparentId}/items/{parentId}/associations",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{grandparentId}/items/{parentId}/associations`
-    /// (`getServiceBoardsByGrandparentIdItemsByParentIdAssociations`): Get List of
-    /// BoardItemAssociation.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::BoardItemAssociation>> {
-        rt::pages(
             &self.0,
             "getServiceBoardsByGrandparentIdItemsByParentIdAssociations",
             "/service/boards/{grandparentId}/items/{parentId}/associations",
@@ -1116,7 +989,7 @@ impl ServiceBoardsByIdItemsByIdAssociations {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceBoardsByGrandparentIdItemsByParentIdAssociationsCount",
@@ -1127,8 +1000,8 @@ impl ServiceBoardsByIdItemsByIdAssociations {
 
     /// One record: `/service/boards/{id}/items/{id}/associations/{id}`.
     #[cfg(feature = "service")]
-    pub fn id(&self, id: i32) -> ServiceBoardsByIdItemsByIdAssociationsById {
-        ServiceBoardsByIdItemsByIdAssociationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> BoardsByIdItemsByIdAssociationsById {
+        BoardsByIdItemsByIdAssociationsById(self.0.push(id.to_string()))
     }
 }
 
@@ -1137,18 +1010,19 @@ impl ServiceBoardsByIdItemsByIdAssociations {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdItemsByIdAssociationsById(rt::Node);
+pub struct BoardsByIdItemsByIdAssociationsById(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceBoardsByIdItemsByIdAssociationsById {
+impl BoardsByIdItemsByIdAssociationsById {
     /// `GET /service/boards/{grandparentId}/items/{parentId}/associations/{id}`
     /// (`getServiceBoardsByGrandparentIdItemsByParentIdAssociationsById`): Get
     /// BoardItemAssociation.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::BoardItemAssociation> {
+    pub fn get(&self) -> rt::Call<m::BoardItemAssociation> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceBoardsByGrandparentIdItemsByParentIdAssociationsById",
             "/service/boards/{grandparentId}/items/{parentId}/associations/{id}",
             rt::NO_BODY,
@@ -1162,7 +1036,7 @@ impl ServiceBoardsByIdItemsByIdAssociationsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "service")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::BoardItemAssociation>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::BoardItemAssociation>> {
         rt::get_opt(
             &self.0,
             "getServiceBoardsByGrandparentIdItemsByParentIdAssociationsById",
@@ -1177,10 +1051,11 @@ impl ServiceBoardsByIdItemsByIdAssociationsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "service")]
-    pub fn update(&self, body: &m::BoardItemAssociation) -> rt::ApiFuture<m::BoardItemAssociation> {
+    pub fn update(&self, body: &m::BoardItemAssociation) -> rt::Call<m::BoardItemAssociation> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putServiceBoardsByGrandparentIdItemsByParentIdAssociationsById",
             "/service/boards/{grandparentId}/items/{parentId}/associations/{id}",
             Some(body),
@@ -1195,9 +1070,10 @@ impl ServiceBoardsByIdItemsByIdAssociationsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::BoardItemAssociation> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::BoardItemAssociation> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchServiceBoardsByGrandparentIdItemsByParentIdAssociationsById",
             "/service/boards/{grandparentId}/items/{parentId}/associations/{id}",
             patch,
@@ -1211,45 +1087,18 @@ impl ServiceBoardsByIdItemsByIdAssociationsById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdItemsByIdUsages(rt::Node);
+pub struct BoardsByIdItemsByIdUsages(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceBoardsByIdItemsByIdUsages {
+impl BoardsByIdItemsByIdUsages {
     /// `GET /service/boards/{parentId}/items/{id}/usages`
     /// (`getServiceBoardsByParentIdItemsByIdUsages`): Get List of Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getServiceBoardsByParentIdItemsByIdUsages",
-            "/service/boards/{parentId}/items/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/items/{id}/usages`
-    /// (`getServiceBoardsByParentIdItemsByIdUsages`): Get List of Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getServiceBoardsByParentIdItemsByIdUsages",
-            "/service/boards/{parentId}/items/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/items/{id}/usages`
-    /// (`getServiceBoardsByParentIdItemsByIdUsages`): Get List of Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getServiceBoardsByParentIdItemsByIdUsages",
             "/service/boards/{parentId}/items/{id}/usages",
@@ -1259,8 +1108,8 @@ impl ServiceBoardsByIdItemsByIdUsages {
 
     /// `/service/boards/{id}/items/{id}/usages/list`.
     #[cfg(feature = "service")]
-    pub fn list_node(&self) -> ServiceBoardsByIdItemsByIdUsagesList {
-        ServiceBoardsByIdItemsByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> BoardsByIdItemsByIdUsagesList {
+        BoardsByIdItemsByIdUsagesList(self.0.clone())
     }
 }
 
@@ -1269,45 +1118,18 @@ impl ServiceBoardsByIdItemsByIdUsages {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdItemsByIdUsagesList(rt::Node);
+pub struct BoardsByIdItemsByIdUsagesList(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceBoardsByIdItemsByIdUsagesList {
+impl BoardsByIdItemsByIdUsagesList {
     /// `GET /service/boards/{parentId}/items/{id}/usages/list`
     /// (`getServiceBoardsByParentIdItemsByIdUsagesList`): Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getServiceBoardsByParentIdItemsByIdUsagesList",
-            "/service/boards/{parentId}/items/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/items/{id}/usages/list`
-    /// (`getServiceBoardsByParentIdItemsByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getServiceBoardsByParentIdItemsByIdUsagesList",
-            "/service/boards/{parentId}/items/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/items/{id}/usages/list`
-    /// (`getServiceBoardsByParentIdItemsByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getServiceBoardsByParentIdItemsByIdUsagesList",
             "/service/boards/{parentId}/items/{id}/usages/list",
@@ -1321,45 +1143,18 @@ impl ServiceBoardsByIdItemsByIdUsagesList {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdNotifications(rt::Node);
+pub struct BoardsByIdNotifications(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceBoardsByIdNotifications {
+impl BoardsByIdNotifications {
     /// `GET /service/boards/{parentId}/notifications` (`getServiceBoardsByParentIdNotifications`):
     /// Get List of BoardNotification.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::BoardNotification>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::BoardNotification> {
         rt::list(
-            &self.0,
-            "getServiceBoardsByParentIdNotifications",
-            "/service/boards/{parentId}/notifications",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/notifications` (`getServiceBoardsByParentIdNotifications`):
-    /// Get List of BoardNotification.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::BoardNotification> {
-        rt::stream(
-            &self.0,
-            "getServiceBoardsByParentIdNotifications",
-            "/service/boards/{parentId}/notifications",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/notifications` (`getServiceBoardsByParentIdNotifications`):
-    /// Get List of BoardNotification.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::BoardNotification>> {
-        rt::pages(
             &self.0,
             "getServiceBoardsByParentIdNotifications",
             "/service/boards/{parentId}/notifications",
@@ -1372,7 +1167,7 @@ impl ServiceBoardsByIdNotifications {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceBoardsByParentIdNotificationsCount",
@@ -1386,10 +1181,11 @@ impl ServiceBoardsByIdNotifications {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn create(&self, body: &m::BoardNotification) -> rt::ApiFuture<m::BoardNotification> {
+    pub fn create(&self, body: &m::BoardNotification) -> rt::Call<m::BoardNotification> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceBoardsByParentIdNotifications",
             "/service/boards/{parentId}/notifications",
             Some(body),
@@ -1399,8 +1195,8 @@ impl ServiceBoardsByIdNotifications {
 
     /// One record: `/service/boards/{id}/notifications/{id}`.
     #[cfg(feature = "service")]
-    pub fn id(&self, id: i32) -> ServiceBoardsByIdNotificationsById {
-        ServiceBoardsByIdNotificationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> BoardsByIdNotificationsById {
+        BoardsByIdNotificationsById(self.0.push(id.to_string()))
     }
 }
 
@@ -1409,17 +1205,18 @@ impl ServiceBoardsByIdNotifications {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdNotificationsById(rt::Node);
+pub struct BoardsByIdNotificationsById(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceBoardsByIdNotificationsById {
+impl BoardsByIdNotificationsById {
     /// `GET /service/boards/{parentId}/notifications/{id}`
     /// (`getServiceBoardsByParentIdNotificationsById`): Get BoardNotification.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::BoardNotification> {
+    pub fn get(&self) -> rt::Call<m::BoardNotification> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceBoardsByParentIdNotificationsById",
             "/service/boards/{parentId}/notifications/{id}",
             rt::NO_BODY,
@@ -1432,7 +1229,7 @@ impl ServiceBoardsByIdNotificationsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "service")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::BoardNotification>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::BoardNotification>> {
         rt::get_opt(
             &self.0,
             "getServiceBoardsByParentIdNotificationsById",
@@ -1446,10 +1243,11 @@ impl ServiceBoardsByIdNotificationsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "service")]
-    pub fn update(&self, body: &m::BoardNotification) -> rt::ApiFuture<m::BoardNotification> {
+    pub fn update(&self, body: &m::BoardNotification) -> rt::Call<m::BoardNotification> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putServiceBoardsByParentIdNotificationsById",
             "/service/boards/{parentId}/notifications/{id}",
             Some(body),
@@ -1463,9 +1261,10 @@ impl ServiceBoardsByIdNotificationsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::BoardNotification> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::BoardNotification> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchServiceBoardsByParentIdNotificationsById",
             "/service/boards/{parentId}/notifications/{id}",
             patch,
@@ -1476,10 +1275,11 @@ impl ServiceBoardsByIdNotificationsById {
     /// `DELETE /service/boards/{parentId}/notifications/{id}`
     /// (`deleteServiceBoardsByParentIdNotificationsById`): Delete BoardNotification.
     #[cfg(feature = "service")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteServiceBoardsByParentIdNotificationsById",
             "/service/boards/{parentId}/notifications/{id}",
             rt::NO_BODY,
@@ -1493,45 +1293,18 @@ impl ServiceBoardsByIdNotificationsById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdSkillMappings(rt::Node);
+pub struct BoardsByIdSkillMappings(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceBoardsByIdSkillMappings {
+impl BoardsByIdSkillMappings {
     /// `GET /service/boards/{parentId}/skillMappings/` (`getServiceBoardsByParentIdSkillMappings`):
     /// Get List of BoardSkillMappings.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::BoardSkillMapping>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::BoardSkillMapping> {
         rt::list(
-            &self.0,
-            "getServiceBoardsByParentIdSkillMappings",
-            "/service/boards/{parentId}/skillMappings/",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/skillMappings/` (`getServiceBoardsByParentIdSkillMappings`):
-    /// Get List of BoardSkillMappings.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::BoardSkillMapping> {
-        rt::stream(
-            &self.0,
-            "getServiceBoardsByParentIdSkillMappings",
-            "/service/boards/{parentId}/skillMappings/",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/skillMappings/` (`getServiceBoardsByParentIdSkillMappings`):
-    /// Get List of BoardSkillMappings.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::BoardSkillMapping>> {
-        rt::pages(
             &self.0,
             "getServiceBoardsByParentIdSkillMappings",
             "/service/boards/{parentId}/skillMappings/",
@@ -1544,7 +1317,7 @@ impl ServiceBoardsByIdSkillMappings {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceBoardsByParentIdSkillMappingsCount",
@@ -1558,10 +1331,11 @@ impl ServiceBoardsByIdSkillMappings {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn create(&self, body: &m::BoardSkillMapping) -> rt::ApiFuture<m::BoardSkillMapping> {
+    pub fn create(&self, body: &m::BoardSkillMapping) -> rt::Call<m::BoardSkillMapping> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceBoardsByParentIdSkillMappings",
             "/service/boards/{parentId}/skillMappings/",
             Some(body),
@@ -1571,8 +1345,8 @@ impl ServiceBoardsByIdSkillMappings {
 
     /// One record: `/service/boards/{id}/skillMappings/{id}`.
     #[cfg(feature = "service")]
-    pub fn id(&self, id: i32) -> ServiceBoardsByIdSkillMappingsById {
-        ServiceBoardsByIdSkillMappingsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> BoardsByIdSkillMappingsById {
+        BoardsByIdSkillMappingsById(self.0.push(id.to_string()))
     }
 }
 
@@ -1581,17 +1355,18 @@ impl ServiceBoardsByIdSkillMappings {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdSkillMappingsById(rt::Node);
+pub struct BoardsByIdSkillMappingsById(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceBoardsByIdSkillMappingsById {
+impl BoardsByIdSkillMappingsById {
     /// `GET /service/boards/{parentId}/skillMappings/{id}`
     /// (`getServiceBoardsByParentIdSkillMappingsById`): Get BoardSkillMappings.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::BoardSkillMapping> {
+    pub fn get(&self) -> rt::Call<m::BoardSkillMapping> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceBoardsByParentIdSkillMappingsById",
             "/service/boards/{parentId}/skillMappings/{id}",
             rt::NO_BODY,
@@ -1604,7 +1379,7 @@ impl ServiceBoardsByIdSkillMappingsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "service")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::BoardSkillMapping>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::BoardSkillMapping>> {
         rt::get_opt(
             &self.0,
             "getServiceBoardsByParentIdSkillMappingsById",
@@ -1618,10 +1393,11 @@ impl ServiceBoardsByIdSkillMappingsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "service")]
-    pub fn update(&self, body: &m::BoardSkillMapping) -> rt::ApiFuture<m::BoardSkillMapping> {
+    pub fn update(&self, body: &m::BoardSkillMapping) -> rt::Call<m::BoardSkillMapping> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putServiceBoardsByParentIdSkillMappingsById",
             "/service/boards/{parentId}/skillMappings/{id}",
             Some(body),
@@ -1635,9 +1411,10 @@ impl ServiceBoardsByIdSkillMappingsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::BoardSkillMapping> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::BoardSkillMapping> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchServiceBoardsByParentIdSkillMappingsById",
             "/service/boards/{parentId}/skillMappings/{id}",
             patch,
@@ -1648,10 +1425,11 @@ impl ServiceBoardsByIdSkillMappingsById {
     /// `DELETE /service/boards/{parentId}/skillMappings/{id}`
     /// (`deleteServiceBoardsByParentIdSkillMappingsById`): Delete BoardSkillMappings.
     #[cfg(feature = "service")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteServiceBoardsByParentIdSkillMappingsById",
             "/service/boards/{parentId}/skillMappings/{id}",
             rt::NO_BODY,
@@ -1664,41 +1442,16 @@ impl ServiceBoardsByIdSkillMappingsById {
 ///
 /// Part of the typed core: always available.
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdStatuses(rt::Node);
+pub struct BoardsByIdStatuses(rt::Node);
 
-impl ServiceBoardsByIdStatuses {
+impl BoardsByIdStatuses {
     /// `GET /service/boards/{parentId}/statuses` (`getServiceBoardsByParentIdStatuses`): Get List
     /// of BoardStatus.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::BoardStatus>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::BoardStatus> {
         rt::list(
-            &self.0,
-            "getServiceBoardsByParentIdStatuses",
-            "/service/boards/{parentId}/statuses",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/statuses` (`getServiceBoardsByParentIdStatuses`): Get List
-    /// of BoardStatus.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::BoardStatus> {
-        rt::stream(
-            &self.0,
-            "getServiceBoardsByParentIdStatuses",
-            "/service/boards/{parentId}/statuses",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/statuses` (`getServiceBoardsByParentIdStatuses`): Get List
-    /// of BoardStatus.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::BoardStatus>> {
-        rt::pages(
             &self.0,
             "getServiceBoardsByParentIdStatuses",
             "/service/boards/{parentId}/statuses",
@@ -1710,7 +1463,7 @@ impl ServiceBoardsByIdStatuses {
     /// Get Count of BoardStatus.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceBoardsByParentIdStatusesCount",
@@ -1723,10 +1476,11 @@ impl ServiceBoardsByIdStatuses {
     /// BoardStatus.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::BoardStatus) -> rt::ApiFuture<m::BoardStatus> {
+    pub fn create(&self, body: &m::BoardStatus) -> rt::Call<m::BoardStatus> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceBoardsByParentIdStatuses",
             "/service/boards/{parentId}/statuses",
             Some(body),
@@ -1735,14 +1489,14 @@ impl ServiceBoardsByIdStatuses {
     }
 
     /// One record: `/service/boards/{id}/statuses/{id}`.
-    pub fn id(&self, id: i32) -> ServiceBoardsByIdStatusesById {
-        ServiceBoardsByIdStatusesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> BoardsByIdStatusesById {
+        BoardsByIdStatusesById(self.0.push(id.to_string()))
     }
 
     /// `/service/boards/{id}/statuses/info`.
     #[cfg(feature = "service")]
-    pub fn info(&self) -> ServiceBoardsByIdStatusesInfo {
-        ServiceBoardsByIdStatusesInfo(self.0.clone())
+    pub fn info(&self) -> BoardsByIdStatusesInfo {
+        BoardsByIdStatusesInfo(self.0.clone())
     }
 }
 
@@ -1750,15 +1504,16 @@ impl ServiceBoardsByIdStatuses {
 ///
 /// Part of the typed core: always available.
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdStatusesById(rt::Node);
+pub struct BoardsByIdStatusesById(rt::Node);
 
-impl ServiceBoardsByIdStatusesById {
+impl BoardsByIdStatusesById {
     /// `GET /service/boards/{parentId}/statuses/{id}` (`getServiceBoardsByParentIdStatusesById`):
     /// Get BoardStatus.
-    pub fn get(&self) -> rt::ApiFuture<m::BoardStatus> {
+    pub fn get(&self) -> rt::Call<m::BoardStatus> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceBoardsByParentIdStatusesById",
             "/service/boards/{parentId}/statuses/{id}",
             rt::NO_BODY,
@@ -1770,7 +1525,7 @@ impl ServiceBoardsByIdStatusesById {
     /// Get BoardStatus.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::BoardStatus>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::BoardStatus>> {
         rt::get_opt(
             &self.0,
             "getServiceBoardsByParentIdStatusesById",
@@ -1783,10 +1538,11 @@ impl ServiceBoardsByIdStatusesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::BoardStatus) -> rt::ApiFuture<m::BoardStatus> {
+    pub fn update(&self, body: &m::BoardStatus) -> rt::Call<m::BoardStatus> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putServiceBoardsByParentIdStatusesById",
             "/service/boards/{parentId}/statuses/{id}",
             Some(body),
@@ -1799,9 +1555,10 @@ impl ServiceBoardsByIdStatusesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::BoardStatus> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::BoardStatus> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchServiceBoardsByParentIdStatusesById",
             "/service/boards/{parentId}/statuses/{id}",
             patch,
@@ -1811,10 +1568,11 @@ impl ServiceBoardsByIdStatusesById {
 
     /// `DELETE /service/boards/{parentId}/statuses/{id}`
     /// (`deleteServiceBoardsByParentIdStatusesById`): Delete BoardStatus.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteServiceBoardsByParentIdStatusesById",
             "/service/boards/{parentId}/statuses/{id}",
             rt::NO_BODY,
@@ -1824,20 +1582,20 @@ impl ServiceBoardsByIdStatusesById {
 
     /// `/service/boards/{id}/statuses/{id}/info`.
     #[cfg(feature = "service")]
-    pub fn info(&self) -> ServiceBoardsByIdStatusesByIdInfo {
-        ServiceBoardsByIdStatusesByIdInfo(self.0.clone())
+    pub fn info(&self) -> BoardsByIdStatusesByIdInfo {
+        BoardsByIdStatusesByIdInfo(self.0.clone())
     }
 
     /// `/service/boards/{id}/statuses/{id}/notifications`.
     #[cfg(feature = "service")]
-    pub fn notifications(&self) -> ServiceBoardsByIdStatusesByIdNotifications {
-        ServiceBoardsByIdStatusesByIdNotifications(self.0.clone())
+    pub fn notifications(&self) -> BoardsByIdStatusesByIdNotifications {
+        BoardsByIdStatusesByIdNotifications(self.0.clone())
     }
 
     /// `/service/boards/{id}/statuses/{id}/usages`.
     #[cfg(feature = "service")]
-    pub fn usages(&self) -> ServiceBoardsByIdStatusesByIdUsages {
-        ServiceBoardsByIdStatusesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> BoardsByIdStatusesByIdUsages {
+        BoardsByIdStatusesByIdUsages(self.0.clone())
     }
 }
 
@@ -1846,17 +1604,18 @@ impl ServiceBoardsByIdStatusesById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdStatusesByIdInfo(rt::Node);
+pub struct BoardsByIdStatusesByIdInfo(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceBoardsByIdStatusesByIdInfo {
+impl BoardsByIdStatusesByIdInfo {
     /// `GET /service/boards/{parentId}/statuses/{id}/info`
     /// (`getServiceBoardsByParentIdStatusesByIdInfo`): Get BoardStatusInfos.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::BoardStatusInfo> {
+    pub fn get(&self) -> rt::Call<m::BoardStatusInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceBoardsByParentIdStatusesByIdInfo",
             "/service/boards/{parentId}/statuses/{id}/info",
             rt::NO_BODY,
@@ -1870,51 +1629,19 @@ impl ServiceBoardsByIdStatusesByIdInfo {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdStatusesByIdNotifications(rt::Node);
+pub struct BoardsByIdStatusesByIdNotifications(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceBoardsByIdStatusesByIdNotifications {
+impl BoardsByIdStatusesByIdNotifications {
     /// `GET /service/boards/{grandparentId}/statuses/{parentId}/notifications`
     /// (`getServiceBoardsByGrandparentIdStatusesByParentIdNotifications`): Get List of
     /// BoardStatusNotification.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::BoardStatusNotification>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::BoardStatusNotification> {
         rt::list(
-            &self.0,
-            "getServiceBoardsByGrandparentIdStatusesByParentIdNotifications",
-            "/service/boards/{grandparentId}/statuses/{parentId}/notifications",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{grandparentId}/statuses/{parentId}/notifications`
-    /// (`getServiceBoardsByGrandparentIdStatusesByParentIdNotifications`): Get List of
-    /// BoardStatusNotification.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::BoardStatusNotification> {
-        rt::stream(
-            &self.0,
-            "getServiceBoardsByGrandparentIdStatusesByParentIdNotifications",
-            "/service/boards/{grandparentId}/statuses/{parentId}/notifications",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{grandparentId}/statuses/{parentId}/notifications`
-    /// (`getServiceBoardsByGrandparentIdStatusesByParentIdNotifications`): Get List of
-    /// BoardStatusNotification.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::BoardStatusNotification>> {
-        rt::pages(
             &self.0,
             "getServiceBoardsByGrandparentIdStatusesByParentIdNotifications",
             "/service/boards/{grandparentId}/statuses/{parentId}/notifications",
@@ -1928,7 +1655,7 @@ impl ServiceBoardsByIdStatusesByIdNotifications {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceBoardsByGrandparentIdStatusesByParentIdNotificationsCount",
@@ -1946,10 +1673,11 @@ impl ServiceBoardsByIdStatusesByIdNotifications {
     pub fn create(
         &self,
         body: &m::BoardStatusNotification,
-    ) -> rt::ApiFuture<m::BoardStatusNotification> {
+    ) -> rt::Call<m::BoardStatusNotification> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceBoardsByGrandparentIdStatusesByParentIdNotifications",
             "/service/boards/{grandparentId}/statuses/{parentId}/notifications",
             Some(body),
@@ -1959,8 +1687,8 @@ impl ServiceBoardsByIdStatusesByIdNotifications {
 
     /// One record: `/service/boards/{id}/statuses/{id}/notifications/{id}`.
     #[cfg(feature = "service")]
-    pub fn id(&self, id: i32) -> ServiceBoardsByIdStatusesByIdNotificationsById {
-        ServiceBoardsByIdStatusesByIdNotificationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> BoardsByIdStatusesByIdNotificationsById {
+        BoardsByIdStatusesByIdNotificationsById(self.0.push(id.to_string()))
     }
 }
 
@@ -1969,18 +1697,19 @@ impl ServiceBoardsByIdStatusesByIdNotifications {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdStatusesByIdNotificationsById(rt::Node);
+pub struct BoardsByIdStatusesByIdNotificationsById(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceBoardsByIdStatusesByIdNotificationsById {
+impl BoardsByIdStatusesByIdNotificationsById {
     /// `GET /service/boards/{grandparentId}/statuses/{parentId}/notifications/{id}`
     /// (`getServiceBoardsByGrandparentIdStatusesByParentIdNotificationsById`): Get
     /// BoardStatusNotification.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::BoardStatusNotification> {
+    pub fn get(&self) -> rt::Call<m::BoardStatusNotification> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceBoardsByGrandparentIdStatusesByParentIdNotificationsById",
             "/service/boards/{grandparentId}/statuses/{parentId}/notifications/{id}",
             rt::NO_BODY,
@@ -1994,7 +1723,7 @@ impl ServiceBoardsByIdStatusesByIdNotificationsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "service")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::BoardStatusNotification>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::BoardStatusNotification>> {
         rt::get_opt(
             &self.0,
             "getServiceBoardsByGrandparentIdStatusesByParentIdNotificationsById",
@@ -2012,10 +1741,11 @@ impl ServiceBoardsByIdStatusesByIdNotificationsById {
     pub fn update(
         &self,
         body: &m::BoardStatusNotification,
-    ) -> rt::ApiFuture<m::BoardStatusNotification> {
+    ) -> rt::Call<m::BoardStatusNotification> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putServiceBoardsByGrandparentIdStatusesByParentIdNotificationsById",
             "/service/boards/{grandparentId}/statuses/{parentId}/notifications/{id}",
             Some(body),
@@ -2030,9 +1760,10 @@ impl ServiceBoardsByIdStatusesByIdNotificationsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::BoardStatusNotification> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::BoardStatusNotification> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchServiceBoardsByGrandparentIdStatusesByParentIdNotificationsById",
             "/service/boards/{grandparentId}/statuses/{parentId}/notifications/{id}",
             patch,
@@ -2044,10 +1775,11 @@ impl ServiceBoardsByIdStatusesByIdNotificationsById {
     /// (`deleteServiceBoardsByGrandparentIdStatusesByParentIdNotificationsById`): Delete
     /// BoardStatusNotification.
     #[cfg(feature = "service")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteServiceBoardsByGrandparentIdStatusesByParentIdNotificationsById",
             "/service/boards/{grandparentId}/statuses/{parentId}/notifications/{id}",
             rt::NO_BODY,
@@ -2061,45 +1793,18 @@ impl ServiceBoardsByIdStatusesByIdNotificationsById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdStatusesByIdUsages(rt::Node);
+pub struct BoardsByIdStatusesByIdUsages(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceBoardsByIdStatusesByIdUsages {
+impl BoardsByIdStatusesByIdUsages {
     /// `GET /service/boards/{parentId}/statuses/{id}/usages`
     /// (`getServiceBoardsByParentIdStatusesByIdUsages`): Get List of Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getServiceBoardsByParentIdStatusesByIdUsages",
-            "/service/boards/{parentId}/statuses/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/statuses/{id}/usages`
-    /// (`getServiceBoardsByParentIdStatusesByIdUsages`): Get List of Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getServiceBoardsByParentIdStatusesByIdUsages",
-            "/service/boards/{parentId}/statuses/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/statuses/{id}/usages`
-    /// (`getServiceBoardsByParentIdStatusesByIdUsages`): Get List of Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getServiceBoardsByParentIdStatusesByIdUsages",
             "/service/boards/{parentId}/statuses/{id}/usages",
@@ -2109,8 +1814,8 @@ impl ServiceBoardsByIdStatusesByIdUsages {
 
     /// `/service/boards/{id}/statuses/{id}/usages/list`.
     #[cfg(feature = "service")]
-    pub fn list_node(&self) -> ServiceBoardsByIdStatusesByIdUsagesList {
-        ServiceBoardsByIdStatusesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> BoardsByIdStatusesByIdUsagesList {
+        BoardsByIdStatusesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -2119,45 +1824,18 @@ impl ServiceBoardsByIdStatusesByIdUsages {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdStatusesByIdUsagesList(rt::Node);
+pub struct BoardsByIdStatusesByIdUsagesList(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceBoardsByIdStatusesByIdUsagesList {
+impl BoardsByIdStatusesByIdUsagesList {
     /// `GET /service/boards/{parentId}/statuses/{id}/usages/list`
     /// (`getServiceBoardsByParentIdStatusesByIdUsagesList`): Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getServiceBoardsByParentIdStatusesByIdUsagesList",
-            "/service/boards/{parentId}/statuses/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/statuses/{id}/usages/list`
-    /// (`getServiceBoardsByParentIdStatusesByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getServiceBoardsByParentIdStatusesByIdUsagesList",
-            "/service/boards/{parentId}/statuses/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/statuses/{id}/usages/list`
-    /// (`getServiceBoardsByParentIdStatusesByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getServiceBoardsByParentIdStatusesByIdUsagesList",
             "/service/boards/{parentId}/statuses/{id}/usages/list",
@@ -2171,45 +1849,18 @@ impl ServiceBoardsByIdStatusesByIdUsagesList {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdStatusesInfo(rt::Node);
+pub struct BoardsByIdStatusesInfo(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceBoardsByIdStatusesInfo {
+impl BoardsByIdStatusesInfo {
     /// `GET /service/boards/{parentId}/statuses/info` (`getServiceBoardsByParentIdStatusesInfo`):
     /// Get List of BoardStatusInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::BoardStatusInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::BoardStatusInfo> {
         rt::list(
-            &self.0,
-            "getServiceBoardsByParentIdStatusesInfo",
-            "/service/boards/{parentId}/statuses/info",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/statuses/info` (`getServiceBoardsByParentIdStatusesInfo`):
-    /// Get List of BoardStatusInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::BoardStatusInfo> {
-        rt::stream(
-            &self.0,
-            "getServiceBoardsByParentIdStatusesInfo",
-            "/service/boards/{parentId}/statuses/info",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/statuses/info` (`getServiceBoardsByParentIdStatusesInfo`):
-    /// Get List of BoardStatusInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::BoardStatusInfo>> {
-        rt::pages(
             &self.0,
             "getServiceBoardsByParentIdStatusesInfo",
             "/service/boards/{parentId}/statuses/info",
@@ -2222,7 +1873,7 @@ impl ServiceBoardsByIdStatusesInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceBoardsByParentIdStatusesInfoCount",
@@ -2236,41 +1887,16 @@ impl ServiceBoardsByIdStatusesInfo {
 ///
 /// Part of the typed core: always available.
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdSubtypes(rt::Node);
+pub struct BoardsByIdSubtypes(rt::Node);
 
-impl ServiceBoardsByIdSubtypes {
+impl BoardsByIdSubtypes {
     /// `GET /service/boards/{parentId}/subtypes` (`getServiceBoardsByParentIdSubtypes`): Get List
     /// of BoardSubType.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::BoardSubType>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::BoardSubType> {
         rt::list(
-            &self.0,
-            "getServiceBoardsByParentIdSubtypes",
-            "/service/boards/{parentId}/subtypes",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/subtypes` (`getServiceBoardsByParentIdSubtypes`): Get List
-    /// of BoardSubType.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::BoardSubType> {
-        rt::stream(
-            &self.0,
-            "getServiceBoardsByParentIdSubtypes",
-            "/service/boards/{parentId}/subtypes",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/subtypes` (`getServiceBoardsByParentIdSubtypes`): Get List
-    /// of BoardSubType.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::BoardSubType>> {
-        rt::pages(
             &self.0,
             "getServiceBoardsByParentIdSubtypes",
             "/service/boards/{parentId}/subtypes",
@@ -2282,7 +1908,7 @@ impl ServiceBoardsByIdSubtypes {
     /// Get Count of BoardSubType.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceBoardsByParentIdSubtypesCount",
@@ -2295,10 +1921,11 @@ impl ServiceBoardsByIdSubtypes {
     /// BoardSubType.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::BoardSubType) -> rt::ApiFuture<m::BoardSubType> {
+    pub fn create(&self, body: &m::BoardSubType) -> rt::Call<m::BoardSubType> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceBoardsByParentIdSubtypes",
             "/service/boards/{parentId}/subtypes",
             Some(body),
@@ -2307,14 +1934,14 @@ impl ServiceBoardsByIdSubtypes {
     }
 
     /// One record: `/service/boards/{id}/subtypes/{id}`.
-    pub fn id(&self, id: i32) -> ServiceBoardsByIdSubtypesById {
-        ServiceBoardsByIdSubtypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> BoardsByIdSubtypesById {
+        BoardsByIdSubtypesById(self.0.push(id.to_string()))
     }
 
     /// `/service/boards/{id}/subtypes/info`.
     #[cfg(feature = "service")]
-    pub fn info(&self) -> ServiceBoardsByIdSubtypesInfo {
-        ServiceBoardsByIdSubtypesInfo(self.0.clone())
+    pub fn info(&self) -> BoardsByIdSubtypesInfo {
+        BoardsByIdSubtypesInfo(self.0.clone())
     }
 }
 
@@ -2322,15 +1949,16 @@ impl ServiceBoardsByIdSubtypes {
 ///
 /// Part of the typed core: always available.
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdSubtypesById(rt::Node);
+pub struct BoardsByIdSubtypesById(rt::Node);
 
-impl ServiceBoardsByIdSubtypesById {
+impl BoardsByIdSubtypesById {
     /// `GET /service/boards/{parentId}/subtypes/{id}` (`getServiceBoardsByParentIdSubtypesById`):
     /// Get BoardSubType.
-    pub fn get(&self) -> rt::ApiFuture<m::BoardSubType> {
+    pub fn get(&self) -> rt::Call<m::BoardSubType> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceBoardsByParentIdSubtypesById",
             "/service/boards/{parentId}/subtypes/{id}",
             rt::NO_BODY,
@@ -2342,7 +1970,7 @@ impl ServiceBoardsByIdSubtypesById {
     /// Get BoardSubType.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::BoardSubType>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::BoardSubType>> {
         rt::get_opt(
             &self.0,
             "getServiceBoardsByParentIdSubtypesById",
@@ -2355,10 +1983,11 @@ impl ServiceBoardsByIdSubtypesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::BoardSubType) -> rt::ApiFuture<m::BoardSubType> {
+    pub fn update(&self, body: &m::BoardSubType) -> rt::Call<m::BoardSubType> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putServiceBoardsByParentIdSubtypesById",
             "/service/boards/{parentId}/subtypes/{id}",
             Some(body),
@@ -2371,9 +2000,10 @@ impl ServiceBoardsByIdSubtypesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::BoardSubType> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::BoardSubType> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchServiceBoardsByParentIdSubtypesById",
             "/service/boards/{parentId}/subtypes/{id}",
             patch,
@@ -2383,10 +2013,11 @@ impl ServiceBoardsByIdSubtypesById {
 
     /// `DELETE /service/boards/{parentId}/subtypes/{id}`
     /// (`deleteServiceBoardsByParentIdSubtypesById`): Delete Usage.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteServiceBoardsByParentIdSubtypesById",
             "/service/boards/{parentId}/subtypes/{id}",
             rt::NO_BODY,
@@ -2396,14 +2027,14 @@ impl ServiceBoardsByIdSubtypesById {
 
     /// `/service/boards/{id}/subtypes/{id}/info`.
     #[cfg(feature = "service")]
-    pub fn info(&self) -> ServiceBoardsByIdSubtypesByIdInfo {
-        ServiceBoardsByIdSubtypesByIdInfo(self.0.clone())
+    pub fn info(&self) -> BoardsByIdSubtypesByIdInfo {
+        BoardsByIdSubtypesByIdInfo(self.0.clone())
     }
 
     /// `/service/boards/{id}/subtypes/{id}/usages`.
     #[cfg(feature = "service")]
-    pub fn usages(&self) -> ServiceBoardsByIdSubtypesByIdUsages {
-        ServiceBoardsByIdSubtypesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> BoardsByIdSubtypesByIdUsages {
+        BoardsByIdSubtypesByIdUsages(self.0.clone())
     }
 }
 
@@ -2412,17 +2043,18 @@ impl ServiceBoardsByIdSubtypesById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdSubtypesByIdInfo(rt::Node);
+pub struct BoardsByIdSubtypesByIdInfo(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceBoardsByIdSubtypesByIdInfo {
+impl BoardsByIdSubtypesByIdInfo {
     /// `GET /service/boards/{parentId}/subtypes/{id}/info`
     /// (`getServiceBoardsByParentIdSubtypesByIdInfo`): Get BoardSubTypeInfos.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::BoardSubTypeInfo> {
+    pub fn get(&self) -> rt::Call<m::BoardSubTypeInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceBoardsByParentIdSubtypesByIdInfo",
             "/service/boards/{parentId}/subtypes/{id}/info",
             rt::NO_BODY,
@@ -2436,45 +2068,18 @@ impl ServiceBoardsByIdSubtypesByIdInfo {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdSubtypesByIdUsages(rt::Node);
+pub struct BoardsByIdSubtypesByIdUsages(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceBoardsByIdSubtypesByIdUsages {
+impl BoardsByIdSubtypesByIdUsages {
     /// `GET /service/boards/{parentId}/subtypes/{id}/usages`
     /// (`getServiceBoardsByParentIdSubtypesByIdUsages`): Get List of Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getServiceBoardsByParentIdSubtypesByIdUsages",
-            "/service/boards/{parentId}/subtypes/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/subtypes/{id}/usages`
-    /// (`getServiceBoardsByParentIdSubtypesByIdUsages`): Get List of Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getServiceBoardsByParentIdSubtypesByIdUsages",
-            "/service/boards/{parentId}/subtypes/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/subtypes/{id}/usages`
-    /// (`getServiceBoardsByParentIdSubtypesByIdUsages`): Get List of Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getServiceBoardsByParentIdSubtypesByIdUsages",
             "/service/boards/{parentId}/subtypes/{id}/usages",
@@ -2484,8 +2089,8 @@ impl ServiceBoardsByIdSubtypesByIdUsages {
 
     /// `/service/boards/{id}/subtypes/{id}/usages/list`.
     #[cfg(feature = "service")]
-    pub fn list_node(&self) -> ServiceBoardsByIdSubtypesByIdUsagesList {
-        ServiceBoardsByIdSubtypesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> BoardsByIdSubtypesByIdUsagesList {
+        BoardsByIdSubtypesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -2494,45 +2099,18 @@ impl ServiceBoardsByIdSubtypesByIdUsages {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdSubtypesByIdUsagesList(rt::Node);
+pub struct BoardsByIdSubtypesByIdUsagesList(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceBoardsByIdSubtypesByIdUsagesList {
+impl BoardsByIdSubtypesByIdUsagesList {
     /// `GET /service/boards/{parentId}/subtypes/{id}/usages/list`
     /// (`getServiceBoardsByParentIdSubtypesByIdUsagesList`): Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getServiceBoardsByParentIdSubtypesByIdUsagesList",
-            "/service/boards/{parentId}/subtypes/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/subtypes/{id}/usages/list`
-    /// (`getServiceBoardsByParentIdSubtypesByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getServiceBoardsByParentIdSubtypesByIdUsagesList",
-            "/service/boards/{parentId}/subtypes/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/subtypes/{id}/usages/list`
-    /// (`getServiceBoardsByParentIdSubtypesByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getServiceBoardsByParentIdSubtypesByIdUsagesList",
             "/service/boards/{parentId}/subtypes/{id}/usages/list",
@@ -2546,45 +2124,18 @@ impl ServiceBoardsByIdSubtypesByIdUsagesList {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdSubtypesInfo(rt::Node);
+pub struct BoardsByIdSubtypesInfo(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceBoardsByIdSubtypesInfo {
+impl BoardsByIdSubtypesInfo {
     /// `GET /service/boards/{parentId}/subtypes/info` (`getServiceBoardsByParentIdSubtypesInfo`):
     /// Get List of BoardSubTypeInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::BoardSubTypeInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::BoardSubTypeInfo> {
         rt::list(
-            &self.0,
-            "getServiceBoardsByParentIdSubtypesInfo",
-            "/service/boards/{parentId}/subtypes/info",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/subtypes/info` (`getServiceBoardsByParentIdSubtypesInfo`):
-    /// Get List of BoardSubTypeInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::BoardSubTypeInfo> {
-        rt::stream(
-            &self.0,
-            "getServiceBoardsByParentIdSubtypesInfo",
-            "/service/boards/{parentId}/subtypes/info",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/subtypes/info` (`getServiceBoardsByParentIdSubtypesInfo`):
-    /// Get List of BoardSubTypeInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::BoardSubTypeInfo>> {
-        rt::pages(
             &self.0,
             "getServiceBoardsByParentIdSubtypesInfo",
             "/service/boards/{parentId}/subtypes/info",
@@ -2597,7 +2148,7 @@ impl ServiceBoardsByIdSubtypesInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceBoardsByParentIdSubtypesInfoCount",
@@ -2612,45 +2163,18 @@ impl ServiceBoardsByIdSubtypesInfo {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdTeams(rt::Node);
+pub struct BoardsByIdTeams(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceBoardsByIdTeams {
+impl BoardsByIdTeams {
     /// `GET /service/boards/{parentId}/teams` (`getServiceBoardsByParentIdTeams`): Get List of
     /// BoardTeam.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::BoardTeam>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::BoardTeam> {
         rt::list(
-            &self.0,
-            "getServiceBoardsByParentIdTeams",
-            "/service/boards/{parentId}/teams",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/teams` (`getServiceBoardsByParentIdTeams`): Get List of
-    /// BoardTeam.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::BoardTeam> {
-        rt::stream(
-            &self.0,
-            "getServiceBoardsByParentIdTeams",
-            "/service/boards/{parentId}/teams",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/teams` (`getServiceBoardsByParentIdTeams`): Get List of
-    /// BoardTeam.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::BoardTeam>> {
-        rt::pages(
             &self.0,
             "getServiceBoardsByParentIdTeams",
             "/service/boards/{parentId}/teams",
@@ -2663,7 +2187,7 @@ impl ServiceBoardsByIdTeams {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceBoardsByParentIdTeamsCount",
@@ -2677,10 +2201,11 @@ impl ServiceBoardsByIdTeams {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn create(&self, body: &m::BoardTeam) -> rt::ApiFuture<m::BoardTeam> {
+    pub fn create(&self, body: &m::BoardTeam) -> rt::Call<m::BoardTeam> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceBoardsByParentIdTeams",
             "/service/boards/{parentId}/teams",
             Some(body),
@@ -2690,14 +2215,14 @@ impl ServiceBoardsByIdTeams {
 
     /// One record: `/service/boards/{id}/teams/{id}`.
     #[cfg(feature = "service")]
-    pub fn id(&self, id: i32) -> ServiceBoardsByIdTeamsById {
-        ServiceBoardsByIdTeamsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> BoardsByIdTeamsById {
+        BoardsByIdTeamsById(self.0.push(id.to_string()))
     }
 
     /// `/service/boards/{id}/teams/info`.
     #[cfg(feature = "service")]
-    pub fn info(&self) -> ServiceBoardsByIdTeamsInfo {
-        ServiceBoardsByIdTeamsInfo(self.0.clone())
+    pub fn info(&self) -> BoardsByIdTeamsInfo {
+        BoardsByIdTeamsInfo(self.0.clone())
     }
 }
 
@@ -2706,17 +2231,18 @@ impl ServiceBoardsByIdTeams {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdTeamsById(rt::Node);
+pub struct BoardsByIdTeamsById(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceBoardsByIdTeamsById {
+impl BoardsByIdTeamsById {
     /// `GET /service/boards/{parentId}/teams/{id}` (`getServiceBoardsByParentIdTeamsById`): Get
     /// BoardTeam.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::BoardTeam> {
+    pub fn get(&self) -> rt::Call<m::BoardTeam> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceBoardsByParentIdTeamsById",
             "/service/boards/{parentId}/teams/{id}",
             rt::NO_BODY,
@@ -2729,7 +2255,7 @@ impl ServiceBoardsByIdTeamsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "service")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::BoardTeam>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::BoardTeam>> {
         rt::get_opt(
             &self.0,
             "getServiceBoardsByParentIdTeamsById",
@@ -2743,10 +2269,11 @@ impl ServiceBoardsByIdTeamsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "service")]
-    pub fn update(&self, body: &m::BoardTeam) -> rt::ApiFuture<m::BoardTeam> {
+    pub fn update(&self, body: &m::BoardTeam) -> rt::Call<m::BoardTeam> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putServiceBoardsByParentIdTeamsById",
             "/service/boards/{parentId}/teams/{id}",
             Some(body),
@@ -2760,9 +2287,10 @@ impl ServiceBoardsByIdTeamsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::BoardTeam> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::BoardTeam> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchServiceBoardsByParentIdTeamsById",
             "/service/boards/{parentId}/teams/{id}",
             patch,
@@ -2773,10 +2301,11 @@ impl ServiceBoardsByIdTeamsById {
     /// `DELETE /service/boards/{parentId}/teams/{id}` (`deleteServiceBoardsByParentIdTeamsById`):
     /// Delete BoardTeam.
     #[cfg(feature = "service")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteServiceBoardsByParentIdTeamsById",
             "/service/boards/{parentId}/teams/{id}",
             rt::NO_BODY,
@@ -2786,14 +2315,14 @@ impl ServiceBoardsByIdTeamsById {
 
     /// `/service/boards/{id}/teams/{id}/info`.
     #[cfg(feature = "service")]
-    pub fn info(&self) -> ServiceBoardsByIdTeamsByIdInfo {
-        ServiceBoardsByIdTeamsByIdInfo(self.0.clone())
+    pub fn info(&self) -> BoardsByIdTeamsByIdInfo {
+        BoardsByIdTeamsByIdInfo(self.0.clone())
     }
 
     /// `/service/boards/{id}/teams/{id}/usages`.
     #[cfg(feature = "service")]
-    pub fn usages(&self) -> ServiceBoardsByIdTeamsByIdUsages {
-        ServiceBoardsByIdTeamsByIdUsages(self.0.clone())
+    pub fn usages(&self) -> BoardsByIdTeamsByIdUsages {
+        BoardsByIdTeamsByIdUsages(self.0.clone())
     }
 }
 
@@ -2802,17 +2331,18 @@ impl ServiceBoardsByIdTeamsById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdTeamsByIdInfo(rt::Node);
+pub struct BoardsByIdTeamsByIdInfo(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceBoardsByIdTeamsByIdInfo {
+impl BoardsByIdTeamsByIdInfo {
     /// `GET /service/boards/{parentId}/teams/{id}/info`
     /// (`getServiceBoardsByParentIdTeamsByIdInfo`): Get BoardTeamInfos.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::BoardTeamInfo> {
+    pub fn get(&self) -> rt::Call<m::BoardTeamInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceBoardsByParentIdTeamsByIdInfo",
             "/service/boards/{parentId}/teams/{id}/info",
             rt::NO_BODY,
@@ -2826,14 +2356,14 @@ impl ServiceBoardsByIdTeamsByIdInfo {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdTeamsByIdUsages(rt::Node);
+pub struct BoardsByIdTeamsByIdUsages(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceBoardsByIdTeamsByIdUsages {
+impl BoardsByIdTeamsByIdUsages {
     /// `/service/boards/{id}/teams/{id}/usages/list`.
     #[cfg(feature = "service")]
-    pub fn list_node(&self) -> ServiceBoardsByIdTeamsByIdUsagesList {
-        ServiceBoardsByIdTeamsByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> BoardsByIdTeamsByIdUsagesList {
+        BoardsByIdTeamsByIdUsagesList(self.0.clone())
     }
 }
 
@@ -2842,45 +2372,18 @@ impl ServiceBoardsByIdTeamsByIdUsages {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdTeamsByIdUsagesList(rt::Node);
+pub struct BoardsByIdTeamsByIdUsagesList(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceBoardsByIdTeamsByIdUsagesList {
+impl BoardsByIdTeamsByIdUsagesList {
     /// `GET /service/boards/{parentId}/teams/{id}/usages/list`
     /// (`getServiceBoardsByParentIdTeamsByIdUsagesList`): Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getServiceBoardsByParentIdTeamsByIdUsagesList",
-            "/service/boards/{parentId}/teams/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/teams/{id}/usages/list`
-    /// (`getServiceBoardsByParentIdTeamsByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getServiceBoardsByParentIdTeamsByIdUsagesList",
-            "/service/boards/{parentId}/teams/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/teams/{id}/usages/list`
-    /// (`getServiceBoardsByParentIdTeamsByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getServiceBoardsByParentIdTeamsByIdUsagesList",
             "/service/boards/{parentId}/teams/{id}/usages/list",
@@ -2894,45 +2397,18 @@ impl ServiceBoardsByIdTeamsByIdUsagesList {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdTeamsInfo(rt::Node);
+pub struct BoardsByIdTeamsInfo(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceBoardsByIdTeamsInfo {
+impl BoardsByIdTeamsInfo {
     /// `GET /service/boards/{parentId}/teams/info` (`getServiceBoardsByParentIdTeamsInfo`): Get
     /// List of BoardTeamInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::BoardTeamInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::BoardTeamInfo> {
         rt::list(
-            &self.0,
-            "getServiceBoardsByParentIdTeamsInfo",
-            "/service/boards/{parentId}/teams/info",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/teams/info` (`getServiceBoardsByParentIdTeamsInfo`): Get
-    /// List of BoardTeamInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::BoardTeamInfo> {
-        rt::stream(
-            &self.0,
-            "getServiceBoardsByParentIdTeamsInfo",
-            "/service/boards/{parentId}/teams/info",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/teams/info` (`getServiceBoardsByParentIdTeamsInfo`): Get
-    /// List of BoardTeamInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::BoardTeamInfo>> {
-        rt::pages(
             &self.0,
             "getServiceBoardsByParentIdTeamsInfo",
             "/service/boards/{parentId}/teams/info",
@@ -2945,7 +2421,7 @@ impl ServiceBoardsByIdTeamsInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceBoardsByParentIdTeamsInfoCount",
@@ -2960,57 +2436,19 @@ impl ServiceBoardsByIdTeamsInfo {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdTypeSubTypeItemAssociations(rt::Node);
+pub struct BoardsByIdTypeSubTypeItemAssociations(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceBoardsByIdTypeSubTypeItemAssociations {
+impl BoardsByIdTypeSubTypeItemAssociations {
     /// `GET /service/boards/{parentId}/typeSubTypeItemAssociations`
     /// (`getServiceBoardsByParentIdTypeSubTypeItemAssociations`): Get List of
     /// BoardTypeSubTypeItemAssociation.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiFuture<Vec<m::BoardTypeSubTypeItemAssociation>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::BoardTypeSubTypeItemAssociation> {
         rt::list(
-            &self.0,
-            "getServiceBoardsByParentIdTypeSubTypeItemAssociations",
-            "/service/boards/{parentId}/typeSubTypeItemAssociations",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/typeSubTypeItemAssociations`
-    /// (`getServiceBoardsByParentIdTypeSubTypeItemAssociations`): Get List of
-    /// BoardTypeSubTypeItemAssociation.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<m::BoardTypeSubTypeItemAssociation> {
-        rt::stream(
-            &self.0,
-            "getServiceBoardsByParentIdTypeSubTypeItemAssociations",
-            "/service/boards/{parentId}/typeSubTypeItemAssociations",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/typeSubTypeItemAssociations`
-    /// (`getServiceBoardsByParentIdTypeSubTypeItemAssociations`): Get List of
-    /// BoardTypeSubTypeItemAssociation.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::BoardTypeSubTypeItemAssociation>> {
-        rt::pages(
             &self.0,
             "getServiceBoardsByParentIdTypeSubTypeItemAssociations",
             "/service/boards/{parentId}/typeSubTypeItemAssociations",
@@ -3024,7 +2462,7 @@ impl ServiceBoardsByIdTypeSubTypeItemAssociations {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceBoardsByParentIdTypeSubTypeItemAssociationsCount",
@@ -3035,8 +2473,8 @@ impl ServiceBoardsByIdTypeSubTypeItemAssociations {
 
     /// One record: `/service/boards/{id}/typeSubTypeItemAssociations/{id}`.
     #[cfg(feature = "service")]
-    pub fn id(&self, id: i32) -> ServiceBoardsByIdTypeSubTypeItemAssociationsById {
-        ServiceBoardsByIdTypeSubTypeItemAssociationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> BoardsByIdTypeSubTypeItemAssociationsById {
+        BoardsByIdTypeSubTypeItemAssociationsById(self.0.push(id.to_string()))
     }
 }
 
@@ -3045,18 +2483,19 @@ impl ServiceBoardsByIdTypeSubTypeItemAssociations {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdTypeSubTypeItemAssociationsById(rt::Node);
+pub struct BoardsByIdTypeSubTypeItemAssociationsById(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceBoardsByIdTypeSubTypeItemAssociationsById {
+impl BoardsByIdTypeSubTypeItemAssociationsById {
     /// `GET /service/boards/{parentId}/typeSubTypeItemAssociations/{id}`
     /// (`getServiceBoardsByParentIdTypeSubTypeItemAssociationsById`): Get
     /// BoardTypeSubTypeItemAssociation.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::BoardTypeSubTypeItemAssociation> {
+    pub fn get(&self) -> rt::Call<m::BoardTypeSubTypeItemAssociation> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceBoardsByParentIdTypeSubTypeItemAssociationsById",
             "/service/boards/{parentId}/typeSubTypeItemAssociations/{id}",
             rt::NO_BODY,
@@ -3070,7 +2509,7 @@ impl ServiceBoardsByIdTypeSubTypeItemAssociationsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "service")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::BoardTypeSubTypeItemAssociation>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::BoardTypeSubTypeItemAssociation>> {
         rt::get_opt(
             &self.0,
             "getServiceBoardsByParentIdTypeSubTypeItemAssociationsById",
@@ -3083,41 +2522,16 @@ impl ServiceBoardsByIdTypeSubTypeItemAssociationsById {
 ///
 /// Part of the typed core: always available.
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdTypes(rt::Node);
+pub struct BoardsByIdTypes(rt::Node);
 
-impl ServiceBoardsByIdTypes {
+impl BoardsByIdTypes {
     /// `GET /service/boards/{parentId}/types` (`getServiceBoardsByParentIdTypes`): Get List of
     /// BoardType.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::BoardType>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::BoardType> {
         rt::list(
-            &self.0,
-            "getServiceBoardsByParentIdTypes",
-            "/service/boards/{parentId}/types",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/types` (`getServiceBoardsByParentIdTypes`): Get List of
-    /// BoardType.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::BoardType> {
-        rt::stream(
-            &self.0,
-            "getServiceBoardsByParentIdTypes",
-            "/service/boards/{parentId}/types",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/types` (`getServiceBoardsByParentIdTypes`): Get List of
-    /// BoardType.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::BoardType>> {
-        rt::pages(
             &self.0,
             "getServiceBoardsByParentIdTypes",
             "/service/boards/{parentId}/types",
@@ -3129,7 +2543,7 @@ impl ServiceBoardsByIdTypes {
     /// Count of BoardType.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceBoardsByParentIdTypesCount",
@@ -3142,10 +2556,11 @@ impl ServiceBoardsByIdTypes {
     /// BoardType.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::BoardType) -> rt::ApiFuture<m::BoardType> {
+    pub fn create(&self, body: &m::BoardType) -> rt::Call<m::BoardType> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceBoardsByParentIdTypes",
             "/service/boards/{parentId}/types",
             Some(body),
@@ -3154,8 +2569,8 @@ impl ServiceBoardsByIdTypes {
     }
 
     /// One record: `/service/boards/{id}/types/{id}`.
-    pub fn id(&self, id: i32) -> ServiceBoardsByIdTypesById {
-        ServiceBoardsByIdTypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> BoardsByIdTypesById {
+        BoardsByIdTypesById(self.0.push(id.to_string()))
     }
 }
 
@@ -3163,15 +2578,16 @@ impl ServiceBoardsByIdTypes {
 ///
 /// Part of the typed core: always available.
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdTypesById(rt::Node);
+pub struct BoardsByIdTypesById(rt::Node);
 
-impl ServiceBoardsByIdTypesById {
+impl BoardsByIdTypesById {
     /// `GET /service/boards/{parentId}/types/{id}` (`getServiceBoardsByParentIdTypesById`): Get
     /// BoardType.
-    pub fn get(&self) -> rt::ApiFuture<m::BoardType> {
+    pub fn get(&self) -> rt::Call<m::BoardType> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceBoardsByParentIdTypesById",
             "/service/boards/{parentId}/types/{id}",
             rt::NO_BODY,
@@ -3183,7 +2599,7 @@ impl ServiceBoardsByIdTypesById {
     /// BoardType.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::BoardType>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::BoardType>> {
         rt::get_opt(
             &self.0,
             "getServiceBoardsByParentIdTypesById",
@@ -3196,10 +2612,11 @@ impl ServiceBoardsByIdTypesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::BoardType) -> rt::ApiFuture<m::BoardType> {
+    pub fn update(&self, body: &m::BoardType) -> rt::Call<m::BoardType> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putServiceBoardsByParentIdTypesById",
             "/service/boards/{parentId}/types/{id}",
             Some(body),
@@ -3212,9 +2629,10 @@ impl ServiceBoardsByIdTypesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::BoardType> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::BoardType> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchServiceBoardsByParentIdTypesById",
             "/service/boards/{parentId}/types/{id}",
             patch,
@@ -3224,10 +2642,11 @@ impl ServiceBoardsByIdTypesById {
 
     /// `DELETE /service/boards/{parentId}/types/{id}` (`deleteServiceBoardsByParentIdTypesById`):
     /// Delete BoardType.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteServiceBoardsByParentIdTypesById",
             "/service/boards/{parentId}/types/{id}",
             rt::NO_BODY,
@@ -3237,8 +2656,8 @@ impl ServiceBoardsByIdTypesById {
 
     /// `/service/boards/{id}/types/{id}/usages`.
     #[cfg(feature = "service")]
-    pub fn usages(&self) -> ServiceBoardsByIdTypesByIdUsages {
-        ServiceBoardsByIdTypesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> BoardsByIdTypesByIdUsages {
+        BoardsByIdTypesByIdUsages(self.0.clone())
     }
 }
 
@@ -3247,45 +2666,18 @@ impl ServiceBoardsByIdTypesById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdTypesByIdUsages(rt::Node);
+pub struct BoardsByIdTypesByIdUsages(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceBoardsByIdTypesByIdUsages {
+impl BoardsByIdTypesByIdUsages {
     /// `GET /service/boards/{parentId}/types/{id}/usages`
     /// (`getServiceBoardsByParentIdTypesByIdUsages`): Get List of Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getServiceBoardsByParentIdTypesByIdUsages",
-            "/service/boards/{parentId}/types/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/types/{id}/usages`
-    /// (`getServiceBoardsByParentIdTypesByIdUsages`): Get List of Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getServiceBoardsByParentIdTypesByIdUsages",
-            "/service/boards/{parentId}/types/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/types/{id}/usages`
-    /// (`getServiceBoardsByParentIdTypesByIdUsages`): Get List of Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getServiceBoardsByParentIdTypesByIdUsages",
             "/service/boards/{parentId}/types/{id}/usages",
@@ -3295,8 +2687,8 @@ impl ServiceBoardsByIdTypesByIdUsages {
 
     /// `/service/boards/{id}/types/{id}/usages/list`.
     #[cfg(feature = "service")]
-    pub fn list_node(&self) -> ServiceBoardsByIdTypesByIdUsagesList {
-        ServiceBoardsByIdTypesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> BoardsByIdTypesByIdUsagesList {
+        BoardsByIdTypesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -3305,45 +2697,18 @@ impl ServiceBoardsByIdTypesByIdUsages {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdTypesByIdUsagesList(rt::Node);
+pub struct BoardsByIdTypesByIdUsagesList(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceBoardsByIdTypesByIdUsagesList {
+impl BoardsByIdTypesByIdUsagesList {
     /// `GET /service/boards/{parentId}/types/{id}/usages/list`
     /// (`getServiceBoardsByParentIdTypesByIdUsagesList`): Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getServiceBoardsByParentIdTypesByIdUsagesList",
-            "/service/boards/{parentId}/types/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/types/{id}/usages/list`
-    /// (`getServiceBoardsByParentIdTypesByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getServiceBoardsByParentIdTypesByIdUsagesList",
-            "/service/boards/{parentId}/types/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{parentId}/types/{id}/usages/list`
-    /// (`getServiceBoardsByParentIdTypesByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getServiceBoardsByParentIdTypesByIdUsagesList",
             "/service/boards/{parentId}/types/{id}/usages/list",
@@ -3357,42 +2722,17 @@ impl ServiceBoardsByIdTypesByIdUsagesList {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdUsages(rt::Node);
+pub struct BoardsByIdUsages(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceBoardsByIdUsages {
+impl BoardsByIdUsages {
     /// `GET /service/boards/{id}/usages` (`getServiceBoardsByIdUsages`): Get List of Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getServiceBoardsByIdUsages",
-            "/service/boards/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{id}/usages` (`getServiceBoardsByIdUsages`): Get List of Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getServiceBoardsByIdUsages",
-            "/service/boards/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{id}/usages` (`getServiceBoardsByIdUsages`): Get List of Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getServiceBoardsByIdUsages",
             "/service/boards/{id}/usages",
@@ -3402,8 +2742,8 @@ impl ServiceBoardsByIdUsages {
 
     /// `/service/boards/{id}/usages/list`.
     #[cfg(feature = "service")]
-    pub fn list_node(&self) -> ServiceBoardsByIdUsagesList {
-        ServiceBoardsByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> BoardsByIdUsagesList {
+        BoardsByIdUsagesList(self.0.clone())
     }
 }
 
@@ -3412,45 +2752,18 @@ impl ServiceBoardsByIdUsages {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceBoardsByIdUsagesList(rt::Node);
+pub struct BoardsByIdUsagesList(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceBoardsByIdUsagesList {
+impl BoardsByIdUsagesList {
     /// `GET /service/boards/{id}/usages/list` (`getServiceBoardsByIdUsagesList`): Get List of
     /// Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getServiceBoardsByIdUsagesList",
-            "/service/boards/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{id}/usages/list` (`getServiceBoardsByIdUsagesList`): Get List of
-    /// Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getServiceBoardsByIdUsagesList",
-            "/service/boards/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /service/boards/{id}/usages/list` (`getServiceBoardsByIdUsagesList`): Get List of
-    /// Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getServiceBoardsByIdUsagesList",
             "/service/boards/{id}/usages/list",
@@ -3464,39 +2777,24 @@ impl ServiceBoardsByIdUsagesList {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceCodes(rt::Node);
+pub struct Codes(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceCodes {
+impl Codes {
     /// `GET /service/codes` (`getServiceCodes`): Get List of Code.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Code>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Code> {
         rt::list(&self.0, "getServiceCodes", "/service/codes", query)
-    }
-
-    /// `GET /service/codes` (`getServiceCodes`): Get List of Code.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Code> {
-        rt::stream(&self.0, "getServiceCodes", "/service/codes", query)
-    }
-
-    /// `GET /service/codes` (`getServiceCodes`): Get List of Code.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Code>> {
-        rt::pages(&self.0, "getServiceCodes", "/service/codes", query)
     }
 
     /// `GET /service/codes/count` (`getServiceCodesCount`): Get Count of Code.
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceCodesCount",
@@ -3509,10 +2807,11 @@ impl ServiceCodes {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn create(&self, body: &m::Code) -> rt::ApiFuture<m::Code> {
+    pub fn create(&self, body: &m::Code) -> rt::Call<m::Code> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceCodes",
             "/service/codes",
             Some(body),
@@ -3522,8 +2821,8 @@ impl ServiceCodes {
 
     /// One record: `/service/codes/{id}`.
     #[cfg(feature = "service")]
-    pub fn id(&self, id: i32) -> ServiceCodesById {
-        ServiceCodesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CodesById {
+        CodesById(self.0.push(id.to_string()))
     }
 }
 
@@ -3532,16 +2831,17 @@ impl ServiceCodes {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceCodesById(rt::Node);
+pub struct CodesById(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceCodesById {
+impl CodesById {
     /// `GET /service/codes/{id}` (`getServiceCodesById`): Get Code.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::Code> {
+    pub fn get(&self) -> rt::Call<m::Code> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceCodesById",
             "/service/codes/{id}",
             rt::NO_BODY,
@@ -3553,7 +2853,7 @@ impl ServiceCodesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "service")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Code>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Code>> {
         rt::get_opt(&self.0, "getServiceCodesById", "/service/codes/{id}")
     }
 
@@ -3562,10 +2862,11 @@ impl ServiceCodesById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "service")]
-    pub fn update(&self, body: &m::Code) -> rt::ApiFuture<m::Code> {
+    pub fn update(&self, body: &m::Code) -> rt::Call<m::Code> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putServiceCodesById",
             "/service/codes/{id}",
             Some(body),
@@ -3578,9 +2879,10 @@ impl ServiceCodesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Code> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Code> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchServiceCodesById",
             "/service/codes/{id}",
             patch,
@@ -3590,10 +2892,11 @@ impl ServiceCodesById {
 
     /// `DELETE /service/codes/{id}` (`deleteServiceCodesById`): Delete Code.
     #[cfg(feature = "service")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteServiceCodesById",
             "/service/codes/{id}",
             rt::NO_BODY,
@@ -3607,45 +2910,18 @@ impl ServiceCodesById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceEmailTemplates(rt::Node);
+pub struct EmailTemplates(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceEmailTemplates {
+impl EmailTemplates {
     /// `GET /service/emailTemplates` (`getServiceEmailTemplates`): Get List of
     /// ServiceEmailTemplate.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ServiceEmailTemplate>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ServiceEmailTemplate> {
         rt::list(
-            &self.0,
-            "getServiceEmailTemplates",
-            "/service/emailTemplates",
-            query,
-        )
-    }
-
-    /// `GET /service/emailTemplates` (`getServiceEmailTemplates`): Get List of
-    /// ServiceEmailTemplate.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ServiceEmailTemplate> {
-        rt::stream(
-            &self.0,
-            "getServiceEmailTemplates",
-            "/service/emailTemplates",
-            query,
-        )
-    }
-
-    /// `GET /service/emailTemplates` (`getServiceEmailTemplates`): Get List of
-    /// ServiceEmailTemplate.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ServiceEmailTemplate>> {
-        rt::pages(
             &self.0,
             "getServiceEmailTemplates",
             "/service/emailTemplates",
@@ -3658,7 +2934,7 @@ impl ServiceEmailTemplates {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceEmailTemplatesCount",
@@ -3671,10 +2947,11 @@ impl ServiceEmailTemplates {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn create(&self, body: &m::ServiceEmailTemplate) -> rt::ApiFuture<m::ServiceEmailTemplate> {
+    pub fn create(&self, body: &m::ServiceEmailTemplate) -> rt::Call<m::ServiceEmailTemplate> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceEmailTemplates",
             "/service/emailTemplates",
             Some(body),
@@ -3684,8 +2961,8 @@ impl ServiceEmailTemplates {
 
     /// One record: `/service/emailTemplates/{id}`.
     #[cfg(feature = "service")]
-    pub fn id(&self, id: i32) -> ServiceEmailTemplatesById {
-        ServiceEmailTemplatesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> EmailTemplatesById {
+        EmailTemplatesById(self.0.push(id.to_string()))
     }
 }
 
@@ -3694,17 +2971,18 @@ impl ServiceEmailTemplates {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceEmailTemplatesById(rt::Node);
+pub struct EmailTemplatesById(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceEmailTemplatesById {
+impl EmailTemplatesById {
     /// `GET /service/emailTemplates/{id}` (`getServiceEmailTemplatesById`): Get
     /// ServiceEmailTemplate.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::ServiceEmailTemplate> {
+    pub fn get(&self) -> rt::Call<m::ServiceEmailTemplate> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceEmailTemplatesById",
             "/service/emailTemplates/{id}",
             rt::NO_BODY,
@@ -3717,7 +2995,7 @@ impl ServiceEmailTemplatesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "service")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ServiceEmailTemplate>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ServiceEmailTemplate>> {
         rt::get_opt(
             &self.0,
             "getServiceEmailTemplatesById",
@@ -3731,10 +3009,11 @@ impl ServiceEmailTemplatesById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "service")]
-    pub fn update(&self, body: &m::ServiceEmailTemplate) -> rt::ApiFuture<m::ServiceEmailTemplate> {
+    pub fn update(&self, body: &m::ServiceEmailTemplate) -> rt::Call<m::ServiceEmailTemplate> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putServiceEmailTemplatesById",
             "/service/emailTemplates/{id}",
             Some(body),
@@ -3748,9 +3027,10 @@ impl ServiceEmailTemplatesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ServiceEmailTemplate> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ServiceEmailTemplate> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchServiceEmailTemplatesById",
             "/service/emailTemplates/{id}",
             patch,
@@ -3761,10 +3041,11 @@ impl ServiceEmailTemplatesById {
     /// `DELETE /service/emailTemplates/{id}` (`deleteServiceEmailTemplatesById`): Delete
     /// ServiceEmailTemplate.
     #[cfg(feature = "service")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteServiceEmailTemplatesById",
             "/service/emailTemplates/{id}",
             rt::NO_BODY,
@@ -3774,8 +3055,8 @@ impl ServiceEmailTemplatesById {
 
     /// `/service/emailTemplates/{id}/usages`.
     #[cfg(feature = "service")]
-    pub fn usages(&self) -> ServiceEmailTemplatesByIdUsages {
-        ServiceEmailTemplatesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> EmailTemplatesByIdUsages {
+        EmailTemplatesByIdUsages(self.0.clone())
     }
 }
 
@@ -3784,45 +3065,18 @@ impl ServiceEmailTemplatesById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceEmailTemplatesByIdUsages(rt::Node);
+pub struct EmailTemplatesByIdUsages(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceEmailTemplatesByIdUsages {
+impl EmailTemplatesByIdUsages {
     /// `GET /service/emailTemplates/{id}/usages` (`getServiceEmailTemplatesByIdUsages`): Get List
     /// of Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getServiceEmailTemplatesByIdUsages",
-            "/service/emailTemplates/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /service/emailTemplates/{id}/usages` (`getServiceEmailTemplatesByIdUsages`): Get List
-    /// of Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getServiceEmailTemplatesByIdUsages",
-            "/service/emailTemplates/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /service/emailTemplates/{id}/usages` (`getServiceEmailTemplatesByIdUsages`): Get List
-    /// of Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getServiceEmailTemplatesByIdUsages",
             "/service/emailTemplates/{id}/usages",
@@ -3832,8 +3086,8 @@ impl ServiceEmailTemplatesByIdUsages {
 
     /// `/service/emailTemplates/{id}/usages/list`.
     #[cfg(feature = "service")]
-    pub fn list_node(&self) -> ServiceEmailTemplatesByIdUsagesList {
-        ServiceEmailTemplatesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> EmailTemplatesByIdUsagesList {
+        EmailTemplatesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -3842,45 +3096,18 @@ impl ServiceEmailTemplatesByIdUsages {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceEmailTemplatesByIdUsagesList(rt::Node);
+pub struct EmailTemplatesByIdUsagesList(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceEmailTemplatesByIdUsagesList {
+impl EmailTemplatesByIdUsagesList {
     /// `GET /service/emailTemplates/{id}/usages/list` (`getServiceEmailTemplatesByIdUsagesList`):
     /// Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getServiceEmailTemplatesByIdUsagesList",
-            "/service/emailTemplates/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /service/emailTemplates/{id}/usages/list` (`getServiceEmailTemplatesByIdUsagesList`):
-    /// Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getServiceEmailTemplatesByIdUsagesList",
-            "/service/emailTemplates/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /service/emailTemplates/{id}/usages/list` (`getServiceEmailTemplatesByIdUsagesList`):
-    /// Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getServiceEmailTemplatesByIdUsagesList",
             "/service/emailTemplates/{id}/usages/list",
@@ -3894,39 +3121,24 @@ impl ServiceEmailTemplatesByIdUsagesList {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceImpacts(rt::Node);
+pub struct Impacts(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceImpacts {
+impl Impacts {
     /// `GET /service/impacts` (`getServiceImpacts`): Get List of Impact.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Impact>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Impact> {
         rt::list(&self.0, "getServiceImpacts", "/service/impacts", query)
-    }
-
-    /// `GET /service/impacts` (`getServiceImpacts`): Get List of Impact.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Impact> {
-        rt::stream(&self.0, "getServiceImpacts", "/service/impacts", query)
-    }
-
-    /// `GET /service/impacts` (`getServiceImpacts`): Get List of Impact.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Impact>> {
-        rt::pages(&self.0, "getServiceImpacts", "/service/impacts", query)
     }
 
     /// `GET /service/impacts/count` (`getServiceImpactsCount`): Get Count of Impact.
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceImpactsCount",
@@ -3937,8 +3149,8 @@ impl ServiceImpacts {
 
     /// One record: `/service/impacts/{id}`.
     #[cfg(feature = "service")]
-    pub fn id(&self, id: i32) -> ServiceImpactsById {
-        ServiceImpactsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ImpactsById {
+        ImpactsById(self.0.push(id.to_string()))
     }
 }
 
@@ -3947,16 +3159,17 @@ impl ServiceImpacts {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceImpactsById(rt::Node);
+pub struct ImpactsById(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceImpactsById {
+impl ImpactsById {
     /// `GET /service/impacts/{id}` (`getServiceImpactsById`): Get Impact.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::Impact> {
+    pub fn get(&self) -> rt::Call<m::Impact> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceImpactsById",
             "/service/impacts/{id}",
             rt::NO_BODY,
@@ -3968,7 +3181,7 @@ impl ServiceImpactsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "service")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Impact>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Impact>> {
         rt::get_opt(&self.0, "getServiceImpactsById", "/service/impacts/{id}")
     }
 
@@ -3977,10 +3190,11 @@ impl ServiceImpactsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "service")]
-    pub fn update(&self, body: &m::Impact) -> rt::ApiFuture<m::Impact> {
+    pub fn update(&self, body: &m::Impact) -> rt::Call<m::Impact> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putServiceImpactsById",
             "/service/impacts/{id}",
             Some(body),
@@ -3993,9 +3207,10 @@ impl ServiceImpactsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Impact> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Impact> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchServiceImpactsById",
             "/service/impacts/{id}",
             patch,
@@ -4009,20 +3224,20 @@ impl ServiceImpactsById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceInfo(rt::Node);
+pub struct Info(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceInfo {
+impl Info {
     /// `/service/info/boards`.
     #[cfg(feature = "service")]
-    pub fn boards(&self) -> ServiceInfoBoards {
-        ServiceInfoBoards(self.0.clone())
+    pub fn boards(&self) -> InfoBoards {
+        InfoBoards(self.0.clone())
     }
 
     /// `/service/info/boardtypes`.
     #[cfg(feature = "service")]
-    pub fn boardtypes(&self) -> ServiceInfoBoardtypes {
-        ServiceInfoBoardtypes(self.0.clone())
+    pub fn boardtypes(&self) -> InfoBoardtypes {
+        InfoBoardtypes(self.0.clone())
     }
 }
 
@@ -4031,42 +3246,17 @@ impl ServiceInfo {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceInfoBoards(rt::Node);
+pub struct InfoBoards(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceInfoBoards {
+impl InfoBoards {
     /// `GET /service/info/boards` (`getServiceInfoBoards`): Get List of BoardInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::BoardInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::BoardInfo> {
         rt::list(
-            &self.0,
-            "getServiceInfoBoards",
-            "/service/info/boards",
-            query,
-        )
-    }
-
-    /// `GET /service/info/boards` (`getServiceInfoBoards`): Get List of BoardInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::BoardInfo> {
-        rt::stream(
-            &self.0,
-            "getServiceInfoBoards",
-            "/service/info/boards",
-            query,
-        )
-    }
-
-    /// `GET /service/info/boards` (`getServiceInfoBoards`): Get List of BoardInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::BoardInfo>> {
-        rt::pages(
             &self.0,
             "getServiceInfoBoards",
             "/service/info/boards",
@@ -4078,7 +3268,7 @@ impl ServiceInfoBoards {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceInfoBoardsCount",
@@ -4089,14 +3279,14 @@ impl ServiceInfoBoards {
 
     /// `/service/info/boards/active`.
     #[cfg(feature = "service")]
-    pub fn active(&self) -> ServiceInfoBoardsActive {
-        ServiceInfoBoardsActive(self.0.clone())
+    pub fn active(&self) -> InfoBoardsActive {
+        InfoBoardsActive(self.0.clone())
     }
 
     /// One record: `/service/info/boards/{id}`.
     #[cfg(feature = "service")]
-    pub fn id(&self, id: i32) -> ServiceInfoBoardsById {
-        ServiceInfoBoardsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> InfoBoardsById {
+        InfoBoardsById(self.0.push(id.to_string()))
     }
 }
 
@@ -4105,45 +3295,18 @@ impl ServiceInfoBoards {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceInfoBoardsActive(rt::Node);
+pub struct InfoBoardsActive(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceInfoBoardsActive {
+impl InfoBoardsActive {
     /// `GET /service/info/boards/active` (`getServiceInfoBoardsActive`): Get List of active
     /// BoardInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::BoardInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::BoardInfo> {
         rt::list(
-            &self.0,
-            "getServiceInfoBoardsActive",
-            "/service/info/boards/active",
-            query,
-        )
-    }
-
-    /// `GET /service/info/boards/active` (`getServiceInfoBoardsActive`): Get List of active
-    /// BoardInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::BoardInfo> {
-        rt::stream(
-            &self.0,
-            "getServiceInfoBoardsActive",
-            "/service/info/boards/active",
-            query,
-        )
-    }
-
-    /// `GET /service/info/boards/active` (`getServiceInfoBoardsActive`): Get List of active
-    /// BoardInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::BoardInfo>> {
-        rt::pages(
             &self.0,
             "getServiceInfoBoardsActive",
             "/service/info/boards/active",
@@ -4157,16 +3320,17 @@ impl ServiceInfoBoardsActive {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceInfoBoardsById(rt::Node);
+pub struct InfoBoardsById(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceInfoBoardsById {
+impl InfoBoardsById {
     /// `GET /service/info/boards/{id}` (`getServiceInfoBoardsById`): Get BoardInfo.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::BoardInfo> {
+    pub fn get(&self) -> rt::Call<m::BoardInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceInfoBoardsById",
             "/service/info/boards/{id}",
             rt::NO_BODY,
@@ -4178,7 +3342,7 @@ impl ServiceInfoBoardsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "service")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::BoardInfo>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::BoardInfo>> {
         rt::get_opt(
             &self.0,
             "getServiceInfoBoardsById",
@@ -4192,42 +3356,17 @@ impl ServiceInfoBoardsById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceInfoBoardtypes(rt::Node);
+pub struct InfoBoardtypes(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceInfoBoardtypes {
+impl InfoBoardtypes {
     /// `GET /service/info/boardtypes` (`getServiceInfoBoardtypes`): Get List of BoardTypeInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::BoardTypeInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::BoardTypeInfo> {
         rt::list(
-            &self.0,
-            "getServiceInfoBoardtypes",
-            "/service/info/boardtypes",
-            query,
-        )
-    }
-
-    /// `GET /service/info/boardtypes` (`getServiceInfoBoardtypes`): Get List of BoardTypeInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::BoardTypeInfo> {
-        rt::stream(
-            &self.0,
-            "getServiceInfoBoardtypes",
-            "/service/info/boardtypes",
-            query,
-        )
-    }
-
-    /// `GET /service/info/boardtypes` (`getServiceInfoBoardtypes`): Get List of BoardTypeInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::BoardTypeInfo>> {
-        rt::pages(
             &self.0,
             "getServiceInfoBoardtypes",
             "/service/info/boardtypes",
@@ -4240,7 +3379,7 @@ impl ServiceInfoBoardtypes {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceInfoBoardtypesCount",
@@ -4251,8 +3390,8 @@ impl ServiceInfoBoardtypes {
 
     /// One record: `/service/info/boardtypes/{id}`.
     #[cfg(feature = "service")]
-    pub fn id(&self, id: i32) -> ServiceInfoBoardtypesById {
-        ServiceInfoBoardtypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> InfoBoardtypesById {
+        InfoBoardtypesById(self.0.push(id.to_string()))
     }
 }
 
@@ -4261,16 +3400,17 @@ impl ServiceInfoBoardtypes {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceInfoBoardtypesById(rt::Node);
+pub struct InfoBoardtypesById(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceInfoBoardtypesById {
+impl InfoBoardtypesById {
     /// `GET /service/info/boardtypes/{id}` (`getServiceInfoBoardtypesById`): Get BoardTypeInfo.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::BoardTypeInfo> {
+    pub fn get(&self) -> rt::Call<m::BoardTypeInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceInfoBoardtypesById",
             "/service/info/boardtypes/{id}",
             rt::NO_BODY,
@@ -4282,7 +3422,7 @@ impl ServiceInfoBoardtypesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "service")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::BoardTypeInfo>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::BoardTypeInfo>> {
         rt::get_opt(
             &self.0,
             "getServiceInfoBoardtypesById",
@@ -4296,45 +3436,18 @@ impl ServiceInfoBoardtypesById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceKnowledgeBaseArticles(rt::Node);
+pub struct KnowledgeBaseArticles(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceKnowledgeBaseArticles {
+impl KnowledgeBaseArticles {
     /// `GET /service/knowledgeBaseArticles` (`getServiceKnowledgeBaseArticles`): Get List of
     /// KnowledgeBaseArticle.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::KnowledgeBaseArticle>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::KnowledgeBaseArticle> {
         rt::list(
-            &self.0,
-            "getServiceKnowledgeBaseArticles",
-            "/service/knowledgeBaseArticles",
-            query,
-        )
-    }
-
-    /// `GET /service/knowledgeBaseArticles` (`getServiceKnowledgeBaseArticles`): Get List of
-    /// KnowledgeBaseArticle.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::KnowledgeBaseArticle> {
-        rt::stream(
-            &self.0,
-            "getServiceKnowledgeBaseArticles",
-            "/service/knowledgeBaseArticles",
-            query,
-        )
-    }
-
-    /// `GET /service/knowledgeBaseArticles` (`getServiceKnowledgeBaseArticles`): Get List of
-    /// KnowledgeBaseArticle.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::KnowledgeBaseArticle>> {
-        rt::pages(
             &self.0,
             "getServiceKnowledgeBaseArticles",
             "/service/knowledgeBaseArticles",
@@ -4347,7 +3460,7 @@ impl ServiceKnowledgeBaseArticles {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceKnowledgeBaseArticlesCount",
@@ -4361,10 +3474,11 @@ impl ServiceKnowledgeBaseArticles {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn create(&self, body: &m::KnowledgeBaseArticle) -> rt::ApiFuture<m::KnowledgeBaseArticle> {
+    pub fn create(&self, body: &m::KnowledgeBaseArticle) -> rt::Call<m::KnowledgeBaseArticle> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceKnowledgeBaseArticles",
             "/service/knowledgeBaseArticles",
             Some(body),
@@ -4374,8 +3488,8 @@ impl ServiceKnowledgeBaseArticles {
 
     /// One record: `/service/knowledgeBaseArticles/{id}`.
     #[cfg(feature = "service")]
-    pub fn id(&self, id: i32) -> ServiceKnowledgeBaseArticlesById {
-        ServiceKnowledgeBaseArticlesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> KnowledgeBaseArticlesById {
+        KnowledgeBaseArticlesById(self.0.push(id.to_string()))
     }
 }
 
@@ -4384,17 +3498,18 @@ impl ServiceKnowledgeBaseArticles {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceKnowledgeBaseArticlesById(rt::Node);
+pub struct KnowledgeBaseArticlesById(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceKnowledgeBaseArticlesById {
+impl KnowledgeBaseArticlesById {
     /// `GET /service/knowledgeBaseArticles/{id}` (`getServiceKnowledgeBaseArticlesById`): Get
     /// KnowledgeBaseArticle.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::KnowledgeBaseArticle> {
+    pub fn get(&self) -> rt::Call<m::KnowledgeBaseArticle> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceKnowledgeBaseArticlesById",
             "/service/knowledgeBaseArticles/{id}",
             rt::NO_BODY,
@@ -4407,7 +3522,7 @@ impl ServiceKnowledgeBaseArticlesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "service")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::KnowledgeBaseArticle>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::KnowledgeBaseArticle>> {
         rt::get_opt(
             &self.0,
             "getServiceKnowledgeBaseArticlesById",
@@ -4421,10 +3536,11 @@ impl ServiceKnowledgeBaseArticlesById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "service")]
-    pub fn update(&self, body: &m::KnowledgeBaseArticle) -> rt::ApiFuture<m::KnowledgeBaseArticle> {
+    pub fn update(&self, body: &m::KnowledgeBaseArticle) -> rt::Call<m::KnowledgeBaseArticle> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putServiceKnowledgeBaseArticlesById",
             "/service/knowledgeBaseArticles/{id}",
             Some(body),
@@ -4438,9 +3554,10 @@ impl ServiceKnowledgeBaseArticlesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::KnowledgeBaseArticle> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::KnowledgeBaseArticle> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchServiceKnowledgeBaseArticlesById",
             "/service/knowledgeBaseArticles/{id}",
             patch,
@@ -4451,10 +3568,11 @@ impl ServiceKnowledgeBaseArticlesById {
     /// `DELETE /service/knowledgeBaseArticles/{id}` (`deleteServiceKnowledgeBaseArticlesById`):
     /// Delete KnowledgeBaseArticle.
     #[cfg(feature = "service")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteServiceKnowledgeBaseArticlesById",
             "/service/knowledgeBaseArticles/{id}",
             rt::NO_BODY,
@@ -4468,48 +3586,18 @@ impl ServiceKnowledgeBaseArticlesById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceKnowledgeBaseCategories(rt::Node);
+pub struct KnowledgeBaseCategories(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceKnowledgeBaseCategories {
+impl KnowledgeBaseCategories {
     /// `GET /service/knowledgeBaseCategories` (`getServiceKnowledgeBaseCategories`): Get List of
     /// KnowledgeBaseCategory.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::KnowledgeBaseCategory>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::KnowledgeBaseCategory> {
         rt::list(
-            &self.0,
-            "getServiceKnowledgeBaseCategories",
-            "/service/knowledgeBaseCategories",
-            query,
-        )
-    }
-
-    /// `GET /service/knowledgeBaseCategories` (`getServiceKnowledgeBaseCategories`): Get List of
-    /// KnowledgeBaseCategory.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::KnowledgeBaseCategory> {
-        rt::stream(
-            &self.0,
-            "getServiceKnowledgeBaseCategories",
-            "/service/knowledgeBaseCategories",
-            query,
-        )
-    }
-
-    /// `GET /service/knowledgeBaseCategories` (`getServiceKnowledgeBaseCategories`): Get List of
-    /// KnowledgeBaseCategory.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::KnowledgeBaseCategory>> {
-        rt::pages(
             &self.0,
             "getServiceKnowledgeBaseCategories",
             "/service/knowledgeBaseCategories",
@@ -4522,7 +3610,7 @@ impl ServiceKnowledgeBaseCategories {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceKnowledgeBaseCategoriesCount",
@@ -4536,13 +3624,11 @@ impl ServiceKnowledgeBaseCategories {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn create(
-        &self,
-        body: &m::KnowledgeBaseCategory,
-    ) -> rt::ApiFuture<m::KnowledgeBaseCategory> {
+    pub fn create(&self, body: &m::KnowledgeBaseCategory) -> rt::Call<m::KnowledgeBaseCategory> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceKnowledgeBaseCategories",
             "/service/knowledgeBaseCategories",
             Some(body),
@@ -4552,8 +3638,8 @@ impl ServiceKnowledgeBaseCategories {
 
     /// One record: `/service/knowledgeBaseCategories/{id}`.
     #[cfg(feature = "service")]
-    pub fn id(&self, id: i32) -> ServiceKnowledgeBaseCategoriesById {
-        ServiceKnowledgeBaseCategoriesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> KnowledgeBaseCategoriesById {
+        KnowledgeBaseCategoriesById(self.0.push(id.to_string()))
     }
 }
 
@@ -4562,17 +3648,18 @@ impl ServiceKnowledgeBaseCategories {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceKnowledgeBaseCategoriesById(rt::Node);
+pub struct KnowledgeBaseCategoriesById(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceKnowledgeBaseCategoriesById {
+impl KnowledgeBaseCategoriesById {
     /// `GET /service/knowledgeBaseCategories/{id}` (`getServiceKnowledgeBaseCategoriesById`): Get
     /// KnowledgeBaseCategory.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::KnowledgeBaseCategory> {
+    pub fn get(&self) -> rt::Call<m::KnowledgeBaseCategory> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceKnowledgeBaseCategoriesById",
             "/service/knowledgeBaseCategories/{id}",
             rt::NO_BODY,
@@ -4585,7 +3672,7 @@ impl ServiceKnowledgeBaseCategoriesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "service")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::KnowledgeBaseCategory>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::KnowledgeBaseCategory>> {
         rt::get_opt(
             &self.0,
             "getServiceKnowledgeBaseCategoriesById",
@@ -4599,13 +3686,11 @@ impl ServiceKnowledgeBaseCategoriesById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "service")]
-    pub fn update(
-        &self,
-        body: &m::KnowledgeBaseCategory,
-    ) -> rt::ApiFuture<m::KnowledgeBaseCategory> {
+    pub fn update(&self, body: &m::KnowledgeBaseCategory) -> rt::Call<m::KnowledgeBaseCategory> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putServiceKnowledgeBaseCategoriesById",
             "/service/knowledgeBaseCategories/{id}",
             Some(body),
@@ -4619,9 +3704,10 @@ impl ServiceKnowledgeBaseCategoriesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::KnowledgeBaseCategory> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::KnowledgeBaseCategory> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchServiceKnowledgeBaseCategoriesById",
             "/service/knowledgeBaseCategories/{id}",
             patch,
@@ -4632,10 +3718,11 @@ impl ServiceKnowledgeBaseCategoriesById {
     /// `DELETE /service/knowledgeBaseCategories/{id}` (`deleteServiceKnowledgeBaseCategoriesById`):
     /// Delete KnowledgeBaseCategory.
     #[cfg(feature = "service")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteServiceKnowledgeBaseCategoriesById",
             "/service/knowledgeBaseCategories/{id}",
             rt::NO_BODY,
@@ -4649,48 +3736,18 @@ impl ServiceKnowledgeBaseCategoriesById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceKnowledgeBaseSubCategories(rt::Node);
+pub struct KnowledgeBaseSubCategories(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceKnowledgeBaseSubCategories {
+impl KnowledgeBaseSubCategories {
     /// `GET /service/knowledgeBaseSubCategories` (`getServiceKnowledgeBaseSubCategories`): Get List
     /// of KnowledgeBaseSubCategory.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::KnowledgeBaseSubCategory>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::KnowledgeBaseSubCategory> {
         rt::list(
-            &self.0,
-            "getServiceKnowledgeBaseSubCategories",
-            "/service/knowledgeBaseSubCategories",
-            query,
-        )
-    }
-
-    /// `GET /service/knowledgeBaseSubCategories` (`getServiceKnowledgeBaseSubCategories`): Get List
-    /// of KnowledgeBaseSubCategory.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::KnowledgeBaseSubCategory> {
-        rt::stream(
-            &self.0,
-            "getServiceKnowledgeBaseSubCategories",
-            "/service/knowledgeBaseSubCategories",
-            query,
-        )
-    }
-
-    /// `GET /service/knowledgeBaseSubCategories` (`getServiceKnowledgeBaseSubCategories`): Get List
-    /// of KnowledgeBaseSubCategory.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::KnowledgeBaseSubCategory>> {
-        rt::pages(
             &self.0,
             "getServiceKnowledgeBaseSubCategories",
             "/service/knowledgeBaseSubCategories",
@@ -4703,7 +3760,7 @@ impl ServiceKnowledgeBaseSubCategories {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceKnowledgeBaseSubCategoriesCount",
@@ -4720,10 +3777,11 @@ impl ServiceKnowledgeBaseSubCategories {
     pub fn create(
         &self,
         body: &m::KnowledgeBaseSubCategory,
-    ) -> rt::ApiFuture<m::KnowledgeBaseSubCategory> {
+    ) -> rt::Call<m::KnowledgeBaseSubCategory> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceKnowledgeBaseSubCategories",
             "/service/knowledgeBaseSubCategories",
             Some(body),
@@ -4733,8 +3791,8 @@ impl ServiceKnowledgeBaseSubCategories {
 
     /// One record: `/service/knowledgeBaseSubCategories/{id}`.
     #[cfg(feature = "service")]
-    pub fn id(&self, id: i32) -> ServiceKnowledgeBaseSubCategoriesById {
-        ServiceKnowledgeBaseSubCategoriesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> KnowledgeBaseSubCategoriesById {
+        KnowledgeBaseSubCategoriesById(self.0.push(id.to_string()))
     }
 }
 
@@ -4743,17 +3801,18 @@ impl ServiceKnowledgeBaseSubCategories {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceKnowledgeBaseSubCategoriesById(rt::Node);
+pub struct KnowledgeBaseSubCategoriesById(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceKnowledgeBaseSubCategoriesById {
+impl KnowledgeBaseSubCategoriesById {
     /// `GET /service/knowledgeBaseSubCategories/{id}` (`getServiceKnowledgeBaseSubCategoriesById`):
     /// Get KnowledgeBaseSubCategory.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::KnowledgeBaseSubCategory> {
+    pub fn get(&self) -> rt::Call<m::KnowledgeBaseSubCategory> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceKnowledgeBaseSubCategoriesById",
             "/service/knowledgeBaseSubCategories/{id}",
             rt::NO_BODY,
@@ -4766,7 +3825,7 @@ impl ServiceKnowledgeBaseSubCategoriesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "service")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::KnowledgeBaseSubCategory>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::KnowledgeBaseSubCategory>> {
         rt::get_opt(
             &self.0,
             "getServiceKnowledgeBaseSubCategoriesById",
@@ -4783,10 +3842,11 @@ impl ServiceKnowledgeBaseSubCategoriesById {
     pub fn update(
         &self,
         body: &m::KnowledgeBaseSubCategory,
-    ) -> rt::ApiFuture<m::KnowledgeBaseSubCategory> {
+    ) -> rt::Call<m::KnowledgeBaseSubCategory> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putServiceKnowledgeBaseSubCategoriesById",
             "/service/knowledgeBaseSubCategories/{id}",
             Some(body),
@@ -4800,9 +3860,10 @@ impl ServiceKnowledgeBaseSubCategoriesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::KnowledgeBaseSubCategory> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::KnowledgeBaseSubCategory> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchServiceKnowledgeBaseSubCategoriesById",
             "/service/knowledgeBaseSubCategories/{id}",
             patch,
@@ -4813,10 +3874,11 @@ impl ServiceKnowledgeBaseSubCategoriesById {
     /// `DELETE /service/knowledgeBaseSubCategories/{id}`
     /// (`deleteServiceKnowledgeBaseSubCategoriesById`): Delete KnowledgeBaseSubCategory.
     #[cfg(feature = "service")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteServiceKnowledgeBaseSubCategoriesById",
             "/service/knowledgeBaseSubCategories/{id}",
             rt::NO_BODY,
@@ -4826,8 +3888,8 @@ impl ServiceKnowledgeBaseSubCategoriesById {
 
     /// `/service/knowledgeBaseSubCategories/{id}/usages`.
     #[cfg(feature = "service")]
-    pub fn usages(&self) -> ServiceKnowledgeBaseSubCategoriesByIdUsages {
-        ServiceKnowledgeBaseSubCategoriesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> KnowledgeBaseSubCategoriesByIdUsages {
+        KnowledgeBaseSubCategoriesByIdUsages(self.0.clone())
     }
 }
 
@@ -4836,45 +3898,18 @@ impl ServiceKnowledgeBaseSubCategoriesById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceKnowledgeBaseSubCategoriesByIdUsages(rt::Node);
+pub struct KnowledgeBaseSubCategoriesByIdUsages(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceKnowledgeBaseSubCategoriesByIdUsages {
+impl KnowledgeBaseSubCategoriesByIdUsages {
     /// `GET /service/knowledgeBaseSubCategories/{id}/usages`
     /// (`getServiceKnowledgeBaseSubCategoriesByIdUsages`): Get List of Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getServiceKnowledgeBaseSubCategoriesByIdUsages",
-            "/service/knowledgeBaseSubCategories/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /service/knowledgeBaseSubCategories/{id}/usages`
-    /// (`getServiceKnowledgeBaseSubCategoriesByIdUsages`): Get List of Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getServiceKnowledgeBaseSubCategoriesByIdUsages",
-            "/service/knowledgeBaseSubCategories/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /service/knowledgeBaseSubCategories/{id}/usages`
-    /// (`getServiceKnowledgeBaseSubCategoriesByIdUsages`): Get List of Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getServiceKnowledgeBaseSubCategoriesByIdUsages",
             "/service/knowledgeBaseSubCategories/{id}/usages",
@@ -4884,8 +3919,8 @@ impl ServiceKnowledgeBaseSubCategoriesByIdUsages {
 
     /// `/service/knowledgeBaseSubCategories/{id}/usages/list`.
     #[cfg(feature = "service")]
-    pub fn list_node(&self) -> ServiceKnowledgeBaseSubCategoriesByIdUsagesList {
-        ServiceKnowledgeBaseSubCategoriesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> KnowledgeBaseSubCategoriesByIdUsagesList {
+        KnowledgeBaseSubCategoriesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -4894,45 +3929,18 @@ impl ServiceKnowledgeBaseSubCategoriesByIdUsages {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceKnowledgeBaseSubCategoriesByIdUsagesList(rt::Node);
+pub struct KnowledgeBaseSubCategoriesByIdUsagesList(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceKnowledgeBaseSubCategoriesByIdUsagesList {
+impl KnowledgeBaseSubCategoriesByIdUsagesList {
     /// `GET /service/knowledgeBaseSubCategories/{id}/usages/list`
     /// (`getServiceKnowledgeBaseSubCategoriesByIdUsagesList`): Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getServiceKnowledgeBaseSubCategoriesByIdUsagesList",
-            "/service/knowledgeBaseSubCategories/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /service/knowledgeBaseSubCategories/{id}/usages/list`
-    /// (`getServiceKnowledgeBaseSubCategoriesByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getServiceKnowledgeBaseSubCategoriesByIdUsagesList",
-            "/service/knowledgeBaseSubCategories/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /service/knowledgeBaseSubCategories/{id}/usages/list`
-    /// (`getServiceKnowledgeBaseSubCategoriesByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getServiceKnowledgeBaseSubCategoriesByIdUsagesList",
             "/service/knowledgeBaseSubCategories/{id}/usages/list",
@@ -4946,17 +3954,18 @@ impl ServiceKnowledgeBaseSubCategoriesByIdUsagesList {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceKnowledgebasesettings(rt::Node);
+pub struct Knowledgebasesettings(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceKnowledgebasesettings {
+impl Knowledgebasesettings {
     /// `GET /service/knowledgebasesettings` (`getServiceKnowledgebasesettings`): Get
     /// KnowledgeBaseSettings.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::KnowledgeBaseSettings> {
+    pub fn get(&self) -> rt::Call<m::KnowledgeBaseSettings> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceKnowledgebasesettings",
             "/service/knowledgebasesettings",
             rt::NO_BODY,
@@ -4969,10 +3978,11 @@ impl ServiceKnowledgebasesettings {
     ///
     /// Not retried after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn post(&self, body: &m::KnowledgeBaseSettings) -> rt::ApiFuture<m::KnowledgeBaseSettings> {
+    pub fn post(&self, body: &m::KnowledgeBaseSettings) -> rt::Call<m::KnowledgeBaseSettings> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceKnowledgebasesettings",
             "/service/knowledgebasesettings",
             Some(body),
@@ -4982,8 +3992,8 @@ impl ServiceKnowledgebasesettings {
 
     /// One record: `/service/knowledgebasesettings/{id}`.
     #[cfg(feature = "service")]
-    pub fn id(&self, id: i32) -> ServiceKnowledgebasesettingsById {
-        ServiceKnowledgebasesettingsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> KnowledgebasesettingsById {
+        KnowledgebasesettingsById(self.0.push(id.to_string()))
     }
 }
 
@@ -4992,17 +4002,18 @@ impl ServiceKnowledgebasesettings {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceKnowledgebasesettingsById(rt::Node);
+pub struct KnowledgebasesettingsById(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceKnowledgebasesettingsById {
+impl KnowledgebasesettingsById {
     /// `GET /service/knowledgebasesettings/{id}` (`getServiceKnowledgebasesettingsById`): Get
     /// KnowledgeBaseSettings.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::KnowledgeBaseSettings> {
+    pub fn get(&self) -> rt::Call<m::KnowledgeBaseSettings> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceKnowledgebasesettingsById",
             "/service/knowledgebasesettings/{id}",
             rt::NO_BODY,
@@ -5015,7 +4026,7 @@ impl ServiceKnowledgebasesettingsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "service")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::KnowledgeBaseSettings>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::KnowledgeBaseSettings>> {
         rt::get_opt(
             &self.0,
             "getServiceKnowledgebasesettingsById",
@@ -5029,13 +4040,11 @@ impl ServiceKnowledgebasesettingsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "service")]
-    pub fn update(
-        &self,
-        body: &m::KnowledgeBaseSettings,
-    ) -> rt::ApiFuture<m::KnowledgeBaseSettings> {
+    pub fn update(&self, body: &m::KnowledgeBaseSettings) -> rt::Call<m::KnowledgeBaseSettings> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putServiceKnowledgebasesettingsById",
             "/service/knowledgebasesettings/{id}",
             Some(body),
@@ -5049,9 +4058,10 @@ impl ServiceKnowledgebasesettingsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::KnowledgeBaseSettings> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::KnowledgeBaseSettings> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchServiceKnowledgebasesettingsById",
             "/service/knowledgebasesettings/{id}",
             patch,
@@ -5065,39 +4075,24 @@ impl ServiceKnowledgebasesettingsById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceLocations(rt::Node);
+pub struct Locations(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceLocations {
+impl Locations {
     /// `GET /service/locations` (`getServiceLocations`): Get List of ServiceLocation.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ServiceLocation>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ServiceLocation> {
         rt::list(&self.0, "getServiceLocations", "/service/locations", query)
-    }
-
-    /// `GET /service/locations` (`getServiceLocations`): Get List of ServiceLocation.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ServiceLocation> {
-        rt::stream(&self.0, "getServiceLocations", "/service/locations", query)
-    }
-
-    /// `GET /service/locations` (`getServiceLocations`): Get List of ServiceLocation.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ServiceLocation>> {
-        rt::pages(&self.0, "getServiceLocations", "/service/locations", query)
     }
 
     /// `GET /service/locations/count` (`getServiceLocationsCount`): Get Count of ServiceLocation.
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceLocationsCount",
@@ -5110,10 +4105,11 @@ impl ServiceLocations {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn create(&self, body: &m::ServiceLocation) -> rt::ApiFuture<m::ServiceLocation> {
+    pub fn create(&self, body: &m::ServiceLocation) -> rt::Call<m::ServiceLocation> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceLocations",
             "/service/locations",
             Some(body),
@@ -5123,14 +4119,14 @@ impl ServiceLocations {
 
     /// One record: `/service/locations/{id}`.
     #[cfg(feature = "service")]
-    pub fn id(&self, id: i32) -> ServiceLocationsById {
-        ServiceLocationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> LocationsById {
+        LocationsById(self.0.push(id.to_string()))
     }
 
     /// `/service/locations/info`.
     #[cfg(feature = "service")]
-    pub fn info(&self) -> ServiceLocationsInfo {
-        ServiceLocationsInfo(self.0.clone())
+    pub fn info(&self) -> LocationsInfo {
+        LocationsInfo(self.0.clone())
     }
 }
 
@@ -5139,16 +4135,17 @@ impl ServiceLocations {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceLocationsById(rt::Node);
+pub struct LocationsById(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceLocationsById {
+impl LocationsById {
     /// `GET /service/locations/{id}` (`getServiceLocationsById`): Get ServiceLocation.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::ServiceLocation> {
+    pub fn get(&self) -> rt::Call<m::ServiceLocation> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceLocationsById",
             "/service/locations/{id}",
             rt::NO_BODY,
@@ -5160,7 +4157,7 @@ impl ServiceLocationsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "service")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ServiceLocation>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ServiceLocation>> {
         rt::get_opt(
             &self.0,
             "getServiceLocationsById",
@@ -5173,10 +4170,11 @@ impl ServiceLocationsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "service")]
-    pub fn update(&self, body: &m::ServiceLocation) -> rt::ApiFuture<m::ServiceLocation> {
+    pub fn update(&self, body: &m::ServiceLocation) -> rt::Call<m::ServiceLocation> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putServiceLocationsById",
             "/service/locations/{id}",
             Some(body),
@@ -5189,9 +4187,10 @@ impl ServiceLocationsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ServiceLocation> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ServiceLocation> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchServiceLocationsById",
             "/service/locations/{id}",
             patch,
@@ -5201,10 +4200,11 @@ impl ServiceLocationsById {
 
     /// `DELETE /service/locations/{id}` (`deleteServiceLocationsById`): Delete ServiceLocation.
     #[cfg(feature = "service")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteServiceLocationsById",
             "/service/locations/{id}",
             rt::NO_BODY,
@@ -5214,8 +4214,8 @@ impl ServiceLocationsById {
 
     /// `/service/locations/{id}/info`.
     #[cfg(feature = "service")]
-    pub fn info(&self) -> ServiceLocationsByIdInfo {
-        ServiceLocationsByIdInfo(self.0.clone())
+    pub fn info(&self) -> LocationsByIdInfo {
+        LocationsByIdInfo(self.0.clone())
     }
 }
 
@@ -5224,17 +4224,18 @@ impl ServiceLocationsById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceLocationsByIdInfo(rt::Node);
+pub struct LocationsByIdInfo(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceLocationsByIdInfo {
+impl LocationsByIdInfo {
     /// `GET /service/locations/{id}/info` (`getServiceLocationsByIdInfo`): Get
     /// ServiceLocationInfos.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::ServiceLocationInfo> {
+    pub fn get(&self) -> rt::Call<m::ServiceLocationInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceLocationsByIdInfo",
             "/service/locations/{id}/info",
             rt::NO_BODY,
@@ -5248,42 +4249,17 @@ impl ServiceLocationsByIdInfo {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceLocationsInfo(rt::Node);
+pub struct LocationsInfo(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceLocationsInfo {
+impl LocationsInfo {
     /// `GET /service/locations/info` (`getServiceLocationsInfo`): Get List of ServiceLocationInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ServiceLocationInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ServiceLocationInfo> {
         rt::list(
-            &self.0,
-            "getServiceLocationsInfo",
-            "/service/locations/info",
-            query,
-        )
-    }
-
-    /// `GET /service/locations/info` (`getServiceLocationsInfo`): Get List of ServiceLocationInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ServiceLocationInfo> {
-        rt::stream(
-            &self.0,
-            "getServiceLocationsInfo",
-            "/service/locations/info",
-            query,
-        )
-    }
-
-    /// `GET /service/locations/info` (`getServiceLocationsInfo`): Get List of ServiceLocationInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ServiceLocationInfo>> {
-        rt::pages(
             &self.0,
             "getServiceLocationsInfo",
             "/service/locations/info",
@@ -5296,7 +4272,7 @@ impl ServiceLocationsInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceLocationsInfoCount",
@@ -5310,38 +4286,15 @@ impl ServiceLocationsInfo {
 ///
 /// Part of the typed core: always available.
 #[derive(Clone, Debug)]
-pub struct ServicePriorities(rt::Node);
+pub struct Priorities(rt::Node);
 
-impl ServicePriorities {
+impl Priorities {
     /// `GET /service/priorities` (`getServicePriorities`): Get List of Priority.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Priority>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Priority> {
         rt::list(
-            &self.0,
-            "getServicePriorities",
-            "/service/priorities",
-            query,
-        )
-    }
-
-    /// `GET /service/priorities` (`getServicePriorities`): Get List of Priority.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Priority> {
-        rt::stream(
-            &self.0,
-            "getServicePriorities",
-            "/service/priorities",
-            query,
-        )
-    }
-
-    /// `GET /service/priorities` (`getServicePriorities`): Get List of Priority.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Priority>> {
-        rt::pages(
             &self.0,
             "getServicePriorities",
             "/service/priorities",
@@ -5352,7 +4305,7 @@ impl ServicePriorities {
     /// `GET /service/priorities/count` (`getServicePrioritiesCount`): Get Count of Priority.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServicePrioritiesCount",
@@ -5364,10 +4317,11 @@ impl ServicePriorities {
     /// `POST /service/priorities` (`postServicePriorities`): Post Priority.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::Priority) -> rt::ApiFuture<m::Priority> {
+    pub fn create(&self, body: &m::Priority) -> rt::Call<m::Priority> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServicePriorities",
             "/service/priorities",
             Some(body),
@@ -5376,8 +4330,8 @@ impl ServicePriorities {
     }
 
     /// One record: `/service/priorities/{id}`.
-    pub fn id(&self, id: i32) -> ServicePrioritiesById {
-        ServicePrioritiesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> PrioritiesById {
+        PrioritiesById(self.0.push(id.to_string()))
     }
 }
 
@@ -5385,14 +4339,15 @@ impl ServicePriorities {
 ///
 /// Part of the typed core: always available.
 #[derive(Clone, Debug)]
-pub struct ServicePrioritiesById(rt::Node);
+pub struct PrioritiesById(rt::Node);
 
-impl ServicePrioritiesById {
+impl PrioritiesById {
     /// `GET /service/priorities/{id}` (`getServicePrioritiesById`): Get Priority.
-    pub fn get(&self) -> rt::ApiFuture<m::Priority> {
+    pub fn get(&self) -> rt::Call<m::Priority> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServicePrioritiesById",
             "/service/priorities/{id}",
             rt::NO_BODY,
@@ -5403,7 +4358,7 @@ impl ServicePrioritiesById {
     /// `GET /service/priorities/{id}` (`getServicePrioritiesById`): Get Priority.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Priority>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Priority>> {
         rt::get_opt(
             &self.0,
             "getServicePrioritiesById",
@@ -5415,10 +4370,11 @@ impl ServicePrioritiesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::Priority) -> rt::ApiFuture<m::Priority> {
+    pub fn update(&self, body: &m::Priority) -> rt::Call<m::Priority> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putServicePrioritiesById",
             "/service/priorities/{id}",
             Some(body),
@@ -5430,9 +4386,10 @@ impl ServicePrioritiesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Priority> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Priority> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchServicePrioritiesById",
             "/service/priorities/{id}",
             patch,
@@ -5441,10 +4398,11 @@ impl ServicePrioritiesById {
     }
 
     /// `DELETE /service/priorities/{id}` (`deleteServicePrioritiesById`): Delete Priority.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteServicePrioritiesById",
             "/service/priorities/{id}",
             rt::NO_BODY,
@@ -5454,14 +4412,14 @@ impl ServicePrioritiesById {
 
     /// `/service/priorities/{id}/image`.
     #[cfg(feature = "service")]
-    pub fn image(&self) -> ServicePrioritiesByIdImage {
-        ServicePrioritiesByIdImage(self.0.clone())
+    pub fn image(&self) -> PrioritiesByIdImage {
+        PrioritiesByIdImage(self.0.clone())
     }
 
     /// `/service/priorities/{id}/usages`.
     #[cfg(feature = "service")]
-    pub fn usages(&self) -> ServicePrioritiesByIdUsages {
-        ServicePrioritiesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> PrioritiesByIdUsages {
+        PrioritiesByIdUsages(self.0.clone())
     }
 }
 
@@ -5470,20 +4428,21 @@ impl ServicePrioritiesById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServicePrioritiesByIdImage(rt::Node);
+pub struct PrioritiesByIdImage(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServicePrioritiesByIdImage {
+impl PrioritiesByIdImage {
     /// `GET /service/priorities/{id}/image` (`getServicePrioritiesByIdImage`): Get Priority.
     ///
     /// The raw content of the response (a file or an image).
     ///
     /// Sends no query parameters; `get_with` also sends `lastModified`.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<rt::Bytes> {
+    pub fn get(&self) -> rt::Call<rt::Bytes> {
         rt::bytes(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServicePrioritiesByIdImage",
             "/service/priorities/{id}/image",
             rt::NO_BODY,
@@ -5495,13 +4454,11 @@ impl ServicePrioritiesByIdImage {
     ///
     /// The raw content of the response (a file or an image). With the query parameters in `params`.
     #[cfg(feature = "service")]
-    pub fn get_with(
-        &self,
-        params: &GetServicePrioritiesByIdImageParams,
-    ) -> rt::ApiFuture<rt::Bytes> {
+    pub fn get_with(&self, params: &GetServicePrioritiesByIdImageParams) -> rt::Call<rt::Bytes> {
         rt::bytes(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServicePrioritiesByIdImage",
             "/service/priorities/{id}/image",
             rt::NO_BODY,
@@ -5529,45 +4486,18 @@ pub struct GetServicePrioritiesByIdImageParams {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServicePrioritiesByIdUsages(rt::Node);
+pub struct PrioritiesByIdUsages(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServicePrioritiesByIdUsages {
+impl PrioritiesByIdUsages {
     /// `GET /service/priorities/{id}/usages` (`getServicePrioritiesByIdUsages`): Get List of Usage
     /// Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getServicePrioritiesByIdUsages",
-            "/service/priorities/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /service/priorities/{id}/usages` (`getServicePrioritiesByIdUsages`): Get List of Usage
-    /// Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getServicePrioritiesByIdUsages",
-            "/service/priorities/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /service/priorities/{id}/usages` (`getServicePrioritiesByIdUsages`): Get List of Usage
-    /// Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getServicePrioritiesByIdUsages",
             "/service/priorities/{id}/usages",
@@ -5577,8 +4507,8 @@ impl ServicePrioritiesByIdUsages {
 
     /// `/service/priorities/{id}/usages/list`.
     #[cfg(feature = "service")]
-    pub fn list_node(&self) -> ServicePrioritiesByIdUsagesList {
-        ServicePrioritiesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> PrioritiesByIdUsagesList {
+        PrioritiesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -5587,45 +4517,18 @@ impl ServicePrioritiesByIdUsages {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServicePrioritiesByIdUsagesList(rt::Node);
+pub struct PrioritiesByIdUsagesList(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServicePrioritiesByIdUsagesList {
+impl PrioritiesByIdUsagesList {
     /// `GET /service/priorities/{id}/usages/list` (`getServicePrioritiesByIdUsagesList`): Get List
     /// of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getServicePrioritiesByIdUsagesList",
-            "/service/priorities/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /service/priorities/{id}/usages/list` (`getServicePrioritiesByIdUsagesList`): Get List
-    /// of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getServicePrioritiesByIdUsagesList",
-            "/service/priorities/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /service/priorities/{id}/usages/list` (`getServicePrioritiesByIdUsagesList`): Get List
-    /// of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getServicePrioritiesByIdUsagesList",
             "/service/priorities/{id}/usages/list",
@@ -5639,20 +4542,20 @@ impl ServicePrioritiesByIdUsagesList {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServicePriority(rt::Node);
+pub struct Priority(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServicePriority {
+impl Priority {
     /// One record: `/service/priority/{id}`.
     #[cfg(feature = "service")]
-    pub fn id(&self, id: i32) -> ServicePriorityById {
-        ServicePriorityById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> PriorityById {
+        PriorityById(self.0.push(id.to_string()))
     }
 
     /// `/service/priority/info`.
     #[cfg(feature = "service")]
-    pub fn info(&self) -> ServicePriorityInfo {
-        ServicePriorityInfo(self.0.clone())
+    pub fn info(&self) -> PriorityInfo {
+        PriorityInfo(self.0.clone())
     }
 }
 
@@ -5661,14 +4564,14 @@ impl ServicePriority {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServicePriorityById(rt::Node);
+pub struct PriorityById(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServicePriorityById {
+impl PriorityById {
     /// `/service/priority/{id}/info`.
     #[cfg(feature = "service")]
-    pub fn info(&self) -> ServicePriorityByIdInfo {
-        ServicePriorityByIdInfo(self.0.clone())
+    pub fn info(&self) -> PriorityByIdInfo {
+        PriorityByIdInfo(self.0.clone())
     }
 }
 
@@ -5677,16 +4580,17 @@ impl ServicePriorityById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServicePriorityByIdInfo(rt::Node);
+pub struct PriorityByIdInfo(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServicePriorityByIdInfo {
+impl PriorityByIdInfo {
     /// `GET /service/priority/{id}/info` (`getServicePriorityByIdInfo`): Get PriorityInfos.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::PriorityInfo> {
+    pub fn get(&self) -> rt::Call<m::PriorityInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServicePriorityByIdInfo",
             "/service/priority/{id}/info",
             rt::NO_BODY,
@@ -5700,42 +4604,17 @@ impl ServicePriorityByIdInfo {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServicePriorityInfo(rt::Node);
+pub struct PriorityInfo(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServicePriorityInfo {
+impl PriorityInfo {
     /// `GET /service/priority/info` (`getServicePriorityInfo`): Get List of PriorityInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::PriorityInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::PriorityInfo> {
         rt::list(
-            &self.0,
-            "getServicePriorityInfo",
-            "/service/priority/info",
-            query,
-        )
-    }
-
-    /// `GET /service/priority/info` (`getServicePriorityInfo`): Get List of PriorityInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::PriorityInfo> {
-        rt::stream(
-            &self.0,
-            "getServicePriorityInfo",
-            "/service/priority/info",
-            query,
-        )
-    }
-
-    /// `GET /service/priority/info` (`getServicePriorityInfo`): Get List of PriorityInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::PriorityInfo>> {
-        rt::pages(
             &self.0,
             "getServicePriorityInfo",
             "/service/priority/info",
@@ -5749,14 +4628,14 @@ impl ServicePriorityInfo {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceScheduling(rt::Node);
+pub struct Scheduling(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceScheduling {
+impl Scheduling {
     /// `/service/scheduling/members`.
     #[cfg(feature = "service")]
-    pub fn members(&self) -> ServiceSchedulingMembers {
-        ServiceSchedulingMembers(self.0.clone())
+    pub fn members(&self) -> SchedulingMembers {
+        SchedulingMembers(self.0.clone())
     }
 }
 
@@ -5765,20 +4644,20 @@ impl ServiceScheduling {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceSchedulingMembers(rt::Node);
+pub struct SchedulingMembers(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceSchedulingMembers {
+impl SchedulingMembers {
     /// One record: `/service/scheduling/members/{id}`.
     #[cfg(feature = "service")]
-    pub fn id(&self, id: i32) -> ServiceSchedulingMembersById {
-        ServiceSchedulingMembersById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> SchedulingMembersById {
+        SchedulingMembersById(self.0.push(id.to_string()))
     }
 
     /// `/service/scheduling/members/info`.
     #[cfg(feature = "service")]
-    pub fn info(&self) -> ServiceSchedulingMembersInfo {
-        ServiceSchedulingMembersInfo(self.0.clone())
+    pub fn info(&self) -> SchedulingMembersInfo {
+        SchedulingMembersInfo(self.0.clone())
     }
 }
 
@@ -5787,14 +4666,14 @@ impl ServiceSchedulingMembers {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceSchedulingMembersById(rt::Node);
+pub struct SchedulingMembersById(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceSchedulingMembersById {
+impl SchedulingMembersById {
     /// `/service/scheduling/members/{id}/info`.
     #[cfg(feature = "service")]
-    pub fn info(&self) -> ServiceSchedulingMembersByIdInfo {
-        ServiceSchedulingMembersByIdInfo(self.0.clone())
+    pub fn info(&self) -> SchedulingMembersByIdInfo {
+        SchedulingMembersByIdInfo(self.0.clone())
     }
 }
 
@@ -5803,17 +4682,18 @@ impl ServiceSchedulingMembersById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceSchedulingMembersByIdInfo(rt::Node);
+pub struct SchedulingMembersByIdInfo(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceSchedulingMembersByIdInfo {
+impl SchedulingMembersByIdInfo {
     /// `GET /service/scheduling/members/{id}/info` (`getServiceSchedulingMembersByIdInfo`): Get
     /// SchedulingMemberInfos.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::SchedulingMemberInfo> {
+    pub fn get(&self) -> rt::Call<m::SchedulingMemberInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceSchedulingMembersByIdInfo",
             "/service/scheduling/members/{id}/info",
             rt::NO_BODY,
@@ -5827,45 +4707,18 @@ impl ServiceSchedulingMembersByIdInfo {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceSchedulingMembersInfo(rt::Node);
+pub struct SchedulingMembersInfo(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceSchedulingMembersInfo {
+impl SchedulingMembersInfo {
     /// `GET /service/scheduling/members/info` (`getServiceSchedulingMembersInfo`): Get List of
     /// SchedulingMemberInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::SchedulingMemberInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::SchedulingMemberInfo> {
         rt::list(
-            &self.0,
-            "getServiceSchedulingMembersInfo",
-            "/service/scheduling/members/info",
-            query,
-        )
-    }
-
-    /// `GET /service/scheduling/members/info` (`getServiceSchedulingMembersInfo`): Get List of
-    /// SchedulingMemberInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::SchedulingMemberInfo> {
-        rt::stream(
-            &self.0,
-            "getServiceSchedulingMembersInfo",
-            "/service/scheduling/members/info",
-            query,
-        )
-    }
-
-    /// `GET /service/scheduling/members/info` (`getServiceSchedulingMembersInfo`): Get List of
-    /// SchedulingMemberInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::SchedulingMemberInfo>> {
-        rt::pages(
             &self.0,
             "getServiceSchedulingMembersInfo",
             "/service/scheduling/members/info",
@@ -5878,7 +4731,7 @@ impl ServiceSchedulingMembersInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceSchedulingMembersInfoCount",
@@ -5893,42 +4746,17 @@ impl ServiceSchedulingMembersInfo {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceServiceSignoff(rt::Node);
+pub struct ServiceSignoff(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceServiceSignoff {
+impl ServiceSignoff {
     /// `GET /service/serviceSignoff` (`getServiceServiceSignoff`): Get List of ServiceSignoff.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ServiceSignoff>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ServiceSignoff> {
         rt::list(
-            &self.0,
-            "getServiceServiceSignoff",
-            "/service/serviceSignoff",
-            query,
-        )
-    }
-
-    /// `GET /service/serviceSignoff` (`getServiceServiceSignoff`): Get List of ServiceSignoff.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ServiceSignoff> {
-        rt::stream(
-            &self.0,
-            "getServiceServiceSignoff",
-            "/service/serviceSignoff",
-            query,
-        )
-    }
-
-    /// `GET /service/serviceSignoff` (`getServiceServiceSignoff`): Get List of ServiceSignoff.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ServiceSignoff>> {
-        rt::pages(
             &self.0,
             "getServiceServiceSignoff",
             "/service/serviceSignoff",
@@ -5941,7 +4769,7 @@ impl ServiceServiceSignoff {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceServiceSignoffCount",
@@ -5954,10 +4782,11 @@ impl ServiceServiceSignoff {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn create(&self, body: &m::ServiceSignoff) -> rt::ApiFuture<m::ServiceSignoff> {
+    pub fn create(&self, body: &m::ServiceSignoff) -> rt::Call<m::ServiceSignoff> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceServiceSignoff",
             "/service/serviceSignoff",
             Some(body),
@@ -5967,14 +4796,14 @@ impl ServiceServiceSignoff {
 
     /// One record: `/service/serviceSignoff/{id}`.
     #[cfg(feature = "service")]
-    pub fn id(&self, id: i32) -> ServiceServiceSignoffById {
-        ServiceServiceSignoffById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ServiceSignoffById {
+        ServiceSignoffById(self.0.push(id.to_string()))
     }
 
     /// `/service/serviceSignoff/info`.
     #[cfg(feature = "service")]
-    pub fn info(&self) -> ServiceServiceSignoffInfo {
-        ServiceServiceSignoffInfo(self.0.clone())
+    pub fn info(&self) -> ServiceSignoffInfo {
+        ServiceSignoffInfo(self.0.clone())
     }
 }
 
@@ -5983,16 +4812,17 @@ impl ServiceServiceSignoff {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceServiceSignoffById(rt::Node);
+pub struct ServiceSignoffById(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceServiceSignoffById {
+impl ServiceSignoffById {
     /// `GET /service/serviceSignoff/{id}` (`getServiceServiceSignoffById`): Get ServiceSignoff.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::ServiceSignoff> {
+    pub fn get(&self) -> rt::Call<m::ServiceSignoff> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceServiceSignoffById",
             "/service/serviceSignoff/{id}",
             rt::NO_BODY,
@@ -6004,7 +4834,7 @@ impl ServiceServiceSignoffById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "service")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ServiceSignoff>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ServiceSignoff>> {
         rt::get_opt(
             &self.0,
             "getServiceServiceSignoffById",
@@ -6017,10 +4847,11 @@ impl ServiceServiceSignoffById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "service")]
-    pub fn update(&self, body: &m::ServiceSignoff) -> rt::ApiFuture<m::ServiceSignoff> {
+    pub fn update(&self, body: &m::ServiceSignoff) -> rt::Call<m::ServiceSignoff> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putServiceServiceSignoffById",
             "/service/serviceSignoff/{id}",
             Some(body),
@@ -6034,9 +4865,10 @@ impl ServiceServiceSignoffById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ServiceSignoff> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ServiceSignoff> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchServiceServiceSignoffById",
             "/service/serviceSignoff/{id}",
             patch,
@@ -6047,10 +4879,11 @@ impl ServiceServiceSignoffById {
     /// `DELETE /service/serviceSignoff/{id}` (`deleteServiceServiceSignoffById`): Delete
     /// ServiceSignoff.
     #[cfg(feature = "service")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteServiceServiceSignoffById",
             "/service/serviceSignoff/{id}",
             rt::NO_BODY,
@@ -6060,20 +4893,20 @@ impl ServiceServiceSignoffById {
 
     /// `/service/serviceSignoff/{id}/info`.
     #[cfg(feature = "service")]
-    pub fn info(&self) -> ServiceServiceSignoffByIdInfo {
-        ServiceServiceSignoffByIdInfo(self.0.clone())
+    pub fn info(&self) -> ServiceSignoffByIdInfo {
+        ServiceSignoffByIdInfo(self.0.clone())
     }
 
     /// `/service/serviceSignoff/{id}/signoffcustomfields`.
     #[cfg(feature = "service")]
-    pub fn signoffcustomfields(&self) -> ServiceServiceSignoffByIdSignoffcustomfields {
-        ServiceServiceSignoffByIdSignoffcustomfields(self.0.clone())
+    pub fn signoffcustomfields(&self) -> ServiceSignoffByIdSignoffcustomfields {
+        ServiceSignoffByIdSignoffcustomfields(self.0.clone())
     }
 
     /// `/service/serviceSignoff/{id}/usages`.
     #[cfg(feature = "service")]
-    pub fn usages(&self) -> ServiceServiceSignoffByIdUsages {
-        ServiceServiceSignoffByIdUsages(self.0.clone())
+    pub fn usages(&self) -> ServiceSignoffByIdUsages {
+        ServiceSignoffByIdUsages(self.0.clone())
     }
 }
 
@@ -6082,17 +4915,18 @@ impl ServiceServiceSignoffById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceServiceSignoffByIdInfo(rt::Node);
+pub struct ServiceSignoffByIdInfo(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceServiceSignoffByIdInfo {
+impl ServiceSignoffByIdInfo {
     /// `GET /service/serviceSignoff/{id}/info` (`getServiceServiceSignoffByIdInfo`): Get
     /// ServiceSignoffInfos.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::ServiceSignoffInfo> {
+    pub fn get(&self) -> rt::Call<m::ServiceSignoffInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceServiceSignoffByIdInfo",
             "/service/serviceSignoff/{id}/info",
             rt::NO_BODY,
@@ -6106,51 +4940,19 @@ impl ServiceServiceSignoffByIdInfo {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceServiceSignoffByIdSignoffcustomfields(rt::Node);
+pub struct ServiceSignoffByIdSignoffcustomfields(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceServiceSignoffByIdSignoffcustomfields {
+impl ServiceSignoffByIdSignoffcustomfields {
     /// `GET /service/serviceSignoff/{parentId}/signoffcustomfields`
     /// (`getServiceServiceSignoffByParentIdSignoffcustomfields`): Get List of
     /// ServiceSignoffCustomField.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ServiceSignoffCustomField>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ServiceSignoffCustomField> {
         rt::list(
-            &self.0,
-            "getServiceServiceSignoffByParentIdSignoffcustomfields",
-            "/service/serviceSignoff/{parentId}/signoffcustomfields",
-            query,
-        )
-    }
-
-    /// `GET /service/serviceSignoff/{parentId}/signoffcustomfields`
-    /// (`getServiceServiceSignoffByParentIdSignoffcustomfields`): Get List of
-    /// ServiceSignoffCustomField.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ServiceSignoffCustomField> {
-        rt::stream(
-            &self.0,
-            "getServiceServiceSignoffByParentIdSignoffcustomfields",
-            "/service/serviceSignoff/{parentId}/signoffcustomfields",
-            query,
-        )
-    }
-
-    /// `GET /service/serviceSignoff/{parentId}/signoffcustomfields`
-    /// (`getServiceServiceSignoffByParentIdSignoffcustomfields`): Get List of
-    /// ServiceSignoffCustomField.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ServiceSignoffCustomField>> {
-        rt::pages(
             &self.0,
             "getServiceServiceSignoffByParentIdSignoffcustomfields",
             "/service/serviceSignoff/{parentId}/signoffcustomfields",
@@ -6164,7 +4966,7 @@ impl ServiceServiceSignoffByIdSignoffcustomfields {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceServiceSignoffByParentIdSignoffcustomfieldsCount",
@@ -6181,10 +4983,11 @@ impl ServiceServiceSignoffByIdSignoffcustomfields {
     pub fn create(
         &self,
         body: &m::ServiceSignoffCustomField,
-    ) -> rt::ApiFuture<m::ServiceSignoffCustomField> {
+    ) -> rt::Call<m::ServiceSignoffCustomField> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceServiceSignoffByParentIdSignoffcustomfields",
             "/service/serviceSignoff/{parentId}/signoffcustomfields",
             Some(body),
@@ -6194,8 +4997,8 @@ impl ServiceServiceSignoffByIdSignoffcustomfields {
 
     /// One record: `/service/serviceSignoff/{id}/signoffcustomfields/{id}`.
     #[cfg(feature = "service")]
-    pub fn id(&self, id: i32) -> ServiceServiceSignoffByIdSignoffcustomfieldsById {
-        ServiceServiceSignoffByIdSignoffcustomfieldsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ServiceSignoffByIdSignoffcustomfieldsById {
+        ServiceSignoffByIdSignoffcustomfieldsById(self.0.push(id.to_string()))
     }
 }
 
@@ -6204,18 +5007,19 @@ impl ServiceServiceSignoffByIdSignoffcustomfields {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceServiceSignoffByIdSignoffcustomfieldsById(rt::Node);
+pub struct ServiceSignoffByIdSignoffcustomfieldsById(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceServiceSignoffByIdSignoffcustomfieldsById {
+impl ServiceSignoffByIdSignoffcustomfieldsById {
     /// `GET /service/serviceSignoff/{parentId}/signoffcustomfields/{id}`
     /// (`getServiceServiceSignoffByParentIdSignoffcustomfieldsById`): Get
     /// ServiceSignoffCustomField.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::ServiceSignoffCustomField> {
+    pub fn get(&self) -> rt::Call<m::ServiceSignoffCustomField> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceServiceSignoffByParentIdSignoffcustomfieldsById",
             "/service/serviceSignoff/{parentId}/signoffcustomfields/{id}",
             rt::NO_BODY,
@@ -6229,7 +5033,7 @@ impl ServiceServiceSignoffByIdSignoffcustomfieldsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "service")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ServiceSignoffCustomField>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ServiceSignoffCustomField>> {
         rt::get_opt(
             &self.0,
             "getServiceServiceSignoffByParentIdSignoffcustomfieldsById",
@@ -6247,10 +5051,11 @@ impl ServiceServiceSignoffByIdSignoffcustomfieldsById {
     pub fn update(
         &self,
         body: &m::ServiceSignoffCustomField,
-    ) -> rt::ApiFuture<m::ServiceSignoffCustomField> {
+    ) -> rt::Call<m::ServiceSignoffCustomField> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putServiceServiceSignoffByParentIdSignoffcustomfieldsById",
             "/service/serviceSignoff/{parentId}/signoffcustomfields/{id}",
             Some(body),
@@ -6265,9 +5070,10 @@ impl ServiceServiceSignoffByIdSignoffcustomfieldsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ServiceSignoffCustomField> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ServiceSignoffCustomField> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchServiceServiceSignoffByParentIdSignoffcustomfieldsById",
             "/service/serviceSignoff/{parentId}/signoffcustomfields/{id}",
             patch,
@@ -6279,10 +5085,11 @@ impl ServiceServiceSignoffByIdSignoffcustomfieldsById {
     /// (`deleteServiceServiceSignoffByParentIdSignoffcustomfieldsById`): Delete
     /// ServiceSignoffCustomField.
     #[cfg(feature = "service")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteServiceServiceSignoffByParentIdSignoffcustomfieldsById",
             "/service/serviceSignoff/{parentId}/signoffcustomfields/{id}",
             rt::NO_BODY,
@@ -6296,45 +5103,18 @@ impl ServiceServiceSignoffByIdSignoffcustomfieldsById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceServiceSignoffByIdUsages(rt::Node);
+pub struct ServiceSignoffByIdUsages(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceServiceSignoffByIdUsages {
+impl ServiceSignoffByIdUsages {
     /// `GET /service/serviceSignoff/{id}/usages` (`getServiceServiceSignoffByIdUsages`): Get List
     /// of Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getServiceServiceSignoffByIdUsages",
-            "/service/serviceSignoff/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /service/serviceSignoff/{id}/usages` (`getServiceServiceSignoffByIdUsages`): Get List
-    /// of Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getServiceServiceSignoffByIdUsages",
-            "/service/serviceSignoff/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /service/serviceSignoff/{id}/usages` (`getServiceServiceSignoffByIdUsages`): Get List
-    /// of Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getServiceServiceSignoffByIdUsages",
             "/service/serviceSignoff/{id}/usages",
@@ -6344,8 +5124,8 @@ impl ServiceServiceSignoffByIdUsages {
 
     /// `/service/serviceSignoff/{id}/usages/list`.
     #[cfg(feature = "service")]
-    pub fn list_node(&self) -> ServiceServiceSignoffByIdUsagesList {
-        ServiceServiceSignoffByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> ServiceSignoffByIdUsagesList {
+        ServiceSignoffByIdUsagesList(self.0.clone())
     }
 }
 
@@ -6354,45 +5134,18 @@ impl ServiceServiceSignoffByIdUsages {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceServiceSignoffByIdUsagesList(rt::Node);
+pub struct ServiceSignoffByIdUsagesList(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceServiceSignoffByIdUsagesList {
+impl ServiceSignoffByIdUsagesList {
     /// `GET /service/serviceSignoff/{id}/usages/list` (`getServiceServiceSignoffByIdUsagesList`):
     /// Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getServiceServiceSignoffByIdUsagesList",
-            "/service/serviceSignoff/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /service/serviceSignoff/{id}/usages/list` (`getServiceServiceSignoffByIdUsagesList`):
-    /// Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getServiceServiceSignoffByIdUsagesList",
-            "/service/serviceSignoff/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /service/serviceSignoff/{id}/usages/list` (`getServiceServiceSignoffByIdUsagesList`):
-    /// Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getServiceServiceSignoffByIdUsagesList",
             "/service/serviceSignoff/{id}/usages/list",
@@ -6406,45 +5159,18 @@ impl ServiceServiceSignoffByIdUsagesList {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceServiceSignoffInfo(rt::Node);
+pub struct ServiceSignoffInfo(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceServiceSignoffInfo {
+impl ServiceSignoffInfo {
     /// `GET /service/serviceSignoff/info` (`getServiceServiceSignoffInfo`): Get List of
     /// ServiceSignoffInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ServiceSignoffInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ServiceSignoffInfo> {
         rt::list(
-            &self.0,
-            "getServiceServiceSignoffInfo",
-            "/service/serviceSignoff/info",
-            query,
-        )
-    }
-
-    /// `GET /service/serviceSignoff/info` (`getServiceServiceSignoffInfo`): Get List of
-    /// ServiceSignoffInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ServiceSignoffInfo> {
-        rt::stream(
-            &self.0,
-            "getServiceServiceSignoffInfo",
-            "/service/serviceSignoff/info",
-            query,
-        )
-    }
-
-    /// `GET /service/serviceSignoff/info` (`getServiceServiceSignoffInfo`): Get List of
-    /// ServiceSignoffInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ServiceSignoffInfo>> {
-        rt::pages(
             &self.0,
             "getServiceServiceSignoffInfo",
             "/service/serviceSignoff/info",
@@ -6457,7 +5183,7 @@ impl ServiceServiceSignoffInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceServiceSignoffInfoCount",
@@ -6472,42 +5198,17 @@ impl ServiceServiceSignoffInfo {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceSeverities(rt::Node);
+pub struct Severities(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceSeverities {
+impl Severities {
     /// `GET /service/severities` (`getServiceSeverities`): Get List of Severity.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Severity>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Severity> {
         rt::list(
-            &self.0,
-            "getServiceSeverities",
-            "/service/severities",
-            query,
-        )
-    }
-
-    /// `GET /service/severities` (`getServiceSeverities`): Get List of Severity.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Severity> {
-        rt::stream(
-            &self.0,
-            "getServiceSeverities",
-            "/service/severities",
-            query,
-        )
-    }
-
-    /// `GET /service/severities` (`getServiceSeverities`): Get List of Severity.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Severity>> {
-        rt::pages(
             &self.0,
             "getServiceSeverities",
             "/service/severities",
@@ -6519,7 +5220,7 @@ impl ServiceSeverities {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceSeveritiesCount",
@@ -6530,8 +5231,8 @@ impl ServiceSeverities {
 
     /// One record: `/service/severities/{id}`.
     #[cfg(feature = "service")]
-    pub fn id(&self, id: i32) -> ServiceSeveritiesById {
-        ServiceSeveritiesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> SeveritiesById {
+        SeveritiesById(self.0.push(id.to_string()))
     }
 }
 
@@ -6540,16 +5241,17 @@ impl ServiceSeverities {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceSeveritiesById(rt::Node);
+pub struct SeveritiesById(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceSeveritiesById {
+impl SeveritiesById {
     /// `GET /service/severities/{id}` (`getServiceSeveritiesById`): Get Severity.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::Severity> {
+    pub fn get(&self) -> rt::Call<m::Severity> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceSeveritiesById",
             "/service/severities/{id}",
             rt::NO_BODY,
@@ -6561,7 +5263,7 @@ impl ServiceSeveritiesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "service")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Severity>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Severity>> {
         rt::get_opt(
             &self.0,
             "getServiceSeveritiesById",
@@ -6574,10 +5276,11 @@ impl ServiceSeveritiesById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "service")]
-    pub fn update(&self, body: &m::Severity) -> rt::ApiFuture<m::Severity> {
+    pub fn update(&self, body: &m::Severity) -> rt::Call<m::Severity> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putServiceSeveritiesById",
             "/service/severities/{id}",
             Some(body),
@@ -6590,9 +5293,10 @@ impl ServiceSeveritiesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Severity> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Severity> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchServiceSeveritiesById",
             "/service/severities/{id}",
             patch,
@@ -6609,39 +5313,24 @@ impl ServiceSeveritiesById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceSlas(rt::Node);
+pub struct Slas(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceSlas {
+impl Slas {
     /// `GET /service/SLAs` (`getServiceSLAs`): Get List of SLA.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::SLA>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::SLA> {
         rt::list(&self.0, "getServiceSLAs", "/service/SLAs", query)
-    }
-
-    /// `GET /service/SLAs` (`getServiceSLAs`): Get List of SLA.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::SLA> {
-        rt::stream(&self.0, "getServiceSLAs", "/service/SLAs", query)
-    }
-
-    /// `GET /service/SLAs` (`getServiceSLAs`): Get List of SLA.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::SLA>> {
-        rt::pages(&self.0, "getServiceSLAs", "/service/SLAs", query)
     }
 
     /// `GET /service/SLAs/count` (`getServiceSLAsCount`): Get Count of SLA.
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(&self.0, "getServiceSLAsCount", "/service/SLAs/count", query)
     }
 
@@ -6649,10 +5338,11 @@ impl ServiceSlas {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn create(&self, body: &m::SLA) -> rt::ApiFuture<m::SLA> {
+    pub fn create(&self, body: &m::SLA) -> rt::Call<m::SLA> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceSLAs",
             "/service/SLAs",
             Some(body),
@@ -6662,14 +5352,14 @@ impl ServiceSlas {
 
     /// One record: `/service/slas/{id}`.
     #[cfg(feature = "service")]
-    pub fn id(&self, id: i32) -> ServiceSlasById {
-        ServiceSlasById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> SlasById {
+        SlasById(self.0.push(id.to_string()))
     }
 
     /// `/service/slas/info`.
     #[cfg(feature = "service")]
-    pub fn info(&self) -> ServiceSlasInfo {
-        ServiceSlasInfo(self.0.clone())
+    pub fn info(&self) -> SlasInfo {
+        SlasInfo(self.0.clone())
     }
 }
 
@@ -6678,16 +5368,17 @@ impl ServiceSlas {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceSlasById(rt::Node);
+pub struct SlasById(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceSlasById {
+impl SlasById {
     /// `GET /service/SLAs/{id}` (`getServiceSLAsById`): Get SLA.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::SLA> {
+    pub fn get(&self) -> rt::Call<m::SLA> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceSLAsById",
             "/service/SLAs/{id}",
             rt::NO_BODY,
@@ -6699,7 +5390,7 @@ impl ServiceSlasById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "service")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::SLA>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::SLA>> {
         rt::get_opt(&self.0, "getServiceSLAsById", "/service/SLAs/{id}")
     }
 
@@ -6708,10 +5399,11 @@ impl ServiceSlasById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "service")]
-    pub fn update(&self, body: &m::SLA) -> rt::ApiFuture<m::SLA> {
+    pub fn update(&self, body: &m::SLA) -> rt::Call<m::SLA> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putServiceSLAsById",
             "/service/SLAs/{id}",
             Some(body),
@@ -6724,9 +5416,10 @@ impl ServiceSlasById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::SLA> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::SLA> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchServiceSLAsById",
             "/service/SLAs/{id}",
             patch,
@@ -6736,10 +5429,11 @@ impl ServiceSlasById {
 
     /// `DELETE /service/SLAs/{id}` (`deleteServiceSLAsById`): Delete SLA.
     #[cfg(feature = "service")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteServiceSLAsById",
             "/service/SLAs/{id}",
             rt::NO_BODY,
@@ -6749,20 +5443,20 @@ impl ServiceSlasById {
 
     /// `/service/slas/{id}/info`.
     #[cfg(feature = "service")]
-    pub fn info(&self) -> ServiceSlasByIdInfo {
-        ServiceSlasByIdInfo(self.0.clone())
+    pub fn info(&self) -> SlasByIdInfo {
+        SlasByIdInfo(self.0.clone())
     }
 
     /// `/service/slas/{id}/priorities`.
     #[cfg(feature = "service")]
-    pub fn priorities(&self) -> ServiceSlasByIdPriorities {
-        ServiceSlasByIdPriorities(self.0.clone())
+    pub fn priorities(&self) -> SlasByIdPriorities {
+        SlasByIdPriorities(self.0.clone())
     }
 
     /// `/service/slas/{id}/usages`.
     #[cfg(feature = "service")]
-    pub fn usages(&self) -> ServiceSlasByIdUsages {
-        ServiceSlasByIdUsages(self.0.clone())
+    pub fn usages(&self) -> SlasByIdUsages {
+        SlasByIdUsages(self.0.clone())
     }
 }
 
@@ -6771,16 +5465,17 @@ impl ServiceSlasById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceSlasByIdInfo(rt::Node);
+pub struct SlasByIdInfo(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceSlasByIdInfo {
+impl SlasByIdInfo {
     /// `GET /service/slas/{id}/info` (`getServiceSlasByIdInfo`): Get SLAInfos.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::SLAInfo> {
+    pub fn get(&self) -> rt::Call<m::SLAInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceSlasByIdInfo",
             "/service/slas/{id}/info",
             rt::NO_BODY,
@@ -6794,45 +5489,18 @@ impl ServiceSlasByIdInfo {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceSlasByIdPriorities(rt::Node);
+pub struct SlasByIdPriorities(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceSlasByIdPriorities {
+impl SlasByIdPriorities {
     /// `GET /service/SLAs/{parentId}/priorities` (`getServiceSLAsByParentIdPriorities`): Get List
     /// of SLAPriority.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::SLAPriority>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::SLAPriority> {
         rt::list(
-            &self.0,
-            "getServiceSLAsByParentIdPriorities",
-            "/service/SLAs/{parentId}/priorities",
-            query,
-        )
-    }
-
-    /// `GET /service/SLAs/{parentId}/priorities` (`getServiceSLAsByParentIdPriorities`): Get List
-    /// of SLAPriority.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::SLAPriority> {
-        rt::stream(
-            &self.0,
-            "getServiceSLAsByParentIdPriorities",
-            "/service/SLAs/{parentId}/priorities",
-            query,
-        )
-    }
-
-    /// `GET /service/SLAs/{parentId}/priorities` (`getServiceSLAsByParentIdPriorities`): Get List
-    /// of SLAPriority.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::SLAPriority>> {
-        rt::pages(
             &self.0,
             "getServiceSLAsByParentIdPriorities",
             "/service/SLAs/{parentId}/priorities",
@@ -6845,7 +5513,7 @@ impl ServiceSlasByIdPriorities {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceSLAsByParentIdPrioritiesCount",
@@ -6859,10 +5527,11 @@ impl ServiceSlasByIdPriorities {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn create(&self, body: &m::SLAPriority) -> rt::ApiFuture<m::SLAPriority> {
+    pub fn create(&self, body: &m::SLAPriority) -> rt::Call<m::SLAPriority> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceSLAsByParentIdPriorities",
             "/service/SLAs/{parentId}/priorities",
             Some(body),
@@ -6872,8 +5541,8 @@ impl ServiceSlasByIdPriorities {
 
     /// One record: `/service/slas/{id}/priorities/{id}`.
     #[cfg(feature = "service")]
-    pub fn id(&self, id: i32) -> ServiceSlasByIdPrioritiesById {
-        ServiceSlasByIdPrioritiesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> SlasByIdPrioritiesById {
+        SlasByIdPrioritiesById(self.0.push(id.to_string()))
     }
 }
 
@@ -6882,17 +5551,18 @@ impl ServiceSlasByIdPriorities {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceSlasByIdPrioritiesById(rt::Node);
+pub struct SlasByIdPrioritiesById(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceSlasByIdPrioritiesById {
+impl SlasByIdPrioritiesById {
     /// `GET /service/SLAs/{parentId}/priorities/{id}` (`getServiceSLAsByParentIdPrioritiesById`):
     /// Get SLAPriority.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::SLAPriority> {
+    pub fn get(&self) -> rt::Call<m::SLAPriority> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceSLAsByParentIdPrioritiesById",
             "/service/SLAs/{parentId}/priorities/{id}",
             rt::NO_BODY,
@@ -6905,7 +5575,7 @@ impl ServiceSlasByIdPrioritiesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "service")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::SLAPriority>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::SLAPriority>> {
         rt::get_opt(
             &self.0,
             "getServiceSLAsByParentIdPrioritiesById",
@@ -6919,10 +5589,11 @@ impl ServiceSlasByIdPrioritiesById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "service")]
-    pub fn update(&self, body: &m::SLAPriority) -> rt::ApiFuture<m::SLAPriority> {
+    pub fn update(&self, body: &m::SLAPriority) -> rt::Call<m::SLAPriority> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putServiceSLAsByParentIdPrioritiesById",
             "/service/SLAs/{parentId}/priorities/{id}",
             Some(body),
@@ -6936,9 +5607,10 @@ impl ServiceSlasByIdPrioritiesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::SLAPriority> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::SLAPriority> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchServiceSLAsByParentIdPrioritiesById",
             "/service/SLAs/{parentId}/priorities/{id}",
             patch,
@@ -6949,10 +5621,11 @@ impl ServiceSlasByIdPrioritiesById {
     /// `DELETE /service/SLAs/{parentId}/priorities/{id}`
     /// (`deleteServiceSLAsByParentIdPrioritiesById`): Delete SLAPriority.
     #[cfg(feature = "service")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteServiceSLAsByParentIdPrioritiesById",
             "/service/SLAs/{parentId}/priorities/{id}",
             rt::NO_BODY,
@@ -6966,42 +5639,17 @@ impl ServiceSlasByIdPrioritiesById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceSlasByIdUsages(rt::Node);
+pub struct SlasByIdUsages(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceSlasByIdUsages {
+impl SlasByIdUsages {
     /// `GET /service/SLAs/{id}/usages` (`getServiceSLAsByIdUsages`): Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getServiceSLAsByIdUsages",
-            "/service/SLAs/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /service/SLAs/{id}/usages` (`getServiceSLAsByIdUsages`): Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getServiceSLAsByIdUsages",
-            "/service/SLAs/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /service/SLAs/{id}/usages` (`getServiceSLAsByIdUsages`): Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getServiceSLAsByIdUsages",
             "/service/SLAs/{id}/usages",
@@ -7011,8 +5659,8 @@ impl ServiceSlasByIdUsages {
 
     /// `/service/slas/{id}/usages/list`.
     #[cfg(feature = "service")]
-    pub fn list_node(&self) -> ServiceSlasByIdUsagesList {
-        ServiceSlasByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> SlasByIdUsagesList {
+        SlasByIdUsagesList(self.0.clone())
     }
 }
 
@@ -7021,42 +5669,17 @@ impl ServiceSlasByIdUsages {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceSlasByIdUsagesList(rt::Node);
+pub struct SlasByIdUsagesList(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceSlasByIdUsagesList {
+impl SlasByIdUsagesList {
     /// `GET /service/SLAs/{id}/usages/list` (`getServiceSLAsByIdUsagesList`): Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getServiceSLAsByIdUsagesList",
-            "/service/SLAs/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /service/SLAs/{id}/usages/list` (`getServiceSLAsByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getServiceSLAsByIdUsagesList",
-            "/service/SLAs/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /service/SLAs/{id}/usages/list` (`getServiceSLAsByIdUsagesList`): Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getServiceSLAsByIdUsagesList",
             "/service/SLAs/{id}/usages/list",
@@ -7070,39 +5693,24 @@ impl ServiceSlasByIdUsagesList {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceSlasInfo(rt::Node);
+pub struct SlasInfo(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceSlasInfo {
+impl SlasInfo {
     /// `GET /service/slas/info` (`getServiceSlasInfo`): Get List of SLAInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::SLAInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::SLAInfo> {
         rt::list(&self.0, "getServiceSlasInfo", "/service/slas/info", query)
-    }
-
-    /// `GET /service/slas/info` (`getServiceSlasInfo`): Get List of SLAInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::SLAInfo> {
-        rt::stream(&self.0, "getServiceSlasInfo", "/service/slas/info", query)
-    }
-
-    /// `GET /service/slas/info` (`getServiceSlasInfo`): Get List of SLAInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::SLAInfo>> {
-        rt::pages(&self.0, "getServiceSlasInfo", "/service/slas/info", query)
     }
 
     /// `GET /service/SLAs/info/count` (`getServiceSLAsInfoCount`): Get Count of SLAInfos.
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceSLAsInfoCount",
@@ -7117,39 +5725,24 @@ impl ServiceSlasInfo {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceSources(rt::Node);
+pub struct Sources(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceSources {
+impl Sources {
     /// `GET /service/sources` (`getServiceSources`): Get List of Source.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Source>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Source> {
         rt::list(&self.0, "getServiceSources", "/service/sources", query)
-    }
-
-    /// `GET /service/sources` (`getServiceSources`): Get List of Source.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Source> {
-        rt::stream(&self.0, "getServiceSources", "/service/sources", query)
-    }
-
-    /// `GET /service/sources` (`getServiceSources`): Get List of Source.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Source>> {
-        rt::pages(&self.0, "getServiceSources", "/service/sources", query)
     }
 
     /// `GET /service/sources/count` (`getServiceSourcesCount`): Get Count of Source.
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceSourcesCount",
@@ -7162,10 +5755,11 @@ impl ServiceSources {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn create(&self, body: &m::Source) -> rt::ApiFuture<m::Source> {
+    pub fn create(&self, body: &m::Source) -> rt::Call<m::Source> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceSources",
             "/service/sources",
             Some(body),
@@ -7175,14 +5769,14 @@ impl ServiceSources {
 
     /// One record: `/service/sources/{id}`.
     #[cfg(feature = "service")]
-    pub fn id(&self, id: i32) -> ServiceSourcesById {
-        ServiceSourcesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> SourcesById {
+        SourcesById(self.0.push(id.to_string()))
     }
 
     /// `/service/sources/info`.
     #[cfg(feature = "service")]
-    pub fn info(&self) -> ServiceSourcesInfo {
-        ServiceSourcesInfo(self.0.clone())
+    pub fn info(&self) -> SourcesInfo {
+        SourcesInfo(self.0.clone())
     }
 }
 
@@ -7191,16 +5785,17 @@ impl ServiceSources {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceSourcesById(rt::Node);
+pub struct SourcesById(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceSourcesById {
+impl SourcesById {
     /// `GET /service/sources/{id}` (`getServiceSourcesById`): Get Source.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::Source> {
+    pub fn get(&self) -> rt::Call<m::Source> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceSourcesById",
             "/service/sources/{id}",
             rt::NO_BODY,
@@ -7212,7 +5807,7 @@ impl ServiceSourcesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "service")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Source>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Source>> {
         rt::get_opt(&self.0, "getServiceSourcesById", "/service/sources/{id}")
     }
 
@@ -7221,10 +5816,11 @@ impl ServiceSourcesById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "service")]
-    pub fn update(&self, body: &m::Source) -> rt::ApiFuture<m::Source> {
+    pub fn update(&self, body: &m::Source) -> rt::Call<m::Source> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putServiceSourcesById",
             "/service/sources/{id}",
             Some(body),
@@ -7237,9 +5833,10 @@ impl ServiceSourcesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Source> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Source> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchServiceSourcesById",
             "/service/sources/{id}",
             patch,
@@ -7249,10 +5846,11 @@ impl ServiceSourcesById {
 
     /// `DELETE /service/sources/{id}` (`deleteServiceSourcesById`): Delete Source.
     #[cfg(feature = "service")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteServiceSourcesById",
             "/service/sources/{id}",
             rt::NO_BODY,
@@ -7262,14 +5860,14 @@ impl ServiceSourcesById {
 
     /// `/service/sources/{id}/info`.
     #[cfg(feature = "service")]
-    pub fn info(&self) -> ServiceSourcesByIdInfo {
-        ServiceSourcesByIdInfo(self.0.clone())
+    pub fn info(&self) -> SourcesByIdInfo {
+        SourcesByIdInfo(self.0.clone())
     }
 
     /// `/service/sources/{id}/usages`.
     #[cfg(feature = "service")]
-    pub fn usages(&self) -> ServiceSourcesByIdUsages {
-        ServiceSourcesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> SourcesByIdUsages {
+        SourcesByIdUsages(self.0.clone())
     }
 }
 
@@ -7278,16 +5876,17 @@ impl ServiceSourcesById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceSourcesByIdInfo(rt::Node);
+pub struct SourcesByIdInfo(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceSourcesByIdInfo {
+impl SourcesByIdInfo {
     /// `GET /service/sources/{id}/info` (`getServiceSourcesByIdInfo`): Get SourceInfos.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::SourceInfo> {
+    pub fn get(&self) -> rt::Call<m::SourceInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceSourcesByIdInfo",
             "/service/sources/{id}/info",
             rt::NO_BODY,
@@ -7301,42 +5900,17 @@ impl ServiceSourcesByIdInfo {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceSourcesByIdUsages(rt::Node);
+pub struct SourcesByIdUsages(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceSourcesByIdUsages {
+impl SourcesByIdUsages {
     /// `GET /service/sources/{id}/usages` (`getServiceSourcesByIdUsages`): Get List of Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getServiceSourcesByIdUsages",
-            "/service/sources/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /service/sources/{id}/usages` (`getServiceSourcesByIdUsages`): Get List of Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getServiceSourcesByIdUsages",
-            "/service/sources/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /service/sources/{id}/usages` (`getServiceSourcesByIdUsages`): Get List of Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getServiceSourcesByIdUsages",
             "/service/sources/{id}/usages",
@@ -7346,8 +5920,8 @@ impl ServiceSourcesByIdUsages {
 
     /// `/service/sources/{id}/usages/list`.
     #[cfg(feature = "service")]
-    pub fn list_node(&self) -> ServiceSourcesByIdUsagesList {
-        ServiceSourcesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> SourcesByIdUsagesList {
+        SourcesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -7356,45 +5930,18 @@ impl ServiceSourcesByIdUsages {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceSourcesByIdUsagesList(rt::Node);
+pub struct SourcesByIdUsagesList(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceSourcesByIdUsagesList {
+impl SourcesByIdUsagesList {
     /// `GET /service/sources/{id}/usages/list` (`getServiceSourcesByIdUsagesList`): Get List of
     /// Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getServiceSourcesByIdUsagesList",
-            "/service/sources/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /service/sources/{id}/usages/list` (`getServiceSourcesByIdUsagesList`): Get List of
-    /// Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getServiceSourcesByIdUsagesList",
-            "/service/sources/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /service/sources/{id}/usages/list` (`getServiceSourcesByIdUsagesList`): Get List of
-    /// Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getServiceSourcesByIdUsagesList",
             "/service/sources/{id}/usages/list",
@@ -7408,42 +5955,17 @@ impl ServiceSourcesByIdUsagesList {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceSourcesInfo(rt::Node);
+pub struct SourcesInfo(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceSourcesInfo {
+impl SourcesInfo {
     /// `GET /service/sources/info` (`getServiceSourcesInfo`): Get List of SourceInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::SourceInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::SourceInfo> {
         rt::list(
-            &self.0,
-            "getServiceSourcesInfo",
-            "/service/sources/info",
-            query,
-        )
-    }
-
-    /// `GET /service/sources/info` (`getServiceSourcesInfo`): Get List of SourceInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::SourceInfo> {
-        rt::stream(
-            &self.0,
-            "getServiceSourcesInfo",
-            "/service/sources/info",
-            query,
-        )
-    }
-
-    /// `GET /service/sources/info` (`getServiceSourcesInfo`): Get List of SourceInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::SourceInfo>> {
-        rt::pages(
             &self.0,
             "getServiceSourcesInfo",
             "/service/sources/info",
@@ -7455,7 +5977,7 @@ impl ServiceSourcesInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceSourcesInfoCount",
@@ -7470,39 +5992,24 @@ impl ServiceSourcesInfo {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceSurveys(rt::Node);
+pub struct Surveys(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceSurveys {
+impl Surveys {
     /// `GET /service/surveys` (`getServiceSurveys`): Get List of ServiceSurvey.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ServiceSurvey>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ServiceSurvey> {
         rt::list(&self.0, "getServiceSurveys", "/service/surveys", query)
-    }
-
-    /// `GET /service/surveys` (`getServiceSurveys`): Get List of ServiceSurvey.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ServiceSurvey> {
-        rt::stream(&self.0, "getServiceSurveys", "/service/surveys", query)
-    }
-
-    /// `GET /service/surveys` (`getServiceSurveys`): Get List of ServiceSurvey.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ServiceSurvey>> {
-        rt::pages(&self.0, "getServiceSurveys", "/service/surveys", query)
     }
 
     /// `GET /service/surveys/count` (`getServiceSurveysCount`): Get Count of ServiceSurvey.
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceSurveysCount",
@@ -7515,10 +6022,11 @@ impl ServiceSurveys {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn create(&self, body: &m::ServiceSurvey) -> rt::ApiFuture<m::ServiceSurvey> {
+    pub fn create(&self, body: &m::ServiceSurvey) -> rt::Call<m::ServiceSurvey> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceSurveys",
             "/service/surveys",
             Some(body),
@@ -7528,8 +6036,8 @@ impl ServiceSurveys {
 
     /// One record: `/service/surveys/{id}`.
     #[cfg(feature = "service")]
-    pub fn id(&self, id: i32) -> ServiceSurveysById {
-        ServiceSurveysById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> SurveysById {
+        SurveysById(self.0.push(id.to_string()))
     }
 }
 
@@ -7538,16 +6046,17 @@ impl ServiceSurveys {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceSurveysById(rt::Node);
+pub struct SurveysById(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceSurveysById {
+impl SurveysById {
     /// `GET /service/surveys/{id}` (`getServiceSurveysById`): Get ServiceSurvey.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::ServiceSurvey> {
+    pub fn get(&self) -> rt::Call<m::ServiceSurvey> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceSurveysById",
             "/service/surveys/{id}",
             rt::NO_BODY,
@@ -7559,7 +6068,7 @@ impl ServiceSurveysById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "service")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ServiceSurvey>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ServiceSurvey>> {
         rt::get_opt(&self.0, "getServiceSurveysById", "/service/surveys/{id}")
     }
 
@@ -7568,10 +6077,11 @@ impl ServiceSurveysById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "service")]
-    pub fn update(&self, body: &m::ServiceSurvey) -> rt::ApiFuture<m::ServiceSurvey> {
+    pub fn update(&self, body: &m::ServiceSurvey) -> rt::Call<m::ServiceSurvey> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putServiceSurveysById",
             "/service/surveys/{id}",
             Some(body),
@@ -7584,9 +6094,10 @@ impl ServiceSurveysById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ServiceSurvey> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ServiceSurvey> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchServiceSurveysById",
             "/service/surveys/{id}",
             patch,
@@ -7596,10 +6107,11 @@ impl ServiceSurveysById {
 
     /// `DELETE /service/surveys/{id}` (`deleteServiceSurveysById`): Delete ServiceSurvey.
     #[cfg(feature = "service")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteServiceSurveysById",
             "/service/surveys/{id}",
             rt::NO_BODY,
@@ -7609,26 +6121,26 @@ impl ServiceSurveysById {
 
     /// `/service/surveys/{id}/copy`.
     #[cfg(feature = "service")]
-    pub fn copy(&self) -> ServiceSurveysByIdCopy {
-        ServiceSurveysByIdCopy(self.0.clone())
+    pub fn copy(&self) -> SurveysByIdCopy {
+        SurveysByIdCopy(self.0.clone())
     }
 
     /// `/service/surveys/{id}/questions`.
     #[cfg(feature = "service")]
-    pub fn questions(&self) -> ServiceSurveysByIdQuestions {
-        ServiceSurveysByIdQuestions(self.0.clone())
+    pub fn questions(&self) -> SurveysByIdQuestions {
+        SurveysByIdQuestions(self.0.clone())
     }
 
     /// `/service/surveys/{id}/results`.
     #[cfg(feature = "service")]
-    pub fn results(&self) -> ServiceSurveysByIdResults {
-        ServiceSurveysByIdResults(self.0.clone())
+    pub fn results(&self) -> SurveysByIdResults {
+        SurveysByIdResults(self.0.clone())
     }
 
     /// `/service/surveys/{id}/usages`.
     #[cfg(feature = "service")]
-    pub fn usages(&self) -> ServiceSurveysByIdUsages {
-        ServiceSurveysByIdUsages(self.0.clone())
+    pub fn usages(&self) -> SurveysByIdUsages {
+        SurveysByIdUsages(self.0.clone())
     }
 }
 
@@ -7637,10 +6149,10 @@ impl ServiceSurveysById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceSurveysByIdCopy(rt::Node);
+pub struct SurveysByIdCopy(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceSurveysByIdCopy {
+impl SurveysByIdCopy {
     /// `POST /service/surveys/{id}/copy` (`postServiceSurveysByIdCopy`): Post ServiceSurvey.
     ///
     /// Not retried after an answer that may have been lost. `None` when the server answers without
@@ -7648,10 +6160,11 @@ impl ServiceSurveysByIdCopy {
     ///
     /// Copy and approve actions answer 200 or 201 whatever the spec declares.
     #[cfg(feature = "service")]
-    pub fn post(&self) -> rt::ApiFuture<Option<m::ServiceSurvey>> {
+    pub fn post(&self) -> rt::Call<Option<m::ServiceSurvey>> {
         rt::json_opt(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceSurveysByIdCopy",
             "/service/surveys/{id}/copy",
             rt::NO_BODY,
@@ -7665,48 +6178,18 @@ impl ServiceSurveysByIdCopy {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceSurveysByIdQuestions(rt::Node);
+pub struct SurveysByIdQuestions(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceSurveysByIdQuestions {
+impl SurveysByIdQuestions {
     /// `GET /service/surveys/{parentId}/questions` (`getServiceSurveysByParentIdQuestions`): Get
     /// List of ServiceSurveyQuestion.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ServiceSurveyQuestion>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ServiceSurveyQuestion> {
         rt::list(
-            &self.0,
-            "getServiceSurveysByParentIdQuestions",
-            "/service/surveys/{parentId}/questions",
-            query,
-        )
-    }
-
-    /// `GET /service/surveys/{parentId}/questions` (`getServiceSurveysByParentIdQuestions`): Get
-    /// List of ServiceSurveyQuestion.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ServiceSurveyQuestion> {
-        rt::stream(
-            &self.0,
-            "getServiceSurveysByParentIdQuestions",
-            "/service/surveys/{parentId}/questions",
-            query,
-        )
-    }
-
-    /// `GET /service/surveys/{parentId}/questions` (`getServiceSurveysByParentIdQuestions`): Get
-    /// List of ServiceSurveyQuestion.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ServiceSurveyQuestion>> {
-        rt::pages(
             &self.0,
             "getServiceSurveysByParentIdQuestions",
             "/service/surveys/{parentId}/questions",
@@ -7719,7 +6202,7 @@ impl ServiceSurveysByIdQuestions {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceSurveysByParentIdQuestionsCount",
@@ -7733,13 +6216,11 @@ impl ServiceSurveysByIdQuestions {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn create(
-        &self,
-        body: &m::ServiceSurveyQuestion,
-    ) -> rt::ApiFuture<m::ServiceSurveyQuestion> {
+    pub fn create(&self, body: &m::ServiceSurveyQuestion) -> rt::Call<m::ServiceSurveyQuestion> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceSurveysByParentIdQuestions",
             "/service/surveys/{parentId}/questions",
             Some(body),
@@ -7749,8 +6230,8 @@ impl ServiceSurveysByIdQuestions {
 
     /// One record: `/service/surveys/{id}/questions/{id}`.
     #[cfg(feature = "service")]
-    pub fn id(&self, id: i32) -> ServiceSurveysByIdQuestionsById {
-        ServiceSurveysByIdQuestionsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> SurveysByIdQuestionsById {
+        SurveysByIdQuestionsById(self.0.push(id.to_string()))
     }
 }
 
@@ -7759,17 +6240,18 @@ impl ServiceSurveysByIdQuestions {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceSurveysByIdQuestionsById(rt::Node);
+pub struct SurveysByIdQuestionsById(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceSurveysByIdQuestionsById {
+impl SurveysByIdQuestionsById {
     /// `GET /service/surveys/{parentId}/questions/{id}`
     /// (`getServiceSurveysByParentIdQuestionsById`): Get ServiceSurveyQuestion.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::ServiceSurveyQuestion> {
+    pub fn get(&self) -> rt::Call<m::ServiceSurveyQuestion> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceSurveysByParentIdQuestionsById",
             "/service/surveys/{parentId}/questions/{id}",
             rt::NO_BODY,
@@ -7782,7 +6264,7 @@ impl ServiceSurveysByIdQuestionsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "service")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ServiceSurveyQuestion>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ServiceSurveyQuestion>> {
         rt::get_opt(
             &self.0,
             "getServiceSurveysByParentIdQuestionsById",
@@ -7796,13 +6278,11 @@ impl ServiceSurveysByIdQuestionsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "service")]
-    pub fn update(
-        &self,
-        body: &m::ServiceSurveyQuestion,
-    ) -> rt::ApiFuture<m::ServiceSurveyQuestion> {
+    pub fn update(&self, body: &m::ServiceSurveyQuestion) -> rt::Call<m::ServiceSurveyQuestion> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putServiceSurveysByParentIdQuestionsById",
             "/service/surveys/{parentId}/questions/{id}",
             Some(body),
@@ -7816,9 +6296,10 @@ impl ServiceSurveysByIdQuestionsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ServiceSurveyQuestion> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ServiceSurveyQuestion> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchServiceSurveysByParentIdQuestionsById",
             "/service/surveys/{parentId}/questions/{id}",
             patch,
@@ -7829,10 +6310,11 @@ impl ServiceSurveysByIdQuestionsById {
     /// `DELETE /service/surveys/{parentId}/questions/{id}`
     /// (`deleteServiceSurveysByParentIdQuestionsById`): Delete ServiceSurveyQuestion.
     #[cfg(feature = "service")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteServiceSurveysByParentIdQuestionsById",
             "/service/surveys/{parentId}/questions/{id}",
             rt::NO_BODY,
@@ -7842,14 +6324,14 @@ impl ServiceSurveysByIdQuestionsById {
 
     /// `/service/surveys/{id}/questions/{id}/copy`.
     #[cfg(feature = "service")]
-    pub fn copy(&self) -> ServiceSurveysByIdQuestionsByIdCopy {
-        ServiceSurveysByIdQuestionsByIdCopy(self.0.clone())
+    pub fn copy(&self) -> SurveysByIdQuestionsByIdCopy {
+        SurveysByIdQuestionsByIdCopy(self.0.clone())
     }
 
     /// `/service/surveys/{id}/questions/{id}/options`.
     #[cfg(feature = "service")]
-    pub fn options(&self) -> ServiceSurveysByIdQuestionsByIdOptions {
-        ServiceSurveysByIdQuestionsByIdOptions(self.0.clone())
+    pub fn options(&self) -> SurveysByIdQuestionsByIdOptions {
+        SurveysByIdQuestionsByIdOptions(self.0.clone())
     }
 }
 
@@ -7858,10 +6340,10 @@ impl ServiceSurveysByIdQuestionsById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceSurveysByIdQuestionsByIdCopy(rt::Node);
+pub struct SurveysByIdQuestionsByIdCopy(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceSurveysByIdQuestionsByIdCopy {
+impl SurveysByIdQuestionsByIdCopy {
     /// `POST /service/surveys/{parentId}/questions/{id}/copy`
     /// (`postServiceSurveysByParentIdQuestionsByIdCopy`): Post ServiceSurveyQuestion.
     ///
@@ -7870,10 +6352,11 @@ impl ServiceSurveysByIdQuestionsByIdCopy {
     ///
     /// Copy and approve actions answer 200 or 201 whatever the spec declares.
     #[cfg(feature = "service")]
-    pub fn post(&self) -> rt::ApiFuture<Option<m::ServiceSurveyQuestion>> {
+    pub fn post(&self) -> rt::Call<Option<m::ServiceSurveyQuestion>> {
         rt::json_opt(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceSurveysByParentIdQuestionsByIdCopy",
             "/service/surveys/{parentId}/questions/{id}/copy",
             rt::NO_BODY,
@@ -7887,45 +6370,18 @@ impl ServiceSurveysByIdQuestionsByIdCopy {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceSurveysByIdQuestionsByIdOptions(rt::Node);
+pub struct SurveysByIdQuestionsByIdOptions(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceSurveysByIdQuestionsByIdOptions {
+impl SurveysByIdQuestionsByIdOptions {
     /// `GET /service/surveys/{grandparentId}/questions/{parentId}/options`
     /// (`getServiceSurveysByGrandparentIdQuestionsByParentIdOptions`): Get List of SurveyOption.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::SurveyOption>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::SurveyOption> {
         rt::list(
-            &self.0,
-            "getServiceSurveysByGrandparentIdQuestionsByParentIdOptions",
-            "/service/surveys/{grandparentId}/questions/{parentId}/options",
-            query,
-        )
-    }
-
-    /// `GET /service/surveys/{grandparentId}/questions/{parentId}/options`
-    /// (`getServiceSurveysByGrandparentIdQuestionsByParentIdOptions`): Get List of SurveyOption.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::SurveyOption> {
-        rt::stream(
-            &self.0,
-            "getServiceSurveysByGrandparentIdQuestionsByParentIdOptions",
-            "/service/surveys/{grandparentId}/questions/{parentId}/options",
-            query,
-        )
-    }
-
-    /// `GET /service/surveys/{grandparentId}/questions/{parentId}/options`
-    /// (`getServiceSurveysByGrandparentIdQuestionsByParentIdOptions`): Get List of SurveyOption.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::SurveyOption>> {
-        rt::pages(
             &self.0,
             "getServiceSurveysByGrandparentIdQuestionsByParentIdOptions",
             "/service/surveys/{grandparentId}/questions/{parentId}/options",
@@ -7939,7 +6395,7 @@ impl ServiceSurveysByIdQuestionsByIdOptions {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceSurveysByGrandparentIdQuestionsByParentIdOptionsCount",
@@ -7953,10 +6409,11 @@ impl ServiceSurveysByIdQuestionsByIdOptions {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn create(&self, body: &m::SurveyOption) -> rt::ApiFuture<m::SurveyOption> {
+    pub fn create(&self, body: &m::SurveyOption) -> rt::Call<m::SurveyOption> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceSurveysByGrandparentIdQuestionsByParentIdOptions",
             "/service/surveys/{grandparentId}/questions/{parentId}/options",
             Some(body),
@@ -7966,8 +6423,8 @@ impl ServiceSurveysByIdQuestionsByIdOptions {
 
     /// One record: `/service/surveys/{id}/questions/{id}/options/{id}`.
     #[cfg(feature = "service")]
-    pub fn id(&self, id: i32) -> ServiceSurveysByIdQuestionsByIdOptionsById {
-        ServiceSurveysByIdQuestionsByIdOptionsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> SurveysByIdQuestionsByIdOptionsById {
+        SurveysByIdQuestionsByIdOptionsById(self.0.push(id.to_string()))
     }
 }
 
@@ -7976,17 +6433,18 @@ impl ServiceSurveysByIdQuestionsByIdOptions {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceSurveysByIdQuestionsByIdOptionsById(rt::Node);
+pub struct SurveysByIdQuestionsByIdOptionsById(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceSurveysByIdQuestionsByIdOptionsById {
+impl SurveysByIdQuestionsByIdOptionsById {
     /// `GET /service/surveys/{grandparentId}/questions/{parentId}/options/{id}`
     /// (`getServiceSurveysByGrandparentIdQuestionsByParentIdOptionsById`): Get SurveyOption.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::SurveyOption> {
+    pub fn get(&self) -> rt::Call<m::SurveyOption> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceSurveysByGrandparentIdQuestionsByParentIdOptionsById",
             "/service/surveys/{grandparentId}/questions/{parentId}/options/{id}",
             rt::NO_BODY,
@@ -7999,7 +6457,7 @@ impl ServiceSurveysByIdQuestionsByIdOptionsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "service")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::SurveyOption>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::SurveyOption>> {
         rt::get_opt(
             &self.0,
             "getServiceSurveysByGrandparentIdQuestionsByParentIdOptionsById",
@@ -8013,10 +6471,11 @@ impl ServiceSurveysByIdQuestionsByIdOptionsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "service")]
-    pub fn update(&self, body: &m::SurveyOption) -> rt::ApiFuture<m::SurveyOption> {
+    pub fn update(&self, body: &m::SurveyOption) -> rt::Call<m::SurveyOption> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putServiceSurveysByGrandparentIdQuestionsByParentIdOptionsById",
             "/service/surveys/{grandparentId}/questions/{parentId}/options/{id}",
             Some(body),
@@ -8030,9 +6489,10 @@ impl ServiceSurveysByIdQuestionsByIdOptionsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::SurveyOption> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::SurveyOption> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchServiceSurveysByGrandparentIdQuestionsByParentIdOptionsById",
             "/service/surveys/{grandparentId}/questions/{parentId}/options/{id}",
             patch,
@@ -8043,10 +6503,11 @@ impl ServiceSurveysByIdQuestionsByIdOptionsById {
     /// `DELETE /service/surveys/{grandparentId}/questions/{parentId}/options/{id}`
     /// (`deleteServiceSurveysByGrandparentIdQuestionsByParentIdOptionsById`): Delete SurveyOption.
     #[cfg(feature = "service")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteServiceSurveysByGrandparentIdQuestionsByParentIdOptionsById",
             "/service/surveys/{grandparentId}/questions/{parentId}/options/{id}",
             rt::NO_BODY,
@@ -8060,45 +6521,18 @@ impl ServiceSurveysByIdQuestionsByIdOptionsById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceSurveysByIdResults(rt::Node);
+pub struct SurveysByIdResults(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceSurveysByIdResults {
+impl SurveysByIdResults {
     /// `GET /service/surveys/{parentId}/results` (`getServiceSurveysByParentIdResults`): Get List
     /// of SurveyResult.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::SurveyResult>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::SurveyResult> {
         rt::list(
-            &self.0,
-            "getServiceSurveysByParentIdResults",
-            "/service/surveys/{parentId}/results",
-            query,
-        )
-    }
-
-    /// `GET /service/surveys/{parentId}/results` (`getServiceSurveysByParentIdResults`): Get List
-    /// of SurveyResult.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::SurveyResult> {
-        rt::stream(
-            &self.0,
-            "getServiceSurveysByParentIdResults",
-            "/service/surveys/{parentId}/results",
-            query,
-        )
-    }
-
-    /// `GET /service/surveys/{parentId}/results` (`getServiceSurveysByParentIdResults`): Get List
-    /// of SurveyResult.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::SurveyResult>> {
-        rt::pages(
             &self.0,
             "getServiceSurveysByParentIdResults",
             "/service/surveys/{parentId}/results",
@@ -8111,7 +6545,7 @@ impl ServiceSurveysByIdResults {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceSurveysByParentIdResultsCount",
@@ -8125,10 +6559,11 @@ impl ServiceSurveysByIdResults {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn create(&self, body: &m::SurveyResult) -> rt::ApiFuture<m::SurveyResult> {
+    pub fn create(&self, body: &m::SurveyResult) -> rt::Call<m::SurveyResult> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceSurveysByParentIdResults",
             "/service/surveys/{parentId}/results",
             Some(body),
@@ -8138,8 +6573,8 @@ impl ServiceSurveysByIdResults {
 
     /// One record: `/service/surveys/{id}/results/{id}`.
     #[cfg(feature = "service")]
-    pub fn id(&self, id: i32) -> ServiceSurveysByIdResultsById {
-        ServiceSurveysByIdResultsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> SurveysByIdResultsById {
+        SurveysByIdResultsById(self.0.push(id.to_string()))
     }
 }
 
@@ -8148,17 +6583,18 @@ impl ServiceSurveysByIdResults {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceSurveysByIdResultsById(rt::Node);
+pub struct SurveysByIdResultsById(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceSurveysByIdResultsById {
+impl SurveysByIdResultsById {
     /// `GET /service/surveys/{parentId}/results/{id}` (`getServiceSurveysByParentIdResultsById`):
     /// Get SurveyResult.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::SurveyResult> {
+    pub fn get(&self) -> rt::Call<m::SurveyResult> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceSurveysByParentIdResultsById",
             "/service/surveys/{parentId}/results/{id}",
             rt::NO_BODY,
@@ -8171,7 +6607,7 @@ impl ServiceSurveysByIdResultsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "service")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::SurveyResult>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::SurveyResult>> {
         rt::get_opt(
             &self.0,
             "getServiceSurveysByParentIdResultsById",
@@ -8185,10 +6621,11 @@ impl ServiceSurveysByIdResultsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "service")]
-    pub fn update(&self, body: &m::SurveyResult) -> rt::ApiFuture<m::SurveyResult> {
+    pub fn update(&self, body: &m::SurveyResult) -> rt::Call<m::SurveyResult> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putServiceSurveysByParentIdResultsById",
             "/service/surveys/{parentId}/results/{id}",
             Some(body),
@@ -8202,9 +6639,10 @@ impl ServiceSurveysByIdResultsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::SurveyResult> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::SurveyResult> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchServiceSurveysByParentIdResultsById",
             "/service/surveys/{parentId}/results/{id}",
             patch,
@@ -8215,10 +6653,11 @@ impl ServiceSurveysByIdResultsById {
     /// `DELETE /service/surveys/{parentId}/results/{id}`
     /// (`deleteServiceSurveysByParentIdResultsById`): Delete SurveyResult.
     #[cfg(feature = "service")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteServiceSurveysByParentIdResultsById",
             "/service/surveys/{parentId}/results/{id}",
             rt::NO_BODY,
@@ -8232,42 +6671,17 @@ impl ServiceSurveysByIdResultsById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceSurveysByIdUsages(rt::Node);
+pub struct SurveysByIdUsages(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceSurveysByIdUsages {
+impl SurveysByIdUsages {
     /// `GET /service/surveys/{id}/usages` (`getServiceSurveysByIdUsages`): Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getServiceSurveysByIdUsages",
-            "/service/surveys/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /service/surveys/{id}/usages` (`getServiceSurveysByIdUsages`): Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getServiceSurveysByIdUsages",
-            "/service/surveys/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /service/surveys/{id}/usages` (`getServiceSurveysByIdUsages`): Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getServiceSurveysByIdUsages",
             "/service/surveys/{id}/usages",
@@ -8277,8 +6691,8 @@ impl ServiceSurveysByIdUsages {
 
     /// `/service/surveys/{id}/usages/list`.
     #[cfg(feature = "service")]
-    pub fn list_node(&self) -> ServiceSurveysByIdUsagesList {
-        ServiceSurveysByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> SurveysByIdUsagesList {
+        SurveysByIdUsagesList(self.0.clone())
     }
 }
 
@@ -8287,45 +6701,18 @@ impl ServiceSurveysByIdUsages {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceSurveysByIdUsagesList(rt::Node);
+pub struct SurveysByIdUsagesList(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceSurveysByIdUsagesList {
+impl SurveysByIdUsagesList {
     /// `GET /service/surveys/{id}/usages/list` (`getServiceSurveysByIdUsagesList`): Get List of
     /// Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getServiceSurveysByIdUsagesList",
-            "/service/surveys/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /service/surveys/{id}/usages/list` (`getServiceSurveysByIdUsagesList`): Get List of
-    /// Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getServiceSurveysByIdUsagesList",
-            "/service/surveys/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /service/surveys/{id}/usages/list` (`getServiceSurveysByIdUsagesList`): Get List of
-    /// Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getServiceSurveysByIdUsagesList",
             "/service/surveys/{id}/usages/list",
@@ -8339,18 +6726,19 @@ impl ServiceSurveysByIdUsagesList {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceTeamMembers(rt::Node);
+pub struct TeamMembers(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceTeamMembers {
+impl TeamMembers {
     /// `POST /service/teamMembers` (`postServiceTeamMembers`): Post TeamMember.
     ///
     /// Not retried after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn post(&self, body: &m::TeamMember) -> rt::ApiFuture<m::TeamMember> {
+    pub fn post(&self, body: &m::TeamMember) -> rt::Call<m::TeamMember> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceTeamMembers",
             "/service/teamMembers",
             Some(body),
@@ -8364,39 +6752,24 @@ impl ServiceTeamMembers {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceTeams(rt::Node);
+pub struct Teams(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceTeams {
+impl Teams {
     /// `GET /service/teams` (`getServiceTeams`): Get List of ServiceTeam.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ServiceTeam>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ServiceTeam> {
         rt::list(&self.0, "getServiceTeams", "/service/teams", query)
-    }
-
-    /// `GET /service/teams` (`getServiceTeams`): Get List of ServiceTeam.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ServiceTeam> {
-        rt::stream(&self.0, "getServiceTeams", "/service/teams", query)
-    }
-
-    /// `GET /service/teams` (`getServiceTeams`): Get List of ServiceTeam.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ServiceTeam>> {
-        rt::pages(&self.0, "getServiceTeams", "/service/teams", query)
     }
 
     /// `GET /service/teams/count` (`getServiceTeamsCount`): Get Count of ServiceTeam.
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceTeamsCount",
@@ -8407,8 +6780,8 @@ impl ServiceTeams {
 
     /// One record: `/service/teams/{id}`.
     #[cfg(feature = "service")]
-    pub fn id(&self, id: i32) -> ServiceTeamsById {
-        ServiceTeamsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> TeamsById {
+        TeamsById(self.0.push(id.to_string()))
     }
 }
 
@@ -8417,16 +6790,17 @@ impl ServiceTeams {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceTeamsById(rt::Node);
+pub struct TeamsById(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceTeamsById {
+impl TeamsById {
     /// `GET /service/teams/{id}` (`getServiceTeamsById`): Get ServiceTeam.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::ServiceTeam> {
+    pub fn get(&self) -> rt::Call<m::ServiceTeam> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceTeamsById",
             "/service/teams/{id}",
             rt::NO_BODY,
@@ -8438,7 +6812,7 @@ impl ServiceTeamsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "service")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ServiceTeam>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ServiceTeam>> {
         rt::get_opt(&self.0, "getServiceTeamsById", "/service/teams/{id}")
     }
 }
@@ -8448,39 +6822,24 @@ impl ServiceTeamsById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceTemplates(rt::Node);
+pub struct Templates(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceTemplates {
+impl Templates {
     /// `GET /service/templates` (`getServiceTemplates`): Get List of ServiceTemplate.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ServiceTemplate>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ServiceTemplate> {
         rt::list(&self.0, "getServiceTemplates", "/service/templates", query)
-    }
-
-    /// `GET /service/templates` (`getServiceTemplates`): Get List of ServiceTemplate.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ServiceTemplate> {
-        rt::stream(&self.0, "getServiceTemplates", "/service/templates", query)
-    }
-
-    /// `GET /service/templates` (`getServiceTemplates`): Get List of ServiceTemplate.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ServiceTemplate>> {
-        rt::pages(&self.0, "getServiceTemplates", "/service/templates", query)
     }
 
     /// `GET /service/templates/count` (`getServiceTemplatesCount`): Get Count of ServiceTemplate.
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceTemplatesCount",
@@ -8491,14 +6850,14 @@ impl ServiceTemplates {
 
     /// One record: `/service/templates/{id}`.
     #[cfg(feature = "service")]
-    pub fn id(&self, id: i32) -> ServiceTemplatesById {
-        ServiceTemplatesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> TemplatesById {
+        TemplatesById(self.0.push(id.to_string()))
     }
 
     /// `/service/templates/info`.
     #[cfg(feature = "service")]
-    pub fn info(&self) -> ServiceTemplatesInfo {
-        ServiceTemplatesInfo(self.0.clone())
+    pub fn info(&self) -> TemplatesInfo {
+        TemplatesInfo(self.0.clone())
     }
 }
 
@@ -8507,16 +6866,17 @@ impl ServiceTemplates {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceTemplatesById(rt::Node);
+pub struct TemplatesById(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceTemplatesById {
+impl TemplatesById {
     /// `GET /service/templates/{id}` (`getServiceTemplatesById`): Get ServiceTemplate.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::ServiceTemplate> {
+    pub fn get(&self) -> rt::Call<m::ServiceTemplate> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceTemplatesById",
             "/service/templates/{id}",
             rt::NO_BODY,
@@ -8528,7 +6888,7 @@ impl ServiceTemplatesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "service")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ServiceTemplate>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ServiceTemplate>> {
         rt::get_opt(
             &self.0,
             "getServiceTemplatesById",
@@ -8538,14 +6898,14 @@ impl ServiceTemplatesById {
 
     /// `/service/templates/{id}/generate`.
     #[cfg(feature = "service")]
-    pub fn generate(&self) -> ServiceTemplatesByIdGenerate {
-        ServiceTemplatesByIdGenerate(self.0.clone())
+    pub fn generate(&self) -> TemplatesByIdGenerate {
+        TemplatesByIdGenerate(self.0.clone())
     }
 
     /// `/service/templates/{id}/info`.
     #[cfg(feature = "service")]
-    pub fn info(&self) -> ServiceTemplatesByIdInfo {
-        ServiceTemplatesByIdInfo(self.0.clone())
+    pub fn info(&self) -> TemplatesByIdInfo {
+        TemplatesByIdInfo(self.0.clone())
     }
 }
 
@@ -8554,19 +6914,20 @@ impl ServiceTemplatesById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceTemplatesByIdGenerate(rt::Node);
+pub struct TemplatesByIdGenerate(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceTemplatesByIdGenerate {
+impl TemplatesByIdGenerate {
     /// `POST /service/templates/{id}/generate` (`postServiceTemplatesByIdGenerate`): Post Count of
     /// ServiceTemplate.
     ///
     /// Not retried after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn post(&self) -> rt::ApiFuture<m::TemplateGeneratedCountsModel> {
+    pub fn post(&self) -> rt::Call<m::TemplateGeneratedCountsModel> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceTemplatesByIdGenerate",
             "/service/templates/{id}/generate",
             rt::NO_BODY,
@@ -8580,17 +6941,18 @@ impl ServiceTemplatesByIdGenerate {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceTemplatesByIdInfo(rt::Node);
+pub struct TemplatesByIdInfo(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceTemplatesByIdInfo {
+impl TemplatesByIdInfo {
     /// `GET /service/templates/{id}/info` (`getServiceTemplatesByIdInfo`): Get
     /// ServiceTemplateInfos.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::ServiceTemplateInfo> {
+    pub fn get(&self) -> rt::Call<m::ServiceTemplateInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceTemplatesByIdInfo",
             "/service/templates/{id}/info",
             rt::NO_BODY,
@@ -8604,42 +6966,17 @@ impl ServiceTemplatesByIdInfo {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceTemplatesInfo(rt::Node);
+pub struct TemplatesInfo(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceTemplatesInfo {
+impl TemplatesInfo {
     /// `GET /service/templates/info` (`getServiceTemplatesInfo`): Get List of ServiceTemplateInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ServiceTemplateInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ServiceTemplateInfo> {
         rt::list(
-            &self.0,
-            "getServiceTemplatesInfo",
-            "/service/templates/info",
-            query,
-        )
-    }
-
-    /// `GET /service/templates/info` (`getServiceTemplatesInfo`): Get List of ServiceTemplateInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ServiceTemplateInfo> {
-        rt::stream(
-            &self.0,
-            "getServiceTemplatesInfo",
-            "/service/templates/info",
-            query,
-        )
-    }
-
-    /// `GET /service/templates/info` (`getServiceTemplatesInfo`): Get List of ServiceTemplateInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ServiceTemplateInfo>> {
-        rt::pages(
             &self.0,
             "getServiceTemplatesInfo",
             "/service/templates/info",
@@ -8652,7 +6989,7 @@ impl ServiceTemplatesInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceTemplatesInfoCount",
@@ -8667,42 +7004,17 @@ impl ServiceTemplatesInfo {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceTicketLinks(rt::Node);
+pub struct TicketLinks(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceTicketLinks {
+impl TicketLinks {
     /// `GET /service/ticketLinks` (`getServiceTicketLinks`): Get List of ServiceTicketLink.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ServiceTicketLink>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ServiceTicketLink> {
         rt::list(
-            &self.0,
-            "getServiceTicketLinks",
-            "/service/ticketLinks",
-            query,
-        )
-    }
-
-    /// `GET /service/ticketLinks` (`getServiceTicketLinks`): Get List of ServiceTicketLink.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ServiceTicketLink> {
-        rt::stream(
-            &self.0,
-            "getServiceTicketLinks",
-            "/service/ticketLinks",
-            query,
-        )
-    }
-
-    /// `GET /service/ticketLinks` (`getServiceTicketLinks`): Get List of ServiceTicketLink.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ServiceTicketLink>> {
-        rt::pages(
             &self.0,
             "getServiceTicketLinks",
             "/service/ticketLinks",
@@ -8715,7 +7027,7 @@ impl ServiceTicketLinks {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceTicketLinksCount",
@@ -8728,10 +7040,11 @@ impl ServiceTicketLinks {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn create(&self, body: &m::ServiceTicketLink) -> rt::ApiFuture<m::ServiceTicketLink> {
+    pub fn create(&self, body: &m::ServiceTicketLink) -> rt::Call<m::ServiceTicketLink> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceTicketLinks",
             "/service/ticketLinks",
             Some(body),
@@ -8741,14 +7054,14 @@ impl ServiceTicketLinks {
 
     /// One record: `/service/ticketLinks/{id}`.
     #[cfg(feature = "service")]
-    pub fn id(&self, id: i32) -> ServiceTicketLinksById {
-        ServiceTicketLinksById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> TicketLinksById {
+        TicketLinksById(self.0.push(id.to_string()))
     }
 
     /// `/service/ticketLinks/info`.
     #[cfg(feature = "service")]
-    pub fn info(&self) -> ServiceTicketLinksInfo {
-        ServiceTicketLinksInfo(self.0.clone())
+    pub fn info(&self) -> TicketLinksInfo {
+        TicketLinksInfo(self.0.clone())
     }
 }
 
@@ -8757,16 +7070,17 @@ impl ServiceTicketLinks {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceTicketLinksById(rt::Node);
+pub struct TicketLinksById(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceTicketLinksById {
+impl TicketLinksById {
     /// `GET /service/ticketLinks/{id}` (`getServiceTicketLinksById`): Get ServiceTicketLink.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::ServiceTicketLink> {
+    pub fn get(&self) -> rt::Call<m::ServiceTicketLink> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceTicketLinksById",
             "/service/ticketLinks/{id}",
             rt::NO_BODY,
@@ -8778,7 +7092,7 @@ impl ServiceTicketLinksById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "service")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ServiceTicketLink>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ServiceTicketLink>> {
         rt::get_opt(
             &self.0,
             "getServiceTicketLinksById",
@@ -8791,10 +7105,11 @@ impl ServiceTicketLinksById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "service")]
-    pub fn update(&self, body: &m::ServiceTicketLink) -> rt::ApiFuture<m::ServiceTicketLink> {
+    pub fn update(&self, body: &m::ServiceTicketLink) -> rt::Call<m::ServiceTicketLink> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putServiceTicketLinksById",
             "/service/ticketLinks/{id}",
             Some(body),
@@ -8807,9 +7122,10 @@ impl ServiceTicketLinksById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ServiceTicketLink> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ServiceTicketLink> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchServiceTicketLinksById",
             "/service/ticketLinks/{id}",
             patch,
@@ -8820,10 +7136,11 @@ impl ServiceTicketLinksById {
     /// `DELETE /service/ticketLinks/{id}` (`deleteServiceTicketLinksById`): Delete
     /// ServiceTicketLink.
     #[cfg(feature = "service")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteServiceTicketLinksById",
             "/service/ticketLinks/{id}",
             rt::NO_BODY,
@@ -8833,8 +7150,8 @@ impl ServiceTicketLinksById {
 
     /// `/service/ticketLinks/{id}/info`.
     #[cfg(feature = "service")]
-    pub fn info(&self) -> ServiceTicketLinksByIdInfo {
-        ServiceTicketLinksByIdInfo(self.0.clone())
+    pub fn info(&self) -> TicketLinksByIdInfo {
+        TicketLinksByIdInfo(self.0.clone())
     }
 }
 
@@ -8843,17 +7160,18 @@ impl ServiceTicketLinksById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceTicketLinksByIdInfo(rt::Node);
+pub struct TicketLinksByIdInfo(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceTicketLinksByIdInfo {
+impl TicketLinksByIdInfo {
     /// `GET /service/ticketLinks/{id}/info` (`getServiceTicketLinksByIdInfo`): Get
     /// ServiceTicketLinkInfos.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::ServiceTicketLinkInfo> {
+    pub fn get(&self) -> rt::Call<m::ServiceTicketLinkInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceTicketLinksByIdInfo",
             "/service/ticketLinks/{id}/info",
             rt::NO_BODY,
@@ -8867,48 +7185,18 @@ impl ServiceTicketLinksByIdInfo {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceTicketLinksInfo(rt::Node);
+pub struct TicketLinksInfo(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceTicketLinksInfo {
+impl TicketLinksInfo {
     /// `GET /service/ticketLinks/info` (`getServiceTicketLinksInfo`): Get List of
     /// ServiceTicketLinkInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ServiceTicketLinkInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ServiceTicketLinkInfo> {
         rt::list(
-            &self.0,
-            "getServiceTicketLinksInfo",
-            "/service/ticketLinks/info",
-            query,
-        )
-    }
-
-    /// `GET /service/ticketLinks/info` (`getServiceTicketLinksInfo`): Get List of
-    /// ServiceTicketLinkInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ServiceTicketLinkInfo> {
-        rt::stream(
-            &self.0,
-            "getServiceTicketLinksInfo",
-            "/service/ticketLinks/info",
-            query,
-        )
-    }
-
-    /// `GET /service/ticketLinks/info` (`getServiceTicketLinksInfo`): Get List of
-    /// ServiceTicketLinkInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ServiceTicketLinkInfo>> {
-        rt::pages(
             &self.0,
             "getServiceTicketLinksInfo",
             "/service/ticketLinks/info",
@@ -8921,7 +7209,7 @@ impl ServiceTicketLinksInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceTicketLinksInfoCount",
@@ -8936,42 +7224,17 @@ impl ServiceTicketLinksInfo {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceTicketSyncs(rt::Node);
+pub struct TicketSyncs(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceTicketSyncs {
+impl TicketSyncs {
     /// `GET /service/ticketSyncs` (`getServiceTicketSyncs`): Get List of TicketSync.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::TicketSync>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::TicketSync> {
         rt::list(
-            &self.0,
-            "getServiceTicketSyncs",
-            "/service/ticketSyncs",
-            query,
-        )
-    }
-
-    /// `GET /service/ticketSyncs` (`getServiceTicketSyncs`): Get List of TicketSync.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::TicketSync> {
-        rt::stream(
-            &self.0,
-            "getServiceTicketSyncs",
-            "/service/ticketSyncs",
-            query,
-        )
-    }
-
-    /// `GET /service/ticketSyncs` (`getServiceTicketSyncs`): Get List of TicketSync.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::TicketSync>> {
-        rt::pages(
             &self.0,
             "getServiceTicketSyncs",
             "/service/ticketSyncs",
@@ -8983,7 +7246,7 @@ impl ServiceTicketSyncs {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceTicketSyncsCount",
@@ -8996,10 +7259,11 @@ impl ServiceTicketSyncs {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn create(&self, body: &m::TicketSync) -> rt::ApiFuture<m::TicketSync> {
+    pub fn create(&self, body: &m::TicketSync) -> rt::Call<m::TicketSync> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceTicketSyncs",
             "/service/ticketSyncs",
             Some(body),
@@ -9009,8 +7273,8 @@ impl ServiceTicketSyncs {
 
     /// One record: `/service/ticketSyncs/{id}`.
     #[cfg(feature = "service")]
-    pub fn id(&self, id: i32) -> ServiceTicketSyncsById {
-        ServiceTicketSyncsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> TicketSyncsById {
+        TicketSyncsById(self.0.push(id.to_string()))
     }
 }
 
@@ -9019,16 +7283,17 @@ impl ServiceTicketSyncs {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceTicketSyncsById(rt::Node);
+pub struct TicketSyncsById(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceTicketSyncsById {
+impl TicketSyncsById {
     /// `GET /service/ticketSyncs/{id}` (`getServiceTicketSyncsById`): Get TicketSync.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::TicketSync> {
+    pub fn get(&self) -> rt::Call<m::TicketSync> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceTicketSyncsById",
             "/service/ticketSyncs/{id}",
             rt::NO_BODY,
@@ -9040,7 +7305,7 @@ impl ServiceTicketSyncsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "service")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::TicketSync>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::TicketSync>> {
         rt::get_opt(
             &self.0,
             "getServiceTicketSyncsById",
@@ -9053,10 +7318,11 @@ impl ServiceTicketSyncsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "service")]
-    pub fn update(&self, body: &m::TicketSync) -> rt::ApiFuture<m::TicketSync> {
+    pub fn update(&self, body: &m::TicketSync) -> rt::Call<m::TicketSync> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putServiceTicketSyncsById",
             "/service/ticketSyncs/{id}",
             Some(body),
@@ -9069,9 +7335,10 @@ impl ServiceTicketSyncsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::TicketSync> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::TicketSync> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchServiceTicketSyncsById",
             "/service/ticketSyncs/{id}",
             patch,
@@ -9081,10 +7348,11 @@ impl ServiceTicketSyncsById {
 
     /// `DELETE /service/ticketSyncs/{id}` (`deleteServiceTicketSyncsById`): Delete TicketSync.
     #[cfg(feature = "service")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteServiceTicketSyncsById",
             "/service/ticketSyncs/{id}",
             rt::NO_BODY,
@@ -9097,38 +7365,21 @@ impl ServiceTicketSyncsById {
 ///
 /// Part of the typed core: always available.
 #[derive(Clone, Debug)]
-pub struct ServiceTickets(rt::Node);
+pub struct Tickets(rt::Node);
 
-impl ServiceTickets {
-    /// `GET /service/tickets` (`getServiceTickets`): Get List of
-    /// ConnectWise.Apis.v3\_0.v2015\_3.Service.Ticket.Ticket.
+impl Tickets {
+    /// `GET /service/tickets` (`getServiceTickets`): Get List of Ticket.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Ticket>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Ticket> {
         rt::list(&self.0, "getServiceTickets", "/service/tickets", query)
     }
 
-    /// `GET /service/tickets` (`getServiceTickets`): Get List of
-    /// ConnectWise.Apis.v3\_0.v2015\_3.Service.Ticket.Ticket.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Ticket> {
-        rt::stream(&self.0, "getServiceTickets", "/service/tickets", query)
-    }
-
-    /// `GET /service/tickets` (`getServiceTickets`): Get List of
-    /// ConnectWise.Apis.v3\_0.v2015\_3.Service.Ticket.Ticket.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Ticket>> {
-        rt::pages(&self.0, "getServiceTickets", "/service/tickets", query)
-    }
-
-    /// `GET /service/tickets/count` (`getServiceTicketsCount`): Get Count of
-    /// ConnectWise.Apis.v3\_0.v2015\_3.Service.Ticket.Ticket.
+    /// `GET /service/tickets/count` (`getServiceTicketsCount`): Get Count of Ticket.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceTicketsCount",
@@ -9141,7 +7392,7 @@ impl ServiceTickets {
     ///
     /// One page of records matching `query`, with the filters in the request body (for filters too
     /// long for a URL). A read: safe to repeat, although it is a `POST`.
-    pub fn search(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Ticket>> {
+    pub fn search(&self, query: &rt::ListQuery) -> rt::Call<Vec<m::Ticket>> {
         rt::search(
             &self.0,
             "postServiceTicketsSearch",
@@ -9153,10 +7404,11 @@ impl ServiceTickets {
     /// `POST /service/tickets` (`postServiceTickets`): Post Ticket.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::Ticket) -> rt::ApiFuture<m::Ticket> {
+    pub fn create(&self, body: &m::Ticket) -> rt::Call<m::Ticket> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceTickets",
             "/service/tickets",
             Some(body),
@@ -9166,25 +7418,25 @@ impl ServiceTickets {
 
     /// `/service/tickets/calculateSla`.
     #[cfg(feature = "service")]
-    pub fn calculate_sla(&self) -> ServiceTicketsCalculateSla {
-        ServiceTicketsCalculateSla(self.0.clone())
+    pub fn calculate_sla(&self) -> TicketsCalculateSla {
+        TicketsCalculateSla(self.0.clone())
     }
 
     /// `/service/tickets/changelogs`.
     #[cfg(feature = "service")]
-    pub fn changelogs(&self) -> ServiceTicketsChangelogs {
-        ServiceTicketsChangelogs(self.0.clone())
+    pub fn changelogs(&self) -> TicketsChangelogs {
+        TicketsChangelogs(self.0.clone())
     }
 
     /// One record: `/service/tickets/{id}`.
-    pub fn id(&self, id: i32) -> ServiceTicketsById {
-        ServiceTicketsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> TicketsById {
+        TicketsById(self.0.push(id.to_string()))
     }
 
     /// `/service/tickets/info`.
     #[cfg(feature = "service")]
-    pub fn info(&self) -> ServiceTicketsInfo {
-        ServiceTicketsInfo(self.0.clone())
+    pub fn info(&self) -> TicketsInfo {
+        TicketsInfo(self.0.clone())
     }
 }
 
@@ -9193,45 +7445,18 @@ impl ServiceTickets {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceTicketsCalculateSla(rt::Node);
+pub struct TicketsCalculateSla(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceTicketsCalculateSla {
-    /// `GET /service/tickets/calculateSla` (`getServiceTicketsCalculateSla`): Get List of
-    /// ConnectWise.Apis.v3\_0.v2015\_3.Service.Ticket.Ticket with SLA calculated.
+impl TicketsCalculateSla {
+    /// `GET /service/tickets/calculateSla` (`getServiceTicketsCalculateSla`): Get List of Ticket
+    /// with SLA calculated.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Ticket>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Ticket> {
         rt::list(
-            &self.0,
-            "getServiceTicketsCalculateSla",
-            "/service/tickets/calculateSla",
-            query,
-        )
-    }
-
-    /// `GET /service/tickets/calculateSla` (`getServiceTicketsCalculateSla`): Get List of
-    /// ConnectWise.Apis.v3\_0.v2015\_3.Service.Ticket.Ticket with SLA calculated.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Ticket> {
-        rt::stream(
-            &self.0,
-            "getServiceTicketsCalculateSla",
-            "/service/tickets/calculateSla",
-            query,
-        )
-    }
-
-    /// `GET /service/tickets/calculateSla` (`getServiceTicketsCalculateSla`): Get List of
-    /// ConnectWise.Apis.v3\_0.v2015\_3.Service.Ticket.Ticket with SLA calculated.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Ticket>> {
-        rt::pages(
             &self.0,
             "getServiceTicketsCalculateSla",
             "/service/tickets/calculateSla",
@@ -9245,45 +7470,18 @@ impl ServiceTicketsCalculateSla {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceTicketsChangelogs(rt::Node);
+pub struct TicketsChangelogs(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceTicketsChangelogs {
+impl TicketsChangelogs {
     /// `GET /service/tickets/changelogs` (`getServiceTicketsChangelogs`): Get List of Ticket Change
     /// Log.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::TicketChangeLog>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::TicketChangeLog> {
         rt::list(
-            &self.0,
-            "getServiceTicketsChangelogs",
-            "/service/tickets/changelogs",
-            query,
-        )
-    }
-
-    /// `GET /service/tickets/changelogs` (`getServiceTicketsChangelogs`): Get List of Ticket Change
-    /// Log.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::TicketChangeLog> {
-        rt::stream(
-            &self.0,
-            "getServiceTicketsChangelogs",
-            "/service/tickets/changelogs",
-            query,
-        )
-    }
-
-    /// `GET /service/tickets/changelogs` (`getServiceTicketsChangelogs`): Get List of Ticket Change
-    /// Log.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::TicketChangeLog>> {
-        rt::pages(
             &self.0,
             "getServiceTicketsChangelogs",
             "/service/tickets/changelogs",
@@ -9294,10 +7492,11 @@ impl ServiceTicketsChangelogs {
     /// `DELETE /service/tickets/changelogs` (`deleteServiceTicketsChangelogs`): Delete Ticket
     /// Change Logs.
     #[cfg(feature = "service")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteServiceTicketsChangelogs",
             "/service/tickets/changelogs",
             rt::NO_BODY,
@@ -9310,14 +7509,15 @@ impl ServiceTicketsChangelogs {
 ///
 /// Part of the typed core: always available.
 #[derive(Clone, Debug)]
-pub struct ServiceTicketsById(rt::Node);
+pub struct TicketsById(rt::Node);
 
-impl ServiceTicketsById {
+impl TicketsById {
     /// `GET /service/tickets/{id}` (`getServiceTicketsById`): Get Ticket.
-    pub fn get(&self) -> rt::ApiFuture<m::Ticket> {
+    pub fn get(&self) -> rt::Call<m::Ticket> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceTicketsById",
             "/service/tickets/{id}",
             rt::NO_BODY,
@@ -9328,7 +7528,7 @@ impl ServiceTicketsById {
     /// `GET /service/tickets/{id}` (`getServiceTicketsById`): Get Ticket.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Ticket>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Ticket>> {
         rt::get_opt(&self.0, "getServiceTicketsById", "/service/tickets/{id}")
     }
 
@@ -9336,10 +7536,11 @@ impl ServiceTicketsById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::Ticket) -> rt::ApiFuture<m::Ticket> {
+    pub fn update(&self, body: &m::Ticket) -> rt::Call<m::Ticket> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putServiceTicketsById",
             "/service/tickets/{id}",
             Some(body),
@@ -9351,9 +7552,10 @@ impl ServiceTicketsById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Ticket> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Ticket> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchServiceTicketsById",
             "/service/tickets/{id}",
             patch,
@@ -9362,10 +7564,11 @@ impl ServiceTicketsById {
     }
 
     /// `DELETE /service/tickets/{id}` (`deleteServiceTicketsById`): Delete Ticket.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteServiceTicketsById",
             "/service/tickets/{id}",
             rt::NO_BODY,
@@ -9375,85 +7578,85 @@ impl ServiceTicketsById {
 
     /// `/service/tickets/{id}/activities`.
     #[cfg(feature = "service")]
-    pub fn activities(&self) -> ServiceTicketsByIdActivities {
-        ServiceTicketsByIdActivities(self.0.clone())
+    pub fn activities(&self) -> TicketsByIdActivities {
+        TicketsByIdActivities(self.0.clone())
     }
 
     /// `/service/tickets/{id}/allNotes`.
     #[cfg(feature = "service")]
-    pub fn all_notes(&self) -> ServiceTicketsByIdAllNotes {
-        ServiceTicketsByIdAllNotes(self.0.clone())
+    pub fn all_notes(&self) -> TicketsByIdAllNotes {
+        TicketsByIdAllNotes(self.0.clone())
     }
 
     /// `/service/tickets/{id}/attachChildren`.
     #[cfg(feature = "service")]
-    pub fn attach_children(&self) -> ServiceTicketsByIdAttachChildren {
-        ServiceTicketsByIdAttachChildren(self.0.clone())
+    pub fn attach_children(&self) -> TicketsByIdAttachChildren {
+        TicketsByIdAttachChildren(self.0.clone())
     }
 
     /// `/service/tickets/{id}/configurations`.
     #[cfg(feature = "service")]
-    pub fn configurations(&self) -> ServiceTicketsByIdConfigurations {
-        ServiceTicketsByIdConfigurations(self.0.clone())
+    pub fn configurations(&self) -> TicketsByIdConfigurations {
+        TicketsByIdConfigurations(self.0.clone())
     }
 
     /// `/service/tickets/{id}/convert`.
     #[cfg(feature = "service")]
-    pub fn convert(&self) -> ServiceTicketsByIdConvert {
-        ServiceTicketsByIdConvert(self.0.clone())
+    pub fn convert(&self) -> TicketsByIdConvert {
+        TicketsByIdConvert(self.0.clone())
     }
 
     /// `/service/tickets/{id}/copy`.
     #[cfg(feature = "service")]
-    pub fn copy(&self) -> ServiceTicketsByIdCopy {
-        ServiceTicketsByIdCopy(self.0.clone())
+    pub fn copy(&self) -> TicketsByIdCopy {
+        TicketsByIdCopy(self.0.clone())
     }
 
     /// `/service/tickets/{id}/documents`.
     #[cfg(feature = "service")]
-    pub fn documents(&self) -> ServiceTicketsByIdDocuments {
-        ServiceTicketsByIdDocuments(self.0.clone())
+    pub fn documents(&self) -> TicketsByIdDocuments {
+        TicketsByIdDocuments(self.0.clone())
     }
 
     /// `/service/tickets/{id}/info`.
     #[cfg(feature = "service")]
-    pub fn info(&self) -> ServiceTicketsByIdInfo {
-        ServiceTicketsByIdInfo(self.0.clone())
+    pub fn info(&self) -> TicketsByIdInfo {
+        TicketsByIdInfo(self.0.clone())
     }
 
     /// `/service/tickets/{id}/merge`.
     #[cfg(feature = "service")]
-    pub fn merge(&self) -> ServiceTicketsByIdMerge {
-        ServiceTicketsByIdMerge(self.0.clone())
+    pub fn merge(&self) -> TicketsByIdMerge {
+        TicketsByIdMerge(self.0.clone())
     }
 
     /// `/service/tickets/{id}/notes`.
-    pub fn notes(&self) -> ServiceTicketsByIdNotes {
-        ServiceTicketsByIdNotes(self.0.clone())
+    pub fn notes(&self) -> TicketsByIdNotes {
+        TicketsByIdNotes(self.0.clone())
     }
 
     /// `/service/tickets/{id}/products`.
     #[cfg(feature = "service")]
-    pub fn products(&self) -> ServiceTicketsByIdProducts {
-        ServiceTicketsByIdProducts(self.0.clone())
+    pub fn products(&self) -> TicketsByIdProducts {
+        TicketsByIdProducts(self.0.clone())
     }
 
     /// `/service/tickets/{id}/scheduleentries`.
     #[cfg(feature = "service")]
-    pub fn scheduleentries(&self) -> ServiceTicketsByIdScheduleentries {
-        ServiceTicketsByIdScheduleentries(self.0.clone())
+    pub fn scheduleentries(&self) -> TicketsByIdScheduleentries {
+        TicketsByIdScheduleentries(self.0.clone())
     }
 
     /// `/service/tickets/{id}/tasks`.
     #[cfg(feature = "service")]
-    pub fn tasks(&self) -> ServiceTicketsByIdTasks {
-        ServiceTicketsByIdTasks(self.0.clone())
+    pub fn tasks(&self) -> TicketsByIdTasks {
+        TicketsByIdTasks(self.0.clone())
     }
 
     /// `/service/tickets/{id}/timeentries`.
     #[cfg(feature = "service")]
-    pub fn timeentries(&self) -> ServiceTicketsByIdTimeentries {
-        ServiceTicketsByIdTimeentries(self.0.clone())
+    pub fn timeentries(&self) -> TicketsByIdTimeentries {
+        TicketsByIdTimeentries(self.0.clone())
     }
 }
 
@@ -9462,48 +7665,19 @@ impl ServiceTicketsById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceTicketsByIdActivities(rt::Node);
+pub struct TicketsByIdActivities(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceTicketsByIdActivities {
+impl TicketsByIdActivities {
     /// `GET /service/tickets/{parentId}/activities` (`getServiceTicketsByParentIdActivities`): Get
     /// List of ActivityReference Gets activities associated to the ticket Please use the
     /// /sales/activities?conditions=ticket/id={id} endpoint.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ActivityReference>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ActivityReference> {
         rt::list(
-            &self.0,
-            "getServiceTicketsByParentIdActivities",
-            "/service/tickets/{parentId}/activities",
-            query,
-        )
-    }
-
-    /// `GET /service/tickets/{parentId}/activities` (`getServiceTicketsByParentIdActivities`): Get
-    /// List of ActivityReference Gets activities associated to the ticket Please use the
-    /// /sales/activities?conditions=ticket/id={id} endpoint.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ActivityReference> {
-        rt::stream(
-            &self.0,
-            "getServiceTicketsByParentIdActivities",
-            "/service/tickets/{parentId}/activities",
-            query,
-        )
-    }
-
-    /// `GET /service/tickets/{parentId}/activities` (`getServiceTicketsByParentIdActivities`): Get
-    /// List of ActivityReference Gets activities associated to the ticket Please use the
-    /// /sales/activities?conditions=ticket/id={id} endpoint.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ActivityReference>> {
-        rt::pages(
             &self.0,
             "getServiceTicketsByParentIdActivities",
             "/service/tickets/{parentId}/activities",
@@ -9518,7 +7692,7 @@ impl ServiceTicketsByIdActivities {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceTicketsByParentIdActivitiesCount",
@@ -9533,45 +7707,18 @@ impl ServiceTicketsByIdActivities {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceTicketsByIdAllNotes(rt::Node);
+pub struct TicketsByIdAllNotes(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceTicketsByIdAllNotes {
+impl TicketsByIdAllNotes {
     /// `GET /service/tickets/{parentId}/allNotes` (`getServiceTicketsByParentIdAllNotes`): Get List
     /// of ServiceTicketNote.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ServiceTicketNote>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ServiceTicketNote> {
         rt::list(
-            &self.0,
-            "getServiceTicketsByParentIdAllNotes",
-            "/service/tickets/{parentId}/allNotes",
-            query,
-        )
-    }
-
-    /// `GET /service/tickets/{parentId}/allNotes` (`getServiceTicketsByParentIdAllNotes`): Get List
-    /// of ServiceTicketNote.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ServiceTicketNote> {
-        rt::stream(
-            &self.0,
-            "getServiceTicketsByParentIdAllNotes",
-            "/service/tickets/{parentId}/allNotes",
-            query,
-        )
-    }
-
-    /// `GET /service/tickets/{parentId}/allNotes` (`getServiceTicketsByParentIdAllNotes`): Get List
-    /// of ServiceTicketNote.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ServiceTicketNote>> {
-        rt::pages(
             &self.0,
             "getServiceTicketsByParentIdAllNotes",
             "/service/tickets/{parentId}/allNotes",
@@ -9585,19 +7732,20 @@ impl ServiceTicketsByIdAllNotes {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceTicketsByIdAttachChildren(rt::Node);
+pub struct TicketsByIdAttachChildren(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceTicketsByIdAttachChildren {
+impl TicketsByIdAttachChildren {
     /// `POST /service/tickets/{parentId}/attachChildren`
     /// (`postServiceTicketsByParentIdAttachChildren`): Post SuccessResponse.
     ///
     /// Not retried after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn post(&self, body: &m::TicketBundle) -> rt::ApiFuture<m::SuccessResponse> {
+    pub fn post(&self, body: &m::TicketBundle) -> rt::Call<m::SuccessResponse> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceTicketsByParentIdAttachChildren",
             "/service/tickets/{parentId}/attachChildren",
             Some(body),
@@ -9611,48 +7759,18 @@ impl ServiceTicketsByIdAttachChildren {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceTicketsByIdConfigurations(rt::Node);
+pub struct TicketsByIdConfigurations(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceTicketsByIdConfigurations {
+impl TicketsByIdConfigurations {
     /// `GET /service/tickets/{parentId}/configurations`
     /// (`getServiceTicketsByParentIdConfigurations`): Get List of ConfigurationReference.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ConfigurationReference>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ConfigurationReference> {
         rt::list(
-            &self.0,
-            "getServiceTicketsByParentIdConfigurations",
-            "/service/tickets/{parentId}/configurations",
-            query,
-        )
-    }
-
-    /// `GET /service/tickets/{parentId}/configurations`
-    /// (`getServiceTicketsByParentIdConfigurations`): Get List of ConfigurationReference.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ConfigurationReference> {
-        rt::stream(
-            &self.0,
-            "getServiceTicketsByParentIdConfigurations",
-            "/service/tickets/{parentId}/configurations",
-            query,
-        )
-    }
-
-    /// `GET /service/tickets/{parentId}/configurations`
-    /// (`getServiceTicketsByParentIdConfigurations`): Get List of ConfigurationReference.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ConfigurationReference>> {
-        rt::pages(
             &self.0,
             "getServiceTicketsByParentIdConfigurations",
             "/service/tickets/{parentId}/configurations",
@@ -9665,7 +7783,7 @@ impl ServiceTicketsByIdConfigurations {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceTicketsByParentIdConfigurationsCount",
@@ -9679,13 +7797,11 @@ impl ServiceTicketsByIdConfigurations {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn create(
-        &self,
-        body: &m::ConfigurationReference,
-    ) -> rt::ApiFuture<m::ConfigurationReference> {
+    pub fn create(&self, body: &m::ConfigurationReference) -> rt::Call<m::ConfigurationReference> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceTicketsByParentIdConfigurations",
             "/service/tickets/{parentId}/configurations",
             Some(body),
@@ -9695,8 +7811,8 @@ impl ServiceTicketsByIdConfigurations {
 
     /// One record: `/service/tickets/{id}/configurations/{id}`.
     #[cfg(feature = "service")]
-    pub fn id(&self, id: i32) -> ServiceTicketsByIdConfigurationsById {
-        ServiceTicketsByIdConfigurationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> TicketsByIdConfigurationsById {
+        TicketsByIdConfigurationsById(self.0.push(id.to_string()))
     }
 }
 
@@ -9705,17 +7821,18 @@ impl ServiceTicketsByIdConfigurations {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceTicketsByIdConfigurationsById(rt::Node);
+pub struct TicketsByIdConfigurationsById(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceTicketsByIdConfigurationsById {
+impl TicketsByIdConfigurationsById {
     /// `GET /service/tickets/{parentId}/configurations/{id}`
     /// (`getServiceTicketsByParentIdConfigurationsById`): Get ConfigurationReference.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::ConfigurationReference> {
+    pub fn get(&self) -> rt::Call<m::ConfigurationReference> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceTicketsByParentIdConfigurationsById",
             "/service/tickets/{parentId}/configurations/{id}",
             rt::NO_BODY,
@@ -9728,7 +7845,7 @@ impl ServiceTicketsByIdConfigurationsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "service")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ConfigurationReference>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ConfigurationReference>> {
         rt::get_opt(
             &self.0,
             "getServiceTicketsByParentIdConfigurationsById",
@@ -9739,10 +7856,11 @@ impl ServiceTicketsByIdConfigurationsById {
     /// `DELETE /service/tickets/{parentId}/configurations/{id}`
     /// (`deleteServiceTicketsByParentIdConfigurationsById`): Delete ConfigurationReference.
     #[cfg(feature = "service")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteServiceTicketsByParentIdConfigurationsById",
             "/service/tickets/{parentId}/configurations/{id}",
             rt::NO_BODY,
@@ -9756,19 +7874,20 @@ impl ServiceTicketsByIdConfigurationsById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceTicketsByIdConvert(rt::Node);
+pub struct TicketsByIdConvert(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceTicketsByIdConvert {
+impl TicketsByIdConvert {
     /// `POST /service/tickets/{parentId}/convert` (`postServiceTicketsByParentIdConvert`): Post
     /// SuccessResponse.
     ///
     /// Not retried after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn post(&self, body: &m::ConvertToProject) -> rt::ApiFuture<m::SuccessResponse> {
+    pub fn post(&self, body: &m::ConvertToProject) -> rt::Call<m::SuccessResponse> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceTicketsByParentIdConvert",
             "/service/tickets/{parentId}/convert",
             Some(body),
@@ -9782,10 +7901,10 @@ impl ServiceTicketsByIdConvert {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceTicketsByIdCopy(rt::Node);
+pub struct TicketsByIdCopy(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceTicketsByIdCopy {
+impl TicketsByIdCopy {
     /// `POST /service/tickets/{id}/copy` (`postServiceTicketsByIdCopy`): Post TicketCopy.
     ///
     /// Not retried after an answer that may have been lost. `None` when the server answers without
@@ -9793,10 +7912,11 @@ impl ServiceTicketsByIdCopy {
     ///
     /// Copy and approve actions answer 200 or 201 whatever the spec declares.
     #[cfg(feature = "service")]
-    pub fn post(&self) -> rt::ApiFuture<Option<m::Ticket>> {
+    pub fn post(&self) -> rt::Call<Option<m::Ticket>> {
         rt::json_opt(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceTicketsByIdCopy",
             "/service/tickets/{id}/copy",
             rt::NO_BODY,
@@ -9810,48 +7930,19 @@ impl ServiceTicketsByIdCopy {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceTicketsByIdDocuments(rt::Node);
+pub struct TicketsByIdDocuments(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceTicketsByIdDocuments {
+impl TicketsByIdDocuments {
     /// `GET /service/tickets/{parentId}/documents` (`getServiceTicketsByParentIdDocuments`): Get
     /// List of DocumentReference Gets the documents associated to the ticket Please use the
     /// /system/documents?recordType=Ticket&amp;recordId={id} endpoint.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::DocumentReference>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::DocumentReference> {
         rt::list(
-            &self.0,
-            "getServiceTicketsByParentIdDocuments",
-            "/service/tickets/{parentId}/documents",
-            query,
-        )
-    }
-
-    /// `GET /service/tickets/{parentId}/documents` (`getServiceTicketsByParentIdDocuments`): Get
-    /// List of DocumentReference Gets the documents associated to the ticket Please use the
-    /// /system/documents?recordType=Ticket&amp;recordId={id} endpoint.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::DocumentReference> {
-        rt::stream(
-            &self.0,
-            "getServiceTicketsByParentIdDocuments",
-            "/service/tickets/{parentId}/documents",
-            query,
-        )
-    }
-
-    /// `GET /service/tickets/{parentId}/documents` (`getServiceTicketsByParentIdDocuments`): Get
-    /// List of DocumentReference Gets the documents associated to the ticket Please use the
-    /// /system/documents?recordType=Ticket&amp;recordId={id} endpoint.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::DocumentReference>> {
-        rt::pages(
             &self.0,
             "getServiceTicketsByParentIdDocuments",
             "/service/tickets/{parentId}/documents",
@@ -9864,7 +7955,7 @@ impl ServiceTicketsByIdDocuments {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceTicketsByParentIdDocumentsCount",
@@ -9879,16 +7970,17 @@ impl ServiceTicketsByIdDocuments {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceTicketsByIdInfo(rt::Node);
+pub struct TicketsByIdInfo(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceTicketsByIdInfo {
+impl TicketsByIdInfo {
     /// `GET /service/tickets/{id}/info` (`getServiceTicketsByIdInfo`): Get TicketInfos.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::TicketInfo> {
+    pub fn get(&self) -> rt::Call<m::TicketInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceTicketsByIdInfo",
             "/service/tickets/{id}/info",
             rt::NO_BODY,
@@ -9902,19 +7994,20 @@ impl ServiceTicketsByIdInfo {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceTicketsByIdMerge(rt::Node);
+pub struct TicketsByIdMerge(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceTicketsByIdMerge {
+impl TicketsByIdMerge {
     /// `POST /service/tickets/{parentId}/merge` (`postServiceTicketsByParentIdMerge`): Post
     /// SuccessResponse.
     ///
     /// Not retried after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn post(&self, body: &m::TicketMerge) -> rt::ApiFuture<m::SuccessResponse> {
+    pub fn post(&self, body: &m::TicketMerge) -> rt::Call<m::SuccessResponse> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceTicketsByParentIdMerge",
             "/service/tickets/{parentId}/merge",
             Some(body),
@@ -9927,41 +8020,16 @@ impl ServiceTicketsByIdMerge {
 ///
 /// Part of the typed core: always available.
 #[derive(Clone, Debug)]
-pub struct ServiceTicketsByIdNotes(rt::Node);
+pub struct TicketsByIdNotes(rt::Node);
 
-impl ServiceTicketsByIdNotes {
+impl TicketsByIdNotes {
     /// `GET /service/tickets/{parentId}/notes` (`getServiceTicketsByParentIdNotes`): Get List of
     /// ServiceNote.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ServiceNote>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ServiceNote> {
         rt::list(
-            &self.0,
-            "getServiceTicketsByParentIdNotes",
-            "/service/tickets/{parentId}/notes",
-            query,
-        )
-    }
-
-    /// `GET /service/tickets/{parentId}/notes` (`getServiceTicketsByParentIdNotes`): Get List of
-    /// ServiceNote.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ServiceNote> {
-        rt::stream(
-            &self.0,
-            "getServiceTicketsByParentIdNotes",
-            "/service/tickets/{parentId}/notes",
-            query,
-        )
-    }
-
-    /// `GET /service/tickets/{parentId}/notes` (`getServiceTicketsByParentIdNotes`): Get List of
-    /// ServiceNote.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ServiceNote>> {
-        rt::pages(
             &self.0,
             "getServiceTicketsByParentIdNotes",
             "/service/tickets/{parentId}/notes",
@@ -9973,7 +8041,7 @@ impl ServiceTicketsByIdNotes {
     /// Count of ServiceNote.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceTicketsByParentIdNotesCount",
@@ -9986,10 +8054,11 @@ impl ServiceTicketsByIdNotes {
     /// ServiceNote.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::ServiceNote) -> rt::ApiFuture<m::ServiceNote> {
+    pub fn create(&self, body: &m::ServiceNote) -> rt::Call<m::ServiceNote> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceTicketsByParentIdNotes",
             "/service/tickets/{parentId}/notes",
             Some(body),
@@ -9998,8 +8067,8 @@ impl ServiceTicketsByIdNotes {
     }
 
     /// One record: `/service/tickets/{id}/notes/{id}`.
-    pub fn id(&self, id: i32) -> ServiceTicketsByIdNotesById {
-        ServiceTicketsByIdNotesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> TicketsByIdNotesById {
+        TicketsByIdNotesById(self.0.push(id.to_string()))
     }
 }
 
@@ -10007,15 +8076,16 @@ impl ServiceTicketsByIdNotes {
 ///
 /// Part of the typed core: always available.
 #[derive(Clone, Debug)]
-pub struct ServiceTicketsByIdNotesById(rt::Node);
+pub struct TicketsByIdNotesById(rt::Node);
 
-impl ServiceTicketsByIdNotesById {
+impl TicketsByIdNotesById {
     /// `GET /service/tickets/{parentId}/notes/{id}` (`getServiceTicketsByParentIdNotesById`): Get
     /// ServiceNote.
-    pub fn get(&self) -> rt::ApiFuture<m::ServiceNote> {
+    pub fn get(&self) -> rt::Call<m::ServiceNote> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceTicketsByParentIdNotesById",
             "/service/tickets/{parentId}/notes/{id}",
             rt::NO_BODY,
@@ -10027,7 +8097,7 @@ impl ServiceTicketsByIdNotesById {
     /// ServiceNote.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ServiceNote>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ServiceNote>> {
         rt::get_opt(
             &self.0,
             "getServiceTicketsByParentIdNotesById",
@@ -10040,10 +8110,11 @@ impl ServiceTicketsByIdNotesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::ServiceNote) -> rt::ApiFuture<m::ServiceNote> {
+    pub fn update(&self, body: &m::ServiceNote) -> rt::Call<m::ServiceNote> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putServiceTicketsByParentIdNotesById",
             "/service/tickets/{parentId}/notes/{id}",
             Some(body),
@@ -10056,9 +8127,10 @@ impl ServiceTicketsByIdNotesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ServiceNote> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ServiceNote> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchServiceTicketsByParentIdNotesById",
             "/service/tickets/{parentId}/notes/{id}",
             patch,
@@ -10068,10 +8140,11 @@ impl ServiceTicketsByIdNotesById {
 
     /// `DELETE /service/tickets/{parentId}/notes/{id}` (`deleteServiceTicketsByParentIdNotesById`):
     /// Delete ServiceNote.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteServiceTicketsByParentIdNotesById",
             "/service/tickets/{parentId}/notes/{id}",
             rt::NO_BODY,
@@ -10085,48 +8158,19 @@ impl ServiceTicketsByIdNotesById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceTicketsByIdProducts(rt::Node);
+pub struct TicketsByIdProducts(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceTicketsByIdProducts {
+impl TicketsByIdProducts {
     /// `GET /service/tickets/{parentId}/products` (`getServiceTicketsByParentIdProducts`): Get List
     /// of ProductReference Gets the products associated to the ticket Please use the
     /// /procurement/products?conditions=chargeToType='Ticket' AND chargeToId={id} endpoint.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ProductReference>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ProductReference> {
         rt::list(
-            &self.0,
-            "getServiceTicketsByParentIdProducts",
-            "/service/tickets/{parentId}/products",
-            query,
-        )
-    }
-
-    /// `GET /service/tickets/{parentId}/products` (`getServiceTicketsByParentIdProducts`): Get List
-    /// of ProductReference Gets the products associated to the ticket Please use the
-    /// /procurement/products?conditions=chargeToType='Ticket' AND chargeToId={id} endpoint.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ProductReference> {
-        rt::stream(
-            &self.0,
-            "getServiceTicketsByParentIdProducts",
-            "/service/tickets/{parentId}/products",
-            query,
-        )
-    }
-
-    /// `GET /service/tickets/{parentId}/products` (`getServiceTicketsByParentIdProducts`): Get List
-    /// of ProductReference Gets the products associated to the ticket Please use the
-    /// /procurement/products?conditions=chargeToType='Ticket' AND chargeToId={id} endpoint.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ProductReference>> {
-        rt::pages(
             &self.0,
             "getServiceTicketsByParentIdProducts",
             "/service/tickets/{parentId}/products",
@@ -10141,7 +8185,7 @@ impl ServiceTicketsByIdProducts {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceTicketsByParentIdProductsCount",
@@ -10156,54 +8200,20 @@ impl ServiceTicketsByIdProducts {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceTicketsByIdScheduleentries(rt::Node);
+pub struct TicketsByIdScheduleentries(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceTicketsByIdScheduleentries {
+impl TicketsByIdScheduleentries {
     /// `GET /service/tickets/{parentId}/scheduleentries`
     /// (`getServiceTicketsByParentIdScheduleentries`): Get List of ScheduleEntryReference Gets the
     /// schedule entries associated to the ticket Please use the
     /// /schedule/entries?conditions=type/id=4 AND objectId={id} endpoint.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ScheduleEntryReference>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ScheduleEntryReference> {
         rt::list(
-            &self.0,
-            "getServiceTicketsByParentIdScheduleentries",
-            "/service/tickets/{parentId}/scheduleentries",
-            query,
-        )
-    }
-
-    /// `GET /service/tickets/{parentId}/scheduleentries`
-    /// (`getServiceTicketsByParentIdScheduleentries`): Get List of ScheduleEntryReference Gets the
-    /// schedule entries associated to the ticket Please use the
-    /// /schedule/entries?conditions=type/id=4 AND objectId={id} endpoint.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ScheduleEntryReference> {
-        rt::stream(
-            &self.0,
-            "getServiceTicketsByParentIdScheduleentries",
-            "/service/tickets/{parentId}/scheduleentries",
-            query,
-        )
-    }
-
-    /// `GET /service/tickets/{parentId}/scheduleentries`
-    /// (`getServiceTicketsByParentIdScheduleentries`): Get List of ScheduleEntryReference Gets the
-    /// schedule entries associated to the ticket Please use the
-    /// /schedule/entries?conditions=type/id=4 AND objectId={id} endpoint.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ScheduleEntryReference>> {
-        rt::pages(
             &self.0,
             "getServiceTicketsByParentIdScheduleentries",
             "/service/tickets/{parentId}/scheduleentries",
@@ -10218,7 +8228,7 @@ impl ServiceTicketsByIdScheduleentries {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceTicketsByParentIdScheduleentriesCount",
@@ -10233,45 +8243,18 @@ impl ServiceTicketsByIdScheduleentries {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceTicketsByIdTasks(rt::Node);
+pub struct TicketsByIdTasks(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceTicketsByIdTasks {
+impl TicketsByIdTasks {
     /// `GET /service/tickets/{parentId}/tasks` (`getServiceTicketsByParentIdTasks`): Get List of
     /// Task.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ServiceTask>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ServiceTask> {
         rt::list(
-            &self.0,
-            "getServiceTicketsByParentIdTasks",
-            "/service/tickets/{parentId}/tasks",
-            query,
-        )
-    }
-
-    /// `GET /service/tickets/{parentId}/tasks` (`getServiceTicketsByParentIdTasks`): Get List of
-    /// Task.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ServiceTask> {
-        rt::stream(
-            &self.0,
-            "getServiceTicketsByParentIdTasks",
-            "/service/tickets/{parentId}/tasks",
-            query,
-        )
-    }
-
-    /// `GET /service/tickets/{parentId}/tasks` (`getServiceTicketsByParentIdTasks`): Get List of
-    /// Task.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ServiceTask>> {
-        rt::pages(
             &self.0,
             "getServiceTicketsByParentIdTasks",
             "/service/tickets/{parentId}/tasks",
@@ -10284,7 +8267,7 @@ impl ServiceTicketsByIdTasks {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceTicketsByParentIdTasksCount",
@@ -10297,10 +8280,11 @@ impl ServiceTicketsByIdTasks {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn create(&self, body: &m::ServiceTask) -> rt::ApiFuture<m::ServiceTask> {
+    pub fn create(&self, body: &m::ServiceTask) -> rt::Call<m::ServiceTask> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postServiceTicketsByParentIdTasks",
             "/service/tickets/{parentId}/tasks",
             Some(body),
@@ -10310,8 +8294,8 @@ impl ServiceTicketsByIdTasks {
 
     /// One record: `/service/tickets/{id}/tasks/{id}`.
     #[cfg(feature = "service")]
-    pub fn id(&self, id: i32) -> ServiceTicketsByIdTasksById {
-        ServiceTicketsByIdTasksById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> TicketsByIdTasksById {
+        TicketsByIdTasksById(self.0.push(id.to_string()))
     }
 }
 
@@ -10320,17 +8304,18 @@ impl ServiceTicketsByIdTasks {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceTicketsByIdTasksById(rt::Node);
+pub struct TicketsByIdTasksById(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceTicketsByIdTasksById {
+impl TicketsByIdTasksById {
     /// `GET /service/tickets/{parentId}/tasks/{id}` (`getServiceTicketsByParentIdTasksById`): Get
     /// Task.
     #[cfg(feature = "service")]
-    pub fn get(&self) -> rt::ApiFuture<m::ServiceTask> {
+    pub fn get(&self) -> rt::Call<m::ServiceTask> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getServiceTicketsByParentIdTasksById",
             "/service/tickets/{parentId}/tasks/{id}",
             rt::NO_BODY,
@@ -10343,7 +8328,7 @@ impl ServiceTicketsByIdTasksById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "service")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ServiceTask>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ServiceTask>> {
         rt::get_opt(
             &self.0,
             "getServiceTicketsByParentIdTasksById",
@@ -10357,10 +8342,11 @@ impl ServiceTicketsByIdTasksById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "service")]
-    pub fn update(&self, body: &m::ServiceTask) -> rt::ApiFuture<m::ServiceTask> {
+    pub fn update(&self, body: &m::ServiceTask) -> rt::Call<m::ServiceTask> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putServiceTicketsByParentIdTasksById",
             "/service/tickets/{parentId}/tasks/{id}",
             Some(body),
@@ -10374,9 +8360,10 @@ impl ServiceTicketsByIdTasksById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "service")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ServiceTask> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ServiceTask> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchServiceTicketsByParentIdTasksById",
             "/service/tickets/{parentId}/tasks/{id}",
             patch,
@@ -10387,10 +8374,11 @@ impl ServiceTicketsByIdTasksById {
     /// `DELETE /service/tickets/{parentId}/tasks/{id}` (`deleteServiceTicketsByParentIdTasksById`):
     /// Delete Task.
     #[cfg(feature = "service")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteServiceTicketsByParentIdTasksById",
             "/service/tickets/{parentId}/tasks/{id}",
             rt::NO_BODY,
@@ -10404,51 +8392,20 @@ impl ServiceTicketsByIdTasksById {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceTicketsByIdTimeentries(rt::Node);
+pub struct TicketsByIdTimeentries(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceTicketsByIdTimeentries {
+impl TicketsByIdTimeentries {
     /// `GET /service/tickets/{parentId}/timeentries` (`getServiceTicketsByParentIdTimeentries`):
     /// Get List of TimeEntryReference Gets time entries associated to the ticket Please use the
     /// /time/entries?conditions=(chargeToType="ServiceTicket" OR chargeToType="ProjectTicket") AND
     /// chargeToId={id} endpoint.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::TimeEntryReference>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::TimeEntryReference> {
         rt::list(
-            &self.0,
-            "getServiceTicketsByParentIdTimeentries",
-            "/service/tickets/{parentId}/timeentries",
-            query,
-        )
-    }
-
-    /// `GET /service/tickets/{parentId}/timeentries` (`getServiceTicketsByParentIdTimeentries`):
-    /// Get List of TimeEntryReference Gets time entries associated to the ticket Please use the
-    /// /time/entries?conditions=(chargeToType="ServiceTicket" OR chargeToType="ProjectTicket") AND
-    /// chargeToId={id} endpoint.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::TimeEntryReference> {
-        rt::stream(
-            &self.0,
-            "getServiceTicketsByParentIdTimeentries",
-            "/service/tickets/{parentId}/timeentries",
-            query,
-        )
-    }
-
-    /// `GET /service/tickets/{parentId}/timeentries` (`getServiceTicketsByParentIdTimeentries`):
-    /// Get List of TimeEntryReference Gets time entries associated to the ticket Please use the
-    /// /time/entries?conditions=(chargeToType="ServiceTicket" OR chargeToType="ProjectTicket") AND
-    /// chargeToId={id} endpoint.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::TimeEntryReference>> {
-        rt::pages(
             &self.0,
             "getServiceTicketsByParentIdTimeentries",
             "/service/tickets/{parentId}/timeentries",
@@ -10464,7 +8421,7 @@ impl ServiceTicketsByIdTimeentries {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceTicketsByParentIdTimeentriesCount",
@@ -10479,42 +8436,17 @@ impl ServiceTicketsByIdTimeentries {
 /// Available with the `service` feature.
 #[cfg(feature = "service")]
 #[derive(Clone, Debug)]
-pub struct ServiceTicketsInfo(rt::Node);
+pub struct TicketsInfo(rt::Node);
 
 #[cfg(feature = "service")]
-impl ServiceTicketsInfo {
+impl TicketsInfo {
     /// `GET /service/tickets/info` (`getServiceTicketsInfo`): Get List of TicketInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "service")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::TicketInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::TicketInfo> {
         rt::list(
-            &self.0,
-            "getServiceTicketsInfo",
-            "/service/tickets/info",
-            query,
-        )
-    }
-
-    /// `GET /service/tickets/info` (`getServiceTicketsInfo`): Get List of TicketInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "service")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::TicketInfo> {
-        rt::stream(
-            &self.0,
-            "getServiceTicketsInfo",
-            "/service/tickets/info",
-            query,
-        )
-    }
-
-    /// `GET /service/tickets/info` (`getServiceTicketsInfo`): Get List of TicketInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "service")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::TicketInfo>> {
-        rt::pages(
             &self.0,
             "getServiceTicketsInfo",
             "/service/tickets/info",
@@ -10526,7 +8458,7 @@ impl ServiceTicketsInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "service")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getServiceTicketsInfoCount",

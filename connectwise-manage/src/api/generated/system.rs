@@ -10,8 +10,8 @@ impl crate::Client {
     /// Handle for the paths under `/system` (the `system` area).
     ///
     /// Part of the typed core: always available.
-    pub fn system(&self) -> SystemArea {
-        SystemArea(rt::Node::root(self))
+    pub fn system(&self) -> Area {
+        Area(rt::Node::root(self))
     }
 }
 
@@ -19,436 +19,436 @@ impl crate::Client {
 ///
 /// Part of the typed core: always available.
 #[derive(Clone, Debug)]
-pub struct SystemArea(rt::Node);
+pub struct Area(rt::Node);
 
-impl SystemArea {
+impl Area {
     /// `/system/allowedfiletypes`.
     #[cfg(feature = "system")]
-    pub fn allowedfiletypes(&self) -> SystemAllowedfiletypes {
-        SystemAllowedfiletypes(self.0.clone())
+    pub fn allowedfiletypes(&self) -> Allowedfiletypes {
+        Allowedfiletypes(self.0.clone())
     }
 
     /// `/system/allowedorigins`.
     #[cfg(feature = "system")]
-    pub fn allowedorigins(&self) -> SystemAllowedorigins {
-        SystemAllowedorigins(self.0.clone())
+    pub fn allowedorigins(&self) -> Allowedorigins {
+        Allowedorigins(self.0.clone())
     }
 
     /// `/system/apiMembers`.
     #[cfg(feature = "system")]
-    pub fn api_members(&self) -> SystemApiMembers {
-        SystemApiMembers(self.0.clone())
+    pub fn api_members(&self) -> ApiMembers {
+        ApiMembers(self.0.clone())
     }
 
     /// `/system/audittrail`.
     #[cfg(feature = "system")]
-    pub fn audittrail(&self) -> SystemAudittrail {
-        SystemAudittrail(self.0.clone())
+    pub fn audittrail(&self) -> Audittrail {
+        Audittrail(self.0.clone())
     }
 
     /// `/system/authAnvils`.
     #[cfg(feature = "system")]
-    pub fn auth_anvils(&self) -> SystemAuthAnvils {
-        SystemAuthAnvils(self.0.clone())
+    pub fn auth_anvils(&self) -> AuthAnvils {
+        AuthAnvils(self.0.clone())
     }
 
     /// `/system/autoSyncTime`.
     #[cfg(feature = "system")]
-    pub fn auto_sync_time(&self) -> SystemAutoSyncTime {
-        SystemAutoSyncTime(self.0.clone())
+    pub fn auto_sync_time(&self) -> AutoSyncTime {
+        AutoSyncTime(self.0.clone())
     }
 
     /// `/system/BillableOptions`.
     #[cfg(feature = "system")]
-    pub fn billable_options(&self) -> SystemBillableOptions {
-        SystemBillableOptions(self.0.clone())
+    pub fn billable_options(&self) -> BillableOptions {
+        BillableOptions(self.0.clone())
     }
 
     /// `/system/bundles`.
     #[cfg(feature = "system")]
-    pub fn bundles(&self) -> SystemBundles {
-        SystemBundles(self.0.clone())
+    pub fn bundles(&self) -> Bundles {
+        Bundles(self.0.clone())
     }
 
     /// `/system/callbacks`.
-    pub fn callbacks(&self) -> SystemCallbacks {
-        SystemCallbacks(self.0.clone())
+    pub fn callbacks(&self) -> Callbacks {
+        Callbacks(self.0.clone())
     }
 
     /// `/system/certifications`.
     #[cfg(feature = "system")]
-    pub fn certifications(&self) -> SystemCertifications {
-        SystemCertifications(self.0.clone())
+    pub fn certifications(&self) -> Certifications {
+        Certifications(self.0.clone())
     }
 
     /// `/system/connectWiseHostedScreens`.
     #[cfg(feature = "system")]
-    pub fn connect_wise_hosted_screens(&self) -> SystemConnectWiseHostedScreens {
-        SystemConnectWiseHostedScreens(self.0.clone())
+    pub fn connect_wise_hosted_screens(&self) -> ConnectWiseHostedScreens {
+        ConnectWiseHostedScreens(self.0.clone())
     }
 
     /// `/system/connectwisehostedsetups`.
     #[cfg(feature = "system")]
-    pub fn connectwisehostedsetups(&self) -> SystemConnectwisehostedsetups {
-        SystemConnectwisehostedsetups(self.0.clone())
+    pub fn connectwisehostedsetups(&self) -> Connectwisehostedsetups {
+        Connectwisehostedsetups(self.0.clone())
     }
 
     /// `/system/contactsync`.
     #[cfg(feature = "system")]
-    pub fn contactsync(&self) -> SystemContactsync {
-        SystemContactsync(self.0.clone())
+    pub fn contactsync(&self) -> Contactsync {
+        Contactsync(self.0.clone())
     }
 
     /// `/system/customReports`.
     #[cfg(feature = "system")]
-    pub fn custom_reports(&self) -> SystemCustomReports {
-        SystemCustomReports(self.0.clone())
+    pub fn custom_reports(&self) -> CustomReports {
+        CustomReports(self.0.clone())
     }
 
     /// `/system/cwTimeZones`.
     #[cfg(feature = "system")]
-    pub fn cw_time_zones(&self) -> SystemCwTimeZones {
-        SystemCwTimeZones(self.0.clone())
+    pub fn cw_time_zones(&self) -> CwTimeZones {
+        CwTimeZones(self.0.clone())
     }
 
     /// `/system/departments`.
     #[cfg(feature = "system")]
-    pub fn departments(&self) -> SystemDepartments {
-        SystemDepartments(self.0.clone())
+    pub fn departments(&self) -> Departments {
+        Departments(self.0.clone())
     }
 
     /// `/system/directionalSyncs`.
     #[cfg(feature = "system")]
-    pub fn directional_syncs(&self) -> SystemDirectionalSyncs {
-        SystemDirectionalSyncs(self.0.clone())
+    pub fn directional_syncs(&self) -> DirectionalSyncs {
+        DirectionalSyncs(self.0.clone())
     }
 
     /// `/system/documentTypes`.
     #[cfg(feature = "system")]
-    pub fn document_types(&self) -> SystemDocumentTypes {
-        SystemDocumentTypes(self.0.clone())
+    pub fn document_types(&self) -> DocumentTypes {
+        DocumentTypes(self.0.clone())
     }
 
     /// `/system/documents`.
     #[cfg(feature = "system")]
-    pub fn documents(&self) -> SystemDocuments {
-        SystemDocuments(self.0.clone())
+    pub fn documents(&self) -> Documents {
+        Documents(self.0.clone())
     }
 
     /// `/system/ePayConfigurations`.
     #[cfg(feature = "system")]
-    pub fn e_pay_configurations(&self) -> SystemEPayConfigurations {
-        SystemEPayConfigurations(self.0.clone())
+    pub fn e_pay_configurations(&self) -> EPayConfigurations {
+        EPayConfigurations(self.0.clone())
     }
 
     /// `/system/emailConnectors`.
     #[cfg(feature = "system")]
-    pub fn email_connectors(&self) -> SystemEmailConnectors {
-        SystemEmailConnectors(self.0.clone())
+    pub fn email_connectors(&self) -> EmailConnectors {
+        EmailConnectors(self.0.clone())
     }
 
     /// `/system/emailExclusions`.
     #[cfg(feature = "system")]
-    pub fn email_exclusions(&self) -> SystemEmailExclusions {
-        SystemEmailExclusions(self.0.clone())
+    pub fn email_exclusions(&self) -> EmailExclusions {
+        EmailExclusions(self.0.clone())
     }
 
     /// `/system/emailTokens`.
     #[cfg(feature = "system")]
-    pub fn email_tokens(&self) -> SystemEmailTokens {
-        SystemEmailTokens(self.0.clone())
+    pub fn email_tokens(&self) -> EmailTokens {
+        EmailTokens(self.0.clone())
     }
 
     /// `/system/experiments`.
     #[cfg(feature = "system")]
-    pub fn experiments(&self) -> SystemExperiments {
-        SystemExperiments(self.0.clone())
+    pub fn experiments(&self) -> Experiments {
+        Experiments(self.0.clone())
     }
 
     /// `/system/fileuploadsettings`.
     #[cfg(feature = "system")]
-    pub fn fileuploadsettings(&self) -> SystemFileuploadsettings {
-        SystemFileuploadsettings(self.0.clone())
+    pub fn fileuploadsettings(&self) -> Fileuploadsettings {
+        Fileuploadsettings(self.0.clone())
     }
 
     /// `/system/googleemailsetup`.
     #[cfg(feature = "system")]
-    pub fn googleemailsetup(&self) -> SystemGoogleemailsetup {
-        SystemGoogleemailsetup(self.0.clone())
+    pub fn googleemailsetup(&self) -> Googleemailsetup {
+        Googleemailsetup(self.0.clone())
     }
 
     /// `/system/imaps`.
     #[cfg(feature = "system")]
-    pub fn imaps(&self) -> SystemImaps {
-        SystemImaps(self.0.clone())
+    pub fn imaps(&self) -> Imaps {
+        Imaps(self.0.clone())
     }
 
     /// `/system/importMassMaintenance`.
     #[cfg(feature = "system")]
-    pub fn import_mass_maintenance(&self) -> SystemImportMassMaintenance {
-        SystemImportMassMaintenance(self.0.clone())
+    pub fn import_mass_maintenance(&self) -> ImportMassMaintenance {
+        ImportMassMaintenance(self.0.clone())
     }
 
     /// `/system/inOutBoards`.
     #[cfg(feature = "system")]
-    pub fn in_out_boards(&self) -> SystemInOutBoards {
-        SystemInOutBoards(self.0.clone())
+    pub fn in_out_boards(&self) -> InOutBoards {
+        InOutBoards(self.0.clone())
     }
 
     /// `/system/inOutTypes`.
     #[cfg(feature = "system")]
-    pub fn in_out_types(&self) -> SystemInOutTypes {
-        SystemInOutTypes(self.0.clone())
+    pub fn in_out_types(&self) -> InOutTypes {
+        InOutTypes(self.0.clone())
     }
 
     /// `/system/info`.
-    pub fn info(&self) -> SystemInfo {
-        SystemInfo(self.0.clone())
+    pub fn info(&self) -> Info {
+        Info(self.0.clone())
     }
 
     /// `/system/integratorTags`.
     #[cfg(feature = "system")]
-    pub fn integrator_tags(&self) -> SystemIntegratorTags {
-        SystemIntegratorTags(self.0.clone())
+    pub fn integrator_tags(&self) -> IntegratorTags {
+        IntegratorTags(self.0.clone())
     }
 
     /// `/system/integratorlogins`.
     #[cfg(feature = "system")]
-    pub fn integratorlogins(&self) -> SystemIntegratorlogins {
-        SystemIntegratorlogins(self.0.clone())
+    pub fn integratorlogins(&self) -> Integratorlogins {
+        Integratorlogins(self.0.clone())
     }
 
     /// `/system/kpiCategories`.
     #[cfg(feature = "system")]
-    pub fn kpi_categories(&self) -> SystemKpiCategories {
-        SystemKpiCategories(self.0.clone())
+    pub fn kpi_categories(&self) -> KpiCategories {
+        KpiCategories(self.0.clone())
     }
 
     /// `/system/kpis`.
     #[cfg(feature = "system")]
-    pub fn kpis(&self) -> SystemKpis {
-        SystemKpis(self.0.clone())
+    pub fn kpis(&self) -> Kpis {
+        Kpis(self.0.clone())
     }
 
     /// `/system/ldapConfigurations`.
     #[cfg(feature = "system")]
-    pub fn ldap_configurations(&self) -> SystemLdapConfigurations {
-        SystemLdapConfigurations(self.0.clone())
+    pub fn ldap_configurations(&self) -> LdapConfigurations {
+        LdapConfigurations(self.0.clone())
     }
 
     /// `/system/links`.
     #[cfg(feature = "system")]
-    pub fn links(&self) -> SystemLinks {
-        SystemLinks(self.0.clone())
+    pub fn links(&self) -> Links {
+        Links(self.0.clone())
     }
 
     /// `/system/locations`.
     #[cfg(feature = "system")]
-    pub fn locations(&self) -> SystemLocations {
-        SystemLocations(self.0.clone())
+    pub fn locations(&self) -> Locations {
+        Locations(self.0.clone())
     }
 
     /// `/system/m365contactsync`.
     #[cfg(feature = "system")]
-    pub fn m365contactsync(&self) -> SystemM365contactsync {
-        SystemM365contactsync(self.0.clone())
+    pub fn m365contactsync(&self) -> M365contactsync {
+        M365contactsync(self.0.clone())
     }
 
     /// `/system/managementNetworkSecurities`.
     #[cfg(feature = "system")]
-    pub fn management_network_securities(&self) -> SystemManagementNetworkSecurities {
-        SystemManagementNetworkSecurities(self.0.clone())
+    pub fn management_network_securities(&self) -> ManagementNetworkSecurities {
+        ManagementNetworkSecurities(self.0.clone())
     }
 
     /// `/system/marketplaceimport`.
     #[cfg(feature = "system")]
-    pub fn marketplaceimport(&self) -> SystemMarketplaceimport {
-        SystemMarketplaceimport(self.0.clone())
+    pub fn marketplaceimport(&self) -> Marketplaceimport {
+        Marketplaceimport(self.0.clone())
     }
 
     /// `/system/members`.
-    pub fn members(&self) -> SystemMembers {
-        SystemMembers(self.0.clone())
+    pub fn members(&self) -> Members {
+        Members(self.0.clone())
     }
 
     /// `/system/membertemplates`.
     #[cfg(feature = "system")]
-    pub fn membertemplates(&self) -> SystemMembertemplates {
-        SystemMembertemplates(self.0.clone())
+    pub fn membertemplates(&self) -> Membertemplates {
+        Membertemplates(self.0.clone())
     }
 
     /// `/system/menuEntries`.
     #[cfg(feature = "system")]
-    pub fn menu_entries(&self) -> SystemMenuEntries {
-        SystemMenuEntries(self.0.clone())
+    pub fn menu_entries(&self) -> MenuEntries {
+        MenuEntries(self.0.clone())
     }
 
     /// `/system/myAccount`.
     #[cfg(feature = "system")]
-    pub fn my_account(&self) -> SystemMyAccount {
-        SystemMyAccount(self.0.clone())
+    pub fn my_account(&self) -> MyAccount {
+        MyAccount(self.0.clone())
     }
 
     /// `/system/myCompany`.
     #[cfg(feature = "system")]
-    pub fn my_company(&self) -> SystemMyCompany {
-        SystemMyCompany(self.0.clone())
+    pub fn my_company(&self) -> MyCompany {
+        MyCompany(self.0.clone())
     }
 
     /// `/system/myMembers`.
     #[cfg(feature = "system")]
-    pub fn my_members(&self) -> SystemMyMembers {
-        SystemMyMembers(self.0.clone())
+    pub fn my_members(&self) -> MyMembers {
+        MyMembers(self.0.clone())
     }
 
     /// `/system/mySecurity`.
     #[cfg(feature = "system")]
-    pub fn my_security(&self) -> SystemMySecurity {
-        SystemMySecurity(self.0.clone())
+    pub fn my_security(&self) -> MySecurity {
+        MySecurity(self.0.clone())
     }
 
     /// `/system/notificationRecipients`.
     #[cfg(feature = "system")]
-    pub fn notification_recipients(&self) -> SystemNotificationRecipients {
-        SystemNotificationRecipients(self.0.clone())
+    pub fn notification_recipients(&self) -> NotificationRecipients {
+        NotificationRecipients(self.0.clone())
     }
 
     /// `/system/office365`.
     #[cfg(feature = "system")]
-    pub fn office365(&self) -> SystemOffice365 {
-        SystemOffice365(self.0.clone())
+    pub fn office365(&self) -> Office365 {
+        Office365(self.0.clone())
     }
 
     /// `/system/onPremiseSearchSetting`.
     #[cfg(feature = "system")]
-    pub fn on_premise_search_setting(&self) -> SystemOnPremiseSearchSetting {
-        SystemOnPremiseSearchSetting(self.0.clone())
+    pub fn on_premise_search_setting(&self) -> OnPremiseSearchSetting {
+        OnPremiseSearchSetting(self.0.clone())
     }
 
     /// `/system/osgradeweights`.
     #[cfg(feature = "system")]
-    pub fn osgradeweights(&self) -> SystemOsgradeweights {
-        SystemOsgradeweights(self.0.clone())
+    pub fn osgradeweights(&self) -> Osgradeweights {
+        Osgradeweights(self.0.clone())
     }
 
     /// `/system/parsingTypes`.
     #[cfg(feature = "system")]
-    pub fn parsing_types(&self) -> SystemParsingTypes {
-        SystemParsingTypes(self.0.clone())
+    pub fn parsing_types(&self) -> ParsingTypes {
+        ParsingTypes(self.0.clone())
     }
 
     /// `/system/parsingVariables`.
     #[cfg(feature = "system")]
-    pub fn parsing_variables(&self) -> SystemParsingVariables {
-        SystemParsingVariables(self.0.clone())
+    pub fn parsing_variables(&self) -> ParsingVariables {
+        ParsingVariables(self.0.clone())
     }
 
     /// `/system/portalReports`.
     #[cfg(feature = "system")]
-    pub fn portal_reports(&self) -> SystemPortalReports {
-        SystemPortalReports(self.0.clone())
+    pub fn portal_reports(&self) -> PortalReports {
+        PortalReports(self.0.clone())
     }
 
     /// `/system/quoteLinkSetup`.
     #[cfg(feature = "system")]
-    pub fn quote_link_setup(&self) -> SystemQuoteLinkSetup {
-        SystemQuoteLinkSetup(self.0.clone())
+    pub fn quote_link_setup(&self) -> QuoteLinkSetup {
+        QuoteLinkSetup(self.0.clone())
     }
 
     /// `/system/reportCards`.
     #[cfg(feature = "system")]
-    pub fn report_cards(&self) -> SystemReportCards {
-        SystemReportCards(self.0.clone())
+    pub fn report_cards(&self) -> ReportCards {
+        ReportCards(self.0.clone())
     }
 
     /// `/system/reports`.
     #[cfg(feature = "system")]
-    pub fn reports(&self) -> SystemReports {
-        SystemReports(self.0.clone())
+    pub fn reports(&self) -> Reports {
+        Reports(self.0.clone())
     }
 
     /// `/system/securityRoles`.
     #[cfg(feature = "system")]
-    pub fn security_roles(&self) -> SystemSecurityRoles {
-        SystemSecurityRoles(self.0.clone())
+    pub fn security_roles(&self) -> SecurityRoles {
+        SecurityRoles(self.0.clone())
     }
 
     /// `/system/settings`.
     #[cfg(feature = "system")]
-    pub fn settings(&self) -> SystemSettings {
-        SystemSettings(self.0.clone())
+    pub fn settings(&self) -> Settings {
+        Settings(self.0.clone())
     }
 
     /// `/system/setupScreens`.
     #[cfg(feature = "system")]
-    pub fn setup_screens(&self) -> SystemSetupScreens {
-        SystemSetupScreens(self.0.clone())
+    pub fn setup_screens(&self) -> SetupScreens {
+        SetupScreens(self.0.clone())
     }
 
     /// `/system/skillCategories`.
     #[cfg(feature = "system")]
-    pub fn skill_categories(&self) -> SystemSkillCategories {
-        SystemSkillCategories(self.0.clone())
+    pub fn skill_categories(&self) -> SkillCategories {
+        SkillCategories(self.0.clone())
     }
 
     /// `/system/skills`.
     #[cfg(feature = "system")]
-    pub fn skills(&self) -> SystemSkills {
-        SystemSkills(self.0.clone())
+    pub fn skills(&self) -> Skills {
+        Skills(self.0.clone())
     }
 
     /// `/system/ssoConfigurations`.
     #[cfg(feature = "system")]
-    pub fn sso_configurations(&self) -> SystemSsoConfigurations {
-        SystemSsoConfigurations(self.0.clone())
+    pub fn sso_configurations(&self) -> SsoConfigurations {
+        SsoConfigurations(self.0.clone())
     }
 
     /// `/system/ssoUsers`.
     #[cfg(feature = "system")]
-    pub fn sso_users(&self) -> SystemSsoUsers {
-        SystemSsoUsers(self.0.clone())
+    pub fn sso_users(&self) -> SsoUsers {
+        SsoUsers(self.0.clone())
     }
 
     /// `/system/standardNotes`.
     #[cfg(feature = "system")]
-    pub fn standard_notes(&self) -> SystemStandardNotes {
-        SystemStandardNotes(self.0.clone())
+    pub fn standard_notes(&self) -> StandardNotes {
+        StandardNotes(self.0.clone())
     }
 
     /// `/system/surveys`.
     #[cfg(feature = "system")]
-    pub fn surveys(&self) -> SystemSurveys {
-        SystemSurveys(self.0.clone())
+    pub fn surveys(&self) -> Surveys {
+        Surveys(self.0.clone())
     }
 
     /// `/system/timeZoneSetups`.
     #[cfg(feature = "system")]
-    pub fn time_zone_setups(&self) -> SystemTimeZoneSetups {
-        SystemTimeZoneSetups(self.0.clone())
+    pub fn time_zone_setups(&self) -> TimeZoneSetups {
+        TimeZoneSetups(self.0.clone())
     }
 
     /// `/system/todayPageCategories`.
     #[cfg(feature = "system")]
-    pub fn today_page_categories(&self) -> SystemTodayPageCategories {
-        SystemTodayPageCategories(self.0.clone())
+    pub fn today_page_categories(&self) -> TodayPageCategories {
+        TodayPageCategories(self.0.clone())
     }
 
     /// `/system/userDefinedFields`.
     #[cfg(feature = "system")]
-    pub fn user_defined_fields(&self) -> SystemUserDefinedFields {
-        SystemUserDefinedFields(self.0.clone())
+    pub fn user_defined_fields(&self) -> UserDefinedFields {
+        UserDefinedFields(self.0.clone())
     }
 
     /// `/system/workflowActions`.
     #[cfg(feature = "system")]
-    pub fn workflow_actions(&self) -> SystemWorkflowActions {
-        SystemWorkflowActions(self.0.clone())
+    pub fn workflow_actions(&self) -> WorkflowActions {
+        WorkflowActions(self.0.clone())
     }
 
     /// `/system/workflows`.
     #[cfg(feature = "system")]
-    pub fn workflows(&self) -> SystemWorkflows {
-        SystemWorkflows(self.0.clone())
+    pub fn workflows(&self) -> Workflows {
+        Workflows(self.0.clone())
     }
 }
 
@@ -457,42 +457,17 @@ impl SystemArea {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemAllowedfiletypes(rt::Node);
+pub struct Allowedfiletypes(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemAllowedfiletypes {
+impl Allowedfiletypes {
     /// `GET /system/allowedfiletypes/` (`getSystemAllowedfiletypes`): Get List of AllowedFileType.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::AllowedFileType>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::AllowedFileType> {
         rt::list(
-            &self.0,
-            "getSystemAllowedfiletypes",
-            "/system/allowedfiletypes/",
-            query,
-        )
-    }
-
-    /// `GET /system/allowedfiletypes/` (`getSystemAllowedfiletypes`): Get List of AllowedFileType.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::AllowedFileType> {
-        rt::stream(
-            &self.0,
-            "getSystemAllowedfiletypes",
-            "/system/allowedfiletypes/",
-            query,
-        )
-    }
-
-    /// `GET /system/allowedfiletypes/` (`getSystemAllowedfiletypes`): Get List of AllowedFileType.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::AllowedFileType>> {
-        rt::pages(
             &self.0,
             "getSystemAllowedfiletypes",
             "/system/allowedfiletypes/",
@@ -505,7 +480,7 @@ impl SystemAllowedfiletypes {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemAllowedfiletypesCount",
@@ -518,10 +493,11 @@ impl SystemAllowedfiletypes {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::AllowedFileType) -> rt::ApiFuture<m::AllowedFileType> {
+    pub fn create(&self, body: &m::AllowedFileType) -> rt::Call<m::AllowedFileType> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemAllowedFileTypes",
             "/system/AllowedFileTypes/",
             Some(body),
@@ -531,8 +507,8 @@ impl SystemAllowedfiletypes {
 
     /// One record: `/system/allowedfiletypes/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemAllowedfiletypesById {
-        SystemAllowedfiletypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AllowedfiletypesById {
+        AllowedfiletypesById(self.0.push(id.to_string()))
     }
 }
 
@@ -541,16 +517,17 @@ impl SystemAllowedfiletypes {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemAllowedfiletypesById(rt::Node);
+pub struct AllowedfiletypesById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemAllowedfiletypesById {
+impl AllowedfiletypesById {
     /// `GET /system/allowedfiletypes/{id}` (`getSystemAllowedfiletypesById`): Get AllowedFileType.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::AllowedFileType> {
+    pub fn get(&self) -> rt::Call<m::AllowedFileType> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemAllowedfiletypesById",
             "/system/allowedfiletypes/{id}",
             rt::NO_BODY,
@@ -562,7 +539,7 @@ impl SystemAllowedfiletypesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::AllowedFileType>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::AllowedFileType>> {
         rt::get_opt(
             &self.0,
             "getSystemAllowedfiletypesById",
@@ -575,10 +552,11 @@ impl SystemAllowedfiletypesById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::AllowedFileType) -> rt::ApiFuture<m::AllowedFileType> {
+    pub fn update(&self, body: &m::AllowedFileType) -> rt::Call<m::AllowedFileType> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemAllowedfiletypesById",
             "/system/allowedfiletypes/{id}",
             Some(body),
@@ -592,9 +570,10 @@ impl SystemAllowedfiletypesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::AllowedFileType> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::AllowedFileType> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemAllowedfiletypesById",
             "/system/allowedfiletypes/{id}",
             patch,
@@ -605,10 +584,11 @@ impl SystemAllowedfiletypesById {
     /// `DELETE /system/allowedfiletypes/{id}` (`deleteSystemAllowedfiletypesById`): Delete
     /// AllowedFileType.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemAllowedfiletypesById",
             "/system/allowedfiletypes/{id}",
             rt::NO_BODY,
@@ -622,42 +602,17 @@ impl SystemAllowedfiletypesById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemAllowedorigins(rt::Node);
+pub struct Allowedorigins(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemAllowedorigins {
+impl Allowedorigins {
     /// `GET /system/allowedorigins` (`getSystemAllowedorigins`): Get List of AllowedOrigin.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::AllowedOrigin>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::AllowedOrigin> {
         rt::list(
-            &self.0,
-            "getSystemAllowedorigins",
-            "/system/allowedorigins",
-            query,
-        )
-    }
-
-    /// `GET /system/allowedorigins` (`getSystemAllowedorigins`): Get List of AllowedOrigin.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::AllowedOrigin> {
-        rt::stream(
-            &self.0,
-            "getSystemAllowedorigins",
-            "/system/allowedorigins",
-            query,
-        )
-    }
-
-    /// `GET /system/allowedorigins` (`getSystemAllowedorigins`): Get List of AllowedOrigin.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::AllowedOrigin>> {
-        rt::pages(
             &self.0,
             "getSystemAllowedorigins",
             "/system/allowedorigins",
@@ -670,7 +625,7 @@ impl SystemAllowedorigins {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemAllowedoriginsCount",
@@ -683,10 +638,11 @@ impl SystemAllowedorigins {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::AllowedOrigin) -> rt::ApiFuture<m::AllowedOrigin> {
+    pub fn create(&self, body: &m::AllowedOrigin) -> rt::Call<m::AllowedOrigin> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemAllowedorigins",
             "/system/allowedorigins",
             Some(body),
@@ -696,8 +652,8 @@ impl SystemAllowedorigins {
 
     /// One record: `/system/allowedorigins/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemAllowedoriginsById {
-        SystemAllowedoriginsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AllowedoriginsById {
+        AllowedoriginsById(self.0.push(id.to_string()))
     }
 }
 
@@ -706,16 +662,17 @@ impl SystemAllowedorigins {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemAllowedoriginsById(rt::Node);
+pub struct AllowedoriginsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemAllowedoriginsById {
+impl AllowedoriginsById {
     /// `GET /system/allowedorigins/{id}` (`getSystemAllowedoriginsById`): Get AllowedOrigin.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::AllowedOrigin> {
+    pub fn get(&self) -> rt::Call<m::AllowedOrigin> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemAllowedoriginsById",
             "/system/allowedorigins/{id}",
             rt::NO_BODY,
@@ -727,7 +684,7 @@ impl SystemAllowedoriginsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::AllowedOrigin>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::AllowedOrigin>> {
         rt::get_opt(
             &self.0,
             "getSystemAllowedoriginsById",
@@ -740,10 +697,11 @@ impl SystemAllowedoriginsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::AllowedOrigin) -> rt::ApiFuture<m::AllowedOrigin> {
+    pub fn update(&self, body: &m::AllowedOrigin) -> rt::Call<m::AllowedOrigin> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemAllowedoriginsById",
             "/system/allowedorigins/{id}",
             Some(body),
@@ -756,9 +714,10 @@ impl SystemAllowedoriginsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::AllowedOrigin> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::AllowedOrigin> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemAllowedoriginsById",
             "/system/allowedorigins/{id}",
             patch,
@@ -769,10 +728,11 @@ impl SystemAllowedoriginsById {
     /// `DELETE /system/allowedorigins/{id}` (`deleteSystemAllowedoriginsById`): Delete
     /// AllowedOrigin.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemAllowedoriginsById",
             "/system/allowedorigins/{id}",
             rt::NO_BODY,
@@ -786,39 +746,24 @@ impl SystemAllowedoriginsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemApiMembers(rt::Node);
+pub struct ApiMembers(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemApiMembers {
+impl ApiMembers {
     /// `GET /system/apiMembers` (`getSystemApiMembers`): Get List of ApiMember.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ApiMember>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ApiMember> {
         rt::list(&self.0, "getSystemApiMembers", "/system/apiMembers", query)
-    }
-
-    /// `GET /system/apiMembers` (`getSystemApiMembers`): Get List of ApiMember.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ApiMember> {
-        rt::stream(&self.0, "getSystemApiMembers", "/system/apiMembers", query)
-    }
-
-    /// `GET /system/apiMembers` (`getSystemApiMembers`): Get List of ApiMember.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ApiMember>> {
-        rt::pages(&self.0, "getSystemApiMembers", "/system/apiMembers", query)
     }
 
     /// `GET /system/apiMembers/count` (`getSystemApiMembersCount`): Get Count of.
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemApiMembersCount",
@@ -831,10 +776,11 @@ impl SystemApiMembers {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::ApiMember) -> rt::ApiFuture<m::ApiMember> {
+    pub fn create(&self, body: &m::ApiMember) -> rt::Call<m::ApiMember> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemApiMembers",
             "/system/apiMembers",
             Some(body),
@@ -844,14 +790,14 @@ impl SystemApiMembers {
 
     /// `/system/apiMembers/default`.
     #[cfg(feature = "system")]
-    pub fn default(&self) -> SystemApiMembersDefault {
-        SystemApiMembersDefault(self.0.clone())
+    pub fn default(&self) -> ApiMembersDefault {
+        ApiMembersDefault(self.0.clone())
     }
 
     /// One record: `/system/apiMembers/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemApiMembersById {
-        SystemApiMembersById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ApiMembersById {
+        ApiMembersById(self.0.push(id.to_string()))
     }
 }
 
@@ -860,16 +806,17 @@ impl SystemApiMembers {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemApiMembersDefault(rt::Node);
+pub struct ApiMembersDefault(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemApiMembersDefault {
+impl ApiMembersDefault {
     /// `GET /system/apiMembers/default` (`getSystemApiMembersDefault`): Get ApiMember.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::ApiMember> {
+    pub fn get(&self) -> rt::Call<m::ApiMember> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemApiMembersDefault",
             "/system/apiMembers/default",
             rt::NO_BODY,
@@ -883,16 +830,17 @@ impl SystemApiMembersDefault {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemApiMembersById(rt::Node);
+pub struct ApiMembersById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemApiMembersById {
+impl ApiMembersById {
     /// `GET /system/apiMembers/{id}` (`getSystemApiMembersById`): Get ApiMember.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::ApiMember> {
+    pub fn get(&self) -> rt::Call<m::ApiMember> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemApiMembersById",
             "/system/apiMembers/{id}",
             rt::NO_BODY,
@@ -904,7 +852,7 @@ impl SystemApiMembersById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ApiMember>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ApiMember>> {
         rt::get_opt(
             &self.0,
             "getSystemApiMembersById",
@@ -917,10 +865,11 @@ impl SystemApiMembersById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::ApiMember) -> rt::ApiFuture<m::ApiMember> {
+    pub fn update(&self, body: &m::ApiMember) -> rt::Call<m::ApiMember> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemApiMembersById",
             "/system/apiMembers/{id}",
             Some(body),
@@ -933,9 +882,10 @@ impl SystemApiMembersById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ApiMember> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ApiMember> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemApiMembersById",
             "/system/apiMembers/{id}",
             patch,
@@ -949,41 +899,20 @@ impl SystemApiMembersById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemAudittrail(rt::Node);
+pub struct Audittrail(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemAudittrail {
+impl Audittrail {
     /// `GET /system/audittrail` (`getSystemAudittrail`): Get List of AuditTrailEntry.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     ///
     /// Also takes the query parameters `type` (string), `id` (integer), `deviceIdentifier`
     /// (string), `xrefRecId` (integer) through [`ListQuery::param`](crate::ListQuery::param).
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::AuditTrailEntry>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::AuditTrailEntry> {
         rt::list(&self.0, "getSystemAudittrail", "/system/audittrail", query)
-    }
-
-    /// `GET /system/audittrail` (`getSystemAudittrail`): Get List of AuditTrailEntry.
-    ///
-    /// Every record matching `query`, following the pages.
-    ///
-    /// Also takes the query parameters `type` (string), `id` (integer), `deviceIdentifier`
-    /// (string), `xrefRecId` (integer) through [`ListQuery::param`](crate::ListQuery::param).
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::AuditTrailEntry> {
-        rt::stream(&self.0, "getSystemAudittrail", "/system/audittrail", query)
-    }
-
-    /// `GET /system/audittrail` (`getSystemAudittrail`): Get List of AuditTrailEntry.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    ///
-    /// Also takes the query parameters `type` (string), `id` (integer), `deviceIdentifier`
-    /// (string), `xrefRecId` (integer) through [`ListQuery::param`](crate::ListQuery::param).
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::AuditTrailEntry>> {
-        rt::pages(&self.0, "getSystemAudittrail", "/system/audittrail", query)
     }
 
     /// `GET /system/audittrail/count` (`getSystemAudittrailCount`): Get Count of AuditTrailEntry.
@@ -993,7 +922,7 @@ impl SystemAudittrail {
     /// Also takes the query parameters `type` (string), `id` (integer), `deviceIdentifier`
     /// (string), `xrefRecId` (integer) through [`ListQuery::param`](crate::ListQuery::param).
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemAudittrailCount",
@@ -1008,42 +937,24 @@ impl SystemAudittrail {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemAuthAnvils(rt::Node);
+pub struct AuthAnvils(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemAuthAnvils {
-    /// `GET /system/authAnvils` (`getSystemAuthAnvils`): Get List of
-    /// ConnectWise.Apis.v3\_0.v2015\_3.System.AuthAnvil.AuthAnvil.
+impl AuthAnvils {
+    /// `GET /system/authAnvils` (`getSystemAuthAnvils`): Get List of AuthAnvil.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::AuthAnvil>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::AuthAnvil> {
         rt::list(&self.0, "getSystemAuthAnvils", "/system/authAnvils", query)
-    }
-
-    /// `GET /system/authAnvils` (`getSystemAuthAnvils`): Get List of
-    /// ConnectWise.Apis.v3\_0.v2015\_3.System.AuthAnvil.AuthAnvil.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::AuthAnvil> {
-        rt::stream(&self.0, "getSystemAuthAnvils", "/system/authAnvils", query)
-    }
-
-    /// `GET /system/authAnvils` (`getSystemAuthAnvils`): Get List of
-    /// ConnectWise.Apis.v3\_0.v2015\_3.System.AuthAnvil.AuthAnvil.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::AuthAnvil>> {
-        rt::pages(&self.0, "getSystemAuthAnvils", "/system/authAnvils", query)
     }
 
     /// `GET /system/authAnvils/count` (`getSystemAuthAnvilsCount`): Get Count of SuccessResponse.
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemAuthAnvilsCount",
@@ -1054,14 +965,14 @@ impl SystemAuthAnvils {
 
     /// One record: `/system/authAnvils/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemAuthAnvilsById {
-        SystemAuthAnvilsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AuthAnvilsById {
+        AuthAnvilsById(self.0.push(id.to_string()))
     }
 
     /// `/system/authAnvils/testConnection`.
     #[cfg(feature = "system")]
-    pub fn test_connection(&self) -> SystemAuthAnvilsTestConnection {
-        SystemAuthAnvilsTestConnection(self.0.clone())
+    pub fn test_connection(&self) -> AuthAnvilsTestConnection {
+        AuthAnvilsTestConnection(self.0.clone())
     }
 }
 
@@ -1070,17 +981,17 @@ impl SystemAuthAnvils {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemAuthAnvilsById(rt::Node);
+pub struct AuthAnvilsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemAuthAnvilsById {
-    /// `GET /system/authAnvils/{id}` (`getSystemAuthAnvilsById`): Get
-    /// ConnectWise.Apis.v3\_0.v2015\_3.System.AuthAnvil.AuthAnvil.
+impl AuthAnvilsById {
+    /// `GET /system/authAnvils/{id}` (`getSystemAuthAnvilsById`): Get AuthAnvil.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::AuthAnvil> {
+    pub fn get(&self) -> rt::Call<m::AuthAnvil> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemAuthAnvilsById",
             "/system/authAnvils/{id}",
             rt::NO_BODY,
@@ -1088,12 +999,11 @@ impl SystemAuthAnvilsById {
         )
     }
 
-    /// `GET /system/authAnvils/{id}` (`getSystemAuthAnvilsById`): Get
-    /// ConnectWise.Apis.v3\_0.v2015\_3.System.AuthAnvil.AuthAnvil.
+    /// `GET /system/authAnvils/{id}` (`getSystemAuthAnvilsById`): Get AuthAnvil.
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::AuthAnvil>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::AuthAnvil>> {
         rt::get_opt(
             &self.0,
             "getSystemAuthAnvilsById",
@@ -1101,16 +1011,16 @@ impl SystemAuthAnvilsById {
         )
     }
 
-    /// `PUT /system/authAnvils/{id}` (`putSystemAuthAnvilsById`): Put
-    /// ConnectWise.Apis.v3\_0.v2015\_3.System.AuthAnvil.AuthAnvil.
+    /// `PUT /system/authAnvils/{id}` (`putSystemAuthAnvilsById`): Put AuthAnvil.
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::AuthAnvil) -> rt::ApiFuture<m::AuthAnvil> {
+    pub fn update(&self, body: &m::AuthAnvil) -> rt::Call<m::AuthAnvil> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemAuthAnvilsById",
             "/system/authAnvils/{id}",
             Some(body),
@@ -1118,15 +1028,15 @@ impl SystemAuthAnvilsById {
         )
     }
 
-    /// `PATCH /system/authAnvils/{id}` (`patchSystemAuthAnvilsById`): Patch
-    /// ConnectWise.Apis.v3\_0.v2015\_3.System.AuthAnvil.AuthAnvil.
+    /// `PATCH /system/authAnvils/{id}` (`patchSystemAuthAnvilsById`): Patch AuthAnvil.
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::AuthAnvil> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::AuthAnvil> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemAuthAnvilsById",
             "/system/authAnvils/{id}",
             patch,
@@ -1140,17 +1050,18 @@ impl SystemAuthAnvilsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemAuthAnvilsTestConnection(rt::Node);
+pub struct AuthAnvilsTestConnection(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemAuthAnvilsTestConnection {
+impl AuthAnvilsTestConnection {
     /// `GET /system/authAnvils/testConnection` (`getSystemAuthAnvilsTestConnection`): Get
     /// SuccessResponse.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::SuccessResponse> {
+    pub fn get(&self) -> rt::Call<m::SuccessResponse> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemAuthAnvilsTestConnection",
             "/system/authAnvils/testConnection",
             rt::NO_BODY,
@@ -1164,42 +1075,17 @@ impl SystemAuthAnvilsTestConnection {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemAutoSyncTime(rt::Node);
+pub struct AutoSyncTime(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemAutoSyncTime {
+impl AutoSyncTime {
     /// `GET /system/autoSyncTime` (`getSystemAutoSyncTime`): Get List of AutoSyncTime.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::AutoSyncTime>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::AutoSyncTime> {
         rt::list(
-            &self.0,
-            "getSystemAutoSyncTime",
-            "/system/autoSyncTime",
-            query,
-        )
-    }
-
-    /// `GET /system/autoSyncTime` (`getSystemAutoSyncTime`): Get List of AutoSyncTime.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::AutoSyncTime> {
-        rt::stream(
-            &self.0,
-            "getSystemAutoSyncTime",
-            "/system/autoSyncTime",
-            query,
-        )
-    }
-
-    /// `GET /system/autoSyncTime` (`getSystemAutoSyncTime`): Get List of AutoSyncTime.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::AutoSyncTime>> {
-        rt::pages(
             &self.0,
             "getSystemAutoSyncTime",
             "/system/autoSyncTime",
@@ -1211,7 +1097,7 @@ impl SystemAutoSyncTime {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemAutoSyncTimeCount",
@@ -1224,10 +1110,11 @@ impl SystemAutoSyncTime {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::AutoSyncTime) -> rt::ApiFuture<m::AutoSyncTime> {
+    pub fn create(&self, body: &m::AutoSyncTime) -> rt::Call<m::AutoSyncTime> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemAutoSyncTime",
             "/system/autoSyncTime",
             Some(body),
@@ -1237,8 +1124,8 @@ impl SystemAutoSyncTime {
 
     /// One record: `/system/autoSyncTime/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemAutoSyncTimeById {
-        SystemAutoSyncTimeById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AutoSyncTimeById {
+        AutoSyncTimeById(self.0.push(id.to_string()))
     }
 }
 
@@ -1247,16 +1134,17 @@ impl SystemAutoSyncTime {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemAutoSyncTimeById(rt::Node);
+pub struct AutoSyncTimeById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemAutoSyncTimeById {
+impl AutoSyncTimeById {
     /// `GET /system/autoSyncTime/{id}` (`getSystemAutoSyncTimeById`): Get AutoSyncTime.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::AutoSyncTime> {
+    pub fn get(&self) -> rt::Call<m::AutoSyncTime> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemAutoSyncTimeById",
             "/system/autoSyncTime/{id}",
             rt::NO_BODY,
@@ -1268,7 +1156,7 @@ impl SystemAutoSyncTimeById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::AutoSyncTime>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::AutoSyncTime>> {
         rt::get_opt(
             &self.0,
             "getSystemAutoSyncTimeById",
@@ -1281,10 +1169,11 @@ impl SystemAutoSyncTimeById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::AutoSyncTime) -> rt::ApiFuture<m::AutoSyncTime> {
+    pub fn update(&self, body: &m::AutoSyncTime) -> rt::Call<m::AutoSyncTime> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemAutoSyncTimeById",
             "/system/autoSyncTime/{id}",
             Some(body),
@@ -1297,9 +1186,10 @@ impl SystemAutoSyncTimeById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::AutoSyncTime> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::AutoSyncTime> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemAutoSyncTimeById",
             "/system/autoSyncTime/{id}",
             patch,
@@ -1309,10 +1199,11 @@ impl SystemAutoSyncTimeById {
 
     /// `DELETE /system/autoSyncTime/{id}` (`deleteSystemAutoSyncTimeById`): Delete AutoSyncTime.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemAutoSyncTimeById",
             "/system/autoSyncTime/{id}",
             rt::NO_BODY,
@@ -1326,14 +1217,14 @@ impl SystemAutoSyncTimeById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemBillableOptions(rt::Node);
+pub struct BillableOptions(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemBillableOptions {
+impl BillableOptions {
     /// `/system/BillableOptions/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemBillableOptionsInfo {
-        SystemBillableOptionsInfo(self.0.clone())
+    pub fn info(&self) -> BillableOptionsInfo {
+        BillableOptionsInfo(self.0.clone())
     }
 }
 
@@ -1342,45 +1233,18 @@ impl SystemBillableOptions {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemBillableOptionsInfo(rt::Node);
+pub struct BillableOptionsInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemBillableOptionsInfo {
+impl BillableOptionsInfo {
     /// `GET /system/BillableOptions/info` (`getSystemBillableOptionsInfo`): Get List of
     /// BillableOptionsInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::BillableOptionsInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::BillableOptionsInfo> {
         rt::list(
-            &self.0,
-            "getSystemBillableOptionsInfo",
-            "/system/BillableOptions/info",
-            query,
-        )
-    }
-
-    /// `GET /system/BillableOptions/info` (`getSystemBillableOptionsInfo`): Get List of
-    /// BillableOptionsInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::BillableOptionsInfo> {
-        rt::stream(
-            &self.0,
-            "getSystemBillableOptionsInfo",
-            "/system/BillableOptions/info",
-            query,
-        )
-    }
-
-    /// `GET /system/BillableOptions/info` (`getSystemBillableOptionsInfo`): Get List of
-    /// BillableOptionsInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::BillableOptionsInfo>> {
-        rt::pages(
             &self.0,
             "getSystemBillableOptionsInfo",
             "/system/BillableOptions/info",
@@ -1394,21 +1258,19 @@ impl SystemBillableOptionsInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemBundles(rt::Node);
+pub struct Bundles(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemBundles {
+impl Bundles {
     /// `POST /system/bundles` (`postSystemBundles`): Post BundleResultsCollection.
     ///
     /// Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn post(
-        &self,
-        body: &m::BundleRequestsCollection,
-    ) -> rt::ApiFuture<m::BundleResultsCollection> {
+    pub fn post(&self, body: &m::BundleRequestsCollection) -> rt::Call<m::BundleResultsCollection> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemBundles",
             "/system/bundles",
             Some(body),
@@ -1418,8 +1280,8 @@ impl SystemBundles {
 
     /// `/system/bundles/count`.
     #[cfg(feature = "system")]
-    pub fn count_node(&self) -> SystemBundlesCount {
-        SystemBundlesCount(self.0.clone())
+    pub fn count_node(&self) -> BundlesCount {
+        BundlesCount(self.0.clone())
     }
 }
 
@@ -1428,21 +1290,19 @@ impl SystemBundles {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemBundlesCount(rt::Node);
+pub struct BundlesCount(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemBundlesCount {
+impl BundlesCount {
     /// `POST /system/bundles/count` (`postSystemBundlesCount`): Post BundleResultsCollection.
     ///
     /// Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn post(
-        &self,
-        body: &m::BundleRequestsCollection,
-    ) -> rt::ApiFuture<m::BundleResultsCollection> {
+    pub fn post(&self, body: &m::BundleRequestsCollection) -> rt::Call<m::BundleResultsCollection> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemBundlesCount",
             "/system/bundles/count",
             Some(body),
@@ -1455,34 +1315,21 @@ impl SystemBundlesCount {
 ///
 /// Part of the typed core: always available.
 #[derive(Clone, Debug)]
-pub struct SystemCallbacks(rt::Node);
+pub struct Callbacks(rt::Node);
 
-impl SystemCallbacks {
+impl Callbacks {
     /// `GET /system/callbacks` (`getSystemCallbacks`): Get List of CallbackEntry.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::CallbackEntry>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CallbackEntry> {
         rt::list(&self.0, "getSystemCallbacks", "/system/callbacks", query)
-    }
-
-    /// `GET /system/callbacks` (`getSystemCallbacks`): Get List of CallbackEntry.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CallbackEntry> {
-        rt::stream(&self.0, "getSystemCallbacks", "/system/callbacks", query)
-    }
-
-    /// `GET /system/callbacks` (`getSystemCallbacks`): Get List of CallbackEntry.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::CallbackEntry>> {
-        rt::pages(&self.0, "getSystemCallbacks", "/system/callbacks", query)
     }
 
     /// `GET /system/callbacks/count` (`getSystemCallbacksCount`): Get Count of CallbackEntry.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemCallbacksCount",
@@ -1494,10 +1341,11 @@ impl SystemCallbacks {
     /// `POST /system/callbacks` (`postSystemCallbacks`): Post CallbackEntry.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::CallbackEntry) -> rt::ApiFuture<m::CallbackEntry> {
+    pub fn create(&self, body: &m::CallbackEntry) -> rt::Call<m::CallbackEntry> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemCallbacks",
             "/system/callbacks",
             Some(body),
@@ -1506,8 +1354,8 @@ impl SystemCallbacks {
     }
 
     /// One record: `/system/callbacks/{id}`.
-    pub fn id(&self, id: i32) -> SystemCallbacksById {
-        SystemCallbacksById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CallbacksById {
+        CallbacksById(self.0.push(id.to_string()))
     }
 }
 
@@ -1515,14 +1363,15 @@ impl SystemCallbacks {
 ///
 /// Part of the typed core: always available.
 #[derive(Clone, Debug)]
-pub struct SystemCallbacksById(rt::Node);
+pub struct CallbacksById(rt::Node);
 
-impl SystemCallbacksById {
+impl CallbacksById {
     /// `GET /system/callbacks/{id}` (`getSystemCallbacksById`): Get CallbackEntry.
-    pub fn get(&self) -> rt::ApiFuture<m::CallbackEntry> {
+    pub fn get(&self) -> rt::Call<m::CallbackEntry> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemCallbacksById",
             "/system/callbacks/{id}",
             rt::NO_BODY,
@@ -1533,7 +1382,7 @@ impl SystemCallbacksById {
     /// `GET /system/callbacks/{id}` (`getSystemCallbacksById`): Get CallbackEntry.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::CallbackEntry>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::CallbackEntry>> {
         rt::get_opt(&self.0, "getSystemCallbacksById", "/system/callbacks/{id}")
     }
 
@@ -1541,10 +1390,11 @@ impl SystemCallbacksById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::CallbackEntry) -> rt::ApiFuture<m::CallbackEntry> {
+    pub fn update(&self, body: &m::CallbackEntry) -> rt::Call<m::CallbackEntry> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemCallbacksById",
             "/system/callbacks/{id}",
             Some(body),
@@ -1556,9 +1406,10 @@ impl SystemCallbacksById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::CallbackEntry> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::CallbackEntry> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemCallbacksById",
             "/system/callbacks/{id}",
             patch,
@@ -1567,10 +1418,11 @@ impl SystemCallbacksById {
     }
 
     /// `DELETE /system/callbacks/{id}` (`deleteSystemCallbacksById`): Delete CallbackEntry.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemCallbacksById",
             "/system/callbacks/{id}",
             rt::NO_BODY,
@@ -1584,42 +1436,17 @@ impl SystemCallbacksById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemCertifications(rt::Node);
+pub struct Certifications(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemCertifications {
+impl Certifications {
     /// `GET /system/certifications` (`getSystemCertifications`): Get List of Certification.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Certification>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Certification> {
         rt::list(
-            &self.0,
-            "getSystemCertifications",
-            "/system/certifications",
-            query,
-        )
-    }
-
-    /// `GET /system/certifications` (`getSystemCertifications`): Get List of Certification.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Certification> {
-        rt::stream(
-            &self.0,
-            "getSystemCertifications",
-            "/system/certifications",
-            query,
-        )
-    }
-
-    /// `GET /system/certifications` (`getSystemCertifications`): Get List of Certification.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Certification>> {
-        rt::pages(
             &self.0,
             "getSystemCertifications",
             "/system/certifications",
@@ -1632,7 +1459,7 @@ impl SystemCertifications {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemCertificationsCount",
@@ -1645,10 +1472,11 @@ impl SystemCertifications {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::Certification) -> rt::ApiFuture<m::Certification> {
+    pub fn create(&self, body: &m::Certification) -> rt::Call<m::Certification> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemCertifications",
             "/system/certifications",
             Some(body),
@@ -1658,8 +1486,8 @@ impl SystemCertifications {
 
     /// One record: `/system/certifications/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemCertificationsById {
-        SystemCertificationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CertificationsById {
+        CertificationsById(self.0.push(id.to_string()))
     }
 }
 
@@ -1668,16 +1496,17 @@ impl SystemCertifications {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemCertificationsById(rt::Node);
+pub struct CertificationsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemCertificationsById {
+impl CertificationsById {
     /// `GET /system/certifications/{id}` (`getSystemCertificationsById`): Get Certification.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::Certification> {
+    pub fn get(&self) -> rt::Call<m::Certification> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemCertificationsById",
             "/system/certifications/{id}",
             rt::NO_BODY,
@@ -1689,7 +1518,7 @@ impl SystemCertificationsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Certification>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Certification>> {
         rt::get_opt(
             &self.0,
             "getSystemCertificationsById",
@@ -1702,10 +1531,11 @@ impl SystemCertificationsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::Certification) -> rt::ApiFuture<m::Certification> {
+    pub fn update(&self, body: &m::Certification) -> rt::Call<m::Certification> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemCertificationsById",
             "/system/certifications/{id}",
             Some(body),
@@ -1718,9 +1548,10 @@ impl SystemCertificationsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Certification> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Certification> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemCertificationsById",
             "/system/certifications/{id}",
             patch,
@@ -1730,10 +1561,11 @@ impl SystemCertificationsById {
 
     /// `DELETE /system/certifications/{id}` (`deleteSystemCertificationsById`): Delete Usage.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemCertificationsById",
             "/system/certifications/{id}",
             rt::NO_BODY,
@@ -1743,8 +1575,8 @@ impl SystemCertificationsById {
 
     /// `/system/certifications/{id}/usages`.
     #[cfg(feature = "system")]
-    pub fn usages(&self) -> SystemCertificationsByIdUsages {
-        SystemCertificationsByIdUsages(self.0.clone())
+    pub fn usages(&self) -> CertificationsByIdUsages {
+        CertificationsByIdUsages(self.0.clone())
     }
 }
 
@@ -1753,45 +1585,18 @@ impl SystemCertificationsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemCertificationsByIdUsages(rt::Node);
+pub struct CertificationsByIdUsages(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemCertificationsByIdUsages {
+impl CertificationsByIdUsages {
     /// `GET /system/certifications/{id}/usages` (`getSystemCertificationsByIdUsages`): Get List of
     /// Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getSystemCertificationsByIdUsages",
-            "/system/certifications/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /system/certifications/{id}/usages` (`getSystemCertificationsByIdUsages`): Get List of
-    /// Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getSystemCertificationsByIdUsages",
-            "/system/certifications/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /system/certifications/{id}/usages` (`getSystemCertificationsByIdUsages`): Get List of
-    /// Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getSystemCertificationsByIdUsages",
             "/system/certifications/{id}/usages",
@@ -1801,8 +1606,8 @@ impl SystemCertificationsByIdUsages {
 
     /// `/system/certifications/{id}/usages/list`.
     #[cfg(feature = "system")]
-    pub fn list_node(&self) -> SystemCertificationsByIdUsagesList {
-        SystemCertificationsByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> CertificationsByIdUsagesList {
+        CertificationsByIdUsagesList(self.0.clone())
     }
 }
 
@@ -1811,45 +1616,18 @@ impl SystemCertificationsByIdUsages {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemCertificationsByIdUsagesList(rt::Node);
+pub struct CertificationsByIdUsagesList(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemCertificationsByIdUsagesList {
+impl CertificationsByIdUsagesList {
     /// `GET /system/certifications/{id}/usages/list` (`getSystemCertificationsByIdUsagesList`): Get
     /// List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getSystemCertificationsByIdUsagesList",
-            "/system/certifications/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /system/certifications/{id}/usages/list` (`getSystemCertificationsByIdUsagesList`): Get
-    /// List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getSystemCertificationsByIdUsagesList",
-            "/system/certifications/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /system/certifications/{id}/usages/list` (`getSystemCertificationsByIdUsagesList`): Get
-    /// List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getSystemCertificationsByIdUsagesList",
             "/system/certifications/{id}/usages/list",
@@ -1863,48 +1641,18 @@ impl SystemCertificationsByIdUsagesList {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemConnectWiseHostedScreens(rt::Node);
+pub struct ConnectWiseHostedScreens(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemConnectWiseHostedScreens {
+impl ConnectWiseHostedScreens {
     /// `GET /system/connectWiseHostedScreens` (`getSystemConnectWiseHostedScreens`): Get List of
     /// ConnectWiseHostedScreen.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ConnectWiseHostedScreen>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ConnectWiseHostedScreen> {
         rt::list(
-            &self.0,
-            "getSystemConnectWiseHostedScreens",
-            "/system/connectWiseHostedScreens",
-            query,
-        )
-    }
-
-    /// `GET /system/connectWiseHostedScreens` (`getSystemConnectWiseHostedScreens`): Get List of
-    /// ConnectWiseHostedScreen.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ConnectWiseHostedScreen> {
-        rt::stream(
-            &self.0,
-            "getSystemConnectWiseHostedScreens",
-            "/system/connectWiseHostedScreens",
-            query,
-        )
-    }
-
-    /// `GET /system/connectWiseHostedScreens` (`getSystemConnectWiseHostedScreens`): Get List of
-    /// ConnectWiseHostedScreen.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ConnectWiseHostedScreen>> {
-        rt::pages(
             &self.0,
             "getSystemConnectWiseHostedScreens",
             "/system/connectWiseHostedScreens",
@@ -1917,7 +1665,7 @@ impl SystemConnectWiseHostedScreens {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemConnectWiseHostedScreensCount",
@@ -1928,8 +1676,8 @@ impl SystemConnectWiseHostedScreens {
 
     /// One record: `/system/connectWiseHostedScreens/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemConnectWiseHostedScreensById {
-        SystemConnectWiseHostedScreensById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ConnectWiseHostedScreensById {
+        ConnectWiseHostedScreensById(self.0.push(id.to_string()))
     }
 }
 
@@ -1938,17 +1686,18 @@ impl SystemConnectWiseHostedScreens {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemConnectWiseHostedScreensById(rt::Node);
+pub struct ConnectWiseHostedScreensById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemConnectWiseHostedScreensById {
+impl ConnectWiseHostedScreensById {
     /// `GET /system/connectWiseHostedScreens/{id}` (`getSystemConnectWiseHostedScreensById`): Get
     /// ConnectWiseHostedScreen.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::ConnectWiseHostedScreen> {
+    pub fn get(&self) -> rt::Call<m::ConnectWiseHostedScreen> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemConnectWiseHostedScreensById",
             "/system/connectWiseHostedScreens/{id}",
             rt::NO_BODY,
@@ -1961,7 +1710,7 @@ impl SystemConnectWiseHostedScreensById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ConnectWiseHostedScreen>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ConnectWiseHostedScreen>> {
         rt::get_opt(
             &self.0,
             "getSystemConnectWiseHostedScreensById",
@@ -1975,48 +1724,18 @@ impl SystemConnectWiseHostedScreensById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemConnectwisehostedsetups(rt::Node);
+pub struct Connectwisehostedsetups(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemConnectwisehostedsetups {
+impl Connectwisehostedsetups {
     /// `GET /system/connectwisehostedsetups` (`getSystemConnectwisehostedsetups`): Get List of
     /// ConnectWiseHostedSetup.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ConnectWiseHostedSetup>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ConnectWiseHostedSetup> {
         rt::list(
-            &self.0,
-            "getSystemConnectwisehostedsetups",
-            "/system/connectwisehostedsetups",
-            query,
-        )
-    }
-
-    /// `GET /system/connectwisehostedsetups` (`getSystemConnectwisehostedsetups`): Get List of
-    /// ConnectWiseHostedSetup.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ConnectWiseHostedSetup> {
-        rt::stream(
-            &self.0,
-            "getSystemConnectwisehostedsetups",
-            "/system/connectwisehostedsetups",
-            query,
-        )
-    }
-
-    /// `GET /system/connectwisehostedsetups` (`getSystemConnectwisehostedsetups`): Get List of
-    /// ConnectWiseHostedSetup.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ConnectWiseHostedSetup>> {
-        rt::pages(
             &self.0,
             "getSystemConnectwisehostedsetups",
             "/system/connectwisehostedsetups",
@@ -2029,7 +1748,7 @@ impl SystemConnectwisehostedsetups {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemConnectwisehostedsetupsCount",
@@ -2043,13 +1762,11 @@ impl SystemConnectwisehostedsetups {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(
-        &self,
-        body: &m::ConnectWiseHostedSetup,
-    ) -> rt::ApiFuture<m::ConnectWiseHostedSetup> {
+    pub fn create(&self, body: &m::ConnectWiseHostedSetup) -> rt::Call<m::ConnectWiseHostedSetup> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemConnectwisehostedsetups",
             "/system/connectwisehostedsetups",
             Some(body),
@@ -2059,8 +1776,8 @@ impl SystemConnectwisehostedsetups {
 
     /// One record: `/system/connectwisehostedsetups/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemConnectwisehostedsetupsById {
-        SystemConnectwisehostedsetupsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ConnectwisehostedsetupsById {
+        ConnectwisehostedsetupsById(self.0.push(id.to_string()))
     }
 }
 
@@ -2069,17 +1786,18 @@ impl SystemConnectwisehostedsetups {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemConnectwisehostedsetupsById(rt::Node);
+pub struct ConnectwisehostedsetupsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemConnectwisehostedsetupsById {
+impl ConnectwisehostedsetupsById {
     /// `GET /system/connectwisehostedsetups/{id}` (`getSystemConnectwisehostedsetupsById`): Get
     /// ConnectWiseHostedSetup.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::ConnectWiseHostedSetup> {
+    pub fn get(&self) -> rt::Call<m::ConnectWiseHostedSetup> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemConnectwisehostedsetupsById",
             "/system/connectwisehostedsetups/{id}",
             rt::NO_BODY,
@@ -2092,7 +1810,7 @@ impl SystemConnectwisehostedsetupsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ConnectWiseHostedSetup>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ConnectWiseHostedSetup>> {
         rt::get_opt(
             &self.0,
             "getSystemConnectwisehostedsetupsById",
@@ -2106,13 +1824,11 @@ impl SystemConnectwisehostedsetupsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(
-        &self,
-        body: &m::ConnectWiseHostedSetup,
-    ) -> rt::ApiFuture<m::ConnectWiseHostedSetup> {
+    pub fn update(&self, body: &m::ConnectWiseHostedSetup) -> rt::Call<m::ConnectWiseHostedSetup> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemConnectwisehostedsetupsById",
             "/system/connectwisehostedsetups/{id}",
             Some(body),
@@ -2126,9 +1842,10 @@ impl SystemConnectwisehostedsetupsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ConnectWiseHostedSetup> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ConnectWiseHostedSetup> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemConnectwisehostedsetupsById",
             "/system/connectwisehostedsetups/{id}",
             patch,
@@ -2139,10 +1856,11 @@ impl SystemConnectwisehostedsetupsById {
     /// `DELETE /system/connectwisehostedsetups/{id}` (`deleteSystemConnectwisehostedsetupsById`):
     /// Delete ConnectWiseHostedSetup.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemConnectwisehostedsetupsById",
             "/system/connectwisehostedsetups/{id}",
             rt::NO_BODY,
@@ -2156,14 +1874,14 @@ impl SystemConnectwisehostedsetupsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemContactsync(rt::Node);
+pub struct Contactsync(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemContactsync {
+impl Contactsync {
     /// `/system/contactsync/monitoring`.
     #[cfg(feature = "system")]
-    pub fn monitoring(&self) -> SystemContactsyncMonitoring {
-        SystemContactsyncMonitoring(self.0.clone())
+    pub fn monitoring(&self) -> ContactsyncMonitoring {
+        ContactsyncMonitoring(self.0.clone())
     }
 }
 
@@ -2172,48 +1890,18 @@ impl SystemContactsync {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemContactsyncMonitoring(rt::Node);
+pub struct ContactsyncMonitoring(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemContactsyncMonitoring {
+impl ContactsyncMonitoring {
     /// `GET /system/contactsync/monitoring` (`getSystemContactsyncMonitoring`): Get List of
     /// M365ContactSyncMonitorings.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::M365ContactSyncMonitoring>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::M365ContactSyncMonitoring> {
         rt::list(
-            &self.0,
-            "getSystemContactsyncMonitoring",
-            "/system/contactsync/monitoring",
-            query,
-        )
-    }
-
-    /// `GET /system/contactsync/monitoring` (`getSystemContactsyncMonitoring`): Get List of
-    /// M365ContactSyncMonitorings.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::M365ContactSyncMonitoring> {
-        rt::stream(
-            &self.0,
-            "getSystemContactsyncMonitoring",
-            "/system/contactsync/monitoring",
-            query,
-        )
-    }
-
-    /// `GET /system/contactsync/monitoring` (`getSystemContactsyncMonitoring`): Get List of
-    /// M365ContactSyncMonitorings.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::M365ContactSyncMonitoring>> {
-        rt::pages(
             &self.0,
             "getSystemContactsyncMonitoring",
             "/system/contactsync/monitoring",
@@ -2226,7 +1914,7 @@ impl SystemContactsyncMonitoring {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemContactsyncMonitoringCount",
@@ -2239,10 +1927,11 @@ impl SystemContactsyncMonitoring {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self) -> rt::ApiFuture<m::M365ContactSyncMonitoring> {
+    pub fn create(&self) -> rt::Call<m::M365ContactSyncMonitoring> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemContactsyncMonitoring",
             "/system/contactsync/monitoring/",
             rt::NO_BODY,
@@ -2257,10 +1946,11 @@ impl SystemContactsyncMonitoring {
     ///
     /// The declared 200 was guessed during reconstruction; the server answers 201.
     #[cfg(feature = "system")]
-    pub fn patch(&self) -> rt::ApiFuture<Option<m::M365ContactSyncMonitoring>> {
+    pub fn patch(&self) -> rt::Call<Option<m::M365ContactSyncMonitoring>> {
         rt::json_opt(
             &self.0,
             rt::PATCH,
+            rt::NON_IDEMPOTENT,
             "patchSystemContactsyncMonitoring",
             "/system/contactsync/monitoring/",
             rt::NO_BODY,
@@ -2270,20 +1960,20 @@ impl SystemContactsyncMonitoring {
 
     /// One record: `/system/contactsync/monitoring/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemContactsyncMonitoringById {
-        SystemContactsyncMonitoringById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ContactsyncMonitoringById {
+        ContactsyncMonitoringById(self.0.push(id.to_string()))
     }
 
     /// `/system/contactsync/monitoring/notificationtype`.
     #[cfg(feature = "system")]
-    pub fn notificationtype(&self) -> SystemContactsyncMonitoringNotificationtype {
-        SystemContactsyncMonitoringNotificationtype(self.0.clone())
+    pub fn notificationtype(&self) -> ContactsyncMonitoringNotificationtype {
+        ContactsyncMonitoringNotificationtype(self.0.clone())
     }
 
     /// `/system/contactsync/monitoring/type`.
     #[cfg(feature = "system")]
-    pub fn type_node(&self) -> SystemContactsyncMonitoringType {
-        SystemContactsyncMonitoringType(self.0.clone())
+    pub fn type_node(&self) -> ContactsyncMonitoringType {
+        ContactsyncMonitoringType(self.0.clone())
     }
 }
 
@@ -2292,17 +1982,18 @@ impl SystemContactsyncMonitoring {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemContactsyncMonitoringById(rt::Node);
+pub struct ContactsyncMonitoringById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemContactsyncMonitoringById {
+impl ContactsyncMonitoringById {
     /// `GET /system/contactsync/monitoring/{id}` (`getSystemContactsyncMonitoringById`): Get
     /// M365ContactSyncMonitorings.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::M365ContactSyncMonitoring> {
+    pub fn get(&self) -> rt::Call<m::M365ContactSyncMonitoring> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemContactsyncMonitoringById",
             "/system/contactsync/monitoring/{id}",
             rt::NO_BODY,
@@ -2315,7 +2006,7 @@ impl SystemContactsyncMonitoringById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::M365ContactSyncMonitoring>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::M365ContactSyncMonitoring>> {
         rt::get_opt(
             &self.0,
             "getSystemContactsyncMonitoringById",
@@ -2329,18 +2020,19 @@ impl SystemContactsyncMonitoringById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemContactsyncMonitoringNotificationtype(rt::Node);
+pub struct ContactsyncMonitoringNotificationtype(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemContactsyncMonitoringNotificationtype {
+impl ContactsyncMonitoringNotificationtype {
     /// `GET /system/contactsync/monitoring/notificationtype/`
     /// (`getSystemContactsyncMonitoringNotificationtype`): Get
     /// M365ContactSyncMonitoringNotification TypeId Async.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::M365ContactSyncMonitoring> {
+    pub fn get(&self) -> rt::Call<m::M365ContactSyncMonitoring> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemContactsyncMonitoringNotificationtype",
             "/system/contactsync/monitoring/notificationtype/",
             rt::NO_BODY,
@@ -2354,14 +2046,14 @@ impl SystemContactsyncMonitoringNotificationtype {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemContactsyncMonitoringType(rt::Node);
+pub struct ContactsyncMonitoringType(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemContactsyncMonitoringType {
+impl ContactsyncMonitoringType {
     /// One record: `/system/contactsync/monitoring/type/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemContactsyncMonitoringTypeById {
-        SystemContactsyncMonitoringTypeById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ContactsyncMonitoringTypeById {
+        ContactsyncMonitoringTypeById(self.0.push(id.to_string()))
     }
 }
 
@@ -2370,17 +2062,18 @@ impl SystemContactsyncMonitoringType {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemContactsyncMonitoringTypeById(rt::Node);
+pub struct ContactsyncMonitoringTypeById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemContactsyncMonitoringTypeById {
+impl ContactsyncMonitoringTypeById {
     /// `GET /system/contactsync/monitoring/type/{id}` (`getSystemContactsyncMonitoringTypeById`):
     /// Get M365ContactSyncMonitoring By TypeId Async.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::M365ContactSyncMonitoring> {
+    pub fn get(&self) -> rt::Call<m::M365ContactSyncMonitoring> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemContactsyncMonitoringTypeById",
             "/system/contactsync/monitoring/type/{id}",
             rt::NO_BODY,
@@ -2393,7 +2086,7 @@ impl SystemContactsyncMonitoringTypeById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::M365ContactSyncMonitoring>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::M365ContactSyncMonitoring>> {
         rt::get_opt(
             &self.0,
             "getSystemContactsyncMonitoringTypeById",
@@ -2404,10 +2097,11 @@ impl SystemContactsyncMonitoringTypeById {
     /// `DELETE /system/contactsync/monitoring/type/{id}`
     /// (`deleteSystemContactsyncMonitoringTypeById`): Delete Async.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemContactsyncMonitoringTypeById",
             "/system/contactsync/monitoring/type/{id}",
             rt::NO_BODY,
@@ -2421,42 +2115,17 @@ impl SystemContactsyncMonitoringTypeById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemCustomReports(rt::Node);
+pub struct CustomReports(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemCustomReports {
+impl CustomReports {
     /// `GET /system/customReports` (`getSystemCustomReports`): Get List of CustomReport.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::CustomReport>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CustomReport> {
         rt::list(
-            &self.0,
-            "getSystemCustomReports",
-            "/system/customReports",
-            query,
-        )
-    }
-
-    /// `GET /system/customReports` (`getSystemCustomReports`): Get List of CustomReport.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CustomReport> {
-        rt::stream(
-            &self.0,
-            "getSystemCustomReports",
-            "/system/customReports",
-            query,
-        )
-    }
-
-    /// `GET /system/customReports` (`getSystemCustomReports`): Get List of CustomReport.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::CustomReport>> {
-        rt::pages(
             &self.0,
             "getSystemCustomReports",
             "/system/customReports",
@@ -2469,7 +2138,7 @@ impl SystemCustomReports {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemCustomReportsCount",
@@ -2482,10 +2151,11 @@ impl SystemCustomReports {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::CustomReport) -> rt::ApiFuture<m::CustomReport> {
+    pub fn create(&self, body: &m::CustomReport) -> rt::Call<m::CustomReport> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemCustomReports",
             "/system/customReports",
             Some(body),
@@ -2495,8 +2165,8 @@ impl SystemCustomReports {
 
     /// One record: `/system/customReports/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemCustomReportsById {
-        SystemCustomReportsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CustomReportsById {
+        CustomReportsById(self.0.push(id.to_string()))
     }
 }
 
@@ -2505,16 +2175,17 @@ impl SystemCustomReports {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemCustomReportsById(rt::Node);
+pub struct CustomReportsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemCustomReportsById {
+impl CustomReportsById {
     /// `GET /system/customReports/{id}` (`getSystemCustomReportsById`): Get CustomReport.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::CustomReport> {
+    pub fn get(&self) -> rt::Call<m::CustomReport> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemCustomReportsById",
             "/system/customReports/{id}",
             rt::NO_BODY,
@@ -2526,7 +2197,7 @@ impl SystemCustomReportsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::CustomReport>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::CustomReport>> {
         rt::get_opt(
             &self.0,
             "getSystemCustomReportsById",
@@ -2539,10 +2210,11 @@ impl SystemCustomReportsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::CustomReport) -> rt::ApiFuture<m::CustomReport> {
+    pub fn update(&self, body: &m::CustomReport) -> rt::Call<m::CustomReport> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemCustomReportsById",
             "/system/customReports/{id}",
             Some(body),
@@ -2555,9 +2227,10 @@ impl SystemCustomReportsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::CustomReport> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::CustomReport> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemCustomReportsById",
             "/system/customReports/{id}",
             patch,
@@ -2567,10 +2240,11 @@ impl SystemCustomReportsById {
 
     /// `DELETE /system/customReports/{id}` (`deleteSystemCustomReportsById`): Delete CustomReport.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemCustomReportsById",
             "/system/customReports/{id}",
             rt::NO_BODY,
@@ -2580,8 +2254,8 @@ impl SystemCustomReportsById {
 
     /// `/system/customReports/{id}/parameters`.
     #[cfg(feature = "system")]
-    pub fn parameters(&self) -> SystemCustomReportsByIdParameters {
-        SystemCustomReportsByIdParameters(self.0.clone())
+    pub fn parameters(&self) -> CustomReportsByIdParameters {
+        CustomReportsByIdParameters(self.0.clone())
     }
 }
 
@@ -2590,48 +2264,18 @@ impl SystemCustomReportsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemCustomReportsByIdParameters(rt::Node);
+pub struct CustomReportsByIdParameters(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemCustomReportsByIdParameters {
+impl CustomReportsByIdParameters {
     /// `GET /system/customReports/{parentId}/parameters`
     /// (`getSystemCustomReportsByParentIdParameters`): Get List of CustomReportParameter.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::CustomReportParameter>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CustomReportParameter> {
         rt::list(
-            &self.0,
-            "getSystemCustomReportsByParentIdParameters",
-            "/system/customReports/{parentId}/parameters",
-            query,
-        )
-    }
-
-    /// `GET /system/customReports/{parentId}/parameters`
-    /// (`getSystemCustomReportsByParentIdParameters`): Get List of CustomReportParameter.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CustomReportParameter> {
-        rt::stream(
-            &self.0,
-            "getSystemCustomReportsByParentIdParameters",
-            "/system/customReports/{parentId}/parameters",
-            query,
-        )
-    }
-
-    /// `GET /system/customReports/{parentId}/parameters`
-    /// (`getSystemCustomReportsByParentIdParameters`): Get List of CustomReportParameter.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::CustomReportParameter>> {
-        rt::pages(
             &self.0,
             "getSystemCustomReportsByParentIdParameters",
             "/system/customReports/{parentId}/parameters",
@@ -2644,7 +2288,7 @@ impl SystemCustomReportsByIdParameters {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemCustomReportsByParentIdParametersCount",
@@ -2658,13 +2302,11 @@ impl SystemCustomReportsByIdParameters {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(
-        &self,
-        body: &m::CustomReportParameter,
-    ) -> rt::ApiFuture<m::CustomReportParameter> {
+    pub fn create(&self, body: &m::CustomReportParameter) -> rt::Call<m::CustomReportParameter> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemCustomReportsByParentIdParameters",
             "/system/customReports/{parentId}/parameters",
             Some(body),
@@ -2674,8 +2316,8 @@ impl SystemCustomReportsByIdParameters {
 
     /// One record: `/system/customReports/{id}/parameters/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemCustomReportsByIdParametersById {
-        SystemCustomReportsByIdParametersById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CustomReportsByIdParametersById {
+        CustomReportsByIdParametersById(self.0.push(id.to_string()))
     }
 }
 
@@ -2684,17 +2326,18 @@ impl SystemCustomReportsByIdParameters {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemCustomReportsByIdParametersById(rt::Node);
+pub struct CustomReportsByIdParametersById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemCustomReportsByIdParametersById {
+impl CustomReportsByIdParametersById {
     /// `GET /system/customReports/{parentId}/parameters/{id}`
     /// (`getSystemCustomReportsByParentIdParametersById`): Get CustomReportParameter.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::CustomReportParameter> {
+    pub fn get(&self) -> rt::Call<m::CustomReportParameter> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemCustomReportsByParentIdParametersById",
             "/system/customReports/{parentId}/parameters/{id}",
             rt::NO_BODY,
@@ -2707,7 +2350,7 @@ impl SystemCustomReportsByIdParametersById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::CustomReportParameter>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::CustomReportParameter>> {
         rt::get_opt(
             &self.0,
             "getSystemCustomReportsByParentIdParametersById",
@@ -2721,13 +2364,11 @@ impl SystemCustomReportsByIdParametersById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(
-        &self,
-        body: &m::CustomReportParameter,
-    ) -> rt::ApiFuture<m::CustomReportParameter> {
+    pub fn update(&self, body: &m::CustomReportParameter) -> rt::Call<m::CustomReportParameter> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemCustomReportsByParentIdParametersById",
             "/system/customReports/{parentId}/parameters/{id}",
             Some(body),
@@ -2741,9 +2382,10 @@ impl SystemCustomReportsByIdParametersById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::CustomReportParameter> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::CustomReportParameter> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemCustomReportsByParentIdParametersById",
             "/system/customReports/{parentId}/parameters/{id}",
             patch,
@@ -2754,10 +2396,11 @@ impl SystemCustomReportsByIdParametersById {
     /// `DELETE /system/customReports/{parentId}/parameters/{id}`
     /// (`deleteSystemCustomReportsByParentIdParametersById`): Delete CustomReportParameter.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemCustomReportsByParentIdParametersById",
             "/system/customReports/{parentId}/parameters/{id}",
             rt::NO_BODY,
@@ -2771,42 +2414,17 @@ impl SystemCustomReportsByIdParametersById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemCwTimeZones(rt::Node);
+pub struct CwTimeZones(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemCwTimeZones {
+impl CwTimeZones {
     /// `GET /system/cwTimeZones` (`getSystemCwTimeZones`): Get List of CwTimeZone.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::CwTimeZone>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CwTimeZone> {
         rt::list(
-            &self.0,
-            "getSystemCwTimeZones",
-            "/system/cwTimeZones",
-            query,
-        )
-    }
-
-    /// `GET /system/cwTimeZones` (`getSystemCwTimeZones`): Get List of CwTimeZone.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CwTimeZone> {
-        rt::stream(
-            &self.0,
-            "getSystemCwTimeZones",
-            "/system/cwTimeZones",
-            query,
-        )
-    }
-
-    /// `GET /system/cwTimeZones` (`getSystemCwTimeZones`): Get List of CwTimeZone.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::CwTimeZone>> {
-        rt::pages(
             &self.0,
             "getSystemCwTimeZones",
             "/system/cwTimeZones",
@@ -2818,7 +2436,7 @@ impl SystemCwTimeZones {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemCwTimeZonesCount",
@@ -2829,8 +2447,8 @@ impl SystemCwTimeZones {
 
     /// One record: `/system/cwTimeZones/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemCwTimeZonesById {
-        SystemCwTimeZonesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> CwTimeZonesById {
+        CwTimeZonesById(self.0.push(id.to_string()))
     }
 }
 
@@ -2839,16 +2457,17 @@ impl SystemCwTimeZones {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemCwTimeZonesById(rt::Node);
+pub struct CwTimeZonesById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemCwTimeZonesById {
+impl CwTimeZonesById {
     /// `GET /system/cwTimeZones/{id}` (`getSystemCwTimeZonesById`): Get CwTimeZone.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::CwTimeZone> {
+    pub fn get(&self) -> rt::Call<m::CwTimeZone> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemCwTimeZonesById",
             "/system/cwTimeZones/{id}",
             rt::NO_BODY,
@@ -2860,7 +2479,7 @@ impl SystemCwTimeZonesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::CwTimeZone>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::CwTimeZone>> {
         rt::get_opt(
             &self.0,
             "getSystemCwTimeZonesById",
@@ -2874,42 +2493,17 @@ impl SystemCwTimeZonesById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemDepartments(rt::Node);
+pub struct Departments(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemDepartments {
+impl Departments {
     /// `GET /system/departments` (`getSystemDepartments`): Get List of Department.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Department>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Department> {
         rt::list(
-            &self.0,
-            "getSystemDepartments",
-            "/system/departments",
-            query,
-        )
-    }
-
-    /// `GET /system/departments` (`getSystemDepartments`): Get List of Department.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Department> {
-        rt::stream(
-            &self.0,
-            "getSystemDepartments",
-            "/system/departments",
-            query,
-        )
-    }
-
-    /// `GET /system/departments` (`getSystemDepartments`): Get List of Department.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Department>> {
-        rt::pages(
             &self.0,
             "getSystemDepartments",
             "/system/departments",
@@ -2921,7 +2515,7 @@ impl SystemDepartments {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemDepartmentsCount",
@@ -2934,10 +2528,11 @@ impl SystemDepartments {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::Department) -> rt::ApiFuture<m::Department> {
+    pub fn create(&self, body: &m::Department) -> rt::Call<m::Department> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemDepartments",
             "/system/departments",
             Some(body),
@@ -2947,8 +2542,8 @@ impl SystemDepartments {
 
     /// One record: `/system/departments/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemDepartmentsById {
-        SystemDepartmentsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> DepartmentsById {
+        DepartmentsById(self.0.push(id.to_string()))
     }
 }
 
@@ -2957,16 +2552,17 @@ impl SystemDepartments {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemDepartmentsById(rt::Node);
+pub struct DepartmentsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemDepartmentsById {
+impl DepartmentsById {
     /// `GET /system/departments/{id}` (`getSystemDepartmentsById`): Get Department.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::Department> {
+    pub fn get(&self) -> rt::Call<m::Department> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemDepartmentsById",
             "/system/departments/{id}",
             rt::NO_BODY,
@@ -2978,7 +2574,7 @@ impl SystemDepartmentsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Department>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Department>> {
         rt::get_opt(
             &self.0,
             "getSystemDepartmentsById",
@@ -2991,10 +2587,11 @@ impl SystemDepartmentsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::Department) -> rt::ApiFuture<m::Department> {
+    pub fn update(&self, body: &m::Department) -> rt::Call<m::Department> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemDepartmentsById",
             "/system/departments/{id}",
             Some(body),
@@ -3007,9 +2604,10 @@ impl SystemDepartmentsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Department> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Department> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemDepartmentsById",
             "/system/departments/{id}",
             patch,
@@ -3019,10 +2617,11 @@ impl SystemDepartmentsById {
 
     /// `DELETE /system/departments/{id}` (`deleteSystemDepartmentsById`): Delete Department.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemDepartmentsById",
             "/system/departments/{id}",
             rt::NO_BODY,
@@ -3032,14 +2631,14 @@ impl SystemDepartmentsById {
 
     /// `/system/departments/{id}/locations`.
     #[cfg(feature = "system")]
-    pub fn locations(&self) -> SystemDepartmentsByIdLocations {
-        SystemDepartmentsByIdLocations(self.0.clone())
+    pub fn locations(&self) -> DepartmentsByIdLocations {
+        DepartmentsByIdLocations(self.0.clone())
     }
 
     /// `/system/departments/{id}/usages`.
     #[cfg(feature = "system")]
-    pub fn usages(&self) -> SystemDepartmentsByIdUsages {
-        SystemDepartmentsByIdUsages(self.0.clone())
+    pub fn usages(&self) -> DepartmentsByIdUsages {
+        DepartmentsByIdUsages(self.0.clone())
     }
 }
 
@@ -3048,45 +2647,18 @@ impl SystemDepartmentsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemDepartmentsByIdLocations(rt::Node);
+pub struct DepartmentsByIdLocations(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemDepartmentsByIdLocations {
+impl DepartmentsByIdLocations {
     /// `GET /system/departments/{parentId}/locations` (`getSystemDepartmentsByParentIdLocations`):
     /// Get List of DepartmentLocation.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::DepartmentLocation>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::DepartmentLocation> {
         rt::list(
-            &self.0,
-            "getSystemDepartmentsByParentIdLocations",
-            "/system/departments/{parentId}/locations",
-            query,
-        )
-    }
-
-    /// `GET /system/departments/{parentId}/locations` (`getSystemDepartmentsByParentIdLocations`):
-    /// Get List of DepartmentLocation.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::DepartmentLocation> {
-        rt::stream(
-            &self.0,
-            "getSystemDepartmentsByParentIdLocations",
-            "/system/departments/{parentId}/locations",
-            query,
-        )
-    }
-
-    /// `GET /system/departments/{parentId}/locations` (`getSystemDepartmentsByParentIdLocations`):
-    /// Get List of DepartmentLocation.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::DepartmentLocation>> {
-        rt::pages(
             &self.0,
             "getSystemDepartmentsByParentIdLocations",
             "/system/departments/{parentId}/locations",
@@ -3099,7 +2671,7 @@ impl SystemDepartmentsByIdLocations {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemDepartmentsByParentIdLocationsCount",
@@ -3113,10 +2685,11 @@ impl SystemDepartmentsByIdLocations {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::DepartmentLocation) -> rt::ApiFuture<m::DepartmentLocation> {
+    pub fn create(&self, body: &m::DepartmentLocation) -> rt::Call<m::DepartmentLocation> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemDepartmentsByParentIdLocations",
             "/system/departments/{parentId}/locations",
             Some(body),
@@ -3126,8 +2699,8 @@ impl SystemDepartmentsByIdLocations {
 
     /// One record: `/system/departments/{id}/locations/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemDepartmentsByIdLocationsById {
-        SystemDepartmentsByIdLocationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> DepartmentsByIdLocationsById {
+        DepartmentsByIdLocationsById(self.0.push(id.to_string()))
     }
 }
 
@@ -3136,17 +2709,18 @@ impl SystemDepartmentsByIdLocations {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemDepartmentsByIdLocationsById(rt::Node);
+pub struct DepartmentsByIdLocationsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemDepartmentsByIdLocationsById {
+impl DepartmentsByIdLocationsById {
     /// `GET /system/departments/{parentId}/locations/{id}`
     /// (`getSystemDepartmentsByParentIdLocationsById`): Get DepartmentLocation.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::DepartmentLocation> {
+    pub fn get(&self) -> rt::Call<m::DepartmentLocation> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemDepartmentsByParentIdLocationsById",
             "/system/departments/{parentId}/locations/{id}",
             rt::NO_BODY,
@@ -3159,7 +2733,7 @@ impl SystemDepartmentsByIdLocationsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::DepartmentLocation>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::DepartmentLocation>> {
         rt::get_opt(
             &self.0,
             "getSystemDepartmentsByParentIdLocationsById",
@@ -3173,10 +2747,11 @@ impl SystemDepartmentsByIdLocationsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::DepartmentLocation) -> rt::ApiFuture<m::DepartmentLocation> {
+    pub fn update(&self, body: &m::DepartmentLocation) -> rt::Call<m::DepartmentLocation> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemDepartmentsByParentIdLocationsById",
             "/system/departments/{parentId}/locations/{id}",
             Some(body),
@@ -3190,9 +2765,10 @@ impl SystemDepartmentsByIdLocationsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::DepartmentLocation> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::DepartmentLocation> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemDepartmentsByParentIdLocationsById",
             "/system/departments/{parentId}/locations/{id}",
             patch,
@@ -3203,10 +2779,11 @@ impl SystemDepartmentsByIdLocationsById {
     /// `DELETE /system/departments/{parentId}/locations/{id}`
     /// (`deleteSystemDepartmentsByParentIdLocationsById`): Delete DepartmentLocation.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemDepartmentsByParentIdLocationsById",
             "/system/departments/{parentId}/locations/{id}",
             rt::NO_BODY,
@@ -3220,42 +2797,17 @@ impl SystemDepartmentsByIdLocationsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemDepartmentsByIdUsages(rt::Node);
+pub struct DepartmentsByIdUsages(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemDepartmentsByIdUsages {
+impl DepartmentsByIdUsages {
     /// `GET /system/departments/{id}/usages` (`getSystemDepartmentsByIdUsages`): Get List of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getSystemDepartmentsByIdUsages",
-            "/system/departments/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /system/departments/{id}/usages` (`getSystemDepartmentsByIdUsages`): Get List of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getSystemDepartmentsByIdUsages",
-            "/system/departments/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /system/departments/{id}/usages` (`getSystemDepartmentsByIdUsages`): Get List of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getSystemDepartmentsByIdUsages",
             "/system/departments/{id}/usages",
@@ -3265,8 +2817,8 @@ impl SystemDepartmentsByIdUsages {
 
     /// `/system/departments/{id}/usages/list`.
     #[cfg(feature = "system")]
-    pub fn list_node(&self) -> SystemDepartmentsByIdUsagesList {
-        SystemDepartmentsByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> DepartmentsByIdUsagesList {
+        DepartmentsByIdUsagesList(self.0.clone())
     }
 }
 
@@ -3275,45 +2827,18 @@ impl SystemDepartmentsByIdUsages {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemDepartmentsByIdUsagesList(rt::Node);
+pub struct DepartmentsByIdUsagesList(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemDepartmentsByIdUsagesList {
+impl DepartmentsByIdUsagesList {
     /// `GET /system/departments/{id}/usages/list` (`getSystemDepartmentsByIdUsagesList`): Get List
     /// of Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getSystemDepartmentsByIdUsagesList",
-            "/system/departments/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /system/departments/{id}/usages/list` (`getSystemDepartmentsByIdUsagesList`): Get List
-    /// of Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getSystemDepartmentsByIdUsagesList",
-            "/system/departments/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /system/departments/{id}/usages/list` (`getSystemDepartmentsByIdUsagesList`): Get List
-    /// of Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getSystemDepartmentsByIdUsagesList",
             "/system/departments/{id}/usages/list",
@@ -3327,20 +2852,20 @@ impl SystemDepartmentsByIdUsagesList {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemDirectionalSyncs(rt::Node);
+pub struct DirectionalSyncs(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemDirectionalSyncs {
+impl DirectionalSyncs {
     /// One record: `/system/directionalSyncs/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemDirectionalSyncsById {
-        SystemDirectionalSyncsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> DirectionalSyncsById {
+        DirectionalSyncsById(self.0.push(id.to_string()))
     }
 
     /// `/system/directionalSyncs/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemDirectionalSyncsInfo {
-        SystemDirectionalSyncsInfo(self.0.clone())
+    pub fn info(&self) -> DirectionalSyncsInfo {
+        DirectionalSyncsInfo(self.0.clone())
     }
 }
 
@@ -3349,14 +2874,14 @@ impl SystemDirectionalSyncs {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemDirectionalSyncsById(rt::Node);
+pub struct DirectionalSyncsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemDirectionalSyncsById {
+impl DirectionalSyncsById {
     /// `/system/directionalSyncs/{id}/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemDirectionalSyncsByIdInfo {
-        SystemDirectionalSyncsByIdInfo(self.0.clone())
+    pub fn info(&self) -> DirectionalSyncsByIdInfo {
+        DirectionalSyncsByIdInfo(self.0.clone())
     }
 }
 
@@ -3365,17 +2890,18 @@ impl SystemDirectionalSyncsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemDirectionalSyncsByIdInfo(rt::Node);
+pub struct DirectionalSyncsByIdInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemDirectionalSyncsByIdInfo {
+impl DirectionalSyncsByIdInfo {
     /// `GET /system/directionalSyncs/{id}/info` (`getSystemDirectionalSyncsByIdInfo`): Get
     /// DirectionalSyncsInfos.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::DirectionalSyncInfo> {
+    pub fn get(&self) -> rt::Call<m::DirectionalSyncInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemDirectionalSyncsByIdInfo",
             "/system/directionalSyncs/{id}/info",
             rt::NO_BODY,
@@ -3389,45 +2915,18 @@ impl SystemDirectionalSyncsByIdInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemDirectionalSyncsInfo(rt::Node);
+pub struct DirectionalSyncsInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemDirectionalSyncsInfo {
+impl DirectionalSyncsInfo {
     /// `GET /system/directionalSyncs/info` (`getSystemDirectionalSyncsInfo`): Get List of
     /// DirectionalSyncsInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::DirectionalSyncInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::DirectionalSyncInfo> {
         rt::list(
-            &self.0,
-            "getSystemDirectionalSyncsInfo",
-            "/system/directionalSyncs/info",
-            query,
-        )
-    }
-
-    /// `GET /system/directionalSyncs/info` (`getSystemDirectionalSyncsInfo`): Get List of
-    /// DirectionalSyncsInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::DirectionalSyncInfo> {
-        rt::stream(
-            &self.0,
-            "getSystemDirectionalSyncsInfo",
-            "/system/directionalSyncs/info",
-            query,
-        )
-    }
-
-    /// `GET /system/directionalSyncs/info` (`getSystemDirectionalSyncsInfo`): Get List of
-    /// DirectionalSyncsInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::DirectionalSyncInfo>> {
-        rt::pages(
             &self.0,
             "getSystemDirectionalSyncsInfo",
             "/system/directionalSyncs/info",
@@ -3440,7 +2939,7 @@ impl SystemDirectionalSyncsInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemDirectionalSyncsInfoCount",
@@ -3455,20 +2954,20 @@ impl SystemDirectionalSyncsInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemDocumentTypes(rt::Node);
+pub struct DocumentTypes(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemDocumentTypes {
+impl DocumentTypes {
     /// One record: `/system/documentTypes/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemDocumentTypesById {
-        SystemDocumentTypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> DocumentTypesById {
+        DocumentTypesById(self.0.push(id.to_string()))
     }
 
     /// `/system/documentTypes/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemDocumentTypesInfo {
-        SystemDocumentTypesInfo(self.0.clone())
+    pub fn info(&self) -> DocumentTypesInfo {
+        DocumentTypesInfo(self.0.clone())
     }
 }
 
@@ -3477,14 +2976,14 @@ impl SystemDocumentTypes {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemDocumentTypesById(rt::Node);
+pub struct DocumentTypesById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemDocumentTypesById {
+impl DocumentTypesById {
     /// `/system/documentTypes/{id}/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemDocumentTypesByIdInfo {
-        SystemDocumentTypesByIdInfo(self.0.clone())
+    pub fn info(&self) -> DocumentTypesByIdInfo {
+        DocumentTypesByIdInfo(self.0.clone())
     }
 }
 
@@ -3493,16 +2992,17 @@ impl SystemDocumentTypesById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemDocumentTypesByIdInfo(rt::Node);
+pub struct DocumentTypesByIdInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemDocumentTypesByIdInfo {
+impl DocumentTypesByIdInfo {
     /// `GET /system/documentTypes/{id}/info` (`getSystemDocumentTypesByIdInfo`): Get DocumentType.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::DocumentType> {
+    pub fn get(&self) -> rt::Call<m::DocumentType> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemDocumentTypesByIdInfo",
             "/system/documentTypes/{id}/info",
             rt::NO_BODY,
@@ -3516,42 +3016,17 @@ impl SystemDocumentTypesByIdInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemDocumentTypesInfo(rt::Node);
+pub struct DocumentTypesInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemDocumentTypesInfo {
+impl DocumentTypesInfo {
     /// `GET /system/documentTypes/info` (`getSystemDocumentTypesInfo`): Get List of DocumentType.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::DocumentType>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::DocumentType> {
         rt::list(
-            &self.0,
-            "getSystemDocumentTypesInfo",
-            "/system/documentTypes/info",
-            query,
-        )
-    }
-
-    /// `GET /system/documentTypes/info` (`getSystemDocumentTypesInfo`): Get List of DocumentType.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::DocumentType> {
-        rt::stream(
-            &self.0,
-            "getSystemDocumentTypesInfo",
-            "/system/documentTypes/info",
-            query,
-        )
-    }
-
-    /// `GET /system/documentTypes/info` (`getSystemDocumentTypesInfo`): Get List of DocumentType.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::DocumentType>> {
-        rt::pages(
             &self.0,
             "getSystemDocumentTypesInfo",
             "/system/documentTypes/info",
@@ -3564,7 +3039,7 @@ impl SystemDocumentTypesInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemDocumentTypesInfoCount",
@@ -3582,41 +3057,20 @@ impl SystemDocumentTypesInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemDocuments(rt::Node);
+pub struct Documents(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemDocuments {
+impl Documents {
     /// `GET /system/documents` (`getSystemDocuments`): Get List of DocumentInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     ///
     /// Also takes the query parameters `recordType` (string), `recordId` (integer) through
     /// [`ListQuery::param`](crate::ListQuery::param).
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::DocumentInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::DocumentInfo> {
         rt::list(&self.0, "getSystemDocuments", "/system/documents", query)
-    }
-
-    /// `GET /system/documents` (`getSystemDocuments`): Get List of DocumentInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    ///
-    /// Also takes the query parameters `recordType` (string), `recordId` (integer) through
-    /// [`ListQuery::param`](crate::ListQuery::param).
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::DocumentInfo> {
-        rt::stream(&self.0, "getSystemDocuments", "/system/documents", query)
-    }
-
-    /// `GET /system/documents` (`getSystemDocuments`): Get List of DocumentInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    ///
-    /// Also takes the query parameters `recordType` (string), `recordId` (integer) through
-    /// [`ListQuery::param`](crate::ListQuery::param).
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::DocumentInfo>> {
-        rt::pages(&self.0, "getSystemDocuments", "/system/documents", query)
     }
 
     /// `GET /system/documents/count` (`getSystemDocumentsCount`): Get Count of DocumentInfo.
@@ -3626,7 +3080,7 @@ impl SystemDocuments {
     /// Also takes the query parameters `recordType` (string), `recordId` (integer) through
     /// [`ListQuery::param`](crate::ListQuery::param).
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemDocumentsCount",
@@ -3637,14 +3091,14 @@ impl SystemDocuments {
 
     /// One record: `/system/documents/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemDocumentsById {
-        SystemDocumentsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> DocumentsById {
+        DocumentsById(self.0.push(id.to_string()))
     }
 
     /// `/system/documents/uploadsample`.
     #[cfg(feature = "system")]
-    pub fn uploadsample(&self) -> SystemDocumentsUploadsample {
-        SystemDocumentsUploadsample(self.0.clone())
+    pub fn uploadsample(&self) -> DocumentsUploadsample {
+        DocumentsUploadsample(self.0.clone())
     }
 }
 
@@ -3653,16 +3107,17 @@ impl SystemDocuments {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemDocumentsById(rt::Node);
+pub struct DocumentsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemDocumentsById {
+impl DocumentsById {
     /// `GET /system/documents/{id}` (`getSystemDocumentsById`): Get DocumentInfo.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::DocumentInfo> {
+    pub fn get(&self) -> rt::Call<m::DocumentInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemDocumentsById",
             "/system/documents/{id}",
             rt::NO_BODY,
@@ -3674,16 +3129,17 @@ impl SystemDocumentsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::DocumentInfo>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::DocumentInfo>> {
         rt::get_opt(&self.0, "getSystemDocumentsById", "/system/documents/{id}")
     }
 
     /// `DELETE /system/documents/{id}` (`deleteSystemDocumentsById`): Delete DocumentInfo.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemDocumentsById",
             "/system/documents/{id}",
             rt::NO_BODY,
@@ -3695,10 +3151,11 @@ impl SystemDocumentsById {
     ///
     /// Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn post(&self) -> rt::ApiFuture<m::DocumentInfo> {
+    pub fn post(&self) -> rt::Call<m::DocumentInfo> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemDocumentsById",
             "/system/documents/{id}",
             rt::NO_BODY,
@@ -3708,14 +3165,14 @@ impl SystemDocumentsById {
 
     /// `/system/documents/{id}/download`.
     #[cfg(feature = "system")]
-    pub fn download(&self) -> SystemDocumentsByIdDownload {
-        SystemDocumentsByIdDownload(self.0.clone())
+    pub fn download(&self) -> DocumentsByIdDownload {
+        DocumentsByIdDownload(self.0.clone())
     }
 
     /// `/system/documents/{id}/thumbnail`.
     #[cfg(feature = "system")]
-    pub fn thumbnail(&self) -> SystemDocumentsByIdThumbnail {
-        SystemDocumentsByIdThumbnail(self.0.clone())
+    pub fn thumbnail(&self) -> DocumentsByIdThumbnail {
+        DocumentsByIdThumbnail(self.0.clone())
     }
 }
 
@@ -3724,20 +3181,21 @@ impl SystemDocumentsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemDocumentsByIdDownload(rt::Node);
+pub struct DocumentsByIdDownload(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemDocumentsByIdDownload {
+impl DocumentsByIdDownload {
     /// `GET /system/documents/{id}/download` (`getSystemDocumentsByIdDownload`): Get DocumentInfo.
     ///
     /// The raw content of the response (a file or an image).
     ///
     /// Sends no query parameters; `get_with` also sends `lastModified`.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<rt::Bytes> {
+    pub fn get(&self) -> rt::Call<rt::Bytes> {
         rt::bytes(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemDocumentsByIdDownload",
             "/system/documents/{id}/download",
             rt::NO_BODY,
@@ -3749,13 +3207,11 @@ impl SystemDocumentsByIdDownload {
     ///
     /// The raw content of the response (a file or an image). With the query parameters in `params`.
     #[cfg(feature = "system")]
-    pub fn get_with(
-        &self,
-        params: &GetSystemDocumentsByIdDownloadParams,
-    ) -> rt::ApiFuture<rt::Bytes> {
+    pub fn get_with(&self, params: &GetSystemDocumentsByIdDownloadParams) -> rt::Call<rt::Bytes> {
         rt::bytes(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemDocumentsByIdDownload",
             "/system/documents/{id}/download",
             rt::NO_BODY,
@@ -3782,10 +3238,10 @@ pub struct GetSystemDocumentsByIdDownloadParams {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemDocumentsByIdThumbnail(rt::Node);
+pub struct DocumentsByIdThumbnail(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemDocumentsByIdThumbnail {
+impl DocumentsByIdThumbnail {
     /// `GET /system/documents/{id}/thumbnail` (`getSystemDocumentsByIdThumbnail`): Get
     /// DocumentInfo.
     ///
@@ -3793,10 +3249,11 @@ impl SystemDocumentsByIdThumbnail {
     ///
     /// Sends no query parameters; `get_with` also sends `lastModified`.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<rt::Bytes> {
+    pub fn get(&self) -> rt::Call<rt::Bytes> {
         rt::bytes(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemDocumentsByIdThumbnail",
             "/system/documents/{id}/thumbnail",
             rt::NO_BODY,
@@ -3809,13 +3266,11 @@ impl SystemDocumentsByIdThumbnail {
     ///
     /// The raw content of the response (a file or an image). With the query parameters in `params`.
     #[cfg(feature = "system")]
-    pub fn get_with(
-        &self,
-        params: &GetSystemDocumentsByIdThumbnailParams,
-    ) -> rt::ApiFuture<rt::Bytes> {
+    pub fn get_with(&self, params: &GetSystemDocumentsByIdThumbnailParams) -> rt::Call<rt::Bytes> {
         rt::bytes(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemDocumentsByIdThumbnail",
             "/system/documents/{id}/thumbnail",
             rt::NO_BODY,
@@ -3842,18 +3297,19 @@ pub struct GetSystemDocumentsByIdThumbnailParams {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemDocumentsUploadsample(rt::Node);
+pub struct DocumentsUploadsample(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemDocumentsUploadsample {
+impl DocumentsUploadsample {
     /// `GET /system/documents/uploadsample` (`getSystemDocumentsUploadsample`): Get DocumentInfo.
     ///
     /// The raw content of the response (a file or an image).
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<rt::Bytes> {
+    pub fn get(&self) -> rt::Call<rt::Bytes> {
         rt::bytes(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemDocumentsUploadsample",
             "/system/documents/uploadsample",
             rt::NO_BODY,
@@ -3867,45 +3323,18 @@ impl SystemDocumentsUploadsample {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemEPayConfigurations(rt::Node);
+pub struct EPayConfigurations(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemEPayConfigurations {
+impl EPayConfigurations {
     /// `GET /system/ePayConfigurations` (`getSystemEPayConfigurations`): Get List of
     /// EPayConfiguration.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::EPayConfiguration>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::EPayConfiguration> {
         rt::list(
-            &self.0,
-            "getSystemEPayConfigurations",
-            "/system/ePayConfigurations",
-            query,
-        )
-    }
-
-    /// `GET /system/ePayConfigurations` (`getSystemEPayConfigurations`): Get List of
-    /// EPayConfiguration.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::EPayConfiguration> {
-        rt::stream(
-            &self.0,
-            "getSystemEPayConfigurations",
-            "/system/ePayConfigurations",
-            query,
-        )
-    }
-
-    /// `GET /system/ePayConfigurations` (`getSystemEPayConfigurations`): Get List of
-    /// EPayConfiguration.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::EPayConfiguration>> {
-        rt::pages(
             &self.0,
             "getSystemEPayConfigurations",
             "/system/ePayConfigurations",
@@ -3918,7 +3347,7 @@ impl SystemEPayConfigurations {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemEPayConfigurationsCount",
@@ -3931,10 +3360,11 @@ impl SystemEPayConfigurations {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::EPayConfiguration) -> rt::ApiFuture<m::EPayConfiguration> {
+    pub fn create(&self, body: &m::EPayConfiguration) -> rt::Call<m::EPayConfiguration> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemEPayConfigurations",
             "/system/ePayConfigurations",
             Some(body),
@@ -3944,8 +3374,8 @@ impl SystemEPayConfigurations {
 
     /// One record: `/system/ePayConfigurations/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemEPayConfigurationsById {
-        SystemEPayConfigurationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> EPayConfigurationsById {
+        EPayConfigurationsById(self.0.push(id.to_string()))
     }
 }
 
@@ -3954,17 +3384,18 @@ impl SystemEPayConfigurations {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemEPayConfigurationsById(rt::Node);
+pub struct EPayConfigurationsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemEPayConfigurationsById {
+impl EPayConfigurationsById {
     /// `GET /system/ePayConfigurations/{id}` (`getSystemEPayConfigurationsById`): Get
     /// EPayConfiguration.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::EPayConfiguration> {
+    pub fn get(&self) -> rt::Call<m::EPayConfiguration> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemEPayConfigurationsById",
             "/system/ePayConfigurations/{id}",
             rt::NO_BODY,
@@ -3977,7 +3408,7 @@ impl SystemEPayConfigurationsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::EPayConfiguration>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::EPayConfiguration>> {
         rt::get_opt(
             &self.0,
             "getSystemEPayConfigurationsById",
@@ -3991,10 +3422,11 @@ impl SystemEPayConfigurationsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::EPayConfiguration) -> rt::ApiFuture<m::EPayConfiguration> {
+    pub fn update(&self, body: &m::EPayConfiguration) -> rt::Call<m::EPayConfiguration> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemEPayConfigurationsById",
             "/system/ePayConfigurations/{id}",
             Some(body),
@@ -4008,9 +3440,10 @@ impl SystemEPayConfigurationsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::EPayConfiguration> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::EPayConfiguration> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemEPayConfigurationsById",
             "/system/ePayConfigurations/{id}",
             patch,
@@ -4021,10 +3454,11 @@ impl SystemEPayConfigurationsById {
     /// `DELETE /system/ePayConfigurations/{id}` (`deleteSystemEPayConfigurationsById`): Delete
     /// EPayConfiguration.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemEPayConfigurationsById",
             "/system/ePayConfigurations/{id}",
             rt::NO_BODY,
@@ -4038,42 +3472,17 @@ impl SystemEPayConfigurationsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemEmailConnectors(rt::Node);
+pub struct EmailConnectors(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemEmailConnectors {
+impl EmailConnectors {
     /// `GET /system/emailConnectors` (`getSystemEmailConnectors`): Get List of EmailConnector.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::EmailConnector>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::EmailConnector> {
         rt::list(
-            &self.0,
-            "getSystemEmailConnectors",
-            "/system/emailConnectors",
-            query,
-        )
-    }
-
-    /// `GET /system/emailConnectors` (`getSystemEmailConnectors`): Get List of EmailConnector.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::EmailConnector> {
-        rt::stream(
-            &self.0,
-            "getSystemEmailConnectors",
-            "/system/emailConnectors",
-            query,
-        )
-    }
-
-    /// `GET /system/emailConnectors` (`getSystemEmailConnectors`): Get List of EmailConnector.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::EmailConnector>> {
-        rt::pages(
             &self.0,
             "getSystemEmailConnectors",
             "/system/emailConnectors",
@@ -4086,7 +3495,7 @@ impl SystemEmailConnectors {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemEmailConnectorsCount",
@@ -4099,10 +3508,11 @@ impl SystemEmailConnectors {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::EmailConnector) -> rt::ApiFuture<m::EmailConnector> {
+    pub fn create(&self, body: &m::EmailConnector) -> rt::Call<m::EmailConnector> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemEmailConnectors",
             "/system/emailConnectors",
             Some(body),
@@ -4112,14 +3522,14 @@ impl SystemEmailConnectors {
 
     /// One record: `/system/emailConnectors/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemEmailConnectorsById {
-        SystemEmailConnectorsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> EmailConnectorsById {
+        EmailConnectorsById(self.0.push(id.to_string()))
     }
 
     /// `/system/emailConnectors/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemEmailConnectorsInfo {
-        SystemEmailConnectorsInfo(self.0.clone())
+    pub fn info(&self) -> EmailConnectorsInfo {
+        EmailConnectorsInfo(self.0.clone())
     }
 }
 
@@ -4128,16 +3538,17 @@ impl SystemEmailConnectors {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemEmailConnectorsById(rt::Node);
+pub struct EmailConnectorsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemEmailConnectorsById {
+impl EmailConnectorsById {
     /// `GET /system/emailConnectors/{id}` (`getSystemEmailConnectorsById`): Get EmailConnector.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::EmailConnector> {
+    pub fn get(&self) -> rt::Call<m::EmailConnector> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemEmailConnectorsById",
             "/system/emailConnectors/{id}",
             rt::NO_BODY,
@@ -4149,7 +3560,7 @@ impl SystemEmailConnectorsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::EmailConnector>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::EmailConnector>> {
         rt::get_opt(
             &self.0,
             "getSystemEmailConnectorsById",
@@ -4162,10 +3573,11 @@ impl SystemEmailConnectorsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::EmailConnector) -> rt::ApiFuture<m::EmailConnector> {
+    pub fn update(&self, body: &m::EmailConnector) -> rt::Call<m::EmailConnector> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemEmailConnectorsById",
             "/system/emailConnectors/{id}",
             Some(body),
@@ -4179,9 +3591,10 @@ impl SystemEmailConnectorsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::EmailConnector> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::EmailConnector> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemEmailConnectorsById",
             "/system/emailConnectors/{id}",
             patch,
@@ -4192,10 +3605,11 @@ impl SystemEmailConnectorsById {
     /// `DELETE /system/emailConnectors/{id}` (`deleteSystemEmailConnectorsById`): Delete
     /// EmailConnector.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemEmailConnectorsById",
             "/system/emailConnectors/{id}",
             rt::NO_BODY,
@@ -4205,14 +3619,14 @@ impl SystemEmailConnectorsById {
 
     /// `/system/emailConnectors/{id}/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemEmailConnectorsByIdInfo {
-        SystemEmailConnectorsByIdInfo(self.0.clone())
+    pub fn info(&self) -> EmailConnectorsByIdInfo {
+        EmailConnectorsByIdInfo(self.0.clone())
     }
 
     /// `/system/emailConnectors/{id}/parsingStyles`.
     #[cfg(feature = "system")]
-    pub fn parsing_styles(&self) -> SystemEmailConnectorsByIdParsingStyles {
-        SystemEmailConnectorsByIdParsingStyles(self.0.clone())
+    pub fn parsing_styles(&self) -> EmailConnectorsByIdParsingStyles {
+        EmailConnectorsByIdParsingStyles(self.0.clone())
     }
 }
 
@@ -4221,17 +3635,18 @@ impl SystemEmailConnectorsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemEmailConnectorsByIdInfo(rt::Node);
+pub struct EmailConnectorsByIdInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemEmailConnectorsByIdInfo {
+impl EmailConnectorsByIdInfo {
     /// `GET /system/emailConnectors/{id}/info` (`getSystemEmailConnectorsByIdInfo`): Get
     /// EmailConnectorInfos.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::EmailConnectorInfo> {
+    pub fn get(&self) -> rt::Call<m::EmailConnectorInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemEmailConnectorsByIdInfo",
             "/system/emailConnectors/{id}/info",
             rt::NO_BODY,
@@ -4245,48 +3660,18 @@ impl SystemEmailConnectorsByIdInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemEmailConnectorsByIdParsingStyles(rt::Node);
+pub struct EmailConnectorsByIdParsingStyles(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemEmailConnectorsByIdParsingStyles {
+impl EmailConnectorsByIdParsingStyles {
     /// `GET /system/emailConnectors/{parentId}/parsingStyles`
     /// (`getSystemEmailConnectorsByParentIdParsingStyles`): Get List of EmailConnectorParsingStyle.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::EmailConnectorParsingStyle>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::EmailConnectorParsingStyle> {
         rt::list(
-            &self.0,
-            "getSystemEmailConnectorsByParentIdParsingStyles",
-            "/system/emailConnectors/{parentId}/parsingStyles",
-            query,
-        )
-    }
-
-    /// `GET /system/emailConnectors/{parentId}/parsingStyles`
-    /// (`getSystemEmailConnectorsByParentIdParsingStyles`): Get List of EmailConnectorParsingStyle.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::EmailConnectorParsingStyle> {
-        rt::stream(
-            &self.0,
-            "getSystemEmailConnectorsByParentIdParsingStyles",
-            "/system/emailConnectors/{parentId}/parsingStyles",
-            query,
-        )
-    }
-
-    /// `GET /system/emailConnectors/{parentId}/parsingStyles`
-    /// (`getSystemEmailConnectorsByParentIdParsingStyles`): Get List of EmailConnectorParsingStyle.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::EmailConnectorParsingStyle>> {
-        rt::pages(
             &self.0,
             "getSystemEmailConnectorsByParentIdParsingStyles",
             "/system/emailConnectors/{parentId}/parsingStyles",
@@ -4300,7 +3685,7 @@ impl SystemEmailConnectorsByIdParsingStyles {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemEmailConnectorsByParentIdParsingStylesCount",
@@ -4317,10 +3702,11 @@ impl SystemEmailConnectorsByIdParsingStyles {
     pub fn create(
         &self,
         body: &m::EmailConnectorParsingStyle,
-    ) -> rt::ApiFuture<m::EmailConnectorParsingStyle> {
+    ) -> rt::Call<m::EmailConnectorParsingStyle> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemEmailConnectorsByParentIdParsingStyles",
             "/system/emailConnectors/{parentId}/parsingStyles",
             Some(body),
@@ -4330,8 +3716,8 @@ impl SystemEmailConnectorsByIdParsingStyles {
 
     /// One record: `/system/emailConnectors/{id}/parsingStyles/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemEmailConnectorsByIdParsingStylesById {
-        SystemEmailConnectorsByIdParsingStylesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> EmailConnectorsByIdParsingStylesById {
+        EmailConnectorsByIdParsingStylesById(self.0.push(id.to_string()))
     }
 }
 
@@ -4340,17 +3726,18 @@ impl SystemEmailConnectorsByIdParsingStyles {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemEmailConnectorsByIdParsingStylesById(rt::Node);
+pub struct EmailConnectorsByIdParsingStylesById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemEmailConnectorsByIdParsingStylesById {
+impl EmailConnectorsByIdParsingStylesById {
     /// `GET /system/emailConnectors/{parentId}/parsingStyles/{id}`
     /// (`getSystemEmailConnectorsByParentIdParsingStylesById`): Get EmailConnectorParsingStyle.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::EmailConnectorParsingStyle> {
+    pub fn get(&self) -> rt::Call<m::EmailConnectorParsingStyle> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemEmailConnectorsByParentIdParsingStylesById",
             "/system/emailConnectors/{parentId}/parsingStyles/{id}",
             rt::NO_BODY,
@@ -4363,7 +3750,7 @@ impl SystemEmailConnectorsByIdParsingStylesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::EmailConnectorParsingStyle>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::EmailConnectorParsingStyle>> {
         rt::get_opt(
             &self.0,
             "getSystemEmailConnectorsByParentIdParsingStylesById",
@@ -4380,10 +3767,11 @@ impl SystemEmailConnectorsByIdParsingStylesById {
     pub fn update(
         &self,
         body: &m::EmailConnectorParsingStyle,
-    ) -> rt::ApiFuture<m::EmailConnectorParsingStyle> {
+    ) -> rt::Call<m::EmailConnectorParsingStyle> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemEmailConnectorsByParentIdParsingStylesById",
             "/system/emailConnectors/{parentId}/parsingStyles/{id}",
             Some(body),
@@ -4397,9 +3785,10 @@ impl SystemEmailConnectorsByIdParsingStylesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::EmailConnectorParsingStyle> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::EmailConnectorParsingStyle> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemEmailConnectorsByParentIdParsingStylesById",
             "/system/emailConnectors/{parentId}/parsingStyles/{id}",
             patch,
@@ -4411,10 +3800,11 @@ impl SystemEmailConnectorsByIdParsingStylesById {
     /// (`deleteSystemEmailConnectorsByParentIdParsingStylesById`): Delete
     /// EmailConnectorParsingStyle.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemEmailConnectorsByParentIdParsingStylesById",
             "/system/emailConnectors/{parentId}/parsingStyles/{id}",
             rt::NO_BODY,
@@ -4424,8 +3814,8 @@ impl SystemEmailConnectorsByIdParsingStylesById {
 
     /// `/system/emailConnectors/{id}/parsingStyles/{id}/parsingRules`.
     #[cfg(feature = "system")]
-    pub fn parsing_rules(&self) -> SystemEmailConnectorsByIdParsingStylesByIdParsingRules {
-        SystemEmailConnectorsByIdParsingStylesByIdParsingRules(self.0.clone())
+    pub fn parsing_rules(&self) -> EmailConnectorsByIdParsingStylesByIdParsingRules {
+        EmailConnectorsByIdParsingStylesByIdParsingRules(self.0.clone())
     }
 }
 
@@ -4434,51 +3824,19 @@ impl SystemEmailConnectorsByIdParsingStylesById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemEmailConnectorsByIdParsingStylesByIdParsingRules(rt::Node);
+pub struct EmailConnectorsByIdParsingStylesByIdParsingRules(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemEmailConnectorsByIdParsingStylesByIdParsingRules {
+impl EmailConnectorsByIdParsingStylesByIdParsingRules {
     /// `GET /system/emailConnectors/{grandparentId}/parsingStyles/{parentId}/parsingRules`
     /// (`getSystemEmailConnectorsByGrandparentIdParsingStylesByParentIdParsingRules`): Get List of
     /// EmailConnectorParsingRule.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::EmailConnectorParsingRule>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::EmailConnectorParsingRule> {
         rt::list(
-            &self.0,
-            "getSystemEmailConnectorsByGrandparentIdParsingStylesByParentIdParsingRules",
-            "/system/emailConnectors/{grandparentId}/parsingStyles/{parentId}/parsingRules",
-            query,
-        )
-    }
-
-    /// `GET /system/emailConnectors/{grandparentId}/parsingStyles/{parentId}/parsingRules`
-    /// (`getSystemEmailConnectorsByGrandparentIdParsingStylesByParentIdParsingRules`): Get List of
-    /// EmailConnectorParsingRule.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::EmailConnectorParsingRule> {
-        rt::stream(
-            &self.0,
-            "getSystemEmailConnectorsByGrandparentIdParsingStylesByParentIdParsingRules",
-            "/system/emailConnectors/{grandparentId}/parsingStyles/{parentId}/parsingRules",
-            query,
-        )
-    }
-
-    /// `GET /system/emailConnectors/{grandparentId}/parsingStyles/{parentId}/parsingRules`
-    /// (`getSystemEmailConnectorsByGrandparentIdParsingStylesByParentIdParsingRules`): Get List of
-    /// EmailConnectorParsingRule.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::EmailConnectorParsingRule>> {
-        rt::pages(
             &self.0,
             "getSystemEmailConnectorsByGrandparentIdParsingStylesByParentIdParsingRules",
             "/system/emailConnectors/{grandparentId}/parsingStyles/{parentId}/parsingRules",
@@ -4492,7 +3850,7 @@ impl SystemEmailConnectorsByIdParsingStylesByIdParsingRules {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemEmailConnectorsByGrandparentIdParsingStylesByParentIdParsingRulesCount",
@@ -4510,10 +3868,11 @@ impl SystemEmailConnectorsByIdParsingStylesByIdParsingRules {
     pub fn create(
         &self,
         body: &m::EmailConnectorParsingRule,
-    ) -> rt::ApiFuture<m::EmailConnectorParsingRule> {
+    ) -> rt::Call<m::EmailConnectorParsingRule> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemEmailConnectorsByGrandparentIdParsingStylesByParentIdParsingRules",
             "/system/emailConnectors/{grandparentId}/parsingStyles/{parentId}/parsingRules",
             Some(body),
@@ -4523,8 +3882,8 @@ impl SystemEmailConnectorsByIdParsingStylesByIdParsingRules {
 
     /// One record: `/system/emailConnectors/{id}/parsingStyles/{id}/parsingRules/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemEmailConnectorsByIdParsingStylesByIdParsingRulesById {
-        SystemEmailConnectorsByIdParsingStylesByIdParsingRulesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> EmailConnectorsByIdParsingStylesByIdParsingRulesById {
+        EmailConnectorsByIdParsingStylesByIdParsingRulesById(self.0.push(id.to_string()))
     }
 }
 
@@ -4533,18 +3892,19 @@ impl SystemEmailConnectorsByIdParsingStylesByIdParsingRules {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemEmailConnectorsByIdParsingStylesByIdParsingRulesById(rt::Node);
+pub struct EmailConnectorsByIdParsingStylesByIdParsingRulesById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemEmailConnectorsByIdParsingStylesByIdParsingRulesById {
+impl EmailConnectorsByIdParsingStylesByIdParsingRulesById {
     /// `GET /system/emailConnectors/{grandparentId}/parsingStyles/{parentId}/parsingRules/{id}`
     /// (`getSystemEmailConnectorsByGrandparentIdParsingStylesByParentIdParsingRulesById`): Get
     /// EmailConnectorParsingRule.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::EmailConnectorParsingRule> {
+    pub fn get(&self) -> rt::Call<m::EmailConnectorParsingRule> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemEmailConnectorsByGrandparentIdParsingStylesByParentIdParsingRulesById",
             "/system/emailConnectors/{grandparentId}/parsingStyles/{parentId}/parsingRules/{id}",
             rt::NO_BODY,
@@ -4558,7 +3918,7 @@ impl SystemEmailConnectorsByIdParsingStylesByIdParsingRulesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::EmailConnectorParsingRule>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::EmailConnectorParsingRule>> {
         rt::get_opt(
             &self.0,
             "getSystemEmailConnectorsByGrandparentIdParsingStylesByParentIdParsingRulesById",
@@ -4576,10 +3936,11 @@ impl SystemEmailConnectorsByIdParsingStylesByIdParsingRulesById {
     pub fn update(
         &self,
         body: &m::EmailConnectorParsingRule,
-    ) -> rt::ApiFuture<m::EmailConnectorParsingRule> {
+    ) -> rt::Call<m::EmailConnectorParsingRule> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemEmailConnectorsByGrandparentIdParsingStylesByParentIdParsingRulesById",
             "/system/emailConnectors/{grandparentId}/parsingStyles/{parentId}/parsingRules/{id}",
             Some(body),
@@ -4594,9 +3955,10 @@ impl SystemEmailConnectorsByIdParsingStylesByIdParsingRulesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::EmailConnectorParsingRule> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::EmailConnectorParsingRule> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemEmailConnectorsByGrandparentIdParsingStylesByParentIdParsingRulesById",
             "/system/emailConnectors/{grandparentId}/parsingStyles/{parentId}/parsingRules/{id}",
             patch,
@@ -4608,10 +3970,11 @@ impl SystemEmailConnectorsByIdParsingStylesByIdParsingRulesById {
     /// (`deleteSystemEmailConnectorsByGrandparentIdParsingStylesByParentIdParsingRulesById`):
     /// Delete EmailConnectorParsingRule.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemEmailConnectorsByGrandparentIdParsingStylesByParentIdParsingRulesById",
             "/system/emailConnectors/{grandparentId}/parsingStyles/{parentId}/parsingRules/{id}",
             rt::NO_BODY,
@@ -4625,45 +3988,18 @@ impl SystemEmailConnectorsByIdParsingStylesByIdParsingRulesById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemEmailConnectorsInfo(rt::Node);
+pub struct EmailConnectorsInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemEmailConnectorsInfo {
+impl EmailConnectorsInfo {
     /// `GET /system/emailConnectors/info` (`getSystemEmailConnectorsInfo`): Get List of
     /// EmailConnectorInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::EmailConnectorInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::EmailConnectorInfo> {
         rt::list(
-            &self.0,
-            "getSystemEmailConnectorsInfo",
-            "/system/emailConnectors/info",
-            query,
-        )
-    }
-
-    /// `GET /system/emailConnectors/info` (`getSystemEmailConnectorsInfo`): Get List of
-    /// EmailConnectorInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::EmailConnectorInfo> {
-        rt::stream(
-            &self.0,
-            "getSystemEmailConnectorsInfo",
-            "/system/emailConnectors/info",
-            query,
-        )
-    }
-
-    /// `GET /system/emailConnectors/info` (`getSystemEmailConnectorsInfo`): Get List of
-    /// EmailConnectorInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::EmailConnectorInfo>> {
-        rt::pages(
             &self.0,
             "getSystemEmailConnectorsInfo",
             "/system/emailConnectors/info",
@@ -4676,7 +4012,7 @@ impl SystemEmailConnectorsInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemEmailConnectorsInfoCount",
@@ -4691,42 +4027,17 @@ impl SystemEmailConnectorsInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemEmailExclusions(rt::Node);
+pub struct EmailExclusions(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemEmailExclusions {
+impl EmailExclusions {
     /// `GET /system/emailExclusions` (`getSystemEmailExclusions`): Get List of EmailExclusion.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::EmailExclusion>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::EmailExclusion> {
         rt::list(
-            &self.0,
-            "getSystemEmailExclusions",
-            "/system/emailExclusions",
-            query,
-        )
-    }
-
-    /// `GET /system/emailExclusions` (`getSystemEmailExclusions`): Get List of EmailExclusion.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::EmailExclusion> {
-        rt::stream(
-            &self.0,
-            "getSystemEmailExclusions",
-            "/system/emailExclusions",
-            query,
-        )
-    }
-
-    /// `GET /system/emailExclusions` (`getSystemEmailExclusions`): Get List of EmailExclusion.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::EmailExclusion>> {
-        rt::pages(
             &self.0,
             "getSystemEmailExclusions",
             "/system/emailExclusions",
@@ -4739,7 +4050,7 @@ impl SystemEmailExclusions {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemEmailExclusionsCount",
@@ -4752,10 +4063,11 @@ impl SystemEmailExclusions {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::EmailExclusion) -> rt::ApiFuture<m::EmailExclusion> {
+    pub fn create(&self, body: &m::EmailExclusion) -> rt::Call<m::EmailExclusion> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemEmailExclusions",
             "/system/emailExclusions",
             Some(body),
@@ -4765,8 +4077,8 @@ impl SystemEmailExclusions {
 
     /// One record: `/system/emailExclusions/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemEmailExclusionsById {
-        SystemEmailExclusionsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> EmailExclusionsById {
+        EmailExclusionsById(self.0.push(id.to_string()))
     }
 }
 
@@ -4775,16 +4087,17 @@ impl SystemEmailExclusions {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemEmailExclusionsById(rt::Node);
+pub struct EmailExclusionsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemEmailExclusionsById {
+impl EmailExclusionsById {
     /// `GET /system/emailExclusions/{id}` (`getSystemEmailExclusionsById`): Get EmailExclusion.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::EmailExclusion> {
+    pub fn get(&self) -> rt::Call<m::EmailExclusion> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemEmailExclusionsById",
             "/system/emailExclusions/{id}",
             rt::NO_BODY,
@@ -4796,7 +4109,7 @@ impl SystemEmailExclusionsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::EmailExclusion>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::EmailExclusion>> {
         rt::get_opt(
             &self.0,
             "getSystemEmailExclusionsById",
@@ -4809,10 +4122,11 @@ impl SystemEmailExclusionsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::EmailExclusion) -> rt::ApiFuture<m::EmailExclusion> {
+    pub fn update(&self, body: &m::EmailExclusion) -> rt::Call<m::EmailExclusion> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemEmailExclusionsById",
             "/system/emailExclusions/{id}",
             Some(body),
@@ -4826,9 +4140,10 @@ impl SystemEmailExclusionsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::EmailExclusion> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::EmailExclusion> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemEmailExclusionsById",
             "/system/emailExclusions/{id}",
             patch,
@@ -4839,10 +4154,11 @@ impl SystemEmailExclusionsById {
     /// `DELETE /system/emailExclusions/{id}` (`deleteSystemEmailExclusionsById`): Delete
     /// EmailExclusion.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemEmailExclusionsById",
             "/system/emailExclusions/{id}",
             rt::NO_BODY,
@@ -4856,42 +4172,17 @@ impl SystemEmailExclusionsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemEmailTokens(rt::Node);
+pub struct EmailTokens(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemEmailTokens {
+impl EmailTokens {
     /// `GET /system/emailTokens` (`getSystemEmailTokens`): Get List of EmailToken.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::EmailToken>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::EmailToken> {
         rt::list(
-            &self.0,
-            "getSystemEmailTokens",
-            "/system/emailTokens",
-            query,
-        )
-    }
-
-    /// `GET /system/emailTokens` (`getSystemEmailTokens`): Get List of EmailToken.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::EmailToken> {
-        rt::stream(
-            &self.0,
-            "getSystemEmailTokens",
-            "/system/emailTokens",
-            query,
-        )
-    }
-
-    /// `GET /system/emailTokens` (`getSystemEmailTokens`): Get List of EmailToken.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::EmailToken>> {
-        rt::pages(
             &self.0,
             "getSystemEmailTokens",
             "/system/emailTokens",
@@ -4903,7 +4194,7 @@ impl SystemEmailTokens {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemEmailTokensCount",
@@ -4914,8 +4205,8 @@ impl SystemEmailTokens {
 
     /// One record: `/system/emailTokens/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemEmailTokensById {
-        SystemEmailTokensById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> EmailTokensById {
+        EmailTokensById(self.0.push(id.to_string()))
     }
 }
 
@@ -4924,16 +4215,17 @@ impl SystemEmailTokens {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemEmailTokensById(rt::Node);
+pub struct EmailTokensById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemEmailTokensById {
+impl EmailTokensById {
     /// `GET /system/emailTokens/{id}` (`getSystemEmailTokensById`): Get EmailToken.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::EmailToken> {
+    pub fn get(&self) -> rt::Call<m::EmailToken> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemEmailTokensById",
             "/system/emailTokens/{id}",
             rt::NO_BODY,
@@ -4945,7 +4237,7 @@ impl SystemEmailTokensById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::EmailToken>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::EmailToken>> {
         rt::get_opt(
             &self.0,
             "getSystemEmailTokensById",
@@ -4959,42 +4251,17 @@ impl SystemEmailTokensById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemExperiments(rt::Node);
+pub struct Experiments(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemExperiments {
+impl Experiments {
     /// `GET /system/experiments` (`getSystemExperiments`): Get List of Experiment.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Experiment>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Experiment> {
         rt::list(
-            &self.0,
-            "getSystemExperiments",
-            "/system/experiments",
-            query,
-        )
-    }
-
-    /// `GET /system/experiments` (`getSystemExperiments`): Get List of Experiment.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Experiment> {
-        rt::stream(
-            &self.0,
-            "getSystemExperiments",
-            "/system/experiments",
-            query,
-        )
-    }
-
-    /// `GET /system/experiments` (`getSystemExperiments`): Get List of Experiment.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Experiment>> {
-        rt::pages(
             &self.0,
             "getSystemExperiments",
             "/system/experiments",
@@ -5006,7 +4273,7 @@ impl SystemExperiments {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemExperimentsCount",
@@ -5017,8 +4284,8 @@ impl SystemExperiments {
 
     /// One record: `/system/experiments/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemExperimentsById {
-        SystemExperimentsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ExperimentsById {
+        ExperimentsById(self.0.push(id.to_string()))
     }
 }
 
@@ -5027,16 +4294,17 @@ impl SystemExperiments {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemExperimentsById(rt::Node);
+pub struct ExperimentsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemExperimentsById {
+impl ExperimentsById {
     /// `GET /system/experiments/{id}` (`getSystemExperimentsById`): Get Experiment.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::Experiment> {
+    pub fn get(&self) -> rt::Call<m::Experiment> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemExperimentsById",
             "/system/experiments/{id}",
             rt::NO_BODY,
@@ -5048,7 +4316,7 @@ impl SystemExperimentsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Experiment>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Experiment>> {
         rt::get_opt(
             &self.0,
             "getSystemExperimentsById",
@@ -5062,45 +4330,18 @@ impl SystemExperimentsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemFileuploadsettings(rt::Node);
+pub struct Fileuploadsettings(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemFileuploadsettings {
+impl Fileuploadsettings {
     /// `GET /system/fileuploadsettings/` (`getSystemFileuploadsettings`): Get List of
     /// FileUploadSettings.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::FileUploadSetting>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::FileUploadSetting> {
         rt::list(
-            &self.0,
-            "getSystemFileuploadsettings",
-            "/system/fileuploadsettings/",
-            query,
-        )
-    }
-
-    /// `GET /system/fileuploadsettings/` (`getSystemFileuploadsettings`): Get List of
-    /// FileUploadSettings.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::FileUploadSetting> {
-        rt::stream(
-            &self.0,
-            "getSystemFileuploadsettings",
-            "/system/fileuploadsettings/",
-            query,
-        )
-    }
-
-    /// `GET /system/fileuploadsettings/` (`getSystemFileuploadsettings`): Get List of
-    /// FileUploadSettings.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::FileUploadSetting>> {
-        rt::pages(
             &self.0,
             "getSystemFileuploadsettings",
             "/system/fileuploadsettings/",
@@ -5113,7 +4354,7 @@ impl SystemFileuploadsettings {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemFileuploadsettingsCount",
@@ -5124,8 +4365,8 @@ impl SystemFileuploadsettings {
 
     /// One record: `/system/fileuploadsettings/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemFileuploadsettingsById {
-        SystemFileuploadsettingsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> FileuploadsettingsById {
+        FileuploadsettingsById(self.0.push(id.to_string()))
     }
 }
 
@@ -5134,17 +4375,18 @@ impl SystemFileuploadsettings {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemFileuploadsettingsById(rt::Node);
+pub struct FileuploadsettingsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemFileuploadsettingsById {
+impl FileuploadsettingsById {
     /// `GET /system/fileuploadsettings/{id}` (`getSystemFileuploadsettingsById`): Get
     /// FileUploadSettings.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::FileUploadSetting> {
+    pub fn get(&self) -> rt::Call<m::FileUploadSetting> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemFileuploadsettingsById",
             "/system/fileuploadsettings/{id}",
             rt::NO_BODY,
@@ -5157,7 +4399,7 @@ impl SystemFileuploadsettingsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::FileUploadSetting>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::FileUploadSetting>> {
         rt::get_opt(
             &self.0,
             "getSystemFileuploadsettingsById",
@@ -5171,10 +4413,11 @@ impl SystemFileuploadsettingsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::FileUploadSetting) -> rt::ApiFuture<m::FileUploadSetting> {
+    pub fn update(&self, body: &m::FileUploadSetting) -> rt::Call<m::FileUploadSetting> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemFileuploadsettingsById",
             "/system/fileuploadsettings/{id}",
             Some(body),
@@ -5188,9 +4431,10 @@ impl SystemFileuploadsettingsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::FileUploadSetting> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::FileUploadSetting> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemFileuploadsettingsById",
             "/system/fileuploadsettings/{id}",
             patch,
@@ -5204,45 +4448,18 @@ impl SystemFileuploadsettingsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemGoogleemailsetup(rt::Node);
+pub struct Googleemailsetup(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemGoogleemailsetup {
+impl Googleemailsetup {
     /// `GET /system/googleemailsetup/` (`getSystemGoogleemailsetup`): Get List of
     /// GoogleEmailSetups.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::GoogleEmailSetup>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::GoogleEmailSetup> {
         rt::list(
-            &self.0,
-            "getSystemGoogleemailsetup",
-            "/system/googleemailsetup/",
-            query,
-        )
-    }
-
-    /// `GET /system/googleemailsetup/` (`getSystemGoogleemailsetup`): Get List of
-    /// GoogleEmailSetups.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::GoogleEmailSetup> {
-        rt::stream(
-            &self.0,
-            "getSystemGoogleemailsetup",
-            "/system/googleemailsetup/",
-            query,
-        )
-    }
-
-    /// `GET /system/googleemailsetup/` (`getSystemGoogleemailsetup`): Get List of
-    /// GoogleEmailSetups.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::GoogleEmailSetup>> {
-        rt::pages(
             &self.0,
             "getSystemGoogleemailsetup",
             "/system/googleemailsetup/",
@@ -5255,7 +4472,7 @@ impl SystemGoogleemailsetup {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemGoogleemailsetupCount",
@@ -5268,10 +4485,11 @@ impl SystemGoogleemailsetup {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::GoogleEmailSetup) -> rt::ApiFuture<m::GoogleEmailSetup> {
+    pub fn create(&self, body: &m::GoogleEmailSetup) -> rt::Call<m::GoogleEmailSetup> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemGoogleemailsetup",
             "/system/googleemailsetup/",
             Some(body),
@@ -5281,8 +4499,8 @@ impl SystemGoogleemailsetup {
 
     /// One record: `/system/googleemailsetup/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemGoogleemailsetupById {
-        SystemGoogleemailsetupById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> GoogleemailsetupById {
+        GoogleemailsetupById(self.0.push(id.to_string()))
     }
 }
 
@@ -5291,17 +4509,18 @@ impl SystemGoogleemailsetup {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemGoogleemailsetupById(rt::Node);
+pub struct GoogleemailsetupById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemGoogleemailsetupById {
+impl GoogleemailsetupById {
     /// `GET /system/googleemailsetup/{id}` (`getSystemGoogleemailsetupById`): Get
     /// GoogleEmailSetups.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::GoogleEmailSetup> {
+    pub fn get(&self) -> rt::Call<m::GoogleEmailSetup> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemGoogleemailsetupById",
             "/system/googleemailsetup/{id}",
             rt::NO_BODY,
@@ -5314,7 +4533,7 @@ impl SystemGoogleemailsetupById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::GoogleEmailSetup>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::GoogleEmailSetup>> {
         rt::get_opt(
             &self.0,
             "getSystemGoogleemailsetupById",
@@ -5328,10 +4547,11 @@ impl SystemGoogleemailsetupById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::GoogleEmailSetup) -> rt::ApiFuture<m::GoogleEmailSetup> {
+    pub fn update(&self, body: &m::GoogleEmailSetup) -> rt::Call<m::GoogleEmailSetup> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemGoogleemailsetupById",
             "/system/googleemailsetup/{id}",
             Some(body),
@@ -5345,9 +4565,10 @@ impl SystemGoogleemailsetupById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::GoogleEmailSetup> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::GoogleEmailSetup> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemGoogleemailsetupById",
             "/system/googleemailsetup/{id}",
             patch,
@@ -5358,10 +4579,11 @@ impl SystemGoogleemailsetupById {
     /// `DELETE /system/googleemailsetup/{id}` (`deleteSystemGoogleemailsetupById`): Delete
     /// GoogleEmailSetups.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemGoogleemailsetupById",
             "/system/googleemailsetup/{id}",
             rt::NO_BODY,
@@ -5371,8 +4593,8 @@ impl SystemGoogleemailsetupById {
 
     /// `/system/googleemailsetup/{id}/testConnection`.
     #[cfg(feature = "system")]
-    pub fn test_connection(&self) -> SystemGoogleemailsetupByIdTestConnection {
-        SystemGoogleemailsetupByIdTestConnection(self.0.clone())
+    pub fn test_connection(&self) -> GoogleemailsetupByIdTestConnection {
+        GoogleemailsetupByIdTestConnection(self.0.clone())
     }
 }
 
@@ -5381,19 +4603,20 @@ impl SystemGoogleemailsetupById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemGoogleemailsetupByIdTestConnection(rt::Node);
+pub struct GoogleemailsetupByIdTestConnection(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemGoogleemailsetupByIdTestConnection {
+impl GoogleemailsetupByIdTestConnection {
     /// `POST /system/googleemailsetup/{id}/testConnection`
     /// (`postSystemGoogleemailsetupByIdTestConnection`): Post SuccessResponse.
     ///
     /// Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn post(&self) -> rt::ApiFuture<m::SuccessResponse> {
+    pub fn post(&self) -> rt::Call<m::SuccessResponse> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemGoogleemailsetupByIdTestConnection",
             "/system/googleemailsetup/{id}/testConnection",
             rt::NO_BODY,
@@ -5407,39 +4630,24 @@ impl SystemGoogleemailsetupByIdTestConnection {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemImaps(rt::Node);
+pub struct Imaps(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemImaps {
+impl Imaps {
     /// `GET /system/imaps` (`getSystemImaps`): Get List of Imap.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Imap>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Imap> {
         rt::list(&self.0, "getSystemImaps", "/system/imaps", query)
-    }
-
-    /// `GET /system/imaps` (`getSystemImaps`): Get List of Imap.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Imap> {
-        rt::stream(&self.0, "getSystemImaps", "/system/imaps", query)
-    }
-
-    /// `GET /system/imaps` (`getSystemImaps`): Get List of Imap.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Imap>> {
-        rt::pages(&self.0, "getSystemImaps", "/system/imaps", query)
     }
 
     /// `GET /system/imaps/count` (`getSystemImapsCount`): Get Count of Imap.
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(&self.0, "getSystemImapsCount", "/system/imaps/count", query)
     }
 
@@ -5447,10 +4655,11 @@ impl SystemImaps {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::Imap) -> rt::ApiFuture<m::Imap> {
+    pub fn create(&self, body: &m::Imap) -> rt::Call<m::Imap> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemImaps",
             "/system/imaps",
             Some(body),
@@ -5460,14 +4669,14 @@ impl SystemImaps {
 
     /// One record: `/system/imaps/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemImapsById {
-        SystemImapsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ImapsById {
+        ImapsById(self.0.push(id.to_string()))
     }
 
     /// `/system/imaps/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemImapsInfo {
-        SystemImapsInfo(self.0.clone())
+    pub fn info(&self) -> ImapsInfo {
+        ImapsInfo(self.0.clone())
     }
 }
 
@@ -5476,16 +4685,17 @@ impl SystemImaps {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemImapsById(rt::Node);
+pub struct ImapsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemImapsById {
+impl ImapsById {
     /// `GET /system/imaps/{id}` (`getSystemImapsById`): Get Imap.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::Imap> {
+    pub fn get(&self) -> rt::Call<m::Imap> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemImapsById",
             "/system/imaps/{id}",
             rt::NO_BODY,
@@ -5497,7 +4707,7 @@ impl SystemImapsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Imap>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Imap>> {
         rt::get_opt(&self.0, "getSystemImapsById", "/system/imaps/{id}")
     }
 
@@ -5506,10 +4716,11 @@ impl SystemImapsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::Imap) -> rt::ApiFuture<m::Imap> {
+    pub fn update(&self, body: &m::Imap) -> rt::Call<m::Imap> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemImapsById",
             "/system/imaps/{id}",
             Some(body),
@@ -5522,9 +4733,10 @@ impl SystemImapsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Imap> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Imap> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemImapsById",
             "/system/imaps/{id}",
             patch,
@@ -5534,10 +4746,11 @@ impl SystemImapsById {
 
     /// `DELETE /system/imaps/{id}` (`deleteSystemImapsById`): Delete Imap.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemImapsById",
             "/system/imaps/{id}",
             rt::NO_BODY,
@@ -5547,8 +4760,8 @@ impl SystemImapsById {
 
     /// `/system/imaps/{id}/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemImapsByIdInfo {
-        SystemImapsByIdInfo(self.0.clone())
+    pub fn info(&self) -> ImapsByIdInfo {
+        ImapsByIdInfo(self.0.clone())
     }
 }
 
@@ -5557,16 +4770,17 @@ impl SystemImapsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemImapsByIdInfo(rt::Node);
+pub struct ImapsByIdInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemImapsByIdInfo {
+impl ImapsByIdInfo {
     /// `GET /system/imaps/{id}/info` (`getSystemImapsByIdInfo`): Get ImapInfo.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::ImapInfo> {
+    pub fn get(&self) -> rt::Call<m::ImapInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemImapsByIdInfo",
             "/system/imaps/{id}/info",
             rt::NO_BODY,
@@ -5580,39 +4794,24 @@ impl SystemImapsByIdInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemImapsInfo(rt::Node);
+pub struct ImapsInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemImapsInfo {
+impl ImapsInfo {
     /// `GET /system/imaps/info` (`getSystemImapsInfo`): Get List of ImapInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ImapInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ImapInfo> {
         rt::list(&self.0, "getSystemImapsInfo", "/system/imaps/info", query)
-    }
-
-    /// `GET /system/imaps/info` (`getSystemImapsInfo`): Get List of ImapInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ImapInfo> {
-        rt::stream(&self.0, "getSystemImapsInfo", "/system/imaps/info", query)
-    }
-
-    /// `GET /system/imaps/info` (`getSystemImapsInfo`): Get List of ImapInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ImapInfo>> {
-        rt::pages(&self.0, "getSystemImapsInfo", "/system/imaps/info", query)
     }
 
     /// `GET /system/imaps/info/count` (`getSystemImapsInfoCount`): Get Count of ImapInfos.
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemImapsInfoCount",
@@ -5627,14 +4826,14 @@ impl SystemImapsInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemImportMassMaintenance(rt::Node);
+pub struct ImportMassMaintenance(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemImportMassMaintenance {
+impl ImportMassMaintenance {
     /// One record: `/system/importMassMaintenance/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemImportMassMaintenanceById {
-        SystemImportMassMaintenanceById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ImportMassMaintenanceById {
+        ImportMassMaintenanceById(self.0.push(id.to_string()))
     }
 }
 
@@ -5643,19 +4842,20 @@ impl SystemImportMassMaintenance {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemImportMassMaintenanceById(rt::Node);
+pub struct ImportMassMaintenanceById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemImportMassMaintenanceById {
+impl ImportMassMaintenanceById {
     /// `POST /system/importMassMaintenance/{id}` (`postSystemImportMassMaintenanceById`): Post
     /// ImportMassMaintenance.
     ///
     /// Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn post(&self) -> rt::ApiFuture<m::ImportMassMaintenance> {
+    pub fn post(&self) -> rt::Call<m::ImportMassMaintenance> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemImportMassMaintenanceById",
             "/system/importMassMaintenance/{id}",
             rt::NO_BODY,
@@ -5669,42 +4869,17 @@ impl SystemImportMassMaintenanceById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemInOutBoards(rt::Node);
+pub struct InOutBoards(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemInOutBoards {
+impl InOutBoards {
     /// `GET /system/inOutBoards` (`getSystemInOutBoards`): Get List of InOutBoard.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::InOutBoard>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::InOutBoard> {
         rt::list(
-            &self.0,
-            "getSystemInOutBoards",
-            "/system/inOutBoards",
-            query,
-        )
-    }
-
-    /// `GET /system/inOutBoards` (`getSystemInOutBoards`): Get List of InOutBoard.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::InOutBoard> {
-        rt::stream(
-            &self.0,
-            "getSystemInOutBoards",
-            "/system/inOutBoards",
-            query,
-        )
-    }
-
-    /// `GET /system/inOutBoards` (`getSystemInOutBoards`): Get List of InOutBoard.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::InOutBoard>> {
-        rt::pages(
             &self.0,
             "getSystemInOutBoards",
             "/system/inOutBoards",
@@ -5716,7 +4891,7 @@ impl SystemInOutBoards {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemInOutBoardsCount",
@@ -5729,10 +4904,11 @@ impl SystemInOutBoards {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::InOutBoard) -> rt::ApiFuture<m::InOutBoard> {
+    pub fn create(&self, body: &m::InOutBoard) -> rt::Call<m::InOutBoard> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemInOutBoards",
             "/system/inOutBoards",
             Some(body),
@@ -5742,8 +4918,8 @@ impl SystemInOutBoards {
 
     /// One record: `/system/inOutBoards/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemInOutBoardsById {
-        SystemInOutBoardsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> InOutBoardsById {
+        InOutBoardsById(self.0.push(id.to_string()))
     }
 }
 
@@ -5752,16 +4928,17 @@ impl SystemInOutBoards {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemInOutBoardsById(rt::Node);
+pub struct InOutBoardsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemInOutBoardsById {
+impl InOutBoardsById {
     /// `GET /system/inOutBoards/{id}` (`getSystemInOutBoardsById`): Get InOutBoard.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::InOutBoard> {
+    pub fn get(&self) -> rt::Call<m::InOutBoard> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemInOutBoardsById",
             "/system/inOutBoards/{id}",
             rt::NO_BODY,
@@ -5773,7 +4950,7 @@ impl SystemInOutBoardsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::InOutBoard>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::InOutBoard>> {
         rt::get_opt(
             &self.0,
             "getSystemInOutBoardsById",
@@ -5786,10 +4963,11 @@ impl SystemInOutBoardsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::InOutBoard) -> rt::ApiFuture<m::InOutBoard> {
+    pub fn update(&self, body: &m::InOutBoard) -> rt::Call<m::InOutBoard> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemInOutBoardsById",
             "/system/inOutBoards/{id}",
             Some(body),
@@ -5802,9 +4980,10 @@ impl SystemInOutBoardsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::InOutBoard> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::InOutBoard> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemInOutBoardsById",
             "/system/inOutBoards/{id}",
             patch,
@@ -5814,10 +4993,11 @@ impl SystemInOutBoardsById {
 
     /// `DELETE /system/inOutBoards/{id}` (`deleteSystemInOutBoardsById`): Delete InOutBoard.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemInOutBoardsById",
             "/system/inOutBoards/{id}",
             rt::NO_BODY,
@@ -5831,39 +5011,24 @@ impl SystemInOutBoardsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemInOutTypes(rt::Node);
+pub struct InOutTypes(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemInOutTypes {
+impl InOutTypes {
     /// `GET /system/inOutTypes` (`getSystemInOutTypes`): Get List of InOutType.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::InOutType>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::InOutType> {
         rt::list(&self.0, "getSystemInOutTypes", "/system/inOutTypes", query)
-    }
-
-    /// `GET /system/inOutTypes` (`getSystemInOutTypes`): Get List of InOutType.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::InOutType> {
-        rt::stream(&self.0, "getSystemInOutTypes", "/system/inOutTypes", query)
-    }
-
-    /// `GET /system/inOutTypes` (`getSystemInOutTypes`): Get List of InOutType.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::InOutType>> {
-        rt::pages(&self.0, "getSystemInOutTypes", "/system/inOutTypes", query)
     }
 
     /// `GET /system/inOutTypes/count` (`getSystemInOutTypesCount`): Get Count of InOutType.
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemInOutTypesCount",
@@ -5876,10 +5041,11 @@ impl SystemInOutTypes {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::InOutType) -> rt::ApiFuture<m::InOutType> {
+    pub fn create(&self, body: &m::InOutType) -> rt::Call<m::InOutType> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemInOutTypes",
             "/system/inOutTypes",
             Some(body),
@@ -5889,20 +5055,20 @@ impl SystemInOutTypes {
 
     /// `/system/inOutTypes/count`.
     #[cfg(feature = "system")]
-    pub fn count_node(&self) -> SystemInOutTypesCount {
-        SystemInOutTypesCount(self.0.clone())
+    pub fn count_node(&self) -> InOutTypesCount {
+        InOutTypesCount(self.0.clone())
     }
 
     /// One record: `/system/inOutTypes/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemInOutTypesById {
-        SystemInOutTypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> InOutTypesById {
+        InOutTypesById(self.0.push(id.to_string()))
     }
 
     /// `/system/inOutTypes/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemInOutTypesInfo {
-        SystemInOutTypesInfo(self.0.clone())
+    pub fn info(&self) -> InOutTypesInfo {
+        InOutTypesInfo(self.0.clone())
     }
 }
 
@@ -5911,14 +5077,14 @@ impl SystemInOutTypes {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemInOutTypesCount(rt::Node);
+pub struct InOutTypesCount(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemInOutTypesCount {
+impl InOutTypesCount {
     /// `/system/inOutTypes/count/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemInOutTypesCountInfo {
-        SystemInOutTypesCountInfo(self.0.clone())
+    pub fn info(&self) -> InOutTypesCountInfo {
+        InOutTypesCountInfo(self.0.clone())
     }
 }
 
@@ -5927,17 +5093,18 @@ impl SystemInOutTypesCount {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemInOutTypesCountInfo(rt::Node);
+pub struct InOutTypesCountInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemInOutTypesCountInfo {
+impl InOutTypesCountInfo {
     /// `GET /system/inOutTypes/count/info` (`getSystemInOutTypesCountInfo`): Get Count of
     /// InOutTypeInfo.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::Count> {
+    pub fn get(&self) -> rt::Call<m::Count> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemInOutTypesCountInfo",
             "/system/inOutTypes/count/info",
             rt::NO_BODY,
@@ -5951,16 +5118,17 @@ impl SystemInOutTypesCountInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemInOutTypesById(rt::Node);
+pub struct InOutTypesById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemInOutTypesById {
+impl InOutTypesById {
     /// `GET /system/inOutTypes/{id}` (`getSystemInOutTypesById`): Get InOutType.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::InOutType> {
+    pub fn get(&self) -> rt::Call<m::InOutType> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemInOutTypesById",
             "/system/inOutTypes/{id}",
             rt::NO_BODY,
@@ -5972,7 +5140,7 @@ impl SystemInOutTypesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::InOutType>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::InOutType>> {
         rt::get_opt(
             &self.0,
             "getSystemInOutTypesById",
@@ -5985,10 +5153,11 @@ impl SystemInOutTypesById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::InOutType) -> rt::ApiFuture<m::InOutType> {
+    pub fn update(&self, body: &m::InOutType) -> rt::Call<m::InOutType> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemInOutTypesById",
             "/system/inOutTypes/{id}",
             Some(body),
@@ -6001,9 +5170,10 @@ impl SystemInOutTypesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::InOutType> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::InOutType> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemInOutTypesById",
             "/system/inOutTypes/{id}",
             patch,
@@ -6013,10 +5183,11 @@ impl SystemInOutTypesById {
 
     /// `DELETE /system/inOutTypes/{id}` (`deleteSystemInOutTypesById`): Delete InOutType.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemInOutTypesById",
             "/system/inOutTypes/{id}",
             rt::NO_BODY,
@@ -6026,8 +5197,8 @@ impl SystemInOutTypesById {
 
     /// `/system/inOutTypes/{id}/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemInOutTypesByIdInfo {
-        SystemInOutTypesByIdInfo(self.0.clone())
+    pub fn info(&self) -> InOutTypesByIdInfo {
+        InOutTypesByIdInfo(self.0.clone())
     }
 }
 
@@ -6036,16 +5207,17 @@ impl SystemInOutTypesById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemInOutTypesByIdInfo(rt::Node);
+pub struct InOutTypesByIdInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemInOutTypesByIdInfo {
+impl InOutTypesByIdInfo {
     /// `GET /system/inOutTypes/{id}/info` (`getSystemInOutTypesByIdInfo`): Get InOutTypeInfo.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::InOutTypeInfo> {
+    pub fn get(&self) -> rt::Call<m::InOutTypeInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemInOutTypesByIdInfo",
             "/system/inOutTypes/{id}/info",
             rt::NO_BODY,
@@ -6059,42 +5231,17 @@ impl SystemInOutTypesByIdInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemInOutTypesInfo(rt::Node);
+pub struct InOutTypesInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemInOutTypesInfo {
+impl InOutTypesInfo {
     /// `GET /system/inOutTypes/info` (`getSystemInOutTypesInfo`): Get List of InOutTypeInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::InOutTypeInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::InOutTypeInfo> {
         rt::list(
-            &self.0,
-            "getSystemInOutTypesInfo",
-            "/system/inOutTypes/info",
-            query,
-        )
-    }
-
-    /// `GET /system/inOutTypes/info` (`getSystemInOutTypesInfo`): Get List of InOutTypeInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::InOutTypeInfo> {
-        rt::stream(
-            &self.0,
-            "getSystemInOutTypesInfo",
-            "/system/inOutTypes/info",
-            query,
-        )
-    }
-
-    /// `GET /system/inOutTypes/info` (`getSystemInOutTypesInfo`): Get List of InOutTypeInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::InOutTypeInfo>> {
-        rt::pages(
             &self.0,
             "getSystemInOutTypesInfo",
             "/system/inOutTypes/info",
@@ -6107,14 +5254,15 @@ impl SystemInOutTypesInfo {
 ///
 /// Part of the typed core: always available.
 #[derive(Clone, Debug)]
-pub struct SystemInfo(rt::Node);
+pub struct Info(rt::Node);
 
-impl SystemInfo {
+impl Info {
     /// `GET /system/info` (`getSystemInfo`): Get Info.
-    pub fn get(&self) -> rt::ApiFuture<m::Info> {
+    pub fn get(&self) -> rt::Call<m::Info> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemInfo",
             "/system/info",
             rt::NO_BODY,
@@ -6124,50 +5272,50 @@ impl SystemInfo {
 
     /// `/system/info/departmentlocations`.
     #[cfg(feature = "system")]
-    pub fn departmentlocations(&self) -> SystemInfoDepartmentlocations {
-        SystemInfoDepartmentlocations(self.0.clone())
+    pub fn departmentlocations(&self) -> InfoDepartmentlocations {
+        InfoDepartmentlocations(self.0.clone())
     }
 
     /// `/system/info/departments`.
     #[cfg(feature = "system")]
-    pub fn departments(&self) -> SystemInfoDepartments {
-        SystemInfoDepartments(self.0.clone())
+    pub fn departments(&self) -> InfoDepartments {
+        InfoDepartments(self.0.clone())
     }
 
     /// `/system/info/links`.
     #[cfg(feature = "system")]
-    pub fn links(&self) -> SystemInfoLinks {
-        SystemInfoLinks(self.0.clone())
+    pub fn links(&self) -> InfoLinks {
+        InfoLinks(self.0.clone())
     }
 
     /// `/system/info/locales`.
     #[cfg(feature = "system")]
-    pub fn locales(&self) -> SystemInfoLocales {
-        SystemInfoLocales(self.0.clone())
+    pub fn locales(&self) -> InfoLocales {
+        InfoLocales(self.0.clone())
     }
 
     /// `/system/info/locations`.
     #[cfg(feature = "system")]
-    pub fn locations(&self) -> SystemInfoLocations {
-        SystemInfoLocations(self.0.clone())
+    pub fn locations(&self) -> InfoLocations {
+        InfoLocations(self.0.clone())
     }
 
     /// `/system/info/members`.
     #[cfg(feature = "system")]
-    pub fn members(&self) -> SystemInfoMembers {
-        SystemInfoMembers(self.0.clone())
+    pub fn members(&self) -> InfoMembers {
+        InfoMembers(self.0.clone())
     }
 
     /// `/system/info/personas`.
     #[cfg(feature = "system")]
-    pub fn personas(&self) -> SystemInfoPersonas {
-        SystemInfoPersonas(self.0.clone())
+    pub fn personas(&self) -> InfoPersonas {
+        InfoPersonas(self.0.clone())
     }
 
     /// `/system/info/standardNotes`.
     #[cfg(feature = "system")]
-    pub fn standard_notes(&self) -> SystemInfoStandardNotes {
-        SystemInfoStandardNotes(self.0.clone())
+    pub fn standard_notes(&self) -> InfoStandardNotes {
+        InfoStandardNotes(self.0.clone())
     }
 }
 
@@ -6176,48 +5324,18 @@ impl SystemInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemInfoDepartmentlocations(rt::Node);
+pub struct InfoDepartmentlocations(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemInfoDepartmentlocations {
+impl InfoDepartmentlocations {
     /// `GET /system/info/departmentlocations` (`getSystemInfoDepartmentlocations`): Get List of
     /// DepartmentLocationInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::DepartmentLocationInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::DepartmentLocationInfo> {
         rt::list(
-            &self.0,
-            "getSystemInfoDepartmentlocations",
-            "/system/info/departmentlocations",
-            query,
-        )
-    }
-
-    /// `GET /system/info/departmentlocations` (`getSystemInfoDepartmentlocations`): Get List of
-    /// DepartmentLocationInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::DepartmentLocationInfo> {
-        rt::stream(
-            &self.0,
-            "getSystemInfoDepartmentlocations",
-            "/system/info/departmentlocations",
-            query,
-        )
-    }
-
-    /// `GET /system/info/departmentlocations` (`getSystemInfoDepartmentlocations`): Get List of
-    /// DepartmentLocationInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::DepartmentLocationInfo>> {
-        rt::pages(
             &self.0,
             "getSystemInfoDepartmentlocations",
             "/system/info/departmentlocations",
@@ -6230,7 +5348,7 @@ impl SystemInfoDepartmentlocations {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemInfoDepartmentlocationsCount",
@@ -6241,8 +5359,8 @@ impl SystemInfoDepartmentlocations {
 
     /// One record: `/system/info/departmentlocations/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemInfoDepartmentlocationsById {
-        SystemInfoDepartmentlocationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> InfoDepartmentlocationsById {
+        InfoDepartmentlocationsById(self.0.push(id.to_string()))
     }
 }
 
@@ -6251,17 +5369,18 @@ impl SystemInfoDepartmentlocations {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemInfoDepartmentlocationsById(rt::Node);
+pub struct InfoDepartmentlocationsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemInfoDepartmentlocationsById {
+impl InfoDepartmentlocationsById {
     /// `GET /system/info/departmentlocations/{id}` (`getSystemInfoDepartmentlocationsById`): Get
     /// DepartmentLocationInfo.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::DepartmentLocationInfo> {
+    pub fn get(&self) -> rt::Call<m::DepartmentLocationInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemInfoDepartmentlocationsById",
             "/system/info/departmentlocations/{id}",
             rt::NO_BODY,
@@ -6274,7 +5393,7 @@ impl SystemInfoDepartmentlocationsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::DepartmentLocationInfo>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::DepartmentLocationInfo>> {
         rt::get_opt(
             &self.0,
             "getSystemInfoDepartmentlocationsById",
@@ -6288,42 +5407,17 @@ impl SystemInfoDepartmentlocationsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemInfoDepartments(rt::Node);
+pub struct InfoDepartments(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemInfoDepartments {
+impl InfoDepartments {
     /// `GET /system/info/departments` (`getSystemInfoDepartments`): Get List of DepartmentInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::DepartmentInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::DepartmentInfo> {
         rt::list(
-            &self.0,
-            "getSystemInfoDepartments",
-            "/system/info/departments",
-            query,
-        )
-    }
-
-    /// `GET /system/info/departments` (`getSystemInfoDepartments`): Get List of DepartmentInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::DepartmentInfo> {
-        rt::stream(
-            &self.0,
-            "getSystemInfoDepartments",
-            "/system/info/departments",
-            query,
-        )
-    }
-
-    /// `GET /system/info/departments` (`getSystemInfoDepartments`): Get List of DepartmentInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::DepartmentInfo>> {
-        rt::pages(
             &self.0,
             "getSystemInfoDepartments",
             "/system/info/departments",
@@ -6336,7 +5430,7 @@ impl SystemInfoDepartments {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemInfoDepartmentsCount",
@@ -6347,8 +5441,8 @@ impl SystemInfoDepartments {
 
     /// One record: `/system/info/departments/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemInfoDepartmentsById {
-        SystemInfoDepartmentsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> InfoDepartmentsById {
+        InfoDepartmentsById(self.0.push(id.to_string()))
     }
 }
 
@@ -6357,16 +5451,17 @@ impl SystemInfoDepartments {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemInfoDepartmentsById(rt::Node);
+pub struct InfoDepartmentsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemInfoDepartmentsById {
+impl InfoDepartmentsById {
     /// `GET /system/info/departments/{id}` (`getSystemInfoDepartmentsById`): Get DepartmentInfo.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::DepartmentInfo> {
+    pub fn get(&self) -> rt::Call<m::DepartmentInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemInfoDepartmentsById",
             "/system/info/departments/{id}",
             rt::NO_BODY,
@@ -6378,7 +5473,7 @@ impl SystemInfoDepartmentsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::DepartmentInfo>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::DepartmentInfo>> {
         rt::get_opt(
             &self.0,
             "getSystemInfoDepartmentsById",
@@ -6392,39 +5487,24 @@ impl SystemInfoDepartmentsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemInfoLinks(rt::Node);
+pub struct InfoLinks(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemInfoLinks {
+impl InfoLinks {
     /// `GET /system/info/links` (`getSystemInfoLinks`): Get List of LinkInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::LinkInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::LinkInfo> {
         rt::list(&self.0, "getSystemInfoLinks", "/system/info/links", query)
-    }
-
-    /// `GET /system/info/links` (`getSystemInfoLinks`): Get List of LinkInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::LinkInfo> {
-        rt::stream(&self.0, "getSystemInfoLinks", "/system/info/links", query)
-    }
-
-    /// `GET /system/info/links` (`getSystemInfoLinks`): Get List of LinkInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::LinkInfo>> {
-        rt::pages(&self.0, "getSystemInfoLinks", "/system/info/links", query)
     }
 
     /// `GET /system/info/links/count` (`getSystemInfoLinksCount`): Get Count of LinkInfo.
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemInfoLinksCount",
@@ -6435,8 +5515,8 @@ impl SystemInfoLinks {
 
     /// One record: `/system/info/links/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemInfoLinksById {
-        SystemInfoLinksById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> InfoLinksById {
+        InfoLinksById(self.0.push(id.to_string()))
     }
 }
 
@@ -6445,16 +5525,17 @@ impl SystemInfoLinks {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemInfoLinksById(rt::Node);
+pub struct InfoLinksById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemInfoLinksById {
+impl InfoLinksById {
     /// `GET /system/info/links/{id}` (`getSystemInfoLinksById`): Get LinkInfo.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::LinkInfo> {
+    pub fn get(&self) -> rt::Call<m::LinkInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemInfoLinksById",
             "/system/info/links/{id}",
             rt::NO_BODY,
@@ -6466,14 +5547,14 @@ impl SystemInfoLinksById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::LinkInfo>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::LinkInfo>> {
         rt::get_opt(&self.0, "getSystemInfoLinksById", "/system/info/links/{id}")
     }
 
     /// `/system/info/links/{id}/resolveurl`.
     #[cfg(feature = "system")]
-    pub fn resolveurl(&self) -> SystemInfoLinksByIdResolveurl {
-        SystemInfoLinksByIdResolveurl(self.0.clone())
+    pub fn resolveurl(&self) -> InfoLinksByIdResolveurl {
+        InfoLinksByIdResolveurl(self.0.clone())
     }
 }
 
@@ -6482,19 +5563,20 @@ impl SystemInfoLinksById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemInfoLinksByIdResolveurl(rt::Node);
+pub struct InfoLinksByIdResolveurl(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemInfoLinksByIdResolveurl {
+impl InfoLinksByIdResolveurl {
     /// `POST /system/info/links/{id}/resolveurl` (`postSystemInfoLinksByIdResolveurl`): Post
     /// LinkResolveUrlInfo.
     ///
     /// Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn post(&self, body: &m::LinkResolveUrlInfo) -> rt::ApiFuture<m::LinkResolveUrlInfo> {
+    pub fn post(&self, body: &m::LinkResolveUrlInfo) -> rt::Call<m::LinkResolveUrlInfo> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemInfoLinksByIdResolveurl",
             "/system/info/links/{id}/resolveurl",
             Some(body),
@@ -6508,42 +5590,17 @@ impl SystemInfoLinksByIdResolveurl {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemInfoLocales(rt::Node);
+pub struct InfoLocales(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemInfoLocales {
+impl InfoLocales {
     /// `GET /system/info/locales` (`getSystemInfoLocales`): Get List of LocaleInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::LocaleInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::LocaleInfo> {
         rt::list(
-            &self.0,
-            "getSystemInfoLocales",
-            "/system/info/locales",
-            query,
-        )
-    }
-
-    /// `GET /system/info/locales` (`getSystemInfoLocales`): Get List of LocaleInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::LocaleInfo> {
-        rt::stream(
-            &self.0,
-            "getSystemInfoLocales",
-            "/system/info/locales",
-            query,
-        )
-    }
-
-    /// `GET /system/info/locales` (`getSystemInfoLocales`): Get List of LocaleInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::LocaleInfo>> {
-        rt::pages(
             &self.0,
             "getSystemInfoLocales",
             "/system/info/locales",
@@ -6555,7 +5612,7 @@ impl SystemInfoLocales {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemInfoLocalesCount",
@@ -6566,8 +5623,8 @@ impl SystemInfoLocales {
 
     /// One record: `/system/info/locales/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemInfoLocalesById {
-        SystemInfoLocalesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> InfoLocalesById {
+        InfoLocalesById(self.0.push(id.to_string()))
     }
 }
 
@@ -6576,16 +5633,17 @@ impl SystemInfoLocales {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemInfoLocalesById(rt::Node);
+pub struct InfoLocalesById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemInfoLocalesById {
+impl InfoLocalesById {
     /// `GET /system/info/locales/{id}` (`getSystemInfoLocalesById`): Get LocaleInfo.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::LocaleInfo> {
+    pub fn get(&self) -> rt::Call<m::LocaleInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemInfoLocalesById",
             "/system/info/locales/{id}",
             rt::NO_BODY,
@@ -6597,7 +5655,7 @@ impl SystemInfoLocalesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::LocaleInfo>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::LocaleInfo>> {
         rt::get_opt(
             &self.0,
             "getSystemInfoLocalesById",
@@ -6611,42 +5669,17 @@ impl SystemInfoLocalesById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemInfoLocations(rt::Node);
+pub struct InfoLocations(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemInfoLocations {
+impl InfoLocations {
     /// `GET /system/info/locations` (`getSystemInfoLocations`): Get List of LocationInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::LocationInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::LocationInfo> {
         rt::list(
-            &self.0,
-            "getSystemInfoLocations",
-            "/system/info/locations",
-            query,
-        )
-    }
-
-    /// `GET /system/info/locations` (`getSystemInfoLocations`): Get List of LocationInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::LocationInfo> {
-        rt::stream(
-            &self.0,
-            "getSystemInfoLocations",
-            "/system/info/locations",
-            query,
-        )
-    }
-
-    /// `GET /system/info/locations` (`getSystemInfoLocations`): Get List of LocationInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::LocationInfo>> {
-        rt::pages(
             &self.0,
             "getSystemInfoLocations",
             "/system/info/locations",
@@ -6659,7 +5692,7 @@ impl SystemInfoLocations {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemInfoLocationsCount",
@@ -6670,8 +5703,8 @@ impl SystemInfoLocations {
 
     /// One record: `/system/info/locations/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemInfoLocationsById {
-        SystemInfoLocationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> InfoLocationsById {
+        InfoLocationsById(self.0.push(id.to_string()))
     }
 }
 
@@ -6680,16 +5713,17 @@ impl SystemInfoLocations {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemInfoLocationsById(rt::Node);
+pub struct InfoLocationsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemInfoLocationsById {
+impl InfoLocationsById {
     /// `GET /system/info/locations/{id}` (`getSystemInfoLocationsById`): Get LocationInfo.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::LocationInfo> {
+    pub fn get(&self) -> rt::Call<m::LocationInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemInfoLocationsById",
             "/system/info/locations/{id}",
             rt::NO_BODY,
@@ -6701,7 +5735,7 @@ impl SystemInfoLocationsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::LocationInfo>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::LocationInfo>> {
         rt::get_opt(
             &self.0,
             "getSystemInfoLocationsById",
@@ -6715,42 +5749,17 @@ impl SystemInfoLocationsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemInfoMembers(rt::Node);
+pub struct InfoMembers(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemInfoMembers {
+impl InfoMembers {
     /// `GET /system/info/members` (`getSystemInfoMembers`): Get List of MemberInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::MemberInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::MemberInfo> {
         rt::list(
-            &self.0,
-            "getSystemInfoMembers",
-            "/system/info/members",
-            query,
-        )
-    }
-
-    /// `GET /system/info/members` (`getSystemInfoMembers`): Get List of MemberInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::MemberInfo> {
-        rt::stream(
-            &self.0,
-            "getSystemInfoMembers",
-            "/system/info/members",
-            query,
-        )
-    }
-
-    /// `GET /system/info/members` (`getSystemInfoMembers`): Get List of MemberInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::MemberInfo>> {
-        rt::pages(
             &self.0,
             "getSystemInfoMembers",
             "/system/info/members",
@@ -6762,7 +5771,7 @@ impl SystemInfoMembers {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemInfoMembersCount",
@@ -6777,14 +5786,14 @@ impl SystemInfoMembers {
     pub fn by_member_identifier(
         &self,
         member_identifier: impl Into<String>,
-    ) -> SystemInfoMembersByMemberIdentifier {
-        SystemInfoMembersByMemberIdentifier(self.0.push(member_identifier.into()))
+    ) -> InfoMembersByMemberIdentifier {
+        InfoMembersByMemberIdentifier(self.0.push(member_identifier.into()))
     }
 
     /// One record: `/system/info/members/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemInfoMembersById {
-        SystemInfoMembersById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> InfoMembersById {
+        InfoMembersById(self.0.push(id.to_string()))
     }
 }
 
@@ -6793,10 +5802,10 @@ impl SystemInfoMembers {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemInfoMembersByMemberIdentifier(rt::Node);
+pub struct InfoMembersByMemberIdentifier(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemInfoMembersByMemberIdentifier {
+impl InfoMembersByMemberIdentifier {
     /// `GET /system/info/members/{memberIdentifier}`
     /// (`getSystemInfoMembersmemberIdentifierregextypes`): Get MemberInfo.
     ///
@@ -6805,10 +5814,11 @@ impl SystemInfoMembersByMemberIdentifier {
     /// into the template and was cut off; the route takes a member identifier (the constraint keeps
     /// words such as \`types\` and \`count\` for the sibling routes).)
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::MemberInfo> {
+    pub fn get(&self) -> rt::Call<m::MemberInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemInfoMembersmemberIdentifierregextypes",
             "/system/info/members/{memberIdentifier}",
             rt::NO_BODY,
@@ -6826,7 +5836,7 @@ impl SystemInfoMembersByMemberIdentifier {
     /// into the template and was cut off; the route takes a member identifier (the constraint keeps
     /// words such as \`types\` and \`count\` for the sibling routes).)
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::MemberInfo>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::MemberInfo>> {
         rt::get_opt(
             &self.0,
             "getSystemInfoMembersmemberIdentifierregextypes",
@@ -6840,16 +5850,17 @@ impl SystemInfoMembersByMemberIdentifier {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemInfoMembersById(rt::Node);
+pub struct InfoMembersById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemInfoMembersById {
+impl InfoMembersById {
     /// `GET /system/info/members/{id}` (`getSystemInfoMembersById`): Get MemberInfo.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::MemberInfo> {
+    pub fn get(&self) -> rt::Call<m::MemberInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemInfoMembersById",
             "/system/info/members/{id}",
             rt::NO_BODY,
@@ -6861,7 +5872,7 @@ impl SystemInfoMembersById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::MemberInfo>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::MemberInfo>> {
         rt::get_opt(
             &self.0,
             "getSystemInfoMembersById",
@@ -6875,42 +5886,17 @@ impl SystemInfoMembersById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemInfoPersonas(rt::Node);
+pub struct InfoPersonas(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemInfoPersonas {
+impl InfoPersonas {
     /// `GET /system/info/personas` (`getSystemInfoPersonas`): Get List of PersonasInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::PersonasInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::PersonasInfo> {
         rt::list(
-            &self.0,
-            "getSystemInfoPersonas",
-            "/system/info/personas",
-            query,
-        )
-    }
-
-    /// `GET /system/info/personas` (`getSystemInfoPersonas`): Get List of PersonasInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::PersonasInfo> {
-        rt::stream(
-            &self.0,
-            "getSystemInfoPersonas",
-            "/system/info/personas",
-            query,
-        )
-    }
-
-    /// `GET /system/info/personas` (`getSystemInfoPersonas`): Get List of PersonasInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::PersonasInfo>> {
-        rt::pages(
             &self.0,
             "getSystemInfoPersonas",
             "/system/info/personas",
@@ -6922,7 +5908,7 @@ impl SystemInfoPersonas {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemInfoPersonasCount",
@@ -6933,8 +5919,8 @@ impl SystemInfoPersonas {
 
     /// One record: `/system/info/personas/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemInfoPersonasById {
-        SystemInfoPersonasById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> InfoPersonasById {
+        InfoPersonasById(self.0.push(id.to_string()))
     }
 }
 
@@ -6943,16 +5929,17 @@ impl SystemInfoPersonas {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemInfoPersonasById(rt::Node);
+pub struct InfoPersonasById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemInfoPersonasById {
+impl InfoPersonasById {
     /// `GET /system/info/personas/{id}` (`getSystemInfoPersonasById`): Get PersonasInfo.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::PersonasInfo> {
+    pub fn get(&self) -> rt::Call<m::PersonasInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemInfoPersonasById",
             "/system/info/personas/{id}",
             rt::NO_BODY,
@@ -6964,7 +5951,7 @@ impl SystemInfoPersonasById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::PersonasInfo>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::PersonasInfo>> {
         rt::get_opt(
             &self.0,
             "getSystemInfoPersonasById",
@@ -6978,45 +5965,18 @@ impl SystemInfoPersonasById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemInfoStandardNotes(rt::Node);
+pub struct InfoStandardNotes(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemInfoStandardNotes {
+impl InfoStandardNotes {
     /// `GET /system/info/standardNotes` (`getSystemInfoStandardNotes`): Get List of
     /// StandardNoteInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::StandardNoteInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::StandardNoteInfo> {
         rt::list(
-            &self.0,
-            "getSystemInfoStandardNotes",
-            "/system/info/standardNotes",
-            query,
-        )
-    }
-
-    /// `GET /system/info/standardNotes` (`getSystemInfoStandardNotes`): Get List of
-    /// StandardNoteInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::StandardNoteInfo> {
-        rt::stream(
-            &self.0,
-            "getSystemInfoStandardNotes",
-            "/system/info/standardNotes",
-            query,
-        )
-    }
-
-    /// `GET /system/info/standardNotes` (`getSystemInfoStandardNotes`): Get List of
-    /// StandardNoteInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::StandardNoteInfo>> {
-        rt::pages(
             &self.0,
             "getSystemInfoStandardNotes",
             "/system/info/standardNotes",
@@ -7029,7 +5989,7 @@ impl SystemInfoStandardNotes {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemInfoStandardNotesCount",
@@ -7040,8 +6000,8 @@ impl SystemInfoStandardNotes {
 
     /// One record: `/system/info/standardNotes/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemInfoStandardNotesById {
-        SystemInfoStandardNotesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> InfoStandardNotesById {
+        InfoStandardNotesById(self.0.push(id.to_string()))
     }
 }
 
@@ -7050,17 +6010,18 @@ impl SystemInfoStandardNotes {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemInfoStandardNotesById(rt::Node);
+pub struct InfoStandardNotesById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemInfoStandardNotesById {
+impl InfoStandardNotesById {
     /// `GET /system/info/standardNotes/{id}` (`getSystemInfoStandardNotesById`): Get
     /// StandardNoteInfo.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::StandardNoteInfo> {
+    pub fn get(&self) -> rt::Call<m::StandardNoteInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemInfoStandardNotesById",
             "/system/info/standardNotes/{id}",
             rt::NO_BODY,
@@ -7073,7 +6034,7 @@ impl SystemInfoStandardNotesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::StandardNoteInfo>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::StandardNoteInfo>> {
         rt::get_opt(
             &self.0,
             "getSystemInfoStandardNotesById",
@@ -7087,42 +6048,17 @@ impl SystemInfoStandardNotesById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemIntegratorTags(rt::Node);
+pub struct IntegratorTags(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemIntegratorTags {
+impl IntegratorTags {
     /// `GET /system/integratorTags` (`getSystemIntegratorTags`): Get List of IntegratorTag.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::IntegratorTag>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::IntegratorTag> {
         rt::list(
-            &self.0,
-            "getSystemIntegratorTags",
-            "/system/integratorTags",
-            query,
-        )
-    }
-
-    /// `GET /system/integratorTags` (`getSystemIntegratorTags`): Get List of IntegratorTag.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::IntegratorTag> {
-        rt::stream(
-            &self.0,
-            "getSystemIntegratorTags",
-            "/system/integratorTags",
-            query,
-        )
-    }
-
-    /// `GET /system/integratorTags` (`getSystemIntegratorTags`): Get List of IntegratorTag.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::IntegratorTag>> {
-        rt::pages(
             &self.0,
             "getSystemIntegratorTags",
             "/system/integratorTags",
@@ -7135,7 +6071,7 @@ impl SystemIntegratorTags {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemIntegratorTagsCount",
@@ -7148,10 +6084,11 @@ impl SystemIntegratorTags {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::IntegratorTag) -> rt::ApiFuture<m::IntegratorTag> {
+    pub fn create(&self, body: &m::IntegratorTag) -> rt::Call<m::IntegratorTag> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemIntegratorTags",
             "/system/integratorTags",
             Some(body),
@@ -7161,8 +6098,8 @@ impl SystemIntegratorTags {
 
     /// One record: `/system/integratorTags/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemIntegratorTagsById {
-        SystemIntegratorTagsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> IntegratorTagsById {
+        IntegratorTagsById(self.0.push(id.to_string()))
     }
 }
 
@@ -7171,16 +6108,17 @@ impl SystemIntegratorTags {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemIntegratorTagsById(rt::Node);
+pub struct IntegratorTagsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemIntegratorTagsById {
+impl IntegratorTagsById {
     /// `GET /system/integratorTags/{id}` (`getSystemIntegratorTagsById`): Get IntegratorTag.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::IntegratorTag> {
+    pub fn get(&self) -> rt::Call<m::IntegratorTag> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemIntegratorTagsById",
             "/system/integratorTags/{id}",
             rt::NO_BODY,
@@ -7192,7 +6130,7 @@ impl SystemIntegratorTagsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::IntegratorTag>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::IntegratorTag>> {
         rt::get_opt(
             &self.0,
             "getSystemIntegratorTagsById",
@@ -7205,10 +6143,11 @@ impl SystemIntegratorTagsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::IntegratorTag) -> rt::ApiFuture<m::IntegratorTag> {
+    pub fn update(&self, body: &m::IntegratorTag) -> rt::Call<m::IntegratorTag> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemIntegratorTagsById",
             "/system/integratorTags/{id}",
             Some(body),
@@ -7221,9 +6160,10 @@ impl SystemIntegratorTagsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::IntegratorTag> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::IntegratorTag> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemIntegratorTagsById",
             "/system/integratorTags/{id}",
             patch,
@@ -7234,10 +6174,11 @@ impl SystemIntegratorTagsById {
     /// `DELETE /system/integratorTags/{id}` (`deleteSystemIntegratorTagsById`): Delete
     /// IntegratorTag.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemIntegratorTagsById",
             "/system/integratorTags/{id}",
             rt::NO_BODY,
@@ -7251,42 +6192,17 @@ impl SystemIntegratorTagsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemIntegratorlogins(rt::Node);
+pub struct Integratorlogins(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemIntegratorlogins {
+impl Integratorlogins {
     /// `GET /system/integratorlogins` (`getSystemIntegratorlogins`): Get List of IntegratorLogin.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::IntegratorLogin>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::IntegratorLogin> {
         rt::list(
-            &self.0,
-            "getSystemIntegratorlogins",
-            "/system/integratorlogins",
-            query,
-        )
-    }
-
-    /// `GET /system/integratorlogins` (`getSystemIntegratorlogins`): Get List of IntegratorLogin.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::IntegratorLogin> {
-        rt::stream(
-            &self.0,
-            "getSystemIntegratorlogins",
-            "/system/integratorlogins",
-            query,
-        )
-    }
-
-    /// `GET /system/integratorlogins` (`getSystemIntegratorlogins`): Get List of IntegratorLogin.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::IntegratorLogin>> {
-        rt::pages(
             &self.0,
             "getSystemIntegratorlogins",
             "/system/integratorlogins",
@@ -7299,7 +6215,7 @@ impl SystemIntegratorlogins {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemIntegratorloginsCount",
@@ -7312,10 +6228,11 @@ impl SystemIntegratorlogins {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::IntegratorLogin) -> rt::ApiFuture<m::IntegratorLogin> {
+    pub fn create(&self, body: &m::IntegratorLogin) -> rt::Call<m::IntegratorLogin> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemIntegratorlogins",
             "/system/integratorlogins",
             Some(body),
@@ -7325,8 +6242,8 @@ impl SystemIntegratorlogins {
 
     /// One record: `/system/integratorlogins/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemIntegratorloginsById {
-        SystemIntegratorloginsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> IntegratorloginsById {
+        IntegratorloginsById(self.0.push(id.to_string()))
     }
 }
 
@@ -7335,16 +6252,17 @@ impl SystemIntegratorlogins {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemIntegratorloginsById(rt::Node);
+pub struct IntegratorloginsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemIntegratorloginsById {
+impl IntegratorloginsById {
     /// `GET /system/integratorlogins/{id}` (`getSystemIntegratorloginsById`): Get IntegratorLogin.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::IntegratorLogin> {
+    pub fn get(&self) -> rt::Call<m::IntegratorLogin> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemIntegratorloginsById",
             "/system/integratorlogins/{id}",
             rt::NO_BODY,
@@ -7356,7 +6274,7 @@ impl SystemIntegratorloginsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::IntegratorLogin>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::IntegratorLogin>> {
         rt::get_opt(
             &self.0,
             "getSystemIntegratorloginsById",
@@ -7369,10 +6287,11 @@ impl SystemIntegratorloginsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::IntegratorLogin) -> rt::ApiFuture<m::IntegratorLogin> {
+    pub fn update(&self, body: &m::IntegratorLogin) -> rt::Call<m::IntegratorLogin> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemIntegratorloginsById",
             "/system/integratorlogins/{id}",
             Some(body),
@@ -7386,9 +6305,10 @@ impl SystemIntegratorloginsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::IntegratorLogin> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::IntegratorLogin> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemIntegratorloginsById",
             "/system/integratorlogins/{id}",
             patch,
@@ -7399,10 +6319,11 @@ impl SystemIntegratorloginsById {
     /// `DELETE /system/integratorlogins/{id}` (`deleteSystemIntegratorloginsById`): Delete
     /// IntegratorLogin.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemIntegratorloginsById",
             "/system/integratorlogins/{id}",
             rt::NO_BODY,
@@ -7416,42 +6337,17 @@ impl SystemIntegratorloginsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemKpiCategories(rt::Node);
+pub struct KpiCategories(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemKpiCategories {
+impl KpiCategories {
     /// `GET /system/kpiCategories` (`getSystemKpiCategories`): Get List of KPICategory.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::KPICategory>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::KPICategory> {
         rt::list(
-            &self.0,
-            "getSystemKpiCategories",
-            "/system/kpiCategories",
-            query,
-        )
-    }
-
-    /// `GET /system/kpiCategories` (`getSystemKpiCategories`): Get List of KPICategory.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::KPICategory> {
-        rt::stream(
-            &self.0,
-            "getSystemKpiCategories",
-            "/system/kpiCategories",
-            query,
-        )
-    }
-
-    /// `GET /system/kpiCategories` (`getSystemKpiCategories`): Get List of KPICategory.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::KPICategory>> {
-        rt::pages(
             &self.0,
             "getSystemKpiCategories",
             "/system/kpiCategories",
@@ -7463,7 +6359,7 @@ impl SystemKpiCategories {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemKpiCategoriesCount",
@@ -7474,8 +6370,8 @@ impl SystemKpiCategories {
 
     /// One record: `/system/kpiCategories/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemKpiCategoriesById {
-        SystemKpiCategoriesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> KpiCategoriesById {
+        KpiCategoriesById(self.0.push(id.to_string()))
     }
 }
 
@@ -7484,16 +6380,17 @@ impl SystemKpiCategories {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemKpiCategoriesById(rt::Node);
+pub struct KpiCategoriesById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemKpiCategoriesById {
+impl KpiCategoriesById {
     /// `GET /system/kpiCategories/{id}` (`getSystemKpiCategoriesById`): Get KPICategory.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::KPICategory> {
+    pub fn get(&self) -> rt::Call<m::KPICategory> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemKpiCategoriesById",
             "/system/kpiCategories/{id}",
             rt::NO_BODY,
@@ -7505,7 +6402,7 @@ impl SystemKpiCategoriesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::KPICategory>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::KPICategory>> {
         rt::get_opt(
             &self.0,
             "getSystemKpiCategoriesById",
@@ -7519,46 +6416,31 @@ impl SystemKpiCategoriesById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemKpis(rt::Node);
+pub struct Kpis(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemKpis {
+impl Kpis {
     /// `GET /system/kpis` (`getSystemKpis`): Get List of KPI.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::KPI>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::KPI> {
         rt::list(&self.0, "getSystemKpis", "/system/kpis", query)
-    }
-
-    /// `GET /system/kpis` (`getSystemKpis`): Get List of KPI.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::KPI> {
-        rt::stream(&self.0, "getSystemKpis", "/system/kpis", query)
-    }
-
-    /// `GET /system/kpis` (`getSystemKpis`): Get List of KPI.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::KPI>> {
-        rt::pages(&self.0, "getSystemKpis", "/system/kpis", query)
     }
 
     /// `GET /system/kpis/count` (`getSystemKpisCount`): Get Count of KPI.
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(&self.0, "getSystemKpisCount", "/system/kpis/count", query)
     }
 
     /// One record: `/system/kpis/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemKpisById {
-        SystemKpisById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> KpisById {
+        KpisById(self.0.push(id.to_string()))
     }
 }
 
@@ -7567,16 +6449,17 @@ impl SystemKpis {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemKpisById(rt::Node);
+pub struct KpisById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemKpisById {
+impl KpisById {
     /// `GET /system/kpis/{id}` (`getSystemKpisById`): Get KPI.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::KPI> {
+    pub fn get(&self) -> rt::Call<m::KPI> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemKpisById",
             "/system/kpis/{id}",
             rt::NO_BODY,
@@ -7588,7 +6471,7 @@ impl SystemKpisById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::KPI>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::KPI>> {
         rt::get_opt(&self.0, "getSystemKpisById", "/system/kpis/{id}")
     }
 }
@@ -7598,45 +6481,18 @@ impl SystemKpisById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemLdapConfigurations(rt::Node);
+pub struct LdapConfigurations(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemLdapConfigurations {
+impl LdapConfigurations {
     /// `GET /system/ldapConfigurations` (`getSystemLdapConfigurations`): Get List of
     /// LdapConfiguration.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::LdapConfiguration>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::LdapConfiguration> {
         rt::list(
-            &self.0,
-            "getSystemLdapConfigurations",
-            "/system/ldapConfigurations",
-            query,
-        )
-    }
-
-    /// `GET /system/ldapConfigurations` (`getSystemLdapConfigurations`): Get List of
-    /// LdapConfiguration.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::LdapConfiguration> {
-        rt::stream(
-            &self.0,
-            "getSystemLdapConfigurations",
-            "/system/ldapConfigurations",
-            query,
-        )
-    }
-
-    /// `GET /system/ldapConfigurations` (`getSystemLdapConfigurations`): Get List of
-    /// LdapConfiguration.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::LdapConfiguration>> {
-        rt::pages(
             &self.0,
             "getSystemLdapConfigurations",
             "/system/ldapConfigurations",
@@ -7649,7 +6505,7 @@ impl SystemLdapConfigurations {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemLdapConfigurationsCount",
@@ -7662,10 +6518,11 @@ impl SystemLdapConfigurations {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::LdapConfiguration) -> rt::ApiFuture<m::LdapConfiguration> {
+    pub fn create(&self, body: &m::LdapConfiguration) -> rt::Call<m::LdapConfiguration> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemLdapConfigurations",
             "/system/ldapConfigurations",
             Some(body),
@@ -7675,20 +6532,20 @@ impl SystemLdapConfigurations {
 
     /// One record: `/system/ldapConfigurations/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemLdapConfigurationsById {
-        SystemLdapConfigurationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> LdapConfigurationsById {
+        LdapConfigurationsById(self.0.push(id.to_string()))
     }
 
     /// `/system/ldapConfigurations/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemLdapConfigurationsInfo {
-        SystemLdapConfigurationsInfo(self.0.clone())
+    pub fn info(&self) -> LdapConfigurationsInfo {
+        LdapConfigurationsInfo(self.0.clone())
     }
 
     /// `/system/ldapConfigurations/testLink`.
     #[cfg(feature = "system")]
-    pub fn test_link(&self) -> SystemLdapConfigurationsTestLink {
-        SystemLdapConfigurationsTestLink(self.0.clone())
+    pub fn test_link(&self) -> LdapConfigurationsTestLink {
+        LdapConfigurationsTestLink(self.0.clone())
     }
 }
 
@@ -7697,17 +6554,18 @@ impl SystemLdapConfigurations {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemLdapConfigurationsById(rt::Node);
+pub struct LdapConfigurationsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemLdapConfigurationsById {
+impl LdapConfigurationsById {
     /// `GET /system/ldapConfigurations/{id}` (`getSystemLdapConfigurationsById`): Get
     /// LdapConfiguration.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::LdapConfiguration> {
+    pub fn get(&self) -> rt::Call<m::LdapConfiguration> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemLdapConfigurationsById",
             "/system/ldapConfigurations/{id}",
             rt::NO_BODY,
@@ -7720,7 +6578,7 @@ impl SystemLdapConfigurationsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::LdapConfiguration>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::LdapConfiguration>> {
         rt::get_opt(
             &self.0,
             "getSystemLdapConfigurationsById",
@@ -7734,10 +6592,11 @@ impl SystemLdapConfigurationsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::LdapConfiguration) -> rt::ApiFuture<m::LdapConfiguration> {
+    pub fn update(&self, body: &m::LdapConfiguration) -> rt::Call<m::LdapConfiguration> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemLdapConfigurationsById",
             "/system/ldapConfigurations/{id}",
             Some(body),
@@ -7751,9 +6610,10 @@ impl SystemLdapConfigurationsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::LdapConfiguration> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::LdapConfiguration> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemLdapConfigurationsById",
             "/system/ldapConfigurations/{id}",
             patch,
@@ -7764,10 +6624,11 @@ impl SystemLdapConfigurationsById {
     /// `DELETE /system/ldapConfigurations/{id}` (`deleteSystemLdapConfigurationsById`): Delete
     /// LdapConfiguration.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemLdapConfigurationsById",
             "/system/ldapConfigurations/{id}",
             rt::NO_BODY,
@@ -7777,8 +6638,8 @@ impl SystemLdapConfigurationsById {
 
     /// `/system/ldapConfigurations/{id}/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemLdapConfigurationsByIdInfo {
-        SystemLdapConfigurationsByIdInfo(self.0.clone())
+    pub fn info(&self) -> LdapConfigurationsByIdInfo {
+        LdapConfigurationsByIdInfo(self.0.clone())
     }
 }
 
@@ -7787,17 +6648,18 @@ impl SystemLdapConfigurationsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemLdapConfigurationsByIdInfo(rt::Node);
+pub struct LdapConfigurationsByIdInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemLdapConfigurationsByIdInfo {
+impl LdapConfigurationsByIdInfo {
     /// `GET /system/ldapConfigurations/{id}/info` (`getSystemLdapConfigurationsByIdInfo`): Get
     /// LdapConfigurationInfos.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::LdapConfigurationInfo> {
+    pub fn get(&self) -> rt::Call<m::LdapConfigurationInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemLdapConfigurationsByIdInfo",
             "/system/ldapConfigurations/{id}/info",
             rt::NO_BODY,
@@ -7811,48 +6673,18 @@ impl SystemLdapConfigurationsByIdInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemLdapConfigurationsInfo(rt::Node);
+pub struct LdapConfigurationsInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemLdapConfigurationsInfo {
+impl LdapConfigurationsInfo {
     /// `GET /system/ldapConfigurations/info` (`getSystemLdapConfigurationsInfo`): Get List of
     /// LdapConfigurationInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::LdapConfigurationInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::LdapConfigurationInfo> {
         rt::list(
-            &self.0,
-            "getSystemLdapConfigurationsInfo",
-            "/system/ldapConfigurations/info",
-            query,
-        )
-    }
-
-    /// `GET /system/ldapConfigurations/info` (`getSystemLdapConfigurationsInfo`): Get List of
-    /// LdapConfigurationInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::LdapConfigurationInfo> {
-        rt::stream(
-            &self.0,
-            "getSystemLdapConfigurationsInfo",
-            "/system/ldapConfigurations/info",
-            query,
-        )
-    }
-
-    /// `GET /system/ldapConfigurations/info` (`getSystemLdapConfigurationsInfo`): Get List of
-    /// LdapConfigurationInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::LdapConfigurationInfo>> {
-        rt::pages(
             &self.0,
             "getSystemLdapConfigurationsInfo",
             "/system/ldapConfigurations/info",
@@ -7865,7 +6697,7 @@ impl SystemLdapConfigurationsInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemLdapConfigurationsInfoCount",
@@ -7880,19 +6712,20 @@ impl SystemLdapConfigurationsInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemLdapConfigurationsTestLink(rt::Node);
+pub struct LdapConfigurationsTestLink(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemLdapConfigurationsTestLink {
+impl LdapConfigurationsTestLink {
     /// `POST /system/ldapConfigurations/testLink` (`postSystemLdapConfigurationsTestLink`): Post
     /// SuccessResponse.
     ///
     /// Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn post(&self, body: &m::LdapConfigurationTestLink) -> rt::ApiFuture<m::SuccessResponse> {
+    pub fn post(&self, body: &m::LdapConfigurationTestLink) -> rt::Call<m::SuccessResponse> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemLdapConfigurationsTestLink",
             "/system/ldapConfigurations/testLink",
             Some(body),
@@ -7906,39 +6739,24 @@ impl SystemLdapConfigurationsTestLink {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemLinks(rt::Node);
+pub struct Links(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemLinks {
+impl Links {
     /// `GET /system/links` (`getSystemLinks`): Get List of Link.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Link>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Link> {
         rt::list(&self.0, "getSystemLinks", "/system/links", query)
-    }
-
-    /// `GET /system/links` (`getSystemLinks`): Get List of Link.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Link> {
-        rt::stream(&self.0, "getSystemLinks", "/system/links", query)
-    }
-
-    /// `GET /system/links` (`getSystemLinks`): Get List of Link.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Link>> {
-        rt::pages(&self.0, "getSystemLinks", "/system/links", query)
     }
 
     /// `GET /system/links/count` (`getSystemLinksCount`): Get Count of Link.
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(&self.0, "getSystemLinksCount", "/system/links/count", query)
     }
 
@@ -7946,10 +6764,11 @@ impl SystemLinks {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::Link) -> rt::ApiFuture<m::Link> {
+    pub fn create(&self, body: &m::Link) -> rt::Call<m::Link> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemLinks",
             "/system/links",
             Some(body),
@@ -7959,8 +6778,8 @@ impl SystemLinks {
 
     /// One record: `/system/links/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemLinksById {
-        SystemLinksById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> LinksById {
+        LinksById(self.0.push(id.to_string()))
     }
 }
 
@@ -7969,16 +6788,17 @@ impl SystemLinks {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemLinksById(rt::Node);
+pub struct LinksById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemLinksById {
+impl LinksById {
     /// `GET /system/links/{id}` (`getSystemLinksById`): Get Link.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::Link> {
+    pub fn get(&self) -> rt::Call<m::Link> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemLinksById",
             "/system/links/{id}",
             rt::NO_BODY,
@@ -7990,7 +6810,7 @@ impl SystemLinksById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Link>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Link>> {
         rt::get_opt(&self.0, "getSystemLinksById", "/system/links/{id}")
     }
 
@@ -7999,10 +6819,11 @@ impl SystemLinksById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::Link) -> rt::ApiFuture<m::Link> {
+    pub fn update(&self, body: &m::Link) -> rt::Call<m::Link> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemLinksById",
             "/system/links/{id}",
             Some(body),
@@ -8015,9 +6836,10 @@ impl SystemLinksById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Link> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Link> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemLinksById",
             "/system/links/{id}",
             patch,
@@ -8027,10 +6849,11 @@ impl SystemLinksById {
 
     /// `DELETE /system/links/{id}` (`deleteSystemLinksById`): Delete Link.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemLinksById",
             "/system/links/{id}",
             rt::NO_BODY,
@@ -8044,39 +6867,24 @@ impl SystemLinksById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemLocations(rt::Node);
+pub struct Locations(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemLocations {
+impl Locations {
     /// `GET /system/locations` (`getSystemLocations`): Get List of Location.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Location>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Location> {
         rt::list(&self.0, "getSystemLocations", "/system/locations", query)
-    }
-
-    /// `GET /system/locations` (`getSystemLocations`): Get List of Location.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Location> {
-        rt::stream(&self.0, "getSystemLocations", "/system/locations", query)
-    }
-
-    /// `GET /system/locations` (`getSystemLocations`): Get List of Location.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Location>> {
-        rt::pages(&self.0, "getSystemLocations", "/system/locations", query)
     }
 
     /// `GET /system/locations/count` (`getSystemLocationsCount`): Get Count of Usage.
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemLocationsCount",
@@ -8089,10 +6897,11 @@ impl SystemLocations {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::Location) -> rt::ApiFuture<m::Location> {
+    pub fn create(&self, body: &m::Location) -> rt::Call<m::Location> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemLocations",
             "/system/locations",
             Some(body),
@@ -8102,8 +6911,8 @@ impl SystemLocations {
 
     /// One record: `/system/locations/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemLocationsById {
-        SystemLocationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> LocationsById {
+        LocationsById(self.0.push(id.to_string()))
     }
 }
 
@@ -8112,16 +6921,17 @@ impl SystemLocations {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemLocationsById(rt::Node);
+pub struct LocationsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemLocationsById {
+impl LocationsById {
     /// `GET /system/locations/{id}` (`getSystemLocationsById`): Get Location.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::Location> {
+    pub fn get(&self) -> rt::Call<m::Location> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemLocationsById",
             "/system/locations/{id}",
             rt::NO_BODY,
@@ -8133,7 +6943,7 @@ impl SystemLocationsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Location>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Location>> {
         rt::get_opt(&self.0, "getSystemLocationsById", "/system/locations/{id}")
     }
 
@@ -8142,10 +6952,11 @@ impl SystemLocationsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::Location) -> rt::ApiFuture<m::Location> {
+    pub fn update(&self, body: &m::Location) -> rt::Call<m::Location> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemLocationsById",
             "/system/locations/{id}",
             Some(body),
@@ -8158,9 +6969,10 @@ impl SystemLocationsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Location> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Location> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemLocationsById",
             "/system/locations/{id}",
             patch,
@@ -8170,10 +6982,11 @@ impl SystemLocationsById {
 
     /// `DELETE /system/locations/{id}` (`deleteSystemLocationsById`): Delete Location.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemLocationsById",
             "/system/locations/{id}",
             rt::NO_BODY,
@@ -8183,20 +6996,20 @@ impl SystemLocationsById {
 
     /// `/system/locations/{id}/departments`.
     #[cfg(feature = "system")]
-    pub fn departments(&self) -> SystemLocationsByIdDepartments {
-        SystemLocationsByIdDepartments(self.0.clone())
+    pub fn departments(&self) -> LocationsByIdDepartments {
+        LocationsByIdDepartments(self.0.clone())
     }
 
     /// `/system/locations/{id}/usages`.
     #[cfg(feature = "system")]
-    pub fn usages(&self) -> SystemLocationsByIdUsages {
-        SystemLocationsByIdUsages(self.0.clone())
+    pub fn usages(&self) -> LocationsByIdUsages {
+        LocationsByIdUsages(self.0.clone())
     }
 
     /// `/system/locations/{id}/workRoles`.
     #[cfg(feature = "system")]
-    pub fn work_roles(&self) -> SystemLocationsByIdWorkRoles {
-        SystemLocationsByIdWorkRoles(self.0.clone())
+    pub fn work_roles(&self) -> LocationsByIdWorkRoles {
+        LocationsByIdWorkRoles(self.0.clone())
     }
 }
 
@@ -8205,45 +7018,18 @@ impl SystemLocationsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemLocationsByIdDepartments(rt::Node);
+pub struct LocationsByIdDepartments(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemLocationsByIdDepartments {
+impl LocationsByIdDepartments {
     /// `GET /system/locations/{parentId}/departments` (`getSystemLocationsByParentIdDepartments`):
     /// Get List of LocationDepartment.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::LocationDepartment>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::LocationDepartment> {
         rt::list(
-            &self.0,
-            "getSystemLocationsByParentIdDepartments",
-            "/system/locations/{parentId}/departments",
-            query,
-        )
-    }
-
-    /// `GET /system/locations/{parentId}/departments` (`getSystemLocationsByParentIdDepartments`):
-    /// Get List of LocationDepartment.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::LocationDepartment> {
-        rt::stream(
-            &self.0,
-            "getSystemLocationsByParentIdDepartments",
-            "/system/locations/{parentId}/departments",
-            query,
-        )
-    }
-
-    /// `GET /system/locations/{parentId}/departments` (`getSystemLocationsByParentIdDepartments`):
-    /// Get List of LocationDepartment.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::LocationDepartment>> {
-        rt::pages(
             &self.0,
             "getSystemLocationsByParentIdDepartments",
             "/system/locations/{parentId}/departments",
@@ -8256,7 +7042,7 @@ impl SystemLocationsByIdDepartments {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemLocationsByParentIdDepartmentsCount",
@@ -8267,8 +7053,8 @@ impl SystemLocationsByIdDepartments {
 
     /// One record: `/system/locations/{id}/departments/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemLocationsByIdDepartmentsById {
-        SystemLocationsByIdDepartmentsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> LocationsByIdDepartmentsById {
+        LocationsByIdDepartmentsById(self.0.push(id.to_string()))
     }
 }
 
@@ -8277,17 +7063,18 @@ impl SystemLocationsByIdDepartments {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemLocationsByIdDepartmentsById(rt::Node);
+pub struct LocationsByIdDepartmentsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemLocationsByIdDepartmentsById {
+impl LocationsByIdDepartmentsById {
     /// `GET /system/locations/{parentId}/departments/{id}`
     /// (`getSystemLocationsByParentIdDepartmentsById`): Get LocationDepartment.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::LocationDepartment> {
+    pub fn get(&self) -> rt::Call<m::LocationDepartment> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemLocationsByParentIdDepartmentsById",
             "/system/locations/{parentId}/departments/{id}",
             rt::NO_BODY,
@@ -8300,7 +7087,7 @@ impl SystemLocationsByIdDepartmentsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::LocationDepartment>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::LocationDepartment>> {
         rt::get_opt(
             &self.0,
             "getSystemLocationsByParentIdDepartmentsById",
@@ -8314,45 +7101,18 @@ impl SystemLocationsByIdDepartmentsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemLocationsByIdUsages(rt::Node);
+pub struct LocationsByIdUsages(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemLocationsByIdUsages {
+impl LocationsByIdUsages {
     /// `GET /system/locations/{id}/usages` (`getSystemLocationsByIdUsages`): Get List of Usage
     /// Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getSystemLocationsByIdUsages",
-            "/system/locations/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /system/locations/{id}/usages` (`getSystemLocationsByIdUsages`): Get List of Usage
-    /// Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getSystemLocationsByIdUsages",
-            "/system/locations/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /system/locations/{id}/usages` (`getSystemLocationsByIdUsages`): Get List of Usage
-    /// Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getSystemLocationsByIdUsages",
             "/system/locations/{id}/usages",
@@ -8362,8 +7122,8 @@ impl SystemLocationsByIdUsages {
 
     /// `/system/locations/{id}/usages/list`.
     #[cfg(feature = "system")]
-    pub fn list_node(&self) -> SystemLocationsByIdUsagesList {
-        SystemLocationsByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> LocationsByIdUsagesList {
+        LocationsByIdUsagesList(self.0.clone())
     }
 }
 
@@ -8372,45 +7132,18 @@ impl SystemLocationsByIdUsages {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemLocationsByIdUsagesList(rt::Node);
+pub struct LocationsByIdUsagesList(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemLocationsByIdUsagesList {
+impl LocationsByIdUsagesList {
     /// `GET /system/locations/{id}/usages/list` (`getSystemLocationsByIdUsagesList`): Get List of
     /// Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getSystemLocationsByIdUsagesList",
-            "/system/locations/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /system/locations/{id}/usages/list` (`getSystemLocationsByIdUsagesList`): Get List of
-    /// Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getSystemLocationsByIdUsagesList",
-            "/system/locations/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /system/locations/{id}/usages/list` (`getSystemLocationsByIdUsagesList`): Get List of
-    /// Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getSystemLocationsByIdUsagesList",
             "/system/locations/{id}/usages/list",
@@ -8424,45 +7157,18 @@ impl SystemLocationsByIdUsagesList {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemLocationsByIdWorkRoles(rt::Node);
+pub struct LocationsByIdWorkRoles(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemLocationsByIdWorkRoles {
+impl LocationsByIdWorkRoles {
     /// `GET /system/locations/{parentId}/workRoles` (`getSystemLocationsByParentIdWorkRoles`): Get
     /// List of LocationWorkRole.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::LocationWorkRole>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::LocationWorkRole> {
         rt::list(
-            &self.0,
-            "getSystemLocationsByParentIdWorkRoles",
-            "/system/locations/{parentId}/workRoles",
-            query,
-        )
-    }
-
-    /// `GET /system/locations/{parentId}/workRoles` (`getSystemLocationsByParentIdWorkRoles`): Get
-    /// List of LocationWorkRole.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::LocationWorkRole> {
-        rt::stream(
-            &self.0,
-            "getSystemLocationsByParentIdWorkRoles",
-            "/system/locations/{parentId}/workRoles",
-            query,
-        )
-    }
-
-    /// `GET /system/locations/{parentId}/workRoles` (`getSystemLocationsByParentIdWorkRoles`): Get
-    /// List of LocationWorkRole.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::LocationWorkRole>> {
-        rt::pages(
             &self.0,
             "getSystemLocationsByParentIdWorkRoles",
             "/system/locations/{parentId}/workRoles",
@@ -8475,7 +7181,7 @@ impl SystemLocationsByIdWorkRoles {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemLocationsByParentIdWorkRolesCount",
@@ -8486,8 +7192,8 @@ impl SystemLocationsByIdWorkRoles {
 
     /// One record: `/system/locations/{id}/workRoles/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemLocationsByIdWorkRolesById {
-        SystemLocationsByIdWorkRolesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> LocationsByIdWorkRolesById {
+        LocationsByIdWorkRolesById(self.0.push(id.to_string()))
     }
 }
 
@@ -8496,17 +7202,18 @@ impl SystemLocationsByIdWorkRoles {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemLocationsByIdWorkRolesById(rt::Node);
+pub struct LocationsByIdWorkRolesById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemLocationsByIdWorkRolesById {
+impl LocationsByIdWorkRolesById {
     /// `GET /system/locations/{parentId}/workRoles/{id}`
     /// (`getSystemLocationsByParentIdWorkRolesById`): Get LocationWorkRole.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::LocationWorkRole> {
+    pub fn get(&self) -> rt::Call<m::LocationWorkRole> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemLocationsByParentIdWorkRolesById",
             "/system/locations/{parentId}/workRoles/{id}",
             rt::NO_BODY,
@@ -8519,7 +7226,7 @@ impl SystemLocationsByIdWorkRolesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::LocationWorkRole>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::LocationWorkRole>> {
         rt::get_opt(
             &self.0,
             "getSystemLocationsByParentIdWorkRolesById",
@@ -8533,20 +7240,20 @@ impl SystemLocationsByIdWorkRolesById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemM365contactsync(rt::Node);
+pub struct M365contactsync(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemM365contactsync {
+impl M365contactsync {
     /// One record: `/system/m365contactsync/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemM365contactsyncById {
-        SystemM365contactsyncById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> M365contactsyncById {
+        M365contactsyncById(self.0.push(id.to_string()))
     }
 
     /// `/system/m365contactsync/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemM365contactsyncInfo {
-        SystemM365contactsyncInfo(self.0.clone())
+    pub fn info(&self) -> M365contactsyncInfo {
+        M365contactsyncInfo(self.0.clone())
     }
 }
 
@@ -8555,14 +7262,14 @@ impl SystemM365contactsync {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemM365contactsyncById(rt::Node);
+pub struct M365contactsyncById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemM365contactsyncById {
+impl M365contactsyncById {
     /// `/system/m365contactsync/{id}/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemM365contactsyncByIdInfo {
-        SystemM365contactsyncByIdInfo(self.0.clone())
+    pub fn info(&self) -> M365contactsyncByIdInfo {
+        M365contactsyncByIdInfo(self.0.clone())
     }
 }
 
@@ -8571,17 +7278,18 @@ impl SystemM365contactsyncById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemM365contactsyncByIdInfo(rt::Node);
+pub struct M365contactsyncByIdInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemM365contactsyncByIdInfo {
+impl M365contactsyncByIdInfo {
     /// `GET /system/m365contactsync/{id}/info` (`getSystemM365contactsyncByIdInfo`): Get
     /// M365ContactSyncInfos.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::M365ContactSyncInfo> {
+    pub fn get(&self) -> rt::Call<m::M365ContactSyncInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemM365contactsyncByIdInfo",
             "/system/m365contactsync/{id}/info",
             rt::NO_BODY,
@@ -8595,45 +7303,18 @@ impl SystemM365contactsyncByIdInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemM365contactsyncInfo(rt::Node);
+pub struct M365contactsyncInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemM365contactsyncInfo {
+impl M365contactsyncInfo {
     /// `GET /system/m365contactsync/info` (`getSystemM365contactsyncInfo`): Get List of
     /// M365ContactSyncInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::M365ContactSyncInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::M365ContactSyncInfo> {
         rt::list(
-            &self.0,
-            "getSystemM365contactsyncInfo",
-            "/system/m365contactsync/info",
-            query,
-        )
-    }
-
-    /// `GET /system/m365contactsync/info` (`getSystemM365contactsyncInfo`): Get List of
-    /// M365ContactSyncInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::M365ContactSyncInfo> {
-        rt::stream(
-            &self.0,
-            "getSystemM365contactsyncInfo",
-            "/system/m365contactsync/info",
-            query,
-        )
-    }
-
-    /// `GET /system/m365contactsync/info` (`getSystemM365contactsyncInfo`): Get List of
-    /// M365ContactSyncInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::M365ContactSyncInfo>> {
-        rt::pages(
             &self.0,
             "getSystemM365contactsyncInfo",
             "/system/m365contactsync/info",
@@ -8646,7 +7327,7 @@ impl SystemM365contactsyncInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemM365contactsyncInfoCount",
@@ -8661,48 +7342,18 @@ impl SystemM365contactsyncInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemManagementNetworkSecurities(rt::Node);
+pub struct ManagementNetworkSecurities(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemManagementNetworkSecurities {
+impl ManagementNetworkSecurities {
     /// `GET /system/managementNetworkSecurities` (`getSystemManagementNetworkSecurities`): Get List
     /// of ManagementNetworkSecurity.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ManagementNetworkSecurity>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ManagementNetworkSecurity> {
         rt::list(
-            &self.0,
-            "getSystemManagementNetworkSecurities",
-            "/system/managementNetworkSecurities",
-            query,
-        )
-    }
-
-    /// `GET /system/managementNetworkSecurities` (`getSystemManagementNetworkSecurities`): Get List
-    /// of ManagementNetworkSecurity.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ManagementNetworkSecurity> {
-        rt::stream(
-            &self.0,
-            "getSystemManagementNetworkSecurities",
-            "/system/managementNetworkSecurities",
-            query,
-        )
-    }
-
-    /// `GET /system/managementNetworkSecurities` (`getSystemManagementNetworkSecurities`): Get List
-    /// of ManagementNetworkSecurity.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ManagementNetworkSecurity>> {
-        rt::pages(
             &self.0,
             "getSystemManagementNetworkSecurities",
             "/system/managementNetworkSecurities",
@@ -8715,7 +7366,7 @@ impl SystemManagementNetworkSecurities {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemManagementNetworkSecuritiesCount",
@@ -8732,10 +7383,11 @@ impl SystemManagementNetworkSecurities {
     pub fn create(
         &self,
         body: &m::ManagementNetworkSecurity,
-    ) -> rt::ApiFuture<m::ManagementNetworkSecurity> {
+    ) -> rt::Call<m::ManagementNetworkSecurity> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemManagementNetworkSecurities",
             "/system/managementNetworkSecurities",
             Some(body),
@@ -8745,8 +7397,8 @@ impl SystemManagementNetworkSecurities {
 
     /// One record: `/system/managementNetworkSecurities/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemManagementNetworkSecuritiesById {
-        SystemManagementNetworkSecuritiesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ManagementNetworkSecuritiesById {
+        ManagementNetworkSecuritiesById(self.0.push(id.to_string()))
     }
 }
 
@@ -8755,17 +7407,18 @@ impl SystemManagementNetworkSecurities {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemManagementNetworkSecuritiesById(rt::Node);
+pub struct ManagementNetworkSecuritiesById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemManagementNetworkSecuritiesById {
+impl ManagementNetworkSecuritiesById {
     /// `GET /system/managementNetworkSecurities/{id}` (`getSystemManagementNetworkSecuritiesById`):
     /// Get ManagementNetworkSecurity.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::ManagementNetworkSecurity> {
+    pub fn get(&self) -> rt::Call<m::ManagementNetworkSecurity> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemManagementNetworkSecuritiesById",
             "/system/managementNetworkSecurities/{id}",
             rt::NO_BODY,
@@ -8778,7 +7431,7 @@ impl SystemManagementNetworkSecuritiesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ManagementNetworkSecurity>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ManagementNetworkSecurity>> {
         rt::get_opt(
             &self.0,
             "getSystemManagementNetworkSecuritiesById",
@@ -8795,10 +7448,11 @@ impl SystemManagementNetworkSecuritiesById {
     pub fn update(
         &self,
         body: &m::ManagementNetworkSecurity,
-    ) -> rt::ApiFuture<m::ManagementNetworkSecurity> {
+    ) -> rt::Call<m::ManagementNetworkSecurity> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemManagementNetworkSecuritiesById",
             "/system/managementNetworkSecurities/{id}",
             Some(body),
@@ -8812,9 +7466,10 @@ impl SystemManagementNetworkSecuritiesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ManagementNetworkSecurity> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ManagementNetworkSecurity> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemManagementNetworkSecuritiesById",
             "/system/managementNetworkSecurities/{id}",
             patch,
@@ -8825,10 +7480,11 @@ impl SystemManagementNetworkSecuritiesById {
     /// `DELETE /system/managementNetworkSecurities/{id}`
     /// (`deleteSystemManagementNetworkSecuritiesById`): Delete ManagementNetworkSecurity.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemManagementNetworkSecuritiesById",
             "/system/managementNetworkSecurities/{id}",
             rt::NO_BODY,
@@ -8838,8 +7494,8 @@ impl SystemManagementNetworkSecuritiesById {
 
     /// `/system/managementNetworkSecurities/{id}/testCredentials`.
     #[cfg(feature = "system")]
-    pub fn test_credentials(&self) -> SystemManagementNetworkSecuritiesByIdTestCredentials {
-        SystemManagementNetworkSecuritiesByIdTestCredentials(self.0.clone())
+    pub fn test_credentials(&self) -> ManagementNetworkSecuritiesByIdTestCredentials {
+        ManagementNetworkSecuritiesByIdTestCredentials(self.0.clone())
     }
 }
 
@@ -8848,17 +7504,18 @@ impl SystemManagementNetworkSecuritiesById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemManagementNetworkSecuritiesByIdTestCredentials(rt::Node);
+pub struct ManagementNetworkSecuritiesByIdTestCredentials(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemManagementNetworkSecuritiesByIdTestCredentials {
+impl ManagementNetworkSecuritiesByIdTestCredentials {
     /// `GET /system/managementNetworkSecurities/{id}/testCredentials`
     /// (`getSystemManagementNetworkSecuritiesByIdTestCredentials`): Get SuccessResponse.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::SuccessResponse> {
+    pub fn get(&self) -> rt::Call<m::SuccessResponse> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemManagementNetworkSecuritiesByIdTestCredentials",
             "/system/managementNetworkSecurities/{id}/testCredentials",
             rt::NO_BODY,
@@ -8872,20 +7529,20 @@ impl SystemManagementNetworkSecuritiesByIdTestCredentials {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMarketplaceimport(rt::Node);
+pub struct Marketplaceimport(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMarketplaceimport {
+impl Marketplaceimport {
     /// `/system/marketplaceimport/getdefinition`.
     #[cfg(feature = "system")]
-    pub fn getdefinition(&self) -> SystemMarketplaceimportGetdefinition {
-        SystemMarketplaceimportGetdefinition(self.0.clone())
+    pub fn getdefinition(&self) -> MarketplaceimportGetdefinition {
+        MarketplaceimportGetdefinition(self.0.clone())
     }
 
     /// `/system/marketplaceimport/import`.
     #[cfg(feature = "system")]
-    pub fn import(&self) -> SystemMarketplaceimportImport {
-        SystemMarketplaceimportImport(self.0.clone())
+    pub fn import(&self) -> MarketplaceimportImport {
+        MarketplaceimportImport(self.0.clone())
     }
 }
 
@@ -8894,14 +7551,14 @@ impl SystemMarketplaceimport {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMarketplaceimportGetdefinition(rt::Node);
+pub struct MarketplaceimportGetdefinition(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMarketplaceimportGetdefinition {
+impl MarketplaceimportGetdefinition {
     /// One record: `/system/marketplaceimport/getdefinition/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemMarketplaceimportGetdefinitionById {
-        SystemMarketplaceimportGetdefinitionById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> MarketplaceimportGetdefinitionById {
+        MarketplaceimportGetdefinitionById(self.0.push(id.to_string()))
     }
 }
 
@@ -8910,17 +7567,18 @@ impl SystemMarketplaceimportGetdefinition {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMarketplaceimportGetdefinitionById(rt::Node);
+pub struct MarketplaceimportGetdefinitionById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMarketplaceimportGetdefinitionById {
+impl MarketplaceimportGetdefinitionById {
     /// `GET /system/marketplaceimport/getdefinition/{id}`
     /// (`getSystemMarketplaceimportGetdefinitionById`): Get MarketplaceImport.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::MarketplaceImport> {
+    pub fn get(&self) -> rt::Call<m::MarketplaceImport> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemMarketplaceimportGetdefinitionById",
             "/system/marketplaceimport/getdefinition/{id}",
             rt::NO_BODY,
@@ -8933,7 +7591,7 @@ impl SystemMarketplaceimportGetdefinitionById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::MarketplaceImport>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::MarketplaceImport>> {
         rt::get_opt(
             &self.0,
             "getSystemMarketplaceimportGetdefinitionById",
@@ -8947,19 +7605,20 @@ impl SystemMarketplaceimportGetdefinitionById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMarketplaceimportImport(rt::Node);
+pub struct MarketplaceimportImport(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMarketplaceimportImport {
+impl MarketplaceimportImport {
     /// `POST /system/marketplaceimport/import` (`postSystemMarketplaceimportImport`): Post
     /// MarketplaceImport.
     ///
     /// Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn post(&self, body: &m::MarketplaceImport) -> rt::ApiFuture<m::MarketplaceImport> {
+    pub fn post(&self, body: &m::MarketplaceImport) -> rt::Call<m::MarketplaceImport> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemMarketplaceimportImport",
             "/system/marketplaceimport/import",
             Some(body),
@@ -8972,34 +7631,21 @@ impl SystemMarketplaceimportImport {
 ///
 /// Part of the typed core: always available.
 #[derive(Clone, Debug)]
-pub struct SystemMembers(rt::Node);
+pub struct Members(rt::Node);
 
-impl SystemMembers {
+impl Members {
     /// `GET /system/members` (`getSystemMembers`): Get List of Member.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Member>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Member> {
         rt::list(&self.0, "getSystemMembers", "/system/members", query)
-    }
-
-    /// `GET /system/members` (`getSystemMembers`): Get List of Member.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Member> {
-        rt::stream(&self.0, "getSystemMembers", "/system/members", query)
-    }
-
-    /// `GET /system/members` (`getSystemMembers`): Get List of Member.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Member>> {
-        rt::pages(&self.0, "getSystemMembers", "/system/members", query)
     }
 
     /// `GET /system/members/count` (`getSystemMembersCount`): Get Count of Usage.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemMembersCount",
@@ -9011,10 +7657,11 @@ impl SystemMembers {
     /// `POST /system/members` (`postSystemMembers`): Post Member.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::Member) -> rt::ApiFuture<m::Member> {
+    pub fn create(&self, body: &m::Member) -> rt::Call<m::Member> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemMembers",
             "/system/members",
             Some(body),
@@ -9028,38 +7675,38 @@ impl SystemMembers {
     pub fn by_member_identifier(
         &self,
         member_identifier: impl Into<String>,
-    ) -> SystemMembersByMemberIdentifier {
-        SystemMembersByMemberIdentifier(self.0.push(member_identifier.into()))
+    ) -> MembersByMemberIdentifier {
+        MembersByMemberIdentifier(self.0.push(member_identifier.into()))
     }
 
     /// The record named by `ssoid`: `/system/members/{ssoid}`. The value is percent-encoded as one
     /// path segment; an empty value is refused when a request is built.
     #[cfg(feature = "system")]
-    pub fn by_ssoid(&self, ssoid: impl Into<String>) -> SystemMembersBySsoid {
-        SystemMembersBySsoid(self.0.push(ssoid.into()))
+    pub fn by_ssoid(&self, ssoid: impl Into<String>) -> MembersBySsoid {
+        MembersBySsoid(self.0.push(ssoid.into()))
     }
 
     /// `/system/members/calendarsync`.
     #[cfg(feature = "system")]
-    pub fn calendarsync(&self) -> SystemMembersCalendarsync {
-        SystemMembersCalendarsync(self.0.clone())
+    pub fn calendarsync(&self) -> MembersCalendarsync {
+        MembersCalendarsync(self.0.clone())
     }
 
     /// One record: `/system/members/{id}`.
-    pub fn id(&self, id: i32) -> SystemMembersById {
-        SystemMembersById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> MembersById {
+        MembersById(self.0.push(id.to_string()))
     }
 
     /// `/system/members/types`.
     #[cfg(feature = "system")]
-    pub fn types(&self) -> SystemMembersTypes {
-        SystemMembersTypes(self.0.clone())
+    pub fn types(&self) -> MembersTypes {
+        MembersTypes(self.0.clone())
     }
 
     /// `/system/members/withSso`.
     #[cfg(feature = "system")]
-    pub fn with_sso(&self) -> SystemMembersWithSso {
-        SystemMembersWithSso(self.0.clone())
+    pub fn with_sso(&self) -> MembersWithSso {
+        MembersWithSso(self.0.clone())
     }
 }
 
@@ -9068,10 +7715,10 @@ impl SystemMembers {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMembersByMemberIdentifier(rt::Node);
+pub struct MembersByMemberIdentifier(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMembersByMemberIdentifier {
+impl MembersByMemberIdentifier {
     /// `GET /system/members/{memberIdentifier}` (`getSystemMembersmemberIdentifierregextypes`): Get
     /// Member.
     ///
@@ -9080,10 +7727,11 @@ impl SystemMembersByMemberIdentifier {
     /// template and was cut off; the route takes a member identifier, like
     /// /system/members/{memberIdentifier}/tokens.)
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::Member> {
+    pub fn get(&self) -> rt::Call<m::Member> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemMembersmemberIdentifierregextypes",
             "/system/members/{memberIdentifier}",
             rt::NO_BODY,
@@ -9101,7 +7749,7 @@ impl SystemMembersByMemberIdentifier {
     /// template and was cut off; the route takes a member identifier, like
     /// /system/members/{memberIdentifier}/tokens.)
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Member>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Member>> {
         rt::get_opt(
             &self.0,
             "getSystemMembersmemberIdentifierregextypes",
@@ -9111,8 +7759,8 @@ impl SystemMembersByMemberIdentifier {
 
     /// `/system/members/{memberIdentifier}/tokens`.
     #[cfg(feature = "system")]
-    pub fn tokens(&self) -> SystemMembersByMemberIdentifierTokens {
-        SystemMembersByMemberIdentifierTokens(self.0.clone())
+    pub fn tokens(&self) -> MembersByMemberIdentifierTokens {
+        MembersByMemberIdentifierTokens(self.0.clone())
     }
 }
 
@@ -9121,19 +7769,20 @@ impl SystemMembersByMemberIdentifier {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMembersByMemberIdentifierTokens(rt::Node);
+pub struct MembersByMemberIdentifierTokens(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMembersByMemberIdentifierTokens {
+impl MembersByMemberIdentifierTokens {
     /// `POST /system/members/{memberIdentifier}/tokens`
     /// (`postSystemMembersByMemberIdentifierTokens`): Post Token.
     ///
     /// Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn post(&self) -> rt::ApiFuture<m::Token> {
+    pub fn post(&self) -> rt::Call<m::Token> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemMembersByMemberIdentifierTokens",
             "/system/members/{memberIdentifier}/tokens",
             rt::NO_BODY,
@@ -9147,14 +7796,14 @@ impl SystemMembersByMemberIdentifierTokens {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMembersBySsoid(rt::Node);
+pub struct MembersBySsoid(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMembersBySsoid {
+impl MembersBySsoid {
     /// `/system/members/{ssoid}/deactivateIamMember`.
     #[cfg(feature = "system")]
-    pub fn deactivate_iam_member(&self) -> SystemMembersBySsoidDeactivateIamMember {
-        SystemMembersBySsoidDeactivateIamMember(self.0.clone())
+    pub fn deactivate_iam_member(&self) -> MembersBySsoidDeactivateIamMember {
+        MembersBySsoidDeactivateIamMember(self.0.clone())
     }
 }
 
@@ -9163,19 +7812,20 @@ impl SystemMembersBySsoid {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMembersBySsoidDeactivateIamMember(rt::Node);
+pub struct MembersBySsoidDeactivateIamMember(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMembersBySsoidDeactivateIamMember {
+impl MembersBySsoidDeactivateIamMember {
     /// `POST /system/members/{ssoid}/deactivateIamMember`
     /// (`postSystemMembersBySsoidDeactivateIamMember`): Delete Member Via IAM.
     ///
     /// Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn post(&self) -> rt::ApiFuture<()> {
+    pub fn post(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemMembersBySsoidDeactivateIamMember",
             "/system/members/{ssoid}/deactivateIamMember",
             rt::NO_BODY,
@@ -9189,45 +7839,18 @@ impl SystemMembersBySsoidDeactivateIamMember {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMembersCalendarsync(rt::Node);
+pub struct MembersCalendarsync(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMembersCalendarsync {
+impl MembersCalendarsync {
     /// `GET /system/members/calendarsync` (`getSystemMembersCalendarsync`): Get List of Member to
     /// be use for calendar sync subscriptions.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::MemberForCalSync>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::MemberForCalSync> {
         rt::list(
-            &self.0,
-            "getSystemMembersCalendarsync",
-            "/system/members/calendarsync",
-            query,
-        )
-    }
-
-    /// `GET /system/members/calendarsync` (`getSystemMembersCalendarsync`): Get List of Member to
-    /// be use for calendar sync subscriptions.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::MemberForCalSync> {
-        rt::stream(
-            &self.0,
-            "getSystemMembersCalendarsync",
-            "/system/members/calendarsync",
-            query,
-        )
-    }
-
-    /// `GET /system/members/calendarsync` (`getSystemMembersCalendarsync`): Get List of Member to
-    /// be use for calendar sync subscriptions.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::MemberForCalSync>> {
-        rt::pages(
             &self.0,
             "getSystemMembersCalendarsync",
             "/system/members/calendarsync",
@@ -9240,14 +7863,15 @@ impl SystemMembersCalendarsync {
 ///
 /// Part of the typed core: always available.
 #[derive(Clone, Debug)]
-pub struct SystemMembersById(rt::Node);
+pub struct MembersById(rt::Node);
 
-impl SystemMembersById {
+impl MembersById {
     /// `GET /system/members/{id}` (`getSystemMembersById`): Get Member.
-    pub fn get(&self) -> rt::ApiFuture<m::Member> {
+    pub fn get(&self) -> rt::Call<m::Member> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemMembersById",
             "/system/members/{id}",
             rt::NO_BODY,
@@ -9258,7 +7882,7 @@ impl SystemMembersById {
     /// `GET /system/members/{id}` (`getSystemMembersById`): Get Member.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Member>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Member>> {
         rt::get_opt(&self.0, "getSystemMembersById", "/system/members/{id}")
     }
 
@@ -9266,10 +7890,11 @@ impl SystemMembersById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::Member) -> rt::ApiFuture<m::Member> {
+    pub fn update(&self, body: &m::Member) -> rt::Call<m::Member> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemMembersById",
             "/system/members/{id}",
             Some(body),
@@ -9281,9 +7906,10 @@ impl SystemMembersById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Member> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Member> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemMembersById",
             "/system/members/{id}",
             patch,
@@ -9293,92 +7919,92 @@ impl SystemMembersById {
 
     /// `/system/members/{id}/accruals`.
     #[cfg(feature = "system")]
-    pub fn accruals(&self) -> SystemMembersByIdAccruals {
-        SystemMembersByIdAccruals(self.0.clone())
+    pub fn accruals(&self) -> MembersByIdAccruals {
+        MembersByIdAccruals(self.0.clone())
     }
 
     /// `/system/members/{id}/certifications`.
     #[cfg(feature = "system")]
-    pub fn certifications(&self) -> SystemMembersByIdCertifications {
-        SystemMembersByIdCertifications(self.0.clone())
+    pub fn certifications(&self) -> MembersByIdCertifications {
+        MembersByIdCertifications(self.0.clone())
     }
 
     /// `/system/members/{id}/deactivate`.
     #[cfg(feature = "system")]
-    pub fn deactivate(&self) -> SystemMembersByIdDeactivate {
-        SystemMembersByIdDeactivate(self.0.clone())
+    pub fn deactivate(&self) -> MembersByIdDeactivate {
+        MembersByIdDeactivate(self.0.clone())
     }
 
     /// `/system/members/{id}/delegations`.
     #[cfg(feature = "system")]
-    pub fn delegations(&self) -> SystemMembersByIdDelegations {
-        SystemMembersByIdDelegations(self.0.clone())
+    pub fn delegations(&self) -> MembersByIdDelegations {
+        MembersByIdDelegations(self.0.clone())
     }
 
     /// `/system/members/{id}/image`.
     #[cfg(feature = "system")]
-    pub fn image(&self) -> SystemMembersByIdImage {
-        SystemMembersByIdImage(self.0.clone())
+    pub fn image(&self) -> MembersByIdImage {
+        MembersByIdImage(self.0.clone())
     }
 
     /// `/system/members/{id}/linkSsoUser`.
     #[cfg(feature = "system")]
-    pub fn link_sso_user(&self) -> SystemMembersByIdLinkSsoUser {
-        SystemMembersByIdLinkSsoUser(self.0.clone())
+    pub fn link_sso_user(&self) -> MembersByIdLinkSsoUser {
+        MembersByIdLinkSsoUser(self.0.clone())
     }
 
     /// `/system/members/{id}/managedDeviceAccounts`.
     #[cfg(feature = "system")]
-    pub fn managed_device_accounts(&self) -> SystemMembersByIdManagedDeviceAccounts {
-        SystemMembersByIdManagedDeviceAccounts(self.0.clone())
+    pub fn managed_device_accounts(&self) -> MembersByIdManagedDeviceAccounts {
+        MembersByIdManagedDeviceAccounts(self.0.clone())
     }
 
     /// `/system/members/{id}/mycertifications`.
     #[cfg(feature = "system")]
-    pub fn mycertifications(&self) -> SystemMembersByIdMycertifications {
-        SystemMembersByIdMycertifications(self.0.clone())
+    pub fn mycertifications(&self) -> MembersByIdMycertifications {
+        MembersByIdMycertifications(self.0.clone())
     }
 
     /// `/system/members/{id}/notificationSettings`.
     #[cfg(feature = "system")]
-    pub fn notification_settings(&self) -> SystemMembersByIdNotificationSettings {
-        SystemMembersByIdNotificationSettings(self.0.clone())
+    pub fn notification_settings(&self) -> MembersByIdNotificationSettings {
+        MembersByIdNotificationSettings(self.0.clone())
     }
 
     /// `/system/members/{id}/personas`.
     #[cfg(feature = "system")]
-    pub fn personas(&self) -> SystemMembersByIdPersonas {
-        SystemMembersByIdPersonas(self.0.clone())
+    pub fn personas(&self) -> MembersByIdPersonas {
+        MembersByIdPersonas(self.0.clone())
     }
 
     /// `/system/members/{id}/skills`.
     #[cfg(feature = "system")]
-    pub fn skills(&self) -> SystemMembersByIdSkills {
-        SystemMembersByIdSkills(self.0.clone())
+    pub fn skills(&self) -> MembersByIdSkills {
+        MembersByIdSkills(self.0.clone())
     }
 
     /// `/system/members/{id}/submit`.
     #[cfg(feature = "system")]
-    pub fn submit(&self) -> SystemMembersByIdSubmit {
-        SystemMembersByIdSubmit(self.0.clone())
+    pub fn submit(&self) -> MembersByIdSubmit {
+        MembersByIdSubmit(self.0.clone())
     }
 
     /// `/system/members/{id}/unlinkSsoUser`.
     #[cfg(feature = "system")]
-    pub fn unlink_sso_user(&self) -> SystemMembersByIdUnlinkSsoUser {
-        SystemMembersByIdUnlinkSsoUser(self.0.clone())
+    pub fn unlink_sso_user(&self) -> MembersByIdUnlinkSsoUser {
+        MembersByIdUnlinkSsoUser(self.0.clone())
     }
 
     /// `/system/members/{id}/unusedTimeSheets`.
     #[cfg(feature = "system")]
-    pub fn unused_time_sheets(&self) -> SystemMembersByIdUnusedTimeSheets {
-        SystemMembersByIdUnusedTimeSheets(self.0.clone())
+    pub fn unused_time_sheets(&self) -> MembersByIdUnusedTimeSheets {
+        MembersByIdUnusedTimeSheets(self.0.clone())
     }
 
     /// `/system/members/{id}/usages`.
     #[cfg(feature = "system")]
-    pub fn usages(&self) -> SystemMembersByIdUsages {
-        SystemMembersByIdUsages(self.0.clone())
+    pub fn usages(&self) -> MembersByIdUsages {
+        MembersByIdUsages(self.0.clone())
     }
 }
 
@@ -9387,45 +8013,18 @@ impl SystemMembersById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMembersByIdAccruals(rt::Node);
+pub struct MembersByIdAccruals(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMembersByIdAccruals {
+impl MembersByIdAccruals {
     /// `GET /system/members/{parentId}/accruals` (`getSystemMembersByParentIdAccruals`): Get List
     /// of MemberAccrual.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::MemberAccrual>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::MemberAccrual> {
         rt::list(
-            &self.0,
-            "getSystemMembersByParentIdAccruals",
-            "/system/members/{parentId}/accruals",
-            query,
-        )
-    }
-
-    /// `GET /system/members/{parentId}/accruals` (`getSystemMembersByParentIdAccruals`): Get List
-    /// of MemberAccrual.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::MemberAccrual> {
-        rt::stream(
-            &self.0,
-            "getSystemMembersByParentIdAccruals",
-            "/system/members/{parentId}/accruals",
-            query,
-        )
-    }
-
-    /// `GET /system/members/{parentId}/accruals` (`getSystemMembersByParentIdAccruals`): Get List
-    /// of MemberAccrual.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::MemberAccrual>> {
-        rt::pages(
             &self.0,
             "getSystemMembersByParentIdAccruals",
             "/system/members/{parentId}/accruals",
@@ -9438,7 +8037,7 @@ impl SystemMembersByIdAccruals {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemMembersByParentIdAccrualsCount",
@@ -9452,10 +8051,11 @@ impl SystemMembersByIdAccruals {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::MemberAccrual) -> rt::ApiFuture<m::MemberAccrual> {
+    pub fn create(&self, body: &m::MemberAccrual) -> rt::Call<m::MemberAccrual> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemMembersByParentIdAccruals",
             "/system/members/{parentId}/accruals",
             Some(body),
@@ -9465,8 +8065,8 @@ impl SystemMembersByIdAccruals {
 
     /// One record: `/system/members/{id}/accruals/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemMembersByIdAccrualsById {
-        SystemMembersByIdAccrualsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> MembersByIdAccrualsById {
+        MembersByIdAccrualsById(self.0.push(id.to_string()))
     }
 }
 
@@ -9475,17 +8075,18 @@ impl SystemMembersByIdAccruals {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMembersByIdAccrualsById(rt::Node);
+pub struct MembersByIdAccrualsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMembersByIdAccrualsById {
+impl MembersByIdAccrualsById {
     /// `GET /system/members/{parentId}/accruals/{id}` (`getSystemMembersByParentIdAccrualsById`):
     /// Get MemberAccrual.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::MemberAccrual> {
+    pub fn get(&self) -> rt::Call<m::MemberAccrual> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemMembersByParentIdAccrualsById",
             "/system/members/{parentId}/accruals/{id}",
             rt::NO_BODY,
@@ -9498,7 +8099,7 @@ impl SystemMembersByIdAccrualsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::MemberAccrual>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::MemberAccrual>> {
         rt::get_opt(
             &self.0,
             "getSystemMembersByParentIdAccrualsById",
@@ -9512,10 +8113,11 @@ impl SystemMembersByIdAccrualsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::MemberAccrual) -> rt::ApiFuture<m::MemberAccrual> {
+    pub fn update(&self, body: &m::MemberAccrual) -> rt::Call<m::MemberAccrual> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemMembersByParentIdAccrualsById",
             "/system/members/{parentId}/accruals/{id}",
             Some(body),
@@ -9529,9 +8131,10 @@ impl SystemMembersByIdAccrualsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::MemberAccrual> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::MemberAccrual> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemMembersByParentIdAccrualsById",
             "/system/members/{parentId}/accruals/{id}",
             patch,
@@ -9542,10 +8145,11 @@ impl SystemMembersByIdAccrualsById {
     /// `DELETE /system/members/{parentId}/accruals/{id}`
     /// (`deleteSystemMembersByParentIdAccrualsById`): Delete MemberAccrual.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemMembersByParentIdAccrualsById",
             "/system/members/{parentId}/accruals/{id}",
             rt::NO_BODY,
@@ -9559,45 +8163,18 @@ impl SystemMembersByIdAccrualsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMembersByIdCertifications(rt::Node);
+pub struct MembersByIdCertifications(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMembersByIdCertifications {
+impl MembersByIdCertifications {
     /// `GET /system/members/{parentId}/certifications`
     /// (`getSystemMembersByParentIdCertifications`): Get List of MemberCertification.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::MemberCertification>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::MemberCertification> {
         rt::list(
-            &self.0,
-            "getSystemMembersByParentIdCertifications",
-            "/system/members/{parentId}/certifications",
-            query,
-        )
-    }
-
-    /// `GET /system/members/{parentId}/certifications`
-    /// (`getSystemMembersByParentIdCertifications`): Get List of MemberCertification.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::MemberCertification> {
-        rt::stream(
-            &self.0,
-            "getSystemMembersByParentIdCertifications",
-            "/system/members/{parentId}/certifications",
-            query,
-        )
-    }
-
-    /// `GET /system/members/{parentId}/certifications`
-    /// (`getSystemMembersByParentIdCertifications`): Get List of MemberCertification.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::MemberCertification>> {
-        rt::pages(
             &self.0,
             "getSystemMembersByParentIdCertifications",
             "/system/members/{parentId}/certifications",
@@ -9610,7 +8187,7 @@ impl SystemMembersByIdCertifications {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemMembersByParentIdCertificationsCount",
@@ -9624,10 +8201,11 @@ impl SystemMembersByIdCertifications {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::MemberCertification) -> rt::ApiFuture<m::MemberCertification> {
+    pub fn create(&self, body: &m::MemberCertification) -> rt::Call<m::MemberCertification> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemMembersByParentIdCertifications",
             "/system/members/{parentId}/certifications",
             Some(body),
@@ -9637,8 +8215,8 @@ impl SystemMembersByIdCertifications {
 
     /// One record: `/system/members/{id}/certifications/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemMembersByIdCertificationsById {
-        SystemMembersByIdCertificationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> MembersByIdCertificationsById {
+        MembersByIdCertificationsById(self.0.push(id.to_string()))
     }
 }
 
@@ -9647,17 +8225,18 @@ impl SystemMembersByIdCertifications {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMembersByIdCertificationsById(rt::Node);
+pub struct MembersByIdCertificationsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMembersByIdCertificationsById {
+impl MembersByIdCertificationsById {
     /// `GET /system/members/{parentId}/certifications/{id}`
     /// (`getSystemMembersByParentIdCertificationsById`): Get MemberCertification.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::MemberCertification> {
+    pub fn get(&self) -> rt::Call<m::MemberCertification> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemMembersByParentIdCertificationsById",
             "/system/members/{parentId}/certifications/{id}",
             rt::NO_BODY,
@@ -9670,7 +8249,7 @@ impl SystemMembersByIdCertificationsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::MemberCertification>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::MemberCertification>> {
         rt::get_opt(
             &self.0,
             "getSystemMembersByParentIdCertificationsById",
@@ -9684,10 +8263,11 @@ impl SystemMembersByIdCertificationsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::MemberCertification) -> rt::ApiFuture<m::MemberCertification> {
+    pub fn update(&self, body: &m::MemberCertification) -> rt::Call<m::MemberCertification> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemMembersByParentIdCertificationsById",
             "/system/members/{parentId}/certifications/{id}",
             Some(body),
@@ -9701,9 +8281,10 @@ impl SystemMembersByIdCertificationsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::MemberCertification> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::MemberCertification> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemMembersByParentIdCertificationsById",
             "/system/members/{parentId}/certifications/{id}",
             patch,
@@ -9714,10 +8295,11 @@ impl SystemMembersByIdCertificationsById {
     /// `DELETE /system/members/{parentId}/certifications/{id}`
     /// (`deleteSystemMembersByParentIdCertificationsById`): Delete MemberCertification.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemMembersByParentIdCertificationsById",
             "/system/members/{parentId}/certifications/{id}",
             rt::NO_BODY,
@@ -9731,19 +8313,20 @@ impl SystemMembersByIdCertificationsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMembersByIdDeactivate(rt::Node);
+pub struct MembersByIdDeactivate(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMembersByIdDeactivate {
+impl MembersByIdDeactivate {
     /// `POST /system/members/{id}/deactivate` (`postSystemMembersByIdDeactivate`): Post
     /// MemberDeactivation.
     ///
     /// Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn post(&self, body: &m::MemberDeactivation) -> rt::ApiFuture<m::MemberDeactivation> {
+    pub fn post(&self, body: &m::MemberDeactivation) -> rt::Call<m::MemberDeactivation> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemMembersByIdDeactivate",
             "/system/members/{id}/deactivate",
             Some(body),
@@ -9757,45 +8340,18 @@ impl SystemMembersByIdDeactivate {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMembersByIdDelegations(rt::Node);
+pub struct MembersByIdDelegations(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMembersByIdDelegations {
+impl MembersByIdDelegations {
     /// `GET /system/members/{parentId}/delegations` (`getSystemMembersByParentIdDelegations`): Get
     /// List of MemberDelegation.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::MemberDelegation>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::MemberDelegation> {
         rt::list(
-            &self.0,
-            "getSystemMembersByParentIdDelegations",
-            "/system/members/{parentId}/delegations",
-            query,
-        )
-    }
-
-    /// `GET /system/members/{parentId}/delegations` (`getSystemMembersByParentIdDelegations`): Get
-    /// List of MemberDelegation.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::MemberDelegation> {
-        rt::stream(
-            &self.0,
-            "getSystemMembersByParentIdDelegations",
-            "/system/members/{parentId}/delegations",
-            query,
-        )
-    }
-
-    /// `GET /system/members/{parentId}/delegations` (`getSystemMembersByParentIdDelegations`): Get
-    /// List of MemberDelegation.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::MemberDelegation>> {
-        rt::pages(
             &self.0,
             "getSystemMembersByParentIdDelegations",
             "/system/members/{parentId}/delegations",
@@ -9808,7 +8364,7 @@ impl SystemMembersByIdDelegations {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemMembersByParentIdDelegationsCount",
@@ -9822,10 +8378,11 @@ impl SystemMembersByIdDelegations {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::MemberDelegation) -> rt::ApiFuture<m::MemberDelegation> {
+    pub fn create(&self, body: &m::MemberDelegation) -> rt::Call<m::MemberDelegation> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemMembersByParentIdDelegations",
             "/system/members/{parentId}/delegations",
             Some(body),
@@ -9835,8 +8392,8 @@ impl SystemMembersByIdDelegations {
 
     /// One record: `/system/members/{id}/delegations/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemMembersByIdDelegationsById {
-        SystemMembersByIdDelegationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> MembersByIdDelegationsById {
+        MembersByIdDelegationsById(self.0.push(id.to_string()))
     }
 }
 
@@ -9845,17 +8402,18 @@ impl SystemMembersByIdDelegations {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMembersByIdDelegationsById(rt::Node);
+pub struct MembersByIdDelegationsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMembersByIdDelegationsById {
+impl MembersByIdDelegationsById {
     /// `GET /system/members/{parentId}/delegations/{id}`
     /// (`getSystemMembersByParentIdDelegationsById`): Get MemberDelegation.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::MemberDelegation> {
+    pub fn get(&self) -> rt::Call<m::MemberDelegation> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemMembersByParentIdDelegationsById",
             "/system/members/{parentId}/delegations/{id}",
             rt::NO_BODY,
@@ -9868,7 +8426,7 @@ impl SystemMembersByIdDelegationsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::MemberDelegation>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::MemberDelegation>> {
         rt::get_opt(
             &self.0,
             "getSystemMembersByParentIdDelegationsById",
@@ -9882,10 +8440,11 @@ impl SystemMembersByIdDelegationsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::MemberDelegation) -> rt::ApiFuture<m::MemberDelegation> {
+    pub fn update(&self, body: &m::MemberDelegation) -> rt::Call<m::MemberDelegation> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemMembersByParentIdDelegationsById",
             "/system/members/{parentId}/delegations/{id}",
             Some(body),
@@ -9899,9 +8458,10 @@ impl SystemMembersByIdDelegationsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::MemberDelegation> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::MemberDelegation> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemMembersByParentIdDelegationsById",
             "/system/members/{parentId}/delegations/{id}",
             patch,
@@ -9912,10 +8472,11 @@ impl SystemMembersByIdDelegationsById {
     /// `DELETE /system/members/{parentId}/delegations/{id}`
     /// (`deleteSystemMembersByParentIdDelegationsById`): Delete MemberDelegation.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemMembersByParentIdDelegationsById",
             "/system/members/{parentId}/delegations/{id}",
             rt::NO_BODY,
@@ -9929,20 +8490,21 @@ impl SystemMembersByIdDelegationsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMembersByIdImage(rt::Node);
+pub struct MembersByIdImage(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMembersByIdImage {
+impl MembersByIdImage {
     /// `GET /system/members/{id}/image` (`getSystemMembersByIdImage`): Get.
     ///
     /// The raw content of the response (a file or an image).
     ///
     /// Sends no query parameters; `get_with` also sends `useDefaultFlag`, `lastmodified`.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<rt::Bytes> {
+    pub fn get(&self) -> rt::Call<rt::Bytes> {
         rt::bytes(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemMembersByIdImage",
             "/system/members/{id}/image",
             rt::NO_BODY,
@@ -9954,10 +8516,11 @@ impl SystemMembersByIdImage {
     ///
     /// The raw content of the response (a file or an image). With the query parameters in `params`.
     #[cfg(feature = "system")]
-    pub fn get_with(&self, params: &GetSystemMembersByIdImageParams) -> rt::ApiFuture<rt::Bytes> {
+    pub fn get_with(&self, params: &GetSystemMembersByIdImageParams) -> rt::Call<rt::Bytes> {
         rt::bytes(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemMembersByIdImage",
             "/system/members/{id}/image",
             rt::NO_BODY,
@@ -9989,19 +8552,20 @@ pub struct GetSystemMembersByIdImageParams {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMembersByIdLinkSsoUser(rt::Node);
+pub struct MembersByIdLinkSsoUser(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMembersByIdLinkSsoUser {
+impl MembersByIdLinkSsoUser {
     /// `POST /system/members/{id}/linkSsoUser` (`postSystemMembersByIdLinkSsoUser`): Post
     /// SuccessResponse.
     ///
     /// Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn post(&self, body: &m::MemberLinkSsoUser) -> rt::ApiFuture<m::SuccessResponse> {
+    pub fn post(&self, body: &m::MemberLinkSsoUser) -> rt::Call<m::SuccessResponse> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemMembersByIdLinkSsoUser",
             "/system/members/{id}/linkSsoUser",
             Some(body),
@@ -10015,45 +8579,18 @@ impl SystemMembersByIdLinkSsoUser {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMembersByIdManagedDeviceAccounts(rt::Node);
+pub struct MembersByIdManagedDeviceAccounts(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMembersByIdManagedDeviceAccounts {
+impl MembersByIdManagedDeviceAccounts {
     /// `GET /system/members/{parentId}/managedDeviceAccounts`
     /// (`getSystemMembersByParentIdManagedDeviceAccounts`): Get List of ManagedDeviceAccount.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ManagedDeviceAccount>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ManagedDeviceAccount> {
         rt::list(
-            &self.0,
-            "getSystemMembersByParentIdManagedDeviceAccounts",
-            "/system/members/{parentId}/managedDeviceAccounts",
-            query,
-        )
-    }
-
-    /// `GET /system/members/{parentId}/managedDeviceAccounts`
-    /// (`getSystemMembersByParentIdManagedDeviceAccounts`): Get List of ManagedDeviceAccount.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ManagedDeviceAccount> {
-        rt::stream(
-            &self.0,
-            "getSystemMembersByParentIdManagedDeviceAccounts",
-            "/system/members/{parentId}/managedDeviceAccounts",
-            query,
-        )
-    }
-
-    /// `GET /system/members/{parentId}/managedDeviceAccounts`
-    /// (`getSystemMembersByParentIdManagedDeviceAccounts`): Get List of ManagedDeviceAccount.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ManagedDeviceAccount>> {
-        rt::pages(
             &self.0,
             "getSystemMembersByParentIdManagedDeviceAccounts",
             "/system/members/{parentId}/managedDeviceAccounts",
@@ -10063,8 +8600,8 @@ impl SystemMembersByIdManagedDeviceAccounts {
 
     /// `/system/members/{id}/managedDeviceAccounts/bulk`.
     #[cfg(feature = "system")]
-    pub fn bulk(&self) -> SystemMembersByIdManagedDeviceAccountsBulk {
-        SystemMembersByIdManagedDeviceAccountsBulk(self.0.clone())
+    pub fn bulk(&self) -> MembersByIdManagedDeviceAccountsBulk {
+        MembersByIdManagedDeviceAccountsBulk(self.0.clone())
     }
 }
 
@@ -10073,20 +8610,21 @@ impl SystemMembersByIdManagedDeviceAccounts {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMembersByIdManagedDeviceAccountsBulk(rt::Node);
+pub struct MembersByIdManagedDeviceAccountsBulk(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMembersByIdManagedDeviceAccountsBulk {
+impl MembersByIdManagedDeviceAccountsBulk {
     /// `PUT /system/members/{parentId}/managedDeviceAccounts/bulk`
     /// (`putSystemMembersByParentIdManagedDeviceAccountsBulk`): Put BulkResult.
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &[m::ManagedDeviceAccount]) -> rt::ApiFuture<m::BulkResult> {
+    pub fn update(&self, body: &[m::ManagedDeviceAccount]) -> rt::Call<m::BulkResult> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemMembersByParentIdManagedDeviceAccountsBulk",
             "/system/members/{parentId}/managedDeviceAccounts/bulk",
             Some(body),
@@ -10097,10 +8635,11 @@ impl SystemMembersByIdManagedDeviceAccountsBulk {
     /// `DELETE /system/members/{parentId}/managedDeviceAccounts/bulk`
     /// (`deleteSystemMembersByParentIdManagedDeviceAccountsBulk`): Delete BulkResult.
     #[cfg(feature = "system")]
-    pub fn delete(&self, body: &m::IdCollection) -> rt::ApiFuture<m::BulkResult> {
+    pub fn delete(&self, body: &m::IdCollection) -> rt::Call<m::BulkResult> {
         rt::json(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemMembersByParentIdManagedDeviceAccountsBulk",
             "/system/members/{parentId}/managedDeviceAccounts/bulk",
             Some(body),
@@ -10114,45 +8653,18 @@ impl SystemMembersByIdManagedDeviceAccountsBulk {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMembersByIdMycertifications(rt::Node);
+pub struct MembersByIdMycertifications(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMembersByIdMycertifications {
+impl MembersByIdMycertifications {
     /// `GET /system/members/{parentId}/mycertifications`
     /// (`getSystemMembersByParentIdMycertifications`): Get List of MemberCertification.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::MemberCertification>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::MemberCertification> {
         rt::list(
-            &self.0,
-            "getSystemMembersByParentIdMycertifications",
-            "/system/members/{parentId}/mycertifications",
-            query,
-        )
-    }
-
-    /// `GET /system/members/{parentId}/mycertifications`
-    /// (`getSystemMembersByParentIdMycertifications`): Get List of MemberCertification.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::MemberCertification> {
-        rt::stream(
-            &self.0,
-            "getSystemMembersByParentIdMycertifications",
-            "/system/members/{parentId}/mycertifications",
-            query,
-        )
-    }
-
-    /// `GET /system/members/{parentId}/mycertifications`
-    /// (`getSystemMembersByParentIdMycertifications`): Get List of MemberCertification.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::MemberCertification>> {
-        rt::pages(
             &self.0,
             "getSystemMembersByParentIdMycertifications",
             "/system/members/{parentId}/mycertifications",
@@ -10165,7 +8677,7 @@ impl SystemMembersByIdMycertifications {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemMembersByParentIdMycertificationsCount",
@@ -10179,10 +8691,11 @@ impl SystemMembersByIdMycertifications {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::MemberCertification) -> rt::ApiFuture<m::MemberCertification> {
+    pub fn create(&self, body: &m::MemberCertification) -> rt::Call<m::MemberCertification> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemMembersByParentIdMycertifications",
             "/system/members/{parentId}/mycertifications",
             Some(body),
@@ -10192,8 +8705,8 @@ impl SystemMembersByIdMycertifications {
 
     /// One record: `/system/members/{id}/mycertifications/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemMembersByIdMycertificationsById {
-        SystemMembersByIdMycertificationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> MembersByIdMycertificationsById {
+        MembersByIdMycertificationsById(self.0.push(id.to_string()))
     }
 }
 
@@ -10202,17 +8715,18 @@ impl SystemMembersByIdMycertifications {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMembersByIdMycertificationsById(rt::Node);
+pub struct MembersByIdMycertificationsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMembersByIdMycertificationsById {
+impl MembersByIdMycertificationsById {
     /// `GET /system/members/{parentId}/mycertifications/{id}`
     /// (`getSystemMembersByParentIdMycertificationsById`): Get MemberCertification.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::MemberCertification> {
+    pub fn get(&self) -> rt::Call<m::MemberCertification> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemMembersByParentIdMycertificationsById",
             "/system/members/{parentId}/mycertifications/{id}",
             rt::NO_BODY,
@@ -10225,7 +8739,7 @@ impl SystemMembersByIdMycertificationsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::MemberCertification>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::MemberCertification>> {
         rt::get_opt(
             &self.0,
             "getSystemMembersByParentIdMycertificationsById",
@@ -10239,10 +8753,11 @@ impl SystemMembersByIdMycertificationsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::MemberCertification) -> rt::ApiFuture<m::MemberCertification> {
+    pub fn update(&self, body: &m::MemberCertification) -> rt::Call<m::MemberCertification> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemMembersByParentIdMycertificationsById",
             "/system/members/{parentId}/mycertifications/{id}",
             Some(body),
@@ -10256,9 +8771,10 @@ impl SystemMembersByIdMycertificationsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::MemberCertification> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::MemberCertification> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemMembersByParentIdMycertificationsById",
             "/system/members/{parentId}/mycertifications/{id}",
             patch,
@@ -10269,10 +8785,11 @@ impl SystemMembersByIdMycertificationsById {
     /// `DELETE /system/members/{parentId}/mycertifications/{id}`
     /// (`deleteSystemMembersByParentIdMycertificationsById`): Delete MemberCertification.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemMembersByParentIdMycertificationsById",
             "/system/members/{parentId}/mycertifications/{id}",
             rt::NO_BODY,
@@ -10286,48 +8803,18 @@ impl SystemMembersByIdMycertificationsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMembersByIdNotificationSettings(rt::Node);
+pub struct MembersByIdNotificationSettings(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMembersByIdNotificationSettings {
+impl MembersByIdNotificationSettings {
     /// `GET /system/members/{parentId}/notificationSettings`
     /// (`getSystemMembersByParentIdNotificationSettings`): Get List of MemberNotificationSetting.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::MemberNotificationSetting>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::MemberNotificationSetting> {
         rt::list(
-            &self.0,
-            "getSystemMembersByParentIdNotificationSettings",
-            "/system/members/{parentId}/notificationSettings",
-            query,
-        )
-    }
-
-    /// `GET /system/members/{parentId}/notificationSettings`
-    /// (`getSystemMembersByParentIdNotificationSettings`): Get List of MemberNotificationSetting.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::MemberNotificationSetting> {
-        rt::stream(
-            &self.0,
-            "getSystemMembersByParentIdNotificationSettings",
-            "/system/members/{parentId}/notificationSettings",
-            query,
-        )
-    }
-
-    /// `GET /system/members/{parentId}/notificationSettings`
-    /// (`getSystemMembersByParentIdNotificationSettings`): Get List of MemberNotificationSetting.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::MemberNotificationSetting>> {
-        rt::pages(
             &self.0,
             "getSystemMembersByParentIdNotificationSettings",
             "/system/members/{parentId}/notificationSettings",
@@ -10341,7 +8828,7 @@ impl SystemMembersByIdNotificationSettings {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemMembersByParentIdNotificationSettingsCount",
@@ -10358,10 +8845,11 @@ impl SystemMembersByIdNotificationSettings {
     pub fn create(
         &self,
         body: &m::MemberNotificationSetting,
-    ) -> rt::ApiFuture<m::MemberNotificationSetting> {
+    ) -> rt::Call<m::MemberNotificationSetting> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemMembersByParentIdNotificationSettings",
             "/system/members/{parentId}/notificationSettings",
             Some(body),
@@ -10371,8 +8859,8 @@ impl SystemMembersByIdNotificationSettings {
 
     /// One record: `/system/members/{id}/notificationSettings/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemMembersByIdNotificationSettingsById {
-        SystemMembersByIdNotificationSettingsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> MembersByIdNotificationSettingsById {
+        MembersByIdNotificationSettingsById(self.0.push(id.to_string()))
     }
 }
 
@@ -10381,17 +8869,18 @@ impl SystemMembersByIdNotificationSettings {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMembersByIdNotificationSettingsById(rt::Node);
+pub struct MembersByIdNotificationSettingsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMembersByIdNotificationSettingsById {
+impl MembersByIdNotificationSettingsById {
     /// `GET /system/members/{parentId}/notificationSettings/{id}`
     /// (`getSystemMembersByParentIdNotificationSettingsById`): Get MemberNotificationSetting.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::MemberNotificationSetting> {
+    pub fn get(&self) -> rt::Call<m::MemberNotificationSetting> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemMembersByParentIdNotificationSettingsById",
             "/system/members/{parentId}/notificationSettings/{id}",
             rt::NO_BODY,
@@ -10404,7 +8893,7 @@ impl SystemMembersByIdNotificationSettingsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::MemberNotificationSetting>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::MemberNotificationSetting>> {
         rt::get_opt(
             &self.0,
             "getSystemMembersByParentIdNotificationSettingsById",
@@ -10421,10 +8910,11 @@ impl SystemMembersByIdNotificationSettingsById {
     pub fn update(
         &self,
         body: &m::MemberNotificationSetting,
-    ) -> rt::ApiFuture<m::MemberNotificationSetting> {
+    ) -> rt::Call<m::MemberNotificationSetting> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemMembersByParentIdNotificationSettingsById",
             "/system/members/{parentId}/notificationSettings/{id}",
             Some(body),
@@ -10438,9 +8928,10 @@ impl SystemMembersByIdNotificationSettingsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::MemberNotificationSetting> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::MemberNotificationSetting> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemMembersByParentIdNotificationSettingsById",
             "/system/members/{parentId}/notificationSettings/{id}",
             patch,
@@ -10451,10 +8942,11 @@ impl SystemMembersByIdNotificationSettingsById {
     /// `DELETE /system/members/{parentId}/notificationSettings/{id}`
     /// (`deleteSystemMembersByParentIdNotificationSettingsById`): Delete MemberNotificationSetting.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemMembersByParentIdNotificationSettingsById",
             "/system/members/{parentId}/notificationSettings/{id}",
             rt::NO_BODY,
@@ -10468,45 +8960,18 @@ impl SystemMembersByIdNotificationSettingsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMembersByIdPersonas(rt::Node);
+pub struct MembersByIdPersonas(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMembersByIdPersonas {
+impl MembersByIdPersonas {
     /// `GET /system/members/{parentId}/personas` (`getSystemMembersByParentIdPersonas`): Get List
     /// of MemberPersona.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::MemberPersona>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::MemberPersona> {
         rt::list(
-            &self.0,
-            "getSystemMembersByParentIdPersonas",
-            "/system/members/{parentId}/personas",
-            query,
-        )
-    }
-
-    /// `GET /system/members/{parentId}/personas` (`getSystemMembersByParentIdPersonas`): Get List
-    /// of MemberPersona.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::MemberPersona> {
-        rt::stream(
-            &self.0,
-            "getSystemMembersByParentIdPersonas",
-            "/system/members/{parentId}/personas",
-            query,
-        )
-    }
-
-    /// `GET /system/members/{parentId}/personas` (`getSystemMembersByParentIdPersonas`): Get List
-    /// of MemberPersona.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::MemberPersona>> {
-        rt::pages(
             &self.0,
             "getSystemMembersByParentIdPersonas",
             "/system/members/{parentId}/personas",
@@ -10519,7 +8984,7 @@ impl SystemMembersByIdPersonas {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemMembersByParentIdPersonasCount",
@@ -10533,10 +8998,11 @@ impl SystemMembersByIdPersonas {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::MemberPersona) -> rt::ApiFuture<m::MemberPersona> {
+    pub fn create(&self, body: &m::MemberPersona) -> rt::Call<m::MemberPersona> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemMembersByParentIdPersonas",
             "/system/members/{parentId}/personas",
             Some(body),
@@ -10546,8 +9012,8 @@ impl SystemMembersByIdPersonas {
 
     /// One record: `/system/members/{id}/personas/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemMembersByIdPersonasById {
-        SystemMembersByIdPersonasById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> MembersByIdPersonasById {
+        MembersByIdPersonasById(self.0.push(id.to_string()))
     }
 }
 
@@ -10556,17 +9022,18 @@ impl SystemMembersByIdPersonas {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMembersByIdPersonasById(rt::Node);
+pub struct MembersByIdPersonasById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMembersByIdPersonasById {
+impl MembersByIdPersonasById {
     /// `GET /system/members/{parentId}/personas/{id}` (`getSystemMembersByParentIdPersonasById`):
     /// Get MemberPersona.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::MemberPersona> {
+    pub fn get(&self) -> rt::Call<m::MemberPersona> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemMembersByParentIdPersonasById",
             "/system/members/{parentId}/personas/{id}",
             rt::NO_BODY,
@@ -10579,7 +9046,7 @@ impl SystemMembersByIdPersonasById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::MemberPersona>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::MemberPersona>> {
         rt::get_opt(
             &self.0,
             "getSystemMembersByParentIdPersonasById",
@@ -10593,10 +9060,11 @@ impl SystemMembersByIdPersonasById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::MemberPersona) -> rt::ApiFuture<m::MemberPersona> {
+    pub fn update(&self, body: &m::MemberPersona) -> rt::Call<m::MemberPersona> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemMembersByParentIdPersonasById",
             "/system/members/{parentId}/personas/{id}",
             Some(body),
@@ -10610,9 +9078,10 @@ impl SystemMembersByIdPersonasById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::MemberPersona> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::MemberPersona> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemMembersByParentIdPersonasById",
             "/system/members/{parentId}/personas/{id}",
             patch,
@@ -10623,10 +9092,11 @@ impl SystemMembersByIdPersonasById {
     /// `DELETE /system/members/{parentId}/personas/{id}`
     /// (`deleteSystemMembersByParentIdPersonasById`): Delete MemberPersona.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemMembersByParentIdPersonasById",
             "/system/members/{parentId}/personas/{id}",
             rt::NO_BODY,
@@ -10640,45 +9110,18 @@ impl SystemMembersByIdPersonasById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMembersByIdSkills(rt::Node);
+pub struct MembersByIdSkills(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMembersByIdSkills {
+impl MembersByIdSkills {
     /// `GET /system/members/{parentId}/skills` (`getSystemMembersByParentIdSkills`): Get List of
     /// MemberSkill.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::MemberSkill>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::MemberSkill> {
         rt::list(
-            &self.0,
-            "getSystemMembersByParentIdSkills",
-            "/system/members/{parentId}/skills",
-            query,
-        )
-    }
-
-    /// `GET /system/members/{parentId}/skills` (`getSystemMembersByParentIdSkills`): Get List of
-    /// MemberSkill.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::MemberSkill> {
-        rt::stream(
-            &self.0,
-            "getSystemMembersByParentIdSkills",
-            "/system/members/{parentId}/skills",
-            query,
-        )
-    }
-
-    /// `GET /system/members/{parentId}/skills` (`getSystemMembersByParentIdSkills`): Get List of
-    /// MemberSkill.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::MemberSkill>> {
-        rt::pages(
             &self.0,
             "getSystemMembersByParentIdSkills",
             "/system/members/{parentId}/skills",
@@ -10691,7 +9134,7 @@ impl SystemMembersByIdSkills {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemMembersByParentIdSkillsCount",
@@ -10705,10 +9148,11 @@ impl SystemMembersByIdSkills {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::MemberSkill) -> rt::ApiFuture<m::MemberSkill> {
+    pub fn create(&self, body: &m::MemberSkill) -> rt::Call<m::MemberSkill> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemMembersByParentIdSkills",
             "/system/members/{parentId}/skills",
             Some(body),
@@ -10718,8 +9162,8 @@ impl SystemMembersByIdSkills {
 
     /// One record: `/system/members/{id}/skills/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemMembersByIdSkillsById {
-        SystemMembersByIdSkillsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> MembersByIdSkillsById {
+        MembersByIdSkillsById(self.0.push(id.to_string()))
     }
 }
 
@@ -10728,17 +9172,18 @@ impl SystemMembersByIdSkills {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMembersByIdSkillsById(rt::Node);
+pub struct MembersByIdSkillsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMembersByIdSkillsById {
+impl MembersByIdSkillsById {
     /// `GET /system/members/{parentId}/skills/{id}` (`getSystemMembersByParentIdSkillsById`): Get
     /// MemberSkill.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::MemberSkill> {
+    pub fn get(&self) -> rt::Call<m::MemberSkill> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemMembersByParentIdSkillsById",
             "/system/members/{parentId}/skills/{id}",
             rt::NO_BODY,
@@ -10751,7 +9196,7 @@ impl SystemMembersByIdSkillsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::MemberSkill>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::MemberSkill>> {
         rt::get_opt(
             &self.0,
             "getSystemMembersByParentIdSkillsById",
@@ -10765,10 +9210,11 @@ impl SystemMembersByIdSkillsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::MemberSkill) -> rt::ApiFuture<m::MemberSkill> {
+    pub fn update(&self, body: &m::MemberSkill) -> rt::Call<m::MemberSkill> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemMembersByParentIdSkillsById",
             "/system/members/{parentId}/skills/{id}",
             Some(body),
@@ -10782,9 +9228,10 @@ impl SystemMembersByIdSkillsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::MemberSkill> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::MemberSkill> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemMembersByParentIdSkillsById",
             "/system/members/{parentId}/skills/{id}",
             patch,
@@ -10795,10 +9242,11 @@ impl SystemMembersByIdSkillsById {
     /// `DELETE /system/members/{parentId}/skills/{id}` (`deleteSystemMembersByParentIdSkillsById`):
     /// Delete MemberSkill.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemMembersByParentIdSkillsById",
             "/system/members/{parentId}/skills/{id}",
             rt::NO_BODY,
@@ -10812,18 +9260,19 @@ impl SystemMembersByIdSkillsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMembersByIdSubmit(rt::Node);
+pub struct MembersByIdSubmit(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMembersByIdSubmit {
+impl MembersByIdSubmit {
     /// `POST /system/members/{id}/submit` (`postSystemMembersByIdSubmit`): Post SuccessResponse.
     ///
     /// Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn post(&self, body: &m::MemberSsoToken) -> rt::ApiFuture<m::SuccessResponse> {
+    pub fn post(&self, body: &m::MemberSsoToken) -> rt::Call<m::SuccessResponse> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemMembersByIdSubmit",
             "/system/members/{id}/submit",
             Some(body),
@@ -10837,19 +9286,20 @@ impl SystemMembersByIdSubmit {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMembersByIdUnlinkSsoUser(rt::Node);
+pub struct MembersByIdUnlinkSsoUser(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMembersByIdUnlinkSsoUser {
+impl MembersByIdUnlinkSsoUser {
     /// `POST /system/members/{id}/unlinkSsoUser` (`postSystemMembersByIdUnlinkSsoUser`): Post
     /// SuccessResponse.
     ///
     /// Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn post(&self) -> rt::ApiFuture<m::SuccessResponse> {
+    pub fn post(&self) -> rt::Call<m::SuccessResponse> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemMembersByIdUnlinkSsoUser",
             "/system/members/{id}/unlinkSsoUser",
             rt::NO_BODY,
@@ -10863,17 +9313,18 @@ impl SystemMembersByIdUnlinkSsoUser {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMembersByIdUnusedTimeSheets(rt::Node);
+pub struct MembersByIdUnusedTimeSheets(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMembersByIdUnusedTimeSheets {
+impl MembersByIdUnusedTimeSheets {
     /// `DELETE /system/members/{id}/unusedTimeSheets` (`deleteSystemMembersByIdUnusedTimeSheets`):
     /// Delete Member.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemMembersByIdUnusedTimeSheets",
             "/system/members/{id}/unusedTimeSheets",
             rt::NO_BODY,
@@ -10887,42 +9338,17 @@ impl SystemMembersByIdUnusedTimeSheets {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMembersByIdUsages(rt::Node);
+pub struct MembersByIdUsages(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMembersByIdUsages {
+impl MembersByIdUsages {
     /// `GET /system/members/{id}/usages` (`getSystemMembersByIdUsages`): Get List of Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getSystemMembersByIdUsages",
-            "/system/members/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /system/members/{id}/usages` (`getSystemMembersByIdUsages`): Get List of Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getSystemMembersByIdUsages",
-            "/system/members/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /system/members/{id}/usages` (`getSystemMembersByIdUsages`): Get List of Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getSystemMembersByIdUsages",
             "/system/members/{id}/usages",
@@ -10932,8 +9358,8 @@ impl SystemMembersByIdUsages {
 
     /// `/system/members/{id}/usages/list`.
     #[cfg(feature = "system")]
-    pub fn list_node(&self) -> SystemMembersByIdUsagesList {
-        SystemMembersByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> MembersByIdUsagesList {
+        MembersByIdUsagesList(self.0.clone())
     }
 }
 
@@ -10942,45 +9368,18 @@ impl SystemMembersByIdUsages {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMembersByIdUsagesList(rt::Node);
+pub struct MembersByIdUsagesList(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMembersByIdUsagesList {
+impl MembersByIdUsagesList {
     /// `GET /system/members/{id}/usages/list` (`getSystemMembersByIdUsagesList`): Get List of
     /// Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getSystemMembersByIdUsagesList",
-            "/system/members/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /system/members/{id}/usages/list` (`getSystemMembersByIdUsagesList`): Get List of
-    /// Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getSystemMembersByIdUsagesList",
-            "/system/members/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /system/members/{id}/usages/list` (`getSystemMembersByIdUsagesList`): Get List of
-    /// Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getSystemMembersByIdUsagesList",
             "/system/members/{id}/usages/list",
@@ -10994,42 +9393,17 @@ impl SystemMembersByIdUsagesList {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMembersTypes(rt::Node);
+pub struct MembersTypes(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMembersTypes {
+impl MembersTypes {
     /// `GET /system/members/types` (`getSystemMembersTypes`): Get List of MemberType.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::MemberType>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::MemberType> {
         rt::list(
-            &self.0,
-            "getSystemMembersTypes",
-            "/system/members/types",
-            query,
-        )
-    }
-
-    /// `GET /system/members/types` (`getSystemMembersTypes`): Get List of MemberType.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::MemberType> {
-        rt::stream(
-            &self.0,
-            "getSystemMembersTypes",
-            "/system/members/types",
-            query,
-        )
-    }
-
-    /// `GET /system/members/types` (`getSystemMembersTypes`): Get List of MemberType.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::MemberType>> {
-        rt::pages(
             &self.0,
             "getSystemMembersTypes",
             "/system/members/types",
@@ -11041,7 +9415,7 @@ impl SystemMembersTypes {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemMembersTypesCount",
@@ -11054,10 +9428,11 @@ impl SystemMembersTypes {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::MemberType) -> rt::ApiFuture<m::MemberType> {
+    pub fn create(&self, body: &m::MemberType) -> rt::Call<m::MemberType> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemMembersTypes",
             "/system/members/types",
             Some(body),
@@ -11067,14 +9442,14 @@ impl SystemMembersTypes {
 
     /// One record: `/system/members/types/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemMembersTypesById {
-        SystemMembersTypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> MembersTypesById {
+        MembersTypesById(self.0.push(id.to_string()))
     }
 
     /// `/system/members/types/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemMembersTypesInfo {
-        SystemMembersTypesInfo(self.0.clone())
+    pub fn info(&self) -> MembersTypesInfo {
+        MembersTypesInfo(self.0.clone())
     }
 }
 
@@ -11083,16 +9458,17 @@ impl SystemMembersTypes {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMembersTypesById(rt::Node);
+pub struct MembersTypesById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMembersTypesById {
+impl MembersTypesById {
     /// `GET /system/members/types/{id}` (`getSystemMembersTypesById`): Get MemberType.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::MemberType> {
+    pub fn get(&self) -> rt::Call<m::MemberType> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemMembersTypesById",
             "/system/members/types/{id}",
             rt::NO_BODY,
@@ -11104,7 +9480,7 @@ impl SystemMembersTypesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::MemberType>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::MemberType>> {
         rt::get_opt(
             &self.0,
             "getSystemMembersTypesById",
@@ -11117,10 +9493,11 @@ impl SystemMembersTypesById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::MemberType) -> rt::ApiFuture<m::MemberType> {
+    pub fn update(&self, body: &m::MemberType) -> rt::Call<m::MemberType> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemMembersTypesById",
             "/system/members/types/{id}",
             Some(body),
@@ -11133,9 +9510,10 @@ impl SystemMembersTypesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::MemberType> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::MemberType> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemMembersTypesById",
             "/system/members/types/{id}",
             patch,
@@ -11145,10 +9523,11 @@ impl SystemMembersTypesById {
 
     /// `DELETE /system/members/types/{id}` (`deleteSystemMembersTypesById`): Delete MemberType.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemMembersTypesById",
             "/system/members/types/{id}",
             rt::NO_BODY,
@@ -11158,8 +9537,8 @@ impl SystemMembersTypesById {
 
     /// `/system/members/types/{id}/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemMembersTypesByIdInfo {
-        SystemMembersTypesByIdInfo(self.0.clone())
+    pub fn info(&self) -> MembersTypesByIdInfo {
+        MembersTypesByIdInfo(self.0.clone())
     }
 }
 
@@ -11168,16 +9547,17 @@ impl SystemMembersTypesById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMembersTypesByIdInfo(rt::Node);
+pub struct MembersTypesByIdInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMembersTypesByIdInfo {
+impl MembersTypesByIdInfo {
     /// `GET /system/members/types/{id}/info` (`getSystemMembersTypesByIdInfo`): Get MemberType.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::MemberTypeInfo> {
+    pub fn get(&self) -> rt::Call<m::MemberTypeInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemMembersTypesByIdInfo",
             "/system/members/types/{id}/info",
             rt::NO_BODY,
@@ -11191,42 +9571,17 @@ impl SystemMembersTypesByIdInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMembersTypesInfo(rt::Node);
+pub struct MembersTypesInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMembersTypesInfo {
+impl MembersTypesInfo {
     /// `GET /system/members/types/info` (`getSystemMembersTypesInfo`): Get List of MemberType.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::MemberTypeInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::MemberTypeInfo> {
         rt::list(
-            &self.0,
-            "getSystemMembersTypesInfo",
-            "/system/members/types/info",
-            query,
-        )
-    }
-
-    /// `GET /system/members/types/info` (`getSystemMembersTypesInfo`): Get List of MemberType.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::MemberTypeInfo> {
-        rt::stream(
-            &self.0,
-            "getSystemMembersTypesInfo",
-            "/system/members/types/info",
-            query,
-        )
-    }
-
-    /// `GET /system/members/types/info` (`getSystemMembersTypesInfo`): Get List of MemberType.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::MemberTypeInfo>> {
-        rt::pages(
             &self.0,
             "getSystemMembersTypesInfo",
             "/system/members/types/info",
@@ -11239,7 +9594,7 @@ impl SystemMembersTypesInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemMembersTypesInfoCount",
@@ -11254,42 +9609,17 @@ impl SystemMembersTypesInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMembersWithSso(rt::Node);
+pub struct MembersWithSso(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMembersWithSso {
+impl MembersWithSso {
     /// `GET /system/members/withSso` (`getSystemMembersWithSso`): Get List of Member.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Member>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Member> {
         rt::list(
-            &self.0,
-            "getSystemMembersWithSso",
-            "/system/members/withSso",
-            query,
-        )
-    }
-
-    /// `GET /system/members/withSso` (`getSystemMembersWithSso`): Get List of Member.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Member> {
-        rt::stream(
-            &self.0,
-            "getSystemMembersWithSso",
-            "/system/members/withSso",
-            query,
-        )
-    }
-
-    /// `GET /system/members/withSso` (`getSystemMembersWithSso`): Get List of Member.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Member>> {
-        rt::pages(
             &self.0,
             "getSystemMembersWithSso",
             "/system/members/withSso",
@@ -11303,42 +9633,17 @@ impl SystemMembersWithSso {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMembertemplates(rt::Node);
+pub struct Membertemplates(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMembertemplates {
+impl Membertemplates {
     /// `GET /system/membertemplates/` (`getSystemMembertemplates`): Get List of MemberTemplates.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::MemberTemplate>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::MemberTemplate> {
         rt::list(
-            &self.0,
-            "getSystemMembertemplates",
-            "/system/membertemplates/",
-            query,
-        )
-    }
-
-    /// `GET /system/membertemplates/` (`getSystemMembertemplates`): Get List of MemberTemplates.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::MemberTemplate> {
-        rt::stream(
-            &self.0,
-            "getSystemMembertemplates",
-            "/system/membertemplates/",
-            query,
-        )
-    }
-
-    /// `GET /system/membertemplates/` (`getSystemMembertemplates`): Get List of MemberTemplates.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::MemberTemplate>> {
-        rt::pages(
             &self.0,
             "getSystemMembertemplates",
             "/system/membertemplates/",
@@ -11351,7 +9656,7 @@ impl SystemMembertemplates {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemMembertemplatesCount",
@@ -11364,10 +9669,11 @@ impl SystemMembertemplates {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::MemberTemplate) -> rt::ApiFuture<m::MemberTemplate> {
+    pub fn create(&self, body: &m::MemberTemplate) -> rt::Call<m::MemberTemplate> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemMembertemplates",
             "/system/membertemplates/",
             Some(body),
@@ -11377,8 +9683,8 @@ impl SystemMembertemplates {
 
     /// One record: `/system/membertemplates/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemMembertemplatesById {
-        SystemMembertemplatesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> MembertemplatesById {
+        MembertemplatesById(self.0.push(id.to_string()))
     }
 }
 
@@ -11387,16 +9693,17 @@ impl SystemMembertemplates {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMembertemplatesById(rt::Node);
+pub struct MembertemplatesById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMembertemplatesById {
+impl MembertemplatesById {
     /// `GET /system/membertemplates/{id}` (`getSystemMembertemplatesById`): Get MemberTemplates.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::MemberTemplate> {
+    pub fn get(&self) -> rt::Call<m::MemberTemplate> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemMembertemplatesById",
             "/system/membertemplates/{id}",
             rt::NO_BODY,
@@ -11408,7 +9715,7 @@ impl SystemMembertemplatesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::MemberTemplate>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::MemberTemplate>> {
         rt::get_opt(
             &self.0,
             "getSystemMembertemplatesById",
@@ -11422,9 +9729,10 @@ impl SystemMembertemplatesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::MemberTemplate> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::MemberTemplate> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemMembertemplatesById",
             "/system/membertemplates/{id}",
             patch,
@@ -11441,42 +9749,17 @@ impl SystemMembertemplatesById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMenuEntries(rt::Node);
+pub struct MenuEntries(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMenuEntries {
+impl MenuEntries {
     /// `GET /system/menuentries` (`getSystemMenuentries`): Get List of MenuEntry.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::MenuEntry>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::MenuEntry> {
         rt::list(
-            &self.0,
-            "getSystemMenuentries",
-            "/system/menuentries",
-            query,
-        )
-    }
-
-    /// `GET /system/menuentries` (`getSystemMenuentries`): Get List of MenuEntry.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::MenuEntry> {
-        rt::stream(
-            &self.0,
-            "getSystemMenuentries",
-            "/system/menuentries",
-            query,
-        )
-    }
-
-    /// `GET /system/menuentries` (`getSystemMenuentries`): Get List of MenuEntry.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::MenuEntry>> {
-        rt::pages(
             &self.0,
             "getSystemMenuentries",
             "/system/menuentries",
@@ -11488,7 +9771,7 @@ impl SystemMenuEntries {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemMenuentriesCount",
@@ -11501,10 +9784,11 @@ impl SystemMenuEntries {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::MenuEntry) -> rt::ApiFuture<m::MenuEntry> {
+    pub fn create(&self, body: &m::MenuEntry) -> rt::Call<m::MenuEntry> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemMenuentries",
             "/system/menuentries",
             Some(body),
@@ -11514,8 +9798,8 @@ impl SystemMenuEntries {
 
     /// One record: `/system/menuEntries/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemMenuEntriesById {
-        SystemMenuEntriesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> MenuEntriesById {
+        MenuEntriesById(self.0.push(id.to_string()))
     }
 }
 
@@ -11524,16 +9808,17 @@ impl SystemMenuEntries {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMenuEntriesById(rt::Node);
+pub struct MenuEntriesById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMenuEntriesById {
+impl MenuEntriesById {
     /// `GET /system/menuentries/{id}` (`getSystemMenuentriesById`): Get MenuEntry.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::MenuEntry> {
+    pub fn get(&self) -> rt::Call<m::MenuEntry> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemMenuentriesById",
             "/system/menuentries/{id}",
             rt::NO_BODY,
@@ -11545,7 +9830,7 @@ impl SystemMenuEntriesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::MenuEntry>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::MenuEntry>> {
         rt::get_opt(
             &self.0,
             "getSystemMenuentriesById",
@@ -11558,10 +9843,11 @@ impl SystemMenuEntriesById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::MenuEntry) -> rt::ApiFuture<m::MenuEntry> {
+    pub fn update(&self, body: &m::MenuEntry) -> rt::Call<m::MenuEntry> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemMenuentriesById",
             "/system/menuentries/{id}",
             Some(body),
@@ -11574,9 +9860,10 @@ impl SystemMenuEntriesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::MenuEntry> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::MenuEntry> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemMenuentriesById",
             "/system/menuentries/{id}",
             patch,
@@ -11586,10 +9873,11 @@ impl SystemMenuEntriesById {
 
     /// `DELETE /system/menuentries/{id}` (`deleteSystemMenuentriesById`): Delete MenuEntry.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemMenuentriesById",
             "/system/menuentries/{id}",
             rt::NO_BODY,
@@ -11599,14 +9887,14 @@ impl SystemMenuEntriesById {
 
     /// `/system/menuEntries/{id}/image`.
     #[cfg(feature = "system")]
-    pub fn image(&self) -> SystemMenuEntriesByIdImage {
-        SystemMenuEntriesByIdImage(self.0.clone())
+    pub fn image(&self) -> MenuEntriesByIdImage {
+        MenuEntriesByIdImage(self.0.clone())
     }
 
     /// `/system/menuEntries/{id}/locations`.
     #[cfg(feature = "system")]
-    pub fn locations(&self) -> SystemMenuEntriesByIdLocations {
-        SystemMenuEntriesByIdLocations(self.0.clone())
+    pub fn locations(&self) -> MenuEntriesByIdLocations {
+        MenuEntriesByIdLocations(self.0.clone())
     }
 }
 
@@ -11615,20 +9903,21 @@ impl SystemMenuEntriesById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMenuEntriesByIdImage(rt::Node);
+pub struct MenuEntriesByIdImage(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMenuEntriesByIdImage {
+impl MenuEntriesByIdImage {
     /// `GET /system/menuentries/{id}/image` (`getSystemMenuentriesByIdImage`): Get MenuEntry.
     ///
     /// The raw content of the response (a file or an image).
     ///
     /// Sends no query parameters; `get_with` also sends `lastmodified`, `largeFlag`.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<rt::Bytes> {
+    pub fn get(&self) -> rt::Call<rt::Bytes> {
         rt::bytes(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemMenuentriesByIdImage",
             "/system/menuentries/{id}/image",
             rt::NO_BODY,
@@ -11640,13 +9929,11 @@ impl SystemMenuEntriesByIdImage {
     ///
     /// The raw content of the response (a file or an image). With the query parameters in `params`.
     #[cfg(feature = "system")]
-    pub fn get_with(
-        &self,
-        params: &GetSystemMenuentriesByIdImageParams,
-    ) -> rt::ApiFuture<rt::Bytes> {
+    pub fn get_with(&self, params: &GetSystemMenuentriesByIdImageParams) -> rt::Call<rt::Bytes> {
         rt::bytes(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemMenuentriesByIdImage",
             "/system/menuentries/{id}/image",
             rt::NO_BODY,
@@ -11658,10 +9945,11 @@ impl SystemMenuEntriesByIdImage {
     ///
     /// Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn post(&self) -> rt::ApiFuture<()> {
+    pub fn post(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemMenuentriesByIdImage",
             "/system/menuentries/{id}/image",
             rt::NO_BODY,
@@ -11693,45 +9981,18 @@ pub struct GetSystemMenuentriesByIdImageParams {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMenuEntriesByIdLocations(rt::Node);
+pub struct MenuEntriesByIdLocations(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMenuEntriesByIdLocations {
+impl MenuEntriesByIdLocations {
     /// `GET /system/menuEntries/{parentId}/locations` (`getSystemMenuEntriesByParentIdLocations`):
     /// Get List of MenuEntryLocation.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::MenuEntryLocation>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::MenuEntryLocation> {
         rt::list(
-            &self.0,
-            "getSystemMenuEntriesByParentIdLocations",
-            "/system/menuEntries/{parentId}/locations",
-            query,
-        )
-    }
-
-    /// `GET /system/menuEntries/{parentId}/locations` (`getSystemMenuEntriesByParentIdLocations`):
-    /// Get List of MenuEntryLocation.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::MenuEntryLocation> {
-        rt::stream(
-            &self.0,
-            "getSystemMenuEntriesByParentIdLocations",
-            "/system/menuEntries/{parentId}/locations",
-            query,
-        )
-    }
-
-    /// `GET /system/menuEntries/{parentId}/locations` (`getSystemMenuEntriesByParentIdLocations`):
-    /// Get List of MenuEntryLocation.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::MenuEntryLocation>> {
-        rt::pages(
             &self.0,
             "getSystemMenuEntriesByParentIdLocations",
             "/system/menuEntries/{parentId}/locations",
@@ -11744,7 +10005,7 @@ impl SystemMenuEntriesByIdLocations {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemMenuEntriesByParentIdLocationsCount",
@@ -11758,10 +10019,11 @@ impl SystemMenuEntriesByIdLocations {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::MenuEntryLocation) -> rt::ApiFuture<m::MenuEntryLocation> {
+    pub fn create(&self, body: &m::MenuEntryLocation) -> rt::Call<m::MenuEntryLocation> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemMenuEntriesByParentIdLocations",
             "/system/menuEntries/{parentId}/locations",
             Some(body),
@@ -11771,8 +10033,8 @@ impl SystemMenuEntriesByIdLocations {
 
     /// One record: `/system/menuEntries/{id}/locations/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemMenuEntriesByIdLocationsById {
-        SystemMenuEntriesByIdLocationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> MenuEntriesByIdLocationsById {
+        MenuEntriesByIdLocationsById(self.0.push(id.to_string()))
     }
 }
 
@@ -11781,17 +10043,18 @@ impl SystemMenuEntriesByIdLocations {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMenuEntriesByIdLocationsById(rt::Node);
+pub struct MenuEntriesByIdLocationsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMenuEntriesByIdLocationsById {
+impl MenuEntriesByIdLocationsById {
     /// `GET /system/menuEntries/{parentId}/locations/{id}`
     /// (`getSystemMenuEntriesByParentIdLocationsById`): Get MenuEntryLocation.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::MenuEntryLocation> {
+    pub fn get(&self) -> rt::Call<m::MenuEntryLocation> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemMenuEntriesByParentIdLocationsById",
             "/system/menuEntries/{parentId}/locations/{id}",
             rt::NO_BODY,
@@ -11804,7 +10067,7 @@ impl SystemMenuEntriesByIdLocationsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::MenuEntryLocation>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::MenuEntryLocation>> {
         rt::get_opt(
             &self.0,
             "getSystemMenuEntriesByParentIdLocationsById",
@@ -11815,10 +10078,11 @@ impl SystemMenuEntriesByIdLocationsById {
     /// `DELETE /system/menuEntries/{parentId}/locations/{id}`
     /// (`deleteSystemMenuEntriesByParentIdLocationsById`): Delete MenuEntryLocation.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemMenuEntriesByParentIdLocationsById",
             "/system/menuEntries/{parentId}/locations/{id}",
             rt::NO_BODY,
@@ -11832,14 +10096,14 @@ impl SystemMenuEntriesByIdLocationsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMyAccount(rt::Node);
+pub struct MyAccount(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMyAccount {
+impl MyAccount {
     /// One record: `/system/myAccount/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemMyAccountById {
-        SystemMyAccountById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> MyAccountById {
+        MyAccountById(self.0.push(id.to_string()))
     }
 }
 
@@ -11848,16 +10112,17 @@ impl SystemMyAccount {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMyAccountById(rt::Node);
+pub struct MyAccountById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMyAccountById {
+impl MyAccountById {
     /// `GET /system/myAccount/{id}` (`getSystemMyAccountById`): Get MyAccount.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::MyAccount> {
+    pub fn get(&self) -> rt::Call<m::MyAccount> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemMyAccountById",
             "/system/myAccount/{id}",
             rt::NO_BODY,
@@ -11869,7 +10134,7 @@ impl SystemMyAccountById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::MyAccount>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::MyAccount>> {
         rt::get_opt(&self.0, "getSystemMyAccountById", "/system/myAccount/{id}")
     }
 
@@ -11878,10 +10143,11 @@ impl SystemMyAccountById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::MyAccount) -> rt::ApiFuture<m::MyAccount> {
+    pub fn update(&self, body: &m::MyAccount) -> rt::Call<m::MyAccount> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemMyAccountById",
             "/system/myAccount/{id}",
             Some(body),
@@ -11894,9 +10160,10 @@ impl SystemMyAccountById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::MyAccount> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::MyAccount> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemMyAccountById",
             "/system/myAccount/{id}",
             patch,
@@ -11906,14 +10173,14 @@ impl SystemMyAccountById {
 
     /// `/system/myAccount/{id}/delegations`.
     #[cfg(feature = "system")]
-    pub fn delegations(&self) -> SystemMyAccountByIdDelegations {
-        SystemMyAccountByIdDelegations(self.0.clone())
+    pub fn delegations(&self) -> MyAccountByIdDelegations {
+        MyAccountByIdDelegations(self.0.clone())
     }
 
     /// `/system/myAccount/{id}/skills`.
     #[cfg(feature = "system")]
-    pub fn skills(&self) -> SystemMyAccountByIdSkills {
-        SystemMyAccountByIdSkills(self.0.clone())
+    pub fn skills(&self) -> MyAccountByIdSkills {
+        MyAccountByIdSkills(self.0.clone())
     }
 }
 
@@ -11922,45 +10189,18 @@ impl SystemMyAccountById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMyAccountByIdDelegations(rt::Node);
+pub struct MyAccountByIdDelegations(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMyAccountByIdDelegations {
+impl MyAccountByIdDelegations {
     /// `GET /system/myAccount/{parentId}/delegations` (`getSystemMyAccountByParentIdDelegations`):
     /// Get List of MemberDelegation.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::MemberDelegation>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::MemberDelegation> {
         rt::list(
-            &self.0,
-            "getSystemMyAccountByParentIdDelegations",
-            "/system/myAccount/{parentId}/delegations",
-            query,
-        )
-    }
-
-    /// `GET /system/myAccount/{parentId}/delegations` (`getSystemMyAccountByParentIdDelegations`):
-    /// Get List of MemberDelegation.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::MemberDelegation> {
-        rt::stream(
-            &self.0,
-            "getSystemMyAccountByParentIdDelegations",
-            "/system/myAccount/{parentId}/delegations",
-            query,
-        )
-    }
-
-    /// `GET /system/myAccount/{parentId}/delegations` (`getSystemMyAccountByParentIdDelegations`):
-    /// Get List of MemberDelegation.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::MemberDelegation>> {
-        rt::pages(
             &self.0,
             "getSystemMyAccountByParentIdDelegations",
             "/system/myAccount/{parentId}/delegations",
@@ -11973,7 +10213,7 @@ impl SystemMyAccountByIdDelegations {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemMyAccountByParentIdDelegationsCount",
@@ -11987,10 +10227,11 @@ impl SystemMyAccountByIdDelegations {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::MemberDelegation) -> rt::ApiFuture<m::MemberDelegation> {
+    pub fn create(&self, body: &m::MemberDelegation) -> rt::Call<m::MemberDelegation> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemMyAccountByParentIdDelegations",
             "/system/myAccount/{parentId}/delegations",
             Some(body),
@@ -12000,8 +10241,8 @@ impl SystemMyAccountByIdDelegations {
 
     /// One record: `/system/myAccount/{id}/delegations/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemMyAccountByIdDelegationsById {
-        SystemMyAccountByIdDelegationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> MyAccountByIdDelegationsById {
+        MyAccountByIdDelegationsById(self.0.push(id.to_string()))
     }
 }
 
@@ -12010,17 +10251,18 @@ impl SystemMyAccountByIdDelegations {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMyAccountByIdDelegationsById(rt::Node);
+pub struct MyAccountByIdDelegationsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMyAccountByIdDelegationsById {
+impl MyAccountByIdDelegationsById {
     /// `GET /system/myAccount/{parentId}/delegations/{id}`
     /// (`getSystemMyAccountByParentIdDelegationsById`): Get MemberDelegation.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::MemberDelegation> {
+    pub fn get(&self) -> rt::Call<m::MemberDelegation> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemMyAccountByParentIdDelegationsById",
             "/system/myAccount/{parentId}/delegations/{id}",
             rt::NO_BODY,
@@ -12033,7 +10275,7 @@ impl SystemMyAccountByIdDelegationsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::MemberDelegation>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::MemberDelegation>> {
         rt::get_opt(
             &self.0,
             "getSystemMyAccountByParentIdDelegationsById",
@@ -12047,10 +10289,11 @@ impl SystemMyAccountByIdDelegationsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::MemberDelegation) -> rt::ApiFuture<m::MemberDelegation> {
+    pub fn update(&self, body: &m::MemberDelegation) -> rt::Call<m::MemberDelegation> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemMyAccountByParentIdDelegationsById",
             "/system/myAccount/{parentId}/delegations/{id}",
             Some(body),
@@ -12064,9 +10307,10 @@ impl SystemMyAccountByIdDelegationsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::MemberDelegation> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::MemberDelegation> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemMyAccountByParentIdDelegationsById",
             "/system/myAccount/{parentId}/delegations/{id}",
             patch,
@@ -12077,10 +10321,11 @@ impl SystemMyAccountByIdDelegationsById {
     /// `DELETE /system/myAccount/{parentId}/delegations/{id}`
     /// (`deleteSystemMyAccountByParentIdDelegationsById`): Delete MemberDelegation.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemMyAccountByParentIdDelegationsById",
             "/system/myAccount/{parentId}/delegations/{id}",
             rt::NO_BODY,
@@ -12094,45 +10339,18 @@ impl SystemMyAccountByIdDelegationsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMyAccountByIdSkills(rt::Node);
+pub struct MyAccountByIdSkills(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMyAccountByIdSkills {
+impl MyAccountByIdSkills {
     /// `GET /system/myAccount/{parentId}/skills` (`getSystemMyAccountByParentIdSkills`): Get List
     /// of MemberSkill.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::MemberSkill>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::MemberSkill> {
         rt::list(
-            &self.0,
-            "getSystemMyAccountByParentIdSkills",
-            "/system/myAccount/{parentId}/skills",
-            query,
-        )
-    }
-
-    /// `GET /system/myAccount/{parentId}/skills` (`getSystemMyAccountByParentIdSkills`): Get List
-    /// of MemberSkill.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::MemberSkill> {
-        rt::stream(
-            &self.0,
-            "getSystemMyAccountByParentIdSkills",
-            "/system/myAccount/{parentId}/skills",
-            query,
-        )
-    }
-
-    /// `GET /system/myAccount/{parentId}/skills` (`getSystemMyAccountByParentIdSkills`): Get List
-    /// of MemberSkill.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::MemberSkill>> {
-        rt::pages(
             &self.0,
             "getSystemMyAccountByParentIdSkills",
             "/system/myAccount/{parentId}/skills",
@@ -12145,7 +10363,7 @@ impl SystemMyAccountByIdSkills {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemMyAccountByParentIdSkillsCount",
@@ -12159,10 +10377,11 @@ impl SystemMyAccountByIdSkills {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::MemberSkill) -> rt::ApiFuture<m::MemberSkill> {
+    pub fn create(&self, body: &m::MemberSkill) -> rt::Call<m::MemberSkill> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemMyAccountByParentIdSkills",
             "/system/myAccount/{parentId}/skills",
             Some(body),
@@ -12172,8 +10391,8 @@ impl SystemMyAccountByIdSkills {
 
     /// One record: `/system/myAccount/{id}/skills/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemMyAccountByIdSkillsById {
-        SystemMyAccountByIdSkillsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> MyAccountByIdSkillsById {
+        MyAccountByIdSkillsById(self.0.push(id.to_string()))
     }
 }
 
@@ -12182,17 +10401,18 @@ impl SystemMyAccountByIdSkills {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMyAccountByIdSkillsById(rt::Node);
+pub struct MyAccountByIdSkillsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMyAccountByIdSkillsById {
+impl MyAccountByIdSkillsById {
     /// `GET /system/myAccount/{parentId}/skills/{id}` (`getSystemMyAccountByParentIdSkillsById`):
     /// Get MemberSkill.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::MemberSkill> {
+    pub fn get(&self) -> rt::Call<m::MemberSkill> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemMyAccountByParentIdSkillsById",
             "/system/myAccount/{parentId}/skills/{id}",
             rt::NO_BODY,
@@ -12205,7 +10425,7 @@ impl SystemMyAccountByIdSkillsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::MemberSkill>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::MemberSkill>> {
         rt::get_opt(
             &self.0,
             "getSystemMyAccountByParentIdSkillsById",
@@ -12219,10 +10439,11 @@ impl SystemMyAccountByIdSkillsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::MemberSkill) -> rt::ApiFuture<m::MemberSkill> {
+    pub fn update(&self, body: &m::MemberSkill) -> rt::Call<m::MemberSkill> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemMyAccountByParentIdSkillsById",
             "/system/myAccount/{parentId}/skills/{id}",
             Some(body),
@@ -12236,9 +10457,10 @@ impl SystemMyAccountByIdSkillsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::MemberSkill> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::MemberSkill> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemMyAccountByParentIdSkillsById",
             "/system/myAccount/{parentId}/skills/{id}",
             patch,
@@ -12249,10 +10471,11 @@ impl SystemMyAccountByIdSkillsById {
     /// `DELETE /system/myAccount/{parentId}/skills/{id}`
     /// (`deleteSystemMyAccountByParentIdSkillsById`): Delete MemberSkill.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemMyAccountByParentIdSkillsById",
             "/system/myAccount/{parentId}/skills/{id}",
             rt::NO_BODY,
@@ -12269,62 +10492,62 @@ impl SystemMyAccountByIdSkillsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMyCompany(rt::Node);
+pub struct MyCompany(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMyCompany {
+impl MyCompany {
     /// `/system/myCompany/corporateStructure`.
     #[cfg(feature = "system")]
-    pub fn corporate_structure(&self) -> SystemMyCompanyCorporateStructure {
-        SystemMyCompanyCorporateStructure(self.0.clone())
+    pub fn corporate_structure(&self) -> MyCompanyCorporateStructure {
+        MyCompanyCorporateStructure(self.0.clone())
     }
 
     /// `/system/myCompany/corporateStructureLevels`.
     #[cfg(feature = "system")]
-    pub fn corporate_structure_levels(&self) -> SystemMyCompanyCorporateStructureLevels {
-        SystemMyCompanyCorporateStructureLevels(self.0.clone())
+    pub fn corporate_structure_levels(&self) -> MyCompanyCorporateStructureLevels {
+        MyCompanyCorporateStructureLevels(self.0.clone())
     }
 
     /// `/system/myCompany/crm`.
     #[cfg(feature = "system")]
-    pub fn crm(&self) -> SystemMyCompanyCrm {
-        SystemMyCompanyCrm(self.0.clone())
+    pub fn crm(&self) -> MyCompanyCrm {
+        MyCompanyCrm(self.0.clone())
     }
 
     /// `/system/myCompany/documents`.
     #[cfg(feature = "system")]
-    pub fn documents(&self) -> SystemMyCompanyDocuments {
-        SystemMyCompanyDocuments(self.0.clone())
+    pub fn documents(&self) -> MyCompanyDocuments {
+        MyCompanyDocuments(self.0.clone())
     }
 
     /// `/system/myCompany/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemMyCompanyInfo {
-        SystemMyCompanyInfo(self.0.clone())
+    pub fn info(&self) -> MyCompanyInfo {
+        MyCompanyInfo(self.0.clone())
     }
 
     /// `/system/myCompany/other`.
     #[cfg(feature = "system")]
-    pub fn other(&self) -> SystemMyCompanyOther {
-        SystemMyCompanyOther(self.0.clone())
+    pub fn other(&self) -> MyCompanyOther {
+        MyCompanyOther(self.0.clone())
     }
 
     /// `/system/myCompany/reportingServices`.
     #[cfg(feature = "system")]
-    pub fn reporting_services(&self) -> SystemMyCompanyReportingServices {
-        SystemMyCompanyReportingServices(self.0.clone())
+    pub fn reporting_services(&self) -> MyCompanyReportingServices {
+        MyCompanyReportingServices(self.0.clone())
     }
 
     /// `/system/myCompany/services`.
     #[cfg(feature = "system")]
-    pub fn services(&self) -> SystemMyCompanyServices {
-        SystemMyCompanyServices(self.0.clone())
+    pub fn services(&self) -> MyCompanyServices {
+        MyCompanyServices(self.0.clone())
     }
 
     /// `/system/myCompany/timeExpense`.
     #[cfg(feature = "system")]
-    pub fn time_expense(&self) -> SystemMyCompanyTimeExpense {
-        SystemMyCompanyTimeExpense(self.0.clone())
+    pub fn time_expense(&self) -> MyCompanyTimeExpense {
+        MyCompanyTimeExpense(self.0.clone())
     }
 }
 
@@ -12333,45 +10556,18 @@ impl SystemMyCompany {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMyCompanyCorporateStructure(rt::Node);
+pub struct MyCompanyCorporateStructure(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMyCompanyCorporateStructure {
+impl MyCompanyCorporateStructure {
     /// `GET /system/myCompany/corporateStructure` (`getSystemMyCompanyCorporateStructure`): Get
     /// List of CorporateStructure.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::CorporateStructure>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CorporateStructure> {
         rt::list(
-            &self.0,
-            "getSystemMyCompanyCorporateStructure",
-            "/system/myCompany/corporateStructure",
-            query,
-        )
-    }
-
-    /// `GET /system/myCompany/corporateStructure` (`getSystemMyCompanyCorporateStructure`): Get
-    /// List of CorporateStructure.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CorporateStructure> {
-        rt::stream(
-            &self.0,
-            "getSystemMyCompanyCorporateStructure",
-            "/system/myCompany/corporateStructure",
-            query,
-        )
-    }
-
-    /// `GET /system/myCompany/corporateStructure` (`getSystemMyCompanyCorporateStructure`): Get
-    /// List of CorporateStructure.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::CorporateStructure>> {
-        rt::pages(
             &self.0,
             "getSystemMyCompanyCorporateStructure",
             "/system/myCompany/corporateStructure",
@@ -12384,7 +10580,7 @@ impl SystemMyCompanyCorporateStructure {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemMyCompanyCorporateStructureCount",
@@ -12395,14 +10591,14 @@ impl SystemMyCompanyCorporateStructure {
 
     /// One record: `/system/myCompany/corporateStructure/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemMyCompanyCorporateStructureById {
-        SystemMyCompanyCorporateStructureById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> MyCompanyCorporateStructureById {
+        MyCompanyCorporateStructureById(self.0.push(id.to_string()))
     }
 
     /// `/system/myCompany/corporateStructure/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemMyCompanyCorporateStructureInfo {
-        SystemMyCompanyCorporateStructureInfo(self.0.clone())
+    pub fn info(&self) -> MyCompanyCorporateStructureInfo {
+        MyCompanyCorporateStructureInfo(self.0.clone())
     }
 }
 
@@ -12411,17 +10607,18 @@ impl SystemMyCompanyCorporateStructure {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMyCompanyCorporateStructureById(rt::Node);
+pub struct MyCompanyCorporateStructureById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMyCompanyCorporateStructureById {
+impl MyCompanyCorporateStructureById {
     /// `GET /system/myCompany/corporateStructure/{id}`
     /// (`getSystemMyCompanyCorporateStructureById`): Get CorporateStructure.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::CorporateStructure> {
+    pub fn get(&self) -> rt::Call<m::CorporateStructure> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemMyCompanyCorporateStructureById",
             "/system/myCompany/corporateStructure/{id}",
             rt::NO_BODY,
@@ -12434,7 +10631,7 @@ impl SystemMyCompanyCorporateStructureById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::CorporateStructure>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::CorporateStructure>> {
         rt::get_opt(
             &self.0,
             "getSystemMyCompanyCorporateStructureById",
@@ -12448,10 +10645,11 @@ impl SystemMyCompanyCorporateStructureById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::CorporateStructure) -> rt::ApiFuture<m::CorporateStructure> {
+    pub fn update(&self, body: &m::CorporateStructure) -> rt::Call<m::CorporateStructure> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemMyCompanyCorporateStructureById",
             "/system/myCompany/corporateStructure/{id}",
             Some(body),
@@ -12465,9 +10663,10 @@ impl SystemMyCompanyCorporateStructureById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::CorporateStructure> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::CorporateStructure> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemMyCompanyCorporateStructureById",
             "/system/myCompany/corporateStructure/{id}",
             patch,
@@ -12477,8 +10676,8 @@ impl SystemMyCompanyCorporateStructureById {
 
     /// `/system/myCompany/corporateStructure/{id}/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemMyCompanyCorporateStructureByIdInfo {
-        SystemMyCompanyCorporateStructureByIdInfo(self.0.clone())
+    pub fn info(&self) -> MyCompanyCorporateStructureByIdInfo {
+        MyCompanyCorporateStructureByIdInfo(self.0.clone())
     }
 }
 
@@ -12487,17 +10686,18 @@ impl SystemMyCompanyCorporateStructureById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMyCompanyCorporateStructureByIdInfo(rt::Node);
+pub struct MyCompanyCorporateStructureByIdInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMyCompanyCorporateStructureByIdInfo {
+impl MyCompanyCorporateStructureByIdInfo {
     /// `GET /system/myCompany/corporateStructure/{id}/info`
     /// (`getSystemMyCompanyCorporateStructureByIdInfo`): Get CorporateStructureInfos.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::CorporateStructureInfo> {
+    pub fn get(&self) -> rt::Call<m::CorporateStructureInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemMyCompanyCorporateStructureByIdInfo",
             "/system/myCompany/corporateStructure/{id}/info",
             rt::NO_BODY,
@@ -12511,48 +10711,18 @@ impl SystemMyCompanyCorporateStructureByIdInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMyCompanyCorporateStructureInfo(rt::Node);
+pub struct MyCompanyCorporateStructureInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMyCompanyCorporateStructureInfo {
+impl MyCompanyCorporateStructureInfo {
     /// `GET /system/myCompany/corporateStructure/info`
     /// (`getSystemMyCompanyCorporateStructureInfo`): Get List of CorporateStructureInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::CorporateStructureInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CorporateStructureInfo> {
         rt::list(
-            &self.0,
-            "getSystemMyCompanyCorporateStructureInfo",
-            "/system/myCompany/corporateStructure/info",
-            query,
-        )
-    }
-
-    /// `GET /system/myCompany/corporateStructure/info`
-    /// (`getSystemMyCompanyCorporateStructureInfo`): Get List of CorporateStructureInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CorporateStructureInfo> {
-        rt::stream(
-            &self.0,
-            "getSystemMyCompanyCorporateStructureInfo",
-            "/system/myCompany/corporateStructure/info",
-            query,
-        )
-    }
-
-    /// `GET /system/myCompany/corporateStructure/info`
-    /// (`getSystemMyCompanyCorporateStructureInfo`): Get List of CorporateStructureInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::CorporateStructureInfo>> {
-        rt::pages(
             &self.0,
             "getSystemMyCompanyCorporateStructureInfo",
             "/system/myCompany/corporateStructure/info",
@@ -12565,7 +10735,7 @@ impl SystemMyCompanyCorporateStructureInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemMyCompanyCorporateStructureInfoCount",
@@ -12580,48 +10750,18 @@ impl SystemMyCompanyCorporateStructureInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMyCompanyCorporateStructureLevels(rt::Node);
+pub struct MyCompanyCorporateStructureLevels(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMyCompanyCorporateStructureLevels {
+impl MyCompanyCorporateStructureLevels {
     /// `GET /system/myCompany/corporateStructureLevels`
     /// (`getSystemMyCompanyCorporateStructureLevels`): Get List of CorporateStructureLevel.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::CorporateStructureLevel>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CorporateStructureLevel> {
         rt::list(
-            &self.0,
-            "getSystemMyCompanyCorporateStructureLevels",
-            "/system/myCompany/corporateStructureLevels",
-            query,
-        )
-    }
-
-    /// `GET /system/myCompany/corporateStructureLevels`
-    /// (`getSystemMyCompanyCorporateStructureLevels`): Get List of CorporateStructureLevel.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CorporateStructureLevel> {
-        rt::stream(
-            &self.0,
-            "getSystemMyCompanyCorporateStructureLevels",
-            "/system/myCompany/corporateStructureLevels",
-            query,
-        )
-    }
-
-    /// `GET /system/myCompany/corporateStructureLevels`
-    /// (`getSystemMyCompanyCorporateStructureLevels`): Get List of CorporateStructureLevel.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::CorporateStructureLevel>> {
-        rt::pages(
             &self.0,
             "getSystemMyCompanyCorporateStructureLevels",
             "/system/myCompany/corporateStructureLevels",
@@ -12634,7 +10774,7 @@ impl SystemMyCompanyCorporateStructureLevels {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemMyCompanyCorporateStructureLevelsCount",
@@ -12645,8 +10785,8 @@ impl SystemMyCompanyCorporateStructureLevels {
 
     /// One record: `/system/myCompany/corporateStructureLevels/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemMyCompanyCorporateStructureLevelsById {
-        SystemMyCompanyCorporateStructureLevelsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> MyCompanyCorporateStructureLevelsById {
+        MyCompanyCorporateStructureLevelsById(self.0.push(id.to_string()))
     }
 }
 
@@ -12655,17 +10795,18 @@ impl SystemMyCompanyCorporateStructureLevels {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMyCompanyCorporateStructureLevelsById(rt::Node);
+pub struct MyCompanyCorporateStructureLevelsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMyCompanyCorporateStructureLevelsById {
+impl MyCompanyCorporateStructureLevelsById {
     /// `GET /system/myCompany/corporateStructureLevels/{id}`
     /// (`getSystemMyCompanyCorporateStructureLevelsById`): Get CorporateStructureLevel.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::CorporateStructureLevel> {
+    pub fn get(&self) -> rt::Call<m::CorporateStructureLevel> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemMyCompanyCorporateStructureLevelsById",
             "/system/myCompany/corporateStructureLevels/{id}",
             rt::NO_BODY,
@@ -12678,7 +10819,7 @@ impl SystemMyCompanyCorporateStructureLevelsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::CorporateStructureLevel>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::CorporateStructureLevel>> {
         rt::get_opt(
             &self.0,
             "getSystemMyCompanyCorporateStructureLevelsById",
@@ -12692,42 +10833,17 @@ impl SystemMyCompanyCorporateStructureLevelsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMyCompanyCrm(rt::Node);
+pub struct MyCompanyCrm(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMyCompanyCrm {
+impl MyCompanyCrm {
     /// `GET /system/myCompany/crm` (`getSystemMyCompanyCrm`): Get List of Crm.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Crm>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Crm> {
         rt::list(
-            &self.0,
-            "getSystemMyCompanyCrm",
-            "/system/myCompany/crm",
-            query,
-        )
-    }
-
-    /// `GET /system/myCompany/crm` (`getSystemMyCompanyCrm`): Get List of Crm.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Crm> {
-        rt::stream(
-            &self.0,
-            "getSystemMyCompanyCrm",
-            "/system/myCompany/crm",
-            query,
-        )
-    }
-
-    /// `GET /system/myCompany/crm` (`getSystemMyCompanyCrm`): Get List of Crm.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Crm>> {
-        rt::pages(
             &self.0,
             "getSystemMyCompanyCrm",
             "/system/myCompany/crm",
@@ -12739,7 +10855,7 @@ impl SystemMyCompanyCrm {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemMyCompanyCrmCount",
@@ -12750,14 +10866,14 @@ impl SystemMyCompanyCrm {
 
     /// One record: `/system/myCompany/crm/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemMyCompanyCrmById {
-        SystemMyCompanyCrmById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> MyCompanyCrmById {
+        MyCompanyCrmById(self.0.push(id.to_string()))
     }
 
     /// `/system/myCompany/crm/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemMyCompanyCrmInfo {
-        SystemMyCompanyCrmInfo(self.0.clone())
+    pub fn info(&self) -> MyCompanyCrmInfo {
+        MyCompanyCrmInfo(self.0.clone())
     }
 }
 
@@ -12766,16 +10882,17 @@ impl SystemMyCompanyCrm {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMyCompanyCrmById(rt::Node);
+pub struct MyCompanyCrmById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMyCompanyCrmById {
+impl MyCompanyCrmById {
     /// `GET /system/myCompany/crm/{id}` (`getSystemMyCompanyCrmById`): Get Crm.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::Crm> {
+    pub fn get(&self) -> rt::Call<m::Crm> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemMyCompanyCrmById",
             "/system/myCompany/crm/{id}",
             rt::NO_BODY,
@@ -12787,7 +10904,7 @@ impl SystemMyCompanyCrmById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Crm>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Crm>> {
         rt::get_opt(
             &self.0,
             "getSystemMyCompanyCrmById",
@@ -12800,10 +10917,11 @@ impl SystemMyCompanyCrmById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::Crm) -> rt::ApiFuture<m::Crm> {
+    pub fn update(&self, body: &m::Crm) -> rt::Call<m::Crm> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemMyCompanyCrmById",
             "/system/myCompany/crm/{id}",
             Some(body),
@@ -12816,9 +10934,10 @@ impl SystemMyCompanyCrmById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Crm> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Crm> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemMyCompanyCrmById",
             "/system/myCompany/crm/{id}",
             patch,
@@ -12828,8 +10947,8 @@ impl SystemMyCompanyCrmById {
 
     /// `/system/myCompany/crm/{id}/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemMyCompanyCrmByIdInfo {
-        SystemMyCompanyCrmByIdInfo(self.0.clone())
+    pub fn info(&self) -> MyCompanyCrmByIdInfo {
+        MyCompanyCrmByIdInfo(self.0.clone())
     }
 }
 
@@ -12838,16 +10957,17 @@ impl SystemMyCompanyCrmById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMyCompanyCrmByIdInfo(rt::Node);
+pub struct MyCompanyCrmByIdInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMyCompanyCrmByIdInfo {
+impl MyCompanyCrmByIdInfo {
     /// `GET /system/myCompany/crm/{id}/info` (`getSystemMyCompanyCrmByIdInfo`): Get CrmInfos.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::CrmInfo> {
+    pub fn get(&self) -> rt::Call<m::CrmInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemMyCompanyCrmByIdInfo",
             "/system/myCompany/crm/{id}/info",
             rt::NO_BODY,
@@ -12861,42 +10981,17 @@ impl SystemMyCompanyCrmByIdInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMyCompanyCrmInfo(rt::Node);
+pub struct MyCompanyCrmInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMyCompanyCrmInfo {
+impl MyCompanyCrmInfo {
     /// `GET /system/myCompany/crm/info` (`getSystemMyCompanyCrmInfo`): Get List of CrmInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::CrmInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::CrmInfo> {
         rt::list(
-            &self.0,
-            "getSystemMyCompanyCrmInfo",
-            "/system/myCompany/crm/info",
-            query,
-        )
-    }
-
-    /// `GET /system/myCompany/crm/info` (`getSystemMyCompanyCrmInfo`): Get List of CrmInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::CrmInfo> {
-        rt::stream(
-            &self.0,
-            "getSystemMyCompanyCrmInfo",
-            "/system/myCompany/crm/info",
-            query,
-        )
-    }
-
-    /// `GET /system/myCompany/crm/info` (`getSystemMyCompanyCrmInfo`): Get List of CrmInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::CrmInfo>> {
-        rt::pages(
             &self.0,
             "getSystemMyCompanyCrmInfo",
             "/system/myCompany/crm/info",
@@ -12909,7 +11004,7 @@ impl SystemMyCompanyCrmInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemMyCompanyCrmInfoCount",
@@ -12924,45 +11019,18 @@ impl SystemMyCompanyCrmInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMyCompanyDocuments(rt::Node);
+pub struct MyCompanyDocuments(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMyCompanyDocuments {
+impl MyCompanyDocuments {
     /// `GET /system/mycompany/documents` (`getSystemMycompanyDocuments`): Get List of
     /// DocumentSetup.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::DocumentSetup>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::DocumentSetup> {
         rt::list(
-            &self.0,
-            "getSystemMycompanyDocuments",
-            "/system/mycompany/documents",
-            query,
-        )
-    }
-
-    /// `GET /system/mycompany/documents` (`getSystemMycompanyDocuments`): Get List of
-    /// DocumentSetup.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::DocumentSetup> {
-        rt::stream(
-            &self.0,
-            "getSystemMycompanyDocuments",
-            "/system/mycompany/documents",
-            query,
-        )
-    }
-
-    /// `GET /system/mycompany/documents` (`getSystemMycompanyDocuments`): Get List of
-    /// DocumentSetup.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::DocumentSetup>> {
-        rt::pages(
             &self.0,
             "getSystemMycompanyDocuments",
             "/system/mycompany/documents",
@@ -12972,8 +11040,8 @@ impl SystemMyCompanyDocuments {
 
     /// One record: `/system/myCompany/documents/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemMyCompanyDocumentsById {
-        SystemMyCompanyDocumentsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> MyCompanyDocumentsById {
+        MyCompanyDocumentsById(self.0.push(id.to_string()))
     }
 }
 
@@ -12982,17 +11050,18 @@ impl SystemMyCompanyDocuments {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMyCompanyDocumentsById(rt::Node);
+pub struct MyCompanyDocumentsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMyCompanyDocumentsById {
+impl MyCompanyDocumentsById {
     /// `GET /system/mycompany/documents/{id}` (`getSystemMycompanyDocumentsById`): Get
     /// DocumentSetup.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::DocumentSetup> {
+    pub fn get(&self) -> rt::Call<m::DocumentSetup> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemMycompanyDocumentsById",
             "/system/mycompany/documents/{id}",
             rt::NO_BODY,
@@ -13005,7 +11074,7 @@ impl SystemMyCompanyDocumentsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::DocumentSetup>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::DocumentSetup>> {
         rt::get_opt(
             &self.0,
             "getSystemMycompanyDocumentsById",
@@ -13019,10 +11088,11 @@ impl SystemMyCompanyDocumentsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::DocumentSetup) -> rt::ApiFuture<m::DocumentSetup> {
+    pub fn update(&self, body: &m::DocumentSetup) -> rt::Call<m::DocumentSetup> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemMycompanyDocumentsById",
             "/system/mycompany/documents/{id}",
             Some(body),
@@ -13036,9 +11106,10 @@ impl SystemMyCompanyDocumentsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::DocumentSetup> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::DocumentSetup> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemMycompanyDocumentsById",
             "/system/mycompany/documents/{id}",
             patch,
@@ -13052,14 +11123,14 @@ impl SystemMyCompanyDocumentsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMyCompanyInfo(rt::Node);
+pub struct MyCompanyInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMyCompanyInfo {
+impl MyCompanyInfo {
     /// `/system/myCompany/info/services`.
     #[cfg(feature = "system")]
-    pub fn services(&self) -> SystemMyCompanyInfoServices {
-        SystemMyCompanyInfoServices(self.0.clone())
+    pub fn services(&self) -> MyCompanyInfoServices {
+        MyCompanyInfoServices(self.0.clone())
     }
 }
 
@@ -13068,45 +11139,18 @@ impl SystemMyCompanyInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMyCompanyInfoServices(rt::Node);
+pub struct MyCompanyInfoServices(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMyCompanyInfoServices {
+impl MyCompanyInfoServices {
     /// `GET /system/mycompany/info/services` (`getSystemMycompanyInfoServices`): Get List of
     /// ServiceInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ServiceInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ServiceInfo> {
         rt::list(
-            &self.0,
-            "getSystemMycompanyInfoServices",
-            "/system/mycompany/info/services",
-            query,
-        )
-    }
-
-    /// `GET /system/mycompany/info/services` (`getSystemMycompanyInfoServices`): Get List of
-    /// ServiceInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ServiceInfo> {
-        rt::stream(
-            &self.0,
-            "getSystemMycompanyInfoServices",
-            "/system/mycompany/info/services",
-            query,
-        )
-    }
-
-    /// `GET /system/mycompany/info/services` (`getSystemMycompanyInfoServices`): Get List of
-    /// ServiceInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ServiceInfo>> {
-        rt::pages(
             &self.0,
             "getSystemMycompanyInfoServices",
             "/system/mycompany/info/services",
@@ -13116,8 +11160,8 @@ impl SystemMyCompanyInfoServices {
 
     /// One record: `/system/myCompany/info/services/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemMyCompanyInfoServicesById {
-        SystemMyCompanyInfoServicesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> MyCompanyInfoServicesById {
+        MyCompanyInfoServicesById(self.0.push(id.to_string()))
     }
 }
 
@@ -13126,17 +11170,18 @@ impl SystemMyCompanyInfoServices {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMyCompanyInfoServicesById(rt::Node);
+pub struct MyCompanyInfoServicesById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMyCompanyInfoServicesById {
+impl MyCompanyInfoServicesById {
     /// `GET /system/mycompany/info/services/{id}` (`getSystemMycompanyInfoServicesById`): Get
     /// ServiceInfo.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::ServiceInfo> {
+    pub fn get(&self) -> rt::Call<m::ServiceInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemMycompanyInfoServicesById",
             "/system/mycompany/info/services/{id}",
             rt::NO_BODY,
@@ -13149,7 +11194,7 @@ impl SystemMyCompanyInfoServicesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ServiceInfo>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ServiceInfo>> {
         rt::get_opt(
             &self.0,
             "getSystemMycompanyInfoServicesById",
@@ -13163,42 +11208,17 @@ impl SystemMyCompanyInfoServicesById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMyCompanyOther(rt::Node);
+pub struct MyCompanyOther(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMyCompanyOther {
+impl MyCompanyOther {
     /// `GET /system/myCompany/other` (`getSystemMyCompanyOther`): Get List of Other.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Other>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Other> {
         rt::list(
-            &self.0,
-            "getSystemMyCompanyOther",
-            "/system/myCompany/other",
-            query,
-        )
-    }
-
-    /// `GET /system/myCompany/other` (`getSystemMyCompanyOther`): Get List of Other.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Other> {
-        rt::stream(
-            &self.0,
-            "getSystemMyCompanyOther",
-            "/system/myCompany/other",
-            query,
-        )
-    }
-
-    /// `GET /system/myCompany/other` (`getSystemMyCompanyOther`): Get List of Other.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Other>> {
-        rt::pages(
             &self.0,
             "getSystemMyCompanyOther",
             "/system/myCompany/other",
@@ -13210,7 +11230,7 @@ impl SystemMyCompanyOther {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemMyCompanyOtherCount",
@@ -13221,8 +11241,8 @@ impl SystemMyCompanyOther {
 
     /// One record: `/system/myCompany/other/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemMyCompanyOtherById {
-        SystemMyCompanyOtherById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> MyCompanyOtherById {
+        MyCompanyOtherById(self.0.push(id.to_string()))
     }
 }
 
@@ -13231,16 +11251,17 @@ impl SystemMyCompanyOther {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMyCompanyOtherById(rt::Node);
+pub struct MyCompanyOtherById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMyCompanyOtherById {
+impl MyCompanyOtherById {
     /// `GET /system/myCompany/other/{id}` (`getSystemMyCompanyOtherById`): Get Other.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::Other> {
+    pub fn get(&self) -> rt::Call<m::Other> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemMyCompanyOtherById",
             "/system/myCompany/other/{id}",
             rt::NO_BODY,
@@ -13252,7 +11273,7 @@ impl SystemMyCompanyOtherById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Other>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Other>> {
         rt::get_opt(
             &self.0,
             "getSystemMyCompanyOtherById",
@@ -13265,10 +11286,11 @@ impl SystemMyCompanyOtherById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::Other) -> rt::ApiFuture<m::Other> {
+    pub fn update(&self, body: &m::Other) -> rt::Call<m::Other> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemMyCompanyOtherById",
             "/system/myCompany/other/{id}",
             Some(body),
@@ -13281,9 +11303,10 @@ impl SystemMyCompanyOtherById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Other> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Other> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemMyCompanyOtherById",
             "/system/myCompany/other/{id}",
             patch,
@@ -13297,45 +11320,18 @@ impl SystemMyCompanyOtherById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMyCompanyReportingServices(rt::Node);
+pub struct MyCompanyReportingServices(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMyCompanyReportingServices {
+impl MyCompanyReportingServices {
     /// `GET /system/mycompany/reportingServices` (`getSystemMycompanyReportingServices`): Get List
     /// of ReportingService.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ReportingService>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ReportingService> {
         rt::list(
-            &self.0,
-            "getSystemMycompanyReportingServices",
-            "/system/mycompany/reportingServices",
-            query,
-        )
-    }
-
-    /// `GET /system/mycompany/reportingServices` (`getSystemMycompanyReportingServices`): Get List
-    /// of ReportingService.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ReportingService> {
-        rt::stream(
-            &self.0,
-            "getSystemMycompanyReportingServices",
-            "/system/mycompany/reportingServices",
-            query,
-        )
-    }
-
-    /// `GET /system/mycompany/reportingServices` (`getSystemMycompanyReportingServices`): Get List
-    /// of ReportingService.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ReportingService>> {
-        rt::pages(
             &self.0,
             "getSystemMycompanyReportingServices",
             "/system/mycompany/reportingServices",
@@ -13345,8 +11341,8 @@ impl SystemMyCompanyReportingServices {
 
     /// One record: `/system/myCompany/reportingServices/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemMyCompanyReportingServicesById {
-        SystemMyCompanyReportingServicesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> MyCompanyReportingServicesById {
+        MyCompanyReportingServicesById(self.0.push(id.to_string()))
     }
 }
 
@@ -13355,17 +11351,18 @@ impl SystemMyCompanyReportingServices {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMyCompanyReportingServicesById(rt::Node);
+pub struct MyCompanyReportingServicesById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMyCompanyReportingServicesById {
+impl MyCompanyReportingServicesById {
     /// `GET /system/mycompany/reportingServices/{id}` (`getSystemMycompanyReportingServicesById`):
     /// Get ReportingService.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::ReportingService> {
+    pub fn get(&self) -> rt::Call<m::ReportingService> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemMycompanyReportingServicesById",
             "/system/mycompany/reportingServices/{id}",
             rt::NO_BODY,
@@ -13378,7 +11375,7 @@ impl SystemMyCompanyReportingServicesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ReportingService>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ReportingService>> {
         rt::get_opt(
             &self.0,
             "getSystemMycompanyReportingServicesById",
@@ -13392,10 +11389,11 @@ impl SystemMyCompanyReportingServicesById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::ReportingService) -> rt::ApiFuture<m::ReportingService> {
+    pub fn update(&self, body: &m::ReportingService) -> rt::Call<m::ReportingService> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemMycompanyReportingServicesById",
             "/system/mycompany/reportingServices/{id}",
             Some(body),
@@ -13409,9 +11407,10 @@ impl SystemMyCompanyReportingServicesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ReportingService> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ReportingService> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemMycompanyReportingServicesById",
             "/system/mycompany/reportingServices/{id}",
             patch,
@@ -13421,8 +11420,8 @@ impl SystemMyCompanyReportingServicesById {
 
     /// `/system/myCompany/reportingServices/{id}/testConnection`.
     #[cfg(feature = "system")]
-    pub fn test_connection(&self) -> SystemMyCompanyReportingServicesByIdTestConnection {
-        SystemMyCompanyReportingServicesByIdTestConnection(self.0.clone())
+    pub fn test_connection(&self) -> MyCompanyReportingServicesByIdTestConnection {
+        MyCompanyReportingServicesByIdTestConnection(self.0.clone())
     }
 }
 
@@ -13431,19 +11430,20 @@ impl SystemMyCompanyReportingServicesById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMyCompanyReportingServicesByIdTestConnection(rt::Node);
+pub struct MyCompanyReportingServicesByIdTestConnection(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMyCompanyReportingServicesByIdTestConnection {
+impl MyCompanyReportingServicesByIdTestConnection {
     /// `POST /system/mycompany/reportingServices/{id}/testConnection`
     /// (`postSystemMycompanyReportingServicesByIdTestConnection`): Post SuccessResponse.
     ///
     /// Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn post(&self) -> rt::ApiFuture<m::SuccessResponse> {
+    pub fn post(&self) -> rt::Call<m::SuccessResponse> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemMycompanyReportingServicesByIdTestConnection",
             "/system/mycompany/reportingServices/{id}/testConnection",
             rt::NO_BODY,
@@ -13457,45 +11457,18 @@ impl SystemMyCompanyReportingServicesByIdTestConnection {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMyCompanyServices(rt::Node);
+pub struct MyCompanyServices(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMyCompanyServices {
+impl MyCompanyServices {
     /// `GET /system/mycompany/services` (`getSystemMycompanyServices`): Get List of
     /// MyCompanyService.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Service>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Service> {
         rt::list(
-            &self.0,
-            "getSystemMycompanyServices",
-            "/system/mycompany/services",
-            query,
-        )
-    }
-
-    /// `GET /system/mycompany/services` (`getSystemMycompanyServices`): Get List of
-    /// MyCompanyService.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Service> {
-        rt::stream(
-            &self.0,
-            "getSystemMycompanyServices",
-            "/system/mycompany/services",
-            query,
-        )
-    }
-
-    /// `GET /system/mycompany/services` (`getSystemMycompanyServices`): Get List of
-    /// MyCompanyService.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Service>> {
-        rt::pages(
             &self.0,
             "getSystemMycompanyServices",
             "/system/mycompany/services",
@@ -13505,8 +11478,8 @@ impl SystemMyCompanyServices {
 
     /// One record: `/system/myCompany/services/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemMyCompanyServicesById {
-        SystemMyCompanyServicesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> MyCompanyServicesById {
+        MyCompanyServicesById(self.0.push(id.to_string()))
     }
 }
 
@@ -13515,17 +11488,18 @@ impl SystemMyCompanyServices {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMyCompanyServicesById(rt::Node);
+pub struct MyCompanyServicesById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMyCompanyServicesById {
+impl MyCompanyServicesById {
     /// `GET /system/mycompany/services/{id}` (`getSystemMycompanyServicesById`): Get
     /// MyCompanyService.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::Service> {
+    pub fn get(&self) -> rt::Call<m::Service> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemMycompanyServicesById",
             "/system/mycompany/services/{id}",
             rt::NO_BODY,
@@ -13538,7 +11512,7 @@ impl SystemMyCompanyServicesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Service>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Service>> {
         rt::get_opt(
             &self.0,
             "getSystemMycompanyServicesById",
@@ -13552,10 +11526,11 @@ impl SystemMyCompanyServicesById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::Service) -> rt::ApiFuture<m::Service> {
+    pub fn update(&self, body: &m::Service) -> rt::Call<m::Service> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemMycompanyServicesById",
             "/system/mycompany/services/{id}",
             Some(body),
@@ -13569,9 +11544,10 @@ impl SystemMyCompanyServicesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Service> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Service> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemMycompanyServicesById",
             "/system/mycompany/services/{id}",
             patch,
@@ -13585,45 +11561,18 @@ impl SystemMyCompanyServicesById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMyCompanyTimeExpense(rt::Node);
+pub struct MyCompanyTimeExpense(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMyCompanyTimeExpense {
+impl MyCompanyTimeExpense {
     /// `GET /system/myCompany/timeExpense` (`getSystemMyCompanyTimeExpense`): Get List of
     /// TimeExpense.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::TimeExpense>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::TimeExpense> {
         rt::list(
-            &self.0,
-            "getSystemMyCompanyTimeExpense",
-            "/system/myCompany/timeExpense",
-            query,
-        )
-    }
-
-    /// `GET /system/myCompany/timeExpense` (`getSystemMyCompanyTimeExpense`): Get List of
-    /// TimeExpense.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::TimeExpense> {
-        rt::stream(
-            &self.0,
-            "getSystemMyCompanyTimeExpense",
-            "/system/myCompany/timeExpense",
-            query,
-        )
-    }
-
-    /// `GET /system/myCompany/timeExpense` (`getSystemMyCompanyTimeExpense`): Get List of
-    /// TimeExpense.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::TimeExpense>> {
-        rt::pages(
             &self.0,
             "getSystemMyCompanyTimeExpense",
             "/system/myCompany/timeExpense",
@@ -13636,7 +11585,7 @@ impl SystemMyCompanyTimeExpense {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemMyCompanyTimeExpenseCount",
@@ -13647,8 +11596,8 @@ impl SystemMyCompanyTimeExpense {
 
     /// One record: `/system/myCompany/timeExpense/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemMyCompanyTimeExpenseById {
-        SystemMyCompanyTimeExpenseById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> MyCompanyTimeExpenseById {
+        MyCompanyTimeExpenseById(self.0.push(id.to_string()))
     }
 }
 
@@ -13657,17 +11606,18 @@ impl SystemMyCompanyTimeExpense {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMyCompanyTimeExpenseById(rt::Node);
+pub struct MyCompanyTimeExpenseById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMyCompanyTimeExpenseById {
+impl MyCompanyTimeExpenseById {
     /// `GET /system/myCompany/timeExpense/{id}` (`getSystemMyCompanyTimeExpenseById`): Get
     /// TimeExpense.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::TimeExpense> {
+    pub fn get(&self) -> rt::Call<m::TimeExpense> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemMyCompanyTimeExpenseById",
             "/system/myCompany/timeExpense/{id}",
             rt::NO_BODY,
@@ -13680,7 +11630,7 @@ impl SystemMyCompanyTimeExpenseById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::TimeExpense>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::TimeExpense>> {
         rt::get_opt(
             &self.0,
             "getSystemMyCompanyTimeExpenseById",
@@ -13694,10 +11644,11 @@ impl SystemMyCompanyTimeExpenseById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::TimeExpense) -> rt::ApiFuture<m::TimeExpense> {
+    pub fn update(&self, body: &m::TimeExpense) -> rt::Call<m::TimeExpense> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemMyCompanyTimeExpenseById",
             "/system/myCompany/timeExpense/{id}",
             Some(body),
@@ -13711,9 +11662,10 @@ impl SystemMyCompanyTimeExpenseById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::TimeExpense> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::TimeExpense> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemMyCompanyTimeExpenseById",
             "/system/myCompany/timeExpense/{id}",
             patch,
@@ -13727,16 +11679,17 @@ impl SystemMyCompanyTimeExpenseById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMyMembers(rt::Node);
+pub struct MyMembers(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMyMembers {
+impl MyMembers {
     /// `GET /system/myMembers` (`getSystemMyMembers`): Get MyMember.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::MyMember> {
+    pub fn get(&self) -> rt::Call<m::MyMember> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemMyMembers",
             "/system/myMembers",
             rt::NO_BODY,
@@ -13746,8 +11699,8 @@ impl SystemMyMembers {
 
     /// `/system/myMembers/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemMyMembersInfo {
-        SystemMyMembersInfo(self.0.clone())
+    pub fn info(&self) -> MyMembersInfo {
+        MyMembersInfo(self.0.clone())
     }
 }
 
@@ -13756,16 +11709,17 @@ impl SystemMyMembers {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMyMembersInfo(rt::Node);
+pub struct MyMembersInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMyMembersInfo {
+impl MyMembersInfo {
     /// `GET /system/myMembers/info` (`getSystemMyMembersInfo`): Get MyMemberInfo.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::MyMemberInfo> {
+    pub fn get(&self) -> rt::Call<m::MyMemberInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemMyMembersInfo",
             "/system/myMembers/info",
             rt::NO_BODY,
@@ -13779,38 +11733,23 @@ impl SystemMyMembersInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMySecurity(rt::Node);
+pub struct MySecurity(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMySecurity {
+impl MySecurity {
     /// `GET /system/mySecurity` (`getSystemMySecurity`): Get List of MySecurity.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::MySecurity>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::MySecurity> {
         rt::list(&self.0, "getSystemMySecurity", "/system/mySecurity", query)
-    }
-
-    /// `GET /system/mySecurity` (`getSystemMySecurity`): Get List of MySecurity.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::MySecurity> {
-        rt::stream(&self.0, "getSystemMySecurity", "/system/mySecurity", query)
-    }
-
-    /// `GET /system/mySecurity` (`getSystemMySecurity`): Get List of MySecurity.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::MySecurity>> {
-        rt::pages(&self.0, "getSystemMySecurity", "/system/mySecurity", query)
     }
 
     /// `/system/mySecurity/customizeItems`.
     #[cfg(feature = "system")]
-    pub fn customize_items(&self) -> SystemMySecurityCustomizeItems {
-        SystemMySecurityCustomizeItems(self.0.clone())
+    pub fn customize_items(&self) -> MySecurityCustomizeItems {
+        MySecurityCustomizeItems(self.0.clone())
     }
 }
 
@@ -13819,48 +11758,18 @@ impl SystemMySecurity {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemMySecurityCustomizeItems(rt::Node);
+pub struct MySecurityCustomizeItems(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemMySecurityCustomizeItems {
+impl MySecurityCustomizeItems {
     /// `GET /system/mySecurity/customizeItems/` (`getSystemMySecurityCustomizeItems`): Get List of
     /// MySecurityCustomizeItems.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::MySecurityCustomizeItem>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::MySecurityCustomizeItem> {
         rt::list(
-            &self.0,
-            "getSystemMySecurityCustomizeItems",
-            "/system/mySecurity/customizeItems/",
-            query,
-        )
-    }
-
-    /// `GET /system/mySecurity/customizeItems/` (`getSystemMySecurityCustomizeItems`): Get List of
-    /// MySecurityCustomizeItems.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::MySecurityCustomizeItem> {
-        rt::stream(
-            &self.0,
-            "getSystemMySecurityCustomizeItems",
-            "/system/mySecurity/customizeItems/",
-            query,
-        )
-    }
-
-    /// `GET /system/mySecurity/customizeItems/` (`getSystemMySecurityCustomizeItems`): Get List of
-    /// MySecurityCustomizeItems.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::MySecurityCustomizeItem>> {
-        rt::pages(
             &self.0,
             "getSystemMySecurityCustomizeItems",
             "/system/mySecurity/customizeItems/",
@@ -13874,48 +11783,18 @@ impl SystemMySecurityCustomizeItems {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemNotificationRecipients(rt::Node);
+pub struct NotificationRecipients(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemNotificationRecipients {
+impl NotificationRecipients {
     /// `GET /system/notificationRecipients` (`getSystemNotificationRecipients`): Get List of
     /// NotificationRecipient.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::NotificationRecipient>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::NotificationRecipient> {
         rt::list(
-            &self.0,
-            "getSystemNotificationRecipients",
-            "/system/notificationRecipients",
-            query,
-        )
-    }
-
-    /// `GET /system/notificationRecipients` (`getSystemNotificationRecipients`): Get List of
-    /// NotificationRecipient.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::NotificationRecipient> {
-        rt::stream(
-            &self.0,
-            "getSystemNotificationRecipients",
-            "/system/notificationRecipients",
-            query,
-        )
-    }
-
-    /// `GET /system/notificationRecipients` (`getSystemNotificationRecipients`): Get List of
-    /// NotificationRecipient.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::NotificationRecipient>> {
-        rt::pages(
             &self.0,
             "getSystemNotificationRecipients",
             "/system/notificationRecipients",
@@ -13928,7 +11807,7 @@ impl SystemNotificationRecipients {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemNotificationRecipientsCount",
@@ -13939,8 +11818,8 @@ impl SystemNotificationRecipients {
 
     /// One record: `/system/notificationRecipients/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemNotificationRecipientsById {
-        SystemNotificationRecipientsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> NotificationRecipientsById {
+        NotificationRecipientsById(self.0.push(id.to_string()))
     }
 }
 
@@ -13949,17 +11828,18 @@ impl SystemNotificationRecipients {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemNotificationRecipientsById(rt::Node);
+pub struct NotificationRecipientsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemNotificationRecipientsById {
+impl NotificationRecipientsById {
     /// `GET /system/notificationRecipients/{id}` (`getSystemNotificationRecipientsById`): Get
     /// NotificationRecipient.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::NotificationRecipient> {
+    pub fn get(&self) -> rt::Call<m::NotificationRecipient> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemNotificationRecipientsById",
             "/system/notificationRecipients/{id}",
             rt::NO_BODY,
@@ -13972,7 +11852,7 @@ impl SystemNotificationRecipientsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::NotificationRecipient>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::NotificationRecipient>> {
         rt::get_opt(
             &self.0,
             "getSystemNotificationRecipientsById",
@@ -13986,20 +11866,20 @@ impl SystemNotificationRecipientsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemOffice365(rt::Node);
+pub struct Office365(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemOffice365 {
+impl Office365 {
     /// `/system/office365/application`.
     #[cfg(feature = "system")]
-    pub fn application(&self) -> SystemOffice365Application {
-        SystemOffice365Application(self.0.clone())
+    pub fn application(&self) -> Office365Application {
+        Office365Application(self.0.clone())
     }
 
     /// `/system/office365/emailSetups`.
     #[cfg(feature = "system")]
-    pub fn email_setups(&self) -> SystemOffice365EmailSetups {
-        SystemOffice365EmailSetups(self.0.clone())
+    pub fn email_setups(&self) -> Office365EmailSetups {
+        Office365EmailSetups(self.0.clone())
     }
 }
 
@@ -14008,20 +11888,20 @@ impl SystemOffice365 {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemOffice365Application(rt::Node);
+pub struct Office365Application(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemOffice365Application {
+impl Office365Application {
     /// One record: `/system/office365/application/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemOffice365ApplicationById {
-        SystemOffice365ApplicationById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> Office365ApplicationById {
+        Office365ApplicationById(self.0.push(id.to_string()))
     }
 
     /// `/system/office365/application/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemOffice365ApplicationInfo {
-        SystemOffice365ApplicationInfo(self.0.clone())
+    pub fn info(&self) -> Office365ApplicationInfo {
+        Office365ApplicationInfo(self.0.clone())
     }
 }
 
@@ -14030,14 +11910,14 @@ impl SystemOffice365Application {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemOffice365ApplicationById(rt::Node);
+pub struct Office365ApplicationById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemOffice365ApplicationById {
+impl Office365ApplicationById {
     /// `/system/office365/application/{id}/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemOffice365ApplicationByIdInfo {
-        SystemOffice365ApplicationByIdInfo(self.0.clone())
+    pub fn info(&self) -> Office365ApplicationByIdInfo {
+        Office365ApplicationByIdInfo(self.0.clone())
     }
 }
 
@@ -14046,17 +11926,18 @@ impl SystemOffice365ApplicationById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemOffice365ApplicationByIdInfo(rt::Node);
+pub struct Office365ApplicationByIdInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemOffice365ApplicationByIdInfo {
+impl Office365ApplicationByIdInfo {
     /// `GET /system/office365/application/{id}/info` (`getSystemOffice365ApplicationByIdInfo`): Get
     /// Office365EmailApplicationInfos.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::Office365EmailApplicationInfo> {
+    pub fn get(&self) -> rt::Call<m::Office365EmailApplicationInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemOffice365ApplicationByIdInfo",
             "/system/office365/application/{id}/info",
             rt::NO_BODY,
@@ -14070,51 +11951,18 @@ impl SystemOffice365ApplicationByIdInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemOffice365ApplicationInfo(rt::Node);
+pub struct Office365ApplicationInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemOffice365ApplicationInfo {
+impl Office365ApplicationInfo {
     /// `GET /system/office365/application/info` (`getSystemOffice365ApplicationInfo`): Get List of
     /// Office365EmailApplicationInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiFuture<Vec<m::Office365EmailApplicationInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Office365EmailApplicationInfo> {
         rt::list(
-            &self.0,
-            "getSystemOffice365ApplicationInfo",
-            "/system/office365/application/info",
-            query,
-        )
-    }
-
-    /// `GET /system/office365/application/info` (`getSystemOffice365ApplicationInfo`): Get List of
-    /// Office365EmailApplicationInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Office365EmailApplicationInfo> {
-        rt::stream(
-            &self.0,
-            "getSystemOffice365ApplicationInfo",
-            "/system/office365/application/info",
-            query,
-        )
-    }
-
-    /// `GET /system/office365/application/info` (`getSystemOffice365ApplicationInfo`): Get List of
-    /// Office365EmailApplicationInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::Office365EmailApplicationInfo>> {
-        rt::pages(
             &self.0,
             "getSystemOffice365ApplicationInfo",
             "/system/office365/application/info",
@@ -14127,7 +11975,7 @@ impl SystemOffice365ApplicationInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemOffice365ApplicationInfoCount",
@@ -14142,45 +11990,18 @@ impl SystemOffice365ApplicationInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemOffice365EmailSetups(rt::Node);
+pub struct Office365EmailSetups(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemOffice365EmailSetups {
+impl Office365EmailSetups {
     /// `GET /system/office365/emailSetups` (`getSystemOffice365EmailSetups`): Get List of
     /// Office365EmailSetup.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Office365EmailSetup>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Office365EmailSetup> {
         rt::list(
-            &self.0,
-            "getSystemOffice365EmailSetups",
-            "/system/office365/emailSetups",
-            query,
-        )
-    }
-
-    /// `GET /system/office365/emailSetups` (`getSystemOffice365EmailSetups`): Get List of
-    /// Office365EmailSetup.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Office365EmailSetup> {
-        rt::stream(
-            &self.0,
-            "getSystemOffice365EmailSetups",
-            "/system/office365/emailSetups",
-            query,
-        )
-    }
-
-    /// `GET /system/office365/emailSetups` (`getSystemOffice365EmailSetups`): Get List of
-    /// Office365EmailSetup.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Office365EmailSetup>> {
-        rt::pages(
             &self.0,
             "getSystemOffice365EmailSetups",
             "/system/office365/emailSetups",
@@ -14193,7 +12014,7 @@ impl SystemOffice365EmailSetups {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemOffice365EmailSetupsCount",
@@ -14207,10 +12028,11 @@ impl SystemOffice365EmailSetups {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::Office365EmailSetup) -> rt::ApiFuture<m::Office365EmailSetup> {
+    pub fn create(&self, body: &m::Office365EmailSetup) -> rt::Call<m::Office365EmailSetup> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemOffice365EmailSetups",
             "/system/office365/emailSetups",
             Some(body),
@@ -14220,8 +12042,8 @@ impl SystemOffice365EmailSetups {
 
     /// One record: `/system/office365/emailSetups/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemOffice365EmailSetupsById {
-        SystemOffice365EmailSetupsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> Office365EmailSetupsById {
+        Office365EmailSetupsById(self.0.push(id.to_string()))
     }
 }
 
@@ -14230,17 +12052,18 @@ impl SystemOffice365EmailSetups {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemOffice365EmailSetupsById(rt::Node);
+pub struct Office365EmailSetupsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemOffice365EmailSetupsById {
+impl Office365EmailSetupsById {
     /// `GET /system/office365/emailSetups/{id}` (`getSystemOffice365EmailSetupsById`): Get
     /// Office365EmailSetup.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::Office365EmailSetup> {
+    pub fn get(&self) -> rt::Call<m::Office365EmailSetup> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemOffice365EmailSetupsById",
             "/system/office365/emailSetups/{id}",
             rt::NO_BODY,
@@ -14253,7 +12076,7 @@ impl SystemOffice365EmailSetupsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Office365EmailSetup>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Office365EmailSetup>> {
         rt::get_opt(
             &self.0,
             "getSystemOffice365EmailSetupsById",
@@ -14267,10 +12090,11 @@ impl SystemOffice365EmailSetupsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::Office365EmailSetup) -> rt::ApiFuture<m::Office365EmailSetup> {
+    pub fn update(&self, body: &m::Office365EmailSetup) -> rt::Call<m::Office365EmailSetup> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemOffice365EmailSetupsById",
             "/system/office365/emailSetups/{id}",
             Some(body),
@@ -14284,9 +12108,10 @@ impl SystemOffice365EmailSetupsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Office365EmailSetup> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Office365EmailSetup> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemOffice365EmailSetupsById",
             "/system/office365/emailSetups/{id}",
             patch,
@@ -14297,10 +12122,11 @@ impl SystemOffice365EmailSetupsById {
     /// `DELETE /system/office365/emailSetups/{id}` (`deleteSystemOffice365EmailSetupsById`): Delete
     /// Office365EmailSetup.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemOffice365EmailSetupsById",
             "/system/office365/emailSetups/{id}",
             rt::NO_BODY,
@@ -14310,20 +12136,20 @@ impl SystemOffice365EmailSetupsById {
 
     /// `/system/office365/emailSetups/{id}/authorize`.
     #[cfg(feature = "system")]
-    pub fn authorize(&self) -> SystemOffice365EmailSetupsByIdAuthorize {
-        SystemOffice365EmailSetupsByIdAuthorize(self.0.clone())
+    pub fn authorize(&self) -> Office365EmailSetupsByIdAuthorize {
+        Office365EmailSetupsByIdAuthorize(self.0.clone())
     }
 
     /// `/system/office365/emailSetups/{id}/getEmails`.
     #[cfg(feature = "system")]
-    pub fn get_emails(&self) -> SystemOffice365EmailSetupsByIdGetEmails {
-        SystemOffice365EmailSetupsByIdGetEmails(self.0.clone())
+    pub fn get_emails(&self) -> Office365EmailSetupsByIdGetEmails {
+        Office365EmailSetupsByIdGetEmails(self.0.clone())
     }
 
     /// `/system/office365/emailSetups/{id}/testConnection`.
     #[cfg(feature = "system")]
-    pub fn test_connection(&self) -> SystemOffice365EmailSetupsByIdTestConnection {
-        SystemOffice365EmailSetupsByIdTestConnection(self.0.clone())
+    pub fn test_connection(&self) -> Office365EmailSetupsByIdTestConnection {
+        Office365EmailSetupsByIdTestConnection(self.0.clone())
     }
 }
 
@@ -14332,19 +12158,20 @@ impl SystemOffice365EmailSetupsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemOffice365EmailSetupsByIdAuthorize(rt::Node);
+pub struct Office365EmailSetupsByIdAuthorize(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemOffice365EmailSetupsByIdAuthorize {
+impl Office365EmailSetupsByIdAuthorize {
     /// `POST /system/office365/emailSetups/{id}/authorize`
     /// (`postSystemOffice365EmailSetupsByIdAuthorize`): Post SuccessResponse.
     ///
     /// Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn post(&self) -> rt::ApiFuture<m::SuccessResponse> {
+    pub fn post(&self) -> rt::Call<m::SuccessResponse> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemOffice365EmailSetupsByIdAuthorize",
             "/system/office365/emailSetups/{id}/authorize",
             rt::NO_BODY,
@@ -14358,48 +12185,19 @@ impl SystemOffice365EmailSetupsByIdAuthorize {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemOffice365EmailSetupsByIdGetEmails(rt::Node);
+pub struct Office365EmailSetupsByIdGetEmails(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemOffice365EmailSetupsByIdGetEmails {
+impl Office365EmailSetupsByIdGetEmails {
     /// `GET /system/office365/emailSetups/{id}/getEmails/`
     /// (`getSystemOffice365EmailSetupsByIdGetEmails`): Get List of UserEmails from inbound ticket
     /// service.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::UserEmail>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::UserEmail> {
         rt::list(
-            &self.0,
-            "getSystemOffice365EmailSetupsByIdGetEmails",
-            "/system/office365/emailSetups/{id}/getEmails/",
-            query,
-        )
-    }
-
-    /// `GET /system/office365/emailSetups/{id}/getEmails/`
-    /// (`getSystemOffice365EmailSetupsByIdGetEmails`): Get List of UserEmails from inbound ticket
-    /// service.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::UserEmail> {
-        rt::stream(
-            &self.0,
-            "getSystemOffice365EmailSetupsByIdGetEmails",
-            "/system/office365/emailSetups/{id}/getEmails/",
-            query,
-        )
-    }
-
-    /// `GET /system/office365/emailSetups/{id}/getEmails/`
-    /// (`getSystemOffice365EmailSetupsByIdGetEmails`): Get List of UserEmails from inbound ticket
-    /// service.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::UserEmail>> {
-        rt::pages(
             &self.0,
             "getSystemOffice365EmailSetupsByIdGetEmails",
             "/system/office365/emailSetups/{id}/getEmails/",
@@ -14413,19 +12211,20 @@ impl SystemOffice365EmailSetupsByIdGetEmails {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemOffice365EmailSetupsByIdTestConnection(rt::Node);
+pub struct Office365EmailSetupsByIdTestConnection(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemOffice365EmailSetupsByIdTestConnection {
+impl Office365EmailSetupsByIdTestConnection {
     /// `POST /system/office365/emailSetups/{id}/testConnection`
     /// (`postSystemOffice365EmailSetupsByIdTestConnection`): Post SuccessResponse.
     ///
     /// Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn post(&self) -> rt::ApiFuture<m::SuccessResponse> {
+    pub fn post(&self) -> rt::Call<m::SuccessResponse> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemOffice365EmailSetupsByIdTestConnection",
             "/system/office365/emailSetups/{id}/testConnection",
             rt::NO_BODY,
@@ -14439,48 +12238,18 @@ impl SystemOffice365EmailSetupsByIdTestConnection {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemOnPremiseSearchSetting(rt::Node);
+pub struct OnPremiseSearchSetting(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemOnPremiseSearchSetting {
+impl OnPremiseSearchSetting {
     /// `GET /system/onPremiseSearchSetting/` (`getSystemOnPremiseSearchSetting`): Get List of
     /// OnPremiseSearchSettings.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::OnPremiseSearchSetting>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::OnPremiseSearchSetting> {
         rt::list(
-            &self.0,
-            "getSystemOnPremiseSearchSetting",
-            "/system/onPremiseSearchSetting/",
-            query,
-        )
-    }
-
-    /// `GET /system/onPremiseSearchSetting/` (`getSystemOnPremiseSearchSetting`): Get List of
-    /// OnPremiseSearchSettings.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::OnPremiseSearchSetting> {
-        rt::stream(
-            &self.0,
-            "getSystemOnPremiseSearchSetting",
-            "/system/onPremiseSearchSetting/",
-            query,
-        )
-    }
-
-    /// `GET /system/onPremiseSearchSetting/` (`getSystemOnPremiseSearchSetting`): Get List of
-    /// OnPremiseSearchSettings.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::OnPremiseSearchSetting>> {
-        rt::pages(
             &self.0,
             "getSystemOnPremiseSearchSetting",
             "/system/onPremiseSearchSetting/",
@@ -14493,7 +12262,7 @@ impl SystemOnPremiseSearchSetting {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemOnPremiseSearchSettingCount",
@@ -14504,8 +12273,8 @@ impl SystemOnPremiseSearchSetting {
 
     /// One record: `/system/onPremiseSearchSetting/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemOnPremiseSearchSettingById {
-        SystemOnPremiseSearchSettingById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> OnPremiseSearchSettingById {
+        OnPremiseSearchSettingById(self.0.push(id.to_string()))
     }
 }
 
@@ -14514,17 +12283,18 @@ impl SystemOnPremiseSearchSetting {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemOnPremiseSearchSettingById(rt::Node);
+pub struct OnPremiseSearchSettingById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemOnPremiseSearchSettingById {
+impl OnPremiseSearchSettingById {
     /// `GET /system/onPremiseSearchSetting/{id}` (`getSystemOnPremiseSearchSettingById`): Get
     /// OnPremiseSearchSettings.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::OnPremiseSearchSetting> {
+    pub fn get(&self) -> rt::Call<m::OnPremiseSearchSetting> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemOnPremiseSearchSettingById",
             "/system/onPremiseSearchSetting/{id}",
             rt::NO_BODY,
@@ -14537,7 +12307,7 @@ impl SystemOnPremiseSearchSettingById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::OnPremiseSearchSetting>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::OnPremiseSearchSetting>> {
         rt::get_opt(
             &self.0,
             "getSystemOnPremiseSearchSettingById",
@@ -14552,13 +12322,11 @@ impl SystemOnPremiseSearchSettingById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(
-        &self,
-        body: &m::OnPremiseSearchSetting,
-    ) -> rt::ApiFuture<m::OnPremiseSearchSetting> {
+    pub fn update(&self, body: &m::OnPremiseSearchSetting) -> rt::Call<m::OnPremiseSearchSetting> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemOnPremiseSearchSettingById",
             "/system/onPremiseSearchSetting/{id}",
             Some(body),
@@ -14572,9 +12340,10 @@ impl SystemOnPremiseSearchSettingById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::OnPremiseSearchSetting> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::OnPremiseSearchSetting> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemOnPremiseSearchSettingById",
             "/system/onPremiseSearchSetting/{id}",
             patch,
@@ -14588,42 +12357,17 @@ impl SystemOnPremiseSearchSettingById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemOsgradeweights(rt::Node);
+pub struct Osgradeweights(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemOsgradeweights {
+impl Osgradeweights {
     /// `GET /system/osgradeweights` (`getSystemOsgradeweights`): Get List of OsGradeWeight.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::OsGradeWeight>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::OsGradeWeight> {
         rt::list(
-            &self.0,
-            "getSystemOsgradeweights",
-            "/system/osgradeweights",
-            query,
-        )
-    }
-
-    /// `GET /system/osgradeweights` (`getSystemOsgradeweights`): Get List of OsGradeWeight.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::OsGradeWeight> {
-        rt::stream(
-            &self.0,
-            "getSystemOsgradeweights",
-            "/system/osgradeweights",
-            query,
-        )
-    }
-
-    /// `GET /system/osgradeweights` (`getSystemOsgradeweights`): Get List of OsGradeWeight.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::OsGradeWeight>> {
-        rt::pages(
             &self.0,
             "getSystemOsgradeweights",
             "/system/osgradeweights",
@@ -14636,7 +12380,7 @@ impl SystemOsgradeweights {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemOsgradeweightsCount",
@@ -14647,8 +12391,8 @@ impl SystemOsgradeweights {
 
     /// One record: `/system/osgradeweights/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemOsgradeweightsById {
-        SystemOsgradeweightsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> OsgradeweightsById {
+        OsgradeweightsById(self.0.push(id.to_string()))
     }
 }
 
@@ -14657,16 +12401,17 @@ impl SystemOsgradeweights {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemOsgradeweightsById(rt::Node);
+pub struct OsgradeweightsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemOsgradeweightsById {
+impl OsgradeweightsById {
     /// `GET /system/osgradeweights/{id}` (`getSystemOsgradeweightsById`): Get OsGradeWeight.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::OsGradeWeight> {
+    pub fn get(&self) -> rt::Call<m::OsGradeWeight> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemOsgradeweightsById",
             "/system/osgradeweights/{id}",
             rt::NO_BODY,
@@ -14678,7 +12423,7 @@ impl SystemOsgradeweightsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::OsGradeWeight>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::OsGradeWeight>> {
         rt::get_opt(
             &self.0,
             "getSystemOsgradeweightsById",
@@ -14691,10 +12436,11 @@ impl SystemOsgradeweightsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::OsGradeWeight) -> rt::ApiFuture<m::OsGradeWeight> {
+    pub fn update(&self, body: &m::OsGradeWeight) -> rt::Call<m::OsGradeWeight> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemOsgradeweightsById",
             "/system/osgradeweights/{id}",
             Some(body),
@@ -14707,9 +12453,10 @@ impl SystemOsgradeweightsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::OsGradeWeight> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::OsGradeWeight> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemOsgradeweightsById",
             "/system/osgradeweights/{id}",
             patch,
@@ -14723,42 +12470,17 @@ impl SystemOsgradeweightsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemParsingTypes(rt::Node);
+pub struct ParsingTypes(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemParsingTypes {
+impl ParsingTypes {
     /// `GET /system/parsingTypes` (`getSystemParsingTypes`): Get List of ParsingType.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ParsingType>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ParsingType> {
         rt::list(
-            &self.0,
-            "getSystemParsingTypes",
-            "/system/parsingTypes",
-            query,
-        )
-    }
-
-    /// `GET /system/parsingTypes` (`getSystemParsingTypes`): Get List of ParsingType.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ParsingType> {
-        rt::stream(
-            &self.0,
-            "getSystemParsingTypes",
-            "/system/parsingTypes",
-            query,
-        )
-    }
-
-    /// `GET /system/parsingTypes` (`getSystemParsingTypes`): Get List of ParsingType.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ParsingType>> {
-        rt::pages(
             &self.0,
             "getSystemParsingTypes",
             "/system/parsingTypes",
@@ -14770,7 +12492,7 @@ impl SystemParsingTypes {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemParsingTypesCount",
@@ -14781,8 +12503,8 @@ impl SystemParsingTypes {
 
     /// One record: `/system/parsingTypes/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemParsingTypesById {
-        SystemParsingTypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ParsingTypesById {
+        ParsingTypesById(self.0.push(id.to_string()))
     }
 }
 
@@ -14791,16 +12513,17 @@ impl SystemParsingTypes {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemParsingTypesById(rt::Node);
+pub struct ParsingTypesById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemParsingTypesById {
+impl ParsingTypesById {
     /// `GET /system/parsingTypes/{id}` (`getSystemParsingTypesById`): Get ParsingType.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::ParsingType> {
+    pub fn get(&self) -> rt::Call<m::ParsingType> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemParsingTypesById",
             "/system/parsingTypes/{id}",
             rt::NO_BODY,
@@ -14812,7 +12535,7 @@ impl SystemParsingTypesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ParsingType>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ParsingType>> {
         rt::get_opt(
             &self.0,
             "getSystemParsingTypesById",
@@ -14826,42 +12549,17 @@ impl SystemParsingTypesById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemParsingVariables(rt::Node);
+pub struct ParsingVariables(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemParsingVariables {
+impl ParsingVariables {
     /// `GET /system/parsingVariables` (`getSystemParsingVariables`): Get List of ParsingVariable.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ParsingVariable>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ParsingVariable> {
         rt::list(
-            &self.0,
-            "getSystemParsingVariables",
-            "/system/parsingVariables",
-            query,
-        )
-    }
-
-    /// `GET /system/parsingVariables` (`getSystemParsingVariables`): Get List of ParsingVariable.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ParsingVariable> {
-        rt::stream(
-            &self.0,
-            "getSystemParsingVariables",
-            "/system/parsingVariables",
-            query,
-        )
-    }
-
-    /// `GET /system/parsingVariables` (`getSystemParsingVariables`): Get List of ParsingVariable.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ParsingVariable>> {
-        rt::pages(
             &self.0,
             "getSystemParsingVariables",
             "/system/parsingVariables",
@@ -14874,7 +12572,7 @@ impl SystemParsingVariables {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemParsingVariablesCount",
@@ -14885,8 +12583,8 @@ impl SystemParsingVariables {
 
     /// One record: `/system/parsingVariables/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemParsingVariablesById {
-        SystemParsingVariablesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ParsingVariablesById {
+        ParsingVariablesById(self.0.push(id.to_string()))
     }
 }
 
@@ -14895,16 +12593,17 @@ impl SystemParsingVariables {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemParsingVariablesById(rt::Node);
+pub struct ParsingVariablesById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemParsingVariablesById {
+impl ParsingVariablesById {
     /// `GET /system/parsingVariables/{id}` (`getSystemParsingVariablesById`): Get ParsingVariable.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::ParsingVariable> {
+    pub fn get(&self) -> rt::Call<m::ParsingVariable> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemParsingVariablesById",
             "/system/parsingVariables/{id}",
             rt::NO_BODY,
@@ -14916,7 +12615,7 @@ impl SystemParsingVariablesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ParsingVariable>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ParsingVariable>> {
         rt::get_opt(
             &self.0,
             "getSystemParsingVariablesById",
@@ -14930,42 +12629,17 @@ impl SystemParsingVariablesById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemPortalReports(rt::Node);
+pub struct PortalReports(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemPortalReports {
+impl PortalReports {
     /// `GET /system/portalReports` (`getSystemPortalReports`): Get List of PortalReport.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::PortalReport>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::PortalReport> {
         rt::list(
-            &self.0,
-            "getSystemPortalReports",
-            "/system/portalReports",
-            query,
-        )
-    }
-
-    /// `GET /system/portalReports` (`getSystemPortalReports`): Get List of PortalReport.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::PortalReport> {
-        rt::stream(
-            &self.0,
-            "getSystemPortalReports",
-            "/system/portalReports",
-            query,
-        )
-    }
-
-    /// `GET /system/portalReports` (`getSystemPortalReports`): Get List of PortalReport.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::PortalReport>> {
-        rt::pages(
             &self.0,
             "getSystemPortalReports",
             "/system/portalReports",
@@ -14978,7 +12652,7 @@ impl SystemPortalReports {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemPortalReportsCount",
@@ -14991,10 +12665,11 @@ impl SystemPortalReports {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::PortalReport) -> rt::ApiFuture<m::PortalReport> {
+    pub fn create(&self, body: &m::PortalReport) -> rt::Call<m::PortalReport> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemPortalReports",
             "/system/portalReports",
             Some(body),
@@ -15004,8 +12679,8 @@ impl SystemPortalReports {
 
     /// One record: `/system/portalReports/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemPortalReportsById {
-        SystemPortalReportsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> PortalReportsById {
+        PortalReportsById(self.0.push(id.to_string()))
     }
 }
 
@@ -15014,16 +12689,17 @@ impl SystemPortalReports {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemPortalReportsById(rt::Node);
+pub struct PortalReportsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemPortalReportsById {
+impl PortalReportsById {
     /// `GET /system/portalReports/{id}` (`getSystemPortalReportsById`): Get PortalReport.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::PortalReport> {
+    pub fn get(&self) -> rt::Call<m::PortalReport> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemPortalReportsById",
             "/system/portalReports/{id}",
             rt::NO_BODY,
@@ -15035,7 +12711,7 @@ impl SystemPortalReportsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::PortalReport>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::PortalReport>> {
         rt::get_opt(
             &self.0,
             "getSystemPortalReportsById",
@@ -15048,10 +12724,11 @@ impl SystemPortalReportsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::PortalReport) -> rt::ApiFuture<m::PortalReport> {
+    pub fn update(&self, body: &m::PortalReport) -> rt::Call<m::PortalReport> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemPortalReportsById",
             "/system/portalReports/{id}",
             Some(body),
@@ -15064,9 +12741,10 @@ impl SystemPortalReportsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::PortalReport> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::PortalReport> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemPortalReportsById",
             "/system/portalReports/{id}",
             patch,
@@ -15076,10 +12754,11 @@ impl SystemPortalReportsById {
 
     /// `DELETE /system/portalReports/{id}` (`deleteSystemPortalReportsById`): Delete PortalReport.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemPortalReportsById",
             "/system/portalReports/{id}",
             rt::NO_BODY,
@@ -15093,42 +12772,17 @@ impl SystemPortalReportsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemQuoteLinkSetup(rt::Node);
+pub struct QuoteLinkSetup(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemQuoteLinkSetup {
+impl QuoteLinkSetup {
     /// `GET /system/quoteLinkSetup` (`getSystemQuoteLinkSetup`): Get List of QuoteLink.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::QuoteLink>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::QuoteLink> {
         rt::list(
-            &self.0,
-            "getSystemQuoteLinkSetup",
-            "/system/quoteLinkSetup",
-            query,
-        )
-    }
-
-    /// `GET /system/quoteLinkSetup` (`getSystemQuoteLinkSetup`): Get List of QuoteLink.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::QuoteLink> {
-        rt::stream(
-            &self.0,
-            "getSystemQuoteLinkSetup",
-            "/system/quoteLinkSetup",
-            query,
-        )
-    }
-
-    /// `GET /system/quoteLinkSetup` (`getSystemQuoteLinkSetup`): Get List of QuoteLink.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::QuoteLink>> {
-        rt::pages(
             &self.0,
             "getSystemQuoteLinkSetup",
             "/system/quoteLinkSetup",
@@ -15140,7 +12794,7 @@ impl SystemQuoteLinkSetup {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemQuoteLinkSetupCount",
@@ -15153,10 +12807,11 @@ impl SystemQuoteLinkSetup {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::QuoteLink) -> rt::ApiFuture<m::QuoteLink> {
+    pub fn create(&self, body: &m::QuoteLink) -> rt::Call<m::QuoteLink> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemQuoteLinkSetup",
             "/system/quoteLinkSetup",
             Some(body),
@@ -15166,14 +12821,14 @@ impl SystemQuoteLinkSetup {
 
     /// One record: `/system/quoteLinkSetup/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemQuoteLinkSetupById {
-        SystemQuoteLinkSetupById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> QuoteLinkSetupById {
+        QuoteLinkSetupById(self.0.push(id.to_string()))
     }
 
     /// `/system/quoteLinkSetup/testConnection`.
     #[cfg(feature = "system")]
-    pub fn test_connection(&self) -> SystemQuoteLinkSetupTestConnection {
-        SystemQuoteLinkSetupTestConnection(self.0.clone())
+    pub fn test_connection(&self) -> QuoteLinkSetupTestConnection {
+        QuoteLinkSetupTestConnection(self.0.clone())
     }
 }
 
@@ -15182,16 +12837,17 @@ impl SystemQuoteLinkSetup {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemQuoteLinkSetupById(rt::Node);
+pub struct QuoteLinkSetupById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemQuoteLinkSetupById {
+impl QuoteLinkSetupById {
     /// `GET /system/quoteLinkSetup/{id}` (`getSystemQuoteLinkSetupById`): Get QuoteLink.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::QuoteLink> {
+    pub fn get(&self) -> rt::Call<m::QuoteLink> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemQuoteLinkSetupById",
             "/system/quoteLinkSetup/{id}",
             rt::NO_BODY,
@@ -15203,7 +12859,7 @@ impl SystemQuoteLinkSetupById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::QuoteLink>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::QuoteLink>> {
         rt::get_opt(
             &self.0,
             "getSystemQuoteLinkSetupById",
@@ -15216,10 +12872,11 @@ impl SystemQuoteLinkSetupById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::QuoteLink) -> rt::ApiFuture<m::QuoteLink> {
+    pub fn update(&self, body: &m::QuoteLink) -> rt::Call<m::QuoteLink> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemQuoteLinkSetupById",
             "/system/quoteLinkSetup/{id}",
             Some(body),
@@ -15232,9 +12889,10 @@ impl SystemQuoteLinkSetupById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::QuoteLink> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::QuoteLink> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemQuoteLinkSetupById",
             "/system/quoteLinkSetup/{id}",
             patch,
@@ -15244,10 +12902,11 @@ impl SystemQuoteLinkSetupById {
 
     /// `DELETE /system/quoteLinkSetup/{id}` (`deleteSystemQuoteLinkSetupById`): Delete QuoteLink.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemQuoteLinkSetupById",
             "/system/quoteLinkSetup/{id}",
             rt::NO_BODY,
@@ -15261,19 +12920,20 @@ impl SystemQuoteLinkSetupById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemQuoteLinkSetupTestConnection(rt::Node);
+pub struct QuoteLinkSetupTestConnection(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemQuoteLinkSetupTestConnection {
+impl QuoteLinkSetupTestConnection {
     /// `GET /system/quoteLinkSetup/testConnection` (`getSystemQuoteLinkSetupTestConnection`): Get
     /// SuccessResponse.
     ///
     /// Sends no query parameters; `get_with` also sends `url`.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::SuccessResponse> {
+    pub fn get(&self) -> rt::Call<m::SuccessResponse> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemQuoteLinkSetupTestConnection",
             "/system/quoteLinkSetup/testConnection",
             rt::NO_BODY,
@@ -15289,10 +12949,11 @@ impl SystemQuoteLinkSetupTestConnection {
     pub fn get_with(
         &self,
         params: &GetSystemQuoteLinkSetupTestConnectionParams,
-    ) -> rt::ApiFuture<m::SuccessResponse> {
+    ) -> rt::Call<m::SuccessResponse> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemQuoteLinkSetupTestConnection",
             "/system/quoteLinkSetup/testConnection",
             rt::NO_BODY,
@@ -15321,42 +12982,17 @@ pub struct GetSystemQuoteLinkSetupTestConnectionParams {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemReportCards(rt::Node);
+pub struct ReportCards(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemReportCards {
+impl ReportCards {
     /// `GET /system/reportCards` (`getSystemReportCards`): Get List of ReportCard.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ReportCard>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ReportCard> {
         rt::list(
-            &self.0,
-            "getSystemReportCards",
-            "/system/reportCards",
-            query,
-        )
-    }
-
-    /// `GET /system/reportCards` (`getSystemReportCards`): Get List of ReportCard.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ReportCard> {
-        rt::stream(
-            &self.0,
-            "getSystemReportCards",
-            "/system/reportCards",
-            query,
-        )
-    }
-
-    /// `GET /system/reportCards` (`getSystemReportCards`): Get List of ReportCard.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ReportCard>> {
-        rt::pages(
             &self.0,
             "getSystemReportCards",
             "/system/reportCards",
@@ -15368,7 +13004,7 @@ impl SystemReportCards {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemReportCardsCount",
@@ -15381,10 +13017,11 @@ impl SystemReportCards {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::ReportCard) -> rt::ApiFuture<m::ReportCard> {
+    pub fn create(&self, body: &m::ReportCard) -> rt::Call<m::ReportCard> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemReportCards",
             "/system/reportCards",
             Some(body),
@@ -15394,14 +13031,14 @@ impl SystemReportCards {
 
     /// One record: `/system/reportCards/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemReportCardsById {
-        SystemReportCardsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ReportCardsById {
+        ReportCardsById(self.0.push(id.to_string()))
     }
 
     /// `/system/reportCards/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemReportCardsInfo {
-        SystemReportCardsInfo(self.0.clone())
+    pub fn info(&self) -> ReportCardsInfo {
+        ReportCardsInfo(self.0.clone())
     }
 }
 
@@ -15410,16 +13047,17 @@ impl SystemReportCards {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemReportCardsById(rt::Node);
+pub struct ReportCardsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemReportCardsById {
+impl ReportCardsById {
     /// `GET /system/reportCards/{id}` (`getSystemReportCardsById`): Get ReportCard.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::ReportCard> {
+    pub fn get(&self) -> rt::Call<m::ReportCard> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemReportCardsById",
             "/system/reportCards/{id}",
             rt::NO_BODY,
@@ -15431,7 +13069,7 @@ impl SystemReportCardsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ReportCard>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ReportCard>> {
         rt::get_opt(
             &self.0,
             "getSystemReportCardsById",
@@ -15444,10 +13082,11 @@ impl SystemReportCardsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::ReportCard) -> rt::ApiFuture<m::ReportCard> {
+    pub fn update(&self, body: &m::ReportCard) -> rt::Call<m::ReportCard> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemReportCardsById",
             "/system/reportCards/{id}",
             Some(body),
@@ -15460,9 +13099,10 @@ impl SystemReportCardsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ReportCard> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ReportCard> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemReportCardsById",
             "/system/reportCards/{id}",
             patch,
@@ -15472,10 +13112,11 @@ impl SystemReportCardsById {
 
     /// `DELETE /system/reportCards/{id}` (`deleteSystemReportCardsById`): Delete ReportCard.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemReportCardsById",
             "/system/reportCards/{id}",
             rt::NO_BODY,
@@ -15485,14 +13126,14 @@ impl SystemReportCardsById {
 
     /// `/system/reportCards/{id}/details`.
     #[cfg(feature = "system")]
-    pub fn details(&self) -> SystemReportCardsByIdDetails {
-        SystemReportCardsByIdDetails(self.0.clone())
+    pub fn details(&self) -> ReportCardsByIdDetails {
+        ReportCardsByIdDetails(self.0.clone())
     }
 
     /// `/system/reportCards/{id}/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemReportCardsByIdInfo {
-        SystemReportCardsByIdInfo(self.0.clone())
+    pub fn info(&self) -> ReportCardsByIdInfo {
+        ReportCardsByIdInfo(self.0.clone())
     }
 }
 
@@ -15501,45 +13142,18 @@ impl SystemReportCardsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemReportCardsByIdDetails(rt::Node);
+pub struct ReportCardsByIdDetails(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemReportCardsByIdDetails {
+impl ReportCardsByIdDetails {
     /// `GET /system/reportCards/{parentId}/details` (`getSystemReportCardsByParentIdDetails`): Get
     /// List of ReportCardDetail.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ReportCardDetail>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ReportCardDetail> {
         rt::list(
-            &self.0,
-            "getSystemReportCardsByParentIdDetails",
-            "/system/reportCards/{parentId}/details",
-            query,
-        )
-    }
-
-    /// `GET /system/reportCards/{parentId}/details` (`getSystemReportCardsByParentIdDetails`): Get
-    /// List of ReportCardDetail.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ReportCardDetail> {
-        rt::stream(
-            &self.0,
-            "getSystemReportCardsByParentIdDetails",
-            "/system/reportCards/{parentId}/details",
-            query,
-        )
-    }
-
-    /// `GET /system/reportCards/{parentId}/details` (`getSystemReportCardsByParentIdDetails`): Get
-    /// List of ReportCardDetail.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ReportCardDetail>> {
-        rt::pages(
             &self.0,
             "getSystemReportCardsByParentIdDetails",
             "/system/reportCards/{parentId}/details",
@@ -15552,7 +13166,7 @@ impl SystemReportCardsByIdDetails {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemReportCardsByParentIdDetailsCount",
@@ -15566,10 +13180,11 @@ impl SystemReportCardsByIdDetails {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::ReportCardDetail) -> rt::ApiFuture<m::ReportCardDetail> {
+    pub fn create(&self, body: &m::ReportCardDetail) -> rt::Call<m::ReportCardDetail> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemReportCardsByParentIdDetails",
             "/system/reportCards/{parentId}/details",
             Some(body),
@@ -15579,8 +13194,8 @@ impl SystemReportCardsByIdDetails {
 
     /// One record: `/system/reportCards/{id}/details/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemReportCardsByIdDetailsById {
-        SystemReportCardsByIdDetailsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ReportCardsByIdDetailsById {
+        ReportCardsByIdDetailsById(self.0.push(id.to_string()))
     }
 }
 
@@ -15589,17 +13204,18 @@ impl SystemReportCardsByIdDetails {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemReportCardsByIdDetailsById(rt::Node);
+pub struct ReportCardsByIdDetailsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemReportCardsByIdDetailsById {
+impl ReportCardsByIdDetailsById {
     /// `GET /system/reportCards/{parentId}/details/{id}`
     /// (`getSystemReportCardsByParentIdDetailsById`): Get ReportCardDetail.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::ReportCardDetail> {
+    pub fn get(&self) -> rt::Call<m::ReportCardDetail> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemReportCardsByParentIdDetailsById",
             "/system/reportCards/{parentId}/details/{id}",
             rt::NO_BODY,
@@ -15612,7 +13228,7 @@ impl SystemReportCardsByIdDetailsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ReportCardDetail>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ReportCardDetail>> {
         rt::get_opt(
             &self.0,
             "getSystemReportCardsByParentIdDetailsById",
@@ -15626,10 +13242,11 @@ impl SystemReportCardsByIdDetailsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::ReportCardDetail) -> rt::ApiFuture<m::ReportCardDetail> {
+    pub fn update(&self, body: &m::ReportCardDetail) -> rt::Call<m::ReportCardDetail> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemReportCardsByParentIdDetailsById",
             "/system/reportCards/{parentId}/details/{id}",
             Some(body),
@@ -15643,9 +13260,10 @@ impl SystemReportCardsByIdDetailsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ReportCardDetail> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ReportCardDetail> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemReportCardsByParentIdDetailsById",
             "/system/reportCards/{parentId}/details/{id}",
             patch,
@@ -15656,10 +13274,11 @@ impl SystemReportCardsByIdDetailsById {
     /// `DELETE /system/reportCards/{parentId}/details/{id}`
     /// (`deleteSystemReportCardsByParentIdDetailsById`): Delete ReportCardDetail.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemReportCardsByParentIdDetailsById",
             "/system/reportCards/{parentId}/details/{id}",
             rt::NO_BODY,
@@ -15673,16 +13292,17 @@ impl SystemReportCardsByIdDetailsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemReportCardsByIdInfo(rt::Node);
+pub struct ReportCardsByIdInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemReportCardsByIdInfo {
+impl ReportCardsByIdInfo {
     /// `GET /system/reportCards/{id}/info` (`getSystemReportCardsByIdInfo`): Get ReportCardInfo.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::ReportCardInfo> {
+    pub fn get(&self) -> rt::Call<m::ReportCardInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemReportCardsByIdInfo",
             "/system/reportCards/{id}/info",
             rt::NO_BODY,
@@ -15696,42 +13316,17 @@ impl SystemReportCardsByIdInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemReportCardsInfo(rt::Node);
+pub struct ReportCardsInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemReportCardsInfo {
+impl ReportCardsInfo {
     /// `GET /system/reportCards/info` (`getSystemReportCardsInfo`): Get List of ReportCardInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ReportCardInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ReportCardInfo> {
         rt::list(
-            &self.0,
-            "getSystemReportCardsInfo",
-            "/system/reportCards/info",
-            query,
-        )
-    }
-
-    /// `GET /system/reportCards/info` (`getSystemReportCardsInfo`): Get List of ReportCardInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ReportCardInfo> {
-        rt::stream(
-            &self.0,
-            "getSystemReportCardsInfo",
-            "/system/reportCards/info",
-            query,
-        )
-    }
-
-    /// `GET /system/reportCards/info` (`getSystemReportCardsInfo`): Get List of ReportCardInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ReportCardInfo>> {
-        rt::pages(
             &self.0,
             "getSystemReportCardsInfo",
             "/system/reportCards/info",
@@ -15744,7 +13339,7 @@ impl SystemReportCardsInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemReportCardsInfoCount",
@@ -15759,39 +13354,24 @@ impl SystemReportCardsInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemReports(rt::Node);
+pub struct Reports(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemReports {
+impl Reports {
     /// `GET /system/reports` (`getSystemReports`): Get List of Report.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Report>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Report> {
         rt::list(&self.0, "getSystemReports", "/system/reports", query)
-    }
-
-    /// `GET /system/reports` (`getSystemReports`): Get List of Report.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Report> {
-        rt::stream(&self.0, "getSystemReports", "/system/reports", query)
-    }
-
-    /// `GET /system/reports` (`getSystemReports`): Get List of Report.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Report>> {
-        rt::pages(&self.0, "getSystemReports", "/system/reports", query)
     }
 
     /// The record named by `reportName`: `/system/reports/{reportName}`. The value is
     /// percent-encoded as one path segment; an empty value is refused when a request is built.
     #[cfg(feature = "system")]
-    pub fn by_report_name(&self, report_name: impl Into<String>) -> SystemReportsByReportName {
-        SystemReportsByReportName(self.0.push(report_name.into()))
+    pub fn by_report_name(&self, report_name: impl Into<String>) -> ReportsByReportName {
+        ReportsByReportName(self.0.push(report_name.into()))
     }
 }
 
@@ -15800,16 +13380,16 @@ impl SystemReports {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemReportsByReportName(rt::Node);
+pub struct ReportsByReportName(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemReportsByReportName {
+impl ReportsByReportName {
     /// `GET /system/reports/{reportName}/count` (`getSystemReportsByReportNameCount`): Get Count of
     /// ReportDataResponse.
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemReportsByReportNameCount",
@@ -15820,10 +13400,11 @@ impl SystemReportsByReportName {
 
     /// `GET /system/reports/{reportName}` (`getSystemReportsByReportName`): Get ReportDataResponse.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::ReportDataResponse> {
+    pub fn get(&self) -> rt::Call<m::ReportDataResponse> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemReportsByReportName",
             "/system/reports/{reportName}",
             rt::NO_BODY,
@@ -15835,7 +13416,7 @@ impl SystemReportsByReportName {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ReportDataResponse>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ReportDataResponse>> {
         rt::get_opt(
             &self.0,
             "getSystemReportsByReportName",
@@ -15845,8 +13426,8 @@ impl SystemReportsByReportName {
 
     /// `/system/reports/{reportName}/columns`.
     #[cfg(feature = "system")]
-    pub fn columns(&self) -> SystemReportsByReportNameColumns {
-        SystemReportsByReportNameColumns(self.0.clone())
+    pub fn columns(&self) -> ReportsByReportNameColumns {
+        ReportsByReportNameColumns(self.0.clone())
     }
 }
 
@@ -15855,55 +13436,21 @@ impl SystemReportsByReportName {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemReportsByReportNameColumns(rt::Node);
+pub struct ReportsByReportNameColumns(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemReportsByReportNameColumns {
+impl ReportsByReportNameColumns {
     /// `GET /system/reports/{reportName}/columns` (`getSystemReportsByReportNameColumns`): Get List
     /// of JObject.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
     pub fn list(
         &self,
         query: &rt::ListQuery,
-    ) -> rt::ApiFuture<Vec<std::collections::BTreeMap<String, m::ReportColumnDefinition>>> {
+    ) -> rt::List<std::collections::BTreeMap<String, m::ReportColumnDefinition>> {
         rt::list(
-            &self.0,
-            "getSystemReportsByReportNameColumns",
-            "/system/reports/{reportName}/columns",
-            query,
-        )
-    }
-
-    /// `GET /system/reports/{reportName}/columns` (`getSystemReportsByReportNameColumns`): Get List
-    /// of JObject.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<std::collections::BTreeMap<String, m::ReportColumnDefinition>> {
-        rt::stream(
-            &self.0,
-            "getSystemReportsByReportNameColumns",
-            "/system/reports/{reportName}/columns",
-            query,
-        )
-    }
-
-    /// `GET /system/reports/{reportName}/columns` (`getSystemReportsByReportNameColumns`): Get List
-    /// of JObject.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<std::collections::BTreeMap<String, m::ReportColumnDefinition>>>
-    {
-        rt::pages(
             &self.0,
             "getSystemReportsByReportNameColumns",
             "/system/reports/{reportName}/columns",
@@ -15920,42 +13467,17 @@ impl SystemReportsByReportNameColumns {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemSecurityRoles(rt::Node);
+pub struct SecurityRoles(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemSecurityRoles {
+impl SecurityRoles {
     /// `GET /system/securityroles` (`getSystemSecurityroles`): Get List of SecurityRole.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::SecurityRole>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::SecurityRole> {
         rt::list(
-            &self.0,
-            "getSystemSecurityroles",
-            "/system/securityroles",
-            query,
-        )
-    }
-
-    /// `GET /system/securityroles` (`getSystemSecurityroles`): Get List of SecurityRole.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::SecurityRole> {
-        rt::stream(
-            &self.0,
-            "getSystemSecurityroles",
-            "/system/securityroles",
-            query,
-        )
-    }
-
-    /// `GET /system/securityroles` (`getSystemSecurityroles`): Get List of SecurityRole.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::SecurityRole>> {
-        rt::pages(
             &self.0,
             "getSystemSecurityroles",
             "/system/securityroles",
@@ -15968,7 +13490,7 @@ impl SystemSecurityRoles {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemSecurityrolesCount",
@@ -15981,10 +13503,11 @@ impl SystemSecurityRoles {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::SecurityRole) -> rt::ApiFuture<m::SecurityRole> {
+    pub fn create(&self, body: &m::SecurityRole) -> rt::Call<m::SecurityRole> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemSecurityroles",
             "/system/securityroles",
             Some(body),
@@ -15994,14 +13517,14 @@ impl SystemSecurityRoles {
 
     /// One record: `/system/securityRoles/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemSecurityRolesById {
-        SystemSecurityRolesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> SecurityRolesById {
+        SecurityRolesById(self.0.push(id.to_string()))
     }
 
     /// `/system/securityRoles/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemSecurityRolesInfo {
-        SystemSecurityRolesInfo(self.0.clone())
+    pub fn info(&self) -> SecurityRolesInfo {
+        SecurityRolesInfo(self.0.clone())
     }
 }
 
@@ -16010,16 +13533,17 @@ impl SystemSecurityRoles {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemSecurityRolesById(rt::Node);
+pub struct SecurityRolesById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemSecurityRolesById {
+impl SecurityRolesById {
     /// `GET /system/securityroles/{id}` (`getSystemSecurityrolesById`): Get SecurityRole.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::SecurityRole> {
+    pub fn get(&self) -> rt::Call<m::SecurityRole> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemSecurityrolesById",
             "/system/securityroles/{id}",
             rt::NO_BODY,
@@ -16031,7 +13555,7 @@ impl SystemSecurityRolesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::SecurityRole>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::SecurityRole>> {
         rt::get_opt(
             &self.0,
             "getSystemSecurityrolesById",
@@ -16041,10 +13565,11 @@ impl SystemSecurityRolesById {
 
     /// `DELETE /system/securityroles/{id}` (`deleteSystemSecurityrolesById`): Delete SecurityRole.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemSecurityrolesById",
             "/system/securityroles/{id}",
             rt::NO_BODY,
@@ -16054,14 +13579,14 @@ impl SystemSecurityRolesById {
 
     /// `/system/securityRoles/{id}/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemSecurityRolesByIdInfo {
-        SystemSecurityRolesByIdInfo(self.0.clone())
+    pub fn info(&self) -> SecurityRolesByIdInfo {
+        SecurityRolesByIdInfo(self.0.clone())
     }
 
     /// `/system/securityRoles/{id}/settings`.
     #[cfg(feature = "system")]
-    pub fn settings(&self) -> SystemSecurityRolesByIdSettings {
-        SystemSecurityRolesByIdSettings(self.0.clone())
+    pub fn settings(&self) -> SecurityRolesByIdSettings {
+        SecurityRolesByIdSettings(self.0.clone())
     }
 }
 
@@ -16070,17 +13595,18 @@ impl SystemSecurityRolesById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemSecurityRolesByIdInfo(rt::Node);
+pub struct SecurityRolesByIdInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemSecurityRolesByIdInfo {
+impl SecurityRolesByIdInfo {
     /// `GET /system/securityroles/{id}/info` (`getSystemSecurityrolesByIdInfo`): Get
     /// SecurityRoleInfo.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::SecurityRoleInfo> {
+    pub fn get(&self) -> rt::Call<m::SecurityRoleInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemSecurityrolesByIdInfo",
             "/system/securityroles/{id}/info",
             rt::NO_BODY,
@@ -16094,45 +13620,18 @@ impl SystemSecurityRolesByIdInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemSecurityRolesByIdSettings(rt::Node);
+pub struct SecurityRolesByIdSettings(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemSecurityRolesByIdSettings {
+impl SecurityRolesByIdSettings {
     /// `GET /system/securityRoles/{parentId}/settings`
     /// (`getSystemSecurityRolesByParentIdSettings`): Get List of SecurityRoleSetting.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::SecurityRoleSetting>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::SecurityRoleSetting> {
         rt::list(
-            &self.0,
-            "getSystemSecurityRolesByParentIdSettings",
-            "/system/securityRoles/{parentId}/settings",
-            query,
-        )
-    }
-
-    /// `GET /system/securityRoles/{parentId}/settings`
-    /// (`getSystemSecurityRolesByParentIdSettings`): Get List of SecurityRoleSetting.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::SecurityRoleSetting> {
-        rt::stream(
-            &self.0,
-            "getSystemSecurityRolesByParentIdSettings",
-            "/system/securityRoles/{parentId}/settings",
-            query,
-        )
-    }
-
-    /// `GET /system/securityRoles/{parentId}/settings`
-    /// (`getSystemSecurityRolesByParentIdSettings`): Get List of SecurityRoleSetting.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::SecurityRoleSetting>> {
-        rt::pages(
             &self.0,
             "getSystemSecurityRolesByParentIdSettings",
             "/system/securityRoles/{parentId}/settings",
@@ -16145,7 +13644,7 @@ impl SystemSecurityRolesByIdSettings {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemSecurityRolesByParentIdSettingsCount",
@@ -16156,8 +13655,8 @@ impl SystemSecurityRolesByIdSettings {
 
     /// One record: `/system/securityRoles/{id}/settings/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemSecurityRolesByIdSettingsById {
-        SystemSecurityRolesByIdSettingsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> SecurityRolesByIdSettingsById {
+        SecurityRolesByIdSettingsById(self.0.push(id.to_string()))
     }
 }
 
@@ -16166,17 +13665,18 @@ impl SystemSecurityRolesByIdSettings {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemSecurityRolesByIdSettingsById(rt::Node);
+pub struct SecurityRolesByIdSettingsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemSecurityRolesByIdSettingsById {
+impl SecurityRolesByIdSettingsById {
     /// `GET /system/securityRoles/{parentId}/settings/{id}`
     /// (`getSystemSecurityRolesByParentIdSettingsById`): Get SecurityRoleSetting.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::SecurityRoleSetting> {
+    pub fn get(&self) -> rt::Call<m::SecurityRoleSetting> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemSecurityRolesByParentIdSettingsById",
             "/system/securityRoles/{parentId}/settings/{id}",
             rt::NO_BODY,
@@ -16189,7 +13689,7 @@ impl SystemSecurityRolesByIdSettingsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::SecurityRoleSetting>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::SecurityRoleSetting>> {
         rt::get_opt(
             &self.0,
             "getSystemSecurityRolesByParentIdSettingsById",
@@ -16203,45 +13703,18 @@ impl SystemSecurityRolesByIdSettingsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemSecurityRolesInfo(rt::Node);
+pub struct SecurityRolesInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemSecurityRolesInfo {
+impl SecurityRolesInfo {
     /// `GET /system/securityroles/info` (`getSystemSecurityrolesInfo`): Get List of
     /// SecurityRoleInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::SecurityRoleInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::SecurityRoleInfo> {
         rt::list(
-            &self.0,
-            "getSystemSecurityrolesInfo",
-            "/system/securityroles/info",
-            query,
-        )
-    }
-
-    /// `GET /system/securityroles/info` (`getSystemSecurityrolesInfo`): Get List of
-    /// SecurityRoleInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::SecurityRoleInfo> {
-        rt::stream(
-            &self.0,
-            "getSystemSecurityrolesInfo",
-            "/system/securityroles/info",
-            query,
-        )
-    }
-
-    /// `GET /system/securityroles/info` (`getSystemSecurityrolesInfo`): Get List of
-    /// SecurityRoleInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::SecurityRoleInfo>> {
-        rt::pages(
             &self.0,
             "getSystemSecurityrolesInfo",
             "/system/securityroles/info",
@@ -16254,7 +13727,7 @@ impl SystemSecurityRolesInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemSecurityrolesInfoCount",
@@ -16269,39 +13742,24 @@ impl SystemSecurityRolesInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemSettings(rt::Node);
+pub struct Settings(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemSettings {
+impl Settings {
     /// `GET /system/settings` (`getSystemSettings`): Get List of SystemSetting.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::SystemSetting>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::SystemSetting> {
         rt::list(&self.0, "getSystemSettings", "/system/settings", query)
-    }
-
-    /// `GET /system/settings` (`getSystemSettings`): Get List of SystemSetting.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::SystemSetting> {
-        rt::stream(&self.0, "getSystemSettings", "/system/settings", query)
-    }
-
-    /// `GET /system/settings` (`getSystemSettings`): Get List of SystemSetting.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::SystemSetting>> {
-        rt::pages(&self.0, "getSystemSettings", "/system/settings", query)
     }
 
     /// `GET /system/settings/count` (`getSystemSettingsCount`): Get Count of SystemSetting.
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemSettingsCount",
@@ -16312,8 +13770,8 @@ impl SystemSettings {
 
     /// One record: `/system/settings/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemSettingsById {
-        SystemSettingsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> SettingsById {
+        SettingsById(self.0.push(id.to_string()))
     }
 }
 
@@ -16322,16 +13780,17 @@ impl SystemSettings {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemSettingsById(rt::Node);
+pub struct SettingsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemSettingsById {
+impl SettingsById {
     /// `GET /system/settings/{id}` (`getSystemSettingsById`): Get SystemSetting.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::SystemSetting> {
+    pub fn get(&self) -> rt::Call<m::SystemSetting> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemSettingsById",
             "/system/settings/{id}",
             rt::NO_BODY,
@@ -16343,7 +13802,7 @@ impl SystemSettingsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::SystemSetting>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::SystemSetting>> {
         rt::get_opt(&self.0, "getSystemSettingsById", "/system/settings/{id}")
     }
 
@@ -16352,10 +13811,11 @@ impl SystemSettingsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::SystemSetting) -> rt::ApiFuture<m::SystemSetting> {
+    pub fn update(&self, body: &m::SystemSetting) -> rt::Call<m::SystemSetting> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemSettingsById",
             "/system/settings/{id}",
             Some(body),
@@ -16368,9 +13828,10 @@ impl SystemSettingsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::SystemSetting> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::SystemSetting> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemSettingsById",
             "/system/settings/{id}",
             patch,
@@ -16384,42 +13845,17 @@ impl SystemSettingsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemSetupScreens(rt::Node);
+pub struct SetupScreens(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemSetupScreens {
+impl SetupScreens {
     /// `GET /system/setupScreens` (`getSystemSetupScreens`): Get List of SetupScreen.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::SetupScreen>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::SetupScreen> {
         rt::list(
-            &self.0,
-            "getSystemSetupScreens",
-            "/system/setupScreens",
-            query,
-        )
-    }
-
-    /// `GET /system/setupScreens` (`getSystemSetupScreens`): Get List of SetupScreen.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::SetupScreen> {
-        rt::stream(
-            &self.0,
-            "getSystemSetupScreens",
-            "/system/setupScreens",
-            query,
-        )
-    }
-
-    /// `GET /system/setupScreens` (`getSystemSetupScreens`): Get List of SetupScreen.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::SetupScreen>> {
-        rt::pages(
             &self.0,
             "getSystemSetupScreens",
             "/system/setupScreens",
@@ -16431,7 +13867,7 @@ impl SystemSetupScreens {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemSetupScreensCount",
@@ -16442,8 +13878,8 @@ impl SystemSetupScreens {
 
     /// One record: `/system/setupScreens/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemSetupScreensById {
-        SystemSetupScreensById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> SetupScreensById {
+        SetupScreensById(self.0.push(id.to_string()))
     }
 }
 
@@ -16452,16 +13888,17 @@ impl SystemSetupScreens {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemSetupScreensById(rt::Node);
+pub struct SetupScreensById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemSetupScreensById {
+impl SetupScreensById {
     /// `GET /system/setupScreens/{id}` (`getSystemSetupScreensById`): Get SetupScreen.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::SetupScreen> {
+    pub fn get(&self) -> rt::Call<m::SetupScreen> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemSetupScreensById",
             "/system/setupScreens/{id}",
             rt::NO_BODY,
@@ -16473,7 +13910,7 @@ impl SystemSetupScreensById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::SetupScreen>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::SetupScreen>> {
         rt::get_opt(
             &self.0,
             "getSystemSetupScreensById",
@@ -16487,42 +13924,17 @@ impl SystemSetupScreensById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemSkillCategories(rt::Node);
+pub struct SkillCategories(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemSkillCategories {
+impl SkillCategories {
     /// `GET /system/skillCategories` (`getSystemSkillCategories`): Get List of SkillCategory.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::SkillCategory>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::SkillCategory> {
         rt::list(
-            &self.0,
-            "getSystemSkillCategories",
-            "/system/skillCategories",
-            query,
-        )
-    }
-
-    /// `GET /system/skillCategories` (`getSystemSkillCategories`): Get List of SkillCategory.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::SkillCategory> {
-        rt::stream(
-            &self.0,
-            "getSystemSkillCategories",
-            "/system/skillCategories",
-            query,
-        )
-    }
-
-    /// `GET /system/skillCategories` (`getSystemSkillCategories`): Get List of SkillCategory.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::SkillCategory>> {
-        rt::pages(
             &self.0,
             "getSystemSkillCategories",
             "/system/skillCategories",
@@ -16535,7 +13947,7 @@ impl SystemSkillCategories {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemSkillCategoriesCount",
@@ -16548,10 +13960,11 @@ impl SystemSkillCategories {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::SkillCategory) -> rt::ApiFuture<m::SkillCategory> {
+    pub fn create(&self, body: &m::SkillCategory) -> rt::Call<m::SkillCategory> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemSkillCategories",
             "/system/skillCategories",
             Some(body),
@@ -16561,8 +13974,8 @@ impl SystemSkillCategories {
 
     /// One record: `/system/skillCategories/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemSkillCategoriesById {
-        SystemSkillCategoriesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> SkillCategoriesById {
+        SkillCategoriesById(self.0.push(id.to_string()))
     }
 }
 
@@ -16571,16 +13984,17 @@ impl SystemSkillCategories {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemSkillCategoriesById(rt::Node);
+pub struct SkillCategoriesById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemSkillCategoriesById {
+impl SkillCategoriesById {
     /// `GET /system/skillCategories/{id}` (`getSystemSkillCategoriesById`): Get SkillCategory.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::SkillCategory> {
+    pub fn get(&self) -> rt::Call<m::SkillCategory> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemSkillCategoriesById",
             "/system/skillCategories/{id}",
             rt::NO_BODY,
@@ -16592,7 +14006,7 @@ impl SystemSkillCategoriesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::SkillCategory>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::SkillCategory>> {
         rt::get_opt(
             &self.0,
             "getSystemSkillCategoriesById",
@@ -16605,10 +14019,11 @@ impl SystemSkillCategoriesById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::SkillCategory) -> rt::ApiFuture<m::SkillCategory> {
+    pub fn update(&self, body: &m::SkillCategory) -> rt::Call<m::SkillCategory> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemSkillCategoriesById",
             "/system/skillCategories/{id}",
             Some(body),
@@ -16622,9 +14037,10 @@ impl SystemSkillCategoriesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::SkillCategory> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::SkillCategory> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemSkillCategoriesById",
             "/system/skillCategories/{id}",
             patch,
@@ -16635,10 +14051,11 @@ impl SystemSkillCategoriesById {
     /// `DELETE /system/skillCategories/{id}` (`deleteSystemSkillCategoriesById`): Delete
     /// SkillCategory.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemSkillCategoriesById",
             "/system/skillCategories/{id}",
             rt::NO_BODY,
@@ -16652,39 +14069,24 @@ impl SystemSkillCategoriesById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemSkills(rt::Node);
+pub struct Skills(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemSkills {
+impl Skills {
     /// `GET /system/skills` (`getSystemSkills`): Get List of Skill.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Skill>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Skill> {
         rt::list(&self.0, "getSystemSkills", "/system/skills", query)
-    }
-
-    /// `GET /system/skills` (`getSystemSkills`): Get List of Skill.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Skill> {
-        rt::stream(&self.0, "getSystemSkills", "/system/skills", query)
-    }
-
-    /// `GET /system/skills` (`getSystemSkills`): Get List of Skill.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Skill>> {
-        rt::pages(&self.0, "getSystemSkills", "/system/skills", query)
     }
 
     /// `GET /system/skills/count` (`getSystemSkillsCount`): Get Count of Skill.
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemSkillsCount",
@@ -16697,10 +14099,11 @@ impl SystemSkills {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::Skill) -> rt::ApiFuture<m::Skill> {
+    pub fn create(&self, body: &m::Skill) -> rt::Call<m::Skill> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemSkills",
             "/system/skills",
             Some(body),
@@ -16710,14 +14113,14 @@ impl SystemSkills {
 
     /// One record: `/system/skills/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemSkillsById {
-        SystemSkillsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> SkillsById {
+        SkillsById(self.0.push(id.to_string()))
     }
 
     /// `/system/skills/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemSkillsInfo {
-        SystemSkillsInfo(self.0.clone())
+    pub fn info(&self) -> SkillsInfo {
+        SkillsInfo(self.0.clone())
     }
 }
 
@@ -16726,16 +14129,17 @@ impl SystemSkills {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemSkillsById(rt::Node);
+pub struct SkillsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemSkillsById {
+impl SkillsById {
     /// `GET /system/skills/{id}` (`getSystemSkillsById`): Get Skill.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::Skill> {
+    pub fn get(&self) -> rt::Call<m::Skill> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemSkillsById",
             "/system/skills/{id}",
             rt::NO_BODY,
@@ -16747,7 +14151,7 @@ impl SystemSkillsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Skill>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Skill>> {
         rt::get_opt(&self.0, "getSystemSkillsById", "/system/skills/{id}")
     }
 
@@ -16756,10 +14160,11 @@ impl SystemSkillsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::Skill) -> rt::ApiFuture<m::Skill> {
+    pub fn update(&self, body: &m::Skill) -> rt::Call<m::Skill> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemSkillsById",
             "/system/skills/{id}",
             Some(body),
@@ -16772,9 +14177,10 @@ impl SystemSkillsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Skill> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Skill> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemSkillsById",
             "/system/skills/{id}",
             patch,
@@ -16784,10 +14190,11 @@ impl SystemSkillsById {
 
     /// `DELETE /system/skills/{id}` (`deleteSystemSkillsById`): Delete Skill.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemSkillsById",
             "/system/skills/{id}",
             rt::NO_BODY,
@@ -16797,8 +14204,8 @@ impl SystemSkillsById {
 
     /// `/system/skills/{id}/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemSkillsByIdInfo {
-        SystemSkillsByIdInfo(self.0.clone())
+    pub fn info(&self) -> SkillsByIdInfo {
+        SkillsByIdInfo(self.0.clone())
     }
 }
 
@@ -16807,16 +14214,17 @@ impl SystemSkillsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemSkillsByIdInfo(rt::Node);
+pub struct SkillsByIdInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemSkillsByIdInfo {
+impl SkillsByIdInfo {
     /// `GET /system/skills/{id}/info` (`getSystemSkillsByIdInfo`): Get SkillInfos.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::SkillInfo> {
+    pub fn get(&self) -> rt::Call<m::SkillInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemSkillsByIdInfo",
             "/system/skills/{id}/info",
             rt::NO_BODY,
@@ -16830,39 +14238,24 @@ impl SystemSkillsByIdInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemSkillsInfo(rt::Node);
+pub struct SkillsInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemSkillsInfo {
+impl SkillsInfo {
     /// `GET /system/skills/info` (`getSystemSkillsInfo`): Get List of SkillInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::SkillInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::SkillInfo> {
         rt::list(&self.0, "getSystemSkillsInfo", "/system/skills/info", query)
-    }
-
-    /// `GET /system/skills/info` (`getSystemSkillsInfo`): Get List of SkillInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::SkillInfo> {
-        rt::stream(&self.0, "getSystemSkillsInfo", "/system/skills/info", query)
-    }
-
-    /// `GET /system/skills/info` (`getSystemSkillsInfo`): Get List of SkillInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::SkillInfo>> {
-        rt::pages(&self.0, "getSystemSkillsInfo", "/system/skills/info", query)
     }
 
     /// `GET /system/skills/info/count` (`getSystemSkillsInfoCount`): Get Count of SkillInfos.
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemSkillsInfoCount",
@@ -16877,45 +14270,18 @@ impl SystemSkillsInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemSsoConfigurations(rt::Node);
+pub struct SsoConfigurations(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemSsoConfigurations {
+impl SsoConfigurations {
     /// `GET /system/ssoConfigurations` (`getSystemSsoConfigurations`): Get List of
     /// SsoConfiguration.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::SsoConfiguration>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::SsoConfiguration> {
         rt::list(
-            &self.0,
-            "getSystemSsoConfigurations",
-            "/system/ssoConfigurations",
-            query,
-        )
-    }
-
-    /// `GET /system/ssoConfigurations` (`getSystemSsoConfigurations`): Get List of
-    /// SsoConfiguration.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::SsoConfiguration> {
-        rt::stream(
-            &self.0,
-            "getSystemSsoConfigurations",
-            "/system/ssoConfigurations",
-            query,
-        )
-    }
-
-    /// `GET /system/ssoConfigurations` (`getSystemSsoConfigurations`): Get List of
-    /// SsoConfiguration.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::SsoConfiguration>> {
-        rt::pages(
             &self.0,
             "getSystemSsoConfigurations",
             "/system/ssoConfigurations",
@@ -16928,7 +14294,7 @@ impl SystemSsoConfigurations {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemSsoConfigurationsCount",
@@ -16941,10 +14307,11 @@ impl SystemSsoConfigurations {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::SsoConfiguration) -> rt::ApiFuture<m::SsoConfiguration> {
+    pub fn create(&self, body: &m::SsoConfiguration) -> rt::Call<m::SsoConfiguration> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemSsoConfigurations",
             "/system/ssoConfigurations",
             Some(body),
@@ -16954,8 +14321,8 @@ impl SystemSsoConfigurations {
 
     /// One record: `/system/ssoConfigurations/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemSsoConfigurationsById {
-        SystemSsoConfigurationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> SsoConfigurationsById {
+        SsoConfigurationsById(self.0.push(id.to_string()))
     }
 }
 
@@ -16964,17 +14331,18 @@ impl SystemSsoConfigurations {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemSsoConfigurationsById(rt::Node);
+pub struct SsoConfigurationsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemSsoConfigurationsById {
+impl SsoConfigurationsById {
     /// `GET /system/ssoConfigurations/{id}` (`getSystemSsoConfigurationsById`): Get
     /// SsoConfiguration.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::SsoConfiguration> {
+    pub fn get(&self) -> rt::Call<m::SsoConfiguration> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemSsoConfigurationsById",
             "/system/ssoConfigurations/{id}",
             rt::NO_BODY,
@@ -16987,7 +14355,7 @@ impl SystemSsoConfigurationsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::SsoConfiguration>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::SsoConfiguration>> {
         rt::get_opt(
             &self.0,
             "getSystemSsoConfigurationsById",
@@ -17001,10 +14369,11 @@ impl SystemSsoConfigurationsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::SsoConfiguration) -> rt::ApiFuture<m::SsoConfiguration> {
+    pub fn update(&self, body: &m::SsoConfiguration) -> rt::Call<m::SsoConfiguration> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemSsoConfigurationsById",
             "/system/ssoConfigurations/{id}",
             Some(body),
@@ -17018,9 +14387,10 @@ impl SystemSsoConfigurationsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::SsoConfiguration> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::SsoConfiguration> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemSsoConfigurationsById",
             "/system/ssoConfigurations/{id}",
             patch,
@@ -17031,10 +14401,11 @@ impl SystemSsoConfigurationsById {
     /// `DELETE /system/ssoConfigurations/{id}` (`deleteSystemSsoConfigurationsById`): Delete
     /// SsoConfiguration.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemSsoConfigurationsById",
             "/system/ssoConfigurations/{id}",
             rt::NO_BODY,
@@ -17044,14 +14415,14 @@ impl SystemSsoConfigurationsById {
 
     /// `/system/ssoConfigurations/{id}/registertoken`.
     #[cfg(feature = "system")]
-    pub fn registertoken(&self) -> SystemSsoConfigurationsByIdRegistertoken {
-        SystemSsoConfigurationsByIdRegistertoken(self.0.clone())
+    pub fn registertoken(&self) -> SsoConfigurationsByIdRegistertoken {
+        SsoConfigurationsByIdRegistertoken(self.0.clone())
     }
 
     /// `/system/ssoConfigurations/{id}/submitmembers`.
     #[cfg(feature = "system")]
-    pub fn submitmembers(&self) -> SystemSsoConfigurationsByIdSubmitmembers {
-        SystemSsoConfigurationsByIdSubmitmembers(self.0.clone())
+    pub fn submitmembers(&self) -> SsoConfigurationsByIdSubmitmembers {
+        SsoConfigurationsByIdSubmitmembers(self.0.clone())
     }
 }
 
@@ -17060,19 +14431,20 @@ impl SystemSsoConfigurationsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemSsoConfigurationsByIdRegistertoken(rt::Node);
+pub struct SsoConfigurationsByIdRegistertoken(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemSsoConfigurationsByIdRegistertoken {
+impl SsoConfigurationsByIdRegistertoken {
     /// `POST /system/ssoConfigurations/{id}/registertoken`
     /// (`postSystemSsoConfigurationsByIdRegistertoken`): Post SsoConfiguration.
     ///
     /// Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn post(&self, body: &m::SsoConfiguration) -> rt::ApiFuture<m::SsoConfiguration> {
+    pub fn post(&self, body: &m::SsoConfiguration) -> rt::Call<m::SsoConfiguration> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemSsoConfigurationsByIdRegistertoken",
             "/system/ssoConfigurations/{id}/registertoken",
             Some(body),
@@ -17086,19 +14458,20 @@ impl SystemSsoConfigurationsByIdRegistertoken {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemSsoConfigurationsByIdSubmitmembers(rt::Node);
+pub struct SsoConfigurationsByIdSubmitmembers(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemSsoConfigurationsByIdSubmitmembers {
+impl SsoConfigurationsByIdSubmitmembers {
     /// `POST /system/ssoConfigurations/{id}/submitmembers`
     /// (`postSystemSsoConfigurationsByIdSubmitmembers`): Post SsoConfiguration.
     ///
     /// Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn post(&self, body: &m::SsoConfiguration) -> rt::ApiFuture<m::SsoConfiguration> {
+    pub fn post(&self, body: &m::SsoConfiguration) -> rt::Call<m::SsoConfiguration> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemSsoConfigurationsByIdSubmitmembers",
             "/system/ssoConfigurations/{id}/submitmembers",
             Some(body),
@@ -17112,39 +14485,24 @@ impl SystemSsoConfigurationsByIdSubmitmembers {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemSsoUsers(rt::Node);
+pub struct SsoUsers(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemSsoUsers {
+impl SsoUsers {
     /// `GET /system/ssoUsers` (`getSystemSsoUsers`): Get List of SsoUser.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::SsoUser>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::SsoUser> {
         rt::list(&self.0, "getSystemSsoUsers", "/system/ssoUsers", query)
-    }
-
-    /// `GET /system/ssoUsers` (`getSystemSsoUsers`): Get List of SsoUser.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::SsoUser> {
-        rt::stream(&self.0, "getSystemSsoUsers", "/system/ssoUsers", query)
-    }
-
-    /// `GET /system/ssoUsers` (`getSystemSsoUsers`): Get List of SsoUser.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::SsoUser>> {
-        rt::pages(&self.0, "getSystemSsoUsers", "/system/ssoUsers", query)
     }
 
     /// `GET /system/ssoUsers/count` (`getSystemSsoUsersCount`): Get Count of SsoUser.
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemSsoUsersCount",
@@ -17156,8 +14514,8 @@ impl SystemSsoUsers {
     /// The record named by `externalId`: `/system/ssoUsers/{externalId}`. The value is
     /// percent-encoded as one path segment; an empty value is refused when a request is built.
     #[cfg(feature = "system")]
-    pub fn by_external_id(&self, external_id: i32) -> SystemSsoUsersByExternalId {
-        SystemSsoUsersByExternalId(self.0.push(external_id.to_string()))
+    pub fn by_external_id(&self, external_id: i32) -> SsoUsersByExternalId {
+        SsoUsersByExternalId(self.0.push(external_id.to_string()))
     }
 }
 
@@ -17166,16 +14524,17 @@ impl SystemSsoUsers {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemSsoUsersByExternalId(rt::Node);
+pub struct SsoUsersByExternalId(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemSsoUsersByExternalId {
+impl SsoUsersByExternalId {
     /// `GET /system/ssoUsers/{externalId}` (`getSystemSsoUsersByExternalId`): Get SsoUser.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::SsoUser> {
+    pub fn get(&self) -> rt::Call<m::SsoUser> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemSsoUsersByExternalId",
             "/system/ssoUsers/{externalId}",
             rt::NO_BODY,
@@ -17187,7 +14546,7 @@ impl SystemSsoUsersByExternalId {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::SsoUser>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::SsoUser>> {
         rt::get_opt(
             &self.0,
             "getSystemSsoUsersByExternalId",
@@ -17201,42 +14560,17 @@ impl SystemSsoUsersByExternalId {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemStandardNotes(rt::Node);
+pub struct StandardNotes(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemStandardNotes {
+impl StandardNotes {
     /// `GET /system/standardNotes` (`getSystemStandardNotes`): Get List of StandardNote.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::StandardNote>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::StandardNote> {
         rt::list(
-            &self.0,
-            "getSystemStandardNotes",
-            "/system/standardNotes",
-            query,
-        )
-    }
-
-    /// `GET /system/standardNotes` (`getSystemStandardNotes`): Get List of StandardNote.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::StandardNote> {
-        rt::stream(
-            &self.0,
-            "getSystemStandardNotes",
-            "/system/standardNotes",
-            query,
-        )
-    }
-
-    /// `GET /system/standardNotes` (`getSystemStandardNotes`): Get List of StandardNote.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::StandardNote>> {
-        rt::pages(
             &self.0,
             "getSystemStandardNotes",
             "/system/standardNotes",
@@ -17249,7 +14583,7 @@ impl SystemStandardNotes {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemStandardNotesCount",
@@ -17262,10 +14596,11 @@ impl SystemStandardNotes {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::StandardNote) -> rt::ApiFuture<m::StandardNote> {
+    pub fn create(&self, body: &m::StandardNote) -> rt::Call<m::StandardNote> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemStandardNotes",
             "/system/standardNotes",
             Some(body),
@@ -17275,8 +14610,8 @@ impl SystemStandardNotes {
 
     /// One record: `/system/standardNotes/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemStandardNotesById {
-        SystemStandardNotesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> StandardNotesById {
+        StandardNotesById(self.0.push(id.to_string()))
     }
 }
 
@@ -17285,16 +14620,17 @@ impl SystemStandardNotes {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemStandardNotesById(rt::Node);
+pub struct StandardNotesById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemStandardNotesById {
+impl StandardNotesById {
     /// `GET /system/standardNotes/{id}` (`getSystemStandardNotesById`): Get StandardNote.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::StandardNote> {
+    pub fn get(&self) -> rt::Call<m::StandardNote> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemStandardNotesById",
             "/system/standardNotes/{id}",
             rt::NO_BODY,
@@ -17306,7 +14642,7 @@ impl SystemStandardNotesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::StandardNote>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::StandardNote>> {
         rt::get_opt(
             &self.0,
             "getSystemStandardNotesById",
@@ -17319,10 +14655,11 @@ impl SystemStandardNotesById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::StandardNote) -> rt::ApiFuture<m::StandardNote> {
+    pub fn update(&self, body: &m::StandardNote) -> rt::Call<m::StandardNote> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemStandardNotesById",
             "/system/standardNotes/{id}",
             Some(body),
@@ -17335,9 +14672,10 @@ impl SystemStandardNotesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::StandardNote> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::StandardNote> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemStandardNotesById",
             "/system/standardNotes/{id}",
             patch,
@@ -17347,10 +14685,11 @@ impl SystemStandardNotesById {
 
     /// `DELETE /system/standardNotes/{id}` (`deleteSystemStandardNotesById`): Delete StandardNote.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemStandardNotesById",
             "/system/standardNotes/{id}",
             rt::NO_BODY,
@@ -17364,39 +14703,24 @@ impl SystemStandardNotesById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemSurveys(rt::Node);
+pub struct Surveys(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemSurveys {
+impl Surveys {
     /// `GET /system/surveys` (`getSystemSurveys`): Get List of Survey.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Survey>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Survey> {
         rt::list(&self.0, "getSystemSurveys", "/system/surveys", query)
-    }
-
-    /// `GET /system/surveys` (`getSystemSurveys`): Get List of Survey.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Survey> {
-        rt::stream(&self.0, "getSystemSurveys", "/system/surveys", query)
-    }
-
-    /// `GET /system/surveys` (`getSystemSurveys`): Get List of Survey.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Survey>> {
-        rt::pages(&self.0, "getSystemSurveys", "/system/surveys", query)
     }
 
     /// `GET /system/surveys/count` (`getSystemSurveysCount`): Get Count of Survey.
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemSurveysCount",
@@ -17409,10 +14733,11 @@ impl SystemSurveys {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::Survey) -> rt::ApiFuture<m::Survey> {
+    pub fn create(&self, body: &m::Survey) -> rt::Call<m::Survey> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemSurveys",
             "/system/surveys",
             Some(body),
@@ -17422,14 +14747,14 @@ impl SystemSurveys {
 
     /// One record: `/system/surveys/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemSurveysById {
-        SystemSurveysById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> SurveysById {
+        SurveysById(self.0.push(id.to_string()))
     }
 
     /// `/system/surveys/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemSurveysInfo {
-        SystemSurveysInfo(self.0.clone())
+    pub fn info(&self) -> SurveysInfo {
+        SurveysInfo(self.0.clone())
     }
 }
 
@@ -17438,16 +14763,17 @@ impl SystemSurveys {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemSurveysById(rt::Node);
+pub struct SurveysById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemSurveysById {
+impl SurveysById {
     /// `GET /system/surveys/{id}` (`getSystemSurveysById`): Get Survey.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::Survey> {
+    pub fn get(&self) -> rt::Call<m::Survey> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemSurveysById",
             "/system/surveys/{id}",
             rt::NO_BODY,
@@ -17459,7 +14785,7 @@ impl SystemSurveysById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Survey>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Survey>> {
         rt::get_opt(&self.0, "getSystemSurveysById", "/system/surveys/{id}")
     }
 
@@ -17468,10 +14794,11 @@ impl SystemSurveysById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::Survey) -> rt::ApiFuture<m::Survey> {
+    pub fn update(&self, body: &m::Survey) -> rt::Call<m::Survey> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemSurveysById",
             "/system/surveys/{id}",
             Some(body),
@@ -17484,9 +14811,10 @@ impl SystemSurveysById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Survey> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Survey> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemSurveysById",
             "/system/surveys/{id}",
             patch,
@@ -17496,10 +14824,11 @@ impl SystemSurveysById {
 
     /// `DELETE /system/surveys/{id}` (`deleteSystemSurveysById`): Delete Survey.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemSurveysById",
             "/system/surveys/{id}",
             rt::NO_BODY,
@@ -17509,20 +14838,20 @@ impl SystemSurveysById {
 
     /// `/system/surveys/{id}/copy`.
     #[cfg(feature = "system")]
-    pub fn copy(&self) -> SystemSurveysByIdCopy {
-        SystemSurveysByIdCopy(self.0.clone())
+    pub fn copy(&self) -> SurveysByIdCopy {
+        SurveysByIdCopy(self.0.clone())
     }
 
     /// `/system/surveys/{id}/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemSurveysByIdInfo {
-        SystemSurveysByIdInfo(self.0.clone())
+    pub fn info(&self) -> SurveysByIdInfo {
+        SurveysByIdInfo(self.0.clone())
     }
 
     /// `/system/surveys/{id}/questions`.
     #[cfg(feature = "system")]
-    pub fn questions(&self) -> SystemSurveysByIdQuestions {
-        SystemSurveysByIdQuestions(self.0.clone())
+    pub fn questions(&self) -> SurveysByIdQuestions {
+        SurveysByIdQuestions(self.0.clone())
     }
 }
 
@@ -17531,10 +14860,10 @@ impl SystemSurveysById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemSurveysByIdCopy(rt::Node);
+pub struct SurveysByIdCopy(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemSurveysByIdCopy {
+impl SurveysByIdCopy {
     /// `POST /system/surveys/{id}/copy` (`postSystemSurveysByIdCopy`): Post Survey.
     ///
     /// Not retried after an answer that may have been lost. `None` when the server answers without
@@ -17542,10 +14871,11 @@ impl SystemSurveysByIdCopy {
     ///
     /// Copy and approve actions answer 200 or 201 whatever the spec declares.
     #[cfg(feature = "system")]
-    pub fn post(&self) -> rt::ApiFuture<Option<m::Survey>> {
+    pub fn post(&self) -> rt::Call<Option<m::Survey>> {
         rt::json_opt(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemSurveysByIdCopy",
             "/system/surveys/{id}/copy",
             rt::NO_BODY,
@@ -17559,16 +14889,17 @@ impl SystemSurveysByIdCopy {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemSurveysByIdInfo(rt::Node);
+pub struct SurveysByIdInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemSurveysByIdInfo {
+impl SurveysByIdInfo {
     /// `GET /system/surveys/{id}/info` (`getSystemSurveysByIdInfo`): Get Survey.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::SurveyInfo> {
+    pub fn get(&self) -> rt::Call<m::SurveyInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemSurveysByIdInfo",
             "/system/surveys/{id}/info",
             rt::NO_BODY,
@@ -17582,45 +14913,18 @@ impl SystemSurveysByIdInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemSurveysByIdQuestions(rt::Node);
+pub struct SurveysByIdQuestions(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemSurveysByIdQuestions {
+impl SurveysByIdQuestions {
     /// `GET /system/surveys/{parentId}/questions` (`getSystemSurveysByParentIdQuestions`): Get List
     /// of SurveyQuestion.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::SurveyQuestion>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::SurveyQuestion> {
         rt::list(
-            &self.0,
-            "getSystemSurveysByParentIdQuestions",
-            "/system/surveys/{parentId}/questions",
-            query,
-        )
-    }
-
-    /// `GET /system/surveys/{parentId}/questions` (`getSystemSurveysByParentIdQuestions`): Get List
-    /// of SurveyQuestion.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::SurveyQuestion> {
-        rt::stream(
-            &self.0,
-            "getSystemSurveysByParentIdQuestions",
-            "/system/surveys/{parentId}/questions",
-            query,
-        )
-    }
-
-    /// `GET /system/surveys/{parentId}/questions` (`getSystemSurveysByParentIdQuestions`): Get List
-    /// of SurveyQuestion.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::SurveyQuestion>> {
-        rt::pages(
             &self.0,
             "getSystemSurveysByParentIdQuestions",
             "/system/surveys/{parentId}/questions",
@@ -17633,7 +14937,7 @@ impl SystemSurveysByIdQuestions {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemSurveysByParentIdQuestionsCount",
@@ -17647,10 +14951,11 @@ impl SystemSurveysByIdQuestions {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::SurveyQuestion) -> rt::ApiFuture<m::SurveyQuestion> {
+    pub fn create(&self, body: &m::SurveyQuestion) -> rt::Call<m::SurveyQuestion> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemSurveysByParentIdQuestions",
             "/system/surveys/{parentId}/questions",
             Some(body),
@@ -17660,8 +14965,8 @@ impl SystemSurveysByIdQuestions {
 
     /// One record: `/system/surveys/{id}/questions/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemSurveysByIdQuestionsById {
-        SystemSurveysByIdQuestionsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> SurveysByIdQuestionsById {
+        SurveysByIdQuestionsById(self.0.push(id.to_string()))
     }
 }
 
@@ -17670,17 +14975,18 @@ impl SystemSurveysByIdQuestions {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemSurveysByIdQuestionsById(rt::Node);
+pub struct SurveysByIdQuestionsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemSurveysByIdQuestionsById {
+impl SurveysByIdQuestionsById {
     /// `GET /system/surveys/{parentId}/questions/{id}` (`getSystemSurveysByParentIdQuestionsById`):
     /// Get SurveyQuestion.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::SurveyQuestion> {
+    pub fn get(&self) -> rt::Call<m::SurveyQuestion> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemSurveysByParentIdQuestionsById",
             "/system/surveys/{parentId}/questions/{id}",
             rt::NO_BODY,
@@ -17693,7 +14999,7 @@ impl SystemSurveysByIdQuestionsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::SurveyQuestion>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::SurveyQuestion>> {
         rt::get_opt(
             &self.0,
             "getSystemSurveysByParentIdQuestionsById",
@@ -17707,10 +15013,11 @@ impl SystemSurveysByIdQuestionsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::SurveyQuestion) -> rt::ApiFuture<m::SurveyQuestion> {
+    pub fn update(&self, body: &m::SurveyQuestion) -> rt::Call<m::SurveyQuestion> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemSurveysByParentIdQuestionsById",
             "/system/surveys/{parentId}/questions/{id}",
             Some(body),
@@ -17724,9 +15031,10 @@ impl SystemSurveysByIdQuestionsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::SurveyQuestion> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::SurveyQuestion> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemSurveysByParentIdQuestionsById",
             "/system/surveys/{parentId}/questions/{id}",
             patch,
@@ -17737,10 +15045,11 @@ impl SystemSurveysByIdQuestionsById {
     /// `DELETE /system/surveys/{parentId}/questions/{id}`
     /// (`deleteSystemSurveysByParentIdQuestionsById`): Delete SurveyQuestion.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemSurveysByParentIdQuestionsById",
             "/system/surveys/{parentId}/questions/{id}",
             rt::NO_BODY,
@@ -17750,8 +15059,8 @@ impl SystemSurveysByIdQuestionsById {
 
     /// `/system/surveys/{id}/questions/{id}/values`.
     #[cfg(feature = "system")]
-    pub fn values(&self) -> SystemSurveysByIdQuestionsByIdValues {
-        SystemSurveysByIdQuestionsByIdValues(self.0.clone())
+    pub fn values(&self) -> SurveysByIdQuestionsByIdValues {
+        SurveysByIdQuestionsByIdValues(self.0.clone())
     }
 }
 
@@ -17760,48 +15069,19 @@ impl SystemSurveysByIdQuestionsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemSurveysByIdQuestionsByIdValues(rt::Node);
+pub struct SurveysByIdQuestionsByIdValues(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemSurveysByIdQuestionsByIdValues {
+impl SurveysByIdQuestionsByIdValues {
     /// `GET /system/surveys/{grandparentId}/questions/{parentId}/values`
     /// (`getSystemSurveysByGrandparentIdQuestionsByParentIdValues`): Get List of
     /// SurveyQuestionValue.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::SurveyQuestionValue>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::SurveyQuestionValue> {
         rt::list(
-            &self.0,
-            "getSystemSurveysByGrandparentIdQuestionsByParentIdValues",
-            "/system/surveys/{grandparentId}/questions/{parentId}/values",
-            query,
-        )
-    }
-
-    /// `GET /system/surveys/{grandparentId}/questions/{parentId}/values`
-    /// (`getSystemSurveysByGrandparentIdQuestionsByParentIdValues`): Get List of
-    /// SurveyQuestionValue.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::SurveyQuestionValue> {
-        rt::stream(
-            &self.0,
-            "getSystemSurveysByGrandparentIdQuestionsByParentIdValues",
-            "/system/surveys/{grandparentId}/questions/{parentId}/values",
-            query,
-        )
-    }
-
-    /// `GET /system/surveys/{grandparentId}/questions/{parentId}/values`
-    /// (`getSystemSurveysByGrandparentIdQuestionsByParentIdValues`): Get List of
-    /// SurveyQuestionValue.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::SurveyQuestionValue>> {
-        rt::pages(
             &self.0,
             "getSystemSurveysByGrandparentIdQuestionsByParentIdValues",
             "/system/surveys/{grandparentId}/questions/{parentId}/values",
@@ -17814,10 +15094,11 @@ impl SystemSurveysByIdQuestionsByIdValues {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::SurveyQuestionValue) -> rt::ApiFuture<m::SurveyQuestionValue> {
+    pub fn create(&self, body: &m::SurveyQuestionValue) -> rt::Call<m::SurveyQuestionValue> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemSurveysByGrandparentIdQuestionsByParentIdValues",
             "/system/surveys/{grandparentId}/questions/{parentId}/values",
             Some(body),
@@ -17827,8 +15108,8 @@ impl SystemSurveysByIdQuestionsByIdValues {
 
     /// One record: `/system/surveys/{id}/questions/{id}/values/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemSurveysByIdQuestionsByIdValuesById {
-        SystemSurveysByIdQuestionsByIdValuesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> SurveysByIdQuestionsByIdValuesById {
+        SurveysByIdQuestionsByIdValuesById(self.0.push(id.to_string()))
     }
 }
 
@@ -17837,17 +15118,18 @@ impl SystemSurveysByIdQuestionsByIdValues {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemSurveysByIdQuestionsByIdValuesById(rt::Node);
+pub struct SurveysByIdQuestionsByIdValuesById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemSurveysByIdQuestionsByIdValuesById {
+impl SurveysByIdQuestionsByIdValuesById {
     /// `GET /system/surveys/{grandparentId}/questions/{parentId}/values/{id}`
     /// (`getSystemSurveysByGrandparentIdQuestionsByParentIdValuesById`): Get SurveyQuestionValue.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::SurveyQuestionValue> {
+    pub fn get(&self) -> rt::Call<m::SurveyQuestionValue> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemSurveysByGrandparentIdQuestionsByParentIdValuesById",
             "/system/surveys/{grandparentId}/questions/{parentId}/values/{id}",
             rt::NO_BODY,
@@ -17860,7 +15142,7 @@ impl SystemSurveysByIdQuestionsByIdValuesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::SurveyQuestionValue>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::SurveyQuestionValue>> {
         rt::get_opt(
             &self.0,
             "getSystemSurveysByGrandparentIdQuestionsByParentIdValuesById",
@@ -17874,10 +15156,11 @@ impl SystemSurveysByIdQuestionsByIdValuesById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::SurveyQuestionValue) -> rt::ApiFuture<m::SurveyQuestionValue> {
+    pub fn update(&self, body: &m::SurveyQuestionValue) -> rt::Call<m::SurveyQuestionValue> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemSurveysByGrandparentIdQuestionsByParentIdValuesById",
             "/system/surveys/{grandparentId}/questions/{parentId}/values/{id}",
             Some(body),
@@ -17892,9 +15175,10 @@ impl SystemSurveysByIdQuestionsByIdValuesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::SurveyQuestionValue> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::SurveyQuestionValue> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemSurveysByGrandparentIdQuestionsByParentIdValuesById",
             "/system/surveys/{grandparentId}/questions/{parentId}/values/{id}",
             patch,
@@ -17906,10 +15190,11 @@ impl SystemSurveysByIdQuestionsByIdValuesById {
     /// (`deleteSystemSurveysByGrandparentIdQuestionsByParentIdValuesById`): Delete
     /// SurveyQuestionValue.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemSurveysByGrandparentIdQuestionsByParentIdValuesById",
             "/system/surveys/{grandparentId}/questions/{parentId}/values/{id}",
             rt::NO_BODY,
@@ -17923,42 +15208,17 @@ impl SystemSurveysByIdQuestionsByIdValuesById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemSurveysInfo(rt::Node);
+pub struct SurveysInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemSurveysInfo {
+impl SurveysInfo {
     /// `GET /system/surveys/info` (`getSystemSurveysInfo`): Get List of SurveyInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::SurveyInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::SurveyInfo> {
         rt::list(
-            &self.0,
-            "getSystemSurveysInfo",
-            "/system/surveys/info",
-            query,
-        )
-    }
-
-    /// `GET /system/surveys/info` (`getSystemSurveysInfo`): Get List of SurveyInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::SurveyInfo> {
-        rt::stream(
-            &self.0,
-            "getSystemSurveysInfo",
-            "/system/surveys/info",
-            query,
-        )
-    }
-
-    /// `GET /system/surveys/info` (`getSystemSurveysInfo`): Get List of SurveyInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::SurveyInfo>> {
-        rt::pages(
             &self.0,
             "getSystemSurveysInfo",
             "/system/surveys/info",
@@ -17970,7 +15230,7 @@ impl SystemSurveysInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemSurveysInfoCount",
@@ -17985,42 +15245,17 @@ impl SystemSurveysInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemTimeZoneSetups(rt::Node);
+pub struct TimeZoneSetups(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemTimeZoneSetups {
+impl TimeZoneSetups {
     /// `GET /system/timeZoneSetups` (`getSystemTimeZoneSetups`): Get List of TimeZoneSetup.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::TimeZoneSetup>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::TimeZoneSetup> {
         rt::list(
-            &self.0,
-            "getSystemTimeZoneSetups",
-            "/system/timeZoneSetups",
-            query,
-        )
-    }
-
-    /// `GET /system/timeZoneSetups` (`getSystemTimeZoneSetups`): Get List of TimeZoneSetup.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::TimeZoneSetup> {
-        rt::stream(
-            &self.0,
-            "getSystemTimeZoneSetups",
-            "/system/timeZoneSetups",
-            query,
-        )
-    }
-
-    /// `GET /system/timeZoneSetups` (`getSystemTimeZoneSetups`): Get List of TimeZoneSetup.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::TimeZoneSetup>> {
-        rt::pages(
             &self.0,
             "getSystemTimeZoneSetups",
             "/system/timeZoneSetups",
@@ -18033,7 +15268,7 @@ impl SystemTimeZoneSetups {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemTimeZoneSetupsCount",
@@ -18046,10 +15281,11 @@ impl SystemTimeZoneSetups {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::TimeZoneSetup) -> rt::ApiFuture<m::TimeZoneSetup> {
+    pub fn create(&self, body: &m::TimeZoneSetup) -> rt::Call<m::TimeZoneSetup> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemTimeZoneSetups",
             "/system/timeZoneSetups",
             Some(body),
@@ -18059,14 +15295,14 @@ impl SystemTimeZoneSetups {
 
     /// One record: `/system/timeZoneSetups/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemTimeZoneSetupsById {
-        SystemTimeZoneSetupsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> TimeZoneSetupsById {
+        TimeZoneSetupsById(self.0.push(id.to_string()))
     }
 
     /// `/system/timeZoneSetups/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemTimeZoneSetupsInfo {
-        SystemTimeZoneSetupsInfo(self.0.clone())
+    pub fn info(&self) -> TimeZoneSetupsInfo {
+        TimeZoneSetupsInfo(self.0.clone())
     }
 }
 
@@ -18075,16 +15311,17 @@ impl SystemTimeZoneSetups {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemTimeZoneSetupsById(rt::Node);
+pub struct TimeZoneSetupsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemTimeZoneSetupsById {
+impl TimeZoneSetupsById {
     /// `GET /system/timeZoneSetups/{id}` (`getSystemTimeZoneSetupsById`): Get TimeZoneSetup.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::TimeZoneSetup> {
+    pub fn get(&self) -> rt::Call<m::TimeZoneSetup> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemTimeZoneSetupsById",
             "/system/timeZoneSetups/{id}",
             rt::NO_BODY,
@@ -18096,7 +15333,7 @@ impl SystemTimeZoneSetupsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::TimeZoneSetup>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::TimeZoneSetup>> {
         rt::get_opt(
             &self.0,
             "getSystemTimeZoneSetupsById",
@@ -18109,10 +15346,11 @@ impl SystemTimeZoneSetupsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::TimeZoneSetup) -> rt::ApiFuture<m::TimeZoneSetup> {
+    pub fn update(&self, body: &m::TimeZoneSetup) -> rt::Call<m::TimeZoneSetup> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemTimeZoneSetupsById",
             "/system/timeZoneSetups/{id}",
             Some(body),
@@ -18125,9 +15363,10 @@ impl SystemTimeZoneSetupsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::TimeZoneSetup> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::TimeZoneSetup> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemTimeZoneSetupsById",
             "/system/timeZoneSetups/{id}",
             patch,
@@ -18138,10 +15377,11 @@ impl SystemTimeZoneSetupsById {
     /// `DELETE /system/timeZoneSetups/{id}` (`deleteSystemTimeZoneSetupsById`): Delete
     /// TimeZoneSetup.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemTimeZoneSetupsById",
             "/system/timeZoneSetups/{id}",
             rt::NO_BODY,
@@ -18151,8 +15391,8 @@ impl SystemTimeZoneSetupsById {
 
     /// `/system/timeZoneSetups/{id}/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemTimeZoneSetupsByIdInfo {
-        SystemTimeZoneSetupsByIdInfo(self.0.clone())
+    pub fn info(&self) -> TimeZoneSetupsByIdInfo {
+        TimeZoneSetupsByIdInfo(self.0.clone())
     }
 }
 
@@ -18161,17 +15401,18 @@ impl SystemTimeZoneSetupsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemTimeZoneSetupsByIdInfo(rt::Node);
+pub struct TimeZoneSetupsByIdInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemTimeZoneSetupsByIdInfo {
+impl TimeZoneSetupsByIdInfo {
     /// `GET /system/timeZoneSetups/{id}/info` (`getSystemTimeZoneSetupsByIdInfo`): Get
     /// TimeZoneSetupInfos.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::TimeZoneSetupInfo> {
+    pub fn get(&self) -> rt::Call<m::TimeZoneSetupInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemTimeZoneSetupsByIdInfo",
             "/system/timeZoneSetups/{id}/info",
             rt::NO_BODY,
@@ -18185,45 +15426,18 @@ impl SystemTimeZoneSetupsByIdInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemTimeZoneSetupsInfo(rt::Node);
+pub struct TimeZoneSetupsInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemTimeZoneSetupsInfo {
+impl TimeZoneSetupsInfo {
     /// `GET /system/timeZoneSetups/info` (`getSystemTimeZoneSetupsInfo`): Get List of
     /// TimeZoneSetupInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::TimeZoneSetupInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::TimeZoneSetupInfo> {
         rt::list(
-            &self.0,
-            "getSystemTimeZoneSetupsInfo",
-            "/system/timeZoneSetups/info",
-            query,
-        )
-    }
-
-    /// `GET /system/timeZoneSetups/info` (`getSystemTimeZoneSetupsInfo`): Get List of
-    /// TimeZoneSetupInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::TimeZoneSetupInfo> {
-        rt::stream(
-            &self.0,
-            "getSystemTimeZoneSetupsInfo",
-            "/system/timeZoneSetups/info",
-            query,
-        )
-    }
-
-    /// `GET /system/timeZoneSetups/info` (`getSystemTimeZoneSetupsInfo`): Get List of
-    /// TimeZoneSetupInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::TimeZoneSetupInfo>> {
-        rt::pages(
             &self.0,
             "getSystemTimeZoneSetupsInfo",
             "/system/timeZoneSetups/info",
@@ -18236,7 +15450,7 @@ impl SystemTimeZoneSetupsInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemTimeZoneSetupsInfoCount",
@@ -18251,45 +15465,18 @@ impl SystemTimeZoneSetupsInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemTodayPageCategories(rt::Node);
+pub struct TodayPageCategories(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemTodayPageCategories {
+impl TodayPageCategories {
     /// `GET /system/todayPageCategories` (`getSystemTodayPageCategories`): Get List of
     /// TodayPageCategory.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::TodayPageCategory>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::TodayPageCategory> {
         rt::list(
-            &self.0,
-            "getSystemTodayPageCategories",
-            "/system/todayPageCategories",
-            query,
-        )
-    }
-
-    /// `GET /system/todayPageCategories` (`getSystemTodayPageCategories`): Get List of
-    /// TodayPageCategory.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::TodayPageCategory> {
-        rt::stream(
-            &self.0,
-            "getSystemTodayPageCategories",
-            "/system/todayPageCategories",
-            query,
-        )
-    }
-
-    /// `GET /system/todayPageCategories` (`getSystemTodayPageCategories`): Get List of
-    /// TodayPageCategory.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::TodayPageCategory>> {
-        rt::pages(
             &self.0,
             "getSystemTodayPageCategories",
             "/system/todayPageCategories",
@@ -18302,7 +15489,7 @@ impl SystemTodayPageCategories {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemTodayPageCategoriesCount",
@@ -18316,10 +15503,11 @@ impl SystemTodayPageCategories {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::TodayPageCategory) -> rt::ApiFuture<m::TodayPageCategory> {
+    pub fn create(&self, body: &m::TodayPageCategory) -> rt::Call<m::TodayPageCategory> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemTodayPageCategories",
             "/system/todayPageCategories",
             Some(body),
@@ -18329,8 +15517,8 @@ impl SystemTodayPageCategories {
 
     /// One record: `/system/todayPageCategories/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemTodayPageCategoriesById {
-        SystemTodayPageCategoriesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> TodayPageCategoriesById {
+        TodayPageCategoriesById(self.0.push(id.to_string()))
     }
 }
 
@@ -18339,17 +15527,18 @@ impl SystemTodayPageCategories {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemTodayPageCategoriesById(rt::Node);
+pub struct TodayPageCategoriesById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemTodayPageCategoriesById {
+impl TodayPageCategoriesById {
     /// `GET /system/todayPageCategories/{id}` (`getSystemTodayPageCategoriesById`): Get
     /// TodayPageCategory.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::TodayPageCategory> {
+    pub fn get(&self) -> rt::Call<m::TodayPageCategory> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemTodayPageCategoriesById",
             "/system/todayPageCategories/{id}",
             rt::NO_BODY,
@@ -18362,7 +15551,7 @@ impl SystemTodayPageCategoriesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::TodayPageCategory>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::TodayPageCategory>> {
         rt::get_opt(
             &self.0,
             "getSystemTodayPageCategoriesById",
@@ -18376,10 +15565,11 @@ impl SystemTodayPageCategoriesById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::TodayPageCategory) -> rt::ApiFuture<m::TodayPageCategory> {
+    pub fn update(&self, body: &m::TodayPageCategory) -> rt::Call<m::TodayPageCategory> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemTodayPageCategoriesById",
             "/system/todayPageCategories/{id}",
             Some(body),
@@ -18393,9 +15583,10 @@ impl SystemTodayPageCategoriesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::TodayPageCategory> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::TodayPageCategory> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemTodayPageCategoriesById",
             "/system/todayPageCategories/{id}",
             patch,
@@ -18406,10 +15597,11 @@ impl SystemTodayPageCategoriesById {
     /// `DELETE /system/todayPageCategories/{id}` (`deleteSystemTodayPageCategoriesById`): Delete
     /// TodayPageCategory.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemTodayPageCategoriesById",
             "/system/todayPageCategories/{id}",
             rt::NO_BODY,
@@ -18423,45 +15615,18 @@ impl SystemTodayPageCategoriesById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemUserDefinedFields(rt::Node);
+pub struct UserDefinedFields(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemUserDefinedFields {
+impl UserDefinedFields {
     /// `GET /system/userDefinedFields` (`getSystemUserDefinedFields`): Get List of
     /// UserDefinedField.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::UserDefinedField>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::UserDefinedField> {
         rt::list(
-            &self.0,
-            "getSystemUserDefinedFields",
-            "/system/userDefinedFields",
-            query,
-        )
-    }
-
-    /// `GET /system/userDefinedFields` (`getSystemUserDefinedFields`): Get List of
-    /// UserDefinedField.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::UserDefinedField> {
-        rt::stream(
-            &self.0,
-            "getSystemUserDefinedFields",
-            "/system/userDefinedFields",
-            query,
-        )
-    }
-
-    /// `GET /system/userDefinedFields` (`getSystemUserDefinedFields`): Get List of
-    /// UserDefinedField.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::UserDefinedField>> {
-        rt::pages(
             &self.0,
             "getSystemUserDefinedFields",
             "/system/userDefinedFields",
@@ -18474,7 +15639,7 @@ impl SystemUserDefinedFields {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemUserDefinedFieldsCount",
@@ -18487,10 +15652,11 @@ impl SystemUserDefinedFields {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::UserDefinedField) -> rt::ApiFuture<m::UserDefinedField> {
+    pub fn create(&self, body: &m::UserDefinedField) -> rt::Call<m::UserDefinedField> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemUserDefinedFields",
             "/system/userDefinedFields",
             Some(body),
@@ -18500,14 +15666,14 @@ impl SystemUserDefinedFields {
 
     /// One record: `/system/userDefinedFields/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemUserDefinedFieldsById {
-        SystemUserDefinedFieldsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> UserDefinedFieldsById {
+        UserDefinedFieldsById(self.0.push(id.to_string()))
     }
 
     /// `/system/userDefinedFields/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemUserDefinedFieldsInfo {
-        SystemUserDefinedFieldsInfo(self.0.clone())
+    pub fn info(&self) -> UserDefinedFieldsInfo {
+        UserDefinedFieldsInfo(self.0.clone())
     }
 }
 
@@ -18516,17 +15682,18 @@ impl SystemUserDefinedFields {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemUserDefinedFieldsById(rt::Node);
+pub struct UserDefinedFieldsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemUserDefinedFieldsById {
+impl UserDefinedFieldsById {
     /// `GET /system/userDefinedFields/{id}` (`getSystemUserDefinedFieldsById`): Get
     /// UserDefinedField.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::UserDefinedField> {
+    pub fn get(&self) -> rt::Call<m::UserDefinedField> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemUserDefinedFieldsById",
             "/system/userDefinedFields/{id}",
             rt::NO_BODY,
@@ -18539,7 +15706,7 @@ impl SystemUserDefinedFieldsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::UserDefinedField>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::UserDefinedField>> {
         rt::get_opt(
             &self.0,
             "getSystemUserDefinedFieldsById",
@@ -18553,10 +15720,11 @@ impl SystemUserDefinedFieldsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::UserDefinedField) -> rt::ApiFuture<m::UserDefinedField> {
+    pub fn update(&self, body: &m::UserDefinedField) -> rt::Call<m::UserDefinedField> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemUserDefinedFieldsById",
             "/system/userDefinedFields/{id}",
             Some(body),
@@ -18570,9 +15738,10 @@ impl SystemUserDefinedFieldsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::UserDefinedField> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::UserDefinedField> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemUserDefinedFieldsById",
             "/system/userDefinedFields/{id}",
             patch,
@@ -18583,10 +15752,11 @@ impl SystemUserDefinedFieldsById {
     /// `DELETE /system/userDefinedFields/{id}` (`deleteSystemUserDefinedFieldsById`): Delete
     /// UserDefinedField.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemUserDefinedFieldsById",
             "/system/userDefinedFields/{id}",
             rt::NO_BODY,
@@ -18596,8 +15766,8 @@ impl SystemUserDefinedFieldsById {
 
     /// `/system/userDefinedFields/{id}/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemUserDefinedFieldsByIdInfo {
-        SystemUserDefinedFieldsByIdInfo(self.0.clone())
+    pub fn info(&self) -> UserDefinedFieldsByIdInfo {
+        UserDefinedFieldsByIdInfo(self.0.clone())
     }
 }
 
@@ -18606,17 +15776,18 @@ impl SystemUserDefinedFieldsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemUserDefinedFieldsByIdInfo(rt::Node);
+pub struct UserDefinedFieldsByIdInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemUserDefinedFieldsByIdInfo {
+impl UserDefinedFieldsByIdInfo {
     /// `GET /system/userDefinedFields/{id}/info` (`getSystemUserDefinedFieldsByIdInfo`): Get
     /// UserDefinedFieldInfos.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::UserDefinedFieldInfo> {
+    pub fn get(&self) -> rt::Call<m::UserDefinedFieldInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemUserDefinedFieldsByIdInfo",
             "/system/userDefinedFields/{id}/info",
             rt::NO_BODY,
@@ -18630,45 +15801,18 @@ impl SystemUserDefinedFieldsByIdInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemUserDefinedFieldsInfo(rt::Node);
+pub struct UserDefinedFieldsInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemUserDefinedFieldsInfo {
+impl UserDefinedFieldsInfo {
     /// `GET /system/userDefinedFields/info` (`getSystemUserDefinedFieldsInfo`): Get List of
     /// UserDefinedFieldInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::UserDefinedFieldInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::UserDefinedFieldInfo> {
         rt::list(
-            &self.0,
-            "getSystemUserDefinedFieldsInfo",
-            "/system/userDefinedFields/info",
-            query,
-        )
-    }
-
-    /// `GET /system/userDefinedFields/info` (`getSystemUserDefinedFieldsInfo`): Get List of
-    /// UserDefinedFieldInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::UserDefinedFieldInfo> {
-        rt::stream(
-            &self.0,
-            "getSystemUserDefinedFieldsInfo",
-            "/system/userDefinedFields/info",
-            query,
-        )
-    }
-
-    /// `GET /system/userDefinedFields/info` (`getSystemUserDefinedFieldsInfo`): Get List of
-    /// UserDefinedFieldInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::UserDefinedFieldInfo>> {
-        rt::pages(
             &self.0,
             "getSystemUserDefinedFieldsInfo",
             "/system/userDefinedFields/info",
@@ -18681,7 +15825,7 @@ impl SystemUserDefinedFieldsInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemUserDefinedFieldsInfoCount",
@@ -18696,20 +15840,20 @@ impl SystemUserDefinedFieldsInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowActions(rt::Node);
+pub struct WorkflowActions(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowActions {
+impl WorkflowActions {
     /// `/system/workflowActions/automateParameters`.
     #[cfg(feature = "system")]
-    pub fn automate_parameters(&self) -> SystemWorkflowActionsAutomateParameters {
-        SystemWorkflowActionsAutomateParameters(self.0.clone())
+    pub fn automate_parameters(&self) -> WorkflowActionsAutomateParameters {
+        WorkflowActionsAutomateParameters(self.0.clone())
     }
 
     /// One record: `/system/workflowActions/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemWorkflowActionsById {
-        SystemWorkflowActionsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> WorkflowActionsById {
+        WorkflowActionsById(self.0.push(id.to_string()))
     }
 }
 
@@ -18718,54 +15862,18 @@ impl SystemWorkflowActions {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowActionsAutomateParameters(rt::Node);
+pub struct WorkflowActionsAutomateParameters(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowActionsAutomateParameters {
+impl WorkflowActionsAutomateParameters {
     /// `GET /system/workflowActions/automateParameters`
     /// (`getSystemWorkflowActionsAutomateParameters`): Get List of WorkflowActionAutomateParameter.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiFuture<Vec<m::WorkflowActionAutomateParameter>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::WorkflowActionAutomateParameter> {
         rt::list(
-            &self.0,
-            "getSystemWorkflowActionsAutomateParameters",
-            "/system/workflowActions/automateParameters",
-            query,
-        )
-    }
-
-    /// `GET /system/workflowActions/automateParameters`
-    /// (`getSystemWorkflowActionsAutomateParameters`): Get List of WorkflowActionAutomateParameter.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<m::WorkflowActionAutomateParameter> {
-        rt::stream(
-            &self.0,
-            "getSystemWorkflowActionsAutomateParameters",
-            "/system/workflowActions/automateParameters",
-            query,
-        )
-    }
-
-    /// `GET /system/workflowActions/automateParameters`
-    /// (`getSystemWorkflowActionsAutomateParameters`): Get List of WorkflowActionAutomateParameter.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::WorkflowActionAutomateParameter>> {
-        rt::pages(
             &self.0,
             "getSystemWorkflowActionsAutomateParameters",
             "/system/workflowActions/automateParameters",
@@ -18775,8 +15883,8 @@ impl SystemWorkflowActionsAutomateParameters {
 
     /// One record: `/system/workflowActions/automateParameters/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemWorkflowActionsAutomateParametersById {
-        SystemWorkflowActionsAutomateParametersById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> WorkflowActionsAutomateParametersById {
+        WorkflowActionsAutomateParametersById(self.0.push(id.to_string()))
     }
 }
 
@@ -18785,17 +15893,18 @@ impl SystemWorkflowActionsAutomateParameters {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowActionsAutomateParametersById(rt::Node);
+pub struct WorkflowActionsAutomateParametersById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowActionsAutomateParametersById {
+impl WorkflowActionsAutomateParametersById {
     /// `GET /system/workflowActions/automateParameters/{id}`
     /// (`getSystemWorkflowActionsAutomateParametersById`): Get WorkflowActionAutomateParameter.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::WorkflowActionAutomateParameter> {
+    pub fn get(&self) -> rt::Call<m::WorkflowActionAutomateParameter> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemWorkflowActionsAutomateParametersById",
             "/system/workflowActions/automateParameters/{id}",
             rt::NO_BODY,
@@ -18808,7 +15917,7 @@ impl SystemWorkflowActionsAutomateParametersById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::WorkflowActionAutomateParameter>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::WorkflowActionAutomateParameter>> {
         rt::get_opt(
             &self.0,
             "getSystemWorkflowActionsAutomateParametersById",
@@ -18822,14 +15931,14 @@ impl SystemWorkflowActionsAutomateParametersById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowActionsById(rt::Node);
+pub struct WorkflowActionsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowActionsById {
+impl WorkflowActionsById {
     /// `/system/workflowActions/{id}/automateParameters`.
     #[cfg(feature = "system")]
-    pub fn automate_parameters(&self) -> SystemWorkflowActionsByIdAutomateParameters {
-        SystemWorkflowActionsByIdAutomateParameters(self.0.clone())
+    pub fn automate_parameters(&self) -> WorkflowActionsByIdAutomateParameters {
+        WorkflowActionsByIdAutomateParameters(self.0.clone())
     }
 }
 
@@ -18838,57 +15947,19 @@ impl SystemWorkflowActionsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowActionsByIdAutomateParameters(rt::Node);
+pub struct WorkflowActionsByIdAutomateParameters(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowActionsByIdAutomateParameters {
+impl WorkflowActionsByIdAutomateParameters {
     /// `GET /system/workflowActions/{parentId}/automateParameters`
     /// (`getSystemWorkflowActionsByParentIdAutomateParameters`): Get List of
     /// WorkflowActionAutomateParameter.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiFuture<Vec<m::WorkflowActionAutomateParameter>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::WorkflowActionAutomateParameter> {
         rt::list(
-            &self.0,
-            "getSystemWorkflowActionsByParentIdAutomateParameters",
-            "/system/workflowActions/{parentId}/automateParameters",
-            query,
-        )
-    }
-
-    /// `GET /system/workflowActions/{parentId}/automateParameters`
-    /// (`getSystemWorkflowActionsByParentIdAutomateParameters`): Get List of
-    /// WorkflowActionAutomateParameter.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<m::WorkflowActionAutomateParameter> {
-        rt::stream(
-            &self.0,
-            "getSystemWorkflowActionsByParentIdAutomateParameters",
-            "/system/workflowActions/{parentId}/automateParameters",
-            query,
-        )
-    }
-
-    /// `GET /system/workflowActions/{parentId}/automateParameters`
-    /// (`getSystemWorkflowActionsByParentIdAutomateParameters`): Get List of
-    /// WorkflowActionAutomateParameter.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::WorkflowActionAutomateParameter>> {
-        rt::pages(
             &self.0,
             "getSystemWorkflowActionsByParentIdAutomateParameters",
             "/system/workflowActions/{parentId}/automateParameters",
@@ -18902,7 +15973,7 @@ impl SystemWorkflowActionsByIdAutomateParameters {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemWorkflowActionsByParentIdAutomateParametersCount",
@@ -18920,10 +15991,11 @@ impl SystemWorkflowActionsByIdAutomateParameters {
     pub fn create(
         &self,
         body: &m::WorkflowActionAutomateParameter,
-    ) -> rt::ApiFuture<m::WorkflowActionAutomateParameter> {
+    ) -> rt::Call<m::WorkflowActionAutomateParameter> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemWorkflowActionsByParentIdAutomateParameters",
             "/system/workflowActions/{parentId}/automateParameters",
             Some(body),
@@ -18933,8 +16005,8 @@ impl SystemWorkflowActionsByIdAutomateParameters {
 
     /// One record: `/system/workflowActions/{id}/automateParameters/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemWorkflowActionsByIdAutomateParametersById {
-        SystemWorkflowActionsByIdAutomateParametersById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> WorkflowActionsByIdAutomateParametersById {
+        WorkflowActionsByIdAutomateParametersById(self.0.push(id.to_string()))
     }
 }
 
@@ -18943,18 +16015,19 @@ impl SystemWorkflowActionsByIdAutomateParameters {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowActionsByIdAutomateParametersById(rt::Node);
+pub struct WorkflowActionsByIdAutomateParametersById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowActionsByIdAutomateParametersById {
+impl WorkflowActionsByIdAutomateParametersById {
     /// `GET /system/workflowActions/{parentId}/automateParameters/{id}`
     /// (`getSystemWorkflowActionsByParentIdAutomateParametersById`): Get
     /// WorkflowActionAutomateParameter.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::WorkflowActionAutomateParameter> {
+    pub fn get(&self) -> rt::Call<m::WorkflowActionAutomateParameter> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemWorkflowActionsByParentIdAutomateParametersById",
             "/system/workflowActions/{parentId}/automateParameters/{id}",
             rt::NO_BODY,
@@ -18968,7 +16041,7 @@ impl SystemWorkflowActionsByIdAutomateParametersById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::WorkflowActionAutomateParameter>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::WorkflowActionAutomateParameter>> {
         rt::get_opt(
             &self.0,
             "getSystemWorkflowActionsByParentIdAutomateParametersById",
@@ -18986,10 +16059,11 @@ impl SystemWorkflowActionsByIdAutomateParametersById {
     pub fn update(
         &self,
         body: &m::WorkflowActionAutomateParameter,
-    ) -> rt::ApiFuture<m::WorkflowActionAutomateParameter> {
+    ) -> rt::Call<m::WorkflowActionAutomateParameter> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemWorkflowActionsByParentIdAutomateParametersById",
             "/system/workflowActions/{parentId}/automateParameters/{id}",
             Some(body),
@@ -19004,9 +16078,10 @@ impl SystemWorkflowActionsByIdAutomateParametersById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::WorkflowActionAutomateParameter> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::WorkflowActionAutomateParameter> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemWorkflowActionsByParentIdAutomateParametersById",
             "/system/workflowActions/{parentId}/automateParameters/{id}",
             patch,
@@ -19018,10 +16093,11 @@ impl SystemWorkflowActionsByIdAutomateParametersById {
     /// (`deleteSystemWorkflowActionsByParentIdAutomateParametersById`): Delete
     /// WorkflowActionAutomateParameter.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemWorkflowActionsByParentIdAutomateParametersById",
             "/system/workflowActions/{parentId}/automateParameters/{id}",
             rt::NO_BODY,
@@ -19035,39 +16111,24 @@ impl SystemWorkflowActionsByIdAutomateParametersById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflows(rt::Node);
+pub struct Workflows(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflows {
+impl Workflows {
     /// `GET /system/workflows` (`getSystemWorkflows`): Get List of Workflow.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Workflow>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Workflow> {
         rt::list(&self.0, "getSystemWorkflows", "/system/workflows", query)
-    }
-
-    /// `GET /system/workflows` (`getSystemWorkflows`): Get List of Workflow.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Workflow> {
-        rt::stream(&self.0, "getSystemWorkflows", "/system/workflows", query)
-    }
-
-    /// `GET /system/workflows` (`getSystemWorkflows`): Get List of Workflow.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Workflow>> {
-        rt::pages(&self.0, "getSystemWorkflows", "/system/workflows", query)
     }
 
     /// `GET /system/workflows/count` (`getSystemWorkflowsCount`): Get Count of Workflow.
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemWorkflowsCount",
@@ -19080,10 +16141,11 @@ impl SystemWorkflows {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::Workflow) -> rt::ApiFuture<m::Workflow> {
+    pub fn create(&self, body: &m::Workflow) -> rt::Call<m::Workflow> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemWorkflows",
             "/system/workflows",
             Some(body),
@@ -19093,44 +16155,44 @@ impl SystemWorkflows {
 
     /// `/system/workflows/attachments`.
     #[cfg(feature = "system")]
-    pub fn attachments(&self) -> SystemWorkflowsAttachments {
-        SystemWorkflowsAttachments(self.0.clone())
+    pub fn attachments(&self) -> WorkflowsAttachments {
+        WorkflowsAttachments(self.0.clone())
     }
 
     /// `/system/workflows/events`.
     #[cfg(feature = "system")]
-    pub fn events(&self) -> SystemWorkflowsEvents {
-        SystemWorkflowsEvents(self.0.clone())
+    pub fn events(&self) -> WorkflowsEvents {
+        WorkflowsEvents(self.0.clone())
     }
 
     /// One record: `/system/workflows/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemWorkflowsById {
-        SystemWorkflowsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> WorkflowsById {
+        WorkflowsById(self.0.push(id.to_string()))
     }
 
     /// `/system/workflows/notifyTypes`.
     #[cfg(feature = "system")]
-    pub fn notify_types(&self) -> SystemWorkflowsNotifyTypes {
-        SystemWorkflowsNotifyTypes(self.0.clone())
+    pub fn notify_types(&self) -> WorkflowsNotifyTypes {
+        WorkflowsNotifyTypes(self.0.clone())
     }
 
     /// `/system/workflows/tableTypes`.
     #[cfg(feature = "system")]
-    pub fn table_types(&self) -> SystemWorkflowsTableTypes {
-        SystemWorkflowsTableTypes(self.0.clone())
+    pub fn table_types(&self) -> WorkflowsTableTypes {
+        WorkflowsTableTypes(self.0.clone())
     }
 
     /// `/system/workflows/triggers`.
     #[cfg(feature = "system")]
-    pub fn triggers(&self) -> SystemWorkflowsTriggers {
-        SystemWorkflowsTriggers(self.0.clone())
+    pub fn triggers(&self) -> WorkflowsTriggers {
+        WorkflowsTriggers(self.0.clone())
     }
 
     /// `/system/workflows/userdefinedfields`.
     #[cfg(feature = "system")]
-    pub fn userdefinedfields(&self) -> SystemWorkflowsUserdefinedfields {
-        SystemWorkflowsUserdefinedfields(self.0.clone())
+    pub fn userdefinedfields(&self) -> WorkflowsUserdefinedfields {
+        WorkflowsUserdefinedfields(self.0.clone())
     }
 }
 
@@ -19139,45 +16201,18 @@ impl SystemWorkflows {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsAttachments(rt::Node);
+pub struct WorkflowsAttachments(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsAttachments {
+impl WorkflowsAttachments {
     /// `GET /system/workflows/attachments` (`getSystemWorkflowsAttachments`): Get List of
     /// WorkflowAttachment.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::WorkflowAttachment>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::WorkflowAttachment> {
         rt::list(
-            &self.0,
-            "getSystemWorkflowsAttachments",
-            "/system/workflows/attachments",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/attachments` (`getSystemWorkflowsAttachments`): Get List of
-    /// WorkflowAttachment.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::WorkflowAttachment> {
-        rt::stream(
-            &self.0,
-            "getSystemWorkflowsAttachments",
-            "/system/workflows/attachments",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/attachments` (`getSystemWorkflowsAttachments`): Get List of
-    /// WorkflowAttachment.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::WorkflowAttachment>> {
-        rt::pages(
             &self.0,
             "getSystemWorkflowsAttachments",
             "/system/workflows/attachments",
@@ -19187,8 +16222,8 @@ impl SystemWorkflowsAttachments {
 
     /// One record: `/system/workflows/attachments/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemWorkflowsAttachmentsById {
-        SystemWorkflowsAttachmentsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> WorkflowsAttachmentsById {
+        WorkflowsAttachmentsById(self.0.push(id.to_string()))
     }
 }
 
@@ -19197,45 +16232,18 @@ impl SystemWorkflowsAttachments {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsAttachmentsById(rt::Node);
+pub struct WorkflowsAttachmentsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsAttachmentsById {
+impl WorkflowsAttachmentsById {
     /// `GET /system/workflows/attachments/{id}` (`getSystemWorkflowsAttachmentsById`): Get
     /// WorkflowAttachment.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::WorkflowAttachment>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::WorkflowAttachment> {
         rt::list(
-            &self.0,
-            "getSystemWorkflowsAttachmentsById",
-            "/system/workflows/attachments/{id}",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/attachments/{id}` (`getSystemWorkflowsAttachmentsById`): Get
-    /// WorkflowAttachment.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::WorkflowAttachment> {
-        rt::stream(
-            &self.0,
-            "getSystemWorkflowsAttachmentsById",
-            "/system/workflows/attachments/{id}",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/attachments/{id}` (`getSystemWorkflowsAttachmentsById`): Get
-    /// WorkflowAttachment.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::WorkflowAttachment>> {
-        rt::pages(
             &self.0,
             "getSystemWorkflowsAttachmentsById",
             "/system/workflows/attachments/{id}",
@@ -19249,42 +16257,17 @@ impl SystemWorkflowsAttachmentsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsEvents(rt::Node);
+pub struct WorkflowsEvents(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsEvents {
+impl WorkflowsEvents {
     /// `GET /system/workflows/events` (`getSystemWorkflowsEvents`): Get List of WorkflowEvent.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::WorkflowEvent>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::WorkflowEvent> {
         rt::list(
-            &self.0,
-            "getSystemWorkflowsEvents",
-            "/system/workflows/events",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/events` (`getSystemWorkflowsEvents`): Get List of WorkflowEvent.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::WorkflowEvent> {
-        rt::stream(
-            &self.0,
-            "getSystemWorkflowsEvents",
-            "/system/workflows/events",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/events` (`getSystemWorkflowsEvents`): Get List of WorkflowEvent.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::WorkflowEvent>> {
-        rt::pages(
             &self.0,
             "getSystemWorkflowsEvents",
             "/system/workflows/events",
@@ -19294,14 +16277,14 @@ impl SystemWorkflowsEvents {
 
     /// `/system/workflows/events/actions`.
     #[cfg(feature = "system")]
-    pub fn actions(&self) -> SystemWorkflowsEventsActions {
-        SystemWorkflowsEventsActions(self.0.clone())
+    pub fn actions(&self) -> WorkflowsEventsActions {
+        WorkflowsEventsActions(self.0.clone())
     }
 
     /// One record: `/system/workflows/events/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemWorkflowsEventsById {
-        SystemWorkflowsEventsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> WorkflowsEventsById {
+        WorkflowsEventsById(self.0.push(id.to_string()))
     }
 }
 
@@ -19310,45 +16293,18 @@ impl SystemWorkflowsEvents {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsEventsActions(rt::Node);
+pub struct WorkflowsEventsActions(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsEventsActions {
+impl WorkflowsEventsActions {
     /// `GET /system/workflows/events/actions` (`getSystemWorkflowsEventsActions`): Get List of
     /// WorkflowAction.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::WorkflowAction>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::WorkflowAction> {
         rt::list(
-            &self.0,
-            "getSystemWorkflowsEventsActions",
-            "/system/workflows/events/actions",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/events/actions` (`getSystemWorkflowsEventsActions`): Get List of
-    /// WorkflowAction.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::WorkflowAction> {
-        rt::stream(
-            &self.0,
-            "getSystemWorkflowsEventsActions",
-            "/system/workflows/events/actions",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/events/actions` (`getSystemWorkflowsEventsActions`): Get List of
-    /// WorkflowAction.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::WorkflowAction>> {
-        rt::pages(
             &self.0,
             "getSystemWorkflowsEventsActions",
             "/system/workflows/events/actions",
@@ -19358,8 +16314,8 @@ impl SystemWorkflowsEventsActions {
 
     /// One record: `/system/workflows/events/actions/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemWorkflowsEventsActionsById {
-        SystemWorkflowsEventsActionsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> WorkflowsEventsActionsById {
+        WorkflowsEventsActionsById(self.0.push(id.to_string()))
     }
 }
 
@@ -19368,17 +16324,18 @@ impl SystemWorkflowsEventsActions {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsEventsActionsById(rt::Node);
+pub struct WorkflowsEventsActionsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsEventsActionsById {
+impl WorkflowsEventsActionsById {
     /// `GET /system/workflows/events/actions/{id}` (`getSystemWorkflowsEventsActionsById`): Get
     /// WorkflowAction.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::WorkflowAction> {
+    pub fn get(&self) -> rt::Call<m::WorkflowAction> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemWorkflowsEventsActionsById",
             "/system/workflows/events/actions/{id}",
             rt::NO_BODY,
@@ -19391,7 +16348,7 @@ impl SystemWorkflowsEventsActionsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::WorkflowAction>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::WorkflowAction>> {
         rt::get_opt(
             &self.0,
             "getSystemWorkflowsEventsActionsById",
@@ -19405,16 +16362,17 @@ impl SystemWorkflowsEventsActionsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsEventsById(rt::Node);
+pub struct WorkflowsEventsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsEventsById {
+impl WorkflowsEventsById {
     /// `GET /system/workflows/events/{id}` (`getSystemWorkflowsEventsById`): Get WorkflowEvent.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::WorkflowEvent> {
+    pub fn get(&self) -> rt::Call<m::WorkflowEvent> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemWorkflowsEventsById",
             "/system/workflows/events/{id}",
             rt::NO_BODY,
@@ -19426,7 +16384,7 @@ impl SystemWorkflowsEventsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::WorkflowEvent>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::WorkflowEvent>> {
         rt::get_opt(
             &self.0,
             "getSystemWorkflowsEventsById",
@@ -19440,16 +16398,17 @@ impl SystemWorkflowsEventsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsById(rt::Node);
+pub struct WorkflowsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsById {
+impl WorkflowsById {
     /// `GET /system/workflows/{id}` (`getSystemWorkflowsById`): Get Workflow.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::Workflow> {
+    pub fn get(&self) -> rt::Call<m::Workflow> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemWorkflowsById",
             "/system/workflows/{id}",
             rt::NO_BODY,
@@ -19461,7 +16420,7 @@ impl SystemWorkflowsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::Workflow>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::Workflow>> {
         rt::get_opt(&self.0, "getSystemWorkflowsById", "/system/workflows/{id}")
     }
 
@@ -19470,10 +16429,11 @@ impl SystemWorkflowsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::Workflow) -> rt::ApiFuture<m::Workflow> {
+    pub fn update(&self, body: &m::Workflow) -> rt::Call<m::Workflow> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemWorkflowsById",
             "/system/workflows/{id}",
             Some(body),
@@ -19486,9 +16446,10 @@ impl SystemWorkflowsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::Workflow> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::Workflow> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemWorkflowsById",
             "/system/workflows/{id}",
             patch,
@@ -19498,10 +16459,11 @@ impl SystemWorkflowsById {
 
     /// `DELETE /system/workflows/{id}` (`deleteSystemWorkflowsById`): Delete Workflow.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemWorkflowsById",
             "/system/workflows/{id}",
             rt::NO_BODY,
@@ -19511,32 +16473,32 @@ impl SystemWorkflowsById {
 
     /// `/system/workflows/{id}/attachments`.
     #[cfg(feature = "system")]
-    pub fn attachments(&self) -> SystemWorkflowsByIdAttachments {
-        SystemWorkflowsByIdAttachments(self.0.clone())
+    pub fn attachments(&self) -> WorkflowsByIdAttachments {
+        WorkflowsByIdAttachments(self.0.clone())
     }
 
     /// `/system/workflows/{id}/copy`.
     #[cfg(feature = "system")]
-    pub fn copy(&self) -> SystemWorkflowsByIdCopy {
-        SystemWorkflowsByIdCopy(self.0.clone())
+    pub fn copy(&self) -> WorkflowsByIdCopy {
+        WorkflowsByIdCopy(self.0.clone())
     }
 
     /// `/system/workflows/{id}/events`.
     #[cfg(feature = "system")]
-    pub fn events(&self) -> SystemWorkflowsByIdEvents {
-        SystemWorkflowsByIdEvents(self.0.clone())
+    pub fn events(&self) -> WorkflowsByIdEvents {
+        WorkflowsByIdEvents(self.0.clone())
     }
 
     /// `/system/workflows/{id}/notifyTypes`.
     #[cfg(feature = "system")]
-    pub fn notify_types(&self) -> SystemWorkflowsByIdNotifyTypes {
-        SystemWorkflowsByIdNotifyTypes(self.0.clone())
+    pub fn notify_types(&self) -> WorkflowsByIdNotifyTypes {
+        WorkflowsByIdNotifyTypes(self.0.clone())
     }
 
     /// `/system/workflows/{id}/triggers`.
     #[cfg(feature = "system")]
-    pub fn triggers(&self) -> SystemWorkflowsByIdTriggers {
-        SystemWorkflowsByIdTriggers(self.0.clone())
+    pub fn triggers(&self) -> WorkflowsByIdTriggers {
+        WorkflowsByIdTriggers(self.0.clone())
     }
 }
 
@@ -19545,45 +16507,18 @@ impl SystemWorkflowsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsByIdAttachments(rt::Node);
+pub struct WorkflowsByIdAttachments(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsByIdAttachments {
+impl WorkflowsByIdAttachments {
     /// `GET /system/workflows/{parentId}/attachments` (`getSystemWorkflowsByParentIdAttachments`):
     /// Get List of WorkflowAttachment.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::WorkflowAttachment>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::WorkflowAttachment> {
         rt::list(
-            &self.0,
-            "getSystemWorkflowsByParentIdAttachments",
-            "/system/workflows/{parentId}/attachments",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/{parentId}/attachments` (`getSystemWorkflowsByParentIdAttachments`):
-    /// Get List of WorkflowAttachment.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::WorkflowAttachment> {
-        rt::stream(
-            &self.0,
-            "getSystemWorkflowsByParentIdAttachments",
-            "/system/workflows/{parentId}/attachments",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/{parentId}/attachments` (`getSystemWorkflowsByParentIdAttachments`):
-    /// Get List of WorkflowAttachment.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::WorkflowAttachment>> {
-        rt::pages(
             &self.0,
             "getSystemWorkflowsByParentIdAttachments",
             "/system/workflows/{parentId}/attachments",
@@ -19596,7 +16531,7 @@ impl SystemWorkflowsByIdAttachments {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemWorkflowsByParentIdAttachmentsCount",
@@ -19607,8 +16542,8 @@ impl SystemWorkflowsByIdAttachments {
 
     /// One record: `/system/workflows/{id}/attachments/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemWorkflowsByIdAttachmentsById {
-        SystemWorkflowsByIdAttachmentsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> WorkflowsByIdAttachmentsById {
+        WorkflowsByIdAttachmentsById(self.0.push(id.to_string()))
     }
 }
 
@@ -19617,17 +16552,18 @@ impl SystemWorkflowsByIdAttachments {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsByIdAttachmentsById(rt::Node);
+pub struct WorkflowsByIdAttachmentsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsByIdAttachmentsById {
+impl WorkflowsByIdAttachmentsById {
     /// `GET /system/workflows/{parentId}/attachments/{id}`
     /// (`getSystemWorkflowsByParentIdAttachmentsById`): Get WorkflowAttachment.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::WorkflowAttachment> {
+    pub fn get(&self) -> rt::Call<m::WorkflowAttachment> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemWorkflowsByParentIdAttachmentsById",
             "/system/workflows/{parentId}/attachments/{id}",
             rt::NO_BODY,
@@ -19640,7 +16576,7 @@ impl SystemWorkflowsByIdAttachmentsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::WorkflowAttachment>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::WorkflowAttachment>> {
         rt::get_opt(
             &self.0,
             "getSystemWorkflowsByParentIdAttachmentsById",
@@ -19654,10 +16590,10 @@ impl SystemWorkflowsByIdAttachmentsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsByIdCopy(rt::Node);
+pub struct WorkflowsByIdCopy(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsByIdCopy {
+impl WorkflowsByIdCopy {
     /// `POST /system/workflows/{id}/copy` (`postSystemWorkflowsByIdCopy`): Post Workflow.
     ///
     /// Not retried after an answer that may have been lost. `None` when the server answers without
@@ -19665,10 +16601,11 @@ impl SystemWorkflowsByIdCopy {
     ///
     /// Copy and approve actions answer 200 or 201 whatever the spec declares.
     #[cfg(feature = "system")]
-    pub fn post(&self) -> rt::ApiFuture<Option<m::Workflow>> {
+    pub fn post(&self) -> rt::Call<Option<m::Workflow>> {
         rt::json_opt(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemWorkflowsByIdCopy",
             "/system/workflows/{id}/copy",
             rt::NO_BODY,
@@ -19682,45 +16619,18 @@ impl SystemWorkflowsByIdCopy {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsByIdEvents(rt::Node);
+pub struct WorkflowsByIdEvents(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsByIdEvents {
+impl WorkflowsByIdEvents {
     /// `GET /system/workflows/{parentId}/events` (`getSystemWorkflowsByParentIdEvents`): Get List
     /// of WorkflowEvent.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::WorkflowEvent>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::WorkflowEvent> {
         rt::list(
-            &self.0,
-            "getSystemWorkflowsByParentIdEvents",
-            "/system/workflows/{parentId}/events",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/{parentId}/events` (`getSystemWorkflowsByParentIdEvents`): Get List
-    /// of WorkflowEvent.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::WorkflowEvent> {
-        rt::stream(
-            &self.0,
-            "getSystemWorkflowsByParentIdEvents",
-            "/system/workflows/{parentId}/events",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/{parentId}/events` (`getSystemWorkflowsByParentIdEvents`): Get List
-    /// of WorkflowEvent.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::WorkflowEvent>> {
-        rt::pages(
             &self.0,
             "getSystemWorkflowsByParentIdEvents",
             "/system/workflows/{parentId}/events",
@@ -19733,7 +16643,7 @@ impl SystemWorkflowsByIdEvents {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemWorkflowsByParentIdEventsCount",
@@ -19747,10 +16657,11 @@ impl SystemWorkflowsByIdEvents {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::WorkflowEvent) -> rt::ApiFuture<m::WorkflowEvent> {
+    pub fn create(&self, body: &m::WorkflowEvent) -> rt::Call<m::WorkflowEvent> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemWorkflowsByParentIdEvents",
             "/system/workflows/{parentId}/events",
             Some(body),
@@ -19760,8 +16671,8 @@ impl SystemWorkflowsByIdEvents {
 
     /// One record: `/system/workflows/{id}/events/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemWorkflowsByIdEventsById {
-        SystemWorkflowsByIdEventsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> WorkflowsByIdEventsById {
+        WorkflowsByIdEventsById(self.0.push(id.to_string()))
     }
 }
 
@@ -19770,17 +16681,18 @@ impl SystemWorkflowsByIdEvents {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsByIdEventsById(rt::Node);
+pub struct WorkflowsByIdEventsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsByIdEventsById {
+impl WorkflowsByIdEventsById {
     /// `GET /system/workflows/{parentId}/events/{id}` (`getSystemWorkflowsByParentIdEventsById`):
     /// Get WorkflowEvent.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::WorkflowEvent> {
+    pub fn get(&self) -> rt::Call<m::WorkflowEvent> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemWorkflowsByParentIdEventsById",
             "/system/workflows/{parentId}/events/{id}",
             rt::NO_BODY,
@@ -19793,7 +16705,7 @@ impl SystemWorkflowsByIdEventsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::WorkflowEvent>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::WorkflowEvent>> {
         rt::get_opt(
             &self.0,
             "getSystemWorkflowsByParentIdEventsById",
@@ -19807,10 +16719,11 @@ impl SystemWorkflowsByIdEventsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::WorkflowEvent) -> rt::ApiFuture<m::WorkflowEvent> {
+    pub fn update(&self, body: &m::WorkflowEvent) -> rt::Call<m::WorkflowEvent> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemWorkflowsByParentIdEventsById",
             "/system/workflows/{parentId}/events/{id}",
             Some(body),
@@ -19824,9 +16737,10 @@ impl SystemWorkflowsByIdEventsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::WorkflowEvent> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::WorkflowEvent> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemWorkflowsByParentIdEventsById",
             "/system/workflows/{parentId}/events/{id}",
             patch,
@@ -19837,10 +16751,11 @@ impl SystemWorkflowsByIdEventsById {
     /// `DELETE /system/workflows/{parentId}/events/{id}`
     /// (`deleteSystemWorkflowsByParentIdEventsById`): Delete WorkflowEvent.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemWorkflowsByParentIdEventsById",
             "/system/workflows/{parentId}/events/{id}",
             rt::NO_BODY,
@@ -19850,20 +16765,20 @@ impl SystemWorkflowsByIdEventsById {
 
     /// `/system/workflows/{id}/events/{id}/actions`.
     #[cfg(feature = "system")]
-    pub fn actions(&self) -> SystemWorkflowsByIdEventsByIdActions {
-        SystemWorkflowsByIdEventsByIdActions(self.0.clone())
+    pub fn actions(&self) -> WorkflowsByIdEventsByIdActions {
+        WorkflowsByIdEventsByIdActions(self.0.clone())
     }
 
     /// `/system/workflows/{id}/events/{id}/copy`.
     #[cfg(feature = "system")]
-    pub fn copy(&self) -> SystemWorkflowsByIdEventsByIdCopy {
-        SystemWorkflowsByIdEventsByIdCopy(self.0.clone())
+    pub fn copy(&self) -> WorkflowsByIdEventsByIdCopy {
+        WorkflowsByIdEventsByIdCopy(self.0.clone())
     }
 
     /// `/system/workflows/{id}/events/{id}/test`.
     #[cfg(feature = "system")]
-    pub fn test(&self) -> SystemWorkflowsByIdEventsByIdTest {
-        SystemWorkflowsByIdEventsByIdTest(self.0.clone())
+    pub fn test(&self) -> WorkflowsByIdEventsByIdTest {
+        WorkflowsByIdEventsByIdTest(self.0.clone())
     }
 }
 
@@ -19872,45 +16787,18 @@ impl SystemWorkflowsByIdEventsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsByIdEventsByIdActions(rt::Node);
+pub struct WorkflowsByIdEventsByIdActions(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsByIdEventsByIdActions {
+impl WorkflowsByIdEventsByIdActions {
     /// `GET /system/workflows/{grandparentId}/events/{parentId}/actions`
     /// (`getSystemWorkflowsByGrandparentIdEventsByParentIdActions`): Get List of WorkflowAction.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::WorkflowAction>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::WorkflowAction> {
         rt::list(
-            &self.0,
-            "getSystemWorkflowsByGrandparentIdEventsByParentIdActions",
-            "/system/workflows/{grandparentId}/events/{parentId}/actions",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/{grandparentId}/events/{parentId}/actions`
-    /// (`getSystemWorkflowsByGrandparentIdEventsByParentIdActions`): Get List of WorkflowAction.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::WorkflowAction> {
-        rt::stream(
-            &self.0,
-            "getSystemWorkflowsByGrandparentIdEventsByParentIdActions",
-            "/system/workflows/{grandparentId}/events/{parentId}/actions",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/{grandparentId}/events/{parentId}/actions`
-    /// (`getSystemWorkflowsByGrandparentIdEventsByParentIdActions`): Get List of WorkflowAction.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::WorkflowAction>> {
-        rt::pages(
             &self.0,
             "getSystemWorkflowsByGrandparentIdEventsByParentIdActions",
             "/system/workflows/{grandparentId}/events/{parentId}/actions",
@@ -19924,7 +16812,7 @@ impl SystemWorkflowsByIdEventsByIdActions {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemWorkflowsByGrandparentIdEventsByParentIdActionsCount",
@@ -19938,10 +16826,11 @@ impl SystemWorkflowsByIdEventsByIdActions {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn create(&self, body: &m::WorkflowAction) -> rt::ApiFuture<m::WorkflowAction> {
+    pub fn create(&self, body: &m::WorkflowAction) -> rt::Call<m::WorkflowAction> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemWorkflowsByGrandparentIdEventsByParentIdActions",
             "/system/workflows/{grandparentId}/events/{parentId}/actions",
             Some(body),
@@ -19951,8 +16840,8 @@ impl SystemWorkflowsByIdEventsByIdActions {
 
     /// One record: `/system/workflows/{id}/events/{id}/actions/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemWorkflowsByIdEventsByIdActionsById {
-        SystemWorkflowsByIdEventsByIdActionsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> WorkflowsByIdEventsByIdActionsById {
+        WorkflowsByIdEventsByIdActionsById(self.0.push(id.to_string()))
     }
 }
 
@@ -19961,17 +16850,18 @@ impl SystemWorkflowsByIdEventsByIdActions {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsByIdEventsByIdActionsById(rt::Node);
+pub struct WorkflowsByIdEventsByIdActionsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsByIdEventsByIdActionsById {
+impl WorkflowsByIdEventsByIdActionsById {
     /// `GET /system/workflows/{grandparentId}/events/{parentId}/actions/{id}`
     /// (`getSystemWorkflowsByGrandparentIdEventsByParentIdActionsById`): Get WorkflowAction.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::WorkflowAction> {
+    pub fn get(&self) -> rt::Call<m::WorkflowAction> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemWorkflowsByGrandparentIdEventsByParentIdActionsById",
             "/system/workflows/{grandparentId}/events/{parentId}/actions/{id}",
             rt::NO_BODY,
@@ -19984,7 +16874,7 @@ impl SystemWorkflowsByIdEventsByIdActionsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::WorkflowAction>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::WorkflowAction>> {
         rt::get_opt(
             &self.0,
             "getSystemWorkflowsByGrandparentIdEventsByParentIdActionsById",
@@ -19998,10 +16888,11 @@ impl SystemWorkflowsByIdEventsByIdActionsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "system")]
-    pub fn update(&self, body: &m::WorkflowAction) -> rt::ApiFuture<m::WorkflowAction> {
+    pub fn update(&self, body: &m::WorkflowAction) -> rt::Call<m::WorkflowAction> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemWorkflowsByGrandparentIdEventsByParentIdActionsById",
             "/system/workflows/{grandparentId}/events/{parentId}/actions/{id}",
             Some(body),
@@ -20015,9 +16906,10 @@ impl SystemWorkflowsByIdEventsByIdActionsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::WorkflowAction> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::WorkflowAction> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemWorkflowsByGrandparentIdEventsByParentIdActionsById",
             "/system/workflows/{grandparentId}/events/{parentId}/actions/{id}",
             patch,
@@ -20028,10 +16920,11 @@ impl SystemWorkflowsByIdEventsByIdActionsById {
     /// `DELETE /system/workflows/{grandparentId}/events/{parentId}/actions/{id}`
     /// (`deleteSystemWorkflowsByGrandparentIdEventsByParentIdActionsById`): Delete WorkflowAction.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemWorkflowsByGrandparentIdEventsByParentIdActionsById",
             "/system/workflows/{grandparentId}/events/{parentId}/actions/{id}",
             rt::NO_BODY,
@@ -20045,10 +16938,10 @@ impl SystemWorkflowsByIdEventsByIdActionsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsByIdEventsByIdCopy(rt::Node);
+pub struct WorkflowsByIdEventsByIdCopy(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsByIdEventsByIdCopy {
+impl WorkflowsByIdEventsByIdCopy {
     /// `POST /system/workflows/{parentId}/events/{id}/copy`
     /// (`postSystemWorkflowsByParentIdEventsByIdCopy`): Post WorkflowEvent.
     ///
@@ -20057,10 +16950,11 @@ impl SystemWorkflowsByIdEventsByIdCopy {
     ///
     /// Copy and approve actions answer 200 or 201 whatever the spec declares.
     #[cfg(feature = "system")]
-    pub fn post(&self) -> rt::ApiFuture<Option<m::WorkflowEvent>> {
+    pub fn post(&self) -> rt::Call<Option<m::WorkflowEvent>> {
         rt::json_opt(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemWorkflowsByParentIdEventsByIdCopy",
             "/system/workflows/{parentId}/events/{id}/copy",
             rt::NO_BODY,
@@ -20074,54 +16968,21 @@ impl SystemWorkflowsByIdEventsByIdCopy {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsByIdEventsByIdTest(rt::Node);
+pub struct WorkflowsByIdEventsByIdTest(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsByIdEventsByIdTest {
+impl WorkflowsByIdEventsByIdTest {
     /// `GET /system/workflows/{parentId}/events/{id}/test`
     /// (`getSystemWorkflowsByParentIdEventsByIdTest`): Get workflow test results.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
     pub fn list(
         &self,
         query: &rt::ListQuery,
-    ) -> rt::ApiFuture<Vec<serde_json::Map<String, serde_json::Value>>> {
+    ) -> rt::List<serde_json::Map<String, serde_json::Value>> {
         rt::list(
-            &self.0,
-            "getSystemWorkflowsByParentIdEventsByIdTest",
-            "/system/workflows/{parentId}/events/{id}/test",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/{parentId}/events/{id}/test`
-    /// (`getSystemWorkflowsByParentIdEventsByIdTest`): Get workflow test results.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<serde_json::Map<String, serde_json::Value>> {
-        rt::stream(
-            &self.0,
-            "getSystemWorkflowsByParentIdEventsByIdTest",
-            "/system/workflows/{parentId}/events/{id}/test",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/{parentId}/events/{id}/test`
-    /// (`getSystemWorkflowsByParentIdEventsByIdTest`): Get workflow test results.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<serde_json::Map<String, serde_json::Value>>> {
-        rt::pages(
             &self.0,
             "getSystemWorkflowsByParentIdEventsByIdTest",
             "/system/workflows/{parentId}/events/{id}/test",
@@ -20135,45 +16996,18 @@ impl SystemWorkflowsByIdEventsByIdTest {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsByIdNotifyTypes(rt::Node);
+pub struct WorkflowsByIdNotifyTypes(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsByIdNotifyTypes {
+impl WorkflowsByIdNotifyTypes {
     /// `GET /system/workflows/{parentId}/notifyTypes` (`getSystemWorkflowsByParentIdNotifyTypes`):
     /// Get List of WorkflowNotifyType.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::WorkflowNotifyType>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::WorkflowNotifyType> {
         rt::list(
-            &self.0,
-            "getSystemWorkflowsByParentIdNotifyTypes",
-            "/system/workflows/{parentId}/notifyTypes",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/{parentId}/notifyTypes` (`getSystemWorkflowsByParentIdNotifyTypes`):
-    /// Get List of WorkflowNotifyType.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::WorkflowNotifyType> {
-        rt::stream(
-            &self.0,
-            "getSystemWorkflowsByParentIdNotifyTypes",
-            "/system/workflows/{parentId}/notifyTypes",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/{parentId}/notifyTypes` (`getSystemWorkflowsByParentIdNotifyTypes`):
-    /// Get List of WorkflowNotifyType.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::WorkflowNotifyType>> {
-        rt::pages(
             &self.0,
             "getSystemWorkflowsByParentIdNotifyTypes",
             "/system/workflows/{parentId}/notifyTypes",
@@ -20186,7 +17020,7 @@ impl SystemWorkflowsByIdNotifyTypes {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemWorkflowsByParentIdNotifyTypesCount",
@@ -20197,14 +17031,14 @@ impl SystemWorkflowsByIdNotifyTypes {
 
     /// One record: `/system/workflows/{id}/notifyTypes/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemWorkflowsByIdNotifyTypesById {
-        SystemWorkflowsByIdNotifyTypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> WorkflowsByIdNotifyTypesById {
+        WorkflowsByIdNotifyTypesById(self.0.push(id.to_string()))
     }
 
     /// `/system/workflows/{id}/notifyTypes/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemWorkflowsByIdNotifyTypesInfo {
-        SystemWorkflowsByIdNotifyTypesInfo(self.0.clone())
+    pub fn info(&self) -> WorkflowsByIdNotifyTypesInfo {
+        WorkflowsByIdNotifyTypesInfo(self.0.clone())
     }
 }
 
@@ -20213,17 +17047,18 @@ impl SystemWorkflowsByIdNotifyTypes {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsByIdNotifyTypesById(rt::Node);
+pub struct WorkflowsByIdNotifyTypesById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsByIdNotifyTypesById {
+impl WorkflowsByIdNotifyTypesById {
     /// `GET /system/workflows/{parentId}/notifyTypes/{id}`
     /// (`getSystemWorkflowsByParentIdNotifyTypesById`): Get WorkflowNotifyType.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::WorkflowNotifyType> {
+    pub fn get(&self) -> rt::Call<m::WorkflowNotifyType> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemWorkflowsByParentIdNotifyTypesById",
             "/system/workflows/{parentId}/notifyTypes/{id}",
             rt::NO_BODY,
@@ -20236,7 +17071,7 @@ impl SystemWorkflowsByIdNotifyTypesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::WorkflowNotifyType>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::WorkflowNotifyType>> {
         rt::get_opt(
             &self.0,
             "getSystemWorkflowsByParentIdNotifyTypesById",
@@ -20246,8 +17081,8 @@ impl SystemWorkflowsByIdNotifyTypesById {
 
     /// `/system/workflows/{id}/notifyTypes/{id}/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemWorkflowsByIdNotifyTypesByIdInfo {
-        SystemWorkflowsByIdNotifyTypesByIdInfo(self.0.clone())
+    pub fn info(&self) -> WorkflowsByIdNotifyTypesByIdInfo {
+        WorkflowsByIdNotifyTypesByIdInfo(self.0.clone())
     }
 }
 
@@ -20256,17 +17091,18 @@ impl SystemWorkflowsByIdNotifyTypesById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsByIdNotifyTypesByIdInfo(rt::Node);
+pub struct WorkflowsByIdNotifyTypesByIdInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsByIdNotifyTypesByIdInfo {
+impl WorkflowsByIdNotifyTypesByIdInfo {
     /// `GET /system/workflows/{parentId}/notifyTypes/{id}/info`
     /// (`getSystemWorkflowsByParentIdNotifyTypesByIdInfo`): Get WorkflowNotifyTypeInfo.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::WorkflowNotifyTypeInfo> {
+    pub fn get(&self) -> rt::Call<m::WorkflowNotifyTypeInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemWorkflowsByParentIdNotifyTypesByIdInfo",
             "/system/workflows/{parentId}/notifyTypes/{id}/info",
             rt::NO_BODY,
@@ -20280,48 +17116,18 @@ impl SystemWorkflowsByIdNotifyTypesByIdInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsByIdNotifyTypesInfo(rt::Node);
+pub struct WorkflowsByIdNotifyTypesInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsByIdNotifyTypesInfo {
+impl WorkflowsByIdNotifyTypesInfo {
     /// `GET /system/workflows/{parentId}/notifyTypes/info`
     /// (`getSystemWorkflowsByParentIdNotifyTypesInfo`): Get List of WorkflowNotifyTypeInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::WorkflowNotifyTypeInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::WorkflowNotifyTypeInfo> {
         rt::list(
-            &self.0,
-            "getSystemWorkflowsByParentIdNotifyTypesInfo",
-            "/system/workflows/{parentId}/notifyTypes/info",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/{parentId}/notifyTypes/info`
-    /// (`getSystemWorkflowsByParentIdNotifyTypesInfo`): Get List of WorkflowNotifyTypeInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::WorkflowNotifyTypeInfo> {
-        rt::stream(
-            &self.0,
-            "getSystemWorkflowsByParentIdNotifyTypesInfo",
-            "/system/workflows/{parentId}/notifyTypes/info",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/{parentId}/notifyTypes/info`
-    /// (`getSystemWorkflowsByParentIdNotifyTypesInfo`): Get List of WorkflowNotifyTypeInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::WorkflowNotifyTypeInfo>> {
-        rt::pages(
             &self.0,
             "getSystemWorkflowsByParentIdNotifyTypesInfo",
             "/system/workflows/{parentId}/notifyTypes/info",
@@ -20334,7 +17140,7 @@ impl SystemWorkflowsByIdNotifyTypesInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemWorkflowsByParentIdNotifyTypesInfoCount",
@@ -20349,45 +17155,18 @@ impl SystemWorkflowsByIdNotifyTypesInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsByIdTriggers(rt::Node);
+pub struct WorkflowsByIdTriggers(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsByIdTriggers {
+impl WorkflowsByIdTriggers {
     /// `GET /system/workflows/{parentId}/triggers` (`getSystemWorkflowsByParentIdTriggers`): Get
     /// List of WorkflowTrigger.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::WorkflowTrigger>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::WorkflowTrigger> {
         rt::list(
-            &self.0,
-            "getSystemWorkflowsByParentIdTriggers",
-            "/system/workflows/{parentId}/triggers",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/{parentId}/triggers` (`getSystemWorkflowsByParentIdTriggers`): Get
-    /// List of WorkflowTrigger.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::WorkflowTrigger> {
-        rt::stream(
-            &self.0,
-            "getSystemWorkflowsByParentIdTriggers",
-            "/system/workflows/{parentId}/triggers",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/{parentId}/triggers` (`getSystemWorkflowsByParentIdTriggers`): Get
-    /// List of WorkflowTrigger.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::WorkflowTrigger>> {
-        rt::pages(
             &self.0,
             "getSystemWorkflowsByParentIdTriggers",
             "/system/workflows/{parentId}/triggers",
@@ -20400,7 +17179,7 @@ impl SystemWorkflowsByIdTriggers {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemWorkflowsByParentIdTriggersCount",
@@ -20411,8 +17190,8 @@ impl SystemWorkflowsByIdTriggers {
 
     /// One record: `/system/workflows/{id}/triggers/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemWorkflowsByIdTriggersById {
-        SystemWorkflowsByIdTriggersById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> WorkflowsByIdTriggersById {
+        WorkflowsByIdTriggersById(self.0.push(id.to_string()))
     }
 }
 
@@ -20421,14 +17200,14 @@ impl SystemWorkflowsByIdTriggers {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsByIdTriggersById(rt::Node);
+pub struct WorkflowsByIdTriggersById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsByIdTriggersById {
+impl WorkflowsByIdTriggersById {
     /// `/system/workflows/{id}/triggers/{id}/options`.
     #[cfg(feature = "system")]
-    pub fn options(&self) -> SystemWorkflowsByIdTriggersByIdOptions {
-        SystemWorkflowsByIdTriggersByIdOptions(self.0.clone())
+    pub fn options(&self) -> WorkflowsByIdTriggersByIdOptions {
+        WorkflowsByIdTriggersByIdOptions(self.0.clone())
     }
 }
 
@@ -20437,51 +17216,19 @@ impl SystemWorkflowsByIdTriggersById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsByIdTriggersByIdOptions(rt::Node);
+pub struct WorkflowsByIdTriggersByIdOptions(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsByIdTriggersByIdOptions {
+impl WorkflowsByIdTriggersByIdOptions {
     /// `GET /system/workflows/{grandparentId}/triggers/{parentId}/options`
     /// (`getSystemWorkflowsByGrandparentIdTriggersByParentIdOptions`): Get List of
     /// WorkflowTriggerOption.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::WorkflowTriggerOption>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::WorkflowTriggerOption> {
         rt::list(
-            &self.0,
-            "getSystemWorkflowsByGrandparentIdTriggersByParentIdOptions",
-            "/system/workflows/{grandparentId}/triggers/{parentId}/options",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/{grandparentId}/triggers/{parentId}/options`
-    /// (`getSystemWorkflowsByGrandparentIdTriggersByParentIdOptions`): Get List of
-    /// WorkflowTriggerOption.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::WorkflowTriggerOption> {
-        rt::stream(
-            &self.0,
-            "getSystemWorkflowsByGrandparentIdTriggersByParentIdOptions",
-            "/system/workflows/{grandparentId}/triggers/{parentId}/options",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/{grandparentId}/triggers/{parentId}/options`
-    /// (`getSystemWorkflowsByGrandparentIdTriggersByParentIdOptions`): Get List of
-    /// WorkflowTriggerOption.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::WorkflowTriggerOption>> {
-        rt::pages(
             &self.0,
             "getSystemWorkflowsByGrandparentIdTriggersByParentIdOptions",
             "/system/workflows/{grandparentId}/triggers/{parentId}/options",
@@ -20495,7 +17242,7 @@ impl SystemWorkflowsByIdTriggersByIdOptions {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemWorkflowsByGrandparentIdTriggersByParentIdOptionsCount",
@@ -20510,45 +17257,18 @@ impl SystemWorkflowsByIdTriggersByIdOptions {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsNotifyTypes(rt::Node);
+pub struct WorkflowsNotifyTypes(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsNotifyTypes {
+impl WorkflowsNotifyTypes {
     /// `GET /system/workflows/notifyTypes` (`getSystemWorkflowsNotifyTypes`): Get List of
     /// WorkflowNotifyType.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::WorkflowNotifyType>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::WorkflowNotifyType> {
         rt::list(
-            &self.0,
-            "getSystemWorkflowsNotifyTypes",
-            "/system/workflows/notifyTypes",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/notifyTypes` (`getSystemWorkflowsNotifyTypes`): Get List of
-    /// WorkflowNotifyType.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::WorkflowNotifyType> {
-        rt::stream(
-            &self.0,
-            "getSystemWorkflowsNotifyTypes",
-            "/system/workflows/notifyTypes",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/notifyTypes` (`getSystemWorkflowsNotifyTypes`): Get List of
-    /// WorkflowNotifyType.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::WorkflowNotifyType>> {
-        rt::pages(
             &self.0,
             "getSystemWorkflowsNotifyTypes",
             "/system/workflows/notifyTypes",
@@ -20558,8 +17278,8 @@ impl SystemWorkflowsNotifyTypes {
 
     /// One record: `/system/workflows/notifyTypes/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemWorkflowsNotifyTypesById {
-        SystemWorkflowsNotifyTypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> WorkflowsNotifyTypesById {
+        WorkflowsNotifyTypesById(self.0.push(id.to_string()))
     }
 }
 
@@ -20568,45 +17288,18 @@ impl SystemWorkflowsNotifyTypes {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsNotifyTypesById(rt::Node);
+pub struct WorkflowsNotifyTypesById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsNotifyTypesById {
+impl WorkflowsNotifyTypesById {
     /// `GET /system/workflows/notifyTypes/{id}` (`getSystemWorkflowsNotifyTypesById`): Get
     /// WorkflowNotifyType.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::WorkflowNotifyType>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::WorkflowNotifyType> {
         rt::list(
-            &self.0,
-            "getSystemWorkflowsNotifyTypesById",
-            "/system/workflows/notifyTypes/{id}",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/notifyTypes/{id}` (`getSystemWorkflowsNotifyTypesById`): Get
-    /// WorkflowNotifyType.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::WorkflowNotifyType> {
-        rt::stream(
-            &self.0,
-            "getSystemWorkflowsNotifyTypesById",
-            "/system/workflows/notifyTypes/{id}",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/notifyTypes/{id}` (`getSystemWorkflowsNotifyTypesById`): Get
-    /// WorkflowNotifyType.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::WorkflowNotifyType>> {
-        rt::pages(
             &self.0,
             "getSystemWorkflowsNotifyTypesById",
             "/system/workflows/notifyTypes/{id}",
@@ -20620,45 +17313,18 @@ impl SystemWorkflowsNotifyTypesById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsTableTypes(rt::Node);
+pub struct WorkflowsTableTypes(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsTableTypes {
+impl WorkflowsTableTypes {
     /// `GET /system/workflows/tableTypes` (`getSystemWorkflowsTableTypes`): Get List of
     /// WorkflowTableType.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::WorkflowTableType>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::WorkflowTableType> {
         rt::list(
-            &self.0,
-            "getSystemWorkflowsTableTypes",
-            "/system/workflows/tableTypes",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/tableTypes` (`getSystemWorkflowsTableTypes`): Get List of
-    /// WorkflowTableType.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::WorkflowTableType> {
-        rt::stream(
-            &self.0,
-            "getSystemWorkflowsTableTypes",
-            "/system/workflows/tableTypes",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/tableTypes` (`getSystemWorkflowsTableTypes`): Get List of
-    /// WorkflowTableType.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::WorkflowTableType>> {
-        rt::pages(
             &self.0,
             "getSystemWorkflowsTableTypes",
             "/system/workflows/tableTypes",
@@ -20671,7 +17337,7 @@ impl SystemWorkflowsTableTypes {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemWorkflowsTableTypesCount",
@@ -20682,14 +17348,14 @@ impl SystemWorkflowsTableTypes {
 
     /// One record: `/system/workflows/tableTypes/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemWorkflowsTableTypesById {
-        SystemWorkflowsTableTypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> WorkflowsTableTypesById {
+        WorkflowsTableTypesById(self.0.push(id.to_string()))
     }
 
     /// `/system/workflows/tableTypes/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemWorkflowsTableTypesInfo {
-        SystemWorkflowsTableTypesInfo(self.0.clone())
+    pub fn info(&self) -> WorkflowsTableTypesInfo {
+        WorkflowsTableTypesInfo(self.0.clone())
     }
 }
 
@@ -20698,17 +17364,18 @@ impl SystemWorkflowsTableTypes {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsTableTypesById(rt::Node);
+pub struct WorkflowsTableTypesById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsTableTypesById {
+impl WorkflowsTableTypesById {
     /// `GET /system/workflows/tableTypes/{id}` (`getSystemWorkflowsTableTypesById`): Get
     /// WorkflowTableType.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::WorkflowTableType> {
+    pub fn get(&self) -> rt::Call<m::WorkflowTableType> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemWorkflowsTableTypesById",
             "/system/workflows/tableTypes/{id}",
             rt::NO_BODY,
@@ -20721,7 +17388,7 @@ impl SystemWorkflowsTableTypesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "system")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::WorkflowTableType>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::WorkflowTableType>> {
         rt::get_opt(
             &self.0,
             "getSystemWorkflowsTableTypesById",
@@ -20731,8 +17398,8 @@ impl SystemWorkflowsTableTypesById {
 
     /// `/system/workflows/tableTypes/{id}/info`.
     #[cfg(feature = "system")]
-    pub fn info(&self) -> SystemWorkflowsTableTypesByIdInfo {
-        SystemWorkflowsTableTypesByIdInfo(self.0.clone())
+    pub fn info(&self) -> WorkflowsTableTypesByIdInfo {
+        WorkflowsTableTypesByIdInfo(self.0.clone())
     }
 }
 
@@ -20741,17 +17408,18 @@ impl SystemWorkflowsTableTypesById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsTableTypesByIdInfo(rt::Node);
+pub struct WorkflowsTableTypesByIdInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsTableTypesByIdInfo {
+impl WorkflowsTableTypesByIdInfo {
     /// `GET /system/workflows/tableTypes/{id}/info` (`getSystemWorkflowsTableTypesByIdInfo`): Get
     /// WorkflowTableTypeInfo.
     #[cfg(feature = "system")]
-    pub fn get(&self) -> rt::ApiFuture<m::WorkflowTableTypeInfo> {
+    pub fn get(&self) -> rt::Call<m::WorkflowTableTypeInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getSystemWorkflowsTableTypesByIdInfo",
             "/system/workflows/tableTypes/{id}/info",
             rt::NO_BODY,
@@ -20765,48 +17433,18 @@ impl SystemWorkflowsTableTypesByIdInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsTableTypesInfo(rt::Node);
+pub struct WorkflowsTableTypesInfo(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsTableTypesInfo {
+impl WorkflowsTableTypesInfo {
     /// `GET /system/workflows/tableTypes/info` (`getSystemWorkflowsTableTypesInfo`): Get List of
     /// WorkflowTableTypeInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::WorkflowTableTypeInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::WorkflowTableTypeInfo> {
         rt::list(
-            &self.0,
-            "getSystemWorkflowsTableTypesInfo",
-            "/system/workflows/tableTypes/info",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/tableTypes/info` (`getSystemWorkflowsTableTypesInfo`): Get List of
-    /// WorkflowTableTypeInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::WorkflowTableTypeInfo> {
-        rt::stream(
-            &self.0,
-            "getSystemWorkflowsTableTypesInfo",
-            "/system/workflows/tableTypes/info",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/tableTypes/info` (`getSystemWorkflowsTableTypesInfo`): Get List of
-    /// WorkflowTableTypeInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::WorkflowTableTypeInfo>> {
-        rt::pages(
             &self.0,
             "getSystemWorkflowsTableTypesInfo",
             "/system/workflows/tableTypes/info",
@@ -20819,7 +17457,7 @@ impl SystemWorkflowsTableTypesInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "system")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getSystemWorkflowsTableTypesInfoCount",
@@ -20834,45 +17472,18 @@ impl SystemWorkflowsTableTypesInfo {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsTriggers(rt::Node);
+pub struct WorkflowsTriggers(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsTriggers {
+impl WorkflowsTriggers {
     /// `GET /system/workflows/triggers` (`getSystemWorkflowsTriggers`): Get List of
     /// WorkflowTrigger.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::WorkflowTrigger>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::WorkflowTrigger> {
         rt::list(
-            &self.0,
-            "getSystemWorkflowsTriggers",
-            "/system/workflows/triggers",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/triggers` (`getSystemWorkflowsTriggers`): Get List of
-    /// WorkflowTrigger.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::WorkflowTrigger> {
-        rt::stream(
-            &self.0,
-            "getSystemWorkflowsTriggers",
-            "/system/workflows/triggers",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/triggers` (`getSystemWorkflowsTriggers`): Get List of
-    /// WorkflowTrigger.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::WorkflowTrigger>> {
-        rt::pages(
             &self.0,
             "getSystemWorkflowsTriggers",
             "/system/workflows/triggers",
@@ -20882,8 +17493,8 @@ impl SystemWorkflowsTriggers {
 
     /// `/system/workflows/triggers/options`.
     #[cfg(feature = "system")]
-    pub fn options(&self) -> SystemWorkflowsTriggersOptions {
-        SystemWorkflowsTriggersOptions(self.0.clone())
+    pub fn options(&self) -> WorkflowsTriggersOptions {
+        WorkflowsTriggersOptions(self.0.clone())
     }
 }
 
@@ -20892,48 +17503,18 @@ impl SystemWorkflowsTriggers {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsTriggersOptions(rt::Node);
+pub struct WorkflowsTriggersOptions(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsTriggersOptions {
+impl WorkflowsTriggersOptions {
     /// `GET /system/workflows/triggers/options` (`getSystemWorkflowsTriggersOptions`): Get List of
     /// WorkflowTriggerOption.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::WorkflowTriggerOption>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::WorkflowTriggerOption> {
         rt::list(
-            &self.0,
-            "getSystemWorkflowsTriggersOptions",
-            "/system/workflows/triggers/options",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/triggers/options` (`getSystemWorkflowsTriggersOptions`): Get List of
-    /// WorkflowTriggerOption.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::WorkflowTriggerOption> {
-        rt::stream(
-            &self.0,
-            "getSystemWorkflowsTriggersOptions",
-            "/system/workflows/triggers/options",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/triggers/options` (`getSystemWorkflowsTriggersOptions`): Get List of
-    /// WorkflowTriggerOption.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::WorkflowTriggerOption>> {
-        rt::pages(
             &self.0,
             "getSystemWorkflowsTriggersOptions",
             "/system/workflows/triggers/options",
@@ -20947,26 +17528,26 @@ impl SystemWorkflowsTriggersOptions {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsUserdefinedfields(rt::Node);
+pub struct WorkflowsUserdefinedfields(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsUserdefinedfields {
+impl WorkflowsUserdefinedfields {
     /// `/system/workflows/userdefinedfields/actions`.
     #[cfg(feature = "system")]
-    pub fn actions(&self) -> SystemWorkflowsUserdefinedfieldsActions {
-        SystemWorkflowsUserdefinedfieldsActions(self.0.clone())
+    pub fn actions(&self) -> WorkflowsUserdefinedfieldsActions {
+        WorkflowsUserdefinedfieldsActions(self.0.clone())
     }
 
     /// `/system/workflows/userdefinedfields/events`.
     #[cfg(feature = "system")]
-    pub fn events(&self) -> SystemWorkflowsUserdefinedfieldsEvents {
-        SystemWorkflowsUserdefinedfieldsEvents(self.0.clone())
+    pub fn events(&self) -> WorkflowsUserdefinedfieldsEvents {
+        WorkflowsUserdefinedfieldsEvents(self.0.clone())
     }
 
     /// One record: `/system/workflows/userdefinedfields/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemWorkflowsUserdefinedfieldsById {
-        SystemWorkflowsUserdefinedfieldsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> WorkflowsUserdefinedfieldsById {
+        WorkflowsUserdefinedfieldsById(self.0.push(id.to_string()))
     }
 }
 
@@ -20975,14 +17556,14 @@ impl SystemWorkflowsUserdefinedfields {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsUserdefinedfieldsActions(rt::Node);
+pub struct WorkflowsUserdefinedfieldsActions(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsUserdefinedfieldsActions {
+impl WorkflowsUserdefinedfieldsActions {
     /// One record: `/system/workflows/userdefinedfields/actions/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemWorkflowsUserdefinedfieldsActionsById {
-        SystemWorkflowsUserdefinedfieldsActionsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> WorkflowsUserdefinedfieldsActionsById {
+        WorkflowsUserdefinedfieldsActionsById(self.0.push(id.to_string()))
     }
 }
 
@@ -20991,18 +17572,19 @@ impl SystemWorkflowsUserdefinedfieldsActions {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsUserdefinedfieldsActionsById(rt::Node);
+pub struct WorkflowsUserdefinedfieldsActionsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsUserdefinedfieldsActionsById {
+impl WorkflowsUserdefinedfieldsActionsById {
     /// `DELETE /system/workflows/userdefinedfields/actions/{parentId}`
     /// (`deleteSystemWorkflowsUserdefinedfieldsActionsByParentId`): Delete
     /// WorkflowActionUserDefinedField.
     #[cfg(feature = "system")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteSystemWorkflowsUserdefinedfieldsActionsByParentId",
             "/system/workflows/userdefinedfields/actions/{parentId}",
             rt::NO_BODY,
@@ -21016,20 +17598,20 @@ impl SystemWorkflowsUserdefinedfieldsActionsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsUserdefinedfieldsEvents(rt::Node);
+pub struct WorkflowsUserdefinedfieldsEvents(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsUserdefinedfieldsEvents {
+impl WorkflowsUserdefinedfieldsEvents {
     /// `/system/workflows/userdefinedfields/events/actions`.
     #[cfg(feature = "system")]
-    pub fn actions(&self) -> SystemWorkflowsUserdefinedfieldsEventsActions {
-        SystemWorkflowsUserdefinedfieldsEventsActions(self.0.clone())
+    pub fn actions(&self) -> WorkflowsUserdefinedfieldsEventsActions {
+        WorkflowsUserdefinedfieldsEventsActions(self.0.clone())
     }
 
     /// One record: `/system/workflows/userdefinedfields/events/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemWorkflowsUserdefinedfieldsEventsById {
-        SystemWorkflowsUserdefinedfieldsEventsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> WorkflowsUserdefinedfieldsEventsById {
+        WorkflowsUserdefinedfieldsEventsById(self.0.push(id.to_string()))
     }
 }
 
@@ -21038,57 +17620,19 @@ impl SystemWorkflowsUserdefinedfieldsEvents {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsUserdefinedfieldsEventsActions(rt::Node);
+pub struct WorkflowsUserdefinedfieldsEventsActions(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsUserdefinedfieldsEventsActions {
+impl WorkflowsUserdefinedfieldsEventsActions {
     /// `GET /system/workflows/userdefinedfields/events/actions`
     /// (`getSystemWorkflowsUserdefinedfieldsEventsActions`): Get List of
     /// WorkflowActionUserDefinedField.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiFuture<Vec<m::WorkflowActionUserDefinedField>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::WorkflowActionUserDefinedField> {
         rt::list(
-            &self.0,
-            "getSystemWorkflowsUserdefinedfieldsEventsActions",
-            "/system/workflows/userdefinedfields/events/actions",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/userdefinedfields/events/actions`
-    /// (`getSystemWorkflowsUserdefinedfieldsEventsActions`): Get List of
-    /// WorkflowActionUserDefinedField.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<m::WorkflowActionUserDefinedField> {
-        rt::stream(
-            &self.0,
-            "getSystemWorkflowsUserdefinedfieldsEventsActions",
-            "/system/workflows/userdefinedfields/events/actions",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/userdefinedfields/events/actions`
-    /// (`getSystemWorkflowsUserdefinedfieldsEventsActions`): Get List of
-    /// WorkflowActionUserDefinedField.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::WorkflowActionUserDefinedField>> {
-        rt::pages(
             &self.0,
             "getSystemWorkflowsUserdefinedfieldsEventsActions",
             "/system/workflows/userdefinedfields/events/actions",
@@ -21102,10 +17646,10 @@ impl SystemWorkflowsUserdefinedfieldsEventsActions {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsUserdefinedfieldsEventsById(rt::Node);
+pub struct WorkflowsUserdefinedfieldsEventsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsUserdefinedfieldsEventsById {
+impl WorkflowsUserdefinedfieldsEventsById {
     /// `POST /system/workflows/userdefinedfields/events/{grandparentId}`
     /// (`postSystemWorkflowsUserdefinedfieldsEventsByGrandparentId`): Post
     /// WorkflowActionUserDefinedField.
@@ -21115,10 +17659,11 @@ impl SystemWorkflowsUserdefinedfieldsEventsById {
     pub fn post(
         &self,
         body: &m::WorkflowActionUserDefinedField,
-    ) -> rt::ApiFuture<m::WorkflowActionUserDefinedField> {
+    ) -> rt::Call<m::WorkflowActionUserDefinedField> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postSystemWorkflowsUserdefinedfieldsEventsByGrandparentId",
             "/system/workflows/userdefinedfields/events/{grandparentId}",
             Some(body),
@@ -21128,8 +17673,8 @@ impl SystemWorkflowsUserdefinedfieldsEventsById {
 
     /// `/system/workflows/userdefinedfields/events/{id}/actions`.
     #[cfg(feature = "system")]
-    pub fn actions(&self) -> SystemWorkflowsUserdefinedfieldsEventsByIdActions {
-        SystemWorkflowsUserdefinedfieldsEventsByIdActions(self.0.clone())
+    pub fn actions(&self) -> WorkflowsUserdefinedfieldsEventsByIdActions {
+        WorkflowsUserdefinedfieldsEventsByIdActions(self.0.clone())
     }
 }
 
@@ -21138,14 +17683,14 @@ impl SystemWorkflowsUserdefinedfieldsEventsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsUserdefinedfieldsEventsByIdActions(rt::Node);
+pub struct WorkflowsUserdefinedfieldsEventsByIdActions(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsUserdefinedfieldsEventsByIdActions {
+impl WorkflowsUserdefinedfieldsEventsByIdActions {
     /// One record: `/system/workflows/userdefinedfields/events/{id}/actions/{id}`.
     #[cfg(feature = "system")]
-    pub fn id(&self, id: i32) -> SystemWorkflowsUserdefinedfieldsEventsByIdActionsById {
-        SystemWorkflowsUserdefinedfieldsEventsByIdActionsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> WorkflowsUserdefinedfieldsEventsByIdActionsById {
+        WorkflowsUserdefinedfieldsEventsByIdActionsById(self.0.push(id.to_string()))
     }
 }
 
@@ -21154,57 +17699,19 @@ impl SystemWorkflowsUserdefinedfieldsEventsByIdActions {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsUserdefinedfieldsEventsByIdActionsById(rt::Node);
+pub struct WorkflowsUserdefinedfieldsEventsByIdActionsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsUserdefinedfieldsEventsByIdActionsById {
+impl WorkflowsUserdefinedfieldsEventsByIdActionsById {
     /// `GET /system/workflows/userdefinedfields/events/{grandparentId}/actions/{parentId}`
     /// (`getSystemWorkflowsUserdefinedfieldsEventsByGrandparentIdActionsByParentId`): Get List of
     /// WorkflowActionUserDefinedField.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "system")]
-    pub fn list(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiFuture<Vec<m::WorkflowActionUserDefinedField>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::WorkflowActionUserDefinedField> {
         rt::list(
-            &self.0,
-            "getSystemWorkflowsUserdefinedfieldsEventsByGrandparentIdActionsByParentId",
-            "/system/workflows/userdefinedfields/events/{grandparentId}/actions/{parentId}",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/userdefinedfields/events/{grandparentId}/actions/{parentId}`
-    /// (`getSystemWorkflowsUserdefinedfieldsEventsByGrandparentIdActionsByParentId`): Get List of
-    /// WorkflowActionUserDefinedField.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "system")]
-    pub fn stream(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<m::WorkflowActionUserDefinedField> {
-        rt::stream(
-            &self.0,
-            "getSystemWorkflowsUserdefinedfieldsEventsByGrandparentIdActionsByParentId",
-            "/system/workflows/userdefinedfields/events/{grandparentId}/actions/{parentId}",
-            query,
-        )
-    }
-
-    /// `GET /system/workflows/userdefinedfields/events/{grandparentId}/actions/{parentId}`
-    /// (`getSystemWorkflowsUserdefinedfieldsEventsByGrandparentIdActionsByParentId`): Get List of
-    /// WorkflowActionUserDefinedField.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "system")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::WorkflowActionUserDefinedField>> {
-        rt::pages(
             &self.0,
             "getSystemWorkflowsUserdefinedfieldsEventsByGrandparentIdActionsByParentId",
             "/system/workflows/userdefinedfields/events/{grandparentId}/actions/{parentId}",
@@ -21218,10 +17725,10 @@ impl SystemWorkflowsUserdefinedfieldsEventsByIdActionsById {
 /// Available with the `system` feature.
 #[cfg(feature = "system")]
 #[derive(Clone, Debug)]
-pub struct SystemWorkflowsUserdefinedfieldsById(rt::Node);
+pub struct WorkflowsUserdefinedfieldsById(rt::Node);
 
 #[cfg(feature = "system")]
-impl SystemWorkflowsUserdefinedfieldsById {
+impl WorkflowsUserdefinedfieldsById {
     /// `PUT /system/workflows/userdefinedfields/{id}` (`putSystemWorkflowsUserdefinedfieldsById`):
     /// Put WorkflowActionUserDefinedField.
     ///
@@ -21231,10 +17738,11 @@ impl SystemWorkflowsUserdefinedfieldsById {
     pub fn update(
         &self,
         body: &m::WorkflowActionUserDefinedField,
-    ) -> rt::ApiFuture<m::WorkflowActionUserDefinedField> {
+    ) -> rt::Call<m::WorkflowActionUserDefinedField> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putSystemWorkflowsUserdefinedfieldsById",
             "/system/workflows/userdefinedfields/{id}",
             Some(body),
@@ -21248,9 +17756,10 @@ impl SystemWorkflowsUserdefinedfieldsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "system")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::WorkflowActionUserDefinedField> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::WorkflowActionUserDefinedField> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchSystemWorkflowsUserdefinedfieldsById",
             "/system/workflows/userdefinedfields/{id}",
             patch,

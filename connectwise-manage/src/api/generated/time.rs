@@ -10,8 +10,8 @@ impl crate::Client {
     /// Handle for the paths under `/time` (the `time` area).
     ///
     /// Part of the typed core: always available.
-    pub fn time(&self) -> TimeArea {
-        TimeArea(rt::Node::root(self))
+    pub fn time(&self) -> Area {
+        Area(rt::Node::root(self))
     }
 }
 
@@ -19,78 +19,78 @@ impl crate::Client {
 ///
 /// Part of the typed core: always available.
 #[derive(Clone, Debug)]
-pub struct TimeArea(rt::Node);
+pub struct Area(rt::Node);
 
-impl TimeArea {
+impl Area {
     /// `/time/accruals`.
     #[cfg(feature = "time")]
-    pub fn accruals(&self) -> TimeAccruals {
-        TimeAccruals(self.0.clone())
+    pub fn accruals(&self) -> Accruals {
+        Accruals(self.0.clone())
     }
 
     /// `/time/activitystopwatches`.
     #[cfg(feature = "time")]
-    pub fn activitystopwatches(&self) -> TimeActivitystopwatches {
-        TimeActivitystopwatches(self.0.clone())
+    pub fn activitystopwatches(&self) -> Activitystopwatches {
+        Activitystopwatches(self.0.clone())
     }
 
     /// `/time/changelogs`.
     #[cfg(feature = "time")]
-    pub fn changelogs(&self) -> TimeChangelogs {
-        TimeChangelogs(self.0.clone())
+    pub fn changelogs(&self) -> Changelogs {
+        Changelogs(self.0.clone())
     }
 
     /// `/time/chargeCodes`.
     #[cfg(feature = "time")]
-    pub fn charge_codes(&self) -> TimeChargeCodes {
-        TimeChargeCodes(self.0.clone())
+    pub fn charge_codes(&self) -> ChargeCodes {
+        ChargeCodes(self.0.clone())
     }
 
     /// `/time/entries`.
-    pub fn entries(&self) -> TimeEntries {
-        TimeEntries(self.0.clone())
+    pub fn entries(&self) -> Entries {
+        Entries(self.0.clone())
     }
 
     /// `/time/info`.
     #[cfg(feature = "time")]
-    pub fn info(&self) -> TimeInfo {
-        TimeInfo(self.0.clone())
+    pub fn info(&self) -> Info {
+        Info(self.0.clone())
     }
 
     /// `/time/schedulestopwatches`.
     #[cfg(feature = "time")]
-    pub fn schedulestopwatches(&self) -> TimeSchedulestopwatches {
-        TimeSchedulestopwatches(self.0.clone())
+    pub fn schedulestopwatches(&self) -> Schedulestopwatches {
+        Schedulestopwatches(self.0.clone())
     }
 
     /// `/time/sheets`.
     #[cfg(feature = "time")]
-    pub fn sheets(&self) -> TimeSheets {
-        TimeSheets(self.0.clone())
+    pub fn sheets(&self) -> Sheets {
+        Sheets(self.0.clone())
     }
 
     /// `/time/ticketstopwatches`.
     #[cfg(feature = "time")]
-    pub fn ticketstopwatches(&self) -> TimeTicketstopwatches {
-        TimeTicketstopwatches(self.0.clone())
+    pub fn ticketstopwatches(&self) -> Ticketstopwatches {
+        Ticketstopwatches(self.0.clone())
     }
 
     /// `/time/timePeriodSetups`.
     #[cfg(feature = "time")]
-    pub fn time_period_setups(&self) -> TimeTimePeriodSetups {
-        TimeTimePeriodSetups(self.0.clone())
+    pub fn time_period_setups(&self) -> TimePeriodSetups {
+        TimePeriodSetups(self.0.clone())
     }
 
     /// `/time/workRoles`.
     #[cfg(feature = "time")]
-    pub fn work_roles(&self) -> TimeWorkRoles {
-        TimeWorkRoles(self.0.clone())
+    pub fn work_roles(&self) -> WorkRoles {
+        WorkRoles(self.0.clone())
     }
 
     /// `/time/workTypes`.
     #[cfg(feature = "time")]
-    pub fn work_types(&self) -> TimeWorkTypes {
-        TimeWorkTypes(self.0.clone())
+    pub fn work_types(&self) -> WorkTypes {
+        WorkTypes(self.0.clone())
     }
 }
 
@@ -99,39 +99,24 @@ impl TimeArea {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeAccruals(rt::Node);
+pub struct Accruals(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeAccruals {
+impl Accruals {
     /// `GET /time/accruals` (`getTimeAccruals`): Get List of TimeAccrual.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "time")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::TimeAccrual>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::TimeAccrual> {
         rt::list(&self.0, "getTimeAccruals", "/time/accruals", query)
-    }
-
-    /// `GET /time/accruals` (`getTimeAccruals`): Get List of TimeAccrual.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "time")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::TimeAccrual> {
-        rt::stream(&self.0, "getTimeAccruals", "/time/accruals", query)
-    }
-
-    /// `GET /time/accruals` (`getTimeAccruals`): Get List of TimeAccrual.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "time")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::TimeAccrual>> {
-        rt::pages(&self.0, "getTimeAccruals", "/time/accruals", query)
     }
 
     /// `GET /time/accruals/count` (`getTimeAccrualsCount`): Get Count of TimeAccrual.
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "time")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getTimeAccrualsCount",
@@ -144,10 +129,11 @@ impl TimeAccruals {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "time")]
-    pub fn create(&self, body: &m::TimeAccrual) -> rt::ApiFuture<m::TimeAccrual> {
+    pub fn create(&self, body: &m::TimeAccrual) -> rt::Call<m::TimeAccrual> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postTimeAccruals",
             "/time/accruals",
             Some(body),
@@ -157,8 +143,8 @@ impl TimeAccruals {
 
     /// One record: `/time/accruals/{id}`.
     #[cfg(feature = "time")]
-    pub fn id(&self, id: i32) -> TimeAccrualsById {
-        TimeAccrualsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AccrualsById {
+        AccrualsById(self.0.push(id.to_string()))
     }
 }
 
@@ -167,16 +153,17 @@ impl TimeAccruals {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeAccrualsById(rt::Node);
+pub struct AccrualsById(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeAccrualsById {
+impl AccrualsById {
     /// `GET /time/accruals/{id}` (`getTimeAccrualsById`): Get TimeAccrual.
     #[cfg(feature = "time")]
-    pub fn get(&self) -> rt::ApiFuture<m::TimeAccrual> {
+    pub fn get(&self) -> rt::Call<m::TimeAccrual> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getTimeAccrualsById",
             "/time/accruals/{id}",
             rt::NO_BODY,
@@ -188,7 +175,7 @@ impl TimeAccrualsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "time")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::TimeAccrual>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::TimeAccrual>> {
         rt::get_opt(&self.0, "getTimeAccrualsById", "/time/accruals/{id}")
     }
 
@@ -197,10 +184,11 @@ impl TimeAccrualsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "time")]
-    pub fn update(&self, body: &m::TimeAccrual) -> rt::ApiFuture<m::TimeAccrual> {
+    pub fn update(&self, body: &m::TimeAccrual) -> rt::Call<m::TimeAccrual> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putTimeAccrualsById",
             "/time/accruals/{id}",
             Some(body),
@@ -213,9 +201,10 @@ impl TimeAccrualsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "time")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::TimeAccrual> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::TimeAccrual> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchTimeAccrualsById",
             "/time/accruals/{id}",
             patch,
@@ -225,10 +214,11 @@ impl TimeAccrualsById {
 
     /// `DELETE /time/accruals/{id}` (`deleteTimeAccrualsById`): Delete TimeAccrual.
     #[cfg(feature = "time")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteTimeAccrualsById",
             "/time/accruals/{id}",
             rt::NO_BODY,
@@ -238,8 +228,8 @@ impl TimeAccrualsById {
 
     /// `/time/accruals/{id}/details`.
     #[cfg(feature = "time")]
-    pub fn details(&self) -> TimeAccrualsByIdDetails {
-        TimeAccrualsByIdDetails(self.0.clone())
+    pub fn details(&self) -> AccrualsByIdDetails {
+        AccrualsByIdDetails(self.0.clone())
     }
 }
 
@@ -248,45 +238,18 @@ impl TimeAccrualsById {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeAccrualsByIdDetails(rt::Node);
+pub struct AccrualsByIdDetails(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeAccrualsByIdDetails {
+impl AccrualsByIdDetails {
     /// `GET /time/accruals/{parentId}/details` (`getTimeAccrualsByParentIdDetails`): Get List of
     /// TimeAccrualDetail.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "time")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::TimeAccrualDetail>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::TimeAccrualDetail> {
         rt::list(
-            &self.0,
-            "getTimeAccrualsByParentIdDetails",
-            "/time/accruals/{parentId}/details",
-            query,
-        )
-    }
-
-    /// `GET /time/accruals/{parentId}/details` (`getTimeAccrualsByParentIdDetails`): Get List of
-    /// TimeAccrualDetail.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "time")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::TimeAccrualDetail> {
-        rt::stream(
-            &self.0,
-            "getTimeAccrualsByParentIdDetails",
-            "/time/accruals/{parentId}/details",
-            query,
-        )
-    }
-
-    /// `GET /time/accruals/{parentId}/details` (`getTimeAccrualsByParentIdDetails`): Get List of
-    /// TimeAccrualDetail.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "time")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::TimeAccrualDetail>> {
-        rt::pages(
             &self.0,
             "getTimeAccrualsByParentIdDetails",
             "/time/accruals/{parentId}/details",
@@ -299,7 +262,7 @@ impl TimeAccrualsByIdDetails {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "time")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getTimeAccrualsByParentIdDetailsCount",
@@ -313,10 +276,11 @@ impl TimeAccrualsByIdDetails {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "time")]
-    pub fn create(&self, body: &m::TimeAccrualDetail) -> rt::ApiFuture<m::TimeAccrualDetail> {
+    pub fn create(&self, body: &m::TimeAccrualDetail) -> rt::Call<m::TimeAccrualDetail> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postTimeAccrualsByParentIdDetails",
             "/time/accruals/{parentId}/details/",
             Some(body),
@@ -326,8 +290,8 @@ impl TimeAccrualsByIdDetails {
 
     /// One record: `/time/accruals/{id}/details/{id}`.
     #[cfg(feature = "time")]
-    pub fn id(&self, id: i32) -> TimeAccrualsByIdDetailsById {
-        TimeAccrualsByIdDetailsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> AccrualsByIdDetailsById {
+        AccrualsByIdDetailsById(self.0.push(id.to_string()))
     }
 }
 
@@ -336,17 +300,18 @@ impl TimeAccrualsByIdDetails {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeAccrualsByIdDetailsById(rt::Node);
+pub struct AccrualsByIdDetailsById(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeAccrualsByIdDetailsById {
+impl AccrualsByIdDetailsById {
     /// `GET /time/accruals/{parentId}/details/{id}` (`getTimeAccrualsByParentIdDetailsById`): Get
     /// TimeAccrualDetail.
     #[cfg(feature = "time")]
-    pub fn get(&self) -> rt::ApiFuture<m::TimeAccrualDetail> {
+    pub fn get(&self) -> rt::Call<m::TimeAccrualDetail> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getTimeAccrualsByParentIdDetailsById",
             "/time/accruals/{parentId}/details/{id}",
             rt::NO_BODY,
@@ -359,7 +324,7 @@ impl TimeAccrualsByIdDetailsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "time")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::TimeAccrualDetail>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::TimeAccrualDetail>> {
         rt::get_opt(
             &self.0,
             "getTimeAccrualsByParentIdDetailsById",
@@ -373,10 +338,11 @@ impl TimeAccrualsByIdDetailsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "time")]
-    pub fn update(&self, body: &m::TimeAccrualDetail) -> rt::ApiFuture<m::TimeAccrualDetail> {
+    pub fn update(&self, body: &m::TimeAccrualDetail) -> rt::Call<m::TimeAccrualDetail> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putTimeAccrualsByParentIdDetailsById",
             "/time/accruals/{parentId}/details/{id}",
             Some(body),
@@ -390,9 +356,10 @@ impl TimeAccrualsByIdDetailsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "time")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::TimeAccrualDetail> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::TimeAccrualDetail> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchTimeAccrualsByParentIdDetailsById",
             "/time/accruals/{parentId}/details/{id}",
             patch,
@@ -403,10 +370,11 @@ impl TimeAccrualsByIdDetailsById {
     /// `DELETE /time/accruals/{parentId}/details/{id}` (`deleteTimeAccrualsByParentIdDetailsById`):
     /// Delete TimeAccrualDetail.
     #[cfg(feature = "time")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteTimeAccrualsByParentIdDetailsById",
             "/time/accruals/{parentId}/details/{id}",
             rt::NO_BODY,
@@ -420,45 +388,18 @@ impl TimeAccrualsByIdDetailsById {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeActivitystopwatches(rt::Node);
+pub struct Activitystopwatches(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeActivitystopwatches {
+impl Activitystopwatches {
     /// `GET /time/activitystopwatches` (`getTimeActivitystopwatches`): Get List of
     /// ActivityStopwatch.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "time")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ActivityStopwatch>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ActivityStopwatch> {
         rt::list(
-            &self.0,
-            "getTimeActivitystopwatches",
-            "/time/activitystopwatches",
-            query,
-        )
-    }
-
-    /// `GET /time/activitystopwatches` (`getTimeActivitystopwatches`): Get List of
-    /// ActivityStopwatch.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "time")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ActivityStopwatch> {
-        rt::stream(
-            &self.0,
-            "getTimeActivitystopwatches",
-            "/time/activitystopwatches",
-            query,
-        )
-    }
-
-    /// `GET /time/activitystopwatches` (`getTimeActivitystopwatches`): Get List of
-    /// ActivityStopwatch.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "time")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ActivityStopwatch>> {
-        rt::pages(
             &self.0,
             "getTimeActivitystopwatches",
             "/time/activitystopwatches",
@@ -471,7 +412,7 @@ impl TimeActivitystopwatches {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "time")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getTimeActivitystopwatchesCount",
@@ -484,10 +425,11 @@ impl TimeActivitystopwatches {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "time")]
-    pub fn create(&self, body: &m::ActivityStopwatch) -> rt::ApiFuture<m::ActivityStopwatch> {
+    pub fn create(&self, body: &m::ActivityStopwatch) -> rt::Call<m::ActivityStopwatch> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postTimeActivitystopwatches",
             "/time/activitystopwatches",
             Some(body),
@@ -497,8 +439,8 @@ impl TimeActivitystopwatches {
 
     /// One record: `/time/activitystopwatches/{id}`.
     #[cfg(feature = "time")]
-    pub fn id(&self, id: i32) -> TimeActivitystopwatchesById {
-        TimeActivitystopwatchesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ActivitystopwatchesById {
+        ActivitystopwatchesById(self.0.push(id.to_string()))
     }
 }
 
@@ -507,17 +449,18 @@ impl TimeActivitystopwatches {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeActivitystopwatchesById(rt::Node);
+pub struct ActivitystopwatchesById(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeActivitystopwatchesById {
+impl ActivitystopwatchesById {
     /// `GET /time/activitystopwatches/{id}` (`getTimeActivitystopwatchesById`): Get
     /// ActivityStopwatch.
     #[cfg(feature = "time")]
-    pub fn get(&self) -> rt::ApiFuture<m::ActivityStopwatch> {
+    pub fn get(&self) -> rt::Call<m::ActivityStopwatch> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getTimeActivitystopwatchesById",
             "/time/activitystopwatches/{id}",
             rt::NO_BODY,
@@ -530,7 +473,7 @@ impl TimeActivitystopwatchesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "time")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ActivityStopwatch>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ActivityStopwatch>> {
         rt::get_opt(
             &self.0,
             "getTimeActivitystopwatchesById",
@@ -544,10 +487,11 @@ impl TimeActivitystopwatchesById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "time")]
-    pub fn update(&self, body: &m::ActivityStopwatch) -> rt::ApiFuture<m::ActivityStopwatch> {
+    pub fn update(&self, body: &m::ActivityStopwatch) -> rt::Call<m::ActivityStopwatch> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putTimeActivitystopwatchesById",
             "/time/activitystopwatches/{id}",
             Some(body),
@@ -561,9 +505,10 @@ impl TimeActivitystopwatchesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "time")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ActivityStopwatch> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ActivityStopwatch> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchTimeActivitystopwatchesById",
             "/time/activitystopwatches/{id}",
             patch,
@@ -574,10 +519,11 @@ impl TimeActivitystopwatchesById {
     /// `DELETE /time/activitystopwatches/{id}` (`deleteTimeActivitystopwatchesById`): Delete
     /// ActivityStopwatch.
     #[cfg(feature = "time")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteTimeActivitystopwatchesById",
             "/time/activitystopwatches/{id}",
             rt::NO_BODY,
@@ -591,40 +537,26 @@ impl TimeActivitystopwatchesById {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeChangelogs(rt::Node);
+pub struct Changelogs(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeChangelogs {
+impl Changelogs {
     /// `GET /time/changelogs` (`getTimeChangelogs`): Get List of Time Entry Change Logs.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "time")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::TimeEntryChangeLog>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::TimeEntryChangeLog> {
         rt::list(&self.0, "getTimeChangelogs", "/time/changelogs", query)
-    }
-
-    /// `GET /time/changelogs` (`getTimeChangelogs`): Get List of Time Entry Change Logs.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "time")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::TimeEntryChangeLog> {
-        rt::stream(&self.0, "getTimeChangelogs", "/time/changelogs", query)
-    }
-
-    /// `GET /time/changelogs` (`getTimeChangelogs`): Get List of Time Entry Change Logs.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "time")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::TimeEntryChangeLog>> {
-        rt::pages(&self.0, "getTimeChangelogs", "/time/changelogs", query)
     }
 
     /// `DELETE /time/changelogs` (`deleteTimeChangelogs`): Delete Time Entry Change Logs.
     #[cfg(feature = "time")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteTimeChangelogs",
             "/time/changelogs",
             rt::NO_BODY,
@@ -638,39 +570,24 @@ impl TimeChangelogs {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeChargeCodes(rt::Node);
+pub struct ChargeCodes(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeChargeCodes {
+impl ChargeCodes {
     /// `GET /time/chargeCodes` (`getTimeChargeCodes`): Get List of ChargeCode.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "time")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ChargeCode>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ChargeCode> {
         rt::list(&self.0, "getTimeChargeCodes", "/time/chargeCodes", query)
-    }
-
-    /// `GET /time/chargeCodes` (`getTimeChargeCodes`): Get List of ChargeCode.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "time")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ChargeCode> {
-        rt::stream(&self.0, "getTimeChargeCodes", "/time/chargeCodes", query)
-    }
-
-    /// `GET /time/chargeCodes` (`getTimeChargeCodes`): Get List of ChargeCode.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "time")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ChargeCode>> {
-        rt::pages(&self.0, "getTimeChargeCodes", "/time/chargeCodes", query)
     }
 
     /// `GET /time/chargeCodes/count` (`getTimeChargeCodesCount`): Get Count of ChargeCode.
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "time")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getTimeChargeCodesCount",
@@ -683,10 +600,11 @@ impl TimeChargeCodes {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "time")]
-    pub fn create(&self, body: &m::ChargeCode) -> rt::ApiFuture<m::ChargeCode> {
+    pub fn create(&self, body: &m::ChargeCode) -> rt::Call<m::ChargeCode> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postTimeChargeCodes",
             "/time/chargeCodes",
             Some(body),
@@ -696,14 +614,14 @@ impl TimeChargeCodes {
 
     /// One record: `/time/chargeCodes/{id}`.
     #[cfg(feature = "time")]
-    pub fn id(&self, id: i32) -> TimeChargeCodesById {
-        TimeChargeCodesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ChargeCodesById {
+        ChargeCodesById(self.0.push(id.to_string()))
     }
 
     /// `/time/chargeCodes/info`.
     #[cfg(feature = "time")]
-    pub fn info(&self) -> TimeChargeCodesInfo {
-        TimeChargeCodesInfo(self.0.clone())
+    pub fn info(&self) -> ChargeCodesInfo {
+        ChargeCodesInfo(self.0.clone())
     }
 }
 
@@ -712,16 +630,17 @@ impl TimeChargeCodes {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeChargeCodesById(rt::Node);
+pub struct ChargeCodesById(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeChargeCodesById {
+impl ChargeCodesById {
     /// `GET /time/chargeCodes/{id}` (`getTimeChargeCodesById`): Get ChargeCode.
     #[cfg(feature = "time")]
-    pub fn get(&self) -> rt::ApiFuture<m::ChargeCode> {
+    pub fn get(&self) -> rt::Call<m::ChargeCode> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getTimeChargeCodesById",
             "/time/chargeCodes/{id}",
             rt::NO_BODY,
@@ -733,7 +652,7 @@ impl TimeChargeCodesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "time")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ChargeCode>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ChargeCode>> {
         rt::get_opt(&self.0, "getTimeChargeCodesById", "/time/chargeCodes/{id}")
     }
 
@@ -742,10 +661,11 @@ impl TimeChargeCodesById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "time")]
-    pub fn update(&self, body: &m::ChargeCode) -> rt::ApiFuture<m::ChargeCode> {
+    pub fn update(&self, body: &m::ChargeCode) -> rt::Call<m::ChargeCode> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putTimeChargeCodesById",
             "/time/chargeCodes/{id}",
             Some(body),
@@ -758,9 +678,10 @@ impl TimeChargeCodesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "time")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ChargeCode> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ChargeCode> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchTimeChargeCodesById",
             "/time/chargeCodes/{id}",
             patch,
@@ -770,10 +691,11 @@ impl TimeChargeCodesById {
 
     /// `DELETE /time/chargeCodes/{id}` (`deleteTimeChargeCodesById`): Delete ChargeCode.
     #[cfg(feature = "time")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteTimeChargeCodesById",
             "/time/chargeCodes/{id}",
             rt::NO_BODY,
@@ -783,20 +705,20 @@ impl TimeChargeCodesById {
 
     /// `/time/chargeCodes/{id}/expenseTypes`.
     #[cfg(feature = "time")]
-    pub fn expense_types(&self) -> TimeChargeCodesByIdExpenseTypes {
-        TimeChargeCodesByIdExpenseTypes(self.0.clone())
+    pub fn expense_types(&self) -> ChargeCodesByIdExpenseTypes {
+        ChargeCodesByIdExpenseTypes(self.0.clone())
     }
 
     /// `/time/chargeCodes/{id}/info`.
     #[cfg(feature = "time")]
-    pub fn info(&self) -> TimeChargeCodesByIdInfo {
-        TimeChargeCodesByIdInfo(self.0.clone())
+    pub fn info(&self) -> ChargeCodesByIdInfo {
+        ChargeCodesByIdInfo(self.0.clone())
     }
 
     /// `/time/chargeCodes/{id}/usages`.
     #[cfg(feature = "time")]
-    pub fn usages(&self) -> TimeChargeCodesByIdUsages {
-        TimeChargeCodesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> ChargeCodesByIdUsages {
+        ChargeCodesByIdUsages(self.0.clone())
     }
 }
 
@@ -805,48 +727,18 @@ impl TimeChargeCodesById {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeChargeCodesByIdExpenseTypes(rt::Node);
+pub struct ChargeCodesByIdExpenseTypes(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeChargeCodesByIdExpenseTypes {
+impl ChargeCodesByIdExpenseTypes {
     /// `GET /time/chargeCodes/{parentId}/expenseTypes`
     /// (`getTimeChargeCodesByParentIdExpenseTypes`): Get List of ChargeCodeExpenseType.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "time")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ChargeCodeExpenseType>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ChargeCodeExpenseType> {
         rt::list(
-            &self.0,
-            "getTimeChargeCodesByParentIdExpenseTypes",
-            "/time/chargeCodes/{parentId}/expenseTypes",
-            query,
-        )
-    }
-
-    /// `GET /time/chargeCodes/{parentId}/expenseTypes`
-    /// (`getTimeChargeCodesByParentIdExpenseTypes`): Get List of ChargeCodeExpenseType.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "time")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ChargeCodeExpenseType> {
-        rt::stream(
-            &self.0,
-            "getTimeChargeCodesByParentIdExpenseTypes",
-            "/time/chargeCodes/{parentId}/expenseTypes",
-            query,
-        )
-    }
-
-    /// `GET /time/chargeCodes/{parentId}/expenseTypes`
-    /// (`getTimeChargeCodesByParentIdExpenseTypes`): Get List of ChargeCodeExpenseType.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "time")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ChargeCodeExpenseType>> {
-        rt::pages(
             &self.0,
             "getTimeChargeCodesByParentIdExpenseTypes",
             "/time/chargeCodes/{parentId}/expenseTypes",
@@ -859,7 +751,7 @@ impl TimeChargeCodesByIdExpenseTypes {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "time")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getTimeChargeCodesByParentIdExpenseTypesCount",
@@ -873,13 +765,11 @@ impl TimeChargeCodesByIdExpenseTypes {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "time")]
-    pub fn create(
-        &self,
-        body: &m::ChargeCodeExpenseType,
-    ) -> rt::ApiFuture<m::ChargeCodeExpenseType> {
+    pub fn create(&self, body: &m::ChargeCodeExpenseType) -> rt::Call<m::ChargeCodeExpenseType> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postTimeChargeCodesByParentIdExpenseTypes",
             "/time/chargeCodes/{parentId}/expenseTypes",
             Some(body),
@@ -889,8 +779,8 @@ impl TimeChargeCodesByIdExpenseTypes {
 
     /// One record: `/time/chargeCodes/{id}/expenseTypes/{id}`.
     #[cfg(feature = "time")]
-    pub fn id(&self, id: i32) -> TimeChargeCodesByIdExpenseTypesById {
-        TimeChargeCodesByIdExpenseTypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> ChargeCodesByIdExpenseTypesById {
+        ChargeCodesByIdExpenseTypesById(self.0.push(id.to_string()))
     }
 }
 
@@ -899,17 +789,18 @@ impl TimeChargeCodesByIdExpenseTypes {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeChargeCodesByIdExpenseTypesById(rt::Node);
+pub struct ChargeCodesByIdExpenseTypesById(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeChargeCodesByIdExpenseTypesById {
+impl ChargeCodesByIdExpenseTypesById {
     /// `GET /time/chargeCodes/{parentId}/expenseTypes/{id}`
     /// (`getTimeChargeCodesByParentIdExpenseTypesById`): Get ChargeCodeExpenseType.
     #[cfg(feature = "time")]
-    pub fn get(&self) -> rt::ApiFuture<m::ChargeCodeExpenseType> {
+    pub fn get(&self) -> rt::Call<m::ChargeCodeExpenseType> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getTimeChargeCodesByParentIdExpenseTypesById",
             "/time/chargeCodes/{parentId}/expenseTypes/{id}",
             rt::NO_BODY,
@@ -922,7 +813,7 @@ impl TimeChargeCodesByIdExpenseTypesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "time")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ChargeCodeExpenseType>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ChargeCodeExpenseType>> {
         rt::get_opt(
             &self.0,
             "getTimeChargeCodesByParentIdExpenseTypesById",
@@ -936,13 +827,11 @@ impl TimeChargeCodesByIdExpenseTypesById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "time")]
-    pub fn update(
-        &self,
-        body: &m::ChargeCodeExpenseType,
-    ) -> rt::ApiFuture<m::ChargeCodeExpenseType> {
+    pub fn update(&self, body: &m::ChargeCodeExpenseType) -> rt::Call<m::ChargeCodeExpenseType> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putTimeChargeCodesByParentIdExpenseTypesById",
             "/time/chargeCodes/{parentId}/expenseTypes/{id}",
             Some(body),
@@ -956,9 +845,10 @@ impl TimeChargeCodesByIdExpenseTypesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "time")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ChargeCodeExpenseType> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ChargeCodeExpenseType> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchTimeChargeCodesByParentIdExpenseTypesById",
             "/time/chargeCodes/{parentId}/expenseTypes/{id}",
             patch,
@@ -969,10 +859,11 @@ impl TimeChargeCodesByIdExpenseTypesById {
     /// `DELETE /time/chargeCodes/{parentId}/expenseTypes/{id}`
     /// (`deleteTimeChargeCodesByParentIdExpenseTypesById`): Delete ChargeCodeExpenseType.
     #[cfg(feature = "time")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteTimeChargeCodesByParentIdExpenseTypesById",
             "/time/chargeCodes/{parentId}/expenseTypes/{id}",
             rt::NO_BODY,
@@ -986,16 +877,17 @@ impl TimeChargeCodesByIdExpenseTypesById {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeChargeCodesByIdInfo(rt::Node);
+pub struct ChargeCodesByIdInfo(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeChargeCodesByIdInfo {
+impl ChargeCodesByIdInfo {
     /// `GET /time/chargeCodes/{id}/info` (`getTimeChargeCodesByIdInfo`): Get ChargeCodeInfo.
     #[cfg(feature = "time")]
-    pub fn get(&self) -> rt::ApiFuture<m::ChargeCodeInfo> {
+    pub fn get(&self) -> rt::Call<m::ChargeCodeInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getTimeChargeCodesByIdInfo",
             "/time/chargeCodes/{id}/info",
             rt::NO_BODY,
@@ -1009,45 +901,18 @@ impl TimeChargeCodesByIdInfo {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeChargeCodesByIdUsages(rt::Node);
+pub struct ChargeCodesByIdUsages(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeChargeCodesByIdUsages {
+impl ChargeCodesByIdUsages {
     /// `GET /time/chargeCodes/{id}/usages` (`getTimeChargeCodesByIdUsages`): Get List of Usage
     /// Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "time")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getTimeChargeCodesByIdUsages",
-            "/time/chargeCodes/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /time/chargeCodes/{id}/usages` (`getTimeChargeCodesByIdUsages`): Get List of Usage
-    /// Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "time")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getTimeChargeCodesByIdUsages",
-            "/time/chargeCodes/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /time/chargeCodes/{id}/usages` (`getTimeChargeCodesByIdUsages`): Get List of Usage
-    /// Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "time")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getTimeChargeCodesByIdUsages",
             "/time/chargeCodes/{id}/usages",
@@ -1057,8 +922,8 @@ impl TimeChargeCodesByIdUsages {
 
     /// `/time/chargeCodes/{id}/usages/list`.
     #[cfg(feature = "time")]
-    pub fn list_node(&self) -> TimeChargeCodesByIdUsagesList {
-        TimeChargeCodesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> ChargeCodesByIdUsagesList {
+        ChargeCodesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -1067,45 +932,18 @@ impl TimeChargeCodesByIdUsages {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeChargeCodesByIdUsagesList(rt::Node);
+pub struct ChargeCodesByIdUsagesList(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeChargeCodesByIdUsagesList {
+impl ChargeCodesByIdUsagesList {
     /// `GET /time/chargeCodes/{id}/usages/list` (`getTimeChargeCodesByIdUsagesList`): Get List of
     /// Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "time")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getTimeChargeCodesByIdUsagesList",
-            "/time/chargeCodes/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /time/chargeCodes/{id}/usages/list` (`getTimeChargeCodesByIdUsagesList`): Get List of
-    /// Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "time")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getTimeChargeCodesByIdUsagesList",
-            "/time/chargeCodes/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /time/chargeCodes/{id}/usages/list` (`getTimeChargeCodesByIdUsagesList`): Get List of
-    /// Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "time")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getTimeChargeCodesByIdUsagesList",
             "/time/chargeCodes/{id}/usages/list",
@@ -1119,42 +957,17 @@ impl TimeChargeCodesByIdUsagesList {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeChargeCodesInfo(rt::Node);
+pub struct ChargeCodesInfo(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeChargeCodesInfo {
+impl ChargeCodesInfo {
     /// `GET /time/chargeCodes/info` (`getTimeChargeCodesInfo`): Get List of ChargeCodeInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "time")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ChargeCodeInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ChargeCodeInfo> {
         rt::list(
-            &self.0,
-            "getTimeChargeCodesInfo",
-            "/time/chargeCodes/info",
-            query,
-        )
-    }
-
-    /// `GET /time/chargeCodes/info` (`getTimeChargeCodesInfo`): Get List of ChargeCodeInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "time")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ChargeCodeInfo> {
-        rt::stream(
-            &self.0,
-            "getTimeChargeCodesInfo",
-            "/time/chargeCodes/info",
-            query,
-        )
-    }
-
-    /// `GET /time/chargeCodes/info` (`getTimeChargeCodesInfo`): Get List of ChargeCodeInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "time")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ChargeCodeInfo>> {
-        rt::pages(
             &self.0,
             "getTimeChargeCodesInfo",
             "/time/chargeCodes/info",
@@ -1167,7 +980,7 @@ impl TimeChargeCodesInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "time")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getTimeChargeCodesInfoCount",
@@ -1181,44 +994,32 @@ impl TimeChargeCodesInfo {
 ///
 /// Part of the typed core: always available.
 #[derive(Clone, Debug)]
-pub struct TimeEntries(rt::Node);
+pub struct Entries(rt::Node);
 
-impl TimeEntries {
+impl Entries {
     /// `GET /time/entries` (`getTimeEntries`): Get List of TimeEntry.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::TimeEntry>> {
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::TimeEntry> {
         rt::list(&self.0, "getTimeEntries", "/time/entries", query)
-    }
-
-    /// `GET /time/entries` (`getTimeEntries`): Get List of TimeEntry.
-    ///
-    /// Every record matching `query`, following the pages.
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::TimeEntry> {
-        rt::stream(&self.0, "getTimeEntries", "/time/entries", query)
-    }
-
-    /// `GET /time/entries` (`getTimeEntries`): Get List of TimeEntry.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::TimeEntry>> {
-        rt::pages(&self.0, "getTimeEntries", "/time/entries", query)
     }
 
     /// `GET /time/entries/count` (`getTimeEntriesCount`): Get Count of TimeEntry.
     ///
     /// How many records match the filters of `query`.
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(&self.0, "getTimeEntriesCount", "/time/entries/count", query)
     }
 
     /// `POST /time/entries` (`postTimeEntries`): Post TimeEntry.
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
-    pub fn create(&self, body: &m::TimeEntry) -> rt::ApiFuture<m::TimeEntry> {
+    pub fn create(&self, body: &m::TimeEntry) -> rt::Call<m::TimeEntry> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postTimeEntries",
             "/time/entries",
             Some(body),
@@ -1228,13 +1029,13 @@ impl TimeEntries {
 
     /// `/time/entries/defaults`.
     #[cfg(feature = "time")]
-    pub fn defaults(&self) -> TimeEntriesDefaults {
-        TimeEntriesDefaults(self.0.clone())
+    pub fn defaults(&self) -> EntriesDefaults {
+        EntriesDefaults(self.0.clone())
     }
 
     /// One record: `/time/entries/{id}`.
-    pub fn id(&self, id: i32) -> TimeEntriesById {
-        TimeEntriesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> EntriesById {
+        EntriesById(self.0.push(id.to_string()))
     }
 }
 
@@ -1243,18 +1044,19 @@ impl TimeEntries {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeEntriesDefaults(rt::Node);
+pub struct EntriesDefaults(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeEntriesDefaults {
+impl EntriesDefaults {
     /// `POST /time/entries/defaults` (`postTimeEntriesDefaults`): Post TimeEntry.
     ///
     /// Not retried after an answer that may have been lost.
     #[cfg(feature = "time")]
-    pub fn post(&self, body: &m::TimeEntry) -> rt::ApiFuture<m::TimeEntry> {
+    pub fn post(&self, body: &m::TimeEntry) -> rt::Call<m::TimeEntry> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postTimeEntriesDefaults",
             "/time/entries/defaults",
             Some(body),
@@ -1267,14 +1069,15 @@ impl TimeEntriesDefaults {
 ///
 /// Part of the typed core: always available.
 #[derive(Clone, Debug)]
-pub struct TimeEntriesById(rt::Node);
+pub struct EntriesById(rt::Node);
 
-impl TimeEntriesById {
+impl EntriesById {
     /// `GET /time/entries/{id}` (`getTimeEntriesById`): Get TimeEntry.
-    pub fn get(&self) -> rt::ApiFuture<m::TimeEntry> {
+    pub fn get(&self) -> rt::Call<m::TimeEntry> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getTimeEntriesById",
             "/time/entries/{id}",
             rt::NO_BODY,
@@ -1285,7 +1088,7 @@ impl TimeEntriesById {
     /// `GET /time/entries/{id}` (`getTimeEntriesById`): Get TimeEntry.
     ///
     /// `None` when the server answers 404 Not Found.
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::TimeEntry>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::TimeEntry>> {
         rt::get_opt(&self.0, "getTimeEntriesById", "/time/entries/{id}")
     }
 
@@ -1293,10 +1096,11 @@ impl TimeEntriesById {
     ///
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
-    pub fn update(&self, body: &m::TimeEntry) -> rt::ApiFuture<m::TimeEntry> {
+    pub fn update(&self, body: &m::TimeEntry) -> rt::Call<m::TimeEntry> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putTimeEntriesById",
             "/time/entries/{id}",
             Some(body),
@@ -1308,9 +1112,10 @@ impl TimeEntriesById {
     ///
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::TimeEntry> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::TimeEntry> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchTimeEntriesById",
             "/time/entries/{id}",
             patch,
@@ -1319,10 +1124,11 @@ impl TimeEntriesById {
     }
 
     /// `DELETE /time/entries/{id}` (`deleteTimeEntriesById`): Delete TimeEntry.
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteTimeEntriesById",
             "/time/entries/{id}",
             rt::NO_BODY,
@@ -1332,8 +1138,8 @@ impl TimeEntriesById {
 
     /// `/time/entries/{id}/audits`.
     #[cfg(feature = "time")]
-    pub fn audits(&self) -> TimeEntriesByIdAudits {
-        TimeEntriesByIdAudits(self.0.clone())
+    pub fn audits(&self) -> EntriesByIdAudits {
+        EntriesByIdAudits(self.0.clone())
     }
 }
 
@@ -1342,45 +1148,18 @@ impl TimeEntriesById {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeEntriesByIdAudits(rt::Node);
+pub struct EntriesByIdAudits(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeEntriesByIdAudits {
+impl EntriesByIdAudits {
     /// `GET /time/entries/{parentId}/audits` (`getTimeEntriesByParentIdAudits`): Get List of
     /// TimeEntryAudit.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "time")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::TimeEntryAudit>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::TimeEntryAudit> {
         rt::list(
-            &self.0,
-            "getTimeEntriesByParentIdAudits",
-            "/time/entries/{parentId}/audits",
-            query,
-        )
-    }
-
-    /// `GET /time/entries/{parentId}/audits` (`getTimeEntriesByParentIdAudits`): Get List of
-    /// TimeEntryAudit.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "time")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::TimeEntryAudit> {
-        rt::stream(
-            &self.0,
-            "getTimeEntriesByParentIdAudits",
-            "/time/entries/{parentId}/audits",
-            query,
-        )
-    }
-
-    /// `GET /time/entries/{parentId}/audits` (`getTimeEntriesByParentIdAudits`): Get List of
-    /// TimeEntryAudit.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "time")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::TimeEntryAudit>> {
-        rt::pages(
             &self.0,
             "getTimeEntriesByParentIdAudits",
             "/time/entries/{parentId}/audits",
@@ -1393,7 +1172,7 @@ impl TimeEntriesByIdAudits {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "time")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getTimeEntriesByParentIdAuditsCount",
@@ -1404,8 +1183,8 @@ impl TimeEntriesByIdAudits {
 
     /// One record: `/time/entries/{id}/audits/{id}`.
     #[cfg(feature = "time")]
-    pub fn id(&self, id: i32) -> TimeEntriesByIdAuditsById {
-        TimeEntriesByIdAuditsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> EntriesByIdAuditsById {
+        EntriesByIdAuditsById(self.0.push(id.to_string()))
     }
 }
 
@@ -1414,17 +1193,18 @@ impl TimeEntriesByIdAudits {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeEntriesByIdAuditsById(rt::Node);
+pub struct EntriesByIdAuditsById(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeEntriesByIdAuditsById {
+impl EntriesByIdAuditsById {
     /// `GET /time/entries/{parentId}/audits/{id}` (`getTimeEntriesByParentIdAuditsById`): Get
     /// TimeEntryAudit.
     #[cfg(feature = "time")]
-    pub fn get(&self) -> rt::ApiFuture<m::TimeEntryAudit> {
+    pub fn get(&self) -> rt::Call<m::TimeEntryAudit> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getTimeEntriesByParentIdAuditsById",
             "/time/entries/{parentId}/audits/{id}",
             rt::NO_BODY,
@@ -1437,7 +1217,7 @@ impl TimeEntriesByIdAuditsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "time")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::TimeEntryAudit>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::TimeEntryAudit>> {
         rt::get_opt(
             &self.0,
             "getTimeEntriesByParentIdAuditsById",
@@ -1451,14 +1231,14 @@ impl TimeEntriesByIdAuditsById {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeInfo(rt::Node);
+pub struct Info(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeInfo {
+impl Info {
     /// `/time/info/chargeCodeExpenseTypes`.
     #[cfg(feature = "time")]
-    pub fn charge_code_expense_types(&self) -> TimeInfoChargeCodeExpenseTypes {
-        TimeInfoChargeCodeExpenseTypes(self.0.clone())
+    pub fn charge_code_expense_types(&self) -> InfoChargeCodeExpenseTypes {
+        InfoChargeCodeExpenseTypes(self.0.clone())
     }
 }
 
@@ -1467,48 +1247,18 @@ impl TimeInfo {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeInfoChargeCodeExpenseTypes(rt::Node);
+pub struct InfoChargeCodeExpenseTypes(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeInfoChargeCodeExpenseTypes {
+impl InfoChargeCodeExpenseTypes {
     /// `GET /time/info/chargeCodeExpenseTypes` (`getTimeInfoChargeCodeExpenseTypes`): Get List of
     /// ChargeCodeExpenseType.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "time")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ChargeCodeExpenseType>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ChargeCodeExpenseType> {
         rt::list(
-            &self.0,
-            "getTimeInfoChargeCodeExpenseTypes",
-            "/time/info/chargeCodeExpenseTypes",
-            query,
-        )
-    }
-
-    /// `GET /time/info/chargeCodeExpenseTypes` (`getTimeInfoChargeCodeExpenseTypes`): Get List of
-    /// ChargeCodeExpenseType.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "time")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ChargeCodeExpenseType> {
-        rt::stream(
-            &self.0,
-            "getTimeInfoChargeCodeExpenseTypes",
-            "/time/info/chargeCodeExpenseTypes",
-            query,
-        )
-    }
-
-    /// `GET /time/info/chargeCodeExpenseTypes` (`getTimeInfoChargeCodeExpenseTypes`): Get List of
-    /// ChargeCodeExpenseType.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "time")]
-    pub fn pages(
-        &self,
-        query: &rt::ListQuery,
-    ) -> rt::ApiStream<rt::Page<m::ChargeCodeExpenseType>> {
-        rt::pages(
             &self.0,
             "getTimeInfoChargeCodeExpenseTypes",
             "/time/info/chargeCodeExpenseTypes",
@@ -1521,7 +1271,7 @@ impl TimeInfoChargeCodeExpenseTypes {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "time")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getTimeInfoChargeCodeExpenseTypesCount",
@@ -1536,45 +1286,18 @@ impl TimeInfoChargeCodeExpenseTypes {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeSchedulestopwatches(rt::Node);
+pub struct Schedulestopwatches(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeSchedulestopwatches {
+impl Schedulestopwatches {
     /// `GET /time/schedulestopwatches` (`getTimeSchedulestopwatches`): Get List of
     /// ScheduleStopwatch.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "time")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::ScheduleStopwatch>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::ScheduleStopwatch> {
         rt::list(
-            &self.0,
-            "getTimeSchedulestopwatches",
-            "/time/schedulestopwatches",
-            query,
-        )
-    }
-
-    /// `GET /time/schedulestopwatches` (`getTimeSchedulestopwatches`): Get List of
-    /// ScheduleStopwatch.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "time")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::ScheduleStopwatch> {
-        rt::stream(
-            &self.0,
-            "getTimeSchedulestopwatches",
-            "/time/schedulestopwatches",
-            query,
-        )
-    }
-
-    /// `GET /time/schedulestopwatches` (`getTimeSchedulestopwatches`): Get List of
-    /// ScheduleStopwatch.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "time")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::ScheduleStopwatch>> {
-        rt::pages(
             &self.0,
             "getTimeSchedulestopwatches",
             "/time/schedulestopwatches",
@@ -1587,7 +1310,7 @@ impl TimeSchedulestopwatches {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "time")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getTimeSchedulestopwatchesCount",
@@ -1600,10 +1323,11 @@ impl TimeSchedulestopwatches {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "time")]
-    pub fn create(&self, body: &m::ScheduleStopwatch) -> rt::ApiFuture<m::ScheduleStopwatch> {
+    pub fn create(&self, body: &m::ScheduleStopwatch) -> rt::Call<m::ScheduleStopwatch> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postTimeSchedulestopwatches",
             "/time/schedulestopwatches",
             Some(body),
@@ -1613,8 +1337,8 @@ impl TimeSchedulestopwatches {
 
     /// One record: `/time/schedulestopwatches/{id}`.
     #[cfg(feature = "time")]
-    pub fn id(&self, id: i32) -> TimeSchedulestopwatchesById {
-        TimeSchedulestopwatchesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> SchedulestopwatchesById {
+        SchedulestopwatchesById(self.0.push(id.to_string()))
     }
 }
 
@@ -1623,17 +1347,18 @@ impl TimeSchedulestopwatches {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeSchedulestopwatchesById(rt::Node);
+pub struct SchedulestopwatchesById(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeSchedulestopwatchesById {
+impl SchedulestopwatchesById {
     /// `GET /time/schedulestopwatches/{id}` (`getTimeSchedulestopwatchesById`): Get
     /// ScheduleStopwatch.
     #[cfg(feature = "time")]
-    pub fn get(&self) -> rt::ApiFuture<m::ScheduleStopwatch> {
+    pub fn get(&self) -> rt::Call<m::ScheduleStopwatch> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getTimeSchedulestopwatchesById",
             "/time/schedulestopwatches/{id}",
             rt::NO_BODY,
@@ -1646,7 +1371,7 @@ impl TimeSchedulestopwatchesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "time")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::ScheduleStopwatch>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::ScheduleStopwatch>> {
         rt::get_opt(
             &self.0,
             "getTimeSchedulestopwatchesById",
@@ -1660,10 +1385,11 @@ impl TimeSchedulestopwatchesById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "time")]
-    pub fn update(&self, body: &m::ScheduleStopwatch) -> rt::ApiFuture<m::ScheduleStopwatch> {
+    pub fn update(&self, body: &m::ScheduleStopwatch) -> rt::Call<m::ScheduleStopwatch> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putTimeSchedulestopwatchesById",
             "/time/schedulestopwatches/{id}",
             Some(body),
@@ -1677,9 +1403,10 @@ impl TimeSchedulestopwatchesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "time")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::ScheduleStopwatch> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::ScheduleStopwatch> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchTimeSchedulestopwatchesById",
             "/time/schedulestopwatches/{id}",
             patch,
@@ -1690,10 +1417,11 @@ impl TimeSchedulestopwatchesById {
     /// `DELETE /time/schedulestopwatches/{id}` (`deleteTimeSchedulestopwatchesById`): Delete
     /// ScheduleStopwatch.
     #[cfg(feature = "time")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteTimeSchedulestopwatchesById",
             "/time/schedulestopwatches/{id}",
             rt::NO_BODY,
@@ -1707,46 +1435,31 @@ impl TimeSchedulestopwatchesById {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeSheets(rt::Node);
+pub struct Sheets(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeSheets {
+impl Sheets {
     /// `GET /time/sheets` (`getTimeSheets`): Get List of TimeSheet.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "time")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::TimeSheet>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::TimeSheet> {
         rt::list(&self.0, "getTimeSheets", "/time/sheets", query)
-    }
-
-    /// `GET /time/sheets` (`getTimeSheets`): Get List of TimeSheet.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "time")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::TimeSheet> {
-        rt::stream(&self.0, "getTimeSheets", "/time/sheets", query)
-    }
-
-    /// `GET /time/sheets` (`getTimeSheets`): Get List of TimeSheet.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "time")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::TimeSheet>> {
-        rt::pages(&self.0, "getTimeSheets", "/time/sheets", query)
     }
 
     /// `GET /time/sheets/count` (`getTimeSheetsCount`): Get Count of TimeSheet.
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "time")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(&self.0, "getTimeSheetsCount", "/time/sheets/count", query)
     }
 
     /// One record: `/time/sheets/{id}`.
     #[cfg(feature = "time")]
-    pub fn id(&self, id: i32) -> TimeSheetsById {
-        TimeSheetsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> SheetsById {
+        SheetsById(self.0.push(id.to_string()))
     }
 }
 
@@ -1755,16 +1468,17 @@ impl TimeSheets {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeSheetsById(rt::Node);
+pub struct SheetsById(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeSheetsById {
+impl SheetsById {
     /// `GET /time/sheets/{id}` (`getTimeSheetsById`): Get TimeSheet.
     #[cfg(feature = "time")]
-    pub fn get(&self) -> rt::ApiFuture<m::TimeSheet> {
+    pub fn get(&self) -> rt::Call<m::TimeSheet> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getTimeSheetsById",
             "/time/sheets/{id}",
             rt::NO_BODY,
@@ -1776,16 +1490,17 @@ impl TimeSheetsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "time")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::TimeSheet>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::TimeSheet>> {
         rt::get_opt(&self.0, "getTimeSheetsById", "/time/sheets/{id}")
     }
 
     /// `DELETE /time/sheets/{id}` (`deleteTimeSheetsById`): Delete TimeSheet.
     #[cfg(feature = "time")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteTimeSheetsById",
             "/time/sheets/{id}",
             rt::NO_BODY,
@@ -1795,32 +1510,32 @@ impl TimeSheetsById {
 
     /// `/time/sheets/{id}/approve`.
     #[cfg(feature = "time")]
-    pub fn approve(&self) -> TimeSheetsByIdApprove {
-        TimeSheetsByIdApprove(self.0.clone())
+    pub fn approve(&self) -> SheetsByIdApprove {
+        SheetsByIdApprove(self.0.clone())
     }
 
     /// `/time/sheets/{id}/audits`.
     #[cfg(feature = "time")]
-    pub fn audits(&self) -> TimeSheetsByIdAudits {
-        TimeSheetsByIdAudits(self.0.clone())
+    pub fn audits(&self) -> SheetsByIdAudits {
+        SheetsByIdAudits(self.0.clone())
     }
 
     /// `/time/sheets/{id}/reject`.
     #[cfg(feature = "time")]
-    pub fn reject(&self) -> TimeSheetsByIdReject {
-        TimeSheetsByIdReject(self.0.clone())
+    pub fn reject(&self) -> SheetsByIdReject {
+        SheetsByIdReject(self.0.clone())
     }
 
     /// `/time/sheets/{id}/reverse`.
     #[cfg(feature = "time")]
-    pub fn reverse(&self) -> TimeSheetsByIdReverse {
-        TimeSheetsByIdReverse(self.0.clone())
+    pub fn reverse(&self) -> SheetsByIdReverse {
+        SheetsByIdReverse(self.0.clone())
     }
 
     /// `/time/sheets/{id}/submit`.
     #[cfg(feature = "time")]
-    pub fn submit(&self) -> TimeSheetsByIdSubmit {
-        TimeSheetsByIdSubmit(self.0.clone())
+    pub fn submit(&self) -> SheetsByIdSubmit {
+        SheetsByIdSubmit(self.0.clone())
     }
 }
 
@@ -1829,10 +1544,10 @@ impl TimeSheetsById {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeSheetsByIdApprove(rt::Node);
+pub struct SheetsByIdApprove(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeSheetsByIdApprove {
+impl SheetsByIdApprove {
     /// `POST /time/sheets/{id}/approve` (`postTimeSheetsByIdApprove`): Post SuccessResponse.
     ///
     /// Not retried after an answer that may have been lost. `None` when the server answers without
@@ -1840,10 +1555,11 @@ impl TimeSheetsByIdApprove {
     ///
     /// Copy and approve actions answer 200 or 201 whatever the spec declares.
     #[cfg(feature = "time")]
-    pub fn post(&self, body: &m::TimeSheetTierUpdate) -> rt::ApiFuture<Option<m::SuccessResponse>> {
+    pub fn post(&self, body: &m::TimeSheetTierUpdate) -> rt::Call<Option<m::SuccessResponse>> {
         rt::json_opt(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postTimeSheetsByIdApprove",
             "/time/sheets/{id}/approve",
             Some(body),
@@ -1857,45 +1573,18 @@ impl TimeSheetsByIdApprove {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeSheetsByIdAudits(rt::Node);
+pub struct SheetsByIdAudits(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeSheetsByIdAudits {
+impl SheetsByIdAudits {
     /// `GET /time/sheets/{parentId}/audits` (`getTimeSheetsByParentIdAudits`): Get List of
     /// TimeSheetAudit.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "time")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::TimeSheetAudit>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::TimeSheetAudit> {
         rt::list(
-            &self.0,
-            "getTimeSheetsByParentIdAudits",
-            "/time/sheets/{parentId}/audits",
-            query,
-        )
-    }
-
-    /// `GET /time/sheets/{parentId}/audits` (`getTimeSheetsByParentIdAudits`): Get List of
-    /// TimeSheetAudit.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "time")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::TimeSheetAudit> {
-        rt::stream(
-            &self.0,
-            "getTimeSheetsByParentIdAudits",
-            "/time/sheets/{parentId}/audits",
-            query,
-        )
-    }
-
-    /// `GET /time/sheets/{parentId}/audits` (`getTimeSheetsByParentIdAudits`): Get List of
-    /// TimeSheetAudit.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "time")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::TimeSheetAudit>> {
-        rt::pages(
             &self.0,
             "getTimeSheetsByParentIdAudits",
             "/time/sheets/{parentId}/audits",
@@ -1908,7 +1597,7 @@ impl TimeSheetsByIdAudits {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "time")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getTimeSheetsByParentIdAuditsCount",
@@ -1919,8 +1608,8 @@ impl TimeSheetsByIdAudits {
 
     /// One record: `/time/sheets/{id}/audits/{id}`.
     #[cfg(feature = "time")]
-    pub fn id(&self, id: i32) -> TimeSheetsByIdAuditsById {
-        TimeSheetsByIdAuditsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> SheetsByIdAuditsById {
+        SheetsByIdAuditsById(self.0.push(id.to_string()))
     }
 }
 
@@ -1929,17 +1618,18 @@ impl TimeSheetsByIdAudits {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeSheetsByIdAuditsById(rt::Node);
+pub struct SheetsByIdAuditsById(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeSheetsByIdAuditsById {
+impl SheetsByIdAuditsById {
     /// `GET /time/sheets/{parentId}/audits/{id}` (`getTimeSheetsByParentIdAuditsById`): Get
     /// TimeSheetAudit.
     #[cfg(feature = "time")]
-    pub fn get(&self) -> rt::ApiFuture<m::TimeSheetAudit> {
+    pub fn get(&self) -> rt::Call<m::TimeSheetAudit> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getTimeSheetsByParentIdAuditsById",
             "/time/sheets/{parentId}/audits/{id}",
             rt::NO_BODY,
@@ -1952,7 +1642,7 @@ impl TimeSheetsByIdAuditsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "time")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::TimeSheetAudit>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::TimeSheetAudit>> {
         rt::get_opt(
             &self.0,
             "getTimeSheetsByParentIdAuditsById",
@@ -1966,18 +1656,19 @@ impl TimeSheetsByIdAuditsById {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeSheetsByIdReject(rt::Node);
+pub struct SheetsByIdReject(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeSheetsByIdReject {
+impl SheetsByIdReject {
     /// `POST /time/sheets/{id}/reject` (`postTimeSheetsByIdReject`): Post SuccessResponse.
     ///
     /// Not retried after an answer that may have been lost.
     #[cfg(feature = "time")]
-    pub fn post(&self) -> rt::ApiFuture<m::SuccessResponse> {
+    pub fn post(&self) -> rt::Call<m::SuccessResponse> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postTimeSheetsByIdReject",
             "/time/sheets/{id}/reject",
             rt::NO_BODY,
@@ -1991,18 +1682,19 @@ impl TimeSheetsByIdReject {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeSheetsByIdReverse(rt::Node);
+pub struct SheetsByIdReverse(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeSheetsByIdReverse {
+impl SheetsByIdReverse {
     /// `POST /time/sheets/{id}/reverse` (`postTimeSheetsByIdReverse`): Post SuccessResponse.
     ///
     /// Not retried after an answer that may have been lost.
     #[cfg(feature = "time")]
-    pub fn post(&self) -> rt::ApiFuture<m::SuccessResponse> {
+    pub fn post(&self) -> rt::Call<m::SuccessResponse> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postTimeSheetsByIdReverse",
             "/time/sheets/{id}/reverse",
             rt::NO_BODY,
@@ -2016,18 +1708,19 @@ impl TimeSheetsByIdReverse {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeSheetsByIdSubmit(rt::Node);
+pub struct SheetsByIdSubmit(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeSheetsByIdSubmit {
+impl SheetsByIdSubmit {
     /// `POST /time/sheets/{id}/submit` (`postTimeSheetsByIdSubmit`): Post SuccessResponse.
     ///
     /// Not retried after an answer that may have been lost.
     #[cfg(feature = "time")]
-    pub fn post(&self) -> rt::ApiFuture<m::SuccessResponse> {
+    pub fn post(&self) -> rt::Call<m::SuccessResponse> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postTimeSheetsByIdSubmit",
             "/time/sheets/{id}/submit",
             rt::NO_BODY,
@@ -2041,42 +1734,17 @@ impl TimeSheetsByIdSubmit {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeTicketstopwatches(rt::Node);
+pub struct Ticketstopwatches(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeTicketstopwatches {
+impl Ticketstopwatches {
     /// `GET /time/ticketstopwatches` (`getTimeTicketstopwatches`): Get List of TicketStopwatch.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "time")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::TicketStopwatch>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::TicketStopwatch> {
         rt::list(
-            &self.0,
-            "getTimeTicketstopwatches",
-            "/time/ticketstopwatches",
-            query,
-        )
-    }
-
-    /// `GET /time/ticketstopwatches` (`getTimeTicketstopwatches`): Get List of TicketStopwatch.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "time")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::TicketStopwatch> {
-        rt::stream(
-            &self.0,
-            "getTimeTicketstopwatches",
-            "/time/ticketstopwatches",
-            query,
-        )
-    }
-
-    /// `GET /time/ticketstopwatches` (`getTimeTicketstopwatches`): Get List of TicketStopwatch.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "time")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::TicketStopwatch>> {
-        rt::pages(
             &self.0,
             "getTimeTicketstopwatches",
             "/time/ticketstopwatches",
@@ -2089,7 +1757,7 @@ impl TimeTicketstopwatches {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "time")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getTimeTicketstopwatchesCount",
@@ -2102,10 +1770,11 @@ impl TimeTicketstopwatches {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "time")]
-    pub fn create(&self, body: &m::TicketStopwatch) -> rt::ApiFuture<m::TicketStopwatch> {
+    pub fn create(&self, body: &m::TicketStopwatch) -> rt::Call<m::TicketStopwatch> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postTimeTicketstopwatches",
             "/time/ticketstopwatches",
             Some(body),
@@ -2115,8 +1784,8 @@ impl TimeTicketstopwatches {
 
     /// One record: `/time/ticketstopwatches/{id}`.
     #[cfg(feature = "time")]
-    pub fn id(&self, id: i32) -> TimeTicketstopwatchesById {
-        TimeTicketstopwatchesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> TicketstopwatchesById {
+        TicketstopwatchesById(self.0.push(id.to_string()))
     }
 }
 
@@ -2125,16 +1794,17 @@ impl TimeTicketstopwatches {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeTicketstopwatchesById(rt::Node);
+pub struct TicketstopwatchesById(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeTicketstopwatchesById {
+impl TicketstopwatchesById {
     /// `GET /time/ticketstopwatches/{id}` (`getTimeTicketstopwatchesById`): Get TicketStopwatch.
     #[cfg(feature = "time")]
-    pub fn get(&self) -> rt::ApiFuture<m::TicketStopwatch> {
+    pub fn get(&self) -> rt::Call<m::TicketStopwatch> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getTimeTicketstopwatchesById",
             "/time/ticketstopwatches/{id}",
             rt::NO_BODY,
@@ -2146,7 +1816,7 @@ impl TimeTicketstopwatchesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "time")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::TicketStopwatch>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::TicketStopwatch>> {
         rt::get_opt(
             &self.0,
             "getTimeTicketstopwatchesById",
@@ -2159,10 +1829,11 @@ impl TimeTicketstopwatchesById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "time")]
-    pub fn update(&self, body: &m::TicketStopwatch) -> rt::ApiFuture<m::TicketStopwatch> {
+    pub fn update(&self, body: &m::TicketStopwatch) -> rt::Call<m::TicketStopwatch> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putTimeTicketstopwatchesById",
             "/time/ticketstopwatches/{id}",
             Some(body),
@@ -2176,9 +1847,10 @@ impl TimeTicketstopwatchesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "time")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::TicketStopwatch> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::TicketStopwatch> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchTimeTicketstopwatchesById",
             "/time/ticketstopwatches/{id}",
             patch,
@@ -2189,10 +1861,11 @@ impl TimeTicketstopwatchesById {
     /// `DELETE /time/ticketstopwatches/{id}` (`deleteTimeTicketstopwatchesById`): Delete
     /// TicketStopwatch.
     #[cfg(feature = "time")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteTimeTicketstopwatchesById",
             "/time/ticketstopwatches/{id}",
             rt::NO_BODY,
@@ -2206,42 +1879,17 @@ impl TimeTicketstopwatchesById {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeTimePeriodSetups(rt::Node);
+pub struct TimePeriodSetups(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeTimePeriodSetups {
+impl TimePeriodSetups {
     /// `GET /time/timePeriodSetups` (`getTimeTimePeriodSetups`): Get List of TimePeriodSetup.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "time")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::TimePeriodSetup>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::TimePeriodSetup> {
         rt::list(
-            &self.0,
-            "getTimeTimePeriodSetups",
-            "/time/timePeriodSetups",
-            query,
-        )
-    }
-
-    /// `GET /time/timePeriodSetups` (`getTimeTimePeriodSetups`): Get List of TimePeriodSetup.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "time")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::TimePeriodSetup> {
-        rt::stream(
-            &self.0,
-            "getTimeTimePeriodSetups",
-            "/time/timePeriodSetups",
-            query,
-        )
-    }
-
-    /// `GET /time/timePeriodSetups` (`getTimeTimePeriodSetups`): Get List of TimePeriodSetup.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "time")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::TimePeriodSetup>> {
-        rt::pages(
             &self.0,
             "getTimeTimePeriodSetups",
             "/time/timePeriodSetups",
@@ -2254,7 +1902,7 @@ impl TimeTimePeriodSetups {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "time")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getTimeTimePeriodSetupsCount",
@@ -2267,10 +1915,11 @@ impl TimeTimePeriodSetups {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "time")]
-    pub fn create(&self, body: &m::TimePeriodSetup) -> rt::ApiFuture<m::TimePeriodSetup> {
+    pub fn create(&self, body: &m::TimePeriodSetup) -> rt::Call<m::TimePeriodSetup> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postTimeTimePeriodSetups",
             "/time/timePeriodSetups",
             Some(body),
@@ -2280,14 +1929,14 @@ impl TimeTimePeriodSetups {
 
     /// `/time/timePeriodSetups/default`.
     #[cfg(feature = "time")]
-    pub fn default(&self) -> TimeTimePeriodSetupsDefault {
-        TimeTimePeriodSetupsDefault(self.0.clone())
+    pub fn default(&self) -> TimePeriodSetupsDefault {
+        TimePeriodSetupsDefault(self.0.clone())
     }
 
     /// One record: `/time/timePeriodSetups/{id}`.
     #[cfg(feature = "time")]
-    pub fn id(&self, id: i32) -> TimeTimePeriodSetupsById {
-        TimeTimePeriodSetupsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> TimePeriodSetupsById {
+        TimePeriodSetupsById(self.0.push(id.to_string()))
     }
 }
 
@@ -2296,17 +1945,18 @@ impl TimeTimePeriodSetups {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeTimePeriodSetupsDefault(rt::Node);
+pub struct TimePeriodSetupsDefault(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeTimePeriodSetupsDefault {
+impl TimePeriodSetupsDefault {
     /// `GET /time/timePeriodSetups/default` (`getTimeTimePeriodSetupsDefault`): Get
     /// TimePeriodSetupDefaults.
     #[cfg(feature = "time")]
-    pub fn get(&self) -> rt::ApiFuture<serde_json::Value> {
+    pub fn get(&self) -> rt::Call<serde_json::Value> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getTimeTimePeriodSetupsDefault",
             "/time/timePeriodSetups/default",
             rt::NO_BODY,
@@ -2320,16 +1970,17 @@ impl TimeTimePeriodSetupsDefault {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeTimePeriodSetupsById(rt::Node);
+pub struct TimePeriodSetupsById(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeTimePeriodSetupsById {
+impl TimePeriodSetupsById {
     /// `GET /time/timePeriodSetups/{id}` (`getTimeTimePeriodSetupsById`): Get TimePeriodSetup.
     #[cfg(feature = "time")]
-    pub fn get(&self) -> rt::ApiFuture<m::TimePeriodSetup> {
+    pub fn get(&self) -> rt::Call<m::TimePeriodSetup> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getTimeTimePeriodSetupsById",
             "/time/timePeriodSetups/{id}",
             rt::NO_BODY,
@@ -2341,7 +1992,7 @@ impl TimeTimePeriodSetupsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "time")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::TimePeriodSetup>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::TimePeriodSetup>> {
         rt::get_opt(
             &self.0,
             "getTimeTimePeriodSetupsById",
@@ -2354,10 +2005,11 @@ impl TimeTimePeriodSetupsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "time")]
-    pub fn update(&self, body: &m::TimePeriodSetup) -> rt::ApiFuture<m::TimePeriodSetup> {
+    pub fn update(&self, body: &m::TimePeriodSetup) -> rt::Call<m::TimePeriodSetup> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putTimeTimePeriodSetupsById",
             "/time/timePeriodSetups/{id}",
             Some(body),
@@ -2371,9 +2023,10 @@ impl TimeTimePeriodSetupsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "time")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::TimePeriodSetup> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::TimePeriodSetup> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchTimeTimePeriodSetupsById",
             "/time/timePeriodSetups/{id}",
             patch,
@@ -2384,10 +2037,11 @@ impl TimeTimePeriodSetupsById {
     /// `DELETE /time/timePeriodSetups/{id}` (`deleteTimeTimePeriodSetupsById`): Delete
     /// TimePeriodSetup.
     #[cfg(feature = "time")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteTimeTimePeriodSetupsById",
             "/time/timePeriodSetups/{id}",
             rt::NO_BODY,
@@ -2397,8 +2051,8 @@ impl TimeTimePeriodSetupsById {
 
     /// `/time/timePeriodSetups/{id}/periods`.
     #[cfg(feature = "time")]
-    pub fn periods(&self) -> TimeTimePeriodSetupsByIdPeriods {
-        TimeTimePeriodSetupsByIdPeriods(self.0.clone())
+    pub fn periods(&self) -> TimePeriodSetupsByIdPeriods {
+        TimePeriodSetupsByIdPeriods(self.0.clone())
     }
 }
 
@@ -2407,45 +2061,18 @@ impl TimeTimePeriodSetupsById {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeTimePeriodSetupsByIdPeriods(rt::Node);
+pub struct TimePeriodSetupsByIdPeriods(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeTimePeriodSetupsByIdPeriods {
+impl TimePeriodSetupsByIdPeriods {
     /// `GET /time/timePeriodSetups/{parentId}/periods`
     /// (`getTimeTimePeriodSetupsByParentIdPeriods`): Get List of TimePeriod.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "time")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::TimePeriod>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::TimePeriod> {
         rt::list(
-            &self.0,
-            "getTimeTimePeriodSetupsByParentIdPeriods",
-            "/time/timePeriodSetups/{parentId}/periods",
-            query,
-        )
-    }
-
-    /// `GET /time/timePeriodSetups/{parentId}/periods`
-    /// (`getTimeTimePeriodSetupsByParentIdPeriods`): Get List of TimePeriod.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "time")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::TimePeriod> {
-        rt::stream(
-            &self.0,
-            "getTimeTimePeriodSetupsByParentIdPeriods",
-            "/time/timePeriodSetups/{parentId}/periods",
-            query,
-        )
-    }
-
-    /// `GET /time/timePeriodSetups/{parentId}/periods`
-    /// (`getTimeTimePeriodSetupsByParentIdPeriods`): Get List of TimePeriod.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "time")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::TimePeriod>> {
-        rt::pages(
             &self.0,
             "getTimeTimePeriodSetupsByParentIdPeriods",
             "/time/timePeriodSetups/{parentId}/periods",
@@ -2458,7 +2085,7 @@ impl TimeTimePeriodSetupsByIdPeriods {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "time")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getTimeTimePeriodSetupsByParentIdPeriodsCount",
@@ -2469,8 +2096,8 @@ impl TimeTimePeriodSetupsByIdPeriods {
 
     /// One record: `/time/timePeriodSetups/{id}/periods/{id}`.
     #[cfg(feature = "time")]
-    pub fn id(&self, id: i32) -> TimeTimePeriodSetupsByIdPeriodsById {
-        TimeTimePeriodSetupsByIdPeriodsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> TimePeriodSetupsByIdPeriodsById {
+        TimePeriodSetupsByIdPeriodsById(self.0.push(id.to_string()))
     }
 }
 
@@ -2479,17 +2106,18 @@ impl TimeTimePeriodSetupsByIdPeriods {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeTimePeriodSetupsByIdPeriodsById(rt::Node);
+pub struct TimePeriodSetupsByIdPeriodsById(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeTimePeriodSetupsByIdPeriodsById {
+impl TimePeriodSetupsByIdPeriodsById {
     /// `GET /time/timePeriodSetups/{parentId}/periods/{id}`
     /// (`getTimeTimePeriodSetupsByParentIdPeriodsById`): Get TimePeriod.
     #[cfg(feature = "time")]
-    pub fn get(&self) -> rt::ApiFuture<m::TimePeriod> {
+    pub fn get(&self) -> rt::Call<m::TimePeriod> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getTimeTimePeriodSetupsByParentIdPeriodsById",
             "/time/timePeriodSetups/{parentId}/periods/{id}",
             rt::NO_BODY,
@@ -2502,7 +2130,7 @@ impl TimeTimePeriodSetupsByIdPeriodsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "time")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::TimePeriod>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::TimePeriod>> {
         rt::get_opt(
             &self.0,
             "getTimeTimePeriodSetupsByParentIdPeriodsById",
@@ -2516,39 +2144,24 @@ impl TimeTimePeriodSetupsByIdPeriodsById {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeWorkRoles(rt::Node);
+pub struct WorkRoles(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeWorkRoles {
+impl WorkRoles {
     /// `GET /time/workRoles` (`getTimeWorkRoles`): Get List of WorkRole.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "time")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::WorkRole>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::WorkRole> {
         rt::list(&self.0, "getTimeWorkRoles", "/time/workRoles", query)
-    }
-
-    /// `GET /time/workRoles` (`getTimeWorkRoles`): Get List of WorkRole.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "time")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::WorkRole> {
-        rt::stream(&self.0, "getTimeWorkRoles", "/time/workRoles", query)
-    }
-
-    /// `GET /time/workRoles` (`getTimeWorkRoles`): Get List of WorkRole.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "time")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::WorkRole>> {
-        rt::pages(&self.0, "getTimeWorkRoles", "/time/workRoles", query)
     }
 
     /// `GET /time/workRoles/count` (`getTimeWorkRolesCount`): Get Count of WorkRole.
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "time")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getTimeWorkRolesCount",
@@ -2561,10 +2174,11 @@ impl TimeWorkRoles {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "time")]
-    pub fn create(&self, body: &m::WorkRole) -> rt::ApiFuture<m::WorkRole> {
+    pub fn create(&self, body: &m::WorkRole) -> rt::Call<m::WorkRole> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postTimeWorkRoles",
             "/time/workRoles",
             Some(body),
@@ -2574,14 +2188,14 @@ impl TimeWorkRoles {
 
     /// One record: `/time/workRoles/{id}`.
     #[cfg(feature = "time")]
-    pub fn id(&self, id: i32) -> TimeWorkRolesById {
-        TimeWorkRolesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> WorkRolesById {
+        WorkRolesById(self.0.push(id.to_string()))
     }
 
     /// `/time/workRoles/info`.
     #[cfg(feature = "time")]
-    pub fn info(&self) -> TimeWorkRolesInfo {
-        TimeWorkRolesInfo(self.0.clone())
+    pub fn info(&self) -> WorkRolesInfo {
+        WorkRolesInfo(self.0.clone())
     }
 }
 
@@ -2590,16 +2204,17 @@ impl TimeWorkRoles {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeWorkRolesById(rt::Node);
+pub struct WorkRolesById(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeWorkRolesById {
+impl WorkRolesById {
     /// `GET /time/workRoles/{id}` (`getTimeWorkRolesById`): Get WorkRole.
     #[cfg(feature = "time")]
-    pub fn get(&self) -> rt::ApiFuture<m::WorkRole> {
+    pub fn get(&self) -> rt::Call<m::WorkRole> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getTimeWorkRolesById",
             "/time/workRoles/{id}",
             rt::NO_BODY,
@@ -2611,7 +2226,7 @@ impl TimeWorkRolesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "time")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::WorkRole>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::WorkRole>> {
         rt::get_opt(&self.0, "getTimeWorkRolesById", "/time/workRoles/{id}")
     }
 
@@ -2620,10 +2235,11 @@ impl TimeWorkRolesById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "time")]
-    pub fn update(&self, body: &m::WorkRole) -> rt::ApiFuture<m::WorkRole> {
+    pub fn update(&self, body: &m::WorkRole) -> rt::Call<m::WorkRole> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putTimeWorkRolesById",
             "/time/workRoles/{id}",
             Some(body),
@@ -2636,9 +2252,10 @@ impl TimeWorkRolesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "time")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::WorkRole> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::WorkRole> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchTimeWorkRolesById",
             "/time/workRoles/{id}",
             patch,
@@ -2648,10 +2265,11 @@ impl TimeWorkRolesById {
 
     /// `DELETE /time/workRoles/{id}` (`deleteTimeWorkRolesById`): Delete Usage.
     #[cfg(feature = "time")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteTimeWorkRolesById",
             "/time/workRoles/{id}",
             rt::NO_BODY,
@@ -2661,20 +2279,20 @@ impl TimeWorkRolesById {
 
     /// `/time/workRoles/{id}/info`.
     #[cfg(feature = "time")]
-    pub fn info(&self) -> TimeWorkRolesByIdInfo {
-        TimeWorkRolesByIdInfo(self.0.clone())
+    pub fn info(&self) -> WorkRolesByIdInfo {
+        WorkRolesByIdInfo(self.0.clone())
     }
 
     /// `/time/workRoles/{id}/locations`.
     #[cfg(feature = "time")]
-    pub fn locations(&self) -> TimeWorkRolesByIdLocations {
-        TimeWorkRolesByIdLocations(self.0.clone())
+    pub fn locations(&self) -> WorkRolesByIdLocations {
+        WorkRolesByIdLocations(self.0.clone())
     }
 
     /// `/time/workRoles/{id}/usages`.
     #[cfg(feature = "time")]
-    pub fn usages(&self) -> TimeWorkRolesByIdUsages {
-        TimeWorkRolesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> WorkRolesByIdUsages {
+        WorkRolesByIdUsages(self.0.clone())
     }
 }
 
@@ -2683,16 +2301,17 @@ impl TimeWorkRolesById {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeWorkRolesByIdInfo(rt::Node);
+pub struct WorkRolesByIdInfo(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeWorkRolesByIdInfo {
+impl WorkRolesByIdInfo {
     /// `GET /time/workRoles/{id}/info` (`getTimeWorkRolesByIdInfo`): Get WorkRoleInfo.
     #[cfg(feature = "time")]
-    pub fn get(&self) -> rt::ApiFuture<m::WorkRoleInfo> {
+    pub fn get(&self) -> rt::Call<m::WorkRoleInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getTimeWorkRolesByIdInfo",
             "/time/workRoles/{id}/info",
             rt::NO_BODY,
@@ -2706,45 +2325,18 @@ impl TimeWorkRolesByIdInfo {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeWorkRolesByIdLocations(rt::Node);
+pub struct WorkRolesByIdLocations(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeWorkRolesByIdLocations {
+impl WorkRolesByIdLocations {
     /// `GET /time/workRoles/{parentId}/locations` (`getTimeWorkRolesByParentIdLocations`): Get List
     /// of WorkRoleLocation.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "time")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::WorkRoleLocation>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::WorkRoleLocation> {
         rt::list(
-            &self.0,
-            "getTimeWorkRolesByParentIdLocations",
-            "/time/workRoles/{parentId}/locations",
-            query,
-        )
-    }
-
-    /// `GET /time/workRoles/{parentId}/locations` (`getTimeWorkRolesByParentIdLocations`): Get List
-    /// of WorkRoleLocation.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "time")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::WorkRoleLocation> {
-        rt::stream(
-            &self.0,
-            "getTimeWorkRolesByParentIdLocations",
-            "/time/workRoles/{parentId}/locations",
-            query,
-        )
-    }
-
-    /// `GET /time/workRoles/{parentId}/locations` (`getTimeWorkRolesByParentIdLocations`): Get List
-    /// of WorkRoleLocation.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "time")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::WorkRoleLocation>> {
-        rt::pages(
             &self.0,
             "getTimeWorkRolesByParentIdLocations",
             "/time/workRoles/{parentId}/locations",
@@ -2757,7 +2349,7 @@ impl TimeWorkRolesByIdLocations {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "time")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getTimeWorkRolesByParentIdLocationsCount",
@@ -2771,10 +2363,11 @@ impl TimeWorkRolesByIdLocations {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "time")]
-    pub fn create(&self, body: &m::WorkRoleLocation) -> rt::ApiFuture<m::WorkRoleLocation> {
+    pub fn create(&self, body: &m::WorkRoleLocation) -> rt::Call<m::WorkRoleLocation> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postTimeWorkRolesByParentIdLocations",
             "/time/workRoles/{parentId}/locations",
             Some(body),
@@ -2784,8 +2377,8 @@ impl TimeWorkRolesByIdLocations {
 
     /// One record: `/time/workRoles/{id}/locations/{id}`.
     #[cfg(feature = "time")]
-    pub fn id(&self, id: i32) -> TimeWorkRolesByIdLocationsById {
-        TimeWorkRolesByIdLocationsById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> WorkRolesByIdLocationsById {
+        WorkRolesByIdLocationsById(self.0.push(id.to_string()))
     }
 }
 
@@ -2794,17 +2387,18 @@ impl TimeWorkRolesByIdLocations {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeWorkRolesByIdLocationsById(rt::Node);
+pub struct WorkRolesByIdLocationsById(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeWorkRolesByIdLocationsById {
+impl WorkRolesByIdLocationsById {
     /// `GET /time/workRoles/{parentId}/locations/{id}` (`getTimeWorkRolesByParentIdLocationsById`):
     /// Get WorkRoleLocation.
     #[cfg(feature = "time")]
-    pub fn get(&self) -> rt::ApiFuture<m::WorkRoleLocation> {
+    pub fn get(&self) -> rt::Call<m::WorkRoleLocation> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getTimeWorkRolesByParentIdLocationsById",
             "/time/workRoles/{parentId}/locations/{id}",
             rt::NO_BODY,
@@ -2817,7 +2411,7 @@ impl TimeWorkRolesByIdLocationsById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "time")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::WorkRoleLocation>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::WorkRoleLocation>> {
         rt::get_opt(
             &self.0,
             "getTimeWorkRolesByParentIdLocationsById",
@@ -2831,10 +2425,11 @@ impl TimeWorkRolesByIdLocationsById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "time")]
-    pub fn update(&self, body: &m::WorkRoleLocation) -> rt::ApiFuture<m::WorkRoleLocation> {
+    pub fn update(&self, body: &m::WorkRoleLocation) -> rt::Call<m::WorkRoleLocation> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putTimeWorkRolesByParentIdLocationsById",
             "/time/workRoles/{parentId}/locations/{id}",
             Some(body),
@@ -2848,9 +2443,10 @@ impl TimeWorkRolesByIdLocationsById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "time")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::WorkRoleLocation> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::WorkRoleLocation> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchTimeWorkRolesByParentIdLocationsById",
             "/time/workRoles/{parentId}/locations/{id}",
             patch,
@@ -2861,10 +2457,11 @@ impl TimeWorkRolesByIdLocationsById {
     /// `DELETE /time/workRoles/{parentId}/locations/{id}`
     /// (`deleteTimeWorkRolesByParentIdLocationsById`): Delete WorkRoleLocation.
     #[cfg(feature = "time")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteTimeWorkRolesByParentIdLocationsById",
             "/time/workRoles/{parentId}/locations/{id}",
             rt::NO_BODY,
@@ -2878,42 +2475,17 @@ impl TimeWorkRolesByIdLocationsById {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeWorkRolesByIdUsages(rt::Node);
+pub struct WorkRolesByIdUsages(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeWorkRolesByIdUsages {
+impl WorkRolesByIdUsages {
     /// `GET /time/workRoles/{id}/usages` (`getTimeWorkRolesByIdUsages`): Get List of Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "time")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getTimeWorkRolesByIdUsages",
-            "/time/workRoles/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /time/workRoles/{id}/usages` (`getTimeWorkRolesByIdUsages`): Get List of Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "time")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getTimeWorkRolesByIdUsages",
-            "/time/workRoles/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /time/workRoles/{id}/usages` (`getTimeWorkRolesByIdUsages`): Get List of Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "time")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getTimeWorkRolesByIdUsages",
             "/time/workRoles/{id}/usages",
@@ -2923,8 +2495,8 @@ impl TimeWorkRolesByIdUsages {
 
     /// `/time/workRoles/{id}/usages/list`.
     #[cfg(feature = "time")]
-    pub fn list_node(&self) -> TimeWorkRolesByIdUsagesList {
-        TimeWorkRolesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> WorkRolesByIdUsagesList {
+        WorkRolesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -2933,45 +2505,18 @@ impl TimeWorkRolesByIdUsages {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeWorkRolesByIdUsagesList(rt::Node);
+pub struct WorkRolesByIdUsagesList(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeWorkRolesByIdUsagesList {
+impl WorkRolesByIdUsagesList {
     /// `GET /time/workRoles/{id}/usages/list` (`getTimeWorkRolesByIdUsagesList`): Get List of
     /// Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "time")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getTimeWorkRolesByIdUsagesList",
-            "/time/workRoles/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /time/workRoles/{id}/usages/list` (`getTimeWorkRolesByIdUsagesList`): Get List of
-    /// Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "time")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getTimeWorkRolesByIdUsagesList",
-            "/time/workRoles/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /time/workRoles/{id}/usages/list` (`getTimeWorkRolesByIdUsagesList`): Get List of
-    /// Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "time")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getTimeWorkRolesByIdUsagesList",
             "/time/workRoles/{id}/usages/list",
@@ -2985,42 +2530,17 @@ impl TimeWorkRolesByIdUsagesList {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeWorkRolesInfo(rt::Node);
+pub struct WorkRolesInfo(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeWorkRolesInfo {
+impl WorkRolesInfo {
     /// `GET /time/workRoles/info` (`getTimeWorkRolesInfo`): Get List of WorkRoleInfo.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "time")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::WorkRoleInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::WorkRoleInfo> {
         rt::list(
-            &self.0,
-            "getTimeWorkRolesInfo",
-            "/time/workRoles/info",
-            query,
-        )
-    }
-
-    /// `GET /time/workRoles/info` (`getTimeWorkRolesInfo`): Get List of WorkRoleInfo.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "time")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::WorkRoleInfo> {
-        rt::stream(
-            &self.0,
-            "getTimeWorkRolesInfo",
-            "/time/workRoles/info",
-            query,
-        )
-    }
-
-    /// `GET /time/workRoles/info` (`getTimeWorkRolesInfo`): Get List of WorkRoleInfo.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "time")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::WorkRoleInfo>> {
-        rt::pages(
             &self.0,
             "getTimeWorkRolesInfo",
             "/time/workRoles/info",
@@ -3032,7 +2552,7 @@ impl TimeWorkRolesInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "time")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getTimeWorkRolesInfoCount",
@@ -3047,39 +2567,24 @@ impl TimeWorkRolesInfo {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeWorkTypes(rt::Node);
+pub struct WorkTypes(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeWorkTypes {
+impl WorkTypes {
     /// `GET /time/workTypes` (`getTimeWorkTypes`): Get List of WorkType.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "time")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::WorkType>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::WorkType> {
         rt::list(&self.0, "getTimeWorkTypes", "/time/workTypes", query)
-    }
-
-    /// `GET /time/workTypes` (`getTimeWorkTypes`): Get List of WorkType.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "time")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::WorkType> {
-        rt::stream(&self.0, "getTimeWorkTypes", "/time/workTypes", query)
-    }
-
-    /// `GET /time/workTypes` (`getTimeWorkTypes`): Get List of WorkType.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "time")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::WorkType>> {
-        rt::pages(&self.0, "getTimeWorkTypes", "/time/workTypes", query)
     }
 
     /// `GET /time/workTypes/count` (`getTimeWorkTypesCount`): Get Count of WorkType.
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "time")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getTimeWorkTypesCount",
@@ -3092,10 +2597,11 @@ impl TimeWorkTypes {
     ///
     /// Creates a record. Not retried after an answer that may have been lost.
     #[cfg(feature = "time")]
-    pub fn create(&self, body: &m::WorkType) -> rt::ApiFuture<m::WorkType> {
+    pub fn create(&self, body: &m::WorkType) -> rt::Call<m::WorkType> {
         rt::json(
             &self.0,
             rt::POST,
+            rt::NON_IDEMPOTENT,
             "postTimeWorkTypes",
             "/time/workTypes",
             Some(body),
@@ -3105,14 +2611,14 @@ impl TimeWorkTypes {
 
     /// One record: `/time/workTypes/{id}`.
     #[cfg(feature = "time")]
-    pub fn id(&self, id: i32) -> TimeWorkTypesById {
-        TimeWorkTypesById(self.0.push(id.to_string()))
+    pub fn id(&self, id: i32) -> WorkTypesById {
+        WorkTypesById(self.0.push(id.to_string()))
     }
 
     /// `/time/workTypes/info`.
     #[cfg(feature = "time")]
-    pub fn info(&self) -> TimeWorkTypesInfo {
-        TimeWorkTypesInfo(self.0.clone())
+    pub fn info(&self) -> WorkTypesInfo {
+        WorkTypesInfo(self.0.clone())
     }
 }
 
@@ -3121,16 +2627,17 @@ impl TimeWorkTypes {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeWorkTypesById(rt::Node);
+pub struct WorkTypesById(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeWorkTypesById {
+impl WorkTypesById {
     /// `GET /time/workTypes/{id}` (`getTimeWorkTypesById`): Get WorkType.
     #[cfg(feature = "time")]
-    pub fn get(&self) -> rt::ApiFuture<m::WorkType> {
+    pub fn get(&self) -> rt::Call<m::WorkType> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getTimeWorkTypesById",
             "/time/workTypes/{id}",
             rt::NO_BODY,
@@ -3142,7 +2649,7 @@ impl TimeWorkTypesById {
     ///
     /// `None` when the server answers 404 Not Found.
     #[cfg(feature = "time")]
-    pub fn get_opt(&self) -> rt::ApiFuture<Option<m::WorkType>> {
+    pub fn get_opt(&self) -> rt::Call<Option<m::WorkType>> {
         rt::get_opt(&self.0, "getTimeWorkTypesById", "/time/workTypes/{id}")
     }
 
@@ -3151,10 +2658,11 @@ impl TimeWorkTypesById {
     /// Replaces the record: fields left out are reset by the server; `patch` changes only what it
     /// names.
     #[cfg(feature = "time")]
-    pub fn update(&self, body: &m::WorkType) -> rt::ApiFuture<m::WorkType> {
+    pub fn update(&self, body: &m::WorkType) -> rt::Call<m::WorkType> {
         rt::json(
             &self.0,
             rt::PUT,
+            rt::IDEMPOTENT,
             "putTimeWorkTypesById",
             "/time/workTypes/{id}",
             Some(body),
@@ -3167,9 +2675,10 @@ impl TimeWorkTypesById {
     /// Changes the fields the patch names; an empty patch is refused before sending. Not retried
     /// after an answer that may have been lost.
     #[cfg(feature = "time")]
-    pub fn patch(&self, patch: &rt::Patch) -> rt::ApiFuture<m::WorkType> {
+    pub fn patch(&self, patch: &rt::Patch) -> rt::Call<m::WorkType> {
         rt::patch(
             &self.0,
+            rt::NON_IDEMPOTENT,
             "patchTimeWorkTypesById",
             "/time/workTypes/{id}",
             patch,
@@ -3179,10 +2688,11 @@ impl TimeWorkTypesById {
 
     /// `DELETE /time/workTypes/{id}` (`deleteTimeWorkTypesById`): Delete WorkType.
     #[cfg(feature = "time")]
-    pub fn delete(&self) -> rt::ApiFuture<()> {
+    pub fn delete(&self) -> rt::Call<()> {
         rt::unit(
             &self.0,
             rt::DELETE,
+            rt::IDEMPOTENT,
             "deleteTimeWorkTypesById",
             "/time/workTypes/{id}",
             rt::NO_BODY,
@@ -3192,14 +2702,14 @@ impl TimeWorkTypesById {
 
     /// `/time/workTypes/{id}/info`.
     #[cfg(feature = "time")]
-    pub fn info(&self) -> TimeWorkTypesByIdInfo {
-        TimeWorkTypesByIdInfo(self.0.clone())
+    pub fn info(&self) -> WorkTypesByIdInfo {
+        WorkTypesByIdInfo(self.0.clone())
     }
 
     /// `/time/workTypes/{id}/usages`.
     #[cfg(feature = "time")]
-    pub fn usages(&self) -> TimeWorkTypesByIdUsages {
-        TimeWorkTypesByIdUsages(self.0.clone())
+    pub fn usages(&self) -> WorkTypesByIdUsages {
+        WorkTypesByIdUsages(self.0.clone())
     }
 }
 
@@ -3208,16 +2718,17 @@ impl TimeWorkTypesById {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeWorkTypesByIdInfo(rt::Node);
+pub struct WorkTypesByIdInfo(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeWorkTypesByIdInfo {
+impl WorkTypesByIdInfo {
     /// `GET /time/workTypes/{id}/info` (`getTimeWorkTypesByIdInfo`): Get WorkTypeInfos.
     #[cfg(feature = "time")]
-    pub fn get(&self) -> rt::ApiFuture<m::WorkTypeInfo> {
+    pub fn get(&self) -> rt::Call<m::WorkTypeInfo> {
         rt::json(
             &self.0,
             rt::GET,
+            rt::SAFE,
             "getTimeWorkTypesByIdInfo",
             "/time/workTypes/{id}/info",
             rt::NO_BODY,
@@ -3231,42 +2742,17 @@ impl TimeWorkTypesByIdInfo {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeWorkTypesByIdUsages(rt::Node);
+pub struct WorkTypesByIdUsages(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeWorkTypesByIdUsages {
+impl WorkTypesByIdUsages {
     /// `GET /time/workTypes/{id}/usages` (`getTimeWorkTypesByIdUsages`): Get List of Usage Count.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "time")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getTimeWorkTypesByIdUsages",
-            "/time/workTypes/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /time/workTypes/{id}/usages` (`getTimeWorkTypesByIdUsages`): Get List of Usage Count.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "time")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getTimeWorkTypesByIdUsages",
-            "/time/workTypes/{id}/usages",
-            query,
-        )
-    }
-
-    /// `GET /time/workTypes/{id}/usages` (`getTimeWorkTypesByIdUsages`): Get List of Usage Count.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "time")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getTimeWorkTypesByIdUsages",
             "/time/workTypes/{id}/usages",
@@ -3276,8 +2762,8 @@ impl TimeWorkTypesByIdUsages {
 
     /// `/time/workTypes/{id}/usages/list`.
     #[cfg(feature = "time")]
-    pub fn list_node(&self) -> TimeWorkTypesByIdUsagesList {
-        TimeWorkTypesByIdUsagesList(self.0.clone())
+    pub fn list_node(&self) -> WorkTypesByIdUsagesList {
+        WorkTypesByIdUsagesList(self.0.clone())
     }
 }
 
@@ -3286,45 +2772,18 @@ impl TimeWorkTypesByIdUsages {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeWorkTypesByIdUsagesList(rt::Node);
+pub struct WorkTypesByIdUsagesList(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeWorkTypesByIdUsagesList {
+impl WorkTypesByIdUsagesList {
     /// `GET /time/workTypes/{id}/usages/list` (`getTimeWorkTypesByIdUsagesList`): Get List of
     /// Usage.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "time")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::Usage>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::Usage> {
         rt::list(
-            &self.0,
-            "getTimeWorkTypesByIdUsagesList",
-            "/time/workTypes/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /time/workTypes/{id}/usages/list` (`getTimeWorkTypesByIdUsagesList`): Get List of
-    /// Usage.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "time")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::Usage> {
-        rt::stream(
-            &self.0,
-            "getTimeWorkTypesByIdUsagesList",
-            "/time/workTypes/{id}/usages/list",
-            query,
-        )
-    }
-
-    /// `GET /time/workTypes/{id}/usages/list` (`getTimeWorkTypesByIdUsagesList`): Get List of
-    /// Usage.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "time")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::Usage>> {
-        rt::pages(
             &self.0,
             "getTimeWorkTypesByIdUsagesList",
             "/time/workTypes/{id}/usages/list",
@@ -3338,42 +2797,17 @@ impl TimeWorkTypesByIdUsagesList {
 /// Available with the `time` feature.
 #[cfg(feature = "time")]
 #[derive(Clone, Debug)]
-pub struct TimeWorkTypesInfo(rt::Node);
+pub struct WorkTypesInfo(rt::Node);
 
 #[cfg(feature = "time")]
-impl TimeWorkTypesInfo {
+impl WorkTypesInfo {
     /// `GET /time/workTypes/info` (`getTimeWorkTypesInfo`): Get List of WorkTypeInfos.
     ///
-    /// One page of records, filtered, ordered and paged by `query`.
+    /// The records matching `query`: await it for the first page, or read every page with
+    /// `by_item()`, `by_page()` or `all()`.
     #[cfg(feature = "time")]
-    pub fn list(&self, query: &rt::ListQuery) -> rt::ApiFuture<Vec<m::WorkTypeInfo>> {
+    pub fn list(&self, query: &rt::ListQuery) -> rt::List<m::WorkTypeInfo> {
         rt::list(
-            &self.0,
-            "getTimeWorkTypesInfo",
-            "/time/workTypes/info",
-            query,
-        )
-    }
-
-    /// `GET /time/workTypes/info` (`getTimeWorkTypesInfo`): Get List of WorkTypeInfos.
-    ///
-    /// Every record matching `query`, following the pages.
-    #[cfg(feature = "time")]
-    pub fn stream(&self, query: &rt::ListQuery) -> rt::ApiStream<m::WorkTypeInfo> {
-        rt::stream(
-            &self.0,
-            "getTimeWorkTypesInfo",
-            "/time/workTypes/info",
-            query,
-        )
-    }
-
-    /// `GET /time/workTypes/info` (`getTimeWorkTypesInfo`): Get List of WorkTypeInfos.
-    ///
-    /// Every page of records matching `query`, for callers that checkpoint page by page.
-    #[cfg(feature = "time")]
-    pub fn pages(&self, query: &rt::ListQuery) -> rt::ApiStream<rt::Page<m::WorkTypeInfo>> {
-        rt::pages(
             &self.0,
             "getTimeWorkTypesInfo",
             "/time/workTypes/info",
@@ -3385,7 +2819,7 @@ impl TimeWorkTypesInfo {
     ///
     /// How many records match the filters of `query`.
     #[cfg(feature = "time")]
-    pub fn count(&self, query: &rt::ListQuery) -> rt::ApiFuture<u64> {
+    pub fn count(&self, query: &rt::ListQuery) -> rt::Call<u64> {
         rt::count(
             &self.0,
             "getTimeWorkTypesInfoCount",

@@ -27,7 +27,7 @@ pub mod rules;
 
 use std::fmt;
 
-use connectwise_manage::api::ServiceTicketsById;
+use connectwise_manage::api::service::TicketsById;
 use connectwise_manage::models::{Board, BoardType, Priority, ServiceNote, Ticket};
 use connectwise_manage::patch::{Patch, Reference};
 use connectwise_manage::query::{Condition, Fields, OrderBy};
@@ -238,7 +238,8 @@ pub async fn run(client: &Client, options: &TriageOptions) -> Result<TriageRepor
     let tickets: Vec<Ticket> = client
         .service()
         .tickets()
-        .stream(&query)
+        .list(&query)
+        .by_item()
         .try_collect()
         .await?;
 
@@ -263,14 +264,15 @@ pub async fn run(client: &Client, options: &TriageOptions) -> Result<TriageRepor
 }
 
 async fn triage_one(
-    handle: &ServiceTicketsById,
+    handle: &TicketsById,
     ticket: &Ticket,
     targets: &Targets,
     apply: bool,
 ) -> Result<TriageAction, Error> {
     let existing: Vec<ServiceNote> = handle
         .notes()
-        .stream(&ListQuery::new())
+        .list(&ListQuery::new())
+        .by_item()
         .try_collect()
         .await?;
     if existing
@@ -312,10 +314,10 @@ async fn triage_one(
     };
     let mut patch = Patch::new();
     if current_priority.and_then(|p| p.id) != Some(priority.id) {
-        patch = patch.priority_id(i64::from(priority.id));
+        patch = patch.priority_id(priority.id);
     }
     if current_type.and_then(|t| t.id) != Some(ticket_type.id) {
-        patch = patch.replace_reference("type", Reference::id(i64::from(ticket_type.id)))?;
+        patch = patch.replace_reference("type", Reference::id(ticket_type.id))?;
     }
     let contact = match (&ticket.contact_name, &ticket.contact_email_address) {
         (Some(name), Some(email)) => Some(format!("{name} <{email}>")),
@@ -391,13 +393,15 @@ async fn resolve_targets(client: &Client, board: &Named) -> Result<Targets, Erro
         .boards()
         .id(board.id)
         .types()
-        .stream(&ListQuery::new())
+        .list(&ListQuery::new())
+        .by_item()
         .try_collect()
         .await?;
     let priorities: Vec<Priority> = client
         .service()
         .priorities()
-        .stream(&ListQuery::new())
+        .list(&ListQuery::new())
+        .by_item()
         .try_collect()
         .await?;
     let named = |id: Option<i32>, name: &Option<String>| {

@@ -5,7 +5,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 /// A tenant's self-description, as `/login/companyinfo/{company}` returns it (PascalCase keys).
 ///
 /// ```
-/// let info: connectwise_manage::CompanyInfo = serde_json::from_str(
+/// let info: connectwise_manage::TenantInfo = serde_json::from_str(
 ///     r#"{"CompanyName":"ConnectWise","Codebase":"v2017_3/","VersionCode":"v2017.3",
 ///         "VersionNumber":"v4.6.38842","CompanyID":"CW","IsCloud":"True"}"#,
 /// )?;
@@ -15,7 +15,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct CompanyInfo {
+pub struct TenantInfo {
     /// The company's display name.
     #[serde(default)]
     pub company_name: Option<String>,
@@ -66,14 +66,14 @@ mod tests {
 
     #[test]
     fn reads_both_flag_forms_and_keeps_unknown_keys() {
-        let info: CompanyInfo = serde_json::from_str(
+        let info: TenantInfo = serde_json::from_str(
             r#"{"Codebase":"v2020_4/","IsCloud":true,"SiteUrl":"api-na.myconnectwise.net","AllowedOrigins":["*.myconnectwise.net"]}"#,
         )
         .unwrap();
         assert_eq!(info.is_cloud, Some(true));
         assert_eq!(info.site_url.as_deref(), Some("api-na.myconnectwise.net"));
         assert!(info.extra.contains_key("AllowedOrigins"));
-        let info: CompanyInfo = serde_json::from_str(r#"{"IsCloud":"False"}"#).unwrap();
+        let info: TenantInfo = serde_json::from_str(r#"{"IsCloud":"False"}"#).unwrap();
         assert_eq!(info.is_cloud, Some(false));
     }
 }
