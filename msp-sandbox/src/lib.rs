@@ -1,0 +1,43 @@
+//! A local ConnectWise Manage and ScreenConnect server for testing MSP automations: real HTTP on
+//! `127.0.0.1`, deterministic seeded data, injectable faults and counters a test can read.
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! use msp_sandbox::manage::{ManageOptions, ManageServer};
+//!
+//! let server = ManageServer::start(ManageOptions::default()).await?;
+//! println!("Manage API at {}", server.api_url());
+//! let credentials = server.credentials();
+//! assert_eq!(credentials.company, "sandbox");
+//! // The server stops when `server` is dropped.
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! The client crates wrap this behind their `sandbox` feature (`connectwise_manage::sandbox`,
+//! `screenconnect_api::sandbox`), which also hands out a ready client.
+//!
+//! # Modules
+//! - [`seed`]: the deterministic data both servers are filled from (one seed, one set of
+//!   companies and devices, so ScreenConnect session names match Manage configuration names).
+//! - [`counters`]: what the servers did, readable by tests and benchmarks.
+//! - [`faults`]: reproducible rate limits, server errors, latency, dropped connections and
+//!   truncated bodies, applied by both servers.
+//! - [`server`]: the HTTP server both APIs run on, and the handle that stops it.
+//! - [`state`]: the state file that keeps changes across restarts.
+//! - [`manage`]: the ConnectWise Manage API.
+//! - [`both`]: both servers started together from one seed, as the `sandbox` binary runs them.
+
+pub mod both;
+pub mod counters;
+pub mod faults;
+pub mod manage;
+// ScreenConnect: `pub mod screenconnect;` (src/screenconnect/) goes here.
+pub mod seed;
+pub mod server;
+pub mod state;
+
+pub use both::{Sandbox, SandboxOptions};
+pub use counters::Counters;
+pub use faults::FaultOptions;
+pub use seed::SeedOptions;
