@@ -87,7 +87,16 @@ struct Args<'a> {
 impl<'a> Args<'a> {
     /// Checks the body's shape and, for an object, its parameter names.
     fn new(method: &'static Method, body: &'a Value) -> Result<Args<'a>, Response> {
+        // The framework binds every argument before the method runs, so a wrong count fails
+        // whatever the values are.
         match body {
+            Value::Array(items) if items.len() < method.params.len() => {
+                return Err(reply::index_out_of_range());
+            }
+            Value::Array(items) if items.len() > method.params.len() => {
+                return Err(reply::bad_arguments("Parameter count mismatch."));
+            }
+            Value::Null if !method.params.is_empty() => return Err(reply::index_out_of_range()),
             Value::Array(_) | Value::Null => {}
             Value::Object(map) => {
                 if let Some(unknown) = map.keys().find(|key| {
