@@ -12,7 +12,8 @@ use serde_json::Value;
 
 use super::filter::{self, FilterError};
 use super::fleet::{EventRecord, SessionRecord, event_type, session_type};
-use super::{ReceivedCommand, Shared, reply};
+use super::reply::{self, Fault};
+use super::{ReceivedCommand, Shared};
 use crate::counters::Event;
 use crate::server::Response;
 
@@ -86,17 +87,17 @@ struct Args<'a> {
 
 impl<'a> Args<'a> {
     /// Checks the body's shape and, for an object, its parameter names.
-    fn new(method: &'static Method, body: &'a Value) -> Result<Args<'a>, Response> {
+    fn new(method: &'static Method, body: &'a Value) -> Result<Args<'a>, Fault> {
         // The framework binds every argument before the method runs, so a wrong count fails
         // whatever the values are.
         match body {
             Value::Array(items) if items.len() < method.params.len() => {
-                return Err(reply::index_out_of_range());
+                return Err(Fault::IndexOutOfRange);
             }
             Value::Array(items) if items.len() > method.params.len() => {
-                return Err(reply::bad_arguments("Parameter count mismatch."));
+                return Err(Fault::BadArguments("Parameter count mismatch.".to_owned()));
             }
-            Value::Null if !method.params.is_empty() => return Err(reply::index_out_of_range()),
+            Value::Null if !method.params.is_empty() => return Err(Fault::IndexOutOfRange),
             Value::Array(_) | Value::Null => {}
             Value::Object(map) => {
                 if let Some(unknown) = map.keys().find(|key| {
@@ -105,22 +106,23 @@ impl<'a> Args<'a> {
                         .iter()
                         .any(|param| param.eq_ignore_ascii_case(key))
                 }) {
-                    return Err(reply::unknown_parameter(unknown));
+                    return Err(Fault::UnknownParameter(unknown.clone()));
                 }
             }
             _ => {
-                return Err(reply::bad_arguments(
+                return Err(Fault::BadArguments(
                     "the body must be a JSON array of the method's arguments or an object of its \
-                     parameters",
+                     parameters"
+                        .to_owned(),
                 ));
             }
         }
         Ok(Args { method, body })
     }
 
-    fn get(&self, index: usize) -> Result<&'a Value, Response> {
+    fn get(&self, index: usize) -> Result<&'a Value, Fault> {
         match self.body {
-            Value::Array(items) => items.get(index).ok_or_else(reply::index_out_of_range),
+            Value::Array(items) => items.get(index).ok_or(Fault::IndexOutOfRange),
             Value::Object(map) => {
                 let name = self.method.params[index];
                 Ok(map
@@ -128,12 +130,12 @@ impl<'a> Args<'a> {
                     .find(|(key, _)| key.eq_ignore_ascii_case(name))
                     .map_or(&Value::Null, |(_, value)| value))
             }
-            _ => Err(reply::index_out_of_range()),
+            _ => Err(Fault::IndexOutOfRange),
         }
     }
 
     /// A string parameter; numbers and flags are converted as the framework converts them.
-    fn text(&self, index: usize) -> Result<Option<String>, Response> {
+    fn text(&self, index: usize) -> Result<Option<String>, Fault> {
         match self.get(index)? {
             Value::Null => Ok(None),
             Value::String(text) => Ok(Some(text.clone())),
@@ -143,15 +145,15 @@ impl<'a> Args<'a> {
         }
     }
 
-    fn cannot_convert(&self, index: usize, to: &str) -> Response {
-        reply::bad_arguments(&format!(
+    fn cannot_convert(&self, index: usize, to: &str) -> Fault {
+        Fault::BadArguments(format!(
             "cannot convert the value of parameter '{}' to {to}",
             self.method.params[index]
         ))
     }
 
     /// A string array parameter (custom property values): at most eight, `null`s empty.
-    fn properties(&self, index: usize) -> Result<Vec<String>, Response> {
+    fn properties(&self, index: usize) -> Result<Vec<String>, Fault> {
         let values = match self.get(index)? {
             Value::Null => Vec::new(),
             Value::Array(items) => items
@@ -166,7 +168,7 @@ impl<'a> Args<'a> {
             _ => return Err(self.cannot_convert(index, "String[]")),
         };
         if values.len() > super::fleet::CUSTOM_PROPERTIES {
-            return Err(reply::index_out_of_range());
+            return Err(Fault::IndexOutOfRange);
         }
         let mut values = values;
         values.resize(super::fleet::CUSTOM_PROPERTIES, String::new());
@@ -174,29 +176,27 @@ impl<'a> Args<'a> {
     }
 
     /// The id of an existing session; anything else is the session manager's generic fault.
-    fn session(&self, shared: &Shared, index: usize) -> Result<String, Response> {
-        let id = self.text(index)?.ok_or_else(reply::session_manager_fault)?;
+    fn session(&self, shared: &Shared, index: usize) -> Result<String, Fault> {
+        let id = self.text(index)?.ok_or(Fault::SessionManager)?;
         shared
             .lock()
             .fleet
             .get(&id)
             .map(|record| record.id.clone())
-            .ok_or_else(reply::session_manager_fault)
+            .ok_or(Fault::SessionManager)
     }
 }
 
 /// Answers a call of `method` with `body` (the request body parsed as JSON).
 pub(super) fn call(shared: &Arc<Shared>, method: &'static Method, body: &Value) -> Response {
-    let result = Args::new(method, body).and_then(|args| answer(shared, &args));
-    match result {
-        Ok(response) if method.writes && response.status().is_success() => {
-            reply::mark_applied(response)
-        }
-        Ok(response) | Err(response) => response,
+    match Args::new(method, body).and_then(|args| answer(shared, &args)) {
+        Ok(response) if method.writes => reply::mark_applied(response),
+        Ok(response) => response,
+        Err(fault) => fault.response(),
     }
 }
 
-fn answer(shared: &Arc<Shared>, args: &Args<'_>) -> Result<Response, Response> {
+fn answer(shared: &Arc<Shared>, args: &Args<'_>) -> Result<Response, Fault> {
     match args.method.name {
         "GetSessionsByName" => {
             let name = args.text(0)?.unwrap_or_default();
@@ -223,26 +223,24 @@ fn answer(shared: &Arc<Shared>, args: &Args<'_>) -> Result<Response, Response> {
         }
         "GetSessionDetailsBySessionID" => {
             // The parameter is a Guid: text that is not one fails conversion.
-            let id = args.text(0)?.ok_or_else(reply::session_manager_fault)?;
+            let id = args.text(0)?.ok_or(Fault::SessionManager)?;
             if !is_guid(&id) {
-                return Err(reply::bad_arguments(
+                return Err(Fault::BadArguments(
                     "Guid should contain 32 digits with 4 dashes \
-                     (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx).",
+                     (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)."
+                        .to_owned(),
                 ));
             }
             let data = shared.lock();
-            let record = data
-                .fleet
-                .get(&id)
-                .ok_or_else(reply::session_manager_fault)?;
+            let record = data.fleet.get(&id).ok_or(Fault::SessionManager)?;
             Ok(reply::json_body(&record.details_json()))
         }
         "GetSessionsByFilter" => {
             let text = args.text(0)?.unwrap_or_default();
             if text.trim().is_empty() {
-                return Err(reply::fault(
+                return Err(Fault::Other(
                     "ArgumentNullException",
-                    "Value cannot be null. (Parameter 'sessionFilter')",
+                    "Value cannot be null. (Parameter 'sessionFilter')".to_owned(),
                 ));
             }
             let data = shared.lock();
@@ -252,9 +250,9 @@ fn answer(shared: &Arc<Shared>, args: &Args<'_>) -> Result<Response, Response> {
                     || field.starts_with("CustomProperty")
             };
             let parsed = filter::parse(&text, known).map_err(|error| match &error {
-                FilterError::Syntax(_) => reply::fault("FormatException", &error.message()),
+                FilterError::Syntax(_) => Fault::Other("FormatException", error.message()),
                 FilterError::UnknownField(_) => {
-                    reply::fault("InvalidOperationException", &error.message())
+                    Fault::Other("InvalidOperationException", error.message())
                 }
             })?;
             let sessions: Vec<Value> = data
@@ -301,7 +299,7 @@ fn answer(shared: &Arc<Shared>, args: &Args<'_>) -> Result<Response, Response> {
         }
         "SendCommandToSession" => {
             let id = args.session(shared, 0)?;
-            let command = args.text(1)?.ok_or_else(reply::session_manager_fault)?;
+            let command = args.text(1)?.ok_or(Fault::SessionManager)?;
             {
                 let mut data = shared.lock();
                 let name = data
@@ -320,7 +318,7 @@ fn answer(shared: &Arc<Shared>, args: &Args<'_>) -> Result<Response, Response> {
         }
         "SendMessageToSession" | "SendToolboxItemToSession" => {
             let id = args.session(shared, 0)?;
-            let text = args.text(1)?.ok_or_else(reply::session_manager_fault)?;
+            let text = args.text(1)?.ok_or(Fault::SessionManager)?;
             let kind = if args.method.name == "SendMessageToSession" {
                 event_type::QUEUED_MESSAGE
             } else {
@@ -329,11 +327,11 @@ fn answer(shared: &Arc<Shared>, args: &Args<'_>) -> Result<Response, Response> {
             shared.enqueue(&id, kind, text);
             Ok(reply::applied())
         }
-        _ => Err(reply::no_such_method()),
+        _ => Err(Fault::NoSuchMethod),
     }
 }
 
-fn create_session(shared: &Arc<Shared>, args: &Args<'_>) -> Result<Response, Response> {
+fn create_session(shared: &Arc<Shared>, args: &Args<'_>) -> Result<Response, Fault> {
     let kind =
         session_type::parse(args.get(0)?).ok_or_else(|| args.cannot_convert(0, "SessionType"))?;
     let name = args.text(1)?.unwrap_or_default();

@@ -37,6 +37,37 @@ pub fn mark_applied(mut response: Response) -> Response {
     response
 }
 
+/// A web-service framework fault, before it is rendered as a response.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Fault {
+    /// `Web method does not exist`.
+    NoSuchMethod,
+    /// `Unknown parameter: <name>`.
+    UnknownParameter(String),
+    /// `Unable to process arguments: <reason>`.
+    BadArguments(String),
+    /// Too few positional arguments.
+    IndexOutOfRange,
+    /// The session manager's generic fault.
+    SessionManager,
+    /// Any other fault: its exception type and message.
+    Other(&'static str, String),
+}
+
+impl Fault {
+    /// The `500` response.
+    pub fn response(&self) -> Response {
+        match self {
+            Fault::NoSuchMethod => no_such_method(),
+            Fault::UnknownParameter(name) => unknown_parameter(name),
+            Fault::BadArguments(reason) => bad_arguments(reason),
+            Fault::IndexOutOfRange => index_out_of_range(),
+            Fault::SessionManager => session_manager_fault(),
+            Fault::Other(error_type, message) => fault(error_type, message),
+        }
+    }
+}
+
 /// A web-service framework fault: `500 {"errorType", "message", "detail": null}`.
 pub fn fault(error_type: &str, message: &str) -> Response {
     with(
