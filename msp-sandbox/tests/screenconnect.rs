@@ -19,7 +19,8 @@ use screenconnect_api::models::{CustomProperties, EventType, OnlineStatus, Sessi
 use screenconnect_api::{Client, Config, NewSession, RunOptions, SecretString};
 use serde_json::{Value, json};
 
-/// The client's clock on tokio's time, so its deadlines follow the paused clock.
+/// The client's deadlines on tokio's time, so they follow the paused clock. Wall-clock time is
+/// the real one, which the server writes `Retry-After` dates from.
 #[derive(Debug)]
 struct TokioClock {
     origin: tokio::time::Instant,
@@ -27,7 +28,7 @@ struct TokioClock {
 
 impl Clock for TokioClock {
     fn now(&self) -> SystemTime {
-        SystemTime::UNIX_EPOCH + Duration::from_secs(1_780_000_000) + self.monotonic()
+        SystemTime::now()
     }
 
     fn monotonic(&self) -> Duration {
@@ -723,4 +724,65 @@ async fn changes_survive_a_restart_with_a_state_file() {
     let untouched = client.sessions_by_name("ACME-SRV-01").await.unwrap();
     assert_eq!(untouched.len(), 1);
     let _ = std::fs::remove_dir_all(&directory);
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_rate_limit_counts_per_secret_and_a_throttled_command_runs_once() {
+    use msp_sandbox::faults::{Accounting, RateLimit, RetryAfterForm};
+
+    for retry_after in [RetryAfterForm::Seconds, RetryAfterForm::HttpDate] {
+        let server = start(ScreenConnectOptions {
+            faults: FaultOptions {
+                rate_limit: Some(RateLimit {
+                    accounting: Accounting::SlidingWindow {
+                        limit: 2,
+                        window: Duration::from_secs(5),
+                    },
+                    retry_after,
+                }),
+                ..FaultOptions::default()
+            },
+            ..ScreenConnectOptions::default()
+        })
+        .await;
+        let http = reqwest::Client::new();
+        let raw = || {
+            http.post(server.method_url("GetSessionsByName"))
+                .header("CTRLAuthHeader", SECRET)
+                .header("Origin", server.instance())
+                .body(r#"["ACME-WS-042"]"#)
+                .send()
+        };
+        assert_eq!(raw().await.unwrap().status(), 200);
+        assert_eq!(raw().await.unwrap().status(), 200);
+        let throttled = raw().await.unwrap();
+        assert_eq!(throttled.status(), 429);
+        let value = throttled.headers()["retry-after"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        match retry_after {
+            RetryAfterForm::Seconds => assert_eq!(value, "5"),
+            RetryAfterForm::HttpDate => assert!(httpdate::parse_http_date(&value).is_ok()),
+        }
+        // Another secret has its own budget (and is refused for being wrong, not throttled).
+        let other = http
+            .post(server.method_url("GetSessionsByName"))
+            .header("CTRLAuthHeader", "another")
+            .body("[]")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(other.status(), 401);
+
+        // The client waits out the 429s; the command is refused, not processed, so it is sent
+        // again and runs exactly once.
+        let client = client(&server);
+        let id = session_id(&client, "ACME-WS-042").await;
+        client.send_command(&id, "hostname").await.unwrap();
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        assert_eq!(server.commands().len(), 1);
+        assert_eq!(server.counters().get(Event::CommandRun), 1);
+        assert!(server.counters().get(Event::Throttled) >= 2);
+    }
 }
