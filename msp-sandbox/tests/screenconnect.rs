@@ -590,11 +590,14 @@ async fn session_names_match_the_manage_configurations_of_the_same_seed() {
         companies: 4,
         ..SeedOptions::default()
     };
-    let server = start(ScreenConnectOptions {
+    // Both servers, as the `sandbox` binary runs them.
+    let sandbox = msp_sandbox::Sandbox::start(msp_sandbox::SandboxOptions {
         seed: options.clone(),
-        ..ScreenConnectOptions::default()
+        ..msp_sandbox::SandboxOptions::default()
     })
-    .await;
+    .await
+    .unwrap();
+    let server = &sandbox.screenconnect;
     let seed = Seed::new(&options);
     let sessions = server.sessions();
     assert_eq!(
