@@ -81,6 +81,9 @@
 //!   the client and configuration shows `[redacted]`; traces record method names, never URLs,
 //!   bodies, command text or output. The one secret authorises every method, remote commands
 //!   included: store it like an administrator password.
+//! * **Testing your automations** (feature `sandbox`): `sandbox::Sandbox::start()` runs a local
+//!   ScreenConnect server with seeded sessions and simulated agents and hands out a ready client;
+//!   see the `sandbox` module.
 
 mod call;
 mod client;
@@ -94,6 +97,8 @@ pub mod models;
 mod one_or_many;
 mod request;
 pub mod run_command;
+#[cfg(feature = "sandbox")]
+pub mod sandbox;
 mod sessions;
 
 pub use msp_common;
