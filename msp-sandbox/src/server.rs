@@ -102,7 +102,28 @@ pub async fn serve<H: Handler>(
     faults: Arc<Faults>,
     counters: Arc<Counters>,
 ) -> io::Result<ServerHandle> {
-    let listener = TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port))).await?;
+    serve_on(bind(port).await?, handler, faults, counters)
+}
+
+/// Binds `127.0.0.1:port` (`0` for a free port), for a handler that needs to know its address
+/// before it serves (to write links): bind, build the handler, then [`serve_on`].
+///
+/// # Errors
+/// When the port cannot be bound.
+pub async fn bind(port: u16) -> io::Result<TcpListener> {
+    TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port))).await
+}
+
+/// Serves `handler` on a bound listener until the handle is dropped.
+///
+/// # Errors
+/// When the listener's address cannot be read.
+pub fn serve_on<H: Handler>(
+    listener: TcpListener,
+    handler: Arc<H>,
+    faults: Arc<Faults>,
+    counters: Arc<Counters>,
+) -> io::Result<ServerHandle> {
     let address = listener.local_addr()?;
     let (shutdown, watcher) = watch::channel(false);
     let task = tokio::spawn(accept(listener, handler, faults, counters, watcher));
