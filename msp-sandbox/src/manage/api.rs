@@ -118,20 +118,14 @@ impl Api {
         };
         store.set_acting_member(&caller.member);
         let outcome = dispatch(&mut store, request, &url, &method, &target);
-        if is_write {
-            let status = match &outcome {
-                Ok(reply) => reply.status,
-                Err(failure) => failure.status,
-            };
+        if is_write && let Ok(reply) = &outcome {
             store.log_write(Write {
                 method: method.clone(),
                 path: format!("/{}", rest.join("/")),
-                status,
+                status: reply.status,
                 body: serde_json::from_slice(request.body()).ok(),
             });
-            if let Ok(reply) = &outcome {
-                self.after_write(&mut store, &target, &method, reply, before, &caller);
-            }
+            self.after_write(&mut store, &target, &method, reply, before, &caller);
         }
         outcome
     }
