@@ -49,6 +49,7 @@ impl Sandbox {
             faults: options.faults.clone(),
             port: options.manage_port,
             state: state.clone(),
+            ..ManageOptions::default()
         })
         .await?;
         // ScreenConnect: start the server here from the same seed, faults and state file.

@@ -254,6 +254,7 @@ impl<H: Handler> Context_<H> {
                         declared: body.len() as u64,
                         data: Some(body.slice(..keep)),
                         fail: true,
+                        pauses: 2,
                     },
                 ))
             }
@@ -269,6 +270,7 @@ fn deliver(response: Response) -> hyper::Response<Body> {
             declared: body.len() as u64,
             data: Some(body),
             fail: false,
+            pauses: 0,
         },
     )
 }
@@ -292,6 +294,7 @@ pub struct Body {
     declared: u64,
     data: Option<Bytes>,
     fail: bool,
+    pauses: u8,
 }
 
 impl http_body::Body for Body {
@@ -300,11 +303,18 @@ impl http_body::Body for Body {
 
     fn poll_frame(
         self: Pin<&mut Self>,
-        _context: &mut Context<'_>,
+        context: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, io::Error>>> {
         let this = self.get_mut();
         if let Some(data) = this.data.take().filter(|data| !data.is_empty()) {
             return Poll::Ready(Some(Ok(Frame::data(data))));
+        }
+        if this.fail && this.pauses > 0 {
+            // Pending lets hyper flush what it has buffered (the head and the partial body)
+            // before the error closes the connection.
+            this.pauses -= 1;
+            context.waker().wake_by_ref();
+            return Poll::Pending;
         }
         if std::mem::take(&mut this.fail) {
             return Poll::Ready(Some(Err(io::Error::other(

@@ -76,6 +76,8 @@ pub struct Deliveries {
     signing_key: String,
     seed: u64,
     messages: AtomicU64,
+    retry_waits: Vec<Duration>,
+    timeout: Duration,
     in_flight: AtomicUsize,
     settled: Notify,
 }
@@ -88,6 +90,7 @@ impl Deliveries {
         origin: &str,
         codebase: &str,
         seed: u64,
+        options: super::CallbackOptions,
     ) -> Self {
         let key_id = guid(seed, 0x6b65_79);
         let signing_key = format!("sandbox-signing-key-{:016x}", mix(seed ^ 0x7369_676e));
@@ -101,6 +104,8 @@ impl Deliveries {
             signing_key,
             seed,
             messages: AtomicU64::new(1),
+            retry_waits: options.retry_waits,
+            timeout: options.timeout,
             in_flight: AtomicUsize::new(0),
             settled: Notify::new(),
         }
@@ -166,8 +171,9 @@ impl Deliveries {
     }
 
     async fn deliver(&self, url: Url, body: Bytes, signature: String) {
-        for attempt in 0..=RETRY_WAITS.len() {
-            let outcome = tokio::time::timeout(TIMEOUT, post(&url, body.clone(), &signature)).await;
+        for attempt in 0..=self.retry_waits.len() {
+            let outcome =
+                tokio::time::timeout(self.timeout, post(&url, body.clone(), &signature)).await;
             let retry = match outcome {
                 Ok(Ok(status)) if (200..300).contains(&status) => {
                     self.counters.record(Event::CallbackDelivered);
@@ -178,7 +184,7 @@ impl Deliveries {
                 Ok(Err(_)) | Err(_) => true,
             };
             self.counters.record(Event::CallbackFailed);
-            match RETRY_WAITS.get(attempt) {
+            match self.retry_waits.get(attempt) {
                 Some(wait) if retry => tokio::time::sleep(*wait).await,
                 _ => break,
             }
@@ -297,6 +303,7 @@ mod tests {
             "http://127.0.0.1:4000",
             "v4_6_release",
             1,
+            crate::manage::CallbackOptions::default(),
         );
         let change = Change {
             action: "deleted",

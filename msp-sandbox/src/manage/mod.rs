@@ -46,6 +46,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::io;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use serde_json::Value;
 
@@ -86,6 +87,27 @@ pub struct ManageOptions {
     pub port: u16,
     /// Where changes are kept across restarts; `None` keeps them in memory only.
     pub state: Option<Arc<StateFile>>,
+    /// How callbacks are retried.
+    pub callbacks: CallbackOptions,
+}
+
+/// How callback deliveries are retried.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CallbackOptions {
+    /// The waits before each further attempt (the real server: 2 s, then 4 s).
+    pub retry_waits: Vec<Duration>,
+    /// How long a receiver has to answer (the real server: 5 s).
+    pub timeout: Duration,
+}
+
+impl Default for CallbackOptions {
+    /// The real server's schedule.
+    fn default() -> Self {
+        CallbackOptions {
+            retry_waits: callbacks::RETRY_WAITS.to_vec(),
+            timeout: callbacks::TIMEOUT,
+        }
+    }
 }
 
 /// The credentials the sandbox accepts.
@@ -177,6 +199,7 @@ impl ManageServer {
                 &origin,
                 CODEBASE,
                 seed_options.seed,
+                options.callbacks,
             )),
             counters: counters.clone(),
             tokens: tokens::Tokens::default(),
@@ -248,6 +271,20 @@ impl ManageServer {
     pub fn record(&self, path: &str, id: i64) -> Option<Value> {
         let key = key_of(path)?;
         self.api.lock().get(&key, id).map(Cow::into_owned)
+    }
+
+    /// The body a list of `path` with no filters would be answered with for `page` (from 1) of
+    /// `page_size` records: what the server writes per page, for measuring its cost.
+    pub fn page_json(&self, path: &str, page: usize, page_size: usize) -> Option<String> {
+        let key = key_of(path)?;
+        let store = self.api.lock();
+        let ids = store.ids(&key);
+        let start = page
+            .saturating_sub(1)
+            .saturating_mul(page_size)
+            .min(ids.len());
+        let end = start.saturating_add(page_size).min(ids.len());
+        Some(listing::render(&store, &key, &ids[start..end], None))
     }
 
     /// The writes accepted so far, oldest first.

@@ -110,10 +110,26 @@ fn companies(seed: &Seed) -> Vec<Value> {
                 "city": company.city,
                 "phoneNumber": company.phone,
                 "deletedFlag": false,
+                "customFields": [
+                    {"id": 5, "caption": "Contract Tier", "type": "Text", "entryMethod": "List",
+                     "numberOfDecimals": 0, "value": tier(company.id)},
+                    {"id": 6, "caption": "CloudPlus", "type": "Checkbox",
+                     "entryMethod": "EntryField", "numberOfDecimals": 0, "value": company.id == 250},
+                ],
                 "_info": info("2024-02-01T09:00:00Z", "2026-04-30T16:20:00Z", "amorgan"),
             })
         })
         .collect()
+}
+
+/// A company's "Contract Tier" custom field: Gold for Acme, Silver for Northwind, none for the
+/// others.
+fn tier(company: i64) -> Value {
+    match company {
+        250 => json!("Gold"),
+        251 => json!("Silver"),
+        _ => Value::Null,
+    }
 }
 
 fn contacts(seed: &Seed) -> Vec<Value> {
