@@ -7,6 +7,7 @@
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
+use std::sync::Arc;
 
 use serde_json::{Map, Value, json};
 use url::Url;
@@ -163,7 +164,14 @@ pub fn select(
     kind: Kind,
     key: &str,
     params: &ListParams,
-) -> Result<Vec<i64>, Failure> {
+) -> Result<Arc<Vec<i64>>, Failure> {
+    let cache_key = format!(
+        "{key}\n{:?}\n{:?}\n{:?}\n{:?}",
+        params.conditions, params.child_conditions, params.custom_field_conditions, params.order_by
+    );
+    if let Some(ids) = store.cached_selection(&cache_key) {
+        return Ok(ids);
+    }
     let sample = store.sample(key, TYPE_SAMPLE);
     let sample: Vec<&Value> = sample.iter().collect();
     let mut filters: Vec<(Condition, Test)> = Vec::new();
@@ -211,10 +219,10 @@ pub fn select(
         }
         None => None,
     };
-    let ids = store.ids(key);
     if filters.is_empty() && order.is_none() {
-        return Ok(ids);
+        return Ok(Arc::new(store.ids(key)));
     }
+    let ids = store.ids(key);
     let mut selected: Vec<(Vec<Option<Value>>, i64)> = Vec::new();
     for id in ids {
         let Some(record) = store.get(key, id) else {
@@ -252,7 +260,9 @@ pub fn select(
                 .unwrap_or(Ordering::Equal)
         });
     }
-    Ok(selected.into_iter().map(|(_, id)| id).collect())
+    let ids = Arc::new(selected.into_iter().map(|(_, id)| id).collect::<Vec<_>>());
+    store.cache_selection(cache_key, ids.clone());
+    Ok(ids)
 }
 
 /// Writes the records of `ids` as a JSON array, projected to `fields` when given.

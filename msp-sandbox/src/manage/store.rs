@@ -8,8 +8,9 @@
 //! dirty ids) is what the state file keeps.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::ops::Range;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -67,6 +68,11 @@ pub struct Store {
     journal: Vec<Write>,
     generator: Generator,
     acting_member: String,
+    /// Bumped on every change, so cached selections know when they are stale.
+    version: u64,
+    /// Recent selections (the ids a filtered list matched), so paging through one costs one
+    /// scan rather than one per page.
+    selections: Mutex<VecDeque<(String, u64, Arc<Vec<i64>>)>>,
     /// The API base URL, e.g. `http://127.0.0.1:4711/v4_6_release/apis/3.0/`, for `_info` links.
     pub base: String,
 }
@@ -81,7 +87,36 @@ impl Store {
             journal: Vec::new(),
             generator,
             acting_member: super::sample::API_MEMBER_IDENTIFIER.to_owned(),
+            version: 0,
+            selections: Mutex::new(VecDeque::new()),
         }
+    }
+
+    /// A cached selection for `key` (which names the collection and the filters), if the data
+    /// has not changed since it was made.
+    pub fn cached_selection(&self, key: &str) -> Option<Arc<Vec<i64>>> {
+        let selections = self
+            .selections
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        selections
+            .iter()
+            .find(|(cached, version, _)| cached == key && *version == self.version)
+            .map(|(_, _, ids)| ids.clone())
+    }
+
+    /// Remembers a selection (the last few are kept).
+    pub fn cache_selection(&self, key: String, ids: Arc<Vec<i64>>) {
+        const KEPT: usize = 8;
+        let mut selections = self
+            .selections
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        selections.retain(|(_, version, _)| *version == self.version);
+        if selections.len() >= KEPT {
+            selections.pop_front();
+        }
+        selections.push_back((key, self.version, ids));
     }
 
     /// The identifier of the member the current request acts as (the API member, or the member
@@ -97,6 +132,7 @@ impl Store {
 
     /// Replaces the generator (once the seeded tables it renders references from are in place).
     pub fn set_generator(&mut self, generator: Generator) {
+        self.version += 1;
         self.generator = generator;
         for key in self.keys() {
             let generated = self.generated_range(&key);
@@ -259,6 +295,7 @@ impl Store {
         let Some(id) = id_of(&record) else {
             return;
         };
+        self.version += 1;
         let collection = self.collection_mut(key);
         collection.deleted.remove(&id);
         collection.dirty.insert(id);
@@ -270,6 +307,7 @@ impl Store {
         if self.get(key, id).is_none() {
             return false;
         }
+        self.version += 1;
         let collection = self.collection_mut(key);
         collection.records.remove(&id);
         collection.dirty.insert(id);
@@ -279,6 +317,7 @@ impl Store {
 
     /// Adds seed records to a collection, keeping its id counter ahead of them.
     pub fn seed(&mut self, kind: Kind, parent_id: Option<i64>, records: Vec<Value>) {
+        self.version += 1;
         let highest = records.iter().filter_map(id_of).max().unwrap_or(0);
         self.keep_ahead(kind, highest);
         let collection = self.collection_mut(&collection_key(kind, parent_id));
@@ -291,6 +330,7 @@ impl Store {
 
     /// Replaces seeded records in place (reference expansion), without marking them changed.
     pub fn reseed(&mut self, key: &str, records: Vec<Value>) {
+        self.version += 1;
         let collection = self.collection_mut(key);
         for record in records {
             if let Some(id) = id_of(&record) {
@@ -364,6 +404,7 @@ impl Store {
     pub fn restore(&mut self, saved: SavedStore) {
         for (key, changes) in saved.collections {
             for id in changes.deleted {
+                self.version += 1;
                 let collection = self.collection_mut(&key);
                 collection.records.remove(&id);
                 collection.deleted.insert(id);
