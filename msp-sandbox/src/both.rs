@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use crate::faults::FaultOptions;
 use crate::manage::{ManageOptions, ManageServer};
+use crate::screenconnect::{ScreenConnectOptions, ScreenConnectServer};
 use crate::seed::SeedOptions;
 use crate::state::StateFile;
 
@@ -30,7 +31,8 @@ pub struct SandboxOptions {
 pub struct Sandbox {
     /// The ConnectWise Manage server.
     pub manage: ManageServer,
-    // ScreenConnect: the server's field goes here.
+    /// The ScreenConnect server.
+    pub screenconnect: ScreenConnectServer,
 }
 
 impl Sandbox {
@@ -52,7 +54,17 @@ impl Sandbox {
             ..ManageOptions::default()
         })
         .await?;
-        // ScreenConnect: start the server here from the same seed, faults and state file.
-        Ok(Sandbox { manage })
+        let screenconnect = ScreenConnectServer::start(ScreenConnectOptions {
+            seed: options.seed.clone(),
+            faults: options.faults.clone(),
+            port: options.screenconnect_port,
+            state,
+            ..ScreenConnectOptions::default()
+        })
+        .await?;
+        Ok(Sandbox {
+            manage,
+            screenconnect,
+        })
     }
 }

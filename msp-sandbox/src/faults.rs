@@ -298,7 +298,18 @@ pub fn retry_after(wait: Duration, form: RetryAfterForm) -> String {
     match form {
         RetryAfterForm::Seconds => seconds.to_string(),
         RetryAfterForm::HttpDate => {
-            httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(seconds))
+            // An HTTP date has whole seconds: round the moment up, or a client waiting until the
+            // date comes back a fraction of a second too early and is throttled again.
+            let at = SystemTime::now() + Duration::from_secs(seconds);
+            let fraction = at
+                .duration_since(SystemTime::UNIX_EPOCH)
+                .map_or(0, |since| since.subsec_nanos());
+            let at = if fraction > 0 {
+                at + Duration::from_nanos(u64::from(1_000_000_000 - fraction))
+            } else {
+                at
+            };
+            httpdate::fmt_http_date(at)
         }
     }
 }
@@ -376,7 +387,8 @@ mod tests {
     fn http_date_form_parses() {
         let text = retry_after(Duration::from_millis(1500), RetryAfterForm::HttpDate);
         let when = httpdate::parse_http_date(&text).expect("an HTTP date");
-        assert!(when > SystemTime::now());
+        // Rounded up to 2 s, and the date itself rounded up to a whole second.
+        assert!(when >= SystemTime::now() + Duration::from_millis(1900));
     }
 
     #[test]

@@ -34,7 +34,7 @@ pub mod clock;
 pub mod counters;
 pub mod faults;
 pub mod manage;
-// ScreenConnect: `pub mod screenconnect;` (src/screenconnect/) goes here.
+pub mod screenconnect;
 pub mod seed;
 pub mod server;
 pub mod state;
