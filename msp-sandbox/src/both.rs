@@ -51,6 +51,7 @@ impl Sandbox {
             faults: options.faults.clone(),
             port: options.manage_port,
             state: state.clone(),
+            ..ManageOptions::default()
         })
         .await?;
         let screenconnect = ScreenConnectServer::start(ScreenConnectOptions {

@@ -30,8 +30,10 @@ pub struct FaultOptions {
     pub seed: u64,
     /// A rate limit per client key.
     pub rate_limit: Option<RateLimit>,
-    /// The share (0 to 1) of requests answered 500, 502 or 503 without being processed.
+    /// The share (0 to 1) of requests answered with a server error without being processed.
     pub server_errors: f64,
+    /// The statuses those answers draw from; empty means 500, 502 and 503.
+    pub server_error_statuses: Vec<u16>,
     /// Latency added before every request is processed.
     pub latency: Option<Latency>,
     /// The share of connections dropped before the request is processed.
@@ -195,7 +197,12 @@ impl Faults {
             return (Before::Throttle { wait, retry_after }, draw);
         }
         if chance("server_error", self.options.server_errors) {
-            let status = [500, 502, 503][pick(self.options.seed, "status", draw, 3) as usize];
+            let statuses: &[u16] = match self.options.server_error_statuses.as_slice() {
+                [] => &[500, 502, 503],
+                chosen => chosen,
+            };
+            let status =
+                statuses[pick(self.options.seed, "status", draw, statuses.len() as u64) as usize];
             let html = pick(self.options.seed, "html", draw, 3) == 0 || status == 502;
             return (Before::ServerError { status, html }, draw);
         }

@@ -24,11 +24,13 @@
 //! - [`faults`]: reproducible rate limits, server errors, latency, dropped connections and
 //!   truncated bodies, applied by both servers.
 //! - [`server`]: the HTTP server both APIs run on, and the handle that stops it.
+//! - [`clock`]: the timestamps written into records.
 //! - [`state`]: the state file that keeps changes across restarts.
 //! - [`manage`]: the ConnectWise Manage API.
 //! - [`both`]: both servers started together from one seed, as the `sandbox` binary runs them.
 
 pub mod both;
+pub mod clock;
 pub mod counters;
 pub mod faults;
 pub mod manage;

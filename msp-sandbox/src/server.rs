@@ -102,7 +102,28 @@ pub async fn serve<H: Handler>(
     faults: Arc<Faults>,
     counters: Arc<Counters>,
 ) -> io::Result<ServerHandle> {
-    let listener = TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port))).await?;
+    serve_on(bind(port).await?, handler, faults, counters)
+}
+
+/// Binds `127.0.0.1:port` (`0` for a free port), for a handler that needs to know its address
+/// before it serves (to write links): bind, build the handler, then [`serve_on`].
+///
+/// # Errors
+/// When the port cannot be bound.
+pub async fn bind(port: u16) -> io::Result<TcpListener> {
+    TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port))).await
+}
+
+/// Serves `handler` on a bound listener until the handle is dropped.
+///
+/// # Errors
+/// When the listener's address cannot be read.
+pub fn serve_on<H: Handler>(
+    listener: TcpListener,
+    handler: Arc<H>,
+    faults: Arc<Faults>,
+    counters: Arc<Counters>,
+) -> io::Result<ServerHandle> {
     let address = listener.local_addr()?;
     let (shutdown, watcher) = watch::channel(false);
     let task = tokio::spawn(accept(listener, handler, faults, counters, watcher));
@@ -233,6 +254,7 @@ impl<H: Handler> Context_<H> {
                         declared: body.len() as u64,
                         data: Some(body.slice(..keep)),
                         fail: true,
+                        pauses: 2,
                     },
                 ))
             }
@@ -248,6 +270,7 @@ fn deliver(response: Response) -> hyper::Response<Body> {
             declared: body.len() as u64,
             data: Some(body),
             fail: false,
+            pauses: 0,
         },
     )
 }
@@ -271,6 +294,7 @@ pub struct Body {
     declared: u64,
     data: Option<Bytes>,
     fail: bool,
+    pauses: u8,
 }
 
 impl http_body::Body for Body {
@@ -279,11 +303,18 @@ impl http_body::Body for Body {
 
     fn poll_frame(
         self: Pin<&mut Self>,
-        _context: &mut Context<'_>,
+        context: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, io::Error>>> {
         let this = self.get_mut();
         if let Some(data) = this.data.take().filter(|data| !data.is_empty()) {
             return Poll::Ready(Some(Ok(Frame::data(data))));
+        }
+        if this.fail && this.pauses > 0 {
+            // Pending lets hyper flush what it has buffered (the head and the partial body)
+            // before the error closes the connection.
+            this.pauses -= 1;
+            context.waker().wake_by_ref();
+            return Poll::Pending;
         }
         if std::mem::take(&mut this.fail) {
             return Poll::Ready(Some(Err(io::Error::other(
