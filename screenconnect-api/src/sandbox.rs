@@ -42,20 +42,29 @@
 //! `#[tokio::test(start_paused = true)]` runs commands, delays and retries without waiting.
 
 use std::fmt;
-use std::io;
+use std::ops::Deref;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use msp_common::Clock;
+pub use msp_sandbox::counters::{Counters, Event};
+pub use msp_sandbox::faults::{
+    Accounting, FaultOptions, Latency, RateLimit as FaultRateLimit, RetryAfterForm,
+};
 pub use msp_sandbox::screenconnect::{
     AllowedOrigin, ReceivedCommand, ScreenConnectOptions, ScreenConnectServer,
 };
+pub use msp_sandbox::seed::SeedOptions;
 
-use crate::{Client, ClientBuilder, Config, SecretString};
+use crate::{Client, ClientBuilder, Config, Error, SecretString};
 
 /// A running ScreenConnect sandbox and a client for it. Dropping it stops the server.
+///
+/// It dereferences to the [`ScreenConnectServer`], for its counters, the commands it received
+/// and its agents.
 pub struct Sandbox {
     server: ScreenConnectServer,
+    config: Config,
     client: Client,
 }
 
@@ -72,8 +81,8 @@ impl Sandbox {
     /// agent delay, and the instance's own origin as the allowed `Origin`.
     ///
     /// # Errors
-    /// When no port can be bound, or the HTTP client cannot be built.
-    pub async fn start() -> io::Result<Sandbox> {
+    /// When no port can be bound on `127.0.0.1`, or the HTTP client cannot be built.
+    pub async fn start() -> Result<Sandbox, Error> {
         Sandbox::start_with(ScreenConnectOptions::default()).await
     }
 
@@ -82,10 +91,17 @@ impl Sandbox {
     /// # Errors
     /// When the port cannot be bound, the state file cannot be read, or the HTTP client cannot
     /// be built.
-    pub async fn start_with(options: ScreenConnectOptions) -> io::Result<Sandbox> {
-        let server = ScreenConnectServer::start(options).await?;
-        let client = client_builder(&server)?.build().map_err(io::Error::other)?;
-        Ok(Sandbox { server, client })
+    pub async fn start_with(options: ScreenConnectOptions) -> Result<Sandbox, Error> {
+        let server = ScreenConnectServer::start(options)
+            .await
+            .map_err(|error| Error::build("sandbox", error.to_string()))?;
+        let config = Config::new(&server.instance(), SecretString::from(server.secret()))?;
+        let client = builder_for(&config).build()?;
+        Ok(Sandbox {
+            server,
+            config,
+            client,
+        })
     }
 
     /// The instance URL, `http://127.0.0.1:{port}` (what `SC_INSTANCE` would hold).
@@ -98,41 +114,41 @@ impl Sandbox {
         SecretString::from(self.server.secret())
     }
 
-    /// A client configuration for the sandbox.
-    ///
-    /// # Errors
-    /// Never for the sandbox's own URL; the `Result` is [`Config::new`]'s.
-    pub fn config(&self) -> Result<Config, msp_common::ConfigError> {
-        Config::new(&self.base_url(), self.secret())
+    /// The client configuration for the sandbox.
+    pub fn config(&self) -> &Config {
+        &self.config
     }
 
-    /// The ready client: default retries, waiting on tokio's clock.
+    /// The ready client: the default retry policy (so injected faults are retried as they would
+    /// be against a real instance), waiting on tokio's clock.
     pub fn client(&self) -> &Client {
         &self.client
     }
 
     /// A builder for another client of the sandbox (other retries, read-only, …), on tokio's
     /// clock like [`Sandbox::client`].
-    ///
-    /// # Errors
-    /// As [`Sandbox::config`].
-    pub fn client_builder(&self) -> io::Result<ClientBuilder> {
-        client_builder(&self.server)
+    pub fn client_builder(&self) -> ClientBuilder {
+        builder_for(&self.config)
     }
 
-    /// The server: its counters, the commands it received, its sessions, and agents to take on-
-    /// or offline.
+    /// The running server.
     pub fn server(&self) -> &ScreenConnectServer {
         &self.server
     }
 }
 
-fn client_builder(server: &ScreenConnectServer) -> io::Result<ClientBuilder> {
-    let config = Config::new(&server.instance(), SecretString::from(server.secret()))
-        .map_err(io::Error::other)?;
-    Ok(Client::builder(config).clock(Arc::new(TokioClock {
+impl Deref for Sandbox {
+    type Target = ScreenConnectServer;
+
+    fn deref(&self) -> &ScreenConnectServer {
+        &self.server
+    }
+}
+
+fn builder_for(config: &Config) -> ClientBuilder {
+    Client::builder(config.clone()).clock(Arc::new(TokioClock {
         origin: tokio::time::Instant::now(),
-    })))
+    }))
 }
 
 /// Deadlines on tokio's clock, so they follow paused time as the sandbox's agents do; the wall
