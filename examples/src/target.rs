@@ -5,7 +5,8 @@
 //! a half-configured environment means a real tenant was intended.
 
 use crate::error::Error;
-use crate::sandbox::{ManageSandbox, ScreenConnectSandbox};
+use crate::sandbox::ManageSandbox;
+use screenconnect_api::sandbox::Sandbox as ScreenConnectSandbox;
 
 /// The variables that name a Manage tenant (`CW_API_VERSION` is optional and not listed).
 pub const MANAGE_VARIABLES: [&str; 5] = [
@@ -122,7 +123,7 @@ pub enum ScreenConnectTarget {
         /// A client for the sandbox.
         client: screenconnect_api::Client,
         /// The running sandbox.
-        sandbox: ScreenConnectSandbox,
+        sandbox: Box<ScreenConnectSandbox>,
     },
 }
 
@@ -150,9 +151,12 @@ impl ScreenConnectTarget {
                 ))
             }
             Ok(false) => {
-                let sandbox = ScreenConnectSandbox::start().await;
-                let client = sandbox.client_builder()?.build()?;
-                Ok(ScreenConnectTarget::Sandbox { client, sandbox })
+                let sandbox = ScreenConnectSandbox::start().await?;
+                let client = sandbox.client().clone();
+                Ok(ScreenConnectTarget::Sandbox {
+                    client,
+                    sandbox: Box::new(sandbox),
+                })
             }
             Err(missing) => Err(Error::PartialCredentials {
                 api: "ScreenConnect",
@@ -185,7 +189,7 @@ impl ScreenConnectTarget {
             ScreenConnectTarget::Sandbox { sandbox, .. } => format!(
                 "Running on the embedded ScreenConnect sandbox at {} (set {} to use a real \
                  instance).",
-                sandbox.uri(),
+                sandbox.base_url(),
                 SCREENCONNECT_VARIABLES.join(", ")
             ),
         }

@@ -1,30 +1,26 @@
-//! The sc_run_command recipe against the ScreenConnect sandbox. Polling waits through an injected
-//! sleeper on a manual clock: nothing sleeps in real time.
+//! The sc_run_command recipe against the ScreenConnect sandbox. The sandbox's agents and the
+//! client's polling both run on tokio's paused clock: nothing sleeps in real time.
 
-use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use examples::Error;
 use examples::recipes::sc_run_command::{
     self, RunCommandOptions, RunCommandReport, default_shell, parse_shell,
 };
-use examples::sandbox::ScreenConnectSandbox;
-use msp_common::{ManualClock, RecordingSleep};
 use screenconnect_api::command::Shell;
 use screenconnect_api::models::OnlineStatus;
-use screenconnect_api::{Client, RunCommandError};
+use screenconnect_api::sandbox::Sandbox;
+use screenconnect_api::{Client, RetryPolicy, RunCommandError};
+use tokio::time::Instant;
 
-fn client(sandbox: &ScreenConnectSandbox) -> (Client, RecordingSleep) {
-    let clock = ManualClock::new(SystemTime::UNIX_EPOCH);
-    let sleep = RecordingSleep::advancing(clock.clone());
+async fn start() -> (Sandbox, Client) {
+    let sandbox = Sandbox::start().await.unwrap();
     let client = sandbox
         .client_builder()
-        .unwrap()
-        .sleep(Arc::new(sleep.clone()))
-        .clock(Arc::new(clock))
+        .retry_policy(RetryPolicy::none())
         .build()
         .unwrap();
-    (client, sleep)
+    (sandbox, client)
 }
 
 fn options(name: &str, command: &str) -> RunCommandOptions {
@@ -38,10 +34,10 @@ fn options(name: &str, command: &str) -> RunCommandOptions {
     }
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn runs_and_reports_output_and_exit_code() {
-    let sandbox = ScreenConnectSandbox::start().await;
-    let (client, sleep) = client(&sandbox);
+    let (sandbox, client) = start().await;
+    let started = Instant::now();
     let report = sc_run_command::run(&client, &options("acme-ws-042", "hostname"))
         .await
         .unwrap();
@@ -60,8 +56,9 @@ async fn runs_and_reports_output_and_exit_code() {
     assert_eq!(run.result.exit_code, Some(0));
     assert!(run.matched_sentinel);
     assert!(!run.result.killed && !run.result.truncated);
-    // One poll after the first interval found the result.
-    assert_eq!(sleep.recorded(), [Duration::from_millis(1500)]);
+    // The agent answers after 2 s: the poll at 1.5 s found nothing, the next one (2.25 s
+    // later) the result.
+    assert_eq!(started.elapsed(), Duration::from_millis(3750));
 
     let sent = sandbox.commands();
     assert_eq!(sent.len(), 1);
@@ -79,10 +76,9 @@ async fn runs_and_reports_output_and_exit_code() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn without_execute_nothing_is_sent() {
-    let sandbox = ScreenConnectSandbox::start().await;
-    let (client, _) = client(&sandbox);
+    let (sandbox, client) = start().await;
     let dry = RunCommandOptions {
         execute: false,
         ..options("CONTOSO-FD-01", "ipconfig")
@@ -99,10 +95,9 @@ async fn without_execute_nothing_is_sent() {
     assert!(sandbox.commands().is_empty());
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn an_offline_agent_gets_nothing_unless_allowed() {
-    let sandbox = ScreenConnectSandbox::start().await;
-    let (client, sleep) = client(&sandbox);
+    let (sandbox, client) = start().await;
     let error = sc_run_command::run(&client, &options("NW-LT-007", "uptime"))
         .await
         .unwrap_err();
@@ -115,8 +110,9 @@ async fn an_offline_agent_gets_nothing_unless_allowed() {
     assert!(!error.command_may_be_queued());
     assert!(sandbox.commands().is_empty());
 
-    // Allowed: the command is queued, no result arrives, and the deadline passes on the manual
+    // Allowed: the command is queued, no result arrives, and the deadline passes on the paused
     // clock (agent timeout 10 s plus 20 s of grace).
+    let started = Instant::now();
     let queued = RunCommandOptions {
         allow_offline: true,
         ..options("NW-LT-007", "uptime")
@@ -127,8 +123,7 @@ async fn an_offline_agent_gets_nothing_unless_allowed() {
         Error::RunCommand(RunCommandError::DeadlineExceeded { .. })
     ));
     assert!(error.command_may_be_queued());
-    let waited: Duration = sleep.recorded().iter().sum();
-    assert_eq!(waited, Duration::from_secs(30));
+    assert_eq!(started.elapsed(), Duration::from_secs(30));
     let sent = sandbox.commands();
     assert_eq!(sent.len(), 1);
     // macOS gets sh.
@@ -137,14 +132,19 @@ async fn an_offline_agent_gets_nothing_unless_allowed() {
             .text
             .starts_with("#timeout=10000\nuptime\necho \"__MSP_EXIT_")
     );
-    let (session, _) = sandbox.session("NW-LT-007").unwrap();
+    let session = sandbox.session_named("NW-LT-007").unwrap();
     assert_eq!(session["QueuedEventType"], 44);
+    assert_eq!(
+        sandbox
+            .counters()
+            .get(screenconnect_api::sandbox::Event::CommandRun),
+        0
+    );
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn sessions_must_exist_and_commands_must_not_be_empty() {
-    let sandbox = ScreenConnectSandbox::start().await;
-    let (client, _) = client(&sandbox);
+    let (sandbox, client) = start().await;
     let error = sc_run_command::run(&client, &options("ACME-WS-999", "hostname"))
         .await
         .unwrap_err();
@@ -160,11 +160,11 @@ async fn sessions_must_exist_and_commands_must_not_be_empty() {
     assert!(sandbox.commands().is_empty());
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn the_sandbox_refuses_a_wrong_secret() {
-    let sandbox = ScreenConnectSandbox::start().await;
+    let (sandbox, _) = start().await;
     let config = screenconnect_api::Config::new(
-        &sandbox.uri(),
+        &sandbox.base_url(),
         screenconnect_api::SecretString::from("wrong"),
     )
     .unwrap();

@@ -3,13 +3,13 @@
 //! credentials are set, and the tests run every recipe against them.
 //!
 //! - [`ManageSandbox`]: ConnectWise Manage.
-//! - [`ScreenConnectSandbox`]: ScreenConnect's RESTful API Manager extension.
+//!
+//! ScreenConnect recipes run on `screenconnect_api::sandbox::Sandbox` (the `msp-sandbox`
+//! server), which [`crate::target::ScreenConnectTarget`] starts.
 //!
 //! Both clients accept plain `http` only on loopback, which is where the sandboxes listen.
 
 mod clock;
 pub mod manage;
-pub mod screenconnect;
 
 pub use manage::ManageSandbox;
-pub use screenconnect::ScreenConnectSandbox;
