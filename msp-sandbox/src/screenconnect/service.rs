@@ -5,6 +5,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use serde_json::Value;
+use sha2::{Digest, Sha256};
 
 use super::{EXTENSION_ID, SECRET, Shared, installer, methods, reply};
 use crate::server::{Handler, Request, Response};
@@ -55,6 +56,16 @@ impl Service {
     }
 }
 
+/// The rate limit's key for a secret: the start of its SHA-256 digest.
+fn secret_key(secret: &http::HeaderValue) -> String {
+    let digest = Sha256::digest(secret.as_bytes());
+    let hex: String = digest[..8]
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect();
+    format!("secret-{hex}")
+}
+
 impl Handler for Service {
     fn route(&self, request: &Request) -> String {
         let verb = request.method();
@@ -69,12 +80,10 @@ impl Handler for Service {
     }
 
     fn client_key(&self, request: &Request) -> Option<String> {
-        // The rate limit counts per secret: the one credential the extension knows.
-        request
-            .headers()
-            .get("CTRLAuthHeader")
-            .and_then(|value| value.to_str().ok())
-            .map(str::to_owned)
+        // The rate limit counts per secret, the one credential the extension knows. The limiter
+        // keeps its keys (and `Debug` shows them), so it gets a digest: a client may send a real
+        // instance's secret here by mistake.
+        request.headers().get("CTRLAuthHeader").map(secret_key)
     }
 
     async fn handle(&self, request: Request) -> Response {
@@ -119,5 +128,18 @@ impl Handler for Service {
 
     fn server_error(&self, status: u16) -> Response {
         reply::server_error(status)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_rate_limit_key_does_not_hold_the_secret() {
+        let key = secret_key(&http::HeaderValue::from_static("production-secret"));
+        assert!(!key.contains("production"));
+        assert_eq!(key.len(), "secret-".len() + 16);
+        assert_ne!(key, secret_key(&http::HeaderValue::from_static("other")));
     }
 }
