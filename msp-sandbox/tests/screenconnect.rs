@@ -324,6 +324,11 @@ async fn a_wrong_secret_or_origin_is_refused() {
         .await
         .unwrap();
     assert_eq!(ok.status(), 200);
+    let port = server.instance().rsplit(':').next().unwrap().to_owned();
+    let by_name = send(SECRET, Some(&format!("http://localhost:{port}")))
+        .await
+        .unwrap();
+    assert_eq!(by_name.status(), 200);
     // A wrong extension id is the web server's 404 page.
     let wrong_extension = url.replace(EXTENSION_ID, "fc234f0e-2e8e-4a1f-b977-ba41b14031f7");
     let response = http

@@ -86,7 +86,8 @@ pub const STATE_SECTION: &str = "screenconnect";
 /// Which `Origin` header the extension accepts (its `RESTfulAllowedOrigin` setting).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub enum AllowedOrigin {
-    /// The instance's own origin, `http://127.0.0.1:{port}`.
+    /// The instance's own origin, `http://127.0.0.1:{port}` (or `http://localhost:{port}`, the
+    /// same server by another name).
     #[default]
     Instance,
     /// Any or none: the setting is empty, so `Origin` is not checked.
@@ -194,9 +195,12 @@ impl ScreenConnectServer {
         let handle = server::serve(options.port, handler.clone(), faults, counters).await?;
         // Nobody knows the port before `serve` returns, so no request arrives before this.
         let _ = handler.allowed_origin.set(match &options.allowed_origin {
-            AllowedOrigin::Instance => Some(handle.origin()),
+            AllowedOrigin::Instance => Some(vec![
+                handle.origin(),
+                format!("http://localhost:{}", handle.address().port()),
+            ]),
             AllowedOrigin::Any => None,
-            AllowedOrigin::Exactly(origin) => Some(origin.trim_end_matches('/').to_owned()),
+            AllowedOrigin::Exactly(origin) => Some(vec![origin.trim_end_matches('/').to_owned()]),
         });
         // Work queued for online agents before a restart is picked up again.
         let pending: Vec<(String, Queued)> = {

@@ -13,8 +13,8 @@ use crate::server::{Handler, Request, Response};
 /// The ScreenConnect API as a [`Handler`].
 pub(super) struct Service {
     pub(super) shared: Arc<Shared>,
-    /// The accepted `Origin`, when one is configured (set once the port is known).
-    pub(super) allowed_origin: OnceLock<Option<String>>,
+    /// The accepted `Origin` values, when the check is on (set once the port is known).
+    pub(super) allowed_origin: OnceLock<Option<Vec<String>>>,
     pub(super) product: String,
 }
 
@@ -52,7 +52,12 @@ impl Service {
             .headers()
             .get(http::header::ORIGIN)
             .and_then(|value| value.to_str().ok())
-            .is_some_and(|origin| origin.trim_end_matches('/').eq_ignore_ascii_case(allowed))
+            .is_some_and(|origin| {
+                let origin = origin.trim_end_matches('/');
+                allowed
+                    .iter()
+                    .any(|allowed| origin.eq_ignore_ascii_case(allowed))
+            })
     }
 }
 
