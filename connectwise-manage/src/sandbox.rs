@@ -37,7 +37,7 @@ pub use msp_sandbox::manage::{
     API_MEMBER_ID, API_MEMBER_IDENTIFIER, CODEBASE, Credentials as SandboxCredentials,
     ManageOptions, ManageServer, Write,
 };
-pub use msp_sandbox::seed::SeedOptions;
+pub use msp_sandbox::seed::{Device, Seed, SeedOptions};
 
 use crate::callbacks::CallbackVerifier;
 use crate::{Client, ClientBuilder, Error};

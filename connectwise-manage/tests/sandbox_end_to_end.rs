@@ -54,17 +54,23 @@ fn cases() -> Vec<(Condition, fn(&Value) -> bool)> {
             Condition::eq("closedFlag", true).unwrap() & Condition::eq("board/id", 1).unwrap(),
             |t| t["closedFlag"] == true && t["board"]["id"] == 1,
         ),
-        (
-            Condition::parse("id >= 1500 and id < 2750").unwrap(),
-            |t| (1500..2750).contains(&t["id"].as_i64().unwrap()),
-        ),
+        (Condition::parse("id >= 1500 and id < 2750").unwrap(), |t| {
+            (1500..2750).contains(&t["id"].as_i64().unwrap())
+        }),
         (Condition::parse("summary like '*backup*'").unwrap(), |t| {
-            t["summary"].as_str().unwrap().to_lowercase().contains("backup")
+            t["summary"]
+                .as_str()
+                .unwrap()
+                .to_lowercase()
+                .contains("backup")
         }),
     ]
 }
 
-async fn stream_ids(client: &Client, query: &ListQuery) -> Result<Vec<i64>, connectwise_manage::Error> {
+async fn stream_ids(
+    client: &Client,
+    query: &ListQuery,
+) -> Result<Vec<i64>, connectwise_manage::Error> {
     client
         .endpoint::<Value>("/service/tickets")
         .stream(query)
@@ -84,9 +90,17 @@ async fn check_streams(sandbox: &Sandbox, client: &Client) {
             .collect();
         assert!(expected.len() > 20, "{condition}: only {}", expected.len());
         let navigable = ListQuery::new().conditions(condition.clone()).page_size(97);
-        assert_eq!(stream_ids(client, &navigable).await.unwrap(), expected, "{condition}");
+        assert_eq!(
+            stream_ids(client, &navigable).await.unwrap(),
+            expected,
+            "{condition}"
+        );
         let forward = navigable.clone().forward_only();
-        assert_eq!(stream_ids(client, &forward).await.unwrap(), expected, "forward-only {condition}");
+        assert_eq!(
+            stream_ids(client, &forward).await.unwrap(),
+            expected,
+            "forward-only {condition}"
+        );
     }
 }
 
@@ -109,7 +123,11 @@ async fn streams_under_faults_lose_and_duplicate_nothing() {
     .await;
     check_streams(&sandbox, &patient_client(&sandbox)).await;
     let counters = sandbox.counters();
-    for event in [Event::InjectedServerError, Event::DroppedBeforeProcessing, Event::TruncatedBody] {
+    for event in [
+        Event::InjectedServerError,
+        Event::DroppedBeforeProcessing,
+        Event::TruncatedBody,
+    ] {
         assert!(counters.get(event) > 0, "{event:?} was never injected");
     }
 }
@@ -136,7 +154,11 @@ async fn a_fault_the_client_does_not_retry_ends_the_stream_with_an_error_not_a_g
     };
     assert_eq!(error.status().map(|s| s.as_u16()), Some(500));
     // What came before the error is a gapless, duplicate-free prefix.
-    let expected: Vec<i64> = sandbox.records("/service/tickets").iter().map(|t| t["id"].as_i64().unwrap()).collect();
+    let expected: Vec<i64> = sandbox
+        .records("/service/tickets")
+        .iter()
+        .map(|t| t["id"].as_i64().unwrap())
+        .collect();
     assert_eq!(seen, expected[..seen.len()]);
 }
 
@@ -163,27 +185,47 @@ async fn writes_under_faults_are_never_applied_twice() {
             }
             // The client must not repeat a create that may have been processed.
             Err(error) => {
-                assert!(error.may_have_been_processed() || error.status().is_some(), "{error}");
+                assert!(
+                    error.may_have_been_processed() || error.status().is_some(),
+                    "{error}"
+                );
                 unanswered += 1;
             }
         }
     }
-    assert!(answered > 0 && unanswered > 0, "{answered} answered, {unanswered} not");
+    assert!(
+        answered > 0 && unanswered > 0,
+        "{answered} answered, {unanswered} not"
+    );
     let summaries: Vec<String> = sandbox
         .records("/service/tickets")
         .iter()
-        .filter_map(|t| t["summary"].as_str().filter(|s| s.starts_with("Fault test ")).map(str::to_owned))
+        .filter_map(|t| {
+            t["summary"]
+                .as_str()
+                .filter(|s| s.starts_with("Fault test "))
+                .map(str::to_owned)
+        })
         .collect();
     let distinct: BTreeSet<&String> = summaries.iter().collect();
-    assert_eq!(distinct.len(), summaries.len(), "a create was applied twice");
+    assert_eq!(
+        distinct.len(),
+        summaries.len(),
+        "a create was applied twice"
+    );
     let counters = sandbox.counters();
     assert_eq!(counters.get(Event::Created), summaries.len() as u64);
     // Every create that was applied was either answered or had its answer dropped.
-    assert_eq!(counters.get(Event::Created), answered + counters.get(Event::DroppedAfterWrite));
+    assert_eq!(
+        counters.get(Event::Created),
+        answered + counters.get(Event::DroppedAfterWrite)
+    );
 
     // Patches: the same patch applied any number of times leaves the same record, and the
     // counter shows how often the server applied it.
-    let patch = Patch::new().replace("summary", json!("Patched under faults")).unwrap();
+    let patch = Patch::new()
+        .replace("summary", json!("Patched under faults"))
+        .unwrap();
     let mut done = 0;
     for _ in 0..10 {
         if tickets.patch(1001, &patch).await.is_ok() {
@@ -191,7 +233,10 @@ async fn writes_under_faults_are_never_applied_twice() {
         }
     }
     assert!(done > 0);
-    assert_eq!(sandbox.record("/service/tickets", 1001).unwrap()["summary"], "Patched under faults");
+    assert_eq!(
+        sandbox.record("/service/tickets", 1001).unwrap()["summary"],
+        "Patched under faults"
+    );
     assert!(counters.get(Event::Updated) >= done);
 }
 
@@ -202,7 +247,12 @@ async fn a_patch_round_trips() {
     let generated = tickets.id(2_500);
     let before = generated.get().await.unwrap();
     let patched = generated
-        .patch(&Patch::new().replace("summary", "Renamed").unwrap().status_name("Closed"))
+        .patch(
+            &Patch::new()
+                .replace("summary", "Renamed")
+                .unwrap()
+                .status_name("Closed"),
+        )
         .await
         .unwrap();
     assert_eq!(patched.summary.as_deref(), Some("Renamed"));
@@ -218,21 +268,34 @@ async fn a_patch_round_trips() {
 async fn custom_fields_by_caption() {
     let sandbox = sandbox(FaultOptions::default()).await;
     let companies = sandbox.client().endpoint::<Value>("/company/companies");
-    let gold = ListQuery::new()
-        .custom_field_conditions(Condition::parse(r#"caption = "Contract Tier" and value = "Gold""#).unwrap());
+    let gold = ListQuery::new().custom_field_conditions(
+        Condition::parse(r#"caption = "Contract Tier" and value = "Gold""#).unwrap(),
+    );
     let found = companies.list(&gold).await.unwrap();
-    assert_eq!(found.iter().map(|c| c["id"].as_i64().unwrap()).collect::<Vec<_>>(), [250]);
+    assert_eq!(
+        found
+            .iter()
+            .map(|c| c["id"].as_i64().unwrap())
+            .collect::<Vec<_>>(),
+        [250]
+    );
 
     let northwind = companies.get(251).await.unwrap();
-    let patch = Patch::new().set_custom_field(&northwind, "Contract Tier", json!("Platinum")).unwrap();
+    let patch = Patch::new()
+        .set_custom_field(&northwind, "Contract Tier", json!("Platinum"))
+        .unwrap();
     companies.patch(251, &patch).await.unwrap();
-    let platinum = ListQuery::new()
-        .custom_field_conditions(Condition::parse(r#"caption = "Contract Tier" and value = "platinum""#).unwrap());
+    let platinum = ListQuery::new().custom_field_conditions(
+        Condition::parse(r#"caption = "Contract Tier" and value = "platinum""#).unwrap(),
+    );
     let found = companies.list(&platinum).await.unwrap();
     assert_eq!(found.len(), 1);
     let fields = found[0]["customFields"].as_array().unwrap();
     // The other custom field is as it was.
-    assert_eq!(fields.iter().find(|f| f["caption"] == "CloudPlus").unwrap()["value"], false);
+    assert_eq!(
+        fields.iter().find(|f| f["caption"] == "CloudPlus").unwrap()["value"],
+        false
+    );
 }
 
 #[tokio::test]
@@ -247,7 +310,11 @@ async fn impersonated_writes_carry_the_member() {
     assert_eq!(note["createdBy"], "amorgan");
     assert_eq!(note["_info"]["enteredBy"], "amorgan");
     let nobody = sandbox.client().impersonate("nobody");
-    let error = nobody.endpoint::<Value>("/service/tickets").get(1001).await.unwrap_err();
+    let error = nobody
+        .endpoint::<Value>("/service/tickets")
+        .get(1001)
+        .await
+        .unwrap_err();
     assert!(error.is_not_found() || error.status().is_some(), "{error}");
 }
 
@@ -276,7 +343,10 @@ async fn receive(listener: &TcpListener) -> (http::HeaderMap, Vec<u8>) {
         let length: usize = headers["content-length"].to_str().unwrap().parse().unwrap();
         if data.len() >= split + 4 + length {
             let body = data[split + 4..split + 4 + length].to_vec();
-            stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n").await.unwrap();
+            stream
+                .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+                .await
+                .unwrap();
             return (headers, body);
         }
     }
@@ -300,7 +370,11 @@ async fn callbacks_arrive_signed_and_pass_the_verifier() {
         .service()
         .tickets()
         .id(1001)
-        .patch(&Patch::new().replace("summary", "Seen by the receiver").unwrap())
+        .patch(
+            &Patch::new()
+                .replace("summary", "Seen by the receiver")
+                .unwrap(),
+        )
         .await
         .unwrap();
     let (headers, body) = receive(&listener).await;
@@ -315,7 +389,12 @@ async fn callbacks_arrive_signed_and_pass_the_verifier() {
     forged[at] = b'R';
     assert!(verifier.verify(&headers, &forged).await.is_err());
 
-    sandbox.client().endpoint::<Value>("/service/tickets").delete(1002).await.unwrap();
+    sandbox
+        .client()
+        .endpoint::<Value>("/service/tickets")
+        .delete(1002)
+        .await
+        .unwrap();
     let (headers, body) = receive(&listener).await;
     let payload = verifier.verify(&headers, &body).await.unwrap();
     assert!(payload.is_deleted());

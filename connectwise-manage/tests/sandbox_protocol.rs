@@ -5,8 +5,8 @@
 use connectwise_manage::models::Ticket;
 use connectwise_manage::patch::{Patch, PatchOperation, PatchPath};
 use connectwise_manage::query::{Condition, Fields, OrderBy};
-use connectwise_manage::{Client, ListQuery};
 use connectwise_manage::sandbox::{API_MEMBER_IDENTIFIER, CODEBASE, Sandbox};
+use connectwise_manage::{Client, ListQuery};
 use futures::TryStreamExt;
 use serde_json::{Value, json};
 

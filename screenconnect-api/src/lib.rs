@@ -77,6 +77,9 @@
 //!   state-changing method fail with [`Error::ReadOnly`] before any I/O.
 //! * **Commands**: [`Client::send_command`] queues a command and returns; [`Client::run_command`]
 //!   also waits for its output and exit code (see [`run_command`]).
+//! * **Testing**: with the `sandbox` feature (for `[dev-dependencies]`), [`sandbox::Sandbox`]
+//!   starts a local ScreenConnect server with seeded sessions and simulated agents, and hands
+//!   out a client.
 //! * **Secrets**: the secret is a [`SecretString`], sent in a header marked sensitive; `Debug` of
 //!   the client and configuration shows `[redacted]`; traces record method names, never URLs,
 //!   bodies, command text or output. The one secret authorises every method, remote commands

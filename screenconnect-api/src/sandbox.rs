@@ -54,7 +54,7 @@ pub use msp_sandbox::faults::{
 pub use msp_sandbox::screenconnect::{
     AllowedOrigin, ReceivedCommand, ScreenConnectOptions, ScreenConnectServer,
 };
-pub use msp_sandbox::seed::SeedOptions;
+pub use msp_sandbox::seed::{Device, Seed, SeedOptions};
 
 use crate::{Client, ClientBuilder, Config, Error, SecretString};
 
