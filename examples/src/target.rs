@@ -94,7 +94,7 @@ impl ManageTarget {
             ManageTarget::Tenant(client) => format!(
                 "Running on ConnectWise Manage: company {:?} at {}.",
                 client.company_id(),
-                client.site().host()
+                client.site().origin().as_str().trim_end_matches('/')
             ),
             ManageTarget::Sandbox(sandbox) => format!(
                 "Running on the ConnectWise Manage sandbox at {} (set {} to use a real tenant).",

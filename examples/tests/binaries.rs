@@ -133,6 +133,6 @@ async fn partly_set_credentials_are_an_error_not_the_sandbox() {
     assert!(!target.is_sandbox());
     assert_eq!(
         target.banner(),
-        "Running on ConnectWise Manage: company \"value\" at api-na.myconnectwise.net."
+        "Running on ConnectWise Manage: company \"value\" at https://api-na.myconnectwise.net."
     );
 }
