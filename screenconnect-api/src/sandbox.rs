@@ -64,7 +64,6 @@ use crate::{Client, ClientBuilder, Config, Error, SecretString};
 /// and its agents.
 pub struct Sandbox {
     server: ScreenConnectServer,
-    config: Config,
     client: Client,
 }
 
@@ -97,11 +96,7 @@ impl Sandbox {
             .map_err(|error| Error::build("sandbox", error.to_string()))?;
         let config = Config::new(&server.instance(), SecretString::from(server.secret()))?;
         let client = builder_for(&config).build()?;
-        Ok(Sandbox {
-            server,
-            config,
-            client,
-        })
+        Ok(Sandbox { server, client })
     }
 
     /// The instance URL, `http://127.0.0.1:{port}` (what `SC_INSTANCE` would hold).
@@ -116,7 +111,7 @@ impl Sandbox {
 
     /// The client configuration for the sandbox.
     pub fn config(&self) -> &Config {
-        &self.config
+        self.client.config()
     }
 
     /// The ready client: the default retry policy (so injected faults are retried as they would
@@ -128,7 +123,7 @@ impl Sandbox {
     /// A builder for another client of the sandbox (other retries, read-only, …), on tokio's
     /// clock like [`Sandbox::client`].
     pub fn client_builder(&self) -> ClientBuilder {
-        builder_for(&self.config)
+        builder_for(self.client.config())
     }
 
     /// The running server.
