@@ -71,7 +71,8 @@ use crate::seed::{Seed, SeedOptions};
 use crate::server::{self, ServerHandle};
 use crate::state::StateFile;
 
-use fleet::{Fleet, Queued, Saved, event_type, format_time};
+use crate::clock::ticks_stamp;
+use fleet::{Fleet, Queued, Saved, event_type};
 
 /// The extension's `RESTfulAuthenticationSecret` in every sandbox (not a secret: the sandbox
 /// only listens on loopback).
@@ -157,7 +158,7 @@ impl ScreenConnectServer {
     pub async fn start(options: ScreenConnectOptions) -> io::Result<ScreenConnectServer> {
         let seed = Seed::new(&options.seed);
         let clock = SandboxClock::new();
-        let mut fleet = Fleet::seeded(&seed, &format_time(clock.now()));
+        let mut fleet = Fleet::seeded(&seed, &ticks_stamp(clock.now()));
         let mut changed = BTreeSet::new();
         if let Some(section) = options
             .state
@@ -333,7 +334,7 @@ impl Shared {
 
     /// Now, formatted as the server writes times.
     fn now(&self) -> String {
-        format_time(self.clock.now())
+        ticks_stamp(self.clock.now())
     }
 
     /// Notes that session `id` changed and rewrites the state file.
