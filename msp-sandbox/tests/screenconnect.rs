@@ -110,6 +110,16 @@ async fn run_command_returns_the_output_after_the_agent_delay() {
     // The agent reports after its 2 s delay: the poll at 1.5 s saw nothing, the next one did.
     assert!(started.elapsed() >= Duration::from_secs(2));
     assert_eq!(server.counters().get(Event::CommandRun), 1);
+    let counters = server.counters();
+    assert_eq!(
+        counters.requests("POST Service.ashx/SendCommandToSession", 200),
+        1
+    );
+    // The details before sending, then the polls at 1.5 s and 3.75 s.
+    assert_eq!(
+        counters.requests("POST Service.ashx/GetSessionDetailsBySessionID", 200),
+        3
+    );
     let commands = server.commands();
     assert_eq!(commands.len(), 1);
     assert_eq!(commands[0].session_name, "ACME-WS-042");
@@ -436,6 +446,13 @@ async fn bad_calls_get_the_frameworks_faults() {
         assert!(body["errorType"].is_string());
         assert_eq!(body["detail"], Value::Null);
     }
+    // GetAllSessions twice, AddSessionEvent once: unknown methods share one route.
+    assert_eq!(
+        server
+            .counters()
+            .requests("POST Service.ashx/{unknown}", 500),
+        3
+    );
     // Nothing was changed or run by any of them.
     assert_eq!(server.counters().get(Event::Updated), 0);
     assert!(server.commands().is_empty());
