@@ -1,14 +1,22 @@
 //! A local ConnectWise Manage and ScreenConnect server for testing MSP automations: real HTTP on
 //! `127.0.0.1`, deterministic seeded data, injectable faults and counters a test can read.
 //!
-//! ```no_run
-//! # async fn demo() -> std::io::Result<()> {
+//! ```
+//! use msp_sandbox::counters::Event;
 //! use msp_sandbox::manage::{ManageOptions, ManageServer};
+//! use msp_sandbox::seed::SeedOptions;
 //!
-//! let server = ManageServer::start(ManageOptions::default()).await?;
-//! println!("Manage API at {}", server.api_url());
-//! let credentials = server.credentials();
-//! assert_eq!(credentials.company, "sandbox");
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> std::io::Result<()> {
+//! let server = ManageServer::start(ManageOptions {
+//!     seed: SeedOptions { tickets: 100_000, ..SeedOptions::default() },
+//!     ..ManageOptions::default()
+//! })
+//! .await?;
+//! // Point a client at `server.site()` with `server.credentials()`.
+//! assert!(server.api_url().starts_with("http://127.0.0.1:"));
+//! assert_eq!(server.len("/service/tickets"), 100_014);
+//! assert_eq!(server.counters().get(Event::Created), 0);
 //! // The server stops when `server` is dropped.
 //! # Ok(())
 //! # }

@@ -271,14 +271,24 @@ pub const GENERATED_DEVICE_BASE: i64 = 2_000_000;
 /// A value in `0..bound` (0 when `bound` is 0) from the seed, a stream name and an index
 /// (SplitMix64 over their combination: cheap, stateless, well spread).
 pub fn pick(seed: u64, stream: &str, index: u64, bound: u64) -> u64 {
-    if bound == 0 {
-        return 0;
-    }
+    pick_in(stream_key(seed, stream), index, bound)
+}
+
+/// The key of a named stream of draws, for [`pick_in`] (what [`pick`] computes on every call).
+pub fn stream_key(seed: u64, stream: &str) -> u64 {
     let mut state = seed ^ 0x9e37_79b9_7f4a_7c15;
     for byte in stream.bytes() {
         state = mix(state ^ u64::from(byte));
     }
-    mix(state ^ index.wrapping_mul(0xd134_2543_de82_ef95)) % bound
+    state
+}
+
+/// A value in `0..bound` (0 when `bound` is 0) from a stream key and an index.
+pub fn pick_in(stream: u64, index: u64, bound: u64) -> u64 {
+    if bound == 0 {
+        return 0;
+    }
+    mix(stream ^ index.wrapping_mul(0xd134_2543_de82_ef95)) % bound
 }
 
 /// One SplitMix64 step.

@@ -369,7 +369,7 @@ fn dispatch(
         }
         ("GET", Rest::Count) => {
             let params = ListParams::from_url(url)?;
-            Ok(count(&select(store, kind, &key, &params)?))
+            Ok(count(store, &key, &select(store, kind, &key, &params)?))
         }
         ("POST", Rest::Search) => {
             let params = ListParams::from_url(url)?.with_search_body(&body(request)?)?;

@@ -25,11 +25,42 @@ pub const GENERATED_NOTE_BASE: i64 = 100_000_000;
 pub struct Generator {
     tickets: i64,
     notes_per_ticket: i64,
-    seed: u64,
     companies: Vec<CompanyParts>,
     boards: Vec<BoardParts>,
     priorities: Vec<String>,
     source: String,
+    streams: Streams,
+}
+
+/// The keys of the draw streams a ticket is made from (hashing their names once, not per draw).
+#[derive(Debug, Default)]
+struct Streams {
+    company: u64,
+    board: u64,
+    which_board: u64,
+    status: u64,
+    problem: u64,
+    device: u64,
+    contact: u64,
+    kind: u64,
+    priority: u64,
+}
+
+impl Streams {
+    fn new(seed: u64) -> Streams {
+        let key = |name: &str| crate::seed::stream_key(seed, name);
+        Streams {
+            company: key("ticket.company"),
+            board: key("ticket.board"),
+            which_board: key("ticket.board.which"),
+            status: key("ticket.status"),
+            problem: key("ticket.problem"),
+            device: key("ticket.device"),
+            contact: key("ticket.contact"),
+            kind: key("ticket.type"),
+            priority: key("ticket.priority"),
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -177,11 +208,11 @@ impl Generator {
         Generator {
             tickets: i64::try_from(options.tickets).unwrap_or(i64::MAX / 4),
             notes_per_ticket: i64::from(options.notes_per_ticket),
-            seed: options.seed,
             companies,
             boards,
             priorities,
             source: r#"{"id":2,"name":"Email Connector"}"#.to_owned(),
+            streams: Streams::new(options.seed),
         }
     }
 
@@ -215,8 +246,8 @@ impl Generator {
         }
     }
 
-    fn pick(&self, stream: &str, index: i64, bound: usize) -> usize {
-        crate::seed::pick(self.seed, stream, index as u64, bound as u64) as usize
+    fn pick(&self, stream: u64, index: i64, bound: usize) -> usize {
+        crate::seed::pick_in(stream, index as u64, bound as u64) as usize
     }
 
     /// Appends generated record `id` of `kind` as compact JSON.
@@ -230,25 +261,26 @@ impl Generator {
 
     fn ticket(&self, id: i64, out: &mut String) {
         let index = id - FIRST_GENERATED_TICKET;
-        let company = &self.companies[self.pick("ticket.company", index, self.companies.len())];
+        let company = &self.companies[self.pick(self.streams.company, index, self.companies.len())];
         // Nine tickets in ten go to the first board (the help desk).
-        let board = if self.boards.len() > 1 && self.pick("ticket.board", index, 10) == 0 {
-            &self.boards[1 + self.pick("ticket.board.which", index, self.boards.len() - 1)]
+        let board = if self.boards.len() > 1 && self.pick(self.streams.board, index, 10) == 0 {
+            &self.boards[1 + self.pick(self.streams.which_board, index, self.boards.len() - 1)]
         } else {
             &self.boards[0]
         };
         let (status, closed) =
-            &board.statuses[self.pick("ticket.status", index, board.statuses.len())];
-        let (summary, _) = PROBLEMS[self.pick("ticket.problem", index, PROBLEMS.len())];
+            &board.statuses[self.pick(self.streams.status, index, board.statuses.len())];
+        let (summary, _) = PROBLEMS[self.pick(self.streams.problem, index, PROBLEMS.len())];
         let device = match company.devices.len() {
             0 => "the office PC",
-            n => company.devices[self.pick("ticket.device", index, n)].as_str(),
+            n => company.devices[self.pick(self.streams.device, index, n)].as_str(),
         };
         let entered = entered_at(index);
         out.push_str("{\"id\":");
-        let _ = write!(out, "{id}");
+        push_integer(out, id);
         out.push_str(",\"summary\":");
-        push_json_str(out, &summary.replace("{device}", device));
+        let (before, after) = summary.split_once("{device}").unwrap_or((summary, ""));
+        push_json_parts(out, &[before, device, after]);
         out.push_str(",\"recordType\":\"ServiceTicket\",\"board\":");
         out.push_str(&board.reference);
         out.push_str(",\"status\":");
@@ -257,7 +289,7 @@ impl Generator {
         out.push_str(&company.reference);
         if !company.contacts.is_empty() {
             let (reference, name, email) =
-                &company.contacts[self.pick("ticket.contact", index, company.contacts.len())];
+                &company.contacts[self.pick(self.streams.contact, index, company.contacts.len())];
             out.push_str(",\"contact\":");
             out.push_str(reference);
             out.push_str(",\"contactName\":");
@@ -267,12 +299,12 @@ impl Generator {
         }
         if !board.types.is_empty() {
             out.push_str(",\"type\":");
-            out.push_str(&board.types[self.pick("ticket.type", index, board.types.len())]);
+            out.push_str(&board.types[self.pick(self.streams.kind, index, board.types.len())]);
         }
         if !self.priorities.is_empty() {
             out.push_str(",\"priority\":");
             out.push_str(
-                &self.priorities[self.pick("ticket.priority", index, self.priorities.len())],
+                &self.priorities[self.pick(self.streams.priority, index, self.priorities.len())],
             );
         }
         out.push_str(",\"source\":");
@@ -293,8 +325,8 @@ impl Generator {
 
     fn note(&self, ticket: i64, id: i64, out: &mut String) {
         let index = ticket - FIRST_GENERATED_TICKET;
-        let company = &self.companies[self.pick("ticket.company", index, self.companies.len())];
-        let (_, text) = PROBLEMS[self.pick("ticket.problem", index, PROBLEMS.len())];
+        let company = &self.companies[self.pick(self.streams.company, index, self.companies.len())];
+        let (_, text) = PROBLEMS[self.pick(self.streams.problem, index, PROBLEMS.len())];
         let _ = write!(out, "{{\"id\":{id},\"ticketId\":{ticket},\"text\":");
         push_json_str(out, text);
         out.push_str(
@@ -303,7 +335,7 @@ impl Generator {
         );
         if !company.contacts.is_empty() {
             let (reference, _, _) =
-                &company.contacts[self.pick("ticket.contact", index, company.contacts.len())];
+                &company.contacts[self.pick(self.streams.contact, index, company.contacts.len())];
             out.push_str(",\"contact\":");
             out.push_str(reference);
         }
@@ -320,10 +352,28 @@ fn entered_at(index: i64) -> i64 {
     SAMPLE_DAY - 97 * (index + 1)
 }
 
+/// Appends an integer.
+fn push_integer(out: &mut String, value: i64) {
+    let _ = write!(out, "{value}");
+}
+
+/// Appends the concatenation of `parts` as one JSON string literal.
+fn push_json_parts(out: &mut String, parts: &[&str]) {
+    out.push('"');
+    for part in parts {
+        push_escaped(out, part);
+    }
+    out.push('"');
+}
+
 /// Appends `text` as a JSON string literal.
 pub fn push_json_str(out: &mut String, text: &str) {
-    out.push('"');
-    if !text.chars().any(|c| c == '"' || c == '\\' || c < ' ') {
+    push_json_parts(out, &[text]);
+}
+
+/// Appends `text` escaped for the inside of a JSON string.
+fn push_escaped(out: &mut String, text: &str) {
+    if !text.bytes().any(|b| b == b'"' || b == b'\\' || b < b' ') {
         out.push_str(text);
     } else {
         for c in text.chars() {
@@ -340,7 +390,6 @@ pub fn push_json_str(out: &mut String, text: &str) {
             }
         }
     }
-    out.push('"');
 }
 
 #[cfg(test)]

@@ -158,19 +158,61 @@ pub fn parse_order_by(text: &str) -> Result<Vec<SortKey>, String> {
 
 type Test = fn(&Condition, &Value) -> bool;
 
+/// The records a list request selected.
+#[derive(Clone, Debug)]
+pub enum Selection {
+    /// The whole collection in id order: pages are taken from the store as they are needed,
+    /// without listing a million ids first.
+    All,
+    /// These ids, in this order.
+    Ids(Arc<Vec<i64>>),
+}
+
+impl Selection {
+    /// How many records were selected.
+    pub fn len(&self, store: &Store, key: &str) -> usize {
+        match self {
+            Selection::All => store.len(key),
+            Selection::Ids(ids) => ids.len(),
+        }
+    }
+
+    /// `count` ids from position `start`.
+    pub fn slice(&self, store: &Store, key: &str, start: usize, count: usize) -> Vec<i64> {
+        match self {
+            Selection::All => store.ids_at(key, start, count),
+            Selection::Ids(ids) => {
+                let start = start.min(ids.len());
+                ids[start..start.saturating_add(count).min(ids.len())].to_vec()
+            }
+        }
+    }
+
+    /// Up to `count` ids above `after` (the selection is in id order without `orderBy`).
+    pub fn after(&self, store: &Store, key: &str, after: i64, count: usize) -> Vec<i64> {
+        match self {
+            Selection::All => store.ids_after(key, after, count),
+            Selection::Ids(ids) => {
+                let start = ids.partition_point(|id| *id <= after);
+                ids[start..start.saturating_add(count).min(ids.len())].to_vec()
+            }
+        }
+    }
+}
+
 /// The ids of the records matching the filters, in the requested order (default: by id).
 pub fn select(
     store: &Store,
     kind: Kind,
     key: &str,
     params: &ListParams,
-) -> Result<Arc<Vec<i64>>, Failure> {
+) -> Result<Selection, Failure> {
     let cache_key = format!(
         "{key}\n{:?}\n{:?}\n{:?}\n{:?}",
         params.conditions, params.child_conditions, params.custom_field_conditions, params.order_by
     );
     if let Some(ids) = store.cached_selection(&cache_key) {
-        return Ok(ids);
+        return Ok(Selection::Ids(ids));
     }
     let sample = store.sample(key, TYPE_SAMPLE);
     let sample: Vec<&Value> = sample.iter().collect();
@@ -220,7 +262,7 @@ pub fn select(
         None => None,
     };
     if filters.is_empty() && order.is_none() {
-        return Ok(Arc::new(store.ids(key)));
+        return Ok(Selection::All);
     }
     let ids = store.ids(key);
     let mut selected: Vec<(Vec<Option<Value>>, i64)> = Vec::new();
@@ -262,7 +304,7 @@ pub fn select(
     }
     let ids = Arc::new(selected.into_iter().map(|(_, id)| id).collect::<Vec<_>>());
     store.cache_selection(cache_key, ids.clone());
-    Ok(ids)
+    Ok(Selection::Ids(ids))
 }
 
 /// Writes the records of `ids` as a JSON array, projected to `fields` when given.
@@ -325,18 +367,22 @@ pub fn page(
     store: &Store,
     key: &str,
     request_url: &Url,
-    ids: &[i64],
+    selection: &Selection,
     params: &ListParams,
 ) -> Reply {
-    let total = ids.len();
+    let total = selection.len(store, key);
     let size = params.page_size;
     let last_page = total.div_ceil(size).max(1);
-    let start = (params.page - 1).saturating_mul(size).min(total);
-    let end = start.saturating_add(size).min(total);
-    let body = render(store, key, &ids[start..end], params.fields.as_deref());
+    let start = (params.page - 1).saturating_mul(size);
+    let ids = selection.slice(store, key, start, size);
+    let body = render(store, key, &ids, params.fields.as_deref());
     let mut links = Vec::new();
-    let link =
-        |page: usize, rel: &str| format!("<{}>; rel=\"{rel}\"", page_url(request_url, size, page));
+    let link = |page: usize, rel: &str| {
+        format!(
+            "<{}>; rel=\"{rel}\"",
+            paged_url(request_url, "page", size, page as u64)
+        )
+    };
     if params.page > 1 {
         links.push(link(1, "first"));
         links.push(link((params.page - 1).min(last_page), "prev"));
@@ -364,7 +410,7 @@ pub fn forward_only_page(
     store: &Store,
     key: &str,
     request_url: &Url,
-    ids: &[i64],
+    selection: &Selection,
     params: &ListParams,
 ) -> Result<Reply, Failure> {
     if params.order_by.is_some() {
@@ -373,54 +419,62 @@ pub fn forward_only_page(
         ));
     }
     let after = params.page_id.unwrap_or(0);
-    // The selection is in id order without orderBy.
-    let start = ids.partition_point(|id| *id <= after);
-    let page = &ids[start..(start + params.page_size).min(ids.len())];
+    let page = selection.after(store, key, after, params.page_size);
     let next = match page.last() {
-        Some(last) if page.len() == params.page_size => {
-            let mut url = request_url.clone();
-            let pairs: Vec<(String, String)> = url
-                .query_pairs()
-                .filter(|(name, _)| {
-                    !name.eq_ignore_ascii_case("pageId") && !name.eq_ignore_ascii_case("pageSize")
-                })
-                .map(|(name, value)| (name.into_owned(), value.into_owned()))
-                .collect();
-            url.query_pairs_mut()
-                .clear()
-                .extend_pairs(pairs)
-                .append_pair("pageSize", &params.page_size.to_string())
-                .append_pair("pageId", &last.to_string());
-            format!("<{url}>; rel=\"next\"")
-        }
+        Some(last) if page.len() == params.page_size => format!(
+            "<{}>; rel=\"next\"",
+            paged_url(request_url, "pageId", params.page_size, *last as u64)
+        ),
         _ => String::new(),
     };
-    let body = render(store, key, page, params.fields.as_deref());
+    let body = render(store, key, &page, params.fields.as_deref());
     Ok(Reply::raw(200, body).header("Link", next))
 }
 
 /// `{"count": N}`.
-pub fn count(ids: &[i64]) -> Reply {
-    Reply::ok(json!({"count": ids.len()}))
+pub fn count(store: &Store, key: &str, selection: &Selection) -> Reply {
+    Reply::ok(json!({"count": selection.len(store, key)}))
 }
 
-/// The request URL for another page: the request's parameters without `page` and `pageSize`,
-/// then `pageSize` and `page`, form-encoded (`+` for spaces) as the server writes them.
-fn page_url(request_url: &Url, size: usize, page: usize) -> Url {
-    let mut url = request_url.clone();
-    let pairs: Vec<(String, String)> = url
+/// The request URL for another page: the request's parameters without `pageSize` and `position`
+/// (`page` or `pageId`), then `pageSize` and `position`, re-encoded as the server writes them
+/// (.NET style: `+` for spaces and lower-case `%xx`).
+fn paged_url(request_url: &Url, position: &str, size: usize, value: u64) -> String {
+    let mut pairs: Vec<(String, String)> = request_url
         .query_pairs()
         .filter(|(name, _)| {
-            !name.eq_ignore_ascii_case("page") && !name.eq_ignore_ascii_case("pageSize")
+            !name.eq_ignore_ascii_case(position) && !name.eq_ignore_ascii_case("pageSize")
         })
         .map(|(name, value)| (name.into_owned(), value.into_owned()))
         .collect();
-    url.query_pairs_mut()
-        .clear()
-        .extend_pairs(pairs)
-        .append_pair("pageSize", &size.to_string())
-        .append_pair("page", &page.to_string());
-    url
+    pairs.push(("pageSize".to_owned(), size.to_string()));
+    pairs.push((position.to_owned(), value.to_string()));
+    let query: Vec<String> = pairs
+        .iter()
+        .map(|(name, value)| format!("{}={}", dotnet_encode(name), dotnet_encode(value)))
+        .collect();
+    let mut url = request_url.clone();
+    url.set_query(None);
+    format!("{url}?{}", query.join("&"))
+}
+
+/// Form-encodes `text` with lower-case hex digits, as .NET's `HttpUtility.UrlEncode` does.
+fn dotnet_encode(text: &str) -> String {
+    let encoded: String = url::form_urlencoded::byte_serialize(text.as_bytes()).collect();
+    let mut out = String::with_capacity(encoded.len());
+    let mut hex_left = 0;
+    for c in encoded.chars() {
+        if c == '%' {
+            hex_left = 2;
+            out.push(c);
+        } else if hex_left > 0 {
+            hex_left -= 1;
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// A partial response: only the named fields (`id,summary,status/name`); the whole record when
@@ -465,4 +519,50 @@ pub fn project(record: Value, fields: Option<&str>) -> Value {
         }
     }
     Value::Object(projected)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_are_encoded_as_the_server_writes_them() {
+        // The captured link of the protocol reference (§2.1): the request's path kept, trailing
+        // slash included; `+` for spaces, lower-case escapes; pageSize then page last.
+        let request = Url::parse(
+            "https://sandbox-na.myconnectwise.net/v4_6_release/apis/3.0/company/contacts/\
+             ?conditions=LastUpdated%20%3E%3D%20%5B2025-04-01T20%3A02%3A28Z%5D&page=1&pageSize=2",
+        )
+        .unwrap();
+        assert_eq!(
+            paged_url(&request, "page", 2, 2),
+            "https://sandbox-na.myconnectwise.net/v4_6_release/apis/3.0/company/contacts/\
+             ?conditions=LastUpdated+%3e%3d+%5b2025-04-01T20%3a02%3a28Z%5d&pageSize=2&page=2"
+        );
+        let forward = Url::parse("http://127.0.0.1:9/x?pageId=5&pageSize=3").unwrap();
+        assert_eq!(
+            paged_url(&forward, "pageId", 3, 8),
+            "http://127.0.0.1:9/x?pageSize=3&pageId=8"
+        );
+    }
+
+    #[test]
+    fn order_by_keys() {
+        assert_eq!(
+            parse_order_by("summary, dateEntered DESC").unwrap(),
+            [
+                SortKey {
+                    field: "summary".to_owned(),
+                    descending: false
+                },
+                SortKey {
+                    field: "dateEntered".to_owned(),
+                    descending: true
+                },
+            ]
+        );
+        assert!(parse_order_by("summary sideways").is_err());
+        assert!(parse_order_by("a asc extra").is_err());
+        assert!(parse_order_by("a,,b").is_err());
+    }
 }

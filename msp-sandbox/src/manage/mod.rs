@@ -278,13 +278,9 @@ impl ManageServer {
     pub fn page_json(&self, path: &str, page: usize, page_size: usize) -> Option<String> {
         let key = key_of(path)?;
         let store = self.api.lock();
-        let ids = store.ids(&key);
-        let start = page
-            .saturating_sub(1)
-            .saturating_mul(page_size)
-            .min(ids.len());
-        let end = start.saturating_add(page_size).min(ids.len());
-        Some(listing::render(&store, &key, &ids[start..end], None))
+        let start = page.saturating_sub(1).saturating_mul(page_size);
+        let ids = store.ids_at(&key, start, page_size);
+        Some(listing::render(&store, &key, &ids, None))
     }
 
     /// The writes accepted so far, oldest first.

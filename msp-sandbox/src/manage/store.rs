@@ -39,6 +39,8 @@ struct Collection {
     /// Deleted ids (only those of generated records matter: others are simply gone).
     deleted: BTreeSet<i64>,
     generated: Option<Range<i64>>,
+    /// The collection's kind and parent id, resolved once.
+    target: Option<(Kind, Option<i64>)>,
 }
 
 /// What the state file keeps of a collection.
@@ -156,10 +158,12 @@ impl Store {
     fn collection_mut(&mut self, key: &str) -> &mut Collection {
         if !self.collections.contains_key(key) {
             let generated = self.generated_range(key);
+            let target = target_of(key);
             self.collections.insert(
                 key.to_owned(),
                 Collection {
                     generated,
+                    target,
                     ..Collection::default()
                 },
             );
@@ -171,6 +175,31 @@ impl Store {
 
     /// The ids of a collection in ascending order.
     pub fn ids(&self, key: &str) -> Vec<i64> {
+        let mut ids = Vec::with_capacity(self.len(key));
+        ids.extend(self.id_iter(key));
+        ids
+    }
+
+    /// `count` ids of a collection from position `start` (0-based), in ascending order.
+    pub fn ids_at(&self, key: &str, start: usize, count: usize) -> Vec<i64> {
+        self.id_iter(key).skip(start).take(count).collect()
+    }
+
+    /// Up to `count` ids above `after`, in ascending order (the generated range is entered at
+    /// `after` directly, not walked from its start).
+    pub fn ids_after(&self, key: &str, after: i64, count: usize) -> Vec<i64> {
+        self.id_iter_from(key, after.saturating_add(1))
+            .take(count)
+            .collect()
+    }
+
+    fn id_iter(&self, key: &str) -> impl Iterator<Item = i64> + '_ {
+        self.id_iter_from(key, i64::MIN)
+    }
+
+    /// The ids of a collection from `from` on, in ascending order: the materialized ones merged into the
+    /// generated range, deleted ones left out.
+    fn id_iter_from(&self, key: &str, from: i64) -> impl Iterator<Item = i64> + '_ {
         let (records, deleted, generated) = match self.collection(key) {
             Some(collection) => (
                 Some(&collection.records),
@@ -180,29 +209,37 @@ impl Store {
             None => (None, None, self.generated_range(key)),
         };
         let generated = generated.unwrap_or(0..0);
-        let mut ids = Vec::with_capacity(span(&generated) + records.map_or(0, BTreeMap::len));
+        let mut generated = (generated.start.max(from)..generated.end).peekable();
         let mut materialized = records
             .into_iter()
-            .flat_map(BTreeMap::keys)
-            .copied()
+            .flat_map(move |records| records.range(from..).map(|(id, _)| *id))
             .peekable();
-        for id in generated {
-            while let Some(&next) = materialized.peek() {
-                if next >= id {
-                    break;
+        let deleted = deleted.filter(|deleted| !deleted.is_empty());
+        std::iter::from_fn(move || {
+            loop {
+                let next = match (generated.peek().copied(), materialized.peek().copied()) {
+                    (None, None) => return None,
+                    (Some(g), Some(m)) if m <= g => {
+                        materialized.next();
+                        if m == g {
+                            generated.next();
+                        }
+                        return Some(m);
+                    }
+                    (Some(g), _) => {
+                        generated.next();
+                        g
+                    }
+                    (None, Some(m)) => {
+                        materialized.next();
+                        return Some(m);
+                    }
+                };
+                if !deleted.is_some_and(|deleted| deleted.contains(&next)) {
+                    return Some(next);
                 }
-                ids.push(next);
-                materialized.next();
             }
-            if materialized.peek() == Some(&id) {
-                materialized.next();
-                ids.push(id);
-            } else if !deleted.is_some_and(|deleted| deleted.contains(&id)) {
-                ids.push(id);
-            }
-        }
-        ids.extend(materialized);
-        ids
+        })
     }
 
     /// How many records a collection has.
@@ -235,10 +272,12 @@ impl Store {
     }
 
     fn render_generated(&self, key: &str, id: i64, out: &mut String) {
-        let segments: Vec<&str> = key.split('/').collect();
-        if let Some(target) = super::routes::route(&segments) {
-            self.generator
-                .render(target.kind, target.parent_id, id, out);
+        let target = match self.collection(key) {
+            Some(collection) => collection.target,
+            None => target_of(key),
+        };
+        if let Some((kind, parent)) = target {
+            self.generator.render(kind, parent, id, out);
         }
     }
 
@@ -422,6 +461,12 @@ impl Store {
     }
 }
 
+/// The kind and parent id of a collection key.
+fn target_of(key: &str) -> Option<(Kind, Option<i64>)> {
+    let segments: Vec<&str> = key.split('/').collect();
+    super::routes::route(&segments).map(|target| (target.kind, target.parent_id))
+}
+
 /// How many ids a range holds.
 fn span(range: &Range<i64>) -> usize {
     usize::try_from(range.end.saturating_sub(range.start)).unwrap_or(0)
@@ -430,4 +475,45 @@ fn span(range: &Range<i64>) -> usize {
 /// A record's `id`.
 pub fn id_of(record: &Value) -> Option<i64> {
     record.get("id").and_then(Value::as_i64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::seed::{Seed, SeedOptions};
+    use serde_json::json;
+
+    #[test]
+    fn generated_and_materialized_ids_merge_in_order() {
+        let mut store = Store::new("http://127.0.0.1:1/".to_owned(), Generator::default());
+        let seed = Seed::new(&SeedOptions {
+            tickets: 10,
+            ..SeedOptions::default()
+        });
+        super::super::sample::populate(&mut store, &seed);
+        let key = "service/tickets";
+        // Sample 1001..=1014, generated 1015..=1024.
+        assert_eq!(store.ids(key), (1001..=1024).collect::<Vec<_>>());
+        store.put(key, json!({"id": 1018, "summary": "changed"}));
+        store.put(key, json!({"id": 3000, "summary": "created"}));
+        assert!(store.remove(key, 1020));
+        assert!(store.remove(key, 1002));
+        assert!(!store.remove(key, 1020));
+        let expected: Vec<i64> = (1001..=1024)
+            .filter(|id| ![1002, 1020].contains(id))
+            .chain([3000])
+            .collect();
+        assert_eq!(store.ids(key), expected);
+        assert_eq!(store.len(key), expected.len());
+        assert_eq!(store.ids_at(key, 15, 4), [1017, 1018, 1019, 1021]);
+        assert_eq!(store.ids_after(key, 1019, 3), [1021, 1022, 1023]);
+        assert_eq!(store.ids_after(key, 1024, 3), [3000]);
+        assert_eq!(store.get(key, 1018).unwrap()["summary"], "changed");
+        assert!(store.get(key, 1020).is_none());
+        // What the state file keeps: the changes only.
+        let saved = store.saved();
+        let tickets = &saved.collections[key];
+        assert_eq!(tickets.records.keys().copied().collect::<Vec<_>>(), [1018, 3000]);
+        assert_eq!(tickets.deleted.iter().copied().collect::<Vec<_>>(), [1002, 1020]);
+    }
 }

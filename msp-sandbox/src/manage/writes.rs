@@ -107,32 +107,33 @@ fn prepare_ticket(
     if let Some(board) = board
         && record.get("status").is_none_or(Value::is_null)
     {
-        let key = collection_key(Kind::BoardStatuses, Some(board));
-        let default = store
-            .records(&key)
-            .into_iter()
-            .find(|status| status.get("defaultFlag") == Some(&json!(true)));
-        if let Some(status) = default {
-            record.insert(
-                "status".to_owned(),
-                canonical(store, Kind::BoardStatuses, &key, &status, "status"),
-            );
-        }
+        set_default(store, record, Kind::BoardStatuses, Some(board), "status");
     }
     if record.get("priority").is_none_or(Value::is_null) {
-        let key = collection_key(Kind::Priorities, None);
-        let default = store
-            .records(&key)
-            .into_iter()
-            .find(|priority| priority.get("defaultFlag") == Some(&json!(true)));
-        if let Some(priority) = default {
-            record.insert(
-                "priority".to_owned(),
-                canonical(store, Kind::Priorities, &key, &priority, "priority"),
-            );
-        }
+        set_default(store, record, Kind::Priorities, None, "priority");
     }
     apply_ticket_status(store, record);
+}
+
+/// Sets `field` to the record of `kind` flagged `defaultFlag`, if the collection has one.
+fn set_default(
+    store: &Store,
+    record: &mut Map<String, Value>,
+    kind: Kind,
+    parent: Option<i64>,
+    field: &str,
+) {
+    let key = collection_key(kind, parent);
+    let default = store
+        .records(&key)
+        .into_iter()
+        .find(|candidate| candidate.get("defaultFlag") == Some(&json!(true)));
+    if let Some(default) = default {
+        record.insert(
+            field.to_owned(),
+            canonical(store, kind, &key, &default, field),
+        );
+    }
 }
 
 /// Keeps `closedFlag`, `closedDate` and `closedBy` in step with the ticket's status, as the
