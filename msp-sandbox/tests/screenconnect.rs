@@ -1,61 +1,42 @@
-//! The ScreenConnect server end to end: the `screenconnect-api` client and plain HTTP requests
-//! against it on loopback. Every test runs on tokio's paused clock, so the simulated agents'
-//! delays and the client's polling take no real time.
+//! The ScreenConnect server end to end: the `screenconnect-api` client (through its `sandbox`
+//! feature, whose client waits on tokio's clock) and plain HTTP requests against it on loopback.
+//! Every test runs on tokio's paused clock, so the simulated agents' delays and the client's
+//! polling take no real time.
 
-use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
-use msp_common::{ApiErrorKind, Clock};
+use msp_common::ApiErrorKind;
 use msp_sandbox::counters::Event;
 use msp_sandbox::faults::FaultOptions;
-use msp_sandbox::screenconnect::{
-    AllowedOrigin, EXTENSION_ID, SECRET, ScreenConnectOptions, ScreenConnectServer,
-};
+use msp_sandbox::screenconnect::{AllowedOrigin, EXTENSION_ID, SECRET, ScreenConnectOptions};
 use msp_sandbox::seed::{Seed, SeedOptions};
 use screenconnect_api::command::{CommandScript, Shell};
 use screenconnect_api::filter::{Field, SessionFilter};
 use screenconnect_api::installer::{AccessInstaller, InstallerPlatform};
 use screenconnect_api::models::{CustomProperties, EventType, OnlineStatus, SessionType};
+use screenconnect_api::sandbox::Sandbox;
 use screenconnect_api::{Client, Config, NewSession, RunOptions, SecretString};
 use serde_json::{Value, json};
 
-/// The client's deadlines on tokio's time, so they follow the paused clock. Wall-clock time is
-/// the real one, which the server writes `Retry-After` dates from.
-#[derive(Debug)]
-struct TokioClock {
-    origin: tokio::time::Instant,
-}
-
-impl Clock for TokioClock {
-    fn now(&self) -> SystemTime {
-        SystemTime::now()
-    }
-
-    fn monotonic(&self) -> Duration {
-        self.origin.elapsed()
-    }
-}
-
-fn client_with(server: &ScreenConnectServer, secret: &str) -> Client {
-    let config = Config::new(&server.instance(), SecretString::from(secret)).unwrap();
+/// A client of `sandbox` sending `secret`, without retries.
+fn client_with(sandbox: &Sandbox, secret: &str) -> Client {
+    let config = Config::new(&sandbox.instance(), SecretString::from(secret)).unwrap();
     Client::builder(config)
-        .clock(Arc::new(TokioClock {
-            origin: tokio::time::Instant::now(),
-        }))
-        .jitter_seed(7)
+        .retry_policy(screenconnect_api::RetryPolicy::none())
         .build()
         .unwrap()
 }
 
-fn client(server: &ScreenConnectServer) -> Client {
-    client_with(server, SECRET)
+/// The sandbox's ready client: default retries, on tokio's clock.
+fn client(sandbox: &Sandbox) -> Client {
+    sandbox.client().clone()
 }
 
-async fn start(options: ScreenConnectOptions) -> ScreenConnectServer {
-    ScreenConnectServer::start(options).await.unwrap()
+async fn start(options: ScreenConnectOptions) -> Sandbox {
+    Sandbox::start_with(options).await.unwrap()
 }
 
-async fn start_default() -> ScreenConnectServer {
+async fn start_default() -> Sandbox {
     start(ScreenConnectOptions::default()).await
 }
 

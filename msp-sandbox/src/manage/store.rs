@@ -513,7 +513,13 @@ mod tests {
         // What the state file keeps: the changes only.
         let saved = store.saved();
         let tickets = &saved.collections[key];
-        assert_eq!(tickets.records.keys().copied().collect::<Vec<_>>(), [1018, 3000]);
-        assert_eq!(tickets.deleted.iter().copied().collect::<Vec<_>>(), [1002, 1020]);
+        assert_eq!(
+            tickets.records.keys().copied().collect::<Vec<_>>(),
+            [1018, 3000]
+        );
+        assert_eq!(
+            tickets.deleted.iter().copied().collect::<Vec<_>>(),
+            [1002, 1020]
+        );
     }
 }
