@@ -792,3 +792,88 @@ async fn the_rate_limit_counts_per_secret_and_a_throttled_command_runs_once() {
         assert!(server.counters().get(Event::Throttled) >= 2);
     }
 }
+
+#[tokio::test(start_paused = true)]
+async fn garbage_gets_an_answer_never_a_panic() {
+    let server = start_default().await;
+    let id = server.session_named("ACME-WS-042").unwrap()["SessionID"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let http = reqwest::Client::new();
+    let deep = format!("{}{}", "[".repeat(5000), "]".repeat(5000));
+    let long_timeout = format!(r##"["{id}", "#timeout=18446744073709551615\nsleep 99999999"]"##);
+    let bodies: Vec<(&str, String)> = vec![
+        ("GetSessionsByFilter", r#"["((((Name = 'x'"]"#.to_owned()),
+        ("GetSessionsByFilter", r#"["Name LIKE 5"]"#.to_owned()),
+        ("GetSessionsByFilter", r#"["- = -"]"#.to_owned()),
+        ("GetSessionsByFilter", r#"["Name = 'é' OR ~"]"#.to_owned()),
+        ("GetSessionsByFilter", r#"[["nested"]]"#.to_owned()),
+        ("GetSessionsByName", deep),
+        ("GetSessionsByName", "\u{0}\u{1}".to_owned()),
+        ("GetSessionsByName", "42".to_owned()),
+        (
+            "CreateSession",
+            r#"[9, "x", "maybe", null, {"a": 1}]"#.to_owned(),
+        ),
+        (
+            "CreateSession",
+            r#"["Access", null, null, null, [1, 2, 3, 4, 5, 6, 7, 8, 9]]"#.to_owned(),
+        ),
+        (
+            "UpdateSessionCustomProperties",
+            format!(r#"["{id}", "not an array"]"#),
+        ),
+        (
+            "SendCommandToSession",
+            format!(r##"["{id}", "#maxlength=0\n#timeout=-5\nexit notanumber"]"##),
+        ),
+        ("SendCommandToSession", long_timeout),
+        (
+            "SendMessageToSession",
+            format!(r#"{{"sessionID": "{id}", "message": 7}}"#),
+        ),
+    ];
+    for (method, body) in bodies {
+        let response = http
+            .post(server.method_url(method))
+            .header("CTRLAuthHeader", SECRET)
+            .header("Origin", server.instance())
+            .body(body.clone())
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        assert!(matches!(status, 200 | 500), "{method} {body}: {status}");
+        if status == 500 {
+            let text = response.text().await.unwrap();
+            let fault: Value = serde_json::from_str(&text).unwrap();
+            assert!(fault["message"].is_string(), "{method}: {text}");
+        }
+    }
+    for path in [
+        "/App_Extensions",
+        "/App_Extensions/%FF/Service.ashx/x",
+        "/Bin/..%2F..%2Fetc%2Fpasswd",
+        "/Bin/ScreenConnect.ClientSetup.msi?e=Access&y=Guest&t=%FF%FE&c=%00",
+    ] {
+        let status = http
+            .get(format!("{}{path}", server.instance()))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16();
+        assert!(matches!(status, 200 | 404), "{path}: {status}");
+    }
+    tokio::time::sleep(Duration::from_secs(60)).await;
+    // Still serving.
+    assert_eq!(
+        client(&server)
+            .sessions_by_name("ACME-WS-042")
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+}
