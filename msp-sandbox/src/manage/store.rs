@@ -181,8 +181,61 @@ impl Store {
     }
 
     /// `count` ids of a collection from position `start` (0-based), in ascending order.
+    ///
+    /// The first id is found by bisection over how many ids lie below a value, which the
+    /// generated range answers by arithmetic: a page deep into a million tickets costs no more
+    /// than the first.
     pub fn ids_at(&self, key: &str, start: usize, count: usize) -> Vec<i64> {
-        self.id_iter(key).skip(start).take(count).collect()
+        if start >= self.len(key) || count == 0 {
+            return Vec::new();
+        }
+        let empty = BTreeMap::new();
+        let no_deletions = BTreeSet::new();
+        let (records, deleted, generated) = match self.collection(key) {
+            Some(collection) => (
+                &collection.records,
+                &collection.deleted,
+                collection.generated.clone().unwrap_or(0..0),
+            ),
+            None => (
+                &empty,
+                &no_deletions,
+                self.generated_range(key).unwrap_or(0..0),
+            ),
+        };
+        let below = |x: i64| -> usize {
+            let inside = generated.start..x.clamp(generated.start, generated.end);
+            records.range(..x).count() + span(&inside)
+                - deleted.range(inside.clone()).count()
+                - records.range(inside).count()
+        };
+        let lowest = [
+            records.keys().next().copied(),
+            (!generated.is_empty()).then_some(generated.start),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
+        .unwrap_or(0);
+        let highest = [
+            records.keys().next_back().copied(),
+            (!generated.is_empty()).then(|| generated.end - 1),
+        ]
+        .into_iter()
+        .flatten()
+        .max()
+        .unwrap_or(0);
+        // below(low) <= start < below(high), narrowed until high = low + 1: low is the id.
+        let (mut low, mut high) = (lowest, highest + 1);
+        while low + 1 < high {
+            let middle = low + (high - low) / 2;
+            if below(middle) > start {
+                high = middle;
+            } else {
+                low = middle;
+            }
+        }
+        self.id_iter_from(key, low).take(count).collect()
     }
 
     /// Up to `count` ids above `after`, in ascending order (the generated range is entered at
@@ -506,6 +559,10 @@ mod tests {
         assert_eq!(store.ids(key), expected);
         assert_eq!(store.len(key), expected.len());
         assert_eq!(store.ids_at(key, 15, 4), [1017, 1018, 1019, 1021]);
+        for start in 0..expected.len() + 2 {
+            let want: Vec<i64> = expected.iter().skip(start).take(3).copied().collect();
+            assert_eq!(store.ids_at(key, start, 3), want, "from {start}");
+        }
         assert_eq!(store.ids_after(key, 1019, 3), [1021, 1022, 1023]);
         assert_eq!(store.ids_after(key, 1024, 3), [3000]);
         assert_eq!(store.get(key, 1018).unwrap()["summary"], "changed");
