@@ -113,6 +113,8 @@
 //! - **Impersonation.** [`Client::impersonate`] acts as another member with renewed tokens.
 //! - **Callbacks.** [`callbacks::CallbackVerifier`] checks `x-content-signature` on incoming
 //!   callbacks, fetching keys only from the tenant's own hosts.
+//! - **Testing.** With the `sandbox` feature (for `[dev-dependencies]`), [`sandbox::Sandbox`]
+//!   starts a local Manage server with seeded data and faults on demand, and hands out a client.
 //! - **Errors.** One [`Error`] type, shared with `screenconnect-api`, keeps the status, the API's
 //!   code and message, field-level validation errors, the request id and a snippet of the body.
 //!
@@ -172,6 +174,8 @@ pub mod models;
 pub mod patch;
 pub mod query;
 mod request;
+#[cfg(feature = "sandbox")]
+pub mod sandbox;
 mod site;
 pub mod snapshot;
 mod tenant_info;

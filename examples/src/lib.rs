@@ -1,5 +1,5 @@
-//! Runnable recipes for the MSP automation clients, and the embedded sandbox they run against
-//! when no credentials are set.
+//! Runnable recipes for the MSP automation clients, and the `sandbox` binary: a local
+//! ConnectWise Manage and ScreenConnect server (the `msp-sandbox` crate) to run them against.
 //!
 //! Each recipe is a library function in [`recipes`] (so the tests can run it against the sandbox
 //! and look at what it changed) with a thin binary in `src/bin/`:
@@ -12,9 +12,18 @@
 //!
 //! [`target`] picks where a binary runs: the tenant named by `CW_SITE`, `CW_COMPANY`,
 //! `CW_PUBLIC_KEY`, `CW_PRIVATE_KEY` and `CW_CLIENT_ID` (or `SC_INSTANCE` and `SC_SECRET`), or,
-//! when none of them is set, the [`sandbox`], which the binary announces on its first line of
-//! output. Recipes that write are dry runs unless given `--apply` (`--execute` to run a command
-//! on a machine). [`cli`] reads the command line and refuses anything it does not know, so a
+//! when none of them is set, a sandbox started in the process (`connectwise_manage::sandbox`,
+//! `screenconnect_api::sandbox`); the binary's first line says which, with the scheme, host
+//! and port. To run recipes against one sandbox that keeps its state between runs, start the
+//! `sandbox` binary and export what it prints:
+//!
+//! ```sh
+//! cargo install --path examples --bin sandbox
+//! sandbox --state sandbox.json        # prints the CW_* and SC_* exports and a curl line
+//! ```
+//!
+//! Recipes that write are dry runs unless given `--apply` (`--execute` to run a command on a
+//! machine). [`cli`] reads the command line and refuses anything it does not know, so a
 //! mistyped flag never runs a recipe with other settings than intended.
 //!
 //! Copying a recipe into a production automation: keep the dry-run default, keep the checks that
@@ -25,7 +34,6 @@
 pub mod cli;
 pub mod error;
 pub mod recipes;
-pub mod sandbox;
 pub mod target;
 
 pub use error::Error;

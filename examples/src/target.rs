@@ -1,11 +1,13 @@
-//! Where a recipe runs: the tenant the `CW_*` (or `SC_*`) environment variables name, or the
-//! embedded sandbox when none of them is set.
+//! Where a recipe runs: the tenant the `CW_*` (or `SC_*`) environment variables name, or a
+//! sandbox started in the process (`connectwise_manage::sandbox`, `screenconnect_api::sandbox`)
+//! when none of them is set.
 //!
 //! Setting only some of the variables is an error rather than a quiet fall-back to the sandbox:
 //! a half-configured environment means a real tenant was intended.
 
 use crate::error::Error;
-use crate::sandbox::{ManageSandbox, ScreenConnectSandbox};
+use connectwise_manage::sandbox::Sandbox as ManageSandbox;
+use screenconnect_api::sandbox::Sandbox as ScreenConnectSandbox;
 
 /// The variables that name a Manage tenant (`CW_API_VERSION` is optional and not listed).
 pub const MANAGE_VARIABLES: [&str; 5] = [
@@ -42,13 +44,8 @@ fn presence(
 pub enum ManageTarget {
     /// The tenant named by the `CW_*` variables.
     Tenant(connectwise_manage::Client),
-    /// The embedded sandbox, which lives as long as this value.
-    Sandbox {
-        /// A client for the sandbox.
-        client: connectwise_manage::Client,
-        /// The running sandbox.
-        sandbox: ManageSandbox,
-    },
+    /// A sandbox started for this run, which lives as long as this value.
+    Sandbox(ManageSandbox),
 }
 
 impl ManageTarget {
@@ -70,11 +67,7 @@ impl ManageTarget {
             Ok(true) => Ok(ManageTarget::Tenant(
                 connectwise_manage::ClientBuilder::from_lookup(lookup).build()?,
             )),
-            Ok(false) => {
-                let sandbox = ManageSandbox::start().await;
-                let client = sandbox.client()?;
-                Ok(ManageTarget::Sandbox { client, sandbox })
-            }
+            Ok(false) => Ok(ManageTarget::Sandbox(ManageSandbox::start().await?)),
             Err(missing) => Err(Error::PartialCredentials {
                 api: "ConnectWise Manage",
                 missing,
@@ -85,13 +78,14 @@ impl ManageTarget {
     /// The client to use.
     pub fn client(&self) -> &connectwise_manage::Client {
         match self {
-            ManageTarget::Tenant(client) | ManageTarget::Sandbox { client, .. } => client,
+            ManageTarget::Tenant(client) => client,
+            ManageTarget::Sandbox(sandbox) => sandbox.client(),
         }
     }
 
     /// Whether this is the sandbox.
     pub fn is_sandbox(&self) -> bool {
-        matches!(self, ManageTarget::Sandbox { .. })
+        matches!(self, ManageTarget::Sandbox(_))
     }
 
     /// The line a recipe prints first, saying where it runs.
@@ -100,12 +94,11 @@ impl ManageTarget {
             ManageTarget::Tenant(client) => format!(
                 "Running on ConnectWise Manage: company {:?} at {}.",
                 client.company_id(),
-                client.site().host()
+                client.site().origin().as_str().trim_end_matches('/')
             ),
-            ManageTarget::Sandbox { sandbox, .. } => format!(
-                "Running on the embedded ConnectWise Manage sandbox at {} (set {} to use a real \
-                 tenant).",
-                sandbox.uri(),
+            ManageTarget::Sandbox(sandbox) => format!(
+                "Running on the ConnectWise Manage sandbox at {} (set {} to use a real tenant).",
+                sandbox.site(),
                 MANAGE_VARIABLES.join(", ")
             ),
         }
@@ -117,13 +110,8 @@ impl ManageTarget {
 pub enum ScreenConnectTarget {
     /// The instance named by the `SC_*` variables.
     Instance(screenconnect_api::Client),
-    /// The embedded sandbox, which lives as long as this value.
-    Sandbox {
-        /// A client for the sandbox.
-        client: screenconnect_api::Client,
-        /// The running sandbox.
-        sandbox: ScreenConnectSandbox,
-    },
+    /// A sandbox started for this run, which lives as long as this value.
+    Sandbox(ScreenConnectSandbox),
 }
 
 impl ScreenConnectTarget {
@@ -149,11 +137,9 @@ impl ScreenConnectTarget {
                     screenconnect_api::Client::new(config)?,
                 ))
             }
-            Ok(false) => {
-                let sandbox = ScreenConnectSandbox::start().await;
-                let client = sandbox.client_builder()?.build()?;
-                Ok(ScreenConnectTarget::Sandbox { client, sandbox })
-            }
+            Ok(false) => Ok(ScreenConnectTarget::Sandbox(
+                ScreenConnectSandbox::start().await?,
+            )),
             Err(missing) => Err(Error::PartialCredentials {
                 api: "ScreenConnect",
                 missing,
@@ -164,15 +150,14 @@ impl ScreenConnectTarget {
     /// The client to use.
     pub fn client(&self) -> &screenconnect_api::Client {
         match self {
-            ScreenConnectTarget::Instance(client) | ScreenConnectTarget::Sandbox { client, .. } => {
-                client
-            }
+            ScreenConnectTarget::Instance(client) => client,
+            ScreenConnectTarget::Sandbox(sandbox) => sandbox.client(),
         }
     }
 
     /// Whether this is the sandbox.
     pub fn is_sandbox(&self) -> bool {
-        matches!(self, ScreenConnectTarget::Sandbox { .. })
+        matches!(self, ScreenConnectTarget::Sandbox(_))
     }
 
     /// The line a recipe prints first, saying where it runs.
@@ -182,10 +167,9 @@ impl ScreenConnectTarget {
                 "Running on ScreenConnect instance {}.",
                 client.config().instance()
             ),
-            ScreenConnectTarget::Sandbox { sandbox, .. } => format!(
-                "Running on the embedded ScreenConnect sandbox at {} (set {} to use a real \
-                 instance).",
-                sandbox.uri(),
+            ScreenConnectTarget::Sandbox(sandbox) => format!(
+                "Running on the ScreenConnect sandbox at {} (set {} to use a real instance).",
+                sandbox.instance(),
                 SCREENCONNECT_VARIABLES.join(", ")
             ),
         }

@@ -1,5 +1,5 @@
 //! The recipe binaries: each says on its first line where it runs, dry-runs by default, and
-//! refuses unknown arguments. Run without credentials, so on the embedded sandboxes (only dry
+//! refuses unknown arguments. Run without credentials, so on sandboxes started in the process (only dry
 //! runs here: `sc_run_command --execute` would poll in real time).
 
 use std::process::{Command, Output};
@@ -39,9 +39,7 @@ fn manage_recipes_say_they_run_on_the_sandbox_and_write_nothing_by_default() {
         );
         let first = text.lines().next().unwrap_or_default();
         assert!(
-            first.starts_with(
-                "Running on the embedded ConnectWise Manage sandbox at http://127.0.0.1:"
-            ),
+            first.starts_with("Running on the ConnectWise Manage sandbox at http://127.0.0.1:"),
             "{binary}: {first}"
         );
         assert!(
@@ -64,7 +62,7 @@ fn sc_run_command_shows_the_session_without_execute() {
         lines
             .next()
             .unwrap_or_default()
-            .starts_with("Running on the embedded ScreenConnect sandbox at http://127.0.0.1:")
+            .starts_with("Running on the ScreenConnect sandbox at http://127.0.0.1:")
     );
     assert!(text.contains("Session CONTOSO-FD-01"), "{text}");
     assert!(text.contains("Nothing was sent"), "{text}");
@@ -135,6 +133,6 @@ async fn partly_set_credentials_are_an_error_not_the_sandbox() {
     assert!(!target.is_sandbox());
     assert_eq!(
         target.banner(),
-        "Running on ConnectWise Manage: company \"value\" at api-na.myconnectwise.net."
+        "Running on ConnectWise Manage: company \"value\" at https://api-na.myconnectwise.net."
     );
 }

@@ -1,9 +1,9 @@
 //! The ensure_callback recipe against the Manage sandbox.
 
 use connectwise_manage::callbacks::CallbackChange;
+use connectwise_manage::sandbox::Sandbox as ManageSandbox;
 use examples::Error;
 use examples::recipes::ensure_callback::{self, CallbackOptions, CallbackReport};
-use examples::sandbox::ManageSandbox;
 
 const URL: &str = "https://hooks.example.com/connectwise/tickets?recordId=";
 
@@ -23,8 +23,8 @@ fn change(report: &CallbackReport) -> CallbackChange {
 
 #[tokio::test]
 async fn registers_once_then_leaves_it_alone() {
-    let sandbox = ManageSandbox::start().await;
-    let client = sandbox.client().unwrap();
+    let sandbox = ManageSandbox::start().await.unwrap();
+    let client = sandbox.client().clone();
     let report = ensure_callback::run(&client, &apply()).await.unwrap();
     assert_eq!(change(&report), CallbackChange::Created);
     let stored = sandbox.record("/system/callbacks", 72).unwrap();
@@ -62,8 +62,8 @@ async fn registers_once_then_leaves_it_alone() {
 
 #[tokio::test]
 async fn a_dry_run_lists_matching_entries_and_writes_nothing() {
-    let sandbox = ManageSandbox::start().await;
-    let client = sandbox.client().unwrap();
+    let sandbox = ManageSandbox::start().await.unwrap();
+    let client = sandbox.client().clone();
     let report = ensure_callback::run(&client, &CallbackOptions::tickets(URL))
         .await
         .unwrap();
@@ -85,8 +85,8 @@ async fn a_dry_run_lists_matching_entries_and_writes_nothing() {
 
 #[tokio::test]
 async fn unsafe_or_oversized_settings_are_refused() {
-    let sandbox = ManageSandbox::start().await;
-    let client = sandbox.client().unwrap();
+    let sandbox = ManageSandbox::start().await.unwrap();
+    let client = sandbox.client().clone();
     let plain = CallbackOptions {
         url: "http://hooks.example.com/cw".to_owned(),
         ..apply()

@@ -1,9 +1,9 @@
 //! The log_time recipe against the Manage sandbox.
 
 use connectwise_manage::models::BillableOption;
+use connectwise_manage::sandbox::Sandbox as ManageSandbox;
 use examples::Error;
 use examples::recipes::log_time::{self, CloseOutcome, EntryOutcome, LogTimeOptions, WorkType};
-use examples::sandbox::ManageSandbox;
 use serde_json::json;
 use time::macros::datetime;
 
@@ -24,8 +24,8 @@ fn options() -> LogTimeOptions {
 
 #[tokio::test]
 async fn logs_the_entry_and_closes_the_ticket() {
-    let sandbox = ManageSandbox::start().await;
-    let client = sandbox.client().unwrap();
+    let sandbox = ManageSandbox::start().await.unwrap();
+    let client = sandbox.client().clone();
     let report = log_time::run(&client, &options()).await.unwrap();
     assert_eq!(report.entry_outcome, EntryOutcome::Created(9002));
     assert_eq!(
@@ -66,8 +66,8 @@ async fn logs_the_entry_and_closes_the_ticket() {
 
 #[tokio::test]
 async fn running_again_logs_nothing_twice() {
-    let sandbox = ManageSandbox::start().await;
-    let client = sandbox.client().unwrap();
+    let sandbox = ManageSandbox::start().await.unwrap();
+    let client = sandbox.client().clone();
     log_time::run(&client, &options()).await.unwrap();
     let writes = sandbox.writes().len();
     let again = log_time::run(&client, &options()).await.unwrap();
@@ -79,8 +79,8 @@ async fn running_again_logs_nothing_twice() {
 
 #[tokio::test]
 async fn a_dry_run_writes_nothing_and_shows_the_entry() {
-    let sandbox = ManageSandbox::start().await;
-    let client = sandbox.client().unwrap();
+    let sandbox = ManageSandbox::start().await.unwrap();
+    let client = sandbox.client().clone();
     let options = LogTimeOptions {
         apply: false,
         ..options()
@@ -97,8 +97,8 @@ async fn a_dry_run_writes_nothing_and_shows_the_entry() {
 
 #[tokio::test]
 async fn a_named_status_and_keeping_the_ticket_open() {
-    let sandbox = ManageSandbox::start().await;
-    let client = sandbox.client().unwrap();
+    let sandbox = ManageSandbox::start().await.unwrap();
+    let client = sandbox.client().clone();
     let named = LogTimeOptions {
         closed_status: Some("Waiting on Client".to_owned()),
         work_type: Some(WorkType::Id(1)),
@@ -124,8 +124,8 @@ async fn a_named_status_and_keeping_the_ticket_open() {
 
 #[tokio::test]
 async fn bad_options_and_missing_records_stop_before_any_write() {
-    let sandbox = ManageSandbox::start().await;
-    let client = sandbox.client().unwrap();
+    let sandbox = ManageSandbox::start().await.unwrap();
+    let client = sandbox.client().clone();
     let backwards = LogTimeOptions {
         ended: datetime!(2026-05-14 14:00:00 UTC),
         ..options()

@@ -1,30 +1,66 @@
-//! The sc_run_command recipe against the ScreenConnect sandbox. Polling waits through an injected
-//! sleeper on a manual clock: nothing sleeps in real time.
+//! The sc_run_command recipe against the ScreenConnect sandbox. Time is tokio's paused clock,
+//! which the sandbox's agents and the client's polling both follow: nothing sleeps in real time.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use examples::Error;
 use examples::recipes::sc_run_command::{
     self, RunCommandOptions, RunCommandReport, default_shell, parse_shell,
 };
-use examples::sandbox::ScreenConnectSandbox;
-use msp_common::{ManualClock, RecordingSleep};
+use msp_common::{Clock, Sleep};
 use screenconnect_api::command::Shell;
 use screenconnect_api::models::OnlineStatus;
+use screenconnect_api::sandbox::Sandbox as ScreenConnectSandbox;
 use screenconnect_api::{Client, RunCommandError};
 
-fn client(sandbox: &ScreenConnectSandbox) -> (Client, RecordingSleep) {
-    let clock = ManualClock::new(SystemTime::UNIX_EPOCH);
-    let sleep = RecordingSleep::advancing(clock.clone());
+/// Sleeps on tokio's (paused) timer and records each delay.
+#[derive(Clone, Debug, Default)]
+struct TokioRecordingSleep {
+    recorded: Arc<Mutex<Vec<Duration>>>,
+}
+
+impl TokioRecordingSleep {
+    fn recorded(&self) -> Vec<Duration> {
+        self.recorded.lock().unwrap().clone()
+    }
+}
+
+#[async_trait::async_trait]
+impl Sleep for TokioRecordingSleep {
+    async fn sleep(&self, duration: Duration) {
+        self.recorded.lock().unwrap().push(duration);
+        tokio::time::sleep(duration).await;
+    }
+}
+
+/// Deadlines on tokio's clock, so they follow the paused time.
+#[derive(Debug)]
+struct TokioClock(tokio::time::Instant);
+
+impl Clock for TokioClock {
+    fn now(&self) -> SystemTime {
+        SystemTime::now()
+    }
+
+    fn monotonic(&self) -> Duration {
+        self.0.elapsed()
+    }
+}
+
+fn client(sandbox: &ScreenConnectSandbox) -> (Client, TokioRecordingSleep) {
+    let sleep = TokioRecordingSleep::default();
     let client = sandbox
         .client_builder()
-        .unwrap()
         .sleep(Arc::new(sleep.clone()))
-        .clock(Arc::new(clock))
+        .clock(Arc::new(TokioClock(tokio::time::Instant::now())))
         .build()
         .unwrap();
     (client, sleep)
+}
+
+async fn start() -> ScreenConnectSandbox {
+    ScreenConnectSandbox::start().await.unwrap()
 }
 
 fn options(name: &str, command: &str) -> RunCommandOptions {
@@ -38,9 +74,9 @@ fn options(name: &str, command: &str) -> RunCommandOptions {
     }
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn runs_and_reports_output_and_exit_code() {
-    let sandbox = ScreenConnectSandbox::start().await;
+    let sandbox = start().await;
     let (client, sleep) = client(&sandbox);
     let report = sc_run_command::run(&client, &options("acme-ws-042", "hostname"))
         .await
@@ -60,8 +96,10 @@ async fn runs_and_reports_output_and_exit_code() {
     assert_eq!(run.result.exit_code, Some(0));
     assert!(run.matched_sentinel);
     assert!(!run.result.killed && !run.result.truncated);
-    // One poll after the first interval found the result.
-    assert_eq!(sleep.recorded(), [Duration::from_millis(1500)]);
+    // The agent answers after its delay (2 s): the first poll, after 1.5 s, found nothing yet.
+    let waits = sleep.recorded();
+    assert_eq!(waits[0], Duration::from_millis(1500));
+    assert!(waits.len() >= 2 && waits.iter().sum::<Duration>() >= Duration::from_secs(2));
 
     let sent = sandbox.commands();
     assert_eq!(sent.len(), 1);
@@ -79,9 +117,9 @@ async fn runs_and_reports_output_and_exit_code() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn without_execute_nothing_is_sent() {
-    let sandbox = ScreenConnectSandbox::start().await;
+    let sandbox = start().await;
     let (client, _) = client(&sandbox);
     let dry = RunCommandOptions {
         execute: false,
@@ -99,9 +137,9 @@ async fn without_execute_nothing_is_sent() {
     assert!(sandbox.commands().is_empty());
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn an_offline_agent_gets_nothing_unless_allowed() {
-    let sandbox = ScreenConnectSandbox::start().await;
+    let sandbox = start().await;
     let (client, sleep) = client(&sandbox);
     let error = sc_run_command::run(&client, &options("NW-LT-007", "uptime"))
         .await
@@ -115,7 +153,7 @@ async fn an_offline_agent_gets_nothing_unless_allowed() {
     assert!(!error.command_may_be_queued());
     assert!(sandbox.commands().is_empty());
 
-    // Allowed: the command is queued, no result arrives, and the deadline passes on the manual
+    // Allowed: the command is queued, no result arrives, and the deadline passes on tokio's
     // clock (agent timeout 10 s plus 20 s of grace).
     let queued = RunCommandOptions {
         allow_offline: true,
@@ -137,13 +175,13 @@ async fn an_offline_agent_gets_nothing_unless_allowed() {
             .text
             .starts_with("#timeout=10000\nuptime\necho \"__MSP_EXIT_")
     );
-    let (session, _) = sandbox.session("NW-LT-007").unwrap();
+    let session = sandbox.session_named("NW-LT-007").unwrap();
     assert_eq!(session["QueuedEventType"], 44);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn sessions_must_exist_and_commands_must_not_be_empty() {
-    let sandbox = ScreenConnectSandbox::start().await;
+    let sandbox = start().await;
     let (client, _) = client(&sandbox);
     let error = sc_run_command::run(&client, &options("ACME-WS-999", "hostname"))
         .await
@@ -160,11 +198,11 @@ async fn sessions_must_exist_and_commands_must_not_be_empty() {
     assert!(sandbox.commands().is_empty());
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn the_sandbox_refuses_a_wrong_secret() {
-    let sandbox = ScreenConnectSandbox::start().await;
+    let sandbox = start().await;
     let config = screenconnect_api::Config::new(
-        &sandbox.uri(),
+        &sandbox.instance(),
         screenconnect_api::SecretString::from("wrong"),
     )
     .unwrap();

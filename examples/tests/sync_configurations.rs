@@ -2,11 +2,11 @@
 
 use std::path::Path;
 
+use connectwise_manage::sandbox::Sandbox as ManageSandbox;
 use examples::Error;
 use examples::recipes::sync_configurations::{
     self, Device, DeviceRef, SyncOptions, load_devices, parse_devices,
 };
-use examples::sandbox::ManageSandbox;
 
 fn sample() -> Vec<Device> {
     load_devices(&Path::new(env!("CARGO_MANIFEST_DIR")).join("data/devices.json")).unwrap()
@@ -25,8 +25,8 @@ fn apply() -> SyncOptions {
 
 #[tokio::test]
 async fn creates_only_the_missing_configurations_and_a_second_run_creates_nothing() {
-    let sandbox = ManageSandbox::start().await;
-    let client = sandbox.client().unwrap();
+    let sandbox = ManageSandbox::start().await.unwrap();
+    let client = sandbox.client().clone();
     let devices = sample();
     assert_eq!(devices.len(), 6);
 
@@ -75,8 +75,8 @@ async fn creates_only_the_missing_configurations_and_a_second_run_creates_nothin
 
 #[tokio::test]
 async fn names_match_without_regard_to_case() {
-    let sandbox = ManageSandbox::start().await;
-    let client = sandbox.client().unwrap();
+    let sandbox = ManageSandbox::start().await.unwrap();
+    let client = sandbox.client().clone();
     let devices =
         parse_devices(r#"[{"name": "acme-ws-042", "company": "acme", "type": "workstation"}]"#)
             .unwrap();
@@ -89,8 +89,8 @@ async fn names_match_without_regard_to_case() {
 
 #[tokio::test]
 async fn a_dry_run_writes_nothing() {
-    let sandbox = ManageSandbox::start().await;
-    let client = sandbox.client().unwrap();
+    let sandbox = ManageSandbox::start().await.unwrap();
+    let client = sandbox.client().clone();
     let report = sync_configurations::run(&client, &sample(), &SyncOptions::default())
         .await
         .unwrap();
@@ -102,8 +102,8 @@ async fn a_dry_run_writes_nothing() {
 
 #[tokio::test]
 async fn unknown_companies_and_types_are_skipped_with_a_reason() {
-    let sandbox = ManageSandbox::start().await;
-    let client = sandbox.client().unwrap();
+    let sandbox = ManageSandbox::start().await.unwrap();
+    let client = sandbox.client().clone();
     let devices = parse_devices(
         r#"[
             {"name": "FAB-WS-01", "company": "FABRIKAM", "type": "Workstation"},

@@ -1,8 +1,8 @@
 //! The triage recipe against the Manage sandbox: what it changes, what it leaves alone, and that a
 //! second run changes nothing.
 
+use connectwise_manage::sandbox::Sandbox as ManageSandbox;
 use examples::recipes::triage::{self, NOTE_HEADER, TriageAction, TriageOptions};
-use examples::sandbox::ManageSandbox;
 use serde_json::{Value, json};
 
 const NEW_HELP_DESK_TICKETS: [i64; 11] = [
@@ -18,8 +18,8 @@ fn last_note(sandbox: &ManageSandbox, ticket: i64) -> Value {
 
 #[tokio::test]
 async fn dry_run_reports_and_writes_nothing() {
-    let sandbox = ManageSandbox::start().await;
-    let client = sandbox.client().unwrap();
+    let sandbox = ManageSandbox::start().await.unwrap();
+    let client = sandbox.client().clone();
     let report = triage::run(&client, &TriageOptions::default())
         .await
         .unwrap();
@@ -37,8 +37,8 @@ async fn dry_run_reports_and_writes_nothing() {
 
 #[tokio::test]
 async fn apply_sets_priority_and_type_and_posts_an_internal_note() {
-    let sandbox = ManageSandbox::start().await;
-    let client = sandbox.client().unwrap();
+    let sandbox = ManageSandbox::start().await.unwrap();
+    let client = sandbox.client().clone();
     let options = TriageOptions {
         apply: true,
         // Small pages, so that the listing follows `Link` headers across three pages.
@@ -123,8 +123,8 @@ async fn apply_sets_priority_and_type_and_posts_an_internal_note() {
 
 #[tokio::test]
 async fn a_second_run_changes_nothing() {
-    let sandbox = ManageSandbox::start().await;
-    let client = sandbox.client().unwrap();
+    let sandbox = ManageSandbox::start().await.unwrap();
+    let client = sandbox.client().clone();
     let options = TriageOptions {
         apply: true,
         ..TriageOptions::default()
@@ -148,8 +148,8 @@ async fn a_second_run_changes_nothing() {
 
 #[tokio::test]
 async fn the_note_reads_well() {
-    let sandbox = ManageSandbox::start().await;
-    let client = sandbox.client().unwrap();
+    let sandbox = ManageSandbox::start().await.unwrap();
+    let client = sandbox.client().clone();
     let options = TriageOptions {
         apply: true,
         ..TriageOptions::default()
@@ -161,8 +161,8 @@ async fn the_note_reads_well() {
 
 #[tokio::test]
 async fn an_unknown_board_is_named() {
-    let sandbox = ManageSandbox::start().await;
-    let client = sandbox.client().unwrap();
+    let sandbox = ManageSandbox::start().await.unwrap();
+    let client = sandbox.client().clone();
     let options = TriageOptions {
         board: "Helpdesk".to_owned(),
         ..TriageOptions::default()
@@ -176,8 +176,8 @@ async fn an_unknown_board_is_named() {
 
 #[tokio::test]
 async fn rules_that_do_not_fit_the_board_stop_before_any_write() {
-    let sandbox = ManageSandbox::start().await;
-    let client = sandbox.client().unwrap();
+    let sandbox = ManageSandbox::start().await.unwrap();
+    let client = sandbox.client().clone();
     let options = TriageOptions {
         board: "Network Operations".to_owned(),
         apply: true,

@@ -77,10 +77,16 @@
 //!   state-changing method fail with [`Error::ReadOnly`] before any I/O.
 //! * **Commands**: [`Client::send_command`] queues a command and returns; [`Client::run_command`]
 //!   also waits for its output and exit code (see [`run_command`]).
+//! * **Testing**: with the `sandbox` feature (for `[dev-dependencies]`), [`sandbox::Sandbox`]
+//!   starts a local ScreenConnect server with seeded sessions and simulated agents, and hands
+//!   out a client.
 //! * **Secrets**: the secret is a [`SecretString`], sent in a header marked sensitive; `Debug` of
 //!   the client and configuration shows `[redacted]`; traces record method names, never URLs,
 //!   bodies, command text or output. The one secret authorises every method, remote commands
 //!   included: store it like an administrator password.
+//! * **Testing your automations** (feature `sandbox`): `sandbox::Sandbox::start()` runs a local
+//!   ScreenConnect server with seeded sessions and simulated agents and hands out a ready client;
+//!   see the `sandbox` module.
 
 // docs.rs builds with `--cfg docsrs`: every feature-gated item gets its "Available on crate
 // feature …" badge (nightly's `doc_cfg`, which now derives the badges from `#[cfg]`).
@@ -99,6 +105,8 @@ pub mod models;
 mod one_or_many;
 mod request;
 pub mod run_command;
+#[cfg(feature = "sandbox")]
+pub mod sandbox;
 mod sessions;
 
 pub use msp_common;
