@@ -433,9 +433,7 @@ fn single_type(types: &BTreeSet<ParamType>, parent: &str) -> Result<ParamType, E
 /// The method names a node's operations produce.
 pub fn method_names(placed: &Placed, is_record: bool) -> Vec<String> {
     let base = placed.role.method();
-    let mut names = match placed.role {
-        _ => vec![base.to_owned()],
-    };
+    let mut names = vec![base.to_owned()];
     let takes_params = !matches!(placed.role, Role::List | Role::Count | Role::Search)
         && !placed.op.query.is_empty();
     if takes_params {
