@@ -10,7 +10,7 @@
 //! let sandbox = Sandbox::start().await?;
 //! let tickets = sandbox.client().service().tickets();
 //! let acme = ListQuery::new().conditions(Condition::eq("company/identifier", "ACME")?);
-//! assert_eq!(tickets.count(&acme).await?, 7);
+//! assert_eq!(tickets.count(&acme).await?, 6);
 //! # Ok(())
 //! # }
 //! ```
