@@ -6,7 +6,7 @@
 //! use connectwise_manage::{ListQuery, query::Condition};
 //!
 //! # #[tokio::main(flavor = "current_thread")]
-//! # async fn main() -> Result<(), connectwise_manage::Error> {
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let sandbox = Sandbox::start().await?;
 //! let tickets = sandbox.client().service().tickets();
 //! let acme = ListQuery::new().conditions(Condition::eq("company/identifier", "ACME")?);
