@@ -6,11 +6,11 @@
 //! use connectwise_manage::{ListQuery, query::Condition};
 //!
 //! # #[tokio::main(flavor = "current_thread")]
-//! # async fn main() -> Result<(), connectwise_manage::Error> {
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let sandbox = Sandbox::start().await?;
 //! let tickets = sandbox.client().service().tickets();
 //! let acme = ListQuery::new().conditions(Condition::eq("company/identifier", "ACME")?);
-//! assert_eq!(tickets.count(&acme).await?, 7);
+//! assert_eq!(tickets.count(&acme).await?, 6);
 //! # Ok(())
 //! # }
 //! ```

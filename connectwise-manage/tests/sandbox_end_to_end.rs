@@ -43,9 +43,11 @@ fn patient_client(sandbox: &Sandbox) -> Client {
         .unwrap()
 }
 
-/// The conditions streamed, and how to tell from a record (without any conditions evaluator)
+/// A condition streamed, and how to tell from a record (without any conditions evaluator)
 /// whether it belongs.
-fn cases() -> Vec<(Condition, fn(&Value) -> bool)> {
+type Case = (Condition, fn(&Value) -> bool);
+
+fn cases() -> Vec<Case> {
     vec![
         (Condition::eq("company/identifier", "ACME").unwrap(), |t| {
             t["company"]["identifier"] == "ACME"

@@ -434,8 +434,17 @@ fn sample_contacts() -> Vec<Contact> {
 }
 
 fn sample_devices(companies: &[Company], contacts: &[Contact]) -> Vec<Device> {
-    // (id, name, type, company, contact, serial, os)
-    let rows: [(i64, &str, &str, i64, Option<i64>, &str, &str); 5] = [
+    /// `(id, name, type, company, contact, serial, os)`.
+    type Row = (
+        i64,
+        &'static str,
+        &'static str,
+        i64,
+        Option<i64>,
+        &'static str,
+        &'static str,
+    );
+    let rows: [Row; 5] = [
         (
             301,
             "ACME-WS-042",

@@ -302,3 +302,36 @@ fn key_of(path: &str) -> Option<String> {
     let target = routes::route(&segments)?;
     (target.rest == routes::Rest::Collection).then(|| target.key())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credentials_keep_the_private_key_and_client_id_out_of_debug() {
+        let shown = format!("{CREDENTIALS:?}");
+        assert!(shown.contains(PUBLIC_KEY));
+        assert!(!shown.contains(PRIVATE_KEY), "{shown}");
+        assert!(!shown.contains(CLIENT_ID), "{shown}");
+    }
+
+    #[tokio::test]
+    async fn a_server_is_reachable_until_dropped() {
+        let server = ManageServer::start(ManageOptions::default()).await.unwrap();
+        let address = std::net::SocketAddr::from(([127, 0, 0, 1], server.port()));
+        assert!(tokio::net::TcpStream::connect(address).await.is_ok());
+        assert!(format!("{server:?}").contains(&server.site()));
+        drop(server);
+        // The listener is closed with the handle (the accept loop is aborted at once; the
+        // port is free again once the runtime has run the abort).
+        let mut rebound = false;
+        for _ in 0..100 {
+            tokio::task::yield_now().await;
+            if tokio::net::TcpListener::bind(address).await.is_ok() {
+                rebound = true;
+                break;
+            }
+        }
+        assert!(rebound, "the port is still taken");
+    }
+}

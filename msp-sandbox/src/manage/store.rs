@@ -43,6 +43,10 @@ struct Collection {
     target: Option<(Kind, Option<i64>)>,
 }
 
+/// A cached selection: its key (collection and filters), the store version it was made at, and
+/// the ids.
+type CachedSelection = (String, u64, Arc<Vec<i64>>);
+
 /// What the state file keeps of a collection.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SavedCollection {
@@ -74,7 +78,7 @@ pub struct Store {
     version: u64,
     /// Recent selections (the ids a filtered list matched), so paging through one costs one
     /// scan rather than one per page.
-    selections: Mutex<VecDeque<(String, u64, Arc<Vec<i64>>)>>,
+    selections: Mutex<VecDeque<CachedSelection>>,
     /// The API base URL, e.g. `http://127.0.0.1:4711/v4_6_release/apis/3.0/`, for `_info` links.
     pub base: String,
 }
