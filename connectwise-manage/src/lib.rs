@@ -83,7 +83,8 @@
 //!   `api-na.myconnectwise.net`), an on-premise host or a full base URL. The codebase is discovered
 //!   through `/login/companyinfo/{company}`, cached, and discovered again when a release moves it.
 //!   Every request carries `Authorization`, `clientId` (both marked sensitive) and an `Accept`
-//!   header that pins the model version ([`DEFAULT_API_VERSION`], overridable per endpoint).
+//!   header that pins the model version ([`DEFAULT_API_VERSION`], overridable per call with
+//!   `.api_version(…)`).
 //! - **Typed accessors and models.** [`api`] has a handle for every path and a method for every
 //!   operation of the API (`client.service().tickets().id(42).notes()`), and [`models`] a struct
 //!   for every schema, generated from the API's OpenAPI description. Tickets and their notes,
