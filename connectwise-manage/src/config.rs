@@ -222,8 +222,9 @@ impl ClientBuilder {
         self
     }
 
-    /// The retry schedule of each page request of a listing ([`Endpoint::stream`](crate::Endpoint::stream),
-    /// [`Endpoint::pages`](crate::Endpoint::pages) and the typed `stream()`/`pages()`).
+    /// The retry schedule of each page request of a listing (every page that
+    /// [`List::by_item`](crate::List::by_item), [`List::by_page`](crate::List::by_page) and
+    /// [`List::all`](crate::List::all) fetch, typed or through [`Client::endpoint`](crate::Client::endpoint)).
     ///
     /// The default, when neither this nor [`ClientBuilder::retry_policy`] is set, is
     /// [`RetryPolicy::background`]: a 429 asking to wait up to 2 minutes is waited out, so a long

@@ -107,7 +107,7 @@
 //! - **Retries.** Reads are retried on gateway errors and timeouts; creates and patches only when
 //!   the server certainly did not act (429, a refused connection). `Retry-After` is honoured up
 //!   to a cap: 10 s for single calls (which also give up after 30 s in all, for a person
-//!   waiting), 2 minutes for each page of a listing, so a long `stream()` rides out throttling;
+//!   waiting), 2 minutes for each page of a listing, so a long `list(…).by_item()` rides out throttling;
 //!   a longer wait ends the call with [`Error::RateLimited`]
 //!   carrying the delay. [`ClientBuilder::retry_policy`] and
 //!   [`ClientBuilder::bulk_retry_policy`] change either.
