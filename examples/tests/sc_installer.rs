@@ -102,3 +102,35 @@ fn platforms_parse_by_extension() {
         Err("expected one of msi, exe, pkg, deb, rpm, sh".to_owned())
     );
 }
+
+/// The planned URL, fetched from the ScreenConnect sandbox as a machine's installer would be:
+/// the access session it names appears with the custom properties the recipe put in it.
+#[tokio::test(start_paused = true)]
+async fn the_planned_url_enrols_a_session_on_the_sandbox() {
+    let sandbox = screenconnect_api::sandbox::Sandbox::start().await.unwrap();
+    let plan = plan(&InstallerOptions {
+        instance: Url::parse(&sandbox.base_url()).unwrap(),
+        ..options(InstallerPlatform::Msi)
+    })
+    .unwrap();
+    let response = reqwest::get(plan.url.as_str()).await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "application/x-msi");
+
+    let sessions = sandbox
+        .client()
+        .sessions_by_name("ACME-WS-057")
+        .await
+        .unwrap();
+    assert_eq!(sessions.len(), 1);
+    assert_eq!(
+        sessions[0].custom_properties.as_array()[..4],
+        [
+            "Acme Corporation",
+            "Phoenix HQ",
+            "Workstations & Laptops",
+            ""
+        ]
+    );
+    assert!(sessions[0].is_online());
+}

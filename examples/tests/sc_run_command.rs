@@ -52,7 +52,6 @@ fn client(sandbox: &ScreenConnectSandbox) -> (Client, TokioRecordingSleep) {
     let sleep = TokioRecordingSleep::default();
     let client = sandbox
         .client_builder()
-        .unwrap()
         .sleep(Arc::new(sleep.clone()))
         .clock(Arc::new(TokioClock(tokio::time::Instant::now())))
         .build()

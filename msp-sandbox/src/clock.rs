@@ -1,5 +1,6 @@
-//! Timestamps the servers write into records and events, in the `YYYY-MM-DDTHH:MM:SSZ` form
-//! both APIs use (whole seconds, UTC).
+//! Timestamps the servers write into records and events: Manage's `YYYY-MM-DDTHH:MM:SSZ` (whole
+//! seconds, UTC) and ScreenConnect's `YYYY-MM-DDTHH:MM:SS.fffffffZ` (seven fractional digits,
+//! UTC).
 
 use time::OffsetDateTime;
 
@@ -54,9 +55,30 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
     (year, month, day)
 }
 
+/// A time as ScreenConnect writes it: UTC, seven fractional digits (.NET ticks), `Z`.
+pub fn ticks_stamp(time: OffsetDateTime) -> String {
+    let time = time.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:07}Z",
+        time.year(),
+        u8::from(time.month()),
+        time.day(),
+        time.hour(),
+        time.minute(),
+        time.second(),
+        time.nanosecond() / 100
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ticks_stamps_have_seven_fractional_digits() {
+        let time = time::macros::datetime!(2026-07-19 06:41:52.6169911 +02:00);
+        assert_eq!(ticks_stamp(time), "2026-07-19T04:41:52.6169911Z");
+    }
 
     #[test]
     fn stamps_are_utc_seconds() {

@@ -57,6 +57,8 @@
 //! - [`clock`]: the timestamps written into records.
 //! - [`state`]: the state file that keeps changes across restarts.
 //! - [`manage`]: the ConnectWise Manage API.
+//! - [`screenconnect`]: ScreenConnect's RESTful API Manager extension, its simulated agents and
+//!   the access-agent installers.
 //! - [`both`]: both servers started together from one seed, as the `sandbox` binary runs them.
 
 pub mod both;

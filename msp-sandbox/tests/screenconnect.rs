@@ -1,61 +1,42 @@
-//! The ScreenConnect server end to end: the `screenconnect-api` client and plain HTTP requests
-//! against it on loopback. Every test runs on tokio's paused clock, so the simulated agents'
-//! delays and the client's polling take no real time.
+//! The ScreenConnect server end to end: the `screenconnect-api` client (through its `sandbox`
+//! feature, whose client waits on tokio's clock) and plain HTTP requests against it on loopback.
+//! Every test runs on tokio's paused clock, so the simulated agents' delays and the client's
+//! polling take no real time.
 
-use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
-use msp_common::{ApiErrorKind, Clock};
+use msp_common::ApiErrorKind;
 use msp_sandbox::counters::Event;
 use msp_sandbox::faults::FaultOptions;
-use msp_sandbox::screenconnect::{
-    AllowedOrigin, EXTENSION_ID, SECRET, ScreenConnectOptions, ScreenConnectServer,
-};
+use msp_sandbox::screenconnect::{AllowedOrigin, EXTENSION_ID, SECRET, ScreenConnectOptions};
 use msp_sandbox::seed::{Seed, SeedOptions};
 use screenconnect_api::command::{CommandScript, Shell};
 use screenconnect_api::filter::{Field, SessionFilter};
 use screenconnect_api::installer::{AccessInstaller, InstallerPlatform};
 use screenconnect_api::models::{CustomProperties, EventType, OnlineStatus, SessionType};
+use screenconnect_api::sandbox::Sandbox;
 use screenconnect_api::{Client, Config, NewSession, RunOptions, SecretString};
 use serde_json::{Value, json};
 
-/// The client's deadlines on tokio's time, so they follow the paused clock. Wall-clock time is
-/// the real one, which the server writes `Retry-After` dates from.
-#[derive(Debug)]
-struct TokioClock {
-    origin: tokio::time::Instant,
-}
-
-impl Clock for TokioClock {
-    fn now(&self) -> SystemTime {
-        SystemTime::now()
-    }
-
-    fn monotonic(&self) -> Duration {
-        self.origin.elapsed()
-    }
-}
-
-fn client_with(server: &ScreenConnectServer, secret: &str) -> Client {
-    let config = Config::new(&server.instance(), SecretString::from(secret)).unwrap();
+/// A client of `sandbox` sending `secret`, without retries.
+fn client_with(sandbox: &Sandbox, secret: &str) -> Client {
+    let config = Config::new(&sandbox.instance(), SecretString::from(secret)).unwrap();
     Client::builder(config)
-        .clock(Arc::new(TokioClock {
-            origin: tokio::time::Instant::now(),
-        }))
-        .jitter_seed(7)
+        .retry_policy(screenconnect_api::RetryPolicy::none())
         .build()
         .unwrap()
 }
 
-fn client(server: &ScreenConnectServer) -> Client {
-    client_with(server, SECRET)
+/// The sandbox's ready client: default retries, on tokio's clock.
+fn client(sandbox: &Sandbox) -> Client {
+    sandbox.client().clone()
 }
 
-async fn start(options: ScreenConnectOptions) -> ScreenConnectServer {
-    ScreenConnectServer::start(options).await.unwrap()
+async fn start(options: ScreenConnectOptions) -> Sandbox {
+    Sandbox::start_with(options).await.unwrap()
 }
 
-async fn start_default() -> ScreenConnectServer {
+async fn start_default() -> Sandbox {
     start(ScreenConnectOptions::default()).await
 }
 
@@ -110,6 +91,16 @@ async fn run_command_returns_the_output_after_the_agent_delay() {
     // The agent reports after its 2 s delay: the poll at 1.5 s saw nothing, the next one did.
     assert!(started.elapsed() >= Duration::from_secs(2));
     assert_eq!(server.counters().get(Event::CommandRun), 1);
+    let counters = server.counters();
+    assert_eq!(
+        counters.requests("POST Service.ashx/SendCommandToSession", 200),
+        1
+    );
+    // The details before sending, then the polls at 1.5 s and 3.75 s.
+    assert_eq!(
+        counters.requests("POST Service.ashx/GetSessionDetailsBySessionID", 200),
+        3
+    );
     let commands = server.commands();
     assert_eq!(commands.len(), 1);
     assert_eq!(commands[0].session_name, "ACME-WS-042");
@@ -324,6 +315,11 @@ async fn a_wrong_secret_or_origin_is_refused() {
         .await
         .unwrap();
     assert_eq!(ok.status(), 200);
+    let port = server.instance().rsplit(':').next().unwrap().to_owned();
+    let by_name = send(SECRET, Some(&format!("http://localhost:{port}")))
+        .await
+        .unwrap();
+    assert_eq!(by_name.status(), 200);
     // A wrong extension id is the web server's 404 page.
     let wrong_extension = url.replace(EXTENSION_ID, "fc234f0e-2e8e-4a1f-b977-ba41b14031f7");
     let response = http
@@ -431,6 +427,13 @@ async fn bad_calls_get_the_frameworks_faults() {
         assert!(body["errorType"].is_string());
         assert_eq!(body["detail"], Value::Null);
     }
+    // GetAllSessions twice, AddSessionEvent once: unknown methods share one route.
+    assert_eq!(
+        server
+            .counters()
+            .requests("POST Service.ashx/{unknown}", 500),
+        3
+    );
     // Nothing was changed or run by any of them.
     assert_eq!(server.counters().get(Event::Updated), 0);
     assert!(server.commands().is_empty());
@@ -788,4 +791,89 @@ async fn the_rate_limit_counts_per_secret_and_a_throttled_command_runs_once() {
         assert_eq!(server.counters().get(Event::CommandRun), 1);
         assert!(server.counters().get(Event::Throttled) >= 2);
     }
+}
+
+#[tokio::test(start_paused = true)]
+async fn garbage_gets_an_answer_never_a_panic() {
+    let server = start_default().await;
+    let id = server.session_named("ACME-WS-042").unwrap()["SessionID"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let http = reqwest::Client::new();
+    let deep = format!("{}{}", "[".repeat(5000), "]".repeat(5000));
+    let long_timeout = format!(r##"["{id}", "#timeout=18446744073709551615\nsleep 99999999"]"##);
+    let bodies: Vec<(&str, String)> = vec![
+        ("GetSessionsByFilter", r#"["((((Name = 'x'"]"#.to_owned()),
+        ("GetSessionsByFilter", r#"["Name LIKE 5"]"#.to_owned()),
+        ("GetSessionsByFilter", r#"["- = -"]"#.to_owned()),
+        ("GetSessionsByFilter", r#"["Name = 'é' OR ~"]"#.to_owned()),
+        ("GetSessionsByFilter", r#"[["nested"]]"#.to_owned()),
+        ("GetSessionsByName", deep),
+        ("GetSessionsByName", "\u{0}\u{1}".to_owned()),
+        ("GetSessionsByName", "42".to_owned()),
+        (
+            "CreateSession",
+            r#"[9, "x", "maybe", null, {"a": 1}]"#.to_owned(),
+        ),
+        (
+            "CreateSession",
+            r#"["Access", null, null, null, [1, 2, 3, 4, 5, 6, 7, 8, 9]]"#.to_owned(),
+        ),
+        (
+            "UpdateSessionCustomProperties",
+            format!(r#"["{id}", "not an array"]"#),
+        ),
+        (
+            "SendCommandToSession",
+            format!(r##"["{id}", "#maxlength=0\n#timeout=-5\nexit notanumber"]"##),
+        ),
+        ("SendCommandToSession", long_timeout),
+        (
+            "SendMessageToSession",
+            format!(r#"{{"sessionID": "{id}", "message": 7}}"#),
+        ),
+    ];
+    for (method, body) in bodies {
+        let response = http
+            .post(server.method_url(method))
+            .header("CTRLAuthHeader", SECRET)
+            .header("Origin", server.instance())
+            .body(body.clone())
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        assert!(matches!(status, 200 | 500), "{method} {body}: {status}");
+        if status == 500 {
+            let text = response.text().await.unwrap();
+            let fault: Value = serde_json::from_str(&text).unwrap();
+            assert!(fault["message"].is_string(), "{method}: {text}");
+        }
+    }
+    for path in [
+        "/App_Extensions",
+        "/App_Extensions/%FF/Service.ashx/x",
+        "/Bin/..%2F..%2Fetc%2Fpasswd",
+        "/Bin/ScreenConnect.ClientSetup.msi?e=Access&y=Guest&t=%FF%FE&c=%00",
+    ] {
+        let status = http
+            .get(format!("{}{path}", server.instance()))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16();
+        assert!(matches!(status, 200 | 404), "{path}: {status}");
+    }
+    tokio::time::sleep(Duration::from_secs(60)).await;
+    // Still serving.
+    assert_eq!(
+        client(&server)
+            .sessions_by_name("ACME-WS-042")
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
 }

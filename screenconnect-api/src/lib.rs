@@ -84,6 +84,9 @@
 //!   the client and configuration shows `[redacted]`; traces record method names, never URLs,
 //!   bodies, command text or output. The one secret authorises every method, remote commands
 //!   included: store it like an administrator password.
+//! * **Testing your automations** (feature `sandbox`): `sandbox::Sandbox::start()` runs a local
+//!   ScreenConnect server with seeded sessions and simulated agents and hands out a ready client;
+//!   see the `sandbox` module.
 
 mod call;
 mod client;

@@ -1,33 +1,52 @@
-//! A local ScreenConnect server for tests (feature `sandbox`): one call starts it and returns
-//! its instance URL, its secret and a ready [`Client`]; it stops when dropped.
+//! A local ScreenConnect server to test automations against (feature `sandbox`).
 //!
-//! ```
-//! use screenconnect_api::sandbox::Sandbox;
-//!
-//! # #[tokio::main(flavor = "current_thread")]
-//! # async fn main() -> Result<(), screenconnect_api::Error> {
-//! let sandbox = Sandbox::start().await?;
-//! let sessions = sandbox.client().sessions_by_name("ACME-WS-042").await?;
-//! assert_eq!(sessions.len(), 1);
-//! # Ok(())
-//! # }
-//! ```
-//!
-//! The server is [`msp_sandbox`]'s ScreenConnect server: one access session per managed machine
-//! of the seed, named after the ConnectWise Manage configurations of the same [`SeedOptions`]
-//! (`ACME-WS-042`, `NW-LT-007`, …), agents that run commands with simulated output, the access
-//! agent installers, faults from [`FaultOptions`], and counters a test can check. The
-//! [`Sandbox`] dereferences to the [`ScreenConnectServer`] for those.
-//!
-//! Put the feature in `[dev-dependencies]` only:
+//! [`Sandbox::start`] runs the [`msp_sandbox`] ScreenConnect server on `127.0.0.1` and a free
+//! port and returns it with its base URL, its secret and a ready [`Client`]; the server stops
+//! when the value is dropped. Put the crate with this feature in `[dev-dependencies]`:
 //!
 //! ```toml
 //! [dev-dependencies]
 //! screenconnect-api = { version = "0.1", features = ["sandbox"] }
 //! ```
+//!
+//! ```
+//! use screenconnect_api::command::{CommandScript, Shell};
+//! use screenconnect_api::sandbox::Sandbox;
+//! use screenconnect_api::RunOptions;
+//!
+//! # #[tokio::main(flavor = "current_thread", start_paused = true)]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let sandbox = Sandbox::start().await?;
+//! let client = sandbox.client();
+//! let session = client.sessions_by_name("ACME-WS-042").await?.remove(0);
+//! let run = client
+//!     .run_command(
+//!         &session.session_id,
+//!         &CommandScript::new(Shell::PowerShell, "hostname"),
+//!         &RunOptions::new(),
+//!     )
+//!     .await?;
+//! assert_eq!(run.result.output, "ACME-WS-042\n");
+//! assert_eq!(sandbox.server().commands().len(), 1);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! The sessions are the managed machines of the sandbox's seed (their names match the
+//! configuration names of a Manage sandbox started from the same seed); see
+//! [`msp_sandbox::screenconnect`] for what the server does, and
+//! [`ScreenConnectServer`] for what a test can read (counters, commands received) and do (take
+//! an agent on- or offline).
+//!
+//! The simulated agents and the client both wait on tokio's clock, so a test under
+//! `#[tokio::test(start_paused = true)]` runs commands, delays and retries without waiting.
 
+use std::fmt;
 use std::ops::Deref;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
 
+use msp_common::Clock;
 pub use msp_sandbox::counters::{Counters, Event};
 pub use msp_sandbox::faults::{
     Accounting, FaultOptions, Latency, RateLimit as FaultRateLimit, RetryAfterForm,
@@ -40,57 +59,74 @@ pub use msp_sandbox::seed::{Device, Seed, SeedOptions};
 use crate::{Client, ClientBuilder, Config, Error, SecretString};
 
 /// A running ScreenConnect sandbox and a client for it. Dropping it stops the server.
-#[derive(Debug)]
+///
+/// It dereferences to the [`ScreenConnectServer`], for its counters, the commands it received
+/// and its agents.
 pub struct Sandbox {
     server: ScreenConnectServer,
     client: Client,
 }
 
+impl fmt::Debug for Sandbox {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Sandbox")
+            .field("base_url", &self.base_url())
+            .finish_non_exhaustive()
+    }
+}
+
 impl Sandbox {
-    /// Starts a sandbox with the sample sessions on a free port.
+    /// Starts a sandbox with the default seed (the sample MSP's machines), no faults, a 2 s
+    /// agent delay, and the instance's own origin as the allowed `Origin`.
     ///
     /// # Errors
-    /// When no port can be bound on `127.0.0.1`.
+    /// When no port can be bound on `127.0.0.1`, or the HTTP client cannot be built.
     pub async fn start() -> Result<Sandbox, Error> {
-        Self::start_with(ScreenConnectOptions::default()).await
+        Sandbox::start_with(ScreenConnectOptions::default()).await
     }
 
-    /// Starts a sandbox with `options` (seed sizes, faults, command delay, port, state file).
+    /// Starts a sandbox with `options` (seed and sizes, faults, agent delay, state file, …).
     ///
     /// # Errors
-    /// When the port cannot be bound or the state file cannot be read.
+    /// When the port cannot be bound, the state file cannot be read, or the HTTP client cannot
+    /// be built.
     pub async fn start_with(options: ScreenConnectOptions) -> Result<Sandbox, Error> {
         let server = ScreenConnectServer::start(options)
             .await
             .map_err(|error| Error::build("sandbox", error.to_string()))?;
-        let client = Client::builder(config_for(&server)?).build()?;
+        let config = Config::new(&server.instance(), SecretString::from(server.secret()))?;
+        let client = builder_for(&config).build()?;
         Ok(Sandbox { server, client })
     }
 
-    /// The ready client (the client's default retry policy, so injected faults are retried as
-    /// they would be against a real instance).
+    /// The instance URL, `http://127.0.0.1:{port}` (what `SC_INSTANCE` would hold).
+    pub fn base_url(&self) -> String {
+        self.server.instance()
+    }
+
+    /// The secret the sandbox accepts (what `SC_SECRET` would hold).
+    pub fn secret(&self) -> SecretString {
+        SecretString::from(self.server.secret())
+    }
+
+    /// The client configuration for the sandbox.
+    pub fn config(&self) -> &Config {
+        self.client.config()
+    }
+
+    /// The ready client: the default retry policy (so injected faults are retried as they would
+    /// be against a real instance), waiting on tokio's clock.
     pub fn client(&self) -> &Client {
         &self.client
     }
 
-    /// The client configuration for the sandbox (instance, secret, `Origin`).
-    ///
-    /// # Errors
-    /// Never for the sandbox's settings; the type is the configuration's.
-    pub fn config(&self) -> Result<Config, Error> {
-        config_for(&self.server)
+    /// A builder for another client of the sandbox (other retries, read-only, …), on tokio's
+    /// clock like [`Sandbox::client`].
+    pub fn client_builder(&self) -> ClientBuilder {
+        builder_for(self.client.config())
     }
 
-    /// A client builder for the sandbox, to change other settings (an injected sleeper and
-    /// clock, so that `run_command` never waits in real time, or a retry policy).
-    ///
-    /// # Errors
-    /// As [`Sandbox::config`].
-    pub fn client_builder(&self) -> Result<ClientBuilder, Error> {
-        Ok(Client::builder(self.config()?))
-    }
-
-    /// The running server: instance URL, secret, sessions, commands and counters.
+    /// The running server.
     pub fn server(&self) -> &ScreenConnectServer {
         &self.server
     }
@@ -104,9 +140,25 @@ impl Deref for Sandbox {
     }
 }
 
-fn config_for(server: &ScreenConnectServer) -> Result<Config, Error> {
-    Ok(Config::new(
-        &server.instance(),
-        SecretString::from(server.secret()),
-    )?)
+fn builder_for(config: &Config) -> ClientBuilder {
+    Client::builder(config.clone()).clock(Arc::new(TokioClock {
+        origin: tokio::time::Instant::now(),
+    }))
+}
+
+/// Deadlines on tokio's clock, so they follow paused time as the sandbox's agents do; the wall
+/// clock is the real one, which the server's `Retry-After` dates are written from.
+#[derive(Debug)]
+struct TokioClock {
+    origin: tokio::time::Instant,
+}
+
+impl Clock for TokioClock {
+    fn now(&self) -> SystemTime {
+        SystemTime::now()
+    }
+
+    fn monotonic(&self) -> Duration {
+        self.origin.elapsed()
+    }
 }

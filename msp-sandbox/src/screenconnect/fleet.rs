@@ -9,7 +9,6 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use time::OffsetDateTime;
 
 use crate::seed::{Device, Seed, mix, pick};
 
@@ -628,21 +627,6 @@ pub fn guid(seed: u64, stream: &str, n: u64) -> String {
     )
 }
 
-/// A time as the server writes it: UTC, seven fractional digits, `Z`.
-pub fn format_time(time: OffsetDateTime) -> String {
-    let time = time.to_offset(time::UtcOffset::UTC);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:07}Z",
-        time.year(),
-        u8::from(time.month()),
-        time.day(),
-        time.hour(),
-        time.minute(),
-        time.second(),
-        time.nanosecond() / 100
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -674,12 +658,6 @@ mod tests {
         assert_eq!(fleet.get(&laptop.id.to_ascii_uppercase()), Some(laptop));
         let again = Fleet::seeded(&seed, "2026-05-14T08:00:00.0000000Z");
         assert_eq!(again.sessions(), fleet.sessions());
-    }
-
-    #[test]
-    fn times_have_seven_fractional_digits() {
-        let time = time::macros::datetime!(2026-07-19 06:41:52.6169911 UTC);
-        assert_eq!(format_time(time), "2026-07-19T06:41:52.6169911Z");
     }
 
     #[test]

@@ -71,7 +71,8 @@ use crate::seed::{Seed, SeedOptions};
 use crate::server::{self, ServerHandle};
 use crate::state::StateFile;
 
-use fleet::{Fleet, Queued, Saved, event_type, format_time};
+use crate::clock::ticks_stamp;
+use fleet::{Fleet, Queued, Saved, event_type};
 
 /// The extension's `RESTfulAuthenticationSecret` in every sandbox (not a secret: the sandbox
 /// only listens on loopback).
@@ -86,7 +87,8 @@ pub const STATE_SECTION: &str = "screenconnect";
 /// Which `Origin` header the extension accepts (its `RESTfulAllowedOrigin` setting).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub enum AllowedOrigin {
-    /// The instance's own origin, `http://127.0.0.1:{port}`.
+    /// The instance's own origin, `http://127.0.0.1:{port}` (or `http://localhost:{port}`, the
+    /// same server by another name).
     #[default]
     Instance,
     /// Any or none: the setting is empty, so `Origin` is not checked.
@@ -156,7 +158,7 @@ impl ScreenConnectServer {
     pub async fn start(options: ScreenConnectOptions) -> io::Result<ScreenConnectServer> {
         let seed = Seed::new(&options.seed);
         let clock = SandboxClock::new();
-        let mut fleet = Fleet::seeded(&seed, &format_time(clock.now()));
+        let mut fleet = Fleet::seeded(&seed, &ticks_stamp(clock.now()));
         let mut changed = BTreeSet::new();
         if let Some(section) = options
             .state
@@ -194,9 +196,12 @@ impl ScreenConnectServer {
         let handle = server::serve(options.port, handler.clone(), faults, counters).await?;
         // Nobody knows the port before `serve` returns, so no request arrives before this.
         let _ = handler.allowed_origin.set(match &options.allowed_origin {
-            AllowedOrigin::Instance => Some(handle.origin()),
+            AllowedOrigin::Instance => Some(vec![
+                handle.origin(),
+                format!("http://localhost:{}", handle.address().port()),
+            ]),
             AllowedOrigin::Any => None,
-            AllowedOrigin::Exactly(origin) => Some(origin.trim_end_matches('/').to_owned()),
+            AllowedOrigin::Exactly(origin) => Some(vec![origin.trim_end_matches('/').to_owned()]),
         });
         // Work queued for online agents before a restart is picked up again.
         let pending: Vec<(String, Queued)> = {
@@ -329,7 +334,7 @@ impl Shared {
 
     /// Now, formatted as the server writes times.
     fn now(&self) -> String {
-        format_time(self.clock.now())
+        ticks_stamp(self.clock.now())
     }
 
     /// Notes that session `id` changed and rewrites the state file.

@@ -5,6 +5,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use serde_json::Value;
+use sha2::{Digest, Sha256};
 
 use super::{EXTENSION_ID, SECRET, Shared, installer, methods, reply};
 use crate::server::{Handler, Request, Response};
@@ -12,8 +13,8 @@ use crate::server::{Handler, Request, Response};
 /// The ScreenConnect API as a [`Handler`].
 pub(super) struct Service {
     pub(super) shared: Arc<Shared>,
-    /// The accepted `Origin`, when one is configured (set once the port is known).
-    pub(super) allowed_origin: OnceLock<Option<String>>,
+    /// The accepted `Origin` values, when the check is on (set once the port is known).
+    pub(super) allowed_origin: OnceLock<Option<Vec<String>>>,
     pub(super) product: String,
 }
 
@@ -51,8 +52,23 @@ impl Service {
             .headers()
             .get(http::header::ORIGIN)
             .and_then(|value| value.to_str().ok())
-            .is_some_and(|origin| origin.trim_end_matches('/').eq_ignore_ascii_case(allowed))
+            .is_some_and(|origin| {
+                let origin = origin.trim_end_matches('/');
+                allowed
+                    .iter()
+                    .any(|allowed| origin.eq_ignore_ascii_case(allowed))
+            })
     }
+}
+
+/// The rate limit's key for a secret: the start of its SHA-256 digest.
+fn secret_key(secret: &http::HeaderValue) -> String {
+    let digest = Sha256::digest(secret.as_bytes());
+    let hex: String = digest[..8]
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect();
+    format!("secret-{hex}")
 }
 
 impl Handler for Service {
@@ -69,12 +85,10 @@ impl Handler for Service {
     }
 
     fn client_key(&self, request: &Request) -> Option<String> {
-        // The rate limit counts per secret: the one credential the extension knows.
-        request
-            .headers()
-            .get("CTRLAuthHeader")
-            .and_then(|value| value.to_str().ok())
-            .map(str::to_owned)
+        // The rate limit counts per secret, the one credential the extension knows. The limiter
+        // keeps its keys (and `Debug` shows them), so it gets a digest: a client may send a real
+        // instance's secret here by mistake.
+        request.headers().get("CTRLAuthHeader").map(secret_key)
     }
 
     async fn handle(&self, request: Request) -> Response {
@@ -119,5 +133,18 @@ impl Handler for Service {
 
     fn server_error(&self, status: u16) -> Response {
         reply::server_error(status)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_rate_limit_key_does_not_hold_the_secret() {
+        let key = secret_key(&http::HeaderValue::from_static("production-secret"));
+        assert!(!key.contains("production"));
+        assert_eq!(key.len(), "secret-".len() + 16);
+        assert_ne!(key, secret_key(&http::HeaderValue::from_static("other")));
     }
 }
