@@ -27,7 +27,7 @@ impl Reply {
         Self::raw(200, body.to_string())
     }
 
-    /// `200` with a body already written as JSON.
+    /// `status` with a body already written as JSON.
     pub fn raw(status: u16, body: String) -> Self {
         Self {
             status,
