@@ -433,9 +433,20 @@ fn sample_contacts() -> Vec<Contact> {
     ]
 }
 
+/// A sample device: id, name, type, company, contact, serial and operating system.
+type DeviceRow = (
+    i64,
+    &'static str,
+    &'static str,
+    i64,
+    Option<i64>,
+    &'static str,
+    &'static str,
+);
+
 fn sample_devices(companies: &[Company], contacts: &[Contact]) -> Vec<Device> {
     // (id, name, type, company, contact, serial, os)
-    let rows: [(i64, &str, &str, i64, Option<i64>, &str, &str); 5] = [
+    let rows: [DeviceRow; 5] = [
         (
             301,
             "ACME-WS-042",

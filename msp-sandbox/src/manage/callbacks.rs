@@ -92,7 +92,7 @@ impl Deliveries {
         seed: u64,
         options: super::CallbackOptions,
     ) -> Self {
-        let key_id = guid(seed, 0x6b65_79);
+        let key_id = guid(seed, 0x006b_6579);
         let signing_key = format!("sandbox-signing-key-{:016x}", mix(seed ^ 0x7369_676e));
         Deliveries {
             counters,

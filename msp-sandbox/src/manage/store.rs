@@ -62,6 +62,10 @@ pub struct SavedStore {
     pub next_ids: BTreeMap<String, i64>,
 }
 
+/// A cached selection: its key, the store version it was taken at, and the
+/// matching ids.
+type Selection = (String, u64, Arc<Vec<i64>>);
+
 /// All records, keyed by collection (see [`collection_key`]).
 #[derive(Debug)]
 pub struct Store {
@@ -74,7 +78,7 @@ pub struct Store {
     version: u64,
     /// Recent selections (the ids a filtered list matched), so paging through one costs one
     /// scan rather than one per page.
-    selections: Mutex<VecDeque<(String, u64, Arc<Vec<i64>>)>>,
+    selections: Mutex<VecDeque<Selection>>,
     /// The API base URL, e.g. `http://127.0.0.1:4711/v4_6_release/apis/3.0/`, for `_info` links.
     pub base: String,
 }
