@@ -19,8 +19,7 @@ use std::collections::BTreeMap;
 
 use connectwise_manage::models::ServiceNote;
 use connectwise_manage::sandbox::{
-    Accounting, Event, FaultOptions, FaultRateLimit, ManageOptions, RetryAfterForm, Sandbox,
-    SeedOptions,
+    Event, FaultOptions, ManageOptions, RetryAfterForm, Sandbox, SeedOptions,
 };
 use connectwise_manage::{Client, ListQuery, RetryPolicy};
 use futures::TryStreamExt;
@@ -31,28 +30,6 @@ fn size(name: &str, default: u64) -> u64 {
         .ok()
         .and_then(|value| value.parse().ok())
         .unwrap_or(default)
-}
-
-/// The fault mix. A bucket of 20 refilled at 20 per second answers one request in 21
-/// `429` when the client waits out each 1 s `Retry-After` and sends at once otherwise (time is
-/// paused, so the client is always faster than the budget).
-fn fault_mix(seed: u64, retry_after: RetryAfterForm) -> FaultOptions {
-    FaultOptions {
-        seed,
-        rate_limit: Some(FaultRateLimit {
-            accounting: Accounting::TokenBucket {
-                capacity: 20,
-                per_second: 20.0,
-            },
-            retry_after,
-        }),
-        server_errors: 0.02,
-        server_error_statuses: vec![503],
-        drop_before: 0.01,
-        drop_after_write: 0.01,
-        truncate: 0.01,
-        latency: None,
-    }
 }
 
 /// The fate of one note create as the caller saw it.
@@ -75,7 +52,7 @@ async fn soak(retry_after: RetryAfterForm, seed: u64) {
             companies: 8,
             ..SeedOptions::default()
         },
-        faults: fault_mix(seed, retry_after),
+        faults: FaultOptions::soak_mix(seed, retry_after),
         ..ManageOptions::default()
     })
     .await

@@ -19,28 +19,8 @@ use std::time::Duration;
 
 use screenconnect_api::RetryPolicy;
 use screenconnect_api::sandbox::{
-    Accounting, Event, FaultOptions, FaultRateLimit, RetryAfterForm, Sandbox, ScreenConnectOptions,
+    Event, FaultOptions, RetryAfterForm, Sandbox, ScreenConnectOptions,
 };
-
-/// The fault mix; the bucket answers one request in 21 `429` (see the Manage soak).
-fn fault_mix(seed: u64, retry_after: RetryAfterForm) -> FaultOptions {
-    FaultOptions {
-        seed,
-        rate_limit: Some(FaultRateLimit {
-            accounting: Accounting::TokenBucket {
-                capacity: 20,
-                per_second: 20.0,
-            },
-            retry_after,
-        }),
-        server_errors: 0.02,
-        server_error_statuses: vec![503],
-        drop_before: 0.01,
-        drop_after_write: 0.01,
-        truncate: 0.01,
-        latency: None,
-    }
-}
 
 /// How the caller saw one command.
 #[derive(Debug, PartialEq)]
@@ -56,7 +36,7 @@ async fn soak(retry_after: RetryAfterForm, seed: u64) {
         .and_then(|value| value.parse().ok())
         .unwrap_or(600);
     let sandbox = Sandbox::start_with(ScreenConnectOptions {
-        faults: fault_mix(seed, retry_after),
+        faults: FaultOptions::soak_mix(seed, retry_after),
         ..ScreenConnectOptions::default()
     })
     .await
