@@ -45,6 +45,30 @@ pub struct FaultOptions {
 }
 
 impl FaultOptions {
+    /// Every fault at once, as the fault soak tests run: a rate limit that answers about 5 % of
+    /// requests `429` with `retry_after` (a bucket of 20 refilled at 20 per second, so one
+    /// request in 21 when the client waits out each 1 s `Retry-After` and is otherwise faster
+    /// than the budget, as on paused time), 2 % `503`, 1 % connections dropped before
+    /// processing, 1 % bodies cut short and 1 % of writes processed with their answer dropped.
+    pub fn soak_mix(seed: u64, retry_after: RetryAfterForm) -> FaultOptions {
+        FaultOptions {
+            seed,
+            rate_limit: Some(RateLimit {
+                accounting: Accounting::TokenBucket {
+                    capacity: 20,
+                    per_second: 20.0,
+                },
+                retry_after,
+            }),
+            server_errors: 0.02,
+            server_error_statuses: vec![503],
+            drop_before: 0.01,
+            drop_after_write: 0.01,
+            truncate: 0.01,
+            latency: None,
+        }
+    }
+
     /// Whether any fault is configured.
     pub fn is_active(&self) -> bool {
         self.rate_limit.is_some()
