@@ -32,6 +32,18 @@ pub enum Error {
     /// A condition or ordering could not be built.
     #[error("could not build the query: {0}")]
     Query(#[from] connectwise_manage::query::QueryError),
+    /// Conditions given on the command line do not parse. Nothing was sent.
+    #[error("--conditions {text:?} does not parse: {source}")]
+    Conditions {
+        /// The text given.
+        text: String,
+        /// Where and why it does not parse.
+        #[source]
+        source: connectwise_manage::query::ParseError,
+    },
+    /// The output could not be written (a full disk, a closed pipe).
+    #[error("could not write the output: {0}")]
+    Write(#[source] std::io::Error),
     /// A patch could not be built.
     #[error("could not build the patch: {0}")]
     Patch(#[from] connectwise_manage::patch::PatchError),

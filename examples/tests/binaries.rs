@@ -27,7 +27,8 @@ fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
-const BINARIES: [&str; 6] = [
+const BINARIES: [&str; 7] = [
+    env!("CARGO_BIN_EXE_export-tickets"),
     env!("CARGO_BIN_EXE_triage"),
     env!("CARGO_BIN_EXE_log_time"),
     env!("CARGO_BIN_EXE_sync_configurations"),

@@ -5,6 +5,7 @@
 //! | recipe | writes | without the write flag |
 //! |---|---|---|
 //! | [`triage`] | priority, type, an internal note | reports what it would do (`--apply` writes) |
+//! | [`export_tickets`] | nothing | (read only: streams tickets to JSON Lines or CSV) |
 //! | [`log_time`] | a time entry, the ticket's status | prints the entry and the patch (`--apply` writes) |
 //! | [`sync_configurations`] | new configurations | lists what it would create (`--apply` writes) |
 //! | [`ensure_callback`] | a callback entry | shows matching entries (`--apply` writes) |
@@ -12,6 +13,7 @@
 //! | [`sc_run_command`] | runs a command on a machine | shows the session found (`--execute` runs) |
 
 pub mod ensure_callback;
+pub mod export_tickets;
 pub mod log_time;
 pub mod lookup;
 pub mod sc_installer;
