@@ -27,7 +27,8 @@ fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
-const BINARIES: [&str; 7] = [
+const BINARIES: [&str; 8] = [
+    env!("CARGO_BIN_EXE_screenconnect"),
     env!("CARGO_BIN_EXE_export-tickets"),
     env!("CARGO_BIN_EXE_triage"),
     env!("CARGO_BIN_EXE_log_time"),
@@ -260,5 +261,54 @@ async fn partly_set_credentials_are_an_error_not_the_sandbox() {
     assert_eq!(
         target.banner(),
         "Running on ConnectWise Manage: company \"value\" at https://api-na.myconnectwise.net."
+    );
+}
+
+#[test]
+fn screenconnect_lists_as_json_and_dry_runs_state_changes() {
+    let binary = env!("CARGO_BIN_EXE_screenconnect");
+    let output = run(binary, &["sessions", "--name", "ACME-WS-042", "--json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stderr(&output).starts_with("Running on the ScreenConnect sandbox at http://127.0.0.1:")
+    );
+    let sessions: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let id = sessions[0]["SessionID"].as_str().unwrap().to_owned();
+
+    let output = run(binary, &["send-message", &id, "--reboot tonight"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stdout(&output).contains("Nothing was sent; add --yes"),
+        "{}",
+        stdout(&output)
+    );
+
+    let output = run(
+        binary,
+        &[
+            "build-installer",
+            "--instance",
+            "acme.screenconnect.com",
+            "--platform",
+            "msi",
+            "--name",
+            "ACME-WS-057",
+            "--company",
+            "Acme",
+        ],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains(
+        "https://acme.screenconnect.com/Bin/ScreenConnect.ClientSetup.msi?e=Access&y=Guest&t=ACME-WS-057&c=Acme"
+    ), "{}", stdout(&output));
+
+    let output = run(binary, &["raw", "GetSessionsByName", "{not json"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output)
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .contains("not JSON")
     );
 }

@@ -17,7 +17,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use examples::Error;
 use examples::error::exit_code;
-use examples::recipes::sc_installer::{self, InstallerOptions, parse_platform};
+use examples::recipes::sc_installer::{self, InstallerOptions, parse_instance, parse_platform};
 use screenconnect_api::installer::{Elevation, InstallerPlatform};
 use url::Url;
 
@@ -90,15 +90,4 @@ fn run(arguments: Arguments) -> Result<ExitCode, Error> {
     };
     println!("{}", sc_installer::plan(&options)?);
     Ok(ExitCode::SUCCESS)
-}
-
-/// A host (`acme.screenconnect.com`) or an origin (`https://remote.example.com:8040`).
-fn parse_instance(text: &str) -> Result<Url, String> {
-    let text = text.trim();
-    let with_scheme = if text.contains("://") {
-        text.to_owned()
-    } else {
-        format!("https://{text}")
-    };
-    Url::parse(&with_scheme).map_err(|e| e.to_string())
 }

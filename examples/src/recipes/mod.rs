@@ -10,6 +10,7 @@
 //! | [`sync_configurations`] | new configurations | lists what it would create (`--apply` writes) |
 //! | [`ensure_callback`] | a callback entry | shows matching entries (`--apply` writes) |
 //! | [`sc_installer`] | nothing | (pure: no credentials, no I/O) |
+//! | [`screenconnect`] | commands, messages, custom properties | prints what it would send (`--yes` sends) |
 //! | [`sc_run_command`] | runs a command on a machine | shows the session found (`--execute` runs) |
 
 pub mod ensure_callback;
@@ -18,5 +19,6 @@ pub mod log_time;
 pub mod lookup;
 pub mod sc_installer;
 pub mod sc_run_command;
+pub mod screenconnect;
 pub mod sync_configurations;
 pub mod triage;
