@@ -3,15 +3,13 @@
 
 use std::path::PathBuf;
 
-use crate::cli::CliError;
-
 /// Why a recipe stopped.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// The command line was not understood.
-    #[error(transparent)]
-    Cli(#[from] CliError),
+    /// An option the run needs was not given (on a real tenant there are no sample values).
+    #[error("{0} is required (run with --help to see the options)")]
+    Required(&'static str),
     /// Credentials are set only in part: the recipe will not fall back to the sandbox when it
     /// looks as if a real tenant was meant.
     #[error(
@@ -34,6 +32,18 @@ pub enum Error {
     /// A condition or ordering could not be built.
     #[error("could not build the query: {0}")]
     Query(#[from] connectwise_manage::query::QueryError),
+    /// Conditions given on the command line do not parse. Nothing was sent.
+    #[error("--conditions {text:?} does not parse: {source}")]
+    Conditions {
+        /// The text given.
+        text: String,
+        /// Where and why it does not parse.
+        #[source]
+        source: connectwise_manage::query::ParseError,
+    },
+    /// The output could not be written (a full disk, a closed pipe).
+    #[error("could not write the output: {0}")]
+    Write(#[source] std::io::Error),
     /// A patch could not be built.
     #[error("could not build the patch: {0}")]
     Patch(#[from] connectwise_manage::patch::PatchError),
@@ -115,4 +125,13 @@ impl Error {
     pub fn command_may_be_queued(&self) -> bool {
         matches!(self, Error::RunCommand(error) if error.sent() != screenconnect_api::CommandSent::No)
     }
+}
+
+/// The exit code of a recipe run: its own on success, failure after printing the error's report
+/// on stderr.
+pub fn exit_code(outcome: Result<std::process::ExitCode, Error>) -> std::process::ExitCode {
+    outcome.unwrap_or_else(|error| {
+        eprintln!("error: {}", error.report());
+        std::process::ExitCode::FAILURE
+    })
 }

@@ -57,20 +57,32 @@ fn start(state: &Path, extra: &[&str]) -> Running {
 }
 
 fn run_recipe(running: &Running, binary: &str, args: &[&str]) -> Output {
+    run_recipe_with(running, binary, args, &[])
+}
+
+/// As [`run_recipe`], with some of the exported variables replaced.
+fn run_recipe_with(
+    running: &Running,
+    binary: &str,
+    args: &[&str],
+    replaced: &[(&str, &str)],
+) -> Output {
     let mut command = Command::new(binary);
     command.args(args);
     for name in MANAGE_VARIABLES.iter().chain(&SCREENCONNECT_VARIABLES) {
         command.env_remove(name);
     }
     command.envs(running.exports.iter().map(|(n, v)| (n, v)));
+    command.envs(replaced.iter().copied());
     command.output().expect("the recipe runs")
 }
 
+/// What a recipe printed: stderr (where it says where it runs) first, then stdout.
 fn text(output: &Output) -> String {
     format!(
         "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
+        String::from_utf8_lossy(&output.stderr),
+        String::from_utf8_lossy(&output.stdout)
     )
 }
 
@@ -112,10 +124,27 @@ fn recipes_run_against_it_and_a_second_run_changes_nothing_across_restarts() {
         .unwrap()
         .1;
 
+    // Wrong credentials: one error line, a failure, and the key not repeated.
+    let wrong = run_recipe_with(
+        &sandbox,
+        env!("CARGO_BIN_EXE_triage"),
+        &[],
+        &[("CW_PRIVATE_KEY", "not-the-key")],
+    );
+    assert_eq!(wrong.status.code(), Some(1), "{}", text(&wrong));
+    let wrong_text = text(&wrong);
+    let error = wrong_text
+        .lines()
+        .find(|line| line.starts_with("error: "))
+        .unwrap_or_else(|| panic!("no error line in {wrong_text}"));
+    assert!(error.contains("401"), "{error}");
+    assert!(!wrong_text.contains("not-the-key"), "{wrong_text}");
+    assert!(String::from_utf8_lossy(&wrong.stdout).is_empty());
+
     let sync = env!("CARGO_BIN_EXE_sync_configurations");
     let first = run_recipe(&sandbox, sync, &["--file", DEVICES, "--apply"]);
     let first_text = text(&first);
-    // The first line names the tenant with its scheme, host and port.
+    // The first line on stderr names the tenant with its scheme, host and port.
     assert_eq!(
         first_text.lines().next().unwrap(),
         format!("Running on ConnectWise Manage: company \"sandbox\" at {site}.")

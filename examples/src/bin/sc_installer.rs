@@ -10,62 +10,65 @@
 //! ```
 //!
 //! Pure: no credentials are needed and nothing is sent. The instance comes from `--instance`, else
-//! from `SC_INSTANCE`, else an example instance is used (and said so on the first line).
+//! from `SC_INSTANCE`, else an example instance is used (and said so on stderr).
 
 use std::process::ExitCode;
 
+use clap::Parser;
 use examples::Error;
-use examples::cli::{self, Args};
-use examples::recipes::sc_installer::{self, InstallerOptions, parse_platform};
+use examples::error::exit_code;
+use examples::recipes::sc_installer::{self, InstallerOptions, parse_instance, parse_platform};
 use screenconnect_api::installer::{Elevation, InstallerPlatform};
 use url::Url;
 
-const HELP: &str = "\
-Print a parameterised ScreenConnect access-agent installer URL and its silent-install command.
-
-Usage: sc_installer [--instance URL] [--platform msi|exe|pkg|deb|rpm|sh] [--name NAME]
-                    [--company TEXT] [--site TEXT] [--tag TEXT] [--file PATH] [--as-root]
-
-  --instance URL   the instance (default: SC_INSTANCE, else an example instance)
-  --platform EXT   the package format (default: msi)
-  --name NAME      the session name; use the machine's host name
-  --company, --site, --tag   custom properties 1 to 3
-  --file PATH      where the installer is saved on the machine (default: a temporary folder)
-  --as-root        Unix commands without sudo (e.g. run by an RMM agent as root)";
+/// Print a parameterised ScreenConnect access-agent installer URL and its silent-install command.
+#[derive(Debug, Parser)]
+#[command(name = "sc_installer", version)]
+struct Arguments {
+    /// The instance (default: SC_INSTANCE, else an example instance).
+    #[arg(long, value_name = "URL", value_parser = parse_instance)]
+    instance: Option<Url>,
+    /// The package format: msi, exe, pkg, deb, rpm or sh.
+    #[arg(long, value_name = "EXT", value_parser = parse_platform, default_value = "msi")]
+    platform: InstallerPlatform,
+    /// The session name; use the machine's host name.
+    #[arg(long, value_name = "NAME", allow_hyphen_values = true)]
+    name: Option<String>,
+    /// Custom property 1.
+    #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]
+    company: Option<String>,
+    /// Custom property 2.
+    #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]
+    site: Option<String>,
+    /// Custom property 3.
+    #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]
+    tag: Option<String>,
+    /// Where the installer is saved on the machine (default: a temporary folder).
+    #[arg(long, value_name = "PATH")]
+    file: Option<String>,
+    /// Unix commands without sudo (e.g. run by an RMM agent as root).
+    #[arg(long)]
+    as_root: bool,
+}
 
 /// Used when neither `--instance` nor `SC_INSTANCE` is given.
 const EXAMPLE_INSTANCE: &str = "https://example.screenconnect.com";
 
 fn main() -> ExitCode {
-    cli::exit_code(run())
+    exit_code(run(Arguments::parse()))
 }
 
-fn run() -> Result<ExitCode, Error> {
-    let Some(mut args) = Args::from_env_or_help(HELP) else {
-        return Ok(ExitCode::SUCCESS);
-    };
-    let instance = args.parsed("--instance", parse_instance)?;
-    let platform = args
-        .parsed("--platform", parse_platform)?
-        .unwrap_or(InstallerPlatform::Msi);
-    let name = args.value("--name")?;
-    let company = args.value("--company")?;
-    let site = args.value("--site")?;
-    let tag = args.value("--tag")?;
-    let file = args.value("--file")?;
-    let as_root = args.flag("--as-root")?;
-    args.finish()?;
-
+fn run(arguments: Arguments) -> Result<ExitCode, Error> {
     let from_env = std::env::var("SC_INSTANCE")
         .ok()
         .filter(|value| !value.trim().is_empty());
-    let instance = match (instance, from_env) {
+    let instance = match (arguments.instance, from_env) {
         (Some(instance), _) => instance,
         (None, Some(value)) => parse_instance(&value).map_err(|reason| {
             Error::InvalidOptions(format!("SC_INSTANCE is not usable: {reason}"))
         })?,
         (None, None) => {
-            println!(
+            eprintln!(
                 "No --instance or SC_INSTANCE given; using the example instance {EXAMPLE_INSTANCE}."
             );
             parse_instance(EXAMPLE_INSTANCE).map_err(Error::InvalidOptions)?
@@ -73,13 +76,13 @@ fn run() -> Result<ExitCode, Error> {
     };
     let options = InstallerOptions {
         instance,
-        platform,
-        name,
-        company,
-        site,
-        tag,
-        file,
-        elevation: if as_root {
+        platform: arguments.platform,
+        name: arguments.name,
+        company: arguments.company,
+        site: arguments.site,
+        tag: arguments.tag,
+        file: arguments.file,
+        elevation: if arguments.as_root {
             Elevation::AlreadyElevated
         } else {
             Elevation::Sudo
@@ -87,15 +90,4 @@ fn run() -> Result<ExitCode, Error> {
     };
     println!("{}", sc_installer::plan(&options)?);
     Ok(ExitCode::SUCCESS)
-}
-
-/// A host (`acme.screenconnect.com`) or an origin (`https://remote.example.com:8040`).
-fn parse_instance(text: &str) -> Result<Url, String> {
-    let text = text.trim();
-    let with_scheme = if text.contains("://") {
-        text.to_owned()
-    } else {
-        format!("https://{text}")
-    };
-    Url::parse(&with_scheme).map_err(|e| e.to_string())
 }

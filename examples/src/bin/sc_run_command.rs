@@ -10,7 +10,7 @@
 //!
 //! Environment: `SC_INSTANCE` and `SC_SECRET` (and optionally `SC_EXTENSION_ID`, `SC_ORIGIN`)
 //! select a real instance; with neither set the recipe runs on the embedded sandbox, and says so
-//! on its first line. On the sandbox `--name` defaults to `ACME-WS-042` and `--command` to
+//! on the first line of stderr. On the sandbox `--name` defaults to `ACME-WS-042` and `--command` to
 //! `hostname`.
 //!
 //! Running a command changes the machine: nothing is sent without `--execute`. The agent must be
@@ -20,29 +20,42 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
+use clap::Parser;
 use examples::Error;
-use examples::cli::{Args, CliError};
 use examples::recipes::sc_run_command::{self, RunCommandOptions, RunCommandReport, parse_shell};
 use examples::target::ScreenConnectTarget;
+use screenconnect_api::command::Shell;
 
-const HELP: &str = "\
-Run a command on a ScreenConnect session found by name and print its output and exit code.
-
-Usage: sc_run_command --name SESSION --command TEXT [--shell cmd|powershell|sh]
-                      [--timeout SECONDS] [--allow-offline] [--execute]
-
-  --name SESSION      the session name (usually the host name)
-  --command TEXT      the command to run
-  --shell SHELL       default: PowerShell on Windows, sh elsewhere
-  --timeout SECONDS   how long the agent lets it run (default: 60)
-  --allow-offline     queue it even if the agent is offline
-  --execute           run it (default: only show the session)
-
-Runs on the embedded sandbox unless SC_INSTANCE and SC_SECRET are set.";
+/// Run a command on a ScreenConnect session found by name and print its output and exit code.
+///
+/// Runs on the embedded sandbox unless SC_INSTANCE and SC_SECRET are set; there --name defaults
+/// to ACME-WS-042 and --command to hostname.
+#[derive(Debug, Parser)]
+#[command(name = "sc_run_command", version)]
+struct Arguments {
+    /// The session name (usually the host name).
+    #[arg(long, value_name = "SESSION", allow_hyphen_values = true)]
+    name: Option<String>,
+    /// The command to run.
+    #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]
+    command: Option<String>,
+    /// cmd, powershell or sh (default: PowerShell on Windows, sh elsewhere).
+    #[arg(long, value_name = "SHELL", value_parser = parse_shell)]
+    shell: Option<Shell>,
+    /// How long the agent lets it run, 1 to 3600.
+    #[arg(long, value_name = "SECONDS", default_value = "60", value_parser = parse_timeout)]
+    timeout: Duration,
+    /// Queue it even if the agent is offline.
+    #[arg(long)]
+    allow_offline: bool,
+    /// Run it (default: only show the session).
+    #[arg(long)]
+    execute: bool,
+}
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    match run().await {
+    match run(Arguments::parse()).await {
         Ok(code) => code,
         Err(error) => {
             eprintln!("error: {}", error.report());
@@ -62,38 +75,22 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn run() -> Result<ExitCode, Error> {
-    let Some(mut args) = Args::from_env_or_help(HELP) else {
-        return Ok(ExitCode::SUCCESS);
-    };
-    let name = args.value("--name")?;
-    let command = args.value("--command")?;
-    let shell = args.parsed("--shell", parse_shell)?;
-    let timeout = args
-        .parsed("--timeout", |v| match v.parse::<u64>() {
-            Ok(seconds) if (1..=3600).contains(&seconds) => Ok(Duration::from_secs(seconds)),
-            _ => Err("expected a number of seconds from 1 to 3600".to_owned()),
-        })?
-        .unwrap_or(Duration::from_secs(60));
-    let allow_offline = args.flag("--allow-offline")?;
-    let execute = args.flag("--execute")?;
-    args.finish()?;
-
+async fn run(arguments: Arguments) -> Result<ExitCode, Error> {
     let target = ScreenConnectTarget::from_env().await?;
-    println!("{}", target.banner());
+    eprintln!("{}", target.banner());
     let sample = target.is_sandbox();
-    let or_sample = |value: Option<String>, name: &str, example: &str| {
+    let or_sample = |value: Option<String>, name: &'static str, example: &str| {
         value
             .or_else(|| sample.then(|| example.to_owned()))
-            .ok_or_else(|| CliError::Required(name.to_owned()))
+            .ok_or(Error::Required(name))
     };
     let options = RunCommandOptions {
-        session_name: or_sample(name, "--name", "ACME-WS-042")?,
-        command: or_sample(command, "--command", "hostname")?,
-        shell,
-        timeout,
-        execute,
-        allow_offline,
+        session_name: or_sample(arguments.name, "--name", "ACME-WS-042")?,
+        command: or_sample(arguments.command, "--command", "hostname")?,
+        shell: arguments.shell,
+        timeout: arguments.timeout,
+        execute: arguments.execute,
+        allow_offline: arguments.allow_offline,
     };
     let report = sc_run_command::run(target.client(), &options).await?;
     println!("{report}");
@@ -101,4 +98,11 @@ async fn run() -> Result<ExitCode, Error> {
         RunCommandReport::Ran { run, .. } if !run.result.succeeded() => ExitCode::FAILURE,
         _ => ExitCode::SUCCESS,
     })
+}
+
+fn parse_timeout(text: &str) -> Result<Duration, String> {
+    match text.parse::<u64>() {
+        Ok(seconds) if (1..=3600).contains(&seconds) => Ok(Duration::from_secs(seconds)),
+        _ => Err("expected a number of seconds from 1 to 3600".to_owned()),
+    }
 }

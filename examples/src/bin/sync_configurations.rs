@@ -9,7 +9,7 @@
 //!
 //! Environment: `CW_SITE`, `CW_COMPANY`, `CW_PUBLIC_KEY`, `CW_PRIVATE_KEY`, `CW_CLIENT_ID` (and
 //! optionally `CW_API_VERSION`) select a real tenant; with none of them set the recipe runs on the
-//! embedded sandbox, and says so on its first line. On the sandbox `--file` defaults to
+//! embedded sandbox, and says so on the first line of stderr. On the sandbox `--file` defaults to
 //! `examples/data/devices.json`; a real tenant needs it.
 //!
 //! Dry run by default: nothing is written without `--apply`. Idempotent: existing configurations
@@ -19,49 +19,51 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use clap::Parser;
 use examples::Error;
-use examples::cli::{self, Args, CliError};
+use examples::error::exit_code;
 use examples::recipes::sync_configurations::{self, SyncOptions, load_devices};
 use examples::target::ManageTarget;
 
-const HELP: &str = "\
-Create configurations for the RMM devices Manage does not have yet.
-
-Usage: sync_configurations --file PATH [--vendor-notes TEXT] [--apply]
-
-  --file PATH           the device list (JSON); on the sandbox: examples/data/devices.json
-  --vendor-notes TEXT   written to every configuration created
-  --apply               create (default: dry run)
-
-Runs on the embedded sandbox unless CW_SITE, CW_COMPANY, CW_PUBLIC_KEY, CW_PRIVATE_KEY and
-CW_CLIENT_ID are set. Exits with 2 when devices were skipped.";
+/// Create configurations for the RMM devices Manage does not have yet.
+///
+/// Runs on the embedded sandbox unless CW_SITE, CW_COMPANY, CW_PUBLIC_KEY, CW_PRIVATE_KEY and
+/// CW_CLIENT_ID are set. Exits with 2 when devices were skipped.
+#[derive(Debug, Parser)]
+#[command(name = "sync_configurations", version)]
+struct Arguments {
+    /// The device list (JSON); on the sandbox: examples/data/devices.json.
+    #[arg(long, value_name = "PATH")]
+    file: Option<PathBuf>,
+    /// Written to every configuration created.
+    #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]
+    vendor_notes: Option<String>,
+    /// Create (default: dry run).
+    #[arg(long)]
+    apply: bool,
+}
 
 /// The sample device list shipped with the examples.
 const SAMPLE_FILE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data/devices.json");
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    cli::exit_code(run().await)
+    exit_code(run(Arguments::parse()).await)
 }
 
-async fn run() -> Result<ExitCode, Error> {
-    let Some(mut args) = Args::from_env_or_help(HELP) else {
-        return Ok(ExitCode::SUCCESS);
-    };
-    let file = args.value("--file")?.map(PathBuf::from);
+async fn run(arguments: Arguments) -> Result<ExitCode, Error> {
     let mut options = SyncOptions::default();
-    if let Some(notes) = args.value("--vendor-notes")? {
+    if let Some(notes) = arguments.vendor_notes {
         options.vendor_notes = notes;
     }
-    options.apply = args.flag("--apply")?;
-    args.finish()?;
+    options.apply = arguments.apply;
 
     let target = ManageTarget::from_env().await?;
-    println!("{}", target.banner());
-    let file = match file {
+    eprintln!("{}", target.banner());
+    let file = match arguments.file {
         Some(file) => file,
         None if target.is_sandbox() => PathBuf::from(SAMPLE_FILE),
-        None => return Err(CliError::Required("--file".to_owned()).into()),
+        None => return Err(Error::Required("--file")),
     };
     let devices = load_devices(&file)?;
     println!("{} device(s) in {}.", devices.len(), file.display());

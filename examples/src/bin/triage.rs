@@ -9,52 +9,54 @@
 //!
 //! Environment: `CW_SITE`, `CW_COMPANY`, `CW_PUBLIC_KEY`, `CW_PRIVATE_KEY`, `CW_CLIENT_ID` (and
 //! optionally `CW_API_VERSION`) select a real tenant; with none of them set the recipe runs on the
-//! embedded sandbox, and says so on its first line. Setting only some of them is an error.
+//! embedded sandbox, and says so on the first line of stderr. Setting only some of them is an error.
 //!
 //! Dry run by default: nothing is written without `--apply`. Tickets already carrying a triage
 //! note are skipped, so running it again (say, every five minutes) is safe.
 
 use std::process::ExitCode;
 
+use clap::Parser;
 use examples::Error;
-use examples::cli::{self, Args};
+use examples::error::exit_code;
 use examples::recipes::triage::{self, TriageOptions};
 use examples::target::ManageTarget;
 
-const HELP: &str = "\
-Classify new tickets on a service board, set priority and type, and post an internal note.
-
-Usage: triage [--board NAME] [--status NAME]... [--apply]
-
-  --board NAME    the service board (default: Help Desk)
-  --status NAME   a status that counts as new; repeat for several (default: New)
-  --apply         write the changes (default: dry run)
-
-Runs on the embedded sandbox unless CW_SITE, CW_COMPANY, CW_PUBLIC_KEY, CW_PRIVATE_KEY and
-CW_CLIENT_ID are set.";
+/// Classify new tickets on a service board, set priority and type, and post an internal note.
+///
+/// Runs on the embedded sandbox unless CW_SITE, CW_COMPANY, CW_PUBLIC_KEY, CW_PRIVATE_KEY and
+/// CW_CLIENT_ID are set.
+#[derive(Debug, Parser)]
+#[command(name = "triage", version)]
+struct Arguments {
+    /// The service board.
+    #[arg(long, value_name = "NAME", default_value = "Help Desk")]
+    board: String,
+    /// A status that counts as new; repeat for several (default: New).
+    #[arg(long = "status", value_name = "NAME")]
+    statuses: Vec<String>,
+    /// Write the changes (default: dry run).
+    #[arg(long)]
+    apply: bool,
+}
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    cli::exit_code(run().await)
+    exit_code(run(Arguments::parse()).await)
 }
 
-async fn run() -> Result<ExitCode, Error> {
-    let Some(mut args) = Args::from_env_or_help(HELP) else {
-        return Ok(ExitCode::SUCCESS);
+async fn run(arguments: Arguments) -> Result<ExitCode, Error> {
+    let mut options = TriageOptions {
+        board: arguments.board,
+        apply: arguments.apply,
+        ..TriageOptions::default()
     };
-    let mut options = TriageOptions::default();
-    if let Some(board) = args.value("--board")? {
-        options.board = board;
+    if !arguments.statuses.is_empty() {
+        options.statuses = arguments.statuses;
     }
-    let statuses = args.values("--status")?;
-    if !statuses.is_empty() {
-        options.statuses = statuses;
-    }
-    options.apply = args.flag("--apply")?;
-    args.finish()?;
 
     let target = ManageTarget::from_env().await?;
-    println!("{}", target.banner());
+    eprintln!("{}", target.banner());
     let report = triage::run(target.client(), &options).await?;
     println!("{report}");
     Ok(ExitCode::SUCCESS)

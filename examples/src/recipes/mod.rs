@@ -5,16 +5,20 @@
 //! | recipe | writes | without the write flag |
 //! |---|---|---|
 //! | [`triage`] | priority, type, an internal note | reports what it would do (`--apply` writes) |
+//! | [`export_tickets`] | nothing | (read only: streams tickets to JSON Lines or CSV) |
 //! | [`log_time`] | a time entry, the ticket's status | prints the entry and the patch (`--apply` writes) |
 //! | [`sync_configurations`] | new configurations | lists what it would create (`--apply` writes) |
 //! | [`ensure_callback`] | a callback entry | shows matching entries (`--apply` writes) |
 //! | [`sc_installer`] | nothing | (pure: no credentials, no I/O) |
+//! | [`screenconnect`] | commands, messages, custom properties | prints what it would send (`--yes` sends) |
 //! | [`sc_run_command`] | runs a command on a machine | shows the session found (`--execute` runs) |
 
 pub mod ensure_callback;
+pub mod export_tickets;
 pub mod log_time;
 pub mod lookup;
 pub mod sc_installer;
 pub mod sc_run_command;
+pub mod screenconnect;
 pub mod sync_configurations;
 pub mod triage;

@@ -79,6 +79,18 @@ pub fn parse_platform(text: &str) -> Result<InstallerPlatform, String> {
         })
 }
 
+/// Parses an instance given as a host (`acme.screenconnect.com`) or an origin
+/// (`https://remote.example.com:8040`).
+pub fn parse_instance(text: &str) -> Result<Url, String> {
+    let text = text.trim();
+    let with_scheme = if text.contains("://") {
+        text.to_owned()
+    } else {
+        format!("https://{text}")
+    };
+    Url::parse(&with_scheme).map_err(|e| e.to_string())
+}
+
 /// Builds the URL and the command.
 ///
 /// # Errors
