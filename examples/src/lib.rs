@@ -33,6 +33,7 @@
 
 pub mod cli;
 pub mod error;
+pub mod mcp;
 pub mod recipes;
 pub mod target;
 
