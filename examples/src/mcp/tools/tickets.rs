@@ -285,15 +285,14 @@ async fn details(tenant: &Tenant, args: &GetTicketDetails) -> Result<Done, ToolE
     );
 
     let id_of = |reference: &Value| reference.get("id").and_then(Value::as_i64);
-    if let Some(id) = id_of(&ticket["contact"]).and_then(|id| i32::try_from(id).ok()) {
-        if let Some(contact) = client
+    if let Some(id) = id_of(&ticket["contact"]).and_then(|id| i32::try_from(id).ok())
+        && let Some(contact) = client
             .endpoint::<Value>("/company/contacts")
             .get_opt(id)
             .await?
-        {
-            records.push(format!("company/contacts/{id}"));
-            shaped["contact"] = compact(&contact, &crate::mcp::results::CONTACT_FIELDS);
-        }
+    {
+        records.push(format!("company/contacts/{id}"));
+        shaped["contact"] = compact(&contact, &crate::mcp::results::CONTACT_FIELDS);
     }
     if let Some(id) = id_of(&ticket["company"]).and_then(|id| i32::try_from(id).ok()) {
         if let Some(company) = client
