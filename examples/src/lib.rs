@@ -33,6 +33,7 @@
 //! existing configurations), which make a retried or rescheduled run harmless.
 
 pub mod error;
+pub mod mcp;
 pub mod recipes;
 pub mod target;
 
