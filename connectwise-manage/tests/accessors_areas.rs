@@ -16,7 +16,7 @@ mod company {
         GetCompanyContactsByIdImageParams, PostCompanyConfigurationsParams,
     };
     use connectwise_manage::models::{
-        ClearPickerRequest, CompanyConfiguration, ManagedInformation,
+        CompanyConfiguration, company::ClearPickerRequest, company::ManagedInformation,
     };
     use connectwise_manage::msp_common::Idempotency;
     use serde_json::json;
@@ -179,7 +179,7 @@ mod company {
 mod expense {
     use super::accessors_support::{BASE, assert_operation, setup};
     use connectwise_manage::ListQuery;
-    use connectwise_manage::models::ExpenseReportTierUpdate;
+    use connectwise_manage::models::expense::ExpenseReportTierUpdate;
     use connectwise_manage::msp_common::Idempotency;
     use serde_json::json;
     use wiremock::matchers::{body_json, method, path, query_param};
@@ -336,7 +336,7 @@ mod finance {
             .expect(1)
             .mount(&server)
             .await;
-        let agreement = connectwise_manage::models::Agreement {
+        let agreement = connectwise_manage::models::finance::Agreement {
             id: Some(3),
             name: Some("MSA".into()),
             ..Default::default()
@@ -356,7 +356,7 @@ mod finance {
 mod marketing {
     use super::accessors_support::{BASE, setup};
     use connectwise_manage::ListQuery;
-    use connectwise_manage::models::Group;
+    use connectwise_manage::models::marketing::Group;
     use connectwise_manage::msp_common::Idempotency;
     use serde_json::json;
     use wiremock::matchers::{body_json, method, path, query_param};
@@ -403,7 +403,7 @@ mod procurement {
         DeleteProcurementPurchaseordersByParentIdLineitemsParams,
         GetProcurementCatalogByCatalogItemIdentifierQuantityOnHandParams,
     };
-    use connectwise_manage::models::RmaStatusEmailTemplate;
+    use connectwise_manage::models::procurement::RmaStatusEmailTemplate;
     use connectwise_manage::msp_common::Idempotency;
     use serde_json::json;
     use wiremock::matchers::{method, path, query_param};
@@ -552,7 +552,7 @@ mod procurement {
 mod project {
     use super::accessors_support::{BASE, assert_operation, setup};
     use connectwise_manage::ListQuery;
-    use connectwise_manage::models::ProjectTicketNote;
+    use connectwise_manage::models::project::ProjectTicketNote;
     use connectwise_manage::msp_common::Idempotency;
     use connectwise_manage::query::Condition;
     use serde_json::json;
@@ -654,7 +654,7 @@ mod sales {
 mod schedule {
     use super::accessors_support::{BASE, assert_operation, setup};
     use connectwise_manage::ListQuery;
-    use connectwise_manage::models::ScheduleEntry;
+    use connectwise_manage::models::schedule::ScheduleEntry;
     use connectwise_manage::msp_common::Idempotency;
     use serde_json::json;
     use wiremock::matchers::{body_json, method, path};
@@ -901,7 +901,7 @@ mod system {
 mod time {
     use super::accessors_support::{BASE, assert_operation, setup};
     use connectwise_manage::ListQuery;
-    use connectwise_manage::models::TimeSheetTierUpdate;
+    use connectwise_manage::models::time::TimeSheetTierUpdate;
     use connectwise_manage::msp_common::Idempotency;
     use serde_json::json;
     use wiremock::matchers::{method, path};

@@ -30,8 +30,9 @@ fn encode<T: serde::Serialize>(model: &T) -> Value {
 #[cfg(feature = "finance")]
 mod finance {
     use connectwise_manage::models::{
-        Agreement, AgreementPeriodType, AgreementStatus, ApplicationCycle, ApplicationUnits,
-        BillTime, EmployeeCompNotExceed, EmployeeCompRate, InvoicingCycle,
+        BillTime, finance::Agreement, finance::AgreementPeriodType, finance::AgreementStatus,
+        finance::ApplicationCycle, finance::ApplicationUnits, finance::EmployeeCompNotExceed,
+        finance::EmployeeCompRate, finance::InvoicingCycle,
     };
     use serde_json::json;
     use time::macros::datetime;
@@ -112,7 +113,8 @@ mod finance {
 #[cfg(feature = "project")]
 mod project {
     use connectwise_manage::models::{
-        BillTime, BillingMethod, Project, ProjectBillingRateType, ProjectBudgetAnalysis,
+        BillTime, BillingMethod, project::Project, project::ProjectBillingRateType,
+        project::ProjectBudgetAnalysis,
     };
     use serde_json::json;
     use time::macros::datetime;
@@ -172,7 +174,7 @@ mod project {
 
 #[cfg(feature = "procurement")]
 mod procurement {
-    use connectwise_manage::models::PurchaseOrder;
+    use connectwise_manage::models::procurement::PurchaseOrder;
     use serde_json::{Value, json};
     use time::macros::datetime;
 

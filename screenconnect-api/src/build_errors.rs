@@ -11,8 +11,8 @@
 //! assert!(matches!(property(9), Err(screenconnect_api::Error::Build { .. })));
 //! ```
 //!
-//! [`RunCommandError`](crate::RunCommandError) has no conversion: it says whether a command may
-//! have been queued, which an [`Error`] cannot.
+//! [`RunCommandError`](crate::RunCommandError) converts too, but not always to `Build`: its
+//! conversion (beside it, in `run_command`) keeps whether the command may already be queued.
 
 use msp_common::Error;
 

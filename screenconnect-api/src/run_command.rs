@@ -23,7 +23,7 @@ use std::collections::HashSet;
 use std::fmt;
 use std::time::Duration;
 
-use msp_common::Error;
+use msp_common::{Error, TransportError};
 use time::OffsetDateTime;
 
 use crate::client::Client;
@@ -222,6 +222,63 @@ impl RunCommandError {
             Self::Send { source } if source.may_have_been_processed() => CommandSent::Maybe,
             Self::Send { .. } => CommandSent::No,
             Self::Poll { .. } | Self::DeadlineExceeded { .. } => CommandSent::Yes,
+        }
+    }
+}
+
+/// `?` on a [`RunCommandError`] in a function returning the crate's [`Error`] keeps the one
+/// answer that matters before trying again: whether the command may already be queued.
+///
+/// - Nothing sent ([`Script`](RunCommandError::Script), [`NotSent`](RunCommandError::NotSent),
+///   [`NotOnline`](RunCommandError::NotOnline)): [`Error::Build`], whose
+///   [`may_have_been_processed`](Error::may_have_been_processed) is `false`.
+/// - [`Send`](RunCommandError::Send): the send's own error, which says itself whether the server
+///   may have queued the command.
+/// - Sent ([`Poll`](RunCommandError::Poll), [`DeadlineExceeded`](RunCommandError::DeadlineExceeded)):
+///   [`Error::Transport`] with a timeout or broken exchange, whose `may_have_been_processed` is
+///   `true`, so the caller checks before sending the command again.
+///
+/// The [`RunCommandError`] stays in the source chain in every case but `Send`.
+///
+/// ```
+/// use std::time::Duration;
+/// use screenconnect_api::models::OnlineStatus;
+/// use screenconnect_api::{Error, RunCommandError};
+///
+/// fn run(outcome: RunCommandError) -> Result<(), Error> {
+///     Err(outcome)?
+/// }
+///
+/// let timed_out = RunCommandError::DeadlineExceeded {
+///     waited: Duration::from_secs(60),
+///     online: OnlineStatus::Offline,
+/// };
+/// let error = run(timed_out).unwrap_err();
+/// assert!(error.may_have_been_processed(), "the command may be queued");
+///
+/// let offline = RunCommandError::NotOnline { status: OnlineStatus::Offline };
+/// let error = run(offline).unwrap_err();
+/// assert!(matches!(error, Error::Build { .. }));
+/// assert!(!error.may_have_been_processed(), "nothing was sent");
+/// ```
+impl From<RunCommandError> for Error {
+    fn from(error: RunCommandError) -> Self {
+        const OPERATION: &str = "runCommand";
+        let sent = |source| Error::Transport {
+            operation: OPERATION.to_owned(),
+            source,
+        };
+        match error {
+            RunCommandError::Send { source } => source,
+            RunCommandError::Poll { .. } => sent(TransportError::Io(Box::new(error))),
+            RunCommandError::DeadlineExceeded { .. } => {
+                sent(TransportError::Timeout(Box::new(error)))
+            }
+            not_sent => Error::Build {
+                operation: OPERATION.to_owned(),
+                message: not_sent.to_string(),
+                source: Some(Box::new(not_sent)),
+            },
         }
     }
 }
@@ -451,5 +508,53 @@ mod tests {
         };
         assert_eq!(offline.sent(), CommandSent::No);
         assert!(offline.to_string().contains("not sent"));
+    }
+
+    #[test]
+    fn the_crate_error_keeps_whether_the_command_may_be_queued() {
+        let poll = Error::from(RunCommandError::Poll {
+            source: Error::ReadOnly {
+                operation: "GetSessionDetails".into(),
+            },
+        });
+        assert!(poll.may_have_been_processed());
+        assert!(matches!(
+            &poll,
+            Error::Transport {
+                source: TransportError::Io(_),
+                ..
+            }
+        ));
+        let deadline = Error::from(RunCommandError::DeadlineExceeded {
+            waited: Duration::from_secs(30),
+            online: OnlineStatus::Online,
+        });
+        assert!(deadline.may_have_been_processed());
+        let chain = std::error::Error::source(&deadline)
+            .and_then(std::error::Error::source)
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        assert!(chain.contains("may still run"), "{chain}");
+
+        let sent_maybe = Error::Transport {
+            operation: "SendCommandToSession".into(),
+            source: TransportError::Timeout("late".into()),
+        };
+        let send = Error::from(RunCommandError::Send { source: sent_maybe });
+        assert!(send.may_have_been_processed());
+        let refused = Error::Transport {
+            operation: "SendCommandToSession".into(),
+            source: TransportError::Connect("refused".into()),
+        };
+        let send = Error::from(RunCommandError::Send { source: refused });
+        assert!(!send.may_have_been_processed());
+
+        let read_only = Error::from(RunCommandError::NotSent {
+            source: Error::ReadOnly {
+                operation: "SendCommandToSession".into(),
+            },
+        });
+        assert!(matches!(read_only, Error::Build { .. }));
+        assert!(!read_only.may_have_been_processed());
     }
 }

@@ -5,6 +5,10 @@
 //! configuration types and belongs to `company`). A schema belongs to every area whose operations
 //! reach it, directly or through references. The schemas the typed client offers without any
 //! feature, and everything they reach, form the always-compiled core.
+//!
+//! Separately, every schema has one home area, the module it is found in (`models::service`):
+//! see [`schema_homes`]. Features decide whether an item is compiled, the home decides where it
+//! is, so an item stays in its module when the set of features that reach it changes.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -179,6 +183,105 @@ pub fn schema_placements(
     Ok(placements)
 }
 
+/// Computes the home area of every schema: the module it is found in.
+///
+/// A schema that operations take or return is in the area of those operations (the area with
+/// the most of them, ties going to the first in [`AREAS`] order). A schema only other schemas
+/// refer to is in the area most of its referrers are in, taking referrers nearest to the
+/// operations first: level by level outwards from the operations' own schemas. A schema no
+/// operation reaches is in the first area errata's `schema_areas` gives it (or its referrer's
+/// area, for the schemas it reaches). A link schema `XReference` is where `X` is.
+pub fn schema_homes(spec: &Spec, errata: &Errata) -> Result<BTreeMap<String, String>, Error> {
+    let mut direct: BTreeMap<String, BTreeMap<&'static str, usize>> = BTreeMap::new();
+    for (path, item) in &spec.paths {
+        let segment = path
+            .trim_start_matches('/')
+            .split('/')
+            .next()
+            .unwrap_or_default();
+        let area = errata.models.area_of_segment(segment);
+        let Some(area) = AREAS.iter().copied().find(|a| *a == area) else {
+            return Err(Error::Areas(format!(
+                "path `{path}`: first segment `{segment}` is not an area; add an area alias"
+            )));
+        };
+        for operation in item.operations.values() {
+            for schema in operation.direct_refs() {
+                *direct.entry(schema).or_default().entry(area).or_default() += 1;
+            }
+        }
+    }
+    let mut homes: BTreeMap<String, String> = direct
+        .iter()
+        .map(|(schema, counts)| (schema.clone(), majority(counts).to_owned()))
+        .collect();
+    for entry in &errata.models.schema_areas {
+        if homes.contains_key(&entry.schema) {
+            continue;
+        }
+        if let Some(first) = entry.areas.first() {
+            homes.insert(entry.schema.clone(), first.clone());
+        }
+    }
+
+    // Outwards from the placed schemas, one level at a time, so that the result does not depend
+    // on the order schemas are visited within a level.
+    let mut frontier: BTreeSet<String> = homes.keys().cloned().collect();
+    while !frontier.is_empty() {
+        let mut votes: BTreeMap<String, BTreeMap<&'static str, usize>> = BTreeMap::new();
+        for referrer in &frontier {
+            let Some(area) = homes
+                .get(referrer)
+                .and_then(|home| AREAS.iter().copied().find(|a| a == home))
+            else {
+                continue;
+            };
+            for dep in spec.direct_deps(referrer) {
+                if !homes.contains_key(&dep) {
+                    *votes.entry(dep).or_default().entry(area).or_default() += 1;
+                }
+            }
+        }
+        frontier = votes.keys().cloned().collect();
+        for (schema, counts) in votes {
+            homes.insert(schema, majority(&counts).to_owned());
+        }
+    }
+
+    // `XReference` (a link to an `X`) is where `X` is, wherever the links are used.
+    let links: Vec<(String, String)> = homes
+        .keys()
+        .filter_map(|name| {
+            let target = name.strip_suffix("Reference")?;
+            let home = homes.get(target)?;
+            Some((name.clone(), home.clone()))
+        })
+        .collect();
+    homes.extend(links);
+
+    for name in spec.schemas.keys() {
+        if !homes.contains_key(name) {
+            return Err(Error::Areas(format!(
+                "schema `{name}` has no home area; give it areas in schema_areas"
+            )));
+        }
+    }
+    homes.retain(|name, _| spec.schemas.contains_key(name));
+    Ok(homes)
+}
+
+/// The area with the most votes; ties go to the first in [`AREAS`] order.
+pub fn majority(counts: &BTreeMap<&str, usize>) -> &'static str {
+    let mut best = ("", 0);
+    for area in AREAS {
+        let count = counts.get(area).copied().unwrap_or_default();
+        if count > best.1 {
+            best = (area, count);
+        }
+    }
+    best.0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -197,6 +300,14 @@ mod tests {
             Placement::union([&areas(&["time"]), &areas(&["expense", "time"])]),
             areas(&["expense", "time"])
         );
+    }
+
+    #[test]
+    fn majority_breaks_ties_by_area_order() {
+        let counts = BTreeMap::from([("time", 2), ("company", 2), ("service", 1)]);
+        assert_eq!(majority(&counts), "company");
+        let counts = BTreeMap::from([("time", 3), ("company", 2)]);
+        assert_eq!(majority(&counts), "time");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::areas::{Placement, schema_placements};
+use crate::areas::{Placement, majority, schema_homes, schema_placements};
 use crate::docs::{code, escape};
 use crate::enums::{self, EnumSource};
 use crate::errata::Errata;
@@ -43,6 +43,8 @@ pub struct StructDef {
     pub fields: Vec<FieldDef>,
     /// Where it is compiled.
     pub placement: Placement,
+    /// The area module it is found in (see [`schema_homes`]).
+    pub home: String,
     /// Whether the name is written in capitals only (needs a clippy allow).
     pub all_caps: bool,
 }
@@ -84,6 +86,9 @@ pub struct EnumDef {
     pub variants: Vec<(String, String)>,
     /// Where it is compiled.
     pub placement: Placement,
+    /// The area module it is found in: the one most of its users are in (ties go to the first
+    /// in [`crate::areas::AREAS`] order).
+    pub home: String,
 }
 
 impl Model {
@@ -102,6 +107,7 @@ impl Model {
             }
         }
         let placements = schema_placements(spec, errata)?;
+        let homes = schema_homes(spec, errata)?;
         let mut taken: BTreeSet<String> = spec.schemas.keys().cloned().collect();
         taken.extend(RESERVED_NAMES.map(str::to_owned));
         let plan = enums::plan(spec, errata, &taken)?;
@@ -120,6 +126,10 @@ impl Model {
                 .get(name)
                 .cloned()
                 .ok_or_else(|| Error::Areas(format!("schema `{name}` has no placement")))?;
+            let home = homes
+                .get(name)
+                .cloned()
+                .ok_or_else(|| Error::Areas(format!("schema `{name}` has no home area")))?;
             let mut used_idents: BTreeSet<String> = BTreeSet::from([EXTRA_FIELD.to_owned()]);
             let mut fields = Vec::with_capacity(schema.properties.len());
             for property in &schema.properties {
@@ -240,6 +250,7 @@ impl Model {
                     fields,
                     all_caps: is_all_caps(name),
                     placement,
+                    home,
                 },
             );
         }
@@ -257,6 +268,13 @@ impl Model {
                 )));
             }
             let placement = Placement::union(user_placements);
+            let mut votes: BTreeMap<&str, usize> = BTreeMap::new();
+            for user in &planned.users {
+                if let Some(def) = structs.get(user) {
+                    *votes.entry(def.home.as_str()).or_default() += 1;
+                }
+            }
+            let home = majority(&votes).to_owned();
             let users: Vec<String> = planned.users.iter().map(|u| code(u)).collect();
             let mut docs = vec![match users.as_slice() {
                 [single] => format!("Known values of {} on {single}.", code(&planned.property)),
@@ -299,6 +317,7 @@ impl Model {
                     docs,
                     variants: planned.variants.clone(),
                     placement,
+                    home,
                 },
             );
         }

@@ -5,6 +5,24 @@
 //! `connectwise-manage-codegen` from the spec and an errata overlay; the support types beside it
 //! are hand-written.
 //!
+//! # Where a model is
+//!
+//! Models are found by API area, as the handles of [`crate::api`] are: [`service::Ticket`],
+//! [`company::Company`], `finance::Agreement`. A model's area comes from the spec alone, never
+//! from which features compile it, so a model stays in its module when a spec update changes
+//! which areas reach it:
+//!
+//! - a schema that endpoints take or return is in the area of those endpoints (the one with the
+//!   most of them; ties go to the first area in the feature list below);
+//! - a link schema `XReference` is where `X` is;
+//! - any other schema is in the area most of the models that refer to it are in.
+//!
+//! The typed core (the models the typed client is built on, listed under "Cargo features") is
+//! also re-exported here by its bare name: `models::Ticket` is `models::service::Ticket`, and
+//! `models::Count` is `models::system::Count`. Only the core is: every other model is used by
+//! its area path, so glob imports of `models::*` stay small and a name never moves between the
+//! two places.
+//!
 //! # Conventions
 //!
 //! - **Every field is optional.** Manage omits nulls and does not honour the spec's `required`
@@ -41,7 +59,9 @@
 //! `procurement`, `project`, `sales`, `schedule`, `service`, `system` and `time` (`full` turns
 //! them all on). A model belongs to every area whose endpoints use it, directly or through
 //! another model; the top-level `/configurations/…` endpoints count as `company`. Each model's
-//! docs say which features provide it.
+//! docs say which features provide it. An area module holds its area's models whatever features
+//! compile them: `models::sales` has items that `finance` alone turns on, and is empty (absent)
+//! when none of them is compiled.
 
 pub mod datetime;
 mod generated;

@@ -7,174 +7,209 @@
 use super::InfoMap;
 use super::open_enum::open_enum;
 
-mod core_models;
-pub use self::core_models::*;
+pub mod company;
 
-#[cfg(feature = "company")]
-mod company;
-#[cfg(feature = "company")]
-pub use self::company::*;
+#[cfg(any(feature = "expense", feature = "finance", feature = "time"))]
+pub mod expense;
 
-#[cfg(feature = "expense")]
-mod expense;
-#[cfg(feature = "expense")]
-pub use self::expense::*;
-
-#[cfg(feature = "finance")]
-mod finance;
-#[cfg(feature = "finance")]
-pub use self::finance::*;
-
-#[cfg(feature = "marketing")]
-mod marketing;
-#[cfg(feature = "marketing")]
-pub use self::marketing::*;
-
-#[cfg(feature = "procurement")]
-mod procurement;
-#[cfg(feature = "procurement")]
-pub use self::procurement::*;
-
-#[cfg(feature = "project")]
-mod project;
-#[cfg(feature = "project")]
-pub use self::project::*;
-
-#[cfg(feature = "sales")]
-mod sales;
-#[cfg(feature = "sales")]
-pub use self::sales::*;
-
-#[cfg(feature = "schedule")]
-mod schedule;
-#[cfg(feature = "schedule")]
-pub use self::schedule::*;
-
-#[cfg(feature = "service")]
-mod service;
-#[cfg(feature = "service")]
-pub use self::service::*;
-
-#[cfg(any(feature = "company", feature = "finance"))]
-mod shared_company_finance;
-#[cfg(any(feature = "company", feature = "finance"))]
-pub use self::shared_company_finance::*;
-
-#[cfg(any(feature = "company", feature = "service"))]
-mod shared_company_service;
-#[cfg(any(feature = "company", feature = "service"))]
-pub use self::shared_company_service::*;
-
-#[cfg(any(feature = "company", feature = "system"))]
-mod shared_company_system;
-#[cfg(any(feature = "company", feature = "system"))]
-pub use self::shared_company_system::*;
-
-#[cfg(any(feature = "expense", feature = "finance"))]
-mod shared_expense_finance;
-#[cfg(any(feature = "expense", feature = "finance"))]
-pub use self::shared_expense_finance::*;
-
-#[cfg(any(feature = "finance", feature = "procurement"))]
-mod shared_finance_procurement;
-#[cfg(any(feature = "finance", feature = "procurement"))]
-pub use self::shared_finance_procurement::*;
-
-#[cfg(any(feature = "finance", feature = "sales"))]
-mod shared_finance_sales;
-#[cfg(any(feature = "finance", feature = "sales"))]
-pub use self::shared_finance_sales::*;
-
-#[cfg(any(feature = "finance", feature = "system"))]
-mod shared_finance_system;
-#[cfg(any(feature = "finance", feature = "system"))]
-pub use self::shared_finance_system::*;
-
-#[cfg(any(feature = "finance", feature = "time"))]
-mod shared_finance_time;
-#[cfg(any(feature = "finance", feature = "time"))]
-pub use self::shared_finance_time::*;
+pub mod finance;
 
 #[cfg(any(
     feature = "company",
-    feature = "expense",
-    feature = "finance",
     feature = "marketing",
-    feature = "procurement",
-    feature = "project",
     feature = "sales",
-    feature = "schedule",
-    feature = "service",
-    feature = "system",
-    feature = "time"
+    feature = "system"
 ))]
-mod shared_many;
+pub mod marketing;
+
+pub mod procurement;
+
+pub mod project;
+
+pub mod sales;
+
+pub mod schedule;
+
+pub mod service;
+
+pub mod system;
+
+pub mod time;
+
+// Every generated item by its bare name inside the crate: the area modules refer to each
+// other's items and the accessors to all of them through this.
+
+#[allow(unused_imports)]
+pub(crate) use self::company::*;
+
+#[cfg(any(feature = "expense", feature = "finance", feature = "time"))]
+#[allow(unused_imports)]
+pub(crate) use self::expense::*;
+
+#[allow(unused_imports)]
+pub(crate) use self::finance::*;
+
 #[cfg(any(
     feature = "company",
-    feature = "expense",
-    feature = "finance",
     feature = "marketing",
-    feature = "procurement",
-    feature = "project",
     feature = "sales",
-    feature = "schedule",
-    feature = "service",
-    feature = "system",
-    feature = "time"
+    feature = "system"
 ))]
-pub use self::shared_many::*;
+#[allow(unused_imports)]
+pub(crate) use self::marketing::*;
 
-#[cfg(any(feature = "procurement", feature = "sales"))]
-mod shared_procurement_sales;
-#[cfg(any(feature = "procurement", feature = "sales"))]
-pub use self::shared_procurement_sales::*;
+#[allow(unused_imports)]
+pub(crate) use self::procurement::*;
 
-#[cfg(any(feature = "procurement", feature = "system"))]
-mod shared_procurement_system;
-#[cfg(any(feature = "procurement", feature = "system"))]
-pub use self::shared_procurement_system::*;
+#[allow(unused_imports)]
+pub(crate) use self::project::*;
 
-#[cfg(any(feature = "project", feature = "sales"))]
-mod shared_project_sales;
-#[cfg(any(feature = "project", feature = "sales"))]
-pub use self::shared_project_sales::*;
+#[allow(unused_imports)]
+pub(crate) use self::sales::*;
 
-#[cfg(any(feature = "project", feature = "service"))]
-mod shared_project_service;
-#[cfg(any(feature = "project", feature = "service"))]
-pub use self::shared_project_service::*;
+#[allow(unused_imports)]
+pub(crate) use self::schedule::*;
 
-#[cfg(any(feature = "project", feature = "system"))]
-mod shared_project_system;
-#[cfg(any(feature = "project", feature = "system"))]
-pub use self::shared_project_system::*;
+#[allow(unused_imports)]
+pub(crate) use self::service::*;
 
-#[cfg(any(feature = "sales", feature = "schedule"))]
-mod shared_sales_schedule;
-#[cfg(any(feature = "sales", feature = "schedule"))]
-pub use self::shared_sales_schedule::*;
+#[allow(unused_imports)]
+pub(crate) use self::system::*;
 
-#[cfg(any(feature = "sales", feature = "system"))]
-mod shared_sales_system;
-#[cfg(any(feature = "sales", feature = "system"))]
-pub use self::shared_sales_system::*;
+#[allow(unused_imports)]
+pub(crate) use self::time::*;
 
-#[cfg(any(feature = "service", feature = "system"))]
-mod shared_service_system;
-#[cfg(any(feature = "service", feature = "system"))]
-pub use self::shared_service_system::*;
-
-#[cfg(any(feature = "system", feature = "time"))]
-mod shared_system_time;
-#[cfg(any(feature = "system", feature = "time"))]
-pub use self::shared_system_time::*;
-
-#[cfg(feature = "system")]
-mod system;
-#[cfg(feature = "system")]
-pub use self::system::*;
-
-#[cfg(feature = "time")]
-mod time;
-#[cfg(feature = "time")]
-pub use self::time::*;
+// The typed core, always compiled, by its bare name at `models::`.
+pub use self::company::BillingDeliveryReference;
+pub use self::company::CommunicationTypeReference;
+pub use self::company::Company;
+pub use self::company::CompanyConfiguration;
+pub use self::company::CompanyReference;
+pub use self::company::CompanyStatusReference;
+pub use self::company::CompanyTypeReference;
+pub use self::company::ConfigurationQuestion;
+pub use self::company::ConfigurationStatusReference;
+pub use self::company::ConfigurationTypeReference;
+pub use self::company::Contact;
+pub use self::company::ContactCommunication;
+pub use self::company::ContactCommunicationCommunicationType;
+pub use self::company::ContactCommunicationItem;
+pub use self::company::ContactCommunicationItemCommunicationType;
+pub use self::company::ContactDepartmentReference;
+pub use self::company::ContactGender;
+pub use self::company::ContactPresence;
+pub use self::company::ContactReference;
+pub use self::company::ContactTypeReference;
+pub use self::company::CountryReference;
+pub use self::company::EntityTypeReference;
+pub use self::company::FieldType;
+pub use self::company::MarketDescriptionReference;
+pub use self::company::OwnershipTypeReference;
+pub use self::company::RelationshipReference;
+pub use self::company::SicCodeReference;
+pub use self::company::SiteReference;
+pub use self::finance::AgreementReference;
+pub use self::finance::BillTime;
+pub use self::finance::BillingTermsReference;
+pub use self::finance::CurrencyReference;
+pub use self::finance::CustomFieldValue;
+pub use self::finance::CustomFieldValueEntryMethod;
+pub use self::finance::CustomFieldValueType;
+pub use self::finance::InvoiceReference;
+pub use self::finance::InvoiceTemplateReference;
+pub use self::finance::OwnerLevelReference;
+pub use self::finance::TaxCodeReference;
+pub use self::procurement::BillingUnitReference;
+pub use self::procurement::DirectionalSyncReference;
+pub use self::procurement::ErrorResponseMessage;
+pub use self::procurement::ManufacturerReference;
+pub use self::procurement::PricingScheduleReference;
+pub use self::procurement::ValidationError;
+pub use self::procurement::WarehouseBinReference;
+pub use self::procurement::WarehouseReference;
+pub use self::project::BillExpenses;
+pub use self::project::BillProducts;
+pub use self::project::BillingMethod;
+pub use self::project::DocumentReference;
+pub use self::project::KnowledgeBaseLinkType;
+pub use self::project::PredecessorType;
+pub use self::project::ProjectPhaseReference;
+pub use self::project::ProjectReference;
+pub use self::project::ServiceSourceReference;
+pub use self::project::StatusIndicatorReference;
+pub use self::project::SubBillingMethod;
+pub use self::project::TicketNote;
+pub use self::sales::ActivityReference;
+pub use self::sales::OpportunityReference;
+pub use self::schedule::CalendarReference;
+pub use self::service::AllSort;
+pub use self::service::BillExpense;
+pub use self::service::BillProduct;
+pub use self::service::Board;
+pub use self::service::BoardItem;
+pub use self::service::BoardPercentageCalculation;
+pub use self::service::BoardReference;
+pub use self::service::BoardStatus;
+pub use self::service::BoardStatusEscalationStatus;
+pub use self::service::BoardSubType;
+pub use self::service::BoardType;
+pub use self::service::BoardTypeCategory;
+pub use self::service::InternalAnalysisSort;
+pub use self::service::Priority;
+pub use self::service::PriorityColor;
+pub use self::service::PriorityReference;
+pub use self::service::ProblemSort;
+pub use self::service::RecordType;
+pub use self::service::ResolutionSort;
+pub use self::service::SLAReference;
+pub use self::service::ServiceEmailTemplateReference;
+pub use self::service::ServiceItemReference;
+pub use self::service::ServiceLocationReference;
+pub use self::service::ServiceNote;
+pub use self::service::ServiceSignoffReference;
+pub use self::service::ServiceStatusReference;
+pub use self::service::ServiceSubTypeReference;
+pub use self::service::ServiceTeamReference;
+pub use self::service::ServiceTypeReference;
+pub use self::service::Ticket;
+pub use self::service::TicketImpact;
+pub use self::service::TicketReference;
+pub use self::service::TicketSeverity;
+pub use self::system::AgreementInvoicingDisplayOptions;
+pub use self::system::AuthenticationServiceType;
+pub use self::system::CallbackEntry;
+pub use self::system::CompanyActivityTabFormat;
+pub use self::system::Count;
+pub use self::system::DefaultEmail;
+pub use self::system::DefaultPhone;
+pub use self::system::GlobalSearchDefaultSort;
+pub use self::system::GlobalSearchDefaultTicketFilter;
+pub use self::system::Info;
+pub use self::system::InvoiceScreenDefaultTabFormat;
+pub use self::system::InvoiceTimeTabFormat;
+pub use self::system::InvoicingDisplayOptions;
+pub use self::system::LdapConfigurationReference;
+pub use self::system::LicenseBit;
+pub use self::system::LicenseClass;
+pub use self::system::Member;
+pub use self::system::MemberOffice365;
+pub use self::system::MemberReference;
+pub use self::system::MemberSsoSettingsReference;
+pub use self::system::MemberTypeReference;
+pub use self::system::PhoneIntegrationType;
+pub use self::system::ProjectBoardReference;
+pub use self::system::ReportCardReference;
+pub use self::system::SecurityRoleReference;
+pub use self::system::SkillCategoryReference;
+pub use self::system::SkillReference;
+pub use self::system::StructureReference;
+pub use self::system::SystemDepartmentReference;
+pub use self::system::SystemLocationReference;
+pub use self::system::TimeZoneSetupReference;
+pub use self::time::BillableOption;
+pub use self::time::ChargeToType;
+pub use self::time::TimeEntry;
+pub use self::time::TimeEntryStatus;
+pub use self::time::TimeSheetReference;
+pub use self::time::WorkRoleReference;
+pub use self::time::WorkTypeReference;
