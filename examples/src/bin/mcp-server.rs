@@ -59,10 +59,10 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         None => (Tenants::sandbox().await?, AuditConfig::default()),
     };
     // Standard output is the protocol's: everything for people goes to standard error.
-    match tenants.sandbox_site() {
-        Some(site) => eprintln!(
-            "mcp-server: no --config given, running on the ConnectWise Manage sandbox at {site} \
-             (tenant \"sandbox\")."
+    match tenants.sandbox_urls() {
+        Some((site, instance)) => eprintln!(
+            "mcp-server: no --config given, running on the sandbox (tenant \"sandbox\"): \
+             ConnectWise Manage at {site}, ScreenConnect at {instance}."
         ),
         None => eprintln!("mcp-server: tenants: {}.", tenants.names().join(", ")),
     }
