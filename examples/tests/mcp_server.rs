@@ -296,7 +296,7 @@ async fn every_tool_works_against_the_sandbox() {
             &client,
             "update_ticket",
             json!({"ticket_id": 1001, "status": "in progress", "priority": "Priority 2 - Quick Response",
-                   "type": "Printer", "owner": "bnguyen"}),
+                   "type": "Printer", "subtype": "paper jam", "owner": "Bao Nguyen"}),
         )
         .await,
     );
@@ -309,6 +309,7 @@ async fn every_tool_works_against_the_sandbox() {
     assert_eq!(ticket["status"]["name"], "In Progress");
     assert_eq!(ticket["priority"]["id"], 2);
     assert_eq!(ticket["type"]["id"], 32);
+    assert_eq!(ticket["subType"]["id"], 51);
     assert_eq!(ticket["owner"]["identifier"], "bnguyen");
     assert_eq!(updated["ticket"]["status"], "In Progress");
     let patches: Vec<_> = server
@@ -316,9 +317,9 @@ async fn every_tool_works_against_the_sandbox() {
         .into_iter()
         .filter(|w| w.method == "PATCH")
         .collect();
-    assert_eq!(patches.len(), 1, "one JSON Patch for the four fields");
+    assert_eq!(patches.len(), 1, "one JSON Patch for the five fields");
     let operations = patches[0].body.as_ref().and_then(Value::as_array).unwrap();
-    assert_eq!(operations.len(), 4, "{operations:?}");
+    assert_eq!(operations.len(), 5, "{operations:?}");
 
     // Statuses are the board's: moving to Network Operations resolves its own "Monitoring".
     let (moved, error) = answer(
@@ -412,6 +413,23 @@ async fn every_tool_works_against_the_sandbox() {
     assert_eq!(commands.len(), 1, "sent once");
     assert_eq!(commands[0].session_name, "ACME-WS-042");
     assert!(commands[0].text.contains("Get-Service Spooler"));
+
+    // An agent that is not connected gets nothing: the command would wait in its queue.
+    let (offline, error) = answer(
+        &call(
+            &client,
+            "run_screenconnect_command",
+            json!({"session": "NW-LT-007", "command": "uptime"}),
+        )
+        .await,
+    );
+    assert!(error, "{offline}");
+    let message = offline["error"].as_str().unwrap();
+    assert!(
+        message.contains("not online") && message.contains("Nothing ran"),
+        "{message}"
+    );
+    assert_eq!(sc.commands().len(), 1, "nothing more was sent");
     client.cancel().await.expect("closed");
 
     // One audit line per call, no secret and no note text in any of them.
@@ -420,7 +438,7 @@ async fn every_tool_works_against_the_sandbox() {
         .lines()
         .map(|l| serde_json::from_str(l).expect("JSON line"))
         .collect();
-    assert_eq!(lines.len(), 13, "{audit}");
+    assert_eq!(lines.len(), 14, "{audit}");
     assert_eq!(lines[0]["tool"], "search_tickets");
     assert_eq!(lines[0]["tenant"], "acme-msp");
     assert_eq!(lines[0]["outcome"], "ok");
