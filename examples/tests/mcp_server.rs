@@ -810,4 +810,20 @@ fn the_example_configuration_parses() {
     assert_eq!(names, ["contoso-msp", "fabrikam-msp"]);
     assert!(config.tenants[0].manage.private_key.env.is_some());
     assert!(config.tenants[1].manage.private_key.file.is_some());
+    let screenconnect: Vec<_> = config
+        .tenants
+        .iter()
+        .map(|t| t.screenconnect.as_ref().expect("ScreenConnect"))
+        .collect();
+    assert_eq!(
+        screenconnect[0].secret.env.as_deref(),
+        Some("CONTOSO_SC_SECRET")
+    );
+    // Secret files are named relative to the configuration file.
+    let file = screenconnect[1].secret.file.as_ref().expect("a file");
+    assert!(
+        file.ends_with("data/secrets/fabrikam-sc-secret"),
+        "{}",
+        file.display()
+    );
 }

@@ -1,8 +1,10 @@
-//! `mcp-server`: ConnectWise Manage as MCP tools for a model, multi-tenant and audited.
+//! `mcp-server`: ConnectWise Manage and ScreenConnect as MCP tools for a model, multi-tenant and
+//! audited.
 //!
 //! ```sh
 //! mcp-server                                  # the sandbox, read-only, over stdio
 //! mcp-server --config tenants.toml            # the configured tenants
+//! mcp-server --config tenants.toml --allow-writes --allow-commands
 //! mcp-server --config tenants.toml --allow-writes --http 127.0.0.1:8765
 //! ```
 
@@ -16,7 +18,7 @@ use examples::mcp::config::{AuditConfig, Config};
 use examples::mcp::tenants::Tenants;
 use examples::mcp::{McpServer, Permissions, serve_http, serve_stdio};
 
-/// Serves ConnectWise Manage tools to an MCP client (stdio by default).
+/// Serves ConnectWise Manage and ScreenConnect tools to an MCP client (stdio by default).
 #[derive(Debug, Parser)]
 #[command(name = "mcp-server", version)]
 struct Args {

@@ -106,7 +106,7 @@ pub struct AuditConfig {
     /// The file lines are appended to; standard error when absent.
     #[serde(default)]
     pub file: Option<PathBuf>,
-    /// How note bodies and time entry notes are written.
+    /// How note bodies, time entry notes and commands are written.
     #[serde(default)]
     pub text: TextPolicy,
 }
