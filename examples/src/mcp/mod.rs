@@ -13,8 +13,7 @@
 //! - [`results`]: compact records and the `truncated` flag.
 //!
 //! Without a configuration the server runs on the Manage and ScreenConnect sandboxes started in
-//! the process, and says so on
-//! standard error (standard output carries the protocol).
+//! the process, and says so on standard error (standard output carries the protocol).
 
 pub mod audit;
 pub mod config;
