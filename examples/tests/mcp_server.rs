@@ -661,12 +661,24 @@ async fn server_errors_and_429s_become_tool_errors() {
         ..FaultOptions::default()
     })
     .await;
+    let throttled_sc = sc_sandbox(FaultOptions {
+        rate_limit: Some(FaultRateLimit {
+            accounting: Accounting::TokenBucket {
+                capacity: 0,
+                per_second: 0.0,
+            },
+            retry_after: RetryAfterForm::HttpDate,
+        }),
+        ..FaultOptions::default()
+    })
+    .await;
     let dir = scratch("faults");
     let config = write_config(
         &dir,
         &[
             with_sc("failing", &failing, &failing_sc),
-            tenant("throttled", &throttled),
+            with_sc("throttled", &throttled, &throttled_sc),
+            tenant("manage-only", &failing),
         ],
     );
     let client = start_server(&["--config", config.to_str().unwrap()]).await;
@@ -711,11 +723,27 @@ async fn server_errors_and_429s_become_tool_errors() {
         message.starts_with("ScreenConnect: ") && message.contains("503"),
         "{message}"
     );
+    for _ in 0..3 {
+        let (throttled_answer, error) = answer(
+            &call(
+                &client,
+                "find_screenconnect_session",
+                json!({"tenant": "throttled", "online_only": true}),
+            )
+            .await,
+        );
+        assert!(error, "{throttled_answer}");
+        assert!(
+            throttled_answer["error"].as_str().unwrap().contains("429"),
+            "{throttled_answer}"
+        );
+    }
+    assert!(throttled_sc.counters().get(Event::Throttled) >= 3);
     let (none, error) = answer(
         &call(
             &client,
             "find_screenconnect_session",
-            json!({"tenant": "throttled"}),
+            json!({"tenant": "manage-only"}),
         )
         .await,
     );

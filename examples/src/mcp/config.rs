@@ -34,7 +34,8 @@ pub struct TenantConfig {
     /// Requests per minute each of this tenant's clients may send (the tenant's rate budget).
     #[serde(default = "default_rate")]
     pub requests_per_minute: u32,
-    /// Attempts per request including the first (`1` turns retries off).
+    /// Attempts per request including the first, for each of the tenant's clients (`1` turns
+    /// retries off).
     #[serde(default)]
     pub max_attempts: Option<u32>,
 }

@@ -79,7 +79,13 @@ impl Tenants {
                 .build()
                 .map_err(|error| ConfigError::Invalid(format!("tenant {name:?}: {error}")))?;
             let screenconnect = match &tenant.screenconnect {
-                Some(config) => Some(screenconnect(name, config, requests, lookup)?),
+                Some(config) => Some(screenconnect(
+                    name,
+                    config,
+                    requests,
+                    tenant.max_attempts,
+                    lookup,
+                )?),
                 None => None,
             };
             tenants.push(Tenant {
@@ -165,6 +171,7 @@ fn screenconnect(
     name: &str,
     config: &ScreenConnectConfig,
     requests: NonZeroU32,
+    max_attempts: Option<u32>,
     lookup: &dyn Fn(&str) -> Option<String>,
 ) -> Result<ScreenConnect, ConfigError> {
     let invalid = |error: &dyn std::fmt::Display| {
@@ -180,10 +187,12 @@ fn screenconnect(
             .with_extension_id(id)
             .map_err(|e| invalid(&e))?;
     }
-    let client = screenconnect_api::Client::builder(client_config)
-        .rate_limit(RateLimit::per_minute(requests))
-        .build()
-        .map_err(|e| invalid(&e))?;
+    let mut builder = screenconnect_api::Client::builder(client_config)
+        .rate_limit(RateLimit::per_minute(requests));
+    if let Some(attempts) = max_attempts {
+        builder = builder.retry_policy(RetryPolicy::interactive().with_max_attempts(attempts));
+    }
+    let client = builder.build().map_err(|e| invalid(&e))?;
     Ok(ScreenConnect {
         client,
         command_poll: config
