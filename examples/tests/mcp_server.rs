@@ -628,50 +628,43 @@ async fn a_call_only_reaches_the_tenant_it_names() {
     client.cancel().await.expect("closed");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn server_errors_and_429s_become_tool_errors() {
-    let failing = ManageServer::start(ManageOptions {
-        faults: FaultOptions {
-            server_errors: 1.0,
-            server_error_statuses: vec![503],
-            ..FaultOptions::default()
-        },
-        ..ManageOptions::default()
-    })
-    .await
-    .expect("sandbox");
-    let throttled = ManageServer::start(ManageOptions {
-        faults: FaultOptions {
-            rate_limit: Some(FaultRateLimit {
-                accounting: Accounting::TokenBucket {
-                    capacity: 0,
-                    per_second: 0.0,
-                },
-                retry_after: RetryAfterForm::Seconds,
-            }),
-            ..FaultOptions::default()
-        },
-        ..ManageOptions::default()
-    })
-    .await
-    .expect("sandbox");
-    let failing_sc = sc_sandbox(FaultOptions {
+/// Faults answering every request with a 503.
+fn always_503() -> FaultOptions {
+    FaultOptions {
         server_errors: 1.0,
         server_error_statuses: vec![503],
         ..FaultOptions::default()
-    })
-    .await;
-    let throttled_sc = sc_sandbox(FaultOptions {
+    }
+}
+
+/// Faults answering every request with a 429 and `Retry-After` in `form`.
+fn always_429(form: RetryAfterForm) -> FaultOptions {
+    FaultOptions {
         rate_limit: Some(FaultRateLimit {
             accounting: Accounting::TokenBucket {
                 capacity: 0,
                 per_second: 0.0,
             },
-            retry_after: RetryAfterForm::HttpDate,
+            retry_after: form,
         }),
         ..FaultOptions::default()
-    })
-    .await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_errors_and_429s_become_tool_errors() {
+    let manage_with = |faults| async move {
+        ManageServer::start(ManageOptions {
+            faults,
+            ..ManageOptions::default()
+        })
+        .await
+        .expect("sandbox")
+    };
+    let failing = manage_with(always_503()).await;
+    let throttled = manage_with(always_429(RetryAfterForm::Seconds)).await;
+    let failing_sc = sc_sandbox(always_503()).await;
+    let throttled_sc = sc_sandbox(always_429(RetryAfterForm::HttpDate)).await;
     let dir = scratch("faults");
     let config = write_config(
         &dir,
