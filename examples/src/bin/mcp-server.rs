@@ -1,8 +1,10 @@
-//! `mcp-server`: ConnectWise Manage as MCP tools for a model, multi-tenant and audited.
+//! `mcp-server`: ConnectWise Manage and ScreenConnect as MCP tools for a model, multi-tenant and
+//! audited.
 //!
 //! ```sh
 //! mcp-server                                  # the sandbox, read-only, over stdio
 //! mcp-server --config tenants.toml            # the configured tenants
+//! mcp-server --config tenants.toml --allow-writes --allow-commands
 //! mcp-server --config tenants.toml --allow-writes --http 127.0.0.1:8765
 //! ```
 
@@ -16,7 +18,7 @@ use examples::mcp::config::{AuditConfig, Config};
 use examples::mcp::tenants::Tenants;
 use examples::mcp::{McpServer, Permissions, serve_http, serve_stdio};
 
-/// Serves ConnectWise Manage tools to an MCP client (stdio by default).
+/// Serves ConnectWise Manage and ScreenConnect tools to an MCP client (stdio by default).
 #[derive(Debug, Parser)]
 #[command(name = "mcp-server", version)]
 struct Args {
@@ -59,10 +61,10 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         None => (Tenants::sandbox().await?, AuditConfig::default()),
     };
     // Standard output is the protocol's: everything for people goes to standard error.
-    match tenants.sandbox_site() {
-        Some(site) => eprintln!(
-            "mcp-server: no --config given, running on the ConnectWise Manage sandbox at {site} \
-             (tenant \"sandbox\")."
+    match tenants.sandbox_urls() {
+        Some((site, instance)) => eprintln!(
+            "mcp-server: no --config given, running on the sandbox (tenant \"sandbox\"): \
+             ConnectWise Manage at {site}, ScreenConnect at {instance}."
         ),
         None => eprintln!("mcp-server: tenants: {}.", tenants.names().join(", ")),
     }

@@ -1,5 +1,5 @@
-//! The server's configuration file (TOML): the tenants, each with its Manage credentials, and
-//! where the audit log goes. Secrets are never written in the file: each is named by an
+//! The server's configuration file (TOML): the tenants, each with its Manage and optional
+//! ScreenConnect credentials, and where the audit log goes. Secrets are never written in the file: each is named by an
 //! environment variable (`*_env`) or a file (`*_file`) that holds it.
 
 use std::path::{Path, PathBuf};
@@ -19,7 +19,8 @@ pub struct Config {
     pub audit: AuditConfig,
 }
 
-/// One tenant: a name the model uses, and its Manage instance.
+/// One tenant: a name the model uses, its Manage instance and, optionally, its ScreenConnect
+/// instance.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TenantConfig {
@@ -27,10 +28,14 @@ pub struct TenantConfig {
     pub name: String,
     /// The ConnectWise Manage instance.
     pub manage: ManageConfig,
-    /// Requests per minute this tenant's client may send (the tenant's rate budget).
+    /// The ScreenConnect instance, for the session and command tools; without it they refuse.
+    #[serde(default)]
+    pub screenconnect: Option<ScreenConnectConfig>,
+    /// Requests per minute each of this tenant's clients may send (the tenant's rate budget).
     #[serde(default = "default_rate")]
     pub requests_per_minute: u32,
-    /// Attempts per request including the first (`1` turns retries off).
+    /// Attempts per request including the first, for each of the tenant's clients (`1` turns
+    /// retries off).
     #[serde(default)]
     pub max_attempts: Option<u32>,
 }
@@ -53,6 +58,23 @@ pub struct ManageConfig {
     pub private_key: SecretSource,
     /// Where the `clientId` is.
     pub client_id: SecretSource,
+}
+
+/// A ScreenConnect instance with the RESTful API Manager extension.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScreenConnectConfig {
+    /// The instance (`acme.screenconnect.com`, or a full URL).
+    pub instance: String,
+    /// Where the extension's secret (`RESTfulAuthenticationSecret`) is.
+    pub secret: SecretSource,
+    /// The extension's id, when it is not the usual one.
+    #[serde(default)]
+    pub extension_id: Option<String>,
+    /// Milliseconds between checks for a command's result (growing by half up to 5 s);
+    /// default 1500. `0` checks back to back, for a local sandbox.
+    #[serde(default)]
+    pub command_poll_ms: Option<u64>,
 }
 
 /// Where a secret is read from: an environment variable or a file (trailing newline dropped).
@@ -85,7 +107,7 @@ pub struct AuditConfig {
     /// The file lines are appended to; standard error when absent.
     #[serde(default)]
     pub file: Option<PathBuf>,
-    /// How note bodies and time entry notes are written.
+    /// How note bodies, time entry notes and commands are written.
     #[serde(default)]
     pub text: TextPolicy,
 }
@@ -134,7 +156,11 @@ impl Config {
         // Secret files are named relative to the configuration file.
         let base = path.parent().unwrap_or(Path::new("."));
         for tenant in &mut config.tenants {
-            for source in [&mut tenant.manage.private_key, &mut tenant.manage.client_id] {
+            let mut sources = vec![&mut tenant.manage.private_key, &mut tenant.manage.client_id];
+            if let Some(screenconnect) = &mut tenant.screenconnect {
+                sources.push(&mut screenconnect.secret);
+            }
+            for source in sources {
                 if let Some(file) = &source.file {
                     source.file = Some(base.join(file));
                 }

@@ -1,16 +1,19 @@
 //! `mcp-server`: the SDK as a Model Context Protocol server, so a model calls tools such as
-//! `search_tickets` or `add_ticket_note` instead of crafting HTTP against ConnectWise Manage.
+//! `search_tickets`, `add_ticket_note` or `run_screenconnect_command` instead of crafting HTTP
+//! against ConnectWise Manage and ScreenConnect.
 //!
 //! - [`config`]: the TOML file naming the tenants (secrets from environment variables or files)
 //!   and the audit log.
-//! - [`tenants`]: one client per tenant, each with its own credentials and rate budget; a call
-//!   only ever gets the client of the tenant it names.
+//! - [`tenants`]: each tenant's clients (Manage, and ScreenConnect when configured), each with
+//!   its own credentials and rate budget; a call only ever gets the clients of the tenant it
+//!   names.
 //! - [`audit`]: one JSON line per tool call, free text redacted or hashed.
-//! - [`tools`]: the tools, one file per group, behind the `--allow-writes` switch.
+//! - [`tools`]: the tools, one file per group, behind the `--allow-writes` and
+//!   `--allow-commands` switches.
 //! - [`results`]: compact records and the `truncated` flag.
 //!
-//! Without a configuration the server runs on a sandbox started in the process, and says so on
-//! standard error (standard output carries the protocol).
+//! Without a configuration the server runs on the Manage and ScreenConnect sandboxes started in
+//! the process, and says so on standard error (standard output carries the protocol).
 
 pub mod audit;
 pub mod config;

@@ -12,7 +12,7 @@ use super::store::{Store, id_of};
 enum Points {
     /// A top-level collection.
     To(Kind),
-    /// A collection of the record's board (its statuses or types).
+    /// A collection of the record's board (its statuses, types or subtypes).
     ToBoard(Kind),
 }
 
@@ -24,6 +24,7 @@ fn reference_fields(kind: Kind) -> &'static [(&'static str, Points)] {
             ("board", Points::To(Kind::Boards)),
             ("status", Points::ToBoard(Kind::BoardStatuses)),
             ("type", Points::ToBoard(Kind::BoardTypes)),
+            ("subType", Points::ToBoard(Kind::BoardSubtypes)),
             ("priority", Points::To(Kind::Priorities)),
             ("company", Points::To(Kind::Companies)),
             ("contact", Points::To(Kind::Contacts)),

@@ -14,6 +14,8 @@ pub enum Kind {
     BoardStatuses,
     /// `/service/boards/{id}/types`
     BoardTypes,
+    /// `/service/boards/{id}/subtypes`
+    BoardSubtypes,
     /// `/service/priorities`
     Priorities,
     /// `/company/companies`
@@ -36,12 +38,13 @@ pub enum Kind {
 
 impl Kind {
     /// Every collection.
-    pub const ALL: [Kind; 14] = [
+    pub const ALL: [Kind; 15] = [
         Kind::Tickets,
         Kind::TicketNotes,
         Kind::Boards,
         Kind::BoardStatuses,
         Kind::BoardTypes,
+        Kind::BoardSubtypes,
         Kind::Priorities,
         Kind::Companies,
         Kind::Contacts,
@@ -61,6 +64,7 @@ impl Kind {
             Kind::Boards => "service/boards",
             Kind::BoardStatuses => "service/boards/{parent}/statuses",
             Kind::BoardTypes => "service/boards/{parent}/types",
+            Kind::BoardSubtypes => "service/boards/{parent}/subtypes",
             Kind::Priorities => "service/priorities",
             Kind::Companies => "company/companies",
             Kind::Contacts => "company/contacts",
@@ -81,6 +85,7 @@ impl Kind {
             Kind::Boards => "board",
             Kind::BoardStatuses => "boardStatus",
             Kind::BoardTypes => "boardType",
+            Kind::BoardSubtypes => "boardSubType",
             Kind::Priorities => "priority",
             Kind::Companies => "company",
             Kind::Contacts => "contact",
@@ -101,6 +106,7 @@ impl Kind {
             Kind::Boards => "Board",
             Kind::BoardStatuses => "Status",
             Kind::BoardTypes => "Type",
+            Kind::BoardSubtypes => "Subtype",
             Kind::Priorities => "Priority",
             Kind::Companies => "Company",
             Kind::Contacts => "Contact",
@@ -128,7 +134,7 @@ impl Kind {
     pub fn parent(self) -> Option<Kind> {
         match self {
             Kind::TicketNotes => Some(Kind::Tickets),
-            Kind::BoardStatuses | Kind::BoardTypes => Some(Kind::Boards),
+            Kind::BoardStatuses | Kind::BoardTypes | Kind::BoardSubtypes => Some(Kind::Boards),
             _ => None,
         }
     }
@@ -199,6 +205,7 @@ impl Kind {
                 "defaultFlag",
             ],
             Kind::BoardTypes => &["name", "board", "category", "defaultFlag", "inactiveFlag"],
+            Kind::BoardSubtypes => &["name", "board", "typeAssociationIds", "inactiveFlag"],
             Kind::Priorities => &["name", "color", "sortOrder", "defaultFlag", "level"],
             Kind::Companies => &[
                 "identifier",
@@ -297,7 +304,7 @@ impl Kind {
             Kind::Tickets => &["summary", "board", "company"],
             Kind::TicketNotes => &["text"],
             Kind::Boards => &["name"],
-            Kind::BoardStatuses | Kind::BoardTypes => &["name"],
+            Kind::BoardStatuses | Kind::BoardTypes | Kind::BoardSubtypes => &["name"],
             Kind::Priorities => &["name"],
             Kind::Companies => &["identifier", "name"],
             Kind::Contacts => &["firstName", "company"],

@@ -33,6 +33,9 @@ pub fn populate(store: &mut Store, seed: &Seed) -> Vec<String> {
     for (board, types) in board_types() {
         store.seed(Kind::BoardTypes, Some(board), types);
     }
+    for (board, subtypes) in board_subtypes() {
+        store.seed(Kind::BoardSubtypes, Some(board), subtypes);
+    }
     store.seed(Kind::Priorities, None, priorities());
     store.seed(Kind::WorkTypes, None, work_types());
     store.seed(Kind::ConfigurationTypes, None, configuration_types());
@@ -243,6 +246,22 @@ fn board_types() -> Vec<(i64, Vec<Value>)> {
             ],
         ),
         (2, vec![kind(41, 2, "Alert"), kind(42, 2, "Maintenance")]),
+    ]
+}
+
+fn board_subtypes() -> Vec<(i64, Vec<Value>)> {
+    let subtype = |id: i64, board: i64, name: &str, types: &[i64]| json!({"id": id, "name": name, "board": {"id": board}, "typeAssociationIds": types, "inactiveFlag": false});
+    vec![
+        (
+            1,
+            vec![
+                subtype(51, 1, "Paper Jam", &[32]),
+                subtype(52, 1, "Driver", &[32, 38]),
+                subtype(53, 1, "Outlook", &[35]),
+                subtype(54, 1, "VPN", &[33]),
+            ],
+        ),
+        (2, vec![subtype(61, 2, "Firewall", &[41, 42])]),
     ]
 }
 

@@ -1,12 +1,17 @@
 //! The MCP server and its tools, one file per group: [`tickets`] (search, details, notes,
-//! updates), [`time`] (time entries), [`directory`] (companies, contacts, configurations).
+//! updates, with [`resolve`] turning names into the tenant's ids), [`time`] (time entries),
+//! [`directory`] (companies, contacts, configurations), [`screenconnect`] (sessions and
+//! commands).
 //!
 //! Every tool goes through [`McpServer::begin`] and [`McpServer::finish`]: the permission check
-//! (writes need `--allow-writes`) and the tenant lookup come before anything is sent, and every
+//! (writes need `--allow-writes`, commands `--allow-commands`) and the tenant lookup come before
+//! anything is sent, and every
 //! call, refused or not, leaves one audit line. Failures are tool errors the model can read
 //! (`isError` with a message), never protocol errors, so a failing tenant never ends a session.
 
 pub mod directory;
+pub mod resolve;
+pub mod screenconnect;
 pub mod tickets;
 pub mod time;
 
@@ -14,13 +19,16 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use rmcp::handler::server::router::tool::ToolRouter;
-use rmcp::model::{CallToolResult, ServerCapabilities, ServerConfig};
+use rmcp::model::{CallToolResult, Implementation, ServerCapabilities, ServerConfig};
 use rmcp::{ServerHandler, tool_handler};
 use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::audit::{AuditLog, Entry, Outcome};
 use super::tenants::{Tenant, Tenants};
+
+/// The name the server gives in `serverInfo` (the binary's name).
+pub const SERVER_NAME: &str = "mcp-server";
 
 /// What the server was started to allow.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -45,7 +53,8 @@ pub enum Needs {
 /// A tool's failure: refused before sending anything, or failed at the API.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ToolError {
-    /// Nothing was sent (bad arguments, permission, unknown tenant).
+    /// Nothing was changed: refused before sending (bad arguments, permission, unknown
+    /// tenant), or after reads only (a name the tenant does not have).
     Refused(String),
     /// The API call failed.
     Failed(String),
@@ -111,7 +120,10 @@ impl McpServer {
             tenants,
             audit,
             permissions,
-            tool_router: Self::tickets_router() + Self::time_router() + Self::directory_router(),
+            tool_router: Self::tickets_router()
+                + Self::time_router()
+                + Self::directory_router()
+                + Self::screenconnect_router(),
         }
     }
 
@@ -217,13 +229,22 @@ impl ServerHandler for McpServer {
         } else {
             "The server is read-only: tools that change records are refused."
         };
-        ServerConfig::new(ServerCapabilities::builder().enable_tools().build()).with_instructions(
-            format!(
-                "ConnectWise Manage tools for an MSP. Tenants: {names} (pass `tenant` when there \
-                 is more than one). {writes} Listings return compact records and a `truncated` \
-                 flag; narrow the filters or raise `limit` when it is true."
-            ),
-        )
+        let commands = if self.permissions.commands {
+            "Commands on machines are allowed."
+        } else {
+            "Running commands on machines is refused."
+        };
+        ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
+            .with_server_info(
+                Implementation::new(SERVER_NAME, env!("CARGO_PKG_VERSION"))
+                    .with_title("ConnectWise Manage and ScreenConnect for MSPs"),
+            )
+            .with_instructions(format!(
+                "ConnectWise Manage and ScreenConnect tools for an MSP. Tenants: {names} (pass \
+                 `tenant` when there is more than one). {writes} {commands} Listings return \
+                 compact records and a `truncated` flag; narrow the filters or raise `limit` when \
+                 it is true."
+            ))
     }
 }
 

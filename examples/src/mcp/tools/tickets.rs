@@ -9,10 +9,11 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use super::resolve::{self, Lookup};
 use super::{
     Done, McpServer, Needs, ToolError, company_condition, limit, list_records, parse_conditions,
 };
-use crate::mcp::results::{TICKET_FIELDS, compact, listing, record_ids};
+use crate::mcp::results::{TICKET_FIELDS, compact, listing, record_ids, reference_name};
 use crate::mcp::tenants::Tenant;
 
 const TICKETS: &str = "/service/tickets";
@@ -80,7 +81,8 @@ pub struct AddTicketNote {
     pub internal: bool,
 }
 
-/// Arguments of `update_ticket`. Each field is a name or a numeric id; omitted fields stay.
+/// Arguments of `update_ticket`. Each field is a name or a numeric id, checked on the tenant
+/// before anything is changed; omitted fields stay.
 #[derive(Debug, Default, Deserialize, Serialize, JsonSchema)]
 pub struct UpdateTicket {
     /// The tenant; optional when the server has one tenant.
@@ -103,7 +105,7 @@ pub struct UpdateTicket {
     /// New board (name or id).
     #[serde(default)]
     pub board: Option<String>,
-    /// New owner (member identifier or id).
+    /// New owner (member identifier, full name, or id).
     #[serde(default)]
     pub owner: Option<String>,
 }
@@ -179,8 +181,11 @@ impl McpServer {
     /// Changes a ticket.
     #[tool(
         name = "update_ticket",
-        description = "Change a ticket's status, priority, type, subtype, board or owner (each by name \
-                       or id; omitted fields stay as they are). Needs the server to allow writes."
+        description = "Change a ticket's status, priority, type, subtype, board or owner, each by name \
+                       or id (owner: member identifier or full name). Statuses, types and subtypes \
+                       are the board's (the new board's when it changes). An unknown name is \
+                       refused with the choices and nothing changes; omitted fields stay. Needs \
+                       the server to allow writes."
     )]
     pub async fn update_ticket(
         &self,
@@ -364,43 +369,53 @@ async fn add_note(tenant: &Tenant, args: &AddTicketNote) -> Result<Done, ToolErr
     })
 }
 
-/// A reference from what a model passes: a number is an id, anything else a name (or, for
-/// members, an identifier).
-fn reference(text: &str, by_identifier: bool) -> Reference {
-    let text = text.trim();
-    match text.parse::<i32>() {
-        Ok(id) => Reference::id(id),
-        Err(_) if by_identifier => Reference::identifier(text),
-        Err(_) => Reference::name(text),
-    }
-}
-
 async fn update(tenant: &Tenant, args: &UpdateTicket) -> Result<Done, ToolError> {
-    let mut patch = Patch::new();
     let changes = [
-        ("board", &args.board, false),
-        ("status", &args.status, false),
-        ("priority", &args.priority, false),
-        ("type", &args.ticket_type, false),
-        ("subType", &args.subtype, false),
-        ("owner", &args.owner, true),
+        ("board", text(&args.board), Lookup::Board),
+        ("status", text(&args.status), Lookup::Status),
+        ("priority", text(&args.priority), Lookup::Priority),
+        ("type", text(&args.ticket_type), Lookup::Type),
+        ("subType", text(&args.subtype), Lookup::Subtype),
+        ("owner", text(&args.owner), Lookup::Member),
     ];
-    for (path, value, by_identifier) in changes {
-        if let Some(value) = value.as_deref().filter(|v| !v.trim().is_empty()) {
-            patch = patch.replace_reference(path, reference(value, by_identifier))?;
-        }
-    }
-    if patch.is_empty() {
+    if changes.iter().all(|(_, value, _)| value.is_none()) {
         return Err(ToolError::Refused(
             "nothing to change: give at least one of status, priority, type, subtype, board, owner"
                 .to_owned(),
         ));
     }
-    let updated = tenant
-        .manage
-        .endpoint::<Value>(TICKETS)
-        .patch(args.ticket_id, &patch)
-        .await?;
+    let client = &tenant.manage;
+    let tickets = client.endpoint::<Value>(TICKETS);
+    let Some(ticket) = tickets.get_opt(args.ticket_id).await? else {
+        return Err(ToolError::Failed(format!(
+            "ticket {} does not exist on tenant {:?}; nothing was changed",
+            args.ticket_id, tenant.name
+        )));
+    };
+    // Statuses, types and subtypes belong to a board: the new one when the board changes.
+    let mut board = ticket["board"]["id"].as_i64().unwrap_or_default();
+    let mut board_name = reference_name(&ticket["board"]);
+    let mut patch = Patch::new();
+    for (path, value, lookup) in changes {
+        let Some(value) = value else { continue };
+        let choices = resolve::choices(client, lookup, board).await?;
+        let place = if lookup.per_board() {
+            format!(" on board {board_name}")
+        } else {
+            format!(" on tenant {:?}", tenant.name)
+        };
+        let id = resolve::pick(&choices, lookup, value, &place)?;
+        if lookup == Lookup::Board {
+            board = i64::from(id);
+            board_name = choices
+                .iter()
+                .find(|c| c.id == id)
+                .and_then(|c| c.names.first())
+                .map_or(Value::from(id), |name| Value::from(name.as_str()));
+        }
+        patch = patch.replace_reference(path, Reference::id(id))?;
+    }
+    let updated = tickets.patch(args.ticket_id, &patch).await?;
     Ok(Done {
         records: vec![format!("service/tickets/{}", args.ticket_id)],
         value: json!({ "ticket": compact(&updated, &TICKET_FIELDS) }),
