@@ -50,7 +50,7 @@ impl Lookup {
         matches!(self, Lookup::Status | Lookup::Type | Lookup::Subtype)
     }
 
-    fn path(self, board: i64) -> String {
+    fn path(self, board: i32) -> String {
         match self {
             Lookup::Board => "/service/boards".to_owned(),
             Lookup::Status => format!("/service/boards/{board}/statuses"),
@@ -160,7 +160,7 @@ pub fn pick(
 pub async fn choices(
     client: &Client,
     lookup: Lookup,
-    board: i64,
+    board: i32,
 ) -> Result<Vec<Choice>, ToolError> {
     let records = list_records(
         client,

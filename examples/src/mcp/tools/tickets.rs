@@ -393,12 +393,27 @@ async fn update(tenant: &Tenant, args: &UpdateTicket) -> Result<Done, ToolError>
         )));
     };
     // Statuses, types and subtypes belong to a board: the new one when the board changes.
-    let mut board = ticket["board"]["id"].as_i64().unwrap_or_default();
+    let mut board = ticket["board"]["id"]
+        .as_i64()
+        .and_then(|id| i32::try_from(id).ok());
     let mut board_name = reference_name(&ticket["board"]);
     let mut patch = Patch::new();
     for (path, value, lookup) in changes {
         let Some(value) = value else { continue };
-        let choices = resolve::choices(client, lookup, board).await?;
+        let on_board = match board {
+            Some(board) => board,
+            None if lookup.per_board() => {
+                return Err(ToolError::Refused(format!(
+                    "ticket {} has no board, so its {} cannot be looked up: give board too; \
+                     nothing was changed",
+                    args.ticket_id,
+                    lookup.noun()
+                )));
+            }
+            // Tenant-wide lookups do not read the board.
+            None => 0,
+        };
+        let choices = resolve::choices(client, lookup, on_board).await?;
         let place = if lookup.per_board() {
             format!(" on board {board_name}")
         } else {
@@ -406,7 +421,7 @@ async fn update(tenant: &Tenant, args: &UpdateTicket) -> Result<Done, ToolError>
         };
         let id = resolve::pick(&choices, lookup, value, &place)?;
         if lookup == Lookup::Board {
-            board = i64::from(id);
+            board = Some(id);
             board_name = choices
                 .iter()
                 .find(|c| c.id == id)
