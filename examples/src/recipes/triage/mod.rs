@@ -49,6 +49,7 @@
 
 pub mod classifier;
 pub mod context;
+pub mod demo;
 pub mod note;
 pub mod receiver;
 pub mod rules;
@@ -150,6 +151,8 @@ pub enum TriageAction {
     NotApplicable(String),
     /// Skipped: the receiver handled this ticket already (a repeated callback).
     AlreadyHandled,
+    /// The ticket does not exist (deleted after the callback was sent, or a wrong id).
+    Missing,
 }
 
 /// What the triage of one ticket set and wrote.
@@ -239,6 +242,7 @@ impl TicketOutcome {
             TriageAction::NoRuleMatched => "no rule matched; left for a technician".to_owned(),
             TriageAction::NotApplicable(why) => format!("left alone: {why}"),
             TriageAction::AlreadyHandled => "handled already; repeated callback skipped".to_owned(),
+            TriageAction::Missing => "does not exist".to_owned(),
         };
         format!("#{} {}\n    {action}", self.id, self.summary)
     }
@@ -481,7 +485,7 @@ impl Triage {
             return Ok(TicketOutcome {
                 id: i64::from(id),
                 summary: String::new(),
-                action: TriageAction::NotApplicable("the ticket no longer exists".to_owned()),
+                action: TriageAction::Missing,
             });
         };
         if let Some(why) = self.not_new(&ticket) {
@@ -627,7 +631,7 @@ impl Triage {
             Some(tier) if position > 0 => (
                 &self.priorities[position - 1],
                 Some(format!(
-                    "raised from {} for the {tier} tier",
+                    "one step up from {} for the {tier} tier",
                     self.priorities[position].name
                 )),
             ),
