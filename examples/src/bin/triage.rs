@@ -113,7 +113,8 @@ async fn run(arguments: Arguments) -> Result<ExitCode, Error> {
         member: arguments.member,
         ..TriageOptions::default()
     };
-    let batch = arguments.board.is_some() && arguments.serve.is_none() && arguments.ticket.is_none();
+    let batch =
+        arguments.board.is_some() && arguments.serve.is_none() && arguments.ticket.is_none();
     if let Some(board) = arguments.board {
         options.board = board;
     }
@@ -177,7 +178,7 @@ fn print_outcome(outcome: &TicketOutcome, applied: bool) {
         println!("Patch: {}", triaged.patch);
     }
     if !applied {
-        println!("Dry run: the triage wrote nothing; run with --apply to write.");
+        println!("Dry run: nothing was written to the ticket; run with --apply to write.");
     }
 }
 

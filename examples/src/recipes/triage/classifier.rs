@@ -90,27 +90,23 @@ impl Default for KeywordRules {
 impl Classifier for KeywordRules {
     async fn classify(&self, ticket: &TicketText<'_>) -> Result<Option<Classification>, Error> {
         let text = format!("{}\n{}", ticket.summary, ticket.description);
-        Ok(classify_with(self.rules, &text).map(|found| Classification {
-            category: found.rule.name.to_owned(),
-            reason: format!("keyword \"{}\"", found.keyword),
-            ticket_type: found.rule.ticket_type.to_owned(),
-            priority: found.rule.priority.to_owned(),
-            board: None,
-            recommendation: found.rule.next_step.to_owned(),
-            search_term: Some(found.keyword.to_owned()),
-        }))
+        Ok(
+            classify_with(self.rules, &text).map(|found| Classification {
+                category: found.rule.name.to_owned(),
+                reason: format!("keyword \"{}\"", found.keyword),
+                ticket_type: found.rule.ticket_type.to_owned(),
+                priority: found.rule.priority.to_owned(),
+                board: None,
+                recommendation: found.rule.next_step.to_owned(),
+                search_term: Some(found.keyword.to_owned()),
+            }),
+        )
     }
 
     fn outcomes(&self) -> Vec<(Option<String>, String, String)> {
         self.rules
             .iter()
-            .map(|rule| {
-                (
-                    None,
-                    rule.ticket_type.to_owned(),
-                    rule.priority.to_owned(),
-                )
-            })
+            .map(|rule| (None, rule.ticket_type.to_owned(), rule.priority.to_owned()))
             .collect()
     }
 }

@@ -546,7 +546,9 @@ impl Triage {
         ticket: &Ticket,
         started: Instant,
     ) -> Result<TriageAction, Error> {
-        let started_at = OffsetDateTime::now_utc().replace_nanosecond(0).unwrap_or_else(|_| OffsetDateTime::now_utc());
+        let started_at = OffsetDateTime::now_utc()
+            .replace_nanosecond(0)
+            .unwrap_or_else(|_| OffsetDateTime::now_utc());
         let existing: Vec<ServiceNote> = handle
             .notes()
             .list(&ListQuery::new())
@@ -604,12 +606,13 @@ impl Triage {
                 ticket.id.unwrap_or_default()
             ))
         };
-        let ticket_type = find_named(&target.types, &classification.ticket_type).ok_or_else(|| {
-            unfit(format!(
-                "type {:?} is not a type of board {:?}",
-                classification.ticket_type, target.board.name
-            ))
-        })?;
+        let ticket_type =
+            find_named(&target.types, &classification.ticket_type).ok_or_else(|| {
+                unfit(format!(
+                    "type {:?} is not a type of board {:?}",
+                    classification.ticket_type, target.board.name
+                ))
+            })?;
         let position = self
             .priorities
             .iter()
@@ -631,7 +634,7 @@ impl Triage {
             Some(tier) if position > 0 => (
                 &self.priorities[position - 1],
                 Some(format!(
-                    "one step up from {} for the {tier} tier",
+                    "one step above the rule's {} for the {tier} tier",
                     self.priorities[position].name
                 )),
             ),
@@ -712,10 +715,12 @@ impl Triage {
                 }),
                 time_start: Some(started_at),
                 time_end: Some(started_at + time::Duration::minutes(minutes)),
-                work_type: self.work_type.map(|id| connectwise_manage::models::WorkTypeReference {
-                    id: Some(id),
-                    ..Default::default()
-                }),
+                work_type: self
+                    .work_type
+                    .map(|id| connectwise_manage::models::WorkTypeReference {
+                        id: Some(id),
+                        ..Default::default()
+                    }),
                 billable_option: Some(BillableOption::DoNotBill),
                 notes: Some(format!(
                     "Automated triage: {} ({}).",
@@ -763,7 +768,9 @@ pub async fn run(client: &Client, options: &TriageOptions) -> Result<TriageRepor
 /// and an entry needs an end after its start.
 fn whole_minutes(started: Instant) -> i64 {
     let seconds = started.elapsed().as_secs();
-    i64::try_from(seconds.div_ceil(60)).unwrap_or(i64::MAX).max(1)
+    i64::try_from(seconds.div_ceil(60))
+        .unwrap_or(i64::MAX)
+        .max(1)
 }
 
 /// The ticket fields the triage reads.

@@ -189,7 +189,10 @@ async fn receive(
     tokio::spawn(async move {
         let outcome = task.handle(id).await;
         // The binary may have stopped listening; the outcome is then only logged.
-        if let Err(unsent) = task.handled.send(Handled { ticket: id, outcome }) {
+        if let Err(unsent) = task.handled.send(Handled {
+            ticket: id,
+            outcome,
+        }) {
             tracing::info!(ticket = unsent.0.ticket, "triage outcome not collected");
         }
     });
