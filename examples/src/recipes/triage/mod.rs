@@ -15,7 +15,7 @@
 //!    [`TriageOptions::statuses`] on [`TriageOptions::board`];
 //! 2. reads its notes; a ticket that already has a triage note (starting with [`NOTE_HEADER`])
 //!    is skipped, so any number of callbacks or runs change it once;
-//! 3. gathers the [context](context): the contact and their company (the service tier from the
+//! 3. gathers the [`context`]: the contact and their company (the service tier from the
 //!    company's [`TriageOptions::tier_field`] custom field), the contact's configurations, the
 //!    ScreenConnect session of their device (online, or when it was last seen);
 //! 4. asks the [`Classifier`] (by default [`KeywordRules`]) for a classification;

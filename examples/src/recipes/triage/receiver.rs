@@ -20,6 +20,10 @@
 //! restarts the triage note does the same. The set of tickets remembered is trimmed past
 //! [`REMEMBERED_TICKETS`].
 //!
+//! A triage that fails after the `202` (the API down, a classification that does not fit) is
+//! not remembered, so the ticket's next callback tries again; since Manage does not repeat a
+//! delivery it got a `2xx` for, a scheduled batch run (`triage --board …`) is the safety net.
+//!
 //! Every outcome is sent on the channel [`Receiver::new`] returns, for the binary to print.
 
 use std::collections::HashMap;
