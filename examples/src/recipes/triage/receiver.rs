@@ -100,8 +100,8 @@ pub struct Handled {
 pub struct Receiver {
     triage: Triage,
     verifier: CallbackVerifier,
-    /// Per ticket: a lock held while it is triaged, over whether it has been handled.
-    tickets: Mutex<HashMap<i32, Arc<tokio::sync::Mutex<bool>>>>,
+    /// Per ticket: a lock held while it is triaged, over its summary once it has been handled.
+    tickets: Mutex<HashMap<i32, Arc<tokio::sync::Mutex<Option<String>>>>>,
     handled: mpsc::UnboundedSender<Handled>,
 }
 
@@ -146,16 +146,16 @@ impl Receiver {
             }
             tickets.entry(id).or_default().clone()
         };
-        let mut done = lock.lock().await;
-        if *done {
+        let mut handled = lock.lock().await;
+        if let Some(summary) = handled.as_ref() {
             return Ok(TicketOutcome {
                 id: i64::from(id),
-                summary: String::new(),
+                summary: summary.clone(),
                 action: TriageAction::AlreadyHandled,
             });
         }
         let outcome = self.triage.ticket(id).await?;
-        *done = true;
+        *handled = Some(outcome.summary.clone());
         Ok(outcome)
     }
 }
