@@ -5,7 +5,7 @@
 //! and look at what it changed) with a thin binary in `src/bin/`:
 //!
 //! ```sh
-//! cargo run -p examples --bin triage                  # dry run on the sandbox
+//! cargo run -p examples --bin triage                  # the sample run on the sandbox (dry)
 //! cargo run -p examples --bin triage -- --apply       # write
 //! cargo run -p examples --bin triage -- --help        # options
 //! ```

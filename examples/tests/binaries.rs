@@ -227,6 +227,60 @@ fn an_unknown_board_is_one_line_and_a_failure() {
     );
 }
 
+#[test]
+fn triage_without_arguments_runs_the_sample_through_a_callback() {
+    let output = run(env!("CARGO_BIN_EXE_triage"), &[]);
+    let text = stdout(&output);
+    assert!(output.status.success(), "{text}{}", stderr(&output));
+    for expected in [
+        "Registered callback ",
+        "Created ticket #1015 \"Outlook keeps crashing\"; its callback arrived and was verified.",
+        "## Automated Triage Summary",
+        "**Device:** ACME-WS-042 — Online",
+        "Patch: [{\"op\":\"replace\",\"path\":\"priority\",\"value\":{\"id\":2}}",
+        "Dry run: nothing was written to the ticket",
+    ] {
+        assert!(
+            text.contains(expected),
+            "{expected:?} missing from:\n{text}"
+        );
+    }
+}
+
+#[test]
+fn triage_bad_input_is_one_line_and_a_failure() {
+    for (args, expected) in [
+        (
+            &["--ticket", "424242"][..],
+            "ticket \"424242\" was not found",
+        ),
+        (
+            &["--board", "Help Desk", "--status", "Bogus"][..],
+            "status \"Bogus\"",
+        ),
+        (&["--work-type", "Juggling"][..], "work type \"Juggling\""),
+        (
+            &["--ticket", "abc"][..],
+            "invalid value 'abc' for '--ticket <ID>'",
+        ),
+        (
+            &["--serve", "not-an-address"][..],
+            "invalid value 'not-an-address'",
+        ),
+    ] {
+        let output = run(env!("CARGO_BIN_EXE_triage"), args);
+        assert!(!output.status.success(), "{args:?}: {}", stdout(&output));
+        let errors = stderr(&output);
+        let lines: Vec<&str> = errors
+            .lines()
+            .filter(|l| l.starts_with("error: "))
+            .collect();
+        assert_eq!(lines.len(), 1, "{args:?}: {errors}");
+        assert!(lines[0].contains(expected), "{args:?}: {errors}");
+        assert!(!errors.contains("panicked"), "{args:?}: {errors}");
+    }
+}
+
 #[tokio::test]
 async fn partly_set_credentials_are_an_error_not_the_sandbox() {
     let partial = |name: &str| (name == "CW_SITE").then(|| "na.myconnectwise.net".to_owned());

@@ -162,8 +162,20 @@ fn recipes_run_against_it_and_a_second_run_changes_nothing_across_restarts() {
     let third = run_recipe(&again, sync, &["--file", DEVICES, "--apply"]);
     assert_eq!(count(&text(&third), " created,"), 0, "{}", text(&third));
     // The saved seed (500 generated tickets) came back with it.
-    let triage = run_recipe(&again, env!("CARGO_BIN_EXE_triage"), &[]);
+    let triage = run_recipe(
+        &again,
+        env!("CARGO_BIN_EXE_triage"),
+        &["--board", "Help Desk"],
+    );
     assert!(triage.status.success(), "{}", text(&triage));
+    // Against a tenant (which the persistent sandbox is to a recipe) there is no sample run.
+    let bare = run_recipe(&again, env!("CARGO_BIN_EXE_triage"), &[]);
+    assert_eq!(bare.status.code(), Some(1), "{}", text(&bare));
+    assert!(
+        text(&bare).contains("error: --serve, --board or --ticket is required"),
+        "{}",
+        text(&bare)
+    );
     drop(again);
     let _ = std::fs::remove_dir_all(&directory);
 }

@@ -5,8 +5,10 @@ use std::path::Path;
 use connectwise_manage::sandbox::Sandbox as ManageSandbox;
 use examples::Error;
 use examples::recipes::sync_configurations::{
-    self, Device, DeviceRef, SyncOptions, load_devices, parse_devices,
+    self, Device, DeviceRef, SessionSource, SyncOptions, devices_from_sessions, load_devices,
+    parse_devices,
 };
+use screenconnect_api::sandbox::Sandbox as ScreenConnectSandbox;
 
 fn sample() -> Vec<Device> {
     load_devices(&Path::new(env!("CARGO_MANIFEST_DIR")).join("data/devices.json")).unwrap()
@@ -33,7 +35,11 @@ async fn creates_only_the_missing_configurations_and_a_second_run_creates_nothin
     let report = sync_configurations::run(&client, &devices, &apply())
         .await
         .unwrap();
-    assert_eq!(names(&report.existing), ["ACME-WS-042", "NW-LT-007"]);
+    assert_eq!(names(&report.existing), ["NW-LT-007"]);
+    // The file knows who logs on to ACME-WS-042; Manage does not yet.
+    assert_eq!(report.updated.len(), 1);
+    assert_eq!(report.updated[0].0.name, "ACME-WS-042");
+    assert_eq!(report.updated[0].1, ["lastLoginName"]);
     let created: Vec<(&str, Option<i32>)> = report
         .created
         .iter()
@@ -62,8 +68,12 @@ async fn creates_only_the_missing_configurations_and_a_second_run_creates_nothin
         "Laptop"
     );
 
+    assert_eq!(
+        sandbox.record("/company/configurations", 301).unwrap()["lastLoginName"],
+        "ACME\\sjohnson"
+    );
     let writes = sandbox.writes().len();
-    assert_eq!(writes, 4);
+    assert_eq!(writes, 5);
     let again = sync_configurations::run(&client, &devices, &apply())
         .await
         .unwrap();
@@ -152,4 +162,116 @@ fn device_files_are_checked() {
     assert!(error.contains("line 1"), "{error}");
     let missing = load_devices(Path::new("/nonexistent/devices.json")).unwrap_err();
     assert!(matches!(missing, Error::Read { .. }));
+}
+
+#[tokio::test]
+async fn devices_come_from_screenconnect_sessions_mapped_to_companies_by_name() {
+    let sandbox = ManageSandbox::start().await.unwrap();
+    let screenconnect = ScreenConnectSandbox::start().await.unwrap();
+    let client = sandbox.client().clone();
+    let (devices, skipped) =
+        devices_from_sessions(&client, screenconnect.client(), &SessionSource::default())
+            .await
+            .unwrap();
+    assert!(skipped.is_empty(), "{skipped:?}");
+    let mut found: Vec<(&str, &str, &str)> = devices
+        .iter()
+        .map(|d| (d.name.as_str(), d.company.as_str(), d.kind.as_str()))
+        .collect();
+    found.sort_unstable();
+    // CustomProperty1 holds the company's name ("Acme Corporation"); it maps to the identifier.
+    assert_eq!(
+        found,
+        [
+            ("ACME-SRV-01", "ACME", "Server"),
+            ("ACME-WS-042", "ACME", "Workstation"),
+            ("CONTOSO-FD-01", "CONTOSO", "Workstation"),
+            ("NW-LT-007", "NORTHWIND", "Workstation"),
+        ]
+    );
+    let report = sync_configurations::run(&client, &devices, &apply())
+        .await
+        .unwrap();
+    assert_eq!(report.updated.len(), 4, "{report}");
+    assert!(report.created.is_empty());
+    let stored = sandbox.record("/company/configurations", 301).unwrap();
+    assert_eq!(stored["osType"], "Microsoft Windows 11 Pro");
+    assert_eq!(stored["lastLoginName"], "ACME\\sjohnson");
+    assert_eq!(stored["serialNumber"], "PC0X4T7Q");
+
+    let writes = sandbox.writes().len();
+    let again = sync_configurations::run(&client, &devices, &apply())
+        .await
+        .unwrap();
+    assert_eq!(again.existing.len(), 4);
+    assert_eq!(
+        sandbox.writes().len(),
+        writes,
+        "a second sync writes nothing"
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_session_company_is_skipped_until_the_mapping_names_it() {
+    use screenconnect_api::NewSession;
+    use screenconnect_api::models::{CustomProperties, SessionType};
+
+    let sandbox = ManageSandbox::start().await.unwrap();
+    let screenconnect = ScreenConnectSandbox::start().await.unwrap();
+    let client = sandbox.client().clone();
+    let mut session = NewSession::new(SessionType::Access, "FAB-WS-01");
+    session.custom_properties = CustomProperties::from_values(["Fabrikam Inc"]).unwrap();
+    screenconnect
+        .client()
+        .create_session(&session)
+        .await
+        .unwrap();
+
+    let (devices, skipped) =
+        devices_from_sessions(&client, screenconnect.client(), &SessionSource::default())
+            .await
+            .unwrap();
+    assert_eq!(devices.len(), 4);
+    assert_eq!(skipped.len(), 1, "{skipped:?}");
+    assert_eq!(skipped[0].0.name, "FAB-WS-01");
+    assert!(
+        skipped[0].1.contains("\"Fabrikam Inc\""),
+        "{}",
+        skipped[0].1
+    );
+
+    let source = SessionSource {
+        mapping: [("fabrikam inc".to_owned(), "CONTOSO".to_owned())].into(),
+        ..SessionSource::default()
+    };
+    let (devices, skipped) = devices_from_sessions(&client, screenconnect.client(), &source)
+        .await
+        .unwrap();
+    assert!(skipped.is_empty(), "{skipped:?}");
+    let report = sync_configurations::run(&client, &devices, &apply())
+        .await
+        .unwrap();
+    let created: Vec<&str> = report
+        .created
+        .iter()
+        .map(|(d, _)| d.name.as_str())
+        .collect();
+    assert_eq!(created, ["FAB-WS-01"]);
+    let id = report.created[0].1.unwrap();
+    let stored = sandbox
+        .record("/company/configurations", i64::from(id))
+        .unwrap();
+    assert_eq!(stored["company"]["identifier"], "CONTOSO");
+
+    let wrong = SessionSource {
+        company_property: 9,
+        ..SessionSource::default()
+    };
+    let error = devices_from_sessions(&client, screenconnect.client(), &wrong)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "invalid options: --company-property must be 1 to 8, not 9"
+    );
 }

@@ -5,7 +5,13 @@
 //! cargo run -p examples --bin sync_configurations              # sample file, sandbox, dry run
 //! cargo run -p examples --bin sync_configurations -- --apply   # create (twice: creates nothing)
 //! cargo run -p examples --bin sync_configurations -- --file rmm-devices.json --apply
+//! cargo run -p examples --bin sync_configurations -- --from-screenconnect --mapping companies.json
 //! ```
+//!
+//! `--from-screenconnect` reads the devices from ScreenConnect's access sessions instead
+//! (`SC_INSTANCE` and `SC_SECRET`; the ScreenConnect sandbox when neither is set): the company
+//! comes from `--company-property N` (default 1), mapped to a Manage company by the `--mapping`
+//! file, then by identifier, then by name.
 //!
 //! Environment: `CW_SITE`, `CW_COMPANY`, `CW_PUBLIC_KEY`, `CW_PRIVATE_KEY`, `CW_CLIENT_ID` (and
 //! optionally `CW_API_VERSION`) select a real tenant; with none of them set the recipe runs on the
@@ -22,8 +28,10 @@ use std::process::ExitCode;
 use clap::Parser;
 use examples::Error;
 use examples::error::exit_code;
-use examples::recipes::sync_configurations::{self, SyncOptions, load_devices};
-use examples::target::ManageTarget;
+use examples::recipes::sync_configurations::{
+    self, SessionSource, SyncOptions, devices_from_sessions, load_devices, load_mapping,
+};
+use examples::target::{ManageTarget, ScreenConnectTarget};
 
 /// Create configurations for the RMM devices Manage does not have yet.
 ///
@@ -33,8 +41,22 @@ use examples::target::ManageTarget;
 #[command(name = "sync_configurations", version)]
 struct Arguments {
     /// The device list (JSON); on the sandbox: examples/data/devices.json.
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", conflicts_with = "from_screenconnect")]
     file: Option<PathBuf>,
+    /// Read the devices from ScreenConnect's access sessions.
+    #[arg(long)]
+    from_screenconnect: bool,
+    /// The session custom property (1 to 8) holding the company.
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 1,
+        requires = "from_screenconnect"
+    )]
+    company_property: usize,
+    /// A JSON object mapping property values to Manage company identifiers.
+    #[arg(long, value_name = "PATH", requires = "from_screenconnect")]
+    mapping: Option<PathBuf>,
     /// Written to every configuration created.
     #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]
     vendor_notes: Option<String>,
@@ -60,6 +82,31 @@ async fn run(arguments: Arguments) -> Result<ExitCode, Error> {
 
     let target = ManageTarget::from_env().await?;
     eprintln!("{}", target.banner());
+    if arguments.from_screenconnect {
+        let source = SessionSource {
+            company_property: arguments.company_property,
+            mapping: match &arguments.mapping {
+                Some(path) => load_mapping(path)?,
+                None => Default::default(),
+            },
+        };
+        let screenconnect = ScreenConnectTarget::from_env().await?;
+        eprintln!("{}", screenconnect.banner());
+        let (devices, left_out) =
+            devices_from_sessions(target.client(), screenconnect.client(), &source).await?;
+        println!(
+            "{} device(s) from ScreenConnect's access sessions.",
+            devices.len()
+        );
+        let mut report = sync_configurations::run(target.client(), &devices, &options).await?;
+        report.skipped.extend(left_out);
+        println!("{report}");
+        return Ok(if report.skipped.is_empty() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(2)
+        });
+    }
     let file = match arguments.file {
         Some(file) => file,
         None if target.is_sandbox() => PathBuf::from(SAMPLE_FILE),

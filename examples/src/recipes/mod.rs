@@ -4,10 +4,10 @@
 //!
 //! | recipe | writes | without the write flag |
 //! |---|---|---|
-//! | [`triage`] | priority, type, an internal note | reports what it would do (`--apply` writes) |
+//! | [`triage`] | type, priority, board, an internal note, a time entry | reports what it would do (`--apply` writes) |
 //! | [`export_tickets`] | nothing | (read only: streams tickets to JSON Lines or CSV) |
 //! | [`log_time`] | a time entry, the ticket's status | prints the entry and the patch (`--apply` writes) |
-//! | [`sync_configurations`] | new configurations | lists what it would create (`--apply` writes) |
+//! | [`sync_configurations`] | new and updated configurations | lists what it would create or update (`--apply` writes) |
 //! | [`ensure_callback`] | a callback entry | shows matching entries (`--apply` writes) |
 //! | [`sc_installer`] | nothing | (pure: no credentials, no I/O) |
 //! | [`screenconnect`] | commands, messages, custom properties | prints what it would send (`--yes` sends) |

@@ -1,4 +1,5 @@
-//! The keyword rules that classify a ticket: edit [`RULES`] to match your boards.
+//! The keyword rules that classify a ticket by default ([`super::KeywordRules`]): edit [`RULES`]
+//! to match your boards.
 //!
 //! Each rule names the service type and the priority it sets, by name as they appear in Manage.
 //! The triage recipe checks before writing anything that every type exists on the board and every
@@ -20,7 +21,7 @@ pub struct Rule {
     pub ticket_type: &'static str,
     /// The priority to set.
     pub priority: &'static str,
-    /// The suggested first step, for the note.
+    /// The recommended first step, for the note.
     pub next_step: &'static str,
 }
 
@@ -138,7 +139,7 @@ pub const RULES: &[Rule] = &[
 
 /// The rule that matched a text, and the keyword that made it match.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Classification {
+pub struct Match {
     /// The rule.
     pub rule: &'static Rule,
     /// The keyword found.
@@ -146,18 +147,18 @@ pub struct Classification {
 }
 
 /// The first rule of `rules` with a keyword in `text`, if any.
-pub fn classify_with(rules: &'static [Rule], text: &str) -> Option<Classification> {
+pub fn classify_with(rules: &'static [Rule], text: &str) -> Option<Match> {
     let words = words(text);
     rules.iter().find_map(|rule| {
         rule.keywords
             .iter()
             .find(|keyword| contains_phrase(&words, &self::words(keyword)))
-            .map(|keyword| Classification { rule, keyword })
+            .map(|keyword| Match { rule, keyword })
     })
 }
 
 /// The first rule of [`RULES`] with a keyword in `text`, if any.
-pub fn classify(text: &str) -> Option<Classification> {
+pub fn classify(text: &str) -> Option<Match> {
     classify_with(RULES, text)
 }
 
