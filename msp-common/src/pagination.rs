@@ -368,15 +368,24 @@ async fn fetch(
     if page.is_empty() {
         return Ok(None);
     }
-    let content = match &decoder {
-        Some(decoder) => Content::Records(decoder.decode(&operation, &page.body)?),
+    decode(page, decoder.as_ref(), &operation).map(Some)
+}
+
+/// Decodes `page` with `decoder`, or keeps its body when there is none.
+fn decode(
+    page: RawPage,
+    decoder: Option<&PageDecoder>,
+    operation: &Operation,
+) -> Result<Fetched, Error> {
+    let content = match decoder {
+        Some(decoder) => Content::Records(decoder.decode(operation, &page.body)?),
         None => Content::Raw(page.body),
     };
-    Ok(Some(Fetched {
+    Ok(Fetched {
         links: page.links,
         url: page.url,
         content,
-    }))
+    })
 }
 
 /// Runs a page's fetch and decode as a task of its own on the current tokio runtime (inline
@@ -532,40 +541,41 @@ impl Walk {
             ));
         }
         self.visit(&url);
-        let fetched = fetch(
-            self.fetcher.clone(),
-            self.decoder.clone(),
-            self.paginator.operation.clone(),
-            url,
-        )
-        .await;
-        let page = match fetched {
-            Ok(Some(page)) => page,
-            Ok(None) => {
-                self.stop();
-                return None;
-            }
+        let page = match self.fetcher.fetch_page(url).await {
+            Ok(page) => page,
             Err(error) => {
                 self.stop();
                 return Some((Err(error), self));
             }
         };
         self.fetched += 1;
-        if !self.start_ahead(&page) {
+        if page.is_empty() {
+            self.stop();
+            return None;
+        }
+        // The pages ahead start before this one is decoded, so they are on the wire meanwhile.
+        if !self.start_ahead(&page.url, &page.links) {
             self.follow(&page.links);
         }
-        Some((Ok(page), self))
+        match decode(page, self.decoder.as_ref(), &self.paginator.operation) {
+            Ok(page) => Some((Ok(page), self)),
+            Err(error) => {
+                self.stop();
+                self.pending = None;
+                Some((Err(error), self))
+            }
+        }
     }
 
     /// Starts fetching the pages up to the announced last one, when prefetching applies.
-    fn start_ahead(&mut self, page: &Fetched) -> bool {
+    fn start_ahead(&mut self, url: &Url, links: &Links) -> bool {
         let Some((name, _)) = self.paginator.page_parameter.clone() else {
             return false;
         };
-        if self.paginator.prefetch < 2 || page.links.next.is_none() {
+        if self.paginator.prefetch < 2 || links.next.is_none() {
             return false;
         }
-        let (Some(current), Some(last_url)) = (self.number(&page.url), page.links.last.clone())
+        let (Some(current), Some(last_url)) = (self.number(url), links.last.clone())
         else {
             return false;
         };
