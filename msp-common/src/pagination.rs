@@ -575,8 +575,7 @@ impl Walk {
         if self.paginator.prefetch < 2 || links.next.is_none() {
             return false;
         }
-        let (Some(current), Some(last_url)) = (self.number(url), links.last.clone())
-        else {
+        let (Some(current), Some(last_url)) = (self.number(url), links.last.clone()) else {
             return false;
         };
         let Some(last) = self.number(&last_url) else {
