@@ -257,7 +257,7 @@ impl Client {
     ///
     /// ```no_run
     /// use connectwise_manage::models::Ticket;
-    /// use connectwise_manage::{Client, PageDecoder, PageOptions, Request};
+    /// use connectwise_manage::{Client, PageDecoder, PageOptions};
     /// use futures::TryStreamExt;
     ///
     /// # async fn run(client: Client) -> Result<(), connectwise_manage::Error> {
