@@ -7,7 +7,8 @@ use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
 use http::{HeaderValue, Method};
 use msp_common::bytes::Bytes;
 use msp_common::{
-    Error, Executor, FetchPage, Links, Operation, Paginator, RawPage, decode_json, url::Url,
+    DecodedPage, Error, Executor, FetchPage, Links, Operation, PageDecoder, Paginator, RawPage,
+    decode_json, url::Url,
 };
 use serde::de::DeserializeOwned;
 
@@ -242,21 +243,39 @@ impl Client {
         }
     }
 
-    /// Every page of the listing whose first page is `request`, undecoded: the engine every
-    /// [`List`](crate::List) runs on.
+    /// Every page of the listing whose first page is `request`, each decoded once by `decoder`:
+    /// the engine every [`List`](crate::List) runs on.
     ///
     /// Follows `rel="next"` links through msp-common's one page walker with the client's rails:
     /// links must stay on the base URL's origin, a link back to a page already read ends the walk
     /// before anything repeats, and at most [`PageOptions::max_pages`] pages are read (the
     /// client's [`crate::ClientBuilder::max_pages`] unless set). In navigable paging, once the
     /// first page's `rel="last"` tells the page count, the pages after it are fetched ahead
-    /// ([`PageOptions::prefetch`]); pages still come out in order. A request with
+    /// ([`PageOptions::prefetch`]) and decoded where they are fetched, in parallel on the
+    /// runtime's worker threads; pages still come out in order. A request with
     /// `pagination-type: forward-only` is walked by `pageId`, one page at a time.
+    ///
+    /// ```no_run
+    /// use connectwise_manage::models::Ticket;
+    /// use connectwise_manage::{Client, PageDecoder, PageOptions};
+    /// use futures::TryStreamExt;
+    ///
+    /// # async fn run(client: Client) -> Result<(), connectwise_manage::Error> {
+    /// let request = client.service().tickets().list(&Default::default()).request()?;
+    /// let mut pages = client.paginate(request, PageOptions::default(), PageDecoder::of::<Ticket>());
+    /// while let Some(page) = pages.try_next().await? {
+    ///     let page = page.into_page::<Ticket>()?;
+    ///     println!("{} tickets from {}", page.items.len(), page.url);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn paginate(
         &self,
         request: Request,
         options: PageOptions,
-    ) -> BoxStream<'static, Result<RawPage, Error>> {
+        decoder: PageDecoder,
+    ) -> BoxStream<'static, Result<DecodedPage, Error>> {
         let client = self.clone();
         // Bulk: a long listing waits out a long `Retry-After` instead of failing halfway.
         let request = request.bulk();
@@ -282,7 +301,7 @@ impl Client {
                 client: client.clone(),
                 template: request,
             });
-            Ok::<_, Error>(paginator.pages(fetcher))
+            Ok::<_, Error>(paginator.decoded(fetcher, decoder))
         })
         .try_flatten()
         .boxed()

@@ -191,8 +191,8 @@ pub use impersonation::{LIFETIME_WITHOUT_EXPIRATION, RENEW_BEFORE_EXPIRY};
 pub use list::{ApiStream, List, PageOptions};
 pub use list_query::{ListQuery, MAX_PAGE_SIZE, Paging};
 pub use msp_common::{
-    ApiError, ApiErrorKind, DEFAULT_MAX_PAGES, Error, FieldError, Page, PaginationError, RateLimit,
-    RawPage, RetryPolicy, SecretString,
+    ApiError, ApiErrorKind, DEFAULT_MAX_PAGES, DecodedPage, Error, FieldError, Page, PageDecoder,
+    PaginationError, RateLimit, RawPage, Records, RetryPolicy, SecretString,
 };
 pub use request::{Credentials, Request, accept_header, operation_name};
 pub use site::Site;

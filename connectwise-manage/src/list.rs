@@ -6,7 +6,7 @@ use std::marker::PhantomData;
 
 use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
 use http::{HeaderName, HeaderValue};
-use msp_common::{Error, Page, RawPage, url::Url};
+use msp_common::{DecodedPage, Error, Page, PageDecoder, url::Url};
 use serde::de::DeserializeOwned;
 
 use crate::call::{self, ApiFuture, Call};
@@ -176,8 +176,8 @@ impl<T> List<T> {
             .with_default_page_size(self.client.shared().page_size)
     }
 
-    /// Every page, undecoded; the non-generic part of [`List::by_page`].
-    fn raw_pages(self) -> ApiStream<RawPage> {
+    /// Every page, each decoded once by `decoder`; the non-generic part of [`List::by_page`].
+    fn decoded_pages(self, decoder: PageDecoder) -> ApiStream<DecodedPage> {
         let query = self.query_with_defaults();
         let Self {
             client,
@@ -190,38 +190,33 @@ impl<T> List<T> {
             query.validate(base.operation().name())?;
             let base_url = client.base_url().await?;
             let chunks = fit_url(&client, &base_url, &base, &query)?;
-            let walks = stream::iter(chunks)
-                .map(move |chunk| client.paginate(list_request(&base, &chunk), options));
+            let walks = stream::iter(chunks).map(move |chunk| {
+                client.paginate(list_request(&base, &chunk), options, decoder.clone())
+            });
             Ok::<_, Error>(walks.flatten())
         })
         .try_flatten()
+        // The first error ends the listing, a page that did not decode included.
+        .scan(false, |failed, page| {
+            let item = (!*failed).then(|| {
+                *failed = page.is_err();
+                page
+            });
+            futures::future::ready(item)
+        })
         .boxed()
     }
 }
 
 impl<T: DeserializeOwned + Send + 'static> List<T> {
-    /// Every page, in order, each decoded once.
+    /// Every page, in order, each decoded once. With prefetch, the pages ahead are decoded
+    /// where they are fetched, in parallel.
     ///
     /// An `in (…)` list too long for one URL is split into several listings run one after
     /// another, each in server order.
     pub fn by_page(self) -> ApiStream<Page<T>> {
-        let operation = self.base.as_ref().ok().map(|b| b.operation().clone());
-        self.raw_pages()
-            .map(move |page| {
-                let page = page?;
-                match &operation {
-                    Some(operation) => page.decode(operation),
-                    None => Err(Error::build("list", "the request could not be built")),
-                }
-            })
-            // The first error ends the listing, a page that did not decode included.
-            .scan(false, |failed, page| {
-                let item = (!*failed).then(|| {
-                    *failed = page.is_err();
-                    page
-                });
-                futures::future::ready(item)
-            })
+        self.decoded_pages(PageDecoder::of::<T>())
+            .map(|page| page.and_then(DecodedPage::into_page::<T>))
             .boxed()
     }
 

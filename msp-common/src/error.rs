@@ -404,6 +404,9 @@ pub enum PaginationError {
     /// The listing was configured in a way the server cannot serve.
     #[error("{0}")]
     Unsupported(String),
+    /// A page fetched ahead was cancelled before it arrived (its runtime shut down).
+    #[error("a page fetched ahead was cancelled before it arrived")]
+    Interrupted,
 }
 
 /// A configuration value that is missing or invalid.

@@ -68,7 +68,9 @@ pub use error::{
 pub use executor::{Executor, ExecutorBuilder};
 pub use link::Links;
 pub use operation::{Idempotency, Operation};
-pub use pagination::{DEFAULT_MAX_PAGES, FetchPage, Page, Paginator, RawPage};
+pub use pagination::{
+    DEFAULT_MAX_PAGES, DecodedPage, FetchPage, Page, PageDecoder, Paginator, RawPage, Records,
+};
 pub use rate_limit::{RateLimit, RateLimited};
 pub use reqwest_transport::{ReqwestConfig, ReqwestTransport};
 pub use retry::{RetryPolicy, Retrying};

@@ -1,8 +1,12 @@
 //! The one page walker: following `rel="next"` links (and, when the page count is known, fetching
 //! the pages ahead) with the safety rails every listing needs.
 //!
-//! The walker works on raw page bodies ([`RawPage`]), so it is compiled once whatever the record
-//! type; each page is decoded once, straight into `Vec<T>`, by [`RawPage::decode`].
+//! The walker is compiled once whatever the record type: it hands out raw page bodies
+//! ([`Paginator::pages`]), or pages decoded by a type-erased [`PageDecoder`]
+//! ([`Paginator::decoded`]), each page decoded once, straight into `Vec<T>`. With prefetch, a
+//! page is decoded in the task that fetched it, so the pages ahead are decoded in parallel on
+//! the runtime's worker threads while the caller reads the current one; pages still come out in
+//! order, and at most the prefetch window is held.
 //!
 //! Rails, each checked before anything is handed out:
 //! - **origin**: a link to another scheme, host or port is refused (the client's credentials go
@@ -16,12 +20,18 @@
 //! Memory stays bounded by the pages in hand (one, or the prefetch window). Visited URLs are
 //! remembered as 64-bit hashes.
 
-use std::collections::HashSet;
+use std::any::Any;
 use std::collections::hash_map::DefaultHasher;
+use std::collections::{HashSet, VecDeque};
+use std::fmt;
+use std::future::Future;
 use std::hash::{Hash, Hasher};
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 
 use bytes::Bytes;
+use futures::future::{BoxFuture, FutureExt};
 use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
 use serde::de::DeserializeOwned;
 use url::Url;
@@ -90,6 +100,108 @@ impl RawPage {
     }
 }
 
+/// The records of one page, decoded by a [`PageDecoder`]; their type is erased so that one
+/// walker serves every record type.
+pub struct Records {
+    records: Box<dyn Any + Send>,
+    type_name: &'static str,
+}
+
+impl fmt::Debug for Records {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Records")
+            .field("type", &self.type_name)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Records {
+    /// The records, when they were decoded as `T`s; given back unchanged otherwise.
+    pub fn into_vec<T: 'static>(self) -> Result<Vec<T>, Records> {
+        let type_name = self.type_name;
+        match self.records.downcast::<Vec<T>>() {
+            Ok(records) => Ok(*records),
+            Err(records) => Err(Records { records, type_name }),
+        }
+    }
+
+    /// The record type they were decoded as.
+    pub fn type_name(&self) -> &'static str {
+        self.type_name
+    }
+}
+
+type DecodeFn = dyn Fn(&Operation, &[u8]) -> Result<Records, Error> + Send + Sync;
+
+/// How a walk decodes its pages: into `Vec<T>` for one record type `T`, once per page, with
+/// [`decode_body`]'s rules (the plain decoder first; path tracking only to explain a failure).
+/// Cheap to clone.
+#[derive(Clone)]
+pub struct PageDecoder {
+    decode: Arc<DecodeFn>,
+    type_name: &'static str,
+}
+
+impl fmt::Debug for PageDecoder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PageDecoder")
+            .field("type", &self.type_name)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PageDecoder {
+    /// Decodes page bodies (JSON arrays) into `Vec<T>`.
+    pub fn of<T: DeserializeOwned + Send + 'static>() -> PageDecoder {
+        let type_name = std::any::type_name::<T>();
+        PageDecoder {
+            decode: Arc::new(move |operation, body| {
+                let records: Vec<T> = decode_body(operation, http::StatusCode::OK, body)?;
+                Ok(Records {
+                    records: Box::new(records),
+                    type_name,
+                })
+            }),
+            type_name,
+        }
+    }
+
+    /// Decodes one page body.
+    pub fn decode(&self, operation: &Operation, body: &[u8]) -> Result<Records, Error> {
+        (self.decode)(operation, body)
+    }
+}
+
+/// One page of a walk with a [`PageDecoder`]: its records, decoded once.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct DecodedPage {
+    /// The records on this page, in server order.
+    pub records: Records,
+    /// The navigation links the server sent with it.
+    pub links: Links,
+    /// The URL this page was fetched from.
+    pub url: Url,
+}
+
+impl DecodedPage {
+    /// The page with its records as `T`s, the type its [`PageDecoder`] was made for; any other
+    /// type is an [`Error::Build`] naming both.
+    pub fn into_page<T: 'static>(self) -> Result<Page<T>, Error> {
+        match self.records.into_vec::<T>() {
+            Ok(items) => Ok(Page::new(items, self.links, self.url)),
+            Err(records) => Err(Error::build(
+                "page",
+                format!(
+                    "the page was decoded as {}, not {}",
+                    records.type_name(),
+                    std::any::type_name::<T>()
+                ),
+            )),
+        }
+    }
+}
+
 /// Fetches one page of a listing; the API clients implement it over their executor.
 #[async_trait::async_trait]
 pub trait FetchPage: Send + Sync + 'static {
@@ -152,13 +264,74 @@ impl Paginator {
         self
     }
 
-    /// The pages, in order. The stream ends after a page without a next link (a missing or empty
-    /// `Link` header) or at an empty page, which is not yielded. A refused link ends it with an
-    /// error after the last page that may be handed out.
+    /// The pages, in order, undecoded. The stream ends after a page without a next link (a
+    /// missing or empty `Link` header) or at an empty page, which is not yielded. A refused link
+    /// ends it with an error after the last page that may be handed out.
     pub fn pages(self, fetcher: Arc<dyn FetchPage>) -> BoxStream<'static, Result<RawPage, Error>> {
+        let operation = self.operation.name().to_owned();
+        self.walk(fetcher, None)
+            .map(move |page| {
+                let page = page?;
+                match page.content {
+                    Content::Raw(body) => Ok(RawPage::new(body, page.links, page.url)),
+                    Content::Records(records) => Err(mixed_up(&operation, &records)),
+                }
+            })
+            .boxed()
+    }
+
+    /// The pages, in order, each decoded once by `decoder`, and where prefetch fetches it: the
+    /// pages ahead are decoded in parallel while the current one is read. Ends as
+    /// [`Paginator::pages`] does; a page that does not decode ends the walk with its
+    /// [`Error::Decode`] after the pages before it.
+    pub fn decoded(
+        self,
+        fetcher: Arc<dyn FetchPage>,
+        decoder: PageDecoder,
+    ) -> BoxStream<'static, Result<DecodedPage, Error>> {
+        let operation = self.operation.name().to_owned();
+        self.walk(fetcher, Some(decoder))
+            .map(move |page| {
+                let page = page?;
+                let records = match page.content {
+                    Content::Records(records) => records,
+                    Content::Raw(_) => {
+                        return Err(Error::build(
+                            operation.clone(),
+                            "the walk did not decode its pages",
+                        ));
+                    }
+                };
+                Ok(DecodedPage {
+                    records,
+                    links: page.links,
+                    url: page.url,
+                })
+            })
+            .boxed()
+    }
+
+    /// The records of every page, in order, each page decoded once.
+    pub fn items<T>(self, fetcher: Arc<dyn FetchPage>) -> BoxStream<'static, Result<T, Error>>
+    where
+        T: DeserializeOwned + Send + 'static,
+    {
+        self.decoded(fetcher, PageDecoder::of::<T>())
+            .map(|page| page.and_then(DecodedPage::into_page::<T>))
+            .map_ok(|page| stream::iter(page.items.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
+    }
+
+    fn walk(
+        self,
+        fetcher: Arc<dyn FetchPage>,
+        decoder: Option<PageDecoder>,
+    ) -> BoxStream<'static, Result<Fetched, Error>> {
         let pending = (self.first.origin() != self.origin).then(|| foreign(&self.first));
         let state = Walk {
             fetcher,
+            decoder,
             next: Some(self.first.clone()),
             ahead: None,
             seen: HashSet::new(),
@@ -169,31 +342,149 @@ impl Paginator {
         };
         stream::unfold(state, Walk::step).boxed()
     }
+}
 
-    /// The records of every page, in order, each page decoded once.
-    pub fn items<T>(self, fetcher: Arc<dyn FetchPage>) -> BoxStream<'static, Result<T, Error>>
-    where
-        T: DeserializeOwned + Send + 'static,
-    {
-        let operation = self.operation.clone();
-        self.pages(fetcher)
-            .map(move |page| page.and_then(|page| page.decode::<T>(&operation)))
-            .map_ok(|page| stream::iter(page.items.into_iter().map(Ok)))
-            .try_flatten()
-            .boxed()
+/// A page as the walk hands it on: its body, or its records when the walk decodes.
+struct Fetched {
+    links: Links,
+    url: Url,
+    content: Content,
+}
+
+enum Content {
+    Raw(Bytes),
+    Records(Records),
+}
+
+/// Fetches the page at `url` and, unless it is the empty page that ends a listing, decodes it
+/// with `decoder`. `None` is the empty page.
+async fn fetch(
+    fetcher: Arc<dyn FetchPage>,
+    decoder: Option<PageDecoder>,
+    operation: Operation,
+    url: Url,
+) -> Result<Option<Fetched>, Error> {
+    let page = fetcher.fetch_page(url).await?;
+    if page.is_empty() {
+        return Ok(None);
+    }
+    decode(page, decoder.as_ref(), &operation).map(Some)
+}
+
+/// Decodes `page` with `decoder`, or keeps its body when there is none.
+fn decode(
+    page: RawPage,
+    decoder: Option<&PageDecoder>,
+    operation: &Operation,
+) -> Result<Fetched, Error> {
+    let content = match decoder {
+        Some(decoder) => Content::Records(decoder.decode(operation, &page.body)?),
+        None => Content::Raw(page.body),
+    };
+    Ok(Fetched {
+        links: page.links,
+        url: page.url,
+        content,
+    })
+}
+
+/// Runs a page's fetch and decode as a task of its own on the current tokio runtime (inline
+/// when there is none), so the pages ahead decode in parallel; dropping it cancels the task.
+struct PageTask {
+    task: Option<tokio::task::JoinHandle<Result<Option<Fetched>, Error>>>,
+    inline: Option<BoxFuture<'static, Result<Option<Fetched>, Error>>>,
+    operation: String,
+}
+
+impl PageTask {
+    fn spawn(
+        future: impl Future<Output = Result<Option<Fetched>, Error>> + Send + 'static,
+        operation: &Operation,
+    ) -> PageTask {
+        let operation = operation.name().to_owned();
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => PageTask {
+                task: Some(runtime.spawn(future)),
+                inline: None,
+                operation,
+            },
+            Err(_) => PageTask {
+                task: None,
+                inline: Some(future.boxed()),
+                operation,
+            },
+        }
     }
 }
 
-/// Pages fetched ahead, in order, and the page number of the last of them.
+impl Future for PageTask {
+    type Output = Result<Option<Fetched>, Error>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        if let Some(inline) = &mut self.inline {
+            return inline.poll_unpin(cx);
+        }
+        let Some(task) = &mut self.task else {
+            return Poll::Pending;
+        };
+        match task.poll_unpin(cx) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(Ok(page)) => Poll::Ready(page),
+            // A panic in a fetcher or decoder is a bug; it surfaces where the page is read.
+            Poll::Ready(Err(error)) if error.is_panic() => {
+                std::panic::resume_unwind(error.into_panic())
+            }
+            Poll::Ready(Err(_)) => Poll::Ready(Err(Error::Pagination {
+                operation: self.operation.clone(),
+                source: PaginationError::Interrupted,
+            })),
+        }
+    }
+}
+
+impl Drop for PageTask {
+    fn drop(&mut self) {
+        if let Some(task) = &self.task {
+            task.abort();
+        }
+    }
+}
+
+fn mixed_up(operation: &str, records: &Records) -> Error {
+    Error::build(
+        operation,
+        format!("the walk decoded its pages as {}", records.type_name()),
+    )
+}
+
+/// Pages fetched (and decoded) ahead: a window of at most `prefetch` tasks, started as soon as
+/// the page count is known and refilled as pages are handed out, in page order.
 struct Ahead {
-    pages: BoxStream<'static, Result<RawPage, Error>>,
+    tasks: VecDeque<PageTask>,
+    /// The pages not started yet.
+    numbers: std::ops::RangeInclusive<u64>,
+    start: Box<dyn Fn(u64) -> PageTask + Send>,
+    /// The page number of the last page of the run.
     last: u64,
     /// Set when the page cap cut the run short: the page that would follow it.
     cut: Option<Url>,
 }
 
+impl Ahead {
+    /// Starts pages until `window` are in flight or none is left.
+    fn fill(&mut self, window: usize) {
+        while self.tasks.len() < window {
+            let Some(number) = self.numbers.next() else {
+                break;
+            };
+            self.tasks.push_back((self.start)(number));
+        }
+    }
+}
+
 struct Walk {
     fetcher: Arc<dyn FetchPage>,
+    decoder: Option<PageDecoder>,
     paginator: Paginator,
     next: Option<Url>,
     ahead: Option<Ahead>,
@@ -204,20 +495,22 @@ struct Walk {
 }
 
 impl Walk {
-    async fn step(mut self) -> Option<(Result<RawPage, Error>, Self)> {
+    async fn step(mut self) -> Option<(Result<Fetched, Error>, Self)> {
         if let Some(error) = self.pending.take() {
             self.stop();
             return Some((Err(self.error(error)), self));
         }
         if let Some(ahead) = &mut self.ahead {
             let last = ahead.last;
-            match ahead.pages.next().await {
-                Some(Ok(page)) => {
+            let task = ahead.tasks.pop_front();
+            ahead.fill(self.paginator.prefetch);
+            let page = match task {
+                Some(task) => Some(task.await),
+                None => None,
+            };
+            match page {
+                Some(Ok(Some(page))) => {
                     self.fetched += 1;
-                    if page.is_empty() {
-                        self.stop();
-                        return None;
-                    }
                     if self.number(&page.url) == Some(last) {
                         let cut = self.ahead.take().and_then(|ahead| ahead.cut);
                         match cut {
@@ -226,6 +519,10 @@ impl Walk {
                         }
                     }
                     return Some((Ok(page), self));
+                }
+                Some(Ok(None)) => {
+                    self.stop();
+                    return None;
                 }
                 Some(Err(error)) => {
                     self.stop();
@@ -256,22 +553,29 @@ impl Walk {
             self.stop();
             return None;
         }
-        if !self.start_ahead(&page) {
+        // The pages ahead start before this one is decoded, so they are on the wire meanwhile.
+        if !self.start_ahead(&page.url, &page.links) {
             self.follow(&page.links);
         }
-        Some((Ok(page), self))
+        match decode(page, self.decoder.as_ref(), &self.paginator.operation) {
+            Ok(page) => Some((Ok(page), self)),
+            Err(error) => {
+                self.stop();
+                self.pending = None;
+                Some((Err(error), self))
+            }
+        }
     }
 
     /// Starts fetching the pages up to the announced last one, when prefetching applies.
-    fn start_ahead(&mut self, page: &RawPage) -> bool {
+    fn start_ahead(&mut self, url: &Url, links: &Links) -> bool {
         let Some((name, _)) = self.paginator.page_parameter.clone() else {
             return false;
         };
-        if self.paginator.prefetch < 2 || page.links.next.is_none() {
+        if self.paginator.prefetch < 2 || links.next.is_none() {
             return false;
         }
-        let (Some(current), Some(last_url)) = (self.number(&page.url), page.links.last.clone())
-        else {
+        let (Some(current), Some(last_url)) = (self.number(url), links.last.clone()) else {
             return false;
         };
         let Some(last) = self.number(&last_url) else {
@@ -295,19 +599,23 @@ impl Walk {
             self.visit(&with_page(&last_url, &name, number));
         }
         let fetcher = self.fetcher.clone();
-        let pages = stream::iter(current + 1..=end)
-            .map(move |number| {
-                let fetcher = fetcher.clone();
-                let url = with_page(&last_url, &name, number);
-                async move { fetcher.fetch_page(url).await }
-            })
-            .buffered(self.paginator.prefetch)
-            .boxed();
-        self.ahead = Some(Ahead {
-            pages,
+        let decoder = self.decoder.clone();
+        let operation = self.paginator.operation.clone();
+        // Each task fetches and decodes its page on its own, so decoding runs in parallel too.
+        let start = Box::new(move |number| {
+            let url = with_page(&last_url, &name, number);
+            let page = fetch(fetcher.clone(), decoder.clone(), operation.clone(), url);
+            PageTask::spawn(page, &operation)
+        });
+        let mut ahead = Ahead {
+            tasks: VecDeque::new(),
+            numbers: current + 1..=end,
+            start,
             last: end,
             cut,
-        });
+        };
+        ahead.fill(self.paginator.prefetch);
+        self.ahead = Some(ahead);
         true
     }
 

@@ -5,8 +5,8 @@ use futures::{StreamExt, TryStreamExt};
 use std::sync::Arc;
 
 use msp_common::{
-    DEFAULT_MAX_PAGES, Error, Executor, FetchPage, Links, Operation, Page, PaginationError,
-    Paginator, RawPage, RetryPolicy,
+    DEFAULT_MAX_PAGES, DecodedPage, Error, Executor, FetchPage, Links, Operation, Page,
+    PageDecoder, PaginationError, Paginator, RawPage, RetryPolicy,
 };
 use url::Url;
 use wiremock::matchers::{method, path, query_param};
@@ -607,4 +607,171 @@ async fn a_page_that_does_not_decode_names_the_record_and_field() {
         panic!("expected a decode error, got {error:?}")
     };
     assert_eq!(decode.path, "[2]");
+}
+
+/// Numbered pages served from memory, `per_page` numbers each, with `next` and `last` links; a
+/// page listed in `bad` holds a value that is not a number. Records every page asked for.
+struct MemoryPages {
+    pages: u64,
+    per_page: u64,
+    bad: Option<u64>,
+    asked: std::sync::Mutex<Vec<u64>>,
+}
+
+impl MemoryPages {
+    fn new(pages: u64, per_page: u64, bad: Option<u64>) -> Arc<MemoryPages> {
+        Arc::new(MemoryPages {
+            pages,
+            per_page,
+            bad,
+            asked: std::sync::Mutex::default(),
+        })
+    }
+
+    fn asked(&self) -> Vec<u64> {
+        self.asked.lock().unwrap().clone()
+    }
+}
+
+const MEMORY: &str = "https://h.example/numbers";
+
+#[async_trait::async_trait]
+impl FetchPage for MemoryPages {
+    async fn fetch_page(&self, url: Url) -> Result<RawPage, Error> {
+        let page: u64 = url
+            .query_pairs()
+            .find(|(k, _)| k == "page")
+            .and_then(|(_, v)| v.parse().ok())
+            .unwrap_or(1);
+        self.asked.lock().unwrap().push(page);
+        // Let the other pages in flight run between fetch and decode.
+        tokio::task::yield_now().await;
+        let first = (page - 1) * self.per_page + 1;
+        let mut values: Vec<String> = (first..first + self.per_page)
+            .map(|n| n.to_string())
+            .collect();
+        if self.bad == Some(page) {
+            values[1] = "\"not a number\"".to_owned();
+        }
+        let body = if page > self.pages {
+            "[]".to_owned()
+        } else {
+            format!("[{}]", values.join(","))
+        };
+        let mut header = format!(r#"<{MEMORY}?page={}>; rel="last""#, self.pages);
+        if page < self.pages {
+            header = format!(r#"<{MEMORY}?page={}>; rel="next", {header}"#, page + 1);
+        }
+        let links = Links::parse(&header, &url).unwrap();
+        Ok(RawPage::new(Bytes::from(body), links, url))
+    }
+}
+
+fn numbered(prefetch: usize) -> Paginator {
+    Paginator::new(op(), Url::parse(&format!("{MEMORY}?page=1")).unwrap())
+        .page_parameter("page", 1)
+        .prefetch(prefetch)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn prefetched_pages_decoded_in_parallel_come_out_in_order() {
+    for prefetch in [1, 2, 8, 64] {
+        let pages = MemoryPages::new(40, 25, None);
+        let items: Vec<u32> = numbered(prefetch)
+            .items::<u32>(pages.clone())
+            .try_collect()
+            .await
+            .unwrap();
+        assert_eq!(
+            items,
+            (1..=1000).collect::<Vec<u32>>(),
+            "prefetch {prefetch}"
+        );
+        let mut asked = pages.asked();
+        asked.sort_unstable();
+        assert_eq!(
+            asked,
+            (1..=40).collect::<Vec<u64>>(),
+            "each page fetched once"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_ahead_that_does_not_decode_ends_the_walk_after_the_pages_before_it() {
+    let pages = MemoryPages::new(30, 10, Some(7));
+    let results: Vec<Result<Page<u32>, Error>> = numbered(4)
+        .decoded(pages.clone(), PageDecoder::of::<u32>())
+        .map(|page| page.and_then(DecodedPage::into_page::<u32>))
+        .collect()
+        .await;
+    assert_eq!(results.len(), 7, "six pages, then the error, then nothing");
+    let items: Vec<u32> = results[..6]
+        .iter()
+        .flat_map(|page| page.as_ref().unwrap().items.clone())
+        .collect();
+    assert_eq!(items, (1..=60).collect::<Vec<u32>>());
+    let Err(Error::Decode(decode)) = &results[6] else {
+        panic!("expected the decode error of page 7, got {:?}", results[6])
+    };
+    assert_eq!(decode.path, "[1]");
+    // The window never ran more than four pages past the one being read.
+    assert!(
+        pages.asked().iter().all(|page| *page <= 11),
+        "{:?}",
+        pages.asked()
+    );
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn pages_ahead_are_decoded_before_they_are_asked_for() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static DECODED: AtomicUsize = AtomicUsize::new(0);
+    /// A number whose decoding is counted.
+    #[derive(Debug)]
+    struct Counted(#[allow(dead_code)] u32);
+    impl<'de> serde::Deserialize<'de> for Counted {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            DECODED.fetch_add(1, Ordering::SeqCst);
+            u32::deserialize(d).map(Counted)
+        }
+    }
+    let pages = MemoryPages::new(6, 10, None);
+    let mut stream = numbered(3).items::<Counted>(pages.clone());
+    for _ in 0..10 {
+        stream.try_next().await.unwrap().unwrap();
+    }
+    // Page 1 is read; pages 2 to 4 are in flight in their own tasks. Let them run without
+    // asking the stream for anything.
+    for _ in 0..100 {
+        if DECODED.load(Ordering::SeqCst) == 40 {
+            break;
+        }
+        tokio::task::yield_now().await;
+    }
+    assert_eq!(
+        DECODED.load(Ordering::SeqCst),
+        40,
+        "pages 2 to 4 decoded ahead"
+    );
+    assert_eq!(pages.asked(), [1, 2, 3, 4]);
+    let rest: Vec<Counted> = stream.try_collect().await.unwrap();
+    assert_eq!(rest.len(), 50);
+    assert_eq!(
+        DECODED.load(Ordering::SeqCst),
+        60,
+        "each record decoded once"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dropped_walk_starts_no_more_pages() {
+    let pages = MemoryPages::new(1000, 5, None);
+    let mut stream = numbered(4).items::<u32>(pages.clone());
+    for _ in 0..5 {
+        stream.try_next().await.unwrap().unwrap();
+    }
+    drop(stream);
+    tokio::task::yield_now().await;
+    assert!(pages.asked().len() <= 5, "{:?}", pages.asked());
 }

@@ -1,0 +1,65 @@
+//! Every figure at tiny sizes, as CI runs it: the command succeeds (which it only does when every
+//! stream was exactly the seeded tickets), prints every table with all its rows, and counts the
+//! checked streams. No timing is asserted; the rate figure runs one second per accounting on a
+//! budget of 20 requests per half second.
+
+use std::process::Command;
+
+#[test]
+fn every_figure_at_tiny_sizes() {
+    let output = Command::new(env!("CARGO_BIN_EXE_benchmarks"))
+        .args([
+            "all",
+            "--reps",
+            "1",
+            "--tickets",
+            "2000",
+            "--page-size",
+            "100",
+            "--memory-sizes",
+            "1000,3000",
+            "--memory-reps",
+            "1",
+            "--latency-tickets",
+            "500",
+            "--latency-ms",
+            "0",
+            "--prefetch",
+            "4",
+            "--rate-budget",
+            "20/0.5",
+            "--rate-seconds",
+            "1",
+            "--overhead-requests",
+            "20",
+            "--json-pages",
+            "2",
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let rows_under = |title: &str| -> usize {
+        let table = stdout
+            .split("### ")
+            .find(|section| section.starts_with(title))
+            .unwrap_or_else(|| panic!("no table {title:?} in\n{stdout}"));
+        table.lines().filter(|line| line.starts_with("| ")).count() - 1
+    };
+    assert_eq!(rows_under("Typed stream against the floor"), 4);
+    assert_eq!(rows_under("Per-request overhead"), 2);
+    assert_eq!(rows_under("Fast JSON"), 3);
+    assert_eq!(rows_under("Latency"), 2);
+    assert_eq!(rows_under("Peak resident memory"), 6);
+    assert_eq!(rows_under("Rate budget"), 2);
+    // 4 stream cases, 2 sizes × 3 memory modes, 4 latency cases, one repetition each.
+    assert!(
+        stdout.contains("Streams checked: 14, each exactly the seeded tickets in order."),
+        "{stdout}"
+    );
+    assert!(stdout.contains("Command: `cargo run --release -p benchmarks -- all"));
+}
