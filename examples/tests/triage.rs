@@ -24,7 +24,7 @@ async fn dry_run_reports_and_writes_nothing() {
         .await
         .unwrap();
     assert!(!report.applied);
-    let ids: Vec<i64> = report.tickets.iter().map(|t| t.id).collect();
+    let ids: Vec<i32> = report.tickets.iter().map(|t| t.id).collect();
     assert_eq!(ids, NEW_HELP_DESK_TICKETS);
     assert_eq!(report.triaged(), 9);
     assert!(sandbox.writes().is_empty(), "{:?}", sandbox.writes());
@@ -46,7 +46,7 @@ async fn apply_sets_priority_and_type_and_posts_an_internal_note() {
         ..TriageOptions::default()
     };
     let report = triage::run(&client, &options).await.unwrap();
-    let ids: Vec<i64> = report.tickets.iter().map(|t| t.id).collect();
+    let ids: Vec<i32> = report.tickets.iter().map(|t| t.id).collect();
     assert_eq!(ids, NEW_HELP_DESK_TICKETS);
 
     // Acme's tickets get one step more priority: its tier is Gold.

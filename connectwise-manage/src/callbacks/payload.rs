@@ -137,7 +137,7 @@ impl fmt::Debug for RedactedUrl<'_> {
 /// assert_eq!(payload.action, CallbackAction::Updated);
 ///
 /// #[derive(serde::Deserialize)]
-/// struct Ticket { id: i64, summary: String }
+/// struct Ticket { id: i32, summary: String }
 /// let ticket: Ticket = payload.entity()?.expect("an update carries the record");
 /// assert_eq!((ticket.id, ticket.summary.as_str()), (12, "Printer offline"));
 /// # Ok::<(), connectwise_manage::callbacks::CallbackError>(())
@@ -149,7 +149,7 @@ pub struct CallbackPayload {
     pub action: CallbackAction,
     /// `ID`: the record's id.
     #[serde(rename = "ID")]
-    pub id: i64,
+    pub id: i32,
     /// `Type`: the lower-case callback type, e.g. `ticket`, `contact`, `company`.
     #[serde(rename = "Type")]
     pub callback_type: String,

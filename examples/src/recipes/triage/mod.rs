@@ -131,7 +131,7 @@ pub struct TriageReport {
 #[derive(Clone, Debug, PartialEq)]
 pub struct TicketOutcome {
     /// The ticket id.
-    pub id: i64,
+    pub id: i32,
     /// The ticket summary.
     pub summary: String,
     /// What happened.
@@ -483,14 +483,14 @@ impl Triage {
         let ticket: Option<Ticket> = self.client.service().tickets().id(id).get_opt().await?;
         let Some(ticket) = ticket else {
             return Ok(TicketOutcome {
-                id: i64::from(id),
+                id,
                 summary: String::new(),
                 action: TriageAction::Missing,
             });
         };
         if let Some(why) = self.not_new(&ticket) {
             return Ok(TicketOutcome {
-                id: i64::from(id),
+                id,
                 summary: ticket.summary.clone().unwrap_or_default(),
                 action: TriageAction::NotApplicable(why),
             });
@@ -534,7 +534,7 @@ impl Triage {
         let handle = self.client.service().tickets().id(id);
         let action = self.triage_one(&handle, &ticket, started).await?;
         Ok(TicketOutcome {
-            id: i64::from(id),
+            id,
             summary: ticket.summary.clone().unwrap_or_default(),
             action,
         })

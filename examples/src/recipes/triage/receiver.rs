@@ -149,7 +149,7 @@ impl Receiver {
         let mut handled = lock.lock().await;
         if let Some(summary) = handled.as_ref() {
             return Ok(TicketOutcome {
-                id: i64::from(id),
+                id,
                 summary: summary.clone(),
                 action: TriageAction::AlreadyHandled,
             });
@@ -183,12 +183,7 @@ async fn receive(
     if !payload.callback_type.eq_ignore_ascii_case("ticket") || payload.is_deleted() {
         return (StatusCode::OK, "ignored\n".to_owned());
     }
-    let Ok(id) = i32::try_from(payload.id) else {
-        return (
-            StatusCode::BAD_REQUEST,
-            format!("ticket id {} is out of range\n", payload.id),
-        );
-    };
+    let id = payload.id;
     let task = receiver.clone();
     tokio::spawn(async move {
         let outcome = task.handle(id).await;
