@@ -5,7 +5,7 @@ use connectwise_manage::sandbox::Sandbox as ManageSandbox;
 use examples::recipes::triage::{self, NOTE_HEADER, TicketOutcome, TriageAction, TriageOptions};
 use serde_json::{Value, json};
 
-const NEW_HELP_DESK_TICKETS: [i64; 11] = [
+const NEW_HELP_DESK_TICKETS: [i32; 11] = [
     1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008, 1009, 1012, 1014,
 ];
 
