@@ -148,6 +148,13 @@
 //! rm -rf target && cargo build --timings --features full  # every area
 //! ```
 
+// The sandbox module exists only with its feature; without it the link points at docs.rs.
+#![cfg_attr(feature = "sandbox", doc = "\n[`sandbox::Sandbox`]: sandbox::Sandbox")]
+#![cfg_attr(
+    not(feature = "sandbox"),
+    doc = "\n[`sandbox::Sandbox`]: https://docs.rs/connectwise-manage/latest/connectwise_manage/sandbox/struct.Sandbox.html"
+)]
+
 // docs.rs builds with `--cfg docsrs`: every feature-gated item gets its "Available on crate
 // feature …" badge (nightly's `doc_cfg`, which now derives the badges from `#[cfg]`).
 #![cfg_attr(docsrs, feature(doc_cfg))]

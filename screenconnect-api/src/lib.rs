@@ -84,9 +84,13 @@
 //!   the client and configuration shows `[redacted]`; traces record method names, never URLs,
 //!   bodies, command text or output. The one secret authorises every method, remote commands
 //!   included: store it like an administrator password.
-//! * **Testing your automations** (feature `sandbox`): `sandbox::Sandbox::start()` runs a local
-//!   ScreenConnect server with seeded sessions and simulated agents and hands out a ready client;
-//!   see the `sandbox` module.
+
+// The sandbox module exists only with its feature; without it the link points at docs.rs.
+#![cfg_attr(feature = "sandbox", doc = "\n[`sandbox::Sandbox`]: sandbox::Sandbox")]
+#![cfg_attr(
+    not(feature = "sandbox"),
+    doc = "\n[`sandbox::Sandbox`]: https://docs.rs/screenconnect-api/latest/screenconnect_api/sandbox/struct.Sandbox.html"
+)]
 
 // docs.rs builds with `--cfg docsrs`: every feature-gated item gets its "Available on crate
 // feature …" badge (nightly's `doc_cfg`, which now derives the badges from `#[cfg]`).
