@@ -77,20 +77,13 @@
 //!   state-changing method fail with [`Error::ReadOnly`] before any I/O.
 //! * **Commands**: [`Client::send_command`] queues a command and returns; [`Client::run_command`]
 //!   also waits for its output and exit code (see [`run_command`]).
-//! * **Testing**: with the `sandbox` feature (for `[dev-dependencies]`), [`sandbox::Sandbox`]
-//!   starts a local ScreenConnect server with seeded sessions and simulated agents, and hands
-//!   out a client.
+// The sandbox exists only with its feature: the link is there only when it resolves.
+#![cfg_attr(feature = "sandbox", doc = "* **Testing**: with the `sandbox` feature (for `[dev-dependencies]`), [`sandbox::Sandbox`]\n  starts a local ScreenConnect server with seeded sessions and simulated agents, and hands\n  out a client.")]
+#![cfg_attr(not(feature = "sandbox"), doc = "* **Testing**: with the `sandbox` feature (for `[dev-dependencies]`), `sandbox::Sandbox`\n  starts a local ScreenConnect server with seeded sessions and simulated agents, and hands\n  out a client.")]
 //! * **Secrets**: the secret is a [`SecretString`], sent in a header marked sensitive; `Debug` of
 //!   the client and configuration shows `[redacted]`; traces record method names, never URLs,
 //!   bodies, command text or output. The one secret authorises every method, remote commands
 //!   included: store it like an administrator password.
-
-// The sandbox module exists only with its feature; without it the link points at docs.rs.
-#![cfg_attr(feature = "sandbox", doc = "\n[`sandbox::Sandbox`]: sandbox::Sandbox")]
-#![cfg_attr(
-    not(feature = "sandbox"),
-    doc = "\n[`sandbox::Sandbox`]: https://docs.rs/screenconnect-api/latest/screenconnect_api/sandbox/struct.Sandbox.html"
-)]
 
 // docs.rs builds with `--cfg docsrs`: every feature-gated item gets its "Available on crate
 // feature …" badge (nightly's `doc_cfg`, which now derives the badges from `#[cfg]`).
