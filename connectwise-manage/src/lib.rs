@@ -115,8 +115,14 @@
 //! - **Callbacks.** [`callbacks::CallbackVerifier`] checks `x-content-signature` on incoming
 //!   callbacks, fetching keys only from the tenant's own hosts.
 // The sandbox exists only with its feature: the link is there only when it resolves.
-#![cfg_attr(feature = "sandbox", doc = "- **Testing.** With the `sandbox` feature (for `[dev-dependencies]`), [`sandbox::Sandbox`]\n  starts a local Manage server with seeded data and faults on demand, and hands out a client.")]
-#![cfg_attr(not(feature = "sandbox"), doc = "- **Testing.** With the `sandbox` feature (for `[dev-dependencies]`), `sandbox::Sandbox`\n  starts a local Manage server with seeded data and faults on demand, and hands out a client.")]
+#![cfg_attr(
+    feature = "sandbox",
+    doc = "- **Testing.** With the `sandbox` feature (for `[dev-dependencies]`), [`sandbox::Sandbox`]\n  starts a local Manage server with seeded data and faults on demand, and hands out a client."
+)]
+#![cfg_attr(
+    not(feature = "sandbox"),
+    doc = "- **Testing.** With the `sandbox` feature (for `[dev-dependencies]`), `sandbox::Sandbox`\n  starts a local Manage server with seeded data and faults on demand, and hands out a client."
+)]
 //! - **Errors.** One [`Error`] type, shared with `screenconnect-api`, keeps the status, the API's
 //!   code and message, field-level validation errors, the request id and a snippet of the body.
 //!
@@ -148,7 +154,6 @@
 //! rm -rf target && cargo build --timings                  # default features
 //! rm -rf target && cargo build --timings --features full  # every area
 //! ```
-
 
 // docs.rs builds with `--cfg docsrs`: every feature-gated item gets its "Available on crate
 // feature …" badge (nightly's `doc_cfg`, which now derives the badges from `#[cfg]`).

@@ -78,8 +78,14 @@
 //! * **Commands**: [`Client::send_command`] queues a command and returns; [`Client::run_command`]
 //!   also waits for its output and exit code (see [`run_command`]).
 // The sandbox exists only with its feature: the link is there only when it resolves.
-#![cfg_attr(feature = "sandbox", doc = "* **Testing**: with the `sandbox` feature (for `[dev-dependencies]`), [`sandbox::Sandbox`]\n  starts a local ScreenConnect server with seeded sessions and simulated agents, and hands\n  out a client.")]
-#![cfg_attr(not(feature = "sandbox"), doc = "* **Testing**: with the `sandbox` feature (for `[dev-dependencies]`), `sandbox::Sandbox`\n  starts a local ScreenConnect server with seeded sessions and simulated agents, and hands\n  out a client.")]
+#![cfg_attr(
+    feature = "sandbox",
+    doc = "* **Testing**: with the `sandbox` feature (for `[dev-dependencies]`), [`sandbox::Sandbox`]\n  starts a local ScreenConnect server with seeded sessions and simulated agents, and hands\n  out a client."
+)]
+#![cfg_attr(
+    not(feature = "sandbox"),
+    doc = "* **Testing**: with the `sandbox` feature (for `[dev-dependencies]`), `sandbox::Sandbox`\n  starts a local ScreenConnect server with seeded sessions and simulated agents, and hands\n  out a client."
+)]
 //! * **Secrets**: the secret is a [`SecretString`], sent in a header marked sensitive; `Debug` of
 //!   the client and configuration shows `[redacted]`; traces record method names, never URLs,
 //!   bodies, command text or output. The one secret authorises every method, remote commands
