@@ -27,7 +27,10 @@ pub fn callback_payload(data: &[u8]) {
     let policy = KeyUrlPolicy::for_site("api-na.myconnectwise.net").expect("a site host");
     if let Ok(url) = policy.check(payload.key_url()) {
         assert_eq!(url.scheme(), "https", "{url}");
-        assert!(url.username().is_empty() && url.password().is_none(), "{url}");
+        assert!(
+            url.username().is_empty() && url.password().is_none(),
+            "{url}"
+        );
         let host = url.host_str().unwrap_or_default();
         assert!(
             policy.allowed_hosts().any(|allowed| allowed == host),

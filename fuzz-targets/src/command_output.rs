@@ -23,7 +23,11 @@ pub fn sc_command_output(data: &[u8]) {
     let code = i32::from(selector as i8) * 1_000;
     let raw = format!("{text}\n{}{code}\r\n", nonce.marker());
     let read = parse_output(&raw, &nonce, max_length);
-    assert_eq!(read.exit_code, Some(code), "the sentinel was missed in {raw:?}");
+    assert_eq!(
+        read.exit_code,
+        Some(code),
+        "the sentinel was missed in {raw:?}"
+    );
     assert!(!read.killed && !read.truncated, "{read:?} for {raw:?}");
     let printed = text.strip_prefix('\u{feff}').unwrap_or(text);
     assert_eq!(read.output, format!("{printed}\n").replace("\r\n", "\n"));

@@ -41,15 +41,18 @@ fn every_corpus_and_artifact_passes_its_target() {
             }
         }
     }
-    assert!(failures.is_empty(), "inputs failing their target: {failures:#?}");
+    assert!(
+        failures.is_empty(),
+        "inputs failing their target: {failures:#?}"
+    );
 }
 
 #[test]
 fn every_target_has_a_cargo_fuzz_entry_point() {
     for (name, _) in TARGETS {
         let path = fuzz_dir().join("fuzz_targets").join(format!("{name}.rs"));
-        let source = fs::read_to_string(&path)
-            .unwrap_or_else(|error| panic!("{}: {error}", path.display()));
+        let source =
+            fs::read_to_string(&path).unwrap_or_else(|error| panic!("{}: {error}", path.display()));
         assert!(
             source.contains(&format!("fuzz_targets::{name}(")),
             "{} does not call fuzz_targets::{name}",
