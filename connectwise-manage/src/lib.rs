@@ -129,11 +129,11 @@
 //! | features | whole build, CPU (user + system) | whole build, wall | peak memory | CPU vs before the request values |
 //! |---|---|---|---|---|
 //! | default (typed core only) | 248 s | 91 s idle (766 s shared) | 0.7 GB | 1.08 × |
-//! | `full` (every area) | 429 s | 186 s idle (1,660 s shared) | 3.2 GB | not measured |
+//! | `full` (every area) | 429 s | 186 s idle (1,660 s shared) | 3.2 GB | 0.89 × |
 //!
 //! Last measured on 2026-12-01, with the commit before the typed request values (`8a7324c`)
-//! built in the same session just before, with the same dependency versions: 229 s of CPU for
-//! the default features (its `full` build did not finish in that session). The machine
+//! built in the same session, interleaved (old default, new default, new `full`, old `full`),
+//! with the same dependency versions: 229 s and 479 s of CPU (3.6 GB for `full`). The machine
 //! was shared (a load average of 5 to 12 on its 2 cores), so wall-clock times of that session
 //! are several times the idle figures and vary with the load; CPU time is the comparable
 //! figure, and the idle wall-clock times are those of the earlier measurement. Peak memory is
