@@ -5,7 +5,7 @@ use screenconnect_api::command::{SentinelNonce, parse_output};
 /// The nonce of every fuzzed command.
 const NONCE: &str = "fuzzNonce01";
 
-/// Any event text: reading it never panics, and the output never keeps a `\r\n`. The same text
+/// Any event text: reading it never panics. The same text
 /// followed by the sentinel line always reads as completed with that exit code, its output
 /// being the text (line endings normalised).
 pub fn sc_command_output(data: &[u8]) {
@@ -17,8 +17,8 @@ pub fn sc_command_output(data: &[u8]) {
     };
     let nonce = SentinelNonce::new(NONCE).expect("the nonce is valid");
     let max_length = (selector & 1 == 1).then_some(u32::from(selector));
-    let read = parse_output(text, &nonce, max_length);
-    assert!(!read.output.contains("\r\n"), "a CRLF was kept: {read:?}");
+    // A stray `\r` before a `\r\n` is output: it stays, so no "no CRLF left" property here.
+    let _ = parse_output(text, &nonce, max_length);
 
     let code = i32::from(selector as i8) * 1_000;
     let raw = format!("{text}\n{}{code}\r\n", nonce.marker());
