@@ -133,12 +133,21 @@
 //! (rustc 1.95, debug profile), a clean `cargo build` of a small binary that depends on this crate
 //! and lists tickets through `client.service().tickets()`:
 //!
-//! | features | whole build | of which `connectwise-manage` | peak memory |
-//! |---|---|---|---|
-//! | default (typed core only) | 91 s | 14 s | under 1 GB |
-//! | `full` (every area) | 186 s | 119 s | 3.7 GB |
+//! | features | whole build, CPU (user + system) | whole build, wall | peak memory | CPU vs before the request values |
+//! |---|---|---|---|---|
+//! | default (typed core only) | 248 s | 91 s idle (766 s shared) | 0.7 GB | 1.08 × |
+//! | `full` (every area) | 429 s | 186 s idle (1,660 s shared) | 3.2 GB | 0.89 × |
 //!
-//! The rest is the dependencies (about 40 s of it the `aws-lc-sys` build script behind rustls).
+//! Last measured on 2026-12-01, with the commit before the typed request values (`8a7324c`)
+//! built in the same session, interleaved (old default, new default, new `full`, old `full`),
+//! with the same dependency versions: 229 s and 479 s of CPU (3.6 GB for `full`). The machine
+//! was shared (a load average of 5 to 12 on its 2 cores), so wall-clock times of that session
+//! are several times the idle figures and vary with the load; CPU time is the comparable
+//! figure, and the idle wall-clock times are those of the earlier measurement. Peak memory is
+//! the largest single process (`rustc` on this crate for `full`).
+//!
+//! Most of a default build is the dependencies, the `aws-lc-sys` build script behind rustls the
+//! largest part.
 //! The binary's manifest and the commands, each run in an empty target directory:
 //!
 //! ```toml
@@ -151,8 +160,8 @@
 //! ```
 //!
 //! ```sh
-//! rm -rf target && cargo build --timings                  # default features
-//! rm -rf target && cargo build --timings --features full  # every area
+//! rm -rf target && /usr/bin/time -v cargo build --timings                  # default features
+//! rm -rf target && /usr/bin/time -v cargo build --timings --features full  # every area
 //! ```
 
 // docs.rs builds with `--cfg docsrs`: every feature-gated item gets its "Available on crate
