@@ -35,7 +35,11 @@ fn field() -> impl Strategy<Value = String> {
         prop::sample::select(vec!["Name", "GuestMachineName", "SessionType", "Host"])
             .prop_map(str::to_owned),
         (1usize..=8).prop_map(|n| format!("CustomProperty{n}")),
-        "[A-Z][a-zA-Z0-9_]{0,10}(\\.[A-Z][a-zA-Z0-9_]{0,6})?",
+        // A name like a word of the filter language is refused by the client (tested there).
+        "[A-Z][a-zA-Z0-9_]{0,10}(\\.[A-Z][a-zA-Z0-9_]{0,6})?".prop_filter(
+            "a word of the filter language",
+            |name| Field::new(name.clone()).is_ok()
+        ),
     ]
 }
 

@@ -13,6 +13,13 @@ pub enum FilterError {
         /// The rejected name, truncated to 64 characters.
         name: String,
     },
+    /// A field name is a word of the filter language (`AND`, `OR`, `NOT`, `IS`, `NULL`,
+    /// `LIKE`), which the server would read as that word.
+    #[error("filter field name {name:?} is a word of the filter language, not a field")]
+    ReservedField {
+        /// The rejected name.
+        name: String,
+    },
     /// Custom property fields run from `CustomProperty1` to `CustomProperty8`.
     #[error("custom property index {index} is out of range: indexes run from 1 to 8")]
     CustomPropertyIndex {

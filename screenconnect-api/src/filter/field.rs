@@ -81,9 +81,14 @@ impl Field {
     ///
     /// # Errors
     /// [`FilterError::InvalidField`] unless the name is an identifier (ASCII letters, digits and
-    /// `_`, not starting with a digit), optionally dotted (`Session.Name`).
+    /// `_`, not starting with a digit), optionally dotted (`Session.Name`);
+    /// [`FilterError::ReservedField`] for a word of the filter language (`AND`, `OR`, `NOT`,
+    /// `IS`, `NULL`, `LIKE`, in any case), which the server would read as that word.
     pub fn new(name: impl Into<String>) -> Result<Self, FilterError> {
         let name = name.into();
+        if RESERVED.iter().any(|word| name.eq_ignore_ascii_case(word)) {
+            return Err(FilterError::ReservedField { name });
+        }
         if is_dotted_identifier(&name) {
             Ok(Self(Cow::Owned(name)))
         } else {
@@ -188,6 +193,9 @@ impl fmt::Display for Field {
 }
 
 /// `ident(.ident)*` where `ident = [A-Za-z_][A-Za-z0-9_]*`.
+/// The filter language's own words: a field cannot be named like one.
+const RESERVED: [&str; 6] = ["AND", "OR", "NOT", "IS", "NULL", "LIKE"];
+
 fn is_dotted_identifier(name: &str) -> bool {
     !name.is_empty()
         && name.split('.').all(|part| {
@@ -208,6 +216,22 @@ mod tests {
     fn known_fields_are_valid_identifiers() {
         for field in Field::KNOWN {
             assert_eq!(Field::new(field.as_str()).as_ref(), Ok(field));
+        }
+    }
+
+    #[test]
+    fn rejects_words_of_the_filter_language() {
+        for word in ["Or", "AND", "not", "Is", "NULL", "like"] {
+            assert_eq!(
+                Field::new(word),
+                Err(FilterError::ReservedField {
+                    name: word.to_owned()
+                }),
+            );
+        }
+        // A word inside a longer name or a dotted path is an ordinary name.
+        for name in ["Order", "Notes", "Session.Or", "IsEnded"] {
+            assert!(Field::new(name).is_ok(), "{name:?}");
         }
     }
 
