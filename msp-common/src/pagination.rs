@@ -391,9 +391,13 @@ fn decode(
 /// Runs a page's fetch and decode as a task of its own on the current tokio runtime (inline
 /// when there is none), so the pages ahead decode in parallel; dropping it cancels the task.
 struct PageTask {
-    task: Option<tokio::task::JoinHandle<Result<Option<Fetched>, Error>>>,
-    inline: Option<BoxFuture<'static, Result<Option<Fetched>, Error>>>,
+    run: PageRun,
     operation: String,
+}
+
+enum PageRun {
+    Spawned(tokio::task::JoinHandle<Result<Option<Fetched>, Error>>),
+    Inline(BoxFuture<'static, Result<Option<Fetched>, Error>>),
 }
 
 impl PageTask {
@@ -401,18 +405,13 @@ impl PageTask {
         future: impl Future<Output = Result<Option<Fetched>, Error>> + Send + 'static,
         operation: &Operation,
     ) -> PageTask {
-        let operation = operation.name().to_owned();
-        match tokio::runtime::Handle::try_current() {
-            Ok(runtime) => PageTask {
-                task: Some(runtime.spawn(future)),
-                inline: None,
-                operation,
-            },
-            Err(_) => PageTask {
-                task: None,
-                inline: Some(future.boxed()),
-                operation,
-            },
+        let run = match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => PageRun::Spawned(runtime.spawn(future)),
+            Err(_) => PageRun::Inline(future.boxed()),
+        };
+        PageTask {
+            run,
+            operation: operation.name().to_owned(),
         }
     }
 }
@@ -421,11 +420,9 @@ impl Future for PageTask {
     type Output = Result<Option<Fetched>, Error>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        if let Some(inline) = &mut self.inline {
-            return inline.poll_unpin(cx);
-        }
-        let Some(task) = &mut self.task else {
-            return Poll::Pending;
+        let task = match &mut self.run {
+            PageRun::Inline(inline) => return inline.poll_unpin(cx),
+            PageRun::Spawned(task) => task,
         };
         match task.poll_unpin(cx) {
             Poll::Pending => Poll::Pending,
@@ -444,7 +441,7 @@ impl Future for PageTask {
 
 impl Drop for PageTask {
     fn drop(&mut self) {
-        if let Some(task) = &self.task {
+        if let PageRun::Spawned(task) = &self.run {
             task.abort();
         }
     }
