@@ -231,7 +231,9 @@ mod tests {
 
     /// A one-connection HTTP/1.1 server on loopback answering every request with `head` and then
     /// `chunks` in chunked encoding; hands back each request line it read.
-    fn chunked_server(chunks: &'static [&'static str]) -> (String, std::sync::mpsc::Receiver<String>) {
+    fn chunked_server(
+        chunks: &'static [&'static str],
+    ) -> (String, std::sync::mpsc::Receiver<String>) {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let address = format!("http://{}", listener.local_addr().unwrap());
         let (lines, received) = std::sync::mpsc::channel();
@@ -254,8 +256,7 @@ mod tests {
                     }
                 }
                 let _ = lines.send(request_line.trim_end().to_owned());
-                let mut answer =
-                    "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n".to_owned();
+                let mut answer = "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n".to_owned();
                 for chunk in chunks {
                     answer.push_str(&format!("{:x}\r\n{chunk}\r\n", chunk.len()));
                 }
@@ -307,9 +308,9 @@ mod tests {
         assert_eq!(requests.recv().unwrap(), "GET /fresh?a=1 HTTP/1.1");
         // A decorator rewrote the URI after the URL was attached: the URI wins.
         let mut request = get(&format!("{address}/rewritten"));
-        request
-            .extensions_mut()
-            .insert(ParsedUrl(url::Url::parse(&format!("{address}/stale")).unwrap()));
+        request.extensions_mut().insert(ParsedUrl(
+            url::Url::parse(&format!("{address}/stale")).unwrap(),
+        ));
         transport.send(request).await.unwrap();
         assert_eq!(requests.recv().unwrap(), "GET /rewritten HTTP/1.1");
     }
