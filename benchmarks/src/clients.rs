@@ -1,5 +1,5 @@
 //! The two sides of every comparison: the SDK's client, and the floor, a hand-written loop of
-//! raw reqwest requests with the same headers, decoding with `serde_json::from_slice` into the
+//! raw reqwest requests with the same headers and request timeout, decoding with `serde_json::from_slice` into the
 //! same model.
 
 use std::num::NonZeroU32;
@@ -67,9 +67,14 @@ impl Raw {
             "{}+{}:{}",
             CREDENTIALS.company, CREDENTIALS.public_key, CREDENTIALS.private_key
         );
+        // What the SDK's default transport sets too: a `User-Agent` (so both send the same
+        // headers) and a request timeout (so both run one timer per request).
+        let defaults = msp_common::ReqwestConfig::default();
         Ok(Raw {
             http: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
+                .user_agent(defaults.user_agent)
+                .timeout(defaults.request_timeout)
                 .build()?,
             api: api.to_owned(),
             authorization: format!(

@@ -15,7 +15,7 @@ use serde::de::DeserializeOwned;
 use crate::call::Call;
 use crate::list::PageOptions;
 
-use crate::codebase::{CodebaseCache, CodebaseMode};
+use crate::codebase::{ApiBase, CodebaseCache, CodebaseMode};
 use crate::endpoint::Endpoint;
 use crate::error::{error_object, signals_moved_codebase};
 use crate::impersonation::MemberTokens;
@@ -44,6 +44,8 @@ pub(crate) struct Shared {
     pub(crate) authorization: HeaderValue,
     pub(crate) client_id: HeaderValue,
     pub(crate) api_version: String,
+    /// `Accept` for [`Shared::api_version`], built once: most requests send it.
+    accept: HeaderValue,
     codebase: CodebaseCache,
     pub(crate) page_size: u32,
     pub(crate) prefetch: usize,
@@ -60,6 +62,7 @@ pub(crate) struct Parts {
     pub(crate) authorization: HeaderValue,
     pub(crate) client_id: HeaderValue,
     pub(crate) api_version: String,
+    pub(crate) accept: HeaderValue,
     pub(crate) codebase: CodebaseMode,
     pub(crate) page_size: u32,
     pub(crate) prefetch: usize,
@@ -97,13 +100,14 @@ impl Client {
         Client {
             shared: Arc::new(Shared {
                 executor: parts.executor,
+                codebase: CodebaseCache::new(parts.codebase, parts.site.clone()),
                 site: parts.site,
                 company: parts.company,
                 public_key: parts.public_key,
                 authorization: parts.authorization,
                 client_id: parts.client_id,
                 api_version: parts.api_version,
-                codebase: CodebaseCache::new(parts.codebase),
+                accept: parts.accept,
                 page_size: parts.page_size,
                 prefetch: parts.prefetch,
                 max_pages: parts.max_pages,
@@ -213,16 +217,20 @@ impl Client {
 
     /// The codebase in use, discovering it on first use.
     pub async fn codebase(&self) -> Result<String, Error> {
-        self.shared
-            .codebase
-            .get_or_discover(|| self.discover_codebase())
-            .await
+        Ok(self.api_base().await?.codebase.clone())
     }
 
     /// The API base URL, e.g. `https://api-na.myconnectwise.net/v2025_1/apis/3.0/`.
     pub async fn base_url(&self) -> Result<Url, Error> {
-        let codebase = self.codebase().await?;
-        Ok(self.shared.site.api_base(&codebase)?)
+        Ok(self.api_base().await?.url.clone())
+    }
+
+    /// The codebase and the base URL under it, cached together.
+    async fn api_base(&self) -> Result<Arc<ApiBase>, Error> {
+        self.shared
+            .codebase
+            .get_or_discover(|| self.discover_codebase())
+            .await
     }
 
     /// Sends `request` and returns the success response: the engine every [`Call`] runs on.
@@ -317,8 +325,8 @@ impl Client {
         &self,
         request: Request,
     ) -> Result<http::Response<Bytes>, Error> {
-        let codebase = self.codebase().await?;
-        let result = self.send_with_codebase(request.clone(), &codebase).await;
+        let base = self.api_base().await?;
+        let result = self.send_under(&request, &base).await;
         match result {
             Err(Error::Api(ref api))
                 if !request.is_absolute()
@@ -328,24 +336,24 @@ impl Client {
                 let fresh = self
                     .shared
                     .codebase
-                    .refresh(&codebase, || self.discover_codebase())
+                    .refresh(&base, || self.discover_codebase())
                     .await?;
-                if fresh == codebase {
+                if fresh.codebase == base.codebase {
                     return result;
                 }
                 tracing::info!("the tenant's codebase changed; resending");
-                self.send_with_codebase(request, &fresh).await
+                self.send_under(&request, &fresh).await
             }
             other => other,
         }
     }
 
-    async fn send_with_codebase(
+    /// Sends `request` under `base` with this client's credentials.
+    async fn send_under(
         &self,
-        request: Request,
-        codebase: &str,
+        request: &Request,
+        base: &ApiBase,
     ) -> Result<http::Response<Bytes>, Error> {
-        let base = self.shared.site.api_base(codebase)?;
         let member_header;
         let authorization = match &self.member {
             Some(member) => {
@@ -358,7 +366,15 @@ impl Client {
             authorization: Some(authorization),
             client_id: Some(&self.shared.client_id),
         };
-        let http_request = request.build(&base, &credentials, &self.shared.api_version)?;
+        let accept_override;
+        let accept = match request.version() {
+            None => &self.shared.accept,
+            Some(version) => {
+                accept_override = crate::request::accept_value(request.operation(), version)?;
+                &accept_override
+            }
+        };
+        let http_request = request.to_http(&base.url, &credentials, accept)?;
         self.shared.executor.send(http_request).await
     }
 

@@ -310,6 +310,13 @@ impl ClientBuilder {
         let api_version = self
             .api_version
             .unwrap_or_else(|| DEFAULT_API_VERSION.to_owned());
+        let accept = http::HeaderValue::try_from(crate::request::accept_header(&api_version))
+            .map_err(|_| {
+                ConfigError::invalid(
+                    "api_version",
+                    "contains characters that cannot be sent in an HTTP header",
+                )
+            })?;
         let codebase = match (site.pinned_codebase(), self.codebase) {
             (Some(pinned), _) => CodebaseMode::Fixed(pinned.to_owned()),
             (None, Some(CodebaseMode::Fixed(codebase))) => {
@@ -333,6 +340,7 @@ impl ClientBuilder {
             authorization,
             client_id,
             api_version,
+            accept,
             codebase,
             page_size,
             prefetch: self.prefetch.unwrap_or(2).max(1),

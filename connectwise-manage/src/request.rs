@@ -6,7 +6,7 @@ use std::fmt;
 use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 use http::{HeaderMap, HeaderName, HeaderValue, Method};
 use msp_common::bytes::Bytes;
-use msp_common::{Error, Operation, url::Url};
+use msp_common::{Error, Operation, ParsedUrl, url::Url};
 use serde::Serialize;
 
 /// The media type that selects a model version: `application/vnd.connectwise.com+json; version=…`.
@@ -209,23 +209,32 @@ impl Request {
         credentials: &Credentials<'_>,
         default_version: &str,
     ) -> Result<http::Request<Bytes>, Error> {
-        let url = self.url(base)?;
         let version = self.api_version.as_deref().unwrap_or(default_version);
+        let accept = accept_value(&self.operation, version)?;
+        self.to_http(base, credentials, &accept)
+    }
+
+    /// [`Request::build`] with `Accept` already made, leaving the request whole (the client may
+    /// send it again under a new codebase).
+    pub(crate) fn to_http(
+        &self,
+        base: &Url,
+        credentials: &Credentials<'_>,
+        accept: &HeaderValue,
+    ) -> Result<http::Request<Bytes>, Error> {
+        let url = self.url(base)?;
         let mut request = http::Request::new(self.body.clone().unwrap_or_default());
         *request.method_mut() = self.method.clone();
-        *request.uri_mut() = url
-            .as_str()
-            .parse()
+        *request.uri_mut() = http::Uri::try_from(url.as_str())
             .map_err(|_| Error::build(self.operation.name(), "the URL is not a valid URI"))?;
+        // The transport sends it as it is instead of parsing the URI back into a URL.
+        request.extensions_mut().insert(ParsedUrl(url));
         let headers = request.headers_mut();
-        headers.extend(self.headers.clone());
-        let accept = HeaderValue::from_str(&accept_header(version)).map_err(|_| {
-            Error::build(
-                self.operation.name(),
-                "the API version contains characters not allowed in a header",
-            )
-        })?;
-        headers.insert(ACCEPT, accept);
+        headers.reserve(self.headers.len() + 4);
+        for (name, value) in &self.headers {
+            headers.append(name.clone(), value.clone());
+        }
+        headers.insert(ACCEPT, accept.clone());
         if self.body.is_some() {
             headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         }
@@ -235,8 +244,18 @@ impl Request {
         if let Some(client_id) = credentials.client_id {
             headers.insert(HeaderName::from_static("clientid"), client_id.clone());
         }
-        Ok(self.operation.attach(request))
+        Ok(self.operation.clone().attach(request))
     }
+}
+
+/// The `Accept` value asking for model `version`.
+pub(crate) fn accept_value(operation: &Operation, version: &str) -> Result<HeaderValue, Error> {
+    HeaderValue::try_from(accept_header(version)).map_err(|_| {
+        Error::build(
+            operation.name(),
+            "the API version contains characters not allowed in a header",
+        )
+    })
 }
 
 impl fmt::Debug for Request {

@@ -98,6 +98,51 @@ async fn per_endpoint_api_version_override() {
     endpoint.get(1).await.unwrap();
 }
 
+#[tokio::test]
+async fn a_client_wide_api_version_is_sent_by_every_call_and_a_call_can_override_it() {
+    let server = MockServer::start().await;
+    for version in ["2023.1", "2022.1"] {
+        Mock::given(method("GET"))
+            .and(header(
+                "accept",
+                format!("application/vnd.connectwise.com+json; version={version}").as_str(),
+            ))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"version": version})))
+            .expect(2)
+            .mount(&server)
+            .await;
+    }
+    let client = builder(&server)
+        .without_codebase_discovery()
+        .api_version("2023.1")
+        .build()
+        .unwrap();
+    for _ in 0..2 {
+        let info: Value = client.get_json("/system/info").await.unwrap();
+        assert_eq!(info["version"], "2023.1");
+        let info: Value = client
+            .get_json("/system/info")
+            .api_version("2022.1")
+            .await
+            .unwrap();
+        assert_eq!(info["version"], "2022.1");
+    }
+}
+
+#[test]
+fn an_api_version_that_cannot_be_a_header_is_refused_when_building() {
+    let error = Client::builder()
+        .site("https://cw.example.com")
+        .company("acme")
+        .public_key("p")
+        .private_key("k")
+        .client_id("c")
+        .api_version("2025.1\r\nX-Injected: 1")
+        .build()
+        .unwrap_err();
+    assert!(error.to_string().contains("api_version"), "{error}");
+}
+
 async fn mount_company_info(server: &MockServer, body: Value, times: u64) {
     Mock::given(method("GET"))
         .and(path("/login/companyinfo/acme"))

@@ -76,7 +76,7 @@ pub use reqwest_transport::{ReqwestConfig, ReqwestTransport};
 pub use retry::{RetryPolicy, Retrying};
 pub use secret::{ExposeSecret, SecretString};
 pub use sleep::{RecordingSleep, Sleep, TokioSleep};
-pub use transport::{AttemptTimeout, BoxError, Transport, TransportError};
+pub use transport::{AttemptTimeout, BoxError, ParsedUrl, Transport, TransportError};
 
 /// Re-exports so that dependents build requests with the same versions.
 pub use bytes;

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
 
-use crate::transport::{AttemptTimeout, Transport, TransportError};
+use crate::transport::{AttemptTimeout, ParsedUrl, Transport, TransportError};
 
 /// Whether this build can speak HTTPS (the `rustls` or `native-tls` feature).
 pub(crate) const HAS_TLS: bool = cfg!(any(feature = "rustls", feature = "native-tls"));
@@ -117,26 +117,43 @@ impl ReqwestTransport {
         self
     }
 
-    /// Reads the body chunk by chunk, stopping as soon as it passes the cap.
+    /// Reads the body chunk by chunk, stopping as soon as it passes the cap. A body that arrives
+    /// in one chunk (most small answers) is kept as it came, without a copy; a longer one is
+    /// gathered into a buffer sized by `Content-Length` when the server sent one.
     async fn read_body(&self, mut response: reqwest::Response) -> Result<Bytes, TransportError> {
         let limit = self.max_response_bytes;
         let too_large = TransportError::TooLarge { limit };
-        if response
-            .content_length()
-            .is_some_and(|length| length > limit)
-        {
+        let length = response.content_length();
+        if length.is_some_and(|length| length > limit) {
             return Err(too_large);
         }
-        let mut body = BytesMut::new();
-        while let Some(chunk) = response.chunk().await.map_err(classify)? {
+        let Some(first) = response.chunk().await.map_err(classify)? else {
+            return Ok(Bytes::new());
+        };
+        if first.len() as u64 > limit {
+            return Err(too_large);
+        }
+        let Some(second) = response.chunk().await.map_err(classify)? else {
+            return Ok(first);
+        };
+        // The announced length is only a hint (bounded, so a false one cannot reserve much).
+        let hint = length.unwrap_or(0).min(PREALLOCATE_AT_MOST) as usize;
+        let mut body = BytesMut::with_capacity(hint.max(first.len() + second.len()));
+        let mut next = Some(second);
+        body.extend_from_slice(&first);
+        while let Some(chunk) = next {
             if (body.len() + chunk.len()) as u64 > limit {
                 return Err(too_large);
             }
             body.extend_from_slice(&chunk);
+            next = response.chunk().await.map_err(classify)?;
         }
         Ok(body.freeze())
     }
 }
+
+/// The most a `Content-Length` makes the transport reserve before the bytes arrive.
+const PREALLOCATE_AT_MOST: u64 = 16 * 1024 * 1024;
 
 #[async_trait::async_trait]
 impl Transport for ReqwestTransport {
@@ -145,16 +162,26 @@ impl Transport for ReqwestTransport {
         request: http::Request<Bytes>,
     ) -> Result<http::Response<Bytes>, TransportError> {
         let attempt_timeout = request.extensions().get::<AttemptTimeout>().copied();
-        let mut request = reqwest::Request::try_from(request).map_err(classify)?;
+        let (mut parts, body) = request.into_parts();
+        let url = match parts.extensions.remove::<ParsedUrl>() {
+            Some(ParsedUrl(url)) if parts.uri == *url.as_str() => url,
+            _ => url::Url::parse(&parts.uri.to_string())
+                .map_err(|e| TransportError::Build(Box::new(e)))?,
+        };
+        let mut request = reqwest::Request::new(parts.method, url);
+        *request.headers_mut() = parts.headers;
+        *request.version_mut() = parts.version;
+        *request.body_mut() = Some(reqwest::Body::from(body));
         if let Some(AttemptTimeout(timeout)) = attempt_timeout {
             // A per-request timeout replaces the client's; never lengthen the configured one.
             let configured = self.request_timeout;
             *request.timeout_mut() = Some(configured.map_or(timeout, |c| c.min(timeout)));
         }
-        let response = self.client.execute(request).await.map_err(classify)?;
+        let mut response = self.client.execute(request).await.map_err(classify)?;
         let status = response.status();
         let version = response.version();
-        let headers = response.headers().clone();
+        // Moved out, not copied; reading the body needs none of them.
+        let headers = std::mem::take(response.headers_mut());
         let body = self.read_body(response).await?;
         let mut out = http::Response::new(body);
         *out.status_mut() = status;
@@ -193,4 +220,98 @@ fn has_timeout_source(error: &reqwest::Error) -> bool {
         source = inner.source();
     }
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::{BufRead, BufReader, Write};
+    use std::net::TcpListener;
+
+    use super::*;
+
+    /// A one-connection HTTP/1.1 server on loopback answering every request with `head` and then
+    /// `chunks` in chunked encoding; hands back each request line it read.
+    fn chunked_server(
+        chunks: &'static [&'static str],
+    ) -> (String, std::sync::mpsc::Receiver<String>) {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let address = format!("http://{}", listener.local_addr().unwrap());
+        let (lines, received) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let Ok((stream, _)) = listener.accept() else {
+                return;
+            };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut stream = stream;
+            loop {
+                let mut request_line = String::new();
+                if reader.read_line(&mut request_line).unwrap_or(0) == 0 {
+                    return;
+                }
+                // Headers, up to the blank line; the requests have no body.
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                        break;
+                    }
+                }
+                let _ = lines.send(request_line.trim_end().to_owned());
+                let mut answer = "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n".to_owned();
+                for chunk in chunks {
+                    answer.push_str(&format!("{:x}\r\n{chunk}\r\n", chunk.len()));
+                }
+                answer.push_str("0\r\n\r\n");
+                if stream.write_all(answer.as_bytes()).is_err() {
+                    return;
+                }
+                let _ = stream.flush();
+            }
+        });
+        (address, received)
+    }
+
+    fn get(url: &str) -> http::Request<Bytes> {
+        http::Request::get(url).body(Bytes::new()).unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_body_in_many_chunks_is_read_whole() {
+        let (address, _) = chunked_server(&["[1,", "2,", "3]"]);
+        let transport = ReqwestTransport::new(&ReqwestConfig::default()).unwrap();
+        let response = transport.send(get(&format!("{address}/x"))).await.unwrap();
+        assert_eq!(response.body().as_ref(), b"[1,2,3]");
+    }
+
+    #[tokio::test]
+    async fn a_chunked_body_over_the_cap_is_refused_as_it_grows() {
+        let (address, _) = chunked_server(&["123456", "123456"]);
+        let transport =
+            ReqwestTransport::new(&ReqwestConfig::default().with_max_response_bytes(10)).unwrap();
+        let error = transport
+            .send(get(&format!("{address}/x")))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(error, TransportError::TooLarge { limit: 10 }),
+            "{error:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_parsed_url_is_used_only_while_it_matches_the_uri() {
+        let (address, requests) = chunked_server(&["{}"]);
+        let transport = ReqwestTransport::new(&ReqwestConfig::default()).unwrap();
+        let url = url::Url::parse(&format!("{address}/fresh?a=1")).unwrap();
+        let mut request = get(url.as_str());
+        request.extensions_mut().insert(ParsedUrl(url));
+        transport.send(request).await.unwrap();
+        assert_eq!(requests.recv().unwrap(), "GET /fresh?a=1 HTTP/1.1");
+        // A decorator rewrote the URI after the URL was attached: the URI wins.
+        let mut request = get(&format!("{address}/rewritten"));
+        request.extensions_mut().insert(ParsedUrl(
+            url::Url::parse(&format!("{address}/stale")).unwrap(),
+        ));
+        transport.send(request).await.unwrap();
+        assert_eq!(requests.recv().unwrap(), "GET /rewritten HTTP/1.1");
+    }
 }

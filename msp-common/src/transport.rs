@@ -71,6 +71,12 @@ pub enum TransportError {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct AttemptTimeout(pub std::time::Duration);
 
+/// The parsed URL a request's URI was made from, attached by a client that built one anyway, so
+/// that [`crate::ReqwestTransport`] need not parse the URI again. It is used only while it still
+/// matches the request's URI; a decorator that changes the URI need not remove it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParsedUrl(pub url::Url);
+
 impl TransportError {
     /// `true` when the request certainly never reached the server.
     pub fn never_sent(&self) -> bool {
