@@ -256,8 +256,8 @@ impl Client {
     /// first page's `rel="last"` tells the page count, the pages after it are fetched ahead
     /// ([`PageOptions::prefetch`]) and decoded where they are fetched, in parallel on the
     /// runtime's worker threads; pages still come out in order. The pages ahead hold at most
-    /// [`PageOptions::prefetch_bytes`] of response bodies, and only as many of them as the
-    /// runtime has worker threads are decoded before they are asked for. A request with
+    /// [`PageOptions::prefetch_bytes`] of response bodies, and only one of them per worker thread
+    /// but one (at least one) is decoded before it is asked for. A request with
     /// `pagination-type: forward-only` is walked by `pageId`, one page at a time.
     ///
     /// ```no_run

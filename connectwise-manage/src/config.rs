@@ -194,8 +194,8 @@ impl ClientBuilder {
 
     /// How many pages a navigable listing fetches ahead once it knows the page count
     /// (default 2; 1 turns prefetching off). Whatever the number, the pages ahead stay within
-    /// [`ClientBuilder::prefetch_bytes`], and only as many of them as the runtime has worker
-    /// threads are decoded before they are asked for.
+    /// [`ClientBuilder::prefetch_bytes`], and only one of them per worker thread of the runtime
+    /// but one (at least one) is decoded before it is asked for; the others wait as bodies.
     pub fn prefetch(mut self, pages: usize) -> Self {
         self.prefetch = Some(pages);
         self

@@ -19,9 +19,9 @@
 //!
 //! Memory stays bounded whatever the prefetch window: the pages ahead hold at most
 //! [`Paginator::prefetch_bytes`] of response bodies (each page counted at the size of the
-//! largest seen), and only as many of them as the runtime has worker threads are decoded before
-//! the caller asks for them; the others wait as bodies, a fraction of the size of their records.
-//! A walk therefore holds the caller's page, one decoded page per worker thread and the budget's
+//! largest seen), and only one per worker thread of the runtime but one (at least one) is
+//! decoded before the caller asks for it; the others wait as bodies, a fraction of the size of
+//! their records. A walk therefore holds the caller's page, those decoded pages and the budget's
 //! bodies, however many pages it is told to fetch ahead. Visited URLs are remembered as 64-bit
 //! hashes.
 
@@ -273,9 +273,9 @@ impl Paginator {
     /// its page number replaced; a `next` link on the announced last page is followed after it.
     ///
     /// Memory stays bounded whatever `pages` is: the window also holds no more response bytes
-    /// than [`Paginator::prefetch_bytes`] allows, and of the pages ahead only as many as the
-    /// runtime has worker threads are decoded before they are asked for; the others wait as
-    /// bodies, which are several times smaller than their decoded records.
+    /// than [`Paginator::prefetch_bytes`] allows, and of the pages ahead only one per worker
+    /// thread of the runtime but one (at least one) is decoded before it is asked for; the
+    /// others wait as bodies, which are several times smaller than their decoded records.
     pub fn prefetch(mut self, pages: usize) -> Self {
         self.prefetch = pages.max(1);
         self
@@ -543,14 +543,15 @@ impl Ahead {
     }
 }
 
-/// How many pages ahead may be decoded at once: one per worker thread of the runtime, so the
-/// decoding runs in parallel without holding more decoded pages than there are threads to use
-/// them (one on a current-thread runtime or with none).
+/// How many pages ahead may be decoded before they are asked for: one per worker thread of the
+/// runtime but one, at least one. Decoding holds its thread until the page is done, so the
+/// thread left over runs the caller's task and the connections; every further decoded page
+/// would wait in memory, several times the size of its body.
 fn decode_ahead() -> u64 {
-    tokio::runtime::Handle::try_current()
+    let workers = tokio::runtime::Handle::try_current()
         .map(|runtime| runtime.metrics().num_workers())
-        .unwrap_or(1)
-        .max(1) as u64
+        .unwrap_or(1);
+    workers.saturating_sub(1).max(1) as u64
 }
 
 struct Walk {

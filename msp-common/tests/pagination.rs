@@ -770,7 +770,7 @@ async fn settle(done: impl Fn() -> bool) {
 }
 
 #[tokio::test(flavor = "current_thread")]
-async fn pages_ahead_are_fetched_and_one_per_worker_thread_decoded_before_they_are_asked_for() {
+async fn pages_ahead_are_fetched_and_one_of_them_decoded_before_it_is_asked_for() {
     let pages = MemoryPages::new(6, 10, None);
     let mut stream = numbered(3).items::<Counted<0>>(pages.clone());
     for _ in 0..10 {
@@ -799,14 +799,15 @@ async fn pages_ahead_are_fetched_and_one_per_worker_thread_decoded_before_they_a
     assert_eq!(decoded(0), 60, "each record decoded once");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn two_worker_threads_decode_two_pages_ahead_while_the_rest_wait_as_bodies() {
+#[tokio::test(flavor = "multi_thread", worker_threads = 3)]
+async fn three_worker_threads_decode_two_pages_ahead_while_the_rest_wait_as_bodies() {
     let pages = MemoryPages::new(20, 10, None);
     let mut stream = numbered(6).items::<Counted<1>>(pages.clone());
     for _ in 0..10 {
         stream.try_next().await.unwrap().unwrap();
     }
-    // Every page of the window is fetched; pages 2 and 3 are decoded, 4 to 7 are not.
+    // Every page of the window is fetched; pages 2 and 3 are decoded (a page per worker thread
+    // but one), 4 to 7 are not.
     settle(|| pages.asked().len() == 7 && decoded(1) == 30).await;
     settle(|| decoded(1) > 30).await;
     let mut asked = pages.asked();
