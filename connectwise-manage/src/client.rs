@@ -49,6 +49,7 @@ pub(crate) struct Shared {
     codebase: CodebaseCache,
     pub(crate) page_size: u32,
     pub(crate) prefetch: usize,
+    pub(crate) prefetch_bytes: u64,
     pub(crate) max_pages: u64,
     pub(crate) max_url_length: usize,
 }
@@ -66,6 +67,7 @@ pub(crate) struct Parts {
     pub(crate) codebase: CodebaseMode,
     pub(crate) page_size: u32,
     pub(crate) prefetch: usize,
+    pub(crate) prefetch_bytes: u64,
     pub(crate) max_pages: u64,
     pub(crate) max_url_length: usize,
 }
@@ -110,6 +112,7 @@ impl Client {
                 accept: parts.accept,
                 page_size: parts.page_size,
                 prefetch: parts.prefetch,
+                prefetch_bytes: parts.prefetch_bytes,
                 max_pages: parts.max_pages,
                 max_url_length: parts.max_url_length,
             }),
@@ -260,7 +263,9 @@ impl Client {
     /// client's [`crate::ClientBuilder::max_pages`] unless set). In navigable paging, once the
     /// first page's `rel="last"` tells the page count, the pages after it are fetched ahead
     /// ([`PageOptions::prefetch`]) and decoded where they are fetched, in parallel on the
-    /// runtime's worker threads; pages still come out in order. A request with
+    /// runtime's worker threads; pages still come out in order. The pages ahead hold at most
+    /// [`PageOptions::prefetch_bytes`] of response bodies, and only one of them per worker thread
+    /// but one (at least one) is decoded before it is asked for. A request with
     /// `pagination-type: forward-only` is walked by `pageId`, one page at a time.
     ///
     /// ```no_run
@@ -304,6 +309,7 @@ impl Client {
                 paginator
                     .page_parameter("page", 1)
                     .prefetch(options.prefetch.unwrap_or(shared.prefetch))
+                    .prefetch_bytes(options.prefetch_bytes.unwrap_or(shared.prefetch_bytes))
             };
             let fetcher = Arc::new(PageFetcher {
                 client: client.clone(),

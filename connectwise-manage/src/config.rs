@@ -56,6 +56,7 @@ pub struct ClientBuilder {
     codebase: Option<CodebaseMode>,
     page_size: Option<u32>,
     prefetch: Option<usize>,
+    prefetch_bytes: Option<u64>,
     max_pages: Option<u64>,
     max_url_length: Option<usize>,
     executor: ExecutorBuilder,
@@ -192,9 +193,23 @@ impl ClientBuilder {
     }
 
     /// How many pages a navigable listing fetches ahead once it knows the page count
-    /// (default 2; 1 turns prefetching off).
+    /// (default 2; 1 turns prefetching off). Whatever the number, the pages ahead stay within
+    /// [`ClientBuilder::prefetch_bytes`], and only one of them per worker thread of the runtime
+    /// but one (at least one) is decoded before it is asked for; the others wait as bodies.
     pub fn prefetch(mut self, pages: usize) -> Self {
         self.prefetch = Some(pages);
+        self
+    }
+
+    /// The most response-body bytes a listing's pages fetched ahead may hold (default
+    /// [`DEFAULT_PREFETCH_BYTES`](msp_common::DEFAULT_PREFETCH_BYTES), 4 MiB, about three pages
+    /// of 1,000 tickets). While the pages ahead, each counted at the size of the largest page
+    /// read so far, fill it, no more are fetched; one page is always fetched ahead when
+    /// prefetching. Decoded records take several times their body, so this and the worker
+    /// threads bound what a stream holds. A listing can set its own with
+    /// [`List::prefetch_bytes`](crate::List::prefetch_bytes).
+    pub fn prefetch_bytes(mut self, bytes: u64) -> Self {
+        self.prefetch_bytes = Some(bytes);
         self
     }
 
@@ -344,6 +359,9 @@ impl ClientBuilder {
             codebase,
             page_size,
             prefetch: self.prefetch.unwrap_or(2).max(1),
+            prefetch_bytes: self
+                .prefetch_bytes
+                .unwrap_or(msp_common::DEFAULT_PREFETCH_BYTES),
             max_pages: self
                 .max_pages
                 .unwrap_or(msp_common::DEFAULT_MAX_PAGES)

@@ -60,8 +60,10 @@
 //!   `operationId`, route template and idempotency);
 //! - a [`List<T>`] is awaited for its first page, or read with [`List::by_item`],
 //!   [`List::by_page`] or [`List::all`], which follow every page. Per-call options (page size,
-//!   conditions, ordering, fields, paging mode, prefetch, page cap, model version) are methods on
-//!   it.
+//!   conditions, ordering, fields, paging mode, prefetch and its byte budget, page cap, model
+//!   version) are methods on it. Prefetching keeps memory bounded whatever its window: the
+//!   pages ahead stay within [`List::prefetch_bytes`], and only one per worker thread but one
+//!   is decoded before it is asked for.
 //!
 //! Both run on two non-generic engine functions, [`Client::execute`] and [`Client::paginate`];
 //! only decoding the answer into the model is generic, and each page is decoded once.

@@ -18,13 +18,16 @@ use crate::request::Request;
 /// The stream [`List::by_item`] and [`List::by_page`] return: `Send` and `'static`.
 pub type ApiStream<T> = BoxStream<'static, Result<T, Error>>;
 
-/// How far a listing walks and how many pages it fetches ahead; `None` takes the client's setting
-/// ([`crate::ClientBuilder::prefetch`], [`crate::ClientBuilder::max_pages`]).
+/// How far a listing walks and how much it fetches ahead; `None` takes the client's setting
+/// ([`crate::ClientBuilder::prefetch`], [`crate::ClientBuilder::prefetch_bytes`],
+/// [`crate::ClientBuilder::max_pages`]).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct PageOptions {
     /// Pages fetched at once once the page count is known (navigable paging only).
     pub prefetch: Option<usize>,
+    /// The most response-body bytes the pages fetched ahead may hold.
+    pub prefetch_bytes: Option<u64>,
     /// The most pages fetched before the walk ends with
     /// [`PaginationError::TooManyPages`](msp_common::PaginationError::TooManyPages).
     pub max_pages: Option<u64>,
@@ -151,9 +154,17 @@ impl<T> List<T> {
         self
     }
 
-    /// Pages fetched at once once the page count is known (1 turns prefetching off).
+    /// Pages fetched at once once the page count is known (1 turns prefetching off), within
+    /// the byte budget of [`List::prefetch_bytes`].
     pub fn prefetch(mut self, pages: usize) -> Self {
         self.options.prefetch = Some(pages.max(1));
+        self
+    }
+
+    /// The most response-body bytes the pages fetched ahead may hold (see
+    /// [`crate::ClientBuilder::prefetch_bytes`]).
+    pub fn prefetch_bytes(mut self, bytes: u64) -> Self {
+        self.options.prefetch_bytes = Some(bytes);
         self
     }
 

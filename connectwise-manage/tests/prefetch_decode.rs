@@ -28,20 +28,33 @@ async fn sandbox(faults: FaultOptions) -> Sandbox {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_ticket_once_in_order_at_every_prefetch_window() {
     let sandbox = sandbox(FaultOptions::default()).await;
-    for prefetch in [1, 2, 8, 32] {
-        let ids: Vec<i32> = sandbox
+    // A page of 37 tickets is some 45 kB: budgets of none, one and three pages ahead.
+    let budgets = [None, Some(0), Some(150_000)];
+    for (prefetch, budget) in [1, 2, 8, 32]
+        .into_iter()
+        .flat_map(|p| budgets.map(|b| (p, b)))
+    {
+        let mut list = sandbox
             .client()
             .service()
             .tickets()
             .list(&ListQuery::new())
             .page_size(37)
-            .prefetch(prefetch)
+            .prefetch(prefetch);
+        if let Some(bytes) = budget {
+            list = list.prefetch_bytes(bytes);
+        }
+        let ids: Vec<i32> = list
             .by_item()
             .map_ok(|ticket: Ticket| ticket.id.unwrap())
             .try_collect()
             .await
             .unwrap();
-        assert_eq!(ids, ALL.collect::<Vec<_>>(), "prefetch {prefetch}");
+        assert_eq!(
+            ids,
+            ALL.collect::<Vec<_>>(),
+            "prefetch {prefetch}, budget {budget:?}"
+        );
     }
 }
 

@@ -69,7 +69,8 @@ pub use executor::{Executor, ExecutorBuilder};
 pub use link::Links;
 pub use operation::{Idempotency, Operation};
 pub use pagination::{
-    DEFAULT_MAX_PAGES, DecodedPage, FetchPage, Page, PageDecoder, Paginator, RawPage, Records,
+    DEFAULT_MAX_PAGES, DEFAULT_PREFETCH_BYTES, DecodedPage, FetchPage, Page, PageDecoder,
+    Paginator, RawPage, Records,
 };
 pub use rate_limit::{RateLimit, RateLimited};
 pub use reqwest_transport::{ReqwestConfig, ReqwestTransport};

@@ -6,7 +6,7 @@
 //! ([`Paginator::decoded`]), each page decoded once, straight into `Vec<T>`. With prefetch, a
 //! page is decoded in the task that fetched it, so the pages ahead are decoded in parallel on
 //! the runtime's worker threads while the caller reads the current one; pages still come out in
-//! order, and at most the prefetch window is held.
+//! order.
 //!
 //! Rails, each checked before anything is handed out:
 //! - **origin**: a link to another scheme, host or port is refused (the client's credentials go
@@ -17,8 +17,13 @@
 //! - **page cap**: at most [`Paginator::max_pages`] pages ([`DEFAULT_MAX_PAGES`] unless set), then
 //!   [`PaginationError::TooManyPages`], so an endless `next` chain or a `last` of two billion ends.
 //!
-//! Memory stays bounded by the pages in hand (one, or the prefetch window). Visited URLs are
-//! remembered as 64-bit hashes.
+//! Memory stays bounded whatever the prefetch window: the pages ahead hold at most
+//! [`Paginator::prefetch_bytes`] of response bodies (each page counted at the size of the
+//! largest seen), and only one per worker thread of the runtime but one (at least one) is
+//! decoded before the caller asks for it; the others wait as bodies, a fraction of the size of
+//! their records. A walk therefore holds the caller's page, those decoded pages and the budget's
+//! bodies, however many pages it is told to fetch ahead. Visited URLs are remembered as 64-bit
+//! hashes.
 
 use std::any::Any;
 use std::collections::hash_map::DefaultHasher;
@@ -34,6 +39,7 @@ use bytes::Bytes;
 use futures::future::{BoxFuture, FutureExt};
 use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
 use serde::de::DeserializeOwned;
+use tokio::sync::watch;
 use url::Url;
 
 use crate::decode::decode_body;
@@ -43,6 +49,10 @@ use crate::operation::Operation;
 
 /// The page cap when none is set: 10,000 pages (ten million records at 1,000 a page).
 pub const DEFAULT_MAX_PAGES: u64 = 10_000;
+
+/// The response-body bytes the pages fetched ahead may hold when no budget is set
+/// ([`Paginator::prefetch_bytes`]): 4 MiB, about three pages of 1,000 ConnectWise tickets.
+pub const DEFAULT_PREFETCH_BYTES: u64 = 4 * 1024 * 1024;
 
 /// One page of a listing, decoded.
 #[derive(Clone, Debug, PartialEq)]
@@ -217,6 +227,7 @@ pub struct Paginator {
     origin: url::Origin,
     max_pages: u64,
     prefetch: usize,
+    prefetch_bytes: u64,
     page_parameter: Option<(String, u64)>,
 }
 
@@ -229,6 +240,7 @@ impl Paginator {
             first,
             max_pages: DEFAULT_MAX_PAGES,
             prefetch: 1,
+            prefetch_bytes: DEFAULT_PREFETCH_BYTES,
             page_parameter: None,
         }
     }
@@ -255,12 +267,27 @@ impl Paginator {
         self
     }
 
-    /// Fetches up to `pages` pages at once once the first page's `rel="last"` link tells the page
+    /// Fetches up to `pages` pages ahead once the first page's `rel="last"` link tells the page
     /// count (needs a numbering [`Paginator::page_parameter`]; 1, the default, fetches one page at
     /// a time). Pages still come out in order. The pages ahead are built from the `last` link with
     /// its page number replaced; a `next` link on the announced last page is followed after it.
+    ///
+    /// Memory stays bounded whatever `pages` is: the window also holds no more response bytes
+    /// than [`Paginator::prefetch_bytes`] allows, and of the pages ahead only one per worker
+    /// thread of the runtime but one (at least one) is decoded before it is asked for; the
+    /// others wait as bodies, which are several times smaller than their decoded records.
     pub fn prefetch(mut self, pages: usize) -> Self {
         self.prefetch = pages.max(1);
+        self
+    }
+
+    /// The most response-body bytes the pages fetched ahead may hold (default
+    /// [`DEFAULT_PREFETCH_BYTES`]). The walk starts a page ahead only while the pages ahead, each
+    /// counted at the size of the largest page read so far, fit in `bytes`; it starts more as
+    /// pages are handed out. One page is always fetched ahead when prefetching, however small
+    /// the budget.
+    pub fn prefetch_bytes(mut self, bytes: u64) -> Self {
+        self.prefetch_bytes = bytes;
         self
     }
 
@@ -349,6 +376,8 @@ struct Fetched {
     links: Links,
     url: Url,
     content: Content,
+    /// The length of the body it came in, which the prefetch budget counts.
+    body_len: u64,
 }
 
 enum Content {
@@ -356,27 +385,39 @@ enum Content {
     Records(Records),
 }
 
-/// Fetches the page at `url` and, unless it is the empty page that ends a listing, decodes it
-/// with `decoder`. `None` is the empty page.
+/// Fetches page `number` at `url` and, unless it is the empty page that ends a listing, decodes
+/// it with `decoder` once `turn` lets it. `None` is the empty page.
 async fn fetch(
     fetcher: Arc<dyn FetchPage>,
     decoder: Option<PageDecoder>,
     operation: Operation,
     url: Url,
+    number: u64,
+    mut turn: watch::Receiver<u64>,
 ) -> Result<Option<Fetched>, Error> {
     let page = fetcher.fetch_page(url).await?;
     if page.is_empty() {
         return Ok(None);
     }
+    // The body waits here, a fraction of the size of its records, until the page is among
+    // the few that may be decoded ahead. A closed channel is a dropped walk.
+    if decoder.is_some() && turn.wait_for(|turn| *turn >= number).await.is_err() {
+        return Err(Error::Pagination {
+            operation: operation.name().to_owned(),
+            source: PaginationError::Interrupted,
+        });
+    }
     decode(page, decoder.as_ref(), &operation).map(Some)
 }
 
-/// Decodes `page` with `decoder`, or keeps its body when there is none.
+/// Decodes `page` with `decoder`, or keeps its body when there is none. The body is released
+/// as soon as it is decoded.
 fn decode(
     page: RawPage,
     decoder: Option<&PageDecoder>,
     operation: &Operation,
 ) -> Result<Fetched, Error> {
+    let body_len = page.body.len() as u64;
     let content = match decoder {
         Some(decoder) => Content::Records(decoder.decode(operation, &page.body)?),
         None => Content::Raw(page.body),
@@ -385,6 +426,7 @@ fn decode(
         links: page.links,
         url: page.url,
         content,
+        body_len,
     })
 }
 
@@ -454,10 +496,13 @@ fn mixed_up(operation: &str, records: &Records) -> Error {
     )
 }
 
-/// Pages fetched (and decoded) ahead: a window of at most `prefetch` tasks, started as soon as
-/// the page count is known and refilled as pages are handed out, in page order.
+/// Pages fetched ahead, in page order: a window started as soon as the page count is known and
+/// refilled as pages are handed out. It holds at most `prefetch` pages, and no more than fit in
+/// the byte budget at the size of the largest page seen; of those, only the first
+/// `decode_ahead` are decoded before they are asked for.
 struct Ahead {
-    tasks: VecDeque<PageTask>,
+    /// The pages in flight, with their numbers.
+    tasks: VecDeque<(u64, PageTask)>,
     /// The pages not started yet.
     numbers: std::ops::RangeInclusive<u64>,
     start: Box<dyn Fn(u64) -> PageTask + Send>,
@@ -465,18 +510,48 @@ struct Ahead {
     last: u64,
     /// Set when the page cap cut the run short: the page that would follow it.
     cut: Option<Url>,
+    /// The highest page number that may be decoded.
+    turn: watch::Sender<u64>,
+    /// Pages decoded ahead of the one handed out.
+    decode_ahead: u64,
+    /// The largest body seen in the walk, in bytes.
+    largest: u64,
 }
 
 impl Ahead {
-    /// Starts pages until `window` are in flight or none is left.
-    fn fill(&mut self, window: usize) {
+    /// Starts pages until the window is full or none is left.
+    fn fill(&mut self, prefetch: usize, budget: u64) {
+        let fit = budget / self.largest.max(1);
+        let window = usize::try_from(fit)
+            .unwrap_or(usize::MAX)
+            .clamp(1, prefetch);
         while self.tasks.len() < window {
             let Some(number) = self.numbers.next() else {
                 break;
             };
-            self.tasks.push_back((self.start)(number));
+            self.tasks.push_back((number, (self.start)(number)));
         }
     }
+
+    /// Takes the next page in order, lets the pages behind it decode, and refills the window.
+    fn pop(&mut self, prefetch: usize, budget: u64) -> Option<PageTask> {
+        let (number, task) = self.tasks.pop_front()?;
+        self.turn
+            .send_replace(number.saturating_add(self.decode_ahead));
+        self.fill(prefetch, budget);
+        Some(task)
+    }
+}
+
+/// How many pages ahead may be decoded before they are asked for: one per worker thread of the
+/// runtime but one, at least one. Decoding holds its thread until the page is done, so the
+/// thread left over runs the caller's task and the connections; every further decoded page
+/// would wait in memory, several times the size of its body.
+fn decode_ahead() -> u64 {
+    let workers = tokio::runtime::Handle::try_current()
+        .map(|runtime| runtime.metrics().num_workers())
+        .unwrap_or(1);
+    workers.saturating_sub(1).max(1) as u64
 }
 
 struct Walk {
@@ -499,8 +574,7 @@ impl Walk {
         }
         if let Some(ahead) = &mut self.ahead {
             let last = ahead.last;
-            let task = ahead.tasks.pop_front();
-            ahead.fill(self.paginator.prefetch);
+            let task = ahead.pop(self.paginator.prefetch, self.paginator.prefetch_bytes);
             let page = match task {
                 Some(task) => Some(task.await),
                 None => None,
@@ -508,6 +582,9 @@ impl Walk {
             match page {
                 Some(Ok(Some(page))) => {
                     self.fetched += 1;
+                    if let Some(ahead) = &mut self.ahead {
+                        ahead.largest = ahead.largest.max(page.body_len);
+                    }
                     if self.number(&page.url) == Some(last) {
                         let cut = self.ahead.take().and_then(|ahead| ahead.cut);
                         match cut {
@@ -551,7 +628,7 @@ impl Walk {
             return None;
         }
         // The pages ahead start before this one is decoded, so they are on the wire meanwhile.
-        if !self.start_ahead(&page.url, &page.links) {
+        if !self.start_ahead(&page) {
             self.follow(&page.links);
         }
         match decode(page, self.decoder.as_ref(), &self.paginator.operation) {
@@ -564,8 +641,10 @@ impl Walk {
         }
     }
 
-    /// Starts fetching the pages up to the announced last one, when prefetching applies.
-    fn start_ahead(&mut self, url: &Url, links: &Links) -> bool {
+    /// Starts fetching the pages after `page` up to the announced last one, when prefetching
+    /// applies.
+    fn start_ahead(&mut self, page: &RawPage) -> bool {
+        let (url, links) = (&page.url, &page.links);
         let Some((name, _)) = self.paginator.page_parameter.clone() else {
             return false;
         };
@@ -598,10 +677,19 @@ impl Walk {
         let fetcher = self.fetcher.clone();
         let decoder = self.decoder.clone();
         let operation = self.paginator.operation.clone();
+        let decode_ahead = decode_ahead();
+        let (turn, turns) = watch::channel(current.saturating_add(decode_ahead));
         // Each task fetches and decodes its page on its own, so decoding runs in parallel too.
         let start = Box::new(move |number| {
             let url = with_page(&last_url, &name, number);
-            let page = fetch(fetcher.clone(), decoder.clone(), operation.clone(), url);
+            let page = fetch(
+                fetcher.clone(),
+                decoder.clone(),
+                operation.clone(),
+                url,
+                number,
+                turns.clone(),
+            );
             PageTask::spawn(page, &operation)
         });
         let mut ahead = Ahead {
@@ -610,8 +698,11 @@ impl Walk {
             start,
             last: end,
             cut,
+            turn,
+            decode_ahead,
+            largest: page.body.len() as u64,
         };
-        ahead.fill(self.paginator.prefetch);
+        ahead.fill(self.paginator.prefetch, self.paginator.prefetch_bytes);
         self.ahead = Some(ahead);
         true
     }

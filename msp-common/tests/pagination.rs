@@ -610,7 +610,9 @@ async fn a_page_that_does_not_decode_names_the_record_and_field() {
 }
 
 /// Numbered pages served from memory, `per_page` numbers each, with `next` and `last` links; a
-/// page listed in `bad` holds a value that is not a number. Records every page asked for.
+/// page listed in `bad` holds a value that is not a number. Every body is padded with spaces to
+/// [`MemoryPages::body_len`] bytes, so a byte budget is a number of pages. Records every page
+/// asked for.
 struct MemoryPages {
     pages: u64,
     per_page: u64,
@@ -630,6 +632,11 @@ impl MemoryPages {
 
     fn asked(&self) -> Vec<u64> {
         self.asked.lock().unwrap().clone()
+    }
+
+    /// The length of every page body.
+    fn body_len(&self) -> u64 {
+        16 * self.per_page + 2
     }
 }
 
@@ -656,7 +663,8 @@ impl FetchPage for MemoryPages {
         let body = if page > self.pages {
             "[]".to_owned()
         } else {
-            format!("[{}]", values.join(","))
+            let body = format!("[{}]", values.join(","));
+            format!("{body:<width$}", width = self.body_len() as usize)
         };
         let mut header = format!(r#"<{MEMORY}?page={}>; rel="last""#, self.pages);
         if page < self.pages {
@@ -675,9 +683,17 @@ fn numbered(prefetch: usize) -> Paginator {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn prefetched_pages_decoded_in_parallel_come_out_in_order() {
-    for prefetch in [1, 2, 8, 64] {
+    let one_page = MemoryPages::new(1, 25, None).body_len();
+    for (prefetch, budget) in [
+        (1, 0),
+        (2, 0),
+        (8, 3 * one_page),
+        (8, u64::MAX),
+        (64, u64::MAX),
+    ] {
         let pages = MemoryPages::new(40, 25, None);
         let items: Vec<u32> = numbered(prefetch)
+            .prefetch_bytes(budget)
             .items::<u32>(pages.clone())
             .try_collect()
             .await
@@ -723,45 +739,129 @@ async fn a_page_ahead_that_does_not_decode_ends_the_walk_after_the_pages_before_
     );
 }
 
-#[tokio::test(flavor = "current_thread")]
-async fn pages_ahead_are_decoded_before_they_are_asked_for() {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    static DECODED: AtomicUsize = AtomicUsize::new(0);
-    /// A number whose decoding is counted.
-    #[derive(Debug)]
-    struct Counted(#[allow(dead_code)] u32);
-    impl<'de> serde::Deserialize<'de> for Counted {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            DECODED.fetch_add(1, Ordering::SeqCst);
-            u32::deserialize(d).map(Counted)
-        }
+/// Records decoded so far, one counter per test that uses [`Counted`].
+static DECODED: [std::sync::atomic::AtomicUsize; 4] =
+    [const { std::sync::atomic::AtomicUsize::new(0) }; 4];
+
+/// A number whose decoding is counted in `DECODED[C]`.
+#[derive(Debug)]
+struct Counted<const C: usize>(#[allow(dead_code)] u32);
+
+impl<'de, const C: usize> serde::Deserialize<'de> for Counted<C> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        DECODED[C].fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        u32::deserialize(d).map(Counted)
     }
-    let pages = MemoryPages::new(6, 10, None);
-    let mut stream = numbered(3).items::<Counted>(pages.clone());
-    for _ in 0..10 {
-        stream.try_next().await.unwrap().unwrap();
-    }
-    // Page 1 is read; pages 2 to 4 are in flight in their own tasks. Let them run without
-    // asking the stream for anything.
-    for _ in 0..100 {
-        if DECODED.load(Ordering::SeqCst) == 40 {
+}
+
+fn decoded(counter: usize) -> usize {
+    DECODED[counter].load(std::sync::atomic::Ordering::SeqCst)
+}
+
+/// Lets the tasks of the walk run, without asking the stream for anything, until `done` or
+/// for a bounded number of turns.
+async fn settle(done: impl Fn() -> bool) {
+    for _ in 0..10_000 {
+        if done() {
             break;
         }
         tokio::task::yield_now().await;
     }
-    assert_eq!(
-        DECODED.load(Ordering::SeqCst),
-        40,
-        "pages 2 to 4 decoded ahead"
-    );
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn pages_ahead_are_fetched_and_one_of_them_decoded_before_it_is_asked_for() {
+    let pages = MemoryPages::new(6, 10, None);
+    let mut stream = numbered(3).items::<Counted<0>>(pages.clone());
+    for _ in 0..10 {
+        stream.try_next().await.unwrap().unwrap();
+    }
+    // Page 1 is read; pages 2 to 4 are in flight in their own tasks, and on this one-thread
+    // runtime only page 2 may be decoded ahead. The others wait as bodies.
+    settle(|| pages.asked().len() == 4 && decoded(0) == 20).await;
+    settle(|| decoded(0) > 20).await;
     assert_eq!(pages.asked(), [1, 2, 3, 4]);
-    let rest: Vec<Counted> = stream.try_collect().await.unwrap();
-    assert_eq!(rest.len(), 50);
     assert_eq!(
-        DECODED.load(Ordering::SeqCst),
-        60,
-        "each record decoded once"
+        decoded(0),
+        20,
+        "page 2 decoded ahead, pages 3 and 4 not yet"
     );
+    // Taking page 2 lets page 3 decode and starts page 5.
+    for _ in 0..10 {
+        stream.try_next().await.unwrap().unwrap();
+    }
+    settle(|| pages.asked().len() == 5 && decoded(0) == 30).await;
+    settle(|| decoded(0) > 30).await;
+    assert_eq!(pages.asked(), [1, 2, 3, 4, 5]);
+    assert_eq!(decoded(0), 30);
+    let rest: Vec<Counted<0>> = stream.try_collect().await.unwrap();
+    assert_eq!(rest.len(), 40);
+    assert_eq!(decoded(0), 60, "each record decoded once");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 3)]
+async fn three_worker_threads_decode_two_pages_ahead_while_the_rest_wait_as_bodies() {
+    let pages = MemoryPages::new(20, 10, None);
+    let mut stream = numbered(6).items::<Counted<1>>(pages.clone());
+    for _ in 0..10 {
+        stream.try_next().await.unwrap().unwrap();
+    }
+    // Every page of the window is fetched; pages 2 and 3 are decoded (a page per worker thread
+    // but one), 4 to 7 are not.
+    settle(|| pages.asked().len() == 7 && decoded(1) == 30).await;
+    settle(|| decoded(1) > 30).await;
+    let mut asked = pages.asked();
+    asked.sort_unstable();
+    assert_eq!(asked, (1..=7).collect::<Vec<u64>>());
+    assert_eq!(decoded(1), 30, "two pages decoded ahead of page 1");
+    let rest: Vec<Counted<1>> = stream.try_collect().await.unwrap();
+    assert_eq!(rest.len(), 190);
+    assert_eq!(decoded(1), 200, "each record decoded once");
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_stalled_reader_holds_no_more_pages_ahead_than_the_byte_budget() {
+    let pages = MemoryPages::new(40, 10, None);
+    // Room for three pages' bodies and a little more, with a window of eight.
+    let budget = 3 * pages.body_len() + pages.body_len() / 2;
+    let mut stream = numbered(8)
+        .prefetch_bytes(budget)
+        .items::<u32>(pages.clone());
+    let mut items = Vec::new();
+    for _ in 0..10 {
+        items.push(stream.try_next().await.unwrap().unwrap());
+    }
+    settle(|| pages.asked().len() > 4).await;
+    assert_eq!(pages.asked(), [1, 2, 3, 4], "three pages ahead of page 1");
+    // Each page handed out makes room for one more.
+    for read in 2..=5 {
+        for _ in 0..10 {
+            items.push(stream.try_next().await.unwrap().unwrap());
+        }
+        settle(|| pages.asked().len() as u64 > read + 3).await;
+        assert_eq!(
+            pages.asked(),
+            (1..=read + 3).collect::<Vec<u64>>(),
+            "page {read} read"
+        );
+    }
+    let rest: Vec<u32> = stream.try_collect().await.unwrap();
+    items.extend(rest);
+    assert_eq!(items, (1..=400).collect::<Vec<u32>>());
+    assert_eq!(pages.asked(), (1..=40).collect::<Vec<u64>>());
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_budget_smaller_than_a_page_still_fetches_one_page_ahead() {
+    let pages = MemoryPages::new(5, 10, None);
+    let mut stream = numbered(8).prefetch_bytes(0).items::<u32>(pages.clone());
+    for _ in 0..10 {
+        stream.try_next().await.unwrap().unwrap();
+    }
+    settle(|| pages.asked().len() > 2).await;
+    assert_eq!(pages.asked(), [1, 2]);
+    let rest: Vec<u32> = stream.try_collect().await.unwrap();
+    assert_eq!(rest, (11..=50).collect::<Vec<u32>>());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
