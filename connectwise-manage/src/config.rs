@@ -202,7 +202,7 @@ impl ClientBuilder {
     }
 
     /// The most response-body bytes a listing's pages fetched ahead may hold (default
-    /// [`DEFAULT_PREFETCH_BYTES`](msp_common::DEFAULT_PREFETCH_BYTES), 4 MiB, about three pages
+    /// [`DEFAULT_PREFETCH_BYTES`](msp_common::DEFAULT_PREFETCH_BYTES), 8 MiB, about six pages
     /// of 1,000 tickets). While the pages ahead, each counted at the size of the largest page
     /// read so far, fill it, no more are fetched; one page is always fetched ahead when
     /// prefetching. Decoded records take several times their body, so this and the worker

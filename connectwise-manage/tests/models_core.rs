@@ -156,17 +156,18 @@ fn ticket_info_is_parsed() {
         Some(datetime!(2025-03-03 14:58:51 UTC))
     );
     assert_eq!(info.entered_by(), Some("Alex Doe"));
+    // In the order the server sent them.
     let links: Vec<&str> = info.links().map(|(name, _)| name).collect();
     assert_eq!(
         links,
         [
             "activities",
-            "configurations",
+            "scheduleentries",
             "documents",
+            "configurations",
+            "tasks",
             "notes",
             "products",
-            "scheduleentries",
-            "tasks",
             "timeentries"
         ]
     );

@@ -51,8 +51,8 @@ use crate::operation::Operation;
 pub const DEFAULT_MAX_PAGES: u64 = 10_000;
 
 /// The response-body bytes the pages fetched ahead may hold when no budget is set
-/// ([`Paginator::prefetch_bytes`]): 4 MiB, about three pages of 1,000 ConnectWise tickets.
-pub const DEFAULT_PREFETCH_BYTES: u64 = 4 * 1024 * 1024;
+/// ([`Paginator::prefetch_bytes`]): 8 MiB, about six pages of 1,000 ConnectWise tickets.
+pub const DEFAULT_PREFETCH_BYTES: u64 = 8 * 1024 * 1024;
 
 /// One page of a listing, decoded.
 #[derive(Clone, Debug, PartialEq)]

@@ -6,13 +6,17 @@
 //! should the server ever send one, survives a round trip instead of failing the whole record.
 
 use std::collections::BTreeMap;
+use std::fmt;
 
+use serde::de::{MapAccess, Visitor};
+use serde::ser::SerializeMap;
 use serde_json::Value;
 use time::OffsetDateTime;
 
 /// The `_info` object of a record: metadata and links to related records.
 ///
-/// Keys and values are kept exactly as received; the helpers read the well-known keys.
+/// Keys and values are kept exactly as received, in the order received; the helpers read the
+/// well-known keys. A key given twice keeps its last value, as a JSON object read into a map does.
 ///
 /// ```
 /// use connectwise_manage::models::InfoMap;
@@ -25,9 +29,11 @@ use time::OffsetDateTime;
 /// assert_eq!(info.last_updated().map(|t| t.unix_timestamp()), Some(1_457_474_360));
 /// assert_eq!(info.links().collect::<Vec<_>>(), [("notes", "https://x/notes")]);
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(transparent)]
-pub struct InfoMap(BTreeMap<String, Value>);
+// Entries sit in one exactly sized vector rather than a tree: nearly every reference object of
+// every record carries an `_info` of one to a few keys, and a tree's node is larger than the
+// entries it holds. Lookups scan a handful of keys.
+#[derive(Clone, Default)]
+pub struct InfoMap(Vec<(String, Value)>);
 
 impl InfoMap {
     /// An empty map.
@@ -35,24 +41,40 @@ impl InfoMap {
         InfoMap::default()
     }
 
+    fn position(&self, key: &str) -> Option<usize> {
+        self.0.iter().position(|(name, _)| name == key)
+    }
+
     /// The string value under `key`; `None` when absent or not a string.
     pub fn get(&self, key: &str) -> Option<&str> {
-        self.0.get(key).and_then(Value::as_str)
+        self.get_value(key).and_then(Value::as_str)
     }
 
     /// The raw JSON value under `key`.
     pub fn get_value(&self, key: &str) -> Option<&Value> {
-        self.0.get(key)
+        self.position(key).map(|index| &self.0[index].1)
     }
 
-    /// Sets `key`, returning the previous value.
+    /// Sets `key`, returning the previous value. A new key goes after the others.
     pub fn insert(&mut self, key: impl Into<String>, value: impl Into<Value>) -> Option<Value> {
-        self.0.insert(key.into(), value.into())
+        let key = key.into();
+        let value = value.into();
+        match self.position(&key) {
+            Some(index) => Some(std::mem::replace(&mut self.0[index].1, value)),
+            None => {
+                if self.0.len() == self.0.capacity() {
+                    // Exact doubling from one: most maps hold a single link.
+                    self.0.reserve_exact(self.0.len().max(1));
+                }
+                self.0.push((key, value));
+                None
+            }
+        }
     }
 
-    /// Removes `key`, returning its value.
+    /// Removes `key`, returning its value; the other entries keep their order.
     pub fn remove(&mut self, key: &str) -> Option<Value> {
-        self.0.remove(key)
+        self.position(key).map(|index| self.0.remove(index).1)
     }
 
     /// `lastUpdated`, parsed leniently (see [`crate::models::datetime`]).
@@ -86,8 +108,8 @@ impl InfoMap {
             .and_then(|(_, value)| value.as_str())
     }
 
-    /// Every `*_href` link as `(name, url)`, with the `_href` suffix removed from the name, in key
-    /// order. Links whose value is not a string are skipped.
+    /// Every `*_href` link as `(name, url)`, with the `_href` suffix removed from the name, in the
+    /// order received. Links whose value is not a string are skipped.
     pub fn links(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
         self.0.iter().filter_map(|(key, value)| {
             let name = key.strip_suffix("_href")?;
@@ -95,7 +117,7 @@ impl InfoMap {
         })
     }
 
-    /// Every entry, in key order.
+    /// Every entry, in the order received.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> + '_ {
         self.0.iter().map(|(key, value)| (key.as_str(), value))
     }
@@ -110,14 +132,14 @@ impl InfoMap {
         self.0.is_empty()
     }
 
-    /// The underlying map.
-    pub fn as_map(&self) -> &BTreeMap<String, Value> {
-        &self.0
+    /// The entries as a map sorted by key.
+    pub fn to_map(&self) -> BTreeMap<String, Value> {
+        self.0.iter().cloned().collect()
     }
 
-    /// Consumes the wrapper and returns the underlying map.
+    /// Consumes the wrapper and returns its entries as a map sorted by key.
     pub fn into_inner(self) -> BTreeMap<String, Value> {
-        self.0
+        self.0.into_iter().collect()
     }
 
     fn timestamp(&self, key: &str) -> Option<OffsetDateTime> {
@@ -126,19 +148,70 @@ impl InfoMap {
     }
 }
 
+/// Maps are equal when they hold the same keys with the same values, in any order.
+impl PartialEq for InfoMap {
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len()
+            && self
+                .0
+                .iter()
+                .all(|(key, value)| other.get_value(key) == Some(value))
+    }
+}
+
+impl fmt::Debug for InfoMap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
+
+impl serde::Serialize for InfoMap {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (key, value) in &self.0 {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InfoMap {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Entries;
+
+        impl<'de> Visitor<'de> for Entries {
+            type Value = InfoMap;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an `_info` object")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<InfoMap, A::Error> {
+                let mut map = InfoMap(Vec::with_capacity(access.size_hint().unwrap_or(0)));
+                while let Some((key, value)) = access.next_entry::<String, Value>()? {
+                    map.insert(key, value);
+                }
+                Ok(map)
+            }
+        }
+
+        deserializer.deserialize_map(Entries)
+    }
+}
+
 impl From<BTreeMap<String, Value>> for InfoMap {
     fn from(map: BTreeMap<String, Value>) -> Self {
-        InfoMap(map)
+        InfoMap(map.into_iter().collect())
     }
 }
 
 impl<K: Into<String>, V: Into<Value>> FromIterator<(K, V)> for InfoMap {
     fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
-        InfoMap(
-            iter.into_iter()
-                .map(|(k, v)| (k.into(), v.into()))
-                .collect(),
-        )
+        let mut map = InfoMap::new();
+        for (key, value) in iter {
+            map.insert(key, value);
+        }
+        map
     }
 }
 
@@ -199,5 +272,51 @@ mod tests {
         assert_eq!(back, info);
         assert_eq!(back.len(), 7);
         assert!(!back.is_empty());
+    }
+
+    #[test]
+    fn entries_keep_the_order_received_and_a_repeated_key_keeps_its_last_value() {
+        let info: InfoMap =
+            serde_json::from_str(r#"{"z_href":"1","a_href":"2","z_href":"3"}"#).expect("valid");
+        assert_eq!(info.len(), 2);
+        assert_eq!(info.links().collect::<Vec<_>>(), [("z", "3"), ("a", "2")]);
+        assert_eq!(
+            serde_json::to_string(&info).expect("serialise"),
+            r#"{"z_href":"3","a_href":"2"}"#
+        );
+    }
+
+    #[test]
+    fn equality_ignores_order_but_not_values() {
+        let one: InfoMap = [("a", "1"), ("b", "2")].into_iter().collect();
+        let other: InfoMap = [("b", "2"), ("a", "1")].into_iter().collect();
+        assert_eq!(one, other);
+        let changed: InfoMap = [("b", "2"), ("a", "x")].into_iter().collect();
+        assert_ne!(one, changed);
+        let shorter: InfoMap = [("a", "1")].into_iter().collect();
+        assert_ne!(one, shorter);
+        assert_ne!(shorter, one);
+    }
+
+    #[test]
+    fn insert_replaces_and_remove_keeps_the_order() {
+        let mut info: InfoMap = [("a", "1"), ("b", "2"), ("c", "3")].into_iter().collect();
+        assert_eq!(info.insert("b", "two"), Some(Value::from("2")));
+        assert_eq!(info.remove("a"), Some(Value::from("1")));
+        assert_eq!(info.remove("a"), None);
+        let keys: Vec<&str> = info.iter().map(|(key, _)| key).collect();
+        assert_eq!(keys, ["b", "c"]);
+        assert_eq!(info.get("b"), Some("two"));
+        assert_eq!(info.to_map(), info.clone().into_inner());
+        assert_eq!(
+            format!("{info:?}"),
+            r#"{"b": String("two"), "c": String("3")}"#
+        );
+    }
+
+    #[test]
+    fn a_non_object_is_a_decode_error() {
+        let error = serde_json::from_str::<InfoMap>("[1]").unwrap_err();
+        assert!(error.to_string().contains("an `_info` object"), "{error}");
     }
 }
