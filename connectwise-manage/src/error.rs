@@ -75,6 +75,18 @@ pub(crate) fn error_object(
     if body[start] != b'{' {
         return None;
     }
+    // The first key must be `code`, `message` or `errors`. Reading it spares every record the
+    // failed parse, whose error message costs more to build than the rest of the check; a key
+    // with an escape in it is left to the parse.
+    let rest = &body[start + 1..];
+    let rest = &rest[rest.iter().position(|b| !b.is_ascii_whitespace())?..];
+    if let Some(key) = rest.strip_prefix(b"\"")
+        && let Some(end) = key.iter().position(|&b| b == b'"' || b == b'\\')
+        && key[end] == b'"'
+        && !matches!(&key[..end], b"code" | b"message" | b"errors")
+    {
+        return None;
+    }
     serde_json::from_slice::<ErrorShape>(body).ok()?;
     let mut error = ManageErrorDecoder.decode(operation, response);
     if !error.field_errors.is_empty() {
@@ -118,6 +130,13 @@ mod tests {
         assert_eq!(error.kind, ApiErrorKind::Validation);
         assert_eq!(error.field_errors.len(), 1);
         assert!(error_object(&op, &ok(r#" {"message":"m","code":"NotFound"}"#)).is_some());
+        // Whatever spacing or escapes the first key comes in, and whichever of the three it is.
+        for body in [
+            r#"{ "errors": [], "code": "c", "message": "m"}"#,
+            "{\n\t\"\\u0063ode\":\"X\",\"message\":\"m\"}",
+        ] {
+            assert!(error_object(&op, &ok(body)).is_some(), "{body}");
+        }
         // Records, arrays and other bodies are not.
         for body in [
             r#"{"id":5,"code":"X","message":"m"}"#,
@@ -126,6 +145,10 @@ mod tests {
             r#"[{"code":"X","message":"m"}]"#,
             "",
             r#"{"count":3}"#,
+            r#"{ "code" }"#,
+            "{",
+            "{ ",
+            r#"{""#,
         ] {
             assert!(error_object(&op, &ok(body)).is_none(), "{body}");
         }

@@ -171,6 +171,19 @@ impl Transport for ReqwestTransport {
         let mut request = reqwest::Request::new(parts.method, url);
         *request.headers_mut() = parts.headers;
         *request.version_mut() = parts.version;
+        // hyper sends an empty body without a length; a method whose body means something says
+        // `Content-Length: 0` (RFC 9110, 8.6), as servers that answer 411 Length Required expect.
+        if body.is_empty()
+            && matches!(
+                *request.method(),
+                http::Method::POST | http::Method::PUT | http::Method::PATCH
+            )
+        {
+            request
+                .headers_mut()
+                .entry(http::header::CONTENT_LENGTH)
+                .or_insert(http::HeaderValue::from_static("0"));
+        }
         *request.body_mut() = Some(reqwest::Body::from(body));
         if let Some(AttemptTimeout(timeout)) = attempt_timeout {
             // A per-request timeout replaces the client's; never lengthen the configured one.
@@ -229,11 +242,12 @@ mod tests {
 
     use super::*;
 
-    /// A one-connection HTTP/1.1 server on loopback answering every request with `head` and then
-    /// `chunks` in chunked encoding; hands back each request line it read.
+    /// A one-connection HTTP/1.1 server on loopback answering every request with `chunks` in
+    /// chunked encoding; hands back the head of each request it read, the request line first and
+    /// then the header lines, in lower case.
     fn chunked_server(
         chunks: &'static [&'static str],
-    ) -> (String, std::sync::mpsc::Receiver<String>) {
+    ) -> (String, std::sync::mpsc::Receiver<Vec<String>>) {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let address = format!("http://{}", listener.local_addr().unwrap());
         let (lines, received) = std::sync::mpsc::channel();
@@ -249,13 +263,15 @@ mod tests {
                     return;
                 }
                 // Headers, up to the blank line; the requests have no body.
+                let mut head = vec![request_line.trim_end().to_owned()];
                 loop {
                     let mut line = String::new();
                     if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
                         break;
                     }
+                    head.push(line.trim_end().to_ascii_lowercase());
                 }
-                let _ = lines.send(request_line.trim_end().to_owned());
+                let _ = lines.send(head);
                 let mut answer = "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n".to_owned();
                 for chunk in chunks {
                     answer.push_str(&format!("{:x}\r\n{chunk}\r\n", chunk.len()));
@@ -305,13 +321,33 @@ mod tests {
         let mut request = get(url.as_str());
         request.extensions_mut().insert(ParsedUrl(url));
         transport.send(request).await.unwrap();
-        assert_eq!(requests.recv().unwrap(), "GET /fresh?a=1 HTTP/1.1");
+        assert_eq!(requests.recv().unwrap()[0], "GET /fresh?a=1 HTTP/1.1");
         // A decorator rewrote the URI after the URL was attached: the URI wins.
         let mut request = get(&format!("{address}/rewritten"));
         request.extensions_mut().insert(ParsedUrl(
             url::Url::parse(&format!("{address}/stale")).unwrap(),
         ));
         transport.send(request).await.unwrap();
-        assert_eq!(requests.recv().unwrap(), "GET /rewritten HTTP/1.1");
+        assert_eq!(requests.recv().unwrap()[0], "GET /rewritten HTTP/1.1");
+    }
+
+    /// A `GET` with no body is sent without a length, as a plain reqwest `GET` is; a `POST` with
+    /// an empty body declares its length, which some servers require.
+    #[tokio::test]
+    async fn an_empty_get_has_no_body_and_an_empty_post_says_so() {
+        let (address, requests) = chunked_server(&["{}"]);
+        let transport = ReqwestTransport::new(&ReqwestConfig::default()).unwrap();
+        transport.send(get(&format!("{address}/x"))).await.unwrap();
+        let head = requests.recv().unwrap();
+        assert!(
+            !head.iter().any(|line| line.starts_with("content-length")),
+            "{head:?}"
+        );
+        let post = http::Request::post(format!("{address}/x"))
+            .body(Bytes::new())
+            .unwrap();
+        transport.send(post).await.unwrap();
+        let head = requests.recv().unwrap();
+        assert!(head.contains(&"content-length: 0".to_owned()), "{head:?}");
     }
 }
