@@ -226,7 +226,9 @@ impl<T: DeserializeOwned + Send + 'static> List<T> {
     /// An `in (…)` list too long for one URL is split into several listings run one after
     /// another, each in server order.
     pub fn by_page(self) -> ApiStream<Page<T>> {
-        self.decoded_pages(PageDecoder::of::<T>())
+        let page_size = self.query_with_defaults().get_page_size().unwrap_or(0);
+        let decoder = PageDecoder::of::<T>().expecting(page_size as usize);
+        self.decoded_pages(decoder)
             .map(|page| page.and_then(DecodedPage::into_page::<T>))
             .boxed()
     }

@@ -116,6 +116,66 @@ pub fn decode_body<T: DeserializeOwned>(
     }
 }
 
+/// Decodes `body`, a JSON array, into `Vec<T>` as [`decode_body`] does, with room for `expected`
+/// records reserved before the first is read, so a page's vector is allocated once instead of
+/// growing and moving its records as they arrive.
+///
+/// `expected` is a hint, the page size asked for: a shorter array gives back the room it left
+/// unused when that is more than half, a longer one grows as usual, and no more is reserved than
+/// the body could hold (every record takes at least two bytes). A failure is explained as
+/// [`decode_body`] explains it.
+pub fn decode_records<T: DeserializeOwned>(
+    operation: &Operation,
+    status: StatusCode,
+    body: &[u8],
+    expected: usize,
+) -> Result<Vec<T>, Error> {
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let reserve = expected.min(body.len() / 2);
+    let decoded = serde::de::DeserializeSeed::deserialize(
+        Reserved::<T>(reserve, std::marker::PhantomData),
+        &mut deserializer,
+    )
+    .and_then(|records| deserializer.end().map(|()| records));
+    match decoded {
+        Ok(mut records) => {
+            if records.len() < records.capacity() / 2 {
+                records.shrink_to_fit();
+            }
+            Ok(records)
+        }
+        // Read again, for the error that names where the body went wrong.
+        Err(_) => decode_body(operation, status, body),
+    }
+}
+
+/// A JSON array into a `Vec` with room reserved for a number of elements.
+struct Reserved<T>(usize, std::marker::PhantomData<T>);
+
+impl<'de, T: serde::Deserialize<'de>> serde::de::DeserializeSeed<'de> for Reserved<T> {
+    type Value = Vec<T>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Vec<T>, D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de, T: serde::Deserialize<'de>> serde::de::Visitor<'de> for Reserved<T> {
+    type Value = Vec<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a sequence")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+        let mut records = Vec::with_capacity(self.0);
+        while let Some(record) = seq.next_element()? {
+            records.push(record);
+        }
+        Ok(records)
+    }
+}
+
 /// Turns a non-success response into the matching [`Error`]: [`Error::RateLimited`] for a 429 or a
 /// 503 carrying `Retry-After`, [`Error::Api`] otherwise.
 pub fn error_from_response(
@@ -220,5 +280,62 @@ mod tests {
         );
         assert_eq!(error.api().unwrap().code.as_deref(), Some("ConnectWiseAPI"));
         assert!(error.is_retryable());
+    }
+
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    struct Record {
+        id: u32,
+    }
+
+    fn records(body: &str, expected: usize) -> Result<Vec<Record>, Error> {
+        decode_records(&op(), StatusCode::OK, body.as_bytes(), expected)
+    }
+
+    #[test]
+    fn a_full_page_is_decoded_into_the_room_reserved_for_it() {
+        let body = format!(
+            "[{}]",
+            (0..100)
+                .map(|id| format!(r#"{{"id":{id}}}"#))
+                .collect::<Vec<_>>()
+                .join(",")
+        );
+        let page = records(&body, 100).unwrap();
+        assert_eq!(page.len(), 100);
+        assert_eq!(page.capacity(), 100);
+        assert_eq!(page[99], Record { id: 99 });
+    }
+
+    #[test]
+    fn short_long_and_empty_pages_keep_every_record_and_no_idle_room() {
+        let short = records(r#"[{"id":1},{"id":2}]"#, 1000).unwrap();
+        assert_eq!(short, [Record { id: 1 }, Record { id: 2 }]);
+        assert!(short.capacity() < 500, "{}", short.capacity());
+        let long = records(r#"[{"id":1},{"id":2},{"id":3}]"#, 1).unwrap();
+        assert_eq!(long.len(), 3);
+        assert!(records("[]", 1000).unwrap().is_empty());
+        // A hint far beyond what the body could hold reserves no more than it could.
+        assert_eq!(
+            records(r#" [{"id":7}] "#, usize::MAX).unwrap(),
+            [Record { id: 7 }]
+        );
+    }
+
+    #[test]
+    fn a_page_that_does_not_decode_is_explained_as_decode_body_explains_it() {
+        for body in [
+            r#"[{"id":1},{"id":"x"}]"#,
+            r#"[{"id":1}] trailing"#,
+            r#"{"id":1}"#,
+            "[{",
+        ] {
+            let error = records(body, 10).unwrap_err();
+            let expected =
+                decode_body::<Vec<Record>>(&op(), StatusCode::OK, body.as_bytes()).unwrap_err();
+            assert_eq!(error.to_string(), expected.to_string(), "{body}");
+            assert!(matches!(error, Error::Decode(_)), "{error:?}");
+        }
+        let error = records(r#"[{"id":1},{"id":"x"}]"#, 10).unwrap_err();
+        assert!(error.to_string().contains("[1].id"), "{error}");
     }
 }

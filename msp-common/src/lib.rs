@@ -58,7 +58,7 @@ mod transport;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use decode::{
-    ErrorDecoder, GenericErrorDecoder, apply_json_body, decode_body, decode_json,
+    ErrorDecoder, GenericErrorDecoder, apply_json_body, decode_body, decode_json, decode_records,
     error_from_response,
 };
 pub use error::{

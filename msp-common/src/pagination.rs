@@ -42,7 +42,7 @@ use serde::de::DeserializeOwned;
 use tokio::sync::watch;
 use url::Url;
 
-use crate::decode::decode_body;
+use crate::decode::{decode_body, decode_records};
 use crate::error::{Error, PaginationError};
 use crate::link::Links;
 use crate::operation::Operation;
@@ -141,7 +141,7 @@ impl Records {
     }
 }
 
-type DecodeFn = dyn Fn(&Operation, &[u8]) -> Result<Records, Error> + Send + Sync;
+type DecodeFn = dyn Fn(&Operation, &[u8], usize) -> Result<Records, Error> + Send + Sync;
 
 /// How a walk decodes its pages: into `Vec<T>` for one record type `T`, once per page, with
 /// [`decode_body`]'s rules (the plain decoder first; path tracking only to explain a failure).
@@ -150,12 +150,14 @@ type DecodeFn = dyn Fn(&Operation, &[u8]) -> Result<Records, Error> + Send + Syn
 pub struct PageDecoder {
     decode: Arc<DecodeFn>,
     type_name: &'static str,
+    expected: usize,
 }
 
 impl fmt::Debug for PageDecoder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PageDecoder")
             .field("type", &self.type_name)
+            .field("expected", &self.expected)
             .finish_non_exhaustive()
     }
 }
@@ -165,20 +167,31 @@ impl PageDecoder {
     pub fn of<T: DeserializeOwned + Send + 'static>() -> PageDecoder {
         let type_name = std::any::type_name::<T>();
         PageDecoder {
-            decode: Arc::new(move |operation, body| {
-                let records: Vec<T> = decode_body(operation, http::StatusCode::OK, body)?;
+            decode: Arc::new(move |operation, body, expected| {
+                let records: Vec<T> =
+                    decode_records(operation, http::StatusCode::OK, body, expected)?;
                 Ok(Records {
                     records: Box::new(records),
                     type_name,
                 })
             }),
             type_name,
+            expected: 0,
         }
+    }
+
+    /// Reserves room for `records` records in each page's vector before decoding it (the page
+    /// size asked for), instead of letting the vector grow as records arrive; see
+    /// [`decode_records`](crate::decode_records).
+    #[must_use]
+    pub fn expecting(mut self, records: usize) -> PageDecoder {
+        self.expected = records;
+        self
     }
 
     /// Decodes one page body.
     pub fn decode(&self, operation: &Operation, body: &[u8]) -> Result<Records, Error> {
-        (self.decode)(operation, body)
+        (self.decode)(operation, body, self.expected)
     }
 }
 
