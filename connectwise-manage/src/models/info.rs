@@ -187,7 +187,9 @@ impl<'de> serde::Deserialize<'de> for InfoMap {
             }
 
             fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<InfoMap, A::Error> {
-                let mut map = InfoMap(Vec::with_capacity(access.size_hint().unwrap_or(0)));
+                // A format's hint is trusted only so far: `_info` holds a handful of keys.
+                let hint = access.size_hint().unwrap_or(0).min(16);
+                let mut map = InfoMap(Vec::with_capacity(hint));
                 while let Some((key, value)) = access.next_entry::<String, Value>()? {
                     map.insert(key, value);
                 }
