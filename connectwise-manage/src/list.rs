@@ -190,6 +190,8 @@ impl<T> List<T> {
     /// Every page, each decoded once by `decoder`; the non-generic part of [`List::by_page`].
     fn decoded_pages(self, decoder: PageDecoder) -> ApiStream<DecodedPage> {
         let query = self.query_with_defaults();
+        // Each page's vector is sized for the page asked for, not grown record by record.
+        let decoder = decoder.expecting(query.get_page_size().unwrap_or(0) as usize);
         let Self {
             client,
             base,
@@ -226,9 +228,7 @@ impl<T: DeserializeOwned + Send + 'static> List<T> {
     /// An `in (…)` list too long for one URL is split into several listings run one after
     /// another, each in server order.
     pub fn by_page(self) -> ApiStream<Page<T>> {
-        let page_size = self.query_with_defaults().get_page_size().unwrap_or(0);
-        let decoder = PageDecoder::of::<T>().expecting(page_size as usize);
-        self.decoded_pages(decoder)
+        self.decoded_pages(PageDecoder::of::<T>())
             .map(|page| page.and_then(DecodedPage::into_page::<T>))
             .boxed()
     }

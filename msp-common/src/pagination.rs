@@ -529,15 +529,19 @@ struct Ahead {
     decode_ahead: u64,
     /// The largest body seen in the walk, in bytes.
     largest: u64,
+    /// The most pages in flight ([`Paginator::prefetch`]).
+    prefetch: usize,
+    /// The most body bytes in flight ([`Paginator::prefetch_bytes`]).
+    budget: u64,
 }
 
 impl Ahead {
     /// Starts pages until the window is full or none is left.
-    fn fill(&mut self, prefetch: usize, budget: u64) {
-        let fit = budget / self.largest.max(1);
+    fn fill(&mut self) {
+        let fit = self.budget / self.largest.max(1);
         let window = usize::try_from(fit)
             .unwrap_or(usize::MAX)
-            .clamp(1, prefetch);
+            .clamp(1, self.prefetch);
         while self.tasks.len() < window {
             let Some(number) = self.numbers.next() else {
                 break;
@@ -547,11 +551,11 @@ impl Ahead {
     }
 
     /// Takes the next page in order, lets the pages behind it decode, and refills the window.
-    fn pop(&mut self, prefetch: usize, budget: u64) -> Option<PageTask> {
+    fn pop(&mut self) -> Option<PageTask> {
         let (number, task) = self.tasks.pop_front()?;
         self.turn
             .send_replace(number.saturating_add(self.decode_ahead));
-        self.fill(prefetch, budget);
+        self.fill();
         Some(task)
     }
 }
@@ -587,7 +591,7 @@ impl Walk {
         }
         if let Some(ahead) = &mut self.ahead {
             let last = ahead.last;
-            let task = ahead.pop(self.paginator.prefetch, self.paginator.prefetch_bytes);
+            let task = ahead.pop();
             let page = match task {
                 Some(task) => Some(task.await),
                 None => None,
@@ -714,8 +718,10 @@ impl Walk {
             turn,
             decode_ahead,
             largest: page.body.len() as u64,
+            prefetch: self.paginator.prefetch,
+            budget: self.paginator.prefetch_bytes,
         };
-        ahead.fill(self.paginator.prefetch, self.paginator.prefetch_bytes);
+        ahead.fill();
         self.ahead = Some(ahead);
         true
     }

@@ -769,6 +769,19 @@ async fn settle(done: impl Fn() -> bool) {
     }
 }
 
+/// Lets the tasks of the walk run until `done`. On a runtime of several threads the others may
+/// not be scheduled for a while however often this one yields, so no count of turns is enough;
+/// a minute without `done` is a failure, not a wait any test takes.
+async fn arrive(done: impl Fn() -> bool) {
+    let waited = tokio::time::timeout(std::time::Duration::from_secs(60), async {
+        while !done() {
+            tokio::task::yield_now().await;
+        }
+    })
+    .await;
+    assert!(waited.is_ok(), "the walk never got there");
+}
+
 #[tokio::test(flavor = "current_thread")]
 async fn pages_ahead_are_fetched_and_one_of_them_decoded_before_it_is_asked_for() {
     let pages = MemoryPages::new(6, 10, None);
@@ -808,7 +821,7 @@ async fn three_worker_threads_decode_two_pages_ahead_while_the_rest_wait_as_bodi
     }
     // Every page of the window is fetched; pages 2 and 3 are decoded (a page per worker thread
     // but one), 4 to 7 are not.
-    settle(|| pages.asked().len() == 7 && decoded(1) == 30).await;
+    arrive(|| pages.asked().len() == 7 && decoded(1) == 30).await;
     settle(|| decoded(1) > 30).await;
     let mut asked = pages.asked();
     asked.sort_unstable();
