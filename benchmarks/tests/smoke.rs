@@ -52,7 +52,7 @@ fn every_figure_at_tiny_sizes() {
     };
     assert_eq!(rows_under("Typed stream against the floor"), 4);
     assert_eq!(rows_under("Per-request overhead"), 2);
-    assert_eq!(rows_under("Fast JSON"), 3);
+    assert_eq!(rows_under("Fast JSON"), 4);
     assert_eq!(rows_under("Latency"), 2);
     assert_eq!(rows_under("Peak resident memory"), 6);
     assert_eq!(rows_under("Rate budget"), 2);

@@ -95,7 +95,11 @@ pub fn decode_body<T: DeserializeOwned>(
     status: StatusCode,
     body: &[u8],
 ) -> Result<T, Error> {
-    let fast = match serde_json::from_slice::<T>(body) {
+    let fast = match text(body) {
+        Some(text) => serde_json::from_str::<T>(text),
+        None => serde_json::from_slice::<T>(body),
+    };
+    let fast = match fast {
         Ok(value) => return Ok(value),
         Err(error) => error,
     };
@@ -130,7 +134,11 @@ pub fn decode_records<T: DeserializeOwned>(
     body: &[u8],
     expected: usize,
 ) -> Result<Vec<T>, Error> {
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    // Not UTF-8 cannot be JSON: the explanation below says where it goes wrong.
+    let Some(text) = text(body) else {
+        return decode_body(operation, status, body);
+    };
+    let mut deserializer = serde_json::Deserializer::from_str(text);
     let reserve = expected.min(body.len() / 2);
     let decoded = serde::de::DeserializeSeed::deserialize(
         Reserved::<T>(reserve, std::marker::PhantomData),
@@ -147,6 +155,13 @@ pub fn decode_records<T: DeserializeOwned>(
         // Read again, for the error that names where the body went wrong.
         Err(_) => decode_body(operation, status, body),
     }
+}
+
+/// `body` as text, checked as UTF-8 once as a whole. Decoding from text is markedly cheaper than
+/// from bytes, which serde_json checks string by string (each field name and value of every
+/// record). `None` when it is not UTF-8.
+fn text(body: &[u8]) -> Option<&str> {
+    std::str::from_utf8(body).ok()
 }
 
 /// A JSON array into a `Vec` with room reserved for a number of elements.
@@ -319,6 +334,32 @@ mod tests {
             records(r#" [{"id":7}] "#, usize::MAX).unwrap(),
             [Record { id: 7 }]
         );
+    }
+
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    struct Named {
+        name: String,
+    }
+
+    #[test]
+    fn text_is_read_whole_and_bytes_that_are_not_utf8_are_a_decode_error() {
+        let body = r#"[{"name":"Café \u00e9 ✓"},{"name":"\ud83d\ude00"}]"#;
+        let page: Vec<Named> = decode_records(&op(), StatusCode::OK, body.as_bytes(), 2).unwrap();
+        assert_eq!(page[0].name, "Café é ✓");
+        assert_eq!(page[1].name, "😀");
+        let one: Named =
+            decode_body(&op(), StatusCode::OK, r#"{"name":"Zoë"}"#.as_bytes()).unwrap();
+        assert_eq!(one.name, "Zoë");
+        // A lone continuation byte inside the second record's value.
+        let bad = b"[{\"name\":\"ok\"},{\"name\":\"b\x80d\"}]";
+        let error = decode_records::<Named>(&op(), StatusCode::OK, bad, 2).unwrap_err();
+        let Error::Decode(decode) = &error else {
+            panic!("expected a decode error, got {error:?}")
+        };
+        assert_eq!(decode.path, "[1].name");
+        let error =
+            decode_body::<Named>(&op(), StatusCode::OK, b"{\"name\":\"\xff\"}").unwrap_err();
+        assert!(matches!(error, Error::Decode(_)), "{error:?}");
     }
 
     #[test]
