@@ -2,7 +2,7 @@
 //!
 //! ```sh
 //! cargo run --release -p benchmarks -- all
-//! cargo run --release -p benchmarks -- stream --tickets 20000 --reps 3
+//! cargo run --release -p benchmarks -- stream --tickets 20000 --ratio-reps 3
 //! ```
 
 use std::process::{Command, ExitCode};
@@ -18,6 +18,7 @@ usage: benchmarks <all | stream | memory | latency | rate | overhead | json> [fl
 
 flags (defaults are the published run):
   --reps N                 interleaved repetitions of each case (5)
+  --ratio-reps N           repetitions of the stream and overhead figures (15)
   --tickets N              tickets of the stream figure (100000)
   --page-size N            records per page (1000)
   --memory-sizes A,B       the two streams of the memory figure (100000,1000000)
@@ -163,6 +164,9 @@ fn options(flags: &Flags) -> Result<Options, BenchError> {
     let mut options = Options::default();
     if let Some(reps) = flags.number("--reps")? {
         options.reps = reps.max(1) as usize;
+    }
+    if let Some(reps) = flags.number("--ratio-reps")? {
+        options.ratio_reps = reps.max(1) as usize;
     }
     if let Some(tickets) = flags.number("--tickets")? {
         options.tickets = tickets;

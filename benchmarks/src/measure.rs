@@ -58,6 +58,19 @@ pub fn median(values: &[f64]) -> f64 {
     }
 }
 
+/// The median over repetitions of `values[i] / baseline[i]`: each case against the baseline of
+/// its own repetition, so a machine that speeds up or slows down between repetitions moves
+/// both sides of a ratio alike. Pairs with a zero baseline are left out; 0 for none.
+pub fn paired_ratio(values: &[f64], baseline: &[f64]) -> f64 {
+    let ratios: Vec<f64> = values
+        .iter()
+        .zip(baseline)
+        .filter(|(_, base)| **base > 0.0)
+        .map(|(value, base)| value / base)
+        .collect();
+    median(&ratios)
+}
+
 /// The 1, 5 and 15 minute load averages, as `/proc/loadavg` gives them.
 pub fn load_average() -> String {
     std::fs::read_to_string("/proc/loadavg")
@@ -79,6 +92,16 @@ mod tests {
         assert_eq!(median(&[]), 0.0);
         assert_eq!(median(&[3.0, 1.0, 2.0]), 2.0);
         assert_eq!(median(&[4.0, 1.0, 3.0, 2.0]), 2.5);
+    }
+
+    #[test]
+    fn paired_ratios_compare_within_a_repetition() {
+        // The machine halves its speed between the two repetitions: each ratio is still 0.9.
+        assert_eq!(paired_ratio(&[0.9, 1.8], &[1.0, 2.0]), 0.9);
+        // Medians of each side would give 1.35 / 1.5; the pairs give the median of 0.5, 2 and 1.
+        assert_eq!(paired_ratio(&[0.5, 4.0, 1.0], &[1.0, 2.0, 1.0]), 1.0);
+        assert_eq!(paired_ratio(&[1.0], &[0.0]), 0.0);
+        assert_eq!(paired_ratio(&[], &[]), 0.0);
     }
 
     #[test]

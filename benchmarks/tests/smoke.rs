@@ -12,6 +12,8 @@ fn every_figure_at_tiny_sizes() {
             "all",
             "--reps",
             "1",
+            "--ratio-reps",
+            "1",
             "--tickets",
             "2000",
             "--page-size",
