@@ -301,7 +301,8 @@ pub(crate) fn split_path(path: &str) -> Vec<String> {
 /// The operation name ConnectWise's own API description uses for `method` on `route`:
 /// `GET /service/tickets/{parentId}/notes` is `getServiceTicketsByParentIdNotes`.
 pub fn operation_name(method: &Method, route: &str) -> String {
-    let mut name = method.as_str().to_ascii_lowercase();
+    let mut name = String::with_capacity(route.len() + 8);
+    name.extend(method.as_str().chars().map(|c| c.to_ascii_lowercase()));
     for segment in route.split('/').filter(|s| !s.is_empty()) {
         if let Some(parameter) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
             name.push_str("By");
@@ -323,13 +324,13 @@ fn push_capitalised(out: &mut String, word: &str) {
 
 /// A route template for a concrete path: numeric segments become `{id}`, so traces carry no ids.
 pub(crate) fn route_of(path: &str) -> String {
-    let mut route = String::new();
-    for segment in split_path(path).into_iter().filter(|s| !s.is_empty()) {
+    let mut route = String::with_capacity(path.len() + 1);
+    for segment in path.split('/').filter(|s| !s.is_empty()) {
         route.push('/');
         if segment.bytes().all(|b| b.is_ascii_digit()) {
             route.push_str("{id}");
         } else {
-            route.push_str(&segment);
+            route.push_str(segment);
         }
     }
     route

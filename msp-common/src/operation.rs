@@ -5,6 +5,7 @@
 //! reads as `POST` and a ConnectWise `POST …/search` is a read.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 /// Whether sending an operation twice can change the outcome.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -32,8 +33,8 @@ impl Idempotency {
 /// ids and `conditions` with customer names, so only the template is written to traces.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Operation {
-    name: Cow<'static, str>,
-    route: Cow<'static, str>,
+    name: Text,
+    route: Text,
     idempotency: Idempotency,
     bulk: bool,
 }
@@ -46,8 +47,8 @@ impl Operation {
         idempotency: Idempotency,
     ) -> Self {
         Self {
-            name: name.into(),
-            route: route.into(),
+            name: Text::from(name.into()),
+            route: Text::from(route.into()),
             idempotency,
             bulk: false,
         }
@@ -91,12 +92,12 @@ impl Operation {
 
     /// The operation's name, used as the trace span name.
     pub fn name(&self) -> &str {
-        &self.name
+        self.name.as_str()
     }
 
     /// The route template, e.g. `/service/tickets/{id}`.
     pub fn route(&self) -> &str {
-        &self.route
+        self.route.as_str()
     }
 
     /// How safe the operation is to repeat.
@@ -118,5 +119,77 @@ impl Operation {
     pub fn attach<B>(self, mut request: http::Request<B>) -> http::Request<B> {
         request.extensions_mut().insert(self);
         request
+    }
+}
+
+/// A name or route that clones without allocating: an operation is cloned several times per
+/// request (the call, the retry layer, each attempt's copy), and a name derived from an
+/// escape-hatch path is built once, not once per clone.
+#[derive(Clone)]
+enum Text {
+    Static(&'static str),
+    Shared(Arc<str>),
+}
+
+impl Text {
+    fn as_str(&self) -> &str {
+        match self {
+            Text::Static(text) => text,
+            Text::Shared(text) => text,
+        }
+    }
+}
+
+impl From<Cow<'static, str>> for Text {
+    fn from(text: Cow<'static, str>) -> Self {
+        match text {
+            Cow::Borrowed(text) => Text::Static(text),
+            Cow::Owned(text) => Text::Shared(text.into()),
+        }
+    }
+}
+
+impl PartialEq for Text {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Text {}
+
+impl std::fmt::Debug for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A derived name is built once: every clone of the operation reads the same text.
+    #[test]
+    fn clones_share_a_derived_name_and_route() {
+        let operation =
+            Operation::safe(String::from("getSystemInfo"), String::from("/system/info"));
+        let copy = operation.clone();
+        assert_eq!(copy, operation);
+        assert_eq!(copy.name().as_ptr(), operation.name().as_ptr());
+        assert_eq!(copy.route().as_ptr(), operation.route().as_ptr());
+    }
+
+    /// A static name and an owned one with the same text are the same operation, and both
+    /// print as the plain text.
+    #[test]
+    fn equality_and_debug_go_by_the_text() {
+        let fixed = Operation::safe("getSystemInfo", "/system/info");
+        let derived = Operation::safe(String::from("getSystemInfo"), String::from("/system/info"));
+        assert_eq!(fixed, derived);
+        assert_eq!(format!("{fixed:?}"), format!("{derived:?}"));
+        assert!(
+            format!("{fixed:?}").contains("name: \"getSystemInfo\""),
+            "{fixed:?}"
+        );
+        assert_ne!(fixed, Operation::safe("getSystemInfo", "/system/other"));
     }
 }

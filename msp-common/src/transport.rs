@@ -23,13 +23,23 @@ pub trait Transport: Send + Sync + fmt::Debug + 'static {
     ) -> Result<http::Response<Bytes>, TransportError>;
 }
 
-#[async_trait::async_trait]
+/// The future [`Transport::send`] returns, as `#[async_trait]` writes it.
+type SendFuture<'a> = std::pin::Pin<
+    Box<dyn Future<Output = Result<http::Response<Bytes>, TransportError>> + Send + 'a>,
+>;
+
+// Written out rather than as an `async fn`, which would box a second future around the inner
+// transport's on every request.
 impl<T: Transport + ?Sized> Transport for std::sync::Arc<T> {
-    async fn send(
-        &self,
+    fn send<'life0, 'async_trait>(
+        &'life0 self,
         request: http::Request<Bytes>,
-    ) -> Result<http::Response<Bytes>, TransportError> {
-        (**self).send(request).await
+    ) -> SendFuture<'async_trait>
+    where
+        'life0: 'async_trait,
+        Self: 'async_trait,
+    {
+        (**self).send(request)
     }
 }
 
