@@ -29,6 +29,7 @@ flags (defaults are the published run):
   --rate-budget N/SECONDS  the rate figure's budget (600/60)
   --rate-seconds S         how long the rate figure runs per accounting (75)
   --overhead-requests N    requests per case of the overhead figure (2000)
+  --overhead-case NAME     run one overhead case only: raw-info, sdk-info, raw-page, sdk-page
   --json-pages N           pages of the fast-JSON figure (20)
 ";
 
@@ -200,6 +201,13 @@ fn options(flags: &Flags) -> Result<Options, BenchError> {
     }
     if let Some(requests) = flags.number("--overhead-requests")? {
         options.overhead_requests = requests as usize;
+    }
+    if let Some(name) = flags.text("--overhead-case") {
+        let case = figures::OVERHEAD_CASES
+            .iter()
+            .position(|case| *case == name)
+            .ok_or_else(|| format!("--overhead-case is one of {:?}", figures::OVERHEAD_CASES))?;
+        options.overhead_case = Some(case);
     }
     if let Some(pages) = flags.number("--json-pages")? {
         options.json_pages = pages;

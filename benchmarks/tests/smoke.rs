@@ -65,3 +65,39 @@ fn every_figure_at_tiny_sizes() {
     );
     assert!(stdout.contains("Command: `cargo run --release -p benchmarks -- all"));
 }
+
+/// One overhead case alone, as counted under callgrind: it runs, says which case ran and claims
+/// no target; a case name that does not exist is refused with the list of names.
+#[test]
+fn one_overhead_case_alone() {
+    let run = |case: &str| {
+        Command::new(env!("CARGO_BIN_EXE_benchmarks"))
+            .args([
+                "overhead",
+                "--ratio-reps",
+                "1",
+                "--overhead-requests",
+                "5",
+                "--overhead-case",
+                case,
+            ])
+            .output()
+            .unwrap()
+    };
+    let output = run("sdk-page");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}");
+    assert!(
+        stdout.contains("Only `sdk-page` ran (5 requests, 1 repetitions)"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("met"), "{stdout}");
+
+    let refused = run("sdk-everything");
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("\"raw-info\", \"sdk-info\", \"raw-page\", \"sdk-page\""),
+        "{stderr}"
+    );
+}
