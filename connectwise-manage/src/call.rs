@@ -97,11 +97,15 @@ impl<T: Send + 'static> IntoFuture for Call<T> {
     type IntoFuture = ApiFuture<T>;
 
     fn into_future(self) -> Self::IntoFuture {
+        let Call {
+            client,
+            request,
+            finish,
+        } = self;
         Box::pin(async move {
-            let request = self.request?;
-            let operation = request.operation().clone();
-            let response = self.client.execute(request).await;
-            (self.finish)(&operation, response)
+            let request = request?;
+            let response = client.send(&request).await;
+            finish(request.operation(), response)
         })
     }
 }

@@ -230,9 +230,11 @@ impl Client {
 
     /// The codebase and the base URL under it, cached together.
     async fn api_base(&self) -> Result<Arc<ApiBase>, Error> {
+        // Discovery is boxed: it runs once per client, and unboxed its future would be part of
+        // every call's.
         self.shared
             .codebase
-            .get_or_discover(|| self.discover_codebase())
+            .get_or_discover(|| Box::pin(self.discover_codebase()))
             .await
     }
 
@@ -246,9 +248,14 @@ impl Client {
     /// codebase retired by a release), the codebase is discovered again once and, if it changed,
     /// the request is sent once more.
     pub async fn execute(&self, request: Request) -> Result<http::Response<Bytes>, Error> {
-        let operation = request.operation().clone();
+        self.send(&request).await
+    }
+
+    /// [`Client::execute`] of a borrowed request. The request is held once, by the caller's
+    /// future, instead of once more by every future it is handed down to.
+    pub(crate) async fn send(&self, request: &Request) -> Result<http::Response<Bytes>, Error> {
         let response = self.send_following_codebase(request).await?;
-        match error_object(&operation, &response) {
+        match error_object(request.operation(), &response) {
             Some(error) => Err(Error::Api(Box::new(error))),
             None => Ok(response),
         }
@@ -329,10 +336,10 @@ impl Client {
 
     async fn send_following_codebase(
         &self,
-        request: Request,
+        request: &Request,
     ) -> Result<http::Response<Bytes>, Error> {
         let base = self.api_base().await?;
-        let result = self.send_under(&request, &base).await;
+        let result = self.send_under(request, &base).await;
         match result {
             Err(Error::Api(ref api))
                 if !request.is_absolute()
@@ -342,13 +349,13 @@ impl Client {
                 let fresh = self
                     .shared
                     .codebase
-                    .refresh(&base, || self.discover_codebase())
+                    .refresh(&base, || Box::pin(self.discover_codebase()))
                     .await?;
                 if fresh.codebase == base.codebase {
                     return result;
                 }
                 tracing::info!("the tenant's codebase changed; resending");
-                self.send_under(&request, &fresh).await
+                self.send_under(request, &fresh).await
             }
             other => other,
         }
@@ -422,7 +429,7 @@ struct PageFetcher {
 impl FetchPage for PageFetcher {
     async fn fetch_page(&self, url: Url) -> Result<RawPage, Error> {
         let request = self.template.at_url(url.clone());
-        let response = self.client.execute(request).await?;
+        let response = self.client.send(&request).await?;
         let links =
             Links::from_headers(response.headers(), &url).map_err(|e| Error::Pagination {
                 operation: self.template.operation().name().to_owned(),

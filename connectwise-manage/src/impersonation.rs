@@ -59,7 +59,9 @@ impl MemberTokens {
         {
             return Ok(header.clone());
         }
-        let (header, expires_at) = self.fetch(client, now).await?;
+        // Boxed: a token is fetched only when the last one is about to expire, and every call's future
+        // would otherwise carry room for the fetch.
+        let (header, expires_at) = Box::pin(self.fetch(client, now)).await?;
         let renew_at = expires_at
             .checked_sub(RENEW_BEFORE_EXPIRY)
             .filter(|at| *at > now)
