@@ -59,8 +59,8 @@ impl MemberTokens {
         {
             return Ok(header.clone());
         }
-        // Boxed: a token is fetched only when the last one is about to expire, and every call's future
-        // would otherwise carry room for the fetch.
+        // Boxed: a token is fetched only when the last one is about to expire, and every call's
+        // future would otherwise carry room for the fetch.
         let (header, expires_at) = Box::pin(self.fetch(client, now)).await?;
         let renew_at = expires_at
             .checked_sub(RENEW_BEFORE_EXPIRY)
