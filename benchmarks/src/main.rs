@@ -17,8 +17,8 @@ const USAGE: &str = "\
 usage: benchmarks <all | stream | memory | latency | rate | overhead | json> [flags]
 
 flags (defaults are the published run):
-  --reps N                 interleaved repetitions of each case (5)
-  --ratio-reps N           repetitions of the stream and overhead figures (15)
+  --reps N                 interleaved repetitions in the latency and fast-JSON figures (5)
+  --ratio-reps N           interleaved repetitions in the stream and overhead figures (15)
   --tickets N              tickets of the stream figure (100000)
   --page-size N            records per page (1000)
   --memory-sizes A,B       the two streams of the memory figure (100000,1000000)
