@@ -13,7 +13,7 @@ use futures::TryStreamExt;
 
 use crate::clients::{self, Check, Raw};
 use crate::measure::{median, paired_ratio, peak_rss_kib, process_cpu, thread_cpu};
-use crate::report::{Report, Table, met, ratio};
+use crate::report::{Report, Table, met, ratio, times};
 use crate::sandbox_process::{Budget, ServeSpec, ServerProcess};
 
 /// What a figure failing looks like.
@@ -194,7 +194,7 @@ pub async fn stream(options: &Options, report: &mut Report) -> Result<(), BenchE
             name.clone(),
             ms(median(&cpu[case])),
             ms(median(&wall[case])),
-            format!("{value:.2}×"),
+            times(value),
             target,
         ]);
     }
@@ -535,19 +535,19 @@ pub async fn overhead(options: &Options, report: &mut Report) -> Result<(), Benc
             "target",
         ],
     );
-    table.note = format!(
-        "{count} sequential requests per case and repetition, {reps} interleaved repetitions, \
-         medians; both decode the body (`serde_json::Value` for `/system/info`, `Vec<Ticket>` \
-         for the page). Each ratio is the median over repetitions of the SDK's figure over the \
-         raw one's in the same repetition."
-    );
-    if let Some(only) = options.overhead_case {
-        table.note = format!(
+    table.note = match options.overhead_case {
+        Some(only) => format!(
             "Only `{}` ran ({count} requests, {reps} repetitions), for counting instructions; \
              the other columns are empty and no ratio is taken.",
             OVERHEAD_CASES[only]
-        );
-    }
+        ),
+        None => format!(
+            "{count} sequential requests per case and repetition, {reps} interleaved \
+             repetitions, medians; both decode the body (`serde_json::Value` for \
+             `/system/info`, `Vec<Ticket>` for the page). Each ratio is the median over \
+             repetitions of the SDK's figure over the raw one's in the same repetition."
+        ),
+    };
     for (name, base) in [("`GET /system/info`", 0), ("one-ticket page", 2)] {
         let cpu_ratio = paired_ratio(&cpu[base + 1], &cpu[base]);
         let wall_ratio = paired_ratio(&wall[base + 1], &wall[base]);
@@ -555,10 +555,10 @@ pub async fn overhead(options: &Options, report: &mut Report) -> Result<(), Benc
             name.to_owned(),
             us(median(&cpu[base])),
             us(median(&cpu[base + 1])),
-            format!("{cpu_ratio:.2}×"),
+            times(cpu_ratio),
             us(median(&wall[base])),
             us(median(&wall[base + 1])),
-            format!("{wall_ratio:.2}×"),
+            times(wall_ratio),
             match options.overhead_case {
                 Some(_) => "—".to_owned(),
                 None => format!(

@@ -59,7 +59,16 @@ pub struct Report {
 /// A ratio as `1.03×`.
 pub fn ratio(value: f64, baseline: f64) -> String {
     if baseline > 0.0 {
-        format!("{:.2}×", value / baseline)
+        times(value / baseline)
+    } else {
+        "—".to_owned()
+    }
+}
+
+/// A ratio already taken (`0.94×`), or `—` when there was none to take (0).
+pub fn times(ratio: f64) -> String {
+    if ratio > 0.0 {
+        format!("{ratio:.2}×")
     } else {
         "—".to_owned()
     }
@@ -88,5 +97,7 @@ mod tests {
         );
         assert_eq!(ratio(3.0, 2.0), "1.50×");
         assert_eq!(ratio(3.0, 0.0), "—");
+        assert_eq!(times(0.94), "0.94×");
+        assert_eq!(times(0.0), "—");
     }
 }

@@ -92,6 +92,7 @@ fn one_overhead_case_alone() {
         "{stdout}"
     );
     assert!(!stdout.contains("met"), "{stdout}");
+    assert!(!stdout.contains("0.00×"), "{stdout}");
 
     let refused = run("sdk-everything");
     assert!(!refused.status.success());
