@@ -31,9 +31,91 @@ use time::OffsetDateTime;
 /// ```
 // Entries sit in one exactly sized vector rather than a tree: nearly every reference object of
 // every record carries an `_info` of one to a few keys, and a tree's node is larger than the
-// entries it holds. Lookups scan a handful of keys.
+// entries it holds. Lookups scan a handful of keys. Keys are held inline ([`Key`]), so reading
+// a record allocates for the values only.
 #[derive(Clone, Default)]
-pub struct InfoMap(Vec<(String, Value)>);
+pub struct InfoMap(Vec<(Key, Value)>);
+
+/// The longest key held inline; every key Manage sends (`lastUpdated`, `company_href`,
+/// `scheduleentries_href`, …) fits.
+const INLINE: usize = 22;
+
+/// A key of an `_info` map: its bytes inline when it is short, on the heap otherwise. A page of
+/// 1,000 tickets carries some 9,000 `_info` keys; holding them inline spares an allocation and a
+/// free for each.
+#[derive(Clone)]
+enum Key {
+    Inline { len: u8, bytes: [u8; INLINE] },
+    Heap(Box<str>),
+}
+
+impl Key {
+    fn new(text: &str) -> Key {
+        match u8::try_from(text.len()) {
+            Ok(len) if text.len() <= INLINE => {
+                let mut bytes = [0; INLINE];
+                bytes[..text.len()].copy_from_slice(text.as_bytes());
+                Key::Inline { len, bytes }
+            }
+            _ => Key::Heap(text.into()),
+        }
+    }
+
+    fn from_string(text: String) -> Key {
+        if text.len() <= INLINE {
+            Key::new(&text)
+        } else {
+            Key::Heap(text.into_boxed_str())
+        }
+    }
+
+    fn as_bytes(&self) -> &[u8] {
+        match self {
+            Key::Inline { len, bytes } => &bytes[..usize::from(*len)],
+            Key::Heap(text) => text.as_bytes(),
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        match self {
+            // The bytes are a whole `&str`'s (`Key::new`), so they are UTF-8.
+            Key::Inline { .. } => std::str::from_utf8(self.as_bytes()).unwrap_or_default(),
+            Key::Heap(text) => text,
+        }
+    }
+
+    fn is(&self, key: &str) -> bool {
+        self.as_bytes() == key.as_bytes()
+    }
+}
+
+/// Reads a key without allocating when the format lends it (serde_json does for keys without
+/// escapes).
+struct KeySeed;
+
+impl<'de> serde::de::DeserializeSeed<'de> for KeySeed {
+    type Value = Key;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Key, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl Visitor<'_> for KeySeed {
+    type Value = Key;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a key")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Key, E> {
+        Ok(Key::new(text))
+    }
+
+    fn visit_string<E: serde::de::Error>(self, text: String) -> Result<Key, E> {
+        Ok(Key::from_string(text))
+    }
+}
 
 impl InfoMap {
     /// An empty map.
@@ -42,7 +124,7 @@ impl InfoMap {
     }
 
     fn position(&self, key: &str) -> Option<usize> {
-        self.0.iter().position(|(name, _)| name == key)
+        self.0.iter().position(|(name, _)| name.is(key))
     }
 
     /// The string value under `key`; `None` when absent or not a string.
@@ -57,9 +139,11 @@ impl InfoMap {
 
     /// Sets `key`, returning the previous value. A new key goes after the others.
     pub fn insert(&mut self, key: impl Into<String>, value: impl Into<Value>) -> Option<Value> {
-        let key = key.into();
-        let value = value.into();
-        match self.position(&key) {
+        self.set(Key::from_string(key.into()), value.into())
+    }
+
+    fn set(&mut self, key: Key, value: Value) -> Option<Value> {
+        match self.position(key.as_str()) {
             Some(index) => Some(std::mem::replace(&mut self.0[index].1, value)),
             None => {
                 if self.0.len() == self.0.capacity() {
@@ -104,7 +188,7 @@ impl InfoMap {
     pub fn link(&self, name: &str) -> Option<&str> {
         self.0
             .iter()
-            .find(|(key, _)| key.strip_suffix("_href") == Some(name))
+            .find(|(key, _)| key.as_str().strip_suffix("_href") == Some(name))
             .and_then(|(_, value)| value.as_str())
     }
 
@@ -112,7 +196,7 @@ impl InfoMap {
     /// order received. Links whose value is not a string are skipped.
     pub fn links(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
         self.0.iter().filter_map(|(key, value)| {
-            let name = key.strip_suffix("_href")?;
+            let name = key.as_str().strip_suffix("_href")?;
             Some((name, value.as_str()?))
         })
     }
@@ -134,12 +218,17 @@ impl InfoMap {
 
     /// The entries as a map sorted by key.
     pub fn to_map(&self) -> BTreeMap<String, Value> {
-        self.0.iter().cloned().collect()
+        self.iter()
+            .map(|(key, value)| (key.to_owned(), value.clone()))
+            .collect()
     }
 
     /// Consumes the wrapper and returns its entries as a map sorted by key.
     pub fn into_inner(self) -> BTreeMap<String, Value> {
-        self.0.into_iter().collect()
+        self.0
+            .into_iter()
+            .map(|(key, value)| (key.as_str().to_owned(), value))
+            .collect()
     }
 
     fn timestamp(&self, key: &str) -> Option<OffsetDateTime> {
@@ -155,7 +244,7 @@ impl PartialEq for InfoMap {
             && self
                 .0
                 .iter()
-                .all(|(key, value)| other.get_value(key) == Some(value))
+                .all(|(key, value)| other.get_value(key.as_str()) == Some(value))
     }
 }
 
@@ -169,7 +258,7 @@ impl serde::Serialize for InfoMap {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(Some(self.0.len()))?;
         for (key, value) in &self.0 {
-            map.serialize_entry(key, value)?;
+            map.serialize_entry(key.as_str(), value)?;
         }
         map.end()
     }
@@ -190,8 +279,9 @@ impl<'de> serde::Deserialize<'de> for InfoMap {
                 // A format's hint is trusted only so far: `_info` holds a handful of keys.
                 let hint = access.size_hint().unwrap_or(0).min(16);
                 let mut map = InfoMap(Vec::with_capacity(hint));
-                while let Some((key, value)) = access.next_entry::<String, Value>()? {
-                    map.insert(key, value);
+                while let Some(key) = access.next_key_seed(KeySeed)? {
+                    let value = access.next_value()?;
+                    map.set(key, value);
                 }
                 Ok(map)
             }
@@ -203,7 +293,11 @@ impl<'de> serde::Deserialize<'de> for InfoMap {
 
 impl From<BTreeMap<String, Value>> for InfoMap {
     fn from(map: BTreeMap<String, Value>) -> Self {
-        InfoMap(map.into_iter().collect())
+        InfoMap(
+            map.into_iter()
+                .map(|(key, value)| (Key::from_string(key), value))
+                .collect(),
+        )
     }
 }
 
@@ -314,6 +408,32 @@ mod tests {
             format!("{info:?}"),
             r#"{"b": String("two"), "c": String("3")}"#
         );
+    }
+
+    #[test]
+    fn long_and_escaped_keys_read_and_write_back_unchanged() {
+        let long = "a_key_longer_than_twenty_two_bytes_href";
+        let text = format!(r#"{{"{long}":"1","caf\u00e9":"2","exactly_22_bytes__href":"3"}}"#);
+        let info: InfoMap = serde_json::from_str(&text).expect("valid");
+        assert_eq!(info.get(long), Some("1"));
+        assert_eq!(info.get("café"), Some("2"));
+        assert_eq!(info.link("exactly_22_bytes_"), Some("3"));
+        assert_eq!(
+            info.links().collect::<Vec<_>>(),
+            [("a_key_longer_than_twenty_two_bytes", "1"), ("exactly_22_bytes_", "3")]
+        );
+        let mut info = info;
+        assert_eq!(info.insert(long, "4"), Some(Value::from("1")));
+        assert_eq!(
+            serde_json::to_string(&info).expect("serialise"),
+            format!(r#"{{"{long}":"4","café":"2","exactly_22_bytes__href":"3"}}"#)
+        );
+        assert_eq!(InfoMap::from(info.to_map()), info);
+    }
+
+    #[test]
+    fn an_inline_key_is_no_larger_than_a_string() {
+        assert_eq!(std::mem::size_of::<Key>(), std::mem::size_of::<String>());
     }
 
     #[test]
