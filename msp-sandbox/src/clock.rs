@@ -17,22 +17,24 @@ pub fn push_stamp(out: &mut String, unix: i64) {
     let days = unix.div_euclid(86_400);
     let seconds = unix.rem_euclid(86_400);
     let (year, month, day) = civil_from_days(days);
-    let digit = |value: i64| char::from(b'0' + (value.rem_euclid(10)) as u8);
-    for divisor in [1000, 100, 10, 1] {
-        out.push(digit(year / divisor));
+    let digit = |value: i64| b'0' + value.rem_euclid(10) as u8;
+    // `YYYY-MM-DDThh:mm:ssZ`, filled in place and appended at once.
+    let mut stamp = *b"0000-00-00T00:00:00Z";
+    for (at, divisor) in [1000, 100, 10, 1].into_iter().enumerate() {
+        stamp[at] = digit(year / divisor);
     }
-    for (separator, value) in [
-        ('-', month),
-        ('-', day),
-        ('T', seconds / 3600),
-        (':', seconds / 60 % 60),
-        (':', seconds % 60),
+    for (at, value) in [
+        (5, month),
+        (8, day),
+        (11, seconds / 3600),
+        (14, seconds / 60 % 60),
+        (17, seconds % 60),
     ] {
-        out.push(separator);
-        out.push(digit(value / 10));
-        out.push(digit(value));
+        stamp[at] = digit(value / 10);
+        stamp[at + 1] = digit(value);
     }
-    out.push('Z');
+    // Digits and separators only, so always ASCII.
+    out.push_str(std::str::from_utf8(&stamp).unwrap_or_default());
 }
 
 /// The proleptic Gregorian date of a count of days since 1970-01-01 (Howard Hinnant's

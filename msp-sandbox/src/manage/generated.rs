@@ -79,42 +79,51 @@ struct BoardParts {
     types: Vec<String>,
 }
 
-/// What a generated ticket is about: `(summary template, note text)`; `{device}` is replaced.
-const PROBLEMS: [(&str, &str); 10] = [
+/// What a generated ticket is about: its summary before and after the device's name, and the
+/// text of its notes (split once here, not for every ticket rendered).
+const PROBLEMS: [(&str, &str, &str); 10] = [
     (
-        "Cannot log in to {device}",
+        "Cannot log in to ",
+        "",
         "I get an error about my password when I sign in.",
     ),
     (
-        "{device} is very slow since this morning",
+        "",
+        " is very slow since this morning",
         "Everything takes ages to open.",
     ),
     (
-        "Printer not reachable from {device}",
+        "Printer not reachable from ",
+        "",
         "Print jobs stay in the queue.",
     ),
     (
-        "Outlook crashes on {device}",
+        "Outlook crashes on ",
+        "",
         "It closes as soon as I open an attachment.",
     ),
     (
-        "Disk almost full on {device}",
+        "Disk almost full on ",
+        "",
         "Monitoring reported less than 5% free space.",
     ),
     (
-        "VPN drops on {device}",
+        "VPN drops on ",
+        "",
         "The connection drops every few minutes.",
     ),
     (
-        "Please install software on {device}",
+        "Please install software on ",
+        "",
         "We need the PDF reader for our forms.",
     ),
     (
-        "Backup failed on {device}",
+        "Backup failed on ",
+        "",
         "The nightly job reported a failure.",
     ),
-    ("{device} shows a blue screen", "It restarted twice today."),
-    ("New user needs access to {device}", "They start on Monday."),
+    ("", " shows a blue screen", "It restarted twice today."),
+    ("New user needs access to ", "", "They start on Monday."),
 ];
 
 impl Generator {
@@ -270,7 +279,7 @@ impl Generator {
         };
         let (status, closed) =
             &board.statuses[self.pick(self.streams.status, index, board.statuses.len())];
-        let (summary, _) = PROBLEMS[self.pick(self.streams.problem, index, PROBLEMS.len())];
+        let (before, after, _) = PROBLEMS[self.pick(self.streams.problem, index, PROBLEMS.len())];
         let device = match company.devices.len() {
             0 => "the office PC",
             n => company.devices[self.pick(self.streams.device, index, n)].as_str(),
@@ -279,7 +288,6 @@ impl Generator {
         out.push_str("{\"id\":");
         push_integer(out, id);
         out.push_str(",\"summary\":");
-        let (before, after) = summary.split_once("{device}").unwrap_or((summary, ""));
         push_json_parts(out, &[before, device, after]);
         out.push_str(",\"recordType\":\"ServiceTicket\",\"board\":");
         out.push_str(&board.reference);
@@ -326,7 +334,7 @@ impl Generator {
     fn note(&self, ticket: i64, id: i64, out: &mut String) {
         let index = ticket - FIRST_GENERATED_TICKET;
         let company = &self.companies[self.pick(self.streams.company, index, self.companies.len())];
-        let (_, text) = PROBLEMS[self.pick(self.streams.problem, index, PROBLEMS.len())];
+        let (_, _, text) = PROBLEMS[self.pick(self.streams.problem, index, PROBLEMS.len())];
         let _ = write!(out, "{{\"id\":{id},\"ticketId\":{ticket},\"text\":");
         push_json_str(out, text);
         out.push_str(

@@ -6,6 +6,7 @@
 //! and dropped again), and only the page being answered is written out, straight from the store.
 
 use std::borrow::Cow;
+use std::cell::OnceCell;
 use std::cmp::Ordering;
 use std::sync::Arc;
 
@@ -214,8 +215,17 @@ pub fn select(
     if let Some(ids) = store.cached_selection(&cache_key) {
         return Ok(Selection::Ids(ids));
     }
-    let sample = store.sample(key, TYPE_SAMPLE);
-    let sample: Vec<&Value> = sample.iter().collect();
+    // Rendered only for a request that has conditions or an order to check.
+    let records = OnceCell::new();
+    let sample = OnceCell::new();
+    let sample = || -> &[&Value] {
+        sample.get_or_init(|| {
+            records
+                .get_or_init(|| store.sample(key, TYPE_SAMPLE))
+                .iter()
+                .collect::<Vec<_>>()
+        })
+    };
     let mut filters: Vec<(Condition, Test)> = Vec::new();
     for (text, test, checked) in [
         (&params.conditions, conditions::matches as Test, true),
@@ -235,7 +245,7 @@ pub fn select(
         };
         let condition = parse_condition(text)?;
         if checked {
-            check(&condition, kind, &sample).map_err(Failure::find_condition)?;
+            check(&condition, kind, sample()).map_err(Failure::find_condition)?;
         }
         filters.push((condition, test));
     }
@@ -250,7 +260,7 @@ pub fn select(
             })?;
             for key in &order {
                 let first = key.field.split('/').next().unwrap_or(&key.field);
-                if !is_recognized(first, kind, &sample) {
+                if !is_recognized(first, kind, sample()) {
                     return Err(Failure::find_condition(format!(
                         "{} is not a recognized name.",
                         key.field

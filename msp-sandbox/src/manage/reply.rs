@@ -66,11 +66,13 @@ impl Reply {
 
     /// The HTTP response.
     pub fn into_response(self) -> Response {
-        let mut response = Response::new(Bytes::from(self.body.clone().unwrap_or_default()));
+        let has_body = self.body.is_some();
+        // `Bytes` takes the `String`'s buffer as it is: a page of 1,000 tickets is not copied.
+        let mut response = Response::new(Bytes::from(self.body.unwrap_or_default()));
         *response.status_mut() =
             StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let headers = response.headers_mut();
-        if self.body.is_some() {
+        if has_body {
             headers.insert(
                 header::CONTENT_TYPE,
                 HeaderValue::from_static("application/json; charset=utf-8"),

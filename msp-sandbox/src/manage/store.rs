@@ -379,8 +379,7 @@ impl Store {
 
     /// The first `n` records of a collection (what condition checks learn field types from).
     pub fn sample(&self, key: &str, n: usize) -> Vec<Value> {
-        self.ids(key)
-            .into_iter()
+        self.id_iter(key)
             .take(n)
             .filter_map(|id| self.get(key, id).map(Cow::into_owned))
             .collect()
