@@ -235,10 +235,7 @@ impl<T: DeserializeOwned + Send + 'static> List<T> {
 
     /// Every record, in order.
     pub fn by_item(self) -> ApiStream<T> {
-        self.by_page()
-            .map_ok(|page| stream::iter(page.items.into_iter().map(Ok)))
-            .try_flatten()
-            .boxed()
+        msp_common::items_of(self.by_page())
     }
 
     /// Every record, collected.

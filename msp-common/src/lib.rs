@@ -70,7 +70,7 @@ pub use link::Links;
 pub use operation::{Idempotency, Operation};
 pub use pagination::{
     DEFAULT_MAX_PAGES, DEFAULT_PREFETCH_BYTES, DecodedPage, FetchPage, Page, PageDecoder,
-    Paginator, RawPage, Records,
+    Paginator, RawPage, Records, items_of,
 };
 pub use rate_limit::{RateLimit, RateLimited};
 pub use reqwest_transport::{ReqwestConfig, ReqwestTransport};

@@ -37,7 +37,7 @@ use std::task::{Context, Poll};
 
 use bytes::Bytes;
 use futures::future::{BoxFuture, FutureExt};
-use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
+use futures::stream::{self, BoxStream, StreamExt};
 use serde::de::DeserializeOwned;
 use tokio::sync::watch;
 use url::Url;
@@ -356,11 +356,11 @@ impl Paginator {
     where
         T: DeserializeOwned + Send + 'static,
     {
-        self.decoded(fetcher, PageDecoder::of::<T>())
-            .map(|page| page.and_then(DecodedPage::into_page::<T>))
-            .map_ok(|page| stream::iter(page.items.into_iter().map(Ok)))
-            .try_flatten()
-            .boxed()
+        items_of(
+            self.decoded(fetcher, PageDecoder::of::<T>())
+                .map(|page| page.and_then(DecodedPage::into_page::<T>))
+                .boxed(),
+        )
     }
 
     fn walk(
@@ -381,6 +381,50 @@ impl Paginator {
             paginator: self,
         };
         stream::unfold(state, Walk::step).boxed()
+    }
+}
+
+/// The records of `pages`, one by one and in order; an error is handed on where it comes.
+///
+/// Each record moves once, from its page's vector to the caller: a ticket is several
+/// kilobytes, and a chain of stream adapters copies it at every layer.
+pub fn items_of<T: Send + 'static>(
+    pages: BoxStream<'static, Result<Page<T>, Error>>,
+) -> BoxStream<'static, Result<T, Error>> {
+    PageItems {
+        pages,
+        current: Vec::new().into_iter(),
+    }
+    .boxed()
+}
+
+struct PageItems<T> {
+    pages: BoxStream<'static, Result<Page<T>, Error>>,
+    current: std::vec::IntoIter<T>,
+}
+
+// Nothing is pinned in place: the records are only ever moved out of the vector.
+impl<T> Unpin for PageItems<T> {}
+
+impl<T> futures::Stream for PageItems<T> {
+    type Item = Result<T, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        loop {
+            if let Some(item) = self.current.next() {
+                return Poll::Ready(Some(Ok(item)));
+            }
+            match self.pages.poll_next_unpin(cx) {
+                Poll::Ready(Some(Ok(page))) => self.current = page.items.into_iter(),
+                Poll::Ready(Some(Err(error))) => return Poll::Ready(Some(Err(error))),
+                Poll::Ready(None) => return Poll::Ready(None),
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.current.len(), None)
     }
 }
 
@@ -840,6 +884,31 @@ mod tests {
         assert!(!raw("[1]").is_empty());
         assert!(!raw("{}").is_empty());
         assert!(!raw("").is_empty());
+    }
+
+    #[test]
+    fn items_of_hands_on_every_record_in_order_and_errors_where_they_come() {
+        let url = Url::parse("https://h.example/x").unwrap();
+        let page = |items: Vec<u32>| Ok(Page::new(items, Links::default(), url.clone()));
+        let pages = stream::iter(vec![
+            page(vec![1, 2]),
+            page(Vec::new()),
+            Err(Error::build("list", "page 3 failed")),
+            page(vec![3]),
+        ])
+        .boxed();
+        let items = futures::executor::block_on(items_of(pages).collect::<Vec<_>>());
+        let shown: Vec<String> = items
+            .iter()
+            .map(|item| match item {
+                Ok(n) => n.to_string(),
+                Err(error) => error.to_string(),
+            })
+            .collect();
+        assert_eq!(shown.len(), 4, "{shown:?}");
+        assert_eq!(shown[..2], ["1", "2"]);
+        assert!(shown[2].contains("page 3 failed"), "{shown:?}");
+        assert_eq!(shown[3], "3");
     }
 
     #[test]

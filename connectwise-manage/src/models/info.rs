@@ -420,7 +420,10 @@ mod tests {
         assert_eq!(info.link("exactly_22_bytes_"), Some("3"));
         assert_eq!(
             info.links().collect::<Vec<_>>(),
-            [("a_key_longer_than_twenty_two_bytes", "1"), ("exactly_22_bytes_", "3")]
+            [
+                ("a_key_longer_than_twenty_two_bytes", "1"),
+                ("exactly_22_bytes_", "3")
+            ]
         );
         let mut info = info;
         assert_eq!(info.insert(long, "4"), Some(Value::from("1")));
