@@ -393,14 +393,15 @@ pub fn items_of<T: Send + 'static>(
 ) -> BoxStream<'static, Result<T, Error>> {
     PageItems {
         pages,
-        current: Vec::new().into_iter(),
+        current: None,
     }
     .boxed()
 }
 
 struct PageItems<T> {
     pages: BoxStream<'static, Result<Page<T>, Error>>,
-    current: std::vec::IntoIter<T>,
+    /// The records of the page being handed out; `None` between pages.
+    current: Option<std::vec::IntoIter<T>>,
 }
 
 // Nothing is pinned in place: the records are only ever moved out of the vector.
@@ -411,11 +412,16 @@ impl<T> futures::Stream for PageItems<T> {
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         loop {
-            if let Some(item) = self.current.next() {
-                return Poll::Ready(Some(Ok(item)));
+            if let Some(page) = &mut self.current {
+                if let Some(item) = page.next() {
+                    return Poll::Ready(Some(Ok(item)));
+                }
+                // The spent page's vector goes before the next page is awaited, so two pages'
+                // records are never held at once.
+                self.current = None;
             }
             match self.pages.poll_next_unpin(cx) {
-                Poll::Ready(Some(Ok(page))) => self.current = page.items.into_iter(),
+                Poll::Ready(Some(Ok(page))) => self.current = Some(page.items.into_iter()),
                 Poll::Ready(Some(Err(error))) => return Poll::Ready(Some(Err(error))),
                 Poll::Ready(None) => return Poll::Ready(None),
                 Poll::Pending => return Poll::Pending,
@@ -424,7 +430,10 @@ impl<T> futures::Stream for PageItems<T> {
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        (self.current.len(), None)
+        (
+            self.current.as_ref().map_or(0, ExactSizeIterator::len),
+            None,
+        )
     }
 }
 
@@ -909,6 +918,45 @@ mod tests {
         assert_eq!(shown[..2], ["1", "2"]);
         assert!(shown[2].contains("page 3 failed"), "{shown:?}");
         assert_eq!(shown[3], "3");
+    }
+
+    #[test]
+    fn items_of_asks_for_a_page_only_once_the_one_before_is_handed_out() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        // A record that counts the live ones.
+        struct Live(Arc<AtomicUsize>);
+        impl Drop for Live {
+            fn drop(&mut self) {
+                self.0.fetch_sub(1, Ordering::SeqCst);
+            }
+        }
+        let live = Arc::new(AtomicUsize::new(0));
+        let url = Url::parse("https://h.example/x").unwrap();
+        let (counter, mut served) = (live.clone(), 0);
+        let seen_when_asked = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let seen = seen_when_asked.clone();
+        let pages = stream::poll_fn(move |_| {
+            seen.lock().unwrap().push(counter.load(Ordering::SeqCst));
+            served += 1;
+            if served > 2 {
+                return Poll::Ready(None);
+            }
+            counter.fetch_add(2, Ordering::SeqCst);
+            let items = vec![Live(counter.clone()), Live(counter.clone())];
+            Poll::Ready(Some(Ok(Page::new(items, Links::default(), url.clone()))))
+        })
+        .boxed();
+        let mut items = items_of(pages);
+        let mut held = Vec::new();
+        while let Some(item) = futures::executor::block_on(items.next()) {
+            drop(held.pop());
+            held.push(item.expect("no error"));
+        }
+        drop(held);
+        // Page 2 was asked for when the caller held one record of page 1, its last; the end,
+        // when it held one of page 2.
+        assert_eq!(*seen_when_asked.lock().unwrap(), [0, 1, 1]);
+        assert_eq!(live.load(Ordering::SeqCst), 0);
     }
 
     #[test]
